@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""zhuqi-bot: the Telegram assistant of the trade-union programme 劳模工匠助企行.
+
+    python bot.py            # real Telegram when BOT_TOKEN is set, else the local console chat
+    python bot.py --console  # the console chat even when a token is set
+
+Every handler is wired in :func:`wire`, in the order python-telegram-bot tries them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
+
+from config.settings import ROOT, Settings, SettingsError, load_settings
+from conversations import common, onboarding, user_settings
+from conversations.middleware import identify
+from runtime.logs import setup_logging
+from services.container import Services
+from services.database import DatabaseUnavailable
+
+EXIT_SETTINGS, EXIT_DATABASE, EXIT_TOKEN, EXIT_NETWORK = 2, 3, 4, 5
+LOG_FILE = ROOT / "data" / "zhuqi.log"
+
+
+def wire(application: Application) -> None:
+    # group -1: cross-cutting concerns (flood guard, user, language) before any handler
+    application.add_handler(TypeHandler(Update, identify), group=-1)
+    # conversations
+    application.add_handler(onboarding.build())
+    application.add_handler(user_settings.build())
+    # commands outside a conversation
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CommandHandler("cancel", common.cancel_nothing))
+    # whatever nothing above took: old buttons, free text, stickers and photos
+    application.add_handler(CallbackQueryHandler(common.answer_stale))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, common.fallback_text))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, common.fallback_media))
+    application.add_error_handler(common.on_error)
+
+
+async def run(settings: Settings, console: bool) -> int:
+    from runtime.run import run_console, run_telegram
+
+    try:
+        services = await Services.start(settings)
+    except DatabaseUnavailable as exc:
+        print(f"zhuqi-bot: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    try:
+        if settings.bot_token and not console:
+            await run_telegram(services, wire)
+        else:
+            await run_console(services, wire)
+    except InvalidToken as exc:
+        print(f"zhuqi-bot: BOT_TOKEN was rejected by Telegram ({exc}); get a valid token from @BotFather",
+              file=sys.stderr)
+        return EXIT_TOKEN
+    except NetworkError as exc:
+        print(f"zhuqi-bot: cannot reach Telegram at {settings.telegram_api_url}: {exc}", file=sys.stderr)
+        return EXIT_NETWORK
+    finally:
+        await services.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--console", action="store_true", help="chat in the terminal against the fake Bot API")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"zhuqi-bot: {exc}", file=sys.stderr)
+        return EXIT_SETTINGS
+    console = args.console or not settings.bot_token
+    if console:  # keep the terminal for the chat; logs go to a file
+        LOG_FILE.parent.mkdir(exist_ok=True)
+    setup_logging(settings.log_level, path=str(LOG_FILE) if console else None)
+    try:
+        return asyncio.run(run(settings, console))
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Settings and constants. Imports nothing of zhuqi-bot's."""

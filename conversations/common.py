@@ -1,0 +1,89 @@
+"""Handlers every audience shares: /help, /cancel, stale buttons, wrong input types, the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ConversationHandler
+
+from conversations.context import BotContext
+from conversations.menu import help_text
+
+log = logging.getLogger(__name__)
+FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    role = context.profile.role if context.profile else None
+    await update.effective_message.reply_text(help_text(role, context.lang))
+
+
+async def cancel_nothing(update: Update, context: BotContext) -> None:
+    """/cancel outside any conversation."""
+    await update.effective_message.reply_text(context.t("cancel.nothing"))
+
+
+async def cancel_flow(update: Update, context: BotContext) -> int:
+    """/cancel inside a conversation: forget the half-finished step and leave."""
+    for key in FLOW_KEYS:
+        context.user_data.pop(key, None)
+    await update.effective_message.reply_text(context.t("cancel.done"))
+    return ConversationHandler.END
+
+
+async def answer_stale(update: Update, context: BotContext) -> None:
+    """A button from an old message, pressed twice, or with data we do not recognise."""
+    query = update.callback_query
+    log.info("stale or unknown button", extra={"user_id": update.effective_user.id, "data": (query.data or "")[:64]})
+    try:
+        await query.answer(context.t("button.stale"), show_alert=True)
+    except BadRequest:  # the query itself is too old to answer
+        pass
+
+
+async def expect_button(update: Update, context: BotContext) -> None:
+    """Text, a sticker or a photo where the step waits for a button press."""
+    await update.effective_message.reply_text(context.t("expect.button"))
+
+
+async def expect_text(update: Update, context: BotContext) -> None:
+    """A sticker, photo or file where the step waits for typed text."""
+    await update.effective_message.reply_text(context.t("expect.text"))
+
+
+async def fallback_text(update: Update, context: BotContext) -> None:
+    await update.effective_message.reply_text(context.t("fallback.text"))
+
+
+async def fallback_media(update: Update, context: BotContext) -> None:
+    await update.effective_message.reply_text(context.t("fallback.media"))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log every error with its context; tell the user politely; remember users who blocked the bot."""
+    error = context.error
+    user = update.effective_user if isinstance(update, Update) else None
+    extra = {"update_id": getattr(update, "update_id", None), "user_id": user.id if user else None,
+             "error": f"{type(error).__name__}: {error}"}
+    if isinstance(error, Forbidden):
+        log.warning("user blocked the bot", extra=extra)
+        if user is not None:
+            await context.services.users.mark_blocked(user.id)
+        return
+    if isinstance(error, (RetryAfter, TimedOut, NetworkError)):
+        log.warning("telegram did not take a request", extra=extra)
+    else:
+        log.error("unhandled error in a handler", exc_info=error, extra=extra)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except Exception:  # noqa: BLE001 - the query may already be answered
+            pass
+    try:
+        await update.effective_chat.send_message(context.t("error.generic"))
+    except Exception as exc:  # noqa: BLE001 - never let the error handler fail
+        log.warning("could not tell the user about an error", extra={**extra, "second_error": str(exc)})

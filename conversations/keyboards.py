@@ -1,0 +1,99 @@
+"""Inline keyboards shared by several flows: the role choice and the province → city → county picker.
+
+Callback data carries only choices (a role name, a region code), never authority; every value is checked
+against the server's own tables when it comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from i18n import localise, t
+from services.regions import Place, RegionDirectory
+from services.users import SELF_SERVICE_ROLES
+
+REGION_PAGE = 36
+ROOT = "0"
+
+
+def rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+def role_keyboard(prefix: str, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"role.button.{r.value}", lang), callback_data=f"{prefix}:{r.value}")]
+                                 for r in SELF_SERVICE_ROLES])
+
+
+def yes_no(prefix: str, yes: str, no: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=f"{prefix}:yes"),
+                                  InlineKeyboardButton(no, callback_data=f"{prefix}:no")]])
+
+
+def _place_button(regions: RegionDirectory, place: Place, lang: str) -> InlineKeyboardButton:
+    action = "go" if regions.children_of(place.code) else "pick"
+    return InlineKeyboardButton(localise(place.name, lang), callback_data=f"rg:{action}:{place.code}")
+
+
+def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, page: int = 0) -> InlineKeyboardMarkup:
+    """Children of ``parent`` (provinces for None), a page at a time, with 'just this one' and 'back'."""
+    places = regions.provinces() if parent is None else regions.children_of(parent)
+    pages = max(1, -(-len(places) // REGION_PAGE))
+    page = min(max(page, 0), pages - 1)
+    keyboard = rows([_place_button(regions, p, lang) for p in places[page * REGION_PAGE:(page + 1) * REGION_PAGE]], 3)
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(t("region.prev", lang), callback_data=f"rg:page:{parent or ROOT}:{page - 1}"))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton(t("region.next", lang), callback_data=f"rg:page:{parent or ROOT}:{page + 1}"))
+    if nav:
+        keyboard.append(nav)
+    here = regions.get(parent)
+    if here is not None:
+        if here.level == "city":
+            keyboard.append([InlineKeyboardButton(t("region.pick_this", lang, name=localise(here.name, lang)),
+                                                  callback_data=f"rg:pick:{here.code}")])
+        keyboard.append([InlineKeyboardButton(t("region.back", lang), callback_data=f"rg:go:{here.parent_code or ROOT}")])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def search_keyboard(regions: RegionDirectory, places: list[Place], lang: str) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(localise(regions.full_name(p.code) or p.name, lang),
+                                    callback_data=f"rg:{'go' if regions.children_of(p.code) else 'pick'}:{p.code}")
+               for p in places]
+    return InlineKeyboardMarkup(rows(buttons, 1))
+
+
+@dataclass(frozen=True)
+class RegionStep:
+    """What a region-picker button asks for: show ``code``'s children (page), or pick ``code``."""
+
+    action: str  # "go", "page" or "pick"
+    code: str | None
+    page: int = 0
+
+
+def parse_region_data(regions: RegionDirectory, data: str) -> RegionStep | None:
+    """Decode ``rg:…`` callback data; None when it is malformed or names no known region."""
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != "rg" or parts[1] not in ("go", "page", "pick"):
+        return None
+    code = None if parts[2] == ROOT else parts[2]
+    if code is not None and regions.get(code) is None:
+        return None
+    if parts[1] == "pick" and code is None:
+        return None
+    page = 0
+    if parts[1] == "page":
+        if len(parts) != 4 or not parts[3].isdigit():
+            return None
+        page = int(parts[3])
+    return RegionStep(parts[1], code, page)
+
+
+def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> str:
+    if parent is None:
+        return t("region.ask_province", lang)
+    return t("region.ask_child", lang, parent=localise(regions.full_name(parent) or "", lang))

@@ -1,0 +1,65 @@
+"""The commands each audience sees: /help text and Telegram's command menus per scope, from one table."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from db.models import Role
+from i18n import t
+
+log = logging.getLogger(__name__)
+EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.ADMIN, Role.STAFF})
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    roles: frozenset[Role] = EVERYONE
+
+    def describe(self, lang: str) -> str:
+        return t(f"cmd.{self.name}", lang)
+
+
+# In menu order. Later flows add their commands here, with the roles that may use them.
+COMMANDS: list[Command] = [
+    Command("start"),
+    Command("help"),
+    Command("settings"),
+    Command("cancel"),
+]
+
+
+def commands_for(role: Role | None) -> list[Command]:
+    if role is None:
+        return [c for c in COMMANDS if c.roles == EVERYONE]
+    return [c for c in COMMANDS if role in c.roles]
+
+
+def help_text(role: Role | None, lang: str) -> str:
+    if role is None:
+        return t("help.not_registered", lang)
+    lines = [t("help.header", lang, role=t(f"role.{role.value}", lang))]
+    lines += [f"/{c.name} — {c.describe(lang)}" for c in commands_for(role)]
+    lines.append(t("help.footer", lang))
+    return "\n".join(lines)
+
+
+def _bot_commands(role: Role | None, lang: str) -> list[BotCommand]:
+    return [BotCommand(c.name, c.describe(lang)) for c in commands_for(role)]
+
+
+async def set_menus(bot: Bot, staff: list[tuple[int, Role]]) -> None:
+    """Default menu for everyone (Chinese, and English for English clients); staff get theirs per chat."""
+    await bot.set_my_commands(_bot_commands(Role.WORKER, "zh-hans"), scope=BotCommandScopeDefault())
+    await bot.set_my_commands(_bot_commands(Role.WORKER, "en"), scope=BotCommandScopeDefault(), language_code="en")
+    for user_id, role in staff:
+        try:
+            await bot.set_my_commands(_bot_commands(role, "zh-hans"), scope=BotCommandScopeChat(user_id))
+            await bot.set_my_commands(_bot_commands(role, "en"), scope=BotCommandScopeChat(user_id), language_code="en")
+        except TelegramError as exc:  # a staffer who never opened the chat: their menu waits for them
+            log.info("staff menu not set", extra={"user_id": user_id, "error": str(exc)})

@@ -1,0 +1,164 @@
+"""/start: greet, ask consent (PIPL), the role, and the region (province → city → county).
+
+Nothing is stored before consent. ``/start r_<region code>`` and ``/start t_<team id>`` (QR posters) preset
+the region or service team; the user confirms it. States survive a restart (database persistence).
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.common import answer_stale, cancel_flow, expect_button, expect_text
+from conversations.context import BotContext
+from conversations.keyboards import role_keyboard, yes_no
+from conversations.menu import help_text
+from conversations.region_picker import ask_region, region_button, region_search
+from db.models import Lang, Role
+from i18n import localise
+from services.teams import get_team
+
+# Conversation states
+CONSENT, ROLE, REGION, PRESET = "onboarding.consent", "onboarding.role", "onboarding.region", "onboarding.preset"
+DEEPLINK = re.compile(r"^(r|t)_(\d{1,12})$")
+
+
+async def _preset_from_payload(context: BotContext, payload: str | None) -> dict | None:
+    """Decode a deep-link payload into {"region": code, "team": id|None}; {} when it is invalid."""
+    if not payload:
+        return None
+    match = DEEPLINK.match(payload)
+    if match is None:
+        return {}
+    kind, value = match.groups()
+    if kind == "r":
+        return {"region": value, "team": None} if context.services.regions.get(value) else {}
+    team = await get_team(context.services.db, int(value))
+    return {"region": team.region_code, "team": team.id, "team_name": team.name} if team else {}
+
+
+def _region_name(context: BotContext, code: str | None) -> str:
+    name = context.services.regions.full_name(code)
+    return localise(name, context.lang) if name else context.t("region.unset")
+
+
+async def start(update: Update, context: BotContext) -> str | int:
+    user = update.effective_user
+    profile = context.profile
+    preset = await _preset_from_payload(context, context.args[0] if context.args else None)
+    flow = context.user_data["onboarding"] = {"preset": preset or None}
+    if preset == {}:
+        await update.effective_message.reply_text(context.t("deeplink.invalid"))
+    if profile is not None and profile.role is not None and profile.region_code and not preset:
+        context.user_data.pop("onboarding", None)
+        await update.effective_message.reply_text(context.t(
+            "start.welcome_back", name=user.first_name, role=context.t(f"role.{profile.role.value}"),
+            region=_region_name(context, profile.region_code)))
+        return ConversationHandler.END
+    if profile is None:
+        await update.effective_message.reply_text(context.t("start.greeting", name=user.full_name))
+        await update.effective_message.reply_text(
+            context.t("consent.ask"), reply_markup=yes_no("ob:consent", context.t("consent.agree"), context.t("consent.decline")))
+        return CONSENT
+    flow["registered"] = True
+    return await _next_after_role(update, context) if profile.role else await _ask_role(update, context)
+
+
+async def consent(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if query.data != "ob:consent:yes":
+        context.user_data.clear()  # nothing about this user stays
+        await update.effective_chat.send_message(context.t("consent.declined"))
+        return ConversationHandler.END
+    user = update.effective_user
+    context.profile = await context.services.users.register(
+        user.id, user.first_name, last_name=user.last_name, username=user.username,
+        language_code=user.language_code, lang=Lang(context.lang))
+    context.user_data.pop("lang", None)  # from now on the profile holds the language
+    if context.profile.is_staff:  # admins from ADMIN_IDS keep their role
+        return await _next_after_role(update, context)
+    return await _ask_role(update, context)
+
+
+async def _ask_role(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard("ob:role", context.lang))
+    return ROLE
+
+
+async def role(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    value = (query.data or "").removeprefix("ob:role:")
+    if value not in {r.value for r in Role} or Role(value) in (Role.ADMIN, Role.STAFF):
+        await answer_stale(update, context)
+        return ROLE
+    await query.answer()
+    await query.edit_message_text(context.t("role.ask") + " " + context.t(f"role.{value}"))
+    context.profile = await context.services.users.set_role(update.effective_user.id, Role(value))
+    return await _next_after_role(update, context)
+
+
+async def _next_after_role(update: Update, context: BotContext) -> str | int:
+    preset = (context.user_data.get("onboarding") or {}).get("preset")
+    if preset:
+        region = _region_name(context, preset["region"])
+        text = (context.t("deeplink.team", team=localise(preset["team_name"], context.lang), region=region)
+                if preset.get("team") else context.t("deeplink.region", region=region))
+        await update.effective_chat.send_message(
+            text, reply_markup=yes_no("ob:preset", context.t("deeplink.confirm"), context.t("deeplink.change")))
+        return PRESET
+    await ask_region(update, context)
+    return REGION
+
+
+async def preset_choice(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    preset = (context.user_data.get("onboarding") or {}).get("preset")
+    if query.data == "ob:preset:yes" and preset:
+        return await _finish(update, context, preset["region"], preset.get("team"))
+    await ask_region(update, context)
+    return REGION
+
+
+async def region_chosen(update: Update, context: BotContext) -> str | int:
+    code = await region_button(update, context)
+    if code is None:
+        return REGION
+    return await _finish(update, context, code, None)
+
+
+async def _finish(update: Update, context: BotContext, region_code: str, team_id: int | None) -> int:
+    profile = await context.services.users.set_region(update.effective_user.id, region_code, team_id)
+    context.profile = profile
+    context.user_data.pop("onboarding", None)
+    role_name = context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset")
+    await update.effective_chat.send_message(
+        context.t("onboarding.done", role=role_name, region=_region_name(context, region_code))
+        + "\n\n" + help_text(profile.role, context.lang))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    not_command = ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("start", start)],
+        states={
+            CONSENT: [CallbackQueryHandler(consent, pattern=r"^ob:consent:(yes|no)$"),
+                      MessageHandler(not_command, expect_button)],
+            ROLE: [CallbackQueryHandler(role, pattern=r"^ob:role:"), MessageHandler(not_command, expect_button)],
+            PRESET: [CallbackQueryHandler(preset_choice, pattern=r"^ob:preset:(yes|no)$"),
+                     MessageHandler(not_command, expect_button)],
+            REGION: [CallbackQueryHandler(region_chosen, pattern=r"^rg:"),
+                     MessageHandler(filters.TEXT & not_command, region_search),
+                     MessageHandler(not_command, expect_text)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel_flow)],
+        allow_reentry=True,
+        name="onboarding",
+        persistent=True,
+    )

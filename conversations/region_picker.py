@@ -1,0 +1,58 @@
+"""The province → city → county step, reused by onboarding and /settings.
+
+Buttons navigate by editing the same message; typing a place name searches. Returns the picked code to the
+calling flow, which decides what to store.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from conversations.common import answer_stale
+from conversations.context import BotContext
+from conversations.keyboards import parse_region_data, region_keyboard, region_prompt, search_keyboard
+from nlp.script import to_simplified
+
+MAX_QUERY = 30
+
+async def ask_region(update: Update, context: BotContext, parent: str | None = None) -> None:
+    regions = context.services.regions
+    await update.effective_chat.send_message(region_prompt(regions, parent, context.lang),
+                                             reply_markup=region_keyboard(regions, parent, context.lang))
+
+async def region_button(update: Update, context: BotContext) -> str | None:
+    """Handle an ``rg:`` button: navigate (returns None) or pick (returns the region code)."""
+    query = update.callback_query
+    regions = context.services.regions
+    step = parse_region_data(regions, query.data or "")
+    if step is None:
+        await answer_stale(update, context)
+        return None
+    await query.answer()
+    if step.action == "pick":
+        await query.edit_message_reply_markup(None)
+        return step.code
+    try:
+        await query.edit_message_text(region_prompt(regions, step.code, context.lang),
+                                      reply_markup=region_keyboard(regions, step.code, context.lang, step.page))
+    except BadRequest as exc:  # a double press: the message already shows this page
+        if "not modified" not in str(exc):
+            raise
+    return None
+
+async def region_search(update: Update, context: BotContext) -> None:
+    """A typed place name: offer the matches as buttons."""
+    text = (update.effective_message.text or "").strip()
+    if len(text) > MAX_QUERY:
+        await update.effective_message.reply_text(context.t("input.too_long", max=MAX_QUERY, length=len(text)))
+        return
+    regions = context.services.regions
+
+    matches = regions.search(to_simplified(text))
+    if not matches:
+        await update.effective_message.reply_text(context.t("region.search_none", query=text),
+                                                  reply_markup=region_keyboard(regions, None, context.lang))
+        return
+    await update.effective_message.reply_text(context.t("region.search_results"),
+                                              reply_markup=search_keyboard(regions, matches, context.lang))

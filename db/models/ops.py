@@ -1,0 +1,64 @@
+"""Operational tables: the notification outbox, the audit log and the bot's persisted conversation state."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, str_enum, utcnow
+
+
+class OutboxStatus(str, enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+class Notification(Base):
+    """One message the bot owes one chat. ``dedupe_key`` makes writing it twice a no-op."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("dedupe_key", "chat_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # reminder, broadcast, notice …
+    dedupe_key: Mapped[str] = mapped_column(String(128))  # e.g. competition:5:deadline-3d
+    payload: Mapped[dict[str, Any]]  # text, parse_mode, reply_markup, photo …
+    not_before: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # ignores quiet hours
+    late: Mapped[bool] = mapped_column(Boolean, default=False)    # 补发: fell due while the bot was down
+    status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus), default=OutboxStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    broadcast_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did (or was refused) what, when."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(128))
+    allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    details: Mapped[dict[str, Any] | None]
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class BotState(Base):
+    """python-telegram-bot persistence: conversation states and per-user data, as JSON rows."""
+
+    __tablename__ = "bot_state"
+    namespace: Mapped[str] = mapped_column(String(64), primary_key=True)  # "conv:<name>" or "user_data"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,145 @@
+"""What the fake Telegram keeps: users, chats, messages, files, the update queue and the error answers."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+# Parameters whose values arrive JSON-encoded (objects, arrays, booleans, numbers).
+JSON_FIELDS = {
+    "reply_markup", "entities", "caption_entities", "commands", "scope", "allowed_updates",
+    "link_preview_options", "reply_parameters", "menu_button", "media", "results",
+}
+INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "from_chat_id", "user_id", "cache_time",
+              "message_thread_id", "reply_to_message_id", "max_connections"}
+BOOL_FIELDS = {"show_alert", "disable_notification", "protect_content", "allow_paid_broadcast",
+               "drop_pending_updates", "disable_web_page_preview", "allow_sending_without_reply"}
+
+
+def parse_params(raw: dict[str, Any]) -> dict[str, Any]:
+    """Decode form/JSON parameters the way the Bot API server does."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, (bytes, bytearray)):
+            value = value.decode()
+        if isinstance(value, str):
+            if key in JSON_FIELDS or key in BOOL_FIELDS:
+                try:
+                    value = json.loads(value)
+                except ValueError as exc:
+                    raise ApiError(400, f"Bad Request: can't parse {key} JSON object") from exc
+            elif key in INT_FIELDS:
+                try:
+                    value = int(value)
+                except ValueError:
+                    if key != "chat_id":  # chat_id may be @username
+                        raise ApiError(400, f"Bad Request: invalid {key}") from None
+        out[key] = value
+    return out
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: HTTP status, description and optional parameters."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"ok": False, "error_code": self.code, "description": self.description}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    content: bytes
+    file_path: str
+    mime_type: str | None = None
+
+
+@dataclass
+class Fault:
+    """An injected failure: the next ``count`` calls of ``method`` answer this error (or time out)."""
+
+    method: str
+    code: int
+    description: str
+    retry_after: int | None = None
+    count: int = 1
+    timeout: bool = False
+
+
+@dataclass
+class World:
+    """The mutable state of one fake Telegram."""
+
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    chat_log: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # bot → user events per chat
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    calls: dict[str, int] = field(default_factory=dict)
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: dict[int, itertools.count] = field(default_factory=dict)
+    _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _callback_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def next_callback_id(self) -> str:
+        return str(next(self._callback_ids))
+
+    def store_file(self, content: bytes, kind: str, mime_type: str | None = None) -> StoredFile:
+        n = next(self._file_ids)
+        stored = StoredFile(f"{kind}-{n:06d}-fake", f"u{n:06d}", content, f"{kind}s/file_{n}", mime_type)
+        self.files[stored.file_id] = stored
+        return stored
+
+    def take_fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method in (method, "*"):
+                fault.count -= 1
+                if fault.count <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+
+def now() -> int:
+    return int(time.time())
+
+
+class Notifier:
+    """Wakes whoever waits for bot messages (simulated users, the console)."""
+
+    def __init__(self) -> None:
+        self._condition: asyncio.Condition | None = None
+
+    @property
+    def condition(self) -> asyncio.Condition:
+        if self._condition is None:
+            self._condition = asyncio.Condition()
+        return self._condition
+
+    async def notify(self) -> None:
+        async with self.condition:
+            self.condition.notify_all()

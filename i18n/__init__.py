@@ -1,0 +1,57 @@
+"""The message catalogue: ``t(key, lang, **values)``. Simplified Chinese is the source, traditional is derived
+with OpenCC when the catalogue loads, English is written. Every value interpolated is HTML-escaped unless it is
+wrapped in :class:`Raw` (for text that is already safe HTML, such as another catalogue message)."""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.script import Script, to_traditional
+
+CATALOGUE = Path(__file__).with_name("messages.toml")
+LANGS = (Script.SIMPLIFIED.value, Script.TRADITIONAL.value, Script.ENGLISH.value)
+
+
+class Raw(str):
+    """A value that is already safe HTML; t() does not escape it."""
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and "zh" in value and isinstance(value["zh"], str):
+            out[name] = value
+        elif isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+    return out
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """key → {lang: text} for the three languages; raises if any entry lacks its English."""
+    entries = _flatten(tomllib.loads(CATALOGUE.read_text(encoding="utf-8")))
+    table: dict[str, dict[str, str]] = {}
+    for key, entry in entries.items():
+        if "en" not in entry:
+            raise ValueError(f"message {key!r} has no English text")
+        table[key] = {"zh-hans": entry["zh"], "zh-hant": entry.get("zh_hant") or to_traditional(entry["zh"]),
+                      "en": entry["en"]}
+    return table
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    entry = catalogue()[key]
+    text = entry.get(lang or "zh-hans") or entry["zh-hans"]
+    if not values:
+        return text
+    safe = {k: v if isinstance(v, Raw) else html.escape(str(v), quote=False) for k, v in values.items()}
+    return text.format(**safe)
+
+
+def localise(data: str, lang: str | None) -> str:
+    """Data text stored in simplified Chinese (region and team names …), shown in the user's script."""
+    return to_traditional(data) if lang == Script.TRADITIONAL.value else data

@@ -1,0 +1,1 @@
+"""Understanding Chinese text: scripts, normalisation, tokenisation, classification. Pure functions over text."""

@@ -1,0 +1,56 @@
+"""Building the python-telegram-bot Application the same way for Telegram, the console and the tests."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from conversations.context import BotContext
+from conversations.menu import set_menus
+from runtime.persistence import DbPersistence
+from runtime.processor import PerUserUpdateProcessor
+from services.container import Services
+
+
+class ZhuqiApplication(Application):
+    """Flushes conversation state to the database after every update, so a crash loses no step."""
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if self.persistence is not None:
+            await self.update_persistence()
+
+
+def build_application(services: Services, wire: Callable[[Application], None], *,
+                      request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None,
+                      rate_limiter: bool = True) -> Application:
+    settings = services.settings
+    builder = (ApplicationBuilder()
+               .application_class(ZhuqiApplication)
+               .token(settings.bot_token or "123456789:AAFakeTokenForZhuqiBotTests_0123456789")
+               .base_url(settings.bot_base_url)
+               .base_file_url(settings.bot_file_url)
+               .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
+                                  tzinfo=settings.tz))
+               .context_types(ContextTypes(context=BotContext))
+               .persistence(DbPersistence(services.state))
+               .concurrent_updates(PerUserUpdateProcessor(64))
+               .post_init(_post_init))
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application = builder.build()
+    application.bot_data["services"] = services
+    wire(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    staff = await services.users.staff_roles()
+    await set_menus(application.bot, staff)

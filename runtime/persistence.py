@@ -1,0 +1,80 @@
+"""python-telegram-bot persistence backed by the database (not a pickle file).
+
+Conversation states and per-user data are JSON rows in ``bot_state``. The application flushes after every
+update (see :mod:`runtime.application`), so a restart — even ``kill -9`` — resumes each user at the step
+they had reached.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict, ConversationKey
+
+from services.state_store import StateStore
+
+USER_DATA = "user_data"
+
+
+class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, store: StateStore) -> None:
+        super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
+                                                     callback_data=False), update_interval=60)
+        self.store = store
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        return {int(key): value for key, value in (await self.store.load(USER_DATA)).items()}
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        rows = await self.store.load(f"conv:{name}")
+        return {tuple(json.loads(key)): state for key, state in rows.items()}
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        if new_state is None:
+            await self.store.drop(f"conv:{name}", json.dumps(list(key)))
+        else:
+            await self.store.put(f"conv:{name}", json.dumps(list(key)), new_state)
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        if data:
+            await self.store.put(USER_DATA, str(user_id), data)
+        else:
+            await self.store.drop(USER_DATA, str(user_id))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self.store.drop(USER_DATA, str(user_id))
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

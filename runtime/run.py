@@ -1,0 +1,80 @@
+"""Run modes: polling real Telegram, and the local console chat on the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import signal
+import sys
+from typing import Callable, TextIO
+
+from telegram import Update
+from telegram.ext import Application
+
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.console import Console
+from fakebotapi.request import FakeRequest
+from i18n import t
+from runtime.application import build_application
+from services.container import Services
+from services.demo import load_demo_data
+
+log = logging.getLogger(__name__)
+CONSOLE_USER_ID = 10_001
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    return stop
+
+
+async def serve(application: Application, until: asyncio.Event) -> None:
+    """Initialise (checks the token with getMe), poll until ``until`` is set, then shut down cleanly."""
+    async with application:
+        await application.start()
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
+        log.info("bot is polling", extra={"bot": application.bot.username})
+        await until.wait()
+        await application.updater.stop()
+        await application.stop()
+
+
+async def run_telegram(services: Services, wire: Callable[[Application], None]) -> None:
+    application = build_application(services, wire)
+    await serve(application, _stop_event())
+
+
+async def run_console(services: Services, wire: Callable[[Application], None],
+                      stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    """A person chats with the real Application in the terminal; Telegram is the in-process fake."""
+    await load_demo_data(services.db, services.clock, services.settings.tz)
+    api = FakeBotAPI()
+    application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    name = getpass.getuser() if sys.platform != "win32" else "console"
+    user = FakeUser(api, CONSOLE_USER_ID, first_name=name or "控制台用户", language_code="zh-hans")
+    stdout.write(t("console.hint", "zh-hans") + "\n")
+    stop = _stop_event()
+    async def drained() -> None:
+        """Wait (bounded) until every update sent so far has been fetched and handled."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        await asyncio.sleep(0.05)  # let the poller fetch what was just sent
+        while loop.time() < deadline and (api.world.updates or application.update_queue.qsize()
+                                          or application.update_processor.current_concurrent_updates):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # and the console print it
+
+    console = Console(user, out=stdout, read_line=stdin.readline, drained=drained)
+    chat = asyncio.create_task(console.run())
+    chat.add_done_callback(lambda _task: stop.set())
+    try:
+        await serve(application, stop)
+    finally:
+        chat.cancel()

@@ -1,0 +1,34 @@
+"""Time, injectable: production uses the system clock; tests move a ManualClock instead of sleeping."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+
+class Clock:
+    def now(self) -> datetime:
+        """Aware UTC now."""
+        return datetime.now(timezone.utc)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+
+class ManualClock(Clock):
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+        self._mono = 1000.0
+
+    def now(self) -> datetime:
+        return self._now
+
+    def monotonic(self) -> float:
+        return self._mono
+
+    def advance(self, seconds: float = 0.0, **delta: float) -> None:
+        step = timedelta(seconds=seconds, **delta)
+        self._now += step
+        self._mono += step.total_seconds()

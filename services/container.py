@@ -1,0 +1,43 @@
+"""Everything the handlers may ask for, built once from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.settings import Settings
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.flood import FloodGuard
+from services.regions import RegionDirectory, seed_regions
+from services.state_store import StateStore
+from services.users import Users
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    users: Users
+    audit: AuditLog
+    regions: RegionDirectory
+    state: StateStore
+    flood: FloodGuard
+
+    @classmethod
+    async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
+        """Connect, migrate, seed the regions and build the services. Raises DatabaseUnavailable early."""
+        clock = clock or Clock()
+        db = db or Database(settings.database_url)
+        await db.check()
+        await db.migrate()
+        await seed_regions(db)
+        users = Users(db, clock, settings.admin_ids)
+        await users.bootstrap_admins()
+        return cls(settings=settings, db=db, clock=clock, users=users, audit=AuditLog(db, clock),
+                   regions=await RegionDirectory.load(db), state=StateStore(db),
+                   flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic))
+
+    async def close(self) -> None:
+        await self.db.dispose()

@@ -1,0 +1,54 @@
+"""One handle on the database: engine, session factory, migrations, and a friendly connectivity check."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached; the message is one line for the operator."""
+
+
+class Database:
+    def __init__(self, url: str, **engine_kwargs: object) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.sessionmaker = make_sessionmaker(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        async with self.sessionmaker() as session, session.begin():
+            yield session
+
+    async def check(self, timeout: float = 5.0) -> None:
+        import asyncio
+
+        safe = make_url(self.url).render_as_string(hide_password=True)
+        try:
+            async with asyncio.timeout(timeout):
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except (OSError, TimeoutError) as exc:
+            raise DatabaseUnavailable(f"cannot reach the database at {safe}: {exc.__class__.__name__}: {exc}") from None
+        except Exception as exc:  # driver-specific errors (auth, unknown database, unreadable file …)
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+            raise DatabaseUnavailable(f"cannot use the database at {safe}: {reason}") from None
+
+    async def migrate(self) -> None:
+        await upgrade(self.engine)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,83 @@
+"""Demo data for the console chat: fictional craftsmen, service teams, a competition and a course.
+
+Every name here is invented. Loaded only into an empty talent pool.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from db.models import (Competition, Course, CourseSession, Craftsman, CraftsmanIndustry, EventStatus, ServiceTeam,
+                       TeamLevel)
+from services.clock import Clock
+from services.database import Database
+
+TEAMS = [
+    ("浙江省劳模工匠技术服务队", TeamLevel.PROVINCE, "330000", None),
+    ("湖州市劳模工匠助企服务队", TeamLevel.CITY, "330500", None),
+    ("吴兴区金属加工工匠服务队", TeamLevel.COUNTY, "330502", "C"),
+    ("苏州市专家问诊服务队", TeamLevel.CITY, "320500", None),
+    ("佛山市制造业工匠服务队", TeamLevel.CITY, "440600", "C"),
+    ("南浔区织里镇基层服务队", TeamLevel.GRASSROOTS, "330503", None),
+]
+
+# name, workplace, honours, specialities, divisions, region, team index, capacity, service modes
+CRAFTSMEN = [
+    ("周建华", "湖州某铝业有限公司", ["省部级劳模"], ["铝型材挤压", "喷涂与阳极氧化", "表面处理缺陷分析"],
+     ["C32", "C33"], "330502", 2, 3, ["onsite", "remote"]),
+    ("沈美琴", "湖州某纺织集团", ["全国劳模", "技能大师工作室领办人"], ["织机维修", "印染工艺", "童装面料质量"],
+     ["C17", "C18"], "330503", 5, 4, ["onsite", "training"]),
+    ("陆国强", "苏州某精密机械公司", ["大国工匠", "五一劳动奖章"], ["数控机床调试", "精密加工", "热处理"],
+     ["C34", "C35"], "320505", 3, 2, ["onsite", "joint"]),
+    ("顾晓燕", "苏州某电子科技公司", ["省级工匠"], ["SMT贴片工艺", "电子元器件失效分析"],
+     ["C39"], "320506", 3, 3, ["remote", "training"]),
+    ("黄志明", "佛山某电器有限公司", ["市级工匠"], ["电机绕组", "感应加热设备", "电气控制柜"],
+     ["C38"], "440604", 4, 3, ["onsite", "remote"]),
+    ("梁丽娟", "佛山某陶瓷有限公司", ["省部级劳模"], ["陶瓷窑炉节能", "釉料配方"],
+     ["C30"], "440605", 4, 2, ["onsite"]),
+    ("钱卫东", "国网湖州供电公司（示例）", ["五一劳动奖章"], ["配电线路故障排查", "变压器运维"],
+     ["D44"], "330502", 1, 3, ["onsite", "training"]),
+    ("吴海峰", "杭州某冶金设备公司", ["省级工匠"], ["LF精炼炉维护", "高炉炉缸监测", "水冷电缆"],
+     ["C31", "C32"], "330106", 0, 2, ["onsite", "joint"]),
+]
+
+
+def _local(tz: ZoneInfo, day: datetime, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day.date(), time(hh, mm), tzinfo=tz)
+
+
+async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
+    """Fill an empty talent pool with demo teams, craftsmen, a competition and a course; False if not empty."""
+    async with db.session() as session:
+        if await session.scalar(select(func.count()).select_from(Craftsman)):
+            return False
+        teams = [ServiceTeam(name=n, level=lvl, region_code=r, industry_section=s) for n, lvl, r, s in TEAMS]
+        session.add_all(teams)
+        await session.flush()
+        for name, workplace, honours, specialities, divisions, region, team, capacity, modes in CRAFTSMEN:
+            session.add(Craftsman(name=name, workplace=workplace, honours=honours, specialities=specialities,
+                                  region_code=region, team_id=teams[team].id, capacity=capacity, service_modes=modes,
+                                  phone=None, industries=[CraftsmanIndustry(division=d) for d in divisions]))
+        today = clock.now().astimezone(tz)
+        session.add(Competition(
+            name="湖州市第五届数控车工职业技能竞赛（示例）", industry_section="C", industry_division="C34",
+            region_code="330500", organiser="湖州市总工会（示例）",
+            registration_deadline=_local(tz, today + timedelta(days=14), 17),
+            starts_at=_local(tz, today + timedelta(days=30), 9), ends_at=_local(tz, today + timedelta(days=31), 17),
+            place="湖州市技师学院实训楼", description="以赛促学，设数控车工、数控铣工两个项目。",
+            how_to_register="由所在企业工会统一报名。", status=EventStatus.PUBLISHED))
+        course = Course(name="职工夜校：AI写作入门（示例）", teacher="湖州市职工学校 讲师团", place="湖州市职工文化中心 302 教室",
+                        capacity=30, region_code="330500", description="用 AI 写总结、写方案、写通知。",
+                        schedule_rule={"days": "tue,thu", "start": "19:00", "end": "21:00", "weeks": 4},
+                        status=EventStatus.PUBLISHED)
+        session.add(course)
+        await session.flush()
+        day = today + timedelta(days=1)
+        while len([s for s in session.new if isinstance(s, CourseSession)]) < 8:
+            if day.weekday() in (1, 3):  # Tuesday, Thursday
+                session.add(CourseSession(course_id=course.id, starts_at=_local(tz, day, 19), ends_at=_local(tz, day, 21)))
+            day += timedelta(days=1)
+        return True
