@@ -10,6 +10,9 @@ Every handler is wired in :func:`wire`, in the order python-telegram-bot tries t
 from __future__ import annotations
 
 import argparse
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot: retry_after as timedelta (the future default)
 import asyncio
 import sys
 

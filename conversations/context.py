@@ -25,5 +25,5 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
     def services(self) -> "Services":
         return self.application.bot_data["services"]
 
-    def t(self, key: str, **values: object) -> str:
+    def t(self, key: str, /, **values: object) -> str:
         return t(key, self.lang, **values)

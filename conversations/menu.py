@@ -53,13 +53,18 @@ def _bot_commands(role: Role | None, lang: str) -> list[BotCommand]:
     return [BotCommand(c.name, c.describe(lang)) for c in commands_for(role)]
 
 
+async def set_staff_menu(bot: Bot, user_id: int, role: Role) -> None:
+    """A staffer's or admin's own command menu (in their private chat), Chinese and English."""
+    try:
+        await bot.set_my_commands(_bot_commands(role, "zh-hans"), scope=BotCommandScopeChat(user_id))
+        await bot.set_my_commands(_bot_commands(role, "en"), scope=BotCommandScopeChat(user_id), language_code="en")
+    except TelegramError as exc:  # a staffer who never opened the chat: their menu is set when they register
+        log.info("staff menu not set", extra={"user_id": user_id, "error": str(exc)})
+
+
 async def set_menus(bot: Bot, staff: list[tuple[int, Role]]) -> None:
     """Default menu for everyone (Chinese, and English for English clients); staff get theirs per chat."""
     await bot.set_my_commands(_bot_commands(Role.WORKER, "zh-hans"), scope=BotCommandScopeDefault())
     await bot.set_my_commands(_bot_commands(Role.WORKER, "en"), scope=BotCommandScopeDefault(), language_code="en")
     for user_id, role in staff:
-        try:
-            await bot.set_my_commands(_bot_commands(role, "zh-hans"), scope=BotCommandScopeChat(user_id))
-            await bot.set_my_commands(_bot_commands(role, "en"), scope=BotCommandScopeChat(user_id), language_code="en")
-        except TelegramError as exc:  # a staffer who never opened the chat: their menu waits for them
-            log.info("staff menu not set", extra={"user_id": user_id, "error": str(exc)})
+        await set_staff_menu(bot, user_id, role)

@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations.common import answer_stale, cancel_flow, expect_button, expect_text
 from conversations.context import BotContext
 from conversations.keyboards import role_keyboard, yes_no
-from conversations.menu import help_text
+from conversations.menu import help_text, set_staff_menu
 from conversations.region_picker import ask_region, region_button, region_search
 from db.models import Lang, Role
 from i18n import localise
@@ -79,7 +79,8 @@ async def consent(update: Update, context: BotContext) -> str | int:
         user.id, user.first_name, last_name=user.last_name, username=user.username,
         language_code=user.language_code, lang=Lang(context.lang))
     context.user_data.pop("lang", None)  # from now on the profile holds the language
-    if context.profile.is_staff:  # admins from ADMIN_IDS keep their role
+    if context.profile.is_staff:  # admins from ADMIN_IDS keep their role and get their menu now
+        await set_staff_menu(context.bot, user.id, context.profile.role)
         return await _next_after_role(update, context)
     return await _ask_role(update, context)
 

@@ -44,6 +44,7 @@ class FakeBotAPI:
         self.notifier = Notifier()
         self._update_event: asyncio.Event | None = None
         self.latency: float = 0.0  # seconds added to every call, to simulate a network
+        self.last_update_id = 0
 
     # ------------------------------------------------------------------ entry point
     async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
@@ -113,9 +114,12 @@ class FakeBotAPI:
                                          "chat_instance": f"ci{user_id}", "data": data}})
         return query_id
 
-    def enqueue(self, payload: dict[str, Any]) -> None:
-        self.world.updates.append({"update_id": self.world.next_update_id(), **payload})
+    def enqueue(self, payload: dict[str, Any]) -> int:
+        update_id = self.world.next_update_id()
+        self.world.updates.append({"update_id": update_id, **payload})
+        self.last_update_id = update_id
         self._event().set()
+        return update_id
 
     def _event(self) -> asyncio.Event:
         if self._update_event is None:

@@ -43,7 +43,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     return table
 
 
-def t(key: str, lang: str | None = None, **values: object) -> str:
+def t(key: str, lang: str | None = None, /, **values: object) -> str:
     entry = catalogue()[key]
     text = entry.get(lang or "zh-hans") or entry["zh-hans"]
     if not values:

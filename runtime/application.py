@@ -19,6 +19,11 @@ from services.container import Services
 class ZhuqiApplication(Application):
     """Flushes conversation state to the database after every update, so a crash loses no step."""
 
+    async def initialize(self) -> None:
+        await super().initialize()
+        services: Services = self.bot_data["services"]
+        await set_menus(self.bot, await services.users.staff_roles())
+
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
         if self.persistence is not None:
@@ -38,8 +43,7 @@ def build_application(services: Services, wire: Callable[[Application], None], *
                                   tzinfo=settings.tz))
                .context_types(ContextTypes(context=BotContext))
                .persistence(DbPersistence(services.state))
-               .concurrent_updates(PerUserUpdateProcessor(64))
-               .post_init(_post_init))
+               .concurrent_updates(PerUserUpdateProcessor(64)))
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:
@@ -48,9 +52,3 @@ def build_application(services: Services, wire: Callable[[Application], None], *
     application.bot_data["services"] = services
     wire(application)
     return application
-
-
-async def _post_init(application: Application) -> None:
-    services: Services = application.bot_data["services"]
-    staff = await services.users.staff_roles()
-    await set_menus(application.bot, staff)

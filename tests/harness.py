@@ -1,0 +1,85 @@
+"""Drive the real python-telegram-bot Application, through its own request serialisation, against the
+in-process fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot import wire
+from config.settings import Settings, load_settings
+from fakebotapi import FakeBotAPI, FakeUser, RateLimits
+from fakebotapi.request import FakeRequest
+from runtime.application import build_application
+from services.clock import Clock, ManualClock
+from services.container import Services
+
+
+class BotHarness:
+    """``async with BotHarness(url) as bot:`` — a running bot; ``bot.user(…)`` makes simulated people."""
+
+    def __init__(self, database_url: str, *, clock: Clock | None = None, rate_limits: RateLimits | None = None,
+                 api: FakeBotAPI | None = None, **settings: Any) -> None:
+        self.settings: Settings = load_settings(database_url=database_url, bot_token=None, **settings)
+        self.clock = clock or ManualClock()
+        self.api = api or FakeBotAPI(rate_limits=rate_limits)
+        self.services: Services | None = None
+        self.handled: set[int] = set()
+        self.application = None
+
+    def user(self, user_id: int, first_name: str = "王工", language_code: str | None = "zh-hans",
+             **kwargs: Any) -> FakeUser:
+        return FakeUser(self.api, user_id, first_name, language_code, **kwargs)
+
+    async def start(self) -> "BotHarness":
+        self.services = await Services.start(self.settings, clock=self.clock)
+        self.application = build_application(self.services, wire, request=FakeRequest(self.api),
+                                             get_updates_request=FakeRequest(self.api))
+        self._track_handled(self.application)
+        await self.application.initialize()
+        await self.application.start()
+        await self.application.updater.start_polling(timeout=5)
+        return self
+
+    def _track_handled(self, application: Any) -> None:
+        """Record each update id once the application has fully handled it (handlers and persistence)."""
+        original = application.process_update
+
+        async def process_update(update: object) -> None:
+            try:
+                await original(update)
+            finally:
+                update_id = getattr(update, "update_id", None)
+                if update_id is not None:
+                    self.handled.add(update_id)
+                    await self.api.notifier.notify()
+
+        application.process_update = process_update
+
+    async def wait_handled(self, update_id: int | None = None, timeout: float = 10.0) -> None:
+        """Wait until update ``update_id`` (default: the latest sent) has been handled."""
+        target = update_id if update_id is not None else self.api.last_update_id
+        condition = self.api.notifier.condition
+        async with condition:
+            await asyncio.wait_for(condition.wait_for(lambda: target in self.handled), timeout)
+
+    async def stop(self) -> None:
+        if self.application is not None:
+            await self.application.updater.stop()
+            await self.application.stop()
+            await self.application.shutdown()
+            self.application = None
+        if self.services is not None:
+            await self.services.close()
+            self.services = None
+
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same database and the same Telegram."""
+        await self.stop()
+        await self.start()
+
+    async def __aenter__(self) -> "BotHarness":
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
