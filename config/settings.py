@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
+    telegram_rate_limit: float = Field(default=30.0, ge=0)  # messages/s overall the bot allows itself; 0 = off
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
 

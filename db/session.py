@@ -24,6 +24,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # SQLite has one writer. One pooled connection queues transactions in asyncio instead of letting
+        # several connections fight for the write lock (and sleep in SQLite's busy handler).
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
+        kwargs.setdefault("pool_reset_on_return", None)  # sessions always end in commit or rollback
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -110,6 +110,7 @@ class FakeBotAPI:
         """A person presses an inline button carrying ``data`` under ``message``; returns the query id."""
         query_id = self.world.next_callback_id()
         self.world.callback_answers[query_id] = {}
+        self.world.query_chats[query_id] = user_id
         self.enqueue({"callback_query": {"id": query_id, "from": self.world.users[user_id], "message": message,
                                          "chat_instance": f"ci{user_id}", "data": data}})
         return query_id
@@ -131,7 +132,7 @@ class FakeBotAPI:
 
     async def _emit(self, chat_id: int, kind: str, message: dict[str, Any]) -> None:
         self.log_for(chat_id).append({"type": kind, "message": dict(message)})
-        await self.notifier.notify()
+        await self.notifier.notify(chat_id)
 
     # ------------------------------------------------------------------ helpers for methods
     def _chat(self, chat_id: Any) -> int:
@@ -310,7 +311,7 @@ class FakeBotAPI:
         if self.world.callback_answers.get(query_id) != {}:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         self.world.callback_answers[query_id] = {"text": p.get("text"), "show_alert": bool(p.get("show_alert"))}
-        await self.notifier.notify()
+        await self.notifier.notify(self.world.query_chats.pop(query_id, None))
         return True
 
     async def _m_sendChatAction(self, p: dict, f: UploadedFiles) -> bool:

@@ -89,6 +89,7 @@ class World:
     files: dict[str, StoredFile] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    query_chats: dict[str, int] = field(default_factory=dict)  # open callback query → the user's chat
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -129,10 +130,12 @@ def now() -> int:
 
 
 class Notifier:
-    """Wakes whoever waits for bot messages (simulated users, the console)."""
+    """Wakes whoever waits for bot messages: one condition per chat (simulated users, the console), and one
+    for everything (test harnesses). Per-chat conditions keep a thousand waiting users from all waking up."""
 
     def __init__(self) -> None:
         self._condition: asyncio.Condition | None = None
+        self._chats: dict[int, asyncio.Condition] = {}
 
     @property
     def condition(self) -> asyncio.Condition:
@@ -140,6 +143,15 @@ class Notifier:
             self._condition = asyncio.Condition()
         return self._condition
 
-    async def notify(self) -> None:
+    def for_chat(self, chat_id: int) -> asyncio.Condition:
+        condition = self._chats.get(chat_id)
+        if condition is None:
+            condition = self._chats[chat_id] = asyncio.Condition()
+        return condition
+
+    async def notify(self, chat_id: int | None = None) -> None:
+        if chat_id is not None and chat_id in self._chats:
+            async with self._chats[chat_id]:
+                self._chats[chat_id].notify_all()
         async with self.condition:
             self.condition.notify_all()

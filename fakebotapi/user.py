@@ -93,7 +93,7 @@ class FakeUser:
         return self.api.log_for(self.id)
 
     async def wait_until(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        condition = self.api.notifier.condition
+        condition = self.api.notifier.for_chat(self.id)
         async with condition:
             result = await asyncio.wait_for(condition.wait_for(predicate), timeout)
         return result

@@ -26,13 +26,13 @@ class ZhuqiApplication(Application):
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
-        if self.persistence is not None:
+        if isinstance(self.persistence, DbPersistence):
             await self.update_persistence()
+            await self.persistence.commit()
 
 
 def build_application(services: Services, wire: Callable[[Application], None], *,
-                      request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None,
-                      rate_limiter: bool = True) -> Application:
+                      request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None) -> Application:
     settings = services.settings
     builder = (ApplicationBuilder()
                .application_class(ZhuqiApplication)
@@ -44,8 +44,8 @@ def build_application(services: Services, wire: Callable[[Application], None], *
                .context_types(ContextTypes(context=BotContext))
                .persistence(DbPersistence(services.state))
                .concurrent_updates(PerUserUpdateProcessor(64)))
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if settings.telegram_rate_limit:  # stay under Telegram's ~30 messages/s; retry 429s after retry_after
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate_limit, max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()

@@ -1,12 +1,14 @@
 """python-telegram-bot persistence backed by the database (not a pickle file).
 
-Conversation states and per-user data are JSON rows in ``bot_state``. The application flushes after every
-update (see :mod:`runtime.application`), so a restart — even ``kill -9`` — resumes each user at the step
-they had reached.
+Conversation states and per-user data are JSON rows in ``bot_state``. PTB hands changes over one by one;
+they are collected and written in one transaction by :meth:`DbPersistence.commit`, which the application
+calls after every update (see :mod:`runtime.application`), so a restart — even ``kill -9`` — resumes each
+user at the step they had reached.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -23,6 +25,18 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
                                                      callback_data=False), update_interval=60)
         self.store = store
+        self._pending: dict[tuple[str, str], Any] = {}
+        self._writing = asyncio.Lock()
+
+    async def commit(self) -> None:
+        """Write what changed so far, in one transaction (a group commit).
+
+        Whoever holds the lock writes every change pending at that moment, its own and those of updates
+        that finished meanwhile; when this returns, this caller's changes are in the database.
+        """
+        async with self._writing:
+            pending, self._pending = self._pending, {}
+            await self.store.write(pending)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(key): value for key, value in (await self.store.load(USER_DATA)).items()}
@@ -41,19 +55,13 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         return {tuple(json.loads(key)): state for key, state in rows.items()}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        if new_state is None:
-            await self.store.drop(f"conv:{name}", json.dumps(list(key)))
-        else:
-            await self.store.put(f"conv:{name}", json.dumps(list(key)), new_state)
+        self._pending[(f"conv:{name}", json.dumps(list(key)))] = new_state
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        if data:
-            await self.store.put(USER_DATA, str(user_id), data)
-        else:
-            await self.store.drop(USER_DATA, str(user_id))
+        self._pending[(USER_DATA, str(user_id))] = data or None
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self.store.drop(USER_DATA, str(user_id))
+        self._pending[(USER_DATA, str(user_id))] = None
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
         return None
@@ -77,4 +85,4 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         return None
 
     async def flush(self) -> None:
-        return None
+        await self.commit()

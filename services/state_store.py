@@ -23,13 +23,21 @@ class StateStore:
             return {key: value for key, value in rows.all()}
 
     async def put(self, namespace: str, key: str, value: Any) -> None:
-        statement = self._insert(BotState).values(namespace=namespace, key=key, value=value, updated_at=utcnow())
-        statement = statement.on_conflict_do_update(index_elements=["namespace", "key"],
-                                                    set_={"value": statement.excluded.value,
-                                                          "updated_at": statement.excluded.updated_at})
-        async with self.db.session() as session:
-            await session.execute(statement)
+        await self.write({(namespace, key): value})
 
     async def drop(self, namespace: str, key: str) -> None:
+        await self.write({(namespace, key): None})
+
+    async def write(self, changes: dict[tuple[str, str], Any]) -> None:
+        """Apply many changes in one transaction: a value upserts the row, None deletes it."""
+        if not changes:
+            return
         async with self.db.session() as session:
-            await session.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
+            for (namespace, key), value in changes.items():
+                if value is None:
+                    await session.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
+                    continue
+                statement = self._insert(BotState).values(namespace=namespace, key=key, value=value, updated_at=utcnow())
+                await session.execute(statement.on_conflict_do_update(
+                    index_elements=["namespace", "key"],
+                    set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at}))

@@ -41,14 +41,34 @@ def _profile(user: User) -> Profile:
 
 
 class Users:
-    def __init__(self, db: Database, clock: Clock, admin_ids: list[int] | None = None) -> None:
+    """Profiles are cached in the update process (the only process that changes them); every write here
+    refreshes the cache entry, so a read after a write always sees it."""
+
+    def __init__(self, db: Database, clock: Clock, admin_ids: list[int] | None = None, cache_size: int = 100_000) -> None:
         self.db, self.clock = db, clock
         self.admin_ids = set(admin_ids or [])
+        self._cache: dict[int, Profile | None] = {}
+        self._cache_size = cache_size
+
+    def _remember(self, user_id: int, profile: Profile | None) -> Profile | None:
+        if len(self._cache) >= self._cache_size:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[user_id] = profile
+        return profile
+
+    def forget(self, user_id: int | None = None) -> None:
+        """Drop one cached profile (or all), e.g. after another process changed users."""
+        if user_id is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(user_id, None)
 
     async def get(self, user_id: int) -> Profile | None:
+        if user_id in self._cache:
+            return self._cache[user_id]
         async with self.db.session() as session:
             user = await session.get(User, user_id)
-            return _profile(user) if user else None
+            return self._remember(user_id, _profile(user) if user else None)
 
     async def register(self, user_id: int, first_name: str, *, last_name: str | None = None,
                        username: str | None = None, language_code: str | None = None,
@@ -69,7 +89,8 @@ class Users:
             if user_id in self.admin_ids:
                 user.role = Role.ADMIN
             await session.flush()
-            return _profile(user)
+            profile = _profile(user)
+        return self._remember(user_id, profile)
 
     async def _set(self, user_id: int, **values: object) -> Profile:
         async with self.db.session() as session:
@@ -77,7 +98,8 @@ class Users:
             user = await session.get(User, user_id, populate_existing=True)
             if user is None:
                 raise LookupError(f"user {user_id} is not registered")
-            return _profile(user)
+            profile = _profile(user)
+        return self._remember(user_id, profile)
 
     async def set_role(self, user_id: int, role: Role) -> Profile:
         """Self-service role change; staff and admin roles are kept (only admins change those)."""
@@ -101,6 +123,7 @@ class Users:
         async with self.db.session() as session:
             await session.execute(update(User).where(User.id == user_id, User.blocked_at.is_(None))
                                   .values(blocked_at=self.clock.now()))
+        self.forget(user_id)
 
     async def bootstrap_admins(self) -> int:
         """Give the admin role to registered users listed in ADMIN_IDS; return how many changed."""
@@ -110,7 +133,8 @@ class Users:
             result = await session.execute(
                 update(User).where(User.id.in_(self.admin_ids), or_(User.role.is_(None), User.role != Role.ADMIN))
                 .values(role=Role.ADMIN))
-            return result.rowcount or 0
+        self.forget()
+        return result.rowcount or 0
 
     async def staff_roles(self) -> list[tuple[int, Role]]:
         """(user id, role) of every admin and staffer."""

@@ -56,6 +56,7 @@ async def test_declining_consent_stores_nothing(bot: BotHarness):
     await user.expect("个人信息")
     user.press("不同意")
     await user.expect("没有保存您的任何个人信息")
+    await bot.wait_handled()
     assert await bot.services.users.get(2) is None
     async with bot.services.db.session() as session:
         leftover = await session.scalar(select(func.count()).select_from(BotState).where(BotState.key.contains("2")))

@@ -1,0 +1,87 @@
+"""Settings validation, script detection and the message catalogue."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import pytest
+
+from config.settings import SettingsError, load_settings
+from i18n import Raw, catalogue, t
+from nlp.script import Script, detect_script, script_for_language_code
+
+
+def test_defaults_and_env(monkeypatch):
+    monkeypatch.setenv("ADMIN_IDS", "12, 34")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/zhuqi")
+    settings = load_settings()
+    assert settings.admin_ids == [12, 34] and settings.timezone == "Asia/Shanghai"
+    assert settings.database_url == "postgresql+asyncpg://u:p@db/zhuqi"
+    assert settings.bot_base_url == "https://api.telegram.org/bot"
+    assert load_settings(telegram_api_url="http://127.0.0.1:8081/").bot_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("timezone", "Mars/Base", "configuration error: TIMEZONE: unknown time zone"),
+    ("log_level", "LOUD", "configuration error: LOG_LEVEL: must be one of"),
+    ("telegram_api_url", "ftp://x", "configuration error: TELEGRAM_API_URL: must start with http"),
+    ("database_url", "mysql://x", "configuration error: DATABASE_URL: must be a sqlite"),
+    ("bot_token", "123:short", "configuration error: BOT_TOKEN: does not look like a bot token"),
+])
+def test_invalid_settings_name_the_setting_in_one_line(field, value, message):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(**{field: value})
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text, script", [
+    ("铝型材喷涂过程遇到氧化，皮膜厚度不均", Script.SIMPLIFIED),
+    ("LF精煉爐水冷電纜扭曲", Script.TRADITIONAL),
+    ("感應線圈和導電板輸出功率不一致", Script.TRADITIONAL),
+    ("湖州", None),  # shared characters say nothing
+    ("/start r_330500", None),
+    ("please help us", Script.ENGLISH),
+    ("😀", None),
+])
+def test_detect_script(text, script):
+    assert detect_script(text) is script
+
+
+def test_language_codes():
+    assert script_for_language_code("zh-hant") is Script.TRADITIONAL
+    assert script_for_language_code("zh-TW") is Script.TRADITIONAL
+    assert script_for_language_code("zh-hans") is Script.SIMPLIFIED
+    assert script_for_language_code("en-GB") is Script.ENGLISH
+    assert script_for_language_code(None) is Script.SIMPLIFIED
+
+
+def test_catalogue_has_three_languages_and_escapes_values():
+    table = catalogue()
+    assert all(set(entry) == {"zh-hans", "zh-hant", "en"} for entry in table.values())
+    assert t("role.ask", "zh-hant") == "請選擇您的身份："
+    assert t("start.greeting", "en", name="<i>&").startswith("Hello, &lt;i&gt;&amp;!")
+    assert t("region.ask_child", "zh-hans", parent=Raw("<b>浙江</b>")).startswith("<b>浙江</b>")
+    for key, entry in table.items():  # every language uses the source's placeholders
+        names = {p[1] for p in Formatter().parse(entry["zh-hans"]) if p[1]}
+        assert names == {p[1] for p in Formatter().parse(entry["en"]) if p[1]}, key
+        assert names == {p[1] for p in Formatter().parse(entry["zh-hant"]) if p[1]}, key
+
+
+def test_no_user_facing_chinese_outside_the_catalogue():
+    """Handlers take every string from the catalogue (comments and docstrings may name programme words)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    offenders = []
+    for path in Path(__file__).resolve().parent.parent.joinpath("conversations").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and han.search(node.value):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
