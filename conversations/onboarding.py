@@ -11,11 +11,11 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import answer_stale, cancel_flow, expect_button, expect_text
+from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.context import BotContext
 from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
-from conversations.region_picker import ask_region, region_button, region_search
+from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import localise
 from services.teams import get_team
@@ -154,9 +154,7 @@ def build() -> ConversationHandler:
             ROLE: [CallbackQueryHandler(role, pattern=r"^ob:role:"), MessageHandler(not_command, expect_button)],
             PRESET: [CallbackQueryHandler(preset_choice, pattern=r"^ob:preset:(yes|no)$"),
                      MessageHandler(not_command, expect_button)],
-            REGION: [CallbackQueryHandler(region_chosen, pattern=r"^rg:"),
-                     MessageHandler(filters.TEXT & not_command, region_search),
-                     MessageHandler(not_command, expect_text)],
+            REGION: region_step_handlers(region_chosen),
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],
         allow_reentry=True,

@@ -9,12 +9,24 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
-from conversations.common import answer_stale
+from typing import Awaitable, Callable
+
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from conversations.common import answer_stale, expect_text
 from conversations.context import BotContext
 from conversations.keyboards import parse_region_data, region_keyboard, region_prompt, search_keyboard
 from nlp.script import to_simplified
 
 MAX_QUERY = 30
+
+def region_step_handlers(on_button: Callable[..., Awaitable[object]]) -> list[BaseHandler]:
+    """The handlers of a conversation state that waits for a region: buttons, a typed name, or a prompt."""
+    not_command = ~filters.COMMAND
+    return [CallbackQueryHandler(on_button, pattern=r"^rg:"),
+            MessageHandler(filters.TEXT & not_command, region_search),
+            MessageHandler(not_command, expect_text)]
+
 
 async def ask_region(update: Update, context: BotContext, parent: str | None = None) -> None:
     regions = context.services.regions

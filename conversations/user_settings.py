@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import answer_stale, cancel_flow, expect_button, expect_text
+from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.context import BotContext
 from conversations.keyboards import role_keyboard, rows
-from conversations.region_picker import ask_region, region_button, region_search
+from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import localise
 
@@ -104,9 +104,7 @@ def build() -> ConversationHandler:
             MENU: [CallbackQueryHandler(menu_choice, pattern=r"^st:(role|region|lang|done)$"),
                    MessageHandler(not_command, expect_button)],
             ROLE: [CallbackQueryHandler(role_chosen, pattern=r"^st:setrole:"), MessageHandler(not_command, expect_button)],
-            REGION: [CallbackQueryHandler(region_chosen, pattern=r"^rg:"),
-                     MessageHandler(filters.TEXT & not_command, region_search),
-                     MessageHandler(not_command, expect_text)],
+            REGION: region_step_handlers(region_chosen),
             LANGUAGE: [CallbackQueryHandler(lang_chosen, pattern=r"^st:setlang:"),
                        MessageHandler(not_command, expect_button)],
         },

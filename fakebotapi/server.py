@@ -318,18 +318,21 @@ class FakeBotAPI:
         self._chat(p.get("chat_id"))
         return True
 
-    async def _m_setMyCommands(self, p: dict, f: UploadedFiles) -> bool:
+    @staticmethod
+    def commands_key(p: dict) -> str:
+        """Commands are kept per scope and language: '<scope JSON>|<language code>'."""
         scope = json.dumps(p.get("scope") or {"type": "default"}, sort_keys=True)
-        self.world.commands[f"{scope}|{p.get('language_code') or ''}"] = list(p.get("commands") or [])
+        return f"{scope}|{p.get('language_code') or ''}"
+
+    async def _m_setMyCommands(self, p: dict, f: UploadedFiles) -> bool:
+        self.world.commands[self.commands_key(p)] = list(p.get("commands") or [])
         return True
 
     async def _m_getMyCommands(self, p: dict, f: UploadedFiles) -> list[dict[str, Any]]:
-        scope = json.dumps(p.get("scope") or {"type": "default"}, sort_keys=True)
-        return self.world.commands.get(f"{scope}|{p.get('language_code') or ''}", [])
+        return self.world.commands.get(self.commands_key(p), [])
 
     async def _m_deleteMyCommands(self, p: dict, f: UploadedFiles) -> bool:
-        scope = json.dumps(p.get("scope") or {"type": "default"}, sort_keys=True)
-        self.world.commands.pop(f"{scope}|{p.get('language_code') or ''}", None)
+        self.world.commands.pop(self.commands_key(p), None)
         return True
 
     async def _m_getFile(self, p: dict, f: UploadedFiles) -> dict[str, Any]:
