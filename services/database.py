@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -20,7 +21,11 @@ class DatabaseUnavailable(Exception):
 class Database:
     def __init__(self, url: str, **engine_kwargs: object) -> None:
         self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        try:
+            self.engine = make_engine(url, **engine_kwargs)
+        except OSError as exc:  # e.g. the SQLite file's folder cannot be created
+            safe = make_url(url).render_as_string(hide_password=True)
+            raise DatabaseUnavailable(f"cannot use the database at {safe}: {exc}") from None
         self.sessionmaker = make_sessionmaker(self.engine)
 
     @property
@@ -34,8 +39,6 @@ class Database:
             yield session
 
     async def check(self, timeout: float = 5.0) -> None:
-        import asyncio
-
         safe = make_url(self.url).render_as_string(hide_password=True)
         try:
             async with asyncio.timeout(timeout):

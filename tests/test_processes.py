@@ -97,6 +97,7 @@ async def run_to_end(tmp_path: Path, **env: str) -> tuple[int, list[str]]:
     ({"ADMIN_IDS": "12,abc"}, 2, "ADMIN_IDS: must be Telegram user ids"),
     ({"BOT_TOKEN": "not-a-token"}, 2, "BOT_TOKEN: does not look like a bot token"),
     ({"DATABASE_URL": "postgresql://zhuqi@127.0.0.1:1/zhuqi"}, 3, "cannot reach the database at postgresql"),
+    ({"DATABASE_URL": "sqlite:////proc/zhuqi/bot.sqlite3"}, 3, "cannot use the database at sqlite"),
 ])
 async def test_bad_configuration_ends_the_start_with_one_clear_line(tmp_path: Path, env, code, needle):
     returncode, lines = await run_to_end(tmp_path, **env)
