@@ -51,8 +51,8 @@ class Users:
         self._cache_size = cache_size
 
     def _remember(self, user_id: int, profile: Profile | None) -> Profile | None:
-        if len(self._cache) >= self._cache_size:
-            self._cache.pop(next(iter(self._cache)))
+        if user_id not in self._cache and len(self._cache) >= self._cache_size:
+            self._cache.pop(next(iter(self._cache)))  # the oldest entry
         self._cache[user_id] = profile
         return profile
 
