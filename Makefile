@@ -5,22 +5,34 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean
+.PHONY: run test bench eval model clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,model]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The industry model is built from the data in nlp/data (about a minute) and rebuilt when that data changes.
+MODEL  := nlp/model/industry.npz
+$(MODEL): $(STAMP) nlp/train.py nlp/features.py nlp/tokenize.py nlp/normalize.py nlp/industry.py \
+          nlp/data/terms.tsv nlp/data/stopwords.txt nlp/data/gbt4754_2017.csv nlp/data/green_finance_catalogue_2025.csv
+	$(PY) -m nlp.train
+
+model: $(MODEL)
+
+run: $(MODEL)
 	$(PY) bot.py
 
-test: $(STAMP)
+test: $(MODEL)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+eval: $(MODEL)
+	$(PY) -m nlp.evaluate
+
+bench: $(MODEL)
 	$(PY) bench/updates.py
+	$(PY) bench/classify.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

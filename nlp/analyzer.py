@@ -1,0 +1,73 @@
+"""One entry point for the rest of the program: normalise, tokenise, classify the industry, route the intent.
+
+``shared_analyzer()`` loads everything once per process; ``Analyzer.analyse`` is then a pure function of the text.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+from nlp.classifier import IndustryClassifier, IndustryPrediction
+from nlp.intent import Intent, IntentRouter
+from nlp.normalize import normalize
+from nlp.script import Script, detect_script
+from nlp.tokenize import Tokenizer, shared_tokenizer
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str  # as the user wrote it, for display
+    normalized: str  # simplified, half-width, lower-case: for analysis and storage next to the choice
+    script: Script | None
+    intent: Intent
+    industry: IndustryPrediction
+    domain_words: tuple[str, ...]
+
+    def as_record(self) -> dict:
+        """The JSON line of ``python -m nlp.classify``."""
+        p = self.industry
+        return {
+            "text": self.text, "intent": self.intent.value,
+            "section": p.section, "section_name": p.section_name,
+            "division": p.division, "division_name": p.division_name,
+            "confidence": round(p.confidence, 4),
+            "top": [{"division": c.division, "name": c.name, "score": round(c.score, 4), "reasons": list(c.reasons)}
+                    for c in p.top],
+        }
+
+
+class Analyzer:
+    def __init__(self, tokenizer: Tokenizer, classifier: IndustryClassifier, router: IntentRouter) -> None:
+        self.tokenizer = tokenizer
+        self.classifier = classifier
+        self.router = router
+
+    @classmethod
+    def load(cls, tokenizer: Tokenizer | None = None) -> Analyzer:
+        tokenizer = tokenizer or shared_tokenizer()
+        return cls(tokenizer, IndustryClassifier.load(tokenizer), IntentRouter())
+
+    def analyse(self, text: str) -> Analysis:
+        normalized = normalize(text)
+        domain = self.tokenizer.domain_words(self.tokenizer.content_words(normalized))
+        prediction = self.classifier.predict(normalized)
+        intent = self.router.route(normalized, len(domain))
+        return Analysis(text, normalized, detect_script(text), intent, prediction, tuple(domain))
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _shared() -> Analyzer:
+    return Analyzer.load()
+
+
+def shared_analyzer() -> Analyzer:
+    with _lock:
+        return _shared()
+
+
+__all__ = ["Analysis", "Analyzer", "Intent", "IndustryPrediction", "asdict", "shared_analyzer"]

@@ -1,0 +1,120 @@
+"""Industry classifier: GB/T 4754-2017 section and division of a short problem description.
+
+A linear model over word and character-bigram features (trained by ``nlp/train.py`` with scikit-learn) whose
+weights are loaded here with numpy alone. Probabilities are temperature-calibrated; the section is the one whose
+divisions hold the most probability; the reasons are the words that pushed a division up the most.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.features import features
+from nlp.industry import Catalogue, catalogue
+from nlp.tokenize import Tokenizer
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+WEIGHTS = MODEL_DIR / "industry.npz"
+VOCAB = MODEL_DIR / "industry.vocab.json"
+TOP_K = 3
+MAX_REASONS = 3
+
+
+class ModelMissing(RuntimeError):
+    """The trained model is not there: run `make model`."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    division: str
+    name: str
+    section: str
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.section}{self.division} {self.name}"
+
+
+@dataclass(frozen=True)
+class IndustryPrediction:
+    section: str
+    section_name: str
+    division: str
+    division_name: str
+    confidence: float  # calibrated probability of ``division``
+    section_confidence: float
+    top: tuple[Candidate, ...]
+    evidence: int  # how many of the text's features the model knows; 0 means it has nothing to go on
+
+
+class IndustryClassifier:
+    def __init__(self, tokenizer: Tokenizer, weights: np.ndarray, bias: np.ndarray, idf: np.ndarray,
+                 vocab: dict[str, int], classes: list[str], temperature: float,
+                 catalogue_: Catalogue | None = None) -> None:
+        self.tokenizer = tokenizer
+        self.weights = weights  # (n_features, n_classes) float32
+        self.bias = bias
+        self.idf = idf
+        self.vocab = vocab
+        self.classes = classes
+        self.temperature = temperature
+        self.catalogue = catalogue_ or catalogue()
+        sections = sorted({self.catalogue.divisions[c].section for c in classes})
+        self._section_codes = sections
+        self._section_of_class = np.array([sections.index(self.catalogue.divisions[c].section) for c in classes])
+
+    @classmethod
+    def load(cls, tokenizer: Tokenizer, model_dir: Path = MODEL_DIR) -> IndustryClassifier:
+        weights, vocab = model_dir / WEIGHTS.name, model_dir / VOCAB.name
+        if not weights.exists() or not vocab.exists():
+            raise ModelMissing(f"no trained industry model in {model_dir}: run `make model`")
+        with np.load(weights) as npz:
+            w, b, idf, temp = npz["weights"], npz["bias"], npz["idf"], float(npz["temperature"])
+        meta = json.loads(vocab.read_text(encoding="utf-8"))
+        return cls(tokenizer, w, b, idf, meta["vocab"], meta["classes"], temp)
+
+    def _vector(self, normalized: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        feats = [f for f in features(self.tokenizer, normalized) if f in self.vocab]
+        index = np.fromiter((self.vocab[f] for f in feats), dtype=np.int64, count=len(feats))
+        values = self.idf[index]
+        norm = float(np.sqrt(values @ values)) or 1.0
+        return feats, index, values / norm
+
+    def predict(self, normalized: str) -> IndustryPrediction:
+        feats, index, values = self._vector(normalized)
+        rows = self.weights[index]
+        logits = values @ rows + self.bias
+        z = logits / self.temperature
+        prob = np.exp(z - z.max())
+        prob /= prob.sum()
+        by_section = np.bincount(self._section_of_class, weights=prob, minlength=len(self._section_codes))
+        section = self._section_codes[int(by_section.argmax())]
+        in_section = np.where(self._section_of_class == int(by_section.argmax()), prob, -1.0)
+        best = int(in_section.argmax())
+        order = np.argsort(-prob)[:TOP_K]
+        top = tuple(self._candidate(int(k), float(prob[k]), feats, values, rows) for k in order)
+        division = self.classes[best]
+        return IndustryPrediction(
+            section=section, section_name=self.catalogue.sections[section].name,
+            division=division, division_name=self.catalogue.divisions[division].name,
+            confidence=float(prob[best]), section_confidence=float(by_section.max()), top=top, evidence=len(feats))
+
+    def _candidate(self, k: int, score: float, feats: list[str], values: np.ndarray, rows: np.ndarray) -> Candidate:
+        code = self.classes[k]
+        division = self.catalogue.divisions[code]
+        reasons: list[str] = []
+        if len(feats):
+            contribution = values * rows[:, k]
+            for i in np.argsort(-contribution):
+                if contribution[i] <= 0 or len(reasons) >= MAX_REASONS:
+                    break
+                kind, word = feats[i].split(":", 1)
+                if kind == "w" and word not in reasons:
+                    reasons.append(word)
+        return Candidate(code, division.name, division.section, score, tuple(reasons))

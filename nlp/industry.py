@@ -1,0 +1,67 @@
+"""GB/T 4754-2017 《国民经济行业分类》: sections (门类) and divisions (大类) with their official names and notes.
+
+The table is shipped in ``nlp/data/gbt4754_2017.csv`` (see ``nlp/data/SOURCE.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+TABLE = DATA / "gbt4754_2017.csv"
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str  # two digits, "32"
+    section: str  # one letter, "C"
+    name: str
+    note: str
+    # names and notes of its groups (中类) and classes (小类): the words the standard uses for the work
+    detail: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.section}{self.code} {self.name}"
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    name: str
+    divisions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    sections: dict[str, Section]
+    divisions: dict[str, Division]
+
+    def division(self, code: str) -> Division | None:
+        return self.divisions.get(code)
+
+    def section_of(self, division: str) -> Section:
+        return self.sections[self.divisions[division].section]
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    sections: dict[str, tuple[str, list[str]]] = {}
+    divisions: dict[str, dict] = {}
+    with TABLE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            level, code = row["level"], row["code"]
+            if level == "门类":
+                sections[code] = (row["name"], [])
+            elif level == "大类":
+                sections[row["section"]][1].append(code)
+                divisions[code] = {"section": row["section"], "name": row["name"], "note": row["desc"], "detail": []}
+            else:
+                divisions[code[:2]]["detail"].extend(t for t in (row["name"], row["desc"]) if t)
+    return Catalogue(
+        sections={c: Section(c, name, tuple(divs)) for c, (name, divs) in sections.items()},
+        divisions={c: Division(c, d["section"], d["name"], d["note"], tuple(d["detail"])) for c, d in divisions.items()},
+    )
