@@ -21,7 +21,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import common, onboarding, user_settings
+from conversations import common, free_text, industry_step, onboarding, user_settings
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -40,9 +40,12 @@ def wire(application: Application) -> None:
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_nothing))
+    # the industry step: /classify and its buttons (any flow may start the step)
+    for handler in industry_step.handlers():
+        application.add_handler(handler)
     # whatever nothing above took: old buttons, free text, stickers and photos
     application.add_handler(CallbackQueryHandler(common.answer_stale))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, common.fallback_text))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, free_text.route_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, common.fallback_media))
     application.add_error_handler(common.on_error)
 

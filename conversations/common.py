@@ -53,10 +53,6 @@ async def expect_text(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.t("expect.text"))
 
 
-async def fallback_text(update: Update, context: BotContext) -> None:
-    await update.effective_message.reply_text(context.t("fallback.text"))
-
-
 async def fallback_media(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.t("fallback.media"))
 

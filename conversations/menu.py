@@ -30,6 +30,7 @@ COMMANDS: list[Command] = [
     Command("start"),
     Command("help"),
     Command("settings"),
+    Command("classify"),
     Command("cancel"),
 ]
 

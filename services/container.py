@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from config.settings import Settings
+from nlp.analyzer import Analyzer, shared_analyzer
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.flood import FloodGuard
+from services.industry import IndustrySteps
 from services.regions import RegionDirectory, seed_regions
 from services.state_store import StateStore
 from services.users import Users
@@ -24,6 +27,8 @@ class Services:
     regions: RegionDirectory
     state: StateStore
     flood: FloodGuard
+    analyzer: Analyzer
+    industry: IndustrySteps
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -35,9 +40,11 @@ class Services:
         await seed_regions(db)
         users = Users(db, clock, settings.admin_ids)
         await users.bootstrap_admins()
-        return cls(settings=settings, db=db, clock=clock, users=users, audit=AuditLog(db, clock),
+        audit = AuditLog(db, clock)
+        return cls(settings=settings, db=db, clock=clock, users=users, audit=audit,
                    regions=await RegionDirectory.load(db), state=StateStore(db),
-                   flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic))
+                   flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
+                   analyzer=await asyncio.to_thread(shared_analyzer), industry=IndustrySteps(db, clock, audit))
 
     async def close(self) -> None:
         await self.db.dispose()

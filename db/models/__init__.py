@@ -4,6 +4,7 @@ from .base import Base, UTCDateTime, utcnow
 from .demands import (Appointment, AppointmentStatus, Demand, DemandAttachment, DemandKind, DemandStatus,
                       DemandStatusHistory, Feedback, Match, MatchStatus)
 from .events import Competition, Course, CourseSession, EventStatus, Subscription, SubscriptionKind
+from .industry import IndustryChoice
 from .ops import AuditEntry, BotState, Notification, OutboxStatus
 from .people import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, EnterpriseKind, Lang, Mentorship,
                      Region, RegionLevel, Role, ServiceTeam, Studio, TeamLevel, User)
@@ -11,7 +12,7 @@ from .people import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, 
 __all__ = [
     "Appointment", "AppointmentStatus", "AuditEntry", "Base", "BotState", "Competition", "Course", "CourseSession",
     "Craftsman", "CraftsmanIndustry", "CraftsmanStatus", "Demand", "DemandAttachment", "DemandKind", "DemandStatus",
-    "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "Lang", "Match", "MatchStatus",
+    "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "IndustryChoice", "Lang", "Match", "MatchStatus",
     "Mentorship", "Notification", "OutboxStatus", "Region", "RegionLevel", "Role", "ServiceTeam", "Studio",
     "Subscription", "SubscriptionKind", "TeamLevel", "User", "UTCDateTime", "utcnow",
 ]

@@ -51,7 +51,7 @@ def str_enum(enum_cls: type[enum.Enum]) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[dict[str, Any]]: JSON()}
 
 
 class Timestamped:

@@ -1,0 +1,39 @@
+"""Free text sent outside any conversation: the intent router decides what it is, and each intent gets its answer.
+
+A technical problem or a training need starts the industry step with the text filled in (the demand flow will take
+over from there); a labour-rights matter gets the 12351 hotline and legal-aid guidance, never a craftsman.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from conversations.context import BotContext
+from conversations.industry_step import ask_industry
+from nlp.intent import Intent
+from services.industry import MAX_TEXT
+
+ANSWERS = {
+    Intent.LABOUR_RIGHTS: "intent.labour_rights",
+    Intent.GREETING: "intent.greeting",
+    Intent.COMPETITION: "intent.competition",
+    Intent.COURSE: "intent.course",
+    Intent.OTHER: "fallback.text",
+}
+INTROS = {Intent.PROBLEM: "intent.problem", Intent.TRAINING: "intent.training"}
+
+
+async def route_text(update: Update, context: BotContext) -> None:
+    text = update.effective_message.text or ""
+    if len(text) > MAX_TEXT:
+        await update.effective_message.reply_text(context.t("input.too_long", max=MAX_TEXT, length=len(text)))
+        return
+    analysis = context.services.analyzer.analyse(text)
+    if analysis.intent in ANSWERS:
+        await update.effective_message.reply_text(context.t(ANSWERS[analysis.intent]))
+        return
+    if context.profile is None or context.profile.role is None:
+        await update.effective_message.reply_text(context.t("intent.unregistered"))
+        return
+    await update.effective_message.reply_text(context.t(INTROS[analysis.intent]))
+    await ask_industry(update, context, analysis, "classify")

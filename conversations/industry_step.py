@@ -1,0 +1,173 @@
+"""The industry-confirmation step, reusable by any flow, and /classify to try it.
+
+Confident prediction: "识别为：C32 …" with ✅确认 / ✏️修改. Otherwise (or after ✏️修改): the top three and
+其他行业, which browses sections, then divisions. Buttons carry ``ind:<action>:<proposal id>[:<arg>]``; the
+proposal lives in the database, so the step survives a restart, and every press is checked there (whose it is,
+whether it is settled) — the callback data proves nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from conversations.context import BotContext
+from conversations.keyboards import rows
+from i18n import Raw, localise, t
+from nlp.analyzer import Analysis
+from nlp.industry import catalogue
+from services.industry import MAX_TEXT, Outcome, Proposal, division_label
+
+log = logging.getLogger(__name__)
+PREFIX = "ind"
+DIVISIONS_PER_PAGE = 16
+# purpose → what the owning flow does once the division is settled (the demand flow registers itself here)
+Completion = Callable[[Update, BotContext, Proposal], Awaitable[None]]
+COMPLETIONS: dict[str, Completion] = {}
+
+
+def _label(code: str, lang: str) -> str:
+    return localise(division_label(code), lang)
+
+
+def _reasons(reasons: list[str] | tuple[str, ...], lang: str) -> str:
+    return localise("、".join(reasons), lang) if reasons else t("industry.no_reasons", lang)
+
+
+def _top_buttons(p: Proposal, lang: str) -> list[list[InlineKeyboardButton]]:
+    buttons = [[InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:pick:{p.id}:{code}")]
+               for code in p.top_codes]
+    buttons.append([InlineKeyboardButton(t("industry.other", lang), callback_data=f"{PREFIX}:secs:{p.id}")])
+    return buttons
+
+
+def confident_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    text = t("industry.confident", lang, label=_label(p.predicted, lang), reasons=_reasons(p.reasons_for(p.predicted), lang))
+    keyboard = [[InlineKeyboardButton(t("industry.confirm", lang), callback_data=f"{PREFIX}:ok:{p.id}"),
+                 InlineKeyboardButton(t("industry.edit", lang), callback_data=f"{PREFIX}:edit:{p.id}")]]
+    return text, InlineKeyboardMarkup(keyboard)
+
+
+def top_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    lines = "\n".join(t("industry.candidate", lang, label=_label(code, lang), percent=round(score * 100),
+                        reasons=_reasons(reasons, lang)) for code, score, reasons in p.top)
+    return t("industry.unsure", lang, candidates=Raw(lines)), InlineKeyboardMarkup(_top_buttons(p, lang))
+
+
+def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", lang), callback_data=f"{PREFIX}:sec:{p.id}:{s.code}:0")
+               for s in catalogue().sections.values()]
+    return t("industry.pick_section", lang), InlineKeyboardMarkup(rows(buttons, 2))
+
+
+def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    sec = catalogue().sections[section]
+    pages = max(1, -(-len(sec.divisions) // DIVISIONS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = sec.divisions[page * DIVISIONS_PER_PAGE:(page + 1) * DIVISIONS_PER_PAGE]
+    keyboard = rows([InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:pick:{p.id}:{code}")
+                     for code in shown], 1)
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(t("region.prev", lang), callback_data=f"{PREFIX}:sec:{p.id}:{section}:{page - 1}"))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton(t("region.next", lang), callback_data=f"{PREFIX}:sec:{p.id}:{section}:{page + 1}"))
+    if nav:
+        keyboard.append(nav)
+    keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=f"{PREFIX}:secs:{p.id}")])
+    return t("industry.pick_division", lang, section=localise(f"{sec.code} {sec.name}", lang)), InlineKeyboardMarkup(keyboard)
+
+
+async def ask_industry(update: Update, context: BotContext, analysis: Analysis, purpose: str) -> Proposal:
+    """Start the step for ``analysis`` (the user must be registered). Returns the stored proposal."""
+    proposal = await context.services.industry.propose(update.effective_user.id, analysis, purpose)
+    view = confident_view if proposal.confident else top_view
+    text, markup = view(proposal, context.lang)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+    return proposal
+
+
+async def classify_command(update: Update, context: BotContext) -> None:
+    if context.profile is None or context.profile.role is None:
+        await update.effective_message.reply_text(context.t("help.not_registered"))
+        return
+    text = " ".join(context.args or []).strip()
+    if not text:
+        await update.effective_message.reply_text(context.t("industry.usage"))
+        return
+    if len(text) > MAX_TEXT:
+        await update.effective_message.reply_text(context.t("input.too_long", max=MAX_TEXT, length=len(text)))
+        return
+    await ask_industry(update, context, context.services.analyzer.analyse(text), "classify")
+
+
+async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:  # "message is not modified" after a double press: nothing to change
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    user_id = update.effective_user.id
+    if len(parts) < 3 or not parts[2].isdigit():
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    action, proposal = parts[1], await context.services.industry.get(int(parts[2]))
+    if proposal is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    if proposal.user_id != user_id:
+        await context.services.audit.record(user_id, "industry.view", f"industry_choice:{proposal.id}", allowed=False)
+        await query.answer(context.t("industry.not_yours"), show_alert=True)
+        return
+    if proposal.chosen is not None:
+        await query.answer(context.t("industry.already", label=_label(proposal.chosen, context.lang)), show_alert=True)
+        return
+    lang = context.lang
+    if action == "ok":
+        await _settle(update, context, proposal, proposal.predicted, "confirm")
+    elif action == "pick" and len(parts) == 4:
+        via = "top3" if parts[3] in proposal.top_codes else "browse"
+        await _settle(update, context, proposal, parts[3], via)
+    elif action == "edit":
+        await query.answer()
+        await _edit(update, *top_view(proposal, lang))
+    elif action == "secs":
+        await query.answer()
+        await _edit(update, *sections_view(proposal, lang))
+    elif action == "sec" and len(parts) == 5 and parts[3] in catalogue().sections and parts[4].isdigit():
+        await query.answer()
+        await _edit(update, *divisions_view(proposal, parts[3], int(parts[4]), lang))
+    else:
+        log.info("malformed industry button", extra={"user_id": user_id, "data": (query.data or "")[:64]})
+        await query.answer(context.t("button.stale"), show_alert=True)
+
+
+async def _settle(update: Update, context: BotContext, proposal: Proposal, division: str, via: str) -> None:
+    outcome, settled = await context.services.industry.choose(proposal.id, update.effective_user.id, division, via)
+    query = update.callback_query
+    if outcome is Outcome.SAVED:
+        await query.answer()
+        await _edit(update, context.t("industry.saved", label=_label(division, context.lang)))
+        completion = COMPLETIONS.get(settled.purpose)
+        if completion is not None:
+            await completion(update, context, settled)
+    elif outcome is Outcome.ALREADY:
+        await query.answer(context.t("industry.already", label=_label(settled.chosen, context.lang)), show_alert=True)
+    elif outcome is Outcome.NOT_YOURS:
+        await query.answer(context.t("industry.not_yours"), show_alert=True)
+    else:
+        await query.answer(context.t("button.stale"), show_alert=True)
+
+
+def handlers() -> list:
+    return [CommandHandler("classify", classify_command),
+            CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:")]

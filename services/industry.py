@@ -1,0 +1,111 @@
+"""The industry step: record what the classifier proposed for a text, and the division the user settled on.
+
+Every choice is checked here against the stored proposal: the chooser must be the user it was proposed to, the
+division must exist in GB/T 4754-2017, and a proposal is settled once (a second press changes nothing).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.models import IndustryChoice
+from nlp.analyzer import Analysis
+from nlp.industry import catalogue
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+
+CONFIDENT = 0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业
+MAX_TEXT = 2000
+
+
+class Outcome(str, enum.Enum):
+    SAVED = "saved"
+    ALREADY = "already"  # settled before: a double press or an old message
+    NOT_YOURS = "not_yours"
+    UNKNOWN = "unknown"  # no such proposal, or a division that does not exist
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    user_id: int
+    purpose: str
+    text: str
+    predicted: str
+    confidence: float
+    top: tuple[tuple[str, float, tuple[str, ...]], ...]  # (division, score, reasons), best first
+    chosen: str | None
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= CONFIDENT
+
+    @property
+    def top_codes(self) -> tuple[str, ...]:
+        return tuple(code for code, _, _ in self.top)
+
+    def reasons_for(self, division: str) -> tuple[str, ...]:
+        return next((reasons for code, _, reasons in self.top if code == division), ())
+
+
+def _proposal(row: IndustryChoice) -> Proposal:
+    top = tuple((c["division"], float(c["score"]), tuple(c["reasons"])) for c in row.top)
+    return Proposal(row.id, row.user_id, row.purpose, row.text, row.predicted_division, row.confidence, top,
+                    row.chosen_division)
+
+
+def division_label(code: str) -> str:
+    return catalogue().divisions[code].label
+
+
+class IndustrySteps:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog) -> None:
+        self.db, self.clock, self.audit = db, clock, audit
+
+    async def propose(self, user_id: int, analysis: Analysis, purpose: str) -> Proposal:
+        p = analysis.industry
+        row = IndustryChoice(user_id=user_id, purpose=purpose, text=analysis.text[:MAX_TEXT],
+                             predicted_division=p.division, confidence=round(p.confidence, 4),
+                             top=[{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)}
+                                  for c in p.top],
+                             created_at=self.clock.now())
+        async with self.db.session() as session:
+            session.add(row)
+            await session.flush()
+            return _proposal(row)
+
+    async def get(self, proposal_id: int) -> Proposal | None:
+        async with self.db.session() as session:
+            row = await session.get(IndustryChoice, proposal_id)
+            return _proposal(row) if row else None
+
+    async def choose(self, proposal_id: int, user_id: int, division: str, via: str) -> tuple[Outcome, Proposal | None]:
+        if division not in catalogue().divisions:
+            return Outcome.UNKNOWN, None
+        async with self.db.session() as session:
+            row = await session.get(IndustryChoice, proposal_id, with_for_update=True)
+            if row is None:
+                return Outcome.UNKNOWN, None
+            if row.user_id != user_id:
+                outcome = Outcome.NOT_YOURS
+            elif row.chosen_division is not None:
+                outcome = Outcome.ALREADY
+            else:
+                row.chosen_division, row.chosen_via, row.chosen_at = division, via, self.clock.now()
+                outcome = Outcome.SAVED
+            proposal = _proposal(row)
+        if outcome is Outcome.NOT_YOURS:
+            await self.audit.record(user_id, "industry.choose", f"industry_choice:{proposal_id}", allowed=False)
+        return outcome, proposal
+
+    async def corrections(self) -> list[tuple[str, str, str]]:
+        """(text, predicted, chosen) for every settled proposal where the user changed the prediction."""
+        async with self.db.session() as session:
+            rows = await session.scalars(select(IndustryChoice).where(
+                IndustryChoice.chosen_division.is_not(None),
+                IndustryChoice.chosen_division != IndustryChoice.predicted_division))
+            return [(r.text, r.predicted_division, r.chosen_division) for r in rows]
