@@ -1,7 +1,7 @@
 """The industry-confirmation step, reusable by any flow, and /classify to try it.
 
 Confident prediction: "识别为：C32 …" with ✅确认 / ✏️修改. Otherwise (or after ✏️修改): the top three and
-其他行业, which browses sections, then divisions. Buttons carry ``ind:<action>:<proposal id>[:<arg>]``; the
+其他行业, which browses sections, then divisions. Buttons carry ``ind:<action>:<proposal id>[:<arg>]`` (ok, edit, pick, secs, sec, browse); the
 proposal lives in the database, so the step survives a restart, and every press is checked there (whose it is,
 whether it is settled) — the callback data proves nothing.
 """
@@ -69,7 +69,7 @@ def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str
     pages = max(1, -(-len(sec.divisions) // DIVISIONS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = sec.divisions[page * DIVISIONS_PER_PAGE:(page + 1) * DIVISIONS_PER_PAGE]
-    keyboard = rows([InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:pick:{p.id}:{code}")
+    keyboard = rows([InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:browse:{p.id}:{code}")
                      for code in shown], 1)
     nav = []
     if page > 0:
@@ -134,9 +134,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     lang = context.lang
     if action == "ok":
         await _settle(update, context, proposal, proposal.predicted, "confirm")
-    elif action == "pick" and len(parts) == 4:
-        via = "top3" if parts[3] in proposal.top_codes else "browse"
-        await _settle(update, context, proposal, parts[3], via)
+    elif action in ("pick", "browse") and len(parts) == 4:
+        await _settle(update, context, proposal, parts[3], "top3" if action == "pick" else "browse")
     elif action == "edit":
         await query.answer()
         await _edit(update, *top_view(proposal, lang))

@@ -31,6 +31,8 @@ def text_of(line: str) -> str | None:
 def run(source: TextIO, sink: TextIO, analyzer: Analyzer) -> int:
     count = 0
     for line in source:
+        if not line.strip():
+            continue  # blank lines are skipped; every other line gets exactly one output line
         text = text_of(line)
         if text is None:
             sink.write(json.dumps({"error": "no text"}) + "\n")

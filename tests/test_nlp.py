@@ -1,0 +1,128 @@
+"""nlp/: normalisation, tokenisation with the user dictionary, classifier, intent router, CLI, evaluation set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jieba
+import pytest
+
+from nlp.analyzer import Analyzer, shared_analyzer
+from nlp.classify import run, text_of
+from nlp.evaluate import EVAL, EVAL_TRADITIONAL, read
+from nlp.industry import catalogue
+from nlp.intent import Intent
+from nlp.normalize import normalize
+from nlp.script import to_traditional
+from nlp.tokenize import Tokenizer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return shared_analyzer()
+
+
+def test_normalize_folds_width_script_case_urls_emoji_and_spaces():
+    assert normalize("ＬＦ精煉爐水冷電纜扭曲") == "lf精炼炉水冷电缆扭曲"
+    assert normalize("注塑件  缩痕\n\t严重 😡🔥 详见 https://example.com/a?b=1 或 www.x.cn") == "注塑件 缩痕 严重 详见 或"
+    assert normalize("１２３，ＡＢＣ！") == "123,abc!"
+    assert normalize("   ") == ""
+
+
+def test_private_tokenizer_keeps_industry_terms_whole_and_leaves_global_jieba_alone(tmp_path: Path):
+    tokenizer = Tokenizer(cache_dir=tmp_path)
+    assert tokenizer.cut(normalize("回转窑结圈，配电线路跳闸")) == ["回转窑", "结圈", "配电线路", "跳闸"]
+    assert "铝型材" in tokenizer.cut(normalize("铝型材喷涂过程遇到氧化"))
+    assert tokenizer.content_words("我们的电解槽怎么办") == ["电解槽"]  # stopwords and single characters dropped
+    assert (tmp_path / "jieba.prefix.cache").exists()  # the prefix dictionary is cached for the next start
+    jieba.initialize()
+    assert tokenizer._jieba is not jieba.dt
+    assert not jieba.dt.FREQ.get("配电线路") and not jieba.dt.FREQ.get("感应线圈")  # ours only, not the global one
+    assert tokenizer._jieba.FREQ["配电线路"] > 0
+
+
+@pytest.mark.parametrize("text, division", [
+    ("铝型材喷涂过程遇到氧化，皮膜厚度不均", "32"),
+    ("LF精煉爐水冷電纜扭曲", "31"),
+    ("感应线圈和导电板输出功率不一致", "38"),
+    ("10千伏配电线路频繁跳闸", "44"),
+    ("后厨上菜慢，客人投诉", "62"),
+    ("高炉炉缸温度升高", "31"),
+])
+def test_classifier_names_division_with_reasons(analyzer: Analyzer, text: str, division: str):
+    p = analyzer.analyse(text).industry
+    assert p.division == division and p.section == catalogue().divisions[division].section
+    assert len(p.top) == 3 and p.top[0].division == division and p.top[0].reasons
+    assert 0.5 < p.confidence <= 1.0 and sum(c.score for c in p.top) <= 1.0 + 1e-6
+    assert p.division_name == catalogue().divisions[division].name
+
+
+def test_traditional_and_simplified_texts_get_the_same_answer(analyzer: Analyzer):
+    simplified = analyzer.analyse("回转窑结圈，熟料产量下降").industry
+    traditional = analyzer.analyse(to_traditional("回转窑结圈，熟料产量下降")).industry
+    assert (simplified.division, simplified.confidence) == (traditional.division, traditional.confidence)
+
+
+def test_text_without_industry_words_is_not_confident(analyzer: Analyzer):
+    p = analyzer.analyse("生产线效率低").industry
+    assert p.confidence < 0.6
+    assert analyzer.analyse("").industry.evidence == 0
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("注塑件表面有缩痕怎么办", Intent.PROBLEM),
+    ("电解槽阳极效应频繁", Intent.PROBLEM),
+    ("想请劳模给新员工培训焊接", Intent.TRAINING),
+    ("焊工比赛什么时候报名", Intent.COMPETITION),
+    ("职工夜校怎么报名", Intent.COURSE),
+    ("公司拖欠工资三个月了怎么办", Intent.LABOUR_RIGHTS),
+    ("工伤认定要多久", Intent.LABOUR_RIGHTS),
+    ("被公司辞退了没有补偿", Intent.LABOUR_RIGHTS),
+    ("你好", Intent.GREETING),
+    ("Hello", Intent.GREETING),
+    ("今天天气不错", Intent.OTHER),
+])
+def test_intent_router(analyzer: Analyzer, text: str, intent: Intent):
+    assert analyzer.analyse(text).intent is intent
+
+
+def test_cli_reads_text_and_json_lines_and_writes_json_lines(analyzer: Analyzer):
+    source = io.StringIO('铝型材喷涂过程遇到氧化\n{"text": "配电线路跳闸"}\n\n{"id": 3}\n{"text": ""}\n{bad json\n')
+    sink = io.StringIO()
+    assert run(source, sink, analyzer) == 3
+    lines = [json.loads(line) for line in sink.getvalue().splitlines()]
+    assert [line.get("division") for line in lines[:4]] == ["32", "44", None, None] and len(lines) == 5
+    assert lines[2] == lines[3] == {"error": "no text"} and lines[4]["text"] == "{bad json"
+    first = lines[0]
+    assert set(first) == {"text", "intent", "section", "section_name", "division", "division_name", "confidence", "top"}
+    assert set(first["top"][0]) == {"division", "name", "score", "reasons"} and len(first["top"]) == 3
+    assert text_of("{bad json") == "{bad json"  # not JSON after all: classified as plain text
+
+
+@pytest.mark.slow
+def test_cli_as_a_process():
+    out = subprocess.run([sys.executable, "-m", "nlp.classify"], input="回转窑结圈\n{\"text\": \"LF精煉爐水冷電纜扭曲\"}\n",
+                         capture_output=True, text=True, check=True, cwd=ROOT, timeout=60).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["division"] for r in rows] == ["30", "31"] and rows[1]["text"] == "LF精煉爐水冷電纜扭曲"
+
+
+def test_evaluation_set_is_real_sourced_broad_and_has_traditional_copies():
+    items = read()
+    assert len(items) >= 200
+    assert all(i.source.startswith("http") for i in items)
+    assert len({i.text for i in items}) == len(items)
+    sections = {catalogue().divisions[i.division].section for i in items if i.division}
+    assert len(sections) >= 12
+    assert {i.intent for i in items} == {e.value for e in Intent}
+    with EVAL_TRADITIONAL.open(encoding="utf-8") as fh:
+        copies = list(csv.DictReader(fh, delimiter="\t"))
+    assert [c["text"] for c in copies] == [to_traditional(i.text) for i in items]
+    assert EVAL.exists()
