@@ -35,7 +35,7 @@ def _label(code: str, lang: str) -> str:
 
 
 def _reasons(reasons: list[str] | tuple[str, ...], lang: str) -> str:
-    return localise("、".join(reasons), lang) if reasons else t("industry.no_reasons", lang)
+    return localise(t("industry.separator", lang).join(reasons), lang) if reasons else t("industry.no_reasons", lang)
 
 
 def _top_buttons(p: Proposal, lang: str) -> list[list[InlineKeyboardButton]]:
