@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from conversations.context import BotContext
-from conversations.keyboards import rows
+from conversations.keyboards import page_nav, paginate, rows
 from i18n import Raw, localise, t
 from nlp.analyzer import Analysis
 from nlp.industry import catalogue
@@ -66,16 +66,10 @@ def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
 
 def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     sec = catalogue().sections[section]
-    pages = max(1, -(-len(sec.divisions) // DIVISIONS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = sec.divisions[page * DIVISIONS_PER_PAGE:(page + 1) * DIVISIONS_PER_PAGE]
+    page, pages, shown = paginate(sec.divisions, page, DIVISIONS_PER_PAGE)
     keyboard = rows([InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:browse:{p.id}:{code}")
                      for code in shown], 1)
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton(t("region.prev", lang), callback_data=f"{PREFIX}:sec:{p.id}:{section}:{page - 1}"))
-    if page < pages - 1:
-        nav.append(InlineKeyboardButton(t("region.next", lang), callback_data=f"{PREFIX}:sec:{p.id}:{section}:{page + 1}"))
+    nav = page_nav(lang, page, pages, lambda n: f"{PREFIX}:sec:{p.id}:{section}:{n}")
     if nav:
         keyboard.append(nav)
     keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=f"{PREFIX}:secs:{p.id}")])

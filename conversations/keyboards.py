@@ -7,6 +7,7 @@ against the server's own tables when it comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Sequence, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -15,11 +16,29 @@ from services.regions import Place, RegionDirectory
 from services.users import SELF_SERVICE_ROLES
 
 REGION_PAGE = 36
+T = TypeVar("T")
 ROOT = "0"
 
 
 def rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+def paginate(items: Sequence[T], page: int, per_page: int) -> tuple[int, int, Sequence[T]]:
+    """Clamp ``page`` to the pages ``items`` fill; return (page, pages, the items on it)."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 0), pages - 1)
+    return page, pages, items[page * per_page:(page + 1) * per_page]
+
+
+def page_nav(lang: str, page: int, pages: int, data_for: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    """Previous / next buttons, as far as there is a page that way; ``data_for(n)`` is the data that shows page n."""
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(t("region.prev", lang), callback_data=data_for(page - 1)))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton(t("region.next", lang), callback_data=data_for(page + 1)))
+    return nav
 
 
 def role_keyboard(prefix: str, lang: str) -> InlineKeyboardMarkup:
@@ -40,14 +59,9 @@ def _place_button(regions: RegionDirectory, place: Place, lang: str) -> InlineKe
 def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, page: int = 0) -> InlineKeyboardMarkup:
     """Children of ``parent`` (provinces for None), a page at a time, with 'just this one' and 'back'."""
     places = regions.provinces() if parent is None else regions.children_of(parent)
-    pages = max(1, -(-len(places) // REGION_PAGE))
-    page = min(max(page, 0), pages - 1)
-    keyboard = rows([_place_button(regions, p, lang) for p in places[page * REGION_PAGE:(page + 1) * REGION_PAGE]], 3)
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton(t("region.prev", lang), callback_data=f"rg:page:{parent or ROOT}:{page - 1}"))
-    if page < pages - 1:
-        nav.append(InlineKeyboardButton(t("region.next", lang), callback_data=f"rg:page:{parent or ROOT}:{page + 1}"))
+    page, pages, shown = paginate(places, page, REGION_PAGE)
+    keyboard = rows([_place_button(regions, p, lang) for p in shown], 3)
+    nav = page_nav(lang, page, pages, lambda n: f"rg:page:{parent or ROOT}:{n}")
     if nav:
         keyboard.append(nav)
     here = regions.get(parent)
