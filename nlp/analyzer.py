@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.classifier import IndustryClassifier, IndustryPrediction
@@ -51,8 +51,9 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysis:
         normalized = normalize(text)
-        domain = self.tokenizer.domain_words(self.tokenizer.content_words(normalized))
-        prediction = self.classifier.predict(normalized)
+        words = self.tokenizer.content_words(normalized)
+        domain = self.tokenizer.domain_words(words)
+        prediction = self.classifier.predict(normalized, words)
         intent = self.router.route(normalized, len(domain))
         return Analysis(text, normalized, detect_script(text), intent, prediction, tuple(domain))
 
@@ -70,4 +71,4 @@ def shared_analyzer() -> Analyzer:
         return _shared()
 
 
-__all__ = ["Analysis", "Analyzer", "Intent", "IndustryPrediction", "asdict", "shared_analyzer"]
+__all__ = ["Analysis", "Analyzer", "Intent", "IndustryPrediction", "shared_analyzer"]

@@ -79,15 +79,18 @@ class IndustryClassifier:
         meta = json.loads(vocab.read_text(encoding="utf-8"))
         return cls(tokenizer, w, b, idf, meta["vocab"], meta["classes"], temp)
 
-    def _vector(self, normalized: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        feats = [f for f in features(self.tokenizer, normalized) if f in self.vocab]
+    def _vector(self, normalized: str, words: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        feats = [f for f in features(words, normalized) if f in self.vocab]
         index = np.fromiter((self.vocab[f] for f in feats), dtype=np.int64, count=len(feats))
         values = self.idf[index]
         norm = float(np.sqrt(values @ values)) or 1.0
         return feats, index, values / norm
 
-    def predict(self, normalized: str) -> IndustryPrediction:
-        feats, index, values = self._vector(normalized)
+    def predict(self, normalized: str, words: list[str] | None = None) -> IndustryPrediction:
+        """``words``: the content words when the caller has them already; tokenised here otherwise."""
+        if words is None:
+            words = self.tokenizer.content_words(normalized)
+        feats, index, values = self._vector(normalized, words)
         rows = self.weights[index]
         logits = values @ rows + self.bias
         z = logits / self.temperature

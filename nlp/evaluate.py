@@ -53,8 +53,9 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict:
     confusions: Counter[tuple[str, str]] = Counter()
     d1 = d3 = s1 = 0
     confidences = []
+    analyses = {item.text: analyzer.analyse(item.text) for item in items}
     for item in industry:
-        p = analyzer.analyse(item.text).industry
+        p = analyses[item.text].industry
         gold_section = cat.divisions[item.division].section
         section_totals[gold_section] += 1
         if p.section == gold_section:
@@ -65,7 +66,7 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict:
         confidences.append((p.confidence, p.division == item.division))
         if p.division != item.division:
             confusions[(item.division, p.division)] += 1
-    intents = sum(analyzer.analyse(i.text).intent.value == i.intent for i in items)
+    intents = sum(analyses[i.text].intent.value == i.intent for i in items)
     n = len(industry)
     return {
         "texts": len(items), "industry_texts": n, "sections_covered": len(section_totals),

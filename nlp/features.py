@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-from nlp.tokenize import Tokenizer
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def features(tokenizer: Tokenizer, normalized: str) -> list[str]:
-    words = tokenizer.content_words(normalized)
+def features(words: list[str], normalized: str) -> list[str]:
+    """``words``: the text's content words (``Tokenizer.content_words``), computed once by the caller."""
     feats = [f"w:{w}" for w in words]
     for run in _HAN_RUN.findall(normalized):
         feats.extend(f"c:{run[i:i + 2]}" for i in range(len(run) - 1))

@@ -58,7 +58,8 @@ def documents() -> list[tuple[str, str]]:
 
 
 def vectorise(tokenizer: Tokenizer, docs: list[tuple[str, str]]):
-    rows = [features(tokenizer, normalize(text)) for text, _ in docs]
+    normalized = [normalize(text) for text, _ in docs]
+    rows = [features(tokenizer.content_words(n), n) for n in normalized]
     vocab: dict[str, int] = {}
     for feats in rows:
         for f in feats:
