@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ConversationHandler
 
@@ -51,6 +51,23 @@ async def expect_button(update: Update, context: BotContext) -> None:
 async def expect_text(update: Update, context: BotContext) -> None:
     """A sticker, photo or file where the step waits for typed text."""
     await update.effective_message.reply_text(context.t("expect.text"))
+
+
+async def edit_message(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the message a button belongs to; a double press that changes nothing is not an error."""
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:  # "message is not modified"
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def reject_too_long(update: Update, context: BotContext, text: str, limit: int) -> bool:
+    """Tell the user ``text`` is over ``limit`` characters and return True; False when it fits."""
+    if len(text) <= limit:
+        return False
+    await update.effective_message.reply_text(context.t("input.too_long", max=limit, length=len(text)))
+    return True
 
 
 async def fallback_media(update: Update, context: BotContext) -> None:

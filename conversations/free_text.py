@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from conversations.common import reject_too_long
 from conversations.context import BotContext
 from conversations.industry_step import ask_industry
 from nlp.intent import Intent
@@ -25,8 +26,7 @@ INTROS = {Intent.PROBLEM: "intent.problem", Intent.TRAINING: "intent.training"}
 
 async def route_text(update: Update, context: BotContext) -> None:
     text = update.effective_message.text or ""
-    if len(text) > MAX_TEXT:
-        await update.effective_message.reply_text(context.t("input.too_long", max=MAX_TEXT, length=len(text)))
+    if await reject_too_long(update, context, text, MAX_TEXT):
         return
     analysis = context.services.analyzer.analyse(text)
     if analysis.intent in ANSWERS:

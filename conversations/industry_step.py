@@ -12,9 +12,9 @@ import logging
 from typing import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from conversations.common import edit_message, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate, rows
 from i18n import Raw, localise, t
@@ -93,18 +93,9 @@ async def classify_command(update: Update, context: BotContext) -> None:
     if not text:
         await update.effective_message.reply_text(context.t("industry.usage"))
         return
-    if len(text) > MAX_TEXT:
-        await update.effective_message.reply_text(context.t("input.too_long", max=MAX_TEXT, length=len(text)))
+    if await reject_too_long(update, context, text, MAX_TEXT):
         return
     await ask_industry(update, context, context.services.analyzer.analyse(text), "classify")
-
-
-async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    try:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:  # "message is not modified" after a double press: nothing to change
-        if "not modified" not in str(exc).lower():
-            raise
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -114,16 +105,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     if len(parts) < 3 or not parts[2].isdigit():
         await query.answer(context.t("button.stale"), show_alert=True)
         return
-    action, proposal = parts[1], await context.services.industry.get(int(parts[2]))
-    if proposal is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return
-    if proposal.user_id != user_id:
-        await context.services.audit.record(user_id, "industry.view", f"industry_choice:{proposal.id}", allowed=False)
-        await query.answer(context.t("industry.not_yours"), show_alert=True)
-        return
-    if proposal.chosen is not None:
-        await query.answer(context.t("industry.already", label=_label(proposal.chosen, context.lang)), show_alert=True)
+    action = parts[1]
+    outcome, proposal = await context.services.industry.open(int(parts[2]), user_id)
+    if outcome is not Outcome.OPEN:
+        await _refuse(update, context, outcome, proposal)
         return
     lang = context.lang
     if action == "ok":
@@ -132,13 +117,13 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _settle(update, context, proposal, parts[3], "top3" if action == "pick" else "browse")
     elif action == "edit":
         await query.answer()
-        await _edit(update, *top_view(proposal, lang))
+        await edit_message(update, *top_view(proposal, lang))
     elif action == "secs":
         await query.answer()
-        await _edit(update, *sections_view(proposal, lang))
+        await edit_message(update, *sections_view(proposal, lang))
     elif action == "sec" and len(parts) == 5 and parts[3] in catalogue().sections and parts[4].isdigit():
         await query.answer()
-        await _edit(update, *divisions_view(proposal, parts[3], int(parts[4]), lang))
+        await edit_message(update, *divisions_view(proposal, parts[3], int(parts[4]), lang))
     else:
         log.info("malformed industry button", extra={"user_id": user_id, "data": (query.data or "")[:64]})
         await query.answer(context.t("button.stale"), show_alert=True)
@@ -149,16 +134,23 @@ async def _settle(update: Update, context: BotContext, proposal: Proposal, divis
     query = update.callback_query
     if outcome is Outcome.SAVED:
         await query.answer()
-        await _edit(update, context.t("industry.saved", label=_label(division, context.lang)))
+        await edit_message(update, context.t("industry.saved", label=_label(division, context.lang)))
         completion = COMPLETIONS.get(settled.purpose)
         if completion is not None:
             await completion(update, context, settled)
-    elif outcome is Outcome.ALREADY:
-        await query.answer(context.t("industry.already", label=_label(settled.chosen, context.lang)), show_alert=True)
-    elif outcome is Outcome.NOT_YOURS:
-        await query.answer(context.t("industry.not_yours"), show_alert=True)
     else:
-        await query.answer(context.t("button.stale"), show_alert=True)
+        await _refuse(update, context, outcome, settled)
+
+
+async def _refuse(update: Update, context: BotContext, outcome: Outcome, proposal: Proposal | None) -> None:
+    """Answer a press that changes nothing: settled already, someone else's, or unknown."""
+    if outcome is Outcome.ALREADY:
+        text = context.t("industry.already", label=_label(proposal.chosen, context.lang))
+    elif outcome is Outcome.NOT_YOURS:
+        text = context.t("industry.not_yours")
+    else:
+        text = context.t("button.stale")
+    await update.callback_query.answer(text, show_alert=True)
 
 
 def handlers() -> list:

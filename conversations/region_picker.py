@@ -7,13 +7,12 @@ calling flow, which decides what to store.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from typing import Awaitable, Callable
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from conversations.common import answer_stale, expect_text
+from conversations.common import answer_stale, edit_message, expect_text, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import parse_region_data, region_keyboard, region_prompt, search_keyboard
 from nlp.script import to_simplified
@@ -45,19 +44,14 @@ async def region_button(update: Update, context: BotContext) -> str | None:
     if step.action == "pick":
         await query.edit_message_reply_markup(None)
         return step.code
-    try:
-        await query.edit_message_text(region_prompt(regions, step.code, context.lang),
-                                      reply_markup=region_keyboard(regions, step.code, context.lang, step.page))
-    except BadRequest as exc:  # a double press: the message already shows this page
-        if "not modified" not in str(exc):
-            raise
+    await edit_message(update, region_prompt(regions, step.code, context.lang),
+                       region_keyboard(regions, step.code, context.lang, step.page))
     return None
 
 async def region_search(update: Update, context: BotContext) -> None:
     """A typed place name: offer the matches as buttons."""
     text = (update.effective_message.text or "").strip()
-    if len(text) > MAX_QUERY:
-        await update.effective_message.reply_text(context.t("input.too_long", max=MAX_QUERY, length=len(text)))
+    if await reject_too_long(update, context, text, MAX_QUERY):
         return
     regions = context.services.regions
 

@@ -23,6 +23,7 @@ MAX_TEXT = 2000
 
 
 class Outcome(str, enum.Enum):
+    OPEN = "open"  # not settled yet, and the user's own
     SAVED = "saved"
     ALREADY = "already"  # settled before: a double press or an old message
     NOT_YOURS = "not_yours"
@@ -82,6 +83,17 @@ class IndustrySteps:
         async with self.db.session() as session:
             row = await session.get(IndustryChoice, proposal_id)
             return _proposal(row) if row else None
+
+    async def open(self, proposal_id: int, user_id: int) -> tuple[Outcome, Proposal | None]:
+        """May ``user_id`` still act on the proposal: OPEN, ALREADY, NOT_YOURS or UNKNOWN.
+        A refusal is written to the audit log."""
+        proposal = await self.get(proposal_id)
+        if proposal is None:
+            return Outcome.UNKNOWN, None
+        if proposal.user_id != user_id:
+            await self.audit.record(user_id, "industry.choose", f"industry_choice:{proposal_id}", allowed=False)
+            return Outcome.NOT_YOURS, proposal
+        return (Outcome.ALREADY if proposal.chosen is not None else Outcome.OPEN), proposal
 
     async def choose(self, proposal_id: int, user_id: int, division: str, via: str) -> tuple[Outcome, Proposal | None]:
         if division not in catalogue().divisions:
