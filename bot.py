@@ -21,7 +21,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import common, free_text, industry_step, onboarding, user_settings
+from conversations import common, industry_step, my_demands, onboarding, report, user_settings
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -37,15 +37,18 @@ def wire(application: Application) -> None:
     # conversations
     application.add_handler(onboarding.build())
     application.add_handler(user_settings.build())
+    application.add_handler(report.build())  # /report, and a problem typed outside any conversation
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_nothing))
     # the industry step: /classify and its buttons (any flow may start the step)
     for handler in industry_step.handlers():
         application.add_handler(handler)
-    # whatever nothing above took: old buttons, free text, stickers and photos
+    # the demand pool: /my, and staff opening a demand from a notice
+    for handler in my_demands.handlers():
+        application.add_handler(handler)
+    # whatever nothing above took: old buttons, stickers and photos (free text is /report's entry point)
     application.add_handler(CallbackQueryHandler(common.answer_stale))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, free_text.route_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, common.fallback_media))
     application.add_error_handler(common.on_error)
 

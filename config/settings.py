@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_DB}")
     telegram_api_url: str = "https://api.telegram.org"
     telegram_file_url: str | None = None
+    staff_chat_id: int | None = Field(default=None, description="chat that gets staff notices; unset: every staffer")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"

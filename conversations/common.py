@@ -12,7 +12,7 @@ from conversations.context import BotContext
 from conversations.menu import help_text
 
 log = logging.getLogger(__name__)
-FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress
+FLOW_KEYS = ("onboarding", "settings", "report", "join", "import", "profile", "newteam", "review")  # user_data entries that belong to a conversation in progress
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -1,7 +1,8 @@
 """Free text sent outside any conversation: the intent router decides what it is, and each intent gets its answer.
 
-A technical problem or a training need starts the industry step with the text filled in (the demand flow will take
-over from there); a labour-rights matter gets the 12351 hotline and legal-aid guidance, never a craftsman.
+A technical problem or a training need is handed back to the caller (/report's entry point), which starts the
+demand flow with the text filled in; a labour-rights matter gets the 12351 hotline and legal-aid guidance,
+never a craftsman.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from telegram import Update
 
 from conversations.common import reject_too_long
 from conversations.context import BotContext
-from conversations.industry_step import ask_industry
+from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.industry import MAX_TEXT
 
@@ -24,16 +25,17 @@ ANSWERS = {
 INTROS = {Intent.PROBLEM: "intent.problem", Intent.TRAINING: "intent.training"}
 
 
-async def route_text(update: Update, context: BotContext) -> None:
+async def route_text(update: Update, context: BotContext) -> Analysis | None:
+    """Answer the text; return its analysis when it is a problem or training need a registered user can file."""
     text = update.effective_message.text or ""
     if await reject_too_long(update, context, text, MAX_TEXT):
-        return
+        return None
     analysis = context.services.analyzer.analyse(text)
     if analysis.intent in ANSWERS:
         await update.effective_message.reply_text(context.t(ANSWERS[analysis.intent]))
-        return
+        return None
     if context.profile is None or context.profile.role is None:
         await update.effective_message.reply_text(context.t("intent.unregistered"))
-        return
+        return None
     await update.effective_message.reply_text(context.t(INTROS[analysis.intent]))
-    await ask_industry(update, context, analysis, "classify")
+    return analysis

@@ -9,7 +9,6 @@ whether it is settled) — the callback data proves nothing.
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -25,9 +24,6 @@ from services.industry import MAX_TEXT, Outcome, Proposal, division_label
 log = logging.getLogger(__name__)
 PREFIX = "ind"
 DIVISIONS_PER_PAGE = 16
-# purpose → what the owning flow does once the division is settled (the demand flow registers itself here)
-Completion = Callable[[Update, BotContext, Proposal], Awaitable[None]]
-COMPLETIONS: dict[str, Completion] = {}
 
 
 def _label(code: str, lang: str) -> str:
@@ -98,24 +94,25 @@ async def classify_command(update: Update, context: BotContext) -> None:
     await ask_industry(update, context, context.services.analyzer.analyse(text), "classify")
 
 
-async def on_button(update: Update, context: BotContext) -> None:
+async def on_button(update: Update, context: BotContext) -> Proposal | None:
+    """Handle an ``ind:`` press; return the proposal when this press settled it (the owning flow goes on)."""
     query = update.callback_query
     parts = (query.data or "").split(":")
     user_id = update.effective_user.id
     if len(parts) < 3 or not parts[2].isdigit():
         await query.answer(context.t("button.stale"), show_alert=True)
-        return
+        return None
     action = parts[1]
     outcome, proposal = await context.services.industry.open(int(parts[2]), user_id)
     if outcome is not Outcome.OPEN:
         await _refuse(update, context, outcome, proposal)
-        return
+        return None
     lang = context.lang
     if action == "ok":
-        await _settle(update, context, proposal, proposal.predicted, "confirm")
-    elif action in ("pick", "browse") and len(parts) == 4:
-        await _settle(update, context, proposal, parts[3], "top3" if action == "pick" else "browse")
-    elif action == "edit":
+        return await _settle(update, context, proposal, proposal.predicted, "confirm")
+    if action in ("pick", "browse") and len(parts) == 4:
+        return await _settle(update, context, proposal, parts[3], "top3" if action == "pick" else "browse")
+    if action == "edit":
         await query.answer()
         await edit_message(update, *top_view(proposal, lang))
     elif action == "secs":
@@ -127,19 +124,17 @@ async def on_button(update: Update, context: BotContext) -> None:
     else:
         log.info("malformed industry button", extra={"user_id": user_id, "data": (query.data or "")[:64]})
         await query.answer(context.t("button.stale"), show_alert=True)
+    return None
 
 
-async def _settle(update: Update, context: BotContext, proposal: Proposal, division: str, via: str) -> None:
+async def _settle(update: Update, context: BotContext, proposal: Proposal, division: str, via: str) -> Proposal | None:
     outcome, settled = await context.services.industry.choose(proposal.id, update.effective_user.id, division, via)
-    query = update.callback_query
-    if outcome is Outcome.SAVED:
-        await query.answer()
-        await edit_message(update, context.t("industry.saved", label=_label(division, context.lang)))
-        completion = COMPLETIONS.get(settled.purpose)
-        if completion is not None:
-            await completion(update, context, settled)
-    else:
+    if outcome is not Outcome.SAVED:
         await _refuse(update, context, outcome, settled)
+        return None
+    await update.callback_query.answer()
+    await edit_message(update, context.t("industry.saved", label=_label(division, context.lang)))
+    return settled
 
 
 async def _refuse(update: Update, context: BotContext, outcome: Outcome, proposal: Proposal | None) -> None:

@@ -30,6 +30,8 @@ COMMANDS: list[Command] = [
     Command("start"),
     Command("help"),
     Command("settings"),
+    Command("report"),
+    Command("my"),
     Command("classify"),
     Command("cancel"),
 ]

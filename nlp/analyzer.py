@@ -57,6 +57,17 @@ class Analyzer:
         intent = self.router.route(normalized, len(domain))
         return Analysis(text, normalized, detect_script(text), intent, prediction, tuple(domain))
 
+    def suggest_divisions(self, lines: list[str], limit: int = 5, floor: float = 0.3) -> list[str]:
+        """Divisions for a craftsman's specialities: each line and all of them together are classified; a
+        division counts with its best score. The best always, then the others scoring at least ``floor``."""
+        best: dict[str, float] = {}
+        for text in [*lines, " ".join(lines)]:
+            normalized = normalize(text)
+            for candidate in self.classifier.predict(normalized, self.tokenizer.content_words(normalized)).top:
+                best[candidate.division] = max(best.get(candidate.division, 0.0), candidate.score)
+        ranked = sorted(best, key=lambda d: -best[d])
+        return ranked[:1] + [d for d in ranked[1:limit] if best[d] >= floor]
+
 
 _lock = threading.Lock()
 

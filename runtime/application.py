@@ -13,6 +13,7 @@ from conversations.context import BotContext
 from conversations.menu import set_menus
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
+from runtime.sender import OutboxSender
 from services.container import Services
 
 
@@ -23,12 +24,20 @@ class ZhuqiApplication(Application):
         await super().initialize()
         services: Services = self.bot_data["services"]
         await set_menus(self.bot, await services.users.staff_roles())
+        await services.outbox.release_stuck()
+        self.sender = OutboxSender(services, self.bot)
+        if self.job_queue is not None:  # messages scheduled for later, and retries
+            self.job_queue.run_repeating(lambda _context: self.sender.flush(), interval=5, first=1, name="outbox")
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
         if isinstance(self.persistence, DbPersistence):
             await self.update_persistence()
             await self.persistence.commit()
+        outbox = self.bot_data["services"].outbox
+        if outbox.dirty:  # a notice written while handling this update goes out now
+            outbox.dirty = False
+            await self.sender.flush()
 
 
 def build_application(services: Services, wire: Callable[[Application], None], *,

@@ -10,10 +10,15 @@ from nlp.analyzer import Analyzer, shared_analyzer
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
+from services.demands import Demands
+from services.enterprises import Enterprises
 from services.flood import FloodGuard
+from services.importing import Importer
 from services.industry import IndustrySteps
+from services.outbox import Outbox
 from services.regions import RegionDirectory, seed_regions
 from services.state_store import StateStore
+from services.talent import Talent
 from services.users import Users
 
 
@@ -29,6 +34,11 @@ class Services:
     flood: FloodGuard
     analyzer: Analyzer
     industry: IndustrySteps
+    outbox: Outbox
+    enterprises: Enterprises
+    demands: Demands
+    talent: Talent
+    importer: Importer
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -41,10 +51,18 @@ class Services:
         users = Users(db, clock, settings.admin_ids)
         await users.bootstrap_admins()
         audit = AuditLog(db, clock)
-        return cls(settings=settings, db=db, clock=clock, users=users, audit=audit,
-                   regions=await RegionDirectory.load(db), state=StateStore(db),
+        outbox = Outbox(db, clock)
+        analyzer = await asyncio.to_thread(shared_analyzer)
+        regions = await RegionDirectory.load(db)
+        enterprises = Enterprises(db, clock)
+        return cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
+                   state=StateStore(db),
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
-                   analyzer=await asyncio.to_thread(shared_analyzer), industry=IndustrySteps(db, clock, audit))
+                   analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
+                   demands=Demands(db, clock, audit, outbox, settings.tz, settings.staff_chat_id),
+                   talent=Talent(db, clock, audit, outbox, analyzer.tokenizer),
+                   importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
+                                     analyzer.suggest_divisions))
 
     async def close(self) -> None:
         await self.db.dispose()

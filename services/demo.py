@@ -14,6 +14,7 @@ from db.models import (Competition, Course, CourseSession, Craftsman, CraftsmanI
                        TeamLevel)
 from services.clock import Clock
 from services.database import Database
+from services.talent import search_text
 
 TEAMS = [
     ("浙江省劳模工匠技术服务队", TeamLevel.PROVINCE, "330000", None),
@@ -26,22 +27,22 @@ TEAMS = [
 
 # name, workplace, honours, specialities, divisions, region, team index, capacity, service modes
 CRAFTSMEN = [
-    ("周建华", "湖州某铝业有限公司", ["省部级劳模"], ["铝型材挤压", "喷涂与阳极氧化", "表面处理缺陷分析"],
-     ["C32", "C33"], "330502", 2, 3, ["onsite", "remote"]),
-    ("沈美琴", "湖州某纺织集团", ["全国劳模", "技能大师工作室领办人"], ["织机维修", "印染工艺", "童装面料质量"],
-     ["C17", "C18"], "330503", 5, 4, ["onsite", "training"]),
-    ("陆国强", "苏州某精密机械公司", ["大国工匠", "五一劳动奖章"], ["数控机床调试", "精密加工", "热处理"],
-     ["C34", "C35"], "320505", 3, 2, ["onsite", "joint"]),
-    ("顾晓燕", "苏州某电子科技公司", ["省级工匠"], ["SMT贴片工艺", "电子元器件失效分析"],
-     ["C39"], "320506", 3, 3, ["remote", "training"]),
-    ("黄志明", "佛山某电器有限公司", ["市级工匠"], ["电机绕组", "感应加热设备", "电气控制柜"],
-     ["C38"], "440604", 4, 3, ["onsite", "remote"]),
-    ("梁丽娟", "佛山某陶瓷有限公司", ["省部级劳模"], ["陶瓷窑炉节能", "釉料配方"],
-     ["C30"], "440605", 4, 2, ["onsite"]),
-    ("钱卫东", "国网湖州供电公司（示例）", ["五一劳动奖章"], ["配电线路故障排查", "变压器运维"],
-     ["D44"], "330502", 1, 3, ["onsite", "training"]),
-    ("吴海峰", "杭州某冶金设备公司", ["省级工匠"], ["LF精炼炉维护", "高炉炉缸监测", "水冷电缆"],
-     ["C31", "C32"], "330106", 0, 2, ["onsite", "joint"]),
+    ("周建华", "湖州某铝业有限公司", ["provincial_model"], ["铝型材挤压", "喷涂与阳极氧化", "表面处理缺陷分析"],
+     ["32", "33"], "330502", 2, 3, ["onsite", "remote"]),
+    ("沈美琴", "湖州某纺织集团", ["national_model", "master_studio"], ["织机维修", "印染工艺", "童装面料质量"],
+     ["17", "18"], "330503", 5, 4, ["onsite", "training"]),
+    ("陆国强", "苏州某精密机械公司", ["great_craftsman", "may_day_medal"], ["数控机床调试", "精密加工", "热处理"],
+     ["34", "35"], "320505", 3, 2, ["onsite", "joint"]),
+    ("顾晓燕", "苏州某电子科技公司", ["provincial_craftsman"], ["SMT贴片工艺", "电子元器件失效分析"],
+     ["39"], "320506", 3, 3, ["remote", "training"]),
+    ("黄志明", "佛山某电器有限公司", ["city_craftsman"], ["电机绕组", "感应加热设备", "电气控制柜"],
+     ["38"], "440604", 4, 3, ["onsite", "remote"]),
+    ("梁丽娟", "佛山某陶瓷有限公司", ["provincial_model"], ["陶瓷窑炉节能", "釉料配方"],
+     ["30"], "440605", 4, 2, ["onsite"]),
+    ("钱卫东", "国网湖州供电公司（示例）", ["may_day_medal"], ["配电线路故障排查", "变压器运维"],
+     ["44"], "330502", 1, 3, ["onsite", "training"]),
+    ("吴海峰", "杭州某冶金设备公司", ["provincial_craftsman"], ["LF精炼炉维护", "高炉炉缸监测", "水冷电缆"],
+     ["31", "32"], "330106", 0, 2, ["onsite", "joint"]),
 ]
 
 
@@ -60,10 +61,10 @@ async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
         for name, workplace, honours, specialities, divisions, region, team, capacity, modes in CRAFTSMEN:
             session.add(Craftsman(name=name, workplace=workplace, honours=honours, specialities=specialities,
                                   region_code=region, team_id=teams[team].id, capacity=capacity, service_modes=modes,
-                                  phone=None, industries=[CraftsmanIndustry(division=d) for d in divisions]))
+                                  phone=None, search_text=search_text(specialities), industries=[CraftsmanIndustry(division=d) for d in divisions]))
         today = clock.now().astimezone(tz)
         session.add(Competition(
-            name="湖州市第五届数控车工职业技能竞赛（示例）", industry_section="C", industry_division="C34",
+            name="湖州市第五届数控车工职业技能竞赛（示例）", industry_section="C", industry_division="34",
             region_code="330500", organiser="湖州市总工会（示例）",
             registration_deadline=_local(tz, today + timedelta(days=14), 17),
             starts_at=_local(tz, today + timedelta(days=30), 9), ends_at=_local(tz, today + timedelta(days=31), 17),

@@ -56,6 +56,10 @@ class Demand(Timestamped, Base):
     solution_summary: Mapped[str | None] = mapped_column(Text)
     workers_trained: Mapped[int | None] = mapped_column(Integer)
     economic_benefit: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # 经济效益, yuan
+    contact_name: Mapped[str | None] = mapped_column(String(64))  # who to call about this demand (staff, craftsman)
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    industry_choice_id: Mapped[int | None] = mapped_column(ForeignKey("industry_choices.id", ondelete="SET NULL"))
+    draft_reminded_at: Mapped[datetime | None]  # the day-6 reminder of an unfinished draft, sent once
 
 
 class DemandAttachment(Base):

@@ -51,6 +51,8 @@ class User(Timestamped, Base):
     role: Mapped[Role | None] = mapped_column(str_enum(Role), index=True)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("service_teams.id", ondelete="SET NULL"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="SET NULL", use_alter=True),
+                                                      index=True)  # the enterprise profile this user files for
     consent_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]  # set when Telegram answers 403: the user blocked the bot
     quiet_start_minute: Mapped[int] = mapped_column(SmallInteger, default=22 * 60)
@@ -109,6 +111,10 @@ class Craftsman(Timestamped, Base):
     status: Mapped[CraftsmanStatus] = mapped_column(str_enum(CraftsmanStatus), default=CraftsmanStatus.APPROVED)
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # specialities, normalised (simplified), for search
+    review_note: Mapped[str | None] = mapped_column(Text)  # the staffer's reason when an application is rejected
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_at: Mapped[datetime | None]
 
     industries: Mapped[list["CraftsmanIndustry"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

@@ -1,0 +1,519 @@
+"""/report — 企业点菜: an enterprise files a technical problem or a training need.
+
+The draft is a ``demands`` row from the first answer on, so nothing typed is lost: a restart, /cancel ("keep the
+draft") or leaving mid-flow all keep it, and /report offers to continue it. After each answer :func:`advance`
+asks for the next thing still missing — kind, training details, the enterprise profile (asked once, reused),
+the description (text, photos, documents until 完成), the industry (the classifier proposes, the user confirms),
+urgency and service mode — then shows the summary card, where ✏️ re-asks one field and 提交 files it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations import industry_step
+from conversations.common import edit_message, expect_button, expect_text, reject_too_long
+from conversations.contact import ask_phone, read_phone
+from conversations.context import BotContext
+from conversations.free_text import route_text
+from conversations.keyboards import yes_no
+from conversations.region_picker import ask_region, region_button, region_step_handlers
+from conversations.report_views import (PREFIX, done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
+                                        skip_keyboard, summary_card, urgency_keyboard)
+from db.models import DemandKind, EnterpriseKind
+from i18n import localise
+from nlp.analyzer import Analysis
+from nlp.intent import Intent
+from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
+from services.validation import Invalid, credit_code
+
+log = logging.getLogger(__name__)
+
+# Conversation states
+(RESUME, KIND, TOPIC, TRAINEES, DATES, ENT_NAME, ENT_CODE, ENT_KIND, ENT_REGION, CONTACT, PHONE, DESCRIBE, INDUSTRY,
+ URGENCY, MODE, SUMMARY, DISCARD) = (f"report.{name}" for name in (
+    "resume", "kind", "topic", "trainees", "dates", "ent_name", "ent_code", "ent_kind", "ent_region", "contact",
+    "phone", "describe", "industry", "urgency", "mode", "summary", "discard"))
+MAX_SHORT = 128
+MAX_TRAINEES = 100_000
+# which question each ✏️ on the summary card asks again
+EDIT_STATES = {"kind": KIND, "training_topic": TOPIC, "trainees": TRAINEES, "preferred_dates": DATES, "text": DESCRIBE,
+               "industry": INDUSTRY, "urgency": URGENCY, "service_mode": MODE, "name": ENT_NAME,
+               "credit_code": ENT_CODE, "ent_kind": ENT_KIND, "region_code": ENT_REGION, "contact_name": CONTACT,
+               "phone": PHONE}
+
+
+def _flow(context: BotContext) -> dict:
+    return context.user_data.setdefault("report", {})
+
+
+async def _draft(context: BotContext) -> DemandInfo | None:
+    flow = context.user_data.get("report") or {}
+    demand = await context.services.demands.get(flow["id"]) if flow.get("id") else None
+    return demand if demand is not None and demand.ticket is None else None
+
+
+# ---------------------------------------------------------------------------- entry
+async def start(update: Update, context: BotContext) -> str | int:
+    if context.profile is None or context.profile.role is None:
+        await update.effective_message.reply_text(context.t("help.not_registered"))
+        return ConversationHandler.END
+    draft = await context.services.demands.draft_of(update.effective_user.id)
+    if draft is not None and draft.has_content:
+        context.user_data["report"] = {"id": draft.id, "asked": ["kind"]}
+        await update.effective_message.reply_text(
+            context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
+            reply_markup=yes_no(f"{PREFIX}:resume", context.t("report.resume_yes"), context.t("report.resume_no")))
+        return RESUME
+    return await _new(update, context, draft)
+
+
+async def _new(update: Update, context: BotContext, old: DemandInfo | None = None, kind: DemandKind | None = None,
+               text: str = "") -> str:
+    services, user_id = context.services, update.effective_user.id
+    if old is not None:
+        await services.demands.discard(old.id, user_id)
+    enterprise = await services.enterprises.of_user(user_id)
+    draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
+    context.user_data["report"] = {"id": draft.id, "asked": ["kind"] if kind else []}
+    return await advance(update, context)
+
+
+async def from_free_text(update: Update, context: BotContext) -> str | int:
+    """Text typed outside any conversation: a technical problem or training need starts /report prefilled."""
+    analysis: Analysis | None = await route_text(update, context)
+    if analysis is None:
+        return ConversationHandler.END
+    kind = DemandKind.TRAINING if analysis.intent is Intent.TRAINING else DemandKind.PROBLEM
+    old = await context.services.demands.draft_of(update.effective_user.id)
+    if old is not None and old.has_content:  # keep the old draft's words: the new text is added to it
+        context.user_data["report"] = {"id": old.id, "asked": ["kind"]}
+        await _add_text(update, context, analysis.text)
+        return await advance(update, context)
+    return await _new(update, context, old, kind, analysis.text)
+
+
+async def resume_choice(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft = await _draft(context)
+    if query.data == f"{PREFIX}:resume:yes" and draft is not None:
+        return await advance(update, context)
+    return await _new(update, context, draft)
+
+
+# ---------------------------------------------------------------------------- what comes next
+async def advance(update: Update, context: BotContext) -> str | int:
+    """Ask the next missing thing (or show the summary); return the state that waits for it."""
+    flow = _flow(context)
+    draft = await _draft(context)
+    if draft is None:
+        context.user_data.pop("report", None)
+        await update.effective_chat.send_message(context.t("report.gone"))
+        return ConversationHandler.END
+    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+    asked = flow.setdefault("asked", [])
+    chat = update.effective_chat
+    if flow.get("editing"):
+        return await show_summary(update, context)
+    if "kind" not in asked:
+        await chat.send_message(context.t("report.ask_kind"), reply_markup=kind_keyboard(context.lang))
+        return KIND
+    if draft.kind is DemandKind.TRAINING:
+        for field, state in (("training_topic", TOPIC), ("trainees", TRAINEES), ("preferred_dates", DATES)):
+            if not getattr(draft, field):
+                await chat.send_message(context.t(f"report.ask_{field}"))
+                return state
+    if enterprise is None or not enterprise.name:
+        await chat.send_message(context.t("report.ask_name"))
+        return ENT_NAME
+    if "credit_code" not in asked and not enterprise.credit_code:
+        await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(context.lang))
+        return ENT_CODE
+    if "ent_kind" not in asked and not enterprise.complete:
+        await chat.send_message(context.t("report.ask_ent_kind"), reply_markup=enterprise_kind_keyboard(context.lang))
+        return ENT_KIND
+    if not enterprise.region_code:
+        await ask_region(update, context)
+        return ENT_REGION
+    if not enterprise.contact_name:
+        await chat.send_message(context.t("report.ask_contact"))
+        return CONTACT
+    if not enterprise.phone:
+        await ask_phone(update, context)
+        return PHONE
+    if not flow.get("described"):
+        await chat.send_message(context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
+                                reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
+        return DESCRIBE
+    if not draft.industry:
+        return await _ask_industry(update, context, draft)
+    if not draft.urgency:
+        await chat.send_message(context.t("report.ask_urgency"), reply_markup=urgency_keyboard(context.lang))
+        return URGENCY
+    if not draft.service_mode:
+        await chat.send_message(context.t("report.ask_mode"), reply_markup=mode_keyboard(context.lang))
+        return MODE
+    return await show_summary(update, context)
+
+
+async def show_summary(update: Update, context: BotContext) -> str:
+    _flow(context).pop("editing", None)
+    draft = await _draft(context)
+    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+    text, markup = summary_card(draft, enterprise, context.services.regions, context.lang)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+    return SUMMARY
+
+
+async def _ask_industry(update: Update, context: BotContext, draft: DemandInfo) -> str:
+    analysis = context.services.analyzer.analyse(draft.text)
+    await industry_step.ask_industry(update, context, analysis, "demand")
+    return INDUSTRY
+
+
+async def _mark_asked(context: BotContext, name: str) -> None:
+    asked = _flow(context).setdefault("asked", [])
+    if name not in asked:
+        asked.append(name)
+
+
+async def _update(update: Update, context: BotContext, **values: object) -> bool:
+    """Write draft fields; False (after telling the user) when the draft is gone or submitted."""
+    try:
+        await context.services.demands.update(_flow(context)["id"], update.effective_user.id, **values)
+    except (Refused, KeyError):
+        await update.effective_chat.send_message(context.t("report.gone"))
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- buttons
+async def on_choice(update: Update, context: BotContext) -> str | int:
+    """kind / urgency / mode / enterprise kind buttons; the value is checked against the allowed set."""
+    query = update.callback_query
+    _, action, value = (query.data or "::").split(":", 2)
+    allowed = {"kind": {k.value for k in DemandKind}, "urgency": set(URGENCIES), "mode": set(SERVICE_MODES),
+               "entkind": {k.value for k in EnterpriseKind}}
+    if value not in allowed.get(action, ()):
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None  # stay in the state
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if action == "entkind":
+        await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
+        await _mark_asked(context, "ent_kind")
+    else:
+        field = {"kind": "kind", "urgency": "urgency", "mode": "service_mode"}[action]
+        if not await _update(update, context, **{field: DemandKind(value) if action == "kind" else value}):
+            return ConversationHandler.END
+        await _mark_asked(context, action)
+    return await advance(update, context)
+
+
+async def skip_code(update: Update, context: BotContext) -> str | int:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    await _mark_asked(context, "credit_code")
+    return await advance(update, context)
+
+
+async def described(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    draft = await _draft(context)
+    if draft is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    if len(draft.text.strip()) < MIN_TEXT:
+        await query.answer(context.t("report.text_too_short", min=MIN_TEXT, length=len(draft.text.strip())), show_alert=True)
+        return DESCRIBE
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    flow = _flow(context)
+    flow["described"] = True
+    if flow.pop("text_changed", False) and draft.industry:  # a new description: propose the industry again
+        return await _ask_industry(update, context, draft)
+    return await advance(update, context)
+
+
+async def industry_button(update: Update, context: BotContext) -> str | int | None:
+    proposal = await industry_step.on_button(update, context)
+    if proposal is None:
+        return None
+    if proposal.purpose == "demand":
+        try:
+            await context.services.demands.set_industry(_flow(context)["id"], update.effective_user.id, proposal)
+        except (Refused, KeyError):
+            await update.effective_chat.send_message(context.t("report.gone"))
+            return ConversationHandler.END
+        await _mark_asked(context, "industry")
+    return await advance(update, context)
+
+
+async def edit_field(update: Update, context: BotContext) -> str | int | None:
+    query = update.callback_query
+    field = (query.data or "").removeprefix(f"{PREFIX}:edit:")
+    if field not in EDIT_STATES or await _draft(context) is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    flow = _flow(context)
+    flow["editing"] = True
+    lang, chat = context.lang, update.effective_chat
+    if field == "kind":
+        await chat.send_message(context.t("report.ask_kind"), reply_markup=kind_keyboard(lang))
+    elif field == "urgency":
+        await chat.send_message(context.t("report.ask_urgency"), reply_markup=urgency_keyboard(lang))
+    elif field == "service_mode":
+        await chat.send_message(context.t("report.ask_mode"), reply_markup=mode_keyboard(lang))
+    elif field == "ent_kind":
+        await chat.send_message(context.t("report.ask_ent_kind"), reply_markup=enterprise_kind_keyboard(lang))
+    elif field == "credit_code":
+        await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(lang))
+    elif field == "region_code":
+        await ask_region(update, context)
+    elif field == "phone":
+        await ask_phone(update, context)
+    elif field == "industry":
+        flow["editing"] = False
+        return await _ask_industry(update, context, await _draft(context))
+    elif field == "text":
+        flow.update(replace_text=True, described=False)
+        flow["editing"] = False
+        await chat.send_message(context.t("report.ask_new_text", min=MIN_TEXT, max=MAX_TEXT))
+    else:
+        key = {"name": "report.ask_name", "contact_name": "report.ask_contact"}.get(field, f"report.ask_{field}")
+        await chat.send_message(context.t(key))
+    return EDIT_STATES[field]
+
+
+async def submit(update: Update, context: BotContext) -> str | int | None:
+    query = update.callback_query
+    services, user_id = context.services, update.effective_user.id
+    draft = await _draft(context)
+    enterprise = await services.enterprises.of_user(user_id)
+    if draft is None or enterprise is None:
+        await query.answer(context.t("report.already_submitted"), show_alert=True)
+        context.user_data.pop("report", None)
+        return ConversationHandler.END
+    await services.demands.update(draft.id, user_id, enterprise_id=enterprise.id, region_code=enterprise.region_code,
+                                  contact_name=enterprise.contact_name, contact_phone=enterprise.phone)
+    staff = [uid for uid, _ in await services.users.staff_roles()]
+    try:
+        info = await services.demands.submit(draft.id, user_id, staff)
+    except Refused:
+        await query.answer(context.t("report.already_submitted"), show_alert=True)
+        return ConversationHandler.END
+    except ValueError:  # something went missing (e.g. an old card): ask it again
+        await query.answer()
+        return await advance(update, context)
+    await query.answer()
+    await edit_message(update, query.message.text_html + "\n\n" + context.t("report.submitted", ticket=info.ticket))
+    context.user_data.pop("report", None)
+    return ConversationHandler.END
+
+
+# ---------------------------------------------------------------------------- typed answers
+async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT) -> str | None:
+    text = (update.effective_message.text or "").strip()
+    if not text:
+        await update.effective_message.reply_text(context.t("expect.text"))
+        return None
+    if await reject_too_long(update, context, text, limit):
+        return None
+    return text
+
+
+async def topic(update: Update, context: BotContext) -> str | int:
+    text = await _text(update, context, 256)
+    if text is None:
+        return TOPIC
+    return await advance(update, context) if await _update(update, context, training_topic=text) else ConversationHandler.END
+
+
+async def trainees(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    number = int(text) if text.isdigit() else 0
+    if not 1 <= number <= MAX_TRAINEES:
+        await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
+        return TRAINEES
+    return await advance(update, context) if await _update(update, context, trainees=number) else ConversationHandler.END
+
+
+async def dates(update: Update, context: BotContext) -> str | int:
+    text = await _text(update, context, 256)
+    if text is None:
+        return DATES
+    return await advance(update, context) if await _update(update, context, preferred_dates=text) else ConversationHandler.END
+
+
+async def enterprise_name(update: Update, context: BotContext) -> str | int:
+    text = await _text(update, context)
+    if text is None:
+        return ENT_NAME
+    await context.services.enterprises.set_field(update.effective_user.id, "name", text)
+    return await advance(update, context)
+
+
+async def enterprise_code(update: Update, context: BotContext) -> str | int:
+    text = await _text(update, context, 40)
+    if text is None:
+        return ENT_CODE
+    try:
+        code = credit_code(text)
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values) + "\n" + context.t("validate.credit_retry"),
+                                                  reply_markup=skip_keyboard(context.lang))
+        return ENT_CODE
+    info, linked = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
+    if linked:
+        await update.effective_message.reply_text(context.t("report.enterprise_linked", name=localise(info.name, context.lang)))
+    await _mark_asked(context, "credit_code")
+    return await advance(update, context)
+
+
+async def enterprise_region(update: Update, context: BotContext) -> str | int:
+    code = await region_button(update, context)
+    if code is None:
+        return ENT_REGION
+    await context.services.enterprises.set_field(update.effective_user.id, "region_code", code)
+    return await advance(update, context)
+
+
+async def contact(update: Update, context: BotContext) -> str | int:
+    text = await _text(update, context, 64)
+    if text is None:
+        return CONTACT
+    await context.services.enterprises.set_field(update.effective_user.id, "contact_name", text)
+    return await advance(update, context)
+
+
+async def phone_answer(update: Update, context: BotContext) -> str | int:
+    number = await read_phone(update, context)
+    if number is None:
+        return PHONE
+    await context.services.enterprises.set_field(update.effective_user.id, "phone", number)
+    return await advance(update, context)
+
+
+async def _add_text(update: Update, context: BotContext, text: str) -> bool:
+    flow = _flow(context)
+    demands, user_id = context.services.demands, update.effective_user.id
+    try:
+        if flow.pop("replace_text", False):
+            draft = await demands.update(flow["id"], user_id, text=text)
+        else:
+            draft = await demands.add_text(flow["id"], user_id, text)
+    except ValueError:
+        draft = await _draft(context)
+        await update.effective_message.reply_text(context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
+                                                  reply_markup=done_keyboard(context.lang))
+        return False
+    except Refused:
+        await update.effective_message.reply_text(context.t("report.gone"))
+        return False
+    flow["text_changed"] = True
+    await _acknowledge(update, context, draft)
+    return True
+
+
+async def _acknowledge(update: Update, context: BotContext, draft: DemandInfo) -> None:
+    length = len(draft.text.strip())
+    key = "report.text_noted" if length >= MIN_TEXT else "report.text_noted_short"
+    await update.effective_message.reply_text(
+        context.t(key, length=length, files=len(draft.attachments), min=MIN_TEXT),
+        reply_markup=done_keyboard(context.lang) if length >= MIN_TEXT else None)
+
+
+async def describe_text(update: Update, context: BotContext) -> str:
+    text = update.effective_message.text or ""
+    if not await reject_too_long(update, context, text, MAX_TEXT):
+        await _add_text(update, context, text)
+    return DESCRIBE
+
+
+async def describe_file(update: Update, context: BotContext) -> str:
+    message = update.effective_message
+    if message.photo:
+        kind, file_id = "photo", message.photo[-1].file_id
+    else:
+        kind, file_id = "document", message.document.file_id
+    try:
+        draft = await context.services.demands.add_attachment(_flow(context)["id"], update.effective_user.id, kind,
+                                                              file_id, message.caption)
+    except ValueError:
+        await message.reply_text(context.t("report.too_many_files"))
+        return DESCRIBE
+    except (Refused, KeyError):
+        await message.reply_text(context.t("report.gone"))
+        return DESCRIBE
+    await _acknowledge(update, context, draft)
+    return DESCRIBE
+
+
+# ---------------------------------------------------------------------------- leaving
+async def cancel(update: Update, context: BotContext) -> str | int:
+    draft = await _draft(context)
+    if draft is not None and draft.has_content:
+        await update.effective_message.reply_text(context.t("report.discard_ask"), reply_markup=yes_no(
+            f"{PREFIX}:discard", context.t("report.discard_yes"), context.t("report.discard_no")))
+        return DISCARD
+    if draft is not None:
+        await context.services.demands.discard(draft.id, update.effective_user.id)
+    context.user_data.pop("report", None)
+    await update.effective_message.reply_text(context.t("cancel.done"))
+    return ConversationHandler.END
+
+
+async def discard_choice(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft = await _draft(context)
+    if query.data == f"{PREFIX}:discard:yes" and draft is not None:
+        await context.services.demands.discard(draft.id, update.effective_user.id)
+        await update.effective_chat.send_message(context.t("report.discarded"))
+    else:
+        await update.effective_chat.send_message(context.t("report.kept"))
+    context.user_data.pop("report", None)
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.COMMAND
+    choice = CallbackQueryHandler(on_choice, pattern=rf"^{PREFIX}:(kind|urgency|mode|entkind):")
+    edit = CallbackQueryHandler(edit_field, pattern=rf"^{PREFIX}:edit:")
+    buttons = [choice, MessageHandler(other, expect_button)]
+    typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
+    return ConversationHandler(
+        entry_points=[CommandHandler("report", start), MessageHandler(text & filters.UpdateType.MESSAGE, from_free_text)],
+        states={
+            RESUME: [CallbackQueryHandler(resume_choice, pattern=rf"^{PREFIX}:resume:(yes|no)$"),
+                     MessageHandler(other, expect_button)],
+            KIND: buttons, URGENCY: buttons, MODE: buttons, ENT_KIND: buttons,
+            TOPIC: typed(topic), TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(enterprise_name),
+            CONTACT: typed(contact),
+            ENT_CODE: [CallbackQueryHandler(skip_code, pattern=rf"^{PREFIX}:skipcode$"), *typed(enterprise_code)],
+            ENT_REGION: region_step_handlers(enterprise_region),
+            PHONE: [MessageHandler(filters.CONTACT | text, phone_answer), MessageHandler(other, expect_text)],
+            DESCRIBE: [CallbackQueryHandler(described, pattern=rf"^{PREFIX}:described$"),
+                       MessageHandler(text, describe_text),
+                       MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
+                       MessageHandler(other, expect_text)],
+            INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"),
+                       MessageHandler(other, expect_button)],
+            SUMMARY: [edit, CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"),
+                      MessageHandler(other, expect_button)],
+            DISCARD: [CallbackQueryHandler(discard_choice, pattern=rf"^{PREFIX}:discard:(yes|no)$"),
+                      MessageHandler(other, expect_button)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel), CommandHandler("report", start)],
+        name="report",
+        persistent=True,
+    )

@@ -1,0 +1,128 @@
+"""What /report and /my show: choice keyboards, the summary card with an ✏️ per field, and demand lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from conversations.keyboards import rows
+from db.models import DemandKind, DemandStatus, EnterpriseKind
+from i18n import Raw, localise, t
+from services.demands import DemandInfo, SERVICE_MODES, URGENCIES
+from services.enterprises import EnterpriseInfo
+from services.industry import division_label
+from services.regions import RegionDirectory
+
+PREFIX = "rp"
+# the summary's editable fields, in card order: (field, which record holds it)
+CARD_FIELDS = (
+    ("kind", "demand"), ("training_topic", "demand"), ("trainees", "demand"), ("preferred_dates", "demand"),
+    ("text", "demand"), ("industry", "demand"), ("urgency", "demand"), ("service_mode", "demand"),
+    ("name", "enterprise"), ("credit_code", "enterprise"), ("ent_kind", "enterprise"), ("region_code", "enterprise"),
+    ("contact_name", "enterprise"), ("phone", "enterprise"),
+)
+TRAINING_ONLY = {"training_topic", "trainees", "preferred_dates"}
+NEXT_STEP = {
+    DemandStatus.DRAFT: "my.next.draft", DemandStatus.SUBMITTED: "my.next.submitted",
+    DemandStatus.MATCHED: "my.next.matched", DemandStatus.ACCEPTED: "my.next.accepted",
+    DemandStatus.SCHEDULED: "my.next.scheduled", DemandStatus.IN_SERVICE: "my.next.in_service",
+    DemandStatus.RESOLVED: "my.next.resolved", DemandStatus.ESCALATED: "my.next.submitted",
+}
+
+
+def choice_keyboard(action: str, values: tuple[str, ...], label_prefix: str, lang: str, width: int = 2) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(t(f"{label_prefix}.{v}", lang), callback_data=f"{PREFIX}:{action}:{v}") for v in values]
+    return InlineKeyboardMarkup(rows(buttons, width))
+
+
+def kind_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return choice_keyboard("kind", tuple(k.value for k in DemandKind), "demand.kind", lang)
+
+
+def urgency_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return choice_keyboard("urgency", URGENCIES, "demand.urgency", lang)
+
+
+def mode_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return choice_keyboard("mode", SERVICE_MODES, "demand.mode", lang)
+
+
+def enterprise_kind_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return choice_keyboard("entkind", tuple(k.value for k in EnterpriseKind), "enterprise.kind", lang, width=3)
+
+
+def done_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.done_button", lang), callback_data=f"{PREFIX}:described")]])
+
+
+def skip_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.skip", lang), callback_data=f"{PREFIX}:skipcode")]])
+
+
+def _value(field: str, d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str) -> str:
+    unset = t("report.unset", lang)
+    if field == "kind":
+        return t(f"demand.kind.{d.kind.value}", lang)
+    if field == "industry":
+        return localise(division_label(d.industry), lang) if d.industry else unset
+    if field == "urgency":
+        return t(f"demand.urgency.{d.urgency}", lang) if d.urgency else unset
+    if field == "service_mode":
+        return t(f"demand.mode.{d.service_mode}", lang) if d.service_mode else unset
+    if field == "text":
+        extra = t("report.attachments", lang, count=len(d.attachments)) if d.attachments else ""
+        return (d.text or unset) + extra
+    if e is None:
+        return unset
+    if field == "ent_kind":
+        return t(f"enterprise.kind.{e.kind.value}", lang)
+    if field == "region_code":
+        return localise(regions.full_name(e.region_code) or "", lang) or unset
+    value = getattr(e if field in ("name", "credit_code", "contact_name", "phone") else d, field)
+    return str(value) if value not in (None, "") else unset
+
+
+def summary_card(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    fields = [f for f, _ in CARD_FIELDS if d.kind is DemandKind.TRAINING or f not in TRAINING_ONLY]
+    lines = [t("report.summary_title", lang)]
+    for field in fields:
+        value = _value(field, d, e, regions, lang)
+        lines.append(t("report.card_line", lang, field=t(f"field.{field}", lang), value=value))
+    buttons = [InlineKeyboardButton("✏️ " + t(f"field.{field}", lang), callback_data=f"{PREFIX}:edit:{field}")
+               for field in fields]
+    keyboard = rows(buttons, 2)
+    keyboard.append([InlineKeyboardButton(t("report.submit", lang), callback_data=f"{PREFIX}:submit")])
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo) -> str:
+    """One line of /my: ticket (or draft), kind, status, the craftsman, the next step."""
+    when = (d.submitted_at or d.created_at).astimezone(tz).strftime("%Y-%m-%d")
+    craftsmen = t("my.craftsmen", lang, names="、".join(d.craftsmen)) if d.craftsmen else ""
+    next_key = NEXT_STEP.get(d.status)
+    return t("my.line", lang, ticket=d.ticket or t("my.draft", lang), kind=Raw(t(f"demand.kind.{d.kind.value}", lang)),
+             status=Raw(t(f"demand.status.{d.status.value}", lang)), when=when, craftsmen=Raw(craftsmen),
+             next=Raw(t(next_key, lang) if next_key else ""))
+
+
+def demand_detail(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str, tz: ZoneInfo,
+                  with_contact: bool) -> str:
+    """The full view of a demand; contact details only when ``with_contact`` (its owner, staff)."""
+    lines = [demand_line(d, lang, tz), ""]
+    fields = [f for f, _ in CARD_FIELDS if f not in ("contact_name", "phone", "credit_code")
+              and (d.kind is DemandKind.TRAINING or f not in TRAINING_ONLY)]
+    lines += [t("report.card_line", lang, field=t(f"field.{f}", lang), value=_value(f, d, e, regions, lang)) for f in fields]
+    if with_contact:
+        lines.append(t("report.card_line", lang, field=t("field.contact_name", lang), value=d.contact_name or ""))
+        lines.append(t("report.card_line", lang, field=t("field.phone", lang), value=d.contact_phone or ""))
+    if d.history:
+        lines.append("")
+        lines += [t("my.history_line", lang, when=at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    status=Raw(t(f"demand.status.{status}", lang)), note=note or "") for status, at, note in d.history]
+    return "\n".join(lines)
+
+
+def format_day(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%Y-%m-%d")

@@ -1,0 +1,304 @@
+"""The demand pool (企业需求库): drafts that survive anything, submission with a ticket, the user's own list,
+withdrawal, and the draft expiry (7 days, reminded on day 6).
+
+Every call that changes a demand names the acting user and is checked here: users change only their own
+demands; staff see every demand, contact details included.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
+                       Match, MatchStatus)
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.industry import Proposal
+from services.outbox import Button, Notice, Outbox
+
+MIN_TEXT, MAX_TEXT = 10, 2000
+MAX_ATTACHMENTS = 20
+DRAFT_DAYS, REMIND_DAY = 7, 6
+URGENCIES = ("normal", "urgent")  # 一般, 紧急
+SERVICE_MODES = ("onsite", "remote", "training", "joint")  # 现场指导, 远程指导, 技能培训, 联合攻关
+DRAFT_FIELDS = {"kind", "urgency", "service_mode", "training_topic", "trainees", "preferred_dates", "text",
+                "region_code", "contact_name", "contact_phone"}
+WITHDRAW_REASONS = ("solved", "not_needed", "wrong_info", "other")
+OPEN_STATUSES = (DemandStatus.SUBMITTED, DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED,
+                 DemandStatus.IN_SERVICE, DemandStatus.ESCALATED)
+PAGE = 5
+
+
+class Refusal(str, enum.Enum):
+    NOT_FOUND = "not_found"
+    NOT_YOURS = "not_yours"
+    NOT_DRAFT = "not_draft"   # already submitted: the draft step is stale
+    CLOSED = "closed"         # cannot be withdrawn any more
+
+
+class Refused(Exception):
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str
+    file_id: str
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class DemandInfo:
+    id: int
+    user_id: int | None
+    ticket: str | None
+    kind: DemandKind
+    status: DemandStatus
+    text: str
+    industry: str | None
+    industry_predicted: str | None
+    industry_confidence: float | None
+    urgency: str | None
+    service_mode: str | None
+    training_topic: str | None
+    trainees: int | None
+    preferred_dates: str | None
+    region_code: str | None
+    enterprise_id: int | None
+    enterprise_name: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    attachments: tuple[Attachment, ...] = ()
+    craftsmen: tuple[str, ...] = ()  # assigned (accepted) craftsmen's names
+    history: tuple[tuple[str, datetime, str | None], ...] = field(default=(), repr=False)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.text.strip() or self.attachments or self.training_topic)
+
+    def missing(self) -> list[str]:
+        """What must still be filled before submitting, in asking order."""
+        needed = ["text", "industry", "urgency", "service_mode", "contact_name", "contact_phone"]
+        if self.kind is DemandKind.TRAINING:
+            needed = ["training_topic", "trainees", "preferred_dates"] + needed
+        return [name for name in needed if not getattr(self, name)]
+
+
+def ticket_for(demand_id: int, at: datetime, tz: ZoneInfo) -> str:
+    return f"ZQ-{at.astimezone(tz).year}-{demand_id:06d}"
+
+
+class Demands:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo,
+                 staff_chat_id: int | None = None) -> None:
+        self.db, self.clock, self.audit, self.outbox, self.tz = db, clock, audit, outbox, tz
+        self.staff_chat_id = staff_chat_id
+
+    # ------------------------------------------------------------------ reading
+    async def _info(self, session, demand: Demand, with_history: bool = False) -> DemandInfo:
+        attachments = (await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand.id)
+                                             .order_by(DemandAttachment.id))).all()
+        enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id else None
+        names = (await session.scalars(select(Craftsman.name).join(Match, Match.craftsman_id == Craftsman.id).where(
+            Match.demand_id == demand.id, Match.status == MatchStatus.ACCEPTED))).all()
+        history = ()
+        if with_history:
+            rows = (await session.scalars(select(DemandStatusHistory).where(DemandStatusHistory.demand_id == demand.id)
+                                          .order_by(DemandStatusHistory.id))).all()
+            history = tuple((h.to_status, h.at, h.note) for h in rows)
+        return DemandInfo(
+            demand.id, demand.user_id, demand.ticket, demand.kind, demand.status, demand.text, demand.industry,
+            demand.industry_predicted, demand.industry_confidence, demand.urgency, demand.service_mode,
+            demand.training_topic, demand.trainees, demand.preferred_dates, demand.region_code, demand.enterprise_id,
+            enterprise.name if enterprise else None, demand.contact_name, demand.contact_phone, demand.created_at,
+            demand.updated_at, demand.submitted_at,
+            tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments), tuple(names), history)
+
+    async def get(self, demand_id: int) -> DemandInfo | None:
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id)
+            return await self._info(session, demand, with_history=True) if demand else None
+
+    async def view(self, demand_id: int, user_id: int, is_staff: bool) -> DemandInfo:
+        """A demand as ``user_id`` may see it: their own, or any for staff; refusals are audited."""
+        info = await self.get(demand_id)
+        if info is None or info.status is DemandStatus.DRAFT and info.user_id != user_id:
+            raise Refused(Refusal.NOT_FOUND)
+        if info.user_id != user_id and not is_staff:
+            await self.audit.record(user_id, "demand.view", f"demand:{demand_id}", allowed=False)
+            raise Refused(Refusal.NOT_YOURS)
+        return info
+
+    async def draft_of(self, user_id: int) -> DemandInfo | None:
+        async with self.db.session() as session:
+            demand = await session.scalar(select(Demand).where(Demand.user_id == user_id, Demand.status == DemandStatus.DRAFT)
+                                          .order_by(Demand.id.desc()).limit(1))
+            return await self._info(session, demand) if demand else None
+
+    async def of_user(self, user_id: int, page: int = 0, per_page: int = PAGE) -> tuple[list[DemandInfo], int]:
+        """The user's demands (drafts included), newest first: one page, and the total."""
+        async with self.db.session() as session:
+            where = (Demand.user_id == user_id,)
+            total = await session.scalar(select(func.count()).select_from(Demand).where(*where)) or 0
+            rows = (await session.scalars(select(Demand).where(*where).order_by(Demand.id.desc())
+                                          .offset(page * per_page).limit(per_page))).all()
+            return [await self._info(session, d) for d in rows], total
+
+    # ------------------------------------------------------------------ the draft
+    async def _own_draft(self, session, demand_id: int, user_id: int) -> Demand:
+        demand = await session.get(Demand, demand_id, with_for_update=True)
+        if demand is None:
+            raise Refused(Refusal.NOT_FOUND)
+        if demand.user_id != user_id:
+            await self.audit.record(user_id, "demand.edit", f"demand:{demand_id}", allowed=False)
+            raise Refused(Refusal.NOT_YOURS)
+        if demand.status is not DemandStatus.DRAFT:
+            raise Refused(Refusal.NOT_DRAFT)
+        return demand
+
+    async def start_draft(self, user_id: int, kind: DemandKind | None = None, text: str = "",
+                          enterprise_id: int | None = None, region_code: str | None = None) -> DemandInfo:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            demand = Demand(user_id=user_id, kind=kind or DemandKind.PROBLEM, text=text[:MAX_TEXT],
+                            enterprise_id=enterprise_id, region_code=region_code, status=DemandStatus.DRAFT,
+                            created_at=now, updated_at=now)
+            session.add(demand)
+            await session.flush()
+            return await self._info(session, demand)
+
+    async def update(self, demand_id: int, user_id: int, **values: object) -> DemandInfo:
+        unknown = set(values) - DRAFT_FIELDS - {"enterprise_id"}
+        if unknown:
+            raise ValueError(f"not draft fields: {sorted(unknown)}")
+        async with self.db.session() as session:
+            demand = await self._own_draft(session, demand_id, user_id)
+            for name, value in values.items():
+                setattr(demand, name, value)
+            demand.updated_at = self.clock.now()
+            demand.draft_reminded_at = None  # the user is back: a new reminder may be due later
+            await session.flush()
+            return await self._info(session, demand)
+
+    async def add_text(self, demand_id: int, user_id: int, text: str) -> DemandInfo:
+        """Append a message to the description. Raises ValueError("too_long") past MAX_TEXT, keeping the text."""
+        async with self.db.session() as session:
+            demand = await self._own_draft(session, demand_id, user_id)
+            joined = f"{demand.text}\n{text}".strip() if demand.text else text.strip()
+            if len(joined) > MAX_TEXT:
+                raise ValueError("too_long")
+            demand.text, demand.updated_at, demand.draft_reminded_at = joined, self.clock.now(), None
+            await session.flush()
+            return await self._info(session, demand)
+
+    async def add_attachment(self, demand_id: int, user_id: int, kind: str, file_id: str,
+                             caption: str | None) -> DemandInfo:
+        async with self.db.session() as session:
+            demand = await self._own_draft(session, demand_id, user_id)
+            count = await session.scalar(select(func.count()).select_from(DemandAttachment)
+                                         .where(DemandAttachment.demand_id == demand_id)) or 0
+            if count >= MAX_ATTACHMENTS:
+                raise ValueError("too_many")
+            session.add(DemandAttachment(demand_id=demand_id, kind=kind, file_id=file_id,
+                                         caption=(caption or None) and caption[:1024], created_at=self.clock.now()))
+            demand.updated_at, demand.draft_reminded_at = self.clock.now(), None
+            await session.flush()
+            return await self._info(session, demand)
+
+    async def set_industry(self, demand_id: int, user_id: int, proposal: Proposal) -> DemandInfo:
+        async with self.db.session() as session:
+            demand = await self._own_draft(session, demand_id, user_id)
+            demand.industry, demand.industry_predicted = proposal.chosen, proposal.predicted
+            demand.industry_confidence, demand.industry_choice_id = proposal.confidence, proposal.id
+            demand.updated_at = self.clock.now()
+            await session.flush()
+            return await self._info(session, demand)
+
+    async def discard(self, demand_id: int, user_id: int) -> None:
+        async with self.db.session() as session:
+            demand = await self._own_draft(session, demand_id, user_id)
+            await session.delete(demand)
+
+    # ------------------------------------------------------------------ submitting and after
+    async def submit(self, demand_id: int, user_id: int, staff_ids: list[int]) -> DemandInfo:
+        """Give the draft its ticket and status ``submitted``; notify staff. Raises ValueError listing what is
+        missing, Refused(NOT_DRAFT) when it was submitted already (a double press)."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            demand = await self._own_draft(session, demand_id, user_id)
+            info = await self._info(session, demand)
+            if info.missing():
+                raise ValueError(",".join(info.missing()))
+            demand.ticket = ticket_for(demand.id, now, self.tz)
+            demand.status, demand.submitted_at, demand.updated_at = DemandStatus.SUBMITTED, now, now
+            session.add(DemandStatusHistory(demand_id=demand.id, from_status=DemandStatus.DRAFT.value,
+                                            to_status=DemandStatus.SUBMITTED.value, actor_user_id=user_id, at=now))
+            await session.flush()
+            info = await self._info(session, demand)
+        await self.outbox.put(self._staff_chats(staff_ids), "notice", f"demand:{info.id}:submitted", Notice(
+            "notify.demand_submitted",
+            values={"ticket": info.ticket, "enterprise": info.enterprise_name or "", "summary": info.text[:120],
+                    "industry": info.industry or ""},
+            keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
+            buttons=[[Button("demand.open", f"dm:view:{info.id}")]]), urgent=info.urgency == "urgent")
+        return info
+
+    def _staff_chats(self, staff_ids: list[int]) -> list[int]:
+        return [self.staff_chat_id] if self.staff_chat_id else staff_ids
+
+    async def withdraw(self, demand_id: int, user_id: int, reason: str) -> DemandInfo:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id, with_for_update=True)
+            if demand is None or demand.status is DemandStatus.DRAFT:
+                raise Refused(Refusal.NOT_FOUND)
+            if demand.user_id != user_id:
+                await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
+                raise Refused(Refusal.NOT_YOURS)
+            if demand.status not in OPEN_STATUSES:
+                raise Refused(Refusal.CLOSED)
+            session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value,
+                                            to_status=DemandStatus.WITHDRAWN.value, actor_user_id=user_id,
+                                            note=reason, at=now))
+            demand.status, demand.updated_at = DemandStatus.WITHDRAWN, now
+            await session.flush()
+            return await self._info(session, demand, with_history=True)
+
+    # ------------------------------------------------------------------ draft expiry
+    async def remind_drafts(self) -> int:
+        """On day 6 of an untouched draft with content, remind its user once; return how many were owed."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            rows = (await session.scalars(select(Demand).where(
+                Demand.status == DemandStatus.DRAFT, Demand.draft_reminded_at.is_(None),
+                Demand.updated_at <= now - timedelta(days=REMIND_DAY)))).all()
+            due = [d for d in rows if d.user_id is not None]
+            for demand in due:
+                demand.draft_reminded_at = now
+            owed = [(d.id, d.user_id, d.updated_at) for d in due]
+        for demand_id, user_id, updated in owed:
+            expires = (updated + timedelta(days=DRAFT_DAYS)).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+            await self.outbox.put([user_id], "notice", f"draft:{demand_id}:remind:{updated.isoformat()}",
+                                  Notice("report.draft_reminder", values={"expires": expires}))
+        return len(owed)
+
+    async def expire_drafts(self) -> int:
+        """Delete drafts untouched for 7 days; return how many."""
+        cutoff = self.clock.now() - timedelta(days=DRAFT_DAYS)
+        async with self.db.session() as session:
+            rows = (await session.scalars(select(Demand).where(Demand.status == DemandStatus.DRAFT,
+                                                               Demand.updated_at <= cutoff))).all()
+            for demand in rows:
+                await session.delete(demand)
+            return len(rows)

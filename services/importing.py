@@ -1,0 +1,283 @@
+"""Bulk import for staff: craftsmen and enterprises from Excel (.xlsx) or CSV, and the templates.
+
+The file format (column headers and the vocabulary of their values) is defined here and documented in the
+README. Every row is validated; a rejected row comes back with its number and a message key saying why. Imports
+are upserts on the natural key — name + workplace + phone for craftsmen, the credit code for enterprises — so
+re-importing a file updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, EnterpriseKind
+from nlp.industry import catalogue
+from services.database import Database
+from services.enterprises import Enterprises
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, search_text
+from services.validation import Invalid, credit_code, phone
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+SPLIT = re.compile(r"[;；、,，\n]+")
+DIVISION = re.compile(r"^([A-Ta-t])?(\d{2})$")
+
+CRAFTSMAN_COLUMNS = ("姓名", "工作单位", "手机", "荣誉", "技术专长", "行业代码", "地区代码", "服务队", "最多同时服务", "服务方式")
+ENTERPRISE_COLUMNS = ("企业名称", "统一社会信用代码", "企业类型", "地区代码", "行业代码", "联系人", "电话")
+HONOUR_LABELS = dict(zip(("全国劳模", "省部级劳模", "大国工匠", "省级工匠", "市级工匠", "五一劳动奖章", "技能大师工作室领办人", "其他"),
+                         HONOURS))
+MODE_LABELS = {"现场指导": "onsite", "远程指导": "remote", "技能培训": "training", "联合攻关": "joint"}
+KIND_LABELS = {"专精特新": EnterpriseKind.SPECIALISED, "中小微": EnterpriseKind.SME, "其他": EnterpriseKind.OTHER}
+EXAMPLES = {
+    "craftsmen": ("张师傅（示例）", "湖州某机械有限公司", "13800138000", "省级工匠；五一劳动奖章", "数控机床调试；热处理工艺",
+                  "C34", "330502", "", "3", "现场指导；远程指导"),
+    "enterprises": ("湖州某铝业有限公司（示例）", "91330100799655058B", "专精特新", "330502", "C32", "李工", "0572-2345678"),
+}
+
+
+@dataclass
+class RowError:
+    row: int  # as the staffer sees it in the spreadsheet (header = row 1)
+    key: str  # message key: import.err.*
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    kind: str  # craftsmen | enterprises
+    total: int
+    valid: list[dict[str, Any]]
+    errors: list[RowError]
+
+
+class FileRejected(Exception):
+    """The whole file cannot be read; ``key`` says why."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def read_table(content: bytes, file_name: str) -> list[list[str]]:
+    """Rows of cells as stripped strings, from .xlsx or .csv (UTF-8 with or without BOM, or GB18030)."""
+    if len(content) > MAX_BYTES:
+        raise FileRejected("import.file_too_big", max_mb=MAX_BYTES // (1024 * 1024))
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception:  # noqa: BLE001 - any unreadable workbook is the staffer's file, not our bug
+            raise FileRejected("import.unreadable") from None
+        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileRejected("import.unreadable")
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise FileRejected("import.wrong_type")
+    rows = [r for r in rows if any(r)]
+    if len(rows) > MAX_ROWS + 1:
+        raise FileRejected("import.too_many_rows", max=MAX_ROWS)
+    return rows
+
+
+def parse_division(text: str) -> str | None:
+    """"C32", "c32" or "32" → "32" when it is a GB/T 4754-2017 division (and the letter is its section)."""
+    match = DIVISION.match(text.strip())
+    if not match:
+        return None
+    letter, code = match.groups()
+    division = catalogue().divisions.get(code)
+    if division is None or (letter and letter.upper() != division.section):
+        return None
+    return code
+
+
+def _items(text: str) -> list[str]:
+    return [part.strip() for part in SPLIT.split(text) if part.strip()]
+
+
+class Importer:
+    def __init__(self, db: Database, enterprises: Enterprises, region_exists: Callable[[str], bool],
+                 suggest_divisions: Callable[[list[str]], list[str]]) -> None:
+        self.db, self.enterprises = db, enterprises
+        self.region_exists, self.suggest_divisions = region_exists, suggest_divisions
+
+    # ------------------------------------------------------------------ validating
+    def check(self, rows: list[list[str]], teams: dict[str, int]) -> ImportReport:
+        """Validate every row; ``teams`` maps service-team names to ids."""
+        if not rows:
+            raise FileRejected("import.empty")
+        header = rows[0]
+        if "技术专长" in header:
+            kind, columns, validate = "craftsmen", CRAFTSMAN_COLUMNS, self._craftsman
+        elif "统一社会信用代码" in header:
+            kind, columns, validate = "enterprises", ENTERPRISE_COLUMNS, self._enterprise
+        else:
+            raise FileRejected("import.unknown_format")
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise FileRejected("import.missing_columns", columns="、".join(missing))
+        index = {name: header.index(name) for name in columns}
+        valid, errors, seen = [], [], {}
+        for number, row in enumerate(rows[1:], start=2):
+            cells = {name: (row[i] if i < len(row) else "") for name, i in index.items()}
+            try:
+                record = validate(cells, teams)
+            except RowErrorSignal as signal:
+                errors.append(RowError(number, signal.key, signal.values))
+                continue
+            key = record.pop("_key")
+            if key in seen:
+                errors.append(RowError(number, "import.err.duplicate", {"first": seen[key]}))
+                continue
+            seen[key] = number
+            valid.append(record)
+        return ImportReport(kind, len(rows) - 1, valid, errors)
+
+    def _craftsman(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
+        name, workplace = _required(cells, "姓名", 64), _required(cells, "工作单位", 128)
+        number = _phone(cells["手机"], "手机")
+        honours = []
+        for label in _items(cells["荣誉"]):
+            if label not in HONOUR_LABELS:
+                raise RowErrorSignal("import.err.unknown_value", column="荣誉", value=label,
+                                     allowed="、".join(HONOUR_LABELS))
+            honours.append(HONOUR_LABELS[label])
+        specialities = _items(cells["技术专长"])
+        if not specialities:
+            raise RowErrorSignal("import.err.required", column="技术专长")
+        if len(specialities) > MAX_SPECIALITIES or any(len(s) > MAX_SPECIALITY for s in specialities):
+            raise RowErrorSignal("import.err.specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
+        divisions = _divisions(cells["行业代码"]) or self.suggest_divisions(specialities)
+        region = _region(cells["地区代码"], self.region_exists, required=True)
+        team = cells["服务队"]
+        if team and team not in teams:
+            raise RowErrorSignal("import.err.unknown_team", value=team)
+        capacity = 3
+        if cells["最多同时服务"]:
+            if not cells["最多同时服务"].removesuffix(".0").isdigit() or not 1 <= int(float(cells["最多同时服务"])) <= 20:
+                raise RowErrorSignal("import.err.capacity", value=cells["最多同时服务"])
+            capacity = int(float(cells["最多同时服务"]))
+        modes = []
+        for label in _items(cells["服务方式"]):
+            if label not in MODE_LABELS:
+                raise RowErrorSignal("import.err.unknown_value", column="服务方式", value=label, allowed="、".join(MODE_LABELS))
+            modes.append(MODE_LABELS[label])
+        return {"_key": (name, workplace, number), "name": name, "workplace": workplace, "phone": number,
+                "honours": honours, "specialities": specialities, "divisions": divisions, "region_code": region,
+                "team_id": teams.get(team) if team else None, "capacity": capacity,
+                "service_modes": modes or ["onsite"]}
+
+    def _enterprise(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
+        name = _required(cells, "企业名称", 128)
+        raw_code = _required(cells, "统一社会信用代码", 40)
+        try:
+            code = credit_code(raw_code)
+        except Invalid as exc:
+            raise RowErrorSignal(exc.key, **exc.values) from None
+        kind = cells["企业类型"] or "其他"
+        if kind not in KIND_LABELS:
+            raise RowErrorSignal("import.err.unknown_value", column="企业类型", value=kind, allowed="、".join(KIND_LABELS))
+        divisions = _divisions(cells["行业代码"])
+        return {"_key": code, "name": name, "credit_code": code, "kind": KIND_LABELS[kind],
+                "region_code": _region(cells["地区代码"], self.region_exists, required=False),
+                "industry": divisions[0] if divisions else None,
+                "contact_name": cells["联系人"][:64] or None,
+                "phone": _phone(cells["电话"], "电话") if cells["电话"] else None}
+
+    # ------------------------------------------------------------------ applying
+    async def apply(self, report: ImportReport) -> tuple[int, int]:
+        """Upsert the valid rows; (inserted, updated)."""
+        if report.kind == "enterprises":
+            return await self.enterprises.upsert_by_credit_code(report.valid)
+        inserted = updated = 0
+        async with self.db.session() as session:
+            for row in report.valid:
+                existing = await session.scalar(select(Craftsman).where(
+                    Craftsman.name == row["name"], Craftsman.workplace == row["workplace"], Craftsman.phone == row["phone"]))
+                c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
+                for name in ("name", "workplace", "phone", "honours", "specialities", "region_code", "team_id",
+                             "capacity", "service_modes"):
+                    setattr(c, name, row[name])
+                c.search_text = search_text(row["specialities"])
+                wanted = set(row["divisions"])
+                c.industries = [i for i in c.industries if i.division in wanted] + [
+                    CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+                if existing is None:
+                    session.add(c)
+                    inserted += 1
+                else:
+                    updated += 1
+        return inserted, updated
+
+
+class RowErrorSignal(Exception):
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def _required(cells: dict[str, str], column: str, max_length: int) -> str:
+    value = cells[column]
+    if not value:
+        raise RowErrorSignal("import.err.required", column=column)
+    if len(value) > max_length:
+        raise RowErrorSignal("import.err.too_long", column=column, max=max_length)
+    return value
+
+
+def _phone(value: str, column: str) -> str:
+    try:
+        return phone(value.removesuffix(".0"))
+    except Invalid:
+        raise RowErrorSignal("import.err.phone", column=column, value=value) from None
+
+
+def _divisions(text: str) -> list[str]:
+    codes = []
+    for item in _items(text):
+        code = parse_division(item)
+        if code is None:
+            raise RowErrorSignal("import.err.division", value=item)
+        codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
+def _region(text: str, exists: Callable[[str], bool], required: bool) -> str | None:
+    value = text.removesuffix(".0").strip()
+    if not value:
+        if required:
+            raise RowErrorSignal("import.err.required", column="地区代码")
+        return None
+    if not exists(value):
+        raise RowErrorSignal("import.err.region", value=value)
+    return value
+
+
+def template(kind: str) -> bytes:
+    """The import template for ``kind`` (craftsmen | enterprises): the header and one example row."""
+    columns = CRAFTSMAN_COLUMNS if kind == "craftsmen" else ENTERPRISE_COLUMNS
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "劳模工匠" if kind == "craftsmen" else "企业"
+    sheet.append(list(columns))
+    sheet.append(list(EXAMPLES[kind]))
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,291 @@
+"""The talent pool (人才资源库): craftsmen apply, staff review, everyone browses the published 技术处方.
+
+Contact details (phone) never leave this module in a public view: :class:`CraftsmanCard` has no phone;
+only :meth:`Talent.contact` hands it out, to staff.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel, User
+from nlp.normalize import normalize
+from nlp.tokenize import Tokenizer
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.outbox import Button, Notice, Outbox
+
+HONOURS = ("national_model", "provincial_model", "great_craftsman", "provincial_craftsman", "city_craftsman",
+           "may_day_medal", "master_studio", "other")
+MAX_SPECIALITIES, MAX_SPECIALITY = 12, 60
+CAPACITY_RANGE = range(1, 21)
+PAGE = 5
+
+
+class ReviewOutcome(str, enum.Enum):
+    DONE = "done"
+    ALREADY = "already"
+    NOT_FOUND = "not_found"
+    NOT_STAFF = "not_staff"
+
+
+@dataclass(frozen=True)
+class CraftsmanCard:
+    """What anyone may see of a published craftsman: no phone, no Telegram id."""
+
+    id: int
+    name: str
+    workplace: str
+    honours: tuple[str, ...]
+    specialities: tuple[str, ...]
+    divisions: tuple[str, ...]
+    region_code: str
+    team_name: str | None
+    capacity: int
+    service_modes: tuple[str, ...]
+    status: CraftsmanStatus
+    paused_until: date | None
+    user_id: int | None = None  # who owns the profile (used for ownership checks, never shown)
+
+
+@dataclass(frozen=True)
+class Application:
+    """A /join application as the applicant typed it."""
+
+    name: str
+    workplace: str
+    phone: str
+    honours: list[str]
+    specialities: list[str]
+    divisions: list[str]
+    region_code: str
+    team_id: int | None
+    capacity: int
+    service_modes: list[str]
+
+
+@dataclass(frozen=True)
+class TeamCard:
+    id: int
+    name: str
+    level: TeamLevel
+    region_code: str
+    members: int
+
+
+def search_text(specialities: list[str]) -> str:
+    return normalize(" ".join(specialities))
+
+
+class Talent:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tokenizer: Tokenizer) -> None:
+        self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
+
+    async def _card(self, session, c: Craftsman) -> CraftsmanCard:
+        team = await session.get(ServiceTeam, c.team_id) if c.team_id else None
+        return CraftsmanCard(c.id, c.name, c.workplace, tuple(c.honours), tuple(c.specialities),
+                             tuple(sorted(i.division for i in c.industries)), c.region_code, team.name if team else None,
+                             c.capacity, tuple(c.service_modes), c.status, c.paused_until, c.user_id)
+
+    # ------------------------------------------------------------------ applying and reviewing
+    async def of_user(self, user_id: int) -> CraftsmanCard | None:
+        async with self.db.session() as session:
+            c = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+            return await self._card(session, c) if c else None
+
+    async def apply(self, user_id: int, app: Application, staff_ids: list[int], staff_chat_id: int | None) -> CraftsmanCard:
+        """File (or re-file after a rejection) an application; it waits for staff in the review queue."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            c = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+            if c is not None and c.status is CraftsmanStatus.APPROVED:
+                raise ValueError("already_published")
+            if c is None:
+                c = Craftsman(user_id=user_id)
+                session.add(c)
+            self._fill(c, app)
+            c.status, c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = CraftsmanStatus.PENDING, None, None, None, now
+            await session.flush()
+            card = await self._card(session, c)
+        chats = [staff_chat_id] if staff_chat_id else staff_ids
+        await self.outbox.put(chats, "notice", f"craftsman:{card.id}:applied:{now.isoformat()}", Notice(
+            "notify.join_applied", values={"name": card.name, "workplace": card.workplace,
+                                           "specialities": "；".join(card.specialities)},
+            buttons=[[Button("review.approve", f"rv:ok:{card.id}"), Button("review.reject", f"rv:no:{card.id}")]]))
+        return card
+
+    @staticmethod
+    def _fill(c: Craftsman, app: Application) -> None:
+        c.name, c.workplace, c.phone = app.name, app.workplace, app.phone
+        c.honours, c.specialities, c.service_modes = list(app.honours), list(app.specialities), list(app.service_modes)
+        c.search_text = search_text(app.specialities)
+        c.region_code, c.team_id, c.capacity = app.region_code, app.team_id, app.capacity
+        wanted = set(app.divisions)
+        c.industries = [i for i in c.industries if i.division in wanted] + [
+            CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+
+    async def pending(self) -> list[CraftsmanCard]:
+        async with self.db.session() as session:
+            rows = (await session.scalars(select(Craftsman).where(Craftsman.status == CraftsmanStatus.PENDING)
+                                          .order_by(Craftsman.id))).all()
+            return [await self._card(session, c) for c in rows]
+
+    async def review(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
+                     note: str | None = None) -> tuple[ReviewOutcome, CraftsmanCard | None]:
+        """Approve (publish) or reject an application. Only staff may; refusals are audited."""
+        target = f"craftsman:{craftsman_id}"
+        if actor_role not in (Role.STAFF, Role.ADMIN):
+            await self.audit.record(actor, "craftsman.review", target, allowed=False)
+            return ReviewOutcome.NOT_STAFF, None
+        now = self.clock.now()
+        async with self.db.session() as session:
+            c = await session.get(Craftsman, craftsman_id, with_for_update=True)
+            if c is None:
+                return ReviewOutcome.NOT_FOUND, None
+            if c.status is not CraftsmanStatus.PENDING:
+                return ReviewOutcome.ALREADY, await self._card(session, c)
+            c.status = CraftsmanStatus.APPROVED if approve else CraftsmanStatus.REJECTED
+            c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = note, actor, now, now
+            if approve and c.user_id is not None:
+                user = await session.get(User, c.user_id)
+                if user is not None and user.role not in (Role.STAFF, Role.ADMIN):
+                    user.role = Role.CRAFTSMAN
+            await session.flush()
+            card = await self._card(session, c)
+        await self.audit.record(actor, "craftsman.approve" if approve else "craftsman.reject", target, note=note)
+        if card.user_id is not None:
+            key = "join.approved" if approve else "join.rejected"
+            await self.outbox.put([card.user_id], "notice", f"{target}:review:{now.isoformat()}",
+                                  Notice(key, values={"reason": note or ""}))
+        return ReviewOutcome.DONE, card
+
+    # ------------------------------------------------------------------ the craftsman's own profile
+    async def update_own(self, user_id: int, **values: object) -> CraftsmanCard:
+        allowed = {"specialities", "service_modes", "capacity", "workplace", "paused_until", "divisions"}
+        if set(values) - allowed:
+            raise ValueError(f"cannot change {sorted(set(values) - allowed)}")
+        async with self.db.session() as session:
+            c = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+            if c is None:
+                raise LookupError("no craftsman profile")
+            for name, value in values.items():
+                if name == "divisions":
+                    wanted = set(value)  # type: ignore[arg-type]
+                    c.industries = [i for i in c.industries if i.division in wanted] + [
+                        CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+                else:
+                    setattr(c, name, value)
+            if "specialities" in values:
+                c.search_text = search_text(c.specialities)
+            c.updated_at = self.clock.now()
+            await session.flush()
+            card = await self._card(session, c)
+        await self.audit.record(user_id, "craftsman.profile", f"craftsman:{card.id}", fields=sorted(values))
+        return card
+
+    # ------------------------------------------------------------------ browsing (public: no contact details)
+    def _published(self):
+        return Craftsman.status == CraftsmanStatus.APPROVED, Craftsman.active.is_(True)
+
+    async def division_counts(self) -> dict[str, int]:
+        """Published craftsmen per division."""
+        async with self.db.session() as session:
+            rows = await session.execute(select(CraftsmanIndustry.division, func.count()).join(Craftsman).where(
+                *self._published()).group_by(CraftsmanIndustry.division))
+            return {division: count for division, count in rows.all()}
+
+    async def region_counts(self, division: str) -> dict[str, int]:
+        """Published craftsmen of ``division`` per province code."""
+        async with self.db.session() as session:
+            rows = await session.scalars(select(Craftsman.region_code).join(CraftsmanIndustry).where(
+                *self._published(), CraftsmanIndustry.division == division))
+            counts: dict[str, int] = {}
+            for code in rows:
+                province = code[:2] + "0000"
+                counts[province] = counts.get(province, 0) + 1
+            return counts
+
+    async def browse(self, division: str, province: str | None, page: int, per_page: int = PAGE) -> tuple[list[CraftsmanCard], int]:
+        where = [*self._published(), CraftsmanIndustry.division == division]
+        if province:
+            where.append(Craftsman.region_code.like(province[:2] + "%"))
+        async with self.db.session() as session:
+            total = await session.scalar(select(func.count()).select_from(Craftsman).join(CraftsmanIndustry).where(*where)) or 0
+            rows = (await session.scalars(select(Craftsman).join(CraftsmanIndustry).where(*where)
+                                          .order_by(Craftsman.id).offset(page * per_page).limit(per_page))).all()
+            return [await self._card(session, c) for c in rows], total
+
+    async def search(self, query: str, limit: int = 50) -> list[CraftsmanCard]:
+        """Published craftsmen whose specialities contain the query's words (jieba), best match first."""
+        normalized = normalize(query)
+        words = [w for w in dict.fromkeys(self.tokenizer.content_words(normalized)) if len(w) > 1]
+        if not words:
+            words = [normalized.strip()] if normalized.strip() else []
+        if not words:
+            return []
+        async with self.db.session() as session:
+            rows = (await session.scalars(select(Craftsman).where(
+                *self._published(), or_(*[Craftsman.search_text.contains(w, autoescape=True) for w in words]))
+                .order_by(Craftsman.id).limit(limit * 4))).all()
+            ranked = sorted(rows, key=lambda c: (-sum(w in c.search_text for w in words), c.id))[:limit]
+            return [await self._card(session, c) for c in ranked]
+
+    async def card(self, craftsman_id: int) -> CraftsmanCard | None:
+        async with self.db.session() as session:
+            c = await session.get(Craftsman, craftsman_id)
+            return await self._card(session, c) if c else None
+
+    async def contact(self, craftsman_id: int, actor: int, actor_role: Role | None) -> str | None:
+        """The craftsman's phone, for staff only; anyone else is refused and audited (returns None)."""
+        if actor_role not in (Role.STAFF, Role.ADMIN):
+            await self.audit.record(actor, "craftsman.contact", f"craftsman:{craftsman_id}", allowed=False)
+            return None
+        async with self.db.session() as session:
+            c = await session.get(Craftsman, craftsman_id)
+            return c.phone if c else None
+
+    # ------------------------------------------------------------------ service teams
+    async def teams(self) -> list[TeamCard]:
+        async with self.db.session() as session:
+            counts = dict((await session.execute(select(Craftsman.team_id, func.count()).where(
+                *self._published()).group_by(Craftsman.team_id))).all())
+            teams = (await session.scalars(select(ServiceTeam).order_by(ServiceTeam.region_code, ServiceTeam.id))).all()
+            order = list(TeamLevel)
+            cards = [TeamCard(t.id, t.name, t.level, t.region_code, counts.get(t.id, 0)) for t in teams]
+            return sorted(cards, key=lambda t: (order.index(t.level), t.region_code, t.id))
+
+    async def create_team(self, actor: int, actor_role: Role | None, name: str, level: TeamLevel,
+                          region_code: str) -> TeamCard | None:
+        if actor_role not in (Role.STAFF, Role.ADMIN):
+            await self.audit.record(actor, "team.create", name, allowed=False)
+            return None
+        async with self.db.session() as session:
+            if await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name)):
+                raise ValueError("exists")
+            team = ServiceTeam(name=name, level=level, region_code=region_code)
+            session.add(team)
+            await session.flush()
+            card = TeamCard(team.id, team.name, team.level, team.region_code, 0)
+        await self.audit.record(actor, "team.create", f"team:{card.id}")
+        return card
+
+    async def assign_team(self, craftsman_id: int, team_id: int | None, actor: int, actor_role: Role | None) -> bool:
+        if actor_role not in (Role.STAFF, Role.ADMIN):
+            await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", allowed=False)
+            return False
+        async with self.db.session() as session:
+            c = await session.get(Craftsman, craftsman_id)
+            if c is None or (team_id is not None and await session.get(ServiceTeam, team_id) is None):
+                return False
+            c.team_id, c.updated_at = team_id, self.clock.now()
+        await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", team_id=team_id)
+        return True
+
+    async def team_by_name(self, name: str) -> int | None:
+        async with self.db.session() as session:
+            return await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name))
