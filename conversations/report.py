@@ -131,7 +131,7 @@ async def advance(update: Update, context: BotContext) -> str | int:
     if enterprise is None or not enterprise.name:
         await chat.send_message(context.t("report.ask_name"))
         return ENT_NAME
-    if "credit_code" not in asked and not enterprise.credit_code:
+    if "credit_code" not in asked and not enterprise.credit_code and not enterprise.complete:
         await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(context.lang))
         return ENT_CODE
     if "ent_kind" not in asked and not enterprise.complete:

@@ -28,6 +28,14 @@ class ZhuqiApplication(Application):
         self.sender = OutboxSender(services, self.bot)
         if self.job_queue is not None:  # messages scheduled for later, and retries
             self.job_queue.run_repeating(lambda _context: self.sender.flush(), interval=5, first=1, name="outbox")
+            self.job_queue.run_repeating(lambda _context: self.tidy_drafts(), interval=3600, first=60, name="drafts")
+
+    async def tidy_drafts(self) -> None:
+        """Remind users of drafts untouched for 6 days, delete those untouched for 7, deliver the reminders."""
+        demands = self.bot_data["services"].demands
+        await demands.remind_drafts()
+        await demands.expire_drafts()
+        await self.sender.flush()
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
                        Match, MatchStatus)
@@ -283,10 +283,10 @@ class Demands:
             rows = (await session.scalars(select(Demand).where(
                 Demand.status == DemandStatus.DRAFT, Demand.draft_reminded_at.is_(None),
                 Demand.updated_at <= now - timedelta(days=REMIND_DAY)))).all()
-            due = [d for d in rows if d.user_id is not None]
-            for demand in due:
-                demand.draft_reminded_at = now
-            owed = [(d.id, d.user_id, d.updated_at) for d in due]
+            owed = [(d.id, d.user_id, d.updated_at) for d in rows if d.user_id is not None]
+            # updated_at stays as it was (a reminder is not the user coming back)
+            await session.execute(update(Demand).where(Demand.id.in_([o[0] for o in owed]))
+                                  .values(draft_reminded_at=now, updated_at=Demand.updated_at))
         for demand_id, user_id, updated in owed:
             expires = (updated + timedelta(days=DRAFT_DAYS)).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
             await self.outbox.put([user_id], "notice", f"draft:{demand_id}:remind:{updated.isoformat()}",

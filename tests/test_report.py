@@ -97,3 +97,188 @@ async def test_full_report_with_photo_and_edit(bot: BotHarness):
     again = user.press("📨 提交", card)  # double press on the old card
     assert (await user.answer_to(again))["show_alert"]
     assert len(await demands(bot)) == 1
+
+
+async def test_traditional_report_answers_in_traditional(bot: BotHarness):
+    user = await enterprise_user(bot, 32, Lang.TRADITIONAL, "zh-hant")
+    user.send("/report")
+    shown = await user.expect("請選擇需求類型")
+    user.press("技術難題", shown)
+    await fill_profile(user, simplified=False)
+    await user.expect("請描述")
+    user.send("LF精煉爐水冷電纜扭曲，經常漏水停爐")
+    user.send_document(b"%PDF-1.4 report", "检测报告.pdf", "application/pdf", caption="檢測報告")
+    noted = await user.expect("附件 1 個")
+    user.press("完成", noted)
+    shown = await user.expect("識別爲：C31")
+    user.press("✅確認", shown)
+    user.press("緊急", await user.expect("請選擇緊急程度"))
+    user.press("遠程指導", await user.expect("請選擇希望的服務方式"))
+    card = await user.expect("需求信息（點")
+    assert "湖州某鋁業有限公司" in card["text"]
+    user.press("📨 提交", card)
+    await user.expect("已提交，編號")
+    [demand] = await demands(bot)
+    assert demand.text == "LF精煉爐水冷電纜扭曲，經常漏水停爐"  # stored as the user wrote it
+    assert demand.industry == "31" and demand.service_mode == "remote"
+
+
+async def test_wrong_credit_code_is_explained_and_nothing_accepted(bot: BotHarness):
+    user = await enterprise_user(bot, 33)
+    user.send("/report")
+    user.press("培训需求", await user.expect("请选择需求类型"))
+    await user.expect("培训主题")
+    user.send("数控车床编程")
+    await user.expect("多少名职工")
+    user.send("三十")
+    await user.expect("请发送 1 到")
+    user.send("30")
+    await user.expect("什么时间培训")
+    user.send("12月上旬周末")
+    await user.expect("企业名称")
+    user.send("湖州某机械有限公司")
+    await user.expect("统一社会信用代码")
+    user.send("91330100799655058C")
+    wrong = await user.expect("校验位不对")
+    assert "应为 B" in wrong["text"]
+    user.send("9133010079965505")
+    await user.expect("应为 18 位，您输入的是 16 位")
+    user.send("I1330100799655058B")
+    await user.expect("这些字符不对：I")
+    async with bot.services.db.session() as session:
+        [enterprise] = (await session.scalars(select(Enterprise))).all()
+    assert enterprise.credit_code is None
+    user.send("91330100799655058B")
+    await user.expect("请选择企业类型")
+    enterprise = await bot.services.enterprises.of_user(33)
+    assert enterprise.credit_code == "91330100799655058B"
+
+
+async def test_problem_typed_cold_starts_report_prefilled(bot: BotHarness):
+    user = await enterprise_user(bot, 34)
+    user.send("我们厂的配电线路频繁跳闸，变压器温度偏高，请问怎么处理？")
+    await user.expect("这听起来是一个技术难题")
+    await user.expect("企业名称")  # the kind is known already: straight to the profile
+    [draft] = await demands(bot)
+    assert draft.status is DemandStatus.DRAFT and "配电线路频繁跳闸" in draft.text and draft.kind.value == "problem"
+    user.send("湖州某纺织有限公司")
+    user.press("跳过", await user.expect("统一社会信用代码"))
+    user.press("中小微", await user.expect("请选择企业类型"))
+    await user.expect("联系人")
+    user.send("赵工")
+    await user.expect("联系电话")
+    user.send("0572-2345678")
+    await user.expect("0572-2345678")
+    prompt = await user.expect("请描述")
+    assert user.buttons(prompt)  # the text is there: 完成 at once
+    user.press("完成", prompt)
+    await user.expect("识别为：D44")
+
+
+async def test_restart_mid_flow_loses_nothing(bot: BotHarness):
+    user = await enterprise_user(bot, 35)
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    user.send("湖州某铝业有限公司")
+    await user.expect("统一社会信用代码")
+    await bot.restart()
+    user.send("91330100799655058B")  # the step after the restart is the one before it
+    user.press("其他", await user.expect("请选择企业类型"))
+    await user.expect("联系人")
+    user.send("李工")
+    await user.expect("联系电话")
+    user.send("13800138000")
+    await user.expect("请描述")
+    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    await user.expect("可以继续补充")
+    await bot.restart()
+    user.send_photo(caption="皮膜照片")
+    noted = await user.expect("附件 1 个")
+    user.press("完成", noted)
+    await user.expect("识别为：C32")
+    [draft] = await demands(bot)
+    assert draft.status is DemandStatus.DRAFT and "皮膜厚度不均" in draft.text
+
+
+async def test_cancel_asks_and_report_offers_to_continue(bot: BotHarness):
+    user = await enterprise_user(bot, 36)
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    user.send("湖州某铝业有限公司")
+    user.press("跳过", await user.expect("统一社会信用代码"))
+    user.press("其他", await user.expect("请选择企业类型"))
+    user.send("李工")
+    await user.expect("联系电话")
+    user.send("13800138000")
+    await user.expect("请描述")
+    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    await user.expect("可以继续补充")
+    user.send("/cancel")
+    user.press("保留草稿", await user.expect("要丢弃这份尚未提交的需求草稿吗"))
+    await user.expect("草稿已保留")
+    user.send("/report")
+    resume = await user.expect("您有一份尚未提交的需求")
+    assert "铝型材喷涂" in resume["text"]
+    user.press("继续填写", resume)
+    prompt = await user.expect("请描述")  # the profile is not asked again
+    user.press("完成", prompt)
+    await user.expect("识别为：C32")
+    user.send("/cancel")
+    user.press("丢弃", await user.expect("要丢弃"))
+    await user.expect("草稿已丢弃")
+    assert await demands(bot) == []
+
+
+async def test_my_lists_details_and_withdraws(bot: BotHarness):
+    services = bot.services
+    user = await enterprise_user(bot, 37)
+    await services.enterprises.set_field(37, "name", "湖州某铝业有限公司")
+    tickets = []
+    for n in range(7):
+        draft = await services.demands.start_draft(37, text=f"第{n}个问题：铝型材喷涂皮膜厚度不均")
+        await services.demands.update(draft.id, 37, urgency="normal", service_mode="onsite", contact_name="李工",
+                                      contact_phone="13800138000")
+        proposal = await services.industry.propose(37, services.analyzer.analyse(draft.text), "demand")
+        _, settled = await services.industry.choose(proposal.id, 37, "32", "confirm")
+        await services.demands.set_industry(draft.id, 37, settled)
+        tickets.append((await services.demands.submit(draft.id, 37, [])).ticket)
+    user.send("/my")
+    page1 = await user.expect("我的需求")
+    assert tickets[-1] in page1["text"] and tickets[0] not in page1["text"]  # newest first, five a page
+    user.press("下一页", page1)
+    page2 = await user.expect("第 2/2 页")
+    assert tickets[0] in page2["text"]
+    user.press(tickets[0], page2)
+    detail = await user.expect("等待工会工作人员匹配")
+    user.press("撤回", detail)
+    user.press("问题已自行解决", await user.expect("为什么要撤回"))
+    await user.expect(f"已撤回 {tickets[0]}")
+    info = await services.demands.get(int(tickets[0][-6:]))
+    assert info.status is DemandStatus.WITHDRAWN and info.history[-1][2] == "问题已自行解决"
+    intruder = await enterprise_user(bot, 38)
+    forged = intruder.press_data(f"my:r:{int(tickets[1][-6:])}:solved", detail)
+    assert "不是您的需求" in (await intruder.answer_to(forged))["text"]
+    forged = intruder.press_data(f"dm:view:{int(tickets[1][-6:])}", detail)
+    assert "只有工会工作人员" in (await intruder.answer_to(forged))["text"]
+    async with services.db.session() as session:
+        refused = (await session.scalars(select(AuditEntry).where(AuditEntry.allowed.is_(False)))).all()
+    assert [r.action for r in refused] == ["demand.view", "demand.view"] and {r.actor_user_id for r in refused} == {38}
+
+
+async def test_drafts_are_reminded_on_day_six_once_and_expire_on_day_seven(bot: BotHarness):
+    services, clock = bot.services, bot.clock
+    user = await enterprise_user(bot, 39)
+    draft = await services.demands.start_draft(39, text="铝型材喷涂过程遇到氧化")
+    clock.advance(days=5, hours=23)
+    assert await services.demands.remind_drafts() == 0
+    clock.advance(hours=2)
+    assert await services.demands.remind_drafts() == 1
+    assert await services.demands.remind_drafts() == 0  # never twice
+    [row] = await services.outbox.sent_to(39)
+    assert row.payload["key"] == "report.draft_reminder"
+    assert await services.demands.expire_drafts() == 0
+    clock.advance(days=1)
+    assert await services.demands.expire_drafts() == 1
+    assert await services.demands.get(draft.id) is None
