@@ -21,7 +21,8 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import common, industry_step, my_demands, onboarding, report, user_settings
+from conversations import (common, experts, importing, industry_step, join, my_demands, new_team, onboarding, profile,
+                           report, review, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -37,7 +38,12 @@ def wire(application: Application) -> None:
     # conversations
     application.add_handler(onboarding.build())
     application.add_handler(user_settings.build())
-    application.add_handler(report.build())  # /report, and a problem typed outside any conversation
+    application.add_handler(join.build())
+    application.add_handler(profile.build())
+    application.add_handler(review.build())  # staff: reject an application with a reason
+    application.add_handler(new_team.build())
+    application.add_handler(importing.build())
+    application.add_handler(report.build())  # /report, and a problem typed outside any conversation (last: takes text)
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_nothing))
@@ -46,6 +52,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # the demand pool: /my, and staff opening a demand from a notice
     for handler in my_demands.handlers():
+        application.add_handler(handler)
+    # the talent pool: /experts, /teams; staff: /review, /template
+    for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:
         application.add_handler(handler)
     # whatever nothing above took: old buttons, stickers and photos (free text is /report's entry point)
     application.add_handler(CallbackQueryHandler(common.answer_stale))

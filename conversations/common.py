@@ -12,7 +12,7 @@ from conversations.context import BotContext
 from conversations.menu import help_text
 
 log = logging.getLogger(__name__)
-FLOW_KEYS = ("onboarding", "settings", "report", "join", "import", "profile", "newteam", "review")  # user_data entries that belong to a conversation in progress
+FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -31,6 +31,17 @@ async def cancel_flow(update: Update, context: BotContext) -> int:
         context.user_data.pop(key, None)
     await update.effective_message.reply_text(context.t("cancel.done"))
     return ConversationHandler.END
+
+
+def cancel_flow_of(key: str):
+    """/cancel for the conversation whose half-finished answers live in ``user_data[key]``."""
+
+    async def cancel(update: Update, context: BotContext) -> int:
+        context.user_data.pop(key, None)
+        await update.effective_message.reply_text(context.t("cancel.done"))
+        return ConversationHandler.END
+
+    return cancel
 
 
 async def answer_stale(update: Update, context: BotContext) -> None:

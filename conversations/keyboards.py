@@ -111,3 +111,9 @@ def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> st
     if parent is None:
         return t("region.ask_province", lang)
     return t("region.ask_child", lang, parent=localise(regions.full_name(parent) or "", lang))
+
+
+def choice_buttons(prefix: str, choices: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
+    """One button per (value, label); each sends ``<prefix>:<value>``."""
+    return InlineKeyboardMarkup(rows([InlineKeyboardButton(label, callback_data=f"{prefix}:{value}")
+                                      for value, label in choices], width))

@@ -14,6 +14,7 @@ from i18n import t
 log = logging.getLogger(__name__)
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.STAFF})
+CRAFTSMEN = frozenset({Role.CRAFTSMAN})
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ COMMANDS: list[Command] = [
     Command("settings"),
     Command("report"),
     Command("my"),
+    Command("experts"),
+    Command("teams"),
+    Command("join"),
+    Command("profile", CRAFTSMEN),
+    Command("review", STAFF),
+    Command("newteam", STAFF),
+    Command("import", STAFF),
+    Command("template", STAFF),
     Command("classify"),
     Command("cancel"),
 ]

@@ -4,7 +4,7 @@ straight into a :class:`FakeBotAPI` in the same process."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -14,7 +14,7 @@ from .server import FakeBotAPI
 
 def split_url(url: str) -> tuple[str, str, bool]:
     """Return (token, method-or-file-path, is_file) from a Bot API URL."""
-    path = urlsplit(url).path
+    path = unquote(urlsplit(url).path)  # PTB percent-encodes file paths (the token's colon too)
     is_file = "/file/bot" in path
     tail = path.split("/file/bot", 1)[1] if is_file else path.split("/bot", 1)[1]
     token, _, rest = tail.partition("/")

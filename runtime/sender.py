@@ -25,7 +25,8 @@ def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarku
     values = {k: localise(str(v), lang) for k, v in payload.get("values", {}).items()}
     values.update({k: Raw(t(key, lang)) for k, key in payload.get("keys", {}).items()})
     text = t(payload["key"], lang, **values)
-    rows = [[InlineKeyboardButton(t(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
+    rows = [[InlineKeyboardButton(t(b["key"], lang, **{k: Raw(v) for k, v in b.get("values", {}).items()}),  # plain text
+                                  callback_data=b["data"]) for b in row]
             for row in payload.get("buttons", [])]
     return text, InlineKeyboardMarkup(rows) if rows else None
 

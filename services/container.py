@@ -60,7 +60,7 @@ class Services:
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
                    analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
                    demands=Demands(db, clock, audit, outbox, settings.tz, settings.staff_chat_id),
-                   talent=Talent(db, clock, audit, outbox, analyzer.tokenizer),
+                   talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer),
                    importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
                                      analyzer.suggest_divisions))
 

@@ -12,13 +12,14 @@ from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 
-from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel, User
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
+from services.users import Users
 
 HONOURS = ("national_model", "provincial_model", "great_craftsman", "provincial_craftsman", "city_craftsman",
            "may_day_medal", "master_studio", "other")
@@ -83,8 +84,9 @@ def search_text(specialities: list[str]) -> str:
 
 
 class Talent:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tokenizer: Tokenizer) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, users: Users, tokenizer: Tokenizer) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
+        self.users = users
 
     async def _card(self, session, c: Craftsman) -> CraftsmanCard:
         team = await session.get(ServiceTeam, c.team_id) if c.team_id else None
@@ -151,13 +153,11 @@ class Talent:
                 return ReviewOutcome.ALREADY, await self._card(session, c)
             c.status = CraftsmanStatus.APPROVED if approve else CraftsmanStatus.REJECTED
             c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = note, actor, now, now
-            if approve and c.user_id is not None:
-                user = await session.get(User, c.user_id)
-                if user is not None and user.role not in (Role.STAFF, Role.ADMIN):
-                    user.role = Role.CRAFTSMAN
             await session.flush()
             card = await self._card(session, c)
         await self.audit.record(actor, "craftsman.approve" if approve else "craftsman.reject", target, note=note)
+        if approve and card.user_id is not None:
+            await self.users.set_role(card.user_id, Role.CRAFTSMAN)  # staff keep their own role
         if card.user_id is not None:
             key = "join.approved" if approve else "join.rejected"
             await self.outbox.put([card.user_id], "notice", f"{target}:review:{now.isoformat()}",

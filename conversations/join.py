@@ -1,0 +1,349 @@
+"""/join — a model worker or craftsman applies to the talent pool (人才资源库).
+
+Name, honours (multi-select), workplace, specialities (the 技术处方, one short line each), industries suggested
+by the classifier from the specialities (ticked, the user confirms or changes them), region, service team,
+capacity, service modes and phone; then the application waits in the staff review queue.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.common import cancel_flow_of, edit_message, expect_button, expect_text, reject_too_long
+from conversations.contact import ask_phone, read_phone
+from conversations.context import BotContext
+from conversations.keyboards import page_nav, paginate, rows
+from conversations.region_picker import ask_region, region_button, region_step_handlers
+from conversations.talent_views import card_text
+from db.models import CraftsmanStatus
+from i18n import localise
+from nlp.industry import catalogue
+from services.demands import SERVICE_MODES
+from services.industry import division_label
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
+
+PREFIX = "jn"
+NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
+    f"join.{s}" for s in ("name", "honours", "workplace", "specialities", "industries", "region", "team", "capacity",
+                          "modes", "phone", "confirm"))
+CAPACITIES = (1, 2, 3, 5, 8)
+MAX_DIVISIONS = 8
+DIVISIONS_PER_PAGE = 16
+
+
+def _flow(context: BotContext) -> dict:
+    return context.user_data.setdefault("join", {})
+
+
+def _toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, action: str,
+             context: BotContext) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(("✅ " if o in flow_values else "▫️ ") + context.t(f"{label_prefix}.{o}"),
+                                    callback_data=f"{PREFIX}:{action}:{o}") for o in options]
+    keyboard = rows(buttons, 2)
+    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:{action}:done")])
+    return InlineKeyboardMarkup(keyboard)
+
+
+async def start(update: Update, context: BotContext) -> str | int:
+    if context.profile is None or context.profile.role is None:
+        await update.effective_message.reply_text(context.t("help.not_registered"))
+        return ConversationHandler.END
+    mine = await context.services.talent.of_user(update.effective_user.id)
+    if mine is not None and mine.status is CraftsmanStatus.APPROVED:
+        await update.effective_message.reply_text(context.t("join.already_published"))
+        return ConversationHandler.END
+    if mine is not None and mine.status is CraftsmanStatus.PENDING:
+        await update.effective_message.reply_text(context.t("join.pending"))
+        return ConversationHandler.END
+    context.user_data["join"] = {"honours": [], "specialities": [], "divisions": [], "modes": []}
+    await update.effective_message.reply_text(context.t("join.intro") + "\n\n" + context.t("join.ask_name"))
+    return NAME
+
+
+async def _typed(update: Update, context: BotContext, limit: int) -> str | None:
+    text = (update.effective_message.text or "").strip()
+    if await reject_too_long(update, context, text, limit):
+        return None
+    return text or None
+
+
+async def name(update: Update, context: BotContext) -> str:
+    text = await _typed(update, context, 64)
+    if text is None:
+        return NAME
+    _flow(context)["name"] = text
+    await update.effective_message.reply_text(context.t("join.ask_honours"),
+                                              reply_markup=_toggles([], HONOURS, "honour", "h", context))
+    return HONOUR
+
+
+async def honour(update: Update, context: BotContext) -> str | None:
+    query = update.callback_query
+    value = (query.data or "").removeprefix(f"{PREFIX}:h:")
+    flow = _flow(context)
+    if value == "done":
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await update.effective_chat.send_message(context.t("join.ask_workplace"))
+        return WORKPLACE
+    if value not in HONOURS:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    chosen = flow.setdefault("honours", [])
+    chosen.remove(value) if value in chosen else chosen.append(value)
+    await query.answer()
+    await edit_message(update, context.t("join.ask_honours"), _toggles(chosen, HONOURS, "honour", "h", context))
+    return None
+
+
+async def workplace(update: Update, context: BotContext) -> str:
+    text = await _typed(update, context, 128)
+    if text is None:
+        return WORKPLACE
+    _flow(context)["workplace"] = text
+    await update.effective_message.reply_text(context.t("join.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
+    return SPECIALITY
+
+
+async def speciality(update: Update, context: BotContext) -> str:
+    lines = [line.strip(" -•·、;；") for line in (update.effective_message.text or "").splitlines()]
+    lines = [line for line in lines if line]
+    flow = _flow(context)
+    current = flow.setdefault("specialities", [])
+    too_long = [line for line in lines if len(line) > MAX_SPECIALITY]
+    if too_long:
+        await update.effective_message.reply_text(context.t("join.speciality_too_long", length=MAX_SPECIALITY))
+        return SPECIALITY
+    added = [line for line in lines if line not in current][:MAX_SPECIALITIES - len(current)]
+    current.extend(added)
+    listing = "\n".join(f"• {s}" for s in current)
+    done = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:s:done")]])
+    await update.effective_message.reply_text(context.t("join.specialities_noted", listing=listing,
+                                                        count=len(current), max=MAX_SPECIALITIES), reply_markup=done)
+    return SPECIALITY
+
+
+def _industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    flow = _flow(context)
+    options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
+    buttons = [InlineKeyboardButton(("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
+                                    callback_data=f"{PREFIX}:i:{d}") for d in options]
+    keyboard = rows(buttons, 1)
+    keyboard.append([InlineKeyboardButton(context.t("industry.other"), callback_data=f"{PREFIX}:secs")])
+    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:i:done")])
+    return context.t("join.ask_industries"), InlineKeyboardMarkup(keyboard)
+
+
+async def specialities_done(update: Update, context: BotContext) -> str | None:
+    query = update.callback_query
+    flow = _flow(context)
+    if not flow.get("specialities"):
+        await query.answer(context.t("join.specialities_empty"), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    suggested = context.services.analyzer.suggest_divisions(flow["specialities"])
+    flow["suggested"], flow["divisions"] = suggested, suggested[:1]
+    text, markup = _industry_view(context)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+    return INDUSTRY
+
+
+async def industry(update: Update, context: BotContext) -> str | None:
+    """Toggle a division, browse sections (``secs``, ``sec:<S>:<page>``) or go on (``i:done``)."""
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    flow = _flow(context)
+    chosen = flow.setdefault("divisions", [])
+    if parts[1] == "i" and len(parts) == 3 and parts[2] == "done":
+        if not chosen:
+            await query.answer(context.t("join.industries_empty"), show_alert=True)
+            return None
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await _ask_region(update, context)
+        return REGION
+    await query.answer()
+    if parts[1] == "i" and len(parts) == 3 and parts[2] in catalogue().divisions:
+        if parts[2] in chosen:
+            chosen.remove(parts[2])
+        elif len(chosen) < MAX_DIVISIONS:
+            chosen.append(parts[2])
+        await edit_message(update, *_industry_view(context))
+    elif parts[1] == "secs":
+        buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang), callback_data=f"{PREFIX}:sec:{s.code}:0")
+                   for s in catalogue().sections.values()]
+        back = [InlineKeyboardButton(context.t("industry.back"), callback_data=f"{PREFIX}:i:back")]
+        await edit_message(update, context.t("industry.pick_section"), InlineKeyboardMarkup(rows(buttons, 2) + [back]))
+    elif parts[1] == "sec" and len(parts) == 4 and parts[2] in catalogue().sections and parts[3].isdigit():
+        section = catalogue().sections[parts[2]]
+        page, pages, shown = paginate(section.divisions, int(parts[3]), DIVISIONS_PER_PAGE)
+        keyboard = rows([InlineKeyboardButton(localise(division_label(d), context.lang), callback_data=f"{PREFIX}:i:{d}")
+                         for d in shown], 1)
+        nav = page_nav(context.lang, page, pages, lambda n: f"{PREFIX}:sec:{section.code}:{n}")
+        if nav:
+            keyboard.append(nav)
+        keyboard.append([InlineKeyboardButton(context.t("industry.back"), callback_data=f"{PREFIX}:secs")])
+        await edit_message(update, context.t("industry.pick_division", section=localise(f"{section.code} {section.name}", context.lang)),
+                           InlineKeyboardMarkup(keyboard))
+    else:  # "back", or anything else: the ticked list again
+        await edit_message(update, *_industry_view(context))
+    return None
+
+
+async def _ask_region(update: Update, context: BotContext) -> None:
+    region = context.profile.region_code if context.profile else None
+    if region:
+        _flow(context)["region"] = region
+        name = localise(context.services.regions.full_name(region) or "", context.lang)
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("deeplink.confirm"), callback_data=f"{PREFIX}:rg:yes"),
+                                          InlineKeyboardButton(context.t("deeplink.change"), callback_data=f"{PREFIX}:rg:no")]])
+        await update.effective_chat.send_message(context.t("join.region_preset", region=name), reply_markup=keyboard)
+    else:
+        await ask_region(update, context)
+
+
+async def region_preset(update: Update, context: BotContext) -> str:
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if query.data == f"{PREFIX}:rg:yes" and _flow(context).get("region"):
+        return await _ask_team(update, context)
+    await ask_region(update, context)
+    return REGION
+
+
+async def region_chosen(update: Update, context: BotContext) -> str:
+    code = await region_button(update, context)
+    if code is None:
+        return REGION
+    _flow(context)["region"] = code
+    return await _ask_team(update, context)
+
+
+async def _ask_team(update: Update, context: BotContext) -> str:
+    region = _flow(context)["region"]
+    teams = [t for t in await context.services.talent.teams() if t.region_code[:2] == region[:2]]
+    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:t:{t.id}")] for t in teams[:20]]
+    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:t:none")])
+    await update.effective_chat.send_message(context.t("join.ask_team"), reply_markup=InlineKeyboardMarkup(keyboard))
+    return TEAM
+
+
+async def team(update: Update, context: BotContext) -> str | None:
+    query = update.callback_query
+    value = (query.data or "").removeprefix(f"{PREFIX}:t:")
+    teams = {str(t.id): t for t in await context.services.talent.teams()}
+    if value != "none" and value not in teams:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _flow(context)["team"] = int(value) if value != "none" else None
+    keyboard = rows([InlineKeyboardButton(str(n), callback_data=f"{PREFIX}:c:{n}") for n in CAPACITIES], 5)
+    await update.effective_chat.send_message(context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard))
+    return CAPACITY
+
+
+async def capacity(update: Update, context: BotContext) -> str | None:
+    query = update.callback_query
+    value = (query.data or "").removeprefix(f"{PREFIX}:c:")
+    if not value.isdigit() or int(value) not in CAPACITIES:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _flow(context)["capacity"] = int(value)
+    await update.effective_chat.send_message(context.t("join.ask_modes"),
+                                             reply_markup=_toggles([], SERVICE_MODES, "demand.mode", "m", context))
+    return MODES
+
+
+async def modes(update: Update, context: BotContext) -> str | None:
+    query = update.callback_query
+    value = (query.data or "").removeprefix(f"{PREFIX}:m:")
+    chosen = _flow(context).setdefault("modes", [])
+    if value == "done":
+        if not chosen:
+            await query.answer(context.t("join.modes_empty"), show_alert=True)
+            return None
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await ask_phone(update, context, "join.ask_phone")
+        return PHONE
+    if value not in SERVICE_MODES:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    chosen.remove(value) if value in chosen else chosen.append(value)
+    await query.answer()
+    await edit_message(update, context.t("join.ask_modes"), _toggles(chosen, SERVICE_MODES, "demand.mode", "m", context))
+    return None
+
+
+def _application(flow: dict) -> Application:
+    return Application(name=flow["name"], workplace=flow["workplace"], phone=flow["phone"], honours=flow["honours"],
+                       specialities=flow["specialities"], divisions=flow["divisions"], region_code=flow["region"],
+                       team_id=flow.get("team"), capacity=flow["capacity"], service_modes=flow["modes"])
+
+
+async def phone(update: Update, context: BotContext) -> str:
+    number = await read_phone(update, context)
+    if number is None:
+        return PHONE
+    flow = _flow(context)
+    flow["phone"] = number
+    app = _application(flow)
+    teams = {t.id: t.name for t in await context.services.talent.teams()}
+    text = card_text(app.name, app.workplace, app.honours, app.specialities, app.divisions, app.region_code,
+                     teams.get(app.team_id), app.capacity, app.service_modes, context)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.submit"), callback_data=f"{PREFIX}:submit")]])
+    await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
+    return CONFIRM
+
+
+async def submit(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    services = context.services
+    staff = [uid for uid, _ in await services.users.staff_roles()]
+    try:
+        await services.talent.apply(update.effective_user.id, _application(_flow(context)), staff,
+                                    services.settings.staff_chat_id)
+    except ValueError:
+        await query.answer(context.t("join.already_published"), show_alert=True)
+        return ConversationHandler.END
+    except KeyError:  # the flow was lost (e.g. pressed twice): nothing to file
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    await edit_message(update, query.message.text_html + "\n\n" + context.t("join.submitted"))
+    context.user_data.pop("join", None)
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.COMMAND
+    typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
+    button = lambda callback, pattern: [CallbackQueryHandler(callback, pattern=pattern),  # noqa: E731
+                                        MessageHandler(other, expect_button)]
+    return ConversationHandler(
+        entry_points=[CommandHandler("join", start)],
+        states={
+            NAME: typed(name),
+            HONOUR: button(honour, rf"^{PREFIX}:h:"),
+            WORKPLACE: typed(workplace),
+            SPECIALITY: [CallbackQueryHandler(specialities_done, pattern=rf"^{PREFIX}:s:done$"), *typed(speciality)],
+            INDUSTRY: button(industry, rf"^{PREFIX}:(i|secs|sec)(:|$)"),
+            REGION: [CallbackQueryHandler(region_preset, pattern=rf"^{PREFIX}:rg:(yes|no)$"),
+                     *region_step_handlers(region_chosen)],
+            TEAM: button(team, rf"^{PREFIX}:t:"),
+            CAPACITY: button(capacity, rf"^{PREFIX}:c:"),
+            MODES: button(modes, rf"^{PREFIX}:m:"),
+            PHONE: [MessageHandler(filters.CONTACT | text, phone), MessageHandler(other, expect_text)],
+            CONFIRM: button(submit, rf"^{PREFIX}:submit$"),
+        },
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("join"))],
+        name="join",
+        persistent=True,
+    )

@@ -1,0 +1,81 @@
+"""/newteam <name> — staff create a service team (劳模工匠技术服务队) at one of the four levels, in a region."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.common import cancel_flow_of, expect_button, reject_too_long
+from conversations.context import BotContext
+from conversations.keyboards import choice_buttons
+from conversations.region_picker import ask_region, region_button, region_step_handlers
+from conversations.review import refuse
+from db.models import TeamLevel
+from i18n import localise
+
+PREFIX = "tm"
+LEVEL, REGION = "newteam.level", "newteam.region"
+MAX_NAME = 128
+
+
+async def start(update: Update, context: BotContext) -> str | int:
+    if context.profile is None or not context.profile.is_staff:
+        await refuse(update, context, "team.create")
+        return ConversationHandler.END
+    name = " ".join(context.args or []).strip()
+    if not name:
+        await update.effective_message.reply_text(context.t("teams.usage"))
+        return ConversationHandler.END
+    if await reject_too_long(update, context, name, MAX_NAME):
+        return ConversationHandler.END
+    context.user_data["newteam"] = {"name": name}
+    await update.effective_message.reply_text(context.t("teams.ask_level", name=name), reply_markup=choice_buttons(
+        PREFIX, [(level.value, context.t(f"team.level.{level.value}")) for level in TeamLevel], width=2))
+    return LEVEL
+
+
+async def level(update: Update, context: BotContext) -> str | None:
+    query = update.callback_query
+    value = (query.data or "").removeprefix(f"{PREFIX}:")
+    if value not in {lv.value for lv in TeamLevel}:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    context.user_data.setdefault("newteam", {})["level"] = value
+    await ask_region(update, context)
+    return REGION
+
+
+async def region(update: Update, context: BotContext) -> str | int:
+    code = await region_button(update, context)
+    if code is None:
+        return REGION
+    flow = context.user_data.pop("newteam", None) or {}
+    if "name" not in flow or "level" not in flow:
+        return ConversationHandler.END
+    role = context.profile.role if context.profile else None
+    try:
+        team = await context.services.talent.create_team(update.effective_user.id, role, flow["name"],
+                                                        TeamLevel(flow["level"]), code)
+    except ValueError:
+        await update.effective_chat.send_message(context.t("teams.exists", name=flow["name"]))
+        return ConversationHandler.END
+    if team is None:
+        await update.effective_chat.send_message(context.t("staff.only"))
+        return ConversationHandler.END
+    await update.effective_chat.send_message(context.t(
+        "teams.created", name=team.name, level=context.t(f"team.level.{team.level.value}"),
+        region=localise(context.services.regions.full_name(code) or "", context.lang)))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CommandHandler("newteam", start)],
+        states={LEVEL: [CallbackQueryHandler(level, pattern=rf"^{PREFIX}:"), MessageHandler(~filters.COMMAND, expect_button)],
+                REGION: region_step_handlers(region)},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("newteam"))],
+        name="newteam",
+        persistent=True,
+    )
