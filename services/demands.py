@@ -8,11 +8,14 @@ demands; staff see every demand, contact details included.
 from __future__ import annotations
 
 import enum
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import AsyncIterator
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
                        Match, MatchStatus)
@@ -156,16 +159,23 @@ class Demands:
             return [await self._info(session, d) for d in rows], total
 
     # ------------------------------------------------------------------ the draft
-    async def _own_draft(self, session, demand_id: int, user_id: int) -> Demand:
-        demand = await session.get(Demand, demand_id, with_for_update=True)
-        if demand is None:
-            raise Refused(Refusal.NOT_FOUND)
-        if demand.user_id != user_id:
-            await self.audit.record(user_id, "demand.edit", f"demand:{demand_id}", allowed=False)
-            raise Refused(Refusal.NOT_YOURS)
-        if demand.status is not DemandStatus.DRAFT:
-            raise Refused(Refusal.NOT_DRAFT)
-        return demand
+    @asynccontextmanager
+    async def _own_draft(self, demand_id: int, user_id: int) -> AsyncIterator[tuple[AsyncSession, Demand]]:
+        """A session holding the user's own draft, locked; Refused otherwise (audited once the session is closed)."""
+        try:
+            async with self.db.session() as session:
+                demand = await session.get(Demand, demand_id, with_for_update=True)
+                if demand is None:
+                    raise Refused(Refusal.NOT_FOUND)
+                if demand.user_id != user_id:
+                    raise Refused(Refusal.NOT_YOURS)
+                if demand.status is not DemandStatus.DRAFT:
+                    raise Refused(Refusal.NOT_DRAFT)
+                yield session, demand
+        except Refused as exc:
+            if exc.reason is Refusal.NOT_YOURS:
+                await self.audit.record(user_id, "demand.edit", f"demand:{demand_id}", allowed=False)
+            raise
 
     async def start_draft(self, user_id: int, kind: DemandKind | None = None, text: str = "",
                           enterprise_id: int | None = None, region_code: str | None = None) -> DemandInfo:
@@ -182,8 +192,7 @@ class Demands:
         unknown = set(values) - DRAFT_FIELDS - {"enterprise_id"}
         if unknown:
             raise ValueError(f"not draft fields: {sorted(unknown)}")
-        async with self.db.session() as session:
-            demand = await self._own_draft(session, demand_id, user_id)
+        async with self._own_draft(demand_id, user_id) as (session, demand):
             for name, value in values.items():
                 setattr(demand, name, value)
             demand.updated_at = self.clock.now()
@@ -193,8 +202,7 @@ class Demands:
 
     async def add_text(self, demand_id: int, user_id: int, text: str) -> DemandInfo:
         """Append a message to the description. Raises ValueError("too_long") past MAX_TEXT, keeping the text."""
-        async with self.db.session() as session:
-            demand = await self._own_draft(session, demand_id, user_id)
+        async with self._own_draft(demand_id, user_id) as (session, demand):
             joined = f"{demand.text}\n{text}".strip() if demand.text else text.strip()
             if len(joined) > MAX_TEXT:
                 raise ValueError("too_long")
@@ -204,8 +212,7 @@ class Demands:
 
     async def add_attachment(self, demand_id: int, user_id: int, kind: str, file_id: str,
                              caption: str | None) -> DemandInfo:
-        async with self.db.session() as session:
-            demand = await self._own_draft(session, demand_id, user_id)
+        async with self._own_draft(demand_id, user_id) as (session, demand):
             count = await session.scalar(select(func.count()).select_from(DemandAttachment)
                                          .where(DemandAttachment.demand_id == demand_id)) or 0
             if count >= MAX_ATTACHMENTS:
@@ -217,8 +224,7 @@ class Demands:
             return await self._info(session, demand)
 
     async def set_industry(self, demand_id: int, user_id: int, proposal: Proposal) -> DemandInfo:
-        async with self.db.session() as session:
-            demand = await self._own_draft(session, demand_id, user_id)
+        async with self._own_draft(demand_id, user_id) as (session, demand):
             demand.industry, demand.industry_predicted = proposal.chosen, proposal.predicted
             demand.industry_confidence, demand.industry_choice_id = proposal.confidence, proposal.id
             demand.updated_at = self.clock.now()
@@ -226,8 +232,7 @@ class Demands:
             return await self._info(session, demand)
 
     async def discard(self, demand_id: int, user_id: int) -> None:
-        async with self.db.session() as session:
-            demand = await self._own_draft(session, demand_id, user_id)
+        async with self._own_draft(demand_id, user_id) as (session, demand):
             await session.delete(demand)
 
     # ------------------------------------------------------------------ submitting and after
@@ -235,8 +240,7 @@ class Demands:
         """Give the draft its ticket and status ``submitted``; notify staff. Raises ValueError listing what is
         missing, Refused(NOT_DRAFT) when it was submitted already (a double press)."""
         now = self.clock.now()
-        async with self.db.session() as session:
-            demand = await self._own_draft(session, demand_id, user_id)
+        async with self._own_draft(demand_id, user_id) as (session, demand):
             info = await self._info(session, demand)
             if info.missing():
                 raise ValueError(",".join(info.missing()))
@@ -263,17 +267,18 @@ class Demands:
             demand = await session.get(Demand, demand_id, with_for_update=True)
             if demand is None or demand.status is DemandStatus.DRAFT:
                 raise Refused(Refusal.NOT_FOUND)
-            if demand.user_id != user_id:
-                await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
-                raise Refused(Refusal.NOT_YOURS)
-            if demand.status not in OPEN_STATUSES:
+            owner = demand.user_id == user_id
+            if owner and demand.status not in OPEN_STATUSES:
                 raise Refused(Refusal.CLOSED)
-            session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value,
-                                            to_status=DemandStatus.WITHDRAWN.value, actor_user_id=user_id,
-                                            note=reason, at=now))
-            demand.status, demand.updated_at = DemandStatus.WITHDRAWN, now
-            await session.flush()
-            return await self._info(session, demand, with_history=True)
+            if owner:
+                session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value,
+                                                to_status=DemandStatus.WITHDRAWN.value, actor_user_id=user_id,
+                                                note=reason, at=now))
+                demand.status, demand.updated_at = DemandStatus.WITHDRAWN, now
+                await session.flush()
+                return await self._info(session, demand, with_history=True)
+        await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
+        raise Refused(Refusal.NOT_YOURS)
 
     # ------------------------------------------------------------------ draft expiry
     async def remind_drafts(self) -> int:
