@@ -33,6 +33,7 @@ eval: $(MODEL)
 bench: $(MODEL)
 	$(PY) bench/updates.py
 	$(PY) bench/classify.py
+	$(PY) bench/intake.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

@@ -21,8 +21,13 @@ from conversations.context import BotContext
 from conversations.free_text import route_text
 from conversations.keyboards import yes_no
 from conversations.region_picker import ask_region, region_button, region_step_handlers
+from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
+                                        ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MODE, PHONE, RESUME, SUMMARY, TOPIC,
+                                        MAX_TRAINEES, TRAINEES, URGENCY, advance, ask_industry, current_draft, flow_of,
+                                        mark_asked,
+                                        save)
 from conversations.report_views import (PREFIX, done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
-                                        skip_keyboard, summary_card, urgency_keyboard)
+                                        skip_keyboard, urgency_keyboard)
 from db.models import DemandKind, EnterpriseKind
 from i18n import localise
 from nlp.analyzer import Analysis
@@ -32,28 +37,6 @@ from services.validation import Invalid, credit_code
 
 log = logging.getLogger(__name__)
 
-# Conversation states
-(RESUME, KIND, TOPIC, TRAINEES, DATES, ENT_NAME, ENT_CODE, ENT_KIND, ENT_REGION, CONTACT, PHONE, DESCRIBE, INDUSTRY,
- URGENCY, MODE, SUMMARY, DISCARD) = (f"report.{name}" for name in (
-    "resume", "kind", "topic", "trainees", "dates", "ent_name", "ent_code", "ent_kind", "ent_region", "contact",
-    "phone", "describe", "industry", "urgency", "mode", "summary", "discard"))
-MAX_SHORT = 128
-MAX_TRAINEES = 100_000
-# which question each ✏️ on the summary card asks again
-EDIT_STATES = {"kind": KIND, "training_topic": TOPIC, "trainees": TRAINEES, "preferred_dates": DATES, "text": DESCRIBE,
-               "industry": INDUSTRY, "urgency": URGENCY, "service_mode": MODE, "name": ENT_NAME,
-               "credit_code": ENT_CODE, "ent_kind": ENT_KIND, "region_code": ENT_REGION, "contact_name": CONTACT,
-               "phone": PHONE}
-
-
-def _flow(context: BotContext) -> dict:
-    return context.user_data.setdefault("report", {})
-
-
-async def _draft(context: BotContext) -> DemandInfo | None:
-    flow = context.user_data.get("report") or {}
-    demand = await context.services.demands.get(flow["id"]) if flow.get("id") else None
-    return demand if demand is not None and demand.ticket is None else None
 
 
 # ---------------------------------------------------------------------------- entry
@@ -100,96 +83,10 @@ async def resume_choice(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    draft = await _draft(context)
+    draft = await current_draft(context)
     if query.data == f"{PREFIX}:resume:yes" and draft is not None:
         return await advance(update, context)
     return await _new(update, context, draft)
-
-
-# ---------------------------------------------------------------------------- what comes next
-async def advance(update: Update, context: BotContext) -> str | int:
-    """Ask the next missing thing (or show the summary); return the state that waits for it."""
-    flow = _flow(context)
-    draft = await _draft(context)
-    if draft is None:
-        context.user_data.pop("report", None)
-        await update.effective_chat.send_message(context.t("report.gone"))
-        return ConversationHandler.END
-    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
-    asked = flow.setdefault("asked", [])
-    chat = update.effective_chat
-    if flow.get("editing"):
-        return await show_summary(update, context)
-    if "kind" not in asked:
-        await chat.send_message(context.t("report.ask_kind"), reply_markup=kind_keyboard(context.lang))
-        return KIND
-    if draft.kind is DemandKind.TRAINING:
-        for field, state in (("training_topic", TOPIC), ("trainees", TRAINEES), ("preferred_dates", DATES)):
-            if not getattr(draft, field):
-                await chat.send_message(context.t(f"report.ask_{field}"))
-                return state
-    if enterprise is None or not enterprise.name:
-        await chat.send_message(context.t("report.ask_name"))
-        return ENT_NAME
-    if "credit_code" not in asked and not enterprise.credit_code and not enterprise.complete:
-        await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(context.lang))
-        return ENT_CODE
-    if "ent_kind" not in asked and not enterprise.complete:
-        await chat.send_message(context.t("report.ask_ent_kind"), reply_markup=enterprise_kind_keyboard(context.lang))
-        return ENT_KIND
-    if not enterprise.region_code:
-        await ask_region(update, context)
-        return ENT_REGION
-    if not enterprise.contact_name:
-        await chat.send_message(context.t("report.ask_contact"))
-        return CONTACT
-    if not enterprise.phone:
-        await ask_phone(update, context)
-        return PHONE
-    if not flow.get("described"):
-        await chat.send_message(context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
-                                reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
-        return DESCRIBE
-    if not draft.industry:
-        return await _ask_industry(update, context, draft)
-    if not draft.urgency:
-        await chat.send_message(context.t("report.ask_urgency"), reply_markup=urgency_keyboard(context.lang))
-        return URGENCY
-    if not draft.service_mode:
-        await chat.send_message(context.t("report.ask_mode"), reply_markup=mode_keyboard(context.lang))
-        return MODE
-    return await show_summary(update, context)
-
-
-async def show_summary(update: Update, context: BotContext) -> str:
-    _flow(context).pop("editing", None)
-    draft = await _draft(context)
-    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
-    text, markup = summary_card(draft, enterprise, context.services.regions, context.lang)
-    await update.effective_chat.send_message(text, reply_markup=markup)
-    return SUMMARY
-
-
-async def _ask_industry(update: Update, context: BotContext, draft: DemandInfo) -> str:
-    analysis = context.services.analyzer.analyse(draft.text)
-    await industry_step.ask_industry(update, context, analysis, "demand")
-    return INDUSTRY
-
-
-async def _mark_asked(context: BotContext, name: str) -> None:
-    asked = _flow(context).setdefault("asked", [])
-    if name not in asked:
-        asked.append(name)
-
-
-async def _update(update: Update, context: BotContext, **values: object) -> bool:
-    """Write draft fields; False (after telling the user) when the draft is gone or submitted."""
-    try:
-        await context.services.demands.update(_flow(context)["id"], update.effective_user.id, **values)
-    except (Refused, KeyError):
-        await update.effective_chat.send_message(context.t("report.gone"))
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------- buttons
@@ -206,25 +103,25 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
     await query.edit_message_reply_markup(None)
     if action == "entkind":
         await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
-        await _mark_asked(context, "ent_kind")
+        await mark_asked(context, "ent_kind")
     else:
         field = {"kind": "kind", "urgency": "urgency", "mode": "service_mode"}[action]
-        if not await _update(update, context, **{field: DemandKind(value) if action == "kind" else value}):
+        if not await save(update, context, **{field: DemandKind(value) if action == "kind" else value}):
             return ConversationHandler.END
-        await _mark_asked(context, action)
+        await mark_asked(context, action)
     return await advance(update, context)
 
 
 async def skip_code(update: Update, context: BotContext) -> str | int:
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    await _mark_asked(context, "credit_code")
+    await mark_asked(context, "credit_code")
     return await advance(update, context)
 
 
 async def described(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    draft = await _draft(context)
+    draft = await current_draft(context)
     if draft is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
@@ -233,10 +130,10 @@ async def described(update: Update, context: BotContext) -> str | int:
         return DESCRIBE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    flow = _flow(context)
+    flow = flow_of(context)
     flow["described"] = True
     if flow.pop("text_changed", False) and draft.industry:  # a new description: propose the industry again
-        return await _ask_industry(update, context, draft)
+        return await ask_industry(update, context, draft)
     return await advance(update, context)
 
 
@@ -246,23 +143,23 @@ async def industry_button(update: Update, context: BotContext) -> str | int | No
         return None
     if proposal.purpose == "demand":
         try:
-            await context.services.demands.set_industry(_flow(context)["id"], update.effective_user.id, proposal)
+            await context.services.demands.set_industry(flow_of(context)["id"], update.effective_user.id, proposal)
         except (Refused, KeyError):
             await update.effective_chat.send_message(context.t("report.gone"))
             return ConversationHandler.END
-        await _mark_asked(context, "industry")
+        await mark_asked(context, "industry")
     return await advance(update, context)
 
 
 async def edit_field(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     field = (query.data or "").removeprefix(f"{PREFIX}:edit:")
-    if field not in EDIT_STATES or await _draft(context) is None:
+    if field not in EDIT_STATES or await current_draft(context) is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    flow = _flow(context)
+    flow = flow_of(context)
     flow["editing"] = True
     lang, chat = context.lang, update.effective_chat
     if field == "kind":
@@ -281,7 +178,7 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
         await ask_phone(update, context)
     elif field == "industry":
         flow["editing"] = False
-        return await _ask_industry(update, context, await _draft(context))
+        return await ask_industry(update, context, await current_draft(context))
     elif field == "text":
         flow.update(replace_text=True, described=False)
         flow["editing"] = False
@@ -295,7 +192,7 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
 async def submit(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     services, user_id = context.services, update.effective_user.id
-    draft = await _draft(context)
+    draft = await current_draft(context)
     enterprise = await services.enterprises.of_user(user_id)
     if draft is None or enterprise is None:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
@@ -333,7 +230,7 @@ async def topic(update: Update, context: BotContext) -> str | int:
     text = await _text(update, context, 256)
     if text is None:
         return TOPIC
-    return await advance(update, context) if await _update(update, context, training_topic=text) else ConversationHandler.END
+    return await advance(update, context) if await save(update, context, training_topic=text) else ConversationHandler.END
 
 
 async def trainees(update: Update, context: BotContext) -> str | int:
@@ -342,14 +239,14 @@ async def trainees(update: Update, context: BotContext) -> str | int:
     if not 1 <= number <= MAX_TRAINEES:
         await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
         return TRAINEES
-    return await advance(update, context) if await _update(update, context, trainees=number) else ConversationHandler.END
+    return await advance(update, context) if await save(update, context, trainees=number) else ConversationHandler.END
 
 
 async def dates(update: Update, context: BotContext) -> str | int:
     text = await _text(update, context, 256)
     if text is None:
         return DATES
-    return await advance(update, context) if await _update(update, context, preferred_dates=text) else ConversationHandler.END
+    return await advance(update, context) if await save(update, context, preferred_dates=text) else ConversationHandler.END
 
 
 async def enterprise_name(update: Update, context: BotContext) -> str | int:
@@ -373,7 +270,7 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
     info, linked = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
     if linked:
         await update.effective_message.reply_text(context.t("report.enterprise_linked", name=localise(info.name, context.lang)))
-    await _mark_asked(context, "credit_code")
+    await mark_asked(context, "credit_code")
     return await advance(update, context)
 
 
@@ -402,7 +299,7 @@ async def phone_answer(update: Update, context: BotContext) -> str | int:
 
 
 async def _add_text(update: Update, context: BotContext, text: str) -> bool:
-    flow = _flow(context)
+    flow = flow_of(context)
     demands, user_id = context.services.demands, update.effective_user.id
     try:
         if flow.pop("replace_text", False):
@@ -410,7 +307,7 @@ async def _add_text(update: Update, context: BotContext, text: str) -> bool:
         else:
             draft = await demands.add_text(flow["id"], user_id, text)
     except ValueError:
-        draft = await _draft(context)
+        draft = await current_draft(context)
         await update.effective_message.reply_text(context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
                                                   reply_markup=done_keyboard(context.lang))
         return False
@@ -444,7 +341,7 @@ async def describe_file(update: Update, context: BotContext) -> str:
     else:
         kind, file_id = "document", message.document.file_id
     try:
-        draft = await context.services.demands.add_attachment(_flow(context)["id"], update.effective_user.id, kind,
+        draft = await context.services.demands.add_attachment(flow_of(context)["id"], update.effective_user.id, kind,
                                                               file_id, message.caption)
     except ValueError:
         await message.reply_text(context.t("report.too_many_files"))
@@ -458,7 +355,7 @@ async def describe_file(update: Update, context: BotContext) -> str:
 
 # ---------------------------------------------------------------------------- leaving
 async def cancel(update: Update, context: BotContext) -> str | int:
-    draft = await _draft(context)
+    draft = await current_draft(context)
     if draft is not None and draft.has_content:
         await update.effective_message.reply_text(context.t("report.discard_ask"), reply_markup=yes_no(
             f"{PREFIX}:discard", context.t("report.discard_yes"), context.t("report.discard_no")))
@@ -474,7 +371,7 @@ async def discard_choice(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    draft = await _draft(context)
+    draft = await current_draft(context)
     if query.data == f"{PREFIX}:discard:yes" and draft is not None:
         await context.services.demands.discard(draft.id, update.effective_user.id)
         await update.effective_chat.send_message(context.t("report.discarded"))

@@ -110,13 +110,16 @@ class Demands:
 
     # ------------------------------------------------------------------ reading
     async def _info(self, session, demand: Demand, with_history: bool = False) -> DemandInfo:
+        """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history)."""
         attachments = (await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand.id)
                                              .order_by(DemandAttachment.id))).all()
         enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id else None
-        names = (await session.scalars(select(Craftsman.name).join(Match, Match.craftsman_id == Craftsman.id).where(
-            Match.demand_id == demand.id, Match.status == MatchStatus.ACCEPTED))).all()
+        draft = demand.status is DemandStatus.DRAFT
+        names = () if draft else (await session.scalars(select(Craftsman.name).join(Match, Match.craftsman_id == Craftsman.id)
+                                                        .where(Match.demand_id == demand.id,
+                                                               Match.status == MatchStatus.ACCEPTED))).all()
         history = ()
-        if with_history:
+        if with_history and not draft:
             rows = (await session.scalars(select(DemandStatusHistory).where(DemandStatusHistory.demand_id == demand.id)
                                           .order_by(DemandStatusHistory.id))).all()
             history = tuple((h.to_status, h.at, h.note) for h in rows)
@@ -128,10 +131,10 @@ class Demands:
             demand.updated_at, demand.submitted_at,
             tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments), tuple(names), history)
 
-    async def get(self, demand_id: int) -> DemandInfo | None:
+    async def get(self, demand_id: int, with_history: bool = True) -> DemandInfo | None:
         async with self.db.session() as session:
             demand = await session.get(Demand, demand_id)
-            return await self._info(session, demand, with_history=True) if demand else None
+            return await self._info(session, demand, with_history) if demand else None
 
     async def view(self, demand_id: int, user_id: int, is_staff: bool) -> DemandInfo:
         """A demand as ``user_id`` may see it: their own, or any for staff; refusals are audited."""

@@ -269,7 +269,7 @@ async def test_my_lists_details_and_withdraws(bot: BotHarness):
 
 async def test_drafts_are_reminded_on_day_six_once_and_expire_on_day_seven(bot: BotHarness):
     services, clock = bot.services, bot.clock
-    user = await enterprise_user(bot, 39)
+    await enterprise_user(bot, 39)
     draft = await services.demands.start_draft(39, text="铝型材喷涂过程遇到氧化")
     clock.advance(days=5, hours=23)
     assert await services.demands.remind_drafts() == 0

@@ -1,0 +1,129 @@
+"""/report's step machine: the conversation states, the draft behind the flow, and :func:`advance`, which asks
+for the next thing still missing (kind, training details, the enterprise profile, the description, the industry,
+urgency, service mode) or shows the summary card. The handlers in :mod:`conversations.report` call it after
+every answer."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from conversations import industry_step
+from conversations.contact import ask_phone
+from conversations.context import BotContext
+from conversations.region_picker import ask_region
+from conversations.report_views import (done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
+                                        skip_keyboard, summary_card, urgency_keyboard)
+from db.models import DemandKind
+from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
+
+# Conversation states
+(RESUME, KIND, TOPIC, TRAINEES, DATES, ENT_NAME, ENT_CODE, ENT_KIND, ENT_REGION, CONTACT, PHONE, DESCRIBE, INDUSTRY,
+ URGENCY, MODE, SUMMARY, DISCARD) = (f"report.{name}" for name in (
+    "resume", "kind", "topic", "trainees", "dates", "ent_name", "ent_code", "ent_kind", "ent_region", "contact",
+    "phone", "describe", "industry", "urgency", "mode", "summary", "discard"))
+MAX_SHORT = 128
+MAX_TRAINEES = 100_000
+# which question each ✏️ on the summary card asks again
+EDIT_STATES = {"kind": KIND, "training_topic": TOPIC, "trainees": TRAINEES, "preferred_dates": DATES, "text": DESCRIBE,
+               "industry": INDUSTRY, "urgency": URGENCY, "service_mode": MODE, "name": ENT_NAME,
+               "credit_code": ENT_CODE, "ent_kind": ENT_KIND, "region_code": ENT_REGION, "contact_name": CONTACT,
+               "phone": PHONE}
+
+
+def flow_of(context: BotContext) -> dict:
+    return context.user_data.setdefault("report", {})
+
+
+async def current_draft(context: BotContext) -> DemandInfo | None:
+    flow = context.user_data.get("report") or {}
+    demand = await context.services.demands.get(flow["id"], with_history=False) if flow.get("id") else None
+    return demand if demand is not None and demand.ticket is None else None
+
+
+# ---------------------------------------------------------------------------- what comes next
+async def advance(update: Update, context: BotContext) -> str | int:
+    """Ask the next missing thing (or show the summary); return the state that waits for it."""
+    flow = flow_of(context)
+    draft = await current_draft(context)
+    if draft is None:
+        context.user_data.pop("report", None)
+        await update.effective_chat.send_message(context.t("report.gone"))
+        return ConversationHandler.END
+    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+    asked = flow.setdefault("asked", [])
+    chat = update.effective_chat
+    if flow.get("editing"):
+        return await show_summary(update, context)
+    if "kind" not in asked:
+        await chat.send_message(context.t("report.ask_kind"), reply_markup=kind_keyboard(context.lang))
+        return KIND
+    if draft.kind is DemandKind.TRAINING:
+        for field, state in (("training_topic", TOPIC), ("trainees", TRAINEES), ("preferred_dates", DATES)):
+            if not getattr(draft, field):
+                await chat.send_message(context.t(f"report.ask_{field}"))
+                return state
+    if enterprise is None or not enterprise.name:
+        await chat.send_message(context.t("report.ask_name"))
+        return ENT_NAME
+    if "credit_code" not in asked and not enterprise.credit_code and not enterprise.complete:
+        await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(context.lang))
+        return ENT_CODE
+    if "ent_kind" not in asked and not enterprise.complete:
+        await chat.send_message(context.t("report.ask_ent_kind"), reply_markup=enterprise_kind_keyboard(context.lang))
+        return ENT_KIND
+    if not enterprise.region_code:
+        await ask_region(update, context)
+        return ENT_REGION
+    if not enterprise.contact_name:
+        await chat.send_message(context.t("report.ask_contact"))
+        return CONTACT
+    if not enterprise.phone:
+        await ask_phone(update, context)
+        return PHONE
+    if not flow.get("described"):
+        await chat.send_message(context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
+                                reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
+        return DESCRIBE
+    if not draft.industry:
+        return await ask_industry(update, context, draft)
+    if not draft.urgency:
+        await chat.send_message(context.t("report.ask_urgency"), reply_markup=urgency_keyboard(context.lang))
+        return URGENCY
+    if not draft.service_mode:
+        await chat.send_message(context.t("report.ask_mode"), reply_markup=mode_keyboard(context.lang))
+        return MODE
+    return await show_summary(update, context)
+
+
+async def show_summary(update: Update, context: BotContext) -> str:
+    flow_of(context).pop("editing", None)
+    draft = await current_draft(context)
+    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+    text, markup = summary_card(draft, enterprise, context.services.regions, context.lang)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+    return SUMMARY
+
+
+async def ask_industry(update: Update, context: BotContext, draft: DemandInfo) -> str:
+    analysis = context.services.analyzer.analyse(draft.text)
+    await industry_step.ask_industry(update, context, analysis, "demand")
+    return INDUSTRY
+
+
+async def mark_asked(context: BotContext, name: str) -> None:
+    asked = flow_of(context).setdefault("asked", [])
+    if name not in asked:
+        asked.append(name)
+
+
+async def save(update: Update, context: BotContext, **values: object) -> bool:
+    """Write draft fields; False (after telling the user) when the draft is gone or submitted."""
+    try:
+        await context.services.demands.update(flow_of(context)["id"], update.effective_user.id, **values)
+    except (Refused, KeyError):
+        await update.effective_chat.send_message(context.t("report.gone"))
+        return False
+    return True
+
+
