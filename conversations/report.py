@@ -106,9 +106,11 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
         await mark_asked(context, "ent_kind")
     else:
         field = {"kind": "kind", "urgency": "urgency", "mode": "service_mode"}[action]
-        if not await save(update, context, **{field: DemandKind(value) if action == "kind" else value}):
+        draft = await save(update, context, **{field: DemandKind(value) if action == "kind" else value})
+        if draft is None:
             return ConversationHandler.END
         await mark_asked(context, action)
+        return await advance(update, context, draft)
     return await advance(update, context)
 
 
@@ -134,7 +136,7 @@ async def described(update: Update, context: BotContext) -> str | int:
     flow["described"] = True
     if flow.pop("text_changed", False) and draft.industry:  # a new description: propose the industry again
         return await ask_industry(update, context, draft)
-    return await advance(update, context)
+    return await advance(update, context, draft)
 
 
 async def industry_button(update: Update, context: BotContext) -> str | int | None:
@@ -143,11 +145,12 @@ async def industry_button(update: Update, context: BotContext) -> str | int | No
         return None
     if proposal.purpose == "demand":
         try:
-            await context.services.demands.set_industry(flow_of(context)["id"], update.effective_user.id, proposal)
+            draft = await context.services.demands.set_industry(flow_of(context)["id"], update.effective_user.id, proposal)
         except (Refused, KeyError):
             await update.effective_chat.send_message(context.t("report.gone"))
             return ConversationHandler.END
         await mark_asked(context, "industry")
+        return await advance(update, context, draft)
     return await advance(update, context)
 
 
@@ -230,7 +233,8 @@ async def topic(update: Update, context: BotContext) -> str | int:
     text = await _text(update, context, 256)
     if text is None:
         return TOPIC
-    return await advance(update, context) if await save(update, context, training_topic=text) else ConversationHandler.END
+    draft = await save(update, context, training_topic=text)
+    return await advance(update, context, draft) if draft else ConversationHandler.END
 
 
 async def trainees(update: Update, context: BotContext) -> str | int:
@@ -239,14 +243,16 @@ async def trainees(update: Update, context: BotContext) -> str | int:
     if not 1 <= number <= MAX_TRAINEES:
         await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
         return TRAINEES
-    return await advance(update, context) if await save(update, context, trainees=number) else ConversationHandler.END
+    draft = await save(update, context, trainees=number)
+    return await advance(update, context, draft) if draft else ConversationHandler.END
 
 
 async def dates(update: Update, context: BotContext) -> str | int:
     text = await _text(update, context, 256)
     if text is None:
         return DATES
-    return await advance(update, context) if await save(update, context, preferred_dates=text) else ConversationHandler.END
+    draft = await save(update, context, preferred_dates=text)
+    return await advance(update, context, draft) if draft else ConversationHandler.END
 
 
 async def enterprise_name(update: Update, context: BotContext) -> str | int:

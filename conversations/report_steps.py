@@ -42,10 +42,11 @@ async def current_draft(context: BotContext) -> DemandInfo | None:
 
 
 # ---------------------------------------------------------------------------- what comes next
-async def advance(update: Update, context: BotContext) -> str | int:
-    """Ask the next missing thing (or show the summary); return the state that waits for it."""
+async def advance(update: Update, context: BotContext, draft: DemandInfo | None = None) -> str | int:
+    """Ask the next missing thing (or show the summary); return the state that waits for it. ``draft`` saves a
+    reload when the caller has just written it."""
     flow = flow_of(context)
-    draft = await current_draft(context)
+    draft = draft or await current_draft(context)
     if draft is None:
         context.user_data.pop("report", None)
         await update.effective_chat.send_message(context.t("report.gone"))
@@ -117,13 +118,12 @@ async def mark_asked(context: BotContext, name: str) -> None:
         asked.append(name)
 
 
-async def save(update: Update, context: BotContext, **values: object) -> bool:
-    """Write draft fields; False (after telling the user) when the draft is gone or submitted."""
+async def save(update: Update, context: BotContext, **values: object) -> DemandInfo | None:
+    """Write draft fields and return the draft; None (after telling the user) when it is gone or submitted."""
     try:
-        await context.services.demands.update(flow_of(context)["id"], update.effective_user.id, **values)
+        return await context.services.demands.update(flow_of(context)["id"], update.effective_user.id, **values)
     except (Refused, KeyError):
         await update.effective_chat.send_message(context.t("report.gone"))
-        return False
-    return True
+        return None
 
 

@@ -113,8 +113,8 @@ class Demands:
         """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history)."""
         attachments = (await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand.id)
                                              .order_by(DemandAttachment.id))).all()
-        enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id else None
         draft = demand.status is DemandStatus.DRAFT
+        enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id and not draft else None
         names = () if draft else (await session.scalars(select(Craftsman.name).join(Match, Match.craftsman_id == Craftsman.id)
                                                         .where(Match.demand_id == demand.id,
                                                                Match.status == MatchStatus.ACCEPTED))).all()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from db.models import BotState, Lang, Role, ServiceTeam, TeamLevel, User
