@@ -78,23 +78,31 @@ async def name(update: Update, context: BotContext) -> str:
     return HONOUR
 
 
-async def honour(update: Update, context: BotContext) -> str | None:
+async def _toggle(update: Update, context: BotContext, key: str, options: tuple[str, ...], label_prefix: str,
+                  action: str, prompt: str) -> str | None:
+    """A multi-select press: "done" returns "done" (the caller goes on); any other known value is ticked or
+    unticked in ``flow[key]`` and the keyboard redrawn (returns None)."""
     query = update.callback_query
-    value = (query.data or "").removeprefix(f"{PREFIX}:h:")
-    flow = _flow(context)
+    value = (query.data or "").removeprefix(f"{PREFIX}:{action}:")
+    chosen = _flow(context).setdefault(key, [])
     if value == "done":
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        await update.effective_chat.send_message(context.t("join.ask_workplace"))
-        return WORKPLACE
-    if value not in HONOURS:
+        return "done"
+    if value not in options:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
-    chosen = flow.setdefault("honours", [])
     chosen.remove(value) if value in chosen else chosen.append(value)
     await query.answer()
-    await edit_message(update, context.t("join.ask_honours"), _toggles(chosen, HONOURS, "honour", "h", context))
+    await edit_message(update, context.t(prompt), _toggles(chosen, options, label_prefix, action, context))
     return None
+
+
+async def honour(update: Update, context: BotContext) -> str | None:
+    if await _toggle(update, context, "honours", HONOURS, "honour", "h", "join.ask_honours") != "done":
+        return None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    await update.effective_chat.send_message(context.t("join.ask_workplace"))
+    return WORKPLACE
 
 
 async def workplace(update: Update, context: BotContext) -> str:
@@ -261,24 +269,16 @@ async def capacity(update: Update, context: BotContext) -> str | None:
 
 
 async def modes(update: Update, context: BotContext) -> str | None:
-    query = update.callback_query
-    value = (query.data or "").removeprefix(f"{PREFIX}:m:")
-    chosen = _flow(context).setdefault("modes", [])
-    if value == "done":
-        if not chosen:
-            await query.answer(context.t("join.modes_empty"), show_alert=True)
-            return None
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-        await ask_phone(update, context, "join.ask_phone")
-        return PHONE
-    if value not in SERVICE_MODES:
-        await query.answer(context.t("button.stale"), show_alert=True)
+    if await _toggle(update, context, "modes", SERVICE_MODES, "demand.mode", "m", "join.ask_modes") != "done":
         return None
-    chosen.remove(value) if value in chosen else chosen.append(value)
+    query = update.callback_query
+    if not _flow(context).get("modes"):
+        await query.answer(context.t("join.modes_empty"), show_alert=True)
+        return None
     await query.answer()
-    await edit_message(update, context.t("join.ask_modes"), _toggles(chosen, SERVICE_MODES, "demand.mode", "m", context))
-    return None
+    await query.edit_message_reply_markup(None)
+    await ask_phone(update, context, "join.ask_phone")
+    return PHONE
 
 
 def _application(flow: dict) -> Application:

@@ -255,12 +255,21 @@ async def dates(update: Update, context: BotContext) -> str | int:
     return await advance(update, context, draft) if draft else ConversationHandler.END
 
 
-async def enterprise_name(update: Update, context: BotContext) -> str | int:
-    text = await _text(update, context)
-    if text is None:
-        return ENT_NAME
-    await context.services.enterprises.set_field(update.effective_user.id, "name", text)
-    return await advance(update, context)
+def _profile_text(field: str, state: str, limit: int):
+    """The handler of a typed enterprise-profile field (name, contact person)."""
+
+    async def answer(update: Update, context: BotContext) -> str | int:
+        text = await _text(update, context, limit)
+        if text is None:
+            return state
+        await context.services.enterprises.set_field(update.effective_user.id, field, text)
+        return await advance(update, context)
+
+    return answer
+
+
+enterprise_name = _profile_text("name", ENT_NAME, MAX_SHORT)
+contact = _profile_text("contact_name", CONTACT, 64)
 
 
 async def enterprise_code(update: Update, context: BotContext) -> str | int:
@@ -285,14 +294,6 @@ async def enterprise_region(update: Update, context: BotContext) -> str | int:
     if code is None:
         return ENT_REGION
     await context.services.enterprises.set_field(update.effective_user.id, "region_code", code)
-    return await advance(update, context)
-
-
-async def contact(update: Update, context: BotContext) -> str | int:
-    text = await _text(update, context, 64)
-    if text is None:
-        return CONTACT
-    await context.services.enterprises.set_field(update.effective_user.id, "contact_name", text)
     return await advance(update, context)
 
 
