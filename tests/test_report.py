@@ -107,8 +107,11 @@ async def test_traditional_report_answers_in_traditional(bot: BotHarness):
     await fill_profile(user, simplified=False)
     await user.expect("請描述")
     user.send("LF精煉爐水冷電纜扭曲，經常漏水停爐")
+    await user.expect("可以繼續補充")
+    user.send_photo(caption="電纜照片")
+    await user.expect("附件 1 個")
     user.send_document(b"%PDF-1.4 report", "检测报告.pdf", "application/pdf", caption="檢測報告")
-    noted = await user.expect("附件 1 個")
+    noted = await user.expect("附件 2 個")
     user.press("完成", noted)
     shown = await user.expect("識別爲：C31")
     user.press("✅確認", shown)
@@ -116,11 +119,16 @@ async def test_traditional_report_answers_in_traditional(bot: BotHarness):
     user.press("遠程指導", await user.expect("請選擇希望的服務方式"))
     card = await user.expect("需求信息（點")
     assert "湖州某鋁業有限公司" in card["text"]
+    user.press("✏️ 聯繫人", card)
+    await user.expect("聯繫人姓名")
+    user.send("陳工")
+    card = await user.expect("需求信息（點")
+    assert "陳工" in card["text"]
     user.press("📨 提交", card)
     await user.expect("已提交，編號")
     [demand] = await demands(bot)
     assert demand.text == "LF精煉爐水冷電纜扭曲，經常漏水停爐"  # stored as the user wrote it
-    assert demand.industry == "31" and demand.service_mode == "remote"
+    assert demand.industry == "31" and demand.service_mode == "remote" and demand.contact_name == "陳工"
 
 
 async def test_wrong_credit_code_is_explained_and_nothing_accepted(bot: BotHarness):

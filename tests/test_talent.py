@@ -201,3 +201,43 @@ async def test_staff_create_team_assign_and_teams_lists_it(bot: BotHarness):
     staff.send("/teams")
     listing = await staff.expect("劳模工匠服务队")
     assert "[市级或产业] 湖州市电力工匠服务队" in listing["text"]
+
+
+async def test_craftsman_edits_profile_and_takes_time_off(bot: BotHarness):
+    staff = await staffer(bot)
+    craftsman = await enterprise_user(bot, 47)
+    from services.talent import Application
+    card = await bot.services.talent.apply(47, Application("黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"],
+                                                           "440604", None, 3, ["onsite"]), [], None)
+    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    craftsman.send("/profile")
+    menu = await craftsman.expect("我的工匠资料")
+    craftsman.press("技术处方", menu)
+    await craftsman.expect("请发送新的技术处方")
+    craftsman.send("电机绕组\n感应加热设备维修")
+    menu = await craftsman.expect("已保存")
+    assert "感应加热设备维修" in menu["text"]
+    craftsman.press("休假", menu)
+    await craftsman.expect("休假到哪一天")
+    craftsman.send("明天")
+    await craftsman.expect("请发送今天（2026-11-21）之后")
+    craftsman.send("2026-12-31")
+    menu = await craftsman.expect("休假至 2026-12-31")
+    craftsman.press("恢复接单", menu)
+    menu = await craftsman.expect("已保存")
+    assert "休假至" not in menu["text"]
+    assert [c.name for c in await bot.services.talent.search("感应加热")] == ["黄师傅"]
+
+    staff.send("/newteam 佛山市电机工匠服务队")
+    staff.press("市级或产业", await staff.expect("是哪一级服务队"))
+    await staff.expect("省份")
+    staff.send("佛山")
+    staff.press("广东省 佛山市", await staff.expect("找到以下地区"))
+    staff.press("就选佛山市", await staff.expect("请继续选择"))
+    await staff.expect("已创建服务队")
+    staff.send("/experts 电机")
+    found = await staff.expect("相关的劳模工匠")
+    staff.press("分配 黄师傅", found)
+    staff.press("佛山市电机工匠服务队", await staff.expect("分配到哪个服务队"))
+    await staff.expect("已将 黄师傅 分配到：佛山市电机工匠服务队")
+    assert (await bot.services.talent.card(card.id)).team_name == "佛山市电机工匠服务队"
