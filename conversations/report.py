@@ -21,12 +21,13 @@ from conversations.context import BotContext
 from conversations.free_text import route_text
 from conversations.keyboards import yes_no
 from conversations.region_picker import ask_region, region_button, region_step_handlers
+from conversations.report_describe import add_text, describe_file, describe_text
 from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
                                         ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MODE, PHONE, RESUME, SUMMARY, TOPIC,
                                         MAX_TRAINEES, TRAINEES, URGENCY, advance, ask_industry, current_draft, flow_of,
                                         mark_asked,
                                         save)
-from conversations.report_views import (PREFIX, done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
+from conversations.report_views import (PREFIX, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
                                         skip_keyboard, urgency_keyboard)
 from db.models import DemandKind, EnterpriseKind
 from i18n import localise
@@ -74,7 +75,7 @@ async def from_free_text(update: Update, context: BotContext) -> str | int:
     old = await context.services.demands.draft_of(update.effective_user.id)
     if old is not None and old.has_content:  # keep the old draft's words: the new text is added to it
         context.user_data["report"] = {"id": old.id, "asked": ["kind"]}
-        await _add_text(update, context, analysis.text)
+        await add_text(update, context, analysis.text)
         return await advance(update, context)
     return await _new(update, context, old, kind, analysis.text)
 
@@ -303,61 +304,6 @@ async def phone_answer(update: Update, context: BotContext) -> str | int:
         return PHONE
     await context.services.enterprises.set_field(update.effective_user.id, "phone", number)
     return await advance(update, context)
-
-
-async def _add_text(update: Update, context: BotContext, text: str) -> bool:
-    flow = flow_of(context)
-    demands, user_id = context.services.demands, update.effective_user.id
-    try:
-        if flow.pop("replace_text", False):
-            draft = await demands.update(flow["id"], user_id, text=text)
-        else:
-            draft = await demands.add_text(flow["id"], user_id, text)
-    except ValueError:
-        draft = await current_draft(context)
-        await update.effective_message.reply_text(context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
-                                                  reply_markup=done_keyboard(context.lang))
-        return False
-    except Refused:
-        await update.effective_message.reply_text(context.t("report.gone"))
-        return False
-    flow["text_changed"] = True
-    await _acknowledge(update, context, draft)
-    return True
-
-
-async def _acknowledge(update: Update, context: BotContext, draft: DemandInfo) -> None:
-    length = len(draft.text.strip())
-    key = "report.text_noted" if length >= MIN_TEXT else "report.text_noted_short"
-    await update.effective_message.reply_text(
-        context.t(key, length=length, files=len(draft.attachments), min=MIN_TEXT),
-        reply_markup=done_keyboard(context.lang) if length >= MIN_TEXT else None)
-
-
-async def describe_text(update: Update, context: BotContext) -> str:
-    text = update.effective_message.text or ""
-    if not await reject_too_long(update, context, text, MAX_TEXT):
-        await _add_text(update, context, text)
-    return DESCRIBE
-
-
-async def describe_file(update: Update, context: BotContext) -> str:
-    message = update.effective_message
-    if message.photo:
-        kind, file_id = "photo", message.photo[-1].file_id
-    else:
-        kind, file_id = "document", message.document.file_id
-    try:
-        draft = await context.services.demands.add_attachment(flow_of(context)["id"], update.effective_user.id, kind,
-                                                              file_id, message.caption)
-    except ValueError:
-        await message.reply_text(context.t("report.too_many_files"))
-        return DESCRIBE
-    except (Refused, KeyError):
-        await message.reply_text(context.t("report.gone"))
-        return DESCRIBE
-    await _acknowledge(update, context, draft)
-    return DESCRIBE
 
 
 # ---------------------------------------------------------------------------- leaving

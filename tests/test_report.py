@@ -34,6 +34,13 @@ async def demands(harness: BotHarness) -> list[Demand]:
         return list((await session.scalars(select(Demand).order_by(Demand.id))).all())
 
 
+async def answer_contact(user: FakeUser, name: str, phone: str) -> None:
+    await user.expect("联系人")
+    user.send(name)
+    await user.expect("联系电话")
+    user.send(phone)
+
+
 async def fill_profile(user: FakeUser, *, simplified: bool = True) -> None:
     """Answer the enterprise-profile questions (first /report only)."""
     await user.expect("企业名称" if simplified else "企業名稱")
@@ -172,10 +179,7 @@ async def test_problem_typed_cold_starts_report_prefilled(bot: BotHarness):
     user.send("湖州某纺织有限公司")
     user.press("跳过", await user.expect("统一社会信用代码"))
     user.press("中小微", await user.expect("请选择企业类型"))
-    await user.expect("联系人")
-    user.send("赵工")
-    await user.expect("联系电话")
-    user.send("0572-2345678")
+    await answer_contact(user, "赵工", "0572-2345678")
     await user.expect("0572-2345678")
     prompt = await user.expect("请描述")
     assert user.buttons(prompt)  # the text is there: 完成 at once
@@ -193,10 +197,7 @@ async def test_restart_mid_flow_loses_nothing(bot: BotHarness):
     await bot.restart()
     user.send("91330100799655058B")  # the step after the restart is the one before it
     user.press("其他", await user.expect("请选择企业类型"))
-    await user.expect("联系人")
-    user.send("李工")
-    await user.expect("联系电话")
-    user.send("13800138000")
+    await answer_contact(user, "李工", "13800138000")
     await user.expect("请描述")
     user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
     await user.expect("可以继续补充")

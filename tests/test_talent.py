@@ -30,6 +30,17 @@ BAD_DIVISION = ("郑师傅", "湖州某厂", "13700137000", "", "焊接", "Z99",
 BAD_HONOUR = ("钱师傅", "湖州某厂", "13600136000", "金牌工匠", "焊接", "", "330502", "", "", "")
 
 
+async def new_city_team(staff, name: str, query: str, city: str) -> dict:
+    """/newteam at city level, the city found by typing its name."""
+    staff.send(f"/newteam {name}")
+    staff.press("市级或产业", await staff.expect("是哪一级服务队"))
+    await staff.expect("省份")
+    staff.send(query)
+    staff.press(city, await staff.expect("找到以下地区"))
+    staff.press("就选" + city.split()[-1], await staff.expect("请继续选择"))
+    return await staff.expect("已创建服务队")
+
+
 async def craftsmen(harness: BotHarness) -> list[Craftsman]:
     async with harness.services.db.session() as session:
         return list((await session.scalars(select(Craftsman).order_by(Craftsman.id))).all())
@@ -191,13 +202,8 @@ async def test_non_staff_cannot_import_or_review(bot: BotHarness):
 
 async def test_staff_create_team_assign_and_teams_lists_it(bot: BotHarness):
     staff = await staffer(bot)
-    staff.send("/newteam 湖州市电力工匠服务队")
-    staff.press("市级或产业", await staff.expect("是哪一级服务队"))
-    await staff.expect("省份")
-    staff.send("湖州")
-    staff.press("浙江省 湖州市", await staff.expect("找到以下地区"))
-    staff.press("就选湖州市", await staff.expect("请继续选择"))
-    await staff.expect("已创建服务队「湖州市电力工匠服务队」（市级或产业，浙江省 湖州市）")
+    created = await new_city_team(staff, "湖州市电力工匠服务队", "湖州", "浙江省 湖州市")
+    assert "已创建服务队「湖州市电力工匠服务队」（市级或产业，浙江省 湖州市）" in created["text"]
     staff.send("/teams")
     listing = await staff.expect("劳模工匠服务队")
     assert "[市级或产业] 湖州市电力工匠服务队" in listing["text"]
@@ -228,13 +234,7 @@ async def test_craftsman_edits_profile_and_takes_time_off(bot: BotHarness):
     assert "休假至" not in menu["text"]
     assert [c.name for c in await bot.services.talent.search("感应加热")] == ["黄师傅"]
 
-    staff.send("/newteam 佛山市电机工匠服务队")
-    staff.press("市级或产业", await staff.expect("是哪一级服务队"))
-    await staff.expect("省份")
-    staff.send("佛山")
-    staff.press("广东省 佛山市", await staff.expect("找到以下地区"))
-    staff.press("就选佛山市", await staff.expect("请继续选择"))
-    await staff.expect("已创建服务队")
+    await new_city_team(staff, "佛山市电机工匠服务队", "佛山", "广东省 佛山市")
     staff.send("/experts 电机")
     found = await staff.expect("相关的劳模工匠")
     staff.press("分配 黄师傅", found)

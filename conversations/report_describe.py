@@ -1,0 +1,70 @@
+"""/report's description step: text in several messages, photos and documents, until 完成.
+
+Each message is appended to the draft at once (nothing typed is lost); the acknowledgement says how much is there
+and offers 完成 once the description is long enough.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from conversations.common import reject_too_long
+from conversations.context import BotContext
+from conversations.report_steps import DESCRIBE, current_draft, flow_of
+from conversations.report_views import done_keyboard
+from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
+
+
+async def add_text(update: Update, context: BotContext, text: str) -> bool:
+    flow = flow_of(context)
+    demands, user_id = context.services.demands, update.effective_user.id
+    try:
+        if flow.pop("replace_text", False):
+            draft = await demands.update(flow["id"], user_id, text=text)
+        else:
+            draft = await demands.add_text(flow["id"], user_id, text)
+    except ValueError:
+        draft = await current_draft(context)
+        await update.effective_message.reply_text(context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
+                                                  reply_markup=done_keyboard(context.lang))
+        return False
+    except Refused:
+        await update.effective_message.reply_text(context.t("report.gone"))
+        return False
+    flow["text_changed"] = True
+    await _acknowledge(update, context, draft)
+    return True
+
+
+async def _acknowledge(update: Update, context: BotContext, draft: DemandInfo) -> None:
+    length = len(draft.text.strip())
+    key = "report.text_noted" if length >= MIN_TEXT else "report.text_noted_short"
+    await update.effective_message.reply_text(
+        context.t(key, length=length, files=len(draft.attachments), min=MIN_TEXT),
+        reply_markup=done_keyboard(context.lang) if length >= MIN_TEXT else None)
+
+
+async def describe_text(update: Update, context: BotContext) -> str:
+    text = update.effective_message.text or ""
+    if not await reject_too_long(update, context, text, MAX_TEXT):
+        await add_text(update, context, text)
+    return DESCRIBE
+
+
+async def describe_file(update: Update, context: BotContext) -> str:
+    message = update.effective_message
+    if message.photo:
+        kind, file_id = "photo", message.photo[-1].file_id
+    else:
+        kind, file_id = "document", message.document.file_id
+    try:
+        draft = await context.services.demands.add_attachment(flow_of(context)["id"], update.effective_user.id, kind,
+                                                              file_id, message.caption)
+    except ValueError:
+        await message.reply_text(context.t("report.too_many_files"))
+        return DESCRIBE
+    except (Refused, KeyError):
+        await message.reply_text(context.t("report.gone"))
+        return DESCRIBE
+    await _acknowledge(update, context, draft)
+    return DESCRIBE
