@@ -291,3 +291,32 @@ async def test_drafts_are_reminded_on_day_six_once_and_expire_on_day_seven(bot: 
     clock.advance(days=1)
     assert await services.demands.expire_drafts() == 1
     assert await services.demands.get(draft.id) is None
+
+
+async def test_outbox_survives_telegram_errors(bot: BotHarness):
+    """A 429 is retried after retry_after (the rate limiter); a server error leaves the notice owed for the next
+    flush; a 403 marks the staffer blocked; writing the same notice twice is a no-op."""
+    from db.models import OutboxStatus
+    from services.outbox import Notice
+
+    outbox, sender = bot.services.outbox, bot.application.sender
+    staff = await staffer(bot)
+    gone = await staffer(bot, 901)
+    bot.api.inject("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    await outbox.put([staff.id], "notice", "test:429", Notice("report.kept"))
+    assert await sender.flush() == 1
+    await staff.expect("草稿已保留")
+    bot.api.inject("sendMessage", 500)
+    await outbox.put([staff.id], "notice", "test:500", Notice("report.discarded"))
+    assert await sender.flush() == 0
+    row = (await outbox.sent_to(staff.id))[-1]
+    assert row.status is OutboxStatus.PENDING and row.attempts == 1 and row.last_error
+    assert await sender.flush() == 1
+    await staff.expect("草稿已丢弃")
+    bot.api.block(gone.id)
+    await outbox.put([gone.id], "notice", "test:403", Notice("report.kept"))
+    await sender.flush()
+    [row] = await outbox.sent_to(gone.id)
+    assert row.status is OutboxStatus.BLOCKED and (await bot.services.users.get(gone.id)).blocked
+    await outbox.put([staff.id], "notice", "test:429", Notice("report.kept"))  # the same notice again: a no-op
+    assert len(await outbox.sent_to(staff.id)) == 2
