@@ -10,6 +10,7 @@ urgency and service mode — then shows the summary card, where ✏️ re-asks o
 from __future__ import annotations
 
 import logging
+from typing import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -256,21 +257,24 @@ async def dates(update: Update, context: BotContext) -> str | int:
     return await advance(update, context, draft) if draft else ConversationHandler.END
 
 
-def _profile_text(field: str, state: str, limit: int):
-    """The handler of a typed enterprise-profile field (name, contact person)."""
+def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], Awaitable[object | None]]):
+    """The handler of one enterprise-profile answer: ``read`` returns the value (or None after explaining what
+    is wrong, and the question stays); the value is saved to the profile and the flow goes on."""
 
     async def answer(update: Update, context: BotContext) -> str | int:
-        text = await _text(update, context, limit)
-        if text is None:
+        value = await read(update, context)
+        if value is None:
             return state
-        await context.services.enterprises.set_field(update.effective_user.id, field, text)
+        await context.services.enterprises.set_field(update.effective_user.id, field, value)
         return await advance(update, context)
 
     return answer
 
 
-enterprise_name = _profile_text("name", ENT_NAME, MAX_SHORT)
-contact = _profile_text("contact_name", CONTACT, 64)
+enterprise_name = _profile_field("name", ENT_NAME, lambda update, context: _text(update, context, MAX_SHORT))
+contact = _profile_field("contact_name", CONTACT, lambda update, context: _text(update, context, 64))
+enterprise_region = _profile_field("region_code", ENT_REGION, region_button)
+phone_answer = _profile_field("phone", PHONE, read_phone)
 
 
 async def enterprise_code(update: Update, context: BotContext) -> str | int:
@@ -287,22 +291,6 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
     if linked:
         await update.effective_message.reply_text(context.t("report.enterprise_linked", name=localise(info.name, context.lang)))
     await mark_asked(context, "credit_code")
-    return await advance(update, context)
-
-
-async def enterprise_region(update: Update, context: BotContext) -> str | int:
-    code = await region_button(update, context)
-    if code is None:
-        return ENT_REGION
-    await context.services.enterprises.set_field(update.effective_user.id, "region_code", code)
-    return await advance(update, context)
-
-
-async def phone_answer(update: Update, context: BotContext) -> str | int:
-    number = await read_phone(update, context)
-    if number is None:
-        return PHONE
-    await context.services.enterprises.set_field(update.effective_user.id, "phone", number)
     return await advance(update, context)
 
 
