@@ -330,7 +330,8 @@ def build() -> ConversationHandler:
     buttons = [choice, MessageHandler(other, expect_button)]
     typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
     return ConversationHandler(
-        entry_points=[CommandHandler("report", start), MessageHandler(text & filters.UpdateType.MESSAGE, from_free_text)],
+        entry_points=[CommandHandler("report", start),  # free text only in private chats (not the staff group)
+                      MessageHandler(text & filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, from_free_text)],
         states={
             RESUME: [CallbackQueryHandler(resume_choice, pattern=rf"^{PREFIX}:resume:(yes|no)$"),
                      MessageHandler(other, expect_button)],
