@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -122,7 +121,3 @@ def demand_detail(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirect
         lines += [t("my.history_line", lang, when=at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                     status=Raw(t(f"demand.status.{status}", lang)), note=note or "") for status, at, note in d.history]
     return "\n".join(lines)
-
-
-def format_day(at: datetime, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).strftime("%Y-%m-%d")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from db.models import Enterprise, EnterpriseKind, User
 from services.clock import Clock
@@ -103,11 +103,3 @@ class Enterprises:
                         setattr(existing, name, value)
                     updated += 1
         return inserted, updated
-
-    async def count(self) -> int:
-        async with self.db.session() as session:
-            return len((await session.scalars(select(Enterprise.id))).all())
-
-    async def unlink(self, user_id: int) -> None:
-        async with self.db.session() as session:
-            await session.execute(update(User).where(User.id == user_id).values(enterprise_id=None))

@@ -285,7 +285,3 @@ class Talent:
             c.team_id, c.updated_at = team_id, self.clock.now()
         await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", team_id=team_id)
         return True
-
-    async def team_by_name(self, name: str) -> int | None:
-        async with self.db.session() as session:
-            return await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name))
