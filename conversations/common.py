@@ -16,7 +16,7 @@ FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a con
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    role = context.profile.role if context.profile else None
+    role = context.role
     await update.effective_message.reply_text(help_text(role, context.lang))
 
 
@@ -52,6 +52,20 @@ async def answer_stale(update: Update, context: BotContext) -> None:
         await query.answer(context.t("button.stale"), show_alert=True)
     except BadRequest:  # the query itself is too old to answer
         pass
+
+
+async def tell_staff_only(update: Update, context: BotContext) -> None:
+    """Say "only union staff can do this", as an alert for a button, as a reply for a message."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.t("staff.only"), show_alert=True)
+    else:
+        await update.effective_message.reply_text(context.t("staff.only"))
+
+
+async def refuse_non_staff(update: Update, context: BotContext, action: str, target: str | None = None) -> None:
+    """Refuse a staff-only step to a non-staff user: write the refusal to the audit log, then tell them."""
+    await context.services.audit.record(update.effective_user.id, action, target, allowed=False)
+    await tell_staff_only(update, context)
 
 
 async def expect_button(update: Update, context: BotContext) -> None:

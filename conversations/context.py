@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from i18n import t
 
 if TYPE_CHECKING:
+    from db.models import Role
     from services.container import Services
     from services.users import Profile
 
@@ -24,6 +25,15 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
     @property
     def services(self) -> "Services":
         return self.application.bot_data["services"]
+
+    @property
+    def role(self) -> "Role | None":
+        return self.profile.role if self.profile else None
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff or admin, from the profile read from the database for this update (never from callback data)."""
+        return self.profile is not None and self.profile.is_staff
 
     def t(self, key: str, /, **values: object) -> str:
         return t(key, self.lang, **values)

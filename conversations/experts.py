@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.common import edit_message, reject_too_long
+from conversations.common import edit_message, refuse_non_staff, reject_too_long, tell_staff_only
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, rows
 from conversations.talent_views import card_of
@@ -22,12 +22,8 @@ MAX_QUERY = 50
 MAX_RESULTS = 10
 
 
-def _staff(context: BotContext) -> bool:
-    return context.profile is not None and context.profile.is_staff
-
-
 def _staff_buttons(cards, context: BotContext) -> list[list[InlineKeyboardButton]]:
-    if not _staff(context):
+    if not context.is_staff:
         return []
     return [[InlineKeyboardButton(context.t("experts.contact", name=Raw(c.name)), callback_data=f"{PREFIX}:c:{c.id}"),
              InlineKeyboardButton(context.t("experts.assign", name=Raw(c.name)), callback_data=f"{PREFIX}:a:{c.id}")] for c in cards]
@@ -98,18 +94,21 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await edit_message(update, *await _listing(context, parts[2], None if parts[3] == "all" else parts[3], int(parts[4])))
     elif action == "c" and len(parts) == 3 and parts[2].isdigit():
-        role = context.profile.role if context.profile else None
-        phone = await talent.contact(int(parts[2]), update.effective_user.id, role)
-        await query.answer(context.t("experts.phone", phone=phone or "—") if phone is not None or _staff(context)
-                           else context.t("staff.only"), show_alert=True)
+        phone = await talent.contact(int(parts[2]), update.effective_user.id, context.role)
+        if context.is_staff:
+            await query.answer(context.t("experts.phone", phone=phone or "—"), show_alert=True)
+        else:  # the service has logged the refusal
+            await tell_staff_only(update, context)
     elif action == "a" and len(parts) == 3 and parts[2].isdigit():
         await _assign_menu(update, context, int(parts[2]))
     elif action == "at" and len(parts) == 4 and parts[2].isdigit() and (parts[3].isdigit() or parts[3] == "none"):
-        role = context.profile.role if context.profile else None
         team_id = int(parts[3]) if parts[3].isdigit() else None
-        done = await talent.assign_team(int(parts[2]), team_id, update.effective_user.id, role)
+        done = await talent.assign_team(int(parts[2]), team_id, update.effective_user.id, context.role)
+        if not done and not context.is_staff:  # the service has logged the refusal
+            await tell_staff_only(update, context)
+            return
         if not done:
-            await query.answer(context.t("staff.only") if not _staff(context) else context.t("button.stale"), show_alert=True)
+            await query.answer(context.t("button.stale"), show_alert=True)
             return
         await query.answer()
         card = await talent.card(int(parts[2]))
@@ -134,9 +133,8 @@ async def _listing(context: BotContext, division: str, province: str | None, pag
 
 async def _assign_menu(update: Update, context: BotContext, craftsman_id: int) -> None:
     query = update.callback_query
-    if not _staff(context):
-        await context.services.audit.record(update.effective_user.id, "team.assign", f"craftsman:{craftsman_id}", allowed=False)
-        await query.answer(context.t("staff.only"), show_alert=True)
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "team.assign", f"craftsman:{craftsman_id}")
         return
     card = await context.services.talent.card(craftsman_id)
     if card is None:

@@ -13,9 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import cancel_flow_of, edit_message
+from conversations.common import cancel_flow_of, edit_message, refuse_non_staff
 from conversations.context import BotContext
-from conversations.review import refuse
 from services.importing import FileRejected, ImportReport, read_table, template
 
 PREFIX = "im"
@@ -23,13 +22,9 @@ FILE, CONFIRM = "import.file", "import.confirm"
 SHOWN_ERRORS = 30
 
 
-def _staff(context: BotContext) -> bool:
-    return context.profile is not None and context.profile.is_staff
-
-
 async def template_command(update: Update, context: BotContext) -> None:
-    if not _staff(context):
-        await refuse(update, context, "import.template")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "import.template")
         return
     for kind in ("craftsmen", "enterprises"):
         await update.effective_chat.send_document(InputFile(io.BytesIO(template(kind)), filename=f"zhuqi_{kind}_template.xlsx"),
@@ -37,8 +32,8 @@ async def template_command(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    if not _staff(context):
-        await refuse(update, context, "import.start")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "import.start")
         return ConversationHandler.END
     await update.effective_message.reply_text(context.t("import.ask_file"))
     return FILE
@@ -68,8 +63,8 @@ async def _apply(update: Update, context: BotContext, report: ImportReport) -> N
 
 
 async def received(update: Update, context: BotContext) -> str | int:
-    if not _staff(context):  # the role may have changed since /import
-        await refuse(update, context, "import.file")
+    if not context.is_staff:  # the role may have changed since /import
+        await refuse_non_staff(update, context, "import.file")
         return ConversationHandler.END
     document = update.effective_message.document
     try:
@@ -97,8 +92,8 @@ async def received(update: Update, context: BotContext) -> str | int:
 async def confirm(update: Update, context: BotContext) -> int:
     query = update.callback_query
     pending = context.user_data.pop("import", None)
-    if not _staff(context):
-        await refuse(update, context, "import.apply")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "import.apply")
         return ConversationHandler.END
     if pending is None or query.data != f"{PREFIX}:valid":
         await query.answer()

@@ -104,9 +104,8 @@ async def staff_view(update: Update, context: BotContext) -> None:
     if not data.isdigit():
         await query.answer(context.t("button.stale"), show_alert=True)
         return
-    is_staff = context.profile is not None and context.profile.is_staff
     try:
-        demand = await context.services.demands.view(int(data), user_id, is_staff=is_staff)
+        demand = await context.services.demands.view(int(data), user_id, is_staff=context.is_staff)
     except Refused as exc:
         key = "staff.only" if exc.reason is Refusal.NOT_YOURS else f"demand.refused.{exc.reason.value}"
         await query.answer(context.t(key), show_alert=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import cancel_flow_of, expect_button, reject_too_long
+from conversations.common import cancel_flow_of, expect_button, refuse_non_staff, reject_too_long, tell_staff_only
 from conversations.context import BotContext
 from conversations.keyboards import choice_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
-from conversations.review import refuse
 from db.models import TeamLevel
 from i18n import localise
 
@@ -19,8 +18,8 @@ MAX_NAME = 128
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    if context.profile is None or not context.profile.is_staff:
-        await refuse(update, context, "team.create")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "team.create")
         return ConversationHandler.END
     name = " ".join(context.args or []).strip()
     if not name:
@@ -54,15 +53,14 @@ async def region(update: Update, context: BotContext) -> str | int:
     flow = context.user_data.pop("newteam", None) or {}
     if "name" not in flow or "level" not in flow:
         return ConversationHandler.END
-    role = context.profile.role if context.profile else None
     try:
-        team = await context.services.talent.create_team(update.effective_user.id, role, flow["name"],
+        team = await context.services.talent.create_team(update.effective_user.id, context.role, flow["name"],
                                                         TeamLevel(flow["level"]), code)
     except ValueError:
         await update.effective_chat.send_message(context.t("teams.exists", name=flow["name"]))
         return ConversationHandler.END
-    if team is None:
-        await update.effective_chat.send_message(context.t("staff.only"))
+    if team is None:  # no longer staff; the service has logged the refusal
+        await tell_staff_only(update, context)
         return ConversationHandler.END
     await update.effective_chat.send_message(context.t(
         "teams.created", name=team.name, level=context.t(f"team.level.{team.level.value}"),

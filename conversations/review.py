@@ -9,7 +9,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import cancel_flow_of, edit_message, expect_text, reject_too_long
+from conversations.common import (cancel_flow_of, edit_message, expect_text, refuse_non_staff, reject_too_long,
+                                  tell_staff_only)
 from conversations.context import BotContext
 from conversations.talent_views import card_of
 from services.talent import ReviewOutcome
@@ -19,27 +20,14 @@ REASON = "review.reason"
 MAX_REASON = 500
 
 
-def _is_staff(context: BotContext) -> bool:
-    return context.profile is not None and context.profile.is_staff
-
-
-async def refuse(update: Update, context: BotContext, action: str) -> None:
-    """Tell a non-staff user no, and log it."""
-    await context.services.audit.record(update.effective_user.id, action, allowed=False)
-    if update.callback_query is not None:
-        await update.callback_query.answer(context.t("staff.only"), show_alert=True)
-    else:
-        await update.effective_message.reply_text(context.t("staff.only"))
-
-
 def _buttons(craftsman_id: int, context: BotContext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(context.t("review.approve"), callback_data=f"{PREFIX}:ok:{craftsman_id}"),
                                   InlineKeyboardButton(context.t("review.reject"), callback_data=f"{PREFIX}:no:{craftsman_id}")]])
 
 
 async def review_command(update: Update, context: BotContext) -> None:
-    if not _is_staff(context):
-        await refuse(update, context, "review.list")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "review.list")
         return
     pending = await context.services.talent.pending()
     if not pending:
@@ -56,18 +44,15 @@ async def approve(update: Update, context: BotContext) -> None:
     if not craftsman_id.isdigit():
         await query.answer(context.t("button.stale"), show_alert=True)
         return
-    role = context.profile.role if context.profile else None
-    outcome, card = await context.services.talent.review(int(craftsman_id), update.effective_user.id, role, approve=True)
+    outcome, card = await context.services.talent.review(int(craftsman_id), update.effective_user.id, context.role,
+                                                         approve=True)
     await _answer(update, context, outcome, card, "review.approved")
 
 
 async def _answer(update: Update, context: BotContext, outcome: ReviewOutcome, card, done_key: str, reason: str = "") -> None:
     query = update.callback_query
-    if outcome is ReviewOutcome.NOT_STAFF:
-        if query is not None:
-            await query.answer(context.t("staff.only"), show_alert=True)
-        else:
-            await update.effective_message.reply_text(context.t("staff.only"))
+    if outcome is ReviewOutcome.NOT_STAFF:  # the service has logged the refusal
+        await tell_staff_only(update, context)
         return
     if outcome is ReviewOutcome.NOT_FOUND:
         text = context.t("button.stale")
@@ -86,8 +71,8 @@ async def _answer(update: Update, context: BotContext, outcome: ReviewOutcome, c
 async def reject_start(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     craftsman_id = (query.data or "").removeprefix(f"{PREFIX}:no:")
-    if not _is_staff(context):
-        await refuse(update, context, "craftsman.review")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "craftsman.review")
         return ConversationHandler.END
     if not craftsman_id.isdigit():
         await query.answer(context.t("button.stale"), show_alert=True)
@@ -105,9 +90,8 @@ async def reject_reason(update: Update, context: BotContext) -> str | int:
     craftsman_id = (context.user_data.pop("review", None) or {}).get("id")
     if craftsman_id is None:
         return ConversationHandler.END
-    role = context.profile.role if context.profile else None
-    outcome, card = await context.services.talent.review(craftsman_id, update.effective_user.id, role, approve=False,
-                                                         note=text)
+    outcome, card = await context.services.talent.review(craftsman_id, update.effective_user.id, context.role,
+                                                         approve=False, note=text)
     await _answer(update, context, outcome, card, "review.rejected", text)
     return ConversationHandler.END
 
