@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from i18n import t
+from i18n import label, t
 
 if TYPE_CHECKING:
     from db.models import Role
@@ -36,4 +36,9 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
         return self.profile is not None and self.profile.is_staff
 
     def t(self, key: str, /, **values: object) -> str:
+        """Message text (HTML): values are escaped."""
         return t(key, self.lang, **values)
+
+    def label(self, key: str, /, **values: object) -> str:
+        """Button text (plain): values are not escaped."""
+        return label(key, self.lang, **values)

@@ -12,7 +12,7 @@ from conversations.common import edit_message, refuse_non_staff, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, rows
 from conversations.talent_views import card_of
-from i18n import Raw, localise  # Raw: button labels are plain text, not HTML
+from i18n import localise
 from nlp.industry import catalogue
 from services.industry import division_label
 from services.talent import PAGE
@@ -25,8 +25,8 @@ MAX_RESULTS = 10
 def _staff_buttons(cards, context: BotContext) -> list[list[InlineKeyboardButton]]:
     if not context.is_staff:
         return []
-    return [[InlineKeyboardButton(context.t("experts.contact", name=Raw(c.name)), callback_data=f"{PREFIX}:c:{c.id}"),
-             InlineKeyboardButton(context.t("experts.assign", name=Raw(c.name)), callback_data=f"{PREFIX}:a:{c.id}")] for c in cards]
+    return [[InlineKeyboardButton(context.label("experts.contact", name=c.name), callback_data=f"{PREFIX}:c:{c.id}"),
+             InlineKeyboardButton(context.label("experts.assign", name=c.name), callback_data=f"{PREFIX}:a:{c.id}")] for c in cards]
 
 
 async def experts_command(update: Update, context: BotContext) -> None:
@@ -80,7 +80,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         division = parts[2]
         counts = await talent.region_counts(division)
         regions = context.services.regions
-        buttons = [InlineKeyboardButton(context.t("experts.all_regions", count=sum(counts.values())),
+        buttons = [InlineKeyboardButton(context.label("experts.all_regions", count=sum(counts.values())),
                                         callback_data=f"{PREFIX}:l:{division}:all:0")]
         buttons += [InlineKeyboardButton(f"{localise(regions.get(code).name, context.lang)} ({n})",
                                          callback_data=f"{PREFIX}:l:{division}:{code}:0")

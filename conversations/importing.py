@@ -79,7 +79,7 @@ async def received(update: Update, context: BotContext) -> str | int:
         await _apply(update, context, report)
         return ConversationHandler.END
     context.user_data["import"] = {"file_id": document.file_id, "file_name": document.file_name or ""}
-    keyboard = [[InlineKeyboardButton(context.t("import.valid_only", count=len(report.valid)), callback_data=f"{PREFIX}:valid")]
+    keyboard = [[InlineKeyboardButton(context.label("import.valid_only", count=len(report.valid)), callback_data=f"{PREFIX}:valid")]
                 if report.valid else [],
                 [InlineKeyboardButton(context.t("import.abort"), callback_data=f"{PREFIX}:abort")]]
     await update.effective_message.reply_text(

@@ -11,7 +11,7 @@ from typing import Callable, Sequence, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from i18n import localise, t
+from i18n import label, localise, t
 from services.regions import Place, RegionDirectory
 from services.users import SELF_SERVICE_ROLES
 
@@ -67,7 +67,7 @@ def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, pag
     here = regions.get(parent)
     if here is not None:
         if here.level == "city":
-            keyboard.append([InlineKeyboardButton(t("region.pick_this", lang, name=localise(here.name, lang)),
+            keyboard.append([InlineKeyboardButton(label("region.pick_this", lang, name=localise(here.name, lang)),
                                                   callback_data=f"rg:pick:{here.code}")])
         keyboard.append([InlineKeyboardButton(t("region.back", lang), callback_data=f"rg:go:{here.parent_code or ROOT}")])
     return InlineKeyboardMarkup(keyboard)

@@ -102,7 +102,7 @@ async def on_button(update: Update, context: BotContext) -> str | int:
         await edit_message(update, context.t("join.ask_modes"), _modes_keyboard(chosen, context))
     elif action == "pause":
         await query.answer()
-        keyboard = [[InlineKeyboardButton(context.t("profile.pause_days", days=d), callback_data=f"{PREFIX}:p:{d}") for d in PAUSE_DAYS]]
+        keyboard = [[InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=f"{PREFIX}:p:{d}") for d in PAUSE_DAYS]]
         await update.effective_chat.send_message(context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard))
         return PAUSE
     elif action == "p" and arg.isdigit() and int(arg) in PAUSE_DAYS:

@@ -52,6 +52,13 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     return text.format(**safe)
 
 
+def label(key: str, lang: str | None = None, /, **values: object) -> str:
+    """A catalogue text for a button label or a file caption: plain text, so values are not HTML-escaped."""
+    entry = catalogue()[key]
+    text = entry.get(lang or "zh-hans") or entry["zh-hans"]
+    return text.format(**values) if values else text
+
+
 def localise(data: str, lang: str | None) -> str:
     """Data text stored in simplified Chinese (region and team names …), shown in the user's script."""
     return to_traditional(data) if lang == Script.TRADITIONAL.value else data
