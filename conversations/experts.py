@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from conversations.common import edit_message, refuse_non_staff, reject_too_long, tell_staff_only
 from conversations.context import BotContext
-from conversations.keyboards import page_nav, rows
+from conversations.keyboards import page_count, page_nav, rows
 from conversations.talent_views import card_of
 from i18n import localise
 from nlp.industry import catalogue
@@ -119,7 +119,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 async def _listing(context: BotContext, division: str, province: str | None, page: int) -> tuple[str, InlineKeyboardMarkup]:
     cards, total = await context.services.talent.browse(division, province, page)
-    pages = max(1, -(-total // PAGE))
+    pages = page_count(total, PAGE)
     header = context.t("experts.list_title", division=localise(division_label(division), context.lang), total=total,
                        page=min(page, pages - 1) + 1, pages=pages)
     text = "\n\n".join([header] + [card_of(c, context) for c in cards])

@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations.common import cancel_flow_of, edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import ask_phone, read_phone
 from conversations.context import BotContext
-from conversations.keyboards import page_nav, paginate, rows
+from conversations.keyboards import page_nav, paginate, rows, toggle_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from conversations.talent_views import card_text
 from db.models import CraftsmanStatus
@@ -38,11 +38,8 @@ def _flow(context: BotContext) -> dict:
 
 def _toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, action: str,
              context: BotContext) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(("✅ " if o in flow_values else "▫️ ") + context.t(f"{label_prefix}.{o}"),
-                                    callback_data=f"{PREFIX}:{action}:{o}") for o in options]
-    keyboard = rows(buttons, 2)
-    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:{action}:done")])
-    return InlineKeyboardMarkup(keyboard)
+    return toggle_buttons(f"{PREFIX}:{action}", [(o, context.label(f"{label_prefix}.{o}")) for o in options],
+                          flow_values, context.label("join.next"))
 
 
 async def start(update: Update, context: BotContext) -> str | int:

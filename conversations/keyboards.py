@@ -24,9 +24,14 @@ def rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKey
     return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` items fill (at least one, shown empty)."""
+    return max(1, -(-total // per_page))
+
+
 def paginate(items: Sequence[T], page: int, per_page: int) -> tuple[int, int, Sequence[T]]:
     """Clamp ``page`` to the pages ``items`` fill; return (page, pages, the items on it)."""
-    pages = max(1, -(-len(items) // per_page))
+    pages = page_count(len(items), per_page)
     page = min(max(page, 0), pages - 1)
     return page, pages, items[page * per_page:(page + 1) * per_page]
 
@@ -115,5 +120,13 @@ def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> st
 
 def choice_buttons(prefix: str, choices: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
     """One button per (value, label); each sends ``<prefix>:<value>``."""
-    return InlineKeyboardMarkup(rows([InlineKeyboardButton(label, callback_data=f"{prefix}:{value}")
-                                      for value, label in choices], width))
+    return InlineKeyboardMarkup(rows([InlineKeyboardButton(text, callback_data=f"{prefix}:{value}")
+                                      for value, text in choices], width))
+
+
+def toggle_buttons(prefix: str, choices: list[tuple[str, str]], chosen: Sequence[str], done: str) -> InlineKeyboardMarkup:
+    """A multi-select: one ✅/▫️ button per (value, label) sending ``<prefix>:<value>``, then ``<prefix>:done``."""
+    keyboard = rows([InlineKeyboardButton(("✅ " if value in chosen else "▫️ ") + text, callback_data=f"{prefix}:{value}")
+                     for value, text in choices], 2)
+    keyboard.append([InlineKeyboardButton(done, callback_data=f"{prefix}:done")])
+    return InlineKeyboardMarkup(keyboard)

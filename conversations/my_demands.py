@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from conversations.common import edit_message
 from conversations.context import BotContext
-from conversations.keyboards import page_nav
+from conversations.keyboards import page_count, page_nav
 from conversations.report_views import demand_detail, demand_line
 from db.models import DemandStatus
 from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo, Refusal, Refused
@@ -21,7 +21,7 @@ async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str,
     items, total = await demands.of_user(user_id, page)
     if not total:
         return context.t("my.empty"), None
-    pages = max(1, -(-total // PAGE))
+    pages = page_count(total, PAGE)
     if not items and page:  # the list shrank (a draft expired): show the last page
         page = pages - 1
         items, total = await demands.of_user(user_id, page)

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations.common import cancel_flow_of, edit_message, expect_text, reject_too_long
 from conversations.context import BotContext
-from conversations.keyboards import rows
+from conversations.keyboards import rows, toggle_buttons
 from conversations.talent_views import card_of
 from services.demands import SERVICE_MODES
 from services.talent import CAPACITY_RANGE, MAX_SPECIALITIES, MAX_SPECIALITY, CraftsmanCard
@@ -59,9 +59,8 @@ async def _save(update: Update, context: BotContext, **values: object) -> int:
 
 
 def _modes_keyboard(chosen: list[str], context: BotContext) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(("✅ " if m in chosen else "▫️ ") + context.t(f"demand.mode.{m}"), callback_data=f"{PREFIX}:m:{m}")
-               for m in SERVICE_MODES]
-    return InlineKeyboardMarkup(rows(buttons, 2) + [[InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:m:done")]])
+    return toggle_buttons(f"{PREFIX}:m", [(m, context.label(f"demand.mode.{m}")) for m in SERVICE_MODES], chosen,
+                          context.label("join.next"))
 
 
 async def on_button(update: Update, context: BotContext) -> str | int:

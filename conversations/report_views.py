@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from conversations.keyboards import rows
+from conversations.keyboards import choice_buttons, rows
 from db.models import DemandKind, DemandStatus, EnterpriseKind
 from i18n import Raw, localise, t
 from services.demands import DemandInfo, SERVICE_MODES, URGENCIES
@@ -32,8 +32,7 @@ NEXT_STEP = {
 
 
 def choice_keyboard(action: str, values: tuple[str, ...], label_prefix: str, lang: str, width: int = 2) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(t(f"{label_prefix}.{v}", lang), callback_data=f"{PREFIX}:{action}:{v}") for v in values]
-    return InlineKeyboardMarkup(rows(buttons, width))
+    return choice_buttons(f"{PREFIX}:{action}", [(v, t(f"{label_prefix}.{v}", lang)) for v in values], width)
 
 
 def kind_keyboard(lang: str) -> InlineKeyboardMarkup:
