@@ -141,9 +141,9 @@ async def _assign_menu(update: Update, context: BotContext, craftsman_id: int) -
         await query.answer(context.t("button.stale"), show_alert=True)
         return
     await query.answer()
-    teams = await context.services.talent.teams()
+    teams = await context.services.talent.teams_near(card.region_code)
     keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:at:{craftsman_id}:{t.id}")]
-                for t in teams if t.region_code[:2] == card.region_code[:2]][:20]
+                for t in teams][:20]
     keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:at:{craftsman_id}:none")])
     await update.effective_chat.send_message(context.t("experts.assign_ask", name=card.name),
                                              reply_markup=InlineKeyboardMarkup(keyboard))

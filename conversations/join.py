@@ -21,7 +21,7 @@ from i18n import localise
 from nlp.industry import catalogue
 from services.demands import SERVICE_MODES
 from services.industry import division_label
-from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, speciality_lines
 
 PREFIX = "jn"
 NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
@@ -112,8 +112,7 @@ async def workplace(update: Update, context: BotContext) -> str:
 
 
 async def speciality(update: Update, context: BotContext) -> str:
-    lines = [line.strip(" -•·、;；") for line in (update.effective_message.text or "").splitlines()]
-    lines = [line for line in lines if line]
+    lines = speciality_lines(update.effective_message.text or "")
     flow = _flow(context)
     current = flow.setdefault("specialities", [])
     too_long = [line for line in lines if len(line) > MAX_SPECIALITY]
@@ -229,7 +228,7 @@ async def region_chosen(update: Update, context: BotContext) -> str:
 
 async def _ask_team(update: Update, context: BotContext) -> str:
     region = _flow(context)["region"]
-    teams = [t for t in await context.services.talent.teams() if t.region_code[:2] == region[:2]]
+    teams = await context.services.talent.teams_near(region)
     keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:t:{t.id}")] for t in teams[:20]]
     keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:t:none")])
     await update.effective_chat.send_message(context.t("join.ask_team"), reply_markup=InlineKeyboardMarkup(keyboard))

@@ -13,7 +13,7 @@ from conversations.context import BotContext
 from conversations.keyboards import rows, toggle_buttons
 from conversations.talent_views import card_of
 from services.demands import SERVICE_MODES
-from services.talent import CAPACITY_RANGE, MAX_SPECIALITIES, MAX_SPECIALITY, CraftsmanCard
+from services.talent import CAPACITY_RANGE, MAX_SPECIALITIES, MAX_SPECIALITY, CraftsmanCard, speciality_lines
 
 PREFIX = "pf"
 SPECIALITIES, PAUSE = "profile.specialities", "profile.pause"
@@ -124,7 +124,7 @@ async def specialities(update: Update, context: BotContext) -> str | int:
     text = update.effective_message.text or ""
     if await reject_too_long(update, context, text, MAX_SPECIALITIES * (MAX_SPECIALITY + 1)):
         return SPECIALITIES
-    lines = list(dict.fromkeys(line.strip(" -•·、;；") for line in text.splitlines() if line.strip(" -•·、;；")))
+    lines = speciality_lines(text)
     if not lines or len(lines) > MAX_SPECIALITIES or any(len(line) > MAX_SPECIALITY for line in lines):
         await update.effective_message.reply_text(context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
         return SPECIALITIES

@@ -17,11 +17,11 @@ from typing import Any, Callable
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, EnterpriseKind
+from db.models import Craftsman, CraftsmanStatus, EnterpriseKind
 from nlp.industry import catalogue
 from services.database import Database
 from services.enterprises import Enterprises
-from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, search_text
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
 from services.validation import Invalid, credit_code, phone
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -210,13 +210,7 @@ class Importer:
                 existing = await session.scalar(select(Craftsman).where(
                     Craftsman.name == row["name"], Craftsman.workplace == row["workplace"], Craftsman.phone == row["phone"]))
                 c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
-                for name in ("name", "workplace", "phone", "honours", "specialities", "region_code", "team_id",
-                             "capacity", "service_modes"):
-                    setattr(c, name, row[name])
-                c.search_text = search_text(row["specialities"])
-                wanted = set(row["divisions"])
-                c.industries = [i for i in c.industries if i.division in wanted] + [
-                    CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+                fill_craftsman(c, Application(**row))
                 if existing is None:
                     session.add(c)
                     inserted += 1

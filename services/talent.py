@@ -83,6 +83,28 @@ def search_text(specialities: list[str]) -> str:
     return normalize(" ".join(specialities))
 
 
+def speciality_lines(text: str) -> list[str]:
+    """The specialities in a message: one per line, bullets and separators trimmed, blanks and repeats dropped."""
+    trimmed = (line.strip(" -•·、;；") for line in text.splitlines())
+    return list(dict.fromkeys(line for line in trimmed if line))
+
+
+def set_divisions(c: Craftsman, divisions: list[str]) -> None:
+    """Make the craftsman's industries exactly ``divisions``, keeping the rows that stay."""
+    wanted = set(divisions)
+    c.industries = [i for i in c.industries if i.division in wanted] + [
+        CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+
+
+def fill_craftsman(c: Craftsman, app: Application) -> None:
+    """Write an application (from /join or an import row) onto a craftsman row."""
+    c.name, c.workplace, c.phone = app.name, app.workplace, app.phone
+    c.honours, c.specialities, c.service_modes = list(app.honours), list(app.specialities), list(app.service_modes)
+    c.search_text = search_text(app.specialities)
+    c.region_code, c.team_id, c.capacity = app.region_code, app.team_id, app.capacity
+    set_divisions(c, app.divisions)
+
+
 class Talent:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, users: Users, tokenizer: Tokenizer) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
@@ -110,7 +132,7 @@ class Talent:
             if c is None:
                 c = Craftsman(user_id=user_id)
                 session.add(c)
-            self._fill(c, app)
+            fill_craftsman(c, app)
             c.status, c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = CraftsmanStatus.PENDING, None, None, None, now
             await session.flush()
             card = await self._card(session, c)
@@ -120,16 +142,6 @@ class Talent:
                                            "specialities": "；".join(card.specialities)},
             buttons=[[Button("review.approve", f"rv:ok:{card.id}"), Button("review.reject", f"rv:no:{card.id}")]]))
         return card
-
-    @staticmethod
-    def _fill(c: Craftsman, app: Application) -> None:
-        c.name, c.workplace, c.phone = app.name, app.workplace, app.phone
-        c.honours, c.specialities, c.service_modes = list(app.honours), list(app.specialities), list(app.service_modes)
-        c.search_text = search_text(app.specialities)
-        c.region_code, c.team_id, c.capacity = app.region_code, app.team_id, app.capacity
-        wanted = set(app.divisions)
-        c.industries = [i for i in c.industries if i.division in wanted] + [
-            CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
 
     async def pending(self) -> list[CraftsmanCard]:
         async with self.db.session() as session:
@@ -175,9 +187,7 @@ class Talent:
                 raise LookupError("no craftsman profile")
             for name, value in values.items():
                 if name == "divisions":
-                    wanted = set(value)  # type: ignore[arg-type]
-                    c.industries = [i for i in c.industries if i.division in wanted] + [
-                        CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+                    set_divisions(c, value)  # type: ignore[arg-type]
                 else:
                     setattr(c, name, value)
             if "specialities" in values:
@@ -258,6 +268,10 @@ class Talent:
             order = list(TeamLevel)
             cards = [TeamCard(t.id, t.name, t.level, t.region_code, counts.get(t.id, 0)) for t in teams]
             return sorted(cards, key=lambda t: (order.index(t.level), t.region_code, t.id))
+
+    async def teams_near(self, region_code: str) -> list[TeamCard]:
+        """Teams in the same province as ``region_code`` (the ones a craftsman there may join)."""
+        return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
 
     async def create_team(self, actor: int, actor_role: Role | None, name: str, level: TeamLevel,
                           region_code: str) -> TeamCard | None:
