@@ -9,6 +9,7 @@ whether it is settled) — the callback data proves nothing.
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -54,22 +55,38 @@ def top_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return t("industry.unsure", lang, candidates=Raw(lines)), InlineKeyboardMarkup(_top_buttons(p, lang))
 
 
-def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", lang), callback_data=f"{PREFIX}:sec:{p.id}:{s.code}:0")
+def section_picker(lang: str, section_data: Callable[[str], str],
+                   back_data: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The 20 GB/T 4754 sections as buttons (``section_data(code)`` opens one), and a back button if given.
+    Shared by this step and by /join's industry choice."""
+    buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", lang), callback_data=section_data(s.code))
                for s in catalogue().sections.values()]
-    return t("industry.pick_section", lang), InlineKeyboardMarkup(rows(buttons, 2))
+    keyboard = rows(buttons, 2)
+    if back_data is not None:
+        keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=back_data)])
+    return t("industry.pick_section", lang), InlineKeyboardMarkup(keyboard)
+
+
+def division_picker(section: str, page: int, lang: str, pick_data: Callable[[str], str],
+                    page_data: Callable[[int], str], back_data: str) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of ``section``'s divisions (``pick_data(code)`` picks one), previous / next, and back."""
+    sec = catalogue().sections[section]
+    page, pages, shown = paginate(sec.divisions, page, DIVISIONS_PER_PAGE)
+    keyboard = rows([InlineKeyboardButton(_label(code, lang), callback_data=pick_data(code)) for code in shown], 1)
+    nav = page_nav(lang, page, pages, page_data)
+    if nav:
+        keyboard.append(nav)
+    keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=back_data)])
+    return t("industry.pick_division", lang, section=localise(f"{sec.code} {sec.name}", lang)), InlineKeyboardMarkup(keyboard)
+
+
+def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    return section_picker(lang, lambda code: f"{PREFIX}:sec:{p.id}:{code}:0")
 
 
 def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    sec = catalogue().sections[section]
-    page, pages, shown = paginate(sec.divisions, page, DIVISIONS_PER_PAGE)
-    keyboard = rows([InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:browse:{p.id}:{code}")
-                     for code in shown], 1)
-    nav = page_nav(lang, page, pages, lambda n: f"{PREFIX}:sec:{p.id}:{section}:{n}")
-    if nav:
-        keyboard.append(nav)
-    keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=f"{PREFIX}:secs:{p.id}")])
-    return t("industry.pick_division", lang, section=localise(f"{sec.code} {sec.name}", lang)), InlineKeyboardMarkup(keyboard)
+    return division_picker(section, page, lang, lambda code: f"{PREFIX}:browse:{p.id}:{code}",
+                           lambda n: f"{PREFIX}:sec:{p.id}:{section}:{n}", f"{PREFIX}:secs:{p.id}")
 
 
 async def ask_industry(update: Update, context: BotContext, analysis: Analysis, purpose: str) -> Proposal:

@@ -13,7 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations.common import cancel_flow_of, edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import ask_phone, read_phone
 from conversations.context import BotContext
-from conversations.keyboards import page_nav, paginate, rows, toggle_buttons
+from conversations.industry_step import division_picker, section_picker
+from conversations.keyboards import rows, toggle_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from conversations.talent_views import card_text
 from db.models import CraftsmanStatus
@@ -29,7 +30,6 @@ NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PH
                           "modes", "phone", "confirm"))
 CAPACITIES = (1, 2, 3, 5, 8)
 MAX_DIVISIONS = 8
-DIVISIONS_PER_PAGE = 16
 
 
 def _flow(context: BotContext) -> dict:
@@ -176,21 +176,11 @@ async def industry(update: Update, context: BotContext) -> str | None:
             chosen.append(parts[2])
         await edit_message(update, *_industry_view(context))
     elif parts[1] == "secs":
-        buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang), callback_data=f"{PREFIX}:sec:{s.code}:0")
-                   for s in catalogue().sections.values()]
-        back = [InlineKeyboardButton(context.t("industry.back"), callback_data=f"{PREFIX}:i:back")]
-        await edit_message(update, context.t("industry.pick_section"), InlineKeyboardMarkup(rows(buttons, 2) + [back]))
+        await edit_message(update, *section_picker(context.lang, lambda code: f"{PREFIX}:sec:{code}:0", f"{PREFIX}:i:back"))
     elif parts[1] == "sec" and len(parts) == 4 and parts[2] in catalogue().sections and parts[3].isdigit():
-        section = catalogue().sections[parts[2]]
-        page, pages, shown = paginate(section.divisions, int(parts[3]), DIVISIONS_PER_PAGE)
-        keyboard = rows([InlineKeyboardButton(localise(division_label(d), context.lang), callback_data=f"{PREFIX}:i:{d}")
-                         for d in shown], 1)
-        nav = page_nav(context.lang, page, pages, lambda n: f"{PREFIX}:sec:{section.code}:{n}")
-        if nav:
-            keyboard.append(nav)
-        keyboard.append([InlineKeyboardButton(context.t("industry.back"), callback_data=f"{PREFIX}:secs")])
-        await edit_message(update, context.t("industry.pick_division", section=localise(f"{section.code} {section.name}", context.lang)),
-                           InlineKeyboardMarkup(keyboard))
+        section = parts[2]
+        await edit_message(update, *division_picker(section, int(parts[3]), context.lang, lambda code: f"{PREFIX}:i:{code}",
+                                                    lambda n: f"{PREFIX}:sec:{section}:{n}", f"{PREFIX}:secs"))
     else:  # "back", or anything else: the ticked list again
         await edit_message(update, *_industry_view(context))
     return None
