@@ -17,19 +17,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations import industry_step
 from conversations.common import edit_message, expect_button, expect_text, reject_too_long
-from conversations.contact import ask_phone, read_phone
+from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.free_text import route_text
 from conversations.keyboards import yes_no
-from conversations.region_picker import ask_region, region_button, region_step_handlers
+from conversations.region_picker import region_button, region_step_handlers
 from conversations.report_describe import add_text, describe_file, describe_text
 from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
-                                        ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MODE, PHONE, RESUME, SUMMARY, TOPIC,
-                                        MAX_TRAINEES, TRAINEES, URGENCY, advance, ask_industry, current_draft, flow_of,
-                                        mark_asked,
-                                        save)
-from conversations.report_views import (PREFIX, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
-                                        skip_keyboard, urgency_keyboard)
+                                        ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MAX_TRAINEES, MODE, PHONE, RESUME,
+                                        SUMMARY, TOPIC, TRAINEES, URGENCY, advance, ask, ask_industry, current_draft,
+                                        flow_of, mark_asked, save)
+from conversations.report_views import PREFIX, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from i18n import localise
 from nlp.analyzer import Analysis
@@ -105,13 +103,13 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
     await query.edit_message_reply_markup(None)
     if action == "entkind":
         await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
-        await mark_asked(context, "ent_kind")
+        mark_asked(context, "ent_kind")
     else:
         field = {"kind": "kind", "urgency": "urgency", "mode": "service_mode"}[action]
         draft = await save(update, context, **{field: DemandKind(value) if action == "kind" else value})
         if draft is None:
             return ConversationHandler.END
-        await mark_asked(context, action)
+        mark_asked(context, action)
         return await advance(update, context, draft)
     return await advance(update, context)
 
@@ -119,7 +117,7 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
 async def skip_code(update: Update, context: BotContext) -> str | int:
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    await mark_asked(context, "credit_code")
+    mark_asked(context, "credit_code")
     return await advance(update, context)
 
 
@@ -151,7 +149,7 @@ async def industry_button(update: Update, context: BotContext) -> str | int | No
         except (Refused, KeyError):
             await update.effective_chat.send_message(context.t("report.gone"))
             return ConversationHandler.END
-        await mark_asked(context, "industry")
+        mark_asked(context, "industry")
         return await advance(update, context, draft)
     return await advance(update, context)
 
@@ -165,33 +163,13 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     flow = flow_of(context)
-    flow["editing"] = True
-    lang, chat = context.lang, update.effective_chat
-    if field == "kind":
-        await chat.send_message(context.t("report.ask_kind"), reply_markup=kind_keyboard(lang))
-    elif field == "urgency":
-        await chat.send_message(context.t("report.ask_urgency"), reply_markup=urgency_keyboard(lang))
-    elif field == "service_mode":
-        await chat.send_message(context.t("report.ask_mode"), reply_markup=mode_keyboard(lang))
-    elif field == "ent_kind":
-        await chat.send_message(context.t("report.ask_ent_kind"), reply_markup=enterprise_kind_keyboard(lang))
-    elif field == "credit_code":
-        await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(lang))
-    elif field == "region_code":
-        await ask_region(update, context)
-    elif field == "phone":
-        await ask_phone(update, context)
-    elif field == "industry":
-        flow["editing"] = False
-        return await ask_industry(update, context, await current_draft(context))
-    elif field == "text":
+    # after the answer: back to the card; a new description or industry goes through the steps that follow it
+    flow["editing"] = field not in ("industry", "text")
+    if field == "text":
         flow.update(replace_text=True, described=False)
-        flow["editing"] = False
-        await chat.send_message(context.t("report.ask_new_text", min=MIN_TEXT, max=MAX_TEXT))
-    else:
-        key = {"name": "report.ask_name", "contact_name": "report.ask_contact"}.get(field, f"report.ask_{field}")
-        await chat.send_message(context.t(key))
-    return EDIT_STATES[field]
+        await update.effective_chat.send_message(context.t("report.ask_new_text", min=MIN_TEXT, max=MAX_TEXT))
+        return DESCRIBE
+    return await ask(update, context, field)
 
 
 async def submit(update: Update, context: BotContext) -> str | int | None:
@@ -203,11 +181,9 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         context.user_data.pop("report", None)
         return ConversationHandler.END
-    await services.demands.update(draft.id, user_id, enterprise_id=enterprise.id, region_code=enterprise.region_code,
-                                  contact_name=enterprise.contact_name, contact_phone=enterprise.phone)
     staff = [uid for uid, _ in await services.users.staff_roles()]
     try:
-        info = await services.demands.submit(draft.id, user_id, staff)
+        info = await services.demands.submit(draft.id, user_id, staff, enterprise)
     except Refused:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         return ConversationHandler.END
@@ -290,7 +266,7 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
     info, linked = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
     if linked:
         await update.effective_message.reply_text(context.t("report.enterprise_linked", name=localise(info.name, context.lang)))
-    await mark_asked(context, "credit_code")
+    mark_asked(context, "credit_code")
     return await advance(update, context)
 
 

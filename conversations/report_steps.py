@@ -16,6 +16,7 @@ from conversations.report_views import (done_keyboard, enterprise_kind_keyboard,
                                         skip_keyboard, summary_card, urgency_keyboard)
 from db.models import DemandKind
 from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
+from services.enterprises import EnterpriseInfo
 
 # Conversation states
 (RESUME, KIND, TOPIC, TRAINEES, DATES, ENT_NAME, ENT_CODE, ENT_KIND, ENT_REGION, CONTACT, PHONE, DESCRIBE, INDUSTRY,
@@ -53,54 +54,69 @@ async def advance(update: Update, context: BotContext, draft: DemandInfo | None 
         return ConversationHandler.END
     enterprise = await context.services.enterprises.of_user(update.effective_user.id)
     asked = flow.setdefault("asked", [])
-    chat = update.effective_chat
     if flow.get("editing"):
-        return await show_summary(update, context)
+        return await show_summary(update, context, draft, enterprise)
+    field = _first_missing(flow, asked, draft, enterprise)
+    if field is None:
+        return await show_summary(update, context, draft, enterprise)
+    return await ask(update, context, field, draft)
+
+
+def _first_missing(flow: dict, asked: list[str], draft: DemandInfo, enterprise: EnterpriseInfo | None) -> str | None:
+    """The summary-card field to ask next, in asking order; None when everything is there."""
     if "kind" not in asked:
-        await chat.send_message(context.t("report.ask_kind"), reply_markup=kind_keyboard(context.lang))
-        return KIND
+        return "kind"
     if draft.kind is DemandKind.TRAINING:
-        for field, state in (("training_topic", TOPIC), ("trainees", TRAINEES), ("preferred_dates", DATES)):
+        for field in ("training_topic", "trainees", "preferred_dates"):
             if not getattr(draft, field):
-                await chat.send_message(context.t(f"report.ask_{field}"))
-                return state
+                return field
     if enterprise is None or not enterprise.name:
-        await chat.send_message(context.t("report.ask_name"))
-        return ENT_NAME
+        return "name"
     if "credit_code" not in asked and not enterprise.credit_code and not enterprise.complete:
-        await chat.send_message(context.t("report.ask_credit_code"), reply_markup=skip_keyboard(context.lang))
-        return ENT_CODE
+        return "credit_code"
     if "ent_kind" not in asked and not enterprise.complete:
-        await chat.send_message(context.t("report.ask_ent_kind"), reply_markup=enterprise_kind_keyboard(context.lang))
-        return ENT_KIND
-    if not enterprise.region_code:
-        await ask_region(update, context)
-        return ENT_REGION
-    if not enterprise.contact_name:
-        await chat.send_message(context.t("report.ask_contact"))
-        return CONTACT
-    if not enterprise.phone:
-        await ask_phone(update, context)
-        return PHONE
+        return "ent_kind"
+    for field in ("region_code", "contact_name", "phone"):
+        if not getattr(enterprise, field):
+            return field
     if not flow.get("described"):
-        await chat.send_message(context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
-                                reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
-        return DESCRIBE
-    if not draft.industry:
-        return await ask_industry(update, context, draft)
-    if not draft.urgency:
-        await chat.send_message(context.t("report.ask_urgency"), reply_markup=urgency_keyboard(context.lang))
-        return URGENCY
-    if not draft.service_mode:
-        await chat.send_message(context.t("report.ask_mode"), reply_markup=mode_keyboard(context.lang))
-        return MODE
-    return await show_summary(update, context)
+        return "text"
+    for field in ("industry", "urgency", "service_mode"):
+        if not getattr(draft, field):
+            return field
+    return None
 
 
-async def show_summary(update: Update, context: BotContext) -> str:
+PROMPTS = {"kind": "report.ask_kind", "training_topic": "report.ask_training_topic", "trainees": "report.ask_trainees",
+           "preferred_dates": "report.ask_preferred_dates", "name": "report.ask_name",
+           "credit_code": "report.ask_credit_code", "ent_kind": "report.ask_ent_kind", "contact_name": "report.ask_contact",
+           "urgency": "report.ask_urgency", "service_mode": "report.ask_mode"}
+KEYBOARDS = {"kind": kind_keyboard, "credit_code": skip_keyboard, "ent_kind": enterprise_kind_keyboard,
+             "urgency": urgency_keyboard, "service_mode": mode_keyboard}
+
+
+async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo | None = None) -> str:
+    """Ask for one summary-card field (the first time, or again from its ✏️); return the state that waits."""
+    if field == "region_code":
+        await ask_region(update, context)
+    elif field == "phone":
+        await ask_phone(update, context)
+    elif field == "industry":
+        return await ask_industry(update, context, draft or await current_draft(context))
+    elif field == "text":
+        draft = draft or await current_draft(context)
+        await update.effective_chat.send_message(
+            context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
+            reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
+    else:
+        keyboard = KEYBOARDS.get(field)
+        await update.effective_chat.send_message(context.t(PROMPTS[field]),
+                                                 reply_markup=keyboard(context.lang) if keyboard else None)
+    return EDIT_STATES[field]
+
+
+async def show_summary(update: Update, context: BotContext, draft: DemandInfo, enterprise: EnterpriseInfo | None) -> str:
     flow_of(context).pop("editing", None)
-    draft = await current_draft(context)
-    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
     text, markup = summary_card(draft, enterprise, context.services.regions, context.lang)
     await update.effective_chat.send_message(text, reply_markup=markup)
     return SUMMARY
@@ -112,7 +128,7 @@ async def ask_industry(update: Update, context: BotContext, draft: DemandInfo) -
     return INDUSTRY
 
 
-async def mark_asked(context: BotContext, name: str) -> None:
+def mark_asked(context: BotContext, name: str) -> None:
     asked = flow_of(context).setdefault("asked", [])
     if name not in asked:
         asked.append(name)

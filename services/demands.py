@@ -22,6 +22,7 @@ from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandSt
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
+from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
 
@@ -239,11 +240,16 @@ class Demands:
             await session.delete(demand)
 
     # ------------------------------------------------------------------ submitting and after
-    async def submit(self, demand_id: int, user_id: int, staff_ids: list[int]) -> DemandInfo:
-        """Give the draft its ticket and status ``submitted``; notify staff. Raises ValueError listing what is
+    async def submit(self, demand_id: int, user_id: int, staff_ids: list[int],
+                     enterprise: EnterpriseInfo | None = None) -> DemandInfo:
+        """Give the draft its ticket and status ``submitted``; notify staff. ``enterprise`` (the filer's profile)
+        is copied onto the demand as it is now: enterprise, region and contact. Raises ValueError listing what is
         missing, Refused(NOT_DRAFT) when it was submitted already (a double press)."""
         now = self.clock.now()
         async with self._own_draft(demand_id, user_id) as (session, demand):
+            if enterprise is not None:
+                demand.enterprise_id, demand.region_code = enterprise.id, enterprise.region_code
+                demand.contact_name, demand.contact_phone = enterprise.contact_name, enterprise.phone
             info = await self._info(session, demand)
             if info.missing():
                 raise ValueError(",".join(info.missing()))
