@@ -291,7 +291,7 @@ class Demands:
 
     # ------------------------------------------------------------------ draft expiry
     async def remind_drafts(self) -> int:
-        """On day 6 of an untouched draft with content, remind its user once; return how many were owed."""
+        """On day 6 of an untouched draft, remind its user once; return how many reminders were owed."""
         now = self.clock.now()
         async with self.db.session() as session:
             rows = (await session.scalars(select(Demand).where(
