@@ -320,3 +320,58 @@ async def test_outbox_survives_telegram_errors(bot: BotHarness):
     assert row.status is OutboxStatus.BLOCKED and (await bot.services.users.get(gone.id)).blocked
     await outbox.put([staff.id], "notice", "test:429", Notice("report.kept"))  # the same notice again: a no-op
     assert len(await outbox.sent_to(staff.id)) == 2
+
+
+async def test_wrong_input_types_long_text_and_forged_buttons_in_report_and_join(bot: BotHarness):
+    user = await enterprise_user(bot, 50)
+    user.send("/report")
+    kind = await user.expect("请选择需求类型")
+    user.send_sticker()
+    await user.expect("请点击上方消息中的按钮")
+    forged = user.press_data("rp:kind:bogus", kind)
+    assert "按钮已失效" in (await user.answer_to(forged))["text"]
+    user.press("技术难题", kind)
+    await user.expect("企业名称")
+    user.send_photo()
+    await user.expect("这一步需要文字回复")
+    user.send("厂" * 129)
+    await user.expect("最多 128 个字，您发送了 129 个字")
+    user.send("湖州某铝业有限公司 <b>&")
+    await user.expect("统一社会信用代码")
+    assert (await bot.services.enterprises.of_user(50)).name == "湖州某铝业有限公司 <b>&"
+    user.press("跳过", user.keyboard_message())
+    user.press("其他", await user.expect("请选择企业类型"))
+    await answer_contact(user, "李工", "12345")
+    await user.expect("这个号码看起来不对")
+    user.send("13800138000")
+    await user.expect("请描述")
+    user.send("长" * 2001)
+    await user.expect("最多 2000 个字，您发送了 2001 个字")
+    user.send_sticker()
+    await user.expect("这一步需要文字回复")
+    [draft] = await demands(bot)
+    assert draft.text == ""  # neither the over-long text nor the sticker was taken
+    user.send("/cancel")  # nothing typed into the draft yet: no question, and the profile answers stay
+    await user.expect("已退出当前操作")
+    assert await demands(bot) == [] and (await bot.services.enterprises.of_user(50)).phone == "13800138000"
+
+    bot.clock.advance(seconds=11)  # a person's pace: past the flood guard's window
+    user.send("/join")
+    await user.expect("请输入您的姓名")
+    user.send_sticker()
+    await user.expect("这一步需要文字回复")
+    user.send("师" * 65)
+    await user.expect("最多 64 个字，您发送了 65 个字")
+    user.send("陆师傅")
+    honours = await user.expect("荣誉")
+    forged = user.press_data("jn:h:nobel", honours)
+    assert "按钮已失效" in (await user.answer_to(forged))["text"]
+    user.send("全国劳模")
+    await user.expect("请点击上方消息中的按钮")
+    user.press("全国劳模", honours)
+    await user.expect("荣誉")
+    await bot.restart()  # mid-/join: the answers so far survive
+    user.press("下一步", user.keyboard_message())
+    await user.expect("工作单位")
+    user.send("苏州某精密机械公司")
+    await user.expect("技术处方")
