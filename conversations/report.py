@@ -207,30 +207,32 @@ async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT) -> 
     return text
 
 
-async def topic(update: Update, context: BotContext) -> str | int:
-    text = await _text(update, context, 256)
-    if text is None:
-        return TOPIC
-    draft = await save(update, context, training_topic=text)
-    return await advance(update, context, draft) if draft else ConversationHandler.END
-
-
-async def trainees(update: Update, context: BotContext) -> str | int:
+async def _trainees(update: Update, context: BotContext) -> int | None:
     text = (update.effective_message.text or "").strip()
     number = int(text) if text.isdigit() else 0
     if not 1 <= number <= MAX_TRAINEES:
         await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
-        return TRAINEES
-    draft = await save(update, context, trainees=number)
-    return await advance(update, context, draft) if draft else ConversationHandler.END
+        return None
+    return number
 
 
-async def dates(update: Update, context: BotContext) -> str | int:
-    text = await _text(update, context, 256)
-    if text is None:
-        return DATES
-    draft = await save(update, context, preferred_dates=text)
-    return await advance(update, context, draft) if draft else ConversationHandler.END
+def _draft_field(field: str, state: str, read: Callable[[Update, BotContext], Awaitable[object | None]]):
+    """The handler of one typed draft answer (the training details): ``read`` returns the value (or None after
+    explaining what is wrong, and the question stays); the value is written to the draft and the flow goes on."""
+
+    async def answer(update: Update, context: BotContext) -> str | int:
+        value = await read(update, context)
+        if value is None:
+            return state
+        draft = await save(update, context, **{field: value})
+        return await advance(update, context, draft) if draft else ConversationHandler.END
+
+    return answer
+
+
+topic = _draft_field("training_topic", TOPIC, lambda update, context: _text(update, context, 256))
+trainees = _draft_field("trainees", TRAINEES, _trainees)
+dates = _draft_field("preferred_dates", DATES, lambda update, context: _text(update, context, 256))
 
 
 def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], Awaitable[object | None]]):
