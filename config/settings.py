@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     telegram_rate_limit: float = Field(default=30.0, ge=0)  # messages/s overall the bot allows itself; 0 = off
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
+    course_reminder_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)  # lead time before a course session
 
     @field_validator("bot_token")
     @classmethod

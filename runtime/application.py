@@ -26,9 +26,16 @@ class ZhuqiApplication(Application):
         await set_menus(self.bot, await services.users.staff_roles())
         await services.outbox.release_stuck()
         self.sender = OutboxSender(services, self.bot)
+        # reminders: the schedule is rebuilt from the database; those missed while down are written now
+        services.reminders.after_fire = self.sender.flush
+        await services.reminders.start(autorun=not services.clock.manual)
         if self.job_queue is not None:  # messages scheduled for later, and retries
             self.job_queue.run_repeating(lambda _context: self.sender.flush(), interval=5, first=1, name="outbox")
             self.job_queue.run_repeating(lambda _context: self.tidy_drafts(), interval=3600, first=60, name="drafts")
+
+    async def shutdown(self) -> None:
+        self.bot_data["services"].reminders.stop()
+        await super().shutdown()
 
     async def tidy_drafts(self) -> None:
         """Remind users of drafts untouched for 6 days, delete those untouched for 7, deliver the reminders."""

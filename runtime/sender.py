@@ -41,7 +41,10 @@ class OutboxSender:
         return profile.lang.value if profile else "zh-hans"
 
     async def _send(self, row: Notification) -> None:
-        text, markup = render(row.payload, await self._lang(row.chat_id))
+        lang = await self._lang(row.chat_id)
+        text, markup = render(row.payload, lang)
+        if row.late:  # 补发: it fell due while the bot was down
+            text = t("remind.late", lang) + text
         await self.bot.send_message(row.chat_id, text, reply_markup=markup)
         for item in row.payload.get("files", []):
             send = self.bot.send_photo if item["kind"] == "photo" else self.bot.send_document

@@ -7,11 +7,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.models import AuditEntry
+from db.models import AuditEntry, Role
 from services.clock import Clock
 from services.database import Database
 
 log = logging.getLogger(__name__)
+STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
+
+
+class NotStaff(Exception):
+    """A staff-only action asked for by someone who is not staff (already audited)."""
 
 
 class AuditLog:
@@ -25,6 +30,12 @@ class AuditLog:
         async with self.db.session() as session:
             session.add(AuditEntry(actor_user_id=actor, action=action, target=target, allowed=allowed,
                                    details=details or None, at=self.clock.now()))
+
+    async def require_staff(self, actor: int | None, role: Role | None, action: str, target: str | None = None) -> None:
+        """Raise NotStaff (and log the refusal) unless ``role`` — read from the database — is staff or admin."""
+        if role not in STAFF_ROLES:
+            await self.record(actor, action, target, allowed=False)
+            raise NotStaff(action)
 
     async def latest(self, limit: int = 20, actor: int | None = None) -> list[AuditEntry]:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 
 class Clock:
+    manual = False  # a manual clock does not move by itself: nothing may wait for it in real time
+
     def now(self) -> datetime:
         """Aware UTC now."""
         return datetime.now(timezone.utc)
@@ -17,6 +19,8 @@ class Clock:
 
 class ManualClock(Clock):
     """A clock that moves only when told to."""
+
+    manual = True
 
     def __init__(self, start: datetime | None = None) -> None:
         self._now = start or datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from config.settings import Settings
 from nlp.analyzer import Analyzer, shared_analyzer
+from services.audience import Audience
 from services.audit import AuditLog
 from services.clock import Clock
+from services.competitions import Competitions
+from services.courses import Courses
 from services.database import Database
 from services.demands import Demands
 from services.enterprises import Enterprises
@@ -17,6 +20,7 @@ from services.importing import Importer
 from services.industry import IndustrySteps
 from services.outbox import Outbox
 from services.regions import RegionDirectory, seed_regions
+from services.reminders import Reminders
 from services.state_store import StateStore
 from services.talent import Talent
 from services.users import Users
@@ -39,6 +43,10 @@ class Services:
     demands: Demands
     talent: Talent
     importer: Importer
+    audience: Audience
+    reminders: Reminders
+    competitions: Competitions
+    courses: Courses
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -55,6 +63,9 @@ class Services:
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
+        tz = settings.tz
+        audience = Audience(db, regions)
+        reminders = Reminders(db, clock, outbox, audience, regions, tz)
         return cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
                    state=StateStore(db),
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
@@ -62,7 +73,12 @@ class Services:
                    demands=Demands(db, clock, audit, outbox, settings.tz, settings.staff_chat_id),
                    talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer),
                    importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
-                                     analyzer.suggest_divisions))
+                                     analyzer.suggest_divisions),
+                   audience=audience, reminders=reminders,
+                   competitions=Competitions(db, clock, audit, outbox, audience, reminders, regions, tz),
+                   courses=Courses(db, clock, audit, outbox, audience, reminders, regions, tz,
+                                   settings.course_reminder_minutes))
 
     async def close(self) -> None:
+        self.reminders.stop()
         await self.db.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+import logging
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,7 +17,9 @@ from db.models import Notification, OutboxStatus
 from services.clock import Clock
 from services.database import Database
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+CHUNK = 500  # rows per INSERT: SQLite allows 32,766 bound values per statement
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,56 @@ class Outbox:
     async def put(self, chat_ids: list[int], kind: str, dedupe_key: str, notice: Notice,
                   not_before: datetime | None = None, urgent: bool = False) -> int:
         """Owe ``notice`` to each chat once; return how many rows were new."""
-        if not chat_ids:
+        return await self.put_batches([(chat_ids, not_before)], kind, dedupe_key, notice, urgent=urgent)
+
+    async def put_batches(self, batches: list[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
+                          notice: Notice, *, urgent: bool = False, late: bool = False,
+                          expires_at: datetime | None = None, status: OutboxStatus = OutboxStatus.PENDING) -> int:
+        """Owe ``notice`` once to each chat of each (chats, not before) batch, all in one transaction (so a crash
+        writes it to everyone or no one); return how many rows were new."""
+        now, payload = self.clock.now(), notice.payload()
+        rows, seen = [], set()
+        for chat_ids, not_before in batches:
+            for chat_id in chat_ids:
+                if chat_id not in seen:
+                    seen.add(chat_id)
+                    rows.append({"chat_id": chat_id, "kind": kind, "dedupe_key": dedupe_key, "payload": payload,
+                                 "not_before": not_before or now, "urgent": urgent, "late": late,
+                                 "expires_at": expires_at, "status": status.value, "attempts": 0,
+                                 "created_at": now})
+        if not rows:
             return 0
-        now = self.clock.now()
-        rows = [{"chat_id": chat_id, "kind": kind, "dedupe_key": dedupe_key, "payload": notice.payload(),
-                 "not_before": not_before or now, "urgent": urgent, "status": OutboxStatus.PENDING.value,
-                 "attempts": 0, "created_at": now} for chat_id in dict.fromkeys(chat_ids)]
+        new = 0
+        insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
         async with self.db.session() as session:
-            insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
-            statement = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key", "chat_id"])
-            result = await session.execute(statement)
+            for start in range(0, len(rows), CHUNK):
+                statement = (insert(Notification).values(rows[start:start + CHUNK])
+                             .on_conflict_do_nothing(index_elements=["dedupe_key", "chat_id"]))
+                new += (await session.execute(statement)).rowcount or 0
         self.dirty = True
-        return result.rowcount or 0
+        return new
+
+    async def written(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` have been written for anyone."""
+        found: set[str] = set()
+        async with self.db.session() as session:
+            for start in range(0, len(keys), CHUNK):
+                rows = await session.scalars(select(Notification.dedupe_key).distinct()
+                                             .where(Notification.dedupe_key.in_(keys[start:start + CHUNK])))
+                found.update(rows.all())
+        return found
+
+    async def withdraw(self, prefix: str, keep: list[str] | None = None, kind: str = "reminder") -> int:
+        """Withdraw the pending ``kind`` rows whose key starts with ``prefix`` (one event's reminders), except
+        those whose key is in ``keep``; return how many."""
+        query = (update(Notification)
+                 .where(Notification.status == OutboxStatus.PENDING, Notification.kind == kind,
+                        Notification.dedupe_key.startswith(prefix, autoescape=True))
+                 .values(status=OutboxStatus.WITHDRAWN))
+        if keep:
+            query = query.where(Notification.dedupe_key.not_in(keep))
+        async with self.db.session() as session:
+            return (await session.execute(query)).rowcount or 0
 
     async def due(self, limit: int = 100) -> list[Notification]:
         """Pending rows whose time has come, oldest first, claimed as SENDING."""
@@ -76,10 +117,13 @@ class Outbox:
                      .order_by(Notification.id).limit(limit))
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = list((await session.scalars(query)).all())
+            rows, now = list((await session.scalars(query)).all()), self.clock.now()
             for row in rows:
                 row.status = OutboxStatus.SENDING
-            return rows
+                if row.expires_at is not None and row.expires_at <= now:  # e.g. the session has begun
+                    row.status = OutboxStatus.EXPIRED
+                    log.info("outbox row expired unsent", extra={"chat_id": row.chat_id, "key": row.dedupe_key})
+            return [row for row in rows if row.status is OutboxStatus.SENDING]
 
     async def done(self, row_id: int, status: OutboxStatus, error: str | None = None) -> None:
         """Record a delivery: SENT or BLOCKED end it; PENDING puts it back (retried up to MAX_ATTEMPTS)."""

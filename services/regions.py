@@ -80,6 +80,19 @@ class RegionDirectory:
         parts = self.path(code)
         return " ".join(p.name for p in parts) if parts else None
 
+    def descendants(self, code: str) -> list[str]:
+        """``code`` and every region under it: the places a scope of ``code`` covers."""
+        out, stack = [], [code]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(p.code for p in self.children.get(current, []))
+        return out
+
+    def ancestors(self, code: str | None) -> list[str]:
+        """``code`` and the regions above it: the scopes that cover a person living in ``code``."""
+        return [p.code for p in self.path(code)]
+
     def city_of(self, code: str) -> str:
         place = self.by_code[code]
         if place.level in ("city", "province"):

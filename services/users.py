@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 
 from db.models import Lang, Role, User
+from services.audit import STAFF_ROLES
 from services.clock import Clock
 from services.database import Database
+from services.local_time import QuietHours
 
-STAFF_ROLES = {Role.ADMIN, Role.STAFF}
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)
 
 
@@ -25,6 +26,8 @@ class Profile:
     team_id: int | None
     lang: Lang
     blocked: bool
+    quiet: QuietHours = QuietHours()
+    notify_publications: bool = True
 
     @property
     def is_staff(self) -> bool:
@@ -37,7 +40,8 @@ class Profile:
 
 def _profile(user: User) -> Profile:
     return Profile(user.id, user.first_name, user.role, user.region_code, user.team_id, user.lang,
-                   user.blocked_at is not None)
+                   user.blocked_at is not None, QuietHours(user.quiet_start_minute, user.quiet_end_minute),
+                   user.notify_publications)
 
 
 class Users:
@@ -118,6 +122,12 @@ class Users:
 
     async def set_lang(self, user_id: int, lang: Lang) -> Profile:
         return await self._set(user_id, lang=lang)
+
+    async def set_quiet_hours(self, user_id: int, quiet: QuietHours) -> Profile:
+        return await self._set(user_id, quiet_start_minute=quiet.start, quiet_end_minute=quiet.end)
+
+    async def set_notify_publications(self, user_id: int, on: bool) -> Profile:
+        return await self._set(user_id, notify_publications=on)
 
     async def mark_blocked(self, user_id: int) -> None:
         async with self.db.session() as session:

@@ -7,12 +7,12 @@ from .events import Competition, Course, CourseSession, EventStatus, Subscriptio
 from .industry import IndustryChoice
 from .ops import AuditEntry, BotState, Notification, OutboxStatus
 from .people import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, EnterpriseKind, Lang, Mentorship,
-                     Region, RegionLevel, Role, ServiceTeam, Studio, TeamLevel, User)
+                     Region, RegionLevel, Role, ServiceTeam, Studio, TeamLevel, User, UserIndustry)
 
 __all__ = [
     "Appointment", "AppointmentStatus", "AuditEntry", "Base", "BotState", "Competition", "Course", "CourseSession",
     "Craftsman", "CraftsmanIndustry", "CraftsmanStatus", "Demand", "DemandAttachment", "DemandKind", "DemandStatus",
     "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "IndustryChoice", "Lang", "Match", "MatchStatus",
-    "Mentorship", "Notification", "OutboxStatus", "Region", "RegionLevel", "Role", "ServiceTeam", "Studio",
+    "Mentorship", "Notification", "OutboxStatus", "Region", "RegionLevel", "Role", "ServiceTeam", "Studio", "UserIndustry",
     "Subscription", "SubscriptionKind", "TeamLevel", "User", "UTCDateTime", "utcnow",
 ]

@@ -37,6 +37,9 @@ class Competition(Timestamped, Base):
     how_to_register: Mapped[str | None] = mapped_column(Text)
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.PUBLISHED, index=True)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    published_at: Mapped[datetime | None]  # reminders are owed from here on
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # counts changes told to followers
+    revised_at: Mapped[datetime | None]  # the last change of date or time, or the cancellation
 
 
 class Course(Timestamped, Base):
@@ -54,6 +57,9 @@ class Course(Timestamped, Base):
     schedule_rule: Mapped[dict[str, Any] | None]  # e.g. {"days": "tue,thu", "start": "19:00", ...}
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.PUBLISHED, index=True)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    remind_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")  # lead time before a session
+    published_at: Mapped[datetime | None]
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CourseSession(Base):
@@ -63,6 +69,7 @@ class CourseSession(Base):
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.PUBLISHED)
+    revised_at: Mapped[datetime | None]  # moved or cancelled at
 
 
 class SubscriptionKind(str, enum.Enum):
@@ -84,5 +91,5 @@ class Subscription(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     competition_id: Mapped[int | None] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[SubscriptionKind] = mapped_column(str_enum(SubscriptionKind))
+    kind: Mapped[SubscriptionKind] = mapped_column(str_enum(SubscriptionKind), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

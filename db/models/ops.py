@@ -18,6 +18,8 @@ class OutboxStatus(str, enum.Enum):
     SENT = "sent"
     FAILED = "failed"
     BLOCKED = "blocked"
+    WITHDRAWN = "withdrawn"  # the event changed or was cancelled before the message went out
+    EXPIRED = "expired"      # no longer useful (the event began) when it could have gone out
 
 
 class Notification(Base):
@@ -33,6 +35,7 @@ class Notification(Base):
     not_before: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # ignores quiet hours
     late: Mapped[bool] = mapped_column(Boolean, default=False)    # 补发: fell due while the bot was down
+    expires_at: Mapped[datetime | None]  # not sent after this (a reminder of a session that has begun)
     status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

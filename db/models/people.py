@@ -62,6 +62,14 @@ class User(Timestamped, Base):
     region: Mapped["Region | None"] = relationship(lazy="raise")
 
 
+class UserIndustry(Base):
+    """A GB/T 4754-2017 section (门类 letter) whose competitions a user wants to hear of; none means all."""
+
+    __tablename__ = "user_industries"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(1), primary_key=True, index=True)
+
+
 class Region(Base):
     """GB/T 2260 administrative division (民政部 code)."""
 

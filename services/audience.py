@@ -1,0 +1,87 @@
+"""Who hears of what: the industries a user follows, and the recipients of competition and course notices.
+
+A competition is scoped by region (a province, city or county, or none = everywhere) and by industry (a GB/T
+4754-2017 section, or none = 不限). A user hears of it when they live inside the scope and follow its section —
+a user who follows no section hears of every industry. Blocked users are never recipients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, exists, insert, or_, select
+
+from db.models import Role, Subscription, SubscriptionKind, User, UserIndustry
+from nlp.industry import catalogue
+from services.database import Database
+from services.local_time import QuietHours
+from services.regions import RegionDirectory
+
+PUBLICATION_ROLES = (Role.WORKER, Role.CRAFTSMAN)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user_id: int
+    quiet: QuietHours
+
+
+def _recipients(rows) -> list[Recipient]:
+    return [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
+
+
+def _users() -> Select:
+    return select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(User.blocked_at.is_(None))
+
+
+def valid_section(letter: str) -> bool:
+    return letter in catalogue().sections
+
+
+class Audience:
+    def __init__(self, db: Database, regions: RegionDirectory) -> None:
+        self.db, self.regions = db, regions
+
+    # ------------------------------------------------------------------ what a user follows
+    async def sections_of(self, user_id: int) -> list[str]:
+        async with self.db.session() as session:
+            rows = await session.scalars(select(UserIndustry.section).where(UserIndustry.user_id == user_id)
+                                         .order_by(UserIndustry.section))
+            return list(rows.all())
+
+    async def set_sections(self, user_id: int, sections: list[str]) -> list[str]:
+        """Replace the sections ``user_id`` follows (unknown letters are ignored); return them."""
+        chosen = sorted({s for s in sections if valid_section(s)})
+        async with self.db.session() as session:
+            await session.execute(delete(UserIndustry).where(UserIndustry.user_id == user_id))
+            if chosen:
+                await session.execute(insert(UserIndustry), [{"user_id": user_id, "section": s} for s in chosen])
+        return chosen
+
+    # ------------------------------------------------------------------ recipients
+    async def publication(self, section: str | None, region_code: str | None) -> list[Recipient]:
+        """Workers and craftsmen who opted in to publication notices and whom the scope covers."""
+        query = _users().where(User.role.in_(PUBLICATION_ROLES), User.notify_publications.is_(True))
+        if region_code is not None:
+            query = query.where(User.region_code.in_(self.regions.descendants(region_code)))
+        if section is not None:
+            follows = select(UserIndustry.user_id).where(UserIndustry.user_id == User.id)
+            query = query.where(or_(~exists(follows), exists(follows.where(UserIndustry.section == section))))
+        async with self.db.session() as session:
+            return _recipients((await session.execute(query)).all())
+
+    async def subscribers(self, *, competition_id: int | None = None, course_id: int | None = None,
+                          kinds: tuple[SubscriptionKind, ...] = (SubscriptionKind.FOLLOW, SubscriptionKind.ENROLLED)
+                          ) -> list[Recipient]:
+        """Followers of a competition, or those enrolled in a course (``kinds`` widens it to the waitlist)."""
+        query = _users().join(Subscription, Subscription.user_id == User.id).where(Subscription.kind.in_(kinds))
+        if competition_id is not None:
+            query = query.where(Subscription.competition_id == competition_id)
+        else:
+            query = query.where(Subscription.course_id == course_id)
+        async with self.db.session() as session:
+            return _recipients((await session.execute(query)).all())
+
+    def covers(self, scope: str | None, user_region: str | None) -> bool:
+        """Does a region scope (None = everywhere) cover someone living in ``user_region``?"""
+        return scope is None or scope in self.regions.ancestors(user_region)

@@ -1,0 +1,209 @@
+"""技能竞赛: staff publish, change and cancel competitions; workers find the ones for their region and industries
+and follow them. Publication notices and reminders come from services.reminders; a change is told to followers
+once (keyed by the competition's revision)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, or_, select
+
+from db.models import Competition, EventStatus, Role, Subscription, SubscriptionKind
+from nlp.industry import catalogue
+from services.audience import Audience
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.event_notices import competition_change_notice
+from services.outbox import Outbox
+from services.regions import RegionDirectory
+from services.reminders import Reminders
+from services.validation import Invalid
+
+TEXT_LIMITS = {"name": 100, "organiser": 100, "place": 200, "link": 500, "description": 1000, "how_to_register": 500}
+TIME_FIELDS = ("registration_deadline", "starts_at", "ends_at")
+TOLD_FIELDS = (*TIME_FIELDS, "place", "link")  # a change of these is told to followers
+FIELDS = ("name", "region_code", "organiser", *TIME_FIELDS, "place", "link", "description", "how_to_register")
+EDITABLE = (*FIELDS, "industry_section", "industry_division")
+
+
+class FollowResult(str, enum.Enum):
+    FOLLOWED = "followed"
+    ALREADY = "already"
+    GONE = "gone"  # cancelled, over, or never existed
+
+
+@dataclass(frozen=True)
+class Listing:
+    competitions: list[Competition]
+    following: set[int]
+
+
+def split_industry(value: str | None) -> tuple[str | None, str | None]:
+    """"C" → (C, None); "C34" or "34" → (C, 34); None → (None, None) = 不限. Raises Invalid otherwise."""
+    if not value:
+        return None, None
+    value = value.strip().upper()
+    table = catalogue()
+    if value in table.sections:
+        return value, None
+    code = value[1:] if value[:1].isalpha() else value
+    division = table.divisions.get(code)
+    if division is None or (value[:1].isalpha() and value[0] != division.section):
+        raise Invalid("competition.bad_industry", value=value)
+    return division.section, code
+
+
+def check(values: dict[str, Any], now: datetime) -> None:
+    """The rules a competition must keep; raises Invalid naming the first one broken."""
+    if not values.get("name"):
+        raise Invalid("competition.need_name")
+    for name, limit in TEXT_LIMITS.items():
+        if values.get(name) and len(values[name]) > limit:
+            raise Invalid("input.too_long", max=limit, length=len(values[name]))
+    starts, deadline, ends = values.get("starts_at"), values.get("registration_deadline"), values.get("ends_at")
+    if starts is None:
+        raise Invalid("competition.need_start")
+    if starts <= now:
+        raise Invalid("competition.start_past")
+    if deadline is not None and deadline > starts:
+        raise Invalid("competition.deadline_after_start")
+    if ends is not None and ends <= starts:
+        raise Invalid("competition.end_before_start")
+
+
+class Competitions:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, audience: Audience,
+                 reminders: Reminders, regions: RegionDirectory, tz: ZoneInfo) -> None:
+        self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
+        self.audience, self.reminders, self.regions, self.tz = audience, reminders, regions, tz
+
+    # ------------------------------------------------------------------ staff
+    async def create(self, actor: int, role: Role | None, values: dict[str, Any]) -> Competition:
+        """Publish a competition: it is listed at once, matching workers are told, its reminders are scheduled."""
+        await self.audit.require_staff(actor, role, "competition.create")
+        now = self.clock.now()
+        values = dict(values)
+        section, division = split_industry(values.pop("industry", None))
+        check(values, now)
+        async with self.db.session() as session:
+            c = Competition(**{k: v for k, v in values.items() if k in FIELDS}, industry_section=section,
+                            industry_division=division, status=EventStatus.PUBLISHED, created_by=actor,
+                            published_at=now, created_at=now, updated_at=now)
+            session.add(c)
+            await session.flush()
+        await self.audit.record(actor, "competition.create", f"competition:{c.id}")
+        await self.reminders.refresh([f"competition:{c.id}"])
+        return c
+
+    async def change(self, actor: int, role: Role | None, competition_id: int, values: dict[str, Any]) -> Competition:
+        """Change fields of a published competition. A new time or place is told to followers once, and its
+        reminders are rescheduled (those owed for the old times are withdrawn)."""
+        target = f"competition:{competition_id}"
+        await self.audit.require_staff(actor, role, "competition.change", target)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            c = await session.get(Competition, competition_id, with_for_update=True)
+            if c is None or c.status is not EventStatus.PUBLISHED:
+                raise Invalid("competition.gone")
+            values = dict(values)
+            if "industry" in values:
+                values["industry_section"], values["industry_division"] = split_industry(values.pop("industry"))
+            values = {k: v for k, v in values.items() if k in EDITABLE}
+            check({**{name: getattr(c, name) for name in EDITABLE}, **values}, now)
+            changed = [k for k, v in values.items() if getattr(c, k) != v]
+            for name in changed:
+                setattr(c, name, values[name])
+            told = [name for name in changed if name in TOLD_FIELDS]
+            if told:
+                c.revision += 1
+            if any(name in TIME_FIELDS for name in changed):
+                c.revised_at = now
+            c.updated_at = now
+            await session.flush()
+        await self.audit.record(actor, "competition.change", target, fields=changed)
+        if told:
+            await self._tell_followers(c)
+        await self.reminders.refresh([target])
+        return c
+
+    async def cancel(self, actor: int, role: Role | None, competition_id: int) -> Competition | None:
+        """Cancel: followers are told once, pending reminders withdrawn. None when it was not published."""
+        target = f"competition:{competition_id}"
+        await self.audit.require_staff(actor, role, "competition.cancel", target)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            c = await session.get(Competition, competition_id, with_for_update=True)
+            if c is None or c.status is not EventStatus.PUBLISHED:
+                return None
+            c.status, c.revision, c.revised_at, c.updated_at = EventStatus.CANCELLED, c.revision + 1, now, now
+            await session.flush()
+        await self.audit.record(actor, "competition.cancel", target)
+        await self.reminders.refresh([target])
+        await self._tell_followers(c)
+        return c
+
+    async def _tell_followers(self, c: Competition) -> None:
+        recipients = await self.audience.subscribers(competition_id=c.id)
+        batches: dict[Any, list[int]] = {}
+        for r in recipients:
+            batches.setdefault(r.quiet, []).append(r.user_id)
+        now = self.clock.now()
+        await self.outbox.put_batches([(ids, quiet.release(now, self.tz)) for quiet, ids in batches.items()],
+                                      "notice", f"competition:{c.id}:changed:{c.revision}",
+                                      competition_change_notice(c, self.tz, self.regions))
+
+    # ------------------------------------------------------------------ everyone
+    async def get(self, competition_id: int) -> Competition | None:
+        async with self.db.session() as session:
+            return await session.get(Competition, competition_id)
+
+    def _upcoming(self):
+        now = self.clock.now()
+        return (select(Competition).where(Competition.status == EventStatus.PUBLISHED,
+                                          func.coalesce(Competition.ends_at, Competition.starts_at) > now)
+                .order_by(Competition.starts_at, Competition.id))
+
+    async def listing(self, user_id: int, region_code: str | None, is_staff: bool = False) -> Listing:
+        """Upcoming competitions for the user's region and followed industries (staff: all), soonest first."""
+        query = self._upcoming()
+        if not is_staff:
+            query = query.where(or_(Competition.region_code.is_(None),
+                                    Competition.region_code.in_(self.regions.ancestors(region_code))))
+            sections = await self.audience.sections_of(user_id)
+            if sections:
+                query = query.where(or_(Competition.industry_section.is_(None),
+                                        Competition.industry_section.in_(sections)))
+        async with self.db.session() as session:
+            rows = list((await session.scalars(query)).all())
+            following = set((await session.scalars(select(Subscription.competition_id).where(
+                Subscription.user_id == user_id, Subscription.competition_id.is_not(None)))).all())
+        return Listing(rows, following)
+
+    async def followed(self, user_id: int) -> list[Competition]:
+        async with self.db.session() as session:
+            return list((await session.scalars(self._upcoming().join(
+                Subscription, Subscription.competition_id == Competition.id).where(Subscription.user_id == user_id))).all())
+
+    async def follow(self, user_id: int, competition_id: int) -> FollowResult:
+        async with self.db.session() as session:
+            c = await session.get(Competition, competition_id)
+            if c is None or c.status is not EventStatus.PUBLISHED or (c.ends_at or c.starts_at) <= self.clock.now():
+                return FollowResult.GONE
+            existing = await session.scalar(select(Subscription.id).where(
+                Subscription.user_id == user_id, Subscription.competition_id == competition_id))
+            if existing is not None:
+                return FollowResult.ALREADY
+            session.add(Subscription(user_id=user_id, competition_id=competition_id, kind=SubscriptionKind.FOLLOW,
+                                     created_at=self.clock.now()))
+        return FollowResult.FOLLOWED
+
+    async def unfollow(self, user_id: int, competition_id: int) -> bool:
+        async with self.db.session() as session:
+            result = await session.execute(delete(Subscription).where(
+                Subscription.user_id == user_id, Subscription.competition_id == competition_id))
+            return bool(result.rowcount)

@@ -1,0 +1,70 @@
+"""What competition and course messages say: the values every notice, reminder and list entry is made of.
+
+Values are plain text in simplified Chinese (the sender shows them in each recipient's script); times are local.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from db.models import Competition, Course, CourseSession
+from nlp.industry import catalogue
+from services.local_time import show
+from services.outbox import Button, Notice
+from services.regions import RegionDirectory
+
+
+def industry_name(section: str | None, division: str | None) -> str | None:
+    """"C 制造业", "C34 通用设备制造业", or None for 不限."""
+    table = catalogue()
+    if division and division in table.divisions:
+        d = table.divisions[division]
+        return f"{d.section}{d.code} {d.name}"
+    if section and section in table.sections:
+        return f"{section} {table.sections[section].name}"
+    return None
+
+
+def competition_values(c: Competition, tz: ZoneInfo, regions: RegionDirectory) -> tuple[dict[str, Any], dict[str, str]]:
+    """(values, keys) for the competition templates; keys name catalogue texts such as 不限."""
+    values: dict[str, Any] = {"name": c.name, "organiser": c.organiser or "—", "deadline": show(c.registration_deadline, tz),
+                              "start": show(c.starts_at, tz), "end": show(c.ends_at, tz),
+                              "place": c.place or c.link or "—", "description": c.description or "—",
+                              "how": c.how_to_register or "—"}
+    keys: dict[str, str] = {}
+    industry = industry_name(c.industry_section, c.industry_division)
+    if industry:
+        values["industry"] = industry
+    else:
+        keys["industry"] = "event.any_industry"
+    region = regions.full_name(c.region_code)
+    if region:
+        values["region"] = region
+    else:
+        keys["region"] = "event.any_region"
+    return values, keys
+
+
+def competition_notice(c: Competition, what: str, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
+    """The reminder ``what`` (published | deadline_3d | deadline_1d | eve) of competition ``c``."""
+    values, keys = competition_values(c, tz, regions)
+    buttons = [[Button("competition.follow", f"cp:follow:{c.id}")]] if what == "published" else None
+    return Notice(f"remind.competition.{what}", values, keys, buttons)
+
+
+def competition_change_notice(c: Competition, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
+    """Told to followers once per change: the competition as it is now, or that it was cancelled."""
+    values, keys = competition_values(c, tz, regions)
+    key = "competition.cancelled_notice" if c.status.value == "cancelled" else "competition.changed_notice"
+    return Notice(key, values, keys)
+
+
+def session_values(course: Course, session: CourseSession, tz: ZoneInfo) -> dict[str, Any]:
+    return {"name": course.name, "start": show(session.starts_at, tz),
+            "end": session.ends_at.astimezone(tz).strftime("%H:%M"), "place": course.place or course.link or "—",
+            "teacher": course.teacher or "—", "minutes": course.remind_minutes}
+
+
+def session_notice(course: Course, session: CourseSession, tz: ZoneInfo) -> Notice:
+    return Notice("remind.course.lead", session_values(course, session, tz))

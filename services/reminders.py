@@ -1,0 +1,209 @@
+"""Reminders that are never missed and never doubled.
+
+The database is the source of truth. The schedule — one APScheduler job per reminder still to come — is derived
+from it: rebuilt at start and for one event whenever that event changes, kept in memory, never pickled. A fired
+job writes outbox rows keyed by the reminder (event, kind, due time) and the recipient, in one transaction, so a
+reminder fired twice is written once. Reminders that fell due while the bot was down are written on start when
+still useful (marked 补发 when later than ``GRACE``); the rest are dropped and logged.
+
+Quiet hours: each recipient's row waits until their quiet hours end, unless that would be after the event begins.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import select
+
+from db.models import Competition, Course, CourseSession, EventStatus, OutboxStatus
+from services.audience import Audience, Recipient
+from services.clock import Clock
+from services.database import Database
+from services.event_notices import competition_notice, session_notice
+from services.local_time import QuietHours
+from services.outbox import Notice, Outbox
+from services.regions import RegionDirectory
+from services.reminder_plan import (CompetitionTimes, Reminder, SessionTimes, catch_up, competition_plan,
+                                    session_plan)
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(minutes=5)
+LOOKBACK = timedelta(days=7)  # at start, events that began this recently are checked for reminders missed while down
+
+
+@dataclass
+class Rebuild:
+    """What a rebuild of the schedule found."""
+
+    scheduled: int = 0
+    caught_up: int = 0   # due while the bot was down, still useful, written now (those not written before)
+    dropped: list[str] = field(default_factory=list)  # due while the bot was down, useless now, never written
+
+
+def _competition_times(c: Competition) -> CompetitionTimes:
+    return CompetitionTimes(c.id, c.published_at, c.revised_at, c.registration_deadline, c.starts_at)
+
+
+class Reminders:
+    def __init__(self, db: Database, clock: Clock, outbox: Outbox, audience: Audience, regions: RegionDirectory,
+                 tz: ZoneInfo) -> None:
+        self.db, self.clock, self.outbox, self.audience, self.regions, self.tz = db, clock, outbox, audience, regions, tz
+        self.scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"misfire_grace_time": None, "coalesce": True})
+        self.after_fire: Callable[[], Awaitable[object]] | None = None  # e.g. flush the sender
+        self._jobs: dict[str, set[str]] = {}  # event → ids of its scheduled jobs
+
+    # ------------------------------------------------------------------ the plan, from the database
+    async def _plans(self, events: list[str] | None = None) -> dict[str, list[Reminder]]:
+        """event → its reminders, for every published event that has not begun or began within LOOKBACK
+        (or just ``events``)."""
+        now = self.clock.now()
+        competition_ids = session_ids = None
+        if events is not None:
+            competition_ids = [int(e.split(":")[1]) for e in events if e.startswith("competition:")]
+            session_ids = [int(e.split(":")[1]) for e in events if e.startswith("session:")]
+        plans: dict[str, list[Reminder]] = {e: [] for e in events or []}
+        async with self.db.session() as session:
+            query = select(Competition).where(Competition.status == EventStatus.PUBLISHED)
+            query = (query.where(Competition.id.in_(competition_ids)) if competition_ids is not None
+                     else query.where(Competition.starts_at > now - LOOKBACK))
+            for c in (await session.scalars(query)).all():
+                plans[f"competition:{c.id}"] = competition_plan(_competition_times(c), self.tz)
+            query = (select(CourseSession.id, CourseSession.starts_at, Course.remind_minutes, Course.published_at,
+                            CourseSession.revised_at)
+                     .join(Course, Course.id == CourseSession.course_id)
+                     .where(Course.status == EventStatus.PUBLISHED, CourseSession.status == EventStatus.PUBLISHED))
+            query = (query.where(CourseSession.id.in_(session_ids)) if session_ids is not None
+                     else query.where(CourseSession.starts_at > now - LOOKBACK))
+            for sid, starts_at, minutes, published_at, revised_at in (await session.execute(query)).all():
+                owed_from = max((t for t in (published_at, revised_at) if t is not None), default=None)
+                plans[f"session:{sid}"] = session_plan(SessionTimes(sid, starts_at, minutes, owed_from))
+        return plans
+
+    # ------------------------------------------------------------------ the schedule
+    async def start(self, autorun: bool = True) -> Rebuild:
+        """Rebuild the schedule from the database and start it. ``autorun=False`` (tests, with a manual clock)
+        leaves firing to :meth:`run_due`."""
+        report = await self.rebuild()
+        if not self.scheduler.running:
+            self.scheduler.start(paused=not autorun)
+        return report
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def rebuild(self) -> Rebuild:
+        self.scheduler.remove_all_jobs()
+        self._jobs.clear()
+        return await self._apply(await self._plans())
+
+    async def refresh(self, events: list[str]) -> Rebuild:
+        """An event changed (moved, cancelled, a session added): re-derive its jobs and withdraw what it no
+        longer owes."""
+        for event in events:
+            for job_id in self._jobs.pop(event, set()):
+                if self.scheduler.get_job(job_id) is not None:
+                    self.scheduler.remove_job(job_id)
+        plans = await self._plans(events)
+        for event, plan in plans.items():
+            await self.outbox.withdraw(f"{event}:", keep=[r.key for r in plan])
+        return await self._apply(plans)
+
+    async def _apply(self, plans: dict[str, list[Reminder]]) -> Rebuild:
+        now, report = self.clock.now(), Rebuild()
+        useful, useless = [], []
+        for event, plan in plans.items():
+            future, due_useful, due_useless = catch_up(plan, now)
+            useful += due_useful
+            useless += due_useless
+            for reminder in future:
+                self._schedule(reminder)
+                report.scheduled += 1
+        written = await self.outbox.written([r.key for r in useful + useless])
+        for reminder in useful:
+            if reminder.key not in written:
+                report.caught_up += await self.fire(reminder) > 0
+        for reminder in useless:
+            if reminder.key not in written:
+                report.dropped.append(reminder.key)
+                log.warning("reminder dropped: fell due while the bot was down and is of no use now",
+                            extra={"reminder": reminder.key, "due": reminder.at.isoformat()})
+                await self.fire(reminder, drop=True)
+        return report
+
+    def _schedule(self, reminder: Reminder) -> None:
+        self.scheduler.add_job(self._fired, DateTrigger(run_date=reminder.at), args=[reminder], id=reminder.key,
+                               replace_existing=True)
+        self._jobs.setdefault(reminder.event, set()).add(reminder.key)
+
+    async def _fired(self, reminder: Reminder) -> None:
+        self._jobs.get(reminder.event, set()).discard(reminder.key)
+        if await self.fire(reminder) and self.after_fire is not None:
+            await self.after_fire()
+
+    async def run_due(self) -> int:
+        """Fire every scheduled reminder whose time has come by the clock (what a running scheduler does by
+        itself); return how many outbox rows were written."""
+        now, written = self.clock.now(), 0
+        for job in sorted(self.scheduler.get_jobs(), key=lambda j: j.next_run_time):
+            if job.next_run_time is not None and job.next_run_time <= now:
+                job.remove()
+                reminder: Reminder = job.args[0]
+                self._jobs.get(reminder.event, set()).discard(reminder.key)
+                written += await self.fire(reminder)
+        return written
+
+    def pending(self) -> list[Reminder]:
+        """The reminders scheduled and not yet fired, soonest first."""
+        return sorted((job.args[0] for job in self.scheduler.get_jobs()), key=lambda r: r.at)
+
+    # ------------------------------------------------------------------ firing: writing the outbox rows
+    async def fire(self, reminder: Reminder, drop: bool = False) -> int:
+        """Write ``reminder`` for its recipients once; return how many rows were new. A reminder the event no
+        longer owes (it moved or was cancelled since the job was made) or no longer useful writes nothing.
+        ``drop`` records a reminder missed while the bot was down as EXPIRED rows: who missed what, kept."""
+        now = self.clock.now()
+        current = (await self._plans([reminder.event])).get(reminder.event, [])
+        if reminder not in current:
+            log.info("stale reminder skipped", extra={"reminder": reminder.key})
+            return 0
+        if now >= reminder.expires and not drop:
+            log.info("reminder dropped: too late to be of use", extra={"reminder": reminder.key})
+            return 0
+        notice, recipients = await self._content(reminder)
+        if notice is None or not recipients:
+            return 0
+        late = now - reminder.at > GRACE
+        groups: dict[QuietHours, list[int]] = {}
+        for recipient in recipients:
+            groups.setdefault(recipient.quiet, []).append(recipient.user_id)
+        batches = []
+        for quiet, chat_ids in groups.items():
+            release = quiet.release(now, self.tz)
+            batches.append((chat_ids, release if release < reminder.expires else now))
+        return await self.outbox.put_batches(batches, "reminder", reminder.key, notice, late=late,
+                                             expires_at=reminder.expires,
+                                             status=OutboxStatus.EXPIRED if drop else OutboxStatus.PENDING)
+
+    async def _content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
+        async with self.db.session() as session:
+            if reminder.kind == "competition":
+                found = await session.get(Competition, reminder.event_id)
+            else:
+                found = (await session.execute(select(CourseSession, Course).join(Course, Course.id == CourseSession.course_id)
+                                               .where(CourseSession.id == reminder.event_id))).first()
+        if found is None:
+            return None, []
+        if reminder.kind == "competition":
+            notice = competition_notice(found, reminder.what, self.tz, self.regions)
+            if reminder.what == "published":
+                return notice, await self.audience.publication(found.industry_section, found.region_code)
+            return notice, await self.audience.subscribers(competition_id=found.id)
+        course_session, course = found
+        return session_notice(course, course_session, self.tz), await self.audience.subscribers(course_id=course.id)
