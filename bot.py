@@ -21,8 +21,9 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import (common, experts, importing, industry_step, join, my_demands, new_team, onboarding, profile,
-                           report, review, user_settings)
+from conversations import (common, competition_form, competitions, course_form, courses, event_admin, experts,
+                           importing, industry_step, join, my_demands, new_team, onboarding, profile, report, review,
+                           subscriptions, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -43,6 +44,9 @@ def wire(application: Application) -> None:
     application.add_handler(review.build())  # staff: reject an application with a reason
     application.add_handler(new_team.build())
     application.add_handler(importing.build())
+    application.add_handler(competition_form.build())  # staff: /new_competition
+    application.add_handler(course_form.build())  # staff: /new_course
+    application.add_handler(event_admin.build())  # staff: change a competition's time or place, move a session
     application.add_handler(report.build())  # /report, and a problem typed outside any conversation (last: takes text)
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
@@ -55,6 +59,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # the talent pool: /experts, /teams; staff: /review, /template
     for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:
+        application.add_handler(handler)
+    # competitions and courses: /competitions, /courses, /subscriptions and their buttons
+    for handler in [*competitions.handlers(), *courses.handlers(), *subscriptions.handlers()]:
         application.add_handler(handler)
     # whatever nothing above took: old buttons, stickers and photos (free text is /report's entry point)
     application.add_handler(CallbackQueryHandler(common.answer_stale))

@@ -1,4 +1,5 @@
-"""/settings: change role, region and script (简体 / 繁體 / English)."""
+"""/settings: change role, region, script (简体 / 繁體 / English), quiet hours, publication notices and the
+industries whose competitions the user hears of."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.context import BotContext
-from conversations.keyboards import role_keyboard, rows
+from conversations.keyboards import role_keyboard, rows, toggle_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
-from i18n import localise
+from i18n import Raw, localise
+from nlp.industry import catalogue
+from services.local_time import QuietHours, parse_quiet_hours, show_minutes
+from services.validation import Invalid
 
 # Conversation states
 MENU, ROLE, REGION, LANGUAGE = "settings.menu", "settings.role", "settings.region", "settings.language"
+QUIET, INDUSTRIES = "settings.quiet", "settings.industries"
+QUIET_PRESETS = ((22 * 60, 7 * 60), (23 * 60, 8 * 60), (21 * 60, 7 * 60))
 
 
 def _menu_keyboard(context: BotContext) -> InlineKeyboardMarkup:
@@ -21,17 +27,41 @@ def _menu_keyboard(context: BotContext) -> InlineKeyboardMarkup:
         InlineKeyboardButton(context.t("settings.role"), callback_data="st:role"),
         InlineKeyboardButton(context.t("settings.region"), callback_data="st:region"),
         InlineKeyboardButton(context.t("settings.lang"), callback_data="st:lang"),
+        InlineKeyboardButton(context.t("settings.quiet"), callback_data="st:quiet"),
+        InlineKeyboardButton(context.t("settings.notify"), callback_data="st:notify"),
+        InlineKeyboardButton(context.t("settings.industries"), callback_data="st:industries"),
         InlineKeyboardButton(context.t("settings.done"), callback_data="st:done"),
     ], 2))
+
+
+def _quiet_text(context: BotContext, quiet: QuietHours) -> str:
+    if quiet.off:
+        return context.t("settings.quiet_off")
+    return f"{show_minutes(quiet.start)}–{show_minutes(quiet.end)}"
+
+
+def _quiet_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(f"{show_minutes(a)}–{show_minutes(b)}", callback_data=f"st:q:{a}:{b}")
+               for a, b in QUIET_PRESETS]
+    buttons.append(InlineKeyboardButton(context.t("settings.quiet_none"), callback_data="st:q:0:0"))
+    return InlineKeyboardMarkup(rows(buttons, 2))
+
+
+def _sections_keyboard(chosen: list[str]) -> InlineKeyboardMarkup:
+    choices = [(code, f"{code} {section.name}") for code, section in catalogue().sections.items()]
+    return toggle_buttons("st:ind", choices, chosen, "✅")
 
 
 async def _show_menu(update: Update, context: BotContext) -> str:
     profile = context.profile
     region = context.services.regions.full_name(profile.region_code)
+    sections = await context.services.audience.sections_of(profile.id)
     text = context.t("settings.menu",
                      role=context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset"),
                      region=localise(region, context.lang) if region else context.t("region.unset"),
-                     lang=context.t(f"lang.{profile.lang.value}"))
+                     lang=context.t(f"lang.{profile.lang.value}"), quiet=Raw(_quiet_text(context, profile.quiet)),
+                     notify=Raw(context.t("settings.on" if profile.notify_publications else "settings.off")),
+                     industries=context.t("industry.separator").join(sections) or Raw(context.t("event.any_industry")))
     await update.effective_chat.send_message(text, reply_markup=_menu_keyboard(context))
     return MENU
 
@@ -61,6 +91,18 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
         await update.effective_chat.send_message(context.t("settings.lang_ask"), reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=f"st:setlang:{lang.value}")] for lang in Lang]))
         return LANGUAGE
+    if choice == "quiet":
+        await update.effective_chat.send_message(context.t("settings.quiet_ask"), reply_markup=_quiet_keyboard(context))
+        return QUIET
+    if choice == "notify":
+        profile = context.profile
+        context.profile = await context.services.users.set_notify_publications(profile.id, not profile.notify_publications)
+        return await _show_menu(update, context)
+    if choice == "industries":
+        chosen = await context.services.audience.sections_of(context.profile.id)
+        context.user_data["settings"] = {"sections": chosen}
+        await update.effective_chat.send_message(context.t("settings.industries_ask"), reply_markup=_sections_keyboard(chosen))
+        return INDUSTRIES
     await update.effective_chat.send_message(context.t("settings.closed"))
     return ConversationHandler.END
 
@@ -96,17 +138,66 @@ async def lang_chosen(update: Update, context: BotContext) -> str:
     return await _show_menu(update, context)
 
 
+async def quiet_chosen(update: Update, context: BotContext) -> str:
+    parts = update.callback_query.data.split(":")
+    if len(parts) != 4 or not all(p.isdigit() and int(p) < 24 * 60 for p in parts[2:]):
+        await answer_stale(update, context)
+        return QUIET
+    await update.callback_query.answer(context.t("settings.saved"))
+    await update.callback_query.edit_message_reply_markup(None)
+    return await _save_quiet(update, context, QuietHours(int(parts[2]), int(parts[3])))
+
+
+async def quiet_typed(update: Update, context: BotContext) -> str:
+    """Quiet hours typed as "22:30-06:30"."""
+    text = (update.effective_message.text or "").strip()
+    try:
+        quiet = parse_quiet_hours(text)
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values), reply_markup=_quiet_keyboard(context))
+        return QUIET
+    return await _save_quiet(update, context, quiet)
+
+
+async def _save_quiet(update: Update, context: BotContext, quiet: QuietHours) -> str:
+    context.profile = await context.services.users.set_quiet_hours(context.profile.id, quiet)
+    return await _show_menu(update, context)
+
+
+async def section_toggled(update: Update, context: BotContext) -> str:
+    query = update.callback_query
+    value = query.data.removeprefix("st:ind:")
+    chosen = context.user_data.setdefault("settings", {}).setdefault("sections", [])
+    if value == "done":
+        await query.answer(context.t("settings.saved"))
+        await query.edit_message_reply_markup(None)
+        await context.services.audience.set_sections(context.profile.id, chosen)
+        context.user_data.pop("settings", None)
+        return await _show_menu(update, context)
+    if value not in catalogue().sections:
+        await answer_stale(update, context)
+        return INDUSTRIES
+    chosen.remove(value) if value in chosen else chosen.append(value)
+    await query.answer()
+    await query.edit_message_reply_markup(_sections_keyboard(chosen))
+    return INDUSTRIES
+
+
 def build() -> ConversationHandler:
     not_command = ~filters.COMMAND
     return ConversationHandler(
         entry_points=[CommandHandler("settings", settings)],
         states={
-            MENU: [CallbackQueryHandler(menu_choice, pattern=r"^st:(role|region|lang|done)$"),
+            MENU: [CallbackQueryHandler(menu_choice, pattern=r"^st:(role|region|lang|quiet|notify|industries|done)$"),
                    MessageHandler(not_command, expect_button)],
             ROLE: [CallbackQueryHandler(role_chosen, pattern=r"^st:setrole:"), MessageHandler(not_command, expect_button)],
             REGION: region_step_handlers(region_chosen),
             LANGUAGE: [CallbackQueryHandler(lang_chosen, pattern=r"^st:setlang:"),
                        MessageHandler(not_command, expect_button)],
+            QUIET: [CallbackQueryHandler(quiet_chosen, pattern=r"^st:q:"),
+                    MessageHandler(filters.TEXT & not_command, quiet_typed), MessageHandler(not_command, expect_button)],
+            INDUSTRIES: [CallbackQueryHandler(section_toggled, pattern=r"^st:ind:"),
+                         MessageHandler(not_command, expect_button)],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],
         allow_reentry=True,

@@ -62,3 +62,11 @@ def label(key: str, lang: str | None = None, /, **values: object) -> str:
 def localise(data: str, lang: str | None) -> str:
     """Data text stored in simplified Chinese (region and team names …), shown in the user's script."""
     return to_traditional(data) if lang == Script.TRADITIONAL.value else data
+
+
+def fill(key: str, lang: str, values: dict[str, object] | None = None, keys: dict[str, str] | None = None) -> str:
+    """A message whose values are data texts (shown in ``lang``'s script) and whose ``keys`` values are catalogue
+    keys (a status, 不限 …) — how outbox notices and event cards are written."""
+    filled: dict[str, object] = {k: localise(str(v), lang) for k, v in (values or {}).items()}
+    filled.update({k: Raw(t(name, lang)) for k, name in (keys or {}).items()})
+    return t(key, lang, **filled)

@@ -14,7 +14,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from db.models import Notification, OutboxStatus
-from i18n import Raw, label, localise, t
+from i18n import fill, label, t
 from services.container import Services
 
 log = logging.getLogger(__name__)
@@ -22,9 +22,7 @@ log = logging.getLogger(__name__)
 
 def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of an outbox payload (see services.outbox.Notice) in ``lang``."""
-    values = {k: localise(str(v), lang) for k, v in payload.get("values", {}).items()}
-    values.update({k: Raw(t(key, lang)) for k, key in payload.get("keys", {}).items()})
-    text = t(payload["key"], lang, **values)
+    text = fill(payload["key"], lang, payload.get("values"), payload.get("keys"))
     rows = [[InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
             for row in payload.get("buttons", [])]
     return text, InlineKeyboardMarkup(rows) if rows else None

@@ -49,7 +49,7 @@ def competition_values(c: Competition, tz: ZoneInfo, regions: RegionDirectory) -
 def competition_notice(c: Competition, what: str, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
     """The reminder ``what`` (published | deadline_3d | deadline_1d | eve) of competition ``c``."""
     values, keys = competition_values(c, tz, regions)
-    buttons = [[Button("competition.follow", f"cp:follow:{c.id}")]] if what == "published" else None
+    buttons = [[Button("competition.follow", f"cp:f:{c.id}")]] if what == "published" else None
     return Notice(f"remind.competition.{what}", values, keys, buttons)
 
 

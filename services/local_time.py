@@ -16,7 +16,7 @@ _DATE = r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,
 _TIME = r"(?P<hh>\d{1,2})\s*[:：点时]\s*(?P<mm>\d{2})?\s*分?"
 DATETIME_RE = re.compile(rf"^\s*{_DATE}\s*(?:{_TIME})?\s*$")
 DATE_RE = re.compile(rf"^\s*{_DATE}\s*$")
-CLOCK_RE = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
+SESSION_LINE_RE = re.compile(r"^(.*?)\s+(\d{1,2}\s*[:：]\s*\d{2}\s*[-–—~至到]+\s*\d{1,2}\s*[:：]\s*\d{2})$")
 SPAN_RE = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*[-–—~至到]+\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -72,12 +72,15 @@ def parse_span(text: str) -> tuple[time, time]:
     return time(h1, m1), time(h2, m2)
 
 
-def parse_clock(text: str) -> int:
-    """"22:30" → minutes after midnight."""
-    match = CLOCK_RE.match(text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise Invalid("time.bad_clock", value=text)
-    return int(match[1]) * 60 + int(match[2])
+def parse_quiet_hours(text: str) -> "QuietHours":
+    """"22:30-06:30" → quiet hours from 22:30 to 06:30 (they may wrap midnight)."""
+    match = SPAN_RE.match(text)
+    if not match:
+        raise Invalid("settings.quiet_bad", value=text[:40])
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise Invalid("settings.quiet_bad", value=text[:40])
+    return QuietHours(h1 * 60 + m1, h2 * 60 + m2)
 
 
 def show(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -116,3 +119,35 @@ class QuietHours:
         if end <= local:
             end = datetime.combine(local.date() + timedelta(days=1), time(self.end // 60, self.end % 60), tzinfo=tz)
         return end.astimezone(timezone.utc)
+
+
+_DATE_ANYWHERE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+
+
+def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date]:
+    """"2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last."""
+    found = [m.group(0) for m in _DATE_ANYWHERE.finditer(text)]
+    if len(found) != 2:
+        raise Invalid("time.bad_range", value=text)
+    first, last = parse_date(found[0], tz, now), parse_date(found[1], tz, now)
+    if last < first:
+        raise Invalid("time.bad_range", value=text)
+    return first, last
+
+
+def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[datetime, datetime]]:
+    """One session a line, "2026-12-02 19:00-21:00" (local) → UTC (start, end) pairs."""
+    sessions = []
+    for line in (part.strip() for part in text.splitlines()):
+        if not line:
+            continue
+        match = SESSION_LINE_RE.match(line)
+        if not match:
+            raise Invalid("time.bad_session_line", value=line)
+        day = parse_date(match[1], tz, now)
+        start, end = parse_span(match[2])
+        sessions.append((datetime.combine(day, start, tzinfo=tz).astimezone(timezone.utc),
+                         datetime.combine(day, end, tzinfo=tz).astimezone(timezone.utc)))
+    if not sessions:
+        raise Invalid("time.bad_session_line", value=text[:40])
+    return sorted(sessions)

@@ -135,7 +135,7 @@ async def test_free_text_is_routed_by_intent(bot: BotHarness):
     user.send("职工夜校什么时候开课")
     await user.expect("职工夜校的课程由工会发布")
     user.send("焊工比赛什么时候报名")
-    await user.expect("技能竞赛的信息由工会发布")
+    await user.expect("技能竞赛由工会发布")
     user.send("今天天气不错")
     await user.expect("暂时还不能理解")
     user.send("我们的电解槽阳极效应频繁，电流效率低")

@@ -1,0 +1,130 @@
+"""/new_course — staff publish a night-school course (职工夜校) with its sessions, step by step.
+
+Name, teacher, place or link, capacity (or unlimited), region, then the sessions: a weekly rule (weekdays,
+a time span, a date range — expanded with APScheduler's cron trigger) or explicit dated lines; the reminder
+lead time (default: the COURSE_REMINDER_MINUTES setting) and a description. A summary lists the sessions before
+"publish".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from conversations.competition_form import place_or_link
+from conversations.context import BotContext
+from conversations.event_form import Form, Step, build as build_form, text_step
+from i18n import localise
+from services.courses import TEXT_LIMITS, expand_weekly
+from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show
+from services.validation import Invalid
+
+LEADS = ("30", "60", "120", "1440")
+SHOWN = 8
+
+
+def parse_capacity(text: str, context: BotContext) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+        raise Invalid("course.bad_capacity", value=text)
+    return int(text)
+
+
+def parse_lead(text: str, context: BotContext) -> str:
+    if not text.isdigit() or not 0 <= int(text) <= 7 * 24 * 60:
+        raise Invalid("course.bad_lead")
+    return text
+
+
+def parse_span_text(text: str, context: BotContext) -> str:
+    parse_span(text)
+    return text
+
+
+def parse_range(text: str, context: BotContext) -> list[str]:
+    services = context.services
+    first, last = parse_date_range(text, services.settings.tz, services.clock.now())
+    return [first.isoformat(), last.isoformat()]
+
+
+def parse_dates(text: str, context: BotContext) -> list[list[str]]:
+    services = context.services
+    return [[s.isoformat(), e.isoformat()] for s, e in parse_session_lines(text, services.settings.tz, services.clock.now())]
+
+
+def sessions_of(context: BotContext, values: dict[str, Any]) -> list[tuple[datetime, datetime]]:
+    """The dated sessions the answers describe (raises Invalid when the rule yields none or too many)."""
+    if values.get("mode") == "dates":
+        return [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in values.get("dates") or []]
+    start, end = parse_span(values["span"])
+    first, last = (datetime.fromisoformat(d).date() for d in values["range"])
+    return expand_weekly(values["days"], start, end, first, last, context.services.settings.tz)
+
+
+def rule_of(values: dict[str, Any]) -> dict[str, Any] | None:
+    if values.get("mode") != "weekly":
+        return None
+    return {"days": ",".join(values["days"]), "span": values["span"], "from": values["range"][0], "to": values["range"][1]}
+
+
+def _capacity(value: Any) -> int | None:
+    return None if value in (None, "any") else int(value)
+
+
+STEPS = (
+    Step("name", "course.ask.name", parse=text_step(TEXT_LIMITS["name"])),
+    Step("teacher", "course.ask.teacher", parse=text_step(TEXT_LIMITS["teacher"]), optional=True),
+    Step("where", "course.ask.where", parse=text_step(TEXT_LIMITS["link"])),
+    Step("capacity", "course.ask.capacity", "choice", parse=parse_capacity,
+         choices=lambda context, values: [("any", context.label("course.unlimited"))]),
+    Step("region_code", "course.ask.region", "region"),
+    Step("mode", "course.ask.mode", "choice",
+         choices=lambda context, values: [("weekly", context.label("course.mode.weekly")),
+                                          ("dates", context.label("course.mode.dates"))]),
+    Step("days", "course.ask.days", "toggle", when=lambda v: v.get("mode") == "weekly",
+         choices=lambda context, values: [(d, context.label(f"weekday.{d}")) for d in WEEKDAYS]),
+    Step("span", "course.ask.span", parse=parse_span_text, when=lambda v: v.get("mode") == "weekly"),
+    Step("range", "course.ask.range", parse=parse_range, when=lambda v: v.get("mode") == "weekly"),
+    Step("dates", "course.ask.dates", parse=parse_dates, when=lambda v: v.get("mode") == "dates"),
+    Step("remind_minutes", "course.ask.lead", "choice", parse=parse_lead,
+         choices=lambda context, values: [(m, context.label(f"course.lead.{m}")) for m in LEADS]),
+    Step("description", "course.ask.description", parse=text_step(TEXT_LIMITS["description"]), optional=True),
+)
+
+
+async def summary(context: BotContext, values: dict[str, Any]) -> str:
+    tz = context.services.settings.tz
+    try:
+        sessions = sessions_of(context, values)
+    except Invalid as exc:
+        return context.t(exc.key, **exc.values)
+    lines = [show(s, tz) + "–" + e.astimezone(tz).strftime("%H:%M") for s, e in sessions[:SHOWN]]
+    if len(sessions) > SHOWN:
+        lines.append("…")
+    region = context.services.regions.full_name(values.get("region_code"))
+    return context.t("course.confirm", name=values["name"], teacher=values.get("teacher") or "—",
+                     where=values.get("where") or "—",
+                     capacity=_capacity(values.get("capacity")) or context.t("course.unlimited"),
+                     region=localise(region, context.lang) if region else context.t("event.any_region"),
+                     count=len(sessions), sessions="\n".join(lines), lead=values.get("remind_minutes"))
+
+
+async def publish(update: Update, context: BotContext, values: dict[str, Any]) -> None:
+    sessions = sessions_of(context, values)
+    fields = {"name": values["name"], "teacher": values.get("teacher"), "capacity": _capacity(values.get("capacity")),
+              "region_code": values.get("region_code"), "description": values.get("description"),
+              "remind_minutes": int(values.get("remind_minutes") or context.services.settings.course_reminder_minutes),
+              **place_or_link(values)}
+    course = await context.services.courses.create(update.effective_user.id, context.role, fields, sessions, rule_of(values))
+    await update.effective_chat.send_message(context.t("course.published", name=course.name, count=len(sessions)))
+
+
+FORM = Form("newcourse", "new_course", "course.create", STEPS, summary, publish,
+            fixes={"course.session_past": "mode", "course.no_sessions": "mode", "course.bad_rule": "mode",
+                   "course.too_many_sessions": "mode"})
+
+
+def build() -> ConversationHandler:
+    return build_form(FORM)

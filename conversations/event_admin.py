@@ -1,0 +1,87 @@
+"""Staff change one thing of a published event: a competition's deadline, start, end or place
+(``cp:e:<id>:<field>``), or a course session's date and time (``cs:mv:<session>``). The bot asks for the new
+value, the service saves it, tells followers once and reschedules the reminders."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.common import answer_stale, cancel_flow_of, expect_text, refuse_non_staff, reject_too_long, tell_staff_only
+from conversations.competition_form import place_or_link
+from conversations.context import BotContext
+from services.audit import NotStaff
+from services.local_time import parse_local_datetime
+from services.validation import Invalid
+
+VALUE = "eventedit.value"
+FIELDS = {"registration_deadline": time(23, 59), "starts_at": None, "ends_at": time(23, 59), "where": None}
+MAX_VALUE = 500
+
+
+async def start(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "event.edit", query.data)
+        return ConversationHandler.END
+    if parts[:2] == ["cp", "e"] and len(parts) == 4 and parts[2].isdigit() and parts[3] in FIELDS:
+        pending = {"kind": "competition", "id": int(parts[2]), "field": parts[3]}
+        ask = f"competition.ask.{parts[3]}_new"
+    elif parts[:2] == ["cs", "mv"] and len(parts) == 3 and parts[2].isdigit():
+        pending = {"kind": "session", "id": int(parts[2]), "field": "starts_at"}
+        ask = "course.ask.move"
+    else:
+        await answer_stale(update, context)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["eventedit"] = pending
+    await update.effective_chat.send_message(context.t(ask))
+    return VALUE
+
+
+async def typed(update: Update, context: BotContext) -> str | int | None:
+    pending = context.user_data.get("eventedit")
+    text = (update.effective_message.text or "").strip()
+    if pending is None:
+        return ConversationHandler.END
+    if await reject_too_long(update, context, text, MAX_VALUE):
+        return None
+    services, field = context.services, pending["field"]
+    try:
+        if field == "where":
+            value = place_or_link({"where": text})
+            values = {"place": value.get("place"), "link": value.get("link")}
+        else:
+            values = {field: parse_local_datetime(text, services.settings.tz, services.clock.now(), FIELDS[field])}
+        if pending["kind"] == "competition":
+            c = await services.competitions.change(context.profile.id, context.role, pending["id"], values)
+            done = context.t("competition.changed", name=c.name)
+        else:
+            moved = await services.courses.change_session(context.profile.id, context.role, pending["id"], values[field])
+            done = context.t("course.session_moved" if moved else "course.gone")
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        return None
+    except NotStaff:
+        context.user_data.pop("eventedit", None)
+        await tell_staff_only(update, context)
+        return ConversationHandler.END
+    context.user_data.pop("eventedit", None)
+    await update.effective_message.reply_text(done)
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    not_command = ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(start, pattern=r"^(cp:e:|cs:mv:)")],
+        states={VALUE: [MessageHandler(filters.TEXT & not_command, typed), MessageHandler(not_command, expect_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("eventedit"))],
+        name="eventedit",
+        persistent=True,
+        allow_reentry=True,
+    )
+

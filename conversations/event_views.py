@@ -1,0 +1,84 @@
+"""How competitions and courses look in chat: cards, list pages and their buttons (no handlers here)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from conversations.context import BotContext
+from conversations.keyboards import page_nav, paginate
+from db.models import Competition, SubscriptionKind
+from i18n import fill
+from services.courses import CourseCard
+from services.event_notices import competition_values, session_values
+from services.local_time import show
+
+PAGE = 3
+NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def competition_text(context: BotContext, c: Competition) -> str:
+    services = context.services
+    values, keys = competition_values(c, services.settings.tz, services.regions)
+    return fill("competition.card", context.lang, values, keys)
+
+
+def course_text(context: BotContext, card: CourseCard) -> str:
+    services, course = context.services, card.course
+    tz = services.settings.tz
+    values = {"name": course.name, "teacher": course.teacher or "—", "place": course.place or course.link or "—",
+              "next": show(card.next_session.starts_at, tz) if card.next_session else "—",
+              "left": card.sessions_left, "enrolled": card.enrolled, "waitlisted": card.waitlisted,
+              "capacity": course.capacity if course.capacity is not None else "∞",
+              "region": services.regions.full_name(course.region_code) or "", "description": course.description or ""}
+    keys = {} if course.region_code else {"region": "event.any_region"}
+    if card.next_session is not None:
+        values["end"] = session_values(course, card.next_session, tz)["end"]
+    else:
+        values["end"] = ""
+    text = fill("course.card", context.lang, values, keys)
+    if card.mine is SubscriptionKind.ENROLLED:
+        text += "\n" + context.t("course.mine_enrolled")
+    elif card.mine is SubscriptionKind.WAITLISTED:
+        text += "\n" + context.t("course.mine_waitlisted")
+    return text
+
+
+def competitions_page(context: BotContext, items: list[Competition], following: set[int],
+                      page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    page, pages, shown = paginate(items, page, PAGE)
+    if not items:
+        return context.t("competition.none"), None
+    blocks = [context.t("competition.list_header", count=len(items), page=page + 1, pages=pages)]
+    keyboard = []
+    for number, c in zip(NUMBERS, shown):
+        blocks.append(f"{number} " + competition_text(context, c))
+        row = [InlineKeyboardButton(context.label("competition.unfollow_n" if c.id in following else "competition.follow_n",
+                                                  n=number), callback_data=f"cp:{'u' if c.id in following else 'f'}:{c.id}:{page}")]
+        if context.is_staff:
+            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cp:m:{c.id}"))
+        keyboard.append(row)
+    nav = page_nav(context.lang, page, pages, lambda n: f"cp:p:{n}")
+    if nav:
+        keyboard.append(nav)
+    return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
+
+
+def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not cards:
+        return context.t("course.none"), None
+    page, pages, shown = paginate(cards, page, PAGE)
+    blocks = [context.t("course.list_header", count=len(cards), page=page + 1, pages=pages)]
+    keyboard = []
+    for number, card in zip(NUMBERS, shown):
+        blocks.append(f"{number} " + course_text(context, card))
+        key = {SubscriptionKind.ENROLLED: "course.leave_n", SubscriptionKind.WAITLISTED: "course.leave_waitlist_n"}.get(
+            card.mine, "course.enrol_n")
+        action = "j" if card.mine is None else "l"
+        row = [InlineKeyboardButton(context.label(key, n=number), callback_data=f"cs:{action}:{card.course.id}:{page}")]
+        if context.is_staff:
+            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cs:m:{card.course.id}"))
+        keyboard.append(row)
+    nav = page_nav(context.lang, page, pages, lambda n: f"cs:p:{n}")
+    if nav:
+        keyboard.append(nav)
+    return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)

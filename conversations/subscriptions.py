@@ -1,0 +1,47 @@
+"""/subscriptions — what the user follows and is enrolled in (or waiting for), each with a button to leave."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler
+
+from conversations.common import edit_message
+from conversations.context import BotContext
+from db.models import SubscriptionKind
+from i18n import localise
+from services.local_time import show
+
+
+async def show_subscriptions(update: Update, context: BotContext, edit: bool = False) -> None:
+    services, user_id = context.services, context.profile.id
+    tz = services.settings.tz
+    competitions = await services.competitions.followed(user_id)
+    courses = await services.courses.cards(user_id, only_mine=True)
+    lines, keyboard = [context.t("subs.header")], []
+    for c in competitions:
+        lines.append(context.t("subs.competition", name=localise(c.name, context.lang), start=show(c.starts_at, tz)))
+        keyboard.append([InlineKeyboardButton(context.label("subs.unfollow", name=localise(c.name, context.lang)[:30]),
+                                              callback_data=f"cp:u:{c.id}:s")])
+    for card in courses:
+        name = localise(card.course.name, context.lang)
+        when = show(card.next_session.starts_at, tz) if card.next_session else "—"
+        key = "subs.course_enrolled" if card.mine is SubscriptionKind.ENROLLED else "subs.course_waitlisted"
+        lines.append(context.t(key, name=name, next=when))
+        keyboard.append([InlineKeyboardButton(context.label("subs.leave", name=name[:30]), callback_data=f"cs:l:{card.course.id}:s")])
+    text = "\n".join(lines) if len(lines) > 1 else context.t("subs.none")
+    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    if edit:
+        await edit_message(update, text, markup)
+    else:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def subscriptions_command(update: Update, context: BotContext) -> None:
+    if context.profile is None:
+        await update.effective_message.reply_text(context.t("help.not_registered"))
+        return
+    await show_subscriptions(update, context)
+
+
+def handlers() -> list:
+    return [CommandHandler("subscriptions", subscriptions_command)]
