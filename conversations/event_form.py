@@ -234,11 +234,15 @@ def text_step(limit: int) -> Parser:
 
 
 def datetime_step(default_time: time | None = None) -> Parser:
-    """A parser for a local date and time ("2026-12-01 19:00"), stored as a UTC ISO string."""
+    """A parser for a local date and time still to come ("2026-12-01 19:00"), stored as a UTC ISO string."""
 
     def parse(text: str, context: BotContext) -> str:
         services = context.services
-        return parse_local_datetime(text, services.settings.tz, services.clock.now(), default_time).isoformat()
+        now = services.clock.now()
+        when = parse_local_datetime(text, services.settings.tz, now, default_time)
+        if when <= now:
+            raise Invalid("time.past", value=text)
+        return when.isoformat()
 
     return parse
 

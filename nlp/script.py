@@ -31,6 +31,9 @@ def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+_ADDRESS = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+\.\S+")
+
+
 def detect_script(text: str) -> Script | None:
     """The script ``text`` is written in, or None when it says nothing (no Chinese, or only shared characters).
 
@@ -39,6 +42,7 @@ def detect_script(text: str) -> Script | None:
     """
     if not text or text.startswith("/"):
         return None
+    text = _ADDRESS.sub(" ", text)  # a web or e-mail address is not English
     han = "".join(_CJK.findall(text))
     if not han:
         return Script.ENGLISH if len(_LATIN_WORD.findall(text)) >= 2 else None

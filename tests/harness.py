@@ -63,6 +63,12 @@ class BotHarness:
         async with condition:
             await asyncio.wait_for(condition.wait_for(lambda: target in self.handled), timeout)
 
+    async def tick(self) -> int:
+        """What the running scheduler and the outbox job do when time has moved: fire the reminders now due (by
+        the manual clock) and deliver what is owed; return how many messages went out."""
+        await self.services.reminders.run_due()
+        return await self.application.sender.flush()
+
     async def stop(self) -> None:
         if self.application is not None:
             await self.application.updater.stop()

@@ -42,6 +42,8 @@ def test_invalid_settings_name_the_setting_in_one_line(field, value, message):
     ("/start r_330500", None),
     ("please help us", Script.ENGLISH),
     ("😀", None),
+    ("https://example.org/live-class", None),  # an address is not English
+    ("see https://example.org/x please", Script.ENGLISH),
 ])
 def test_detect_script(text, script):
     assert detect_script(text) is script
