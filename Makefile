@@ -34,6 +34,7 @@ bench: $(MODEL)
 	$(PY) bench/updates.py
 	$(PY) bench/classify.py
 	$(PY) bench/intake.py
+	$(PY) bench/reminders.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

@@ -19,7 +19,7 @@ from services.database import Database
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-CHUNK = 500  # rows per INSERT: SQLite allows 32,766 bound values per statement
+CHUNK = 5000  # rows per executemany call (SQLAlchemy splits them into statements within the bind limits)
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,11 @@ class Outbox:
             return 0
         new = 0
         insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        statement = (insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key", "chat_id"])
+                     .returning(Notification.id))
         async with self.db.session() as session:
-            for start in range(0, len(rows), CHUNK):
-                statement = (insert(Notification).values(rows[start:start + CHUNK])
-                             .on_conflict_do_nothing(index_elements=["dedupe_key", "chat_id"]))
-                new += (await session.execute(statement)).rowcount or 0
+            for start in range(0, len(rows), CHUNK):  # executemany, batched by SQLAlchemy's insertmanyvalues
+                new += len((await session.execute(statement, rows[start:start + CHUNK])).all())
         self.dirty = True
         return new
 

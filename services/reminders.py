@@ -173,6 +173,8 @@ class Reminders:
         if reminder not in current:
             log.info("stale reminder skipped", extra={"reminder": reminder.key})
             return 0
+        if not drop and await self.outbox.written([reminder.key]):  # written in one transaction: all or none
+            return 0
         if now >= reminder.expires and not drop:
             log.info("reminder dropped: too late to be of use", extra={"reminder": reminder.key})
             return 0
