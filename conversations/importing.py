@@ -1,4 +1,4 @@
-"""/import and /template — staff bulk-load craftsmen or enterprises from an Excel (.xlsx) or CSV file.
+"""/import and /template — staff bulk-load craftsmen, enterprises or competitions from an Excel (.xlsx) or CSV file.
 
 Every row is checked first. A clean file is imported at once; a file with rejected rows imports nothing until the
 staffer chooses "import the valid rows". Re-importing updates rows with the same natural key. The role is checked
@@ -26,7 +26,7 @@ async def template_command(update: Update, context: BotContext) -> None:
     if not context.is_staff:
         await refuse_non_staff(update, context, "import.template")
         return
-    for kind in ("craftsmen", "enterprises"):
+    for kind in ("craftsmen", "enterprises", "competitions"):
         await update.effective_chat.send_document(InputFile(io.BytesIO(template(kind)), filename=f"zhuqi_{kind}_template.xlsx"),
                                                   caption=context.t(f"import.template_{kind}"), parse_mode=None)
 
@@ -55,7 +55,7 @@ def _error_lines(report: ImportReport, context: BotContext) -> str:
 
 
 async def _apply(update: Update, context: BotContext, report: ImportReport) -> None:
-    inserted, updated = await context.services.importer.apply(report)
+    inserted, updated = await context.services.importer.apply(report, update.effective_user.id, context.role)
     await context.services.audit.record(update.effective_user.id, "import.apply", report.kind, inserted=inserted,
                                         updated=updated, rejected=len(report.errors))
     await update.effective_chat.send_message(context.t("import.done", kind=context.t(f"import.kind_{report.kind}"),

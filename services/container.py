@@ -17,6 +17,7 @@ from services.demands import Demands
 from services.enterprises import Enterprises
 from services.flood import FloodGuard
 from services.importing import Importer
+from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
 from services.outbox import Outbox
 from services.regions import RegionDirectory, seed_regions
@@ -66,6 +67,8 @@ class Services:
         tz = settings.tz
         audience = Audience(db, regions)
         reminders = Reminders(db, clock, outbox, audience, regions, tz)
+        competitions = Competitions(db, clock, audit, outbox, audience, reminders, regions, tz)
+        competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         return cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
                    state=StateStore(db),
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
@@ -73,9 +76,9 @@ class Services:
                    demands=Demands(db, clock, audit, outbox, settings.tz, settings.staff_chat_id),
                    talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer),
                    importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
-                                     analyzer.suggest_divisions),
+                                     analyzer.suggest_divisions, competition_rows),
                    audience=audience, reminders=reminders,
-                   competitions=Competitions(db, clock, audit, outbox, audience, reminders, regions, tz),
+                   competitions=competitions,
                    courses=Courses(db, clock, audit, outbox, audience, reminders, regions, tz,
                                    settings.course_reminder_minutes))
 

@@ -69,11 +69,11 @@ async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
             registration_deadline=_local(tz, today + timedelta(days=14), 17),
             starts_at=_local(tz, today + timedelta(days=30), 9), ends_at=_local(tz, today + timedelta(days=31), 17),
             place="湖州市技师学院实训楼", description="以赛促学，设数控车工、数控铣工两个项目。",
-            how_to_register="由所在企业工会统一报名。", status=EventStatus.PUBLISHED))
+            how_to_register="由所在企业工会统一报名。", status=EventStatus.PUBLISHED, published_at=clock.now()))
         course = Course(name="职工夜校：AI写作入门（示例）", teacher="湖州市职工学校 讲师团", place="湖州市职工文化中心 302 教室",
                         capacity=30, region_code="330500", description="用 AI 写总结、写方案、写通知。",
-                        schedule_rule={"days": "tue,thu", "start": "19:00", "end": "21:00", "weeks": 4},
-                        status=EventStatus.PUBLISHED)
+                        schedule_rule={"days": "tue,thu", "span": "19:00-21:00", "weeks": 4},
+                        status=EventStatus.PUBLISHED, published_at=clock.now())
         session.add(course)
         await session.flush()
         day = today + timedelta(days=1)

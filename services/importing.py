@@ -17,10 +17,11 @@ from typing import Any, Callable
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from db.models import Craftsman, CraftsmanStatus, EnterpriseKind
+from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.database import Database
 from services.enterprises import Enterprises
+from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS, EXAMPLE as COMPETITION_EXAMPLE, CompetitionRows
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
 from services.validation import Invalid, credit_code, phone
 
@@ -39,7 +40,10 @@ EXAMPLES = {
     "craftsmen": ("张师傅（示例）", "湖州某机械有限公司", "13800138000", "省级工匠；五一劳动奖章", "数控机床调试；热处理工艺",
                   "C34", "330502", "", "3", "现场指导；远程指导"),
     "enterprises": ("湖州某铝业有限公司（示例）", "91330100799655058B", "专精特新", "330502", "C32", "李工", "0572-2345678"),
+    "competitions": COMPETITION_EXAMPLE,
 }
+COLUMNS = {"craftsmen": CRAFTSMAN_COLUMNS, "enterprises": ENTERPRISE_COLUMNS, "competitions": COMPETITION_COLUMNS}
+SHEET_TITLES = {"craftsmen": "劳模工匠", "enterprises": "企业", "competitions": "技能竞赛"}
 
 
 @dataclass
@@ -51,7 +55,7 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    kind: str  # craftsmen | enterprises
+    kind: str  # craftsmen | enterprises | competitions
     total: int
     valid: list[dict[str, Any]]
     errors: list[RowError]
@@ -112,8 +116,8 @@ def _items(text: str) -> list[str]:
 
 class Importer:
     def __init__(self, db: Database, enterprises: Enterprises, region_exists: Callable[[str], bool],
-                 suggest_divisions: Callable[[list[str]], list[str]]) -> None:
-        self.db, self.enterprises = db, enterprises
+                 suggest_divisions: Callable[[list[str]], list[str]], competitions: CompetitionRows) -> None:
+        self.db, self.enterprises, self.competitions = db, enterprises, competitions
         self.region_exists, self.suggest_divisions = region_exists, suggest_divisions
 
     # ------------------------------------------------------------------ validating
@@ -126,6 +130,8 @@ class Importer:
             kind, columns, validate = "craftsmen", CRAFTSMAN_COLUMNS, self._craftsman
         elif "统一社会信用代码" in header:
             kind, columns, validate = "enterprises", ENTERPRISE_COLUMNS, self._enterprise
+        elif "竞赛名称" in header:
+            kind, columns, validate = "competitions", COMPETITION_COLUMNS, self._competition
         else:
             raise FileRejected("import.unknown_format")
         missing = [c for c in columns if c not in header]
@@ -199,11 +205,18 @@ class Importer:
                 "contact_name": cells["联系人"][:64] or None,
                 "phone": _phone(cells["电话"], "电话") if cells["电话"] else None}
 
+    def _competition(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
+        _required(cells, "竞赛名称", 100)
+        _required(cells, "开始时间", 40)
+        return self.competitions.validate(cells, RowErrorSignal)
+
     # ------------------------------------------------------------------ applying
-    async def apply(self, report: ImportReport) -> tuple[int, int]:
-        """Upsert the valid rows; (inserted, updated)."""
+    async def apply(self, report: ImportReport, actor: int | None = None, role: Role | None = None) -> tuple[int, int]:
+        """Upsert the valid rows; (inserted, updated). Competitions are published as ``actor``."""
         if report.kind == "enterprises":
             return await self.enterprises.upsert_by_credit_code(report.valid)
+        if report.kind == "competitions":
+            return await self.competitions.apply(report.valid, actor, role)
         inserted = updated = 0
         async with self.db.session() as session:
             for row in report.valid:
@@ -263,12 +276,11 @@ def _region(text: str, exists: Callable[[str], bool], required: bool) -> str | N
 
 
 def template(kind: str) -> bytes:
-    """The import template for ``kind`` (craftsmen | enterprises): the header and one example row."""
-    columns = CRAFTSMAN_COLUMNS if kind == "craftsmen" else ENTERPRISE_COLUMNS
+    """The import template for ``kind`` (craftsmen | enterprises | competitions): the header and one example row."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "劳模工匠" if kind == "craftsmen" else "企业"
-    sheet.append(list(columns))
+    sheet.title = SHEET_TITLES[kind]
+    sheet.append(list(COLUMNS[kind]))
     sheet.append(list(EXAMPLES[kind]))
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from services.validation import Invalid
 
 _DATE = r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
-_TIME = r"(?P<hh>\d{1,2})\s*[:：点时]\s*(?P<mm>\d{2})?\s*分?"
+_TIME = r"(?P<hh>\d{1,2})\s*[:：点时]\s*(?P<mm>\d{2})?(?:\s*[:：]\s*\d{2})?\s*分?"  # seconds, as Excel writes them, ignored
 DATETIME_RE = re.compile(rf"^\s*{_DATE}\s*(?:{_TIME})?\s*$")
 DATE_RE = re.compile(rf"^\s*{_DATE}\s*$")
 SESSION_LINE_RE = re.compile(r"^(.*?)\s+(\d{1,2}\s*[:：]\s*\d{2}\s*[-–—~至到]+\s*\d{1,2}\s*[:：]\s*\d{2})$")

@@ -266,3 +266,36 @@ def test_local_times_are_read_in_the_bot_time_zone():
         parse_local_datetime("2026-02-30 19:00", SH, now)
     assert QuietHours(22 * 60, 7 * 60).release(local(2026, 11, 21, 6, 59), SH) == local(2026, 11, 21, 7)
     assert QuietHours(22 * 60, 7 * 60).release(local(2026, 11, 21, 21, 59), SH) == local(2026, 11, 21, 21, 59)
+
+
+async def test_competitions_import_from_excel_publishes_and_updates(world: World):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from services.importing import read_table, template
+    from services.importing_competitions import COLUMNS
+
+    s = world.services
+    assert read_table(template("competitions"), "t.xlsx")[0] == list(COLUMNS)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    sheet.append(["湖州市电工技能竞赛", "D", "330500", "湖州市总工会", "2026-12-01", datetime(2026, 12, 10, 9), "", "湖州技师学院", "", ""])
+    sheet.append(["没有开始时间", "C", "", "", "", "", "", "", "", ""])
+    sheet.append(["行业错了", "Z9", "", "", "", "2026-12-10 09:00", "", "", "", ""])
+    sheet.append(["截止晚于开始", "", "", "", "2026-12-11 09:00", "2026-12-10 09:00", "", "", "", ""])
+    buffer = BytesIO()
+    book.save(buffer)
+    report = s.importer.check(read_table(buffer.getvalue(), "c.xlsx"), {})
+    assert report.kind == "competitions" and len(report.valid) == 1
+    assert [(e.row, e.key) for e in report.errors] == [(3, "import.err.required"), (4, "import.err.division"),
+                                                       (5, "competition.deadline_after_start")]
+    assert report.valid[0]["registration_deadline"] == local(2026, 12, 1, 23, 59)
+    with pytest.raises(NotStaff):
+        await s.importer.apply(report, HUZHOU_C, Role.WORKER)
+    assert await s.importer.apply(report, STAFF, Role.STAFF) == (1, 0)
+    assert await s.importer.apply(report, STAFF, Role.STAFF) == (0, 1)  # the same file again updates
+    listing = await s.competitions.listing(HUZHOU_ANY, HUZHOU)
+    assert [c.name for c in listing.competitions] == ["湖州市电工技能竞赛"]
+    assert [n for n in await world.rows(HUZHOU_ANY) if ":published:" in n.dedupe_key]
