@@ -43,42 +43,48 @@ def course_text(context: BotContext, card: CourseCard) -> str:
     return text
 
 
-def competitions_page(context: BotContext, items: list[Competition], following: set[int],
-                      page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def _list_page(context: BotContext, header: str, items: list, page: int, block, buttons,
+               prefix: str) -> tuple[str, InlineKeyboardMarkup]:
+    """A numbered page of ``items``: ``block(item)`` its text, ``buttons(item, number, page)`` its row."""
     page, pages, shown = paginate(items, page, PAGE)
-    if not items:
-        return context.t("competition.none"), None
-    blocks = [context.t("competition.list_header", count=len(items), page=page + 1, pages=pages)]
+    blocks = [context.t(header, count=len(items), page=page + 1, pages=pages)]
     keyboard = []
-    for number, c in zip(NUMBERS, shown):
-        blocks.append(f"{number} " + competition_text(context, c))
-        row = [InlineKeyboardButton(context.label("competition.unfollow_n" if c.id in following else "competition.follow_n",
-                                                  n=number), callback_data=f"cp:{'u' if c.id in following else 'f'}:{c.id}:{page}")]
-        if context.is_staff:
-            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cp:m:{c.id}"))
-        keyboard.append(row)
-    nav = page_nav(context.lang, page, pages, lambda n: f"cp:p:{n}")
+    for number, item in zip(NUMBERS, shown):
+        blocks.append(f"{number} " + block(item))
+        keyboard.append(buttons(item, number, page))
+    nav = page_nav(context.lang, page, pages, lambda n: f"{prefix}:p:{n}")
     if nav:
         keyboard.append(nav)
     return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
 
 
+def competitions_page(context: BotContext, items: list[Competition], following: set[int],
+                      page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not items:
+        return context.t("competition.none"), None
+
+    def buttons(c: Competition, number: str, page: int) -> list[InlineKeyboardButton]:
+        key, action = ("competition.unfollow_n", "u") if c.id in following else ("competition.follow_n", "f")
+        row = [InlineKeyboardButton(context.label(key, n=number), callback_data=f"cp:{action}:{c.id}:{page}")]
+        if context.is_staff:
+            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cp:m:{c.id}"))
+        return row
+
+    return _list_page(context, "competition.list_header", items, page, lambda c: competition_text(context, c),
+                      buttons, "cp")
+
+
 def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     if not cards:
         return context.t("course.none"), None
-    page, pages, shown = paginate(cards, page, PAGE)
-    blocks = [context.t("course.list_header", count=len(cards), page=page + 1, pages=pages)]
-    keyboard = []
-    for number, card in zip(NUMBERS, shown):
-        blocks.append(f"{number} " + course_text(context, card))
+
+    def buttons(card: CourseCard, number: str, page: int) -> list[InlineKeyboardButton]:
         key = {SubscriptionKind.ENROLLED: "course.leave_n", SubscriptionKind.WAITLISTED: "course.leave_waitlist_n"}.get(
             card.mine, "course.enrol_n")
         action = "j" if card.mine is None else "l"
         row = [InlineKeyboardButton(context.label(key, n=number), callback_data=f"cs:{action}:{card.course.id}:{page}")]
         if context.is_staff:
             row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cs:m:{card.course.id}"))
-        keyboard.append(row)
-    nav = page_nav(context.lang, page, pages, lambda n: f"cs:p:{n}")
-    if nav:
-        keyboard.append(nav)
-    return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
+        return row
+
+    return _list_page(context, "course.list_header", cards, page, lambda card: course_text(context, card), buttons, "cs")

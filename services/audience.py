@@ -8,6 +8,8 @@ a user who follows no section hears of every industry. Blocked users are never r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, exists, insert, or_, select
 
@@ -28,6 +30,20 @@ class Recipient:
 
 def _recipients(rows) -> list[Recipient]:
     return [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
+
+
+def batches(recipients: list[Recipient], now: datetime, tz: ZoneInfo,
+            expires: datetime | None = None) -> list[tuple[list[int], datetime]]:
+    """(chat ids, not before) groups for Outbox.put_batches: each recipient's message waits for the end of their
+    quiet hours — unless that would be at or after ``expires`` (the event begins), then it goes at once."""
+    groups: dict[QuietHours, list[int]] = {}
+    for recipient in recipients:
+        groups.setdefault(recipient.quiet, []).append(recipient.user_id)
+    out = []
+    for quiet, chat_ids in groups.items():
+        release = quiet.release(now, tz)
+        out.append((chat_ids, release if expires is None or release < expires else now))
+    return out
 
 
 def _users() -> Select:

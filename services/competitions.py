@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, or_, select
 
 from db.models import Competition, EventStatus, Role, Subscription, SubscriptionKind
 from nlp.industry import catalogue
-from services.audience import Audience
+from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
@@ -149,11 +149,7 @@ class Competitions:
 
     async def _tell_followers(self, c: Competition) -> None:
         recipients = await self.audience.subscribers(competition_id=c.id)
-        batches: dict[Any, list[int]] = {}
-        for r in recipients:
-            batches.setdefault(r.quiet, []).append(r.user_id)
-        now = self.clock.now()
-        await self.outbox.put_batches([(ids, quiet.release(now, self.tz)) for quiet, ids in batches.items()],
+        await self.outbox.put_batches(batches(recipients, self.clock.now(), self.tz),
                                       "notice", f"competition:{c.id}:changed:{c.revision}",
                                       competition_change_notice(c, self.tz, self.regions))
 

@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, or_, select, update
 
 from db.models import Course, CourseSession, EventStatus, Role, Subscription, SubscriptionKind
-from services.audience import Audience
+from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
@@ -174,12 +174,7 @@ class Courses:
 
     async def _tell(self, course_id: int, key: str, notice: Notice, kinds: tuple[SubscriptionKind, ...]) -> None:
         recipients = await self.audience.subscribers(course_id=course_id, kinds=kinds)
-        groups: dict[Any, list[int]] = {}
-        for r in recipients:
-            groups.setdefault(r.quiet, []).append(r.user_id)
-        now = self.clock.now()
-        await self.outbox.put_batches([(ids, quiet.release(now, self.tz)) for quiet, ids in groups.items()],
-                                      "notice", key, notice)
+        await self.outbox.put_batches(batches(recipients, self.clock.now(), self.tz), "notice", key, notice)
 
     # ------------------------------------------------------------------ everyone
     async def get(self, course_id: int) -> Course | None:
@@ -282,9 +277,9 @@ class Courses:
                 if first is not None:
                     first.kind, promoted = SubscriptionKind.ENROLLED, first.user_id
         if promoted is not None:
+            now = self.clock.now()
             recipients = [r for r in await self.audience.subscribers(course_id=course_id) if r.user_id == promoted]
-            for r in recipients:
-                await self.outbox.put([promoted], "notice", f"course:{course_id}:promoted:{promoted}:{self.clock.now():%Y%m%dT%H%M%S}",
-                                      Notice("course.promoted_notice", {"name": course.name}),
-                                      not_before=r.quiet.release(self.clock.now(), self.tz))
+            await self.outbox.put_batches(batches(recipients, now, self.tz), "notice",
+                                          f"course:{course_id}:promoted:{promoted}:{now:%Y%m%dT%H%M%S}",
+                                          Notice("course.promoted_notice", {"name": course.name}))
         return True, promoted

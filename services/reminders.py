@@ -22,11 +22,10 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 
 from db.models import Competition, Course, CourseSession, EventStatus, OutboxStatus
-from services.audience import Audience, Recipient
+from services.audience import Audience, Recipient, batches
 from services.clock import Clock
 from services.database import Database
 from services.event_notices import competition_notice, session_notice
-from services.local_time import QuietHours
 from services.outbox import Notice, Outbox
 from services.regions import RegionDirectory
 from services.reminder_plan import (CompetitionTimes, Reminder, SessionTimes, catch_up, competition_plan,
@@ -182,14 +181,8 @@ class Reminders:
         if notice is None or not recipients:
             return 0
         late = now - reminder.at > GRACE
-        groups: dict[QuietHours, list[int]] = {}
-        for recipient in recipients:
-            groups.setdefault(recipient.quiet, []).append(recipient.user_id)
-        batches = []
-        for quiet, chat_ids in groups.items():
-            release = quiet.release(now, self.tz)
-            batches.append((chat_ids, release if release < reminder.expires else now))
-        return await self.outbox.put_batches(batches, "reminder", reminder.key, notice, late=late,
+        return await self.outbox.put_batches(batches(recipients, now, self.tz, reminder.expires), "reminder",
+                                             reminder.key, notice, late=late,
                                              expires_at=reminder.expires,
                                              status=OutboxStatus.EXPIRED if drop else OutboxStatus.PENDING)
 
