@@ -219,3 +219,19 @@ async def test_a_reminder_due_while_the_bot_was_down_comes_marked_late(bot: BotH
     await bot.restart()
     await bot.tick()
     assert count(student, REMINDER) == 1
+
+
+async def test_quiet_hours_and_notices_in_settings(bot: BotHarness):
+    user = await worker(bot, 71, "330502")
+    user.send("/settings")
+    user.press("免打扰", await user.expect("免打扰：22:00–07:00"))
+    await user.expect("免打扰时段内不推送提醒")
+    user.send("晚上十点")
+    await user.expect("看不懂")
+    user.send("23:00-08:00")
+    menu = await user.expect("免打扰：23:00–08:00")
+    assert "竞赛发布通知：开" in menu["text"]
+    user.press("竞赛通知", menu)
+    await user.expect("竞赛发布通知：关")
+    profile = await bot.services.users.get(71)
+    assert (profile.quiet.start, profile.quiet.end, profile.notify_publications) == (23 * 60, 8 * 60, False)

@@ -299,3 +299,31 @@ async def test_competitions_import_from_excel_publishes_and_updates(world: World
     listing = await s.competitions.listing(HUZHOU_ANY, HUZHOU)
     assert [c.name for c in listing.competitions] == ["湖州市电工技能竞赛"]
     assert [n for n in await world.rows(HUZHOU_ANY) if ":published:" in n.dedupe_key]
+
+
+async def test_the_running_scheduler_fires_on_its_own_at_the_real_time(sqlite_url: str):
+    """Production path: a started (not paused) AsyncIOScheduler fires the job at the wall-clock time by itself."""
+    import asyncio
+
+    from services.clock import Clock
+
+    s = await Services.start(load_settings(database_url=sqlite_url, bot_token=None), clock=Clock())
+    try:
+        await person(s, STAFF, Role.STAFF, None)
+        await person(s, QUIET_OFF, Role.WORKER, WUXING)
+        await s.users.set_quiet_hours(QUIET_OFF, QuietHours(0, 0))
+        fired = asyncio.Event()
+
+        async def after_fire() -> None:
+            fired.set()
+
+        s.reminders.after_fire = after_fire
+        await s.reminders.start(autorun=True)
+        starts = (datetime.now(timezone.utc) + timedelta(minutes=60, seconds=1)).replace(microsecond=0)
+        course = await one_session_course(s, starts)
+        await s.courses.enrol(QUIET_OFF, course.id)
+        await asyncio.wait_for(fired.wait(), timeout=15)
+        (row,) = await s.outbox.sent_to(QUIET_OFF)
+        assert row.kind == "reminder" and not row.late and not s.reminders.pending()
+    finally:
+        await s.close()
