@@ -14,6 +14,7 @@ from db.models import AuditEntry, Notification, OutboxStatus, Role, User
 from services.audit import NotStaff
 from services.clock import ManualClock
 from services.container import Services
+from services.competitions import FollowResult
 from services.courses import Seat, expand_weekly
 from services.local_time import QuietHours, parse_local_datetime
 from services.validation import Invalid
@@ -101,6 +102,11 @@ async def test_publication_reaches_the_region_and_industry_it_is_for(world: Worl
     assert [n for n in await world.rows(SUZHOU_C) if f"competition:{c2.id}:" in n.dedupe_key]  # everywhere
     listing = await s.competitions.listing(SUZHOU_C, "320505")
     assert [x.id for x in listing.competitions] == [c2.id]  # the Huzhou one is not listed in Suzhou
+    assert await s.competitions.follow(SUZHOU_C, c2.id) is FollowResult.FOLLOWED
+    assert await s.competitions.follow(SUZHOU_C, c2.id) is FollowResult.ALREADY
+    await s.competitions.cancel(STAFF, Role.STAFF, c2.id)
+    assert await s.competitions.follow(HUZHOU_ANY, c2.id) is FollowResult.GONE  # a stale button
+    assert [n.payload["key"] for n in await world.rows(SUZHOU_C, "notice")] == ["competition.cancelled_notice"]
 
 
 async def test_only_staff_publish_and_refusals_are_audited(world: World):
