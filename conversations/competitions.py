@@ -35,9 +35,9 @@ async def competitions_command(update: Update, context: BotContext) -> None:
     if context.profile is None:
         await update.effective_message.reply_text(context.t("help.not_registered"))
         return
-    await _page(update, context)
     if not context.is_staff and not await context.services.audience.sections_of(context.profile.id):
         await update.effective_chat.send_message(context.t("competition.hint_sections"))
+    await _page(update, context)  # last, so its buttons are the newest
 
 
 def _parse(data: str) -> tuple[str, int, str] | None:
