@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from config.settings import ROOT, Settings, SettingsError, load_settings
 from conversations import (common, competition_form, competitions, course_form, courses, event_admin, experts,
                            importing, industry_step, join, my_demands, new_team, onboarding, profile, report, review,
-                           subscriptions, user_settings)
+                           staff_admin, subscriptions, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -59,6 +59,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # the talent pool: /experts, /teams; staff: /review, /template
     for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:
+        application.add_handler(handler)
+    # roles and the audit log: /grant, /revoke (admins), /staff, /audit
+    for handler in staff_admin.handlers():
         application.add_handler(handler)
     # competitions and courses: /competitions, /courses, /subscriptions and their buttons
     for handler in [*competitions.handlers(), *courses.handlers(), *subscriptions.handlers()]:

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.STAFF})
 CRAFTSMEN = frozenset({Role.CRAFTSMAN})
+ADMINS = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ COMMANDS: list[Command] = [
     Command("new_course", STAFF),
     Command("import", STAFF),
     Command("template", STAFF),
+    Command("staff", STAFF),
+    Command("audit", STAFF),
+    Command("grant", ADMINS),
+    Command("revoke", ADMINS),
     Command("classify"),
     Command("cancel"),
 ]
@@ -77,6 +82,15 @@ async def set_staff_menu(bot: Bot, user_id: int, role: Role) -> None:
         await bot.set_my_commands(_bot_commands(role, "en"), scope=BotCommandScopeChat(user_id), language_code="en")
     except TelegramError as exc:  # a staffer who never opened the chat: their menu is set when they register
         log.info("staff menu not set", extra={"user_id": user_id, "error": str(exc)})
+
+
+async def clear_staff_menu(bot: Bot, user_id: int) -> None:
+    """A former staffer's chat falls back to the default menu."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+        await bot.delete_my_commands(scope=BotCommandScopeChat(user_id), language_code="en")
+    except TelegramError as exc:
+        log.info("staff menu not cleared", extra={"user_id": user_id, "error": str(exc)})
 
 
 async def set_menus(bot: Bot, staff: list[tuple[int, Role]]) -> None:

@@ -24,13 +24,21 @@ class FakeUser:
         self.cursor = 0  # how many of this chat's bot events have been consumed
 
     # ----------------------------------------------------------------- sending
-    def send(self, text: str) -> dict[str, Any]:
-        """Type a message. A leading /command gets its bot_command entity, as Telegram clients add it."""
+    def send(self, text: str, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Type a message (optionally as a reply to ``reply_to``). A leading /command gets its bot_command entity,
+        as Telegram clients add it."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             length = len(text.split()[0])
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            content["reply_to_message"] = reply_to
         return self.api.user_message(self.id, **content)
+
+    def forward(self, original: dict[str, Any]) -> dict[str, Any]:
+        """Forward to the bot a message someone else sent (its sender shows as the forward origin)."""
+        return self.api.user_message(self.id, text=original.get("text", ""), forward_origin={
+            "type": "user", "sender_user": original["from"], "date": original["date"]})
 
     def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
         stored = self.api.world.store_file(b"RIFF....WEBP", "sticker", "image/webp")

@@ -21,6 +21,7 @@ from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
 from services.outbox import Outbox
 from services.regions import RegionDirectory, seed_regions
+from services.staffing import Staffing
 from services.reminders import Reminders
 from services.state_store import StateStore
 from services.talent import Talent
@@ -48,6 +49,7 @@ class Services:
     reminders: Reminders
     competitions: Competitions
     courses: Courses
+    staffing: Staffing
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -80,7 +82,8 @@ class Services:
                    audience=audience, reminders=reminders,
                    competitions=competitions,
                    courses=Courses(db, clock, audit, outbox, audience, reminders, regions, tz,
-                                   settings.course_reminder_minutes))
+                                   settings.course_reminder_minutes),
+                   staffing=Staffing(db, clock, audit, users, outbox))
 
     async def close(self) -> None:
         self.reminders.stop()

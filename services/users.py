@@ -114,6 +114,11 @@ class Users:
             raise ValueError(f"{role} cannot be chosen by the user")
         return await self._set(user_id, role=role)
 
+    async def set_staff(self, user_id: int, on: bool) -> Profile:
+        """An admin makes ``user_id`` staff, or takes it back (they become a worker, and may choose again in
+        /settings). Admins themselves come from ADMIN_IDS only."""
+        return await self._set(user_id, role=Role.STAFF if on else Role.WORKER)
+
     async def set_region(self, user_id: int, region_code: str, team_id: int | None = None) -> Profile:
         values: dict[str, object] = {"region_code": region_code}
         if team_id is not None:

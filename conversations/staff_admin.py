@@ -1,0 +1,106 @@
+"""Roles and the audit log: /grant and /revoke (admins), /staff and /audit (staff).
+
+The person to grant or revoke is named by replying to a message of theirs forwarded to the bot, by @username or by
+Telegram id. Whether the sender may do it is read from the database on every command (services.staffing).
+"""
+
+from __future__ import annotations
+
+from telegram import Message, MessageOriginUser, Update
+from telegram.ext import CommandHandler
+
+from conversations.common import tell_staff_only
+from conversations.context import BotContext
+from conversations.menu import clear_staff_menu, set_staff_menu
+from db.models import Role
+from i18n import localise
+from services.audit import NotStaff
+from services.local_time import show
+from services.staffing import Change
+
+
+def _forwarded_sender(message: Message) -> int | None:
+    replied = message.reply_to_message
+    origin = replied.forward_origin if replied is not None else None
+    return origin.sender_user.id if isinstance(origin, MessageOriginUser) else None
+
+
+async def _target(update: Update, context: BotContext) -> int | None:
+    """The user a /grant or /revoke names, or None (and the usage is shown)."""
+    user_id = _forwarded_sender(update.effective_message)
+    if user_id is None and context.args:
+        found = await context.services.staffing.find(context.args[0])
+        user_id = found.id if found is not None else -1
+    if user_id is None:
+        await update.effective_message.reply_text(context.t("staff.usage"))
+    return user_id
+
+
+async def grant(update: Update, context: BotContext) -> None:
+    await _change(update, context, grant=True)
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    await _change(update, context, grant=False)
+
+
+async def _change(update: Update, context: BotContext, grant: bool) -> None:
+    staffing = context.services.staffing
+    try:  # refused before anything is looked up; the refusal is logged
+        await staffing.require_admin(update.effective_user.id, "staff.grant" if grant else "staff.revoke")
+    except NotStaff:
+        await update.effective_message.reply_text(context.t("staff.admins_only"))
+        return
+    target = await _target(update, context)
+    if target is None:
+        return
+    change, profile = await (staffing.grant if grant else staffing.revoke)(update.effective_user.id, target)
+    name = profile.first_name if profile else ""
+    await update.effective_message.reply_text(context.t(f"staff.change.{change.value}", name=name))
+    if change is Change.GRANTED:
+        await set_staff_menu(context.bot, profile.id, Role.STAFF)
+    elif change is Change.REVOKED:
+        await clear_staff_menu(context.bot, profile.id)
+
+
+async def staff_list(update: Update, context: BotContext) -> None:
+    services = context.services
+    try:
+        members = await services.staffing.members(update.effective_user.id, context.role)
+    except NotStaff:
+        await tell_staff_only(update, context)
+        return
+    lines = [context.t("staff.list_header", count=len(members))]
+    for m in members:
+        region = services.regions.full_name(m.region_code)
+        lines.append(context.t("staff.list_line", name=m.first_name, username=f"@{m.username}" if m.username else "—",
+                               id=m.id, role=context.t(f"role.{m.role.value}"),
+                               region=localise(region, context.lang) if region else "—"))
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+async def audit(update: Update, context: BotContext) -> None:
+    services = context.services
+    of_user = None
+    if context.args:
+        found = await services.staffing.find(context.args[0])
+        of_user = found.id if found is not None else -1  # nobody by that name: no entries
+    try:
+        entries = await services.staffing.log(update.effective_user.id, context.role, of_user)
+    except NotStaff:
+        await tell_staff_only(update, context)
+        return
+    if not entries:
+        await update.effective_message.reply_text(context.t("audit.none"))
+        return
+    tz = services.settings.tz
+    lines = [context.t("audit.header", count=len(entries))]
+    for e in entries:
+        lines.append(context.t("audit.line", at=show(e.at, tz), actor=e.actor_user_id or "—", action=e.action,
+                               target=e.target or "", mark="✅" if e.allowed else "⛔"))
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+def handlers() -> list:
+    return [CommandHandler("grant", grant), CommandHandler("revoke", revoke), CommandHandler("staff", staff_list),
+            CommandHandler("audit", audit)]

@@ -1,0 +1,97 @@
+"""Who is union staff: admins (from ADMIN_IDS) grant and revoke the staff role; anyone staff may list staff and
+read the audit log. Every grant, revocation and refusal is written to the audit log."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from db.models import AuditEntry, Role, User
+from services.audit import STAFF_ROLES, AuditLog, NotStaff
+from services.outbox import Notice, Outbox
+from services.users import Profile, Users
+
+AUDIT_PAGE = 20
+
+
+class Change(str, enum.Enum):
+    GRANTED = "granted"
+    REVOKED = "revoked"
+    ALREADY = "already"        # granted to a staffer, or revoked from someone who is not staff
+    ADMIN = "admin"            # admins come from ADMIN_IDS; /revoke does not touch them
+    UNKNOWN = "unknown"        # no registered user by that reference
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    first_name: str
+    username: str | None
+    role: Role
+    region_code: str | None
+
+
+class Staffing:
+    def __init__(self, db, clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
+        self.db, self.clock, self.audit, self.users, self.outbox = db, clock, audit, users, outbox
+
+    async def find(self, reference: str) -> Profile | None:
+        """A registered user by Telegram id or @username."""
+        reference = reference.strip()
+        if reference.lstrip("-").isdigit():
+            return await self.users.get(int(reference))
+        name = reference.removeprefix("@")
+        if not name:
+            return None
+        async with self.db.session() as session:
+            user_id = await session.scalar(select(User.id).where(func.lower(User.username) == name.lower()))
+        return await self.users.get(user_id) if user_id is not None else None
+
+    async def require_admin(self, actor: int, action: str, target: str | None = None) -> None:
+        """Raise NotStaff (and log the refusal) unless ``actor`` is an admin, read from the database."""
+        profile = await self.users.get(actor)
+        if profile is None or profile.role is not Role.ADMIN:
+            await self.audit.record(actor, action, target, allowed=False)
+            raise NotStaff(action)
+
+    async def grant(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
+        await self.require_admin(actor, "staff.grant", f"user:{target_id}")
+        target = await self.users.get(target_id) if target_id is not None else None
+        if target is None:
+            return Change.UNKNOWN, None
+        if target.is_staff:
+            return Change.ALREADY, target
+        profile = await self.users.set_staff(target.id, True)
+        await self.audit.record(actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None)
+        await self.outbox.put([target.id], "notice", f"staff:granted:{target.id}:{self.clock.now().isoformat()}",
+                              Notice("staff.granted_notice"), urgent=True)
+        return Change.GRANTED, profile
+
+    async def revoke(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
+        await self.require_admin(actor, "staff.revoke", f"user:{target_id}")
+        target = await self.users.get(target_id) if target_id is not None else None
+        if target is None:
+            return Change.UNKNOWN, None
+        if target.role is Role.ADMIN:
+            return Change.ADMIN, target
+        if target.role is not Role.STAFF:
+            return Change.ALREADY, target
+        profile = await self.users.set_staff(target.id, False)
+        await self.audit.record(actor, "staff.revoke", f"user:{target.id}")
+        await self.outbox.put([target.id], "notice", f"staff:revoked:{target.id}:{self.clock.now().isoformat()}",
+                              Notice("staff.revoked_notice"), urgent=True)
+        return Change.REVOKED, profile
+
+    async def members(self, actor: int, role: Role | None) -> list[StaffMember]:
+        await self.audit.require_staff(actor, role, "staff.list")
+        async with self.db.session() as session:
+            rows = (await session.execute(select(User.id, User.first_name, User.username, User.role, User.region_code)
+                                          .where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.id))).all()
+        return [StaffMember(*row) for row in rows]
+
+    async def log(self, actor: int, role: Role | None, of_user: int | None = None,
+                  limit: int = AUDIT_PAGE) -> list[AuditEntry]:
+        await self.audit.require_staff(actor, role, "audit.read")
+        return await self.audit.latest(limit, of_user)

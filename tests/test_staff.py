@@ -1,0 +1,88 @@
+"""Roles and refusals end to end: admins grant and revoke staff, staff list staff and read the audit log, and
+every staff command is refused to a non-staff user, with the refusal logged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from conversations.menu import ADMINS, COMMANDS, STAFF
+from db.models import AuditEntry, Role
+from tests.harness import BotHarness
+from tests.test_events_e2e import worker
+
+ADMIN = 77
+
+
+def chat_menu(bot: BotHarness, user_id: int) -> list[str]:
+    key = json.dumps({"chat_id": user_id, "type": "chat"}, sort_keys=True) + "|"
+    return [c["command"] for c in bot.api.world.commands.get(key, [])]
+
+
+async def refusals(bot: BotHarness) -> list[tuple[int, str]]:
+    async with bot.services.db.session() as session:
+        rows = await session.execute(select(AuditEntry.actor_user_id, AuditEntry.action).where(AuditEntry.allowed.is_(False)))
+        return list(rows.all())
+
+
+async def test_admin_grants_and_revokes_staff_and_staff_read_the_audit_log(sqlite_url: str):
+    async with BotHarness(sqlite_url, admin_ids=str(ADMIN)) as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        admin = bot.user(ADMIN, first_name="管理员")
+        staffer = await worker(bot, 81, "320505", "小李")
+        await bot.services.users.register(81, "小李", username="xiaoli")
+        await bot.services.users.set_role(81, Role.WORKER)
+
+        staffer.send("/grant 81")  # not an admin: refused and logged
+        await staffer.expect("只有管理员可以")
+        admin.send("/grant")
+        await admin.expect("请指明是谁")
+        original = staffer.send("您好，我是苏州市总工会的小李")
+        forwarded = admin.forward(original)
+        admin.send("/grant", reply_to=forwarded)
+        await admin.expect("已将 小李 设为工会工作人员")
+        await staffer.expect("您已被设为工会工作人员")
+        assert (await bot.services.users.get(81)).role is Role.STAFF
+        assert {"review", "import", "staff", "audit"} <= set(chat_menu(bot, 81))
+        assert "grant" not in chat_menu(bot, 81)
+        admin.send("/grant @xiaoli")
+        await admin.expect("无需修改")
+
+        staffer.send("/staff")
+        listing = await staffer.expect("共 2 人")
+        assert "@xiaoli" in listing["text"] and "苏州市" in listing["text"]
+        staffer.send("/audit")
+        log = await staffer.expect("操作日志")
+        assert "staff.grant user:81" in log["text"] and "⛔" in log["text"]
+        staffer.send("/audit @xiaoli")
+        mine = await staffer.expect("操作日志")
+        assert "staff.grant" in mine["text"] and "user 77" not in mine["text"]
+
+        admin.send(f"/revoke {ADMIN}")
+        await admin.expect("是管理员")
+        admin.send("/revoke @XiaoLi")
+        await admin.expect("已取消 小李 的工会工作人员身份")
+        await staffer.expect("工会工作人员身份已取消")
+        assert (await bot.services.users.get(81)).role is Role.WORKER and chat_menu(bot, 81) == []
+        admin.send("/revoke @nobody")
+        await admin.expect("找不到这个用户")
+        assert (81, "staff.grant") in await refusals(bot)
+
+
+STAFF_COMMANDS = [c.name for c in COMMANDS if c.roles in (STAFF, ADMINS)]
+
+
+@pytest.mark.parametrize("command", STAFF_COMMANDS)
+async def test_every_staff_command_is_refused_to_a_worker_and_logged(bot: BotHarness, command: str):
+    user = await worker(bot, 91, "330502")
+    user.send(f"/{command}")
+    await user.expect("只有")
+    await bot.wait_handled()
+    assert [action for actor, action in await refusals(bot) if actor == 91], command
+
+
+def test_the_staff_command_list_is_complete():
+    assert set(STAFF_COMMANDS) == {"review", "newteam", "new_competition", "new_course", "import", "template",
+                                   "staff", "audit", "grant", "revoke"}
