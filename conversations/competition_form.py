@@ -65,8 +65,9 @@ STEPS = (
 
 
 async def summary(context: BotContext, values: dict[str, Any]) -> str:
-    preview = Competition(**{k: v for k, v in service_values(values).items() if k != "industry"})
-    preview.industry_section, preview.industry_division = split_industry(service_values(values)["industry"])
+    fields = service_values(values)
+    preview = Competition(**{k: v for k, v in fields.items() if k != "industry"})
+    preview.industry_section, preview.industry_division = split_industry(fields["industry"])
     return context.t("competition.confirm", card=competition_text(context, preview))
 
 

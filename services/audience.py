@@ -50,10 +50,6 @@ def _users() -> Select:
     return select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(User.blocked_at.is_(None))
 
 
-def valid_section(letter: str) -> bool:
-    return letter in catalogue().sections
-
-
 class Audience:
     def __init__(self, db: Database, regions: RegionDirectory) -> None:
         self.db, self.regions = db, regions
@@ -67,7 +63,7 @@ class Audience:
 
     async def set_sections(self, user_id: int, sections: list[str]) -> list[str]:
         """Replace the sections ``user_id`` follows (unknown letters are ignored); return them."""
-        chosen = sorted({s for s in sections if valid_section(s)})
+        chosen = sorted({s for s in sections if s in catalogue().sections})
         async with self.db.session() as session:
             await session.execute(delete(UserIndustry).where(UserIndustry.user_id == user_id))
             if chosen:
@@ -97,7 +93,3 @@ class Audience:
             query = query.where(Subscription.course_id == course_id)
         async with self.db.session() as session:
             return _recipients((await session.execute(query)).all())
-
-    def covers(self, scope: str | None, user_region: str | None) -> bool:
-        """Does a region scope (None = everywhere) cover someone living in ``user_region``?"""
-        return scope is None or scope in self.regions.ancestors(user_region)

@@ -96,6 +96,14 @@ def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now
         raise Invalid("course.session_past")
 
 
+async def _lock(session, course_id: int) -> bool:
+    """Lock the course row before counting seats (PostgreSQL: a row lock; SQLite: the write lock), changing
+    nothing; False when it is not published."""
+    result = await session.execute(update(Course).where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
+                                   .values(revision=Course.revision, updated_at=Course.updated_at))
+    return bool(result.rowcount)
+
+
 class Courses:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, audience: Audience,
                  reminders: Reminders, regions: RegionDirectory, tz: ZoneInfo, remind_minutes: int = 60) -> None:
@@ -225,13 +233,11 @@ class Courses:
         """Take a seat, or a place on the waitlist when the course is full."""
         now = self.clock.now()
         async with self.db.session() as session:
-            # lock the course row first (PostgreSQL: row lock; SQLite: the write lock), then count seats
-            locked = await session.execute(update(Course).where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
-                                           .values(revision=Course.revision, updated_at=Course.updated_at))
+            locked = await _lock(session, course_id)
             has_future = await session.scalar(select(func.count()).select_from(CourseSession).where(
                 CourseSession.course_id == course_id, CourseSession.status == EventStatus.PUBLISHED,
                 CourseSession.starts_at > now))
-            if not locked.rowcount or not has_future:
+            if not locked or not has_future:
                 return Enrolment(Seat.GONE)
             course = await session.get(Course, course_id)
             mine = await session.scalar(select(Subscription).where(Subscription.user_id == user_id,
@@ -263,7 +269,7 @@ class Courses:
         """Give up a seat or a waitlist place: (whether there was one, who was promoted into the freed seat)."""
         promoted = None
         async with self.db.session() as session:
-            await session.execute(update(Course).where(Course.id == course_id).values(revision=Course.revision, updated_at=Course.updated_at))
+            await _lock(session, course_id)
             mine = await session.scalar(select(Subscription).where(Subscription.user_id == user_id,
                                                                    Subscription.course_id == course_id))
             if mine is None:

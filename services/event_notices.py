@@ -19,8 +19,7 @@ def industry_name(section: str | None, division: str | None) -> str | None:
     """"C 制造业", "C34 通用设备制造业", or None for 不限."""
     table = catalogue()
     if division and division in table.divisions:
-        d = table.divisions[division]
-        return f"{d.section}{d.code} {d.name}"
+        return table.divisions[division].label
     if section and section in table.sections:
         return f"{section} {table.sections[section].name}"
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
@@ -55,7 +55,6 @@ class Reminders:
         self.db, self.clock, self.outbox, self.audience, self.regions, self.tz = db, clock, outbox, audience, regions, tz
         self.scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"misfire_grace_time": None, "coalesce": True})
         self.after_fire: Callable[[], Awaitable[object]] | None = None  # e.g. flush the sender
-        self._jobs: dict[str, set[str]] = {}  # event → ids of its scheduled jobs
 
     # ------------------------------------------------------------------ the plan, from the database
     async def _plans(self, events: list[str] | None = None) -> dict[str, list[Reminder]]:
@@ -99,16 +98,15 @@ class Reminders:
 
     async def rebuild(self) -> Rebuild:
         self.scheduler.remove_all_jobs()
-        self._jobs.clear()
         return await self._apply(await self._plans())
 
     async def refresh(self, events: list[str]) -> Rebuild:
         """An event changed (moved, cancelled, a session added): re-derive its jobs and withdraw what it no
         longer owes."""
-        for event in events:
-            for job_id in self._jobs.pop(event, set()):
-                if self.scheduler.get_job(job_id) is not None:
-                    self.scheduler.remove_job(job_id)
+        prefixes = tuple(f"{event}:" for event in events)  # a job's id is its reminder's key
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(prefixes):
+                job.remove()
         plans = await self._plans(events)
         for event, plan in plans.items():
             await self.outbox.withdraw(f"{event}:", keep=[r.key for r in plan])
@@ -125,24 +123,22 @@ class Reminders:
                 self._schedule(reminder)
                 report.scheduled += 1
         written = await self.outbox.written([r.key for r in useful + useless])
-        for reminder in useful:
+        for reminder in useful:  # just derived from the database and not yet written: no need to check again
             if reminder.key not in written:
-                report.caught_up += await self.fire(reminder) > 0
+                report.caught_up += await self._write(reminder, now) > 0
         for reminder in useless:
             if reminder.key not in written:
                 report.dropped.append(reminder.key)
                 log.warning("reminder dropped: fell due while the bot was down and is of no use now",
                             extra={"reminder": reminder.key, "due": reminder.at.isoformat()})
-                await self.fire(reminder, drop=True)
+                await self._write(reminder, now, OutboxStatus.EXPIRED)
         return report
 
     def _schedule(self, reminder: Reminder) -> None:
         self.scheduler.add_job(self._fired, DateTrigger(run_date=reminder.at), args=[reminder], id=reminder.key,
                                replace_existing=True)
-        self._jobs.setdefault(reminder.event, set()).add(reminder.key)
 
     async def _fired(self, reminder: Reminder) -> None:
-        self._jobs.get(reminder.event, set()).discard(reminder.key)
         if await self.fire(reminder) and self.after_fire is not None:
             await self.after_fire()
 
@@ -153,9 +149,7 @@ class Reminders:
         for job in sorted(self.scheduler.get_jobs(), key=lambda j: j.next_run_time):
             if job.next_run_time is not None and job.next_run_time <= now:
                 job.remove()
-                reminder: Reminder = job.args[0]
-                self._jobs.get(reminder.event, set()).discard(reminder.key)
-                written += await self.fire(reminder)
+                written += await self.fire(job.args[0])
         return written
 
     def pending(self) -> list[Reminder]:
@@ -163,28 +157,31 @@ class Reminders:
         return sorted((job.args[0] for job in self.scheduler.get_jobs()), key=lambda r: r.at)
 
     # ------------------------------------------------------------------ firing: writing the outbox rows
-    async def fire(self, reminder: Reminder, drop: bool = False) -> int:
+    async def fire(self, reminder: Reminder) -> int:
         """Write ``reminder`` for its recipients once; return how many rows were new. A reminder the event no
-        longer owes (it moved or was cancelled since the job was made) or no longer useful writes nothing.
-        ``drop`` records a reminder missed while the bot was down as EXPIRED rows: who missed what, kept."""
-        now = self.clock.now()
+        longer owes (it moved or was cancelled since the job was made), already written, or no longer useful
+        writes nothing."""
         current = (await self._plans([reminder.event])).get(reminder.event, [])
         if reminder not in current:
             log.info("stale reminder skipped", extra={"reminder": reminder.key})
             return 0
-        if not drop and await self.outbox.written([reminder.key]):  # written in one transaction: all or none
+        if await self.outbox.written([reminder.key]):  # written in one transaction: all or none
             return 0
-        if now >= reminder.expires and not drop:
+        now = self.clock.now()
+        if now >= reminder.expires:
             log.info("reminder dropped: too late to be of use", extra={"reminder": reminder.key})
             return 0
+        return await self._write(reminder, now)
+
+    async def _write(self, reminder: Reminder, now: datetime, status: OutboxStatus = OutboxStatus.PENDING) -> int:
+        """The outbox rows of ``reminder``, one per current recipient, in one transaction. EXPIRED records a
+        reminder missed while the bot was down: who missed what, kept, never sent."""
         notice, recipients = await self._content(reminder)
         if notice is None or not recipients:
             return 0
-        late = now - reminder.at > GRACE
         return await self.outbox.put_batches(batches(recipients, now, self.tz, reminder.expires), "reminder",
-                                             reminder.key, notice, late=late,
-                                             expires_at=reminder.expires,
-                                             status=OutboxStatus.EXPIRED if drop else OutboxStatus.PENDING)
+                                             reminder.key, notice, late=now - reminder.at > GRACE,
+                                             expires_at=reminder.expires, status=status)
 
     async def _content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
         async with self.db.session() as session:
