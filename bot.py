@@ -21,9 +21,9 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import (common, competition_form, competitions, course_form, courses, event_admin, experts,
-                           importing, industry_step, join, my_demands, new_team, onboarding, profile, report, review,
-                           staff_admin, subscriptions, user_settings)
+from conversations import (booking, common, competition_form, competitions, course_form, courses, event_admin,
+                           experts, follow_up, importing, industry_step, join, my_demands, new_team, onboarding,
+                           profile, queue, report, review, staff_admin, subscriptions, tasks, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -47,6 +47,10 @@ def wire(application: Application) -> None:
     application.add_handler(competition_form.build())  # staff: /new_competition
     application.add_handler(course_form.build())  # staff: /new_course
     application.add_handler(event_admin.build())  # staff: change a competition's time or place, move a session
+    application.add_handler(queue.build())  # staff: search for a craftsman, escalate with a note
+    application.add_handler(tasks.build())  # craftsman: decline with a reason, record a resolution
+    application.add_handler(booking.build())  # craftsman: offer consultation slots (also when rescheduling)
+    application.add_handler(follow_up.build())  # enterprise: rate, then an optional comment
     application.add_handler(report.build())  # /report, and a problem typed outside any conversation (last: takes text)
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
@@ -59,6 +63,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # the talent pool: /experts, /teams; staff: /review, /template
     for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:
+        application.add_handler(handler)
+    # the service flow: /queue, /match_all (staff); /tasks, /board (craftsmen); booking and follow-up buttons
+    for handler in [*queue.handlers(), *tasks.handlers(), *booking.handlers(), *follow_up.handlers()]:
         application.add_handler(handler)
     # roles and the audit log: /grant, /revoke (admins), /staff, /audit
     for handler in staff_admin.handlers():

@@ -32,6 +32,7 @@ class ZhuqiApplication(Application):
         if self.job_queue is not None:  # messages scheduled for later, and retries
             self.job_queue.run_repeating(lambda _context: self.sender.flush(), interval=5, first=1, name="outbox")
             self.job_queue.run_repeating(lambda _context: self.tidy_drafts(), interval=3600, first=60, name="drafts")
+            self.job_queue.run_repeating(lambda _context: self.sweep(), interval=300, first=30, name="service-flow")
 
     async def shutdown(self) -> None:
         self.bot_data["services"].reminders.stop()
@@ -42,6 +43,11 @@ class ZhuqiApplication(Application):
         demands = self.bot_data["services"].demands
         await demands.remind_drafts()
         await demands.expire_drafts()
+        await self.sender.flush()
+
+    async def sweep(self) -> None:
+        """Lapsed offers, services that began, follow-up reminders; then deliver what they wrote."""
+        await self.bot_data["services"].sweep()
         await self.sender.flush()
 
     async def process_update(self, update: object) -> None:

@@ -9,6 +9,8 @@ from config.settings import Settings
 from nlp.analyzer import Analyzer, shared_analyzer
 from services.audience import Audience
 from services.audit import AuditLog
+from services.booking import Booking
+from services.casework import Casework
 from services.clock import Clock
 from services.competitions import Competitions
 from services.courses import Courses
@@ -16,13 +18,16 @@ from services.database import Database
 from services.demands import Demands
 from services.enterprises import Enterprises
 from services.flood import FloodGuard
+from services.follow_up import FollowUp
 from services.importing import Importer
 from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
+from services.matching import Matcher
 from services.outbox import Outbox
 from services.regions import RegionDirectory, seed_regions
 from services.staffing import Staffing
 from services.reminders import Reminders
+from services.service_record import StaffChats
 from services.state_store import StateStore
 from services.talent import Talent
 from services.users import Users
@@ -50,6 +55,10 @@ class Services:
     competitions: Competitions
     courses: Courses
     staffing: Staffing
+    matcher: Matcher
+    casework: Casework
+    booking: Booking
+    follow_up: FollowUp
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -71,7 +80,9 @@ class Services:
         reminders = Reminders(db, clock, outbox, audience, regions, tz)
         competitions = Competitions(db, clock, audit, outbox, audience, reminders, regions, tz)
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
-        return cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
+        matcher = Matcher(db, clock, analyzer.tokenizer)
+        staff_chats = StaffChats(users, settings.staff_chat_id)
+        services = cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
                    state=StateStore(db),
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
                    analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
@@ -83,7 +94,20 @@ class Services:
                    competitions=competitions,
                    courses=Courses(db, clock, audit, outbox, audience, reminders, regions, tz,
                                    settings.course_reminder_minutes),
-                   staffing=Staffing(db, clock, audit, users, outbox))
+                   staffing=Staffing(db, clock, audit, users, outbox),
+                   matcher=matcher,
+                   casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
+                   booking=Booking(db, clock, audit, outbox, reminders, tz),
+                   follow_up=FollowUp(db, clock, audit, outbox, staff_chats))
+        services.talent.changed = services.importer.changed = matcher.invalidate
+        return services
+
+    async def sweep(self) -> dict[str, int]:
+        """The service flow's clockwork, run every few minutes: lapsed offers, services that began, follow-up
+        reminders."""
+        return {"offers_lapsed": await self.casework.expire_offers(),
+                "in_service": await self.booking.start_due(),
+                "ratings_reminded": await self.follow_up.remind_ratings()}
 
     async def close(self) -> None:
         self.reminders.stop()

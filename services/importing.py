@@ -119,6 +119,7 @@ class Importer:
                  suggest_divisions: Callable[[list[str]], list[str]], competitions: CompetitionRows) -> None:
         self.db, self.enterprises, self.competitions = db, enterprises, competitions
         self.region_exists, self.suggest_divisions = region_exists, suggest_divisions
+        self.changed: Callable[[], object] = lambda: None  # the talent pool changed (the matcher listens)
 
     # ------------------------------------------------------------------ validating
     def check(self, rows: list[list[str]], teams: dict[str, int]) -> ImportReport:
@@ -229,6 +230,7 @@ class Importer:
                     inserted += 1
                 else:
                     updated += 1
+        self.changed()
         return inserted, updated
 
 

@@ -17,8 +17,8 @@ DEADLINE_LEADS = (("deadline_3d", timedelta(days=3)), ("deadline_1d", timedelta(
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
-    event: str       # "competition:5" or "session:12"
-    what: str        # published | deadline_3d | deadline_1d | eve | lead
+    event: str       # "competition:5", "session:12" or "appointment:3"
+    what: str        # published | deadline_3d | deadline_1d | eve | lead | day | hour
     at: datetime     # due (UTC)
     expires: datetime  # no use after this: the deadline passed or the event began
     chain: str       # within a chain a later reminder supersedes an earlier one (3 days, then 1 day left)
@@ -76,6 +76,23 @@ def session_plan(s: SessionTimes) -> list[Reminder]:
     if s.owed_from is not None and at <= s.owed_from:
         return []
     return [Reminder(f"session:{s.id}", "lead", at, s.starts_at, "lead")]
+
+
+APPOINTMENT_LEADS = (("day", timedelta(days=1)), ("hour", timedelta(hours=1)))
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentTimes:
+    id: int
+    starts_at: datetime
+    booked_at: datetime | None
+
+
+def appointment_plan(a: AppointmentTimes) -> list[Reminder]:
+    """专家问诊预约: a day and an hour before, each owed only when it falls after the booking."""
+    plan = [Reminder(f"appointment:{a.id}", what, a.starts_at - lead, a.starts_at, "appointment")
+            for what, lead in APPOINTMENT_LEADS]
+    return [r for r in plan if a.booked_at is None or r.at > a.booked_at]
 
 
 def catch_up(plan: list[Reminder], now: datetime) -> tuple[list[Reminder], list[Reminder], list[Reminder]]:

@@ -21,15 +21,17 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 
-from db.models import Competition, Course, CourseSession, EventStatus, OutboxStatus
+from db.models import (Appointment, AppointmentStatus, Competition, Course, CourseSession, Craftsman, Demand,
+                       EventStatus, Match, OutboxStatus, User)
 from services.audience import Audience, Recipient, batches
 from services.clock import Clock
 from services.database import Database
-from services.event_notices import competition_notice, session_notice
+from services.event_notices import appointment_notice, competition_notice, session_notice
+from services.local_time import QuietHours
 from services.outbox import Notice, Outbox
 from services.regions import RegionDirectory
-from services.reminder_plan import (CompetitionTimes, Reminder, SessionTimes, catch_up, competition_plan,
-                                    session_plan)
+from services.reminder_plan import (AppointmentTimes, CompetitionTimes, Reminder, SessionTimes, appointment_plan,
+                                    catch_up, competition_plan, session_plan)
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=5)
@@ -61,10 +63,11 @@ class Reminders:
         """event → its reminders, for every published event that has not begun or began within LOOKBACK
         (or just ``events``)."""
         now = self.clock.now()
-        competition_ids = session_ids = None
+        competition_ids = session_ids = appointment_ids = None
         if events is not None:
             competition_ids = [int(e.split(":")[1]) for e in events if e.startswith("competition:")]
             session_ids = [int(e.split(":")[1]) for e in events if e.startswith("session:")]
+            appointment_ids = [int(e.split(":")[1]) for e in events if e.startswith("appointment:")]
         plans: dict[str, list[Reminder]] = {e: [] for e in events or []}
         async with self.db.session() as session:
             query = select(Competition).where(Competition.status == EventStatus.PUBLISHED)
@@ -81,6 +84,12 @@ class Reminders:
             for sid, starts_at, minutes, published_at, revised_at in (await session.execute(query)).all():
                 owed_from = max((t for t in (published_at, revised_at) if t is not None), default=None)
                 plans[f"session:{sid}"] = session_plan(SessionTimes(sid, starts_at, minutes, owed_from))
+            query = select(Appointment.id, Appointment.starts_at, Appointment.booked_at).where(
+                Appointment.status == AppointmentStatus.BOOKED)
+            query = (query.where(Appointment.id.in_(appointment_ids)) if appointment_ids is not None
+                     else query.where(Appointment.starts_at > now - LOOKBACK))
+            for aid, starts_at, booked_at in (await session.execute(query)).all():
+                plans[f"appointment:{aid}"] = appointment_plan(AppointmentTimes(aid, starts_at, booked_at))
         return plans
 
     # ------------------------------------------------------------------ the schedule
@@ -184,6 +193,8 @@ class Reminders:
                                              expires_at=reminder.expires, status=status)
 
     async def _content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
+        if reminder.kind == "appointment":
+            return await self._appointment_content(reminder)
         async with self.db.session() as session:
             if reminder.kind == "competition":
                 found = await session.get(Competition, reminder.event_id)
@@ -199,3 +210,19 @@ class Reminders:
             return notice, await self.audience.subscribers(competition_id=found.id)
         course_session, course = found
         return session_notice(course, course_session, self.tz), await self.audience.subscribers(course_id=course.id)
+
+    async def _appointment_content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
+        """Both parties of a booked consultation: the enterprise's filer and the craftsman."""
+        async with self.db.session() as session:
+            found = (await session.execute(
+                select(Appointment, Demand.ticket, Demand.user_id, Craftsman.name, Craftsman.user_id)
+                .join(Match, Match.id == Appointment.match_id).join(Demand, Demand.id == Match.demand_id)
+                .join(Craftsman, Craftsman.id == Match.craftsman_id).where(Appointment.id == reminder.event_id))).first()
+            if found is None:
+                return None, []
+            appointment, ticket, owner, name, craftsman_user = found
+            people = [p for p in (owner, craftsman_user) if p]
+            rows = (await session.execute(select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(
+                User.id.in_(people), User.blocked_at.is_(None)))).all()
+        recipients = [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
+        return appointment_notice(appointment, ticket or "", name, reminder.what, self.tz), recipients

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -109,6 +110,7 @@ class Talent:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, users: Users, tokenizer: Tokenizer) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
         self.users = users
+        self.changed: Callable[[], object] = lambda: None  # the talent pool changed (the matcher listens)
 
     async def _card(self, session, c: Craftsman) -> CraftsmanCard:
         team = await session.get(ServiceTeam, c.team_id) if c.team_id else None
@@ -136,6 +138,7 @@ class Talent:
             c.status, c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = CraftsmanStatus.PENDING, None, None, None, now
             await session.flush()
             card = await self._card(session, c)
+        self.changed()
         chats = [staff_chat_id] if staff_chat_id else staff_ids
         await self.outbox.put(chats, "notice", f"craftsman:{card.id}:applied:{now.isoformat()}", Notice(
             "notify.join_applied", values={"name": card.name, "workplace": card.workplace,
@@ -167,6 +170,7 @@ class Talent:
             c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = note, actor, now, now
             await session.flush()
             card = await self._card(session, c)
+        self.changed()
         await self.audit.record(actor, "craftsman.approve" if approve else "craftsman.reject", target, note=note)
         if approve and card.user_id is not None:
             await self.users.set_role(card.user_id, Role.CRAFTSMAN)  # staff keep their own role
@@ -195,6 +199,7 @@ class Talent:
             c.updated_at = self.clock.now()
             await session.flush()
             card = await self._card(session, c)
+        self.changed()
         await self.audit.record(user_id, "craftsman.profile", f"craftsman:{card.id}", fields=sorted(values))
         return card
 
@@ -297,5 +302,6 @@ class Talent:
             if c is None or (team_id is not None and await session.get(ServiceTeam, team_id) is None):
                 return False
             c.team_id, c.updated_at = team_id, self.clock.now()
+        self.changed()
         await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", team_id=team_id)
         return True

@@ -6,7 +6,8 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint, Float
+from sqlalchemy import (BigInteger, Boolean, Float, ForeignKey, Integer, Numeric, SmallInteger, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Timestamped, str_enum, utcnow
@@ -60,6 +61,7 @@ class Demand(Timestamped, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     industry_choice_id: Mapped[int | None] = mapped_column(ForeignKey("industry_choices.id", ondelete="SET NULL"))
     draft_reminded_at: Mapped[datetime | None]  # the day-6 reminder of an unfinished draft, sent once
+    rating_reminded_at: Mapped[datetime | None]  # 回访: the day-3 reminder to confirm and rate, sent once
 
 
 class DemandAttachment(Base):
@@ -106,7 +108,9 @@ class Match(Timestamped, Base):
     reasons: Mapped[str | None] = mapped_column(Text)
     status: Mapped[MatchStatus] = mapped_column(str_enum(MatchStatus), default=MatchStatus.PROPOSED)
     decline_reason: Mapped[str | None] = mapped_column(Text)
-    proposed_by: Mapped[int | None] = mapped_column(BigInteger)  # staff user id, or None for the platform
+    proposed_by: Mapped[int | None] = mapped_column(BigInteger)  # staff user id, or the volunteering craftsman's
+    volunteered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 揭榜
+    offered_at: Mapped[datetime | None]  # sent to the craftsman: the 48-hour answer window starts
     decided_at: Mapped[datetime | None]
 
 
@@ -127,7 +131,9 @@ class Appointment(Timestamped, Base):
     ends_at: Mapped[datetime | None]
     place: Mapped[str | None] = mapped_column(String(256))
     link: Mapped[str | None] = mapped_column(String(512))
-    status: Mapped[AppointmentStatus] = mapped_column(str_enum(AppointmentStatus), default=AppointmentStatus.OFFERED)
+    status: Mapped[AppointmentStatus] = mapped_column(str_enum(AppointmentStatus), default=AppointmentStatus.OFFERED,
+                                                      index=True)
+    booked_at: Mapped[datetime | None]  # reminders are owed only after the booking
 
 
 class Feedback(Base):

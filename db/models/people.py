@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamped, str_enum
@@ -102,7 +102,8 @@ class Craftsman(Timestamped, Base):
     """劳模工匠: a model worker or craftsman in the talent pool."""
 
     __tablename__ = "craftsmen"
-    __table_args__ = (UniqueConstraint("name", "workplace", "phone"),)
+    __table_args__ = (UniqueConstraint("name", "workplace", "phone"),
+                      Index("ix_craftsmen_updated_at", "updated_at"))  # the matcher's index version
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
     name: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,132 @@
+"""专家问诊预约 in the chat: the craftsman types the slots on offer and the place or link; the enterprise picks one
+with a button; either side cancels or asks to reschedule from the appointment message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.casework_views import answer_outcome, int_parts
+from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.context import BotContext
+from services.booking import MAX_SLOTS
+from services.local_time import parse_local_datetime
+from services.validation import Invalid
+
+SLOTS, PLACE = "booking.slots", "booking.place"
+MAX_PLACE = 256
+
+
+async def offer_start(update: Update, context: BotContext) -> str | int:
+    """``bk:o:<match>``: ask for the slots (ownership is checked when they are sent)."""
+    query = update.callback_query
+    ids = int_parts(query.data, "bk:o:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["booking"] = {"match": ids[0]}
+    await update.effective_chat.send_message(context.t("booking.ask_slots", max=MAX_SLOTS))
+    return SLOTS
+
+
+async def slots_text(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if await reject_too_long(update, context, text, 600):
+        return SLOTS
+    services = context.services
+    now, slots = services.clock.now(), []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        try:
+            at = parse_local_datetime(line, services.settings.tz, now)
+        except Invalid:
+            at = None
+        if at is None or at <= now:
+            await update.effective_message.reply_text(context.t("booking.bad_slots", line=line))
+            return SLOTS
+        slots.append(at)
+    if not slots or len(slots) > MAX_SLOTS:
+        await update.effective_message.reply_text(context.t("booking.ask_slots", max=MAX_SLOTS))
+        return SLOTS
+    context.user_data.setdefault("booking", {})["slots"] = [s.isoformat() for s in slots]
+    await update.effective_message.reply_text(context.t("booking.ask_place"))
+    return PLACE
+
+
+async def place_text(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_PLACE):
+        return PLACE
+    answers = context.user_data.pop("booking", None) or {}
+    if "match" not in answers or not answers.get("slots"):
+        return ConversationHandler.END
+    link = text if text.lower().startswith(("http://", "https://")) else None
+    result = await context.services.booking.offer_slots(update.effective_user.id, answers["match"],
+                                                        [datetime.fromisoformat(s) for s in answers["slots"]],
+                                                        None if link else text, link)
+    if not await answer_outcome(update, context, result):
+        await update.effective_message.reply_text(context.t("booking.slots_sent", count=result.detail["count"]))
+    return ConversationHandler.END
+
+
+async def pick(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    ids = int_parts(query.data, "bk:p:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.booking.pick(update.effective_user.id, ids[0])
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer(context.t("booking.picked", **result.detail))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    ids = int_parts(query.data, "bk:x:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.booking.cancel(update.effective_user.id, ids[0])
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("booking.cancelled", **result.detail))
+
+
+async def reschedule(update: Update, context: BotContext) -> str | int:
+    """``bk:r:<appointment>``: the enterprise asks the craftsman for new slots; the craftsman offers them."""
+    query = update.callback_query
+    ids = int_parts(query.data, "bk:r:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    result = await context.services.booking.ask_reschedule(update.effective_user.id, ids[0])
+    if await answer_outcome(update, context, result):
+        return ConversationHandler.END
+    await query.answer()
+    if result.detail["side"] == "craftsman":
+        context.user_data["booking"] = {"match": result.match_id}
+        await update.effective_chat.send_message(context.t("booking.ask_slots", max=MAX_SLOTS))
+        return SLOTS
+    await update.effective_chat.send_message(context.t("booking.reschedule_sent"))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(offer_start, pattern=r"^bk:o:"),
+                      CallbackQueryHandler(reschedule, pattern=r"^bk:r:")],
+        states={SLOTS: [MessageHandler(text, slots_text), MessageHandler(~filters.COMMAND, expect_text)],
+                PLACE: [MessageHandler(text, place_text), MessageHandler(~filters.COMMAND, expect_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("booking"))],
+        name="booking",
+        persistent=True,
+    )
+
+
+def handlers() -> list:
+    return [CallbackQueryHandler(pick, pattern=r"^bk:p:"), CallbackQueryHandler(cancel, pattern=r"^bk:x:")]

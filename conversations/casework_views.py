@@ -1,0 +1,90 @@
+"""How the service flow reads in a chat: candidates with their reasons, queue entries, outcomes of an action."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from conversations.context import BotContext
+from nlp.industry import catalogue
+from services.casework import QueueItem
+from services.matching import Candidate, Reasons
+from services.service_record import Outcome, Result
+
+SUMMARY = 160
+
+
+def reason_text(r: Reasons, context: BotContext) -> str:
+    """"同属C32 有色金属冶炼和压延加工业；擅长：铝型材挤压、喷涂与阳极氧化；同市；在办 1/3 件"."""
+    parts = []
+    if r.division and catalogue().division(r.division):
+        parts.append(context.label("match.reason.division", label=catalogue().division(r.division).label))
+    elif r.section and r.section in catalogue().sections:
+        parts.append(context.label("match.reason.section", section=f"{r.section} {catalogue().sections[r.section].name}"))
+    if r.skills:
+        parts.append(context.label("match.reason.skills", skills="、".join(r.skills)))
+    if r.region:
+        parts.append(context.label(f"match.reason.{r.region}"))
+    parts.append(context.label("match.reason.load", load=r.load, capacity=r.capacity))
+    if r.rating is not None:
+        parts.append(context.label("match.reason.rating", rating=r.rating, count=r.ratings))
+    if r.mode:
+        parts.append(context.label("match.reason.mode", mode=context.label(f"demand.mode.{r.mode}")))
+    return context.label("match.reason.separator").join(parts)
+
+
+def candidate_line(n: int, c: Candidate, context: BotContext) -> str:
+    account = "" if c.user_id else context.label("match.reason.no_account")
+    return context.t("queue.candidate", n=n, name=c.name, score=f"{c.score:.2f}", reasons=reason_text(c.reasons, context),
+                     account=account)
+
+
+def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    division = catalogue().division(item.industry or "")
+    lines = [context.t("queue.item", ticket=item.ticket, status=context.label(f"demand.status.{item.status.value}"),
+                       urgent="🔴" if item.urgency == "urgent" else "",
+                       industry=division.label if division else "—",
+                       region=context.services.regions.full_name(item.region_code) or "—",
+                       summary=item.text[:SUMMARY])]
+    lines += [candidate_line(n, c, context) for n, c in enumerate(item.candidates, start=1)]
+    if not item.candidates:
+        lines.append(context.t("queue.no_candidates"))
+    lines += [context.t("queue.volunteer", name=name) for _, name in item.volunteers]
+    keyboard = [[InlineKeyboardButton(context.label("queue.offer_to", name=c.name),
+                                      callback_data=f"qu:ok:{item.demand_id}:{c.craftsman_id}")] for c in item.candidates]
+    keyboard += [[InlineKeyboardButton(context.label("queue.confirm_volunteer_named", name=name),
+                                       callback_data=f"qu:vol:{match_id}")] for match_id, name in item.volunteers]
+    keyboard.append([InlineKeyboardButton(context.label("queue.find"), callback_data=f"qu:f:{item.demand_id}"),
+                     InlineKeyboardButton(context.label("queue.escalate"), callback_data=f"qu:e:{item.demand_id}")])
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def outcome_text(result: Result, context: BotContext) -> str:
+    """Why an action did not happen, in the user's language."""
+    if result.outcome is Outcome.NOT_STAFF:
+        return context.t("staff.only")
+    if result.outcome is Outcome.NO_ACCOUNT:
+        return context.t("case.refused.no_account", **(result.detail or {}))
+    return context.t(f"case.refused.{result.outcome.value}")
+
+
+async def answer_outcome(update: Update, context: BotContext, result: Result) -> bool:
+    """Answer a refused action (an alert for a button, a reply for a message) and return True; False when done."""
+    if result.ok:
+        return False
+    text = outcome_text(result, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+        if result.outcome is Outcome.NO_ACCOUNT:  # the phone number is for staff to call: worth a message
+            await update.effective_chat.send_message(text)
+    else:
+        await update.effective_message.reply_text(text)
+    return True
+
+
+def int_parts(data: str | None, prefix: str, count: int) -> list[int] | None:
+    """``prefix`` followed by ``count`` integers separated by colons, or None (stale or forged data)."""
+    rest = (data or "").removeprefix(prefix)
+    parts = rest.split(":") if rest != (data or "") or not prefix else []
+    if len(parts) != count or not all(p.isdigit() for p in parts):
+        return None
+    return [int(p) for p in parts]

@@ -1,0 +1,92 @@
+"""回访 in the chat: the enterprise confirms a resolution (then rates it 1–5 stars and may add a comment) or
+reopens it."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.casework_views import answer_outcome, int_parts
+from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.context import BotContext
+from services.follow_up import MAX_COMMENT
+
+COMMENT = "follow.comment"
+
+
+def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.star", n=n), callback_data=f"fu:s:{demand_id}:{n}")
+                                  for n in range(1, 6)]])
+
+
+async def confirm(update: Update, context: BotContext) -> None:
+    """``fu:ok:<demand>``: solved — ask for the stars (the rating closes the case)."""
+    query = update.callback_query
+    ids = int_parts(query.data, "fu:ok:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("follow.ask_stars"), reply_markup=_stars(context, ids[0]))
+
+
+async def reopen(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    ids = int_parts(query.data, "fu:re:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.follow_up.reopen(update.effective_user.id, ids[0])
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("follow.reopened"))
+
+
+async def rate(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    ids = int_parts(query.data, "fu:s:", 2)
+    if ids is None or not 1 <= ids[1] <= 5:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    result = await context.services.follow_up.rate(update.effective_user.id, ids[0], ids[1])
+    if await answer_outcome(update, context, result):
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["follow"] = {"demand": ids[0]}
+    skip = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.skip"), callback_data="fu:skip")]])
+    await update.effective_chat.send_message(context.t("follow.thanks", ticket=result.detail["ticket"]), reply_markup=skip)
+    return COMMENT
+
+
+async def comment(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_COMMENT):
+        return COMMENT
+    demand_id = (context.user_data.pop("follow", None) or {}).get("demand")
+    if demand_id is not None:
+        await context.services.follow_up.comment(update.effective_user.id, demand_id, text)
+        await update.effective_message.reply_text(context.t("follow.comment_saved"))
+    return ConversationHandler.END
+
+
+async def skip(update: Update, context: BotContext) -> int:
+    context.user_data.pop("follow", None)
+    await update.callback_query.answer(context.t("follow.skipped"))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(rate, pattern=r"^fu:s:")],
+        states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
+                          CallbackQueryHandler(skip, pattern=r"^fu:skip$"),
+                          MessageHandler(~filters.COMMAND, expect_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("follow"))],
+        name="follow_up",
+        persistent=True,
+    )
+
+
+def handlers() -> list:
+    return [CallbackQueryHandler(confirm, pattern=r"^fu:ok:"), CallbackQueryHandler(reopen, pattern=r"^fu:re:")]

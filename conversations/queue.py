@@ -1,0 +1,197 @@
+"""Staff: /queue (new demands with their top 3 candidates and reasons), offering a demand to a craftsman, searching
+for another one by name or speciality, escalating to the provincial team with a note, confirming 揭榜 volunteers,
+and /match_all (the whole queue assigned at once, shown for confirmation).
+
+The role is checked by the services on every command and press; callback data only names what to act on.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.casework_views import answer_outcome, int_parts, queue_item_view
+from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
+from conversations.context import BotContext
+from services.casework import MAX_NOTE
+from services.service_record import Result
+
+FIND, ESCALATE = "queue.find", "queue.escalate"
+MAX_QUERY = 50
+PLAN_LINES = 30
+
+
+async def queue_command(update: Update, context: BotContext) -> None:
+    items = await context.services.casework.queue(update.effective_user.id, context.role)
+    if isinstance(items, Result):
+        await answer_outcome(update, context, items)
+        return
+    if not items:
+        await update.effective_message.reply_text(context.t("queue.empty"))
+        return
+    await update.effective_message.reply_text(context.t("queue.title", count=len(items)))
+    for item in items:
+        text, markup = queue_item_view(item, context)
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def show(update: Update, context: BotContext) -> None:
+    """``qu:v:<demand>``: one demand with fresh candidates."""
+    query = update.callback_query
+    ids = int_parts(query.data, "qu:v:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    item = await context.services.casework.queue_item(update.effective_user.id, context.role, ids[0])
+    if isinstance(item, Result):
+        await answer_outcome(update, context, item)
+        return
+    await query.answer()
+    text, markup = queue_item_view(item, context)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def offer(update: Update, context: BotContext) -> None:
+    """``qu:ok:<demand>:<craftsman>``: offer the demand to that craftsman."""
+    query = update.callback_query
+    ids = int_parts(query.data, "qu:ok:", 2)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.casework.offer(update.effective_user.id, context.role, *ids)
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("queue.offered", **result.detail))
+
+
+async def confirm_volunteer(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    ids = int_parts(query.data, "qu:vol:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.casework.confirm_volunteer(update.effective_user.id, context.role, ids[0])
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("queue.volunteer_confirmed", **result.detail))
+
+
+# ---------------------------------------------------------------------- search and escalate: one typed answer
+async def _ask(update: Update, context: BotContext, prefix: str, key: str, state: str, action: str) -> str | int:
+    query = update.callback_query
+    ids = int_parts(query.data, prefix, 1)
+    if not context.is_staff:
+        await refuse_non_staff(update, context, action, f"demand:{ids[0]}" if ids else None)
+        return ConversationHandler.END
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["queue"] = {"demand": ids[0]}
+    await update.effective_chat.send_message(context.t(key))
+    return state
+
+
+async def find_start(update: Update, context: BotContext) -> str | int:
+    return await _ask(update, context, "qu:f:", "queue.find_ask", FIND, "queue.find")
+
+
+async def escalate_start(update: Update, context: BotContext) -> str | int:
+    return await _ask(update, context, "qu:e:", "queue.escalate_ask", ESCALATE, "demand.escalate")
+
+
+async def find_text(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_QUERY):
+        return FIND
+    demand_id = (context.user_data.get("queue") or {}).get("demand")
+    if demand_id is None or not context.is_staff:
+        context.user_data.pop("queue", None)
+        return ConversationHandler.END
+    cards = await context.services.talent.search(text, limit=8)
+    if not cards:
+        await update.effective_message.reply_text(context.t("queue.find_none", query=text))
+        return FIND
+    context.user_data.pop("queue", None)
+    keyboard = [[InlineKeyboardButton(context.label("queue.offer_found", name=c.name, workplace=c.workplace),
+                                      callback_data=f"qu:ok:{demand_id}:{c.id}")] for c in cards]
+    lines = [context.t("queue.find_title")] + [context.t("queue.found_line", name=c.name, skills="、".join(c.specialities[:4]))
+                                               for c in cards]
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard))
+    return ConversationHandler.END
+
+
+async def escalate_note(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_NOTE):
+        return ESCALATE
+    demand_id = (context.user_data.pop("queue", None) or {}).get("demand")
+    if demand_id is None:
+        return ConversationHandler.END
+    result = await context.services.casework.escalate(update.effective_user.id, context.role, demand_id, text)
+    if not await answer_outcome(update, context, result):
+        await update.effective_message.reply_text(context.t("queue.escalated", team=result.detail["team"] or "—"))
+    return ConversationHandler.END
+
+
+# ---------------------------------------------------------------------- /match_all
+async def match_all(update: Update, context: BotContext) -> None:
+    plan = await context.services.casework.plan_all(update.effective_user.id, context.role)
+    if isinstance(plan, Result):
+        await answer_outcome(update, context, plan)
+        return
+    if not plan.pairs and not plan.unassigned:
+        await update.effective_message.reply_text(context.t("queue.empty"))
+        return
+    context.user_data["match_all"] = [[p.demand_id, p.craftsman_id] for p in plan.pairs]
+    tickets = await context.services.casework.tickets([p.demand_id for p in plan.pairs] + plan.unassigned)
+    lines = [context.t("plan.title", assigned=len(plan.pairs), total=len(plan.pairs) + len(plan.unassigned),
+                       score=f"{plan.total:.2f}")]
+    lines += [context.t("plan.line", ticket=tickets.get(p.demand_id, ""), name=p.name, score=f"{p.score:.2f}")
+              for p in plan.pairs[:PLAN_LINES]]
+    if len(plan.pairs) > PLAN_LINES:
+        lines.append(context.t("plan.more", count=len(plan.pairs) - PLAN_LINES))
+    if plan.unassigned:
+        lines.append(context.t("plan.unassigned", tickets="、".join(tickets.get(d, "") for d in plan.unassigned[:20])))
+    keyboard = [[InlineKeyboardButton(context.label("plan.confirm"), callback_data="ma:ok"),
+                 InlineKeyboardButton(context.label("plan.discard"), callback_data="ma:no")]] if plan.pairs else None
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
+
+
+async def match_all_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    pairs = context.user_data.pop("match_all", None)
+    if query.data == "ma:no" or pairs is None:
+        await query.answer(context.t("plan.discarded" if pairs is not None else "button.stale"), show_alert=pairs is None)
+        return
+    result = await context.services.casework.apply_plan(update.effective_user.id, context.role,
+                                                        [tuple(p) for p in pairs])
+    if isinstance(result, Result):
+        await answer_outcome(update, context, result)
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("plan.done", done=result[0], skipped=result[1]))
+
+
+def build() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(find_start, pattern=r"^qu:f:"),
+                      CallbackQueryHandler(escalate_start, pattern=r"^qu:e:")],
+        states={FIND: [MessageHandler(text, find_text), MessageHandler(~filters.COMMAND, expect_text)],
+                ESCALATE: [MessageHandler(text, escalate_note), MessageHandler(~filters.COMMAND, expect_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("queue"))],
+        name="queue",
+        persistent=True,
+    )
+
+
+def handlers() -> list:
+    return [CommandHandler("queue", queue_command),
+            CommandHandler("match_all", match_all),
+            CallbackQueryHandler(show, pattern=r"^qu:v:"),
+            CallbackQueryHandler(offer, pattern=r"^qu:ok:"),
+            CallbackQueryHandler(confirm_volunteer, pattern=r"^qu:vol:"),
+            CallbackQueryHandler(match_all_button, pattern=r"^ma:(ok|no)$")]

@@ -1,0 +1,203 @@
+"""The craftsman's side: answering an offer (接受 / 婉拒 with a reason), /tasks (open cases), /board (揭榜: open
+demands in their industries, to volunteer for) and recording a resolution (solution, workers trained, benefit).
+
+Whether the press is the craftsman's own is decided by the services against the database, never by the data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.casework_views import answer_outcome, int_parts
+from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.context import BotContext
+from db.models import MatchStatus
+from nlp.industry import catalogue
+from services.follow_up import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
+from services.local_time import show
+from services.service_record import Result
+
+DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
+MAX_REASON = 300
+
+
+async def accept(update: Update, context: BotContext) -> None:
+    """``tk:a:<match>``: accept; the reply carries the enterprise's contact details and the slot button."""
+    query = update.callback_query
+    ids = int_parts(query.data, "tk:a:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.casework.accept(update.effective_user.id, ids[0])
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("booking.offer_slots"),
+                                                           callback_data=f"bk:o:{result.match_id}")]])
+    await update.effective_chat.send_message(context.t("case.accepted_craftsman", **result.detail), reply_markup=keyboard)
+
+
+async def decline_start(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    ids = int_parts(query.data, "tk:d:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["tasks"] = {"match": ids[0]}
+    await update.effective_chat.send_message(context.t("case.decline_ask"))
+    return DECLINE_REASON
+
+
+async def decline_reason(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_REASON):
+        return DECLINE_REASON
+    match_id = (context.user_data.pop("tasks", None) or {}).get("match")
+    if match_id is None:
+        return ConversationHandler.END
+    result = await context.services.casework.decline(update.effective_user.id, match_id, text)
+    if not await answer_outcome(update, context, result):
+        await update.effective_message.reply_text(context.t("case.declined_done"))
+    return ConversationHandler.END
+
+
+# ---------------------------------------------------------------------- /tasks and /board
+async def tasks_command(update: Update, context: BotContext) -> None:
+    cases = await context.services.follow_up.cases(update.effective_user.id)
+    if isinstance(cases, Result):
+        await answer_outcome(update, context, cases)
+        return
+    if not cases:
+        await update.effective_message.reply_text(context.t("tasks.empty"))
+        return
+    tz = context.services.settings.tz
+    lines, keyboard = [context.t("tasks.title", count=len(cases))], []
+    for case in cases:
+        lines.append(context.t("tasks.item", ticket=case.ticket, status=context.label(f"demand.status.{case.demand_status.value}"),
+                               summary=case.text[:120]))
+        if case.match_status is MatchStatus.OFFERED:
+            keyboard.append([InlineKeyboardButton(context.label("case.accept_ticket", ticket=case.ticket), callback_data=f"tk:a:{case.match_id}"),
+                             InlineKeyboardButton(context.label("case.decline"), callback_data=f"tk:d:{case.match_id}")])
+            continue
+        lines.append(context.t("tasks.contact", enterprise=case.enterprise or "—", contact=case.contact or "—",
+                               phone=case.phone or "—"))
+        if case.booked_at is not None:
+            lines.append(context.t("tasks.booked", at=show(case.booked_at, tz)))
+        if case.demand_status.value != "resolved":
+            keyboard.append([InlineKeyboardButton(context.label("tasks.offer_slots", ticket=case.ticket), callback_data=f"bk:o:{case.match_id}"),
+                             InlineKeyboardButton(context.label("tasks.resolve", ticket=case.ticket), callback_data=f"tk:r:{case.match_id}")])
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
+
+
+async def board_command(update: Update, context: BotContext) -> None:
+    items = await context.services.casework.board(update.effective_user.id)
+    if isinstance(items, Result):
+        await answer_outcome(update, context, items)
+        return
+    if not items:
+        await update.effective_message.reply_text(context.t("board.empty"))
+        return
+    lines, keyboard = [context.t("board.title", count=len(items))], []
+    for item in items:
+        division = catalogue().division(item.industry or "")
+        lines.append(context.t("board.item", ticket=item.ticket, industry=division.label if division else "—",
+                               region=context.services.regions.full_name(item.region_code) or "—", summary=item.text[:120],
+                               mark=context.label("board.volunteered") if item.volunteered else ""))
+        if not item.volunteered:
+            keyboard.append([InlineKeyboardButton(context.label("board.volunteer", ticket=item.ticket),
+                                                  callback_data=f"tk:v:{item.demand_id}")])
+    await update.effective_message.reply_text("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
+
+
+async def volunteer(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    ids = int_parts(query.data, "tk:v:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return
+    result = await context.services.casework.volunteer(update.effective_user.id, ids[0])
+    if await answer_outcome(update, context, result):
+        return
+    await query.answer(context.t("board.done"), show_alert=True)
+
+
+# ---------------------------------------------------------------------- recording a resolution
+async def resolve_start(update: Update, context: BotContext) -> str | int:
+    query = update.callback_query
+    ids = int_parts(query.data, "tk:r:", 1)
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["tasks"] = {"match": ids[0]}
+    await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))
+    return SUMMARY
+
+
+async def resolve_summary(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_SUMMARY):
+        return SUMMARY
+    context.user_data.setdefault("tasks", {})["summary"] = text
+    await update.effective_message.reply_text(context.t("resolve.ask_trained"))
+    return TRAINED
+
+
+def _number(text: str, limit: int | Decimal, integer: bool) -> int | Decimal | None:
+    cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("元").removesuffix("人").strip()
+    try:
+        value = int(cleaned) if integer else Decimal(cleaned).quantize(Decimal("0.01"))
+    except (ValueError, InvalidOperation):
+        return None
+    return value if 0 <= value <= limit else None
+
+
+async def resolve_trained(update: Update, context: BotContext) -> str | int:
+    value = _number(update.effective_message.text or "", MAX_TRAINED, integer=True)
+    if value is None:
+        await update.effective_message.reply_text(context.t("resolve.bad_number", max=MAX_TRAINED))
+        return TRAINED
+    context.user_data.setdefault("tasks", {})["trained"] = value
+    await update.effective_message.reply_text(context.t("resolve.ask_benefit"))
+    return BENEFIT
+
+
+async def resolve_benefit(update: Update, context: BotContext) -> str | int:
+    value = _number(update.effective_message.text or "", MAX_BENEFIT - 1, integer=False)
+    if value is None:
+        await update.effective_message.reply_text(context.t("resolve.bad_number", max=f"{MAX_BENEFIT - 1:,.0f}"))
+        return BENEFIT
+    answers = context.user_data.pop("tasks", None) or {}
+    if "match" not in answers or "summary" not in answers:
+        return ConversationHandler.END
+    result = await context.services.follow_up.resolve(update.effective_user.id, answers["match"], answers["summary"],
+                                                      answers.get("trained", 0), value)
+    if not await answer_outcome(update, context, result):
+        await update.effective_message.reply_text(context.t("resolve.done"))
+    return ConversationHandler.END
+
+
+def build() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(decline_start, pattern=r"^tk:d:"),
+                      CallbackQueryHandler(resolve_start, pattern=r"^tk:r:")],
+        states={DECLINE_REASON: [MessageHandler(text, decline_reason), MessageHandler(~filters.COMMAND, expect_text)],
+                SUMMARY: [MessageHandler(text, resolve_summary), MessageHandler(~filters.COMMAND, expect_text)],
+                TRAINED: [MessageHandler(text, resolve_trained), MessageHandler(~filters.COMMAND, expect_text)],
+                BENEFIT: [MessageHandler(text, resolve_benefit), MessageHandler(~filters.COMMAND, expect_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("tasks"))],
+        name="tasks",
+        persistent=True,
+    )
+
+
+def handlers() -> list:
+    return [CommandHandler("tasks", tasks_command),
+            CommandHandler("board", board_command),
+            CallbackQueryHandler(accept, pattern=r"^tk:a:"),
+            CallbackQueryHandler(volunteer, pattern=r"^tk:v:")]

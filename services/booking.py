@@ -1,0 +1,224 @@
+"""专家问诊预约: after accepting, the craftsman offers time slots; the enterprise picks one; both are reminded a
+day and an hour before (through the reminders); either side may cancel or ask to reschedule, and the other side
+is told. When the booked time comes the service is ``in_service``.
+
+Only the two parties of the case may act on its appointments; anyone else is refused and audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.outbox import Button, Notice, Outbox
+from services.reminders import Reminders
+from services.local_time import show as local
+from services.service_record import Outcome, Result, Stop, transition
+
+MAX_SLOTS = 6
+SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who is acting on a case: the enterprise (the demand's owner) or the accepted craftsman."""
+
+    side: str  # enterprise | craftsman
+    match: Match
+    demand: Demand
+    craftsman: Craftsman
+
+    @property
+    def other(self) -> int | None:
+        return self.craftsman.user_id if self.side == "enterprise" else self.demand.user_id
+
+
+@dataclass(frozen=True)
+class AppointmentCard:
+    id: int
+    match_id: int
+    ticket: str
+    starts_at: datetime
+    place: str | None
+    link: str | None
+    status: AppointmentStatus
+
+
+class Booking:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, reminders: Reminders, tz) -> None:
+        self.db, self.clock, self.audit, self.outbox, self.reminders, self.tz = db, clock, audit, outbox, reminders, tz
+
+    async def _party(self, session: AsyncSession, user_id: int, match_id: int, side: str | None = None) -> Party:
+        """``user_id`` as a party of the open case ``match_id`` (the given ``side`` only, when named); else Stop."""
+        match = await session.get(Match, match_id, with_for_update=True)
+        if match is None:
+            raise Stop(Result(Outcome.NOT_FOUND))
+        demand = await session.get(Demand, match.demand_id, with_for_update=True)
+        craftsman = await session.get(Craftsman, match.craftsman_id)
+        found = ("craftsman" if craftsman is not None and craftsman.user_id == user_id
+                 else "enterprise" if demand is not None and demand.user_id == user_id else None)
+        if found is None or side is not None and found != side:
+            raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
+        if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
+            raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": demand.status.value}))
+        return Party(found, match, demand, craftsman)
+
+    def _card(self, a: Appointment, ticket: str) -> AppointmentCard:
+        return AppointmentCard(a.id, a.match_id, ticket, a.starts_at, a.place, a.link, a.status)
+
+    # ------------------------------------------------------------------ offering and picking
+    async def offer_slots(self, user_id: int, match_id: int, slots: list[datetime], place: str | None,
+                          link: str | None) -> Result:
+        """The craftsman offers up to six future slots (replacing any still on offer); the enterprise gets one
+        button per slot."""
+        now = self.clock.now()
+        slots = sorted({s for s in slots if s > now})[:MAX_SLOTS]
+        if not slots:
+            return Result(Outcome.STALE, detail={"status": "past"})
+        try:
+            async with self.db.session() as session:
+                party = await self._party(session, user_id, match_id, side="craftsman")
+                ids = await self._replace_slots(session, match_id, slots, place, link, now)
+                ticket, owner, name = party.demand.ticket or "", party.demand.user_id, party.craftsman.name
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "booking.offer")
+        if owner:
+            await self.outbox.put([owner], "notice", f"match:{match_id}:slots:{now.isoformat()}", Notice(
+                "booking.slots_offered", values={"ticket": ticket, "name": name, "place": place or link or ""},
+                buttons=[[Button("booking.slot", f"bk:p:{appointment_id}", {"at": local(at, self.tz)})]
+                         for appointment_id, at in ids]))
+        return Result(Outcome.DONE, party.demand.id, match_id, {"count": len(ids)})
+
+    @staticmethod
+    async def _replace_slots(session: AsyncSession, match_id: int, slots: list[datetime], place: str | None,
+                             link: str | None, now: datetime) -> list[tuple[int, datetime]]:
+        """Slots still on offer are withdrawn; the new ones are stored. Returns (id, start) of each."""
+        await session.execute(update(Appointment).where(Appointment.match_id == match_id,
+                                                        Appointment.status == AppointmentStatus.OFFERED)
+                              .values(status=AppointmentStatus.CANCELLED, updated_at=now))
+        rows = [Appointment(match_id=match_id, starts_at=s, place=place, link=link, status=AppointmentStatus.OFFERED,
+                            created_at=now, updated_at=now) for s in slots]
+        session.add_all(rows)
+        await session.flush()
+        return [(r.id, r.starts_at) for r in rows]
+
+    async def pick(self, user_id: int, appointment_id: int) -> Result:
+        """The enterprise books one offered slot: the others (and a booking it replaces) are cancelled, the
+        demand is ``scheduled``, both sides get the appointment and the reminders are planned."""
+        now = self.clock.now()
+        try:
+            async with self.db.session() as session:
+                appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.OFFERED,
+                                                             side="enterprise")
+                if appointment.starts_at <= now:
+                    raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": "past"}))
+                card, chats, name, replaced = await self._book(session, user_id, appointment, party, now)
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "booking.pick")
+        await self.reminders.refresh([f"appointment:{i}" for i in [*replaced, appointment_id]])
+        await self.outbox.put(chats, "notice", f"appointment:{appointment_id}:booked", Notice(
+            "booking.booked", values=self._values(card, name), buttons=self._buttons(card.id)))
+        return Result(Outcome.DONE, card.id, card.match_id, {"at": local(card.starts_at, self.tz)})
+
+    async def _book(self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime):
+        """Book ``appointment``; cancel the other slots and a booking it replaces; the case is ``scheduled``."""
+        replaced = (await session.scalars(select(Appointment.id).where(
+            Appointment.match_id == party.match.id, Appointment.id != appointment.id,
+            Appointment.status.in_((AppointmentStatus.OFFERED, AppointmentStatus.BOOKED))))).all()
+        await session.execute(update(Appointment).where(Appointment.id.in_(replaced))
+                              .values(status=AppointmentStatus.CANCELLED, updated_at=now))
+        appointment.status, appointment.booked_at, appointment.updated_at = AppointmentStatus.BOOKED, now, now
+        if party.demand.status is not DemandStatus.SCHEDULED:
+            transition(session, party.demand, DemandStatus.SCHEDULED, user_id, now,
+                       note=local(appointment.starts_at, self.tz))
+        card = self._card(appointment, party.demand.ticket or "")
+        chats = [c for c in (party.demand.user_id, party.craftsman.user_id) if c]
+        return card, chats, party.craftsman.name, replaced
+
+    def _values(self, card: AppointmentCard, name: str) -> dict:
+        return {"ticket": card.ticket, "at": local(card.starts_at, self.tz), "place": card.place or "",
+                "link": card.link or "", "name": name}
+
+    @staticmethod
+    def _buttons(appointment_id: int) -> list[list[Button]]:
+        return [[Button("booking.reschedule", f"bk:r:{appointment_id}"), Button("booking.cancel", f"bk:x:{appointment_id}")]]
+
+    # ------------------------------------------------------------------ changing a booking
+    async def _appointment(self, session: AsyncSession, user_id: int, appointment_id: int, status: AppointmentStatus,
+                           side: str | None = None) -> tuple[Appointment, Party]:
+        """The appointment, in ``status``, of a case ``user_id`` is a party of; else Stop."""
+        appointment = await session.get(Appointment, appointment_id, with_for_update=True)
+        if appointment is None:
+            raise Stop(Result(Outcome.NOT_FOUND))
+        party = await self._party(session, user_id, appointment.match_id, side)
+        if appointment.status is not status:
+            raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": appointment.status.value}))
+        return appointment, party
+
+    async def cancel(self, user_id: int, appointment_id: int) -> Result:
+        """Either side cancels a booked appointment: the case goes back to ``accepted`` (the craftsman may offer
+        new slots), the other side is told, the reminders are withdrawn."""
+        now = self.clock.now()
+        try:
+            async with self.db.session() as session:
+                appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.BOOKED)
+                appointment.status, appointment.updated_at = AppointmentStatus.CANCELLED, now
+                if party.demand.status is not DemandStatus.ACCEPTED:
+                    transition(session, party.demand, DemandStatus.ACCEPTED, user_id, now, note="appointment cancelled")
+                card, other, side = self._card(appointment, party.demand.ticket or ""), party.other, party.side
+                match_id, name = party.match.id, party.craftsman.name
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "booking.cancel")
+        await self.reminders.refresh([f"appointment:{appointment_id}"])
+        if other:
+            buttons = [[Button("booking.offer_slots", f"bk:o:{match_id}")]] if side == "enterprise" else None
+            await self.outbox.put([other], "notice", f"appointment:{appointment_id}:cancelled", Notice(
+                "booking.cancelled_other", values=self._values(card, name), keys={"who": f"booking.side.{side}"},
+                buttons=buttons))
+        return Result(Outcome.DONE, card.id, match_id, {"at": local(card.starts_at, self.tz)})
+
+    async def ask_reschedule(self, user_id: int, appointment_id: int) -> Result:
+        """The enterprise asks for another time: the craftsman is asked to offer new slots (the booking stands
+        until one is picked). A craftsman who wants to reschedule simply offers new slots."""
+        now = self.clock.now()
+        try:
+            async with self.db.session() as session:
+                appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.BOOKED)
+                card, side, other = self._card(appointment, party.demand.ticket or ""), party.side, party.other
+                match_id, name = party.match.id, party.craftsman.name
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "booking.reschedule")
+        if side == "enterprise" and other:
+            await self.outbox.put([other], "notice", f"appointment:{appointment_id}:reschedule:{now.isoformat()}", Notice(
+                "booking.reschedule_asked", values=self._values(card, name),
+                buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
+        return Result(Outcome.DONE, card.id, match_id, {"side": side})
+
+    async def start_due(self) -> int:
+        """Cases whose booked time has come are ``in_service``; return how many."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            rows = (await session.execute(select(Appointment, Demand).join(Match, Match.id == Appointment.match_id)
+                                          .join(Demand, Demand.id == Match.demand_id)
+                                          .where(Appointment.status == AppointmentStatus.BOOKED,
+                                                 Appointment.starts_at <= now,
+                                                 Demand.status == DemandStatus.SCHEDULED))).all()
+            for _appointment, demand in rows:
+                transition(session, demand, DemandStatus.IN_SERVICE, None, now)
+            return len(rows)
+
+    async def of_match(self, match_id: int) -> list[AppointmentCard]:
+        async with self.db.session() as session:
+            rows = (await session.execute(select(Appointment, Demand.ticket).join(Match, Match.id == Appointment.match_id)
+                                          .join(Demand, Demand.id == Match.demand_id)
+                                          .where(Appointment.match_id == match_id,
+                                                 Appointment.status.in_((AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)))
+                                          .order_by(Appointment.starts_at))).all()
+            return [self._card(a, ticket or "") for a, ticket in rows]

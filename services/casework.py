@@ -1,0 +1,408 @@
+"""企业点菜、劳模工匠做菜、工会送菜: from a submitted demand to a craftsman who accepted it.
+
+Staff see the queue with the matcher's candidates and offer the demand to one craftsman (or escalate it to the
+provincial team); the craftsman accepts or declines; an offer unanswered for 48 hours lapses and staff are
+alerted with the next candidate. Craftsmen may also volunteer for open demands (揭榜), which staff confirm.
+
+Every action names its actor and is checked here against the database — the role for staff actions, the
+craftsman's own account for answers to an offer — never against callback data. The enterprise's contact details
+go to the craftsman only once they have accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (Craftsman, CraftsmanIndustry, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
+                       Role, ServiceTeam, TeamLevel)
+from nlp.industry import catalogue
+from services.assignment import Plan, plan_for
+from services.audit import AuditLog, NotStaff
+from services.clock import Clock
+from services.database import Database
+from services.matching import Candidate, Matcher, available
+from services.outbox import Button, Notice, Outbox
+from services.regions import RegionDirectory
+from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
+                                     craftsman_of_user, transition)
+
+OFFER_HOURS = 48
+QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    demand_id: int
+    ticket: str
+    status: DemandStatus
+    text: str
+    industry: str | None
+    region_code: str | None
+    urgency: str | None
+    candidates: list[Candidate]
+    volunteers: list[tuple[int, str]]  # (match id, craftsman name) waiting for staff
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    demand_id: int
+    ticket: str
+    text: str
+    industry: str | None
+    region_code: str | None
+    volunteered: bool
+
+
+class Casework:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, matcher: Matcher,
+                 regions: RegionDirectory, staff: StaffChats) -> None:
+        self.db, self.clock, self.audit, self.outbox, self.matcher = db, clock, audit, outbox, matcher
+        self.regions, self.staff = regions, staff
+
+    async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
+        try:
+            await self.audit.require_staff(actor, role, action, target)
+        except NotStaff:
+            return Result(Outcome.NOT_STAFF)
+        return None
+
+    # ------------------------------------------------------------------ the staff queue
+    async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem] | Result:
+        """Demands waiting for a craftsman, urgent and oldest first, each with its best ``k`` candidates."""
+        refused = await self._staff_only(actor, role, "queue.list", "queue")
+        if refused:
+            return refused
+        async with self.db.session() as session:
+            waiting = (await session.scalars(select(Demand).where(
+                Demand.status.in_(QUEUED), ~exists().where(Match.demand_id == Demand.id,
+                                                          Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))))
+                .order_by((Demand.urgency == "urgent").desc(), Demand.submitted_at, Demand.id).limit(limit))).all()
+            volunteers = await self._volunteers(session, [d.id for d in waiting])
+        return [QueueItem(d.id, d.ticket or "", d.status, d.text or d.training_topic or "", d.industry, d.region_code,
+                          d.urgency, await self.matcher.for_demand(d.id, k), volunteers.get(d.id, []))
+                for d in waiting]
+
+    async def queue_item(self, actor: int, role: Role | None, demand_id: int, k: int = 3) -> QueueItem | Result:
+        refused = await self._staff_only(actor, role, "queue.view", f"demand:{demand_id}")
+        if refused:
+            return refused
+        async with self.db.session() as session:
+            d = await session.get(Demand, demand_id)
+            if d is None or d.status is DemandStatus.DRAFT:
+                return Result(Outcome.NOT_FOUND)
+            volunteers = await self._volunteers(session, [d.id])
+        return QueueItem(d.id, d.ticket or "", d.status, d.text or d.training_topic or "", d.industry, d.region_code,
+                         d.urgency, await self.matcher.for_demand(d.id, k), volunteers.get(d.id, []))
+
+    @staticmethod
+    async def _volunteers(session: AsyncSession, demand_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        rows = await session.execute(select(Match.demand_id, Match.id, Craftsman.name).join(Craftsman).where(
+            Match.demand_id.in_(demand_ids), Match.volunteered.is_(True), Match.status == MatchStatus.PROPOSED))
+        out: dict[int, list[tuple[int, str]]] = {}
+        for demand_id, match_id, name in rows.all():
+            out.setdefault(demand_id, []).append((match_id, name))
+        return out
+
+    # ------------------------------------------------------------------ 清单匹配: the whole queue at once
+    async def plan_all(self, actor: int, role: Role | None, limit: int = 1000) -> Plan | Result:
+        """The best assignment of every queued demand (up to ``limit``), for staff to confirm."""
+        refused = await self._staff_only(actor, role, "match.plan_all", "queue")
+        if refused:
+            return refused
+        async with self.db.session() as session:
+            ids = (await session.scalars(select(Demand.id).where(Demand.status.in_(QUEUED), ~exists().where(
+                Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))))
+                .order_by(Demand.submitted_at, Demand.id).limit(limit))).all()
+        queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
+        return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})
+
+    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> tuple[int, int] | Result:
+        """Offer each (demand, craftsman) pair of a confirmed plan; (offered, skipped because things changed)."""
+        refused = await self._staff_only(actor, role, "match.apply_plan", "queue")
+        if refused:
+            return refused
+        done = 0
+        for demand_id, craftsman_id in pairs:
+            done += (await self.offer(actor, role, demand_id, craftsman_id)).ok
+        return done, len(pairs) - done
+
+    async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
+        async with self.db.session() as session:
+            rows = await session.execute(select(Demand.id, Demand.ticket).where(Demand.id.in_(demand_ids)))
+            return {demand_id: ticket or "" for demand_id, ticket in rows.all()}
+
+    # ------------------------------------------------------------------ offering a demand to a craftsman
+    async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Result:
+        """Staff offer ``demand_id`` to ``craftsman_id``: the demand becomes ``matched`` and the craftsman gets
+        the problem summary with 接受 / 婉拒."""
+        refused = await self._staff_only(actor, role, "match.offer", f"demand:{demand_id}")
+        if refused:
+            return refused
+        candidate = await self._candidate(demand_id, craftsman_id)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id, with_for_update=True)
+            craftsman = await session.get(Craftsman, craftsman_id)
+            checked = await self._check_offer(session, demand, craftsman)
+            if checked is not None:
+                return checked
+            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
+                                                             Match.craftsman_id == craftsman_id))
+            if match is None:
+                match = Match(demand_id=demand_id, craftsman_id=craftsman_id, created_at=now)
+                session.add(match)
+            match.status, match.offered_at, match.proposed_by, match.updated_at = MatchStatus.OFFERED, now, actor, now
+            if candidate is not None:
+                match.score, match.reasons = candidate.score, json.dumps(candidate.reasons.as_json(), ensure_ascii=False)
+            transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name)
+            await session.flush()
+            match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
+            values, keys = brief(demand, self.regions)
+            owner = demand.user_id
+        values["hours"] = OFFER_HOURS
+        await self.outbox.put([user_id], "notice", f"match:{match_id}:offer:{now.isoformat()}", Notice(
+            "case.offer", values=values, keys=keys,
+            buttons=[[Button("case.accept", f"tk:a:{match_id}"), Button("case.decline", f"tk:d:{match_id}")]]),
+            urgent=True)
+        if owner:
+            await self.outbox.put([owner], "notice", f"demand:{demand_id}:matched:{match_id}", Notice(
+                "case.matched_enterprise", values={"ticket": values["ticket"], "name": name}))
+        await self.audit.record(actor, "match.offer", f"demand:{demand_id}", craftsman=craftsman_id)
+        return Result(Outcome.DONE, demand_id, match_id, {"name": name})
+
+    async def _check_offer(self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None) -> Result | None:
+        if demand is None or craftsman is None or demand.status is DemandStatus.DRAFT:
+            return Result(Outcome.NOT_FOUND)
+        if demand.status not in QUEUED or await active_match(session, demand.id) is not None:
+            return Result(Outcome.TAKEN, demand.id)
+        if not available(craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()):
+            return Result(Outcome.UNAVAILABLE, demand.id)
+        if craftsman.user_id is None:
+            return Result(Outcome.NO_ACCOUNT, demand.id, detail={"name": craftsman.name, "phone": craftsman.phone or ""})
+        earlier = await session.scalar(select(Match.status).where(Match.demand_id == demand.id,
+                                                                  Match.craftsman_id == craftsman.id))
+        if earlier in (MatchStatus.DECLINED, MatchStatus.EXPIRED):
+            return Result(Outcome.DECLINED, demand.id)
+        load = (await Matcher.loads(session, [craftsman.id])).get(craftsman.id, 0)
+        if load >= craftsman.capacity:
+            return Result(Outcome.FULL, demand.id)
+        return None
+
+    async def _candidate(self, demand_id: int, craftsman_id: int) -> Candidate | None:
+        """The matcher's view of this pairing (score and reasons), when the craftsman is in the index."""
+        query = await self.matcher.query_of(demand_id)
+        return await self.matcher.explain(query, craftsman_id) if query is not None else None
+
+    # ------------------------------------------------------------------ the craftsman answers
+    async def _own_offer(self, session: AsyncSession, user_id: int, match_id: int):
+        """(match, demand, craftsman) when ``match_id`` is an offer to ``user_id`` still open; else Stop."""
+        match = await session.get(Match, match_id, with_for_update=True)
+        if match is None:
+            raise Stop(Result(Outcome.NOT_FOUND))
+        craftsman = await session.get(Craftsman, match.craftsman_id)
+        if craftsman is None or craftsman.user_id != user_id:
+            raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
+        if match.status is not MatchStatus.OFFERED:
+            raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
+        demand = await session.get(Demand, match.demand_id, with_for_update=True)
+        if demand is None or demand.status is not DemandStatus.MATCHED:
+            raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": "withdrawn"}))
+        return match, demand, craftsman
+
+    async def accept(self, user_id: int, match_id: int) -> Result:
+        """The craftsman accepts: the demand is ``accepted``; they get the enterprise's contact details (in
+        ``detail``), the enterprise and staff are told."""
+        now = self.clock.now()
+        try:
+            async with self.db.session() as session:
+                match, demand, craftsman = await self._own_offer(session, user_id, match_id)
+                match.status, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now
+                transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name)
+                contact = await contact_values(session, demand)
+                owner, ticket, name = demand.user_id, demand.ticket or "", craftsman.name
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "match.accept")
+        await self._accepted_notices(match_id, demand.id, owner, ticket, name)
+        return Result(Outcome.DONE, demand.id, match_id, {**contact, "ticket": ticket, "name": name})
+
+    async def _accepted_notices(self, match_id: int, demand_id: int, owner: int | None, ticket: str, name: str) -> None:
+        if owner:
+            await self.outbox.put([owner], "notice", f"match:{match_id}:accepted", Notice(
+                "case.accepted_enterprise", values={"ticket": ticket, "name": name}))
+        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:accepted", Notice(
+            "case.accepted_staff", values={"ticket": ticket, "name": name}))
+
+    async def decline(self, user_id: int, match_id: int, reason: str) -> Result:
+        """The craftsman declines with a reason: the demand goes back to the queue and staff are alerted with
+        the next candidate."""
+        now = self.clock.now()
+        try:
+            async with self.db.session() as session:
+                match, demand, craftsman = await self._own_offer(session, user_id, match_id)
+                match.status, match.decided_at, match.updated_at = MatchStatus.DECLINED, now, now
+                match.decline_reason = reason[:MAX_NOTE]
+                transition(session, demand, await self._back_to_queue(session, demand), user_id, now,
+                           note=reason[:MAX_NOTE])
+                demand_id, ticket, name = demand.id, demand.ticket or "", craftsman.name
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "match.decline")
+        await self._alert_staff(demand_id, ticket, "case.declined_staff", {"name": name, "reason": reason[:MAX_NOTE]},
+                                f"match:{match_id}:declined")
+        return Result(Outcome.DONE, demand_id, match_id)
+
+    @staticmethod
+    async def _back_to_queue(session: AsyncSession, demand: Demand) -> DemandStatus:
+        """Submitted again — or escalated, when it was escalated before."""
+        escalated = await session.scalar(select(DemandStatusHistory.id).where(
+            DemandStatusHistory.demand_id == demand.id, DemandStatusHistory.to_status == DemandStatus.ESCALATED.value).limit(1))
+        return DemandStatus.ESCALATED if escalated else DemandStatus.SUBMITTED
+
+    async def _alert_staff(self, demand_id: int, ticket: str, key: str, values: dict, dedupe: str) -> None:
+        """Tell staff, naming the next candidate with a one-press offer button."""
+        [best] = await self.matcher.for_demand(demand_id, 1) or [None]
+        buttons = [[Button("queue.show", f"qu:v:{demand_id}")]]
+        values = {**values, "ticket": ticket, "next": best.name if best else "—"}
+        if best is not None:
+            buttons.insert(0, [Button("queue.offer_to", f"qu:ok:{demand_id}:{best.craftsman_id}", {"name": best.name})])
+        await self.outbox.put(await self.staff(), "notice", dedupe, Notice(
+            key, values=values, buttons=buttons), urgent=True)
+
+    async def expire_offers(self) -> int:
+        """Offers unanswered for 48 hours lapse: the demand goes back to the queue, the craftsman is told, staff
+        are alerted with the next candidate. Returns how many lapsed."""
+        now = self.clock.now()
+        lapsed = []
+        async with self.db.session() as session:
+            rows = (await session.scalars(select(Match).where(Match.status == MatchStatus.OFFERED,
+                                                              Match.offered_at <= now - timedelta(hours=OFFER_HOURS))
+                                          .with_for_update())).all()
+            for match in rows:
+                demand = await session.get(Demand, match.demand_id, with_for_update=True)
+                craftsman = await session.get(Craftsman, match.craftsman_id)
+                match.status, match.decided_at, match.updated_at = MatchStatus.EXPIRED, now, now
+                if demand is not None and demand.status is DemandStatus.MATCHED:
+                    transition(session, demand, await self._back_to_queue(session, demand), None, now,
+                               note="no answer in 48 h")
+                lapsed.append((match.id, match.demand_id, demand.ticket if demand else "", craftsman))
+        for match_id, demand_id, ticket, craftsman in lapsed:
+            if craftsman is not None and craftsman.user_id:
+                await self.outbox.put([craftsman.user_id], "notice", f"match:{match_id}:expired", Notice(
+                    "case.offer_lapsed", values={"ticket": ticket or ""}))
+            await self._alert_staff(demand_id, ticket or "", "case.lapsed_staff",
+                                    {"name": craftsman.name if craftsman else "", "hours": OFFER_HOURS},
+                                    f"match:{match_id}:expired")
+        return len(lapsed)
+
+    # ------------------------------------------------------------------ escalation
+    async def escalate(self, actor: int, role: Role | None, demand_id: int, note: str) -> Result:
+        """Hand a queued demand to the provincial team, with a note; the matcher then looks province-wide."""
+        refused = await self._staff_only(actor, role, "demand.escalate", f"demand:{demand_id}")
+        if refused:
+            return refused
+        now = self.clock.now()
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id, with_for_update=True)
+            if demand is None or demand.status is DemandStatus.DRAFT:
+                return Result(Outcome.NOT_FOUND)
+            if demand.status not in QUEUED or await active_match(session, demand_id) is not None:
+                return Result(Outcome.TAKEN, demand_id)
+            transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE])
+            province = (demand.region_code or "")[:2]
+            team = await session.scalar(select(ServiceTeam.name).where(
+                ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province)).limit(1)) if province else None
+            ticket, owner = demand.ticket or "", demand.user_id
+        await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
+        await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
+            "case.escalated_staff", values={"ticket": ticket, "team": team or "", "note": note[:MAX_NOTE]},
+            buttons=[[Button("queue.show", f"qu:v:{demand_id}")]]))
+        if owner:
+            await self.outbox.put([owner], "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
+                "case.escalated_enterprise", values={"ticket": ticket}))
+        return Result(Outcome.DONE, demand_id, detail={"team": team or ""})
+
+    # ------------------------------------------------------------------ 揭榜: craftsmen volunteer
+    async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
+        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
+        async with self.db.session() as session:
+            craftsman = await craftsman_of_user(session, user_id)
+            if craftsman is None or not available(craftsman.active, craftsman.status, craftsman.paused_until,
+                                                  self.clock.now().date()):
+                return Result(Outcome.NOT_CRAFTSMAN)
+            divisions = (await session.scalars(select(CraftsmanIndustry.division).where(
+                CraftsmanIndustry.craftsman_id == craftsman.id))).all()
+            sections = {catalogue().division(d).section for d in divisions if catalogue().division(d)}
+            related = [code for s in sections for code in catalogue().sections[s].divisions]
+            taken = exists().where(Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
+            mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
+            rows = (await session.scalars(select(Demand).where(
+                Demand.status.in_(QUEUED), Demand.industry.in_(related), ~taken,
+                ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))))
+                .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc()).limit(limit))).all()
+            offered = set((await session.scalars(mine.where(Match.volunteered.is_(True),
+                                                             Match.status == MatchStatus.PROPOSED))).all())
+        return [BoardItem(d.id, d.ticket or "", (d.text or d.training_topic or "")[:200], d.industry, d.region_code,
+                          d.id in offered) for d in rows]
+
+    async def volunteer(self, user_id: int, demand_id: int) -> Result:
+        """A craftsman volunteers for an open demand; staff get a button to confirm."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            craftsman = await craftsman_of_user(session, user_id)
+            if craftsman is None:
+                return Result(Outcome.NOT_CRAFTSMAN)
+            demand = await session.get(Demand, demand_id, with_for_update=True)
+            checked = await self._check_offer(session, demand, craftsman)
+            if checked is not None:
+                return checked
+            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
+                                                             Match.craftsman_id == craftsman.id))
+            if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
+                return Result(Outcome.STALE, demand_id, match.id, {"status": "volunteered"})
+            if match is None:
+                match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
+                session.add(match)
+            match.status, match.volunteered, match.proposed_by, match.updated_at = MatchStatus.PROPOSED, True, user_id, now
+            await session.flush()
+            match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
+        await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
+        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:volunteered:{now.isoformat()}", Notice(
+            "case.volunteered_staff", values={"ticket": ticket, "name": name},
+            buttons=[[Button("queue.confirm_volunteer", f"qu:vol:{match_id}"), Button("queue.show", f"qu:v:{demand_id}")]]))
+        return Result(Outcome.DONE, demand_id, match_id)
+
+    async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
+        """Staff confirm a volunteer: the craftsman has said yes already, so the demand is accepted at once and
+        the craftsman gets the contact details."""
+        refused = await self._staff_only(actor, role, "match.confirm_volunteer", f"match:{match_id}")
+        if refused:
+            return refused
+        now = self.clock.now()
+        async with self.db.session() as session:
+            match = await session.get(Match, match_id, with_for_update=True)
+            if match is None or not match.volunteered:
+                return Result(Outcome.NOT_FOUND)
+            if match.status is not MatchStatus.PROPOSED:
+                return Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value})
+            demand = await session.get(Demand, match.demand_id, with_for_update=True)
+            craftsman = await session.get(Craftsman, match.craftsman_id)
+            checked = await self._check_offer(session, demand, craftsman)
+            if checked is not None:
+                return checked
+            transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
+            transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now, note=craftsman.name)
+            match.status, match.offered_at, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now, now
+            contact = await contact_values(session, demand)
+            owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
+            demand_id = demand.id
+        await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
+        await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
+            "case.volunteer_confirmed", values={**contact, "ticket": ticket},
+            buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
+        await self._accepted_notices(match_id, demand_id, owner, ticket, name)
+        return Result(Outcome.DONE, demand_id, match_id, {"name": name})

@@ -1,0 +1,355 @@
+"""平台匹配: rank the craftsmen for a demand, each with the reasons a staffer can read.
+
+The score (0–1) adds up six parts:
+
+=============  ======  =====================================================================
+part           weight  how
+=============  ======  =====================================================================
+industry       0.35    same GB/T 4754 division; 0.10 for the same section only
+speciality     0.35    BM25 of the demand's words against the craftsman's 技术处方 (jieba tokens)
+region         0.15    same county; 0.10 same city; 0.05 same province (escalated: province counts full)
+load           0.05    share of capacity still free
+rating         0.05    mean stars, shrunk towards 4 while there are few ratings
+service mode   0.05    the craftsman offers the mode the enterprise asked for
+=============  ======  =====================================================================
+
+Paused, inactive, unpublished and full craftsmen, and those who declined (or were already asked about) this
+demand, are never proposed.
+
+The text, industry and region parts come from an in-memory index of the published talent pool (numpy arrays and a
+BM25 inverted index), rebuilt when the pool changes; load, rating, pause and mode are read fresh from the database
+for the few best candidates of each query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from sqlalchemy import func, select
+
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Demand, DemandStatus, Match, MatchStatus
+from nlp.industry import catalogue
+from nlp.normalize import normalize
+from nlp.tokenize import Tokenizer
+from services.clock import Clock
+from services.database import Database
+
+W_DIVISION, W_SECTION = 0.35, 0.10
+W_SPECIALITY = 0.35
+W_COUNTY, W_CITY, W_PROVINCE = 0.15, 0.10, 0.05
+W_LOAD, W_RATING, W_MODE = 0.05, 0.05, 0.05
+BM25_K1, BM25_B = 1.2, 0.75
+BM25_FLOOR = 8.0        # a BM25 sum this high counts as a full speciality match even when nobody scores higher
+RATING_PRIOR, RATING_PRIOR_WEIGHT = 4.0, 2
+SHORTLIST = 64          # candidates read fresh from the database per round
+BUSY = (MatchStatus.OFFERED, MatchStatus.ACCEPTED)  # matches that hold a place of the craftsman's capacity
+OPEN_DEMANDS = (DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Why a craftsman was proposed; rendered per language by the conversations."""
+
+    division: str | None = None        # same division: its code
+    section: str | None = None         # same section only: its letter
+    skills: tuple[str, ...] = ()       # the craftsman's speciality lines that share words with the demand
+    region: str | None = None          # county | city | province
+    load: int = 0
+    capacity: int = 0
+    rating: float | None = None
+    ratings: int = 0
+    mode: str | None = None
+
+    def as_json(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Reasons":
+        data = dict(data or {})
+        data["skills"] = tuple(data.get("skills") or ())
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    craftsman_id: int
+    name: str
+    user_id: int | None
+    score: float
+    reasons: Reasons
+
+
+@dataclass(frozen=True)
+class DemandQuery:
+    """What the matcher needs of a demand."""
+
+    text: str
+    division: str | None
+    region_code: str | None
+    service_mode: str | None = None
+    escalated: bool = False
+    exclude: frozenset[int] = frozenset()  # craftsman ids
+
+
+@dataclass
+class TalentIndex:
+    """The published talent pool as arrays: row i is craftsman ``ids[i]``."""
+
+    ids: np.ndarray
+    names: list[str]
+    county: np.ndarray          # region code as int (330502)
+    city: np.ndarray            # its first four digits
+    province: np.ndarray        # its first two digits
+    by_division: dict[str, np.ndarray]
+    by_section: dict[str, np.ndarray]
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # word → (rows, BM25 weight of the word in each row)
+    idf: dict[str, float]
+    specialities: list[list[str]]
+    version: tuple = field(default=())
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def _region_parts(code: str | None) -> tuple[int, int, int]:
+    if not code or not code.isdigit():
+        return -1, -1, -1
+    return int(code), int(code[:4]), int(code[:2])
+
+
+def build_index(rows: list[tuple[int, str, str, str, list[str]]], divisions: dict[int, list[str]],
+                tokenizer: Tokenizer, version: tuple = ()) -> TalentIndex:
+    """``rows``: (id, name, region code, normalised speciality text, speciality lines) of published craftsmen."""
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    regions = np.array([_region_parts(r[2]) for r in rows], dtype=np.int64).reshape(n, 3)
+    sections = catalogue()
+    by_division: dict[str, list[int]] = {}
+    by_section: dict[str, list[int]] = {}
+    tf_rows: dict[str, list[tuple[int, int]]] = {}
+    lengths = np.zeros(n, dtype=np.float64)
+    for i, (craftsman_id, _name, _region, text, _lines) in enumerate(rows):
+        for division in divisions.get(craftsman_id, ()):
+            by_division.setdefault(division, []).append(i)
+            found = sections.division(division)
+            if found is not None:
+                by_section.setdefault(found.section, []).append(i)
+        words = tokenizer.content_words(text)
+        lengths[i] = len(words)
+        for word, count in Counter(words).items():
+            tf_rows.setdefault(word, []).append((i, count))
+    average = float(lengths.mean()) if n else 0.0
+    postings, idf = {}, {}
+    for word, hits in tf_rows.items():
+        rows_of = np.fromiter((h[0] for h in hits), dtype=np.int64, count=len(hits))
+        tf = np.fromiter((h[1] for h in hits), dtype=np.float64, count=len(hits))
+        idf[word] = math.log(1 + (n - len(hits) + 0.5) / (len(hits) + 0.5))
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows_of] / (average or 1.0))
+        postings[word] = (rows_of, idf[word] * tf * (BM25_K1 + 1) / (tf + norm))
+    unique = lambda groups: {k: np.unique(np.array(v, dtype=np.int64)) for k, v in groups.items()}  # noqa: E731
+    return TalentIndex(ids, [r[1] for r in rows], regions[:, 0].copy(), regions[:, 1].copy(), regions[:, 2].copy(),
+                       unique(by_division), unique(by_section), postings, idf, [list(r[4]) for r in rows], version)
+
+
+def static_scores(index: TalentIndex, query: DemandQuery, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(score without load/rating/mode, BM25 sums) for every row of ``index``."""
+    score = np.zeros(index.size, dtype=np.float64)
+    if query.division:
+        found = catalogue().division(query.division)
+        if found is not None and found.section in index.by_section:
+            score[index.by_section[found.section]] = W_SECTION
+        if query.division in index.by_division:
+            score[index.by_division[query.division]] = W_DIVISION
+    bm25 = np.zeros(index.size, dtype=np.float64)
+    for word in set(words):
+        hit = index.postings.get(word)
+        if hit is not None:
+            bm25[hit[0]] += hit[1]
+    top = float(bm25.max()) if index.size else 0.0
+    if top > 0:
+        score += W_SPECIALITY * bm25 / max(top, BM25_FLOOR)
+    county, city, province = _region_parts(query.region_code)
+    if province >= 0:
+        if query.escalated:  # the provincial team looks across the whole province
+            score[index.province == province] += W_COUNTY
+        else:
+            score[index.province == province] += W_PROVINCE
+            score[index.city == city] += W_CITY - W_PROVINCE
+            if county % 100:  # a county-level code, not a city's
+                score[index.county == county] += W_COUNTY - W_CITY
+    return score, bm25
+
+
+def region_reason(query: DemandQuery, code: str) -> str | None:
+    mine, theirs = _region_parts(query.region_code), _region_parts(code)
+    if mine[2] < 0 or theirs[2] != mine[2]:
+        return None
+    if mine[0] == theirs[0] and mine[0] % 100:
+        return "county"
+    return "city" if mine[1] == theirs[1] else "province"
+
+
+def rating_of(rating_sum: int, rating_count: int) -> float:
+    return (rating_sum + RATING_PRIOR * RATING_PRIOR_WEIGHT) / (rating_count + RATING_PRIOR_WEIGHT)
+
+
+class Matcher:
+    def __init__(self, db: Database, clock: Clock, tokenizer: Tokenizer) -> None:
+        self.db, self.clock, self.tokenizer = db, clock, tokenizer
+        self._index: TalentIndex | None = None
+        self._generation = 0   # bumped by invalidate(): a change made in this process
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        """The talent pool changed here: rebuild the index before the next query."""
+        self._generation += 1
+
+    async def _version(self, session) -> tuple:
+        """Changes made by another process show in the newest id or update time."""
+        row = (await session.execute(select(func.max(Craftsman.id), func.max(Craftsman.updated_at)))).one()
+        return self._generation, row[0], row[1]
+
+    async def index(self) -> TalentIndex:
+        async with self._lock:
+            async with self.db.session() as session:
+                version = await self._version(session)
+                if self._index is not None and self._index.version == version:
+                    return self._index
+                rows = (await session.execute(select(Craftsman.id, Craftsman.name, Craftsman.region_code,
+                                                     Craftsman.search_text, Craftsman.specialities)
+                                              .where(Craftsman.status == CraftsmanStatus.APPROVED,
+                                                     Craftsman.active.is_(True)).order_by(Craftsman.id))).all()
+                divisions: dict[int, list[str]] = {}
+                for craftsman_id, division in (await session.execute(select(CraftsmanIndustry.craftsman_id,
+                                                                            CraftsmanIndustry.division))).all():
+                    divisions.setdefault(craftsman_id, []).append(division)
+            self._index = await asyncio.to_thread(build_index, [tuple(r) for r in rows], divisions, self.tokenizer,
+                                                  version)
+            return self._index
+
+    def words(self, text: str) -> list[str]:
+        return self.tokenizer.content_words(normalize(text))
+
+    # ------------------------------------------------------------------ queries
+    async def query_of(self, demand_id: int) -> DemandQuery | None:
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id)
+            if demand is None:
+                return None
+            asked = (await session.scalars(select(Match.craftsman_id).where(
+                Match.demand_id == demand_id, Match.status.in_(
+                    (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.OFFERED, MatchStatus.ACCEPTED))))).all()
+        text = " ".join(filter(None, (demand.text, demand.training_topic)))
+        return DemandQuery(text, demand.industry, demand.region_code, demand.service_mode,
+                           demand.status is DemandStatus.ESCALATED, frozenset(asked))
+
+    async def for_demand(self, demand_id: int, k: int = 3) -> list[Candidate]:
+        query = await self.query_of(demand_id)
+        return await self.rank(query, k) if query is not None else []
+
+    async def rank(self, query: DemandQuery, k: int = 5) -> list[Candidate]:
+        """The ``k`` best available craftsmen for ``query``, best first."""
+        index = await self.index()
+        if not index.size:
+            return []
+        words = self.words(query.text)
+        score, bm25 = static_scores(index, query, words)
+        order = np.argsort(-score, kind="stable")
+        found: list[Candidate] = []
+        start = 0
+        while len(found) < k and start < index.size:
+            rows = order[start:start + max(SHORTLIST, 4 * k)]
+            start += len(rows)
+            found += await self._live(index, query, set(words), rows, score)
+            found.sort(key=lambda c: (-c.score, c.craftsman_id))
+            # a later round cannot beat what is found: its static score is lower and live parts add at most this
+            if len(found) >= k and start < index.size and score[order[start]] + W_LOAD + W_RATING + W_MODE <= found[k - 1].score:
+                break
+        return found[:k]
+
+    async def explain(self, query: DemandQuery, craftsman_id: int) -> Candidate | None:
+        """Score and reasons of one craftsman for ``query`` (None when not in the published pool)."""
+        index = await self.index()
+        at = int(np.searchsorted(index.ids, craftsman_id))
+        if at >= index.size or int(index.ids[at]) != craftsman_id:
+            return None
+        words = self.words(query.text)
+        score, _ = static_scores(index, query, words)
+        query = DemandQuery(query.text, query.division, query.region_code, query.service_mode, query.escalated)
+        found = await self._live(index, query, set(words), np.array([at]), score, check=False)
+        return found[0] if found else None
+
+    async def _live(self, index: TalentIndex, query: DemandQuery, words: set[str], rows: np.ndarray,
+                    score: np.ndarray, check: bool = True) -> list[Candidate]:
+        """Fresh load, rating, pause and mode for ``rows``; the available ones as candidates (all of them when
+        not ``check``)."""
+        ids = [int(index.ids[r]) for r in rows if int(index.ids[r]) not in query.exclude]
+        if not ids:
+            return []
+        today = self.clock.now().date()
+        async with self.db.session() as session:
+            crafts = {c.id: c for c in (await session.execute(select(
+                Craftsman.id, Craftsman.name, Craftsman.user_id, Craftsman.capacity, Craftsman.active,
+                Craftsman.status, Craftsman.paused_until, Craftsman.rating_sum, Craftsman.rating_count,
+                Craftsman.service_modes, Craftsman.region_code).where(Craftsman.id.in_(ids)))).all()}
+            loads = await self.loads(session, ids)
+        position = {int(index.ids[r]): int(r) for r in rows}
+        out = []
+        for craftsman_id in ids:
+            c = crafts.get(craftsman_id)
+            if c is None:
+                continue
+            load = loads.get(craftsman_id, 0)
+            if check and (not available(c.active, c.status, c.paused_until, today) or load >= c.capacity):
+                continue
+            row = position[craftsman_id]
+            mean = rating_of(c.rating_sum, c.rating_count)
+            mode = query.service_mode if query.service_mode and query.service_mode in (c.service_modes or []) else None
+            total = (float(score[row]) + W_LOAD * max(0.0, 1 - load / max(c.capacity, 1)) + W_RATING * (mean - 1) / 4
+                     + (W_MODE if mode else 0.0))
+            out.append(Candidate(craftsman_id, c.name, c.user_id, round(total, 4),
+                                 self._reasons(index, query, words, row, c, load, mode)))
+        return out
+
+    @staticmethod
+    async def loads(session, ids: list[int] | None = None) -> dict[int, int]:
+        """Open cases per craftsman: offers waiting and accepted matches of demands still open."""
+        query = (select(Match.craftsman_id, func.count()).join(Demand, Demand.id == Match.demand_id)
+                 .where(Match.status.in_(BUSY), Demand.status.in_(OPEN_DEMANDS)).group_by(Match.craftsman_id))
+        if ids is not None:
+            query = query.where(Match.craftsman_id.in_(ids))
+        return dict((await session.execute(query)).all())
+
+    def _reasons(self, index: TalentIndex, query: DemandQuery, words: set[str], row: int, c, load: int,
+                 mode: str | None) -> Reasons:
+        division = section = None
+        if query.division:
+            if _contains(index.by_division.get(query.division), row):
+                division = query.division
+            else:
+                found = catalogue().division(query.division)
+                if found is not None and _contains(index.by_section.get(found.section), row):
+                    section = found.section
+        skills = tuple(line for line in index.specialities[row]
+                       if words & set(self.tokenizer.content_words(normalize(line))))[:3]
+        rated = rating_of(c.rating_sum, c.rating_count) if c.rating_count else None
+        return Reasons(division, section, skills, region_reason(query, c.region_code), load, c.capacity,
+                       round(rated, 1) if rated is not None else None, c.rating_count, mode)
+
+
+def _contains(rows: np.ndarray | None, row: int) -> bool:
+    """Is ``row`` in the sorted array ``rows``?"""
+    if rows is None or not len(rows):
+        return False
+    at = int(np.searchsorted(rows, row))
+    return at < len(rows) and int(rows[at]) == row
+
+
+def available(active: bool, status: CraftsmanStatus, paused_until: date | None, today: date) -> bool:
+    return active and status is CraftsmanStatus.APPROVED and (paused_until is None or paused_until < today)

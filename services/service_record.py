@@ -1,0 +1,106 @@
+"""The service record: every status change of a demand, stored with who and when, and what the flow's services
+share — the outcome of an action, the demand's public brief (never its contact details), the staff chats."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus
+from nlp.industry import catalogue
+from services.regions import RegionDirectory
+from services.users import Users
+
+SUMMARY = 300  # characters of the problem text a craftsman sees before accepting
+
+
+class Outcome(str, enum.Enum):
+    DONE = "done"
+    NOT_FOUND = "not_found"
+    NOT_YOURS = "not_yours"       # a button sent to someone else, or forged data (audited)
+    NOT_STAFF = "not_staff"       # audited
+    STALE = "stale"               # the case moved on: already answered, expired, withdrawn
+    TAKEN = "taken"               # the demand already has a craftsman
+    FULL = "full"                 # the craftsman has no spare capacity
+    UNAVAILABLE = "unavailable"   # paused, inactive, not published
+    DECLINED = "declined"         # this craftsman declined this demand before
+    NO_ACCOUNT = "no_account"     # the craftsman has no Telegram account linked: staff must phone
+    NOT_CRAFTSMAN = "not_craftsman"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    demand_id: int | None = None
+    match_id: int | None = None
+    detail: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.DONE
+
+
+def transition(session: AsyncSession, demand: Demand, to: DemandStatus, actor: int | None, now: datetime,
+               note: str | None = None) -> None:
+    """Move ``demand`` to ``to`` and store the step: from, to, who, when, why."""
+    session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value, to_status=to.value,
+                                    actor_user_id=actor, note=note, at=now))
+    demand.status, demand.updated_at = to, now
+
+
+async def active_match(session: AsyncSession, demand_id: int) -> Match | None:
+    """The demand's offered or accepted match, if any (there is at most one)."""
+    return await session.scalar(select(Match).where(Match.demand_id == demand_id, Match.status.in_(
+        (MatchStatus.OFFERED, MatchStatus.ACCEPTED))).limit(1))
+
+
+async def craftsman_of_user(session: AsyncSession, user_id: int) -> Craftsman | None:
+    return await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+
+
+def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict, dict]:
+    """(values, keys) describing a demand for a craftsman who has not accepted it: no enterprise, no contact."""
+    division = catalogue().division(demand.industry or "")
+    values = {"ticket": demand.ticket or "", "industry": division.label if division else "",
+              "region": regions.full_name(demand.region_code) or "",
+              "summary": (demand.text or demand.training_topic or "")[:SUMMARY]}
+    keys = {"kind": f"demand.kind.{demand.kind.value}", "urgency": f"demand.urgency.{demand.urgency or 'normal'}",
+            "mode": f"demand.mode.{demand.service_mode or 'onsite'}"}
+    return values, keys
+
+
+async def contact_values(session: AsyncSession, demand: Demand) -> dict:
+    """The enterprise's contact details: for the accepting craftsman and staff only."""
+    enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id else None
+    return {"enterprise": enterprise.name if enterprise else "", "contact": demand.contact_name or "",
+            "phone": demand.contact_phone or ""}
+
+
+class StaffChats:
+    """Where staff notices go: the staff group when configured, else every staffer's private chat."""
+
+    def __init__(self, users: Users, staff_chat_id: int | None) -> None:
+        self.users, self.staff_chat_id = users, staff_chat_id
+
+    async def __call__(self) -> list[int]:
+        if self.staff_chat_id:
+            return [self.staff_chat_id]
+        return [user_id for user_id, _ in await self.users.staff_roles()]
+
+
+class Stop(Exception):
+    """Raised inside a database session to leave it (rolled back) with ``result``; the caller audits a refusal
+    once the session is closed (SQLite has a single connection)."""
+
+    def __init__(self, result: Result, target: str | None = None) -> None:
+        super().__init__(result.outcome.value)
+        self.result, self.target = result, target
+
+    async def settle(self, audit, actor: int, action: str) -> Result:
+        if self.result.outcome is Outcome.NOT_YOURS:
+            await audit.record(actor, action, self.target, allowed=False)
+        return self.result

@@ -1,0 +1,271 @@
+"""企业点菜、劳模工匠做菜、工会送菜 end to end through the real Application on the fake Bot API: four users at once
+(enterprise, staff, two craftsmen), 揭榜, /match_all, and every refusal of a forged or foreign press."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from db.models import (AuditEntry, Craftsman, CraftsmanIndustry, Demand, DemandStatus, DemandStatusHistory, Feedback,
+                       Role)
+from fakebotapi import FakeUser
+from services.demands import ticket_for
+from tests.harness import BotHarness
+from tests.test_report import enterprise_user, fill_profile, staffer
+
+PHONE = "13800138000"
+
+
+async def craftsman(bot: BotHarness, user_id: int, name: str, region: str, specialities: list[str],
+                    divisions: list[str], capacity: int = 3) -> FakeUser:
+    """A published craftsman with a Telegram account."""
+    await bot.services.users.register(user_id, name)
+    await bot.services.users.set_role(user_id, Role.CRAFTSMAN)
+    async with bot.services.db.session() as session:
+        session.add(Craftsman(user_id=user_id, name=name, workplace=f"{name}的工作单位", phone="13900000000",
+                              specialities=specialities, service_modes=["onsite", "remote"], region_code=region,
+                              capacity=capacity, search_text=" ".join(specialities),
+                              industries=[CraftsmanIndustry(division=d) for d in divisions]))
+    bot.services.matcher.invalidate()
+    return bot.user(user_id, first_name=name)
+
+
+async def submit(user: FakeUser, text: str, first: bool = True) -> str:
+    """File a problem through /report; return its ticket."""
+    user.send("/report")
+    shown = await user.expect("请选择需求类型")
+    user.press("技术难题", shown)
+    if first:
+        await fill_profile(user)
+    await user.expect("请描述")
+    user.send(text)
+    noted = await user.expect("可以继续补充")
+    user.press("完成", noted)
+    shown = await user.expect("识别为：")
+    user.press("✅确认", shown)
+    shown = await user.expect("请选择紧急程度")
+    user.press("一般", shown)
+    shown = await user.expect("请选择希望的服务方式")
+    user.press("现场指导", shown)
+    card = await user.expect("请核对需求信息")
+    user.press("📨 提交", card)
+    done = await user.expect("已提交，编号")
+    return re.search(r"ZQ-\d{4}-\d{6}", done["text"]).group(0)
+
+
+async def demand(bot: BotHarness) -> Demand:
+    async with bot.services.db.session() as session:
+        return (await session.scalars(select(Demand).where(Demand.status != DemandStatus.DRAFT).order_by(Demand.id.desc()))).first()
+
+
+async def refusals(bot: BotHarness, user_id: int) -> list[str]:
+    async with bot.services.db.session() as session:
+        return list((await session.scalars(select(AuditEntry.action).where(
+            AuditEntry.actor_user_id == user_id, AuditEntry.allowed.is_(False)))).all())
+
+
+async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarness):
+    staff = await staffer(bot)
+    first = await craftsman(bot, 501, "周师傅", "330502", ["铝型材挤压", "喷涂与阳极氧化"], ["32"])
+    second = await craftsman(bot, 502, "钱师傅", "330503", ["铝合金表面处理", "氧化膜缺陷"], ["32"])
+    await craftsman(bot, 503, "孙师傅", "440604", ["电机绕组"], ["38"])  # same section only, far away: last
+    company = await enterprise_user(bot, 31)
+
+    ticket = await submit(company, "铝型材喷涂后氧化膜厚度不均，表面起泡，良品率下降")
+    await staff.expect("新需求 " + ticket)
+
+    # the queue shows the candidates with their reasons, best first
+    staff.send("/queue")
+    item = await staff.expect(ticket)
+    text = item["text"]
+    assert text.index("周师傅") < text.index("钱师傅") < text.index("孙师傅")
+    assert "同属C32 有色金属冶炼和压延加工业" in text and "擅长：" in text and "同县区" in text and "在办 0/3 件" in text
+
+    # staff offer it to the first craftsman, who sees the problem but not the contact
+    staff.press("派给 周师傅", item)
+    await staff.expect("已派给 周师傅")
+    offer = await first.expect("新的服务请求 " + ticket)
+    assert "氧化膜" in offer["text"] and PHONE not in offer["text"] and "李工" not in offer["text"]
+    await company.expect("已匹配劳模工匠 周师傅")
+
+    # he declines with a reason; staff are alerted with the next candidate, one press away
+    first.press("🙏 婉拒", offer)
+    await first.expect("婉拒原因")
+    first.send("下周出差，时间冲突")
+    await first.expect("已婉拒")
+    alert = await staff.expect("周师傅 婉拒了需求 " + ticket)
+    assert "下周出差" in alert["text"] and "下一位候选：钱师傅" in alert["text"]
+    again = first.press("✅ 接受", offer)  # the old offer is stale now
+    assert "已处理或已失效" in (await first.answer_to(again))["text"]
+
+    staff.press("派给 钱师傅", alert)
+    offer2 = await second.expect("新的服务请求 " + ticket)
+    # the first craftsman forges an accept for the offer sent to the second: refused and logged
+    m2 = next(b["callback_data"] for b in FakeUser.buttons(offer2) if b["callback_data"].startswith("tk:a:"))
+    forged = first.press_data(m2, offer)
+    assert "不是发给您的" in (await first.answer_to(forged))["text"]
+    assert "match.accept" in await refusals(bot, 501)
+
+    second.press("✅ 接受", offer2)
+    accepted = await second.expect("感谢接受需求 " + ticket)
+    assert PHONE in accepted["text"] and "李工" in accepted["text"]
+    await company.expect("钱师傅 已接受您的需求")
+    await staff.expect("钱师傅 已接受需求 " + ticket)
+
+    # 专家问诊预约: two slots offered, the enterprise picks one, both get it
+    second.press("📅 提供预约时段", accepted)
+    await second.expect("每行一个")
+    second.send("11-24 15:00\n11-25 10:00")
+    await second.expect("问诊地点")
+    second.send("湖州市吴兴区某某路 1 号 <3 楼>")
+    await second.expect("已将 2 个时段发给企业")
+    slots = await company.expect("提供了以下问诊时段")
+    company.press("2026-11-24 15:00", slots)
+    booked = await company.expect("专家问诊预约成功")
+    assert "&lt;3 楼&gt;" in booked["text"] or "<3 楼>" in booked["text"].replace("&lt;", "<").replace("&gt;", ">")
+    await second.expect("专家问诊预约成功")
+    assert (await demand(bot)).status is DemandStatus.SCHEDULED
+
+    # the reminders come a day and an hour before, to both sides, once
+    bot.clock.advance(days=2, hours=5, minutes=1)   # 11-23 15:01 local
+    await bot.tick()
+    await company.expect("问诊提醒（明天）")
+    await second.expect("问诊提醒（明天）")
+    bot.clock.advance(hours=23)                      # 11-24 14:01 local
+    await bot.tick()
+    await bot.tick()
+    await company.expect("问诊提醒（1 小时后）")
+    assert sum("问诊提醒" in t for t in company.texts()) == 2
+
+    # the service begins, the craftsman records the result with its figures
+    bot.clock.advance(hours=1)
+    await bot.services.sweep()
+    assert (await demand(bot)).status is DemandStatus.IN_SERVICE
+    second.send("/tasks")
+    tasks = await second.expect("我的服务")
+    assert PHONE in tasks["text"]
+    second.press(f"✅ 登记解决 {ticket}", tasks)
+    await second.expect("请简述解决方案")
+    second.send("调整前处理脱脂温度和喷涂电压，更换过滤网")
+    await second.expect("培训职工人数")
+    second.send("十二")
+    await second.expect("请输入 0 到")
+    second.send("12")
+    await second.expect("预计经济效益")
+    second.send("50,000")
+    await second.expect("已登记解决结果")
+
+    resolved = await company.expect("已登记需求 " + ticket + " 的解决结果")
+    assert "12 人" in resolved["text"] and "50,000.00" in resolved["text"]
+    company.press("✅ 已解决", resolved)
+    stars = await company.expect("请为本次服务打分")
+    company.press("5★", stars)
+    await company.expect("已结案")
+    company.send("钱师傅很专业，谢谢！")
+    await company.expect("评价已保存")
+    await second.expect("打了 ★★★★★")
+
+    company.send("/my")
+    mine = await company.expect(ticket)
+    assert "已关闭" in mine["text"]
+    d = await demand(bot)
+    assert d.status is DemandStatus.CLOSED and d.workers_trained == 12 and int(d.economic_benefit) == 50000
+    async with bot.services.db.session() as session:
+        steps = [h.to_status for h in (await session.scalars(select(DemandStatusHistory).where(
+            DemandStatusHistory.demand_id == d.id).order_by(DemandStatusHistory.id))).all()]
+        feedback = (await session.scalars(select(Feedback))).one()
+        rated = await session.scalar(select(Craftsman).where(Craftsman.user_id == 502))
+    assert steps == ["submitted", "matched", "submitted", "matched", "accepted", "scheduled", "in_service", "resolved",
+                     "closed"]
+    assert feedback.stars == 5 and "专业" in feedback.comment
+    assert (rated.rating_sum, rated.rating_count) == (5, 1)
+    assert (await bot.services.follow_up.satisfaction(rated.id)).satisfied == 1.0
+
+    # contact details went to the accepting craftsman and staff only
+    assert not any(PHONE in t for t in first.texts())
+    assert any(PHONE in t for t in second.texts())
+
+
+async def test_volunteer_board_staff_confirm_and_refusals(bot: BotHarness):
+    staff = await staffer(bot)
+    volunteer = await craftsman(bot, 601, "吴师傅", "330502", ["数控机床调试", "精密加工"], ["34"])
+    company = await enterprise_user(bot, 32)
+    ticket = await submit(company, "数控车床加工精度不稳定，零件尺寸超差，需要调试")
+    d = await demand(bot)
+    assert d.industry == "34"
+
+    volunteer.send("/board")
+    board = await volunteer.expect(ticket)
+    assert PHONE not in board["text"]
+    volunteer.press(f"🙋 揭榜 {ticket}", board)
+    notice = await staff.expect("吴师傅 揭榜需求 " + ticket)
+
+    # nobody but staff may confirm, offer, escalate or plan: refused and logged
+    for data in (f"qu:vol:{notice['reply_markup']['inline_keyboard'][0][0]['callback_data'].split(':')[-1]}",
+                 f"qu:ok:{d.id}:1"):
+        pressed = company.press_data(data, board)
+        assert "只有" in (await company.answer_to(pressed))["text"]
+    pressed = volunteer.press_data(f"qu:e:{d.id}", board)
+    assert "只有" in (await volunteer.answer_to(pressed))["text"]
+    volunteer.send("/match_all")
+    await volunteer.expect("只有")
+    await bot.wait_handled()
+    assert {"match.confirm_volunteer", "match.offer"} <= set(await refusals(bot, 32))
+    assert {"demand.escalate", "match.plan_all"} <= set(await refusals(bot, 601))
+
+    staff.press("✅ 确认揭榜", notice)
+    await staff.expect("已确认 吴师傅 揭榜")
+    confirmed = await volunteer.expect("工会已确认您揭榜需求 " + ticket)
+    assert PHONE in confirmed["text"]
+    await company.expect("吴师傅 已接受您的需求")
+    assert (await demand(bot)).status is DemandStatus.ACCEPTED
+    volunteer.send("/board")
+    await volunteer.expect("暂无您所在行业可揭榜的需求")
+
+
+async def test_match_all_respects_capacity_and_offers_after_confirmation(bot: BotHarness):
+    staff = await staffer(bot)
+    only = await craftsman(bot, 701, "郑师傅", "330502", ["铝型材挤压", "表面处理"], ["32"], capacity=1)
+    company = await enterprise_user(bot, 33)
+    first = await submit(company, "铝型材挤压后表面出现斑点缺陷，需要分析原因")
+    bot.clock.advance(minutes=1)  # a person typing: the flood guard counts updates per minute
+    second = await submit(company, "铝型材阳极氧化后颜色不一致，批次色差明显", first=False)
+
+    staff.send("/match_all")
+    plan = await staff.expect("批量匹配方案")
+    assert "1/2 条需求可分配" in plan["text"] and "郑师傅" in plan["text"] and "未能分配" in plan["text"]
+    staff.press("✅ 全部派单", plan)
+    await staff.expect("已派单 1 条")
+    await only.expect("新的服务请求")
+    again = staff.press("✅ 全部派单", plan)  # pressed twice: the plan was used up
+    assert (await staff.answer_to(again))["show_alert"]
+    async with bot.services.db.session() as session:
+        statuses = sorted((await session.scalars(select(Demand.status).where(Demand.ticket.in_([first, second])))).all())
+    assert set(statuses) == {DemandStatus.SUBMITTED, DemandStatus.MATCHED}
+
+
+async def test_an_unanswered_offer_lapses_after_48_hours_and_staff_get_the_next_candidate(bot: BotHarness):
+    staff = await staffer(bot)
+    slow = await craftsman(bot, 801, "冯师傅", "330502", ["污水处理工艺"], ["46"])
+    await craftsman(bot, 802, "何师傅", "330503", ["活性污泥调控"], ["46"])
+    company = await enterprise_user(bot, 34)
+    ticket = await submit(company, "污水处理厂出水氨氮超标，活性污泥沉降差")
+    d = await demand(bot)
+    result = await bot.services.casework.offer(900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id)
+    assert result.ok
+    await bot.application.sender.flush()
+    offer = await slow.expect("新的服务请求 " + ticket)
+    bot.clock.advance(hours=47)
+    assert await bot.services.casework.expire_offers() == 0
+    bot.clock.advance(hours=1, minutes=1)
+    assert await bot.services.casework.expire_offers() == 1
+    assert await bot.services.casework.expire_offers() == 0  # once
+    await bot.application.sender.flush()
+    alert = await staff.expect("未在 48 小时内答复需求 " + ticket)
+    assert "下一位候选：何师傅" in alert["text"]
+    await slow.expect("已失效")
+    late = slow.press("✅ 接受", offer)
+    assert "已处理或已失效" in (await slow.answer_to(late))["text"]
+    assert ticket == ticket_for(d.id, d.submitted_at, bot.services.settings.tz)
