@@ -35,6 +35,8 @@ bench: $(MODEL)
 	$(PY) bench/classify.py
 	$(PY) bench/intake.py
 	$(PY) bench/reminders.py
+	$(PY) bench/matching.py
+	$(PY) bench/matching_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

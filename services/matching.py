@@ -85,6 +85,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Live:
+    """A shortlisted craftsman scored with fresh data, before its reasons are written."""
+
+    craftsman_id: int
+    score: float
+    row: int
+    row_data: object  # the craftsman's fresh database row
+    load: int
+    mode: str | None
+
+
+@dataclass(frozen=True)
 class DemandQuery:
     """What the matcher needs of a demand."""
 
@@ -259,19 +271,30 @@ class Matcher:
         if not index.size:
             return []
         words = self.words(query.text)
-        score, bm25 = static_scores(index, query, words)
-        order = np.argsort(-score, kind="stable")
-        found: list[Candidate] = []
-        start = 0
+        score, _ = static_scores(index, query, words)
+        found: list[Live] = []
+        seen: set[int] = set()
+        order, start, size = None, 0, max(SHORTLIST, 4 * k)
         while len(found) < k and start < index.size:
-            rows = order[start:start + max(SHORTLIST, 4 * k)]
+            if order is None and size < index.size:  # the first round: only the best few need sorting
+                rows = np.argpartition(-score, size)[:size]
+                rows = rows[np.lexsort((rows, -score[rows]))]
+            else:
+                order = np.argsort(-score, kind="stable") if order is None else order
+                rows = order[start:start + size]
             start += len(rows)
-            found += await self._live(index, query, set(words), rows, score)
-            found.sort(key=lambda c: (-c.score, c.craftsman_id))
+            rows = np.array([r for r in rows.tolist() if r not in seen], dtype=np.int64)  # ties at the first cut
+            seen.update(rows.tolist())
+            found += await self._live(index, query, rows, score)
+            found.sort(key=lambda live: (-live.score, live.craftsman_id))
             # a later round cannot beat what is found: its static score is lower and live parts add at most this
-            if len(found) >= k and start < index.size and score[order[start]] + W_LOAD + W_RATING + W_MODE <= found[k - 1].score:
-                break
-        return found[:k]
+            if len(found) >= k and start < index.size:
+                rest = score[order[start]] if order is not None else score[rows].min() if len(rows) else 0.0
+                if rest + W_LOAD + W_RATING + W_MODE <= found[k - 1].score:
+                    break
+            if order is None:
+                order = np.argsort(-score, kind="stable")
+        return [self._candidate(index, query, set(words), live) for live in found[:k]]
 
     async def explain(self, query: DemandQuery, craftsman_id: int) -> Candidate | None:
         """Score and reasons of one craftsman for ``query`` (None when not in the published pool)."""
@@ -282,13 +305,13 @@ class Matcher:
         words = self.words(query.text)
         score, _ = static_scores(index, query, words)
         query = DemandQuery(query.text, query.division, query.region_code, query.service_mode, query.escalated)
-        found = await self._live(index, query, set(words), np.array([at]), score, check=False)
-        return found[0] if found else None
+        found = await self._live(index, query, np.array([at]), score, check=False)
+        return self._candidate(index, query, set(words), found[0]) if found else None
 
-    async def _live(self, index: TalentIndex, query: DemandQuery, words: set[str], rows: np.ndarray,
-                    score: np.ndarray, check: bool = True) -> list[Candidate]:
-        """Fresh load, rating, pause and mode for ``rows``; the available ones as candidates (all of them when
-        not ``check``)."""
+    async def _live(self, index: TalentIndex, query: DemandQuery, rows: np.ndarray, score: np.ndarray,
+                    check: bool = True) -> list["Live"]:
+        """Fresh load, rating, pause and mode for ``rows``; the available ones scored (all of them when not
+        ``check``)."""
         ids = [int(index.ids[r]) for r in rows if int(index.ids[r]) not in query.exclude]
         if not ids:
             return []
@@ -313,9 +336,12 @@ class Matcher:
             mode = query.service_mode if query.service_mode and query.service_mode in (c.service_modes or []) else None
             total = (float(score[row]) + W_LOAD * max(0.0, 1 - load / max(c.capacity, 1)) + W_RATING * (mean - 1) / 4
                      + (W_MODE if mode else 0.0))
-            out.append(Candidate(craftsman_id, c.name, c.user_id, round(total, 4),
-                                 self._reasons(index, query, words, row, c, load, mode)))
+            out.append(Live(craftsman_id, round(total, 4), row, c, load, mode))
         return out
+
+    def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: "Live") -> Candidate:
+        return Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score,
+                         self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode))
 
     @staticmethod
     async def loads(session, ids: list[int] | None = None) -> dict[int, int]:
