@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts
+from conversations.casework_views import answer_outcome, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from services.booking import MAX_SLOTS
@@ -22,9 +22,8 @@ MAX_PLACE = 256
 async def offer_start(update: Update, context: BotContext) -> str | int:
     """``bk:o:<match>``: ask for the slots (ownership is checked when they are sent)."""
     query = update.callback_query
-    ids = int_parts(query.data, "bk:o:", 1)
+    ids = await pressed_ids(update, context, "bk:o:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     context.user_data["booking"] = {"match": ids[0]}
@@ -73,9 +72,8 @@ async def place_text(update: Update, context: BotContext) -> str | int:
 
 async def pick(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = int_parts(query.data, "bk:p:", 1)
+    ids = await pressed_ids(update, context, "bk:p:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.booking.pick(update.effective_user.id, ids[0])
     if await answer_outcome(update, context, result):
@@ -85,9 +83,8 @@ async def pick(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = int_parts(query.data, "bk:x:", 1)
+    ids = await pressed_ids(update, context, "bk:x:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.booking.cancel(update.effective_user.id, ids[0])
     if await answer_outcome(update, context, result):
@@ -99,9 +96,8 @@ async def cancel(update: Update, context: BotContext) -> None:
 async def reschedule(update: Update, context: BotContext) -> str | int:
     """``bk:r:<appointment>``: the enterprise asks the craftsman for new slots; the craftsman offers them."""
     query = update.callback_query
-    ids = int_parts(query.data, "bk:r:", 1)
+    ids = await pressed_ids(update, context, "bk:r:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     result = await context.services.booking.ask_reschedule(update.effective_user.id, ids[0])
     if await answer_outcome(update, context, result):

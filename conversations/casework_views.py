@@ -88,3 +88,11 @@ def int_parts(data: str | None, prefix: str, count: int) -> list[int] | None:
     if len(parts) != count or not all(p.isdigit() for p in parts):
         return None
     return [int(p) for p in parts]
+
+
+async def pressed_ids(update: Update, context: BotContext, prefix: str, count: int = 1) -> list[int] | None:
+    """The ids in a pressed button's data; None (the press answered as stale) when the data is not ours."""
+    ids = int_parts(update.callback_query.data, prefix, count)
+    if ids is None:
+        await update.callback_query.answer(context.t("button.stale"), show_alert=True)
+    return ids

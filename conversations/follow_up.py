@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts
+from conversations.casework_views import answer_outcome, int_parts, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from services.follow_up import MAX_COMMENT
@@ -22,9 +22,8 @@ def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
 async def confirm(update: Update, context: BotContext) -> None:
     """``fu:ok:<demand>``: solved — ask for the stars (the rating closes the case)."""
     query = update.callback_query
-    ids = int_parts(query.data, "fu:ok:", 1)
+    ids = await pressed_ids(update, context, "fu:ok:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     await query.answer()
     await update.effective_chat.send_message(context.t("follow.ask_stars"), reply_markup=_stars(context, ids[0]))
@@ -32,9 +31,8 @@ async def confirm(update: Update, context: BotContext) -> None:
 
 async def reopen(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = int_parts(query.data, "fu:re:", 1)
+    ids = await pressed_ids(update, context, "fu:re:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.follow_up.reopen(update.effective_user.id, ids[0])
     if await answer_outcome(update, context, result):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts, queue_item_view
+from conversations.casework_views import answer_outcome, int_parts, pressed_ids, queue_item_view
 from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
 from conversations.context import BotContext
 from services.casework import MAX_NOTE
@@ -38,9 +38,8 @@ async def queue_command(update: Update, context: BotContext) -> None:
 async def show(update: Update, context: BotContext) -> None:
     """``qu:v:<demand>``: one demand with fresh candidates."""
     query = update.callback_query
-    ids = int_parts(query.data, "qu:v:", 1)
+    ids = await pressed_ids(update, context, "qu:v:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     item = await context.services.casework.queue_item(update.effective_user.id, context.role, ids[0])
     if isinstance(item, Result):
@@ -54,9 +53,8 @@ async def show(update: Update, context: BotContext) -> None:
 async def offer(update: Update, context: BotContext) -> None:
     """``qu:ok:<demand>:<craftsman>``: offer the demand to that craftsman."""
     query = update.callback_query
-    ids = int_parts(query.data, "qu:ok:", 2)
+    ids = await pressed_ids(update, context, "qu:ok:", 2)
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.casework.offer(update.effective_user.id, context.role, *ids)
     if await answer_outcome(update, context, result):
@@ -67,9 +65,8 @@ async def offer(update: Update, context: BotContext) -> None:
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = int_parts(query.data, "qu:vol:", 1)
+    ids = await pressed_ids(update, context, "qu:vol:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.casework.confirm_volunteer(update.effective_user.id, context.role, ids[0])
     if await answer_outcome(update, context, result):

@@ -6,12 +6,10 @@ Whether the press is the craftsman's own is decided by the services against the 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts
+from conversations.casework_views import answer_outcome, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from db.models import MatchStatus
@@ -19,6 +17,7 @@ from nlp.industry import catalogue
 from services.follow_up import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.local_time import show
 from services.service_record import Result
+from services.validation import parse_amount
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
 MAX_REASON = 300
@@ -27,9 +26,8 @@ MAX_REASON = 300
 async def accept(update: Update, context: BotContext) -> None:
     """``tk:a:<match>``: accept; the reply carries the enterprise's contact details and the slot button."""
     query = update.callback_query
-    ids = int_parts(query.data, "tk:a:", 1)
+    ids = await pressed_ids(update, context, "tk:a:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.casework.accept(update.effective_user.id, ids[0])
     if await answer_outcome(update, context, result):
@@ -42,9 +40,8 @@ async def accept(update: Update, context: BotContext) -> None:
 
 async def decline_start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    ids = int_parts(query.data, "tk:d:", 1)
+    ids = await pressed_ids(update, context, "tk:d:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     context.user_data["tasks"] = {"match": ids[0]}
@@ -115,9 +112,8 @@ async def board_command(update: Update, context: BotContext) -> None:
 
 async def volunteer(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = int_parts(query.data, "tk:v:", 1)
+    ids = await pressed_ids(update, context, "tk:v:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return
     result = await context.services.casework.volunteer(update.effective_user.id, ids[0])
     if await answer_outcome(update, context, result):
@@ -128,9 +124,8 @@ async def volunteer(update: Update, context: BotContext) -> None:
 # ---------------------------------------------------------------------- recording a resolution
 async def resolve_start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    ids = int_parts(query.data, "tk:r:", 1)
+    ids = await pressed_ids(update, context, "tk:r:")
     if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     context.user_data["tasks"] = {"match": ids[0]}
@@ -147,17 +142,8 @@ async def resolve_summary(update: Update, context: BotContext) -> str | int:
     return TRAINED
 
 
-def _number(text: str, limit: int | Decimal, integer: bool) -> int | Decimal | None:
-    cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("元").removesuffix("人").strip()
-    try:
-        value = int(cleaned) if integer else Decimal(cleaned).quantize(Decimal("0.01"))
-    except (ValueError, InvalidOperation):
-        return None
-    return value if 0 <= value <= limit else None
-
-
 async def resolve_trained(update: Update, context: BotContext) -> str | int:
-    value = _number(update.effective_message.text or "", MAX_TRAINED, integer=True)
+    value = parse_amount(update.effective_message.text or "", MAX_TRAINED, integer=True)
     if value is None:
         await update.effective_message.reply_text(context.t("resolve.bad_number", max=MAX_TRAINED))
         return TRAINED
@@ -167,7 +153,7 @@ async def resolve_trained(update: Update, context: BotContext) -> str | int:
 
 
 async def resolve_benefit(update: Update, context: BotContext) -> str | int:
-    value = _number(update.effective_message.text or "", MAX_BENEFIT - 1, integer=False)
+    value = parse_amount(update.effective_message.text or "", MAX_BENEFIT - 1, integer=False)
     if value is None:
         await update.effective_message.reply_text(context.t("resolve.bad_number", max=f"{MAX_BENEFIT - 1:,.0f}"))
         return BENEFIT

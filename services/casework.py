@@ -29,7 +29,7 @@ from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsman_of_user, transition)
+                                     craftsman_of_user, craftsmans_match, transition)
 
 OFFER_HOURS = 48
 QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
@@ -200,28 +200,14 @@ class Casework:
         return await self.matcher.explain(query, craftsman_id) if query is not None else None
 
     # ------------------------------------------------------------------ the craftsman answers
-    async def _own_offer(self, session: AsyncSession, user_id: int, match_id: int):
-        """(match, demand, craftsman) when ``match_id`` is an offer to ``user_id`` still open; else Stop."""
-        match = await session.get(Match, match_id, with_for_update=True)
-        if match is None:
-            raise Stop(Result(Outcome.NOT_FOUND))
-        craftsman = await session.get(Craftsman, match.craftsman_id)
-        if craftsman is None or craftsman.user_id != user_id:
-            raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
-        if match.status is not MatchStatus.OFFERED:
-            raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
-        demand = await session.get(Demand, match.demand_id, with_for_update=True)
-        if demand is None or demand.status is not DemandStatus.MATCHED:
-            raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": "withdrawn"}))
-        return match, demand, craftsman
-
     async def accept(self, user_id: int, match_id: int) -> Result:
         """The craftsman accepts: the demand is ``accepted``; they get the enterprise's contact details (in
         ``detail``), the enterprise and staff are told."""
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                match, demand, craftsman = await self._own_offer(session, user_id, match_id)
+                match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
+                                                                   (DemandStatus.MATCHED,))
                 match.status, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now
                 transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name)
                 contact = await contact_values(session, demand)
@@ -244,7 +230,8 @@ class Casework:
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                match, demand, craftsman = await self._own_offer(session, user_id, match_id)
+                match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
+                                                                   (DemandStatus.MATCHED,))
                 match.status, match.decided_at, match.updated_at = MatchStatus.DECLINED, now, now
                 match.decline_reason = reason[:MAX_NOTE]
                 transition(session, demand, await self._back_to_queue(session, demand), user_id, now,

@@ -18,7 +18,8 @@ from services.booking import SERVING
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
-from services.service_record import Outcome, Result, StaffChats, Stop, craftsman_of_user, transition
+from services.service_record import (Outcome, Result, StaffChats, Stop, craftsman_of_user, craftsmans_match,
+                                     transition)
 
 REMIND_AFTER = timedelta(days=3)
 MAX_SUMMARY, MAX_COMMENT = 1000, 500
@@ -90,7 +91,7 @@ class FollowUp:
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                craftsman, demand = await self._own_case(session, user_id, match_id)
+                _, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.ACCEPTED, SERVING)
                 values = self._record_resolution(session, demand, craftsman, user_id, summary, trained, benefit, now)
                 await session.execute(update(Appointment).where(Appointment.match_id == match_id,
                                                                 Appointment.status == AppointmentStatus.BOOKED)
@@ -105,20 +106,6 @@ class FollowUp:
         await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:resolved:{now.isoformat()}",
                               Notice("follow.resolved_staff", values=values))
         return Result(Outcome.DONE, demand_id, match_id)
-
-    @staticmethod
-    async def _own_case(session, user_id: int, match_id: int) -> tuple[Craftsman, Demand]:
-        """The accepting craftsman's open case ``match_id``; else Stop."""
-        match = await session.get(Match, match_id, with_for_update=True)
-        if match is None:
-            raise Stop(Result(Outcome.NOT_FOUND))
-        craftsman = await session.get(Craftsman, match.craftsman_id)
-        if craftsman is None or craftsman.user_id != user_id:
-            raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
-        demand = await session.get(Demand, match.demand_id, with_for_update=True)
-        if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
-            raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": demand.status.value}))
-        return craftsman, demand
 
     @staticmethod
     def _record_resolution(session, demand: Demand, craftsman: Craftsman, user_id: int, summary: str, trained: int,

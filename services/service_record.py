@@ -58,6 +58,22 @@ async def active_match(session: AsyncSession, demand_id: int) -> Match | None:
         (MatchStatus.OFFERED, MatchStatus.ACCEPTED))).limit(1))
 
 
+async def craftsmans_match(session: AsyncSession, user_id: int, match_id: int, status: MatchStatus,
+                           demand_in: tuple[DemandStatus, ...]) -> tuple[Match, Demand, Craftsman]:
+    """(match, demand, craftsman) when ``match_id`` is ``user_id``'s own, as the craftsman, still in ``status``
+    with its demand in ``demand_in``; else Stop (NOT_YOURS for someone else's, audited by the caller)."""
+    match = await session.get(Match, match_id, with_for_update=True)
+    if match is None:
+        raise Stop(Result(Outcome.NOT_FOUND))
+    craftsman = await session.get(Craftsman, match.craftsman_id)
+    if craftsman is None or craftsman.user_id != user_id:
+        raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
+    demand = await session.get(Demand, match.demand_id, with_for_update=True)
+    if match.status is not status or demand is None or demand.status not in demand_in:
+        raise Stop(Result(Outcome.STALE, match.demand_id, match_id))
+    return match, demand, craftsman
+
+
 async def craftsman_of_user(session: AsyncSession, user_id: int) -> Craftsman | None:
     return await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
 

@@ -269,3 +269,63 @@ async def test_an_unanswered_offer_lapses_after_48_hours_and_staff_get_the_next_
     late = slow.press("✅ 接受", offer)
     assert "已处理或已失效" in (await slow.answer_to(late))["text"]
     assert ticket == ticket_for(d.id, d.submitted_at, bot.services.settings.tz)
+
+
+async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: BotHarness):
+    from datetime import datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    staff = await staffer(bot)
+    helper = await craftsman(bot, 901, "陈师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    company = await enterprise_user(bot, 35)
+    stranger = await enterprise_user(bot, 36)
+    ticket = await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
+    d = await demand(bot)
+    offered = await bot.services.casework.offer(900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id)
+    assert (await bot.services.casework.accept(901, offered.match_id)).ok
+    sh = ZoneInfo("Asia/Shanghai")
+    slot = datetime(2026, 11, 26, 15, 0, tzinfo=sh)
+    assert (await bot.services.booking.offer_slots(901, offered.match_id, [slot], "配电房", None)).ok
+    await bot.application.sender.flush()
+    slots = await company.expect("提供了以下问诊时段")
+    forged = stranger.press_data(slots["reply_markup"]["inline_keyboard"][0][0]["callback_data"], slots)
+    assert "不是发给您的" in (await stranger.answer_to(forged))["text"]
+    assert "booking.pick" in await refusals(bot, 36)
+    company.press("2026-11-26 15:00", slots)
+    booked = await company.expect("专家问诊预约成功")
+    assert [r.what for r in bot.services.reminders.pending() if r.event.startswith("appointment:")] == ["day", "hour"]
+
+    # the enterprise asks for another time; the craftsman is asked for new slots, the booking stands
+    company.press("🔁 改期", booked)
+    await company.expect("原预约保留")
+    await helper.expect("请重新提供时段")
+    # then cancels: the craftsman is told, the reminders are withdrawn, the case is back to accepted
+    company.press("❌ 取消预约", booked)
+    await company.expect("已取消 2026-11-26 15:00 的预约")
+    await helper.expect("企业取消了需求 " + ticket)
+    assert not [r for r in bot.services.reminders.pending() if r.event.startswith("appointment:")]
+    assert (await demand(bot)).status is DemandStatus.ACCEPTED
+    again = company.press("❌ 取消预约", booked)
+    assert "已处理或已失效" in (await company.answer_to(again))["text"]
+
+    # resolved, reopened by the enterprise, resolved again; unrated for 3 days → one reminder
+    assert (await bot.services.follow_up.resolve(901, offered.match_id, "更换分接开关", 3, Decimal("8000"))).ok
+    await bot.application.sender.flush()
+    resolved = await company.expect("的解决结果")
+    company.press("↩️ 未解决", resolved)
+    await company.expect("已重新打开")
+    await helper.expect("尚未解决，已重新打开")
+    assert (await demand(bot)).status is DemandStatus.ACCEPTED
+    assert (await bot.services.follow_up.resolve(901, offered.match_id, "更换分接开关并调整负荷", 3, Decimal("8000"))).ok
+    bot.clock.advance(days=2, hours=23)
+    assert await bot.services.follow_up.remind_ratings() == 0
+    bot.clock.advance(hours=2)
+    assert await bot.services.follow_up.remind_ratings() == 1
+    assert await bot.services.follow_up.remind_ratings() == 0
+    await bot.application.sender.flush()
+    reminder = await company.expect("回访：需求 " + ticket)
+    company.press("4★", reminder)
+    await company.expect("已结案")
+    assert (await demand(bot)).status is DemandStatus.CLOSED
+    await staff.expect("已由 陈师傅 解决")
