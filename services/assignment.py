@@ -79,7 +79,7 @@ def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan
 
 async def plan_for(matcher: Matcher, queries: dict[int, DemandQuery], per_demand: int = 10) -> Plan:
     """Candidates for every queued demand, then the best assignment under current spare capacity."""
-    candidates = {demand_id: await matcher.rank(query, per_demand) for demand_id, query in queries.items()}
+    candidates = {demand_id: await matcher.rank(query, per_demand, reasons=False) for demand_id, query in queries.items()}
     ids = sorted({c.craftsman_id for found in candidates.values() for c in found})
     async with matcher.db.session() as session:
         capacity = dict((await session.execute(select(Craftsman.id, Craftsman.capacity).where(Craftsman.id.in_(ids)))).all())

@@ -265,8 +265,9 @@ class Matcher:
         query = await self.query_of(demand_id)
         return await self.rank(query, k) if query is not None else []
 
-    async def rank(self, query: DemandQuery, k: int = 5) -> list[Candidate]:
-        """The ``k`` best available craftsmen for ``query``, best first."""
+    async def rank(self, query: DemandQuery, k: int = 5, reasons: bool = True) -> list[Candidate]:
+        """The ``k`` best available craftsmen for ``query``, best first (without their reasons when not
+        ``reasons``: the batch plan needs only the scores)."""
         index = await self.index()
         if not index.size:
             return []
@@ -294,6 +295,9 @@ class Matcher:
                     break
             if order is None:
                 order = np.argsort(-score, kind="stable")
+        if not reasons:
+            return [Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score, Reasons())
+                    for live in found[:k]]
         return [self._candidate(index, query, set(words), live) for live in found[:k]]
 
     async def explain(self, query: DemandQuery, craftsman_id: int) -> Candidate | None:
