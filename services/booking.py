@@ -213,12 +213,3 @@ class Booking:
             for _appointment, demand in rows:
                 transition(session, demand, DemandStatus.IN_SERVICE, None, now)
             return len(rows)
-
-    async def of_match(self, match_id: int) -> list[AppointmentCard]:
-        async with self.db.session() as session:
-            rows = (await session.execute(select(Appointment, Demand.ticket).join(Match, Match.id == Appointment.match_id)
-                                          .join(Demand, Demand.id == Match.demand_id)
-                                          .where(Appointment.match_id == match_id,
-                                                 Appointment.status.in_((AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)))
-                                          .order_by(Appointment.starts_at))).all()
-            return [self._card(a, ticket or "") for a, ticket in rows]
