@@ -291,10 +291,8 @@ async def phone(update: Update, context: BotContext) -> str:
 async def submit(update: Update, context: BotContext) -> int:
     query = update.callback_query
     services = context.services
-    staff = [uid for uid, _ in await services.users.staff_roles()]
     try:
-        await services.talent.apply(update.effective_user.id, _application(_flow(context)), staff,
-                                    services.settings.staff_chat_id)
+        await services.talent.apply(update.effective_user.id, _application(_flow(context)))
     except ValueError:
         await query.answer(context.t("join.already_published"), show_alert=True)
         return ConversationHandler.END

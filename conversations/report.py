@@ -181,9 +181,8 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         context.user_data.pop("report", None)
         return ConversationHandler.END
-    staff = [uid for uid, _ in await services.users.staff_roles()]
     try:
-        info = await services.demands.submit(draft.id, user_id, staff, enterprise)
+        info = await services.demands.submit(draft.id, user_id, enterprise)
     except Refused:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         return ConversationHandler.END

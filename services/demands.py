@@ -25,6 +25,7 @@ from services.database import Database
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
+from services.service_record import StaffChats
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
@@ -105,9 +106,9 @@ def ticket_for(demand_id: int, at: datetime, tz: ZoneInfo) -> str:
 
 class Demands:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo,
-                 staff_chat_id: int | None = None) -> None:
+                 staff: StaffChats) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tz = db, clock, audit, outbox, tz
-        self.staff_chat_id = staff_chat_id
+        self.staff = staff
 
     # ------------------------------------------------------------------ reading
     async def _info(self, session, demand: Demand, with_history: bool = False) -> DemandInfo:
@@ -240,8 +241,7 @@ class Demands:
             await session.delete(demand)
 
     # ------------------------------------------------------------------ submitting and after
-    async def submit(self, demand_id: int, user_id: int, staff_ids: list[int],
-                     enterprise: EnterpriseInfo | None = None) -> DemandInfo:
+    async def submit(self, demand_id: int, user_id: int, enterprise: EnterpriseInfo | None = None) -> DemandInfo:
         """Give the draft its ticket and status ``submitted``; notify staff. ``enterprise`` (the filer's profile)
         is copied onto the demand as it is now: enterprise, region and contact. Raises ValueError listing what is
         missing, Refused(NOT_DRAFT) when it was submitted already (a double press)."""
@@ -259,16 +259,13 @@ class Demands:
                                             to_status=DemandStatus.SUBMITTED.value, actor_user_id=user_id, at=now))
             await session.flush()
             info = await self._info(session, demand)
-        await self.outbox.put(self._staff_chats(staff_ids), "notice", f"demand:{info.id}:submitted", Notice(
+        await self.outbox.put(await self.staff(), "notice", f"demand:{info.id}:submitted", Notice(
             "notify.demand_submitted",
             values={"ticket": info.ticket, "enterprise": info.enterprise_name or "", "summary": info.text[:120],
                     "industry": info.industry or ""},
             keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
             buttons=[[Button("demand.open", f"dm:view:{info.id}")]]), urgent=info.urgency == "urgent")
         return info
-
-    def _staff_chats(self, staff_ids: list[int]) -> list[int]:
-        return [self.staff_chat_id] if self.staff_chat_id else staff_ids
 
     async def withdraw(self, demand_id: int, user_id: int, reason: str) -> DemandInfo:
         now = self.clock.now()

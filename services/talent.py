@@ -20,6 +20,7 @@ from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
+from services.service_record import StaffChats
 from services.users import Users
 
 HONOURS = ("national_model", "provincial_model", "great_craftsman", "provincial_craftsman", "city_craftsman",
@@ -107,7 +108,9 @@ def fill_craftsman(c: Craftsman, app: Application) -> None:
 
 
 class Talent:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, users: Users, tokenizer: Tokenizer) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, users: Users, tokenizer: Tokenizer,
+                 staff: StaffChats) -> None:
+        self.staff = staff  # where notices of new applications go
         self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
         self.users = users
         self.changed: Callable[[], object] = lambda: None  # the talent pool changed (the matcher listens)
@@ -124,7 +127,7 @@ class Talent:
             c = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
             return await self._card(session, c) if c else None
 
-    async def apply(self, user_id: int, app: Application, staff_ids: list[int], staff_chat_id: int | None) -> CraftsmanCard:
+    async def apply(self, user_id: int, app: Application) -> CraftsmanCard:
         """File (or re-file after a rejection) an application; it waits for staff in the review queue."""
         now = self.clock.now()
         async with self.db.session() as session:
@@ -139,8 +142,7 @@ class Talent:
             await session.flush()
             card = await self._card(session, c)
         self.changed()
-        chats = [staff_chat_id] if staff_chat_id else staff_ids
-        await self.outbox.put(chats, "notice", f"craftsman:{card.id}:applied:{now.isoformat()}", Notice(
+        await self.outbox.put(await self.staff(), "notice", f"craftsman:{card.id}:applied:{now.isoformat()}", Notice(
             "notify.join_applied", values={"name": card.name, "workplace": card.workplace,
                                            "specialities": "；".join(card.specialities)},
             buttons=[[Button("review.approve", f"rv:ok:{card.id}"), Button("review.reject", f"rv:no:{card.id}")]]))

@@ -20,6 +20,7 @@ async def services(db_url: str):
     services = await Services.start(load_settings(database_url=db_url, bot_token=None), clock=ManualClock())
     for user_id in (1, 2, 3):
         await services.users.register(user_id, f"用户{user_id}")
+    await services.users.set_staff(3, True)  # staff notices go to every staffer
     yield services
     await services.close()
 
@@ -39,17 +40,17 @@ async def test_demand_lifecycle(services: Services):
         await demands.update(draft.id, 2, urgency="urgent")
     assert refused.value.reason is Refusal.NOT_YOURS
     with pytest.raises(ValueError, match="industry"):
-        await demands.submit(draft.id, 1, [])
+        await demands.submit(draft.id, 1)
     proposal = await services.industry.propose(1, services.analyzer.analyse(draft.text), "demand")
     _, settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
     await demands.set_industry(draft.id, 1, settled)
     await demands.update(draft.id, 1, urgency="urgent", service_mode="onsite", contact_name="李工",
                          contact_phone=phone("13800138000"))
-    info = await demands.submit(draft.id, 1, [3])
+    info = await demands.submit(draft.id, 1)
     assert info.ticket == f"ZQ-2026-{info.id:06d}" and info.status is DemandStatus.SUBMITTED
     assert [n.payload["key"] for n in await services.outbox.sent_to(3)] == ["notify.demand_submitted"]
     with pytest.raises(Refused):
-        await demands.submit(draft.id, 1, [3])  # a double press
+        await demands.submit(draft.id, 1)  # a double press
     assert len(await services.outbox.sent_to(3)) == 1
     items, total = await demands.of_user(1)
     assert total == 1 and items[0].text == "铝型材喷涂过程遇到氧化\n皮膜厚度不均" and len(items[0].attachments) == 1
@@ -63,7 +64,7 @@ async def test_talent_review_search_and_import(services: Services):
     talent = services.talent
     app = Application("陆师傅", "苏州某精密机械公司", "13900139000", ["great_craftsman"], ["数控机床调试", "热处理工艺"],
                       ["34"], "320505", None, 2, ["onsite"])
-    card = await talent.apply(1, app, [3], None)
+    card = await talent.apply(1, app)
     assert card.status is CraftsmanStatus.PENDING and await talent.search("热处理") == []
     assert (await talent.review(card.id, 2, Role.ENTERPRISE, approve=True))[0] is ReviewOutcome.NOT_STAFF
     assert (await talent.review(card.id, 3, Role.STAFF, approve=True))[0] is ReviewOutcome.DONE

@@ -252,7 +252,7 @@ async def test_my_lists_details_and_withdraws(bot: BotHarness):
         proposal = await services.industry.propose(37, services.analyzer.analyse(draft.text), "demand")
         _, settled = await services.industry.choose(proposal.id, 37, "32", "confirm")
         await services.demands.set_industry(draft.id, 37, settled)
-        tickets.append((await services.demands.submit(draft.id, 37, [])).ticket)
+        tickets.append((await services.demands.submit(draft.id, 37)).ticket)
     user.send("/my")
     page1 = await user.expect("我的需求")
     assert tickets[-1] in page1["text"] and tickets[0] not in page1["text"]  # newest first, five a page

@@ -135,8 +135,7 @@ async def test_rejection_with_reason_is_told(bot: BotHarness):
     staff = await staffer(bot)
     applicant = await enterprise_user(bot, 44)
     from services.talent import Application
-    card = await bot.services.talent.apply(44, Application("周师傅", "某厂", "13800138000", [], ["焊接"], ["33"], "330502", None, 2, ["onsite"]),
-                                           [staff.id], None)
+    card = await bot.services.talent.apply(44, Application("周师傅", "某厂", "13800138000", [], ["焊接"], ["33"], "330502", None, 2, ["onsite"]))
     staff.send("/review")
     queued = await staff.expect("周师傅")
     staff.press("不通过", queued)
@@ -214,7 +213,7 @@ async def test_craftsman_edits_profile_and_takes_time_off(bot: BotHarness):
     craftsman = await enterprise_user(bot, 47)
     from services.talent import Application
     card = await bot.services.talent.apply(47, Application("黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"],
-                                                           "440604", None, 3, ["onsite"]), [], None)
+                                                           "440604", None, 3, ["onsite"]))
     await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
     craftsman.send("/profile")
     menu = await craftsman.expect("我的工匠资料")
