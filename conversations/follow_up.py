@@ -9,14 +9,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations.casework_views import answer_outcome, int_parts, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
-from services.follow_up import MAX_COMMENT
+from services.follow_up import MAX_COMMENT, stars_buttons
 
 COMMENT = "follow.comment"
 
 
 def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.star", n=n), callback_data=f"fu:s:{demand_id}:{n}")
-                                  for n in range(1, 6)]])
+    """The same 1–5 star row as the day-3 reminder's (``stars_buttons``)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(context.label(b.key, **(b.values or {})), callback_data=b.data)
+                                  for b in row] for row in stars_buttons(demand_id)])
 
 
 async def confirm(update: Update, context: BotContext) -> None:

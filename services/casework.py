@@ -84,9 +84,7 @@ class Casework:
                                                           Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))))
                 .order_by((Demand.urgency == "urgent").desc(), Demand.submitted_at, Demand.id).limit(limit))).all()
             volunteers = await self._volunteers(session, [d.id for d in waiting])
-        return [QueueItem(d.id, d.ticket or "", d.status, d.text or d.training_topic or "", d.industry, d.region_code,
-                          d.urgency, await self.matcher.for_demand(d.id, k), volunteers.get(d.id, []))
-                for d in waiting]
+        return [await self._item(d, volunteers, k) for d in waiting]
 
     async def queue_item(self, actor: int, role: Role | None, demand_id: int, k: int = 3) -> QueueItem | Result:
         refused = await self._staff_only(actor, role, "queue.view", f"demand:{demand_id}")
@@ -97,6 +95,10 @@ class Casework:
             if d is None or d.status is DemandStatus.DRAFT:
                 return Result(Outcome.NOT_FOUND)
             volunteers = await self._volunteers(session, [d.id])
+        return await self._item(d, volunteers, k)
+
+    async def _item(self, d: Demand, volunteers: dict[int, list[tuple[int, str]]], k: int) -> QueueItem:
+        """A demand as the queue shows it: with its ``k`` best candidates (fresh) and its volunteers."""
         return QueueItem(d.id, d.ticket or "", d.status, d.text or d.training_topic or "", d.industry, d.region_code,
                          d.urgency, await self.matcher.for_demand(d.id, k), volunteers.get(d.id, []))
 

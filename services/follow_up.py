@@ -11,15 +11,14 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select, update
 
-from db.models import (Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Enterprise, Feedback, Match,
-                       MatchStatus)
+from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Feedback, Match, MatchStatus
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
-from services.service_record import (Outcome, Result, StaffChats, Stop, craftsman_of_user, craftsmans_match,
-                                     transition)
+from services.service_record import (Outcome, Result, StaffChats, Stop, contact_values, craftsman_of_user,
+                                     craftsmans_match, transition)
 
 REMIND_AFTER = timedelta(days=3)
 MAX_SUMMARY, MAX_COMMENT = 1000, 500
@@ -70,17 +69,13 @@ class FollowUp:
                 .order_by(Demand.id))).all()
             out = []
             for match, demand in rows:
-                accepted = match.status is MatchStatus.ACCEPTED
-                enterprise = None
-                if accepted and demand.enterprise_id:
-                    found = await session.get(Enterprise, demand.enterprise_id)
-                    enterprise = found.name if found else None
+                # the contact only once accepted, as with the offer itself
+                contact = await contact_values(session, demand) if match.status is MatchStatus.ACCEPTED else {}
                 booked = await session.scalar(select(Appointment.starts_at).where(
                     Appointment.match_id == match.id, Appointment.status == AppointmentStatus.BOOKED))
                 out.append(Case(match.id, demand.id, demand.ticket or "", match.status, demand.status,
-                                (demand.text or demand.training_topic or "")[:200], enterprise,
-                                demand.contact_name if accepted else None, demand.contact_phone if accepted else None,
-                                booked))
+                                (demand.text or demand.training_topic or "")[:200], contact.get("enterprise"),
+                                contact.get("contact"), contact.get("phone"), booked))
             return out
 
     # ------------------------------------------------------------------ resolution
