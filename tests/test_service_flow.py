@@ -336,3 +336,104 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     await company.expect("已结案")
     assert (await demand(bot)).status is DemandStatus.CLOSED
     await staff.expect("已由 陈师傅 解决")
+
+
+async def test_wrong_input_long_text_restarts_and_double_presses_in_the_new_steps(bot: BotHarness):
+    """Decline reason, slots, place and resolution steps: stickers and photos, over-long text, bad times, a restart
+    in the middle of each, and a slot pressed after another was booked."""
+    await staffer(bot)
+    helper = await craftsman(bot, 951, "林师傅", "330502", ["注塑成型缺陷", "缩痕"], ["29"])
+    other = await craftsman(bot, 952, "高师傅", "330502", ["注塑模具"], ["29"])
+    company = await enterprise_user(bot, 37)
+    await submit(company, "注塑件表面缩痕明显，变形超差，需要调整工艺")
+    d = await demand(bot)
+    first = (await bot.services.matcher.for_demand(d.id, 2))
+    by_name = {c.name: c.craftsman_id for c in first}
+    await bot.services.casework.offer(900, Role.STAFF, d.id, by_name["高师傅"])
+    await bot.application.sender.flush()
+
+    offer = await other.expect("新的服务请求")
+    other.press("🙏 婉拒", offer)
+    await other.expect("婉拒原因")
+    other.send_sticker()
+    await other.expect("这一步需要文字回复")
+    other.send("忙" * 301)
+    await other.expect("最多 300 个字")
+    await bot.restart()  # mid-step: the reason is still expected, nothing lost
+    other.send("模具不是我的专长")
+    await other.expect("已婉拒")
+    assert (await demand(bot)).status is DemandStatus.SUBMITTED
+
+    await bot.services.casework.offer(900, Role.STAFF, d.id, by_name["林师傅"])
+    await bot.application.sender.flush()
+    offer = await helper.expect("新的服务请求")
+    helper.press("✅ 接受", offer)
+    accepted = await helper.expect("感谢接受需求")
+    helper.press("📅 提供预约时段", accepted)
+    await helper.expect("每行一个")
+    helper.send("明天下午")
+    await helper.expect("无法识别或已过去：明天下午")
+    helper.send("11-20 10:00")  # yesterday
+    await helper.expect("无法识别或已过去：11-20 10:00")
+    helper.send_photo()
+    await helper.expect("这一步需要文字回复")
+    await bot.restart()
+    helper.send("11-27 09:00\n11-28 14:30")
+    await helper.expect("问诊地点")
+    helper.send("地" * 257)
+    await helper.expect("最多 256 个字")
+    helper.send("https://meeting.example.com/abc")
+    await helper.expect("已将 2 个时段发给企业")
+
+    slots = await company.expect("提供了以下问诊时段")
+    company.press("2026-11-27 09:00", slots)
+    await company.expect("专家问诊预约成功")
+    late = company.press("2026-11-28 14:30", slots)  # the other slot, after booking: withdrawn
+    assert "已处理或已失效" in (await company.answer_to(late))["text"]
+
+    helper.send("/tasks")
+    tasks = await helper.expect("我的服务")
+    helper.press(next(b["text"] for b in FakeUser.buttons(tasks) if b["text"].startswith("✅ 登记解决")), tasks)
+    await helper.expect("请简述解决方案")
+    await bot.restart()
+    helper.send("调整保压时间和模温")
+    await helper.expect("培训职工人数")
+    helper.send("-1")
+    await helper.expect("请输入 0 到")
+    helper.send("0")
+    await helper.expect("预计经济效益")
+    helper.send("NaN")
+    await helper.expect("请输入 0 到")
+    helper.send("1200.5元")
+    await helper.expect("已登记解决结果")
+    assert float((await demand(bot)).economic_benefit) == 1200.5
+
+
+async def test_staff_search_and_escalation_steps_take_bad_input_politely(bot: BotHarness):
+    staff = await staffer(bot)
+    await craftsman(bot, 961, "方师傅", "330502", ["注塑成型缺陷"], ["29"])
+    company = await enterprise_user(bot, 38)
+    ticket = await submit(company, "注塑件飞边毛刺多，模具合模不严")
+    staff.send("/queue")
+    await staff.expect("待匹配需求 1 条")
+    item = await staff.expect(ticket)
+    staff.press("🔍 搜索工匠", item)
+    await staff.expect("姓名或专长关键词")
+    staff.send_sticker()
+    await staff.expect("这一步需要文字回复")
+    staff.send("词" * 51)
+    await staff.expect("最多 50 个字")
+    staff.send("量子计算")
+    await staff.expect("没有找到与“量子计算”相关")
+    await bot.restart()
+    staff.send("注塑")
+    found = await staff.expect("搜索结果")
+    assert "方师傅" in found["text"]
+    staff.press("⬆️ 升级省级", item)
+    await staff.expect("升级原因")
+    staff.send("<b>本市无人</b>")  # echoed escaped: shown as typed, not as markup
+    await staff.expect("已升级至省级服务队")
+    notice = await staff.expect("说明：<b>本市无人</b>")
+    assert "<b>本市无人</b>" in notice["text"]
+    assert (await demand(bot)).status is DemandStatus.ESCALATED
+    await company.expect("省级劳模工匠服务队协调")
