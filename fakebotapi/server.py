@@ -142,11 +142,11 @@ class FakeBotAPI:
             raise ApiError(400, "Bad Request: chat not found")
         return chat_id
 
-    def _check_send(self, chat_id: int) -> None:
+    def _check_send(self, chat_id: int, paid: bool = False) -> None:
         if chat_id in self.world.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if self.limiter is not None:
-            retry_after = self.limiter.check(chat_id)
+            retry_after = self.limiter.check(chat_id, paid)
             if retry_after is not None:
                 raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
 
@@ -175,7 +175,7 @@ class FakeBotAPI:
         return {"_keyboard": markup}  # reply keyboards are not part of the message object
 
     async def _deliver(self, chat_id: int, content: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-        self._check_send(chat_id)
+        self._check_send(chat_id, bool(params.get("allow_paid_broadcast")))
         message = {"message_id": self.world.next_message_id(chat_id), "from": self.bot_user,
                    "chat": self.private_chat(chat_id), "date": now(), **content, **self._markup(params)}
         self.world.messages[(chat_id, message["message_id"])] = message

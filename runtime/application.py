@@ -6,15 +6,17 @@ from typing import Callable
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from conversations.context import BotContext
 from conversations.menu import set_menus
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
+from runtime.broadcasting import BroadcastRunner
 from runtime.sender import OutboxSender
 from services.container import Services
+from services.ratelimit import Limits, SendLimiter
 
 
 class ZhuqiApplication(Application):
@@ -25,18 +27,37 @@ class ZhuqiApplication(Application):
         services: Services = self.bot_data["services"]
         await set_menus(self.bot, await services.users.staff_roles())
         await services.outbox.release_stuck()
-        self.sender = OutboxSender(services, self.bot)
+        settings = services.settings
+        # pushes go out through a bot of their own: same connections, none of the replies' rate limiter
+        self.delivery_bot = ExtBot(self.bot.token, base_url=settings.bot_base_url, base_file_url=settings.bot_file_url,
+                                   request=self.bot.request, get_updates_request=self.bot.request,
+                                   defaults=self.bot.defaults)
+        await self.delivery_bot.initialize()
+        limits = Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
+                        settings.delivery_chat_burst)
+        limiter = SendLimiter(limits)
+        paid = SendLimiter(limits.scaled(settings.paid_broadcast_rate)) if settings.allow_paid_broadcast else None
+        self.sender = OutboxSender(services, self.delivery_bot, limiter)
+        self.broadcaster = BroadcastRunner(services, self.sender, self.delivery_bot, limiter, paid)
+        self.broadcaster.wake()  # resume what a stop or a crash cut off
         # reminders: the schedule is rebuilt from the database; those missed while down are written now
         services.reminders.after_fire = self.sender.flush
         await services.reminders.start(autorun=not services.clock.manual)
         if self.job_queue is not None:  # messages scheduled for later, and retries
-            self.job_queue.run_repeating(lambda _context: self.sender.flush(), interval=5, first=1, name="outbox")
+            self.job_queue.run_repeating(lambda _context: self.deliver(), interval=5, first=1, name="outbox")
             self.job_queue.run_repeating(lambda _context: self.tidy_drafts(), interval=3600, first=60, name="drafts")
             self.job_queue.run_repeating(lambda _context: self.sweep(), interval=300, first=30, name="service-flow")
 
     async def shutdown(self) -> None:
         self.bot_data["services"].reminders.stop()
+        if getattr(self, "broadcaster", None) is not None:  # None when initialize failed (a bad token)
+            await self.broadcaster.stop()
         await super().shutdown()
+
+    async def deliver(self) -> None:
+        """Notices due now (scheduled ones, retries), and broadcasts whose time has come."""
+        self.broadcaster.wake()
+        await self.sender.flush()
 
     async def tidy_drafts(self) -> None:
         """Remind users of drafts untouched for 6 days, delete those untouched for 7, deliver the reminders."""
@@ -55,9 +76,12 @@ class ZhuqiApplication(Application):
         if isinstance(self.persistence, DbPersistence):
             await self.update_persistence()
             await self.persistence.commit()
-        outbox = self.bot_data["services"].outbox
-        if outbox.dirty:  # a notice written while handling this update goes out now
-            outbox.dirty = False
+        services = self.bot_data["services"]
+        if services.broadcasts.written:  # a broadcast was written: the background task sends it
+            services.broadcasts.written = False
+            self.broadcaster.wake()
+        if services.outbox.dirty:  # a notice written while handling this update goes out now
+            services.outbox.dirty = False
             await self.sender.flush()
 
 

@@ -1,23 +1,39 @@
-"""Delivers the outbox: renders each owed message in its recipient's language and sends it.
+"""The delivery engine: sends what the outbox owes, at Telegram's limits, and records what became of each row.
 
-Flushed after every update the application handles (so a notice written while handling an update goes out
-right away) and by a repeating job for messages scheduled later. One flush runs at a time.
+Every push goes through here — notices, reminders and broadcasts. Rows are claimed in small batches (marked
+SENDING), sent concurrently, each send waiting its turn at the rate limiter (services/ratelimit.py), and the
+outcomes are written back in a few statements per batch. Telegram's answers:
+
+* 403 — the user blocked the bot: the row is BLOCKED and the user is marked blocked (left out of later audiences);
+* 429 — the row goes back untouched and the limiter pauses that chat, or every send, for ``retry_after``;
+* timeouts, network errors, 5xx — retried with exponential backoff, at most ``MAX_ATTEMPTS`` tries;
+* any other 400 — the request can never succeed (chat not found …): FAILED at once.
+
+Sends use a bot of their own that shares the application's connection pool but not its rate limiter, whose
+429 handling pauses every request of the bot; interactive replies keep that one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from db.models import Notification, OutboxStatus
+from db.models import Notification
 from i18n import fill, label, t
+from services.broadcasts import Content
 from services.container import Services
+from services.outbox import Attempt, Outcome
+from services.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
+NOTICE_BATCH = 50
+MAX_BACKOFF = 300.0  # seconds
 
 
 def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -28,17 +44,72 @@ def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarku
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 
+def backoff(attempts: int) -> timedelta:
+    """How long a row waits after its ``attempts``-th failed try: 2, 4, 8 … seconds, at most MAX_BACKOFF."""
+    return timedelta(seconds=min(MAX_BACKOFF, 2.0 ** max(1, attempts)))
+
+
 class OutboxSender:
-    def __init__(self, services: Services, bot: Bot) -> None:
-        self.services, self.bot = services, bot
+    def __init__(self, services: Services, bot: Bot, limiter: SendLimiter) -> None:
+        self.services, self.bot, self.limiter = services, bot, limiter
         self._lock = asyncio.Lock()
         self._again = False
+
+    # ------------------------------------------------------------------ notices
+    async def flush(self) -> int:
+        """Send every notice that is due (not broadcasts: runtime/broadcasting.py sends those); return how many
+        were sent. A call during a flush makes the running one look again and returns 0 at once."""
+        if self._lock.locked():
+            self._again = True
+            return 0
+        sent = 0
+        async with self._lock:
+            self._again = True
+            while self._again:
+                self._again = False
+                while rows := await self.services.outbox.due(NOTICE_BATCH):
+                    sent += await self.send_rows(rows, self.limiter)
+        return sent
+
+    # ------------------------------------------------------------------ any rows
+    async def send_rows(self, rows: list[Notification], limiter: SendLimiter, content: Content | None = None,
+                        paid: bool = False) -> int:
+        """Send claimed rows concurrently (each waits its turn at ``limiter``), record the outcomes; return how
+        many were sent. ``content`` is a broadcast's message, the same for every row."""
+        attempts = await asyncio.gather(*(self._attempt(row, limiter, content, paid) for row in rows))
+        await self.services.outbox.record(list(attempts))
+        blocked = [row.chat_id for row, a in zip(rows, attempts) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
+        for chat_id in blocked:
+            await self.services.users.mark_blocked(chat_id)
+        return sum(a.outcome is Outcome.SENT for a in attempts)
+
+    async def _attempt(self, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool) -> Attempt:
+        await limiter.acquire(row.chat_id)
+        now = self.services.clock.now()
+        try:
+            if content is not None:
+                await self._send_content(row.chat_id, content, paid)
+            else:
+                await self._send_notice(row)
+        except Forbidden as exc:
+            return Attempt(row.id, Outcome.BLOCKED, str(exc))
+        except RetryAfter as exc:
+            seconds = exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else float(exc.retry_after)
+            scope = "all" if limiter.retry_after(row.chat_id, seconds) else "chat"
+            return Attempt(row.id, Outcome.DEFER, f"429 retry after {seconds:g}s ({scope})")
+        except BadRequest as exc:
+            log.warning("outbox row refused by Telegram", extra={"chat_id": row.chat_id, "error": str(exc)})
+            return Attempt(row.id, Outcome.FAILED, str(exc))
+        except TelegramError as exc:  # TimedOut, NetworkError, 5xx
+            log.warning("outbox delivery failed", extra={"chat_id": row.chat_id, "error": str(exc)})
+            return Attempt(row.id, Outcome.RETRY, f"{type(exc).__name__}: {exc}", now + backoff(row.attempts + 1))
+        return Attempt(row.id, Outcome.SENT)
 
     async def _lang(self, chat_id: int) -> str:
         profile = await self.services.users.get(chat_id) if chat_id > 0 else None
         return profile.lang.value if profile else "zh-hans"
 
-    async def _send(self, row: Notification) -> None:
+    async def _send_notice(self, row: Notification) -> None:
         lang = await self._lang(row.chat_id)
         text, markup = render(row.payload, lang)
         if row.late:  # 补发: it fell due while the bot was down
@@ -48,35 +119,11 @@ class OutboxSender:
             send = self.bot.send_photo if item["kind"] == "photo" else self.bot.send_document
             await send(row.chat_id, item["file_id"], caption=item.get("caption") or None, parse_mode=None)
 
-    async def flush(self) -> int:
-        """Send everything due; return how many were sent. A call during a flush makes it run once more."""
-        if self._lock.locked():
-            self._again = True
-            return 0
-        sent = 0
-        async with self._lock:
-            self._again = True
-            while self._again:
-                self._again = False
-                for row in await self.services.outbox.due():
-                    sent += await self._deliver(row)
-        return sent
-
-    async def _deliver(self, row: Notification) -> int:
-        outbox = self.services.outbox
-        try:
-            await self._send(row)
-        except Forbidden as exc:
-            await outbox.done(row.id, OutboxStatus.BLOCKED, str(exc))
-            if row.chat_id > 0:
-                await self.services.users.mark_blocked(row.chat_id)
-            return 0
-        except RetryAfter as exc:
-            await outbox.done(row.id, OutboxStatus.PENDING, f"retry after {exc.retry_after}")
-            return 0
-        except TelegramError as exc:
-            log.warning("outbox delivery failed", extra={"chat_id": row.chat_id, "error": str(exc)})
-            await outbox.done(row.id, OutboxStatus.PENDING, str(exc))
-            return 0
-        await outbox.done(row.id, OutboxStatus.SENT)
-        return 1
+    async def _send_content(self, chat_id: int, content: Content, paid: bool) -> None:
+        """A broadcast: its text, or its photo or document with the text as caption."""
+        extra = {"allow_paid_broadcast": True} if paid else {}
+        if content.file_kind is None:
+            await self.bot.send_message(chat_id, content.text, parse_mode=ParseMode.HTML, **extra)
+            return
+        send = self.bot.send_photo if content.file_kind == "photo" else self.bot.send_document
+        await send(chat_id, content.file_id, caption=content.text or None, parse_mode=ParseMode.HTML, **extra)

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, exists, insert, or_, select
 
-from db.models import Role, Subscription, SubscriptionKind, User, UserIndustry
+from db.models import (Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User,
+                       UserIndustry)
 from nlp.industry import catalogue
 from services.database import Database
 from services.local_time import QuietHours
@@ -93,3 +94,49 @@ class Audience:
             query = query.where(Subscription.course_id == course_id)
         async with self.db.session() as session:
             return _recipients((await session.execute(query)).all())
+
+    async def filtered(self, filters: "Filters") -> list[Recipient]:
+        """Everyone registered (not blocked) whom all of ``filters`` cover: a broadcast's recipients."""
+        query = _users().where(User.role.is_not(None), User.consent_at.is_not(None))
+        if filters.roles:
+            roles = {Role(r) for r in filters.roles} | ({Role.ADMIN} if Role.STAFF.value in filters.roles else set())
+            query = query.where(User.role.in_(roles))
+        if filters.region is not None:
+            query = query.where(User.region_code.in_(self.regions.descendants(filters.region)))
+        if filters.section is not None:
+            divisions = list(catalogue().sections[filters.section].divisions)
+            query = query.where(or_(
+                exists(select(UserIndustry.user_id).where(UserIndustry.user_id == User.id,
+                                                          UserIndustry.section == filters.section)),
+                exists(select(Craftsman.id).join(CraftsmanIndustry, CraftsmanIndustry.craftsman_id == Craftsman.id)
+                       .where(Craftsman.user_id == User.id, CraftsmanIndustry.division.in_(divisions))),
+                exists(select(Enterprise.id).where(Enterprise.id == User.enterprise_id,
+                                                   Enterprise.industry.in_(divisions)))))
+        for event_id, column, kind in ((filters.competition_id, Subscription.competition_id, SubscriptionKind.FOLLOW),
+                                       (filters.course_id, Subscription.course_id, SubscriptionKind.ENROLLED)):
+            if event_id is not None:
+                query = query.where(exists(select(Subscription.id).where(
+                    Subscription.user_id == User.id, column == event_id, Subscription.kind == kind)))
+        async with self.db.session() as session:
+            return _recipients((await session.execute(query.order_by(User.id))).all())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Who a broadcast goes to: every filter set must hold (roles: any of them). None set: everyone."""
+
+    roles: tuple[str, ...] = ()
+    region: str | None = None
+    section: str | None = None
+    competition_id: int | None = None
+    course_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {"roles": list(self.roles), "region": self.region, "section": self.section,
+                "competition_id": self.competition_id, "course_id": self.course_id}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Filters":
+        data = data or {}
+        return cls(tuple(data.get("roles") or ()), data.get("region"), data.get("section"),
+                   data.get("competition_id"), data.get("course_id"))

@@ -10,6 +10,7 @@ from nlp.analyzer import Analyzer, shared_analyzer
 from services.audience import Audience
 from services.audit import AuditLog
 from services.booking import Booking
+from services.broadcasts import Broadcasts
 from services.casework import Casework
 from services.clock import Clock
 from services.competitions import Competitions
@@ -59,6 +60,7 @@ class Services:
     casework: Casework
     booking: Booking
     follow_up: FollowUp
+    broadcasts: Broadcasts
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -98,7 +100,8 @@ class Services:
                    matcher=matcher,
                    casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
                    booking=Booking(db, clock, audit, outbox, reminders, tz),
-                   follow_up=FollowUp(db, clock, audit, outbox, staff_chats))
+                   follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
+                   broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast))
         services.talent.changed = services.importer.changed = matcher.invalidate
         return services
 

@@ -5,11 +5,12 @@ recipient's language when it is sent. ``dedupe_key`` makes writing the same noti
 from __future__ import annotations
 
 from dataclasses import dataclass
+import enum
 from datetime import datetime
 import logging
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -20,6 +21,22 @@ from services.database import Database
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 CHUNK = 5000  # rows per executemany call (SQLAlchemy splits them into statements within the bind limits)
+
+
+class Outcome(str, enum.Enum):
+    SENT = "sent"
+    BLOCKED = "blocked"   # 403: the user blocked the bot
+    FAILED = "failed"     # Telegram will never take it (400: chat not found, message too long …)
+    RETRY = "retry"       # timeout, 5xx: try again later, a bounded number of times
+    DEFER = "defer"       # 429: Telegram asked to wait; not a failed try
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    row_id: int
+    outcome: Outcome
+    error: str | None = None
+    retry_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,8 @@ class Outbox:
 
     async def put_batches(self, batches: list[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
                           notice: Notice, *, urgent: bool = False, late: bool = False,
-                          expires_at: datetime | None = None, status: OutboxStatus = OutboxStatus.PENDING) -> int:
+                          expires_at: datetime | None = None, status: OutboxStatus = OutboxStatus.PENDING,
+                          broadcast_id: int | None = None) -> int:
         """Owe ``notice`` once to each chat of each (chats, not before) batch, all in one transaction (so a crash
         writes it to everyone or no one); return how many rows were new."""
         now, payload = self.clock.now(), notice.payload()
@@ -74,7 +92,7 @@ class Outbox:
                     rows.append({"chat_id": chat_id, "kind": kind, "dedupe_key": dedupe_key, "payload": payload,
                                  "not_before": not_before or now, "urgent": urgent, "late": late,
                                  "expires_at": expires_at, "status": status.value, "attempts": 0,
-                                 "created_at": now})
+                                 "broadcast_id": broadcast_id, "created_at": now})
         if not rows:
             return 0
         new = 0
@@ -109,12 +127,15 @@ class Outbox:
         async with self.db.session() as session:
             return (await session.execute(query)).rowcount or 0
 
-    async def due(self, limit: int = 100) -> list[Notification]:
-        """Pending rows whose time has come, oldest first, claimed as SENDING."""
+    async def due(self, limit: int = 100, *, broadcast_id: int | None = None) -> list[Notification]:
+        """Pending rows whose time has come, oldest first, claimed as SENDING: the notices (every kind but
+        broadcasts), or one broadcast's rows."""
         async with self.db.session() as session:
             query = (select(Notification).where(Notification.status == OutboxStatus.PENDING,
                                                 Notification.not_before <= self.clock.now())
                      .order_by(Notification.id).limit(limit))
+            query = query.where(Notification.broadcast_id.is_(None) if broadcast_id is None
+                                else Notification.broadcast_id == broadcast_id)
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows, now = list((await session.scalars(query)).all()), self.clock.now()
@@ -125,23 +146,42 @@ class Outbox:
                     log.info("outbox row expired unsent", extra={"chat_id": row.chat_id, "key": row.dedupe_key})
             return [row for row in rows if row.status is OutboxStatus.SENDING]
 
-    async def done(self, row_id: int, status: OutboxStatus, error: str | None = None) -> None:
-        """Record a delivery: SENT or BLOCKED end it; PENDING puts it back (retried up to MAX_ATTEMPTS)."""
+    async def record(self, results: list[Attempt]) -> None:
+        """Write what became of each claimed row, in a few statements: SENT and BLOCKED end it; FAILED too (a
+        request Telegram will never take); RETRY puts it back until ``retry_at`` (FAILED after MAX_ATTEMPTS
+        tries); DEFER puts it back without counting a try (Telegram asked to wait: 429)."""
+        if not results:
+            return
+        now = self.clock.now()
+        groups: dict[tuple[Outcome, str | None, datetime | None], list[int]] = {}
+        for attempt in results:
+            groups.setdefault((attempt.outcome, attempt.error, attempt.retry_at), []).append(attempt.row_id)
         async with self.db.session() as session:
-            row = await session.get(Notification, row_id)
-            if row is None:
-                return
-            row.attempts += 1
-            row.last_error = error
-            if status is OutboxStatus.SENT:
-                row.sent_at = self.clock.now()
-            if status is OutboxStatus.PENDING and row.attempts >= MAX_ATTEMPTS:
-                status = OutboxStatus.FAILED
-            row.status = status
+            for (outcome, error, retry_at), ids in groups.items():
+                values: dict[str, Any] = {"last_error": error} if error else {}  # a success keeps the last error
+                if outcome is Outcome.DEFER:
+                    values.update(status=OutboxStatus.PENDING, not_before=retry_at or now)
+                else:
+                    values["attempts"] = Notification.attempts + 1
+                    if outcome is Outcome.SENT:
+                        values.update(status=OutboxStatus.SENT, sent_at=now)
+                    elif outcome is Outcome.RETRY:
+                        values.update(status=case((Notification.attempts + 1 >= MAX_ATTEMPTS, OutboxStatus.FAILED.value),
+                                                  else_=OutboxStatus.PENDING.value),
+                                      not_before=retry_at or now)
+                    else:
+                        values["status"] = OutboxStatus(outcome.value)
+                for start in range(0, len(ids), CHUNK):
+                    await session.execute(update(Notification).where(Notification.id.in_(ids[start:start + CHUNK]))
+                                          .values(**values).execution_options(synchronize_session=False))
 
     async def release_stuck(self) -> int:
-        """Rows left SENDING by a crash go back to PENDING (at start)."""
+        """At start: rows left SENDING by a crash go back to PENDING. Telegram may have taken them before the
+        crash, so a broadcast's such rows are marked ``interrupted``: its report names them."""
         async with self.db.session() as session:
+            await session.execute(update(Notification).where(Notification.status == OutboxStatus.SENDING,
+                                                             Notification.broadcast_id.is_not(None))
+                                  .values(interrupted=True))
             result = await session.execute(update(Notification).where(Notification.status == OutboxStatus.SENDING)
                                            .values(status=OutboxStatus.PENDING))
             return result.rowcount or 0

@@ -294,8 +294,9 @@ async def test_drafts_are_reminded_on_day_six_once_and_expire_on_day_seven(bot: 
 
 
 async def test_outbox_survives_telegram_errors(bot: BotHarness):
-    """A 429 is retried after retry_after (the rate limiter); a server error leaves the notice owed for the next
-    flush; a 403 marks the staffer blocked; writing the same notice twice is a no-op."""
+    """A 429 is retried after retry_after (the limiter pauses the chat) without counting as a try; a server error
+    leaves the notice owed, retried after a backoff; a 403 marks the staffer blocked; writing the same notice
+    twice is a no-op."""
     from db.models import OutboxStatus
     from services.outbox import Notice
 
@@ -306,11 +307,15 @@ async def test_outbox_survives_telegram_errors(bot: BotHarness):
     await outbox.put([staff.id], "notice", "test:429", Notice("report.kept"))
     assert await sender.flush() == 1
     await staff.expect("草稿已保留")
+    [row] = await outbox.sent_to(staff.id)
+    assert row.status is OutboxStatus.SENT and row.attempts == 1 and "429" in row.last_error
     bot.api.inject("sendMessage", 500)
     await outbox.put([staff.id], "notice", "test:500", Notice("report.discarded"))
     assert await sender.flush() == 0
     row = (await outbox.sent_to(staff.id))[-1]
     assert row.status is OutboxStatus.PENDING and row.attempts == 1 and row.last_error
+    assert await sender.flush() == 0  # backing off
+    bot.clock.advance(seconds=2)
     assert await sender.flush() == 1
     await staff.expect("草稿已丢弃")
     bot.api.block(gone.id)

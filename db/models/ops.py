@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, str_enum, utcnow
@@ -40,8 +40,36 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     broadcast_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    interrupted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # in flight at a crash
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class BroadcastStatus(str, enum.Enum):
+    SCHEDULED = "scheduled"  # written to the outbox, waiting for its send time
+    SENDING = "sending"
+    DONE = "done"            # every row ended; the report went to its author
+    CANCELLED = "cancelled"  # /broadcast_cancel withdrew what was not sent yet
+
+
+class Broadcast(Base):
+    """A staff message to a filtered audience (群发). Its recipients are outbox rows with its id."""
+
+    __tablename__ = "broadcasts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger, index=True)
+    audience: Mapped[dict[str, Any]]  # services.broadcasts.Filters as JSON
+    text: Mapped[str] = mapped_column(Text, default="")  # HTML, as Telegram formats the staffer's message
+    file_kind: Mapped[str | None] = mapped_column(String(16))  # photo, document
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    paid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # allow_paid_broadcast
+    status: Mapped[BroadcastStatus] = mapped_column(str_enum(BroadcastStatus), index=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    send_at: Mapped[datetime]
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the author's live progress message
+    progress_message_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
 
 
 class AuditEntry(Base):

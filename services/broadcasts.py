@@ -1,0 +1,191 @@
+"""Broadcasts (群发): a staffer's message to a filtered audience, delivered through the outbox.
+
+Sending writes one outbox row per recipient, all in one transaction, each waiting for the end of that
+recipient's quiet hours; the delivery engine (runtime/broadcasting.py) sends them at the configured rate. What
+became of each recipient is the status of their row, so the progress, the report and the failures CSV are all
+read from the outbox, and a restart resumes where the crash left off.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select, update
+
+from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Role, User
+from services.audience import Audience, Filters, batches
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.local_time import show
+from services.outbox import Notice, Outbox
+
+KIND = "broadcast"
+OPEN = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
+_BODY = Notice("broadcast.body")  # rows carry no text: the sender reads the broadcast's content once
+
+
+@dataclass(frozen=True)
+class Content:
+    text: str  # HTML
+    file_kind: str | None = None  # photo, document
+    file_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    waiting: int = 0      # pending or being sent
+    withdrawn: int = 0    # cancelled before they went out
+    interrupted: int = 0  # in flight at a crash: may have arrived twice
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.blocked
+
+    @property
+    def finished(self) -> bool:
+        return self.waiting == 0
+
+
+class Broadcasts:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, audience: Audience,
+                 tz: ZoneInfo, paid: bool = False) -> None:
+        self.db, self.clock, self.audit, self.outbox, self.audience, self.tz = db, clock, audit, outbox, audience, tz
+        self.paid = paid
+        self.written = False  # a broadcast was written since the delivery task last looked
+        self._content: dict[int, Content] = {}
+
+    async def count(self, actor: int, role: Role | None, filters: Filters) -> int:
+        """The exact number of recipients ``filters`` cover now (the preview)."""
+        await self.audit.require_staff(actor, role, "broadcast.preview")
+        return len(await self.audience.filtered(filters))
+
+    async def create(self, actor: int, role: Role | None, filters: Filters, content: Content,
+                     send_at: datetime | None = None) -> Broadcast:
+        """Write the broadcast and owe it to every recipient now covered; return it."""
+        await self.audit.require_staff(actor, role, "broadcast.send")
+        now = self.clock.now()
+        send_at = max(send_at or now, now)
+        recipients = await self.audience.filtered(filters)
+        async with self.db.session() as session:
+            broadcast = Broadcast(created_by=actor, audience=filters.as_json(), text=content.text,
+                                  file_kind=content.file_kind, file_id=content.file_id, paid=self.paid,
+                                  status=BroadcastStatus.SCHEDULED if send_at > now else BroadcastStatus.SENDING,
+                                  total=0, send_at=send_at, created_at=now)
+            session.add(broadcast)
+        total = await self.outbox.put_batches(batches(recipients, send_at, self.tz), KIND, f"{KIND}:{broadcast.id}",
+                                              _BODY, broadcast_id=broadcast.id)
+        async with self.db.session() as session:
+            await session.execute(update(Broadcast).where(Broadcast.id == broadcast.id).values(total=total))
+        broadcast.total = total
+        self.written = True
+        await self.audit.record(actor, "broadcast.send", f"broadcast:{broadcast.id}", recipients=total,
+                                audience=filters.as_json(), send_at=send_at.isoformat())
+        return broadcast
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        async with self.db.session() as session:
+            return await session.get(Broadcast, broadcast_id)
+
+    async def content(self, broadcast_id: int) -> Content:
+        """What every recipient of ``broadcast_id`` gets (read once, then kept)."""
+        if broadcast_id not in self._content:
+            broadcast = await self.get(broadcast_id)
+            self._content[broadcast_id] = Content(broadcast.text, broadcast.file_kind, broadcast.file_id)
+        return self._content[broadcast_id]
+
+    async def watch(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        """The message whose text shows the live progress."""
+        async with self.db.session() as session:
+            await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
+                                  .values(progress_chat_id=chat_id, progress_message_id=message_id))
+
+    async def due(self) -> list[Broadcast]:
+        """Open broadcasts whose send time has come (scheduled ones become sending), oldest first."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            await session.execute(update(Broadcast).where(Broadcast.status == BroadcastStatus.SCHEDULED,
+                                                          Broadcast.send_at <= now)
+                                  .values(status=BroadcastStatus.SENDING))
+            rows = await session.scalars(select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
+                                         .order_by(Broadcast.id))
+            return list(rows.all())
+
+    async def counts(self, broadcast_id: int) -> Counts:
+        async with self.db.session() as session:
+            rows = (await session.execute(select(Notification.status, func.count(), func.sum(case((Notification.interrupted.is_(True), 1), else_=0)))
+                                          .where(Notification.broadcast_id == broadcast_id)
+                                          .group_by(Notification.status))).all()
+        by = {status: (n, interrupted or 0) for status, n, interrupted in rows}
+        get = lambda *statuses: sum(by.get(s, (0, 0))[0] for s in statuses)  # noqa: E731
+        return Counts(total=sum(n for n, _ in by.values()), sent=get(OutboxStatus.SENT),
+                      failed=get(OutboxStatus.FAILED, OutboxStatus.EXPIRED), blocked=get(OutboxStatus.BLOCKED),
+                      waiting=get(OutboxStatus.PENDING, OutboxStatus.SENDING), withdrawn=get(OutboxStatus.WITHDRAWN),
+                      interrupted=sum(i for _, i in by.values()))
+
+    async def finish(self, broadcast_id: int) -> bool:
+        """Mark a sending broadcast done once no row waits; True the one time it happens (the report is due)."""
+        if not (await self.counts(broadcast_id)).finished:
+            return False
+        async with self.db.session() as session:
+            result = await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
+                                                                   Broadcast.status == BroadcastStatus.SENDING)
+                                           .values(status=BroadcastStatus.DONE, finished_at=self.clock.now()))
+            return bool(result.rowcount)
+
+    async def cancel(self, actor: int, role: Role | None, broadcast_id: int | None = None
+                     ) -> tuple[Broadcast | None, int]:
+        """Stop a broadcast (the actor's latest open one by default): withdraw every row not sent yet."""
+        await self.audit.require_staff(actor, role, "broadcast.cancel", f"broadcast:{broadcast_id}")
+        async with self.db.session() as session:
+            query = select(Broadcast).where(Broadcast.status.in_(OPEN))
+            query = (query.where(Broadcast.id == broadcast_id) if broadcast_id is not None
+                     else query.where(Broadcast.created_by == actor).order_by(Broadcast.id.desc()).limit(1))
+            broadcast = await session.scalar(query)
+            if broadcast is None:
+                return None, 0
+            broadcast.status = BroadcastStatus.CANCELLED
+            broadcast.finished_at = self.clock.now()
+            withdrawn = (await session.execute(
+                update(Notification).where(Notification.broadcast_id == broadcast.id,
+                                           Notification.status == OutboxStatus.PENDING)
+                .values(status=OutboxStatus.WITHDRAWN))).rowcount or 0
+        await self.audit.record(actor, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn)
+        return broadcast, withdrawn
+
+    async def interrupted(self, broadcast_id: int, limit: int = 50) -> list[int]:
+        """Recipients whose message was in flight at a crash (it may have arrived twice)."""
+        async with self.db.session() as session:
+            rows = await session.scalars(select(Notification.chat_id).where(Notification.broadcast_id == broadcast_id,
+                                                                            Notification.interrupted.is_(True))
+                                         .order_by(Notification.chat_id).limit(limit))
+            return list(rows.all())
+
+    async def failures_csv(self, actor: int, role: Role | None, broadcast_id: int, headers: list[str]) -> bytes:
+        """The recipients it did not reach (failed, blocked, expired) and those in flight at a crash, as CSV
+        (UTF-8 with a BOM, so Excel reads the Chinese)."""
+        await self.audit.require_staff(actor, role, "broadcast.failures", f"broadcast:{broadcast_id}")
+        async with self.db.session() as session:
+            rows = (await session.execute(
+                select(Notification.chat_id, User.first_name, User.username, Notification.status,
+                       Notification.interrupted, Notification.attempts, Notification.last_error, Notification.sent_at)
+                .outerjoin(User, User.id == Notification.chat_id)
+                .where(Notification.broadcast_id == broadcast_id,
+                       (Notification.status.in_((OutboxStatus.FAILED, OutboxStatus.BLOCKED, OutboxStatus.EXPIRED))
+                        | Notification.interrupted.is_(True)))
+                .order_by(Notification.chat_id))).all()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        for chat_id, name, username, status, interrupted, attempts, error, sent_at in rows:
+            writer.writerow([chat_id, name or "", f"@{username}" if username else "", status.value,
+                             "1" if interrupted else "0", attempts, error or "", show(sent_at, self.tz) if sent_at else ""])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
