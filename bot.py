@@ -21,9 +21,10 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import (booking, common, competition_form, competitions, course_form, courses, event_admin,
-                           experts, follow_up, importing, industry_step, join, my_demands, new_team, onboarding,
-                           profile, queue, report, review, staff_admin, subscriptions, tasks, user_settings)
+from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
+                           course_form, courses, event_admin, experts, follow_up, importing, industry_step, join,
+                           my_demands, new_team, onboarding, profile, queue, report, review, staff_admin,
+                           subscriptions, tasks, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -51,6 +52,7 @@ def wire(application: Application) -> None:
     application.add_handler(tasks.build())  # craftsman: decline with a reason, record a resolution
     application.add_handler(booking.build())  # craftsman: offer consultation slots (also when rescheduling)
     application.add_handler(follow_up.build())  # enterprise: rate, then an optional comment
+    application.add_handler(broadcast.build())  # staff: /broadcast — audience, message, preview, send now or later
     application.add_handler(report.build())  # /report, and a problem typed outside any conversation (last: takes text)
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
@@ -66,6 +68,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # the service flow: /queue, /match_all (staff); /tasks, /board (craftsmen); booking and follow-up buttons
     for handler in [*queue.handlers(), *tasks.handlers(), *booking.handlers(), *follow_up.handlers()]:
+        application.add_handler(handler)
+    # broadcasts: /broadcast_cancel and the report's failures CSV (staff)
+    for handler in broadcast_control.handlers():
         application.add_handler(handler)
     # roles and the audit log: /grant, /revoke (admins), /staff, /audit
     for handler in staff_admin.handlers():

@@ -96,8 +96,9 @@ class Audience:
             return _recipients((await session.execute(query)).all())
 
     async def filtered(self, filters: "Filters") -> list[Recipient]:
-        """Everyone registered (not blocked) whom all of ``filters`` cover: a broadcast's recipients."""
-        query = _users().where(User.role.is_not(None), User.consent_at.is_not(None))
+        """Everyone registered (onboarded: has a role; not blocked) whom all of ``filters`` cover: a broadcast's
+        recipients."""
+        query = _users().where(User.role.is_not(None))
         if filters.roles:
             roles = {Role(r) for r in filters.roles} | ({Role.ADMIN} if Role.STAFF.value in filters.roles else set())
             query = query.where(User.role.in_(roles))

@@ -85,4 +85,4 @@ async def test_every_staff_command_is_refused_to_a_worker_and_logged(bot: BotHar
 
 def test_the_staff_command_list_is_complete():
     assert set(STAFF_COMMANDS) == {"queue", "match_all", "review", "newteam", "new_competition", "new_course", "import", "template",
-                                   "staff", "audit", "grant", "revoke"}
+                                   "broadcast", "broadcast_cancel", "staff", "audit", "grant", "revoke"}

@@ -1,0 +1,71 @@
+"""Staff, after /broadcast: /broadcast_cancel stops the rest of a running or scheduled broadcast; the final
+report's button downloads the CSV of recipients not reached (and those a crash may have sent it twice); any other
+broadcast button outside its conversation is refused to non-staff (and logged) or answered as stale."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from conversations.common import answer_stale, refuse_non_staff, tell_staff_only
+from conversations.context import BotContext
+from services.audit import NotStaff
+
+
+async def cancel_command(update: Update, context: BotContext) -> None:
+    """/broadcast_cancel [number]: the staffer's latest open broadcast, or the one named."""
+    broadcast_id = None
+    if context.args:
+        if not context.args[0].lstrip("#").isdigit():
+            if not context.is_staff:
+                await refuse_non_staff(update, context, "broadcast.cancel")
+                return
+            await update.effective_message.reply_text(context.t("broadcast.bad_id"))
+            return
+        broadcast_id = int(context.args[0].lstrip("#"))
+    services = context.services
+    try:
+        broadcast, withdrawn = await services.broadcasts.cancel(update.effective_user.id, context.role, broadcast_id)
+    except NotStaff:
+        await tell_staff_only(update, context)
+        return
+    if broadcast is None:
+        await update.effective_message.reply_text(context.t("broadcast.nothing_to_cancel"))
+        return
+    counts = await services.broadcasts.counts(broadcast.id)
+    await update.effective_message.reply_text(context.t("broadcast.cancelled", id=broadcast.id,
+                                                        withdrawn=f"{withdrawn:,}", sent=f"{counts.sent:,}"))
+
+
+async def failures(update: Update, context: BotContext) -> None:
+    """``bc:csv:<id>``: the report's button — the CSV of recipients not reached."""
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or not parts[2].isdigit():
+        await answer_stale(update, context)
+        return
+    broadcast_id = int(parts[2])
+    try:
+        data = await context.services.broadcasts.failures_csv(update.effective_user.id, context.role, broadcast_id,
+                                                              context.label("broadcast.csv_headers").split(","))
+    except NotStaff:
+        await tell_staff_only(update, context)
+        return
+    await query.answer()
+    await update.effective_chat.send_document(InputFile(data, filename=f"broadcast-{broadcast_id}-failures.csv"),
+                                              caption=context.t("broadcast.csv_caption", id=broadcast_id))
+
+
+
+
+async def stray(update: Update, context: BotContext) -> None:
+    """A broadcast button outside its conversation: refused (and logged) for non-staff, stale for staff."""
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "broadcast.press", update.callback_query.data)
+    else:
+        await answer_stale(update, context)
+
+
+def handlers() -> list:
+    return [CommandHandler("broadcast_cancel", cancel_command), CallbackQueryHandler(failures, pattern=r"^bc:csv:"),
+            CallbackQueryHandler(stray, pattern=r"^bc:")]
