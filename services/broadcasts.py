@@ -161,7 +161,7 @@ class Broadcasts:
         await self.audit.record(actor, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn)
         return broadcast, withdrawn
 
-    async def interrupted(self, broadcast_id: int, limit: int = 50) -> list[int]:
+    async def interrupted(self, broadcast_id: int, limit: int = 100) -> list[int]:
         """Recipients whose message was in flight at a crash (it may have arrived twice)."""
         async with self.db.session() as session:
             rows = await session.scalars(select(Notification.chat_id).where(Notification.broadcast_id == broadcast_id,
