@@ -22,8 +22,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
 from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
-                           course_form, courses, event_admin, experts, follow_up, importing, industry_step, join,
-                           my_demands, new_team, onboarding, profile, queue, report, review, staff_admin,
+                           course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
+                           my_demands, new_team, onboarding, profile, queue, report, review, staff_admin, stats,
                            subscriptions, tasks, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
@@ -71,6 +71,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # broadcasts: /broadcast_cancel and the report's failures CSV (staff)
     for handler in broadcast_control.handlers():
+        application.add_handler(handler)
+    # figures: /stats (staff), /stats me (craftsmen); /export (staff)
+    for handler in [*stats.handlers(), *export.handlers()]:
         application.add_handler(handler)
     # roles and the audit log: /grant, /revoke (admins), /staff, /audit
     for handler in staff_admin.handlers():

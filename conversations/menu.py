@@ -51,6 +51,8 @@ COMMANDS: list[Command] = [
     Command("new_course", STAFF),
     Command("import", STAFF),
     Command("template", STAFF),
+    Command("stats", STAFF | CRAFTSMEN),
+    Command("export", STAFF),
     Command("broadcast", STAFF),
     Command("broadcast_cancel", STAFF),
     Command("staff", STAFF),

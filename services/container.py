@@ -18,6 +18,7 @@ from services.courses import Courses
 from services.database import Database
 from services.demands import Demands
 from services.enterprises import Enterprises
+from services.export import Exporter
 from services.flood import FloodGuard
 from services.follow_up import FollowUp
 from services.importing import Importer
@@ -27,6 +28,7 @@ from services.matching import Matcher
 from services.outbox import Outbox
 from services.regions import RegionDirectory, seed_regions
 from services.staffing import Staffing
+from services.statistics import Statistics
 from services.reminders import Reminders
 from services.service_record import StaffChats
 from services.state_store import StateStore
@@ -61,6 +63,8 @@ class Services:
     booking: Booking
     follow_up: FollowUp
     broadcasts: Broadcasts
+    statistics: Statistics
+    exporter: Exporter
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -84,6 +88,7 @@ class Services:
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         matcher = Matcher(db, clock, analyzer.tokenizer)
         staff_chats = StaffChats(users, settings.staff_chat_id)
+        statistics = Statistics(db, audit, regions, tz)
         services = cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
                    state=StateStore(db),
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
@@ -101,7 +106,8 @@ class Services:
                    casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
                    booking=Booking(db, clock, audit, outbox, reminders, tz),
                    follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
-                   broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast))
+                   broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
+                   statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz))
         services.talent.changed = services.importer.changed = matcher.invalidate
         return services
 

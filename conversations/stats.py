@@ -1,0 +1,145 @@
+"""/stats [period] [region] (staff): the programme's figures as text plus a chart; /stats me (craftsmen): their
+own service record. The period defaults to this year; see services/periods.py for what may be typed."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+from telegram import InputFile, Update
+from telegram.ext import CommandHandler
+
+from conversations.context import BotContext
+from db.models import Role
+from i18n import label, localise
+from nlp.industry import catalogue
+from nlp.script import to_simplified
+from services.audit import NotStaff
+from services.charts import bar_chart
+from services.periods import YEAR, Period, parse_period, this
+from services.statistics import NO_INDUSTRY, NO_REGION, Figures, Report, change
+
+BREAKDOWN_LINES = 6
+MAX_ARG = 30
+
+
+def money(value: Decimal, lang: str) -> str:
+    if value >= 10_000:
+        return label("stats.wan_yuan", lang, value=f"{value / 10_000:,.1f}")
+    return label("stats.yuan", lang, value=f"{value:,.0f}")
+
+
+def _change(now, before) -> str:
+    delta = change(now, before)
+    return "" if delta is None else f"（{'+' if delta >= 0 else '−'}{abs(delta):.1%}）"
+
+
+def report_text(report: Report, region_name: str, context: BotContext) -> str:
+    lang, total, prev = context.lang, report.total, report.previous
+    lines = [context.t("stats.title", period=report.period.label(lang), region=region_name,
+                       previous=report.period.previous().label(lang))]
+    for key, value, before, shown in (
+            ("enterprises", total.enterprises, prev.enterprises, f"{total.enterprises:,}"),
+            ("problems", total.problems, prev.problems, f"{total.problems:,}"),
+            ("workers", total.workers_trained, prev.workers_trained, f"{total.workers_trained:,}"),
+            ("benefit", total.benefit, prev.benefit, money(total.benefit, lang)),
+            ("participations", total.participations, prev.participations, f"{total.participations:,}")):
+        lines.append(context.t(f"stats.line.{key}", value=shown, change=_change(value, before)))
+    satisfaction = "—" if total.satisfaction is None else f"{total.satisfaction:.1%}"
+    lines.append(context.t("stats.line.satisfaction", value=satisfaction, ratings=total.ratings))
+    if not total.enterprises:
+        lines.append(context.t("stats.nothing"))
+    for key, part in (("stats.by_region", _named_regions(report, context)), ("stats.by_industry", _named_industries(report, context))):
+        ranked = sorted(part.items(), key=lambda kv: (-kv[1].problems, -kv[1].enterprises))[:BREAKDOWN_LINES]
+        if ranked:
+            lines.append(context.t(key))
+            lines += [context.t("stats.breakdown_line", name=name, problems=f.problems, enterprises=f.enterprises)
+                      for name, f in ranked]
+    return "\n".join(lines)
+
+
+def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
+    regions = context.services.regions
+    return {(localise(regions.get(code).name, context.lang) if code != NO_REGION and regions.get(code) else "—"): f
+            for code, f in report.by_region.items()}
+
+
+def _named_industries(report: Report, context: BotContext) -> dict[str, Figures]:
+    sections = catalogue().sections
+    return {(localise(f"{code} {sections[code].name}", context.lang) if code != NO_INDUSTRY else "—"): f
+            for code, f in report.by_industry.items()}
+
+
+def chart(report: Report, region_name: str, context: BotContext) -> bytes:
+    lang = context.lang
+    months = list(report.by_month)
+    by_region = _named_regions(report, context)
+    breakdown, title = ((by_region, "stats.chart.by_region") if len(by_region) > 1
+                        else (_named_industries(report, context), "stats.chart.by_industry"))
+    return bar_chart(label("stats.chart.title", lang, period=report.period.label(lang)) + f" · {region_name}",
+                     [m[2:] if len(months) > 12 else label("stats.chart.month", lang, month=int(m[5:])) for m in months],
+                     {label("stats.chart.problems", lang): [report.by_month[m].problems for m in months],
+                      label("stats.chart.enterprises", lang): [report.by_month[m].enterprises for m in months]},
+                     label(title, lang), {name: f.problems for name, f in breakdown.items()})
+
+
+async def stats_command(update: Update, context: BotContext) -> None:
+    args = [a.strip() for a in context.args or [] if a.strip()]
+    if [a.lower() for a in args] == ["me"] or (not args and context.role is Role.CRAFTSMAN):
+        await _my_record(update, context)
+        return
+    services, message = context.services, update.effective_message
+    if not context.is_staff:
+        await _refuse(update, context, "stats.read")
+        return
+    today = services.clock.now().astimezone(services.settings.tz).date()
+    period: Period = this(YEAR, today)
+    region = None
+    for arg in args:
+        found = parse_period(arg, today) if len(arg) <= MAX_ARG else None
+        if found is not None:
+            period = found
+            continue
+        places = services.regions.search(to_simplified(arg)) if len(arg) <= MAX_ARG else []
+        exact = [p for p in places if p.name == to_simplified(arg)]
+        if not places:
+            await message.reply_text(context.t("stats.usage", value=arg[:MAX_ARG]))
+            return
+        region = (exact or places)[0].code
+    try:
+        report = await services.statistics.report(update.effective_user.id, context.role, period, region)
+    except NotStaff:
+        await message.reply_text(context.t("stats.only"))
+        return
+    region_name = (localise(services.regions.full_name(region) or "", context.lang) if region
+                   else context.t("stats.everywhere"))
+    await message.reply_text(report_text(report, region_name, context))
+    png = await asyncio.to_thread(chart, report, region_name, context)
+    await update.effective_chat.send_photo(InputFile(png, filename="stats.png"),
+                                           caption=context.t("stats.chart.caption", period=report.period.label(context.lang),
+                                                             region=region_name))
+
+
+async def _refuse(update: Update, context: BotContext, action: str) -> None:
+    await context.services.audit.record(update.effective_user.id, action, None, allowed=False)
+    await update.effective_message.reply_text(context.t("stats.only"))
+
+
+async def _my_record(update: Update, context: BotContext) -> None:
+    if context.role is not Role.CRAFTSMAN and not context.is_staff:
+        await _refuse(update, context, "stats.me")
+        return
+    record = await context.services.statistics.craftsman_record(update.effective_user.id)
+    if record is None:
+        await update.effective_message.reply_text(context.t("stats.not_craftsman"))
+        return
+    await update.effective_message.reply_text(context.t(
+        "stats.me", name=localise(record.name, context.lang), participations=record.participations,
+        resolved=record.resolved, enterprises=record.enterprises, workers=f"{record.workers_trained:,}",
+        benefit=money(record.benefit, context.lang), ratings=record.ratings,
+        stars="—" if record.mean_stars is None else f"{record.mean_stars:.1f}",
+        satisfaction="—" if record.satisfaction is None else f"{record.satisfaction:.0%}"))
+
+
+def handlers() -> list:
+    return [CommandHandler("stats", stats_command)]
