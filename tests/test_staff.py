@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from conversations.menu import ADMINS, COMMANDS, STAFF
+from conversations.menu import COMMANDS, STAFF
 from db.models import AuditEntry, Role
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
