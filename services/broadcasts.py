@@ -173,6 +173,7 @@ class Broadcasts:
         """The recipients it did not reach (failed, blocked, expired) and those in flight at a crash, as CSV
         (UTF-8 with a BOM, so Excel reads the Chinese)."""
         await self.audit.require_staff(actor, role, "broadcast.failures", f"broadcast:{broadcast_id}")
+        await self.audit.record(actor, "broadcast.failures", f"broadcast:{broadcast_id}")
         async with self.db.session() as session:
             rows = (await session.execute(
                 select(Notification.chat_id, User.first_name, User.username, Notification.status,

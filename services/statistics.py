@@ -99,6 +99,7 @@ class Statistics:
 
     async def report(self, actor: int, role: Role | None, period: Period, region: str | None = None) -> Report:
         await self.audit.require_staff(actor, role, "stats.read", region)
+        await self.audit.record(actor, "stats.read", region, period=f"{period.start}/{period.end}")
         total, by_month, by_region, by_industry = await self.figures(period, region, breakdowns=True)
         previous, *_ = await self.figures(period.previous(), region, breakdowns=False)
         return Report(period, region, total, previous, by_month, by_region, by_industry)
