@@ -37,6 +37,7 @@ bench: $(MODEL)
 	$(PY) bench/reminders.py
 	$(PY) bench/matching.py
 	$(PY) bench/matching_quality.py
+	$(PY) bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

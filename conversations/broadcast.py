@@ -225,12 +225,17 @@ async def region_any(update: Update, context: BotContext) -> str | int:
 
 
 # ---------------------------------------------------------------------- the message, the preview, the time
-async def ask_content(update: Update, context: BotContext) -> str | int:
+async def _ask(update: Update, context: BotContext, key: str, state: str) -> str | int:
+    """A pressed button that asks for typed input."""
     if not await _staff_press(update, context):
         return ConversationHandler.END
     await update.callback_query.answer()
-    await update.effective_chat.send_message(context.t("broadcast.ask_content"))
-    return CONTENT
+    await update.effective_chat.send_message(context.t(key))
+    return state
+
+
+async def ask_content(update: Update, context: BotContext) -> str | int:
+    return await _ask(update, context, "broadcast.ask_content", CONTENT)
 
 
 def content_of(message: Message) -> Content | None:
@@ -285,11 +290,7 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
 
 
 async def ask_time(update: Update, context: BotContext) -> str | int:
-    if not await _staff_press(update, context):
-        return ConversationHandler.END
-    await update.callback_query.answer()
-    await update.effective_chat.send_message(context.t("broadcast.ask_time"))
-    return WHEN
+    return await _ask(update, context, "broadcast.ask_time", WHEN)
 
 
 async def time_typed(update: Update, context: BotContext) -> str | int:

@@ -39,6 +39,12 @@ async def people(bot: BotHarness) -> dict[int, FakeUser]:
     return users
 
 
+async def staff_user(bot: BotHarness) -> FakeUser:
+    staff = await worker(bot, STAFFER, "320500", "小李")
+    await bot.services.users.set_staff(STAFFER, True)
+    return staff
+
+
 async def grant_staffer(bot: BotHarness) -> FakeUser:
     await bot.services.users.register(ADMIN, "管理员")
     admin = bot.user(ADMIN, first_name="管理员")
@@ -113,8 +119,7 @@ async def test_staffer_broadcasts_to_suzhou_workers_only_once_each_with_a_report
 
 
 async def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(bot: BotHarness):
-    staff = await worker(bot, STAFFER, "320500", "小李")
-    await bot.services.users.set_staff(STAFFER, True)
+    staff = await staff_user(bot)
     users = {uid: await worker(bot, uid, "320505") for uid in (301, 302)}
     staff.send("/broadcast")
     staff.press("下一步", await staff.expect("共 3 人"))
@@ -159,8 +164,7 @@ async def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(bot
 
 async def test_cancel_mid_broadcast_stops_the_rest(sqlite_url: str):
     async with BotHarness(sqlite_url, delivery_rate=20, delivery_burst=1) as bot:
-        staff = await worker(bot, STAFFER, "320500", "小李")
-        await bot.services.users.set_staff(STAFFER, True)
+        staff = await staff_user(bot)
         for uid in range(1000, 1060):
             await worker(bot, uid, "320505")
         broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(("worker",)), Content("长名单"))
@@ -194,8 +198,7 @@ async def test_broadcast_steps_refuse_non_staff_and_take_bad_input_politely(bot:
                                                                               AuditEntry.allowed.is_(False)))).all())
     assert {"broadcast.press", "broadcast.cancel"} <= refused
 
-    staff = await worker(bot, STAFFER, "320500", "小李")
-    await bot.services.users.set_staff(STAFFER, True)
+    staff = await staff_user(bot)
     staff.send("/broadcast")
     menu = await staff.expect("符合条件的共")
     staff.send("随便打字")
@@ -266,8 +269,7 @@ async def test_replies_are_not_held_up_by_a_running_broadcast(sqlite_url: str):
 
 
 async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(bot: BotHarness):
-    staff = await worker(bot, STAFFER, "320500", "小李")
-    await bot.services.users.set_staff(STAFFER, True)
+    staff = await staff_user(bot)
     users = {uid: await worker(bot, uid, "320505") for uid in (401, 402)}
     photo = bot.api.world.store_file(b"\x89PNG poster", "photo", "image/png")
     broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(("worker",)),

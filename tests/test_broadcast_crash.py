@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,16 +16,23 @@ from sqlalchemy import insert, select
 
 from config.settings import load_settings
 from db.models import Notification, Role, User
-from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi import DEFAULT_TOKEN, FakeBotAPI, FakeUser
 from fakebotapi.http import HttpServer
 from services.container import Services
-from tests.test_processes import start_bot
+from tests.test_processes import ROOT, bot_env
 
 pytestmark = pytest.mark.slow
 RECIPIENTS = 2000
 FIRST, STAFFER = 500_000, 81
 TEXT = "职工夜校报名通知"
 RATE = "200"  # messages/s: the broadcast takes about 10 s, long enough to be killed in the middle
+
+
+async def start_bot(tmp_path: Path, url: str) -> asyncio.subprocess.Process:
+    env = bot_env(tmp_path, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, DELIVERY_RATE=RATE, DELIVERY_BURST="20")
+    return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), cwd=tmp_path, env=env,
+                                                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
 
 
 async def populate(tmp_path: Path, api: FakeBotAPI) -> None:
@@ -53,7 +61,7 @@ async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except
     api = FakeBotAPI()
     await populate(tmp_path, api)
     async with HttpServer(api) as server:
-        process = await start_bot(tmp_path, server.url, DELIVERY_RATE=RATE, DELIVERY_BURST="20")
+        process = await start_bot(tmp_path, server.url)
         staff = FakeUser(api, STAFFER, "小李")
         staff.send("/broadcast")
         staff.press("按身份", await staff.expect("符合条件的共", timeout=30))
@@ -72,7 +80,7 @@ async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except
         before = sum(1 for n in received(api).values() if n)
         assert 500 <= before < RECIPIENTS
 
-        process = await start_bot(tmp_path, server.url, DELIVERY_RATE=RATE, DELIVERY_BURST="20")
+        process = await start_bot(tmp_path, server.url)
         try:
             report = await staff.expect("群发 #1 完成", timeout=90)
         finally:
