@@ -268,34 +268,36 @@ async def test_replies_are_not_held_up_by_a_running_broadcast(sqlite_url: str):
         await bot.application.broadcaster.idle()
 
 
-async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(bot: BotHarness):
-    staff = await staff_user(bot)
-    users = {uid: await worker(bot, uid, "320505") for uid in (401, 402)}
-    photo = bot.api.world.store_file(b"\x89PNG poster", "photo", "image/png")
-    broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(("worker",)),
-                                                     Content("<b>海报</b>", "photo", photo.file_id))
-    bot.api.inject("sendPhoto", 502, "Bad Gateway", count=2)
-    bot.application.broadcaster.wake()
-    await bot.application.broadcaster.idle()
-    counts = await bot.services.broadcasts.counts(broadcast.id)
-    assert (counts.sent, counts.waiting) == (0, 2)  # both wait for their backoff
-    bot.clock.advance(seconds=2)
-    await bot.application.deliver()
-    await bot.application.broadcaster.idle()
-    for user in users.values():
-        [message] = [e["message"] for e in user.events() if e["message"].get("photo")]
-        assert message["caption"] == "海报"
-
-    # a recipient Telegram keeps failing for: retried MAX_ATTEMPTS times, backing off, then reported failed
-    from services.outbox import MAX_ATTEMPTS
-    await worker(bot, 403, "330502")
-    second = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(region="330500"), Content("只发湖州"))
-    bot.api.inject("sendMessage", 500, count=MAX_ATTEMPTS)
-    for _ in range(MAX_ATTEMPTS):
+async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(db_url: str):
+    """On SQLite and on PostgreSQL."""
+    async with BotHarness(db_url) as bot:
+        staff = await staff_user(bot)
+        users = {uid: await worker(bot, uid, "320505") for uid in (401, 402)}
+        photo = bot.api.world.store_file(b"\x89PNG poster", "photo", "image/png")
+        broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(("worker",)),
+                                                         Content("<b>海报</b>", "photo", photo.file_id))
+        bot.api.inject("sendPhoto", 502, "Bad Gateway", count=2)
+        bot.application.broadcaster.wake()
+        await bot.application.broadcaster.idle()
+        counts = await bot.services.broadcasts.counts(broadcast.id)
+        assert (counts.sent, counts.waiting) == (0, 2)  # both wait for their backoff
+        bot.clock.advance(seconds=2)
         await bot.application.deliver()
         await bot.application.broadcaster.idle()
-        bot.clock.advance(minutes=5)
-    counts = await bot.services.broadcasts.counts(second.id)
-    assert (counts.sent, counts.failed, counts.waiting) == (0, 1, 0)
-    report = await staff.expect(f"群发 #{second.id} 完成")
-    assert "失败：1" in report["text"]
+        for user in users.values():
+            [message] = [e["message"] for e in user.events() if e["message"].get("photo")]
+            assert message["caption"] == "海报"
+
+        # a recipient Telegram keeps failing for: retried MAX_ATTEMPTS times, backing off, then reported failed
+        from services.outbox import MAX_ATTEMPTS
+        await worker(bot, 403, "330502")
+        second = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(region="330500"), Content("只发湖州"))
+        bot.api.inject("sendMessage", 500, count=MAX_ATTEMPTS)
+        for _ in range(MAX_ATTEMPTS):
+            await bot.application.deliver()
+            await bot.application.broadcaster.idle()
+            bot.clock.advance(minutes=5)
+        counts = await bot.services.broadcasts.counts(second.id)
+        assert (counts.sent, counts.failed, counts.waiting) == (0, 1, 0)
+        report = await staff.expect(f"群发 #{second.id} 完成")
+        assert "失败：1" in report["text"]

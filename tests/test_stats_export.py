@@ -74,7 +74,12 @@ def test_periods_as_staff_type_them():
         assert parse_period(text, today) is None
 
 
-async def test_figures_by_period_region_month_and_industry_with_the_period_before(bot: BotHarness):
+async def test_figures_by_period_region_month_and_industry_with_the_period_before(db_url: str):
+    async with BotHarness(db_url) as bot:
+        await figures_are_right(bot)
+
+
+async def figures_are_right(bot: BotHarness) -> None:
     await seed(bot)
     stats = bot.services.statistics
     report = await stats.report(STAFFER, Role.STAFF, Period.of(HALF, 2024, 1))
@@ -136,7 +141,12 @@ async def test_craftsman_sees_own_record_and_workers_are_refused(bot: BotHarness
         await user.expect("只有")
 
 
-async def test_export_workbook_opens_with_the_expected_rows(bot: BotHarness):
+async def test_export_workbook_opens_with_the_expected_rows(db_url: str):
+    async with BotHarness(db_url) as bot:
+        await export_is_right(bot)
+
+
+async def export_is_right(bot: BotHarness) -> None:
     await seed(bot)
     staff = await worker(bot, STAFFER, "320500", "小李")
     await bot.services.users.set_staff(STAFFER, True)
