@@ -1,4 +1,5 @@
-"""Demo data for the console chat: fictional craftsmen, service teams, a competition and a course.
+"""Demo data for the console chat: fictional craftsmen, service teams, a competition, a course, and a few months of
+finished services (so /stats and /export have something to show).
 
 Every name here is invented. Loaded only into an empty talent pool.
 """
@@ -10,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from db.models import (Competition, Course, CourseSession, Craftsman, CraftsmanIndustry, EventStatus, ServiceTeam,
-                       TeamLevel)
+from decimal import Decimal
+
+from db.models import (Competition, Course, CourseSession, Craftsman, CraftsmanIndustry, Demand, DemandKind,
+                       DemandStatus, Enterprise, EventStatus, Feedback, Match, MatchStatus, ServiceTeam, TeamLevel)
 from services.clock import Clock
 from services.database import Database
+from services.demands import ticket_for
 from services.talent import search_text
 
 TEAMS = [
@@ -69,6 +73,16 @@ CRAFTSMEN = [
      ["33"], "330206", 0, 2, ["onsite", "remote"]),
 ]
 
+# finished services: (enterprise, its region, division, craftsman index, days ago, kind, trained, benefit, stars)
+ENTERPRISES = [("苏州某精密零件有限公司（示例）", "320505", "34"), ("苏州某电子有限公司（示例）", "320506", "39"),
+               ("湖州某纺织有限公司（示例）", "330502", "17"), ("湖州某建材有限公司（示例）", "330502", "30")]
+SERVICES = [(0, 0, 150, DemandKind.PROBLEM, 12, 180_000, 5), (1, 1, 120, DemandKind.PROBLEM, 0, 65_000, 5),
+            (2, 3, 95, DemandKind.TRAINING, 40, 0, 4), (0, 0, 70, DemandKind.TRAINING, 25, 0, 5),
+            (3, 4, 45, DemandKind.PROBLEM, 6, 320_000, 3), (1, 1, 20, DemandKind.PROBLEM, 8, 42_000, 4),
+            (2, 3, 8, DemandKind.PROBLEM, 0, 15_000, None)]
+PROBLEM_TEXT = "设备运行中出现异常，影响良品率，请劳模工匠帮助诊断。"
+TRAINING_TEXT = "希望为一线职工开展一次岗位技能培训。"
+
 
 def _local(tz: ZoneInfo, day: datetime, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(day.date(), time(hh, mm), tzinfo=tz)
@@ -82,10 +96,13 @@ async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
         teams = [ServiceTeam(name=n, level=lvl, region_code=r, industry_section=s) for n, lvl, r, s in TEAMS]
         session.add_all(teams)
         await session.flush()
-        for name, workplace, honours, specialities, divisions, region, team, capacity, modes in CRAFTSMEN:
-            session.add(Craftsman(name=name, workplace=workplace, honours=honours, specialities=specialities,
-                                  region_code=region, team_id=teams[team].id, capacity=capacity, service_modes=modes,
-                                  phone=None, search_text=search_text(specialities), industries=[CraftsmanIndustry(division=d) for d in divisions]))
+        craftsmen = [Craftsman(name=name, workplace=workplace, honours=honours, specialities=specialities,
+                               region_code=region, team_id=teams[team].id, capacity=capacity, service_modes=modes,
+                               phone=None, search_text=search_text(specialities),
+                               industries=[CraftsmanIndustry(division=d) for d in divisions])
+                     for name, workplace, honours, specialities, divisions, region, team, capacity, modes in CRAFTSMEN]
+        session.add_all(craftsmen)
+        await _finished_services(session, craftsmen, clock, tz)
         today = clock.now().astimezone(tz)
         session.add(Competition(
             name="湖州市第五届数控车工职业技能竞赛（示例）", industry_section="C", industry_division="34",
@@ -106,3 +123,27 @@ async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
                 session.add(CourseSession(course_id=course.id, starts_at=_local(tz, day, 19), ends_at=_local(tz, day, 21)))
             day += timedelta(days=1)
         return True
+
+
+async def _finished_services(session, craftsmen: list[Craftsman], clock: Clock, tz: ZoneInfo) -> None:
+    """Resolved demands of the last months, each served by a demo craftsman and (mostly) rated."""
+    enterprises = [Enterprise(name=n, region_code=r, industry=d) for n, r, d in ENTERPRISES]
+    session.add_all(enterprises)
+    await session.flush()
+    for e, c, days, kind, trained, benefit, stars in SERVICES:
+        resolved = clock.now() - timedelta(days=days)
+        enterprise = enterprises[e]
+        demand = Demand(enterprise_id=enterprise.id, kind=kind, region_code=enterprise.region_code,
+                        text=PROBLEM_TEXT if kind is DemandKind.PROBLEM else TRAINING_TEXT,
+                        industry=enterprise.industry, status=DemandStatus.RESOLVED,
+                        submitted_at=resolved - timedelta(days=12), resolved_at=resolved, workers_trained=trained or None,
+                        economic_benefit=Decimal(benefit) if benefit else None, solution_summary="已现场解决（示例）")
+        session.add(demand)
+        await session.flush()
+        demand.ticket = ticket_for(demand.id, demand.submitted_at, tz)
+        session.add(Match(demand_id=demand.id, craftsman_id=craftsmen[c].id, status=MatchStatus.ACCEPTED, score=0.8,
+                          offered_at=resolved - timedelta(days=11), decided_at=resolved - timedelta(days=10)))
+        if stars:
+            session.add(Feedback(demand_id=demand.id, from_role="enterprise", stars=stars, created_at=resolved + timedelta(days=1)))
+            craftsmen[c].rating_sum += stars
+            craftsmen[c].rating_count += 1
