@@ -109,7 +109,7 @@ async def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(database_url=f"sqlite:///{tmp}/bench.sqlite3", bot_token=None,
-                                 flood_max_updates=10_000, telegram_rate_limit=0)
+                                 flood_max_updates=10_000, rate_limit_replies=False)
         services = await Services.start(settings)
         for n in range(args.users):  # registered enterprises in 吴兴区 (the profile questions are part of the flow)
             await services.users.register(FIRST_ID + n, f"企业{n}")

@@ -114,7 +114,7 @@ async def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(database_url=f"sqlite:///{tmp}/bench.sqlite3", bot_token=None,
-                                 flood_max_updates=10_000, telegram_rate_limit=0)
+                                 flood_max_updates=10_000, rate_limit_replies=False)
         services = await Services.start(settings)
         api = FakeBotAPI()
         application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))

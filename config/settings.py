@@ -34,12 +34,12 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
-    telegram_rate_limit: float = Field(default=30.0, ge=0)  # replies/s overall the bot allows itself; 0 = off
-    # the delivery engine (outbox: notices, reminders, broadcasts): Telegram allows ~30/s overall, ~1/s per chat
+    # the bot's send budget, for replies and pushes together: Telegram allows ~30/s overall, ~1/s per chat
     delivery_rate: float = Field(default=25.0, gt=0)        # messages/s overall
     delivery_burst: float = Field(default=5.0, ge=1)
     delivery_chat_rate: float = Field(default=1.0, gt=0)    # messages/s per chat
     delivery_chat_burst: float = Field(default=3.0, ge=1)
+    rate_limit_replies: bool = True                         # false: replies ignore the budget (benchmarks)
     allow_paid_broadcast: bool = False                      # Telegram's paid broadcasts (Stars): up to 1,000/s
     paid_broadcast_rate: float = Field(default=1000.0, gt=0, le=1000)
     flood_max_updates: int = Field(default=20, ge=1)

@@ -27,6 +27,16 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 
 
+def _chat_of(raw: dict[str, Any]) -> int | None:
+    value = raw.get("chat_id")
+    if isinstance(value, (bytes, bytearray)):
+        value = value.decode()
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 class FakeBotAPI:
     def __init__(
         self,
@@ -55,7 +65,7 @@ class FakeBotAPI:
                 raise ApiError(401, "Unauthorized")
             if self.latency:
                 await asyncio.sleep(self.latency)
-            fault = self.world.take_fault(method)
+            fault = self.world.take_fault(method, _chat_of(raw))
             if fault is not None:
                 if fault.timeout:
                     raise TimeoutError(f"injected timeout in {method}")
@@ -69,9 +79,9 @@ class FakeBotAPI:
             return exc.code, json.dumps(exc.payload(), ensure_ascii=False).encode()
 
     def inject(self, method: str, code: int = 500, description: str = "Internal Server Error",
-               retry_after: int | None = None, count: int = 1, timeout: bool = False) -> None:
-        """Make the next ``count`` calls of ``method`` ("*" for any) fail this way."""
-        self.world.faults.append(Fault(method, code, description, retry_after, count, timeout))
+               retry_after: int | None = None, count: int = 1, timeout: bool = False, chat_id: int | None = None) -> None:
+        """Make the next ``count`` calls of ``method`` ("*" for any; for ``chat_id`` only, if given) fail this way."""
+        self.world.faults.append(Fault(method, code, description, retry_after, count, timeout, chat_id))
 
     # ------------------------------------------------------------------ the people's side
     def add_user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",

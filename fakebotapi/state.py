@@ -77,6 +77,7 @@ class Fault:
     retry_after: int | None = None
     count: int = 1
     timeout: bool = False
+    chat_id: int | None = None  # only calls for this chat (None: any)
 
 
 @dataclass
@@ -115,9 +116,9 @@ class World:
         self.files[stored.file_id] = stored
         return stored
 
-    def take_fault(self, method: str) -> Fault | None:
+    def take_fault(self, method: str, chat_id: int | None = None) -> Fault | None:
         for fault in self.faults:
-            if fault.method in (method, "*"):
+            if fault.method in (method, "*") and fault.chat_id in (None, chat_id):
                 fault.count -= 1
                 if fault.count <= 0:
                     self.faults.remove(fault)

@@ -6,7 +6,7 @@ from typing import Callable
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from conversations.context import BotContext
@@ -14,6 +14,7 @@ from conversations.menu import set_menus
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
+from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from services.container import Services
 from services.ratelimit import Limits, SendLimiter
@@ -28,14 +29,14 @@ class ZhuqiApplication(Application):
         await set_menus(self.bot, await services.users.staff_roles())
         await services.outbox.release_stuck()
         settings = services.settings
-        # pushes go out through a bot of their own: same connections, none of the replies' rate limiter
+        # pushes go out through a bot of their own (same connections): the sender takes its turn at the shared
+        # budget itself and handles 429s row by row
         self.delivery_bot = ExtBot(self.bot.token, base_url=settings.bot_base_url, base_file_url=settings.bot_file_url,
                                    request=self.bot.request, get_updates_request=self.bot.request,
                                    defaults=self.bot.defaults)
         await self.delivery_bot.initialize()
-        limits = Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
-                        settings.delivery_chat_burst)
-        limiter = SendLimiter(limits)
+        limiter: SendLimiter = self.bot_data["limiter"]  # shared with the replies (build_application)
+        limits = limiter.limits
         paid = SendLimiter(limits.scaled(settings.paid_broadcast_rate)) if settings.allow_paid_broadcast else None
         self.sender = OutboxSender(services, self.delivery_bot, limiter)
         self.broadcaster = BroadcastRunner(services, self.sender, self.delivery_bot, limiter, paid)
@@ -98,11 +99,15 @@ def build_application(services: Services, wire: Callable[[Application], None], *
                .context_types(ContextTypes(context=BotContext))
                .persistence(DbPersistence(services.state))
                .concurrent_updates(PerUserUpdateProcessor(64)))
-    if settings.telegram_rate_limit:  # stay under Telegram's ~30 messages/s; retry 429s after retry_after
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate_limit, max_retries=3))
+    # one send budget for the bot: replies and pushes together stay under Telegram's ~30/s and ~1/s per chat
+    limiter = SendLimiter(Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
+                                 settings.delivery_chat_burst))
+    if settings.rate_limit_replies:
+        builder = builder.rate_limiter(ReplyLimiter(limiter))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()
     application.bot_data["services"] = services
+    application.bot_data["limiter"] = limiter
     wire(application)
     return application

@@ -86,16 +86,20 @@ class SendLimiter:
             self._last_sent.pop(chat_id, None)
             self._chat_paused.pop(chat_id, None)
 
-    async def acquire(self, chat_id: int) -> None:
-        """Return when a message to ``chat_id`` may be sent."""
+    async def acquire(self, chat_id: int, per_chat: bool = True) -> None:
+        """Return when a message to ``chat_id`` may be sent. ``per_chat=False`` (replies to what a user just did)
+        skips the chat's bucket — Telegram tolerates a reply's burst in a private chat — but still waits out a 429
+        for that chat."""
         while True:
             now = self.clock()
             chat = self._chat(chat_id, now)
-            wait = max(self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now, chat.wait(now))
+            wait = max(self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now,
+                       chat.wait(now) if per_chat else 0.0)
             if wait > 0:
                 await self.sleep(wait)
                 continue
-            chat.lend(now)  # there is a token: no sleep
+            if per_chat:
+                chat.lend(now)  # there is a token: no sleep
             delay = self._bot.lend(now)
             if delay > 0:
                 await self.sleep(delay)

@@ -301,3 +301,16 @@ async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(d
         assert (counts.sent, counts.failed, counts.waiting) == (0, 1, 0)
         report = await staff.expect(f"群发 #{second.id} 完成")
         assert "失败：1" in report["text"]
+
+
+async def test_a_429_for_one_busy_chat_does_not_hold_up_replies_to_others(bot: BotHarness):
+    busy, other = bot.user(501), bot.user(502)
+    busy.send("/help")
+    await busy.expect("还没有完成注册")
+    bot.api.inject("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, chat_id=501)
+    busy.send("/help")  # within a second of the last reply to this chat: Telegram means this chat
+    other.send("/help")
+    await other.expect("还没有完成注册")
+    assert sum("还没有完成注册" in t for t in busy.texts()) == 1  # still waiting out its 3 seconds
+    await busy.expect("还没有完成注册")
+    assert bot.application.bot_data["limiter"].global_pauses == 0

@@ -1,0 +1,56 @@
+"""Replies share the delivery engine's rate budget (services/ratelimit.py): one bot, one Telegram limit. A reply
+answers what the user just did, so it skips the chat's own bucket (Telegram tolerates a short burst in a private
+chat, and pacing a conversation at 1/s would make every step slow) but takes its token from the bot's.
+
+python-telegram-bot's own AIORateLimiter stops every request of the bot while it waits out a 429; this one waits
+only for the chat Telegram named (or, if that chat was idle, pauses the shared budget as the delivery engine does),
+so one busy chat never freezes the others. A 429 is retried at most ``max_retries`` times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, Callable, Coroutine
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from services.ratelimit import SendLimiter
+
+# the methods that put a message into a chat (and count against its limit)
+LIMITED = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendVideo", "sendAudio", "sendVoice",
+           "sendAnimation", "sendMediaGroup", "sendLocation", "sendContact", "copyMessage", "forwardMessage",
+           "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
+
+
+class ReplyLimiter(BaseRateLimiter[int]):
+    def __init__(self, limiter: SendLimiter, max_retries: int = 3) -> None:
+        self.limiter, self.max_retries = limiter, max_retries
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: dict[str, Any],
+                              endpoint: str, data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        chat_id = data.get("chat_id")
+        limited = endpoint in LIMITED and isinstance(chat_id, int)
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        for attempt in range(retries + 1):
+            if limited:
+                await self.limiter.acquire(chat_id, per_chat=False)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                if limited:
+                    self.limiter.retry_after(chat_id, seconds)  # acquire() waits it out, for this chat or all
+                else:
+                    await asyncio.sleep(seconds)
+        raise AssertionError("unreachable")
