@@ -94,7 +94,7 @@ class BroadcastRunner:
         services = self.services
         paid = broadcast.paid and self.paid_limiter is not None
         limiter = self.paid_limiter if paid else self.limiter
-        batch = max(10, min(MAX_BATCH, int(limiter.limits.rate / 2)))
+        batch = min(MAX_BATCH, self.sender.batch_size(limiter))
         content = await services.broadcasts.content(broadcast.id)
         loop = asyncio.get_running_loop()
         shown = 0.0

@@ -32,7 +32,7 @@ from services.outbox import Attempt, Outcome
 from services.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
-NOTICE_BATCH = 50
+MIN_BATCH = 10
 MAX_BACKOFF = 300.0  # seconds
 
 
@@ -67,9 +67,15 @@ class OutboxSender:
             self._again = True
             while self._again:
                 self._again = False
-                while rows := await self.services.outbox.due(NOTICE_BATCH):
+                while rows := await self.services.outbox.due(self.batch_size(self.limiter)):
                     sent += await self.send_rows(rows, self.limiter)
         return sent
+
+    @staticmethod
+    def batch_size(limiter: SendLimiter) -> int:
+        """Rows claimed at a time: half a second of sending. It bounds what a crash leaves in flight, and how long
+        a reply waits behind queued pushes."""
+        return max(MIN_BATCH, int(limiter.limits.rate / 2))
 
     # ------------------------------------------------------------------ any rows
     async def send_rows(self, rows: list[Notification], limiter: SendLimiter, content: Content | None = None,
