@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, exists, insert, or_, select
+from sqlalchemy import Select, delete, exists, func, insert, or_, select
 
 from db.models import (Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User,
                        UserIndustry)
@@ -98,6 +98,15 @@ class Audience:
     async def filtered(self, filters: "Filters") -> list[Recipient]:
         """Everyone registered (onboarded: has a role; not blocked) whom all of ``filters`` cover: a broadcast's
         recipients."""
+        async with self.db.session() as session:
+            return _recipients((await session.execute(self._filtered(filters).order_by(User.id))).all())
+
+    async def count(self, filters: "Filters") -> int:
+        """How many :meth:`filtered` would return (one COUNT, for the preview)."""
+        async with self.db.session() as session:
+            return await session.scalar(select(func.count()).select_from(self._filtered(filters).subquery()))
+
+    def _filtered(self, filters: "Filters") -> Select:
         query = _users().where(User.role.is_not(None))
         if filters.roles:
             roles = {Role(r) for r in filters.roles} | ({Role.ADMIN} if Role.STAFF.value in filters.roles else set())
@@ -118,8 +127,7 @@ class Audience:
             if event_id is not None:
                 query = query.where(exists(select(Subscription.id).where(
                     Subscription.user_id == User.id, column == event_id, Subscription.kind == kind)))
-        async with self.db.session() as session:
-            return _recipients((await session.execute(query.order_by(User.id))).all())
+        return query
 
 
 @dataclass(frozen=True)

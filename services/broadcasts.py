@@ -66,7 +66,7 @@ class Broadcasts:
     async def count(self, actor: int, role: Role | None, filters: Filters) -> int:
         """The exact number of recipients ``filters`` cover now (the preview)."""
         await self.audit.require_staff(actor, role, "broadcast.preview")
-        return len(await self.audience.filtered(filters))
+        return await self.audience.count(filters)
 
     async def create(self, actor: int, role: Role | None, filters: Filters, content: Content,
                      send_at: datetime | None = None) -> Broadcast:

@@ -314,3 +314,54 @@ async def test_a_429_for_one_busy_chat_does_not_hold_up_replies_to_others(bot: B
     assert sum("还没有完成注册" in t for t in busy.texts()) == 1  # still waiting out its 3 seconds
     await busy.expect("还没有完成注册")
     assert bot.application.bot_data["limiter"].global_pauses == 0
+
+
+async def test_every_audience_filter_and_their_combinations(db_url: str):
+    """Roles, region at each level, industry (followed, a craftsman's division, an enterprise's), competition
+    followers, course students (not the waitlist), combined with AND; blocked users never; on both databases."""
+    from datetime import timedelta
+
+    from db.models import (Competition, Course, Craftsman, CraftsmanIndustry, Enterprise, Subscription,
+                           SubscriptionKind, User)
+    async with BotHarness(db_url) as bot:
+        services = bot.services
+        for uid, region in ((1, "320505"), (2, "320506"), (3, "330502"), (4, "320505"), (5, "320505"), (6, "330502")):
+            await worker(bot, uid, region)
+        await services.users.set_role(4, Role.CRAFTSMAN)
+        await services.users.set_role(5, Role.ENTERPRISE)
+        await services.audience.set_sections(1, ["C"])
+        await services.users.mark_blocked(6)
+        now = services.clock.now()
+        async with services.db.session() as session:
+            enterprise = Enterprise(name="苏州精工", region_code="320505", industry="34")
+            competition = Competition(name="数控车工竞赛", starts_at=now + timedelta(days=9))
+            course = Course(name="AI写作")
+            session.add_all([enterprise, competition, course,
+                             Craftsman(user_id=4, name="陆", workplace="某厂", region_code="320505",
+                                       industries=[CraftsmanIndustry(division="34")])])
+            await session.flush()
+            session.add_all([Subscription(user_id=2, competition_id=competition.id, kind=SubscriptionKind.FOLLOW, created_at=now),
+                             Subscription(user_id=3, course_id=course.id, kind=SubscriptionKind.ENROLLED, created_at=now),
+                             Subscription(user_id=1, course_id=course.id, kind=SubscriptionKind.WAITLISTED, created_at=now),
+                             Subscription(user_id=6, competition_id=competition.id, kind=SubscriptionKind.FOLLOW, created_at=now)])
+            competition_id, course_id = competition.id, course.id
+            (await session.get(User, 5)).enterprise_id = enterprise.id
+        services.users.forget(5)
+
+        async def who(**filters) -> list[int]:
+            chosen = Filters(**filters)
+            ids = [r.user_id for r in await services.audience.filtered(chosen)]
+            assert await services.audience.count(chosen) == len(ids)
+            return ids
+
+        assert await who() == [1, 2, 3, 4, 5]
+        assert await who(roles=("worker",)) == [1, 2, 3]
+        assert await who(roles=("craftsman", "enterprise")) == [4, 5]
+        assert await who(region="320000") == await who(region="320500") == [1, 2, 4, 5]
+        assert await who(region="320506") == [2]
+        assert await who(section="C") == [1, 4, 5]
+        assert await who(section="C", roles=("worker",), region="320500") == [1]
+        assert await who(section="F") == []
+        assert await who(competition_id=competition_id) == [2]
+        assert await who(course_id=course_id) == [3]
+        assert await who(course_id=course_id, region="320500") == []
