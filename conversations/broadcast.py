@@ -50,7 +50,8 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
     f, labels = _filters(draft), draft["labels"]
     parts = []
     if f.roles:
-        parts.append(context.t("broadcast.summary.roles", value="、".join(context.t(f"role.{r}") for r in f.roles)))
+        roles = context.label("list.items").join(context.t(f"role.{r}") for r in f.roles)
+        parts.append(context.t("broadcast.summary.roles", value=roles))
     if f.region:
         parts.append(context.t("broadcast.summary.region",
                                value=localise(context.services.regions.full_name(f.region) or f.region, context.lang)))
@@ -60,7 +61,7 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
     for name in ("competition", "course"):
         if draft["filters"].get(f"{name}_id") is not None:
             parts.append(context.t(f"broadcast.summary.{name}", value=localise(labels.get(name, ""), context.lang)))
-    return "；".join(parts) if parts else context.t("broadcast.summary.everyone")
+    return context.label("list.clauses").join(parts) if parts else context.t("broadcast.summary.everyone")
 
 
 async def _count(update: Update, context: BotContext, draft: dict[str, Any]) -> int | None:
