@@ -102,14 +102,19 @@ async def start(update: Update, context: BotContext) -> str | int:
     return await show_menu(update, context)
 
 
-async def _staff_press(update: Update, context: BotContext) -> bool:
-    """Every press is checked: a non-staff user (a revoked staffer's old message) is refused and logged."""
-    if context.is_staff and KEY in context.user_data:
-        return True
+async def refuse_or_stale(update: Update, context: BotContext) -> None:
+    """A broadcast button that cannot act: refused (and logged) for non-staff, stale for staff."""
     if not context.is_staff:
         await refuse_non_staff(update, context, "broadcast.press", update.callback_query.data)
     else:
         await answer_stale(update, context)
+
+
+async def _staff_press(update: Update, context: BotContext) -> bool:
+    """Every press is checked: a non-staff user (a revoked staffer's old message) is refused and logged."""
+    if context.is_staff and KEY in context.user_data:
+        return True
+    await refuse_or_stale(update, context)
     return False
 
 
@@ -136,8 +141,6 @@ async def pressed(update: Update, context: BotContext) -> str | int:
         return await _role_menu(update, context)
     elif data[1] == "section":
         filters_["section"] = value if value in catalogue().sections else None
-    elif data[1] == "region":  # "any": no region filter
-        filters_["region"] = None
     elif data[1] in ("competition", "course"):
         return await _pick_event(update, context, data[1], value)
     return await show_menu(update, context, edit=True)

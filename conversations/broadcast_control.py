@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from conversations.broadcast import refuse_or_stale
 from conversations.common import answer_stale, refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
 from services.audit import NotStaff
@@ -56,16 +57,6 @@ async def failures(update: Update, context: BotContext) -> None:
                                               caption=context.t("broadcast.csv_caption", id=broadcast_id))
 
 
-
-
-async def stray(update: Update, context: BotContext) -> None:
-    """A broadcast button outside its conversation: refused (and logged) for non-staff, stale for staff."""
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "broadcast.press", update.callback_query.data)
-    else:
-        await answer_stale(update, context)
-
-
 def handlers() -> list:
     return [CommandHandler("broadcast_cancel", cancel_command), CallbackQueryHandler(failures, pattern=r"^bc:csv:"),
-            CallbackQueryHandler(stray, pattern=r"^bc:")]
+            CallbackQueryHandler(refuse_or_stale, pattern=r"^bc:")]

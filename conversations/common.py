@@ -54,18 +54,20 @@ async def answer_stale(update: Update, context: BotContext) -> None:
         pass
 
 
-async def tell_staff_only(update: Update, context: BotContext) -> None:
-    """Say "only union staff can do this", as an alert for a button, as a reply for a message."""
+async def tell_staff_only(update: Update, context: BotContext, key: str = "staff.only") -> None:
+    """Say "only union staff can do this" (or the refusal ``key``), as an alert for a button, as a reply for a
+    message."""
     if update.callback_query is not None:
-        await update.callback_query.answer(context.t("staff.only"), show_alert=True)
+        await update.callback_query.answer(context.t(key), show_alert=True)
     else:
-        await update.effective_message.reply_text(context.t("staff.only"))
+        await update.effective_message.reply_text(context.t(key))
 
 
-async def refuse_non_staff(update: Update, context: BotContext, action: str, target: str | None = None) -> None:
+async def refuse_non_staff(update: Update, context: BotContext, action: str, target: str | None = None,
+                           key: str = "staff.only") -> None:
     """Refuse a staff-only step to a non-staff user: write the refusal to the audit log, then tell them."""
     await context.services.audit.record(update.effective_user.id, action, target, allowed=False)
-    await tell_staff_only(update, context)
+    await tell_staff_only(update, context, key)
 
 
 async def expect_button(update: Update, context: BotContext) -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
+from conversations.common import refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
 from db.models import Role
 from i18n import label, localise
@@ -90,7 +91,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         return
     services, message = context.services, update.effective_message
     if not context.is_staff:
-        await _refuse(update, context, "stats.read")
+        await refuse_non_staff(update, context, "stats.read", key="stats.only")
         return
     today = services.clock.now().astimezone(services.settings.tz).date()
     period: Period = this(YEAR, today)
@@ -109,7 +110,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     try:
         report = await services.statistics.report(update.effective_user.id, context.role, period, region)
     except NotStaff:
-        await message.reply_text(context.t("stats.only"))
+        await tell_staff_only(update, context, "stats.only")
         return
     region_name = (localise(services.regions.full_name(region) or "", context.lang) if region
                    else context.t("stats.everywhere"))
@@ -120,14 +121,9 @@ async def stats_command(update: Update, context: BotContext) -> None:
                                                              region=region_name))
 
 
-async def _refuse(update: Update, context: BotContext, action: str) -> None:
-    await context.services.audit.record(update.effective_user.id, action, None, allowed=False)
-    await update.effective_message.reply_text(context.t("stats.only"))
-
-
 async def _my_record(update: Update, context: BotContext) -> None:
     if context.role is not Role.CRAFTSMAN and not context.is_staff:
-        await _refuse(update, context, "stats.me")
+        await refuse_non_staff(update, context, "stats.me", key="stats.only")
         return
     record = await context.services.statistics.craftsman_record(update.effective_user.id)
     if record is None:

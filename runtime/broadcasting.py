@@ -103,9 +103,9 @@ class BroadcastRunner:
             if loop.time() - shown >= PROGRESS_EVERY:
                 shown = loop.time()
                 await self.show_progress(broadcast)
-        if not await self.show_progress(broadcast):  # cancelled meanwhile: /broadcast_cancel answered
+        counts = await self.show_progress(broadcast)
+        if counts is None:  # cancelled meanwhile: /broadcast_cancel answered
             return
-        counts = await services.broadcasts.counts(broadcast.id)
         if counts.finished:
             interrupted = await services.broadcasts.interrupted(broadcast.id)
             await services.outbox.put([broadcast.created_by], "notice", f"broadcast:{broadcast.id}:report",
@@ -115,14 +115,15 @@ class BroadcastRunner:
                                                       "failed": counts.failed, "blocked": counts.blocked})
             await self.sender.flush()
 
-    async def show_progress(self, broadcast: Broadcast) -> bool:
-        """Edit the author's progress message (skipped when nothing changed); False if it was cancelled."""
+    async def show_progress(self, broadcast: Broadcast) -> Counts | None:
+        """Edit the author's progress message (skipped when nothing changed); return the counts it shows, or None
+        if the broadcast was cancelled."""
         current = await self.services.broadcasts.get(broadcast.id)
         cancelled = current.status is BroadcastStatus.CANCELLED
-        if current.progress_message_id is None:
-            return not cancelled
-        profile = await self.services.users.get(current.progress_chat_id)
         counts = await self.services.broadcasts.counts(broadcast.id)
+        if current.progress_message_id is None:
+            return None if cancelled else counts
+        profile = await self.services.users.get(current.progress_chat_id)
         text = progress_text(broadcast.id, counts, profile.lang.value if profile else "zh-hans", cancelled=cancelled)
         if self._edited.get(broadcast.id) != text:
             self._edited[broadcast.id] = text
@@ -133,4 +134,4 @@ class BroadcastRunner:
                 log.info("progress message not edited", extra={"broadcast": broadcast.id, "error": str(exc)})
             except TelegramError as exc:
                 log.warning("progress message not edited", extra={"broadcast": broadcast.id, "error": str(exc)})
-        return not cancelled
+        return None if cancelled else counts

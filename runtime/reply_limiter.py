@@ -24,6 +24,12 @@ LIMITED = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendVideo
            "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked to wait (PTB gives a timedelta or, without PTB_TIMEDELTA, seconds)."""
+    wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
 class ReplyLimiter(BaseRateLimiter[int]):
     def __init__(self, limiter: SendLimiter, max_retries: int = 3) -> None:
         self.limiter, self.max_retries = limiter, max_retries
@@ -47,8 +53,7 @@ class ReplyLimiter(BaseRateLimiter[int]):
             except RetryAfter as exc:
                 if attempt == retries:
                     raise
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                seconds = retry_seconds(exc)
                 if limited:
                     self.limiter.retry_after(chat_id, seconds)  # acquire() waits it out, for this chat or all
                 else:

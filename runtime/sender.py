@@ -9,8 +9,9 @@ outcomes are written back in a few statements per batch. Telegram's answers:
 * timeouts, network errors, 5xx — retried with exponential backoff, at most ``MAX_ATTEMPTS`` tries;
 * any other 400 — the request can never succeed (chat not found …): FAILED at once.
 
-Sends use a bot of their own that shares the application's connection pool but not its rate limiter, whose
-429 handling pauses every request of the bot; interactive replies keep that one.
+Sends use a bot of their own that shares the application's connection pool but not its rate limiter: they take
+their turn at the shared budget here and handle a 429 row by row, where a reply is retried in place
+(runtime/reply_limiter.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from db.models import Notification
 from i18n import fill, label, t
+from runtime.reply_limiter import retry_seconds
 from services.broadcasts import Content
 from services.container import Services
 from services.outbox import Attempt, Outcome
@@ -100,7 +102,7 @@ class OutboxSender:
         except Forbidden as exc:
             return Attempt(row.id, Outcome.BLOCKED, str(exc))
         except RetryAfter as exc:
-            seconds = exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else float(exc.retry_after)
+            seconds = retry_seconds(exc)
             scope = "all" if limiter.retry_after(row.chat_id, seconds) else "chat"
             return Attempt(row.id, Outcome.DEFER, f"429 retry after {seconds:g}s ({scope})")
         except BadRequest as exc:
