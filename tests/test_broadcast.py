@@ -365,3 +365,31 @@ async def test_every_audience_filter_and_their_combinations(db_url: str):
         assert await who(competition_id=competition_id) == [2]
         assert await who(course_id=course_id) == [3]
         assert await who(course_id=course_id, region="320500") == []
+
+
+async def test_the_time_step_takes_wrong_input_politely_and_a_second_press_sends_nothing_twice(bot: BotHarness):
+    staff = await staff_user(bot)
+    await worker(bot, 601, "320505")
+    staff.send("/broadcast")
+    staff.press("下一步", await staff.expect("共 2 人"))
+    await staff.expect("请发送要群发的内容")
+    staff.send("提醒 🔔 <script>")
+    preview = await staff.expect("将发送给 2 人")
+    staff.press("定时发送", preview)
+    await staff.expect("请输入发送时间")
+    staff.send_sticker()
+    await staff.expect("这一步需要文字回复")
+    staff.send("9" * 41)
+    await staff.expect("最多 40 个字")
+    staff.send("12-01 09:00")
+    scheduled = await staff.expect("将于 2026-12-01 09:00 发送给 2 人")
+    staff.press("发送", scheduled)
+    await staff.expect("已定时")
+    query = staff.press_data("bc:send", scheduled)  # pressed again: stale, nothing written twice
+    assert "已失效" in (await staff.answer_to(query))["text"]
+    assert (await bot.services.broadcasts.count(STAFFER, Role.STAFF, Filters())) == 2
+    async with bot.services.db.session() as session:
+        rows = (await session.execute(select(Notification.chat_id).where(Notification.kind == "broadcast"))).all()
+    assert sorted(r[0] for r in rows) == [STAFFER, 601]
+    staff.send("/stats " + "2" * 200)
+    await staff.expect("无法识别")
