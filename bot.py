@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from config.settings import ROOT, Settings, SettingsError, load_settings
 from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
                            course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
-                           my_demands, new_team, onboarding, profile, queue, report, review, staff_admin, stats,
+                           my_demands, new_team, onboarding, privacy, profile, queue, report, review, staff_admin, stats,
                            subscriptions, tasks, user_settings)
 from conversations.middleware import identify
 from runtime.logs import setup_logging
@@ -77,6 +77,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # roles and the audit log: /grant, /revoke (admins), /staff, /audit
     for handler in staff_admin.handlers():
+        application.add_handler(handler)
+    # personal data: /privacy, /delete_me and its confirmation
+    for handler in privacy.handlers():
         application.add_handler(handler)
     # competitions and courses: /competitions, /courses, /subscriptions and their buttons
     for handler in [*competitions.handlers(), *courses.handlers(), *subscriptions.handlers()]:

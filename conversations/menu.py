@@ -60,6 +60,8 @@ COMMANDS: list[Command] = [
     Command("grant", ADMINS),
     Command("revoke", ADMINS),
     Command("classify"),
+    Command("privacy"),
+    Command("delete_me"),
     Command("cancel"),
 ]
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, InvalidCallbackData
 
 from conversations.context import BotContext
 from db.models import Lang
@@ -37,6 +38,9 @@ async def identify(update: Update, context: BotContext) -> None:
             elif update.effective_message:
                 await update.effective_message.reply_text(context.t("flood.slow_down"))
         raise ApplicationHandlerStop
+    if update.callback_query is not None and isinstance(update.callback_query.data, InvalidCallbackData):
+        await refuse_forged(update, context)
+        raise ApplicationHandlerStop
     profile = await services.users.get(user.id)
     detected = detect_script(_typed_text(update)[:MAX_TEXT])
     if detected is not None:
@@ -51,3 +55,15 @@ async def identify(update: Update, context: BotContext) -> None:
         context.user_data["lang"] = lang  # conversation memory until consent; nothing personal
     context.profile = profile
     context.lang = lang
+
+
+async def refuse_forged(update: Update, context: BotContext) -> None:
+    """A press whose data this bot did not write for this chat (runtime/signing.py marks it): written to the audit log as a refusal, then
+    answered like a stale button."""
+    query = update.callback_query
+    context.lang = context.user_data.get("lang") or script_for_language_code(update.effective_user.language_code).value
+    await context.services.audit.record(update.effective_user.id, "button.forged", str(query.data)[:64], allowed=False)
+    try:
+        await query.answer(context.t("button.stale"), show_alert=True)
+    except BadRequest:  # the query itself is too old to answer
+        pass

@@ -6,8 +6,8 @@ from typing import Callable
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
-from telegram.request import BaseRequest
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
 
 from conversations.context import BotContext
 from conversations.menu import set_menus
@@ -16,8 +16,12 @@ from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
+from runtime.signing import SigningBot
 from services.container import Services
 from services.ratelimit import Limits, SendLimiter
+
+
+FAKE_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"
 
 
 class ZhuqiApplication(Application):
@@ -31,9 +35,9 @@ class ZhuqiApplication(Application):
         settings = services.settings
         # pushes go out through a bot of their own (same connections): the sender takes its turn at the shared
         # budget itself and handles 429s row by row
-        self.delivery_bot = ExtBot(self.bot.token, base_url=settings.bot_base_url, base_file_url=settings.bot_file_url,
-                                   request=self.bot.request, get_updates_request=self.bot.request,
-                                   defaults=self.bot.defaults)
+        self.delivery_bot = SigningBot(self.bot.token, base_url=settings.bot_base_url,
+                                       base_file_url=settings.bot_file_url, request=self.bot.request,
+                                       get_updates_request=self.bot.request, defaults=self.bot.defaults)
         await self.delivery_bot.initialize()
         limiter: SendLimiter = self.bot_data["limiter"]  # shared with the replies (build_application)
         limits = limiter.limits
@@ -89,24 +93,24 @@ class ZhuqiApplication(Application):
 def build_application(services: Services, wire: Callable[[Application], None], *,
                       request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None) -> Application:
     settings = services.settings
-    builder = (ApplicationBuilder()
-               .application_class(ZhuqiApplication)
-               .token(settings.bot_token or "123456789:AAFakeTokenForZhuqiBotTests_0123456789")
-               .base_url(settings.bot_base_url)
-               .base_file_url(settings.bot_file_url)
-               .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
-                                  tzinfo=settings.tz))
-               .context_types(ContextTypes(context=BotContext))
-               .persistence(DbPersistence(services.state))
-               .concurrent_updates(PerUserUpdateProcessor(64)))
     # one send budget for the bot: replies and pushes together stay under Telegram's ~30/s and ~1/s per chat
     limiter = SendLimiter(Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
                                  settings.delivery_chat_burst))
-    if settings.rate_limit_replies:
-        builder = builder.rate_limiter(ReplyLimiter(limiter))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
-    application = builder.build()
+    # the bot is built here rather than by the builder, because it is a SigningBot (runtime/signing.py)
+    bot = SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
+                     base_file_url=settings.bot_file_url,
+                     request=request or HTTPXRequest(connection_pool_size=256),
+                     get_updates_request=get_updates_request or request or HTTPXRequest(),
+                     defaults=Defaults(parse_mode=ParseMode.HTML,
+                                       link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=settings.tz),
+                     rate_limiter=ReplyLimiter(limiter) if settings.rate_limit_replies else None)
+    application = (ApplicationBuilder()
+                   .application_class(ZhuqiApplication)
+                   .bot(bot)
+                   .context_types(ContextTypes(context=BotContext))
+                   .persistence(DbPersistence(services.state))
+                   .concurrent_updates(PerUserUpdateProcessor(64))
+                   .build())
     application.bot_data["services"] = services
     application.bot_data["limiter"] = limiter
     wire(application)

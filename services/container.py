@@ -26,6 +26,7 @@ from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
 from services.matching import Matcher
 from services.outbox import Outbox
+from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
 from services.staffing import Staffing
 from services.statistics import Statistics
@@ -65,6 +66,7 @@ class Services:
     broadcasts: Broadcasts
     statistics: Statistics
     exporter: Exporter
+    privacy: Privacy
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -107,8 +109,9 @@ class Services:
                    booking=Booking(db, clock, audit, outbox, reminders, tz),
                    follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
                    broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
-                   statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz))
-        services.talent.changed = services.importer.changed = matcher.invalidate
+                   statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz),
+                   privacy=Privacy(db, clock, audit, users))
+        services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
         return services
 
     async def sweep(self) -> dict[str, int]:

@@ -20,14 +20,14 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'zhuqi.sqlite3'}"
+DATABASES = [name for name in os.environ.get("ZHUQI_TEST_DATABASES", "sqlite,postgresql").split(",") if name]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=[pytest.param(name, marks=[pytest.mark.postgres] if name == "postgresql" else [])
+                        for name in DATABASES])
 async def db_url(request, tmp_path: Path) -> str:
-    """A fresh, empty database: the test runs once on SQLite and once on PostgreSQL 15."""
+    """A fresh, empty database: the test runs once on SQLite and once on PostgreSQL 15 (ZHUQI_TEST_DATABASES
+    narrows that, e.g. to "sqlite" for a quick local run)."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'zhuqi.sqlite3'}"
     server: PgServer = request.getfixturevalue("pg_server")
@@ -35,6 +35,6 @@ async def db_url(request, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def bot(sqlite_url: str):
-    async with BotHarness(sqlite_url) as harness:
+async def bot(db_url: str):
+    async with BotHarness(db_url) as harness:
         yield harness

@@ -31,6 +31,13 @@ class BotHarness:
              **kwargs: Any) -> FakeUser:
         return FakeUser(self.api, user_id, first_name, language_code, **kwargs)
 
+    def signed(self, user: FakeUser, data: str, message: dict[str, Any] | None = None) -> str:
+        """``data`` as the bot would have signed it for ``user``'s chat (or the chat of ``message``): a press that
+        gets past the signature check, for tests of what the handlers themselves refuse (roles, ownership,
+        stale states)."""
+        raw = data.rpartition("~")[0] if "~" in data else data  # data taken from another chat's button
+        return self.application.bot.signer.sign(message["chat"]["id"] if message else user.id, raw)
+
     async def start(self) -> "BotHarness":
         self.services = await Services.start(self.settings, clock=self.clock)
         self.application = build_application(self.services, wire, request=FakeRequest(self.api),

@@ -70,8 +70,8 @@ async def choose_suzhou_workers(staffer: FakeUser) -> None:
     staffer.press("就选苏州市", await staffer.expect("请继续选择"))
 
 
-async def test_staffer_broadcasts_to_suzhou_workers_only_once_each_with_a_report(sqlite_url: str):
-    async with BotHarness(sqlite_url, admin_ids=str(ADMIN), rate_limits=RateLimits()) as bot:
+async def test_staffer_broadcasts_to_suzhou_workers_only_once_each_with_a_report(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN), rate_limits=RateLimits()) as bot:
         users = await people(bot)
         staffer = await grant_staffer(bot)
         bot.api.block(BLOCKED)
@@ -162,8 +162,8 @@ async def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(bot
     assert not any("取消测试" in t for uid in users for t in users[uid].texts())
 
 
-async def test_cancel_mid_broadcast_stops_the_rest(sqlite_url: str):
-    async with BotHarness(sqlite_url, delivery_rate=20, delivery_burst=1) as bot:
+async def test_cancel_mid_broadcast_stops_the_rest(db_url: str):
+    async with BotHarness(db_url, delivery_rate=20, delivery_burst=1) as bot:
         staff = await staff_user(bot)
         for uid in range(1000, 1060):
             await worker(bot, uid, "320505")
@@ -187,7 +187,7 @@ async def test_cancel_mid_broadcast_stops_the_rest(sqlite_url: str):
 
 async def test_broadcast_steps_refuse_non_staff_and_take_bad_input_politely(bot: BotHarness):
     user = await worker(bot, 91, "330502")
-    user.press_data("bc:send", {"message_id": 1, "chat": {"id": 91, "type": "private"}, "date": 0,
+    user.press_data(bot.signed(user, "bc:send"), {"message_id": 1, "chat": {"id": 91, "type": "private"}, "date": 0,
                                 "from": bot.api.bot_user})
     await bot.wait_handled()
     user.send("/broadcast_cancel 3")
@@ -253,8 +253,8 @@ async def test_the_limiter_keeps_the_rate_and_obeys_retry_after():
     assert now[0] - start >= 2
 
 
-async def test_replies_are_not_held_up_by_a_running_broadcast(sqlite_url: str):
-    async with BotHarness(sqlite_url, delivery_rate=10, delivery_burst=1) as bot:
+async def test_replies_are_not_held_up_by_a_running_broadcast(db_url: str):
+    async with BotHarness(db_url, delivery_rate=10, delivery_burst=1) as bot:
         await bot.services.users.register(STAFFER, "小李")
         await bot.services.users.set_staff(STAFFER, True)
         for uid in range(2000, 2040):
@@ -385,7 +385,7 @@ async def test_the_time_step_takes_wrong_input_politely_and_a_second_press_sends
     scheduled = await staff.expect("将于 2026-12-01 09:00 发送给 2 人")
     staff.press("发送", scheduled)
     await staff.expect("已定时")
-    query = staff.press_data("bc:send", scheduled)  # pressed again: stale, nothing written twice
+    query = staff.press_data(bot.signed(staff, "bc:send"), scheduled)  # pressed again: stale, nothing written twice
     assert "已失效" in (await staff.answer_to(query))["text"]
     assert (await bot.services.broadcasts.count(STAFFER, Role.STAFF, Filters())) == 2
     async with bot.services.db.session() as session:

@@ -28,16 +28,16 @@ TEXT = "职工夜校报名通知"
 RATE = "200"  # messages/s: the broadcast takes about 10 s, long enough to be killed in the middle
 
 
-async def start_bot(tmp_path: Path, url: str) -> asyncio.subprocess.Process:
-    env = bot_env(tmp_path, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, DELIVERY_RATE=RATE, DELIVERY_BURST="20")
+async def start_bot(tmp_path: Path, url: str, db_url: str) -> asyncio.subprocess.Process:
+    env = bot_env(tmp_path, db_url, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, DELIVERY_RATE=RATE, DELIVERY_BURST="20")
     return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), cwd=tmp_path, env=env,
                                                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)
 
 
-async def populate(tmp_path: Path, api: FakeBotAPI) -> None:
+async def populate(db_url: str, api: FakeBotAPI) -> None:
     """2,000 workers in 苏州市 and one staffer, written straight into the bot's database (and known to Telegram)."""
-    services = await Services.start(load_settings(database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", bot_token=None))
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     now = datetime.now(timezone.utc)
     rows = [{"id": FIRST + i, "first_name": f"职工{i}", "role": Role.WORKER, "region_code": "320505",
              "quiet_start_minute": 0, "quiet_end_minute": 0, "consent_at": now, "created_at": now, "updated_at": now}
@@ -57,11 +57,11 @@ def received(api: FakeBotAPI) -> dict[int, int]:
     return counts
 
 
-async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except_the_named_window(tmp_path: Path):
+async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except_the_named_window(tmp_path: Path, db_url: str):
     api = FakeBotAPI()
-    await populate(tmp_path, api)
+    await populate(db_url, api)
     async with HttpServer(api) as server:
-        process = await start_bot(tmp_path, server.url)
+        process = await start_bot(tmp_path, server.url, db_url)
         staff = FakeUser(api, STAFFER, "小李")
         staff.send("/broadcast")
         staff.press("按身份", await staff.expect("符合条件的共", timeout=30))
@@ -80,7 +80,7 @@ async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except
         before = sum(1 for n in received(api).values() if n)
         assert 500 <= before < RECIPIENTS
 
-        process = await start_bot(tmp_path, server.url)
+        process = await start_bot(tmp_path, server.url, db_url)
         try:
             report = await staff.expect("群发 #1 完成", timeout=90)
         finally:
@@ -91,7 +91,7 @@ async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except
     assert min(counts.values()) == 1, "nobody is left out"
     twice = {chat_id for chat_id, n in counts.items() if n > 1}
     assert max(counts.values()) <= 2
-    services = await Services.start(load_settings(database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", bot_token=None))
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
         async with services.db.session() as session:
             interrupted = set((await session.scalars(select(Notification.chat_id).where(

@@ -174,7 +174,7 @@ async def test_forms_survive_bad_input_restarts_and_forged_buttons(bot: BotHarne
     summary = await staff.expect("共 2 次课")
     staff.press("发布", summary)
     await staff.expect("已发布「数字人 🎬」")
-    staff.press_data("newcourse:publish", summary)  # a double press on the old summary
+    staff.press_data(bot.signed(staff, "newcourse:publish"), summary)  # a double press on the old summary
     await bot.wait_handled()
     assert len(await bot.services.courses.cards(staff.id, is_staff=True)) == 1
 
@@ -183,9 +183,9 @@ async def test_forms_survive_bad_input_restarts_and_forged_buttons(bot: BotHarne
     assert [b["text"] for b in intruder.buttons(listing)] == ["📝 报名①"]  # no manage button for workers
     await intruder.answer_to(intruder.press("报名①", listing))
     await intruder.expect("您已报名")
-    assert "已经报名" in (await intruder.answer_to(intruder.press_data("cs:j:1:0")))["text"]  # double press
+    assert "已经报名" in (await intruder.answer_to(intruder.press_data(bot.signed(intruder, "cs:j:1:0"))))["text"]  # double press
     for forged in ("cs:xx:1", "cs:mv:1", "cp:e:1:starts_at", "cs:m:1"):
-        answer = await intruder.answer_to(intruder.press_data(forged, listing))
+        answer = await intruder.answer_to(intruder.press_data(bot.signed(intruder, forged), listing))
         assert "只有工会工作人员" in answer["text"], forged
     await bot.wait_handled()
     async with bot.services.db.session() as session:

@@ -80,7 +80,7 @@ async def test_someone_elses_button_is_refused_and_logged(bot: BotHarness):
     await owner.expect("识别为：H62")
     [row] = await choices(bot)
     for data in (f"ind:ok:{row.id}", f"ind:pick:{row.id}:01"):
-        query = intruder.press_data(data, owner.keyboard_message())
+        query = intruder.press_data(bot.signed(intruder, data, owner.keyboard_message()), owner.keyboard_message())
         assert "不是发给您的" in (await intruder.answer_to(query))["text"]
     assert (await choices(bot))[0].chosen_division is None
     refused = await bot.services.audit.latest(actor=26)
@@ -93,13 +93,13 @@ async def test_malformed_and_forged_data(bot: BotHarness):
     shown = await user.expect("识别为")
     [row] = await choices(bot)
     for data in ("ind:ok", "ind:ok:abc", f"ind:pick:{row.id}:99", f"ind:sec:{row.id}:Z:0", "ind:ok:999999", f"ind:fly:{row.id}"):
-        query = user.press_data(data, shown)
+        query = user.press_data(bot.signed(user, data), shown)
         assert (await user.answer_to(query))["show_alert"], data
     assert (await choices(bot))[0].chosen_division is None
 
 
-async def test_restart_mid_step_keeps_the_buttons_working(sqlite_url: str):
-    async with BotHarness(sqlite_url) as harness:
+async def test_restart_mid_step_keeps_the_buttons_working(db_url: str):
+    async with BotHarness(db_url) as harness:
         user = await registered(harness, 28)
         user.send("/classify 回转窑结圈，熟料产量下降")
         shown = await user.expect("识别为：C30")

@@ -141,7 +141,7 @@ async def test_stale_and_double_pressed_buttons(bot: BotHarness):
     second = user.press("同意", consent)  # the same button again
     answer = await user.answer_to(second)
     assert answer["show_alert"] and "已失效" in answer["text"]
-    forged = user.press_data("rg:pick:999999")
+    forged = user.press_data(bot.signed(user, "rg:pick:999999"))
     assert "已失效" in (await user.answer_to(forged))["text"]
     assert (await bot.services.users.get(8)).role is None
 
@@ -168,8 +168,8 @@ async def test_deep_link_presets_region_and_team(bot: BotHarness):
     await other.expect("个人信息")
 
 
-async def test_restart_mid_onboarding_continues_at_the_same_step(sqlite_url: str):
-    harness = BotHarness(sqlite_url)
+async def test_restart_mid_onboarding_continues_at_the_same_step(db_url: str):
+    harness = BotHarness(db_url)
     await harness.start()
     user = harness.user(11)
     user.send("/start")
@@ -230,8 +230,8 @@ async def test_settings_change_language_region_and_role(bot: BotHarness):
     assert (profile.lang, profile.role, profile.region_code) == (Lang.ENGLISH, Role.ENTERPRISE, "330521")
 
 
-async def test_admins_from_settings_skip_the_role_question_and_get_a_staff_menu(sqlite_url: str):
-    async with BotHarness(sqlite_url, admin_ids="77") as harness:
+async def test_admins_from_settings_skip_the_role_question_and_get_a_staff_menu(db_url: str):
+    async with BotHarness(db_url, admin_ids="77") as harness:
         admin = harness.user(77, "管理员")
         admin.send("/start")
         admin.press("同意", await admin.expect("个人信息"))
@@ -247,12 +247,12 @@ async def test_admins_from_settings_skip_the_role_question_and_get_a_staff_menu(
         assert {"review", "import", "template", "newteam"} <= set(staff_menu)
         assert not {"review", "import", "template", "newteam", "profile"} & set(default_menu)
         harness.api.world.commands.clear()
-    async with BotHarness(sqlite_url, admin_ids="77", api=harness.api) as again:  # and again at every start
+    async with BotHarness(db_url, admin_ids="77", api=harness.api) as again:  # and again at every start
         assert '{"chat_id": 77, "type": "chat"}|en' in again.api.world.commands
 
 
-async def test_flood_guard_answers_once_then_drops(sqlite_url: str):
-    async with BotHarness(sqlite_url, flood_max_updates=3, flood_window_seconds=60) as harness:
+async def test_flood_guard_answers_once_then_drops(db_url: str):
+    async with BotHarness(db_url, flood_max_updates=3, flood_window_seconds=60) as harness:
         user = harness.user(14)
         for _ in range(6):
             user.send("你好")

@@ -18,16 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+def bot_env(tmp_path: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS")}
-    env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", "LOG_LEVEL": "WARNING",
+    env.update({"DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}", "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1"}, **extra)
     return env
 
 
-async def start_bot(tmp_path: Path, url: str, **extra: str) -> asyncio.subprocess.Process:
-    env = bot_env(tmp_path, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, **extra)
-    return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), cwd=tmp_path, env=env,
+async def start_bot(tmp_path: Path, url: str, database_url: str | None = None, *args: str,
+                    **extra: str) -> asyncio.subprocess.Process:
+    """bot.py (with ``args``) against the fake Bot API at ``url``, on ``database_url`` (default: SQLite in tmp)."""
+    env = bot_env(tmp_path, database_url, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, **extra)
+    return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), *args, cwd=tmp_path, env=env,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
@@ -42,10 +44,10 @@ async def onboard(user: FakeUser, city: str, county: str) -> None:
     await user.expect("设置完成")
 
 
-async def test_bot_process_onboards_two_users_at_once(tmp_path: Path):
+async def test_bot_process_onboards_two_users_at_once(tmp_path: Path, db_url: str):
     api = FakeBotAPI()
     async with HttpServer(api) as server:
-        process = await start_bot(tmp_path, server.url)
+        process = await start_bot(tmp_path, server.url, db_url)
         try:
             first, second = FakeUser(api, 101, "甲"), FakeUser(api, 102, "乙")
             await asyncio.gather(onboard(first, "湖州市", "吴兴区"), onboard(second, "苏州市", "吴中区"))
@@ -57,10 +59,10 @@ async def test_bot_process_onboards_two_users_at_once(tmp_path: Path):
             assert await asyncio.wait_for(process.wait(), 30) == 0
 
 
-async def test_kill_9_mid_onboarding_then_restart_continues_at_the_same_step(tmp_path: Path):
+async def test_kill_9_mid_onboarding_then_restart_continues_at_the_same_step(tmp_path: Path, db_url: str):
     api = FakeBotAPI()
     async with HttpServer(api) as server:
-        process = await start_bot(tmp_path, server.url)
+        process = await start_bot(tmp_path, server.url, db_url)
         user = FakeUser(api, 201, "丙")
         user.send("/start")
         user.press("同意", await user.expect("个人信息", timeout=30))
@@ -70,7 +72,7 @@ async def test_kill_9_mid_onboarding_then_restart_continues_at_the_same_step(tmp
         process.kill()
         await process.wait()
 
-        process = await start_bot(tmp_path, server.url)
+        process = await start_bot(tmp_path, server.url, db_url)
         try:
             user.press("企业", user.current(role_question["message_id"]))
             await user.expect("省份", timeout=30)

@@ -307,13 +307,13 @@ async def test_competitions_import_from_excel_publishes_and_updates(world: World
     assert [n for n in await world.rows(HUZHOU_ANY) if ":published:" in n.dedupe_key]
 
 
-async def test_the_running_scheduler_fires_on_its_own_at_the_real_time(sqlite_url: str):
+async def test_the_running_scheduler_fires_on_its_own_at_the_real_time(db_url: str):
     """Production path: a started (not paused) AsyncIOScheduler fires the job at the wall-clock time by itself."""
     import asyncio
 
     from services.clock import Clock
 
-    s = await Services.start(load_settings(database_url=sqlite_url, bot_token=None), clock=Clock())
+    s = await Services.start(load_settings(database_url=db_url, bot_token=None), clock=Clock())
     try:
         await person(s, STAFF, Role.STAFF, None)
         await person(s, QUIET_OFF, Role.WORKER, WUXING)

@@ -267,9 +267,9 @@ async def test_my_lists_details_and_withdraws(bot: BotHarness):
     info = await services.demands.get(int(tickets[0][-6:]))
     assert info.status is DemandStatus.WITHDRAWN and info.history[-1][2] == "问题已自行解决"
     intruder = await enterprise_user(bot, 38)
-    forged = intruder.press_data(f"my:r:{int(tickets[1][-6:])}:solved", detail)
+    forged = intruder.press_data(bot.signed(intruder, f"my:r:{int(tickets[1][-6:])}:solved", detail), detail)
     assert "不是您的需求" in (await intruder.answer_to(forged))["text"]
-    forged = intruder.press_data(f"dm:view:{int(tickets[1][-6:])}", detail)
+    forged = intruder.press_data(bot.signed(intruder, f"dm:view:{int(tickets[1][-6:])}", detail), detail)
     assert "只有工会工作人员" in (await intruder.answer_to(forged))["text"]
     async with services.db.session() as session:
         refused = (await session.scalars(select(AuditEntry).where(AuditEntry.allowed.is_(False)))).all()
@@ -333,7 +333,7 @@ async def test_wrong_input_types_long_text_and_forged_buttons_in_report_and_join
     kind = await user.expect("请选择需求类型")
     user.send_sticker()
     await user.expect("请点击上方消息中的按钮")
-    forged = user.press_data("rp:kind:bogus", kind)
+    forged = user.press_data(bot.signed(user, "rp:kind:bogus"), kind)
     assert "按钮已失效" in (await user.answer_to(forged))["text"]
     user.press("技术难题", kind)
     await user.expect("企业名称")
@@ -369,7 +369,7 @@ async def test_wrong_input_types_long_text_and_forged_buttons_in_report_and_join
     await user.expect("最多 64 个字，您发送了 65 个字")
     user.send("陆师傅")
     honours = await user.expect("荣誉")
-    forged = user.press_data("jn:h:nobel", honours)
+    forged = user.press_data(bot.signed(user, "jn:h:nobel"), honours)
     assert "按钮已失效" in (await user.answer_to(forged))["text"]
     user.send("全国劳模")
     await user.expect("请点击上方消息中的按钮")

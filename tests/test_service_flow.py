@@ -111,7 +111,7 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     offer2 = await second.expect("新的服务请求 " + ticket)
     # the first craftsman forges an accept for the offer sent to the second: refused and logged
     m2 = next(b["callback_data"] for b in FakeUser.buttons(offer2) if b["callback_data"].startswith("tk:a:"))
-    forged = first.press_data(m2, offer)
+    forged = first.press_data(bot.signed(first, m2), offer)
     assert "不是发给您的" in (await first.answer_to(forged))["text"]
     assert "match.accept" in await refusals(bot, 501)
 
@@ -212,9 +212,9 @@ async def test_volunteer_board_staff_confirm_and_refusals(bot: BotHarness):
     # nobody but staff may confirm, offer, escalate or plan: refused and logged
     for data in (f"qu:vol:{notice['reply_markup']['inline_keyboard'][0][0]['callback_data'].split(':')[-1]}",
                  f"qu:ok:{d.id}:1"):
-        pressed = company.press_data(data, board)
+        pressed = company.press_data(bot.signed(company, data, board), board)
         assert "只有" in (await company.answer_to(pressed))["text"]
-    pressed = volunteer.press_data(f"qu:e:{d.id}", board)
+    pressed = volunteer.press_data(bot.signed(volunteer, f"qu:e:{d.id}", board), board)
     assert "只有" in (await volunteer.answer_to(pressed))["text"]
     volunteer.send("/match_all")
     await volunteer.expect("只有")
@@ -296,7 +296,7 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     assert (await bot.services.booking.offer_slots(901, offered.match_id, [slot], "配电房", None)).ok
     await bot.application.sender.flush()
     slots = await company.expect("提供了以下问诊时段")
-    forged = stranger.press_data(slots["reply_markup"]["inline_keyboard"][0][0]["callback_data"], slots)
+    forged = stranger.press_data(bot.signed(stranger, slots["reply_markup"]["inline_keyboard"][0][0]["callback_data"], slots), slots)
     assert "不是发给您的" in (await stranger.answer_to(forged))["text"]
     assert "booking.pick" in await refusals(bot, 36)
     company.press("2026-11-26 15:00", slots)

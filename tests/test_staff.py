@@ -27,8 +27,8 @@ async def refusals(bot: BotHarness) -> list[tuple[int, str]]:
         return list(rows.all())
 
 
-async def test_admin_grants_and_revokes_staff_and_staff_read_the_audit_log(sqlite_url: str):
-    async with BotHarness(sqlite_url, admin_ids=str(ADMIN)) as bot:
+async def test_admin_grants_and_revokes_staff_and_staff_read_the_audit_log(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
         await bot.services.users.register(ADMIN, "管理员")
         admin = bot.user(ADMIN, first_name="管理员")
         staffer = await worker(bot, 81, "320505", "小李")

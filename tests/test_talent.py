@@ -96,7 +96,7 @@ async def test_join_review_and_experts(bot: BotHarness):
     # a non-staff user cannot approve, even with the button's data
     intruder = await enterprise_user(bot, 42)
     notice = await staff.expect("新的入库申请")
-    forged = intruder.press_data(f"rv:ok:{row.id}", notice)
+    forged = intruder.press_data(bot.signed(intruder, f"rv:ok:{row.id}", notice), notice)
     assert "只有工会工作人员" in (await intruder.answer_to(forged))["text"]
     assert (await craftsmen(bot))[0].status is CraftsmanStatus.PENDING
 
@@ -119,7 +119,7 @@ async def test_join_review_and_experts(bot: BotHarness):
     enterprise.press("浙江省", await enterprise.expect("请选择地区"))
     listing = await enterprise.expect("共 1 位")
     assert "陆<师傅>" in listing["text"] and "13900139000" not in listing["text"]
-    forged = enterprise.press_data(f"ex:c:{row.id}", listing)
+    forged = enterprise.press_data(bot.signed(enterprise, f"ex:c:{row.id}", listing), listing)
     assert "只有工会工作人员" in (await enterprise.answer_to(forged))["text"]
 
     staff.send("/experts 数控机床")

@@ -1,0 +1,94 @@
+"""Signed callback data: a button only works in the chat the bot sent it to, exactly as the bot wrote it.
+
+Every inline button the bot sends carries ``data~sig``, where ``sig`` is a truncated HMAC-SHA256 of the chat id
+and the data under a key derived from the bot token (so every process of the bot, and every restart, agrees).
+When a press comes back the signature is checked before any handler runs: forged data, data copied from another
+user's message, or data a client made up are refused (logged, answered "button no longer valid") and never
+reach a handler. Handlers still check roles and ownership themselves: the signature proves where a button was
+sent, never who may do what.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ExtBot, InvalidCallbackData
+
+log = logging.getLogger(__name__)
+SEPARATOR = "~"
+SIG_CHARS = 6  # 36 bits: guessing one takes ~3·10¹⁰ presses, far past the per-user flood limit
+MAX_DATA = 64  # bytes, Telegram's limit for callback_data
+
+
+class ForgedCallbackData(InvalidCallbackData):
+    """What a press carries instead of its data when the signature does not check out."""
+
+
+class CallbackSigner:
+    def __init__(self, token: str) -> None:
+        self._key = hashlib.sha256(b"zhuqi-callback-data\0" + token.encode()).digest()
+
+    def _sig(self, chat_id: int, data: str) -> str:
+        digest = hmac.new(self._key, f"{chat_id}\0{data}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode()[:SIG_CHARS]
+
+    def sign(self, chat_id: int, data: str) -> str:
+        signed = f"{data}{SEPARATOR}{self._sig(chat_id, data)}"
+        if len(signed.encode()) > MAX_DATA:
+            raise ValueError(f"callback data too long to sign: {data!r}")
+        return signed
+
+    def verify(self, chat_id: int, signed: str) -> str | None:
+        """The data the bot wrote, or None when ``signed`` was not written by this bot for this chat."""
+        data, sep, sig = signed.rpartition(SEPARATOR)
+        if not sep or not hmac.compare_digest(sig, self._sig(chat_id, data)):
+            return None
+        return data
+
+    def sign_markup(self, chat_id: int, markup: Any) -> Any:
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return markup
+        rows = [[self._sign_button(chat_id, button) for button in row] for row in markup.inline_keyboard]
+        return InlineKeyboardMarkup(rows)
+
+    def _sign_button(self, chat_id: int, button: InlineKeyboardButton) -> InlineKeyboardButton:
+        data = button.callback_data
+        if not isinstance(data, str) or self.verify(chat_id, data) is not None:  # a url button, or signed already
+            return button
+        return InlineKeyboardButton(button.text, callback_data=self.sign(chat_id, data))
+
+    def check(self, query: CallbackQuery) -> None:
+        """Put back the data the bot wrote into ``query``, or mark it forged."""
+        if not isinstance(query.data, str):
+            return
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        data = self.verify(chat_id, query.data)
+        with query._unfrozen():
+            query.data = data if data is not None else ForgedCallbackData(query.data[:MAX_DATA])
+
+
+class SigningBot(ExtBot):
+    """An ExtBot that signs the callback data of every keyboard it sends and checks it on every press."""
+
+    __slots__ = ("signer",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.signer = CallbackSigner(self.token)
+
+    async def _send_message(self, endpoint: str, data: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        chat_id = data.get("chat_id")
+        if isinstance(chat_id, int) and kwargs.get("reply_markup") is not None:
+            kwargs["reply_markup"] = self.signer.sign_markup(chat_id, kwargs["reply_markup"])
+        return await super()._send_message(endpoint, data, *args, **kwargs)
+
+    def insert_callback_data(self, update: Update) -> None:
+        super().insert_callback_data(update)
+        if update.callback_query is not None:
+            self.signer.check(update.callback_query)

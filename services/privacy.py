@@ -1,0 +1,142 @@
+"""/privacy and /delete_me: what the bot stores about a person, and erasing it.
+
+Erasure removes the person and every field that identifies them, and keeps what the programme counts:
+a demand keeps its kind, industry, region, status, dates and results (so "problems solved" and "workers
+trained" do not change) but loses its text, contact name and phone and attachments; a rating keeps its
+stars but loses its comment and author; a craftsman's record keeps region, industries, ratings and service
+counts under an anonymous name; an enterprise the person filed for keeps its name and credit code (company
+data, not personal) but loses its contact person. Conversation state, settings, follows and enrolments,
+undelivered messages and delivered ones (except broadcast rows, kept without a chat so the broadcast's report
+still adds up) go. The audit log keeps a single entry that an erasure happened, with no id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from db.models import (BotState, Craftsman, Demand, DemandAttachment, DemandStatusHistory, Enterprise, Feedback,
+                       Notification, Subscription, SubscriptionKind, User)
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.users import Users
+
+log = logging.getLogger(__name__)
+ERASED_NAME = "#{id}"  # what an erased craftsman's name becomes (language-neutral: a number, not a word)
+
+
+@dataclass(frozen=True)
+class StoredData:
+    """What /privacy shows: the fields as stored, and how many records of each kind refer to the person."""
+
+    first_name: str
+    last_name: str | None
+    username: str | None
+    role: str | None
+    region_code: str | None
+    lang: str
+    consent_at: datetime | None
+    quiet: tuple[int, int]
+    craftsman: dict[str, object] | None
+    enterprise: dict[str, object] | None
+    demands: int
+    ratings: int
+    follows: int
+    enrolments: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class Erasure:
+    demands: int = 0
+    ratings: int = 0
+    craftsman: bool = False
+    enterprises: int = 0
+    messages: int = 0
+    states: int = 0
+
+
+class Privacy:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users) -> None:
+        self.db, self.clock, self.audit, self.users = db, clock, audit, users
+        self.changed = lambda: None  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
+
+    async def stored(self, user_id: int) -> StoredData | None:
+        async with self.db.session() as session:
+            user = await session.get(User, user_id)
+            if user is None:
+                return None
+            craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+            enterprise = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+
+            async def count(query) -> int:
+                return int(await session.scalar(query) or 0)
+
+            subs = select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
+            return StoredData(
+                first_name=user.first_name, last_name=user.last_name, username=user.username,
+                role=user.role.value if user.role else None, region_code=user.region_code, lang=user.lang.value,
+                consent_at=user.consent_at, quiet=(user.quiet_start_minute, user.quiet_end_minute),
+                craftsman=None if craftsman is None else {"name": craftsman.name, "workplace": craftsman.workplace,
+                                                          "phone": craftsman.phone,
+                                                          "specialities": list(craftsman.specialities)},
+                enterprise=None if enterprise is None else {"name": enterprise.name, "contact": enterprise.contact_name,
+                                                            "phone": enterprise.phone},
+                demands=await count(select(func.count()).select_from(Demand).where(Demand.user_id == user_id)),
+                ratings=await count(select(func.count()).select_from(Feedback).where(Feedback.from_user_id == user_id)),
+                follows=await count(subs.where(Subscription.kind == SubscriptionKind.FOLLOW)),
+                enrolments=await count(subs.where(Subscription.kind != SubscriptionKind.FOLLOW)),
+                messages=await count(select(func.count()).select_from(Notification)
+                                     .where(Notification.chat_id == user_id)))
+
+    async def erase(self, user_id: int) -> Erasure:
+        """Erase ``user_id``'s personal data in one transaction (see the module's docstring for what stays)."""
+        async with self.db.session() as session:
+            demand_ids = list((await session.scalars(select(Demand.id).where(Demand.user_id == user_id))).all())
+            if demand_ids:
+                await session.execute(delete(DemandAttachment).where(DemandAttachment.demand_id.in_(demand_ids)))
+                await session.execute(update(Demand).where(Demand.id.in_(demand_ids))
+                                      .values(text="", contact_name=None, contact_phone=None, preferred_dates=None,
+                                              user_id=None, industry_choice_id=None))
+            await session.execute(update(DemandStatusHistory).where(DemandStatusHistory.actor_user_id == user_id)
+                                  .values(actor_user_id=None, note=None))
+            ratings = (await session.execute(update(Feedback).where(Feedback.from_user_id == user_id)
+                                             .values(from_user_id=None, comment=None))).rowcount or 0
+            craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+            if craftsman is not None:
+                craftsman.name = ERASED_NAME.format(id=craftsman.id)
+                craftsman.workplace, craftsman.phone, craftsman.user_id = "", None, None
+                craftsman.specialities, craftsman.honours, craftsman.search_text = [], [], ""
+                craftsman.active = False
+            enterprises = (await session.execute(update(Enterprise).where(Enterprise.owner_user_id == user_id)
+                                                 .values(owner_user_id=None, contact_name=None, phone=None))).rowcount or 0
+            messages = (await session.execute(delete(Notification).where(Notification.chat_id == user_id,
+                                                                         Notification.broadcast_id.is_(None)))).rowcount or 0
+            await session.execute(update(Notification).where(Notification.chat_id == user_id)  # broadcast rows
+                                  .values(chat_id=-Notification.id, payload={}, last_error=None))
+            states = await self._drop_states(session, user_id)
+            await session.execute(update(User).where(User.id == user_id).values(enterprise_id=None))
+            await session.execute(delete(User).where(User.id == user_id))
+        self.users.forget(user_id)
+        if craftsman is not None:
+            self.changed()
+        await self.audit.record(None, "privacy.erased")
+        log.info("personal data erased", extra={"demands": len(demand_ids)})
+        return Erasure(demands=len(demand_ids), ratings=ratings, craftsman=craftsman is not None,
+                       enterprises=enterprises, messages=messages, states=states)
+
+    @staticmethod
+    async def _drop_states(session, user_id: int) -> int:
+        """Per-user data and every conversation state keyed by this user (keys are JSON [chat, user] lists)."""
+        rows = (await session.execute(select(BotState.namespace, BotState.key))).all()
+        doomed = [(ns, key) for ns, key in rows
+                  if (ns == "user_data" and key == str(user_id))
+                  or (ns.startswith("conv:") and user_id in json.loads(key))]
+        for namespace, key in doomed:
+            await session.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
+        return len(doomed)
