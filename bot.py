@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """zhuqi-bot: the Telegram assistant of the trade-union programme 劳模工匠助企行.
 
-    python bot.py            # real Telegram when BOT_TOKEN is set, else the local console chat
-    python bot.py --console  # the console chat even when a token is set
+    python bot.py                 # real Telegram (polling) when BOT_TOKEN is set, else the local console chat
+    python bot.py --console       # the console chat even when a token is set
+    python bot.py --webhook URL   # Telegram POSTs updates to URL (listens on WEBHOOK_LISTEN:WEBHOOK_PORT)
+    python bot.py --worker        # a delivery worker: sends the outbox only (run several on PostgreSQL)
 
 Every handler is wired in :func:`wire`, in the order python-telegram-bot tries them.
 """
@@ -90,8 +92,8 @@ def wire(application: Application) -> None:
     application.add_error_handler(common.on_error)
 
 
-async def run(settings: Settings, console: bool) -> int:
-    from runtime.run import run_console, run_telegram
+async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
+    from runtime.run import run_console, run_delivery_worker, run_telegram
 
     try:
         services = await Services.start(settings)
@@ -99,8 +101,10 @@ async def run(settings: Settings, console: bool) -> int:
         print(f"zhuqi-bot: {exc}", file=sys.stderr)
         return EXIT_DATABASE
     try:
-        if settings.bot_token and not console:
-            await run_telegram(services, wire)
+        if worker:
+            await run_delivery_worker(services)
+        elif settings.bot_token and not console:
+            await run_telegram(services, wire, webhook)
         else:
             await run_console(services, wire)
     except InvalidToken as exc:
@@ -117,19 +121,28 @@ async def run(settings: Settings, console: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--console", action="store_true", help="chat in the terminal against the fake Bot API")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--console", action="store_true", help="chat in the terminal against the fake Bot API")
+    mode.add_argument("--webhook", metavar="URL", help="take updates by webhook at this public https URL")
+    mode.add_argument("--worker", action="store_true", help="run a delivery worker (the outbox sender) only")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"zhuqi-bot: {exc}", file=sys.stderr)
         return EXIT_SETTINGS
+    if (args.webhook or args.worker) and not settings.bot_token:
+        print("zhuqi-bot: --webhook and --worker need BOT_TOKEN", file=sys.stderr)
+        return EXIT_SETTINGS
+    if args.webhook and not args.webhook.startswith(("https://", "http://")):
+        print("zhuqi-bot: --webhook needs a URL such as https://bot.example.org/telegram", file=sys.stderr)
+        return EXIT_SETTINGS
     console = args.console or not settings.bot_token
     if console:  # keep the terminal for the chat; logs go to a file
         LOG_FILE.parent.mkdir(exist_ok=True)
     setup_logging(settings.log_level, path=str(LOG_FILE) if console else None)
     try:
-        return asyncio.run(run(settings, console))
+        return asyncio.run(run(settings, console, args.webhook, args.worker))
     except KeyboardInterrupt:
         return 0
 

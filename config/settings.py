@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
     course_reminder_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)  # lead time before a course session
+    # webhook mode (bot.py --webhook URL): where the bot listens, and the secret Telegram sends with every update
+    webhook_listen: str = "127.0.0.1"                        # behind a reverse proxy that terminates TLS
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")  # unset: derived from the token
 
     @field_validator("bot_token")
     @classmethod

@@ -53,6 +53,9 @@ class FakeBotAPI:
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits else None
         self.notifier = Notifier()
         self._update_event: asyncio.Event | None = None
+        self.webhook: dict[str, Any] | None = None  # set by setWebhook: updates are pushed, not fetched
+        self.webhook_answers: list[int] = []          # the HTTP status of every push (0: no answer)
+        self._pusher: asyncio.Task | None = None
         self.latency: float = 0.0  # seconds added to every call, to simulate a network
         self.last_update_id = 0
 
@@ -221,15 +224,52 @@ class FakeBotAPI:
     async def _m_deleteWebhook(self, p: dict, f: UploadedFiles) -> bool:
         if p.get("drop_pending_updates"):
             self.world.updates.clear()
+        self.webhook = None
+        if self._pusher is not None:
+            self._pusher.cancel()
+            self._pusher = None
         return True
 
     async def _m_setWebhook(self, p: dict, f: UploadedFiles) -> bool:
+        """Like Telegram: from now on updates are POSTed to ``url`` (with the secret token header), one at a time
+        and in order; an answer other than 200 (or no answer) is retried until it is taken."""
+        await self._m_deleteWebhook({}, f)
+        self.webhook = {"url": p["url"], "secret_token": p.get("secret_token")}
+        self._pusher = asyncio.get_running_loop().create_task(self._push(p["url"], p.get("secret_token")))
         return True
 
+    async def _push(self, url: str, secret: str | None) -> None:
+        import aiohttp
+
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+            while True:
+                if not self.world.updates:
+                    event = self._event()
+                    event.clear()
+                    await event.wait()
+                    continue
+                update = self.world.updates[0]
+                try:
+                    async with session.post(url, json=update, headers=headers) as response:
+                        delivered = response.status == 200
+                        self.webhook_answers.append(response.status)
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    delivered = False
+                    self.webhook_answers.append(0)
+                if delivered:
+                    self.world.updates.remove(update)
+                else:
+                    await asyncio.sleep(0.2)
+
     async def _m_getWebhookInfo(self, p: dict, f: UploadedFiles) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.world.updates)}
+        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self.world.updates)}
 
     async def _m_getUpdates(self, p: dict, f: UploadedFiles) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                                "to delete the webhook first")
         offset = p.get("offset") or 0
         if offset:
             self.world.updates = [u for u in self.world.updates if u["update_id"] >= offset]

@@ -14,10 +14,12 @@ from conversations.menu import set_menus
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
+from runtime.leading import Leadership
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from runtime.signing import SigningBot
 from services.container import Services
+from services.budget import SharedBudget
 from services.ratelimit import Limits, SendLimiter
 
 
@@ -31,7 +33,6 @@ class ZhuqiApplication(Application):
         await super().initialize()
         services: Services = self.bot_data["services"]
         await set_menus(self.bot, await services.users.staff_roles())
-        await services.outbox.release_stuck()
         settings = services.settings
         # pushes go out through a bot of their own (same connections): the sender takes its turn at the shared
         # budget itself and handles 429s row by row
@@ -40,18 +41,17 @@ class ZhuqiApplication(Application):
                                        get_updates_request=self.bot.request, defaults=self.bot.defaults)
         await self.delivery_bot.initialize()
         limiter: SendLimiter = self.bot_data["limiter"]  # shared with the replies (build_application)
-        limits = limiter.limits
-        paid = SendLimiter(limits.scaled(settings.paid_broadcast_rate)) if settings.allow_paid_broadcast else None
+        paid = send_limiter(services, paid=True) if settings.allow_paid_broadcast else None
         self.sender = OutboxSender(services, self.delivery_bot, limiter)
         self.broadcaster = BroadcastRunner(services, self.sender, self.delivery_bot, limiter, paid)
+        # the scheduler runs in one process (runtime/leading.py); this one takes the lead if nobody holds it,
+        # and releases the rows a crash left in flight (those missed reminders are written now)
+        self.leadership = Leadership(services, self.sender.flush)
+        await self.leadership.watch()
         self.broadcaster.wake()  # resume what a stop or a crash cut off
-        # reminders: the schedule is rebuilt from the database; those missed while down are written now
-        services.reminders.after_fire = self.sender.flush
-        await services.reminders.start(autorun=not services.clock.manual)
-        if self.job_queue is not None:  # messages scheduled for later, and retries
+        if self.job_queue is not None:  # messages scheduled for later, retries, the leader's duties
             self.job_queue.run_repeating(lambda _context: self.deliver(), interval=5, first=1, name="outbox")
-            self.job_queue.run_repeating(lambda _context: self.tidy_drafts(), interval=3600, first=60, name="drafts")
-            self.job_queue.run_repeating(lambda _context: self.sweep(), interval=300, first=30, name="service-flow")
+            self.job_queue.run_repeating(lambda _context: self.lead(), interval=5, first=5, name="leadership")
 
     async def shutdown(self) -> None:
         self.bot_data["services"].reminders.stop()
@@ -64,17 +64,9 @@ class ZhuqiApplication(Application):
         self.broadcaster.wake()
         await self.sender.flush()
 
-    async def tidy_drafts(self) -> None:
-        """Remind users of drafts untouched for 6 days, delete those untouched for 7, deliver the reminders."""
-        demands = self.bot_data["services"].demands
-        await demands.remind_drafts()
-        await demands.expire_drafts()
-        await self.sender.flush()
-
-    async def sweep(self) -> None:
-        """Lapsed offers, services that began, follow-up reminders; then deliver what they wrote."""
-        await self.bot_data["services"].sweep()
-        await self.sender.flush()
+    async def lead(self) -> None:
+        await self.leadership.watch()
+        await self.leadership.duties()
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
@@ -90,12 +82,23 @@ class ZhuqiApplication(Application):
             await self.sender.flush()
 
 
+def send_limiter(services: Services, paid: bool = False) -> SendLimiter:
+    """The bot-wide send budget: in this process on SQLite, shared by every process on PostgreSQL."""
+    settings = services.settings
+    limits = Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
+                    settings.delivery_chat_burst)
+    if paid:
+        limits = limits.scaled(settings.paid_broadcast_rate)
+    shared = (SharedBudget(services.db, limits.rate, limits.burst, "paid" if paid else "bot")
+              if services.presence.shared else None)
+    return SendLimiter(limits, shared=shared)
+
+
 def build_application(services: Services, wire: Callable[[Application], None], *,
                       request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None) -> Application:
     settings = services.settings
     # one send budget for the bot: replies and pushes together stay under Telegram's ~30/s and ~1/s per chat
-    limiter = SendLimiter(Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
-                                 settings.delivery_chat_burst))
+    limiter = send_limiter(services)
     # the bot is built here rather than by the builder, because it is a SigningBot (runtime/signing.py)
     bot = SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
                      base_file_url=settings.bot_file_url,

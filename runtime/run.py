@@ -46,9 +46,21 @@ async def serve(application: Application, until: asyncio.Event) -> None:
         await application.stop()
 
 
-async def run_telegram(services: Services, wire: Callable[[Application], None]) -> None:
+async def run_telegram(services: Services, wire: Callable[[Application], None], webhook: str | None = None) -> None:
+    """Polling, or with ``webhook`` (the public https URL Telegram should POST to) the webhook server."""
     application = build_application(services, wire)
-    await serve(application, _stop_event())
+    if webhook:
+        from runtime.webhook import serve_webhook
+
+        await serve_webhook(application, services, webhook, _stop_event())
+    else:
+        await serve(application, _stop_event())
+
+
+async def run_delivery_worker(services: Services) -> None:
+    from runtime.worker import run_worker
+
+    await run_worker(services, _stop_event())
 
 
 async def run_console(services: Services, wire: Callable[[Application], None],

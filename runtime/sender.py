@@ -52,8 +52,9 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxSender:
-    def __init__(self, services: Services, bot: Bot, limiter: SendLimiter) -> None:
+    def __init__(self, services: Services, bot: Bot, limiter: SendLimiter, paid: bool = False) -> None:
         self.services, self.bot, self.limiter = services, bot, limiter
+        self.paid = paid  # notices as paid broadcasts (a worker set up for more than ~30 messages a second)
         self._lock = asyncio.Lock()
         self._again = False
 
@@ -70,7 +71,7 @@ class OutboxSender:
             while self._again:
                 self._again = False
                 while rows := await self.services.outbox.due(self.batch_size(self.limiter)):
-                    sent += await self.send_rows(rows, self.limiter)
+                    sent += await self.send_rows(rows, self.limiter, paid=self.paid)
         return sent
 
     @staticmethod
@@ -98,7 +99,7 @@ class OutboxSender:
             if content is not None:
                 await self._send_content(row.chat_id, content, paid)
             else:
-                await self._send_notice(row)
+                await self._send_notice(row, paid)
         except Forbidden as exc:
             return Attempt(row.id, Outcome.BLOCKED, str(exc))
         except RetryAfter as exc:
@@ -117,12 +118,13 @@ class OutboxSender:
         profile = await self.services.users.get(chat_id) if chat_id > 0 else None
         return profile.lang.value if profile else "zh-hans"
 
-    async def _send_notice(self, row: Notification) -> None:
+    async def _send_notice(self, row: Notification, paid: bool = False) -> None:
         lang = await self._lang(row.chat_id)
         text, markup = render(row.payload, lang)
         if row.late:  # 补发: it fell due while the bot was down
             text = t("remind.late", lang) + text
-        await self.bot.send_message(row.chat_id, text, reply_markup=markup)
+        await self.bot.send_message(row.chat_id, text, reply_markup=markup,
+                                    **({"allow_paid_broadcast": True} if paid else {}))
         for item in row.payload.get("files", []):
             send = self.bot.send_photo if item["kind"] == "photo" else self.bot.send_document
             await send(row.chat_id, item["file_id"], caption=item.get("caption") or None, parse_mode=None)

@@ -26,6 +26,7 @@ from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
 from services.matching import Matcher
 from services.outbox import Outbox
+from services.presence import Presence
 from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
 from services.staffing import Staffing
@@ -67,6 +68,7 @@ class Services:
     statistics: Statistics
     exporter: Exporter
     privacy: Privacy
+    presence: Presence
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -79,7 +81,9 @@ class Services:
         users = Users(db, clock, settings.admin_ids)
         await users.bootstrap_admins()
         audit = AuditLog(db, clock)
-        outbox = Outbox(db, clock)
+        presence = Presence(db)
+        await presence.start()
+        outbox = Outbox(db, clock, owner=presence.id)
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
@@ -110,7 +114,7 @@ class Services:
                    follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
                    broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
                    statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz),
-                   privacy=Privacy(db, clock, audit, users))
+                   privacy=Privacy(db, clock, audit, users), presence=presence)
         services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
         return services
 
@@ -123,4 +127,5 @@ class Services:
 
     async def close(self) -> None:
         self.reminders.stop()
+        await self.presence.stop()
         await self.db.dispose()

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import enum
 from datetime import datetime
 import logging
-from typing import Any
+from typing import Any, Awaitable, Callable
 
-from sqlalchemy import case, select, update
+from sqlalchemy import and_, case, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -68,8 +68,9 @@ class Notice:
 
 
 class Outbox:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, owner: int = 0) -> None:
         self.db, self.clock = db, clock
+        self.owner = owner  # this process's id (services/presence.py), written on the rows it claims
         self.dirty = False  # something was written since the sender last looked
 
     async def put(self, chat_ids: list[int], kind: str, dedupe_key: str, notice: Notice,
@@ -140,7 +141,7 @@ class Outbox:
                 query = query.with_for_update(skip_locked=True)
             rows, now = list((await session.scalars(query)).all()), self.clock.now()
             for row in rows:
-                row.status = OutboxStatus.SENDING
+                row.status, row.claimed_by = OutboxStatus.SENDING, self.owner
                 if row.expires_at is not None and row.expires_at <= now:  # e.g. the session has begun
                     row.status = OutboxStatus.EXPIRED
                     log.info("outbox row expired unsent", extra={"chat_id": row.chat_id, "key": row.dedupe_key})
@@ -175,15 +176,24 @@ class Outbox:
                     await session.execute(update(Notification).where(Notification.id.in_(ids[start:start + CHUNK]))
                                           .values(**values).execution_options(synchronize_session=False))
 
-    async def release_stuck(self) -> int:
-        """At start: rows left SENDING by a crash go back to PENDING. Telegram may have taken them before the
-        crash, so a broadcast's such rows are marked ``interrupted``: its report names them."""
+    async def release_stuck(self, alive: Callable[[int], Awaitable[bool]]) -> int:
+        """Rows left SENDING by a process that died (``alive(claimed_by)`` is False) go back to PENDING. Telegram
+        may have taken them before the crash, so a broadcast's such rows are marked ``interrupted``: its report
+        names them."""
         async with self.db.session() as session:
-            await session.execute(update(Notification).where(Notification.status == OutboxStatus.SENDING,
-                                                             Notification.broadcast_id.is_not(None))
+            owners = set((await session.scalars(select(Notification.claimed_by).distinct()
+                                                .where(Notification.status == OutboxStatus.SENDING))).all())
+        dead = [owner for owner in owners if owner is None or not await alive(owner)]
+        if not dead:
+            return 0
+        claimed = or_(Notification.claimed_by.in_([o for o in dead if o is not None]),
+                      Notification.claimed_by.is_(None) if None in dead else false())
+        async with self.db.session() as session:
+            stuck = and_(Notification.status == OutboxStatus.SENDING, claimed)
+            await session.execute(update(Notification).where(stuck, Notification.broadcast_id.is_not(None))
                                   .values(interrupted=True))
-            result = await session.execute(update(Notification).where(Notification.status == OutboxStatus.SENDING)
-                                           .values(status=OutboxStatus.PENDING))
+            result = await session.execute(update(Notification).where(stuck)
+                                           .values(status=OutboxStatus.PENDING, claimed_by=None))
             return result.rowcount or 0
 
     async def sent_to(self, chat_id: int) -> list[Notification]:

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
+from services.budget import SharedBudget
+
 PRUNE_AT = 20_000  # chat buckets kept before idle ones are dropped
 
 
@@ -61,10 +63,15 @@ class _Bucket:
 
 
 class SendLimiter:
+    """``shared`` (PostgreSQL, several processes): the bot-wide bucket is the one in the database
+    (services/budget.py), taken a slice at a time; the per-chat buckets and 429 pauses stay in the process."""
+
     def __init__(self, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        self.limits, self.clock, self.sleep = limits, clock, sleep
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, shared: SharedBudget | None = None) -> None:
+        self.limits, self.clock, self.sleep, self.shared = limits, clock, sleep, shared
         self._bot = _Bucket(limits.rate, limits.burst, clock())
+        self._granted = 0  # tokens taken from the shared budget and not spent yet
+        self._taking = asyncio.Lock()
         self._chats: dict[int, _Bucket] = {}
         self._last_sent: dict[int, float] = {}
         self._paused_until = 0.0
@@ -100,13 +107,25 @@ class SendLimiter:
                 continue
             if per_chat:
                 chat.lend(now)  # there is a token: no sleep
-            delay = self._bot.lend(now)
-            if delay > 0:
-                await self.sleep(delay)
+            if self.shared is not None:
+                await self._take_shared()
+            else:
+                delay = self._bot.lend(now)
+                if delay > 0:
+                    await self.sleep(delay)
             if self._paused_until > self.clock():  # a 429 arrived while this send waited its turn
                 continue
             self._last_sent[chat_id] = self.clock()
             return
+
+    async def _take_shared(self) -> None:
+        async with self._taking:  # one caller refills for everyone waiting
+            while self._granted <= 0:
+                granted, wait = await self.shared.take(self.shared.slice)
+                self._granted += granted
+                if not granted:
+                    await self.sleep(wait)
+            self._granted -= 1
 
     def retry_after(self, chat_id: int, seconds: float) -> bool:
         """Telegram answered 429 for ``chat_id``: pause that chat, or every send. Return True if global."""

@@ -1,0 +1,57 @@
+"""``bot.py --worker``: a delivery worker. It sends the outbox's due notices and nothing else: no updates, no
+conversations. Several run at once against PostgreSQL — rows are claimed with ``FOR UPDATE SKIP LOCKED``, and
+the bot-wide rate is one budget in the database (services/budget.py) — and any of them may take over the
+scheduler when the process holding the lead dies (runtime/leading.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Defaults
+from telegram.request import HTTPXRequest
+
+from runtime.application import FAKE_TOKEN, send_limiter
+from runtime.leading import Leadership
+from runtime.sender import OutboxSender
+from runtime.signing import SigningBot
+from services.container import Services
+
+log = logging.getLogger(__name__)
+IDLE_POLL = 0.5   # seconds between looks at an empty outbox
+WATCH_EVERY = 5   # seconds between presence checks (lead, dead processes)
+
+
+async def run_worker(services: Services, until: asyncio.Event) -> int:
+    """Deliver until ``until`` is set; return how many messages were sent."""
+    settings = services.settings
+    bot = SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
+                     base_file_url=settings.bot_file_url, request=HTTPXRequest(connection_pool_size=256),
+                     defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
+                                       link_preview_options=LinkPreviewOptions(is_disabled=True)))
+    paid = settings.allow_paid_broadcast
+    sender = OutboxSender(services, bot, send_limiter(services, paid=paid), paid=paid)
+    leadership = Leadership(services, sender.flush)
+    sent = 0
+    async with bot:
+        log.info("delivery worker started", extra={"process": services.presence.id})
+        loop = asyncio.get_running_loop()
+        watched = 0.0
+        while not until.is_set():
+            if loop.time() - watched >= WATCH_EVERY:
+                watched = loop.time()
+                await leadership.watch()
+                await leadership.duties()
+            done = await sender.flush()
+            sent += done
+            if not done:
+                try:
+                    await asyncio.wait_for(until.wait(), IDLE_POLL)
+                except asyncio.TimeoutError:
+                    pass
+        if leadership.leading:
+            leadership.resign()
+    log.info("delivery worker stopped", extra={"sent": sent})
+    return sent
