@@ -67,6 +67,12 @@ class FakeUser:
     def send_location(self, latitude: float = 30.87, longitude: float = 120.09) -> dict[str, Any]:
         return self.api.user_message(self.id, location={"latitude": latitude, "longitude": longitude})
 
+    def edit(self, original: dict[str, Any], text: str) -> int:
+        """Edit one of this user's earlier messages; returns the update id of the ``edited_message``."""
+        edited = {**original, "text": text, "edit_date": original["date"] + 1}
+        self.api.world.messages[(self.id, original["message_id"])] = edited
+        return self.api.enqueue({"edited_message": edited})
+
     # ----------------------------------------------------------------- buttons
     def current(self, message_id: int) -> dict[str, Any]:
         return self.api.world.messages[(self.id, message_id)]
