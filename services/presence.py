@@ -29,7 +29,7 @@ class Presence:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.shared = db.dialect == "postgresql"
-        self.id = secrets.randbelow(2 ** 31 - 1) + 1 if self.shared else 0
+        self.id = secrets.randbelow(2 ** 31 - 1) + 1  # on SQLite too: rows of an earlier run are then not "ours"
         self.leading = not self.shared
         self._conn: AsyncConnection | None = None
 
