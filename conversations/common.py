@@ -47,7 +47,7 @@ def cancel_flow_of(key: str):
 async def answer_stale(update: Update, context: BotContext) -> None:
     """A button from an old message, pressed twice, or with data we do not recognise."""
     query = update.callback_query
-    log.info("stale or unknown button", extra={"user_id": update.effective_user.id, "data": (query.data or "")[:64]})
+    log.info("stale or unknown button", extra={"user_id": update.effective_user.id, "data": str(query.data or "")[:64]})
     try:
         await query.answer(context.t("button.stale"), show_alert=True)
     except BadRequest:  # the query itself is too old to answer

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, InvalidCallbackData
 
+from conversations.common import answer_stale
 from conversations.context import BotContext
 from db.models import Lang
 from nlp.script import detect_script, script_for_language_code
@@ -63,7 +63,4 @@ async def refuse_forged(update: Update, context: BotContext) -> None:
     query = update.callback_query
     context.lang = context.user_data.get("lang") or script_for_language_code(update.effective_user.language_code).value
     await context.services.audit.record(update.effective_user.id, "button.forged", str(query.data)[:64], allowed=False)
-    try:
-        await query.answer(context.t("button.stale"), show_alert=True)
-    except BadRequest:  # the query itself is too old to answer
-        pass
+    await answer_stale(update, context)

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
+from config.settings import Settings
 from conversations.context import BotContext
 from conversations.menu import set_menus
 from runtime.persistence import DbPersistence
@@ -36,9 +37,7 @@ class ZhuqiApplication(Application):
         settings = services.settings
         # pushes go out through a bot of their own (same connections): the sender takes its turn at the shared
         # budget itself and handles 429s row by row
-        self.delivery_bot = SigningBot(self.bot.token, base_url=settings.bot_base_url,
-                                       base_file_url=settings.bot_file_url, request=self.bot.request,
-                                       get_updates_request=self.bot.request, defaults=self.bot.defaults)
+        self.delivery_bot = make_bot(settings, self.bot.request)
         await self.delivery_bot.initialize()
         limiter: SendLimiter = self.bot_data["limiter"]  # shared with the replies (build_application)
         paid = send_limiter(services, paid=True) if settings.allow_paid_broadcast else None
@@ -82,6 +81,17 @@ class ZhuqiApplication(Application):
             await self.sender.flush()
 
 
+def make_bot(settings: Settings, request: BaseRequest, get_updates_request: BaseRequest | None = None,
+             rate_limiter: ReplyLimiter | None = None) -> SigningBot:
+    """The bot as every part of zhuqi-bot talks to Telegram: signed buttons, HTML, no link previews, local time."""
+    return SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
+                      base_file_url=settings.bot_file_url, request=request,
+                      get_updates_request=get_updates_request or HTTPXRequest(),
+                      defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
+                                        link_preview_options=LinkPreviewOptions(is_disabled=True)),
+                      rate_limiter=rate_limiter)
+
+
 def send_limiter(services: Services, paid: bool = False) -> SendLimiter:
     """The bot-wide send budget: in this process on SQLite, shared by every process on PostgreSQL."""
     settings = services.settings
@@ -100,13 +110,8 @@ def build_application(services: Services, wire: Callable[[Application], None], *
     # one send budget for the bot: replies and pushes together stay under Telegram's ~30/s and ~1/s per chat
     limiter = send_limiter(services)
     # the bot is built here rather than by the builder, because it is a SigningBot (runtime/signing.py)
-    bot = SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
-                     base_file_url=settings.bot_file_url,
-                     request=request or HTTPXRequest(connection_pool_size=256),
-                     get_updates_request=get_updates_request or request or HTTPXRequest(),
-                     defaults=Defaults(parse_mode=ParseMode.HTML,
-                                       link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=settings.tz),
-                     rate_limiter=ReplyLimiter(limiter) if settings.rate_limit_replies else None)
+    bot = make_bot(settings, request or HTTPXRequest(connection_pool_size=256), get_updates_request or request,
+                   ReplyLimiter(limiter) if settings.rate_limit_replies else None)
     application = (ApplicationBuilder()
                    .application_class(ZhuqiApplication)
                    .bot(bot)

@@ -19,7 +19,7 @@ class Leadership:
     def __init__(self, services: Services, flush: Callable[[], Awaitable[int]]) -> None:
         self.services, self.flush = services, flush
         self.leading = False
-        self._last_sweep = self._last_tidy = None
+        self._last_sweep = self._last_tidy = 0.0  # set when this process takes the lead
 
     async def watch(self) -> None:
         presence = self.services.presence
@@ -46,10 +46,10 @@ class Leadership:
         if not self.leading:
             return
         now = self.services.clock.monotonic()
-        if self._last_sweep is None or now - self._last_sweep >= SWEEP_EVERY:
+        if now - self._last_sweep >= SWEEP_EVERY:
             self._last_sweep = now
             await self.sweep()
-        if self._last_tidy is None or now - self._last_tidy >= TIDY_EVERY:
+        if now - self._last_tidy >= TIDY_EVERY:
             self._last_tidy = now
             await self.tidy_drafts()
 

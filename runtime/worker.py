@@ -8,15 +8,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.ext import Defaults
 from telegram.request import HTTPXRequest
 
-from runtime.application import FAKE_TOKEN, send_limiter
+from runtime.application import make_bot, send_limiter
 from runtime.leading import Leadership
 from runtime.sender import OutboxSender
-from runtime.signing import SigningBot
 from services.container import Services
 
 log = logging.getLogger(__name__)
@@ -27,10 +23,7 @@ WATCH_EVERY = 5   # seconds between presence checks (lead, dead processes)
 async def run_worker(services: Services, until: asyncio.Event) -> int:
     """Deliver until ``until`` is set; return how many messages were sent."""
     settings = services.settings
-    bot = SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
-                     base_file_url=settings.bot_file_url, request=HTTPXRequest(connection_pool_size=256),
-                     defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
-                                       link_preview_options=LinkPreviewOptions(is_disabled=True)))
+    bot = make_bot(settings, HTTPXRequest(connection_pool_size=256))
     paid = settings.allow_paid_broadcast
     sender = OutboxSender(services, bot, send_limiter(services, paid=paid), paid=paid)
     leadership = Leadership(services, sender.flush)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from db.models import (AuditEntry, Craftsman, CraftsmanIndustry, Demand, DemandStatus, DemandStatusHistory, Feedback,
@@ -16,13 +15,6 @@ from tests.harness import BotHarness
 from tests.test_report import enterprise_user, fill_profile, staffer
 
 PHONE = "13800138000"
-
-
-@pytest.fixture
-async def bot(db_url: str):
-    """Every test here runs on SQLite and on PostgreSQL 15 (row locks, enum checks, the ON CONFLICT paths)."""
-    async with BotHarness(db_url) as harness:
-        yield harness
 
 
 async def craftsman(bot: BotHarness, user_id: int, name: str, region: str, specialities: list[str],
