@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     rate_limit_replies: bool = True                         # false: replies ignore the budget (benchmarks)
     allow_paid_broadcast: bool = False                      # Telegram's paid broadcasts (Stars): up to 1,000/s
     paid_broadcast_rate: float = Field(default=1000.0, gt=0, le=1000)
+    # requests a delivery worker has on the wire at once: the rate × Telegram's round trip (1,000/s × 64 ms)
+    delivery_in_flight: int = Field(default=64, ge=1, le=1024)
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
     course_reminder_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)  # lead time before a course session

@@ -17,15 +17,16 @@ their turn at the shared budget here and handle a 429 row by row, where a reply 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from db.models import Notification
+from db.models import Lang, Notification
 from i18n import fill, label, t
 from runtime.reply_limiter import retry_seconds
 from services.broadcasts import Content
@@ -35,6 +36,8 @@ from services.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
 MIN_BATCH = 10
+POOL = 8  # connections of one HTTP pool: httpcore scans every connection of a pool for each request, so a
+          # worker spreads its requests over several small pools (one bot each) rather than one large one
 MAX_BACKOFF = 300.0  # seconds
 
 
@@ -52,11 +55,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxSender:
-    def __init__(self, services: Services, bot: Bot, limiter: SendLimiter, paid: bool = False) -> None:
-        self.services, self.bot, self.limiter = services, bot, limiter
+    def __init__(self, services: Services, bot: Bot | Sequence[Bot], limiter: SendLimiter, paid: bool = False) -> None:
+        self.bots = [bot] if isinstance(bot, Bot) else list(bot)
+        self.services, self.bot, self.limiter = services, self.bots[0], limiter
         self.paid = paid  # notices as paid broadcasts (a worker set up for more than ~30 messages a second)
         self._lock = asyncio.Lock()
         self._again = False
+        self._in_flight = asyncio.Semaphore(services.settings.delivery_in_flight)
+        self._next = itertools.cycle(self.bots)
 
     # ------------------------------------------------------------------ notices
     async def flush(self) -> int:
@@ -85,21 +91,28 @@ class OutboxSender:
                         paid: bool = False) -> int:
         """Send claimed rows concurrently (each waits its turn at ``limiter``), record the outcomes; return how
         many were sent. ``content`` is a broadcast's message, the same for every row."""
-        attempts = await asyncio.gather(*(self._attempt(row, limiter, content, paid) for row in rows))
+        langs = {} if content is not None else await self.services.users.langs([r.chat_id for r in rows if r.chat_id > 0])
+        attempts = await asyncio.gather(*(self._attempt(row, limiter, content, paid, langs) for row in rows))
         await self.services.outbox.record(list(attempts))
         blocked = [row.chat_id for row, a in zip(rows, attempts) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
         for chat_id in blocked:
             await self.services.users.mark_blocked(chat_id)
         return sum(a.outcome is Outcome.SENT for a in attempts)
 
-    async def _attempt(self, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool) -> Attempt:
+    async def _attempt(self, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool,
+                       langs: dict[int, Lang]) -> Attempt:
         await limiter.acquire(row.chat_id)
+        async with self._in_flight:  # after the turn: a chat waiting for its own limit holds no slot
+            return await self._send(next(self._next), row, limiter, content, paid, langs)
+
+    async def _send(self, bot: Bot, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool,
+                    langs: dict[int, Lang]) -> Attempt:
         now = self.services.clock.now()
         try:
             if content is not None:
-                await self._send_content(row.chat_id, content, paid)
+                await self._send_content(bot, row.chat_id, content, paid)
             else:
-                await self._send_notice(row, paid)
+                await self._send_notice(bot, row, langs.get(row.chat_id, Lang.SIMPLIFIED).value, paid)
         except Forbidden as exc:
             return Attempt(row.id, Outcome.BLOCKED, str(exc))
         except RetryAfter as exc:
@@ -114,26 +127,22 @@ class OutboxSender:
             return Attempt(row.id, Outcome.RETRY, f"{type(exc).__name__}: {exc}", now + backoff(row.attempts + 1))
         return Attempt(row.id, Outcome.SENT)
 
-    async def _lang(self, chat_id: int) -> str:
-        profile = await self.services.users.get(chat_id) if chat_id > 0 else None
-        return profile.lang.value if profile else "zh-hans"
-
-    async def _send_notice(self, row: Notification, paid: bool = False) -> None:
-        lang = await self._lang(row.chat_id)
+    @staticmethod
+    async def _send_notice(bot: Bot, row: Notification, lang: str, paid: bool = False) -> None:
         text, markup = render(row.payload, lang)
         if row.late:  # 补发: it fell due while the bot was down
             text = t("remind.late", lang) + text
-        await self.bot.send_message(row.chat_id, text, reply_markup=markup,
-                                    **({"allow_paid_broadcast": True} if paid else {}))
+        await bot.send_message(row.chat_id, text, reply_markup=markup, **({"allow_paid_broadcast": True} if paid else {}))
         for item in row.payload.get("files", []):
-            send = self.bot.send_photo if item["kind"] == "photo" else self.bot.send_document
+            send = bot.send_photo if item["kind"] == "photo" else bot.send_document
             await send(row.chat_id, item["file_id"], caption=item.get("caption") or None, parse_mode=None)
 
-    async def _send_content(self, chat_id: int, content: Content, paid: bool) -> None:
+    @staticmethod
+    async def _send_content(bot: Bot, chat_id: int, content: Content, paid: bool) -> None:
         """A broadcast: its text, or its photo or document with the text as caption."""
         extra = {"allow_paid_broadcast": True} if paid else {}
         if content.file_kind is None:
-            await self.bot.send_message(chat_id, content.text, parse_mode=ParseMode.HTML, **extra)
+            await bot.send_message(chat_id, content.text, parse_mode=ParseMode.HTML, **extra)
             return
-        send = self.bot.send_photo if content.file_kind == "photo" else self.bot.send_document
+        send = bot.send_photo if content.file_kind == "photo" else bot.send_document
         await send(chat_id, content.file_id, caption=content.text or None, parse_mode=ParseMode.HTML, **extra)

@@ -6,13 +6,14 @@ scheduler when the process holding the lead dies (runtime/leading.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram.request import HTTPXRequest
 
 from runtime.application import make_bot, send_limiter
 from runtime.leading import Leadership
-from runtime.sender import OutboxSender
+from runtime.sender import POOL, OutboxSender
 from services.container import Services
 
 log = logging.getLogger(__name__)
@@ -23,12 +24,15 @@ WATCH_EVERY = 5   # seconds between presence checks (lead, dead processes)
 async def run_worker(services: Services, until: asyncio.Event) -> int:
     """Deliver until ``until`` is set; return how many messages were sent."""
     settings = services.settings
-    bot = make_bot(settings, HTTPXRequest(connection_pool_size=256))
+    bots = [make_bot(settings, HTTPXRequest(connection_pool_size=POOL))
+            for _ in range(-(-settings.delivery_in_flight // POOL))]
     paid = settings.allow_paid_broadcast
-    sender = OutboxSender(services, bot, send_limiter(services, paid=paid), paid=paid)
+    sender = OutboxSender(services, bots, send_limiter(services, paid=paid), paid=paid)
     leadership = Leadership(services, sender.flush)
     sent = 0
-    async with bot:
+    async with contextlib.AsyncExitStack() as stack:
+        for bot in bots:
+            await stack.enter_async_context(bot)
         log.info("delivery worker started", extra={"process": services.presence.id})
         loop = asyncio.get_running_loop()
         watched = 0.0

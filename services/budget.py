@@ -21,7 +21,7 @@ class SharedBudget:
     def __init__(self, db: Database, rate: float, burst: float, name: str = "bot",
                  clock: Callable[[], float] = time.time) -> None:
         self.db, self.rate, self.burst, self.name, self.clock = db, rate, burst, name, clock
-        self.slice = max(1, int(min(burst, rate / 10)))  # at most a tenth of a second's budget at a time
+        self.slice = max(1, int(min(burst / 2, rate / 20)))  # at most half the burst, 1/20 s of budget at a time
         self.takes = 0
 
     async def take(self, wanted: int) -> tuple[int, float]:
