@@ -31,13 +31,14 @@ eval: $(MODEL)
 	$(PY) -m nlp.evaluate
 
 bench: $(MODEL)
-	$(PY) bench/updates.py
+	$(PY) bench/consent.py
 	$(PY) bench/classify.py
-	$(PY) bench/intake.py
+	$(PY) bench/updates.py
 	$(PY) bench/reminders.py
 	$(PY) bench/matching.py
 	$(PY) bench/matching_quality.py
 	$(PY) bench/broadcast.py
+	$(PY) bench/workers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

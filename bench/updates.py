@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Update throughput: 10,000 /start-and-answer updates from 200 simulated users, through the in-process
-fake Bot API and python-telegram-bot's own request serialisation, for zhuqi-bot and for a bare PTB bot.
+"""Updates per second the single update process sustains on the demand flow, on SQLite and on PostgreSQL, against
+a bare python-telegram-bot echo bot answering as many messages in the same process.
 
-Each simulated user repeats: send /start → wait for the consent question → press 不同意 → wait for the
-answer. That is two updates per round, 25 rounds per user. zhuqi-bot does its real work on every update
-(flood guard, user lookup, script detection, conversation state flushed to SQLite, the rate limiter); the
-bare bot sends the same number of messages with no database. Latency is from the user's update to the bot's
-last answer to it. The flood guard stays on with its limit raised, since these users type far faster than
-people.
+500 simulated enterprises complete /report at the same time, through the in-process fake Bot API and
+python-telegram-bot's own request serialisation: /report → 技术难题 → enterprise name → skip the credit code →
+enterprise kind → contact → phone → description → 完成 → industry (the first proposal) → urgency → service mode →
+提交: 13 round trips each, timed from the user's update to the bot's answer. The bot does all its real work:
+drafts, the enterprise profile and the ticket in the database, jieba and the industry classifier, conversation
+state flushed after every update. Every demand must be filed, or the run fails. The echo users send 13 texts and
+wait for each echo.
 
-    python bench/updates.py [--users 200] [--updates 10000]
+SQLite is the embedded default (WAL, synchronous=NORMAL). PostgreSQL 15 is a throw-away server on 127.0.0.1 with
+its own durable defaults (fsync, synchronous_commit on), as in production.
+
+    python bench/updates.py [--users 500] [--databases sqlite,postgresql]
 
 Prints a table, then one JSON line with the same figures.
 """
@@ -30,54 +34,72 @@ from typing import Awaitable, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
 from bot import wire  # noqa: E402
 from config.settings import load_settings  # noqa: E402
+from db.models import Demand, DemandStatus, Role  # noqa: E402
 from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
 from fakebotapi.request import FakeRequest  # noqa: E402
 from runtime.application import build_application  # noqa: E402
 from services.container import Services  # noqa: E402
 
+STEPS = 13
+TEXTS = ["铝型材喷涂过程遇到氧化，皮膜厚度不均", "配电线路频繁跳闸，变压器温度偏高", "LF精炼炉水冷电缆扭曲，经常漏水",
+         "注塑件表面有缩痕和气泡，良品率低", "数控机床加工精度不稳定，主轴发热"]
+FIRST_ID = 700_000
+Flow = Callable[[FakeUser, int, list[float]], Awaitable[None]]
 
-def bare_bot(api: FakeBotAPI) -> Application:
-    """A plain python-telegram-bot bot answering the same shapes, without database or middleware."""
 
-    async def start(update: Update, _context: object) -> None:
-        await update.message.reply_text("hello")
-        await update.message.reply_text("consent?", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("同意", callback_data="y"), InlineKeyboardButton("不同意", callback_data="n")]]))
-
-    async def press(update: Update, _context: object) -> None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-        await update.effective_chat.send_message("declined")
+def echo_bot(api: FakeBotAPI) -> Application:
+    async def echo(update: Update, _context: object) -> None:
+        await update.message.reply_text(update.message.text)
 
     application = (ApplicationBuilder().token(api.token).request(FakeRequest(api))
                    .get_updates_request(FakeRequest(api)).concurrent_updates(64).build())
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CallbackQueryHandler(press))
+    application.add_handler(MessageHandler(filters.TEXT, echo))
     return application
 
 
-async def drive(api: FakeBotAPI, users: int, rounds: int, consent_text: str, declined_text: str) -> tuple[float, list[float]]:
+async def timed(latencies: list[float], user: FakeUser, act: Callable[[], object], needle: str) -> dict:
+    sent = time.perf_counter()
+    act()
+    message = await user.expect(needle, timeout=300)
+    latencies.append(time.perf_counter() - sent)
+    return message
+
+
+async def report_flow(user: FakeUser, n: int, latencies: list[float]) -> None:
+    step = lambda act, needle: timed(latencies, user, act, needle)  # noqa: E731
+    kind = await step(lambda: user.send("/report"), "请选择需求类型")
+    await step(lambda: user.press("技术难题", kind), "企业名称")
+    code = await step(lambda: user.send(f"湖州某制造有限公司{n}"), "统一社会信用代码")
+    ent_kind = await step(lambda: user.press("跳过", code), "请选择企业类型")
+    await step(lambda: user.press("中小微", ent_kind), "联系人")
+    await step(lambda: user.send("李工"), "联系电话")
+    await step(lambda: user.send(f"138{n:08d}"), "请描述")
+    noted = await step(lambda: user.send(TEXTS[n % len(TEXTS)]), "可以继续补充")
+    industry = await step(lambda: user.press("完成", noted), "行业")
+    first = user.buttons(industry)[0]["text"]
+    urgency = await step(lambda: user.press(first, industry), "请选择紧急程度")
+    mode = await step(lambda: user.press("一般", urgency), "请选择希望的服务方式")
+    card = await step(lambda: user.press("现场指导", mode), "请核对需求信息")
+    await step(lambda: user.press("提交", card), "已提交，编号")
+
+
+async def echo_flow(user: FakeUser, n: int, latencies: list[float]) -> None:
+    for i in range(STEPS):
+        text = f"回声 {n} {i}"
+        await timed(latencies, user, lambda: user.send(text), text)
+
+
+async def drive(api: FakeBotAPI, users: int, flow: Flow) -> tuple[float, list[float]]:
     latencies: list[float] = []
-
-    async def one_user(uid: int) -> None:
-        user = FakeUser(api, 500_000 + uid, f"用户{uid}")
-        for _ in range(rounds):
-            sent = time.perf_counter()
-            user.send("/start")
-            message = await user.expect(consent_text, timeout=60)
-            latencies.append(time.perf_counter() - sent)
-            sent = time.perf_counter()
-            user.press(next(b["text"] for b in user.buttons(message) if "不同意" in b["text"]), message)
-            await user.expect(declined_text, timeout=60)
-            latencies.append(time.perf_counter() - sent)
-
+    people = [FakeUser(api, FIRST_ID + n, f"企业{n}") for n in range(users)]
     begin = time.perf_counter()
-    await asyncio.gather(*(one_user(i) for i in range(users)))
+    await asyncio.gather(*(flow(user, n, latencies) for n, user in enumerate(people)))
     return time.perf_counter() - begin, latencies
 
 
@@ -97,38 +119,68 @@ def summary(name: str, updates: int, elapsed: float, latencies: list[float]) -> 
     return {"bot": name, "updates": updates, "seconds": round(elapsed, 2),
             "updates_per_s": round(updates / elapsed, 1),
             "p50_ms": round(statistics.median(ordered) * 1000, 2),
-            "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 2)}
+            "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000, 2)}
+
+
+async def zhuqi_run(name: str, url: str, users: int) -> dict[str, float | str]:
+    settings = load_settings(database_url=url, bot_token=None, flood_max_updates=10_000, rate_limit_replies=False)
+    services = await Services.start(settings)
+    for n in range(users):  # registered enterprises in 吴兴区 (the profile questions are part of the flow)
+        await services.users.register(FIRST_ID + n, f"企业{n}")
+        await services.users.set_role(FIRST_ID + n, Role.ENTERPRISE)
+        await services.users.set_region(FIRST_ID + n, "330502")
+    api = FakeBotAPI()
+    application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    elapsed, latencies = await run_app(application, lambda: drive(api, users, report_flow))
+    async with services.db.session() as session:
+        filed = await session.scalar(select(func.count()).select_from(Demand).where(Demand.status != DemandStatus.DRAFT))
+    await services.close()
+    if filed != users:
+        raise SystemExit(f"{name}: {filed} of {users} demands filed")
+    return summary(name, users * STEPS, elapsed, latencies)
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--updates", type=int, default=10_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
-    rounds = max(1, args.updates // (2 * args.users))
-    updates = rounds * 2 * args.users
+    databases = args.databases.split(",")
 
     api = FakeBotAPI()
-    elapsed, lat = await run_app(bare_bot(api), lambda: drive(api, args.users, rounds, "consent?", "declined"))
-    bare = summary("bare PTB bot", updates, elapsed, lat)
-
+    elapsed, latencies = await run_app(echo_bot(api), lambda: drive(api, args.users, echo_flow))
+    rows = [summary("bare PTB echo bot", args.users * STEPS, elapsed, latencies)]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(database_url=f"sqlite:///{tmp}/bench.sqlite3", bot_token=None,
-                                 flood_max_updates=10_000, rate_limit_replies=False)
-        services = await Services.start(settings)
-        api = FakeBotAPI()
-        application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
-        elapsed, lat = await run_app(application, lambda: drive(api, args.users, rounds, "个人信息处理说明", "没有保存"))
-        await services.close()
-    ours = summary("zhuqi-bot (SQLite)", updates, elapsed, lat)
+        if "sqlite" in databases:
+            rows.append(await zhuqi_run("zhuqi-bot, SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.users))
+        if "postgresql" in databases:
+            from tests.pg import PgServer
 
-    ratio = round(ours["updates_per_s"] / bare["updates_per_s"], 3)
-    print(f"{'bot':<22}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
-    for row in (ours, bare):
-        print(f"{row['bot']:<22}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}")
-    print(f"throughput ratio zhuqi-bot / bare PTB: {ratio}  ({args.users} users, {rounds} rounds each)")
-    print(json.dumps({"benchmark": "updates", "users": args.users, "updates": updates, "zhuqi": ours, "bare": bare,
-                      "throughput_ratio": ratio}, ensure_ascii=False))
+            pg = PgServer(durable=True).start()
+            try:
+                url = await pg.create_database("bench_updates")
+                rows.append(await zhuqi_run("zhuqi-bot, PostgreSQL", url, args.users))
+            finally:
+                pg.stop()
+
+    bare = rows[0]["updates_per_s"]
+    for row in rows:
+        row["flows_per_s"] = round(float(row["updates_per_s"]) / STEPS, 2)
+        row["ratio_to_bare"] = round(float(row["updates_per_s"]) / float(bare), 3)
+    by_name = {row["bot"]: row for row in rows}
+    pg_to_sqlite = None
+    if "zhuqi-bot, SQLite" in by_name and "zhuqi-bot, PostgreSQL" in by_name:
+        pg_to_sqlite = round(float(by_name["zhuqi-bot, PostgreSQL"]["updates_per_s"])
+                             / float(by_name["zhuqi-bot, SQLite"]["updates_per_s"]), 3)
+    print(f"{'bot':<24}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}")
+    for row in rows:
+        print(f"{row['bot']:<24}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['flows_per_s']:>9}"
+              f"{row['p50_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_bare']:>8}")
+    if pg_to_sqlite is not None:
+        print(f"PostgreSQL / SQLite updates/s: {pg_to_sqlite}")
+    print(f"({args.users} enterprises at once, {STEPS} round trips each)")
+    print(json.dumps({"benchmark": "updates", "flow": "report", "users": args.users, "round_trips_per_flow": STEPS,
+                      "runs": rows, "postgresql_to_sqlite": pg_to_sqlite}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
 from conversations.menu import help_text
+from services.database import lost_connection
 
 log = logging.getLogger(__name__)
 FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress
@@ -112,8 +113,11 @@ async def on_error(update: object, context: BotContext) -> None:
         if user is not None:
             await context.services.users.mark_blocked(user.id)
         return
+    database_down = lost_connection(error)
     if isinstance(error, (RetryAfter, TimedOut, NetworkError)):
         log.warning("telegram did not take a request", extra=extra)
+    elif database_down:
+        log.warning("the database did not answer while handling an update", extra=extra)
     else:
         log.error("unhandled error in a handler", exc_info=error, extra=extra)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -124,6 +128,6 @@ async def on_error(update: object, context: BotContext) -> None:
         except Exception:  # noqa: BLE001 - the query may already be answered
             pass
     try:
-        await update.effective_chat.send_message(context.t("error.generic"))
+        await update.effective_chat.send_message(context.t("error.database" if database_down else "error.generic"))
     except Exception as exc:  # noqa: BLE001 - never let the error handler fail
         log.warning("could not tell the user about an error", extra={**extra, "second_error": str(exc)})

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .server import FakeBotAPI
+from .server import ConnectionDropped, FakeBotAPI
 
 
 def make_app(server: FakeBotAPI) -> web.Application:
@@ -35,6 +35,10 @@ def make_app(server: FakeBotAPI) -> web.Application:
         except TimeoutError:
             await asyncio.sleep(3600)  # an injected timeout: never answer; the client gives up
             raise
+        except ConnectionDropped:  # hang up without an answer
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError
         return web.Response(status=status, body=body_bytes, content_type="application/json")
 
     async def file(request: web.Request) -> web.Response:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from .server import FakeBotAPI
+from .server import ConnectionDropped, FakeBotAPI
 
 
 def split_url(url: str) -> tuple[str, str, bool]:
@@ -51,3 +51,5 @@ class FakeRequest(BaseRequest):
             return await self.server.call(token, what, params, files)
         except TimeoutError as exc:
             raise TimedOut(str(exc)) from exc
+        except ConnectionDropped as exc:  # as httpx reports a server that hung up
+            raise NetworkError(f"httpx.RemoteProtocolError: Server disconnected without sending a response. ({exc})") from exc

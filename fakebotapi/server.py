@@ -37,6 +37,10 @@ def _chat_of(raw: dict[str, Any]) -> int | None:
         return None
 
 
+class ConnectionDropped(Exception):
+    """An injected broken connection: the transport (HTTP or in-process) gives the bot no answer at all."""
+
+
 class FakeBotAPI:
     def __init__(
         self,
@@ -52,6 +56,7 @@ class FakeBotAPI:
         self.world = World()
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits else None
         self.notifier = Notifier()
+        self._watched: set[str] = set()  # methods someone waits for (wait_called)
         self._update_event: asyncio.Event | None = None
         self.webhook: dict[str, Any] | None = None  # set by setWebhook: updates are pushed, not fetched
         self.webhook_answers: list[int] = []          # the HTTP status of every push (0: no answer)
@@ -63,6 +68,8 @@ class FakeBotAPI:
     async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
         """Handle one Bot API request; return (HTTP status, JSON body) as Telegram would."""
         self.world.calls[method] = self.world.calls.get(method, 0) + 1
+        if method in self._watched:
+            await self.notifier.notify()
         try:
             if token != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -70,6 +77,8 @@ class FakeBotAPI:
                 await asyncio.sleep(self.latency)
             fault = self.world.take_fault(method, _chat_of(raw))
             if fault is not None:
+                if fault.drop:
+                    raise ConnectionDropped(f"injected dropped connection in {method}")
                 if fault.timeout:
                     raise TimeoutError(f"injected timeout in {method}")
                 raise ApiError(fault.code, fault.description, fault.retry_after)
@@ -82,9 +91,18 @@ class FakeBotAPI:
             return exc.code, json.dumps(exc.payload(), ensure_ascii=False).encode()
 
     def inject(self, method: str, code: int = 500, description: str = "Internal Server Error",
-               retry_after: int | None = None, count: int = 1, timeout: bool = False, chat_id: int | None = None) -> None:
-        """Make the next ``count`` calls of ``method`` ("*" for any; for ``chat_id`` only, if given) fail this way."""
-        self.world.faults.append(Fault(method, code, description, retry_after, count, timeout, chat_id))
+               retry_after: int | None = None, count: int = 1, timeout: bool = False, chat_id: int | None = None,
+               drop: bool = False) -> None:
+        """Make the next ``count`` calls of ``method`` ("*" for any; for ``chat_id`` only, if given) fail this way:
+        an error answer, no answer (``timeout``) or a broken connection (``drop``)."""
+        self.world.faults.append(Fault(method, code, description, retry_after, count, timeout, chat_id, drop))
+
+    async def wait_called(self, method: str, times: int = 1, timeout: float = 30.0) -> None:
+        """Wait until the bot has called ``method`` at least ``times`` times in all."""
+        self._watched.add(method)
+        async with self.notifier.condition:
+            await asyncio.wait_for(self.notifier.condition.wait_for(
+                lambda: self.world.calls.get(method, 0) >= times), timeout)
 
     # ------------------------------------------------------------------ the people's side
     def add_user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",

@@ -78,6 +78,7 @@ class Fault:
     count: int = 1
     timeout: bool = False
     chat_id: int | None = None  # only calls for this chat (None: any)
+    drop: bool = False  # the connection breaks before Telegram reads the request: no answer, nothing done
 
 
 @dataclass

@@ -118,14 +118,17 @@ class FakeUser:
         self.cursor += 1
         return event
 
-    async def expect(self, needle: str, timeout: float = 10.0) -> dict[str, Any]:
-        """Consume events until a bot message or edit whose text contains ``needle``; return that message."""
+    async def expect(self, needle: str | tuple[str, ...], timeout: float = 10.0) -> dict[str, Any]:
+        """Consume events until a bot message or edit whose text contains ``needle`` (or one of several);
+        return that message."""
+        needles = (needle,) if isinstance(needle, str) else needle
 
         def find() -> dict[str, Any] | None:
             log = self.events()
             for index in range(self.cursor, len(log)):
                 message = log[index]["message"]
-                if log[index]["type"] != "delete" and needle in (message.get("text") or message.get("caption") or ""):
+                text = message.get("text") or message.get("caption") or ""
+                if log[index]["type"] != "delete" and any(n in text for n in needles):
                     self.cursor = index + 1
                     return message
             return None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
@@ -15,15 +16,18 @@ from conversations.menu import set_menus
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
+from runtime.inbox import replay
 from runtime.leading import Leadership
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from runtime.signing import SigningBot
 from services.container import Services
 from services.budget import SharedBudget
+from services.inbox import Inbox
 from services.ratelimit import Limits, SendLimiter
 
 
+log = logging.getLogger(__name__)
 FAKE_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"
 
 
@@ -48,6 +52,7 @@ class ZhuqiApplication(Application):
         self.leadership = Leadership(services, self.sender.flush)
         await self.leadership.watch()
         self.broadcaster.wake()  # resume what a stop or a crash cut off
+        await replay(self, services.inbox)  # and the updates it cut off, before any new one
         if self.job_queue is not None:  # messages scheduled for later, retries, the leader's duties
             self.job_queue.run_repeating(lambda _context: self.deliver(), interval=5, first=1, name="outbox")
             self.job_queue.run_repeating(lambda _context: self.lead(), interval=5, first=5, name="leadership")
@@ -70,8 +75,14 @@ class ZhuqiApplication(Application):
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
         if isinstance(self.persistence, DbPersistence):
-            await self.update_persistence()
-            await self.persistence.commit()
+            if isinstance(update, Update):
+                self.persistence.done(update.update_id)  # written with the state it led to (services/inbox.py)
+            try:
+                await self.update_persistence()
+                await self.persistence.commit()
+            except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
+                log.warning("conversation state not written yet; kept for the next commit", extra={"error": repr(exc)[:200]})
+                return
         services = self.bot_data["services"]
         if services.broadcasts.written:  # a broadcast was written: the background task sends it
             services.broadcasts.written = False
@@ -82,9 +93,10 @@ class ZhuqiApplication(Application):
 
 
 def make_bot(settings: Settings, request: BaseRequest, get_updates_request: BaseRequest | None = None,
-             rate_limiter: ReplyLimiter | None = None) -> SigningBot:
-    """The bot as every part of zhuqi-bot talks to Telegram: signed buttons, HTML, no link previews, local time."""
-    return SigningBot(settings.bot_token or FAKE_TOKEN, base_url=settings.bot_base_url,
+             rate_limiter: ReplyLimiter | None = None, inbox: Inbox | None = None) -> SigningBot:
+    """The bot as every part of zhuqi-bot talks to Telegram: signed buttons, HTML, no link previews, local time;
+    the update bot also writes what it polls to the ``inbox``."""
+    return SigningBot(settings.bot_token or FAKE_TOKEN, inbox=inbox, base_url=settings.bot_base_url,
                       base_file_url=settings.bot_file_url, request=request,
                       get_updates_request=get_updates_request or HTTPXRequest(),
                       defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
@@ -111,7 +123,7 @@ def build_application(services: Services, wire: Callable[[Application], None], *
     limiter = send_limiter(services)
     # the bot is built here rather than by the builder, because it is a SigningBot (runtime/signing.py)
     bot = make_bot(settings, request or HTTPXRequest(connection_pool_size=256), get_updates_request or request,
-                   ReplyLimiter(limiter) if settings.rate_limit_replies else None)
+                   ReplyLimiter(limiter) if settings.rate_limit_replies else None, inbox=services.inbox)
     application = (ApplicationBuilder()
                    .application_class(ZhuqiApplication)
                    .bot(bot)

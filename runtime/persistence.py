@@ -26,17 +26,29 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
                                                      callback_data=False), update_interval=60)
         self.store = store
         self._pending: dict[tuple[str, str], Any] = {}
+        self._done: list[int] = []  # updates handled since the last commit (services/inbox.py)
         self._writing = asyncio.Lock()
 
+    def done(self, update_id: int) -> None:
+        """The update was handled: mark it so in the inbox with the next commit."""
+        self._done.append(update_id)
+
     async def commit(self) -> None:
-        """Write what changed so far, in one transaction (a group commit).
+        """Write what changed so far, and which updates are done, in one transaction (a group commit).
 
         Whoever holds the lock writes every change pending at that moment, its own and those of updates
-        that finished meanwhile; when this returns, this caller's changes are in the database.
+        that finished meanwhile; when this returns, this caller's changes are in the database. If the write
+        fails (the database is down), the changes stay pending for the next commit.
         """
         async with self._writing:
             pending, self._pending = self._pending, {}
-            await self.store.write(pending)
+            done, self._done = self._done, []
+            try:
+                await self.store.write(pending, done)
+            except Exception:
+                self._pending = {**pending, **self._pending}
+                self._done = done + self._done
+                raise
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(key): value for key, value in (await self.store.load(USER_DATA)).items()}

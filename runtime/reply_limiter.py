@@ -5,6 +5,11 @@ chat, and pacing a conversation at 1/s would make every step slow) but takes its
 python-telegram-bot's own AIORateLimiter stops every request of the bot while it waits out a 429; this one waits
 only for the chat Telegram named (or, if that chat was idle, pauses the shared budget as the delivery engine does),
 so one busy chat never freezes the others. A 429 is retried at most ``max_retries`` times.
+
+A request whose connection broke (a network error other than a timeout: refused, reset, the server hung up) is
+sent again after a short pause, at most ``max_retries`` times, so a flaky line does not cost the user an answer.
+If Telegram had taken the message before the line broke, the user sees it twice: the replies' in-flight window.
+A timeout is not retried: Telegram may still be sending the message.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import asyncio
 from datetime import timedelta
 from typing import Any, Callable, Coroutine
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from services.ratelimit import SendLimiter
 
+NETWORK_PAUSE = 0.5  # seconds before the first retry of a broken connection (then 1, 2)
 # the methods that put a message into a chat (and count against its limit)
 LIMITED = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendVideo", "sendAudio", "sendVoice",
            "sendAnimation", "sendMediaGroup", "sendLocation", "sendContact", "copyMessage", "forwardMessage",
@@ -50,6 +56,12 @@ class ReplyLimiter(BaseRateLimiter[int]):
                 await self.limiter.acquire(chat_id, per_chat=False)
             try:
                 return await callback(*args, **kwargs)
+            except TimedOut:
+                raise
+            except NetworkError:
+                if attempt == retries:
+                    raise
+                await asyncio.sleep(NETWORK_PAUSE * 2 ** attempt)
             except RetryAfter as exc:
                 if attempt == retries:
                     raise

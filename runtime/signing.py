@@ -16,8 +16,11 @@ import hmac
 import logging
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ExtBot, InvalidCallbackData
+
+from runtime.inbox import take
+from services.inbox import Inbox
 
 log = logging.getLogger(__name__)
 SEPARATOR = "~"
@@ -73,14 +76,24 @@ class CallbackSigner:
 
 
 class SigningBot(ExtBot):
-    """An ExtBot that signs the callback data of every keyboard it sends and checks it on every press."""
+    """An ExtBot that signs the callback data of every keyboard it sends and checks it on every press. With an
+    ``inbox``, the updates it polls are written there, as Telegram sent them, before they are handed on."""
 
-    __slots__ = ("signer",)
+    __slots__ = ("signer", "inbox")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, inbox: Inbox | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self.signer = CallbackSigner(self.token)
+            self.inbox = inbox
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates: Any = await Bot.get_updates(self, *args, **kwargs)  # as Telegram sent them (ExtBot's adds the check)
+        if self.inbox is not None:
+            updates = await take(self.inbox, updates)
+        for update in updates:
+            self.insert_callback_data(update)
+        return tuple(updates)
 
     async def _send_message(self, endpoint: str, data: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         chat_id = data.get("chat_id")

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application
 
+from runtime.inbox import InboxUnavailable, take
 from services.container import Services
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,14 @@ class WebhookServer:
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("webhook body is not an update", extra={"error": str(exc)})
             return web.Response(status=400)
-        self.application.bot.insert_callback_data(update)  # checks the callback data's signature
+        try:  # into the inbox before the 200 (runtime/inbox.py)
+            new = await take(self.services.inbox, [update])
+        except InboxUnavailable:
+            return web.Response(status=503)  # Telegram keeps it and sends it again
         self.received += 1
-        await self.application.update_queue.put(update)
+        for update in new:  # empty when Telegram sent it before
+            self.application.bot.insert_callback_data(update)  # checks the callback data's signature
+            await self.application.update_queue.put(update)
         return web.Response(status=200)
 
     async def health(self, _request: web.Request) -> web.Response:

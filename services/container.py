@@ -33,6 +33,7 @@ from services.staffing import Staffing
 from services.statistics import Statistics
 from services.reminders import Reminders
 from services.service_record import StaffChats
+from services.inbox import Inbox
 from services.state_store import StateStore
 from services.talent import Talent
 from services.users import Users
@@ -47,6 +48,7 @@ class Services:
     audit: AuditLog
     regions: RegionDirectory
     state: StateStore
+    inbox: Inbox
     flood: FloodGuard
     analyzer: Analyzer
     industry: IndustrySteps
@@ -84,6 +86,7 @@ class Services:
         presence = Presence(db)
         await presence.start()
         outbox = Outbox(db, clock, owner=presence.id)
+        inbox = Inbox(db, clock)
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
@@ -96,7 +99,7 @@ class Services:
         staff_chats = StaffChats(users, settings.staff_chat_id)
         statistics = Statistics(db, audit, regions, tz)
         services = cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
-                   state=StateStore(db),
+                   state=StateStore(db, inbox), inbox=inbox,
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
                    analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
                    demands=Demands(db, clock, audit, outbox, settings.tz, staff_chats),

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +18,15 @@ from db.session import make_engine, make_sessionmaker
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached; the message is one line for the operator."""
+
+
+def lost_connection(error: BaseException) -> bool:
+    """Whether ``error`` means the database did not answer (down, restarting, unreachable), as opposed to a
+    mistake in a query: then the same request will work once the database is back."""
+    if isinstance(error, DBAPIError):
+        return bool(error.connection_invalidated) or isinstance(error, (OperationalError, InterfaceError)) \
+            or isinstance(error.orig, OSError) or "connection" in type(error.orig).__name__.lower()
+    return isinstance(error, (DatabaseUnavailable, OSError, SQLAlchemyTimeoutError))
 
 
 class Database:

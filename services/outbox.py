@@ -178,8 +178,8 @@ class Outbox:
 
     async def release_stuck(self, alive: Callable[[int], Awaitable[bool]]) -> int:
         """Rows left SENDING by a process that died (``alive(claimed_by)`` is False) go back to PENDING. Telegram
-        may have taken them before the crash, so a broadcast's such rows are marked ``interrupted``: its report
-        names them."""
+        may have taken them before the crash, so they are marked ``interrupted`` (the in-flight window: they may
+        arrive twice); a broadcast's report names them."""
         async with self.db.session() as session:
             owners = set((await session.scalars(select(Notification.claimed_by).distinct()
                                                 .where(Notification.status == OutboxStatus.SENDING))).all())
@@ -190,10 +190,8 @@ class Outbox:
                       Notification.claimed_by.is_(None) if None in dead else false())
         async with self.db.session() as session:
             stuck = and_(Notification.status == OutboxStatus.SENDING, claimed)
-            await session.execute(update(Notification).where(stuck, Notification.broadcast_id.is_not(None))
-                                  .values(interrupted=True))
             result = await session.execute(update(Notification).where(stuck)
-                                           .values(status=OutboxStatus.PENDING, claimed_by=None))
+                                           .values(status=OutboxStatus.PENDING, claimed_by=None, interrupted=True))
             return result.rowcount or 0
 
     async def sent_to(self, chat_id: int) -> list[Notification]:

@@ -21,6 +21,7 @@ from typing import Awaitable, Callable
 from services.budget import SharedBudget
 
 PRUNE_AT = 20_000  # chat buckets kept before idle ones are dropped
+SHARED_TOKEN_LIFE = 0.05  # seconds a process may hold tokens of the shared budget before they lapse
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class SendLimiter:
         self.limits, self.clock, self.sleep, self.shared = limits, clock, sleep, shared
         self._bot = _Bucket(limits.rate, limits.burst, clock())
         self._granted = 0  # tokens taken from the shared budget and not spent yet
+        self._granted_at = 0.0
         self._taking = asyncio.Lock()
         self._chats: dict[int, _Bucket] = {}
         self._last_sent: dict[int, float] = {}
@@ -122,9 +124,11 @@ class SendLimiter:
 
     async def _take_shared(self) -> None:
         async with self._taking:  # one caller refills for everyone waiting
+            if self._granted > 0 and self.clock() - self._granted_at > SHARED_TOKEN_LIFE:
+                self._granted = 0  # granted a while ago: spent now, they could join another process's burst
             while self._granted <= 0:
                 granted, wait = await self.shared.take(self.shared.slice)
-                self._granted += granted
+                self._granted, self._granted_at = granted, self.clock()
                 if not granted:
                     await self.sleep(wait)
             self._granted -= 1

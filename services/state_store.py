@@ -10,11 +10,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import BotState, utcnow
 from services.database import Database
+from services.inbox import Inbox
 
 
 class StateStore:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database, inbox: Inbox | None = None) -> None:
+        self.db, self.inbox = db, inbox
         self._insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
 
     async def load(self, namespace: str) -> dict[str, Any]:
@@ -28,11 +29,14 @@ class StateStore:
     async def drop(self, namespace: str, key: str) -> None:
         await self.write({(namespace, key): None})
 
-    async def write(self, changes: dict[tuple[str, str], Any]) -> None:
-        """Apply many changes in one transaction: a value upserts the row, None deletes it."""
-        if not changes:
+    async def write(self, changes: dict[tuple[str, str], Any], done_updates: list[int] | None = None) -> None:
+        """Apply many changes in one transaction: a value upserts the row, None deletes it; the updates that led
+        to them are marked done in the same transaction (services/inbox.py)."""
+        if not changes and not done_updates:
             return
         async with self.db.session() as session:
+            if done_updates and self.inbox is not None:
+                await self.inbox.mark_done(session, done_updates)
             for (namespace, key), value in changes.items():
                 if value is None:
                     await session.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))

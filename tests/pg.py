@@ -44,7 +44,11 @@ def _free_port() -> int:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    """``durable=False`` (the tests): no fsync, no waiting for the WAL — fast, and lost if the machine crashes.
+    ``durable=True`` (benchmarks): PostgreSQL's own defaults, as in production."""
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bin = ensure_installed()
         self.port = _free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="zhuqi-pg-"))
@@ -64,15 +68,24 @@ class PgServer:
     def start(self) -> "PgServer":
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-locale")
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self.resume()
+        return self
+
+    def halt(self) -> None:
+        """Stop the server the hard way (as a crash or a failover would), keeping its data: see resume()."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server on its data directory and port (after start's initdb, or after halt)."""
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"),
                   "-w", "-t", "60", "start")
-        return self
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self.halt()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -5,7 +5,7 @@ from .demands import (Appointment, AppointmentStatus, Demand, DemandAttachment, 
                       DemandStatusHistory, Feedback, Match, MatchStatus)
 from .events import Competition, Course, CourseSession, EventStatus, Subscription, SubscriptionKind
 from .industry import IndustryChoice
-from .ops import AuditEntry, BotState, Broadcast, BroadcastStatus, Notification, OutboxStatus, SendBudget
+from .ops import AuditEntry, BotState, Broadcast, BroadcastStatus, Notification, OutboxStatus, SendBudget, UpdateInbox
 from .people import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, EnterpriseKind, Lang, Mentorship,
                      Region, RegionLevel, Role, ServiceTeam, Studio, TeamLevel, User, UserIndustry)
 
@@ -14,5 +14,5 @@ __all__ = [
     "Craftsman", "CraftsmanIndustry", "CraftsmanStatus", "Demand", "DemandAttachment", "DemandKind", "DemandStatus",
     "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "IndustryChoice", "Lang", "Match", "MatchStatus",
     "Mentorship", "Notification", "OutboxStatus", "Region", "RegionLevel", "Role", "ServiceTeam", "Studio", "UserIndustry",
-    "Subscription", "SubscriptionKind", "TeamLevel", "User", "UTCDateTime", "utcnow",
+    "Subscription", "SubscriptionKind", "TeamLevel", "UpdateInbox", "User", "UTCDateTime", "utcnow",
 ]

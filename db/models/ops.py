@@ -103,3 +103,16 @@ class SendBudget(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     tokens: Mapped[float] = mapped_column(Float)
     stamp: Mapped[float] = mapped_column(Float)  # epoch seconds of the last refill
+
+
+class UpdateInbox(Base):
+    """Every update the bot took from Telegram, written before Telegram is told it arrived (runtime/inbox.py).
+    ``done_at`` is set (and the payload dropped) in the same transaction as the conversation state the update led
+    to; an update still without it after a crash is handled again at the next start. Done rows, ids only, stay a
+    day, so an update Telegram delivers twice is recognised."""
+
+    __tablename__ = "update_inbox"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[Any | None] = mapped_column(JSON)  # the update as Telegram sent it; None once handled
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(index=True)

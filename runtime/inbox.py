@@ -1,0 +1,49 @@
+"""Updates go into the inbox (services/inbox.py) as Telegram sent them, before Telegram is told they arrived:
+in getUpdates (runtime/signing.py) before the next poll acknowledges them, in the webhook before its 200. When
+the database does not answer they are not taken at all: polling raises a NetworkError (python-telegram-bot's
+poller retries with backoff and Telegram keeps the updates), the webhook answers 503 (Telegram retries)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+from telegram import Bot, Update
+from telegram.error import NetworkError
+from telegram.ext import Application
+
+from services.inbox import Inbox
+
+log = logging.getLogger(__name__)
+
+
+class InboxUnavailable(NetworkError):
+    """The inbox could not be written: the updates stay with Telegram."""
+
+
+async def take(inbox: Inbox, updates: Sequence[Update]) -> list[Update]:
+    """Write ``updates`` to the inbox; return those to handle (not those delivered before)."""
+    if not updates:
+        return []
+    try:
+        new = await inbox.hold([(update.update_id, update.to_dict()) for update in updates])
+    except Exception as exc:  # noqa: BLE001 - whatever the driver raises, the updates must stay with Telegram
+        log.warning("cannot write updates to the inbox; Telegram keeps them", extra={"error": repr(exc)[:200]})
+        raise InboxUnavailable("the database does not answer: updates left with Telegram") from exc
+    again = [update.update_id for update in updates if update.update_id not in new]
+    if again:
+        log.info("updates delivered a second time dropped", extra={"update_ids": again})
+    return [update for update in updates if update.update_id in new]
+
+
+async def replay(application: Application, inbox: Inbox) -> int:
+    """Queue the updates a crash cut off (taken, never marked done), in order, before any new one; return how many."""
+    bot: Bot = application.bot
+    payloads = await inbox.unfinished()
+    for payload in payloads:
+        update = Update.de_json(payload, bot)
+        bot.insert_callback_data(update)  # checks the signature, as on arrival
+        await application.update_queue.put(update)
+    if payloads:
+        log.warning("handling again the updates a stop cut off", extra={"updates": len(payloads)})
+    return len(payloads)
