@@ -59,7 +59,9 @@ class Leadership:
         await self.flush()
 
     async def tidy_drafts(self) -> None:
-        """Remind users of drafts untouched for 6 days, delete those untouched for 7, deliver the reminders."""
+        """Remind users of drafts untouched for 6 days, delete those untouched for 7, deliver the reminders; forget
+        the ids of updates handled more than a day ago."""
         await self.services.demands.remind_drafts()
         await self.services.demands.expire_drafts()
+        await self.services.inbox.prune()
         await self.flush()

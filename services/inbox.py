@@ -40,8 +40,9 @@ class Inbox:
             return set()
         now = self.clock.now()
         rows = [{"update_id": uid, "payload": payload, "received_at": now} for uid, payload in updates]
-        statement = (self._insert(UpdateInbox).on_conflict_do_nothing(index_elements=["update_id"])
-                     .returning(UpdateInbox.update_id))
+        table = UpdateInbox.__table__  # Core, not the ORM's bulk path: this runs for every batch of updates
+        statement = (self._insert(table).on_conflict_do_nothing(index_elements=["update_id"])
+                     .returning(table.c.update_id))
         async with self.db.session() as session:
             return set((await session.scalars(statement, rows)).all())
 
@@ -49,7 +50,8 @@ class Inbox:
         """Mark updates handled and drop their content, inside the caller's transaction (the one that writes their
         conversation state)."""
         if update_ids:
-            await session.execute(update(UpdateInbox).where(UpdateInbox.update_id.in_(update_ids))
+            table = UpdateInbox.__table__
+            await session.execute(update(table).where(table.c.update_id.in_(update_ids))
                                   .values(done_at=self.clock.now(), payload=None))
 
     async def unfinished(self) -> list[dict[str, Any]]:
