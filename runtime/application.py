@@ -111,8 +111,10 @@ def send_limiter(services: Services, paid: bool = False) -> SendLimiter:
                     settings.delivery_chat_burst)
     if paid:
         limits = limits.scaled(settings.paid_broadcast_rate)
-    shared = (SharedBudget(services.db, limits.rate, limits.burst, "paid" if paid else "bot")
-              if services.presence.shared else None)
+    shared = None
+    if services.presence.shared:
+        limits = limits.halved_burst()
+        shared = SharedBudget(services.db, limits.rate, limits.burst, "paid" if paid else "bot")
     return SendLimiter(limits, shared=shared)
 
 

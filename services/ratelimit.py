@@ -32,10 +32,14 @@ class Limits:
     chat_burst: float = 3.0
 
     def scaled(self, rate: float) -> "Limits":
-        """The same per-chat limits with another bot-wide rate (paid broadcasts). The burst is a tenth of a
-        second's sending: half of what Telegram tolerates, so tokens granted to several processes a moment apart
-        and spent a moment later still fit."""
-        return Limits(rate, max(self.burst, rate / 10), self.chat_rate, self.chat_burst)
+        """The same per-chat limits with another bot-wide rate (paid broadcasts), with a fifth of a second's
+        burst."""
+        return Limits(rate, max(self.burst, rate / 5), self.chat_rate, self.chat_burst)
+
+    def halved_burst(self) -> "Limits":
+        """For a budget several processes share: tokens granted to them a moment apart and spent a moment later
+        must still fit into what Telegram tolerates."""
+        return Limits(self.rate, max(1.0, self.burst / 2), self.chat_rate, self.chat_burst)
 
 
 class _Bucket:
