@@ -28,7 +28,7 @@ def html_to_text(source: str) -> str:
     for match in _TOKEN.finditer(source):
         out.append(source[pos:match.start()])
         pos = match.end()
-        closing, tag, _attrs, entity = match.group(1), match.group(2), match.group(3), match.group(4)
+        closing, tag, entity = match.group(1), match.group(2), match.group(4)  # group 3: the attributes
         if tag is not None:
             name = tag.lower()
             if name not in ALLOWED_TAGS:

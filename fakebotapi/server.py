@@ -14,6 +14,7 @@ import time
 from typing import Any, Awaitable, Callable
 
 from .htmltext import HtmlParseError, html_to_text
+from .people import People
 from .ratelimit import RateLimiter, RateLimits
 from .state import ApiError, Fault, Notifier, World, now, parse_params
 
@@ -41,7 +42,10 @@ class ConnectionDropped(Exception):
     """An injected broken connection: the transport (HTTP or in-process) gives the bot no answer at all."""
 
 
-class FakeBotAPI:
+class FakeBotAPI(People):
+    """Telegram's Bot API as far as zhuqi-bot uses it; the people's side (users sending, pressing, blocking) is
+    in :class:`People`."""
+
     def __init__(
         self,
         token: str = DEFAULT_TOKEN,
@@ -103,60 +107,6 @@ class FakeBotAPI:
         async with self.notifier.condition:
             await asyncio.wait_for(self.notifier.condition.wait_for(
                 lambda: self.world.calls.get(method, 0) >= times), timeout)
-
-    # ------------------------------------------------------------------ the people's side
-    def add_user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",
-                 username: str | None = None, last_name: str | None = None) -> dict[str, Any]:
-        user = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if last_name:
-            user["last_name"] = last_name
-        if username:
-            user["username"] = username
-        if language_code:
-            user["language_code"] = language_code
-        self.world.users[user_id] = user
-        return user
-
-    def block(self, user_id: int) -> None:
-        """The user blocks the bot: sends to them answer 403 from now on."""
-        self.world.blocked.add(user_id)
-
-    def private_chat(self, user_id: int) -> dict[str, Any]:
-        user = self.world.users[user_id]
-        chat = {"id": user_id, "type": "private", "first_name": user["first_name"]}
-        for key in ("last_name", "username"):
-            if key in user:
-                chat[key] = user[key]
-        return chat
-
-    def user_message(self, user_id: int, **content: Any) -> dict[str, Any]:
-        """A person sends a message (text, sticker, photo, contact …) to the bot; returns it."""
-        message = {"message_id": self.world.next_message_id(user_id), "from": self.world.users[user_id],
-                   "chat": self.private_chat(user_id), "date": now(), **content}
-        self.world.messages[(user_id, message["message_id"])] = message
-        self.enqueue({"message": message})
-        return message
-
-    def user_press(self, user_id: int, message: dict[str, Any], data: str) -> str:
-        """A person presses an inline button carrying ``data`` under ``message``; returns the query id."""
-        query_id = self.world.next_callback_id()
-        self.world.callback_answers[query_id] = {}
-        self.world.query_chats[query_id] = user_id
-        self.enqueue({"callback_query": {"id": query_id, "from": self.world.users[user_id], "message": message,
-                                         "chat_instance": f"ci{user_id}", "data": data}})
-        return query_id
-
-    def enqueue(self, payload: dict[str, Any]) -> int:
-        update_id = self.world.next_update_id()
-        self.world.updates.append({"update_id": update_id, **payload})
-        self.last_update_id = update_id
-        self._event().set()
-        return update_id
-
-    def _event(self) -> asyncio.Event:
-        if self._update_event is None:
-            self._update_event = asyncio.Event()
-        return self._update_event
 
     def log_for(self, chat_id: int) -> list[dict[str, Any]]:
         return self.world.chat_log.setdefault(chat_id, [])
