@@ -14,12 +14,14 @@ do not pass through this limiter.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from services.budget import SharedBudget
 
+log = logging.getLogger(__name__)
 PRUNE_AT = 20_000  # chat buckets kept before idle ones are dropped
 SHARED_TOKEN_LIFE = 0.05  # seconds a process may hold tokens of the shared budget before they lapse
 
@@ -79,6 +81,7 @@ class SendLimiter:
         self._bot = _Bucket(limits.rate, limits.burst, clock())
         self._granted = 0  # tokens taken from the shared budget and not spent yet
         self._granted_at = 0.0
+        self._shared_down = False  # the database did not answer the last take
         self._taking = asyncio.Lock()
         self._chats: dict[int, _Bucket] = {}
         self._last_sent: dict[int, float] = {}
@@ -131,7 +134,20 @@ class SendLimiter:
             if self._granted > 0 and self.clock() - self._granted_at > SHARED_TOKEN_LIFE:
                 self._granted = 0  # granted a while ago: spent now, they could join another process's burst
             while self._granted <= 0:
-                granted, wait = await self.shared.take(self.shared.slice)
+                try:
+                    granted, wait = await self.shared.take(self.shared.slice)
+                except Exception as exc:  # noqa: BLE001 - the database does not answer: this process's own bucket
+                    if not self._shared_down:
+                        log.warning("shared send budget unavailable; pacing on this process's own",
+                                    extra={"error": repr(exc)[:200]})
+                    self._shared_down = True
+                    delay = self._bot.lend(self.clock())  # unused otherwise in shared mode
+                    if delay > 0:
+                        await self.sleep(delay)
+                    return
+                if self._shared_down:
+                    log.warning("shared send budget available again")
+                    self._shared_down = False
                 self._granted, self._granted_at = granted, self.clock()
                 if not granted:
                     await self.sleep(wait)
