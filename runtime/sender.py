@@ -56,13 +56,12 @@ def backoff(attempts: int) -> timedelta:
 
 class OutboxSender:
     def __init__(self, services: Services, bot: Bot | Sequence[Bot], limiter: SendLimiter, paid: bool = False) -> None:
-        self.bots = [bot] if isinstance(bot, Bot) else list(bot)
-        self.services, self.bot, self.limiter = services, self.bots[0], limiter
+        self.services, self.limiter = services, limiter
         self.paid = paid  # notices as paid broadcasts (a worker set up for more than ~30 messages a second)
         self._lock = asyncio.Lock()
         self._again = False
         self._in_flight = asyncio.Semaphore(services.settings.delivery_in_flight)
-        self._next = itertools.cycle(self.bots)
+        self._next = itertools.cycle([bot] if isinstance(bot, Bot) else list(bot))  # a bot per send, in turn
 
     # ------------------------------------------------------------------ notices
     async def flush(self) -> int:

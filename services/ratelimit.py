@@ -121,13 +121,17 @@ class SendLimiter:
             if self.shared is not None:
                 await self._take_shared()
             else:
-                delay = self._bot.lend(now)
-                if delay > 0:
-                    await self.sleep(delay)
+                await self._take_local()
             if self._paused_until > self.clock():  # a 429 arrived while this send waited its turn
                 continue
             self._last_sent[chat_id] = self.clock()
             return
+
+    async def _take_local(self) -> None:
+        """A token of this process's own bot-wide bucket, sleeping until it is really there."""
+        delay = self._bot.lend(self.clock())
+        if delay > 0:
+            await self.sleep(delay)
 
     async def _take_shared(self) -> None:
         async with self._taking:  # one caller refills for everyone waiting
@@ -141,9 +145,7 @@ class SendLimiter:
                         log.warning("shared send budget unavailable; pacing on this process's own",
                                     extra={"error": repr(exc)[:200]})
                     self._shared_down = True
-                    delay = self._bot.lend(self.clock())  # unused otherwise in shared mode
-                    if delay > 0:
-                        await self.sleep(delay)
+                    await self._take_local()  # the bucket is unused otherwise in shared mode
                     return
                 if self._shared_down:
                     log.warning("shared send budget available again")
