@@ -175,3 +175,16 @@ async def test_a_craftsman_who_erases_keeps_their_service_record_anonymously(bot
         row = await session.get(Craftsman, craftsman_id)
         assert row.user_id is None and row.phone is None and "李" not in row.name and row.workplace == ""
         assert (row.rating_sum, row.rating_count, row.region_code) == (9, 2, "330502") and not row.active
+
+
+async def test_delete_me_confirmed_after_a_restart_and_with_a_sticker_in_between(bot: BotHarness):
+    person = await worker(bot, 602, "320505", "赵<师傅>")
+    person.send("/delete_me")
+    confirm = await person.expect("确定要删除")
+    person.send_sticker()  # not what the step asks for: nothing is erased, the question stays
+    await bot.wait_handled()
+    assert await bot.services.users.get(602) is not None
+    await bot.restart()  # the confirmation outlives a restart
+    person.press("确认删除", person.current(confirm["message_id"]))
+    await person.expect("个人信息已删除")
+    assert await bot.services.users.get(602) is None
