@@ -62,6 +62,7 @@ class Demand(Timestamped, Base):
     industry_choice_id: Mapped[int | None] = mapped_column(ForeignKey("industry_choices.id", ondelete="SET NULL"))
     draft_reminded_at: Mapped[datetime | None]  # the day-6 reminder of an unfinished draft, sent once
     rating_reminded_at: Mapped[datetime | None]  # 回访: the day-3 reminder to confirm and rate, sent once
+    unverified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # filed under a pending link
 
 
 class DemandAttachment(Base):
@@ -84,6 +85,8 @@ class DemandStatusHistory(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     actor_user_id: Mapped[int | None] = mapped_column(BigInteger)
     note: Mapped[str | None] = mapped_column(Text)
+    # who may read the note: "internal" (staff, the craftsman concerned) or "enterprise" (shown in /my too)
+    visibility: Mapped[str] = mapped_column(String(16), default="internal", server_default="internal")
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -116,3 +116,5 @@ class UpdateInbox(Base):
     payload: Mapped[Any | None] = mapped_column(JSON)  # the update as Telegram sent it; None once handled
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # starts that replayed it
+    quarantined_at: Mapped[datetime | None]  # a poison update: replayed too often without finishing, never again

@@ -58,6 +58,11 @@ class User(Timestamped, Base):
     quiet_start_minute: Mapped[int] = mapped_column(SmallInteger, default=22 * 60)
     quiet_end_minute: Mapped[int] = mapped_column(SmallInteger, default=7 * 60)
     notify_publications: Mapped[bool] = mapped_column(Boolean, default=True)
+    # an enterprise this user named (by its credit code) that already has verified people: he files under it only
+    # once one of them or staff confirm the link; until then he sees nothing of its record
+    pending_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="SET NULL",
+                                                                         use_alter=True))
+    staff_granted_by: Mapped[int | None] = mapped_column(BigInteger)  # the admin who granted staff (ADMIN_IDS aside)
 
     region: Mapped["Region | None"] = relationship(lazy="raise")
 
