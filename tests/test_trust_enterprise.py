@@ -99,6 +99,8 @@ async def test_a_stranger_with_the_public_code_sees_and_changes_nothing_and_file
     labels = [b["text"] for b in stranger.buttons(card)]
     assert "✏️ 企业名称" not in labels and "✏️ 电话" in labels  # the record is not his to edit
 
+    made_up = await stranger.answer_to(stranger.press_data(bot.signed(stranger, "rp:edit:name", card), card))
+    assert made_up["show_alert"] and "不能修改企业资料" in made_up["text"]  # no ✏️ 企业名称, even made up
     stranger.press("✏️ 电话", card)  # changes his own demand's phone, never the enterprise's
     await stranger.expect("联系电话")
     stranger.send(STRANGER_PHONE2)
@@ -127,10 +129,15 @@ async def test_a_stranger_with_the_public_code_sees_and_changes_nothing_and_file
 
     # staff see the flag on the notice, in /queue and in the demand they open
     await staff.expect("新需求 " + ticket)
-    await staff.expect("未核实")
+    flagged = await staff.expect("未核实")
+    assert ticket in flagged["text"] and MEMBER_PHONE not in flagged["text"]
     staff.send("/queue")
     item = await staff.expect(ticket)
     assert "未核实" in item["text"]
+    staff.press("打开", flagged)
+    view = await staff.expect(STRANGER_PHONE2)
+    assert "未核实" in view["text"] and ticket in view["text"] and MEMBER_PHONE not in view["text"]
+    assert {"✅ 确认关联", "❌ 拒绝关联"} <= {b["text"] for b in staff.buttons(view)}
 
     # the member confirms: the stranger is linked and his demand verified
     notice = await member.expect("申请")
