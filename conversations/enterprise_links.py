@@ -14,7 +14,7 @@ from conversations.common import edit_message
 from conversations.context import BotContext
 from services.enterprise_links import PREFIX, decision_buttons
 
-PATTERN = re.compile(rf"^{PREFIX}:(ok|no):(\d{{1,19}}):(\d{{1,19}})$")
+PATTERN = re.compile(rf"^{PREFIX}:(ok|no):(\d{{1,16}}):(\d{{1,9}})$")  # a Telegram id, an enterprise id (in range)
 
 
 async def decide(update: Update, context: BotContext) -> None:

@@ -92,7 +92,8 @@ class EnterpriseLinks:
             if user is None or user.pending_enterprise_id is None:
                 return
             enterprise_id = user.pending_enterprise_id
-            values = {"ticket": demand.ticket or "", "requester": _name(user), "enterprise": demand.enterprise_name or ""}
+            values = {"ticket": demand.ticket or "", "requester": _name(user),
+                      "enterprise": demand.enterprise_name or ""}
         await self.outbox.put(await self.staff(), "notice", f"demand:{demand.id}:unverified", Notice(
             "link.staff_unverified", values=values,
             buttons=[decision_buttons(demand.user_id, enterprise_id, staff=True),
@@ -135,7 +136,9 @@ class EnterpriseLinks:
             if demand is None or not demand.unverified:
                 return DemandLink(False)
             user = await session.get(User, demand.user_id) if demand.user_id else None
-            if user is not None and demand.enterprise_id is not None and user.pending_enterprise_id == demand.enterprise_id:
+            waiting = user is not None and demand.enterprise_id is not None \
+                and user.pending_enterprise_id == demand.enterprise_id
+            if waiting:
                 return DemandLink(True, user.id, demand.enterprise_id)
             return DemandLink(True)
 

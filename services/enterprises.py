@@ -165,7 +165,7 @@ class Enterprises:
     async def _name_code(self, session: AsyncSession, user: User, code: str) -> tuple[EnterpriseInfo, Link, bool]:
         """Name the user's enterprise by its credit code: (profile, link, whether a new link request was made)."""
         own = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
-        existing = await session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
+        existing = await session.scalar(select(Enterprise).where(Enterprise.credit_code == code).with_for_update())
         if existing is None or own is not None and existing.id == own.id:  # a code new to the pool: his record's
             user.pending_enterprise_id = None
             own = await self._own(session, user)

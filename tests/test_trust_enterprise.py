@@ -56,15 +56,15 @@ async def audit(bot: BotHarness, action: str) -> list[AuditEntry]:
                                            .order_by(AuditEntry.id))).all())
 
 
-async def claim(user: FakeUser, code: str = CODE) -> dict:
-    """/report up to the credit code: the stranger names some company and types the public code."""
+async def claim(user: FakeUser, code: str = CODE, name: str = "冒名顶替有限公司", answer: str = "待确认") -> dict:
+    """/report up to the credit code: the user names some company and types the public code; the bot's answer."""
     user.send("/report")
     user.press("技术难题", await user.expect("请选择需求类型"))
     await user.expect("企业名称")
-    user.send("冒名顶替有限公司")
+    user.send(name)
     await user.expect("统一社会信用代码")
     user.send(code)
-    return await user.expect("待确认")
+    return await user.expect(answer)
 
 
 async def file_pending(user: FakeUser) -> dict:
@@ -122,7 +122,8 @@ async def test_a_stranger_with_the_public_code_sees_and_changes_nothing_and_file
 
     record = await enterprise_row(bot)
     assert (record.contact_name, record.phone, record.name) == (MEMBER_CONTACT, MEMBER_PHONE, "湖州某铝业有限公司")
-    assert (await user_row(bot, 72)).enterprise_id is None and (await user_row(bot, 72)).pending_enterprise_id == record.id
+    stranger_row = await user_row(bot, 72)
+    assert stranger_row.enterprise_id is None and stranger_row.pending_enterprise_id == record.id
     [demand] = await filed(bot, 72)
     assert demand.unverified and demand.enterprise_id == record.id
     assert (demand.contact_name, demand.contact_phone) == (STRANGER_CONTACT, STRANGER_PHONE2)
@@ -145,7 +146,8 @@ async def test_a_stranger_with_the_public_code_sees_and_changes_nothing_and_file
     await member.expect("已确认")
     await bot.tick()
     await stranger.expect("已确认")
-    assert (await user_row(bot, 72)).enterprise_id == record.id and (await user_row(bot, 72)).pending_enterprise_id is None
+    stranger_row = await user_row(bot, 72)
+    assert stranger_row.enterprise_id == record.id and stranger_row.pending_enterprise_id is None
     [demand] = await filed(bot, 72)
     assert not demand.unverified
     assert [e.actor_user_id for e in await audit(bot, "enterprise.link.request")] == [72]
@@ -217,14 +219,7 @@ async def test_an_imported_enterprise_is_protected_the_same_way_and_staff_confir
 
 async def test_an_enterprise_nobody_claimed_is_taken_by_its_first_user(bot: BotHarness):
     await bot.services.enterprises.upsert_by_credit_code([{"name": "湖州某机械有限公司", "credit_code": CODE}])
-    user = await enterprise_user(bot, 75)
-    user.send("/report")
-    user.press("技术难题", await user.expect("请选择需求类型"))
-    await user.expect("企业名称")
-    user.send("湖州某机械有限公司")
-    await user.expect("统一社会信用代码")
-    user.send(CODE)
-    await user.expect("已为您关联")
+    await claim(await enterprise_user(bot, 75), CODE, "湖州某机械有限公司", "已为您关联")
     record = await enterprise_row(bot)
     assert (await user_row(bot, 75)).enterprise_id == record.id and record.owner_user_id == 75
 
