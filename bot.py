@@ -27,6 +27,7 @@ from conversations import (booking, broadcast, broadcast_control, common, compet
                            course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
                            my_demands, new_team, onboarding, privacy, profile, queue, report, review, staff_admin, stats,
                            subscriptions, tasks, user_settings)
+from conversations import enterprise_links
 from conversations.middleware import identify
 from runtime.logs import setup_logging
 from services.container import Services
@@ -64,6 +65,9 @@ def wire(application: Application) -> None:
         application.add_handler(handler)
     # the demand pool: /my, and staff opening a demand from a notice
     for handler in my_demands.handlers():
+        application.add_handler(handler)
+    # enterprise links: a member of the enterprise (or staff) confirms or refuses a pending link
+    for handler in enterprise_links.handlers():
         application.add_handler(handler)
     # the talent pool: /experts, /teams; staff: /review, /template
     for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:

@@ -4,10 +4,12 @@ Staff open any demand from their notice (``dm:view``); the role is checked on th
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from conversations.common import edit_message
 from conversations.context import BotContext
+from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
 from conversations.report_views import demand_detail, demand_line
 from db.models import DemandStatus
@@ -97,7 +99,8 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def staff_view(update: Update, context: BotContext) -> None:
-    """``dm:view:<id>`` from a staff notice: the whole demand, contact details and attachments included."""
+    """``dm:view:<id>`` from a staff notice: the whole demand, contact details and attachments included — always in
+    the staffer's private chat (a press in the staff group must not post a phone to the group)."""
     query = update.callback_query
     data = (query.data or "").removeprefix("dm:view:")
     user_id = update.effective_user.id
@@ -110,11 +113,17 @@ async def staff_view(update: Update, context: BotContext) -> None:
         key = "staff.only" if exc.reason is Refusal.NOT_YOURS else f"demand.refused.{exc.reason.value}"
         await query.answer(context.t(key), show_alert=True)
         return
-    await query.answer()
-    await update.effective_chat.send_message(await _detail(context, demand, with_contact=True))
-    for item in demand.attachments:
-        send = update.effective_chat.send_photo if item.kind == "photo" else update.effective_chat.send_document
-        await send(item.file_id, caption=item.caption, parse_mode=None)
+    text, markup = await flag_detail(context, demand.id, await _detail(context, demand, with_contact=True))
+    try:
+        await context.bot.send_message(user_id, text, reply_markup=markup)
+        for item in demand.attachments:
+            send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
+            await send(user_id, item.file_id, caption=item.caption, parse_mode=None)
+    except Forbidden:  # they never started the bot (or blocked it): it cannot write to them first
+        await query.answer(context.t("demand.start_private_first"), show_alert=True)
+        return
+    private = update.effective_chat is None or update.effective_chat.id == user_id
+    await query.answer(None if private else context.t("demand.sent_privately"))
 
 
 def handlers() -> list:

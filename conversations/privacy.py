@@ -35,6 +35,8 @@ async def show(update: Update, context: BotContext) -> None:
     if stored.enterprise:
         lines.append(context.t("privacy.enterprise", name=stored.enterprise["name"],
                                contact=stored.enterprise["contact"] or none, phone=stored.enterprise["phone"] or none))
+    if stored.pending_enterprise:
+        lines.append(context.t("privacy.enterprise_pending", name=stored.pending_enterprise))
     if stored.craftsman:
         lines.append(context.t("privacy.craftsman", name=stored.craftsman["name"],
                                workplace=stored.craftsman["workplace"] or none,

@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations.casework_views import answer_outcome, int_parts, pressed_ids, queue_item_view
 from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
 from conversations.context import BotContext
+from conversations.enterprise_links import unverified_mark
 from services.casework import MAX_NOTE
 from services.service_record import Result
 
@@ -30,9 +31,10 @@ async def queue_command(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(context.t("queue.empty"))
         return
     await update.effective_message.reply_text(context.t("queue.title", count=len(items)))
+    marks = await unverified_mark(context, [item.demand_id for item in items])
     for item in items:
         text, markup = queue_item_view(item, context)
-        await update.effective_chat.send_message(text, reply_markup=markup)
+        await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
 
 
 async def show(update: Update, context: BotContext) -> None:
@@ -47,7 +49,8 @@ async def show(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     text, markup = queue_item_view(item, context)
-    await update.effective_chat.send_message(text, reply_markup=markup)
+    marks = await unverified_mark(context, [item.demand_id])
+    await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
 
 
 async def offer(update: Update, context: BotContext) -> None:

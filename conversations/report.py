@@ -26,13 +26,14 @@ from conversations.report_describe import add_text, describe_file, describe_text
 from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
                                         ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MAX_TRAINEES, MODE, PHONE, RESUME,
                                         SUMMARY, TOPIC, TRAINEES, URGENCY, advance, ask, ask_industry, current_draft,
-                                        flow_of, mark_asked, save)
-from conversations.report_views import PREFIX, skip_keyboard
+                                        flow_of, mark_asked, profile_of, save)
+from conversations.report_views import PREFIX, RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from i18n import localise
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
+from services.enterprises import Link, PendingLink
 from services.validation import Invalid, credit_code
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,10 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     if action == "entkind":
-        await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
+        try:
+            await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
+        except PendingLink:
+            await update.effective_chat.send_message(context.t("report.pending_no_edit"))
         mark_asked(context, "ent_kind")
     else:
         field = {"kind": "kind", "urgency": "urgency", "mode": "service_mode"}[action]
@@ -160,6 +164,11 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
     if field not in EDIT_STATES or await current_draft(context) is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
+    if field in RECORD_FIELDS:
+        enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+        if enterprise is not None and enterprise.pending:  # an old card, or data made up: the record is not his
+            await query.answer(context.t("report.pending_no_edit"), show_alert=True)
+            return None
     await query.answer()
     await query.edit_message_reply_markup(None)
     flow = flow_of(context)
@@ -176,12 +185,13 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     services, user_id = context.services, update.effective_user.id
     draft = await current_draft(context)
-    enterprise = await services.enterprises.of_user(user_id)
+    enterprise = await profile_of(update, context, draft)
     if draft is None or enterprise is None:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         context.user_data.pop("report", None)
         return ConversationHandler.END
     try:
+        unverified = await services.links.flag_draft(draft.id, user_id)
         info = await services.demands.submit(draft.id, user_id, enterprise)
     except Refused:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
@@ -190,7 +200,11 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         await query.answer()
         return await advance(update, context)
     await query.answer()
-    await edit_message(update, query.message.text_html + "\n\n" + context.t("report.submitted", ticket=info.ticket))
+    done = context.t("report.submitted", ticket=info.ticket)
+    if unverified:
+        await services.links.filed_unverified(info)
+        done += "\n" + context.t("report.submitted_unverified")
+    await edit_message(update, query.message.text_html + "\n\n" + done)
     context.user_data.pop("report", None)
     return ConversationHandler.END
 
@@ -234,6 +248,9 @@ trainees = _draft_field("trainees", TRAINEES, _trainees)
 dates = _draft_field("preferred_dates", DATES, lambda update, context: _text(update, context, 256))
 
 
+OWN_CONTACT = {"contact_name": "contact_name", "phone": "contact_phone"}  # profile field → the draft's own
+
+
 def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], Awaitable[object | None]]):
     """The handler of one enterprise-profile answer: ``read`` returns the value (or None after explaining what
     is wrong, and the question stays); the value is saved to the profile and the flow goes on."""
@@ -242,7 +259,13 @@ def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], 
         value = await read(update, context)
         if value is None:
             return state
-        await context.services.enterprises.set_field(update.effective_user.id, field, value)
+        try:
+            await context.services.enterprises.set_field(update.effective_user.id, field, value)
+        except PendingLink:  # his link waits: his contact goes on his demand, the record stays as it is
+            if field not in OWN_CONTACT:
+                await update.effective_message.reply_text(context.t("report.pending_no_edit"))
+            elif await save(update, context, **{OWN_CONTACT[field]: value}) is None:
+                return ConversationHandler.END
         return await advance(update, context)
 
     return answer
@@ -264,9 +287,10 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t(exc.key, **exc.values) + "\n" + context.t("validate.credit_retry"),
                                                   reply_markup=skip_keyboard(context.lang))
         return ENT_CODE
-    info, linked = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
-    if linked:
-        await update.effective_message.reply_text(context.t("report.enterprise_linked", name=localise(info.name, context.lang)))
+    info, link = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
+    if link is not Link.OWN:
+        key = "report.enterprise_pending" if link is Link.PENDING else "report.enterprise_linked"
+        await update.effective_message.reply_text(context.t(key, name=localise(info.name, context.lang)))
     mark_asked(context, "credit_code")
     return await advance(update, context)
 

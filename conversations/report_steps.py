@@ -16,6 +16,7 @@ from conversations.report_views import (done_keyboard, enterprise_kind_keyboard,
                                         skip_keyboard, summary_card, urgency_keyboard)
 from db.models import DemandKind
 from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
+from services.enterprise_links import filing_profile
 from services.enterprises import EnterpriseInfo
 
 # Conversation states
@@ -30,6 +31,11 @@ EDIT_STATES = {"kind": KIND, "training_topic": TOPIC, "trainees": TRAINEES, "pre
                "industry": INDUSTRY, "urgency": URGENCY, "service_mode": MODE, "name": ENT_NAME,
                "credit_code": ENT_CODE, "ent_kind": ENT_KIND, "region_code": ENT_REGION, "contact_name": CONTACT,
                "phone": PHONE}
+
+
+async def profile_of(update: Update, context: BotContext, draft: DemandInfo | None) -> EnterpriseInfo | None:
+    """The enterprise profile the draft is filed with (a pending link: with the user's own contact, from the draft)."""
+    return filing_profile(await context.services.enterprises.of_user(update.effective_user.id), draft)
 
 
 def flow_of(context: BotContext) -> dict:
@@ -52,7 +58,7 @@ async def advance(update: Update, context: BotContext, draft: DemandInfo | None 
         context.user_data.pop("report", None)
         await update.effective_chat.send_message(context.t("report.gone"))
         return ConversationHandler.END
-    enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+    enterprise = await profile_of(update, context, draft)
     asked = flow.setdefault("asked", [])
     if flow.get("editing"):
         return await show_summary(update, context, draft, enterprise)
@@ -70,6 +76,9 @@ def _first_missing(flow: dict, asked: list[str], draft: DemandInfo, enterprise: 
         for field in ("training_topic", "trainees", "preferred_dates"):
             if not getattr(draft, field):
                 return field
+    if enterprise is not None and enterprise.pending:  # the record is not his: only his own contact is asked
+        missing = [f for f in ("contact_name", "phone") if not getattr(enterprise, f)]
+        return missing[0] if missing else _demand_missing(flow, draft)
     if enterprise is None or not enterprise.name:
         return "name"
     if "credit_code" not in asked and not enterprise.credit_code and not enterprise.complete:
@@ -79,6 +88,10 @@ def _first_missing(flow: dict, asked: list[str], draft: DemandInfo, enterprise: 
     for field in ("region_code", "contact_name", "phone"):
         if not getattr(enterprise, field):
             return field
+    return _demand_missing(flow, draft)
+
+
+def _demand_missing(flow: dict, draft: DemandInfo) -> str | None:
     if not flow.get("described"):
         return "text"
     for field in ("industry", "urgency", "service_mode"):

@@ -23,6 +23,9 @@ CARD_FIELDS = (
     ("contact_name", "enterprise"), ("phone", "enterprise"),
 )
 TRAINING_ONLY = {"training_topic", "trainees", "preferred_dates"}
+# the enterprise's own record: a user whose link is pending sees these but has no ✏️ for them (the credit code he
+# may correct; contact and phone are his own, on the demand)
+RECORD_FIELDS = {"name", "ent_kind", "region_code"}
 NEXT_STEP = {
     DemandStatus.DRAFT: "my.next.draft", DemandStatus.SUBMITTED: "my.next.submitted",
     DemandStatus.MATCHED: "my.next.matched", DemandStatus.ACCEPTED: "my.next.accepted",
@@ -88,8 +91,9 @@ def summary_card(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirecto
     for field in fields:
         value = _value(field, d, e, regions, lang)
         lines.append(t("report.card_line", lang, field=t(f"field.{field}", lang), value=value))
+    pending = e is not None and e.pending
     buttons = [InlineKeyboardButton("✏️ " + t(f"field.{field}", lang), callback_data=f"{PREFIX}:edit:{field}")
-               for field in fields]
+               for field in fields if not (pending and field in RECORD_FIELDS)]
     keyboard = rows(buttons, 2)
     keyboard.append([InlineKeyboardButton(t("report.submit", lang), callback_data=f"{PREFIX}:submit")])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)

@@ -2,6 +2,6 @@
 
 from .ratelimit import RateLimits
 from .server import DEFAULT_TOKEN, FakeBotAPI
-from .user import FakeUser
+from .user import FakeGroup, FakeUser
 
-__all__ = ["DEFAULT_TOKEN", "FakeBotAPI", "FakeUser", "RateLimits"]
+__all__ = ["DEFAULT_TOKEN", "FakeBotAPI", "FakeGroup", "FakeUser", "RateLimits"]

@@ -30,6 +30,16 @@ class People:
         """The user blocks the bot: sends to them answer 403 from now on."""
         self.world.blocked.add(user_id)
 
+    def add_group(self, chat_id: int, title: str) -> dict[str, Any]:
+        """A group chat (negative id) the bot is a member of: the bot may send to it; members press its buttons."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        self.world.groups[chat_id] = chat
+        return chat
+
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        """The chat object of a group or of a user's private chat."""
+        return dict(self.world.groups[chat_id]) if chat_id in self.world.groups else self.private_chat(chat_id)
+
     def private_chat(self, user_id: int) -> dict[str, Any]:
         user = self.world.users[user_id]
         chat = {"id": user_id, "type": "private", "first_name": user["first_name"]}

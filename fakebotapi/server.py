@@ -119,7 +119,7 @@ class FakeBotAPI(People):
     def _chat(self, chat_id: Any) -> int:
         if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
             chat_id = int(chat_id)
-        if not isinstance(chat_id, int) or chat_id not in self.world.users:
+        if not isinstance(chat_id, int) or (chat_id not in self.world.users and chat_id not in self.world.groups):
             raise ApiError(400, "Bad Request: chat not found")
         return chat_id
 
@@ -158,7 +158,7 @@ class FakeBotAPI(People):
     async def _deliver(self, chat_id: int, content: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         self._check_send(chat_id, bool(params.get("allow_paid_broadcast")))
         message = {"message_id": self.world.next_message_id(chat_id), "from": self.bot_user,
-                   "chat": self.private_chat(chat_id), "date": now(), **content, **self._markup(params)}
+                   "chat": self.chat(chat_id), "date": now(), **content, **self._markup(params)}
         self.world.messages[(chat_id, message["message_id"])] = message
         await self._emit(chat_id, "message", message)
         return {k: v for k, v in message.items() if not k.startswith("_")}
@@ -361,4 +361,4 @@ class FakeBotAPI(People):
                 "file_size": len(stored.content), "file_path": stored.file_path}
 
     async def _m_getChat(self, p: dict, f: UploadedFiles) -> dict[str, Any]:
-        return {**self.private_chat(self._chat(p.get("chat_id"))), "accent_color_id": 0, "max_reaction_count": 11}
+        return {**self.chat(self._chat(p.get("chat_id"))), "accent_color_id": 0, "max_reaction_count": 11}

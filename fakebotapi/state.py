@@ -86,6 +86,7 @@ class World:
     """The mutable state of one fake Telegram."""
 
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[int, dict[str, Any]] = field(default_factory=dict)  # group chats the bot is in: id → chat object
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     chat_log: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # bot → user events per chat
     files: dict[str, StoredFile] = field(default_factory=dict)

@@ -147,3 +147,14 @@ class FakeUser:
 
     def texts(self) -> list[str]:
         return [e["message"].get("text") or e["message"].get("caption") or "" for e in self.events()]
+
+
+class FakeGroup(FakeUser):
+    """A group chat the bot is in (e.g. the staff group), read like a user's chat: what the bot posted there and
+    its buttons. Its members press those buttons as themselves: ``member.press(label, message_in_the_group)``."""
+
+    def __init__(self, api: FakeBotAPI, chat_id: int, title: str = "工作群") -> None:
+        self.api = api
+        self.id = chat_id
+        api.add_group(chat_id, title)
+        self.cursor = 0

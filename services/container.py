@@ -17,6 +17,7 @@ from services.competitions import Competitions
 from services.courses import Courses
 from services.database import Database
 from services.demands import Demands
+from services.enterprise_links import EnterpriseLinks
 from services.enterprises import Enterprises
 from services.export import Exporter
 from services.flood import FloodGuard
@@ -54,6 +55,7 @@ class Services:
     industry: IndustrySteps
     outbox: Outbox
     enterprises: Enterprises
+    links: EnterpriseLinks  # pending enterprise links: who confirms them, what follows
     demands: Demands
     talent: Talent
     importer: Importer
@@ -102,6 +104,7 @@ class Services:
                    state=StateStore(db, inbox), inbox=inbox,
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
                    analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
+                   links=EnterpriseLinks(db, clock, audit, outbox, staff_chats),
                    demands=Demands(db, clock, audit, outbox, settings.tz, staff_chats),
                    talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer, staff_chats),
                    importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
@@ -119,6 +122,7 @@ class Services:
                    statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz),
                    privacy=Privacy(db, clock, audit, users), presence=presence)
         services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
+        enterprises.link_requested = services.links.requested
         return services
 
     async def sweep(self) -> dict[str, int]:

@@ -1,22 +1,41 @@
 """Enterprise profiles: asked once, reused for every demand the user files.
 
-A user files for one enterprise (``users.enterprise_id``). Typing a 统一社会信用代码 that is already in the
-demand pool (another engineer of the same company, or a staff import) links the user to that enterprise.
+A user files for one enterprise (``users.enterprise_id``): he is a verified member of it, sees its record and may
+change it. Typing a 统一社会信用代码 that is already in the demand pool — a public code, printed on every business
+licence — joins him to that enterprise only when nobody holds it yet (no verified member, no imported contact).
+When it already has people, he gets a *pending* link (``users.pending_enterprise_id``): he may file under it
+(marked unverified, with his own contact on the demand) but sees nothing of its record and changes nothing of it,
+until a verified member or staff confirm (services/enterprise_links.py).
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Enterprise, EnterpriseKind, User
+from db.models import Demand, DemandStatus, Enterprise, EnterpriseKind, User
 from services.clock import Clock
 from services.database import Database
 
 PROFILE_FIELDS = ("name", "credit_code", "kind", "region_code", "contact_name", "phone")
 MAX_NAME = 128
 MAX_CONTACT = 64
+
+
+class Link(str, enum.Enum):
+    """What naming a credit code did to the user's link."""
+
+    OWN = "own"          # his own record (a code new to the pool, or his enterprise's own)
+    LINKED = "linked"    # joined an enterprise in the pool that nobody held yet
+    PENDING = "pending"  # asked to join an enterprise that has people: waits for one of them or staff
+
+
+class PendingLink(Exception):
+    """A user whose link waits for confirmation tried to change the enterprise's record."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,7 @@ class EnterpriseInfo:
     region_code: str | None
     contact_name: str | None
     phone: str | None
+    pending: bool = False  # the user's link waits for confirmation: the record's contact details are never here
 
     @property
     def complete(self) -> bool:
@@ -42,52 +62,139 @@ def _info(e: Enterprise) -> EnterpriseInfo:
     return EnterpriseInfo(e.id, e.name, e.credit_code, e.kind, e.region_code, e.contact_name, e.phone)
 
 
+def _pending_info(e: Enterprise) -> EnterpriseInfo:
+    """An enterprise as a user with a pending link sees it: what its licence shows, never its contact details."""
+    return EnterpriseInfo(e.id, e.name, e.credit_code, e.kind, e.region_code, None, None, pending=True)
+
+
+async def is_member(session: AsyncSession, user_id: int, enterprise: Enterprise) -> bool:
+    """Whether ``user_id`` is a verified member of ``enterprise``: its owner, or linked to it."""
+    if enterprise.owner_user_id == user_id:
+        return True
+    return await session.scalar(select(User.enterprise_id).where(User.id == user_id)) == enterprise.id
+
+
+async def members(session: AsyncSession, enterprise: Enterprise) -> list[int]:
+    """The enterprise's verified members: its owner and every user linked to it."""
+    ids = set((await session.scalars(select(User.id).where(User.enterprise_id == enterprise.id))).all())
+    if enterprise.owner_user_id is not None:
+        ids.add(enterprise.owner_user_id)
+    return sorted(ids)
+
+
+async def claimed(session: AsyncSession, enterprise: Enterprise, user_id: int) -> bool:
+    """Whether ``enterprise`` already belongs to people other than ``user_id``: a verified member, or a contact
+    person or phone on record (an import from staff). A stranger's code then gives only a pending link."""
+    if enterprise.contact_name or enterprise.phone:
+        return True
+    if enterprise.owner_user_id not in (None, user_id):
+        return True
+    return bool(await session.scalar(select(exists().where(User.enterprise_id == enterprise.id, User.id != user_id))))
+
+
+async def _disposable(session: AsyncSession, enterprise: Enterprise, user_id: int) -> bool:
+    """An enterprise the user began in this flow and nothing else holds: his, no code, no one else, nothing filed."""
+    if enterprise.owner_user_id != user_id or enterprise.credit_code:
+        return False
+    others = exists().where(User.enterprise_id == enterprise.id, User.id != user_id)
+    filed = exists().where(Demand.enterprise_id == enterprise.id, Demand.status != DemandStatus.DRAFT)
+    return not await session.scalar(select(others | filed))
+
+
+async def _no_requests(user_id: int, enterprise_id: int) -> None:
+    return None
+
+
 class Enterprises:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
+        # a user asked to join an enterprise that has people (the container sets EnterpriseLinks.requested)
+        self.link_requested: Callable[[int, int], Awaitable[None]] = _no_requests
 
     async def of_user(self, user_id: int) -> EnterpriseInfo | None:
+        """The enterprise the user files for: his own record, or (``pending``) the one he asked to join."""
         async with self.db.session() as session:
-            enterprise_id = await session.scalar(select(User.enterprise_id).where(User.id == user_id))
-            enterprise = await session.get(Enterprise, enterprise_id) if enterprise_id else None
-            return _info(enterprise) if enterprise else None
+            user = await session.get(User, user_id)
+            if user is None:
+                return None
+            if user.enterprise_id:
+                enterprise = await session.get(Enterprise, user.enterprise_id)
+                return _info(enterprise) if enterprise else None
+            pending = await session.get(Enterprise, user.pending_enterprise_id) if user.pending_enterprise_id else None
+            return _pending_info(pending) if pending else None
 
     async def get(self, enterprise_id: int) -> EnterpriseInfo | None:
         async with self.db.session() as session:
             enterprise = await session.get(Enterprise, enterprise_id)
             return _info(enterprise) if enterprise else None
 
-    async def set_field(self, user_id: int, field: str, value: object) -> tuple[EnterpriseInfo, bool]:
-        """Set one profile field of the user's enterprise (created on the first field).
-
-        Returns (profile, linked): ``linked`` is True when a credit code joined the user to an enterprise
-        already in the pool; that enterprise keeps its own name and details."""
+    async def set_field(self, user_id: int, field: str, value: object) -> tuple[EnterpriseInfo, Link]:
+        """Set one profile field of the user's enterprise (created on the first field); a credit code may link
+        him to an enterprise in the pool (see the module's docstring). Raises PendingLink when his link waits for
+        confirmation and the field is the enterprise's record (anything but the credit code)."""
         if field not in PROFILE_FIELDS:
             raise ValueError(f"{field} is not an enterprise profile field")
         async with self.db.session() as session:
-            user = await session.get(User, user_id)
+            user = await session.get(User, user_id, with_for_update=True)
             if user is None:
                 raise LookupError(f"user {user_id} is not registered")
-            enterprise = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+            requested = False
             if field == "credit_code" and value:
-                existing = await session.scalar(select(Enterprise).where(Enterprise.credit_code == value))
-                if existing is not None and (enterprise is None or existing.id != enterprise.id):
-                    user.enterprise_id = existing.id
-                    if existing.owner_user_id is None:
-                        existing.owner_user_id = user_id
-                    for name in ("contact_name", "phone", "region_code"):  # fill what the pool lacks
-                        if getattr(existing, name) is None and enterprise is not None:
-                            setattr(existing, name, getattr(enterprise, name))
-                    await session.flush()
-                    return _info(existing), True
-            if enterprise is None:
-                enterprise = Enterprise(name="", owner_user_id=user_id, region_code=user.region_code)
-                session.add(enterprise)
+                info, link, requested = await self._name_code(session, user, str(value))
+            else:
+                if user.pending_enterprise_id and not user.enterprise_id:
+                    raise PendingLink(field)
+                enterprise = await self._own(session, user)
+                setattr(enterprise, field, value)
                 await session.flush()
-                user.enterprise_id = enterprise.id
-            setattr(enterprise, field, value)
+                info, link = _info(enterprise), Link.OWN
+        if requested:  # after the commit: the members are asked about a link that is stored
+            await self.link_requested(user_id, info.id)
+        return info, link
+
+    async def _own(self, session: AsyncSession, user: User) -> Enterprise:
+        """The user's own enterprise, created (his, in his region) when he has none."""
+        enterprise = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+        if enterprise is None:
+            enterprise = Enterprise(name="", owner_user_id=user.id, region_code=user.region_code)
+            session.add(enterprise)
             await session.flush()
-            return _info(enterprise), False
+            user.enterprise_id = enterprise.id
+        return enterprise
+
+    async def _name_code(self, session: AsyncSession, user: User, code: str) -> tuple[EnterpriseInfo, Link, bool]:
+        """Name the user's enterprise by its credit code: (profile, link, whether a new link request was made)."""
+        own = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+        existing = await session.scalar(select(Enterprise).where(Enterprise.credit_code == code).with_for_update())
+        if existing is None or own is not None and existing.id == own.id:  # a code new to the pool: his record's
+            user.pending_enterprise_id = None
+            own = await self._own(session, user)
+            own.credit_code = code
+            await session.flush()
+            return _info(own), Link.OWN, False
+        if existing.id == user.pending_enterprise_id:  # the same code again: still waiting, nobody asked twice
+            return _pending_info(existing), Link.PENDING, False
+        if await claimed(session, existing, user.id):
+            user.enterprise_id, user.pending_enterprise_id = None, existing.id
+            await self._drop_if_disposable(session, own, user.id)
+            return _pending_info(existing), Link.PENDING, True
+        user.enterprise_id, user.pending_enterprise_id = existing.id, None  # nobody's yet: the first user takes it
+        existing.owner_user_id = existing.owner_user_id or user.id
+        for name in ("contact_name", "phone", "region_code"):  # fill what the pool lacks
+            if getattr(existing, name) is None and own is not None:
+                setattr(existing, name, getattr(own, name))
+        await self._drop_if_disposable(session, own, user.id)
+        return _info(existing), Link.LINKED, False
+
+    @staticmethod
+    async def _drop_if_disposable(session: AsyncSession, enterprise: Enterprise | None, user_id: int) -> None:
+        """The half-begun record a user leaves for an enterprise in the pool goes (his drafts keep no link to it)."""
+        await session.flush()
+        if enterprise is None or not await _disposable(session, enterprise, user_id):
+            return
+        await session.execute(update(Demand).where(Demand.enterprise_id == enterprise.id).values(enterprise_id=None))
+        await session.delete(enterprise)
+        await session.flush()
 
     async def upsert_by_credit_code(self, rows: list[dict]) -> tuple[int, int]:
         """Staff import: insert or update enterprises keyed by credit code; (inserted, updated)."""

@@ -49,6 +49,7 @@ class StoredData:
     follows: int
     enrolments: int
     messages: int
+    pending_enterprise: str | None = None  # the name of an enterprise whose link waits: nothing else of its record
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Privacy:
                 return None
             craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
             enterprise = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+            pending = await session.get(Enterprise, user.pending_enterprise_id) if user.pending_enterprise_id else None
 
             async def count(query) -> int:
                 return int(await session.scalar(query) or 0)
@@ -92,7 +94,8 @@ class Privacy:
                 follows=await count(subs.where(Subscription.kind == SubscriptionKind.FOLLOW)),
                 enrolments=await count(subs.where(Subscription.kind != SubscriptionKind.FOLLOW)),
                 messages=await count(select(func.count()).select_from(Notification)
-                                     .where(Notification.chat_id == user_id)))
+                                     .where(Notification.chat_id == user_id)),
+                pending_enterprise=pending.name if pending else None)
 
     async def erase(self, user_id: int) -> Erasure:
         """Erase ``user_id``'s personal data in one transaction (see the module's docstring for what stays)."""
