@@ -29,7 +29,7 @@ from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsman_of_user, craftsmans_match, transition)
+                                     craftsman_of_user, craftsmans_match, move_match, transition)
 
 OFFER_HOURS = 48
 QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
@@ -154,6 +154,8 @@ class Casework:
             checked = await self._check_offer(session, demand, craftsman)
             if checked is not None:
                 return checked
+            if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
+                return Result(Outcome.TAKEN, demand_id)  # another staffer's offer got there first
             match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
                                                              Match.craftsman_id == craftsman_id))
             if match is None:
@@ -162,7 +164,6 @@ class Casework:
             match.status, match.offered_at, match.proposed_by, match.updated_at = MatchStatus.OFFERED, now, actor, now
             if candidate is not None:
                 match.score, match.reasons = candidate.score, json.dumps(candidate.reasons.as_json(), ensure_ascii=False)
-            transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name)
             await session.flush()
             match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
             values, keys = brief(demand, self.regions)
@@ -210,8 +211,9 @@ class Casework:
             async with self.db.session() as session:
                 match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
                                                                    (DemandStatus.MATCHED,))
-                match.status, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now
-                transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name)
+                if not await move_match(session, match, MatchStatus.ACCEPTED, now, decided_at=now) \
+                        or not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name):
+                    raise Stop(Result(Outcome.STALE, demand.id, match_id))  # it lapsed in the same moment
                 contact = await contact_values(session, demand)
                 owner, ticket, name = demand.user_id, demand.ticket or "", craftsman.name
         except Stop as stop:
@@ -234,10 +236,11 @@ class Casework:
             async with self.db.session() as session:
                 match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
                                                                    (DemandStatus.MATCHED,))
-                match.status, match.decided_at, match.updated_at = MatchStatus.DECLINED, now, now
-                match.decline_reason = reason[:MAX_NOTE]
-                transition(session, demand, await self._back_to_queue(session, demand), user_id, now,
-                           note=reason[:MAX_NOTE])
+                back = await self._back_to_queue(session, demand)
+                if not await move_match(session, match, MatchStatus.DECLINED, now, decided_at=now,
+                                        decline_reason=reason[:MAX_NOTE]) \
+                        or not await transition(session, demand, back, user_id, now, note=reason[:MAX_NOTE]):
+                    raise Stop(Result(Outcome.STALE, demand.id, match_id))
                 demand_id, ticket, name = demand.id, demand.ticket or "", craftsman.name
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "match.decline")
@@ -272,12 +275,13 @@ class Casework:
                                                               Match.offered_at <= now - timedelta(hours=OFFER_HOURS))
                                           .with_for_update())).all()
             for match in rows:
+                if not await move_match(session, match, MatchStatus.EXPIRED, now, decided_at=now):
+                    continue  # answered in the same moment: the answer stands
                 demand = await session.get(Demand, match.demand_id, with_for_update=True)
                 craftsman = await session.get(Craftsman, match.craftsman_id)
-                match.status, match.decided_at, match.updated_at = MatchStatus.EXPIRED, now, now
                 if demand is not None and demand.status is DemandStatus.MATCHED:
-                    transition(session, demand, await self._back_to_queue(session, demand), None, now,
-                               note="no answer in 48 h")
+                    await transition(session, demand, await self._back_to_queue(session, demand), None, now,
+                                     note="no answer in 48 h")
                 lapsed.append((match.id, match.demand_id, demand.ticket if demand else "", craftsman))
         for match_id, demand_id, ticket, craftsman in lapsed:
             if craftsman is not None and craftsman.user_id:
@@ -301,7 +305,8 @@ class Casework:
                 return Result(Outcome.NOT_FOUND)
             if demand.status not in QUEUED or await active_match(session, demand_id) is not None:
                 return Result(Outcome.TAKEN, demand_id)
-            transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE])
+            if not await transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE]):
+                return Result(Outcome.TAKEN, demand_id)
             province = (demand.region_code or "")[:2]
             team = await session.scalar(select(ServiceTeam.name).where(
                 ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province)).limit(1)) if province else None
@@ -372,23 +377,28 @@ class Casework:
         if refused:
             return refused
         now = self.clock.now()
-        async with self.db.session() as session:
-            match = await session.get(Match, match_id, with_for_update=True)
-            if match is None or not match.volunteered:
-                return Result(Outcome.NOT_FOUND)
-            if match.status is not MatchStatus.PROPOSED:
-                return Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value})
-            demand = await session.get(Demand, match.demand_id, with_for_update=True)
-            craftsman = await session.get(Craftsman, match.craftsman_id)
-            checked = await self._check_offer(session, demand, craftsman)
-            if checked is not None:
-                return checked
-            transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
-            transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now, note=craftsman.name)
-            match.status, match.offered_at, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now, now
-            contact = await contact_values(session, demand)
-            owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
-            demand_id = demand.id
+        try:
+            async with self.db.session() as session:
+                match = await session.get(Match, match_id, with_for_update=True)
+                if match is None or not match.volunteered:
+                    raise Stop(Result(Outcome.NOT_FOUND))
+                if match.status is not MatchStatus.PROPOSED:
+                    raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
+                demand = await session.get(Demand, match.demand_id, with_for_update=True)
+                craftsman = await session.get(Craftsman, match.craftsman_id)
+                checked = await self._check_offer(session, demand, craftsman)
+                if checked is not None:
+                    raise Stop(checked)
+                if not (await transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
+                        and await transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now,
+                                             note=craftsman.name)
+                        and await move_match(session, match, MatchStatus.ACCEPTED, now, offered_at=now, decided_at=now)):
+                    raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": "changed"}))
+                contact = await contact_values(session, demand)
+                owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
+                demand_id = demand.id
+        except Stop as stop:
+            return stop.result
         await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
         await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
             "case.volunteer_confirmed", values={**contact, "ticket": ticket},

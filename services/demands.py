@@ -25,7 +25,7 @@ from services.database import Database
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
-from services.service_record import StaffChats
+from services.service_record import ENTERPRISE, StaffChats, transition
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
@@ -253,10 +253,9 @@ class Demands:
             info = await self._info(session, demand)
             if info.missing():
                 raise ValueError(",".join(info.missing()))
-            demand.ticket = ticket_for(demand.id, now, self.tz)
-            demand.status, demand.submitted_at, demand.updated_at = DemandStatus.SUBMITTED, now, now
-            session.add(DemandStatusHistory(demand_id=demand.id, from_status=DemandStatus.DRAFT.value,
-                                            to_status=DemandStatus.SUBMITTED.value, actor_user_id=user_id, at=now))
+            if not await transition(session, demand, DemandStatus.SUBMITTED, user_id, now, from_=(DemandStatus.DRAFT,)):
+                raise Refused(Refusal.NOT_DRAFT)  # submitted in the same moment (a double press, two processes)
+            demand.ticket, demand.submitted_at = ticket_for(demand.id, now, self.tz), now
             await session.flush()
             info = await self._info(session, demand)
         await self.outbox.put(await self.staff(), "notice", f"demand:{info.id}:submitted", Notice(
@@ -277,10 +276,9 @@ class Demands:
             if owner and demand.status not in OPEN_STATUSES:
                 raise Refused(Refusal.CLOSED)
             if owner:
-                session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value,
-                                                to_status=DemandStatus.WITHDRAWN.value, actor_user_id=user_id,
-                                                note=reason, at=now))
-                demand.status, demand.updated_at = DemandStatus.WITHDRAWN, now
+                if not await transition(session, demand, DemandStatus.WITHDRAWN, user_id, now, from_=OPEN_STATUSES,
+                                        note=reason, visibility=ENTERPRISE):
+                    raise Refused(Refusal.CLOSED)  # closed in the same moment
                 await session.flush()
                 return await self._info(session, demand, with_history=True)
         await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
