@@ -50,6 +50,16 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class PlanReport:
+    """What /match_all's ✅ did: offered, skipped because the case changed meanwhile, and the pairs staff must
+    settle by hand (demand id, NO_ACCOUNT or UNREACHABLE result naming the craftsman and phone)."""
+
+    done: int
+    changed: int
+    by_hand: list[tuple[int, Result]]
+
+
+@dataclass(frozen=True)
 class BoardItem:
     demand_id: int
     ticket: str
@@ -124,15 +134,23 @@ class Casework:
         queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
         return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})
 
-    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> tuple[int, int] | Result:
-        """Offer each (demand, craftsman) pair of a confirmed plan; (offered, skipped because things changed)."""
+    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> PlanReport | Result:
+        """Offer each (demand, craftsman) pair of a confirmed plan: how many were offered, and why the others
+        were not — the craftsman has no Telegram account (staff phone them, or pick another when there is no
+        phone either), or the case changed in the meantime."""
         refused = await self._staff_only(actor, role, "match.apply_plan", "queue")
         if refused:
             return refused
-        done = 0
+        done, changed, by_hand = 0, 0, []
         for demand_id, craftsman_id in pairs:
-            done += (await self.offer(actor, role, demand_id, craftsman_id)).ok
-        return done, len(pairs) - done
+            result = await self.offer(actor, role, demand_id, craftsman_id)
+            if result.ok:
+                done += 1
+            elif result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):
+                by_hand.append((demand_id, result))
+            else:
+                changed += 1
+        return PlanReport(done, changed, by_hand)
 
     async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
         async with self.db.session() as session:
@@ -187,7 +205,9 @@ class Casework:
         if not available(craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()):
             return Result(Outcome.UNAVAILABLE, demand.id)
         if craftsman.user_id is None:
-            return Result(Outcome.NO_ACCOUNT, demand.id, detail={"name": craftsman.name, "phone": craftsman.phone or ""})
+            phone = (craftsman.phone or "").strip()
+            return Result(Outcome.NO_ACCOUNT if phone else Outcome.UNREACHABLE, demand.id,
+                          detail={"name": craftsman.name, "phone": phone})
         earlier = await session.scalar(select(Match.status).where(Match.demand_id == demand.id,
                                                                   Match.craftsman_id == craftsman.id))
         if earlier in (MatchStatus.DECLINED, MatchStatus.EXPIRED):

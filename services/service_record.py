@@ -31,6 +31,7 @@ class Outcome(str, enum.Enum):
     UNAVAILABLE = "unavailable"   # paused, inactive, not published
     DECLINED = "declined"         # this craftsman declined this demand before
     NO_ACCOUNT = "no_account"     # the craftsman has no Telegram account linked: staff must phone
+    UNREACHABLE = "unreachable"   # no Telegram account and no phone either: staff must pick someone else
     NOT_CRAFTSMAN = "not_craftsman"
 
 
