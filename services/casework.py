@@ -2,7 +2,8 @@
 
 Staff see the queue with the matcher's candidates and offer the demand to one craftsman (or escalate it to the
 provincial team); the craftsman accepts or declines; an offer unanswered for 48 hours lapses and staff are
-alerted with the next candidate. Craftsmen may also volunteer for open demands (揭榜), which staff confirm.
+alerted with the next candidate. Craftsmen may also volunteer for open demands (揭榜, services/volunteering.py),
+which staff confirm.
 
 Every action names its actor and is checked here against the database — the role for staff actions, the
 craftsman's own account for answers to an offer — never against callback data. The enterprise's contact details
@@ -18,9 +19,8 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (Craftsman, CraftsmanIndustry, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
+from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
                        Role, ServiceTeam, TeamLevel)
-from nlp.industry import catalogue
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog, NotStaff
 from services.clock import Clock
@@ -28,11 +28,11 @@ from services.database import Database
 from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
+from services.volunteering import QUEUED, Volunteering
 from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsman_of_user, craftsmans_match, move_match, transition)
+                                     craftsmans_match, move_match, transition)
 
 OFFER_HOURS = 48
-QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
 MAX_NOTE = 500
 
 
@@ -59,17 +59,7 @@ class PlanReport:
     by_hand: list[tuple[int, Result]]
 
 
-@dataclass(frozen=True)
-class BoardItem:
-    demand_id: int
-    ticket: str
-    text: str
-    industry: str | None
-    region_code: str | None
-    volunteered: bool
-
-
-class Casework:
+class Casework(Volunteering):
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, matcher: Matcher,
                  regions: RegionDirectory, staff: StaffChats) -> None:
         self.db, self.clock, self.audit, self.outbox, self.matcher = db, clock, audit, outbox, matcher
@@ -339,89 +329,3 @@ class Casework:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
                 "case.escalated_enterprise", values={"ticket": ticket}))
         return Result(Outcome.DONE, demand_id, detail={"team": team or ""})
-
-    # ------------------------------------------------------------------ 揭榜: craftsmen volunteer
-    async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
-        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
-        async with self.db.session() as session:
-            craftsman = await craftsman_of_user(session, user_id)
-            if craftsman is None or not available(craftsman.active, craftsman.status, craftsman.paused_until,
-                                                  self.clock.now().date()):
-                return Result(Outcome.NOT_CRAFTSMAN)
-            divisions = (await session.scalars(select(CraftsmanIndustry.division).where(
-                CraftsmanIndustry.craftsman_id == craftsman.id))).all()
-            sections = {catalogue().division(d).section for d in divisions if catalogue().division(d)}
-            related = [code for s in sections for code in catalogue().sections[s].divisions]
-            taken = exists().where(Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
-            mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
-            rows = (await session.scalars(select(Demand).where(
-                Demand.status.in_(QUEUED), Demand.industry.in_(related), ~taken,
-                ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))))
-                .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc()).limit(limit))).all()
-            offered = set((await session.scalars(mine.where(Match.volunteered.is_(True),
-                                                             Match.status == MatchStatus.PROPOSED))).all())
-        return [BoardItem(d.id, d.ticket or "", (d.text or d.training_topic or "")[:200], d.industry, d.region_code,
-                          d.id in offered) for d in rows]
-
-    async def volunteer(self, user_id: int, demand_id: int) -> Result:
-        """A craftsman volunteers for an open demand; staff get a button to confirm."""
-        now = self.clock.now()
-        async with self.db.session() as session:
-            craftsman = await craftsman_of_user(session, user_id)
-            if craftsman is None:
-                return Result(Outcome.NOT_CRAFTSMAN)
-            demand = await session.get(Demand, demand_id, with_for_update=True)
-            checked = await self._check_offer(session, demand, craftsman)
-            if checked is not None:
-                return checked
-            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
-                                                             Match.craftsman_id == craftsman.id))
-            if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
-                return Result(Outcome.STALE, demand_id, match.id, {"status": "volunteered"})
-            if match is None:
-                match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
-                session.add(match)
-            match.status, match.volunteered, match.proposed_by, match.updated_at = MatchStatus.PROPOSED, True, user_id, now
-            await session.flush()
-            match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
-        await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
-        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:volunteered:{now.isoformat()}", Notice(
-            "case.volunteered_staff", values={"ticket": ticket, "name": name},
-            buttons=[[Button("queue.confirm_volunteer", f"qu:vol:{match_id}"), Button("queue.show", f"qu:v:{demand_id}")]]))
-        return Result(Outcome.DONE, demand_id, match_id)
-
-    async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
-        """Staff confirm a volunteer: the craftsman has said yes already, so the demand is accepted at once and
-        the craftsman gets the contact details."""
-        refused = await self._staff_only(actor, role, "match.confirm_volunteer", f"match:{match_id}")
-        if refused:
-            return refused
-        now = self.clock.now()
-        try:
-            async with self.db.session() as session:
-                match = await session.get(Match, match_id, with_for_update=True)
-                if match is None or not match.volunteered:
-                    raise Stop(Result(Outcome.NOT_FOUND))
-                if match.status is not MatchStatus.PROPOSED:
-                    raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
-                demand = await session.get(Demand, match.demand_id, with_for_update=True)
-                craftsman = await session.get(Craftsman, match.craftsman_id)
-                checked = await self._check_offer(session, demand, craftsman)
-                if checked is not None:
-                    raise Stop(checked)
-                if not (await transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
-                        and await transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now,
-                                             note=craftsman.name)
-                        and await move_match(session, match, MatchStatus.ACCEPTED, now, offered_at=now, decided_at=now)):
-                    raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": "changed"}))
-                contact = await contact_values(session, demand)
-                owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
-                demand_id = demand.id
-        except Stop as stop:
-            return stop.result
-        await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
-        await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
-            "case.volunteer_confirmed", values={**contact, "ticket": ticket},
-            buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
-        await self._accepted_notices(match_id, demand_id, owner, ticket, name)
-        return Result(Outcome.DONE, demand_id, match_id, {"name": name})
