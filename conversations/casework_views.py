@@ -33,7 +33,8 @@ def reason_text(r: Reasons, context: BotContext) -> str:
 
 
 def candidate_line(n: int, c: Candidate, context: BotContext) -> str:
-    account = "" if c.user_id else context.label("match.reason.no_account")
+    account = ("" if c.user_id else context.label("match.reason.no_account") if c.has_phone
+               else context.label("match.reason.unreachable"))
     return context.t("queue.candidate", n=n, name=c.name, score=f"{c.score:.2f}", reasons=reason_text(c.reasons, context),
                      account=account)
 
@@ -62,8 +63,8 @@ def outcome_text(result: Result, context: BotContext) -> str:
     """Why an action did not happen, in the user's language."""
     if result.outcome is Outcome.NOT_STAFF:
         return context.t("staff.only")
-    if result.outcome is Outcome.NO_ACCOUNT:
-        return context.t("case.refused.no_account", **(result.detail or {}))
+    if result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):
+        return context.t(f"case.refused.{result.outcome.value}", **(result.detail or {}))
     return context.t(f"case.refused.{result.outcome.value}")
 
 
@@ -74,7 +75,7 @@ async def answer_outcome(update: Update, context: BotContext, result: Result) ->
     text = outcome_text(result, context)
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
-        if result.outcome is Outcome.NO_ACCOUNT:  # the phone number is for staff to call: worth a message
+        if result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):  # staff must act by hand: worth a message
             await update.effective_chat.send_message(text)
     else:
         await update.effective_message.reply_text(text)

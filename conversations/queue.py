@@ -172,7 +172,13 @@ async def match_all_button(update: Update, context: BotContext) -> None:
         await answer_outcome(update, context, result)
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("plan.done", done=result[0], skipped=result[1]))
+    tickets = await context.services.casework.tickets([demand_id for demand_id, _ in result.by_hand])
+    lines = [context.t("plan.offered", count=result.done)]
+    if result.changed:
+        lines.append(context.t("plan.changed", count=result.changed))
+    lines += [context.t(f"plan.by_hand.{r.outcome.value}", ticket=tickets.get(demand_id, ""), **(r.detail or {}))
+              for demand_id, r in result.by_hand]
+    await update.effective_chat.send_message("\n".join(lines))
 
 
 def build() -> ConversationHandler:

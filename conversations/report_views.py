@@ -121,6 +121,6 @@ def demand_detail(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirect
         lines.append(t("report.card_line", lang, field=t("field.phone", lang), value=d.contact_phone or ""))
     if d.history:
         lines.append("")
-        lines += [t("my.history_line", lang, when=at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                    status=Raw(t(f"demand.status.{status}", lang)), note=note or "") for status, at, note in d.history]
+        lines += [t("my.history_line", lang, when=step.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    status=Raw(t(step.key, lang)), note=step.note or "") for step in d.history]
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from services.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.local_time import show as local
-from services.service_record import Outcome, Result, Stop, transition
+from services.service_record import ENTERPRISE, Outcome, Result, Stop, transition
 
 MAX_SLOTS = 6
 SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
@@ -135,9 +135,10 @@ class Booking:
         await session.execute(update(Appointment).where(Appointment.id.in_(replaced))
                               .values(status=AppointmentStatus.CANCELLED, updated_at=now))
         appointment.status, appointment.booked_at, appointment.updated_at = AppointmentStatus.BOOKED, now, now
-        if party.demand.status is not DemandStatus.SCHEDULED:
-            transition(session, party.demand, DemandStatus.SCHEDULED, user_id, now,
-                       note=local(appointment.starts_at, self.tz))
+        if party.demand.status is not DemandStatus.SCHEDULED and not await transition(
+                session, party.demand, DemandStatus.SCHEDULED, user_id, now, note=local(appointment.starts_at, self.tz),
+                visibility=ENTERPRISE):
+            raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": party.demand.status.value}))
         card = self._card(appointment, party.demand.ticket or "")
         chats = [c for c in (party.demand.user_id, party.craftsman.user_id) if c]
         return card, chats, party.craftsman.name, replaced
@@ -170,8 +171,11 @@ class Booking:
             async with self.db.session() as session:
                 appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.BOOKED)
                 appointment.status, appointment.updated_at = AppointmentStatus.CANCELLED, now
-                if party.demand.status is not DemandStatus.ACCEPTED:
-                    transition(session, party.demand, DemandStatus.ACCEPTED, user_id, now, note="appointment cancelled")
+                if party.demand.status is not DemandStatus.ACCEPTED and not await transition(
+                        session, party.demand, DemandStatus.ACCEPTED, user_id, now,
+                        from_=(DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE), note="appointment cancelled"):
+                    raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id,
+                                      {"status": party.demand.status.value}))
                 card, other, side = self._card(appointment, party.demand.ticket or ""), party.other, party.side
                 match_id, name = party.match.id, party.craftsman.name
         except Stop as stop:
@@ -202,14 +206,14 @@ class Booking:
         return Result(Outcome.DONE, card.id, match_id, {"side": side})
 
     async def start_due(self) -> int:
-        """Cases whose booked time has come are ``in_service``; return how many."""
+        """Cases whose booked time has come are ``in_service``; return how many this call moved (a sweep
+        running at the same moment elsewhere moves the others)."""
         now = self.clock.now()
         async with self.db.session() as session:
-            rows = (await session.execute(select(Appointment, Demand).join(Match, Match.id == Appointment.match_id)
-                                          .join(Demand, Demand.id == Match.demand_id)
+            rows = (await session.scalars(select(Demand).join(Match, Match.demand_id == Demand.id)
+                                          .join(Appointment, Appointment.match_id == Match.id)
                                           .where(Appointment.status == AppointmentStatus.BOOKED,
                                                  Appointment.starts_at <= now,
                                                  Demand.status == DemandStatus.SCHEDULED))).all()
-            for _appointment, demand in rows:
-                transition(session, demand, DemandStatus.IN_SERVICE, None, now)
-            return len(rows)
+            return sum([await transition(session, demand, DemandStatus.IN_SERVICE, None, now,
+                                         from_=(DemandStatus.SCHEDULED,)) for demand in rows])

@@ -2,7 +2,8 @@
 
 Staff see the queue with the matcher's candidates and offer the demand to one craftsman (or escalate it to the
 provincial team); the craftsman accepts or declines; an offer unanswered for 48 hours lapses and staff are
-alerted with the next candidate. Craftsmen may also volunteer for open demands (揭榜), which staff confirm.
+alerted with the next candidate. Craftsmen may also volunteer for open demands (揭榜, services/volunteering.py),
+which staff confirm.
 
 Every action names its actor and is checked here against the database — the role for staff actions, the
 craftsman's own account for answers to an offer — never against callback data. The enterprise's contact details
@@ -18,9 +19,8 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (Craftsman, CraftsmanIndustry, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
+from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
                        Role, ServiceTeam, TeamLevel)
-from nlp.industry import catalogue
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog, NotStaff
 from services.clock import Clock
@@ -28,11 +28,11 @@ from services.database import Database
 from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
+from services.volunteering import QUEUED, Volunteering
 from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsman_of_user, craftsmans_match, transition)
+                                     craftsmans_match, move_match, transition)
 
 OFFER_HOURS = 48
-QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
 MAX_NOTE = 500
 
 
@@ -50,16 +50,16 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
-class BoardItem:
-    demand_id: int
-    ticket: str
-    text: str
-    industry: str | None
-    region_code: str | None
-    volunteered: bool
+class PlanReport:
+    """What /match_all's ✅ did: offered, skipped because the case changed meanwhile, and the pairs staff must
+    settle by hand (demand id, NO_ACCOUNT or UNREACHABLE result naming the craftsman and phone)."""
+
+    done: int
+    changed: int
+    by_hand: list[tuple[int, Result]]
 
 
-class Casework:
+class Casework(Volunteering):
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, matcher: Matcher,
                  regions: RegionDirectory, staff: StaffChats) -> None:
         self.db, self.clock, self.audit, self.outbox, self.matcher = db, clock, audit, outbox, matcher
@@ -124,15 +124,23 @@ class Casework:
         queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
         return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})
 
-    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> tuple[int, int] | Result:
-        """Offer each (demand, craftsman) pair of a confirmed plan; (offered, skipped because things changed)."""
+    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> PlanReport | Result:
+        """Offer each (demand, craftsman) pair of a confirmed plan: how many were offered, and why the others
+        were not — the craftsman has no Telegram account (staff phone them, or pick another when there is no
+        phone either), or the case changed in the meantime."""
         refused = await self._staff_only(actor, role, "match.apply_plan", "queue")
         if refused:
             return refused
-        done = 0
+        done, changed, by_hand = 0, 0, []
         for demand_id, craftsman_id in pairs:
-            done += (await self.offer(actor, role, demand_id, craftsman_id)).ok
-        return done, len(pairs) - done
+            result = await self.offer(actor, role, demand_id, craftsman_id)
+            if result.ok:
+                done += 1
+            elif result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):
+                by_hand.append((demand_id, result))
+            else:
+                changed += 1
+        return PlanReport(done, changed, by_hand)
 
     async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
         async with self.db.session() as session:
@@ -154,6 +162,8 @@ class Casework:
             checked = await self._check_offer(session, demand, craftsman)
             if checked is not None:
                 return checked
+            if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
+                return Result(Outcome.TAKEN, demand_id)  # another staffer's offer got there first
             match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
                                                              Match.craftsman_id == craftsman_id))
             if match is None:
@@ -162,7 +172,6 @@ class Casework:
             match.status, match.offered_at, match.proposed_by, match.updated_at = MatchStatus.OFFERED, now, actor, now
             if candidate is not None:
                 match.score, match.reasons = candidate.score, json.dumps(candidate.reasons.as_json(), ensure_ascii=False)
-            transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name)
             await session.flush()
             match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
             values, keys = brief(demand, self.regions)
@@ -186,7 +195,9 @@ class Casework:
         if not available(craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()):
             return Result(Outcome.UNAVAILABLE, demand.id)
         if craftsman.user_id is None:
-            return Result(Outcome.NO_ACCOUNT, demand.id, detail={"name": craftsman.name, "phone": craftsman.phone or ""})
+            phone = (craftsman.phone or "").strip()
+            return Result(Outcome.NO_ACCOUNT if phone else Outcome.UNREACHABLE, demand.id,
+                          detail={"name": craftsman.name, "phone": phone})
         earlier = await session.scalar(select(Match.status).where(Match.demand_id == demand.id,
                                                                   Match.craftsman_id == craftsman.id))
         if earlier in (MatchStatus.DECLINED, MatchStatus.EXPIRED):
@@ -210,8 +221,9 @@ class Casework:
             async with self.db.session() as session:
                 match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
                                                                    (DemandStatus.MATCHED,))
-                match.status, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now
-                transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name)
+                if not await move_match(session, match, MatchStatus.ACCEPTED, now, decided_at=now) \
+                        or not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name):
+                    raise Stop(Result(Outcome.STALE, demand.id, match_id))  # it lapsed in the same moment
                 contact = await contact_values(session, demand)
                 owner, ticket, name = demand.user_id, demand.ticket or "", craftsman.name
         except Stop as stop:
@@ -234,10 +246,11 @@ class Casework:
             async with self.db.session() as session:
                 match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
                                                                    (DemandStatus.MATCHED,))
-                match.status, match.decided_at, match.updated_at = MatchStatus.DECLINED, now, now
-                match.decline_reason = reason[:MAX_NOTE]
-                transition(session, demand, await self._back_to_queue(session, demand), user_id, now,
-                           note=reason[:MAX_NOTE])
+                back = await self._back_to_queue(session, demand)
+                if not await move_match(session, match, MatchStatus.DECLINED, now, decided_at=now,
+                                        decline_reason=reason[:MAX_NOTE]) \
+                        or not await transition(session, demand, back, user_id, now, note=reason[:MAX_NOTE]):
+                    raise Stop(Result(Outcome.STALE, demand.id, match_id))
                 demand_id, ticket, name = demand.id, demand.ticket or "", craftsman.name
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "match.decline")
@@ -272,12 +285,13 @@ class Casework:
                                                               Match.offered_at <= now - timedelta(hours=OFFER_HOURS))
                                           .with_for_update())).all()
             for match in rows:
+                if not await move_match(session, match, MatchStatus.EXPIRED, now, decided_at=now):
+                    continue  # answered in the same moment: the answer stands
                 demand = await session.get(Demand, match.demand_id, with_for_update=True)
                 craftsman = await session.get(Craftsman, match.craftsman_id)
-                match.status, match.decided_at, match.updated_at = MatchStatus.EXPIRED, now, now
                 if demand is not None and demand.status is DemandStatus.MATCHED:
-                    transition(session, demand, await self._back_to_queue(session, demand), None, now,
-                               note="no answer in 48 h")
+                    await transition(session, demand, await self._back_to_queue(session, demand), None, now,
+                                     note="no answer in 48 h")
                 lapsed.append((match.id, match.demand_id, demand.ticket if demand else "", craftsman))
         for match_id, demand_id, ticket, craftsman in lapsed:
             if craftsman is not None and craftsman.user_id:
@@ -301,7 +315,8 @@ class Casework:
                 return Result(Outcome.NOT_FOUND)
             if demand.status not in QUEUED or await active_match(session, demand_id) is not None:
                 return Result(Outcome.TAKEN, demand_id)
-            transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE])
+            if not await transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE]):
+                return Result(Outcome.TAKEN, demand_id)
             province = (demand.region_code or "")[:2]
             team = await session.scalar(select(ServiceTeam.name).where(
                 ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province)).limit(1)) if province else None
@@ -314,84 +329,3 @@ class Casework:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
                 "case.escalated_enterprise", values={"ticket": ticket}))
         return Result(Outcome.DONE, demand_id, detail={"team": team or ""})
-
-    # ------------------------------------------------------------------ 揭榜: craftsmen volunteer
-    async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
-        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
-        async with self.db.session() as session:
-            craftsman = await craftsman_of_user(session, user_id)
-            if craftsman is None or not available(craftsman.active, craftsman.status, craftsman.paused_until,
-                                                  self.clock.now().date()):
-                return Result(Outcome.NOT_CRAFTSMAN)
-            divisions = (await session.scalars(select(CraftsmanIndustry.division).where(
-                CraftsmanIndustry.craftsman_id == craftsman.id))).all()
-            sections = {catalogue().division(d).section for d in divisions if catalogue().division(d)}
-            related = [code for s in sections for code in catalogue().sections[s].divisions]
-            taken = exists().where(Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
-            mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
-            rows = (await session.scalars(select(Demand).where(
-                Demand.status.in_(QUEUED), Demand.industry.in_(related), ~taken,
-                ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))))
-                .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc()).limit(limit))).all()
-            offered = set((await session.scalars(mine.where(Match.volunteered.is_(True),
-                                                             Match.status == MatchStatus.PROPOSED))).all())
-        return [BoardItem(d.id, d.ticket or "", (d.text or d.training_topic or "")[:200], d.industry, d.region_code,
-                          d.id in offered) for d in rows]
-
-    async def volunteer(self, user_id: int, demand_id: int) -> Result:
-        """A craftsman volunteers for an open demand; staff get a button to confirm."""
-        now = self.clock.now()
-        async with self.db.session() as session:
-            craftsman = await craftsman_of_user(session, user_id)
-            if craftsman is None:
-                return Result(Outcome.NOT_CRAFTSMAN)
-            demand = await session.get(Demand, demand_id, with_for_update=True)
-            checked = await self._check_offer(session, demand, craftsman)
-            if checked is not None:
-                return checked
-            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
-                                                             Match.craftsman_id == craftsman.id))
-            if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
-                return Result(Outcome.STALE, demand_id, match.id, {"status": "volunteered"})
-            if match is None:
-                match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
-                session.add(match)
-            match.status, match.volunteered, match.proposed_by, match.updated_at = MatchStatus.PROPOSED, True, user_id, now
-            await session.flush()
-            match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
-        await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
-        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:volunteered:{now.isoformat()}", Notice(
-            "case.volunteered_staff", values={"ticket": ticket, "name": name},
-            buttons=[[Button("queue.confirm_volunteer", f"qu:vol:{match_id}"), Button("queue.show", f"qu:v:{demand_id}")]]))
-        return Result(Outcome.DONE, demand_id, match_id)
-
-    async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
-        """Staff confirm a volunteer: the craftsman has said yes already, so the demand is accepted at once and
-        the craftsman gets the contact details."""
-        refused = await self._staff_only(actor, role, "match.confirm_volunteer", f"match:{match_id}")
-        if refused:
-            return refused
-        now = self.clock.now()
-        async with self.db.session() as session:
-            match = await session.get(Match, match_id, with_for_update=True)
-            if match is None or not match.volunteered:
-                return Result(Outcome.NOT_FOUND)
-            if match.status is not MatchStatus.PROPOSED:
-                return Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value})
-            demand = await session.get(Demand, match.demand_id, with_for_update=True)
-            craftsman = await session.get(Craftsman, match.craftsman_id)
-            checked = await self._check_offer(session, demand, craftsman)
-            if checked is not None:
-                return checked
-            transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
-            transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now, note=craftsman.name)
-            match.status, match.offered_at, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, now, now, now
-            contact = await contact_values(session, demand)
-            owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
-            demand_id = demand.id
-        await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
-        await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
-            "case.volunteer_confirmed", values={**contact, "ticket": ticket},
-            buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
-        await self._accepted_notices(match_id, demand_id, owner, ticket, name)
-        return Result(Outcome.DONE, demand_id, match_id, {"name": name})

@@ -11,7 +11,7 @@ import enum
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import AsyncIterator
+from typing import AsyncIterator, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -25,7 +25,7 @@ from services.database import Database
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
-from services.service_record import StaffChats
+from services.service_record import ENTERPRISE, StaffChats, transition
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
@@ -60,6 +60,36 @@ class Attachment:
     caption: str | None
 
 
+class Step(NamedTuple):
+    """One step of a demand's history as a reader may see it: a catalogue key naming it, when, and the note
+    when the reader may read it."""
+
+    key: str
+    at: datetime
+    note: str | None
+
+
+def enterprise_step(from_status: str | None, to_status: str) -> str:
+    """The step as the enterprise reads it in /my, in plain words: what concerns it, never why a craftsman
+    declined or let an offer lapse (a matched demand back in the queue simply "is being matched again")."""
+    s = DemandStatus
+    if from_status == s.MATCHED.value and to_status in (s.SUBMITTED.value, s.ESCALATED.value):
+        return "my.step.requeued"
+    if to_status == s.ACCEPTED.value and from_status == s.RESOLVED.value:
+        return "my.step.reopened"
+    if to_status == s.ACCEPTED.value and from_status in (s.SCHEDULED.value, s.IN_SERVICE.value):
+        return "my.step.unbooked"
+    return f"my.step.{to_status}"
+
+
+def step_of(h: DemandStatusHistory, for_enterprise: bool) -> Step:
+    """Staff (and the craftsman concerned) read every step with its note; the enterprise reads its own words
+    for each step and only the notes meant for it (its booking time, its stars, its reason for withdrawing)."""
+    if for_enterprise:
+        return Step(enterprise_step(h.from_status, h.to_status), h.at, h.note if h.visibility == ENTERPRISE else None)
+    return Step(f"demand.status.{h.to_status}", h.at, h.note)
+
+
 @dataclass(frozen=True)
 class DemandInfo:
     id: int
@@ -86,7 +116,7 @@ class DemandInfo:
     submitted_at: datetime | None
     attachments: tuple[Attachment, ...] = ()
     craftsmen: tuple[str, ...] = ()  # assigned (accepted) craftsmen's names
-    history: tuple[tuple[str, datetime, str | None], ...] = field(default=(), repr=False)
+    history: tuple[Step, ...] = field(default=(), repr=False)
 
     @property
     def has_content(self) -> bool:
@@ -111,8 +141,9 @@ class Demands:
         self.staff = staff
 
     # ------------------------------------------------------------------ reading
-    async def _info(self, session, demand: Demand, with_history: bool = False) -> DemandInfo:
-        """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history)."""
+    async def _info(self, session, demand: Demand, with_history: bool = False, for_enterprise: bool = False) -> DemandInfo:
+        """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history). The history is
+        the enterprise's reading of it when ``for_enterprise``."""
         attachments = (await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand.id)
                                              .order_by(DemandAttachment.id))).all()
         draft = demand.status is DemandStatus.DRAFT
@@ -124,7 +155,7 @@ class Demands:
         if with_history and not draft:
             rows = (await session.scalars(select(DemandStatusHistory).where(DemandStatusHistory.demand_id == demand.id)
                                           .order_by(DemandStatusHistory.id))).all()
-            history = tuple((h.to_status, h.at, h.note) for h in rows)
+            history = tuple(step_of(h, for_enterprise) for h in rows)
         return DemandInfo(
             demand.id, demand.user_id, demand.ticket, demand.kind, demand.status, demand.text, demand.industry,
             demand.industry_predicted, demand.industry_confidence, demand.urgency, demand.service_mode,
@@ -133,14 +164,15 @@ class Demands:
             demand.updated_at, demand.submitted_at,
             tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments), tuple(names), history)
 
-    async def get(self, demand_id: int, with_history: bool = True) -> DemandInfo | None:
+    async def get(self, demand_id: int, with_history: bool = True, for_enterprise: bool = False) -> DemandInfo | None:
         async with self.db.session() as session:
             demand = await session.get(Demand, demand_id)
-            return await self._info(session, demand, with_history) if demand else None
+            return await self._info(session, demand, with_history, for_enterprise) if demand else None
 
     async def view(self, demand_id: int, user_id: int, is_staff: bool) -> DemandInfo:
-        """A demand as ``user_id`` may see it: their own, or any for staff; refusals are audited."""
-        info = await self.get(demand_id)
+        """A demand as ``user_id`` may see it: their own (its history in the enterprise's words), or any for
+        staff (every note); refusals are audited."""
+        info = await self.get(demand_id, for_enterprise=not is_staff)
         if info is None or info.status is DemandStatus.DRAFT and info.user_id != user_id:
             raise Refused(Refusal.NOT_FOUND)
         if info.user_id != user_id and not is_staff:
@@ -253,10 +285,9 @@ class Demands:
             info = await self._info(session, demand)
             if info.missing():
                 raise ValueError(",".join(info.missing()))
-            demand.ticket = ticket_for(demand.id, now, self.tz)
-            demand.status, demand.submitted_at, demand.updated_at = DemandStatus.SUBMITTED, now, now
-            session.add(DemandStatusHistory(demand_id=demand.id, from_status=DemandStatus.DRAFT.value,
-                                            to_status=DemandStatus.SUBMITTED.value, actor_user_id=user_id, at=now))
+            if not await transition(session, demand, DemandStatus.SUBMITTED, user_id, now, from_=(DemandStatus.DRAFT,)):
+                raise Refused(Refusal.NOT_DRAFT)  # submitted in the same moment (a double press, two processes)
+            demand.ticket, demand.submitted_at = ticket_for(demand.id, now, self.tz), now
             await session.flush()
             info = await self._info(session, demand)
         await self.outbox.put(await self.staff(), "notice", f"demand:{info.id}:submitted", Notice(
@@ -277,12 +308,11 @@ class Demands:
             if owner and demand.status not in OPEN_STATUSES:
                 raise Refused(Refusal.CLOSED)
             if owner:
-                session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value,
-                                                to_status=DemandStatus.WITHDRAWN.value, actor_user_id=user_id,
-                                                note=reason, at=now))
-                demand.status, demand.updated_at = DemandStatus.WITHDRAWN, now
+                if not await transition(session, demand, DemandStatus.WITHDRAWN, user_id, now, from_=OPEN_STATUSES,
+                                        note=reason, visibility=ENTERPRISE):
+                    raise Refused(Refusal.CLOSED)  # closed in the same moment
                 await session.flush()
-                return await self._info(session, demand, with_history=True)
+                return await self._info(session, demand, with_history=True, for_enterprise=True)
         await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
         raise Refused(Refusal.NOT_YOURS)
 

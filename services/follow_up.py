@@ -17,8 +17,8 @@ from services.booking import SERVING
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
-from services.service_record import (Outcome, Result, StaffChats, Stop, contact_values, craftsman_of_user,
-                                     craftsmans_match, transition)
+from services.service_record import (ENTERPRISE, Outcome, Result, StaffChats, Stop, contact_values,
+                                     craftsman_of_user, craftsmans_match, transition)
 
 REMIND_AFTER = timedelta(days=3)
 MAX_SUMMARY, MAX_COMMENT = 1000, 500
@@ -87,7 +87,7 @@ class FollowUp:
         try:
             async with self.db.session() as session:
                 _, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.ACCEPTED, SERVING)
-                values = self._record_resolution(session, demand, craftsman, user_id, summary, trained, benefit, now)
+                values = await self._record_resolution(session, demand, craftsman, user_id, summary, trained, benefit, now)
                 await session.execute(update(Appointment).where(Appointment.match_id == match_id,
                                                                 Appointment.status == AppointmentStatus.BOOKED)
                                       .values(status=AppointmentStatus.DONE, updated_at=now))
@@ -103,11 +103,12 @@ class FollowUp:
         return Result(Outcome.DONE, demand_id, match_id)
 
     @staticmethod
-    def _record_resolution(session, demand: Demand, craftsman: Craftsman, user_id: int, summary: str, trained: int,
-                           benefit: Decimal, now) -> dict:
+    async def _record_resolution(session, demand: Demand, craftsman: Craftsman, user_id: int, summary: str,
+                                 trained: int, benefit: Decimal, now) -> dict:
+        if not await transition(session, demand, DemandStatus.RESOLVED, user_id, now, from_=SERVING):
+            raise Stop(Result(Outcome.STALE, demand.id, detail={"status": demand.status.value}))
         demand.solution_summary, demand.workers_trained = summary.strip(), trained
         demand.economic_benefit, demand.resolved_at = benefit, now
-        transition(session, demand, DemandStatus.RESOLVED, user_id, now)
         return {"ticket": demand.ticket or "", "name": craftsman.name, "summary": demand.solution_summary,
                 "trained": trained, "benefit": f"{benefit:,.2f}"}
 
@@ -129,7 +130,8 @@ class FollowUp:
         try:
             async with self.db.session() as session:
                 demand = await self._owned_resolved(session, user_id, demand_id)
-                transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note="reopened")
+                if not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note="reopened"):
+                    raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
                 demand.resolved_at = None
                 craftsman_user = await session.scalar(select(Craftsman.user_id).join(Match).where(
                     Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED))
@@ -150,6 +152,9 @@ class FollowUp:
         try:
             async with self.db.session() as session:
                 demand = await self._owned_resolved(session, user_id, demand_id)
+                if not await transition(session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★",
+                                        visibility=ENTERPRISE):
+                    raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
                 craftsman = await session.scalar(select(Craftsman).join(Match).where(
                     Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED).with_for_update())
                 session.add(Feedback(demand_id=demand_id, from_user_id=user_id, from_role="enterprise", stars=stars,
@@ -157,7 +162,6 @@ class FollowUp:
                 if craftsman is not None:
                     craftsman.rating_sum += stars
                     craftsman.rating_count += 1
-                transition(session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★")
                 ticket, craftsman_user = demand.ticket or "", craftsman.user_id if craftsman else None
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "case.rate")

@@ -82,6 +82,7 @@ class Candidate:
     user_id: int | None
     score: float
     reasons: Reasons
+    has_phone: bool = True  # without a Telegram account (user_id) and without a phone, nobody can reach them
 
 
 @dataclass(frozen=True)
@@ -296,8 +297,8 @@ class Matcher:
             if order is None:
                 order = np.argsort(-score, kind="stable")
         if not reasons:
-            return [Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score, Reasons())
-                    for live in found[:k]]
+            return [Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score, Reasons(),
+                              bool((live.row_data.phone or "").strip())) for live in found[:k]]
         return [self._candidate(index, query, set(words), live) for live in found[:k]]
 
     async def explain(self, query: DemandQuery, craftsman_id: int) -> Candidate | None:
@@ -324,7 +325,7 @@ class Matcher:
             crafts = {c.id: c for c in (await session.execute(select(
                 Craftsman.id, Craftsman.name, Craftsman.user_id, Craftsman.capacity, Craftsman.active,
                 Craftsman.status, Craftsman.paused_until, Craftsman.rating_sum, Craftsman.rating_count,
-                Craftsman.service_modes, Craftsman.region_code).where(Craftsman.id.in_(ids)))).all()}
+                Craftsman.service_modes, Craftsman.region_code, Craftsman.phone).where(Craftsman.id.in_(ids)))).all()}
             loads = await self.loads(session, ids)
         position = {int(index.ids[r]): int(r) for r in rows}
         out = []
@@ -345,7 +346,8 @@ class Matcher:
 
     def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: "Live") -> Candidate:
         return Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score,
-                         self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode))
+                         self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
+                         bool((live.row_data.phone or "").strip()))
 
     @staticmethod
     async def loads(session, ids: list[int] | None = None) -> dict[int, int]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus
 from nlp.industry import catalogue
@@ -29,6 +31,7 @@ class Outcome(str, enum.Enum):
     UNAVAILABLE = "unavailable"   # paused, inactive, not published
     DECLINED = "declined"         # this craftsman declined this demand before
     NO_ACCOUNT = "no_account"     # the craftsman has no Telegram account linked: staff must phone
+    UNREACHABLE = "unreachable"   # no Telegram account and no phone either: staff must pick someone else
     NOT_CRAFTSMAN = "not_craftsman"
 
 
@@ -44,12 +47,51 @@ class Result:
         return self.outcome is Outcome.DONE
 
 
-def transition(session: AsyncSession, demand: Demand, to: DemandStatus, actor: int | None, now: datetime,
-               note: str | None = None) -> None:
-    """Move ``demand`` to ``to`` and store the step: from, to, who, when, why."""
-    session.add(DemandStatusHistory(demand_id=demand.id, from_status=demand.status.value, to_status=to.value,
-                                    actor_user_id=actor, note=note, at=now))
-    demand.status, demand.updated_at = to, now
+INTERNAL, ENTERPRISE = "internal", "enterprise"  # who may read a step's note: staff (and the craftsman) / also /my
+
+
+async def transition(session: AsyncSession, demand: Demand, to: DemandStatus, actor: int | None, now: datetime, *,
+                     from_: Iterable[DemandStatus] | None = None, note: str | None = None,
+                     visibility: str = INTERNAL) -> bool:
+    """The one way a demand's status changes: compare-and-set, then the step is stored (from, to, who, when, why,
+    and who may read the note). Returns whether it moved.
+
+    The status moves only from one of ``from_`` (default: the status the caller read), checked in the same
+    ``UPDATE … WHERE id = :id AND status = :seen`` that writes it, so two processes (the leader's sweep and
+    another caller) cannot both move it: the one that finds no row changed gets False, writes no history and
+    must skip its side effects. When another process moved it meanwhile to another status still in ``from_``,
+    the step is tried again from there (the history names the real ``from``)."""
+    allowed = frozenset(from_) if from_ is not None else frozenset({demand.status})
+    for _ in range(len(allowed) + 1):
+        seen = demand.status
+        if seen not in allowed or seen is to:
+            return False
+        result = await session.execute(update(Demand).where(Demand.id == demand.id, Demand.status == seen)
+                                       .values(status=to, updated_at=now)
+                                       .execution_options(synchronize_session=False))
+        if result.rowcount == 1:
+            set_committed_value(demand, "status", to)
+            set_committed_value(demand, "updated_at", now)
+            session.add(DemandStatusHistory(demand_id=demand.id, from_status=seen.value, to_status=to.value,
+                                            actor_user_id=actor, note=note, visibility=visibility, at=now))
+            return True
+        await session.refresh(demand, ["status", "updated_at"])  # someone else moved it: see where to
+    return False
+
+
+async def move_match(session: AsyncSession, match: Match, to: MatchStatus, now: datetime, **values: object) -> bool:
+    """Move ``match`` from the status the caller read to ``to`` (with ``values``), compare-and-set as for a
+    demand: False (nothing written) when another actor changed it first — an accept racing the offer's lapse."""
+    seen = match.status
+    result = await session.execute(update(Match).where(Match.id == match.id, Match.status == seen)
+                                   .values(status=to, updated_at=now, **values)
+                                   .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        await session.refresh(match)
+        return False
+    for name, value in {"status": to, "updated_at": now, **values}.items():
+        set_committed_value(match, name, value)
+    return True
 
 
 async def active_match(session: AsyncSession, demand_id: int) -> Match | None:

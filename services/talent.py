@@ -238,19 +238,28 @@ class Talent:
             return [await self._card(session, c) for c in rows], total
 
     async def search(self, query: str, limit: int = 50) -> list[CraftsmanCard]:
-        """Published craftsmen whose specialities contain the query's words (jieba), best match first."""
-        normalized = normalize(query)
+        """Published craftsmen found by name, by service team, or by the query's words (jieba) in their
+        specialities: name matches first, then team matches, then the most words matched."""
+        typed, normalized = query.strip(), normalize(query)
         words = [w for w in dict.fromkeys(self.tokenizer.content_words(normalized)) if len(w) > 1]
-        if not words:
-            words = [normalized.strip()] if normalized.strip() else []
-        if not words:
+        phrases = list(dict.fromkeys(p for p in (typed, normalized) if p))
+        if not phrases:
             return []
+        words = words or phrases
         async with self.db.session() as session:
+            teams = set((await session.scalars(select(ServiceTeam.id).where(
+                or_(*[ServiceTeam.name.contains(p, autoescape=True) for p in phrases])))).all())
+            named = or_(*[Craftsman.name.contains(p, autoescape=True) for p in phrases])
             rows = (await session.scalars(select(Craftsman).where(
-                *self._published(), or_(*[Craftsman.search_text.contains(w, autoescape=True) for w in words]))
+                *self._published(), or_(named, Craftsman.team_id.in_(list(teams)),
+                                        *[Craftsman.search_text.contains(w, autoescape=True) for w in words]))
                 .order_by(Craftsman.id).limit(limit * 4))).all()
-            ranked = sorted(rows, key=lambda c: (-sum(w in c.search_text for w in words), c.id))[:limit]
-            return [await self._card(session, c) for c in ranked]
+
+            def rank(c: Craftsman) -> tuple:
+                by_name = any(p in c.name for p in phrases)
+                return (not by_name, c.team_id not in teams, -sum(w in c.search_text for w in words), c.id)
+
+            return [await self._card(session, c) for c in sorted(rows, key=rank)[:limit]]
 
     async def card(self, craftsman_id: int) -> CraftsmanCard | None:
         async with self.db.session() as session:

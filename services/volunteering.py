@@ -1,0 +1,117 @@
+"""揭榜: craftsmen volunteer for open demands in their industries; staff confirm, and the craftsman, who has
+said yes already, is the accepted one at once. Part of :class:`services.casework.Casework`, which supplies the
+checks an offer shares (``_check_offer``, ``_staff_only``) and the notices of an acceptance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+
+from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match, MatchStatus, Role
+from nlp.industry import catalogue
+from services.matching import available
+from services.outbox import Button, Notice
+from services.service_record import (Outcome, Result, Stop, contact_values, craftsman_of_user, move_match,
+                                     transition)
+
+QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    demand_id: int
+    ticket: str
+    text: str
+    industry: str | None
+    region_code: str | None
+    volunteered: bool
+
+
+class Volunteering:
+    """The 揭榜 half of the casework (mixed into :class:`services.casework.Casework`)."""
+
+    async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
+        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
+        async with self.db.session() as session:
+            craftsman = await craftsman_of_user(session, user_id)
+            if craftsman is None or not available(craftsman.active, craftsman.status, craftsman.paused_until,
+                                                  self.clock.now().date()):
+                return Result(Outcome.NOT_CRAFTSMAN)
+            divisions = (await session.scalars(select(CraftsmanIndustry.division).where(
+                CraftsmanIndustry.craftsman_id == craftsman.id))).all()
+            sections = {catalogue().division(d).section for d in divisions if catalogue().division(d)}
+            related = [code for s in sections for code in catalogue().sections[s].divisions]
+            taken = exists().where(Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
+            mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
+            rows = (await session.scalars(select(Demand).where(
+                Demand.status.in_(QUEUED), Demand.industry.in_(related), ~taken,
+                ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))))
+                .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc()).limit(limit))).all()
+            offered = set((await session.scalars(mine.where(Match.volunteered.is_(True),
+                                                             Match.status == MatchStatus.PROPOSED))).all())
+        return [BoardItem(d.id, d.ticket or "", (d.text or d.training_topic or "")[:200], d.industry, d.region_code,
+                          d.id in offered) for d in rows]
+
+    async def volunteer(self, user_id: int, demand_id: int) -> Result:
+        """A craftsman volunteers for an open demand; staff get a button to confirm."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            craftsman = await craftsman_of_user(session, user_id)
+            if craftsman is None:
+                return Result(Outcome.NOT_CRAFTSMAN)
+            demand = await session.get(Demand, demand_id, with_for_update=True)
+            checked = await self._check_offer(session, demand, craftsman)
+            if checked is not None:
+                return checked
+            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
+                                                             Match.craftsman_id == craftsman.id))
+            if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
+                return Result(Outcome.STALE, demand_id, match.id, {"status": "volunteered"})
+            if match is None:
+                match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
+                session.add(match)
+            match.status, match.volunteered, match.proposed_by, match.updated_at = MatchStatus.PROPOSED, True, user_id, now
+            await session.flush()
+            match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
+        await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
+        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:volunteered:{now.isoformat()}", Notice(
+            "case.volunteered_staff", values={"ticket": ticket, "name": name},
+            buttons=[[Button("queue.confirm_volunteer", f"qu:vol:{match_id}"), Button("queue.show", f"qu:v:{demand_id}")]]))
+        return Result(Outcome.DONE, demand_id, match_id)
+
+    async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
+        """Staff confirm a volunteer: the craftsman has said yes already, so the demand is accepted at once and
+        the craftsman gets the contact details."""
+        refused = await self._staff_only(actor, role, "match.confirm_volunteer", f"match:{match_id}")
+        if refused:
+            return refused
+        now = self.clock.now()
+        try:
+            async with self.db.session() as session:
+                match = await session.get(Match, match_id, with_for_update=True)
+                if match is None or not match.volunteered:
+                    raise Stop(Result(Outcome.NOT_FOUND))
+                if match.status is not MatchStatus.PROPOSED:
+                    raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
+                demand = await session.get(Demand, match.demand_id, with_for_update=True)
+                craftsman = await session.get(Craftsman, match.craftsman_id)
+                checked = await self._check_offer(session, demand, craftsman)
+                if checked is not None:
+                    raise Stop(checked)
+                if not (await transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
+                        and await transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now,
+                                             note=craftsman.name)
+                        and await move_match(session, match, MatchStatus.ACCEPTED, now, offered_at=now, decided_at=now)):
+                    raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": "changed"}))
+                contact = await contact_values(session, demand)
+                owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
+                demand_id = demand.id
+        except Stop as stop:
+            return stop.result
+        await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
+        await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
+            "case.volunteer_confirmed", values={**contact, "ticket": ticket},
+            buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
+        await self._accepted_notices(match_id, demand_id, owner, ticket, name)
+        return Result(Outcome.DONE, demand_id, match_id, {"name": name})
