@@ -183,7 +183,7 @@ class Casework(Volunteering):
             urgent=True)
         if owner:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:matched:{match_id}", Notice(
-                "case.matched_enterprise", values={"ticket": values["ticket"], "name": name}))
+                "case.matched_enterprise", values={"ticket": values["ticket"]}))  # named once he accepts: never who declined
         await self.audit.record(actor, "match.offer", f"demand:{demand_id}", craftsman=craftsman_id)
         return Result(Outcome.DONE, demand_id, match_id, {"name": name})
 
