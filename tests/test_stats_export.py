@@ -192,7 +192,7 @@ async def test_export_survives_control_characters_and_keeps_formula_text_as_text
     await seed(bot)
     async with bot.services.db.session() as session:
         demand = (await session.scalars(select(Demand).order_by(Demand.id))).first()
-        demand.text = "主轴\x07异响\x1b[0m，\x00停机"
+        demand.text = "主轴\x07异响\x1b[0m，\x0b停机"
         demand.contact_name = "+李工"
     staff = await worker(bot, STAFFER, "320500", "小李")
     await bot.services.users.set_staff(STAFFER, True)
