@@ -26,6 +26,7 @@ from services.tables import FileRejected, Table, read_table  # noqa: F401 - read
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
 from services.validation import Invalid, credit_code, phone
 
+APPLY_BATCH = 200  # rows written in one transaction
 SPLIT = re.compile(r"[;；、,，\n]+")
 DIVISION = re.compile(r"^([A-Ta-t])?(\d{2})$")
 
@@ -182,14 +183,25 @@ class Importer:
 
     # ------------------------------------------------------------------ applying
     async def apply(self, report: ImportReport, actor: int | None = None, role: Role | None = None) -> tuple[int, int]:
-        """Upsert the valid rows; (inserted, updated). Competitions are published as ``actor``."""
-        if report.kind == "enterprises":
-            return await self.enterprises.upsert_by_credit_code(report.valid)
+        """Upsert the valid rows; (inserted, updated). Competitions are published as ``actor``. Rows are written
+        ``APPLY_BATCH`` to a transaction, so a big file never holds SQLite's one writer for long (other users' steps
+        wait for it); a crash between batches is harmless, as importing the file again updates what was written."""
         if report.kind == "competitions":
             return await self.competitions.apply(report.valid, actor, role)
         inserted = updated = 0
+        for start in range(0, len(report.valid), APPLY_BATCH):
+            batch = report.valid[start:start + APPLY_BATCH]
+            added, changed = await (self.enterprises.upsert_by_credit_code(batch) if report.kind == "enterprises"
+                                    else self._upsert_craftsmen(batch))
+            inserted, updated = inserted + added, updated + changed
+        if report.kind == "craftsmen":
+            self.changed()
+        return inserted, updated
+
+    async def _upsert_craftsmen(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
+        inserted = updated = 0
         async with self.db.session() as session:
-            for row in report.valid:
+            for row in rows:
                 existing = await session.scalar(select(Craftsman).where(
                     Craftsman.name == row["name"], Craftsman.workplace == row["workplace"], Craftsman.phone == row["phone"]))
                 c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
@@ -199,7 +211,6 @@ class Importer:
                     inserted += 1
                 else:
                     updated += 1
-        self.changed()
         return inserted, updated
 
 
