@@ -31,30 +31,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from openpyxl import Workbook  # noqa: E402
-
 from services.importing import CRAFTSMAN_COLUMNS  # noqa: E402
 from tests.harness import BotHarness  # noqa: E402
 from tests.test_events_e2e import worker  # noqa: E402
 from tests.test_report import staffer  # noqa: E402
+from tests.test_talent import xlsx  # noqa: E402
 from tests.test_trust_uploads import SHEET, blank_rows, rezip  # noqa: E402
 
 FIRST_USER = 500_000
 
 
-def workbook(rows: list[tuple]) -> bytes:
-    book = Workbook()
-    book.active.append(list(CRAFTSMAN_COLUMNS))
-    for row in rows:
-        book.active.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def files() -> dict[str, bytes]:
-    blank = rezip(workbook([]), {SHEET: blank_rows(1_000_000)})
-    rows = workbook([(f"师傅{i}", "湖州某机械有限公司", f"139{i:08d}", "省级工匠", "数控机床调试；热处理工艺；焊接机器人编程", "",
+    blank = rezip(xlsx(CRAFTSMAN_COLUMNS, []), {SHEET: blank_rows(1_000_000)})
+    rows = xlsx(CRAFTSMAN_COLUMNS, [(f"师傅{i}", "湖州某机械有限公司", f"139{i:08d}", "省级工匠", "数控机床调试；热处理工艺；焊接机器人编程", "",
                       "330502", "", "3", "现场指导") for i in range(5000)])
     assert zipfile.ZipFile(io.BytesIO(blank)).testzip() is None
     return {"blank": blank, "rows": rows}
