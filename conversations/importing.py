@@ -1,12 +1,14 @@
 """/import and /template — staff bulk-load craftsmen, enterprises or competitions from an Excel (.xlsx) or CSV file.
 
-Every row is checked first. A clean file is imported at once; a file with rejected rows imports nothing until the
+The file is refused by its name and declared size before it is downloaded, and parsed in a worker process
+(services/tables.py), so a hostile file cannot stall or crash the bot. Every row is checked first. A clean file is imported at once; a file with rejected rows imports nothing until the
 staffer chooses "import the valid rows". Re-importing updates rows with the same natural key. The role is checked
 on every step.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -15,11 +17,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations.common import cancel_flow_of, edit_message, refuse_non_staff
 from conversations.context import BotContext
-from services.importing import FileRejected, ImportReport, read_table, template
+from i18n import Raw
+from services.importing import ImportReport, template
+from services.spreadsheets import clean, csv_bytes
+from services.tables import FileRejected, check_size, kind_of, read_in_worker
 
 PREFIX = "im"
 FILE, CONFIRM = "import.file", "import.confirm"
-SHOWN_ERRORS = 30
+SHOWN_ERRORS = 30  # rejected rows listed in the message; all of them go in a file when there are more
+ERRORS_CHARS = 3000  # the list's share of the message (Telegram's limit is 4,096 characters)
+QUOTED_CHARS = 60  # a value from the file, as a message quotes it
 
 
 async def template_command(update: Update, context: BotContext) -> None:
@@ -39,19 +46,49 @@ async def start(update: Update, context: BotContext) -> str | int:
     return FILE
 
 
-async def _check(context: BotContext, file_id: str, file_name: str) -> ImportReport:
+async def _check(context: BotContext, file_id: str, file_name: str, file_size: int | None) -> ImportReport:
+    """Refuse by name and declared size before downloading; parse in a worker process; check the rows."""
+    kind_of(file_name)
+    check_size(file_size)
     telegram_file = await context.bot.get_file(file_id)
+    check_size(telegram_file.file_size)
     content = bytes(await telegram_file.download_as_bytearray())
+    table = await read_in_worker(content, file_name)
     services = context.services
     teams = {t.name: t.id for t in await services.talent.teams()}
-    return services.importer.check(read_table(content, file_name), teams)
+    return await asyncio.to_thread(services.importer.check, table, teams)
 
 
-def _error_lines(report: ImportReport, context: BotContext) -> str:
-    lines = [context.t("import.row_error", row=e.row, reason=context.t(e.key, **e.values)) for e in report.errors[:SHOWN_ERRORS]]
-    if len(report.errors) > SHOWN_ERRORS:
-        lines.append(context.t("import.more_errors", count=len(report.errors) - SHOWN_ERRORS))
-    return "\n".join(lines)
+def _short(value: object) -> object:
+    """A value from the file, as an error message quotes it: without control characters, and not too long."""
+    if not isinstance(value, str):
+        return value
+    text = clean(value)
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "…"
+
+
+def _error_lines(report: ImportReport, context: BotContext) -> tuple[str, bool]:
+    """The message's list of rejected rows, within Telegram's length; and whether some were left for the file."""
+    lines: list[str] = []
+    length = 0
+    for e in report.errors[:SHOWN_ERRORS]:
+        line = context.t("import.row_error", row=e.row,
+                         reason=Raw(context.t(e.key, **{k: _short(v) for k, v in e.values.items()})))
+        if length + len(line) > ERRORS_CHARS:
+            break
+        lines.append(line)
+        length += len(line) + 1
+    rest = len(report.errors) - len(lines)
+    if rest:
+        lines.append(context.t("import.more_errors_in_file", count=rest))
+    return "\n".join(lines), bool(rest)
+
+
+async def _send_errors_file(update: Update, context: BotContext, report: ImportReport) -> None:
+    rows = [[e.row, context.label(e.key, **e.values)] for e in report.errors]
+    data = csv_bytes(context.label("import.errors_file_headers").split(","), rows)
+    await update.effective_chat.send_document(InputFile(io.BytesIO(data), filename="import-errors.csv"),
+                                              caption=context.t("import.errors_file_caption", count=len(report.errors)))
 
 
 async def _apply(update: Update, context: BotContext, report: ImportReport) -> None:
@@ -68,9 +105,9 @@ async def received(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     document = update.effective_message.document
     try:
-        report = await _check(context, document.file_id, document.file_name or "")
+        report = await _check(context, document.file_id, document.file_name or "", document.file_size)
     except FileRejected as exc:
-        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        await update.effective_message.reply_text(context.t(exc.key, **{k: _short(v) for k, v in exc.values.items()}))
         return FILE
     except TelegramError:
         await update.effective_message.reply_text(context.t("import.download_failed"))
@@ -78,14 +115,17 @@ async def received(update: Update, context: BotContext) -> str | int:
     if not report.errors:
         await _apply(update, context, report)
         return ConversationHandler.END
-    context.user_data["import"] = {"file_id": document.file_id, "file_name": document.file_name or ""}
+    context.user_data["import"] = {"file_id": document.file_id, "file_name": document.file_name or "",
+                                   "file_size": document.file_size}
     keyboard = [[InlineKeyboardButton(context.label("import.valid_only", count=len(report.valid)), callback_data=f"{PREFIX}:valid")]
                 if report.valid else [],
                 [InlineKeyboardButton(context.t("import.abort"), callback_data=f"{PREFIX}:abort")]]
+    lines, partial = _error_lines(report, context)
+    if partial:  # the whole list, as a file: a message holds at most 4,096 characters
+        await _send_errors_file(update, context, report)
     await update.effective_message.reply_text(
         context.t("import.has_errors", total=report.total, rejected=len(report.errors), valid=len(report.valid))
-        + "\n" + _error_lines(report, context),
-        reply_markup=InlineKeyboardMarkup([row for row in keyboard if row]))
+        + "\n" + lines, reply_markup=InlineKeyboardMarkup([row for row in keyboard if row]))
     return CONFIRM
 
 
@@ -102,8 +142,11 @@ async def confirm(update: Update, context: BotContext) -> int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     try:  # read the same file again: nothing about it was kept but its file_id
-        report = await _check(context, pending["file_id"], pending["file_name"])
-    except (FileRejected, TelegramError):
+        report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
+    except FileRejected as exc:
+        await update.effective_chat.send_message(context.t(exc.key, **{k: _short(v) for k, v in exc.values.items()}))
+        return ConversationHandler.END
+    except TelegramError:
         await update.effective_chat.send_message(context.t("import.download_failed"))
         return ConversationHandler.END
     await _apply(update, context, report)

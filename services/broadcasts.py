@@ -8,8 +8,6 @@ read from the outbox, and a restart resumes where the crash left off.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,6 +21,7 @@ from services.clock import Clock
 from services.database import Database
 from services.local_time import show
 from services.outbox import Notice, Outbox
+from services.spreadsheets import csv_bytes
 
 KIND = "broadcast"
 OPEN = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
@@ -171,7 +170,7 @@ class Broadcasts:
 
     async def failures_csv(self, actor: int, role: Role | None, broadcast_id: int, headers: list[str]) -> bytes:
         """The recipients it did not reach (failed, blocked, expired) and those in flight at a crash, as CSV
-        (UTF-8 with a BOM, so Excel reads the Chinese)."""
+        (UTF-8 with a BOM, so Excel reads the Chinese; names that look like formulas are written as text)."""
         await self.audit.require_staff(actor, role, "broadcast.failures", f"broadcast:{broadcast_id}")
         await self.audit.record(actor, "broadcast.failures", f"broadcast:{broadcast_id}")
         async with self.db.session() as session:
@@ -183,10 +182,6 @@ class Broadcasts:
                        (Notification.status.in_((OutboxStatus.FAILED, OutboxStatus.BLOCKED, OutboxStatus.EXPIRED))
                         | Notification.interrupted.is_(True)))
                 .order_by(Notification.chat_id))).all()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        for chat_id, name, username, status, interrupted, attempts, error, sent_at in rows:
-            writer.writerow([chat_id, name or "", f"@{username}" if username else "", status.value,
-                             "1" if interrupted else "0", attempts, error or "", show(sent_at, self.tz) if sent_at else ""])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return csv_bytes(headers, ([chat_id, name or "", f"@{username}" if username else "", status.value,
+                                    "1" if interrupted else "0", attempts, error or "", show(sent_at, self.tz) if sent_at else ""]
+                                   for chat_id, name, username, status, interrupted, attempts, error, sent_at in rows))

@@ -2,7 +2,8 @@
 service records, feedback, and this year's statistics by month. Dates are in local time (Asia/Shanghai by
 default), without a time zone, as Excel shows them.
 
-Sheet names, column headers and the words for statuses come from the caller (the message catalogue), in the
+Every cell goes through services/spreadsheets.py: a control character in stored text cannot break the file, and
+text that looks like a formula stays text. Sheet names, column headers and the words for statuses come from the caller (the message catalogue), in the
 staffer's language: this module knows the data, not the words.
 """
 
@@ -26,6 +27,7 @@ from services.audit import AuditLog
 from services.database import Database
 from services.periods import YEAR, this
 from services.regions import RegionDirectory
+from services.spreadsheets import append_row
 from services.statistics import Statistics
 
 SHEETS = ("demands", "talent", "matches", "feedback", "statistics")
@@ -62,14 +64,11 @@ class Exporter:
                 "statistics": await self._statistics(today)}
         for name in SHEETS:
             sheet = book.create_sheet(words.titles[name])
-            sheet.append(words.headers[name])
+            append_row(sheet, words.headers[name])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
-            for row in rows[name]:
-                sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-                for cell in sheet[sheet.max_row]:
-                    if isinstance(cell.value, str) and cell.value.startswith("="):
-                        cell.data_type = "s"  # text typed by users never becomes a formula
+            for row in rows[name]:  # text typed by users is cleaned of control characters, never a formula
+                append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
             _fit(sheet)
             sheet.freeze_panes = "A2"
         buffer = io.BytesIO()

@@ -8,13 +8,12 @@ re-importing a file updates rather than duplicates.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
@@ -22,11 +21,12 @@ from nlp.industry import catalogue
 from services.database import Database
 from services.enterprises import Enterprises
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS, EXAMPLE as COMPETITION_EXAMPLE, CompetitionRows
+from services.spreadsheets import append_row
+from services.tables import FileRejected, Table, read_table  # noqa: F401 - read_table: the table readers' one name
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
 from services.validation import Invalid, credit_code, phone
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+APPLY_BATCH = 200  # rows written in one transaction
 SPLIT = re.compile(r"[;；、,，\n]+")
 DIVISION = re.compile(r"^([A-Ta-t])?(\d{2})$")
 
@@ -61,43 +61,6 @@ class ImportReport:
     errors: list[RowError]
 
 
-class FileRejected(Exception):
-    """The whole file cannot be read; ``key`` says why."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
-
-
-def read_table(content: bytes, file_name: str) -> list[list[str]]:
-    """Rows of cells as stripped strings, from .xlsx or .csv (UTF-8 with or without BOM, or GB18030)."""
-    if len(content) > MAX_BYTES:
-        raise FileRejected("import.file_too_big", max_mb=MAX_BYTES // (1024 * 1024))
-    name = file_name.lower()
-    if name.endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception:  # noqa: BLE001 - any unreadable workbook is the staffer's file, not our bug
-            raise FileRejected("import.unreadable") from None
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise FileRejected("import.unreadable")
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise FileRejected("import.wrong_type")
-    rows = [r for r in rows if any(r)]
-    if len(rows) > MAX_ROWS + 1:
-        raise FileRejected("import.too_many_rows", max=MAX_ROWS)
-    return rows
-
-
 def parse_division(text: str) -> str | None:
     """"C32", "c32" or "32" → "32" when it is a GB/T 4754-2017 division (and the letter is its section)."""
     match = DIVISION.match(text.strip())
@@ -122,8 +85,11 @@ class Importer:
         self.changed: Callable[[], object] = lambda: None  # the talent pool changed (the matcher listens)
 
     # ------------------------------------------------------------------ validating
-    def check(self, rows: list[list[str]], teams: dict[str, int]) -> ImportReport:
-        """Validate every row; ``teams`` maps service-team names to ids."""
+    def check(self, rows: Table | list[list[str]], teams: dict[str, int]) -> ImportReport:
+        """Validate every row; ``teams`` maps service-team names to ids. A row whose cell the reader could not take
+        (``rows.faults``) is rejected with that reason; rows keep the spreadsheet's own numbers."""
+        if not isinstance(rows, Table):
+            rows = Table(rows)
         if not rows:
             raise FileRejected("import.empty")
         header = rows[0]
@@ -140,7 +106,11 @@ class Importer:
             raise FileRejected("import.missing_columns", columns="、".join(missing))
         index = {name: header.index(name) for name in columns}
         valid, errors, seen = [], [], {}
-        for number, row in enumerate(rows[1:], start=2):
+        for number, row in zip(rows.numbers[1:], rows[1:]):
+            if number in rows.faults:
+                key, values = rows.faults[number]
+                errors.append(RowError(number, key, values))
+                continue
             cells = {name: (row[i] if i < len(row) else "") for name, i in index.items()}
             try:
                 record = validate(cells, teams)
@@ -213,14 +183,25 @@ class Importer:
 
     # ------------------------------------------------------------------ applying
     async def apply(self, report: ImportReport, actor: int | None = None, role: Role | None = None) -> tuple[int, int]:
-        """Upsert the valid rows; (inserted, updated). Competitions are published as ``actor``."""
-        if report.kind == "enterprises":
-            return await self.enterprises.upsert_by_credit_code(report.valid)
+        """Upsert the valid rows; (inserted, updated). Competitions are published as ``actor``. Rows are written
+        ``APPLY_BATCH`` to a transaction, so a big file never holds SQLite's one writer for long (other users' steps
+        wait for it); a crash between batches is harmless, as importing the file again updates what was written."""
         if report.kind == "competitions":
             return await self.competitions.apply(report.valid, actor, role)
         inserted = updated = 0
+        for start in range(0, len(report.valid), APPLY_BATCH):
+            batch = report.valid[start:start + APPLY_BATCH]
+            added, changed = await (self.enterprises.upsert_by_credit_code(batch) if report.kind == "enterprises"
+                                    else self._upsert_craftsmen(batch))
+            inserted, updated = inserted + added, updated + changed
+        if report.kind == "craftsmen":
+            self.changed()
+        return inserted, updated
+
+    async def _upsert_craftsmen(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
+        inserted = updated = 0
         async with self.db.session() as session:
-            for row in report.valid:
+            for row in rows:
                 existing = await session.scalar(select(Craftsman).where(
                     Craftsman.name == row["name"], Craftsman.workplace == row["workplace"], Craftsman.phone == row["phone"]))
                 c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
@@ -230,7 +211,6 @@ class Importer:
                     inserted += 1
                 else:
                     updated += 1
-        self.changed()
         return inserted, updated
 
 
@@ -282,8 +262,8 @@ def template(kind: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLES[kind]
-    sheet.append(list(COLUMNS[kind]))
-    sheet.append(list(EXAMPLES[kind]))
+    append_row(sheet, COLUMNS[kind])
+    append_row(sheet, EXAMPLES[kind])
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     buffer = io.BytesIO()

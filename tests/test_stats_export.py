@@ -183,3 +183,23 @@ async def test_export_speaks_the_staffers_language(bot: BotHarness, lang: str, s
     document = next(e["message"] for e in staff.events() if e["message"].get("document"))
     book = load_workbook(io.BytesIO(bot.api.world.files[document["document"]["file_id"]].content))
     assert book.sheetnames[0] == sheet
+
+
+async def test_export_survives_control_characters_and_keeps_formula_text_as_text(bot: BotHarness):
+    """A control character in any stored text made /export fail for every staffer (openpyxl IllegalCharacterError);
+    text that looks like a formula is kept as text, with Excel's quote prefix."""
+    from sqlalchemy import select
+    await seed(bot)
+    async with bot.services.db.session() as session:
+        demand = (await session.scalars(select(Demand).order_by(Demand.id))).first()
+        demand.text = "主轴\x07异响\x1b[0m，\x0b停机"
+        demand.contact_name = "+李工"
+    staff = await worker(bot, STAFFER, "320500", "小李")
+    await bot.services.users.set_staff(STAFFER, True)
+    staff.send("/export")
+    document = await staff.expect("数据导出")
+    book = load_workbook(io.BytesIO(bot.api.world.files[document["document"]["file_id"]].content))
+    sheet = book["需求库"]
+    assert sheet["N2"].value == "主轴异响[0m，停机"
+    assert sheet["E2"].value == "+李工" and sheet["E2"].data_type == "s" and sheet["E2"].quotePrefix
+    assert sheet["D4"].value == "=HYPERLINK(\"x\")湖州纺织" and sheet["D4"].data_type == "s" and sheet["D4"].quotePrefix

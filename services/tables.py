@@ -1,0 +1,264 @@
+"""Reading a table a staffer uploads to /import (.xlsx or .csv) without letting the file hurt the bot.
+
+Files come from outside, so nothing in them is trusted:
+- size: the upload is refused by its declared size before it is downloaded (``MAX_BYTES``); an .xlsx (a zip) is
+  refused when its members' declared uncompressed sizes add up past ``MAX_UNZIPPED`` or a member inflates more
+  than ``MAX_RATIO`` times (Apache POI's ZipSecureFile rule) — before openpyxl opens it. zipfile never inflates a
+  member past its declared size, so the declared sizes bound what is read;
+- shape: the sheet's ``<dimension>`` is never used (a 1.7 KB workbook claiming A1:XFD1048576 made openpyxl's
+  read-only rows pad every row to 16,384 cells and a million rows); only the cells present in the file are read,
+  row by row, and reading stops at ``MAX_ROWS`` data rows or at a real (non-empty) cell past ``MAX_COLUMNS``;
+- content: a cell holding NUL (PostgreSQL refuses it), another control character, or more than ``MAX_CELL``
+  characters (a CSV field beyond the csv module's limit: usually an unmatched quote) rejects its row, naming the
+  row and the cell;
+- time and memory: parsing runs in a child process (``python -m services.tables``) with an address-space limit
+  and a CPU-time limit, and the bot waits for it without blocking: other users are answered meanwhile, and a parse
+  past ``BUDGET_SECONDS`` is killed and answered as such. A thread could not be stopped, and a parser's memory
+  could not be bounded in the bot's own process. The child sends its result back as JSON, never pickle.
+
+Row numbers are the spreadsheet's own (header and blank rows counted), as the staffer sees them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import logging
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from services.spreadsheets import CONTROL
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_UNZIPPED = 50 * 1024 * 1024
+MAX_RATIO, RATIO_FROM = 100, 100 * 1024  # Apache POI's defaults: a member over 100 KB may inflate at most 100×
+MAX_ROWS = 5000  # data rows (blank rows are not counted, but they are numbered)
+MAX_COLUMNS = 50
+MAX_CELL = 5000  # characters in one cell
+MAX_TEXT = 20_000_000  # characters in the whole table (one long shared string may be used by every cell)
+BUDGET_SECONDS = 20.0
+MEMORY_BYTES = 512 * 1024 * 1024  # the child's address space (python and openpyxl take ~170 MB of it)
+KINDS = {".xlsx": "xlsx", ".csv": "csv"}
+ROOT = Path(__file__).resolve().parent.parent
+
+log = logging.getLogger(__name__)
+
+
+class FileRejected(Exception):
+    """The whole file cannot be taken; ``key`` (a message key) and ``values`` say why."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+class Table(list):
+    """The table's non-empty rows (the header first) as lists of stripped strings; ``numbers[i]`` is row i's number
+    in the spreadsheet, and ``faults`` maps a row number to why a cell of it cannot be taken (key, values)."""
+
+    def __init__(self, rows: list[list[str]] = (), numbers: list[int] | None = None,
+                 faults: dict[int, tuple[str, dict[str, Any]]] | None = None) -> None:
+        super().__init__(rows)
+        self.numbers = numbers if numbers is not None else list(range(1, len(self) + 1))
+        self.faults = faults or {}
+
+
+def kind_of(file_name: str) -> str:
+    """"xlsx" or "csv" from the file's name; FileRejected for anything else."""
+    suffix = Path(file_name.lower()).suffix
+    if suffix not in KINDS:
+        raise FileRejected("import.wrong_type")
+    return KINDS[suffix]
+
+
+def check_size(size: int | None) -> None:
+    if size is not None and size > MAX_BYTES:
+        raise FileRejected("import.file_too_big", max_mb=MAX_BYTES // (1024 * 1024))
+
+
+# ---------------------------------------------------------------------------------------------------- parsing
+def read_table(content: bytes, file_name: str) -> Table:
+    """The table in ``content`` (parsed here, in this process: the bot calls :func:`read_in_worker`)."""
+    check_size(len(content))
+    kind = kind_of(file_name)
+    builder = _Builder()
+    for number, cells in (_xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)):
+        builder.add(number, cells)
+    return builder.table
+
+
+class _Builder:
+    """Takes rows of real cells [(column, value)] and keeps the limits."""
+
+    def __init__(self) -> None:
+        self.table = Table([], [], {})
+        self.text = 0
+
+    def add(self, number: int, cells: list[tuple[int, Any]]) -> None:
+        values: dict[int, str] = {}
+        for column, value in cells:
+            text = value.strip() if isinstance(value, str) else str(value).strip()
+            if not text:
+                continue
+            if column > MAX_COLUMNS:
+                raise FileRejected("import.too_many_columns", row=number, cell=f"{get_column_letter(column)}{number}",
+                                   max=MAX_COLUMNS)
+            values[column] = text
+        if not values:
+            return
+        if len(self.table) > MAX_ROWS:  # the header and MAX_ROWS data rows are taken already
+            raise FileRejected("import.too_many_rows", max=MAX_ROWS)
+        row = [""] * max(values)
+        header = self.table[0] if self.table else []
+        for column, text in values.items():
+            self.text += len(text)
+            if self.text > MAX_TEXT:
+                raise FileRejected("import.too_complex")
+            fault = _fault(text)
+            if fault is not None:
+                name = header[column - 1] if column <= len(header) and header[column - 1] else get_column_letter(column)
+                fault[1].update(cell=f"{get_column_letter(column)}{number}", column=name)
+                if not self.table:
+                    raise FileRejected("import.header_cell", row=number, cell=fault[1]["cell"])
+                self.table.faults.setdefault(number, fault)
+                text = ""
+            row[column - 1] = text
+        self.table.append(row)
+        self.table.numbers.append(number)
+
+
+def _fault(text: str) -> tuple[str, dict[str, Any]] | None:
+    if "\x00" in text:
+        return "import.err.nul", {}
+    control = CONTROL.search(text)
+    if control:
+        return "import.err.control", {"code": f"U+{ord(control.group()):04X}"}
+    if len(text) > MAX_CELL:
+        return "import.err.cell_too_long", {"length": len(text), "max": MAX_CELL}
+    return None
+
+
+def _check_zip(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb by the members' declared sizes, before anything is inflated."""
+    total = 0
+    for member in archive.infolist():
+        total += member.file_size
+        if member.file_size > RATIO_FROM and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise FileRejected("import.zip_bomb", max_mb=MAX_UNZIPPED // (1024 * 1024))
+    if total > MAX_UNZIPPED:
+        raise FileRejected("import.zip_bomb", max_mb=MAX_UNZIPPED // (1024 * 1024))
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError):
+        raise FileRejected("import.unreadable") from None
+    _check_zip(archive)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        # openpyxl's own row parser, as its read-only sheet uses it, but without that sheet's padding of every row
+        # (and of missing rows) to the size the file's <dimension> claims: only cells present in the file come out.
+        # (Private names of openpyxl 3.1, pinned in pyproject.toml; tests/test_trust_uploads.py reads through them.)
+        parser = WorkSheetParser(sheet._get_source(), sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            yield number, [(cell["column"], cell["value"]) for cell in cells if cell["value"] is not None]
+    except FileRejected:
+        raise
+    except MemoryError:
+        raise FileRejected("import.too_complex") from None
+    except Exception:  # noqa: BLE001 - any unreadable workbook is the staffer's file, not our bug
+        raise FileRejected("import.unreadable") from None
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRejected("import.unreadable")
+    # No field can be longer than the file; a field over MAX_CELL is then named with its row, not a csv.Error.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    try:
+        for number, row in enumerate(reader, 1):  # a record is a spreadsheet row, blank ones included
+            yield number, list(enumerate(row, 1))
+    except csv.Error:
+        raise FileRejected("import.csv_broken", row=number + 1) from None
+
+
+# ---------------------------------------------------------------------------------------------------- the worker
+async def read_in_worker(content: bytes, file_name: str) -> Table:
+    """:func:`read_table` in a child process, within ``BUDGET_SECONDS`` and ``MEMORY_BYTES``; the event loop stays
+    free meanwhile."""
+    check_size(len(content))
+    kind = kind_of(file_name)
+    budget = BUDGET_SECONDS
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.tables", kind, str(budget), cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(content), budget)
+    except asyncio.TimeoutError:
+        raise FileRejected("import.too_slow", seconds=round(budget)) from None
+    finally:
+        if process.returncode is None:  # past the budget, or the handler was cancelled: stop the parse
+            process.kill()
+            await process.wait()
+    try:
+        answer = json.loads(out)
+    except ValueError:  # it died without answering: out of memory (where even the answer could not be written), or CPU
+        log.warning("import worker ended with %s without an answer: %s", process.returncode,
+                    err.decode(errors="replace")[-2000:])
+        raise FileRejected("import.too_complex") from None
+    if "rejected" in answer:
+        raise FileRejected(answer["rejected"], **answer["values"])
+    return Table(answer["rows"], answer["numbers"], {int(n): (key, values) for n, key, values in answer["faults"]})
+
+
+def _limit_child(budget: float) -> None:
+    """Bound this (child) process: its memory, its CPU time (also when the bot died and cannot kill it), and its
+    life (killed with the bot, on Linux)."""
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    seconds = int(budget) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main() -> None:
+    kind, budget = sys.argv[1], float(sys.argv[2])
+    _limit_child(budget)
+    content = sys.stdin.buffer.read()
+    try:
+        table = read_table(content, f"upload.{kind}")
+        answer: dict[str, Any] = {"rows": list(table), "numbers": table.numbers,
+                                  "faults": [[n, key, values] for n, (key, values) in table.faults.items()]}
+    except FileRejected as exc:
+        answer = {"rejected": exc.key, "values": exc.values}
+    except MemoryError:
+        answer = {"rejected": "import.too_complex", "values": {}}
+    sys.stdout.buffer.write(json.dumps(answer).encode("ascii"))
+
+
+if __name__ == "__main__":
+    main()
