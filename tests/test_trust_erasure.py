@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from db.models import AuditEntry, Base, DemandStatusHistory, Match, Notification
 from tests.harness import BotHarness
+from tests.test_onboarding import onboard
 from tests.test_report import staffer
 from tests.test_service_flow import craftsman
 
@@ -87,13 +88,7 @@ async def test_delete_me_leaves_no_name_phone_or_text_in_notices_audit_or_databa
     staff = await staffer(bot)
     volunteer = await craftsman(bot, 601, "吴师傅", "330502", ["数控机床调试", "精密加工"], ["34"])
     company = bot.user(PERSON, NAME, username=HANDLE)
-    company.send("/start")
-    company.press("同意", await company.expect("个人信息"))
-    company.press("企业", await company.expect("请选择您的身份"))
-    await company.expect("省份")
-    company.send("吴兴")
-    company.press("吴兴区", await company.expect("找到以下地区"))
-    await company.expect("设置完成")
+    await onboard(company, "企业")
     ticket = await file_the_demand(company)
     submitted = await staff.expect("新需求 " + ticket)
     assert TEXT[:20] in submitted["text"], "the staff's notice carries the demand's text"

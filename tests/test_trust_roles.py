@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from db.models import AuditEntry, Role, ServiceTeam, TeamLevel, User
 from services.audience import Filters
 from tests.harness import BotHarness
+from tests.test_onboarding import onboard
 from tests.test_events_e2e import worker
 from tests.test_report import staffer
 
@@ -129,12 +130,7 @@ async def test_profile_refresh_writes_only_when_something_changed(bot: BotHarnes
 async def test_picking_craftsman_at_start_makes_a_worker_who_applies_and_only_approval_makes_a_craftsman(bot: BotHarness):
     staff = await staffer(bot)
     user = bot.user(61, "陆师傅")
-    user.send("/start")
-    user.press("同意", await user.expect("个人信息"))
-    user.press("劳模工匠", await user.expect("请选择您的身份"))
-    await user.expect("省份")
-    user.send("吴兴")
-    user.press("吴兴区", await user.expect("找到以下地区"))
+    await onboard(user, "劳模工匠")
     invited = await user.expect("需要工会审核")
     profile = await bot.services.users.get(61)
     assert profile.role is Role.WORKER
@@ -213,3 +209,4 @@ async def test_huge_numbers_in_commands_and_deep_links_get_a_clear_answer(db_url
             session.add(team)
         stranger.send(f"/start t_{team.id}")
         await stranger.expect("个人信息")
+        await bot.wait_handled()  # its state written before the bot stops
