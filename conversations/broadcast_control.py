@@ -11,6 +11,7 @@ from conversations.broadcast import refuse_or_stale
 from conversations.common import answer_stale, refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
 from services.audit import NotStaff
+from services.ids import parse_id
 
 
 async def cancel_command(update: Update, context: BotContext) -> None:
@@ -23,7 +24,7 @@ async def cancel_command(update: Update, context: BotContext) -> None:
                 return
             await update.effective_message.reply_text(context.t("broadcast.bad_id"))
             return
-        broadcast_id = int(context.args[0].lstrip("#"))
+        broadcast_id = parse_id(context.args[0], prefix="#") or 0  # too big for an id: no such broadcast
     services = context.services
     try:
         broadcast, withdrawn = await services.broadcasts.cancel(update.effective_user.id, context.role, broadcast_id)

@@ -42,6 +42,23 @@ def _toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str
                           flow_values, context.label("join.next"))
 
 
+async def invite_to_apply(update: Update, context: BotContext) -> None:
+    """Someone picked 劳模工匠 (in /start or /settings): the role comes with staff approval of an application,
+    which this button begins (an entry point of this conversation, like /join)."""
+    role = context.profile.role if context.profile and context.profile.role else None
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.begin_button"), callback_data=f"{PREFIX}:begin")]])
+    await update.effective_chat.send_message(
+        context.t("role.craftsman_review", role=context.t(f"role.{role.value}") if role else context.t("region.unset")),
+        reply_markup=keyboard)
+
+
+async def begin(update: Update, context: BotContext) -> str | int:
+    """The invitation's button: the same as typing /join."""
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return await start(update, context)
+
+
 async def start(update: Update, context: BotContext) -> str | int:
     if context.profile is None or context.profile.role is None:
         await update.effective_message.reply_text(context.t("help.not_registered"))
@@ -312,7 +329,7 @@ def build() -> ConversationHandler:
     button = lambda callback, pattern: [CallbackQueryHandler(callback, pattern=pattern),  # noqa: E731
                                         MessageHandler(other, expect_button)]
     return ConversationHandler(
-        entry_points=[CommandHandler("join", start)],
+        entry_points=[CommandHandler("join", start), CallbackQueryHandler(begin, pattern=rf"^{PREFIX}:begin$")],
         states={
             NAME: typed(name),
             HONOUR: button(honour, rf"^{PREFIX}:h:"),

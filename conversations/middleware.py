@@ -41,7 +41,7 @@ async def identify(update: Update, context: BotContext) -> None:
     if update.callback_query is not None and isinstance(update.callback_query.data, InvalidCallbackData):
         await refuse_forged(update, context)
         raise ApplicationHandlerStop
-    profile = await services.users.get(user.id)
+    profile = await services.users.seen(user.id, user.username, user.first_name, user.last_name)
     detected = detect_script(_typed_text(update)[:MAX_TEXT])
     if detected is not None:
         lang = detected.value

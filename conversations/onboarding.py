@@ -12,12 +12,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations.common import answer_stale, cancel_flow, expect_button
+from conversations.join import invite_to_apply
 from conversations.context import BotContext
 from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import localise
+from services.ids import parse_id
 from services.teams import get_team
 
 # Conversation states
@@ -35,7 +37,8 @@ async def _preset_from_payload(context: BotContext, payload: str | None) -> dict
     kind, value = match.groups()
     if kind == "r":
         return {"region": value, "team": None} if context.services.regions.get(value) else {}
-    team = await get_team(context.services.db, int(value))
+    team_id = parse_id(value)  # a number past the id column's range is no team (not a database error)
+    team = await get_team(context.services.db, team_id) if team_id is not None else None
     return {"region": team.region_code, "team": team.id, "team_name": team.name} if team else {}
 
 
@@ -98,7 +101,9 @@ async def role(update: Update, context: BotContext) -> str | int:
         return ROLE
     await query.answer()
     await query.edit_message_text(context.t("role.ask") + " " + context.t(f"role.{value}"))
-    context.profile = await context.services.users.set_role(update.effective_user.id, Role(value))
+    context.profile, apply = await context.services.users.choose_role(update.effective_user.id, Role(value))
+    if apply:  # 劳模工匠 is granted by staff review: /join is offered once the region is set
+        context.user_data.setdefault("onboarding", {})["apply"] = True
     return await _next_after_role(update, context)
 
 
@@ -136,11 +141,13 @@ async def region_chosen(update: Update, context: BotContext) -> str | int:
 async def _finish(update: Update, context: BotContext, region_code: str, team_id: int | None) -> int:
     profile = await context.services.users.set_region(update.effective_user.id, region_code, team_id)
     context.profile = profile
-    context.user_data.pop("onboarding", None)
+    flow = context.user_data.pop("onboarding", None) or {}
     role_name = context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset")
     await update.effective_chat.send_message(
         context.t("onboarding.done", role=role_name, region=_region_name(context, region_code))
         + "\n\n" + help_text(profile.role, context.lang))
+    if flow.get("apply"):
+        await invite_to_apply(update, context)
     return ConversationHandler.END
 
 

@@ -16,7 +16,7 @@ from db.models import Role
 from i18n import localise
 from services.audit import NotStaff
 from services.local_time import show
-from services.staffing import Change
+from services.staffing import Change, Lookup
 
 
 def _forwarded_sender(message: Message) -> int | None:
@@ -25,15 +25,25 @@ def _forwarded_sender(message: Message) -> int | None:
     return origin.sender_user.id if isinstance(origin, MessageOriginUser) else None
 
 
+async def _named(update: Update, context: BotContext, reference: str) -> int | None:
+    """The id of the user ``reference`` (id or @handle) names, -1 for nobody registered; None when the reference
+    itself cannot be used (the reason is answered)."""
+    found = await context.services.staffing.find(reference)
+    if found.outcome in (Lookup.BAD_ID, Lookup.AMBIGUOUS):
+        await update.effective_message.reply_text(context.t(f"staff.lookup.{found.outcome.value}", value=reference[:40]))
+        return None
+    return found.profile.id if found.profile is not None else -1
+
+
 async def _target(update: Update, context: BotContext) -> int | None:
-    """The user a /grant or /revoke names, or None (and the usage is shown)."""
+    """The user a /grant or /revoke names, or None (and the usage or the reason is shown)."""
     user_id = _forwarded_sender(update.effective_message)
-    if user_id is None and context.args:
-        found = await context.services.staffing.find(context.args[0])
-        user_id = found.id if found is not None else -1
-    if user_id is None:
+    if user_id is not None:
+        return user_id
+    if not context.args:
         await update.effective_message.reply_text(context.t("staff.usage"))
-    return user_id
+        return None
+    return await _named(update, context, context.args[0])
 
 
 async def grant(update: Update, context: BotContext) -> None:
@@ -83,8 +93,12 @@ async def audit(update: Update, context: BotContext) -> None:
     services = context.services
     of_user = None
     if context.args:
-        found = await services.staffing.find(context.args[0])
-        of_user = found.id if found is not None else -1  # nobody by that name: no entries
+        if not context.is_staff:  # refused (and logged) before anything is looked up
+            of_user = -1
+        else:
+            of_user = await _named(update, context, context.args[0])  # -1: nobody by that name, no entries
+            if of_user is None:
+                return
     try:
         entries = await services.staffing.log(update.effective_user.id, context.role, of_user)
     except NotStaff:
@@ -96,9 +110,17 @@ async def audit(update: Update, context: BotContext) -> None:
     tz = services.settings.tz
     lines = [context.t("audit.header", count=len(entries))]
     for e in entries:
-        lines.append(context.t("audit.line", at=show(e.at, tz), actor=e.actor_user_id or "—", action=e.action,
+        lines.append(context.t("audit.line", at=show(e.at, tz), actor=_actor(e.actor_user_id, context), action=e.action,
                                target=e.target or "", mark="✅" if e.allowed else "⛔"))
     await update.effective_message.reply_text("\n".join(lines))
+
+
+def _actor(actor_user_id: int | None, context: BotContext) -> str:
+    """Who did it: a Telegram id, the configuration (None), or a person who erased their data (a negative
+    pseudonym, services/audit.py)."""
+    if actor_user_id is None:
+        return "—"
+    return str(actor_user_id) if actor_user_id > 0 else context.t("audit.erased_actor", number=-actor_user_id)
 
 
 def handlers() -> list:

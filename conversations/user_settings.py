@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.context import BotContext
+from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, rows, toggle_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
@@ -114,7 +115,10 @@ async def role_chosen(update: Update, context: BotContext) -> str:
         return ROLE
     await update.callback_query.answer(context.t("settings.saved"))
     await update.callback_query.edit_message_reply_markup(None)
-    context.profile = await context.services.users.set_role(update.effective_user.id, Role(value))
+    context.profile, apply = await context.services.users.choose_role(update.effective_user.id, Role(value))
+    if apply:  # 劳模工匠 is granted by staff review: settings close, and /join is one press away
+        await invite_to_apply(update, context)
+        return ConversationHandler.END
     return await _show_menu(update, context)
 
 

@@ -1,4 +1,5 @@
-"""Engine and session factory. SQLite runs in WAL mode with foreign keys on."""
+"""Engine and session factory. SQLite runs in WAL mode with foreign keys on and secure_delete (deleted content is
+overwritten with zeros, so an erased person's data does not linger in free space of the file)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -61,6 +61,15 @@ class Database:
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
             raise DatabaseUnavailable(f"cannot use the database at {safe}: {reason}") from None
 
+    async def reclaim(self) -> None:
+        """After an erasure: on SQLite, copy the WAL into the database file and empty it (the old versions of the
+        erased rows' pages sit in the WAL until then; secure_delete has zeroed them in the new versions). On
+        PostgreSQL nothing here: deleted rows are dead tuples until (auto)VACUUM reuses their space."""
+        if self.dialect != "sqlite":
+            return
+        async with self.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def migrate(self) -> None:
         await upgrade(self.engine)
 

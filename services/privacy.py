@@ -7,7 +7,11 @@ stars but loses its comment and author; a craftsman's record keeps region, indus
 counts under an anonymous name; an enterprise the person filed for keeps its name and credit code (company
 data, not personal) but loses its contact person. Conversation state, settings, follows and enrolments,
 undelivered messages and delivered ones (except broadcast rows, kept without a chat so the broadcast's report
-still adds up) go. The audit log keeps a single entry that an erasure happened, with no id.
+still adds up) go. Copies of the person's data in rows of others — notices already sent (a new-demand notice to
+staff, the 揭榜 confirmation with the contact's name and phone), status notes, conversation state, the update being
+handled — are scrubbed too (services/erasure.py); in the audit log the person's id becomes a pseudonym, the
+negative id of the entry that records the erasure. On SQLite (secure_delete on) the WAL is checkpointed after an
+erasure, so neither the database file nor the WAL keeps the erased bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from db.models import (BotState, Craftsman, Demand, DemandAttachment, DemandStat
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
+from services.erasure import Traces, replace_ids, scrub_json_rows, scrub_notes, scrub_notices, traces_of
 from services.users import Users
 
 log = logging.getLogger(__name__)
@@ -100,7 +105,7 @@ class Privacy:
     async def erase(self, user_id: int) -> Erasure:
         """Erase ``user_id``'s personal data in one transaction (see the module's docstring for what stays)."""
         async with self.db.session() as session:
-            demand_ids = list((await session.scalars(select(Demand.id).where(Demand.user_id == user_id))).all())
+            traces, demand_ids = await self._traces(session, user_id)
             if demand_ids:
                 await session.execute(delete(DemandAttachment).where(DemandAttachment.demand_id.in_(demand_ids)))
                 await session.execute(update(Demand).where(Demand.id.in_(demand_ids))
@@ -123,15 +128,37 @@ class Privacy:
             await session.execute(update(Notification).where(Notification.chat_id == user_id)  # broadcast rows
                                   .values(chat_id=-Notification.id, payload={}, last_error=None))
             states = await self._drop_states(session, user_id)
+            await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, unhandled updates
+            await scrub_notes(session, traces, demand_ids)
+            await scrub_json_rows(session, traces)
+            await replace_ids(session, user_id, await self.audit.pseudonymise(session, user_id))
             await session.execute(update(User).where(User.id == user_id).values(enterprise_id=None))
             await session.execute(delete(User).where(User.id == user_id))
+        await self.db.reclaim()  # SQLite: the old page versions leave the WAL now, not whenever it next fills
         self.users.forget(user_id)
         if craftsman is not None:
             self.changed()
-        await self.audit.record(None, "privacy.erased")
         log.info("personal data erased", extra={"demands": len(demand_ids)})
         return Erasure(demands=len(demand_ids), ratings=ratings, craftsman=craftsman is not None,
                        enterprises=enterprises, messages=messages, states=states)
+
+    @staticmethod
+    async def _traces(session, user_id: int) -> tuple[Traces, list[int]]:
+        """What identifies the person in rows of others (services/erasure.py), read before anything is erased; and
+        the ids of their demands."""
+        demand_rows = (await session.execute(select(Demand.id, Demand.text, Demand.contact_name, Demand.contact_phone,
+                                                    Demand.training_topic).where(Demand.user_id == user_id))).all()
+        demand_ids = [row[0] for row in demand_rows]
+        attachments = (await session.execute(select(DemandAttachment.file_id, DemandAttachment.caption).where(
+            DemandAttachment.demand_id.in_(demand_ids)))).all() if demand_ids else []
+        traces = await traces_of(
+            session, await session.get(User, user_id),
+            await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id)), demand_rows,
+            (await session.execute(select(Enterprise.contact_name, Enterprise.phone)
+                                   .where(Enterprise.owner_user_id == user_id))).all(),
+            list((await session.scalars(select(Feedback.comment).where(Feedback.from_user_id == user_id))).all()),
+            attachments)
+        return traces, demand_ids
 
     @staticmethod
     async def _drop_states(session, user_id: int) -> int:

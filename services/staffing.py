@@ -6,10 +6,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.models import AuditEntry, Role, User
 from services.audit import STAFF_ROLES, AuditLog, NotStaff
+from services.ids import USER_ID_MAX, parse_id
 from services.outbox import Notice, Outbox
 from services.users import Profile, Users
 
@@ -22,6 +23,19 @@ class Change(str, enum.Enum):
     ALREADY = "already"        # granted to a staffer, or revoked from someone who is not staff
     ADMIN = "admin"            # admins come from ADMIN_IDS; /revoke does not touch them
     UNKNOWN = "unknown"        # no registered user by that reference
+
+
+class Lookup(str, enum.Enum):
+    FOUND = "found"
+    UNKNOWN = "unknown"        # no registered user by that id or handle
+    BAD_ID = "bad_id"          # digits, but no Telegram user id (too long for one, or 0)
+    AMBIGUOUS = "ambiguous"    # several stored users with that handle (data from before handles were refreshed)
+
+
+@dataclass(frozen=True)
+class Found:
+    outcome: Lookup
+    profile: Profile | None = None
 
 
 @dataclass(frozen=True)
@@ -37,17 +51,23 @@ class Staffing:
     def __init__(self, db, clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
         self.db, self.clock, self.audit, self.users, self.outbox = db, clock, audit, users, outbox
 
-    async def find(self, reference: str) -> Profile | None:
-        """A registered user by Telegram id or @username."""
+    async def find(self, reference: str) -> Found:
+        """A registered user by Telegram id or @username. Handles are refreshed from every update
+        (services/users.py), so a handle names whoever holds it now among the users the bot has seen since it
+        moved; several stored users with one handle are not guessed between."""
         reference = reference.strip()
         if reference.lstrip("-").isdigit():
-            return await self.users.get(int(reference))
+            user_id = parse_id(reference, USER_ID_MAX)
+            if user_id is None:
+                return Found(Lookup.BAD_ID)
+            profile = await self.users.get(user_id)
+            return Found(Lookup.FOUND, profile) if profile else Found(Lookup.UNKNOWN)
         name = reference.removeprefix("@")
-        if not name:
-            return None
-        async with self.db.session() as session:
-            user_id = await session.scalar(select(User.id).where(func.lower(User.username) == name.lower()))
-        return await self.users.get(user_id) if user_id is not None else None
+        holders = await self.users.holders_of(name) if name else []
+        if len(holders) > 1:
+            return Found(Lookup.AMBIGUOUS)
+        profile = await self.users.get(holders[0]) if holders else None
+        return Found(Lookup.FOUND, profile) if profile else Found(Lookup.UNKNOWN)
 
     async def require_admin(self, actor: int, action: str, target: str | None = None) -> None:
         """Raise NotStaff (and log the refusal) unless ``actor`` is an admin, read from the database."""
@@ -63,7 +83,7 @@ class Staffing:
             return Change.UNKNOWN, None
         if target.is_staff:
             return Change.ALREADY, target
-        profile = await self.users.set_staff(target.id, True)
+        profile = await self.users.set_staff(target.id, True, by=actor)
         await self.audit.record(actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None)
         await self.outbox.put([target.id], "notice", f"staff:granted:{target.id}:{self.clock.now().isoformat()}",
                               Notice("staff.granted_notice"), urgent=True)

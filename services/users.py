@@ -1,18 +1,20 @@
-"""Users: registration after consent, role, region, language, blocked state, admins from ADMIN_IDS."""
+"""Users: registration after consent, role, region, language, blocked state, admins from ADMIN_IDS (applied at every
+start, both ways), the name and @handle as Telegram shows them now."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
-from db.models import Lang, Role, User
+from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from services.audit import STAFF_ROLES
 from services.clock import Clock
 from services.database import Database
 from services.local_time import QuietHours
 
-SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)
+SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings
+REVIEWED_ROLES = frozenset({Role.CRAFTSMAN})  # chosen there, but held only once staff approve (/join)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Profile:
     blocked: bool
     quiet: QuietHours = QuietHours()
     notify_publications: bool = True
+    username: str | None = None
+    last_name: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -41,7 +45,7 @@ class Profile:
 def _profile(user: User) -> Profile:
     return Profile(user.id, user.first_name, user.role, user.region_code, user.team_id, user.lang,
                    user.blocked_at is not None, QuietHours(user.quiet_start_minute, user.quiet_end_minute),
-                   user.notify_publications)
+                   user.notify_publications, user.username, user.last_name)
 
 
 class Users:
@@ -53,6 +57,7 @@ class Users:
         self.admin_ids = set(admin_ids or [])
         self._cache: dict[int, Profile | None] = {}
         self._cache_size = cache_size
+        self.demoted: list[tuple[int, Role]] = []  # admins demoted at this start (bootstrap_admins), with their new role
 
     def _remember(self, user_id: int, profile: Profile | None) -> Profile | None:
         if user_id not in self._cache and len(self._cache) >= self._cache_size:
@@ -95,7 +100,9 @@ class Users:
                 session.add(user)
             user.first_name = first_name[:128]
             user.last_name = last_name[:128] if last_name else None
-            user.username = username
+            user.username = username or None
+            if username:
+                await self._release_handle(session, username, user_id)
             user.language_code = language_code
             user.lang = lang
             user.consent_at = self.clock.now()
@@ -116,7 +123,8 @@ class Users:
         return self._remember(user_id, profile)
 
     async def set_role(self, user_id: int, role: Role) -> Profile:
-        """Self-service role change; staff and admin roles are kept (only admins change those)."""
+        """Set a non-staff role (staff and admin roles are kept: only admins change those). People choose theirs
+        through :meth:`choose_role`; this is also how an approved application makes a craftsman."""
         current = await self.get(user_id)
         if current is not None and current.is_staff:
             return current
@@ -124,10 +132,46 @@ class Users:
             raise ValueError(f"{role} cannot be chosen by the user")
         return await self._set(user_id, role=role)
 
-    async def set_staff(self, user_id: int, on: bool) -> Profile:
-        """An admin makes ``user_id`` staff, or takes it back (they become a worker, and may choose again in
-        /settings). Admins themselves come from ADMIN_IDS only."""
-        return await self._set(user_id, role=Role.STAFF if on else Role.WORKER)
+    async def choose_role(self, user_id: int, role: Role) -> tuple[Profile, bool]:
+        """A role picked in /start or /settings; returns the profile and whether the person must apply (/join).
+
+        Staff and admins keep theirs. 劳模工匠 is held only with an application staff approved: without one the
+        person is a worker (or keeps the enterprise role they had) until then, so role-filtered broadcasts to
+        craftsmen never reach someone who only said so."""
+        current = await self.get(user_id)
+        if current is not None and current.is_staff:
+            return current, False
+        if role not in SELF_SERVICE_ROLES:
+            raise ValueError(f"{role} cannot be chosen by the user")
+        if role not in REVIEWED_ROLES:
+            return await self._set(user_id, role=role), False
+        async with self.db.session() as session:
+            approved = await self._approved_craftsman(session, user_id)
+        if approved:
+            return await self._set(user_id, role=role), False
+        if current is None or current.role in (None, *REVIEWED_ROLES):
+            current = await self._set(user_id, role=Role.WORKER)
+        return current, True
+
+    @staticmethod
+    async def _approved_craftsman(session, user_id: int) -> bool:
+        return await session.scalar(select(Craftsman.id).where(
+            Craftsman.user_id == user_id, Craftsman.status == CraftsmanStatus.APPROVED)) is not None
+
+    async def _non_staff_role(self, session, user_id: int) -> Role:
+        """The role someone leaving staff (or admin) goes back to: 劳模工匠 if staff approved their application,
+        else worker (the enterprise role is one they pick again in /settings; nothing else is known for sure)."""
+        return Role.CRAFTSMAN if await self._approved_craftsman(session, user_id) else Role.WORKER
+
+    async def set_staff(self, user_id: int, on: bool, by: int | None = None) -> Profile:
+        """Admin ``by`` makes ``user_id`` staff (remembered in ``staff_granted_by``: should the person later be an
+        admin from ADMIN_IDS and leave that list, they go back to staff), or takes it back (then they are a worker,
+        or a craftsman if approved as one). Admins themselves come from ADMIN_IDS only."""
+        if on:
+            return await self._set(user_id, role=Role.STAFF, staff_granted_by=by)
+        async with self.db.session() as session:
+            role = await self._non_staff_role(session, user_id)
+        return await self._set(user_id, role=role, staff_granted_by=None)
 
     async def set_region(self, user_id: int, region_code: str, team_id: int | None = None) -> Profile:
         values: dict[str, object] = {"region_code": region_code}
@@ -151,18 +195,71 @@ class Users:
         self.forget(user_id)
 
     async def bootstrap_admins(self) -> int:
-        """Give the admin role to registered users listed in ADMIN_IDS; return how many changed."""
-        if not self.admin_ids:
-            return 0
+        """Make the roles what ADMIN_IDS says, at every start: registered users listed there become admins; an admin
+        no longer listed becomes staff if an admin had granted them staff (``staff_granted_by``), else a worker (a
+        craftsman if approved as one). Each change is written to the audit log (the configuration is the actor);
+        return how many changed."""
+        now, changes = self.clock.now(), []
         async with self.db.session() as session:
-            result = await session.execute(
-                update(User).where(User.id.in_(self.admin_ids), or_(User.role.is_(None), User.role != Role.ADMIN))
-                .values(role=Role.ADMIN))
+            if self.admin_ids:
+                promoted = (await session.scalars(select(User.id).where(
+                    User.id.in_(list(self.admin_ids)), or_(User.role.is_(None), User.role != Role.ADMIN)))).all()
+                for user_id in promoted:
+                    previous = await session.scalar(select(User.role).where(User.id == user_id))
+                    changes.append((user_id, previous.value if previous else None, Role.ADMIN))
+                await session.execute(update(User).where(User.id.in_(promoted)).values(role=Role.ADMIN))
+            former = (await session.execute(select(User.id, User.staff_granted_by).where(
+                User.role == Role.ADMIN, User.id.not_in(list(self.admin_ids))))).all()
+            for user_id, granted_by in former:
+                role = Role.STAFF if granted_by is not None else await self._non_staff_role(session, user_id)
+                await session.execute(update(User).where(User.id == user_id).values(role=role, updated_at=now))
+                changes.append((user_id, Role.ADMIN.value, role))
+            for user_id, previous, role in changes:
+                session.add(AuditEntry(actor_user_id=None, action="role.promoted" if role is Role.ADMIN else "role.demoted",
+                                       target=f"user:{user_id}", allowed=True, at=now,
+                                       details={"from": previous, "to": role.value}))
+        self.demoted = [(user_id, role) for user_id, _previous, role in changes if role is not Role.ADMIN]
         self.forget()
-        return result.rowcount or 0
+        return len(changes)
 
     async def staff_roles(self) -> list[tuple[int, Role]]:
-        """(user id, role) of every admin and staffer."""
+        """(user id, role) of every admin and staffer, then of each admin demoted at this start with their new role
+        (the start sets each of these chats' command menu: a former admin's loses /grant)."""
         async with self.db.session() as session:
             rows = await session.execute(select(User.id, User.role).where(User.role.in_(STAFF_ROLES)))
-            return [(user_id, role) for user_id, role in rows.all()]
+            current = [(user_id, role) for user_id, role in rows.all()]
+        return current + [(user_id, role) for user_id, role in self.demoted if role not in STAFF_ROLES]
+
+    # ------------------------------------------------------------------ the name and @handle, kept fresh
+    async def seen(self, user_id: int, username: str | None, first_name: str, last_name: str | None) -> Profile | None:
+        """The profile of ``user_id`` (None before consent: nothing is stored then), with the name and @handle
+        Telegram shows in the current update. Written only when one of them changed (the cached profile holds
+        them), so it costs nothing per update. A handle moves: whoever else is stored with it no longer holds it
+        (Telegram handles are unique), so their stored handle is cleared."""
+        profile = await self.get(user_id)
+        if profile is None:
+            return None
+        first_name, last_name = (first_name or "")[:128], last_name[:128] if last_name else None
+        username = username or None
+        if (profile.username, profile.first_name, profile.last_name) == (username, first_name, last_name):
+            return profile
+        if username is not None and (profile.username or "").lower() != username.lower():
+            async with self.db.session() as session:
+                await self._release_handle(session, username, user_id)
+        return await self._set(user_id, username=username, first_name=first_name, last_name=last_name)
+
+    async def _release_handle(self, session, username: str, holder: int) -> None:
+        """``holder`` has ``username`` now: clear it from anyone else stored with it."""
+        stale = list((await session.scalars(select(User.id).where(
+            func.lower(User.username) == username.lower(), User.id != holder))).all())
+        if stale:
+            await session.execute(update(User).where(User.id.in_(stale)).values(username=None))
+        for other in stale:
+            self.forget(other)
+
+    async def holders_of(self, username: str) -> list[int]:
+        """The stored users with this @handle (case-insensitive): one, none, or — from data older than the
+        refresh — several."""
+        async with self.db.session() as session:
+            return list((await session.scalars(select(User.id).where(
+                func.lower(User.username) == username.lower()).order_by(User.id))).all())

@@ -105,7 +105,7 @@ async def test_staff_see_contacts_and_the_flood_guard_limits_each_user_alone(db_
 
 
 async def test_privacy_shows_what_is_stored_and_delete_me_erases_it_but_keeps_the_figures(bot: BotHarness):
-    company = bot.user(601, first_name="王<工>")
+    company = bot.user(601, first_name="王<工>", username="wanggong")
     await bot.services.users.register(601, "王<工>", username="wanggong")
     await bot.services.users.set_role(601, Role.ENTERPRISE)
     await bot.services.users.set_region(601, "330502")

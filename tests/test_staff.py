@@ -31,8 +31,9 @@ async def test_admin_grants_and_revokes_staff_and_staff_read_the_audit_log(db_ur
     async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
         await bot.services.users.register(ADMIN, "管理员")
         admin = bot.user(ADMIN, first_name="管理员")
-        staffer = await worker(bot, 81, "320505", "小李")
+        await worker(bot, 81, "320505", "小李")
         await bot.services.users.register(81, "小李", username="xiaoli")
+        staffer = bot.user(81, "小李", username="xiaoli")  # the handle Telegram shows in each of 小李's updates
         await bot.services.users.set_role(81, Role.WORKER)
 
         staffer.send("/grant 81")  # not an admin: refused and logged
