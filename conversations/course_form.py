@@ -20,6 +20,7 @@ from conversations.event_form import Form, Step, build as build_form, text_step
 from i18n import localise
 from services.courses import TEXT_LIMITS, expand_weekly
 from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show
+from services.ids import parse_count
 from services.validation import Invalid
 
 LEADS = ("30", "60", "120", "1440")
@@ -27,15 +28,17 @@ SHOWN = 8
 
 
 def parse_capacity(text: str, context: BotContext) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+    capacity = parse_count(text, 1, 10_000)
+    if capacity is None:
         raise Invalid("course.bad_capacity", value=text)
-    return int(text)
+    return capacity
 
 
 def parse_lead(text: str, context: BotContext) -> str:
-    if not text.isdigit() or not 0 <= int(text) <= 7 * 24 * 60:
+    minutes = parse_count(text, 0, 7 * 24 * 60)
+    if minutes is None:
         raise Invalid("course.bad_lead")
-    return text
+    return str(minutes)
 
 
 def parse_span_text(text: str, context: BotContext) -> str:

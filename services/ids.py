@@ -22,3 +22,13 @@ def parse_id(text: str | None, maximum: int = ROW_ID_MAX, *, prefix: str = "") -
         return None
     value = int(digits)
     return value if 0 < value <= maximum else None
+
+
+def parse_count(text: str | None, minimum: int, maximum: int) -> int | None:
+    """``text`` as a whole number from ``minimum`` to ``maximum`` (a capacity, a number of trainees, minutes), else
+    None: only ASCII digits, and never more of them than ``maximum`` has (int() refuses 4,300 digits and more)."""
+    digits = (text or "").strip()
+    if not digits or len(digits) > len(str(maximum)) or not (digits.isascii() and digits.isdigit()):
+        return None
+    value = int(digits)
+    return value if minimum <= value <= maximum else None

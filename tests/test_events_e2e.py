@@ -161,6 +161,9 @@ async def test_forms_survive_bad_input_restarts_and_forged_buttons(bot: BotHarne
     capacity = await staff.expect("最多多少人")
     staff.send("零")
     await staff.expect("不是有效的人数")
+    for odd in ("²", "9" * 30):  # a digit int() refuses, and a number past any column
+        staff.send(odd)
+        await staff.expect("不是有效的人数")
     staff.press("不限人数", capacity)
     staff.press("不限地区", await staff.expect("面向哪个地区"))
     staff.press("逐次输入日期", await staff.expect("上课时间怎么安排"))
