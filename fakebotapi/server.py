@@ -67,6 +67,7 @@ class FakeBotAPI(People):
         self._pusher: asyncio.Task | None = None
         self.latency: float = 0.0  # seconds added to every call, to simulate a network
         self.last_update_id = 0
+        self.polled_offset = 0  # the offset of the latest getUpdates: every update below it is acknowledged
 
     # ------------------------------------------------------------------ entry point
     async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
@@ -107,6 +108,11 @@ class FakeBotAPI(People):
         async with self.notifier.condition:
             await asyncio.wait_for(self.notifier.condition.wait_for(
                 lambda: self.world.calls.get(method, 0) >= times), timeout)
+
+    async def wait_polled(self, offset: int, timeout: float = 10.0) -> None:
+        """Wait until the bot has polled with at least ``offset``: every update below it is acknowledged."""
+        async with self.notifier.condition:
+            await asyncio.wait_for(self.notifier.condition.wait_for(lambda: self.polled_offset >= offset), timeout)
 
     def log_for(self, chat_id: int) -> list[dict[str, Any]]:
         return self.world.chat_log.setdefault(chat_id, [])
@@ -241,6 +247,9 @@ class FakeBotAPI(People):
         offset = p.get("offset") or 0
         if offset:
             self.world.updates = [u for u in self.world.updates if u["update_id"] >= offset]
+            if offset > self.polled_offset:
+                self.polled_offset = offset
+                await self.notifier.notify()
         timeout = float(p.get("timeout") or 0)
         if not self.world.updates and timeout > 0:
             event = self._event()
