@@ -1,4 +1,4 @@
-"""Nothing silences the bot (issue 18, §1): a batch of updates all seen before is acknowledged, not fetched forever;
+"""Nothing silences the bot (issue 18, §1; a batch of updates all seen before is acknowledged: tests/test_inbox.py):
 the console chat resumes its update numbering after a restart; a poison update is quarantined after three starts
 that did not finish it; a replay that hangs holds no one up for long; a flooding user's dropped updates take no
 processing slot and write nothing of their own."""
@@ -45,23 +45,6 @@ async def held_elsewhere(bot: BotHarness, updates: list[dict], attempts: int = 0
                                   .values(attempts=attempts))
     finally:
         await db.dispose()
-
-
-async def test_a_batch_of_only_updates_seen_before_is_acknowledged(bot: BotHarness):
-    user = await registered(bot, 411)
-    sent = user.send("/help")
-    await user.expect(HELP)
-    await bot.wait_handled()
-    handled = bot.api.last_update_id
-    await bot.stop()
-    # the bot died before its next poll acknowledged the update: Telegram delivers it again, and nothing else
-    bot.api.world.updates.append({"update_id": handled, "message": sent})
-    bot.api.polled_offset = 0
-    await bot.start()
-    await bot.api.wait_polled(handled + 1)  # acknowledged: Telegram forgets it, the poller waits for new ones
-    assert bot.api.world.updates == []
-    user.send("/help")
-    await user.expect(HELP)
 
 
 class Terminal:
