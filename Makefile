@@ -39,6 +39,7 @@ bench: $(MODEL)
 	$(PY) bench/matching_quality.py
 	$(PY) bench/broadcast.py
 	$(PY) bench/workers.py
+	$(PY) bench/flood.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model

@@ -12,6 +12,7 @@ from conversations.common import answer_stale
 from conversations.context import BotContext
 from db.models import Lang
 from nlp.script import detect_script, script_for_language_code
+from services.flood import Verdict
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -29,9 +30,10 @@ async def identify(update: Update, context: BotContext) -> None:
     if user is None or user.is_bot:
         return
     services = context.services
-    if not services.flood.allow(user.id):
+    verdict = services.flood.verdict(user.id, update.update_id)  # given on arrival (runtime/processor.py)
+    if verdict is not Verdict.ALLOW:
         log.info("flood guard dropped an update", extra={"user_id": user.id, "update_id": update.update_id})
-        if services.flood.should_warn(user.id):
+        if verdict is Verdict.WARN:
             context.lang = context.user_data.get("lang") or script_for_language_code(user.language_code).value
             if update.callback_query:
                 await update.callback_query.answer(context.t("flood.slow_down"), show_alert=True)

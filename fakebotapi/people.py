@@ -14,6 +14,8 @@ class People:
     last_update_id: int
     _update_event: asyncio.Event | None
 
+    def save(self) -> None: ...
+
     def add_user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",
                  username: str | None = None, last_name: str | None = None) -> dict[str, Any]:
         user = {"id": user_id, "is_bot": False, "first_name": first_name}
@@ -69,6 +71,7 @@ class People:
         update_id = self.world.next_update_id()
         self.world.updates.append({"update_id": update_id, **payload})
         self.last_update_id = update_id
+        self.save()
         self._event().set()
         return update_id
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from .htmltext import HtmlParseError, html_to_text
@@ -52,6 +54,7 @@ class FakeBotAPI(People):
         username: str = "zhuqi_test_bot",
         rate_limits: RateLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
+        state_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self.token = token
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "助企行",
@@ -67,6 +70,15 @@ class FakeBotAPI(People):
         self._pusher: asyncio.Task | None = None
         self.latency: float = 0.0  # seconds added to every call, to simulate a network
         self.last_update_id = 0
+        self.polled_offset = 0  # the offset of the latest getUpdates: every update below it is acknowledged
+        # with a state file, this Telegram's numbering and latest messages outlive the process (the console chat):
+        # a restarted one must not number updates from 1 again, or the bot takes them for ones it has handled
+        self.state_path = Path(state_path) if state_path is not None else None
+        if self.state_path is not None:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.state_path is not None and self.state_path.exists():
+            self.world.restore(json.loads(self.state_path.read_text(encoding="utf-8")))
+            self.last_update_id = self.world.last_ids["update"]
 
     # ------------------------------------------------------------------ entry point
     async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
@@ -108,11 +120,24 @@ class FakeBotAPI(People):
             await asyncio.wait_for(self.notifier.condition.wait_for(
                 lambda: self.world.calls.get(method, 0) >= times), timeout)
 
+    async def wait_polled(self, offset: int, timeout: float = 10.0) -> None:
+        """Wait until the bot has polled with at least ``offset``: every update below it is acknowledged."""
+        async with self.notifier.condition:
+            await asyncio.wait_for(self.notifier.condition.wait_for(lambda: self.polled_offset >= offset), timeout)
+
     def log_for(self, chat_id: int) -> list[dict[str, Any]]:
         return self.world.chat_log.setdefault(chat_id, [])
 
+    def save(self) -> None:
+        """Write the state file (when there is one): after every update and every bot message."""
+        if self.state_path is not None:
+            part = self.state_path.with_name(self.state_path.name + ".part")
+            part.write_text(json.dumps(self.world.snapshot(), ensure_ascii=False), encoding="utf-8")
+            os.replace(part, self.state_path)
+
     async def _emit(self, chat_id: int, kind: str, message: dict[str, Any]) -> None:
         self.log_for(chat_id).append({"type": kind, "message": dict(message)})
+        self.save()
         await self.notifier.notify(chat_id)
 
     # ------------------------------------------------------------------ helpers for methods
@@ -241,6 +266,9 @@ class FakeBotAPI(People):
         offset = p.get("offset") or 0
         if offset:
             self.world.updates = [u for u in self.world.updates if u["update_id"] >= offset]
+            if offset > self.polled_offset:
+                self.polled_offset = offset
+                await self.notifier.notify()
         timeout = float(p.get("timeout") or 0)
         if not self.world.updates and timeout > 0:
             event = self._event()

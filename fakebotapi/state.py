@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
+import base64
 import json
 import time
 from dataclasses import dataclass, field
@@ -97,23 +97,43 @@ class World:
     faults: list[Fault] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
-    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _message_ids: dict[int, itertools.count] = field(default_factory=dict)
-    _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _callback_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # the last number given out: update ids, message ids per chat, files, callback queries
+    last_ids: dict[str, int] = field(default_factory=lambda: {"update": 0, "file": 0, "callback": 0})
+    message_ids: dict[int, int] = field(default_factory=dict)
+
+    def _next(self, what: str) -> int:
+        self.last_ids[what] += 1
+        return self.last_ids[what]
 
     def next_message_id(self, chat_id: int) -> int:
-        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
-        return next(counter)
+        self.message_ids[chat_id] = self.message_ids.get(chat_id, 0) + 1
+        return self.message_ids[chat_id]
 
     def next_update_id(self) -> int:
-        return next(self._update_ids)
+        return self._next("update")
 
     def next_callback_id(self) -> str:
-        return str(next(self._callback_ids))
+        return str(self._next("callback"))
+
+    def snapshot(self, keep: int = 500) -> dict[str, Any]:
+        """What a restarted Telegram needs to go on where this one stopped, as JSON: the numbering (a bot keeps the
+        update ids it has seen, and message ids it may edit), and the latest ``keep`` messages and files."""
+        files = list(self.files.values())[-keep:]
+        return {"last_ids": self.last_ids, "message_ids": {str(k): v for k, v in self.message_ids.items()},
+                "messages": list(self.messages.values())[-keep:],
+                "files": [{**{k: v for k, v in vars(f).items() if k != "content"},
+                           "content": base64.b64encode(f.content).decode()} for f in files]}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        self.last_ids.update(snapshot.get("last_ids", {}))
+        self.message_ids.update({int(k): v for k, v in snapshot.get("message_ids", {}).items()})
+        for message in snapshot.get("messages", []):
+            self.messages[(message["chat"]["id"], message["message_id"])] = message
+        for stored in snapshot.get("files", []):
+            self.files[stored["file_id"]] = StoredFile(**{**stored, "content": base64.b64decode(stored["content"])})
 
     def store_file(self, content: bytes, kind: str, mime_type: str | None = None) -> StoredFile:
-        n = next(self._file_ids)
+        n = self._next("file")
         stored = StoredFile(f"{kind}-{n:06d}-fake", f"u{n:06d}", content, f"{kind}s/file_{n}", mime_type)
         self.files[stored.file_id] = stored
         return stored

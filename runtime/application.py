@@ -29,6 +29,7 @@ from services.ratelimit import Limits, SendLimiter
 
 log = logging.getLogger(__name__)
 FAKE_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"
+DONE_BATCH = 200  # dropped updates whose done marks may wait for someone else's commit
 
 
 class ZhuqiApplication(Application):
@@ -73,6 +74,10 @@ class ZhuqiApplication(Application):
         await self.leadership.duties()
 
     async def process_update(self, update: object) -> None:
+        services = self.bot_data["services"]
+        if isinstance(update, Update) and services.flood.dropped(update.update_id):
+            await self._drop(update)
+            return
         await super().process_update(update)
         if isinstance(self.persistence, DbPersistence):
             if isinstance(update, Update):
@@ -83,13 +88,24 @@ class ZhuqiApplication(Application):
             except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
                 log.warning("conversation state not written yet; kept for the next commit", extra={"error": repr(exc)[:200]})
                 return
-        services = self.bot_data["services"]
         if services.broadcasts.written:  # a broadcast was written: the background task sends it
             services.broadcasts.written = False
             self.broadcaster.wake()
         if services.outbox.dirty:  # a notice written while handling this update goes out now
             services.outbox.dirty = False
             await self.sender.flush()
+
+
+    async def _drop(self, update: Update) -> None:
+        """An update the flood guard dropped on arrival: no handler, no commit of its own; it is marked done with
+        the next commit (every ``DONE_BATCH`` dropped ones at the latest)."""
+        if isinstance(self.persistence, DbPersistence):
+            self.persistence.done(update.update_id)
+            if self.persistence.pending_done >= DONE_BATCH:
+                try:
+                    await self.persistence.commit()
+                except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
+                    log.warning("done marks not written yet", extra={"error": repr(exc)[:200]})
 
 
 def make_bot(settings: Settings, request: BaseRequest, get_updates_request: BaseRequest | None = None,
@@ -131,7 +147,7 @@ def build_application(services: Services, wire: Callable[[Application], None], *
                    .bot(bot)
                    .context_types(ContextTypes(context=BotContext))
                    .persistence(DbPersistence(services.state))
-                   .concurrent_updates(PerUserUpdateProcessor(64))
+                   .concurrent_updates(PerUserUpdateProcessor(64, admit=services.flood.admit))
                    .build())
     application.bot_data["services"] = services
     application.bot_data["limiter"] = limiter

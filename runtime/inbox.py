@@ -12,6 +12,7 @@ from telegram import Bot, Update
 from telegram.error import NetworkError
 from telegram.ext import Application
 
+from runtime.processor import PerUserUpdateProcessor
 from services.inbox import Inbox
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,17 @@ async def take(inbox: Inbox, updates: Sequence[Update]) -> list[Update]:
 
 
 async def replay(application: Application, inbox: Inbox) -> int:
-    """Queue the updates a crash cut off (taken, never marked done), in order, before any new one; return how many."""
+    """Queue the updates a crash cut off (taken, never marked done), in order, before any new one; return how many.
+    Poison ones (replayed too often) are quarantined instead (services/inbox.py); each replayed one holds its user's
+    next updates back for a bounded time only (runtime/processor.py)."""
     bot: Bot = application.bot
-    payloads = await inbox.unfinished()
+    payloads = await inbox.replayable()
+    processor = application.update_processor
     for payload in payloads:
         update = Update.de_json(payload, bot)
         bot.insert_callback_data(update)  # checks the signature, as on arrival
+        if isinstance(processor, PerUserUpdateProcessor):
+            processor.replays.add(update.update_id)
         await application.update_queue.put(update)
     if payloads:
         log.warning("handling again the updates a stop cut off", extra={"updates": len(payloads)})

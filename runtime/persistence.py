@@ -33,6 +33,10 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         """The update was handled: mark it so in the inbox with the next commit."""
         self._done.append(update_id)
 
+    @property
+    def pending_done(self) -> int:
+        return len(self._done)
+
     async def commit(self) -> None:
         """Write what changed so far, and which updates are done, in one transaction (a group commit).
 

@@ -7,11 +7,14 @@ import getpass
 import logging
 import signal
 import sys
+from pathlib import Path
 from typing import Callable, TextIO
 
+from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import Application
 
+from config.settings import ROOT
 from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.console import Console
 from fakebotapi.request import FakeRequest
@@ -63,11 +66,21 @@ async def run_delivery_worker(services: Services) -> None:
     await run_worker(services, _stop_event())
 
 
+def console_state_path(database_url: str) -> Path:
+    """Where the console's fake Telegram keeps its numbering: beside the SQLite file (data/zhuqi.sqlite3 →
+    data/zhuqi.console-state.json), so a restarted console chat goes on with the update ids the database has seen."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        return database.with_name(f"{database.stem}.console-state.json")
+    return ROOT / "data" / f"console-state-{url.database or 'default'}.json"
+
+
 async def run_console(services: Services, wire: Callable[[Application], None],
                       stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
     """A person chats with the real Application in the terminal; Telegram is the in-process fake."""
     await load_demo_data(services.db, services.clock, services.settings.tz)
-    api = FakeBotAPI()
+    api = FakeBotAPI(state_path=console_state_path(services.settings.database_url))
     application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     name = getpass.getuser() if sys.platform != "win32" else "console"
     user = FakeUser(api, CONSOLE_USER_ID, first_name=name or "控制台用户", language_code="zh-hans")

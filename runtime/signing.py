@@ -79,18 +79,27 @@ class SigningBot(ExtBot):
     """An ExtBot that signs the callback data of every keyboard it sends and checks it on every press. With an
     ``inbox``, the updates it polls are written there, as Telegram sent them, before they are handed on."""
 
-    __slots__ = ("signer", "inbox")
+    __slots__ = ("signer", "inbox", "fetched")
 
     def __init__(self, *args: Any, inbox: Inbox | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self.signer = CallbackSigner(self.token)
             self.inbox = inbox
+            self.fetched = 0  # the highest update id fetched so far: the next poll acknowledges it
 
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
-        updates: Any = await Bot.get_updates(self, *args, **kwargs)  # as Telegram sent them (ExtBot's adds the check)
+    async def get_updates(self, offset: int | None = None, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        # python-telegram-bot moves its offset past the updates it is handed; when the inbox drops a whole batch (all
+        # delivered before) it is handed none, so the offset is moved here: past everything fetched, always
+        if self.fetched and (offset is None or offset >= 0):
+            offset = max(offset or 0, self.fetched + 1)
+        updates: Any = await Bot.get_updates(self, offset, *args, **kwargs)  # as Telegram sent them (ExtBot's adds the check)
+        last = max((update.update_id for update in updates), default=0)
         if self.inbox is not None:
-            updates = await take(self.inbox, updates)
+            updates = await take(self.inbox, updates)  # raises, and acknowledges nothing, when it cannot write them
+        if last > self.fetched:
+            with self._unfrozen():
+                self.fetched = last
         for update in updates:
             self.insert_callback_data(update)
         return tuple(updates)

@@ -88,7 +88,7 @@ class Services:
         presence = Presence(db)
         await presence.start()
         outbox = Outbox(db, clock, owner=presence.id)
-        inbox = Inbox(db, clock)
+        inbox = Inbox(db, clock, outbox, StaffChats(users, settings.staff_chat_id))  # quarantines are told to staff
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)

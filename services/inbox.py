@@ -9,28 +9,48 @@ day: an update Telegram delivers a second time (a webhook retry) is recognised a
 
 The in-flight window: an update whose handler had finished its own writes when the process died, but whose
 conversation state was not yet written, is handled again. Handlers meet that case as a repeated press or message.
+
+Poison updates: an update whose handling kills the process (out of memory, a native crash) would kill it again at
+every start. Each start that replays a row counts it (``attempts``); a row already replayed by ``MAX_REPLAYS``
+starts without finishing is quarantined instead (:meth:`Inbox.replayable`): kept as it came, marked, never
+replayed again, written to the audit log (``update.quarantined``, shown by /audit) and told to staff.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import UpdateInbox
+from db.models import AuditEntry, UpdateInbox
 from services.clock import Clock
 from services.database import Database
+from services.outbox import Notice, Outbox
+
+log = logging.getLogger(__name__)
 
 KEEP_DONE = timedelta(days=1)  # Telegram keeps an unacknowledged update for 24 hours
+MAX_REPLAYS = 3  # starts that replayed an update without finishing it, before it is quarantined
+
+
+def describe(update_id: int, payload: dict[str, Any] | None) -> dict[str, Any]:
+    """What staff are told of an update: its id, its kind (message, callback_query …) and who sent it."""
+    kind = next((key for key in (payload or {}) if key != "update_id"), "unknown")
+    body = (payload or {}).get(kind)
+    sender = body.get("from") if isinstance(body, dict) else None
+    return {"update_id": update_id, "kind": kind, "user_id": sender.get("id") if isinstance(sender, dict) else None}
 
 
 class Inbox:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, outbox: Outbox | None = None,
+                 staff: Callable[[], Awaitable[list[int]]] | None = None) -> None:
         self.db, self.clock = db, clock
+        self.outbox, self.staff = outbox, staff  # where quarantines are told
         self._insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
 
     async def hold(self, updates: list[tuple[int, dict[str, Any]]]) -> set[int]:
@@ -55,11 +75,42 @@ class Inbox:
                                   .values(done_at=self.clock.now(), payload=None))
 
     async def unfinished(self) -> list[dict[str, Any]]:
-        """The updates taken but never marked done (a crash cut them off), oldest first."""
+        """The updates taken but never marked done (a crash cut them off) nor quarantined, oldest first."""
         async with self.db.session() as session:
-            rows = await session.scalars(select(UpdateInbox.payload).where(UpdateInbox.done_at.is_(None))
+            rows = await session.scalars(select(UpdateInbox.payload)
+                                         .where(UpdateInbox.done_at.is_(None), UpdateInbox.quarantined_at.is_(None))
                                          .order_by(UpdateInbox.update_id))
             return list(rows.all())
+
+    async def replayable(self) -> list[dict[str, Any]]:
+        """At start: the unfinished updates to handle again, oldest first, each counted as replayed once more;
+        those already replayed ``MAX_REPLAYS`` times are quarantined instead (audited, told to staff)."""
+        async with self.db.session() as session:
+            rows = (await session.execute(
+                select(UpdateInbox.update_id, UpdateInbox.payload, UpdateInbox.attempts)
+                .where(UpdateInbox.done_at.is_(None), UpdateInbox.quarantined_at.is_(None))
+                .order_by(UpdateInbox.update_id))).all()
+        poison = [describe(row.update_id, row.payload) for row in rows if row.attempts >= MAX_REPLAYS]
+        again = [row for row in rows if row.attempts < MAX_REPLAYS]
+        for found in poison:  # told first (a dedupe key makes it once): a crash now tells again, never loses it
+            log.error("an update that stopped the bot %d times is quarantined", MAX_REPLAYS, extra=found)
+            if self.outbox is not None and self.staff is not None:
+                await self.outbox.put(await self.staff(), "notice", f"inbox:{found['update_id']}:quarantined",
+                                      Notice("inbox.quarantined", {**found, "user_id": found["user_id"] or "—"}))
+        now = self.clock.now()
+        async with self.db.session() as session:
+            if poison:
+                await session.execute(update(UpdateInbox)
+                                      .where(UpdateInbox.update_id.in_([p["update_id"] for p in poison]))
+                                      .values(quarantined_at=now))
+                session.add_all([AuditEntry(actor_user_id=p["user_id"], action="update.quarantined",
+                                            target=f"update {p['update_id']} ({p['kind']})", allowed=True,
+                                            details=p, at=now) for p in poison])
+            if again:
+                await session.execute(update(UpdateInbox)
+                                      .where(UpdateInbox.update_id.in_([row.update_id for row in again]))
+                                      .values(attempts=UpdateInbox.attempts + 1))
+        return [row.payload for row in again]
 
     async def prune(self) -> int:
         """Forget the updates done more than a day ago; return how many."""

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db.models import Role, UpdateInbox
 from services.database import Database
 from services.inbox import Inbox
+from fakebotapi import FakeUser
 from tests.harness import BotHarness
 
 HELP = "我能为您做什么"
@@ -46,16 +47,23 @@ async def test_an_update_taken_but_cut_off_is_handled_after_the_restart(bot: Bot
     assert await bot.services.inbox.unfinished() == []
 
 
-async def test_an_update_delivered_again_after_a_crash_is_handled_once(bot: BotHarness, caplog):
-    caplog.set_level(logging.INFO, logger="runtime.inbox")
-    user = await registered(bot, 402)
+async def handled_then_delivered_again(bot: BotHarness, user_id: int) -> tuple[FakeUser, int]:
+    """A user's /help is handled; the bot stops before its next poll acknowledged it, so Telegram delivers it again
+    to the next start. Returns the user and the update id."""
+    user = await registered(bot, user_id)
     sent = user.send("/help")
     await user.expect(HELP)
     await bot.wait_handled()
     handled = bot.api.last_update_id
     await bot.stop()
-    # the bot died before its next poll acknowledged the update: Telegram delivers it again
     bot.api.world.updates.append({"update_id": handled, "message": sent})
+    bot.api.polled_offset = 0
+    return user, handled
+
+
+async def test_an_update_delivered_again_after_a_crash_is_handled_once(bot: BotHarness, caplog):
+    caplog.set_level(logging.INFO, logger="runtime.inbox")
+    user, _handled = await handled_then_delivered_again(bot, 402)
     await bot.start()
     user.send("/help")  # a new update after the duplicate
     await bot.wait_handled()
@@ -74,3 +82,12 @@ async def test_done_updates_are_forgotten_after_a_day(bot: BotHarness):
     assert await inbox.prune() >= 1
     async with bot.services.db.session() as session:
         assert (await session.scalars(select(UpdateInbox.update_id))).all() == []
+
+
+async def test_a_batch_of_only_updates_seen_before_is_acknowledged(bot: BotHarness):
+    user, handled = await handled_then_delivered_again(bot, 411)  # and nothing else is waiting
+    await bot.start()
+    await bot.api.wait_polled(handled + 1)  # acknowledged (it was fetched again forever): Telegram forgets it
+    assert bot.api.world.updates == []
+    user.send("/help")
+    await user.expect(HELP)
