@@ -40,6 +40,7 @@ bench: $(MODEL)
 	$(PY) bench/broadcast.py
 	$(PY) bench/workers.py
 	$(PY) bench/flood.py
+	$(PY) bench/import_stall.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info nlp/model
