@@ -38,7 +38,7 @@ class ZhuqiApplication(Application):
     async def initialize(self) -> None:
         await super().initialize()
         services: Services = self.bot_data["services"]
-        await set_menus(self.bot, await services.users.staff_roles())
+        await set_menus(self.bot, await services.users.menu_roles())
         settings = services.settings
         # pushes go out through a bot of their own (same connections): the sender takes its turn at the shared
         # budget itself and handles 429s row by row

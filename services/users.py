@@ -223,12 +223,15 @@ class Users:
         return len(changes)
 
     async def staff_roles(self) -> list[tuple[int, Role]]:
-        """(user id, role) of every admin and staffer, then of each admin demoted at this start with their new role
-        (the start sets each of these chats' command menu: a former admin's loses /grant)."""
+        """(user id, role) of every admin and staffer now: who gets staff notices."""
         async with self.db.session() as session:
             rows = await session.execute(select(User.id, User.role).where(User.role.in_(STAFF_ROLES)))
-            current = [(user_id, role) for user_id, role in rows.all()]
-        return current + [(user_id, role) for user_id, role in self.demoted if role not in STAFF_ROLES]
+            return [(user_id, role) for user_id, role in rows.all()]
+
+    async def menu_roles(self) -> list[tuple[int, Role]]:
+        """The chats whose command menu the start sets: every admin and staffer, then each admin demoted at this
+        start with their new role (a former admin's menu loses /grant). Not for notices: a former admin gets none."""
+        return await self.staff_roles() + [(user_id, role) for user_id, role in self.demoted if role not in STAFF_ROLES]
 
     # ------------------------------------------------------------------ the name and @handle, kept fresh
     async def seen(self, user_id: int, username: str | None, first_name: str, last_name: str | None) -> Profile | None:

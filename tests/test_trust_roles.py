@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from db.models import AuditEntry, Role, ServiceTeam, TeamLevel, User
 from services.audience import Filters
+from services.service_record import StaffChats
 from tests.harness import BotHarness
 from tests.test_onboarding import onboard
 from tests.test_events_e2e import worker
@@ -42,6 +43,7 @@ async def test_an_admin_removed_from_admin_ids_is_a_worker_after_the_restart_and
         assert [(e.actor_user_id, e.allowed) for e in await audit(bot, "staff.grant")] == [(ADMIN, False)]
         menu = bot.api.world.commands.get(f'{{"chat_id": {ADMIN}, "type": "chat"}}|', [])
         assert "grant" not in [c["command"] for c in menu], "the former admin's chat menu lost the admin commands"
+        assert ADMIN not in await StaffChats(bot.services.users, None)(), "a former admin gets no staff notices"
     async with BotHarness(db_url, admin_ids="", api=api) as again:  # nothing more to do at the next start
         assert len(await audit(again, "role.demoted")) == 1
 
