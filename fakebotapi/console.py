@@ -71,8 +71,8 @@ class Console:
             self.user.send_photo(caption=line[len(":photo"):].strip() or None)
         elif line.startswith(":contact"):
             self.user.send_contact(line[len(":contact"):].strip() or "13800138000")
-        elif line.isdigit() and 1 <= int(line) <= len(self.choices):
-            kind, message, button = self.choices[int(line) - 1]
+        elif self._choice_number(line) is not None:
+            kind, message, button = self.choices[self._choice_number(line) - 1]
             if kind == "inline":
                 self.user.press_data(button["callback_data"], self.user.current(message["message_id"]))
             elif button.get("request_contact"):
@@ -82,6 +82,12 @@ class Console:
         else:
             self.user.send(line)
         return True
+
+    def _choice_number(self, line: str) -> int | None:
+        """The number of a button shown, else None ("²" passes str.isdigit but not int(); it is text to send)."""
+        if line.isascii() and line.isdigit() and len(line) <= 3 and 1 <= int(line) <= len(self.choices):
+            return int(line)
+        return None
 
     async def run(self) -> None:
         self._print(f"zhuqi-bot console — type /start to begin. {HELP}")

@@ -100,6 +100,10 @@ async def test_the_console_chat_answers_after_a_restart(tmp_path: Path):
     await console_says(tmp_path, "/help", "还没有完成注册")  # update 1 again would be a duplicate, never answered
 
 
+async def test_the_console_sends_a_digit_int_cannot_read_as_text(tmp_path: Path):
+    await console_says(tmp_path, "²", "不能理解")  # it quit the console without a word (int("²") raised)
+
+
 async def test_an_update_three_starts_did_not_finish_is_quarantined(bot: BotHarness):
     admin = await registered(bot, 420, Role.STAFF)
     user = await registered(bot, 421)
