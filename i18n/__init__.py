@@ -5,6 +5,7 @@ wrapped in :class:`Raw` (for text that is already safe HTML, such as another cat
 from __future__ import annotations
 
 import html
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,17 @@ LANGS = (Script.SIMPLIFIED.value, Script.TRADITIONAL.value, Script.ENGLISH.value
 
 class Raw(str):
     """A value that is already safe HTML; t() does not escape it."""
+
+
+# Characters that change how the rest of a line is shown without being seen: C0/C1 controls (but line breaks and
+# tabs), DEL, bidirectional embeddings, overrides and isolates (U+202E shows what follows reversed), zero-width
+# space, the marks LRM/RLM and the BOM. The joiners U+200C/U+200D stay: emoji sequences and scripts need them.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def shown(value: object) -> str:
+    """A value as it may be shown to people: without the invisible controls that could disguise it."""
+    return INVISIBLE.sub("", str(value))
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, dict[str, str]]:
@@ -48,7 +60,7 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     text = entry.get(lang or "zh-hans") or entry["zh-hans"]
     if not values:
         return text
-    safe = {k: v if isinstance(v, Raw) else html.escape(str(v), quote=False) for k, v in values.items()}
+    safe = {k: v if isinstance(v, Raw) else html.escape(shown(v), quote=False) for k, v in values.items()}
     return text.format(**safe)
 
 
@@ -56,7 +68,7 @@ def label(key: str, lang: str | None = None, /, **values: object) -> str:
     """A catalogue text for a button label or a file caption: plain text, so values are not HTML-escaped."""
     entry = catalogue()[key]
     text = entry.get(lang or "zh-hans") or entry["zh-hans"]
-    return text.format(**values) if values else text
+    return text.format(**{k: shown(v) for k, v in values.items()}) if values else text
 
 
 def localise(data: str, lang: str | None) -> str:
