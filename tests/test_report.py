@@ -56,6 +56,33 @@ async def fill_profile(user: FakeUser, *, simplified: bool = True) -> None:
     await user.expect("13800138000")
 
 
+async def report_up_to_code(user: FakeUser, name: str, code: str, answer: str) -> dict:
+    """/report a technical problem up to the credit code: the enterprise's name, the code; the bot's answer."""
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    user.send(name)
+    await user.expect("统一社会信用代码")
+    user.send(code)
+    return await user.expect(answer)
+
+
+async def describe_to_summary(user: FakeUser, contact: str, phone: str, text: str) -> dict:
+    """From the contact question on: contact, phone, the description, the industry, urgency and mode; the summary
+    card."""
+    await user.expect("联系人")
+    user.send(contact)
+    await user.expect("联系电话")
+    user.send(phone)
+    await user.expect("请描述")
+    user.send(text)
+    user.press("完成", await user.expect("可以继续补充"))
+    user.press("✅确认", await user.expect("识别为："))
+    user.press("一般", await user.expect("请选择紧急程度"))
+    user.press("现场指导", await user.expect("请选择希望的服务方式"))
+    return await user.expect("请核对需求信息")
+
+
 async def test_full_report_with_photo_and_edit(bot: BotHarness):
     staff = await staffer(bot)
     user = await enterprise_user(bot, 31)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from db.models import AuditEntry, Demand, DemandStatus, Enterprise, Role, User
 from fakebotapi import FakeGroup, FakeUser
 from tests.harness import BotHarness
-from tests.test_report import enterprise_user, staffer
+from tests.test_report import describe_to_summary, enterprise_user, report_up_to_code, staffer
 
 CODE = "91330100799655058B"       # the member's enterprise
 IMPORTED = "91330500MA2B3C4D5B"   # an enterprise staff imported
@@ -58,29 +58,13 @@ async def audit(bot: BotHarness, action: str) -> list[AuditEntry]:
 
 async def claim(user: FakeUser, code: str = CODE, name: str = "冒名顶替有限公司", answer: str = "待确认") -> dict:
     """/report up to the credit code: the user names some company and types the public code; the bot's answer."""
-    user.send("/report")
-    user.press("技术难题", await user.expect("请选择需求类型"))
-    await user.expect("企业名称")
-    user.send(name)
-    await user.expect("统一社会信用代码")
-    user.send(code)
-    return await user.expect(answer)
+    return await report_up_to_code(user, name, code, answer)
 
 
 async def file_pending(user: FakeUser) -> dict:
     """After the pending link: his own contact and phone, the description, the industry, urgency and mode; the
     summary card."""
-    await user.expect("联系人")
-    user.send(STRANGER_CONTACT)
-    await user.expect("联系电话")
-    user.send(STRANGER_PHONE)
-    await user.expect("请描述")
-    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
-    user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
-    user.press("一般", await user.expect("请选择紧急程度"))
-    user.press("现场指导", await user.expect("请选择希望的服务方式"))
-    return await user.expect("请核对需求信息")
+    return await describe_to_summary(user, STRANGER_CONTACT, STRANGER_PHONE, "铝型材喷涂过程遇到氧化，皮膜厚度不均")
 
 
 def leaked(user: FakeUser, *secrets: str) -> list[str]:

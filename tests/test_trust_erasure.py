@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from db.models import AuditEntry, Base, DemandStatusHistory, Match, Notification
 from tests.harness import BotHarness
 from tests.test_onboarding import onboard
-from tests.test_report import staffer
+from tests.test_report import describe_to_summary, report_up_to_code, staffer
 from tests.test_service_flow import craftsman
 
 PERSON = 5550173
@@ -62,24 +62,8 @@ async def file_bytes_mentioning(bot: BotHarness) -> list[tuple[str, str]]:
 
 
 async def file_the_demand(company) -> str:
-    company.send("/report")
-    company.press("技术难题", await company.expect("请选择需求类型"))
-    await company.expect("企业名称")
-    company.send("湖州某机械有限公司")
-    await company.expect("统一社会信用代码")
-    company.send("91330100799655058B")
-    company.press("专精特新", await company.expect("请选择企业类型"))
-    await company.expect("联系人")
-    company.send(NAME)
-    await company.expect("联系电话")
-    company.send(PHONE)
-    await company.expect("请描述")
-    company.send(TEXT)
-    company.press("完成", await company.expect("可以继续补充"))
-    company.press("✅确认", await company.expect("识别为："))
-    company.press("一般", await company.expect("请选择紧急程度"))
-    company.press("现场指导", await company.expect("请选择希望的服务方式"))
-    company.press("📨 提交", await company.expect("请核对需求信息"))
+    company.press("专精特新", await report_up_to_code(company, "湖州某机械有限公司", "91330100799655058B", "请选择企业类型"))
+    company.press("📨 提交", await describe_to_summary(company, NAME, PHONE, TEXT))
     done = await company.expect("已提交，编号")
     return re.search(r"ZQ-\d{4}-\d{6}", done["text"]).group(0)
 
