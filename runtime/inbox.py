@@ -6,7 +6,7 @@ poller retries with backoff and Telegram keeps the updates), the webhook answers
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from typing import Any, Sequence
 
 from telegram import Bot, Update
 from telegram.error import NetworkError
@@ -22,12 +22,16 @@ class InboxUnavailable(NetworkError):
     """The inbox could not be written: the updates stay with Telegram."""
 
 
-async def take(inbox: Inbox, updates: Sequence[Update]) -> list[Update]:
-    """Write ``updates`` to the inbox; return those to handle (not those delivered before)."""
+async def take(inbox: Inbox, updates: Sequence[Update], sent: dict[int, dict[str, Any]] | None = None) -> list[Update]:
+    """Write ``updates`` to the inbox; return those to handle (not those delivered before). ``sent``: the updates
+    as Telegram sent them, by id — stored as they are (``Update.to_dict`` costs 0.2 ms an update, as much again as
+    parsing it)."""
     if not updates:
         return []
+    sent = sent or {}
     try:
-        new = await inbox.hold([(update.update_id, update.to_dict()) for update in updates])
+        new = await inbox.hold([(update.update_id, sent.get(update.update_id) or update.to_dict())
+                                for update in updates])
     except Exception as exc:  # noqa: BLE001 - whatever the driver raises, the updates must stay with Telegram
         log.warning("cannot write updates to the inbox; Telegram keeps them", extra={"error": repr(exc)[:200]})
         raise InboxUnavailable("the database does not answer: updates left with Telegram") from exc

@@ -79,7 +79,7 @@ class SigningBot(ExtBot):
     """An ExtBot that signs the callback data of every keyboard it sends and checks it on every press. With an
     ``inbox``, the updates it polls are written there, as Telegram sent them, before they are handed on."""
 
-    __slots__ = ("signer", "inbox", "fetched")
+    __slots__ = ("signer", "inbox", "fetched", "_polled")
 
     def __init__(self, *args: Any, inbox: Inbox | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +87,14 @@ class SigningBot(ExtBot):
             self.signer = CallbackSigner(self.token)
             self.inbox = inbox
             self.fetched = 0  # the highest update id fetched so far: the next poll acknowledges it
+            self._polled: list[dict[str, Any]] = []  # the last getUpdates result as Telegram sent it (JSON)
+
+    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):  # kept for the inbox: parsing leaves it intact
+            with self._unfrozen():
+                self._polled = result
+        return result
 
     async def get_updates(self, offset: int | None = None, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         # python-telegram-bot moves its offset past the updates it is handed; when the inbox drops a whole batch (all
@@ -96,7 +104,8 @@ class SigningBot(ExtBot):
         updates: Any = await Bot.get_updates(self, offset, *args, **kwargs)  # as Telegram sent them (ExtBot's adds the check)
         last = max((update.update_id for update in updates), default=0)
         if self.inbox is not None:
-            updates = await take(self.inbox, updates)  # raises, and acknowledges nothing, when it cannot write them
+            sent = {raw.get("update_id"): raw for raw in self._polled if isinstance(raw, dict)}
+            updates = await take(self.inbox, updates, sent)  # raises, and acknowledges nothing, if it cannot write them
         if last > self.fetched:
             with self._unfrozen():
                 self.fetched = last

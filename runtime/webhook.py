@@ -59,12 +59,13 @@ class WebhookServer:
         if not self.accepting:  # shutting down: Telegram keeps the update and sends it again later
             return web.Response(status=503)
         try:
-            update = Update.de_json(json.loads(await request.read()), self.application.bot)
+            sent = json.loads(await request.read())
+            update = Update.de_json(sent, self.application.bot)
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("webhook body is not an update", extra={"error": str(exc)})
             return web.Response(status=400)
         try:  # into the inbox before the 200 (runtime/inbox.py)
-            new = await take(self.services.inbox, [update])
+            new = await take(self.services.inbox, [update], {update.update_id: sent})
         except InboxUnavailable:
             return web.Response(status=503)  # Telegram keeps it and sends it again
         self.received += 1
