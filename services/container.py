@@ -88,7 +88,8 @@ class Services:
         presence = Presence(db)
         await presence.start()
         outbox = Outbox(db, clock, owner=presence.id)
-        inbox = Inbox(db, clock, outbox, StaffChats(users, settings.staff_chat_id))  # quarantines are told to staff
+        staff_chats = StaffChats(users, settings.staff_chat_id)
+        inbox = Inbox(db, clock, outbox, staff_chats)  # quarantines are told to staff
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
@@ -98,7 +99,6 @@ class Services:
         competitions = Competitions(db, clock, audit, outbox, audience, reminders, regions, tz)
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         matcher = Matcher(db, clock, analyzer.tokenizer)
-        staff_chats = StaffChats(users, settings.staff_chat_id)
         statistics = Statistics(db, audit, regions, tz)
         services = cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
                    state=StateStore(db, inbox), inbox=inbox,
