@@ -82,11 +82,7 @@ class ZhuqiApplication(Application):
         if isinstance(self.persistence, DbPersistence):
             if isinstance(update, Update):
                 self.persistence.done(update.update_id)  # written with the state it led to (services/inbox.py)
-            try:
-                await self.update_persistence()
-                await self.persistence.commit()
-            except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
-                log.warning("conversation state not written yet; kept for the next commit", extra={"error": repr(exc)[:200]})
+            if not await self._commit(state=True):
                 return
         if services.broadcasts.written:  # a broadcast was written: the background task sends it
             services.broadcasts.written = False
@@ -95,17 +91,26 @@ class ZhuqiApplication(Application):
             services.outbox.dirty = False
             await self.sender.flush()
 
-
     async def _drop(self, update: Update) -> None:
         """An update the flood guard dropped on arrival: no handler, no commit of its own; it is marked done with
         the next commit (every ``DONE_BATCH`` dropped ones at the latest)."""
         if isinstance(self.persistence, DbPersistence):
             self.persistence.done(update.update_id)
             if self.persistence.pending_done >= DONE_BATCH:
-                try:
-                    await self.persistence.commit()
-                except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
-                    log.warning("done marks not written yet", extra={"error": repr(exc)[:200]})
+                await self._commit(state=False)
+
+    async def _commit(self, *, state: bool) -> bool:
+        """Write the done marks — with ``state``, the conversation state too — in one transaction. False while the
+        database does not answer: what was not written is kept for the next commit."""
+        try:
+            if state:
+                await self.update_persistence()
+            await self.persistence.commit()
+        except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
+            log.warning("conversation state or done marks not written yet; kept for the next commit",
+                        extra={"error": repr(exc)[:200]})
+            return False
+        return True
 
 
 def make_bot(settings: Settings, request: BaseRequest, get_updates_request: BaseRequest | None = None,
