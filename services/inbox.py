@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 KEEP_DONE = timedelta(days=1)  # Telegram keeps an unacknowledged update for 24 hours
 MAX_REPLAYS = 3  # starts that replayed an update without finishing it, before it is quarantined
+UNFINISHED = (UpdateInbox.done_at.is_(None), UpdateInbox.quarantined_at.is_(None))  # taken, cut off, not poison
 
 
 def describe(update_id: int, payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -77,9 +78,7 @@ class Inbox:
     async def unfinished(self) -> list[dict[str, Any]]:
         """The updates taken but never marked done (a crash cut them off) nor quarantined, oldest first."""
         async with self.db.session() as session:
-            rows = await session.scalars(select(UpdateInbox.payload)
-                                         .where(UpdateInbox.done_at.is_(None), UpdateInbox.quarantined_at.is_(None))
-                                         .order_by(UpdateInbox.update_id))
+            rows = await session.scalars(select(UpdateInbox.payload).where(*UNFINISHED).order_by(UpdateInbox.update_id))
             return list(rows.all())
 
     async def replayable(self) -> list[dict[str, Any]]:
@@ -88,8 +87,7 @@ class Inbox:
         async with self.db.session() as session:
             rows = (await session.execute(
                 select(UpdateInbox.update_id, UpdateInbox.payload, UpdateInbox.attempts)
-                .where(UpdateInbox.done_at.is_(None), UpdateInbox.quarantined_at.is_(None))
-                .order_by(UpdateInbox.update_id))).all()
+                .where(*UNFINISHED).order_by(UpdateInbox.update_id))).all()
         poison = [describe(row.update_id, row.payload) for row in rows if row.attempts >= MAX_REPLAYS]
         again = [row for row in rows if row.attempts < MAX_REPLAYS]
         for found in poison:  # told first (a dedupe key makes it once): a crash now tells again, never loses it
