@@ -18,10 +18,7 @@ def parse_id(text: str | None, maximum: int = ROW_ID_MAX, *, prefix: str = "") -
     if text is None:
         return None
     digits = text.strip().removeprefix(prefix) if prefix else text.strip()
-    if not digits or len(digits) > len(str(maximum)) or not (digits.isascii() and digits.isdigit()):
-        return None
-    value = int(digits)
-    return value if 0 < value <= maximum else None
+    return parse_count(digits, 1, maximum) if digits == digits.strip() else None  # "# 12" is not "#12"
 
 
 def parse_count(text: str | None, minimum: int, maximum: int) -> int | None:

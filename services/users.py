@@ -138,13 +138,11 @@ class Users:
         Staff and admins keep theirs. 劳模工匠 is held only with an application staff approved: without one the
         person is a worker (or keeps the enterprise role they had) until then, so role-filtered broadcasts to
         craftsmen never reach someone who only said so."""
+        if role not in REVIEWED_ROLES:
+            return await self.set_role(user_id, role), False
         current = await self.get(user_id)
         if current is not None and current.is_staff:
             return current, False
-        if role not in SELF_SERVICE_ROLES:
-            raise ValueError(f"{role} cannot be chosen by the user")
-        if role not in REVIEWED_ROLES:
-            return await self._set(user_id, role=role), False
         async with self.db.session() as session:
             approved = await self._approved_craftsman(session, user_id)
         if approved:
