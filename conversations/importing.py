@@ -67,13 +67,17 @@ def _short(value: object) -> object:
     return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "…"
 
 
+def _quoted(values: dict[str, object]) -> dict[str, object]:
+    return {k: _short(v) for k, v in values.items()}
+
+
 def _error_lines(report: ImportReport, context: BotContext) -> tuple[str, bool]:
     """The message's list of rejected rows, within Telegram's length; and whether some were left for the file."""
     lines: list[str] = []
     length = 0
     for e in report.errors[:SHOWN_ERRORS]:
         line = context.t("import.row_error", row=e.row,
-                         reason=Raw(context.t(e.key, **{k: _short(v) for k, v in e.values.items()})))
+                         reason=Raw(context.t(e.key, **_quoted(e.values))))
         if length + len(line) > ERRORS_CHARS:
             break
         lines.append(line)
@@ -107,7 +111,7 @@ async def received(update: Update, context: BotContext) -> str | int:
     try:
         report = await _check(context, document.file_id, document.file_name or "", document.file_size)
     except FileRejected as exc:
-        await update.effective_message.reply_text(context.t(exc.key, **{k: _short(v) for k, v in exc.values.items()}))
+        await update.effective_message.reply_text(context.t(exc.key, **_quoted(exc.values)))
         return FILE
     except TelegramError:
         await update.effective_message.reply_text(context.t("import.download_failed"))
@@ -144,7 +148,7 @@ async def confirm(update: Update, context: BotContext) -> int:
     try:  # read the same file again: nothing about it was kept but its file_id
         report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
     except FileRejected as exc:
-        await update.effective_chat.send_message(context.t(exc.key, **{k: _short(v) for k, v in exc.values.items()}))
+        await update.effective_chat.send_message(context.t(exc.key, **_quoted(exc.values)))
         return ConversationHandler.END
     except TelegramError:
         await update.effective_chat.send_message(context.t("import.download_failed"))
