@@ -8,7 +8,7 @@ from conversations.context import BotContext
 from nlp.industry import catalogue
 from services.casework import QueueItem
 from services.matching import Candidate, Reasons
-from services.service_record import Outcome, Result
+from services.service_record import BY_HAND, Outcome, Result
 
 SUMMARY = 160
 
@@ -63,7 +63,7 @@ def outcome_text(result: Result, context: BotContext) -> str:
     """Why an action did not happen, in the user's language."""
     if result.outcome is Outcome.NOT_STAFF:
         return context.t("staff.only")
-    if result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):
+    if result.outcome in BY_HAND:
         return context.t(f"case.refused.{result.outcome.value}", **(result.detail or {}))
     return context.t(f"case.refused.{result.outcome.value}")
 
@@ -75,7 +75,7 @@ async def answer_outcome(update: Update, context: BotContext, result: Result) ->
     text = outcome_text(result, context)
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
-        if result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):  # staff must act by hand: worth a message
+        if result.outcome in BY_HAND:  # staff must act by hand: worth a message
             await update.effective_chat.send_message(text)
     else:
         await update.effective_message.reply_text(text)

@@ -29,7 +29,7 @@ from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.volunteering import QUEUED, Volunteering
-from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
+from services.service_record import (BY_HAND, Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
                                      craftsmans_match, move_match, transition)
 
 OFFER_HOURS = 48
@@ -136,7 +136,7 @@ class Casework(Volunteering):
             result = await self.offer(actor, role, demand_id, craftsman_id)
             if result.ok:
                 done += 1
-            elif result.outcome in (Outcome.NO_ACCOUNT, Outcome.UNREACHABLE):
+            elif result.outcome in BY_HAND:
                 by_hand.append((demand_id, result))
             else:
                 changed += 1

@@ -35,6 +35,9 @@ class Outcome(str, enum.Enum):
     NOT_CRAFTSMAN = "not_craftsman"
 
 
+BY_HAND = frozenset({Outcome.NO_ACCOUNT, Outcome.UNREACHABLE})  # an offer staff must make (or redo) themselves
+
+
 @dataclass(frozen=True)
 class Result:
     outcome: Outcome
