@@ -73,7 +73,7 @@ class EnterpriseLinks:
             values = {"requester": _name(user), "enterprise": enterprise.name}
         await self.audit.record(user_id, "enterprise.link.request", f"enterprise:{enterprise_id}", members=len(asked))
         if asked:
-            await self.outbox.put(asked, "notice", f"link:{enterprise_id}:{user_id}", Notice(
+            await self.outbox.put(asked, "notice", f"link:{user_id}:{enterprise_id}", Notice(
                 "link.member_ask", values=values, buttons=[decision_buttons(user_id, enterprise_id)]))
 
     async def flag_draft(self, demand_id: int, user_id: int) -> bool:
@@ -124,7 +124,7 @@ class EnterpriseLinks:
         if detail is None:  # decided already, or he named another enterprise since
             return Result(Outcome.STALE)
         await self.audit.record(actor, action, target, enterprise=enterprise_id)
-        await self.outbox.put([requester], "notice", f"link:{enterprise_id}:{requester}:{self.clock.now().isoformat()}",
+        await self.outbox.put([requester], "notice", f"link:{requester}:{enterprise_id}:{self.clock.now().isoformat()}",
                               Notice("link.confirmed" if accept else "link.refused",
                                      values={"enterprise": detail["enterprise"]}))
         return Result(Outcome.DONE, detail=detail)

@@ -154,6 +154,7 @@ async def traces_of(session, user: User | None, craftsman: Craftsman | None, dem
     read before anything is erased."""
     traces = Traces()
     if user is not None:
+        traces.keyed("link", [user.id])  # members asked to confirm his link to their enterprise (link:<user>:<ent>)
         full = " ".join(filter(None, [user.first_name, user.last_name]))
         traces.add(user.first_name, user.last_name, full, user.username, f"@{user.username}" if user.username else None)
     for _id, text, contact_name, contact_phone, topic in demand_rows:

@@ -8,11 +8,12 @@ or refuse the link (the buttons are checked on the server: a copied or re-signed
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
 
-from db.models import AuditEntry, Demand, DemandStatus, Enterprise, Role, User
+from db.models import AuditEntry, Demand, DemandStatus, Enterprise, Notification, Role, User
 from fakebotapi import FakeGroup, FakeUser
 from tests.harness import BotHarness
 from tests.test_report import describe_to_summary, enterprise_user, report_up_to_code, staffer
@@ -247,3 +248,18 @@ async def test_open_in_the_staff_group_sends_the_detail_privately(db_url: str):
         await bot.wait_handled()
         assert not leaked(group, MEMBER_PHONE, MEMBER_CONTACT)
         assert (await user_row(bot, staff.id)).blocked_at is None
+
+
+async def test_a_requester_who_erases_himself_leaves_no_name_in_the_members_ask(bot: BotHarness):
+    """The member's 确认 / 拒绝 notice names the requester; /delete_me scrubs it by its key, even for a two-character
+    name too short to be searched for safely in other people's notices."""
+    member = await member_company(bot)
+    await bot.services.users.register(76, "赵六")
+    await bot.services.users.set_role(76, Role.ENTERPRISE)
+    await bot.services.users.set_region(76, "330502")
+    await claim(bot.user(76, "赵六"))
+    assert "赵六" in (await member.expect("申请以贵企业的名义"))["text"]
+    await bot.services.privacy.erase(76)
+    async with bot.services.db.session() as session:
+        payloads = (await session.scalars(select(Notification.payload).where(Notification.chat_id == member.id))).all()
+    assert [p for p in payloads if "赵六" in json.dumps(p, ensure_ascii=False)] == []
