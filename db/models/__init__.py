@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models for the whole domain (names from ../shared/GLOSSARY.md)."""
 
 from .base import Base, UTCDateTime, utcnow
+from .consultations import Consultation, ConsultationStatus
 from .demands import (Appointment, AppointmentStatus, Demand, DemandAttachment, DemandKind, DemandStatus,
                       DemandStatusHistory, Feedback, Match, MatchStatus)
 from .events import Competition, Course, CourseSession, EventStatus, Subscription, SubscriptionKind
@@ -10,7 +11,7 @@ from .people import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, 
                      Region, RegionLevel, Role, ServiceTeam, Studio, TeamLevel, User, UserIndustry)
 
 __all__ = [
-    "Appointment", "AppointmentStatus", "AuditEntry", "Base", "BotState", "SendBudget", "Broadcast", "BroadcastStatus", "Competition", "Course", "CourseSession",
+    "Appointment", "AppointmentStatus", "AuditEntry", "Base", "BotState", "SendBudget", "Broadcast", "BroadcastStatus", "Competition", "Consultation", "ConsultationStatus", "Course", "CourseSession",
     "Craftsman", "CraftsmanIndustry", "CraftsmanStatus", "Demand", "DemandAttachment", "DemandKind", "DemandStatus",
     "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "IndustryChoice", "Lang", "Match", "MatchStatus",
     "Mentorship", "Notification", "OutboxStatus", "Region", "RegionLevel", "Role", "ServiceTeam", "Studio", "UserIndustry",

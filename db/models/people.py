@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamped, str_enum
@@ -48,6 +49,8 @@ class User(Timestamped, Base):
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     language_code: Mapped[str | None] = mapped_column(String(16))  # as Telegram reports it
     lang: Mapped[Lang] = mapped_column(str_enum(Lang), default=Lang.SIMPLIFIED)
+    # the user picked ``lang`` in /settings: it then wins over Telegram's language_code and over what they type
+    lang_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     role: Mapped[Role | None] = mapped_column(str_enum(Role), index=True)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("service_teams.id", ondelete="SET NULL"))
