@@ -36,7 +36,7 @@ SEED = 4754
 COMBOS_PER_DIVISION = 40
 C = 8.0
 MIN_DF = 2
-MAX_ITER = 150
+MAX_ITER = 100
 HOLD_OUT = 5  # every fifth text (in a seeded shuffle) calibrates the temperature
 
 
