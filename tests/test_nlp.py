@@ -126,3 +126,19 @@ def test_evaluation_set_is_real_sourced_broad_and_has_traditional_copies():
         copies = list(csv.DictReader(fh, delimiter="\t"))
     assert [c["text"] for c in copies] == [to_traditional(i.text) for i in items]
     assert EVAL.exists()
+
+
+def test_enterprise_prior_and_equipment_in_use_point_to_the_user(analyzer: Analyzer):
+    maker = analyzer.analyse("数控机床主轴异响").industry
+    assert maker.section == "C"
+    assert analyzer.analyse("我们医院在用的数控机床主轴异响").industry.section == "Q"
+    assert analyzer.analyse("我们在用的设备主轴异响", prior="84").industry.division == "84"
+    plain = {c.division: c.score for c in analyzer.analyse("我们在用的设备主轴异响").industry.top}
+    lifted = {c.division: c.score for c in analyzer.analyse("我们在用的设备主轴异响", prior="Q").industry.top}
+    assert lifted["84"] > plain.get("84", 0.0)  # a section prior lifts its divisions
+    assert analyzer.analyse("数控机床主轴异响", prior="Z9").industry.division == maker.division  # unknown: ignored
+
+
+def test_nothing_to_go_on_suggests_no_division(analyzer: Analyzer):
+    assert analyzer.suggest_divisions(["请帮帮我们吧"]) == []
+    assert analyzer.suggest_divisions(["数控机床维修"])[:1] == ["34"]
