@@ -84,6 +84,12 @@ def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return section_picker(lang, lambda code: f"{PREFIX}:sec:{p.id}:{code}:0")
 
 
+def browse_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """Nothing in the text points to an industry: say so, and show the sections."""
+    text, markup = sections_view(p, lang)
+    return t("industry.no_clue", lang) + "\n" + text, markup
+
+
 def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return division_picker(section, page, lang, lambda code: f"{PREFIX}:browse:{p.id}:{code}",
                            lambda n: f"{PREFIX}:sec:{p.id}:{section}:{n}", f"{PREFIX}:secs:{p.id}")
@@ -92,7 +98,7 @@ def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str
 async def ask_industry(update: Update, context: BotContext, analysis: Analysis, purpose: str) -> Proposal:
     """Start the step for ``analysis`` (the user must be registered). Returns the stored proposal."""
     proposal = await context.services.industry.propose(update.effective_user.id, analysis, purpose)
-    view = confident_view if proposal.confident else top_view
+    view = confident_view if proposal.confident else browse_view if proposal.browse else top_view
     text, markup = view(proposal, context.lang)
     await update.effective_message.reply_text(text, reply_markup=markup)
     return proposal
@@ -131,7 +137,7 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
         return await _settle(update, context, proposal, parts[3], "top3" if action == "pick" else "browse")
     if action == "edit":
         await query.answer()
-        await edit_message(update, *top_view(proposal, lang))
+        await edit_message(update, *(sections_view if proposal.browse else top_view)(proposal, lang))
     elif action == "secs":
         await query.answer()
         await edit_message(update, *sections_view(proposal, lang))

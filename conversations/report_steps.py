@@ -136,7 +136,8 @@ async def show_summary(update: Update, context: BotContext, draft: DemandInfo, e
 
 
 async def ask_industry(update: Update, context: BotContext, draft: DemandInfo) -> str:
-    analysis = context.services.analyzer.analyse(draft.text)
+    prior = await context.services.industry.prior_for(update.effective_user.id)
+    analysis = context.services.analyzer.analyse(draft.text, prior=prior)
     await industry_step.ask_industry(update, context, analysis, "demand")
     return INDUSTRY
 

@@ -49,22 +49,25 @@ class Analyzer:
         tokenizer = tokenizer or shared_tokenizer()
         return cls(tokenizer, IndustryClassifier.load(tokenizer), IntentRouter())
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, prior: str | None = None) -> Analysis:
+        """``prior``: the writer's enterprise's registered division or section, when known."""
         normalized = normalize(text)
         words = self.tokenizer.content_words(normalized)
         domain = self.tokenizer.domain_words(words)
-        prediction = self.classifier.predict(normalized, words)
+        prediction = self.classifier.predict(normalized, words, prior)
         intent = self.router.route(normalized, len(domain))
         return Analysis(text, normalized, detect_script(text), intent, prediction, tuple(domain))
 
     def suggest_divisions(self, lines: list[str], limit: int = 5, floor: float = 0.3) -> list[str]:
         """Divisions for a craftsman's specialities: each line and all of them together are classified; a
-        division counts with its best score. The best always, then the others scoring at least ``floor``."""
+        division counts with its best score. The best always, then the others scoring at least ``floor``; none
+        when no word of the lines points to any division (never a default)."""
         best: dict[str, float] = {}
         for text in [*lines, " ".join(lines)]:
             normalized = normalize(text)
             for candidate in self.classifier.predict(normalized, self.tokenizer.content_words(normalized)).top:
-                best[candidate.division] = max(best.get(candidate.division, 0.0), candidate.score)
+                if candidate.reasons:
+                    best[candidate.division] = max(best.get(candidate.division, 0.0), candidate.score)
         ranked = sorted(best, key=lambda d: -best[d])
         return ranked[:1] + [d for d in ranked[1:limit] if best[d] >= floor]
 

@@ -8,6 +8,7 @@ divisions hold the most probability; the reasons are the words that pushed a div
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,18 @@ WEIGHTS = MODEL_DIR / "industry.npz"
 VOCAB = MODEL_DIR / "industry.vocab.json"
 TOP_K = 3
 MAX_REASONS = 3
+# The enterprise's own registered industry is a prior: its division's probability is multiplied by PRIOR_DIVISION
+# (the other divisions of its section by PRIOR_SECTION) and the distribution renormalised. When the text says the
+# equipment is in use at the writer's own place, equipment words speak of the user's work, not the maker's: the
+# prior counts IN_USE times more, and the equipment makers' divisions (C33–C40) count less unless one is the prior.
+PRIOR_DIVISION = 3.0
+PRIOR_SECTION = 3.0
+IN_USE = 3.0
+MAKERS = frozenset({"33", "34", "35", "36", "37", "38", "39", "40"})
+MAKER_DISCOUNT = 0.5
+_OURS = re.compile(r"(我们|我|咱们|咱|本|我司|我厂|我院|我校|我行)(厂|公司|单位|司|院|医院|学校|校|店|酒店|矿|站|场|车间|"
+                   r"工地|项目部|仓库|码头|银行|行|小区)?")
+_IN_USE = re.compile(r"(在用|用的|使用的|正在用|用了|用着|在使用)")
 
 
 class ModelMissing(RuntimeError):
@@ -86,8 +99,9 @@ class IndustryClassifier:
         norm = float(np.sqrt(values @ values)) or 1.0
         return feats, index, values / norm
 
-    def predict(self, normalized: str, words: list[str] | None = None) -> IndustryPrediction:
-        """``words``: the content words when the caller has them already; tokenised here otherwise."""
+    def predict(self, normalized: str, words: list[str] | None = None, prior: str | None = None) -> IndustryPrediction:
+        """``words``: the content words when the caller has them already; tokenised here otherwise.
+        ``prior``: the enterprise's registered division ("32") or section ("C"), when known."""
         if words is None:
             words = self.tokenizer.content_words(normalized)
         feats, index, values = self._vector(normalized, words)
@@ -96,6 +110,7 @@ class IndustryClassifier:
         z = logits / self.temperature
         prob = np.exp(z - z.max())
         prob /= prob.sum()
+        prob = self._weigh(prob, prior, in_use(normalized))
         by_section = np.bincount(self._section_of_class, weights=prob, minlength=len(self._section_codes))
         section = self._section_codes[int(by_section.argmax())]
         in_section = np.where(self._section_of_class == int(by_section.argmax()), prob, -1.0)
@@ -107,6 +122,26 @@ class IndustryClassifier:
             section=section, section_name=self.catalogue.sections[section].name,
             division=division, division_name=self.catalogue.divisions[division].name,
             confidence=float(prob[best]), section_confidence=float(by_section.max()), top=top, evidence=len(feats))
+
+    def _weigh(self, prob: np.ndarray, prior: str | None, used_here: bool) -> np.ndarray:
+        """The maker-vs-user rule: the prior, stronger when the text says the equipment is in use here."""
+        factor = np.ones_like(prob)
+        strength = IN_USE if used_here else 1.0
+        division = self.catalogue.divisions.get(prior or "")
+        section = division.section if division else (prior if prior in self._section_codes else None)
+        if section is not None:
+            in_section = self._section_of_class == self._section_codes.index(section)
+            factor[in_section] *= 1 + (PRIOR_SECTION - 1) * strength
+            if division is not None and division.code in self.classes:
+                factor[self.classes.index(division.code)] *= 1 + (PRIOR_DIVISION - 1) * strength
+        if used_here:
+            for k, code in enumerate(self.classes):
+                if code in MAKERS and code != prior:
+                    factor[k] *= MAKER_DISCOUNT
+        if np.all(factor == 1.0):
+            return prob
+        weighted = prob * factor
+        return weighted / weighted.sum()
 
     def _candidate(self, k: int, score: float, feats: list[str], values: np.ndarray, rows: np.ndarray) -> Candidate:
         code = self.classes[k]
@@ -121,3 +156,8 @@ class IndustryClassifier:
                 if kind == "w" and word not in reasons:
                     reasons.append(word)
         return Candidate(code, division.name, division.section, score, tuple(reasons))
+
+
+def in_use(normalized: str) -> bool:
+    """Does the text say the equipment is in use at the writer's own place (我们厂在用, 我司用的…)?"""
+    return bool(_OURS.search(normalized)) and bool(_IN_USE.search(normalized))

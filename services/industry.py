@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import IndustryChoice
+from db.models import Enterprise, IndustryChoice, User
 from nlp.analyzer import Analysis
 from nlp.industry import catalogue
 from services.audit import AuditLog
@@ -19,6 +19,7 @@ from services.clock import Clock
 from services.database import Database
 
 CONFIDENT = 0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业
+LOW = 0.15  # below, and no word of the text points to any candidate: nothing to propose, the sections are shown
 MAX_TEXT = 2000
 
 
@@ -43,7 +44,12 @@ class Proposal:
 
     @property
     def confident(self) -> bool:
-        return self.confidence >= CONFIDENT
+        return self.confidence >= CONFIDENT and bool(self.top)
+
+    @property
+    def browse(self) -> bool:
+        """Nothing to propose: the user picks from the sections straight away."""
+        return not self.top
 
     @property
     def top_codes(self) -> tuple[str, ...]:
@@ -68,16 +74,30 @@ class IndustrySteps:
         self.db, self.clock, self.audit = db, clock, audit
 
     async def propose(self, user_id: int, analysis: Analysis, purpose: str) -> Proposal:
+        """Store what the classifier proposes. Low confidence never yields a default division: the prediction
+        recorded is the first candidate shown, and with no evidence at all no candidate is shown."""
         p = analysis.industry
+        top = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for c in p.top]
+        predicted = p.division
+        if p.confidence < LOW and top:
+            predicted = top[0]["division"]
+            if p.evidence == 0 or not any(c["reasons"] for c in top):
+                top = []
         row = IndustryChoice(user_id=user_id, purpose=purpose, text=analysis.text[:MAX_TEXT],
-                             predicted_division=p.division, confidence=round(p.confidence, 4),
-                             top=[{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)}
-                                  for c in p.top],
+                             predicted_division=predicted, confidence=round(p.confidence, 4), top=top,
                              created_at=self.clock.now())
         async with self.db.session() as session:
             session.add(row)
             await session.flush()
             return _proposal(row)
+
+    async def prior_for(self, user_id: int) -> str | None:
+        """The registered industry (division) of the enterprise the user files for: the classifier's prior."""
+        async with self.db.session() as session:
+            user = await session.get(User, user_id)
+            enterprise_id = user and (user.enterprise_id or user.pending_enterprise_id)
+            enterprise = await session.get(Enterprise, enterprise_id) if enterprise_id else None
+            return enterprise.industry if enterprise else None
 
     async def get(self, proposal_id: int) -> Proposal | None:
         async with self.db.session() as session:

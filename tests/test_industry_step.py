@@ -166,3 +166,28 @@ async def test_industry_service_on_both_databases(db_url: str):
         assert await services.industry.corrections() == [("高炉炉缸温度升高", "31", "33")]
     finally:
         await services.close()
+
+
+async def test_text_without_industry_words_opens_the_browser_not_a_default(bot: BotHarness):
+    user = await registered(bot, 31)
+    user.send("/classify 请帮帮我们吧")
+    shown = await user.expect("请选择门类")
+    assert "识别为" not in shown["text"] and "最可能" not in shown["text"]
+    assert len(user.buttons(shown)) == 20
+    [row] = await choices(bot)
+    assert row.top == []
+    user.press("Q 卫生和社会工作", shown)
+    page = await user.expect("Q 卫生和社会工作：请选择大类")
+    user.press("Q84 卫生", page)
+    await user.expect("已记录行业：Q84")
+    assert (await choices(bot))[0].chosen_via == "browse"
+
+
+async def test_low_confidence_offers_candidates_and_records_the_first_shown(bot: BotHarness):
+    user = await registered(bot, 32)
+    user.send("/classify 老板拖欠三个月工资")
+    shown = await user.expect("我不太确定")
+    assert [b["text"] for b in user.buttons(shown)][-1] == "其他行业"
+    [row] = await choices(bot)
+    assert row.confidence < 0.15
+    assert row.predicted_division == row.top[0]["division"]

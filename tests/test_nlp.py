@@ -126,3 +126,42 @@ def test_evaluation_set_is_real_sourced_broad_and_has_traditional_copies():
         copies = list(csv.DictReader(fh, delimiter="\t"))
     assert [c["text"] for c in copies] == [to_traditional(i.text) for i in items]
     assert EVAL.exists()
+
+
+def test_enterprise_prior_and_equipment_in_use_point_to_the_user(analyzer: Analyzer):
+    maker = analyzer.analyse("数控机床主轴异响").industry
+    assert maker.section == "C"
+    assert analyzer.analyse("我们医院在用的数控机床主轴异响").industry.section == "Q"
+    assert analyzer.analyse("我们在用的设备主轴异响", prior="84").industry.division == "84"
+    plain = {c.division: c.score for c in analyzer.analyse("我们在用的设备主轴异响").industry.top}
+    lifted = {c.division: c.score for c in analyzer.analyse("我们在用的设备主轴异响", prior="Q").industry.top}
+    assert lifted["84"] > plain.get("84", 0.0)  # a section prior lifts its divisions
+    assert analyzer.analyse("数控机床主轴异响", prior="Z9").industry.division == maker.division  # unknown: ignored
+
+
+def test_nothing_to_go_on_suggests_no_division(analyzer: Analyzer):
+    assert analyzer.suggest_divisions(["请帮帮我们吧"]) == []
+    assert analyzer.suggest_divisions(["数控机床维修"])[:1] == ["34"]
+
+
+def test_training_rows_have_sources_and_share_no_page_with_the_evaluation_sets():
+    import csv
+
+    from nlp.evaluate import EVAL, HELDOUT
+    from nlp.train import read_train
+    rows = read_train()
+    assert rows and all(source.strip() for _, _, source in rows)
+    evaluated = {r["source"] for r in csv.DictReader(EVAL.open(encoding="utf-8"), delimiter="\t")}
+    listed = HELDOUT.parent / "heldout_sources.txt"
+    if listed.exists():
+        evaluated |= {line.strip() for line in listed.read_text(encoding="utf-8").splitlines() if line.strip()}
+    if HELDOUT.exists():
+        evaluated |= {r["source"] for r in csv.DictReader(HELDOUT.open(encoding="utf-8"), delimiter="\t")}
+    assert not {source for _, _, source in rows} & evaluated
+
+
+def test_evaluation_prints_both_sets_and_copes_without_the_held_out_set(capsys):
+    from nlp import evaluate
+    assert evaluate.main() == 0
+    out = capsys.readouterr().out
+    assert "own set (in-sample vocabulary)" in out and "held-out set" in out and "non-technical recognised" in out
