@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nlp.analyzer import Analyzer
 from nlp.industry import DATA, catalogue
+from nlp.intent import family
 from nlp.script import to_simplified, to_traditional
 
 EVAL = DATA / "eval.tsv"
@@ -66,7 +67,7 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict:
         confidences.append((p.confidence, p.division == item.division))
         if p.division != item.division:
             confusions[(item.division, p.division)] += 1
-    intents = sum(analyses[i.text].intent.value == i.intent for i in items)
+    intents = sum(family(analyses[i.text].intent.value) == family(i.intent) for i in items)
     n = len(industry)
     return {
         "texts": len(items), "industry_texts": n, "sections_covered": len(section_totals),
