@@ -14,8 +14,8 @@ the router is built (a few milliseconds) on ``data/intent_phrases.tsv``: phrasin
 question titles named by URL. Its probabilities are temperature-scaled (the temperature fitted on
 cross-validated predictions by ``python -m nlp.intent_cv``, which also reports the figures).
 
-A union matter wins when the model puts it first with probability ≥ ``UNION_FLOOR`` or the text has one of its
-cue words; so a wage question that mentions a construction site (工地) is a wage question, not a problem. Otherwise
+A union matter wins when the model puts it first and the text has one of its cue words, or without one with
+probability ≥ ``UNION_FLOOR`` (0.8: at 0.5 technical questions ending in 有哪些 were taken for union matters); so a wage question that mentions a construction site (工地) is a wage question, not a problem. Otherwise
 the cue rules of before decide between course, competition, training, greeting, problem and other.
 """
 
@@ -38,7 +38,7 @@ GREETING_MAX_CHARS = 16  # a greeting is short; a long text that starts with 你
 CUE_WEIGHT = 4      # a cue word counts as this many n-grams (chosen by cross-validation, nlp/intent_cv.py)
 ALPHA = 0.3         # additive smoothing of the n-gram counts
 TEMPERATURE = 3.0   # divides the log-likelihoods before the softmax (fitted by nlp/intent_cv.py)
-UNION_FLOOR = 0.5   # a union matter with no cue word of its own needs this probability
+UNION_FLOOR = 0.8   # a union matter with no cue word of its own needs this probability (see nlp/intent_cv.py)
 
 
 class Intent(str, Enum):
@@ -159,14 +159,14 @@ def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 
 class IntentRouter:
     def __init__(self, phrases: list[tuple[str, Intent]] | None = None, *, cue_weight: int = CUE_WEIGHT,
-                 temperature: float = TEMPERATURE, alpha: float = ALPHA,
+                 temperature: float = TEMPERATURE, alpha: float = ALPHA, union_floor: float = UNION_FLOOR,
                  industry_words_of=None) -> None:
         """``phrases``: (normalized text, intent) to train on (default: the shipped phrasings, normalised);
         ``industry_words_of``: counts a training text's industry words (default: none known)."""
         from nlp.normalize import normalize
 
         self.cues = read_cues()
-        self.cue_weight, self.temperature = cue_weight, temperature
+        self.cue_weight, self.temperature, self.union_floor = cue_weight, temperature, union_floor
         if phrases is None:
             phrases = [(normalize(text), intent) for text, intent in read_phrases()]
         count = industry_words_of or (lambda _text: 0)
@@ -186,10 +186,10 @@ class IntentRouter:
         probs = self.probabilities(normalized, industry_words)
         ranked = tuple(sorted(probs.items(), key=lambda kv: -kv[1])[:3])
         best, p = ranked[0]
-        if is_union_service(best) and (p >= UNION_FLOOR or self._has(best, normalized)):
+        if is_union_service(best) and (p >= self.union_floor or self._has(best, normalized)):
             return IntentDecision(best, p, ranked)
         intent = self._by_rules(normalized, industry_words)
-        if intent is Intent.OTHER and best is not Intent.OTHER and p >= UNION_FLOOR and not is_union_service(best):
+        if intent is Intent.OTHER and best is not Intent.OTHER and p >= self.union_floor and not is_union_service(best):
             intent = best  # no cue word, but the model is sure: "垃圾填埋场渗滤液处理不达标" is a problem
         return IntentDecision(intent, probs.get(intent, 0.0), ranked)
 

@@ -81,23 +81,24 @@ def main() -> None:
     texts, labels = [t for t, _ in rows], [i for _, i in rows]
     industry = [tokenizer.industry_count(t) for t in texts]
     old = _old_cues()
-    configs = {"n-grams only": 0, "n-grams + cues ×1": 1, "n-grams + cues ×2": 2, "n-grams + cues ×4": 4,
-               "n-grams + cues ×8": 8}
+    configs = {"n-grams only, floor 0.5": (0, 0.5), "cues ×1, floor 0.5": (1, 0.5), "cues ×2, floor 0.5": (2, 0.5),
+               "cues ×4, floor 0.5": (4, 0.5), "cues ×8, floor 0.5": (8, 0.5), "cues ×4, floor 0.7": (4, 0.7),
+               "cues ×4, floor 0.8 (shipped)": (4, 0.8), "cues ×4, floor 0.9": (4, 0.9), "cues ×4, cue needed": (4, 1.01)}
     predicted: dict[str, list[Intent]] = {name: [] for name in ["cue words only", *configs]}
     gold: list[Intent] = []
     old_family, old_kept, old_union, old_problem, old_problem_kept, old_non_tech = 0, 0, 0, 0, 0, 0
-    held_scores: dict[int, list[np.ndarray]] = {w: [] for w in configs.values()}
+    held_scores: dict[int, list[np.ndarray]] = {w: [] for w, _ in configs.values()}
     held_gold: list[int] = []
     for seed in SEEDS:
         for train, test in StratifiedKFold(5, shuffle=True, random_state=seed).split(texts, [i.value for i in labels]):
             gold += [labels[k] for k in test]
-            for name, weight in configs.items():
-                router = IntentRouter([(texts[k], labels[k]) for k in train], cue_weight=weight,
+            for name, (weight, floor) in configs.items():
+                router = IntentRouter([(texts[k], labels[k]) for k in train], cue_weight=weight, union_floor=floor,
                                       industry_words_of=tokenizer.industry_count)
                 predicted[name] += [router.decide(texts[k], industry[k]).intent for k in test]
-                held_scores[weight] += [router.model.log_scores(features(texts[k], router.cues, industry[k], weight))
+                held_scores[weight] += [] if floor != 0.5 else [router.model.log_scores(features(texts[k], router.cues, industry[k], weight))
                                         for k in test]
-                if name == "n-grams + cues ×4":
+                if name == "cues ×4, floor 0.5":
                     predicted["cue words only"] += [cues_only(router, texts[k], industry[k]) for k in test]
                     classes = router.model.classes
             held_gold += [classes.index(labels[k]) for k in test]
@@ -127,10 +128,10 @@ def main() -> None:
     ece = float(sum(abs(conf[bins == b].mean() - right[bins == b].mean()) * (bins == b).sum()
                     for b in range(10) if (bins == b).any()) / len(conf))
     print(f"intent router, {len(rows)} phrasings, {len(set(labels))} intents, stratified 5-fold × {len(SEEDS)}")
-    print(f"{'configuration':24} {'accuracy':>9} {'macro F1':>9} {'union exact':>12} {'union family':>13} "
+    print(f"{'configuration':28} {'accuracy':>9} {'macro F1':>9} {'union exact':>12} {'union family':>13} "
           f"{'non-tech kept':>14} {'problems kept':>14}")
     for name, s in table.items():
-        print(f"{name:24} " + " ".join(f"{s[k]:>{w}.1%}" if not math.isnan(s[k]) else f"{'—':>{w}}"
+        print(f"{name:28} " + " ".join(f"{s[k]:>{w}.1%}" if not math.isnan(s[k]) else f"{'—':>{w}}"
                                         for k, w in (("accuracy", 9), ("macro_f1", 9), ("union_exact", 12),
                                                      ("union_family", 13), ("non_technical_kept", 14),
                                                      ("problems_kept", 14))))
