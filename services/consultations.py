@@ -13,11 +13,11 @@ from sqlalchemy import func, select, update
 
 from db.models import Consultation, ConsultationStatus, Role, User
 from nlp.intent import Intent, is_union_service
-from services.audit import AuditLog, NotStaff
+from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Notice, Outbox
-from services.service_record import Outcome, Result
+from services.service_record import Outcome, Result, staff_only
 
 MAX_QUESTION = 2000
 MAX_ANSWER = 2000
@@ -37,11 +37,7 @@ class Consultations:
         self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
 
     async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
-        try:
-            await self.audit.require_staff(actor, role, action, target)
-        except NotStaff:
-            return Result(Outcome.NOT_STAFF)
-        return None
+        return await staff_only(self.audit, actor, role, action, target)
 
     async def ask(self, user_id: int, topic: str, question: str) -> Result:
         """File the member's question for staff; the same open question of the same member is filed once.
