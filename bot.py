@@ -26,7 +26,7 @@ from config.settings import ROOT, Settings, SettingsError, load_settings
 from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
                            course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
                            my_demands, new_team, onboarding, privacy, profile, queue, report, review, staff_admin, stats,
-                           subscriptions, tasks, user_settings)
+                           subscriptions, tasks, union, user_settings)
 from conversations import enterprise_links
 from conversations.middleware import identify
 from runtime.logs import setup_logging
@@ -52,6 +52,7 @@ def wire(application: Application) -> None:
     application.add_handler(course_form.build())  # staff: /new_course
     application.add_handler(event_admin.build())  # staff: change a competition's time or place, move a session
     application.add_handler(queue.build())  # staff: search for a craftsman, escalate with a note
+    application.add_handler(union.build())  # staff: answer a member's consultation from /queue
     application.add_handler(tasks.build())  # craftsman: decline with a reason, record a resolution
     application.add_handler(booking.build())  # craftsman: offer consultation slots (also when rescheduling)
     application.add_handler(follow_up.build())  # enterprise: rate, then an optional comment
@@ -73,7 +74,7 @@ def wire(application: Application) -> None:
     for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:
         application.add_handler(handler)
     # the service flow: /queue, /match_all (staff); /tasks, /board (craftsmen); booking and follow-up buttons
-    for handler in [*queue.handlers(), *tasks.handlers(), *booking.handlers(), *follow_up.handlers()]:
+    for handler in [*queue.handlers(), *union.handlers(), *tasks.handlers(), *booking.handlers(), *follow_up.handlers()]:
         application.add_handler(handler)
     # broadcasts: /broadcast_cancel and the report's failures CSV (staff)
     for handler in broadcast_control.handlers():

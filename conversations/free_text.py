@@ -1,8 +1,8 @@
 """Free text sent outside any conversation: the intent router decides what it is, and each intent gets its answer.
 
 A technical problem or a training need is handed back to the caller (/report's entry point), which starts the
-demand flow with the text filled in; a labour-rights matter gets the 12351 hotline and legal-aid guidance,
-never a craftsman.
+demand flow with the text filled in; a union matter (dues, welfare, wages, contracts, work injury …) gets its
+answer with the source and the ask-staff button (conversations/union.py), never a craftsman.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from telegram import Update
 from conversations.common import reject_too_long
 from conversations.context import BotContext
 from nlp.analyzer import Analysis
-from nlp.intent import Intent
+from conversations.union import answer_union
+from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
 
 ANSWERS = {
-    Intent.LABOUR_RIGHTS: "intent.labour_rights",
     Intent.GREETING: "intent.greeting",
     Intent.COMPETITION: "intent.competition",
     Intent.COURSE: "intent.course",
@@ -31,6 +31,9 @@ async def route_text(update: Update, context: BotContext) -> Analysis | None:
     if await reject_too_long(update, context, text, MAX_TEXT):
         return None
     analysis = context.services.analyzer.analyse(text)
+    if is_union_service(analysis.intent):
+        await answer_union(update, context, analysis)
+        return None
     if analysis.intent in ANSWERS:
         await update.effective_message.reply_text(context.t(ANSWERS[analysis.intent]))
         return None

@@ -14,6 +14,7 @@ from conversations.casework_views import answer_outcome, int_parts, pressed_ids,
 from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
+from conversations.union import consultation_section
 from services.casework import MAX_NOTE
 from services.service_record import Result
 
@@ -27,14 +28,14 @@ async def queue_command(update: Update, context: BotContext) -> None:
     if isinstance(items, Result):
         await answer_outcome(update, context, items)
         return
-    if not items:
+    if items:
+        await update.effective_message.reply_text(context.t("queue.title", count=len(items)))
+        marks = await unverified_mark(context, [item.demand_id for item in items])
+        for item in items:
+            text, markup = queue_item_view(item, context)
+            await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
+    if not await consultation_section(update, context) and not items:  # members' questions after the demands
         await update.effective_message.reply_text(context.t("queue.empty"))
-        return
-    await update.effective_message.reply_text(context.t("queue.title", count=len(items)))
-    marks = await unverified_mark(context, [item.demand_id for item in items])
-    for item in items:
-        text, markup = queue_item_view(item, context)
-        await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
 
 
 async def show(update: Update, context: BotContext) -> None:

@@ -24,6 +24,7 @@ class Analysis:
     intent: Intent
     industry: IndustryPrediction
     domain_words: tuple[str, ...]
+    intent_confidence: float = 1.0  # the intent router's calibrated probability of ``intent``
 
     def as_record(self) -> dict:
         """The JSON line of ``python -m nlp.classify``."""
@@ -47,7 +48,7 @@ class Analyzer:
     @classmethod
     def load(cls, tokenizer: Tokenizer | None = None) -> Analyzer:
         tokenizer = tokenizer or shared_tokenizer()
-        return cls(tokenizer, IndustryClassifier.load(tokenizer), IntentRouter())
+        return cls(tokenizer, IndustryClassifier.load(tokenizer), IntentRouter(industry_words_of=tokenizer.industry_count))
 
     def analyse(self, text: str, prior: str | None = None) -> Analysis:
         """``prior``: the writer's enterprise's registered division or section, when known."""
@@ -55,8 +56,9 @@ class Analyzer:
         words = self.tokenizer.content_words(normalized)
         domain = self.tokenizer.domain_words(words)
         prediction = self.classifier.predict(normalized, words, prior)
-        intent = self.router.route(normalized, len(domain))
-        return Analysis(text, normalized, detect_script(text), intent, prediction, tuple(domain))
+        decision = self.router.decide(normalized, len(domain))
+        return Analysis(text, normalized, detect_script(text), decision.intent, prediction, tuple(domain),
+                        decision.confidence)
 
     def suggest_divisions(self, lines: list[str], limit: int = 5, floor: float = 0.3) -> list[str]:
         """Divisions for a craftsman's specialities: each line and all of them together are classified; a

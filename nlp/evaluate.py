@@ -19,6 +19,7 @@ from pathlib import Path
 
 from nlp.analyzer import Analyzer
 from nlp.industry import DATA, catalogue
+from nlp.intent import family
 from nlp.script import to_simplified, to_traditional
 
 EVAL = DATA / "eval.tsv"
@@ -70,7 +71,8 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict:
         confidences.append((p.confidence, p.division == item.division))
         if p.division != item.division:
             confusions[(item.division, p.division)] += 1
-    intents = sum(analyses[i.text].intent.value == i.intent for i in items)
+    # exact intent names; a set labelled before the union-service intents existed says labour_rights for all of them
+    intents = sum(_same_intent(analyses[i.text].intent.value, i.intent) for i in items)
     others = [i for i in items if not i.division]
     recognised = sum(analyses[i.text].intent.value not in ("problem", "training") for i in others)
     n = len(industry)
@@ -83,6 +85,10 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict:
         "calibration_error": expected_calibration_error(confidences),
         "confusions": [f"{g}→{p} ×{k}" for (g, p), k in confusions.most_common(8)],
     }
+
+
+def _same_intent(predicted: str, gold: str) -> bool:
+    return predicted == gold or (gold == "labour_rights" and family(predicted) == family(gold))
 
 
 def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:

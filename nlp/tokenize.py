@@ -69,6 +69,10 @@ class Tokenizer:
         """The words of ``words`` that the industry vocabulary knows."""
         return [w for w in words if w in self.domain]
 
+    def industry_count(self, normalized: str) -> int:
+        """How many words of ``normalized`` the industry vocabulary knows (the intent router's evidence)."""
+        return len(self.domain_words(self.content_words(normalized)))
+
     def content_words(self, normalized: str) -> list[str]:
         """Tokens that can say something about an industry: no stopwords, no single Chinese characters."""
         return [t for t in self.cut(normalized)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
                        Role, ServiceTeam, TeamLevel)
 from services.assignment import Plan, plan_for
-from services.audit import AuditLog, NotStaff
+from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.matching import Candidate, Matcher, available
@@ -30,7 +30,7 @@ from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.volunteering import QUEUED, Volunteering
 from services.service_record import (BY_HAND, Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsmans_match, move_match, transition)
+                                     craftsmans_match, move_match, staff_only, transition)
 
 OFFER_HOURS = 48
 MAX_NOTE = 500
@@ -66,11 +66,7 @@ class Casework(Volunteering):
         self.regions, self.staff = regions, staff
 
     async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
-        try:
-            await self.audit.require_staff(actor, role, action, target)
-        except NotStaff:
-            return Result(Outcome.NOT_STAFF)
-        return None
+        return await staff_only(self.audit, actor, role, action, target)
 
     # ------------------------------------------------------------------ the staff queue
     async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem] | Result:

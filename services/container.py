@@ -12,6 +12,7 @@ from services.audit import AuditLog
 from services.booking import Booking
 from services.broadcasts import Broadcasts
 from services.casework import Casework
+from services.consultations import Consultations
 from services.clock import Clock
 from services.competitions import Competitions
 from services.courses import Courses
@@ -66,6 +67,7 @@ class Services:
     staffing: Staffing
     matcher: Matcher
     casework: Casework
+    consultations: Consultations  # members' questions to union staff, never to a craftsman
     booking: Booking
     follow_up: FollowUp
     broadcasts: Broadcasts
@@ -116,6 +118,7 @@ class Services:
                    staffing=Staffing(db, clock, audit, users, outbox),
                    matcher=matcher,
                    casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
+                   consultations=Consultations(db, clock, audit, outbox),
                    booking=Booking(db, clock, audit, outbox, reminders, tz),
                    follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
                    broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),

@@ -22,8 +22,8 @@ from typing import Any, Iterable
 
 from sqlalchemy import Text, cast, or_, select, update
 
-from db.models import (Appointment, Broadcast, BotState, Competition, Course, Craftsman, DemandStatusHistory, Match,
-                       Notification, OutboxStatus, UpdateInbox, User)
+from db.models import (Appointment, Broadcast, BotState, Competition, Consultation, ConsultationStatus, Course, Craftsman,
+                       DemandStatusHistory, Match, Notification, OutboxStatus, UpdateInbox, User)
 
 SCRUBBED = "—"
 DISTINCTIVE = 3     # a string this long is searched for in rows about others (shorter: only in rows about them)
@@ -142,10 +142,26 @@ async def scrub_json_rows(session, traces: Traces) -> None:
 async def replace_ids(session, user_id: int, pseudonym: int) -> None:
     """The person's Telegram id where it names who did something (not a key of theirs): the pseudonym instead."""
     for column in (Match.proposed_by, Craftsman.reviewed_by, User.staff_granted_by, Broadcast.created_by,
-                   Competition.created_by, Course.created_by):
+                   Competition.created_by, Course.created_by, Consultation.answered_by):
         await session.execute(update(column.class_).where(column == user_id).values({column.key: pseudonym}))
     await session.execute(update(Broadcast).where(Broadcast.progress_chat_id == user_id)
                           .values(progress_chat_id=None, progress_message_id=None))
+
+
+async def erase_consultations(session, user_id: int, traces: Traces) -> int:
+    """The person's questions to union staff and staff's answers: their texts go (the copies elsewhere are found by
+    ``traces``); topic and status stay for the figures, an open one is closed. Returns how many."""
+    rows = (await session.execute(select(Consultation.id, Consultation.question)
+                                  .where(Consultation.user_id == user_id))).all()
+    traces.add(*[question for _id, question in rows])
+    traces.keyed("consultation", [row[0] for row in rows])
+    if rows:
+        await session.execute(update(Consultation).where(Consultation.user_id == user_id).values(
+            question=SCRUBBED, answer=None, region_code=None, user_id=None))
+        await session.execute(update(Consultation).where(Consultation.id.in_([row[0] for row in rows]),
+                                                         Consultation.status == ConsultationStatus.OPEN)
+                              .values(status=ConsultationStatus.CLOSED))
+    return len(rows)
 
 
 async def traces_of(session, user: User | None, craftsman: Craftsman | None, demand_rows: list,

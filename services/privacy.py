@@ -28,7 +28,7 @@ from db.models import (BotState, Craftsman, Demand, DemandAttachment, DemandStat
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
-from services.erasure import Traces, replace_ids, scrub_json_rows, scrub_notes, scrub_notices, traces_of
+from services.erasure import Traces, erase_consultations, replace_ids, scrub_json_rows, scrub_notes, scrub_notices, traces_of
 from services.users import Users
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,7 @@ class Privacy:
             await session.execute(update(Notification).where(Notification.chat_id == user_id)  # broadcast rows
                                   .values(chat_id=-Notification.id, payload={}, last_error=None))
             states = await self._drop_states(session, user_id)
+            await erase_consultations(session, user_id, traces)
             await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, unhandled updates
             await scrub_notes(session, traces, demand_ids)
             await scrub_json_rows(session, traces)

@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus
+from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus, Role
 from nlp.industry import catalogue
+from services.audit import AuditLog, NotStaff
 from services.regions import RegionDirectory
 from services.users import Users
 
@@ -165,3 +166,12 @@ class Stop(Exception):
         if self.result.outcome is Outcome.NOT_YOURS:
             await audit.record(actor, action, self.target, allowed=False)
         return self.result
+
+
+async def staff_only(audit: AuditLog, actor: int, role: Role | None, action: str, target: str) -> Result | None:
+    """None when ``role`` (read from the database) is staff; else the refusal, already audited."""
+    try:
+        await audit.require_staff(actor, role, action, target)
+    except NotStaff:
+        return Result(Outcome.NOT_STAFF)
+    return None

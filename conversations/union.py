@@ -1,0 +1,149 @@
+"""Union services in the chat: the answer to a member's own question (dues, welfare, wages …) with its source and
+the ask-staff button; the press that files a consultation; staff's part in /queue (answer or close).
+
+The question the member typed stays on the server: the button carries only a random id that names it in the
+member's own user_data (``union_asks``), so a press from anyone else finds nothing and is refused and audited.
+Before consent nothing is kept: the answer shows, and the button asks them to /start first.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from conversations.casework_views import answer_outcome, int_parts, pressed_ids
+from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
+from conversations.context import BotContext
+from nlp.analyzer import Analysis
+from services.consultations import MAX_ANSWER
+from services.service_record import Outcome
+
+ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
+KEEP_ASKS = 5
+NO_CONSENT = "-"
+ANSWER = "union.answer"
+QUEUE_LINES = 10
+
+
+async def answer_union(update: Update, context: BotContext, analysis: Analysis) -> None:
+    """The catalogue's answer to a union matter, with the ask-staff button under it."""
+    topic = analysis.intent.value
+    token = NO_CONSENT
+    if context.profile is not None:
+        asks = context.user_data.setdefault(ASKS, {})
+        token = secrets.token_urlsafe(6)
+        asks[token] = {"topic": topic, "question": analysis.text, "filed": None}
+        for old in list(asks)[:-KEEP_ASKS]:
+            asks.pop(old)
+    button = InlineKeyboardButton(context.label("union.ask_button"), callback_data=f"un:a:{token}")
+    await update.effective_message.reply_text(context.t(f"union.{topic}.answer"),
+                                              reply_markup=InlineKeyboardMarkup([[button]]),
+                                              disable_web_page_preview=True)
+
+
+async def ask_staff(update: Update, context: BotContext) -> None:
+    """``un:a:<token>``: file the member's question (once) for union staff."""
+    query = update.callback_query
+    token = (query.data or "").removeprefix("un:a:")
+    if context.profile is None:
+        await query.answer(context.t("union.ask_start_first"), show_alert=True)
+        return
+    asked = (context.user_data.get(ASKS) or {}).get(token)
+    if asked is None:  # not a question this member was answered: someone else's button, or forged
+        await context.services.audit.record(update.effective_user.id, "consultation.ask", "consultation:?",
+                                            allowed=False)
+        await query.answer(context.t("union.ask_unknown"), show_alert=True)
+        return
+    if asked["filed"] is not None:
+        await query.answer(context.t("union.already_asked", number=asked["filed"]), show_alert=True)
+        return
+    result = await context.services.consultations.ask(update.effective_user.id, asked["topic"], asked["question"])
+    if result.outcome not in (Outcome.DONE, Outcome.STALE):
+        await query.answer(context.t("union.ask_unknown"), show_alert=True)
+        return
+    asked["filed"] = result.detail["id"]
+    if result.outcome is Outcome.STALE:
+        await query.answer(context.t("union.already_asked", number=asked["filed"]), show_alert=True)
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("union.asked", number=asked["filed"],
+                                                       topic=context.label(f"union.topic.{asked['topic']}")))
+
+
+# ---------------------------------------------------------------------- staff: the /queue section
+async def consultation_section(update: Update, context: BotContext) -> int:
+    """The open consultations after the demands in /queue; returns how many are open (0: nothing shown)."""
+    listed = await context.services.consultations.open_items(update.effective_user.id, context.role, QUEUE_LINES)
+    if not isinstance(listed, tuple) or not listed[0]:
+        return 0
+    total, items = listed
+    await update.effective_chat.send_message(context.t("union.queue_title", count=total))
+    for item in items:
+        text = context.t("union.queue_item", number=item.id, topic=context.label(f"union.topic.{item.topic}"),
+                         name=item.name, region=context.services.regions.full_name(item.region_code) or "—",
+                         question=item.question)
+        keyboard = [[InlineKeyboardButton(context.label("union.answer_button"), callback_data=f"un:r:{item.id}"),
+                     InlineKeyboardButton(context.label("union.close_button"), callback_data=f"un:x:{item.id}")]]
+        await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(keyboard))
+    return total
+
+
+async def answer_start(update: Update, context: BotContext) -> str | int:
+    """``un:r:<consultation>``: staff will type the answer."""
+    query = update.callback_query
+    ids = int_parts(query.data, "un:r:", 1)
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "consultation.answer", f"consultation:{ids[0]}" if ids else None)
+        return ConversationHandler.END
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data["union_answer"] = {"id": ids[0]}
+    await update.effective_chat.send_message(context.t("union.answer_ask", number=ids[0]))
+    return ANSWER
+
+
+async def answer_text(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_ANSWER):
+        return ANSWER
+    consultation_id = (context.user_data.pop("union_answer", None) or {}).get("id")
+    if consultation_id is None:
+        return ConversationHandler.END
+    result = await context.services.consultations.answer(update.effective_user.id, context.role, consultation_id, text)
+    if result.outcome is Outcome.STALE:
+        await update.effective_message.reply_text(context.t("union.not_open", number=consultation_id))
+    elif not await answer_outcome(update, context, result):
+        await update.effective_message.reply_text(context.t("union.answer_sent", number=consultation_id))
+    return ConversationHandler.END
+
+
+async def close(update: Update, context: BotContext) -> None:
+    """``un:x:<consultation>``: staff close it without an answer."""
+    ids = await pressed_ids(update, context, "un:x:")
+    if ids is None:
+        return
+    result = await context.services.consultations.close(update.effective_user.id, context.role, ids[0])
+    if result.outcome is Outcome.STALE:
+        await update.callback_query.answer(context.t("union.not_open", number=ids[0]), show_alert=True)
+    elif not await answer_outcome(update, context, result):
+        await update.callback_query.answer()
+        await update.effective_chat.send_message(context.t("union.closed", number=ids[0]))
+
+
+def build() -> ConversationHandler:
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(answer_start, pattern=r"^un:r:")],
+        states={ANSWER: [MessageHandler(text, answer_text), MessageHandler(~filters.COMMAND, expect_text)]},
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("union_answer"))],
+        name="union",
+        persistent=True,
+    )
+
+
+def handlers() -> list:
+    return [CallbackQueryHandler(ask_staff, pattern=r"^un:a:"), CallbackQueryHandler(close, pattern=r"^un:x:")]

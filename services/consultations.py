@@ -1,0 +1,120 @@
+"""Consultations: a member's own question (dues, welfare, wages, contracts …) asked of union staff with the
+ask-staff button under a union-service answer. Staff see the open ones in /queue and answer or close them; the
+member gets the answer in their language. A consultation never reaches a craftsman.
+
+Every staff action is checked here against the role read from the database; refusals are audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from db.models import Consultation, ConsultationStatus, Role, User
+from nlp.intent import Intent, is_union_service
+from services.audit import AuditLog
+from services.clock import Clock
+from services.database import Database
+from services.outbox import Notice, Outbox
+from services.service_record import Outcome, Result, staff_only
+
+MAX_QUESTION = 2000
+MAX_ANSWER = 2000
+
+
+@dataclass(frozen=True)
+class ConsultationItem:
+    id: int
+    topic: str
+    question: str
+    name: str
+    region_code: str | None
+
+
+class Consultations:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox) -> None:
+        self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
+
+    async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
+        return await staff_only(self.audit, actor, role, action, target)
+
+    async def ask(self, user_id: int, topic: str, question: str) -> Result:
+        """File the member's question for staff; the same open question of the same member is filed once.
+        ``detail``: {"id": …, "new": bool}."""
+        if not is_union_service(Intent(topic)) or not question.strip():
+            return Result(Outcome.NOT_FOUND)
+        question = question[:MAX_QUESTION]
+        async with self.db.session() as session:
+            user = await session.get(User, user_id)
+            if user is None or user.consent_at is None:
+                return Result(Outcome.NOT_YOURS)
+            same = await session.scalar(select(Consultation.id).where(
+                Consultation.user_id == user_id, Consultation.topic == topic, Consultation.question == question,
+                Consultation.status == ConsultationStatus.OPEN))
+            if same is not None:
+                return Result(Outcome.STALE, detail={"id": same, "new": False})
+            row = Consultation(user_id=user_id, topic=topic, question=question, region_code=user.region_code,
+                               created_at=self.clock.now())
+            session.add(row)
+            await session.flush()
+            consultation_id = row.id
+        await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
+        return Result(Outcome.DONE, detail={"id": consultation_id, "new": True})
+
+    async def open_items(self, actor: int, role: Role | None, limit: int = 10) -> tuple[int, list[ConsultationItem]] | Result:
+        """How many consultations wait for staff, and the oldest ``limit`` of them."""
+        refused = await self._staff_only(actor, role, "consultation.list", "queue")
+        if refused:
+            return refused
+        async with self.db.session() as session:
+            total = await session.scalar(select(func.count()).select_from(Consultation)
+                                         .where(Consultation.status == ConsultationStatus.OPEN))
+            rows = (await session.execute(
+                select(Consultation.id, Consultation.topic, Consultation.question, User.first_name, User.last_name,
+                       Consultation.region_code)
+                .outerjoin(User, User.id == Consultation.user_id)
+                .where(Consultation.status == ConsultationStatus.OPEN)
+                .order_by(Consultation.created_at, Consultation.id).limit(limit))).all()
+        return total or 0, [ConsultationItem(i, topic, question, " ".join(filter(None, [first, last])) or "—", region)
+                            for i, topic, question, first, last, region in rows]
+
+    async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Result:
+        """Staff's answer: the consultation becomes answered (once) and the member is sent the answer, with their
+        question quoted, in their language."""
+        refused = await self._staff_only(actor, role, "consultation.answer", f"consultation:{consultation_id}")
+        if refused:
+            return refused
+        now, text = self.clock.now(), text[:MAX_ANSWER]
+        async with self.db.session() as session:
+            row = await session.get(Consultation, consultation_id)
+            if row is None:
+                return Result(Outcome.NOT_FOUND)
+            moved = await session.execute(update(Consultation).where(
+                Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN).values(
+                status=ConsultationStatus.ANSWERED, answer=text, answered_by=actor, answered_at=now, updated_at=now)
+                .execution_options(synchronize_session=False))
+            if moved.rowcount != 1:
+                return Result(Outcome.STALE, detail={"number": consultation_id})
+            member, topic, question = row.user_id, row.topic, row.question
+        if member is not None:
+            await self.outbox.put([member], "notice", f"consultation:{consultation_id}:answer", Notice(
+                "union.staff_answer", values={"question": question, "answer": text},
+                keys={"topic": f"union.topic.{topic}"}), urgent=True)
+        await self.audit.record(actor, "consultation.answer", f"consultation:{consultation_id}")
+        return Result(Outcome.DONE, detail={"number": consultation_id})
+
+    async def close(self, actor: int, role: Role | None, consultation_id: int) -> Result:
+        refused = await self._staff_only(actor, role, "consultation.close", f"consultation:{consultation_id}")
+        if refused:
+            return refused
+        now = self.clock.now()
+        async with self.db.session() as session:
+            moved = await session.execute(update(Consultation).where(
+                Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN).values(
+                status=ConsultationStatus.CLOSED, answered_by=actor, answered_at=now, updated_at=now)
+                .execution_options(synchronize_session=False))
+        if moved.rowcount != 1:
+            return Result(Outcome.STALE, detail={"number": consultation_id})
+        await self.audit.record(actor, "consultation.close", f"consultation:{consultation_id}")
+        return Result(Outcome.DONE, detail={"number": consultation_id})

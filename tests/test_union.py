@@ -1,0 +1,164 @@
+"""Union services (issue 19, part 1): a member's own question gets its answer with the official source and the
+ask-staff button; the button files one consultation that only staff see in /queue and answer; the member gets the
+answer. Through the fake Bot API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import AuditEntry, Consultation, ConsultationStatus, Demand, Lang
+from tests.harness import BotHarness
+from tests.test_events_e2e import worker
+from tests.test_report import staffer
+from tests.test_security import in_own_chat, refused
+from tests.test_service_flow import craftsman
+
+ASK = "向工会工作人员咨询"
+QUESTIONS = {  # one everyday phrasing per intent, none of them in the router's training file
+    "membership": ("我在快递公司上班，想加入工会，会费怎么交", "工会法》第三条"),
+    "welfare": ("住院了工会有慰问金吗要什么材料", "基层工会经费收支管理办法"),
+    "hardship": ("家里困难孩子考上大学，金秋助学怎么申请", "12351"),
+    "certification": ("想考电工技师，职业技能等级认定有什么要求", "zscx.osta.org.cn"),
+    "subsidy": ("拿到焊工四级证书能申请技能提升补贴吗", "人社厅发〔2018〕36号"),
+    "contract": ("合同到期不续签有没有补偿", "劳动合同法》第十九条、第四十六条、第四十七条"),
+    "wages": ("老板拖欠三个月工资怎么办", "保障农民工工资支付条例》第三条、第三十条"),
+    "injury": ("在车间搬货砸伤了脚，工伤怎么申请", "工伤保险条例》第十四条、第十七条"),
+    "culture": ("单位能不能组织职工瑜伽课", "基层工会经费收支管理办法"),
+    "labour_rights": ("公司不给交社保，我能去仲裁吗", "劳动争议调解仲裁法》第二十七条"),
+}
+
+
+async def demands(bot: BotHarness) -> int:
+    async with bot.services.db.session() as session:
+        return await session.scalar(select(func.count()).select_from(Demand))
+
+
+async def consultations(bot: BotHarness) -> list[Consultation]:
+    async with bot.services.db.session() as session:
+        return list((await session.scalars(select(Consultation).order_by(Consultation.id))).all())
+
+
+async def test_each_union_intent_is_answered_with_its_source_and_the_ask_staff_button(bot: BotHarness):
+    member = await worker(bot, 501, "330502", "李红")
+    for intent, (question, source) in QUESTIONS.items():
+        member.send(question)
+        reply = await member.expect("来源：")
+        assert source in reply["text"], (intent, reply["text"])
+        assert [b["text"] for b in member.buttons(reply)] == [ASK], intent
+    await bot.wait_handled()
+    assert await demands(bot) == 0, "a union matter never opens a demand"
+
+
+async def test_a_wage_question_with_numbers_gets_12351_and_no_draft(bot: BotHarness):
+    from tests.test_industry_step import registered
+
+    company = await registered(bot, 502)  # an enterprise user: a technical problem would open a draft
+    for question in ("老板拖欠三个月工资怎么办", "工地干了3个月包工头不给钱"):
+        company.send(question)
+        reply = await company.expect("12351")
+        assert "保障农民工工资支付条例" in reply["text"]
+    await bot.wait_handled()
+    assert await demands(bot) == 0
+    assert not any("技术难题" in text for text in company.texts())
+
+
+async def test_the_ask_staff_button_files_one_consultation_that_staff_answer(bot: BotHarness):
+    member = await worker(bot, 503, "330502", "李红")
+    member.send("住院了工会有慰问金吗要什么材料")
+    answer = await member.expect("来源：")
+    member.press(ASK, answer)
+    filed = await member.expect("已把您的问题转给工会工作人员")
+    assert "慰问与福利" in filed["text"]
+    again = member.press(ASK, answer)  # pressed twice: filed once
+    assert "已经转给" in (await member.answer_to(again))["text"]
+    await bot.wait_handled()
+    [row] = await consultations(bot)
+    assert (row.user_id, row.topic, row.question, row.region_code, row.status) == (
+        503, "welfare", "住院了工会有慰问金吗要什么材料", "330502", ConsultationStatus.OPEN)
+
+    master = await craftsman(bot, 504, "周师傅", "330502", ["注塑"], ["29"])
+    master.send("/queue")
+    await master.expect("只有工会工作人员")
+    await bot.wait_handled()
+    assert not any("慰问金" in text for text in master.texts()), "a craftsman never sees a member's question"
+
+    staff = await staffer(bot, 505)
+    staff.send("/queue")
+    await staff.expect("职工咨询：1 件待回复")
+    item = await staff.expect(f"咨询 #{row.id}")
+    assert "住院了工会有慰问金吗要什么材料" in item["text"] and "李红" in item["text"] and "吴兴区" in item["text"]
+    staff.press("回复", item)
+    await staff.expect("请输入给这位职工的回复")
+    staff.send("请把出院小结交给车间工会小组长，标准是500元。")
+    await staff.expect(f"已回复咨询 #{row.id}")
+    await bot.tick()
+    told = await member.expect("工会工作人员回复了您的咨询")
+    assert "请把出院小结交给车间工会小组长，标准是500元。" in told["text"] and "住院了工会有慰问金吗" in told["text"]
+    [row] = await consultations(bot)
+    assert (row.status, row.answered_by) == (ConsultationStatus.ANSWERED, 505)
+    staff.press("关闭", item)  # already answered: nothing changes
+    await bot.wait_handled()
+    assert (await consultations(bot))[0].status is ConsultationStatus.ANSWERED
+    staff.send("/queue")
+    await staff.expect("需求队列为空")
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "consultation.answer", AuditEntry.allowed.is_(True))) == 1
+
+
+async def test_the_member_is_answered_in_their_language(bot: BotHarness):
+    member = await worker(bot, 506, "330502", "Ann")
+    member.send("合同到期不续签有没有补偿")
+    member.press(ASK, await member.expect("劳动合同法》第十九条"))
+    await member.expect("已把您的问题转给工会工作人员")
+    await bot.services.users.set_lang(506, Lang.ENGLISH)  # as /settings would: the answer comes in English
+    [row] = await consultations(bot)
+    await staffer(bot, 507)
+    assert (await bot.services.consultations.answer(507, (await bot.services.users.get(507)).role, row.id,
+                                                    "可以，按年限算。")).ok
+    await bot.tick()
+    told = await member.expect("Union staff answered your question (Labour contract)")
+    assert "“可以，按年限算。”" in told["text"] and "合同到期不续签有没有补偿" in told["text"]
+
+
+async def test_a_foreign_or_forged_press_is_refused_and_audited(bot: BotHarness):
+    member = await worker(bot, 511, "330502", "李红")
+    other = await worker(bot, 512, "330502", "张三")
+    member.send("工会会费每个月交多少")
+    answer = await member.expect("来源：")
+    [data] = [b["callback_data"] for b in member.buttons(answer)]
+    press = other.press_data(bot.signed(other, data), in_own_chat(bot, other.id))  # someone else's question
+    assert "已失效" in (await other.answer_to(press))["text"]
+    await bot.wait_handled()
+    assert await consultations(bot) == [] and await refused(bot, 512) == ["consultation.ask"]
+
+    member.press(ASK, answer)
+    await member.expect("已把您的问题转给工会工作人员")
+    [row] = await consultations(bot)
+    for data in (f"un:r:{row.id}", f"un:x:{row.id}"):  # staff buttons, validly signed for a member's chat
+        press = member.press_data(bot.signed(member, data), in_own_chat(bot, member.id))
+        assert "只有" in (await member.answer_to(press))["text"]
+    await bot.wait_handled()
+    assert await refused(bot, 511) == ["consultation.answer", "consultation.close"]
+    assert (await consultations(bot))[0].status is ConsultationStatus.OPEN
+
+
+async def test_before_consent_the_answer_shows_and_the_button_asks_for_start(bot: BotHarness):
+    stranger = bot.user(521)
+    stranger.send("工地干了3个月包工头不给钱")
+    answer = await stranger.expect("12351")
+    press = stranger.press(ASK, answer)
+    assert "/start" in (await stranger.answer_to(press))["text"]
+    await bot.wait_handled()
+    assert await consultations(bot) == [] and await bot.services.users.get(521) is None
+
+
+async def test_erasure_removes_the_members_questions(bot: BotHarness):
+    member = await worker(bot, 531, "330502", "李红")
+    member.send("困难职工认定标准是什么，我家收入很低")
+    member.press(ASK, await member.expect("来源："))
+    await member.expect("已把您的问题转给工会工作人员")
+    await bot.services.privacy.erase(531)
+    [row] = await consultations(bot)
+    assert (row.user_id, row.region_code, row.status, row.topic) == (None, None, ConsultationStatus.CLOSED, "hardship")
+    assert "收入很低" not in row.question
