@@ -13,11 +13,14 @@ starts from that model's weights, which keeps training well under 30 s on two co
 
 from __future__ import annotations
 
+import argparse
 import csv
+import io
 import json
 import random
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +40,7 @@ COMBOS_PER_DIVISION = 40
 C = 8.0
 MIN_DF = 2
 MAX_ITER = 100
+FIXED_DATE = (2017, 1, 1, 0, 0, 0)  # GB/T 4754-2017; any fixed date makes the bytes reproducible
 HOLD_OUT = 5  # every fifth text (in a seeded shuffle) calibrates the temperature
 
 
@@ -153,21 +157,33 @@ def train(tokenizer: Tokenizer, docs: list[tuple[str, str]]) -> dict:
 
 
 def save(model: dict, model_dir: Path = MODEL_DIR) -> None:
-    model_dir.mkdir(exist_ok=True)
-    np.savez_compressed(model_dir / WEIGHTS.name, weights=model["weights"], bias=model["bias"], idf=model["idf"],
-                        temperature=np.float32(model["temperature"]))
+    """Write the model so that the same weights give the same bytes: an .npz (a zip numpy reads) whose members
+    carry a fixed date, since ``np.savez_compressed`` stamps each member with the time of writing."""
+    model_dir.mkdir(parents=True, exist_ok=True)
+    arrays = {"weights": model["weights"], "bias": model["bias"], "idf": model["idf"],
+              "temperature": np.float32(model["temperature"])}
+    with zipfile.ZipFile(model_dir / WEIGHTS.name, "w") as archive:
+        for name, array in arrays.items():
+            member = zipfile.ZipInfo(f"{name}.npy", date_time=FIXED_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
+            archive.writestr(member, buffer.getvalue())
     (model_dir / VOCAB.name).write_text(json.dumps({"classes": model["classes"], "vocab": model["vocab"]},
                                                    ensure_ascii=False), encoding="utf-8")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the industry model from nlp/data.")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR, help="folder to write the model to (default nlp/model)")
+    out = parser.parse_args(argv).out
     started = time.perf_counter()
     docs = documents()
     model = train(Tokenizer(), docs)
-    save(model)
+    save(model, out)
     print(f"trained on {len(docs)} texts, {len(model['vocab'])} features, {len(model['classes'])} divisions; "
           f"temperature {model['temperature']:.2f}; {time.perf_counter() - started:.1f} s "
-          f"→ {WEIGHTS.relative_to(MODEL_DIR.parent.parent)}")
+          f"→ {out / WEIGHTS.name}")
     return 0
 
 
