@@ -1,8 +1,8 @@
 """Free text sent outside any conversation: the intent router decides what it is, and each intent gets its answer.
 
-A technical problem or a training need is handed back to the caller (/report's entry point), which starts the
-demand flow with the text filled in; a labour-rights matter gets the 12351 hotline and legal-aid guidance,
-never a craftsman.
+A technical problem or a training need is handed back to the caller (/report's entry points in
+conversations/report_intake.py), which starts the demand flow with the text filled in, or asks first when the
+evidence is weak; a labour-rights matter gets the 12351 hotline and legal-aid guidance, never a craftsman.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ ANSWERS = {
     Intent.COURSE: "intent.course",
     Intent.OTHER: "fallback.text",
 }
-INTROS = {Intent.PROBLEM: "intent.problem", Intent.TRAINING: "intent.training"}
 
 
 async def route_text(update: Update, context: BotContext) -> Analysis | None:
-    """Answer the text; return its analysis when it is a problem or training need a registered user can file."""
-    text = update.effective_message.text or ""
+    """Answer the text (or a photo's caption); return its analysis when it is a problem or training need a
+    registered user can file."""
+    text = update.effective_message.text or update.effective_message.caption or ""
     if await reject_too_long(update, context, text, MAX_TEXT):
         return None
     analysis = context.services.analyzer.analyse(text)
@@ -37,5 +37,4 @@ async def route_text(update: Update, context: BotContext) -> Analysis | None:
     if context.profile is None or context.profile.role is None:
         await update.effective_message.reply_text(context.t("intent.unregistered"))
         return None
-    await update.effective_message.reply_text(context.t(INTROS[analysis.intent]))
     return analysis
