@@ -316,7 +316,9 @@ def build() -> ConversationHandler:
     edit = CallbackQueryHandler(edit_field, pattern=rf"^{PREFIX}:edit:")
     wait_button = [MessageHandler(text, unless_elsewhere(expect_button)), MessageHandler(other, expect_button)]
     buttons = [choice, *wait_button]
-    typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
+    # a typed answer; text that is plainly something else (a greeting, a wage question) is answered as such
+    typed = lambda callback: [MessageHandler(text, unless_elsewhere(callback)),  # noqa: E731
+                              MessageHandler(other, expect_text)]
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # free text and photos: not the staff group
     return ConversationHandler(
         entry_points=[CommandHandler("report", start), MessageHandler(text & private, report_intake.from_text),
@@ -326,13 +328,15 @@ def build() -> ConversationHandler:
             RESUME: [CallbackQueryHandler(resume_choice, pattern=rf"^{PREFIX}:resume:(yes|no)$"),
                      *wait_button],
             KIND: buttons, URGENCY: buttons, MODE: buttons, ENT_KIND: buttons,
-            TOPIC: typed(topic), TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(unless_elsewhere(enterprise_name)),
-            CONTACT: typed(unless_elsewhere(contact)),
+            TOPIC: [MessageHandler(text, topic), MessageHandler(other, expect_text)],  # a topic may name a 课程
+            TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(enterprise_name),
+            CONTACT: typed(contact),
             ENT_CODE: [CallbackQueryHandler(skip_code, pattern=rf"^{PREFIX}:skipcode$"), *typed(enterprise_code)],
             ENT_REGION: region_step_handlers(enterprise_region),
-            PHONE: [MessageHandler(filters.CONTACT | text, phone_answer), MessageHandler(other, expect_text)],
+            PHONE: [MessageHandler(filters.CONTACT, phone_answer), *typed(phone_answer)],
             DESCRIBE: [CallbackQueryHandler(described, pattern=rf"^{PREFIX}:described$"),
-                       MessageHandler(text, unless_elsewhere(describe_text)),
+                       CallbackQueryHandler(report_intake.add_aside, pattern=rf"^{report_intake.ASIDE}:"),
+                       MessageHandler(text, unless_elsewhere(describe_text, describing=True)),
                        MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
                        MessageHandler(other, describe_other)],
             INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *wait_button],

@@ -23,7 +23,9 @@ from telegram.ext import ConversationHandler
 from conversations.context import BotContext
 from conversations.free_text import route_text
 from conversations.menu import help_text
-from conversations.report_steps import advance
+from conversations.report_describe import add_text
+from conversations.report_steps import DESCRIBE, advance, flow_of
+from conversations.report_views import PREFIX as REPORT, done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
@@ -34,6 +36,7 @@ PENDING = "intake"  # user_data key: the question waiting for an answer {"n", "t
 INTROS = {DemandKind.PROBLEM: "intent.problem", DemandKind.TRAINING: "intent.training"}
 CHOICES = {"problem": DemandKind.PROBLEM, "training": DemandKind.TRAINING}
 END = ConversationHandler.END
+ASIDE = f"{REPORT}:aside"  # 加入描述: the description step's text that was answered as something else
 
 
 async def from_text(update: Update, context: BotContext) -> str | int:
@@ -104,25 +107,49 @@ async def _file(update: Update, context: BotContext, kind: DemandKind, text: str
 
 
 # ---------------------------------------------------------------------------- inside /report
-async def answered_elsewhere(update: Update, context: BotContext) -> bool:
+async def answered_elsewhere(update: Update, context: BotContext, describing: bool = False) -> bool:
     """Text inside /report that is plainly not an answer to the step (a greeting, a labour-rights question …):
-    answer it as it would be answered outside, say the draft is kept, and return True."""
+    answer it as it would be answered outside, say the draft is kept, and return True. In the description step
+    the text is kept aside with a button that adds it after all (a description may mention 工伤 or 竞赛)."""
     text = update.effective_message.text or ""
     if context.services.analyzer.analyse(text).intent in (*DEMAND_INTENTS, Intent.OTHER):
         return False
     await route_text(update, context)
-    await update.effective_message.reply_text(context.t("report.draft_still_here"))
+    markup = None
+    if describing:
+        flow = flow_of(context)
+        number = int((flow.get("aside") or {}).get("n", 0)) + 1
+        flow["aside"] = {"n": number, "text": text}
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("report.aside_add"),
+                                                             callback_data=f"{ASIDE}:{number}")],
+                                       *done_keyboard(context.lang).inline_keyboard])
+    await update.effective_message.reply_text(context.t("report.aside" if describing else "report.draft_still_here"),
+                                              reply_markup=markup)
     return True
+
+
+async def add_aside(update: Update, context: BotContext) -> str:
+    """「加入描述」: the text kept aside goes into the description after all (the latest one, once)."""
+    query = update.callback_query
+    aside = flow_of(context).get("aside") or {}
+    if (query.data or "") != f"{ASIDE}:{aside.get('n')}":
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return DESCRIBE
+    flow_of(context).pop("aside")
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await add_text(update, context, aside["text"])
+    return DESCRIBE
 
 
 Handler = Callable[[Update, BotContext], Awaitable[object]]
 
 
-def unless_elsewhere(callback: Handler) -> Handler:
+def unless_elsewhere(callback: Handler, describing: bool = False) -> Handler:
     """``callback`` for text that belongs to the step; other text is answered and the step stays."""
 
     async def handler(update: Update, context: BotContext) -> object:
-        if await answered_elsewhere(update, context):
+        if await answered_elsewhere(update, context, describing):
             return None
         return await callback(update, context)
 

@@ -82,8 +82,17 @@ async def test_kept_draft_swallows_neither_a_greeting_nor_a_wage_question(bot: B
     await user.expect("草稿仍然保留")
     user.send("公司拖欠工资怎么办")
     await user.expect("12351")
+    wage_aside = await user.expect("没有加入需求描述")
     [draft] = await demands(bot)
     assert draft.text == CONFIDENT
+    user.send("冲压工序经常发生工伤，需要改进安全防护")  # a description that mentions 工伤: added after all
+    await user.expect("12351")
+    user.press("加入描述", await user.expect("没有加入需求描述"))
+    await user.expect("已记下")
+    stale = user.press("加入描述", wage_aside)  # only the latest text kept aside can be added
+    assert "按钮已失效" in (await user.answer_to(stale))["text"]
+    [draft] = await demands(bot)
+    assert "经常发生工伤" in draft.text and "拖欠工资" not in draft.text
     user.send("/cancel")
     user.press("保留草稿", await user.expect("要丢弃这份尚未提交的需求草稿吗"))
     await user.expect("草稿已保留")
@@ -91,15 +100,32 @@ async def test_kept_draft_swallows_neither_a_greeting_nor_a_wage_question(bot: B
     await user.expect("「劳模工匠助企行」助手")
     user.send("工资拖欠了三个月怎么办")  # weak evidence: asked, not added to the kept draft
     await user.expect(QUESTION)
-    [draft] = await demands(bot)
-    assert draft.text == CONFIDENT and draft.status is DemandStatus.DRAFT
+    [kept] = await demands(bot)
+    assert kept.text == draft.text and kept.status is DemandStatus.DRAFT
     user.send("/report")  # the draft is still there to resume
     resume = await user.expect("您有一份尚未提交的需求")
     assert "配电线路" in resume["text"]
     user.press("继续填写", resume)
-    prompt = await user.expect("请描述")
-    user.press("完成", prompt)
+    await user.expect("请描述")
+    user.send("你好")  # at the description step again: still not swallowed
+    await user.expect("「劳模工匠助企行」助手")
+    user.press("完成", await user.expect("没有加入需求描述"))
     await user.expect("识别为：D44")
+
+
+async def test_a_new_problem_beside_a_kept_draft_starts_its_own(bot: BotHarness):
+    user = await enterprise_user(bot, 70)
+    user.send(CONFIDENT)
+    await user.expect("企业名称")
+    user.send("/cancel")
+    user.press("保留草稿", await user.expect("要丢弃"))
+    await user.expect("草稿已保留")
+    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    await user.expect("之前还有一份尚未提交的需求草稿")
+    await user.expect("企业名称")
+    kept, new = await demands(bot)
+    assert kept.text == CONFIDENT and new.text == "铝型材喷涂过程遇到氧化，皮膜厚度不均"
+    assert kept.status is new.status is DemandStatus.DRAFT
 
 
 async def test_photo_with_a_caption_is_read_like_text(bot: BotHarness):
