@@ -5,6 +5,8 @@ draft") or leaving mid-flow all keep it, and /report offers to continue it. Afte
 asks for the next thing still missing — kind, training details, the enterprise profile (asked once, reused),
 the description (text, photos, documents until 完成), the industry (the classifier proposes, the user confirms),
 urgency and service mode — then shows the summary card, where ✏️ re-asks one field and 提交 files it.
+Free text and captioned photos outside any conversation enter here too (conversations/report_intake.py: straight
+in when the evidence is strong, asked first when it is weak).
 """
 
 from __future__ import annotations
