@@ -57,7 +57,7 @@ def wire(application: Application) -> None:
     application.add_handler(booking.build())  # craftsman: offer consultation slots (also when rescheduling)
     application.add_handler(follow_up.build())  # enterprise: rate, then an optional comment
     application.add_handler(broadcast.build())  # staff: /broadcast — audience, message, preview, send now or later
-    application.add_handler(report.build())  # /report, and a problem typed outside any conversation (last: takes text)
+    application.add_handler(report.build())  # /report; a problem typed or captioned outside any conversation (last)
     # commands outside a conversation
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("cancel", common.cancel_nothing))
@@ -91,7 +91,7 @@ def wire(application: Application) -> None:
     # competitions and courses: /competitions, /courses, /subscriptions and their buttons
     for handler in [*competitions.handlers(), *courses.handlers(), *subscriptions.handlers()]:
         application.add_handler(handler)
-    # whatever nothing above took: old buttons, stickers and photos (free text is /report's entry point)
+    # whatever nothing above took: old buttons, stickers, voice notes (free text and photos: /report's entry points)
     application.add_handler(CallbackQueryHandler(common.answer_stale))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, common.fallback_media))
     application.add_error_handler(common.on_error)

@@ -1,8 +1,9 @@
 """Free text sent outside any conversation: the intent router decides what it is, and each intent gets its answer.
 
-A technical problem or a training need is handed back to the caller (/report's entry point), which starts the
-demand flow with the text filled in; a union matter (dues, welfare, wages, contracts, work injury …) gets its
-answer with the source and the ask-staff button (conversations/union.py), never a craftsman.
+A technical problem or a training need is handed back to the caller (/report's entry points in
+conversations/report_intake.py), which starts the demand flow with the text filled in, or asks first when the
+evidence is weak; a union matter (dues, welfare, wages, contracts, work injury …) gets its answer with the source
+and the ask-staff button (conversations/union.py), never a craftsman.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ ANSWERS = {
     Intent.COURSE: "intent.course",
     Intent.OTHER: "fallback.text",
 }
-INTROS = {Intent.PROBLEM: "intent.problem", Intent.TRAINING: "intent.training"}
 
 
 async def route_text(update: Update, context: BotContext) -> Analysis | None:
-    """Answer the text; return its analysis when it is a problem or training need a registered user can file."""
-    text = update.effective_message.text or ""
+    """Answer the text (or a photo's caption); return its analysis when it is a problem or training need a
+    registered user can file."""
+    text = update.effective_message.text or update.effective_message.caption or ""
     if await reject_too_long(update, context, text, MAX_TEXT):
         return None
     analysis = context.services.analyzer.analyse(text)
@@ -40,5 +41,4 @@ async def route_text(update: Update, context: BotContext) -> Analysis | None:
     if context.profile is None or context.profile.role is None:
         await update.effective_message.reply_text(context.t("intent.unregistered"))
         return None
-    await update.effective_message.reply_text(context.t(INTROS[analysis.intent]))
     return analysis

@@ -5,6 +5,8 @@ draft") or leaving mid-flow all keep it, and /report offers to continue it. Afte
 asks for the next thing still missing — kind, training details, the enterprise profile (asked once, reused),
 the description (text, photos, documents until 完成), the industry (the classifier proposes, the user confirms),
 urgency and service mode — then shows the summary card, where ✏️ re-asks one field and 提交 files it.
+Free text and captioned photos outside any conversation enter here too (conversations/report_intake.py: straight
+in when the evidence is strong, asked first when it is weak).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from conversations import industry_step
 from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
-from conversations.free_text import route_text
 from conversations.keyboards import yes_no
 from conversations.region_picker import region_button, region_step_handlers
-from conversations.report_describe import add_text, describe_file, describe_text
+from conversations import report_intake
+from conversations.report_describe import describe_file, describe_other, describe_text
+from conversations.report_intake import unless_elsewhere
 from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
                                         ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MAX_TRAINEES, MODE, PHONE, RESUME,
                                         SUMMARY, TOPIC, TRAINEES, URGENCY, advance, ask, ask_industry, current_draft,
@@ -30,8 +33,6 @@ from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_
 from conversations.report_views import PREFIX, RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from i18n import localise
-from nlp.analyzer import Analysis
-from nlp.intent import Intent
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
 from services.enterprises import Link, PendingLink
 from services.ids import parse_count
@@ -65,20 +66,6 @@ async def _new(update: Update, context: BotContext, old: DemandInfo | None = Non
     draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
     context.user_data["report"] = {"id": draft.id, "asked": ["kind"] if kind else []}
     return await advance(update, context)
-
-
-async def from_free_text(update: Update, context: BotContext) -> str | int:
-    """Text typed outside any conversation: a technical problem or training need starts /report prefilled."""
-    analysis: Analysis | None = await route_text(update, context)
-    if analysis is None:
-        return ConversationHandler.END
-    kind = DemandKind.TRAINING if analysis.intent is Intent.TRAINING else DemandKind.PROBLEM
-    old = await context.services.demands.draft_of(update.effective_user.id)
-    if old is not None and old.has_content:  # keep the old draft's words: the new text is added to it
-        context.user_data["report"] = {"id": old.id, "asked": ["kind"]}
-        await add_text(update, context, analysis.text)
-        return await advance(update, context)
-    return await _new(update, context, old, kind, analysis.text)
 
 
 async def resume_choice(update: Update, context: BotContext) -> str | int:
@@ -329,30 +316,34 @@ def build() -> ConversationHandler:
     other = ~filters.COMMAND
     choice = CallbackQueryHandler(on_choice, pattern=rf"^{PREFIX}:(kind|urgency|mode|entkind):")
     edit = CallbackQueryHandler(edit_field, pattern=rf"^{PREFIX}:edit:")
-    buttons = [choice, MessageHandler(other, expect_button)]
-    typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
+    wait_button = [MessageHandler(text, unless_elsewhere(expect_button)), MessageHandler(other, expect_button)]
+    buttons = [choice, *wait_button]
+    # a typed answer; text that is plainly something else (a greeting, a wage question) is answered as such
+    typed = lambda callback: [MessageHandler(text, unless_elsewhere(callback)),  # noqa: E731
+                              MessageHandler(other, expect_text)]
+    private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # free text and photos: not the staff group
     return ConversationHandler(
-        entry_points=[CommandHandler("report", start),  # free text only in private chats (not the staff group)
-                      MessageHandler(text & filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, from_free_text)],
+        entry_points=[CommandHandler("report", start), MessageHandler(text & private, report_intake.from_text),
+                      MessageHandler(filters.PHOTO & private, report_intake.from_photo),
+                      CallbackQueryHandler(report_intake.on_press, pattern=rf"^{report_intake.PREFIX}:")],
         states={
             RESUME: [CallbackQueryHandler(resume_choice, pattern=rf"^{PREFIX}:resume:(yes|no)$"),
-                     MessageHandler(other, expect_button)],
+                     *wait_button],
             KIND: buttons, URGENCY: buttons, MODE: buttons, ENT_KIND: buttons,
-            TOPIC: typed(topic), TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(enterprise_name),
+            TOPIC: [MessageHandler(text, topic), MessageHandler(other, expect_text)],  # a topic may name a 课程
+            TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(enterprise_name),
             CONTACT: typed(contact),
             ENT_CODE: [CallbackQueryHandler(skip_code, pattern=rf"^{PREFIX}:skipcode$"), *typed(enterprise_code)],
             ENT_REGION: region_step_handlers(enterprise_region),
-            PHONE: [MessageHandler(filters.CONTACT | text, phone_answer), MessageHandler(other, expect_text)],
+            PHONE: [MessageHandler(filters.CONTACT, phone_answer), *typed(phone_answer)],
             DESCRIBE: [CallbackQueryHandler(described, pattern=rf"^{PREFIX}:described$"),
-                       MessageHandler(text, describe_text),
+                       CallbackQueryHandler(report_intake.add_aside, pattern=rf"^{report_intake.ASIDE}:"),
+                       MessageHandler(text, unless_elsewhere(describe_text, describing=True)),
                        MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
-                       MessageHandler(other, expect_text)],
-            INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"),
-                       MessageHandler(other, expect_button)],
-            SUMMARY: [edit, CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"),
-                      MessageHandler(other, expect_button)],
-            DISCARD: [CallbackQueryHandler(discard_choice, pattern=rf"^{PREFIX}:discard:(yes|no)$"),
-                      MessageHandler(other, expect_button)],
+                       MessageHandler(other, describe_other)],
+            INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *wait_button],
+            SUMMARY: [edit, CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"), *wait_button],
+            DISCARD: [CallbackQueryHandler(discard_choice, pattern=rf"^{PREFIX}:discard:(yes|no)$"), *wait_button],
         },
         fallbacks=[CommandHandler("cancel", cancel), CommandHandler("report", start)],
         name="report",

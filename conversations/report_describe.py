@@ -68,3 +68,9 @@ async def describe_file(update: Update, context: BotContext) -> str:
         return DESCRIBE
     await _acknowledge(update, context, draft)
     return DESCRIBE
+
+
+async def describe_other(update: Update, context: BotContext) -> str:
+    """A sticker, voice note, video, location … in the description step: text, photos and files are welcome."""
+    await update.effective_message.reply_text(context.t("report.describe_wrong_input"))
+    return DESCRIBE

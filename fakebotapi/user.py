@@ -46,6 +46,12 @@ class FakeUser:
             "file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 512, "height": 512,
             "is_animated": False, "is_video": False, "type": "regular", "emoji": emoji})
 
+    def send_voice(self, content: bytes = b"OggS fake voice", duration: int = 3) -> dict[str, Any]:
+        stored = self.api.world.store_file(content, "voice", "audio/ogg")
+        return self.api.user_message(self.id, voice={"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                                                     "duration": duration, "mime_type": "audio/ogg",
+                                                     "file_size": len(content)})
+
     def send_photo(self, content: bytes = b"\x89PNG fake", caption: str | None = None) -> dict[str, Any]:
         stored = self.api.world.store_file(content, "photo", "image/png")
         extra = {"caption": caption} if caption else {}

@@ -380,7 +380,7 @@ async def test_wrong_input_types_long_text_and_forged_buttons_in_report_and_join
     user.send("长" * 2001)
     await user.expect("最多 2000 个字，您发送了 2001 个字")
     user.send_sticker()
-    await user.expect("这一步需要文字回复")
+    await user.expect("可以发送文字、照片或文件")  # the description step takes photos
     [draft] = await demands(bot)
     assert draft.text == ""  # neither the over-long text nor the sticker was taken
     user.send("/cancel")  # nothing typed into the draft yet: no question, and the profile answers stay

@@ -1,0 +1,156 @@
+"""How /report is entered without the command, and what it does with text that is not for the draft.
+
+Outside any conversation, typed text — or a photo's caption — that the router takes for a technical problem or
+a training need starts a new draft at once when the evidence is strong (services/intake.py), the photo
+attached. When it is weak, nothing is opened: the bot asks "这是需要劳模工匠帮助的技术难题吗？" with
+是，提交技术难题 / 是培训需求 / 不是，我有别的问题. The text (and the photo's file id) waits in the user's own
+``user_data``, which the persistence writes to ``bot_state`` after every update, so a restart keeps it; the
+buttons carry only the question's number, and a press acts only when it is that user's question still waiting.
+
+A kept draft is never added to from here: a new demand starts its own draft and the kept one stays (/report
+offers the newest, /my lists them all). Inside /report, text that is plainly something else (a greeting, a
+labour-rights or union question, a competition or course question) is answered as it would be outside, and the
+flow stays at its step — only the description step takes free text into the draft.
+"""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from conversations.context import BotContext
+from conversations.free_text import route_text
+from conversations.menu import help_text
+from conversations.report_describe import add_text
+from conversations.report_steps import DESCRIBE, advance, flow_of
+from conversations.report_views import PREFIX as REPORT, done_keyboard
+from db.models import DemandKind
+from nlp.analyzer import Analysis
+from nlp.intent import Intent
+from services.intake import DEMAND_INTENTS, sure_enough
+
+PREFIX = "iq"
+PENDING = "intake"  # user_data key: the question waiting for an answer {"n", "text", "photo"}
+INTROS = {DemandKind.PROBLEM: "intent.problem", DemandKind.TRAINING: "intent.training"}
+CHOICES = {"problem": DemandKind.PROBLEM, "training": DemandKind.TRAINING}
+END = ConversationHandler.END
+ASIDE = f"{REPORT}:aside"  # 加入描述: the description step's text that was answered as something else
+
+
+async def from_text(update: Update, context: BotContext) -> str | int:
+    """Text typed outside any conversation."""
+    analysis = await route_text(update, context)
+    return END if analysis is None else await _file_or_ask(update, context, analysis, None)
+
+
+async def from_photo(update: Update, context: BotContext) -> str | int:
+    """A photo sent outside any conversation: its caption is read like typed text; without one, a hint."""
+    message = update.effective_message
+    if not (message.caption or "").strip():
+        await message.reply_text(context.t("intake.photo_no_caption"))
+        return END
+    analysis = await route_text(update, context)
+    return END if analysis is None else await _file_or_ask(update, context, analysis, message.photo[-1].file_id)
+
+
+async def _file_or_ask(update: Update, context: BotContext, analysis: Analysis, photo: str | None) -> str | int:
+    kind = DemandKind.TRAINING if analysis.intent is Intent.TRAINING else DemandKind.PROBLEM
+    if sure_enough(analysis):
+        await update.effective_message.reply_text(context.t(INTROS[kind]))
+        return await _file(update, context, kind, analysis.text, photo)
+    number = int((context.user_data.get(PENDING) or {}).get("n", 0)) + 1  # a newer question retires the older
+    context.user_data[PENDING] = {"n": number, "text": analysis.text, "photo": photo}
+    buttons = [[InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=f"{PREFIX}:{action}:{number}")]
+               for action in (*CHOICES, "no")]
+    await update.effective_message.reply_text(context.t("intake.question"), reply_markup=InlineKeyboardMarkup(buttons))
+    return END
+
+
+async def on_press(update: Update, context: BotContext) -> str | int:
+    """是，提交技术难题 / 是培训需求 / 不是: only the presser's own question, and only while it waits."""
+    query = update.callback_query
+    _, action, number = ((query.data or "") + "::").split(":")[:3]
+    pending = context.user_data.get(PENDING)
+    if action not in (*CHOICES, "no") or not pending or str(pending.get("n")) != number:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return END
+    context.user_data.pop(PENDING)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if action == "no":
+        await update.effective_chat.send_message(
+            context.t("intake.not_a_demand") + "\n\n" + help_text(context.role, context.lang))
+        return END
+    if context.role is None:  # unregistered since (roles are read from the database for every update)
+        await update.effective_chat.send_message(context.t("help.not_registered"))
+        return END
+    await update.effective_chat.send_message(context.t(f"intake.filing_{action}"))
+    return await _file(update, context, CHOICES[action], pending["text"], pending.get("photo"))
+
+
+async def _file(update: Update, context: BotContext, kind: DemandKind, text: str, photo: str | None) -> str | int:
+    """A new draft with ``text`` (and the photo); an empty old draft is replaced, a kept one stays as it is."""
+    services, user_id = context.services, update.effective_user.id
+    old = await services.demands.draft_of(user_id)
+    if old is not None and not old.has_content:
+        await services.demands.discard(old.id, user_id)
+    elif old is not None:
+        await update.effective_chat.send_message(context.t("intake.older_draft_kept"))
+    enterprise = await services.enterprises.of_user(user_id)
+    draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
+    if photo:
+        draft = await services.demands.add_attachment(draft.id, user_id, "photo", photo, None)
+    context.user_data["report"] = {"id": draft.id, "asked": ["kind"]}
+    return await advance(update, context, draft)
+
+
+# ---------------------------------------------------------------------------- inside /report
+async def answered_elsewhere(update: Update, context: BotContext, describing: bool = False) -> bool:
+    """Text inside /report that is plainly not an answer to the step (a greeting, a labour-rights question …):
+    answer it as it would be answered outside, say the draft is kept, and return True. In the description step
+    the text is kept aside with a button that adds it after all (a description may mention 工伤 or 竞赛)."""
+    text = update.effective_message.text or ""
+    if context.services.analyzer.analyse(text).intent in (*DEMAND_INTENTS, Intent.OTHER):
+        return False
+    await route_text(update, context)
+    markup = None
+    if describing:
+        flow = flow_of(context)
+        number = int((flow.get("aside") or {}).get("n", 0)) + 1
+        flow["aside"] = {"n": number, "text": text}
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("report.aside_add"),
+                                                             callback_data=f"{ASIDE}:{number}")],
+                                       *done_keyboard(context.lang).inline_keyboard])
+    await update.effective_message.reply_text(context.t("report.aside" if describing else "report.draft_still_here"),
+                                              reply_markup=markup)
+    return True
+
+
+async def add_aside(update: Update, context: BotContext) -> str:
+    """「加入描述」: the text kept aside goes into the description after all (the latest one, once)."""
+    query = update.callback_query
+    aside = flow_of(context).get("aside") or {}
+    if (query.data or "") != f"{ASIDE}:{aside.get('n')}":
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return DESCRIBE
+    flow_of(context).pop("aside")
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await add_text(update, context, aside["text"])
+    return DESCRIBE
+
+
+Handler = Callable[[Update, BotContext], Awaitable[object]]
+
+
+def unless_elsewhere(callback: Handler, describing: bool = False) -> Handler:
+    """``callback`` for text that belongs to the step; other text is answered and the step stays."""
+
+    async def handler(update: Update, context: BotContext) -> object:
+        if await answered_elsewhere(update, context, describing):
+            return None
+        return await callback(update, context)
+
+    return handler
