@@ -1,5 +1,5 @@
 """Cross-cutting concerns in one place, run before every handler (group -1): flood guard, who the user is,
-and which language and script to answer in."""
+and which language and script to answer in (the rule is services/language.py)."""
 
 from __future__ import annotations
 
@@ -45,19 +45,18 @@ async def identify(update: Update, context: BotContext) -> None:
         await refuse_forged(update, context)
         raise ApplicationHandlerStop
     profile = await services.users.seen(user.id, user.username, user.first_name, user.last_name, user.language_code)
-    history = context.user_data.get(MEMORY_KEY, "")
-    typed = _typed_text(update)
-    if typed:
-        history = remember(history, typed[:MAX_TEXT])
-        if history != context.user_data.get(MEMORY_KEY, ""):
-            context.user_data[MEMORY_KEY] = history  # a few letters, one per text: what script it was in
+    previous, typed = context.user_data.get(MEMORY_KEY, ""), _typed_text(update)
+    history = remember(previous, typed[:MAX_TEXT]) if typed else previous
+    if history != previous:
+        context.user_data[MEMORY_KEY] = history  # a few letters, one per text: the script it was in
     if profile is not None and profile.lang_chosen:
         lang = profile.reply_lang
     else:
         code = profile.language_code if profile is not None else user.language_code
         lang = answer_language(None, code, history)
-        if profile is not None and profile.lang is not Lang(script_of(lang).value):
-            profile = await services.users.set_lang(user.id, Lang(script_of(lang).value))  # for notices sent later
+        script = Lang(script_of(lang).value)
+        if profile is not None and profile.lang is not script:
+            profile = await services.users.set_lang(user.id, script)  # what notices sent later are written in
     context.profile = profile
     context.lang = lang
 
