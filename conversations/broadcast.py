@@ -60,7 +60,7 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
                                value=localise(f"{f.section} {catalogue().sections[f.section].name}", context.lang)))
     for name in ("competition", "course"):
         if draft["filters"].get(f"{name}_id") is not None:
-            parts.append(context.t(f"broadcast.summary.{name}", value=localise(labels.get(name, ""), context.lang)))
+            parts.append(context.t(f"broadcast.summary.{name}", value=labels.get(name, "")))  # a title as typed
     return context.label("list.clauses").join(parts) if parts else context.t("broadcast.summary.everyone")
 
 
@@ -172,7 +172,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
             await query.answer(context.t("broadcast.no_events"), show_alert=True)
             return AUDIENCE
         await query.answer()
-        buttons = [[InlineKeyboardButton(localise(name, context.lang)[:60], callback_data=f"bc:{menu}:{event_id}")]
+        buttons = [[InlineKeyboardButton(name[:60], callback_data=f"bc:{menu}:{event_id}")]
                    for event_id, name in events]
         await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup(buttons + [[any_button(menu)]]))
         return AUDIENCE

@@ -18,8 +18,8 @@ NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 def competition_text(context: BotContext, c: Competition) -> str:
     services = context.services
-    values, keys = competition_values(c, services.settings.tz, services.regions)
-    return fill("competition.card", context.lang, values, keys)
+    values, keys, labels = competition_values(c, services.settings.tz, services.regions)
+    return fill("competition.card", context.lang, values, keys, labels)
 
 
 def course_text(context: BotContext, card: CourseCard) -> str:
@@ -29,13 +29,14 @@ def course_text(context: BotContext, card: CourseCard) -> str:
               "next": show(card.next_session.starts_at, tz) if card.next_session else "—",
               "left": card.sessions_left, "enrolled": card.enrolled, "waitlisted": card.waitlisted,
               "capacity": course.capacity if course.capacity is not None else "∞",
-              "region": services.regions.full_name(course.region_code) or "", "description": course.description or ""}
+              "description": course.description or ""}
+    labels = {"region": services.regions.full_name(course.region_code) or ""}
     keys = {} if course.region_code else {"region": "event.any_region"}
     if card.next_session is not None:
         values["end"] = session_values(course, card.next_session, tz)["end"]
     else:
         values["end"] = ""
-    text = fill("course.card", context.lang, values, keys)
+    text = fill("course.card", context.lang, values, keys, labels)
     if card.mine is SubscriptionKind.ENROLLED:
         text += "\n" + context.t("course.mine_enrolled")
     elif card.mine is SubscriptionKind.WAITLISTED:

@@ -1,5 +1,5 @@
 """Cross-cutting concerns in one place, run before every handler (group -1): flood guard, who the user is,
-and which language and script to answer in."""
+and which language and script to answer in (the rule is services/language.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from telegram.ext import ApplicationHandlerStop, InvalidCallbackData
 from conversations.common import answer_stale
 from conversations.context import BotContext
 from db.models import Lang
-from nlp.script import detect_script, script_for_language_code
+from nlp.script import script_of
 from services.flood import Verdict
+from services.language import MEMORY_KEY, answer_language, remember
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -34,7 +35,7 @@ async def identify(update: Update, context: BotContext) -> None:
     if verdict is not Verdict.ALLOW:
         log.info("flood guard dropped an update", extra={"user_id": user.id, "update_id": update.update_id})
         if verdict is Verdict.WARN:
-            context.lang = context.user_data.get("lang") or script_for_language_code(user.language_code).value
+            context.lang = _unread_lang(context, user.language_code)
             if update.callback_query:
                 await update.callback_query.answer(context.t("flood.slow_down"), show_alert=True)
             elif update.effective_message:
@@ -43,26 +44,33 @@ async def identify(update: Update, context: BotContext) -> None:
     if update.callback_query is not None and isinstance(update.callback_query.data, InvalidCallbackData):
         await refuse_forged(update, context)
         raise ApplicationHandlerStop
-    profile = await services.users.seen(user.id, user.username, user.first_name, user.last_name)
-    detected = detect_script(_typed_text(update)[:MAX_TEXT])
-    if detected is not None:
-        lang = detected.value
-        if profile is not None and profile.lang.value != lang:
-            profile = await services.users.set_lang(user.id, Lang(lang))
-    elif profile is not None:
-        lang = profile.lang.value
+    profile = await services.users.seen(user.id, user.username, user.first_name, user.last_name, user.language_code)
+    previous, typed = context.user_data.get(MEMORY_KEY, ""), _typed_text(update)
+    history = remember(previous, typed[:MAX_TEXT]) if typed else previous
+    if history != previous:
+        context.user_data[MEMORY_KEY] = history  # a few letters, one per text: the script it was in
+    if profile is not None and profile.lang_chosen:
+        lang = profile.reply_lang
     else:
-        lang = context.user_data.get("lang") or script_for_language_code(user.language_code).value
-    if profile is None and context.user_data.get("lang") != lang:
-        context.user_data["lang"] = lang  # conversation memory until consent; nothing personal
+        code = profile.language_code if profile is not None else user.language_code
+        lang = answer_language(None, code, history)
+        script = Lang(script_of(lang).value)
+        if profile is not None and profile.lang is not script:
+            profile = await services.users.set_lang(user.id, script)  # what notices sent later are written in
     context.profile = profile
     context.lang = lang
+
+
+def _unread_lang(context: BotContext, language_code: str | None) -> str:
+    """The language to answer in without reading the database (a flood warning, a forged button): the rule over
+    language_code and what was typed, without the /settings choice."""
+    return answer_language(None, language_code, context.user_data.get(MEMORY_KEY, ""))
 
 
 async def refuse_forged(update: Update, context: BotContext) -> None:
     """A press whose data this bot did not write for this chat (runtime/signing.py marks it): written to the audit log as a refusal, then
     answered like a stale button."""
     query = update.callback_query
-    context.lang = context.user_data.get("lang") or script_for_language_code(update.effective_user.language_code).value
+    context.lang = _unread_lang(context, update.effective_user.language_code)
     await context.services.audit.record(update.effective_user.id, "button.forged", str(query.data)[:64], allowed=False)
     await answer_stale(update, context)

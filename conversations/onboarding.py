@@ -19,6 +19,7 @@ from conversations.menu import help_text, set_staff_menu
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import localise
+from nlp.script import script_of
 from services.ids import parse_id
 from services.teams import get_team
 
@@ -80,8 +81,7 @@ async def consent(update: Update, context: BotContext) -> str | int:
     user = update.effective_user
     context.profile = await context.services.users.register(
         user.id, user.first_name, last_name=user.last_name, username=user.username,
-        language_code=user.language_code, lang=Lang(context.lang))
-    context.user_data.pop("lang", None)  # from now on the profile holds the language
+        language_code=user.language_code, lang=Lang(script_of(context.lang).value))
     if context.profile.is_staff:  # admins from ADMIN_IDS keep their role and get their menu now
         await set_staff_menu(context.bot, user.id, context.profile.role)
         return await _next_after_role(update, context)

@@ -32,7 +32,6 @@ from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_
                                         flow_of, mark_asked, profile_of, save)
 from conversations.report_views import PREFIX, RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
-from i18n import localise
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
 from services.enterprises import Link, PendingLink
 from services.ids import parse_count
@@ -278,7 +277,7 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
     info, link = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
     if link is not Link.OWN:
         key = "report.enterprise_pending" if link is Link.PENDING else "report.enterprise_linked"
-        await update.effective_message.reply_text(context.t(key, name=localise(info.name, context.lang)))
+        await update.effective_message.reply_text(context.t(key, name=info.name))  # the name as its people typed it
     mark_asked(context, "credit_code")
     return await advance(update, context)
 

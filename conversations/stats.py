@@ -130,7 +130,7 @@ async def _my_record(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(context.t("stats.not_craftsman"))
         return
     await update.effective_message.reply_text(context.t(
-        "stats.me", name=localise(record.name, context.lang), participations=record.participations,
+        "stats.me", name=record.name, participations=record.participations,
         resolved=record.resolved, enterprises=record.enterprises, workers=f"{record.workers_trained:,}",
         benefit=money(record.benefit, context.lang), ratings=record.ratings,
         stars="—" if record.mean_stars is None else f"{record.mean_stars:.1f}",

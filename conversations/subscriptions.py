@@ -8,7 +8,6 @@ from telegram.ext import CommandHandler
 from conversations.common import edit_message
 from conversations.context import BotContext
 from db.models import SubscriptionKind
-from i18n import localise
 from services.local_time import show
 
 
@@ -19,11 +18,11 @@ async def show_subscriptions(update: Update, context: BotContext, edit: bool = F
     courses = await services.courses.cards(user_id, only_mine=True)
     lines, keyboard = [context.t("subs.header")], []
     for c in competitions:
-        lines.append(context.t("subs.competition", name=localise(c.name, context.lang), start=show(c.starts_at, tz)))
-        keyboard.append([InlineKeyboardButton(context.label("subs.unfollow", name=localise(c.name, context.lang)[:30]),
+        lines.append(context.t("subs.competition", name=c.name, start=show(c.starts_at, tz)))  # titles as staff typed them
+        keyboard.append([InlineKeyboardButton(context.label("subs.unfollow", name=c.name[:30]),
                                               callback_data=f"cp:u:{c.id}:s")])
     for card in courses:
-        name = localise(card.course.name, context.lang)
+        name = card.course.name
         when = show(card.next_session.starts_at, tz) if card.next_session else "—"
         key = "subs.course_enrolled" if card.mine is SubscriptionKind.ENROLLED else "subs.course_waitlisted"
         lines.append(context.t(key, name=name, next=when))

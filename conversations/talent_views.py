@@ -1,4 +1,6 @@
-"""How a craftsman is shown: the public card (no contact details) used by /join, /experts, /review and /profile."""
+"""How a craftsman is shown: the public card (no contact details) used by /join, /experts, /review and /profile.
+What the craftsman typed (name, workplace, specialities) is shown as typed; industry, region and team names in the
+reader's script."""
 
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ def card_text(name: str, workplace: str, honours: Sequence[str], specialities: S
               region_code: str, team_name: str | None, capacity: int, modes: Sequence[str], context: BotContext) -> str:
     t, lang = context.t, context.lang
     sep = t("industry.separator")
-    lines = [t("talent.card_title", name=localise(name, lang), workplace=localise(workplace, lang))]
+    lines = [t("talent.card_title", name=name, workplace=workplace)]
     if honours:
         lines.append(t("talent.card_honours", honours=sep.join(t(f"honour.{h}") for h in honours)))
-    lines.append(t("talent.card_specialities", specialities=localise(sep.join(specialities), lang)))
+    lines.append(t("talent.card_specialities", specialities=sep.join(specialities)))
     lines.append(t("talent.card_industries", industries=localise(sep.join(division_label(d) for d in divisions), lang)))
     lines.append(t("talent.card_region", region=localise(context.services.regions.full_name(region_code) or "", lang)))
     if team_name:

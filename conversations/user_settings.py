@@ -135,10 +135,10 @@ async def lang_chosen(update: Update, context: BotContext) -> str:
     if value not in {lang.value for lang in Lang}:
         await answer_stale(update, context)
         return LANGUAGE
-    context.lang = value
+    context.profile = await context.services.users.set_lang(update.effective_user.id, Lang(value), chosen=True)
+    context.lang = context.profile.reply_lang  # wins from now on over Telegram's language_code and over typing
     await update.callback_query.answer(context.t("settings.saved"))
     await update.callback_query.edit_message_reply_markup(None)
-    context.profile = await context.services.users.set_lang(update.effective_user.id, Lang(value))
     return await _show_menu(update, context)
 
 

@@ -1,5 +1,5 @@
-"""The message catalogue: ``t(key, lang, **values)``. Simplified Chinese is the source, traditional is derived
-with OpenCC when the catalogue loads, English is written. Every value interpolated is HTML-escaped unless it is
+"""The message catalogue: ``t(key, lang, **values)``. Simplified Chinese is the source, the traditional variants
+(zh-hant, zh-tw, zh-hk: nlp/script.py) are derived with OpenCC once, when the catalogue loads; English is written. Every value interpolated is HTML-escaped unless it is
 wrapped in :class:`Raw` (for text that is already safe HTML, such as another catalogue message)."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from nlp.script import Script, to_traditional
+from nlp.script import TRADITIONAL_VARIANTS, Script, is_traditional, to_traditional
 
 CATALOGUE = Path(__file__).with_name("messages.toml")
-LANGS = (Script.SIMPLIFIED.value, Script.TRADITIONAL.value, Script.ENGLISH.value)
+LANGS = (Script.SIMPLIFIED.value, *TRADITIONAL_VARIANTS, Script.ENGLISH.value)
 
 
 class Raw(str):
@@ -44,13 +44,14 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    """key → {lang: text} for the three languages; raises if any entry lacks its English."""
+    """key → {lang: text} for every reply language; raises if any entry lacks its English."""
     entries = _flatten(tomllib.loads(CATALOGUE.read_text(encoding="utf-8")))
     table: dict[str, dict[str, str]] = {}
     for key, entry in entries.items():
         if "en" not in entry:
             raise ValueError(f"message {key!r} has no English text")
-        table[key] = {"zh-hans": entry["zh"], "zh-hant": entry.get("zh_hant") or to_traditional(entry["zh"]),
+        source = entry.get("zh_hant") or entry["zh"]  # an override is traditional already: it takes the region's forms
+        table[key] = {"zh-hans": entry["zh"], **{v: to_traditional(source, v) for v in TRADITIONAL_VARIANTS},
                       "en": entry["en"]}
     return table
 
@@ -72,13 +73,17 @@ def label(key: str, lang: str | None = None, /, **values: object) -> str:
 
 
 def localise(data: str, lang: str | None) -> str:
-    """Data text stored in simplified Chinese (region and team names …), shown in the user's script."""
-    return to_traditional(data) if lang == Script.TRADITIONAL.value else data
+    """Official data stored in simplified Chinese (region, industry and team names …), shown in the reader's script
+    and region's forms. Never for what people typed (a demand, a name, a course title): that is shown as typed."""
+    return to_traditional(data, lang) if is_traditional(lang) else data
 
 
-def fill(key: str, lang: str, values: dict[str, object] | None = None, keys: dict[str, str] | None = None) -> str:
-    """A message whose values are data texts (shown in ``lang``'s script) and whose ``keys`` values are catalogue
-    keys (a status, 不限 …) — how outbox notices and event cards are written."""
-    filled: dict[str, object] = {k: localise(str(v), lang) for k, v in (values or {}).items()}
+def fill(key: str, lang: str, values: dict[str, object] | None = None, keys: dict[str, str] | None = None,
+         labels: dict[str, object] | None = None) -> str:
+    """How outbox notices and event cards are written: ``values`` are shown as they are (what people typed, numbers,
+    times), ``labels`` are official data texts shown in ``lang``'s script, and ``keys`` values are catalogue keys
+    (a status, 不限 …)."""
+    filled: dict[str, object] = dict(values or {})
+    filled.update({k: localise(str(v), lang) for k, v in (labels or {}).items()})
     filled.update({k: Raw(t(name, lang)) for k, name in (keys or {}).items()})
     return t(key, lang, **filled)

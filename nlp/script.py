@@ -27,8 +27,42 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
-def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
+# The traditional variants the bot writes, each with its OpenCC configuration: Taiwan's standard with its phrases
+# (為 / 裡 / 床 / 核, 軟體), Hong Kong's, and OpenCC's standard forms for other zh-Hant readers (爲 / 裏 / 牀 / 覈).
+TAIWAN, HONG_KONG = "zh-tw", "zh-hk"
+TRADITIONAL_VARIANTS = {"zh-hant": "s2t", TAIWAN: "s2twp", HONG_KONG: "s2hk"}
+_TAIWAN_REGIONS, _HONG_KONG_REGIONS = ("tw",), ("hk", "mo")  # Macao reads Hong Kong's forms (OpenCC has none of its own)
+
+
+def to_traditional(text: str, variant: str = "zh-hant") -> str:
+    """``text`` in traditional script, in ``variant``'s forms (one of TRADITIONAL_VARIANTS; zh-hant by default)."""
+    return _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
+
+
+def is_traditional(lang: str | None) -> bool:
+    """Whether a reply language (zh-hans, zh-hant, zh-tw, zh-hk, en) is written in traditional script."""
+    return lang in TRADITIONAL_VARIANTS
+
+
+def script_of(lang: str) -> Script:
+    """The script of a reply language: zh-tw and zh-hk are traditional."""
+    return Script.TRADITIONAL if is_traditional(lang) else Script(lang)
+
+
+def traditional_variant(code: str | None) -> str:
+    """The traditional forms a reader with Telegram's ``language_code`` expects: zh-tw, zh-hk, else zh-hant."""
+    parts = (code or "").lower().replace("_", "-").split("-")
+    if parts[0] == "zh" and any(p in _TAIWAN_REGIONS for p in parts[1:]):
+        return TAIWAN
+    if parts[0] == "zh" and any(p in _HONG_KONG_REGIONS for p in parts[1:]):
+        return HONG_KONG
+    return Script.TRADITIONAL.value
+
+
+def reply_language(script: Script | str, code: str | None) -> str:
+    """The reply language for a script and Telegram's ``language_code``: traditional takes the region's forms."""
+    value = script.value if isinstance(script, Script) else script
+    return traditional_variant(code) if is_traditional(value) else value
 
 
 _ADDRESS = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+\.\S+")
@@ -59,7 +93,7 @@ def detect_script(text: str) -> Script | None:
 def script_for_language_code(code: str | None) -> Script:
     """Telegram's ``language_code`` → the script to answer in before the user has written anything."""
     code = (code or "").lower()
-    if code.startswith("zh"):
+    if code == "zh" or code.startswith(("zh-", "zh_")):
         return Script.TRADITIONAL if any(t in code for t in ("hant", "tw", "hk", "mo")) else Script.SIMPLIFIED
     if code.startswith("en"):
         return Script.ENGLISH

@@ -124,7 +124,7 @@ class BroadcastRunner:
         if current.progress_message_id is None:
             return None if cancelled else counts
         profile = await self.services.users.get(current.progress_chat_id)
-        text = progress_text(broadcast.id, counts, profile.lang.value if profile else "zh-hans", cancelled=cancelled)
+        text = progress_text(broadcast.id, counts, profile.reply_lang if profile else "zh-hans", cancelled=cancelled)
         if self._edited.get(broadcast.id) != text:
             self._edited[broadcast.id] = text
             await self.limiter.acquire(current.progress_chat_id)

@@ -43,7 +43,7 @@ MAX_BACKOFF = 300.0  # seconds
 
 def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of an outbox payload (see services.outbox.Notice) in ``lang``."""
-    text = fill(payload["key"], lang, payload.get("values"), payload.get("keys"))
+    text = fill(payload["key"], lang, payload.get("values"), payload.get("keys"), payload.get("labels"))
     rows = [[InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
             for row in payload.get("buttons", [])]
     return text, InlineKeyboardMarkup(rows) if rows else None
@@ -99,19 +99,19 @@ class OutboxSender:
         return sum(a.outcome is Outcome.SENT for a in attempts)
 
     async def _attempt(self, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool,
-                       langs: dict[int, Lang]) -> Attempt:
+                       langs: dict[int, str]) -> Attempt:
         await limiter.acquire(row.chat_id)
         async with self._in_flight:  # after the turn: a chat waiting for its own limit holds no slot
             return await self._send(next(self._next), row, limiter, content, paid, langs)
 
     async def _send(self, bot: Bot, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool,
-                    langs: dict[int, Lang]) -> Attempt:
+                    langs: dict[int, str]) -> Attempt:
         now = self.services.clock.now()
         try:
             if content is not None:
                 await self._send_content(bot, row.chat_id, content, paid)
             else:
-                await self._send_notice(bot, row, langs.get(row.chat_id, Lang.SIMPLIFIED).value, paid)
+                await self._send_notice(bot, row, langs.get(row.chat_id, Lang.SIMPLIFIED.value), paid)
         except Forbidden as exc:
             return Attempt(row.id, Outcome.BLOCKED, str(exc))
         except RetryAfter as exc:

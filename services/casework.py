@@ -170,11 +170,11 @@ class Casework(Volunteering):
                 match.score, match.reasons = candidate.score, json.dumps(candidate.reasons.as_json(), ensure_ascii=False)
             await session.flush()
             match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
-            values, keys = brief(demand, self.regions)
+            values, keys, labels = brief(demand, self.regions)
             owner = demand.user_id
         values["hours"] = OFFER_HOURS
         await self.outbox.put([user_id], "notice", f"match:{match_id}:offer:{now.isoformat()}", Notice(
-            "case.offer", values=values, keys=keys,
+            "case.offer", values=values, keys=keys, labels=labels,
             buttons=[[Button("case.accept", f"tk:a:{match_id}"), Button("case.decline", f"tk:d:{match_id}")]]),
             urgent=True)
         if owner:
@@ -319,7 +319,7 @@ class Casework(Volunteering):
             ticket, owner = demand.ticket or "", demand.user_id
         await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
         await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
-            "case.escalated_staff", values={"ticket": ticket, "team": team or "", "note": note[:MAX_NOTE]},
+            "case.escalated_staff", values={"ticket": ticket, "note": note[:MAX_NOTE]}, labels={"team": team or ""},
             buttons=[[Button("queue.show", f"qu:v:{demand_id}")]]))
         if owner:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(

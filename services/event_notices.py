@@ -1,6 +1,7 @@
 """What competition and course messages say: the values every notice, reminder and list entry is made of.
 
-Values are plain text in simplified Chinese (the sender shows them in each recipient's script); times are local.
+Values are shown as staff typed them; labels are official data texts in simplified Chinese (the sender shows them in
+each recipient's script); times are local.
 """
 
 from __future__ import annotations
@@ -25,38 +26,41 @@ def industry_name(section: str | None, division: str | None) -> str | None:
     return None
 
 
-def competition_values(c: Competition, tz: ZoneInfo, regions: RegionDirectory) -> tuple[dict[str, Any], dict[str, str]]:
-    """(values, keys) for the competition templates; keys name catalogue texts such as 不限."""
+def competition_values(c: Competition, tz: ZoneInfo,
+                       regions: RegionDirectory) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(values, keys, labels) for the competition templates; keys name catalogue texts such as 不限, labels are the
+    industry and region names."""
     values: dict[str, Any] = {"name": c.name, "organiser": c.organiser or "—", "deadline": show(c.registration_deadline, tz),
                               "start": show(c.starts_at, tz), "end": show(c.ends_at, tz),
                               "place": c.place or c.link or "—", "description": c.description or "—",
                               "how": c.how_to_register or "—"}
     keys: dict[str, str] = {}
+    labels: dict[str, str] = {}
     industry = industry_name(c.industry_section, c.industry_division)
     if industry:
-        values["industry"] = industry
+        labels["industry"] = industry
     else:
         keys["industry"] = "event.any_industry"
     region = regions.full_name(c.region_code)
     if region:
-        values["region"] = region
+        labels["region"] = region
     else:
         keys["region"] = "event.any_region"
-    return values, keys
+    return values, keys, labels
 
 
 def competition_notice(c: Competition, what: str, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
     """The reminder ``what`` (published | deadline_3d | deadline_1d | eve) of competition ``c``."""
-    values, keys = competition_values(c, tz, regions)
+    values, keys, labels = competition_values(c, tz, regions)
     buttons = [[Button("competition.follow", f"cp:f:{c.id}")]] if what == "published" else None
-    return Notice(f"remind.competition.{what}", values, keys, buttons)
+    return Notice(f"remind.competition.{what}", values, keys, buttons, labels=labels)
 
 
 def competition_change_notice(c: Competition, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
     """Told to followers once per change: the competition as it is now, or that it was cancelled."""
-    values, keys = competition_values(c, tz, regions)
+    values, keys, labels = competition_values(c, tz, regions)
     key = "competition.cancelled_notice" if c.status.value == "cancelled" else "competition.changed_notice"
-    return Notice(key, values, keys)
+    return Notice(key, values, keys, labels=labels)
 
 
 def session_values(course: Course, session: CourseSession, tz: ZoneInfo) -> dict[str, Any]:

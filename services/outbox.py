@@ -53,17 +53,19 @@ class Button:
 
 @dataclass(frozen=True)
 class Notice:
-    """One message to write: ``key`` and ``values`` for the text; ``keys`` are values that are catalogue keys
-    themselves (a status, a kind); ``labels`` are data texts shown in the recipient's script."""
+    """One message to write: ``key`` and ``values`` for the text (shown as they are: what people typed is never
+    converted); ``keys`` are values that are catalogue keys themselves (a status, a kind); ``labels`` are official
+    data texts (region, industry, team names) shown in the recipient's script."""
 
     key: str
     values: dict[str, Any] | None = None
     keys: dict[str, str] | None = None
     buttons: list[list[Button]] | None = None
     files: list[dict[str, str]] | None = None  # {"kind": photo|document, "file_id": …, "caption": …}
+    labels: dict[str, str] | None = None
 
     def payload(self) -> dict[str, Any]:
-        return {"key": self.key, "values": self.values or {}, "keys": self.keys or {},
+        return {"key": self.key, "values": self.values or {}, "keys": self.keys or {}, "labels": self.labels or {},
                 "buttons": [[b.as_json() for b in row] for row in self.buttons or []], "files": self.files or []}
 
 

@@ -124,15 +124,15 @@ async def craftsman_of_user(session: AsyncSession, user_id: int) -> Craftsman | 
     return await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
 
 
-def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict, dict]:
-    """(values, keys) describing a demand for a craftsman who has not accepted it: no enterprise, no contact."""
+def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict, dict, dict]:
+    """(values, keys, labels) describing a demand for a craftsman who has not accepted it: no enterprise, no
+    contact. The summary is shown as the enterprise typed it; labels (industry, region) in the reader's script."""
     division = catalogue().division(demand.industry or "")
-    values = {"ticket": demand.ticket or "", "industry": division.label if division else "",
-              "region": regions.full_name(demand.region_code) or "",
-              "summary": (demand.text or demand.training_topic or "")[:SUMMARY]}
+    values = {"ticket": demand.ticket or "", "summary": (demand.text or demand.training_topic or "")[:SUMMARY]}
+    labels = {"industry": division.label if division else "", "region": regions.full_name(demand.region_code) or ""}
     keys = {"kind": f"demand.kind.{demand.kind.value}", "urgency": f"demand.urgency.{demand.urgency or 'normal'}",
             "mode": f"demand.mode.{demand.service_mode or 'onsite'}"}
-    return values, keys
+    return values, keys, labels
 
 
 async def contact_values(session: AsyncSession, demand: Demand) -> dict:

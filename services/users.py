@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, update
 
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
+from nlp.script import reply_language
 from services.audit import STAFF_ROLES
 from services.clock import Clock
 from services.database import Database
 from services.local_time import QuietHours
+
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings
 REVIEWED_ROLES = frozenset({Role.CRAFTSMAN})  # chosen there, but held only once staff approve (/join)
@@ -32,6 +34,13 @@ class Profile:
     notify_publications: bool = True
     username: str | None = None
     last_name: str | None = None
+    language_code: str | None = None  # as Telegram reported it last
+    lang_chosen: bool = False  # ``lang`` was picked in /settings: it wins over language_code and typing
+
+    @property
+    def reply_lang(self) -> str:
+        """The language to write to this user in: ``lang``, traditional in their region's forms."""
+        return reply_language(self.lang.value, self.language_code)
 
     @property
     def is_staff(self) -> bool:
@@ -45,7 +54,7 @@ class Profile:
 def _profile(user: User) -> Profile:
     return Profile(user.id, user.first_name, user.role, user.region_code, user.team_id, user.lang,
                    user.blocked_at is not None, QuietHours(user.quiet_start_minute, user.quiet_end_minute),
-                   user.notify_publications, user.username, user.last_name)
+                   user.notify_publications, user.username, user.last_name, user.language_code, bool(user.lang_chosen))
 
 
 class Users:
@@ -79,14 +88,16 @@ class Users:
             user = await session.get(User, user_id)
             return self._remember(user_id, _profile(user) if user else None)
 
-    async def langs(self, user_ids: list[int]) -> dict[int, Lang]:
-        """The language of each registered user among ``user_ids``, read from the database in one query, not the
-        cache: a delivery worker is another process than the one where users change their language."""
-        found: dict[int, Lang] = {}
+    async def langs(self, user_ids: list[int]) -> dict[int, str]:
+        """The reply language of each registered user among ``user_ids`` (zh-hans, en, or a traditional variant by
+        region), read from the database in one query, not the cache: a delivery worker is another process than the
+        one where users change their language."""
+        found: dict[int, str] = {}
         async with self.db.session() as session:
             for start in range(0, len(user_ids), 5000):
-                rows = await session.execute(select(User.id, User.lang).where(User.id.in_(user_ids[start:start + 5000])))
-                found.update(rows.tuples().all())
+                rows = await session.execute(select(User.id, User.lang, User.language_code)
+                                             .where(User.id.in_(user_ids[start:start + 5000])))
+                found.update((user_id, reply_language(lang.value, code)) for user_id, lang, code in rows.tuples())
         return found
 
     async def register(self, user_id: int, first_name: str, *, last_name: str | None = None,
@@ -103,8 +114,8 @@ class Users:
             user.username = username or None
             if username:
                 await self._release_handle(session, username, user_id)
-            user.language_code = language_code
-            user.lang = lang
+            user.language_code = language_code[:16] if language_code else None
+            user.lang, user.lang_chosen = lang, False
             user.consent_at = self.clock.now()
             user.blocked_at = None
             if user_id in self.admin_ids:
@@ -177,8 +188,13 @@ class Users:
             values["team_id"] = team_id
         return await self._set(user_id, **values)
 
-    async def set_lang(self, user_id: int, lang: Lang) -> Profile:
-        return await self._set(user_id, lang=lang)
+    async def set_lang(self, user_id: int, lang: Lang, *, chosen: bool = False) -> Profile:
+        """The language to answer in: ``chosen`` in /settings (it then stays, whatever Telegram says or the user
+        types), or as services/language.py read it (a choice made in /settings is kept)."""
+        current = await self.get(user_id)
+        if not chosen and current is not None and current.lang_chosen:
+            return current
+        return await self._set(user_id, lang=lang, lang_chosen=chosen)
 
     async def set_quiet_hours(self, user_id: int, quiet: QuietHours) -> Profile:
         return await self._set(user_id, quiet_start_minute=quiet.start, quiet_end_minute=quiet.end)
@@ -232,22 +248,26 @@ class Users:
         return await self.staff_roles() + [(user_id, role) for user_id, role in self.demoted if role not in STAFF_ROLES]
 
     # ------------------------------------------------------------------ the name and @handle, kept fresh
-    async def seen(self, user_id: int, username: str | None, first_name: str, last_name: str | None) -> Profile | None:
-        """The profile of ``user_id`` (None before consent: nothing is stored then), with the name and @handle
-        Telegram shows in the current update. Written only when one of them changed (the cached profile holds
-        them), so it costs nothing per update. A handle moves: whoever else is stored with it no longer holds it
+    async def seen(self, user_id: int, username: str | None, first_name: str, last_name: str | None,
+                   language_code: str | None = None) -> Profile | None:
+        """The profile of ``user_id`` (None before consent: nothing is stored then), with the name, @handle and
+        language code Telegram shows in the current update (a missing code keeps the stored one). Written only when
+        one of them changed (the cached profile holds them), so it costs nothing per update. A handle moves: whoever else is stored with it no longer holds it
         (Telegram handles are unique), so their stored handle is cleared."""
         profile = await self.get(user_id)
         if profile is None:
             return None
         first_name, last_name = (first_name or "")[:128], last_name[:128] if last_name else None
-        username = username or None
-        if (profile.username, profile.first_name, profile.last_name) == (username, first_name, last_name):
+        username, language_code = username or None, (language_code or profile.language_code or None)
+        language_code = language_code[:16] if language_code else None
+        if (profile.username, profile.first_name, profile.last_name, profile.language_code) == (
+                username, first_name, last_name, language_code):
             return profile
         if username is not None and (profile.username or "").lower() != username.lower():
             async with self.db.session() as session:
                 await self._release_handle(session, username, user_id)
-        return await self._set(user_id, username=username, first_name=first_name, last_name=last_name)
+        return await self._set(user_id, username=username, first_name=first_name, last_name=last_name,
+                               language_code=language_code)
 
     async def _release_handle(self, session, username: str, holder: int) -> None:
         """``holder`` has ``username`` now: clear it from anyone else stored with it."""

@@ -81,7 +81,9 @@ async def test_traditional_input_gets_traditional_replies(bot: BotHarness):
     assert (await bot.services.users.get(3)).lang is Lang.TRADITIONAL
 
 
-async def test_simplified_typing_switches_back_from_traditional(bot: BotHarness):
+async def test_one_simplified_line_keeps_a_hong_kong_reader_in_traditional(bot: BotHarness):
+    """One line says little (services/language.py): a reader in Hong Kong who types one place name in simplified
+    still reads Hong Kong's forms; three simplified texts in a row are a pattern."""
     user = bot.user(4, "林", language_code="zh-hk")
     user.send("/start")
     await user.expect("個人信息")
@@ -89,6 +91,9 @@ async def test_simplified_typing_switches_back_from_traditional(bot: BotHarness)
     user.press("職工", await user.expect("請選擇您的身份"))
     await user.expect("省份")
     user.send("吴兴区")  # simplified-only characters
+    await user.expect("找到以下地區")
+    for _ in range(2):
+        user.send("吴兴区")
     await user.expect("找到以下地区")
 
 

@@ -57,16 +57,17 @@ def test_language_codes():
     assert script_for_language_code(None) is Script.SIMPLIFIED
 
 
-def test_catalogue_has_three_languages_and_escapes_values():
+def test_catalogue_has_every_language_and_escapes_values():
     table = catalogue()
-    assert all(set(entry) == {"zh-hans", "zh-hant", "en"} for entry in table.values())
+    assert all(set(entry) == {"zh-hans", "zh-hant", "zh-tw", "zh-hk", "en"} for entry in table.values())
     assert t("role.ask", "zh-hant") == "請選擇您的身份："
     assert t("start.greeting", "en", name="<i>&").startswith("Hello, &lt;i&gt;&amp;!")
     assert t("region.ask_child", "zh-hans", parent=Raw("<b>浙江</b>")).startswith("<b>浙江</b>")
     for key, entry in table.items():  # every language uses the source's placeholders
         names = {p[1] for p in Formatter().parse(entry["zh-hans"]) if p[1]}
         assert names == {p[1] for p in Formatter().parse(entry["en"]) if p[1]}, key
-        assert names == {p[1] for p in Formatter().parse(entry["zh-hant"]) if p[1]}, key
+        for variant in ("zh-hant", "zh-tw", "zh-hk"):
+            assert names == {p[1] for p in Formatter().parse(entry[variant]) if p[1]}, (key, variant)
 
 
 def test_values_shown_lose_invisible_controls_that_could_disguise_them():

@@ -177,7 +177,7 @@ async def test_export_speaks_the_staffers_language(bot: BotHarness, lang: str, s
     from db.models import Lang
     staff = await worker(bot, STAFFER, "320500", "小李")
     await bot.services.users.set_staff(STAFFER, True)
-    await bot.services.users.set_lang(STAFFER, Lang(lang))
+    await bot.services.users.set_lang(STAFFER, Lang(lang), chosen=True)  # picked in /settings
     staff.send("/export")
     await bot.wait_handled()
     document = next(e["message"] for e in staff.events() if e["message"].get("document"))
