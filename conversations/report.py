@@ -34,7 +34,7 @@ from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
 from services.enterprises import Link, PendingLink
-from services.ids import parse_count
+from services.everyday import count
 from services.validation import Invalid, credit_code
 
 log = logging.getLogger(__name__)
@@ -223,7 +223,7 @@ async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT) -> 
 
 async def _trainees(update: Update, context: BotContext) -> int | None:
     text = (update.effective_message.text or "").strip()
-    number = parse_count(text, 1, MAX_TRAINEES)
+    number = count(text, 1, MAX_TRAINEES)  # "50", "五十人", "大约50人"
     if number is None:
         await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
         return None
