@@ -2,7 +2,8 @@
 
 The one place that knows the libraries: cn2an reads the numerals ("五十", "一万五", "1.5万", "壹万伍仟"), JioNLP's
 time parser the date and time expressions ("12月3日下午2点", "明天下午三点", "后天10点半", "晚上10点到早上7点").
-JioNLP is imported on first use (it costs about 0.35 s and 20 MiB, which the bot's start should not pay).
+Both are imported on first use (JioNLP costs about 0.35 s and 20 MiB, cn2an 70 ms and 5 MiB: bench/everyday.py),
+which the bot's start should not pay.
 
 Before either sees a text it is folded: NFKC turns full-width digits into ASCII ("３０" → "30"), OpenCC turns
 traditional into simplified ("下週二下午兩點" → "下周二下午两点"); a text that is too long or holds control
@@ -28,8 +29,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import cn2an
 
 from nlp.script import to_simplified
 from services.validation import Invalid
@@ -76,6 +75,13 @@ def _strip_words(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _numerals() -> Any:
+    import cn2an  # on first use, like JioNLP: ~70 ms and 5 MiB the bot's start need not pay
+
+    return cn2an.cn2an
+
+
 def quantity(text: str | None) -> Decimal | None:
     """A number as people type it ("50", "五十", "大约50人", "１５,０００元", "一万五", "1.5万", "三千五百元"), or None
     when ``text`` is not one (or is negative, or refused by :func:`fold`)."""
@@ -88,7 +94,7 @@ def quantity(text: str | None) -> Decimal | None:
     if _PLAIN.fullmatch(core):
         return Decimal(core)
     try:
-        value = cn2an.cn2an(core, "smart")
+        value = _numerals()(core, "smart")
     except (ValueError, KeyError, IndexError):
         return None
     try:
