@@ -44,6 +44,8 @@ _DAY_PARTS = ("上午", "下午", "早上", "早晨", "清晨", "凌晨", "中�
 _BARE_WEEKDAY = re.compile(r"(?<![上下本这])(?:周|星期|礼拜)[一二三四五六日天]")
 _EXPLICIT_YEAR = re.compile(r"\d{4}|年")
 _LEADING_ZERO_HOUR = re.compile(r"(?<!\d)0\d\s*[:点时]")
+# Contractions JioNLP 1.5.31 reads as today ("明早8点" → today 08:00): spelled out before it sees them.
+_CONTRACTIONS = (("明早", "明天早上"), ("明晨", "明天早上"))
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
 
 
@@ -129,6 +131,8 @@ def _time_parser() -> Any:
 
 
 def _read(folded: str, local_now: datetime) -> dict | None:
+    for short, spelled in _CONTRACTIONS:
+        folded = folded.replace(short, spelled)
     try:
         return _time_parser()(folded, time_base=local_now.replace(tzinfo=None))
     except Exception:  # noqa: BLE001 - the parser raises ValueError and others for what it cannot read
@@ -176,14 +180,34 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
         if (1 <= local.hour <= 6 and not any(part in folded for part in _DAY_PARTS)
                 and not _LEADING_ZERO_HOUR.search(folded)):
             raise Invalid("everyday.ambiguous_hour", value=value, hour=local.hour, **example(now, tz))
-    if not _EXPLICIT_YEAR.search(folded) and local.date() < local_now.date() - timedelta(days=31):
-        local = local.replace(year=local.year + 1)  # "1月5日" typed in November is next January
+    local = _next_year_if_long_past(local, folded, local_now)
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
         raise Invalid("everyday.ambiguous_weekday", value=value, **example(now, tz))
     at = local.replace(tzinfo=tz).astimezone(timezone.utc)
     if future and at <= now:
         raise Invalid("everyday.past", value=value, **example(now, tz))
     return Moment(at, assumed)
+
+
+def _next_year_if_long_past(local: datetime, folded: str, local_now: datetime) -> datetime:
+    """"1月5日" typed in November is next January (a date more than a month past, typed without a year)."""
+    if not _EXPLICIT_YEAR.search(folded) and local.date() < local_now.date() - timedelta(days=31):
+        return local.replace(year=local.year + 1)
+    return local
+
+
+def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """One session on one day ("12月2日晚上7点到9点", "下周三19:00-21:00") as aware UTC (start, end), or None."""
+    folded = fold(text)
+    local_now = now.astimezone(tz)
+    found = _read(folded, local_now) if folded else None
+    if not found or found.get("type") != "time_span" or found.get("definition") != "accurate":
+        return None
+    start, end = (_next_year_if_long_past(_when(v), folded, local_now) for v in found["time"])
+    end = end.replace(second=0)
+    if start.date() != end.date() or end <= start or end - start >= timedelta(hours=23):
+        return None
+    return start.replace(tzinfo=tz).astimezone(timezone.utc), end.replace(tzinfo=tz).astimezone(timezone.utc)
 
 
 def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | None:

@@ -157,14 +157,18 @@ def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date
 
 
 def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[datetime, datetime]]:
-    """One session a line, "2026-12-02 19:00-21:00" (local) → UTC (start, end) pairs."""
+    """One session a line, "2026-12-02 19:00-21:00" or "12月2日晚上7点到9点" (local) → UTC (start, end) pairs."""
     sessions = []
     for line in (part.strip() for part in text.splitlines()):
         if not line:
             continue
         match = SESSION_LINE_RE.match(line)
         if not match:
-            raise Invalid("time.bad_session_line", value=line)
+            found = everyday.session(line, now, tz)  # "12月2日晚上7点到9点"
+            if found is None:
+                raise Invalid("time.bad_session_line", value=everyday.shown(line))
+            sessions.append(found)
+            continue
         day = parse_date(match[1], tz, now)
         start, end = parse_span(match[2])
         sessions.append((datetime.combine(day, start, tzinfo=tz).astimezone(timezone.utc),

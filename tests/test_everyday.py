@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services import everyday
-from services.local_time import parse_date_range, parse_local_datetime, parse_quiet_hours, parse_span
+from services.local_time import (parse_date_range, parse_local_datetime, parse_quiet_hours, parse_session_lines,
+                                 parse_span)
 from services.validation import Invalid
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -66,6 +67,12 @@ def test_amounts_refused_politely(text):
     ("1月5日下午3点", at(2027, 1, 5, 15)),  # January typed in November is next year's
     ("今天下午3点", at(2026, 11, 30, 15)),
     ("12月3日 03:00", at(2026, 12, 3, 3)),  # a leading zero is the 24-hour clock: no question
+    ("明早8点", at(2026, 12, 1, 8)),  # JioNLP alone reads today 08:00
+    ("明天早上8点", at(2026, 12, 1, 8)),
+    ("大后天上午10点", at(2026, 12, 3, 10)),
+    ("下周二 14:00", at(2026, 12, 8, 14)),
+    ("周日下午3点", at(2026, 12, 6, 15)),
+    ("晚上12点", at(2026, 12, 1, 0)),
 ])
 def test_moments_in_everyday_chinese(text, expected):
     found = everyday.moment(text, SH, NOW, future=True)
@@ -162,3 +169,13 @@ def test_course_spans_and_date_ranges():
     assert parse_date_range("下週一到下週五", SH, NOW) == (date(2026, 12, 7), date(2026, 12, 11))
     with pytest.raises(Invalid):
         parse_date_range("随便", SH, NOW)
+
+
+def test_course_session_lines_in_everyday_chinese():
+    assert parse_session_lines("2026-12-02 19:00-21:00\n12月3日晚上7点到9点\n下周三晚上7点到9点", SH, NOW) == [
+        (at(2026, 12, 2, 19), at(2026, 12, 2, 21)), (at(2026, 12, 3, 19), at(2026, 12, 3, 21)),
+        (at(2026, 12, 9, 19), at(2026, 12, 9, 21))]
+    for bad in ("12月3日晚上9点到7点", "下周一到下周五", "12月3日晚上7点"):
+        with pytest.raises(Invalid) as raised:
+            parse_session_lines(bad, SH, NOW)
+        assert raised.value.key == "time.bad_session_line"
