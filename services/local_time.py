@@ -139,6 +139,22 @@ class QuietHours:
         return end.astimezone(timezone.utc)
 
 
+def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
+    """Free text about when (a training's preferred dates) as typed, with the dates it names when it names some
+    still to come: "下周二下午两点" → "下周二下午两点（2026-11-24 14:00）", "下周一到下周五" → "…（2026-11-23 –
+    2026-11-27）", so that "下周二" still says which Tuesday when staff read it next week. Anything else ("尽快")
+    is kept as typed."""
+    try:
+        found = parse_moment(text, tz, now, future=True)
+        read = show(found.at, tz) if found.assumed is None else f"{found.at.astimezone(tz).date()}"
+    except Invalid:
+        days = everyday.date_range(text, now, tz)
+        if days is None or days[0] < now.astimezone(tz).date():
+            return text
+        read = days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} – {days[1].isoformat()}"
+    return text if read in text else f"{text}（{read}）"
+
+
 _DATE_ANYWHERE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from services import everyday
 from services.local_time import (parse_date_range, parse_local_datetime, parse_quiet_hours, parse_session_lines,
-                                 parse_span)
+                                 parse_span, with_dates_read)
 from services.validation import Invalid
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -179,3 +179,16 @@ def test_course_session_lines_in_everyday_chinese():
         with pytest.raises(Invalid) as raised:
             parse_session_lines(bad, SH, NOW)
         assert raised.value.key == "time.bad_session_line"
+
+
+@pytest.mark.parametrize("text, stored", [
+    ("下周二下午两点", "下周二下午两点（2026-12-08 14:00）"),
+    ("下週二下午兩點", "下週二下午兩點（2026-12-08 14:00）"),  # the user's own script is kept
+    ("下周二上午", "下周二上午（2026-12-08）"),               # no hour invented for a wish
+    ("下周一到下周五", "下周一到下周五（2026-12-07 – 2026-12-11）"),
+    ("12月5日", "12月5日（2026-12-05）"),
+    ("2026-12-05", "2026-12-05"),
+    ("尽快", "尽快"), ("3点", "3点"), ("昨天", "昨天"), ("x" * 200, "x" * 200),
+])
+def test_preferred_dates_are_kept_as_typed_with_the_dates_they_name(text, stored):
+    assert with_dates_read(text, SH, NOW) == stored

@@ -40,6 +40,11 @@ async def test_training_need_for_about_fifty_workers(bot: BotHarness):
     user.send("大约50人")
     await user.expect("什么时间培训")
     assert await trainees_of(bot, 41) == 50
+    user.send("下周二下午两点")  # kept as typed, with the date it names, so "下周二" still says which one next week
+    await user.expect("企业名称")
+    async with bot.services.db.session() as session:
+        dates = await session.scalar(select(Demand.preferred_dates).where(Demand.user_id == 41))
+    assert dates == "下周二下午两点（2026-11-24 14:00）"
 
 
 async def test_training_need_in_traditional_script(bot: BotHarness):
