@@ -12,7 +12,7 @@ from conversations.casework_views import answer_outcome, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from services.booking import MAX_SLOTS
-from services.local_time import parse_local_datetime
+from services.local_time import parse_moment, show
 from services.validation import Invalid
 
 SLOTS, PLACE = "booking.slots", "booking.place"
@@ -36,21 +36,31 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
     if await reject_too_long(update, context, text, 600):
         return SLOTS
     services = context.services
-    now, slots = services.clock.now(), []
+    tz, now = services.settings.tz, services.clock.now()
+    answers = context.user_data.setdefault("booking", {})
+    kept, read, again = list(answers.get("kept") or []), [], []
     for line in filter(None, (line.strip() for line in text.splitlines())):
-        try:
-            at = parse_local_datetime(line, services.settings.tz, now)
-        except Invalid:
-            at = None
-        if at is None or at <= now:
-            await update.effective_message.reply_text(context.t("booking.bad_slots", line=line))
-            return SLOTS
-        slots.append(at)
-    if not slots or len(slots) > MAX_SLOTS:
+        try:  # "2026-12-03 14:00", "12月3日下午2点", "下周二上午" (09:00, said below); "3点" or a past time: asked again
+            found = parse_moment(line, tz, now, future=True)
+        except Invalid as exc:
+            again.append(context.t("everyday.slot_again", line=line) + "\n" + context.t(exc.key, **exc.values))
+            continue
+        kept.append(found.at.isoformat())
+        key = "everyday.read_assumed" if found.assumed else "everyday.read"
+        read.append(context.t(key, value=line, when=show(found.at, tz),
+                              hour=found.assumed.strftime("%H:%M") if found.assumed else ""))
+    if again and len(kept) < MAX_SLOTS:  # the lines read are kept; only the others are asked again
+        answers["kept"] = kept
+        await update.effective_message.reply_text("\n\n".join(
+            again + ["\n".join(read + [context.t("everyday.slots_kept", count=len(kept))])]))
+        return SLOTS
+    if not kept or len(kept) > MAX_SLOTS:
+        answers.pop("kept", None)
         await update.effective_message.reply_text(context.t("booking.ask_slots", max=MAX_SLOTS))
         return SLOTS
-    context.user_data.setdefault("booking", {})["slots"] = [s.isoformat() for s in slots]
-    await update.effective_message.reply_text(context.t("booking.ask_place"))
+    answers["slots"] = kept
+    answers.pop("kept", None)
+    await update.effective_message.reply_text("\n".join(read) + "\n\n" + context.t("booking.ask_place"))
     return PLACE
 
 

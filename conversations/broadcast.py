@@ -26,7 +26,7 @@ from nlp.industry import catalogue
 from services.audience import Filters
 from services.audit import NotStaff
 from services.broadcasts import Content
-from services.local_time import parse_local_datetime, show
+from services.local_time import parse_moment, show
 from services.validation import Invalid
 
 AUDIENCE, REGION, CONTENT, PREVIEW, WHEN = ("broadcast.audience", "broadcast.region", "broadcast.content",
@@ -304,12 +304,9 @@ async def time_typed(update: Update, context: BotContext) -> str | int:
     services = context.services
     now = services.clock.now()
     try:
-        when = parse_local_datetime(text, services.settings.tz, now)
-    except Invalid as exc:
+        when = parse_moment(text, services.settings.tz, now, future=True).at
+    except Invalid as exc:  # unreadable, ambiguous ("3点") or past: asked again with an example still to come
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
-        return WHEN
-    if when <= now:
-        await update.effective_message.reply_text(context.t("broadcast.time_past"))
         return WHEN
     _draft(context)["send_at"] = when.isoformat()
     return await show_preview(update, context)

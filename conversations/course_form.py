@@ -20,6 +20,7 @@ from conversations.event_form import Form, Step, build as build_form, text_step
 from i18n import localise
 from services.courses import TEXT_LIMITS, expand_weekly
 from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show
+from services.everyday import count
 from services.ids import parse_count
 from services.validation import Invalid
 
@@ -28,7 +29,7 @@ SHOWN = 8
 
 
 def parse_capacity(text: str, context: BotContext) -> int:
-    capacity = parse_count(text, 1, 10_000)
+    capacity = count(text, 1, 10_000)  # "30", "三十人"
     if capacity is None:
         raise Invalid("course.bad_capacity", value=text)
     return capacity
@@ -42,8 +43,9 @@ def parse_lead(text: str, context: BotContext) -> str:
 
 
 def parse_span_text(text: str, context: BotContext) -> str:
-    parse_span(text)
-    return text
+    """"19:00-21:00" or "晚上7点到9点", kept as "19:00-21:00"."""
+    start, end = parse_span(text, context.services.clock.now(), context.services.settings.tz)
+    return f"{start:%H:%M}-{end:%H:%M}"
 
 
 def parse_range(text: str, context: BotContext) -> list[str]:

@@ -21,7 +21,7 @@ from conversations.common import (answer_stale, cancel_flow_of, expect_button, e
 from conversations.context import BotContext
 from conversations.keyboards import rows
 from conversations.region_picker import ask_region, region_button, region_step_handlers
-from services.local_time import parse_local_datetime
+from services.local_time import parse_moment
 from services.validation import Invalid
 
 MAX_ANSWER = 1000
@@ -239,10 +239,7 @@ def datetime_step(default_time: time | None = None) -> Parser:
     def parse(text: str, context: BotContext) -> str:
         services = context.services
         now = services.clock.now()
-        when = parse_local_datetime(text, services.settings.tz, now, default_time)
-        if when <= now:
-            raise Invalid("time.past", value=text)
-        return when.isoformat()
+        return parse_moment(text, services.settings.tz, now, default_time, future=True).at.isoformat()
 
     return parse
 

@@ -34,7 +34,8 @@ from conversations.report_views import PREFIX, RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
 from services.enterprises import Link, PendingLink
-from services.ids import parse_count
+from services.everyday import count
+from services.local_time import with_dates_read
 from services.validation import Invalid, credit_code
 
 log = logging.getLogger(__name__)
@@ -209,7 +210,7 @@ async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT) -> 
 
 async def _trainees(update: Update, context: BotContext) -> int | None:
     text = (update.effective_message.text or "").strip()
-    number = parse_count(text, 1, MAX_TRAINEES)
+    number = count(text, 1, MAX_TRAINEES)  # "50", "五十人", "大约50人"
     if number is None:
         await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
         return None
@@ -232,7 +233,14 @@ def _draft_field(field: str, state: str, read: Callable[[Update, BotContext], Aw
 
 topic = _draft_field("training_topic", TOPIC, lambda update, context: _text(update, context, 256))
 trainees = _draft_field("trainees", TRAINEES, _trainees)
-dates = _draft_field("preferred_dates", DATES, lambda update, context: _text(update, context, 256))
+async def _preferred_dates(update: Update, context: BotContext) -> str | None:
+    """As typed, with the date it names when it names one ("下周二下午两点（2026-11-24 14:00）")."""
+    text = await _text(update, context, 200)
+    services = context.services
+    return with_dates_read(text, services.settings.tz, services.clock.now()) if text else None
+
+
+dates = _draft_field("preferred_dates", DATES, _preferred_dates)
 
 
 OWN_CONTACT = {"contact_name": "contact_name", "phone": "contact_phone"}  # profile field → the draft's own

@@ -17,7 +17,7 @@ from nlp.industry import catalogue
 from services.follow_up import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.local_time import show
 from services.service_record import Result
-from services.validation import parse_amount
+from services.everyday import amount, count
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
 MAX_REASON = 300
@@ -143,7 +143,7 @@ async def resolve_summary(update: Update, context: BotContext) -> str | int:
 
 
 async def resolve_trained(update: Update, context: BotContext) -> str | int:
-    value = parse_amount(update.effective_message.text or "", MAX_TRAINED, integer=True)
+    value = count(update.effective_message.text, 0, MAX_TRAINED)  # "12", "十二人", "大约50人"
     if value is None:
         await update.effective_message.reply_text(context.t("resolve.bad_number", max=MAX_TRAINED))
         return TRAINED
@@ -153,7 +153,7 @@ async def resolve_trained(update: Update, context: BotContext) -> str | int:
 
 
 async def resolve_benefit(update: Update, context: BotContext) -> str | int:
-    value = parse_amount(update.effective_message.text or "", MAX_BENEFIT - 1, integer=False)
+    value = amount(update.effective_message.text, MAX_BENEFIT - 1)  # "50,000", "一万五", "1.5万元"
     if value is None:
         await update.effective_message.reply_text(context.t("resolve.bad_number", max=f"{MAX_BENEFIT - 1:,.0f}"))
         return BENEFIT

@@ -156,7 +156,7 @@ async def quiet_typed(update: Update, context: BotContext) -> str:
     """Quiet hours typed as "22:30-06:30"."""
     text = (update.effective_message.text or "").strip()
     try:
-        quiet = parse_quiet_hours(text)
+        quiet = parse_quiet_hours(text, context.services.clock.now(), context.services.settings.tz)
     except Invalid as exc:
         await update.effective_message.reply_text(context.t(exc.key, **exc.values), reply_markup=_quiet_keyboard(context))
         return QUIET

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from services import everyday
 from services.validation import Invalid
 
 _DATE = r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
@@ -31,12 +32,22 @@ def _year_for(month: int, day: int, today: date) -> int:
 
 
 def parse_local_datetime(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None) -> datetime:
-    """"2026-12-01 19:00", "12-01 19:00", "12月1日 19:00", "2026/12/1 19点" in ``tz`` → aware UTC.
+    """"2026-12-01 19:00", "12-01 19:00", "12月1日 19:00" in ``tz`` → aware UTC; anything else in everyday Chinese
+    ("12月3日下午2点", "下周二下午两点") as :func:`services.everyday.moment` reads it, with its refusals.
 
-    Raises Invalid("time.bad_datetime") for anything else; a date alone takes ``default_time`` when given."""
+    A date alone takes ``default_time`` when given."""
+    return parse_moment(text, tz, now, default_time).at
+
+
+def parse_moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *,
+                 future: bool = False) -> everyday.Moment:
+    """:func:`parse_local_datetime` with the hour taken for a part of the day; with ``future``, a time that has
+    passed is refused (everyday.past, with an example still to come)."""
     match = DATETIME_RE.match(text.replace("　", " "))
-    if not match or (match["hh"] is None and default_time is None):
-        raise Invalid("time.bad_datetime", value=text)
+    if not match or (match["hh"] is not None and not re.search("[:：]", text)):  # "3点" may be 03:00 or 15:00
+        return everyday.moment(text, tz, now, default_time, future=future)
+    if match["hh"] is None and default_time is None:
+        raise Invalid("everyday.need_time", value=everyday.shown(text), **everyday.example(now, tz))
     today = now.astimezone(tz).date()
     month, day = int(match["m"]), int(match["d"])
     year = int(match["y"]) if match["y"] else _year_for(month, day, today)
@@ -45,8 +56,10 @@ def parse_local_datetime(text: str, tz: ZoneInfo, now: datetime, default_time: t
     try:
         local = datetime(year, month, day, hour, minute, tzinfo=tz)
     except ValueError:
-        raise Invalid("time.bad_datetime", value=text) from None
-    return local.astimezone(timezone.utc)
+        raise Invalid("time.bad_datetime", value=everyday.shown(text), **everyday.example(now, tz)) from None
+    if future and local <= now:
+        raise Invalid("everyday.past", value=everyday.shown(text), **everyday.example(now, tz))
+    return everyday.Moment(local.astimezone(timezone.utc))
 
 
 def parse_date(text: str, tz: ZoneInfo, now: datetime) -> date:
@@ -61,25 +74,30 @@ def parse_date(text: str, tz: ZoneInfo, now: datetime) -> date:
         raise Invalid("time.bad_date", value=text) from None
 
 
-def parse_span(text: str) -> tuple[time, time]:
-    """"19:00-21:00" → (19:00, 21:00); the end must come after the start."""
+def _clock_span(text: str, key: str, now: datetime | None, tz: ZoneInfo | None) -> tuple[int, int, int, int]:
+    """"19:00-21:00" by its pattern, else (given ``now`` and ``tz``) "晚上7点到9点" as everyday Chinese."""
     match = SPAN_RE.match(text)
-    if not match:
-        raise Invalid("time.bad_span", value=text)
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if match:
+        return tuple(int(g) for g in match.groups())  # type: ignore[return-value]
+    found = everyday.clock_span(text, now, tz) if now is not None and tz is not None else None
+    if found is None:
+        raise Invalid(key, value=everyday.shown(text))
+    return found[0].hour, found[0].minute, found[1].hour, found[1].minute
+
+
+def parse_span(text: str, now: datetime | None = None, tz: ZoneInfo | None = None) -> tuple[time, time]:
+    """"19:00-21:00" or "晚上7点到9点" → (19:00, 21:00); the end must come after the start."""
+    h1, m1, h2, m2 = _clock_span(text, "time.bad_span", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
-        raise Invalid("time.bad_span", value=text)
+        raise Invalid("time.bad_span", value=everyday.shown(text))
     return time(h1, m1), time(h2, m2)
 
 
-def parse_quiet_hours(text: str) -> "QuietHours":
-    """"22:30-06:30" → quiet hours from 22:30 to 06:30 (they may wrap midnight)."""
-    match = SPAN_RE.match(text)
-    if not match:
-        raise Invalid("settings.quiet_bad", value=text[:40])
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
+def parse_quiet_hours(text: str, now: datetime | None = None, tz: ZoneInfo | None = None) -> "QuietHours":
+    """"22:30-06:30", "22点半到6点半", "晚上10点到早上7点" → quiet hours (they may wrap midnight)."""
+    h1, m1, h2, m2 = _clock_span(text, "settings.quiet_bad", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-        raise Invalid("settings.quiet_bad", value=text[:40])
+        raise Invalid("settings.quiet_bad", value=everyday.shown(text))
     return QuietHours(h1 * 60 + m1, h2 * 60 + m2)
 
 
@@ -121,6 +139,22 @@ class QuietHours:
         return end.astimezone(timezone.utc)
 
 
+def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
+    """Free text about when (a training's preferred dates) as typed, with the dates it names when it names some
+    still to come: "下周二下午两点" → "下周二下午两点（2026-11-24 14:00）", "下周一到下周五" → "…（2026-11-23 –
+    2026-11-27）", so that "下周二" still says which Tuesday when staff read it next week. Anything else ("尽快")
+    is kept as typed."""
+    try:
+        found = parse_moment(text, tz, now, future=True)
+        read = show(found.at, tz) if found.assumed is None else f"{found.at.astimezone(tz).date()}"
+    except Invalid:
+        days = everyday.date_range(text, now, tz)
+        if days is None or days[0] < now.astimezone(tz).date():
+            return text
+        read = days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} – {days[1].isoformat()}"
+    return text if read in text else f"{text}（{read}）"
+
+
 _DATE_ANYWHERE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 
 
@@ -128,7 +162,10 @@ def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date
     """"2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last."""
     found = [m.group(0) for m in _DATE_ANYWHERE.finditer(text)]
     if len(found) != 2:
-        raise Invalid("time.bad_range", value=text)
+        days = everyday.date_range(text, now, tz)  # "下周一到下周五"
+        if days is None:
+            raise Invalid("time.bad_range", value=everyday.shown(text))
+        return days
     first, last = parse_date(found[0], tz, now), parse_date(found[1], tz, now)
     if last < first:
         raise Invalid("time.bad_range", value=text)
@@ -136,14 +173,18 @@ def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date
 
 
 def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[datetime, datetime]]:
-    """One session a line, "2026-12-02 19:00-21:00" (local) → UTC (start, end) pairs."""
+    """One session a line, "2026-12-02 19:00-21:00" or "12月2日晚上7点到9点" (local) → UTC (start, end) pairs."""
     sessions = []
     for line in (part.strip() for part in text.splitlines()):
         if not line:
             continue
         match = SESSION_LINE_RE.match(line)
         if not match:
-            raise Invalid("time.bad_session_line", value=line)
+            found = everyday.session(line, now, tz)  # "12月2日晚上7点到9点"
+            if found is None:
+                raise Invalid("time.bad_session_line", value=everyday.shown(line))
+            sessions.append(found)
+            continue
         day = parse_date(match[1], tz, now)
         start, end = parse_span(match[2])
         sessions.append((datetime.combine(day, start, tzinfo=tz).astimezone(timezone.utc),

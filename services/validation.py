@@ -6,8 +6,6 @@ user exactly what is wrong, so a wrong code is explained, never silently accepte
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import re
 
 # GB 32100-2015: 31 characters (digits and capitals without I, O, Z, S, V), 17 weights, check digit = 31 - sum mod 31
@@ -79,16 +77,3 @@ def mask_phone(value: str | None) -> str:
     digits = (value or "").replace("-", "")
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
-
-def parse_amount(text: str, limit: int | Decimal, integer: bool) -> int | Decimal | None:
-    """A count or an amount of yuan as people type it ("12", "12人", "50,000", "5万元" is not accepted: None),
-    between 0 and ``limit``; None when it is not such a number."""
-    cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("元").removesuffix("人").strip()
-    try:
-        value = int(cleaned) if integer else Decimal(cleaned)
-        if not integer and not value.is_finite():  # NaN, Infinity
-            return None
-        value = value if integer else value.quantize(Decimal("0.01"))
-    except (ValueError, InvalidOperation):
-        return None
-    return value if 0 <= value <= limit else None

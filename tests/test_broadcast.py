@@ -127,8 +127,8 @@ async def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(bot
     staff.send("<b>明早 9 点</b> 技能竞赛报名截止")
     staff.press("定时发送", await staff.expect("将发送给 3 人"))
     await staff.expect("请输入发送时间")
-    staff.send("明天")
-    await staff.expect("不是有效的日期时间")
+    staff.send("明天")  # a date without a time: asked for the time, with an example still to come
+    await staff.expect("只有日期，没有时间")
     staff.send("2020-01-01 09:00")
     await staff.expect("已经过去")
     staff.send("11-22 12:00")  # 2026-11-22 12:00 Beijing time; the clock is at 2026-11-21 10:00

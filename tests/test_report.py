@@ -172,7 +172,7 @@ async def test_wrong_credit_code_is_explained_and_nothing_accepted(bot: BotHarne
     await user.expect("培训主题")
     user.send("数控车床编程")
     await user.expect("多少名职工")
-    user.send("三十")
+    user.send("三十万")  # everyday Chinese is read ("三十" is 30), but not past the limit
     await user.expect("请发送 1 到")
     user.send("30")
     await user.expect("什么时间培训")

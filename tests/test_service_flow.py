@@ -149,15 +149,17 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     await second.expect("请简述解决方案")
     second.send("调整前处理脱脂温度和喷涂电压，更换过滤网")
     await second.expect("培训职工人数")
-    second.send("十二")
+    second.send("-12")
     await second.expect("请输入 0 到")
-    second.send("12")
+    second.send("十二人")
     await second.expect("预计经济效益")
-    second.send("50,000")
+    second.send("负一万")
+    await second.expect("一万五")  # refused, with the everyday forms it takes
+    second.send("一万五")
     await second.expect("已登记解决结果")
 
     resolved = await company.expect("已登记需求 " + ticket + " 的解决结果")
-    assert "12 人" in resolved["text"] and "50,000.00" in resolved["text"]
+    assert "12 人" in resolved["text"] and "15,000.00" in resolved["text"]
     company.press("✅ 已解决", resolved)
     stars = await company.expect("请为本次服务打分")
     company.press("5★", stars)
@@ -170,7 +172,7 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     mine = await company.expect(ticket)
     assert "已关闭" in mine["text"]
     d = await demand(bot)
-    assert d.status is DemandStatus.CLOSED and d.workers_trained == 12 and int(d.economic_benefit) == 50000
+    assert d.status is DemandStatus.CLOSED and d.workers_trained == 12 and int(d.economic_benefit) == 15000
     async with bot.services.db.session() as session:
         steps = [h.to_status for h in (await session.scalars(select(DemandStatusHistory).where(
             DemandStatusHistory.demand_id == d.id).order_by(DemandStatusHistory.id))).all()]
@@ -363,10 +365,10 @@ async def test_wrong_input_long_text_restarts_and_double_presses_in_the_new_step
     accepted = await helper.expect("感谢接受需求")
     helper.press("📅 提供预约时段", accepted)
     await helper.expect("每行一个")
-    helper.send("明天下午")
-    await helper.expect("无法识别或已过去：明天下午")
+    helper.send("明天3点")  # 03:00 or 15:00: asked again
+    await helper.expect("这一行请重写：明天3点")
     helper.send("11-20 10:00")  # yesterday
-    await helper.expect("无法识别或已过去：11-20 10:00")
+    assert "已经过去了" in (await helper.expect("这一行请重写：11-20 10:00"))["text"]
     helper.send_photo()
     await helper.expect("这一步需要文字回复")
     await bot.restart()

@@ -1,0 +1,236 @@
+"""Everyday Chinese numbers and times as people type them: "大约50人", "一万五", "下周二下午两点", "22点半到6点半".
+
+The one place that knows the libraries: cn2an reads the numerals ("五十", "一万五", "1.5万", "壹万伍仟"), JioNLP's
+time parser the date and time expressions ("12月3日下午2点", "明天下午三点", "后天10点半", "晚上10点到早上7点").
+Both are imported on first use (JioNLP costs about 0.35 s and 20 MiB, cn2an 70 ms and 5 MiB: bench/everyday.py),
+which the bot's start should not pay.
+
+Before either sees a text it is folded: NFKC turns full-width digits into ASCII ("３０" → "30"), OpenCC turns
+traditional into simplified ("下週二下午兩點" → "下周二下午两点"); a text that is too long or holds control
+characters is refused before any library sees it. Times are read in the user's zone against an injected ``now``.
+
+Rules a person can rely on (and the replies state):
+- an approximate count is the number stated: "大约50人", "50多人", "约二十来人" are 50, 50 and 20;
+- a time whose hour is 1–6 with no part of the day ("3点") could be night or afternoon: it is asked again;
+- a bare weekday naming today ("周二" on a Tuesday) could be today or next week: asked again;
+- a part of the day without an hour ("下周二上午") takes 9:00 / 14:00 / 19:00 and says so (:attr:`Moment.assumed`);
+- a time in the past is asked again with an example in the future, computed from ``now``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nlp.script import to_simplified
+from services.validation import Invalid
+
+MAX_INPUT = 64  # a number or a time is short; a longer text is refused before a library sees it
+_BEFORE = ("大约", "大概", "约莫", "约", "差不多", "将近", "接近", "近", "一共", "总共", "共计", "共", "预计", "估计",
+           "大致", "人民币", "¥", "￥")
+_AFTER = ("人左右", "左右", "上下", "人次", "个人", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")
+_DAY_PARTS = ("上午", "下午", "早上", "早晨", "清晨", "凌晨", "中午", "晚上", "傍晚", "夜里", "夜间", "午后",
+              "今晚", "明晚", "明早", "早", "晚", "夜", "am", "pm")
+_BARE_WEEKDAY = re.compile(r"(?<![上下本这])(?:周|星期|礼拜)[一二三四五六日天]")
+_EXPLICIT_YEAR = re.compile(r"\d{4}|年")
+_LEADING_ZERO_HOUR = re.compile(r"(?<!\d)0\d\s*[:点时]")
+# Contractions JioNLP 1.5.31 reads as today ("明早8点" → today 08:00): spelled out before it sees them.
+_CONTRACTIONS = (("明早", "明天早上"), ("明晨", "明天早上"))
+_PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
+
+
+# ---------------------------------------------------------------------------------------------------- text
+def shown(text: str) -> str:
+    """What the user typed, to quote back in a reply: its start, without control or format characters."""
+    return "".join(ch for ch in text.strip()[:40] if unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+def fold(text: str) -> str | None:
+    """``text`` as the libraries read it (NFKC, simplified, lower-case, no spaces at the ends), or None when it is
+    too long or holds control or format characters: such a text is refused, never parsed."""
+    if len(text) > MAX_INPUT or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        return None
+    return to_simplified(unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+# ---------------------------------------------------------------------------------------------------- numbers
+def _strip_words(text: str) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for word in _BEFORE:
+            if text.startswith(word) and len(text) > len(word):
+                text, changed = text[len(word):].strip(), True
+        for word in _AFTER:
+            if text.endswith(word) and len(text) > len(word):
+                text, changed = text[:-len(word)].strip(), True
+    return text
+
+
+@lru_cache(maxsize=1)
+def _numerals() -> Any:
+    import cn2an  # on first use, like JioNLP: ~70 ms and 5 MiB the bot's start need not pay
+
+    return cn2an.cn2an
+
+
+def quantity(text: str | None) -> Decimal | None:
+    """A number as people type it ("50", "五十", "大约50人", "１５,０００元", "一万五", "1.5万", "三千五百元"), or None
+    when ``text`` is not one (or is negative, or refused by :func:`fold`)."""
+    folded = fold(text or "")
+    if not folded or any(unicodedata.category(ch) == "No" for ch in text or ""):  # "²", "①": not typed as counts
+        return None
+    core = _strip_words(folded).replace(" ", "")
+    if _THOUSANDS.fullmatch(core):
+        core = core.replace(",", "")
+    if _PLAIN.fullmatch(core):
+        return Decimal(core)
+    try:
+        value = _numerals()(core, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def count(text: str | None, minimum: int, maximum: int) -> int | None:
+    """A whole number of people or things from ``minimum`` to ``maximum`` ("30", "五十人", "大约50人"), else None."""
+    value = quantity(text)
+    if value is None or value != value.to_integral_value() or not minimum <= value <= maximum:
+        return None
+    return int(value)
+
+
+def amount(text: str | None, maximum: int | Decimal) -> Decimal | None:
+    """An amount of yuan from 0 to ``maximum`` ("一万五", "1.5万", "15,000元"), to the fen, else None."""
+    value = quantity(text)
+    if value is None or value > maximum:
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------------------------------------------- times
+@lru_cache(maxsize=1)
+def _time_parser() -> Any:
+    with contextlib.redirect_stdout(io.StringIO()):  # JioNLP greets on import; the bot's log is no place for it
+        from jionlp.gadget.time_parser import TimeParser
+    return TimeParser()
+
+
+def _read(folded: str, local_now: datetime) -> dict | None:
+    for short, spelled in _CONTRACTIONS:
+        folded = folded.replace(short, spelled)
+    try:
+        return _time_parser()(folded, time_base=local_now.replace(tzinfo=None))
+    except Exception:  # noqa: BLE001 - the parser raises ValueError and others for what it cannot read
+        return None
+
+
+def _when(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class Moment:
+    at: datetime               # aware UTC
+    assumed: time | None = None  # the hour taken for a part of the day given without one ("下周二上午" → 09:00)
+
+
+def example(now: datetime, tz: ZoneInfo) -> dict[str, str]:
+    """A time still to come to show as an example: three days from now at 14:00 ("12月3日下午2点")."""
+    day = now.astimezone(tz).date() + timedelta(days=3)
+    return {"example": f"{day.month}月{day.day}日下午2点", "example_iso": f"{day.isoformat()} 14:00"}
+
+
+def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *,
+           future: bool = False) -> Moment:
+    """A date and time typed in everyday Chinese, read in ``tz`` against ``now``; Invalid with a key the user can
+    act on: time.bad_datetime, everyday.need_time, everyday.ambiguous_hour, everyday.ambiguous_weekday,
+    everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
+    value = shown(text)
+    folded = fold(text)
+    local_now = now.astimezone(tz)
+    found = _read(folded, local_now) if folded else None
+    if not found or found.get("type") != "time_point":
+        raise Invalid("time.bad_datetime", value=value, **example(now, tz))
+    start, end = (_when(v) for v in found["time"])
+    assumed = None
+    if end - start >= timedelta(hours=23):  # a whole day (or more): no time of day was given
+        if default_time is None or end - start > timedelta(days=1):
+            raise Invalid("everyday.need_time", value=value, **example(now, tz))
+        local = datetime.combine(start.date(), default_time)
+    elif found.get("definition") == "blur" and end - start > timedelta(minutes=1):  # 上午, 下午, 晚上 …
+        assumed = next((t for t in _PART_DEFAULTS if start.time() <= t <= end.time()), start.time())
+        local = datetime.combine(start.date(), assumed)
+    else:
+        local = start
+        if (1 <= local.hour <= 6 and not any(part in folded for part in _DAY_PARTS)
+                and not _LEADING_ZERO_HOUR.search(folded)):
+            raise Invalid("everyday.ambiguous_hour", value=value, hour=local.hour, **example(now, tz))
+    local = _next_year_if_long_past(local, folded, local_now)
+    if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
+        raise Invalid("everyday.ambiguous_weekday", value=value, **example(now, tz))
+    at = local.replace(tzinfo=tz).astimezone(timezone.utc)
+    if future and at <= now:
+        raise Invalid("everyday.past", value=value, **example(now, tz))
+    return Moment(at, assumed)
+
+
+def _next_year_if_long_past(local: datetime, folded: str, local_now: datetime) -> datetime:
+    """"1月5日" typed in November is next January (a date more than a month past, typed without a year)."""
+    if not _EXPLICIT_YEAR.search(folded) and local.date() < local_now.date() - timedelta(days=31):
+        return local.replace(year=local.year + 1)
+    return local
+
+
+def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """One session on one day ("12月2日晚上7点到9点", "下周三19:00-21:00") as aware UTC (start, end), or None."""
+    folded = fold(text)
+    local_now = now.astimezone(tz)
+    found = _read(folded, local_now) if folded else None
+    if not found or found.get("type") != "time_span" or found.get("definition") != "accurate":
+        return None
+    start, end = (_next_year_if_long_past(_when(v), folded, local_now) for v in found["time"])
+    end = end.replace(second=0)
+    if start.date() != end.date() or end <= start or end - start >= timedelta(hours=23):
+        return None
+    return start.replace(tzinfo=tz).astimezone(timezone.utc), end.replace(tzinfo=tz).astimezone(timezone.utc)
+
+
+def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | None:
+    """Two times of day ("22点半到6点半", "晚上10点到早上7点", "晚上7点到9点"), or None."""
+    folded = fold(text)
+    found = _read(folded, now.astimezone(tz)) if folded else None
+    if not found or found.get("type") != "time_span" or found.get("definition") != "accurate":
+        return None
+    start, end = (_when(v) for v in found["time"])
+    if start.date() != end.date() and abs(end - start) >= timedelta(hours=23):  # whole days, not times of day
+        return None
+    if start.time() == time() and end.time() >= time(23, 59):
+        return None
+    return time(start.hour, start.minute), time(end.hour, end.minute)
+
+
+def date_range(text: str, now: datetime, tz: ZoneInfo) -> tuple[date, date] | None:
+    """First and last local dates of a span of days ("下周一到下周五", "12月1日至12月20日", "下周"), or None."""
+    folded = fold(text)
+    found = _read(folded, now.astimezone(tz)) if folded else None
+    if not found or found.get("type") not in ("time_span", "time_point"):
+        return None
+    start, end = (_when(v) for v in found["time"])
+    if end < start or (found["type"] == "time_point" and end - start < timedelta(hours=23)):
+        return None
+    return start.date(), end.date()

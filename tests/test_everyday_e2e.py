@@ -1,0 +1,99 @@
+"""Everyday Chinese numbers and times through the real Application on the fake Bot API, on both databases:
+a training need for "大约50人", booking slots "下周二下午两点" (and "3点" asked again, "下周二上午" taken as 09:00
+and said so), quiet hours "22点半到6点半"; what cannot be read is refused politely and nothing read is lost."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import Demand, Role
+from fakebotapi import FakeUser
+from tests.harness import BotHarness
+from tests.test_events_e2e import worker
+from tests.test_report import enterprise_user, staffer
+from tests.test_service_flow import craftsman, demand, submit
+
+# The harness clock starts at 2026-11-21 10:00 in Shanghai, a Saturday: 下周二 is 11-24.
+
+
+async def up_to_trainees(bot: BotHarness, user_id: int, topic: str) -> FakeUser:
+    """/report a training need up to the question of how many workers."""
+    user = await enterprise_user(bot, user_id)
+    user.send("/report")
+    user.press("培训需求", await user.expect("请选择需求类型"))
+    await user.expect("培训主题")
+    user.send(topic)
+    await user.expect(("多少名职工", "多少名職工"))
+    return user
+
+
+async def trainees_of(bot: BotHarness, user_id: int) -> int | None:
+    async with bot.services.db.session() as session:
+        return (await session.scalars(select(Demand.trainees).where(Demand.user_id == user_id))).one()
+
+
+async def test_training_need_for_about_fifty_workers(bot: BotHarness):
+    user = await up_to_trainees(bot, 41, "数控车床编程")
+    for refused in ("-50", "一千万人", "50\x00", "5" * 4000, "很多人"):
+        user.send(refused)
+        assert "大约50人" in (await user.expect("请发送 1 到"))["text"]
+    user.send("大约50人")
+    await user.expect("什么时间培训")
+    assert await trainees_of(bot, 41) == 50
+    user.send("下周二下午两点")  # kept as typed, with the date it names, so "下周二" still says which one next week
+    await user.expect("企业名称")
+    async with bot.services.db.session() as session:
+        dates = await session.scalar(select(Demand.preferred_dates).where(Demand.user_id == 41))
+    assert dates == "下周二下午两点（2026-11-24 14:00）"
+
+
+async def test_training_need_in_traditional_script(bot: BotHarness):
+    user = await up_to_trainees(bot, 42, "數控車床編程")
+    user.send("約二十來人")  # an approximate count is the number stated
+    await user.expect(("什么时间培训", "什麼時間培訓"))
+    assert await trainees_of(bot, 42) == 20
+
+
+async def test_booking_slots_in_everyday_chinese(bot: BotHarness):
+    staff = await staffer(bot)
+    helper = await craftsman(bot, 601, "吴师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    company = await enterprise_user(bot, 43)
+    ticket = await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
+    await staff.expect("新需求 " + ticket)
+    d = await demand(bot)
+    best = (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
+    assert (await bot.services.casework.offer(900, Role.STAFF, d.id, best)).ok
+    offer = await helper.expect("新的服务请求 " + ticket)
+    helper.press("✅ 接受", offer)
+    accepted = await helper.expect("感谢接受需求 " + ticket)
+    helper.press("📅 提供预约时段", accepted)
+    await helper.expect("每行一个")
+
+    helper.send("3点\n下周二下午两点\n昨天下午3点")
+    again = (await helper.expect("这一行请重写：3点"))["text"]
+    assert "凌晨 3 点还是下午 3 点" in again and "这一行请重写：昨天下午3点" in again and "已经过去了" in again
+    assert "例如：11月24日下午2点" in again                       # an example still to come, from the clock
+    assert "“下周二下午两点” → 2026-11-24 14:00" in again and "共 1 个" in again  # the line read is kept
+
+    helper.send("下週二上午\n后天10点半")
+    read = (await helper.expect("问诊地点"))["text"]
+    assert "“下週二上午” → 2026-11-24 09:00（没有写几点，按 09:00 计）" in read
+    assert "“后天10点半” → 2026-11-23 10:30" in read
+    helper.send("配电房")
+    await helper.expect("已将 3 个时段发给企业")
+    slots = await company.expect("提供了以下问诊时段")
+    shown = [b["text"] for row in slots["reply_markup"]["inline_keyboard"] for b in row]
+    assert {"2026-11-24 14:00", "2026-11-24 09:00", "2026-11-23 10:30"} <= set(shown)
+
+
+async def test_quiet_hours_in_everyday_chinese(bot: BotHarness):
+    user = await worker(bot, 44, "330502")
+    user.send("/settings")
+    user.press("免打扰", await user.expect("免打扰：22:00–07:00"))
+    await user.expect("免打扰时段内不推送提醒")
+    user.send("x" * 4000)
+    assert "x" * 40 + "”" in (await user.expect("看不懂"))["text"]  # quoted back, cut short
+    user.send("22点半到6点半")
+    await user.expect("免打扰：22:30–06:30")
+    profile = await bot.services.users.get(44)
+    assert (profile.quiet.start, profile.quiet.end) == (22 * 60 + 30, 6 * 60 + 30)
