@@ -29,7 +29,7 @@ MAX_REASONS = 3
 # prior counts IN_USE times more, and the equipment makers' divisions (C33–C40) count less unless one is the prior.
 PRIOR_DIVISION = 3.0
 PRIOR_SECTION = 3.0
-IN_USE = 3.0
+IN_USE = 6.0
 MAKERS = frozenset({"33", "34", "35", "36", "37", "38", "39", "40"})
 MAKER_DISCOUNT = 0.5
 _OURS = re.compile(r"(我们|我|咱们|咱|本|我司|我厂|我院|我校|我行)(厂|公司|单位|司|院|医院|学校|校|店|酒店|矿|站|场|车间|"

@@ -18,8 +18,9 @@ from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 
-CONFIDENT = 0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业
-LOW = 0.15  # below, and no word of the text points to any candidate: nothing to propose, the sections are shown
+CONFIDENT = 0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业 — or, when no word of
+# the text speaks for any candidate, nothing to propose: the sections are shown
+MIN_OFFERED = 0.05  # a candidate after the first with less probability and no word for it is not offered: noise
 MAX_TEXT = 2000
 
 
@@ -74,15 +75,16 @@ class IndustrySteps:
         self.db, self.clock, self.audit = db, clock, audit
 
     async def propose(self, user_id: int, analysis: Analysis, purpose: str) -> Proposal:
-        """Store what the classifier proposes. Low confidence never yields a default division: the prediction
-        recorded is the first candidate shown, and with no evidence at all no candidate is shown."""
+        """Store what the classifier proposes. An unsure prediction never yields a default division: the prediction
+        recorded is the first candidate shown, and when no word of the text speaks for any candidate none is shown."""
         p = analysis.industry
-        top = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for c in p.top]
+        top = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for i, c in enumerate(p.top)
+               if i == 0 or c.score >= MIN_OFFERED or c.reasons]
         predicted = p.division
-        if p.confidence < LOW and top:
+        if p.confidence < CONFIDENT and top:
             predicted = top[0]["division"]
             if p.evidence == 0 or not any(c["reasons"] for c in top):
-                top = []
+                top = []  # no word of the text speaks for any candidate: the model's leaning is its bias
         row = IndustryChoice(user_id=user_id, purpose=purpose, text=analysis.text[:MAX_TEXT],
                              predicted_division=predicted, confidence=round(p.confidence, 4), top=top,
                              created_at=self.clock.now())

@@ -15,6 +15,7 @@ from nlp.intent import Intent
 MIN_CONFIDENCE = 0.25  # the classifier's calibrated probability of its best division; below: it is guessing
 MIN_EVIDENCE = 2  # features of the text the model knows; fewer: next to nothing to go on
 MIN_DOMAIN_WORDS = 1  # industry-vocabulary words; none: the router saw a problem only by a cue such as 怎么办
+MIN_TRAINING_INTENT = 0.8  # a training need the router is this sure of goes in: its industry step asks on its own
 DEMAND_INTENTS = (Intent.PROBLEM, Intent.TRAINING)
 
 
@@ -25,6 +26,8 @@ def is_demand(analysis: Analysis) -> bool:
 
 def sure_enough(analysis: Analysis) -> bool:
     """A problem or training text whose evidence is strong enough to open a draft without asking."""
+    if analysis.intent is Intent.TRAINING and analysis.intent_confidence >= MIN_TRAINING_INTENT:
+        return True
     p = analysis.industry
     return (is_demand(analysis) and p.confidence >= MIN_CONFIDENCE and p.evidence >= MIN_EVIDENCE
             and len(analysis.domain_words) >= MIN_DOMAIN_WORDS)

@@ -191,3 +191,25 @@ async def test_low_confidence_offers_candidates_and_records_the_first_shown(bot:
     [row] = await choices(bot)
     assert row.confidence < 0.15
     assert row.predicted_division == row.top[0]["division"]
+
+
+async def test_a_candidate_with_next_to_no_probability_and_no_reason_is_not_offered(db_url: str):
+    """A stranger saw "C13 农副食品加工业（2%，依据：无明显行业用语）" offered beside two real candidates: noise."""
+    from dataclasses import replace
+
+    from config.settings import load_settings
+    from nlp.classifier import Candidate
+    from services.container import Services
+
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    try:
+        await services.users.register(43, "赵工")
+        analysis = services.analyzer.analyse("加工中心伺服电机过热报警")
+        top = (Candidate("38", "电气机械和器材制造业", "C", 0.55, ("过热",)),
+               Candidate("34", "通用设备制造业", "C", 0.40, ("加工中心",)),
+               Candidate("13", "农副食品加工业", "C", 0.02, ()))
+        analysis = replace(analysis, industry=replace(analysis.industry, division="38", confidence=0.55, top=top))
+        proposal = await services.industry.propose(43, analysis, "classify")
+        assert proposal.top_codes == ("38", "34")
+    finally:
+        await services.close()
