@@ -15,15 +15,12 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "nlp" / "data"
-DEV = DATA / "dev.tsv"
-HELDOUT_SOURCES = DATA / "heldout_sources.txt"
-EVAL = DATA / "eval.tsv"
-TRAIN = DATA / "train"
-GBT = DATA / "gbt4754_2017.csv"
+# The held-out shape test already knows the data folder, the header, the sections and the division -> section map.
+from tests.test_heldout_data import DATA, EVAL, HEADER, SECTIONS, SOURCES as HELDOUT_SOURCES
+from tests.test_heldout_data import division_section  # noqa: F401  (a shared pytest fixture)
 
-HEADER = ["text", "division", "intent", "source"]
-SECTIONS = "ABCDEFGHIJKLMNOPQRST"
+DEV = DATA / "dev.tsv"
+TRAIN = DATA / "train"
 
 
 def _table(path: Path) -> list[list[str]]:
@@ -33,16 +30,9 @@ def _table(path: Path) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
-    table = _table(DEV)
-    assert table[0] == HEADER
-    assert all(len(r) == 4 for r in table[1:]), [r for r in table[1:] if len(r) != 4]
-    return [dict(zip(HEADER, r)) for r in table[1:]]
-
-
-@pytest.fixture(scope="module")
-def division_section() -> dict[str, str]:
-    with GBT.open(encoding="utf-8", newline="") as f:
-        return {r["code"]: r["section"] for r in csv.DictReader(f) if r["level"] == "大类"}
+    header, *body = _table(DEV)
+    assert header == HEADER and [r for r in body if len(r) != 4] == []
+    return [dict(zip(HEADER, r)) for r in body]
 
 
 def _sources(path: Path) -> set[str]:
