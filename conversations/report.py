@@ -236,8 +236,14 @@ trainees = _draft_field("trainees", TRAINEES, _trainees)
 async def _preferred_dates(update: Update, context: BotContext) -> str | None:
     """As typed, with the date it names when it names one ("下周二下午两点（2026-11-24 14:00）")."""
     text = await _text(update, context, 200)
+    if not text:
+        return None
     services = context.services
-    return with_dates_read(text, services.settings.tz, services.clock.now()) if text else None
+    try:
+        return with_dates_read(text, services.settings.tz, services.clock.now())
+    except Invalid as exc:  # "3点" or a time already past: asked again, with an example still to come
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        return None
 
 
 dates = _draft_field("preferred_dates", DATES, _preferred_dates)

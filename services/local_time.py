@@ -139,18 +139,26 @@ class QuietHours:
         return end.astimezone(timezone.utc)
 
 
+UNCLEAR_OR_PAST = frozenset({"everyday.ambiguous_hour", "everyday.ambiguous_weekday", "everyday.past"})
+
+
 def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
     """Free text about when (a training's preferred dates) as typed, with the dates it names when it names some
     still to come: "下周二下午两点" → "下周二下午两点（2026-11-24 14:00）", "下周一到下周五" → "…（2026-11-23 –
     2026-11-27）", so that "下周二" still says which Tuesday when staff read it next week. Anything else ("尽快")
-    is kept as typed."""
+    is kept as typed. A time that names a moment unclearly ("3点": 03:00 or 15:00?) or in the past raises
+    :class:`Invalid`, so that it is asked again with an example still to come."""
     try:
         found = parse_moment(text, tz, now, future=True)
         read = show(found.at, tz) if found.assumed is None else f"{found.at.astimezone(tz).date()}"
-    except Invalid:
+    except Invalid as exc:
+        if exc.key in UNCLEAR_OR_PAST:
+            raise
         days = everyday.date_range(text, now, tz)
-        if days is None or days[0] < now.astimezone(tz).date():
+        if days is None:
             return text
+        if days[1] < now.astimezone(tz).date():
+            raise Invalid("everyday.past", value=everyday.shown(text), **everyday.example(now, tz)) from None
         read = days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} – {days[1].isoformat()}"
     return text if read in text else f"{text}（{read}）"
 

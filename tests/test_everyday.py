@@ -188,7 +188,17 @@ def test_course_session_lines_in_everyday_chinese():
     ("下周一到下周五", "下周一到下周五（2026-12-07 – 2026-12-11）"),
     ("12月5日", "12月5日（2026-12-05）"),
     ("2026-12-05", "2026-12-05"),
-    ("尽快", "尽快"), ("3点", "3点"), ("昨天", "昨天"), ("x" * 200, "x" * 200),
+    ("尽快", "尽快"), ("x" * 200, "x" * 200),
 ])
 def test_preferred_dates_are_kept_as_typed_with_the_dates_they_name(text, stored):
     assert with_dates_read(text, SH, NOW) == stored
+
+
+@pytest.mark.parametrize("text, key", [
+    ("3点", "everyday.ambiguous_hour"), ("昨天下午3点", "everyday.past"), ("昨天", "everyday.past"),
+])
+def test_preferred_dates_that_are_unclear_or_past_are_asked_again(text, key):
+    with pytest.raises(Invalid) as raised:
+        with_dates_read(text, SH, NOW)
+    assert raised.value.key == key
+    assert raised.value.values["example_iso"] > NOW.astimezone(SH).strftime("%Y-%m-%d %H:%M")  # still to come

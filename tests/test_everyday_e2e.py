@@ -97,3 +97,18 @@ async def test_quiet_hours_in_everyday_chinese(bot: BotHarness):
     await user.expect("免打扰：22:30–06:30")
     profile = await bot.services.users.get(44)
     assert (profile.quiet.start, profile.quiet.end) == (22 * 60 + 30, 6 * 60 + 30)
+
+
+async def test_an_ambiguous_or_past_preferred_time_is_asked_again(bot: BotHarness):
+    """A stranger typed "3点" as the training time and it was stored as is: 03:00 or 15:00?"""
+    user = await up_to_trainees(bot, 45, "数控车床编程")
+    user.send("30人")
+    await user.expect("什么时间培训")
+    for unclear in ("3点", "昨天下午3点"):
+        user.send(unclear)
+        again = (await user.expect("例如"))["text"]
+        assert unclear in again
+    user.send("尽快")  # no date at all: kept as typed
+    await user.expect("企业名称")
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(Demand.preferred_dates).where(Demand.user_id == 45)) == "尽快"
