@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,8 +56,13 @@ class Analyzer:
         normalized = normalize(text)
         words = self.tokenizer.content_words(normalized)
         domain = self.tokenizer.domain_words(words)
-        prediction = self.classifier.predict(normalized, words, prior)
         decision = self.router.decide(normalized, len(domain))
+        if decision.intent is Intent.TRAINING:
+            # what a training is about says the industry; "请老师来培训一次" says only that it is a training
+            subject = _TEACHING.sub(" ", normalized)
+            prediction = self.classifier.predict(subject, self.tokenizer.content_words(subject), prior)
+        else:
+            prediction = self.classifier.predict(normalized, words, prior)
         return Analysis(text, normalized, detect_script(text), decision.intent, prediction, tuple(domain),
                         decision.confidence)
 
@@ -73,6 +79,10 @@ class Analyzer:
         ranked = sorted(best, key=lambda d: -best[d])
         return ranked[:1] + [d for d in ranked[1:limit] if best[d] >= floor]
 
+
+# The words of asking for a training, which are evidence of a training need but not of the industry it serves (they
+# pull a factory's "请老师给工人做一次编程培训" towards P83 education).
+_TEACHING = re.compile("培训班|培训|老师|讲师|专家|师傅|课程|上课|讲课|授课|讲解|指导|教学|一次|一期")
 
 _lock = threading.Lock()
 

@@ -165,3 +165,14 @@ def test_evaluation_prints_both_sets_and_copes_without_the_held_out_set(capsys):
     assert evaluate.main() == 0
     out = capsys.readouterr().out
     assert "own set (in-sample vocabulary)" in out and "held-out set" in out and "non-technical recognised" in out
+
+
+def test_a_training_need_is_classified_by_its_subject_not_by_the_words_of_teaching(analyzer: Analyzer):
+    """A stranger's plastics factory asking for CNC programming training got "P83 教育（依据：老师、培训、一次）"."""
+    analysis = analyzer.analyse("我们想请老师给车间工人做一次数控车床编程培训")
+    assert analysis.intent is Intent.TRAINING
+    assert analysis.industry.section == "C" and "83" not in analysis.industry.top[0].division
+    for reasons in (c.reasons for c in analysis.industry.top):
+        assert not {"老师", "培训", "一次"} & set(reasons)
+    school = analyzer.analyse("学校机房的电脑老化，学生上机课经常死机")  # a school's own problem stays education
+    assert school.industry.section == "P"
