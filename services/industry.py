@@ -81,10 +81,10 @@ class IndustrySteps:
         top = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for i, c in enumerate(p.top)
                if i == 0 or c.score >= MIN_OFFERED or c.reasons]
         predicted = p.division
-        if p.confidence < CONFIDENT and top:
+        if top and (p.confidence < CONFIDENT or not any(c["reasons"] for c in top)):
             predicted = top[0]["division"]
             if p.evidence == 0 or not any(c["reasons"] for c in top):
-                top = []  # no word of the text speaks for any candidate: the model's leaning is its bias
+                top = []  # no word of the text speaks for any candidate, however sure the model: its bias
         row = IndustryChoice(user_id=user_id, purpose=purpose, text=analysis.text[:MAX_TEXT],
                              predicted_division=predicted, confidence=round(p.confidence, 4), top=top,
                              created_at=self.clock.now())
