@@ -128,17 +128,19 @@ class IndustryClassifier:
         """The maker-vs-user rule: the prior mixed in, more strongly when the text says the equipment is in use here."""
         division = self.catalogue.divisions.get(prior or "")
         section = division.section if division else (prior if prior in self._section_codes else None)
-        if section is None:
+        if section is None and not used_here:
             return prob
-        target = np.zeros_like(prob)
-        if division is not None and division.code in self.classes:
-            target[self.classes.index(division.code)] = 1.0
-        else:
-            in_section = self._section_of_class == self._section_codes.index(section)
-            target[in_section] = prob[in_section] + 1e-9
-            target /= target.sum()
-        weight = IN_USE_WEIGHT if used_here else PRIOR_WEIGHT
-        mixed = (1 - weight) * prob + weight * target
+        mixed = prob.copy()
+        if section is not None:
+            target = np.zeros_like(prob)
+            if division is not None and division.code in self.classes:
+                target[self.classes.index(division.code)] = 1.0
+            else:
+                in_section = self._section_of_class == self._section_codes.index(section)
+                target[in_section] = prob[in_section] + 1e-9
+                target /= target.sum()
+            weight = IN_USE_WEIGHT if used_here else PRIOR_WEIGHT
+            mixed = (1 - weight) * prob + weight * target
         if used_here:
             for k, code in enumerate(self.classes):
                 if code in MAKERS and code != prior:
