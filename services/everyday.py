@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -44,8 +46,9 @@ _DAY_PARTS = ("上午", "下午", "早上", "早晨", "清晨", "凌晨", "中�
 _BARE_WEEKDAY = re.compile(r"(?<![上下本这])(?:周|星期|礼拜)[一二三四五六日天]")
 _EXPLICIT_YEAR = re.compile(r"\d{4}|年")
 _LEADING_ZERO_HOUR = re.compile(r"(?<!\d)0\d\s*[:点时]")
-# Contractions JioNLP 1.5.31 reads as today ("明早8点" → today 08:00): spelled out before it sees them.
-_CONTRACTIONS = (("明早", "明天早上"), ("明晨", "明天早上"))
+# Contractions JioNLP 1.5.31 reads as today ("明早8点" → today 08:00) or at night ("午后2点" → 02:00): spelled out
+# before it sees them ("午後" is folded to "午后" by OpenCC first; "中午后" is left alone).
+_CONTRACTIONS = ((re.compile("明早"), "明天早上"), (re.compile("明晨"), "明天早上"), (re.compile("(?<!中)午后"), "下午"))
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
 
 
@@ -90,7 +93,7 @@ def quantity(text: str | None) -> Decimal | None:
     folded = fold(text or "")
     if not folded or any(unicodedata.category(ch) == "No" for ch in text or ""):  # "²", "①": not typed as counts
         return None
-    core = _strip_words(folded).replace(" ", "")
+    core = _strip_words(folded).replace(" ", "").replace("参", "叁")  # "參拾" folds to 参拾, unknown to cn2an
     if _THOUSANDS.fullmatch(core):
         core = core.replace(",", "")
     if _PLAIN.fullmatch(core):
@@ -115,32 +118,120 @@ def count(text: str | None, minimum: int, maximum: int) -> int | None:
 
 
 def amount(text: str | None, maximum: int | Decimal) -> Decimal | None:
-    """An amount of yuan from 0 to ``maximum`` ("一万五", "1.5万", "15,000元"), to the fen, else None."""
+    """An amount of yuan from 0 to ``maximum`` ("一万五", "1.5万", "15,000元") to the fen, else None: an amount
+    finer than the fen ("12.345", "0.000000001") is refused, never rounded (to nothing, or to another amount)."""
     value = quantity(text)
     if value is None or value > maximum:
         return None
-    return value.quantize(Decimal("0.01"))
+    fen = value.quantize(Decimal("0.01"))
+    return fen if fen == value else None
 
 
 # ---------------------------------------------------------------------------------------------------- times
+class _WithoutJioNLP(logging.Filter):
+    """Drops the records JioNLP's own code logs on the root logger: its time parser calls
+    ``logging.error(traceback.format_exc())`` for text it cannot read, so anyone could fill the bot's log with ERROR
+    tracebacks by typing nonsense. Our own records (and every other library's) pass."""
+
+    def __init__(self, package_dir: str) -> None:
+        super().__init__()
+        self.package_dir = package_dir
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.pathname.startswith(self.package_dir)
+
+
 @lru_cache(maxsize=1)
 def _time_parser() -> Any:
     with contextlib.redirect_stdout(io.StringIO()):  # JioNLP greets on import; the bot's log is no place for it
-        from jionlp.gadget.time_parser import TimeParser
-    return TimeParser()
+        import jionlp.gadget.time_parser as module
+    root = logging.getLogger()
+    if not any(isinstance(f, _WithoutJioNLP) for f in root.filters):
+        root.addFilter(_WithoutJioNLP(os.path.dirname(os.path.dirname(os.path.abspath(module.__file__))) + os.sep))
+    return module.TimeParser()
 
 
 def _read(folded: str, local_now: datetime) -> dict | None:
     for short, spelled in _CONTRACTIONS:
-        folded = folded.replace(short, spelled)
+        folded = short.sub(spelled, folded)
+    if impossible(folded):
+        return None
     try:
         return _time_parser()(folded, time_base=local_now.replace(tzinfo=None))
     except Exception:  # noqa: BLE001 - the parser raises ValueError and others for what it cannot read
         return None
 
 
-def _when(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+def _span(found: dict) -> tuple[datetime, datetime] | None:
+    """JioNLP's two times, or None when it wrote one datetime cannot hold ("999-12-31 23:00:00" for year 9999:
+    years are not zero-padded)."""
+    try:
+        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S") for v in found["time"])
+    except (ValueError, TypeError):
+        return None
+    return (start, end) if YEARS[0] <= start.year and end.year <= YEARS[-1] else None
+
+
+# ------------------------------------------------------------------------ numbers a time names, range-checked
+# JioNLP does the parsing; this only checks the numbers the text names with their unit, because JioNLP keeps
+# what it can of an impossible one ("2点60分" → 14:06, "13月1日" → March, "下午25点" → 05:00, "下午0点" → 00:00).
+# Each number is read by cn2an ("六十" → 60), the same reader as quantity().
+YEARS = range(1900, 2200)  # a year the bot can plan for; JioNLP mangles others ("9999年" → year 999)
+_NUMBER = r"(\d+|[零〇一二两三四五六七八九十百千万]+)"
+_NAMED = re.compile(_NUMBER + r"\s*(年|月|日|号|点钟|点|时|分(?!钟)|秒)")
+_AFTER_HOUR = re.compile(r"(?:点|时|[:：])\s*" + _NUMBER + r"(?!\s*(?:刻|\d|[零〇一二两三四五六七八九十]))")
+_CLOCK = re.compile(r"(\d+)\s*[:：]\s*\d")
+_NOT_A_NUMBER = re.compile(r"[a-z]\s*(?:点|时)")  # "下午NaN点", "下午1e400点" (the 400 is checked as an hour too)
+_RANGES = {"年": YEARS, "月": range(1, 13), "日": range(1, 32), "号": range(1, 32), "点钟": range(25),
+           "点": range(25), "时": range(25), "分": range(60), "秒": range(60)}
+# The hours each part of the day can hold, on the 12- or the 24-hour clock ("下午3点", "下午15点"); longest first.
+_PART_HOURS = (
+    (("凌晨", "早上", "早晨", "清晨", "上午", "早", "am"), range(13)),
+    (("中午",), (1, 2, 10, 11, 12, 13, 14)),
+    (("下午", "傍晚", "pm"), range(1, 19)),
+    (("晚上", "夜里", "夜间", "今晚", "明晚", "晚", "夜"), (*range(13), *range(17, 25))),
+)
+
+
+def _value(numeral: str) -> int | None:
+    if numeral.isdigit():
+        return int(numeral)
+    try:
+        value = _numerals()(numeral, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return int(value) if value == int(value) else None
+
+
+def impossible(text: str) -> bool:
+    """Whether ``text`` (folded) names a month, day, hour, minute or second out of range, a four-digit year out of
+    :data:`YEARS`, or an hour its part of the day cannot hold ("上午13点", "凌晨15点", "下午0点")."""
+    if _NOT_A_NUMBER.search(text):
+        return True
+    hours = []
+    for numeral, unit in _NAMED.findall(text):
+        value = _value(numeral)
+        if unit == "年" and len(numeral) < 4:  # "26年": JioNLP reads the century itself
+            continue
+        if value is None or value not in _RANGES[unit]:
+            return True
+        if unit in ("点", "点钟", "时"):
+            hours.append(value)
+    for numeral in _CLOCK.findall(text):
+        hours.append(int(numeral))
+        if int(numeral) > 24:
+            return True
+    if any((value := _value(numeral)) is None or value > 59 for numeral in _AFTER_HOUR.findall(text)):
+        return True
+    rest, parts = text, set()
+    for index, (words, _) in enumerate(_PART_HOURS):
+        for word in sorted(words, key=len, reverse=True):
+            if word in rest:
+                parts.add(index)
+                rest = rest.replace(word, " ")
+    if len(hours) == 1 and len(parts) == 1:
+        return hours[0] not in _PART_HOURS[parts.pop()][1]
+    return False
 
 
 @dataclass(frozen=True)
@@ -166,7 +257,10 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     found = _read(folded, local_now) if folded else None
     if not found or found.get("type") != "time_point":
         raise Invalid("time.bad_datetime", value=value, **example(now, tz))
-    start, end = (_when(v) for v in found["time"])
+    span = _span(found)
+    if span is None:
+        raise Invalid("time.bad_datetime", value=value, **example(now, tz))
+    start, end = span
     assumed = None
     if end - start >= timedelta(hours=23):  # a whole day (or more): no time of day was given
         if default_time is None or end - start > timedelta(days=1):
@@ -183,7 +277,10 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     local = _next_year_if_long_past(local, folded, local_now)
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
         raise Invalid("everyday.ambiguous_weekday", value=value, **example(now, tz))
-    at = local.replace(tzinfo=tz).astimezone(timezone.utc)
+    try:
+        at = local.replace(tzinfo=tz).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise Invalid("time.bad_datetime", value=value, **example(now, tz)) from None
     if future and at <= now:
         raise Invalid("everyday.past", value=value, **example(now, tz))
     return Moment(at, assumed)
@@ -191,8 +288,9 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
 
 def _next_year_if_long_past(local: datetime, folded: str, local_now: datetime) -> datetime:
     """"1月5日" typed in November is next January (a date more than a month past, typed without a year)."""
-    if not _EXPLICIT_YEAR.search(folded) and local.date() < local_now.date() - timedelta(days=31):
-        return local.replace(year=local.year + 1)
+    if (not _EXPLICIT_YEAR.search(folded) and local.date() < local_now.date() - timedelta(days=31)
+            and local.year < YEARS[-1]):
+        return local.replace(year=local.year + 1)  # year + 1 stays in YEARS: no ValueError
     return local
 
 
@@ -203,7 +301,10 @@ def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]
     found = _read(folded, local_now) if folded else None
     if not found or found.get("type") != "time_span" or found.get("definition") != "accurate":
         return None
-    start, end = (_next_year_if_long_past(_when(v), folded, local_now) for v in found["time"])
+    span = _span(found)
+    if span is None:
+        return None
+    start, end = (_next_year_if_long_past(v, folded, local_now) for v in span)
     end = end.replace(second=0)
     if start.date() != end.date() or end <= start or end - start >= timedelta(hours=23):
         return None
@@ -214,9 +315,10 @@ def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | No
     """Two times of day ("22点半到6点半", "晚上10点到早上7点", "晚上7点到9点"), or None."""
     folded = fold(text)
     found = _read(folded, now.astimezone(tz)) if folded else None
-    if not found or found.get("type") != "time_span" or found.get("definition") != "accurate":
+    span = _span(found) if found and found.get("type") == "time_span" else None
+    if span is None or found.get("definition") != "accurate":  # type: ignore[union-attr]
         return None
-    start, end = (_when(v) for v in found["time"])
+    start, end = span
     if start.date() != end.date() and abs(end - start) >= timedelta(hours=23):  # whole days, not times of day
         return None
     if start.time() == time() and end.time() >= time(23, 59):
@@ -228,9 +330,10 @@ def date_range(text: str, now: datetime, tz: ZoneInfo) -> tuple[date, date] | No
     """First and last local dates of a span of days ("下周一到下周五", "12月1日至12月20日", "下周"), or None."""
     folded = fold(text)
     found = _read(folded, now.astimezone(tz)) if folded else None
-    if not found or found.get("type") not in ("time_span", "time_point"):
+    span = _span(found) if found and found.get("type") in ("time_span", "time_point") else None
+    if span is None:
         return None
-    start, end = (_when(v) for v in found["time"])
+    start, end = span
     if end < start or (found["type"] == "time_point" and end - start < timedelta(hours=23)):
         return None
     return start.date(), end.date()

@@ -54,6 +54,8 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | No
     hour = int(match["hh"]) if match["hh"] is not None else default_time.hour  # type: ignore[union-attr]
     minute = int(match["mm"] or 0) if match["hh"] is not None else default_time.minute  # type: ignore[union-attr]
     try:
+        if year not in everyday.YEARS:  # "0001-01-01 07:00" would overflow in UTC; "9999-…" is no plan
+            raise ValueError(year)
         local = datetime(year, month, day, hour, minute, tzinfo=tz)
     except ValueError:
         raise Invalid("time.bad_datetime", value=everyday.shown(text), **everyday.example(now, tz)) from None
@@ -146,13 +148,15 @@ def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
     """Free text about when (a training's preferred dates) as typed, with the dates it names when it names some
     still to come: "下周二下午两点" → "下周二下午两点（2026-11-24 14:00）", "下周一到下周五" → "…（2026-11-23 –
     2026-11-27）", so that "下周二" still says which Tuesday when staff read it next week. Anything else ("尽快")
-    is kept as typed. A time that names a moment unclearly ("3点": 03:00 or 15:00?) or in the past raises
+    is kept as typed. A time that names a moment unclearly ("3点": 03:00 or 15:00?), impossibly ("2点60分",
+    "13月1日", "上午13点", "9999年…") or in the past raises
     :class:`Invalid`, so that it is asked again with an example still to come."""
     try:
         found = parse_moment(text, tz, now, future=True)
         read = show(found.at, tz) if found.assumed is None else f"{found.at.astimezone(tz).date()}"
     except Invalid as exc:
-        if exc.key in UNCLEAR_OR_PAST:
+        folded = everyday.fold(text)
+        if exc.key in UNCLEAR_OR_PAST or (folded and everyday.impossible(folded)):  # "明天下午2点60分"
             raise
         days = everyday.date_range(text, now, tz)
         if days is None:

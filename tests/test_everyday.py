@@ -202,3 +202,81 @@ def test_preferred_dates_that_are_unclear_or_past_are_asked_again(text, key):
         with_dates_read(text, SH, NOW)
     assert raised.value.key == key
     assert raised.value.values["example_iso"] > NOW.astimezone(SH).strftime("%Y-%m-%d %H:%M")  # still to come
+
+
+# ------------------------------------------------------------------ impossible times, far years, 午后, the log
+def _key_or_time(text: str) -> str:
+    try:
+        found = everyday.moment(text, SH, NOW, future=True)
+    except Invalid as exc:
+        assert exc.values["example_iso"] == "2026-12-03 14:00", exc.values  # asked again with a future example
+        return exc.key
+    return found.at.astimezone(SH).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize("text", ["9999年12月31日晚上11点", "0001年1月1日早上7点", "0001-01-01 07:00",
+                                  "9999-12-31 23:00"])
+def test_a_far_year_is_refused_politely_not_a_crash(text):
+    """JioNLP writes year 9999 as "999-12-31" (no zero padding): strptime raised ValueError, uncaught."""
+    with pytest.raises(Invalid) as raised:
+        parse_local_datetime(text, SH, NOW)
+    assert raised.value.key == "time.bad_datetime"
+    assert raised.value.values["example_iso"] == "2026-12-03 14:00"
+
+
+@pytest.mark.parametrize("text", ["明天下午2点60分", "明天下午2点99秒", "13月1日下午2点", "0月0日下午2点",
+                                  "明天下午1e400点", "明天上午13点", "凌晨15点", "明天下午0点", "明天下午NaN点",
+                                  "明天14:75", "下午25点", "99点99分", "25点"])
+def test_an_impossible_time_is_asked_again_not_stored_as_another(text):
+    """"2点60分" was 14:06, "99秒" 14:09, month 13 next March, "0月0日" today, "下午1e400点" midnight, "上午13点"
+    13:00, "下午0点" midnight; "下午25点" and "99点99分" were called past, "25点" an ambiguous hour."""
+    assert _key_or_time(text) == "time.bad_datetime"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("明天下午2点30分", "2026-12-01 14:30"), ("明天中午12点", "2026-12-01 12:00"), ("明天凌晨0点", "2026-12-01 00:00"),
+    ("明天下午三点一刻", "2026-12-01 15:15"), ("明天下午15点", "2026-12-01 15:00"), ("明天上午12点", "2026-12-01 12:00"),
+    ("二〇二六年十二月三日下午两点", "2026-12-03 14:00"), ("明天下午两点五十分", "2026-12-01 14:50"),
+])
+def test_possible_times_next_to_the_impossible_ones_are_read(text, expected):
+    assert _key_or_time(text) == expected
+
+
+def test_impossible_preferred_dates_are_asked_again_not_kept():
+    for text in ("明天下午2点60分", "9999年12月31日晚上11点"):
+        with pytest.raises(Invalid) as raised:
+            with_dates_read(text, SH, NOW)
+        assert raised.value.key == "time.bad_datetime"
+
+
+def test_afternoon_written_wuhou_is_the_afternoon():
+    """JioNLP reads "午后2点" as 02:00, and the 1–6 o'clock question was skipped ("午后" is a part of the day)."""
+    assert _key_or_time("明天午后2点") == "2026-12-01 14:00"
+    assert _key_or_time("明天午後2時") == "2026-12-01 14:00"
+
+
+def test_user_input_puts_no_jionlp_tracebacks_in_the_log_but_ours_stay(caplog):
+    """JioNLP logs logging.error(traceback) on the root logger for text it cannot read."""
+    import logging
+
+    caplog.set_level(logging.ERROR)
+    for text in ("期一每6五月期期今09二每点旬937六日到早九上7拜大去下2星七礼-四六3每月5拜后4二本早-三凌今末",
+                 "六月到五月下旬八号"):
+        with pytest.raises(Invalid):
+            parse_local_datetime(text, SH, NOW)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    logging.error("our own error")  # the filter drops only JioNLP's records
+    logging.getLogger("zhuqi").error("ours too")
+    assert [r.getMessage() for r in caplog.records] == ["our own error", "ours too"]
+
+
+def test_a_traditional_financial_numeral_is_read():
+    """"參拾" is folded by OpenCC to 参拾, which cn2an does not know (it knows 叁拾)."""
+    assert everyday.quantity("參拾") == 30
+    assert everyday.amount("參拾元", Decimal(100)) == Decimal("30.00")
+
+
+@pytest.mark.parametrize("text", ["0.000000001", "12.345", "0.001"])
+def test_an_amount_finer_than_the_fen_is_refused_not_rounded(text):
+    """"0.000000001" yuan was taken as 0.00, "12.345" as 12.35."""
+    assert everyday.amount(text, 10**6) is None

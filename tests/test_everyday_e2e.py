@@ -27,6 +27,14 @@ async def up_to_trainees(bot: BotHarness, user_id: int, topic: str) -> FakeUser:
     return user
 
 
+async def up_to_dates(bot: BotHarness, user_id: int) -> FakeUser:
+    """/report a training need for 30 workers up to the question of when."""
+    user = await up_to_trainees(bot, user_id, "数控车床编程")
+    user.send("30人")
+    await user.expect("什么时间培训")
+    return user
+
+
 async def trainees_of(bot: BotHarness, user_id: int) -> int | None:
     async with bot.services.db.session() as session:
         return (await session.scalars(select(Demand.trainees).where(Demand.user_id == user_id))).one()
@@ -101,9 +109,7 @@ async def test_quiet_hours_in_everyday_chinese(bot: BotHarness):
 
 async def test_an_ambiguous_or_past_preferred_time_is_asked_again(bot: BotHarness):
     """A stranger typed "3点" as the training time and it was stored as is: 03:00 or 15:00?"""
-    user = await up_to_trainees(bot, 45, "数控车床编程")
-    user.send("30人")
-    await user.expect("什么时间培训")
+    user = await up_to_dates(bot, 45)
     for unclear in ("3点", "昨天下午3点"):
         user.send(unclear)
         again = (await user.expect("例如"))["text"]
@@ -112,3 +118,18 @@ async def test_an_ambiguous_or_past_preferred_time_is_asked_again(bot: BotHarnes
     await user.expect("企业名称")
     async with bot.services.db.session() as session:
         assert await session.scalar(select(Demand.preferred_dates).where(Demand.user_id == 45)) == "尽快"
+
+
+async def test_a_far_year_or_impossible_training_time_is_answered_politely(bot: BotHarness):
+    """"9999年12月31日晚上11点" crashed the handler (JioNLP writes year 999, strptime raised); "明天下午2点60分" was
+    kept (and read as 14:06 elsewhere)."""
+    user = await up_to_dates(bot, 901)
+    for bad in ("9999年12月31日晚上11点", "明天下午2点60分"):
+        user.send(bad)
+        again = (await user.expect("例如"))["text"]
+        assert "不是有效的日期时间" in again and bad in again, again
+    user.send("下周二午后2点")  # 午后 is the afternoon: JioNLP alone reads 02:00
+    await user.expect("企业名称")
+    async with bot.services.db.session() as session:
+        dates = await session.scalar(select(Demand.preferred_dates).where(Demand.user_id == 901))
+    assert dates == "下周二午后2点（2026-11-24 14:00）", dates

@@ -3,102 +3,17 @@ language rule, everyday numbers and times). Each test states what should hold; a
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
-import pytest
 from sqlalchemy import select
 
 from db.models import Consultation, Demand, Lang
-from services import everyday, local_time
-from services.validation import Invalid
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_report import staffer
 
-TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 17, 2, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Shanghai
 ASK = "向工会工作人员咨询"
 
 
-def moment_or_key(text: str) -> str:
-    try:
-        found = local_time.parse_moment(text, TZ, NOW, future=True)
-    except Invalid as exc:
-        return exc.key
-    return local_time.show(found.at, TZ)
-
-
-# ------------------------------------------------------------------------------------------ everyday times
-@pytest.mark.parametrize("text", ["9999年12月31日晚上11点", "0001年1月1日早上7点"])
-def test_a_far_year_is_refused_politely_not_a_crash(text: str):
-    """JioNLP writes year 999 / 1 without padding; strptime raises ValueError, which escapes as a crash."""
-    assert moment_or_key(text).startswith(("time.", "everyday."))
-
-
-@pytest.mark.parametrize("text", ["明天下午2点60分", "明天下午2点99秒", "13月1日下午2点", "0月0日下午2点",
-                                  "明天下午1e400点"])
-def test_an_impossible_time_is_not_stored_as_another_one(text: str):
-    """"2点60分" became 14:06, "99秒" 14:09, month 13 next March, "0月0日" today, "下午1e400点" midnight."""
-    assert moment_or_key(text) in ("time.bad_datetime", "everyday.need_time", "everyday.ambiguous_hour")
-
-
-def test_afternoon_written_wuhou_is_the_afternoon():
-    """"午后" (and traditional "午後") is in the bot's own list of day parts, yet JioNLP reads 02:00 and the bot
-    stores it without asking."""
-    assert moment_or_key("明天午后2点") in ("2026-11-18 14:00", "everyday.ambiguous_hour")
-    assert moment_or_key("明天午後2時") in ("2026-11-18 14:00", "everyday.ambiguous_hour")
-
-
-def test_user_input_puts_no_error_tracebacks_in_the_log(caplog):
-    """A time the parser cannot read is a polite question again, not an ERROR with a traceback in the bot's log
-    (JioNLP logs them on the root logger with logging.error)."""
-    caplog.set_level(logging.ERROR)
-    for text in ("期一每6五月期期今09二每点旬937六日到早九上7拜大去下2星七礼-四六3每月5拜后4二本早-三凌今末",
-                 "六月到五月下旬八号"):
-        try:
-            local_time.parse_moment(text, TZ, NOW, future=True)
-        except Invalid:
-            pass
-    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-
-
-def test_a_traditional_financial_numeral_is_read():
-    """"參拾" (traditional 叁拾) is folded by OpenCC to 参拾, which cn2an does not know."""
-    assert everyday.quantity("參拾") == 30
-
-
-def test_an_amount_is_not_silently_rounded_to_nothing():
-    """"0.000000001" yuan is taken as an amount of 0.00."""
-    assert everyday.amount("0.000000001", 10**6) is None
-
-
 # ------------------------------------------------------------------------------------------ through the bot
-async def test_a_far_year_as_the_training_time_is_answered_politely(bot: BotHarness):
-    from tests.test_everyday_e2e import up_to_trainees
-
-    user = await up_to_trainees(bot, 901, "数控车床编程")
-    user.send("30人")
-    await user.expect("什么时间培训")
-    user.send("9999年12月31日晚上11点")
-    reply = await user.expect(("例如", "企业名称", "出错", "错误", "抱歉"))
-    assert "例如" in reply["text"] or "企业名称" in reply["text"], reply["text"]
-
-
-async def test_wuhou_as_the_training_time_is_not_stored_as_two_at_night(bot: BotHarness):
-    from tests.test_everyday_e2e import up_to_trainees
-
-    user = await up_to_trainees(bot, 902, "数控车床编程")
-    user.send("30人")
-    await user.expect("什么时间培训")
-    user.send("下周二午后2点")
-    await user.expect(("企业名称", "例如"))
-    async with bot.services.db.session() as session:
-        dates = await session.scalar(select(Demand.preferred_dates).where(Demand.user_id == 902))
-    assert dates is None or "02:00" not in dates, dates
-
-
 LONG_QUESTION = ("老板拖欠三个月工资怎么办，" * 200)[:2000]
 
 
