@@ -14,11 +14,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations.casework_views import answer_outcome, int_parts, pressed_ids
-from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
+from conversations.common import cancel_flow_of, expect_text, refuse_non_staff
 from conversations.context import BotContext
 from nlp.analyzer import Analysis
-from services.consultations import MAX_ANSWER
+from db.models import ConsultationStatus
 from services.service_record import Outcome
+from services.validation import Invalid
 
 ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
 KEEP_ASKS = 5
@@ -43,6 +44,11 @@ async def answer_union(update: Update, context: BotContext, analysis: Analysis) 
                                               disable_web_page_preview=True)
 
 
+# What pressing the ask-staff button again says, by the consultation's status: answered or closed, no reply will
+# come, so the member is told they may write again; open (or gone), wait.
+_FILED_KEY = {ConsultationStatus.ANSWERED: "union.ask_answered", ConsultationStatus.CLOSED: "union.ask_closed"}
+
+
 async def ask_staff(update: Update, context: BotContext) -> None:
     """``un:a:<token>``: file the member's question (once) for union staff."""
     query = update.callback_query
@@ -57,7 +63,9 @@ async def ask_staff(update: Update, context: BotContext) -> None:
         await query.answer(context.t("union.ask_unknown"), show_alert=True)
         return
     if asked["filed"] is not None:
-        await query.answer(context.t("union.already_asked", number=asked["filed"]), show_alert=True)
+        status = await context.services.consultations.status(update.effective_user.id, asked["filed"])
+        await query.answer(context.t(_FILED_KEY.get(status, "union.already_asked"), number=asked["filed"]),
+                           show_alert=True)
         return
     result = await context.services.consultations.ask(update.effective_user.id, asked["topic"], asked["question"])
     if result.outcome not in (Outcome.DONE, Outcome.STALE):
@@ -108,12 +116,18 @@ async def answer_start(update: Update, context: BotContext) -> str | int:
 
 async def answer_text(update: Update, context: BotContext) -> str | int:
     text = (update.effective_message.text or "").strip()
-    if not text or await reject_too_long(update, context, text, MAX_ANSWER):
+    consultation_id = (context.user_data.get("union_answer") or {}).get("id")
+    if not text:
         return ANSWER
-    consultation_id = (context.user_data.pop("union_answer", None) or {}).get("id")
     if consultation_id is None:
         return ConversationHandler.END
-    result = await context.services.consultations.answer(update.effective_user.id, context.role, consultation_id, text)
+    try:
+        result = await context.services.consultations.answer(update.effective_user.id, context.role, consultation_id,
+                                                             text)
+    except Invalid as exc:  # too long for the member's notice: nothing was stored or sent; staff may type it again
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        return ANSWER
+    context.user_data.pop("union_answer", None)
     if result.outcome is Outcome.STALE:
         await update.effective_message.reply_text(context.t("union.not_open", number=consultation_id))
     elif not await answer_outcome(update, context, result):

@@ -9,7 +9,11 @@ from functools import lru_cache
 import opencc
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# A real word: a token between spaces (punctuation at its ends aside) of two or more letters only, maybe joined by an
+# apostrophe or a hyphen ("don't", "well-known"). A letter run glued to digits or symbols ("SV0437", "0i-MF",
+# "foo_bar", "a.b()") is a code or an identifier, not a word.
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}(?:['’-][A-Za-z]+)*|[A-Za-z]+(?:['’-][A-Za-z]+)+")
+_EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 
 
 class Script(str, Enum):
@@ -68,18 +72,25 @@ def reply_language(script: Script | str, code: str | None) -> str:
 _ADDRESS = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+\.\S+")
 
 
+def _word_count(text: str) -> int:
+    """How many real English words ``text`` holds (see _LATIN_WORD); codes and identifiers count for nothing."""
+    tokens = (_EDGE_PUNCTUATION.sub("", token) for token in text.split())
+    return sum(1 for token in tokens if _LATIN_WORD.fullmatch(token))
+
+
 def detect_script(text: str) -> Script | None:
     """The script ``text`` is written in, or None when it says nothing (no Chinese, or only shared characters).
 
     A character that changes under t2s is traditional-only; one that changes under s2t is simplified-only.
-    Plain Latin text (two or more words, no Chinese) reads as English; commands are not judged.
+    Plain Latin text (two or more real words, no Chinese) reads as English; alarm codes and identifiers
+    ("SV0437 SV0438", "0i-MF", "foo_bar") are not words; commands are not judged.
     """
     if not text or text.startswith("/"):
         return None
     text = _ADDRESS.sub(" ", text)  # a web or e-mail address is not English
     han = "".join(_CJK.findall(text))
     if not han:
-        return Script.ENGLISH if len(_LATIN_WORD.findall(text)) >= 2 else None
+        return Script.ENGLISH if _word_count(text) >= 2 else None
     simplified, traditional = to_simplified(han), to_traditional(han)
     traditional_only = sum(1 for a, b in zip(han, simplified) if a != b)
     simplified_only = sum(1 for a, b in zip(han, traditional) if a != b)

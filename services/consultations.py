@@ -12,15 +12,26 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from db.models import Consultation, ConsultationStatus, Role, User
+from i18n import shown
 from nlp.intent import Intent, is_union_service
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Notice, Outbox
 from services.service_record import Outcome, Result, staff_only
+from services.validation import Invalid
 
 MAX_QUESTION = 2000
-MAX_ANSWER = 2000
+# The member's notice (union.staff_answer) quotes the start of the question and the whole answer: QUOTED + MAX_ANSWER
+# plus the longest template and topic fit Telegram's 4,096 in every language, even when every character is astral
+# (two UTF-16 units, as Telegram may count them); tests/test_union.py checks the worst case.
+QUOTED = 200
+MAX_ANSWER = 1700
+
+
+def quoted(question: str) -> str:
+    """The start of the member's question, as the answer's notice quotes it."""
+    return question if len(question) <= QUOTED else question[:QUOTED].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,9 @@ class Consultations:
     async def ask(self, user_id: int, topic: str, question: str) -> Result:
         """File the member's question for staff; the same open question of the same member is filed once.
         ``detail``: {"id": …, "new": bool}."""
-        if not is_union_service(Intent(topic)) or not question.strip():
+        question = shown(question).strip()[:MAX_QUESTION]  # stored without NUL or other invisible controls
+        if not is_union_service(Intent(topic)) or not question:
             return Result(Outcome.NOT_FOUND)
-        question = question[:MAX_QUESTION]
         async with self.db.session() as session:
             user = await session.get(User, user_id)
             if user is None or user.consent_at is None:
@@ -61,6 +72,12 @@ class Consultations:
             consultation_id = row.id
         await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
         return Result(Outcome.DONE, detail={"id": consultation_id, "new": True})
+
+    async def status(self, user_id: int, consultation_id: int) -> ConsultationStatus | None:
+        """The status of one of the member's own consultations (None for anyone else's, or one erased)."""
+        async with self.db.session() as session:
+            return await session.scalar(select(Consultation.status).where(
+                Consultation.id == consultation_id, Consultation.user_id == user_id))
 
     async def open_items(self, actor: int, role: Role | None, limit: int = 10) -> tuple[int, list[ConsultationItem]] | Result:
         """How many consultations wait for staff, and the oldest ``limit`` of them."""
@@ -81,11 +98,15 @@ class Consultations:
 
     async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Result:
         """Staff's answer: the consultation becomes answered (once) and the member is sent the answer, with their
-        question quoted, in their language."""
+        question's start quoted, in their language. An answer longer than MAX_ANSWER raises Invalid (input.too_long)
+        before anything is stored or sent."""
+        text = shown(text).strip()
+        if len(text) > MAX_ANSWER:
+            raise Invalid("input.too_long", max=MAX_ANSWER, length=len(text))
         refused = await self._staff_only(actor, role, "consultation.answer", f"consultation:{consultation_id}")
         if refused:
             return refused
-        now, text = self.clock.now(), text[:MAX_ANSWER]
+        now = self.clock.now()
         async with self.db.session() as session:
             row = await session.get(Consultation, consultation_id)
             if row is None:
@@ -99,7 +120,7 @@ class Consultations:
             member, topic, question = row.user_id, row.topic, row.question
         if member is not None:
             await self.outbox.put([member], "notice", f"consultation:{consultation_id}:answer", Notice(
-                "union.staff_answer", values={"question": question, "answer": text},
+                "union.staff_answer", values={"question": quoted(question), "answer": text},
                 keys={"topic": f"union.topic.{topic}"}), urgent=True)
         await self.audit.record(actor, "consultation.answer", f"consultation:{consultation_id}")
         return Result(Outcome.DONE, detail={"number": consultation_id})

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
                        Match, MatchStatus)
+from i18n import shown
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
@@ -34,6 +35,7 @@ URGENCIES = ("normal", "urgent")  # 一般, 紧急
 SERVICE_MODES = ("onsite", "remote", "training", "joint")  # 现场指导, 远程指导, 技能培训, 联合攻关
 DRAFT_FIELDS = {"kind", "urgency", "service_mode", "training_topic", "trainees", "preferred_dates", "text",
                 "region_code", "contact_name", "contact_phone"}
+TYPED_FIELDS = {"text", "training_topic", "contact_name"}  # stored as typed, without NUL or other invisible controls
 WITHDRAW_REASONS = ("solved", "not_needed", "wrong_info", "other")
 OPEN_STATUSES = (DemandStatus.SUBMITTED, DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED,
                  DemandStatus.IN_SERVICE, DemandStatus.ESCALATED)
@@ -218,7 +220,7 @@ class Demands:
                           enterprise_id: int | None = None, region_code: str | None = None) -> DemandInfo:
         now = self.clock.now()
         async with self.db.session() as session:
-            demand = Demand(user_id=user_id, kind=kind or DemandKind.PROBLEM, text=text[:MAX_TEXT],
+            demand = Demand(user_id=user_id, kind=kind or DemandKind.PROBLEM, text=shown(text)[:MAX_TEXT],
                             enterprise_id=enterprise_id, region_code=region_code, status=DemandStatus.DRAFT,
                             created_at=now, updated_at=now)
             session.add(demand)
@@ -231,7 +233,7 @@ class Demands:
             raise ValueError(f"not draft fields: {sorted(unknown)}")
         async with self._own_draft(demand_id, user_id) as (session, demand):
             for name, value in values.items():
-                setattr(demand, name, value)
+                setattr(demand, name, shown(value) if name in TYPED_FIELDS and isinstance(value, str) else value)
             demand.updated_at = self.clock.now()
             demand.draft_reminded_at = None  # the user is back: a new reminder may be due later
             await session.flush()
@@ -239,6 +241,7 @@ class Demands:
 
     async def add_text(self, demand_id: int, user_id: int, text: str) -> DemandInfo:
         """Append a message to the description. Raises ValueError("too_long") past MAX_TEXT, keeping the text."""
+        text = shown(text)
         async with self._own_draft(demand_id, user_id) as (session, demand):
             joined = f"{demand.text}\n{text}".strip() if demand.text else text.strip()
             if len(joined) > MAX_TEXT:
@@ -255,7 +258,8 @@ class Demands:
             if count >= MAX_ATTACHMENTS:
                 raise ValueError("too_many")
             session.add(DemandAttachment(demand_id=demand_id, kind=kind, file_id=file_id,
-                                         caption=(caption or None) and caption[:1024], created_at=self.clock.now()))
+                                         caption=(caption or None) and shown(caption)[:1024],
+                                         created_at=self.clock.now()))
             demand.updated_at, demand.draft_reminded_at = self.clock.now(), None
             await session.flush()
             return await self._info(session, demand)

@@ -94,3 +94,14 @@ def test_catalogue_derives_every_variant_once():
     assert "個人資訊處理說明" in t("consent.ask", "zh-tw") and "為企業" in t("consent.ask", "zh-tw")
     assert "個人信息處理説明" in t("consent.ask", "zh-hk") and "為企業" in t("consent.ask", "zh-hk")
     assert t("lang.zh-hant", "zh-tw") == t("lang.zh-hant", "zh-hk") == "繁體中文"
+
+
+def test_alarm_codes_after_chinese_do_not_turn_a_reader_without_language_code_to_english():
+    """Telegram may omit language_code. Someone who has written Chinese, then pastes three alarm codes / markup
+    lines (no sentence of English among them), was switched to English: every line with two Latin letter runs
+    ("SV0436 SV0437" counted) read as English. Only letters-only tokens not glued to digits are words."""
+    history = typed("机器报警了", "数控机床停机", "报警代码如下", "FANUC 0i-MF SV0436", "SV0437 SV0438",
+                    "SELECT * FROM alarms")
+    assert answer_language(None, None, history) == "zh-hans", history
+    assert typed("FANUC 0i-MF SV0436", "SV0437 SV0438", "foo_bar baz.qux()", "M30 G01 X10") == ""
+    assert typed("alarm, please!", "don't know", "well-known fact") == "eee"

@@ -177,3 +177,21 @@ def test_the_rule_asks_about_weak_evidence():
     assert not sure_enough(analyse("你好"))  # not a demand
     assert sure_enough(analyse(CONFIDENT))
     assert sure_enough(analyse("我们需要焊工培训，大约30人"))
+
+
+async def test_a_caption_of_1024_characters_with_controls_is_filed_without_them(bot: BotHarness):
+    """A caption with NUL, BEL, U+202E and ESC was stored as typed (SQLite) or crashed (PostgreSQL): typed text is
+    stored without NUL and other invisible controls."""
+    from db.models import Demand
+
+    user = await enterprise_user(bot, 921)
+    caption = ((CONFIDENT + "\x00\x07\u202e\x1b[31m") * 40)[:1024]
+    user.send_photo(caption=caption)
+    reply = await user.expect(("企业名称", "抱歉", "字"))
+    assert "抱歉" not in reply["text"], reply["text"]
+    async with bot.services.db.session() as session:
+        texts = list((await session.scalars(select(Demand.text))).all())
+        captions = list((await session.scalars(select(DemandAttachment.caption))).all())
+    assert texts and not any(ch in text for text in texts + captions if text for ch in "\x00\x07\u202e\x1b"), \
+        repr(texts[0][:80])
+    assert CONFIDENT + "[31m" + CONFIDENT in texts[0]

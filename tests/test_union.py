@@ -162,3 +162,91 @@ async def test_erasure_removes_the_members_questions(bot: BotHarness):
     [row] = await consultations(bot)
     assert (row.user_id, row.region_code, row.status, row.topic) == (None, None, ConsultationStatus.CLOSED, "hardship")
     assert "收入很低" not in row.question
+
+
+LONG_QUESTION = ("老板拖欠三个月工资怎么办，" * 200)[:2000]
+
+
+async def test_a_long_answer_to_a_long_question_reaches_the_member(bot: BotHarness):
+    """Question (≤ 2,000) + answer (≤ 2,000) + the English template were over Telegram's 4,096: the notice was refused
+    by Telegram and the member never got the answer staff were told was sent. The notice quotes the question's start;
+    an answer past MAX_ANSWER is refused politely before anything is stored or said to be sent."""
+    from services.consultations import MAX_ANSWER
+
+    member = await worker(bot, 911, "330502", "Ann")
+    await bot.services.users.set_lang(911, Lang.ENGLISH, chosen=True)
+    member.send(LONG_QUESTION)
+    answer = await member.expect(("12351",))
+    member.press(("Ask union staff"), answer)
+    await member.expect("union staff")
+    [row] = await consultations(bot)
+    assert len(row.question) == 2000
+    staff = await staffer(bot, 912)
+    staff.send("/queue")
+    item = await staff.expect(f"咨询 #{row.id}")
+    staff.press("回复", item)
+    await staff.expect("请输入给这位职工的回复")
+    staff.send("答" * (MAX_ANSWER + 1))
+    refusal = await staff.expect(("太长", "字"))
+    assert f"已回复咨询 #{row.id}" not in refusal["text"]
+    assert (await consultations(bot))[0].status is ConsultationStatus.OPEN
+    staff.send("答" * MAX_ANSWER)  # still answering: the same consultation takes the shorter answer
+    await staff.expect(f"已回复咨询 #{row.id}")
+    await bot.tick()
+    told = await member.expect("Union staff answered your question")
+    assert LONG_QUESTION[:200] in told["text"] and LONG_QUESTION[:201] not in told["text"] and "…" in told["text"]
+    assert "答" * MAX_ANSWER in told["text"]
+
+
+def test_the_answer_notice_fits_telegram_in_every_language():
+    """The worst case: the longest question and answer, all in astral characters (two UTF-16 units each), every topic
+    in every language."""
+    from i18n import LANGS, fill
+    from services.consultations import MAX_ANSWER, MAX_QUESTION, quoted
+
+    for lang in LANGS:
+        for topic in QUESTIONS:
+            text = fill("union.staff_answer", lang, values={"question": quoted("😀" * MAX_QUESTION),
+                                                            "answer": "😀" * MAX_ANSWER},
+                        keys={"topic": f"union.topic.{topic}"})
+            assert len(text.encode("utf-16-le")) // 2 <= 4096, (lang, topic, len(text))
+
+
+async def test_the_ask_button_after_staff_answered_does_not_say_wait(bot: BotHarness):
+    """After the consultation was answered (or closed), pressing the old button again said "请耐心等待回复"."""
+    member = await worker(bot, 916, "330502", "李红")
+    member.send("住院了工会有慰问金吗要什么材料")
+    answer = await member.expect("来源：")
+    member.press(ASK, answer)
+    await member.expect("已把您的问题转给工会工作人员")
+    [row] = await consultations(bot)
+    again = member.press(ASK, answer)
+    assert "耐心等待" in (await member.answer_to(again))["text"]  # still open: wait
+    await staffer(bot, 917)
+    assert (await bot.services.consultations.close(917, (await bot.services.users.get(917)).role, row.id)).ok
+    again = member.press(ASK, answer)
+    text = (await member.answer_to(again))["text"]
+    assert "耐心等待" not in text and "关闭" in text and "重新发消息" in text, text
+
+    member.send("工会会费每个月交多少")
+    second = await member.expect("来源：")
+    member.press(ASK, second)
+    await member.expect("已把您的问题转给工会工作人员")
+    row = (await consultations(bot))[-1]
+    assert (await bot.services.consultations.answer(917, (await bot.services.users.get(917)).role, row.id,
+                                                    "每月工资的0.5%")).ok
+    again = member.press(ASK, second)
+    text = (await member.answer_to(again))["text"]
+    assert "耐心等待" not in text and "回复" in text and "重新发消息" in text, text
+
+
+async def test_a_union_question_with_a_nul_is_filed(bot: BotHarness):
+    """A NUL crashed PostgreSQL (asyncpg CharacterNotInRepertoireError) when the button filed the question; typed
+    text is stored without NUL and other invisible controls, line breaks kept."""
+    member = await worker(bot, 922, "330502", "李红")
+    member.send("工会会费每个月交多少\x00\u202e\n怎么交\x07")
+    member.press(ASK, await member.expect("来源："))
+    reply = await member.expect(("已把您的问题转给工会工作人员", "抱歉"))
+    assert "抱歉" not in reply["text"], reply["text"]
+    [row] = await consultations(bot)
+    assert row.question == "工会会费每个月交多少\n怎么交", repr(row.question)
