@@ -9,6 +9,7 @@ from db.models import Consultation
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_report import staffer
+from tests.test_union import staff_answers
 
 ASK = "向工会工作人员咨询"
 
@@ -41,12 +42,8 @@ async def test_html_and_invisible_characters_in_the_staff_answer_are_shown_as_pl
     staff.send("/queue")
     item = await staff.expect(f"咨询 #{row.id}")
     assert "\u202e" not in item["text"] and "\x07" not in item["text"] and "<b>粗</b>" in item["text"]
-    staff.press("回复", item)
-    await staff.expect("请输入给这位职工的回复")
-    staff.send('<a href="https://evil.example/">点这里</a> <b>加粗</b> \u202edesrever\u2066 ok')
-    await staff.expect(f"已回复咨询 #{row.id}")
-    await bot.tick()
-    told = await member.expect("工会工作人员回复了您的咨询")
+    told = await staff_answers(bot, item, staff, row.id,
+                               '<a href="https://evil.example/">点这里</a> <b>加粗</b> \u202edesrever\u2066 ok', member)
     assert '<a href="https://evil.example/">点这里</a>' in told["text"], told["text"]
     assert "\u202e" not in told["text"] and not told.get("entities"), told
 

@@ -38,6 +38,16 @@ async def consultations(bot: BotHarness) -> list[Consultation]:
         return list((await session.scalars(select(Consultation).order_by(Consultation.id))).all())
 
 
+async def staff_answers(bot: BotHarness, item: dict, staff, consultation_id: int, answer: str, member) -> dict:
+    """Staff press 回复 on a /queue item and type ``answer``; returns what the member is told."""
+    staff.press("回复", item)
+    await staff.expect("请输入给这位职工的回复")
+    staff.send(answer)
+    await staff.expect(f"已回复咨询 #{consultation_id}")
+    await bot.tick()
+    return await member.expect("工会工作人员回复了您的咨询")
+
+
 async def test_each_union_intent_is_answered_with_its_source_and_the_ask_staff_button(bot: BotHarness):
     member = await worker(bot, 501, "330502", "李红")
     for intent, (question, source) in QUESTIONS.items():
@@ -87,12 +97,7 @@ async def test_the_ask_staff_button_files_one_consultation_that_staff_answer(bot
     await staff.expect("职工咨询：1 件待回复")
     item = await staff.expect(f"咨询 #{row.id}")
     assert "住院了工会有慰问金吗要什么材料" in item["text"] and "李红" in item["text"] and "吴兴区" in item["text"]
-    staff.press("回复", item)
-    await staff.expect("请输入给这位职工的回复")
-    staff.send("请把出院小结交给车间工会小组长，标准是500元。")
-    await staff.expect(f"已回复咨询 #{row.id}")
-    await bot.tick()
-    told = await member.expect("工会工作人员回复了您的咨询")
+    told = await staff_answers(bot, item, staff, row.id, "请把出院小结交给车间工会小组长，标准是500元。", member)
     assert "请把出院小结交给车间工会小组长，标准是500元。" in told["text"] and "住院了工会有慰问金吗" in told["text"]
     [row] = await consultations(bot)
     assert (row.status, row.answered_by) == (ConsultationStatus.ANSWERED, 505)
