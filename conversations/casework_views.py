@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from conversations.common import refuse_non_staff
 from conversations.context import BotContext
 from nlp.industry import catalogue
 from services.casework import QueueItem
@@ -89,6 +90,21 @@ def int_parts(data: str | None, prefix: str, count: int) -> list[int] | None:
     if len(parts) != count or not all(p.isdigit() for p in parts):
         return None
     return [int(p) for p in parts]
+
+
+async def staff_press(update: Update, context: BotContext, prefix: str, action: str, target: str) -> int | None:
+    """The id in a staff button's data (``prefix`` + id), the press answered; None when the presser is not staff
+    (refused and audited as ``action`` on ``target``:id) or the data is not ours (answered as stale)."""
+    query = update.callback_query
+    ids = int_parts(query.data, prefix, 1)
+    if not context.is_staff:
+        await refuse_non_staff(update, context, action, f"{target}:{ids[0]}" if ids else None)
+        return None
+    if ids is None:
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return None
+    await query.answer()
+    return ids[0]
 
 
 async def pressed_ids(update: Update, context: BotContext, prefix: str, count: int = 1) -> list[int] | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts, pressed_ids, queue_item_view
-from conversations.common import cancel_flow_of, expect_text, refuse_non_staff, reject_too_long
+from conversations.casework_views import answer_outcome, pressed_ids, queue_item_view, staff_press
+from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
 from conversations.union import consultation_section
@@ -81,16 +81,10 @@ async def confirm_volunteer(update: Update, context: BotContext) -> None:
 
 # ---------------------------------------------------------------------- search and escalate: one typed answer
 async def _ask(update: Update, context: BotContext, prefix: str, key: str, state: str, action: str) -> str | int:
-    query = update.callback_query
-    ids = int_parts(query.data, prefix, 1)
-    if not context.is_staff:
-        await refuse_non_staff(update, context, action, f"demand:{ids[0]}" if ids else None)
+    demand_id = await staff_press(update, context, prefix, action, "demand")
+    if demand_id is None:
         return ConversationHandler.END
-    if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
-    context.user_data["queue"] = {"demand": ids[0]}
+    context.user_data["queue"] = {"demand": demand_id}
     await update.effective_chat.send_message(context.t(key))
     return state
 

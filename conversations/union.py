@@ -13,8 +13,8 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts, pressed_ids
-from conversations.common import cancel_flow_of, expect_text, refuse_non_staff
+from conversations.casework_views import answer_outcome, pressed_ids, staff_press
+from conversations.common import cancel_flow_of, expect_text
 from conversations.context import BotContext
 from nlp.analyzer import Analysis
 from db.models import ConsultationStatus
@@ -100,17 +100,11 @@ async def consultation_section(update: Update, context: BotContext) -> int:
 
 async def answer_start(update: Update, context: BotContext) -> str | int:
     """``un:r:<consultation>``: staff will type the answer."""
-    query = update.callback_query
-    ids = int_parts(query.data, "un:r:", 1)
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "consultation.answer", f"consultation:{ids[0]}" if ids else None)
+    consultation_id = await staff_press(update, context, "un:r:", "consultation.answer", "consultation")
+    if consultation_id is None:
         return ConversationHandler.END
-    if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
-    context.user_data["union_answer"] = {"id": ids[0]}
-    await update.effective_chat.send_message(context.t("union.answer_ask", number=ids[0]))
+    context.user_data["union_answer"] = {"id": consultation_id}
+    await update.effective_chat.send_message(context.t("union.answer_ask", number=consultation_id))
     return ANSWER
 
 
