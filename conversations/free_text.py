@@ -25,13 +25,13 @@ ANSWERS = {
 }
 
 
-async def route_text(update: Update, context: BotContext) -> Analysis | None:
+async def route_text(update: Update, context: BotContext, analysis: Analysis | None = None) -> Analysis | None:
     """Answer the text (or a photo's caption); return its analysis when it is a problem or training need a
-    registered user can file."""
+    registered user can file. ``analysis``: the text's, when the caller has it already."""
     text = update.effective_message.text or update.effective_message.caption or ""
     if await reject_too_long(update, context, text, MAX_TEXT):
         return None
-    analysis = context.services.analyzer.analyse(text)
+    analysis = analysis or context.services.analyzer.analyse(text)
     if is_union_service(analysis.intent):
         await answer_union(update, context, analysis)
         return None

@@ -112,9 +112,10 @@ async def answered_elsewhere(update: Update, context: BotContext, describing: bo
     answer it as it would be answered outside, say the draft is kept, and return True. In the description step
     the text is kept aside with a button that adds it after all (a description may mention 工伤 or 竞赛)."""
     text = update.effective_message.text or ""
-    if context.services.analyzer.analyse(text).intent in (*DEMAND_INTENTS, Intent.OTHER):
+    analysis = context.services.analyzer.analyse(text)
+    if analysis.intent in (*DEMAND_INTENTS, Intent.OTHER):
         return False
-    await route_text(update, context)
+    await route_text(update, context, analysis)
     markup = None
     if describing:
         flow = flow_of(context)
