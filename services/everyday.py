@@ -162,6 +162,13 @@ def _read(folded: str, local_now: datetime) -> dict | None:
         return None
 
 
+def _reading(text: str, local_now: datetime) -> tuple[str | None, dict | None, tuple[datetime, datetime] | None]:
+    """``text`` folded, what JioNLP found in it and the span of that: (folded, None, None) when nothing was read."""
+    folded = fold(text)
+    found = _read(folded, local_now) if folded else None
+    return folded, found, (_span(found) if found else None)
+
+
 def _span(found: dict) -> tuple[datetime, datetime] | None:
     """JioNLP's two times, or None when it wrote one datetime cannot hold ("999-12-31 23:00:00" for year 9999:
     years are not zero-padded)."""
@@ -246,25 +253,25 @@ def example(now: datetime, tz: ZoneInfo) -> dict[str, str]:
     return {"example": f"{day.month}月{day.day}日下午2点", "example_iso": f"{day.isoformat()} 14:00"}
 
 
+def asked_again(key: str, text: str, now: datetime, tz: ZoneInfo, **values: object) -> Invalid:
+    """The refusal of a time as typed: quotes its start and gives an example still to come."""
+    return Invalid(key, value=shown(text), **values, **example(now, tz))
+
+
 def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *,
            future: bool = False) -> Moment:
     """A date and time typed in everyday Chinese, read in ``tz`` against ``now``; Invalid with a key the user can
     act on: time.bad_datetime, everyday.need_time, everyday.ambiguous_hour, everyday.ambiguous_weekday,
     everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
-    value = shown(text)
-    folded = fold(text)
     local_now = now.astimezone(tz)
-    found = _read(folded, local_now) if folded else None
-    if not found or found.get("type") != "time_point":
-        raise Invalid("time.bad_datetime", value=value, **example(now, tz))
-    span = _span(found)
-    if span is None:
-        raise Invalid("time.bad_datetime", value=value, **example(now, tz))
+    folded, found, span = _reading(text, local_now)
+    if span is None or found.get("type") != "time_point":
+        raise asked_again("time.bad_datetime", text, now, tz)
     start, end = span
     assumed = None
     if end - start >= timedelta(hours=23):  # a whole day (or more): no time of day was given
         if default_time is None or end - start > timedelta(days=1):
-            raise Invalid("everyday.need_time", value=value, **example(now, tz))
+            raise asked_again("everyday.need_time", text, now, tz)
         local = datetime.combine(start.date(), default_time)
     elif found.get("definition") == "blur" and end - start > timedelta(minutes=1):  # 上午, 下午, 晚上 …
         assumed = next((t for t in _PART_DEFAULTS if start.time() <= t <= end.time()), start.time())
@@ -273,16 +280,16 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
         local = start
         if (1 <= local.hour <= 6 and not any(part in folded for part in _DAY_PARTS)
                 and not _LEADING_ZERO_HOUR.search(folded)):
-            raise Invalid("everyday.ambiguous_hour", value=value, hour=local.hour, **example(now, tz))
+            raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
     local = _next_year_if_long_past(local, folded, local_now)
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
-        raise Invalid("everyday.ambiguous_weekday", value=value, **example(now, tz))
+        raise asked_again("everyday.ambiguous_weekday", text, now, tz)
     try:
         at = local.replace(tzinfo=tz).astimezone(timezone.utc)
     except (ValueError, OverflowError):
-        raise Invalid("time.bad_datetime", value=value, **example(now, tz)) from None
+        raise asked_again("time.bad_datetime", text, now, tz) from None
     if future and at <= now:
-        raise Invalid("everyday.past", value=value, **example(now, tz))
+        raise asked_again("everyday.past", text, now, tz)
     return Moment(at, assumed)
 
 
@@ -296,13 +303,9 @@ def _next_year_if_long_past(local: datetime, folded: str, local_now: datetime) -
 
 def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
     """One session on one day ("12月2日晚上7点到9点", "下周三19:00-21:00") as aware UTC (start, end), or None."""
-    folded = fold(text)
     local_now = now.astimezone(tz)
-    found = _read(folded, local_now) if folded else None
-    if not found or found.get("type") != "time_span" or found.get("definition") != "accurate":
-        return None
-    span = _span(found)
-    if span is None:
+    folded, found, span = _reading(text, local_now)
+    if span is None or found.get("type") != "time_span" or found.get("definition") != "accurate":
         return None
     start, end = (_next_year_if_long_past(v, folded, local_now) for v in span)
     end = end.replace(second=0)
@@ -313,10 +316,8 @@ def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]
 
 def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | None:
     """Two times of day ("22点半到6点半", "晚上10点到早上7点", "晚上7点到9点"), or None."""
-    folded = fold(text)
-    found = _read(folded, now.astimezone(tz)) if folded else None
-    span = _span(found) if found and found.get("type") == "time_span" else None
-    if span is None or found.get("definition") != "accurate":  # type: ignore[union-attr]
+    _, found, span = _reading(text, now.astimezone(tz))
+    if span is None or found.get("type") != "time_span" or found.get("definition") != "accurate":
         return None
     start, end = span
     if start.date() != end.date() and abs(end - start) >= timedelta(hours=23):  # whole days, not times of day
@@ -328,12 +329,10 @@ def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | No
 
 def date_range(text: str, now: datetime, tz: ZoneInfo) -> tuple[date, date] | None:
     """First and last local dates of a span of days ("下周一到下周五", "12月1日至12月20日", "下周"), or None."""
-    folded = fold(text)
-    found = _read(folded, now.astimezone(tz)) if folded else None
-    span = _span(found) if found and found.get("type") in ("time_span", "time_point") else None
-    if span is None:
+    _, found, span = _reading(text, now.astimezone(tz))
+    if span is None or found.get("type") not in ("time_span", "time_point"):
         return None
     start, end = span
-    if end < start or (found["type"] == "time_point" and end - start < timedelta(hours=23)):
+    if end < start or (found.get("type") == "time_point" and end - start < timedelta(hours=23)):
         return None
     return start.date(), end.date()

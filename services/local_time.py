@@ -47,7 +47,7 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | No
     if not match or (match["hh"] is not None and not re.search("[:：]", text)):  # "3点" may be 03:00 or 15:00
         return everyday.moment(text, tz, now, default_time, future=future)
     if match["hh"] is None and default_time is None:
-        raise Invalid("everyday.need_time", value=everyday.shown(text), **everyday.example(now, tz))
+        raise everyday.asked_again("everyday.need_time", text, now, tz)
     today = now.astimezone(tz).date()
     month, day = int(match["m"]), int(match["d"])
     year = int(match["y"]) if match["y"] else _year_for(month, day, today)
@@ -58,9 +58,9 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | No
             raise ValueError(year)
         local = datetime(year, month, day, hour, minute, tzinfo=tz)
     except ValueError:
-        raise Invalid("time.bad_datetime", value=everyday.shown(text), **everyday.example(now, tz)) from None
+        raise everyday.asked_again("time.bad_datetime", text, now, tz) from None
     if future and local <= now:
-        raise Invalid("everyday.past", value=everyday.shown(text), **everyday.example(now, tz))
+        raise everyday.asked_again("everyday.past", text, now, tz)
     return everyday.Moment(local.astimezone(timezone.utc))
 
 
@@ -162,7 +162,7 @@ def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
         if days is None:
             return text
         if days[1] < now.astimezone(tz).date():
-            raise Invalid("everyday.past", value=everyday.shown(text), **everyday.example(now, tz)) from None
+            raise everyday.asked_again("everyday.past", text, now, tz) from None
         read = days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} – {days[1].isoformat()}"
     return text if read in text else f"{text}（{read}）"
 
