@@ -101,10 +101,16 @@ def detect_script(text: str) -> Script | None:
     return None
 
 
+def is_chinese_code(code: str | None) -> bool:
+    """Whether Telegram's ``language_code`` names Chinese ("zh", "zh-hans", "zh_TW"; not "zha")."""
+    code = (code or "").lower()
+    return code == "zh" or code.startswith(("zh-", "zh_"))
+
+
 def script_for_language_code(code: str | None) -> Script:
     """Telegram's ``language_code`` → the script to answer in before the user has written anything."""
     code = (code or "").lower()
-    if code == "zh" or code.startswith(("zh-", "zh_")):
+    if is_chinese_code(code):
         return Script.TRADITIONAL if any(t in code for t in ("hant", "tw", "hk", "mo")) else Script.SIMPLIFIED
     if code.startswith("en"):
         return Script.ENGLISH

@@ -80,10 +80,10 @@ class IndustrySteps:
         p = analysis.industry
         top = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for i, c in enumerate(p.top)
                if i == 0 or c.score >= MIN_OFFERED or c.reasons]
-        predicted = p.division
-        if top and (p.confidence < CONFIDENT or not any(c["reasons"] for c in top)):
+        predicted, spoken_for = p.division, any(c["reasons"] for c in top)
+        if top and (p.confidence < CONFIDENT or not spoken_for):
             predicted = top[0]["division"]
-            if p.evidence == 0 or not any(c["reasons"] for c in top):
+            if p.evidence == 0 or not spoken_for:
                 top = []  # no word of the text speaks for any candidate, however sure the model: its bias
         row = IndustryChoice(user_id=user_id, purpose=purpose, text=analysis.text[:MAX_TEXT],
                              predicted_division=predicted, confidence=round(p.confidence, 4), top=top,

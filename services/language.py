@@ -15,7 +15,7 @@ in the conversation memory (``user_data``); nothing of the text itself is kept.
 
 from __future__ import annotations
 
-from nlp.script import Script, detect_script, reply_language, script_for_language_code
+from nlp.script import Script, detect_script, is_chinese_code, reply_language, script_for_language_code
 
 SUSTAINED = 3  # texts in a row that make a pattern of typing
 HISTORY = 5  # verdicts kept (a pattern is read from the last SUSTAINED; a few more let a script show through English)
@@ -49,11 +49,6 @@ def _typed_script(history: str) -> Script | None:
     """The Chinese script of the latest SUSTAINED Chinese texts in a row that agree on it."""
     run = _latest_run("".join(v for v in history if v in CHINESE), "s", "t")
     return _SCRIPT[run] if run else None
-
-
-def is_chinese_code(code: str | None) -> bool:
-    code = (code or "").lower()
-    return code == "zh" or code.startswith(("zh-", "zh_"))
 
 
 def answer_script(chosen: Script | None, code: str | None, history: str) -> Script:
