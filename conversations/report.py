@@ -41,7 +41,6 @@ from services.validation import Invalid, credit_code
 log = logging.getLogger(__name__)
 
 
-
 # ---------------------------------------------------------------------------- entry
 async def start(update: Update, context: BotContext) -> str | int:
     if context.profile is None or context.profile.role is None:
@@ -233,6 +232,8 @@ def _draft_field(field: str, state: str, read: Callable[[Update, BotContext], Aw
 
 topic = _draft_field("training_topic", TOPIC, lambda update, context: _text(update, context, 256))
 trainees = _draft_field("trainees", TRAINEES, _trainees)
+
+
 async def _preferred_dates(update: Update, context: BotContext) -> str | None:
     """As typed, with the date it names when it names one ("下周二下午两点（2026-11-24 14:00）")."""
     text = await _text(update, context, 200)
