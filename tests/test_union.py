@@ -255,3 +255,28 @@ async def test_a_union_question_with_a_nul_is_filed(bot: BotHarness):
     assert "抱歉" not in reply["text"], reply["text"]
     [row] = await consultations(bot)
     assert row.question == "工会会费每个月交多少\n怎么交", repr(row.question)
+
+
+async def test_staffs_answer_step_survives_a_restart_and_a_sticker(db_url: str):
+    """Staff pressed 回复, the bot restarted, a sticker came first: the step still waits for the typed answer."""
+    async with BotHarness(db_url) as harness:
+        member = await worker(harness, 531, "330502", "陈芳")
+        member.send("我想入会，会费怎么交")
+        member.press(ASK, await member.expect("来源："))
+        await member.expect("已把您的问题转给工会工作人员")
+        await harness.wait_handled()
+        [row] = await consultations(harness)
+        staff = await staffer(harness, 532)
+        staff.send("/queue")
+        item = await staff.expect(f"咨询 #{row.id}")
+        staff.press("回复", item)
+        await staff.expect("请输入给这位职工的回复")
+        await harness.restart()
+        staff.send_sticker()
+        await staff.expect("这一步需要文字回复")
+        staff.send("会费按工资的0.5%按月交，由车间工会小组收。")
+        await staff.expect(f"已回复咨询 #{row.id}")
+        await harness.tick()
+        told = await member.expect("工会工作人员回复了您的咨询")
+        assert "会费按工资的0.5%按月交" in told["text"]
+        assert (await consultations(harness))[0].status is ConsultationStatus.ANSWERED
