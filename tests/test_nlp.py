@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import jieba
+import numpy as np
 import pytest
 
 from nlp.analyzer import Analyzer, shared_analyzer
@@ -137,6 +138,26 @@ def test_enterprise_prior_and_equipment_in_use_point_to_the_user(analyzer: Analy
     lifted = {c.division: c.score for c in analyzer.analyse("我们在用的设备主轴异响", prior="Q").industry.top}
     assert lifted["84"] > plain.get("84", 0.0)  # a section prior lifts its divisions
     assert analyzer.analyse("数控机床主轴异响", prior="Z9").industry.division == maker.division  # unknown: ignored
+
+
+def test_the_place_a_text_names_points_to_the_organisation_that_has_the_problem(analyzer: Analyzer):
+    # equipment words of other trades, at a place the text names: the place's organisation has the problem
+    village = analyzer.analyse("村里的变压器老化，电压不稳，电动机烧了好几台").industry
+    assert village.division == "96" and "村里" in village.top[0].reasons
+    assert analyzer.analyse("码头龙门吊电机过热").industry.section == "G"
+    # the enterprise's registered industry outranks a place word
+    assert analyzer.analyse("学校订的数控机床主轴异响", prior="34").industry.division == "34"
+
+
+def test_a_flat_distribution_does_not_fall_to_the_section_with_most_divisions(analyzer: Analyzer):
+    # manufacturing has 31 divisions: small shares summed over all of them must not outvote a clear leader
+    clf = analyzer.classifier
+    prob = np.full(len(clf.classes), 0.0)
+    makers = [k for k, c in enumerate(clf.classes) if clf.catalogue.divisions[c].section == "C"]
+    prob[makers] = 0.6 / len(makers)
+    prob[clf.classes.index("48")] = 0.3
+    prob[prob == 0] = 0.1 / (prob == 0).sum()
+    assert prob[makers].sum() > 0.3 and clf.section_index(prob) == clf._section_codes.index("E")
 
 
 def test_nothing_to_go_on_suggests_no_division(analyzer: Analyzer):
