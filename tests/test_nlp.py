@@ -180,6 +180,19 @@ def test_training_rows_have_sources_and_share_no_page_with_the_evaluation_sets()
     if HELDOUT.exists():
         evaluated |= {r["source"] for r in csv.DictReader(HELDOUT.open(encoding="utf-8"), delimiter="\t")}
     assert not {source for _, _, source in rows} & evaluated
+    # nor a page of the development set, nor any page of a site the held-out set was drawn from (a site's other pages
+    # may restate the same text)
+    from nlp.evaluate import DEV
+    assert not {source for _, _, source in rows} & {r["source"] for r in csv.DictReader(DEV.open(encoding="utf-8"),
+                                                                                          delimiter="\t")}
+    held_sites = {_site(line) for line in listed.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert not [source for _, _, source in rows if source.startswith("http") and _site(source) in held_sites]
+
+
+def _site(url: str) -> str:
+    from urllib.parse import urlsplit
+    host = urlsplit(url.strip()).hostname or ""
+    return host.removeprefix("www.")
 
 
 def test_evaluation_prints_both_sets_and_copes_without_the_held_out_set(capsys):
