@@ -99,7 +99,12 @@ class Console:
         for kind in ("photo", "document", "sticker"):
             if kind in message:
                 body = f"{self.say(kind)} {body}"
-        self._print(f"\n{head}  {body.rstrip()}")
+        body = body.rstrip()
+        if event["type"] == "edit" and body == seat.bodies.get(message["message_id"]) and "\n" in body:
+            body = body.split("\n", 1)[0] + " …"  # only the buttons changed: the text is above already
+        else:
+            seat.bodies[message["message_id"]] = body
+        self._print(f"\n{head}  {body}")
         self._print_buttons(seat, number, message)
         if event["type"] == "message":
             self._save(seat, number, message)

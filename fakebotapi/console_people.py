@@ -43,6 +43,7 @@ class Seat:
         self.user.cursor = len(self.user.events())  # a chat from before this console is not shown again
         self.announced = self.user.cursor  # events already told of while someone else was typing
         self.message_ids: list[int] = []  # number - 1 → message id
+        self.bodies: dict[int, str] = {}  # message id → the text last shown of it
 
     @property
     def unread(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator, Awaitable, Callable
@@ -125,8 +126,9 @@ async def test_a_photo_the_bot_sends_is_saved_as_an_image(db_url: str, tmp_path:
         assert path.parent == tmp_path / "console"
         with Image.open(io.BytesIO(path.read_bytes())) as image:
             assert image.format == "PNG" and image.size[0] > 100
-        terminal.type(f":photo {path} 这是统计图")  # a real file goes back to the bot
-        await terminal.expect("张敏> ")
+        number = int(re.search(r"(\d+)-photo\.png$", path.name).group(1))
+        terminal.type(f":photo {path} 这是统计图")  # a real file goes back to the bot, which answers it
+        await terminal.expect(f"🤖 {number + 1}  ")
 
 
 async def test_the_console_speaks_english_when_lang_is_english(db_url: str, tmp_path: Path, monkeypatch):
