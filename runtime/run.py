@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import getpass
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,16 +15,18 @@ from telegram import Update
 from telegram.ext import Application
 
 from config.settings import ROOT
-from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi import FakeBotAPI
 from fakebotapi.console import Console
+from fakebotapi.console_files import image_viewer
 from fakebotapi.request import FakeRequest
 from i18n import t
 from runtime.application import build_application
+from runtime.console_stage import (console_cast, console_files_dir, console_language, console_words,
+                                   database_roles)
 from services.container import Services
 from services.demo import load_demo_data
 
 log = logging.getLogger(__name__)
-CONSOLE_USER_ID = 10_001
 
 
 def _stop_event() -> asyncio.Event:
@@ -76,15 +78,21 @@ def console_state_path(database_url: str) -> Path:
     return ROOT / "data" / f"console-state-{url.database or 'default'}.json"
 
 
+def _interactive(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 async def run_console(services: Services, wire: Callable[[Application], None],
-                      stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
-    """A person chats with the real Application in the terminal; Telegram is the in-process fake."""
+                      stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, api: FakeBotAPI | None = None,
+                      files_dir: Path | None = None, start: str | None = None) -> None:
+    """People chat with the real Application in the terminal; Telegram is the in-process fake. The console starts
+    as ``start`` (a name or id; default: $CONSOLE_AS, else the first of the demo cast)."""
     await load_demo_data(services.db, services.clock, services.settings.tz)
-    api = FakeBotAPI(state_path=console_state_path(services.settings.database_url))
+    api = api or FakeBotAPI(state_path=console_state_path(services.settings.database_url))
     application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
-    name = getpass.getuser() if sys.platform != "win32" else "console"
-    user = FakeUser(api, CONSOLE_USER_ID, first_name=name or "控制台用户", language_code="zh-hans")
-    stdout.write(t("console.hint", "zh-hans") + "\n")
+    lang = console_language()
+    stdout.write(t("console.hint", lang) + "\n")
     stop = _stop_event()
     async def drained() -> None:
         """Wait (bounded) until every update sent so far has been fetched and handled."""
@@ -96,7 +104,11 @@ async def run_console(services: Services, wire: Callable[[Application], None],
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.05)  # and the console print it
 
-    console = Console(user, out=stdout, read_line=stdin.readline, drained=drained)
+    console = Console(api, console_cast(lang), console_words(lang), start=start or os.environ.get("CONSOLE_AS"),
+                      files_dir=files_dir or console_files_dir(services.settings.database_url),
+                      out=stdout, read_line=stdin.readline, drained=drained,
+                      roles=database_roles(services.users, lang),
+                      viewer=image_viewer(_interactive(stdin) and _interactive(stdout)))
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())
     try:

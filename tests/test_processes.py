@@ -135,7 +135,7 @@ async def test_make_run_without_a_token_opens_the_console_chat(tmp_path: Path):
         await process.stdin.drain()
 
     try:
-        await read_until("type /start")
+        await read_until("输入 /start")
         await say("/start")
         await read_until("✅ 同意")
         await say("1")

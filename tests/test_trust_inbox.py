@@ -6,7 +6,6 @@ processing slot and write nothing of their own."""
 from __future__ import annotations
 
 import asyncio
-import queue
 from pathlib import Path
 
 from sqlalchemy import event, select, update
@@ -20,6 +19,7 @@ from runtime.run import run_console
 from services.container import Services
 from services.database import Database
 from services.inbox import Inbox
+from tests.console_terminal import Terminal
 from tests.harness import BotHarness
 
 HELP = "我能为您做什么"
@@ -47,36 +47,6 @@ async def held_elsewhere(bot: BotHarness, updates: list[dict], attempts: int = 0
         await db.dispose()
 
 
-class Terminal:
-    """The console's stdin and stdout, driven from the test."""
-
-    def __init__(self) -> None:
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.out: list[str] = []
-        self.written = asyncio.Event()
-
-    def readline(self) -> str:
-        return self.lines.get()
-
-    def write(self, text: str) -> None:
-        self.out.append(text)
-        self.written.set()
-
-    def flush(self) -> None:
-        return None
-
-    async def expect(self, needle: str, after: int = 0, timeout: float = 30) -> int:
-        async def seen() -> int:
-            while True:
-                for index in range(after, len(self.out)):
-                    if needle in self.out[index]:
-                        return index + 1
-                self.written.clear()
-                await self.written.wait()
-
-        return await asyncio.wait_for(seen(), timeout)
-
-
 async def console_says(tmp_path: Path, text: str, needle: str) -> None:
     """One run of the console chat (a fresh process's services, the same SQLite file): type ``text``, see
     ``needle``, quit."""
@@ -85,7 +55,7 @@ async def console_says(tmp_path: Path, text: str, needle: str) -> None:
     terminal = Terminal()
     chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal))
     try:
-        seen = await terminal.expect("type /start")
+        seen = await terminal.expect("王丽> ")  # the console's prompt: it reads
         terminal.lines.put(f"{text}\n")
         await terminal.expect(needle, after=seen)
     finally:

@@ -1,0 +1,119 @@
+"""The people at the console: who can be typed as (the cast the console is given, and anyone made up with ``:as``),
+and for each the bot messages they were shown, numbered, so that any message's buttons stay pressable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from .server import FakeBotAPI
+from .user import FakeUser
+
+FIRST_MADE_UP_ID = 20_001  # ids for people made up by name (the cast's lie below; real Telegram's far above)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the console can type as: a Telegram id, a first name, a language and (for the cast) a role."""
+
+    id: int
+    name: str
+    language_code: str | None = "zh-hans"
+    role: str = ""  # how the cast describes them; the bot's database may know better
+    phone: str | None = None  # what a contact button shares
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One button of a numbered message: ``kind`` is "inline" or "reply"."""
+
+    kind: str
+    button: dict[str, Any]
+    message: dict[str, Any]
+
+
+class Seat:
+    """One person at the console: their simulated Telegram account, the bot messages they were shown (numbered
+    from 1 in the order they arrived) and how far the console has read and announced their chat."""
+
+    def __init__(self, api: FakeBotAPI, person: Person) -> None:
+        self.api = api
+        self.person = person
+        self.user = FakeUser(api, person.id, person.name, person.language_code)
+        self.user.cursor = len(self.user.events())  # a chat from before this console is not shown again
+        self.announced = self.user.cursor  # events already told of while someone else was typing
+        self.message_ids: list[int] = []  # number - 1 → message id
+        self.bodies: dict[int, str] = {}  # message id → the text last shown of it
+
+    @property
+    def unread(self) -> int:
+        return len(self.user.events()) - self.user.cursor
+
+    def number(self, message: dict[str, Any]) -> int:
+        """The message's number for this person (a new message gets the next one)."""
+        message_id = message["message_id"]
+        if message_id not in self.message_ids:
+            self.message_ids.append(message_id)
+        return self.message_ids.index(message_id) + 1
+
+    def message(self, number: int) -> dict[str, Any] | None:
+        """Numbered message ``number`` as it is now (after edits), or None (no such number, or deleted)."""
+        if not 1 <= number <= len(self.message_ids):
+            return None
+        return self.api.world.messages.get((self.person.id, self.message_ids[number - 1]))
+
+    def choices(self, number: int) -> list[Choice]:
+        message = self.message(number)
+        if message is None:
+            return []
+        inline = [Choice("inline", b, message)
+                  for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        reply = [Choice("reply", b if isinstance(b, dict) else {"text": b}, message)
+                 for row in message.get("_keyboard", {}).get("keyboard", []) for b in row]
+        return inline + (reply if reply and number == self._keyboard_holder() else [])
+
+    def _keyboard_holder(self) -> int | None:
+        """The number of the message whose reply keyboard the chat shows: the latest one that set or removed one."""
+        for number in range(len(self.message_ids), 0, -1):
+            if "_keyboard" in (self.message(number) or {}):
+                return number
+        return None
+
+    def with_buttons(self) -> list[int]:
+        """The numbers of the messages that have buttons now, oldest first."""
+        return [n for n in range(1, len(self.message_ids) + 1) if self.choices(n)]
+
+
+class Roster:
+    """Everyone the console has seated: the cast (seated at once, so the bot can write to each of them) and the
+    people made up by ``:as`` with a new name or id."""
+
+    def __init__(self, api: FakeBotAPI, cast: Sequence[Person], made_up_name: Callable[[int], str]) -> None:
+        self.api = api
+        self.made_up_name = made_up_name
+        self.seats: dict[int, Seat] = {}
+        for person in cast:
+            self.seat(person)
+
+    def seat(self, person: Person) -> Seat:
+        if person.id not in self.seats:
+            self.seats[person.id] = Seat(self.api, person)
+        return self.seats[person.id]
+
+    def find(self, key: str) -> Seat | None:
+        key = key.strip()
+        for seat in self.seats.values():
+            if key in (seat.person.name, str(seat.person.id)):
+                return seat
+        return None
+
+    def find_or_make(self, key: str) -> Seat:
+        """The person named (or numbered) ``key``; someone new when nobody is."""
+        key = key.strip()
+        found = self.find(key)
+        if found is not None:
+            return found
+        if key.isascii() and key.isdigit() and 0 < int(key) < 2**52:
+            return self.seat(Person(int(key), self.made_up_name(int(key))))
+        user_id = max([FIRST_MADE_UP_ID - 1, *(i for i in self.seats if i >= FIRST_MADE_UP_ID)]) + 1
+        return self.seat(Person(user_id, key[:64]))

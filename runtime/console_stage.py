@@ -1,0 +1,60 @@
+"""What the console chat is given by the bot (the fake Bot API's console imports nothing of ours): its words from the
+message catalogue in the console's language, the demo cast to type as, each person's role as the database has it,
+and where received files go."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from sqlalchemy.engine import make_url
+
+from config.settings import ROOT
+from fakebotapi.console_people import Person
+from i18n import label
+from services.demo_people import DEMO_PEOPLE
+from services.users import Users
+
+CAST_LANGUAGE = "zh-hans"  # the cast are Chinese; the bot answers each in the language of their Telegram
+
+
+def console_language(environ: Mapping[str, str] = os.environ) -> str:
+    """English when the terminal's locale is English (LANG=en…), else simplified Chinese."""
+    return "en" if environ.get("LANG", "").lower().startswith("en") else "zh-hans"
+
+
+def console_words(lang: str) -> Callable[..., str]:
+    """``say(key, **values)``: the catalogue's ``console.<key>`` in ``lang``, as plain text."""
+    return lambda key, **values: label(f"console.{key}", lang, **values)
+
+
+def role_name(role: object, lang: str) -> str:
+    return label(f"role.{getattr(role, 'value', role)}", lang)
+
+
+def console_cast(lang: str) -> list[Person]:
+    """The demo cast (services/demo_people.py) as the console's people."""
+    return [Person(p.telegram_id, p.name, CAST_LANGUAGE, role_name(p.role, lang), p.phone) for p in DEMO_PEOPLE]
+
+
+def database_roles(users: Users, lang: str):
+    """The role each of the given people has in the bot's database (the profile cache answers most of them)."""
+
+    async def roles(user_ids: Sequence[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for user_id in user_ids:
+            profile = await users.get(user_id)
+            if profile is not None and profile.role is not None:
+                found[user_id] = role_name(profile.role, lang)
+        return found
+
+    return roles
+
+
+def console_files_dir(database_url: str) -> Path:
+    """Where the console saves what the bot sends: data/console/ beside the SQLite file (else under the project)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "console"
+    return ROOT / "data" / "console"

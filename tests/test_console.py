@@ -1,0 +1,145 @@
+"""The console chat of `make run` as a demo stage (issue 20): several people in one console (:as, :who, notices to
+someone else announced), every message's buttons pressable by number (3.2), pop-ups and edits shown, files saved to
+and sent from disk, and the console's own words from the catalogue (Chinese, or English with LANG=en)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator, Awaitable, Callable
+
+from openpyxl import Workbook
+from PIL import Image
+
+from bot import wire
+from config.settings import load_settings
+from db.models import Role
+from fakebotapi import FakeBotAPI
+from runtime.run import run_console
+from services.container import Services
+from services.importing import CRAFTSMAN_COLUMNS
+from tests.console_terminal import Terminal
+
+
+@asynccontextmanager
+async def console(db_url: str, tmp_path: Path,
+                  setup: Callable[[Services], Awaitable[None]] | None = None) -> AsyncIterator[Terminal]:
+    """`make run`'s console chat on ``db_url`` (files saved under tmp_path/console), until the test is done."""
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    if setup is not None:
+        await setup(services)
+    terminal = Terminal()
+    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, api=FakeBotAPI(),
+                                           files_dir=tmp_path / "console"))
+    try:
+        yield terminal
+    finally:
+        terminal.type(":quit")  # the reading thread must end, whatever happened
+        await asyncio.wait_for(chat, 60)
+        await services.close()
+
+
+async def staff(services: Services) -> None:
+    await services.users.register(10005, "张敏")
+    await services.users.set_staff(10005, True)
+
+
+async def test_as_switches_between_the_cast_and_new_people_and_who_lists_their_roles(db_url: str, tmp_path: Path):
+    async with console(db_url, tmp_path) as terminal:
+        await terminal.expect("您现在是 王丽（企业）")  # the first of the cast, never the operating-system user
+        await terminal.expect("王丽> ")
+        terminal.type(":as 周建华")
+        await terminal.expect("—— 现在是 周建华（劳模工匠）——")
+        await terminal.expect("周建华> ")
+        terminal.type(":as 老李")  # nobody of that name: a new person
+        await terminal.expect("—— 现在是 老李（未注册）——")
+        terminal.type("/start")
+        await terminal.expect("您好，老李")
+        await terminal.expect("[2.1] ✅ 同意")
+        terminal.type("2.1")
+        await terminal.expect("✏️ 2（已修改）")  # the consent message, edited: shown as an edit of message 2
+        await terminal.expect("[3.1] 🏭 企业")
+        terminal.type("3.1")
+        await terminal.expect("✏️ 3（已修改）  请选择您的身份： 企业")
+        terminal.type(":who")
+        head = await terminal.expect("控制台里的人")
+        await terminal.expect("▶ 老李（20001）企业")  # the role the bot's database now has
+        listing = terminal.since(head)
+        assert "  王丽（10001）企业" in listing and "  张敏（10005）工会工作人员" in listing, listing
+        terminal.type(":as 10003")
+        await terminal.expect("—— 现在是 周建华（劳模工匠）——")
+
+
+async def test_a_notice_to_someone_else_is_announced_and_an_older_cards_buttons_still_press(db_url: str, tmp_path: Path):
+    async def asked(services: Services) -> None:
+        await staff(services)
+        await services.users.register(10007, "刘洋")
+        await services.users.set_role(10007, Role.WORKER)
+        await services.consultations.ask(10007, "wages", "单位拖欠了我两个月的工资，该怎么办？")
+
+    async with console(db_url, tmp_path, asked) as terminal:
+        terminal.type(":as 张敏")
+        terminal.type("/queue")
+        card = await terminal.find(r"\[(\d+)\.(\d+)\] ✍️ 回复")
+        terminal.type("/experts")  # a newer message with buttons: the card above is no longer the latest
+        newer = await terminal.find(r"\[(\d+)\.1\] A ")
+        assert int(newer.group(1)) > int(card.group(1))
+        terminal.type(f"{card.group(1)}.{card.group(2)}")  # e.g. 2.1 on the older card
+        await terminal.expect("请输入给这位职工的回复")
+        terminal.type("请先保留工资条和考勤记录。")
+        await terminal.expect("→ 刘洋 收到 1 条消息，:as 刘洋 查看")
+        terminal.type(":as 刘洋")
+        await terminal.expect("—— 现在是 刘洋（职工）——")
+        await terminal.expect("回复：“请先保留工资条和考勤记录。”")  # what they received while away
+
+
+async def test_an_xlsx_sent_with_file_reaches_import_and_a_popup_answer_is_printed(db_url: str, tmp_path: Path):
+    book = Workbook()
+    book.active.append(list(CRAFTSMAN_COLUMNS))
+    book.active.append(["钱匠人", "湖州某机械有限公司", "13912345678", "省级工匠", "钛合金焊接；焊缝探伤",
+                        "C34", "330502", "", "2", "现场指导"])
+    workbook = tmp_path / "匠人名单.xlsx"
+    book.save(workbook)
+    async with console(db_url, tmp_path, staff) as terminal:
+        terminal.type(":as 张敏")
+        terminal.type("/import")
+        await terminal.expect("请发送要导入的 Excel")
+        terminal.type(f":file {workbook}")
+        await terminal.expect("新增 1 条")
+        terminal.type("/experts 钛合金焊接")
+        phone = await terminal.find(r"\[(\d+\.\d+)\] 📞 钱匠人")
+        terminal.type(phone.group(1))
+        await terminal.expect("⚠️ 弹窗：联系电话：")  # the pop-up answer (show_alert) of the 📞 press
+        assert "13912345678" in terminal.since(terminal.mark - 1)
+
+
+async def test_a_photo_the_bot_sends_is_saved_as_an_image(db_url: str, tmp_path: Path):
+    async with console(db_url, tmp_path, staff) as terminal:
+        terminal.type(":as 张敏")
+        terminal.type("/stats")
+        await terminal.expect("[图片]")
+        saved = await terminal.find(r"📎 已保存：(\S+)")
+        path = Path(saved.group(1))
+        assert path.parent == tmp_path / "console"
+        with Image.open(io.BytesIO(path.read_bytes())) as image:
+            assert image.format == "PNG" and image.size[0] > 100
+        number = int(re.search(r"(\d+)-photo\.png$", path.name).group(1))
+        terminal.type(f":photo {path} 这是统计图")  # a real file goes back to the bot, which answers it
+        await terminal.expect(f"🤖 {number + 1}  ")
+
+
+async def test_the_console_speaks_english_when_lang_is_english(db_url: str, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    async with console(db_url, tmp_path) as terminal:
+        await terminal.expect("You are 王丽 (Enterprise)")
+        terminal.type(":nope")
+        await terminal.expect("There is no console command :nope")
+        terminal.type("7.2")
+        await terminal.expect("There is no message 7")
+        terminal.type(f":file {tmp_path / 'missing.xlsx'}")
+        await terminal.expect("No such file")
+        terminal.type(":help")
+        await terminal.expect(":as NAME-OR-ID")
