@@ -76,9 +76,9 @@ class FakeBotAPI(People):
         self.state_path = Path(state_path) if state_path is not None else None
         if self.state_path is not None:
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        self.state_note: str | None = None  # why a state file was not read (it is kept beside, as .bad)
         if self.state_path is not None and self.state_path.exists():
-            self.world.restore(json.loads(self.state_path.read_text(encoding="utf-8")))
-            self.last_update_id = self.world.last_ids["update"]
+            self._load_state(self.state_path)
 
     # ------------------------------------------------------------------ entry point
     async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
@@ -128,11 +128,30 @@ class FakeBotAPI(People):
     def log_for(self, chat_id: int) -> list[dict[str, Any]]:
         return self.world.chat_log.setdefault(chat_id, [])
 
+    def _load_state(self, path: Path) -> None:
+        """Go on from the state file; one that cannot be read (cut short, edited, from a newer version) is moved
+        aside and this Telegram starts fresh, numbering updates from the clock's seconds — beyond any id an earlier
+        run gave out, as Telegram itself jumps after a pause — so the bot takes none for one it has seen."""
+        try:
+            self.world = World.restored(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            aside = path.with_name(path.name + ".bad")
+            os.replace(path, aside)
+            self.world = World()
+            self.world.last_ids["update"] = int(time.time())
+            self.state_note = f"{path.name}: {str(exc)[:120]}; kept as {aside.name}"
+            log.warning("fake Telegram state file unreadable, starting fresh", extra={"note": self.state_note})
+        self.last_update_id = self.world.last_ids["update"]
+
     def save(self) -> None:
-        """Write the state file (when there is one): after every update and every bot message."""
+        """Write the state file (when there is one) after every update and every bot message: whole or not at all
+        (a temporary file, flushed to disk, then renamed over the old one)."""
         if self.state_path is not None:
             part = self.state_path.with_name(self.state_path.name + ".part")
-            part.write_text(json.dumps(self.world.snapshot(), ensure_ascii=False), encoding="utf-8")
+            with open(part, "w", encoding="utf-8") as out:
+                json.dump(self.world.snapshot(), out, ensure_ascii=False)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(part, self.state_path)
 
     async def _emit(self, chat_id: int, kind: str, message: dict[str, Any]) -> None:

@@ -81,6 +81,8 @@ async def run_console(services: Services, wire: Callable[[Application], None],
     """A person chats with the real Application in the terminal; Telegram is the in-process fake."""
     await load_demo_data(services.db, services.clock, services.settings.tz)
     api = FakeBotAPI(state_path=console_state_path(services.settings.database_url))
+    if api.state_note:  # an unreadable state file: started fresh, said in one line
+        stdout.write(t("console.state_reset", note=api.state_note) + "\n")
     application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     name = getpass.getuser() if sys.platform != "win32" else "console"
     user = FakeUser(api, CONSOLE_USER_ID, first_name=name or "控制台用户", language_code="zh-hans")
