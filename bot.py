@@ -25,8 +25,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from config.settings import ROOT, Settings, SettingsError, load_settings
 from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
                            course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
-                           my_demands, new_team, onboarding, privacy, profile, queue, report, review, staff_admin, stats,
-                           subscriptions, tasks, union, user_settings)
+                           my_demands, new_team, onboarding, privacy, profile, queue, report, resume, review, staff_admin,
+                           stats, subscriptions, tasks, union, user_settings)
 from conversations import enterprise_links
 from conversations.middleware import identify
 from runtime.logs import setup_logging
@@ -95,6 +95,8 @@ def wire(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(common.answer_stale))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, common.fallback_media))
     application.add_error_handler(common.on_error)
+    # at each start, every pending step asks its question again (each conversation registers how, beside its states)
+    resume.install(application)
 
 
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
