@@ -29,6 +29,7 @@ from conversations import (booking, broadcast, broadcast_control, common, compet
                            stats, subscriptions, tasks, union, user_settings)
 from conversations import enterprise_links
 from conversations.middleware import identify
+from i18n import t
 from runtime.logs import setup_logging
 from services.container import Services
 from services.database import DatabaseUnavailable
@@ -102,6 +103,9 @@ def wire(application: Application) -> None:
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
     from runtime.run import run_console, run_delivery_worker, run_telegram
 
+    console = console or not (worker or settings.bot_token)
+    if console:  # loading the language models takes a few seconds: say so, in one line
+        print(t("console.loading", "zh-hans"), flush=True)
     try:
         services = await Services.start(settings)
     except DatabaseUnavailable as exc:

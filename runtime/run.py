@@ -18,7 +18,7 @@ from config.settings import ROOT
 from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.console import Console
 from fakebotapi.request import FakeRequest
-from i18n import t
+from i18n import label, t
 from runtime.application import build_application
 from services.container import Services
 from services.demo import load_demo_data
@@ -82,7 +82,7 @@ async def run_console(services: Services, wire: Callable[[Application], None],
     await load_demo_data(services.db, services.clock, services.settings.tz)
     api = FakeBotAPI(state_path=console_state_path(services.settings.database_url))
     if api.state_note:  # an unreadable state file: started fresh, said in one line
-        stdout.write(t("console.state_reset", note=api.state_note) + "\n")
+        stdout.write(label("console.state_reset", "zh-hans", note=api.state_note) + "\n")
     application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     name = getpass.getuser() if sys.platform != "win32" else "console"
     user = FakeUser(api, CONSOLE_USER_ID, first_name=name or "控制台用户", language_code="zh-hans")
