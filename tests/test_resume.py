@@ -10,8 +10,8 @@ from db.models import Lang, Role
 from fakebotapi import FakeBotAPI
 from services.local_time import QuietHours
 from tests.harness import BotHarness
-from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, demand, submit
+from tests.test_report import enterprise_user
+from tests.test_service_flow import offered_to_the_second_best
 from tests.test_trust_inbox import console_says
 
 CODE_ASK = "统一社会信用代码"
@@ -49,15 +49,7 @@ async def test_a_restart_mid_report_asks_the_pending_question_again_once(bot: Bo
 
 
 async def test_a_restart_mid_decline_and_mid_slots_asks_again_and_takes_the_answer(bot: BotHarness):
-    await staffer(bot)
-    helper = await craftsman(bot, 951, "林师傅", "330502", ["注塑成型缺陷", "缩痕"], ["29"])
-    other = await craftsman(bot, 952, "高师傅", "330502", ["注塑模具"], ["29"])
-    company = await enterprise_user(bot, 37)
-    await submit(company, "注塑件表面缩痕明显，变形超差，需要调整工艺")
-    d = await demand(bot)
-    by_name = {c.name: c.craftsman_id for c in await bot.services.matcher.for_demand(d.id, 2)}
-    await bot.services.casework.offer(900, Role.STAFF, d.id, by_name["高师傅"])
-    await bot.application.sender.flush()
+    helper, other, _company, d, by_name = await offered_to_the_second_best(bot)
     other.press("🙏 婉拒", await other.expect("新的服务请求"))
     await other.expect("婉拒原因")
     await bot.restart()
