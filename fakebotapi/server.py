@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 from .htmltext import HtmlParseError, html_to_text
 from .people import People
 from .ratelimit import RateLimiter, RateLimits
-from .state import ApiError, Fault, Notifier, World, now, parse_params
+from .state import ApiError, Fault, Notifier, World, load_world, now, parse_params, save_world
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ class FakeBotAPI(People):
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
         self.state_note: str | None = None  # why a state file was not read (it is kept beside, as .bad)
         if self.state_path is not None and self.state_path.exists():
-            self._load_state(self.state_path)
+            self.world, self.state_note = load_world(self.state_path)
+            self.last_update_id = self.world.last_ids["update"]
 
     # ------------------------------------------------------------------ entry point
     async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
@@ -128,31 +129,10 @@ class FakeBotAPI(People):
     def log_for(self, chat_id: int) -> list[dict[str, Any]]:
         return self.world.chat_log.setdefault(chat_id, [])
 
-    def _load_state(self, path: Path) -> None:
-        """Go on from the state file; one that cannot be read (cut short, edited, from a newer version) is moved
-        aside and this Telegram starts fresh, numbering updates from the clock's seconds — beyond any id an earlier
-        run gave out, as Telegram itself jumps after a pause — so the bot takes none for one it has seen."""
-        try:
-            self.world = World.restored(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            aside = path.with_name(path.name + ".bad")
-            os.replace(path, aside)
-            self.world = World()
-            self.world.last_ids["update"] = int(time.time())
-            self.state_note = f"{path.name}: {str(exc)[:120]}; kept as {aside.name}"
-            log.warning("fake Telegram state file unreadable, starting fresh", extra={"note": self.state_note})
-        self.last_update_id = self.world.last_ids["update"]
-
     def save(self) -> None:
-        """Write the state file (when there is one) after every update and every bot message: whole or not at all
-        (a temporary file, flushed to disk, then renamed over the old one)."""
+        """Write the state file (when there is one), whole or not at all: after every update and every bot message."""
         if self.state_path is not None:
-            part = self.state_path.with_name(self.state_path.name + ".part")
-            with open(part, "w", encoding="utf-8") as out:
-                json.dump(self.world.snapshot(), out, ensure_ascii=False)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(part, self.state_path)
+            save_world(self.world, self.state_path)
 
     async def _emit(self, chat_id: int, kind: str, message: dict[str, Any]) -> None:
         self.log_for(chat_id).append({"type": kind, "message": dict(message)})

@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # Parameters whose values arrive JSON-encoded (objects, arrays, booleans, numbers).
 JSON_FIELDS = {
@@ -183,6 +188,33 @@ class World:
                 return fault
         return None
 
+
+
+def load_world(path: Path) -> tuple[World, str | None]:
+    """The world kept in the state file, and None; or — a file that cannot be read (cut short, edited, from a newer
+    version) — a fresh world and a one-line note saying why. The bad file is moved aside (``.bad``), and the fresh
+    world numbers updates from the clock's seconds, beyond any id an earlier run gave out (as Telegram itself jumps
+    after a pause), so the bot takes none of them for one it has seen."""
+    try:
+        return World.restored(json.loads(path.read_text(encoding="utf-8"))), None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        aside = path.with_name(path.name + ".bad")
+        os.replace(path, aside)
+        world = World()
+        world.last_ids["update"] = int(time.time())
+        note = f"{path.name}: {str(exc)[:120]}; kept as {aside.name}"
+        log.warning("fake Telegram state file unreadable, starting fresh", extra={"note": note})
+        return world, note
+
+
+def save_world(world: World, path: Path) -> None:
+    """Write the state file whole or not at all: a temporary file, flushed to disk, then renamed over the old one."""
+    part = path.with_name(path.name + ".part")
+    with open(part, "w", encoding="utf-8") as out:
+        json.dump(world.snapshot(), out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(part, path)
 
 def now() -> int:
     return int(time.time())
