@@ -7,11 +7,18 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test bench eval model clean
 
+# pip's and setuptools' output goes to $(VENV)/install.log, the terminal gets one line a stage; when the install
+# fails, the end of the log (pip's errors) is shown and make stops
+INSTALL_LOG := $(VENV)/install.log
+PIP := $(PY) -m pip install -q --disable-pip-version-check
+
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,model]'
-	touch $(STAMP)
+	@test -x $(PY) || { echo "正在创建虚拟环境 $(VENV)…"; $(PYTHON) -m venv $(VENV); }
+	@echo "正在安装依赖（首次需要几分钟；详细记录：$(INSTALL_LOG)）…"
+	@{ $(PIP) --upgrade pip && $(PIP) -e '.[test,model]'; } >$(INSTALL_LOG) 2>&1 || { \
+	  tail -n 30 $(INSTALL_LOG) >&2; echo "依赖安装失败，完整记录见 $(INSTALL_LOG)" >&2; exit 1; }
+	@touch $(STAMP)
+	@echo "依赖已安装。"
 
 # The industry model ships in nlp/model/, built from the data in nlp/data; after changing that data, run
 # `make model` and commit nlp/model/ with it (tests/test_model_shipped.py rebuilds it and compares the bytes).

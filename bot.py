@@ -25,10 +25,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from config.settings import ROOT, Settings, SettingsError, load_settings
 from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
                            course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
-                           my_demands, new_team, onboarding, privacy, profile, queue, report, review, staff_admin, stats,
-                           subscriptions, tasks, union, user_settings)
+                           my_demands, new_team, onboarding, privacy, profile, queue, report, resume, review, staff_admin,
+                           stats, subscriptions, tasks, union, user_settings)
 from conversations import enterprise_links
 from conversations.middleware import identify
+from i18n import t
 from runtime.logs import setup_logging
 from services.container import Services
 from services.database import DatabaseUnavailable
@@ -95,11 +96,16 @@ def wire(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(common.answer_stale))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, common.fallback_media))
     application.add_error_handler(common.on_error)
+    # at each start, every pending step asks its question again (each conversation registers how, beside its states)
+    resume.install(application)
 
 
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
     from runtime.run import run_console, run_delivery_worker, run_telegram
 
+    console = console or not (worker or settings.bot_token)
+    if console:  # loading the language models takes a few seconds: say so, in one line
+        print(t("console.loading", "zh-hans"), flush=True)
     try:
         services = await Services.start(settings)
     except DatabaseUnavailable as exc:

@@ -8,6 +8,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.casework_views import answer_outcome, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
@@ -120,6 +121,17 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
     await update.effective_chat.send_message(context.t("booking.reschedule_sent"))
     return ConversationHandler.END
 
+
+
+async def reask_slots(update: Update, context: BotContext) -> None:
+    kept = (context.user_data.get("booking") or {}).get("kept") or []
+    text = context.t("booking.ask_slots", max=MAX_SLOTS)
+    if kept:
+        text += "\n" + context.t("everyday.slots_kept", count=len(kept))
+    await update.effective_chat.send_message(text)
+
+
+resume.register({SLOTS: reask_slots, PLACE: "booking.ask_place"})
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND

@@ -14,9 +14,11 @@ from db.models import Lang
 from nlp.script import script_of
 from services.flood import Verdict
 from services.language import MEMORY_KEY, answer_language, remember
+from services.users import Profile
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
+RESUMED = "resumed"  # user_data: {conversation: the step whose question was asked again after a restart} (resume.py)
 
 
 def _typed_text(update: Update) -> str:
@@ -49,16 +51,24 @@ async def identify(update: Update, context: BotContext) -> None:
     history = remember(previous, typed[:MAX_TEXT]) if typed else previous
     if history != previous:
         context.user_data[MEMORY_KEY] = history  # a few letters, one per text: the script it was in
-    if profile is not None and profile.lang_chosen:
-        lang = profile.reply_lang
-    else:
-        code = profile.language_code if profile is not None else user.language_code
-        lang = answer_language(None, code, history)
+    lang = answer_lang(profile, user.language_code, context.user_data)
+    if profile is None or not profile.lang_chosen:
         script = Lang(script_of(lang).value)
         if profile is not None and profile.lang is not script:
             profile = await services.users.set_lang(user.id, script)  # what notices sent later are written in
     context.profile = profile
     context.lang = lang
+    if RESUMED in context.user_data:  # they are back: a later restart may ask their pending question again
+        del context.user_data[RESUMED]
+
+
+def answer_lang(profile: Profile | None, language_code: str | None, user_data: dict) -> str:
+    """The language to answer in: the /settings choice, else the rule over Telegram's language code and the script
+    of what they typed (services/language.py)."""
+    if profile is not None and profile.lang_chosen:
+        return profile.reply_lang
+    code = profile.language_code if profile is not None else language_code
+    return answer_language(None, code, user_data.get(MEMORY_KEY, ""))
 
 
 def _unread_lang(context: BotContext, language_code: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.casework_views import answer_outcome, pressed_ids, queue_item_view, staff_press
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
@@ -175,6 +176,9 @@ async def match_all_button(update: Update, context: BotContext) -> None:
               for demand_id, r in result.by_hand]
     await update.effective_chat.send_message("\n".join(lines))
 
+
+
+resume.register({FIND: "queue.find_ask", ESCALATE: "queue.escalate_ask"})
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND

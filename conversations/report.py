@@ -23,7 +23,7 @@ from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.keyboards import yes_no
 from conversations.region_picker import region_button, region_step_handlers
-from conversations import report_intake
+from conversations import report_intake, resume
 from conversations.report_describe import describe_file, describe_other, describe_text
 from conversations.report_intake import unless_elsewhere
 from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
@@ -324,6 +324,22 @@ async def discard_choice(update: Update, context: BotContext) -> int:
     context.user_data.pop("report", None)
     return ConversationHandler.END
 
+
+
+async def reask_resume(update: Update, context: BotContext) -> None:
+    draft = await current_draft(context)
+    if draft is not None:
+        await update.effective_chat.send_message(
+            context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
+            reply_markup=yes_no(f"{PREFIX}:resume", context.t("report.resume_yes"), context.t("report.resume_no")))
+
+
+async def reask_discard(update: Update, context: BotContext) -> None:
+    await update.effective_chat.send_message(context.t("report.discard_ask"), reply_markup=yes_no(
+        f"{PREFIX}:discard", context.t("report.discard_yes"), context.t("report.discard_no")))
+
+
+resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the other steps: report_steps.py
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND

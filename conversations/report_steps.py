@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from conversations import industry_step
+from conversations import resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
 from conversations.region_picker import ask_region
@@ -157,3 +158,22 @@ async def save(update: Update, context: BotContext, **values: object) -> DemandI
         return None
 
 
+
+
+async def show_card(update: Update, context: BotContext) -> str | int:
+    """The summary card again (its ✏️ and 提交 buttons), as the draft now stands."""
+    draft = await current_draft(context)
+    if draft is None:
+        return await advance(update, context)  # gone meanwhile: says so and ends
+    return await show_summary(update, context, draft, await profile_of(update, context, draft))
+
+
+def _asking(field: str):
+    async def reask(update: Update, context: BotContext) -> str | int:
+        return await ask(update, context, field)
+
+    return reask
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({**{state: _asking(field) for field, state in EDIT_STATES.items()}, SUMMARY: show_card})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.casework_views import answer_outcome, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
@@ -166,6 +167,14 @@ async def resolve_benefit(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("resolve.done"))
     return ConversationHandler.END
 
+
+
+async def reask_summary(update: Update, context: BotContext) -> None:
+    await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))
+
+
+resume.register({DECLINE_REASON: "case.decline_ask", SUMMARY: reask_summary, TRAINED: "resolve.ask_trained",
+                 BENEFIT: "resolve.ask_benefit"})
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND

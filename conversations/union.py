@@ -13,6 +13,7 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.casework_views import answer_outcome, pressed_ids, staff_press
 from conversations.common import cancel_flow_of, expect_text
 from conversations.context import BotContext
@@ -141,6 +142,15 @@ async def close(update: Update, context: BotContext) -> None:
         await update.callback_query.answer()
         await update.effective_chat.send_message(context.t("union.closed", number=ids[0]))
 
+
+
+async def reask_answer(update: Update, context: BotContext) -> None:
+    consultation_id = (context.user_data.get("union_answer") or {}).get("id")
+    if consultation_id is not None:
+        await update.effective_chat.send_message(context.t("union.answer_ask", number=consultation_id))
+
+
+resume.register({ANSWER: reask_answer})
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND

@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 from .htmltext import HtmlParseError, html_to_text
 from .people import People
 from .ratelimit import RateLimiter, RateLimits
-from .state import ApiError, Fault, Notifier, World, now, parse_params
+from .state import ApiError, Fault, Notifier, World, load_world, now, parse_params, save_world
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,9 @@ class FakeBotAPI(People):
         self.state_path = Path(state_path) if state_path is not None else None
         if self.state_path is not None:
             self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        self.state_note: str | None = None  # why a state file was not read (it is kept beside, as .bad)
         if self.state_path is not None and self.state_path.exists():
-            self.world.restore(json.loads(self.state_path.read_text(encoding="utf-8")))
+            self.world, self.state_note = load_world(self.state_path)
             self.last_update_id = self.world.last_ids["update"]
 
     # ------------------------------------------------------------------ entry point
@@ -129,11 +130,9 @@ class FakeBotAPI(People):
         return self.world.chat_log.setdefault(chat_id, [])
 
     def save(self) -> None:
-        """Write the state file (when there is one): after every update and every bot message."""
+        """Write the state file (when there is one), whole or not at all: after every update and every bot message."""
         if self.state_path is not None:
-            part = self.state_path.with_name(self.state_path.name + ".part")
-            part.write_text(json.dumps(self.world.snapshot(), ensure_ascii=False), encoding="utf-8")
-            os.replace(part, self.state_path)
+            save_world(self.world, self.state_path)
 
     async def _emit(self, chat_id: int, kind: str, message: dict[str, Any]) -> None:
         self.log_for(chat_id).append({"type": kind, "message": dict(message)})

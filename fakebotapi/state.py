@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # Parameters whose values arrive JSON-encoded (objects, arrays, booleans, numbers).
 JSON_FIELDS = {
@@ -56,6 +61,9 @@ class ApiError(Exception):
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
         return body
+
+
+SNAPSHOT_VERSION = 2  # 1: numbering, messages and files; 2: also people, chats, bot events, pending updates
 
 
 @dataclass
@@ -117,20 +125,53 @@ class World:
 
     def snapshot(self, keep: int = 500) -> dict[str, Any]:
         """What a restarted Telegram needs to go on where this one stopped, as JSON: the numbering (a bot keeps the
-        update ids it has seen, and message ids it may edit), and the latest ``keep`` messages and files."""
+        update ids it has seen, and message ids it may edit), the people and group chats, each chat's latest
+        ``keep`` messages (their buttons can still be pressed) and bot events, the updates not yet fetched, the
+        open button presses, and the latest ``keep`` files."""
         files = list(self.files.values())[-keep:]
-        return {"last_ids": self.last_ids, "message_ids": {str(k): v for k, v in self.message_ids.items()},
-                "messages": list(self.messages.values())[-keep:],
+        latest: dict[int, list[dict[str, Any]]] = {}
+        for (chat_id, _message_id), message in self.messages.items():
+            latest.setdefault(chat_id, []).append(message)
+        return {"version": SNAPSHOT_VERSION, "last_ids": self.last_ids,
+                "message_ids": {str(k): v for k, v in self.message_ids.items()},
+                "users": list(self.users.values()), "groups": list(self.groups.values()),
+                "blocked": sorted(self.blocked),
+                "messages": [m for chat in latest.values() for m in chat[-keep:]],
+                "chat_log": {str(k): v[-keep:] for k, v in self.chat_log.items()},
+                "updates": self.updates,
+                "open_queries": {q: self.query_chats.get(q) for q, answer in self.callback_answers.items() if answer == {}},
                 "files": [{**{k: v for k, v in vars(f).items() if k != "content"},
                            "content": base64.b64encode(f.content).decode()} for f in files]}
 
-    def restore(self, snapshot: dict[str, Any]) -> None:
-        self.last_ids.update(snapshot.get("last_ids", {}))
-        self.message_ids.update({int(k): v for k, v in snapshot.get("message_ids", {}).items()})
-        for message in snapshot.get("messages", []):
-            self.messages[(message["chat"]["id"], message["message_id"])] = message
-        for stored in snapshot.get("files", []):
-            self.files[stored["file_id"]] = StoredFile(**{**stored, "content": base64.b64decode(stored["content"])})
+    @classmethod
+    def restored(cls, snapshot: Any) -> "World":
+        """A world from :meth:`snapshot`'s JSON; version 1 (numbering, messages and files only) is read as far as it
+        goes. Raises ``ValueError`` when the snapshot is not one (corrupt, or from a newer fake Telegram)."""
+        if not isinstance(snapshot, dict):
+            raise ValueError("not a JSON object")
+        version = snapshot.get("version", 1)
+        if version not in (1, SNAPSHOT_VERSION):
+            raise ValueError(f"unknown version {version!r}")
+        world = cls()
+        try:
+            world.last_ids.update({k: int(v) for k, v in snapshot.get("last_ids", {}).items()})
+            world.message_ids.update({int(k): int(v) for k, v in snapshot.get("message_ids", {}).items()})
+            world.users.update({int(u["id"]): u for u in snapshot.get("users", [])})
+            world.groups.update({int(g["id"]): g for g in snapshot.get("groups", [])})
+            world.blocked.update(int(u) for u in snapshot.get("blocked", []))
+            for message in snapshot.get("messages", []):
+                world.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
+            world.chat_log.update({int(k): list(v) for k, v in snapshot.get("chat_log", {}).items()})
+            world.updates.extend(u for u in snapshot.get("updates", []) if isinstance(u.get("update_id"), int))
+            for query_id, chat_id in snapshot.get("open_queries", {}).items():
+                world.callback_answers[str(query_id)] = {}
+                if chat_id is not None:
+                    world.query_chats[str(query_id)] = int(chat_id)
+            for stored in snapshot.get("files", []):
+                world.files[stored["file_id"]] = StoredFile(**{**stored, "content": base64.b64decode(stored["content"])})
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
+            raise ValueError(f"unreadable {type(exc).__name__}: {exc}") from None
+        return world
 
     def store_file(self, content: bytes, kind: str, mime_type: str | None = None) -> StoredFile:
         n = self._next("file")
@@ -147,6 +188,33 @@ class World:
                 return fault
         return None
 
+
+
+def load_world(path: Path) -> tuple[World, str | None]:
+    """The world kept in the state file, and None; or — a file that cannot be read (cut short, edited, from a newer
+    version) — a fresh world and a one-line note saying why. The bad file is moved aside (``.bad``), and the fresh
+    world numbers updates from the clock's seconds, beyond any id an earlier run gave out (as Telegram itself jumps
+    after a pause), so the bot takes none of them for one it has seen."""
+    try:
+        return World.restored(json.loads(path.read_text(encoding="utf-8"))), None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        aside = path.with_name(path.name + ".bad")
+        os.replace(path, aside)
+        world = World()
+        world.last_ids["update"] = int(time.time())
+        note = f"{path.name}: {str(exc)[:120]}; kept as {aside.name}"
+        log.warning("fake Telegram state file unreadable, starting fresh", extra={"note": note})
+        return world, note
+
+
+def save_world(world: World, path: Path) -> None:
+    """Write the state file whole or not at all: a temporary file, flushed to disk, then renamed over the old one."""
+    part = path.with_name(path.name + ".part")
+    with open(part, "w", encoding="utf-8") as out:
+        json.dump(world.snapshot(), out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(part, path)
 
 def now() -> int:
     return int(time.time())

@@ -21,7 +21,8 @@ class FakeUser:
         self.api = api
         self.id = user_id
         api.add_user(user_id, first_name, language_code, username, last_name)
-        self.cursor = 0  # how many of this chat's bot events have been consumed
+        self.cursor = len(api.log_for(user_id))  # how many of this chat's bot events have been consumed (a Telegram
+        # restored from its state file has the earlier ones: they were read before)
 
     # ----------------------------------------------------------------- sending
     def send(self, text: str, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -163,4 +164,4 @@ class FakeGroup(FakeUser):
         self.api = api
         self.id = chat_id
         api.add_group(chat_id, title)
-        self.cursor = 0
+        self.cursor = len(api.log_for(chat_id))

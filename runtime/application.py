@@ -54,6 +54,10 @@ class ZhuqiApplication(Application):
         await self.leadership.watch()
         self.broadcaster.wake()  # resume what a stop or a crash cut off
         await replay(self, services.inbox)  # and the updates it cut off, before any new one
+        on_start = self.bot_data.get("on_start")  # each person's pending question asked again (conversations/resume.py)
+        if on_start is not None:
+            await on_start(self)
+            await self._commit(state=True)
         if self.job_queue is not None:  # messages scheduled for later, retries, the leader's duties
             self.job_queue.run_repeating(lambda _context: self.deliver(), interval=5, first=1, name="outbox")
             self.job_queue.run_repeating(lambda _context: self.lead(), interval=5, first=5, name="leadership")

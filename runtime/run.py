@@ -19,7 +19,7 @@ from fakebotapi import FakeBotAPI
 from fakebotapi.console import Console
 from fakebotapi.console_files import image_viewer
 from fakebotapi.request import FakeRequest
-from i18n import t
+from i18n import label, t
 from runtime.application import build_application
 from runtime.console_stage import (console_cast, console_files_dir, console_language, console_words,
                                    database_roles)
@@ -90,6 +90,8 @@ async def run_console(services: Services, wire: Callable[[Application], None],
     as ``start`` (a name or id; default: $CONSOLE_AS, else the first of the demo cast)."""
     await load_demo_data(services.db, services.clock, services.settings.tz)
     api = api or FakeBotAPI(state_path=console_state_path(services.settings.database_url))
+    if api.state_note:  # an unreadable state file: started fresh, said in one line
+        stdout.write(label("console.state_reset", console_language(), note=api.state_note) + "\n")
     application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     lang = console_language()
     stdout.write(t("console.hint", lang) + "\n")

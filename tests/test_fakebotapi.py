@@ -110,3 +110,54 @@ async def test_injected_faults_and_files_over_http():
             path = (await response.json())["result"]["file_path"]
         async with http.get(f"{server.url}/file/bot{DEFAULT_TOKEN}/{path}") as response:
             assert await response.read() == b"%PDF-1.4 fake"
+
+
+async def test_state_file_keeps_people_chats_buttons_and_pending_updates(tmp_path):
+    """A restarted fake Telegram (the console's, beside its database) goes on where the last one stopped: the update
+    numbering, every person and group, each chat's messages and their buttons, the updates not yet fetched."""
+    path = tmp_path / "zhuqi.console-state.json"
+    api = FakeBotAPI(state_path=path)
+    FakeUser(api, 1, first_name="周建华")
+    FakeUser(api, 2, first_name="李红")
+    api.add_group(-100, "工作群")
+    keyboard = {"inline_keyboard": [[{"text": "接受", "callback_data": "t:a:7"}]]}
+    card = (await call(api, "sendMessage", chat_id=2, text="新任务", reply_markup=keyboard))[1]["result"]
+    await call(api, "sendMessage", chat_id=-100, text="群通知")
+    api.user_message(1, text="还没取走")
+    last = api.last_update_id
+
+    again = FakeBotAPI(state_path=path)  # nobody re-created: the people come from the file
+    assert again.last_update_id == last and again.world.users[2]["first_name"] == "李红"
+    assert [u["message"]["text"] for u in again.world.updates] == ["还没取走"], "an update not yet fetched is kept"
+    assert again.log_for(2)[-1]["message"]["text"] == "新任务" and again.world.groups[-100]["title"] == "工作群"
+    old = again.world.messages[(2, card["message_id"])]
+    query = again.user_press(2, old, old["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    assert again.last_update_id == last + 1 and again.world.updates[-1]["callback_query"]["message"]["text"] == "新任务"
+    assert (await call(again, "answerCallbackQuery", callback_query_id=query))[0] == 200
+    assert (await call(again, "sendMessage", chat_id=-100, text="还在群里"))[0] == 200
+    assert FakeUser(again, 2).cursor == len(again.log_for(2)), "what was shown before the restart is not new"
+
+
+@pytest.mark.parametrize("content", [b'{"last_ids": {"update": 4', b"\xff\xfe not json", b"[1, 2]",
+                                     b'{"version": 99}', b'{"last_ids": {"update": "x"}}',
+                                     b'{"messages": [{"chat": 5}]}'])
+async def test_an_unreadable_state_file_starts_fresh_with_a_note(tmp_path, content):
+    path = tmp_path / "zhuqi.console-state.json"
+    path.write_bytes(content)
+    api = FakeBotAPI(state_path=path)
+    assert api.state_note and "kept as zhuqi.console-state.json.bad" in api.state_note and "\n" not in api.state_note
+    assert (tmp_path / "zhuqi.console-state.json.bad").read_bytes() == content
+    FakeUser(api, 1)
+    assert api.user_message(1, text="hi") and api.last_update_id > 1_000_000, "beyond any id a lost file gave out"
+    assert FakeBotAPI(state_path=path).state_note is None, "the fresh state was written whole"
+
+
+async def test_a_version_1_state_file_is_read_as_far_as_it_goes(tmp_path):
+    path = tmp_path / "zhuqi.console-state.json"
+    message = {"message_id": 3, "from": {"id": 123456789, "is_bot": True, "first_name": "助企行"},
+               "chat": {"id": 10001, "type": "private", "first_name": "控制台"}, "date": 0, "text": "旧消息"}
+    path.write_text(json.dumps({"last_ids": {"update": 2, "file": 0, "callback": 0}, "message_ids": {"10001": 4},
+                                "messages": [message], "files": []}), encoding="utf-8")
+    api = FakeBotAPI(state_path=path)
+    assert api.state_note is None and api.last_update_id == 2 and api.world.messages[(10001, 3)]["text"] == "旧消息"
+    assert api.world.next_message_id(10001) == 5

@@ -332,19 +332,25 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     await staff.expect("已由 陈师傅 解决")
 
 
-async def test_wrong_input_long_text_restarts_and_double_presses_in_the_new_steps(bot: BotHarness):
-    """Decline reason, slots, place and resolution steps: stickers and photos, over-long text, bad times, a restart
-    in the middle of each, and a slot pressed after another was booked."""
+
+async def offered_to_the_second_best(bot: BotHarness) -> tuple[FakeUser, FakeUser, FakeUser, Demand, dict[str, int]]:
+    """Staff, two craftsmen (林师傅 the better match, 高师傅), an enterprise's submitted demand offered to 高师傅:
+    (林师傅, 高师傅, the enterprise, the demand, craftsman ids by name)."""
     await staffer(bot)
     helper = await craftsman(bot, 951, "林师傅", "330502", ["注塑成型缺陷", "缩痕"], ["29"])
     other = await craftsman(bot, 952, "高师傅", "330502", ["注塑模具"], ["29"])
     company = await enterprise_user(bot, 37)
     await submit(company, "注塑件表面缩痕明显，变形超差，需要调整工艺")
     d = await demand(bot)
-    first = (await bot.services.matcher.for_demand(d.id, 2))
-    by_name = {c.name: c.craftsman_id for c in first}
+    by_name = {c.name: c.craftsman_id for c in await bot.services.matcher.for_demand(d.id, 2)}
     await bot.services.casework.offer(900, Role.STAFF, d.id, by_name["高师傅"])
     await bot.application.sender.flush()
+    return helper, other, company, d, by_name
+
+async def test_wrong_input_long_text_restarts_and_double_presses_in_the_new_steps(bot: BotHarness):
+    """Decline reason, slots, place and resolution steps: stickers and photos, over-long text, bad times, a restart
+    in the middle of each, and a slot pressed after another was booked."""
+    helper, other, company, d, by_name = await offered_to_the_second_best(bot)
 
     offer = await other.expect("新的服务请求")
     other.press("🙏 婉拒", offer)
