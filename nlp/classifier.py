@@ -87,7 +87,10 @@ class IndustryClassifier:
         sections = sorted({self.catalogue.divisions[c].section for c in classes})
         self._section_codes = sections
         self._section_of_class = np.array([sections.index(self.catalogue.divisions[c].section) for c in classes])
+        self._class_index = {code: k for k, code in enumerate(classes)}
         self.places = read_places()
+        # one pass over the text; at each position the longest place wins, so 村 inside 村委 counts once
+        self._place_pattern = re.compile("|".join(map(re.escape, sorted(self.places, key=len, reverse=True))))
 
     @classmethod
     def load(cls, tokenizer: Tokenizer, model_dir: Path = MODEL_DIR) -> IndustryClassifier:
@@ -139,11 +142,9 @@ class IndustryClassifier:
         return int(np.bincount(self._section_of_class, weights=prob * prob, minlength=len(self._section_codes)).argmax())
 
     def places_in(self, normalized: str) -> dict[str, tuple[str, ...]]:
-        """The places the text names, each with its divisions; a place inside a longer one (村 in 村委) counts once."""
-        found: dict[str, tuple[str, ...]] = {}
-        for word in sorted(self.places, key=len, reverse=True):
-            if word in normalized and not any(word in longer for longer in found):
-                found[word] = tuple(d for d in self.places[word] if d in self.classes)
+        """The places the text names, each with those of its divisions the model knows."""
+        found = {m.group(): tuple(d for d in self.places[m.group()] if d in self._class_index)
+                 for m in self._place_pattern.finditer(normalized)}
         return {word: divisions for word, divisions in found.items() if divisions}
 
     def _weigh(self, prob: np.ndarray, prior: str | None, used_here: bool,
@@ -156,7 +157,7 @@ class IndustryClassifier:
             target = np.zeros_like(prob)
             for divisions in places.values():
                 for code in divisions:
-                    target[self.classes.index(code)] += 1 / len(divisions)
+                    target[self._class_index[code]] += 1 / len(divisions)
             prob = (1 - PLACE_WEIGHT) * prob + PLACE_WEIGHT * target / target.sum()
         if section is None and not used_here:
             return prob
