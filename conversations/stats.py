@@ -56,6 +56,12 @@ def report_text(report: Report, region_name: str, context: BotContext) -> str:
             lines.append(context.t(key))
             lines += [context.t("stats.breakdown_line", name=name, problems=f.problems, enterprises=f.enterprises)
                       for name, f in ranked]
+    if report.consultations:
+        asked = sorted(report.consultations.items(), key=lambda kv: (-kv[1].filed, kv[0]))
+        lines.append(context.t("stats.consultations", filed=sum(q.filed for _, q in asked),
+                               answered=sum(q.answered for _, q in asked)))
+        lines += [context.t("stats.consultation_topic", topic=context.label(f"union.topic.{topic}"), filed=q.filed)
+                  for topic, q in asked]
     return "\n".join(lines)
 
 

@@ -8,7 +8,9 @@ What counts, and when:
   (an enterprise contact without an enterprise record counts once per contact);
 * workers trained and economic benefit: what the craftsman recorded on resolving (培训人数, 经济效益);
 * craftsman participations: services accepted by a craftsman in the period (one per accepted case);
-* satisfaction: the share of enterprises' ratings in the period that are 4 or 5 stars.
+* satisfaction: the share of enterprises' ratings in the period that are 4 or 5 stars;
+* members' questions to staff (consultations): those filed in the period, in the member's region, by topic, and how
+  many of them staff have answered.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from db.models import Craftsman, Demand, DemandKind, Feedback, Match, MatchStatus, Role
+from db.models import Consultation, ConsultationStatus, Craftsman, Demand, DemandKind, Feedback, Match, MatchStatus, Role
 from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.database import Database
@@ -56,6 +58,12 @@ class Figures:
 
 
 @dataclass
+class Questions:
+    filed: int = 0
+    answered: int = 0
+
+
+@dataclass
 class Report:
     period: Period
     region: str | None
@@ -64,6 +72,7 @@ class Report:
     by_month: dict[str, Figures]    # "2024-03" → figures
     by_region: dict[str, Figures]   # region code (one level below the filter) → figures
     by_industry: dict[str, Figures]  # GB/T 4754 section letter → figures
+    consultations: dict[str, Questions] = field(default_factory=dict)  # union-service topic → members' questions
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,21 @@ class Statistics:
         await self.audit.record(actor, "stats.read", region, period=f"{period.start}/{period.end}")
         total, by_month, by_region, by_industry = await self.figures(period, region, breakdowns=True)
         previous, *_ = await self.figures(period.previous(), region, breakdowns=False)
-        return Report(period, region, total, previous, by_month, by_region, by_industry)
+        return Report(period, region, total, previous, by_month, by_region, by_industry,
+                      await self.consultations(period, region))
+
+    async def consultations(self, period: Period, region: str | None) -> dict[str, Questions]:
+        since, until = period.bounds(self.tz)
+        query = select(Consultation.topic, Consultation.status).where(Consultation.created_at >= since,
+                                                                      Consultation.created_at < until)
+        if region:
+            query = query.where(Consultation.region_code.in_(self.regions.descendants(region)))
+        by_topic: dict[str, Questions] = defaultdict(Questions)
+        async with self.db.session() as session:
+            for topic, status in (await session.execute(query)).all():
+                by_topic[topic].filed += 1
+                by_topic[topic].answered += status is ConsultationStatus.ANSWERED
+        return dict(by_topic)
 
     async def figures(self, period: Period, region: str | None, breakdowns: bool):
         since, until = period.bounds(self.tz)

@@ -280,3 +280,23 @@ async def test_staffs_answer_step_survives_a_restart_and_a_sticker(db_url: str):
         told = await member.expect("工会工作人员回复了您的咨询")
         assert "会费按工资的0.5%按月交" in told["text"]
         assert (await consultations(harness))[0].status is ConsultationStatus.ANSWERED
+
+
+async def test_stats_count_members_questions_by_topic(bot: BotHarness):
+    """What members ask the union is part of what the union reports: /stats counts the consultations filed in the
+    period and region, by topic, and how many were answered."""
+    member = await worker(bot, 531, "330502", "王芳")
+    for text in ("住院了工会有慰问金吗要什么材料", "老板拖欠三个月工资怎么办", "工地上欠了我两个月工钱找谁"):
+        member.send(text)
+        answer = await member.expect("来源：")
+        member.press(ASK, answer)
+        await member.expect("已把您的问题转给工会工作人员")
+    await bot.wait_handled()
+    staff = await staffer(bot, 532)
+    staff.send("/queue")
+    item = await staff.expect("慰问与福利")
+    await staff_answers(bot, item, staff, (await consultations(bot))[0].id, "请找车间工会小组长。", member)
+    staff.send("/stats")
+    figures = await staff.expect("职工咨询")
+    assert "职工咨询：3 件，已回复 1 件" in figures["text"]
+    assert "工资 2" in figures["text"] and "慰问与福利 1" in figures["text"]
