@@ -99,7 +99,10 @@ def wire(application: Application) -> None:
 
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
     from runtime.run import run_console, run_delivery_worker, run_telegram
+    from services.demo import stage_settings
 
+    if console:  # the console's own fake Telegram: the demo cast's administrator is an admin there
+        settings = stage_settings(settings)
     try:
         services = await Services.start(settings)
     except DatabaseUnavailable as exc:
