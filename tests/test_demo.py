@@ -239,3 +239,16 @@ async def test_history_is_not_pushed_again_at_the_first_start(demo: BotHarness):
     assert not [p for p in pending if p.late]
     wang = demo.user(demo_person("王丽").telegram_id, first_name="王丽")
     await wang.expect("问题解决了吗")
+
+
+async def test_someone_of_the_cast_registered_before_keeps_their_record(bot: BotHarness):
+    """A console user who onboarded as 张敏 before the demo data came keeps what they chose; the stage loads
+    around them (the pool, the cases, the others' records)."""
+    await bot.services.users.register(10005, "张敏")
+    await bot.services.users.set_role(10005, Role.WORKER)
+    assert await load_demo_data(bot.services.db, bot.services.clock, bot.services.settings.tz)
+    bot.services.users.forget()
+    assert (await bot.services.users.get(10005)).role is Role.WORKER
+    assert (await bot.services.users.get(10006)).role is Role.ADMIN
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Demand)) >= 20

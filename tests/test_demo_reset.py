@@ -57,7 +57,7 @@ async def test_demo_reset_wipes_only_the_consoles_own_sqlite_database(db_url: st
     out = io.StringIO()
     if settings.database_url.startswith("postgresql"):  # never a server's database
         code = await reset(settings, stdin=io.StringIO("yes\n"), out=out, default_db=tmp_path / "zhuqi.sqlite3")
-        assert code == 2 and "PostgreSQL" in out.getvalue()
+        assert code == 2 and "SQLite" in out.getvalue() and make_url(settings.database_url).database in out.getvalue()
         assert (await people(settings.database_url))[1] == 1, "nothing was touched"
         return
     database = Path(make_url(settings.database_url).database)

@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 
 from config.settings import Settings
-from db.models import Craftsman, Notification, OutboxStatus, Role, User
+from db.models import Craftsman, Notification, OutboxStatus, Role
 from services.audience import Audience, batches
 from services.clock import Clock
 from services.database import Database
 from services.demo.cases import load_cases
 from services.demo.events import load_events
 from services.demo.people import load_people
-from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE
+from services.demo_people import DEMO_PEOPLE
 from services.event_notices import competition_notice
 from services.outbox import Outbox
 from services.regions import RegionDirectory
@@ -41,17 +41,15 @@ def stage_settings(settings: Settings) -> Settings:
 
 
 async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
-    """Fill an empty database with the demo stage; False (nothing written) when it holds a talent pool or any of
-    the demo's people already."""
+    """Fill a database without a talent pool with the demo stage; False (nothing written) when it has one. People
+    of the demo who registered before keep their own records (services/demo/people.py)."""
     now = clock.now()
-    ids = [p.telegram_id for p in (*DEMO_PEOPLE, *DEMO_MEMBERS)]
     async with db.session() as session:
-        if await session.scalar(select(func.count()).select_from(Craftsman)) or \
-                await session.scalar(select(func.count()).select_from(User).where(User.id.in_(ids))):
+        if await session.scalar(select(func.count()).select_from(Craftsman)):
             return False
         pool = await load_people(session, now)
         owed = await load_cases(session, pool, now, tz)
-        competitions = await load_events(session, now, tz)
+        competitions = await load_events(session, now, tz, pool.people)
     outbox = Outbox(db, clock)
     await _told_then(db, outbox, competitions, now, tz)
     for chat_id, key, notice in owed:

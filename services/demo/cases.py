@@ -55,7 +55,7 @@ async def load_cases(session: AsyncSession, pool: Pool, now: datetime, tz: ZoneI
         timeline.step(S.SUBMITTED, filed, enterprise.owner_user_id)
         if craftsman is not None:
             notice = await _serve(session, timeline, craftsman, enterprise, row, now, tz)
-            if notice is not None:
+            if notice is not None and enterprise.owner_user_id:
                 owed.append((enterprise.owner_user_id, f"demand:{demand.id}:resolved:{demand.resolved_at.isoformat()}",
                              notice))
         session.add_all(timeline.rows)

@@ -14,8 +14,9 @@ from services.demo.people import STAFFER
 from services.demo.tables import ago, hhmm, local_day_at, tables
 
 
-async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo) -> list[Competition]:
-    """Write the competitions and courses; return the competitions (their publication was told when published)."""
+async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo, people: set[int]) -> list[Competition]:
+    """Write the competitions and courses, followed and attended by the demo's ``people``; return the competitions
+    (their publication was told when published)."""
     competitions = []
     for row in tables()["competitions"]:
         published = ago(now, days=row["published_days_ago"])
@@ -30,13 +31,13 @@ async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo) -> lis
         await session.flush()
         competitions.append(competition)
         session.add_all(Subscription(user_id=user_id, competition_id=competition.id, kind=SubscriptionKind.FOLLOW,
-                                     created_at=published + timedelta(days=1, hours=n)) for n, user_id in enumerate(row["followers"]))
+                                     created_at=published + timedelta(days=1, hours=n)) for n, user_id in enumerate(row["followers"]) if user_id in people)
     for row in tables()["courses"]:
-        await _course(session, row, now, tz)
+        await _course(session, row, now, tz, people)
     return competitions
 
 
-async def _course(session: AsyncSession, row: dict, now: datetime, tz: ZoneInfo) -> None:
+async def _course(session: AsyncSession, row: dict, now: datetime, tz: ZoneInfo, people: set[int]) -> None:
     published = ago(now, days=5)
     first = (now.astimezone(tz) + timedelta(days=row["from_in_days"])).date()
     last = first + timedelta(weeks=row["weeks"], days=-1)
@@ -51,4 +52,4 @@ async def _course(session: AsyncSession, row: dict, now: datetime, tz: ZoneInfo)
     session.add_all(CourseSession(course_id=course.id, starts_at=s, ends_at=e)
                     for s, e in expand_weekly(row["days"], start, end, first, last, tz))
     session.add_all(Subscription(user_id=user_id, course_id=course.id, kind=SubscriptionKind.ENROLLED,
-                                 created_at=published + timedelta(hours=3 * n)) for n, user_id in enumerate(row["enrolled"]))
+                                 created_at=published + timedelta(hours=3 * n)) for n, user_id in enumerate(row["enrolled"]) if user_id in people)

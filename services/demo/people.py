@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, EnterpriseKind, Lang, Role,
@@ -23,6 +24,7 @@ ADMIN = next(p.telegram_id for p in DEMO_PEOPLE if p.role is Role.ADMIN)
 class Pool:
     """What the later parts of the demo refer to by name."""
 
+    people: set[int] = field(default_factory=set)  # the demo's users this load created (others were there before)
     teams: dict[str, ServiceTeam] = field(default_factory=dict)
     craftsmen: dict[str, Craftsman] = field(default_factory=dict)
     enterprises: dict[str, Enterprise] = field(default_factory=dict)
@@ -35,7 +37,12 @@ def _user(person: DemoPerson, now: datetime, joined_days: float) -> User:
 
 
 async def load_people(session: AsyncSession, now: datetime) -> Pool:
+    """Teams, pool, enterprises and users. Someone of the demo already registered (a console user who onboarded
+    before the data was loaded) keeps their own record: the demo's records are then not linked to them."""
     data, pool = tables(), Pool()
+    everyone = (*DEMO_PEOPLE, *DEMO_MEMBERS)
+    there = set((await session.scalars(select(User.id).where(User.id.in_([p.telegram_id for p in everyone])))).all())
+    pool.people = {p.telegram_id for p in everyone} - there
     for row in data["teams"]:
         pool.teams[row["name"]] = ServiceTeam(name=row["name"], level=TeamLevel(row["level"]), region_code=row["region"],
                                               industry_section=row.get("section"), created_at=ago(now, days=300))
@@ -46,10 +53,12 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
         user = users[person.telegram_id] = _user(person, now, 240 - joined * 7)
         if person.role is Role.STAFF:
             user.staff_granted_by = ADMIN
-        session.add(user)
-    session.add_all(_user(person, now, 100 - joined * 5) for joined, person in enumerate(DEMO_MEMBERS))
+    users.update((p.telegram_id, _user(p, now, 100 - joined * 5)) for joined, p in enumerate(DEMO_MEMBERS))
+    session.add_all(user for user_id, user in users.items() if user_id in pool.people)
     await session.flush()
     for person in DEMO_PEOPLE:
+        if person.telegram_id not in pool.people:
+            continue
         record = data["cast"][str(person.telegram_id)]
         if "team" in record:
             users[person.telegram_id].team_id = pool.teams[record["team"]].id
@@ -58,8 +67,8 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
         person = cast.get(row.get("user"))
         specialities = row["specialities"]
         pool.craftsmen[row["name"]] = Craftsman(
-            name=row["name"], user_id=person.telegram_id if person else None, workplace=row["workplace"],
-            phone=person.phone if person else row["phone"], honours=row["honours"], specialities=specialities,
+            name=row["name"], user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
+            workplace=row["workplace"], phone=person.phone if person else row["phone"], honours=row["honours"], specialities=specialities,
             search_text=search_text(specialities), industries=[CraftsmanIndustry(division=d) for d in row["divisions"]],
             region_code=row["region"], team_id=pool.teams[row["team"]].id, capacity=row["capacity"],
             service_modes=row["modes"], status=CraftsmanStatus.APPROVED, reviewed_by=STAFFER,
@@ -70,7 +79,8 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
         pool.enterprises[key] = Enterprise(
             name=row["name"], region_code=row["region"], industry=row["industry"], kind=EnterpriseKind(row["kind"]),
             contact_name=person.name if person else row["contact"], phone=person.phone if person else row["phone"],
-            owner_user_id=person.telegram_id if person else None, created_at=ago(now, days=230))
+            owner_user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
+            created_at=ago(now, days=230))
     session.add_all(pool.enterprises.values())
     await session.flush()
     for enterprise in pool.enterprises.values():
