@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench eval model clean
+.PHONY: run demo-reset test bench eval model clean
 
 # pip's and setuptools' output goes to $(VENV)/install.log, the terminal gets one line a stage; when the install
 # fails, the end of the log (pip's errors) is shown and make stops
@@ -27,6 +27,11 @@ model: $(STAMP)
 
 run: $(STAMP)
 	$(PY) bot.py
+
+# The console's demo stage from scratch: wipes data/zhuqi.sqlite3 and the console's state file, loads the demo data
+# (another DATABASE_URL only when you confirm it by name; PostgreSQL never).
+demo-reset: $(STAMP)
+	$(PY) -m runtime.demo_reset
 
 test: $(STAMP)
 	$(PY) -m pytest

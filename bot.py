@@ -102,10 +102,12 @@ def wire(application: Application) -> None:
 
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
     from runtime.run import run_console, run_delivery_worker, run_telegram
+    from services.demo import stage_settings
 
     console = console or not (worker or settings.bot_token)
-    if console:  # loading the language models takes a few seconds: say so, in one line
-        print(t("console.loading", "zh-hans"), flush=True)
+    if console:
+        print(t("console.loading", "zh-hans"), flush=True)  # loading the language models takes a few seconds
+        settings = stage_settings(settings)  # the console's own fake Telegram: the cast's administrator is an admin
     try:
         services = await Services.start(settings)
     except DatabaseUnavailable as exc:
