@@ -25,6 +25,7 @@ from runtime.console_stage import (console_cast, console_files_dir, console_lang
                                    database_roles)
 from services.container import Services
 from services.demo import load_demo_data
+from services.demo_people import DEMO_MEMBERS
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ async def run_console(services: Services, wire: Callable[[Application], None],
     api = api or FakeBotAPI(state_path=console_state_path(services.settings.database_url))
     if api.state_note:  # an unreadable state file: started fresh, said in one line
         stdout.write(label("console.state_reset", console_language(), note=api.state_note) + "\n")
+    for member in DEMO_MEMBERS:  # the demo's other members (course participants) have Telegram accounts too
+        api.add_user(member.telegram_id, member.name, "zh-hans")
     application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     lang = console_language()
     stdout.write(t("console.hint", lang) + "\n")

@@ -136,6 +136,8 @@ async def test_make_run_without_a_token_opens_the_console_chat(tmp_path: Path):
 
     try:
         await read_until("输入 /start")
+        await say(":as 林小雨")  # someone new, beside the demo cast who are registered already
+        await read_until("林小雨> ")
         await say("/start")
         await read_until("✅ 同意")
         await say("1")

@@ -117,7 +117,7 @@ async def test_the_fake_telegram_goes_on_from_its_state_file_and_an_old_button_s
 
 
 async def test_a_corrupt_console_state_file_starts_fresh_and_the_bot_answers(tmp_path: Path):
-    await console_says(tmp_path, "/help", "还没有完成注册")
+    await console_says(tmp_path, "/help", "我能为您做什么")
     (tmp_path / "zhuqi.console-state.json").write_text('{"last_ids": {"upd', encoding="utf-8")  # cut short
-    await console_says(tmp_path, "/help", "还没有完成注册")  # not a crash; not update 1 again either
+    await console_says(tmp_path, "/help", "我能为您做什么")  # not a crash; not update 1 again either
     assert (tmp_path / "zhuqi.console-state.json.bad").exists()

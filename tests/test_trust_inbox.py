@@ -65,9 +65,9 @@ async def console_says(tmp_path: Path, text: str, needle: str) -> None:
 
 
 async def test_the_console_chat_answers_after_a_restart(tmp_path: Path):
-    await console_says(tmp_path, "/help", "还没有完成注册")
+    await console_says(tmp_path, "/help", "我能为您做什么")
     assert (tmp_path / "zhuqi.console-state.json").exists(), "the fake Telegram's numbering is kept beside the database"
-    await console_says(tmp_path, "/help", "还没有完成注册")  # update 1 again would be a duplicate, never answered
+    await console_says(tmp_path, "/help", "我能为您做什么")  # update 1 again would be a duplicate, never answered
 
 
 async def test_the_console_sends_a_digit_int_cannot_read_as_text(tmp_path: Path):
