@@ -39,11 +39,18 @@ async def ask_name(update: Update, context: BotContext) -> str:
     return NAME
 
 
-async def ask_honours(update: Update, context: BotContext) -> str:
-    chosen = flow_of(context).setdefault("honours", [])
-    await update.effective_chat.send_message(context.t("join.ask_honours"),
-                                             reply_markup=toggles(chosen, HONOURS, "honour", "h", context))
-    return HONOUR
+def _multi_select(key: str, options: tuple[str, ...], label_prefix: str, action: str, state: str):
+    """A question answered by ticking several buttons (``join.ask_<key>``), ticked as the flow now stands."""
+    async def ask(update: Update, context: BotContext) -> str:
+        chosen = flow_of(context).setdefault(key, [])
+        await update.effective_chat.send_message(context.t(f"join.ask_{key}"),
+                                                 reply_markup=toggles(chosen, options, label_prefix, action, context))
+        return state
+
+    return ask
+
+
+ask_honours = _multi_select("honours", HONOURS, "honour", "h", HONOUR)
 
 
 async def ask_workplace(update: Update, context: BotContext) -> str:
@@ -67,7 +74,8 @@ async def ask_specialities(update: Update, context: BotContext) -> str:
 
 def industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     flow = flow_of(context)
-    flow.setdefault("suggested", []), flow.setdefault("divisions", [])
+    flow.setdefault("suggested", [])
+    flow.setdefault("divisions", [])
     options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
     buttons = [InlineKeyboardButton(("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
                                     callback_data=f"{PREFIX}:i:{d}") for d in options]
@@ -110,11 +118,7 @@ async def ask_capacity(update: Update, context: BotContext) -> str:
     return CAPACITY
 
 
-async def ask_modes(update: Update, context: BotContext) -> str:
-    chosen = flow_of(context).setdefault("modes", [])
-    await update.effective_chat.send_message(context.t("join.ask_modes"),
-                                             reply_markup=toggles(chosen, SERVICE_MODES, "demand.mode", "m", context))
-    return MODES
+ask_modes = _multi_select("modes", SERVICE_MODES, "demand.mode", "m", MODES)
 
 
 async def ask_join_phone(update: Update, context: BotContext) -> str:

@@ -94,7 +94,8 @@ async def _later(context: BotContext) -> None:
 
 async def reask(application: Application, name: str, chat_id: int, user_id: int, state: str) -> bool:
     """Ask the question of ``state`` again in the person's chat, in their language; mark it asked. False when it
-    could not be sent (they blocked the bot, the chat is gone): the step still takes their next answer."""
+    could not be sent (they blocked the bot, the chat is gone) or the re-ask failed (logged; the bot starts all the
+    same): the step still takes their next answer."""
     services = application.bot_data["services"]
     context = BotContext(application, chat_id, user_id)
     context.profile = await services.users.get(user_id)
