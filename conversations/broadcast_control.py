@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.broadcast import refuse_or_stale
+from conversations.broadcast_audience import refuse_or_stale
 from conversations.common import answer_stale, refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
 from services.audit import NotStaff

@@ -9,6 +9,7 @@ from datetime import time
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import answer_stale, cancel_flow_of, expect_text, refuse_non_staff, reject_too_long, tell_staff_only
 from conversations.competition_form import place_or_link
 from conversations.context import BotContext
@@ -29,16 +30,22 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     if parts[:2] == ["cp", "e"] and len(parts) == 4 and parts[2].isdigit() and parts[3] in FIELDS:
         pending = {"kind": "competition", "id": int(parts[2]), "field": parts[3]}
-        ask = f"competition.ask.{parts[3]}_new"
     elif parts[:2] == ["cs", "mv"] and len(parts) == 3 and parts[2].isdigit():
         pending = {"kind": "session", "id": int(parts[2]), "field": "starts_at"}
-        ask = "course.ask.move"
     else:
         await answer_stale(update, context)
         return ConversationHandler.END
     await query.answer()
     context.user_data["eventedit"] = pending
-    await update.effective_chat.send_message(context.t(ask))
+    return await _ask_value(update, context)
+
+
+async def _ask_value(update: Update, context: BotContext) -> str:
+    """The new value of the field being changed (nothing, when what was being changed is no longer known)."""
+    pending = context.user_data.get("eventedit")
+    if pending is not None:
+        ask = f"competition.ask.{pending['field']}_new" if pending["kind"] == "competition" else "course.ask.move"
+        await update.effective_chat.send_message(context.t(ask))
     return VALUE
 
 
@@ -72,6 +79,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
     context.user_data.pop("eventedit", None)
     await update.effective_message.reply_text(done)
     return ConversationHandler.END
+
+
+# after a restart the step asks its question again (conversations/resume.py)
+resume.register({VALUE: _ask_value})
 
 
 def build() -> ConversationHandler:

@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import (answer_stale, cancel_flow_of, expect_button, expect_text, refuse_non_staff,
                                   reject_too_long)
 from conversations.context import BotContext
@@ -110,6 +111,13 @@ async def _advance(update: Update, context: BotContext, form: Form, value: Any) 
 def build(form: Form) -> ConversationHandler:
     answer, region, confirm = form.states
     prefix = form.name
+
+    async def ask_again(update: Update, context: BotContext) -> None:
+        """After a restart: the step's question as it was asked (nothing, when the form's answers are gone)."""
+        if _state(context, form) is not None:
+            await _ask(update, context, form)
+
+    resume.register({answer: ask_again, region: ask_again, confirm: ask_again})  # conversations/resume.py
 
     async def start(update: Update, context: BotContext) -> str | int:
         if not context.is_staff:

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations.casework_views import answer_outcome, int_parts, pressed_ids
+from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from services.follow_up import MAX_COMMENT, stars_buttons
@@ -52,9 +53,15 @@ async def rate(update: Update, context: BotContext) -> str | int:
     if await answer_outcome(update, context, result):
         return ConversationHandler.END
     await query.answer()
-    context.user_data["follow"] = {"demand": ids[0]}
+    context.user_data["follow"] = {"demand": ids[0], "ticket": result.detail["ticket"]}
+    return await _ask_comment(update, context)
+
+
+async def _ask_comment(update: Update, context: BotContext) -> str:
+    """Thanks for the stars, and the optional comment, with its 跳过 button."""
+    ticket = (context.user_data.get("follow") or {}).get("ticket", "")
     skip = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.skip"), callback_data="fu:skip")]])
-    await update.effective_chat.send_message(context.t("follow.thanks", ticket=result.detail["ticket"]), reply_markup=skip)
+    await update.effective_chat.send_message(context.t("follow.thanks", ticket=ticket), reply_markup=skip)
     return COMMENT
 
 
@@ -73,6 +80,10 @@ async def skip(update: Update, context: BotContext) -> int:
     context.user_data.pop("follow", None)
     await update.callback_query.answer(context.t("follow.skipped"))
     return ConversationHandler.END
+
+
+# after a restart the step asks its question again (conversations/resume.py)
+resume.register({COMMENT: _ask_comment})
 
 
 def build() -> ConversationHandler:

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import cancel_flow_of, edit_message, refuse_non_staff
 from conversations.context import BotContext
 from i18n import Raw
@@ -42,7 +43,11 @@ async def start(update: Update, context: BotContext) -> str | int:
     if not context.is_staff:
         await refuse_non_staff(update, context, "import.start")
         return ConversationHandler.END
-    await update.effective_message.reply_text(context.t("import.ask_file"))
+    return await _ask_file(update, context)
+
+
+async def _ask_file(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("import.ask_file"))
     return FILE
 
 
@@ -121,16 +126,34 @@ async def received(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     context.user_data["import"] = {"file_id": document.file_id, "file_name": document.file_name or "",
                                    "file_size": document.file_size}
+    return await _show_report(update, context, report)
+
+
+async def _show_report(update: Update, context: BotContext, report: ImportReport) -> str:
+    """The rejected rows (all of them in a file when there are many) and the choice: import the valid rows, or not."""
     keyboard = [[InlineKeyboardButton(context.label("import.valid_only", count=len(report.valid)), callback_data=f"{PREFIX}:valid")]
                 if report.valid else [],
                 [InlineKeyboardButton(context.t("import.abort"), callback_data=f"{PREFIX}:abort")]]
     lines, partial = _error_lines(report, context)
     if partial:  # the whole list, as a file: a message holds at most 4,096 characters
         await _send_errors_file(update, context, report)
-    await update.effective_message.reply_text(
+    await update.effective_chat.send_message(
         context.t("import.has_errors", total=report.total, rejected=len(report.errors), valid=len(report.valid))
         + "\n" + lines, reply_markup=InlineKeyboardMarkup([row for row in keyboard if row]))
     return CONFIRM
+
+
+async def _report_again(update: Update, context: BotContext) -> str:
+    """After a restart: the same file read and checked again (only its file_id was kept), the same report."""
+    pending = context.user_data.get("import")
+    try:
+        report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
+    except (FileRejected, TelegramError, KeyError, TypeError):  # gone meanwhile, or the flow lost: 取消 is left
+        abort = InlineKeyboardButton(context.t("import.abort"), callback_data=f"{PREFIX}:abort")
+        await update.effective_chat.send_message(context.t("import.reread_failed"),
+                                                 reply_markup=InlineKeyboardMarkup([[abort]]))
+        return CONFIRM
+    return await _show_report(update, context, report)
 
 
 async def confirm(update: Update, context: BotContext) -> int:
@@ -158,8 +181,11 @@ async def confirm(update: Update, context: BotContext) -> int:
 
 
 async def not_a_file(update: Update, context: BotContext) -> str:
-    await update.effective_message.reply_text(context.t("import.ask_file"))
-    return FILE
+    return await _ask_file(update, context)
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({FILE: _ask_file, CONFIRM: _report_again})
 
 
 def build() -> ConversationHandler:

@@ -11,35 +11,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations.common import cancel_flow_of, edit_message, expect_button, expect_text, reject_too_long
-from conversations.contact import ask_phone, read_phone
+from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.industry_step import division_picker, section_picker
-from conversations.keyboards import rows, toggle_buttons
+from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, HONOUR, INDUSTRY, MODES, NAME, PHONE, PREFIX, REGION,
+                                      SPECIALITY, TEAM, WORKPLACE, application_of, ask_capacity, ask_honours,
+                                      ask_industries, ask_join_phone, ask_join_region, ask_name, ask_specialities,
+                                      ask_modes, ask_team, ask_workplace, flow_of, industry_view, show_application, toggles)
 from conversations.region_picker import ask_region, region_button, region_step_handlers
-from conversations.talent_views import card_text
 from db.models import CraftsmanStatus
-from i18n import localise
 from nlp.industry import catalogue
 from services.demands import SERVICE_MODES
-from services.industry import division_label
-from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, speciality_lines
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, speciality_lines
 
-PREFIX = "jn"
-NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
-    f"join.{s}" for s in ("name", "honours", "workplace", "specialities", "industries", "region", "team", "capacity",
-                          "modes", "phone", "confirm"))
-CAPACITIES = (1, 2, 3, 5, 8)
 MAX_DIVISIONS = 8
-
-
-def _flow(context: BotContext) -> dict:
-    return context.user_data.setdefault("join", {})
-
-
-def _toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, action: str,
-             context: BotContext) -> InlineKeyboardMarkup:
-    return toggle_buttons(f"{PREFIX}:{action}", [(o, context.label(f"{label_prefix}.{o}")) for o in options],
-                          flow_values, context.label("join.next"))
 
 
 async def invite_to_apply(update: Update, context: BotContext) -> None:
@@ -71,8 +56,7 @@ async def start(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("join.pending"))
         return ConversationHandler.END
     context.user_data["join"] = {"honours": [], "specialities": [], "divisions": [], "modes": []}
-    await update.effective_message.reply_text(context.t("join.intro") + "\n\n" + context.t("join.ask_name"))
-    return NAME
+    return await ask_name(update, context)
 
 
 async def _typed(update: Update, context: BotContext, limit: int) -> str | None:
@@ -86,10 +70,8 @@ async def name(update: Update, context: BotContext) -> str:
     text = await _typed(update, context, 64)
     if text is None:
         return NAME
-    _flow(context)["name"] = text
-    await update.effective_message.reply_text(context.t("join.ask_honours"),
-                                              reply_markup=_toggles([], HONOURS, "honour", "h", context))
-    return HONOUR
+    flow_of(context)["name"] = text
+    return await ask_honours(update, context)
 
 
 async def _toggle(update: Update, context: BotContext, key: str, options: tuple[str, ...], label_prefix: str,
@@ -98,7 +80,7 @@ async def _toggle(update: Update, context: BotContext, key: str, options: tuple[
     unticked in ``flow[key]`` and the keyboard redrawn (returns None)."""
     query = update.callback_query
     value = (query.data or "").removeprefix(f"{PREFIX}:{action}:")
-    chosen = _flow(context).setdefault(key, [])
+    chosen = flow_of(context).setdefault(key, [])
     if value == "done":
         return "done"
     if value not in options:
@@ -106,7 +88,7 @@ async def _toggle(update: Update, context: BotContext, key: str, options: tuple[
         return None
     chosen.remove(value) if value in chosen else chosen.append(value)
     await query.answer()
-    await edit_message(update, context.t(prompt), _toggles(chosen, options, label_prefix, action, context))
+    await edit_message(update, context.t(prompt), toggles(chosen, options, label_prefix, action, context))
     return None
 
 
@@ -115,22 +97,20 @@ async def honour(update: Update, context: BotContext) -> str | None:
         return None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_chat.send_message(context.t("join.ask_workplace"))
-    return WORKPLACE
+    return await ask_workplace(update, context)
 
 
 async def workplace(update: Update, context: BotContext) -> str:
     text = await _typed(update, context, 128)
     if text is None:
         return WORKPLACE
-    _flow(context)["workplace"] = text
-    await update.effective_message.reply_text(context.t("join.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
-    return SPECIALITY
+    flow_of(context)["workplace"] = text
+    return await ask_specialities(update, context)
 
 
 async def speciality(update: Update, context: BotContext) -> str:
     lines = speciality_lines(update.effective_message.text or "")
-    flow = _flow(context)
+    flow = flow_of(context)
     current = flow.setdefault("specialities", [])
     too_long = [line for line in lines if len(line) > MAX_SPECIALITY]
     if too_long:
@@ -138,27 +118,12 @@ async def speciality(update: Update, context: BotContext) -> str:
         return SPECIALITY
     added = [line for line in lines if line not in current][:MAX_SPECIALITIES - len(current)]
     current.extend(added)
-    listing = "\n".join(f"• {s}" for s in current)
-    done = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:s:done")]])
-    await update.effective_message.reply_text(context.t("join.specialities_noted", listing=listing,
-                                                        count=len(current), max=MAX_SPECIALITIES), reply_markup=done)
-    return SPECIALITY
-
-
-def _industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
-    flow = _flow(context)
-    options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
-    buttons = [InlineKeyboardButton(("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
-                                    callback_data=f"{PREFIX}:i:{d}") for d in options]
-    keyboard = rows(buttons, 1)
-    keyboard.append([InlineKeyboardButton(context.t("industry.other"), callback_data=f"{PREFIX}:secs")])
-    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:i:done")])
-    return context.t("join.ask_industries"), InlineKeyboardMarkup(keyboard)
+    return await ask_specialities(update, context)
 
 
 async def specialities_done(update: Update, context: BotContext) -> str | None:
     query = update.callback_query
-    flow = _flow(context)
+    flow = flow_of(context)
     if not flow.get("specialities"):
         await query.answer(context.t("join.specialities_empty"), show_alert=True)
         return None
@@ -166,16 +131,14 @@ async def specialities_done(update: Update, context: BotContext) -> str | None:
     await query.edit_message_reply_markup(None)
     suggested = context.services.analyzer.suggest_divisions(flow["specialities"])
     flow["suggested"], flow["divisions"] = suggested, suggested[:1]
-    text, markup = _industry_view(context)
-    await update.effective_chat.send_message(text, reply_markup=markup)
-    return INDUSTRY
+    return await ask_industries(update, context)
 
 
 async def industry(update: Update, context: BotContext) -> str | None:
     """Toggle a division, browse sections (``secs``, ``sec:<S>:<page>``) or go on (``i:done``)."""
     query = update.callback_query
     parts = (query.data or "").split(":")
-    flow = _flow(context)
+    flow = flow_of(context)
     chosen = flow.setdefault("divisions", [])
     if parts[1] == "i" and len(parts) == 3 and parts[2] == "done":
         if not chosen:
@@ -183,7 +146,7 @@ async def industry(update: Update, context: BotContext) -> str | None:
             return None
         await query.answer()
         await query.edit_message_reply_markup(None)
-        await _ask_region(update, context)
+        await ask_join_region(update, context)
         return REGION
     await query.answer()
     if parts[1] == "i" and len(parts) == 3 and parts[2] in catalogue().divisions:
@@ -191,7 +154,7 @@ async def industry(update: Update, context: BotContext) -> str | None:
             chosen.remove(parts[2])
         elif len(chosen) < MAX_DIVISIONS:
             chosen.append(parts[2])
-        await edit_message(update, *_industry_view(context))
+        await edit_message(update, *industry_view(context))
     elif parts[1] == "secs":
         await edit_message(update, *section_picker(context.lang, lambda code: f"{PREFIX}:sec:{code}:0", f"{PREFIX}:i:back"))
     elif parts[1] == "sec" and len(parts) == 4 and parts[2] in catalogue().sections and parts[3].isdigit():
@@ -199,28 +162,16 @@ async def industry(update: Update, context: BotContext) -> str | None:
         await edit_message(update, *division_picker(section, int(parts[3]), context.lang, lambda code: f"{PREFIX}:i:{code}",
                                                     lambda n: f"{PREFIX}:sec:{section}:{n}", f"{PREFIX}:secs"))
     else:  # "back", or anything else: the ticked list again
-        await edit_message(update, *_industry_view(context))
+        await edit_message(update, *industry_view(context))
     return None
-
-
-async def _ask_region(update: Update, context: BotContext) -> None:
-    region = context.profile.region_code if context.profile else None
-    if region:
-        _flow(context)["region"] = region
-        name = localise(context.services.regions.full_name(region) or "", context.lang)
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("deeplink.confirm"), callback_data=f"{PREFIX}:rg:yes"),
-                                          InlineKeyboardButton(context.t("deeplink.change"), callback_data=f"{PREFIX}:rg:no")]])
-        await update.effective_chat.send_message(context.t("join.region_preset", region=name), reply_markup=keyboard)
-    else:
-        await ask_region(update, context)
 
 
 async def region_preset(update: Update, context: BotContext) -> str:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if query.data == f"{PREFIX}:rg:yes" and _flow(context).get("region"):
-        return await _ask_team(update, context)
+    if query.data == f"{PREFIX}:rg:yes" and flow_of(context).get("region"):
+        return await ask_team(update, context)
     await ask_region(update, context)
     return REGION
 
@@ -229,17 +180,8 @@ async def region_chosen(update: Update, context: BotContext) -> str:
     code = await region_button(update, context)
     if code is None:
         return REGION
-    _flow(context)["region"] = code
-    return await _ask_team(update, context)
-
-
-async def _ask_team(update: Update, context: BotContext) -> str:
-    region = _flow(context)["region"]
-    teams = await context.services.talent.teams_near(region)
-    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:t:{t.id}")] for t in teams[:20]]
-    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:t:none")])
-    await update.effective_chat.send_message(context.t("join.ask_team"), reply_markup=InlineKeyboardMarkup(keyboard))
-    return TEAM
+    flow_of(context)["region"] = code
+    return await ask_team(update, context)
 
 
 async def team(update: Update, context: BotContext) -> str | None:
@@ -251,10 +193,8 @@ async def team(update: Update, context: BotContext) -> str | None:
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    _flow(context)["team"] = int(value) if value != "none" else None
-    keyboard = rows([InlineKeyboardButton(str(n), callback_data=f"{PREFIX}:c:{n}") for n in CAPACITIES], 5)
-    await update.effective_chat.send_message(context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard))
-    return CAPACITY
+    flow_of(context)["team"] = int(value) if value != "none" else None
+    return await ask_capacity(update, context)
 
 
 async def capacity(update: Update, context: BotContext) -> str | None:
@@ -265,51 +205,35 @@ async def capacity(update: Update, context: BotContext) -> str | None:
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    _flow(context)["capacity"] = int(value)
-    await update.effective_chat.send_message(context.t("join.ask_modes"),
-                                             reply_markup=_toggles([], SERVICE_MODES, "demand.mode", "m", context))
-    return MODES
+    flow_of(context)["capacity"] = int(value)
+    return await ask_modes(update, context)
 
 
 async def modes(update: Update, context: BotContext) -> str | None:
     if await _toggle(update, context, "modes", SERVICE_MODES, "demand.mode", "m", "join.ask_modes") != "done":
         return None
     query = update.callback_query
-    if not _flow(context).get("modes"):
+    if not flow_of(context).get("modes"):
         await query.answer(context.t("join.modes_empty"), show_alert=True)
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await ask_phone(update, context, "join.ask_phone")
-    return PHONE
-
-
-def _application(flow: dict) -> Application:
-    return Application(name=flow["name"], workplace=flow["workplace"], phone=flow["phone"], honours=flow["honours"],
-                       specialities=flow["specialities"], divisions=flow["divisions"], region_code=flow["region"],
-                       team_id=flow.get("team"), capacity=flow["capacity"], service_modes=flow["modes"])
+    return await ask_join_phone(update, context)
 
 
 async def phone(update: Update, context: BotContext) -> str:
     number = await read_phone(update, context)
     if number is None:
         return PHONE
-    flow = _flow(context)
-    flow["phone"] = number
-    app = _application(flow)
-    teams = {t.id: t.name for t in await context.services.talent.teams()}
-    text = card_text(app.name, app.workplace, app.honours, app.specialities, app.divisions, app.region_code,
-                     teams.get(app.team_id), app.capacity, app.service_modes, context)
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.submit"), callback_data=f"{PREFIX}:submit")]])
-    await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
-    return CONFIRM
+    flow_of(context)["phone"] = number
+    return await show_application(update, context)
 
 
 async def submit(update: Update, context: BotContext) -> int:
     query = update.callback_query
     services = context.services
     try:
-        await services.talent.apply(update.effective_user.id, _application(_flow(context)))
+        await services.talent.apply(update.effective_user.id, application_of(flow_of(context)))
     except ValueError:
         await query.answer(context.t("join.already_published"), show_alert=True)
         return ConversationHandler.END

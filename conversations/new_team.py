@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import cancel_flow_of, expect_button, refuse_non_staff, reject_too_long, tell_staff_only
 from conversations.context import BotContext
 from conversations.keyboards import choice_buttons
@@ -28,7 +29,12 @@ async def start(update: Update, context: BotContext) -> str | int:
     if await reject_too_long(update, context, name, MAX_NAME):
         return ConversationHandler.END
     context.user_data["newteam"] = {"name": name}
-    await update.effective_message.reply_text(context.t("teams.ask_level", name=name), reply_markup=choice_buttons(
+    return await _ask_level(update, context)
+
+
+async def _ask_level(update: Update, context: BotContext) -> str:
+    name = (context.user_data.get("newteam") or {}).get("name", "")
+    await update.effective_chat.send_message(context.t("teams.ask_level", name=name), reply_markup=choice_buttons(
         PREFIX, [(level.value, context.t(f"team.level.{level.value}")) for level in TeamLevel], width=2))
     return LEVEL
 
@@ -66,6 +72,10 @@ async def region(update: Update, context: BotContext) -> str | int:
         "teams.created", name=team.name, level=context.t(f"team.level.{team.level.value}"),
         region=localise(context.services.regions.full_name(code) or "", context.lang)))
     return ConversationHandler.END
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({LEVEL: _ask_level, REGION: ask_region})
 
 
 def build() -> ConversationHandler:

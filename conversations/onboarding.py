@@ -11,6 +11,7 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.join import invite_to_apply
 from conversations.context import BotContext
@@ -63,11 +64,15 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     if profile is None:
         await update.effective_message.reply_text(context.t("start.greeting", name=user.full_name))
-        await update.effective_message.reply_text(
-            context.t("consent.ask"), reply_markup=yes_no("ob:consent", context.t("consent.agree"), context.t("consent.decline")))
-        return CONSENT
+        return await _ask_consent(update, context)
     flow["registered"] = True
     return await _next_after_role(update, context) if profile.role else await _ask_role(update, context)
+
+
+async def _ask_consent(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(
+        context.t("consent.ask"), reply_markup=yes_no("ob:consent", context.t("consent.agree"), context.t("consent.decline")))
+    return CONSENT
 
 
 async def consent(update: Update, context: BotContext) -> str | int:
@@ -108,6 +113,7 @@ async def role(update: Update, context: BotContext) -> str | int:
 
 
 async def _next_after_role(update: Update, context: BotContext) -> str | int:
+    """The preset region or team to confirm (a QR poster's), else the region picker."""
     preset = (context.user_data.get("onboarding") or {}).get("preset")
     if preset:
         region = _region_name(context, preset["region"])
@@ -149,6 +155,10 @@ async def _finish(update: Update, context: BotContext, region_code: str, team_id
     if flow.get("apply"):
         await invite_to_apply(update, context)
     return ConversationHandler.END
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({CONSENT: _ask_consent, ROLE: _ask_role, PRESET: _next_after_role, REGION: ask_region})
 
 
 def build() -> ConversationHandler:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import cancel_flow_of, edit_message, expect_text, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import rows, toggle_buttons
@@ -72,8 +73,7 @@ async def on_button(update: Update, context: BotContext) -> str | int:
     action, arg = parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
     if action == "spec":
         await query.answer()
-        await update.effective_chat.send_message(context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
-        return SPECIALITIES
+        return await _ask_specialities(update, context)
     if action == "cap":
         await query.answer()
         keyboard = rows([InlineKeyboardButton(str(n), callback_data=f"{PREFIX}:c:{n}") for n in CAPACITIES], 5)
@@ -101,9 +101,7 @@ async def on_button(update: Update, context: BotContext) -> str | int:
         await edit_message(update, context.t("join.ask_modes"), _modes_keyboard(chosen, context))
     elif action == "pause":
         await query.answer()
-        keyboard = [[InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=f"{PREFIX}:p:{d}") for d in PAUSE_DAYS]]
-        await update.effective_chat.send_message(context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard))
-        return PAUSE
+        return await _ask_pause(update, context)
     elif action == "p" and arg.isdigit() and int(arg) in PAUSE_DAYS:
         await query.answer()
         await query.edit_message_reply_markup(None)
@@ -114,6 +112,17 @@ async def on_button(update: Update, context: BotContext) -> str | int:
     else:
         await query.answer(context.t("button.stale"), show_alert=True)
     return ConversationHandler.END
+
+
+async def _ask_specialities(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
+    return SPECIALITIES
+
+
+async def _ask_pause(update: Update, context: BotContext) -> str:
+    keyboard = [[InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=f"{PREFIX}:p:{d}") for d in PAUSE_DAYS]]
+    await update.effective_chat.send_message(context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard))
+    return PAUSE
 
 
 def _today(context: BotContext) -> date:
@@ -142,6 +151,10 @@ async def pause_date(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("profile.pause_invalid", today=today.isoformat(), max=MAX_PAUSE_DAYS))
         return PAUSE
     return await _save(update, context, paused_until=until)
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({SPECIALITIES: _ask_specialities, PAUSE: _ask_pause})
 
 
 def build() -> ConversationHandler:

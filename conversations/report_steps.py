@@ -170,6 +170,8 @@ async def show_card(update: Update, context: BotContext) -> str | int:
 
 def _asking(field: str):
     async def reask(update: Update, context: BotContext) -> str | int:
+        if field in ("text", "industry") and await current_draft(context) is None:
+            return await advance(update, context)  # the draft is gone: says so
         return await ask(update, context, field)
 
     return reask

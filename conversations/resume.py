@@ -94,7 +94,8 @@ async def _later(context: BotContext) -> None:
 
 async def reask(application: Application, name: str, chat_id: int, user_id: int, state: str) -> bool:
     """Ask the question of ``state`` again in the person's chat, in their language; mark it asked. False when it
-    could not be sent (they blocked the bot, the chat is gone): the step still takes their next answer."""
+    could not be sent (they blocked the bot, the chat is gone) or the re-ask failed (logged; the bot starts all the
+    same): the step still takes their next answer."""
     services = application.bot_data["services"]
     context = BotContext(application, chat_id, user_id)
     context.profile = await services.users.get(user_id)
@@ -104,6 +105,9 @@ async def reask(application: Application, name: str, chat_id: int, user_id: int,
     except TelegramError as exc:
         log.info("a pending question could not be asked again", extra={"user_id": user_id, "state": state,
                                                                          "error": repr(exc)[:200]})
+        return False
+    except Exception:  # noqa: BLE001 - one person's odd step must not stop the bot from starting
+        log.exception("a pending question failed to be asked again", extra={"user_id": user_id, "state": state})
         return False
     context.user_data.setdefault(RESUMED, {})[name] = state
     application.mark_data_for_update_persistence(user_ids=[user_id])

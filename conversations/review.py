@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import (cancel_flow_of, edit_message, expect_text, refuse_non_staff, reject_too_long,
                                   tell_staff_only)
 from conversations.context import BotContext
@@ -79,6 +80,10 @@ async def reject_start(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     await query.answer()
     context.user_data["review"] = {"id": int(craftsman_id)}
+    return await _ask_reason(update, context)
+
+
+async def _ask_reason(update: Update, context: BotContext) -> str:
     await update.effective_chat.send_message(context.t("review.ask_reason"))
     return REASON
 
@@ -94,6 +99,10 @@ async def reject_reason(update: Update, context: BotContext) -> str | int:
                                                          approve=False, note=text)
     await _answer(update, context, outcome, card, "review.rejected", text)
     return ConversationHandler.END
+
+
+# after a restart the step asks its question again (conversations/resume.py)
+resume.register({REASON: _ask_reason})
 
 
 def build() -> ConversationHandler:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from conversations import resume
 from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.context import BotContext
 from conversations.join import invite_to_apply
@@ -83,29 +84,49 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
         if context.profile.is_staff:
             await update.effective_chat.send_message(context.t("settings.staff_role_kept"))
             return await _show_menu(update, context)
-        await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard("st:setrole", context.lang))
-        return ROLE
+        return await _ask_role(update, context)
     if choice == "region":
         await ask_region(update, context)
         return REGION
     if choice == "lang":
-        await update.effective_chat.send_message(context.t("settings.lang_ask"), reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=f"st:setlang:{lang.value}")] for lang in Lang]))
-        return LANGUAGE
+        return await _ask_lang(update, context)
     if choice == "quiet":
-        await update.effective_chat.send_message(context.t("settings.quiet_ask"), reply_markup=_quiet_keyboard(context))
-        return QUIET
+        return await _ask_quiet(update, context)
     if choice == "notify":
         profile = context.profile
         context.profile = await context.services.users.set_notify_publications(profile.id, not profile.notify_publications)
         return await _show_menu(update, context)
     if choice == "industries":
-        chosen = await context.services.audience.sections_of(context.profile.id)
-        context.user_data["settings"] = {"sections": chosen}
-        await update.effective_chat.send_message(context.t("settings.industries_ask"), reply_markup=_sections_keyboard(chosen))
-        return INDUSTRIES
+        context.user_data["settings"] = {"sections": await context.services.audience.sections_of(context.profile.id)}
+        return await _ask_industries(update, context)
     await update.effective_chat.send_message(context.t("settings.closed"))
     return ConversationHandler.END
+
+
+async def _ask_role(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard("st:setrole", context.lang))
+    return ROLE
+
+
+async def _ask_lang(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("settings.lang_ask"), reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=f"st:setlang:{lang.value}")] for lang in Lang]))
+    return LANGUAGE
+
+
+async def _ask_quiet(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("settings.quiet_ask"), reply_markup=_quiet_keyboard(context))
+    return QUIET
+
+
+async def _ask_industries(update: Update, context: BotContext) -> str:
+    """The sections to toggle, as ticked so far (after a restart: as they were left)."""
+    flow = context.user_data.setdefault("settings", {})
+    if "sections" not in flow:
+        flow["sections"] = await context.services.audience.sections_of(context.profile.id)
+    await update.effective_chat.send_message(context.t("settings.industries_ask"),
+                                             reply_markup=_sections_keyboard(flow["sections"]))
+    return INDUSTRIES
 
 
 async def role_chosen(update: Update, context: BotContext) -> str:
@@ -185,6 +206,11 @@ async def section_toggled(update: Update, context: BotContext) -> str:
     await query.answer()
     await query.edit_message_reply_markup(_sections_keyboard(chosen))
     return INDUSTRIES
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({MENU: _show_menu, ROLE: _ask_role, REGION: ask_region, LANGUAGE: _ask_lang, QUIET: _ask_quiet,
+                 INDUSTRIES: _ask_industries})
 
 
 def build() -> ConversationHandler:

@@ -1,0 +1,214 @@
+"""Staff: /broadcast's first step — the audience, combined from filters (roles, region, industry section, the
+followers of a competition or a course) on one menu that shows how many people it reaches. The message, the
+preview and the time are in conversations/broadcast.py; the half-made broadcast lives in ``user_data["broadcast"]``.
+Every press is checked: only staff act, and the service checks the role again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from conversations.common import answer_stale, edit_message, refuse_non_staff, tell_staff_only
+from conversations.context import BotContext
+from conversations.keyboards import rows
+from conversations.region_picker import ask_region, region_button
+from db.models import Role
+from i18n import localise
+from nlp.industry import catalogue
+from services.audience import Filters
+from services.audit import NotStaff
+
+AUDIENCE, REGION = "broadcast.audience", "broadcast.region"
+KEY = "broadcast"
+ROLES = (Role.WORKER, Role.CRAFTSMAN, Role.ENTERPRISE, Role.STAFF)
+EVENTS_SHOWN = 12
+
+
+def draft_of(context: BotContext) -> dict[str, Any]:
+    return context.user_data.setdefault(KEY, {"filters": {}, "labels": {}})
+
+
+def filters_of(draft: dict[str, Any]) -> Filters:
+    return Filters.from_json(draft["filters"])
+
+
+def summary(context: BotContext, draft: dict[str, Any]) -> str:
+    """The audience in words: '身份：职工；地区：江苏省苏州市'."""
+    f, labels = filters_of(draft), draft["labels"]
+    parts = []
+    if f.roles:
+        roles = context.label("list.items").join(context.t(f"role.{r}") for r in f.roles)
+        parts.append(context.t("broadcast.summary.roles", value=roles))
+    if f.region:
+        parts.append(context.t("broadcast.summary.region",
+                               value=localise(context.services.regions.full_name(f.region) or f.region, context.lang)))
+    if f.section:
+        parts.append(context.t("broadcast.summary.section",
+                               value=localise(f"{f.section} {catalogue().sections[f.section].name}", context.lang)))
+    for name in ("competition", "course"):
+        if draft["filters"].get(f"{name}_id") is not None:
+            parts.append(context.t(f"broadcast.summary.{name}", value=labels.get(name, "")))  # a title as typed
+    return context.label("list.clauses").join(parts) if parts else context.t("broadcast.summary.everyone")
+
+
+async def count_audience(update: Update, context: BotContext, draft: dict[str, Any]) -> int | None:
+    try:
+        return await context.services.broadcasts.count(update.effective_user.id, context.role, filters_of(draft))
+    except NotStaff:
+        await tell_staff_only(update, context)
+        return None
+
+
+def button(context: BotContext, key: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(context.label(f"broadcast.button.{key}"), callback_data=data)
+
+
+async def show_menu(update: Update, context: BotContext, edit: bool = False) -> str | int:
+    draft = draft_of(context)
+    count = await count_audience(update, context, draft)
+    if count is None:
+        return ConversationHandler.END
+    text = context.t("broadcast.audience", summary=summary(context, draft), count=f"{count:,}")
+    markup = InlineKeyboardMarkup([
+        [button(context, "role", "bc:m:role"), button(context, "region", "bc:m:region")],
+        [button(context, "section", "bc:m:section"), button(context, "competition", "bc:m:competition")],
+        [button(context, "course", "bc:m:course"), button(context, "clear", "bc:clear")],
+        [button(context, "next", "bc:next")], [button(context, "quit", "bc:quit")]])
+    if edit and update.callback_query is not None:
+        await edit_message(update, text, markup)
+    else:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+    return AUDIENCE
+
+
+async def refuse_or_stale(update: Update, context: BotContext) -> None:
+    """A broadcast button that cannot act: refused (and logged) for non-staff, stale for staff."""
+    if not context.is_staff:
+        await refuse_non_staff(update, context, "broadcast.press", update.callback_query.data)
+    else:
+        await answer_stale(update, context)
+
+
+async def staff_press(update: Update, context: BotContext) -> bool:
+    """Every press is checked: a non-staff user (a revoked staffer's old message) is refused and logged."""
+    if context.is_staff and KEY in context.user_data:
+        return True
+    await refuse_or_stale(update, context)
+    return False
+
+
+async def pressed(update: Update, context: BotContext) -> str | int:
+    """The audience menu and its sub-menus: ``bc:m:<menu>``, ``bc:<filter>:<value>``, ``bc:clear``."""
+    query = update.callback_query
+    if not await staff_press(update, context):
+        return ConversationHandler.END
+    draft, data = draft_of(context), (query.data or "").split(":")
+    filters_ = draft["filters"]
+    if data[1] == "m":
+        return await _submenu(update, context, data[2] if len(data) > 2 else "")
+    await query.answer()
+    value = data[2] if len(data) > 2 else ""
+    if data[1] == "clear":
+        draft["filters"], draft["labels"] = {}, {}
+    elif data[1] == "role":
+        if value == "done":
+            return await show_menu(update, context, edit=True)
+        roles = set(filters_.get("roles") or [])
+        if value in {r.value for r in ROLES}:
+            roles ^= {value}
+        filters_["roles"] = sorted(roles)
+        return await _role_menu(update, context)
+    elif data[1] == "section":
+        filters_["section"] = value if value in catalogue().sections else None
+    elif data[1] in ("competition", "course"):
+        return await _pick_event(update, context, data[1], value)
+    return await show_menu(update, context, edit=True)
+
+
+async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
+    query = update.callback_query
+    any_button = lambda name: button(context, "any", f"bc:{name}:any")  # noqa: E731
+    if menu == "role":
+        await query.answer()
+        return await _role_menu(update, context)
+    if menu == "region":
+        await query.answer()
+        return await ask_region_filter(update, context)
+    if menu == "section":
+        await query.answer()
+        sections = catalogue().sections.values()
+        buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=f"bc:section:{s.code}")
+                   for s in sections]
+        await edit_message(update, context.t("broadcast.pick_section"),
+                           InlineKeyboardMarkup(rows(buttons, 2) + [[any_button("section")]]))
+        return AUDIENCE
+    if menu in ("competition", "course"):
+        events = await _events(update, context, menu)
+        if not events:
+            await query.answer(context.t("broadcast.no_events"), show_alert=True)
+            return AUDIENCE
+        await query.answer()
+        buttons = [[InlineKeyboardButton(name[:60], callback_data=f"bc:{menu}:{event_id}")]
+                   for event_id, name in events]
+        await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup(buttons + [[any_button(menu)]]))
+        return AUDIENCE
+    await answer_stale(update, context)
+    return AUDIENCE
+
+
+async def ask_region_filter(update: Update, context: BotContext) -> str:
+    """The region filter: its own 不限 button, then the province → city → county picker."""
+    await update.effective_chat.send_message(context.t("broadcast.pick_region"), reply_markup=InlineKeyboardMarkup(
+        [[button(context, "any", "bc:region:any")]]))
+    await ask_region(update, context)
+    return REGION
+
+
+async def _role_menu(update: Update, context: BotContext) -> str:
+    chosen = draft_of(context)["filters"].get("roles") or []
+    buttons = [InlineKeyboardButton(("✅ " if r.value in chosen else "▫️ ") + context.label(f"role.{r.value}"),
+                                    callback_data=f"bc:role:{r.value}") for r in ROLES]
+    await edit_message(update, context.t("broadcast.pick_roles"),
+                       InlineKeyboardMarkup(rows(buttons, 2) + [[button(context, "done", "bc:role:done")]]))
+    return AUDIENCE
+
+
+async def _events(update: Update, context: BotContext, kind: str) -> list[tuple[int, str]]:
+    services, user_id = context.services, update.effective_user.id
+    if kind == "competition":
+        listing = await services.competitions.listing(user_id, None, is_staff=True)
+        return [(c.id, c.name) for c in listing.competitions[:EVENTS_SHOWN]]
+    cards = await services.courses.cards(user_id, is_staff=True)
+    return [(card.course.id, card.course.name) for card in cards[:EVENTS_SHOWN]]
+
+
+async def _pick_event(update: Update, context: BotContext, kind: str, value: str) -> str | int:
+    draft = draft_of(context)
+    draft["filters"][f"{kind}_id"] = None
+    draft["labels"].pop(kind, None)
+    if value.isdigit():
+        names = dict(await _events(update, context, kind))
+        if int(value) in names:
+            draft["filters"][f"{kind}_id"] = int(value)
+            draft["labels"][kind] = names[int(value)]
+    return await show_menu(update, context, edit=True)
+
+
+async def region_picked(update: Update, context: BotContext) -> str | int:
+    if not await staff_press(update, context):
+        return ConversationHandler.END
+    code = await region_button(update, context)
+    if code is None:
+        return REGION
+    draft_of(context)["filters"]["region"] = code
+    return await show_menu(update, context)
+
+
+async def region_any(update: Update, context: BotContext) -> str | int:
+    if not await staff_press(update, context):
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    draft_of(context)["filters"]["region"] = None
+    return await show_menu(update, context)

@@ -1,0 +1,152 @@
+"""The questions of /join, each step's prompt in one place: the step handlers (conversations/join.py) ask them as the
+applicant goes on, and the same functions ask them again after a restart (conversations/resume.py). The answers so
+far live in ``user_data["join"]``."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from conversations import resume
+from conversations.contact import ask_phone
+from conversations.context import BotContext
+from conversations.keyboards import rows, toggle_buttons
+from conversations.region_picker import ask_region
+from conversations.talent_views import card_text
+from i18n import localise
+from services.demands import SERVICE_MODES
+from services.industry import division_label
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
+
+PREFIX = "jn"
+NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
+    f"join.{s}" for s in ("name", "honours", "workplace", "specialities", "industries", "region", "team", "capacity",
+                          "modes", "phone", "confirm"))
+CAPACITIES = (1, 2, 3, 5, 8)
+
+
+def flow_of(context: BotContext) -> dict:
+    return context.user_data.setdefault("join", {})
+
+
+def toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, action: str,
+             context: BotContext) -> InlineKeyboardMarkup:
+    return toggle_buttons(f"{PREFIX}:{action}", [(o, context.label(f"{label_prefix}.{o}")) for o in options],
+                          flow_values, context.label("join.next"))
+
+
+async def ask_name(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("join.intro") + "\n\n" + context.t("join.ask_name"))
+    return NAME
+
+
+def _multi_select(key: str, options: tuple[str, ...], label_prefix: str, action: str, state: str):
+    """A question answered by ticking several buttons (``join.ask_<key>``), ticked as the flow now stands."""
+    async def ask(update: Update, context: BotContext) -> str:
+        chosen = flow_of(context).setdefault(key, [])
+        await update.effective_chat.send_message(context.t(f"join.ask_{key}"),
+                                                 reply_markup=toggles(chosen, options, label_prefix, action, context))
+        return state
+
+    return ask
+
+
+ask_honours = _multi_select("honours", HONOURS, "honour", "h", HONOUR)
+
+
+async def ask_workplace(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(context.t("join.ask_workplace"))
+    return WORKPLACE
+
+
+async def ask_specialities(update: Update, context: BotContext) -> str:
+    """The question; once some are noted, the list so far with its 下一步 button."""
+    current = flow_of(context).setdefault("specialities", [])
+    if not current:
+        await update.effective_chat.send_message(context.t("join.ask_specialities", max=MAX_SPECIALITIES,
+                                                           length=MAX_SPECIALITY))
+        return SPECIALITY
+    listing = "\n".join(f"• {s}" for s in current)
+    done = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:s:done")]])
+    await update.effective_chat.send_message(context.t("join.specialities_noted", listing=listing, count=len(current),
+                                                       max=MAX_SPECIALITIES), reply_markup=done)
+    return SPECIALITY
+
+
+def industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    flow = flow_of(context)
+    flow.setdefault("suggested", [])
+    flow.setdefault("divisions", [])
+    options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
+    buttons = [InlineKeyboardButton(("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
+                                    callback_data=f"{PREFIX}:i:{d}") for d in options]
+    keyboard = rows(buttons, 1)
+    keyboard.append([InlineKeyboardButton(context.t("industry.other"), callback_data=f"{PREFIX}:secs")])
+    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:i:done")])
+    return context.t("join.ask_industries"), InlineKeyboardMarkup(keyboard)
+
+
+async def ask_industries(update: Update, context: BotContext) -> str:
+    text, markup = industry_view(context)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+    return INDUSTRY
+
+
+async def ask_join_region(update: Update, context: BotContext) -> None:
+    region = context.profile.region_code if context.profile else None
+    if region:
+        flow_of(context)["region"] = region
+        name = localise(context.services.regions.full_name(region) or "", context.lang)
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("deeplink.confirm"), callback_data=f"{PREFIX}:rg:yes"),
+                                          InlineKeyboardButton(context.t("deeplink.change"), callback_data=f"{PREFIX}:rg:no")]])
+        await update.effective_chat.send_message(context.t("join.region_preset", region=name), reply_markup=keyboard)
+    else:
+        await ask_region(update, context)
+
+
+async def ask_team(update: Update, context: BotContext) -> str:
+    region = flow_of(context).get("region") or (context.profile.region_code if context.profile else None) or ""
+    teams = await context.services.talent.teams_near(region)
+    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:t:{t.id}")] for t in teams[:20]]
+    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:t:none")])
+    await update.effective_chat.send_message(context.t("join.ask_team"), reply_markup=InlineKeyboardMarkup(keyboard))
+    return TEAM
+
+
+async def ask_capacity(update: Update, context: BotContext) -> str:
+    keyboard = rows([InlineKeyboardButton(str(n), callback_data=f"{PREFIX}:c:{n}") for n in CAPACITIES], 5)
+    await update.effective_chat.send_message(context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard))
+    return CAPACITY
+
+
+ask_modes = _multi_select("modes", SERVICE_MODES, "demand.mode", "m", MODES)
+
+
+async def ask_join_phone(update: Update, context: BotContext) -> str:
+    await ask_phone(update, context, "join.ask_phone")
+    return PHONE
+
+
+def application_of(flow: dict) -> Application:
+    return Application(name=flow["name"], workplace=flow["workplace"], phone=flow["phone"], honours=flow["honours"],
+                       specialities=flow["specialities"], divisions=flow["divisions"], region_code=flow["region"],
+                       team_id=flow.get("team"), capacity=flow["capacity"], service_modes=flow["modes"])
+
+
+async def show_application(update: Update, context: BotContext) -> str:
+    """The application as staff will see it, with its 提交 button (nothing, when the flow is gone: 提交 says so)."""
+    try:
+        app = application_of(flow_of(context))
+    except KeyError:
+        return CONFIRM
+    teams = {t.id: t.name for t in await context.services.talent.teams()}
+    text = card_text(app.name, app.workplace, app.honours, app.specialities, app.divisions, app.region_code,
+                     teams.get(app.team_id), app.capacity, app.service_modes, context)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.submit"), callback_data=f"{PREFIX}:submit")]])
+    await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
+    return CONFIRM
+
+
+# after a restart each step asks its question again (conversations/resume.py)
+resume.register({NAME: ask_name, HONOUR: ask_honours, WORKPLACE: ask_workplace, SPECIALITY: ask_specialities,
+                 INDUSTRY: ask_industries, REGION: ask_join_region, TEAM: ask_team, CAPACITY: ask_capacity,
+                 MODES: ask_modes, PHONE: ask_join_phone, CONFIRM: show_application})
