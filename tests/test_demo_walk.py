@@ -53,6 +53,10 @@ class Walk:
         self.process.stdin.write(f"{line}\n".encode())
         await self.process.stdin.drain()
 
+    async def answer(self, question: str, text: str) -> None:
+        await self.expect(question)
+        await self.type(text)
+
     async def press(self, label: str) -> str:
         """Press the next button shown with ``label`` by its address (e.g. 8.12); return the address."""
         address = (await self.find(rf"\[(\d+\.\d+)\] {re.escape(label)}")).group(1)
@@ -90,8 +94,7 @@ async def test_every_role_walks_the_programme_in_the_console_across_a_restart(tm
         await walk.be("王丽")
         await walk.type("/report")
         await walk.press("技术难题")
-        await walk.expect("请描述遇到的问题")
-        await walk.type(PROBLEM)
+        await walk.answer("请描述遇到的问题", PROBLEM)
         await walk.press("✅ 完成")
         await walk.expect("识别为：C32 有色金属冶炼和压延加工业")
         await walk.press("✅确认")
@@ -123,11 +126,9 @@ async def test_every_role_walks_the_programme_in_the_console_across_a_restart(tm
         # ... `make run` is restarted on the same database: his pending question is asked again, his answer taken
         walk = await make_run(tmp_path)
         await walk.be("周建华")
-        await walk.expect("请发送可预约的时间")
-        await walk.type("明天上午十点")
+        await walk.answer("请发送可预约的时间", "明天上午十点")
         slot = (await walk.find(r"“明天上午十点” → (\d{4}-\d\d-\d\d 10:00)")).group(1)
-        await walk.expect("请发送问诊地点")
-        await walk.type(PLACE)
+        await walk.answer("请发送问诊地点", PLACE)
         await walk.expect("已将 1 个时段发给企业")
 
         # the enterprise books it with a press on the offer while a newer message has buttons
@@ -144,12 +145,9 @@ async def test_every_role_walks_the_programme_in_the_console_across_a_restart(tm
         await walk.be("周建华")
         await walk.type("/tasks")
         await walk.type((await walk.find(rf"\[(\d+\.\d+)\] ✅ 登记解决 {code}")).group(1))
-        await walk.expect("请简述解决方案")
-        await walk.type(SOLUTION)
-        await walk.expect("培训职工人数")
-        await walk.type("6")
-        await walk.expect("预计经济效益")
-        await walk.type("60000")
+        await walk.answer("请简述解决方案", SOLUTION)
+        await walk.answer("培训职工人数", "6")
+        await walk.answer("预计经济效益", "60000")
         await walk.expect("已登记解决结果，等待企业确认")
 
         # the enterprise confirms and rates
@@ -158,8 +156,7 @@ async def test_every_role_walks_the_programme_in_the_console_across_a_restart(tm
         await walk.press("✅ 已解决")
         await walk.press("5★")
         await walk.expect(f"需求 {code} 已结案")
-        await walk.expect("还想说几句吗")
-        await walk.type("周师傅现场讲得很清楚，谢谢！")
+        await walk.answer("还想说几句吗", "周师傅现场讲得很清楚，谢谢！")
         await walk.expect("评价已保存")
 
         # the staffer's figures: the chart is saved beside the database and opens as an image
