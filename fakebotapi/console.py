@@ -3,8 +3,9 @@
 The console types as one person at a time (``:as NAME`` switches, ``:who`` lists them); what the bot sends someone
 else is announced in one line and shown when the console switches to them. Every bot message is numbered per
 person and keeps its buttons: ``3.2`` presses button 2 of message 3, a plain number presses on the latest message
-with buttons. Pop-up answers are printed, edits are shown as edits of their numbered message, and photos and
-documents are saved to disk. ``/commands`` are typed as in Telegram.
+with buttons (unless it was pressed and questions followed: then the number is their answer). Pop-up answers are
+printed, edits are shown as edits of their numbered message, and photos and documents are saved to disk.
+``/commands`` are typed as in Telegram.
 
 The console's own words come from the caller (``say(key, **values)``): this package imports nothing of the bot's.
 """
@@ -158,11 +159,11 @@ class Console:
         if pressed is not None:
             self._press_at(int(pressed.group(1)), int(pressed.group(2)), line)
             return True
-        with_buttons = self.seat.with_buttons()
-        if line.isascii() and PLAIN.fullmatch(line) and with_buttons:
-            choices = self.seat.choices(with_buttons[-1])
+        target = self.seat.plain_target()
+        if line.isascii() and PLAIN.fullmatch(line) and target is not None:
+            choices = self.seat.choices(target)
             if 1 <= int(line) <= len(choices):
-                self._press(choices[int(line) - 1])
+                self._press(target, choices[int(line) - 1])
                 return True
         self.seat.user.send(line)
         return True
@@ -175,10 +176,11 @@ class Console:
         if not 1 <= index <= len(choices):
             self._print(self.say("no_button", number=number, button=index, text=line))
             return
-        self._press(choices[index - 1])
+        self._press(number, choices[index - 1])
 
-    def _press(self, choice: Choice) -> None:
+    def _press(self, number: int, choice: Choice) -> None:
         button, user = choice.button, self.seat.user
+        self.seat.pressed[number] = len(self.seat.message_ids)
         if choice.kind == "inline":
             if "callback_data" in button:
                 message = {k: v for k, v in choice.message.items() if not k.startswith("_")}

@@ -44,6 +44,7 @@ class Seat:
         self.announced = self.user.cursor  # events already told of while someone else was typing
         self.message_ids: list[int] = []  # number - 1 → message id
         self.bodies: dict[int, str] = {}  # message id → the text last shown of it
+        self.pressed: dict[int, int] = {}  # number of a message pressed → how many messages had been shown then
 
     @property
     def unread(self) -> int:
@@ -82,6 +83,16 @@ class Seat:
     def with_buttons(self) -> list[int]:
         """The numbers of the messages that have buttons now, oldest first."""
         return [n for n in range(1, len(self.message_ids) + 1) if self.choices(n)]
+
+    def plain_target(self) -> int | None:
+        """The message a plain number presses: the latest with buttons, even when a hint or a notice came after it;
+        but not once it was pressed and the bot has written since: that press began questions answered by typing
+        (a count, an amount), and a number typed then is the answer, never a button of the card above."""
+        numbers = self.with_buttons()
+        if not numbers:
+            return None
+        pressed = self.pressed.get(numbers[-1])
+        return None if pressed is not None and len(self.message_ids) > pressed else numbers[-1]
 
 
 class Roster:

@@ -143,3 +143,21 @@ async def test_the_console_speaks_english_when_lang_is_english(db_url: str, tmp_
         await terminal.expect("No such file")
         terminal.type(":help")
         await terminal.expect(":as NAME-OR-ID")
+
+
+async def test_a_plain_number_answering_a_question_after_a_press_is_typed_not_pressed_on_the_older_card(
+        db_url: str, tmp_path: Path):
+    async with console(db_url, tmp_path) as terminal:
+        terminal.type(":as 周建华")
+        terminal.type("/tasks")  # the demo's tasks: [N.1] accepts one demand, [N.4] records another's resolution
+        await terminal.find(r"\[\d+\.1\] ✅ 接受")
+        resolve = await terminal.find(r"\[(\d+\.\d+)\] ✅ 登记解决")
+        terminal.type(resolve.group(1))
+        await terminal.expect("请简述解决方案")
+        terminal.type("前处理槽液温度偏低，升温后附着力复测合格。")
+        await terminal.expect("培训职工人数")
+        terminal.type("1")  # an answer to the question, not button 1 of the list above it (✅ 接受 another demand)
+        await terminal.expect("预计经济效益")
+        terminal.type("0")
+        await terminal.expect("已登记解决结果")
+        assert "感谢接受需求" not in terminal.since(0)
