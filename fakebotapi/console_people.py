@@ -45,6 +45,8 @@ class Seat:
         self.message_ids: list[int] = []  # number - 1 → message id
         self.bodies: dict[int, str] = {}  # message id → the text last shown of it
         self.pressed: dict[int, int] = {}  # number of a message pressed → how many messages had been shown then
+        for event in self.user.events()[:self.user.cursor]:  # a chat restored from the state file keeps its numbers,
+            self.number(event["message"])  # so a card shown before a restart keeps its address and its buttons
 
     @property
     def unread(self) -> int:

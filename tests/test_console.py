@@ -161,3 +161,31 @@ async def test_a_plain_number_answering_a_question_after_a_press_is_typed_not_pr
         terminal.type("0")
         await terminal.expect("已登记解决结果")
         assert "感谢接受需求" not in terminal.since(0)
+
+
+async def test_after_a_restart_the_numbers_go_on_and_an_old_cards_buttons_still_press(db_url: str, tmp_path: Path):
+    """The fake Telegram keeps every chat across a restart; the console numbers them as before, so a card shown
+    before `:quit` keeps its address and its buttons afterwards."""
+    state = tmp_path / "console-state.json"
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    try:
+        for run in (1, 2):
+            terminal = Terminal()
+            chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal,
+                                                   api=FakeBotAPI(state_path=state), files_dir=tmp_path / "console"))
+            try:
+                await terminal.expect("王丽> ")
+                if run == 1:
+                    terminal.type("/report")
+                    card = await terminal.find(r"\[(\d+)\.1\] 技术难题")
+                    old = card.group(1)
+                    continue
+                asked = await terminal.find(r"(\d+)  请选择需求类型")  # the pending question, asked again
+                assert int(asked.group(1)) > int(old), "numbering goes on after a restart"
+                terminal.type(f"{old}.1")  # the card from before the restart
+                await terminal.expect("请描述")
+            finally:
+                terminal.type(":quit")
+                await asyncio.wait_for(chat, 60)
+    finally:
+        await services.close()
