@@ -13,6 +13,7 @@ from conversations.casework_views import answer_outcome, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from services.booking import MAX_SLOTS
+from services.everyday import example
 from services.local_time import parse_moment, show
 from services.validation import Invalid
 
@@ -28,7 +29,7 @@ async def offer_start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     await query.answer()
     context.user_data["booking"] = {"match": ids[0]}
-    await update.effective_chat.send_message(context.t("booking.ask_slots", max=MAX_SLOTS))
+    await update.effective_chat.send_message(ask_slots(context))
     return SLOTS
 
 
@@ -57,7 +58,7 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         return SLOTS
     if not kept or len(kept) > MAX_SLOTS:
         answers.pop("kept", None)
-        await update.effective_message.reply_text(context.t("booking.ask_slots", max=MAX_SLOTS))
+        await update.effective_message.reply_text(ask_slots(context))
         return SLOTS
     answers["slots"] = kept
     answers.pop("kept", None)
@@ -116,7 +117,7 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
     await query.answer()
     if result.detail["side"] == "craftsman":
         context.user_data["booking"] = {"match": result.match_id}
-        await update.effective_chat.send_message(context.t("booking.ask_slots", max=MAX_SLOTS))
+        await update.effective_chat.send_message(ask_slots(context))
         return SLOTS
     await update.effective_chat.send_message(context.t("booking.reschedule_sent"))
     return ConversationHandler.END
@@ -125,10 +126,16 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
 
 async def reask_slots(update: Update, context: BotContext) -> None:
     kept = (context.user_data.get("booking") or {}).get("kept") or []
-    text = context.t("booking.ask_slots", max=MAX_SLOTS)
+    text = ask_slots(context)
     if kept:
         text += "\n" + context.t("everyday.slots_kept", count=len(kept))
     await update.effective_chat.send_message(text)
+
+
+def ask_slots(context: BotContext) -> str:
+    """The slots question, its example a time still to come (from the clock, in the deployment's zone)."""
+    services = context.services
+    return context.t("booking.ask_slots", max=MAX_SLOTS, **example(services.clock.now(), services.settings.tz))
 
 
 resume.register({SLOTS: reask_slots, PLACE: "booking.ask_place"})

@@ -75,7 +75,8 @@ async def test_booking_slots_in_everyday_chinese(bot: BotHarness):
     helper.press("✅ 接受", offer)
     accepted = await helper.expect("感谢接受需求 " + ticket)
     helper.press("📅 提供预约时段", accepted)
-    await helper.expect("每行一个")
+    asked = (await helper.expect("每行一个"))["text"]
+    assert "例如：\n2026-11-24 14:00" in asked  # the example is still to come, from the clock (never a fixed date)
 
     helper.send("3点\n下周二下午两点\n昨天下午3点")
     again = (await helper.expect("这一行请重写：3点"))["text"]
