@@ -101,12 +101,13 @@ def wire(application: Application) -> None:
 
 
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
+    from runtime.console_stage import console_language
     from runtime.run import run_console, run_delivery_worker, run_telegram
     from services.demo import stage_settings
 
     console = console or not (worker or settings.bot_token)
     if console:
-        print(t("console.loading", "zh-hans"), flush=True)  # loading the language models takes a few seconds
+        print(t("console.loading", console_language()), flush=True)  # loading the models takes a few seconds
         settings = stage_settings(settings)  # the console's own fake Telegram: the cast's administrator is an admin
     try:
         services = await Services.start(settings)

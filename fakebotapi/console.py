@@ -36,7 +36,7 @@ class Console:
                  files_dir: Path | str = Path("data/console"), out: TextIO = sys.stdout,
                  read_line: Callable[[], str] = sys.stdin.readline,
                  drained: Callable[[], Awaitable[None]] | None = None, roles: Roles | None = None,
-                 viewer: Callable[[Path], None] | None = None) -> None:
+                 viewer: Callable[[Path], None] | None = None, language: str = "zh-hans") -> None:
         self.api = api
         self.say = say
         self.out = out
@@ -45,7 +45,7 @@ class Console:
         self.roles = roles  # the role each person has in the bot's database, where it has one
         self.files_dir = Path(files_dir)
         self.viewer = viewer  # shows a saved image (None: only its path is printed)
-        self.roster = Roster(api, cast, lambda user_id: say("made_up_name", id=user_id))
+        self.roster = Roster(api, cast, lambda user_id: say("made_up_name", id=user_id), language)
         seated = list(self.roster.seats.values())
         self.seat: Seat = self.roster.find_or_make(start or "10001") if start or not seated else seated[0]
         self.queries: dict[str, int] = {}  # callback queries pressed and not yet answered → who pressed

@@ -101,9 +101,11 @@ class Roster:
     """Everyone the console has seated: the cast (seated at once, so the bot can write to each of them) and the
     people made up by ``:as`` with a new name or id."""
 
-    def __init__(self, api: FakeBotAPI, cast: Sequence[Person], made_up_name: Callable[[int], str]) -> None:
+    def __init__(self, api: FakeBotAPI, cast: Sequence[Person], made_up_name: Callable[[int], str],
+                 language: str = "zh-hans") -> None:
         self.api = api
         self.made_up_name = made_up_name
+        self.language = language  # the Telegram language of the people made up at the console
         self.seats: dict[int, Seat] = {}
         for person in cast:
             self.seat(person)
@@ -127,6 +129,6 @@ class Roster:
         if found is not None:
             return found
         if key.isascii() and key.isdigit() and 0 < int(key) < 2**52:
-            return self.seat(Person(int(key), self.made_up_name(int(key))))
+            return self.seat(Person(int(key), self.made_up_name(int(key)), self.language))
         user_id = max([FIRST_MADE_UP_ID - 1, *(i for i in self.seats if i >= FIRST_MADE_UP_ID)]) + 1
-        return self.seat(Person(user_id, key[:64]))
+        return self.seat(Person(user_id, key[:64], self.language))

@@ -16,7 +16,6 @@ from i18n import label
 from services.demo_people import DEMO_PEOPLE
 from services.users import Users
 
-CAST_LANGUAGE = "zh-hans"  # the cast are Chinese; the bot answers each in the language of their Telegram
 
 
 def console_language(environ: Mapping[str, str] = os.environ) -> str:
@@ -34,8 +33,9 @@ def role_name(role: object, lang: str) -> str:
 
 
 def console_cast(lang: str) -> list[Person]:
-    """The demo cast (services/demo_people.py) as the console's people."""
-    return [Person(p.telegram_id, p.name, CAST_LANGUAGE, role_name(p.role, lang), p.phone) for p in DEMO_PEOPLE]
+    """The demo cast (services/demo_people.py) as the console's people; their Telegram speaks the console's language
+    (``lang``), so that the bot answers them in it too."""
+    return [Person(p.telegram_id, p.name, lang, role_name(p.role, lang), p.phone) for p in DEMO_PEOPLE]
 
 
 def database_roles(users: Users, lang: str):

@@ -113,7 +113,7 @@ async def run_console(services: Services, wire: Callable[[Application], None],
                       files_dir=files_dir or console_files_dir(services.settings.database_url),
                       out=stdout, read_line=stdin.readline, drained=drained,
                       roles=database_roles(services.users, lang),
-                      viewer=image_viewer(_interactive(stdin) and _interactive(stdout)))
+                      viewer=image_viewer(_interactive(stdin) and _interactive(stdout)), language=lang)
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())
     try:

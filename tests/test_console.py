@@ -143,6 +143,11 @@ async def test_the_console_speaks_english_when_lang_is_english(db_url: str, tmp_
         await terminal.expect("No such file")
         terminal.type(":help")
         await terminal.expect(":as NAME-OR-ID")
+        terminal.type("/help")  # the bot answers the cast in English too (their Telegram speaks the console's language)
+        await terminal.expect("What I can do for you")
+        terminal.type(":as Tom")  # and someone new
+        terminal.type("/start")
+        await terminal.expect("✅ I agree")
 
 
 async def test_a_plain_number_answering_a_question_after_a_press_is_typed_not_pressed_on_the_older_card(
