@@ -274,6 +274,12 @@ class Console:
             while True:
                 self.prompt()
                 line = await loop.run_in_executor(None, self.read_line)
+                while line.rstrip("\r\n").endswith("\\"):  # "…\" goes on on the next line: one message, several lines
+                    self._print("… ", end="")
+                    more = await loop.run_in_executor(None, self.read_line)
+                    line = line.rstrip("\r\n")[:-1].rstrip() + "\n" + more
+                    if more == "":
+                        break
                 if line == "" or not await self.handle(line):  # "" is end of input
                     break
                 if self.drained is not None:  # show the bot's answer before reading the next line

@@ -194,3 +194,24 @@ async def test_after_a_restart_the_numbers_go_on_and_an_old_cards_buttons_still_
                 await asyncio.wait_for(chat, 60)
     finally:
         await services.close()
+
+
+async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str, tmp_path: Path):
+    """Questions like the slots' ("每行一个") want several lines in one message: `\\` at a line's end continues it."""
+    api = FakeBotAPI()
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    terminal = Terminal()
+    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, api=api,
+                                           files_dir=tmp_path / "console"))
+    try:
+        await terminal.expect("王丽> ")
+        terminal.type("明天上午十点 \\")
+        terminal.type("后天下午3点")
+        await terminal.expect("王丽> ")
+        sent = [m.get("text") for (chat_id, _), m in api.world.messages.items()
+                if chat_id == 10001 and m.get("from", {}).get("id") == 10001]
+        assert "明天上午十点\n后天下午3点" in sent, sent
+    finally:
+        terminal.type(":quit")
+        await asyncio.wait_for(chat, 60)
+        await services.close()
