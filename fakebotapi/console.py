@@ -75,6 +75,7 @@ class Console:
                     seat.user.cursor += 1
                     self.show(seat, events[seat.user.cursor - 1])
                 seat.announced = len(events)
+                self.api.world.read[seat.person.id] = seat.user.cursor
             elif len(events) > seat.announced:
                 count = sum(1 for event in events[seat.announced:] if event["type"] == "message")
                 seat.announced = len(events)
@@ -287,3 +288,4 @@ class Console:
                 self.show_news()
         finally:
             pump.cancel()
+            self.api.save()  # how far each chat was shown, for the next start

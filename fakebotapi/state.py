@@ -108,6 +108,8 @@ class World:
     # the last number given out: update ids, message ids per chat, files, callback queries
     last_ids: dict[str, int] = field(default_factory=lambda: {"update": 0, "file": 0, "callback": 0})
     message_ids: dict[int, int] = field(default_factory=dict)
+    # how many of a chat's bot events its reader (the console) has shown: a restart shows what came after, unseen
+    read: dict[int, int] = field(default_factory=dict)
 
     def _next(self, what: str) -> int:
         self.last_ids[what] += 1
@@ -138,6 +140,7 @@ class World:
                 "blocked": sorted(self.blocked),
                 "messages": [m for chat in latest.values() for m in chat[-keep:]],
                 "chat_log": {str(k): v[-keep:] for k, v in self.chat_log.items()},
+                "read": {str(k): max(0, n - max(0, len(self.chat_log.get(k, [])) - keep)) for k, n in self.read.items()},
                 "updates": self.updates,
                 "open_queries": {q: self.query_chats.get(q) for q, answer in self.callback_answers.items() if answer == {}},
                 "files": [{**{k: v for k, v in vars(f).items() if k != "content"},
@@ -162,6 +165,7 @@ class World:
             for message in snapshot.get("messages", []):
                 world.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
             world.chat_log.update({int(k): list(v) for k, v in snapshot.get("chat_log", {}).items()})
+            world.read.update({int(k): int(v) for k, v in snapshot.get("read", {}).items()})
             world.updates.extend(u for u in snapshot.get("updates", []) if isinstance(u.get("update_id"), int))
             for query_id, chat_id in snapshot.get("open_queries", {}).items():
                 world.callback_answers[str(query_id)] = {}

@@ -215,3 +215,24 @@ async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str
         terminal.type(":quit")
         await asyncio.wait_for(chat, 60)
         await services.close()
+
+
+async def test_what_arrived_unseen_before_a_restart_is_shown_after_it(db_url: str, tmp_path: Path):
+    """A message announced for someone else and not yet read is still theirs to read after :quit and a new start."""
+    state = tmp_path / "console-state.json"
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    try:
+        for start in ("周建华", "王丽"):
+            terminal = Terminal()
+            chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, start=start,
+                                                   api=FakeBotAPI(state_path=state), files_dir=tmp_path / "console"))
+            try:
+                if start == "周建华":  # the demo's first start asks 王丽 to confirm a resolution: announced only
+                    await terminal.expect("→ 王丽 收到 1 条消息")
+                else:
+                    await terminal.expect("问题解决了吗")
+            finally:
+                terminal.type(":quit")
+                await asyncio.wait_for(chat, 60)
+    finally:
+        await services.close()
