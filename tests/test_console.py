@@ -29,17 +29,27 @@ async def console(db_url: str, tmp_path: Path,
                   setup: Callable[[Services], Awaitable[None]] | None = None) -> AsyncIterator[Terminal]:
     """`make run`'s console chat on ``db_url`` (files saved under tmp_path/console), until the test is done."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
-    if setup is not None:
-        await setup(services)
+    try:
+        if setup is not None:
+            await setup(services)
+        async with console_run(services, tmp_path) as terminal:
+            yield terminal
+    finally:
+        await services.close()
+
+
+@asynccontextmanager
+async def console_run(services: Services, tmp_path: Path, api: FakeBotAPI | None = None,
+                      start: str | None = None) -> AsyncIterator[Terminal]:
+    """One run of the console chat (``make run`` until ``:quit``) on running services and a fake Telegram."""
     terminal = Terminal()
-    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, api=FakeBotAPI(),
-                                           files_dir=tmp_path / "console"))
+    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, api=api or FakeBotAPI(),
+                                           files_dir=tmp_path / "console", start=start))
     try:
         yield terminal
     finally:
         terminal.type(":quit")  # the reading thread must end, whatever happened
         await asyncio.wait_for(chat, 60)
-        await services.close()
 
 
 async def staff(services: Services) -> None:
@@ -174,24 +184,15 @@ async def test_after_a_restart_the_numbers_go_on_and_an_old_cards_buttons_still_
     state = tmp_path / "console-state.json"
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
-        for run in (1, 2):
-            terminal = Terminal()
-            chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal,
-                                                   api=FakeBotAPI(state_path=state), files_dir=tmp_path / "console"))
-            try:
-                await terminal.expect("王丽> ")
-                if run == 1:
-                    terminal.type("/report")
-                    card = await terminal.find(r"\[(\d+)\.1\] 技术难题")
-                    old = card.group(1)
-                    continue
-                asked = await terminal.find(r"(\d+)  请选择需求类型")  # the pending question, asked again
-                assert int(asked.group(1)) > int(old), "numbering goes on after a restart"
-                terminal.type(f"{old}.1")  # the card from before the restart
-                await terminal.expect("请描述")
-            finally:
-                terminal.type(":quit")
-                await asyncio.wait_for(chat, 60)
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+            await terminal.expect("王丽> ")
+            terminal.type("/report")
+            old = (await terminal.find(r"\[(\d+)\.1\] 技术难题")).group(1)
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+            asked = await terminal.find(r"(\d+)  请选择需求类型")  # the pending question, asked again
+            assert int(asked.group(1)) > int(old), "numbering goes on after a restart"
+            terminal.type(f"{old}.1")  # the card from before the restart
+            await terminal.expect("请描述")
     finally:
         await services.close()
 
@@ -200,20 +201,16 @@ async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str
     """Questions like the slots' ("每行一个") want several lines in one message: `\\` at a line's end continues it."""
     api = FakeBotAPI()
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
-    terminal = Terminal()
-    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, api=api,
-                                           files_dir=tmp_path / "console"))
     try:
-        await terminal.expect("王丽> ")
-        terminal.type("明天上午十点 \\")
-        terminal.type("后天下午3点")
-        await terminal.expect("王丽> ")
-        sent = [m.get("text") for (chat_id, _), m in api.world.messages.items()
-                if chat_id == 10001 and m.get("from", {}).get("id") == 10001]
-        assert "明天上午十点\n后天下午3点" in sent, sent
+        async with console_run(services, tmp_path, api) as terminal:
+            await terminal.expect("王丽> ")
+            terminal.type("明天上午十点 \\")
+            terminal.type("后天下午3点")
+            await terminal.expect("王丽> ")
+            sent = [m.get("text") for (chat_id, _), m in api.world.messages.items()
+                    if chat_id == 10001 and m.get("from", {}).get("id") == 10001]
+            assert "明天上午十点\n后天下午3点" in sent, sent
     finally:
-        terminal.type(":quit")
-        await asyncio.wait_for(chat, 60)
         await services.close()
 
 
@@ -222,17 +219,10 @@ async def test_what_arrived_unseen_before_a_restart_is_shown_after_it(db_url: st
     state = tmp_path / "console-state.json"
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
-        for start in ("周建华", "王丽"):
-            terminal = Terminal()
-            chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, start=start,
-                                                   api=FakeBotAPI(state_path=state), files_dir=tmp_path / "console"))
-            try:
-                if start == "周建华":  # the demo's first start asks 王丽 to confirm a resolution: announced only
-                    await terminal.expect("→ 王丽 收到 1 条消息")
-                else:
-                    await terminal.expect("问题解决了吗")
-            finally:
-                terminal.type(":quit")
-                await asyncio.wait_for(chat, 60)
+        # the demo's first start asks 王丽 to confirm a resolution: while the console is 周建华, only announced
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="周建华") as terminal:
+            await terminal.expect("→ 王丽 收到 1 条消息")
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="王丽") as terminal:
+            await terminal.expect("问题解决了吗")
     finally:
         await services.close()
