@@ -40,9 +40,7 @@ class Seat:
         self.api = api
         self.person = person
         self.user = FakeUser(api, person.id, person.name, person.language_code)
-        shown, events = api.world.read.get(person.id), len(self.user.events())
         # a chat from before this console is not shown again, but what arrived unseen before a restart is
-        self.user.cursor = shown if shown is not None and shown <= events else events
         api.world.read[person.id] = self.user.cursor
         self.announced = self.user.cursor  # events already told of while someone else was typing
         self.message_ids: list[int] = []  # number - 1 → message id

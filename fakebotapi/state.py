@@ -166,6 +166,8 @@ class World:
                 world.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
             world.chat_log.update({int(k): list(v) for k, v in snapshot.get("chat_log", {}).items()})
             world.read.update({int(k): int(v) for k, v in snapshot.get("read", {}).items()})
+            for chat_id, log in world.chat_log.items():  # with no reader's record, what came before was read before
+                world.read.setdefault(chat_id, len(log))
             world.updates.extend(u for u in snapshot.get("updates", []) if isinstance(u.get("update_id"), int))
             for query_id, chat_id in snapshot.get("open_queries", {}).items():
                 world.callback_answers[str(query_id)] = {}

@@ -21,8 +21,7 @@ class FakeUser:
         self.api = api
         self.id = user_id
         api.add_user(user_id, first_name, language_code, username, last_name)
-        self.cursor = len(api.log_for(user_id))  # how many of this chat's bot events have been consumed (a Telegram
-        # restored from its state file has the earlier ones: they were read before)
+        self.cursor = read_so_far(api, user_id)  # how many of this chat's bot events have been consumed
 
     # ----------------------------------------------------------------- sending
     def send(self, text: str, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -164,4 +163,10 @@ class FakeGroup(FakeUser):
         self.api = api
         self.id = chat_id
         api.add_group(chat_id, title)
-        self.cursor = len(api.log_for(chat_id))
+        self.cursor = read_so_far(api, chat_id)
+
+
+def read_so_far(api: FakeBotAPI, chat_id: int) -> int:
+    """Where a reader of the chat starts: none of a new chat's events are read; of a chat restored from the state
+    file, what its reader had read before the restart (all of it, when nobody kept count)."""
+    return min(api.world.read.get(chat_id, 0), len(api.log_for(chat_id)))
