@@ -1,4 +1,4 @@
-"""Evaluation: ``python -m nlp.evaluate`` (``make eval``) prints the figures of README's NLP table, three sets:
+"""Evaluation: ``python -m nlp.evaluate`` (``make eval``) prints the figures of docs/nlp.md's table, three sets:
 
 - ``nlp/data/heldout.tsv``, the held-out set: real texts from public pages used neither for training nor for the
   vocabulary, labelled before any prediction was looked at (skipped with a note while it is missing);

@@ -1,7 +1,7 @@
 """Bulk import for staff: craftsmen and enterprises from Excel (.xlsx) or CSV, and the templates.
 
-The file format (column headers and the vocabulary of their values) is defined here and documented in the
-README. Every row is validated; a rejected row comes back with its number and a message key saying why. Imports
+The file format (column headers and the vocabulary of their values) is defined here and documented in
+docs/pools.md. Every row is validated; a rejected row comes back with its number and a message key saying why. Imports
 are upserts on the natural key — name + workplace + phone for craftsmen, the credit code for enterprises — so
 re-importing a file updates rather than duplicates.
 """
