@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from buttons import MAX_DATA, REGISTRY, Action, action
+from buttons import MAX_DATA, REGISTRY, Action, BigInt, action, any_of, family, parse_any
 
 
 class Verdict(enum.Enum):
@@ -48,3 +48,38 @@ def test_a_prefix_is_defined_once():
         class Again(Action):
             item_id: int
     assert REGISTRY["zz:t"] is Sample
+
+
+@action("zz:o")
+class Trailing(Action):
+    item_id: int
+    where: str = ""
+
+
+@action("zz:b")
+class Big(Action):
+    user_id: BigInt
+    item_id: int
+
+
+def test_a_number_past_its_column_parses_to_none():
+    assert Big.parse(f"zz:b:{2**40}:{2**31 - 1}") == Big(2**40, 2**31 - 1)
+    assert Big.parse(f"zz:b:{2**40}:{2**31}") is None, "past PostgreSQL's INTEGER"
+    assert Big.parse(f"zz:b:{2**63}:1") is None, "past BIGINT"
+    assert Big.parse("zz:b:1:" + "9" * 400) is None
+
+
+def test_a_field_with_a_default_is_optional_at_the_end():
+    assert Trailing(7).data() == "zz:o:7"
+    assert Trailing(7, "s").data() == "zz:o:7:s"
+    assert Trailing.parse("zz:o:7") == Trailing(7)
+    assert Trailing.parse("zz:o:7:3") == Trailing(7, "3")
+    assert Trailing.parse("zz:o:7:3:4") is None
+
+
+def test_one_handler_for_several_actions():
+    assert re.match(any_of(Trailing, Big), "zz:b:1:2") and re.match(any_of(Trailing, Big), "zz:o:1")
+    assert not re.match(any_of(Trailing, Big), "zz:t:7:abc:ok")
+    assert parse_any("zz:o:1", Big, Trailing) == Trailing(1)
+    assert parse_any("zz:x:1", Big, Trailing) is None
+    assert re.match(family("zz"), "zz:o:1") and not re.match(family("zz"), "zzz:o:1")
