@@ -25,6 +25,8 @@ Data stays within Telegram's 64 bytes with room for the signature runtime/signin
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import enum
 import re
 import typing
@@ -166,3 +168,10 @@ def action(prefix: str) -> Callable[[type[A]], type[A]]:
         return made
 
     return make
+
+
+def registry() -> dict[str, type[Action]]:
+    """Every action the bot knows: each module of this package imported first (tests list them with this)."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return REGISTRY

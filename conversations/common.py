@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 
+from typing import TypeVar
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ConversationHandler
 
+from buttons import Action, parse_any
 from conversations.context import BotContext
 from conversations.menu import help_text
 from services.database import lost_connection
 
 log = logging.getLogger(__name__)
 FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress
+A = TypeVar("A", bound=Action)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -53,6 +57,15 @@ async def answer_stale(update: Update, context: BotContext) -> None:
         await query.answer(context.t("button.stale"), show_alert=True)
     except BadRequest:  # the query itself is too old to answer
         pass
+
+
+async def press_of(update: Update, context: BotContext, *kinds: type[A]) -> A | None:
+    """The action the pressed button carries (one of ``kinds``, buttons/); None, with the press answered as expired,
+    when its data is not a well-formed press of any of them."""
+    found = parse_any(update.callback_query.data, *kinds)
+    if found is None:
+        await answer_stale(update, context)
+    return found  # type: ignore[return-value]
 
 
 async def tell_staff_only(update: Update, context: BotContext, key: str = "staff.only") -> None:
