@@ -1,4 +1,4 @@
-"""Answers several buttons share: yes / no."""
+"""Answers several buttons share: yes / no, and the last button of a multi-select."""
 
 from __future__ import annotations
 
@@ -8,3 +8,6 @@ import enum
 class YesNo(enum.Enum):
     YES = "yes"
     NO = "no"
+
+
+DONE = "done"  # the value of a multi-select's last button

@@ -21,7 +21,7 @@ class MyDemandsPage(Action):
 @action("my:v")
 class MyDemand(Action):
     demand_id: int
-    page: int = 0  # the list page to go back to
+    page: int  # the list page to go back to
 
 
 @action("my:w")

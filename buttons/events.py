@@ -61,13 +61,13 @@ class ConfirmCancelCompetition(Action):
 @action("cs:j")
 class Enrol(Action):
     course_id: int
-    where: str
+    where: str = ""
 
 
 @action("cs:l")
 class LeaveCourse(Action):
     course_id: int
-    where: str
+    where: str = ""
 
 
 @action("cs:p")

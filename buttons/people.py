@@ -6,9 +6,7 @@ from __future__ import annotations
 import enum
 
 from buttons import Action, action
-from buttons.choices import YesNo
-
-DONE = "done"  # the last button of a multi-select
+from buttons.choices import DONE, YesNo
 
 
 @action("ob:consent")
@@ -52,7 +50,7 @@ class SettingsLang(Action):
 
 
 @action("st:q")
-class QuietHours(Action):
+class QuietHoursPreset(Action):
     start: int  # minutes after midnight; start == end: no quiet hours
     end: int
 
@@ -68,5 +66,5 @@ class EraseMe(Action):
 
 
 @action("tm")
-class TeamLevel(Action):
+class TeamLevelChoice(Action):
     level: str  # a TeamLevel value, checked by the handler

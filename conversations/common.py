@@ -59,12 +59,13 @@ async def answer_stale(update: Update, context: BotContext) -> None:
         pass
 
 
-async def press_of(update: Update, context: BotContext, *kinds: type[A]) -> A | None:
+async def press_of(update: Update, context: BotContext, *kinds: type[A], registered: bool = False) -> A | None:
     """The action the pressed button carries (one of ``kinds``, buttons/); None, with the press answered as expired,
-    when its data is not a well-formed press of any of them."""
+    when its data is not a well-formed press of any of them (or, with ``registered``, the presser has no profile)."""
     found = parse_any(update.callback_query.data, *kinds)
-    if found is None:
+    if found is None or (registered and context.profile is None):
         await answer_stale(update, context)
+        return None
     return found  # type: ignore[return-value]
 
 
