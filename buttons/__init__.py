@@ -1,14 +1,17 @@
 """The button protocol: every inline button's action is defined once, here, below both front ends.
 
 An action is a frozen dataclass with a unique ``prefix`` and typed fields (``int``, ``BigInt``, ``str``, or an
-``enum.Enum`` with string values). An ``int`` holds what a PostgreSQL INTEGER column holds (row ids, pages, counts),
-``BigInt`` what a BIGINT holds (Telegram user ids): a number past that range parses to None, so a handler never
-hands the database a value its driver refuses. Fields with a default are optional at the end of the data (a
-button written before the field existed still parses). It knows its callback data (``data()``), the ``CallbackQueryHandler`` pattern that matches
-exactly its data (``pattern()``), and how to read a press back (``parse()``). Services name actions (in notices'
-buttons) and never write callback strings; conversations register handlers with ``pattern()`` and read the press
-with ``parse()``. Callback data proves nothing: a parsed action says which button was pressed, never who may do it
-(services check roles and ownership every time).
+``enum.Enum`` with string values). It knows its callback data (``data()``), the ``CallbackQueryHandler`` pattern
+that matches exactly its data (``pattern()``), and how to read a press back (``parse()``). Services name actions
+(in notices' buttons) and never write callback strings; conversations register handlers with ``pattern()`` (or
+``any_of`` several) and read the press with ``parse()`` (or ``parse_any``). Actions live in per-area modules
+(buttons/<area>.py); ``registry()`` imports them all and lists every button the bot knows. Callback data proves
+nothing: a parsed action says which button was pressed, never who may do it (services check roles and ownership
+every time).
+
+An ``int`` holds what a PostgreSQL INTEGER column holds (row ids, pages, counts), ``BigInt`` what a BIGINT holds
+(Telegram user ids): a number past that range parses to None, so a handler never hands the database a value its
+driver refuses. Fields with a default are optional at the end of the data, and left out of it at their default.
 
     @action("tk:a")
     class AcceptOffer(Action):
@@ -25,9 +28,9 @@ Data stays within Telegram's 64 bytes with room for the signature runtime/signin
 from __future__ import annotations
 
 import dataclasses
+import enum
 import importlib
 import pkgutil
-import enum
 import re
 import typing
 from typing import Annotated, Any, Callable, ClassVar, TypeVar
@@ -48,7 +51,8 @@ class IntRange:
 
 
 INTEGER = IntRange(-2**31, 2**31 - 1)  # PostgreSQL INTEGER: the primary keys of every table but users
-BigInt = Annotated[int, IntRange(-2**63, 2**63 - 1)]  # PostgreSQL BIGINT: Telegram user ids
+BIGINT = IntRange(-2**63, 2**63 - 1)  # PostgreSQL BIGINT: Telegram user ids
+BigInt = Annotated[int, BIGINT]
 
 REGISTRY: dict[str, type["Action"]] = {}
 
@@ -129,7 +133,7 @@ def family(name: str) -> str:
 
 
 def _field_regex(name: str, kind: Any) -> str:
-    if kind is int or kind is BigInt:
+    if kind is int or kind == BigInt:
         return _INT
     if kind is str:
         return _STR
@@ -151,9 +155,9 @@ def action(prefix: str) -> Callable[[type[A]], type[A]]:
         declared = dataclasses.fields(made)  # type: ignore[arg-type]
         fields = tuple((f.name, hints[f.name]) for f in declared)
         made.prefix = prefix
-        made._ranges = {name: kind.__metadata__[0] if kind is BigInt else INTEGER for name, kind in fields
-                        if kind is int or kind is BigInt}
-        made._fields = tuple((name, int if kind is BigInt else kind) for name, kind in fields)
+        made._ranges = {name: BIGINT if kind == BigInt else INTEGER for name, kind in fields
+                        if kind is int or kind == BigInt}
+        made._fields = tuple((name, int if kind == BigInt else kind) for name, kind in fields)
         made._defaults = {f.name: f.default for f in declared if f.default is not dataclasses.MISSING}
         body = ""
         for name, kind in fields:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 
 from buttons import Action, action
-from buttons.choices import DONE, YesNo
+from buttons.choices import YesNo
 
 
 @action("ob:consent")
@@ -57,7 +57,7 @@ class QuietHoursPreset(Action):
 
 @action("st:ind")
 class ToggleSection(Action):
-    section: str  # a section letter, or DONE
+    section: str  # a section letter, or buttons.choices.DONE
 
 
 @action("pv:erase")

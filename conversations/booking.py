@@ -23,7 +23,7 @@ MAX_PLACE = 256
 
 
 async def offer_start(update: Update, context: BotContext) -> str | int:
-    """``bk:o:<match>``: ask for the slots (ownership is checked when they are sent)."""
+    """``OfferSlots``: ask for the slots (ownership is checked when they are sent)."""
     query = update.callback_query
     press = await press_of(update, context, OfferSlots)
     if press is None:
@@ -107,7 +107,7 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 
 async def reschedule(update: Update, context: BotContext) -> str | int:
-    """``bk:r:<appointment>``: the enterprise asks the craftsman for new slots; the craftsman offers them."""
+    """``Reschedule``: the enterprise asks the craftsman for new slots; the craftsman offers them."""
     query = update.callback_query
     press = await press_of(update, context, Reschedule)
     if press is None:

@@ -23,7 +23,7 @@ def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
 
 
 async def confirm(update: Update, context: BotContext) -> None:
-    """``fu:ok:<demand>``: solved — ask for the stars (the rating closes the case)."""
+    """``ConfirmSolved``: solved — ask for the stars (the rating closes the case)."""
     query = update.callback_query
     press = await press_of(update, context, ConfirmSolved)
     if press is None:

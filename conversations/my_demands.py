@@ -1,5 +1,5 @@
 """/my — the user's own demands, newest first: a page of lines, a detail view, and withdrawal with a reason.
-Staff open any demand from their notice (``dm:view``); the role is checked on the server for every press."""
+Staff open any demand from their notice (``OpenDemand``); the role is checked on the server for every press."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ async def withdraw(update: Update, context: BotContext) -> None:
 
 
 async def staff_view(update: Update, context: BotContext) -> None:
-    """``dm:view:<id>`` from a staff notice: the whole demand, contact details and attachments included — always in
+    """``OpenDemand`` from a staff notice: the whole demand, contact details and attachments included — always in
     the staffer's private chat (a press in the staff group must not post a phone to the group)."""
     query = update.callback_query
     press = await press_of(update, context, OpenDemand)

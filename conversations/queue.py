@@ -41,7 +41,7 @@ async def queue_command(update: Update, context: BotContext) -> None:
 
 
 async def show(update: Update, context: BotContext) -> None:
-    """``qu:v:<demand>``: one demand with fresh candidates."""
+    """``ShowQueueItem``: one demand with fresh candidates."""
     query = update.callback_query
     press = await press_of(update, context, ShowQueueItem)
     if press is None:
@@ -57,7 +57,7 @@ async def show(update: Update, context: BotContext) -> None:
 
 
 async def offer(update: Update, context: BotContext) -> None:
-    """``qu:ok:<demand>:<craftsman>``: offer the demand to that craftsman."""
+    """``OfferTo``: offer the demand to that craftsman."""
     query = update.callback_query
     press = await press_of(update, context, OfferTo)
     if press is None:

@@ -27,7 +27,7 @@ MAX_REASON = 300
 
 
 async def accept(update: Update, context: BotContext) -> None:
-    """``tk:a:<match>``: accept; the reply carries the enterprise's contact details and the slot button."""
+    """``AcceptOffer``: accept; the reply carries the enterprise's contact details and the slot button."""
     query = update.callback_query
     press = await press_of(update, context, AcceptOffer)
     if press is None:

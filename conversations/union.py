@@ -52,7 +52,7 @@ _FILED_KEY = {ConsultationStatus.ANSWERED: "union.ask_answered", ConsultationSta
 
 
 async def ask_staff(update: Update, context: BotContext) -> None:
-    """``un:a:<token>``: file the member's question (once) for union staff."""
+    """``AskStaff``: file the member's question (once) for union staff."""
     query = update.callback_query
     press = await press_of(update, context, AskStaff)
     if press is None:
@@ -103,7 +103,7 @@ async def consultation_section(update: Update, context: BotContext) -> int:
 
 
 async def answer_start(update: Update, context: BotContext) -> str | int:
-    """``un:r:<consultation>``: staff will type the answer."""
+    """``AnswerConsultation``: staff will type the answer."""
     press = await staff_press(update, context, AnswerConsultation, "consultation.answer", "consultation")
     if press is None:
         return ConversationHandler.END
@@ -135,7 +135,7 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
 
 
 async def close(update: Update, context: BotContext) -> None:
-    """``un:x:<consultation>``: staff close it without an answer."""
+    """``CloseConsultation``: staff close it without an answer."""
     press = await press_of(update, context, CloseConsultation)
     if press is None:
         return
