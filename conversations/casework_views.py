@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
-from conversations.common import A, answer_stale, refuse_non_staff
 from conversations.context import BotContext
 from nlp.industry import catalogue
 from services.casework import QueueItem
@@ -84,18 +81,3 @@ async def answer_outcome(update: Update, context: BotContext, result: Result) ->
     else:
         await update.effective_message.reply_text(text)
     return True
-
-
-async def staff_press(update: Update, context: BotContext, kind: type[A], action: str, target: str) -> A | None:
-    """A staff button's action, the press answered; None when the presser is not staff (refused and audited as
-    ``action`` on ``target``:id, the action's first field) or the data is not ``kind``'s (answered as expired)."""
-    query = update.callback_query
-    found = kind.parse(query.data)
-    if not context.is_staff:
-        await refuse_non_staff(update, context, action, f"{target}:{astuple(found)[0]}" if found else None)
-        return None
-    if found is None:
-        await answer_stale(update, context)
-        return None
-    await query.answer()
-    return found

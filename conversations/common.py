@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import astuple
 
 from typing import TypeVar
 
@@ -66,6 +67,23 @@ async def press_of(update: Update, context: BotContext, *kinds: type[A], registe
     if found is None or (registered and context.profile is None):
         await answer_stale(update, context)
         return None
+    return found  # type: ignore[return-value]
+
+
+async def staff_press(update: Update, context: BotContext, *kinds: type[A], action: str, target: str,
+                      answer: bool = True) -> A | None:
+    """A staff button's action (one of ``kinds``), the press answered unless ``answer`` is False; None when the
+    presser is not staff (refused and audited as ``action`` on ``target``:id, the action's first field) or the data
+    is not a well-formed press of ``kinds`` (answered as expired)."""
+    found = parse_any(update.callback_query.data, *kinds)
+    if not context.is_staff:
+        await refuse_non_staff(update, context, action, f"{target}:{astuple(found)[0]}" if found else None)
+        return None
+    if found is None:
+        await answer_stale(update, context)
+        return None
+    if answer:
+        await update.callback_query.answer()
     return found  # type: ignore[return-value]
 
 

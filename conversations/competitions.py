@@ -7,13 +7,15 @@ who may do what is read from the database on every press.
 
 from __future__ import annotations
 
+from typing import Awaitable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons import any_of
 from buttons.events import (SUBSCRIPTIONS, CancelCompetition, ChangeCompetition, CompetitionField, CompetitionsPage,
                             ConfirmCancelCompetition, FollowCompetition, ManageCompetition, UnfollowCompetition)
-from conversations.common import A, edit_message, press_of, refuse_non_staff, tell_staff_only
+from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
 from conversations.event_views import competition_text, competitions_page
 from conversations.subscriptions import show_subscriptions
@@ -54,14 +56,8 @@ async def follow(update: Update, context: BotContext) -> None:
         await _follow(update, context, isinstance(press, FollowCompetition), press.competition_id, press.where)
 
 
-async def _staff_press(update: Update, context: BotContext, kind: type[A]) -> A | None:
-    """A staff button's action; None when the data is not ``kind``'s (answered as expired) or the presser is not
-    staff (refused and audited)."""
-    press = await press_of(update, context, kind, registered=True)
-    if press is not None and not context.is_staff:
-        await refuse_non_staff(update, context, "competition.manage", f"competition:{press.competition_id}")
-        return None
-    return press
+def _staff_press(update: Update, context: BotContext, kind: type[A]) -> Awaitable[A | None]:
+    return staff_press(update, context, kind, action="competition.manage", target="competition", answer=False)
 
 
 async def manage(update: Update, context: BotContext) -> None:

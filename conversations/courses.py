@@ -7,7 +7,7 @@ confirmation), move a session (conversations/event_admin.py). The role is read f
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from typing import Awaitable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from buttons import any_of
 from buttons.events import (SUBSCRIPTIONS, CancelCourse, CancelSession, ConfirmCancelCourse, ConfirmCancelSession,
                             CoursesPage, Enrol, LeaveCourse, ManageCourse, MoveSession)
-from conversations.common import A, edit_message, press_of, refuse_non_staff, tell_staff_only
+from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
 from conversations.event_views import courses_page
 from conversations.subscriptions import show_subscriptions
@@ -62,14 +62,8 @@ async def enrol_or_leave(update: Update, context: BotContext) -> None:
         await _page(update, context, int(press.where), edit=True)
 
 
-async def _staff_press(update: Update, context: BotContext, *kinds: type[A]) -> A | None:
-    """A staff button's action; None when the data is not one of ``kinds`` (answered as expired) or the presser is
-    not staff (refused and audited)."""
-    press = await press_of(update, context, *kinds, registered=True)
-    if press is not None and not context.is_staff:
-        await refuse_non_staff(update, context, "course.manage", f"course:{astuple(press)[0]}")
-        return None
-    return press
+def _staff_press(update: Update, context: BotContext, *kinds: type[A]) -> Awaitable[A | None]:
+    return staff_press(update, context, *kinds, action="course.manage", target="course", answer=False)
 
 
 async def manage(update: Update, context: BotContext) -> None:

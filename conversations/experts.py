@@ -5,12 +5,15 @@ phone and one to assign a service team, both checked on the server when pressed.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons.talent import (ALL_REGIONS, NO_TEAM, AssignTeam, ExpertAssign, ExpertContact, ExpertDivision, ExpertList,
                             ExpertSection, ExpertSections)
-from conversations.common import answer_stale, edit_message, press_of, refuse_non_staff, reject_too_long, tell_staff_only
+from conversations.common import (A, answer_stale, edit_message, press_of, refuse_non_staff, reject_too_long,
+                                  tell_staff_only)
 from conversations.context import BotContext
 from conversations.keyboards import page_count, page_nav, rows
 from conversations.talent_views import card_of
@@ -67,12 +70,20 @@ async def show_sections(update: Update, context: BotContext) -> None:
     await edit_message(update, *await _sections(context))
 
 
-async def show_section(update: Update, context: BotContext) -> None:
-    press = ExpertSection.parse(update.callback_query.data)
-    if press is None or press.section not in catalogue().sections:
+async def _browse_press(update: Update, context: BotContext, kind: type[A], known: Callable[[A], bool]) -> A | None:
+    """A browsing press naming what the catalogue ``known``s, the press answered; None (answered as expired) if not."""
+    press = kind.parse(update.callback_query.data)
+    if press is None or not known(press):
         await answer_stale(update, context)
-        return
+        return None
     await update.callback_query.answer()
+    return press
+
+
+async def show_section(update: Update, context: BotContext) -> None:
+    press = await _browse_press(update, context, ExpertSection, lambda p: p.section in catalogue().sections)
+    if press is None:
+        return
     counts = await context.services.talent.division_counts()
     divisions = [d for d in catalogue().sections[press.section].divisions if d in counts]
     buttons = [[InlineKeyboardButton(f"{localise(division_label(d), context.lang)} ({counts[d]})",
@@ -82,11 +93,9 @@ async def show_section(update: Update, context: BotContext) -> None:
 
 
 async def show_division(update: Update, context: BotContext) -> None:
-    press = ExpertDivision.parse(update.callback_query.data)
-    if press is None or press.division not in catalogue().divisions:
-        await answer_stale(update, context)
+    press = await _browse_press(update, context, ExpertDivision, lambda p: p.division in catalogue().divisions)
+    if press is None:
         return
-    await update.callback_query.answer()
     division = press.division
     counts = await context.services.talent.region_counts(division)
     regions = context.services.regions
@@ -103,11 +112,9 @@ async def show_division(update: Update, context: BotContext) -> None:
 
 
 async def show_list(update: Update, context: BotContext) -> None:
-    press = ExpertList.parse(update.callback_query.data)
-    if press is None or press.division not in catalogue().divisions:
-        await answer_stale(update, context)
+    press = await _browse_press(update, context, ExpertList, lambda p: p.division in catalogue().divisions)
+    if press is None:
         return
-    await update.callback_query.answer()
     province = None if press.province == ALL_REGIONS else press.province
     await edit_message(update, *await _listing(context, press.division, province, press.page))
 

@@ -8,7 +8,7 @@ from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason
-from conversations.common import answer_stale, edit_message, press_of
+from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
@@ -68,12 +68,24 @@ async def _own_demand(update: Update, context: BotContext, demand_id: int) -> De
         return None
 
 
-async def show_demand(update: Update, context: BotContext) -> None:
-    press = await press_of(update, context, MyDemand)
-    demand = press and await _own_demand(update, context, press.demand_id)
+async def _own_press(update: Update, context: BotContext, kind: type[A]) -> tuple[A, DemandInfo] | None:
+    """The press of ``kind`` and the presser's own demand it names, the press answered; None when either is not
+    (answered as expired, or refused)."""
+    press = await press_of(update, context, kind)
+    if press is None:
+        return None
+    demand = await _own_demand(update, context, press.demand_id)  # type: ignore[attr-defined]
     if demand is None:
-        return
+        return None
     await update.callback_query.answer()
+    return press, demand
+
+
+async def show_demand(update: Update, context: BotContext) -> None:
+    found = await _own_press(update, context, MyDemand)
+    if found is None:
+        return
+    press, demand = found
     keyboard = []
     if demand.status in OPEN_STATUSES:
         keyboard.append([InlineKeyboardButton(context.t("my.withdraw"), callback_data=WithdrawDemand(demand.id).data())])
@@ -85,11 +97,10 @@ async def show_demand(update: Update, context: BotContext) -> None:
 
 
 async def ask_reason(update: Update, context: BotContext) -> None:
-    press = await press_of(update, context, WithdrawDemand)
-    demand = press and await _own_demand(update, context, press.demand_id)
-    if demand is None:
+    found = await _own_press(update, context, WithdrawDemand)
+    if found is None:
         return
-    await update.callback_query.answer()
+    demand = found[1]
     keyboard = [[InlineKeyboardButton(context.t(f"my.reason.{r}"), callback_data=WithdrawReason(demand.id, r).data())]
                 for r in WITHDRAW_REASONS]
     keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=MyDemand(demand.id, 0).data())])

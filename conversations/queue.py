@@ -12,8 +12,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, MatchAllPlan, OfferTo, PlanAnswer, ShowQueueItem
 from conversations import resume
-from conversations.casework_views import answer_outcome, queue_item_view, staff_press
-from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
+from conversations.casework_views import answer_outcome, queue_item_view
+from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
 from conversations.union import consultation_section
@@ -85,7 +85,7 @@ async def confirm_volunteer(update: Update, context: BotContext) -> None:
 # ---------------------------------------------------------------------- search and escalate: one typed answer
 async def _ask(update: Update, context: BotContext, kind: type[FindCraftsman | Escalate], key: str, state: str,
                action: str) -> str | int:
-    press = await staff_press(update, context, kind, action, "demand")
+    press = await staff_press(update, context, kind, action=action, target="demand")
     if press is None:
         return ConversationHandler.END
     context.user_data["queue"] = {"demand": press.demand_id}

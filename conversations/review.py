@@ -11,9 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.talent import ApproveCraftsman, RejectCraftsman
 from conversations import resume
-from conversations.casework_views import staff_press
-from conversations.common import (cancel_flow_of, edit_message, expect_text, press_of, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
+from conversations.common import (cancel_flow_of, edit_message, expect_text, press_of, refuse_non_staff,
+                                  reject_too_long, staff_press, tell_staff_only)
 from conversations.context import BotContext
 from conversations.talent_views import card_of
 from services.talent import ReviewOutcome
@@ -69,7 +68,7 @@ async def _answer(update: Update, context: BotContext, outcome: ReviewOutcome, c
 
 
 async def reject_start(update: Update, context: BotContext) -> str | int | None:
-    press = await staff_press(update, context, RejectCraftsman, "craftsman.review", "craftsman")
+    press = await staff_press(update, context, RejectCraftsman, action="craftsman.review", target="craftsman")
     if press is None:
         return ConversationHandler.END
     context.user_data["review"] = {"id": press.craftsman_id}

@@ -15,8 +15,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.union import AnswerConsultation, AskStaff, CloseConsultation
 from conversations import resume
-from conversations.casework_views import answer_outcome, staff_press
-from conversations.common import cancel_flow_of, expect_text, press_of
+from conversations.casework_views import answer_outcome
+from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
 from conversations.context import BotContext
 from nlp.analyzer import Analysis
 from db.models import ConsultationStatus
@@ -104,7 +104,7 @@ async def consultation_section(update: Update, context: BotContext) -> int:
 
 async def answer_start(update: Update, context: BotContext) -> str | int:
     """``AnswerConsultation``: staff will type the answer."""
-    press = await staff_press(update, context, AnswerConsultation, "consultation.answer", "consultation")
+    press = await staff_press(update, context, AnswerConsultation, action="consultation.answer", target="consultation")
     if press is None:
         return ConversationHandler.END
     consultation_id = press.consultation_id

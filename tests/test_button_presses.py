@@ -4,8 +4,13 @@ no column can hold, a word where a number goes, a field too many, a choice that 
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import typing
+
 import pytest
 
+from buttons import Action, BigInt, registry
 from tests.harness import BotHarness
 from tests.test_report import staffer
 from tests.test_security import in_own_chat
@@ -37,3 +42,33 @@ async def test_a_malformed_press_of_a_known_button_is_answered_as_expired(bot: B
     await bot.wait_handled()
     assert "按钮已失效" in (answer.get("text") or ""), (data, answer)
     assert not any("出了问题" in text for text in staff.texts()), (data, staff.texts())
+
+
+def sample(kind: type[Action]) -> Action:
+    """A well-formed press of ``kind``: 1 for numbers, "1" for words, the first member of a choice."""
+    hints = typing.get_type_hints(kind)
+    return kind(*[next(iter(hints[f.name])) if isinstance(hints[f.name], enum.EnumMeta) else
+                  1 if hints[f.name] is int else "1" for f in dataclasses.fields(kind)])
+
+
+def malformed(kind: type[Action]) -> list[str]:
+    """Presses of ``kind`` that are not well formed: a field too many; each number past its column."""
+    good, hints = sample(kind), typing.get_type_hints(kind, include_extras=True)
+    presses = [good.data() + ":1"]
+    for name, value in dataclasses.asdict(good).items():
+        if type(value) is int:
+            presses.append(dataclasses.replace(good, **{name: 2**63 if hints[name] == BigInt else 2**31}).data())
+    return presses
+
+
+async def test_every_action_answers_its_malformed_presses_as_expired(db_url: str):
+    async with BotHarness(db_url, flood_max_updates=1000) as bot:  # many presses: not a flood
+        staff = await staffer(bot)
+        for prefix, kind in sorted(registry().items()):
+            if prefix.startswith("zz:"):
+                continue  # tests/test_buttons.py's own examples
+            for data in malformed(kind):
+                answer = await staff.answer_to(staff.press_data(bot.signed(staff, data), in_own_chat(bot, staff.id)))
+                assert "按钮已失效" in (answer.get("text") or ""), (data, answer)
+        await bot.wait_handled()
+        assert not any("出了问题" in text for text in staff.texts())

@@ -1,15 +1,14 @@
 """The button protocol (buttons/): each action's data, pattern and parser agree, and prefixes cannot collide."""
 
-import dataclasses
 import enum
 import re
 import sys
-import typing
 
 import pytest
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, ConversationHandler, DictPersistence
 
 from buttons import MAX_DATA, REGISTRY, Action, BigInt, action, any_of, family, parse_any, registry
+from tests.test_button_presses import sample
 
 
 class Verdict(enum.Enum):
@@ -117,14 +116,6 @@ def _press_handlers() -> list[CallbackQueryHandler]:
     return found
 
 
-def _sample(kind: type[Action]) -> Action:
-    """A well-formed press of ``kind``: 1 for numbers, "1" for words, the first member of a choice."""
-    hints = typing.get_type_hints(kind)
-    values = [next(iter(hints[f.name])) if isinstance(hints[f.name], enum.EnumMeta) else
-              1 if hints[f.name] is int else "1" for f in dataclasses.fields(kind)]
-    return kind(*values)
-
-
 def _made_of(text: str, patterns: set[str]) -> bool:
     """Whether ``text`` is one action's pattern or several joined by any_of."""
     return text in patterns or any(text.startswith(p + "|") and _made_of(text[len(p) + 1:], patterns) for p in patterns)
@@ -149,5 +140,5 @@ def test_every_action_has_a_handler():
     for prefix, kind in registry().items():
         if prefix.startswith("zz:"):
             continue  # this file's own examples
-        data = _sample(kind).data()
+        data = sample(kind).data()
         assert any(h.pattern is not None and h.pattern.match(data) for h in handlers), f"nothing handles {prefix}"
