@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import astuple
-
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
