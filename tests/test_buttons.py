@@ -142,3 +142,26 @@ def test_every_action_has_a_handler():
             continue  # this file's own examples
         data = sample(kind).data()
         assert any(h.pattern is not None and h.pattern.match(data) for h in handlers), f"nothing handles {prefix}"
+
+
+def test_data_keeps_the_format_of_buttons_already_sent():
+    """Outbox rows already stored and buttons already in chats carry these strings: they still parse, and the
+    actions still write them."""
+    from buttons.casework import AcceptOffer
+    from buttons.enterprise_links import DecideLink, Decision
+    from buttons.events import Enrol, FollowCompetition, UnfollowCompetition
+    from buttons.follow_up import RateCase, SkipComment
+    from buttons.people import QuietHoursPreset, SettingsItem, SettingsMenu
+    from buttons.queue import MatchAllPlan, OfferTo, PlanAnswer
+    from buttons.regions import RegionPage
+    from buttons.talent import ExpertList
+
+    for press, data in [(AcceptOffer(7), "tk:a:7"), (OfferTo(3, 9), "qu:ok:3:9"), (RateCase(4, 5), "fu:s:4:5"),
+                        (SkipComment(), "fu:skip"), (FollowCompetition(5), "cp:f:5"),
+                        (UnfollowCompetition(5, "s"), "cp:u:5:s"), (Enrol(2, "0"), "cs:j:2:0"),
+                        (DecideLink(Decision.CONFIRM, 7_000_000_001, 12), "el:ok:7000000001:12"),
+                        (MatchAllPlan(PlanAnswer.DISCARD), "ma:no"), (SettingsMenu(SettingsItem.ROLE), "st:role"),
+                        (QuietHoursPreset(1320, 420), "st:q:1320:420"), (RegionPage("0", 2), "rg:page:0:2"),
+                        (ExpertList("31", "all", 0), "ex:l:31:all:0")]:
+        assert press.data() == data
+        assert type(press).parse(data) == press
