@@ -1,18 +1,24 @@
 """The button protocol: every inline button's action is defined once, here, below both front ends.
 
-An action is a frozen dataclass with a unique ``prefix`` and typed fields (``int``, ``str``, or an ``enum.Enum``
-with string values). It knows its callback data (``data()``), the ``CallbackQueryHandler`` pattern that matches
-exactly its data (``pattern()``), and how to read a press back (``parse()``). Services name actions (in notices'
-buttons) and never write callback strings; conversations register handlers with ``pattern()`` and read the press
-with ``parse()``. Callback data proves nothing: a parsed action says which button was pressed, never who may do it
-(services check roles and ownership every time).
+An action is a frozen dataclass with a unique ``prefix`` and typed fields (``int``, ``BigInt``, ``str``, or an
+``enum.Enum`` with string values). It knows its callback data (``data()``), the ``CallbackQueryHandler`` pattern
+that matches exactly its data (``pattern()``), and how to read a press back (``parse()``). Services name actions
+(in notices' buttons) and never write callback strings; conversations register handlers with ``pattern()`` (or
+``any_of`` several) and read the press with ``parse()`` (or ``parse_any``). Actions live in per-area modules
+(buttons/<area>.py); ``registry()`` imports them all and lists every button the bot knows. Callback data proves
+nothing: a parsed action says which button was pressed, never who may do it (services check roles and ownership
+every time).
+
+An ``int`` holds what a PostgreSQL INTEGER column holds (row ids, pages, counts), ``BigInt`` what a BIGINT holds
+(Telegram user ids): a number past that range parses to None, so a handler never hands the database a value its
+driver refuses. Fields with a default are optional at the end of the data, and left out of it at their default.
 
     @action("tk:a")
     class AcceptOffer(Action):
         match_id: int
 
     AcceptOffer(7).data()            -> "tk:a:7"
-    AcceptOffer.pattern()            -> "^tk:a:(-?[0-9]+)$"
+    AcceptOffer.pattern()            -> "^tk:a:(-?[0-9]{1,19})$"
     AcceptOffer.parse("tk:a:7")      -> AcceptOffer(match_id=7)
 
 Data stays within Telegram's 64 bytes with room for the signature runtime/signing.py appends; ``data()`` raises
@@ -23,15 +29,30 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib
+import pkgutil
 import re
 import typing
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Annotated, Any, Callable, ClassVar, TypeVar
 
 SEPARATOR = ":"
 MAX_DATA = 56  # bytes: Telegram allows 64, the signature takes 1 + 6 (runtime/signing.py)
 
-_INT = r"(-?[0-9]+)"
+_INT = r"(-?[0-9]{1,19})"
 _STR = r"([^:]*)"
+
+
+@dataclasses.dataclass(frozen=True)
+class IntRange:
+    """The values an integer field accepts (inclusive)."""
+
+    low: int
+    high: int
+
+
+INTEGER = IntRange(-2**31, 2**31 - 1)  # PostgreSQL INTEGER: the primary keys of every table but users
+BIGINT = IntRange(-2**63, 2**63 - 1)  # PostgreSQL BIGINT: Telegram user ids
+BigInt = Annotated[int, BIGINT]
 
 REGISTRY: dict[str, type["Action"]] = {}
 
@@ -43,11 +64,17 @@ class Action:
 
     prefix: ClassVar[str] = ""
     _fields: ClassVar[tuple[tuple[str, Any], ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+    _ranges: ClassVar[dict[str, IntRange]] = {}
     _regex: ClassVar[re.Pattern[str]]
 
     def data(self) -> str:
         parts = [self.prefix]
-        for name, kind in self._fields:
+        trailing = len(self._fields)
+        while trailing and self._fields[trailing - 1][0] in self._defaults and \
+                getattr(self, self._fields[trailing - 1][0]) == self._defaults[self._fields[trailing - 1][0]]:
+            trailing -= 1  # optional fields left at their default are not written
+        for name, kind in self._fields[:trailing]:
             value = getattr(self, name)
             text = value.value if isinstance(value, enum.Enum) else str(value)
             if kind is str and SEPARATOR in text:
@@ -71,18 +98,42 @@ class Action:
         found = cls._regex.match(data)
         if found is None:
             return None
-        values: list[Any] = []
-        for (_name, kind), text in zip(cls._fields, found.groups()):
-            try:
-                values.append(int(text) if kind is int else kind(text) if isinstance(kind, type)
-                              and issubclass(kind, enum.Enum) else text)
-            except ValueError:
-                return None
-        return cls(*values)
+        values: dict[str, Any] = {}
+        for (name, kind), text in zip(cls._fields, found.groups()):
+            if text is None:  # an optional field the data leaves out
+                continue
+            if kind is int:
+                number, limits = int(text), cls._ranges[name]
+                if not limits.low <= number <= limits.high:
+                    return None
+                values[name] = number
+            else:
+                values[name] = kind(text) if isinstance(kind, type) and issubclass(kind, enum.Enum) else text
+        return cls(**values)
+
+
+def parse_any(data: object, *kinds: type[Action]) -> Action | None:
+    """The first of ``kinds`` that ``data`` is a well-formed press of, or None."""
+    for kind in kinds:
+        found = kind.parse(data)
+        if found is not None:
+            return found
+    return None
+
+
+def any_of(*kinds: type[Action]) -> str:
+    """One ``CallbackQueryHandler`` pattern for a press of any of ``kinds``."""
+    return "|".join(kind.pattern() for kind in kinds)
+
+
+def family(name: str) -> str:
+    """The pattern for every action whose prefix starts with ``name:`` (a catch-all that refuses or answers a
+    whole family's presses as stale outside its conversation)."""
+    return "^" + re.escape(name) + SEPARATOR
 
 
 def _field_regex(name: str, kind: Any) -> str:
-    if kind is int:
+    if kind is int or kind == BigInt:
         return _INT
     if kind is str:
         return _STR
@@ -100,11 +151,18 @@ def action(prefix: str) -> Callable[[type[A]], type[A]]:
         if prefix in REGISTRY:
             raise ValueError(f"button prefix {prefix!r} used by {REGISTRY[prefix].__name__} and {cls.__name__}")
         made = dataclasses.dataclass(frozen=True)(cls)
-        hints = typing.get_type_hints(made)
-        fields = tuple((f.name, hints[f.name]) for f in dataclasses.fields(made))  # type: ignore[arg-type]
+        hints = typing.get_type_hints(made, include_extras=True)
+        declared = dataclasses.fields(made)  # type: ignore[arg-type]
+        fields = tuple((f.name, hints[f.name]) for f in declared)
         made.prefix = prefix
-        made._fields = fields
-        body = "".join(SEPARATOR + _field_regex(name, kind) for name, kind in fields)
+        made._ranges = {name: BIGINT if kind == BigInt else INTEGER for name, kind in fields
+                        if kind is int or kind == BigInt}
+        made._fields = tuple((name, int if kind == BigInt else kind) for name, kind in fields)
+        made._defaults = {f.name: f.default for f in declared if f.default is not dataclasses.MISSING}
+        body = ""
+        for name, kind in fields:
+            part = SEPARATOR + _field_regex(name, kind)
+            body += f"(?:{part})?" if name in made._defaults else part
         made._regex = re.compile("^" + re.escape(prefix) + body + "$")
         for other in REGISTRY.values():  # no action's data may also match another's pattern
             if other._regex.match(prefix + "".join(SEPARATOR + "0" for _ in fields)) or \
@@ -114,3 +172,10 @@ def action(prefix: str) -> Callable[[type[A]], type[A]]:
         return made
 
     return make
+
+
+def registry() -> dict[str, type[Action]]:
+    """Every action the bot knows: each module of this package imported first (tests list them with this)."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return REGISTRY

@@ -8,9 +8,10 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
 from conversations import resume
-from conversations.casework_views import answer_outcome, pressed_ids
-from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.casework_views import answer_outcome
+from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from services.booking import MAX_SLOTS
 from services.everyday import example
@@ -22,13 +23,13 @@ MAX_PLACE = 256
 
 
 async def offer_start(update: Update, context: BotContext) -> str | int:
-    """``bk:o:<match>``: ask for the slots (ownership is checked when they are sent)."""
+    """``OfferSlots``: ask for the slots (ownership is checked when they are sent)."""
     query = update.callback_query
-    ids = await pressed_ids(update, context, "bk:o:")
-    if ids is None:
+    press = await press_of(update, context, OfferSlots)
+    if press is None:
         return ConversationHandler.END
     await query.answer()
-    context.user_data["booking"] = {"match": ids[0]}
+    context.user_data["booking"] = {"match": press.match_id}
     await update.effective_chat.send_message(ask_slots(context))
     return SLOTS
 
@@ -84,10 +85,10 @@ async def place_text(update: Update, context: BotContext) -> str | int:
 
 async def pick(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "bk:p:")
-    if ids is None:
+    press = await press_of(update, context, PickSlot)
+    if press is None:
         return
-    result = await context.services.booking.pick(update.effective_user.id, ids[0])
+    result = await context.services.booking.pick(update.effective_user.id, press.appointment_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer(context.t("booking.picked", **result.detail))
@@ -95,10 +96,10 @@ async def pick(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "bk:x:")
-    if ids is None:
+    press = await press_of(update, context, CancelAppointment)
+    if press is None:
         return
-    result = await context.services.booking.cancel(update.effective_user.id, ids[0])
+    result = await context.services.booking.cancel(update.effective_user.id, press.appointment_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -106,12 +107,12 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 
 async def reschedule(update: Update, context: BotContext) -> str | int:
-    """``bk:r:<appointment>``: the enterprise asks the craftsman for new slots; the craftsman offers them."""
+    """``Reschedule``: the enterprise asks the craftsman for new slots; the craftsman offers them."""
     query = update.callback_query
-    ids = await pressed_ids(update, context, "bk:r:")
-    if ids is None:
+    press = await press_of(update, context, Reschedule)
+    if press is None:
         return ConversationHandler.END
-    result = await context.services.booking.ask_reschedule(update.effective_user.id, ids[0])
+    result = await context.services.booking.ask_reschedule(update.effective_user.id, press.appointment_id)
     if await answer_outcome(update, context, result):
         return ConversationHandler.END
     await query.answer()
@@ -143,8 +144,8 @@ resume.register({SLOTS: reask_slots, PLACE: "booking.ask_place"})
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(offer_start, pattern=r"^bk:o:"),
-                      CallbackQueryHandler(reschedule, pattern=r"^bk:r:")],
+        entry_points=[CallbackQueryHandler(offer_start, pattern=OfferSlots.pattern()),
+                      CallbackQueryHandler(reschedule, pattern=Reschedule.pattern())],
         states={SLOTS: [MessageHandler(text, slots_text), MessageHandler(~filters.COMMAND, expect_text)],
                 PLACE: [MessageHandler(text, place_text), MessageHandler(~filters.COMMAND, expect_text)]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("booking"))],
@@ -154,4 +155,4 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(pick, pattern=r"^bk:p:"), CallbackQueryHandler(cancel, pattern=r"^bk:x:")]
+    return [CallbackQueryHandler(pick, pattern=PickSlot.pattern()), CallbackQueryHandler(cancel, pattern=CancelAppointment.pattern())]

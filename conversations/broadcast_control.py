@@ -8,7 +8,9 @@ from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from conversations.broadcast_audience import refuse_or_stale
-from conversations.common import answer_stale, refuse_non_staff, tell_staff_only
+from buttons import family
+from buttons.broadcasts import FAMILY, BroadcastFailures
+from conversations.common import press_of, refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
 from services.audit import NotStaff
 from services.ids import parse_id
@@ -40,13 +42,12 @@ async def cancel_command(update: Update, context: BotContext) -> None:
 
 
 async def failures(update: Update, context: BotContext) -> None:
-    """``bc:csv:<id>``: the report's button — the CSV of recipients not reached."""
+    """The report's button — the CSV of recipients not reached."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
-        await answer_stale(update, context)
+    press = await press_of(update, context, BroadcastFailures)
+    if press is None:
         return
-    broadcast_id = int(parts[2])
+    broadcast_id = press.broadcast_id
     try:
         data = await context.services.broadcasts.failures_csv(update.effective_user.id, context.role, broadcast_id,
                                                               context.label("broadcast.csv_headers").split(","))
@@ -59,5 +60,5 @@ async def failures(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list:
-    return [CommandHandler("broadcast_cancel", cancel_command), CallbackQueryHandler(failures, pattern=r"^bc:csv:"),
-            CallbackQueryHandler(refuse_or_stale, pattern=r"^bc:")]
+    return [CommandHandler("broadcast_cancel", cancel_command), CallbackQueryHandler(failures, pattern=BroadcastFailures.pattern()),
+            CallbackQueryHandler(refuse_or_stale, pattern=family(FAMILY))]

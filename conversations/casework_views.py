@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from conversations.common import refuse_non_staff
+from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
 from nlp.industry import catalogue
 from services.casework import QueueItem
@@ -52,11 +52,11 @@ def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKe
         lines.append(context.t("queue.no_candidates"))
     lines += [context.t("queue.volunteer", name=name) for _, name in item.volunteers]
     keyboard = [[InlineKeyboardButton(context.label("queue.offer_to", name=c.name),
-                                      callback_data=f"qu:ok:{item.demand_id}:{c.craftsman_id}")] for c in item.candidates]
+                                      callback_data=OfferTo(item.demand_id, c.craftsman_id).data())] for c in item.candidates]
     keyboard += [[InlineKeyboardButton(context.label("queue.confirm_volunteer_named", name=name),
-                                       callback_data=f"qu:vol:{match_id}")] for match_id, name in item.volunteers]
-    keyboard.append([InlineKeyboardButton(context.label("queue.find"), callback_data=f"qu:f:{item.demand_id}"),
-                     InlineKeyboardButton(context.label("queue.escalate"), callback_data=f"qu:e:{item.demand_id}")])
+                                       callback_data=ConfirmVolunteer(match_id).data())] for match_id, name in item.volunteers]
+    keyboard.append([InlineKeyboardButton(context.label("queue.find"), callback_data=FindCraftsman(item.demand_id).data()),
+                     InlineKeyboardButton(context.label("queue.escalate"), callback_data=Escalate(item.demand_id).data())])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -81,35 +81,3 @@ async def answer_outcome(update: Update, context: BotContext, result: Result) ->
     else:
         await update.effective_message.reply_text(text)
     return True
-
-
-def int_parts(data: str | None, prefix: str, count: int) -> list[int] | None:
-    """``prefix`` followed by ``count`` integers separated by colons, or None (stale or forged data)."""
-    rest = (data or "").removeprefix(prefix)
-    parts = rest.split(":") if rest != (data or "") or not prefix else []
-    if len(parts) != count or not all(p.isdigit() for p in parts):
-        return None
-    return [int(p) for p in parts]
-
-
-async def staff_press(update: Update, context: BotContext, prefix: str, action: str, target: str) -> int | None:
-    """The id in a staff button's data (``prefix`` + id), the press answered; None when the presser is not staff
-    (refused and audited as ``action`` on ``target``:id) or the data is not ours (answered as stale)."""
-    query = update.callback_query
-    ids = int_parts(query.data, prefix, 1)
-    if not context.is_staff:
-        await refuse_non_staff(update, context, action, f"{target}:{ids[0]}" if ids else None)
-        return None
-    if ids is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return None
-    await query.answer()
-    return ids[0]
-
-
-async def pressed_ids(update: Update, context: BotContext, prefix: str, count: int = 1) -> list[int] | None:
-    """The ids in a pressed button's data; None (the press answered as stale) when the data is not ours."""
-    ids = int_parts(update.callback_query.data, prefix, count)
-    if ids is None:
-        await update.callback_query.answer(context.t("button.stale"), show_alert=True)
-    return ids

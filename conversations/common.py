@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import astuple
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ConversationHandler
 
+from buttons import Action, parse_any
 from conversations.context import BotContext
 from conversations.menu import help_text
 from services.database import lost_connection
 
 log = logging.getLogger(__name__)
 FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress
+A = TypeVar("A", bound=Action)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -53,6 +57,33 @@ async def answer_stale(update: Update, context: BotContext) -> None:
         await query.answer(context.t("button.stale"), show_alert=True)
     except BadRequest:  # the query itself is too old to answer
         pass
+
+
+async def press_of(update: Update, context: BotContext, *kinds: type[A], registered: bool = False) -> A | None:
+    """The action the pressed button carries (one of ``kinds``, buttons/); None, with the press answered as expired,
+    when its data is not a well-formed press of any of them (or, with ``registered``, the presser has no profile)."""
+    found = parse_any(update.callback_query.data, *kinds)
+    if found is None or (registered and context.profile is None):
+        await answer_stale(update, context)
+        return None
+    return found  # type: ignore[return-value]
+
+
+async def staff_press(update: Update, context: BotContext, *kinds: type[A], action: str, target: str,
+                      answer: bool = True) -> A | None:
+    """A staff button's action (one of ``kinds``), the press answered unless ``answer`` is False; None when the
+    presser is not staff (refused and audited as ``action`` on ``target``:id, the action's first field) or the data
+    is not a well-formed press of ``kinds`` (answered as expired)."""
+    found = parse_any(update.callback_query.data, *kinds)
+    if not context.is_staff:
+        await refuse_non_staff(update, context, action, f"{target}:{astuple(found)[0]}" if found else None)
+        return None
+    if found is None:
+        await answer_stale(update, context)
+        return None
+    if answer:
+        await update.callback_query.answer()
+    return found  # type: ignore[return-value]
 
 
 async def tell_staff_only(update: Update, context: BotContext, key: str = "staff.only") -> None:

@@ -1,24 +1,26 @@
 """/competitions — the skills competitions for the user's region and industries, with follow buttons; staff
 also get a manage button per competition (change a time or the place, cancel).
 
-Callback data: ``cp:f:<id>[:<page>|s]`` follow, ``cp:u:<id>[:<page>|s]`` unfollow, ``cp:p:<page>`` a page,
-``cp:m:<id>`` manage, ``cp:x:<id>`` / ``cp:xx:<id>`` cancel and confirm. Ids only choose; who may do what is
-read from the database on every press.
+Buttons (buttons/events.py): follow and unfollow, a page, and staff's manage, cancel and confirm. Ids only choose;
+who may do what is read from the database on every press.
 """
 
 from __future__ import annotations
 
+from typing import Awaitable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.common import answer_stale, edit_message, refuse_non_staff, tell_staff_only
+from buttons import any_of
+from buttons.events import (SUBSCRIPTIONS, CancelCompetition, ChangeCompetition, CompetitionField, CompetitionsPage,
+                            ConfirmCancelCompetition, FollowCompetition, ManageCompetition, UnfollowCompetition)
+from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
 from conversations.event_views import competition_text, competitions_page
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
 from services.competitions import FollowResult
-
-EDITABLE = ("registration_deadline", "starts_at", "ends_at", "where")
 
 
 async def _page(update: Update, context: BotContext, page: int = 0, edit: bool = False) -> None:
@@ -40,40 +42,44 @@ async def competitions_command(update: Update, context: BotContext) -> None:
     await _page(update, context)  # last, so its buttons are the newest
 
 
-def _parse(data: str) -> tuple[str, int, str] | None:
-    parts = data.split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
-        return None
-    return parts[1], int(parts[2]), parts[3] if len(parts) > 3 else ""
+async def show_page(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, CompetitionsPage, registered=True)
+    if press is None:
+        return
+    await update.callback_query.answer()
+    await _page(update, context, press.page, edit=True)
 
 
-async def pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parsed = _parse(query.data or "")
-    if parsed is None or context.profile is None:
-        await answer_stale(update, context)
+async def follow(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, FollowCompetition, UnfollowCompetition, registered=True)
+    if press is not None:
+        await _follow(update, context, isinstance(press, FollowCompetition), press.competition_id, press.where)
+
+
+def _staff_press(update: Update, context: BotContext, kind: type[A]) -> Awaitable[A | None]:
+    return staff_press(update, context, kind, action="competition.manage", target="competition", answer=False)
+
+
+async def manage(update: Update, context: BotContext) -> None:
+    press = await _staff_press(update, context, ManageCompetition)
+    if press is not None:
+        await _manage(update, context, press.competition_id)
+
+
+async def ask_cancel(update: Update, context: BotContext) -> None:
+    press = await _staff_press(update, context, CancelCompetition)
+    if press is None:
         return
-    action, competition_id, where = parsed
-    if action == "p":
-        await query.answer()
-        await _page(update, context, competition_id, edit=True)
-        return
-    if action in ("f", "u"):
-        await _follow(update, context, action == "f", competition_id, where)
-        return
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "competition.manage", f"competition:{competition_id}")
-        return
-    if action == "m":
-        await _manage(update, context, competition_id)
-    elif action == "x":
-        await query.answer()
-        await update.effective_chat.send_message(context.t("competition.cancel_confirm"), reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(context.t("competition.cancel_yes"), callback_data=f"cp:xx:{competition_id}")]]))
-    elif action == "xx":
-        await _cancel(update, context, competition_id)
-    else:
-        await answer_stale(update, context)
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(context.t("competition.cancel_confirm"), reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.t("competition.cancel_yes"),
+                               callback_data=ConfirmCancelCompetition(press.competition_id).data())]]))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    press = await _staff_press(update, context, ConfirmCancelCompetition)
+    if press is not None:
+        await _cancel(update, context, press.competition_id)
 
 
 async def _follow(update: Update, context: BotContext, follow: bool, competition_id: int, where: str) -> None:
@@ -87,7 +93,7 @@ async def _follow(update: Update, context: BotContext, follow: bool, competition
     else:
         await services.competitions.unfollow(context.profile.id, competition_id)
         await query.answer(context.t("competition.unfollowed"))
-    if where == "s":
+    if where == SUBSCRIPTIONS:
         await show_subscriptions(update, context, edit=True)
     elif where.isdigit():
         await _page(update, context, int(where), edit=True)
@@ -101,9 +107,9 @@ async def _manage(update: Update, context: BotContext, competition_id: int) -> N
     if c is None or c.status.value != "published":
         await update.effective_chat.send_message(context.t("competition.gone"))
         return
-    buttons = [[InlineKeyboardButton(context.t(f"competition.edit.{name}"), callback_data=f"cp:e:{c.id}:{name}")]
-               for name in EDITABLE]
-    buttons.append([InlineKeyboardButton(context.t("competition.cancel_button"), callback_data=f"cp:x:{c.id}")])
+    buttons = [[InlineKeyboardButton(context.t(f"competition.edit.{field.value}"),
+                                     callback_data=ChangeCompetition(c.id, field).data())] for field in CompetitionField]
+    buttons.append([InlineKeyboardButton(context.t("competition.cancel_button"), callback_data=CancelCompetition(c.id).data())])
     await update.effective_chat.send_message(context.t("competition.manage", card=competition_text(context, c)),
                                              reply_markup=InlineKeyboardMarkup(buttons))
 
@@ -125,4 +131,8 @@ async def _cancel(update: Update, context: BotContext, competition_id: int) -> N
 
 def handlers() -> list:
     return [CommandHandler("competitions", competitions_command),
-            CallbackQueryHandler(pressed, pattern=r"^cp:(f|u|p|m|x|xx):")]
+            CallbackQueryHandler(show_page, pattern=CompetitionsPage.pattern()),
+            CallbackQueryHandler(follow, pattern=any_of(FollowCompetition, UnfollowCompetition)),
+            CallbackQueryHandler(manage, pattern=ManageCompetition.pattern()),
+            CallbackQueryHandler(ask_cancel, pattern=CancelCompetition.pattern()),
+            CallbackQueryHandler(cancel, pattern=ConfirmCancelCompetition.pattern())]

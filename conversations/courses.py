@@ -1,17 +1,21 @@
 """/courses — night-school courses (职工夜校) for the user's region: enrol, leave, see the waitlist; staff also
 manage a course (move or cancel a session, cancel the course).
 
-Callback data: ``cs:j:<id>:<page>`` enrol, ``cs:l:<id>:<page>|s`` leave, ``cs:p:<page>`` a page, ``cs:m:<id>``
-manage, ``cs:xs:<session>`` / ``cs:xxs:<session>`` cancel a session, ``cs:x:<id>`` / ``cs:xx:<id>`` cancel the
-course. The role is read from the database on every staff press, and the services check it again.
+Buttons (buttons/events.py): enrol, leave, a page, and staff's manage, cancel a session or the course (each with a
+confirmation), move a session (conversations/event_admin.py). The role is read from the database on every staff press, and the services check it again.
 """
 
 from __future__ import annotations
 
+from typing import Awaitable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.common import answer_stale, edit_message, refuse_non_staff, tell_staff_only
+from buttons import any_of
+from buttons.events import (SUBSCRIPTIONS, CancelCourse, CancelSession, ConfirmCancelCourse, ConfirmCancelSession,
+                            CoursesPage, Enrol, LeaveCourse, ManageCourse, MoveSession)
+from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
 from conversations.event_views import courses_page
 from conversations.subscriptions import show_subscriptions
@@ -39,39 +43,55 @@ async def courses_command(update: Update, context: BotContext) -> None:
     await _page(update, context)
 
 
-async def pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parts = (query.data or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit() or context.profile is None:
-        await answer_stale(update, context)
+async def show_page(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, CoursesPage, registered=True)
+    if press is None:
         return
-    action, target, where = parts[1], int(parts[2]), parts[3] if len(parts) > 3 else ""
-    if action == "p":
-        await query.answer()
-        await _page(update, context, target, edit=True)
+    await update.callback_query.answer()
+    await _page(update, context, press.page, edit=True)
+
+
+async def enrol_or_leave(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, Enrol, LeaveCourse, registered=True)
+    if press is None:
         return
-    if action in ("j", "l"):
-        await (_enrol if action == "j" else _leave)(update, context, target)
-        if where == "s":
-            await show_subscriptions(update, context, edit=True)
-        elif where.isdigit():
-            await _page(update, context, int(where), edit=True)
+    await (_enrol if isinstance(press, Enrol) else _leave)(update, context, press.course_id)
+    if press.where == SUBSCRIPTIONS:
+        await show_subscriptions(update, context, edit=True)
+    elif press.where.isdigit():
+        await _page(update, context, int(press.where), edit=True)
+
+
+def _staff_press(update: Update, context: BotContext, *kinds: type[A]) -> Awaitable[A | None]:
+    return staff_press(update, context, *kinds, action="course.manage", target="course", answer=False)
+
+
+async def manage(update: Update, context: BotContext) -> None:
+    press = await _staff_press(update, context, ManageCourse)
+    if press is None:
         return
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "course.manage", f"course:{target}")
+    await update.callback_query.answer()
+    await _manage(update, context, press.course_id)
+
+
+async def ask_cancel(update: Update, context: BotContext) -> None:
+    """Cancel a session or the course: first the confirmation button."""
+    press = await _staff_press(update, context, CancelSession, CancelCourse)
+    if press is None:
         return
-    if action == "m":
-        await query.answer()
-        await _manage(update, context, target)
-    elif action in ("xs", "x"):
-        await query.answer()
-        key = "course.cancel_session_confirm" if action == "xs" else "course.cancel_confirm"
-        await update.effective_chat.send_message(context.t(key), reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(context.t("course.cancel_yes"), callback_data=f"cs:{action}x:{target}")]]))
-    elif action in ("xsx", "xx"):
-        await _cancel(update, context, action, target)
+    await update.callback_query.answer()
+    if isinstance(press, CancelSession):
+        key, confirm = "course.cancel_session_confirm", ConfirmCancelSession(press.session_id)
     else:
-        await answer_stale(update, context)
+        key, confirm = "course.cancel_confirm", ConfirmCancelCourse(press.course_id)
+    await update.effective_chat.send_message(context.t(key), reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.t("course.cancel_yes"), callback_data=confirm.data())]]))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    press = await _staff_press(update, context, ConfirmCancelSession, ConfirmCancelCourse)
+    if press is not None:
+        await _cancel(update, context, press)
 
 
 async def _enrol(update: Update, context: BotContext, course_id: int) -> None:
@@ -99,21 +119,22 @@ async def _manage(update: Update, context: BotContext, course_id: int) -> None:
     buttons = []
     for s in sessions[:SHOWN_SESSIONS]:
         when = show(s.starts_at, tz)[5:]
-        buttons.append([InlineKeyboardButton(context.label("course.move_session", when=when), callback_data=f"cs:mv:{s.id}"),
-                        InlineKeyboardButton(context.label("course.cancel_session", when=when), callback_data=f"cs:xs:{s.id}")])
-    buttons.append([InlineKeyboardButton(context.t("course.cancel_button"), callback_data=f"cs:x:{course.id}")])
+        buttons.append([InlineKeyboardButton(context.label("course.move_session", when=when), callback_data=MoveSession(s.id).data()),
+                        InlineKeyboardButton(context.label("course.cancel_session", when=when), callback_data=CancelSession(s.id).data())])
+    buttons.append([InlineKeyboardButton(context.t("course.cancel_button"), callback_data=CancelCourse(course.id).data())])
     await update.effective_chat.send_message(
         context.t("course.manage", name=course.name, count=len(sessions), shown=min(len(sessions), SHOWN_SESSIONS)),
         reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def _cancel(update: Update, context: BotContext, action: str, target: int) -> None:
+async def _cancel(update: Update, context: BotContext, press: ConfirmCancelSession | ConfirmCancelCourse) -> None:
     query, courses = update.callback_query, context.services.courses
+    whole = isinstance(press, ConfirmCancelCourse)
     try:
-        if action == "xx":
-            done = await courses.cancel(context.profile.id, context.role, target)
+        if isinstance(press, ConfirmCancelCourse):
+            done = await courses.cancel(context.profile.id, context.role, press.course_id)
         else:
-            done = await courses.change_session(context.profile.id, context.role, target, None)
+            done = await courses.change_session(context.profile.id, context.role, press.session_id, None)
     except NotStaff:
         await tell_staff_only(update, context)
         return
@@ -122,9 +143,13 @@ async def _cancel(update: Update, context: BotContext, action: str, target: int)
     if done is None:
         await update.effective_chat.send_message(context.t("course.gone"))
         return
-    await update.effective_chat.send_message(context.t("course.cancelled" if action == "xx" else "course.session_cancelled"))
+    await update.effective_chat.send_message(context.t("course.cancelled" if whole else "course.session_cancelled"))
 
 
 def handlers() -> list:
     return [CommandHandler("courses", courses_command),
-            CallbackQueryHandler(pressed, pattern=r"^cs:(j|l|p|m|xs|x|xsx|xx):")]
+            CallbackQueryHandler(show_page, pattern=CoursesPage.pattern()),
+            CallbackQueryHandler(enrol_or_leave, pattern=any_of(Enrol, LeaveCourse)),
+            CallbackQueryHandler(manage, pattern=ManageCourse.pattern()),
+            CallbackQueryHandler(ask_cancel, pattern=any_of(CancelSession, CancelCourse)),
+            CallbackQueryHandler(cancel, pattern=any_of(ConfirmCancelSession, ConfirmCancelCourse))]

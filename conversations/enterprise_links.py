@@ -4,28 +4,24 @@ checked by services/enterprise_links.py on every press; the callback data only n
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
+from buttons.enterprise_links import Decision, DecideLink
 from conversations.casework_views import answer_outcome
-from conversations.common import edit_message
+from conversations.common import edit_message, press_of
 from conversations.context import BotContext
-from services.enterprise_links import PREFIX, decision_buttons
-
-PATTERN = re.compile(rf"^{PREFIX}:(ok|no):(\d{{1,16}}):(\d{{1,9}})$")  # a Telegram id, an enterprise id (in range)
+from services.enterprise_links import decision_buttons
 
 
 async def decide(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    found = PATTERN.match(query.data or "")
-    if found is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
+    press = await press_of(update, context, DecideLink)
+    if press is None:
         return
-    accept = found.group(1) == "ok"
-    result = await context.services.links.decide(update.effective_user.id, context.role, int(found.group(2)),
-                                                  int(found.group(3)), accept)
+    accept = press.decision is Decision.CONFIRM
+    result = await context.services.links.decide(update.effective_user.id, context.role, press.requester,
+                                                  press.enterprise_id, accept)
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -53,4 +49,4 @@ async def flag_detail(context: BotContext, demand_id: int, text: str) -> tuple[s
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(decide, pattern=rf"^{PREFIX}:(ok|no):")]
+    return [CallbackQueryHandler(decide, pattern=DecideLink.pattern())]

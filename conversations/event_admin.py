@@ -1,5 +1,5 @@
 """Staff change one thing of a published event: a competition's deadline, start, end or place
-(``cp:e:<id>:<field>``), or a course session's date and time (``cs:mv:<session>``). The bot asks for the new
+(``ChangeCompetition``), or a course session's date and time (``MoveSession``). The bot asks for the new
 value, the service saves it, tells followers once and reschedules the reminders."""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations import resume
-from conversations.common import answer_stale, cancel_flow_of, expect_text, refuse_non_staff, reject_too_long, tell_staff_only
+from buttons import any_of
+from buttons.events import ChangeCompetition, MoveSession
+from conversations.common import (cancel_flow_of, expect_text, press_of, refuse_non_staff, reject_too_long,
+                                  tell_staff_only)
 from conversations.competition_form import place_or_link
 from conversations.context import BotContext
 from services.audit import NotStaff
@@ -24,17 +27,16 @@ MAX_VALUE = 500
 
 async def start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    parts = (query.data or "").split(":")
     if not context.is_staff:
         await refuse_non_staff(update, context, "event.edit", query.data)
         return ConversationHandler.END
-    if parts[:2] == ["cp", "e"] and len(parts) == 4 and parts[2].isdigit() and parts[3] in FIELDS:
-        pending = {"kind": "competition", "id": int(parts[2]), "field": parts[3]}
-    elif parts[:2] == ["cs", "mv"] and len(parts) == 3 and parts[2].isdigit():
-        pending = {"kind": "session", "id": int(parts[2]), "field": "starts_at"}
-    else:
-        await answer_stale(update, context)
+    press = await press_of(update, context, ChangeCompetition, MoveSession)
+    if press is None:
         return ConversationHandler.END
+    if isinstance(press, ChangeCompetition):
+        pending = {"kind": "competition", "id": press.competition_id, "field": press.field.value}
+    else:
+        pending = {"kind": "session", "id": press.session_id, "field": "starts_at"}
     await query.answer()
     context.user_data["eventedit"] = pending
     return await _ask_value(update, context)
@@ -88,7 +90,7 @@ resume.register({VALUE: _ask_value})
 def build() -> ConversationHandler:
     not_command = ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(start, pattern=r"^(cp:e:|cs:mv:)")],
+        entry_points=[CallbackQueryHandler(start, pattern=any_of(ChangeCompetition, MoveSession))],
         states={VALUE: [MessageHandler(filters.TEXT & not_command, typed), MessageHandler(not_command, expect_text)]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("eventedit"))],
         name="eventedit",

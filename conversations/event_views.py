@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from buttons.events import (CompetitionsPage, CoursesPage, Enrol, FollowCompetition, LeaveCourse, ManageCompetition,
+                            ManageCourse, UnfollowCompetition)
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate
 from db.models import Competition, SubscriptionKind
@@ -45,7 +47,7 @@ def course_text(context: BotContext, card: CourseCard) -> str:
 
 
 def _list_page(context: BotContext, header: str, items: list, page: int, block, buttons,
-               prefix: str) -> tuple[str, InlineKeyboardMarkup]:
+               page_action: type[CompetitionsPage | CoursesPage]) -> tuple[str, InlineKeyboardMarkup]:
     """A numbered page of ``items``: ``block(item)`` its text, ``buttons(item, number, page)`` its row."""
     page, pages, shown = paginate(items, page, PAGE)
     blocks = [context.t(header, count=len(items), page=page + 1, pages=pages)]
@@ -53,7 +55,7 @@ def _list_page(context: BotContext, header: str, items: list, page: int, block, 
     for number, item in zip(NUMBERS, shown):
         blocks.append(f"{number} " + block(item))
         keyboard.append(buttons(item, number, page))
-    nav = page_nav(context.lang, page, pages, lambda n: f"{prefix}:p:{n}")
+    nav = page_nav(context.lang, page, pages, lambda n: page_action(n).data())
     if nav:
         keyboard.append(nav)
     return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
@@ -65,14 +67,16 @@ def competitions_page(context: BotContext, items: list[Competition], following: 
         return context.t("competition.none"), None
 
     def buttons(c: Competition, number: str, page: int) -> list[InlineKeyboardButton]:
-        key, action = ("competition.unfollow_n", "u") if c.id in following else ("competition.follow_n", "f")
-        row = [InlineKeyboardButton(context.label(key, n=number), callback_data=f"cp:{action}:{c.id}:{page}")]
+        key, kind = ("competition.unfollow_n", UnfollowCompetition) if c.id in following else \
+            ("competition.follow_n", FollowCompetition)
+        row = [InlineKeyboardButton(context.label(key, n=number), callback_data=kind(c.id, str(page)).data())]
         if context.is_staff:
-            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cp:m:{c.id}"))
+            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number),
+                                            callback_data=ManageCompetition(c.id).data()))
         return row
 
     return _list_page(context, "competition.list_header", items, page, lambda c: competition_text(context, c),
-                      buttons, "cp")
+                      buttons, CompetitionsPage)
 
 
 def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -82,10 +86,11 @@ def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tup
     def buttons(card: CourseCard, number: str, page: int) -> list[InlineKeyboardButton]:
         key = {SubscriptionKind.ENROLLED: "course.leave_n", SubscriptionKind.WAITLISTED: "course.leave_waitlist_n"}.get(
             card.mine, "course.enrol_n")
-        action = "j" if card.mine is None else "l"
-        row = [InlineKeyboardButton(context.label(key, n=number), callback_data=f"cs:{action}:{card.course.id}:{page}")]
+        kind = Enrol if card.mine is None else LeaveCourse
+        row = [InlineKeyboardButton(context.label(key, n=number), callback_data=kind(card.course.id, str(page)).data())]
         if context.is_staff:
-            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number), callback_data=f"cs:m:{card.course.id}"))
+            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number),
+                                            callback_data=ManageCourse(card.course.id).data()))
         return row
 
-    return _list_page(context, "course.list_header", cards, page, lambda card: course_text(context, card), buttons, "cs")
+    return _list_page(context, "course.list_header", cards, page, lambda card: course_text(context, card), buttons, CoursesPage)

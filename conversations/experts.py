@@ -5,19 +5,24 @@ phone and one to assign a service team, both checked on the server when pressed.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.common import edit_message, refuse_non_staff, reject_too_long, tell_staff_only
+from buttons.talent import (ALL_REGIONS, NO_TEAM, AssignTeam, ExpertAssign, ExpertContact, ExpertDivision, ExpertList,
+                            ExpertSection, ExpertSections)
+from conversations.common import (A, answer_stale, edit_message, press_of, refuse_non_staff, reject_too_long,
+                                  tell_staff_only)
 from conversations.context import BotContext
 from conversations.keyboards import page_count, page_nav, rows
 from conversations.talent_views import card_of
 from i18n import localise
 from nlp.industry import catalogue
+from services.ids import parse_id
 from services.industry import division_label
 from services.talent import PAGE
 
-PREFIX = "ex"
 MAX_QUERY = 50
 MAX_RESULTS = 10
 
@@ -25,8 +30,9 @@ MAX_RESULTS = 10
 def _staff_buttons(cards, context: BotContext) -> list[list[InlineKeyboardButton]]:
     if not context.is_staff:
         return []
-    return [[InlineKeyboardButton(context.label("experts.contact", name=c.name), callback_data=f"{PREFIX}:c:{c.id}"),
-             InlineKeyboardButton(context.label("experts.assign", name=c.name), callback_data=f"{PREFIX}:a:{c.id}")] for c in cards]
+    return [[InlineKeyboardButton(context.label("experts.contact", name=c.name), callback_data=ExpertContact(c.id).data()),
+             InlineKeyboardButton(context.label("experts.assign", name=c.name), callback_data=ExpertAssign(c.id).data())]
+            for c in cards]
 
 
 async def experts_command(update: Update, context: BotContext) -> None:
@@ -55,66 +61,98 @@ async def _sections(context: BotContext) -> tuple[str, InlineKeyboardMarkup | No
         section = catalogue().divisions[division].section
         per_section[section] = per_section.get(section, 0) + count
     buttons = [InlineKeyboardButton(f"{localise(f'{s} ' + catalogue().sections[s].name, context.lang)} ({n})",
-                                    callback_data=f"{PREFIX}:s:{s}") for s, n in sorted(per_section.items())]
+                                    callback_data=ExpertSection(s).data()) for s, n in sorted(per_section.items())]
     return context.t("experts.pick_section"), InlineKeyboardMarkup(rows(buttons, 1))
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parts = (query.data or "").split(":")
-    talent = context.services.talent
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "top":
-        await query.answer()
-        await edit_message(update, *await _sections(context))
-    elif action == "s" and len(parts) == 3 and parts[2] in catalogue().sections:
-        await query.answer()
-        counts = await talent.division_counts()
-        divisions = [d for d in catalogue().sections[parts[2]].divisions if d in counts]
-        buttons = [[InlineKeyboardButton(f"{localise(division_label(d), context.lang)} ({counts[d]})",
-                                         callback_data=f"{PREFIX}:d:{d}")] for d in divisions]
-        buttons.append([InlineKeyboardButton(context.t("industry.back"), callback_data=f"{PREFIX}:top")])
-        await edit_message(update, context.t("experts.pick_division"), InlineKeyboardMarkup(buttons))
-    elif action == "d" and len(parts) == 3 and parts[2] in catalogue().divisions:
-        await query.answer()
-        division = parts[2]
-        counts = await talent.region_counts(division)
-        regions = context.services.regions
-        buttons = [InlineKeyboardButton(context.label("experts.all_regions", count=sum(counts.values())),
-                                        callback_data=f"{PREFIX}:l:{division}:all:0")]
-        buttons += [InlineKeyboardButton(f"{localise(regions.get(code).name, context.lang)} ({n})",
-                                         callback_data=f"{PREFIX}:l:{division}:{code}:0")
-                    for code, n in sorted(counts.items()) if regions.get(code)]
-        keyboard = rows(buttons, 2)
-        keyboard.append([InlineKeyboardButton(context.t("industry.back"),
-                                              callback_data=f"{PREFIX}:s:{catalogue().divisions[division].section}")])
-        await edit_message(update, context.t("experts.pick_region", division=localise(division_label(division), context.lang)),
-                           InlineKeyboardMarkup(keyboard))
-    elif action == "l" and len(parts) == 5 and parts[2] in catalogue().divisions and parts[4].isdigit():
-        await query.answer()
-        await edit_message(update, *await _listing(context, parts[2], None if parts[3] == "all" else parts[3], int(parts[4])))
-    elif action == "c" and len(parts) == 3 and parts[2].isdigit():
-        phone = await talent.contact(int(parts[2]), update.effective_user.id, context.role)
-        if context.is_staff:
-            await query.answer(context.t("experts.phone", phone=phone or "—"), show_alert=True)
-        else:  # the service has logged the refusal
-            await tell_staff_only(update, context)
-    elif action == "a" and len(parts) == 3 and parts[2].isdigit():
-        await _assign_menu(update, context, int(parts[2]))
-    elif action == "at" and len(parts) == 4 and parts[2].isdigit() and (parts[3].isdigit() or parts[3] == "none"):
-        team_id = int(parts[3]) if parts[3].isdigit() else None
-        done = await talent.assign_team(int(parts[2]), team_id, update.effective_user.id, context.role)
-        if not done and not context.is_staff:  # the service has logged the refusal
-            await tell_staff_only(update, context)
-            return
-        if not done:
-            await query.answer(context.t("button.stale"), show_alert=True)
-            return
-        await query.answer()
-        card = await talent.card(int(parts[2]))
-        await edit_message(update, context.t("experts.assigned", name=card.name, team=card.team_name or context.t("join.no_team")))
-    else:
-        await query.answer(context.t("button.stale"), show_alert=True)
+async def show_sections(update: Update, context: BotContext) -> None:
+    await update.callback_query.answer()
+    await edit_message(update, *await _sections(context))
+
+
+async def _browse_press(update: Update, context: BotContext, kind: type[A], known: Callable[[A], bool]) -> A | None:
+    """A browsing press naming what the catalogue ``known``s, the press answered; None (answered as expired) if not."""
+    press = kind.parse(update.callback_query.data)
+    if press is None or not known(press):
+        await answer_stale(update, context)
+        return None
+    await update.callback_query.answer()
+    return press
+
+
+async def show_section(update: Update, context: BotContext) -> None:
+    press = await _browse_press(update, context, ExpertSection, lambda p: p.section in catalogue().sections)
+    if press is None:
+        return
+    counts = await context.services.talent.division_counts()
+    divisions = [d for d in catalogue().sections[press.section].divisions if d in counts]
+    buttons = [[InlineKeyboardButton(f"{localise(division_label(d), context.lang)} ({counts[d]})",
+                                     callback_data=ExpertDivision(d).data())] for d in divisions]
+    buttons.append([InlineKeyboardButton(context.t("industry.back"), callback_data=ExpertSections().data())])
+    await edit_message(update, context.t("experts.pick_division"), InlineKeyboardMarkup(buttons))
+
+
+async def show_division(update: Update, context: BotContext) -> None:
+    press = await _browse_press(update, context, ExpertDivision, lambda p: p.division in catalogue().divisions)
+    if press is None:
+        return
+    division = press.division
+    counts = await context.services.talent.region_counts(division)
+    regions = context.services.regions
+    buttons = [InlineKeyboardButton(context.label("experts.all_regions", count=sum(counts.values())),
+                                    callback_data=ExpertList(division, ALL_REGIONS, 0).data())]
+    buttons += [InlineKeyboardButton(f"{localise(regions.get(code).name, context.lang)} ({n})",
+                                     callback_data=ExpertList(division, code, 0).data())
+                for code, n in sorted(counts.items()) if regions.get(code)]
+    keyboard = rows(buttons, 2)
+    keyboard.append([InlineKeyboardButton(context.t("industry.back"),
+                                          callback_data=ExpertSection(catalogue().divisions[division].section).data())])
+    await edit_message(update, context.t("experts.pick_region", division=localise(division_label(division), context.lang)),
+                       InlineKeyboardMarkup(keyboard))
+
+
+async def show_list(update: Update, context: BotContext) -> None:
+    press = await _browse_press(update, context, ExpertList, lambda p: p.division in catalogue().divisions)
+    if press is None:
+        return
+    province = None if press.province == ALL_REGIONS else press.province
+    await edit_message(update, *await _listing(context, press.division, province, press.page))
+
+
+async def contact(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, ExpertContact)
+    if press is None:
+        return
+    phone = await context.services.talent.contact(press.craftsman_id, update.effective_user.id, context.role)
+    if context.is_staff:
+        await update.callback_query.answer(context.t("experts.phone", phone=phone or "—"), show_alert=True)
+    else:  # the service has logged the refusal
+        await tell_staff_only(update, context)
+
+
+async def assign_menu(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, ExpertAssign)
+    if press is not None:
+        await _assign_menu(update, context, press.craftsman_id)
+
+
+async def assign_team(update: Update, context: BotContext) -> None:
+    query, talent = update.callback_query, context.services.talent
+    press = AssignTeam.parse(query.data)
+    team_id = None if press is None or press.team == NO_TEAM else parse_id(press.team)
+    if press is None or (team_id is None and press.team != NO_TEAM):
+        await answer_stale(update, context)
+        return
+    done = await talent.assign_team(press.craftsman_id, team_id, update.effective_user.id, context.role)
+    if not done and not context.is_staff:  # the service has logged the refusal
+        await tell_staff_only(update, context)
+        return
+    if not done:
+        await answer_stale(update, context)
+        return
+    await query.answer()
+    card = await talent.card(press.craftsman_id)
+    await edit_message(update, context.t("experts.assigned", name=card.name, team=card.team_name or context.t("join.no_team")))
 
 
 async def _listing(context: BotContext, division: str, province: str | None, page: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -124,10 +162,10 @@ async def _listing(context: BotContext, division: str, province: str | None, pag
                        page=min(page, pages - 1) + 1, pages=pages)
     text = "\n\n".join([header] + [card_of(c, context) for c in cards])
     keyboard = _staff_buttons(cards, context)
-    nav = page_nav(context.lang, page, pages, lambda n: f"{PREFIX}:l:{division}:{province or 'all'}:{n}")
+    nav = page_nav(context.lang, page, pages, lambda n: ExpertList(division, province or ALL_REGIONS, n).data())
     if nav:
         keyboard.append(nav)
-    keyboard.append([InlineKeyboardButton(context.t("industry.back"), callback_data=f"{PREFIX}:d:{division}")])
+    keyboard.append([InlineKeyboardButton(context.t("industry.back"), callback_data=ExpertDivision(division).data())])
     return text, InlineKeyboardMarkup(keyboard)
 
 
@@ -138,13 +176,13 @@ async def _assign_menu(update: Update, context: BotContext, craftsman_id: int) -
         return
     card = await context.services.talent.card(craftsman_id)
     if card is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
+        await answer_stale(update, context)
         return
     await query.answer()
     teams = await context.services.talent.teams_near(card.region_code)
-    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:at:{craftsman_id}:{t.id}")]
+    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=AssignTeam(craftsman_id, str(t.id)).data())]
                 for t in teams][:20]
-    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:at:{craftsman_id}:none")])
+    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=AssignTeam(craftsman_id, NO_TEAM).data())])
     await update.effective_chat.send_message(context.t("experts.assign_ask", name=card.name),
                                              reply_markup=InlineKeyboardMarkup(keyboard))
 
@@ -164,4 +202,10 @@ async def teams_command(update: Update, context: BotContext) -> None:
 
 def handlers() -> list:
     return [CommandHandler("experts", experts_command), CommandHandler("teams", teams_command),
-            CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:")]
+            CallbackQueryHandler(show_sections, pattern=ExpertSections.pattern()),
+            CallbackQueryHandler(show_section, pattern=ExpertSection.pattern()),
+            CallbackQueryHandler(show_division, pattern=ExpertDivision.pattern()),
+            CallbackQueryHandler(show_list, pattern=ExpertList.pattern()),
+            CallbackQueryHandler(contact, pattern=ExpertContact.pattern()),
+            CallbackQueryHandler(assign_menu, pattern=ExpertAssign.pattern()),
+            CallbackQueryHandler(assign_team, pattern=AssignTeam.pattern())]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts, pressed_ids
+from buttons.follow_up import ConfirmSolved, RateCase, Reopen, SkipComment
 from conversations import resume
-from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.casework_views import answer_outcome
+from conversations.common import answer_stale, cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from services.follow_up import MAX_COMMENT, stars_buttons
 
@@ -22,21 +23,21 @@ def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
 
 
 async def confirm(update: Update, context: BotContext) -> None:
-    """``fu:ok:<demand>``: solved — ask for the stars (the rating closes the case)."""
+    """``ConfirmSolved``: solved — ask for the stars (the rating closes the case)."""
     query = update.callback_query
-    ids = await pressed_ids(update, context, "fu:ok:")
-    if ids is None:
+    press = await press_of(update, context, ConfirmSolved)
+    if press is None:
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("follow.ask_stars"), reply_markup=_stars(context, ids[0]))
+    await update.effective_chat.send_message(context.t("follow.ask_stars"), reply_markup=_stars(context, press.demand_id))
 
 
 async def reopen(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "fu:re:")
-    if ids is None:
+    press = await press_of(update, context, Reopen)
+    if press is None:
         return
-    result = await context.services.follow_up.reopen(update.effective_user.id, ids[0])
+    result = await context.services.follow_up.reopen(update.effective_user.id, press.demand_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -45,22 +46,22 @@ async def reopen(update: Update, context: BotContext) -> None:
 
 async def rate(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    ids = int_parts(query.data, "fu:s:", 2)
-    if ids is None or not 1 <= ids[1] <= 5:
-        await query.answer(context.t("button.stale"), show_alert=True)
+    press = RateCase.parse(query.data)
+    if press is None or not 1 <= press.stars <= 5:
+        await answer_stale(update, context)
         return ConversationHandler.END
-    result = await context.services.follow_up.rate(update.effective_user.id, ids[0], ids[1])
+    result = await context.services.follow_up.rate(update.effective_user.id, press.demand_id, press.stars)
     if await answer_outcome(update, context, result):
         return ConversationHandler.END
     await query.answer()
-    context.user_data["follow"] = {"demand": ids[0], "ticket": result.detail["ticket"]}
+    context.user_data["follow"] = {"demand": press.demand_id, "ticket": result.detail["ticket"]}
     return await _ask_comment(update, context)
 
 
 async def _ask_comment(update: Update, context: BotContext) -> str:
     """Thanks for the stars, and the optional comment, with its 跳过 button."""
     ticket = (context.user_data.get("follow") or {}).get("ticket", "")
-    skip = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.skip"), callback_data="fu:skip")]])
+    skip = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.skip"), callback_data=SkipComment().data())]])
     await update.effective_chat.send_message(context.t("follow.thanks", ticket=ticket), reply_markup=skip)
     return COMMENT
 
@@ -88,9 +89,9 @@ resume.register({COMMENT: _ask_comment})
 
 def build() -> ConversationHandler:
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(rate, pattern=r"^fu:s:")],
+        entry_points=[CallbackQueryHandler(rate, pattern=RateCase.pattern())],
         states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
-                          CallbackQueryHandler(skip, pattern=r"^fu:skip$"),
+                          CallbackQueryHandler(skip, pattern=SkipComment.pattern()),
                           MessageHandler(~filters.COMMAND, expect_text)]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("follow"))],
         name="follow_up",
@@ -99,4 +100,4 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(confirm, pattern=r"^fu:ok:"), CallbackQueryHandler(reopen, pattern=r"^fu:re:")]
+    return [CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()), CallbackQueryHandler(reopen, pattern=Reopen.pattern())]

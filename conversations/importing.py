@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.importing import ImportChoice, ImportDecision
 from conversations import resume
 from conversations.common import cancel_flow_of, edit_message, refuse_non_staff
 from conversations.context import BotContext
@@ -23,7 +24,6 @@ from services.importing import ImportReport, template
 from services.spreadsheets import clean, csv_bytes
 from services.tables import FileRejected, check_size, kind_of, read_in_worker
 
-PREFIX = "im"
 FILE, CONFIRM = "import.file", "import.confirm"
 SHOWN_ERRORS = 30  # rejected rows listed in the message; all of them go in a file when there are more
 ERRORS_CHARS = 3000  # the list's share of the message (Telegram's limit is 4,096 characters)
@@ -131,9 +131,9 @@ async def received(update: Update, context: BotContext) -> str | int:
 
 async def _show_report(update: Update, context: BotContext, report: ImportReport) -> str:
     """The rejected rows (all of them in a file when there are many) and the choice: import the valid rows, or not."""
-    keyboard = [[InlineKeyboardButton(context.label("import.valid_only", count=len(report.valid)), callback_data=f"{PREFIX}:valid")]
+    keyboard = [[InlineKeyboardButton(context.label("import.valid_only", count=len(report.valid)), callback_data=ImportDecision(ImportChoice.VALID_ONLY).data())]
                 if report.valid else [],
-                [InlineKeyboardButton(context.t("import.abort"), callback_data=f"{PREFIX}:abort")]]
+                [InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())]]
     lines, partial = _error_lines(report, context)
     if partial:  # the whole list, as a file: a message holds at most 4,096 characters
         await _send_errors_file(update, context, report)
@@ -149,7 +149,7 @@ async def _report_again(update: Update, context: BotContext) -> str:
     try:
         report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
     except (FileRejected, TelegramError, KeyError, TypeError):  # gone meanwhile, or the flow lost: 取消 is left
-        abort = InlineKeyboardButton(context.t("import.abort"), callback_data=f"{PREFIX}:abort")
+        abort = InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())
         await update.effective_chat.send_message(context.t("import.reread_failed"),
                                                  reply_markup=InlineKeyboardMarkup([[abort]]))
         return CONFIRM
@@ -162,7 +162,8 @@ async def confirm(update: Update, context: BotContext) -> int:
     if not context.is_staff:
         await refuse_non_staff(update, context, "import.apply")
         return ConversationHandler.END
-    if pending is None or query.data != f"{PREFIX}:valid":
+    press = ImportDecision.parse(query.data)
+    if pending is None or press is None or press.choice is not ImportChoice.VALID_ONLY:
         await query.answer()
         await edit_message(update, query.message.text_html + "\n\n" + context.t("import.aborted"))
         return ConversationHandler.END
@@ -192,7 +193,7 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("import", start)],
         states={FILE: [MessageHandler(filters.Document.ALL, received), MessageHandler(~filters.COMMAND, not_a_file)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=rf"^{PREFIX}:(valid|abort)$")]},
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=ImportDecision.pattern())]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("import"))],
         name="import",
         persistent=True,

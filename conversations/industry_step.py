@@ -1,7 +1,7 @@
 """The industry-confirmation step, reusable by any flow, and /classify to try it.
 
 Confident prediction: "识别为：C32 …" with ✅确认 / ✏️修改. Otherwise (or after ✏️修改): the top three and
-其他行业, which browses sections, then divisions. Buttons carry ``ind:<action>:<proposal id>[:<arg>]`` (ok, edit, pick, secs, sec, browse); the
+其他行业, which browses sections, then divisions. Each button (buttons/industry.py) names the proposal; the
 proposal lives in the database, so the step survives a restart, and every press is checked there (whose it is,
 whether it is settled) — the callback data proves nothing.
 """
@@ -14,7 +14,10 @@ from typing import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.common import edit_message, reject_too_long
+from buttons import any_of, parse_any
+from buttons.industry import (FAMILY, ConfirmIndustry, EditIndustry, IndustrySection, IndustrySections,
+                              PickBrowsedIndustry, PickTopIndustry)
+from conversations.common import answer_stale, edit_message, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate, rows
 from i18n import Raw, localise, t
@@ -23,7 +26,8 @@ from nlp.industry import catalogue
 from services.industry import MAX_TEXT, Outcome, Proposal, division_label
 
 log = logging.getLogger(__name__)
-PREFIX = "ind"
+PREFIX = FAMILY  # the flows that run the step (report.py) register ``^ind:`` for on_button, which answers the rest
+ACTIONS = (ConfirmIndustry, EditIndustry, PickTopIndustry, IndustrySections, IndustrySection, PickBrowsedIndustry)
 DIVISIONS_PER_PAGE = 16
 
 
@@ -36,16 +40,16 @@ def _reasons(reasons: list[str] | tuple[str, ...], lang: str) -> str:
 
 
 def _top_buttons(p: Proposal, lang: str) -> list[list[InlineKeyboardButton]]:
-    buttons = [[InlineKeyboardButton(_label(code, lang), callback_data=f"{PREFIX}:pick:{p.id}:{code}")]
+    buttons = [[InlineKeyboardButton(_label(code, lang), callback_data=PickTopIndustry(p.id, code).data())]
                for code in p.top_codes]
-    buttons.append([InlineKeyboardButton(t("industry.other", lang), callback_data=f"{PREFIX}:secs:{p.id}")])
+    buttons.append([InlineKeyboardButton(t("industry.other", lang), callback_data=IndustrySections(p.id).data())])
     return buttons
 
 
 def confident_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     text = t("industry.confident", lang, label=_label(p.predicted, lang), reasons=_reasons(p.reasons_for(p.predicted), lang))
-    keyboard = [[InlineKeyboardButton(t("industry.confirm", lang), callback_data=f"{PREFIX}:ok:{p.id}"),
-                 InlineKeyboardButton(t("industry.edit", lang), callback_data=f"{PREFIX}:edit:{p.id}")]]
+    keyboard = [[InlineKeyboardButton(t("industry.confirm", lang), callback_data=ConfirmIndustry(p.id).data()),
+                 InlineKeyboardButton(t("industry.edit", lang), callback_data=EditIndustry(p.id).data())]]
     return text, InlineKeyboardMarkup(keyboard)
 
 
@@ -81,7 +85,7 @@ def division_picker(section: str, page: int, lang: str, pick_data: Callable[[str
 
 
 def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    return section_picker(lang, lambda code: f"{PREFIX}:sec:{p.id}:{code}:0")
+    return section_picker(lang, lambda code: IndustrySection(p.id, code, 0).data())
 
 
 def browse_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -91,8 +95,8 @@ def browse_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    return division_picker(section, page, lang, lambda code: f"{PREFIX}:browse:{p.id}:{code}",
-                           lambda n: f"{PREFIX}:sec:{p.id}:{section}:{n}", f"{PREFIX}:secs:{p.id}")
+    return division_picker(section, page, lang, lambda code: PickBrowsedIndustry(p.id, code).data(),
+                           lambda n: IndustrySection(p.id, section, n).data(), IndustrySections(p.id).data())
 
 
 async def ask_industry(update: Update, context: BotContext, analysis: Analysis, purpose: str) -> Proposal:
@@ -118,35 +122,34 @@ async def classify_command(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext) -> Proposal | None:
-    """Handle an ``ind:`` press; return the proposal when this press settled it (the owning flow goes on)."""
+    """Handle a press of the step's buttons (buttons/industry.py); return the proposal when this press settled it
+    (the owning flow goes on)."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
-    user_id = update.effective_user.id
-    if len(parts) < 3 or not parts[2].isdigit():
-        await query.answer(context.t("button.stale"), show_alert=True)
+    press = parse_any(query.data, *ACTIONS)
+    if press is None:
+        log.info("malformed industry button", extra={"user_id": update.effective_user.id, "data": str(query.data)[:64]})
+        await answer_stale(update, context)
         return None
-    action = parts[1]
-    outcome, proposal = await context.services.industry.open(int(parts[2]), user_id)
+    outcome, proposal = await context.services.industry.open(press.proposal_id, update.effective_user.id)
     if outcome is not Outcome.OPEN:
         await _refuse(update, context, outcome, proposal)
         return None
     lang = context.lang
-    if action == "ok":
+    if isinstance(press, ConfirmIndustry):
         return await _settle(update, context, proposal, proposal.predicted, "confirm")
-    if action in ("pick", "browse") and len(parts) == 4:
-        return await _settle(update, context, proposal, parts[3], "top3" if action == "pick" else "browse")
-    if action == "edit":
-        await query.answer()
+    if isinstance(press, (PickTopIndustry, PickBrowsedIndustry)):
+        return await _settle(update, context, proposal, press.division,
+                             "top3" if isinstance(press, PickTopIndustry) else "browse")
+    if isinstance(press, IndustrySection) and press.section not in catalogue().sections:
+        await answer_stale(update, context)
+        return None
+    await query.answer()
+    if isinstance(press, EditIndustry):
         await edit_message(update, *(sections_view if proposal.browse else top_view)(proposal, lang))
-    elif action == "secs":
-        await query.answer()
+    elif isinstance(press, IndustrySections):
         await edit_message(update, *sections_view(proposal, lang))
-    elif action == "sec" and len(parts) == 5 and parts[3] in catalogue().sections and parts[4].isdigit():
-        await query.answer()
-        await edit_message(update, *divisions_view(proposal, parts[3], int(parts[4]), lang))
     else:
-        log.info("malformed industry button", extra={"user_id": user_id, "data": (query.data or "")[:64]})
-        await query.answer(context.t("button.stale"), show_alert=True)
+        await edit_message(update, *divisions_view(proposal, press.section, press.page, lang))
     return None
 
 
@@ -173,4 +176,4 @@ async def _refuse(update: Update, context: BotContext, outcome: Outcome, proposa
 
 def handlers() -> list:
     return [CommandHandler("classify", classify_command),
-            CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:")]
+            CallbackQueryHandler(on_button, pattern=any_of(*ACTIONS))]

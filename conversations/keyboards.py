@@ -1,23 +1,34 @@
 """Inline keyboards shared by several flows: the role choice and the province → city → county picker.
 
 Callback data carries only choices (a role name, a region code), never authority; every value is checked
-against the server's own tables when it comes back.
+against the server's own tables when it comes back. The helpers take the action a button sends (buttons/): a class
+made from the one value chosen. A ``str`` prefix (``<prefix>:<value>``) is still taken for the form flows that
+have not moved to actions yet.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from buttons import Action, parse_any
+from buttons.choices import DONE, YesNo
+from buttons.regions import ROOT, PickRegion, RegionPage, ShowRegion
 from i18n import label, localise, t
 from services.regions import Place, RegionDirectory
 from services.users import SELF_SERVICE_ROLES
 
 REGION_PAGE = 36
 T = TypeVar("T")
-ROOT = "0"
+Target = str | Callable[[Any], Action]  # the action made from one chosen value (or a form flow's old prefix)
+
+
+def _data(target: Target, value: Any) -> str:
+    if isinstance(target, str):
+        return f"{target}:{value.value if isinstance(value, YesNo) else value}"
+    return target(value).data()
 
 
 def rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
@@ -46,19 +57,25 @@ def page_nav(lang: str, page: int, pages: int, data_for: Callable[[int], str]) -
     return nav
 
 
-def role_keyboard(prefix: str, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"role.button.{r.value}", lang), callback_data=f"{prefix}:{r.value}")]
+def role_keyboard(target: Target, lang: str) -> InlineKeyboardMarkup:
+    """One button per self-service role; ``target(role value)`` is what each sends."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"role.button.{r.value}", lang), callback_data=_data(target, r.value))]
                                  for r in SELF_SERVICE_ROLES])
 
 
-def yes_no(prefix: str, yes: str, no: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=f"{prefix}:yes"),
-                                  InlineKeyboardButton(no, callback_data=f"{prefix}:no")]])
+def yes_no(target: Target, yes: str, no: str) -> InlineKeyboardMarkup:
+    """Two buttons sending ``target(YesNo.YES)`` and ``target(YesNo.NO)``."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=_data(target, YesNo.YES)),
+                                  InlineKeyboardButton(no, callback_data=_data(target, YesNo.NO))]])
+
+
+def _place_action(regions: RegionDirectory, code: str) -> ShowRegion | PickRegion:
+    """A place with places below it opens them; one without is picked."""
+    return ShowRegion(code) if regions.children_of(code) else PickRegion(code)
 
 
 def _place_button(regions: RegionDirectory, place: Place, lang: str) -> InlineKeyboardButton:
-    action = "go" if regions.children_of(place.code) else "pick"
-    return InlineKeyboardButton(localise(place.name, lang), callback_data=f"rg:{action}:{place.code}")
+    return InlineKeyboardButton(localise(place.name, lang), callback_data=_place_action(regions, place.code).data())
 
 
 def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, page: int = 0) -> InlineKeyboardMarkup:
@@ -66,21 +83,21 @@ def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, pag
     places = regions.provinces() if parent is None else regions.children_of(parent)
     page, pages, shown = paginate(places, page, REGION_PAGE)
     keyboard = rows([_place_button(regions, p, lang) for p in shown], 3)
-    nav = page_nav(lang, page, pages, lambda n: f"rg:page:{parent or ROOT}:{n}")
+    nav = page_nav(lang, page, pages, lambda n: RegionPage(parent or ROOT, n).data())
     if nav:
         keyboard.append(nav)
     here = regions.get(parent)
     if here is not None:
         if here.level == "city":
             keyboard.append([InlineKeyboardButton(label("region.pick_this", lang, name=localise(here.name, lang)),
-                                                  callback_data=f"rg:pick:{here.code}")])
-        keyboard.append([InlineKeyboardButton(t("region.back", lang), callback_data=f"rg:go:{here.parent_code or ROOT}")])
+                                                  callback_data=PickRegion(here.code).data())])
+        keyboard.append([InlineKeyboardButton(t("region.back", lang), callback_data=ShowRegion(here.parent_code or ROOT).data())])
     return InlineKeyboardMarkup(keyboard)
 
 
 def search_keyboard(regions: RegionDirectory, places: list[Place], lang: str) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(localise(regions.full_name(p.code) or p.name, lang),
-                                    callback_data=f"rg:{'go' if regions.children_of(p.code) else 'pick'}:{p.code}")
+                                    callback_data=_place_action(regions, p.code).data())
                for p in places]
     return InlineKeyboardMarkup(rows(buttons, 1))
 
@@ -94,22 +111,22 @@ class RegionStep:
     page: int = 0
 
 
-def parse_region_data(regions: RegionDirectory, data: str) -> RegionStep | None:
-    """Decode ``rg:…`` callback data; None when it is malformed or names no known region."""
-    parts = data.split(":")
-    if len(parts) < 3 or parts[0] != "rg" or parts[1] not in ("go", "page", "pick"):
+REGION_ACTIONS = (ShowRegion, RegionPage, PickRegion)
+
+
+def parse_region_data(regions: RegionDirectory, data: object) -> RegionStep | None:
+    """Read a region-picker press; None when it is malformed or names no known region."""
+    press = parse_any(data, *REGION_ACTIONS)
+    if press is None:
         return None
-    code = None if parts[2] == ROOT else parts[2]
+    code = None if press.code == ROOT else press.code
     if code is not None and regions.get(code) is None:
         return None
-    if parts[1] == "pick" and code is None:
-        return None
-    page = 0
-    if parts[1] == "page":
-        if len(parts) != 4 or not parts[3].isdigit():
-            return None
-        page = int(parts[3])
-    return RegionStep(parts[1], code, page)
+    if isinstance(press, PickRegion):
+        return RegionStep("pick", code) if code is not None else None
+    if isinstance(press, RegionPage):
+        return RegionStep("page", code, press.page) if press.page >= 0 else None
+    return RegionStep("go", code)
 
 
 def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> str:
@@ -118,15 +135,16 @@ def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> st
     return t("region.ask_child", lang, parent=localise(regions.full_name(parent) or "", lang))
 
 
-def choice_buttons(prefix: str, choices: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
-    """One button per (value, label); each sends ``<prefix>:<value>``."""
-    return InlineKeyboardMarkup(rows([InlineKeyboardButton(text, callback_data=f"{prefix}:{value}")
+def choice_buttons(target: Target, choices: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
+    """One button per (value, label); each sends ``target(value)``."""
+    return InlineKeyboardMarkup(rows([InlineKeyboardButton(text, callback_data=_data(target, value))
                                       for value, text in choices], width))
 
 
-def toggle_buttons(prefix: str, choices: list[tuple[str, str]], chosen: Sequence[str], done: str) -> InlineKeyboardMarkup:
-    """A multi-select: one ✅/▫️ button per (value, label) sending ``<prefix>:<value>``, then ``<prefix>:done``."""
-    keyboard = rows([InlineKeyboardButton(("✅ " if value in chosen else "▫️ ") + text, callback_data=f"{prefix}:{value}")
+def toggle_buttons(target: Target, choices: list[tuple[str, str]], chosen: Sequence[str],
+                   done: str) -> InlineKeyboardMarkup:
+    """A multi-select: one ✅/▫️ button per (value, label) sending ``target(value)``, then ``target(DONE)``."""
+    keyboard = rows([InlineKeyboardButton(("✅ " if value in chosen else "▫️ ") + text, callback_data=_data(target, value))
                      for value, text in choices], 2)
-    keyboard.append([InlineKeyboardButton(done, callback_data=f"{prefix}:done")])
+    keyboard.append([InlineKeyboardButton(done, callback_data=_data(target, DONE))])
     return InlineKeyboardMarkup(keyboard)

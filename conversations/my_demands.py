@@ -1,5 +1,5 @@
 """/my — the user's own demands, newest first: a page of lines, a detail view, and withdrawal with a reason.
-Staff open any demand from their notice (``dm:view``); the role is checked on the server for every press."""
+Staff open any demand from their notice (``OpenDemand``); the role is checked on the server for every press."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.common import edit_message
+from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason
+from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
@@ -15,7 +16,6 @@ from conversations.report_views import demand_detail, demand_line
 from db.models import DemandStatus
 from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo, Refusal, Refused
 
-PREFIX = "my"
 
 
 async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -30,9 +30,9 @@ async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str,
     tz = context.services.settings.tz
     lines = [context.t("my.title", total=total, page=page + 1, pages=pages)]
     lines += [f"{i}. " + demand_line(d, context.lang, tz) for i, d in enumerate(items, start=page * PAGE + 1)]
-    keyboard = [[InlineKeyboardButton(f"{i}. {d.ticket or context.t('my.draft')}", callback_data=f"{PREFIX}:v:{d.id}:{page}")]
+    keyboard = [[InlineKeyboardButton(f"{i}. {d.ticket or context.t('my.draft')}", callback_data=MyDemand(d.id, page).data())]
                 for i, d in enumerate(items, start=page * PAGE + 1)]
-    nav = page_nav(context.lang, page, pages, lambda n: f"{PREFIX}:p:{n}")
+    nav = page_nav(context.lang, page, pages, lambda n: MyDemandsPage(n).data())
     if nav:
         keyboard.append(nav)
     return "\n\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -51,64 +51,91 @@ async def _detail(context: BotContext, d: DemandInfo, with_contact: bool) -> str
     return demand_detail(d, enterprise, context.services.regions, context.lang, context.services.settings.tz, with_contact)
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    parts = (query.data or "").split(":")
-    user_id = update.effective_user.id
-    demands = context.services.demands
-    if len(parts) < 3 or not parts[2].isdigit():
-        await query.answer(context.t("button.stale"), show_alert=True)
+async def show_page(update: Update, context: BotContext) -> None:
+    press = await press_of(update, context, MyDemandsPage)
+    if press is None:
         return
-    action = parts[1]
-    if action == "p":
-        await query.answer()
-        await edit_message(update, *await _page_view(context, user_id, int(parts[2])))
+    await update.callback_query.answer()
+    await edit_message(update, *await _page_view(context, update.effective_user.id, press.page))
+
+
+async def _own_demand(update: Update, context: BotContext, demand_id: int) -> DemandInfo | None:
+    """The presser's own demand, or None with the refusal answered (someone else's, gone)."""
+    try:
+        return await context.services.demands.view(demand_id, update.effective_user.id, is_staff=False)
+    except Refused as exc:
+        await update.callback_query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
+        return None
+
+
+async def _own_press(update: Update, context: BotContext, kind: type[A]) -> tuple[A, DemandInfo] | None:
+    """The press of ``kind`` and the presser's own demand it names, the press answered; None when either is not
+    (answered as expired, or refused)."""
+    press = await press_of(update, context, kind)
+    if press is None:
+        return None
+    demand = await _own_demand(update, context, press.demand_id)  # type: ignore[attr-defined]
+    if demand is None:
+        return None
+    await update.callback_query.answer()
+    return press, demand
+
+
+async def show_demand(update: Update, context: BotContext) -> None:
+    found = await _own_press(update, context, MyDemand)
+    if found is None:
+        return
+    press, demand = found
+    keyboard = []
+    if demand.status in OPEN_STATUSES:
+        keyboard.append([InlineKeyboardButton(context.t("my.withdraw"), callback_data=WithdrawDemand(demand.id).data())])
+    keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=MyDemandsPage(press.page).data())])
+    text = await _detail(context, demand, with_contact=True)
+    if demand.status is DemandStatus.DRAFT:
+        text += "\n\n" + context.t("my.next.draft")
+    await edit_message(update, text, InlineKeyboardMarkup(keyboard))
+
+
+async def ask_reason(update: Update, context: BotContext) -> None:
+    found = await _own_press(update, context, WithdrawDemand)
+    if found is None:
+        return
+    demand = found[1]
+    keyboard = [[InlineKeyboardButton(context.t(f"my.reason.{r}"), callback_data=WithdrawReason(demand.id, r).data())]
+                for r in WITHDRAW_REASONS]
+    keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=MyDemand(demand.id, 0).data())])
+    await edit_message(update, context.t("my.withdraw_ask", ticket=demand.ticket or ""), InlineKeyboardMarkup(keyboard))
+
+
+async def withdraw(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    press = WithdrawReason.parse(query.data)
+    if press is None or press.reason not in WITHDRAW_REASONS:
+        await answer_stale(update, context)
+        return
+    demand = await _own_demand(update, context, press.demand_id)
+    if demand is None:
         return
     try:
-        demand = await demands.view(int(parts[2]), user_id, is_staff=False)
+        done = await context.services.demands.withdraw(demand.id, update.effective_user.id,
+                                                       context.t(f"my.reason.{press.reason}"))
     except Refused as exc:
         await query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
         return
-    page = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else 0
-    if action == "v":
-        await query.answer()
-        keyboard = []
-        if demand.status in OPEN_STATUSES:
-            keyboard.append([InlineKeyboardButton(context.t("my.withdraw"), callback_data=f"{PREFIX}:w:{demand.id}")])
-        keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=f"{PREFIX}:p:{page}")])
-        text = await _detail(context, demand, with_contact=True)
-        if demand.status is DemandStatus.DRAFT:
-            text += "\n\n" + context.t("my.next.draft")
-        await edit_message(update, text, InlineKeyboardMarkup(keyboard))
-    elif action == "w":
-        await query.answer()
-        keyboard = [[InlineKeyboardButton(context.t(f"my.reason.{r}"), callback_data=f"{PREFIX}:r:{demand.id}:{r}")]
-                    for r in WITHDRAW_REASONS]
-        keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=f"{PREFIX}:v:{demand.id}:0")])
-        await edit_message(update, context.t("my.withdraw_ask", ticket=demand.ticket or ""), InlineKeyboardMarkup(keyboard))
-    elif action == "r" and len(parts) == 4 and parts[3] in WITHDRAW_REASONS:
-        try:
-            done = await demands.withdraw(demand.id, user_id, context.t(f"my.reason.{parts[3]}"))
-        except Refused as exc:
-            await query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
-            return
-        await query.answer()
-        await edit_message(update, context.t("my.withdrawn", ticket=done.ticket or ""))
-    else:
-        await query.answer(context.t("button.stale"), show_alert=True)
+    await query.answer()
+    await edit_message(update, context.t("my.withdrawn", ticket=done.ticket or ""))
 
 
 async def staff_view(update: Update, context: BotContext) -> None:
-    """``dm:view:<id>`` from a staff notice: the whole demand, contact details and attachments included — always in
+    """``OpenDemand`` from a staff notice: the whole demand, contact details and attachments included — always in
     the staffer's private chat (a press in the staff group must not post a phone to the group)."""
     query = update.callback_query
-    data = (query.data or "").removeprefix("dm:view:")
+    press = await press_of(update, context, OpenDemand)
     user_id = update.effective_user.id
-    if not data.isdigit():
-        await query.answer(context.t("button.stale"), show_alert=True)
+    if press is None:
         return
     try:
-        demand = await context.services.demands.view(int(data), user_id, is_staff=context.is_staff)
+        demand = await context.services.demands.view(press.demand_id, user_id, is_staff=context.is_staff)
     except Refused as exc:
         key = "staff.only" if exc.reason is Refusal.NOT_YOURS else f"demand.refused.{exc.reason.value}"
         await query.answer(context.t(key), show_alert=True)
@@ -128,5 +155,8 @@ async def staff_view(update: Update, context: BotContext) -> None:
 
 def handlers() -> list:
     return [CommandHandler("my", my_command),
-            CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
-            CallbackQueryHandler(staff_view, pattern=r"^dm:view:")]
+            CallbackQueryHandler(show_page, pattern=MyDemandsPage.pattern()),
+            CallbackQueryHandler(show_demand, pattern=MyDemand.pattern()),
+            CallbackQueryHandler(ask_reason, pattern=WithdrawDemand.pattern()),
+            CallbackQueryHandler(withdraw, pattern=WithdrawReason.pattern()),
+            CallbackQueryHandler(staff_view, pattern=OpenDemand.pattern())]

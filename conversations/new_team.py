@@ -5,15 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.people import TeamLevelChoice
 from conversations import resume
-from conversations.common import cancel_flow_of, expect_button, refuse_non_staff, reject_too_long, tell_staff_only
+from conversations.common import (answer_stale, cancel_flow_of, expect_button, refuse_non_staff, reject_too_long,
+                                  tell_staff_only)
 from conversations.context import BotContext
 from conversations.keyboards import choice_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import TeamLevel
 from i18n import localise
 
-PREFIX = "tm"
 LEVEL, REGION = "newteam.level", "newteam.region"
 MAX_NAME = 128
 
@@ -35,15 +36,16 @@ async def start(update: Update, context: BotContext) -> str | int:
 async def _ask_level(update: Update, context: BotContext) -> str:
     name = (context.user_data.get("newteam") or {}).get("name", "")
     await update.effective_chat.send_message(context.t("teams.ask_level", name=name), reply_markup=choice_buttons(
-        PREFIX, [(level.value, context.t(f"team.level.{level.value}")) for level in TeamLevel], width=2))
+        TeamLevelChoice, [(level.value, context.t(f"team.level.{level.value}")) for level in TeamLevel], width=2))
     return LEVEL
 
 
 async def level(update: Update, context: BotContext) -> str | None:
     query = update.callback_query
-    value = (query.data or "").removeprefix(f"{PREFIX}:")
+    press = TeamLevelChoice.parse(query.data)
+    value = press.level if press else ""
     if value not in {lv.value for lv in TeamLevel}:
-        await query.answer(context.t("button.stale"), show_alert=True)
+        await answer_stale(update, context)
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -81,7 +83,7 @@ resume.register({LEVEL: _ask_level, REGION: ask_region})
 def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("newteam", start)],
-        states={LEVEL: [CallbackQueryHandler(level, pattern=rf"^{PREFIX}:"), MessageHandler(~filters.COMMAND, expect_button)],
+        states={LEVEL: [CallbackQueryHandler(level, pattern=TeamLevelChoice.pattern()), MessageHandler(~filters.COMMAND, expect_button)],
                 REGION: region_step_handlers(region)},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("newteam"))],
         name="newteam",

@@ -11,6 +11,8 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.choices import YesNo
+from buttons.people import Consent, OnboardingRole, UsePreset
 from conversations import resume
 from conversations.common import answer_stale, cancel_flow, expect_button
 from conversations.join import invite_to_apply
@@ -71,7 +73,7 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def _ask_consent(update: Update, context: BotContext) -> str:
     await update.effective_chat.send_message(
-        context.t("consent.ask"), reply_markup=yes_no("ob:consent", context.t("consent.agree"), context.t("consent.decline")))
+        context.t("consent.ask"), reply_markup=yes_no(Consent, context.t("consent.agree"), context.t("consent.decline")))
     return CONSENT
 
 
@@ -79,7 +81,8 @@ async def consent(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if query.data != "ob:consent:yes":
+    press = Consent.parse(query.data)
+    if press is None or press.answer is not YesNo.YES:
         context.user_data.clear()  # nothing about this user stays
         await update.effective_chat.send_message(context.t("consent.declined"))
         return ConversationHandler.END
@@ -94,13 +97,14 @@ async def consent(update: Update, context: BotContext) -> str | int:
 
 
 async def _ask_role(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard("ob:role", context.lang))
+    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard(OnboardingRole, context.lang))
     return ROLE
 
 
 async def role(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    value = (query.data or "").removeprefix("ob:role:")
+    press = OnboardingRole.parse(query.data)
+    value = press.role if press else ""
     if value not in {r.value for r in Role} or Role(value) in (Role.ADMIN, Role.STAFF):
         await answer_stale(update, context)
         return ROLE
@@ -120,7 +124,7 @@ async def _next_after_role(update: Update, context: BotContext) -> str | int:
         text = (context.t("deeplink.team", team=localise(preset["team_name"], context.lang), region=region)
                 if preset.get("team") else context.t("deeplink.region", region=region))
         await update.effective_chat.send_message(
-            text, reply_markup=yes_no("ob:preset", context.t("deeplink.confirm"), context.t("deeplink.change")))
+            text, reply_markup=yes_no(UsePreset, context.t("deeplink.confirm"), context.t("deeplink.change")))
         return PRESET
     await ask_region(update, context)
     return REGION
@@ -131,7 +135,8 @@ async def preset_choice(update: Update, context: BotContext) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     preset = (context.user_data.get("onboarding") or {}).get("preset")
-    if query.data == "ob:preset:yes" and preset:
+    press = UsePreset.parse(query.data)
+    if press is not None and press.answer is YesNo.YES and preset:
         return await _finish(update, context, preset["region"], preset.get("team"))
     await ask_region(update, context)
     return REGION
@@ -166,10 +171,10 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("start", start)],
         states={
-            CONSENT: [CallbackQueryHandler(consent, pattern=r"^ob:consent:(yes|no)$"),
+            CONSENT: [CallbackQueryHandler(consent, pattern=Consent.pattern()),
                       MessageHandler(not_command, expect_button)],
-            ROLE: [CallbackQueryHandler(role, pattern=r"^ob:role:"), MessageHandler(not_command, expect_button)],
-            PRESET: [CallbackQueryHandler(preset_choice, pattern=r"^ob:preset:(yes|no)$"),
+            ROLE: [CallbackQueryHandler(role, pattern=OnboardingRole.pattern()), MessageHandler(not_command, expect_button)],
+            PRESET: [CallbackQueryHandler(preset_choice, pattern=UsePreset.pattern()),
                      MessageHandler(not_command, expect_button)],
             REGION: region_step_handlers(region_chosen),
         },

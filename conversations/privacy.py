@@ -11,6 +11,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from buttons.choices import YesNo
+from buttons.people import EraseMe
 from conversations.context import BotContext
 from conversations.keyboards import yes_no
 from i18n import localise
@@ -54,7 +56,7 @@ async def ask(update: Update, context: BotContext) -> None:
         return
     await update.effective_message.reply_text(
         context.t("privacy.confirm"),
-        reply_markup=yes_no("pv:erase", context.t("privacy.erase_button"), context.t("privacy.keep_button")))
+        reply_markup=yes_no(EraseMe, context.t("privacy.erase_button"), context.t("privacy.keep_button")))
 
 
 async def answer(update: Update, context: BotContext) -> None:
@@ -64,7 +66,8 @@ async def answer(update: Update, context: BotContext) -> None:
         await query.edit_message_reply_markup(InlineKeyboardMarkup([]))
     except BadRequest:  # pressed twice: the buttons are gone already
         pass
-    if query.data.endswith(":no"):
+    press = EraseMe.parse(query.data)
+    if press is None or press.answer is YesNo.NO:
         await query.answer()
         await update.effective_chat.send_message(context.t("privacy.kept"))
         return
@@ -92,4 +95,4 @@ def forget(application: Application, user_id: int) -> None:
 
 def handlers() -> list:
     return [CommandHandler("privacy", show), CommandHandler("delete_me", ask),
-            CallbackQueryHandler(answer, pattern=r"^pv:erase:(yes|no)$")]
+            CallbackQueryHandler(answer, pattern=EraseMe.pattern())]

@@ -10,9 +10,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, MatchAllPlan, OfferTo, PlanAnswer, ShowQueueItem
 from conversations import resume
-from conversations.casework_views import answer_outcome, pressed_ids, queue_item_view, staff_press
-from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.casework_views import answer_outcome, queue_item_view
+from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
 from conversations.union import consultation_section
@@ -40,12 +41,12 @@ async def queue_command(update: Update, context: BotContext) -> None:
 
 
 async def show(update: Update, context: BotContext) -> None:
-    """``qu:v:<demand>``: one demand with fresh candidates."""
+    """``ShowQueueItem``: one demand with fresh candidates."""
     query = update.callback_query
-    ids = await pressed_ids(update, context, "qu:v:")
-    if ids is None:
+    press = await press_of(update, context, ShowQueueItem)
+    if press is None:
         return
-    item = await context.services.casework.queue_item(update.effective_user.id, context.role, ids[0])
+    item = await context.services.casework.queue_item(update.effective_user.id, context.role, press.demand_id)
     if isinstance(item, Result):
         await answer_outcome(update, context, item)
         return
@@ -56,12 +57,13 @@ async def show(update: Update, context: BotContext) -> None:
 
 
 async def offer(update: Update, context: BotContext) -> None:
-    """``qu:ok:<demand>:<craftsman>``: offer the demand to that craftsman."""
+    """``OfferTo``: offer the demand to that craftsman."""
     query = update.callback_query
-    ids = await pressed_ids(update, context, "qu:ok:", 2)
-    if ids is None:
+    press = await press_of(update, context, OfferTo)
+    if press is None:
         return
-    result = await context.services.casework.offer(update.effective_user.id, context.role, *ids)
+    result = await context.services.casework.offer(update.effective_user.id, context.role, press.demand_id,
+                                                    press.craftsman_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -70,10 +72,10 @@ async def offer(update: Update, context: BotContext) -> None:
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "qu:vol:")
-    if ids is None:
+    press = await press_of(update, context, ConfirmVolunteer)
+    if press is None:
         return
-    result = await context.services.casework.confirm_volunteer(update.effective_user.id, context.role, ids[0])
+    result = await context.services.casework.confirm_volunteer(update.effective_user.id, context.role, press.match_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -81,21 +83,22 @@ async def confirm_volunteer(update: Update, context: BotContext) -> None:
 
 
 # ---------------------------------------------------------------------- search and escalate: one typed answer
-async def _ask(update: Update, context: BotContext, prefix: str, key: str, state: str, action: str) -> str | int:
-    demand_id = await staff_press(update, context, prefix, action, "demand")
-    if demand_id is None:
+async def _ask(update: Update, context: BotContext, kind: type[FindCraftsman | Escalate], key: str, state: str,
+               action: str) -> str | int:
+    press = await staff_press(update, context, kind, action=action, target="demand")
+    if press is None:
         return ConversationHandler.END
-    context.user_data["queue"] = {"demand": demand_id}
+    context.user_data["queue"] = {"demand": press.demand_id}
     await update.effective_chat.send_message(context.t(key))
     return state
 
 
 async def find_start(update: Update, context: BotContext) -> str | int:
-    return await _ask(update, context, "qu:f:", "queue.find_ask", FIND, "queue.find")
+    return await _ask(update, context, FindCraftsman, "queue.find_ask", FIND, "queue.find")
 
 
 async def escalate_start(update: Update, context: BotContext) -> str | int:
-    return await _ask(update, context, "qu:e:", "queue.escalate_ask", ESCALATE, "demand.escalate")
+    return await _ask(update, context, Escalate, "queue.escalate_ask", ESCALATE, "demand.escalate")
 
 
 async def find_text(update: Update, context: BotContext) -> str | int:
@@ -112,7 +115,7 @@ async def find_text(update: Update, context: BotContext) -> str | int:
         return FIND
     context.user_data.pop("queue", None)
     keyboard = [[InlineKeyboardButton(context.label("queue.offer_found", name=c.name, workplace=c.workplace),
-                                      callback_data=f"qu:ok:{demand_id}:{c.id}")] for c in cards]
+                                      callback_data=OfferTo(demand_id, c.id).data())] for c in cards]
     lines = [context.t("queue.find_title")] + [context.t("queue.found_line", name=c.name, skills="、".join(c.specialities[:4]))
                                                for c in cards]
     await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard))
@@ -151,15 +154,16 @@ async def match_all(update: Update, context: BotContext) -> None:
         lines.append(context.t("plan.more", count=len(plan.pairs) - PLAN_LINES))
     if plan.unassigned:
         lines.append(context.t("plan.unassigned", tickets="、".join(tickets.get(d, "") for d in plan.unassigned[:20])))
-    keyboard = [[InlineKeyboardButton(context.label("plan.confirm"), callback_data="ma:ok"),
-                 InlineKeyboardButton(context.label("plan.discard"), callback_data="ma:no")]] if plan.pairs else None
+    keyboard = [[InlineKeyboardButton(context.label("plan.confirm"), callback_data=MatchAllPlan(PlanAnswer.APPLY).data()),
+                 InlineKeyboardButton(context.label("plan.discard"), callback_data=MatchAllPlan(PlanAnswer.DISCARD).data())]] if plan.pairs else None
     await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
 
 
 async def match_all_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
+    press = MatchAllPlan.parse(query.data)
     pairs = context.user_data.pop("match_all", None)
-    if query.data == "ma:no" or pairs is None:
+    if press is None or press.answer is PlanAnswer.DISCARD or pairs is None:
         await query.answer(context.t("plan.discarded" if pairs is not None else "button.stale"), show_alert=pairs is None)
         return
     result = await context.services.casework.apply_plan(update.effective_user.id, context.role,
@@ -183,8 +187,8 @@ resume.register({FIND: "queue.find_ask", ESCALATE: "queue.escalate_ask"})
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(find_start, pattern=r"^qu:f:"),
-                      CallbackQueryHandler(escalate_start, pattern=r"^qu:e:")],
+        entry_points=[CallbackQueryHandler(find_start, pattern=FindCraftsman.pattern()),
+                      CallbackQueryHandler(escalate_start, pattern=Escalate.pattern())],
         states={FIND: [MessageHandler(text, find_text), MessageHandler(~filters.COMMAND, expect_text)],
                 ESCALATE: [MessageHandler(text, escalate_note), MessageHandler(~filters.COMMAND, expect_text)]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("queue"))],
@@ -196,7 +200,7 @@ def build() -> ConversationHandler:
 def handlers() -> list:
     return [CommandHandler("queue", queue_command),
             CommandHandler("match_all", match_all),
-            CallbackQueryHandler(show, pattern=r"^qu:v:"),
-            CallbackQueryHandler(offer, pattern=r"^qu:ok:"),
-            CallbackQueryHandler(confirm_volunteer, pattern=r"^qu:vol:"),
-            CallbackQueryHandler(match_all_button, pattern=r"^ma:(ok|no)$")]
+            CallbackQueryHandler(show, pattern=ShowQueueItem.pattern()),
+            CallbackQueryHandler(offer, pattern=OfferTo.pattern()),
+            CallbackQueryHandler(confirm_volunteer, pattern=ConfirmVolunteer.pattern()),
+            CallbackQueryHandler(match_all_button, pattern=MatchAllPlan.pattern())]

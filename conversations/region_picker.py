@@ -12,9 +12,10 @@ from typing import Awaitable, Callable
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from buttons import any_of
 from conversations.common import answer_stale, edit_message, expect_text, reject_too_long
 from conversations.context import BotContext
-from conversations.keyboards import parse_region_data, region_keyboard, region_prompt, search_keyboard
+from conversations.keyboards import REGION_ACTIONS, parse_region_data, region_keyboard, region_prompt, search_keyboard
 from nlp.script import to_simplified
 
 MAX_QUERY = 30
@@ -22,7 +23,7 @@ MAX_QUERY = 30
 def region_step_handlers(on_button: Callable[..., Awaitable[object]]) -> list[BaseHandler]:
     """The handlers of a conversation state that waits for a region: buttons, a typed name, or a prompt."""
     not_command = ~filters.COMMAND
-    return [CallbackQueryHandler(on_button, pattern=r"^rg:"),
+    return [CallbackQueryHandler(on_button, pattern=any_of(*REGION_ACTIONS)),
             MessageHandler(filters.TEXT & not_command, region_search),
             MessageHandler(not_command, expect_text)]
 
@@ -33,10 +34,10 @@ async def ask_region(update: Update, context: BotContext, parent: str | None = N
                                              reply_markup=region_keyboard(regions, parent, context.lang))
 
 async def region_button(update: Update, context: BotContext) -> str | None:
-    """Handle an ``rg:`` button: navigate (returns None) or pick (returns the region code)."""
+    """Handle a region-picker button: navigate (returns None) or pick (returns the region code)."""
     query = update.callback_query
     regions = context.services.regions
-    step = parse_region_data(regions, query.data or "")
+    step = parse_region_data(regions, query.data)
     if step is None:
         await answer_stale(update, context)
         return None

@@ -9,21 +9,21 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.talent import ApproveCraftsman, RejectCraftsman
 from conversations import resume
-from conversations.common import (cancel_flow_of, edit_message, expect_text, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
+from conversations.common import (cancel_flow_of, edit_message, expect_text, press_of, refuse_non_staff,
+                                  reject_too_long, staff_press, tell_staff_only)
 from conversations.context import BotContext
 from conversations.talent_views import card_of
 from services.talent import ReviewOutcome
 
-PREFIX = "rv"
 REASON = "review.reason"
 MAX_REASON = 500
 
 
 def _buttons(craftsman_id: int, context: BotContext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(context.t("review.approve"), callback_data=f"{PREFIX}:ok:{craftsman_id}"),
-                                  InlineKeyboardButton(context.t("review.reject"), callback_data=f"{PREFIX}:no:{craftsman_id}")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(context.t("review.approve"), callback_data=ApproveCraftsman(craftsman_id).data()),
+                                  InlineKeyboardButton(context.t("review.reject"), callback_data=RejectCraftsman(craftsman_id).data())]])
 
 
 async def review_command(update: Update, context: BotContext) -> None:
@@ -40,12 +40,10 @@ async def review_command(update: Update, context: BotContext) -> None:
 
 
 async def approve(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    craftsman_id = (query.data or "").removeprefix(f"{PREFIX}:ok:")
-    if not craftsman_id.isdigit():
-        await query.answer(context.t("button.stale"), show_alert=True)
+    press = await press_of(update, context, ApproveCraftsman)
+    if press is None:
         return
-    outcome, card = await context.services.talent.review(int(craftsman_id), update.effective_user.id, context.role,
+    outcome, card = await context.services.talent.review(press.craftsman_id, update.effective_user.id, context.role,
                                                          approve=True)
     await _answer(update, context, outcome, card, "review.approved")
 
@@ -70,16 +68,10 @@ async def _answer(update: Update, context: BotContext, outcome: ReviewOutcome, c
 
 
 async def reject_start(update: Update, context: BotContext) -> str | int | None:
-    query = update.callback_query
-    craftsman_id = (query.data or "").removeprefix(f"{PREFIX}:no:")
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "craftsman.review")
+    press = await staff_press(update, context, RejectCraftsman, action="craftsman.review", target="craftsman")
+    if press is None:
         return ConversationHandler.END
-    if not craftsman_id.isdigit():
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
-    context.user_data["review"] = {"id": int(craftsman_id)}
+    context.user_data["review"] = {"id": press.craftsman_id}
     return await _ask_reason(update, context)
 
 
@@ -107,7 +99,7 @@ resume.register({REASON: _ask_reason})
 
 def build() -> ConversationHandler:
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(reject_start, pattern=rf"^{PREFIX}:no:")],
+        entry_points=[CallbackQueryHandler(reject_start, pattern=RejectCraftsman.pattern())],
         states={REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reject_reason),
                          MessageHandler(~filters.COMMAND, expect_text)]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("review"))],
@@ -117,4 +109,4 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CommandHandler("review", review_command), CallbackQueryHandler(approve, pattern=rf"^{PREFIX}:ok:")]
+    return [CommandHandler("review", review_command), CallbackQueryHandler(approve, pattern=ApproveCraftsman.pattern())]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
+from buttons.events import SUBSCRIPTIONS, LeaveCourse, UnfollowCompetition
 from conversations.common import edit_message
 from conversations.context import BotContext
 from db.models import SubscriptionKind
@@ -20,13 +21,13 @@ async def show_subscriptions(update: Update, context: BotContext, edit: bool = F
     for c in competitions:
         lines.append(context.t("subs.competition", name=c.name, start=show(c.starts_at, tz)))  # titles as staff typed them
         keyboard.append([InlineKeyboardButton(context.label("subs.unfollow", name=c.name[:30]),
-                                              callback_data=f"cp:u:{c.id}:s")])
+                                              callback_data=UnfollowCompetition(c.id, SUBSCRIPTIONS).data())])
     for card in courses:
         name = card.course.name
         when = show(card.next_session.starts_at, tz) if card.next_session else "—"
         key = "subs.course_enrolled" if card.mine is SubscriptionKind.ENROLLED else "subs.course_waitlisted"
         lines.append(context.t(key, name=name, next=when))
-        keyboard.append([InlineKeyboardButton(context.label("subs.leave", name=name[:30]), callback_data=f"cs:l:{card.course.id}:s")])
+        keyboard.append([InlineKeyboardButton(context.label("subs.leave", name=name[:30]), callback_data=LeaveCourse(card.course.id, SUBSCRIPTIONS).data())])
     text = "\n".join(lines) if len(lines) > 1 else context.t("subs.none")
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     if edit:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.booking import OfferSlots
+from buttons.casework import AcceptOffer, DeclineOffer, ResolveCase, Volunteer
 from conversations import resume
-from conversations.casework_views import answer_outcome, pressed_ids
-from conversations.common import cancel_flow_of, expect_text, reject_too_long
+from conversations.casework_views import answer_outcome
+from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from db.models import MatchStatus
 from nlp.industry import catalogue
@@ -25,27 +27,27 @@ MAX_REASON = 300
 
 
 async def accept(update: Update, context: BotContext) -> None:
-    """``tk:a:<match>``: accept; the reply carries the enterprise's contact details and the slot button."""
+    """``AcceptOffer``: accept; the reply carries the enterprise's contact details and the slot button."""
     query = update.callback_query
-    ids = await pressed_ids(update, context, "tk:a:")
-    if ids is None:
+    press = await press_of(update, context, AcceptOffer)
+    if press is None:
         return
-    result = await context.services.casework.accept(update.effective_user.id, ids[0])
+    result = await context.services.casework.accept(update.effective_user.id, press.match_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer()
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("booking.offer_slots"),
-                                                           callback_data=f"bk:o:{result.match_id}")]])
+                                                           callback_data=OfferSlots(result.match_id).data())]])
     await update.effective_chat.send_message(context.t("case.accepted_craftsman", **result.detail), reply_markup=keyboard)
 
 
 async def decline_start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "tk:d:")
-    if ids is None:
+    press = await press_of(update, context, DeclineOffer)
+    if press is None:
         return ConversationHandler.END
     await query.answer()
-    context.user_data["tasks"] = {"match": ids[0]}
+    context.user_data["tasks"] = {"match": press.match_id}
     await update.effective_chat.send_message(context.t("case.decline_ask"))
     return DECLINE_REASON
 
@@ -78,16 +80,16 @@ async def tasks_command(update: Update, context: BotContext) -> None:
         lines.append(context.t("tasks.item", ticket=case.ticket, status=context.label(f"demand.status.{case.demand_status.value}"),
                                summary=case.text[:120]))
         if case.match_status is MatchStatus.OFFERED:
-            keyboard.append([InlineKeyboardButton(context.label("case.accept_ticket", ticket=case.ticket), callback_data=f"tk:a:{case.match_id}"),
-                             InlineKeyboardButton(context.label("case.decline"), callback_data=f"tk:d:{case.match_id}")])
+            keyboard.append([InlineKeyboardButton(context.label("case.accept_ticket", ticket=case.ticket), callback_data=AcceptOffer(case.match_id).data()),
+                             InlineKeyboardButton(context.label("case.decline"), callback_data=DeclineOffer(case.match_id).data())])
             continue
         lines.append(context.t("tasks.contact", enterprise=case.enterprise or "—", contact=case.contact or "—",
                                phone=case.phone or "—"))
         if case.booked_at is not None:
             lines.append(context.t("tasks.booked", at=show(case.booked_at, tz)))
         if case.demand_status.value != "resolved":
-            keyboard.append([InlineKeyboardButton(context.label("tasks.offer_slots", ticket=case.ticket), callback_data=f"bk:o:{case.match_id}"),
-                             InlineKeyboardButton(context.label("tasks.resolve", ticket=case.ticket), callback_data=f"tk:r:{case.match_id}")])
+            keyboard.append([InlineKeyboardButton(context.label("tasks.offer_slots", ticket=case.ticket), callback_data=OfferSlots(case.match_id).data()),
+                             InlineKeyboardButton(context.label("tasks.resolve", ticket=case.ticket), callback_data=ResolveCase(case.match_id).data())])
     await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
 
 
@@ -107,16 +109,16 @@ async def board_command(update: Update, context: BotContext) -> None:
                                mark=context.label("board.volunteered") if item.volunteered else ""))
         if not item.volunteered:
             keyboard.append([InlineKeyboardButton(context.label("board.volunteer", ticket=item.ticket),
-                                                  callback_data=f"tk:v:{item.demand_id}")])
+                                                  callback_data=Volunteer(item.demand_id).data())])
     await update.effective_message.reply_text("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
 
 
 async def volunteer(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "tk:v:")
-    if ids is None:
+    press = await press_of(update, context, Volunteer)
+    if press is None:
         return
-    result = await context.services.casework.volunteer(update.effective_user.id, ids[0])
+    result = await context.services.casework.volunteer(update.effective_user.id, press.demand_id)
     if await answer_outcome(update, context, result):
         return
     await query.answer(context.t("board.done"), show_alert=True)
@@ -125,11 +127,11 @@ async def volunteer(update: Update, context: BotContext) -> None:
 # ---------------------------------------------------------------------- recording a resolution
 async def resolve_start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    ids = await pressed_ids(update, context, "tk:r:")
-    if ids is None:
+    press = await press_of(update, context, ResolveCase)
+    if press is None:
         return ConversationHandler.END
     await query.answer()
-    context.user_data["tasks"] = {"match": ids[0]}
+    context.user_data["tasks"] = {"match": press.match_id}
     await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))
     return SUMMARY
 
@@ -179,8 +181,8 @@ resume.register({DECLINE_REASON: "case.decline_ask", SUMMARY: reask_summary, TRA
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(decline_start, pattern=r"^tk:d:"),
-                      CallbackQueryHandler(resolve_start, pattern=r"^tk:r:")],
+        entry_points=[CallbackQueryHandler(decline_start, pattern=DeclineOffer.pattern()),
+                      CallbackQueryHandler(resolve_start, pattern=ResolveCase.pattern())],
         states={DECLINE_REASON: [MessageHandler(text, decline_reason), MessageHandler(~filters.COMMAND, expect_text)],
                 SUMMARY: [MessageHandler(text, resolve_summary), MessageHandler(~filters.COMMAND, expect_text)],
                 TRAINED: [MessageHandler(text, resolve_trained), MessageHandler(~filters.COMMAND, expect_text)],
@@ -194,5 +196,5 @@ def build() -> ConversationHandler:
 def handlers() -> list:
     return [CommandHandler("tasks", tasks_command),
             CommandHandler("board", board_command),
-            CallbackQueryHandler(accept, pattern=r"^tk:a:"),
-            CallbackQueryHandler(volunteer, pattern=r"^tk:v:")]
+            CallbackQueryHandler(accept, pattern=AcceptOffer.pattern()),
+            CallbackQueryHandler(volunteer, pattern=Volunteer.pattern())]

@@ -13,9 +13,10 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.union import AnswerConsultation, AskStaff, CloseConsultation
 from conversations import resume
-from conversations.casework_views import answer_outcome, pressed_ids, staff_press
-from conversations.common import cancel_flow_of, expect_text
+from conversations.casework_views import answer_outcome
+from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
 from conversations.context import BotContext
 from nlp.analyzer import Analysis
 from db.models import ConsultationStatus
@@ -39,7 +40,7 @@ async def answer_union(update: Update, context: BotContext, analysis: Analysis) 
         asks[token] = {"topic": topic, "question": analysis.text, "filed": None}
         for old in list(asks)[:-KEEP_ASKS]:
             asks.pop(old)
-    button = InlineKeyboardButton(context.label("union.ask_button"), callback_data=f"un:a:{token}")
+    button = InlineKeyboardButton(context.label("union.ask_button"), callback_data=AskStaff(token).data())
     await update.effective_message.reply_text(context.t(f"union.{topic}.answer"),
                                               reply_markup=InlineKeyboardMarkup([[button]]),
                                               disable_web_page_preview=True)
@@ -51,13 +52,15 @@ _FILED_KEY = {ConsultationStatus.ANSWERED: "union.ask_answered", ConsultationSta
 
 
 async def ask_staff(update: Update, context: BotContext) -> None:
-    """``un:a:<token>``: file the member's question (once) for union staff."""
+    """``AskStaff``: file the member's question (once) for union staff."""
     query = update.callback_query
-    token = (query.data or "").removeprefix("un:a:")
+    press = await press_of(update, context, AskStaff)
+    if press is None:
+        return
     if context.profile is None:
         await query.answer(context.t("union.ask_start_first"), show_alert=True)
         return
-    asked = (context.user_data.get(ASKS) or {}).get(token)
+    asked = (context.user_data.get(ASKS) or {}).get(press.token)
     if asked is None:  # not a question this member was answered: someone else's button, or forged
         await context.services.audit.record(update.effective_user.id, "consultation.ask", "consultation:?",
                                             allowed=False)
@@ -93,17 +96,18 @@ async def consultation_section(update: Update, context: BotContext) -> int:
         text = context.t("union.queue_item", number=item.id, topic=context.label(f"union.topic.{item.topic}"),
                          name=item.name, region=context.services.regions.full_name(item.region_code) or "—",
                          question=item.question)
-        keyboard = [[InlineKeyboardButton(context.label("union.answer_button"), callback_data=f"un:r:{item.id}"),
-                     InlineKeyboardButton(context.label("union.close_button"), callback_data=f"un:x:{item.id}")]]
+        keyboard = [[InlineKeyboardButton(context.label("union.answer_button"), callback_data=AnswerConsultation(item.id).data()),
+                     InlineKeyboardButton(context.label("union.close_button"), callback_data=CloseConsultation(item.id).data())]]
         await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(keyboard))
     return total
 
 
 async def answer_start(update: Update, context: BotContext) -> str | int:
-    """``un:r:<consultation>``: staff will type the answer."""
-    consultation_id = await staff_press(update, context, "un:r:", "consultation.answer", "consultation")
-    if consultation_id is None:
+    """``AnswerConsultation``: staff will type the answer."""
+    press = await staff_press(update, context, AnswerConsultation, action="consultation.answer", target="consultation")
+    if press is None:
         return ConversationHandler.END
+    consultation_id = press.consultation_id
     context.user_data["union_answer"] = {"id": consultation_id}
     await update.effective_chat.send_message(context.t("union.answer_ask", number=consultation_id))
     return ANSWER
@@ -131,16 +135,16 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
 
 
 async def close(update: Update, context: BotContext) -> None:
-    """``un:x:<consultation>``: staff close it without an answer."""
-    ids = await pressed_ids(update, context, "un:x:")
-    if ids is None:
+    """``CloseConsultation``: staff close it without an answer."""
+    press = await press_of(update, context, CloseConsultation)
+    if press is None:
         return
-    result = await context.services.consultations.close(update.effective_user.id, context.role, ids[0])
+    result = await context.services.consultations.close(update.effective_user.id, context.role, press.consultation_id)
     if result.outcome is Outcome.STALE:
-        await update.callback_query.answer(context.t("union.not_open", number=ids[0]), show_alert=True)
+        await update.callback_query.answer(context.t("union.not_open", number=press.consultation_id), show_alert=True)
     elif not await answer_outcome(update, context, result):
         await update.callback_query.answer()
-        await update.effective_chat.send_message(context.t("union.closed", number=ids[0]))
+        await update.effective_chat.send_message(context.t("union.closed", number=press.consultation_id))
 
 
 
@@ -155,7 +159,7 @@ resume.register({ANSWER: reask_answer})
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(answer_start, pattern=r"^un:r:")],
+        entry_points=[CallbackQueryHandler(answer_start, pattern=AnswerConsultation.pattern())],
         states={ANSWER: [MessageHandler(text, answer_text), MessageHandler(~filters.COMMAND, expect_text)]},
         fallbacks=[CommandHandler("cancel", cancel_flow_of("union_answer"))],
         name="union",
@@ -164,4 +168,4 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(ask_staff, pattern=r"^un:a:"), CallbackQueryHandler(close, pattern=r"^un:x:")]
+    return [CallbackQueryHandler(ask_staff, pattern=AskStaff.pattern()), CallbackQueryHandler(close, pattern=CloseConsultation.pattern())]

@@ -6,8 +6,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.choices import DONE
+from buttons.people import QuietHoursPreset, SettingsItem, SettingsLang, SettingsMenu, SettingsRole, ToggleSection
 from conversations import resume
-from conversations.common import answer_stale, cancel_flow, expect_button
+from conversations.common import answer_stale, cancel_flow, expect_button, press_of
 from conversations.context import BotContext
 from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, rows, toggle_buttons
@@ -25,15 +27,9 @@ QUIET_PRESETS = ((22 * 60, 7 * 60), (23 * 60, 8 * 60), (21 * 60, 7 * 60))
 
 
 def _menu_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(rows([
-        InlineKeyboardButton(context.t("settings.role"), callback_data="st:role"),
-        InlineKeyboardButton(context.t("settings.region"), callback_data="st:region"),
-        InlineKeyboardButton(context.t("settings.lang"), callback_data="st:lang"),
-        InlineKeyboardButton(context.t("settings.quiet"), callback_data="st:quiet"),
-        InlineKeyboardButton(context.t("settings.notify"), callback_data="st:notify"),
-        InlineKeyboardButton(context.t("settings.industries"), callback_data="st:industries"),
-        InlineKeyboardButton(context.t("settings.done"), callback_data="st:done"),
-    ], 2))
+    return InlineKeyboardMarkup(rows([InlineKeyboardButton(context.t(f"settings.{item.value}"),
+                                                           callback_data=SettingsMenu(item).data())
+                                      for item in SettingsItem], 2))
 
 
 def _quiet_text(context: BotContext, quiet: QuietHours) -> str:
@@ -43,15 +39,15 @@ def _quiet_text(context: BotContext, quiet: QuietHours) -> str:
 
 
 def _quiet_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(f"{show_minutes(a)}–{show_minutes(b)}", callback_data=f"st:q:{a}:{b}")
+    buttons = [InlineKeyboardButton(f"{show_minutes(a)}–{show_minutes(b)}", callback_data=QuietHoursPreset(a, b).data())
                for a, b in QUIET_PRESETS]
-    buttons.append(InlineKeyboardButton(context.t("settings.quiet_none"), callback_data="st:q:0:0"))
+    buttons.append(InlineKeyboardButton(context.t("settings.quiet_none"), callback_data=QuietHoursPreset(0, 0).data()))
     return InlineKeyboardMarkup(rows(buttons, 2))
 
 
 def _sections_keyboard(chosen: list[str]) -> InlineKeyboardMarkup:
     choices = [(code, f"{code} {section.name}") for code, section in catalogue().sections.items()]
-    return toggle_buttons("st:ind", choices, chosen, "✅")
+    return toggle_buttons(ToggleSection, choices, chosen, "✅")
 
 
 async def _show_menu(update: Update, context: BotContext) -> str:
@@ -77,26 +73,29 @@ async def settings(update: Update, context: BotContext) -> str | int:
 
 async def menu_choice(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
+    press = await press_of(update, context, SettingsMenu)
+    if press is None:
+        return MENU
     await query.answer()
     await query.edit_message_reply_markup(None)
-    choice = query.data.removeprefix("st:")
-    if choice == "role":
+    choice = press.item
+    if choice is SettingsItem.ROLE:
         if context.profile.is_staff:
             await update.effective_chat.send_message(context.t("settings.staff_role_kept"))
             return await _show_menu(update, context)
         return await _ask_role(update, context)
-    if choice == "region":
+    if choice is SettingsItem.REGION:
         await ask_region(update, context)
         return REGION
-    if choice == "lang":
+    if choice is SettingsItem.LANG:
         return await _ask_lang(update, context)
-    if choice == "quiet":
+    if choice is SettingsItem.QUIET:
         return await _ask_quiet(update, context)
-    if choice == "notify":
+    if choice is SettingsItem.NOTIFY:
         profile = context.profile
         context.profile = await context.services.users.set_notify_publications(profile.id, not profile.notify_publications)
         return await _show_menu(update, context)
-    if choice == "industries":
+    if choice is SettingsItem.INDUSTRIES:
         context.user_data["settings"] = {"sections": await context.services.audience.sections_of(context.profile.id)}
         return await _ask_industries(update, context)
     await update.effective_chat.send_message(context.t("settings.closed"))
@@ -104,13 +103,13 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
 
 
 async def _ask_role(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard("st:setrole", context.lang))
+    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard(SettingsRole, context.lang))
     return ROLE
 
 
 async def _ask_lang(update: Update, context: BotContext) -> str:
     await update.effective_chat.send_message(context.t("settings.lang_ask"), reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=f"st:setlang:{lang.value}")] for lang in Lang]))
+        [[InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=SettingsLang(lang.value).data())] for lang in Lang]))
     return LANGUAGE
 
 
@@ -130,7 +129,8 @@ async def _ask_industries(update: Update, context: BotContext) -> str:
 
 
 async def role_chosen(update: Update, context: BotContext) -> str:
-    value = update.callback_query.data.removeprefix("st:setrole:")
+    press = SettingsRole.parse(update.callback_query.data)
+    value = press.role if press else ""
     if value not in {r.value for r in (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)}:
         await answer_stale(update, context)
         return ROLE
@@ -152,7 +152,8 @@ async def region_chosen(update: Update, context: BotContext) -> str:
 
 
 async def lang_chosen(update: Update, context: BotContext) -> str:
-    value = update.callback_query.data.removeprefix("st:setlang:")
+    press = SettingsLang.parse(update.callback_query.data)
+    value = press.lang if press else ""
     if value not in {lang.value for lang in Lang}:
         await answer_stale(update, context)
         return LANGUAGE
@@ -164,13 +165,13 @@ async def lang_chosen(update: Update, context: BotContext) -> str:
 
 
 async def quiet_chosen(update: Update, context: BotContext) -> str:
-    parts = update.callback_query.data.split(":")
-    if len(parts) != 4 or not all(p.isdigit() and int(p) < 24 * 60 for p in parts[2:]):
+    press = QuietHoursPreset.parse(update.callback_query.data)
+    if press is None or not all(0 <= minutes < 24 * 60 for minutes in (press.start, press.end)):
         await answer_stale(update, context)
         return QUIET
     await update.callback_query.answer(context.t("settings.saved"))
     await update.callback_query.edit_message_reply_markup(None)
-    return await _save_quiet(update, context, QuietHours(int(parts[2]), int(parts[3])))
+    return await _save_quiet(update, context, QuietHours(press.start, press.end))
 
 
 async def quiet_typed(update: Update, context: BotContext) -> str:
@@ -191,9 +192,10 @@ async def _save_quiet(update: Update, context: BotContext, quiet: QuietHours) ->
 
 async def section_toggled(update: Update, context: BotContext) -> str:
     query = update.callback_query
-    value = query.data.removeprefix("st:ind:")
+    press = ToggleSection.parse(query.data)
+    value = press.section if press else ""
     chosen = context.user_data.setdefault("settings", {}).setdefault("sections", [])
-    if value == "done":
+    if value == DONE:
         await query.answer(context.t("settings.saved"))
         await query.edit_message_reply_markup(None)
         await context.services.audience.set_sections(context.profile.id, chosen)
@@ -218,15 +220,15 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("settings", settings)],
         states={
-            MENU: [CallbackQueryHandler(menu_choice, pattern=r"^st:(role|region|lang|quiet|notify|industries|done)$"),
+            MENU: [CallbackQueryHandler(menu_choice, pattern=SettingsMenu.pattern()),
                    MessageHandler(not_command, expect_button)],
-            ROLE: [CallbackQueryHandler(role_chosen, pattern=r"^st:setrole:"), MessageHandler(not_command, expect_button)],
+            ROLE: [CallbackQueryHandler(role_chosen, pattern=SettingsRole.pattern()), MessageHandler(not_command, expect_button)],
             REGION: region_step_handlers(region_chosen),
-            LANGUAGE: [CallbackQueryHandler(lang_chosen, pattern=r"^st:setlang:"),
+            LANGUAGE: [CallbackQueryHandler(lang_chosen, pattern=SettingsLang.pattern()),
                        MessageHandler(not_command, expect_button)],
-            QUIET: [CallbackQueryHandler(quiet_chosen, pattern=r"^st:q:"),
+            QUIET: [CallbackQueryHandler(quiet_chosen, pattern=QuietHoursPreset.pattern()),
                     MessageHandler(filters.TEXT & not_command, quiet_typed), MessageHandler(not_command, expect_button)],
-            INDUSTRIES: [CallbackQueryHandler(section_toggled, pattern=r"^st:ind:"),
+            INDUSTRIES: [CallbackQueryHandler(section_toggled, pattern=ToggleSection.pattern()),
                          MessageHandler(not_command, expect_button)],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],

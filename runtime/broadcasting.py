@@ -12,6 +12,7 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from buttons.broadcasts import BroadcastFailures
 from db.models import Broadcast, BroadcastStatus
 from i18n import t
 from services.broadcasts import Counts
@@ -43,7 +44,7 @@ def report(broadcast_id: int, counts: Counts, interrupted: list[int]) -> Notice:
     if counts.interrupted:
         key = "broadcast.report_interrupted"
         values.update(interrupted=counts.interrupted, ids="、".join(map(str, interrupted)))
-    buttons = [[Button("broadcast.button.failures", f"bc:csv:{broadcast_id}")]] if counts.failed or counts.blocked \
+    buttons = [[Button("broadcast.button.failures", BroadcastFailures(broadcast_id))]] if counts.failed or counts.blocked \
         or counts.interrupted else None
     return Notice(key, values, buttons=buttons)
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus
 from services.audit import AuditLog
 from services.clock import Clock
@@ -92,7 +93,7 @@ class Booking:
         if owner:
             await self.outbox.put([owner], "notice", f"match:{match_id}:slots:{now.isoformat()}", Notice(
                 "booking.slots_offered", values={"ticket": ticket, "name": name, "place": place or link or ""},
-                buttons=[[Button("booking.slot", f"bk:p:{appointment_id}", {"at": local(at, self.tz)})]
+                buttons=[[Button("booking.slot", PickSlot(appointment_id), {"at": local(at, self.tz)})]
                          for appointment_id, at in ids]))
         return Result(Outcome.DONE, party.demand.id, match_id, {"count": len(ids)})
 
@@ -149,7 +150,7 @@ class Booking:
 
     @staticmethod
     def _buttons(appointment_id: int) -> list[list[Button]]:
-        return [[Button("booking.reschedule", f"bk:r:{appointment_id}"), Button("booking.cancel", f"bk:x:{appointment_id}")]]
+        return [[Button("booking.reschedule", Reschedule(appointment_id)), Button("booking.cancel", CancelAppointment(appointment_id))]]
 
     # ------------------------------------------------------------------ changing a booking
     async def _appointment(self, session: AsyncSession, user_id: int, appointment_id: int, status: AppointmentStatus,
@@ -182,7 +183,7 @@ class Booking:
             return await stop.settle(self.audit, user_id, "booking.cancel")
         await self.reminders.refresh([f"appointment:{appointment_id}"])
         if other:
-            buttons = [[Button("booking.offer_slots", f"bk:o:{match_id}")]] if side == "enterprise" else None
+            buttons = [[Button("booking.offer_slots", OfferSlots(match_id))]] if side == "enterprise" else None
             await self.outbox.put([other], "notice", f"appointment:{appointment_id}:cancelled", Notice(
                 "booking.cancelled_other", values=self._values(card, name), keys={"who": f"booking.side.{side}"},
                 buttons=buttons))
@@ -202,7 +203,7 @@ class Booking:
         if side == "enterprise" and other:
             await self.outbox.put([other], "notice", f"appointment:{appointment_id}:reschedule:{now.isoformat()}", Notice(
                 "booking.reschedule_asked", values=self._values(card, name),
-                buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
+                buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]]))
         return Result(Outcome.DONE, card.id, match_id, {"side": side})
 
     async def start_due(self) -> int:

@@ -19,6 +19,8 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buttons.casework import AcceptOffer, DeclineOffer
+from buttons.queue import OfferTo, ShowQueueItem
 from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
                        Role, ServiceTeam, TeamLevel)
 from services.assignment import Plan, plan_for
@@ -175,7 +177,7 @@ class Casework(Volunteering):
         values["hours"] = OFFER_HOURS
         await self.outbox.put([user_id], "notice", f"match:{match_id}:offer:{now.isoformat()}", Notice(
             "case.offer", values=values, keys=keys, labels=labels,
-            buttons=[[Button("case.accept", f"tk:a:{match_id}"), Button("case.decline", f"tk:d:{match_id}")]]),
+            buttons=[[Button("case.accept", AcceptOffer(match_id)), Button("case.decline", DeclineOffer(match_id))]]),
             urgent=True)
         if owner:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:matched:{match_id}", Notice(
@@ -264,10 +266,10 @@ class Casework(Volunteering):
     async def _alert_staff(self, demand_id: int, ticket: str, key: str, values: dict, dedupe: str) -> None:
         """Tell staff, naming the next candidate with a one-press offer button."""
         [best] = await self.matcher.for_demand(demand_id, 1) or [None]
-        buttons = [[Button("queue.show", f"qu:v:{demand_id}")]]
+        buttons = [[Button("queue.show", ShowQueueItem(demand_id))]]
         values = {**values, "ticket": ticket, "next": best.name if best else "—"}
         if best is not None:
-            buttons.insert(0, [Button("queue.offer_to", f"qu:ok:{demand_id}:{best.craftsman_id}", {"name": best.name})])
+            buttons.insert(0, [Button("queue.offer_to", OfferTo(demand_id, best.craftsman_id), {"name": best.name})])
         await self.outbox.put(await self.staff(), "notice", dedupe, Notice(
             key, values=values, buttons=buttons), urgent=True)
 
@@ -320,7 +322,7 @@ class Casework(Volunteering):
         await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
         await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
             "case.escalated_staff", values={"ticket": ticket, "note": note[:MAX_NOTE]}, labels={"team": team or ""},
-            buttons=[[Button("queue.show", f"qu:v:{demand_id}")]]))
+            buttons=[[Button("queue.show", ShowQueueItem(demand_id))]]))
         if owner:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
                 "case.escalated_enterprise", values={"ticket": ticket}))

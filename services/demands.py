@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buttons.demands import OpenDemand
 from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
                        Match, MatchStatus)
 from i18n import shown
@@ -299,7 +300,7 @@ class Demands:
             values={"ticket": info.ticket, "enterprise": info.enterprise_name or "", "summary": info.text[:120],
                     "industry": info.industry or ""},
             keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
-            buttons=[[Button("demand.open", f"dm:view:{info.id}")]]), urgent=info.urgency == "urgent")
+            buttons=[[Button("demand.open", OpenDemand(info.id))]]), urgent=info.urgency == "urgent")
         return info
 
     async def withdraw(self, demand_id: int, user_id: int, reason: str) -> DemandInfo:

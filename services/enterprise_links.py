@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 
+from buttons.demands import OpenDemand
+from buttons.enterprise_links import Decision, DecideLink
 from db.models import Demand, DemandStatus, Enterprise, Role, User
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
@@ -24,13 +26,12 @@ from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox
 from services.service_record import Outcome, Result, StaffChats
 
-PREFIX = "el"  # el:ok:<requester>:<enterprise>, el:no:<requester>:<enterprise>
 
 
 def decision_buttons(requester: int, enterprise_id: int, staff: bool = False) -> list[Button]:
     suffix = "_staff" if staff else ""
-    return [Button(f"link.confirm{suffix}", f"{PREFIX}:ok:{requester}:{enterprise_id}"),
-            Button(f"link.refuse{suffix}", f"{PREFIX}:no:{requester}:{enterprise_id}")]
+    return [Button(f"link.confirm{suffix}", DecideLink(Decision.CONFIRM, requester, enterprise_id)),
+            Button(f"link.refuse{suffix}", DecideLink(Decision.REFUSE, requester, enterprise_id))]
 
 
 def filing_profile(enterprise: EnterpriseInfo | None, draft: DemandInfo | None) -> EnterpriseInfo | None:
@@ -97,7 +98,7 @@ class EnterpriseLinks:
         await self.outbox.put(await self.staff(), "notice", f"demand:{demand.id}:unverified", Notice(
             "link.staff_unverified", values=values,
             buttons=[decision_buttons(demand.user_id, enterprise_id, staff=True),
-                     [Button("demand.open", f"dm:view:{demand.id}")]]))
+                     [Button("demand.open", OpenDemand(demand.id))]]))
 
     async def decide(self, actor: int, role: Role | None, requester: int, enterprise_id: int, accept: bool) -> Result:
         """A member of the enterprise (or staff) confirms or refuses ``requester``'s pending link."""

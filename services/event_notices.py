@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from buttons.events import FollowCompetition
 from db.models import Competition, Course, CourseSession
 from nlp.industry import catalogue
 from services.local_time import show
@@ -52,7 +53,7 @@ def competition_values(c: Competition, tz: ZoneInfo,
 def competition_notice(c: Competition, what: str, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
     """The reminder ``what`` (published | deadline_3d | deadline_1d | eve) of competition ``c``."""
     values, keys, labels = competition_values(c, tz, regions)
-    buttons = [[Button("competition.follow", f"cp:f:{c.id}")]] if what == "published" else None
+    buttons = [[Button("competition.follow", FollowCompetition(c.id))]] if what == "published" else None
     return Notice(f"remind.competition.{what}", values, keys, buttons, labels=labels)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select, update
 
+from buttons.follow_up import ConfirmSolved, RateCase, Reopen
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Feedback, Match, MatchStatus
 from services.audit import AuditLog
 from services.booking import SERVING
@@ -49,7 +50,7 @@ class Case:
 
 
 def stars_buttons(demand_id: int) -> list[list[Button]]:
-    return [[Button("follow.star", f"fu:s:{demand_id}:{n}", {"n": n}) for n in range(1, 6)]]
+    return [[Button("follow.star", RateCase(demand_id, n), {"n": n}) for n in range(1, 6)]]
 
 
 class FollowUp:
@@ -97,7 +98,7 @@ class FollowUp:
         if owner:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:resolved:{now.isoformat()}", Notice(
                 "follow.resolved_enterprise", values=values,
-                buttons=[[Button("follow.confirm", f"fu:ok:{demand_id}"), Button("follow.reopen", f"fu:re:{demand_id}")]]))
+                buttons=[[Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]]))
         await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:resolved:{now.isoformat()}",
                               Notice("follow.resolved_staff", values=values))
         return Result(Outcome.DONE, demand_id, match_id)
@@ -192,7 +193,7 @@ class FollowUp:
         for demand_id, owner, ticket in owed:
             await self.outbox.put([owner], "notice", f"demand:{demand_id}:rating_reminder", Notice(
                 "follow.rating_reminder", values={"ticket": ticket},
-                buttons=[*stars_buttons(demand_id), [Button("follow.reopen", f"fu:re:{demand_id}")]]))
+                buttons=[*stars_buttons(demand_id), [Button("follow.reopen", Reopen(demand_id))]]))
         return len(owed)
 
     async def satisfaction(self, craftsman_id: int | None = None) -> Satisfaction:

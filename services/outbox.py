@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from buttons import Action
 from db.models import Notification, OutboxStatus
 from services.clock import Clock
 from services.database import Database
@@ -41,11 +42,16 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: its label is a catalogue key (with values), its data what the bot gets back."""
+    """An inline button: its label is a catalogue key (with values), its action what a press asks for (buttons/);
+    stored as the action's callback data, the format the sender and every row already written use."""
 
     key: str
-    data: str
+    action: Action
     values: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> str:
+        return self.action.data()
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "data": self.data, "values": self.values or {}}

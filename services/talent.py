@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from buttons.talent import ApproveCraftsman, RejectCraftsman
 from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
@@ -145,7 +146,7 @@ class Talent:
         await self.outbox.put(await self.staff(), "notice", f"craftsman:{card.id}:applied:{now.isoformat()}", Notice(
             "notify.join_applied", values={"name": card.name, "workplace": card.workplace,
                                            "specialities": "；".join(card.specialities)},
-            buttons=[[Button("review.approve", f"rv:ok:{card.id}"), Button("review.reject", f"rv:no:{card.id}")]]))
+            buttons=[[Button("review.approve", ApproveCraftsman(card.id)), Button("review.reject", RejectCraftsman(card.id))]]))
         return card
 
     async def pending(self) -> list[CraftsmanCard]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 
+from buttons.booking import OfferSlots
+from buttons.queue import ConfirmVolunteer, ShowQueueItem
 from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match, MatchStatus, Role
 from nlp.industry import catalogue
 from services.matching import available
@@ -77,7 +79,7 @@ class Volunteering:
         await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
         await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:volunteered:{now.isoformat()}", Notice(
             "case.volunteered_staff", values={"ticket": ticket, "name": name},
-            buttons=[[Button("queue.confirm_volunteer", f"qu:vol:{match_id}"), Button("queue.show", f"qu:v:{demand_id}")]]))
+            buttons=[[Button("queue.confirm_volunteer", ConfirmVolunteer(match_id)), Button("queue.show", ShowQueueItem(demand_id))]]))
         return Result(Outcome.DONE, demand_id, match_id)
 
     async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
@@ -112,6 +114,6 @@ class Volunteering:
         await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
         await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
             "case.volunteer_confirmed", values={**contact, "ticket": ticket},
-            buttons=[[Button("booking.offer_slots", f"bk:o:{match_id}")]]))
+            buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]]))
         await self._accepted_notices(match_id, demand_id, owner, ticket, name)
         return Result(Outcome.DONE, demand_id, match_id, {"name": name})

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buttons.follow_up import ConfirmSolved, Reopen
 from db.models import (Appointment, AppointmentStatus, Craftsman, Demand, DemandKind, DemandStatus,
                        DemandStatusHistory, Enterprise, Feedback, Match, MatchStatus)
 from services.demands import ticket_for
@@ -110,8 +111,8 @@ async def _serve(session: AsyncSession, timeline: Timeline, craftsman: Craftsman
     if status is S.RESOLVED:
         return Notice("follow.resolved_enterprise", values={
             "ticket": demand.ticket, "name": craftsman.name, "summary": row["solution"], "trained": row["trained"],
-            "benefit": f"{Decimal(row['benefit']):,.2f}"}, buttons=[[Button("follow.confirm", f"fu:ok:{demand.id}"),
-                                                                     Button("follow.reopen", f"fu:re:{demand.id}")]])
+            "benefit": f"{Decimal(row['benefit']):,.2f}"}, buttons=[[Button("follow.confirm", ConfirmSolved(demand.id)),
+                                                                     Button("follow.reopen", Reopen(demand.id))]])
     rated = min(resolved + timedelta(days=1, hours=2), ago(now, hours=1))
     session.add(Feedback(demand_id=demand.id, from_user_id=owner, from_role="enterprise", stars=row["stars"],
                          created_at=rated))

@@ -1,0 +1,26 @@
+"""Consultation slots (services/booking.py, conversations/booking.py): the craftsman offers slots, the enterprise
+picks one, either side reschedules or cancels."""
+
+from __future__ import annotations
+
+from buttons import Action, action
+
+
+@action("bk:o")
+class OfferSlots(Action):
+    match_id: int
+
+
+@action("bk:p")
+class PickSlot(Action):
+    appointment_id: int
+
+
+@action("bk:r")
+class Reschedule(Action):
+    appointment_id: int
+
+
+@action("bk:x")
+class CancelAppointment(Action):
+    appointment_id: int

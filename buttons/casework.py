@@ -1,0 +1,26 @@
+"""The craftsman's side of a case (services/casework.py, conversations/tasks.py): accept or decline an offered
+demand, record a resolution, volunteer for a demand on the board."""
+
+from __future__ import annotations
+
+from buttons import Action, action
+
+
+@action("tk:a")
+class AcceptOffer(Action):
+    match_id: int
+
+
+@action("tk:d")
+class DeclineOffer(Action):
+    match_id: int
+
+
+@action("tk:r")
+class ResolveCase(Action):
+    match_id: int
+
+
+@action("tk:v")
+class Volunteer(Action):
+    demand_id: int

@@ -1,0 +1,46 @@
+"""Staff's /queue and /match_all (services/casework.py, services/volunteering.py, conversations/queue.py): show a
+demand with fresh candidates, offer it to a craftsman, confirm a volunteer, search, escalate, apply a plan."""
+
+from __future__ import annotations
+
+import enum
+
+from buttons import Action, action
+
+
+@action("qu:v")
+class ShowQueueItem(Action):
+    demand_id: int
+
+
+@action("qu:ok")
+class OfferTo(Action):
+    demand_id: int
+    craftsman_id: int
+
+
+@action("qu:vol")
+class ConfirmVolunteer(Action):
+    match_id: int
+
+
+@action("qu:f")
+class FindCraftsman(Action):
+    demand_id: int
+
+
+@action("qu:e")
+class Escalate(Action):
+    demand_id: int
+
+
+class PlanAnswer(enum.Enum):
+    APPLY = "ok"
+    DISCARD = "no"
+
+
+@action("ma")
+class MatchAllPlan(Action):
+    """Apply or discard the plan /match_all showed (the plan itself waits in the staffer's user_data)."""
+
+    answer: PlanAnswer
