@@ -11,7 +11,7 @@ from conversations.common import edit_message
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
-from conversations.report_views import demand_detail, demand_line
+from conversations.report.views import demand_detail, demand_line
 from db.models import DemandStatus
 from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo, Refusal, Refused
 

@@ -1,7 +1,8 @@
-"""/report's step machine: the conversation states, the draft behind the flow, and :func:`advance`, which asks
-for the next thing still missing (kind, training details, the enterprise profile, the description, the industry,
-urgency, service mode) or shows the summary card. The handlers in :mod:`conversations.report` call it after
-every answer."""
+"""/report's steps: the conversation states, how each question is asked, and :func:`advance`, which asks for
+the next thing still missing — the service decides what that is (services/demand_form.py: kind, training
+details, the enterprise profile, the description, the industry, urgency, service mode) — or shows the summary
+card. The form's progress lives with its draft in the database, never in ``user_data``. The handlers in
+:mod:`conversations.report.flow` call it after every answer."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from conversations import resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
 from conversations.region_picker import ask_region
-from conversations.report_views import (done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
+from conversations.report.views import (done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
                                         skip_keyboard, summary_card, urgency_keyboard)
-from db.models import DemandKind
+from services.demand_form import DemandForm, ReportState
 from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
-from services.enterprise_links import filing_profile
 from services.enterprises import EnterpriseInfo
 
 # Conversation states
@@ -34,71 +34,34 @@ EDIT_STATES = {"kind": KIND, "training_topic": TOPIC, "trainees": TRAINEES, "pre
                "phone": PHONE}
 
 
+def form_of(context: BotContext) -> DemandForm:
+    return context.services.demand_form
+
+
+async def current_draft(update: Update, context: BotContext) -> DemandInfo | None:
+    """The draft /report is filling (None once it was submitted, discarded or expired, or no /report is open)."""
+    return await form_of(context).draft(update.effective_user.id)
+
+
 async def profile_of(update: Update, context: BotContext, draft: DemandInfo | None) -> EnterpriseInfo | None:
     """The enterprise profile the draft is filed with (a pending link: with the user's own contact, from the draft)."""
-    return filing_profile(await context.services.enterprises.of_user(update.effective_user.id), draft)
-
-
-def flow_of(context: BotContext) -> dict:
-    return context.user_data.setdefault("report", {})
-
-
-async def current_draft(context: BotContext) -> DemandInfo | None:
-    flow = context.user_data.get("report") or {}
-    demand = await context.services.demands.get(flow["id"], with_history=False) if flow.get("id") else None
-    return demand if demand is not None and demand.ticket is None else None
+    return await form_of(context).profile(update.effective_user.id, draft)
 
 
 # ---------------------------------------------------------------------------- what comes next
 async def advance(update: Update, context: BotContext, draft: DemandInfo | None = None) -> str | int:
     """Ask the next missing thing (or show the summary); return the state that waits for it. ``draft`` saves a
-    reload when the caller has just written it."""
-    flow = flow_of(context)
-    draft = draft or await current_draft(context)
-    if draft is None:
-        context.user_data.pop("report", None)
+    reload when the caller has just written it. What is missing is the service's answer (services/demand_form.py)."""
+    user_id = update.effective_user.id
+    state = await form_of(context).state(user_id, draft)
+    if state is None:
+        await form_of(context).end(user_id)
         await update.effective_chat.send_message(context.t("report.gone"))
         return ConversationHandler.END
-    enterprise = await profile_of(update, context, draft)
-    asked = flow.setdefault("asked", [])
-    if flow.get("editing"):
-        return await show_summary(update, context, draft, enterprise)
-    field = _first_missing(flow, asked, draft, enterprise)
+    field = None if state.progress.editing else state.next
     if field is None:
-        return await show_summary(update, context, draft, enterprise)
-    return await ask(update, context, field, draft)
-
-
-def _first_missing(flow: dict, asked: list[str], draft: DemandInfo, enterprise: EnterpriseInfo | None) -> str | None:
-    """The summary-card field to ask next, in asking order; None when everything is there."""
-    if "kind" not in asked:
-        return "kind"
-    if draft.kind is DemandKind.TRAINING:
-        for field in ("training_topic", "trainees", "preferred_dates"):
-            if not getattr(draft, field):
-                return field
-    if enterprise is not None and enterprise.pending:  # the record is not his: only his own contact is asked
-        missing = [f for f in ("contact_name", "phone") if not getattr(enterprise, f)]
-        return missing[0] if missing else _demand_missing(flow, draft)
-    if enterprise is None or not enterprise.name:
-        return "name"
-    if "credit_code" not in asked and not enterprise.credit_code and not enterprise.complete:
-        return "credit_code"
-    if "ent_kind" not in asked and not enterprise.complete:
-        return "ent_kind"
-    for field in ("region_code", "contact_name", "phone"):
-        if not getattr(enterprise, field):
-            return field
-    return _demand_missing(flow, draft)
-
-
-def _demand_missing(flow: dict, draft: DemandInfo) -> str | None:
-    if not flow.get("described"):
-        return "text"
-    for field in ("industry", "urgency", "service_mode"):
-        if not getattr(draft, field):
-            return field
-    return None
+        return await show_summary(update, context, state)
+    return await ask(update, context, field, state.draft)
 
 
 PROMPTS = {"kind": "report.ask_kind", "training_topic": "report.ask_training_topic", "trainees": "report.ask_trainees",
@@ -116,9 +79,9 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
     elif field == "phone":
         await ask_phone(update, context)
     elif field == "industry":
-        return await ask_industry(update, context, draft or await current_draft(context))
+        return await ask_industry(update, context, draft or await current_draft(update, context))
     elif field == "text":
-        draft = draft or await current_draft(context)
+        draft = draft or await current_draft(update, context)
         await update.effective_chat.send_message(
             context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
             reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
@@ -129,9 +92,10 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
     return EDIT_STATES[field]
 
 
-async def show_summary(update: Update, context: BotContext, draft: DemandInfo, enterprise: EnterpriseInfo | None) -> str:
-    flow_of(context).pop("editing", None)
-    text, markup = summary_card(draft, enterprise, context.services.regions, context.lang)
+async def show_summary(update: Update, context: BotContext, state: ReportState) -> str:
+    if state.progress.editing:
+        await form_of(context).note(update.effective_user.id, editing=False)
+    text, markup = summary_card(state.draft, state.enterprise, context.services.regions, context.lang)
     await update.effective_chat.send_message(text, reply_markup=markup)
     return SUMMARY
 
@@ -143,16 +107,18 @@ async def ask_industry(update: Update, context: BotContext, draft: DemandInfo) -
     return INDUSTRY
 
 
-def mark_asked(context: BotContext, name: str) -> None:
-    asked = flow_of(context).setdefault("asked", [])
-    if name not in asked:
-        asked.append(name)
+async def mark_asked(update: Update, context: BotContext, name: str) -> None:
+    await form_of(context).note(update.effective_user.id, asked=name)
 
 
 async def save(update: Update, context: BotContext, **values: object) -> DemandInfo | None:
     """Write draft fields and return the draft; None (after telling the user) when it is gone or submitted."""
+    user_id = update.effective_user.id
     try:
-        return await context.services.demands.update(flow_of(context)["id"], update.effective_user.id, **values)
+        progress = await form_of(context).progress(user_id)
+        if progress is None:
+            raise KeyError("no report in progress")
+        return await context.services.demands.update(progress.demand_id, user_id, **values)
     except (Refused, KeyError):
         await update.effective_chat.send_message(context.t("report.gone"))
         return None
@@ -162,15 +128,15 @@ async def save(update: Update, context: BotContext, **values: object) -> DemandI
 
 async def show_card(update: Update, context: BotContext) -> str | int:
     """The summary card again (its ✏️ and 提交 buttons), as the draft now stands."""
-    draft = await current_draft(context)
-    if draft is None:
+    state = await form_of(context).state(update.effective_user.id)
+    if state is None:
         return await advance(update, context)  # gone meanwhile: says so and ends
-    return await show_summary(update, context, draft, await profile_of(update, context, draft))
+    return await show_summary(update, context, state)
 
 
 def _asking(field: str):
     async def reask(update: Update, context: BotContext) -> str | int:
-        if field in ("text", "industry") and await current_draft(context) is None:
+        if field in ("text", "industry") and await current_draft(update, context) is None:
             return await advance(update, context)  # the draft is gone: says so
         return await ask(update, context, field)
 

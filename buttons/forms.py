@@ -1,0 +1,116 @@
+"""The buttons of the form flows: /report (``rp:``), its intake question (``iq:``) and the engine's forms
+(/new_competition, /new_course: ``<form>:skip|done|pick|publish|discard``). The data strings are the ones the
+flows always sent, so buttons already in people's chats keep working.
+
+Values that name a choice (a demand kind, an urgency …) are carried as ``str`` and checked by the flow against
+what the step allows, so a made-up value is answered "button no longer valid" by the step itself.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from functools import cache
+
+from buttons import Action, action
+
+
+class YesNo(str, enum.Enum):
+    YES = "yes"
+    NO = "no"
+
+
+# ---------------------------------------------------------------------------- /report
+@action("rp:kind")
+class ReportKind(Action):
+    value: str
+
+
+@action("rp:urgency")
+class ReportUrgency(Action):
+    value: str
+
+
+@action("rp:mode")
+class ReportMode(Action):
+    value: str
+
+
+@action("rp:entkind")
+class ReportEnterpriseKind(Action):
+    value: str
+
+
+REPORT_CHOICES: tuple[type[Action], ...] = (ReportKind, ReportUrgency, ReportMode, ReportEnterpriseKind)
+
+
+@action("rp:described")
+class ReportDescribed(Action):
+    """完成: the description is complete."""
+
+
+@action("rp:skipcode")
+class ReportSkipCode(Action):
+    """跳过 the credit code."""
+
+
+@action("rp:edit")
+class ReportEdit(Action):
+    """✏️ one field of the summary card."""
+
+    field: str
+
+
+@action("rp:submit")
+class ReportSubmit(Action):
+    pass
+
+
+@action("rp:resume")
+class ReportResume(Action):
+    """Continue the kept draft (yes) or start afresh (no)."""
+
+    answer: YesNo
+
+
+@action("rp:discard")
+class ReportDiscard(Action):
+    """/cancel: discard the draft (yes) or keep it (no)."""
+
+    answer: YesNo
+
+
+@action("rp:aside")
+class ReportAside(Action):
+    """加入描述: the text answered as something else goes into the description after all (the n-th kept aside)."""
+
+    number: int
+
+
+@action("iq")
+class IntakeAnswer(Action):
+    """The answer to "这是需要劳模工匠帮助的技术难题吗？": problem / training / no, for the n-th question."""
+
+    choice: str
+    number: int
+
+
+# ---------------------------------------------------------------------------- the engine's forms
+@dataclass(frozen=True)
+class FormButtons:
+    """One form's actions, made once per form name (the name is the prefix)."""
+
+    skip: type[Action]
+    done: type[Action]
+    pick: type[Action]     # a choice's value ("" on the region step: any region)
+    publish: type[Action]
+    discard: type[Action]
+
+
+@cache
+def form_buttons(name: str) -> FormButtons:
+    def make(suffix: str, fields: dict[str, type] | None = None) -> type[Action]:
+        cls = type(f"{name.title()}{suffix.title()}", (Action,), {"__annotations__": fields or {}})
+        return action(f"{name}:{suffix}")(cls)
+
+    return FormButtons(make("skip"), make("done"), make("pick", {"value": str}), make("publish"), make("discard"))

@@ -1,0 +1,76 @@
+"""The form engine's drafts (services/forms.py) and /report's rules in the service (services/demand_form.py): a
+form's progress lives in the database with its draft, not in the chat layer's user data; what a demand still needs
+is said once; a demand's industry comes only from a proposal made for a demand."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import DemandKind, FormDraft
+from nlp.analyzer import Analysis
+from services.demand_form import Progress, next_field
+from tests.harness import BotHarness
+from tests.test_report import answer_contact, demands, enterprise_user
+
+
+async def test_report_keeps_its_progress_in_the_database_not_in_user_data(bot: BotHarness):
+    user = await enterprise_user(bot, 71)
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    assert "report" not in bot.application.user_data[71]  # no flags in the chat layer
+    async with bot.services.db.session() as session:
+        [row] = (await session.scalars(select(FormDraft).where(FormDraft.user_id == 71))).all()
+    [draft] = await demands(bot)
+    assert row.form == "report" and row.answers["demand_id"] == draft.id and row.answers["asked"] == ["kind"]
+
+
+async def test_report_goes_on_when_the_chat_layers_user_data_is_lost(bot: BotHarness):
+    """Only the conversation state says which step waits; the answers and the progress are the draft's."""
+    user = await enterprise_user(bot, 72)
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    user.send("湖州某铝业有限公司")
+    await user.expect("统一社会信用代码")
+    bot.application.user_data[72].clear()
+    user.send("91330100799655058B")
+    user.press("其他", await user.expect("请选择企业类型"))
+    await answer_contact(user, "李工", "13800138000")
+    await user.expect("请描述")
+    bot.application.user_data[72].clear()
+    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    user.press("完成", await user.expect("可以继续补充"))
+    await user.expect("识别为：C32")
+    [draft] = await demands(bot)
+    assert "皮膜厚度不均" in draft.text
+
+
+async def test_what_a_demand_needs_is_asked_in_order_from_one_rule(bot: BotHarness):
+    services = bot.services
+    await services.users.register(73, "王工")
+    draft = await services.demands.start_draft(73, DemandKind.TRAINING)
+    progress = Progress(draft.id)
+    assert next_field(progress, draft, None) == "kind"
+    progress = Progress(draft.id, asked=("kind",))
+    assert next_field(progress, draft, None) == "training_topic"  # the demand's own needs first (DemandInfo.missing)
+    draft = await services.demands.update(draft.id, 73, training_topic="数控", trainees=5, preferred_dates="下周")
+    assert next_field(progress, draft, None) == "name"  # then the enterprise profile
+    enterprise = await services.enterprises.set_field(73, "name", "湖州某铝业有限公司")
+    enterprise = await services.enterprises.of_user(73)
+    assert next_field(progress, draft, enterprise) == "credit_code"
+
+
+async def test_only_a_proposal_made_for_a_demand_gives_the_draft_its_industry(bot: BotHarness):
+    services = bot.services
+    await services.users.register(74, "王工")
+    draft = await services.demands.start_draft(74, DemandKind.PROBLEM, "铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    await services.demand_form.begin(74, draft, asked=("kind",))
+    analysis: Analysis = services.analyzer.analyse(draft.text)
+    for purpose, expected in (("classify", None), ("demand", "32")):
+        proposal = await services.industry.propose(74, analysis, purpose)
+        _outcome, settled = await services.industry.choose(proposal.id, 74, "32", "confirm")
+        chosen = await services.demand_form.industry_chosen(74, settled)
+        assert (chosen.industry if chosen else None) == expected
+        assert (await services.demands.get(draft.id)).industry == expected
+    assert "industry" in (await services.demand_form.progress(74)).asked
