@@ -114,3 +114,46 @@ def form_buttons(name: str) -> FormButtons:
         return action(f"{name}:{suffix}")(cls)
 
     return FormButtons(make("skip"), make("done"), make("pick", {"value": str}), make("publish"), make("discard"))
+
+
+# ---------------------------------------------------------------------------- /profile
+@action("pf:spec")
+class ProfileSpecialities(Action):
+    """✏️ the specialities (技术处方)."""
+
+
+@action("pf:cap")
+class ProfileCapacityMenu(Action):
+    pass
+
+
+@action("pf:c")
+class ProfileCapacity(Action):
+    capacity: int
+
+
+@action("pf:modes")
+class ProfileModesMenu(Action):
+    pass
+
+
+@action("pf:m")
+class ProfileMode(Action):
+    """Tick or untick a service mode; ``done`` saves the ticked ones."""
+
+    value: str
+
+
+@action("pf:pause")
+class ProfilePauseMenu(Action):
+    pass
+
+
+@action("pf:p")
+class ProfilePause(Action):
+    days: int
+
+
+@action("pf:resume")
+class ProfileResume(Action):
+    """End the 休假 now."""

@@ -10,7 +10,7 @@ from db.models import DemandKind, FormDraft
 from nlp.analyzer import Analysis
 from services.demand_form import Progress, next_field
 from tests.harness import BotHarness
-from tests.test_report import answer_contact, demands, enterprise_user
+from tests.test_report import answer_contact, demands, enterprise_user, staffer
 
 
 async def test_report_keeps_its_progress_in_the_database_not_in_user_data(bot: BotHarness):
@@ -74,3 +74,32 @@ async def test_only_a_proposal_made_for_a_demand_gives_the_draft_its_industry(bo
         assert (chosen.industry if chosen else None) == expected
         assert (await services.demands.get(draft.id)).industry == expected
     assert "industry" in (await services.demand_form.progress(74)).asked
+
+
+async def test_an_event_forms_answers_are_its_draft_in_the_database(bot: BotHarness):
+    """The engine keeps a form's answers and its step as the form's draft: user data lost mid-form loses nothing,
+    and the toggled buttons of a step are kept too."""
+    staff = await staffer(bot)
+    staff.send("/new_course")
+    await staff.expect("请输入课程名称")
+    staff.send("AI写作入门")
+    await staff.expect("授课老师")
+    bot.application.user_data[staff.id].clear()
+    staff.send("周老师")
+    await staff.expect("上课地点")
+    staff.send("湖州市职工服务中心")
+    await staff.expect("最多多少人")
+    staff.send("1")
+    staff.press("不限地区", await staff.expect("面向哪个地区"))
+    staff.press("每周固定时间", await staff.expect("上课时间怎么安排"))
+    staff.press("周二", await staff.expect("每周哪几天"))
+    await staff.expect("每周哪几天")
+    bot.application.user_data[staff.id].clear()
+    staff.press("选好了")
+    await staff.expect("每次上课的时间段")
+    assert "newcourse" not in bot.application.user_data[staff.id]
+    draft = await bot.services.forms.get(staff.id, "newcourse")
+    assert draft.answers["values"]["name"] == "AI写作入门" and draft.answers["values"]["teacher"] == "周老师"
+    staff.send("/cancel")
+    await staff.expect("已退出当前操作")
+    assert await bot.services.forms.get(staff.id, "newcourse") is None

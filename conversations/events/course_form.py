@@ -14,9 +14,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from conversations.competition_form import place_or_link
+from conversations.events.competition_form import place_or_link
 from conversations.context import BotContext
-from conversations.event_form import Form, Step, build as build_form, text_step
+from conversations.events.form import Form, Step, build as build_form, text_step
 from i18n import localise
 from services.courses import TEXT_LIMITS, expand_weekly
 from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show

@@ -14,8 +14,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
-from conversations.event_form import Form, Step, build as build_form, datetime_step, moment, text_step
-from conversations.event_views import competition_text
+from conversations.events.form import Form, Step, build as build_form, datetime_step, moment, text_step
+from conversations.events.views import competition_text
 from db.models import Competition
 from nlp.industry import catalogue
 from services.competitions import TEXT_LIMITS, split_industry

@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from conversations.common import answer_stale, edit_message, refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
-from conversations.event_views import courses_page
+from conversations.events.views import courses_page
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
 from services.courses import Seat
