@@ -1,6 +1,6 @@
 """Staff: /broadcast's first step — the audience, combined from filters (roles, region, industry section, the
 followers of a competition or a course) on one menu that shows how many people it reaches. The message, the
-preview and the time are in conversations/broadcast.py; the half-made broadcast lives in ``user_data["broadcast"]``.
+preview and the time are in conversations/broadcast.py; the half-made broadcast is the ``broadcast`` form draft in the database (conversations/form_draft.py).
 Every press is checked: only staff act, and the service checks the role again."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from conversations.region_picker import ask_region, region_button
 from db.models import Role
 from i18n import localise
 from nlp.industry import catalogue
+from conversations.form_draft import answers, exists
 from services.audience import Filters
 from services.audit import NotStaff
 
@@ -27,7 +28,11 @@ EVENTS_SHOWN = 12
 
 
 def draft_of(context: BotContext) -> dict[str, Any]:
-    return context.user_data.setdefault(KEY, {"filters": {}, "labels": {}})
+    """The half-made broadcast: the ``broadcast`` form draft, open while the step's handler runs."""
+    draft = answers(KEY)
+    draft.setdefault("filters", {})
+    draft.setdefault("labels", {})
+    return draft
 
 
 def filters_of(draft: dict[str, Any]) -> Filters:
@@ -93,7 +98,7 @@ async def refuse_or_stale(update: Update, context: BotContext) -> None:
 
 async def staff_press(update: Update, context: BotContext) -> bool:
     """Every press is checked: a non-staff user (a revoked staffer's old message) is refused and logged."""
-    if context.is_staff and KEY in context.user_data:
+    if context.is_staff and exists(KEY):
         return True
     await refuse_or_stale(update, context)
     return False

@@ -10,11 +10,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import cancel_flow_of, edit_message, expect_button, expect_text, reject_too_long
+from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
+from conversations.form_draft import drafted, drop, restart
 from conversations.industry_step import division_picker, section_picker
-from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, HONOUR, INDUSTRY, MODES, NAME, PHONE, PREFIX, REGION,
+from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, FORM, HONOUR, INDUSTRY, MODES, NAME, PHONE, PREFIX, REGION,
                                       SPECIALITY, TEAM, WORKPLACE, application_of, ask_capacity, ask_honours,
                                       ask_industries, ask_join_phone, ask_join_region, ask_name, ask_specialities,
                                       ask_modes, ask_team, ask_workplace, flow_of, industry_view, show_application, toggles)
@@ -55,7 +56,7 @@ async def start(update: Update, context: BotContext) -> str | int:
     if mine is not None and mine.status is CraftsmanStatus.PENDING:
         await update.effective_message.reply_text(context.t("join.pending"))
         return ConversationHandler.END
-    context.user_data["join"] = {"honours": [], "specialities": [], "divisions": [], "modes": []}
+    restart(FORM, {"honours": [], "specialities": [], "divisions": [], "modes": []})
     return await ask_name(update, context)
 
 
@@ -242,33 +243,41 @@ async def submit(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     await edit_message(update, query.message.text_html + "\n\n" + context.t("join.submitted"))
-    context.user_data.pop("join", None)
+    drop(FORM)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    drop(FORM)
+    await update.effective_message.reply_text(context.t("cancel.done"))
     return ConversationHandler.END
 
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
-    typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
-    button = lambda callback, pattern: [CallbackQueryHandler(callback, pattern=pattern),  # noqa: E731
+    typed = lambda callback: [MessageHandler(text, drafted(FORM, callback)),  # noqa: E731
+                              MessageHandler(other, expect_text)]
+    button = lambda callback, pattern: [CallbackQueryHandler(drafted(FORM, callback), pattern=pattern),  # noqa: E731
                                         MessageHandler(other, expect_button)]
     return ConversationHandler(
-        entry_points=[CommandHandler("join", start), CallbackQueryHandler(begin, pattern=rf"^{PREFIX}:begin$")],
+        entry_points=[CommandHandler("join", drafted(FORM, start)),
+                      CallbackQueryHandler(drafted(FORM, begin), pattern=rf"^{PREFIX}:begin$")],
         states={
             NAME: typed(name),
             HONOUR: button(honour, rf"^{PREFIX}:h:"),
             WORKPLACE: typed(workplace),
-            SPECIALITY: [CallbackQueryHandler(specialities_done, pattern=rf"^{PREFIX}:s:done$"), *typed(speciality)],
+            SPECIALITY: [CallbackQueryHandler(drafted(FORM, specialities_done), pattern=rf"^{PREFIX}:s:done$"), *typed(speciality)],
             INDUSTRY: button(industry, rf"^{PREFIX}:(i|secs|sec)(:|$)"),
-            REGION: [CallbackQueryHandler(region_preset, pattern=rf"^{PREFIX}:rg:(yes|no)$"),
-                     *region_step_handlers(region_chosen)],
+            REGION: [CallbackQueryHandler(drafted(FORM, region_preset), pattern=rf"^{PREFIX}:rg:(yes|no)$"),
+                     *region_step_handlers(drafted(FORM, region_chosen))],
             TEAM: button(team, rf"^{PREFIX}:t:"),
             CAPACITY: button(capacity, rf"^{PREFIX}:c:"),
             MODES: button(modes, rf"^{PREFIX}:m:"),
-            PHONE: [MessageHandler(filters.CONTACT | text, phone), MessageHandler(other, expect_text)],
+            PHONE: [MessageHandler(filters.CONTACT | text, drafted(FORM, phone)), MessageHandler(other, expect_text)],
             CONFIRM: button(submit, rf"^{PREFIX}:submit$"),
         },
-        fallbacks=[CommandHandler("cancel", cancel_flow_of("join"))],
+        fallbacks=[CommandHandler("cancel", drafted(FORM, cancel))],
         name="join",
         persistent=True,
     )

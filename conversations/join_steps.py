@@ -1,6 +1,6 @@
 """The questions of /join, each step's prompt in one place: the step handlers (conversations/join.py) ask them as the
 applicant goes on, and the same functions ask them again after a restart (conversations/resume.py). The answers so
-far live in ``user_data["join"]``."""
+far are the ``join`` form's draft in the database (conversations/form_draft.py), open while a step runs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from conversations import resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
+from conversations.form_draft import answers, drafted_all
 from conversations.keyboards import rows, toggle_buttons
 from conversations.region_picker import ask_region
 from conversations.talent_views import card_text
@@ -24,8 +25,12 @@ NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PH
 CAPACITIES = (1, 2, 3, 5, 8)
 
 
+FORM = "join"
+
+
 def flow_of(context: BotContext) -> dict:
-    return context.user_data.setdefault("join", {})
+    """The applicant's answers so far (the ``join`` draft, open while the step's handler runs)."""
+    return answers(FORM)
 
 
 def toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, action: str,
@@ -147,6 +152,6 @@ async def show_application(update: Update, context: BotContext) -> str:
 
 
 # after a restart each step asks its question again (conversations/resume.py)
-resume.register({NAME: ask_name, HONOUR: ask_honours, WORKPLACE: ask_workplace, SPECIALITY: ask_specialities,
+resume.register(drafted_all(FORM, {NAME: ask_name, HONOUR: ask_honours, WORKPLACE: ask_workplace, SPECIALITY: ask_specialities,
                  INDUSTRY: ask_industries, REGION: ask_join_region, TEAM: ask_team, CAPACITY: ask_capacity,
-                 MODES: ask_modes, PHONE: ask_join_phone, CONFIRM: show_application})
+                 MODES: ask_modes, PHONE: ask_join_phone, CONFIRM: show_application}))

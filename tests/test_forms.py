@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db.models import DemandKind, FormDraft
+from db.models import DemandKind, FormDraft, Role
 from nlp.analyzer import Analysis
 from services.demand_form import Progress, next_field
+from services.talent import Application
 from tests.harness import BotHarness
 from tests.test_report import answer_contact, demands, enterprise_user, staffer
 
@@ -103,3 +104,64 @@ async def test_an_event_forms_answers_are_its_draft_in_the_database(bot: BotHarn
     staff.send("/cancel")
     await staff.expect("已退出当前操作")
     assert await bot.services.forms.get(staff.id, "newcourse") is None
+
+
+async def test_join_keeps_its_answers_in_the_database(bot: BotHarness):
+    """/join's answers (and below /profile's ticked service modes and the half-made broadcast) are form drafts:
+    user data lost between two steps loses nothing."""
+    applicant = await enterprise_user(bot, 75)
+    applicant.send("/join")
+    await applicant.expect("请输入您的姓名")
+    applicant.send("陆师傅")
+    applicant.press("大国工匠", await applicant.expect("荣誉"))
+    ticked = await applicant.expect("荣誉")  # the same message, its button ticked
+    bot.application.user_data[75].clear()
+    applicant.press("下一步", ticked)
+    await applicant.expect("工作单位")
+    applicant.send("苏州某精密机械公司")
+    await applicant.expect("技术处方")
+    bot.application.user_data[75].clear()
+    applicant.send("数控机床调试")
+    applicant.press("下一步", await applicant.expect("已记下 1/"))
+    applicant.press("下一步", await applicant.expect("系统建议了以下行业"))
+    applicant.press("就是这里", await applicant.expect("您所在的地区"))
+    applicant.press("暂不加入服务队", await applicant.expect("加入哪个服务队"))
+    applicant.press("2", await applicant.expect("同时承接"))
+    applicant.press("远程指导", await applicant.expect("服务方式"))
+    applicant.press("下一步", await applicant.expect("服务方式"))
+    await applicant.expect("联系电话")
+    applicant.send("139 0013 9000")
+    applicant.press("提交申请", await applicant.expect("请核对您的申请"))
+    await applicant.expect("申请已提交")
+    card = await bot.services.talent.of_user(75)
+    assert card.name == "陆师傅" and list(card.honours) == ["great_craftsman"]
+    assert await bot.services.forms.get(75, "join") is None
+
+
+async def test_profile_keeps_the_ticked_service_modes_in_its_draft(bot: BotHarness):
+    staff = await staffer(bot)
+    applicant = await enterprise_user(bot, 76)
+    card = await bot.services.talent.apply(76, Application("陆师傅", "苏州某精密机械公司", "13900139000", [], ["数控机床调试"],
+                                                           ["34"], "330502", None, 2, ["remote"]))
+    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    applicant.send("/profile")
+    applicant.press("服务方式", await applicant.expect("我的工匠资料"))
+    applicant.press("现场指导", await applicant.expect("服务方式"))
+    ticked = await applicant.expect("服务方式")  # the same message: 现场指导 ticked besides 远程指导
+    bot.application.user_data[76].clear()
+    applicant.press("下一步", ticked)
+    await applicant.expect("已保存")
+    assert set((await bot.services.talent.of_user(76)).service_modes) == {"onsite", "remote"}
+
+
+async def test_a_half_made_broadcast_is_a_draft_in_the_database(bot: BotHarness):
+    staff = await staffer(bot)
+    staff.send("/broadcast")
+    staff.press("下一步", await staff.expect("群发"))
+    await staff.expect("请发送要群发的内容")
+    bot.application.user_data[staff.id].clear()
+    staff.send("提醒 🔔")
+    preview = await staff.expect("将发送给")
+    bot.application.user_data[staff.id].clear()
+    staff.press("发送", preview)
+    await staff.expect("📤 群发 #")
