@@ -157,3 +157,72 @@ class ProfilePause(Action):
 @action("pf:resume")
 class ProfileResume(Action):
     """End the 休假 now."""
+
+
+# ---------------------------------------------------------------------------- /join
+@action("jn:begin")
+class JoinBegin(Action):
+    """申请入库: the invitation's button, the same as typing /join."""
+
+
+@action("jn:h")
+class JoinHonour(Action):
+    """Tick or untick an honour; ``done`` goes on."""
+
+    value: str
+
+
+@action("jn:s:done")
+class JoinSpecialitiesDone(Action):
+    pass
+
+
+@action("jn:i")
+class JoinIndustry(Action):
+    """Tick or untick a division; ``done`` goes on; ``back`` shows the ticked list again."""
+
+    value: str
+
+
+@action("jn:secs")
+class JoinSections(Action):
+    """其他行业: the sections."""
+
+
+@action("jn:sec")
+class JoinSection(Action):
+    """One page of a section's divisions."""
+
+    section: str
+    page: int
+
+
+@action("jn:rg")
+class JoinRegionPreset(Action):
+    """The region of the person's profile: yes, or choose another."""
+
+    answer: YesNo
+
+
+@action("jn:t")
+class JoinTeam(Action):
+    """A service team's id, or ``none``."""
+
+    value: str
+
+
+@action("jn:c")
+class JoinCapacity(Action):
+    capacity: int
+
+
+@action("jn:m")
+class JoinMode(Action):
+    """Tick or untick a service mode; ``done`` goes on."""
+
+    value: str
+
+
+@action("jn:submit")
+class JoinSubmit(Action):
+    pass
