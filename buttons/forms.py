@@ -226,3 +226,61 @@ class JoinMode(Action):
 @action("jn:submit")
 class JoinSubmit(Action):
     pass
+
+
+# ---------------------------------------------------------------------------- /broadcast (staff)
+class BroadcastStep(str, enum.Enum):
+    NEXT = "next"    # the audience is chosen: ask for the message
+    QUIT = "quit"
+    SEND = "send"
+    LATER = "later"  # 定时发送: ask for the time
+    BACK = "back"    # from the preview back to the audience
+    CLEAR = "clear"  # every filter off
+
+
+def _broadcast_step(step: BroadcastStep) -> type[Action]:
+    cls = type(f"Broadcast{step.name.title()}", (Action,), {"__doc__": f"bc:{step.value}"})
+    return action(f"bc:{step.value}")(cls)
+
+
+BROADCAST_STEPS: dict[BroadcastStep, type[Action]] = {step: _broadcast_step(step) for step in BroadcastStep}
+
+
+@action("bc:m")
+class BroadcastMenu(Action):
+    """A filter's sub-menu: role, region, section, competition, course."""
+
+    menu: str
+
+
+@action("bc:role")
+class BroadcastRole(Action):
+    """Tick or untick a role; ``done`` back to the menu."""
+
+    value: str
+
+
+@action("bc:section")
+class BroadcastSection(Action):
+    """A GB/T 4754 section, or ``any``."""
+
+    value: str
+
+
+@action("bc:competition")
+class BroadcastCompetition(Action):
+    """A competition's id, or ``any``."""
+
+    value: str
+
+
+@action("bc:course")
+class BroadcastCourse(Action):
+    """A course's id, or ``any``."""
+
+    value: str
+
+
+@action("bc:region:any")
+class BroadcastAnyRegion(Action):
+    pass

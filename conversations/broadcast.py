@@ -18,7 +18,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations import resume
 from conversations.broadcast_audience import (AUDIENCE, KEY, REGION, ask_region_filter, button, count_audience,
                                               draft_of, filters_of, pressed, region_any, region_picked, show_menu,
-                                              staff_press, summary)
+                                              staff_press, step, summary, MENU_PRESSES)
+from buttons.forms import BROADCAST_STEPS, BroadcastAnyRegion, BroadcastStep
 from conversations.common import (edit_message, expect_button, expect_text, refuse_non_staff,
                                   reject_too_long, tell_staff_only)
 from conversations.context import BotContext
@@ -107,11 +108,11 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
     values = {"summary": summary(context, draft), "count": f"{count:,}"}
     if send_at is None:
         text = context.t("broadcast.preview", **values)
-        buttons = [[button(context, "send", "bc:send"), button(context, "later", "bc:later")]]
+        buttons = [[button(context, "send", step(BroadcastStep.SEND)), button(context, "later", step(BroadcastStep.LATER))]]
     else:
         text = context.t("broadcast.preview_scheduled", time=show(send_at, context.services.settings.tz), **values)
-        buttons = [[button(context, "send", "bc:send")]]
-    buttons.append([button(context, "back", "bc:back"), button(context, "quit", "bc:quit")])
+        buttons = [[button(context, "send", step(BroadcastStep.SEND))]]
+    buttons.append([button(context, "back", step(BroadcastStep.BACK)), button(context, "quit", step(BroadcastStep.QUIT))])
     await chat.send_message(text, reply_markup=InlineKeyboardMarkup(buttons))
     return PREVIEW
 
@@ -198,23 +199,24 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 def build() -> ConversationHandler:
     not_command = ~filters.COMMAND
+    pattern = {name: BROADCAST_STEPS[name].pattern() for name in BroadcastStep}
     return ConversationHandler(
         entry_points=[CommandHandler("broadcast", drafted(KEY, start))],
         states={
-            AUDIENCE: [CallbackQueryHandler(drafted(KEY, ask_content), pattern=r"^bc:next$"),
-                       CallbackQueryHandler(drafted(KEY, quit_), pattern=r"^bc:quit$"),
-                       CallbackQueryHandler(drafted(KEY, pressed), pattern=r"^bc:(m|clear|role|section|competition|course)(:|$)"),
+            AUDIENCE: [CallbackQueryHandler(drafted(KEY, ask_content), pattern=pattern[BroadcastStep.NEXT]),
+                       CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
+                       *(CallbackQueryHandler(drafted(KEY, pressed), pattern=kind.pattern()) for kind in MENU_PRESSES),
                        MessageHandler(not_command, expect_button)],
-            REGION: [CallbackQueryHandler(drafted(KEY, region_any), pattern=r"^bc:region:any$"), *region_step_handlers(drafted(KEY, region_picked))],
+            REGION: [CallbackQueryHandler(drafted(KEY, region_any), pattern=BroadcastAnyRegion.pattern()), *region_step_handlers(drafted(KEY, region_picked))],
             CONTENT: [MessageHandler(not_command, drafted(KEY, content_received))],  # text, photo, document; else asks again
-            PREVIEW: [CallbackQueryHandler(drafted(KEY, send), pattern=r"^bc:send$"),
-                      CallbackQueryHandler(drafted(KEY, ask_time), pattern=r"^bc:later$"),
-                      CallbackQueryHandler(drafted(KEY, back_to_audience), pattern=r"^bc:back$"),
-                      CallbackQueryHandler(drafted(KEY, quit_), pattern=r"^bc:quit$"),
+            PREVIEW: [CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
+                      CallbackQueryHandler(drafted(KEY, ask_time), pattern=pattern[BroadcastStep.LATER]),
+                      CallbackQueryHandler(drafted(KEY, back_to_audience), pattern=pattern[BroadcastStep.BACK]),
+                      CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
                       MessageHandler(not_command, expect_button)],
             WHEN: [MessageHandler(filters.TEXT & not_command, drafted(KEY, time_typed)),
-                   CallbackQueryHandler(drafted(KEY, send), pattern=r"^bc:send$"),
-                   CallbackQueryHandler(drafted(KEY, quit_), pattern=r"^bc:quit$"),
+                   CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
+                   CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
                    MessageHandler(not_command, expect_text)],
         },
         fallbacks=[CommandHandler("cancel", drafted(KEY, cancel))],
