@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.models import DemandKind, FormDraft, Role
 from nlp.analyzer import Analysis
 from services.demand_form import Progress, next_field
+from services.event_fields import Reading
 from services.talent import Application
 from tests.harness import BotHarness
 from tests.test_report import answer_contact, demands, enterprise_user, staffer
@@ -165,3 +166,27 @@ async def test_a_half_made_broadcast_is_a_draft_in_the_database(bot: BotHarness)
     bot.application.user_data[staff.id].clear()
     staff.press("发送", preview)
     await staff.expect("📤 群发 #")
+
+
+def test_the_event_forms_answers_are_read_by_the_service_without_a_chat():
+    """The readers of /new_competition's and /new_course's answers are services (services/event_fields.py): any
+    front end reads "晚上7点到9点" or "三十人" the same way, and a wrong answer names its message."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    import pytest
+
+    from services import event_fields as fields
+    from services.validation import Invalid
+
+    reading = Reading(datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc), ZoneInfo("Asia/Shanghai"))
+    assert fields.time_span("晚上7点到9点", reading) == "19:00-21:00"
+    assert fields.capacity("三十人", reading) == 30
+    assert fields.industry("C34", reading) == "C34"
+    assert fields.moment()("2026-12-01 19:00", reading) == "2026-12-01T11:00:00+00:00"
+    with pytest.raises(Invalid) as refused:
+        fields.capacity("很多", reading)
+    assert refused.value.key == "course.bad_capacity"
+    with pytest.raises(Invalid) as refused:
+        fields.text(5)("123456", reading)
+    assert (refused.value.key, refused.value.values) == ("input.too_long", {"max": 5, "length": 6})

@@ -11,7 +11,7 @@ and again when publishing; the service checks it once more. Buttons: buttons/for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -23,11 +23,10 @@ from conversations.common import answer_stale, expect_button, expect_text, refus
 from conversations.context import BotContext
 from conversations.keyboards import rows
 from conversations.region_picker import ask_region, region_button, region_step_handlers
-from services.local_time import parse_moment
+from services.event_fields import Reader, Reading
 from services.validation import Invalid
 
 MAX_ANSWER = 1000
-Parser = Callable[[str, BotContext], Any]
 Choices = Callable[[BotContext, dict[str, Any]], list[tuple[str, str]]]
 
 
@@ -36,7 +35,7 @@ class Step:
     name: str
     ask: str                     # catalogue key of the question
     kind: str = "text"           # text | choice | toggle | region
-    parse: Parser | None = None  # typed text → stored value (JSON); raises Invalid
+    parse: Reader | None = None  # typed text → stored value (JSON); raises Invalid (services/event_fields.py)
     choices: Choices | None = None
     optional: bool = False
     when: Callable[[dict[str, Any]], bool] = field(default=lambda values: True)  # ask only when this holds
@@ -149,8 +148,9 @@ def build(form: Form) -> ConversationHandler:
         if step.parse is None:  # a button step
             await update.effective_message.reply_text(context.t("expect.button"))
             return None
+        services = context.services
         try:
-            value = step.parse(text, context)
+            value = step.parse(text, Reading(services.clock.now(), services.settings.tz))
         except Invalid as exc:
             await update.effective_message.reply_text(context.t(exc.key, **exc.values))
             return None
@@ -248,30 +248,6 @@ def build(form: Form) -> ConversationHandler:
         name=form.name,
         persistent=True,
     )
-
-
-def text_step(limit: int) -> Parser:
-    """A parser for free text of at most ``limit`` characters."""
-
-    def parse(text: str, context: BotContext) -> str:
-        if len(text) > limit:
-            raise Invalid("input.too_long", max=limit, length=len(text))
-        if not text:
-            raise Invalid("expect.text")
-        return text
-
-    return parse
-
-
-def datetime_step(default_time: time | None = None) -> Parser:
-    """A parser for a local date and time still to come ("2026-12-01 19:00"), stored as a UTC ISO string."""
-
-    def parse(text: str, context: BotContext) -> str:
-        services = context.services
-        now = services.clock.now()
-        return parse_moment(text, services.settings.tz, now, default_time, future=True).at.isoformat()
-
-    return parse
 
 
 def moment(value: str | None) -> datetime | None:
