@@ -1,5 +1,5 @@
 """The buttons of the form flows: /report (``rp:``), its intake question (``iq:``) and the engine's forms
-(/new_competition, /new_course: ``<form>:skip|done|pick|publish|discard``). The data strings are the ones the
+(/new_competition, /new_course: ``<form>:skip|done|pick|publish|discard|edit``). The data strings are the ones the
 flows always sent, so buttons already in people's chats keep working.
 
 Values that name a choice (a demand kind, an urgency …) are carried as ``str`` and checked by the flow against
@@ -105,6 +105,7 @@ class FormButtons:
     pick: type[Action]     # a choice's value ("" on the region step: any region)
     publish: type[Action]
     discard: type[Action]
+    edit: type[Action]     # ✏️ one answer on the summary card (the step's name)
 
 
 @cache
@@ -113,7 +114,8 @@ def form_buttons(name: str) -> FormButtons:
         cls = type(f"{name.title()}{suffix.title()}", (Action,), {"__annotations__": fields or {}})
         return action(f"{name}:{suffix}")(cls)
 
-    return FormButtons(make("skip"), make("done"), make("pick", {"value": str}), make("publish"), make("discard"))
+    return FormButtons(make("skip"), make("done"), make("pick", {"value": str}), make("publish"), make("discard"),
+                       make("edit", {"step": str}))
 
 
 # ---------------------------------------------------------------------------- /profile

@@ -85,13 +85,18 @@ async def _capacity_menu(update: Update, context: BotContext, card: CraftsmanCar
     return ConversationHandler.END
 
 
-async def _capacity(update: Update, context: BotContext, card: CraftsmanCard, press: ProfileCapacity) -> str | int:
-    if press.capacity not in CAPACITY_RANGE:
+async def _chosen(update: Update, context: BotContext, allowed: bool, **values: object) -> str | int:
+    """A press that chooses a value: saved when it is one of the offered ones, else the button is stale."""
+    if not allowed:
         await update.callback_query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    return await _save(update, context, capacity=press.capacity)
+    return await _save(update, context, **values)
+
+
+async def _capacity(update: Update, context: BotContext, card: CraftsmanCard, press: ProfileCapacity) -> str | int:
+    return await _chosen(update, context, press.capacity in CAPACITY_RANGE, capacity=press.capacity)
 
 
 async def _modes_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
@@ -131,12 +136,9 @@ async def _pause_menu(update: Update, context: BotContext, card: CraftsmanCard, 
 
 
 async def _pause(update: Update, context: BotContext, card: CraftsmanCard, press: ProfilePause) -> str | int:
-    if press.days not in PAUSE_DAYS:
-        await update.callback_query.answer(context.t("button.stale"), show_alert=True)
-        return ConversationHandler.END
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return await _save(update, context, paused_until=_today(context) + timedelta(days=press.days))
+    allowed = press.days in PAUSE_DAYS
+    return await _chosen(update, context, allowed,
+                         paused_until=_today(context) + timedelta(days=press.days if allowed else 0))
 
 
 async def _resume(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:

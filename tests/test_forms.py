@@ -190,3 +190,43 @@ def test_the_event_forms_answers_are_read_by_the_service_without_a_chat():
     with pytest.raises(Invalid) as refused:
         fields.text(5)("123456", reading)
     assert (refused.value.key, refused.value.values) == ("input.too_long", {"max": 5, "length": 6})
+
+
+async def test_an_answer_is_edited_from_the_summary_card_and_the_steps_it_opens_are_asked(bot: BotHarness):
+    """The engine's summary card has ✏️ per answer: that question again, then the card — and a changed answer
+    that opens other steps (a course's schedule from weekly to dated sessions) asks those first."""
+    staff = await staffer(bot)
+    staff.send("/new_course")
+    await staff.expect("请输入课程名称")
+    staff.send("AI写作入门")
+    staff.press("跳过", await staff.expect("授课老师"))
+    await staff.expect("上课地点")
+    staff.send("湖州市职工服务中心")
+    staff.press("不限人数", await staff.expect("最多多少人"))
+    staff.press("不限地区", await staff.expect("面向哪个地区"))
+    staff.press("每周固定时间", await staff.expect("上课时间怎么安排"))
+    staff.press("周二", await staff.expect("每周哪几天"))
+    staff.press("选好了", await staff.expect("每周哪几天"))
+    await staff.expect("每次上课的时间段")
+    staff.send("19:00-21:00")
+    await staff.expect("从哪天到哪天")
+    staff.send("2026-12-01 至 2026-12-10")
+    staff.press("1 小时", await staff.expect("每次课前多久提醒"))
+    staff.press("跳过", await staff.expect("课程简介"))
+    summary = await staff.expect("共 2 次课")
+    assert {"✏️ 课程名称", "✏️ 每周上课日", "✅ 发布"} <= {b["text"] for b in staff.buttons(summary)}
+
+    staff.press("✏️ 课程名称", summary)
+    await staff.expect("请输入课程名称")
+    staff.send("AI写作进阶")
+    summary = await staff.expect("共 2 次课")  # straight back to the card: nothing else asked
+    assert "AI写作进阶" in summary["text"]
+
+    staff.press("✏️ 时间安排", summary)
+    staff.press("逐次输入日期", await staff.expect("上课时间怎么安排"))
+    await staff.expect("请逐行输入每次课的日期和时间")  # the step the new answer opens
+    staff.send("2026-12-02 19:00-21:00")
+    summary = await staff.expect("共 1 次课")
+    assert "✏️ 每周上课日" not in {b["text"] for b in staff.buttons(summary)}
+    staff.press("发布", summary)
+    await staff.expect("已发布「AI写作进阶」，共 1 次课")

@@ -47,16 +47,23 @@ def service_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 STEPS = (
-    Step("name", "competition.ask.name", parse=fields.text(TEXT_LIMITS["name"])),
-    Step("industry", "competition.ask.industry", "choice", parse=fields.industry, choices=industry_choices),
-    Step("region_code", "competition.ask.region", "region"),
-    Step("organiser", "competition.ask.organiser", parse=fields.text(TEXT_LIMITS["organiser"]), optional=True),
-    Step("registration_deadline", "competition.ask.deadline", parse=fields.moment(END_OF_DAY), optional=True),
-    Step("starts_at", "competition.ask.start", parse=fields.moment()),
-    Step("ends_at", "competition.ask.end", parse=fields.moment(END_OF_DAY), optional=True),
-    Step("where", "competition.ask.where", parse=fields.text(TEXT_LIMITS["link"]), optional=True),
-    Step("description", "competition.ask.description", parse=fields.text(TEXT_LIMITS["description"]), optional=True),
-    Step("how_to_register", "competition.ask.how", parse=fields.text(TEXT_LIMITS["how_to_register"]), optional=True),
+    Step("name", "competition.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="competition.field.name"),
+    Step("industry", "competition.ask.industry", "choice", parse=fields.industry, choices=industry_choices,
+         label="competition.field.industry"),
+    Step("region_code", "competition.ask.region", "region", label="competition.field.region_code"),
+    Step("organiser", "competition.ask.organiser", parse=fields.text(TEXT_LIMITS["organiser"]), optional=True,
+         label="competition.field.organiser"),
+    Step("registration_deadline", "competition.ask.deadline", parse=fields.moment(END_OF_DAY), optional=True,
+         label="competition.field.registration_deadline"),
+    Step("starts_at", "competition.ask.start", parse=fields.moment(), label="competition.field.starts_at"),
+    Step("ends_at", "competition.ask.end", parse=fields.moment(END_OF_DAY), optional=True,
+         label="competition.field.ends_at"),
+    Step("where", "competition.ask.where", parse=fields.text(TEXT_LIMITS["link"]), optional=True,
+         label="competition.field.where"),
+    Step("description", "competition.ask.description", parse=fields.text(TEXT_LIMITS["description"]), optional=True,
+         label="competition.field.description"),
+    Step("how_to_register", "competition.ask.how", parse=fields.text(TEXT_LIMITS["how_to_register"]), optional=True,
+         label="competition.field.how_to_register"),
 )
 
 

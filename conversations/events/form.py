@@ -4,8 +4,9 @@ A form is a list of :class:`Step` s. Each asks one question and reads the answer
 step's parser), one button of a choice, several toggled buttons, or a region from the picker. Optional steps
 have a "skip" button. The answers and the step reached are the form's draft in the database (services/forms.py):
 a restart — or user data lost — resumes at the same step, and each step asks its question again
-(conversations/resume.py). At the end a summary offers "publish" or "discard". The role is checked at the start
-and again when publishing; the service checks it once more. Buttons: buttons/forms.py (``<form>:pick:<value>`` …).
+(conversations/resume.py). At the end a summary offers ✏️ for each labelled answer (its question again, and
+any step the new answer opens, then the summary), "publish" or "discard". The role is checked at the start and
+again when publishing; the service checks it once more. Buttons: buttons/forms.py (``<form>:pick:<value>`` …).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Step:
     choices: Choices | None = None
     optional: bool = False
     when: Callable[[dict[str, Any]], bool] = field(default=lambda values: True)  # ask only when this holds
+    label: str | None = None     # catalogue key of the field's name: the summary card has ✏️ for it
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,17 @@ def _current(form: Form, state: dict[str, Any]) -> Step | None:
 async def _ask(update: Update, context: BotContext, form: Form, state: dict[str, Any]) -> str:
     """Ask the current step's question (skipping steps that do not apply), or show the summary; store the draft."""
     answer, region, confirm = form.states
-    while (step := _current(form, state)) is not None and not step.when(state["values"]):
+    while (step := _current(form, state)) is not None and _passed(step, state):
         state["step"] += 1
+    if step is None:
+        state.pop("editing", None)
     await _save(update, context, form, state)
     chat = update.effective_chat
     press = form_buttons(form.name)
     if step is None:
-        keyboard = InlineKeyboardMarkup([[
+        edits = [InlineKeyboardButton("✏️ " + context.t(s.label), callback_data=press.edit(s.name).data())
+                 for s in form.steps if s.label and s.when(state["values"])]
+        keyboard = InlineKeyboardMarkup(rows(edits, 3) + [[
             InlineKeyboardButton(context.t("form.publish"), callback_data=press.publish().data()),
             InlineKeyboardButton(context.t("form.discard"), callback_data=press.discard().data())]])
         await chat.send_message(await form.summary(context, state["values"]), reply_markup=keyboard)
@@ -96,6 +102,14 @@ async def _ask(update: Update, context: BotContext, form: Form, state: dict[str,
         return region
     await chat.send_message(context.t(step.ask), reply_markup=_keyboard(context, form, step, state["values"]))
     return answer
+
+
+def _passed(step: Step, state: dict[str, Any]) -> bool:
+    """A step not asked now: it does not apply, or one answer is being edited and this one is answered already
+    (a changed answer asks the steps it opens, e.g. the dates of a course whose rule changed, and no others)."""
+    values = state["values"]
+    editing = state.get("editing")
+    return not step.when(values) or (editing is not None and step.name != editing and step.name in values)
 
 
 def _keyboard(context: BotContext, form: Form, step: Step, values: dict[str, Any]) -> InlineKeyboardMarkup | None:
@@ -228,6 +242,20 @@ def build(form: Form) -> ConversationHandler:
         await _drop(update, context, form)
         return ConversationHandler.END
 
+    async def edit(update: Update, context: BotContext) -> str | None:
+        """✏️ on the summary card: that step's question again; then the card (after any step the answer opens)."""
+        query = update.callback_query
+        state = await _state(update, context, form)
+        chosen = press.edit.parse(query.data)
+        names = {s.name: i for i, s in enumerate(form.steps) if s.label and state and s.when(state["values"])}
+        if state is None or _current(form, state) is not None or chosen is None or chosen.step not in names:
+            await answer_stale(update, context)
+            return None
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        state["step"], state["editing"] = names[chosen.step], chosen.step
+        return await _ask(update, context, form, state)
+
     async def cancel(update: Update, context: BotContext) -> int:
         await _drop(update, context, form)
         await update.effective_message.reply_text(context.t("cancel.done"))
@@ -242,6 +270,7 @@ def build(form: Form) -> ConversationHandler:
             region: [CallbackQueryHandler(pressed, pattern=rf"^{press.pick('').data()}$"),
                      *region_step_handlers(region_picked)],
             confirm: [*(CallbackQueryHandler(finish, pattern=kind.pattern()) for kind in (press.publish, press.discard)),
+                      CallbackQueryHandler(edit, pattern=press.edit.pattern()),
                       MessageHandler(not_command, expect_button)],
         },
         fallbacks=[CommandHandler("cancel", cancel)],

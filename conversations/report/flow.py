@@ -69,13 +69,19 @@ async def _new(update: Update, context: BotContext, old: DemandInfo | None = Non
     return await advance(update, context, draft)
 
 
-async def resume_choice(update: Update, context: BotContext) -> str | int:
+async def _answered(update: Update, context: BotContext,
+                   kind: type[ReportResume] | type[ReportDiscard]) -> tuple[bool, DemandInfo | None]:
+    """A yes/no press, answered and its buttons removed: (whether it said yes, the draft still open)."""
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    draft = await current_draft(update, context)
-    press = ReportResume.parse(query.data)
-    if press is not None and press.answer is YesNo.YES and draft is not None:
+    press = kind.parse(query.data)
+    return press is not None and press.answer is YesNo.YES, await current_draft(update, context)
+
+
+async def resume_choice(update: Update, context: BotContext) -> str | int:
+    yes, draft = await _answered(update, context, ReportResume)
+    if yes and draft is not None:
         return await advance(update, context, draft)
     return await _new(update, context, draft)
 
@@ -314,12 +320,8 @@ async def cancel(update: Update, context: BotContext) -> str | int:
 
 
 async def discard_choice(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    draft = await current_draft(update, context)
-    press = ReportDiscard.parse(query.data)
-    if press is not None and press.answer is YesNo.YES and draft is not None:
+    yes, draft = await _answered(update, context, ReportDiscard)
+    if yes and draft is not None:
         await context.services.demands.discard(draft.id, update.effective_user.id)
         await update.effective_chat.send_message(context.t("report.discarded"))
     else:
