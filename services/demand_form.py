@@ -106,14 +106,15 @@ class DemandForm:
 
     async def note(self, user_id: int, asked: str | None = None, **changes: Any) -> Progress | None:
         """Record progress: a question ``asked`` (answered or skipped), flags changed; None when no form is open."""
-        progress = await self.progress(user_id)
-        if progress is None:
-            return None
-        if asked is not None and asked not in progress.asked:
-            changes["asked"] = (*progress.asked, asked)
-        progress = replace(progress, **changes)
-        await self.forms.put(user_id, FORM, progress.stored())
-        return progress
+        def how(answers: dict[str, Any]) -> dict[str, Any]:
+            progress = Progress.read(answers)
+            if progress is None:
+                return answers
+            extra = {"asked": (*progress.asked, asked)} if asked is not None and asked not in progress.asked else {}
+            return replace(progress, **changes, **extra).stored()
+
+        draft = await self.forms.change(user_id, FORM, how)  # read and written in one transaction
+        return Progress.read(draft.answers) if draft is not None else None
 
     async def end(self, user_id: int) -> None:
         await self.forms.drop(user_id, FORM)

@@ -10,7 +10,7 @@ is missing, what a value must be) live in its service (services/demand_form.py f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import delete, select
 
@@ -21,7 +21,7 @@ from services.database import Database
 
 @dataclass(frozen=True)
 class Draft:
-    """A form's stored answers and progress (a copy: change it with :meth:`Forms.put` / :meth:`Forms.merge`)."""
+    """A form's stored answers and progress (a copy: change it with :meth:`Forms.put` / :meth:`Forms.change`)."""
 
     form: str
     user_id: int
@@ -51,19 +51,16 @@ class Forms:
             row.answers, row.updated_at = dict(answers), self.clock.now()
             return Draft(form, user_id, dict(answers))
 
-    async def merge(self, user_id: int, form: str, **changes: Any) -> Draft | None:
-        """Change some answers (a value ``None`` removes one); None when the form is not in progress."""
+    async def change(self, user_id: int, form: str,
+                     how: Callable[[dict[str, Any]], dict[str, Any]]) -> Draft | None:
+        """Read the answers, locked, and store ``how(answers)`` in the same transaction; None when the form is not
+        in progress."""
         async with self.db.session() as session:
             row = await session.scalar(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form)
                                        .with_for_update())
             if row is None:
                 return None
-            answers = dict(row.answers)
-            for name, value in changes.items():
-                if value is None:
-                    answers.pop(name, None)
-                else:
-                    answers[name] = value
+            answers = how(dict(row.answers))
             row.answers, row.updated_at = answers, self.clock.now()  # a new dict: JSON columns see only assignment
             return Draft(form, user_id, answers)
 
