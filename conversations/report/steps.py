@@ -6,7 +6,10 @@ card. The form's progress lives with its draft in the database, never in ``user_
 
 from __future__ import annotations
 
-from telegram import Update
+from dataclasses import dataclass
+from typing import Callable
+
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from conversations import industry_step
@@ -27,11 +30,36 @@ from services.enterprises import EnterpriseInfo
     "phone", "describe", "industry", "urgency", "mode", "summary", "discard"))
 MAX_SHORT = 128
 MAX_TRAINEES = 100_000
-# which question each ✏️ on the summary card asks again
-EDIT_STATES = {"kind": KIND, "training_topic": TOPIC, "trainees": TRAINEES, "preferred_dates": DATES, "text": DESCRIBE,
-               "industry": INDUSTRY, "urgency": URGENCY, "service_mode": MODE, "name": ENT_NAME,
-               "credit_code": ENT_CODE, "ent_kind": ENT_KIND, "region_code": ENT_REGION, "contact_name": CONTACT,
-               "phone": PHONE}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One /report question, declared once: the state that waits for its answer, its prompt and its buttons
+    (no prompt: asked its own way, see :func:`ask`). The order they are asked in is the service's
+    (services/demand_form.py); each ✏️ on the summary card asks its field's question again."""
+
+    state: str
+    prompt: str | None = None
+    keyboard: Callable[[str], InlineKeyboardMarkup] | None = None
+
+
+QUESTIONS = {
+    "kind": Question(KIND, "report.ask_kind", kind_keyboard),
+    "training_topic": Question(TOPIC, "report.ask_training_topic"),
+    "trainees": Question(TRAINEES, "report.ask_trainees"),
+    "preferred_dates": Question(DATES, "report.ask_preferred_dates"),
+    "text": Question(DESCRIBE),        # its lengths, and 完成 once it is long enough
+    "industry": Question(INDUSTRY),    # the industry step (conversations/industry_step.py)
+    "urgency": Question(URGENCY, "report.ask_urgency", urgency_keyboard),
+    "service_mode": Question(MODE, "report.ask_mode", mode_keyboard),
+    "name": Question(ENT_NAME, "report.ask_name"),
+    "credit_code": Question(ENT_CODE, "report.ask_credit_code", skip_keyboard),
+    "ent_kind": Question(ENT_KIND, "report.ask_ent_kind", enterprise_kind_keyboard),
+    "region_code": Question(ENT_REGION),  # the region picker
+    "contact_name": Question(CONTACT, "report.ask_contact"),
+    "phone": Question(PHONE),          # the phone step (conversations/contact.py)
+}
+EDIT_STATES = {field: question.state for field, question in QUESTIONS.items()}
 
 
 def form_of(context: BotContext) -> DemandForm:
@@ -64,14 +92,6 @@ async def advance(update: Update, context: BotContext, draft: DemandInfo | None 
     return await ask(update, context, field, state.draft)
 
 
-PROMPTS = {"kind": "report.ask_kind", "training_topic": "report.ask_training_topic", "trainees": "report.ask_trainees",
-           "preferred_dates": "report.ask_preferred_dates", "name": "report.ask_name",
-           "credit_code": "report.ask_credit_code", "ent_kind": "report.ask_ent_kind", "contact_name": "report.ask_contact",
-           "urgency": "report.ask_urgency", "service_mode": "report.ask_mode"}
-KEYBOARDS = {"kind": kind_keyboard, "credit_code": skip_keyboard, "ent_kind": enterprise_kind_keyboard,
-             "urgency": urgency_keyboard, "service_mode": mode_keyboard}
-
-
 async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo | None = None) -> str:
     """Ask for one summary-card field (the first time, or again from its ✏️); return the state that waits."""
     if field == "region_code":
@@ -86,10 +106,10 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
             context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
             reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
     else:
-        keyboard = KEYBOARDS.get(field)
-        await update.effective_chat.send_message(context.t(PROMPTS[field]),
-                                                 reply_markup=keyboard(context.lang) if keyboard else None)
-    return EDIT_STATES[field]
+        question = QUESTIONS[field]
+        await update.effective_chat.send_message(
+            context.t(question.prompt), reply_markup=question.keyboard(context.lang) if question.keyboard else None)
+    return QUESTIONS[field].state
 
 
 async def show_summary(update: Update, context: BotContext, state: ReportState) -> str:
