@@ -23,10 +23,10 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
-                           course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
-                           my_demands, new_team, onboarding, privacy, profile, queue, report, resume, review, staff_admin,
-                           stats, subscriptions, tasks, union, user_settings)
+from conversations import (booking, broadcast, broadcast_control, common, experts, export, follow_up, importing,
+                           industry_step, join, my_demands, new_team, onboarding, privacy, profile, queue, report,
+                           resume, review, staff_admin, stats, subscriptions, tasks, union, user_settings)
+from conversations.events import admin as event_admin, competition_form, competitions, course_form, courses
 from conversations import enterprise_links
 from conversations.middleware import identify
 from i18n import t

@@ -4,8 +4,8 @@ send now or at a set time. /broadcast_cancel stops the rest; the report's button
 
 The role is checked on every step and press, and the service checks it again; callback data only names choices.
 /broadcast_cancel and the report's CSV button are in conversations/broadcast_control.py.
-The audience menu is in conversations/broadcast_audience.py. The half-made broadcast lives in ``user_data["broadcast"]``
-(persisted: a restart resumes at the same step, and asks its question again).
+The audience menu is in conversations/broadcast_audience.py. The half-made broadcast is the ``broadcast`` form draft in the
+database (conversations/form_draft.py): a restart resumes at the same step, and asks its question again.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from conversations import resume
 from conversations.broadcast_audience import (AUDIENCE, KEY, REGION, ask_region_filter, button, count_audience,
                                               draft_of, filters_of, pressed, region_any, region_picked, show_menu,
-                                              staff_press, summary)
-from conversations.common import (cancel_flow_of, edit_message, expect_button, expect_text, refuse_non_staff,
+                                              staff_press, step, summary, MENU_PRESSES)
+from buttons.forms import BROADCAST_STEPS, BroadcastAnyRegion, BroadcastStep
+from conversations.common import (edit_message, expect_button, expect_text, refuse_non_staff,
                                   reject_too_long, tell_staff_only)
 from conversations.context import BotContext
+from conversations.form_draft import drafted, drafted_all, drop, restart
 from conversations.region_picker import region_step_handlers
 from services.audit import NotStaff
 from services.broadcasts import Content
@@ -37,7 +39,7 @@ async def start(update: Update, context: BotContext) -> str | int:
     if not context.is_staff:
         await refuse_non_staff(update, context, "broadcast.start")
         return ConversationHandler.END
-    context.user_data[KEY] = {"filters": {}, "labels": {}}
+    restart(KEY, {"filters": {}, "labels": {}})
     return await show_menu(update, context)
 
 
@@ -76,7 +78,7 @@ def content_of(message: Message) -> Content | None:
 async def content_received(update: Update, context: BotContext) -> str | int:
     if not context.is_staff:
         await refuse_non_staff(update, context, "broadcast.content")
-        context.user_data.pop(KEY, None)
+        drop(KEY)
         return ConversationHandler.END
     content = content_of(update.effective_message)
     if content is None:
@@ -106,11 +108,11 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
     values = {"summary": summary(context, draft), "count": f"{count:,}"}
     if send_at is None:
         text = context.t("broadcast.preview", **values)
-        buttons = [[button(context, "send", "bc:send"), button(context, "later", "bc:later")]]
+        buttons = [[button(context, "send", step(BroadcastStep.SEND)), button(context, "later", step(BroadcastStep.LATER))]]
     else:
         text = context.t("broadcast.preview_scheduled", time=show(send_at, context.services.settings.tz), **values)
-        buttons = [[button(context, "send", "bc:send")]]
-    buttons.append([button(context, "back", "bc:back"), button(context, "quit", "bc:quit")])
+        buttons = [[button(context, "send", step(BroadcastStep.SEND))]]
+    buttons.append([button(context, "back", step(BroadcastStep.BACK)), button(context, "quit", step(BroadcastStep.QUIT))])
     await chat.send_message(text, reply_markup=InlineKeyboardMarkup(buttons))
     return PREVIEW
 
@@ -162,7 +164,7 @@ async def send(update: Update, context: BotContext) -> str | int:
     except NotStaff:
         await tell_staff_only(update, context)
         return ConversationHandler.END
-    context.user_data.pop(KEY, None)
+    drop(KEY)
     await query.answer()
     await query.edit_message_reply_markup(None)
     if send_at is not None:
@@ -176,7 +178,7 @@ async def send(update: Update, context: BotContext) -> str | int:
 
 
 async def quit_(update: Update, context: BotContext) -> int:
-    context.user_data.pop(KEY, None)
+    drop(KEY)
     await update.callback_query.answer()
     await edit_message(update, context.t("cancel.done"))
     return ConversationHandler.END
@@ -184,32 +186,40 @@ async def quit_(update: Update, context: BotContext) -> int:
 
 # after a restart each step asks its question again (conversations/resume.py): the menu and the preview are shown
 # as they stand, with their buttons
-resume.register({AUDIENCE: show_menu, REGION: ask_region_filter, PREVIEW: show_preview,
-                 CONTENT: _question("broadcast.ask_content", CONTENT), WHEN: _question("broadcast.ask_time", WHEN)})
+resume.register(drafted_all(KEY, {AUDIENCE: show_menu, REGION: ask_region_filter, PREVIEW: show_preview,
+                                  CONTENT: _question("broadcast.ask_content", CONTENT),
+                                  WHEN: _question("broadcast.ask_time", WHEN)}))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    drop(KEY)
+    await update.effective_message.reply_text(context.t("cancel.done"))
+    return ConversationHandler.END
 
 
 def build() -> ConversationHandler:
     not_command = ~filters.COMMAND
+    pattern = {name: BROADCAST_STEPS[name].pattern() for name in BroadcastStep}
     return ConversationHandler(
-        entry_points=[CommandHandler("broadcast", start)],
+        entry_points=[CommandHandler("broadcast", drafted(KEY, start))],
         states={
-            AUDIENCE: [CallbackQueryHandler(ask_content, pattern=r"^bc:next$"),
-                       CallbackQueryHandler(quit_, pattern=r"^bc:quit$"),
-                       CallbackQueryHandler(pressed, pattern=r"^bc:(m|clear|role|section|competition|course)(:|$)"),
+            AUDIENCE: [CallbackQueryHandler(drafted(KEY, ask_content), pattern=pattern[BroadcastStep.NEXT]),
+                       CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
+                       *(CallbackQueryHandler(drafted(KEY, pressed), pattern=kind.pattern()) for kind in MENU_PRESSES),
                        MessageHandler(not_command, expect_button)],
-            REGION: [CallbackQueryHandler(region_any, pattern=r"^bc:region:any$"), *region_step_handlers(region_picked)],
-            CONTENT: [MessageHandler(not_command, content_received)],  # text, photo, document; else asks again
-            PREVIEW: [CallbackQueryHandler(send, pattern=r"^bc:send$"),
-                      CallbackQueryHandler(ask_time, pattern=r"^bc:later$"),
-                      CallbackQueryHandler(back_to_audience, pattern=r"^bc:back$"),
-                      CallbackQueryHandler(quit_, pattern=r"^bc:quit$"),
+            REGION: [CallbackQueryHandler(drafted(KEY, region_any), pattern=BroadcastAnyRegion.pattern()), *region_step_handlers(drafted(KEY, region_picked))],
+            CONTENT: [MessageHandler(not_command, drafted(KEY, content_received))],  # text, photo, document; else asks again
+            PREVIEW: [CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
+                      CallbackQueryHandler(drafted(KEY, ask_time), pattern=pattern[BroadcastStep.LATER]),
+                      CallbackQueryHandler(drafted(KEY, back_to_audience), pattern=pattern[BroadcastStep.BACK]),
+                      CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
                       MessageHandler(not_command, expect_button)],
-            WHEN: [MessageHandler(filters.TEXT & not_command, time_typed),
-                   CallbackQueryHandler(send, pattern=r"^bc:send$"),
-                   CallbackQueryHandler(quit_, pattern=r"^bc:quit$"),
+            WHEN: [MessageHandler(filters.TEXT & not_command, drafted(KEY, time_typed)),
+                   CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
+                   CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
                    MessageHandler(not_command, expect_text)],
         },
-        fallbacks=[CommandHandler("cancel", cancel_flow_of(KEY))],
+        fallbacks=[CommandHandler("cancel", drafted(KEY, cancel))],
         name="broadcast",
         persistent=True,
     )

@@ -1,6 +1,6 @@
 """Staff: /broadcast's first step — the audience, combined from filters (roles, region, industry section, the
 followers of a competition or a course) on one menu that shows how many people it reaches. The message, the
-preview and the time are in conversations/broadcast.py; the half-made broadcast lives in ``user_data["broadcast"]``.
+preview and the time are in conversations/broadcast.py; the half-made broadcast is the ``broadcast`` form draft in the database (conversations/form_draft.py).
 Every press is checked: only staff act, and the service checks the role again."""
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from conversations.region_picker import ask_region, region_button
 from db.models import Role
 from i18n import localise
 from nlp.industry import catalogue
+from buttons import Action
+from buttons.forms import (BROADCAST_STEPS, BroadcastAnyRegion, BroadcastCompetition, BroadcastCourse, BroadcastMenu,
+                           BroadcastRole, BroadcastSection, BroadcastStep)
+from conversations.form_draft import answers, exists
 from services.audience import Filters
 from services.audit import NotStaff
 
@@ -27,7 +31,11 @@ EVENTS_SHOWN = 12
 
 
 def draft_of(context: BotContext) -> dict[str, Any]:
-    return context.user_data.setdefault(KEY, {"filters": {}, "labels": {}})
+    """The half-made broadcast: the ``broadcast`` form draft, open while the step's handler runs."""
+    draft = answers(KEY)
+    draft.setdefault("filters", {})
+    draft.setdefault("labels", {})
+    return draft
 
 
 def filters_of(draft: dict[str, Any]) -> Filters:
@@ -61,8 +69,12 @@ async def count_audience(update: Update, context: BotContext, draft: dict[str, A
         return None
 
 
-def button(context: BotContext, key: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.label(f"broadcast.button.{key}"), callback_data=data)
+def button(context: BotContext, key: str, press: Action) -> InlineKeyboardButton:
+    return InlineKeyboardButton(context.label(f"broadcast.button.{key}"), callback_data=press.data())
+
+
+def step(name: BroadcastStep) -> Action:
+    return BROADCAST_STEPS[name]()
 
 
 async def show_menu(update: Update, context: BotContext, edit: bool = False) -> str | int:
@@ -72,10 +84,10 @@ async def show_menu(update: Update, context: BotContext, edit: bool = False) -> 
         return ConversationHandler.END
     text = context.t("broadcast.audience", summary=summary(context, draft), count=f"{count:,}")
     markup = InlineKeyboardMarkup([
-        [button(context, "role", "bc:m:role"), button(context, "region", "bc:m:region")],
-        [button(context, "section", "bc:m:section"), button(context, "competition", "bc:m:competition")],
-        [button(context, "course", "bc:m:course"), button(context, "clear", "bc:clear")],
-        [button(context, "next", "bc:next")], [button(context, "quit", "bc:quit")]])
+        [button(context, "role", BroadcastMenu("role")), button(context, "region", BroadcastMenu("region"))],
+        [button(context, "section", BroadcastMenu("section")), button(context, "competition", BroadcastMenu("competition"))],
+        [button(context, "course", BroadcastMenu("course")), button(context, "clear", step(BroadcastStep.CLEAR))],
+        [button(context, "next", step(BroadcastStep.NEXT))], [button(context, "quit", step(BroadcastStep.QUIT))]])
     if edit and update.callback_query is not None:
         await edit_message(update, text, markup)
     else:
@@ -93,43 +105,53 @@ async def refuse_or_stale(update: Update, context: BotContext) -> None:
 
 async def staff_press(update: Update, context: BotContext) -> bool:
     """Every press is checked: a non-staff user (a revoked staffer's old message) is refused and logged."""
-    if context.is_staff and KEY in context.user_data:
+    if context.is_staff and exists(KEY):
         return True
     await refuse_or_stale(update, context)
     return False
 
 
+# the presses of the audience menu and its sub-menus
+MENU_PRESSES: tuple[type[Action], ...] = (BroadcastMenu, BROADCAST_STEPS[BroadcastStep.CLEAR], BroadcastRole,
+                                          BroadcastSection, BroadcastCompetition, BroadcastCourse)
+EVENT_FILTERS = {BroadcastCompetition: "competition", BroadcastCourse: "course"}
+
+
 async def pressed(update: Update, context: BotContext) -> str | int:
-    """The audience menu and its sub-menus: ``bc:m:<menu>``, ``bc:<filter>:<value>``, ``bc:clear``."""
+    """The audience menu and its sub-menus: a sub-menu, a filter's value, or every filter off."""
     query = update.callback_query
     if not await staff_press(update, context):
         return ConversationHandler.END
-    draft, data = draft_of(context), (query.data or "").split(":")
+    press = next((p for kind in MENU_PRESSES if (p := kind.parse(query.data)) is not None), None)
+    if press is None:
+        await answer_stale(update, context)
+        return AUDIENCE
+    draft = draft_of(context)
     filters_ = draft["filters"]
-    if data[1] == "m":
-        return await _submenu(update, context, data[2] if len(data) > 2 else "")
+    if isinstance(press, BroadcastMenu):
+        return await _submenu(update, context, press.menu)
     await query.answer()
-    value = data[2] if len(data) > 2 else ""
-    if data[1] == "clear":
-        draft["filters"], draft["labels"] = {}, {}
-    elif data[1] == "role":
-        if value == "done":
+    if isinstance(press, BroadcastRole):
+        if press.value == "done":
             return await show_menu(update, context, edit=True)
         roles = set(filters_.get("roles") or [])
-        if value in {r.value for r in ROLES}:
-            roles ^= {value}
+        if press.value in {r.value for r in ROLES}:
+            roles ^= {press.value}
         filters_["roles"] = sorted(roles)
         return await _role_menu(update, context)
-    elif data[1] == "section":
-        filters_["section"] = value if value in catalogue().sections else None
-    elif data[1] in ("competition", "course"):
-        return await _pick_event(update, context, data[1], value)
+    if isinstance(press, BroadcastSection):
+        filters_["section"] = press.value if press.value in catalogue().sections else None
+    elif type(press) in EVENT_FILTERS:
+        return await _pick_event(update, context, EVENT_FILTERS[type(press)], getattr(press, "value"))
+    else:  # every filter off
+        draft["filters"], draft["labels"] = {}, {}
     return await show_menu(update, context, edit=True)
 
 
 async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
     query = update.callback_query
-    any_button = lambda name: button(context, "any", f"bc:{name}:any")  # noqa: E731
+    any_value = {"section": BroadcastSection, "competition": BroadcastCompetition, "course": BroadcastCourse}
+    any_button = lambda name: button(context, "any", any_value[name]("any"))  # noqa: E731
     if menu == "role":
         await query.answer()
         return await _role_menu(update, context)
@@ -139,7 +161,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
     if menu == "section":
         await query.answer()
         sections = catalogue().sections.values()
-        buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=f"bc:section:{s.code}")
+        buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=BroadcastSection(s.code).data())
                    for s in sections]
         await edit_message(update, context.t("broadcast.pick_section"),
                            InlineKeyboardMarkup(rows(buttons, 2) + [[any_button("section")]]))
@@ -150,7 +172,8 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
             await query.answer(context.t("broadcast.no_events"), show_alert=True)
             return AUDIENCE
         await query.answer()
-        buttons = [[InlineKeyboardButton(name[:60], callback_data=f"bc:{menu}:{event_id}")]
+        pick = BroadcastCompetition if menu == "competition" else BroadcastCourse
+        buttons = [[InlineKeyboardButton(name[:60], callback_data=pick(str(event_id)).data())]
                    for event_id, name in events]
         await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup(buttons + [[any_button(menu)]]))
         return AUDIENCE
@@ -161,7 +184,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
 async def ask_region_filter(update: Update, context: BotContext) -> str:
     """The region filter: its own 不限 button, then the province → city → county picker."""
     await update.effective_chat.send_message(context.t("broadcast.pick_region"), reply_markup=InlineKeyboardMarkup(
-        [[button(context, "any", "bc:region:any")]]))
+        [[button(context, "any", BroadcastAnyRegion())]]))
     await ask_region(update, context)
     return REGION
 
@@ -169,9 +192,9 @@ async def ask_region_filter(update: Update, context: BotContext) -> str:
 async def _role_menu(update: Update, context: BotContext) -> str:
     chosen = draft_of(context)["filters"].get("roles") or []
     buttons = [InlineKeyboardButton(("✅ " if r.value in chosen else "▫️ ") + context.label(f"role.{r.value}"),
-                                    callback_data=f"bc:role:{r.value}") for r in ROLES]
+                                    callback_data=BroadcastRole(r.value).data()) for r in ROLES]
     await edit_message(update, context.t("broadcast.pick_roles"),
-                       InlineKeyboardMarkup(rows(buttons, 2) + [[button(context, "done", "bc:role:done")]]))
+                       InlineKeyboardMarkup(rows(buttons, 2) + [[button(context, "done", BroadcastRole("done"))]]))
     return AUDIENCE
 
 

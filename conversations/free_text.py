@@ -1,7 +1,7 @@
 """Free text sent outside any conversation: the intent router decides what it is, and each intent gets its answer.
 
 A technical problem or a training need is handed back to the caller (/report's entry points in
-conversations/report_intake.py), which starts the demand flow with the text filled in, or asks first when the
+conversations/report/intake.py), which starts the demand flow with the text filled in, or asks first when the
 evidence is weak; a union matter (dues, welfare, wages, contracts, work injury …) gets its answer with the source
 and the ask-staff button (conversations/union.py), never a craftsman.
 """

@@ -10,11 +10,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.common import cancel_flow_of, edit_message, expect_button, expect_text, reject_too_long
+from buttons.forms import (JoinBegin, JoinCapacity, JoinHonour, JoinIndustry, JoinMode, JoinRegionPreset, JoinSection,
+                           JoinSections, JoinSpecialitiesDone, JoinSubmit, JoinTeam, YesNo)
+from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
+from conversations.form_draft import drafted, drop, restart
 from conversations.industry_step import division_picker, section_picker
-from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, HONOUR, INDUSTRY, MODES, NAME, PHONE, PREFIX, REGION,
+from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, FORM, HONOUR, INDUSTRY, MODES, NAME, PHONE, REGION,
                                       SPECIALITY, TEAM, WORKPLACE, application_of, ask_capacity, ask_honours,
                                       ask_industries, ask_join_phone, ask_join_region, ask_name, ask_specialities,
                                       ask_modes, ask_team, ask_workplace, flow_of, industry_view, show_application, toggles)
@@ -31,7 +34,7 @@ async def invite_to_apply(update: Update, context: BotContext) -> None:
     """Someone picked 劳模工匠 (in /start or /settings): the role comes with staff approval of an application,
     which this button begins (an entry point of this conversation, like /join)."""
     role = context.profile.role if context.profile and context.profile.role else None
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.begin_button"), callback_data=f"{PREFIX}:begin")]])
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.begin_button"), callback_data=JoinBegin().data())]])
     await update.effective_chat.send_message(
         context.t("role.craftsman_review", role=context.t(f"role.{role.value}") if role else context.t("region.unset")),
         reply_markup=keyboard)
@@ -55,7 +58,7 @@ async def start(update: Update, context: BotContext) -> str | int:
     if mine is not None and mine.status is CraftsmanStatus.PENDING:
         await update.effective_message.reply_text(context.t("join.pending"))
         return ConversationHandler.END
-    context.user_data["join"] = {"honours": [], "specialities": [], "divisions": [], "modes": []}
+    restart(FORM, {"honours": [], "specialities": [], "divisions": [], "modes": []})
     return await ask_name(update, context)
 
 
@@ -75,11 +78,12 @@ async def name(update: Update, context: BotContext) -> str:
 
 
 async def _toggle(update: Update, context: BotContext, key: str, options: tuple[str, ...], label_prefix: str,
-                  action: str, prompt: str) -> str | None:
+                  kind: type[JoinHonour] | type[JoinMode], prompt: str) -> str | None:
     """A multi-select press: "done" returns "done" (the caller goes on); any other known value is ticked or
     unticked in ``flow[key]`` and the keyboard redrawn (returns None)."""
     query = update.callback_query
-    value = (query.data or "").removeprefix(f"{PREFIX}:{action}:")
+    press = kind.parse(query.data)
+    value = press.value if press is not None else ""
     chosen = flow_of(context).setdefault(key, [])
     if value == "done":
         return "done"
@@ -88,12 +92,12 @@ async def _toggle(update: Update, context: BotContext, key: str, options: tuple[
         return None
     chosen.remove(value) if value in chosen else chosen.append(value)
     await query.answer()
-    await edit_message(update, context.t(prompt), toggles(chosen, options, label_prefix, action, context))
+    await edit_message(update, context.t(prompt), toggles(chosen, options, label_prefix, kind, context))
     return None
 
 
 async def honour(update: Update, context: BotContext) -> str | None:
-    if await _toggle(update, context, "honours", HONOURS, "honour", "h", "join.ask_honours") != "done":
+    if await _toggle(update, context, "honours", HONOURS, "honour", JoinHonour, "join.ask_honours") != "done":
         return None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
@@ -137,10 +141,11 @@ async def specialities_done(update: Update, context: BotContext) -> str | None:
 async def industry(update: Update, context: BotContext) -> str | None:
     """Toggle a division, browse sections (``secs``, ``sec:<S>:<page>``) or go on (``i:done``)."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
+    ticked, section = JoinIndustry.parse(query.data), JoinSection.parse(query.data)
+    value = ticked.value if ticked is not None else None
     flow = flow_of(context)
     chosen = flow.setdefault("divisions", [])
-    if parts[1] == "i" and len(parts) == 3 and parts[2] == "done":
+    if value == "done":
         if not chosen:
             await query.answer(context.t("join.industries_empty"), show_alert=True)
             return None
@@ -149,18 +154,19 @@ async def industry(update: Update, context: BotContext) -> str | None:
         await ask_join_region(update, context)
         return REGION
     await query.answer()
-    if parts[1] == "i" and len(parts) == 3 and parts[2] in catalogue().divisions:
-        if parts[2] in chosen:
-            chosen.remove(parts[2])
+    if value in catalogue().divisions:
+        if value in chosen:
+            chosen.remove(value)
         elif len(chosen) < MAX_DIVISIONS:
-            chosen.append(parts[2])
+            chosen.append(value)
         await edit_message(update, *industry_view(context))
-    elif parts[1] == "secs":
-        await edit_message(update, *section_picker(context.lang, lambda code: f"{PREFIX}:sec:{code}:0", f"{PREFIX}:i:back"))
-    elif parts[1] == "sec" and len(parts) == 4 and parts[2] in catalogue().sections and parts[3].isdigit():
-        section = parts[2]
-        await edit_message(update, *division_picker(section, int(parts[3]), context.lang, lambda code: f"{PREFIX}:i:{code}",
-                                                    lambda n: f"{PREFIX}:sec:{section}:{n}", f"{PREFIX}:secs"))
+    elif JoinSections.parse(query.data) is not None:
+        await edit_message(update, *section_picker(context.lang, lambda code: JoinSection(code, 0).data(),
+                                                   JoinIndustry("back").data()))
+    elif section is not None and section.section in catalogue().sections and section.page >= 0:
+        code = section.section
+        await edit_message(update, *division_picker(code, section.page, context.lang, lambda d: JoinIndustry(d).data(),
+                                                    lambda n: JoinSection(code, n).data(), JoinSections().data()))
     else:  # "back", or anything else: the ticked list again
         await edit_message(update, *industry_view(context))
     return None
@@ -170,7 +176,8 @@ async def region_preset(update: Update, context: BotContext) -> str:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if query.data == f"{PREFIX}:rg:yes" and flow_of(context).get("region"):
+    press = JoinRegionPreset.parse(query.data)
+    if press is not None and press.answer is YesNo.YES and flow_of(context).get("region"):
         return await ask_team(update, context)
     await ask_region(update, context)
     return REGION
@@ -186,7 +193,8 @@ async def region_chosen(update: Update, context: BotContext) -> str:
 
 async def team(update: Update, context: BotContext) -> str | None:
     query = update.callback_query
-    value = (query.data or "").removeprefix(f"{PREFIX}:t:")
+    press = JoinTeam.parse(query.data)
+    value = press.value if press is not None else ""
     teams = {str(t.id): t for t in await context.services.talent.teams()}
     if value != "none" and value not in teams:
         await query.answer(context.t("button.stale"), show_alert=True)
@@ -199,18 +207,18 @@ async def team(update: Update, context: BotContext) -> str | None:
 
 async def capacity(update: Update, context: BotContext) -> str | None:
     query = update.callback_query
-    value = (query.data or "").removeprefix(f"{PREFIX}:c:")
-    if not value.isdigit() or int(value) not in CAPACITIES:
+    press = JoinCapacity.parse(query.data)
+    if press is None or press.capacity not in CAPACITIES:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    flow_of(context)["capacity"] = int(value)
+    flow_of(context)["capacity"] = press.capacity
     return await ask_modes(update, context)
 
 
 async def modes(update: Update, context: BotContext) -> str | None:
-    if await _toggle(update, context, "modes", SERVICE_MODES, "demand.mode", "m", "join.ask_modes") != "done":
+    if await _toggle(update, context, "modes", SERVICE_MODES, "demand.mode", JoinMode, "join.ask_modes") != "done":
         return None
     query = update.callback_query
     if not flow_of(context).get("modes"):
@@ -242,33 +250,43 @@ async def submit(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     await edit_message(update, query.message.text_html + "\n\n" + context.t("join.submitted"))
-    context.user_data.pop("join", None)
+    drop(FORM)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    drop(FORM)
+    await update.effective_message.reply_text(context.t("cancel.done"))
     return ConversationHandler.END
 
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
-    typed = lambda callback: [MessageHandler(text, callback), MessageHandler(other, expect_text)]  # noqa: E731
-    button = lambda callback, pattern: [CallbackQueryHandler(callback, pattern=pattern),  # noqa: E731
+    typed = lambda callback: [MessageHandler(text, drafted(FORM, callback)),  # noqa: E731
+                              MessageHandler(other, expect_text)]
+    button = lambda callback, pattern: [CallbackQueryHandler(drafted(FORM, callback), pattern=pattern),  # noqa: E731
                                         MessageHandler(other, expect_button)]
     return ConversationHandler(
-        entry_points=[CommandHandler("join", start), CallbackQueryHandler(begin, pattern=rf"^{PREFIX}:begin$")],
+        entry_points=[CommandHandler("join", drafted(FORM, start)),
+                      CallbackQueryHandler(drafted(FORM, begin), pattern=JoinBegin.pattern())],
         states={
             NAME: typed(name),
-            HONOUR: button(honour, rf"^{PREFIX}:h:"),
+            HONOUR: button(honour, JoinHonour.pattern()),
             WORKPLACE: typed(workplace),
-            SPECIALITY: [CallbackQueryHandler(specialities_done, pattern=rf"^{PREFIX}:s:done$"), *typed(speciality)],
-            INDUSTRY: button(industry, rf"^{PREFIX}:(i|secs|sec)(:|$)"),
-            REGION: [CallbackQueryHandler(region_preset, pattern=rf"^{PREFIX}:rg:(yes|no)$"),
-                     *region_step_handlers(region_chosen)],
-            TEAM: button(team, rf"^{PREFIX}:t:"),
-            CAPACITY: button(capacity, rf"^{PREFIX}:c:"),
-            MODES: button(modes, rf"^{PREFIX}:m:"),
-            PHONE: [MessageHandler(filters.CONTACT | text, phone), MessageHandler(other, expect_text)],
-            CONFIRM: button(submit, rf"^{PREFIX}:submit$"),
+            SPECIALITY: [CallbackQueryHandler(drafted(FORM, specialities_done), pattern=JoinSpecialitiesDone.pattern()),
+                         *typed(speciality)],
+            INDUSTRY: [*(CallbackQueryHandler(drafted(FORM, industry), pattern=kind.pattern())
+                         for kind in (JoinIndustry, JoinSections, JoinSection)), MessageHandler(other, expect_button)],
+            REGION: [CallbackQueryHandler(drafted(FORM, region_preset), pattern=JoinRegionPreset.pattern()),
+                     *region_step_handlers(drafted(FORM, region_chosen))],
+            TEAM: button(team, JoinTeam.pattern()),
+            CAPACITY: button(capacity, JoinCapacity.pattern()),
+            MODES: button(modes, JoinMode.pattern()),
+            PHONE: [MessageHandler(filters.CONTACT | text, drafted(FORM, phone)), MessageHandler(other, expect_text)],
+            CONFIRM: button(submit, JoinSubmit.pattern()),
         },
-        fallbacks=[CommandHandler("cancel", cancel_flow_of("join"))],
+        fallbacks=[CommandHandler("cancel", drafted(FORM, cancel))],
         name="join",
         persistent=True,
     )

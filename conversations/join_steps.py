@@ -1,14 +1,18 @@
 """The questions of /join, each step's prompt in one place: the step handlers (conversations/join.py) ask them as the
 applicant goes on, and the same functions ask them again after a restart (conversations/resume.py). The answers so
-far live in ``user_data["join"]``."""
+far are the ``join`` form's draft in the database (conversations/form_draft.py), open while a step runs."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from buttons import Action
+from buttons.forms import (JoinCapacity, JoinHonour, JoinIndustry, JoinMode, JoinRegionPreset, JoinSections,
+                           JoinSpecialitiesDone, JoinSubmit, JoinTeam, YesNo)
 from conversations import resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
+from conversations.form_draft import answers, drafted_all
 from conversations.keyboards import rows, toggle_buttons
 from conversations.region_picker import ask_region
 from conversations.talent_views import card_text
@@ -17,20 +21,24 @@ from services.demands import SERVICE_MODES
 from services.industry import division_label
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
 
-PREFIX = "jn"
 NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
     f"join.{s}" for s in ("name", "honours", "workplace", "specialities", "industries", "region", "team", "capacity",
                           "modes", "phone", "confirm"))
 CAPACITIES = (1, 2, 3, 5, 8)
 
 
+FORM = "join"
+
+
 def flow_of(context: BotContext) -> dict:
-    return context.user_data.setdefault("join", {})
+    """The applicant's answers so far (the ``join`` draft, open while the step's handler runs)."""
+    return answers(FORM)
 
 
-def toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, action: str,
-             context: BotContext) -> InlineKeyboardMarkup:
-    return toggle_buttons(f"{PREFIX}:{action}", [(o, context.label(f"{label_prefix}.{o}")) for o in options],
+def toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, press: type[Action],
+            context: BotContext) -> InlineKeyboardMarkup:
+    """✅/▫️ per option and 下一步: the data of ``press`` (``<its prefix>:<option>``, ``<its prefix>:done``)."""
+    return toggle_buttons(press.prefix, [(o, context.label(f"{label_prefix}.{o}")) for o in options],
                           flow_values, context.label("join.next"))
 
 
@@ -39,18 +47,18 @@ async def ask_name(update: Update, context: BotContext) -> str:
     return NAME
 
 
-def _multi_select(key: str, options: tuple[str, ...], label_prefix: str, action: str, state: str):
+def _multi_select(key: str, options: tuple[str, ...], label_prefix: str, press: type[Action], state: str):
     """A question answered by ticking several buttons (``join.ask_<key>``), ticked as the flow now stands."""
     async def ask(update: Update, context: BotContext) -> str:
         chosen = flow_of(context).setdefault(key, [])
         await update.effective_chat.send_message(context.t(f"join.ask_{key}"),
-                                                 reply_markup=toggles(chosen, options, label_prefix, action, context))
+                                                 reply_markup=toggles(chosen, options, label_prefix, press, context))
         return state
 
     return ask
 
 
-ask_honours = _multi_select("honours", HONOURS, "honour", "h", HONOUR)
+ask_honours = _multi_select("honours", HONOURS, "honour", JoinHonour, HONOUR)
 
 
 async def ask_workplace(update: Update, context: BotContext) -> str:
@@ -66,7 +74,7 @@ async def ask_specialities(update: Update, context: BotContext) -> str:
                                                            length=MAX_SPECIALITY))
         return SPECIALITY
     listing = "\n".join(f"• {s}" for s in current)
-    done = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:s:done")]])
+    done = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.next"), callback_data=JoinSpecialitiesDone().data())]])
     await update.effective_chat.send_message(context.t("join.specialities_noted", listing=listing, count=len(current),
                                                        max=MAX_SPECIALITIES), reply_markup=done)
     return SPECIALITY
@@ -78,10 +86,10 @@ def industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     flow.setdefault("divisions", [])
     options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
     buttons = [InlineKeyboardButton(("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
-                                    callback_data=f"{PREFIX}:i:{d}") for d in options]
+                                    callback_data=JoinIndustry(d).data()) for d in options]
     keyboard = rows(buttons, 1)
-    keyboard.append([InlineKeyboardButton(context.t("industry.other"), callback_data=f"{PREFIX}:secs")])
-    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=f"{PREFIX}:i:done")])
+    keyboard.append([InlineKeyboardButton(context.t("industry.other"), callback_data=JoinSections().data())])
+    keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=JoinIndustry("done").data())])
     return context.t("join.ask_industries"), InlineKeyboardMarkup(keyboard)
 
 
@@ -96,8 +104,8 @@ async def ask_join_region(update: Update, context: BotContext) -> None:
     if region:
         flow_of(context)["region"] = region
         name = localise(context.services.regions.full_name(region) or "", context.lang)
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("deeplink.confirm"), callback_data=f"{PREFIX}:rg:yes"),
-                                          InlineKeyboardButton(context.t("deeplink.change"), callback_data=f"{PREFIX}:rg:no")]])
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("deeplink.confirm"), callback_data=JoinRegionPreset(YesNo.YES).data()),
+                                          InlineKeyboardButton(context.t("deeplink.change"), callback_data=JoinRegionPreset(YesNo.NO).data())]])
         await update.effective_chat.send_message(context.t("join.region_preset", region=name), reply_markup=keyboard)
     else:
         await ask_region(update, context)
@@ -106,19 +114,19 @@ async def ask_join_region(update: Update, context: BotContext) -> None:
 async def ask_team(update: Update, context: BotContext) -> str:
     region = flow_of(context).get("region") or (context.profile.region_code if context.profile else None) or ""
     teams = await context.services.talent.teams_near(region)
-    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=f"{PREFIX}:t:{t.id}")] for t in teams[:20]]
-    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=f"{PREFIX}:t:none")])
+    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=JoinTeam(str(t.id)).data())] for t in teams[:20]]
+    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=JoinTeam("none").data())])
     await update.effective_chat.send_message(context.t("join.ask_team"), reply_markup=InlineKeyboardMarkup(keyboard))
     return TEAM
 
 
 async def ask_capacity(update: Update, context: BotContext) -> str:
-    keyboard = rows([InlineKeyboardButton(str(n), callback_data=f"{PREFIX}:c:{n}") for n in CAPACITIES], 5)
+    keyboard = rows([InlineKeyboardButton(str(n), callback_data=JoinCapacity(n).data()) for n in CAPACITIES], 5)
     await update.effective_chat.send_message(context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard))
     return CAPACITY
 
 
-ask_modes = _multi_select("modes", SERVICE_MODES, "demand.mode", "m", MODES)
+ask_modes = _multi_select("modes", SERVICE_MODES, "demand.mode", JoinMode, MODES)
 
 
 async def ask_join_phone(update: Update, context: BotContext) -> str:
@@ -141,12 +149,12 @@ async def show_application(update: Update, context: BotContext) -> str:
     teams = {t.id: t.name for t in await context.services.talent.teams()}
     text = card_text(app.name, app.workplace, app.honours, app.specialities, app.divisions, app.region_code,
                      teams.get(app.team_id), app.capacity, app.service_modes, context)
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.submit"), callback_data=f"{PREFIX}:submit")]])
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.submit"), callback_data=JoinSubmit().data())]])
     await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
     return CONFIRM
 
 
 # after a restart each step asks its question again (conversations/resume.py)
-resume.register({NAME: ask_name, HONOUR: ask_honours, WORKPLACE: ask_workplace, SPECIALITY: ask_specialities,
+resume.register(drafted_all(FORM, {NAME: ask_name, HONOUR: ask_honours, WORKPLACE: ask_workplace, SPECIALITY: ask_specialities,
                  INDUSTRY: ask_industries, REGION: ask_join_region, TEAM: ask_team, CAPACITY: ask_capacity,
-                 MODES: ask_modes, PHONE: ask_join_phone, CONFIRM: show_application})
+                 MODES: ask_modes, PHONE: ask_join_phone, CONFIRM: show_application}))

@@ -12,7 +12,7 @@ from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
-from conversations.report_views import demand_detail, demand_line
+from conversations.report.views import demand_detail, demand_line
 from db.models import DemandStatus
 from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo, Refusal, Refused
 

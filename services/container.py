@@ -17,12 +17,14 @@ from services.clock import Clock
 from services.competitions import Competitions
 from services.courses import Courses
 from services.database import Database
+from services.demand_form import DemandForm
 from services.demands import Demands
 from services.enterprise_links import EnterpriseLinks
 from services.enterprises import Enterprises
 from services.export import Exporter
 from services.flood import FloodGuard
 from services.follow_up import FollowUp
+from services.forms import Forms
 from services.importing import Importer
 from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
@@ -58,6 +60,8 @@ class Services:
     enterprises: Enterprises
     links: EnterpriseLinks  # pending enterprise links: who confirms them, what follows
     demands: Demands
+    forms: Forms  # forms in progress (the form engine's drafts)
+    demand_form: DemandForm  # /report's rules: what a draft still needs, its progress
     talent: Talent
     importer: Importer
     audience: Audience
@@ -95,6 +99,8 @@ class Services:
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
+        demands = Demands(db, clock, audit, outbox, settings.tz, staff_chats)
+        forms = Forms(db, clock)
         tz = settings.tz
         audience = Audience(db, regions)
         reminders = Reminders(db, clock, outbox, audience, regions, tz)
@@ -107,7 +113,7 @@ class Services:
                    flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
                    analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
                    links=EnterpriseLinks(db, clock, audit, outbox, staff_chats),
-                   demands=Demands(db, clock, audit, outbox, settings.tz, staff_chats),
+                   demands=demands, forms=forms, demand_form=DemandForm(forms, demands, enterprises),
                    talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer, staff_chats),
                    importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
                                      analyzer.suggest_divisions, competition_rows),

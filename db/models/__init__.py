@@ -6,14 +6,14 @@ from .demands import (Appointment, AppointmentStatus, Demand, DemandAttachment, 
                       DemandStatusHistory, Feedback, Match, MatchStatus)
 from .events import Competition, Course, CourseSession, EventStatus, Subscription, SubscriptionKind
 from .industry import IndustryChoice
-from .ops import AuditEntry, BotState, Broadcast, BroadcastStatus, Notification, OutboxStatus, SendBudget, UpdateInbox
+from .ops import AuditEntry, BotState, Broadcast, BroadcastStatus, FormDraft, Notification, OutboxStatus, SendBudget, UpdateInbox
 from .people import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, EnterpriseKind, Lang, Mentorship,
                      Region, RegionLevel, Role, ServiceTeam, Studio, TeamLevel, User, UserIndustry)
 
 __all__ = [
     "Appointment", "AppointmentStatus", "AuditEntry", "Base", "BotState", "SendBudget", "Broadcast", "BroadcastStatus", "Competition", "Consultation", "ConsultationStatus", "Course", "CourseSession",
     "Craftsman", "CraftsmanIndustry", "CraftsmanStatus", "Demand", "DemandAttachment", "DemandKind", "DemandStatus",
-    "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "IndustryChoice", "Lang", "Match", "MatchStatus",
+    "DemandStatusHistory", "Enterprise", "EnterpriseKind", "EventStatus", "Feedback", "FormDraft", "IndustryChoice", "Lang", "Match", "MatchStatus",
     "Mentorship", "Notification", "OutboxStatus", "Region", "RegionLevel", "Role", "ServiceTeam", "Studio", "UserIndustry",
     "Subscription", "SubscriptionKind", "TeamLevel", "UpdateInbox", "User", "UTCDateTime", "utcnow",
 ]

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, str_enum, utcnow
@@ -118,3 +118,19 @@ class UpdateInbox(Base):
     done_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # starts that replayed it
     quarantined_at: Mapped[datetime | None]  # a poison update: replayed too often without finishing, never again
+
+
+class FormDraft(Base):
+    """A form in progress (/report, /new_competition …): one per person and form, its answers and its progress.
+
+    The form engine (conversations/forms.py) keeps here what a step needs to go on after a restart; the conversation
+    state (bot_state) only says which step waits. A demand's own fields live on its draft ``demands`` row; this row
+    holds the draft's id and how far the questions went."""
+
+    __tablename__ = "form_drafts"
+    __table_args__ = (UniqueConstraint("user_id", "form"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    form: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

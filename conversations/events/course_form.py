@@ -14,49 +14,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from conversations.competition_form import place_or_link
+from conversations.events.competition_form import place_or_link
 from conversations.context import BotContext
-from conversations.event_form import Form, Step, build as build_form, text_step
+from conversations.events.form import Form, Step, build as build_form
 from i18n import localise
+from services import event_fields as fields
 from services.courses import TEXT_LIMITS, expand_weekly
-from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show
-from services.everyday import count
-from services.ids import parse_count
+from services.local_time import WEEKDAYS, parse_span, show
 from services.validation import Invalid
 
 LEADS = ("30", "60", "120", "1440")
 SHOWN = 8
-
-
-def parse_capacity(text: str, context: BotContext) -> int:
-    capacity = count(text, 1, 10_000)  # "30", "三十人"
-    if capacity is None:
-        raise Invalid("course.bad_capacity", value=text)
-    return capacity
-
-
-def parse_lead(text: str, context: BotContext) -> str:
-    minutes = parse_count(text, 0, 7 * 24 * 60)
-    if minutes is None:
-        raise Invalid("course.bad_lead")
-    return str(minutes)
-
-
-def parse_span_text(text: str, context: BotContext) -> str:
-    """"19:00-21:00" or "晚上7点到9点", kept as "19:00-21:00"."""
-    start, end = parse_span(text, context.services.clock.now(), context.services.settings.tz)
-    return f"{start:%H:%M}-{end:%H:%M}"
-
-
-def parse_range(text: str, context: BotContext) -> list[str]:
-    services = context.services
-    first, last = parse_date_range(text, services.settings.tz, services.clock.now())
-    return [first.isoformat(), last.isoformat()]
-
-
-def parse_dates(text: str, context: BotContext) -> list[list[str]]:
-    services = context.services
-    return [[s.isoformat(), e.isoformat()] for s, e in parse_session_lines(text, services.settings.tz, services.clock.now())]
 
 
 def sessions_of(context: BotContext, values: dict[str, Any]) -> list[tuple[datetime, datetime]]:
@@ -79,23 +47,30 @@ def _capacity(value: Any) -> int | None:
 
 
 STEPS = (
-    Step("name", "course.ask.name", parse=text_step(TEXT_LIMITS["name"])),
-    Step("teacher", "course.ask.teacher", parse=text_step(TEXT_LIMITS["teacher"]), optional=True),
-    Step("where", "course.ask.where", parse=text_step(TEXT_LIMITS["link"])),
-    Step("capacity", "course.ask.capacity", "choice", parse=parse_capacity,
-         choices=lambda context, values: [("any", context.label("course.unlimited"))]),
-    Step("region_code", "course.ask.region", "region"),
+    Step("name", "course.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="course.field.name"),
+    Step("teacher", "course.ask.teacher", parse=fields.text(TEXT_LIMITS["teacher"]), optional=True,
+         label="course.field.teacher"),
+    Step("where", "course.ask.where", parse=fields.text(TEXT_LIMITS["link"]), label="course.field.where"),
+    Step("capacity", "course.ask.capacity", "choice", parse=fields.capacity,
+         choices=lambda context, values: [("any", context.label("course.unlimited"))], label="course.field.capacity"),
+    Step("region_code", "course.ask.region", "region", label="course.field.region_code"),
     Step("mode", "course.ask.mode", "choice",
          choices=lambda context, values: [("weekly", context.label("course.mode.weekly")),
-                                          ("dates", context.label("course.mode.dates"))]),
+                                          ("dates", context.label("course.mode.dates"))], label="course.field.mode"),
     Step("days", "course.ask.days", "toggle", when=lambda v: v.get("mode") == "weekly",
-         choices=lambda context, values: [(d, context.label(f"weekday.{d}")) for d in WEEKDAYS]),
-    Step("span", "course.ask.span", parse=parse_span_text, when=lambda v: v.get("mode") == "weekly"),
-    Step("range", "course.ask.range", parse=parse_range, when=lambda v: v.get("mode") == "weekly"),
-    Step("dates", "course.ask.dates", parse=parse_dates, when=lambda v: v.get("mode") == "dates"),
-    Step("remind_minutes", "course.ask.lead", "choice", parse=parse_lead,
-         choices=lambda context, values: [(m, context.label(f"course.lead.{m}")) for m in LEADS]),
-    Step("description", "course.ask.description", parse=text_step(TEXT_LIMITS["description"]), optional=True),
+         choices=lambda context, values: [(d, context.label(f"weekday.{d}")) for d in WEEKDAYS],
+         label="course.field.days"),
+    Step("span", "course.ask.span", parse=fields.time_span, when=lambda v: v.get("mode") == "weekly",
+         label="course.field.span"),
+    Step("range", "course.ask.range", parse=fields.date_range, when=lambda v: v.get("mode") == "weekly",
+         label="course.field.range"),
+    Step("dates", "course.ask.dates", parse=fields.session_lines, when=lambda v: v.get("mode") == "dates",
+         label="course.field.dates"),
+    Step("remind_minutes", "course.ask.lead", "choice", parse=fields.lead_minutes,
+         choices=lambda context, values: [(m, context.label(f"course.lead.{m}")) for m in LEADS],
+         label="course.field.remind_minutes"),
+    Step("description", "course.ask.description", parse=fields.text(TEXT_LIMITS["description"]), optional=True,
+         label="course.field.description"),
 )
 
 

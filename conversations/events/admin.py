@@ -14,7 +14,7 @@ from buttons import any_of
 from buttons.events import ChangeCompetition, MoveSession
 from conversations.common import (cancel_flow_of, expect_text, press_of, refuse_non_staff, reject_too_long,
                                   tell_staff_only)
-from conversations.competition_form import place_or_link
+from conversations.events.competition_form import place_or_link
 from conversations.context import BotContext
 from services.audit import NotStaff
 from services.local_time import parse_local_datetime

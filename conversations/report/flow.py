@@ -14,23 +14,25 @@ from __future__ import annotations
 import logging
 from typing import Awaitable, Callable
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons.forms import (REPORT_CHOICES, IntakeAnswer, ReportAside, ReportDescribed, ReportDiscard, ReportEdit,
+                           ReportResume, ReportSkipCode, ReportSubmit, YesNo)
 from conversations import industry_step
 from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
-from conversations.keyboards import yes_no
 from conversations.region_picker import region_button, region_step_handlers
-from conversations import report_intake, resume
-from conversations.report_describe import describe_file, describe_other, describe_text
-from conversations.report_intake import unless_elsewhere
-from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
+from conversations import resume
+from conversations.report import intake
+from conversations.report.describe import describe_file, describe_other, describe_text
+from conversations.report.intake import unless_elsewhere
+from conversations.report.steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
                                         ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MAX_TRAINEES, MODE, PHONE, RESUME,
                                         SUMMARY, TOPIC, TRAINEES, URGENCY, advance, ask, ask_industry, current_draft,
-                                        flow_of, mark_asked, profile_of, save)
-from conversations.report_views import PREFIX, RECORD_FIELDS, skip_keyboard
+                                        form_of, mark_asked, profile_of, save)
+from conversations.report.views import RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
 from services.enterprises import Link, PendingLink
@@ -48,10 +50,10 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     draft = await context.services.demands.draft_of(update.effective_user.id)
     if draft is not None and draft.has_content:
-        context.user_data["report"] = {"id": draft.id, "asked": ["kind"]}
+        await form_of(context).begin(update.effective_user.id, draft, asked=("kind",))
         await update.effective_message.reply_text(
             context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
-            reply_markup=yes_no(f"{PREFIX}:resume", context.t("report.resume_yes"), context.t("report.resume_no")))
+            reply_markup=_resume_keyboard(context))
         return RESUME
     return await _new(update, context, draft)
 
@@ -63,17 +65,24 @@ async def _new(update: Update, context: BotContext, old: DemandInfo | None = Non
         await services.demands.discard(old.id, user_id)
     enterprise = await services.enterprises.of_user(user_id)
     draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
-    context.user_data["report"] = {"id": draft.id, "asked": ["kind"] if kind else []}
-    return await advance(update, context)
+    await form_of(context).begin(user_id, draft, asked=("kind",) if kind else ())
+    return await advance(update, context, draft)
 
 
-async def resume_choice(update: Update, context: BotContext) -> str | int:
+async def _answered(update: Update, context: BotContext,
+                   kind: type[ReportResume] | type[ReportDiscard]) -> tuple[bool, DemandInfo | None]:
+    """A yes/no press, answered and its buttons removed: (whether it said yes, the draft still open)."""
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(None)
-    draft = await current_draft(context)
-    if query.data == f"{PREFIX}:resume:yes" and draft is not None:
-        return await advance(update, context)
+    press = kind.parse(query.data)
+    return press is not None and press.answer is YesNo.YES, await current_draft(update, context)
+
+
+async def resume_choice(update: Update, context: BotContext) -> str | int:
+    yes, draft = await _answered(update, context, ReportResume)
+    if yes and draft is not None:
+        return await advance(update, context, draft)
     return await _new(update, context, draft)
 
 
@@ -81,7 +90,9 @@ async def resume_choice(update: Update, context: BotContext) -> str | int:
 async def on_choice(update: Update, context: BotContext) -> str | int:
     """kind / urgency / mode / enterprise kind buttons; the value is checked against the allowed set."""
     query = update.callback_query
-    _, action, value = (query.data or "::").split(":", 2)
+    press = next((p for kind in REPORT_CHOICES if (p := kind.parse(query.data)) is not None), None)
+    action = press.prefix.removeprefix("rp:") if press is not None else ""
+    value = getattr(press, "value", "")
     allowed = {"kind": {k.value for k in DemandKind}, "urgency": set(URGENCIES), "mode": set(SERVICE_MODES),
                "entkind": {k.value for k in EnterpriseKind}}
     if value not in allowed.get(action, ()):
@@ -94,13 +105,13 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
             await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
         except PendingLink:
             await update.effective_chat.send_message(context.t("report.pending_no_edit"))
-        mark_asked(context, "ent_kind")
+        await mark_asked(update, context, "ent_kind")
     else:
         field = {"kind": "kind", "urgency": "urgency", "mode": "service_mode"}[action]
         draft = await save(update, context, **{field: DemandKind(value) if action == "kind" else value})
         if draft is None:
             return ConversationHandler.END
-        mark_asked(context, action)
+        await mark_asked(update, context, action)
         return await advance(update, context, draft)
     return await advance(update, context)
 
@@ -108,13 +119,14 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
 async def skip_code(update: Update, context: BotContext) -> str | int:
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    mark_asked(context, "credit_code")
+    await mark_asked(update, context, "credit_code")
     return await advance(update, context)
 
 
 async def described(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    draft = await current_draft(context)
+    state = await form_of(context).state(update.effective_user.id)
+    draft = state.draft if state is not None else None
     if draft is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
@@ -123,9 +135,8 @@ async def described(update: Update, context: BotContext) -> str | int:
         return DESCRIBE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    flow = flow_of(context)
-    flow["described"] = True
-    if flow.pop("text_changed", False) and draft.industry:  # a new description: propose the industry again
+    await form_of(context).note(update.effective_user.id, described=True, text_changed=False)
+    if state.progress.text_changed and draft.industry:  # a new description: propose the industry again
         return await ask_industry(update, context, draft)
     return await advance(update, context, draft)
 
@@ -134,21 +145,19 @@ async def industry_button(update: Update, context: BotContext) -> str | int | No
     proposal = await industry_step.on_button(update, context)
     if proposal is None:
         return None
-    if proposal.purpose == "demand":
-        try:
-            draft = await context.services.demands.set_industry(flow_of(context)["id"], update.effective_user.id, proposal)
-        except (Refused, KeyError):
-            await update.effective_chat.send_message(context.t("report.gone"))
-            return ConversationHandler.END
-        mark_asked(context, "industry")
-        return await advance(update, context, draft)
-    return await advance(update, context)
+    try:  # the service says whether this proposal gives the demand its industry
+        draft = await form_of(context).industry_chosen(update.effective_user.id, proposal)
+    except (Refused, KeyError):
+        await update.effective_chat.send_message(context.t("report.gone"))
+        return ConversationHandler.END
+    return await advance(update, context, draft)
 
 
 async def edit_field(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
-    field = (query.data or "").removeprefix(f"{PREFIX}:edit:")
-    if field not in EDIT_STATES or await current_draft(context) is None:
+    press = ReportEdit.parse(query.data)
+    field = press.field if press is not None else ""
+    if field not in EDIT_STATES or await current_draft(update, context) is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
     if field in RECORD_FIELDS:
@@ -158,24 +167,24 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
             return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    flow = flow_of(context)
     # after the answer: back to the card; a new description or industry goes through the steps that follow it
-    flow["editing"] = field not in ("industry", "text")
+    editing = field not in ("industry", "text")
     if field == "text":
-        flow.update(replace_text=True, described=False)
+        await form_of(context).note(update.effective_user.id, editing=editing, replace_text=True, described=False)
         await update.effective_chat.send_message(context.t("report.ask_new_text", min=MIN_TEXT, max=MAX_TEXT))
         return DESCRIBE
+    await form_of(context).note(update.effective_user.id, editing=editing)
     return await ask(update, context, field)
 
 
 async def submit(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     services, user_id = context.services, update.effective_user.id
-    draft = await current_draft(context)
+    draft = await current_draft(update, context)
     enterprise = await profile_of(update, context, draft)
     if draft is None or enterprise is None:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
-        context.user_data.pop("report", None)
+        await form_of(context).end(user_id)
         return ConversationHandler.END
     try:
         unverified = await services.links.flag_draft(draft.id, user_id)
@@ -192,7 +201,7 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         await services.links.filed_unverified(info)
         done += "\n" + context.t("report.submitted_unverified")
     await edit_message(update, query.message.text_html + "\n\n" + done)
-    context.user_data.pop("report", None)
+    await form_of(context).end(user_id)
     return ConversationHandler.END
 
 
@@ -293,87 +302,95 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
     if link is not Link.OWN:
         key = "report.enterprise_pending" if link is Link.PENDING else "report.enterprise_linked"
         await update.effective_message.reply_text(context.t(key, name=info.name))  # the name as its people typed it
-    mark_asked(context, "credit_code")
+    await mark_asked(update, context, "credit_code")
     return await advance(update, context)
 
 
 # ---------------------------------------------------------------------------- leaving
 async def cancel(update: Update, context: BotContext) -> str | int:
-    draft = await current_draft(context)
+    draft = await current_draft(update, context)
     if draft is not None and draft.has_content:
-        await update.effective_message.reply_text(context.t("report.discard_ask"), reply_markup=yes_no(
-            f"{PREFIX}:discard", context.t("report.discard_yes"), context.t("report.discard_no")))
+        await update.effective_message.reply_text(context.t("report.discard_ask"), reply_markup=_discard_keyboard(context))
         return DISCARD
     if draft is not None:
         await context.services.demands.discard(draft.id, update.effective_user.id)
-    context.user_data.pop("report", None)
+    await form_of(context).end(update.effective_user.id)
     await update.effective_message.reply_text(context.t("cancel.done"))
     return ConversationHandler.END
 
 
 async def discard_choice(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    draft = await current_draft(context)
-    if query.data == f"{PREFIX}:discard:yes" and draft is not None:
+    yes, draft = await _answered(update, context, ReportDiscard)
+    if yes and draft is not None:
         await context.services.demands.discard(draft.id, update.effective_user.id)
         await update.effective_chat.send_message(context.t("report.discarded"))
     else:
         await update.effective_chat.send_message(context.t("report.kept"))
-    context.user_data.pop("report", None)
+    await form_of(context).end(update.effective_user.id)
     return ConversationHandler.END
 
 
 
+def _resume_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    return yes_no_of(ReportResume, context.t("report.resume_yes"), context.t("report.resume_no"))
+
+
+def _discard_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    return yes_no_of(ReportDiscard, context.t("report.discard_yes"), context.t("report.discard_no"))
+
+
+def yes_no_of(press: type[ReportResume] | type[ReportDiscard], yes: str, no: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=press(YesNo.YES).data()),
+                                  InlineKeyboardButton(no, callback_data=press(YesNo.NO).data())]])
+
+
 async def reask_resume(update: Update, context: BotContext) -> None:
-    draft = await current_draft(context)
+    draft = await current_draft(update, context)
     if draft is not None:
         await update.effective_chat.send_message(
             context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
-            reply_markup=yes_no(f"{PREFIX}:resume", context.t("report.resume_yes"), context.t("report.resume_no")))
+            reply_markup=_resume_keyboard(context))
 
 
 async def reask_discard(update: Update, context: BotContext) -> None:
-    await update.effective_chat.send_message(context.t("report.discard_ask"), reply_markup=yes_no(
-        f"{PREFIX}:discard", context.t("report.discard_yes"), context.t("report.discard_no")))
+    await update.effective_chat.send_message(context.t("report.discard_ask"), reply_markup=_discard_keyboard(context))
 
 
-resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the other steps: report_steps.py
+resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the other steps: report/steps.py
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
-    choice = CallbackQueryHandler(on_choice, pattern=rf"^{PREFIX}:(kind|urgency|mode|entkind):")
-    edit = CallbackQueryHandler(edit_field, pattern=rf"^{PREFIX}:edit:")
+    choice = [CallbackQueryHandler(on_choice, pattern=kind.pattern()) for kind in REPORT_CHOICES]
+    edit = CallbackQueryHandler(edit_field, pattern=ReportEdit.pattern())
     wait_button = [MessageHandler(text, unless_elsewhere(expect_button)), MessageHandler(other, expect_button)]
-    buttons = [choice, *wait_button]
+    buttons = [*choice, *wait_button]
     # a typed answer; text that is plainly something else (a greeting, a wage question) is answered as such
     typed = lambda callback: [MessageHandler(text, unless_elsewhere(callback)),  # noqa: E731
                               MessageHandler(other, expect_text)]
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # free text and photos: not the staff group
     return ConversationHandler(
-        entry_points=[CommandHandler("report", start), MessageHandler(text & private, report_intake.from_text),
-                      MessageHandler(filters.PHOTO & private, report_intake.from_photo),
-                      CallbackQueryHandler(report_intake.on_press, pattern=rf"^{report_intake.PREFIX}:")],
+        entry_points=[CommandHandler("report", start), MessageHandler(text & private, intake.from_text),
+                      MessageHandler(filters.PHOTO & private, intake.from_photo),
+                      CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern())],
         states={
-            RESUME: [CallbackQueryHandler(resume_choice, pattern=rf"^{PREFIX}:resume:(yes|no)$"),
+            RESUME: [CallbackQueryHandler(resume_choice, pattern=ReportResume.pattern()),
                      *wait_button],
             KIND: buttons, URGENCY: buttons, MODE: buttons, ENT_KIND: buttons,
             TOPIC: [MessageHandler(text, topic), MessageHandler(other, expect_text)],  # a topic may name a 课程
             TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(enterprise_name),
             CONTACT: typed(contact),
-            ENT_CODE: [CallbackQueryHandler(skip_code, pattern=rf"^{PREFIX}:skipcode$"), *typed(enterprise_code)],
+            ENT_CODE: [CallbackQueryHandler(skip_code, pattern=ReportSkipCode.pattern()), *typed(enterprise_code)],
             ENT_REGION: region_step_handlers(enterprise_region),
             PHONE: [MessageHandler(filters.CONTACT, phone_answer), *typed(phone_answer)],
-            DESCRIBE: [CallbackQueryHandler(described, pattern=rf"^{PREFIX}:described$"),
-                       CallbackQueryHandler(report_intake.add_aside, pattern=rf"^{report_intake.ASIDE}:"),
+            DESCRIBE: [CallbackQueryHandler(described, pattern=ReportDescribed.pattern()),
+                       CallbackQueryHandler(intake.add_aside, pattern=ReportAside.pattern()),
                        MessageHandler(text, unless_elsewhere(describe_text, describing=True)),
                        MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
                        MessageHandler(other, describe_other)],
             INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *wait_button],
-            SUMMARY: [edit, CallbackQueryHandler(submit, pattern=rf"^{PREFIX}:submit$"), *wait_button],
-            DISCARD: [CallbackQueryHandler(discard_choice, pattern=rf"^{PREFIX}:discard:(yes|no)$"), *wait_button],
+            SUMMARY: [edit, CallbackQueryHandler(submit, pattern=ReportSubmit.pattern()), *wait_button],
+            DISCARD: [CallbackQueryHandler(discard_choice, pattern=ReportDiscard.pattern()), *wait_button],
         },
         fallbacks=[CommandHandler("cancel", cancel), CommandHandler("report", start)],
         name="report",

@@ -3,8 +3,8 @@
 Outside any conversation, typed text — or a photo's caption — that the router takes for a technical problem or
 a training need starts a new draft at once when the evidence is strong (services/intake.py), the photo
 attached. When it is weak, nothing is opened: the bot asks "这是需要劳模工匠帮助的技术难题吗？" with
-是，提交技术难题 / 是培训需求 / 不是，我有别的问题. The text (and the photo's file id) waits in the user's own
-``user_data``, which the persistence writes to ``bot_state`` after every update, so a restart keeps it; the
+是，提交技术难题 / 是培训需求 / 不是，我有别的问题. The text (and the photo's file id) waits in the user's form draft
+``intake`` in the database (services/forms.py), so a restart keeps it; the
 buttons carry only the question's number, and a press acts only when it is that user's question still waiting.
 
 A kept draft is never added to from here: a new demand starts its own draft and the kept one stays (/report
@@ -23,20 +23,19 @@ from telegram.ext import ConversationHandler
 from conversations.context import BotContext
 from conversations.free_text import route_text
 from conversations.menu import help_text
-from conversations.report_describe import add_text
-from conversations.report_steps import DESCRIBE, advance, flow_of
-from conversations.report_views import PREFIX as REPORT, done_keyboard
+from buttons.forms import IntakeAnswer, ReportAside
+from conversations.report.describe import add_text
+from conversations.report.steps import DESCRIBE, advance, form_of
+from conversations.report.views import done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.intake import DEMAND_INTENTS, sure_enough
 
-PREFIX = "iq"
-PENDING = "intake"  # user_data key: the question waiting for an answer {"n", "text", "photo"}
+PENDING = "intake"  # the form draft of the question waiting for an answer {"n", "text", "photo"}
 INTROS = {DemandKind.PROBLEM: "intent.problem", DemandKind.TRAINING: "intent.training"}
 CHOICES = {"problem": DemandKind.PROBLEM, "training": DemandKind.TRAINING}
 END = ConversationHandler.END
-ASIDE = f"{REPORT}:aside"  # 加入描述: the description step's text that was answered as something else
 
 
 async def from_text(update: Update, context: BotContext) -> str | int:
@@ -60,9 +59,11 @@ async def _file_or_ask(update: Update, context: BotContext, analysis: Analysis, 
     if sure_enough(analysis):
         await update.effective_message.reply_text(context.t(INTROS[kind]))
         return await _file(update, context, kind, analysis.text, photo)
-    number = int((context.user_data.get(PENDING) or {}).get("n", 0)) + 1  # a newer question retires the older
-    context.user_data[PENDING] = {"n": number, "text": analysis.text, "photo": photo}
-    buttons = [[InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=f"{PREFIX}:{action}:{number}")]
+    forms, user_id = context.services.forms, update.effective_user.id
+    waiting = await forms.get(user_id, PENDING)
+    number = int(waiting.get("n", 0) if waiting else 0) + 1  # a newer question retires the older
+    await forms.put(user_id, PENDING, {"n": number, "text": analysis.text, "photo": photo})
+    buttons = [[InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=IntakeAnswer(action, number).data())]
                for action in (*CHOICES, "no")]
     await update.effective_message.reply_text(context.t("intake.question"), reply_markup=InlineKeyboardMarkup(buttons))
     return END
@@ -71,14 +72,17 @@ async def _file_or_ask(update: Update, context: BotContext, analysis: Analysis, 
 async def on_press(update: Update, context: BotContext) -> str | int:
     """是，提交技术难题 / 是培训需求 / 不是: only the presser's own question, and only while it waits."""
     query = update.callback_query
-    _, action, number = ((query.data or "") + "::").split(":")[:3]
-    pending = context.user_data.get(PENDING)
-    if action not in (*CHOICES, "no") or not pending or str(pending.get("n")) != number:
+    press = IntakeAnswer.parse(query.data)
+    forms, user_id = context.services.forms, update.effective_user.id
+    waiting = await forms.get(user_id, PENDING)
+    pending = waiting.answers if waiting else None
+    if press is None or press.choice not in (*CHOICES, "no") or not pending or pending.get("n") != press.number:
         await query.answer(context.t("button.stale"), show_alert=True)
         return END
-    context.user_data.pop(PENDING)
+    await forms.drop(user_id, PENDING)
     await query.answer()
     await query.edit_message_reply_markup(None)
+    action = press.choice
     if action == "no":
         await update.effective_chat.send_message(
             context.t("intake.not_a_demand") + "\n\n" + help_text(context.role, context.lang))
@@ -102,7 +106,7 @@ async def _file(update: Update, context: BotContext, kind: DemandKind, text: str
     draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
     if photo:
         draft = await services.demands.add_attachment(draft.id, user_id, "photo", photo, None)
-    context.user_data["report"] = {"id": draft.id, "asked": ["kind"]}
+    await form_of(context).begin(user_id, draft, asked=("kind",))
     return await advance(update, context, draft)
 
 
@@ -118,11 +122,11 @@ async def answered_elsewhere(update: Update, context: BotContext, describing: bo
     await route_text(update, context, analysis)
     markup = None
     if describing:
-        flow = flow_of(context)
-        number = int((flow.get("aside") or {}).get("n", 0)) + 1
-        flow["aside"] = {"n": number, "text": text}
+        progress = await form_of(context).progress(update.effective_user.id)
+        number = int(((progress.aside if progress else None) or {}).get("n", 0)) + 1
+        await form_of(context).note(update.effective_user.id, aside={"n": number, "text": text})
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("report.aside_add"),
-                                                             callback_data=f"{ASIDE}:{number}")],
+                                                             callback_data=ReportAside(number).data())],
                                        *done_keyboard(context.lang).inline_keyboard])
     await update.effective_message.reply_text(context.t("report.aside" if describing else "report.draft_still_here"),
                                               reply_markup=markup)
@@ -132,11 +136,13 @@ async def answered_elsewhere(update: Update, context: BotContext, describing: bo
 async def add_aside(update: Update, context: BotContext) -> str:
     """「加入描述」: the text kept aside goes into the description after all (the latest one, once)."""
     query = update.callback_query
-    aside = flow_of(context).get("aside") or {}
-    if (query.data or "") != f"{ASIDE}:{aside.get('n')}":
+    press = ReportAside.parse(query.data)
+    progress = await form_of(context).progress(update.effective_user.id)
+    aside = (progress.aside if progress else None) or {}
+    if press is None or press.number != aside.get("n"):
         await query.answer(context.t("button.stale"), show_alert=True)
         return DESCRIBE
-    flow_of(context).pop("aside")
+    await form_of(context).note(update.effective_user.id, aside=None)
     await query.answer()
     await query.edit_message_reply_markup(None)
     await add_text(update, context, aside["text"])

@@ -17,7 +17,7 @@ from buttons.events import (SUBSCRIPTIONS, CancelCourse, CancelSession, ConfirmC
                             CoursesPage, Enrol, LeaveCourse, ManageCourse, MoveSession)
 from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
-from conversations.event_views import courses_page
+from conversations.events.views import courses_page
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
 from services.courses import Seat

@@ -17,7 +17,7 @@ from buttons.events import (SUBSCRIPTIONS, CancelCompetition, ChangeCompetition,
                             ConfirmCancelCompetition, FollowCompetition, ManageCompetition, UnfollowCompetition)
 from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
-from conversations.event_views import competition_text, competitions_page
+from conversations.events.views import competition_text, competitions_page
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
 from services.competitions import FollowResult

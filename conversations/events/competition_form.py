@@ -14,10 +14,11 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
-from conversations.event_form import Form, Step, build as build_form, datetime_step, moment, text_step
-from conversations.event_views import competition_text
+from conversations.events.form import Form, Step, build as build_form, moment
+from conversations.events.views import competition_text
 from db.models import Competition
 from nlp.industry import catalogue
+from services import event_fields as fields
 from services.competitions import TEXT_LIMITS, split_industry
 
 END_OF_DAY = time(23, 59)
@@ -26,11 +27,6 @@ END_OF_DAY = time(23, 59)
 def industry_choices(context: BotContext, values: dict[str, Any]) -> list[tuple[str, str]]:
     sections = catalogue().sections
     return [("any", context.label("event.any_industry"))] + [(c, f"{c} {s.name}") for c, s in sections.items()]
-
-
-def parse_industry(text: str, context: BotContext) -> str:
-    section, division = split_industry(text)
-    return f"{section}{division or ''}"
 
 
 def place_or_link(values: dict[str, Any]) -> dict[str, Any]:
@@ -51,16 +47,23 @@ def service_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 STEPS = (
-    Step("name", "competition.ask.name", parse=text_step(TEXT_LIMITS["name"])),
-    Step("industry", "competition.ask.industry", "choice", parse=parse_industry, choices=industry_choices),
-    Step("region_code", "competition.ask.region", "region"),
-    Step("organiser", "competition.ask.organiser", parse=text_step(TEXT_LIMITS["organiser"]), optional=True),
-    Step("registration_deadline", "competition.ask.deadline", parse=datetime_step(END_OF_DAY), optional=True),
-    Step("starts_at", "competition.ask.start", parse=datetime_step()),
-    Step("ends_at", "competition.ask.end", parse=datetime_step(END_OF_DAY), optional=True),
-    Step("where", "competition.ask.where", parse=text_step(TEXT_LIMITS["link"]), optional=True),
-    Step("description", "competition.ask.description", parse=text_step(TEXT_LIMITS["description"]), optional=True),
-    Step("how_to_register", "competition.ask.how", parse=text_step(TEXT_LIMITS["how_to_register"]), optional=True),
+    Step("name", "competition.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="competition.field.name"),
+    Step("industry", "competition.ask.industry", "choice", parse=fields.industry, choices=industry_choices,
+         label="competition.field.industry"),
+    Step("region_code", "competition.ask.region", "region", label="competition.field.region_code"),
+    Step("organiser", "competition.ask.organiser", parse=fields.text(TEXT_LIMITS["organiser"]), optional=True,
+         label="competition.field.organiser"),
+    Step("registration_deadline", "competition.ask.deadline", parse=fields.moment(END_OF_DAY), optional=True,
+         label="competition.field.registration_deadline"),
+    Step("starts_at", "competition.ask.start", parse=fields.moment(), label="competition.field.starts_at"),
+    Step("ends_at", "competition.ask.end", parse=fields.moment(END_OF_DAY), optional=True,
+         label="competition.field.ends_at"),
+    Step("where", "competition.ask.where", parse=fields.text(TEXT_LIMITS["link"]), optional=True,
+         label="competition.field.where"),
+    Step("description", "competition.ask.description", parse=fields.text(TEXT_LIMITS["description"]), optional=True,
+         label="competition.field.description"),
+    Step("how_to_register", "competition.ask.how", parse=fields.text(TEXT_LIMITS["how_to_register"]), optional=True,
+         label="competition.field.how_to_register"),
 )
 
 

@@ -6,7 +6,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from conversations.keyboards import choice_buttons, rows
+from buttons import Action
+from buttons.forms import (ReportDescribed, ReportEdit, ReportEnterpriseKind, ReportKind, ReportMode, ReportSkipCode,
+                           ReportSubmit, ReportUrgency)
+from conversations.keyboards import rows
 from db.models import DemandKind, DemandStatus, EnterpriseKind
 from i18n import Raw, localise, t
 from services.demands import DemandInfo, SERVICE_MODES, URGENCIES
@@ -14,7 +17,6 @@ from services.enterprises import EnterpriseInfo
 from services.industry import division_label
 from services.regions import RegionDirectory
 
-PREFIX = "rp"
 # the summary's editable fields, in card order: (field, which record holds it)
 CARD_FIELDS = (
     ("kind", "demand"), ("training_topic", "demand"), ("trainees", "demand"), ("preferred_dates", "demand"),
@@ -34,32 +36,34 @@ NEXT_STEP = {
 }
 
 
-def choice_keyboard(action: str, values: tuple[str, ...], label_prefix: str, lang: str, width: int = 2) -> InlineKeyboardMarkup:
-    return choice_buttons(f"{PREFIX}:{action}", [(v, t(f"{label_prefix}.{v}", lang)) for v in values], width)
+def choice_keyboard(press: type[Action], values: tuple[str, ...], label_prefix: str, lang: str,
+                    width: int = 2) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(rows([InlineKeyboardButton(t(f"{label_prefix}.{v}", lang), callback_data=press(v).data())
+                                      for v in values], width))
 
 
 def kind_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return choice_keyboard("kind", tuple(k.value for k in DemandKind), "demand.kind", lang)
+    return choice_keyboard(ReportKind, tuple(k.value for k in DemandKind), "demand.kind", lang)
 
 
 def urgency_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return choice_keyboard("urgency", URGENCIES, "demand.urgency", lang)
+    return choice_keyboard(ReportUrgency, URGENCIES, "demand.urgency", lang)
 
 
 def mode_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return choice_keyboard("mode", SERVICE_MODES, "demand.mode", lang)
+    return choice_keyboard(ReportMode, SERVICE_MODES, "demand.mode", lang)
 
 
 def enterprise_kind_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return choice_keyboard("entkind", tuple(k.value for k in EnterpriseKind), "enterprise.kind", lang, width=3)
+    return choice_keyboard(ReportEnterpriseKind, tuple(k.value for k in EnterpriseKind), "enterprise.kind", lang, width=3)
 
 
 def done_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.done_button", lang), callback_data=f"{PREFIX}:described")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.done_button", lang), callback_data=ReportDescribed().data())]])
 
 
 def skip_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.skip", lang), callback_data=f"{PREFIX}:skipcode")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.skip", lang), callback_data=ReportSkipCode().data())]])
 
 
 def _value(field: str, d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str) -> str:
@@ -92,10 +96,10 @@ def summary_card(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirecto
         value = _value(field, d, e, regions, lang)
         lines.append(t("report.card_line", lang, field=t(f"field.{field}", lang), value=value))
     pending = e is not None and e.pending
-    buttons = [InlineKeyboardButton("✏️ " + t(f"field.{field}", lang), callback_data=f"{PREFIX}:edit:{field}")
+    buttons = [InlineKeyboardButton("✏️ " + t(f"field.{field}", lang), callback_data=ReportEdit(field).data())
                for field in fields if not (pending and field in RECORD_FIELDS)]
     keyboard = rows(buttons, 2)
-    keyboard.append([InlineKeyboardButton(t("report.submit", lang), callback_data=f"{PREFIX}:submit")])
+    keyboard.append([InlineKeyboardButton(t("report.submit", lang), callback_data=ReportSubmit().data())])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 

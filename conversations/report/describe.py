@@ -10,28 +10,30 @@ from telegram import Update
 
 from conversations.common import reject_too_long
 from conversations.context import BotContext
-from conversations.report_steps import DESCRIBE, current_draft, flow_of
-from conversations.report_views import done_keyboard
-from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
+from conversations.report.steps import DESCRIBE, current_draft, form_of
+from conversations.report.views import done_keyboard
+from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refusal, Refused
 
 
 async def add_text(update: Update, context: BotContext, text: str) -> bool:
-    flow = flow_of(context)
     demands, user_id = context.services.demands, update.effective_user.id
+    progress = await form_of(context).progress(user_id)
     try:
-        if flow.pop("replace_text", False):
-            draft = await demands.update(flow["id"], user_id, text=text)
+        if progress is None:
+            raise Refused(Refusal.NOT_FOUND)
+        if progress.replace_text:
+            draft = await demands.update(progress.demand_id, user_id, text=text)
         else:
-            draft = await demands.add_text(flow["id"], user_id, text)
+            draft = await demands.add_text(progress.demand_id, user_id, text)
     except ValueError:
-        draft = await current_draft(context)
+        draft = await current_draft(update, context)
         await update.effective_message.reply_text(context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
                                                   reply_markup=done_keyboard(context.lang))
         return False
     except Refused:
         await update.effective_message.reply_text(context.t("report.gone"))
         return False
-    flow["text_changed"] = True
+    await form_of(context).note(user_id, text_changed=True, replace_text=False)
     await _acknowledge(update, context, draft)
     return True
 
@@ -57,8 +59,11 @@ async def describe_file(update: Update, context: BotContext) -> str:
         kind, file_id = "photo", message.photo[-1].file_id
     else:
         kind, file_id = "document", message.document.file_id
+    progress = await form_of(context).progress(update.effective_user.id)
     try:
-        draft = await context.services.demands.add_attachment(flow_of(context)["id"], update.effective_user.id, kind,
+        if progress is None:
+            raise KeyError("no report in progress")
+        draft = await context.services.demands.add_attachment(progress.demand_id, update.effective_user.id, kind,
                                                               file_id, message.caption)
     except ValueError:
         await message.reply_text(context.t("report.too_many_files"))

@@ -1,0 +1,155 @@
+"""/report's rules, for any front end: what a demand draft still needs and in which order it is asked, the
+form's progress (kept with the form's draft in the database, services/forms.py), and which industry a demand
+takes.
+
+What a demand needs is said once, by :meth:`DemandInfo.missing` (services/demands.py); :func:`next_field` adds
+what the *form* asks besides — the kind first, the enterprise profile once (reused by later demands), the
+description until the person says 完成 — in asking order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from db.models import DemandKind
+from services.demands import DemandInfo, Demands
+from services.enterprise_links import filing_profile
+from services.enterprises import EnterpriseInfo, Enterprises
+from services.forms import Forms
+from services.industry import Proposal
+
+FORM = "report"
+TRAINING_FIELDS = ("training_topic", "trainees", "preferred_dates")
+PROFILE_FIELDS = ("region_code", "contact_name", "phone")
+ON_DEMAND = ("contact_name", "contact_phone")  # copied from the profile when it is filed
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far /report went with one draft."""
+
+    demand_id: int
+    asked: tuple[str, ...] = ()   # questions asked once and answered (or skipped): not asked again
+    described: bool = False       # 完成 was pressed on the description
+    text_changed: bool = False    # the description changed since the industry was proposed
+    replace_text: bool = False    # the next text replaces the description (its ✏️), instead of adding to it
+    editing: bool = False         # one field from the summary card: its answer goes back to the card
+    aside: dict[str, Any] | None = None  # text kept aside in the description step {"n", "text"}
+
+    @classmethod
+    def read(cls, answers: dict[str, Any]) -> "Progress | None":
+        if not isinstance(answers.get("demand_id"), int):
+            return None
+        return cls(answers["demand_id"], tuple(answers.get("asked") or ()), bool(answers.get("described")),
+                   bool(answers.get("text_changed")), bool(answers.get("replace_text")), bool(answers.get("editing")),
+                   answers.get("aside") or None)
+
+    def stored(self) -> dict[str, Any]:
+        return {"demand_id": self.demand_id, "asked": list(self.asked), "described": self.described,
+                "text_changed": self.text_changed, "replace_text": self.replace_text, "editing": self.editing,
+                "aside": self.aside}
+
+
+def next_field(progress: Progress, draft: DemandInfo, enterprise: EnterpriseInfo | None) -> str | None:
+    """The summary-card field to ask next, in asking order; None when everything is there."""
+    if "kind" not in progress.asked:
+        return "kind"
+    needed = [f for f in draft.missing() if f not in ON_DEMAND]
+    if not progress.described and "text" not in needed:
+        needed.insert(len([f for f in needed if f in TRAINING_FIELDS]), "text")
+    training = [f for f in needed if f in TRAINING_FIELDS]
+    if draft.kind is DemandKind.TRAINING and training:
+        return training[0]
+    rest = [f for f in needed if f not in TRAINING_FIELDS]
+    profile = _profile_missing(progress, enterprise)
+    return profile or (rest[0] if rest else None)
+
+
+def _profile_missing(progress: Progress, enterprise: EnterpriseInfo | None) -> str | None:
+    if enterprise is not None and enterprise.pending:  # the record is not his: only his own contact is asked
+        return next((f for f in ("contact_name", "phone") if not getattr(enterprise, f)), None)
+    if enterprise is None or not enterprise.name:
+        return "name"
+    if "credit_code" not in progress.asked and not enterprise.credit_code and not enterprise.complete:
+        return "credit_code"
+    if "ent_kind" not in progress.asked and not enterprise.complete:
+        return "ent_kind"
+    return next((f for f in PROFILE_FIELDS if not getattr(enterprise, f)), None)
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """Everything a /report step needs: the progress, the draft and the profile it is filed with."""
+
+    progress: Progress
+    draft: DemandInfo
+    enterprise: EnterpriseInfo | None
+
+    @property
+    def next(self) -> str | None:
+        return next_field(self.progress, self.draft, self.enterprise)
+
+
+class DemandForm:
+    def __init__(self, forms: Forms, demands: Demands, enterprises: Enterprises) -> None:
+        self.forms, self.demands, self.enterprises = forms, demands, enterprises
+
+    async def begin(self, user_id: int, draft: DemandInfo, asked: tuple[str, ...] = ()) -> Progress:
+        progress = Progress(draft.id, asked)
+        await self.forms.put(user_id, FORM, progress.stored())
+        return progress
+
+    async def progress(self, user_id: int) -> Progress | None:
+        draft = await self.forms.get(user_id, FORM)
+        return Progress.read(draft.answers) if draft is not None else None
+
+    async def note(self, user_id: int, asked: str | None = None, **changes: Any) -> Progress | None:
+        """Record progress: a question ``asked`` (answered or skipped), flags changed; None when no form is open."""
+        def how(answers: dict[str, Any]) -> dict[str, Any]:
+            progress = Progress.read(answers)
+            if progress is None:
+                return answers
+            extra = {"asked": (*progress.asked, asked)} if asked is not None and asked not in progress.asked else {}
+            return replace(progress, **changes, **extra).stored()
+
+        draft = await self.forms.change(user_id, FORM, how)  # read and written in one transaction
+        return Progress.read(draft.answers) if draft is not None else None
+
+    async def end(self, user_id: int) -> None:
+        await self.forms.drop(user_id, FORM)
+
+    async def draft(self, user_id: int, progress: Progress | None = None) -> DemandInfo | None:
+        """The form's draft while it is one (None once submitted, discarded or expired)."""
+        progress = progress or await self.progress(user_id)
+        if progress is None:
+            return None
+        demand = await self.demands.get(progress.demand_id, with_history=False)
+        return demand if demand is not None and demand.ticket is None and demand.user_id == user_id else None
+
+    async def state(self, user_id: int, draft: DemandInfo | None = None) -> ReportState | None:
+        """The form as it stands (``draft``: the one just written, saves reading it again); None when it is gone."""
+        progress = await self.progress(user_id)
+        if progress is None:
+            return None
+        if draft is None or draft.id != progress.demand_id:
+            draft = await self.draft(user_id, progress)
+        if draft is None:
+            return None
+        return ReportState(progress, draft, await self.profile(user_id, draft))
+
+    async def profile(self, user_id: int, draft: DemandInfo | None) -> EnterpriseInfo | None:
+        """The enterprise profile the draft is filed with (a pending link: with the user's own contact)."""
+        return filing_profile(await self.enterprises.of_user(user_id), draft)
+
+    async def industry_chosen(self, user_id: int, proposal: Proposal) -> DemandInfo | None:
+        """A settled industry proposal: a demand's industry comes from a proposal made for a demand and confirmed
+        by its owner; any other proposal changes nothing (None). Raises Refused / KeyError when the draft is gone."""
+        if proposal.purpose != "demand" or proposal.chosen is None:
+            return None
+        progress = await self.progress(user_id)
+        if progress is None:
+            raise KeyError("no report in progress")
+        draft = await self.demands.set_industry(progress.demand_id, user_id, proposal)
+        await self.note(user_id, asked="industry")
+        return draft

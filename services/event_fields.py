@@ -1,0 +1,86 @@
+"""What each answer of the event forms (/new_competition, /new_course) must be: one reader per kind of field,
+turning typed text into the value the form's draft stores (JSON) or raising :class:`Invalid` with the message
+that explains what is wrong. The form engine (conversations/events/form.py) calls them; any front end may.
+
+A reader gets the text and a :class:`Reading` — the moment "now" and the programme's time zone — so relative
+answers ("明天下午", "下周二 19:00") are read the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from services.competitions import split_industry
+from services.everyday import count
+from services.ids import parse_count
+from services.local_time import parse_date_range, parse_moment, parse_session_lines, parse_span
+from services.validation import Invalid
+
+
+@dataclass(frozen=True)
+class Reading:
+    now: datetime
+    tz: ZoneInfo
+
+
+Reader = Callable[[str, Reading], Any]
+
+
+def text(limit: int) -> Reader:
+    """Free text of at most ``limit`` characters."""
+
+    def read(value: str, reading: Reading) -> str:
+        if len(value) > limit:
+            raise Invalid("input.too_long", max=limit, length=len(value))
+        if not value:
+            raise Invalid("expect.text")
+        return value
+
+    return read
+
+
+def moment(default_time: time | None = None) -> Reader:
+    """A local date and time still to come ("2026-12-01 19:00"), stored as a UTC ISO string."""
+
+    def read(value: str, reading: Reading) -> str:
+        return parse_moment(value, reading.tz, reading.now, default_time, future=True).at.isoformat()
+
+    return read
+
+
+def industry(value: str, reading: Reading) -> str:
+    """A GB/T 4754 section, or a section with a division ("C34"), as typed."""
+    section, division = split_industry(value)
+    return f"{section}{division or ''}"
+
+
+def capacity(value: str, reading: Reading) -> int:
+    number = count(value, 1, 10_000)  # "30", "三十人"
+    if number is None:
+        raise Invalid("course.bad_capacity", value=value)
+    return number
+
+
+def lead_minutes(value: str, reading: Reading) -> str:
+    minutes = parse_count(value, 0, 7 * 24 * 60)
+    if minutes is None:
+        raise Invalid("course.bad_lead")
+    return str(minutes)
+
+
+def time_span(value: str, reading: Reading) -> str:
+    """"19:00-21:00" or "晚上7点到9点", kept as "19:00-21:00"."""
+    start, end = parse_span(value, reading.now, reading.tz)
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def date_range(value: str, reading: Reading) -> list[str]:
+    first, last = parse_date_range(value, reading.tz, reading.now)
+    return [first.isoformat(), last.isoformat()]
+
+
+def session_lines(value: str, reading: Reading) -> list[list[str]]:
+    return [[s.isoformat(), e.isoformat()] for s, e in parse_session_lines(value, reading.tz, reading.now)]
