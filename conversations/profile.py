@@ -13,7 +13,7 @@ from buttons import Action
 from buttons.forms import (ProfileCapacity, ProfileCapacityMenu, ProfileMode, ProfileModesMenu, ProfilePause,
                            ProfilePauseMenu, ProfileResume, ProfileSpecialities)
 from conversations import resume
-from conversations.common import edit_message, expect_text, reject_too_long
+from conversations.common import edit_message, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.form_draft import answers, drafted, drop, restart
 from conversations.keyboards import rows, toggle_buttons
@@ -156,9 +156,11 @@ def on_press(kind: type[Action]) -> Callable[[Update, BotContext], Awaitable["st
     """The handler of one /profile button: the press is read with its action, the card checked, then ``PRESSES``."""
 
     async def handler(update: Update, context: BotContext) -> str | int:
-        press = kind.parse(update.callback_query.data)
+        press = await press_of(update, context, kind)  # a malformed press is answered as expired, first
+        if press is None:
+            return ConversationHandler.END
         card = await _mine(update, context)
-        if card is None or press is None:
+        if card is None:
             return ConversationHandler.END
         return await PRESSES[kind](update, context, card, press)
 
