@@ -10,11 +10,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason
 from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
+from conversations.refusals import DEMAND, answer_refusal
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
 from conversations.report_views import demand_detail, demand_line
 from db.models import DemandStatus
-from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo, Refusal, Refused
+from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo
+from services.results import Refused
 
 
 
@@ -64,7 +66,7 @@ async def _own_demand(update: Update, context: BotContext, demand_id: int) -> De
     try:
         return await context.services.demands.view(demand_id, update.effective_user.id, is_staff=False)
     except Refused as exc:
-        await update.callback_query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
+        await answer_refusal(update, context, exc, DEMAND)
         return None
 
 
@@ -120,7 +122,7 @@ async def withdraw(update: Update, context: BotContext) -> None:
         done = await context.services.demands.withdraw(demand.id, update.effective_user.id,
                                                        context.t(f"my.reason.{press.reason}"))
     except Refused as exc:
-        await query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
+        await answer_refusal(update, context, exc, DEMAND)
         return
     await query.answer()
     await edit_message(update, context.t("my.withdrawn", ticket=done.ticket or ""))
@@ -135,10 +137,9 @@ async def staff_view(update: Update, context: BotContext) -> None:
     if press is None:
         return
     try:
-        demand = await context.services.demands.view(press.demand_id, user_id, is_staff=context.is_staff)
+        demand = await context.services.demands.staff_view(press.demand_id, user_id, context.role)
     except Refused as exc:
-        key = "staff.only" if exc.reason is Refusal.NOT_YOURS else f"demand.refused.{exc.reason.value}"
-        await query.answer(context.t(key), show_alert=True)
+        await answer_refusal(update, context, exc, DEMAND)
         return
     text, markup = await flag_detail(context, demand.id, await _detail(context, demand, with_contact=True))
     try:

@@ -10,13 +10,17 @@ from sqlalchemy import Text, cast, select, update
 from db.models import AuditEntry, Role
 from services.clock import Clock
 from services.database import Database
+from services.results import Reason, Refused
 
 log = logging.getLogger(__name__)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 
 
-class NotStaff(Exception):
-    """A staff-only action asked for by someone who is not staff (already audited)."""
+class NotStaff(Refused):
+    """Refused(NOT_STAFF): a staff-only action asked for by someone who is not staff (already audited)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(Reason.NOT_STAFF, action=action)
 
 
 class AuditLog:

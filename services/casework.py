@@ -31,7 +31,8 @@ from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.volunteering import QUEUED, Volunteering
-from services.service_record import (BY_HAND, Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
+from services.results import BY_HAND
+from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
                                      craftsmans_match, move_match, staff_only, transition)
 
 OFFER_HOURS = 48

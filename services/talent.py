@@ -6,7 +6,6 @@ only :meth:`Talent.contact` hands it out, to staff.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Callable
 from datetime import date
@@ -21,6 +20,7 @@ from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
+from services.results import Reason
 from services.service_record import StaffChats
 from services.users import Users
 
@@ -31,11 +31,7 @@ CAPACITY_RANGE = range(1, 21)
 PAGE = 5
 
 
-class ReviewOutcome(str, enum.Enum):
-    DONE = "done"
-    ALREADY = "already"
-    NOT_FOUND = "not_found"
-    NOT_STAFF = "not_staff"
+ReviewOutcome = Reason  # the one vocabulary (services/results.py): DONE, ALREADY, NOT_FOUND, NOT_STAFF here
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,34 @@
+"""The one place a service's refusal becomes words: ``Refused(reason, **values)`` (services/results.py) to a
+catalogue message in the user's language, answered as an alert for a button and as a reply for a message."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from conversations.context import BotContext
+from services.results import BY_HAND, Reason, Refused
+
+CASE, DEMAND, REVIEW = "case", "demand", "review"  # the message families: casework steps, one demand, a review
+SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
+FAMILY_KEYS = {REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
+
+
+def refusal_key(reason: Reason, about: str = CASE) -> str:
+    """The catalogue key for ``reason`` in the family ``about``."""
+    return SHARED.get(reason) or FAMILY_KEYS.get(about, {}).get(reason) or f"{about}.refused.{reason.value}"
+
+
+def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> str:
+    """Why the action did not happen, in the user's language (with the values the message names)."""
+    return context.t(refusal_key(refused.reason, about), **refused.values)
+
+
+async def answer_refusal(update: Update, context: BotContext, refused: Refused, about: str = CASE) -> None:
+    """Tell the user: an alert for a button (and a message too when staff must act by hand), a reply otherwise."""
+    text = refusal_text(context, refused, about)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+        if refused.reason in BY_HAND:  # staff must act by hand: worth a message
+            await update.effective_chat.send_message(text)
+    else:
+        await update.effective_message.reply_text(text)

@@ -1,0 +1,44 @@
+"""One vocabulary for refusals: every service's refusal is a ``Refused(reason, **values)`` (services/results.py),
+and the chat layer turns each reason into a catalogue message in one place (conversations/refusals.py)."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+from conversations.refusals import CASE, DEMAND, REVIEW, refusal_key
+from i18n import catalogue
+from services import audit, demands, service_record, talent
+from services.results import Reason, Refused
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_every_refusal_of_the_services_is_one_family():
+    assert demands.Refused is Refused
+    assert demands.Refusal is Reason and service_record.Outcome is Reason and talent.ReviewOutcome is Reason
+    assert isinstance(audit.NotStaff("x"), Refused) and audit.NotStaff("x").reason is Reason.NOT_STAFF
+    stop = service_record.Stop(service_record.Result(Reason.NO_ACCOUNT, detail={"name": "王", "phone": "1"}))
+    assert isinstance(stop, Refused) and stop.reason is Reason.NO_ACCOUNT and stop.values == {"name": "王", "phone": "1"}
+
+
+def test_services_define_no_other_refusal_vocabulary():
+    """No second ``Outcome``/``Refusal`` enum or refusal exception beside services/results.py."""
+    found = []
+    for path in sorted((ROOT / "services").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and (node.name.endswith(("Outcome", "Refusal")) or node.name == "Refused"):
+                found.append(f"{path.name}:{node.name}")
+    not_refusals = {"outbox.py:Outcome",     # a delivery's outcome (sent, blocked, retry), not a refusal
+                    "industry.py:Outcome"}   # the industry step's, part of the form flows (issue 21, bullet 2)
+    assert [name for name in found if name not in not_refusals] == ["results.py:Refused"]
+
+
+def test_every_reason_has_words_in_each_family_that_uses_it():
+    keys = catalogue()
+    case = set(Reason) - {Reason.DONE, Reason.NOT_DRAFT, Reason.CLOSED, Reason.ALREADY}
+    families = {CASE: case, DEMAND: {Reason.NOT_FOUND, Reason.NOT_YOURS, Reason.NOT_DRAFT, Reason.CLOSED, Reason.NOT_STAFF},
+                REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF}}
+    missing = [(about, r.value) for about, reasons in families.items() for r in reasons if refusal_key(r, about) not in keys]
+    assert missing == []
+    assert refusal_key(Reason.NOT_STAFF, DEMAND) == refusal_key(Reason.NOT_STAFF) == "staff.only"
