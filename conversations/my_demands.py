@@ -10,14 +10,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason
 from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
-from conversations.refusals import DEMAND, answer_refusal
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
+from conversations.refusals import DEMAND, answer_refusal
 from conversations.report_views import demand_detail, demand_line
 from db.models import DemandStatus
 from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo
 from services.results import Refused
-
 
 
 async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -64,7 +63,7 @@ async def show_page(update: Update, context: BotContext) -> None:
 async def _own_demand(update: Update, context: BotContext, demand_id: int) -> DemandInfo | None:
     """The presser's own demand, or None with the refusal answered (someone else's, gone)."""
     try:
-        return await context.services.demands.view(demand_id, update.effective_user.id, is_staff=False)
+        return await context.services.demands.own_view(demand_id, update.effective_user.id)
     except Refused as exc:
         await answer_refusal(update, context, exc, DEMAND)
         return None

@@ -7,10 +7,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.people import TeamLevelChoice
 from conversations import resume
-from conversations.common import (answer_stale, cancel_flow_of, expect_button, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
+from conversations.common import answer_stale, cancel_flow_of, expect_button, reject_too_long, tell_staff_only
 from conversations.context import BotContext
 from conversations.keyboards import choice_buttons
+from conversations.refusals import staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import TeamLevel
 from i18n import localise
@@ -20,8 +20,7 @@ MAX_NAME = 128
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "team.create")
+    if not await staff_gate(update, context, "team.create"):
         return ConversationHandler.END
     name = " ".join(context.args or []).strip()
     if not name:

@@ -8,14 +8,14 @@ from telegram import Update
 from conversations.context import BotContext
 from services.results import BY_HAND, Reason, Refused
 
-CASE, DEMAND, REVIEW = "case", "demand", "review"  # the message families: casework steps, one demand, a review
+CASE, DEMAND, REVIEW, STATS = "case", "demand", "review", "stats"  # message families: casework, a demand, …
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
-FAMILY_KEYS = {REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
+FAMILY_KEYS = {STATS: {Reason.NOT_STAFF: "stats.only"}, REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
 
 
 def refusal_key(reason: Reason, about: str = CASE) -> str:
     """The catalogue key for ``reason`` in the family ``about``."""
-    return SHARED.get(reason) or FAMILY_KEYS.get(about, {}).get(reason) or f"{about}.refused.{reason.value}"
+    return FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason) or f"{about}.refused.{reason.value}"
 
 
 def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> str:
@@ -32,3 +32,15 @@ async def answer_refusal(update: Update, context: BotContext, refused: Refused, 
             await update.effective_chat.send_message(text)
     else:
         await update.effective_message.reply_text(text)
+
+
+async def staff_gate(update: Update, context: BotContext, action: str, target: str | None = None,
+                     about: str = CASE) -> bool:
+    """True when the service lets the presser do the staff-only ``action``; else False with the refusal (audited by
+    the service as ``action`` on ``target``) answered."""
+    try:
+        await context.services.audit.require_staff(update.effective_user.id, context.role, action, target)
+    except Refused as exc:
+        await answer_refusal(update, context, exc, about)
+        return False
+    return True

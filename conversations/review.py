@@ -11,9 +11,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.talent import ApproveCraftsman, RejectCraftsman
 from conversations import resume
-from conversations.common import (cancel_flow_of, edit_message, expect_text, press_of, refuse_non_staff,
-                                  reject_too_long, staff_press, tell_staff_only)
+from conversations.common import (cancel_flow_of, edit_message, expect_text, press_of, reject_too_long, staff_press,
+                                  tell_staff_only)
 from conversations.context import BotContext
+from conversations.refusals import staff_gate
 from conversations.talent_views import card_of
 from services.talent import ReviewOutcome
 
@@ -27,8 +28,7 @@ def _buttons(craftsman_id: int, context: BotContext) -> InlineKeyboardMarkup:
 
 
 async def review_command(update: Update, context: BotContext) -> None:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "review.list")
+    if not await staff_gate(update, context, "review.list"):
         return
     pending = await context.services.talent.pending()
     if not pending:

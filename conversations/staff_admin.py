@@ -12,9 +12,8 @@ from telegram.ext import CommandHandler
 from conversations.common import tell_staff_only
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
-from db.models import Role
 from i18n import localise
-from services.audit import NotStaff
+from services.audit import NotStaff, staff_role
 from services.local_time import show
 from services.staffing import Change, Lookup
 
@@ -68,7 +67,7 @@ async def _change(update: Update, context: BotContext, grant: bool) -> None:
     name = profile.first_name if profile else ""
     await update.effective_message.reply_text(context.t(f"staff.change.{change.value}", name=name))
     if change is Change.GRANTED:
-        await set_staff_menu(context.bot, profile.id, Role.STAFF)
+        await set_staff_menu(context.bot, profile.id, profile.role)
     elif change is Change.REVOKED:
         await clear_staff_menu(context.bot, profile.id)
 
@@ -93,7 +92,7 @@ async def audit(update: Update, context: BotContext) -> None:
     services = context.services
     of_user = None
     if context.args:
-        if not context.is_staff:  # refused (and logged) before anything is looked up
+        if not staff_role(context.role):  # the service refuses (and logs) it: look nothing up
             of_user = -1
         else:
             of_user = await _named(update, context, context.args[0])  # -1: nobody by that name, no entries

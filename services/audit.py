@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 
 
+def staff_role(role: Role | None) -> bool:
+    """The rule of who is staff: staff or admin, ``role`` read from the database (never from callback data)."""
+    return role in STAFF_ROLES
+
+
 class NotStaff(Refused):
     """Refused(NOT_STAFF): a staff-only action asked for by someone who is not staff (already audited)."""
 
@@ -37,7 +42,7 @@ class AuditLog:
 
     async def require_staff(self, actor: int | None, role: Role | None, action: str, target: str | None = None) -> None:
         """Raise NotStaff (and log the refusal) unless ``role`` — read from the database — is staff or admin."""
-        if role not in STAFF_ROLES:
+        if not staff_role(role):
             await self.record(actor, action, target, allowed=False)
             raise NotStaff(action)
 

@@ -173,6 +173,10 @@ class Demands:
             raise Refused(Refusal.NOT_YOURS)
         return info
 
+    async def own_view(self, demand_id: int, user_id: int) -> DemandInfo:
+        """The user's own demand as they read it in /my; anyone else's is Refused(NOT_YOURS), audited."""
+        return await self.view(demand_id, user_id, is_staff=False)
+
     async def staff_view(self, demand_id: int, actor: int, role: Role | None) -> DemandInfo:
         """A demand opened from a staff notice: the whole of it for staff (``role`` read from the database); the
         presser's own demand as they see it in /my; anyone else's is Refused(NOT_STAFF), audited."""

@@ -14,8 +14,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus, Role
 from nlp.industry import catalogue
 from services.audit import AuditLog, NotStaff
-from services.results import Reason, Refused
 from services.regions import RegionDirectory
+from services.results import Reason, Refused
 from services.users import Users
 
 SUMMARY = 300  # characters of the problem text a craftsman sees before accepting

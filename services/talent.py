@@ -7,8 +7,8 @@ only :meth:`Talent.contact` hands it out, to staff.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import func, or_, select
 
@@ -16,7 +16,7 @@ from buttons.talent import ApproveCraftsman, RejectCraftsman
 from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
-from services.audit import AuditLog
+from services.audit import AuditLog, NotStaff
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
@@ -265,9 +265,15 @@ class Talent:
 
     async def contact(self, craftsman_id: int, actor: int, actor_role: Role | None) -> str | None:
         """The craftsman's phone, for staff only; anyone else is refused and audited (returns None)."""
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "craftsman.contact", f"craftsman:{craftsman_id}", allowed=False)
+        try:
+            return await self.staff_contact(craftsman_id, actor, actor_role)
+        except NotStaff:
             return None
+
+    async def staff_contact(self, craftsman_id: int, actor: int, actor_role: Role | None) -> str | None:
+        """The craftsman's phone (None when they have none), for staff only; anyone else is Refused(NOT_STAFF),
+        audited."""
+        await self.audit.require_staff(actor, actor_role, "craftsman.contact", f"craftsman:{craftsman_id}")
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id)
             return c.phone if c else None
@@ -302,9 +308,17 @@ class Talent:
         return card
 
     async def assign_team(self, craftsman_id: int, team_id: int | None, actor: int, actor_role: Role | None) -> bool:
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", allowed=False)
+        """Whether the craftsman now belongs to ``team_id`` (False when refused: see :meth:`staff_assign_team`)."""
+        try:
+            return await self.staff_assign_team(craftsman_id, team_id, actor, actor_role)
+        except NotStaff:
             return False
+
+    async def staff_assign_team(self, craftsman_id: int, team_id: int | None, actor: int,
+                                actor_role: Role | None) -> bool:
+        """Put the craftsman in ``team_id`` (None: no team); False when either is gone; Refused(NOT_STAFF),
+        audited, for anyone but staff."""
+        await self.audit.require_staff(actor, actor_role, "team.assign", f"craftsman:{craftsman_id}")
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id)
             if c is None or (team_id is not None and await session.get(ServiceTeam, team_id) is None):

@@ -42,3 +42,21 @@ def test_every_reason_has_words_in_each_family_that_uses_it():
     missing = [(about, r.value) for about, reasons in families.items() for r in reasons if refusal_key(r, about) not in keys]
     assert missing == []
     assert refusal_key(Reason.NOT_STAFF, DEMAND) == refusal_key(Reason.NOT_STAFF) == "staff.only"
+
+
+FORM_FLOWS = ("report", "industry_step", "join", "profile", "competition_form", "course_form", "event_form",
+              "event_views", "event_admin", "competitions", "courses", "broadcast")  # issue 21 bullet 2 rewrites them
+ROLE_CHECK = ("is_staff", "Role.STAFF", "Role.ADMIN", "STAFF_ROLES")
+
+
+def test_conversations_check_no_role_by_hand():
+    """Who is staff is the services' rule: handlers ask a service (which refuses, audited, with NOT_STAFF) and
+    translate the refusal. Only the command menus per scope (menu.py) name roles."""
+    found = []
+    for path in sorted((ROOT / "conversations").glob("*.py")):
+        if path.stem in ("menu", "context") or path.stem.startswith(FORM_FLOWS):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if any(word in line for word in ROLE_CHECK):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []
