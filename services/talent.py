@@ -22,6 +22,7 @@ from services.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason
 from services.service_record import StaffChats
+from services.teams import Team
 from services.users import Users
 
 HONOURS = ("national_model", "provincial_model", "great_craftsman", "provincial_craftsman", "city_craftsman",
@@ -67,15 +68,6 @@ class Application:
     team_id: int | None
     capacity: int
     service_modes: list[str]
-
-
-@dataclass(frozen=True)
-class TeamCard:
-    id: int
-    name: str
-    level: TeamLevel
-    region_code: str
-    members: int
 
 
 def search_text(specialities: list[str]) -> str:
@@ -279,21 +271,21 @@ class Talent:
             return c.phone if c else None
 
     # ------------------------------------------------------------------ service teams
-    async def teams(self) -> list[TeamCard]:
+    async def teams(self) -> list[Team]:
         async with self.db.session() as session:
             counts = dict((await session.execute(select(Craftsman.team_id, func.count()).where(
                 *self._published()).group_by(Craftsman.team_id))).all())
             teams = (await session.scalars(select(ServiceTeam).order_by(ServiceTeam.region_code, ServiceTeam.id))).all()
             order = list(TeamLevel)
-            cards = [TeamCard(t.id, t.name, t.level, t.region_code, counts.get(t.id, 0)) for t in teams]
+            cards = [Team.of(t, counts.get(t.id, 0)) for t in teams]
             return sorted(cards, key=lambda t: (order.index(t.level), t.region_code, t.id))
 
-    async def teams_near(self, region_code: str) -> list[TeamCard]:
+    async def teams_near(self, region_code: str) -> list[Team]:
         """Teams in the same province as ``region_code`` (the ones a craftsman there may join)."""
         return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
 
     async def create_team(self, actor: int, actor_role: Role | None, name: str, level: TeamLevel,
-                          region_code: str) -> TeamCard | None:
+                          region_code: str) -> Team | None:
         if actor_role not in (Role.STAFF, Role.ADMIN):
             await self.audit.record(actor, "team.create", name, allowed=False)
             return None
@@ -303,7 +295,7 @@ class Talent:
             team = ServiceTeam(name=name, level=level, region_code=region_code)
             session.add(team)
             await session.flush()
-            card = TeamCard(team.id, team.name, team.level, team.region_code, 0)
+            card = Team.of(team)
         await self.audit.record(actor, "team.create", f"team:{card.id}")
         return card
 

@@ -60,3 +60,15 @@ def test_conversations_check_no_role_by_hand():
             if any(word in line for word in ROLE_CHECK):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_a_service_team_reads_as_one_frozen_model():
+    """TeamInfo (services/teams.py) and TeamCard (services/talent.py) are one read model: services.teams.Team."""
+    import dataclasses
+
+    from db.models import TeamLevel
+    from services import teams
+
+    assert not hasattr(teams, "TeamInfo") and not hasattr(talent, "TeamCard")
+    team = teams.Team(1, "队", TeamLevel.CITY, "330500", 2)
+    assert dataclasses.is_dataclass(team) and team.__dataclass_params__.frozen and team.level is TeamLevel.CITY
