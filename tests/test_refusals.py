@@ -72,3 +72,19 @@ def test_a_service_team_reads_as_one_frozen_model():
     assert not hasattr(teams, "TeamInfo") and not hasattr(talent, "TeamCard")
     team = teams.Team(1, "队", TeamLevel.CITY, "330500", 2)
     assert dataclasses.is_dataclass(team) and team.__dataclass_params__.frozen and team.level is TeamLevel.CITY
+
+
+def test_every_demand_status_change_goes_through_transition():
+    """service_record.transition is the one writer of a demand's status (compare-and-set, history stored): no
+    ``demand.status = …`` and no ``update(Demand)…values(status=…)`` anywhere else."""
+    import re
+
+    write = re.compile(r"demand\.status\s*=[^=]|update\(Demand\)[^\n]*\n?[^\n]*values\([^)]*\bstatus=", re.IGNORECASE)
+    found = []
+    for folder in ("services", "conversations", "runtime", "db"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path.name == "service_record.py" or "migrations" in path.parts:
+                continue
+            for hit in write.finditer(path.read_text()):
+                found.append(f"{path.relative_to(ROOT)}: {hit.group(0).strip()}")
+    assert found == []
