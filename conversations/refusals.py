@@ -8,9 +8,11 @@ from telegram import Update
 from conversations.context import BotContext
 from services.results import BY_HAND, Reason, Refused
 
-CASE, DEMAND, REVIEW, STATS = "case", "demand", "review", "stats"  # message families: casework, a demand, …
+CASE, DEMAND, REVIEW, STATS, TEAMS = "case", "demand", "review", "stats", "teams"  # message families
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
-FAMILY_KEYS = {STATS: {Reason.NOT_STAFF: "stats.only"}, REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
+FAMILY_KEYS = {STATS: {Reason.NOT_STAFF: "stats.only"},
+               TEAMS: {Reason.ALREADY: "teams.exists"},
+               REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
 
 
 def refusal_key(reason: Reason, about: str = CASE) -> str:

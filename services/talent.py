@@ -20,7 +20,7 @@ from services.audit import AuditLog, NotStaff
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
-from services.results import Reason
+from services.results import Reason, Refused
 from services.service_record import StaffChats
 from services.teams import Team
 from services.users import Users
@@ -285,13 +285,12 @@ class Talent:
         return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
 
     async def create_team(self, actor: int, actor_role: Role | None, name: str, level: TeamLevel,
-                          region_code: str) -> Team | None:
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "team.create", name, allowed=False)
-            return None
+                          region_code: str) -> Team:
+        """The new team; Refused(NOT_STAFF) (audited) for anyone but staff, Refused(ALREADY) when the name is taken."""
+        await self.audit.require_staff(actor, actor_role, "team.create", name)
         async with self.db.session() as session:
             if await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name)):
-                raise ValueError("exists")
+                raise Refused(Reason.ALREADY, name=name)
             team = ServiceTeam(name=name, level=level, region_code=region_code)
             session.add(team)
             await session.flush()

@@ -88,3 +88,22 @@ def test_every_demand_status_change_goes_through_transition():
             for hit in write.finditer(path.read_text()):
                 found.append(f"{path.relative_to(ROOT)}: {hit.group(0).strip()}")
     assert found == []
+
+
+async def test_creating_a_team_is_refused_in_the_one_vocabulary(bot):
+    """A non-staff creator is Refused(NOT_STAFF) and audited; a name already taken is Refused(ALREADY, name=…)."""
+    import pytest
+
+    from db.models import Role, TeamLevel
+
+    talent, audit_log = bot.services.talent, bot.services.audit
+    with pytest.raises(Refused) as refused:
+        await talent.create_team(7, Role.ENTERPRISE, "湖州市电力工匠服务队", TeamLevel.CITY, "330500")
+    assert refused.value.reason is Reason.NOT_STAFF
+    entry = (await audit_log.latest(1, actor=7))[0]
+    assert (entry.action, entry.target, entry.allowed) == ("team.create", "湖州市电力工匠服务队", False)
+    team = await talent.create_team(8, Role.STAFF, "湖州市电力工匠服务队", TeamLevel.CITY, "330500")
+    assert team.name == "湖州市电力工匠服务队" and team.members == 0
+    with pytest.raises(Refused) as refused:
+        await talent.create_team(8, Role.STAFF, "湖州市电力工匠服务队", TeamLevel.CITY, "330500")
+    assert refused.value.reason is Reason.ALREADY and refused.value.values == {"name": "湖州市电力工匠服务队"}
