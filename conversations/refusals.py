@@ -8,9 +8,10 @@ from telegram import Update
 from conversations.context import BotContext
 from services.results import BY_HAND, Reason, Refused
 
-CASE, DEMAND, REVIEW, STATS, TEAMS = "case", "demand", "review", "stats", "teams"  # message families
+CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {STATS: {Reason.NOT_STAFF: "stats.only"},
+               ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
                TEAMS: {Reason.ALREADY: "teams.exists"},
                REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
 
@@ -20,9 +21,15 @@ def refusal_key(reason: Reason, about: str = CASE) -> str:
     return FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason) or f"{about}.refused.{reason.value}"
 
 
+VALUE_KEYS = {REVIEW: {"status": "review.status.{}"}}  # values said in words: a status names its catalogue entry
+
+
 def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> str:
     """Why the action did not happen, in the user's language (with the values the message names)."""
-    return context.t(refusal_key(refused.reason, about), **refused.values)
+    words = VALUE_KEYS.get(about, {})
+    values = {name: context.t(words[name].format(value)) if name in words else value
+              for name, value in refused.values.items()}
+    return context.t(refusal_key(refused.reason, about), **values)
 
 
 async def answer_refusal(update: Update, context: BotContext, refused: Refused, about: str = CASE) -> None:

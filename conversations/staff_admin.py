@@ -9,12 +9,13 @@ from __future__ import annotations
 from telegram import Message, MessageOriginUser, Update
 from telegram.ext import CommandHandler
 
-from conversations.common import tell_staff_only
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
+from conversations.refusals import ADMINS, answer_refusal
 from i18n import localise
-from services.audit import NotStaff, staff_role
+from services.audit import staff_role
 from services.local_time import show
+from services.results import Refused
 from services.staffing import Change, Lookup
 
 
@@ -57,8 +58,8 @@ async def _change(update: Update, context: BotContext, grant: bool) -> None:
     staffing = context.services.staffing
     try:  # refused before anything is looked up; the refusal is logged
         await staffing.require_admin(update.effective_user.id, "staff.grant" if grant else "staff.revoke")
-    except NotStaff:
-        await update.effective_message.reply_text(context.t("staff.admins_only"))
+    except Refused as exc:
+        await answer_refusal(update, context, exc, ADMINS)
         return
     target = await _target(update, context)
     if target is None:
@@ -76,8 +77,8 @@ async def staff_list(update: Update, context: BotContext) -> None:
     services = context.services
     try:
         members = await services.staffing.members(update.effective_user.id, context.role)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     lines = [context.t("staff.list_header", count=len(members))]
     for m in members:
@@ -100,8 +101,8 @@ async def audit(update: Update, context: BotContext) -> None:
                 return
     try:
         entries = await services.staffing.log(update.effective_user.id, context.role, of_user)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     if not entries:
         await update.effective_message.reply_text(context.t("audit.none"))

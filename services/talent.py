@@ -145,18 +145,25 @@ class Talent:
 
     async def review(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
                      note: str | None = None) -> tuple[ReviewOutcome, CraftsmanCard | None]:
-        """Approve (publish) or reject an application. Only staff may; refusals are audited."""
+        """:meth:`decide`, answered as (reason, card): the card when done or already reviewed, else None."""
+        try:
+            return Reason.DONE, await self.decide(craftsman_id, actor, actor_role, approve, note)
+        except Refused as exc:
+            return exc.reason, await self.card(craftsman_id) if exc.reason is Reason.ALREADY else None
+
+    async def decide(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
+                     note: str | None = None) -> CraftsmanCard:
+        """Approve (publish) or reject an application: the card as it now reads. Refused(NOT_STAFF) for anyone but
+        staff (audited), Refused(NOT_FOUND), Refused(ALREADY, status=…) once it has been reviewed."""
         target = f"craftsman:{craftsman_id}"
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "craftsman.review", target, allowed=False)
-            return ReviewOutcome.NOT_STAFF, None
+        await self.audit.require_staff(actor, actor_role, "craftsman.review", target)
         now = self.clock.now()
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id, with_for_update=True)
             if c is None:
-                return ReviewOutcome.NOT_FOUND, None
+                raise Refused(Reason.NOT_FOUND)
             if c.status is not CraftsmanStatus.PENDING:
-                return ReviewOutcome.ALREADY, await self._card(session, c)
+                raise Refused(Reason.ALREADY, status=c.status.value)
             c.status = CraftsmanStatus.APPROVED if approve else CraftsmanStatus.REJECTED
             c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = note, actor, now, now
             await session.flush()
@@ -169,7 +176,7 @@ class Talent:
             key = "join.approved" if approve else "join.rejected"
             await self.outbox.put([card.user_id], "notice", f"{target}:review:{now.isoformat()}",
                                   Notice(key, values={"reason": note or ""}))
-        return ReviewOutcome.DONE, card
+        return card
 
     # ------------------------------------------------------------------ the craftsman's own profile
     async def update_own(self, user_id: int, **values: object) -> CraftsmanCard:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import pathlib
 
-from conversations.refusals import CASE, DEMAND, REVIEW, refusal_key
+from conversations.refusals import CASE, DEMAND, REVIEW, refusal_key, refusal_text
 from i18n import catalogue
 from services import audit, demands, service_record, talent
 from services.results import Reason, Refused
@@ -44,8 +44,9 @@ def test_every_reason_has_words_in_each_family_that_uses_it():
     assert refusal_key(Reason.NOT_STAFF, DEMAND) == refusal_key(Reason.NOT_STAFF) == "staff.only"
 
 
-FORM_FLOWS = ("report", "industry_step", "join", "profile", "competition_form", "course_form", "event_form",
-              "event_views", "event_admin", "competitions", "courses", "broadcast")  # issue 21 bullet 2 rewrites them
+FORM_FLOWS = {"industry_step", "profile", "competition_form", "course_form", "event_form", "event_views", "event_admin",
+              "competitions", "courses", "broadcast", "broadcast_audience"}  # issue 21 bullet 2 rewrites them (and
+FORM_PREFIXES = ("report", "join")                                      # report*, join*)
 ROLE_CHECK = ("is_staff", "Role.STAFF", "Role.ADMIN", "STAFF_ROLES")
 
 
@@ -54,7 +55,7 @@ def test_conversations_check_no_role_by_hand():
     translate the refusal. Only the command menus per scope (menu.py) name roles."""
     found = []
     for path in sorted((ROOT / "conversations").glob("*.py")):
-        if path.stem in ("menu", "context") or path.stem.startswith(FORM_FLOWS):
+        if path.stem in {"menu", "context"} | FORM_FLOWS or path.stem.startswith(FORM_PREFIXES):
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if any(word in line for word in ROLE_CHECK):
@@ -107,3 +108,40 @@ async def test_creating_a_team_is_refused_in_the_one_vocabulary(bot):
     with pytest.raises(Refused) as refused:
         await talent.create_team(8, Role.STAFF, "湖州市电力工匠服务队", TeamLevel.CITY, "330500")
     assert refused.value.reason is Reason.ALREADY and refused.value.values == {"name": "湖州市电力工匠服务队"}
+
+
+async def test_a_review_is_decided_or_refused_in_the_one_vocabulary(bot):
+    """talent.decide answers the card or Refused: NOT_STAFF (audited), NOT_FOUND, ALREADY with the status, said
+    in words by conversations/refusals.py as the review message always said it."""
+    import pytest
+
+    from db.models import Role
+    from i18n import t
+
+    talent = bot.services.talent
+    await bot.services.users.register(1, "陆师傅")
+    card = await talent.apply(1, talent_application())
+    with pytest.raises(Refused) as refused:
+        await talent.decide(card.id, 2, Role.ENTERPRISE, True)
+    assert refused.value.reason is Reason.NOT_STAFF
+    assert (await talent.decide(card.id, 3, Role.STAFF, True)).name == "陆师傅"
+    with pytest.raises(Refused) as refused:
+        await talent.decide(card.id, 3, Role.STAFF, False, "重复")
+    assert refused.value.reason is Reason.ALREADY and refused.value.values == {"status": "approved"}
+    with pytest.raises(Refused) as refused:
+        await talent.decide(card.id + 100, 3, Role.STAFF, True)
+    assert refused.value.reason is Reason.NOT_FOUND
+
+    class Context:
+        def t(self, key, **values):
+            return t(key, "zh-hans", **values)
+
+    assert refusal_text(Context(), Refused(Reason.ALREADY, status="approved"), REVIEW) == t(
+        "review.already", "zh-hans", status=t("review.status.approved", "zh-hans"))
+
+
+def talent_application():
+    from services.talent import Application
+
+    return Application("陆师傅", "苏州某精密机械公司", "13900139000", ["great_craftsman"], ["数控机床调试"], ["34"], "320505",
+                       None, 2, ["onsite"])
