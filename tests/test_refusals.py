@@ -19,7 +19,8 @@ def test_every_refusal_of_the_services_is_one_family():
     assert demands.Refusal is Reason and service_record.Outcome is Reason and talent.ReviewOutcome is Reason
     assert isinstance(audit.NotStaff("x"), Refused) and audit.NotStaff("x").reason is Reason.NOT_STAFF
     stop = service_record.Stop(service_record.Result(Reason.NO_ACCOUNT, detail={"name": "王", "phone": "1"}))
-    assert isinstance(stop, Refused) and stop.reason is Reason.NO_ACCOUNT and stop.values == {"name": "王", "phone": "1"}
+    assert isinstance(stop, Refused) and stop.reason is Reason.NO_ACCOUNT
+    assert stop.values == {"name": "王", "phone": "1"}
 
 
 def test_services_define_no_other_refusal_vocabulary():
@@ -27,7 +28,8 @@ def test_services_define_no_other_refusal_vocabulary():
     found = []
     for path in sorted((ROOT / "services").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef) and (node.name.endswith(("Outcome", "Refusal")) or node.name == "Refused"):
+            if isinstance(node, ast.ClassDef) and (node.name.endswith(("Outcome", "Refusal"))
+                                                   or node.name == "Refused"):
                 found.append(f"{path.name}:{node.name}")
     not_refusals = {"outbox.py:Outcome",     # a delivery's outcome (sent, blocked, retry), not a refusal
                     "industry.py:Outcome"}   # the industry step's, part of the form flows (issue 21, bullet 2)
@@ -37,9 +39,10 @@ def test_services_define_no_other_refusal_vocabulary():
 def test_every_reason_has_words_in_each_family_that_uses_it():
     keys = catalogue()
     case = set(Reason) - {Reason.DONE, Reason.NOT_DRAFT, Reason.CLOSED, Reason.ALREADY}
-    families = {CASE: case, DEMAND: {Reason.NOT_FOUND, Reason.NOT_YOURS, Reason.NOT_DRAFT, Reason.CLOSED, Reason.NOT_STAFF},
-                REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF}}
-    missing = [(about, r.value) for about, reasons in families.items() for r in reasons if refusal_key(r, about) not in keys]
+    demand = {Reason.NOT_FOUND, Reason.NOT_YOURS, Reason.NOT_DRAFT, Reason.CLOSED, Reason.NOT_STAFF}
+    families = {CASE: case, DEMAND: demand, REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF}}
+    missing = [(about, r.value) for about, reasons in families.items() for r in reasons
+               if refusal_key(r, about) not in keys]
     assert missing == []
     assert refusal_key(Reason.NOT_STAFF, DEMAND) == refusal_key(Reason.NOT_STAFF) == "staff.only"
 
@@ -143,5 +146,5 @@ async def test_a_review_is_decided_or_refused_in_the_one_vocabulary(bot):
 def talent_application():
     from services.talent import Application
 
-    return Application("陆师傅", "苏州某精密机械公司", "13900139000", ["great_craftsman"], ["数控机床调试"], ["34"], "320505",
-                       None, 2, ["onsite"])
+    return Application("陆师傅", "苏州某精密机械公司", "13900139000", ["great_craftsman"], ["数控机床调试"], ["34"],
+                       "320505", None, 2, ["onsite"])
