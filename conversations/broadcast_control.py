@@ -10,10 +10,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from conversations.broadcast_audience import refuse_or_stale
 from buttons import family
 from buttons.broadcasts import FAMILY, BroadcastFailures
-from conversations.common import press_of, refuse_non_staff, tell_staff_only
+from conversations.common import press_of
 from conversations.context import BotContext
-from services.audit import NotStaff
+from conversations.refusals import answer_refusal, staff_gate
 from services.ids import parse_id
+from services.results import Refused
 
 
 async def cancel_command(update: Update, context: BotContext) -> None:
@@ -21,8 +22,7 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     broadcast_id = None
     if context.args:
         if not context.args[0].lstrip("#").isdigit():
-            if not context.is_staff:
-                await refuse_non_staff(update, context, "broadcast.cancel")
+            if not await staff_gate(update, context, "broadcast.cancel"):
                 return
             await update.effective_message.reply_text(context.t("broadcast.bad_id"))
             return
@@ -30,8 +30,8 @@ async def cancel_command(update: Update, context: BotContext) -> None:
     services = context.services
     try:
         broadcast, withdrawn = await services.broadcasts.cancel(update.effective_user.id, context.role, broadcast_id)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     if broadcast is None:
         await update.effective_message.reply_text(context.t("broadcast.nothing_to_cancel"))
@@ -51,8 +51,8 @@ async def failures(update: Update, context: BotContext) -> None:
     try:
         data = await context.services.broadcasts.failures_csv(update.effective_user.id, context.role, broadcast_id,
                                                               context.label("broadcast.csv_headers").split(","))
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     await query.answer()
     await update.effective_chat.send_document(InputFile(data, filename=f"broadcast-{broadcast_id}-failures.csv"),

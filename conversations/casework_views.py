@@ -6,10 +6,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
+from conversations.refusals import answer_refusal
 from nlp.industry import catalogue
 from services.casework import QueueItem
 from services.matching import Candidate, Reasons
-from services.service_record import BY_HAND, Outcome, Result
+from services.service_record import Result
 
 SUMMARY = 160
 
@@ -60,24 +61,10 @@ def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKe
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
-def outcome_text(result: Result, context: BotContext) -> str:
-    """Why an action did not happen, in the user's language."""
-    if result.outcome is Outcome.NOT_STAFF:
-        return context.t("staff.only")
-    if result.outcome in BY_HAND:
-        return context.t(f"case.refused.{result.outcome.value}", **(result.detail or {}))
-    return context.t(f"case.refused.{result.outcome.value}")
-
-
 async def answer_outcome(update: Update, context: BotContext, result: Result) -> bool:
     """Answer a refused action (an alert for a button, a reply for a message) and return True; False when done."""
-    if result.ok:
+    refused = result.refusal()
+    if refused is None:
         return False
-    text = outcome_text(result, context)
-    if update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
-        if result.outcome in BY_HAND:  # staff must act by hand: worth a message
-            await update.effective_chat.send_message(text)
-    else:
-        await update.effective_message.reply_text(text)
+    await answer_refusal(update, context, refused)
     return True

@@ -13,6 +13,7 @@ from telegram.ext import ConversationHandler
 from buttons import Action, parse_any
 from conversations.context import BotContext
 from conversations.menu import help_text
+from conversations.refusals import staff_gate
 from services.database import lost_connection
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,7 @@ async def staff_press(update: Update, context: BotContext, *kinds: type[A], acti
     presser is not staff (refused and audited as ``action`` on ``target``:id, the action's first field) or the data
     is not a well-formed press of ``kinds`` (answered as expired)."""
     found = parse_any(update.callback_query.data, *kinds)
-    if not context.is_staff:
-        await refuse_non_staff(update, context, action, f"{target}:{astuple(found)[0]}" if found else None)
+    if not await staff_gate(update, context, action, f"{target}:{astuple(found)[0]}" if found else None):
         return None
     if found is None:
         await answer_stale(update, context)

@@ -12,15 +12,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons.talent import (ALL_REGIONS, NO_TEAM, AssignTeam, ExpertAssign, ExpertContact, ExpertDivision, ExpertList,
                             ExpertSection, ExpertSections)
-from conversations.common import (A, answer_stale, edit_message, press_of, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
+from conversations.common import A, answer_stale, edit_message, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_count, page_nav, rows
+from conversations.refusals import answer_refusal, staff_gate
 from conversations.talent_views import card_of
 from i18n import localise
 from nlp.industry import catalogue
+from services.audit import staff_role
 from services.ids import parse_id
 from services.industry import division_label
+from services.results import Refused
 from services.talent import PAGE
 
 MAX_QUERY = 50
@@ -28,7 +30,7 @@ MAX_RESULTS = 10
 
 
 def _staff_buttons(cards, context: BotContext) -> list[list[InlineKeyboardButton]]:
-    if not context.is_staff:
+    if not staff_role(context.role):
         return []
     return [[InlineKeyboardButton(context.label("experts.contact", name=c.name), callback_data=ExpertContact(c.id).data()),
              InlineKeyboardButton(context.label("experts.assign", name=c.name), callback_data=ExpertAssign(c.id).data())]
@@ -123,11 +125,12 @@ async def contact(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, ExpertContact)
     if press is None:
         return
-    phone = await context.services.talent.contact(press.craftsman_id, update.effective_user.id, context.role)
-    if context.is_staff:
-        await update.callback_query.answer(context.t("experts.phone", phone=phone or "—"), show_alert=True)
-    else:  # the service has logged the refusal
-        await tell_staff_only(update, context)
+    try:
+        phone = await context.services.talent.staff_contact(press.craftsman_id, update.effective_user.id, context.role)
+    except Refused as exc:  # the service has logged the refusal
+        await answer_refusal(update, context, exc)
+        return
+    await update.callback_query.answer(context.t("experts.phone", phone=phone or "—"), show_alert=True)
 
 
 async def assign_menu(update: Update, context: BotContext) -> None:
@@ -143,9 +146,10 @@ async def assign_team(update: Update, context: BotContext) -> None:
     if press is None or (team_id is None and press.team != NO_TEAM):
         await answer_stale(update, context)
         return
-    done = await talent.assign_team(press.craftsman_id, team_id, update.effective_user.id, context.role)
-    if not done and not context.is_staff:  # the service has logged the refusal
-        await tell_staff_only(update, context)
+    try:
+        done = await talent.staff_assign_team(press.craftsman_id, team_id, update.effective_user.id, context.role)
+    except Refused as exc:  # the service has logged the refusal
+        await answer_refusal(update, context, exc)
         return
     if not done:
         await answer_stale(update, context)
@@ -171,8 +175,7 @@ async def _listing(context: BotContext, division: str, province: str | None, pag
 
 async def _assign_menu(update: Update, context: BotContext, craftsman_id: int) -> None:
     query = update.callback_query
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "team.assign", f"craftsman:{craftsman_id}")
+    if not await staff_gate(update, context, "team.assign", f"craftsman:{craftsman_id}"):
         return
     card = await context.services.talent.card(craftsman_id)
     if card is None:

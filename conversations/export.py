@@ -6,12 +6,13 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
-from conversations.common import tell_staff_only
 from conversations.context import BotContext
+from conversations.refusals import answer_refusal
 from i18n import catalogue, label
-from services.audit import NotStaff
+from services.audit import staff_role
 from services.export import SHEETS, Words
 from services.local_time import show
+from services.results import Refused
 
 
 def words(lang: str) -> Words:
@@ -24,14 +25,14 @@ def words(lang: str) -> Words:
 
 async def export_command(update: Update, context: BotContext) -> None:
     services = context.services
-    if context.is_staff:
+    if staff_role(context.role):
         await update.effective_chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     now = services.clock.now()
     try:
         data = await services.exporter.workbook(update.effective_user.id, context.role, words(context.lang),
                                                 now.astimezone(services.settings.tz).date())
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     stamp = now.astimezone(services.settings.tz)
     await update.effective_chat.send_document(

@@ -17,8 +17,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.importing import ImportChoice, ImportDecision
 from conversations import resume
-from conversations.common import cancel_flow_of, edit_message, refuse_non_staff
+from conversations.common import cancel_flow_of, edit_message
 from conversations.context import BotContext
+from conversations.refusals import staff_gate
 from i18n import Raw
 from services.importing import ImportReport, template
 from services.spreadsheets import clean, csv_bytes
@@ -31,8 +32,7 @@ QUOTED_CHARS = 60  # a value from the file, as a message quotes it
 
 
 async def template_command(update: Update, context: BotContext) -> None:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "import.template")
+    if not await staff_gate(update, context, "import.template"):
         return
     for kind in ("craftsmen", "enterprises", "competitions"):
         await update.effective_chat.send_document(InputFile(io.BytesIO(template(kind)), filename=f"zhuqi_{kind}_template.xlsx"),
@@ -40,8 +40,7 @@ async def template_command(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "import.start")
+    if not await staff_gate(update, context, "import.start"):
         return ConversationHandler.END
     return await _ask_file(update, context)
 
@@ -109,8 +108,7 @@ async def _apply(update: Update, context: BotContext, report: ImportReport) -> N
 
 
 async def received(update: Update, context: BotContext) -> str | int:
-    if not context.is_staff:  # the role may have changed since /import
-        await refuse_non_staff(update, context, "import.file")
+    if not await staff_gate(update, context, "import.file"):  # the role may have changed since /import
         return ConversationHandler.END
     document = update.effective_message.document
     try:
@@ -159,8 +157,7 @@ async def _report_again(update: Update, context: BotContext) -> str:
 async def confirm(update: Update, context: BotContext) -> int:
     query = update.callback_query
     pending = context.user_data.pop("import", None)
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "import.apply")
+    if not await staff_gate(update, context, "import.apply"):
         return ConversationHandler.END
     press = ImportDecision.parse(query.data)
     if pending is None or press is None or press.choice is not ImportChoice.VALID_ONLY:

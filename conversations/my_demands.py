@@ -12,10 +12,11 @@ from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
+from conversations.refusals import DEMAND, answer_refusal
 from conversations.report.views import demand_detail, demand_line
 from db.models import DemandStatus
-from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo, Refusal, Refused
-
+from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo
+from services.results import Refused
 
 
 async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -62,9 +63,9 @@ async def show_page(update: Update, context: BotContext) -> None:
 async def _own_demand(update: Update, context: BotContext, demand_id: int) -> DemandInfo | None:
     """The presser's own demand, or None with the refusal answered (someone else's, gone)."""
     try:
-        return await context.services.demands.view(demand_id, update.effective_user.id, is_staff=False)
+        return await context.services.demands.own_view(demand_id, update.effective_user.id)
     except Refused as exc:
-        await update.callback_query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
+        await answer_refusal(update, context, exc, DEMAND)
         return None
 
 
@@ -120,7 +121,7 @@ async def withdraw(update: Update, context: BotContext) -> None:
         done = await context.services.demands.withdraw(demand.id, update.effective_user.id,
                                                        context.t(f"my.reason.{press.reason}"))
     except Refused as exc:
-        await query.answer(context.t(f"demand.refused.{exc.reason.value}"), show_alert=True)
+        await answer_refusal(update, context, exc, DEMAND)
         return
     await query.answer()
     await edit_message(update, context.t("my.withdrawn", ticket=done.ticket or ""))
@@ -135,10 +136,9 @@ async def staff_view(update: Update, context: BotContext) -> None:
     if press is None:
         return
     try:
-        demand = await context.services.demands.view(press.demand_id, user_id, is_staff=context.is_staff)
+        demand = await context.services.demands.staff_view(press.demand_id, user_id, context.role)
     except Refused as exc:
-        key = "staff.only" if exc.reason is Refusal.NOT_YOURS else f"demand.refused.{exc.reason.value}"
-        await query.answer(context.t(key), show_alert=True)
+        await answer_refusal(update, context, exc, DEMAND)
         return
     text, markup = await flag_detail(context, demand.id, await _detail(context, demand, with_contact=True))
     try:

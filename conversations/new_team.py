@@ -7,21 +7,21 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.people import TeamLevelChoice
 from conversations import resume
-from conversations.common import (answer_stale, cancel_flow_of, expect_button, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
+from conversations.common import answer_stale, cancel_flow_of, expect_button, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import choice_buttons
+from conversations.refusals import TEAMS, answer_refusal, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import TeamLevel
 from i18n import localise
+from services.results import Reason, Refused
 
 LEVEL, REGION = "newteam.level", "newteam.region"
 MAX_NAME = 128
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "team.create")
+    if not await staff_gate(update, context, "team.create"):
         return ConversationHandler.END
     name = " ".join(context.args or []).strip()
     if not name:
@@ -64,11 +64,11 @@ async def region(update: Update, context: BotContext) -> str | int:
     try:
         team = await context.services.talent.create_team(update.effective_user.id, context.role, flow["name"],
                                                         TeamLevel(flow["level"]), code)
-    except ValueError:
-        await update.effective_chat.send_message(context.t("teams.exists", name=flow["name"]))
-        return ConversationHandler.END
-    if team is None:  # no longer staff; the service has logged the refusal
-        await tell_staff_only(update, context)
+    except Refused as exc:  # a name already taken (said in the chat), or no longer staff (audited by the service)
+        if exc.reason is Reason.ALREADY:
+            await update.effective_chat.send_message(refusal_text(context, exc, TEAMS))
+        else:
+            await answer_refusal(update, context, exc, TEAMS)
         return ConversationHandler.END
     await update.effective_chat.send_message(context.t(
         "teams.created", name=team.name, level=context.t(f"team.level.{team.level.value}"),

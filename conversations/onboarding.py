@@ -15,16 +15,18 @@ from buttons.choices import YesNo
 from buttons.people import Consent, OnboardingRole, UsePreset
 from conversations import resume
 from conversations.common import answer_stale, cancel_flow, expect_button
-from conversations.join import invite_to_apply
 from conversations.context import BotContext
+from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import localise
 from nlp.script import script_of
+from services.audit import staff_role
 from services.ids import parse_id
 from services.teams import get_team
+from services.users import SELF_SERVICE_ROLES
 
 # Conversation states
 CONSENT, ROLE, REGION, PRESET = "onboarding.consent", "onboarding.role", "onboarding.region", "onboarding.preset"
@@ -90,7 +92,7 @@ async def consent(update: Update, context: BotContext) -> str | int:
     context.profile = await context.services.users.register(
         user.id, user.first_name, last_name=user.last_name, username=user.username,
         language_code=user.language_code, lang=Lang(script_of(context.lang).value))
-    if context.profile.is_staff:  # admins from ADMIN_IDS keep their role and get their menu now
+    if staff_role(context.role):  # admins from ADMIN_IDS keep their role and get their menu now
         await set_staff_menu(context.bot, user.id, context.profile.role)
         return await _next_after_role(update, context)
     return await _ask_role(update, context)
@@ -105,7 +107,7 @@ async def role(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
     press = OnboardingRole.parse(query.data)
     value = press.role if press else ""
-    if value not in {r.value for r in Role} or Role(value) in (Role.ADMIN, Role.STAFF):
+    if value not in {r.value for r in SELF_SERVICE_ROLES}:
         await answer_stale(update, context)
         return ROLE
     await query.answer()

@@ -17,6 +17,7 @@ from conversations.common import cancel_flow_of, expect_text, press_of, reject_t
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
 from conversations.union import consultation_section
+from services.audit import staff_role
 from services.casework import MAX_NOTE
 from services.service_record import Result
 
@@ -106,7 +107,7 @@ async def find_text(update: Update, context: BotContext) -> str | int:
     if not text or await reject_too_long(update, context, text, MAX_QUERY):
         return FIND
     demand_id = (context.user_data.get("queue") or {}).get("demand")
-    if demand_id is None or not context.is_staff:
+    if demand_id is None or not staff_role(context.role):
         context.user_data.pop("queue", None)
         return ConversationHandler.END
     cards = await context.services.talent.search(text, limit=8)

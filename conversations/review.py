@@ -11,11 +11,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.talent import ApproveCraftsman, RejectCraftsman
 from conversations import resume
-from conversations.common import (cancel_flow_of, edit_message, expect_text, press_of, refuse_non_staff,
-                                  reject_too_long, staff_press, tell_staff_only)
+from conversations.common import cancel_flow_of, edit_message, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
+from conversations.refusals import REVIEW, answer_refusal, staff_gate
 from conversations.talent_views import card_of
-from services.talent import ReviewOutcome
+from services.results import Refused
 
 REASON = "review.reason"
 MAX_REASON = 500
@@ -27,8 +27,7 @@ def _buttons(craftsman_id: int, context: BotContext) -> InlineKeyboardMarkup:
 
 
 async def review_command(update: Update, context: BotContext) -> None:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "review.list")
+    if not await staff_gate(update, context, "review.list"):
         return
     pending = await context.services.talent.pending()
     if not pending:
@@ -43,26 +42,23 @@ async def approve(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, ApproveCraftsman)
     if press is None:
         return
-    outcome, card = await context.services.talent.review(press.craftsman_id, update.effective_user.id, context.role,
-                                                         approve=True)
-    await _answer(update, context, outcome, card, "review.approved")
+    await _decide(update, context, press.craftsman_id, True, "review.approved")
 
 
-async def _answer(update: Update, context: BotContext, outcome: ReviewOutcome, card, done_key: str, reason: str = "") -> None:
+async def _decide(update: Update, context: BotContext, craftsman_id: int, approve: bool, done_key: str,
+                  reason: str = "") -> None:
+    """Ask the service to decide; say what was done, or translate its refusal (NOT_STAFF already audited)."""
     query = update.callback_query
-    if outcome is ReviewOutcome.NOT_STAFF:  # the service has logged the refusal
-        await tell_staff_only(update, context)
+    try:
+        card = await context.services.talent.decide(craftsman_id, update.effective_user.id, context.role, approve,
+                                                    reason or None)
+    except Refused as exc:
+        await answer_refusal(update, context, exc, REVIEW)
         return
-    if outcome is ReviewOutcome.NOT_FOUND:
-        text = context.t("button.stale")
-    elif outcome is ReviewOutcome.ALREADY:
-        text = context.t("review.already", status=context.t(f"review.status.{card.status.value}"))
-    else:
-        text = context.t(done_key, name=card.name, reason=reason)
+    text = context.t(done_key, name=card.name, reason=reason)
     if query is not None:
-        await query.answer(text, show_alert=outcome is not ReviewOutcome.DONE)
-        if outcome is ReviewOutcome.DONE:
-            await edit_message(update, query.message.text_html + "\n\n" + text)
+        await query.answer(text, show_alert=False)
+        await edit_message(update, query.message.text_html + "\n\n" + text)
     else:
         await update.effective_message.reply_text(text)
 
@@ -87,9 +83,7 @@ async def reject_reason(update: Update, context: BotContext) -> str | int:
     craftsman_id = (context.user_data.pop("review", None) or {}).get("id")
     if craftsman_id is None:
         return ConversationHandler.END
-    outcome, card = await context.services.talent.review(craftsman_id, update.effective_user.id, context.role,
-                                                         approve=False, note=text)
-    await _answer(update, context, outcome, card, "review.rejected", text)
+    await _decide(update, context, craftsman_id, False, "review.rejected", text)
     return ConversationHandler.END
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from telegram import Message, MessageOriginUser, Update
 from telegram.ext import CommandHandler
 
-from conversations.common import tell_staff_only
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
-from db.models import Role
+from conversations.refusals import ADMINS, answer_refusal
 from i18n import localise
-from services.audit import NotStaff
+from services.audit import staff_role
 from services.local_time import show
+from services.results import Refused
 from services.staffing import Change, Lookup
 
 
@@ -58,8 +58,8 @@ async def _change(update: Update, context: BotContext, grant: bool) -> None:
     staffing = context.services.staffing
     try:  # refused before anything is looked up; the refusal is logged
         await staffing.require_admin(update.effective_user.id, "staff.grant" if grant else "staff.revoke")
-    except NotStaff:
-        await update.effective_message.reply_text(context.t("staff.admins_only"))
+    except Refused as exc:
+        await answer_refusal(update, context, exc, ADMINS)
         return
     target = await _target(update, context)
     if target is None:
@@ -68,7 +68,7 @@ async def _change(update: Update, context: BotContext, grant: bool) -> None:
     name = profile.first_name if profile else ""
     await update.effective_message.reply_text(context.t(f"staff.change.{change.value}", name=name))
     if change is Change.GRANTED:
-        await set_staff_menu(context.bot, profile.id, Role.STAFF)
+        await set_staff_menu(context.bot, profile.id, profile.role)
     elif change is Change.REVOKED:
         await clear_staff_menu(context.bot, profile.id)
 
@@ -77,8 +77,8 @@ async def staff_list(update: Update, context: BotContext) -> None:
     services = context.services
     try:
         members = await services.staffing.members(update.effective_user.id, context.role)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     lines = [context.t("staff.list_header", count=len(members))]
     for m in members:
@@ -93,7 +93,7 @@ async def audit(update: Update, context: BotContext) -> None:
     services = context.services
     of_user = None
     if context.args:
-        if not context.is_staff:  # refused (and logged) before anything is looked up
+        if not staff_role(context.role):  # the service refuses (and logs) it: look nothing up
             of_user = -1
         else:
             of_user = await _named(update, context, context.args[0])  # -1: nobody by that name, no entries
@@ -101,8 +101,8 @@ async def audit(update: Update, context: BotContext) -> None:
                 return
     try:
         entries = await services.staffing.log(update.effective_user.id, context.role, of_user)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except Refused as exc:
+        await answer_refusal(update, context, exc)
         return
     if not entries:
         await update.effective_message.reply_text(context.t("audit.none"))

@@ -9,15 +9,15 @@ from decimal import Decimal
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
-from conversations.common import refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
+from conversations.refusals import STATS, answer_refusal, staff_gate
 from db.models import Role
 from i18n import label, localise
 from nlp.industry import catalogue
 from nlp.script import to_simplified
-from services.audit import NotStaff
 from services.charts import bar_chart
 from services.periods import YEAR, Period, parse_period, this
+from services.results import Refused
 from services.statistics import NO_INDUSTRY, NO_REGION, Figures, Report, change
 
 BREAKDOWN_LINES = 6
@@ -96,8 +96,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         await _my_record(update, context)
         return
     services, message = context.services, update.effective_message
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "stats.read", key="stats.only")
+    if not await staff_gate(update, context, "stats.read", about=STATS):
         return
     today = services.clock.now().astimezone(services.settings.tz).date()
     period: Period = this(YEAR, today)
@@ -115,8 +114,8 @@ async def stats_command(update: Update, context: BotContext) -> None:
         region = (exact or places)[0].code
     try:
         report = await services.statistics.report(update.effective_user.id, context.role, period, region)
-    except NotStaff:
-        await tell_staff_only(update, context, "stats.only")
+    except Refused as exc:
+        await answer_refusal(update, context, exc, STATS)
         return
     region_name = (localise(services.regions.full_name(region) or "", context.lang) if region
                    else context.t("stats.everywhere"))
@@ -128,8 +127,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
 
 
 async def _my_record(update: Update, context: BotContext) -> None:
-    if context.role is not Role.CRAFTSMAN and not context.is_staff:
-        await refuse_non_staff(update, context, "stats.me", key="stats.only")
+    if context.role is not Role.CRAFTSMAN and not await staff_gate(update, context, "stats.me", about=STATS):
         return
     record = await context.services.statistics.craftsman_record(update.effective_user.id)
     if record is None:

@@ -17,6 +17,7 @@ from conversations.region_picker import ask_region, region_button, region_step_h
 from db.models import Lang, Role
 from i18n import Raw, localise
 from nlp.industry import catalogue
+from services.audit import staff_role
 from services.local_time import QuietHours, parse_quiet_hours, show_minutes
 from services.validation import Invalid
 
@@ -80,7 +81,7 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
     await query.edit_message_reply_markup(None)
     choice = press.item
     if choice is SettingsItem.ROLE:
-        if context.profile.is_staff:
+        if staff_role(context.role):
             await update.effective_chat.send_message(context.t("settings.staff_role_kept"))
             return await _show_menu(update, context)
         return await _ask_role(update, context)

@@ -10,13 +10,22 @@ from sqlalchemy import Text, cast, select, update
 from db.models import AuditEntry, Role
 from services.clock import Clock
 from services.database import Database
+from services.results import Reason, Refused
 
 log = logging.getLogger(__name__)
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})
 
 
-class NotStaff(Exception):
-    """A staff-only action asked for by someone who is not staff (already audited)."""
+def staff_role(role: Role | None) -> bool:
+    """The rule of who is staff: staff or admin, ``role`` read from the database (never from callback data)."""
+    return role in STAFF_ROLES
+
+
+class NotStaff(Refused):
+    """Refused(NOT_STAFF): a staff-only action asked for by someone who is not staff (already audited)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(Reason.NOT_STAFF, action=action)
 
 
 class AuditLog:
@@ -33,7 +42,7 @@ class AuditLog:
 
     async def require_staff(self, actor: int | None, role: Role | None, action: str, target: str | None = None) -> None:
         """Raise NotStaff (and log the refusal) unless ``role`` — read from the database — is staff or admin."""
-        if role not in STAFF_ROLES:
+        if not staff_role(role):
             await self.record(actor, action, target, allowed=False)
             raise NotStaff(action)
 

@@ -7,7 +7,6 @@ demands; staff see every demand, contact details included.
 
 from __future__ import annotations
 
-import enum
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,14 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.demands import OpenDemand
 from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
-                       Match, MatchStatus)
+                       Match, MatchStatus, Role)
 from i18n import shown
-from services.audit import AuditLog
+from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
 from services.database import Database
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
+from services.results import Reason, Refused
 from services.service_record import ENTERPRISE, StaffChats, transition
 
 MIN_TEXT, MAX_TEXT = 10, 2000
@@ -43,17 +43,7 @@ OPEN_STATUSES = (DemandStatus.SUBMITTED, DemandStatus.MATCHED, DemandStatus.ACCE
 PAGE = 5
 
 
-class Refusal(str, enum.Enum):
-    NOT_FOUND = "not_found"
-    NOT_YOURS = "not_yours"
-    NOT_DRAFT = "not_draft"   # already submitted: the draft step is stale
-    CLOSED = "closed"         # cannot be withdrawn any more
-
-
-class Refused(Exception):
-    def __init__(self, reason: Refusal) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
+Refusal = Reason  # the one vocabulary (services/results.py): NOT_FOUND, NOT_YOURS, NOT_DRAFT, CLOSED here
 
 
 @dataclass(frozen=True)
@@ -182,6 +172,20 @@ class Demands:
             await self.audit.record(user_id, "demand.view", f"demand:{demand_id}", allowed=False)
             raise Refused(Refusal.NOT_YOURS)
         return info
+
+    async def own_view(self, demand_id: int, user_id: int) -> DemandInfo:
+        """The user's own demand as they read it in /my; anyone else's is Refused(NOT_YOURS), audited."""
+        return await self.view(demand_id, user_id, is_staff=False)
+
+    async def staff_view(self, demand_id: int, actor: int, role: Role | None) -> DemandInfo:
+        """A demand opened from a staff notice: the whole of it for staff (``role`` read from the database); the
+        presser's own demand as they see it in /my; anyone else's is Refused(NOT_STAFF), audited."""
+        try:
+            return await self.view(demand_id, actor, is_staff=role in STAFF_ROLES)
+        except Refused as exc:
+            if exc.reason is Reason.NOT_YOURS:
+                raise Refused(Reason.NOT_STAFF) from exc
+            raise
 
     async def draft_of(self, user_id: int) -> DemandInfo | None:
         async with self.db.session() as session:

@@ -3,7 +3,6 @@ share — the outcome of an action, the demand's public brief (never its contact
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
@@ -16,27 +15,13 @@ from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Ente
 from nlp.industry import catalogue
 from services.audit import AuditLog, NotStaff
 from services.regions import RegionDirectory
+from services.results import Reason, Refused
 from services.users import Users
 
 SUMMARY = 300  # characters of the problem text a craftsman sees before accepting
 
 
-class Outcome(str, enum.Enum):
-    DONE = "done"
-    NOT_FOUND = "not_found"
-    NOT_YOURS = "not_yours"       # a button sent to someone else, or forged data (audited)
-    NOT_STAFF = "not_staff"       # audited
-    STALE = "stale"               # the case moved on: already answered, expired, withdrawn
-    TAKEN = "taken"               # the demand already has a craftsman
-    FULL = "full"                 # the craftsman has no spare capacity
-    UNAVAILABLE = "unavailable"   # paused, inactive, not published
-    DECLINED = "declined"         # this craftsman declined this demand before
-    NO_ACCOUNT = "no_account"     # the craftsman has no Telegram account linked: staff must phone
-    UNREACHABLE = "unreachable"   # no Telegram account and no phone either: staff must pick someone else
-    NOT_CRAFTSMAN = "not_craftsman"
-
-
-BY_HAND = frozenset({Outcome.NO_ACCOUNT, Outcome.UNREACHABLE})  # an offer staff must make (or redo) themselves
+Outcome = Reason  # the one vocabulary (services/results.py); the name stays for the casework services
 
 
 @dataclass(frozen=True)
@@ -49,6 +34,10 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.DONE
+
+    def refusal(self) -> Refused | None:
+        """The refusal this result carries (None when done), with its message values."""
+        return None if self.ok else Refused(self.outcome, **(self.detail or {}))
 
 
 INTERNAL, ENTERPRISE = "internal", "enterprise"  # who may read a step's note: staff (and the craftsman) / also /my
@@ -154,12 +143,12 @@ class StaffChats:
         return [user_id for user_id, _ in await self.users.staff_roles()]
 
 
-class Stop(Exception):
-    """Raised inside a database session to leave it (rolled back) with ``result``; the caller audits a refusal
-    once the session is closed (SQLite has a single connection)."""
+class Stop(Refused):
+    """A refusal raised inside a database session to leave it (rolled back) with ``result``; the caller audits a
+    refusal once the session is closed (SQLite has a single connection)."""
 
     def __init__(self, result: Result, target: str | None = None) -> None:
-        super().__init__(result.outcome.value)
+        super().__init__(result.outcome, **(result.detail or {}))
         self.result, self.target = result, target
 
     async def settle(self, audit, actor: int, action: str) -> Result:

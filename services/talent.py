@@ -6,10 +6,9 @@ only :meth:`Talent.contact` hands it out, to staff.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from typing import Callable
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import func, or_, select
 
@@ -17,11 +16,13 @@ from buttons.talent import ApproveCraftsman, RejectCraftsman
 from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
-from services.audit import AuditLog
+from services.audit import AuditLog, NotStaff
 from services.clock import Clock
 from services.database import Database
 from services.outbox import Button, Notice, Outbox
+from services.results import Reason, Refused
 from services.service_record import StaffChats
+from services.teams import Team
 from services.users import Users
 
 HONOURS = ("national_model", "provincial_model", "great_craftsman", "provincial_craftsman", "city_craftsman",
@@ -31,11 +32,7 @@ CAPACITY_RANGE = range(1, 21)
 PAGE = 5
 
 
-class ReviewOutcome(str, enum.Enum):
-    DONE = "done"
-    ALREADY = "already"
-    NOT_FOUND = "not_found"
-    NOT_STAFF = "not_staff"
+ReviewOutcome = Reason  # the one vocabulary (services/results.py): DONE, ALREADY, NOT_FOUND, NOT_STAFF here
 
 
 @dataclass(frozen=True)
@@ -71,15 +68,6 @@ class Application:
     team_id: int | None
     capacity: int
     service_modes: list[str]
-
-
-@dataclass(frozen=True)
-class TeamCard:
-    id: int
-    name: str
-    level: TeamLevel
-    region_code: str
-    members: int
 
 
 def search_text(specialities: list[str]) -> str:
@@ -157,18 +145,25 @@ class Talent:
 
     async def review(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
                      note: str | None = None) -> tuple[ReviewOutcome, CraftsmanCard | None]:
-        """Approve (publish) or reject an application. Only staff may; refusals are audited."""
+        """:meth:`decide`, answered as (reason, card): the card when done or already reviewed, else None."""
+        try:
+            return Reason.DONE, await self.decide(craftsman_id, actor, actor_role, approve, note)
+        except Refused as exc:
+            return exc.reason, await self.card(craftsman_id) if exc.reason is Reason.ALREADY else None
+
+    async def decide(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
+                     note: str | None = None) -> CraftsmanCard:
+        """Approve (publish) or reject an application: the card as it now reads. Refused(NOT_STAFF) for anyone but
+        staff (audited), Refused(NOT_FOUND), Refused(ALREADY, status=…) once it has been reviewed."""
         target = f"craftsman:{craftsman_id}"
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "craftsman.review", target, allowed=False)
-            return ReviewOutcome.NOT_STAFF, None
+        await self.audit.require_staff(actor, actor_role, "craftsman.review", target)
         now = self.clock.now()
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id, with_for_update=True)
             if c is None:
-                return ReviewOutcome.NOT_FOUND, None
+                raise Refused(Reason.NOT_FOUND)
             if c.status is not CraftsmanStatus.PENDING:
-                return ReviewOutcome.ALREADY, await self._card(session, c)
+                raise Refused(Reason.ALREADY, status=c.status.value)
             c.status = CraftsmanStatus.APPROVED if approve else CraftsmanStatus.REJECTED
             c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = note, actor, now, now
             await session.flush()
@@ -181,7 +176,7 @@ class Talent:
             key = "join.approved" if approve else "join.rejected"
             await self.outbox.put([card.user_id], "notice", f"{target}:review:{now.isoformat()}",
                                   Notice(key, values={"reason": note or ""}))
-        return ReviewOutcome.DONE, card
+        return card
 
     # ------------------------------------------------------------------ the craftsman's own profile
     async def update_own(self, user_id: int, **values: object) -> CraftsmanCard:
@@ -269,46 +264,59 @@ class Talent:
 
     async def contact(self, craftsman_id: int, actor: int, actor_role: Role | None) -> str | None:
         """The craftsman's phone, for staff only; anyone else is refused and audited (returns None)."""
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "craftsman.contact", f"craftsman:{craftsman_id}", allowed=False)
+        try:
+            return await self.staff_contact(craftsman_id, actor, actor_role)
+        except NotStaff:
             return None
+
+    async def staff_contact(self, craftsman_id: int, actor: int, actor_role: Role | None) -> str | None:
+        """The craftsman's phone (None when they have none), for staff only; anyone else is Refused(NOT_STAFF),
+        audited."""
+        await self.audit.require_staff(actor, actor_role, "craftsman.contact", f"craftsman:{craftsman_id}")
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id)
             return c.phone if c else None
 
     # ------------------------------------------------------------------ service teams
-    async def teams(self) -> list[TeamCard]:
+    async def teams(self) -> list[Team]:
         async with self.db.session() as session:
             counts = dict((await session.execute(select(Craftsman.team_id, func.count()).where(
                 *self._published()).group_by(Craftsman.team_id))).all())
             teams = (await session.scalars(select(ServiceTeam).order_by(ServiceTeam.region_code, ServiceTeam.id))).all()
             order = list(TeamLevel)
-            cards = [TeamCard(t.id, t.name, t.level, t.region_code, counts.get(t.id, 0)) for t in teams]
+            cards = [Team.of(t, counts.get(t.id, 0)) for t in teams]
             return sorted(cards, key=lambda t: (order.index(t.level), t.region_code, t.id))
 
-    async def teams_near(self, region_code: str) -> list[TeamCard]:
+    async def teams_near(self, region_code: str) -> list[Team]:
         """Teams in the same province as ``region_code`` (the ones a craftsman there may join)."""
         return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
 
     async def create_team(self, actor: int, actor_role: Role | None, name: str, level: TeamLevel,
-                          region_code: str) -> TeamCard | None:
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "team.create", name, allowed=False)
-            return None
+                          region_code: str) -> Team:
+        """The new team; Refused(NOT_STAFF) (audited) for anyone but staff, Refused(ALREADY) when the name is taken."""
+        await self.audit.require_staff(actor, actor_role, "team.create", name)
         async with self.db.session() as session:
             if await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name)):
-                raise ValueError("exists")
+                raise Refused(Reason.ALREADY, name=name)
             team = ServiceTeam(name=name, level=level, region_code=region_code)
             session.add(team)
             await session.flush()
-            card = TeamCard(team.id, team.name, team.level, team.region_code, 0)
+            card = Team.of(team)
         await self.audit.record(actor, "team.create", f"team:{card.id}")
         return card
 
     async def assign_team(self, craftsman_id: int, team_id: int | None, actor: int, actor_role: Role | None) -> bool:
-        if actor_role not in (Role.STAFF, Role.ADMIN):
-            await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", allowed=False)
+        """Whether the craftsman now belongs to ``team_id`` (False when refused: see :meth:`staff_assign_team`)."""
+        try:
+            return await self.staff_assign_team(craftsman_id, team_id, actor, actor_role)
+        except NotStaff:
             return False
+
+    async def staff_assign_team(self, craftsman_id: int, team_id: int | None, actor: int,
+                                actor_role: Role | None) -> bool:
+        """Put the craftsman in ``team_id`` (None: no team); False when either is gone; Refused(NOT_STAFF),
+        audited, for anyone but staff."""
+        await self.audit.require_staff(actor, actor_role, "team.assign", f"craftsman:{craftsman_id}")
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id)
             if c is None or (team_id is not None and await session.get(ServiceTeam, team_id) is None):

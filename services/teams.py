@@ -1,4 +1,4 @@
-"""Service teams (劳模工匠技术服务队)."""
+"""Service teams (劳模工匠技术服务队): the one read model of a team, as every service hands it out."""
 
 from __future__ import annotations
 
@@ -6,25 +6,32 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import ServiceTeam
+from db.models import ServiceTeam, TeamLevel
 from services.database import Database
 
 
 @dataclass(frozen=True)
-class TeamInfo:
+class Team:
+    """A service team as anyone may read it; ``members`` counts its craftsmen where the reader asked for it."""
+
     id: int
     name: str
-    level: str
+    level: TeamLevel
     region_code: str
+    members: int = 0
+
+    @classmethod
+    def of(cls, team: ServiceTeam, members: int = 0) -> Team:
+        return cls(team.id, team.name, team.level, team.region_code, members)
 
 
-async def get_team(db: Database, team_id: int) -> TeamInfo | None:
+async def get_team(db: Database, team_id: int) -> Team | None:
     async with db.session() as session:
         team = await session.get(ServiceTeam, team_id)
-        return TeamInfo(team.id, team.name, team.level.value, team.region_code) if team else None
+        return Team.of(team) if team else None
 
 
-async def list_teams(db: Database) -> list[TeamInfo]:
+async def list_teams(db: Database) -> list[Team]:
     async with db.session() as session:
         teams = (await session.scalars(select(ServiceTeam).order_by(ServiceTeam.level, ServiceTeam.id))).all()
-        return [TeamInfo(t.id, t.name, t.level.value, t.region_code) for t in teams]
+        return [Team.of(t) for t in teams]

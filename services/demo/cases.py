@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.follow_up import ConfirmSolved, Reopen
-from db.models import (Appointment, AppointmentStatus, Craftsman, Demand, DemandKind, DemandStatus,
-                       DemandStatusHistory, Enterprise, Feedback, Match, MatchStatus)
+from db.models import (Appointment, AppointmentStatus, Craftsman, Demand, DemandKind, DemandStatus, Enterprise,
+                       Feedback, Match, MatchStatus)
 from services.demands import ticket_for
 from services.demo.people import STAFFER, Pool
 from services.demo.tables import ago, local_day_at, tables
 from services.local_time import show
 from services.outbox import Button, Notice
-from services.service_record import ENTERPRISE, INTERNAL
+from services.service_record import ENTERPRISE, INTERNAL, transition
 
 S = DemandStatus
 OPENED = 1.0  # days from filing to staff's offer
@@ -28,17 +28,17 @@ SCORE = 0.82
 
 
 class Timeline:
-    """The steps of one demand, in order; each becomes a status-history row."""
+    """The steps of one demand, in order, each written as the flow writes it (service_record.transition): the
+    status moves and a status-history row is stored, dated ``at``."""
 
-    def __init__(self, demand: Demand) -> None:
-        self.demand, self.status, self.rows = demand, S.DRAFT, []
+    def __init__(self, session: AsyncSession, demand: Demand) -> None:
+        self.session, self.demand = session, demand
 
-    def step(self, to: DemandStatus, at: datetime, actor: int | None, note: str | None = None,
-             visibility: str = INTERNAL) -> None:
-        self.rows.append(DemandStatusHistory(demand_id=self.demand.id, from_status=self.status.value, to_status=to.value,
-                                             actor_user_id=actor, note=note, visibility=visibility, at=at))
-        self.status = self.demand.status = to
-        self.demand.updated_at = at
+    async def step(self, to: DemandStatus, at: datetime, actor: int | None, note: str | None = None,
+                   visibility: str = INTERNAL) -> None:
+        if not await transition(self.session, self.demand, to, actor, at, note=note, visibility=visibility):
+            raise RuntimeError(f"demo demand {self.demand.id} cannot move from {self.demand.status} to {to}")
+        self.demand.updated_at = at  # kept when the demo's other columns are written (updated_at's onupdate)
 
 
 async def load_cases(session: AsyncSession, pool: Pool, now: datetime, tz: ZoneInfo) -> list[tuple[int, str, Notice]]:
@@ -52,14 +52,13 @@ async def load_cases(session: AsyncSession, pool: Pool, now: datetime, tz: ZoneI
         session.add(demand)
         await session.flush()
         demand.ticket = ticket_for(demand.id, filed, tz)
-        timeline = Timeline(demand)
-        timeline.step(S.SUBMITTED, filed, enterprise.owner_user_id)
+        timeline = Timeline(session, demand)
+        await timeline.step(S.SUBMITTED, filed, enterprise.owner_user_id)
         if craftsman is not None:
             notice = await _serve(session, timeline, craftsman, enterprise, row, now, tz)
             if notice is not None and enterprise.owner_user_id:
                 owed.append((enterprise.owner_user_id, f"demand:{demand.id}:resolved:{demand.resolved_at.isoformat()}",
                              notice))
-        session.add_all(timeline.rows)
     return owed
 
 
@@ -89,23 +88,23 @@ async def _serve(session: AsyncSession, timeline: Timeline, craftsman: Craftsman
                   proposed_by=STAFFER, offered_at=offered, created_at=offered, updated_at=offered)
     session.add(match)
     await session.flush()
-    timeline.step(S.MATCHED, offered, STAFFER, craftsman.name)
+    await timeline.step(S.MATCHED, offered, STAFFER, craftsman.name)
     if status is S.MATCHED:
         return None
     accepted = offered + timedelta(hours=5)
     match.status, match.decided_at, match.updated_at = MatchStatus.ACCEPTED, accepted, accepted
-    timeline.step(S.ACCEPTED, accepted, craftsman.user_id, craftsman.name)
+    await timeline.step(S.ACCEPTED, accepted, craftsman.user_id, craftsman.name)
     if status is S.SCHEDULED:
-        _book_tomorrow(session, timeline, match, craftsman, row, now, tz)
+        await _book_tomorrow(session, timeline, match, craftsman, row, now, tz)
         return None
     resolved = ago(now, days=row["resolved"] if status is S.RESOLVED else row["days"])
     visit = resolved - timedelta(days=2, hours=3)
     session.add(Appointment(match_id=match.id, starts_at=visit, ends_at=visit + timedelta(hours=2),
                             place=f"{enterprise.name}（现场）", status=AppointmentStatus.DONE,
                             booked_at=visit - timedelta(days=3), created_at=visit - timedelta(days=4), updated_at=resolved))
-    timeline.step(S.SCHEDULED, visit - timedelta(days=3), owner, show(visit, tz), ENTERPRISE)
-    timeline.step(S.IN_SERVICE, visit, None)
-    timeline.step(S.RESOLVED, resolved, craftsman.user_id)
+    await timeline.step(S.SCHEDULED, visit - timedelta(days=3), owner, show(visit, tz), ENTERPRISE)
+    await timeline.step(S.IN_SERVICE, visit, None)
+    await timeline.step(S.RESOLVED, resolved, craftsman.user_id)
     demand.resolved_at, demand.solution_summary = resolved, row["solution"]
     demand.workers_trained, demand.economic_benefit = row["trained"] or None, Decimal(row["benefit"]) or None
     if status is S.RESOLVED:
@@ -118,12 +117,12 @@ async def _serve(session: AsyncSession, timeline: Timeline, craftsman: Craftsman
                          created_at=rated))
     craftsman.rating_sum += row["stars"]
     craftsman.rating_count += 1
-    timeline.step(S.CLOSED, rated, owner, f"{row['stars']}★", ENTERPRISE)
+    await timeline.step(S.CLOSED, rated, owner, f"{row['stars']}★", ENTERPRISE)
     return None
 
 
-def _book_tomorrow(session: AsyncSession, timeline: Timeline, match: Match, craftsman: Craftsman, row: dict[str, Any],
-                   now: datetime, tz: ZoneInfo) -> None:
+async def _book_tomorrow(session: AsyncSession, timeline: Timeline, match: Match, craftsman: Craftsman,
+                         row: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
     """A consultation booked for tomorrow at ``row["at"]``. Booked days ago when the day-before reminder is still to
     come; otherwise (late in the day) just now, so that no reminder was owed before the bot started."""
     starts = local_day_at(now, tz, 1, row["at"])
@@ -134,4 +133,4 @@ def _book_tomorrow(session: AsyncSession, timeline: Timeline, match: Match, craf
                             updated_at=booked))
     session.add(Appointment(match_id=match.id, starts_at=starts + timedelta(days=1), place=row["place"],
                             status=AppointmentStatus.CANCELLED, created_at=offered_slots, updated_at=booked))
-    timeline.step(S.SCHEDULED, booked, timeline.demand.user_id, show(starts, tz), ENTERPRISE)
+    await timeline.step(S.SCHEDULED, booked, timeline.demand.user_id, show(starts, tz), ENTERPRISE)

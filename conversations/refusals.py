@@ -1,0 +1,55 @@
+"""The one place a service's refusal becomes words: ``Refused(reason, **values)`` (services/results.py) to a
+catalogue message in the user's language, answered as an alert for a button and as a reply for a message."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from conversations.context import BotContext
+from services.results import BY_HAND, Reason, Refused
+
+CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
+SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
+FAMILY_KEYS = {STATS: {Reason.NOT_STAFF: "stats.only"},
+               ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
+               TEAMS: {Reason.ALREADY: "teams.exists"},
+               REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
+
+
+def refusal_key(reason: Reason, about: str = CASE) -> str:
+    """The catalogue key for ``reason`` in the family ``about``."""
+    return FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason) or f"{about}.refused.{reason.value}"
+
+
+VALUE_KEYS = {REVIEW: {"status": "review.status.{}"}}  # values said in words: a status names its catalogue entry
+
+
+def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> str:
+    """Why the action did not happen, in the user's language (with the values the message names)."""
+    words = VALUE_KEYS.get(about, {})
+    values = {name: context.t(words[name].format(value)) if name in words else value
+              for name, value in refused.values.items()}
+    return context.t(refusal_key(refused.reason, about), **values)
+
+
+async def answer_refusal(update: Update, context: BotContext, refused: Refused, about: str = CASE) -> None:
+    """Tell the user: an alert for a button (and a message too when staff must act by hand), a reply otherwise."""
+    text = refusal_text(context, refused, about)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+        if refused.reason in BY_HAND:  # staff must act by hand: worth a message
+            await update.effective_chat.send_message(text)
+    else:
+        await update.effective_message.reply_text(text)
+
+
+async def staff_gate(update: Update, context: BotContext, action: str, target: str | None = None,
+                     about: str = CASE) -> bool:
+    """True when the service lets the presser do the staff-only ``action``; else False with the refusal (audited by
+    the service as ``action`` on ``target``) answered."""
+    try:
+        await context.services.audit.require_staff(update.effective_user.id, context.role, action, target)
+    except Refused as exc:
+        await answer_refusal(update, context, exc, about)
+        return False
+    return True
