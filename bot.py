@@ -32,6 +32,7 @@ from conversations.middleware import identify
 from i18n import t
 from runtime.logs import setup_logging
 from services.container import Services
+from services.clock import ShiftedClock
 from services.database import DatabaseUnavailable
 
 EXIT_SETTINGS, EXIT_DATABASE, EXIT_TOKEN, EXIT_NETWORK = 2, 3, 4, 5
@@ -110,7 +111,8 @@ async def run(settings: Settings, console: bool, webhook: str | None = None, wor
         print(t("console.loading", console_language()), flush=True)  # loading the models takes a few seconds
         settings = stage_settings(settings)  # the console's own fake Telegram: the cast's administrator is an admin
     try:
-        services = await Services.start(settings)
+        clock = ShiftedClock(settings.console_clock) if console and settings.console_clock else None
+        services = await Services.start(settings, clock)
     except DatabaseUnavailable as exc:
         print(f"zhuqi-bot: {exc}", file=sys.stderr)
         return EXIT_DATABASE

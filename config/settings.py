@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,6 +52,15 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"                        # behind a reverse proxy that terminates TLS
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")  # unset: derived from the token
+    # console chat only: the stage's clock starts at this instant (ISO 8601 with its offset) and runs in real time
+    console_clock: datetime | None = None
+
+    @field_validator("console_clock")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the time with its offset, e.g. 2026-12-01T10:00+08:00")
+        return value
 
     @field_validator("bot_token")
     @classmethod

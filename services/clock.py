@@ -36,3 +36,17 @@ class ManualClock(Clock):
         step = timedelta(seconds=seconds, **delta)
         self._now += step
         self._mono += step.total_seconds()
+
+
+class ShiftedClock(Clock):
+    """The system clock moved to start at ``start``: it runs in real time from there. The console's stage uses it
+    (CONSOLE_CLOCK) to be tried at another hour — e.g. outside the cast's quiet hours — and its tests to be
+    independent of the hour they run at."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware start time")
+        self._offset = start - datetime.now(timezone.utc)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self._offset

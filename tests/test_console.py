@@ -8,6 +8,7 @@ import asyncio
 import io
 import re
 from contextlib import asynccontextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import AsyncIterator, Awaitable, Callable
 
@@ -19,16 +20,21 @@ from config.settings import load_settings
 from db.models import Role
 from fakebotapi import FakeBotAPI
 from runtime.run import run_console
+from services.clock import ShiftedClock
 from services.container import Services
 from services.importing import CRAFTSMAN_COLUMNS
 from tests.console_terminal import Terminal
+
+# 10:00 in Shanghai whenever the tests run: the cast's quiet hours (22:00–07:00) hold questions asked again after a
+# restart until morning
+DAYTIME = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
 
 
 @asynccontextmanager
 async def console(db_url: str, tmp_path: Path,
                   setup: Callable[[Services], Awaitable[None]] | None = None) -> AsyncIterator[Terminal]:
     """`make run`'s console chat on ``db_url`` (files saved under tmp_path/console), until the test is done."""
-    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
         if setup is not None:
             await setup(services)
@@ -182,7 +188,7 @@ async def test_after_a_restart_the_numbers_go_on_and_an_old_cards_buttons_still_
     """The fake Telegram keeps every chat across a restart; the console numbers them as before, so a card shown
     before `:quit` keeps its address and its buttons afterwards."""
     state = tmp_path / "console-state.json"
-    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
         async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
             await terminal.expect("王丽> ")
@@ -200,7 +206,7 @@ async def test_after_a_restart_the_numbers_go_on_and_an_old_cards_buttons_still_
 async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str, tmp_path: Path):
     """Questions like the slots' ("每行一个") want several lines in one message: `\\` at a line's end continues it."""
     api = FakeBotAPI()
-    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
         async with console_run(services, tmp_path, api) as terminal:
             await terminal.expect("王丽> ")
@@ -217,7 +223,7 @@ async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str
 async def test_what_arrived_unseen_before_a_restart_is_shown_after_it(db_url: str, tmp_path: Path):
     """A message announced for someone else and not yet read is still theirs to read after :quit and a new start."""
     state = tmp_path / "console-state.json"
-    services = await Services.start(load_settings(database_url=db_url, bot_token=None))
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
         # the demo's first start asks 王丽 to confirm a resolution: while the console is 周建华, only announced
         async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="周建华") as terminal:

@@ -72,12 +72,17 @@ class Walk:
         assert await asyncio.wait_for(self.process.wait(), 60) == 0
 
 
+# the stage at 10:00 in Shanghai, whenever the test runs: outside the cast's quiet hours (22:00–07:00), which hold the
+# questions asked again after a restart until morning
+DAYTIME = "2026-12-01T10:00:00+08:00"
+
+
 async def make_run(tmp_path: Path) -> Walk:
     """`make run` without a token on the SQLite file tmp_path/data/zhuqi.sqlite3, in the venv running this test."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "CONSOLE_AS")}
     (tmp_path / "data").mkdir(exist_ok=True)
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'zhuqi.sqlite3'}", LOG_LEVEL="WARNING",
-               PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", LANG="C.UTF-8",
+               PYTHONUNBUFFERED="1", CONSOLE_CLOCK=DAYTIME, PYTHONIOENCODING="utf-8", LANG="C.UTF-8",
                VENV=str(Path(sys.executable).parent.parent))  # the environment this test runs in
     process = await asyncio.create_subprocess_exec("make", "-s", "-C", str(ROOT), "run", env=env,
                                                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,

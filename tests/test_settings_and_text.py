@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from string import Formatter
 
+from datetime import timedelta
+
 import pytest
 
 from config.settings import SettingsError, load_settings
@@ -21,12 +23,22 @@ def test_defaults_and_env(monkeypatch):
     assert load_settings(telegram_api_url="http://127.0.0.1:8081/").bot_file_url == "http://127.0.0.1:8081/file/bot"
 
 
+def test_the_consoles_clock_starts_where_it_is_told_and_runs_on():
+    from services.clock import ShiftedClock
+
+    start = load_settings(console_clock="2026-12-01T10:00+08:00").console_clock
+    clock = ShiftedClock(start)
+    assert timedelta(0) <= clock.now() - start < timedelta(seconds=5)
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("timezone", "Mars/Base", "configuration error: TIMEZONE: unknown time zone"),
     ("log_level", "LOUD", "configuration error: LOG_LEVEL: must be one of"),
     ("telegram_api_url", "ftp://x", "configuration error: TELEGRAM_API_URL: must start with http"),
     ("database_url", "mysql://x", "configuration error: DATABASE_URL: must be a sqlite"),
     ("bot_token", "123:short", "configuration error: BOT_TOKEN: does not look like a bot token"),
+    ("console_clock", "2026-12-01T10:00", "configuration error: CONSOLE_CLOCK: give the time with its offset"),
+    ("console_clock", "tomorrow", "configuration error: CONSOLE_CLOCK:"),
 ])
 def test_invalid_settings_name_the_setting_in_one_line(field, value, message):
     with pytest.raises(SettingsError) as caught:
