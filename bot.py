@@ -28,11 +28,14 @@ from conversations import (booking, broadcast, broadcast_control, common, compet
                            my_demands, new_team, onboarding, privacy, profile, queue, report, resume, review, staff_admin,
                            stats, subscriptions, tasks, union, user_settings)
 from conversations import enterprise_links
+from conversations.context import BotContext
+from conversations.menu import set_menus
 from conversations.middleware import identify
 from i18n import t
+from runtime.application import FrontEnd
 from runtime.logs import setup_logging
 from services.container import Services
-from services.database import DatabaseUnavailable
+from db.database import DatabaseUnavailable
 
 EXIT_SETTINGS, EXIT_DATABASE, EXIT_TOKEN, EXIT_NETWORK = 2, 3, 4, 5
 LOG_FILE = ROOT / "data" / "zhuqi.log"
@@ -100,6 +103,10 @@ def wire(application: Application) -> None:
     resume.install(application)
 
 
+# the chat front end as the transport gets it: the handlers, the callback context they get, the menus set at start
+CHAT = FrontEnd(wire, BotContext, set_menus)
+
+
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
     from runtime.console_stage import console_language
     from runtime.run import run_console, run_delivery_worker, run_telegram
@@ -118,9 +125,9 @@ async def run(settings: Settings, console: bool, webhook: str | None = None, wor
         if worker:
             await run_delivery_worker(services)
         elif settings.bot_token and not console:
-            await run_telegram(services, wire, webhook)
+            await run_telegram(services, CHAT, webhook)
         else:
-            await run_console(services, wire)
+            await run_console(services, CHAT)
     except InvalidToken as exc:
         print(f"zhuqi-bot: BOT_TOKEN was rejected by Telegram ({exc}); get a valid token from @BotFather",
               file=sys.stderr)

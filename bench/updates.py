@@ -38,7 +38,7 @@ from sqlalchemy import func, select  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
-from bot import wire  # noqa: E402
+from bot import CHAT  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from db.models import Demand, DemandStatus, Role  # noqa: E402
 from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
@@ -130,7 +130,7 @@ async def zhuqi_run(name: str, url: str, users: int) -> dict[str, float | str]:
         await services.users.set_role(FIRST_ID + n, Role.ENTERPRISE)
         await services.users.set_region(FIRST_ID + n, "330502")
     api = FakeBotAPI()
-    application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     elapsed, latencies = await run_app(application, lambda: drive(api, users, report_flow))
     async with services.db.session() as session:
         filed = await session.scalar(select(func.count()).select_from(Demand).where(Demand.status != DemandStatus.DRAFT))

@@ -10,7 +10,7 @@ from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
 from conversations.menu import help_text
-from services.database import lost_connection
+from db.database import lost_connection
 
 log = logging.getLogger(__name__)
 FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress

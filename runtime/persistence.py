@@ -15,7 +15,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from services.state_store import StateStore
+from runtime.state_store import StateStore
 
 USER_DATA = "user_data"
 
@@ -26,7 +26,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
                                                      callback_data=False), update_interval=60)
         self.store = store
         self._pending: dict[tuple[str, str], Any] = {}
-        self._done: list[int] = []  # updates handled since the last commit (services/inbox.py)
+        self._done: list[int] = []  # updates handled since the last commit (runtime/inbox.py)
         self._writing = asyncio.Lock()
 
     def done(self, update_id: int) -> None:

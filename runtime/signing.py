@@ -19,8 +19,7 @@ from typing import Any
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ExtBot, InvalidCallbackData
 
-from runtime.inbox import take
-from services.inbox import Inbox
+from runtime.inbox import Inbox, take
 
 log = logging.getLogger(__name__)
 SEPARATOR = "~"

@@ -18,7 +18,7 @@ from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Ro
 from services.audience import Audience, Filters, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.local_time import show
 from services.outbox import Notice, Outbox
 from services.spreadsheets import csv_bytes

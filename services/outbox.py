@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import Notification, OutboxStatus
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -72,7 +72,7 @@ class Notice:
 class Outbox:
     def __init__(self, db: Database, clock: Clock, owner: int = 0) -> None:
         self.db, self.clock = db, clock
-        self.owner = owner  # this process's id (services/presence.py), written on the rows it claims
+        self.owner = owner  # this process's id (runtime/presence.py), written on the rows it claims
         self.dirty = False  # something was written since the sender last looked
 
     async def put(self, chat_ids: list[int], kind: str, dedupe_key: str, notice: Notice,

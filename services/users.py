@@ -11,7 +11,7 @@ from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from nlp.script import reply_language
 from services.audit import STAFF_ROLES
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.local_time import QuietHours
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import BotState, utcnow
-from services.database import Database
-from services.inbox import Inbox
+from db.database import Database
+from runtime.inbox import Inbox
 
 
 class StateStore:
@@ -31,7 +31,7 @@ class StateStore:
 
     async def write(self, changes: dict[tuple[str, str], Any], done_updates: list[int] | None = None) -> None:
         """Apply many changes in one transaction: a value upserts the row, None deletes it; the updates that led
-        to them are marked done in the same transaction (services/inbox.py)."""
+        to them are marked done in the same transaction (runtime/inbox.py)."""
         if not changes and not done_updates:
             return
         async with self.db.session() as session:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from db.models import SendBudget
-from services.database import Database
+from db.database import Database
 
 
 class SharedBudget:
