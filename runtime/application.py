@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, Conte
 from telegram.request import BaseRequest, HTTPXRequest
 
 from config.settings import Settings
+from db import unit_of_work
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
@@ -96,18 +97,29 @@ class ZhuqiApplication(Application):
         if isinstance(update, Update) and self.transport.flood.dropped(update.update_id):
             await self._drop(update)
             return
-        await super().process_update(update)
-        if isinstance(self.persistence, DbPersistence):
-            if isinstance(update, Update):
-                self.persistence.done(update.update_id)  # written with the state it led to (runtime/inbox.py)
-            if not await self._commit(state=True):
-                return
-        if services.broadcasts.written:  # a broadcast was written: the background task sends it
-            services.broadcasts.written = False
+        # one unit of work: every service the handlers call joins its transaction, committed below with the
+        # conversation state and the inbox mark (db/unit_of_work.py); a failing handler's work is rolled back
+        async with services.db.unit_of_work() as unit:
+            await super().process_update(update)
+            if isinstance(self.persistence, DbPersistence):
+                if isinstance(update, Update):
+                    self.persistence.done(update.update_id)  # written with the state it led to (runtime/inbox.py)
+                if not await self._commit(state=True, unit=unit):
+                    return
+        if services.broadcasts.written.take():  # this update wrote a broadcast: the background task sends it
             self.broadcaster.wake()
-        if services.outbox.dirty:  # a notice written while handling this update goes out now
-            services.outbox.dirty = False
+        if services.outbox.dirty.take():  # a notice written while handling this update goes out now
             await self.sender.flush()
+
+    async def process_error(self, update: object | None, error: Exception, job: Any = None,
+                            coroutine: Any = None) -> bool:
+        """A handler failed: none of its work is committed (what the error handlers write starts afresh)."""
+        unit = unit_of_work.current(self.bot_data["services"].db)
+        if unit is not None and job is None:
+            await unit.abandon()
+            self.bot_data["services"].outbox.dirty.take()
+            self.bot_data["services"].broadcasts.written.take()
+        return await super().process_error(update, error, job, coroutine)
 
     async def _drop(self, update: Update) -> None:
         """An update the flood guard dropped on arrival: no handler, no commit of its own; it is marked done with
@@ -117,14 +129,19 @@ class ZhuqiApplication(Application):
             if self.persistence.pending_done >= DONE_BATCH:
                 await self._commit(state=False)
 
-    async def _commit(self, *, state: bool) -> bool:
-        """Write the done marks — with ``state``, the conversation state too — in one transaction. False while the
-        database does not answer: what was not written is kept for the next commit."""
+    async def _commit(self, *, state: bool, unit: unit_of_work.UnitOfWork | None = None) -> bool:
+        """Write the done marks — with ``state``, the conversation state too — in one transaction: ``unit``'s, with
+        the update's own work, when given. False while the database does not answer: what was not written is kept
+        for the next commit (the update's own work is rolled back)."""
         try:
+            if unit is not None:  # its connection first, then the persistence's turn (never the other way round)
+                await unit.begin()
             if state:
                 await self.update_persistence()
-            await self.persistence.commit()
+            await self.persistence.commit(unit.commit if unit is not None else None)
         except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
+            if unit is not None:
+                await unit.abandon()
             log.warning("conversation state or done marks not written yet; kept for the next commit",
                         extra={"error": repr(exc)[:200]})
             return False

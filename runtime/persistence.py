@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
@@ -37,18 +37,22 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
     def pending_done(self) -> int:
         return len(self._done)
 
-    async def commit(self) -> None:
+    async def commit(self, finish: Callable[[], Awaitable[None]] | None = None) -> None:
         """Write what changed so far, and which updates are done, in one transaction (a group commit).
 
         Whoever holds the lock writes every change pending at that moment, its own and those of updates
         that finished meanwhile; when this returns, this caller's changes are in the database. If the write
-        fails (the database is down), the changes stay pending for the next commit.
+        fails (the database is down), the changes stay pending for the next commit. ``finish``: the commit of the
+        caller's unit of work (db/unit_of_work.py), which the write joined: the handler's work, the state and the
+        done marks go in one transaction.
         """
         async with self._writing:
             pending, self._pending = self._pending, {}
             done, self._done = self._done, []
             try:
                 await self.store.write(pending, done)
+                if finish is not None:
+                    await finish()
             except Exception:
                 self._pending = {**pending, **self._pending}
                 self._done = done + self._done
