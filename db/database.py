@@ -46,11 +46,13 @@ class Database:
         return make_url(self.url).get_backend_name()
 
     @asynccontextmanager
-    async def session(self, undo_alone: bool = True) -> AsyncIterator[AsyncSession]:
+    async def session(self, undo_alone: bool = True, own: bool = False) -> AsyncIterator[AsyncSession]:
         """A session in a transaction: committed on success, rolled back on error. Inside a unit of work
         (:meth:`unit_of_work`) the session joins the unit's transaction, which the unit commits; on error only
-        the block's own writes are undone (``undo_alone=False``: the unit's, for a block that fails the unit)."""
-        unit = unit_of_work.current(self)
+        the block's own writes are undone (``undo_alone=False``: the unit's, for a block that fails the unit).
+        ``own``: a transaction of its own even inside a unit, committed at the block's end — for the transport's
+        shared counters (the send budget), whose row locks must not wait for an update to end."""
+        unit = None if own else unit_of_work.current(self)
         if unit is not None:
             async with unit.session(undo_alone) as session:
                 yield session

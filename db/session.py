@@ -49,6 +49,10 @@ def make_engine(url: str, inline: bool = True, **kwargs: Any) -> AsyncEngine:
             event.listen(engine.sync_engine, "begin", _begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # an update holds one connection for its whole unit of work (db/unit_of_work.py), and up to 64 run at once
+    # (runtime/processor.py): enough connections that they rarely wait for one, well under max_connections (100)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
     return create_async_engine(url, **kwargs)
 
 

@@ -90,13 +90,22 @@ class UnitOfWork:
         await self._begun()
 
     async def abandon(self) -> None:
-        """Roll back, the database possibly gone: whatever happens, the unit ends without its work."""
+        """Roll back, the database possibly gone: whatever happens, the unit goes on without its work (a lost
+        connection is let go; the next block takes another)."""
         try:
             await self.rollback()
         except Exception:  # noqa: BLE001 - a lost connection is rolled back by the server
             self._forget()
+            connection, self.connection = self.connection, None
+            if connection is not None:
+                await _let_go(connection)
 
     async def _begun(self) -> AsyncConnection:
+        if self.connection is not None and self.connection.invalidated:  # lost: its transaction with it
+            await self.abandon()
+            connection, self.connection = self.connection, None
+            if connection is not None:  # rolled back, but still without a DBAPI connection: take a new one
+                await _let_go(connection)
         if self.connection is None:
             self.connection = await self.db.engine.connect()
         if not self.connection.in_transaction():
@@ -106,8 +115,8 @@ class UnitOfWork:
 
     @property
     def written(self) -> bool:
-        return self.connection is not None and self.connection.in_transaction() \
-            and bool(self.connection.sync_connection.info.get(WRITTEN))
+        return self.connection is not None and not self.connection.invalidated \
+            and self.connection.in_transaction() and bool(self.connection.sync_connection.info.get(WRITTEN))
 
     @asynccontextmanager
     async def session(self, undo_alone: bool = True) -> AsyncIterator[AsyncSession]:
@@ -125,11 +134,7 @@ class UnitOfWork:
             await session.flush()
         except BaseException:
             info[GUARD] = outer
-            if guard is not None and guard.taken and connection.in_transaction():
-                await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {guard.name}")
-                await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
-            elif guard is None and connection.in_transaction() and info.get(WRITTEN):
-                await self.rollback()  # nothing was written before this block: all of it is the block's
+            await self._undo(connection, guard)
             raise
         else:
             info[GUARD] = outer
@@ -137,6 +142,20 @@ class UnitOfWork:
                 await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
         finally:
             await session.close()  # joined "rollback_only": closing leaves the unit's transaction alone
+
+    async def _undo(self, connection: AsyncConnection, guard: _Guard | None) -> None:
+        """Undo a failed block's writes. If that fails too (the connection is gone), the unit's whole transaction
+        is lost: the block's own error is the one that goes on (a lost connection tells the person so)."""
+        try:
+            if connection.invalidated:
+                await self.rollback()
+            elif guard is not None and guard.taken and connection.in_transaction():
+                await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {guard.name}")
+                await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
+            elif guard is None and connection.in_transaction() and connection.sync_connection.info.get(WRITTEN):
+                await self.rollback()  # nothing was written before this block: all of it is the block's
+        except Exception:  # noqa: BLE001 - the original error matters; the unit starts afresh at its next block
+            await self.abandon()
 
     async def commit(self) -> None:
         if self.connection is not None and self.connection.in_transaction():
@@ -163,10 +182,25 @@ class UnitOfWork:
             connection, self.connection = self.connection, None
             if connection.in_transaction():
                 self._forget()  # not committed: rolled back by the close
-            try:
-                await connection.close()  # rolls back what was not committed
-            except Exception:  # noqa: BLE001 - the database went away: the server dropped the transaction
-                await connection.invalidate()
+            await _let_go(connection)
+
+
+async def _let_go(connection: AsyncConnection) -> None:
+    """Give the connection back to the pool (what was not committed is rolled back); one the database dropped is
+    discarded first. Never raises: the pool slot is freed either way."""
+    try:
+        await connection.close()
+        return
+    except Exception:  # noqa: BLE001 - the database went away: the server dropped the transaction
+        pass
+    try:
+        await connection.invalidate()
+    except Exception:  # noqa: BLE001 - already discarded
+        pass
+    try:
+        await connection.close()
+    except Exception:  # noqa: BLE001 - nothing more to let go
+        pass
 
 
 @asynccontextmanager

@@ -80,8 +80,8 @@ class Inbox:
         conversation state)."""
         if update_ids:
             table = UpdateInbox.__table__
-            await session.execute(update(table).where(table.c.update_id.in_(update_ids))
-                                  .values(done_at=self.clock.now(), payload=None))
+            which = table.c.update_id == update_ids[0] if len(update_ids) == 1 else table.c.update_id.in_(update_ids)
+            await session.execute(update(table).where(which).values(done_at=self.clock.now(), payload=None))
 
     async def unfinished(self) -> list[dict[str, Any]]:
         """The updates taken but never marked done (a crash cut them off) nor quarantined, oldest first."""

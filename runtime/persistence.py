@@ -44,19 +44,29 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
         that finished meanwhile; when this returns, this caller's changes are in the database. If the write
         fails (the database is down), the changes stay pending for the next commit. ``finish``: the commit of the
         caller's unit of work (db/unit_of_work.py), which the write joined: the handler's work, the state and the
-        done marks go in one transaction.
+        done marks go in one transaction. It runs after the lock is let go, so units commit side by side (one
+        fsync each on PostgreSQL); the order of two writes of a row is the order of their statements, which the
+        lock keeps (the later one waits for the earlier one's row lock).
         """
         async with self._writing:
             pending, self._pending = self._pending, {}
             done, self._done = self._done, []
             try:
                 await self.store.write(pending, done)
-                if finish is not None:
-                    await finish()
             except Exception:
-                self._pending = {**pending, **self._pending}
-                self._done = done + self._done
+                self._keep(pending, done)
                 raise
+        if finish is not None:
+            try:
+                await finish()
+            except Exception:
+                self._keep(pending, done)
+                raise
+
+    def _keep(self, pending: dict[tuple[str, str], Any], done: list[int]) -> None:
+        """Not written: pending again for the next commit (values changed since stay the newer ones)."""
+        self._pending = {**pending, **self._pending}
+        self._done = done + self._done
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(key): value for key, value in (await self.store.load(USER_DATA)).items()}
