@@ -1,5 +1,7 @@
 """One unit of work per update: one connection and one transaction, opened for the update in one place (the
-runtime's ``process_update``) and committed once, with the conversation state and the inbox mark it led to.
+runtime's ``process_update``) and committed once, with the conversation state and the inbox mark it led to — or,
+when the handler talks to Telegram, also just before each request (:func:`before_speaking`): what a person is told
+is committed by then, and no connection waits on the network.
 
 Services keep their API: inside a unit, ``Database.session()`` gives a fresh session joined to the unit's
 transaction (so objects come out detached, as before, and one service's block never sees another's identity map).
@@ -201,6 +203,18 @@ async def _let_go(connection: AsyncConnection) -> None:
         await connection.close()
     except Exception:  # noqa: BLE001 - nothing more to let go
         pass
+
+
+async def before_speaking() -> None:
+    """The bot is about to talk to Telegram from inside this task's unit: commit what the unit did so far and let
+    its connection go. What the person is told is then in the database (a test, a second process, a crash after the
+    message all see it), and no connection — SQLite's only one — waits on the network."""
+    unit = _current.get()
+    if unit is None or unit.task is not asyncio.current_task() or unit.closed or unit.connection is None:
+        return
+    await unit.commit()
+    connection, unit.connection = unit.connection, None
+    await _let_go(connection)
 
 
 @asynccontextmanager
