@@ -28,12 +28,15 @@ from conversations import (booking, broadcast, broadcast_control, common, expert
                            resume, review, staff_admin, stats, subscriptions, tasks, union, user_settings)
 from conversations.events import admin as event_admin, competition_form, competitions, course_form, courses
 from conversations import enterprise_links
+from conversations.context import BotContext
+from conversations.menu import set_menus
 from conversations.middleware import identify
 from i18n import t
+from runtime.application import FrontEnd
 from runtime.logs import setup_logging
 from services.container import Services
+from db.database import DatabaseUnavailable
 from services.clock import ShiftedClock
-from services.database import DatabaseUnavailable
 
 EXIT_SETTINGS, EXIT_DATABASE, EXIT_TOKEN, EXIT_NETWORK = 2, 3, 4, 5
 LOG_FILE = ROOT / "data" / "zhuqi.log"
@@ -101,6 +104,10 @@ def wire(application: Application) -> None:
     resume.install(application)
 
 
+# the chat front end as the transport gets it: the handlers, the callback context they get, the menus set at start
+CHAT = FrontEnd(wire, BotContext, set_menus)
+
+
 async def run(settings: Settings, console: bool, webhook: str | None = None, worker: bool = False) -> int:
     from runtime.console_stage import console_language
     from runtime.run import run_console, run_delivery_worker, run_telegram
@@ -120,9 +127,9 @@ async def run(settings: Settings, console: bool, webhook: str | None = None, wor
         if worker:
             await run_delivery_worker(services)
         elif settings.bot_token and not console:
-            await run_telegram(services, wire, webhook)
+            await run_telegram(services, CHAT, webhook)
         else:
-            await run_console(services, wire)
+            await run_console(services, CHAT)
     except InvalidToken as exc:
         print(f"zhuqi-bot: BOT_TOKEN was rejected by Telegram ({exc}); get a valid token from @BotFather",
               file=sys.stderr)

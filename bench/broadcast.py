@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot import wire  # noqa: E402
+from bot import CHAT  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from db.models import Role, User  # noqa: E402
 from fakebotapi import FakeBotAPI, RateLimits  # noqa: E402
@@ -78,7 +78,7 @@ async def run(n: int, paid: bool, workdir: Path, engine_rate: float = 30.0) -> d
     api = FakeBotAPI(rate_limits=RateLimits(global_per_second=30, global_burst=30, per_chat_per_second=1,
                                             per_chat_burst=3, paid_per_second=1000, paid_burst=200))
     blocked = await populate(services, api, n)
-    application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     await application.initialize()
     try:
         broadcast = await services.broadcasts.create(STAFF, Role.STAFF, Filters(("worker",)), Content(TEXT))

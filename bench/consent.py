@@ -32,7 +32,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa:
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler  # noqa: E402
 
 from bench.updates import run_app, summary  # noqa: E402
-from bot import wire  # noqa: E402
+from bot import CHAT  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
 from fakebotapi.request import FakeRequest  # noqa: E402
@@ -97,7 +97,7 @@ async def main() -> None:
                                  flood_max_updates=10_000, rate_limit_replies=False)
         services = await Services.start(settings)
         api = FakeBotAPI()
-        application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+        application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
         elapsed, lat = await run_app(application, lambda: drive(api, args.users, rounds, "个人信息处理说明", "没有保存"))
         await services.close()
     ours = summary("zhuqi-bot (SQLite)", updates, elapsed, lat)

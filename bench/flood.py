@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bench.updates import run_app  # noqa: E402
-from bot import wire  # noqa: E402
+from bot import CHAT  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from db.models import Role  # noqa: E402
 from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
@@ -79,7 +79,7 @@ async def main() -> None:
         await services.users.register(QUIET_ID, "静")
         await services.users.set_role(QUIET_ID, Role.WORKER)
         api = FakeBotAPI()
-        application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+        application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
         quiet, flooder = FakeUser(api, QUIET_ID, "静"), FakeUser(api, FLOODER_ID, "吵")
         results: dict[str, list[float]] = {}
 

@@ -8,7 +8,8 @@ enterprise kind → contact → phone → description → 完成 → industry (t
 提交: 13 round trips each, timed from the user's update to the bot's answer. The bot does all its real work:
 drafts, the enterprise profile and the ticket in the database, jieba and the industry classifier, conversation
 state flushed after every update. Every demand must be filed, or the run fails. The echo users send 13 texts and
-wait for each echo.
+wait for each echo. ``statements_per_update``: the SQL statements the zhuqi run sent (SQLAlchemy's
+``before_cursor_execute``, BEGIN/COMMIT not among them) over the updates it handled, setup excluded.
 
 SQLite is the embedded default (WAL, synchronous=NORMAL). PostgreSQL 15 is a throw-away server on 127.0.0.1 with
 its own durable defaults (fsync, synchronous_commit on), as in production.
@@ -34,11 +35,11 @@ from typing import Awaitable, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
-from bot import wire  # noqa: E402
+from bot import CHAT  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from db.models import Demand, DemandStatus, Role  # noqa: E402
 from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
@@ -130,14 +131,22 @@ async def zhuqi_run(name: str, url: str, users: int) -> dict[str, float | str]:
         await services.users.set_role(FIRST_ID + n, Role.ENTERPRISE)
         await services.users.set_region(FIRST_ID + n, "330502")
     api = FakeBotAPI()
-    application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    statements = [0]
+
+    def count(*_args: object) -> None:
+        statements[0] += 1
+
+    event.listen(services.db.engine.sync_engine, "before_cursor_execute", count)
     elapsed, latencies = await run_app(application, lambda: drive(api, users, report_flow))
+    event.remove(services.db.engine.sync_engine, "before_cursor_execute", count)
     async with services.db.session() as session:
         filed = await session.scalar(select(func.count()).select_from(Demand).where(Demand.status != DemandStatus.DRAFT))
     await services.close()
     if filed != users:
         raise SystemExit(f"{name}: {filed} of {users} demands filed")
-    return summary(name, users * STEPS, elapsed, latencies)
+    return {**summary(name, users * STEPS, elapsed, latencies),
+            "statements_per_update": round(statements[0] / (users * STEPS), 1)}
 
 
 async def main() -> None:
@@ -172,10 +181,11 @@ async def main() -> None:
     if "zhuqi-bot, SQLite" in by_name and "zhuqi-bot, PostgreSQL" in by_name:
         pg_to_sqlite = round(float(by_name["zhuqi-bot, PostgreSQL"]["updates_per_s"])
                              / float(by_name["zhuqi-bot, SQLite"]["updates_per_s"]), 3)
-    print(f"{'bot':<24}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}")
+    print(f"{'bot':<24}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
+          f"{'stmts/update':>14}")
     for row in rows:
         print(f"{row['bot']:<24}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['flows_per_s']:>9}"
-              f"{row['p50_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_bare']:>8}")
+              f"{row['p50_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_bare']:>8}{row.get('statements_per_update', '—'):>14}")
     if pg_to_sqlite is not None:
         print(f"PostgreSQL / SQLite updates/s: {pg_to_sqlite}")
     print(f"({args.users} enterprises at once, {STEPS} round trips each)")

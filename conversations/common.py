@@ -14,7 +14,7 @@ from buttons import Action, parse_any
 from conversations.context import BotContext
 from conversations.menu import help_text
 from conversations.refusals import staff_gate
-from services.database import lost_connection
+from db.database import lost_connection
 
 log = logging.getLogger(__name__)
 FLOW_KEYS = ("onboarding", "settings")  # user_data entries that belong to a conversation in progress

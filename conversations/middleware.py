@@ -12,7 +12,6 @@ from conversations.common import answer_stale
 from conversations.context import BotContext
 from db.models import Lang
 from nlp.script import script_of
-from services.flood import Verdict
 from services.language import MEMORY_KEY, answer_language, remember
 from services.users import Profile
 
@@ -33,10 +32,10 @@ async def identify(update: Update, context: BotContext) -> None:
     if user is None or user.is_bot:
         return
     services = context.services
-    verdict = services.flood.verdict(user.id, update.update_id)  # given on arrival (runtime/processor.py)
-    if verdict is not Verdict.ALLOW:
+    verdict = context.bot_data["flood_verdict"](user.id, update.update_id)  # given on arrival (runtime/flood.py)
+    if verdict != "allow":
         log.info("flood guard dropped an update", extra={"user_id": user.id, "update_id": update.update_id})
-        if verdict is Verdict.WARN:
+        if verdict == "warn":
             context.lang = _unread_lang(context, user.language_code)
             if update.callback_query:
                 await update.callback_query.answer(context.t("flood.slow_down"), show_alert=True)

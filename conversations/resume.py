@@ -27,7 +27,6 @@ from telegram.ext import Application, ConversationHandler
 
 from conversations.context import BotContext
 from conversations.middleware import RESUMED, answer_lang
-from services.inbox import describe
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +52,10 @@ def persistent_conversations(application: Application) -> list[ConversationHandl
             if isinstance(handler, ConversationHandler) and handler.persistent and handler.name]
 
 
-async def resume_pending(application: Application) -> int:
-    """At start: ask again each pending question (now, or when the person's quiet hours end); return how many were
-    asked now."""
+async def resume_pending(application: Application, busy: set[int] = frozenset()) -> int:
+    """At start: ask again each pending question (now, or when the person's quiet hours end), except to the ``busy``
+    (their cut-off update is being handled again); return how many were asked now."""
     services = application.bot_data["services"]
-    busy = {describe(0, payload)["user_id"] for payload in await services.inbox.unfinished()}
     asked, later = 0, 0
     for handler in persistent_conversations(application):
         for key, state in (await application.persistence.get_conversations(handler.name)).items():

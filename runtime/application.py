@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from config.settings import Settings
-from conversations.context import BotContext
-from conversations.menu import set_menus
+from db import unit_of_work
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
-from runtime.inbox import replay
+from runtime.inbox import Inbox, describe, replay
 from runtime.leading import Leadership
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from runtime.signing import SigningBot
+from runtime.budget import SharedBudget
+from runtime.ratelimit import Limits, SendLimiter
+from runtime.transport import Transport
 from services.container import Services
-from services.budget import SharedBudget
-from services.inbox import Inbox
-from services.ratelimit import Limits, SendLimiter
 
 
 log = logging.getLogger(__name__)
@@ -32,13 +32,27 @@ FAKE_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"
 DONE_BATCH = 200  # dropped updates whose done marks may wait for someone else's commit
 
 
+@dataclass(frozen=True)
+class FrontEnd:
+    """What a chat front end hands the transport (bot.py composes it; runtime/ never imports conversations/): its
+    handlers, the callback context they get, and the menus set at start."""
+    wire: Callable[[Application], None]
+    context: type[CallbackContext] = CallbackContext
+    menus: Callable[[Bot, Any], Awaitable[object]] | None = None
+
+
 class ZhuqiApplication(Application):
     """Flushes conversation state to the database after every update, so a crash loses no step."""
+
+    transport: Transport
+    front: FrontEnd
 
     async def initialize(self) -> None:
         await super().initialize()
         services: Services = self.bot_data["services"]
-        await set_menus(self.bot, await services.users.menu_roles())
+        await self.transport.start()
+        if self.front.menus is not None:
+            await self.front.menus(self.bot, await services.users.menu_roles())
         settings = services.settings
         # pushes go out through a bot of their own (same connections): the sender takes its turn at the shared
         # budget itself and handles 429s row by row
@@ -50,13 +64,13 @@ class ZhuqiApplication(Application):
         self.broadcaster = BroadcastRunner(services, self.sender, self.delivery_bot, limiter, paid)
         # the scheduler runs in one process (runtime/leading.py); this one takes the lead if nobody holds it,
         # and releases the rows a crash left in flight (those missed reminders are written now)
-        self.leadership = Leadership(services, self.sender.flush)
+        self.leadership = Leadership(services, self.transport.presence, self.sender.flush)
         await self.leadership.watch()
         self.broadcaster.wake()  # resume what a stop or a crash cut off
-        await replay(self, services.inbox)  # and the updates it cut off, before any new one
+        replayed = await replay(self, self.transport.inbox)  # and the updates it cut off, before any new one
         on_start = self.bot_data.get("on_start")  # each person's pending question asked again (conversations/resume.py)
-        if on_start is not None:
-            await on_start(self)
+        if on_start is not None:  # not to those whose cut-off update is about to be handled again
+            await on_start(self, {describe(0, payload)["user_id"] for payload in replayed})
             await self._commit(state=True)
         if self.job_queue is not None:  # messages scheduled for later, retries, the leader's duties
             self.job_queue.run_repeating(lambda _context: self.deliver(), interval=5, first=1, name="outbox")
@@ -67,6 +81,7 @@ class ZhuqiApplication(Application):
         if getattr(self, "broadcaster", None) is not None:  # None when initialize failed (a bad token)
             await self.broadcaster.stop()
         await super().shutdown()
+        await self.transport.stop()
 
     async def deliver(self) -> None:
         """Notices due now (scheduled ones, retries), and broadcasts whose time has come."""
@@ -79,21 +94,32 @@ class ZhuqiApplication(Application):
 
     async def process_update(self, update: object) -> None:
         services = self.bot_data["services"]
-        if isinstance(update, Update) and services.flood.dropped(update.update_id):
+        if isinstance(update, Update) and self.transport.flood.dropped(update.update_id):
             await self._drop(update)
             return
-        await super().process_update(update)
-        if isinstance(self.persistence, DbPersistence):
-            if isinstance(update, Update):
-                self.persistence.done(update.update_id)  # written with the state it led to (services/inbox.py)
-            if not await self._commit(state=True):
-                return
-        if services.broadcasts.written:  # a broadcast was written: the background task sends it
-            services.broadcasts.written = False
+        # one unit of work: every service the handlers call joins its transaction, committed below with the
+        # conversation state and the inbox mark (db/unit_of_work.py); a failing handler's work is rolled back
+        async with services.db.unit_of_work() as unit:
+            await super().process_update(update)
+            if isinstance(self.persistence, DbPersistence):
+                if isinstance(update, Update):
+                    self.persistence.done(update.update_id)  # written with the state it led to (runtime/inbox.py)
+                if not await self._commit(state=True, unit=unit):
+                    return
+        if services.broadcasts.written.take():  # this update wrote a broadcast: the background task sends it
             self.broadcaster.wake()
-        if services.outbox.dirty:  # a notice written while handling this update goes out now
-            services.outbox.dirty = False
+        if services.outbox.dirty.take():  # a notice written while handling this update goes out now
             await self.sender.flush()
+
+    async def process_error(self, update: object | None, error: Exception, job: Any = None,
+                            coroutine: Any = None) -> bool:
+        """A handler failed: none of its work is committed (what the error handlers write starts afresh)."""
+        unit = unit_of_work.current(self.bot_data["services"].db)
+        if unit is not None and job is None:
+            await unit.abandon()
+            self.bot_data["services"].outbox.dirty.take()
+            self.bot_data["services"].broadcasts.written.take()
+        return await super().process_error(update, error, job, coroutine)
 
     async def _drop(self, update: Update) -> None:
         """An update the flood guard dropped on arrival: no handler, no commit of its own; it is marked done with
@@ -103,14 +129,19 @@ class ZhuqiApplication(Application):
             if self.persistence.pending_done >= DONE_BATCH:
                 await self._commit(state=False)
 
-    async def _commit(self, *, state: bool) -> bool:
-        """Write the done marks — with ``state``, the conversation state too — in one transaction. False while the
-        database does not answer: what was not written is kept for the next commit."""
+    async def _commit(self, *, state: bool, unit: unit_of_work.UnitOfWork | None = None) -> bool:
+        """Write the done marks — with ``state``, the conversation state too — in one transaction: ``unit``'s, with
+        the update's own work, when given. False while the database does not answer: what was not written is kept
+        for the next commit (the update's own work is rolled back)."""
         try:
+            if unit is not None:  # its connection first, then the persistence's turn (never the other way round)
+                await unit.begin()
             if state:
                 await self.update_persistence()
-            await self.persistence.commit()
+            await self.persistence.commit(unit.commit if unit is not None else None)
         except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
+            if unit is not None:
+                await unit.abandon()
             log.warning("conversation state or done marks not written yet; kept for the next commit",
                         extra={"error": repr(exc)[:200]})
             return False
@@ -137,28 +168,33 @@ def send_limiter(services: Services, paid: bool = False) -> SendLimiter:
     if paid:
         limits = limits.scaled(settings.paid_broadcast_rate)
     shared = None
-    if services.presence.shared:
+    if services.db.dialect == "postgresql":  # as runtime/presence.py: several processes may send
         limits = limits.halved_burst()
         shared = SharedBudget(services.db, limits.rate, limits.burst, "paid" if paid else "bot")
     return SendLimiter(limits, shared=shared)
 
 
-def build_application(services: Services, wire: Callable[[Application], None], *,
+def build_application(services: Services, front: FrontEnd | Callable[[Application], None], *,
                       request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None) -> Application:
+    """``front``: the chat front end (bot.py's ``wire``), or only a function adding handlers."""
     settings = services.settings
+    front = front if isinstance(front, FrontEnd) else FrontEnd(front)
+    transport = Transport(services)
     # one send budget for the bot: replies and pushes together stay under Telegram's ~30/s and ~1/s per chat
     limiter = send_limiter(services)
     # the bot is built here rather than by the builder, because it is a SigningBot (runtime/signing.py)
     bot = make_bot(settings, request or HTTPXRequest(connection_pool_size=256), get_updates_request or request,
-                   ReplyLimiter(limiter) if settings.rate_limit_replies else None, inbox=services.inbox)
+                   ReplyLimiter(limiter) if settings.rate_limit_replies else None, inbox=transport.inbox)
     application = (ApplicationBuilder()
                    .application_class(ZhuqiApplication)
                    .bot(bot)
-                   .context_types(ContextTypes(context=BotContext))
-                   .persistence(DbPersistence(services.state))
-                   .concurrent_updates(PerUserUpdateProcessor(64, admit=services.flood.admit))
+                   .context_types(ContextTypes(context=front.context))
+                   .persistence(DbPersistence(transport.state))
+                   .concurrent_updates(PerUserUpdateProcessor(64, admit=transport.flood.admit))
                    .build())
+    application.transport, application.front = transport, front
     application.bot_data["services"] = services
     application.bot_data["limiter"] = limiter
-    wire(application)
+    application.bot_data["flood_verdict"] = transport.flood.verdict  # the middleware's question (conversations/)
+    front.wire(application)
     return application

@@ -18,7 +18,7 @@ from i18n import t
 from services.broadcasts import Counts
 from services.container import Services
 from services.outbox import Button, Notice
-from services.ratelimit import SendLimiter
+from runtime.ratelimit import SendLimiter
 from runtime.sender import OutboxSender
 
 log = logging.getLogger(__name__)

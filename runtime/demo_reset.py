@@ -19,7 +19,7 @@ from config.settings import DEFAULT_DB, Settings, SettingsError, load_settings
 from i18n import label
 from runtime.run import console_state_path
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.demo import load_demo_data
 from services.regions import seed_regions
 

@@ -1,4 +1,4 @@
-"""The duties of exactly one process (services/presence.py): the reminder scheduler, the service flow's sweep
+"""The duties of exactly one process (runtime/presence.py): the reminder scheduler, the service flow's sweep
 and the drafts' tidy-up. Every process — the update process and each ``--worker`` — runs :meth:`Leadership.watch`
 every few seconds: it notices a lost database connection (and with it the lead), takes the lead when nobody
 holds it, and releases the outbox rows of processes that died."""
@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Awaitable, Callable
 
+from runtime.inbox import Inbox
+from runtime.presence import Presence
 from services.container import Services
 
 log = logging.getLogger(__name__)
@@ -16,13 +18,13 @@ TIDY_EVERY = 3600     # seconds: draft reminders and expiry
 
 
 class Leadership:
-    def __init__(self, services: Services, flush: Callable[[], Awaitable[int]]) -> None:
-        self.services, self.flush = services, flush
+    def __init__(self, services: Services, presence: Presence, flush: Callable[[], Awaitable[int]]) -> None:
+        self.services, self.presence, self.flush = services, presence, flush
         self.leading = False
         self._last_sweep = self._last_tidy = 0.0  # set when this process takes the lead
 
     async def watch(self) -> None:
-        presence = self.services.presence
+        presence = self.presence
         if not await presence.check() and self.leading:
             self.resign()
         if not self.leading and await presence.try_lead():
@@ -63,5 +65,5 @@ class Leadership:
         the ids of updates handled more than a day ago."""
         await self.services.demands.remind_drafts()
         await self.services.demands.expire_drafts()
-        await self.services.inbox.prune()
+        await Inbox(self.services.db, self.services.clock).prune()
         await self.flush()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from services.state_store import StateStore
+from runtime.state_store import StateStore
 
 USER_DATA = "user_data"
 
@@ -26,7 +26,7 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
                                                      callback_data=False), update_interval=60)
         self.store = store
         self._pending: dict[tuple[str, str], Any] = {}
-        self._done: list[int] = []  # updates handled since the last commit (services/inbox.py)
+        self._done: list[int] = []  # updates handled since the last commit (runtime/inbox.py)
         self._writing = asyncio.Lock()
 
     def done(self, update_id: int) -> None:
@@ -37,12 +37,16 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
     def pending_done(self) -> int:
         return len(self._done)
 
-    async def commit(self) -> None:
+    async def commit(self, finish: Callable[[], Awaitable[None]] | None = None) -> None:
         """Write what changed so far, and which updates are done, in one transaction (a group commit).
 
         Whoever holds the lock writes every change pending at that moment, its own and those of updates
         that finished meanwhile; when this returns, this caller's changes are in the database. If the write
-        fails (the database is down), the changes stay pending for the next commit.
+        fails (the database is down), the changes stay pending for the next commit. ``finish``: the commit of the
+        caller's unit of work (db/unit_of_work.py), which the write joined: the handler's work, the state and the
+        done marks go in one transaction. It runs after the lock is let go, so units commit side by side (one
+        fsync each on PostgreSQL); the order of two writes of a row is the order of their statements, which the
+        lock keeps (the later one waits for the earlier one's row lock).
         """
         async with self._writing:
             pending, self._pending = self._pending, {}
@@ -50,9 +54,19 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
             try:
                 await self.store.write(pending, done)
             except Exception:
-                self._pending = {**pending, **self._pending}
-                self._done = done + self._done
+                self._keep(pending, done)
                 raise
+        if finish is not None:
+            try:
+                await finish()
+            except Exception:
+                self._keep(pending, done)
+                raise
+
+    def _keep(self, pending: dict[tuple[str, str], Any], done: list[int]) -> None:
+        """Not written: pending again for the next commit (values changed since stay the newer ones)."""
+        self._pending = {**pending, **self._pending}
+        self._done = done + self._done
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(key): value for key, value in (await self.store.load(USER_DATA)).items()}

@@ -1,7 +1,7 @@
 """Updates of different users run concurrently; updates of one user run one at a time, in order.
 
 An update waits for its user's turn *before* it takes one of the processing slots, so one user's backlog (a flood)
-never fills the slots others need. The flood guard (services/flood.py) judges each update as it arrives; one it
+never fills the slots others need. The flood guard (runtime/flood.py) judges each update as it arrives; one it
 drops takes no slot (it still keeps its place in its user's order, which costs nothing). A replayed update (runtime/inbox.py: cut off by a stop) holds its user's later
 updates back for at most ``REPLAY_BUDGET`` seconds; past that it goes on beside them.
 """

@@ -1,4 +1,4 @@
-"""Replies share the delivery engine's rate budget (services/ratelimit.py): one bot, one Telegram limit. A reply
+"""Replies share the delivery engine's rate budget (runtime/ratelimit.py): one bot, one Telegram limit. A reply
 answers what the user just did, so it skips the chat's own bucket (Telegram tolerates a short burst in a private
 chat, and pacing a conversation at 1/s would make every step slow) but takes its token from the bot's.
 
@@ -21,7 +21,7 @@ from typing import Any, Callable, Coroutine
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from services.ratelimit import SendLimiter
+from runtime.ratelimit import SendLimiter
 
 NETWORK_PAUSE = 0.5  # seconds before the first retry of a broken connection (then 1, 2)
 # the methods that put a message into a chat (and count against its limit)

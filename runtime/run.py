@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from sqlalchemy.engine import make_url
 from telegram import Update
@@ -20,7 +20,7 @@ from fakebotapi.console import Console
 from fakebotapi.console_files import image_viewer
 from fakebotapi.request import FakeRequest
 from i18n import label, t
-from runtime.application import build_application
+from runtime.application import FrontEnd, build_application
 from runtime.console_stage import (console_cast, console_files_dir, console_language, console_words,
                                    database_roles)
 from services.container import Services
@@ -52,9 +52,9 @@ async def serve(application: Application, until: asyncio.Event) -> None:
         await application.stop()
 
 
-async def run_telegram(services: Services, wire: Callable[[Application], None], webhook: str | None = None) -> None:
+async def run_telegram(services: Services, front: FrontEnd, webhook: str | None = None) -> None:
     """Polling, or with ``webhook`` (the public https URL Telegram should POST to) the webhook server."""
-    application = build_application(services, wire)
+    application = build_application(services, front)
     if webhook:
         from runtime.webhook import serve_webhook
 
@@ -84,7 +84,7 @@ def _interactive(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-async def run_console(services: Services, wire: Callable[[Application], None],
+async def run_console(services: Services, front: FrontEnd,
                       stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, api: FakeBotAPI | None = None,
                       files_dir: Path | None = None, start: str | None = None) -> None:
     """People chat with the real Application in the terminal; Telegram is the in-process fake. The console starts
@@ -95,7 +95,7 @@ async def run_console(services: Services, wire: Callable[[Application], None],
         stdout.write(label("console.state_reset", console_language(), note=api.state_note) + "\n")
     for member in DEMO_MEMBERS:  # the demo's other members (course participants) have Telegram accounts too
         api.add_user(member.telegram_id, member.name, "zh-hans")
-    application = build_application(services, wire, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    application = build_application(services, front, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     lang = console_language()
     stdout.write(t("console.hint", lang) + "\n")
     stop = _stop_event()

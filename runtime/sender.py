@@ -1,7 +1,7 @@
 """The delivery engine: sends what the outbox owes, at Telegram's limits, and records what became of each row.
 
 Every push goes through here — notices, reminders and broadcasts. Rows are claimed in small batches (marked
-SENDING), sent concurrently, each send waiting its turn at the rate limiter (services/ratelimit.py), and the
+SENDING), sent concurrently, each send waiting its turn at the rate limiter (runtime/ratelimit.py), and the
 outcomes are written back in a few statements per batch. Telegram's answers:
 
 * 403 — the user blocked the bot: the row is BLOCKED and the user is marked blocked (left out of later audiences);
@@ -32,7 +32,7 @@ from runtime.reply_limiter import retry_seconds
 from services.broadcasts import Content
 from services.container import Services
 from services.outbox import Attempt, Outcome
-from services.ratelimit import SendLimiter
+from runtime.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
 MIN_BATCH = 10

@@ -19,8 +19,8 @@ from typing import Any
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ExtBot, InvalidCallbackData
 
-from runtime.inbox import take
-from services.inbox import Inbox
+from db import unit_of_work
+from runtime.inbox import Inbox, take
 
 log = logging.getLogger(__name__)
 SEPARATOR = "~"
@@ -90,6 +90,7 @@ class SigningBot(ExtBot):
             self._polled: list[dict[str, Any]] = []  # the last getUpdates result as Telegram sent it (JSON)
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        await unit_of_work.before_speaking()  # what the update wrote so far is committed first (db/unit_of_work.py)
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint == "getUpdates" and isinstance(result, list):  # kept for the inbox: parsing leaves it intact
             with self._unfrozen():

@@ -65,7 +65,7 @@ class WebhookServer:
             log.warning("webhook body is not an update", extra={"error": str(exc)})
             return web.Response(status=400)
         try:  # into the inbox before the 200 (runtime/inbox.py)
-            new = await take(self.services.inbox, [update], {update.update_id: sent})
+            new = await take(self.application.transport.inbox, [update], {update.update_id: sent})
         except InboxUnavailable:
             return web.Response(status=503)  # Telegram keeps it and sends it again
         self.received += 1
@@ -76,7 +76,7 @@ class WebhookServer:
 
     async def health(self, _request: web.Request) -> web.Response:
         status = {"status": "ok", "accepting": self.accepting, "received": self.received,
-                  "queued": self.application.update_queue.qsize(), "leading": self.services.presence.leading}
+                  "queued": self.application.update_queue.qsize(), "leading": self.application.transport.presence.leading}
         try:
             async with self.services.db.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(text("SELECT 1")), 5)

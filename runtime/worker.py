@@ -1,6 +1,6 @@
 """``bot.py --worker``: a delivery worker. It sends the outbox's due notices and nothing else: no updates, no
 conversations. Several run at once against PostgreSQL — rows are claimed with ``FOR UPDATE SKIP LOCKED``, and
-the bot-wide rate is one budget in the database (services/budget.py) — and any of them may take over the
+the bot-wide rate is one budget in the database (runtime/budget.py) — and any of them may take over the
 scheduler when the process holding the lead dies (runtime/leading.py)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from telegram.request import HTTPXRequest
 
 from runtime.application import make_bot, send_limiter
 from runtime.leading import Leadership
+from runtime.presence import Presence
 from runtime.sender import POOL, OutboxSender
 from services.container import Services
 
@@ -28,12 +29,15 @@ async def run_worker(services: Services, until: asyncio.Event) -> int:
             for _ in range(-(-settings.delivery_in_flight // POOL))]
     paid = settings.allow_paid_broadcast
     sender = OutboxSender(services, bots, send_limiter(services, paid=paid), paid=paid)
-    leadership = Leadership(services, sender.flush)
+    presence = Presence(services.db, services.outbox.owner)
+    await presence.start()
+    leadership = Leadership(services, presence, sender.flush)
     sent = 0
     async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(presence.stop)
         for bot in bots:
             await stack.enter_async_context(bot)
-        log.info("delivery worker started", extra={"process": services.presence.id})
+        log.info("delivery worker started", extra={"process": presence.id})
         loop = asyncio.get_running_loop()
         watched = 0.0
         while not until.is_set():

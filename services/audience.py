@@ -16,7 +16,7 @@ from sqlalchemy import Select, delete, exists, func, insert, or_, select
 from db.models import (Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User,
                        UserIndustry)
 from nlp.industry import catalogue
-from services.database import Database
+from db.database import Database
 from services.local_time import QuietHours
 from services.regions import RegionDirectory
 

@@ -9,7 +9,7 @@ from sqlalchemy import Text, cast, select, update
 
 from db.models import AuditEntry, Role
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.results import Reason, Refused
 
 log = logging.getLogger(__name__)

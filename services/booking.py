@@ -17,7 +17,7 @@ from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.local_time import show as local

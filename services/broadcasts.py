@@ -18,9 +18,9 @@ from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Ro
 from services.audience import Audience, Filters, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.local_time import show
-from services.outbox import Notice, Outbox
+from services.outbox import Notice, Outbox, TaskFlag
 from services.spreadsheets import csv_bytes
 
 KIND = "broadcast"
@@ -59,7 +59,7 @@ class Broadcasts:
                  tz: ZoneInfo, paid: bool = False) -> None:
         self.db, self.clock, self.audit, self.outbox, self.audience, self.tz = db, clock, audit, outbox, audience, tz
         self.paid = paid
-        self.written = False  # a broadcast was written since the delivery task last looked
+        self.written = TaskFlag("broadcast_written")  # this task wrote a broadcast since it last asked
         self._content: dict[int, Content] = {}
 
     async def count(self, actor: int, role: Role | None, filters: Filters) -> int:
@@ -85,7 +85,7 @@ class Broadcasts:
         async with self.db.session() as session:
             await session.execute(update(Broadcast).where(Broadcast.id == broadcast.id).values(total=total))
         broadcast.total = total
-        self.written = True
+        self.written.set()
         await self.audit.record(actor, "broadcast.send", f"broadcast:{broadcast.id}", recipients=total,
                                 audience=filters.as_json(), send_at=send_at.isoformat())
         return broadcast

@@ -26,7 +26,7 @@ from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Mat
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory

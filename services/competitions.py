@@ -17,7 +17,7 @@ from nlp.industry import catalogue
 from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.event_notices import competition_change_notice
 from services.outbox import Outbox
 from services.regions import RegionDirectory

@@ -16,7 +16,7 @@ from i18n import shown
 from nlp.intent import Intent, is_union_service
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.outbox import Notice, Outbox
 from services.service_record import Outcome, Result, staff_only
 from services.validation import Invalid

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from dataclasses import dataclass
 
 from config.settings import Settings
@@ -16,13 +17,12 @@ from services.consultations import Consultations
 from services.clock import Clock
 from services.competitions import Competitions
 from services.courses import Courses
-from services.database import Database
+from db.database import Database
 from services.demand_form import DemandForm
 from services.demands import Demands
 from services.enterprise_links import EnterpriseLinks
 from services.enterprises import Enterprises
 from services.export import Exporter
-from services.flood import FloodGuard
 from services.follow_up import FollowUp
 from services.forms import Forms
 from services.importing import Importer
@@ -30,15 +30,12 @@ from services.importing_competitions import CompetitionRows
 from services.industry import IndustrySteps
 from services.matching import Matcher
 from services.outbox import Outbox
-from services.presence import Presence
 from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
 from services.staffing import Staffing
 from services.statistics import Statistics
 from services.reminders import Reminders
 from services.service_record import StaffChats
-from services.inbox import Inbox
-from services.state_store import StateStore
 from services.talent import Talent
 from services.users import Users
 
@@ -51,9 +48,6 @@ class Services:
     users: Users
     audit: AuditLog
     regions: RegionDirectory
-    state: StateStore
-    inbox: Inbox
-    flood: FloodGuard
     analyzer: Analyzer
     industry: IndustrySteps
     outbox: Outbox
@@ -78,7 +72,6 @@ class Services:
     statistics: Statistics
     exporter: Exporter
     privacy: Privacy
-    presence: Presence
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
@@ -91,11 +84,9 @@ class Services:
         users = Users(db, clock, settings.admin_ids)
         await users.bootstrap_admins()
         audit = AuditLog(db, clock)
-        presence = Presence(db)
-        await presence.start()
-        outbox = Outbox(db, clock, owner=presence.id)
+        # this process's id, written on the outbox rows it claims; runtime/presence.py holds a lock on it
+        outbox = Outbox(db, clock, owner=secrets.randbelow(2 ** 31 - 1) + 1)
         staff_chats = StaffChats(users, settings.staff_chat_id)
-        inbox = Inbox(db, clock, outbox, staff_chats)  # quarantines are told to staff
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
@@ -109,8 +100,6 @@ class Services:
         matcher = Matcher(db, clock, analyzer.tokenizer)
         statistics = Statistics(db, audit, regions, tz)
         services = cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
-                   state=StateStore(db, inbox), inbox=inbox,
-                   flood=FloodGuard(settings.flood_max_updates, settings.flood_window_seconds, clock.monotonic),
                    analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
                    links=EnterpriseLinks(db, clock, audit, outbox, staff_chats),
                    demands=demands, forms=forms, demand_form=DemandForm(forms, demands, enterprises),
@@ -129,7 +118,7 @@ class Services:
                    follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
                    broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
                    statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz),
-                   privacy=Privacy(db, clock, audit, users), presence=presence)
+                   privacy=Privacy(db, clock, audit, users))
         services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
         enterprises.link_requested = services.links.requested
         return services
@@ -143,5 +132,4 @@ class Services:
 
     async def close(self) -> None:
         self.reminders.stop()
-        await self.presence.stop()
         await self.db.dispose()

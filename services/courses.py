@@ -20,7 +20,7 @@ from db.models import Course, CourseSession, EventStatus, Role, Subscription, Su
 from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.event_notices import session_values
 from services.local_time import WEEKDAYS
 from services.outbox import Notice, Outbox

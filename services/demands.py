@@ -22,7 +22,7 @@ from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandSt
 from i18n import shown
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox

@@ -20,7 +20,7 @@ from buttons.enterprise_links import Decision, DecideLink
 from db.models import Demand, DemandStatus, Enterprise, Role, User
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.demands import DemandInfo
 from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Demand, DemandStatus, Enterprise, EnterpriseKind, User
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 
 PROFILE_FIELDS = ("name", "credit_code", "kind", "region_code", "contact_name", "phone")
 MAX_NAME = 128

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from db.models import Appointment, Craftsman, Demand, Enterprise, Feedback, Match, Role, ServiceTeam
 from services.audit import AuditLog
-from services.database import Database
+from db.database import Database
 from services.periods import YEAR, this
 from services.regions import RegionDirectory
 from services.spreadsheets import append_row

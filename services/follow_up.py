@@ -16,7 +16,7 @@ from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandS
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.service_record import (ENTERPRISE, Outcome, Result, StaffChats, Stop, contact_values,
                                      craftsman_of_user, craftsmans_match, transition)

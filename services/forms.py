@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 
 from db.models import FormDraft
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 
 
 @dataclass(frozen=True)

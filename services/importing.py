@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
-from services.database import Database
+from db.database import Database
 from services.enterprises import Enterprises
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS, EXAMPLE as COMPETITION_EXAMPLE, CompetitionRows
 from services.spreadsheets import append_row

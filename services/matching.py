@@ -37,7 +37,7 @@ from nlp.industry import catalogue
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 
 W_DIVISION, W_SECTION = 0.35, 0.10
 W_SPECIALITY = 0.35

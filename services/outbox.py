@@ -4,6 +4,7 @@ recipient's language when it is sent. ``dedupe_key`` makes writing the same noti
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 import enum
 from datetime import datetime
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from buttons import Action
 from db.models import Notification, OutboxStatus
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -75,11 +76,28 @@ class Notice:
                 "buttons": [[b.as_json() for b in row] for row in self.buttons or []], "files": self.files or []}
 
 
+class TaskFlag:
+    """Set by what a task did, taken by the same task: the update's runtime asks, after its unit of work committed,
+    whether this update wrote something to send (another update's uncommitted rows are not its business)."""
+
+    def __init__(self, name: str) -> None:
+        self._var: ContextVar[bool] = ContextVar(name, default=False)
+
+    def set(self) -> None:
+        self._var.set(True)
+
+    def take(self) -> bool:
+        value = self._var.get()
+        if value:
+            self._var.set(False)
+        return value
+
+
 class Outbox:
     def __init__(self, db: Database, clock: Clock, owner: int = 0) -> None:
         self.db, self.clock = db, clock
-        self.owner = owner  # this process's id (services/presence.py), written on the rows it claims
-        self.dirty = False  # something was written since the sender last looked
+        self.owner = owner  # this process's id (runtime/presence.py), written on the rows it claims
+        self.dirty = TaskFlag("outbox_written")  # this task wrote a notice since it last asked
 
     async def put(self, chat_ids: list[int], kind: str, dedupe_key: str, notice: Notice,
                   not_before: datetime | None = None, urgent: bool = False) -> int:
@@ -111,7 +129,7 @@ class Outbox:
         async with self.db.session() as session:
             for start in range(0, len(rows), CHUNK):  # executemany, batched by SQLAlchemy's insertmanyvalues
                 new += len((await session.execute(statement, rows[start:start + CHUNK])).all())
-        self.dirty = True
+        self.dirty.set()
         return new
 
     async def written(self, keys: list[str]) -> set[str]:

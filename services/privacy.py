@@ -27,7 +27,7 @@ from db.models import (BotState, Craftsman, Demand, DemandAttachment, DemandStat
                        Notification, Subscription, SubscriptionKind, User)
 from services.audit import AuditLog
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.erasure import Traces, erase_consultations, replace_ids, scrub_json_rows, scrub_notes, scrub_notices, traces_of
 from services.users import Users
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from db.models import Region, RegionLevel
-from services.database import Database
+from db.database import Database
 
 SEED = Path(__file__).resolve().parent.parent / "db" / "seed" / "regions.csv"
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}

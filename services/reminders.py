@@ -25,7 +25,7 @@ from db.models import (Appointment, AppointmentStatus, Competition, Course, Cour
                        EventStatus, Match, OutboxStatus, User)
 from services.audience import Audience, Recipient, batches
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.event_notices import appointment_notice, competition_notice, session_notice
 from services.local_time import QuietHours
 from services.outbox import Notice, Outbox

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from db.models import Consultation, ConsultationStatus, Craftsman, Demand, DemandKind, Feedback, Match, MatchStatus, Role
 from nlp.industry import catalogue
 from services.audit import AuditLog
-from services.database import Database
+from db.database import Database
 from services.periods import Period
 from services.regions import RegionDirectory
 

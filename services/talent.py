@@ -18,7 +18,7 @@ from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.audit import AuditLog, NotStaff
 from services.clock import Clock
-from services.database import Database
+from db.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason, Refused
 from services.service_record import StaffChats

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.models import ServiceTeam, TeamLevel
-from services.database import Database
+from db.database import Database
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from nlp.script import reply_language
 from services.audit import STAFF_ROLES
 from services.clock import Clock
-from services.database import Database
+from db import unit_of_work
+from db.database import Database
 from services.local_time import QuietHours
 
 
@@ -59,7 +60,8 @@ def _profile(user: User) -> Profile:
 
 class Users:
     """Profiles are cached in the update process (the only process that changes them); every write here
-    refreshes the cache entry, so a read after a write always sees it."""
+    refreshes the cache entry, so a read after a write always sees it; an entry filled inside an update's unit of
+    work is dropped if the unit rolls back (db/unit_of_work.py)."""
 
     def __init__(self, db: Database, clock: Clock, admin_ids: list[int] | None = None, cache_size: int = 100_000) -> None:
         self.db, self.clock = db, clock
@@ -72,6 +74,7 @@ class Users:
         if user_id not in self._cache and len(self._cache) >= self._cache_size:
             self._cache.pop(next(iter(self._cache)))  # the oldest entry
         self._cache[user_id] = profile
+        unit_of_work.on_rollback(self.db, lambda: self.forget(user_id))
         return profile
 
     def forget(self, user_id: int | None = None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot import wire
+from bot import CHAT
 from config.settings import Settings, load_settings
 from fakebotapi import FakeBotAPI, FakeUser, RateLimits
 from fakebotapi.request import FakeRequest
@@ -40,7 +40,7 @@ class BotHarness:
 
     async def start(self) -> "BotHarness":
         self.services = await Services.start(self.settings, clock=self.clock)
-        self.application = build_application(self.services, wire, request=FakeRequest(self.api),
+        self.application = build_application(self.services, CHAT, request=FakeRequest(self.api),
                                              get_updates_request=FakeRequest(self.api))
         self._track_handled(self.application)
         await self.application.initialize()

@@ -14,7 +14,7 @@ from db.models import AuditEntry, Notification, OutboxStatus, Role
 from fakebotapi import FakeUser, RateLimits
 from services.audience import Filters
 from services.broadcasts import Content
-from services.ratelimit import Limits, SendLimiter
+from runtime.ratelimit import Limits, SendLimiter
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 

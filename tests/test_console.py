@@ -15,7 +15,7 @@ from typing import AsyncIterator, Awaitable, Callable
 from openpyxl import Workbook
 from PIL import Image
 
-from bot import wire
+from bot import CHAT
 from config.settings import load_settings
 from db.models import Role
 from fakebotapi import FakeBotAPI
@@ -49,7 +49,7 @@ async def console_run(services: Services, tmp_path: Path, api: FakeBotAPI | None
                       start: str | None = None) -> AsyncIterator[Terminal]:
     """One run of the console chat (``make run`` until ``:quit``) on running services and a fake Telegram."""
     terminal = Terminal()
-    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal, api=api or FakeBotAPI(),
+    chat = asyncio.create_task(run_console(services, CHAT, stdin=terminal, stdout=terminal, api=api or FakeBotAPI(),
                                            files_dir=tmp_path / "console", start=start))
     try:
         yield terminal

@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from db.models import (Base, Craftsman, CraftsmanIndustry, Demand, DemandKind, Lang, Notification, Region, Role, Subscription,
                        SubscriptionKind, User)
 from services.clock import ManualClock
-from services.database import Database, DatabaseUnavailable
+from db.database import Database, DatabaseUnavailable
 from services.demo import load_demo_data
 from services.regions import RegionDirectory, seed_regions
-from services.state_store import StateStore
+from runtime.state_store import StateStore
 from services.users import Users
 
 

@@ -19,7 +19,7 @@ from db.models import Craftsman, User
 from runtime.demo_reset import reset
 from runtime.run import console_state_path
 from services.clock import ManualClock
-from services.database import Database
+from db.database import Database
 from services.demo import load_demo_data
 from services.regions import seed_regions
 

@@ -1,4 +1,4 @@
-"""The update inbox (services/inbox.py): an update taken but cut off by a crash is handled at the next start; one
+"""The update inbox (runtime/inbox.py): an update taken but cut off by a crash is handled at the next start; one
 Telegram delivers again after a crash is not handled twice; handled updates keep no content and are forgotten
 after a day."""
 
@@ -9,8 +9,8 @@ import logging
 from sqlalchemy import select
 
 from db.models import Role, UpdateInbox
-from services.database import Database
-from services.inbox import Inbox
+from db.database import Database
+from runtime.inbox import Inbox
 from fakebotapi import FakeUser
 from tests.harness import BotHarness
 
@@ -44,7 +44,7 @@ async def test_an_update_taken_but_cut_off_is_handled_after_the_restart(bot: Bot
     async with bot.services.db.session() as session:
         row = await session.get(UpdateInbox, update["update_id"])
     assert row.done_at is not None and row.payload is None, "done, and its content dropped"
-    assert await bot.services.inbox.unfinished() == []
+    assert await bot.application.transport.inbox.unfinished() == []
 
 
 async def handled_then_delivered_again(bot: BotHarness, user_id: int) -> tuple[FakeUser, int]:
@@ -76,7 +76,7 @@ async def test_done_updates_are_forgotten_after_a_day(bot: BotHarness):
     user.send("/help")
     await user.expect(HELP)
     await bot.wait_handled()
-    inbox = bot.services.inbox
+    inbox = bot.application.transport.inbox
     assert await inbox.prune() == 0
     bot.clock.advance(days=1, minutes=1)
     assert await inbox.prune() >= 1

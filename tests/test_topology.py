@@ -18,7 +18,7 @@ from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.http import HttpServer
 from services.container import Services
 from services.outbox import Notice
-from services.presence import LEADER
+from runtime.presence import LEADER
 from tests.test_processes import start_bot
 
 pytestmark = pytest.mark.slow
@@ -88,7 +88,7 @@ async def test_webhook_checks_the_secret_answers_health_and_finishes_updates_on_
 
 
 async def leaders(pg_server) -> bool:
-    """Exactly one process holds the lead (services/presence.py's advisory lock)."""
+    """Exactly one process holds the lead (runtime/presence.py's advisory lock)."""
     conn = await asyncpg.connect(host="127.0.0.1", port=pg_server.port, user="postgres", database="postgres")
     try:
         held = await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 "

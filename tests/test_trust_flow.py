@@ -16,7 +16,7 @@ from db.models import (Appointment, Craftsman, CraftsmanIndustry, DemandStatus, 
 from services.booking import Booking
 from services.casework import Casework
 from services.clock import ManualClock
-from services.database import Database
+from db.database import Database
 from tests.harness import BotHarness
 from tests.test_report import STAFF, enterprise_user, staffer
 from tests.test_service_flow import craftsman, demand, submit

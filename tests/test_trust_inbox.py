@@ -6,19 +6,20 @@ processing slot and write nothing of their own."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 from sqlalchemy import event, select, update
 
 import runtime.processor
 import tests.harness
-from bot import wire
+from bot import CHAT
 from config.settings import load_settings
 from db.models import AuditEntry, Notification, Role, UpdateInbox
 from runtime.run import run_console
 from services.container import Services
-from services.database import Database
-from services.inbox import Inbox
+from db.database import Database
+from runtime.inbox import Inbox
 from tests.console_terminal import Terminal
 from tests.harness import BotHarness
 
@@ -53,7 +54,7 @@ async def console_says(tmp_path: Path, text: str, needle: str) -> None:
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'zhuqi.sqlite3'}", bot_token=None)
     services = await Services.start(settings)
     terminal = Terminal()
-    chat = asyncio.create_task(run_console(services, wire, stdin=terminal, stdout=terminal))
+    chat = asyncio.create_task(run_console(services, CHAT, stdin=terminal, stdout=terminal))
     try:
         seen = await terminal.expect("王丽> ")  # the console's prompt: it reads
         terminal.lines.put(f"{text}\n")
@@ -107,7 +108,7 @@ async def test_an_update_three_starts_did_not_finish_is_quarantined(bot: BotHarn
     assert "update.quarantined" in (await admin.expect("操作日志"))["text"]
 
     await bot.restart()  # never replayed again
-    assert await bot.services.inbox.unfinished() == []
+    assert await bot.application.transport.inbox.unfinished() == []
     user.send("/help")
     await user.expect(HELP)
     assert sum(HELP in text for text in user.texts()) == 2
@@ -126,9 +127,9 @@ async def test_a_replay_that_hangs_holds_no_one_up(db_url: str, monkeypatch):
                 await release.wait()
 
         application.add_handler(TypeHandler(Update, hang), group=-2)
-        wire(application)
+        CHAT.wire(application)
 
-    monkeypatch.setattr(tests.harness, "wire", wire_with_a_hang)
+    monkeypatch.setattr(tests.harness, "CHAT", dataclasses.replace(CHAT, wire=wire_with_a_hang))
     monkeypatch.setattr(runtime.processor, "REPLAY_BUDGET", 0.2)
     async with BotHarness(db_url) as bot:
         slow = await registered(bot, 431)
@@ -181,4 +182,4 @@ async def test_a_floods_dropped_updates_take_no_slot_and_write_nothing(db_url: s
         noisy.send("/help")
         await noisy.expect(HELP)
         await bot.wait_handled()
-        assert await bot.services.inbox.unfinished() == [], "the dropped updates were marked done with a later commit"
+        assert await bot.application.transport.inbox.unfinished() == [], "the dropped updates were marked done with a later commit"

@@ -195,13 +195,13 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
     except ValueError:  # something went missing (e.g. an old card): ask it again
         await query.answer()
         return await advance(update, context)
+    await form_of(context).end(user_id)  # with the submission, in the update's one transaction (before speaking)
     await query.answer()
     done = context.t("report.submitted", ticket=info.ticket)
     if unverified:
         await services.links.filed_unverified(info)
         done += "\n" + context.t("report.submitted_unverified")
     await edit_message(update, query.message.text_html + "\n\n" + done)
-    await form_of(context).end(user_id)
     return ConversationHandler.END
 
 

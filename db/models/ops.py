@@ -41,7 +41,7 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     broadcast_id: Mapped[int | None] = mapped_column(Integer, index=True)
     interrupted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # in flight at a crash
-    claimed_by: Mapped[int | None] = mapped_column(Integer)  # the process sending it (services/presence.py)
+    claimed_by: Mapped[int | None] = mapped_column(Integer)  # the process sending it (runtime/presence.py)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from db.models import SendBudget
-from services.database import Database
+from db.database import Database
 
 
 class SharedBudget:
@@ -28,7 +28,7 @@ class SharedBudget:
         """Take up to ``wanted`` tokens; return (granted, seconds until one more would be there)."""
         now = self.clock()
         self.takes += 1
-        async with self.db.session() as session:
+        async with self.db.session(own=True) as session:  # not the update's unit: others wait for this row
             await session.execute(insert(SendBudget).values(name=self.name, tokens=self.burst, stamp=now)
                                   .on_conflict_do_nothing(index_elements=["name"]))
             row = await session.scalar(select(SendBudget).where(SendBudget.name == self.name).with_for_update())

@@ -14,7 +14,7 @@ from typing import Callable
 MAX_VERDICTS = 100_000  # verdicts kept for updates not yet handled; more means they are never collected: forget them
 
 
-class Verdict(enum.Enum):
+class Verdict(enum.StrEnum):  # a string: the chat layer compares it without importing runtime/
     ALLOW = "allow"
     WARN = "warn"  # over the limit, the first of its burst: answered with a warning, then dropped
     DROP = "drop"  # over the limit: dropped unseen

@@ -13,12 +13,11 @@ is always the leader.
 from __future__ import annotations
 
 import logging
-import secrets
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.database import Database
+from db.database import Database
 
 log = logging.getLogger(__name__)
 LIVE = 73010     # advisory lock class: (LIVE, process id) is held by each live process
@@ -26,10 +25,10 @@ LEADER = 73011   # (LEADER, 0) is held by the leader
 
 
 class Presence:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, process_id: int) -> None:
         self.db = db
         self.shared = db.dialect == "postgresql"
-        self.id = secrets.randbelow(2 ** 31 - 1) + 1  # on SQLite too: rows of an earlier run are then not "ours"
+        self.id = process_id  # the outbox's owner (services/container.py draws it)
         self.leading = not self.shared
         self._conn: AsyncConnection | None = None
 

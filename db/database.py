@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from typing import AsyncContextManager, AsyncIterator
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import unit_of_work
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 
@@ -38,16 +39,30 @@ class Database:
             safe = make_url(url).render_as_string(hide_password=True)
             raise DatabaseUnavailable(f"cannot use the database at {safe}: {exc}") from None
         self.sessionmaker = make_sessionmaker(self.engine)
+        unit_of_work.track_writes(self.engine)
 
     @property
     def dialect(self) -> str:
         return make_url(self.url).get_backend_name()
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction: committed on success, rolled back on error."""
+    async def session(self, undo_alone: bool = True, own: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction: committed on success, rolled back on error. Inside a unit of work
+        (:meth:`unit_of_work`) the session joins the unit's transaction, which the unit commits; on error only
+        the block's own writes are undone (``undo_alone=False``: the unit's, for a block that fails the unit).
+        ``own``: a transaction of its own even inside a unit, committed at the block's end — for the transport's
+        shared counters (the send budget), whose row locks must not wait for an update to end."""
+        unit = None if own else unit_of_work.current(self)
+        if unit is not None:
+            async with unit.session(undo_alone) as session:
+                yield session
+            return
         async with self.sessionmaker() as session, session.begin():
             yield session
+
+    def unit_of_work(self) -> AsyncContextManager[unit_of_work.UnitOfWork]:
+        """One connection and one transaction for everything this task does until the block ends (db/unit_of_work.py)."""
+        return unit_of_work.unit_of_work(self)
 
     async def check(self, timeout: float = 5.0) -> None:
         safe = make_url(self.url).render_as_string(hide_password=True)
@@ -66,6 +81,10 @@ class Database:
         erased rows' pages sit in the WAL until then; secure_delete has zeroed them in the new versions). On
         PostgreSQL nothing here: deleted rows are dead tuples until (auto)VACUUM reuses their space."""
         if self.dialect != "sqlite":
+            return
+        unit = unit_of_work.current(self)
+        if unit is not None:  # the erasure must be committed first, and the one connection free
+            unit.after_commit(self.reclaim)
             return
         async with self.engine.connect() as conn:
             await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

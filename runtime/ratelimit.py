@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from services.budget import SharedBudget
+from runtime.budget import SharedBudget
 
 log = logging.getLogger(__name__)
 PRUNE_AT = 20_000  # chat buckets kept before idle ones are dropped
@@ -73,7 +73,7 @@ class _Bucket:
 
 class SendLimiter:
     """``shared`` (PostgreSQL, several processes): the bot-wide bucket is the one in the database
-    (services/budget.py), taken a slice at a time; the per-chat buckets and 429 pauses stay in the process."""
+    (runtime/budget.py), taken a slice at a time; the per-chat buckets and 429 pauses stay in the process."""
 
     def __init__(self, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, shared: SharedBudget | None = None) -> None:

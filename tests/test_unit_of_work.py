@@ -1,0 +1,132 @@
+"""One unit of work per update (db/unit_of_work.py): what the services do for an update commits in one transaction
+(just before the bot speaks), its conversation state and inbox mark with what follows; a failing handler commits none
+of its work (nor the notices it wrote, nor the cached profile it changed); inside a unit a failing block is undone
+alone."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import event, func, select
+from telegram import Update
+from telegram.ext import CommandHandler
+
+import tests.harness
+from bot import CHAT
+from db.database import Database
+from db.models import AuditEntry, Lang, Notification, Role
+from services.clock import ManualClock
+from services.audit import AuditLog
+from services.outbox import Notice
+from tests.harness import BotHarness
+
+FAIL = "/fail_after_writing"
+
+
+def transactions(db: Database) -> list[list[str]]:
+    """Record the statements of every committed transaction, per connection, from now on."""
+    open_: dict[int, list[str]] = {}
+    done: list[list[str]] = []
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def statement(connection, _cursor, sql, *_args) -> None:
+        open_.setdefault(id(connection.connection.dbapi_connection), []).append(" ".join(sql.split()))
+
+    @event.listens_for(db.engine.sync_engine, "commit")
+    def commit(connection) -> None:
+        done.append(open_.pop(id(connection.connection.dbapi_connection), []))
+
+    return done
+
+
+async def test_an_update_commits_its_work_in_one_transaction_before_the_bot_speaks(bot: BotHarness):
+    """Submitting a demand (ticket, status history, the staff notice, the audit entry) goes in one transaction,
+    committed just before the reply (so what the person reads is stored); the conversation state and the inbox mark
+    in one more."""
+    await bot.services.users.register(501, "王工")
+    await bot.services.users.set_role(501, Role.ENTERPRISE)
+    await bot.services.users.set_region(501, "330502")
+    user = bot.user(501)
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    user.send("湖州某制造有限公司")
+    user.press("跳过", await user.expect("统一社会信用代码"))
+    user.press("中小微", await user.expect("请选择企业类型"))
+    await user.expect("联系人")
+    user.send("李工")
+    await user.expect("联系电话")
+    user.send("13800000001")
+    await user.expect("请描述")
+    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    user.press("完成", await user.expect("可以继续补充"))
+    industry = await user.expect("行业")
+    user.press(user.buttons(industry)[0]["text"], industry)
+    user.press("一般", await user.expect("请选择紧急程度"))
+    user.press("现场指导", await user.expect("请选择希望的服务方式"))
+    card = await user.expect("请核对需求信息")
+    await bot.wait_handled()
+    done = transactions(bot.services.db)
+    user.press("提交", card)
+    await user.expect("已提交，编号")
+    await bot.wait_handled()
+
+    def writes(statements: list[str]) -> list[str]:
+        return [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))
+                and not any(table in s for table in ("update_inbox", "bot_state", "send_budget"))]
+
+    own = [t for t in done if writes(t)]
+    assert len(own) == 1, own
+    assert any("demand_status_history" in s for s in writes(own[0])), own
+    marked = [t for t in done if any(s.startswith("UPDATE update_inbox SET payload") for s in t)]
+    assert len(marked) == 1 and any("bot_state" in s for s in marked[0]), marked
+
+
+def wire_with_a_failing_handler(application) -> None:
+    async def fail(update: Update, context) -> None:
+        services = context.services
+        await services.audit.record(update.effective_user.id, "test.half_done")
+        await services.outbox.put([update.effective_user.id], "notice", "test:half", Notice("privacy.kept"))
+        await services.users.set_lang(update.effective_user.id, Lang.ENGLISH, chosen=True)
+        raise RuntimeError("the handler fails after writing")
+
+    application.add_handler(CommandHandler(FAIL[1:], fail), group=-2)
+    CHAT.wire(application)
+
+
+async def test_a_failing_handler_commits_none_of_its_work(db_url: str, monkeypatch):
+    monkeypatch.setattr(tests.harness, "CHAT", dataclasses.replace(CHAT, wire=wire_with_a_failing_handler))
+    async with BotHarness(db_url) as bot:
+        await bot.services.users.register(502, "王工")
+        user = bot.user(502)
+        user.send(FAIL)
+        await user.expect("处理您的请求时出了问题")
+        await bot.wait_handled()
+        async with bot.services.db.session() as session:
+            assert await session.scalar(select(func.count()).select_from(AuditEntry)
+                                        .where(AuditEntry.action == "test.half_done")) == 0
+            assert await session.scalar(select(func.count()).select_from(Notification)
+                                        .where(Notification.dedupe_key == "test:half")) == 0
+        profile = await bot.services.users.get(502)
+        assert profile.lang is not Lang.ENGLISH and not profile.lang_chosen, "the cached profile was rolled back too"
+        assert await bot.application.transport.inbox.unfinished() == [], "the update is done all the same"
+
+
+async def test_inside_a_unit_a_failing_block_is_undone_alone(db_url: str):
+    db = Database(db_url)
+    await db.migrate()
+    audit = AuditLog(db, ManualClock())
+    async with db.unit_of_work():
+        await audit.record(None, "test.kept")
+        try:
+            async with db.session() as session:
+                session.add(AuditEntry(action="test.undone", allowed=True, at=ManualClock().now()))
+                await session.flush()
+                raise ValueError("refused after writing")
+        except ValueError:
+            pass
+        await audit.record(None, "test.kept_too")
+    async with db.session() as session:
+        actions = set((await session.scalars(select(AuditEntry.action))).all())
+    await db.dispose()
+    assert actions == {"test.kept", "test.kept_too"}
