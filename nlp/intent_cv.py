@@ -117,11 +117,11 @@ def main() -> None:
     table["before (f25dc96)"] = {"accuracy": math.nan, "macro_f1": math.nan, "union_exact": math.nan,
                                  "union_family": old_family / old_union, "non_technical_kept": old_kept / old_non_tech,
                                  "problems_kept": old_problem_kept / old_problem}
-    losses = {}
+    losses: dict[float, float] = {}
     for t in TEMPERATURES:
         losses[t] = -float(np.mean([math.log(max(softmax(s, t)[g], 1e-12))
                                     for s, g in zip(held_scores[4], held_gold)]))
-    best_t = min(losses, key=losses.get)
+    best_t = min(losses, key=losses.__getitem__)
     conf = np.array([softmax(s, best_t).max() for s in held_scores[4]])
     right = np.array([int(np.argmax(s)) == g for s, g in zip(held_scores[4], held_gold)], dtype=float)
     bins = np.minimum((conf * 10).astype(int), 9)

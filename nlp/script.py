@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 from functools import lru_cache
+from typing import TypeGuard
 
 import opencc
 
@@ -28,7 +29,8 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
+    converted: str = _converter("t2s").convert(text)
+    return converted
 
 
 # The traditional variants the bot writes, each with its OpenCC configuration: Taiwan's standard with its phrases
@@ -40,10 +42,11 @@ _TAIWAN_REGIONS, _HONG_KONG_REGIONS = ("tw",), ("hk", "mo")  # Macao reads Hong 
 
 def to_traditional(text: str, variant: str = "zh-hant") -> str:
     """``text`` in traditional script, in ``variant``'s forms (one of TRADITIONAL_VARIANTS; zh-hant by default)."""
-    return _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
+    converted: str = _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
+    return converted
 
 
-def is_traditional(lang: str | None) -> bool:
+def is_traditional(lang: str | None) -> TypeGuard[str]:
     """Whether a reply language (zh-hans, zh-hant, zh-tw, zh-hk, en) is written in traditional script."""
     return lang in TRADITIONAL_VARIANTS
 
