@@ -33,7 +33,7 @@ async def run_worker(services: Services, until: asyncio.Event) -> int:
     async with contextlib.AsyncExitStack() as stack:
         for bot in bots:
             await stack.enter_async_context(bot)
-        log.info("delivery worker started", extra={"process": services.presence.id})
+        log.info("delivery worker started", extra={"process_id": services.presence.id})
         loop = asyncio.get_running_loop()
         watched = 0.0
         while not until.is_set():

@@ -53,7 +53,7 @@ class Presence:
             return True
         if await self._scalar("SELECT pg_try_advisory_lock(:c, 0)", c=LEADER):
             self.leading = True
-            log.info("this process leads: it runs the scheduler", extra={"process": self.id})
+            log.info("this process leads: it runs the scheduler", extra={"process_id": self.id})
         return self.leading
 
     async def alive(self, process_id: int) -> bool:
