@@ -72,7 +72,7 @@ class Action:
         if found is None:
             return None
         values: list[Any] = []
-        for (_name, kind), text in zip(cls._fields, found.groups()):
+        for (_name, kind), text in zip(cls._fields, found.groups(), strict=True):
             try:
                 values.append(int(text) if kind is int else kind(text) if isinstance(kind, type)
                               and issubclass(kind, enum.Enum) else text)

@@ -86,8 +86,8 @@ def forget(application: Application, user_id: int) -> None:
     for handlers in application.handlers.values():
         for handler in handlers:
             if isinstance(handler, ConversationHandler):
-                for key in [k for k in handler._conversations if user_id in k]:  # noqa: SLF001 (no public API)
-                    del handler._conversations[key]  # noqa: SLF001
+                for key in [k for k in handler._conversations if user_id in k]:  # PTB has no public API for this
+                    del handler._conversations[key]
 
 
 def handlers() -> list:

@@ -106,7 +106,7 @@ async def reask(application: Application, name: str, chat_id: int, user_id: int,
         log.info("a pending question could not be asked again", extra={"user_id": user_id, "state": state,
                                                                          "error": repr(exc)[:200]})
         return False
-    except Exception:  # noqa: BLE001 - one person's odd step must not stop the bot from starting
+    except Exception:  # one person's odd step must not stop the bot from starting
         log.exception("a pending question failed to be asked again", extra={"user_id": user_id, "state": state})
         return False
     context.user_data.setdefault(RESUMED, {})[name] = state

@@ -135,7 +135,7 @@ class NaiveBayes:
         counts: dict[str, np.ndarray] = {}
         totals = np.zeros(len(self.classes))
         priors = Counter(labels)
-        for feats, label in zip(samples, labels):
+        for feats, label in zip(samples, labels, strict=True):
             k = index[label]
             for f in feats:
                 counts.setdefault(f, np.zeros(len(self.classes)))[k] += 1
@@ -180,7 +180,7 @@ class IntentRouter:
 
     def probabilities(self, normalized: str, industry_words: int) -> dict[Intent, float]:
         scores = self.model.log_scores(features(normalized, self.cues, industry_words, self.cue_weight))
-        return dict(zip(self.model.classes, softmax(scores, self.temperature).tolist()))
+        return dict(zip(self.model.classes, softmax(scores, self.temperature).tolist(), strict=True))
 
     def decide(self, normalized: str, industry_words: int) -> IntentDecision:
         """``normalized``: the text after ``nlp.normalize``; ``industry_words``: how many of its words the industry

@@ -95,8 +95,8 @@ def detect_script(text: str) -> Script | None:
     if not han:
         return Script.ENGLISH if _word_count(text) >= 2 else None
     simplified, traditional = to_simplified(han), to_traditional(han)
-    traditional_only = sum(1 for a, b in zip(han, simplified) if a != b)
-    simplified_only = sum(1 for a, b in zip(han, traditional) if a != b)
+    traditional_only = sum(1 for a, b in zip(han, simplified, strict=False) if a != b)
+    simplified_only = sum(1 for a, b in zip(han, traditional, strict=False) if a != b)
     if traditional_only > simplified_only:
         return Script.TRADITIONAL
     if simplified_only > 0:

@@ -93,7 +93,7 @@ class OutboxSender:
         langs = {} if content is not None else await self.services.users.langs([r.chat_id for r in rows if r.chat_id > 0])
         attempts = await asyncio.gather(*(self._attempt(row, limiter, content, paid, langs) for row in rows))
         await self.services.outbox.record(list(attempts))
-        blocked = [row.chat_id for row, a in zip(rows, attempts) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
+        blocked = [row.chat_id for row, a in zip(rows, attempts, strict=True) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
         for chat_id in blocked:
             await self.services.users.mark_blocked(chat_id)
         return sum(a.outcome is Outcome.SENT for a in attempts)

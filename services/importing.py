@@ -33,7 +33,7 @@ DIVISION = re.compile(r"^([A-Ta-t])?(\d{2})$")
 CRAFTSMAN_COLUMNS = ("姓名", "工作单位", "手机", "荣誉", "技术专长", "行业代码", "地区代码", "服务队", "最多同时服务", "服务方式")
 ENTERPRISE_COLUMNS = ("企业名称", "统一社会信用代码", "企业类型", "地区代码", "行业代码", "联系人", "电话")
 HONOUR_LABELS = dict(zip(("全国劳模", "省部级劳模", "大国工匠", "省级工匠", "市级工匠", "五一劳动奖章", "技能大师工作室领办人", "其他"),
-                         HONOURS))
+                         HONOURS, strict=True))
 MODE_LABELS = {"现场指导": "onsite", "远程指导": "remote", "技能培训": "training", "联合攻关": "joint"}
 KIND_LABELS = {"专精特新": EnterpriseKind.SPECIALISED, "中小微": EnterpriseKind.SME, "其他": EnterpriseKind.OTHER}
 EXAMPLES = {
@@ -106,7 +106,7 @@ class Importer:
             raise FileRejected("import.missing_columns", columns="、".join(missing))
         index = {name: header.index(name) for name in columns}
         valid, errors, seen = [], [], {}
-        for number, row in zip(rows.numbers[1:], rows[1:]):
+        for number, row in zip(rows.numbers[1:], rows[1:], strict=True):
             if number in rows.faults:
                 key, values = rows.faults[number]
                 errors.append(RowError(number, key, values))

@@ -32,7 +32,7 @@ def _table(path: Path) -> list[list[str]]:
 def rows() -> list[dict[str, str]]:
     header, *body = _table(DEV)
     assert header == HEADER and [r for r in body if len(r) != 4] == []
-    return [dict(zip(HEADER, r)) for r in body]
+    return [dict(zip(HEADER, r, strict=True)) for r in body]
 
 
 def _sources(path: Path) -> set[str]:
