@@ -23,11 +23,39 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import (booking, broadcast, broadcast_control, common, competition_form, competitions,
-                           course_form, courses, event_admin, experts, export, follow_up, importing, industry_step, join,
-                           my_demands, new_team, onboarding, privacy, profile, queue, report, resume, review, staff_admin,
-                           stats, subscriptions, tasks, union, user_settings)
-from conversations import enterprise_links
+from conversations import (
+    booking,
+    broadcast,
+    broadcast_control,
+    common,
+    competition_form,
+    competitions,
+    course_form,
+    courses,
+    enterprise_links,
+    event_admin,
+    experts,
+    export,
+    follow_up,
+    importing,
+    industry_step,
+    join,
+    my_demands,
+    new_team,
+    onboarding,
+    privacy,
+    profile,
+    queue,
+    report,
+    resume,
+    review,
+    staff_admin,
+    stats,
+    subscriptions,
+    tasks,
+    union,
+    user_settings,
+)
 from conversations.middleware import identify
 from i18n import t
 from runtime.logs import setup_logging

@@ -31,12 +31,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from services.importing import CRAFTSMAN_COLUMNS  # noqa: E402
-from tests.harness import BotHarness  # noqa: E402
-from tests.test_events_e2e import worker  # noqa: E402
-from tests.test_report import staffer  # noqa: E402
-from tests.test_talent import xlsx  # noqa: E402
-from tests.test_trust_uploads import SHEET, blank_rows, rezip  # noqa: E402
+from services.importing import CRAFTSMAN_COLUMNS
+from tests.harness import BotHarness
+from tests.test_events_e2e import worker
+from tests.test_report import staffer
+from tests.test_talent import xlsx
+from tests.test_trust_uploads import SHEET, blank_rows, rezip
 
 FIRST_USER = 500_000
 

@@ -27,15 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text
 
-from config.settings import load_settings  # noqa: E402
-from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus  # noqa: E402
-from nlp.tokenize import read_terms  # noqa: E402
-from services.assignment import Plan, plan_for, solve  # noqa: E402
-from services.container import Services  # noqa: E402
-from services.matching import DemandQuery  # noqa: E402
-from services.regions import read_seed  # noqa: E402
+from config.settings import load_settings
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus
+from nlp.tokenize import read_terms
+from services.assignment import Plan, plan_for, solve
+from services.container import Services
+from services.matching import DemandQuery
+from services.regions import read_seed
 
 CHUNK = 5000
 

@@ -23,22 +23,32 @@ import json
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from config.settings import load_settings  # noqa: E402
-from db.models import (Competition, Course, CourseSession, EventStatus, Notification, OutboxStatus, Role,  # noqa: E402
-                       Subscription, SubscriptionKind, User)
-from services.clock import ManualClock  # noqa: E402
-from services.container import Services  # noqa: E402
+from config.settings import load_settings
+from db.models import (
+    Competition,
+    Course,
+    CourseSession,
+    EventStatus,
+    Notification,
+    OutboxStatus,
+    Role,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
+from services.clock import ManualClock
+from services.container import Services
 
 SH = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2026, 11, 21, 10, tzinfo=SH).astimezone(timezone.utc)  # 10:00 in Shanghai
+T0 = datetime(2026, 11, 21, 10, tzinfo=SH).astimezone(UTC)  # 10:00 in Shanghai
 CHUNK = 5000
 
 

@@ -25,7 +25,8 @@ import dataclasses
 import enum
 import re
 import typing
-from typing import Any, Callable, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 SEPARATOR = ":"
 MAX_DATA = 56  # bytes: Telegram allows 64, the signature takes 1 + 6 (runtime/signing.py)
@@ -33,7 +34,7 @@ MAX_DATA = 56  # bytes: Telegram allows 64, the signature takes 1 + 6 (runtime/s
 _INT = r"(-?[0-9]+)"
 _STR = r"([^:]*)"
 
-REGISTRY: dict[str, type["Action"]] = {}
+REGISTRY: dict[str, type[Action]] = {}
 
 A = TypeVar("A", bound="Action")
 

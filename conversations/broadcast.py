@@ -16,11 +16,31 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations import resume
-from conversations.broadcast_audience import (AUDIENCE, KEY, REGION, ask_region_filter, button, count_audience,
-                                              draft_of, filters_of, pressed, region_any, region_picked, show_menu,
-                                              staff_press, summary)
-from conversations.common import (cancel_flow_of, edit_message, expect_button, expect_text, refuse_non_staff,
-                                  reject_too_long, tell_staff_only)
+from conversations.broadcast_audience import (
+    AUDIENCE,
+    KEY,
+    REGION,
+    ask_region_filter,
+    button,
+    count_audience,
+    draft_of,
+    filters_of,
+    pressed,
+    region_any,
+    region_picked,
+    show_menu,
+    staff_press,
+    summary,
+)
+from conversations.common import (
+    cancel_flow_of,
+    edit_message,
+    expect_button,
+    expect_text,
+    refuse_non_staff,
+    reject_too_long,
+    tell_staff_only,
+)
 from conversations.context import BotContext
 from conversations.region_picker import region_step_handlers
 from services.audit import NotStaff

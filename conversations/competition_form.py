@@ -14,7 +14,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
-from conversations.event_form import Form, Step, build as build_form, datetime_step, moment, text_step
+from conversations.event_form import Form, Step, datetime_step, moment, text_step
+from conversations.event_form import build as build_form
 from conversations.event_views import competition_text
 from db.models import Competition
 from nlp.industry import catalogue

@@ -16,12 +16,13 @@ from telegram.ext import ConversationHandler
 
 from conversations.competition_form import place_or_link
 from conversations.context import BotContext
-from conversations.event_form import Form, Step, build as build_form, text_step
+from conversations.event_form import Form, Step, text_step
+from conversations.event_form import build as build_form
 from i18n import localise
 from services.courses import TEXT_LIMITS, expand_weekly
-from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show
 from services.everyday import count
 from services.ids import parse_count
+from services.local_time import WEEKDAYS, parse_date_range, parse_session_lines, parse_span, show
 from services.validation import Invalid
 
 LEADS = ("30", "60", "120", "1440")

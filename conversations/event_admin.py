@@ -10,7 +10,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations import resume
-from conversations.common import answer_stale, cancel_flow_of, expect_text, refuse_non_staff, reject_too_long, tell_staff_only
+from conversations.common import (
+    answer_stale,
+    cancel_flow_of,
+    expect_text,
+    refuse_non_staff,
+    reject_too_long,
+    tell_staff_only,
+)
 from conversations.competition_form import place_or_link
 from conversations.context import BotContext
 from services.audit import NotStaff

@@ -9,16 +9,23 @@ publishing; the service checks it once more.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations import resume
-from conversations.common import (answer_stale, cancel_flow_of, expect_button, expect_text, refuse_non_staff,
-                                  reject_too_long)
+from conversations.common import (
+    answer_stale,
+    cancel_flow_of,
+    expect_button,
+    expect_text,
+    refuse_non_staff,
+    reject_too_long,
+)
 from conversations.context import BotContext
 from conversations.keyboards import rows
 from conversations.region_picker import ask_region, region_button, region_step_handlers

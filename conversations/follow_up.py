@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations.casework_views import answer_outcome, int_parts, pressed_ids
 from conversations import resume
+from conversations.casework_views import answer_outcome, int_parts, pressed_ids
 from conversations.common import cancel_flow_of, expect_text, reject_too_long
 from conversations.context import BotContext
 from services.follow_up import MAX_COMMENT, stars_buttons

@@ -14,10 +14,36 @@ from conversations.common import cancel_flow_of, edit_message, expect_button, ex
 from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.industry_step import division_picker, section_picker
-from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, HONOUR, INDUSTRY, MODES, NAME, PHONE, PREFIX, REGION,
-                                      SPECIALITY, TEAM, WORKPLACE, application_of, ask_capacity, ask_honours,
-                                      ask_industries, ask_join_phone, ask_join_region, ask_name, ask_specialities,
-                                      ask_modes, ask_team, ask_workplace, flow_of, industry_view, show_application, toggles)
+from conversations.join_steps import (
+    CAPACITIES,
+    CAPACITY,
+    CONFIRM,
+    HONOUR,
+    INDUSTRY,
+    MODES,
+    NAME,
+    PHONE,
+    PREFIX,
+    REGION,
+    SPECIALITY,
+    TEAM,
+    WORKPLACE,
+    application_of,
+    ask_capacity,
+    ask_honours,
+    ask_industries,
+    ask_join_phone,
+    ask_join_region,
+    ask_modes,
+    ask_name,
+    ask_specialities,
+    ask_team,
+    ask_workplace,
+    flow_of,
+    industry_view,
+    show_application,
+    toggles,
+)
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import CraftsmanStatus
 from nlp.industry import catalogue

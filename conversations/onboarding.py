@@ -13,8 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from conversations import resume
 from conversations.common import answer_stale, cancel_flow, expect_button
-from conversations.join import invite_to_apply
 from conversations.context import BotContext
+from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
 from conversations.region_picker import ask_region, region_button, region_step_handlers

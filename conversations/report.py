@@ -12,24 +12,49 @@ in when the evidence is strong, asked first when it is weak).
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations import industry_step
+from conversations import industry_step, report_intake, resume
 from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.keyboards import yes_no
 from conversations.region_picker import region_button, region_step_handlers
-from conversations import report_intake, resume
 from conversations.report_describe import describe_file, describe_other, describe_text
 from conversations.report_intake import unless_elsewhere
-from conversations.report_steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
-                                        ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MAX_TRAINEES, MODE, PHONE, RESUME,
-                                        SUMMARY, TOPIC, TRAINEES, URGENCY, advance, ask, ask_industry, current_draft,
-                                        flow_of, mark_asked, profile_of, save)
+from conversations.report_steps import (
+    CONTACT,
+    DATES,
+    DESCRIBE,
+    DISCARD,
+    EDIT_STATES,
+    ENT_CODE,
+    ENT_KIND,
+    ENT_NAME,
+    ENT_REGION,
+    INDUSTRY,
+    KIND,
+    MAX_SHORT,
+    MAX_TRAINEES,
+    MODE,
+    PHONE,
+    RESUME,
+    SUMMARY,
+    TOPIC,
+    TRAINEES,
+    URGENCY,
+    advance,
+    ask,
+    ask_industry,
+    current_draft,
+    flow_of,
+    mark_asked,
+    profile_of,
+    save,
+)
 from conversations.report_views import PREFIX, RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused

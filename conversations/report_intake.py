@@ -15,7 +15,7 @@ flow stays at its step — only the description step takes free text into the dr
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -25,7 +25,8 @@ from conversations.free_text import route_text
 from conversations.menu import help_text
 from conversations.report_describe import add_text
 from conversations.report_steps import DESCRIBE, advance, flow_of
-from conversations.report_views import PREFIX as REPORT, done_keyboard
+from conversations.report_views import PREFIX as REPORT
+from conversations.report_views import done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent

@@ -8,13 +8,19 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from conversations import industry_step
-from conversations import resume
+from conversations import industry_step, resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
 from conversations.region_picker import ask_region
-from conversations.report_views import (done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
-                                        skip_keyboard, summary_card, urgency_keyboard)
+from conversations.report_views import (
+    done_keyboard,
+    enterprise_kind_keyboard,
+    kind_keyboard,
+    mode_keyboard,
+    skip_keyboard,
+    summary_card,
+    urgency_keyboard,
+)
 from db.models import DemandKind
 from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
 from services.enterprise_links import filing_profile

@@ -18,8 +18,8 @@ A re-ask callback gets the usual ``(update, context)``: ``context`` is the perso
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Awaitable, Callable
 
 from telegram import Update
 from telegram.error import TelegramError

@@ -10,8 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from conversations import resume
-from conversations.common import (cancel_flow_of, edit_message, expect_text, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
+from conversations.common import (
+    cancel_flow_of,
+    edit_message,
+    expect_text,
+    refuse_non_staff,
+    reject_too_long,
+    tell_staff_only,
+)
 from conversations.context import BotContext
 from conversations.talent_views import card_of
 from services.talent import ReviewOutcome

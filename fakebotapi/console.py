@@ -16,8 +16,9 @@ import asyncio
 import re
 import shlex
 import sys
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 from .console_files import SAMPLE_PNG, read_upload, save_received, shown_path
 from .console_people import Choice, Person, Roster, Seat

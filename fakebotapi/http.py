@@ -65,7 +65,7 @@ class HttpServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    async def start(self) -> "HttpServer":
+    async def start(self) -> HttpServer:
         self._runner = web.AppRunner(make_app(self.server), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -77,7 +77,7 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def __aenter__(self) -> "HttpServer":
+    async def __aenter__(self) -> HttpServer:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

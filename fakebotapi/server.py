@@ -12,8 +12,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from .htmltext import HtmlParseError, html_to_text
 from .people import People
@@ -246,7 +247,7 @@ class FakeBotAPI(People):
                     async with session.post(url, json=update, headers=headers) as response:
                         delivered = response.status == 200
                         self.webhook_answers.append(response.status)
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     delivered = False
                     self.webhook_answers.append(0)
                 if delivered:
@@ -274,7 +275,7 @@ class FakeBotAPI(People):
             event.clear()
             try:
                 await asyncio.wait_for(event.wait(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         return self.world.updates[: int(p.get("limit") or 100)]
 

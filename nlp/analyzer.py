@@ -97,4 +97,4 @@ def shared_analyzer() -> Analyzer:
         return _shared()
 
 
-__all__ = ["Analysis", "Analyzer", "Intent", "IndustryPrediction", "shared_analyzer"]
+__all__ = ["Analysis", "Analyzer", "IndustryPrediction", "Intent", "shared_analyzer"]

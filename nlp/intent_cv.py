@@ -18,8 +18,7 @@ import subprocess
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.intent import (INTENTS, Intent, IntentRouter, UNION_SERVICES, features, is_union_service,
-                        read_phrases, softmax)
+from nlp.intent import INTENTS, UNION_SERVICES, Intent, IntentRouter, features, is_union_service, read_phrases, softmax
 from nlp.normalize import normalize
 from nlp.tokenize import shared_tokenizer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import TypeGuard
 
 import opencc
@@ -23,7 +23,7 @@ class Script(str, Enum):
     ENGLISH = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 

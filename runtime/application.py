@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -13,19 +13,18 @@ from telegram.request import BaseRequest, HTTPXRequest
 from config.settings import Settings
 from conversations.context import BotContext
 from conversations.menu import set_menus
-from runtime.persistence import DbPersistence
-from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
 from runtime.inbox import replay
 from runtime.leading import Leadership
+from runtime.persistence import DbPersistence
+from runtime.processor import PerUserUpdateProcessor
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from runtime.signing import SigningBot
-from services.container import Services
 from services.budget import SharedBudget
+from services.container import Services
 from services.inbox import Inbox
 from services.ratelimit import Limits, SendLimiter
-
 
 log = logging.getLogger(__name__)
 FAKE_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"

@@ -6,7 +6,8 @@ poller retries with backoff and Telegram keeps the updates), the webhook answers
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import NetworkError

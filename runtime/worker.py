@@ -46,7 +46,7 @@ async def run_worker(services: Services, until: asyncio.Event) -> int:
             if not done:
                 try:
                     await asyncio.wait_for(until.wait(), IDLE_POLL)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         if leadership.leading:
             leadership.resign()

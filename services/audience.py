@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, exists, func, insert, or_, select
 
-from db.models import (Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User,
-                       UserIndustry)
+from db.models import Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User, UserIndustry
 from nlp.industry import catalogue
 from services.database import Database
 from services.local_time import QuietHours
@@ -95,18 +94,18 @@ class Audience:
         async with self.db.session() as session:
             return _recipients((await session.execute(query)).all())
 
-    async def filtered(self, filters: "Filters") -> list[Recipient]:
+    async def filtered(self, filters: Filters) -> list[Recipient]:
         """Everyone registered (onboarded: has a role; not blocked) whom all of ``filters`` cover: a broadcast's
         recipients."""
         async with self.db.session() as session:
             return _recipients((await session.execute(self._filtered(filters).order_by(User.id))).all())
 
-    async def count(self, filters: "Filters") -> int:
+    async def count(self, filters: Filters) -> int:
         """How many :meth:`filtered` would return (one COUNT, for the preview)."""
         async with self.db.session() as session:
             return await session.scalar(select(func.count()).select_from(self._filtered(filters).subquery()))
 
-    def _filtered(self, filters: "Filters") -> Select:
+    def _filtered(self, filters: Filters) -> Select:
         query = _users().where(User.role.is_not(None))
         if filters.roles:
             roles = {Role(r) for r in filters.roles} | ({Role.ADMIN} if Role.STAFF.value in filters.roles else set())
@@ -145,7 +144,7 @@ class Filters:
                 "competition_id": self.competition_id, "course_id": self.course_id}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> "Filters":
+    def from_json(cls, data: dict | None) -> Filters:
         data = data or {}
         return cls(tuple(data.get("roles") or ()), data.get("region"), data.get("section"),
                    data.get("competition_id"), data.get("course_id"))

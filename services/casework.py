@@ -19,8 +19,17 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus,
-                       Role, ServiceTeam, TeamLevel)
+from db.models import (
+    Craftsman,
+    Demand,
+    DemandStatus,
+    DemandStatusHistory,
+    Match,
+    MatchStatus,
+    Role,
+    ServiceTeam,
+    TeamLevel,
+)
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.clock import Clock
@@ -28,9 +37,21 @@ from services.database import Database
 from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
+from services.service_record import (
+    BY_HAND,
+    Outcome,
+    Result,
+    StaffChats,
+    Stop,
+    active_match,
+    brief,
+    contact_values,
+    craftsmans_match,
+    move_match,
+    staff_only,
+    transition,
+)
 from services.volunteering import QUEUED, Volunteering
-from services.service_record import (BY_HAND, Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsmans_match, move_match, staff_only, transition)
 
 OFFER_HOURS = 48
 MAX_NOTE = 500

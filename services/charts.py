@@ -8,9 +8,9 @@ second, which the bot pays only when someone asks for a chart.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 

@@ -12,9 +12,9 @@ from services.audit import AuditLog
 from services.booking import Booking
 from services.broadcasts import Broadcasts
 from services.casework import Casework
-from services.consultations import Consultations
 from services.clock import Clock
 from services.competitions import Competitions
+from services.consultations import Consultations
 from services.courses import Courses
 from services.database import Database
 from services.demands import Demands
@@ -25,18 +25,18 @@ from services.flood import FloodGuard
 from services.follow_up import FollowUp
 from services.importing import Importer
 from services.importing_competitions import CompetitionRows
+from services.inbox import Inbox
 from services.industry import IndustrySteps
 from services.matching import Matcher
 from services.outbox import Outbox
 from services.presence import Presence
 from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
-from services.staffing import Staffing
-from services.statistics import Statistics
 from services.reminders import Reminders
 from services.service_record import StaffChats
-from services.inbox import Inbox
+from services.staffing import Staffing
 from services.state_store import StateStore
+from services.statistics import Statistics
 from services.talent import Talent
 from services.users import Users
 
@@ -77,7 +77,7 @@ class Services:
     presence: Presence
 
     @classmethod
-    async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
+    async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
         """Connect, migrate, seed the regions and build the services. Raises DatabaseUnavailable early."""
         clock = clock or Clock()
         db = db or Database(settings.database_url)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,7 +72,7 @@ def expand_weekly(days: list[str], start: time, end: time, first: date, last: da
     while fire is not None:
         if len(out) >= MAX_SESSIONS:
             raise Invalid("course.too_many_sessions", max=MAX_SESSIONS)
-        out.append((fire.astimezone(timezone.utc), (fire + length).astimezone(timezone.utc)))
+        out.append((fire.astimezone(UTC), (fire + length).astimezone(UTC)))
         fire = trigger.get_next_fire_time(fire, fire + timedelta(minutes=1))
     return out
 

@@ -8,17 +8,27 @@ demands; staff see every demand, contact details included.
 from __future__ import annotations
 
 import enum
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import AsyncIterator, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
-                       Match, MatchStatus)
+from db.models import (
+    Craftsman,
+    Demand,
+    DemandAttachment,
+    DemandKind,
+    DemandStatus,
+    DemandStatusHistory,
+    Enterprise,
+    Match,
+    MatchStatus,
+)
 from i18n import shown
 from services.audit import AuditLog
 from services.clock import Clock
@@ -175,7 +185,7 @@ class Demands:
         """A demand as ``user_id`` may see it: their own (its history in the enterprise's words), or any for
         staff (every note); refusals are audited."""
         info = await self.get(demand_id, for_enterprise=not is_staff)
-        if info is None or info.status is DemandStatus.DRAFT and info.user_id != user_id:
+        if info is None or (info.status is DemandStatus.DRAFT and info.user_id != user_id):
             raise Refused(Refusal.NOT_FOUND)
         if info.user_id != user_id and not is_staff:
             await self.audit.record(user_id, "demand.view", f"demand:{demand_id}", allowed=False)

@@ -16,14 +16,29 @@ their words and contact details in rows that belong to others, and their Telegra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Text, cast, or_, select, update
 
-from db.models import (Appointment, Broadcast, BotState, Competition, Consultation, ConsultationStatus, Course, Craftsman,
-                       DemandStatusHistory, Match, Notification, OutboxStatus, UpdateInbox, User)
+from db.models import (
+    Appointment,
+    BotState,
+    Broadcast,
+    Competition,
+    Consultation,
+    ConsultationStatus,
+    Course,
+    Craftsman,
+    DemandStatusHistory,
+    Match,
+    Notification,
+    OutboxStatus,
+    UpdateInbox,
+    User,
+)
 
 SCRUBBED = "—"
 DISTINCTIVE = 3     # a string this long is searched for in rows about others (shorter: only in rows about them)

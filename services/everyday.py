@@ -26,7 +26,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -285,7 +285,7 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
         raise asked_again("everyday.ambiguous_weekday", text, now, tz)
     try:
-        at = local.replace(tzinfo=tz).astimezone(timezone.utc)
+        at = local.replace(tzinfo=tz).astimezone(UTC)
     except (ValueError, OverflowError):
         raise asked_again("time.bad_datetime", text, now, tz) from None
     if future and at <= now:
@@ -311,7 +311,7 @@ def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]
     end = end.replace(second=0)
     if start.date() != end.date() or end <= start or end - start >= timedelta(hours=23):
         return None
-    return start.replace(tzinfo=tz).astimezone(timezone.utc), end.replace(tzinfo=tz).astimezone(timezone.utc)
+    return start.replace(tzinfo=tz).astimezone(UTC), end.replace(tzinfo=tz).astimezone(UTC)
 
 
 def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | None:

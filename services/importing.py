@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -20,7 +21,9 @@ from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.database import Database
 from services.enterprises import Enterprises
-from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS, EXAMPLE as COMPETITION_EXAMPLE, CompetitionRows
+from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
+from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
+from services.importing_competitions import CompetitionRows
 from services.spreadsheets import append_row
 from services.tables import FileRejected, Table, read_table  # noqa: F401 - read_table: the table readers' one name
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman

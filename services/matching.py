@@ -69,7 +69,7 @@ class Reasons:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> "Reasons":
+    def from_json(cls, data: dict | None) -> Reasons:
         data = dict(data or {})
         data["skills"] = tuple(data.get("skills") or ())
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
@@ -314,7 +314,7 @@ class Matcher:
         return self._candidate(index, query, set(words), found[0]) if found else None
 
     async def _live(self, index: TalentIndex, query: DemandQuery, rows: np.ndarray, score: np.ndarray,
-                    check: bool = True) -> list["Live"]:
+                    check: bool = True) -> list[Live]:
         """Fresh load, rating, pause and mode for ``rows``; the available ones scored (all of them when not
         ``check``)."""
         ids = [int(index.ids[r]) for r in rows if int(index.ids[r]) not in query.exclude]
@@ -344,7 +344,7 @@ class Matcher:
             out.append(Live(craftsman_id, round(total, 4), row, c, load, mode))
         return out
 
-    def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: "Live") -> Candidate:
+    def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: Live) -> Candidate:
         return Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score,
                          self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
                          bool((live.row_data.phone or "").strip()))

@@ -4,11 +4,12 @@ recipient's language when it is sent. ``dedupe_key`` makes writing the same noti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import enum
-from datetime import datetime
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, case, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert

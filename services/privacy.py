@@ -23,12 +23,31 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
-from db.models import (BotState, Craftsman, Demand, DemandAttachment, DemandStatusHistory, Enterprise, Feedback,
-                       Notification, Subscription, SubscriptionKind, User)
+from db.models import (
+    BotState,
+    Craftsman,
+    Demand,
+    DemandAttachment,
+    DemandStatusHistory,
+    Enterprise,
+    Feedback,
+    Notification,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
-from services.erasure import Traces, erase_consultations, replace_ids, scrub_json_rows, scrub_notes, scrub_notices, traces_of
+from services.erasure import (
+    Traces,
+    erase_consultations,
+    replace_ids,
+    scrub_json_rows,
+    scrub_notes,
+    scrub_notices,
+    traces_of,
+)
 from services.users import Users
 
 log = logging.getLogger(__name__)

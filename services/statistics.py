@@ -23,7 +23,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from db.models import Consultation, ConsultationStatus, Craftsman, Demand, DemandKind, Feedback, Match, MatchStatus, Role
+from db.models import (
+    Consultation,
+    ConsultationStatus,
+    Craftsman,
+    Demand,
+    DemandKind,
+    Feedback,
+    Match,
+    MatchStatus,
+    Role,
+)
 from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.database import Database

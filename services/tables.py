@@ -28,8 +28,9 @@ import json
 import logging
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -213,7 +214,7 @@ async def read_in_worker(content: bytes, file_name: str) -> Table:
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(process.communicate(content), budget)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise FileRejected("import.too_slow", seconds=round(budget)) from None
     finally:
         if process.returncode is None:  # past the budget, or the handler was cancelled: stop the parse

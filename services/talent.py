@@ -7,8 +7,8 @@ only :meth:`Talent.contact` hands it out, to staff.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from datetime import date
 
 from sqlalchemy import func, or_, select

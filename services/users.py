@@ -14,7 +14,6 @@ from services.clock import Clock
 from services.database import Database
 from services.local_time import QuietHours
 
-
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings
 REVIEWED_ROLES = frozenset({Role.CRAFTSMAN})  # chosen there, but held only once staff approve (/join)
 

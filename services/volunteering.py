@@ -12,8 +12,7 @@ from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match,
 from nlp.industry import catalogue
 from services.matching import available
 from services.outbox import Button, Notice
-from services.service_record import (Outcome, Result, Stop, contact_values, craftsman_of_user, move_match,
-                                     transition)
+from services.service_record import Outcome, Result, Stop, contact_values, craftsman_of_user, move_match, transition
 
 QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
 

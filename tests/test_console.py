@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Callable
 
 from openpyxl import Workbook
 from PIL import Image

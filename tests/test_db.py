@@ -9,15 +9,26 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from db.models import (Base, Craftsman, CraftsmanIndustry, Demand, DemandKind, Lang, Notification, Region, Role, Subscription,
-                       SubscriptionKind, User)
+from db.models import (
+    Base,
+    Craftsman,
+    CraftsmanIndustry,
+    Demand,
+    DemandKind,
+    Lang,
+    Notification,
+    Region,
+    Role,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
 from services.clock import ManualClock
 from services.database import Database, DatabaseUnavailable
 from services.demo import load_demo_data
 from services.regions import RegionDirectory, seed_regions
 from services.state_store import StateStore
 from services.users import Users
-
 
 
 @pytest.fixture

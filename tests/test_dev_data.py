@@ -16,8 +16,14 @@ from pathlib import Path
 import pytest
 
 # The held-out shape test already knows the data folder, the header, the sections and the division -> section map.
-from tests.test_heldout_data import DATA, EVAL, HEADER, SECTIONS, SOURCES as HELDOUT_SOURCES
-from tests.test_heldout_data import division_section  # noqa: F401  (a shared pytest fixture)
+from tests.test_heldout_data import (
+    DATA,
+    EVAL,
+    HEADER,
+    SECTIONS,
+    division_section,  # noqa: F401  (a shared pytest fixture)
+)
+from tests.test_heldout_data import SOURCES as HELDOUT_SOURCES
 
 DEV = DATA / "dev.tsv"
 TRAIN = DATA / "train"

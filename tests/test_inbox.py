@@ -9,9 +9,9 @@ import logging
 from sqlalchemy import select
 
 from db.models import Role, UpdateInbox
+from fakebotapi import FakeUser
 from services.database import Database
 from services.inbox import Inbox
-from fakebotapi import FakeUser
 from tests.harness import BotHarness
 
 HELP = "我能为您做什么"

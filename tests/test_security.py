@@ -8,8 +8,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
-from db.models import (AuditEntry, BotState, Craftsman, Demand, DemandAttachment, Enterprise, Feedback, Role,
-                       Subscription, User)
+from db.models import (
+    AuditEntry,
+    BotState,
+    Craftsman,
+    Demand,
+    DemandAttachment,
+    Enterprise,
+    Feedback,
+    Role,
+    Subscription,
+    User,
+)
 from services.demo import load_demo_data
 from services.periods import YEAR, this
 from tests.harness import BotHarness

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 import psutil
 from sqlalchemy import func, select
