@@ -97,7 +97,7 @@ def greedy(candidates: dict, spare: dict[int, int]) -> Plan:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def run(n: int, demands_n: int, pool: int) -> dict:
@@ -141,7 +141,7 @@ async def run(n: int, demands_n: int, pool: int) -> dict:
             simple = greedy(candidates, spare)
             greedy_time = time.perf_counter() - t0
             t0 = time.perf_counter()
-            await plan_for(s.matcher, {i: q for i, q in enumerate(queries)})  # the whole path /match_all runs
+            await plan_for(s.matcher, dict(enumerate(queries)))  # the whole path /match_all runs
             end_to_end = time.perf_counter() - t0
         finally:
             await s.close()

@@ -148,7 +148,7 @@ async def main() -> None:
         materialise_s, written = await timed(fire_day(clock, reminders, sorted({r.at for r in due})))
         again_s, again = await timed(asyncio.gather(*[reminders.fire(r) for r in due]))
         rss_after = memory("VmRSS")
-        insert_s, inserted = await timed(bulk_insert(s, written))
+        insert_s, _inserted = await timed(bulk_insert(s, written))
         async with s.db.session() as session:
             reminder_rows = await session.scalar(select(func.count()).select_from(Notification)
                                                  .where(Notification.kind == "reminder"))

@@ -142,7 +142,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
         buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=f"bc:section:{s.code}")
                    for s in sections]
         await edit_message(update, context.t("broadcast.pick_section"),
-                           InlineKeyboardMarkup(rows(buttons, 2) + [[any_button("section")]]))
+                           InlineKeyboardMarkup([*rows(buttons, 2), [any_button("section")]]))
         return AUDIENCE
     if menu in ("competition", "course"):
         events = await _events(update, context, menu)
@@ -152,7 +152,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
         await query.answer()
         buttons = [[InlineKeyboardButton(name[:60], callback_data=f"bc:{menu}:{event_id}")]
                    for event_id, name in events]
-        await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup(buttons + [[any_button(menu)]]))
+        await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup([*buttons, [any_button(menu)]]))
         return AUDIENCE
     await answer_stale(update, context)
     return AUDIENCE
@@ -171,7 +171,7 @@ async def _role_menu(update: Update, context: BotContext) -> str:
     buttons = [InlineKeyboardButton(("✅ " if r.value in chosen else "▫️ ") + context.label(f"role.{r.value}"),
                                     callback_data=f"bc:role:{r.value}") for r in ROLES]
     await edit_message(update, context.t("broadcast.pick_roles"),
-                       InlineKeyboardMarkup(rows(buttons, 2) + [[button(context, "done", "bc:role:done")]]))
+                       InlineKeyboardMarkup([*rows(buttons, 2), [button(context, "done", "bc:role:done")]]))
     return AUDIENCE
 
 

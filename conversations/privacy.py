@@ -5,6 +5,7 @@ Statistics stay, anonymised (see services/privacy.py for exactly what is kept).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
@@ -60,10 +61,8 @@ async def ask(update: Update, context: BotContext) -> None:
 async def answer(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user_id = update.effective_user.id
-    try:
+    with contextlib.suppress(BadRequest):  # pressed twice: the buttons are gone already
         await query.edit_message_reply_markup(InlineKeyboardMarkup([]))
-    except BadRequest:  # pressed twice: the buttons are gone already
-        pass
     if query.data.endswith(":no"):
         await query.answer()
         await update.effective_chat.send_message(context.t("privacy.kept"))

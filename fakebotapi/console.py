@@ -82,7 +82,7 @@ class Console:
                 seat.announced = len(events)
                 if count:
                     self._print(self.say("notice", name=seat.person.name, count=count))
-        for query, user_id in list(self.queries.items()):
+        for query, _user_id in list(self.queries.items()):
             answer = self.api.world.callback_answers.get(query)
             if answer:
                 del self.queries[query]

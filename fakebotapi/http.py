@@ -38,7 +38,7 @@ def make_app(server: FakeBotAPI) -> web.Application:
         except ConnectionDropped:  # hang up without an answer
             if request.transport is not None:
                 request.transport.abort()
-            raise asyncio.CancelledError
+            raise asyncio.CancelledError from None
         return web.Response(status=status, body=body_bytes, content_type="application/json")
 
     async def file(request: web.Request) -> web.Response:

@@ -8,6 +8,7 @@ simulated people reach it through :class:`fakebotapi.user.FakeUser`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -273,10 +274,8 @@ class FakeBotAPI(People):
         if not self.world.updates and timeout > 0:
             event = self._event()
             event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout)
-            except TimeoutError:
-                pass
         return self.world.updates[: int(p.get("limit") or 100)]
 
     async def _m_sendMessage(self, p: dict, f: UploadedFiles) -> dict[str, Any]:

@@ -44,10 +44,8 @@ async def run_worker(services: Services, until: asyncio.Event) -> int:
             done = await sender.flush()
             sent += done
             if not done:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(until.wait(), IDLE_POLL)
-                except TimeoutError:
-                    pass
         if leadership.leading:
             leadership.resign()
     log.info("delivery worker stopped", extra={"sent": sent})

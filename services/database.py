@@ -57,7 +57,7 @@ class Database:
                     await conn.execute(text("SELECT 1"))
         except (OSError, TimeoutError) as exc:
             raise DatabaseUnavailable(f"cannot reach the database at {safe}: {exc.__class__.__name__}: {exc}") from None
-        except Exception as exc:  # driver-specific errors (auth, unknown database, unreadable file …)
+        except Exception as exc:  # noqa: BLE001 - driver-specific errors (auth, unknown database, unreadable file …)
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
             raise DatabaseUnavailable(f"cannot use the database at {safe}: {reason}") from None
 

@@ -138,7 +138,7 @@ class DemandInfo:
         """What must still be filled before submitting, in asking order."""
         needed = ["text", "industry", "urgency", "service_mode", "contact_name", "contact_phone"]
         if self.kind is DemandKind.TRAINING:
-            needed = ["training_topic", "trainees", "preferred_dates"] + needed
+            needed = ["training_topic", "trainees", "preferred_dates", *needed]
         return [name for name in needed if not getattr(self, name)]
 
 

@@ -173,7 +173,8 @@ def _span(found: dict) -> tuple[datetime, datetime] | None:
     """JioNLP's two times, or None when it wrote one datetime cannot hold ("999-12-31 23:00:00" for year 9999:
     years are not zero-padded)."""
     try:
-        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S") for v in found["time"])
+        # naive on purpose (DTZ007): JioNLP writes the user's wall-clock time; the callers attach the zone
+        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S") for v in found["time"])  # noqa: DTZ007
     except (ValueError, TypeError):
         return None
     return (start, end) if YEARS[0] <= start.year and end.year <= YEARS[-1] else None

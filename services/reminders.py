@@ -143,7 +143,7 @@ class Reminders:
     async def _apply(self, plans: dict[str, list[Reminder]]) -> Rebuild:
         now, report = self.clock.now(), Rebuild()
         useful, useless = [], []
-        for event, plan in plans.items():
+        for plan in plans.values():
             future, due_useful, due_useless = catch_up(plan, now)
             useful += due_useful
             useless += due_useless

@@ -83,7 +83,7 @@ async def test_datetimes_round_trip_as_utc(db: Database):
     async with db.session() as session:
         stored = await session.scalar(select(Notification.not_before))
     assert stored == local and stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - the type's ValueError, wrapped by SQLAlchemy per driver
         async with db.session() as session:
             session.add(Notification(chat_id=2, kind="r", dedupe_key="n", payload={}, not_before=datetime(2026, 1, 1)))
 

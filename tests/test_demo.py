@@ -156,7 +156,7 @@ async def test_the_booked_consultation_is_tomorrow(db_url: str, now):
         master.send("/tasks")
         tasks = await master.expect("📅 已预约")
         assert f"{tomorrow:%m-%d}" in tasks["text"] or f"{tomorrow.month}月{tomorrow.day}日" in tasks["text"]
-        assert [key for key in await bot.services.outbox.written([r.key for r in bot.services.reminders.pending()])] == []
+        assert list(await bot.services.outbox.written([r.key for r in bot.services.reminders.pending()])) == []
         await bot.tick()
         assert not [m for m in master.texts() if "补发" in m], "history was not told again as late"
     finally:

@@ -234,7 +234,7 @@ async def test_quiet_hours_and_the_shanghai_day_boundary(world: World):
     await s.courses.enrol(HUZHOU_C, course.id)
     world.clock.advance(days=1)  # 11-22 23:30 local
     assert await s.reminders.run_due() == 1
-    row = [n for n in await world.rows(HUZHOU_C, "reminder") if n.dedupe_key.startswith("session:")][0]
+    row = next(n for n in await world.rows(HUZHOU_C, "reminder") if n.dedupe_key.startswith("session:"))
     assert row.not_before == local(2026, 11, 22, 23, 30)
 
 

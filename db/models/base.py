@@ -51,7 +51,8 @@ def str_enum(enum_cls: type[enum.Enum]) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[dict[str, Any]]: JSON()}
+    # RUF012 (mutable class attribute) is wrong here: SQLAlchemy reads this plain class attribute, as documented
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[dict[str, Any]]: JSON()}  # noqa: RUF012
 
 
 class Timestamped:

@@ -1,7 +1,7 @@
 """initial schema: the whole domain
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 18:32:05.821277
 """
 from __future__ import annotations
