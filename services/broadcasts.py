@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select, update
 
 from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Role, User
+from db.results import rowcount
 from services.audience import Audience, Filters, batches
 from services.audit import AuditLog
 from services.clock import Clock
@@ -138,7 +139,7 @@ class Broadcasts:
             result = await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
                                                                    Broadcast.status == BroadcastStatus.SENDING)
                                            .values(status=BroadcastStatus.DONE, finished_at=self.clock.now()))
-            return bool(result.rowcount)
+            return bool(rowcount(result))
 
     async def cancel(self, actor: int, role: Role | None, broadcast_id: int | None = None
                      ) -> tuple[Broadcast | None, int]:
@@ -153,10 +154,10 @@ class Broadcasts:
                 return None, 0
             broadcast.status = BroadcastStatus.CANCELLED
             broadcast.finished_at = self.clock.now()
-            withdrawn = (await session.execute(
+            withdrawn = rowcount(await session.execute(
                 update(Notification).where(Notification.broadcast_id == broadcast.id,
                                            Notification.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.WITHDRAWN))).rowcount or 0
+                .values(status=OutboxStatus.WITHDRAWN))) or 0
         await self.audit.record(actor, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn)
         return broadcast, withdrawn
 

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, or_, select, update
 
 from db.models import Course, CourseSession, EventStatus, Role, Subscription, SubscriptionKind
+from db.results import rowcount
 from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
@@ -101,7 +102,7 @@ async def _lock(session, course_id: int) -> bool:
     nothing; False when it is not published."""
     result = await session.execute(update(Course).where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
                                    .values(revision=Course.revision, updated_at=Course.updated_at))
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 class Courses:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import Notification, OutboxStatus
+from db.results import rowcount
 from services.clock import Clock
 from services.database import Database
 
@@ -129,7 +130,7 @@ class Outbox:
         if keep:
             query = query.where(Notification.dedupe_key.not_in(keep))
         async with self.db.session() as session:
-            return (await session.execute(query)).rowcount or 0
+            return rowcount(await session.execute(query)) or 0
 
     async def due(self, limit: int = 100, *, broadcast_id: int | None = None) -> list[Notification]:
         """Pending rows whose time has come, oldest first, claimed as SENDING: the notices (every kind but
@@ -195,7 +196,7 @@ class Outbox:
             stuck = and_(Notification.status == OutboxStatus.SENDING, claimed)
             result = await session.execute(update(Notification).where(stuck)
                                            .values(status=OutboxStatus.PENDING, claimed_by=None, interrupted=True))
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     async def sent_to(self, chat_id: int) -> list[Notification]:
         async with self.db.session() as session:

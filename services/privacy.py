@@ -36,6 +36,7 @@ from db.models import (
     SubscriptionKind,
     User,
 )
+from db.results import rowcount
 from services.audit import AuditLog
 from services.clock import Clock
 from services.database import Database
@@ -132,18 +133,18 @@ class Privacy:
                                               user_id=None, industry_choice_id=None))
             await session.execute(update(DemandStatusHistory).where(DemandStatusHistory.actor_user_id == user_id)
                                   .values(actor_user_id=None, note=None))
-            ratings = (await session.execute(update(Feedback).where(Feedback.from_user_id == user_id)
-                                             .values(from_user_id=None, comment=None))).rowcount or 0
+            ratings = rowcount(await session.execute(update(Feedback).where(Feedback.from_user_id == user_id)
+                                             .values(from_user_id=None, comment=None))) or 0
             craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
             if craftsman is not None:
                 craftsman.name = ERASED_NAME.format(id=craftsman.id)
                 craftsman.workplace, craftsman.phone, craftsman.user_id = "", None, None
                 craftsman.specialities, craftsman.honours, craftsman.search_text = [], [], ""
                 craftsman.active = False
-            enterprises = (await session.execute(update(Enterprise).where(Enterprise.owner_user_id == user_id)
-                                                 .values(owner_user_id=None, contact_name=None, phone=None))).rowcount or 0
-            messages = (await session.execute(delete(Notification).where(Notification.chat_id == user_id,
-                                                                         Notification.broadcast_id.is_(None)))).rowcount or 0
+            enterprises = rowcount(await session.execute(update(Enterprise).where(Enterprise.owner_user_id == user_id)
+                                                 .values(owner_user_id=None, contact_name=None, phone=None))) or 0
+            messages = rowcount(await session.execute(delete(Notification).where(Notification.chat_id == user_id,
+                                                                         Notification.broadcast_id.is_(None)))) or 0
             await session.execute(update(Notification).where(Notification.chat_id == user_id)  # broadcast rows
                                   .values(chat_id=-Notification.id, payload={}, last_error=None))
             states = await self._drop_states(session, user_id)

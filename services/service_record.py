@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus, Role
+from db.results import rowcount
 from nlp.industry import catalogue
 from services.audit import AuditLog, NotStaff
 from services.regions import RegionDirectory
@@ -73,7 +74,7 @@ async def transition(session: AsyncSession, demand: Demand, to: DemandStatus, ac
         result = await session.execute(update(Demand).where(Demand.id == demand.id, Demand.status == seen)
                                        .values(status=to, updated_at=now)
                                        .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
+        if rowcount(result) == 1:
             set_committed_value(demand, "status", to)
             set_committed_value(demand, "updated_at", now)
             session.add(DemandStatusHistory(demand_id=demand.id, from_status=seen.value, to_status=to.value,
@@ -90,7 +91,7 @@ async def move_match(session: AsyncSession, match: Match, to: MatchStatus, now: 
     result = await session.execute(update(Match).where(Match.id == match.id, Match.status == seen)
                                    .values(status=to, updated_at=now, **values)
                                    .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         await session.refresh(match)
         return False
     for name, value in {"status": to, "updated_at": now, **values}.items():
