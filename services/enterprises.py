@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -196,7 +197,7 @@ class Enterprises:
         await session.delete(enterprise)
         await session.flush()
 
-    async def upsert_by_credit_code(self, rows: list[dict]) -> tuple[int, int]:
+    async def upsert_by_credit_code(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
         """Staff import: insert or update enterprises keyed by credit code; (inserted, updated)."""
         inserted = updated = 0
         async with self.db.session() as session:
