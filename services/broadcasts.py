@@ -99,6 +99,7 @@ class Broadcasts:
         """What every recipient of ``broadcast_id`` gets (read once, then kept)."""
         if broadcast_id not in self._content:
             broadcast = await self.get(broadcast_id)
+            assert broadcast is not None  # asked for by the sender, which holds rows of it
             self._content[broadcast_id] = Content(broadcast.text, broadcast.file_kind, broadcast.file_id)
         return self._content[broadcast_id]
 
@@ -125,7 +126,9 @@ class Broadcasts:
                                           .where(Notification.broadcast_id == broadcast_id)
                                           .group_by(Notification.status))).all()
         by = {status: (n, interrupted or 0) for status, n, interrupted in rows}
-        get = lambda *statuses: sum(by.get(s, (0, 0))[0] for s in statuses)  # noqa: E731
+        def get(*statuses: OutboxStatus) -> int:
+            return sum(by.get(s, (0, 0))[0] for s in statuses)
+
         return Counts(total=sum(n for n, _ in by.values()), sent=get(OutboxStatus.SENT),
                       failed=get(OutboxStatus.FAILED, OutboxStatus.EXPIRED), blocked=get(OutboxStatus.BLOCKED),
                       waiting=get(OutboxStatus.PENDING, OutboxStatus.SENDING), withdrawn=get(OutboxStatus.WITHDRAWN),

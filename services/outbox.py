@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,7 +82,7 @@ class Outbox:
         """Owe ``notice`` to each chat once; return how many rows were new."""
         return await self.put_batches([(chat_ids, not_before)], kind, dedupe_key, notice, urgent=urgent)
 
-    async def put_batches(self, batches: list[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
+    async def put_batches(self, batches: Sequence[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
                           notice: Notice, *, urgent: bool = False, late: bool = False,
                           expires_at: datetime | None = None, status: OutboxStatus = OutboxStatus.PENDING,
                           broadcast_id: int | None = None) -> int:
