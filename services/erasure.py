@@ -17,7 +17,7 @@ their words and contact details in rows that belong to others, and their Telegra
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,8 +182,8 @@ async def erase_consultations(session: AsyncSession, user_id: int, traces: Trace
     return len(rows)
 
 
-async def traces_of(session: AsyncSession, user: User | None, craftsman: Craftsman | None, demand_rows: list[Any],
-                    enterprise_rows: list[Any], comments: list[str | None], attachments: list[Any]) -> Traces:
+async def traces_of(session: AsyncSession, user: User | None, craftsman: Craftsman | None, demand_rows: Sequence[Any],
+                    enterprise_rows: Sequence[Any], comments: list[str | None], attachments: Sequence[Any]) -> Traces:
     """The person's strings (names, handle, phones, texts, attachments) and the keys of the notices about them,
     read before anything is erased."""
     traces = Traces()

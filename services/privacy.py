@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     BotState,
@@ -90,7 +93,7 @@ class Erasure:
 class Privacy:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users) -> None:
         self.db, self.clock, self.audit, self.users = db, clock, audit, users
-        self.changed = lambda: None  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
+        self.changed: Callable[[], None] = lambda: None  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
 
     async def stored(self, user_id: int) -> StoredData | None:
         async with self.db.session() as session:
@@ -101,7 +104,7 @@ class Privacy:
             enterprise = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
             pending = await session.get(Enterprise, user.pending_enterprise_id) if user.pending_enterprise_id else None
 
-            async def count(query) -> int:
+            async def count(query: Select[Any]) -> int:
                 return int(await session.scalar(query) or 0)
 
             subs = select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
@@ -164,7 +167,7 @@ class Privacy:
                        enterprises=enterprises, messages=messages, states=states)
 
     @staticmethod
-    async def _traces(session, user_id: int) -> tuple[Traces, list[int]]:
+    async def _traces(session: AsyncSession, user_id: int) -> tuple[Traces, list[int]]:
         """What identifies the person in rows of others (services/erasure.py), read before anything is erased; and
         the ids of their demands."""
         demand_rows = (await session.execute(select(Demand.id, Demand.text, Demand.contact_name, Demand.contact_phone,
@@ -182,7 +185,7 @@ class Privacy:
         return traces, demand_ids
 
     @staticmethod
-    async def _drop_states(session, user_id: int) -> int:
+    async def _drop_states(session: AsyncSession, user_id: int) -> int:
         """Per-user data and every conversation state keyed by this user (keys are JSON [chat, user] lists)."""
         rows = (await session.execute(select(BotState.namespace, BotState.key))).all()
         doomed = [(ns, key) for ns, key in rows
