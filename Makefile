@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run demo-reset test bench eval model clean
+.PHONY: run demo-reset lint test bench eval model clean
 
 # pip's and setuptools' output goes to $(VENV)/install.log, the terminal gets one line a stage; when the install
 # fails, the end of the log (pip's errors) is shown and make stops
@@ -33,7 +33,14 @@ run: $(STAMP)
 demo-reset: $(STAMP)
 	$(PY) -m runtime.demo_reset
 
-test: $(STAMP)
+# ruff (lint, then the format check: `$(VENV)/bin/ruff format .` rewrites the files) and mypy, as configured in
+# pyproject.toml; `make test` runs them first and stops on the first finding
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) -m pytest
 
 eval: $(STAMP)
@@ -52,4 +59,4 @@ bench: $(STAMP)
 	$(PY) bench/import_stall.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info

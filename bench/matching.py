@@ -27,15 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text
 
-from config.settings import load_settings  # noqa: E402
-from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus  # noqa: E402
-from nlp.tokenize import read_terms  # noqa: E402
-from services.assignment import Plan, plan_for, solve  # noqa: E402
-from services.container import Services  # noqa: E402
-from services.matching import DemandQuery  # noqa: E402
-from services.regions import read_seed  # noqa: E402
+from config.settings import load_settings
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus
+from nlp.tokenize import read_terms
+from services.assignment import Plan, plan_for, solve
+from services.container import Services
+from services.matching import DemandQuery
+from services.regions import read_seed
 
 CHUNK = 5000
 
@@ -97,7 +97,7 @@ def greedy(candidates: dict, spare: dict[int, int]) -> Plan:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def run(n: int, demands_n: int, pool: int) -> dict:
@@ -141,7 +141,7 @@ async def run(n: int, demands_n: int, pool: int) -> dict:
             simple = greedy(candidates, spare)
             greedy_time = time.perf_counter() - t0
             t0 = time.perf_counter()
-            await plan_for(s.matcher, {i: q for i, q in enumerate(queries)})  # the whole path /match_all runs
+            await plan_for(s.matcher, dict(enumerate(queries)))  # the whole path /match_all runs
             end_to_end = time.perf_counter() - t0
         finally:
             await s.close()

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.settings import load_settings  # noqa: E402
-from services.container import Services  # noqa: E402
-from services.demo import load_demo_data  # noqa: E402
-from services.matching import DemandQuery  # noqa: E402
+from config.settings import load_settings
+from services.container import Services
+from services.demo import load_demo_data
+from services.matching import DemandQuery
 
 GOLD = Path(__file__).resolve().parent / "data" / "matching_gold.tsv"
 

@@ -23,22 +23,32 @@ import json
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from config.settings import load_settings  # noqa: E402
-from db.models import (Competition, Course, CourseSession, EventStatus, Notification, OutboxStatus, Role,  # noqa: E402
-                       Subscription, SubscriptionKind, User)
-from services.clock import ManualClock  # noqa: E402
-from services.container import Services  # noqa: E402
+from config.settings import load_settings
+from db.models import (
+    Competition,
+    Course,
+    CourseSession,
+    EventStatus,
+    Notification,
+    OutboxStatus,
+    Role,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
+from services.clock import ManualClock
+from services.container import Services
 
 SH = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2026, 11, 21, 10, tzinfo=SH).astimezone(timezone.utc)  # 10:00 in Shanghai
+T0 = datetime(2026, 11, 21, 10, tzinfo=SH).astimezone(UTC)  # 10:00 in Shanghai
 CHUNK = 5000
 
 
@@ -138,7 +148,7 @@ async def main() -> None:
         materialise_s, written = await timed(fire_day(clock, reminders, sorted({r.at for r in due})))
         again_s, again = await timed(asyncio.gather(*[reminders.fire(r) for r in due]))
         rss_after = memory("VmRSS")
-        insert_s, inserted = await timed(bulk_insert(s, written))
+        insert_s, _inserted = await timed(bulk_insert(s, written))
         async with s.db.session() as session:
             reminder_rows = await session.scalar(select(func.count()).select_from(Notification)
                                                  .where(Notification.kind == "reminder"))

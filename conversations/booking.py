@@ -55,7 +55,7 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
     if again and len(kept) < MAX_SLOTS:  # the lines read are kept; only the others are asked again
         answers["kept"] = kept
         await update.effective_message.reply_text("\n\n".join(
-            again + ["\n".join(read + [context.t("everyday.slots_kept", count=len(kept))])]))
+            [*again, "\n".join([*read, context.t("everyday.slots_kept", count=len(kept))])]))
         return SLOTS
     if not kept or len(kept) > MAX_SLOTS:
         answers.pop("kept", None)

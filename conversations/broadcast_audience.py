@@ -164,7 +164,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
         buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=BroadcastSection(s.code).data())
                    for s in sections]
         await edit_message(update, context.t("broadcast.pick_section"),
-                           InlineKeyboardMarkup(rows(buttons, 2) + [[any_button("section")]]))
+                           InlineKeyboardMarkup([*rows(buttons, 2), [any_button("section")]]))
         return AUDIENCE
     if menu in ("competition", "course"):
         events = await _events(update, context, menu)
@@ -175,7 +175,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
         pick = BroadcastCompetition if menu == "competition" else BroadcastCourse
         buttons = [[InlineKeyboardButton(name[:60], callback_data=pick(str(event_id)).data())]
                    for event_id, name in events]
-        await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup(buttons + [[any_button(menu)]]))
+        await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup([*buttons, [any_button(menu)]]))
         return AUDIENCE
     await answer_stale(update, context)
     return AUDIENCE

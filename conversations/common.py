@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import astuple
 from typing import TypeVar
@@ -54,10 +55,8 @@ async def answer_stale(update: Update, context: BotContext) -> None:
     """A button from an old message, pressed twice, or with data we do not recognise."""
     query = update.callback_query
     log.info("stale or unknown button", extra={"user_id": update.effective_user.id, "data": str(query.data or "")[:64]})
-    try:
+    with contextlib.suppress(BadRequest):  # the query itself is too old to answer
         await query.answer(context.t("button.stale"), show_alert=True)
-    except BadRequest:  # the query itself is too old to answer
-        pass
 
 
 async def press_of(update: Update, context: BotContext, *kinds: type[A], registered: bool = False) -> A | None:
@@ -154,10 +153,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.callback_query is not None:
-        try:
+        with contextlib.suppress(Exception):  # the query may already be answered
             await update.callback_query.answer()
-        except Exception:  # noqa: BLE001 - the query may already be answered
-            pass
     try:
         await update.effective_chat.send_message(context.t("error.database" if database_down else "error.generic"))
     except Exception as exc:  # noqa: BLE001 - never let the error handler fail

@@ -23,11 +23,11 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
         self.lang: str = "zh-hans"
 
     @property
-    def services(self) -> "Services":
+    def services(self) -> Services:
         return self.application.bot_data["services"]
 
     @property
-    def role(self) -> "Role | None":
+    def role(self) -> Role | None:
         return self.profile.role if self.profile else None
 
     @property

@@ -12,8 +12,8 @@ from telegram import Update
 
 from conversations.common import reject_too_long
 from conversations.context import BotContext
-from nlp.analyzer import Analysis
 from conversations.union import answer_union
+from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
 

@@ -8,6 +8,7 @@ have not moved to actions yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 

@@ -5,6 +5,7 @@ Statistics stay, anonymised (see services/privacy.py for exactly what is kept).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
@@ -62,7 +63,7 @@ async def ask(update: Update, context: BotContext) -> None:
 async def answer(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user_id = update.effective_user.id
-    try:
+    with contextlib.suppress(BadRequest):  # pressed twice: the buttons are gone already
         await query.edit_message_reply_markup(InlineKeyboardMarkup([]))
     except BadRequest:  # pressed twice: the buttons are gone already
         pass
@@ -89,8 +90,8 @@ def forget(application: Application, user_id: int) -> None:
     for handlers in application.handlers.values():
         for handler in handlers:
             if isinstance(handler, ConversationHandler):
-                for key in [k for k in handler._conversations if user_id in k]:  # noqa: SLF001 (no public API)
-                    del handler._conversations[key]  # noqa: SLF001
+                for key in [k for k in handler._conversations if user_id in k]:  # PTB has no public API for this
+                    del handler._conversations[key]
 
 
 def handlers() -> list:

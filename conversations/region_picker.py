@@ -6,10 +6,9 @@ calling flow, which decides what to store.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
-
-from typing import Awaitable, Callable
-
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from buttons import any_of

@@ -18,8 +18,8 @@ A re-ask callback gets the usual ``(update, context)``: ``context`` is the perso
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Awaitable, Callable
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -104,7 +104,7 @@ async def reask(application: Application, name: str, chat_id: int, user_id: int,
         log.info("a pending question could not be asked again", extra={"user_id": user_id, "state": state,
                                                                          "error": repr(exc)[:200]})
         return False
-    except Exception:  # noqa: BLE001 - one person's odd step must not stop the bot from starting
+    except Exception:  # one person's odd step must not stop the bot from starting
         log.exception("a pending question failed to be asked again", extra={"user_id": user_id, "state": state})
         return False
     context.user_data.setdefault(RESUMED, {})[name] = state

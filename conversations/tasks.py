@@ -17,10 +17,10 @@ from conversations.common import cancel_flow_of, expect_text, press_of, reject_t
 from conversations.context import BotContext
 from db.models import MatchStatus
 from nlp.industry import catalogue
+from services.everyday import amount, count
 from services.follow_up import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.local_time import show
 from services.service_record import Result
-from services.everyday import amount, count
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
 MAX_REASON = 300

@@ -18,8 +18,8 @@ from conversations import resume
 from conversations.casework_views import answer_outcome
 from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
 from conversations.context import BotContext
-from nlp.analyzer import Analysis
 from db.models import ConsultationStatus
+from nlp.analyzer import Analysis
 from services.service_record import Outcome
 from services.validation import Invalid
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import AsyncContextManager, AsyncIterator
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import unit_of_work
@@ -72,7 +73,7 @@ class Database:
                     await conn.execute(text("SELECT 1"))
         except (OSError, TimeoutError) as exc:
             raise DatabaseUnavailable(f"cannot reach the database at {safe}: {exc.__class__.__name__}: {exc}") from None
-        except Exception as exc:  # driver-specific errors (auth, unknown database, unreadable file …)
+        except Exception as exc:  # noqa: BLE001 - driver-specific errors (auth, unknown database, unreadable file …)
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
             raise DatabaseUnavailable(f"cannot use the database at {safe}: {reason}") from None
 

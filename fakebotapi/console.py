@@ -16,8 +16,9 @@ import asyncio
 import re
 import shlex
 import sys
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 from .console_files import SAMPLE_PNG, read_upload, save_received, shown_path
 from .console_people import Choice, Person, Roster, Seat
@@ -81,7 +82,7 @@ class Console:
                 seat.announced = len(events)
                 if count:
                     self._print(self.say("notice", name=seat.person.name, count=count))
-        for query, user_id in list(self.queries.items()):
+        for query, _user_id in list(self.queries.items()):
             answer = self.api.world.callback_answers.get(query)
             if answer:
                 del self.queries[query]

@@ -3,8 +3,9 @@ and for each the bot messages they were shown, numbered, so that any message's b
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .server import FakeBotAPI
 from .user import FakeUser

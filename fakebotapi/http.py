@@ -38,7 +38,7 @@ def make_app(server: FakeBotAPI) -> web.Application:
         except ConnectionDropped:  # hang up without an answer
             if request.transport is not None:
                 request.transport.abort()
-            raise asyncio.CancelledError
+            raise asyncio.CancelledError from None
         return web.Response(status=status, body=body_bytes, content_type="application/json")
 
     async def file(request: web.Request) -> web.Response:
@@ -65,7 +65,7 @@ class HttpServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    async def start(self) -> "HttpServer":
+    async def start(self) -> HttpServer:
         self._runner = web.AppRunner(make_app(self.server), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -77,7 +77,7 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def __aenter__(self) -> "HttpServer":
+    async def __aenter__(self) -> HttpServer:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

@@ -8,12 +8,14 @@ simulated people reach it through :class:`fakebotapi.user.FakeUser`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from .htmltext import HtmlParseError, html_to_text
 from .people import People
@@ -246,7 +248,7 @@ class FakeBotAPI(People):
                     async with session.post(url, json=update, headers=headers) as response:
                         delivered = response.status == 200
                         self.webhook_answers.append(response.status)
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     delivered = False
                     self.webhook_answers.append(0)
                 if delivered:
@@ -272,10 +274,8 @@ class FakeBotAPI(People):
         if not self.world.updates and timeout > 0:
             event = self._event()
             event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout)
-            except asyncio.TimeoutError:
-                pass
         return self.world.updates[: int(p.get("limit") or 100)]
 
     async def _m_sendMessage(self, p: dict, f: UploadedFiles) -> dict[str, Any]:

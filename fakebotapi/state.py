@@ -147,7 +147,7 @@ class World:
                            "content": base64.b64encode(f.content).decode()} for f in files]}
 
     @classmethod
-    def restored(cls, snapshot: Any) -> "World":
+    def restored(cls, snapshot: Any) -> World:
         """A world from :meth:`snapshot`'s JSON; version 1 (numbering, messages and files only) is read as far as it
         goes. Raises ``ValueError`` when the snapshot is not one (corrupt, or from a newer fake Telegram)."""
         if not isinstance(snapshot, dict):

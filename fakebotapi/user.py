@@ -7,7 +7,8 @@ never sleep to synchronise.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .server import FakeBotAPI
 
@@ -141,7 +142,7 @@ class FakeUser:
 
         try:
             return await self.wait_until(find, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             seen = [e["message"].get("text") for e in self.events()[self.cursor:]]
             raise AssertionError(f"bot never said {needle!r}; unread: {seen}") from None
 

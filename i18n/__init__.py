@@ -31,7 +31,7 @@ def shown(value: object) -> str:
     return INVISIBLE.sub("", str(value))
 
 
-def _flatten(tree: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"

@@ -27,7 +27,7 @@ class Analysis:
     domain_words: tuple[str, ...]
     intent_confidence: float = 1.0  # the intent router's calibrated probability of ``intent``
 
-    def as_record(self) -> dict:
+    def as_record(self) -> dict[str, object]:
         """The JSON line of ``python -m nlp.classify``."""
         p = self.industry
         return {
@@ -97,4 +97,4 @@ def shared_analyzer() -> Analyzer:
         return _shared()
 
 
-__all__ = ["Analysis", "Analyzer", "Intent", "IndustryPrediction", "shared_analyzer"]
+__all__ = ["Analysis", "Analyzer", "IndustryPrediction", "Intent", "shared_analyzer"]

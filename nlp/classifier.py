@@ -176,7 +176,8 @@ class IndustryClassifier:
             for k, code in enumerate(self.classes):
                 if code in MAKERS and code != prior:
                     mixed[k] *= MAKER_DISCOUNT
-        return mixed / mixed.sum()
+        weighed: np.ndarray = mixed / mixed.sum()
+        return weighed
 
     def _candidate(self, k: int, score: float, feats: list[str], values: np.ndarray, rows: np.ndarray,
                    places: dict[str, tuple[str, ...]]) -> Candidate:

@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nlp.analyzer import Analyzer
 from nlp.industry import DATA, catalogue
@@ -53,7 +54,7 @@ def write_traditional(items: list[Item], path: Path = EVAL_TRADITIONAL) -> None:
             out.writerow((to_traditional(item.text), item.division or "-", item.intent, item.source))
 
 
-def score(analyzer: Analyzer, items: list[Item]) -> dict:
+def score(analyzer: Analyzer, items: list[Item]) -> dict[str, Any]:
     cat = catalogue()
     industry = [i for i in items if i.division]
     section_hits: Counter[str] = Counter()
@@ -63,6 +64,7 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict:
     confidences = []
     analyses = {item.text: analyzer.analyse(item.text) for item in items}
     for item in industry:
+        assert item.division is not None  # industry holds the items with a division
         p = analyses[item.text].industry
         gold_section = cat.divisions[item.division].section
         section_totals[gold_section] += 1
@@ -111,7 +113,7 @@ NAMES = [("section_top1", "section top-1"), ("section_macro", "section macro"), 
          ("intent_accuracy", "intent accuracy"), ("calibration_error", "calibration error")]
 
 
-def runs_for(analyzer: Analyzer, path: Path) -> dict[str, dict]:
+def runs_for(analyzer: Analyzer, path: Path) -> dict[str, dict[str, Any]]:
     items = read(path)
     if path == EVAL:
         if not EVAL_TRADITIONAL.exists():
@@ -125,7 +127,7 @@ def runs_for(analyzer: Analyzer, path: Path) -> dict[str, dict]:
 
 def main() -> int:
     analyzer = Analyzer.load()
-    summary: dict[str, dict] = {}
+    summary: dict[str, dict[str, dict[str, Any]]] = {}
     print(f"{'set':<34}{'copy':<13}" + "".join(f"{label:>26}" for _, label in NAMES))
     for name, path in SETS:
         if not path.exists():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 

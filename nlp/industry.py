@@ -9,6 +9,7 @@ import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = DATA / "gbt4754_2017.csv"
@@ -50,7 +51,7 @@ class Catalogue:
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     sections: dict[str, tuple[str, list[str]]] = {}
-    divisions: dict[str, dict] = {}
+    divisions: dict[str, dict[str, Any]] = {}
     with TABLE.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             level, code = row["level"], row["code"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -134,7 +135,7 @@ class NaiveBayes:
         counts: dict[str, np.ndarray] = {}
         totals = np.zeros(len(self.classes))
         priors = Counter(labels)
-        for feats, label in zip(samples, labels):
+        for feats, label in zip(samples, labels, strict=True):
             k = index[label]
             for f in feats:
                 counts.setdefault(f, np.zeros(len(self.classes)))[k] += 1
@@ -154,13 +155,14 @@ class NaiveBayes:
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     z = scores / temperature
     z = np.exp(z - z.max())
-    return z / z.sum()
+    probabilities: np.ndarray = z / z.sum()
+    return probabilities
 
 
 class IntentRouter:
     def __init__(self, phrases: list[tuple[str, Intent]] | None = None, *, cue_weight: int = CUE_WEIGHT,
                  temperature: float = TEMPERATURE, alpha: float = ALPHA, union_floor: float = UNION_FLOOR,
-                 industry_words_of=None) -> None:
+                 industry_words_of: Callable[[str], int] | None = None) -> None:
         """``phrases``: (normalized text, intent) to train on (default: the shipped phrasings, normalised);
         ``industry_words_of``: counts a training text's industry words (default: none known)."""
         from nlp.normalize import normalize
@@ -178,7 +180,7 @@ class IntentRouter:
 
     def probabilities(self, normalized: str, industry_words: int) -> dict[Intent, float]:
         scores = self.model.log_scores(features(normalized, self.cues, industry_words, self.cue_weight))
-        return dict(zip(self.model.classes, softmax(scores, self.temperature).tolist()))
+        return dict(zip(self.model.classes, softmax(scores, self.temperature).tolist(), strict=True))
 
     def decide(self, normalized: str, industry_words: int) -> IntentDecision:
         """``normalized``: the text after ``nlp.normalize``; ``industry_words``: how many of its words the industry

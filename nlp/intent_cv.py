@@ -18,8 +18,7 @@ import subprocess
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.intent import (INTENTS, Intent, IntentRouter, UNION_SERVICES, features, is_union_service,
-                        read_phrases, softmax)
+from nlp.intent import INTENTS, UNION_SERVICES, Intent, IntentRouter, features, is_union_service, read_phrases, softmax
 from nlp.normalize import normalize
 from nlp.tokenize import shared_tokenizer
 
@@ -49,17 +48,17 @@ def _old_cues() -> dict[str, tuple[str, ...]]:
 
 def scores(gold: list[Intent], predicted: list[Intent]) -> dict[str, float]:
     n = len(gold)
-    non_technical = [(g, p) for g, p in zip(gold, predicted) if g not in TECHNICAL]
-    union = [(g, p) for g, p in zip(gold, predicted) if is_union_service(g)]
-    problems = [(g, p) for g, p in zip(gold, predicted) if g is Intent.PROBLEM]
+    non_technical = [(g, p) for g, p in zip(gold, predicted, strict=True) if g not in TECHNICAL]
+    union = [(g, p) for g, p in zip(gold, predicted, strict=True) if is_union_service(g)]
+    problems = [(g, p) for g, p in zip(gold, predicted, strict=True) if g is Intent.PROBLEM]
     per_class = []
     for c in set(gold):
-        tp = sum(g is c and p is c for g, p in zip(gold, predicted))
-        fp = sum(g is not c and p is c for g, p in zip(gold, predicted))
-        fn = sum(g is c and p is not c for g, p in zip(gold, predicted))
+        tp = sum(g is c and p is c for g, p in zip(gold, predicted, strict=True))
+        fp = sum(g is not c and p is c for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g is c and p is not c for g, p in zip(gold, predicted, strict=True))
         per_class.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return {
-        "accuracy": sum(g is p for g, p in zip(gold, predicted)) / n,
+        "accuracy": sum(g is p for g, p in zip(gold, predicted, strict=True)) / n,
         "macro_f1": sum(per_class) / len(per_class),
         "union_exact": sum(g is p for g, p in union) / len(union),
         "union_family": sum(is_union_service(p) for _, p in union) / len(union),
@@ -117,13 +116,13 @@ def main() -> None:
     table["before (f25dc96)"] = {"accuracy": math.nan, "macro_f1": math.nan, "union_exact": math.nan,
                                  "union_family": old_family / old_union, "non_technical_kept": old_kept / old_non_tech,
                                  "problems_kept": old_problem_kept / old_problem}
-    losses = {}
+    losses: dict[float, float] = {}
     for t in TEMPERATURES:
         losses[t] = -float(np.mean([math.log(max(softmax(s, t)[g], 1e-12))
-                                    for s, g in zip(held_scores[4], held_gold)]))
-    best_t = min(losses, key=losses.get)
+                                    for s, g in zip(held_scores[4], held_gold, strict=True)]))
+    best_t = min(losses, key=losses.__getitem__)
     conf = np.array([softmax(s, best_t).max() for s in held_scores[4]])
-    right = np.array([int(np.argmax(s)) == g for s, g in zip(held_scores[4], held_gold)], dtype=float)
+    right = np.array([int(np.argmax(s)) == g for s, g in zip(held_scores[4], held_gold, strict=True)], dtype=float)
     bins = np.minimum((conf * 10).astype(int), 9)
     ece = float(sum(abs(conf[bins == b].mean() - right[bins == b].mean()) * (bins == b).sum()
                     for b in range(10) if (bins == b).any()) / len(conf))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from functools import lru_cache
+from functools import cache
+from typing import TypeGuard
 
 import opencc
 
@@ -22,13 +23,14 @@ class Script(str, Enum):
     ENGLISH = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
+    converted: str = _converter("t2s").convert(text)
+    return converted
 
 
 # The traditional variants the bot writes, each with its OpenCC configuration: Taiwan's standard with its phrases
@@ -40,10 +42,11 @@ _TAIWAN_REGIONS, _HONG_KONG_REGIONS = ("tw",), ("hk", "mo")  # Macao reads Hong 
 
 def to_traditional(text: str, variant: str = "zh-hant") -> str:
     """``text`` in traditional script, in ``variant``'s forms (one of TRADITIONAL_VARIANTS; zh-hant by default)."""
-    return _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
+    converted: str = _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
+    return converted
 
 
-def is_traditional(lang: str | None) -> bool:
+def is_traditional(lang: str | None) -> TypeGuard[str]:
     """Whether a reply language (zh-hans, zh-hant, zh-tw, zh-hk, en) is written in traditional script."""
     return lang in TRADITIONAL_VARIANTS
 
@@ -92,8 +95,8 @@ def detect_script(text: str) -> Script | None:
     if not han:
         return Script.ENGLISH if _word_count(text) >= 2 else None
     simplified, traditional = to_simplified(han), to_traditional(han)
-    traditional_only = sum(1 for a, b in zip(han, simplified) if a != b)
-    simplified_only = sum(1 for a, b in zip(han, traditional) if a != b)
+    traditional_only = sum(1 for a, b in zip(han, simplified, strict=False) if a != b)
+    simplified_only = sum(1 for a, b in zip(han, traditional, strict=False) if a != b)
     if traditional_only > simplified_only:
         return Script.TRADITIONAL
     if simplified_only > 0:

@@ -23,6 +23,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -82,7 +83,8 @@ def documents() -> list[tuple[str, str]]:
     return docs
 
 
-def vectorise(tokenizer: Tokenizer, docs: list[tuple[str, str]]):
+def vectorise(tokenizer: Tokenizer,
+              docs: list[tuple[str, str]]) -> tuple[sparse.csr_matrix, dict[str, int], np.ndarray]:
     normalized = [normalize(text) for text, _ in docs]
     rows = [features(tokenizer.content_words(n), n) for n in normalized]
     df: dict[str, int] = {}
@@ -94,21 +96,22 @@ def vectorise(tokenizer: Tokenizer, docs: list[tuple[str, str]]):
         for f in feats:
             if df[f] >= MIN_DF:
                 vocab.setdefault(f, len(vocab))
-    indptr, indices = [0], []
+    indptr, indices = [0], list[int]()
     for feats in rows:
         indices.extend(vocab[f] for f in feats if f in vocab)
         indptr.append(len(indices))
     x = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))
-    counts = np.asarray((x > 0).sum(axis=0)).ravel()
+    # scipy-stubs leave out spmatrix > scalar; scipy allows it when the answer stays sparse, as with 0
+    counts = np.asarray((x > 0).sum(axis=0)).ravel()  # type: ignore[operator]
     idf = (np.log((1 + len(rows)) / (1 + counts)) + 1).astype(np.float32)
-    x = x.multiply(idf).tocsr()
+    x = x.multiply(idf).tocsr()  # type: ignore[attr-defined]  # scipy-stubs: a dense product; scipy: sparse
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1
     x = sparse.diags(1 / norms) @ x
     return x.tocsr(), vocab, idf
 
 
-def fit(x, y: np.ndarray, k: int, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def fit(x: sparse.csr_matrix, y: np.ndarray, k: int, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Class-balanced multinomial logistic regression: minimise C·Σ wᵢ·log-loss + ½‖W‖². Returns (W, b)."""
     n, d = x.shape
     counts = np.bincount(y, minlength=k).astype(np.float64)
@@ -144,7 +147,7 @@ def fit_temperature(logits: np.ndarray, target: np.ndarray) -> float:
     return float(minimize_scalar(nll, bounds=(0.05, 20), method="bounded").x)
 
 
-def train(tokenizer: Tokenizer, docs: list[tuple[str, str]]) -> dict:
+def train(tokenizer: Tokenizer, docs: list[tuple[str, str]]) -> dict[str, Any]:
     x, vocab, idf = vectorise(tokenizer, docs)
     classes = sorted({code for _, code in docs})
     index = {c: i for i, c in enumerate(classes)}
@@ -159,7 +162,7 @@ def train(tokenizer: Tokenizer, docs: list[tuple[str, str]]) -> dict:
             "temperature": temperature, "vocab": vocab, "classes": classes}
 
 
-def save(model: dict, model_dir: Path = MODEL_DIR) -> None:
+def save(model: dict[str, Any], model_dir: Path = MODEL_DIR) -> None:
     """Write the model so that the same weights give the same bytes: an .npz (a zip numpy reads) whose members
     carry a fixed date, since ``np.savez_compressed`` stamps each member with the time of writing."""
     model_dir.mkdir(parents=True, exist_ok=True)

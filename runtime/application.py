@@ -18,6 +18,8 @@ from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
 from runtime.inbox import Inbox, describe, replay
 from runtime.leading import Leadership
+from runtime.persistence import DbPersistence
+from runtime.processor import PerUserUpdateProcessor
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from runtime.signing import SigningBot
@@ -25,7 +27,6 @@ from runtime.budget import SharedBudget
 from runtime.ratelimit import Limits, SendLimiter
 from runtime.transport import Transport
 from services.container import Services
-
 
 log = logging.getLogger(__name__)
 FAKE_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"

@@ -7,6 +7,7 @@ resumes: the rows it had not sent are still owed, and those in flight at the cra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import Bot
@@ -15,6 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from buttons.broadcasts import BroadcastFailures
 from db.models import Broadcast, BroadcastStatus
 from i18n import t
+from runtime.sender import OutboxSender
 from services.broadcasts import Counts
 from services.container import Services
 from services.outbox import Button, Notice
@@ -73,10 +75,8 @@ class BroadcastRunner:
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         self._again = True

@@ -8,7 +8,7 @@ Whatever the number of processes, no more than ``rate`` messages a second (plus 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert

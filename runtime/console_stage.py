@@ -5,8 +5,8 @@ and where received files go."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from sqlalchemy.engine import make_url
 
@@ -15,7 +15,6 @@ from fakebotapi.console_people import Person
 from i18n import label
 from services.demo_people import DEMO_PEOPLE
 from services.users import Users
-
 
 
 def console_language(environ: Mapping[str, str] = os.environ) -> str:

@@ -40,8 +40,9 @@ async def reset(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys
     if not url.database or url.database == ":memory:":
         out.write(label("demo_reset.not_sqlite", lang, database=str(url)) + "\n")
         return EXIT_REFUSED
-    database = Path(url.database).resolve()
-    if database != default_db.resolve():
+    # a one-off command: nothing else runs on the loop yet, so the two path look-ups may block
+    database = Path(url.database).resolve()  # noqa: ASYNC240
+    if database != default_db.resolve():  # noqa: ASYNC240
         out.write(label("demo_reset.confirm", lang, database=database, default=default_db, name=database.name) + "\n")
         out.flush()
         if stdin.readline().strip() != database.name:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 MAX_VERDICTS = 100_000  # verdicts kept for updates not yet handled; more means they are never collected: forget them
 

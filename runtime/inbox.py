@@ -139,7 +139,7 @@ async def take(inbox: Inbox, updates: Sequence[Update], sent: dict[int, dict[str
     try:
         new = await inbox.hold([(update.update_id, sent.get(update.update_id) or update.to_dict())
                                 for update in updates])
-    except Exception as exc:  # noqa: BLE001 - whatever the driver raises, the updates must stay with Telegram
+    except Exception as exc:  # whatever the driver raises, the updates must stay with Telegram
         log.warning("cannot write updates to the inbox; Telegram keeps them", extra={"error": repr(exc)[:200]})
         raise InboxUnavailable("the database does not answer: updates left with Telegram") from exc
     again = [update.update_id for update in updates if update.update_id not in new]

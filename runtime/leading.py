@@ -6,7 +6,7 @@ holds it, and releases the outbox rows of processes that died."""
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from runtime.inbox import Inbox
 from runtime.presence import Presence

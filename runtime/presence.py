@@ -12,6 +12,7 @@ is always the leader.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from sqlalchemy import text
@@ -52,7 +53,7 @@ class Presence:
             return True
         if await self._scalar("SELECT pg_try_advisory_lock(:c, 0)", c=LEADER):
             self.leading = True
-            log.info("this process leads: it runs the scheduler", extra={"process": self.id})
+            log.info("this process leads: it runs the scheduler", extra={"process_id": self.id})
         return self.leading
 
     async def alive(self, process_id: int) -> bool:
@@ -74,13 +75,11 @@ class Presence:
         try:
             await self._scalar("SELECT 1")
             return True
-        except Exception as exc:  # the server restarted or the connection dropped
+        except Exception as exc:  # noqa: BLE001 - the server restarted or the connection dropped
             log.warning("lost the presence connection; reconnecting", extra={"error": str(exc)})
             self.leading = False
-            try:
+            with contextlib.suppress(Exception):  # it is gone either way
                 await self._conn.invalidate()
-            except Exception:  # noqa: BLE001 - it is gone either way
-                pass
             await self._connect()
             return False
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 from runtime.budget import SharedBudget
 
@@ -33,19 +33,19 @@ class Limits:
     chat_rate: float = 1.0         # messages/s per chat
     chat_burst: float = 3.0
 
-    def scaled(self, rate: float) -> "Limits":
+    def scaled(self, rate: float) -> Limits:
         """The same per-chat limits with another bot-wide rate (paid broadcasts), with a fifth of a second's
         burst."""
         return Limits(rate, max(self.burst, rate / 5), self.chat_rate, self.chat_burst)
 
-    def halved_burst(self) -> "Limits":
+    def halved_burst(self) -> Limits:
         """For a budget several processes share: tokens granted to them a moment apart and spent a moment later
         must still fit into what Telegram tolerates."""
         return Limits(self.rate, max(1.0, self.burst / 2), self.chat_rate, self.chat_burst)
 
 
 class _Bucket:
-    __slots__ = ("rate", "burst", "tokens", "stamp")
+    __slots__ = ("burst", "rate", "stamp", "tokens")
 
     def __init__(self, rate: float, burst: float, now: float) -> None:
         self.rate, self.burst, self.tokens, self.stamp = rate, burst, burst, now

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -34,10 +36,8 @@ def _stop_event() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
     return stop
 
 
@@ -104,7 +104,8 @@ async def run_console(services: Services, front: FrontEnd,
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 30
         await asyncio.sleep(0.05)  # let the poller fetch what was just sent
-        while loop.time() < deadline and (api.world.updates or application.update_queue.qsize()
+        # polling (ASYNC110): three counters of PTB and the fake server, none of them with an event to await
+        while loop.time() < deadline and (api.world.updates or application.update_queue.qsize()  # noqa: ASYNC110
                                           or application.update_processor.current_concurrent_updates):
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.05)  # and the console print it

@@ -19,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -93,7 +94,7 @@ class OutboxSender:
         langs = {} if content is not None else await self.services.users.langs([r.chat_id for r in rows if r.chat_id > 0])
         attempts = await asyncio.gather(*(self._attempt(row, limiter, content, paid, langs) for row in rows))
         await self.services.outbox.record(list(attempts))
-        blocked = [row.chat_id for row, a in zip(rows, attempts) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
+        blocked = [row.chat_id for row, a in zip(rows, attempts, strict=True) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
         for chat_id in blocked:
             await self.services.users.mark_blocked(chat_id)
         return sum(a.outcome is Outcome.SENT for a in attempts)

@@ -79,7 +79,7 @@ class SigningBot(ExtBot):
     """An ExtBot that signs the callback data of every keyboard it sends and checks it on every press. With an
     ``inbox``, the updates it polls are written there, as Telegram sent them, before they are handed on."""
 
-    __slots__ = ("signer", "inbox", "fetched", "_polled")
+    __slots__ = ("_polled", "fetched", "inbox", "signer")
 
     def __init__(self, *args: Any, inbox: Inbox | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

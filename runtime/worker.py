@@ -37,7 +37,7 @@ async def run_worker(services: Services, until: asyncio.Event) -> int:
         stack.push_async_callback(presence.stop)
         for bot in bots:
             await stack.enter_async_context(bot)
-        log.info("delivery worker started", extra={"process": presence.id})
+        log.info("delivery worker started", extra={"process_id": presence.id})
         loop = asyncio.get_running_loop()
         watched = 0.0
         while not until.is_set():
@@ -48,10 +48,8 @@ async def run_worker(services: Services, until: asyncio.Event) -> int:
             done = await sender.flush()
             sent += done
             if not done:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(until.wait(), IDLE_POLL)
-                except asyncio.TimeoutError:
-                    pass
         if leadership.leading:
             leadership.resign()
     log.info("delivery worker stopped", extra={"sent": sent})

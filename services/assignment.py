@@ -67,7 +67,7 @@ def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan
     owner = {column: craftsman_id for craftsman_id, cs in columns.items() for column in cs}
     by_pair = {(d, c.craftsman_id): c for d in demands for c in candidates[d]}
     pairs, unassigned = [], []
-    for i, column in enumerate(matched):
+    for i, column in enumerate(matched.tolist()):
         demand_id = demands[i]
         if column >= first_dummy:
             unassigned.append(demand_id)
@@ -82,7 +82,7 @@ async def plan_for(matcher: Matcher, queries: dict[int, DemandQuery], per_demand
     candidates = {demand_id: await matcher.rank(query, per_demand, reasons=False) for demand_id, query in queries.items()}
     ids = sorted({c.craftsman_id for found in candidates.values() for c in found})
     async with matcher.db.session() as session:
-        capacity = dict((await session.execute(select(Craftsman.id, Craftsman.capacity).where(Craftsman.id.in_(ids)))).all())
+        capacity: dict[int, int] = dict((await session.execute(select(Craftsman.id, Craftsman.capacity).where(Craftsman.id.in_(ids)))).tuples().all())
         loads = await Matcher.loads(session, ids)
     spare = {cid: max(0, capacity.get(cid, 0) - loads.get(cid, 0)) for cid in ids}
     return solve(candidates, spare)

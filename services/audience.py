@@ -7,14 +7,15 @@ a user who follows no section hears of every industry. Blocked users are never r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, exists, func, insert, or_, select
+from sqlalchemy import Row, Select, delete, exists, func, insert, or_, select
 
-from db.models import (Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User,
-                       UserIndustry)
+from db.models import Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User, UserIndustry
 from nlp.industry import catalogue
 from db.database import Database
 from services.local_time import QuietHours
@@ -29,7 +30,7 @@ class Recipient:
     quiet: QuietHours
 
 
-def _recipients(rows) -> list[Recipient]:
+def _recipients(rows: Iterable[Row[tuple[int, int, int]]]) -> list[Recipient]:
     return [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
 
 
@@ -47,7 +48,7 @@ def batches(recipients: list[Recipient], now: datetime, tz: ZoneInfo,
     return out
 
 
-def _users() -> Select:
+def _users() -> Select[tuple[int, int, int]]:
     return select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(User.blocked_at.is_(None))
 
 
@@ -95,18 +96,18 @@ class Audience:
         async with self.db.session() as session:
             return _recipients((await session.execute(query)).all())
 
-    async def filtered(self, filters: "Filters") -> list[Recipient]:
+    async def filtered(self, filters: Filters) -> list[Recipient]:
         """Everyone registered (onboarded: has a role; not blocked) whom all of ``filters`` cover: a broadcast's
         recipients."""
         async with self.db.session() as session:
             return _recipients((await session.execute(self._filtered(filters).order_by(User.id))).all())
 
-    async def count(self, filters: "Filters") -> int:
+    async def count(self, filters: Filters) -> int:
         """How many :meth:`filtered` would return (one COUNT, for the preview)."""
         async with self.db.session() as session:
-            return await session.scalar(select(func.count()).select_from(self._filtered(filters).subquery()))
+            return await session.scalar(select(func.count()).select_from(self._filtered(filters).subquery())) or 0
 
-    def _filtered(self, filters: "Filters") -> Select:
+    def _filtered(self, filters: Filters) -> Select[tuple[int, int, int]]:
         query = _users().where(User.role.is_not(None))
         if filters.roles:
             roles = {Role(r) for r in filters.roles} | ({Role.ADMIN} if Role.STAFF.value in filters.roles else set())
@@ -140,12 +141,12 @@ class Filters:
     competition_id: int | None = None
     course_id: int | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"roles": list(self.roles), "region": self.region, "section": self.section,
                 "competition_id": self.competition_id, "course_id": self.course_id}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> "Filters":
+    def from_json(cls, data: dict[str, Any] | None) -> Filters:
         data = data or {}
         return cls(tuple(data.get("roles") or ()), data.get("region"), data.get("section"),
                    data.get("competition_id"), data.get("course_id"))

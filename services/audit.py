@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import Text, cast, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntry, Role
 from services.clock import Clock
@@ -46,7 +47,7 @@ class AuditLog:
             await self.record(actor, action, target, allowed=False)
             raise NotStaff(action)
 
-    async def pseudonymise(self, session, user_id: int) -> int:
+    async def pseudonymise(self, session: AsyncSession, user_id: int) -> int:
         """Within the erasure's transaction: record that an erasure happened, and put a pseudonym in place of
         ``user_id`` wherever the log names them (actor, ``user:<id>`` targets, ids in details). The pseudonym is
         the negative id of that record: one per person, so what they did still counts together, and it says

@@ -20,7 +20,6 @@ from services.clock import Clock
 from db.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
-from services.local_time import show as local
 from services.service_record import ENTERPRISE, Outcome, Result, Stop, transition
 
 MAX_SLOTS = 6
@@ -65,7 +64,7 @@ class Booking:
         craftsman = await session.get(Craftsman, match.craftsman_id)
         found = ("craftsman" if craftsman is not None and craftsman.user_id == user_id
                  else "enterprise" if demand is not None and demand.user_id == user_id else None)
-        if found is None or side is not None and found != side:
+        if found is None or (side is not None and found != side):
             raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
         if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
             raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": demand.status.value}))

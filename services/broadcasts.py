@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select, update
 
 from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Role, User
+from db.results import rowcount
 from services.audience import Audience, Filters, batches
 from services.audit import AuditLog
 from services.clock import Clock
@@ -98,6 +99,7 @@ class Broadcasts:
         """What every recipient of ``broadcast_id`` gets (read once, then kept)."""
         if broadcast_id not in self._content:
             broadcast = await self.get(broadcast_id)
+            assert broadcast is not None  # asked for by the sender, which holds rows of it
             self._content[broadcast_id] = Content(broadcast.text, broadcast.file_kind, broadcast.file_id)
         return self._content[broadcast_id]
 
@@ -124,7 +126,9 @@ class Broadcasts:
                                           .where(Notification.broadcast_id == broadcast_id)
                                           .group_by(Notification.status))).all()
         by = {status: (n, interrupted or 0) for status, n, interrupted in rows}
-        get = lambda *statuses: sum(by.get(s, (0, 0))[0] for s in statuses)  # noqa: E731
+        def get(*statuses: OutboxStatus) -> int:
+            return sum(by.get(s, (0, 0))[0] for s in statuses)
+
         return Counts(total=sum(n for n, _ in by.values()), sent=get(OutboxStatus.SENT),
                       failed=get(OutboxStatus.FAILED, OutboxStatus.EXPIRED), blocked=get(OutboxStatus.BLOCKED),
                       waiting=get(OutboxStatus.PENDING, OutboxStatus.SENDING), withdrawn=get(OutboxStatus.WITHDRAWN),
@@ -138,7 +142,7 @@ class Broadcasts:
             result = await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
                                                                    Broadcast.status == BroadcastStatus.SENDING)
                                            .values(status=BroadcastStatus.DONE, finished_at=self.clock.now()))
-            return bool(result.rowcount)
+            return bool(rowcount(result))
 
     async def cancel(self, actor: int, role: Role | None, broadcast_id: int | None = None
                      ) -> tuple[Broadcast | None, int]:
@@ -153,10 +157,10 @@ class Broadcasts:
                 return None, 0
             broadcast.status = BroadcastStatus.CANCELLED
             broadcast.finished_at = self.clock.now()
-            withdrawn = (await session.execute(
+            withdrawn = rowcount(await session.execute(
                 update(Notification).where(Notification.broadcast_id == broadcast.id,
                                            Notification.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.WITHDRAWN))).rowcount or 0
+                .values(status=OutboxStatus.WITHDRAWN))) or 0
         await self.audit.record(actor, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn)
         return broadcast, withdrawn
 

@@ -8,9 +8,10 @@ second, which the bot pays only when someone asks for a chart.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from types import ModuleType
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -26,7 +27,7 @@ def font_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _pyplot():
+def _pyplot() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")

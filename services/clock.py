@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class Clock:
@@ -11,7 +11,7 @@ class Clock:
 
     def now(self) -> datetime:
         """Aware UTC now."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -23,7 +23,7 @@ class ManualClock(Clock):
     manual = True
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+        self._now = start or datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
         self._mono = 1000.0
 
     def now(self) -> datetime:

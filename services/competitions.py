@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select
 
 from db.models import Competition, EventStatus, Role, Subscription, SubscriptionKind
+from db.results import rowcount
 from nlp.industry import catalogue
 from services.audience import Audience, batches
 from services.audit import AuditLog
@@ -202,4 +203,4 @@ class Competitions:
         async with self.db.session() as session:
             result = await session.execute(delete(Subscription).where(
                 Subscription.user_id == user_id, Subscription.competition_id == competition_id))
-            return bool(result.rowcount)
+            return bool(rowcount(result))

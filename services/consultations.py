@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from db.models import Consultation, ConsultationStatus, Role, User
+from db.results import rowcount
 from i18n import shown
 from nlp.intent import Intent, is_union_service
 from services.audit import AuditLog
@@ -115,7 +116,7 @@ class Consultations:
                 Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN).values(
                 status=ConsultationStatus.ANSWERED, answer=text, answered_by=actor, answered_at=now, updated_at=now)
                 .execution_options(synchronize_session=False))
-            if moved.rowcount != 1:
+            if rowcount(moved) != 1:
                 return Result(Outcome.STALE, detail={"number": consultation_id})
             member, topic, question = row.user_id, row.topic, row.question
         if member is not None:
@@ -135,7 +136,7 @@ class Consultations:
                 Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN).values(
                 status=ConsultationStatus.CLOSED, answered_by=actor, answered_at=now, updated_at=now)
                 .execution_options(synchronize_session=False))
-        if moved.rowcount != 1:
+        if rowcount(moved) != 1:
             return Result(Outcome.STALE, detail={"number": consultation_id})
         await self.audit.record(actor, "consultation.close", f"consultation:{consultation_id}")
         return Result(Outcome.DONE, detail={"number": consultation_id})

@@ -13,9 +13,9 @@ from services.audit import AuditLog
 from services.booking import Booking
 from services.broadcasts import Broadcasts
 from services.casework import Casework
-from services.consultations import Consultations
 from services.clock import Clock
 from services.competitions import Competitions
+from services.consultations import Consultations
 from services.courses import Courses
 from db.database import Database
 from services.demand_form import DemandForm
@@ -27,13 +27,12 @@ from services.follow_up import FollowUp
 from services.forms import Forms
 from services.importing import Importer
 from services.importing_competitions import CompetitionRows
+from services.inbox import Inbox
 from services.industry import IndustrySteps
 from services.matching import Matcher
 from services.outbox import Outbox
 from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
-from services.staffing import Staffing
-from services.statistics import Statistics
 from services.reminders import Reminders
 from services.service_record import StaffChats
 from services.talent import Talent
@@ -74,7 +73,7 @@ class Services:
     privacy: Privacy
 
     @classmethod
-    async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> "Services":
+    async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
         """Connect, migrate, seed the regions and build the services. Raises DatabaseUnavailable early."""
         clock = clock or Clock()
         db = db or Database(settings.database_url)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, or_, select, update
 
 from db.models import Course, CourseSession, EventStatus, Role, Subscription, SubscriptionKind
+from db.results import rowcount
 from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
@@ -72,7 +73,7 @@ def expand_weekly(days: list[str], start: time, end: time, first: date, last: da
     while fire is not None:
         if len(out) >= MAX_SESSIONS:
             raise Invalid("course.too_many_sessions", max=MAX_SESSIONS)
-        out.append((fire.astimezone(timezone.utc), (fire + length).astimezone(timezone.utc)))
+        out.append((fire.astimezone(UTC), (fire + length).astimezone(UTC)))
         fire = trigger.get_next_fire_time(fire, fire + timedelta(minutes=1))
     return out
 
@@ -101,7 +102,7 @@ async def _lock(session, course_id: int) -> bool:
     nothing; False when it is not published."""
     result = await session.execute(update(Course).where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
                                    .values(revision=Course.revision, updated_at=Course.updated_at))
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 class Courses:

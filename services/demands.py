@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import AsyncIterator, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -119,7 +119,7 @@ class DemandInfo:
         """What must still be filled before submitting, in asking order."""
         needed = ["text", "industry", "urgency", "service_mode", "contact_name", "contact_phone"]
         if self.kind is DemandKind.TRAINING:
-            needed = ["training_topic", "trainees", "preferred_dates"] + needed
+            needed = ["training_topic", "trainees", "preferred_dates", *needed]
         return [name for name in needed if not getattr(self, name)]
 
 
@@ -166,7 +166,7 @@ class Demands:
         """A demand as ``user_id`` may see it: their own (its history in the enterprise's words), or any for
         staff (every note); refusals are audited."""
         info = await self.get(demand_id, for_enterprise=not is_staff)
-        if info is None or info.status is DemandStatus.DRAFT and info.user_id != user_id:
+        if info is None or (info.status is DemandStatus.DRAFT and info.user_id != user_id):
             raise Refused(Refusal.NOT_FOUND)
         if info.user_id != user_id and not is_staff:
             await self.audit.record(user_id, "demand.view", f"demand:{demand_id}", allowed=False)

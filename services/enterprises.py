@@ -11,8 +11,9 @@ until a verified member or staff confirm (services/enterprise_links.py).
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -166,7 +167,7 @@ class Enterprises:
         """Name the user's enterprise by its credit code: (profile, link, whether a new link request was made)."""
         own = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
         existing = await session.scalar(select(Enterprise).where(Enterprise.credit_code == code).with_for_update())
-        if existing is None or own is not None and existing.id == own.id:  # a code new to the pool: his record's
+        if existing is None or (own is not None and existing.id == own.id):  # a code new to the pool: his record's
             user.pending_enterprise_id = None
             own = await self._own(session, user)
             own.credit_code = code
@@ -196,7 +197,7 @@ class Enterprises:
         await session.delete(enterprise)
         await session.flush()
 
-    async def upsert_by_credit_code(self, rows: list[dict]) -> tuple[int, int]:
+    async def upsert_by_credit_code(self, rows: list[dict[str, Any]]) -> tuple[int, int]:
         """Staff import: insert or update enterprises keyed by credit code; (inserted, updated)."""
         inserted = updated = 0
         async with self.db.session() as session:

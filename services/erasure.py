@@ -16,14 +16,32 @@ their words and contact details in rows that belong to others, and their Telegra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Text, cast, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import ColumnElement
 
-from db.models import (Appointment, Broadcast, BotState, Competition, Consultation, ConsultationStatus, Course, Craftsman,
-                       DemandStatusHistory, Match, Notification, OutboxStatus, UpdateInbox, User)
+from db.models import (
+    Appointment,
+    BotState,
+    Broadcast,
+    Competition,
+    Consultation,
+    ConsultationStatus,
+    Course,
+    Craftsman,
+    DemandStatusHistory,
+    Match,
+    Notification,
+    OutboxStatus,
+    UpdateInbox,
+    User,
+)
 
 SCRUBBED = "—"
 DISTINCTIVE = 3     # a string this long is searched for in rows about others (shorter: only in rows about them)
@@ -80,11 +98,11 @@ def _json_forms(strings: Iterable[str]) -> set[str]:
     return {form for s in strings for form in (s, json.dumps(s)[1:-1])}
 
 
-def _mentions(column, strings: Iterable[str]) -> list:
+def _mentions(column: QueryableAttribute[Any], strings: Iterable[str]) -> list[ColumnElement[bool]]:
     return [cast(column, Text).contains(form, autoescape=True) for form in sorted(_json_forms(strings))]
 
 
-async def scrub_notices(session, traces: Traces) -> int:
+async def scrub_notices(session: AsyncSession, traces: Traces) -> int:
     """Notices about the person, sent or not (see the module's docstring); return how many were changed."""
     conditions = [Notification.dedupe_key.startswith(p, autoescape=True) for p in sorted(traces.key_prefixes)]
     conditions += _mentions(Notification.payload, traces.distinctive)
@@ -105,7 +123,7 @@ async def scrub_notices(session, traces: Traces) -> int:
     return changed
 
 
-async def scrub_notes(session, traces: Traces, demand_ids: list[int]) -> None:
+async def scrub_notes(session: AsyncSession, traces: Traces, demand_ids: list[int]) -> None:
     """Status notes that name the person or quote them: on their own demands any note carrying their data, on
     others' a note carrying a distinctive string of theirs (a craftsman's name in "揭榜 吴师傅")."""
     history = DemandStatusHistory
@@ -120,7 +138,7 @@ async def scrub_notes(session, traces: Traces, demand_ids: list[int]) -> None:
         await session.execute(update(history).where(history.id.in_(doomed[start:start + CHUNK])).values(note=None))
 
 
-async def scrub_json_rows(session, traces: Traces) -> None:
+async def scrub_json_rows(session: AsyncSession, traces: Traces) -> None:
     """Others' conversation state quoting the person, and updates not handled yet that carry their data (the
     /delete_me press itself: Telegram sends the sender's name and handle with it). An unhandled update keeps its
     shape, so a restart can still handle it."""
@@ -139,7 +157,7 @@ async def scrub_json_rows(session, traces: Traces) -> None:
             await session.execute(update(UpdateInbox).where(UpdateInbox.update_id == update_id).values(payload=cleaned))
 
 
-async def replace_ids(session, user_id: int, pseudonym: int) -> None:
+async def replace_ids(session: AsyncSession, user_id: int, pseudonym: int) -> None:
     """The person's Telegram id where it names who did something (not a key of theirs): the pseudonym instead."""
     for column in (Match.proposed_by, Craftsman.reviewed_by, User.staff_granted_by, Broadcast.created_by,
                    Competition.created_by, Course.created_by, Consultation.answered_by):
@@ -148,7 +166,7 @@ async def replace_ids(session, user_id: int, pseudonym: int) -> None:
                           .values(progress_chat_id=None, progress_message_id=None))
 
 
-async def erase_consultations(session, user_id: int, traces: Traces) -> int:
+async def erase_consultations(session: AsyncSession, user_id: int, traces: Traces) -> int:
     """The person's questions to union staff and staff's answers: their texts go (the copies elsewhere are found by
     ``traces``); topic and status stay for the figures, an open one is closed. Returns how many."""
     rows = (await session.execute(select(Consultation.id, Consultation.question)
@@ -164,8 +182,8 @@ async def erase_consultations(session, user_id: int, traces: Traces) -> int:
     return len(rows)
 
 
-async def traces_of(session, user: User | None, craftsman: Craftsman | None, demand_rows: list,
-                    enterprise_rows: list, comments: list[str | None], attachments: list) -> Traces:
+async def traces_of(session: AsyncSession, user: User | None, craftsman: Craftsman | None, demand_rows: Sequence[Any],
+                    enterprise_rows: Sequence[Any], comments: list[str | None], attachments: Sequence[Any]) -> Traces:
     """The person's strings (names, handle, phones, texts, attachments) and the keys of the notices about them,
     read before anything is erased."""
     traces = Traces()
@@ -183,7 +201,7 @@ async def traces_of(session, user: User | None, craftsman: Craftsman | None, dem
     demand_ids = [row[0] for row in demand_rows]
     traces.keyed("demand", demand_ids)
     traces.keyed("draft", demand_ids)
-    match_filter = [Match.demand_id.in_(demand_ids)] if demand_ids else []
+    match_filter: list[ColumnElement[bool]] = [Match.demand_id.in_(demand_ids)] if demand_ids else []
     if craftsman is not None:
         traces.add(craftsman.name, craftsman.phone, craftsman.workplace, *craftsman.specialities)
         traces.keyed("craftsman", [craftsman.id])

@@ -74,7 +74,7 @@ def session_notice(course: Course, session: CourseSession, tz: ZoneInfo) -> Noti
     return Notice("remind.course.lead", session_values(course, session, tz))
 
 
-def appointment_notice(appointment, ticket: str, craftsman: str, lead: str, tz: ZoneInfo) -> Notice:
+def appointment_notice(appointment: Appointment, ticket: str, craftsman: str, lead: str, tz: ZoneInfo) -> Notice:
     """专家问诊预约 reminder, a day (``lead`` = day) or an hour (hour) before."""
     return Notice("booking.reminder", values={"ticket": ticket, "name": craftsman, "at": show(appointment.starts_at, tz),
                                               "place": appointment.place or appointment.link or "—"},

@@ -26,7 +26,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -151,29 +151,32 @@ def _time_parser() -> Any:
     return module.TimeParser()
 
 
-def _read(folded: str, local_now: datetime) -> dict | None:
+def _read(folded: str, local_now: datetime) -> dict[str, Any] | None:
     for short, spelled in _CONTRACTIONS:
         folded = short.sub(spelled, folded)
     if impossible(folded):
         return None
     try:
-        return _time_parser()(folded, time_base=local_now.replace(tzinfo=None))
+        found: dict[str, Any] = _time_parser()(folded, time_base=local_now.replace(tzinfo=None))
+        return found
     except Exception:  # noqa: BLE001 - the parser raises ValueError and others for what it cannot read
         return None
 
 
-def _reading(text: str, local_now: datetime) -> tuple[str | None, dict | None, tuple[datetime, datetime] | None]:
-    """``text`` folded, what JioNLP found in it and the span of that: (folded, None, None) when nothing was read."""
+def _reading(text: str, local_now: datetime) -> tuple[str, dict[str, Any], tuple[datetime, datetime]] | None:
+    """``text`` folded, what JioNLP found in it and the span of that; None when nothing was read."""
     folded = fold(text)
     found = _read(folded, local_now) if folded else None
-    return folded, found, (_span(found) if found else None)
+    span = _span(found) if found else None
+    return None if folded is None or found is None or span is None else (folded, found, span)
 
 
-def _span(found: dict) -> tuple[datetime, datetime] | None:
+def _span(found: dict[str, Any]) -> tuple[datetime, datetime] | None:
     """JioNLP's two times, or None when it wrote one datetime cannot hold ("999-12-31 23:00:00" for year 9999:
     years are not zero-padded)."""
     try:
-        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S") for v in found["time"])
+        # naive on purpose (DTZ007): JioNLP writes the user's wall-clock time; the callers attach the zone
+        start, end = (datetime.strptime(v, "%Y-%m-%d %H:%M:%S") for v in found["time"])  # noqa: DTZ007
     except (ValueError, TypeError):
         return None
     return (start, end) if YEARS[0] <= start.year and end.year <= YEARS[-1] else None
@@ -264,10 +267,10 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     act on: time.bad_datetime, everyday.need_time, everyday.ambiguous_hour, everyday.ambiguous_weekday,
     everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
     local_now = now.astimezone(tz)
-    folded, found, span = _reading(text, local_now)
-    if span is None or found.get("type") != "time_point":
+    reading = _reading(text, local_now)
+    if reading is None or reading[1].get("type") != "time_point":
         raise asked_again("time.bad_datetime", text, now, tz)
-    start, end = span
+    folded, found, (start, end) = reading
     assumed = None
     if end - start >= timedelta(hours=23):  # a whole day (or more): no time of day was given
         if default_time is None or end - start > timedelta(days=1):
@@ -285,7 +288,7 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
         raise asked_again("everyday.ambiguous_weekday", text, now, tz)
     try:
-        at = local.replace(tzinfo=tz).astimezone(timezone.utc)
+        at = local.replace(tzinfo=tz).astimezone(UTC)
     except (ValueError, OverflowError):
         raise asked_again("time.bad_datetime", text, now, tz) from None
     if future and at <= now:
@@ -304,22 +307,23 @@ def _next_year_if_long_past(local: datetime, folded: str, local_now: datetime) -
 def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
     """One session on one day ("12月2日晚上7点到9点", "下周三19:00-21:00") as aware UTC (start, end), or None."""
     local_now = now.astimezone(tz)
-    folded, found, span = _reading(text, local_now)
-    if span is None or found.get("type") != "time_span" or found.get("definition") != "accurate":
+    reading = _reading(text, local_now)
+    if reading is None or reading[1].get("type") != "time_span" or reading[1].get("definition") != "accurate":
         return None
+    folded, _, span = reading
     start, end = (_next_year_if_long_past(v, folded, local_now) for v in span)
     end = end.replace(second=0)
     if start.date() != end.date() or end <= start or end - start >= timedelta(hours=23):
         return None
-    return start.replace(tzinfo=tz).astimezone(timezone.utc), end.replace(tzinfo=tz).astimezone(timezone.utc)
+    return start.replace(tzinfo=tz).astimezone(UTC), end.replace(tzinfo=tz).astimezone(UTC)
 
 
 def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | None:
     """Two times of day ("22点半到6点半", "晚上10点到早上7点", "晚上7点到9点"), or None."""
-    _, found, span = _reading(text, now.astimezone(tz))
-    if span is None or found.get("type") != "time_span" or found.get("definition") != "accurate":
+    reading = _reading(text, now.astimezone(tz))
+    if reading is None or reading[1].get("type") != "time_span" or reading[1].get("definition") != "accurate":
         return None
-    start, end = span
+    _, _, (start, end) = reading
     if start.date() != end.date() and abs(end - start) >= timedelta(hours=23):  # whole days, not times of day
         return None
     if start.time() == time() and end.time() >= time(23, 59):
@@ -329,10 +333,10 @@ def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | No
 
 def date_range(text: str, now: datetime, tz: ZoneInfo) -> tuple[date, date] | None:
     """First and last local dates of a span of days ("下周一到下周五", "12月1日至12月20日", "下周"), or None."""
-    _, found, span = _reading(text, now.astimezone(tz))
-    if span is None or found.get("type") not in ("time_span", "time_point"):
+    reading = _reading(text, now.astimezone(tz))
+    if reading is None or reading[1].get("type") not in ("time_span", "time_point"):
         return None
-    start, end = span
+    _, found, (start, end) = reading
     if end < start or (found.get("type") == "time_point" and end - start < timedelta(hours=23)):
         return None
     return start.date(), end.date()

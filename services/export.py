@@ -10,10 +10,11 @@ staffer's language: this module knows the data, not the words.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -58,7 +59,7 @@ class Exporter:
     async def workbook(self, actor: int, role: Role | None, words: Words, today: date) -> bytes:
         await self.audit.require_staff(actor, role, "export")
         book = Workbook()
-        book.remove(book.active)
+        book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with (its active one)
         rows = {"demands": await self._demands(words), "talent": await self._talent(words),
                 "matches": await self._matches(words), "feedback": await self._feedback(words),
                 "statistics": await self._statistics(today)}
@@ -134,7 +135,7 @@ class Exporter:
 
 def _fit(sheet: Any) -> None:
     widths: dict[int, int] = {}
-    rows: Iterable = sheet.iter_rows(values_only=True)
+    rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
     for row in rows:
         for index, value in enumerate(row, 1):
             text = str(value) if value is not None else ""

@@ -18,8 +18,17 @@ from services.booking import SERVING
 from services.clock import Clock
 from db.database import Database
 from services.outbox import Button, Notice, Outbox
-from services.service_record import (ENTERPRISE, Outcome, Result, StaffChats, Stop, contact_values,
-                                     craftsman_of_user, craftsmans_match, transition)
+from services.service_record import (
+    ENTERPRISE,
+    Outcome,
+    Result,
+    StaffChats,
+    Stop,
+    contact_values,
+    craftsman_of_user,
+    craftsmans_match,
+    transition,
+)
 
 REMIND_AFTER = timedelta(days=3)
 MAX_SUMMARY, MAX_COMMENT = 1000, 500

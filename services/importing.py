@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -20,7 +21,9 @@ from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from db.database import Database
 from services.enterprises import Enterprises
-from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS, EXAMPLE as COMPETITION_EXAMPLE, CompetitionRows
+from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
+from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
+from services.importing_competitions import CompetitionRows
 from services.spreadsheets import append_row
 from services.tables import FileRejected, Table, read_table  # noqa: F401 - read_table: the table readers' one name
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
@@ -33,7 +36,7 @@ DIVISION = re.compile(r"^([A-Ta-t])?(\d{2})$")
 CRAFTSMAN_COLUMNS = ("姓名", "工作单位", "手机", "荣誉", "技术专长", "行业代码", "地区代码", "服务队", "最多同时服务", "服务方式")
 ENTERPRISE_COLUMNS = ("企业名称", "统一社会信用代码", "企业类型", "地区代码", "行业代码", "联系人", "电话")
 HONOUR_LABELS = dict(zip(("全国劳模", "省部级劳模", "大国工匠", "省级工匠", "市级工匠", "五一劳动奖章", "技能大师工作室领办人", "其他"),
-                         HONOURS))
+                         HONOURS, strict=True))
 MODE_LABELS = {"现场指导": "onsite", "远程指导": "remote", "技能培训": "training", "联合攻关": "joint"}
 KIND_LABELS = {"专精特新": EnterpriseKind.SPECIALISED, "中小微": EnterpriseKind.SME, "其他": EnterpriseKind.OTHER}
 EXAMPLES = {
@@ -106,7 +109,7 @@ class Importer:
             raise FileRejected("import.missing_columns", columns="、".join(missing))
         index = {name: header.index(name) for name in columns}
         valid, errors, seen = [], [], {}
-        for number, row in zip(rows.numbers[1:], rows[1:]):
+        for number, row in zip(rows.numbers[1:], rows[1:], strict=True):
             if number in rows.faults:
                 key, values = rows.faults[number]
                 errors.append(RowError(number, key, values))

@@ -6,8 +6,9 @@ place); any other row publishes a new competition, with its notices and reminder
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -78,7 +79,7 @@ class IndustrySteps:
         """Store what the classifier proposes. An unsure prediction never yields a default division: the prediction
         recorded is the first candidate shown, and when no word of the text speaks for any candidate none is shown."""
         p = analysis.industry
-        top = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for i, c in enumerate(p.top)
+        top: list[dict[str, Any]] = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for i, c in enumerate(p.top)
                if i == 0 or c.score >= MIN_OFFERED or c.reasons]
         predicted, spoken_for = p.division, any(c["reasons"] for c in top)
         if top and (p.confidence < CONFIDENT or not spoken_for):
@@ -142,4 +143,4 @@ class IndustrySteps:
             rows = await session.scalars(select(IndustryChoice).where(
                 IndustryChoice.chosen_division.is_not(None),
                 IndustryChoice.chosen_division != IndustryChoice.predicted_division))
-            return [(r.text, r.predicted_division, r.chosen_division) for r in rows]
+            return [(r.text, r.predicted_division, r.chosen_division) for r in rows if r.chosen_division is not None]

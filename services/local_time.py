@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services import everyday
@@ -61,7 +61,7 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | No
         raise everyday.asked_again("time.bad_datetime", text, now, tz) from None
     if future and local <= now:
         raise everyday.asked_again("everyday.past", text, now, tz)
-    return everyday.Moment(local.astimezone(timezone.utc))
+    return everyday.Moment(local.astimezone(UTC))
 
 
 def parse_date(text: str, tz: ZoneInfo, now: datetime) -> date:
@@ -95,7 +95,7 @@ def parse_span(text: str, now: datetime | None = None, tz: ZoneInfo | None = Non
     return time(h1, m1), time(h2, m2)
 
 
-def parse_quiet_hours(text: str, now: datetime | None = None, tz: ZoneInfo | None = None) -> "QuietHours":
+def parse_quiet_hours(text: str, now: datetime | None = None, tz: ZoneInfo | None = None) -> QuietHours:
     """"22:30-06:30", "22点半到6点半", "晚上10点到早上7点" → quiet hours (they may wrap midnight)."""
     h1, m1, h2, m2 = _clock_span(text, "settings.quiet_bad", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
@@ -138,7 +138,7 @@ class QuietHours:
         end = datetime.combine(local.date(), time(self.end // 60, self.end % 60), tzinfo=tz)
         if end <= local:
             end = datetime.combine(local.date() + timedelta(days=1), time(self.end // 60, self.end % 60), tzinfo=tz)
-        return end.astimezone(timezone.utc)
+        return end.astimezone(UTC)
 
 
 UNCLEAR_OR_PAST = frozenset({"everyday.ambiguous_hour", "everyday.ambiguous_weekday", "everyday.past"})
@@ -199,8 +199,8 @@ def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[da
             continue
         day = parse_date(match[1], tz, now)
         start, end = parse_span(match[2])
-        sessions.append((datetime.combine(day, start, tzinfo=tz).astimezone(timezone.utc),
-                         datetime.combine(day, end, tzinfo=tz).astimezone(timezone.utc)))
+        sessions.append((datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
+                         datetime.combine(day, end, tzinfo=tz).astimezone(UTC)))
     if not sessions:
         raise Invalid("time.bad_session_line", value=text[:40])
     return sorted(sessions)

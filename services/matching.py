@@ -28,9 +28,11 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Demand, DemandStatus, Match, MatchStatus
 from nlp.industry import catalogue
@@ -65,11 +67,11 @@ class Reasons:
     ratings: int = 0
     mode: str | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> "Reasons":
+    def from_json(cls, data: dict[str, Any] | None) -> Reasons:
         data = dict(data or {})
         data["skills"] = tuple(data.get("skills") or ())
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
@@ -92,7 +94,7 @@ class Live:
     craftsman_id: int
     score: float
     row: int
-    row_data: object  # the craftsman's fresh database row
+    row_data: Row[Any]  # the craftsman's fresh database row
     load: int
     mode: str | None
 
@@ -123,7 +125,7 @@ class TalentIndex:
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # word → (rows, BM25 weight of the word in each row)
     idf: dict[str, float]
     specialities: list[list[str]]
-    version: tuple = field(default=())
+    version: tuple[Any, ...] = field(default=())
 
     @property
     def size(self) -> int:
@@ -137,7 +139,7 @@ def _region_parts(code: str | None) -> tuple[int, int, int]:
 
 
 def build_index(rows: list[tuple[int, str, str, str, list[str]]], divisions: dict[int, list[str]],
-                tokenizer: Tokenizer, version: tuple = ()) -> TalentIndex:
+                tokenizer: Tokenizer, version: tuple[Any, ...] = ()) -> TalentIndex:
     """``rows``: (id, name, region code, normalised speciality text, speciality lines) of published craftsmen."""
     n = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
@@ -165,7 +167,8 @@ def build_index(rows: list[tuple[int, str, str, str, list[str]]], divisions: dic
         idf[word] = math.log(1 + (n - len(hits) + 0.5) / (len(hits) + 0.5))
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows_of] / (average or 1.0))
         postings[word] = (rows_of, idf[word] * tf * (BM25_K1 + 1) / (tf + norm))
-    unique = lambda groups: {k: np.unique(np.array(v, dtype=np.int64)) for k, v in groups.items()}  # noqa: E731
+    def unique(groups: dict[str, list[int]]) -> dict[str, np.ndarray]:
+        return {k: np.unique(np.array(v, dtype=np.int64)) for k, v in groups.items()}
     return TalentIndex(ids, [r[1] for r in rows], regions[:, 0].copy(), regions[:, 1].copy(), regions[:, 2].copy(),
                        unique(by_division), unique(by_section), postings, idf, [list(r[4]) for r in rows], version)
 
@@ -223,7 +226,7 @@ class Matcher:
         """The talent pool changed here: rebuild the index before the next query."""
         self._generation += 1
 
-    async def _version(self, session) -> tuple:
+    async def _version(self, session: AsyncSession) -> tuple[Any, ...]:
         """Changes made by another process show in the newest id or update time."""
         row = (await session.execute(select(func.max(Craftsman.id), func.max(Craftsman.updated_at)))).one()
         return self._generation, row[0], row[1]
@@ -314,7 +317,7 @@ class Matcher:
         return self._candidate(index, query, set(words), found[0]) if found else None
 
     async def _live(self, index: TalentIndex, query: DemandQuery, rows: np.ndarray, score: np.ndarray,
-                    check: bool = True) -> list["Live"]:
+                    check: bool = True) -> list[Live]:
         """Fresh load, rating, pause and mode for ``rows``; the available ones scored (all of them when not
         ``check``)."""
         ids = [int(index.ids[r]) for r in rows if int(index.ids[r]) not in query.exclude]
@@ -344,21 +347,21 @@ class Matcher:
             out.append(Live(craftsman_id, round(total, 4), row, c, load, mode))
         return out
 
-    def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: "Live") -> Candidate:
+    def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: Live) -> Candidate:
         return Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score,
                          self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
                          bool((live.row_data.phone or "").strip()))
 
     @staticmethod
-    async def loads(session, ids: list[int] | None = None) -> dict[int, int]:
+    async def loads(session: AsyncSession, ids: list[int] | None = None) -> dict[int, int]:
         """Open cases per craftsman: offers waiting and accepted matches of demands still open."""
         query = (select(Match.craftsman_id, func.count()).join(Demand, Demand.id == Match.demand_id)
                  .where(Match.status.in_(BUSY), Demand.status.in_(OPEN_DEMANDS)).group_by(Match.craftsman_id))
         if ids is not None:
             query = query.where(Match.craftsman_id.in_(ids))
-        return dict((await session.execute(query)).all())
+        return dict((await session.execute(query)).tuples().all())
 
-    def _reasons(self, index: TalentIndex, query: DemandQuery, words: set[str], row: int, c, load: int,
+    def _reasons(self, index: TalentIndex, query: DemandQuery, words: set[str], row: int, c: Row[Any], load: int,
                  mode: str | None) -> Reasons:
         division = section = None
         if query.division:

@@ -7,9 +7,11 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 import enum
-from datetime import datetime
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, case, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from buttons import Action
 from db.models import Notification, OutboxStatus
+from db.results import rowcount
 from services.clock import Clock
 from db.database import Database
 
@@ -104,7 +107,7 @@ class Outbox:
         """Owe ``notice`` to each chat once; return how many rows were new."""
         return await self.put_batches([(chat_ids, not_before)], kind, dedupe_key, notice, urgent=urgent)
 
-    async def put_batches(self, batches: list[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
+    async def put_batches(self, batches: Sequence[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
                           notice: Notice, *, urgent: bool = False, late: bool = False,
                           expires_at: datetime | None = None, status: OutboxStatus = OutboxStatus.PENDING,
                           broadcast_id: int | None = None) -> int:
@@ -152,7 +155,7 @@ class Outbox:
         if keep:
             query = query.where(Notification.dedupe_key.not_in(keep))
         async with self.db.session() as session:
-            return (await session.execute(query)).rowcount or 0
+            return rowcount(await session.execute(query)) or 0
 
     async def due(self, limit: int = 100, *, broadcast_id: int | None = None) -> list[Notification]:
         """Pending rows whose time has come, oldest first, claimed as SENDING: the notices (every kind but
@@ -218,7 +221,7 @@ class Outbox:
             stuck = and_(Notification.status == OutboxStatus.SENDING, claimed)
             result = await session.execute(update(Notification).where(stuck)
                                            .values(status=OutboxStatus.PENDING, claimed_by=None, interrupted=True))
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     async def sent_to(self, chat_id: int) -> list[Notification]:
         async with self.db.session() as session:

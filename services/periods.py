@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 YEAR, HALF, QUARTER, MONTH = "year", "half", "quarter", "month"
@@ -35,7 +35,7 @@ class Period:
     end: date     # the day after the last
 
     @classmethod
-    def of(cls, kind: str, year: int, index: int = 1) -> "Period":
+    def of(cls, kind: str, year: int, index: int = 1) -> Period:
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[kind]
         start = _month_start(year, (index - 1) * months + 1)
         return cls(kind, start, _month_start(start.year, start.month + months))
@@ -45,15 +45,15 @@ class Period:
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
         return (self.start.month - 1) // months + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
         start = _month_start(self.start.year, self.start.month - months)
         return Period(self.kind, start, self.start)
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """The period as aware UTC instants [from, to)."""
-        return (datetime.combine(self.start, time(), tz).astimezone(timezone.utc),
-                datetime.combine(self.end, time(), tz).astimezone(timezone.utc))
+        return (datetime.combine(self.start, time(), tz).astimezone(UTC),
+                datetime.combine(self.end, time(), tz).astimezone(UTC))
 
     def months(self) -> list[date]:
         """The first day of each month in the period."""

@@ -18,13 +18,28 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (BotState, Craftsman, Demand, DemandAttachment, DemandStatusHistory, Enterprise, Feedback,
-                       Notification, Subscription, SubscriptionKind, User)
+from db.models import (
+    BotState,
+    Craftsman,
+    Demand,
+    DemandAttachment,
+    DemandStatusHistory,
+    Enterprise,
+    Feedback,
+    Notification,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
+from db.results import rowcount
 from services.audit import AuditLog
 from services.clock import Clock
 from db.database import Database
@@ -70,7 +85,7 @@ class Erasure:
 class Privacy:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users) -> None:
         self.db, self.clock, self.audit, self.users = db, clock, audit, users
-        self.changed = lambda: None  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
+        self.changed: Callable[[], None] = lambda: None  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
 
     async def stored(self, user_id: int) -> StoredData | None:
         async with self.db.session() as session:
@@ -81,7 +96,7 @@ class Privacy:
             enterprise = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
             pending = await session.get(Enterprise, user.pending_enterprise_id) if user.pending_enterprise_id else None
 
-            async def count(query) -> int:
+            async def count(query: Select[Any]) -> int:
                 return int(await session.scalar(query) or 0)
 
             subs = select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
@@ -113,18 +128,18 @@ class Privacy:
                                               user_id=None, industry_choice_id=None))
             await session.execute(update(DemandStatusHistory).where(DemandStatusHistory.actor_user_id == user_id)
                                   .values(actor_user_id=None, note=None))
-            ratings = (await session.execute(update(Feedback).where(Feedback.from_user_id == user_id)
-                                             .values(from_user_id=None, comment=None))).rowcount or 0
+            ratings = rowcount(await session.execute(update(Feedback).where(Feedback.from_user_id == user_id)
+                                             .values(from_user_id=None, comment=None))) or 0
             craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
             if craftsman is not None:
                 craftsman.name = ERASED_NAME.format(id=craftsman.id)
                 craftsman.workplace, craftsman.phone, craftsman.user_id = "", None, None
                 craftsman.specialities, craftsman.honours, craftsman.search_text = [], [], ""
                 craftsman.active = False
-            enterprises = (await session.execute(update(Enterprise).where(Enterprise.owner_user_id == user_id)
-                                                 .values(owner_user_id=None, contact_name=None, phone=None))).rowcount or 0
-            messages = (await session.execute(delete(Notification).where(Notification.chat_id == user_id,
-                                                                         Notification.broadcast_id.is_(None)))).rowcount or 0
+            enterprises = rowcount(await session.execute(update(Enterprise).where(Enterprise.owner_user_id == user_id)
+                                                 .values(owner_user_id=None, contact_name=None, phone=None))) or 0
+            messages = rowcount(await session.execute(delete(Notification).where(Notification.chat_id == user_id,
+                                                                         Notification.broadcast_id.is_(None)))) or 0
             await session.execute(update(Notification).where(Notification.chat_id == user_id)  # broadcast rows
                                   .values(chat_id=-Notification.id, payload={}, last_error=None))
             states = await self._drop_states(session, user_id)
@@ -144,7 +159,7 @@ class Privacy:
                        enterprises=enterprises, messages=messages, states=states)
 
     @staticmethod
-    async def _traces(session, user_id: int) -> tuple[Traces, list[int]]:
+    async def _traces(session: AsyncSession, user_id: int) -> tuple[Traces, list[int]]:
         """What identifies the person in rows of others (services/erasure.py), read before anything is erased; and
         the ids of their demands."""
         demand_rows = (await session.execute(select(Demand.id, Demand.text, Demand.contact_name, Demand.contact_phone,
@@ -162,7 +177,7 @@ class Privacy:
         return traces, demand_ids
 
     @staticmethod
-    async def _drop_states(session, user_id: int) -> int:
+    async def _drop_states(session: AsyncSession, user_id: int) -> int:
         """Per-user data and every conversation state keyed by this user (keys are JSON [chat, user] lists)."""
         rows = (await session.execute(select(BotState.namespace, BotState.key))).all()
         doomed = [(ns, key) for ns, key in rows

@@ -54,7 +54,7 @@ class RegionDirectory:
             self.children.setdefault(place.parent_code, []).append(place)
 
     @classmethod
-    async def load(cls, db: Database) -> "RegionDirectory":
+    async def load(cls, db: Database) -> RegionDirectory:
         async with db.session() as session:
             rows = (await session.execute(select(Region.code, Region.name, Region.level, Region.parent_code))).all()
         return cls([Place(c, n, lvl.value if hasattr(lvl, "value") else lvl, p) for c, n, lvl, p in rows])

@@ -12,17 +12,28 @@ Quiet hours: each recipient's row waits until their quiet hours end, unless that
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 
-from db.models import (Appointment, AppointmentStatus, Competition, Course, CourseSession, Craftsman, Demand,
-                       EventStatus, Match, OutboxStatus, User)
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    Competition,
+    Course,
+    CourseSession,
+    Craftsman,
+    Demand,
+    EventStatus,
+    Match,
+    OutboxStatus,
+    User,
+)
 from services.audience import Audience, Recipient, batches
 from services.clock import Clock
 from db.database import Database
@@ -30,8 +41,16 @@ from services.event_notices import appointment_notice, competition_notice, sessi
 from services.local_time import QuietHours
 from services.outbox import Notice, Outbox
 from services.regions import RegionDirectory
-from services.reminder_plan import (AppointmentTimes, CompetitionTimes, Reminder, SessionTimes, appointment_plan,
-                                    catch_up, competition_plan, session_plan)
+from services.reminder_plan import (
+    AppointmentTimes,
+    CompetitionTimes,
+    Reminder,
+    SessionTimes,
+    appointment_plan,
+    catch_up,
+    competition_plan,
+    session_plan,
+)
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=5)
@@ -124,7 +143,7 @@ class Reminders:
     async def _apply(self, plans: dict[str, list[Reminder]]) -> Rebuild:
         now, report = self.clock.now(), Rebuild()
         useful, useless = [], []
-        for event, plan in plans.items():
+        for plan in plans.values():
             future, due_useful, due_useless = catch_up(plan, now)
             useful += due_useful
             useless += due_useless

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus, Role
+from db.results import rowcount
 from nlp.industry import catalogue
 from services.audit import AuditLog, NotStaff
 from services.regions import RegionDirectory
@@ -29,7 +30,7 @@ class Result:
     outcome: Outcome
     demand_id: int | None = None
     match_id: int | None = None
-    detail: dict | None = None
+    detail: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -62,7 +63,7 @@ async def transition(session: AsyncSession, demand: Demand, to: DemandStatus, ac
         result = await session.execute(update(Demand).where(Demand.id == demand.id, Demand.status == seen)
                                        .values(status=to, updated_at=now)
                                        .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
+        if rowcount(result) == 1:
             set_committed_value(demand, "status", to)
             set_committed_value(demand, "updated_at", now)
             session.add(DemandStatusHistory(demand_id=demand.id, from_status=seen.value, to_status=to.value,
@@ -79,7 +80,7 @@ async def move_match(session: AsyncSession, match: Match, to: MatchStatus, now: 
     result = await session.execute(update(Match).where(Match.id == match.id, Match.status == seen)
                                    .values(status=to, updated_at=now, **values)
                                    .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         await session.refresh(match)
         return False
     for name, value in {"status": to, "updated_at": now, **values}.items():
@@ -89,8 +90,9 @@ async def move_match(session: AsyncSession, match: Match, to: MatchStatus, now: 
 
 async def active_match(session: AsyncSession, demand_id: int) -> Match | None:
     """The demand's offered or accepted match, if any (there is at most one)."""
-    return await session.scalar(select(Match).where(Match.demand_id == demand_id, Match.status.in_(
+    match: Match | None = await session.scalar(select(Match).where(Match.demand_id == demand_id, Match.status.in_(
         (MatchStatus.OFFERED, MatchStatus.ACCEPTED))).limit(1))
+    return match
 
 
 async def craftsmans_match(session: AsyncSession, user_id: int, match_id: int, status: MatchStatus,
@@ -110,10 +112,11 @@ async def craftsmans_match(session: AsyncSession, user_id: int, match_id: int, s
 
 
 async def craftsman_of_user(session: AsyncSession, user_id: int) -> Craftsman | None:
-    return await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+    craftsman: Craftsman | None = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
+    return craftsman
 
 
-def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict, dict, dict]:
+def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """(values, keys, labels) describing a demand for a craftsman who has not accepted it: no enterprise, no
     contact. The summary is shown as the enterprise typed it; labels (industry, region) in the reader's script."""
     division = catalogue().division(demand.industry or "")
@@ -124,7 +127,7 @@ def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict, dict, dict]:
     return values, keys, labels
 
 
-async def contact_values(session: AsyncSession, demand: Demand) -> dict:
+async def contact_values(session: AsyncSession, demand: Demand) -> dict[str, Any]:
     """The enterprise's contact details: for the accepting craftsman and staff only."""
     enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id else None
     return {"enterprise": enterprise.name if enterprise else "", "contact": demand.contact_name or "",
@@ -151,7 +154,7 @@ class Stop(Refused):
         super().__init__(result.outcome, **(result.detail or {}))
         self.result, self.target = result, target
 
-    async def settle(self, audit, actor: int, action: str) -> Result:
+    async def settle(self, audit: AuditLog, actor: int, action: str) -> Result:
         if self.result.outcome is Outcome.NOT_YOURS:
             await audit.record(actor, action, self.target, allowed=False)
         return self.result

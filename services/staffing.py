@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+
+if TYPE_CHECKING:
+    from services.clock import Clock
+    from services.database import Database
 
 from db.models import AuditEntry, Role, User
 from services.audit import STAFF_ROLES, AuditLog, NotStaff
@@ -48,7 +53,7 @@ class StaffMember:
 
 
 class Staffing:
-    def __init__(self, db, clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
         self.db, self.clock, self.audit, self.users, self.outbox = db, clock, audit, users, outbox
 
     async def find(self, reference: str) -> Found:

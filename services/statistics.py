@@ -19,11 +19,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from db.models import Consultation, ConsultationStatus, Craftsman, Demand, DemandKind, Feedback, Match, MatchStatus, Role
+from db.models import (
+    Consultation,
+    ConsultationStatus,
+    Craftsman,
+    Demand,
+    DemandKind,
+    Feedback,
+    Match,
+    MatchStatus,
+    Role,
+)
 from nlp.industry import catalogue
 from services.audit import AuditLog
 from db.database import Database
@@ -42,7 +53,7 @@ class Figures:
     participations: int = 0
     ratings: int = 0
     good_ratings: int = 0
-    _served: set = field(default_factory=set, repr=False)
+    _served: set[object] = field(default_factory=set, repr=False)
 
     @property
     def satisfaction(self) -> float | None:
@@ -127,7 +138,8 @@ class Statistics:
                 by_topic[topic].answered += status is ConsultationStatus.ANSWERED
         return dict(by_topic)
 
-    async def figures(self, period: Period, region: str | None, breakdowns: bool):
+    async def figures(self, period: Period, region: str | None,
+                      breakdowns: bool) -> tuple[Figures, dict[str, Figures], dict[str, Figures], dict[str, Figures]]:
         since, until = period.bounds(self.tz)
         codes = self.regions.descendants(region) if region else None
         total = Figures()
@@ -154,7 +166,9 @@ class Statistics:
                        .where(Feedback.from_role == "enterprise", Feedback.created_at >= since,
                               Feedback.created_at < until))
             if codes is not None:
-                demands, matches, ratings = (q.where(Demand.region_code.in_(codes)) for q in (demands, matches, ratings))
+                demands = demands.where(Demand.region_code.in_(codes))
+                matches = matches.where(Demand.region_code.in_(codes))
+                ratings = ratings.where(Demand.region_code.in_(codes))
             for enterprise_id, user_id, demand_id, kind, code, division, at, trained, benefit in (await session.execute(demands)).all():
                 who = ("enterprise", enterprise_id) if enterprise_id else ("contact", user_id or demand_id)
                 for figures in buckets(at, code, division):
@@ -192,7 +206,10 @@ class Statistics:
             satisfaction=sum(s >= 4 for s in stars) / len(stars) if stars else None)
 
 
-def change(now: float | Decimal | None, before: float | Decimal | None) -> float | None:
+Number = TypeVar("Number", float, Decimal)
+
+
+def change(now: Number | None, before: Number | None) -> float | None:
     """The relative change from ``before`` to ``now`` (None when there is nothing to compare with)."""
     if now is None or before is None or not before:
         return None

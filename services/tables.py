@@ -28,8 +28,9 @@ import json
 import logging
 import sys
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -60,11 +61,11 @@ class FileRejected(Exception):
         self.key, self.values = key, values
 
 
-class Table(list):
+class Table(list[list[str]]):
     """The table's non-empty rows (the header first) as lists of stripped strings; ``numbers[i]`` is row i's number
     in the spreadsheet, and ``faults`` maps a row number to why a cell of it cannot be taken (key, values)."""
 
-    def __init__(self, rows: list[list[str]] = (), numbers: list[int] | None = None,
+    def __init__(self, rows: Iterable[list[str]] = (), numbers: list[int] | None = None,
                  faults: dict[int, tuple[str, dict[str, Any]]] | None = None) -> None:
         super().__init__(rows)
         self.numbers = numbers if numbers is not None else list(range(1, len(self) + 1))
@@ -169,8 +170,10 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
         # openpyxl's own row parser, as its read-only sheet uses it, but without that sheet's padding of every row
         # (and of missing rows) to the size the file's <dimension> claims: only cells present in the file come out.
         # (Private names of openpyxl 3.1, pinned in pyproject.toml; tests/test_trust_uploads.py reads through them.)
-        parser = WorkSheetParser(sheet._get_source(), sheet._shared_strings, data_only=True, epoch=book.epoch,
-                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        parser = WorkSheetParser(sheet._get_source(), sheet._shared_strings,  # type: ignore[attr-defined]  # private, as above
+                                 data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats,  # type: ignore[attr-defined]  # private, as above
+                                 timedelta_formats=book._timedelta_formats)  # type: ignore[attr-defined]  # the same
         for number, cells in parser.parse():
             yield number, [(cell["column"], cell["value"]) for cell in cells if cell["value"] is not None]
     except FileRejected:
@@ -213,7 +216,7 @@ async def read_in_worker(content: bytes, file_name: str) -> Table:
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(process.communicate(content), budget)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise FileRejected("import.too_slow", seconds=round(budget)) from None
     finally:
         if process.returncode is None:  # past the budget, or the handler was cancelled: stop the parse

@@ -210,7 +210,7 @@ class Talent:
         async with self.db.session() as session:
             rows = await session.execute(select(CraftsmanIndustry.division, func.count()).join(Craftsman).where(
                 *self._published()).group_by(CraftsmanIndustry.division))
-            return {division: count for division, count in rows.all()}
+            return dict(rows.all())
 
     async def region_counts(self, division: str) -> dict[str, int]:
         """Published craftsmen of ``division`` per province code."""

@@ -4,8 +4,10 @@ start, both ways), the name and @handle as Telegram shows them now."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from nlp.script import reply_language
@@ -14,7 +16,6 @@ from services.clock import Clock
 from db import unit_of_work
 from db.database import Database
 from services.local_time import QuietHours
-
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings
 REVIEWED_ROLES = frozenset({Role.CRAFTSMAN})  # chosen there, but held only once staff approve (/join)
@@ -52,6 +53,9 @@ class Profile:
         return self.role is Role.ADMIN
 
 
+P = TypeVar("P", bound=Profile | None)
+
+
 def _profile(user: User) -> Profile:
     return Profile(user.id, user.first_name, user.role, user.region_code, user.team_id, user.lang,
                    user.blocked_at is not None, QuietHours(user.quiet_start_minute, user.quiet_end_minute),
@@ -70,7 +74,7 @@ class Users:
         self._cache_size = cache_size
         self.demoted: list[tuple[int, Role]] = []  # admins demoted at this start (bootstrap_admins), with their new role
 
-    def _remember(self, user_id: int, profile: Profile | None) -> Profile | None:
+    def _remember(self, user_id: int, profile: P) -> P:
         if user_id not in self._cache and len(self._cache) >= self._cache_size:
             self._cache.pop(next(iter(self._cache)))  # the oldest entry
         self._cache[user_id] = profile
@@ -166,11 +170,11 @@ class Users:
         return current, True
 
     @staticmethod
-    async def _approved_craftsman(session, user_id: int) -> bool:
+    async def _approved_craftsman(session: AsyncSession, user_id: int) -> bool:
         return await session.scalar(select(Craftsman.id).where(
             Craftsman.user_id == user_id, Craftsman.status == CraftsmanStatus.APPROVED)) is not None
 
-    async def _non_staff_role(self, session, user_id: int) -> Role:
+    async def _non_staff_role(self, session: AsyncSession, user_id: int) -> Role:
         """The role someone leaving staff (or admin) goes back to: 劳模工匠 if staff approved their application,
         else worker (the enterprise role is one they pick again in /settings; nothing else is known for sure)."""
         return Role.CRAFTSMAN if await self._approved_craftsman(session, user_id) else Role.WORKER
@@ -216,14 +220,14 @@ class Users:
         no longer listed becomes staff if an admin had granted them staff (``staff_granted_by``), else a worker (a
         craftsman if approved as one). Each change is written to the audit log (the configuration is the actor);
         return how many changed."""
-        now, changes = self.clock.now(), []
+        now, changes = self.clock.now(), list[tuple[int, str | None, Role]]()
         async with self.db.session() as session:
             if self.admin_ids:
                 promoted = (await session.scalars(select(User.id).where(
                     User.id.in_(list(self.admin_ids)), or_(User.role.is_(None), User.role != Role.ADMIN)))).all()
                 for user_id in promoted:
-                    previous = await session.scalar(select(User.role).where(User.id == user_id))
-                    changes.append((user_id, previous.value if previous else None, Role.ADMIN))
+                    was = await session.scalar(select(User.role).where(User.id == user_id))
+                    changes.append((user_id, was.value if was else None, Role.ADMIN))
                 await session.execute(update(User).where(User.id.in_(promoted)).values(role=Role.ADMIN))
             former = (await session.execute(select(User.id, User.staff_granted_by).where(
                 User.role == Role.ADMIN, User.id.not_in(list(self.admin_ids))))).all()
@@ -272,7 +276,7 @@ class Users:
         return await self._set(user_id, username=username, first_name=first_name, last_name=last_name,
                                language_code=language_code)
 
-    async def _release_handle(self, session, username: str, holder: int) -> None:
+    async def _release_handle(self, session: AsyncSession, username: str, holder: int) -> None:
         """``holder`` has ``username`` now: clear it from anyone else stored with it."""
         stale = list((await session.scalars(select(User.id).where(
             func.lower(User.username) == username.lower(), User.id != holder))).all())

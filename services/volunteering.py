@@ -5,6 +5,7 @@ checks an offer shares (``_check_offer``, ``_staff_only``) and the notices of an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 
@@ -14,8 +15,16 @@ from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match,
 from nlp.industry import catalogue
 from services.matching import available
 from services.outbox import Button, Notice
-from services.service_record import (Outcome, Result, Stop, contact_values, craftsman_of_user, move_match,
-                                     transition)
+from services.service_record import Outcome, Result, Stop, contact_values, craftsman_of_user, move_match, transition
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from services.audit import AuditLog
+    from services.clock import Clock
+    from services.database import Database
+    from services.outbox import Outbox
+    from services.service_record import StaffChats
 
 QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
 
@@ -33,6 +42,22 @@ class BoardItem:
 class Volunteering:
     """The 揭榜 half of the casework (mixed into :class:`services.casework.Casework`)."""
 
+    # what Casework supplies
+    db: Database
+    clock: Clock
+    audit: AuditLog
+    outbox: Outbox
+    staff: StaffChats
+
+    if TYPE_CHECKING:
+        async def _check_offer(self, session: AsyncSession, demand: Demand | None,
+                               craftsman: Craftsman | None) -> Result | None: ...
+
+        async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None: ...
+
+        async def _accepted_notices(self, match_id: int, demand_id: int, owner: int | None, ticket: str,
+                                    name: str) -> None: ...
+
     async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
         """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
         async with self.db.session() as session:
@@ -42,7 +67,7 @@ class Volunteering:
                 return Result(Outcome.NOT_CRAFTSMAN)
             divisions = (await session.scalars(select(CraftsmanIndustry.division).where(
                 CraftsmanIndustry.craftsman_id == craftsman.id))).all()
-            sections = {catalogue().division(d).section for d in divisions if catalogue().division(d)}
+            sections = {division.section for d in divisions if (division := catalogue().division(d))}
             related = [code for s in sections for code in catalogue().sections[s].divisions]
             taken = exists().where(Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
             mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
@@ -66,6 +91,7 @@ class Volunteering:
             checked = await self._check_offer(session, demand, craftsman)
             if checked is not None:
                 return checked
+            assert demand is not None  # _check_offer refuses a missing demand
             match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
                                                              Match.craftsman_id == craftsman.id))
             if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
@@ -101,6 +127,8 @@ class Volunteering:
                 checked = await self._check_offer(session, demand, craftsman)
                 if checked is not None:
                     raise Stop(checked)
+                # _check_offer refuses a missing demand or craftsman, and a craftsman without an account
+                assert demand is not None and craftsman is not None and craftsman.user_id is not None
                 if not (await transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
                         and await transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now,
                                              note=craftsman.name)

@@ -38,7 +38,7 @@ class BotHarness:
         raw = data.rpartition("~")[0] if "~" in data else data  # data taken from another chat's button
         return self.application.bot.signer.sign(message["chat"]["id"] if message else user.id, raw)
 
-    async def start(self) -> "BotHarness":
+    async def start(self) -> BotHarness:
         self.services = await Services.start(self.settings, clock=self.clock)
         self.application = build_application(self.services, CHAT, request=FakeRequest(self.api),
                                              get_updates_request=FakeRequest(self.api))
@@ -91,7 +91,7 @@ class BotHarness:
         await self.stop()
         await self.start()
 
-    async def __aenter__(self) -> "BotHarness":
+    async def __aenter__(self) -> BotHarness:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

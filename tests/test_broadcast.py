@@ -321,8 +321,16 @@ async def test_every_audience_filter_and_their_combinations(db_url: str):
     followers, course students (not the waitlist), combined with AND; blocked users never; on both databases."""
     from datetime import timedelta
 
-    from db.models import (Competition, Course, Craftsman, CraftsmanIndustry, Enterprise, Subscription,
-                           SubscriptionKind, User)
+    from db.models import (
+        Competition,
+        Course,
+        Craftsman,
+        CraftsmanIndustry,
+        Enterprise,
+        Subscription,
+        SubscriptionKind,
+        User,
+    )
     async with BotHarness(db_url) as bot:
         services = bot.services
         for uid, region in ((1, "320505"), (2, "320506"), (3, "330502"), (4, "320505"), (5, "320505"), (6, "330502")):

@@ -8,7 +8,7 @@ import asyncio
 import re
 import signal
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,7 @@ async def start_bot(tmp_path: Path, url: str, db_url: str) -> asyncio.subprocess
 async def populate(db_url: str, api: FakeBotAPI) -> None:
     """2,000 workers in 苏州市 and one staffer, written straight into the bot's database (and known to Telegram)."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [{"id": FIRST + i, "first_name": f"职工{i}", "role": Role.WORKER, "region_code": "320505",
              "quiet_start_minute": 0, "quiet_end_minute": 0, "consent_at": now, "created_at": now, "updated_at": now}
             for i in range(RECIPIENTS)]

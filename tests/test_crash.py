@@ -10,7 +10,7 @@ import os
 import re
 import signal
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,19 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from config.settings import load_settings
-from db.models import (Course, CourseSession, Craftsman, Demand, DemandStatus, EventStatus, Notification, Role,
-                       Subscription, SubscriptionKind, User)
+from db.models import (
+    Course,
+    CourseSession,
+    Craftsman,
+    Demand,
+    DemandStatus,
+    EventStatus,
+    Notification,
+    Role,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
 from fakebotapi import DEFAULT_TOKEN, FakeBotAPI, FakeUser
 from fakebotapi.http import HttpServer
 from services.container import Services
@@ -57,7 +68,7 @@ async def add_people(db_url: str, api: FakeBotAPI, people: list[tuple[int, str, 
     """Registered users written straight into the bot's database (and known to Telegram); ``write(session, now)``
     adds more rows in the same go."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [{"id": uid, "first_name": name, "role": role, "region_code": region, "quiet_start_minute": 0,
              "quiet_end_minute": 0, "consent_at": now, "created_at": now, "updated_at": now}
             for uid, name, role, region in people]

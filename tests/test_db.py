@@ -9,15 +9,26 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from db.models import (Base, Craftsman, CraftsmanIndustry, Demand, DemandKind, Lang, Notification, Region, Role, Subscription,
-                       SubscriptionKind, User)
+from db.models import (
+    Base,
+    Craftsman,
+    CraftsmanIndustry,
+    Demand,
+    DemandKind,
+    Lang,
+    Notification,
+    Region,
+    Role,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
 from services.clock import ManualClock
 from db.database import Database, DatabaseUnavailable
 from services.demo import load_demo_data
 from services.regions import RegionDirectory, seed_regions
 from runtime.state_store import StateStore
 from services.users import Users
-
 
 
 @pytest.fixture
@@ -72,7 +83,7 @@ async def test_datetimes_round_trip_as_utc(db: Database):
     async with db.session() as session:
         stored = await session.scalar(select(Notification.not_before))
     assert stored == local and stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - the type's ValueError, wrapped by SQLAlchemy per driver
         async with db.session() as session:
             session.add(Notification(chat_id=2, kind="r", dedupe_key="n", payload={}, not_before=datetime(2026, 1, 1)))
 

@@ -5,14 +5,30 @@ courses tell the programme's story; everything is dated from the injectable cloc
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from db.models import (Appointment, AppointmentStatus, AuditEntry, Base, Competition, Course, Craftsman, Demand,
-                       DemandStatus, Enterprise, Match, MatchStatus, Notification, Role, Subscription,
-                       SubscriptionKind, User)
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    AuditEntry,
+    Base,
+    Competition,
+    Course,
+    Craftsman,
+    Demand,
+    DemandStatus,
+    Enterprise,
+    Match,
+    MatchStatus,
+    Notification,
+    Role,
+    Subscription,
+    SubscriptionKind,
+    User,
+)
 from i18n import t
 from services.clock import ManualClock
 from services.demo import DEMO_ADMIN_ID, load_demo_data, stage_settings
@@ -22,7 +38,7 @@ from tests.harness import BotHarness
 
 ROLE_COMMAND = {Role.ADMIN: "/grant", Role.STAFF: "/queue", Role.CRAFTSMAN: "/tasks", Role.ENTERPRISE: "/report",
                 Role.WORKER: "/courses"}
-LATE_EVENING = datetime(2026, 11, 21, 15, 50, tzinfo=timezone.utc)  # 23:50 in Shanghai: "tomorrow" is close
+LATE_EVENING = datetime(2026, 11, 21, 15, 50, tzinfo=UTC)  # 23:50 in Shanghai: "tomorrow" is close
 
 
 def chat_menu(bot: BotHarness, user_id: int) -> list[str]:
@@ -140,7 +156,7 @@ async def test_the_booked_consultation_is_tomorrow(db_url: str, now):
         master.send("/tasks")
         tasks = await master.expect("📅 已预约")
         assert f"{tomorrow:%m-%d}" in tasks["text"] or f"{tomorrow.month}月{tomorrow.day}日" in tasks["text"]
-        assert [key for key in await bot.services.outbox.written([r.key for r in bot.services.reminders.pending()])] == []
+        assert list(await bot.services.outbox.written([r.key for r in bot.services.reminders.pending()])) == []
         await bot.tick()
         assert not [m for m in master.texts() if "补发" in m], "history was not told again as late"
     finally:

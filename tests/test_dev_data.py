@@ -16,8 +16,14 @@ from pathlib import Path
 import pytest
 
 # The held-out shape test already knows the data folder, the header, the sections and the division -> section map.
-from tests.test_heldout_data import DATA, EVAL, HEADER, SECTIONS, SOURCES as HELDOUT_SOURCES
-from tests.test_heldout_data import division_section  # noqa: F401  (a shared pytest fixture)
+from tests.test_heldout_data import (
+    DATA,
+    EVAL,
+    HEADER,
+    SECTIONS,
+    division_section,  # noqa: F401  (a shared pytest fixture)
+)
+from tests.test_heldout_data import SOURCES as HELDOUT_SOURCES
 
 DEV = DATA / "dev.tsv"
 TRAIN = DATA / "train"
@@ -32,7 +38,7 @@ def _table(path: Path) -> list[list[str]]:
 def rows() -> list[dict[str, str]]:
     header, *body = _table(DEV)
     assert header == HEADER and [r for r in body if len(r) != 4] == []
-    return [dict(zip(HEADER, r)) for r in body]
+    return [dict(zip(HEADER, r, strict=True)) for r in body]
 
 
 def _sources(path: Path) -> set[str]:

@@ -204,7 +204,7 @@ async def test_forms_survive_bad_input_restarts_and_forged_buttons(bot: BotHarne
     staff.send("11-26 19:00")
     await staff.expect("已改期")
     await intruder.expect("改到 2026-11-26 19:00–21:00")
-    assert [r.at.isoformat() for r in bot.services.reminders.pending()][0] == "2026-11-26T10:30:00+00:00"
+    assert next(r.at.isoformat() for r in bot.services.reminders.pending()) == "2026-11-26T10:30:00+00:00"
 
 
 async def test_a_reminder_due_while_the_bot_was_down_comes_marked_late(bot: BotHarness):

@@ -3,23 +3,29 @@ and the refusals of what is ambiguous, in the past, huge, negative, long or full
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from services import everyday
-from services.local_time import (parse_date_range, parse_local_datetime, parse_quiet_hours, parse_session_lines,
-                                 parse_span, with_dates_read)
+from services.local_time import (
+    parse_date_range,
+    parse_local_datetime,
+    parse_quiet_hours,
+    parse_session_lines,
+    parse_span,
+    with_dates_read,
+)
 from services.validation import Invalid
 
 SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SH).astimezone(timezone.utc)  # a Monday, 10:00 in Shanghai
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SH).astimezone(UTC)  # a Monday, 10:00 in Shanghai
 
 
 def at(y: int, mo: int, d: int, h: int, mi: int = 0, tz: ZoneInfo = SH) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=tz).astimezone(timezone.utc)
+    return datetime(y, mo, d, h, mi, tzinfo=tz).astimezone(UTC)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -95,7 +101,7 @@ def test_a_date_alone_takes_the_form_default_or_is_asked_for_a_time():
 def test_the_zone_is_the_users():
     berlin = ZoneInfo("Europe/Berlin")
     assert everyday.moment("明天下午三点", berlin, NOW).at == at(2026, 12, 1, 15, tz=berlin)
-    late = datetime(2026, 11, 30, 23, 30, tzinfo=berlin).astimezone(timezone.utc)  # already 12-01 in Shanghai
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=berlin).astimezone(UTC)  # already 12-01 in Shanghai
     assert everyday.moment("明天下午三点", SH, late).at == at(2026, 12, 2, 15)
 
 
@@ -265,7 +271,7 @@ def test_user_input_puts_no_jionlp_tracebacks_in_the_log_but_ours_stay(caplog):
         with pytest.raises(Invalid):
             parse_local_datetime(text, SH, NOW)
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-    logging.error("our own error")  # the filter drops only JioNLP's records
+    logging.error("our own error")  # noqa: LOG015 - on purpose: the filter drops only JioNLP's records
     logging.getLogger("zhuqi").error("ours too")
     assert [r.getMessage() for r in caplog.records] == ["our own error", "ours too"]
 

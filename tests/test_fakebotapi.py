@@ -71,7 +71,7 @@ async def test_rate_limits_answer_429_with_retry_after():
 async def test_callback_query_can_be_answered_once():
     api = FakeBotAPI()
     user = FakeUser(api, 3)
-    _, body = await call(api, "sendMessage", chat_id=3, text="pick",
+    _, _body = await call(api, "sendMessage", chat_id=3, text="pick",
                          reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})
     query_id = user.press("A")
     assert (await call(api, "answerCallbackQuery", callback_query_id=query_id, text="ok"))[0] == 200
@@ -86,7 +86,7 @@ async def test_get_updates_long_polls_until_an_update_arrives():
     await asyncio.sleep(0)  # let the poll start waiting
     assert not poll.done()
     user.send("/start now")
-    status, body = await asyncio.wait_for(poll, 5)
+    _status, body = await asyncio.wait_for(poll, 5)
     update = body["result"][0]
     assert update["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
     _, body = await call(api, "getUpdates", offset=update["update_id"] + 1)

@@ -40,7 +40,7 @@ def rows() -> list[dict[str, str]]:
     table = _rows(HELDOUT)
     assert table[0] == HEADER
     assert all(len(r) == 4 for r in table[1:]), [r for r in table[1:] if len(r) != 4]
-    return [dict(zip(HEADER, r)) for r in table[1:]]
+    return [dict(zip(HEADER, r, strict=True)) for r in table[1:]]
 
 
 @pytest.fixture(scope="module")

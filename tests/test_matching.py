@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.matching_quality import evaluate, read_gold
-from db.models import (Craftsman, CraftsmanIndustry, Demand, DemandKind, DemandStatus, Match, MatchStatus, Role,
-                       User)
+from db.models import Craftsman, CraftsmanIndustry, Demand, DemandKind, DemandStatus, Match, MatchStatus, Role, User
 from services.assignment import solve
 from services.demo import load_demo_data
 from services.matching import Candidate, DemandQuery, Reasons

@@ -3,7 +3,7 @@ firing, double firing, moves, cancellations, quiet hours, the waitlist and the A
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,8 +13,8 @@ from config.settings import load_settings
 from db.models import AuditEntry, Notification, OutboxStatus, Role, User
 from services.audit import NotStaff
 from services.clock import ManualClock
-from services.container import Services
 from services.competitions import FollowResult
+from services.container import Services
 from services.courses import Seat, expand_weekly
 from services.local_time import QuietHours, parse_local_datetime
 from services.validation import Invalid
@@ -25,7 +25,7 @@ HUZHOU, WUXING, SUZHOU = "330500", "330502", "320500"
 
 
 def local(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=SH).astimezone(timezone.utc)
+    return datetime(y, mo, d, h, mi, tzinfo=SH).astimezone(UTC)
 
 
 class World:
@@ -234,7 +234,7 @@ async def test_quiet_hours_and_the_shanghai_day_boundary(world: World):
     await s.courses.enrol(HUZHOU_C, course.id)
     world.clock.advance(days=1)  # 11-22 23:30 local
     assert await s.reminders.run_due() == 1
-    row = [n for n in await world.rows(HUZHOU_C, "reminder") if n.dedupe_key.startswith("session:")][0]
+    row = next(n for n in await world.rows(HUZHOU_C, "reminder") if n.dedupe_key.startswith("session:"))
     assert row.not_before == local(2026, 11, 22, 23, 30)
 
 
@@ -265,7 +265,7 @@ async def test_weekly_rule_expands_with_the_cron_trigger():
 
 def test_local_times_are_read_in_the_bot_time_zone():
     now = local(2026, 11, 21, 10)
-    assert parse_local_datetime("2026-12-01 19:00", SH, now) == datetime(2026, 12, 1, 11, tzinfo=timezone.utc)
+    assert parse_local_datetime("2026-12-01 19:00", SH, now) == datetime(2026, 12, 1, 11, tzinfo=UTC)
     assert parse_local_datetime("12月1日 19:30", SH, now) == local(2026, 12, 1, 19, 30)
     assert parse_local_datetime("1-5 8:00", SH, now) == local(2027, 1, 5, 8)  # January is next year's
     with pytest.raises(Invalid):
@@ -326,7 +326,7 @@ async def test_the_running_scheduler_fires_on_its_own_at_the_real_time(db_url: s
         s.reminders.after_fire = after_fire
         await s.reminders.start(autorun=True)
         # due 2–3 s from now: setting the course up on a busy machine must not take the reminder past its time
-        starts = (datetime.now(timezone.utc) + timedelta(minutes=60, seconds=3)).replace(microsecond=0)
+        starts = (datetime.now(UTC) + timedelta(minutes=60, seconds=3)).replace(microsecond=0)
         course = await one_session_course(s, starts)
         await s.courses.enrol(QUIET_OFF, course.id)
         await asyncio.wait_for(fired.wait(), timeout=15)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from telegram.ext import ConversationHandler
 
 from conversations import resume
+from services.importing import CRAFTSMAN_COLUMNS
 from tests.harness import BotHarness
 from tests.test_report import staffer
 from tests.test_resume import shown
 from tests.test_talent import BAD_PHONE, GOOD, GOOD2, xlsx
-from services.importing import CRAFTSMAN_COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -8,8 +8,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
-from db.models import (AuditEntry, BotState, Craftsman, Demand, DemandAttachment, Enterprise, Feedback, Role,
-                       Subscription, User)
+from db.models import (
+    AuditEntry,
+    BotState,
+    Craftsman,
+    Demand,
+    DemandAttachment,
+    Enterprise,
+    Feedback,
+    Role,
+    Subscription,
+    User,
+)
 from services.demo import load_demo_data
 from services.periods import YEAR, this
 from tests.harness import BotHarness
@@ -118,7 +128,7 @@ async def test_privacy_shows_what_is_stored_and_delete_me_erases_it_but_keeps_th
         session.add(DemandAttachment(demand_id=demand.id, file_id="photo-1", kind="photo", caption="主轴"))
         session.add(Feedback(demand_id=demand.id, from_user_id=601, from_role="enterprise", stars=5, comment="很好，电话13800138000"))
     staff = await staffer(bot)
-    period = this(YEAR, date.today())
+    period = this(YEAR, date.today())  # noqa: DTZ011 - the bot's clock is the real one in this test
     figures_before, *_ = await bot.services.statistics.figures(period, None, breakdowns=True)
 
     company.send("/privacy")

@@ -7,8 +7,16 @@ import re
 
 from sqlalchemy import select
 
-from db.models import (AuditEntry, Craftsman, CraftsmanIndustry, Demand, DemandStatus, DemandStatusHistory, Feedback,
-                       Role)
+from db.models import (
+    AuditEntry,
+    Craftsman,
+    CraftsmanIndustry,
+    Demand,
+    DemandStatus,
+    DemandStatusHistory,
+    Feedback,
+    Role,
+)
 from fakebotapi import FakeUser
 from services.demands import ticket_for
 from tests.harness import BotHarness

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import io
 import warnings
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from db.models import (Craftsman, CraftsmanIndustry, Demand, DemandKind, DemandStatus, Enterprise, Feedback, Match,
-                       MatchStatus, Role)
+from db.models import (
+    Craftsman,
+    CraftsmanIndustry,
+    Demand,
+    DemandKind,
+    DemandStatus,
+    Enterprise,
+    Feedback,
+    Match,
+    MatchStatus,
+    Role,
+)
 from services.charts import bar_chart, font_path, missing_glyphs
 from services.periods import HALF, MONTH, QUARTER, YEAR, Period, parse_period
 from tests.harness import BotHarness
@@ -22,7 +32,7 @@ STAFFER, CRAFTSMAN_USER = 81, 60
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 async def seed(bot: BotHarness) -> None:

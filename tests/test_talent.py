@@ -168,7 +168,7 @@ async def test_import_reports_rows_imports_nothing_then_valid_rows_and_reimport_
     assert {i.division for i in rows[1].industries} == {"44"}  # suggested from the specialities
     assert all(r.status is CraftsmanStatus.APPROVED for r in rows)
 
-    changed = GOOD[:4] + ("数控机床调试；热处理工艺；齿轮加工",) + GOOD[5:]
+    changed = (*GOOD[:4], "数控机床调试；热处理工艺；齿轮加工", *GOOD[5:])
     staff.send("/import")
     await staff.expect("请发送要导入的")
     staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [changed, GOOD2]), "craftsmen.xlsx")

@@ -7,8 +7,8 @@ import asyncio
 import signal
 import socket
 
-import asyncpg
 import aiohttp
+import asyncpg
 import pytest
 from sqlalchemy import func, select
 

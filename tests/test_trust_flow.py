@@ -11,8 +11,18 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from db.models import (Appointment, Craftsman, CraftsmanIndustry, DemandStatus, DemandStatusHistory, Match,
-                       MatchStatus, Role, ServiceTeam, TeamLevel)
+from db.models import (
+    Appointment,
+    Craftsman,
+    CraftsmanIndustry,
+    DemandStatus,
+    DemandStatusHistory,
+    Match,
+    MatchStatus,
+    Role,
+    ServiceTeam,
+    TeamLevel,
+)
 from services.booking import Booking
 from services.casework import Casework
 from services.clock import ManualClock

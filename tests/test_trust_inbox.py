@@ -81,7 +81,7 @@ async def test_an_update_three_starts_did_not_finish_is_quarantined(bot: BotHarn
     other = await registered(bot, 422)
     await bot.stop()
     poison = user.send("/help")
-    retried = other.send("/help")
+    other.send("/help")
     updates = bot.api.world.updates[-2:]
     bot.api.world.updates.clear()  # taken and acknowledged; the process then died handling them, again and again
     await held_elsewhere(bot, updates[:1], attempts=3)

@@ -10,8 +10,8 @@ from db.models import AuditEntry, Role, ServiceTeam, TeamLevel, User
 from services.audience import Filters
 from services.service_record import StaffChats
 from tests.harness import BotHarness
-from tests.test_onboarding import onboard
 from tests.test_events_e2e import worker
+from tests.test_onboarding import onboard
 from tests.test_report import staffer
 
 ADMIN, OTHER = 77, 78

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 import psutil
 from sqlalchemy import func, select
@@ -144,7 +144,7 @@ async def test_a_long_list_of_errors_arrives_as_a_file(bot: BotHarness):
     honour = "金牌" * 250  # each reason quotes the 500-character value
     rows = [(f"钱师傅{i}", "湖州某厂", f"136{i:08d}", honour, "焊接", "", "330502", "", "", "") for i in range(300)]
     await start_import(staff)
-    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, rows + [GOOD]), "craftsmen.xlsx", XLSX)
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [*rows, GOOD]), "craftsmen.xlsx", XLSX)
     document = await staff.expect("导入错误清单：共 300 行有误")
     report = await staff.expect("其中 300 行有误")
     assert len(report["text"]) <= 4096 and "完整清单见附件" in report["text"]

@@ -11,6 +11,7 @@ again when publishing; the service checks it once more. Buttons: buttons/forms.p
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable

@@ -52,7 +52,7 @@ def _list_page(context: BotContext, header: str, items: list, page: int, block, 
     page, pages, shown = paginate(items, page, PAGE)
     blocks = [context.t(header, count=len(items), page=page + 1, pages=pages)]
     keyboard = []
-    for number, item in zip(NUMBERS, shown):
+    for number, item in zip(NUMBERS, shown, strict=False):
         blocks.append(f"{number} " + block(item))
         keyboard.append(buttons(item, number, page))
     nav = page_nav(context.lang, page, pages, lambda n: page_action(n).data())

@@ -12,7 +12,7 @@ from buttons.forms import (ReportDescribed, ReportEdit, ReportEnterpriseKind, Re
 from conversations.keyboards import rows
 from db.models import DemandKind, DemandStatus, EnterpriseKind
 from i18n import Raw, localise, t
-from services.demands import DemandInfo, SERVICE_MODES, URGENCIES
+from services.demands import SERVICE_MODES, URGENCIES, DemandInfo
 from services.enterprises import EnterpriseInfo
 from services.industry import division_label
 from services.regions import RegionDirectory

@@ -2,8 +2,18 @@
 
 from .base import Base, UTCDateTime, utcnow
 from .consultations import Consultation, ConsultationStatus
-from .demands import (Appointment, AppointmentStatus, Demand, DemandAttachment, DemandKind, DemandStatus,
-                      DemandStatusHistory, Feedback, Match, MatchStatus)
+from .demands import (
+                      Appointment,
+                      AppointmentStatus,
+                      Demand,
+                      DemandAttachment,
+                      DemandKind,
+                      DemandStatus,
+                      DemandStatusHistory,
+                      Feedback,
+                      Match,
+                      MatchStatus,
+)
 from .events import Competition, Course, CourseSession, EventStatus, Subscription, SubscriptionKind
 from .industry import IndustryChoice
 from .ops import AuditEntry, BotState, Broadcast, BroadcastStatus, FormDraft, Notification, OutboxStatus, SendBudget, UpdateInbox

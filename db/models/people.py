@@ -5,8 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint,
-                        false)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamped, str_enum
@@ -67,7 +77,7 @@ class User(Timestamped, Base):
                                                                          use_alter=True))
     staff_granted_by: Mapped[int | None] = mapped_column(BigInteger)  # the admin who granted staff (ADMIN_IDS aside)
 
-    region: Mapped["Region | None"] = relationship(lazy="raise")
+    region: Mapped[Region | None] = relationship(lazy="raise")
 
 
 class UserIndustry(Base):
@@ -133,7 +143,7 @@ class Craftsman(Timestamped, Base):
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_at: Mapped[datetime | None]
 
-    industries: Mapped[list["CraftsmanIndustry"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    industries: Mapped[list[CraftsmanIndustry]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class CraftsmanIndustry(Base):

@@ -10,8 +10,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (Craftsman, CraftsmanIndustry, CraftsmanStatus, Enterprise, EnterpriseKind, Lang, Role,
-                       ServiceTeam, TeamLevel, User, UserIndustry)
+from db.models import (
+    Craftsman,
+    CraftsmanIndustry,
+    CraftsmanStatus,
+    Enterprise,
+    EnterpriseKind,
+    Lang,
+    Role,
+    ServiceTeam,
+    TeamLevel,
+    User,
+    UserIndustry,
+)
 from services.demo.tables import ago, tables
 from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE, DemoPerson
 from services.talent import search_text

@@ -1,15 +1,15 @@
 """initial schema: the whole domain
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 18:32:05.821277
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import db.models.base
 
+import db.models.base
 
 revision = '0001'
 down_revision = None
