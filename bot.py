@@ -23,20 +23,45 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from config.settings import ROOT, Settings, SettingsError, load_settings
-from conversations import (booking, broadcast, broadcast_control, common, experts, export, follow_up, importing,
-                           industry_step, join, my_demands, new_team, onboarding, privacy, profile, queue, report,
-                           resume, review, staff_admin, stats, subscriptions, tasks, union, user_settings)
-from conversations.events import admin as event_admin, competition_form, competitions, course_form, courses
-from conversations import enterprise_links
+from conversations import (
+    booking,
+    broadcast,
+    broadcast_control,
+    common,
+    enterprise_links,
+    experts,
+    export,
+    follow_up,
+    importing,
+    industry_step,
+    join,
+    my_demands,
+    new_team,
+    onboarding,
+    privacy,
+    profile,
+    queue,
+    report,
+    resume,
+    review,
+    staff_admin,
+    stats,
+    subscriptions,
+    tasks,
+    union,
+    user_settings,
+)
 from conversations.context import BotContext
+from conversations.events import admin as event_admin
+from conversations.events import competition_form, competitions, course_form, courses
 from conversations.menu import set_menus
 from conversations.middleware import identify
+from db.database import DatabaseUnavailable
 from i18n import t
 from runtime.application import FrontEnd
 from runtime.logs import setup_logging
-from services.container import Services
-from db.database import DatabaseUnavailable
 from services.clock import ShiftedClock
+from services.container import Services
 
 EXIT_SETTINGS, EXIT_DATABASE, EXIT_TOKEN, EXIT_NETWORK = 2, 3, 4, 5
 LOG_FILE = ROOT / "data" / "zhuqi.log"

@@ -34,16 +34,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from bot import CHAT  # noqa: E402
-from config.settings import load_settings  # noqa: E402
-from db.models import Role, User  # noqa: E402
-from fakebotapi import FakeBotAPI, RateLimits  # noqa: E402
-from fakebotapi.request import FakeRequest  # noqa: E402
-from runtime.application import build_application  # noqa: E402
-from services.audience import Filters  # noqa: E402
-from services.broadcasts import Content  # noqa: E402
-from services.clock import Clock  # noqa: E402
-from services.container import Services  # noqa: E402
+from bot import CHAT
+from config.settings import load_settings
+from db.models import Role, User
+from fakebotapi import FakeBotAPI, RateLimits
+from fakebotapi.request import FakeRequest
+from runtime.application import build_application
+from services.audience import Filters
+from services.broadcasts import Content
+from services.clock import Clock
+from services.container import Services
 
 STAFF, FIRST = 81, 1_000_000
 TEXT = "【苏州市总工会】<b>职工夜校</b> 12 月课程开始报名，名额有限。"

@@ -31,13 +31,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
-from bench.updates import run_app, summary  # noqa: E402
-from bot import CHAT  # noqa: E402
-from config.settings import load_settings  # noqa: E402
-from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
-from fakebotapi.request import FakeRequest  # noqa: E402
-from runtime.application import build_application  # noqa: E402
-from services.container import Services  # noqa: E402
+from bench.updates import run_app, summary
+from bot import CHAT
+from config.settings import load_settings
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.request import FakeRequest
+from runtime.application import build_application
+from services.container import Services
 
 
 def bare_bot(api: FakeBotAPI) -> Application:

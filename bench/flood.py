@@ -29,14 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bench.updates import run_app  # noqa: E402
-from bot import CHAT  # noqa: E402
-from config.settings import load_settings  # noqa: E402
-from db.models import Role  # noqa: E402
-from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
-from fakebotapi.request import FakeRequest  # noqa: E402
-from runtime.application import build_application  # noqa: E402
-from services.container import Services  # noqa: E402
+from bench.updates import run_app
+from bot import CHAT
+from config.settings import load_settings
+from db.models import Role
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.request import FakeRequest
+from runtime.application import build_application
+from services.container import Services
 
 QUIET_ID, FLOODER_ID = 900_001, 900_002
 HELP = "我能为您做什么"

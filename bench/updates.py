@@ -35,17 +35,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from sqlalchemy import event, func, select  # noqa: E402
-from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
+from sqlalchemy import event, func, select
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
-from bot import CHAT  # noqa: E402
-from config.settings import load_settings  # noqa: E402
-from db.models import Demand, DemandStatus, Role  # noqa: E402
-from fakebotapi import FakeBotAPI, FakeUser  # noqa: E402
-from fakebotapi.request import FakeRequest  # noqa: E402
-from runtime.application import build_application  # noqa: E402
-from services.container import Services  # noqa: E402
+from bot import CHAT
+from config.settings import load_settings
+from db.models import Demand, DemandStatus, Role
+from fakebotapi import FakeBotAPI, FakeUser
+from fakebotapi.request import FakeRequest
+from runtime.application import build_application
+from services.container import Services
 
 STEPS = 13
 TEXTS = ["铝型材喷涂过程遇到氧化，皮膜厚度不均", "配电线路频繁跳闸，变压器温度偏高", "LF精炼炉水冷电缆扭曲，经常漏水",

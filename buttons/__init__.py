@@ -33,7 +33,8 @@ import importlib
 import pkgutil
 import re
 import typing
-from typing import Annotated, Any, Callable, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, TypeVar, dataclass_transform
 
 SEPARATOR = ":"
 MAX_DATA = 56  # bytes: Telegram allows 64, the signature takes 1 + 6 (runtime/signing.py)
@@ -54,7 +55,7 @@ INTEGER = IntRange(-2**31, 2**31 - 1)  # PostgreSQL INTEGER: the primary keys of
 BIGINT = IntRange(-2**63, 2**63 - 1)  # PostgreSQL BIGINT: Telegram user ids
 BigInt = Annotated[int, BIGINT]
 
-REGISTRY: dict[str, type["Action"]] = {}
+REGISTRY: dict[str, type[Action]] = {}
 
 A = TypeVar("A", bound="Action")
 
@@ -99,7 +100,7 @@ class Action:
         if found is None:
             return None
         values: dict[str, Any] = {}
-        for (name, kind), text in zip(cls._fields, found.groups()):
+        for (name, kind), text in zip(cls._fields, found.groups(), strict=True):
             if text is None:  # an optional field the data leaves out
                 continue
             if kind is int:
@@ -142,6 +143,7 @@ def _field_regex(name: str, kind: Any) -> str:
     raise TypeError(f"button field {name!r} must be int, str or an Enum, not {kind!r}")
 
 
+@dataclass_transform(frozen_default=True)  # type checkers see the frozen dataclass it makes
 def action(prefix: str) -> Callable[[type[A]], type[A]]:
     """Make ``cls`` a frozen dataclass action with this unique ``prefix``."""
     if not prefix or not re.fullmatch(r"[a-z][a-z0-9_]*(:[a-z0-9_]+)*", prefix):

@@ -6,8 +6,8 @@ An invalid setting stops the bot at start with one line naming it: see :func:`lo
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

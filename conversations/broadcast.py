@@ -15,13 +15,34 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations import resume
-from conversations.broadcast_audience import (AUDIENCE, KEY, REGION, ask_region_filter, button, count_audience,
-                                              draft_of, filters_of, pressed, region_any, region_picked, show_menu,
-                                              staff_press, step, summary, MENU_PRESSES)
 from buttons.forms import BROADCAST_STEPS, BroadcastAnyRegion, BroadcastStep
-from conversations.common import (edit_message, expect_button, expect_text, refuse_non_staff,
-                                  reject_too_long, tell_staff_only)
+from conversations import resume
+from conversations.broadcast_audience import (
+    AUDIENCE,
+    KEY,
+    MENU_PRESSES,
+    REGION,
+    ask_region_filter,
+    button,
+    count_audience,
+    draft_of,
+    filters_of,
+    pressed,
+    region_any,
+    region_picked,
+    show_menu,
+    staff_press,
+    step,
+    summary,
+)
+from conversations.common import (
+    edit_message,
+    expect_button,
+    expect_text,
+    refuse_non_staff,
+    reject_too_long,
+    tell_staff_only,
+)
 from conversations.context import BotContext
 from conversations.form_draft import drafted, drafted_all, drop, restart
 from conversations.region_picker import region_step_handlers

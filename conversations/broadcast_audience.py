@@ -10,17 +10,25 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from buttons import Action
+from buttons.forms import (
+    BROADCAST_STEPS,
+    BroadcastAnyRegion,
+    BroadcastCompetition,
+    BroadcastCourse,
+    BroadcastMenu,
+    BroadcastRole,
+    BroadcastSection,
+    BroadcastStep,
+)
 from conversations.common import answer_stale, edit_message, refuse_non_staff, tell_staff_only
 from conversations.context import BotContext
+from conversations.form_draft import answers, exists
 from conversations.keyboards import rows
 from conversations.region_picker import ask_region, region_button
 from db.models import Role
 from i18n import localise
 from nlp.industry import catalogue
-from buttons import Action
-from buttons.forms import (BROADCAST_STEPS, BroadcastAnyRegion, BroadcastCompetition, BroadcastCourse, BroadcastMenu,
-                           BroadcastRole, BroadcastSection, BroadcastStep)
-from conversations.form_draft import answers, exists
 from services.audience import Filters
 from services.audit import NotStaff
 
@@ -142,7 +150,7 @@ async def pressed(update: Update, context: BotContext) -> str | int:
     if isinstance(press, BroadcastSection):
         filters_["section"] = press.value if press.value in catalogue().sections else None
     elif type(press) in EVENT_FILTERS:
-        return await _pick_event(update, context, EVENT_FILTERS[type(press)], getattr(press, "value"))
+        return await _pick_event(update, context, EVENT_FILTERS[type(press)], press.value)
     else:  # every filter off
         draft["filters"], draft["labels"] = {}, {}
     return await show_menu(update, context, edit=True)
@@ -194,7 +202,7 @@ async def _role_menu(update: Update, context: BotContext) -> str:
     buttons = [InlineKeyboardButton(("✅ " if r.value in chosen else "▫️ ") + context.label(f"role.{r.value}"),
                                     callback_data=BroadcastRole(r.value).data()) for r in ROLES]
     await edit_message(update, context.t("broadcast.pick_roles"),
-                       InlineKeyboardMarkup(rows(buttons, 2) + [[button(context, "done", BroadcastRole("done"))]]))
+                       InlineKeyboardMarkup([*rows(buttons, 2), [button(context, "done", BroadcastRole("done"))]]))
     return AUDIENCE
 
 

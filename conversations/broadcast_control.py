@@ -7,9 +7,9 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from conversations.broadcast_audience import refuse_or_stale
 from buttons import family
 from buttons.broadcasts import FAMILY, BroadcastFailures
+from conversations.broadcast_audience import refuse_or_stale
 from conversations.common import press_of
 from conversations.context import BotContext
 from conversations.refusals import answer_refusal, staff_gate

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from buttons.enterprise_links import Decision, DecideLink
+from buttons.enterprise_links import DecideLink, Decision
 from conversations.casework_views import answer_outcome
 from conversations.common import edit_message, press_of
 from conversations.context import BotContext

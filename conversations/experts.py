@@ -5,13 +5,22 @@ phone and one to assign a service team, both checked on the server when pressed.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from buttons.talent import (ALL_REGIONS, NO_TEAM, AssignTeam, ExpertAssign, ExpertContact, ExpertDivision, ExpertList,
-                            ExpertSection, ExpertSections)
+from buttons.talent import (
+    ALL_REGIONS,
+    NO_TEAM,
+    AssignTeam,
+    ExpertAssign,
+    ExpertContact,
+    ExpertDivision,
+    ExpertList,
+    ExpertSection,
+    ExpertSections,
+)
 from conversations.common import A, answer_stale, edit_message, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_count, page_nav, rows

@@ -15,9 +15,10 @@ a drafted flow is wrapped.
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from telegram import Update
 

@@ -15,8 +15,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons import any_of, parse_any
-from buttons.industry import (FAMILY, ConfirmIndustry, EditIndustry, IndustrySection, IndustrySections,
-                              PickBrowsedIndustry, PickTopIndustry)
+from buttons.industry import (
+    FAMILY,
+    ConfirmIndustry,
+    EditIndustry,
+    IndustrySection,
+    IndustrySections,
+    PickBrowsedIndustry,
+    PickTopIndustry,
+)
 from conversations.common import answer_stale, edit_message, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate, rows

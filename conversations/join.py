@@ -10,17 +10,55 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.forms import (JoinBegin, JoinCapacity, JoinHonour, JoinIndustry, JoinMode, JoinRegionPreset, JoinSection,
-                           JoinSections, JoinSpecialitiesDone, JoinSubmit, JoinTeam, YesNo)
+from buttons.forms import (
+    JoinBegin,
+    JoinCapacity,
+    JoinHonour,
+    JoinIndustry,
+    JoinMode,
+    JoinRegionPreset,
+    JoinSection,
+    JoinSections,
+    JoinSpecialitiesDone,
+    JoinSubmit,
+    JoinTeam,
+    YesNo,
+)
 from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.form_draft import drafted, drop, restart
 from conversations.industry_step import division_picker, section_picker
-from conversations.join_steps import (CAPACITIES, CAPACITY, CONFIRM, FORM, HONOUR, INDUSTRY, MODES, NAME, PHONE, REGION,
-                                      SPECIALITY, TEAM, WORKPLACE, application_of, ask_capacity, ask_honours,
-                                      ask_industries, ask_join_phone, ask_join_region, ask_name, ask_specialities,
-                                      ask_modes, ask_team, ask_workplace, flow_of, industry_view, show_application, toggles)
+from conversations.join_steps import (
+    CAPACITIES,
+    CAPACITY,
+    CONFIRM,
+    FORM,
+    HONOUR,
+    INDUSTRY,
+    MODES,
+    NAME,
+    PHONE,
+    REGION,
+    SPECIALITY,
+    TEAM,
+    WORKPLACE,
+    application_of,
+    ask_capacity,
+    ask_honours,
+    ask_industries,
+    ask_join_phone,
+    ask_join_region,
+    ask_modes,
+    ask_name,
+    ask_specialities,
+    ask_team,
+    ask_workplace,
+    flow_of,
+    industry_view,
+    show_application,
+    toggles,
+)
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import CraftsmanStatus
 from nlp.industry import catalogue

@@ -7,8 +7,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from buttons import Action
-from buttons.forms import (JoinCapacity, JoinHonour, JoinIndustry, JoinMode, JoinRegionPreset, JoinSections,
-                           JoinSpecialitiesDone, JoinSubmit, JoinTeam, YesNo)
+from buttons.forms import (
+    JoinCapacity,
+    JoinHonour,
+    JoinIndustry,
+    JoinMode,
+    JoinRegionPreset,
+    JoinSections,
+    JoinSpecialitiesDone,
+    JoinSubmit,
+    JoinTeam,
+    YesNo,
+)
 from conversations import resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext

@@ -65,8 +65,6 @@ async def answer(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     with contextlib.suppress(BadRequest):  # pressed twice: the buttons are gone already
         await query.edit_message_reply_markup(InlineKeyboardMarkup([]))
-    except BadRequest:  # pressed twice: the buttons are gone already
-        pass
     press = EraseMe.parse(query.data)
     if press is None or press.answer is YesNo.NO:
         await query.answer()

@@ -3,15 +3,24 @@ and 休假 (paused until a date, so no cases are offered meanwhile)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons import Action
-from buttons.forms import (ProfileCapacity, ProfileCapacityMenu, ProfileMode, ProfileModesMenu, ProfilePause,
-                           ProfilePauseMenu, ProfileResume, ProfileSpecialities)
+from buttons.forms import (
+    ProfileCapacity,
+    ProfileCapacityMenu,
+    ProfileMode,
+    ProfileModesMenu,
+    ProfilePause,
+    ProfilePauseMenu,
+    ProfileResume,
+    ProfileSpecialities,
+)
 from conversations import resume
 from conversations.common import edit_message, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
@@ -152,7 +161,7 @@ PRESSES: dict[type[Action], Press] = {
     ProfileResume: _resume}
 
 
-def on_press(kind: type[Action]) -> Callable[[Update, BotContext], Awaitable["str | int"]]:
+def on_press(kind: type[Action]) -> Callable[[Update, BotContext], Awaitable[str | int]]:
     """The handler of one /profile button: the press is read with its action, the card checked, then ``PRESSES``."""
 
     async def handler(update: Update, context: BotContext) -> str | int:

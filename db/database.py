@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncContextManager, AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -61,7 +61,7 @@ class Database:
         async with self.sessionmaker() as session, session.begin():
             yield session
 
-    def unit_of_work(self) -> AsyncContextManager[unit_of_work.UnitOfWork]:
+    def unit_of_work(self) -> AbstractAsyncContextManager[unit_of_work.UnitOfWork]:
         """One connection and one transaction for everything this task does until the block ends (db/unit_of_work.py)."""
         return unit_of_work.unit_of_work(self)
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 BUSY_MS = 5000  # what a statement that found the database locked may wait for it (on a worker thread)
 
@@ -30,7 +31,7 @@ class InlineCursor:
     """The subset of aiosqlite's cursor SQLAlchemy's adapter uses, as coroutines that never suspend (but for a
     locked database)."""
 
-    def __init__(self, connection: "InlineConnection") -> None:
+    def __init__(self, connection: InlineConnection) -> None:
         self._connection = connection
         self._cursor = connection._conn.cursor()
 
@@ -46,11 +47,11 @@ class InlineCursor:
     def rowcount(self) -> int:
         return self._cursor.rowcount
 
-    async def execute(self, operation: str, parameters: Any = ()) -> "InlineCursor":
+    async def execute(self, operation: str, parameters: Any = ()) -> InlineCursor:
         await self._connection._run(self._cursor.execute, operation, parameters)
         return self
 
-    async def executemany(self, operation: str, parameters: Iterable[Any]) -> "InlineCursor":
+    async def executemany(self, operation: str, parameters: Iterable[Any]) -> InlineCursor:
         await self._connection._run(self._cursor.executemany, operation, list(parameters))
         return self
 

@@ -14,9 +14,10 @@ job) get sessions of their own.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 WRITTEN = "zhuqi_written"  # connection.info: a statement that changes data ran in the current transaction
 GUARD = "zhuqi_guard"  # connection.info: the block whose first write is to take a SAVEPOINT first
 READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "WITH")
-_current: ContextVar["UnitOfWork | None"] = ContextVar("zhuqi_unit_of_work", default=None)
+_current: ContextVar[UnitOfWork | None] = ContextVar("zhuqi_unit_of_work", default=None)
 
 
 class _Guard:
@@ -61,7 +62,7 @@ def track_writes(engine: AsyncEngine) -> None:
         info[WRITTEN] = True
 
 
-def current(db: "Database") -> "UnitOfWork | None":
+def current(db: Database) -> UnitOfWork | None:
     """The unit this task opened on ``db``, if any."""
     unit = _current.get()
     if unit is None or unit.db is not db or unit.task is not asyncio.current_task() or unit.closed:
@@ -70,7 +71,7 @@ def current(db: "Database") -> "UnitOfWork | None":
 
 
 class UnitOfWork:
-    def __init__(self, db: "Database") -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
         self.task = asyncio.current_task()
         self.connection: AsyncConnection | None = None
@@ -218,7 +219,7 @@ async def before_speaking() -> None:
 
 
 @asynccontextmanager
-async def unit_of_work(db: "Database") -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(db: Database) -> AsyncIterator[UnitOfWork]:
     """``async with unit_of_work(db) as unit``: every ``db.session()`` of this task joins ``unit``; committed at the
     end, rolled back on an error."""
     unit = UnitOfWork(db)
@@ -233,7 +234,7 @@ async def unit_of_work(db: "Database") -> AsyncIterator[UnitOfWork]:
         await work()
 
 
-def on_rollback(db: "Database", forget: Callable[[], None]) -> None:
+def on_rollback(db: Database, forget: Callable[[], None]) -> None:
     """For caches: ``forget`` is called if what this task wrote in its unit of work on ``db`` is rolled back (outside
     a unit, writes are committed at the block's end and there is nothing to undo)."""
     unit = current(db)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -13,18 +14,16 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from config.settings import Settings
 from db import unit_of_work
-from runtime.persistence import DbPersistence
-from runtime.processor import PerUserUpdateProcessor
 from runtime.broadcasting import BroadcastRunner
+from runtime.budget import SharedBudget
 from runtime.inbox import Inbox, describe, replay
 from runtime.leading import Leadership
 from runtime.persistence import DbPersistence
 from runtime.processor import PerUserUpdateProcessor
+from runtime.ratelimit import Limits, SendLimiter
 from runtime.reply_limiter import ReplyLimiter
 from runtime.sender import OutboxSender
 from runtime.signing import SigningBot
-from runtime.budget import SharedBudget
-from runtime.ratelimit import Limits, SendLimiter
 from runtime.transport import Transport
 from services.container import Services
 

@@ -16,12 +16,11 @@ from telegram.error import BadRequest, TelegramError
 from buttons.broadcasts import BroadcastFailures
 from db.models import Broadcast, BroadcastStatus
 from i18n import t
+from runtime.ratelimit import SendLimiter
 from runtime.sender import OutboxSender
 from services.broadcasts import Counts
 from services.container import Services
 from services.outbox import Button, Notice
-from runtime.ratelimit import SendLimiter
-from runtime.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 2.0  # seconds between edits of the progress message

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from db.models import SendBudget
 from db.database import Database
+from db.models import SendBudget
 
 
 class SharedBudget:

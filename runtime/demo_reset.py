@@ -16,10 +16,10 @@ from typing import TextIO
 from sqlalchemy.engine import make_url
 
 from config.settings import DEFAULT_DB, Settings, SettingsError, load_settings
+from db.database import Database
 from i18n import label
 from runtime.run import console_state_path
 from services.clock import Clock
-from db.database import Database
 from services.demo import load_demo_data
 from services.regions import seed_regions
 

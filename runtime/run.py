@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -23,8 +22,7 @@ from fakebotapi.console_files import image_viewer
 from fakebotapi.request import FakeRequest
 from i18n import label, t
 from runtime.application import FrontEnd, build_application
-from runtime.console_stage import (console_cast, console_files_dir, console_language, console_words,
-                                   database_roles)
+from runtime.console_stage import console_cast, console_files_dir, console_language, console_words, database_roles
 from services.container import Services
 from services.demo import load_demo_data
 from services.demo_people import DEMO_MEMBERS

@@ -29,11 +29,11 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from db.models import Lang, Notification
 from i18n import fill, label, t
+from runtime.ratelimit import SendLimiter
 from runtime.reply_limiter import retry_seconds
 from services.broadcasts import Content
 from services.container import Services
 from services.outbox import Attempt, Outcome
-from runtime.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
 MIN_BATCH = 10

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, Select, delete, exists, func, insert, or_, select
 
+from db.database import Database
 from db.models import Craftsman, CraftsmanIndustry, Enterprise, Role, Subscription, SubscriptionKind, User, UserIndustry
 from nlp.industry import catalogue
-from db.database import Database
 from services.local_time import QuietHours
 from services.regions import RegionDirectory
 

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Text, cast, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.database import Database
 from db.models import AuditEntry, Role
 from services.clock import Clock
-from db.database import Database
 from services.results import Reason, Refused
 
 log = logging.getLogger(__name__)

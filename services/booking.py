@@ -14,10 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
+from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
+from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.service_record import ENTERPRISE, Outcome, Result, Stop, transition

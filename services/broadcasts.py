@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select, update
 
+from db.database import Database
 from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Role, User
 from db.results import rowcount
 from services.audience import Audience, Filters, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.local_time import show
 from services.outbox import Notice, Outbox, TaskFlag
 from services.spreadsheets import csv_bytes

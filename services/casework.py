@@ -21,18 +21,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.casework import AcceptOffer, DeclineOffer
 from buttons.queue import OfferTo, ShowQueueItem
-from db.models import (Craftsman, Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus, Role, ServiceTeam,
-                       TeamLevel)
+from db.database import Database
+from db.models import (
+    Craftsman,
+    Demand,
+    DemandStatus,
+    DemandStatusHistory,
+    Match,
+    MatchStatus,
+    Role,
+    ServiceTeam,
+    TeamLevel,
+)
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.matching import Candidate, Matcher, available
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.results import BY_HAND
-from services.service_record import (Outcome, Result, StaffChats, Stop, active_match, brief, contact_values,
-                                     craftsmans_match, move_match, staff_only, transition)
+from services.service_record import (
+    Outcome,
+    Result,
+    StaffChats,
+    Stop,
+    active_match,
+    brief,
+    contact_values,
+    craftsmans_match,
+    move_match,
+    staff_only,
+    transition,
+)
 from services.volunteering import QUEUED, Volunteering
 
 OFFER_HOURS = 48

@@ -46,7 +46,7 @@ class ShiftedClock(Clock):
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("ShiftedClock needs an aware start time")
-        self._offset = start - datetime.now(timezone.utc)
+        self._offset = start - datetime.now(UTC)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
+        return datetime.now(UTC) + self._offset

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select
 
+from db.database import Database
 from db.models import Competition, EventStatus, Role, Subscription, SubscriptionKind
 from db.results import rowcount
 from nlp.industry import catalogue
 from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.event_notices import competition_change_notice
 from services.outbox import Outbox
 from services.regions import RegionDirectory

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from db.database import Database
 from db.models import Consultation, ConsultationStatus, Role, User
 from db.results import rowcount
 from i18n import shown
 from nlp.intent import Intent, is_union_service
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.outbox import Notice, Outbox
 from services.service_record import Outcome, Result, staff_only
 from services.validation import Invalid

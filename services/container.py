@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from config.settings import Settings
+from db.database import Database
 from nlp.analyzer import Analyzer, shared_analyzer
 from services.audience import Audience
 from services.audit import AuditLog
@@ -17,7 +18,6 @@ from services.clock import Clock
 from services.competitions import Competitions
 from services.consultations import Consultations
 from services.courses import Courses
-from db.database import Database
 from services.demand_form import DemandForm
 from services.demands import Demands
 from services.enterprise_links import EnterpriseLinks
@@ -27,7 +27,6 @@ from services.follow_up import FollowUp
 from services.forms import Forms
 from services.importing import Importer
 from services.importing_competitions import CompetitionRows
-from services.inbox import Inbox
 from services.industry import IndustrySteps
 from services.matching import Matcher
 from services.outbox import Outbox
@@ -35,6 +34,8 @@ from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
 from services.reminders import Reminders
 from services.service_record import StaffChats
+from services.staffing import Staffing
+from services.statistics import Statistics
 from services.talent import Talent
 from services.users import Users
 

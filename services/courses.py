@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, or_, select, update
 
+from db.database import Database
 from db.models import Course, CourseSession, EventStatus, Role, Subscription, SubscriptionKind
 from db.results import rowcount
 from services.audience import Audience, batches
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.event_notices import session_values
 from services.local_time import WEEKDAYS
 from services.outbox import Notice, Outbox

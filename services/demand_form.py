@@ -38,7 +38,7 @@ class Progress:
     aside: dict[str, Any] | None = None  # text kept aside in the description step {"n", "text"}
 
     @classmethod
-    def read(cls, answers: dict[str, Any]) -> "Progress | None":
+    def read(cls, answers: dict[str, Any]) -> Progress | None:
         if not isinstance(answers.get("demand_id"), int):
             return None
         return cls(answers["demand_id"], tuple(answers.get("asked") or ()), bool(answers.get("described")),
@@ -110,7 +110,8 @@ class DemandForm:
             progress = Progress.read(answers)
             if progress is None:
                 return answers
-            extra = {"asked": (*progress.asked, asked)} if asked is not None and asked not in progress.asked else {}
+            extra: dict[str, Any] = {"asked": (*progress.asked, asked)} \
+                if asked is not None and asked not in progress.asked else {}
             return replace(progress, **changes, **extra).stored()
 
         draft = await self.forms.change(user_id, FORM, how)  # read and written in one transaction

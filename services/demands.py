@@ -7,6 +7,7 @@ demands; staff see every demand, contact details included.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,12 +18,22 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.demands import OpenDemand
-from db.models import (Craftsman, Demand, DemandAttachment, DemandKind, DemandStatus, DemandStatusHistory, Enterprise,
-                       Match, MatchStatus, Role)
+from db.database import Database
+from db.models import (
+    Craftsman,
+    Demand,
+    DemandAttachment,
+    DemandKind,
+    DemandStatus,
+    DemandStatusHistory,
+    Enterprise,
+    Match,
+    MatchStatus,
+    Role,
+)
 from i18n import shown
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox

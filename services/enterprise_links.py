@@ -16,16 +16,15 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select, update
 
 from buttons.demands import OpenDemand
-from buttons.enterprise_links import Decision, DecideLink
+from buttons.enterprise_links import DecideLink, Decision
+from db.database import Database
 from db.models import Demand, DemandStatus, Enterprise, Role, User
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from db.database import Database
 from services.demands import DemandInfo
 from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox
 from services.service_record import Outcome, Result, StaffChats
-
 
 
 def decision_buttons(requester: int, enterprise_id: int, staff: bool = False) -> list[Button]:

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.database import Database
 from db.models import Demand, DemandStatus, Enterprise, EnterpriseKind, User
 from services.clock import Clock
-from db.database import Database
 
 PROFILE_FIELDS = ("name", "credit_code", "kind", "region_code", "contact_name", "phone")
 MAX_NAME = 128

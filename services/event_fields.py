@@ -8,9 +8,10 @@ answers ("明天下午", "下周二 19:00") are read the same way everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.competitions import split_industry

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from buttons.events import FollowCompetition
-from db.models import Competition, Course, CourseSession
+from db.models import Appointment, Competition, Course, CourseSession
 from nlp.industry import catalogue
 from services.local_time import show
 from services.outbox import Button, Notice

@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from db.database import Database
 from db.models import Appointment, Craftsman, Demand, Enterprise, Feedback, Match, Role, ServiceTeam
 from services.audit import AuditLog
-from db.database import Database
 from services.periods import YEAR, this
 from services.regions import RegionDirectory
 from services.spreadsheets import append_row

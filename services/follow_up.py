@@ -12,11 +12,11 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, update
 
 from buttons.follow_up import ConfirmSolved, RateCase, Reopen
+from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Feedback, Match, MatchStatus
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
-from db.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.service_record import (
     ENTERPRISE,

@@ -9,14 +9,15 @@ is missing, what a value must be) live in its service (services/demand_form.py f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import delete, select
 
+from db.database import Database
 from db.models import FormDraft
 from services.clock import Clock
-from db.database import Database
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from db.database import Database
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
-from db.database import Database
 from services.enterprises import Enterprises
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
 from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE

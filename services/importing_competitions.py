@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from db.database import Database
 from db.models import Competition, EventStatus, Role
 from services.clock import Clock
 from services.competitions import TEXT_LIMITS, Competitions, check, split_industry
-from db.database import Database
 from services.local_time import parse_local_datetime
 from services.validation import Invalid
 

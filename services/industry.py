@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from db.database import Database
 from db.models import Enterprise, IndustryChoice, User
 from nlp.analyzer import Analysis
 from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
 
 CONFIDENT = 0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业 — or, when no word of
 # the text speaks for any candidate, nothing to propose: the sections are shown

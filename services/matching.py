@@ -34,12 +34,12 @@ import numpy as np
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.database import Database
 from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Demand, DemandStatus, Match, MatchStatus
 from nlp.industry import catalogue
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.clock import Clock
-from db.database import Database
 
 W_DIVISION, W_SECTION = 0.35, 0.10
 W_SPECIALITY = 0.35

@@ -4,11 +4,10 @@ recipient's language when it is sent. ``dedupe_key`` makes writing the same noti
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-from dataclasses import dataclass
 import enum
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,10 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from buttons import Action
+from db.database import Database
 from db.models import Notification, OutboxStatus
 from db.results import rowcount
 from services.clock import Clock
-from db.database import Database
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.database import Database
 from db.models import (
     BotState,
     Craftsman,
@@ -42,8 +43,15 @@ from db.models import (
 from db.results import rowcount
 from services.audit import AuditLog
 from services.clock import Clock
-from db.database import Database
-from services.erasure import Traces, erase_consultations, replace_ids, scrub_json_rows, scrub_notes, scrub_notices, traces_of
+from services.erasure import (
+    Traces,
+    erase_consultations,
+    replace_ids,
+    scrub_json_rows,
+    scrub_notes,
+    scrub_notices,
+    traces_of,
+)
 from services.users import Users
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from db.models import Region, RegionLevel
 from db.database import Database
+from db.models import Region, RegionLevel
 
 SEED = Path(__file__).resolve().parent.parent / "db" / "seed" / "regions.csv"
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}

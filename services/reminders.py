@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 
+from db.database import Database
 from db.models import (
     Appointment,
     AppointmentStatus,
@@ -36,7 +37,6 @@ from db.models import (
 )
 from services.audience import Audience, Recipient, batches
 from services.clock import Clock
-from db.database import Database
 from services.event_notices import appointment_notice, competition_notice, session_notice
 from services.local_time import QuietHours
 from services.outbox import Notice, Outbox

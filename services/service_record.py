@@ -3,6 +3,7 @@ share — the outcome of an action, the demand's public brief (never its contact
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any

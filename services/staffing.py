@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 if TYPE_CHECKING:
     from services.clock import Clock
-    from services.database import Database
+    from db.database import Database
 
 from db.models import AuditEntry, Role, User
 from services.audit import STAFF_ROLES, AuditLog, NotStaff

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from db.database import Database
 from db.models import (
     Consultation,
     ConsultationStatus,
@@ -37,7 +38,6 @@ from db.models import (
 )
 from nlp.industry import catalogue
 from services.audit import AuditLog
-from db.database import Database
 from services.periods import Period
 from services.regions import RegionDirectory
 

@@ -6,19 +6,19 @@ only :meth:`Talent.contact` hands it out, to staff.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import func, or_, select
 
 from buttons.talent import ApproveCraftsman, RejectCraftsman
+from db.database import Database
 from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.audit import AuditLog, NotStaff
 from services.clock import Clock
-from db.database import Database
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason, Refused
 from services.service_record import StaffChats

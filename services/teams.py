@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import ServiceTeam, TeamLevel
 from db.database import Database
+from db.models import ServiceTeam, TeamLevel
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from typing import TypeVar
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import unit_of_work
+from db.database import Database
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from nlp.script import reply_language
 from services.audit import STAFF_ROLES
 from services.clock import Clock
-from db import unit_of_work
-from db.database import Database
 from services.local_time import QuietHours
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from services.audit import AuditLog
     from services.clock import Clock
-    from services.database import Database
+    from db.database import Database
     from services.outbox import Outbox
     from services.service_record import StaffChats
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from db.models import AuditEntry, Notification, OutboxStatus, Role
 from fakebotapi import FakeUser, RateLimits
+from runtime.ratelimit import Limits, SendLimiter
 from services.audience import Filters
 from services.broadcasts import Content
-from runtime.ratelimit import Limits, SendLimiter
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 

@@ -9,7 +9,7 @@ import io
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,7 +27,7 @@ from tests.console_terminal import Terminal
 
 # 10:00 in Shanghai whenever the tests run: the cast's quiet hours (22:00–07:00) hold questions asked again after a
 # restart until morning
-DAYTIME = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
+DAYTIME = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @asynccontextmanager

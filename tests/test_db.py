@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from db.database import Database, DatabaseUnavailable
 from db.models import (
     Base,
     Craftsman,
@@ -23,11 +24,10 @@ from db.models import (
     SubscriptionKind,
     User,
 )
+from runtime.state_store import StateStore
 from services.clock import ManualClock
-from db.database import Database, DatabaseUnavailable
 from services.demo import load_demo_data
 from services.regions import RegionDirectory, seed_regions
-from runtime.state_store import StateStore
 from services.users import Users
 
 

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from config.settings import load_settings
+from db.database import Database
 from db.models import Craftsman, User
 from runtime.demo_reset import reset
 from runtime.run import console_state_path
 from services.clock import ManualClock
-from db.database import Database
 from services.demo import load_demo_data
 from services.regions import seed_regions
 

@@ -134,7 +134,7 @@ PLANNED = {"conversations/report/", "conversations/events/"}
 def test_every_repository_path_the_documents_name_exists():
     """`services/outbox.py`, `db/models/`, `nlp/data/SOURCE.md` …: a module that moves takes its mentions along."""
     folders = [name.rstrip("/") for name in top_level() if name.endswith("/") and name != "data/"]
-    mention = re.compile(r"(?<![\w/.-])((?:%s)/[\w./-]*)" % "|".join(map(re.escape, folders)))
+    mention = re.compile(r"(?<![\w/.-])((?:" + "|".join(map(re.escape, folders)) + r")/[\w./-]*)")
     stale = []
     for path in documents():
         for found in mention.findall(path.read_text(encoding="utf-8")):

@@ -4,6 +4,8 @@ is said once; a demand's industry comes only from a proposal made for a demand."
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy import select
 
 from db.models import DemandKind, FormDraft, Role
@@ -171,7 +173,7 @@ async def test_a_half_made_broadcast_is_a_draft_in_the_database(bot: BotHarness)
 def test_the_event_forms_answers_are_read_by_the_service_without_a_chat():
     """The readers of /new_competition's and /new_course's answers are services (services/event_fields.py): any
     front end reads "晚上7点到9点" or "三十人" the same way, and a wrong answer names its message."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     import pytest
@@ -179,7 +181,7 @@ def test_the_event_forms_answers_are_read_by_the_service_without_a_chat():
     from services import event_fields as fields
     from services.validation import Invalid
 
-    reading = Reading(datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc), ZoneInfo("Asia/Shanghai"))
+    reading = Reading(datetime(2026, 11, 20, 2, 0, tzinfo=UTC), ZoneInfo("Asia/Shanghai"))
     assert fields.time_span("晚上7点到9点", reading) == "19:00-21:00"
     assert fields.capacity("三十人", reading) == 30
     assert fields.industry("C34", reading) == "C34"

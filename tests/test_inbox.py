@@ -8,10 +8,10 @@ import logging
 
 from sqlalchemy import select
 
-from db.models import Role, UpdateInbox
 from db.database import Database
-from runtime.inbox import Inbox
+from db.models import Role, UpdateInbox
 from fakebotapi import FakeUser
+from runtime.inbox import Inbox
 from tests.harness import BotHarness
 
 HELP = "我能为您做什么"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from string import Formatter
-
 from datetime import timedelta
+from string import Formatter
 
 import pytest
 

@@ -16,9 +16,9 @@ from config.settings import load_settings
 from db.models import Notification, OutboxStatus
 from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.http import HttpServer
+from runtime.presence import LEADER
 from services.container import Services
 from services.outbox import Notice
-from runtime.presence import LEADER
 from tests.test_processes import start_bot
 
 pytestmark = pytest.mark.slow

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from db.database import Database
 from db.models import (
     Appointment,
     Craftsman,
@@ -26,7 +27,6 @@ from db.models import (
 from services.booking import Booking
 from services.casework import Casework
 from services.clock import ManualClock
-from db.database import Database
 from tests.harness import BotHarness
 from tests.test_report import STAFF, enterprise_user, staffer
 from tests.test_service_flow import craftsman, demand, submit

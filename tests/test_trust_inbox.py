@@ -15,11 +15,11 @@ import runtime.processor
 import tests.harness
 from bot import CHAT
 from config.settings import load_settings
+from db.database import Database
 from db.models import AuditEntry, Notification, Role, UpdateInbox
+from runtime.inbox import Inbox
 from runtime.run import run_console
 from services.container import Services
-from db.database import Database
-from runtime.inbox import Inbox
 from tests.console_terminal import Terminal
 from tests.harness import BotHarness
 

@@ -15,8 +15,8 @@ import tests.harness
 from bot import CHAT
 from db.database import Database
 from db.models import AuditEntry, Lang, Notification, Role
-from services.clock import ManualClock
 from services.audit import AuditLog
+from services.clock import ManualClock
 from services.outbox import Notice
 from tests.harness import BotHarness
 

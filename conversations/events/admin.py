@@ -9,13 +9,19 @@ from datetime import time
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from conversations import resume
 from buttons import any_of
 from buttons.events import ChangeCompetition, MoveSession
-from conversations.common import (cancel_flow_of, expect_text, press_of, refuse_non_staff, reject_too_long,
-                                  tell_staff_only)
-from conversations.events.competition_form import place_or_link
+from conversations import resume
+from conversations.common import (
+    cancel_flow_of,
+    expect_text,
+    press_of,
+    refuse_non_staff,
+    reject_too_long,
+    tell_staff_only,
+)
 from conversations.context import BotContext
+from conversations.events.competition_form import place_or_link
 from services.audit import NotStaff
 from services.local_time import parse_local_datetime
 from services.validation import Invalid

@@ -14,7 +14,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
-from conversations.events.form import Form, Step, build as build_form, moment
+from conversations.events.form import Form, Step, moment
+from conversations.events.form import build as build_form
 from conversations.events.views import competition_text
 from db.models import Competition
 from nlp.industry import catalogue

@@ -7,14 +7,23 @@ who may do what is read from the database on every press.
 
 from __future__ import annotations
 
-from typing import Awaitable
+from collections.abc import Awaitable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons import any_of
-from buttons.events import (SUBSCRIPTIONS, CancelCompetition, ChangeCompetition, CompetitionField, CompetitionsPage,
-                            ConfirmCancelCompetition, FollowCompetition, ManageCompetition, UnfollowCompetition)
+from buttons.events import (
+    SUBSCRIPTIONS,
+    CancelCompetition,
+    ChangeCompetition,
+    CompetitionField,
+    CompetitionsPage,
+    ConfirmCancelCompetition,
+    FollowCompetition,
+    ManageCompetition,
+    UnfollowCompetition,
+)
 from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
 from conversations.events.views import competition_text, competitions_page

@@ -14,9 +14,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from conversations.events.competition_form import place_or_link
 from conversations.context import BotContext
-from conversations.events.form import Form, Step, build as build_form
+from conversations.events.competition_form import place_or_link
+from conversations.events.form import Form, Step
+from conversations.events.form import build as build_form
 from i18n import localise
 from services import event_fields as fields
 from services.courses import TEXT_LIMITS, expand_weekly

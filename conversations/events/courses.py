@@ -7,14 +7,24 @@ confirmation), move a session (conversations/event_admin.py). The role is read f
 
 from __future__ import annotations
 
-from typing import Awaitable
+from collections.abc import Awaitable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons import any_of
-from buttons.events import (SUBSCRIPTIONS, CancelCourse, CancelSession, ConfirmCancelCourse, ConfirmCancelSession,
-                            CoursesPage, Enrol, LeaveCourse, ManageCourse, MoveSession)
+from buttons.events import (
+    SUBSCRIPTIONS,
+    CancelCourse,
+    CancelSession,
+    ConfirmCancelCourse,
+    ConfirmCancelSession,
+    CoursesPage,
+    Enrol,
+    LeaveCourse,
+    ManageCourse,
+    MoveSession,
+)
 from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
 from conversations.context import BotContext
 from conversations.events.views import courses_page

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -91,7 +91,7 @@ async def _ask(update: Update, context: BotContext, form: Form, state: dict[str,
     if step is None:
         edits = [InlineKeyboardButton("✏️ " + context.t(s.label), callback_data=press.edit(s.name).data())
                  for s in form.steps if s.label and s.when(state["values"])]
-        keyboard = InlineKeyboardMarkup(rows(edits, 3) + [[
+        keyboard = InlineKeyboardMarkup([*rows(edits, 3), [
             InlineKeyboardButton(context.t("form.publish"), callback_data=press.publish().data()),
             InlineKeyboardButton(context.t("form.discard"), callback_data=press.discard().data())]])
         await chat.send_message(await form.summary(context, state["values"]), reply_markup=keyboard)

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from buttons.events import (CompetitionsPage, CoursesPage, Enrol, FollowCompetition, LeaveCourse, ManageCompetition,
-                            ManageCourse, UnfollowCompetition)
+from buttons.events import (
+    CompetitionsPage,
+    CoursesPage,
+    Enrol,
+    FollowCompetition,
+    LeaveCourse,
+    ManageCompetition,
+    ManageCourse,
+    UnfollowCompetition,
+)
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate
 from db.models import Competition, SubscriptionKind

@@ -17,21 +17,56 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.forms import (REPORT_CHOICES, IntakeAnswer, ReportAside, ReportDescribed, ReportDiscard, ReportEdit,
-                           ReportResume, ReportSkipCode, ReportSubmit, YesNo)
-from conversations import industry_step
+from buttons.forms import (
+    REPORT_CHOICES,
+    IntakeAnswer,
+    ReportAside,
+    ReportDescribed,
+    ReportDiscard,
+    ReportEdit,
+    ReportResume,
+    ReportSkipCode,
+    ReportSubmit,
+    YesNo,
+)
+from conversations import industry_step, resume
 from conversations.common import edit_message, expect_button, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.region_picker import region_button, region_step_handlers
-from conversations import resume
 from conversations.report import intake
 from conversations.report.describe import describe_file, describe_other, describe_text
 from conversations.report.intake import unless_elsewhere
-from conversations.report.steps import (CONTACT, DATES, DESCRIBE, DISCARD, EDIT_STATES, ENT_CODE, ENT_KIND, ENT_NAME,
-                                        ENT_REGION, INDUSTRY, KIND, MAX_SHORT, MAX_TRAINEES, MODE, PHONE, RESUME,
-                                        SUMMARY, TOPIC, TRAINEES, URGENCY, advance, ask, ask_industry, current_draft,
-                                        form_of, mark_asked, profile_of, save)
+from conversations.report.steps import (
+    CONTACT,
+    DATES,
+    DESCRIBE,
+    DISCARD,
+    EDIT_STATES,
+    ENT_CODE,
+    ENT_KIND,
+    ENT_NAME,
+    ENT_REGION,
+    INDUSTRY,
+    KIND,
+    MAX_SHORT,
+    MAX_TRAINEES,
+    MODE,
+    PHONE,
+    RESUME,
+    SUMMARY,
+    TOPIC,
+    TRAINEES,
+    URGENCY,
+    advance,
+    ask,
+    ask_industry,
+    current_draft,
+    form_of,
+    mark_asked,
+    profile_of,
+    save,
+)
 from conversations.report.views import RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused

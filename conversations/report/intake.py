@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from buttons.forms import IntakeAnswer, ReportAside
 from conversations.context import BotContext
 from conversations.free_text import route_text
 from conversations.menu import help_text
-from buttons.forms import IntakeAnswer, ReportAside
 from conversations.report.describe import add_text
 from conversations.report.steps import DESCRIBE, advance, form_of
 from conversations.report.views import done_keyboard

@@ -6,19 +6,25 @@ card. The form's progress lives with its draft in the database, never in ``user_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from conversations import industry_step
-from conversations import resume
+from conversations import industry_step, resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
 from conversations.region_picker import ask_region
-from conversations.report.views import (done_keyboard, enterprise_kind_keyboard, kind_keyboard, mode_keyboard,
-                                        skip_keyboard, summary_card, urgency_keyboard)
+from conversations.report.views import (
+    done_keyboard,
+    enterprise_kind_keyboard,
+    kind_keyboard,
+    mode_keyboard,
+    skip_keyboard,
+    summary_card,
+    urgency_keyboard,
+)
 from services.demand_form import DemandForm, ReportState
 from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
 from services.enterprises import EnterpriseInfo

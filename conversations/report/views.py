@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from buttons import Action
-from buttons.forms import (ReportDescribed, ReportEdit, ReportEnterpriseKind, ReportKind, ReportMode, ReportSkipCode,
-                           ReportSubmit, ReportUrgency)
+from buttons.forms import (
+    ReportDescribed,
+    ReportEdit,
+    ReportEnterpriseKind,
+    ReportKind,
+    ReportMode,
+    ReportSkipCode,
+    ReportSubmit,
+    ReportUrgency,
+)
 from conversations.keyboards import rows
 from db.models import DemandKind, DemandStatus, EnterpriseKind
 from i18n import Raw, localise, t

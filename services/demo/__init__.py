@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 
 from config.settings import Settings
+from db.database import Database
 from db.models import Craftsman, Notification, OutboxStatus, Role
 from services.audience import Audience, batches
 from services.clock import Clock
-from db.database import Database
 from services.demo.cases import load_cases
 from services.demo.events import load_events
 from services.demo.people import load_people

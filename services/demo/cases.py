@@ -13,8 +13,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.follow_up import ConfirmSolved, Reopen
-from db.models import (Appointment, AppointmentStatus, Craftsman, Demand, DemandKind, DemandStatus, Enterprise,
-                       Feedback, Match, MatchStatus)
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    Craftsman,
+    Demand,
+    DemandKind,
+    DemandStatus,
+    Enterprise,
+    Feedback,
+    Match,
+    MatchStatus,
+)
 from services.demands import ticket_for
 from services.demo.people import STAFFER, Pool
 from services.demo.tables import ago, local_day_at, tables

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import db.models.base
 
+import db.models.base
 
 revision = '0011'
 down_revision = '0010'
