@@ -25,10 +25,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
-
-
 def make_engine(url: str, inline: bool = True, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -45,8 +41,6 @@ def make_engine(url: str, inline: bool = True, **kwargs: Any) -> AsyncEngine:
             kwargs.setdefault("async_creator", lambda: sqlite_inline.connect(database))
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        if inline:  # the driver is in autocommit mode: the engine begins its transactions itself
-            event.listen(engine.sync_engine, "begin", _begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     # an update holds one connection for its whole unit of work (db/unit_of_work.py), and up to 64 run at once

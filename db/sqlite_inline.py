@@ -8,8 +8,10 @@ on it, the migration tool): the inline attempt does not wait (``busy_timeout`` 0
 that finds the database locked is run again on a worker thread, where SQLite's busy handler may wait its full
 time without stopping the loop.
 
-Transactions are SQLAlchemy's own: the sqlite3 module is put in autocommit mode and the engine sends ``BEGIN``
-itself (the pysqlite recipe in SQLAlchemy's SQLite notes), so SAVEPOINTs work too.
+Transactions begin as the sqlite3 module's legacy mode begins them, at the first statement that writes (reads
+before it see the latest commit, as they did under aiosqlite), but as ``BEGIN IMMEDIATE``: the write lock is taken
+(and waited for) at once, so a transaction never has to upgrade a read snapshot another connection made stale; and
+SAVEPOINTs work (they begin the transaction too).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from collections.abc import Iterable
 from typing import Any
 
 BUSY_MS = 5000  # what a statement that found the database locked may wait for it (on a worker thread)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:
@@ -48,10 +53,12 @@ class InlineCursor:
         return self._cursor.rowcount
 
     async def execute(self, operation: str, parameters: Any = ()) -> InlineCursor:
+        await self._connection._begin_for(operation)
         await self._connection._run(self._cursor.execute, operation, parameters)
         return self
 
     async def executemany(self, operation: str, parameters: Iterable[Any]) -> InlineCursor:
+        await self._connection._begin_for(operation)
         await self._connection._run(self._cursor.executemany, operation, list(parameters))
         return self
 
@@ -74,6 +81,10 @@ class InlineConnection:
     def __init__(self, database: str) -> None:
         self._conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         self._tx = self  # the adapter's isolation-level setter queues a call here (see put_nowait)
+
+    async def _begin_for(self, operation: str) -> None:
+        if not self._conn.in_transaction and operation.lstrip()[:9].upper().startswith(WRITES):
+            await self._run(self._conn.execute, "BEGIN IMMEDIATE")
 
     async def _run(self, call: Any, *args: Any) -> Any:
         try:

@@ -80,8 +80,10 @@ class ZhuqiApplication(Application):
         self.bot_data["services"].reminders.stop()
         if getattr(self, "broadcaster", None) is not None:  # None when initialize failed (a bad token)
             await self.broadcaster.stop()
-        await super().shutdown()
-        await self.transport.stop()
+        try:
+            await super().shutdown()
+        finally:
+            await self.transport.stop()
 
     async def deliver(self) -> None:
         """Notices due now (scheduled ones, retries), and broadcasts whose time has come."""

@@ -85,6 +85,10 @@ class Presence:
 
     async def stop(self) -> None:
         if self._conn is not None:
-            await self._conn.close()  # frees both locks
+            try:  # the connection goes back to the pool, where session-level locks would outlive this presence
+                await self._scalar("SELECT pg_advisory_unlock_all()")
+                await self._conn.close()
+            except Exception:  # noqa: BLE001 - lost: the server freed the locks with the connection
+                await self._conn.invalidate()
             self._conn = None
             self.leading = not self.shared
