@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -32,7 +32,7 @@ def lost_connection(error: BaseException) -> bool:
 
 
 class Database:
-    def __init__(self, url: str, **engine_kwargs: object) -> None:
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         try:
             self.engine = make_engine(url, **engine_kwargs)

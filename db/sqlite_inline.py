@@ -102,7 +102,7 @@ class InlineConnection:
         finally:
             self._conn.execute("PRAGMA busy_timeout=0")
 
-    def put_nowait(self, item: tuple[asyncio.Future, Any]) -> None:
+    def put_nowait(self, item: tuple[asyncio.Future[Any], Any]) -> None:
         future, function = item
         try:
             future.set_result(function())

@@ -14,6 +14,7 @@ job) get sessions of their own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -37,6 +38,13 @@ class _Guard:
 
     def __init__(self, name: str) -> None:
         self.name, self.taken = name, False
+
+
+def _info(connection: AsyncConnection) -> dict[Any, Any]:
+    """The DBAPI connection's info of an open ``connection`` (SQLAlchemy types it as possibly absent)."""
+    sync = connection.sync_connection
+    assert sync is not None, "the connection is open"
+    return sync.info
 
 
 def _writes(statement: str) -> bool:
@@ -112,21 +120,21 @@ class UnitOfWork:
         if self.connection is None:
             self.connection = await self.db.engine.connect()
         if not self.connection.in_transaction():
-            self.connection.sync_connection.info[WRITTEN] = False
+            _info(self.connection)[WRITTEN] = False
             await self.connection.begin()
         return self.connection
 
     @property
     def written(self) -> bool:
         return self.connection is not None and not self.connection.invalidated \
-            and self.connection.in_transaction() and bool(self.connection.sync_connection.info.get(WRITTEN))
+            and self.connection.in_transaction() and bool(_info(self.connection).get(WRITTEN))
 
     @asynccontextmanager
     async def session(self, undo_alone: bool = True) -> AsyncIterator[AsyncSession]:
         """A session in the unit's transaction. If the block fails, what it wrote is undone (``undo_alone``: and
         only that; else the unit's whole transaction, for a block whose failure fails the unit anyway)."""
         connection = await self._begun()
-        info = connection.sync_connection.info
+        info = _info(connection)
         self.blocks += 1
         guard = _Guard(f"zhuqi_{self.blocks}") if undo_alone and self.written else None
         outer = info.get(GUARD)
@@ -155,7 +163,7 @@ class UnitOfWork:
             elif guard is not None and guard.taken and connection.in_transaction():
                 await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {guard.name}")
                 await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
-            elif guard is None and connection.in_transaction() and connection.sync_connection.info.get(WRITTEN):
+            elif guard is None and connection.in_transaction() and _info(connection).get(WRITTEN):
                 await self.rollback()  # nothing was written before this block: all of it is the block's
         except Exception:  # noqa: BLE001 - the original error matters; the unit starts afresh at its next block
             await self.abandon()
@@ -196,14 +204,10 @@ async def _let_go(connection: AsyncConnection) -> None:
         return
     except Exception:  # noqa: BLE001 - the database went away: the server dropped the transaction
         pass
-    try:
+    with contextlib.suppress(Exception):  # already discarded
         await connection.invalidate()
-    except Exception:  # noqa: BLE001 - already discarded
-        pass
-    try:
+    with contextlib.suppress(Exception):  # nothing more to let go
         await connection.close()
-    except Exception:  # noqa: BLE001 - nothing more to let go
-        pass
 
 
 async def before_speaking() -> None:

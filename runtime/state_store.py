@@ -25,7 +25,7 @@ class StateStore:
     async def load(self, namespace: str) -> dict[str, Any]:
         async with self.db.session() as session:
             rows = await session.execute(select(BotState.key, BotState.value).where(BotState.namespace == namespace))
-            return {key: value for key, value in rows.all()}
+            return dict(rows.tuples().all())
 
     async def put(self, namespace: str, key: str, value: Any) -> None:
         await self.write({(namespace, key): value})

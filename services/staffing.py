@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 if TYPE_CHECKING:
-    from services.clock import Clock
     from db.database import Database
+    from services.clock import Clock
 
 from db.models import AuditEntry, Role, User
 from services.audit import STAFF_ROLES, AuditLog, NotStaff

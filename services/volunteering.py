@@ -20,9 +20,9 @@ from services.service_record import Outcome, Result, Stop, contact_values, craft
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from db.database import Database
     from services.audit import AuditLog
     from services.clock import Clock
-    from db.database import Database
     from services.outbox import Outbox
     from services.service_record import StaffChats
 
