@@ -104,7 +104,13 @@ def wire(application: Application) -> None:
     for handler in [*experts.handlers(), *review.handlers(), *importing.handlers()]:
         application.add_handler(handler)
     # the service flow: /queue, /match_all (staff); /tasks, /board (craftsmen); booking and follow-up buttons
-    for handler in [*queue.handlers(), *union.handlers(), *tasks.handlers(), *booking.handlers(), *follow_up.handlers()]:
+    for handler in [
+        *queue.handlers(),
+        *union.handlers(),
+        *tasks.handlers(),
+        *booking.handlers(),
+        *follow_up.handlers(),
+    ]:
         application.add_handler(handler)
     # broadcasts: /broadcast_cancel and the report's failures CSV (staff)
     for handler in broadcast_control.handlers():
@@ -156,8 +162,9 @@ async def run(settings: Settings, console: bool, webhook: str | None = None, wor
         else:
             await run_console(services, CHAT)
     except InvalidToken as exc:
-        print(f"zhuqi-bot: BOT_TOKEN was rejected by Telegram ({exc}); get a valid token from @BotFather",
-              file=sys.stderr)
+        print(
+            f"zhuqi-bot: BOT_TOKEN was rejected by Telegram ({exc}); get a valid token from @BotFather", file=sys.stderr
+        )
         return EXIT_TOKEN
     except NetworkError as exc:
         print(f"zhuqi-bot: cannot reach Telegram at {settings.telegram_api_url}: {exc}", file=sys.stderr)

@@ -41,8 +41,9 @@ def cold_start() -> tuple[float, float]:
     """Seconds to import, load and answer one text in a fresh interpreter; its peak RSS in MiB (median of 3)."""
     runs = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", COLD.format(root=str(ROOT))], capture_output=True, text=True,
-                             check=True, cwd=ROOT).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD.format(root=str(ROOT))], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout.split()
         runs.append((float(out[0]), int(out[1]) / 1024))
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
@@ -57,6 +58,7 @@ def main() -> None:
     cold_s, peak_mib = cold_start()
 
     from nlp.analyzer import Analyzer
+
     analyzer = Analyzer.load()
     jieba.setLogLevel(60)
     jieba.initialize()
@@ -90,10 +92,21 @@ def main() -> None:
     print(f"{'bare jieba.lcut (baseline)':<34}{args.texts:>7}{bare_s:>9.2f}{bare_rate:>10.0f}")
     print(f"throughput ratio zhuqi / bare jieba: {ratio:.3f}")
     print(f"one text: p50 {p50:.2f} ms, p99 {p99:.2f} ms;  cold start {cold_s:.2f} s;  peak memory {peak_mib:.0f} MiB")
-    print(json.dumps({"benchmark": "classify", "texts": args.texts, "texts_per_s": round(ours_rate),
-                      "baseline_jieba_texts_per_s": round(bare_rate), "throughput_ratio": round(ratio, 3),
-                      "p50_ms": round(p50, 3), "p99_ms": round(p99, 3), "cold_start_s": round(cold_s, 3),
-                      "peak_memory_mib": round(peak_mib)}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "classify",
+                "texts": args.texts,
+                "texts_per_s": round(ours_rate),
+                "baseline_jieba_texts_per_s": round(bare_rate),
+                "throughput_ratio": round(ratio, 3),
+                "p50_ms": round(p50, 3),
+                "p99_ms": round(p99, 3),
+                "cold_start_s": round(cold_s, 3),
+                "peak_memory_mib": round(peak_mib),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

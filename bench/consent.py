@@ -45,22 +45,34 @@ def bare_bot(api: FakeBotAPI) -> Application:
 
     async def start(update: Update, _context: object) -> None:
         await update.message.reply_text("hello")
-        await update.message.reply_text("consent?", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("同意", callback_data="y"), InlineKeyboardButton("不同意", callback_data="n")]]))
+        await update.message.reply_text(
+            "consent?",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("同意", callback_data="y"), InlineKeyboardButton("不同意", callback_data="n")]]
+            ),
+        )
 
     async def press(update: Update, _context: object) -> None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)
         await update.effective_chat.send_message("declined")
 
-    application = (ApplicationBuilder().token(api.token).request(FakeRequest(api))
-                   .get_updates_request(FakeRequest(api)).concurrent_updates(64).build())
+    application = (
+        ApplicationBuilder()
+        .token(api.token)
+        .request(FakeRequest(api))
+        .get_updates_request(FakeRequest(api))
+        .concurrent_updates(64)
+        .build()
+    )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(press))
     return application
 
 
-async def drive(api: FakeBotAPI, users: int, rounds: int, consent_text: str, declined_text: str) -> tuple[float, list[float]]:
+async def drive(
+    api: FakeBotAPI, users: int, rounds: int, consent_text: str, declined_text: str
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
 
     async def one_user(uid: int) -> None:
@@ -93,22 +105,41 @@ async def main() -> None:
     bare = summary("bare PTB bot", updates, elapsed, lat)
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(database_url=f"sqlite:///{tmp}/bench.sqlite3", bot_token=None,
-                                 flood_max_updates=10_000, rate_limit_replies=False)
+        settings = load_settings(
+            database_url=f"sqlite:///{tmp}/bench.sqlite3",
+            bot_token=None,
+            flood_max_updates=10_000,
+            rate_limit_replies=False,
+        )
         services = await Services.start(settings)
         api = FakeBotAPI()
         application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
-        elapsed, lat = await run_app(application, lambda: drive(api, args.users, rounds, "个人信息处理说明", "没有保存"))
+        elapsed, lat = await run_app(
+            application, lambda: drive(api, args.users, rounds, "个人信息处理说明", "没有保存")
+        )
         await services.close()
     ours = summary("zhuqi-bot (SQLite)", updates, elapsed, lat)
 
     ratio = round(ours["updates_per_s"] / bare["updates_per_s"], 3)
     print(f"{'bot':<22}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
     for row in (ours, bare):
-        print(f"{row['bot']:<22}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}")
+        print(
+            f"{row['bot']:<22}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}"
+        )
     print(f"throughput ratio zhuqi-bot / bare PTB: {ratio}  ({args.users} users, {rounds} rounds each)")
-    print(json.dumps({"benchmark": "consent", "users": args.users, "updates": updates, "zhuqi": ours, "bare": bare,
-                      "throughput_ratio": ratio}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "consent",
+                "users": args.users,
+                "updates": updates,
+                "zhuqi": ours,
+                "bare": bare,
+                "throughput_ratio": ratio,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

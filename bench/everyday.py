@@ -65,8 +65,10 @@ def main() -> None:
     print(f"{'baseline (numpy, OpenCC)':<36}{'':>10}{figures['baseline_rss_mib']:>10.1f}")
     print(f"{'import services.everyday (at start)':<36}{figures['import_ms']:>10.1f}{figures['import_rss_mib']:>10.1f}")
     print(f"{'first number read (cn2an import)':<36}{figures['cn2an_ms']:>10.1f}{figures['cn2an_rss_mib']:>10.1f}")
-    print(f"{'first time typed (JioNLP import)':<36}{figures['time_parser_first_ms']:>10.1f}"
-          f"{figures['time_parser_rss_mib']:>10.1f}")
+    print(
+        f"{'first time typed (JioNLP import)':<36}{figures['time_parser_first_ms']:>10.1f}"
+        f"{figures['time_parser_rss_mib']:>10.1f}"
+    )
     print(f"{'one time parse, warm':<36}{figures['time_parse_ms']:>10.3f}")
     print(f"{'one number read, warm':<36}{figures['number_read_ms']:>10.3f}")
     print(json.dumps(figures))

@@ -45,8 +45,10 @@ BLOCK = 10  # samples per block
 
 def figures(latencies: list[float]) -> tuple[float, float]:
     ordered = sorted(latencies)
-    return (round(statistics.median(ordered) * 1000, 2),
-            round(ordered[max(0, math.ceil(len(ordered) * 0.99) - 1)] * 1000, 2))
+    return (
+        round(statistics.median(ordered) * 1000, 2),
+        round(ordered[max(0, math.ceil(len(ordered) * 0.99) - 1)] * 1000, 2),
+    )
 
 
 async def phase(quiet: FakeUser, flooder: FakeUser | None, samples: int, burst: int, pace: float) -> list[float]:
@@ -73,8 +75,9 @@ async def main() -> None:
     burst = math.ceil(args.flood / args.samples)
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(database_url=f"sqlite:///{tmp}/bench.sqlite3", bot_token=None,
-                                 rate_limit_replies=False)
+        settings = load_settings(
+            database_url=f"sqlite:///{tmp}/bench.sqlite3", bot_token=None, rate_limit_replies=False
+        )
         services = await Services.start(settings)
         await services.users.register(QUIET_ID, "静")
         await services.users.set_role(QUIET_ID, Role.WORKER)
@@ -110,9 +113,24 @@ async def main() -> None:
     burst_ms = round(results["burst"][0] * 1000, 2)
     print(f"{f'right behind {args.flood} sent at once':<36}{1:>9}{burst_ms:>10}{burst_ms:>10}")
     print(f"flood p99 / quiet p99: {ratio} (goal ≤ 2); flood updates dropped before a slot: {dropped}")
-    print(json.dumps({"benchmark": "flood", "samples": args.samples, "flood_updates": sent, "pace_s": args.pace,
-                      "quiet_p50_ms": quiet_p50, "quiet_p99_ms": quiet_p99, "flood_p50_ms": flood_p50,
-                      "flood_p99_ms": flood_p99, "ratio": ratio, "burst_ms": burst_ms, "dropped_before_slot": dropped}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "flood",
+                "samples": args.samples,
+                "flood_updates": sent,
+                "pace_s": args.pace,
+                "quiet_p50_ms": quiet_p50,
+                "quiet_p99_ms": quiet_p99,
+                "flood_p50_ms": flood_p50,
+                "flood_p99_ms": flood_p99,
+                "ratio": ratio,
+                "burst_ms": burst_ms,
+                "dropped_before_slot": dropped,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

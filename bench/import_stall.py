@@ -43,8 +43,24 @@ FIRST_USER = 500_000
 
 def files() -> dict[str, bytes]:
     blank = rezip(xlsx(CRAFTSMAN_COLUMNS, []), {SHEET: blank_rows(1_000_000)})
-    rows = xlsx(CRAFTSMAN_COLUMNS, [(f"师傅{i}", "湖州某机械有限公司", f"139{i:08d}", "省级工匠", "数控机床调试；热处理工艺；焊接机器人编程", "",
-                      "330502", "", "3", "现场指导") for i in range(5000)])
+    rows = xlsx(
+        CRAFTSMAN_COLUMNS,
+        [
+            (
+                f"师傅{i}",
+                "湖州某机械有限公司",
+                f"139{i:08d}",
+                "省级工匠",
+                "数控机床调试；热处理工艺；焊接机器人编程",
+                "",
+                "330502",
+                "",
+                "3",
+                "现场指导",
+            )
+            for i in range(5000)
+        ],
+    )
     assert zipfile.ZipFile(io.BytesIO(blank)).testzip() is None
     return {"blank": blank, "rows": rows}
 
@@ -98,13 +114,19 @@ async def main() -> None:
                     return time.perf_counter() - started  # noqa: B023 - the same
 
                 answered, during = await asyncio.gather(answer(), round_trips(bot, users, done, 10_000))
-                results[name] = {"p50_ms": p(during, 50), "p99_ms": p(during, 99), "replies": len(during),
-                                 "import_answer_s": round(answered, 2)}
+                results[name] = {
+                    "p50_ms": p(during, 50),
+                    "p99_ms": p(during, 99),
+                    "replies": len(during),
+                    "import_answer_s": round(answered, 2),
+                }
     print(f"{'run':<8}{'replies':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99 ratio':>11}{'import s':>10}")
     for name, r in results.items():
         ratio = round(r["p99_ms"] / results["quiet"]["p99_ms"], 2)
         r["p99_ratio"] = ratio
-        print(f"{name:<8}{r['replies']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}{ratio:>11}{r.get('import_answer_s', ''):>10}")
+        print(
+            f"{name:<8}{r['replies']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}{ratio:>11}{r.get('import_answer_s', ''):>10}"
+        )
     print(json.dumps({"benchmark": "import_stall", "users": args.users, **results}, ensure_ascii=False))
 
 

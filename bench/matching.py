@@ -51,11 +51,24 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[dict], list[dict], list[tuple
         division = rng.choice(divisions)
         extra = rng.choice(divisions) if rng.random() < 0.3 else None
         specialities = ["".join(rng.sample(terms[division], 2)) for _ in range(rng.randint(2, 4))]
-        crafts.append({"id": i + 1, "name": f"工匠{i}", "workplace": f"单位{i % 5000}", "phone": None,
-                       "honours": [], "specialities": specialities, "service_modes": ["onsite"],
-                       "region_code": rng.choice(counties), "capacity": rng.randint(1, 5),
-                       "active": True, "status": CraftsmanStatus.APPROVED, "rating_sum": 0, "rating_count": 0,
-                       "search_text": " ".join(specialities)})
+        crafts.append(
+            {
+                "id": i + 1,
+                "name": f"工匠{i}",
+                "workplace": f"单位{i % 5000}",
+                "phone": None,
+                "honours": [],
+                "specialities": specialities,
+                "service_modes": ["onsite"],
+                "region_code": rng.choice(counties),
+                "capacity": rng.randint(1, 5),
+                "active": True,
+                "status": CraftsmanStatus.APPROVED,
+                "rating_sum": 0,
+                "rating_count": 0,
+                "search_text": " ".join(specialities),
+            }
+        )
         industries.append({"craftsman_id": i + 1, "division": division})
         if extra and extra != division:
             industries.append({"craftsman_id": i + 1, "division": extra})
@@ -63,22 +76,29 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[dict], list[dict], list[tuple
     for _ in range(2000):
         division = rng.choice(divisions)
         words = rng.sample(terms[division], 3)
-        demands.append((f"我们厂{words[0]}出现问题，{words[1]}和{words[2]}不稳定，请专家指导", division, rng.choice(counties)))
+        demands.append(
+            (f"我们厂{words[0]}出现问题，{words[1]}和{words[2]}不稳定，请专家指导", division, rng.choice(counties))
+        )
     return crafts, industries, demands
 
 
 async def populate(s: Services, crafts: list[dict], industries: list[dict]) -> None:
     async with s.db.session() as session:
         for start in range(0, len(crafts), CHUNK):
-            await session.execute(insert(Craftsman), crafts[start:start + CHUNK])
+            await session.execute(insert(Craftsman), crafts[start : start + CHUNK])
         for start in range(0, len(industries), CHUNK):
-            await session.execute(insert(CraftsmanIndustry), industries[start:start + CHUNK])
+            await session.execute(insert(CraftsmanIndustry), industries[start : start + CHUNK])
 
 
 async def baseline_query(s: Services, division: str) -> list[int]:
     async with s.db.session() as session:
-        return list((await session.scalars(select(CraftsmanIndustry.craftsman_id).where(
-            CraftsmanIndustry.division == division).limit(5))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(CraftsmanIndustry.craftsman_id).where(CraftsmanIndustry.division == division).limit(5)
+                )
+            ).all()
+        )
 
 
 def greedy(candidates: dict, spare: dict[int, int]) -> Plan:
@@ -132,8 +152,9 @@ async def run(n: int, demands_n: int, pool: int) -> dict:
             t0 = time.perf_counter()
             candidates = {i: await s.matcher.rank(q, 10, reasons=False) for i, q in enumerate(queries)}
             rank_time = time.perf_counter() - t0
-            spare = {c.craftsman_id: crafts[c.craftsman_id - 1]["capacity"]
-                     for found in candidates.values() for c in found}
+            spare = {
+                c.craftsman_id: crafts[c.craftsman_id - 1]["capacity"] for found in candidates.values() for c in found
+            }
             t0 = time.perf_counter()
             plan = solve(candidates, spare)
             solve_time = time.perf_counter() - t0
@@ -145,23 +166,40 @@ async def run(n: int, demands_n: int, pool: int) -> dict:
             end_to_end = time.perf_counter() - t0
         finally:
             await s.close()
-    p50, p95, b50, b95 = pct(ours, .5), pct(ours, .95), pct(base, .5), pct(base, .95)
+    p50, p95, b50, b95 = pct(ours, 0.5), pct(ours, 0.95), pct(base, 0.5), pct(base, 0.95)
     figures = {
-        "bench": "matching", "craftsmen": n, "demands": len(queries), "index_build_s": round(build, 2),
-        "query_p50_ms": round(p50, 2), "query_p95_ms": round(p95, 2), "query_max_ms": round(max(ours), 2),
-        "baseline_p50_ms": round(b50, 2), "baseline_p95_ms": round(b95, 2), "p95_ratio": round(p95 / b95, 1),
-        "batch_pool": pool, "batch_candidates_s": round(rank_time, 2), "batch_solve_s": round(solve_time, 3),
-        "batch_total_s": round(end_to_end, 2), "greedy_s": round(greedy_time, 3),
-        "assigned": len(plan.pairs), "greedy_assigned": len(simple.pairs),
-        "score": plan.total, "greedy_score": simple.total, "score_ratio": round(plan.total / simple.total, 4),
+        "bench": "matching",
+        "craftsmen": n,
+        "demands": len(queries),
+        "index_build_s": round(build, 2),
+        "query_p50_ms": round(p50, 2),
+        "query_p95_ms": round(p95, 2),
+        "query_max_ms": round(max(ours), 2),
+        "baseline_p50_ms": round(b50, 2),
+        "baseline_p95_ms": round(b95, 2),
+        "p95_ratio": round(p95 / b95, 1),
+        "batch_pool": pool,
+        "batch_candidates_s": round(rank_time, 2),
+        "batch_solve_s": round(solve_time, 3),
+        "batch_total_s": round(end_to_end, 2),
+        "greedy_s": round(greedy_time, 3),
+        "assigned": len(plan.pairs),
+        "greedy_assigned": len(simple.pairs),
+        "score": plan.total,
+        "greedy_score": simple.total,
+        "score_ratio": round(plan.total / simple.total, 4),
     }
     print(f"{'measure':44} {'ours':>10} {'baseline':>10} {'ratio':>7}")
     print(f"{'top-5 query p50 (ms)':44} {p50:>10.2f} {b50:>10.2f} {p50 / b50:>7.1f}")
     print(f"{'top-5 query p95 (ms), target <= 50':44} {p95:>10.2f} {b95:>10.2f} {p95 / b95:>7.1f}")
     print(f"{'index build over ' + format(n, ',') + ' craftsmen (s)':44} {build:>10.2f}")
     print(f"{'batch: top-10 candidates x ' + str(len(queries)) + ' (s)':44} {rank_time:>10.2f}")
-    print(f"{'batch: exact solver vs greedy (s)':44} {solve_time:>10.3f} {greedy_time:>10.3f} {solve_time / max(greedy_time, 1e-6):>7.1f}")
-    print(f"{'batch: total score, exact vs greedy':44} {plan.total:>10.2f} {simple.total:>10.2f} {plan.total / simple.total:>7.4f}")
+    print(
+        f"{'batch: exact solver vs greedy (s)':44} {solve_time:>10.3f} {greedy_time:>10.3f} {solve_time / max(greedy_time, 1e-6):>7.1f}"
+    )
+    print(
+        f"{'batch: total score, exact vs greedy':44} {plan.total:>10.2f} {simple.total:>10.2f} {plan.total / simple.total:>7.4f}"
+    )
     print(f"{'batch: demands assigned':44} {len(plan.pairs):>10} {len(simple.pairs):>10}")
     print(f"{'batch: /match_all end to end (s)':44} {end_to_end:>10.2f}")
     print(json.dumps(figures, ensure_ascii=False))

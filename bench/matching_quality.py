@@ -40,7 +40,9 @@ class GoldRow:
 
 def read_gold(path: Path = GOLD) -> list[GoldRow]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return [GoldRow(r["text"], r["division"], r["region"], r["expected"]) for r in csv.DictReader(fh, delimiter="\t")]
+        return [
+            GoldRow(r["text"], r["division"], r["region"], r["expected"]) for r in csv.DictReader(fh, delimiter="\t")
+        ]
 
 
 async def evaluate(services: Services, rows: list[GoldRow], predicted: bool = False) -> dict:
@@ -75,9 +77,15 @@ async def main() -> dict:
         print(f"{label:32} {r['demands']:>8} {r['top1']:>7.1%} {r['top3']:>7.1%}")
     for miss in confirmed["misses"]:
         print(f"  miss (confirmed): {miss['text']} → expected {miss['expected']}, got {', '.join(miss['got']) or '—'}")
-    figures = {"bench": "matching_quality", "demands": confirmed["demands"], "craftsmen": "demo pool",
-               "confirmed_top1": confirmed["top1"], "confirmed_top3": confirmed["top3"],
-               "predicted_top1": guessed["top1"], "predicted_top3": guessed["top3"]}
+    figures = {
+        "bench": "matching_quality",
+        "demands": confirmed["demands"],
+        "craftsmen": "demo pool",
+        "confirmed_top1": confirmed["top1"],
+        "confirmed_top3": confirmed["top3"],
+        "predicted_top1": guessed["top1"],
+        "predicted_top3": guessed["top3"],
+    }
     print(json.dumps(figures, ensure_ascii=False))
     return figures
 

@@ -48,8 +48,13 @@ from runtime.application import build_application
 from services.container import Services
 
 STEPS = 13
-TEXTS = ["铝型材喷涂过程遇到氧化，皮膜厚度不均", "配电线路频繁跳闸，变压器温度偏高", "LF精炼炉水冷电缆扭曲，经常漏水",
-         "注塑件表面有缩痕和气泡，良品率低", "数控机床加工精度不稳定，主轴发热"]
+TEXTS = [
+    "铝型材喷涂过程遇到氧化，皮膜厚度不均",
+    "配电线路频繁跳闸，变压器温度偏高",
+    "LF精炼炉水冷电缆扭曲，经常漏水",
+    "注塑件表面有缩痕和气泡，良品率低",
+    "数控机床加工精度不稳定，主轴发热",
+]
 FIRST_ID = 700_000
 Flow = Callable[[FakeUser, int, list[float]], Awaitable[None]]
 
@@ -58,8 +63,14 @@ def echo_bot(api: FakeBotAPI) -> Application:
     async def echo(update: Update, _context: object) -> None:
         await update.message.reply_text(update.message.text)
 
-    application = (ApplicationBuilder().token(api.token).request(FakeRequest(api))
-                   .get_updates_request(FakeRequest(api)).concurrent_updates(64).build())
+    application = (
+        ApplicationBuilder()
+        .token(api.token)
+        .request(FakeRequest(api))
+        .get_updates_request(FakeRequest(api))
+        .concurrent_updates(64)
+        .build()
+    )
     application.add_handler(MessageHandler(filters.TEXT, echo))
     return application
 
@@ -104,7 +115,9 @@ async def drive(api: FakeBotAPI, users: int, flow: Flow) -> tuple[float, list[fl
     return time.perf_counter() - begin, latencies
 
 
-async def run_app(application: Application, body: Callable[[], Awaitable[tuple[float, list[float]]]]) -> tuple[float, list[float]]:
+async def run_app(
+    application: Application, body: Callable[[], Awaitable[tuple[float, list[float]]]]
+) -> tuple[float, list[float]]:
     async with application:
         await application.start()
         await application.updater.start_polling(timeout=5)
@@ -117,10 +130,14 @@ async def run_app(application: Application, body: Callable[[], Awaitable[tuple[f
 
 def summary(name: str, updates: int, elapsed: float, latencies: list[float]) -> dict[str, float | str]:
     ordered = sorted(latencies)
-    return {"bot": name, "updates": updates, "seconds": round(elapsed, 2),
-            "updates_per_s": round(updates / elapsed, 1),
-            "p50_ms": round(statistics.median(ordered) * 1000, 2),
-            "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000, 2)}
+    return {
+        "bot": name,
+        "updates": updates,
+        "seconds": round(elapsed, 2),
+        "updates_per_s": round(updates / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000, 2),
+    }
 
 
 async def zhuqi_run(name: str, url: str, users: int) -> dict[str, float | str]:
@@ -141,12 +158,16 @@ async def zhuqi_run(name: str, url: str, users: int) -> dict[str, float | str]:
     elapsed, latencies = await run_app(application, lambda: drive(api, users, report_flow))
     event.remove(services.db.engine.sync_engine, "before_cursor_execute", count)
     async with services.db.session() as session:
-        filed = await session.scalar(select(func.count()).select_from(Demand).where(Demand.status != DemandStatus.DRAFT))
+        filed = await session.scalar(
+            select(func.count()).select_from(Demand).where(Demand.status != DemandStatus.DRAFT)
+        )
     await services.close()
     if filed != users:
         raise SystemExit(f"{name}: {filed} of {users} demands filed")
-    return {**summary(name, users * STEPS, elapsed, latencies),
-            "statements_per_update": round(statements[0] / (users * STEPS), 1)}
+    return {
+        **summary(name, users * STEPS, elapsed, latencies),
+        "statements_per_update": round(statements[0] / (users * STEPS), 1),
+    }
 
 
 async def main() -> None:
@@ -179,18 +200,36 @@ async def main() -> None:
     by_name = {row["bot"]: row for row in rows}
     pg_to_sqlite = None
     if "zhuqi-bot, SQLite" in by_name and "zhuqi-bot, PostgreSQL" in by_name:
-        pg_to_sqlite = round(float(by_name["zhuqi-bot, PostgreSQL"]["updates_per_s"])
-                             / float(by_name["zhuqi-bot, SQLite"]["updates_per_s"]), 3)
-    print(f"{'bot':<24}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
-          f"{'stmts/update':>14}")
+        pg_to_sqlite = round(
+            float(by_name["zhuqi-bot, PostgreSQL"]["updates_per_s"])
+            / float(by_name["zhuqi-bot, SQLite"]["updates_per_s"]),
+            3,
+        )
+    print(
+        f"{'bot':<24}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
+        f"{'stmts/update':>14}"
+    )
     for row in rows:
-        print(f"{row['bot']:<24}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['flows_per_s']:>9}"
-              f"{row['p50_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_bare']:>8}{row.get('statements_per_update', '—'):>14}")
+        print(
+            f"{row['bot']:<24}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['flows_per_s']:>9}"
+            f"{row['p50_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_bare']:>8}{row.get('statements_per_update', '—'):>14}"
+        )
     if pg_to_sqlite is not None:
         print(f"PostgreSQL / SQLite updates/s: {pg_to_sqlite}")
     print(f"({args.users} enterprises at once, {STEPS} round trips each)")
-    print(json.dumps({"benchmark": "updates", "flow": "report", "users": args.users, "round_trips_per_flow": STEPS,
-                      "runs": rows, "postgresql_to_sqlite": pg_to_sqlite}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "updates",
+                "flow": "report",
+                "users": args.users,
+                "round_trips_per_flow": STEPS,
+                "runs": rows,
+                "postgresql_to_sqlite": pg_to_sqlite,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

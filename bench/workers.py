@@ -50,15 +50,23 @@ async def one_run(pg: PgServer, rows: int, workers: int) -> dict[str, float]:
     for chat in chats:
         api.add_user(chat, "职工")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BOT_TOKEN")}
-    env.update(DATABASE_URL=url, BOT_TOKEN=DEFAULT_TOKEN, ALLOW_PAID_BROADCAST="true", LOG_LEVEL="WARNING",
-               DELIVERY_CHAT_BURST="3")
+    env.update(
+        DATABASE_URL=url,
+        BOT_TOKEN=DEFAULT_TOKEN,
+        ALLOW_PAID_BROADCAST="true",
+        LOG_LEVEL="WARNING",
+        DELIVERY_CHAT_BURST="3",
+    )
     async with HttpServer(api) as server:
         env["TELEGRAM_API_URL"] = server.url
         with tempfile.TemporaryDirectory() as cwd:
             begin = time.perf_counter()
-            processes = [await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), "--worker",
-                                                              cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL)
-                         for _ in range(workers)]
+            processes = [
+                await asyncio.create_subprocess_exec(
+                    sys.executable, str(ROOT / "bot.py"), "--worker", cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL
+                )
+                for _ in range(workers)
+            ]
             delivered = 0
             while delivered < rows:
                 await asyncio.sleep(0.2)
@@ -72,12 +80,20 @@ async def one_run(pg: PgServer, rows: int, workers: int) -> dict[str, float]:
     counts = [len(api.world.chat_log.get(chat, [])) for chat in chats]
     services = await Services.start(load_settings(database_url=url, bot_token=None))
     async with services.db.session() as session:
-        unsent = await session.scalar(select(func.count()).select_from(Notification)
-                                      .where(Notification.status != OutboxStatus.SENT))
+        unsent = await session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.status != OutboxStatus.SENT)
+        )
     await services.close()
-    return {"workers": workers, "rows": rows, "seconds": round(elapsed, 2), "per_second": round(rows / elapsed, 1),
-            "duplicates": sum(c - 1 for c in counts if c > 1), "lost": sum(1 for c in counts if c == 0),
-            "unsent_rows": unsent, "too_many_requests": api.limiter.hits}
+    return {
+        "workers": workers,
+        "rows": rows,
+        "seconds": round(elapsed, 2),
+        "per_second": round(rows / elapsed, 1),
+        "duplicates": sum(c - 1 for c in counts if c > 1),
+        "lost": sum(1 for c in counts if c == 0),
+        "unsent_rows": unsent,
+        "too_many_requests": api.limiter.hits,
+    }
 
 
 async def main() -> None:
@@ -95,8 +111,10 @@ async def main() -> None:
         result["ratio"] = round(result["per_second"] / base, 3)
     print(f"{'workers':>7} {'rows':>7} {'seconds':>8} {'msg/s':>8} {'ratio':>6} {'dup':>4} {'lost':>5} {'429':>5}")
     for r in results:
-        print(f"{r['workers']:>7} {r['rows']:>7} {r['seconds']:>8} {r['per_second']:>8} {r['ratio']:>6} "
-              f"{r['duplicates']:>4} {r['lost']:>5} {r['too_many_requests']:>5}")
+        print(
+            f"{r['workers']:>7} {r['rows']:>7} {r['seconds']:>8} {r['per_second']:>8} {r['ratio']:>6} "
+            f"{r['duplicates']:>4} {r['lost']:>5} {r['too_many_requests']:>5}"
+        )
     print(json.dumps({"bench": "workers", "limit_per_second": 1000, "runs": results}))
 
 

@@ -51,8 +51,8 @@ class IntRange:
     high: int
 
 
-INTEGER = IntRange(-2**31, 2**31 - 1)  # PostgreSQL INTEGER: the primary keys of every table but users
-BIGINT = IntRange(-2**63, 2**63 - 1)  # PostgreSQL BIGINT: Telegram user ids
+INTEGER = IntRange(-(2**31), 2**31 - 1)  # PostgreSQL INTEGER: the primary keys of every table but users
+BIGINT = IntRange(-(2**63), 2**63 - 1)  # PostgreSQL BIGINT: Telegram user ids
 BigInt = Annotated[int, BIGINT]
 
 REGISTRY: dict[str, type[Action]] = {}
@@ -72,8 +72,11 @@ class Action:
     def data(self) -> str:
         parts = [self.prefix]
         trailing = len(self._fields)
-        while trailing and self._fields[trailing - 1][0] in self._defaults and \
-                getattr(self, self._fields[trailing - 1][0]) == self._defaults[self._fields[trailing - 1][0]]:
+        while (
+            trailing
+            and self._fields[trailing - 1][0] in self._defaults
+            and getattr(self, self._fields[trailing - 1][0]) == self._defaults[self._fields[trailing - 1][0]]
+        ):
             trailing -= 1  # optional fields left at their default are not written
         for name, kind in self._fields[:trailing]:
             value = getattr(self, name)
@@ -157,8 +160,9 @@ def action(prefix: str) -> Callable[[type[A]], type[A]]:
         declared = dataclasses.fields(made)  # type: ignore[arg-type]
         fields = tuple((f.name, hints[f.name]) for f in declared)
         made.prefix = prefix
-        made._ranges = {name: BIGINT if kind == BigInt else INTEGER for name, kind in fields
-                        if kind is int or kind == BigInt}
+        made._ranges = {
+            name: BIGINT if kind == BigInt else INTEGER for name, kind in fields if kind is int or kind == BigInt
+        }
         made._fields = tuple((name, int if kind == BigInt else kind) for name, kind in fields)
         made._defaults = {f.name: f.default for f in declared if f.default is not dataclasses.MISSING}
         body = ""
@@ -167,8 +171,9 @@ def action(prefix: str) -> Callable[[type[A]], type[A]]:
             body += f"(?:{part})?" if name in made._defaults else part
         made._regex = re.compile("^" + re.escape(prefix) + body + "$")
         for other in REGISTRY.values():  # no action's data may also match another's pattern
-            if other._regex.match(prefix + "".join(SEPARATOR + "0" for _ in fields)) or \
-                    made._regex.match(other.prefix + "".join(SEPARATOR + "0" for _ in other._fields)):
+            if other._regex.match(prefix + "".join(SEPARATOR + "0" for _ in fields)) or made._regex.match(
+                other.prefix + "".join(SEPARATOR + "0" for _ in other._fields)
+            ):
                 raise ValueError(f"button prefixes {prefix!r} and {other.prefix!r} overlap")
         REGISTRY[prefix] = made
         return made

@@ -102,10 +102,10 @@ class FormButtons:
 
     skip: type[Action]
     done: type[Action]
-    pick: type[Action]     # a choice's value ("" on the region step: any region)
+    pick: type[Action]  # a choice's value ("" on the region step: any region)
     publish: type[Action]
     discard: type[Action]
-    edit: type[Action]     # ✏️ one answer on the summary card (the step's name)
+    edit: type[Action]  # ✏️ one answer on the summary card (the step's name)
 
 
 @cache
@@ -114,8 +114,14 @@ def form_buttons(name: str) -> FormButtons:
         cls = type(f"{name.title()}{suffix.title()}", (Action,), {"__annotations__": fields or {}})
         return action(f"{name}:{suffix}")(cls)
 
-    return FormButtons(make("skip"), make("done"), make("pick", {"value": str}), make("publish"), make("discard"),
-                       make("edit", {"step": str}))
+    return FormButtons(
+        make("skip"),
+        make("done"),
+        make("pick", {"value": str}),
+        make("publish"),
+        make("discard"),
+        make("edit", {"step": str}),
+    )
 
 
 # ---------------------------------------------------------------------------- /profile
@@ -232,11 +238,11 @@ class JoinSubmit(Action):
 
 # ---------------------------------------------------------------------------- /broadcast (staff)
 class BroadcastStep(str, enum.Enum):
-    NEXT = "next"    # the audience is chosen: ask for the message
+    NEXT = "next"  # the audience is chosen: ask for the message
     QUIT = "quit"
     SEND = "send"
     LATER = "later"  # 定时发送: ask for the time
-    BACK = "back"    # from the preview back to the audience
+    BACK = "back"  # from the preview back to the audience
     CLEAR = "clear"  # every filter off
 
 

@@ -36,12 +36,12 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
     # the bot's send budget, for replies and pushes together: Telegram allows ~30/s overall, ~1/s per chat
-    delivery_rate: float = Field(default=25.0, gt=0)        # messages/s overall
+    delivery_rate: float = Field(default=25.0, gt=0)  # messages/s overall
     delivery_burst: float = Field(default=5.0, ge=1)
-    delivery_chat_rate: float = Field(default=1.0, gt=0)    # messages/s per chat
+    delivery_chat_rate: float = Field(default=1.0, gt=0)  # messages/s per chat
     delivery_chat_burst: float = Field(default=3.0, ge=1)
-    rate_limit_replies: bool = True                         # false: replies ignore the budget (benchmarks)
-    allow_paid_broadcast: bool = False                      # Telegram's paid broadcasts (Stars): up to 1,000/s
+    rate_limit_replies: bool = True  # false: replies ignore the budget (benchmarks)
+    allow_paid_broadcast: bool = False  # Telegram's paid broadcasts (Stars): up to 1,000/s
     paid_broadcast_rate: float = Field(default=1000.0, gt=0, le=1000)
     # requests a delivery worker has on the wire at once: the rate × Telegram's round trip (1,000/s × 64 ms)
     delivery_in_flight: int = Field(default=64, ge=1, le=1024)
@@ -49,9 +49,11 @@ class Settings(BaseSettings):
     flood_window_seconds: float = Field(default=10.0, gt=0)
     course_reminder_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)  # lead time before a course session
     # webhook mode (bot.py --webhook URL): where the bot listens, and the secret Telegram sends with every update
-    webhook_listen: str = "127.0.0.1"                        # behind a reverse proxy that terminates TLS
+    webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")  # unset: derived from the token
+    webhook_secret: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$"
+    )  # unset: derived from the token
     # console chat only: the stage's clock starts at this instant (ISO 8601 with its offset) and runs in real time
     console_clock: datetime | None = None
 
@@ -77,7 +79,7 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         value = value.strip()
         if value.startswith("sqlite:///"):
-            value = "sqlite+aiosqlite:///" + value[len("sqlite:///"):]
+            value = "sqlite+aiosqlite:///" + value[len("sqlite:///") :]
         elif value.startswith(("postgresql://", "postgres://")):
             value = "postgresql+asyncpg://" + value.split("://", 1)[1]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):

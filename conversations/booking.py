@@ -50,12 +50,16 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
             continue
         kept.append(found.at.isoformat())
         key = "everyday.read_assumed" if found.assumed else "everyday.read"
-        read.append(context.t(key, value=line, when=show(found.at, tz),
-                              hour=found.assumed.strftime("%H:%M") if found.assumed else ""))
+        read.append(
+            context.t(
+                key, value=line, when=show(found.at, tz), hour=found.assumed.strftime("%H:%M") if found.assumed else ""
+            )
+        )
     if again and len(kept) < MAX_SLOTS:  # the lines read are kept; only the others are asked again
         answers["kept"] = kept
-        await update.effective_message.reply_text("\n\n".join(
-            [*again, "\n".join([*read, context.t("everyday.slots_kept", count=len(kept))])]))
+        await update.effective_message.reply_text(
+            "\n\n".join([*again, "\n".join([*read, context.t("everyday.slots_kept", count=len(kept))])])
+        )
         return SLOTS
     if not kept or len(kept) > MAX_SLOTS:
         answers.pop("kept", None)
@@ -75,9 +79,13 @@ async def place_text(update: Update, context: BotContext) -> str | int:
     if "match" not in answers or not answers.get("slots"):
         return ConversationHandler.END
     link = text if text.lower().startswith(("http://", "https://")) else None
-    result = await context.services.booking.offer_slots(update.effective_user.id, answers["match"],
-                                                        [datetime.fromisoformat(s) for s in answers["slots"]],
-                                                        None if link else text, link)
+    result = await context.services.booking.offer_slots(
+        update.effective_user.id,
+        answers["match"],
+        [datetime.fromisoformat(s) for s in answers["slots"]],
+        None if link else text,
+        link,
+    )
     if not await answer_outcome(update, context, result):
         await update.effective_message.reply_text(context.t("booking.slots_sent", count=result.detail["count"]))
     return ConversationHandler.END
@@ -124,7 +132,6 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
     return ConversationHandler.END
 
 
-
 async def reask_slots(update: Update, context: BotContext) -> None:
     kept = (context.user_data.get("booking") or {}).get("kept") or []
     text = ask_slots(context)
@@ -141,13 +148,18 @@ def ask_slots(context: BotContext) -> str:
 
 resume.register({SLOTS: reask_slots, PLACE: "booking.ask_place"})
 
+
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(offer_start, pattern=OfferSlots.pattern()),
-                      CallbackQueryHandler(reschedule, pattern=Reschedule.pattern())],
-        states={SLOTS: [MessageHandler(text, slots_text), MessageHandler(~filters.COMMAND, expect_text)],
-                PLACE: [MessageHandler(text, place_text), MessageHandler(~filters.COMMAND, expect_text)]},
+        entry_points=[
+            CallbackQueryHandler(offer_start, pattern=OfferSlots.pattern()),
+            CallbackQueryHandler(reschedule, pattern=Reschedule.pattern()),
+        ],
+        states={
+            SLOTS: [MessageHandler(text, slots_text), MessageHandler(~filters.COMMAND, expect_text)],
+            PLACE: [MessageHandler(text, place_text), MessageHandler(~filters.COMMAND, expect_text)],
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("booking"))],
         name="booking",
         persistent=True,
@@ -155,4 +167,7 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(pick, pattern=PickSlot.pattern()), CallbackQueryHandler(cancel, pattern=CancelAppointment.pattern())]
+    return [
+        CallbackQueryHandler(pick, pattern=PickSlot.pattern()),
+        CallbackQueryHandler(cancel, pattern=CancelAppointment.pattern()),
+    ]

@@ -129,11 +129,15 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
     values = {"summary": summary(context, draft), "count": f"{count:,}"}
     if send_at is None:
         text = context.t("broadcast.preview", **values)
-        buttons = [[button(context, "send", step(BroadcastStep.SEND)), button(context, "later", step(BroadcastStep.LATER))]]
+        buttons = [
+            [button(context, "send", step(BroadcastStep.SEND)), button(context, "later", step(BroadcastStep.LATER))]
+        ]
     else:
         text = context.t("broadcast.preview_scheduled", time=show(send_at, context.services.settings.tz), **values)
         buttons = [[button(context, "send", step(BroadcastStep.SEND))]]
-    buttons.append([button(context, "back", step(BroadcastStep.BACK)), button(context, "quit", step(BroadcastStep.QUIT))])
+    buttons.append(
+        [button(context, "back", step(BroadcastStep.BACK)), button(context, "quit", step(BroadcastStep.QUIT))]
+    )
     await chat.send_message(text, reply_markup=InlineKeyboardMarkup(buttons))
     return PREVIEW
 
@@ -180,8 +184,9 @@ async def send(update: Update, context: BotContext) -> str | int:
         await query.answer(context.t("broadcast.nobody"), show_alert=True)
         return PREVIEW
     try:
-        broadcast = await services.broadcasts.create(update.effective_user.id, context.role, filters_of(draft),
-                                                     Content(**draft["content"]), send_at)
+        broadcast = await services.broadcasts.create(
+            update.effective_user.id, context.role, filters_of(draft), Content(**draft["content"]), send_at
+        )
     except NotStaff:
         await tell_staff_only(update, context)
         return ConversationHandler.END
@@ -189,8 +194,12 @@ async def send(update: Update, context: BotContext) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     if send_at is not None:
-        text = context.t("broadcast.scheduled", id=broadcast.id, time=show(send_at, services.settings.tz),
-                         count=f"{broadcast.total:,}")
+        text = context.t(
+            "broadcast.scheduled",
+            id=broadcast.id,
+            time=show(send_at, services.settings.tz),
+            count=f"{broadcast.total:,}",
+        )
     else:
         text = context.t("broadcast.progress", id=broadcast.id, sent=0, total=f"{broadcast.total:,}", failed=0)
     progress = await update.effective_chat.send_message(text)
@@ -207,9 +216,18 @@ async def quit_(update: Update, context: BotContext) -> int:
 
 # after a restart each step asks its question again (conversations/resume.py): the menu and the preview are shown
 # as they stand, with their buttons
-resume.register(drafted_all(KEY, {AUDIENCE: show_menu, REGION: ask_region_filter, PREVIEW: show_preview,
-                                  CONTENT: _question("broadcast.ask_content", CONTENT),
-                                  WHEN: _question("broadcast.ask_time", WHEN)}))
+resume.register(
+    drafted_all(
+        KEY,
+        {
+            AUDIENCE: show_menu,
+            REGION: ask_region_filter,
+            PREVIEW: show_preview,
+            CONTENT: _question("broadcast.ask_content", CONTENT),
+            WHEN: _question("broadcast.ask_time", WHEN),
+        },
+    )
+)
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -224,21 +242,32 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("broadcast", drafted(KEY, start))],
         states={
-            AUDIENCE: [CallbackQueryHandler(drafted(KEY, ask_content), pattern=pattern[BroadcastStep.NEXT]),
-                       CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
-                       *(CallbackQueryHandler(drafted(KEY, pressed), pattern=kind.pattern()) for kind in MENU_PRESSES),
-                       MessageHandler(not_command, expect_button)],
-            REGION: [CallbackQueryHandler(drafted(KEY, region_any), pattern=BroadcastAnyRegion.pattern()), *region_step_handlers(drafted(KEY, region_picked))],
-            CONTENT: [MessageHandler(not_command, drafted(KEY, content_received))],  # text, photo, document; else asks again
-            PREVIEW: [CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
-                      CallbackQueryHandler(drafted(KEY, ask_time), pattern=pattern[BroadcastStep.LATER]),
-                      CallbackQueryHandler(drafted(KEY, back_to_audience), pattern=pattern[BroadcastStep.BACK]),
-                      CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
-                      MessageHandler(not_command, expect_button)],
-            WHEN: [MessageHandler(filters.TEXT & not_command, drafted(KEY, time_typed)),
-                   CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
-                   CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
-                   MessageHandler(not_command, expect_text)],
+            AUDIENCE: [
+                CallbackQueryHandler(drafted(KEY, ask_content), pattern=pattern[BroadcastStep.NEXT]),
+                CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
+                *(CallbackQueryHandler(drafted(KEY, pressed), pattern=kind.pattern()) for kind in MENU_PRESSES),
+                MessageHandler(not_command, expect_button),
+            ],
+            REGION: [
+                CallbackQueryHandler(drafted(KEY, region_any), pattern=BroadcastAnyRegion.pattern()),
+                *region_step_handlers(drafted(KEY, region_picked)),
+            ],
+            CONTENT: [
+                MessageHandler(not_command, drafted(KEY, content_received))
+            ],  # text, photo, document; else asks again
+            PREVIEW: [
+                CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
+                CallbackQueryHandler(drafted(KEY, ask_time), pattern=pattern[BroadcastStep.LATER]),
+                CallbackQueryHandler(drafted(KEY, back_to_audience), pattern=pattern[BroadcastStep.BACK]),
+                CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
+                MessageHandler(not_command, expect_button),
+            ],
+            WHEN: [
+                MessageHandler(filters.TEXT & not_command, drafted(KEY, time_typed)),
+                CallbackQueryHandler(drafted(KEY, send), pattern=pattern[BroadcastStep.SEND]),
+                CallbackQueryHandler(drafted(KEY, quit_), pattern=pattern[BroadcastStep.QUIT]),
+                MessageHandler(not_command, expect_text),
+            ],
         },
         fallbacks=[CommandHandler("cancel", drafted(KEY, cancel))],
         name="broadcast",

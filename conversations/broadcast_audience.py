@@ -58,11 +58,19 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
         roles = context.label("list.items").join(context.t(f"role.{r}") for r in f.roles)
         parts.append(context.t("broadcast.summary.roles", value=roles))
     if f.region:
-        parts.append(context.t("broadcast.summary.region",
-                               value=localise(context.services.regions.full_name(f.region) or f.region, context.lang)))
+        parts.append(
+            context.t(
+                "broadcast.summary.region",
+                value=localise(context.services.regions.full_name(f.region) or f.region, context.lang),
+            )
+        )
     if f.section:
-        parts.append(context.t("broadcast.summary.section",
-                               value=localise(f"{f.section} {catalogue().sections[f.section].name}", context.lang)))
+        parts.append(
+            context.t(
+                "broadcast.summary.section",
+                value=localise(f"{f.section} {catalogue().sections[f.section].name}", context.lang),
+            )
+        )
     for name in ("competition", "course"):
         if draft["filters"].get(f"{name}_id") is not None:
             parts.append(context.t(f"broadcast.summary.{name}", value=labels.get(name, "")))  # a title as typed
@@ -91,11 +99,18 @@ async def show_menu(update: Update, context: BotContext, edit: bool = False) -> 
     if count is None:
         return ConversationHandler.END
     text = context.t("broadcast.audience", summary=summary(context, draft), count=f"{count:,}")
-    markup = InlineKeyboardMarkup([
-        [button(context, "role", BroadcastMenu("role")), button(context, "region", BroadcastMenu("region"))],
-        [button(context, "section", BroadcastMenu("section")), button(context, "competition", BroadcastMenu("competition"))],
-        [button(context, "course", BroadcastMenu("course")), button(context, "clear", step(BroadcastStep.CLEAR))],
-        [button(context, "next", step(BroadcastStep.NEXT))], [button(context, "quit", step(BroadcastStep.QUIT))]])
+    markup = InlineKeyboardMarkup(
+        [
+            [button(context, "role", BroadcastMenu("role")), button(context, "region", BroadcastMenu("region"))],
+            [
+                button(context, "section", BroadcastMenu("section")),
+                button(context, "competition", BroadcastMenu("competition")),
+            ],
+            [button(context, "course", BroadcastMenu("course")), button(context, "clear", step(BroadcastStep.CLEAR))],
+            [button(context, "next", step(BroadcastStep.NEXT))],
+            [button(context, "quit", step(BroadcastStep.QUIT))],
+        ]
+    )
     if edit and update.callback_query is not None:
         await edit_message(update, text, markup)
     else:
@@ -120,8 +135,14 @@ async def staff_press(update: Update, context: BotContext) -> bool:
 
 
 # the presses of the audience menu and its sub-menus
-MENU_PRESSES: tuple[type[Action], ...] = (BroadcastMenu, BROADCAST_STEPS[BroadcastStep.CLEAR], BroadcastRole,
-                                          BroadcastSection, BroadcastCompetition, BroadcastCourse)
+MENU_PRESSES: tuple[type[Action], ...] = (
+    BroadcastMenu,
+    BROADCAST_STEPS[BroadcastStep.CLEAR],
+    BroadcastRole,
+    BroadcastSection,
+    BroadcastCompetition,
+    BroadcastCourse,
+)
 EVENT_FILTERS = {BroadcastCompetition: "competition", BroadcastCourse: "course"}
 
 
@@ -169,10 +190,17 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
     if menu == "section":
         await query.answer()
         sections = catalogue().sections.values()
-        buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=BroadcastSection(s.code).data())
-                   for s in sections]
-        await edit_message(update, context.t("broadcast.pick_section"),
-                           InlineKeyboardMarkup([*rows(buttons, 2), [any_button("section")]]))
+        buttons = [
+            InlineKeyboardButton(
+                localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=BroadcastSection(s.code).data()
+            )
+            for s in sections
+        ]
+        await edit_message(
+            update,
+            context.t("broadcast.pick_section"),
+            InlineKeyboardMarkup([*rows(buttons, 2), [any_button("section")]]),
+        )
         return AUDIENCE
     if menu in ("competition", "course"):
         events = await _events(update, context, menu)
@@ -181,9 +209,12 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
             return AUDIENCE
         await query.answer()
         pick = BroadcastCompetition if menu == "competition" else BroadcastCourse
-        buttons = [[InlineKeyboardButton(name[:60], callback_data=pick(str(event_id)).data())]
-                   for event_id, name in events]
-        await edit_message(update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup([*buttons, [any_button(menu)]]))
+        buttons = [
+            [InlineKeyboardButton(name[:60], callback_data=pick(str(event_id)).data())] for event_id, name in events
+        ]
+        await edit_message(
+            update, context.t(f"broadcast.pick_{menu}"), InlineKeyboardMarkup([*buttons, [any_button(menu)]])
+        )
         return AUDIENCE
     await answer_stale(update, context)
     return AUDIENCE
@@ -191,18 +222,28 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
 
 async def ask_region_filter(update: Update, context: BotContext) -> str:
     """The region filter: its own 不限 button, then the province → city → county picker."""
-    await update.effective_chat.send_message(context.t("broadcast.pick_region"), reply_markup=InlineKeyboardMarkup(
-        [[button(context, "any", BroadcastAnyRegion())]]))
+    await update.effective_chat.send_message(
+        context.t("broadcast.pick_region"),
+        reply_markup=InlineKeyboardMarkup([[button(context, "any", BroadcastAnyRegion())]]),
+    )
     await ask_region(update, context)
     return REGION
 
 
 async def _role_menu(update: Update, context: BotContext) -> str:
     chosen = draft_of(context)["filters"].get("roles") or []
-    buttons = [InlineKeyboardButton(("✅ " if r.value in chosen else "▫️ ") + context.label(f"role.{r.value}"),
-                                    callback_data=BroadcastRole(r.value).data()) for r in ROLES]
-    await edit_message(update, context.t("broadcast.pick_roles"),
-                       InlineKeyboardMarkup([*rows(buttons, 2), [button(context, "done", BroadcastRole("done"))]]))
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if r.value in chosen else "▫️ ") + context.label(f"role.{r.value}"),
+            callback_data=BroadcastRole(r.value).data(),
+        )
+        for r in ROLES
+    ]
+    await edit_message(
+        update,
+        context.t("broadcast.pick_roles"),
+        InlineKeyboardMarkup([*rows(buttons, 2), [button(context, "done", BroadcastRole("done"))]]),
+    )
     return AUDIENCE
 
 

@@ -37,8 +37,9 @@ async def cancel_command(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(context.t("broadcast.nothing_to_cancel"))
         return
     counts = await services.broadcasts.counts(broadcast.id)
-    await update.effective_message.reply_text(context.t("broadcast.cancelled", id=broadcast.id,
-                                                        withdrawn=f"{withdrawn:,}", sent=f"{counts.sent:,}"))
+    await update.effective_message.reply_text(
+        context.t("broadcast.cancelled", id=broadcast.id, withdrawn=f"{withdrawn:,}", sent=f"{counts.sent:,}")
+    )
 
 
 async def failures(update: Update, context: BotContext) -> None:
@@ -49,16 +50,22 @@ async def failures(update: Update, context: BotContext) -> None:
         return
     broadcast_id = press.broadcast_id
     try:
-        data = await context.services.broadcasts.failures_csv(update.effective_user.id, context.role, broadcast_id,
-                                                              context.label("broadcast.csv_headers").split(","))
+        data = await context.services.broadcasts.failures_csv(
+            update.effective_user.id, context.role, broadcast_id, context.label("broadcast.csv_headers").split(",")
+        )
     except Refused as exc:
         await answer_refusal(update, context, exc)
         return
     await query.answer()
-    await update.effective_chat.send_document(InputFile(data, filename=f"broadcast-{broadcast_id}-failures.csv"),
-                                              caption=context.t("broadcast.csv_caption", id=broadcast_id))
+    await update.effective_chat.send_document(
+        InputFile(data, filename=f"broadcast-{broadcast_id}-failures.csv"),
+        caption=context.t("broadcast.csv_caption", id=broadcast_id),
+    )
 
 
 def handlers() -> list:
-    return [CommandHandler("broadcast_cancel", cancel_command), CallbackQueryHandler(failures, pattern=BroadcastFailures.pattern()),
-            CallbackQueryHandler(refuse_or_stale, pattern=family(FAMILY))]
+    return [
+        CommandHandler("broadcast_cancel", cancel_command),
+        CallbackQueryHandler(failures, pattern=BroadcastFailures.pattern()),
+        CallbackQueryHandler(refuse_or_stale, pattern=family(FAMILY)),
+    ]

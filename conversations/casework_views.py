@@ -16,12 +16,14 @@ SUMMARY = 160
 
 
 def reason_text(r: Reasons, context: BotContext) -> str:
-    """"同属C32 有色金属冶炼和压延加工业；擅长：铝型材挤压、喷涂与阳极氧化；同市；在办 1/3 件"."""
+    """ "同属C32 有色金属冶炼和压延加工业；擅长：铝型材挤压、喷涂与阳极氧化；同市；在办 1/3 件"."""
     parts = []
     if r.division and catalogue().division(r.division):
         parts.append(context.label("match.reason.division", label=catalogue().division(r.division).label))
     elif r.section and r.section in catalogue().sections:
-        parts.append(context.label("match.reason.section", section=f"{r.section} {catalogue().sections[r.section].name}"))
+        parts.append(
+            context.label("match.reason.section", section=f"{r.section} {catalogue().sections[r.section].name}")
+        )
     if r.skills:
         parts.append(context.label("match.reason.skills", skills="、".join(r.skills)))
     if r.region:
@@ -35,29 +37,64 @@ def reason_text(r: Reasons, context: BotContext) -> str:
 
 
 def candidate_line(n: int, c: Candidate, context: BotContext) -> str:
-    account = ("" if c.user_id else context.label("match.reason.no_account") if c.has_phone
-               else context.label("match.reason.unreachable"))
-    return context.t("queue.candidate", n=n, name=c.name, score=f"{c.score:.2f}", reasons=reason_text(c.reasons, context),
-                     account=account)
+    account = (
+        ""
+        if c.user_id
+        else context.label("match.reason.no_account")
+        if c.has_phone
+        else context.label("match.reason.unreachable")
+    )
+    return context.t(
+        "queue.candidate",
+        n=n,
+        name=c.name,
+        score=f"{c.score:.2f}",
+        reasons=reason_text(c.reasons, context),
+        account=account,
+    )
 
 
 def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     division = catalogue().division(item.industry or "")
-    lines = [context.t("queue.item", ticket=item.ticket, status=context.label(f"demand.status.{item.status.value}"),
-                       urgent="🔴" if item.urgency == "urgent" else "",
-                       industry=division.label if division else "—",
-                       region=context.services.regions.full_name(item.region_code) or "—",
-                       summary=item.text[:SUMMARY])]
+    lines = [
+        context.t(
+            "queue.item",
+            ticket=item.ticket,
+            status=context.label(f"demand.status.{item.status.value}"),
+            urgent="🔴" if item.urgency == "urgent" else "",
+            industry=division.label if division else "—",
+            region=context.services.regions.full_name(item.region_code) or "—",
+            summary=item.text[:SUMMARY],
+        )
+    ]
     lines += [candidate_line(n, c, context) for n, c in enumerate(item.candidates, start=1)]
     if not item.candidates:
         lines.append(context.t("queue.no_candidates"))
     lines += [context.t("queue.volunteer", name=name) for _, name in item.volunteers]
-    keyboard = [[InlineKeyboardButton(context.label("queue.offer_to", name=c.name),
-                                      callback_data=OfferTo(item.demand_id, c.craftsman_id).data())] for c in item.candidates]
-    keyboard += [[InlineKeyboardButton(context.label("queue.confirm_volunteer_named", name=name),
-                                       callback_data=ConfirmVolunteer(match_id).data())] for match_id, name in item.volunteers]
-    keyboard.append([InlineKeyboardButton(context.label("queue.find"), callback_data=FindCraftsman(item.demand_id).data()),
-                     InlineKeyboardButton(context.label("queue.escalate"), callback_data=Escalate(item.demand_id).data())])
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                context.label("queue.offer_to", name=c.name),
+                callback_data=OfferTo(item.demand_id, c.craftsman_id).data(),
+            )
+        ]
+        for c in item.candidates
+    ]
+    keyboard += [
+        [
+            InlineKeyboardButton(
+                context.label("queue.confirm_volunteer_named", name=name),
+                callback_data=ConfirmVolunteer(match_id).data(),
+            )
+        ]
+        for match_id, name in item.volunteers
+    ]
+    keyboard.append(
+        [
+            InlineKeyboardButton(context.label("queue.find"), callback_data=FindCraftsman(item.demand_id).data()),
+            InlineKeyboardButton(context.label("queue.escalate"), callback_data=Escalate(item.demand_id).data()),
+        ]
+    )
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 

@@ -69,8 +69,9 @@ async def press_of(update: Update, context: BotContext, *kinds: type[A], registe
     return found  # type: ignore[return-value]
 
 
-async def staff_press(update: Update, context: BotContext, *kinds: type[A], action: str, target: str,
-                      answer: bool = True) -> A | None:
+async def staff_press(
+    update: Update, context: BotContext, *kinds: type[A], action: str, target: str, answer: bool = True
+) -> A | None:
     """A staff button's action (one of ``kinds``), the press answered unless ``answer`` is False; None when the
     presser is not staff (refused and audited as ``action`` on ``target``:id, the action's first field) or the data
     is not a well-formed press of ``kinds`` (answered as expired)."""
@@ -94,8 +95,9 @@ async def tell_staff_only(update: Update, context: BotContext, key: str = "staff
         await update.effective_message.reply_text(context.t(key))
 
 
-async def refuse_non_staff(update: Update, context: BotContext, action: str, target: str | None = None,
-                           key: str = "staff.only") -> None:
+async def refuse_non_staff(
+    update: Update, context: BotContext, action: str, target: str | None = None, key: str = "staff.only"
+) -> None:
     """Refuse a staff-only step to a non-staff user: write the refusal to the audit log, then tell them."""
     await context.services.audit.record(update.effective_user.id, action, target, allowed=False)
     await tell_staff_only(update, context, key)
@@ -136,8 +138,11 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log every error with its context; tell the user politely; remember users who blocked the bot."""
     error = context.error
     user = update.effective_user if isinstance(update, Update) else None
-    extra = {"update_id": getattr(update, "update_id", None), "user_id": user.id if user else None,
-             "error": f"{type(error).__name__}: {error}"}
+    extra = {
+        "update_id": getattr(update, "update_id", None),
+        "user_id": user.id if user else None,
+        "error": f"{type(error).__name__}: {error}",
+    }
     if isinstance(error, Forbidden):
         log.warning("user blocked the bot", extra=extra)
         if user is not None:

@@ -9,8 +9,11 @@ from services.validation import Invalid, phone
 
 
 async def ask_phone(update: Update, context: BotContext, key: str = "contact.ask_phone") -> None:
-    keyboard = ReplyKeyboardMarkup([[KeyboardButton(context.t("contact.share"), request_contact=True)]],
-                                   resize_keyboard=True, one_time_keyboard=True)
+    keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(context.t("contact.share"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
     await update.effective_chat.send_message(context.t(key), reply_markup=keyboard)
 
 

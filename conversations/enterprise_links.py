@@ -20,8 +20,9 @@ async def decide(update: Update, context: BotContext) -> None:
     if press is None:
         return
     accept = press.decision is Decision.CONFIRM
-    result = await context.services.links.decide(update.effective_user.id, context.role, press.requester,
-                                                  press.enterprise_id, accept)
+    result = await context.services.links.decide(
+        update.effective_user.id, context.role, press.requester, press.enterprise_id, accept
+    )
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -43,8 +44,10 @@ async def flag_detail(context: BotContext, demand_id: int, text: str) -> tuple[s
     text = context.t("link.unverified_mark") + "\n" + text
     if link.requester is None:
         return text, None
-    row = [InlineKeyboardButton(context.label(b.key), callback_data=b.data)
-           for b in decision_buttons(link.requester, link.enterprise_id, staff=True)]
+    row = [
+        InlineKeyboardButton(context.label(b.key), callback_data=b.data)
+        for b in decision_buttons(link.requester, link.enterprise_id, staff=True)
+    ]
     return text, InlineKeyboardMarkup([row])
 
 

@@ -41,9 +41,15 @@ MAX_RESULTS = 10
 def _staff_buttons(cards, context: BotContext) -> list[list[InlineKeyboardButton]]:
     if not staff_role(context.role):
         return []
-    return [[InlineKeyboardButton(context.label("experts.contact", name=c.name), callback_data=ExpertContact(c.id).data()),
-             InlineKeyboardButton(context.label("experts.assign", name=c.name), callback_data=ExpertAssign(c.id).data())]
-            for c in cards]
+    return [
+        [
+            InlineKeyboardButton(
+                context.label("experts.contact", name=c.name), callback_data=ExpertContact(c.id).data()
+            ),
+            InlineKeyboardButton(context.label("experts.assign", name=c.name), callback_data=ExpertAssign(c.id).data()),
+        ]
+        for c in cards
+    ]
 
 
 async def experts_command(update: Update, context: BotContext) -> None:
@@ -55,7 +61,9 @@ async def experts_command(update: Update, context: BotContext) -> None:
         if not cards:
             await update.effective_message.reply_text(context.t("experts.none_found", query=query))
             return
-        text = "\n\n".join([context.t("experts.found", query=query, count=len(cards))] + [card_of(c, context) for c in cards])
+        text = "\n\n".join(
+            [context.t("experts.found", query=query, count=len(cards))] + [card_of(c, context) for c in cards]
+        )
         markup = _staff_buttons(cards, context)
         await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(markup) if markup else None)
         return
@@ -71,8 +79,13 @@ async def _sections(context: BotContext) -> tuple[str, InlineKeyboardMarkup | No
     for division, count in counts.items():
         section = catalogue().divisions[division].section
         per_section[section] = per_section.get(section, 0) + count
-    buttons = [InlineKeyboardButton(f"{localise(f'{s} ' + catalogue().sections[s].name, context.lang)} ({n})",
-                                    callback_data=ExpertSection(s).data()) for s, n in sorted(per_section.items())]
+    buttons = [
+        InlineKeyboardButton(
+            f"{localise(f'{s} ' + catalogue().sections[s].name, context.lang)} ({n})",
+            callback_data=ExpertSection(s).data(),
+        )
+        for s, n in sorted(per_section.items())
+    ]
     return context.t("experts.pick_section"), InlineKeyboardMarkup(rows(buttons, 1))
 
 
@@ -97,8 +110,14 @@ async def show_section(update: Update, context: BotContext) -> None:
         return
     counts = await context.services.talent.division_counts()
     divisions = [d for d in catalogue().sections[press.section].divisions if d in counts]
-    buttons = [[InlineKeyboardButton(f"{localise(division_label(d), context.lang)} ({counts[d]})",
-                                     callback_data=ExpertDivision(d).data())] for d in divisions]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"{localise(division_label(d), context.lang)} ({counts[d]})", callback_data=ExpertDivision(d).data()
+            )
+        ]
+        for d in divisions
+    ]
     buttons.append([InlineKeyboardButton(context.t("industry.back"), callback_data=ExpertSections().data())])
     await edit_message(update, context.t("experts.pick_division"), InlineKeyboardMarkup(buttons))
 
@@ -110,16 +129,33 @@ async def show_division(update: Update, context: BotContext) -> None:
     division = press.division
     counts = await context.services.talent.region_counts(division)
     regions = context.services.regions
-    buttons = [InlineKeyboardButton(context.label("experts.all_regions", count=sum(counts.values())),
-                                    callback_data=ExpertList(division, ALL_REGIONS, 0).data())]
-    buttons += [InlineKeyboardButton(f"{localise(regions.get(code).name, context.lang)} ({n})",
-                                     callback_data=ExpertList(division, code, 0).data())
-                for code, n in sorted(counts.items()) if regions.get(code)]
+    buttons = [
+        InlineKeyboardButton(
+            context.label("experts.all_regions", count=sum(counts.values())),
+            callback_data=ExpertList(division, ALL_REGIONS, 0).data(),
+        )
+    ]
+    buttons += [
+        InlineKeyboardButton(
+            f"{localise(regions.get(code).name, context.lang)} ({n})",
+            callback_data=ExpertList(division, code, 0).data(),
+        )
+        for code, n in sorted(counts.items())
+        if regions.get(code)
+    ]
     keyboard = rows(buttons, 2)
-    keyboard.append([InlineKeyboardButton(context.t("industry.back"),
-                                          callback_data=ExpertSection(catalogue().divisions[division].section).data())])
-    await edit_message(update, context.t("experts.pick_region", division=localise(division_label(division), context.lang)),
-                       InlineKeyboardMarkup(keyboard))
+    keyboard.append(
+        [
+            InlineKeyboardButton(
+                context.t("industry.back"), callback_data=ExpertSection(catalogue().divisions[division].section).data()
+            )
+        ]
+    )
+    await edit_message(
+        update,
+        context.t("experts.pick_region", division=localise(division_label(division), context.lang)),
+        InlineKeyboardMarkup(keyboard),
+    )
 
 
 async def show_list(update: Update, context: BotContext) -> None:
@@ -165,14 +201,23 @@ async def assign_team(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     card = await talent.card(press.craftsman_id)
-    await edit_message(update, context.t("experts.assigned", name=card.name, team=card.team_name or context.t("join.no_team")))
+    await edit_message(
+        update, context.t("experts.assigned", name=card.name, team=card.team_name or context.t("join.no_team"))
+    )
 
 
-async def _listing(context: BotContext, division: str, province: str | None, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _listing(
+    context: BotContext, division: str, province: str | None, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
     cards, total = await context.services.talent.browse(division, province, page)
     pages = page_count(total, PAGE)
-    header = context.t("experts.list_title", division=localise(division_label(division), context.lang), total=total,
-                       page=min(page, pages - 1) + 1, pages=pages)
+    header = context.t(
+        "experts.list_title",
+        division=localise(division_label(division), context.lang),
+        total=total,
+        page=min(page, pages - 1) + 1,
+        pages=pages,
+    )
     text = "\n\n".join([header] + [card_of(c, context) for c in cards])
     keyboard = _staff_buttons(cards, context)
     nav = page_nav(context.lang, page, pages, lambda n: ExpertList(division, province or ALL_REGIONS, n).data())
@@ -192,11 +237,16 @@ async def _assign_menu(update: Update, context: BotContext, craftsman_id: int) -
         return
     await query.answer()
     teams = await context.services.talent.teams_near(card.region_code)
-    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=AssignTeam(craftsman_id, str(t.id)).data())]
-                for t in teams][:20]
-    keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=AssignTeam(craftsman_id, NO_TEAM).data())])
-    await update.effective_chat.send_message(context.t("experts.assign_ask", name=card.name),
-                                             reply_markup=InlineKeyboardMarkup(keyboard))
+    keyboard = [
+        [InlineKeyboardButton(localise(t.name, context.lang), callback_data=AssignTeam(craftsman_id, str(t.id)).data())]
+        for t in teams
+    ][:20]
+    keyboard.append(
+        [InlineKeyboardButton(context.t("join.no_team"), callback_data=AssignTeam(craftsman_id, NO_TEAM).data())]
+    )
+    await update.effective_chat.send_message(
+        context.t("experts.assign_ask", name=card.name), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
 
 
 async def teams_command(update: Update, context: BotContext) -> None:
@@ -207,17 +257,27 @@ async def teams_command(update: Update, context: BotContext) -> None:
     regions = context.services.regions
     lines = [context.t("teams.title", count=len(teams))]
     for team in teams:
-        lines.append(context.t("teams.line", level=context.t(f"team.level.{team.level.value}"), name=localise(team.name, context.lang),
-                               region=localise(regions.full_name(team.region_code) or "", context.lang), members=team.members))
+        lines.append(
+            context.t(
+                "teams.line",
+                level=context.t(f"team.level.{team.level.value}"),
+                name=localise(team.name, context.lang),
+                region=localise(regions.full_name(team.region_code) or "", context.lang),
+                members=team.members,
+            )
+        )
     await update.effective_message.reply_text("\n".join(lines))
 
 
 def handlers() -> list:
-    return [CommandHandler("experts", experts_command), CommandHandler("teams", teams_command),
-            CallbackQueryHandler(show_sections, pattern=ExpertSections.pattern()),
-            CallbackQueryHandler(show_section, pattern=ExpertSection.pattern()),
-            CallbackQueryHandler(show_division, pattern=ExpertDivision.pattern()),
-            CallbackQueryHandler(show_list, pattern=ExpertList.pattern()),
-            CallbackQueryHandler(contact, pattern=ExpertContact.pattern()),
-            CallbackQueryHandler(assign_menu, pattern=ExpertAssign.pattern()),
-            CallbackQueryHandler(assign_team, pattern=AssignTeam.pattern())]
+    return [
+        CommandHandler("experts", experts_command),
+        CommandHandler("teams", teams_command),
+        CallbackQueryHandler(show_sections, pattern=ExpertSections.pattern()),
+        CallbackQueryHandler(show_section, pattern=ExpertSection.pattern()),
+        CallbackQueryHandler(show_division, pattern=ExpertDivision.pattern()),
+        CallbackQueryHandler(show_list, pattern=ExpertList.pattern()),
+        CallbackQueryHandler(contact, pattern=ExpertContact.pattern()),
+        CallbackQueryHandler(assign_menu, pattern=ExpertAssign.pattern()),
+        CallbackQueryHandler(assign_team, pattern=AssignTeam.pattern()),
+    ]

@@ -18,8 +18,12 @@ COMMENT = "follow.comment"
 
 def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
     """The same 1–5 star row as the day-3 reminder's (``stars_buttons``)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(context.label(b.key, **(b.values or {})), callback_data=b.data)
-                                  for b in row] for row in stars_buttons(demand_id)])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(context.label(b.key, **(b.values or {})), callback_data=b.data) for b in row]
+            for row in stars_buttons(demand_id)
+        ]
+    )
 
 
 async def confirm(update: Update, context: BotContext) -> None:
@@ -29,7 +33,9 @@ async def confirm(update: Update, context: BotContext) -> None:
     if press is None:
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("follow.ask_stars"), reply_markup=_stars(context, press.demand_id))
+    await update.effective_chat.send_message(
+        context.t("follow.ask_stars"), reply_markup=_stars(context, press.demand_id)
+    )
 
 
 async def reopen(update: Update, context: BotContext) -> None:
@@ -61,7 +67,9 @@ async def rate(update: Update, context: BotContext) -> str | int:
 async def _ask_comment(update: Update, context: BotContext) -> str:
     """Thanks for the stars, and the optional comment, with its 跳过 button."""
     ticket = (context.user_data.get("follow") or {}).get("ticket", "")
-    skip = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("follow.skip"), callback_data=SkipComment().data())]])
+    skip = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.label("follow.skip"), callback_data=SkipComment().data())]]
+    )
     await update.effective_chat.send_message(context.t("follow.thanks", ticket=ticket), reply_markup=skip)
     return COMMENT
 
@@ -90,9 +98,13 @@ resume.register({COMMENT: _ask_comment})
 def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(rate, pattern=RateCase.pattern())],
-        states={COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
-                          CallbackQueryHandler(skip, pattern=SkipComment.pattern()),
-                          MessageHandler(~filters.COMMAND, expect_text)]},
+        states={
+            COMMENT: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
+                CallbackQueryHandler(skip, pattern=SkipComment.pattern()),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ]
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("follow"))],
         name="follow_up",
         persistent=True,
@@ -100,4 +112,7 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()), CallbackQueryHandler(reopen, pattern=Reopen.pattern())]
+    return [
+        CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
+        CallbackQueryHandler(reopen, pattern=Reopen.pattern()),
+    ]

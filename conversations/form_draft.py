@@ -31,7 +31,7 @@ Handler = Callable[[Update, BotContext], Awaitable[Any]]
 class _Open:
     form: str
     answers: dict[str, Any] = field(default_factory=dict)
-    exists: bool = False   # stored, or started by restart(): only then is it written
+    exists: bool = False  # stored, or started by restart(): only then is it written
     dropped: bool = False
 
 

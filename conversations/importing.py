@@ -35,8 +35,11 @@ async def template_command(update: Update, context: BotContext) -> None:
     if not await staff_gate(update, context, "import.template"):
         return
     for kind in ("craftsmen", "enterprises", "competitions"):
-        await update.effective_chat.send_document(InputFile(io.BytesIO(template(kind)), filename=f"zhuqi_{kind}_template.xlsx"),
-                                                  caption=context.t(f"import.template_{kind}"), parse_mode=None)
+        await update.effective_chat.send_document(
+            InputFile(io.BytesIO(template(kind)), filename=f"zhuqi_{kind}_template.xlsx"),
+            caption=context.t(f"import.template_{kind}"),
+            parse_mode=None,
+        )
 
 
 async def start(update: Update, context: BotContext) -> str | int:
@@ -80,8 +83,7 @@ def _error_lines(report: ImportReport, context: BotContext) -> tuple[str, bool]:
     lines: list[str] = []
     length = 0
     for e in report.errors[:SHOWN_ERRORS]:
-        line = context.t("import.row_error", row=e.row,
-                         reason=Raw(context.t(e.key, **_quoted(e.values))))
+        line = context.t("import.row_error", row=e.row, reason=Raw(context.t(e.key, **_quoted(e.values))))
         if length + len(line) > ERRORS_CHARS:
             break
         lines.append(line)
@@ -95,16 +97,31 @@ def _error_lines(report: ImportReport, context: BotContext) -> tuple[str, bool]:
 async def _send_errors_file(update: Update, context: BotContext, report: ImportReport) -> None:
     rows = [[e.row, context.label(e.key, **e.values)] for e in report.errors]
     data = csv_bytes(context.label("import.errors_file_headers").split(","), rows)
-    await update.effective_chat.send_document(InputFile(io.BytesIO(data), filename="import-errors.csv"),
-                                              caption=context.t("import.errors_file_caption", count=len(report.errors)))
+    await update.effective_chat.send_document(
+        InputFile(io.BytesIO(data), filename="import-errors.csv"),
+        caption=context.t("import.errors_file_caption", count=len(report.errors)),
+    )
 
 
 async def _apply(update: Update, context: BotContext, report: ImportReport) -> None:
     inserted, updated = await context.services.importer.apply(report, update.effective_user.id, context.role)
-    await context.services.audit.record(update.effective_user.id, "import.apply", report.kind, inserted=inserted,
-                                        updated=updated, rejected=len(report.errors))
-    await update.effective_chat.send_message(context.t("import.done", kind=context.t(f"import.kind_{report.kind}"),
-                                                       inserted=inserted, updated=updated, rejected=len(report.errors)))
+    await context.services.audit.record(
+        update.effective_user.id,
+        "import.apply",
+        report.kind,
+        inserted=inserted,
+        updated=updated,
+        rejected=len(report.errors),
+    )
+    await update.effective_chat.send_message(
+        context.t(
+            "import.done",
+            kind=context.t(f"import.kind_{report.kind}"),
+            inserted=inserted,
+            updated=updated,
+            rejected=len(report.errors),
+        )
+    )
 
 
 async def received(update: Update, context: BotContext) -> str | int:
@@ -122,22 +139,36 @@ async def received(update: Update, context: BotContext) -> str | int:
     if not report.errors:
         await _apply(update, context, report)
         return ConversationHandler.END
-    context.user_data["import"] = {"file_id": document.file_id, "file_name": document.file_name or "",
-                                   "file_size": document.file_size}
+    context.user_data["import"] = {
+        "file_id": document.file_id,
+        "file_name": document.file_name or "",
+        "file_size": document.file_size,
+    }
     return await _show_report(update, context, report)
 
 
 async def _show_report(update: Update, context: BotContext, report: ImportReport) -> str:
     """The rejected rows (all of them in a file when there are many) and the choice: import the valid rows, or not."""
-    keyboard = [[InlineKeyboardButton(context.label("import.valid_only", count=len(report.valid)), callback_data=ImportDecision(ImportChoice.VALID_ONLY).data())]
-                if report.valid else [],
-                [InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())]]
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                context.label("import.valid_only", count=len(report.valid)),
+                callback_data=ImportDecision(ImportChoice.VALID_ONLY).data(),
+            )
+        ]
+        if report.valid
+        else [],
+        [InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())],
+    ]
     lines, partial = _error_lines(report, context)
     if partial:  # the whole list, as a file: a message holds at most 4,096 characters
         await _send_errors_file(update, context, report)
     await update.effective_chat.send_message(
         context.t("import.has_errors", total=report.total, rejected=len(report.errors), valid=len(report.valid))
-        + "\n" + lines, reply_markup=InlineKeyboardMarkup([row for row in keyboard if row]))
+        + "\n"
+        + lines,
+        reply_markup=InlineKeyboardMarkup([row for row in keyboard if row]),
+    )
     return CONFIRM
 
 
@@ -148,8 +179,9 @@ async def _report_again(update: Update, context: BotContext) -> str:
         report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
     except (FileRejected, TelegramError, KeyError, TypeError):  # gone meanwhile, or the flow lost: 取消 is left
         abort = InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())
-        await update.effective_chat.send_message(context.t("import.reread_failed"),
-                                                 reply_markup=InlineKeyboardMarkup([[abort]]))
+        await update.effective_chat.send_message(
+            context.t("import.reread_failed"), reply_markup=InlineKeyboardMarkup([[abort]])
+        )
         return CONFIRM
     return await _show_report(update, context, report)
 
@@ -189,8 +221,10 @@ resume.register({FILE: _ask_file, CONFIRM: _report_again})
 def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("import", start)],
-        states={FILE: [MessageHandler(filters.Document.ALL, received), MessageHandler(~filters.COMMAND, not_a_file)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=ImportDecision.pattern())]},
+        states={
+            FILE: [MessageHandler(filters.Document.ALL, received), MessageHandler(~filters.COMMAND, not_a_file)],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=ImportDecision.pattern())],
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("import"))],
         name="import",
         persistent=True,

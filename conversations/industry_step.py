@@ -47,39 +47,59 @@ def _reasons(reasons: list[str] | tuple[str, ...], lang: str) -> str:
 
 
 def _top_buttons(p: Proposal, lang: str) -> list[list[InlineKeyboardButton]]:
-    buttons = [[InlineKeyboardButton(_label(code, lang), callback_data=PickTopIndustry(p.id, code).data())]
-               for code in p.top_codes]
+    buttons = [
+        [InlineKeyboardButton(_label(code, lang), callback_data=PickTopIndustry(p.id, code).data())]
+        for code in p.top_codes
+    ]
     buttons.append([InlineKeyboardButton(t("industry.other", lang), callback_data=IndustrySections(p.id).data())])
     return buttons
 
 
 def confident_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    text = t("industry.confident", lang, label=_label(p.predicted, lang), reasons=_reasons(p.reasons_for(p.predicted), lang))
-    keyboard = [[InlineKeyboardButton(t("industry.confirm", lang), callback_data=ConfirmIndustry(p.id).data()),
-                 InlineKeyboardButton(t("industry.edit", lang), callback_data=EditIndustry(p.id).data())]]
+    text = t(
+        "industry.confident", lang, label=_label(p.predicted, lang), reasons=_reasons(p.reasons_for(p.predicted), lang)
+    )
+    keyboard = [
+        [
+            InlineKeyboardButton(t("industry.confirm", lang), callback_data=ConfirmIndustry(p.id).data()),
+            InlineKeyboardButton(t("industry.edit", lang), callback_data=EditIndustry(p.id).data()),
+        ]
+    ]
     return text, InlineKeyboardMarkup(keyboard)
 
 
 def top_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    lines = "\n".join(t("industry.candidate", lang, label=_label(code, lang), percent=round(score * 100),
-                        reasons=_reasons(reasons, lang)) for code, score, reasons in p.top)
+    lines = "\n".join(
+        t(
+            "industry.candidate",
+            lang,
+            label=_label(code, lang),
+            percent=round(score * 100),
+            reasons=_reasons(reasons, lang),
+        )
+        for code, score, reasons in p.top
+    )
     return t("industry.unsure", lang, candidates=Raw(lines)), InlineKeyboardMarkup(_top_buttons(p, lang))
 
 
-def section_picker(lang: str, section_data: Callable[[str], str],
-                   back_data: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def section_picker(
+    lang: str, section_data: Callable[[str], str], back_data: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """The 20 GB/T 4754 sections as buttons (``section_data(code)`` opens one), and a back button if given.
     Shared by this step and by /join's industry choice."""
-    buttons = [InlineKeyboardButton(localise(f"{s.code} {s.name}", lang), callback_data=section_data(s.code))
-               for s in catalogue().sections.values()]
+    buttons = [
+        InlineKeyboardButton(localise(f"{s.code} {s.name}", lang), callback_data=section_data(s.code))
+        for s in catalogue().sections.values()
+    ]
     keyboard = rows(buttons, 2)
     if back_data is not None:
         keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=back_data)])
     return t("industry.pick_section", lang), InlineKeyboardMarkup(keyboard)
 
 
-def division_picker(section: str, page: int, lang: str, pick_data: Callable[[str], str],
-                    page_data: Callable[[int], str], back_data: str) -> tuple[str, InlineKeyboardMarkup]:
+def division_picker(
+    section: str, page: int, lang: str, pick_data: Callable[[str], str], page_data: Callable[[int], str], back_data: str
+) -> tuple[str, InlineKeyboardMarkup]:
     """One page of ``section``'s divisions (``pick_data(code)`` picks one), previous / next, and back."""
     sec = catalogue().sections[section]
     page, pages, shown = paginate(sec.divisions, page, DIVISIONS_PER_PAGE)
@@ -88,7 +108,9 @@ def division_picker(section: str, page: int, lang: str, pick_data: Callable[[str
     if nav:
         keyboard.append(nav)
     keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=back_data)])
-    return t("industry.pick_division", lang, section=localise(f"{sec.code} {sec.name}", lang)), InlineKeyboardMarkup(keyboard)
+    return t("industry.pick_division", lang, section=localise(f"{sec.code} {sec.name}", lang)), InlineKeyboardMarkup(
+        keyboard
+    )
 
 
 def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -102,8 +124,14 @@ def browse_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    return division_picker(section, page, lang, lambda code: PickBrowsedIndustry(p.id, code).data(),
-                           lambda n: IndustrySection(p.id, section, n).data(), IndustrySections(p.id).data())
+    return division_picker(
+        section,
+        page,
+        lang,
+        lambda code: PickBrowsedIndustry(p.id, code).data(),
+        lambda n: IndustrySection(p.id, section, n).data(),
+        IndustrySections(p.id).data(),
+    )
 
 
 async def ask_industry(update: Update, context: BotContext, analysis: Analysis, purpose: str) -> Proposal:
@@ -145,8 +173,9 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
     if isinstance(press, ConfirmIndustry):
         return await _settle(update, context, proposal, proposal.predicted, "confirm")
     if isinstance(press, (PickTopIndustry, PickBrowsedIndustry)):
-        return await _settle(update, context, proposal, press.division,
-                             "top3" if isinstance(press, PickTopIndustry) else "browse")
+        return await _settle(
+            update, context, proposal, press.division, "top3" if isinstance(press, PickTopIndustry) else "browse"
+        )
     if isinstance(press, IndustrySection) and press.section not in catalogue().sections:
         await answer_stale(update, context)
         return None
@@ -182,5 +211,4 @@ async def _refuse(update: Update, context: BotContext, outcome: Outcome, proposa
 
 
 def handlers() -> list:
-    return [CommandHandler("classify", classify_command),
-            CallbackQueryHandler(on_button, pattern=any_of(*ACTIONS))]
+    return [CommandHandler("classify", classify_command), CallbackQueryHandler(on_button, pattern=any_of(*ACTIONS))]

@@ -72,10 +72,13 @@ async def invite_to_apply(update: Update, context: BotContext) -> None:
     """Someone picked 劳模工匠 (in /start or /settings): the role comes with staff approval of an application,
     which this button begins (an entry point of this conversation, like /join)."""
     role = context.profile.role if context.profile and context.profile.role else None
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.begin_button"), callback_data=JoinBegin().data())]])
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.t("join.begin_button"), callback_data=JoinBegin().data())]]
+    )
     await update.effective_chat.send_message(
         context.t("role.craftsman_review", role=context.t(f"role.{role.value}") if role else context.t("region.unset")),
-        reply_markup=keyboard)
+        reply_markup=keyboard,
+    )
 
 
 async def begin(update: Update, context: BotContext) -> str | int:
@@ -115,8 +118,15 @@ async def name(update: Update, context: BotContext) -> str:
     return await ask_honours(update, context)
 
 
-async def _toggle(update: Update, context: BotContext, key: str, options: tuple[str, ...], label_prefix: str,
-                  kind: type[JoinHonour] | type[JoinMode], prompt: str) -> str | None:
+async def _toggle(
+    update: Update,
+    context: BotContext,
+    key: str,
+    options: tuple[str, ...],
+    label_prefix: str,
+    kind: type[JoinHonour] | type[JoinMode],
+    prompt: str,
+) -> str | None:
     """A multi-select press: "done" returns "done" (the caller goes on); any other known value is ticked or
     unticked in ``flow[key]`` and the keyboard redrawn (returns None)."""
     query = update.callback_query
@@ -158,7 +168,7 @@ async def speciality(update: Update, context: BotContext) -> str:
     if too_long:
         await update.effective_message.reply_text(context.t("join.speciality_too_long", length=MAX_SPECIALITY))
         return SPECIALITY
-    added = [line for line in lines if line not in current][:MAX_SPECIALITIES - len(current)]
+    added = [line for line in lines if line not in current][: MAX_SPECIALITIES - len(current)]
     current.extend(added)
     return await ask_specialities(update, context)
 
@@ -199,12 +209,22 @@ async def industry(update: Update, context: BotContext) -> str | None:
             chosen.append(value)
         await edit_message(update, *industry_view(context))
     elif JoinSections.parse(query.data) is not None:
-        await edit_message(update, *section_picker(context.lang, lambda code: JoinSection(code, 0).data(),
-                                                   JoinIndustry("back").data()))
+        await edit_message(
+            update, *section_picker(context.lang, lambda code: JoinSection(code, 0).data(), JoinIndustry("back").data())
+        )
     elif section is not None and section.section in catalogue().sections and section.page >= 0:
         code = section.section
-        await edit_message(update, *division_picker(code, section.page, context.lang, lambda d: JoinIndustry(d).data(),
-                                                    lambda n: JoinSection(code, n).data(), JoinSections().data()))
+        await edit_message(
+            update,
+            *division_picker(
+                code,
+                section.page,
+                context.lang,
+                lambda d: JoinIndustry(d).data(),
+                lambda n: JoinSection(code, n).data(),
+                JoinSections().data(),
+            ),
+        )
     else:  # "back", or anything else: the ticked list again
         await edit_message(update, *industry_view(context))
     return None
@@ -301,23 +321,38 @@ async def cancel(update: Update, context: BotContext) -> int:
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
-    typed = lambda callback: [MessageHandler(text, drafted(FORM, callback)),  # noqa: E731
-                              MessageHandler(other, expect_text)]
-    button = lambda callback, pattern: [CallbackQueryHandler(drafted(FORM, callback), pattern=pattern),  # noqa: E731
-                                        MessageHandler(other, expect_button)]
+    typed = lambda callback: [  # noqa: E731 - a handler pair made in place, read where it is used
+        MessageHandler(text, drafted(FORM, callback)),
+        MessageHandler(other, expect_text),
+    ]
+    button = lambda callback, pattern: [  # noqa: E731 - the same, for a button step
+        CallbackQueryHandler(drafted(FORM, callback), pattern=pattern),
+        MessageHandler(other, expect_button),
+    ]
     return ConversationHandler(
-        entry_points=[CommandHandler("join", drafted(FORM, start)),
-                      CallbackQueryHandler(drafted(FORM, begin), pattern=JoinBegin.pattern())],
+        entry_points=[
+            CommandHandler("join", drafted(FORM, start)),
+            CallbackQueryHandler(drafted(FORM, begin), pattern=JoinBegin.pattern()),
+        ],
         states={
             NAME: typed(name),
             HONOUR: button(honour, JoinHonour.pattern()),
             WORKPLACE: typed(workplace),
-            SPECIALITY: [CallbackQueryHandler(drafted(FORM, specialities_done), pattern=JoinSpecialitiesDone.pattern()),
-                         *typed(speciality)],
-            INDUSTRY: [*(CallbackQueryHandler(drafted(FORM, industry), pattern=kind.pattern())
-                         for kind in (JoinIndustry, JoinSections, JoinSection)), MessageHandler(other, expect_button)],
-            REGION: [CallbackQueryHandler(drafted(FORM, region_preset), pattern=JoinRegionPreset.pattern()),
-                     *region_step_handlers(drafted(FORM, region_chosen))],
+            SPECIALITY: [
+                CallbackQueryHandler(drafted(FORM, specialities_done), pattern=JoinSpecialitiesDone.pattern()),
+                *typed(speciality),
+            ],
+            INDUSTRY: [
+                *(
+                    CallbackQueryHandler(drafted(FORM, industry), pattern=kind.pattern())
+                    for kind in (JoinIndustry, JoinSections, JoinSection)
+                ),
+                MessageHandler(other, expect_button),
+            ],
+            REGION: [
+                CallbackQueryHandler(drafted(FORM, region_preset), pattern=JoinRegionPreset.pattern()),
+                *region_step_handlers(drafted(FORM, region_chosen)),
+            ],
             TEAM: button(team, JoinTeam.pattern()),
             CAPACITY: button(capacity, JoinCapacity.pattern()),
             MODES: button(modes, JoinMode.pattern()),

@@ -32,8 +32,21 @@ from services.industry import division_label
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
 
 NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
-    f"join.{s}" for s in ("name", "honours", "workplace", "specialities", "industries", "region", "team", "capacity",
-                          "modes", "phone", "confirm"))
+    f"join.{s}"
+    for s in (
+        "name",
+        "honours",
+        "workplace",
+        "specialities",
+        "industries",
+        "region",
+        "team",
+        "capacity",
+        "modes",
+        "phone",
+        "confirm",
+    )
+)
 CAPACITIES = (1, 2, 3, 5, 8)
 
 
@@ -45,11 +58,16 @@ def flow_of(context: BotContext) -> dict:
     return answers(FORM)
 
 
-def toggles(flow_values: list[str], options: tuple[str, ...], label_prefix: str, press: type[Action],
-            context: BotContext) -> InlineKeyboardMarkup:
+def toggles(
+    flow_values: list[str], options: tuple[str, ...], label_prefix: str, press: type[Action], context: BotContext
+) -> InlineKeyboardMarkup:
     """✅/▫️ per option and 下一步: the data of ``press`` (``<its prefix>:<option>``, ``<its prefix>:done``)."""
-    return toggle_buttons(press.prefix, [(o, context.label(f"{label_prefix}.{o}")) for o in options],
-                          flow_values, context.label("join.next"))
+    return toggle_buttons(
+        press.prefix,
+        [(o, context.label(f"{label_prefix}.{o}")) for o in options],
+        flow_values,
+        context.label("join.next"),
+    )
 
 
 async def ask_name(update: Update, context: BotContext) -> str:
@@ -59,10 +77,12 @@ async def ask_name(update: Update, context: BotContext) -> str:
 
 def _multi_select(key: str, options: tuple[str, ...], label_prefix: str, press: type[Action], state: str):
     """A question answered by ticking several buttons (``join.ask_<key>``), ticked as the flow now stands."""
+
     async def ask(update: Update, context: BotContext) -> str:
         chosen = flow_of(context).setdefault(key, [])
-        await update.effective_chat.send_message(context.t(f"join.ask_{key}"),
-                                                 reply_markup=toggles(chosen, options, label_prefix, press, context))
+        await update.effective_chat.send_message(
+            context.t(f"join.ask_{key}"), reply_markup=toggles(chosen, options, label_prefix, press, context)
+        )
         return state
 
     return ask
@@ -80,13 +100,18 @@ async def ask_specialities(update: Update, context: BotContext) -> str:
     """The question; once some are noted, the list so far with its 下一步 button."""
     current = flow_of(context).setdefault("specialities", [])
     if not current:
-        await update.effective_chat.send_message(context.t("join.ask_specialities", max=MAX_SPECIALITIES,
-                                                           length=MAX_SPECIALITY))
+        await update.effective_chat.send_message(
+            context.t("join.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
+        )
         return SPECIALITY
     listing = "\n".join(f"• {s}" for s in current)
-    done = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.next"), callback_data=JoinSpecialitiesDone().data())]])
-    await update.effective_chat.send_message(context.t("join.specialities_noted", listing=listing, count=len(current),
-                                                       max=MAX_SPECIALITIES), reply_markup=done)
+    done = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.t("join.next"), callback_data=JoinSpecialitiesDone().data())]]
+    )
+    await update.effective_chat.send_message(
+        context.t("join.specialities_noted", listing=listing, count=len(current), max=MAX_SPECIALITIES),
+        reply_markup=done,
+    )
     return SPECIALITY
 
 
@@ -95,8 +120,13 @@ def industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     flow.setdefault("suggested", [])
     flow.setdefault("divisions", [])
     options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
-    buttons = [InlineKeyboardButton(("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
-                                    callback_data=JoinIndustry(d).data()) for d in options]
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
+            callback_data=JoinIndustry(d).data(),
+        )
+        for d in options
+    ]
     keyboard = rows(buttons, 1)
     keyboard.append([InlineKeyboardButton(context.t("industry.other"), callback_data=JoinSections().data())])
     keyboard.append([InlineKeyboardButton(context.t("join.next"), callback_data=JoinIndustry("done").data())])
@@ -114,8 +144,16 @@ async def ask_join_region(update: Update, context: BotContext) -> None:
     if region:
         flow_of(context)["region"] = region
         name = localise(context.services.regions.full_name(region) or "", context.lang)
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("deeplink.confirm"), callback_data=JoinRegionPreset(YesNo.YES).data()),
-                                          InlineKeyboardButton(context.t("deeplink.change"), callback_data=JoinRegionPreset(YesNo.NO).data())]])
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        context.t("deeplink.confirm"), callback_data=JoinRegionPreset(YesNo.YES).data()
+                    ),
+                    InlineKeyboardButton(context.t("deeplink.change"), callback_data=JoinRegionPreset(YesNo.NO).data()),
+                ]
+            ]
+        )
         await update.effective_chat.send_message(context.t("join.region_preset", region=name), reply_markup=keyboard)
     else:
         await ask_region(update, context)
@@ -124,7 +162,10 @@ async def ask_join_region(update: Update, context: BotContext) -> None:
 async def ask_team(update: Update, context: BotContext) -> str:
     region = flow_of(context).get("region") or (context.profile.region_code if context.profile else None) or ""
     teams = await context.services.talent.teams_near(region)
-    keyboard = [[InlineKeyboardButton(localise(t.name, context.lang), callback_data=JoinTeam(str(t.id)).data())] for t in teams[:20]]
+    keyboard = [
+        [InlineKeyboardButton(localise(t.name, context.lang), callback_data=JoinTeam(str(t.id)).data())]
+        for t in teams[:20]
+    ]
     keyboard.append([InlineKeyboardButton(context.t("join.no_team"), callback_data=JoinTeam("none").data())])
     await update.effective_chat.send_message(context.t("join.ask_team"), reply_markup=InlineKeyboardMarkup(keyboard))
     return TEAM
@@ -132,7 +173,9 @@ async def ask_team(update: Update, context: BotContext) -> str:
 
 async def ask_capacity(update: Update, context: BotContext) -> str:
     keyboard = rows([InlineKeyboardButton(str(n), callback_data=JoinCapacity(n).data()) for n in CAPACITIES], 5)
-    await update.effective_chat.send_message(context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard))
+    await update.effective_chat.send_message(
+        context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
     return CAPACITY
 
 
@@ -145,9 +188,18 @@ async def ask_join_phone(update: Update, context: BotContext) -> str:
 
 
 def application_of(flow: dict) -> Application:
-    return Application(name=flow["name"], workplace=flow["workplace"], phone=flow["phone"], honours=flow["honours"],
-                       specialities=flow["specialities"], divisions=flow["divisions"], region_code=flow["region"],
-                       team_id=flow.get("team"), capacity=flow["capacity"], service_modes=flow["modes"])
+    return Application(
+        name=flow["name"],
+        workplace=flow["workplace"],
+        phone=flow["phone"],
+        honours=flow["honours"],
+        specialities=flow["specialities"],
+        divisions=flow["divisions"],
+        region_code=flow["region"],
+        team_id=flow.get("team"),
+        capacity=flow["capacity"],
+        service_modes=flow["modes"],
+    )
 
 
 async def show_application(update: Update, context: BotContext) -> str:
@@ -157,14 +209,41 @@ async def show_application(update: Update, context: BotContext) -> str:
     except KeyError:
         return CONFIRM
     teams = {t.id: t.name for t in await context.services.talent.teams()}
-    text = card_text(app.name, app.workplace, app.honours, app.specialities, app.divisions, app.region_code,
-                     teams.get(app.team_id), app.capacity, app.service_modes, context)
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("join.submit"), callback_data=JoinSubmit().data())]])
+    text = card_text(
+        app.name,
+        app.workplace,
+        app.honours,
+        app.specialities,
+        app.divisions,
+        app.region_code,
+        teams.get(app.team_id),
+        app.capacity,
+        app.service_modes,
+        context,
+    )
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.t("join.submit"), callback_data=JoinSubmit().data())]]
+    )
     await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
     return CONFIRM
 
 
 # after a restart each step asks its question again (conversations/resume.py)
-resume.register(drafted_all(FORM, {NAME: ask_name, HONOUR: ask_honours, WORKPLACE: ask_workplace, SPECIALITY: ask_specialities,
-                 INDUSTRY: ask_industries, REGION: ask_join_region, TEAM: ask_team, CAPACITY: ask_capacity,
-                 MODES: ask_modes, PHONE: ask_join_phone, CONFIRM: show_application}))
+resume.register(
+    drafted_all(
+        FORM,
+        {
+            NAME: ask_name,
+            HONOUR: ask_honours,
+            WORKPLACE: ask_workplace,
+            SPECIALITY: ask_specialities,
+            INDUSTRY: ask_industries,
+            REGION: ask_join_region,
+            TEAM: ask_team,
+            CAPACITY: ask_capacity,
+            MODES: ask_modes,
+            PHONE: ask_join_phone,
+            CONFIRM: show_application,
+        },
+    )
+)

@@ -33,7 +33,7 @@ def _data(target: Target, value: Any) -> str:
 
 
 def rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -45,7 +45,7 @@ def paginate(items: Sequence[T], page: int, per_page: int) -> tuple[int, int, Se
     """Clamp ``page`` to the pages ``items`` fill; return (page, pages, the items on it)."""
     pages = page_count(len(items), per_page)
     page = min(max(page, 0), pages - 1)
-    return page, pages, items[page * per_page:(page + 1) * per_page]
+    return page, pages, items[page * per_page : (page + 1) * per_page]
 
 
 def page_nav(lang: str, page: int, pages: int, data_for: Callable[[int], str]) -> list[InlineKeyboardButton]:
@@ -60,14 +60,24 @@ def page_nav(lang: str, page: int, pages: int, data_for: Callable[[int], str]) -
 
 def role_keyboard(target: Target, lang: str) -> InlineKeyboardMarkup:
     """One button per self-service role; ``target(role value)`` is what each sends."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"role.button.{r.value}", lang), callback_data=_data(target, r.value))]
-                                 for r in SELF_SERVICE_ROLES])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(f"role.button.{r.value}", lang), callback_data=_data(target, r.value))]
+            for r in SELF_SERVICE_ROLES
+        ]
+    )
 
 
 def yes_no(target: Target, yes: str, no: str) -> InlineKeyboardMarkup:
     """Two buttons sending ``target(YesNo.YES)`` and ``target(YesNo.NO)``."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=_data(target, YesNo.YES)),
-                                  InlineKeyboardButton(no, callback_data=_data(target, YesNo.NO))]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes, callback_data=_data(target, YesNo.YES)),
+                InlineKeyboardButton(no, callback_data=_data(target, YesNo.NO)),
+            ]
+        ]
+    )
 
 
 def _place_action(regions: RegionDirectory, code: str) -> ShowRegion | PickRegion:
@@ -90,16 +100,27 @@ def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, pag
     here = regions.get(parent)
     if here is not None:
         if here.level == "city":
-            keyboard.append([InlineKeyboardButton(label("region.pick_this", lang, name=localise(here.name, lang)),
-                                                  callback_data=PickRegion(here.code).data())])
-        keyboard.append([InlineKeyboardButton(t("region.back", lang), callback_data=ShowRegion(here.parent_code or ROOT).data())])
+            keyboard.append(
+                [
+                    InlineKeyboardButton(
+                        label("region.pick_this", lang, name=localise(here.name, lang)),
+                        callback_data=PickRegion(here.code).data(),
+                    )
+                ]
+            )
+        keyboard.append(
+            [InlineKeyboardButton(t("region.back", lang), callback_data=ShowRegion(here.parent_code or ROOT).data())]
+        )
     return InlineKeyboardMarkup(keyboard)
 
 
 def search_keyboard(regions: RegionDirectory, places: list[Place], lang: str) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(localise(regions.full_name(p.code) or p.name, lang),
-                                    callback_data=_place_action(regions, p.code).data())
-               for p in places]
+    buttons = [
+        InlineKeyboardButton(
+            localise(regions.full_name(p.code) or p.name, lang), callback_data=_place_action(regions, p.code).data()
+        )
+        for p in places
+    ]
     return InlineKeyboardMarkup(rows(buttons, 1))
 
 
@@ -138,14 +159,21 @@ def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> st
 
 def choice_buttons(target: Target, choices: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:
     """One button per (value, label); each sends ``target(value)``."""
-    return InlineKeyboardMarkup(rows([InlineKeyboardButton(text, callback_data=_data(target, value))
-                                      for value, text in choices], width))
+    return InlineKeyboardMarkup(
+        rows([InlineKeyboardButton(text, callback_data=_data(target, value)) for value, text in choices], width)
+    )
 
 
-def toggle_buttons(target: Target, choices: list[tuple[str, str]], chosen: Sequence[str],
-                   done: str) -> InlineKeyboardMarkup:
+def toggle_buttons(
+    target: Target, choices: list[tuple[str, str]], chosen: Sequence[str], done: str
+) -> InlineKeyboardMarkup:
     """A multi-select: one ✅/▫️ button per (value, label) sending ``target(value)``, then ``target(DONE)``."""
-    keyboard = rows([InlineKeyboardButton(("✅ " if value in chosen else "▫️ ") + text, callback_data=_data(target, value))
-                     for value, text in choices], 2)
+    keyboard = rows(
+        [
+            InlineKeyboardButton(("✅ " if value in chosen else "▫️ ") + text, callback_data=_data(target, value))
+            for value, text in choices
+        ],
+        2,
+    )
     keyboard.append([InlineKeyboardButton(done, callback_data=_data(target, DONE))])
     return InlineKeyboardMarkup(keyboard)

@@ -31,8 +31,10 @@ async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str,
     tz = context.services.settings.tz
     lines = [context.t("my.title", total=total, page=page + 1, pages=pages)]
     lines += [f"{i}. " + demand_line(d, context.lang, tz) for i, d in enumerate(items, start=page * PAGE + 1)]
-    keyboard = [[InlineKeyboardButton(f"{i}. {d.ticket or context.t('my.draft')}", callback_data=MyDemand(d.id, page).data())]
-                for i, d in enumerate(items, start=page * PAGE + 1)]
+    keyboard = [
+        [InlineKeyboardButton(f"{i}. {d.ticket or context.t('my.draft')}", callback_data=MyDemand(d.id, page).data())]
+        for i, d in enumerate(items, start=page * PAGE + 1)
+    ]
     nav = page_nav(context.lang, page, pages, lambda n: MyDemandsPage(n).data())
     if nav:
         keyboard.append(nav)
@@ -49,7 +51,9 @@ async def my_command(update: Update, context: BotContext) -> None:
 
 async def _detail(context: BotContext, d: DemandInfo, with_contact: bool) -> str:
     enterprise = await context.services.enterprises.get(d.enterprise_id) if d.enterprise_id else None
-    return demand_detail(d, enterprise, context.services.regions, context.lang, context.services.settings.tz, with_contact)
+    return demand_detail(
+        d, enterprise, context.services.regions, context.lang, context.services.settings.tz, with_contact
+    )
 
 
 async def show_page(update: Update, context: BotContext) -> None:
@@ -89,7 +93,9 @@ async def show_demand(update: Update, context: BotContext) -> None:
     press, demand = found
     keyboard = []
     if demand.status in OPEN_STATUSES:
-        keyboard.append([InlineKeyboardButton(context.t("my.withdraw"), callback_data=WithdrawDemand(demand.id).data())])
+        keyboard.append(
+            [InlineKeyboardButton(context.t("my.withdraw"), callback_data=WithdrawDemand(demand.id).data())]
+        )
     keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=MyDemandsPage(press.page).data())])
     text = await _detail(context, demand, with_contact=True)
     if demand.status is DemandStatus.DRAFT:
@@ -102,8 +108,10 @@ async def ask_reason(update: Update, context: BotContext) -> None:
     if found is None:
         return
     demand = found[1]
-    keyboard = [[InlineKeyboardButton(context.t(f"my.reason.{r}"), callback_data=WithdrawReason(demand.id, r).data())]
-                for r in WITHDRAW_REASONS]
+    keyboard = [
+        [InlineKeyboardButton(context.t(f"my.reason.{r}"), callback_data=WithdrawReason(demand.id, r).data())]
+        for r in WITHDRAW_REASONS
+    ]
     keyboard.append([InlineKeyboardButton(context.t("my.back"), callback_data=MyDemand(demand.id, 0).data())])
     await edit_message(update, context.t("my.withdraw_ask", ticket=demand.ticket or ""), InlineKeyboardMarkup(keyboard))
 
@@ -118,8 +126,9 @@ async def withdraw(update: Update, context: BotContext) -> None:
     if demand is None:
         return
     try:
-        done = await context.services.demands.withdraw(demand.id, update.effective_user.id,
-                                                       context.t(f"my.reason.{press.reason}"))
+        done = await context.services.demands.withdraw(
+            demand.id, update.effective_user.id, context.t(f"my.reason.{press.reason}")
+        )
     except Refused as exc:
         await answer_refusal(update, context, exc, DEMAND)
         return
@@ -154,9 +163,11 @@ async def staff_view(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list:
-    return [CommandHandler("my", my_command),
-            CallbackQueryHandler(show_page, pattern=MyDemandsPage.pattern()),
-            CallbackQueryHandler(show_demand, pattern=MyDemand.pattern()),
-            CallbackQueryHandler(ask_reason, pattern=WithdrawDemand.pattern()),
-            CallbackQueryHandler(withdraw, pattern=WithdrawReason.pattern()),
-            CallbackQueryHandler(staff_view, pattern=OpenDemand.pattern())]
+    return [
+        CommandHandler("my", my_command),
+        CallbackQueryHandler(show_page, pattern=MyDemandsPage.pattern()),
+        CallbackQueryHandler(show_demand, pattern=MyDemand.pattern()),
+        CallbackQueryHandler(ask_reason, pattern=WithdrawDemand.pattern()),
+        CallbackQueryHandler(withdraw, pattern=WithdrawReason.pattern()),
+        CallbackQueryHandler(staff_view, pattern=OpenDemand.pattern()),
+    ]

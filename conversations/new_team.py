@@ -35,8 +35,12 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def _ask_level(update: Update, context: BotContext) -> str:
     name = (context.user_data.get("newteam") or {}).get("name", "")
-    await update.effective_chat.send_message(context.t("teams.ask_level", name=name), reply_markup=choice_buttons(
-        TeamLevelChoice, [(level.value, context.t(f"team.level.{level.value}")) for level in TeamLevel], width=2))
+    await update.effective_chat.send_message(
+        context.t("teams.ask_level", name=name),
+        reply_markup=choice_buttons(
+            TeamLevelChoice, [(level.value, context.t(f"team.level.{level.value}")) for level in TeamLevel], width=2
+        ),
+    )
     return LEVEL
 
 
@@ -62,17 +66,23 @@ async def region(update: Update, context: BotContext) -> str | int:
     if "name" not in flow or "level" not in flow:
         return ConversationHandler.END
     try:
-        team = await context.services.talent.create_team(update.effective_user.id, context.role, flow["name"],
-                                                        TeamLevel(flow["level"]), code)
+        team = await context.services.talent.create_team(
+            update.effective_user.id, context.role, flow["name"], TeamLevel(flow["level"]), code
+        )
     except Refused as exc:  # a name already taken (said in the chat), or no longer staff (audited by the service)
         if exc.reason is Reason.ALREADY:
             await update.effective_chat.send_message(refusal_text(context, exc, TEAMS))
         else:
             await answer_refusal(update, context, exc, TEAMS)
         return ConversationHandler.END
-    await update.effective_chat.send_message(context.t(
-        "teams.created", name=team.name, level=context.t(f"team.level.{team.level.value}"),
-        region=localise(context.services.regions.full_name(code) or "", context.lang)))
+    await update.effective_chat.send_message(
+        context.t(
+            "teams.created",
+            name=team.name,
+            level=context.t(f"team.level.{team.level.value}"),
+            region=localise(context.services.regions.full_name(code) or "", context.lang),
+        )
+    )
     return ConversationHandler.END
 
 
@@ -83,8 +93,13 @@ resume.register({LEVEL: _ask_level, REGION: ask_region})
 def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("newteam", start)],
-        states={LEVEL: [CallbackQueryHandler(level, pattern=TeamLevelChoice.pattern()), MessageHandler(~filters.COMMAND, expect_button)],
-                REGION: region_step_handlers(region)},
+        states={
+            LEVEL: [
+                CallbackQueryHandler(level, pattern=TeamLevelChoice.pattern()),
+                MessageHandler(~filters.COMMAND, expect_button),
+            ],
+            REGION: region_step_handlers(region),
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("newteam"))],
         name="newteam",
         persistent=True,

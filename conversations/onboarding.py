@@ -62,9 +62,14 @@ async def start(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("deeplink.invalid"))
     if profile is not None and profile.role is not None and profile.region_code and not preset:
         context.user_data.pop("onboarding", None)
-        await update.effective_message.reply_text(context.t(
-            "start.welcome_back", name=user.first_name, role=context.t(f"role.{profile.role.value}"),
-            region=_region_name(context, profile.region_code)))
+        await update.effective_message.reply_text(
+            context.t(
+                "start.welcome_back",
+                name=user.first_name,
+                role=context.t(f"role.{profile.role.value}"),
+                region=_region_name(context, profile.region_code),
+            )
+        )
         return ConversationHandler.END
     if profile is None:
         await update.effective_message.reply_text(context.t("start.greeting", name=user.full_name))
@@ -75,7 +80,8 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def _ask_consent(update: Update, context: BotContext) -> str:
     await update.effective_chat.send_message(
-        context.t("consent.ask"), reply_markup=yes_no(Consent, context.t("consent.agree"), context.t("consent.decline")))
+        context.t("consent.ask"), reply_markup=yes_no(Consent, context.t("consent.agree"), context.t("consent.decline"))
+    )
     return CONSENT
 
 
@@ -90,8 +96,13 @@ async def consent(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     user = update.effective_user
     context.profile = await context.services.users.register(
-        user.id, user.first_name, last_name=user.last_name, username=user.username,
-        language_code=user.language_code, lang=Lang(script_of(context.lang).value))
+        user.id,
+        user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+        lang=Lang(script_of(context.lang).value),
+    )
     if staff_role(context.role):  # admins from ADMIN_IDS keep their role and get their menu now
         await set_staff_menu(context.bot, user.id, context.profile.role)
         return await _next_after_role(update, context)
@@ -99,7 +110,9 @@ async def consent(update: Update, context: BotContext) -> str | int:
 
 
 async def _ask_role(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard(OnboardingRole, context.lang))
+    await update.effective_chat.send_message(
+        context.t("role.ask"), reply_markup=role_keyboard(OnboardingRole, context.lang)
+    )
     return ROLE
 
 
@@ -123,10 +136,14 @@ async def _next_after_role(update: Update, context: BotContext) -> str | int:
     preset = (context.user_data.get("onboarding") or {}).get("preset")
     if preset:
         region = _region_name(context, preset["region"])
-        text = (context.t("deeplink.team", team=localise(preset["team_name"], context.lang), region=region)
-                if preset.get("team") else context.t("deeplink.region", region=region))
+        text = (
+            context.t("deeplink.team", team=localise(preset["team_name"], context.lang), region=region)
+            if preset.get("team")
+            else context.t("deeplink.region", region=region)
+        )
         await update.effective_chat.send_message(
-            text, reply_markup=yes_no(UsePreset, context.t("deeplink.confirm"), context.t("deeplink.change")))
+            text, reply_markup=yes_no(UsePreset, context.t("deeplink.confirm"), context.t("deeplink.change"))
+        )
         return PRESET
     await ask_region(update, context)
     return REGION
@@ -158,7 +175,9 @@ async def _finish(update: Update, context: BotContext, region_code: str, team_id
     role_name = context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset")
     await update.effective_chat.send_message(
         context.t("onboarding.done", role=role_name, region=_region_name(context, region_code))
-        + "\n\n" + help_text(profile.role, context.lang))
+        + "\n\n"
+        + help_text(profile.role, context.lang)
+    )
     if flow.get("apply"):
         await invite_to_apply(update, context)
     return ConversationHandler.END
@@ -173,11 +192,18 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("start", start)],
         states={
-            CONSENT: [CallbackQueryHandler(consent, pattern=Consent.pattern()),
-                      MessageHandler(not_command, expect_button)],
-            ROLE: [CallbackQueryHandler(role, pattern=OnboardingRole.pattern()), MessageHandler(not_command, expect_button)],
-            PRESET: [CallbackQueryHandler(preset_choice, pattern=UsePreset.pattern()),
-                     MessageHandler(not_command, expect_button)],
+            CONSENT: [
+                CallbackQueryHandler(consent, pattern=Consent.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
+            ROLE: [
+                CallbackQueryHandler(role, pattern=OnboardingRole.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
+            PRESET: [
+                CallbackQueryHandler(preset_choice, pattern=UsePreset.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
             REGION: region_step_handlers(region_chosen),
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],

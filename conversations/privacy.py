@@ -28,25 +28,50 @@ async def show(update: Update, context: BotContext) -> None:
         return
     region = context.services.regions.full_name(stored.region_code) if stored.region_code else None
     none = context.t("privacy.none")
-    lines = [context.t("privacy.profile", name=" ".join(filter(None, [stored.first_name, stored.last_name])),
-                       username=f"@{stored.username}" if stored.username else none,
-                       role=context.t(f"role.{stored.role}") if stored.role else none,
-                       region=localise(region, context.lang) if region else none,
-                       lang=context.t(f"lang.{stored.lang}"),
-                       consent=stored.consent_at.astimezone(context.services.settings.tz).strftime("%Y-%m-%d")
-                       if stored.consent_at else none)]
+    lines = [
+        context.t(
+            "privacy.profile",
+            name=" ".join(filter(None, [stored.first_name, stored.last_name])),
+            username=f"@{stored.username}" if stored.username else none,
+            role=context.t(f"role.{stored.role}") if stored.role else none,
+            region=localise(region, context.lang) if region else none,
+            lang=context.t(f"lang.{stored.lang}"),
+            consent=stored.consent_at.astimezone(context.services.settings.tz).strftime("%Y-%m-%d")
+            if stored.consent_at
+            else none,
+        )
+    ]
     if stored.enterprise:
-        lines.append(context.t("privacy.enterprise", name=stored.enterprise["name"],
-                               contact=stored.enterprise["contact"] or none, phone=stored.enterprise["phone"] or none))
+        lines.append(
+            context.t(
+                "privacy.enterprise",
+                name=stored.enterprise["name"],
+                contact=stored.enterprise["contact"] or none,
+                phone=stored.enterprise["phone"] or none,
+            )
+        )
     if stored.pending_enterprise:
         lines.append(context.t("privacy.enterprise_pending", name=stored.pending_enterprise))
     if stored.craftsman:
-        lines.append(context.t("privacy.craftsman", name=stored.craftsman["name"],
-                               workplace=stored.craftsman["workplace"] or none,
-                               phone=stored.craftsman["phone"] or none,
-                               specialities=len(stored.craftsman["specialities"])))
-    lines.append(context.t("privacy.records", demands=stored.demands, ratings=stored.ratings, follows=stored.follows,
-                           enrolments=stored.enrolments, messages=stored.messages))
+        lines.append(
+            context.t(
+                "privacy.craftsman",
+                name=stored.craftsman["name"],
+                workplace=stored.craftsman["workplace"] or none,
+                phone=stored.craftsman["phone"] or none,
+                specialities=len(stored.craftsman["specialities"]),
+            )
+        )
+    lines.append(
+        context.t(
+            "privacy.records",
+            demands=stored.demands,
+            ratings=stored.ratings,
+            follows=stored.follows,
+            enrolments=stored.enrolments,
+            messages=stored.messages,
+        )
+    )
     lines.append(context.t("privacy.who_sees"))
     await update.effective_message.reply_text("\n\n".join(lines))
 
@@ -57,7 +82,8 @@ async def ask(update: Update, context: BotContext) -> None:
         return
     await update.effective_message.reply_text(
         context.t("privacy.confirm"),
-        reply_markup=yes_no(EraseMe, context.t("privacy.erase_button"), context.t("privacy.keep_button")))
+        reply_markup=yes_no(EraseMe, context.t("privacy.erase_button"), context.t("privacy.keep_button")),
+    )
 
 
 async def answer(update: Update, context: BotContext) -> None:
@@ -93,5 +119,8 @@ def forget(application: Application, user_id: int) -> None:
 
 
 def handlers() -> list:
-    return [CommandHandler("privacy", show), CommandHandler("delete_me", ask),
-            CallbackQueryHandler(answer, pattern=EraseMe.pattern())]
+    return [
+        CommandHandler("privacy", show),
+        CommandHandler("delete_me", ask),
+        CallbackQueryHandler(answer, pattern=EraseMe.pattern()),
+    ]

@@ -38,11 +38,17 @@ MAX_PAUSE_DAYS = 366
 
 
 def _menu(card: CraftsmanCard, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
-    text = context.t("profile.title", status=context.t(f"review.status.{card.status.value}")) + "\n\n" + card_of(card, context)
-    buttons = [InlineKeyboardButton(context.t("profile.edit_specialities"), callback_data=ProfileSpecialities().data()),
-               InlineKeyboardButton(context.t("profile.edit_capacity"), callback_data=ProfileCapacityMenu().data()),
-               InlineKeyboardButton(context.t("profile.edit_modes"), callback_data=ProfileModesMenu().data()),
-               InlineKeyboardButton(context.t("profile.pause"), callback_data=ProfilePauseMenu().data())]
+    text = (
+        context.t("profile.title", status=context.t(f"review.status.{card.status.value}"))
+        + "\n\n"
+        + card_of(card, context)
+    )
+    buttons = [
+        InlineKeyboardButton(context.t("profile.edit_specialities"), callback_data=ProfileSpecialities().data()),
+        InlineKeyboardButton(context.t("profile.edit_capacity"), callback_data=ProfileCapacityMenu().data()),
+        InlineKeyboardButton(context.t("profile.edit_modes"), callback_data=ProfileModesMenu().data()),
+        InlineKeyboardButton(context.t("profile.pause"), callback_data=ProfilePauseMenu().data()),
+    ]
     if card.paused_until is not None:
         buttons.append(InlineKeyboardButton(context.t("profile.resume"), callback_data=ProfileResume().data()))
     return text, InlineKeyboardMarkup(rows(buttons, 2))
@@ -75,8 +81,12 @@ async def _save(update: Update, context: BotContext, **values: object) -> int:
 
 def _modes_keyboard(chosen: list[str], context: BotContext) -> InlineKeyboardMarkup:
     """✅/▫️ per mode, then 下一步: each button's data is a ProfileMode action's (``pf:m:<mode>``, ``pf:m:done``)."""
-    return toggle_buttons(ProfileMode.prefix, [(m, context.label(f"demand.mode.{m}")) for m in SERVICE_MODES], chosen,
-                          context.label("join.next"))
+    return toggle_buttons(
+        ProfileMode.prefix,
+        [(m, context.label(f"demand.mode.{m}")) for m in SERVICE_MODES],
+        chosen,
+        context.label("join.next"),
+    )
 
 
 Press = Callable[[Update, BotContext, CraftsmanCard, Any], Awaitable["str | int"]]
@@ -90,7 +100,9 @@ async def _specialities_menu(update: Update, context: BotContext, card: Craftsma
 async def _capacity_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
     await update.callback_query.answer()
     keyboard = rows([InlineKeyboardButton(str(n), callback_data=ProfileCapacity(n).data()) for n in CAPACITIES], 5)
-    await update.effective_chat.send_message(context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard))
+    await update.effective_chat.send_message(
+        context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
     return ConversationHandler.END
 
 
@@ -111,8 +123,9 @@ async def _capacity(update: Update, context: BotContext, card: CraftsmanCard, pr
 async def _modes_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
     await update.callback_query.answer()
     restart(FORM, {"modes": list(card.service_modes)})
-    await update.effective_chat.send_message(context.t("join.ask_modes"),
-                                             reply_markup=_modes_keyboard(list(card.service_modes), context))
+    await update.effective_chat.send_message(
+        context.t("join.ask_modes"), reply_markup=_modes_keyboard(list(card.service_modes), context)
+    )
     return ConversationHandler.END
 
 
@@ -146,8 +159,9 @@ async def _pause_menu(update: Update, context: BotContext, card: CraftsmanCard, 
 
 async def _pause(update: Update, context: BotContext, card: CraftsmanCard, press: ProfilePause) -> str | int:
     allowed = press.days in PAUSE_DAYS
-    return await _chosen(update, context, allowed,
-                         paused_until=_today(context) + timedelta(days=press.days if allowed else 0))
+    return await _chosen(
+        update, context, allowed, paused_until=_today(context) + timedelta(days=press.days if allowed else 0)
+    )
 
 
 async def _resume(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
@@ -156,9 +170,15 @@ async def _resume(update: Update, context: BotContext, card: CraftsmanCard, pres
 
 
 PRESSES: dict[type[Action], Press] = {
-    ProfileSpecialities: _specialities_menu, ProfileCapacityMenu: _capacity_menu, ProfileCapacity: _capacity,
-    ProfileModesMenu: _modes_menu, ProfileMode: _mode, ProfilePauseMenu: _pause_menu, ProfilePause: _pause,
-    ProfileResume: _resume}
+    ProfileSpecialities: _specialities_menu,
+    ProfileCapacityMenu: _capacity_menu,
+    ProfileCapacity: _capacity,
+    ProfileModesMenu: _modes_menu,
+    ProfileMode: _mode,
+    ProfilePauseMenu: _pause_menu,
+    ProfilePause: _pause,
+    ProfileResume: _resume,
+}
 
 
 def on_press(kind: type[Action]) -> Callable[[Update, BotContext], Awaitable[str | int]]:
@@ -177,13 +197,22 @@ def on_press(kind: type[Action]) -> Callable[[Update, BotContext], Awaitable[str
 
 
 async def _ask_specialities(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
+    await update.effective_chat.send_message(
+        context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
+    )
     return SPECIALITIES
 
 
 async def _ask_pause(update: Update, context: BotContext) -> str:
-    keyboard = [[InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=ProfilePause(d).data()) for d in PAUSE_DAYS]]
-    await update.effective_chat.send_message(context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard))
+    keyboard = [
+        [
+            InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=ProfilePause(d).data())
+            for d in PAUSE_DAYS
+        ]
+    ]
+    await update.effective_chat.send_message(
+        context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
     return PAUSE
 
 
@@ -197,7 +226,9 @@ async def specialities(update: Update, context: BotContext) -> str | int:
         return SPECIALITIES
     lines = speciality_lines(text)
     if not lines or len(lines) > MAX_SPECIALITIES or any(len(line) > MAX_SPECIALITY for line in lines):
-        await update.effective_message.reply_text(context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY))
+        await update.effective_message.reply_text(
+            context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
+        )
         return SPECIALITIES
     return await _save(update, context, specialities=lines)
 
@@ -210,7 +241,9 @@ async def pause_date(update: Update, context: BotContext) -> str | int:
         until = None
     today = _today(context)
     if until is None or not today < until <= today + timedelta(days=MAX_PAUSE_DAYS):
-        await update.effective_message.reply_text(context.t("profile.pause_invalid", today=today.isoformat(), max=MAX_PAUSE_DAYS))
+        await update.effective_message.reply_text(
+            context.t("profile.pause_invalid", today=today.isoformat(), max=MAX_PAUSE_DAYS)
+        )
         return PAUSE
     return await _save(update, context, paused_until=until)
 
@@ -228,11 +261,18 @@ async def cancel(update: Update, context: BotContext) -> int:
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CommandHandler("profile", profile_command),
-                      *(CallbackQueryHandler(on_press(kind), pattern=kind.pattern()) for kind in PRESSES)],
-        states={SPECIALITIES: [MessageHandler(text, specialities), MessageHandler(~filters.COMMAND, expect_text)],
-                PAUSE: [CallbackQueryHandler(on_press(ProfilePause), pattern=ProfilePause.pattern()),
-                        MessageHandler(text, pause_date), MessageHandler(~filters.COMMAND, expect_text)]},
+        entry_points=[
+            CommandHandler("profile", profile_command),
+            *(CallbackQueryHandler(on_press(kind), pattern=kind.pattern()) for kind in PRESSES),
+        ],
+        states={
+            SPECIALITIES: [MessageHandler(text, specialities), MessageHandler(~filters.COMMAND, expect_text)],
+            PAUSE: [
+                CallbackQueryHandler(on_press(ProfilePause), pattern=ProfilePause.pattern()),
+                MessageHandler(text, pause_date),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ],
+        },
         fallbacks=[CommandHandler("cancel", drafted(FORM, cancel))],
         name="profile",
         persistent=True,

@@ -63,8 +63,9 @@ async def offer(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, OfferTo)
     if press is None:
         return
-    result = await context.services.casework.offer(update.effective_user.id, context.role, press.demand_id,
-                                                    press.craftsman_id)
+    result = await context.services.casework.offer(
+        update.effective_user.id, context.role, press.demand_id, press.craftsman_id
+    )
     if await answer_outcome(update, context, result):
         return
     await query.answer()
@@ -84,8 +85,9 @@ async def confirm_volunteer(update: Update, context: BotContext) -> None:
 
 
 # ---------------------------------------------------------------------- search and escalate: one typed answer
-async def _ask(update: Update, context: BotContext, kind: type[FindCraftsman | Escalate], key: str, state: str,
-               action: str) -> str | int:
+async def _ask(
+    update: Update, context: BotContext, kind: type[FindCraftsman | Escalate], key: str, state: str, action: str
+) -> str | int:
     press = await staff_press(update, context, kind, action=action, target="demand")
     if press is None:
         return ConversationHandler.END
@@ -115,10 +117,18 @@ async def find_text(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("queue.find_none", query=text))
         return FIND
     context.user_data.pop("queue", None)
-    keyboard = [[InlineKeyboardButton(context.label("queue.offer_found", name=c.name, workplace=c.workplace),
-                                      callback_data=OfferTo(demand_id, c.id).data())] for c in cards]
-    lines = [context.t("queue.find_title")] + [context.t("queue.found_line", name=c.name, skills="、".join(c.specialities[:4]))
-                                               for c in cards]
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                context.label("queue.offer_found", name=c.name, workplace=c.workplace),
+                callback_data=OfferTo(demand_id, c.id).data(),
+            )
+        ]
+        for c in cards
+    ]
+    lines = [context.t("queue.find_title")] + [
+        context.t("queue.found_line", name=c.name, skills="、".join(c.specialities[:4])) for c in cards
+    ]
     await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard))
     return ConversationHandler.END
 
@@ -147,17 +157,39 @@ async def match_all(update: Update, context: BotContext) -> None:
         return
     context.user_data["match_all"] = [[p.demand_id, p.craftsman_id] for p in plan.pairs]
     tickets = await context.services.casework.tickets([p.demand_id for p in plan.pairs] + plan.unassigned)
-    lines = [context.t("plan.title", assigned=len(plan.pairs), total=len(plan.pairs) + len(plan.unassigned),
-                       score=f"{plan.total:.2f}")]
-    lines += [context.t("plan.line", ticket=tickets.get(p.demand_id, ""), name=p.name, score=f"{p.score:.2f}")
-              for p in plan.pairs[:PLAN_LINES]]
+    lines = [
+        context.t(
+            "plan.title",
+            assigned=len(plan.pairs),
+            total=len(plan.pairs) + len(plan.unassigned),
+            score=f"{plan.total:.2f}",
+        )
+    ]
+    lines += [
+        context.t("plan.line", ticket=tickets.get(p.demand_id, ""), name=p.name, score=f"{p.score:.2f}")
+        for p in plan.pairs[:PLAN_LINES]
+    ]
     if len(plan.pairs) > PLAN_LINES:
         lines.append(context.t("plan.more", count=len(plan.pairs) - PLAN_LINES))
     if plan.unassigned:
         lines.append(context.t("plan.unassigned", tickets="、".join(tickets.get(d, "") for d in plan.unassigned[:20])))
-    keyboard = [[InlineKeyboardButton(context.label("plan.confirm"), callback_data=MatchAllPlan(PlanAnswer.APPLY).data()),
-                 InlineKeyboardButton(context.label("plan.discard"), callback_data=MatchAllPlan(PlanAnswer.DISCARD).data())]] if plan.pairs else None
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
+    keyboard = (
+        [
+            [
+                InlineKeyboardButton(
+                    context.label("plan.confirm"), callback_data=MatchAllPlan(PlanAnswer.APPLY).data()
+                ),
+                InlineKeyboardButton(
+                    context.label("plan.discard"), callback_data=MatchAllPlan(PlanAnswer.DISCARD).data()
+                ),
+            ]
+        ]
+        if plan.pairs
+        else None
+    )
+    await update.effective_message.reply_text(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None
+    )
 
 
 async def match_all_button(update: Update, context: BotContext) -> None:
@@ -165,10 +197,13 @@ async def match_all_button(update: Update, context: BotContext) -> None:
     press = MatchAllPlan.parse(query.data)
     pairs = context.user_data.pop("match_all", None)
     if press is None or press.answer is PlanAnswer.DISCARD or pairs is None:
-        await query.answer(context.t("plan.discarded" if pairs is not None else "button.stale"), show_alert=pairs is None)
+        await query.answer(
+            context.t("plan.discarded" if pairs is not None else "button.stale"), show_alert=pairs is None
+        )
         return
-    result = await context.services.casework.apply_plan(update.effective_user.id, context.role,
-                                                        [tuple(p) for p in pairs])
+    result = await context.services.casework.apply_plan(
+        update.effective_user.id, context.role, [tuple(p) for p in pairs]
+    )
     if isinstance(result, Result):
         await answer_outcome(update, context, result)
         return
@@ -177,21 +212,27 @@ async def match_all_button(update: Update, context: BotContext) -> None:
     lines = [context.t("plan.offered", count=result.done)]
     if result.changed:
         lines.append(context.t("plan.changed", count=result.changed))
-    lines += [context.t(f"plan.by_hand.{r.outcome.value}", ticket=tickets.get(demand_id, ""), **(r.detail or {}))
-              for demand_id, r in result.by_hand]
+    lines += [
+        context.t(f"plan.by_hand.{r.outcome.value}", ticket=tickets.get(demand_id, ""), **(r.detail or {}))
+        for demand_id, r in result.by_hand
+    ]
     await update.effective_chat.send_message("\n".join(lines))
-
 
 
 resume.register({FIND: "queue.find_ask", ESCALATE: "queue.escalate_ask"})
 
+
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(find_start, pattern=FindCraftsman.pattern()),
-                      CallbackQueryHandler(escalate_start, pattern=Escalate.pattern())],
-        states={FIND: [MessageHandler(text, find_text), MessageHandler(~filters.COMMAND, expect_text)],
-                ESCALATE: [MessageHandler(text, escalate_note), MessageHandler(~filters.COMMAND, expect_text)]},
+        entry_points=[
+            CallbackQueryHandler(find_start, pattern=FindCraftsman.pattern()),
+            CallbackQueryHandler(escalate_start, pattern=Escalate.pattern()),
+        ],
+        states={
+            FIND: [MessageHandler(text, find_text), MessageHandler(~filters.COMMAND, expect_text)],
+            ESCALATE: [MessageHandler(text, escalate_note), MessageHandler(~filters.COMMAND, expect_text)],
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("queue"))],
         name="queue",
         persistent=True,
@@ -199,9 +240,11 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CommandHandler("queue", queue_command),
-            CommandHandler("match_all", match_all),
-            CallbackQueryHandler(show, pattern=ShowQueueItem.pattern()),
-            CallbackQueryHandler(offer, pattern=OfferTo.pattern()),
-            CallbackQueryHandler(confirm_volunteer, pattern=ConfirmVolunteer.pattern()),
-            CallbackQueryHandler(match_all_button, pattern=MatchAllPlan.pattern())]
+    return [
+        CommandHandler("queue", queue_command),
+        CommandHandler("match_all", match_all),
+        CallbackQueryHandler(show, pattern=ShowQueueItem.pattern()),
+        CallbackQueryHandler(offer, pattern=OfferTo.pattern()),
+        CallbackQueryHandler(confirm_volunteer, pattern=ConfirmVolunteer.pattern()),
+        CallbackQueryHandler(match_all_button, pattern=MatchAllPlan.pattern()),
+    ]

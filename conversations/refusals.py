@@ -10,10 +10,12 @@ from services.results import BY_HAND, Reason, Refused
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
-FAMILY_KEYS = {STATS: {Reason.NOT_STAFF: "stats.only"},
-               ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
-               TEAMS: {Reason.ALREADY: "teams.exists"},
-               REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"}}
+FAMILY_KEYS = {
+    STATS: {Reason.NOT_STAFF: "stats.only"},
+    ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
+    TEAMS: {Reason.ALREADY: "teams.exists"},
+    REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
+}
 
 
 def refusal_key(reason: Reason, about: str = CASE) -> str:
@@ -27,8 +29,9 @@ VALUE_KEYS = {REVIEW: {"status": "review.status.{}"}}  # values said in words: a
 def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> str:
     """Why the action did not happen, in the user's language (with the values the message names)."""
     words = VALUE_KEYS.get(about, {})
-    values = {name: context.t(words[name].format(value)) if name in words else value
-              for name, value in refused.values.items()}
+    values = {
+        name: context.t(words[name].format(value)) if name in words else value for name, value in refused.values.items()
+    }
     return context.t(refusal_key(refused.reason, about), **values)
 
 
@@ -43,8 +46,9 @@ async def answer_refusal(update: Update, context: BotContext, refused: Refused, 
         await update.effective_message.reply_text(text)
 
 
-async def staff_gate(update: Update, context: BotContext, action: str, target: str | None = None,
-                     about: str = CASE) -> bool:
+async def staff_gate(
+    update: Update, context: BotContext, action: str, target: str | None = None, about: str = CASE
+) -> bool:
     """True when the service lets the presser do the staff-only ``action``; else False with the refusal (audited by
     the service as ``action`` on ``target``) answered."""
     try:

@@ -19,18 +19,23 @@ from nlp.script import to_simplified
 
 MAX_QUERY = 30
 
+
 def region_step_handlers(on_button: Callable[..., Awaitable[object]]) -> list[BaseHandler]:
     """The handlers of a conversation state that waits for a region: buttons, a typed name, or a prompt."""
     not_command = ~filters.COMMAND
-    return [CallbackQueryHandler(on_button, pattern=any_of(*REGION_ACTIONS)),
-            MessageHandler(filters.TEXT & not_command, region_search),
-            MessageHandler(not_command, expect_text)]
+    return [
+        CallbackQueryHandler(on_button, pattern=any_of(*REGION_ACTIONS)),
+        MessageHandler(filters.TEXT & not_command, region_search),
+        MessageHandler(not_command, expect_text),
+    ]
 
 
 async def ask_region(update: Update, context: BotContext, parent: str | None = None) -> None:
     regions = context.services.regions
-    await update.effective_chat.send_message(region_prompt(regions, parent, context.lang),
-                                             reply_markup=region_keyboard(regions, parent, context.lang))
+    await update.effective_chat.send_message(
+        region_prompt(regions, parent, context.lang), reply_markup=region_keyboard(regions, parent, context.lang)
+    )
+
 
 async def region_button(update: Update, context: BotContext) -> str | None:
     """Handle a region-picker button: navigate (returns None) or pick (returns the region code)."""
@@ -44,9 +49,13 @@ async def region_button(update: Update, context: BotContext) -> str | None:
     if step.action == "pick":
         await query.edit_message_reply_markup(None)
         return step.code
-    await edit_message(update, region_prompt(regions, step.code, context.lang),
-                       region_keyboard(regions, step.code, context.lang, step.page))
+    await edit_message(
+        update,
+        region_prompt(regions, step.code, context.lang),
+        region_keyboard(regions, step.code, context.lang, step.page),
+    )
     return None
+
 
 async def region_search(update: Update, context: BotContext) -> None:
     """A typed place name: offer the matches as buttons."""
@@ -57,8 +66,10 @@ async def region_search(update: Update, context: BotContext) -> None:
 
     matches = regions.search(to_simplified(text))
     if not matches:
-        await update.effective_message.reply_text(context.t("region.search_none", query=text),
-                                                  reply_markup=region_keyboard(regions, None, context.lang))
+        await update.effective_message.reply_text(
+            context.t("region.search_none", query=text), reply_markup=region_keyboard(regions, None, context.lang)
+        )
         return
-    await update.effective_message.reply_text(context.t("region.search_results"),
-                                              reply_markup=search_keyboard(regions, matches, context.lang))
+    await update.effective_message.reply_text(
+        context.t("region.search_results"), reply_markup=search_keyboard(regions, matches, context.lang)
+    )

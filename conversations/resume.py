@@ -48,8 +48,12 @@ def _say(key: str) -> Reask:
 
 
 def persistent_conversations(application: Application) -> list[ConversationHandler]:
-    return [handler for group in application.handlers.values() for handler in group
-            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name]
+    return [
+        handler
+        for group in application.handlers.values()
+        for handler in group
+        if isinstance(handler, ConversationHandler) and handler.persistent and handler.name
+    ]
 
 
 async def resume_pending(application: Application, busy: set[int] = frozenset()) -> int:
@@ -68,8 +72,12 @@ async def resume_pending(application: Application, busy: set[int] = frozenset())
             now = services.clock.now()
             release = profile.quiet.release(now, services.settings.tz) if profile is not None else now
             if release > now and application.job_queue is not None:
-                application.job_queue.run_once(_later, when=release - now, data=(handler.name, chat_id, user_id, state),
-                                               name=f"resume:{handler.name}:{chat_id}:{user_id}")
+                application.job_queue.run_once(
+                    _later,
+                    when=release - now,
+                    data=(handler.name, chat_id, user_id, state),
+                    name=f"resume:{handler.name}:{chat_id}:{user_id}",
+                )
                 later += 1
             elif release <= now:
                 asked += await reask(application, handler.name, chat_id, user_id, state)
@@ -84,8 +92,9 @@ async def _later(context: BotContext) -> None:
     application = context.application
     if (await application.persistence.get_conversations(name)).get((chat_id, user_id)) != state:
         return
-    if application.user_data[user_id].get(RESUMED, {}).get(name) != state and \
-            await reask(application, name, chat_id, user_id, state):
+    if application.user_data[user_id].get(RESUMED, {}).get(name) != state and await reask(
+        application, name, chat_id, user_id, state
+    ):
         await application.update_persistence()
         await application.persistence.flush()
 
@@ -101,8 +110,10 @@ async def reask(application: Application, name: str, chat_id: int, user_id: int,
     try:
         await REASKS[state](stand_in(application, chat_id, user_id, services.clock.now()), context)
     except TelegramError as exc:
-        log.info("a pending question could not be asked again", extra={"user_id": user_id, "state": state,
-                                                                         "error": repr(exc)[:200]})
+        log.info(
+            "a pending question could not be asked again",
+            extra={"user_id": user_id, "state": state, "error": repr(exc)[:200]},
+        )
         return False
     except Exception:  # one person's odd step must not stop the bot from starting
         log.exception("a pending question failed to be asked again", extra={"user_id": user_id, "state": state})
@@ -115,12 +126,20 @@ async def reask(application: Application, name: str, chat_id: int, user_id: int,
 def stand_in(application: Application, chat_id: int, user_id: int, now: datetime) -> Update:
     """An update carrying only the chat and the user, for the re-ask callbacks (no text, no press: nothing to read)."""
     chat = {"id": chat_id, "type": "private" if chat_id == user_id else "supergroup"}
-    return Update.de_json({"update_id": 0, "message": {
-        "message_id": 0, "date": int(now.timestamp()), "chat": chat,
-        "from": {"id": user_id, "is_bot": False, "first_name": "-"}}}, application.bot)
+    return Update.de_json(
+        {
+            "update_id": 0,
+            "message": {
+                "message_id": 0,
+                "date": int(now.timestamp()),
+                "chat": chat,
+                "from": {"id": user_id, "is_bot": False, "first_name": "-"},
+            },
+        },
+        application.bot,
+    )
 
 
 def install(application: Application) -> None:
     """Ask the pending questions each time the application starts (runtime/application.py calls the hook)."""
     application.bot_data["on_start"] = resume_pending
-

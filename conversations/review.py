@@ -22,8 +22,14 @@ MAX_REASON = 500
 
 
 def _buttons(craftsman_id: int, context: BotContext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(context.t("review.approve"), callback_data=ApproveCraftsman(craftsman_id).data()),
-                                  InlineKeyboardButton(context.t("review.reject"), callback_data=RejectCraftsman(craftsman_id).data())]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(context.t("review.approve"), callback_data=ApproveCraftsman(craftsman_id).data()),
+                InlineKeyboardButton(context.t("review.reject"), callback_data=RejectCraftsman(craftsman_id).data()),
+            ]
+        ]
+    )
 
 
 async def review_command(update: Update, context: BotContext) -> None:
@@ -45,13 +51,15 @@ async def approve(update: Update, context: BotContext) -> None:
     await _decide(update, context, press.craftsman_id, True, "review.approved")
 
 
-async def _decide(update: Update, context: BotContext, craftsman_id: int, approve: bool, done_key: str,
-                  reason: str = "") -> None:
+async def _decide(
+    update: Update, context: BotContext, craftsman_id: int, approve: bool, done_key: str, reason: str = ""
+) -> None:
     """Ask the service to decide; say what was done, or translate its refusal (NOT_STAFF already audited)."""
     query = update.callback_query
     try:
-        card = await context.services.talent.decide(craftsman_id, update.effective_user.id, context.role, approve,
-                                                    reason or None)
+        card = await context.services.talent.decide(
+            craftsman_id, update.effective_user.id, context.role, approve, reason or None
+        )
     except Refused as exc:
         await answer_refusal(update, context, exc, REVIEW)
         return
@@ -94,8 +102,12 @@ resume.register({REASON: _ask_reason})
 def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(reject_start, pattern=RejectCraftsman.pattern())],
-        states={REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reject_reason),
-                         MessageHandler(~filters.COMMAND, expect_text)]},
+        states={
+            REASON: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, reject_reason),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ]
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("review"))],
         name="review",
         persistent=True,

@@ -30,7 +30,9 @@ async def _named(update: Update, context: BotContext, reference: str) -> int | N
     itself cannot be used (the reason is answered)."""
     found = await context.services.staffing.find(reference)
     if found.outcome in (Lookup.BAD_ID, Lookup.AMBIGUOUS):
-        await update.effective_message.reply_text(context.t(f"staff.lookup.{found.outcome.value}", value=reference[:40]))
+        await update.effective_message.reply_text(
+            context.t(f"staff.lookup.{found.outcome.value}", value=reference[:40])
+        )
         return None
     return found.profile.id if found.profile is not None else -1
 
@@ -83,9 +85,16 @@ async def staff_list(update: Update, context: BotContext) -> None:
     lines = [context.t("staff.list_header", count=len(members))]
     for m in members:
         region = services.regions.full_name(m.region_code)
-        lines.append(context.t("staff.list_line", name=m.first_name, username=f"@{m.username}" if m.username else "—",
-                               id=m.id, role=context.t(f"role.{m.role.value}"),
-                               region=localise(region, context.lang) if region else "—"))
+        lines.append(
+            context.t(
+                "staff.list_line",
+                name=m.first_name,
+                username=f"@{m.username}" if m.username else "—",
+                id=m.id,
+                role=context.t(f"role.{m.role.value}"),
+                region=localise(region, context.lang) if region else "—",
+            )
+        )
     await update.effective_message.reply_text("\n".join(lines))
 
 
@@ -110,8 +119,16 @@ async def audit(update: Update, context: BotContext) -> None:
     tz = services.settings.tz
     lines = [context.t("audit.header", count=len(entries))]
     for e in entries:
-        lines.append(context.t("audit.line", at=show(e.at, tz), actor=_actor(e.actor_user_id, context), action=e.action,
-                               target=e.target or "", mark="✅" if e.allowed else "⛔"))
+        lines.append(
+            context.t(
+                "audit.line",
+                at=show(e.at, tz),
+                actor=_actor(e.actor_user_id, context),
+                action=e.action,
+                target=e.target or "",
+                mark="✅" if e.allowed else "⛔",
+            )
+        )
     await update.effective_message.reply_text("\n".join(lines))
 
 
@@ -124,5 +141,9 @@ def _actor(actor_user_id: int | None, context: BotContext) -> str:
 
 
 def handlers() -> list:
-    return [CommandHandler("grant", grant), CommandHandler("revoke", revoke), CommandHandler("staff", staff_list),
-            CommandHandler("audit", audit)]
+    return [
+        CommandHandler("grant", grant),
+        CommandHandler("revoke", revoke),
+        CommandHandler("staff", staff_list),
+        CommandHandler("audit", audit),
+    ]

@@ -37,57 +37,86 @@ def _change(now, before) -> str:
 
 def report_text(report: Report, region_name: str, context: BotContext) -> str:
     lang, total, prev = context.lang, report.total, report.previous
-    lines = [context.t("stats.title", period=report.period.label(lang), region=region_name,
-                       previous=report.period.previous().label(lang))]
+    lines = [
+        context.t(
+            "stats.title",
+            period=report.period.label(lang),
+            region=region_name,
+            previous=report.period.previous().label(lang),
+        )
+    ]
     for key, value, before, shown in (
-            ("enterprises", total.enterprises, prev.enterprises, f"{total.enterprises:,}"),
-            ("problems", total.problems, prev.problems, f"{total.problems:,}"),
-            ("workers", total.workers_trained, prev.workers_trained, f"{total.workers_trained:,}"),
-            ("benefit", total.benefit, prev.benefit, money(total.benefit, lang)),
-            ("participations", total.participations, prev.participations, f"{total.participations:,}")):
+        ("enterprises", total.enterprises, prev.enterprises, f"{total.enterprises:,}"),
+        ("problems", total.problems, prev.problems, f"{total.problems:,}"),
+        ("workers", total.workers_trained, prev.workers_trained, f"{total.workers_trained:,}"),
+        ("benefit", total.benefit, prev.benefit, money(total.benefit, lang)),
+        ("participations", total.participations, prev.participations, f"{total.participations:,}"),
+    ):
         lines.append(context.t(f"stats.line.{key}", value=shown, change=_change(value, before)))
     satisfaction = "—" if total.satisfaction is None else f"{total.satisfaction:.1%}"
     lines.append(context.t("stats.line.satisfaction", value=satisfaction, ratings=total.ratings))
     if not total.enterprises:
         lines.append(context.t("stats.nothing"))
-    for key, part in (("stats.by_region", _named_regions(report, context)), ("stats.by_industry", _named_industries(report, context))):
+    for key, part in (
+        ("stats.by_region", _named_regions(report, context)),
+        ("stats.by_industry", _named_industries(report, context)),
+    ):
         ranked = sorted(part.items(), key=lambda kv: (-kv[1].problems, -kv[1].enterprises))[:BREAKDOWN_LINES]
         if ranked:
             lines.append(context.t(key))
-            lines += [context.t("stats.breakdown_line", name=name, problems=f.problems, enterprises=f.enterprises)
-                      for name, f in ranked]
+            lines += [
+                context.t("stats.breakdown_line", name=name, problems=f.problems, enterprises=f.enterprises)
+                for name, f in ranked
+            ]
     if report.consultations:
         asked = sorted(report.consultations.items(), key=lambda kv: (-kv[1].filed, kv[0]))
-        lines.append(context.t("stats.consultations", filed=sum(q.filed for _, q in asked),
-                               answered=sum(q.answered for _, q in asked)))
-        lines += [context.t("stats.consultation_topic", topic=context.label(f"union.topic.{topic}"), filed=q.filed)
-                  for topic, q in asked]
+        lines.append(
+            context.t(
+                "stats.consultations", filed=sum(q.filed for _, q in asked), answered=sum(q.answered for _, q in asked)
+            )
+        )
+        lines += [
+            context.t("stats.consultation_topic", topic=context.label(f"union.topic.{topic}"), filed=q.filed)
+            for topic, q in asked
+        ]
     return "\n".join(lines)
 
 
 def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
     regions = context.services.regions
-    return {(localise(regions.get(code).name, context.lang) if code != NO_REGION and regions.get(code) else "—"): f
-            for code, f in report.by_region.items()}
+    return {
+        (localise(regions.get(code).name, context.lang) if code != NO_REGION and regions.get(code) else "—"): f
+        for code, f in report.by_region.items()
+    }
 
 
 def _named_industries(report: Report, context: BotContext) -> dict[str, Figures]:
     sections = catalogue().sections
-    return {(localise(f"{code} {sections[code].name}", context.lang) if code != NO_INDUSTRY else "—"): f
-            for code, f in report.by_industry.items()}
+    return {
+        (localise(f"{code} {sections[code].name}", context.lang) if code != NO_INDUSTRY else "—"): f
+        for code, f in report.by_industry.items()
+    }
 
 
 def chart(report: Report, region_name: str, context: BotContext) -> bytes:
     lang = context.lang
     months = list(report.by_month)
     by_region = _named_regions(report, context)
-    breakdown, title = ((by_region, "stats.chart.by_region") if len(by_region) > 1
-                        else (_named_industries(report, context), "stats.chart.by_industry"))
-    return bar_chart(label("stats.chart.title", lang, period=report.period.label(lang)) + f" · {region_name}",
-                     [m[2:] if len(months) > 12 else label("stats.chart.month", lang, month=int(m[5:])) for m in months],
-                     {label("stats.chart.problems", lang): [report.by_month[m].problems for m in months],
-                      label("stats.chart.enterprises", lang): [report.by_month[m].enterprises for m in months]},
-                     label(title, lang), {name: f.problems for name, f in breakdown.items()})
+    breakdown, title = (
+        (by_region, "stats.chart.by_region")
+        if len(by_region) > 1
+        else (_named_industries(report, context), "stats.chart.by_industry")
+    )
+    return bar_chart(
+        label("stats.chart.title", lang, period=report.period.label(lang)) + f" · {region_name}",
+        [m[2:] if len(months) > 12 else label("stats.chart.month", lang, month=int(m[5:])) for m in months],
+        {
+            label("stats.chart.problems", lang): [report.by_month[m].problems for m in months],
+            label("stats.chart.enterprises", lang): [report.by_month[m].enterprises for m in months],
+        },
+        label(title, lang),
+        {name: f.problems for name, f in breakdown.items()},
+    )
 
 
 async def stats_command(update: Update, context: BotContext) -> None:
@@ -117,13 +146,15 @@ async def stats_command(update: Update, context: BotContext) -> None:
     except Refused as exc:
         await answer_refusal(update, context, exc, STATS)
         return
-    region_name = (localise(services.regions.full_name(region) or "", context.lang) if region
-                   else context.t("stats.everywhere"))
+    region_name = (
+        localise(services.regions.full_name(region) or "", context.lang) if region else context.t("stats.everywhere")
+    )
     await message.reply_text(report_text(report, region_name, context))
     png = await asyncio.to_thread(chart, report, region_name, context)
-    await update.effective_chat.send_photo(InputFile(png, filename="stats.png"),
-                                           caption=context.t("stats.chart.caption", period=report.period.label(context.lang),
-                                                             region=region_name))
+    await update.effective_chat.send_photo(
+        InputFile(png, filename="stats.png"),
+        caption=context.t("stats.chart.caption", period=report.period.label(context.lang), region=region_name),
+    )
 
 
 async def _my_record(update: Update, context: BotContext) -> None:
@@ -133,12 +164,20 @@ async def _my_record(update: Update, context: BotContext) -> None:
     if record is None:
         await update.effective_message.reply_text(context.t("stats.not_craftsman"))
         return
-    await update.effective_message.reply_text(context.t(
-        "stats.me", name=record.name, participations=record.participations,
-        resolved=record.resolved, enterprises=record.enterprises, workers=f"{record.workers_trained:,}",
-        benefit=money(record.benefit, context.lang), ratings=record.ratings,
-        stars="—" if record.mean_stars is None else f"{record.mean_stars:.1f}",
-        satisfaction="—" if record.satisfaction is None else f"{record.satisfaction:.0%}"))
+    await update.effective_message.reply_text(
+        context.t(
+            "stats.me",
+            name=record.name,
+            participations=record.participations,
+            resolved=record.resolved,
+            enterprises=record.enterprises,
+            workers=f"{record.workers_trained:,}",
+            benefit=money(record.benefit, context.lang),
+            ratings=record.ratings,
+            stars="—" if record.mean_stars is None else f"{record.mean_stars:.1f}",
+            satisfaction="—" if record.satisfaction is None else f"{record.satisfaction:.0%}",
+        )
+    )
 
 
 def handlers() -> list:

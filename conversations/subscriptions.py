@@ -19,15 +19,30 @@ async def show_subscriptions(update: Update, context: BotContext, edit: bool = F
     courses = await services.courses.cards(user_id, only_mine=True)
     lines, keyboard = [context.t("subs.header")], []
     for c in competitions:
-        lines.append(context.t("subs.competition", name=c.name, start=show(c.starts_at, tz)))  # titles as staff typed them
-        keyboard.append([InlineKeyboardButton(context.label("subs.unfollow", name=c.name[:30]),
-                                              callback_data=UnfollowCompetition(c.id, SUBSCRIPTIONS).data())])
+        lines.append(
+            context.t("subs.competition", name=c.name, start=show(c.starts_at, tz))
+        )  # titles as staff typed them
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    context.label("subs.unfollow", name=c.name[:30]),
+                    callback_data=UnfollowCompetition(c.id, SUBSCRIPTIONS).data(),
+                )
+            ]
+        )
     for card in courses:
         name = card.course.name
         when = show(card.next_session.starts_at, tz) if card.next_session else "—"
         key = "subs.course_enrolled" if card.mine is SubscriptionKind.ENROLLED else "subs.course_waitlisted"
         lines.append(context.t(key, name=name, next=when))
-        keyboard.append([InlineKeyboardButton(context.label("subs.leave", name=name[:30]), callback_data=LeaveCourse(card.course.id, SUBSCRIPTIONS).data())])
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    context.label("subs.leave", name=name[:30]),
+                    callback_data=LeaveCourse(card.course.id, SUBSCRIPTIONS).data(),
+                )
+            ]
+        )
     text = "\n".join(lines) if len(lines) > 1 else context.t("subs.none")
     markup = InlineKeyboardMarkup(keyboard) if keyboard else None
     if edit:

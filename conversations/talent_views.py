@@ -11,8 +11,18 @@ from i18n import localise
 from services.industry import division_label
 
 
-def card_text(name: str, workplace: str, honours: Sequence[str], specialities: Sequence[str], divisions: Sequence[str],
-              region_code: str, team_name: str | None, capacity: int, modes: Sequence[str], context: BotContext) -> str:
+def card_text(
+    name: str,
+    workplace: str,
+    honours: Sequence[str],
+    specialities: Sequence[str],
+    divisions: Sequence[str],
+    region_code: str,
+    team_name: str | None,
+    capacity: int,
+    modes: Sequence[str],
+    context: BotContext,
+) -> str:
     t, lang = context.t, context.lang
     sep = t("industry.separator")
     lines = [t("talent.card_title", name=name, workplace=workplace)]
@@ -29,8 +39,18 @@ def card_text(name: str, workplace: str, honours: Sequence[str], specialities: S
 
 def card_of(card, context: BotContext) -> str:
     """The public card of a :class:`services.talent.CraftsmanCard`, with its pause if any."""
-    text = card_text(card.name, card.workplace, card.honours, card.specialities, card.divisions, card.region_code,
-                     card.team_name, card.capacity, card.service_modes, context)
+    text = card_text(
+        card.name,
+        card.workplace,
+        card.honours,
+        card.specialities,
+        card.divisions,
+        card.region_code,
+        card.team_name,
+        card.capacity,
+        card.service_modes,
+        context,
+    )
     if card.paused_until is not None:
         text += "\n" + context.t("talent.card_paused", until=card.paused_until.isoformat())
     return text

@@ -36,9 +36,12 @@ async def accept(update: Update, context: BotContext) -> None:
     if await answer_outcome(update, context, result):
         return
     await query.answer()
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(context.label("booking.offer_slots"),
-                                                           callback_data=OfferSlots(result.match_id).data())]])
-    await update.effective_chat.send_message(context.t("case.accepted_craftsman", **result.detail), reply_markup=keyboard)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.label("booking.offer_slots"), callback_data=OfferSlots(result.match_id).data())]]
+    )
+    await update.effective_chat.send_message(
+        context.t("case.accepted_craftsman", **result.detail), reply_markup=keyboard
+    )
 
 
 async def decline_start(update: Update, context: BotContext) -> str | int:
@@ -77,20 +80,50 @@ async def tasks_command(update: Update, context: BotContext) -> None:
     tz = context.services.settings.tz
     lines, keyboard = [context.t("tasks.title", count=len(cases))], []
     for case in cases:
-        lines.append(context.t("tasks.item", ticket=case.ticket, status=context.label(f"demand.status.{case.demand_status.value}"),
-                               summary=case.text[:120]))
+        lines.append(
+            context.t(
+                "tasks.item",
+                ticket=case.ticket,
+                status=context.label(f"demand.status.{case.demand_status.value}"),
+                summary=case.text[:120],
+            )
+        )
         if case.match_status is MatchStatus.OFFERED:
-            keyboard.append([InlineKeyboardButton(context.label("case.accept_ticket", ticket=case.ticket), callback_data=AcceptOffer(case.match_id).data()),
-                             InlineKeyboardButton(context.label("case.decline"), callback_data=DeclineOffer(case.match_id).data())])
+            keyboard.append(
+                [
+                    InlineKeyboardButton(
+                        context.label("case.accept_ticket", ticket=case.ticket),
+                        callback_data=AcceptOffer(case.match_id).data(),
+                    ),
+                    InlineKeyboardButton(
+                        context.label("case.decline"), callback_data=DeclineOffer(case.match_id).data()
+                    ),
+                ]
+            )
             continue
-        lines.append(context.t("tasks.contact", enterprise=case.enterprise or "—", contact=case.contact or "—",
-                               phone=case.phone or "—"))
+        lines.append(
+            context.t(
+                "tasks.contact", enterprise=case.enterprise or "—", contact=case.contact or "—", phone=case.phone or "—"
+            )
+        )
         if case.booked_at is not None:
             lines.append(context.t("tasks.booked", at=show(case.booked_at, tz)))
         if case.demand_status.value != "resolved":
-            keyboard.append([InlineKeyboardButton(context.label("tasks.offer_slots", ticket=case.ticket), callback_data=OfferSlots(case.match_id).data()),
-                             InlineKeyboardButton(context.label("tasks.resolve", ticket=case.ticket), callback_data=ResolveCase(case.match_id).data())])
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
+            keyboard.append(
+                [
+                    InlineKeyboardButton(
+                        context.label("tasks.offer_slots", ticket=case.ticket),
+                        callback_data=OfferSlots(case.match_id).data(),
+                    ),
+                    InlineKeyboardButton(
+                        context.label("tasks.resolve", ticket=case.ticket),
+                        callback_data=ResolveCase(case.match_id).data(),
+                    ),
+                ]
+            )
+    await update.effective_message.reply_text(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None
+    )
 
 
 async def board_command(update: Update, context: BotContext) -> None:
@@ -104,13 +137,28 @@ async def board_command(update: Update, context: BotContext) -> None:
     lines, keyboard = [context.t("board.title", count=len(items))], []
     for item in items:
         division = catalogue().division(item.industry or "")
-        lines.append(context.t("board.item", ticket=item.ticket, industry=division.label if division else "—",
-                               region=context.services.regions.full_name(item.region_code) or "—", summary=item.text[:120],
-                               mark=context.label("board.volunteered") if item.volunteered else ""))
+        lines.append(
+            context.t(
+                "board.item",
+                ticket=item.ticket,
+                industry=division.label if division else "—",
+                region=context.services.regions.full_name(item.region_code) or "—",
+                summary=item.text[:120],
+                mark=context.label("board.volunteered") if item.volunteered else "",
+            )
+        )
         if not item.volunteered:
-            keyboard.append([InlineKeyboardButton(context.label("board.volunteer", ticket=item.ticket),
-                                                  callback_data=Volunteer(item.demand_id).data())])
-    await update.effective_message.reply_text("\n\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None)
+            keyboard.append(
+                [
+                    InlineKeyboardButton(
+                        context.label("board.volunteer", ticket=item.ticket),
+                        callback_data=Volunteer(item.demand_id).data(),
+                    )
+                ]
+            )
+    await update.effective_message.reply_text(
+        "\n\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None
+    )
 
 
 async def volunteer(update: Update, context: BotContext) -> None:
@@ -163,30 +211,41 @@ async def resolve_benefit(update: Update, context: BotContext) -> str | int:
     answers = context.user_data.pop("tasks", None) or {}
     if "match" not in answers or "summary" not in answers:
         return ConversationHandler.END
-    result = await context.services.follow_up.resolve(update.effective_user.id, answers["match"], answers["summary"],
-                                                      answers.get("trained", 0), value)
+    result = await context.services.follow_up.resolve(
+        update.effective_user.id, answers["match"], answers["summary"], answers.get("trained", 0), value
+    )
     if not await answer_outcome(update, context, result):
         await update.effective_message.reply_text(context.t("resolve.done"))
     return ConversationHandler.END
-
 
 
 async def reask_summary(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))
 
 
-resume.register({DECLINE_REASON: "case.decline_ask", SUMMARY: reask_summary, TRAINED: "resolve.ask_trained",
-                 BENEFIT: "resolve.ask_benefit"})
+resume.register(
+    {
+        DECLINE_REASON: "case.decline_ask",
+        SUMMARY: reask_summary,
+        TRAINED: "resolve.ask_trained",
+        BENEFIT: "resolve.ask_benefit",
+    }
+)
+
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(decline_start, pattern=DeclineOffer.pattern()),
-                      CallbackQueryHandler(resolve_start, pattern=ResolveCase.pattern())],
-        states={DECLINE_REASON: [MessageHandler(text, decline_reason), MessageHandler(~filters.COMMAND, expect_text)],
-                SUMMARY: [MessageHandler(text, resolve_summary), MessageHandler(~filters.COMMAND, expect_text)],
-                TRAINED: [MessageHandler(text, resolve_trained), MessageHandler(~filters.COMMAND, expect_text)],
-                BENEFIT: [MessageHandler(text, resolve_benefit), MessageHandler(~filters.COMMAND, expect_text)]},
+        entry_points=[
+            CallbackQueryHandler(decline_start, pattern=DeclineOffer.pattern()),
+            CallbackQueryHandler(resolve_start, pattern=ResolveCase.pattern()),
+        ],
+        states={
+            DECLINE_REASON: [MessageHandler(text, decline_reason), MessageHandler(~filters.COMMAND, expect_text)],
+            SUMMARY: [MessageHandler(text, resolve_summary), MessageHandler(~filters.COMMAND, expect_text)],
+            TRAINED: [MessageHandler(text, resolve_trained), MessageHandler(~filters.COMMAND, expect_text)],
+            BENEFIT: [MessageHandler(text, resolve_benefit), MessageHandler(~filters.COMMAND, expect_text)],
+        },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("tasks"))],
         name="tasks",
         persistent=True,
@@ -194,7 +253,9 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CommandHandler("tasks", tasks_command),
-            CommandHandler("board", board_command),
-            CallbackQueryHandler(accept, pattern=AcceptOffer.pattern()),
-            CallbackQueryHandler(volunteer, pattern=Volunteer.pattern())]
+    return [
+        CommandHandler("tasks", tasks_command),
+        CommandHandler("board", board_command),
+        CallbackQueryHandler(accept, pattern=AcceptOffer.pattern()),
+        CallbackQueryHandler(volunteer, pattern=Volunteer.pattern()),
+    ]

@@ -41,9 +41,9 @@ async def answer_union(update: Update, context: BotContext, analysis: Analysis) 
         for old in list(asks)[:-KEEP_ASKS]:
             asks.pop(old)
     button = InlineKeyboardButton(context.label("union.ask_button"), callback_data=AskStaff(token).data())
-    await update.effective_message.reply_text(context.t(f"union.{topic}.answer"),
-                                              reply_markup=InlineKeyboardMarkup([[button]]),
-                                              disable_web_page_preview=True)
+    await update.effective_message.reply_text(
+        context.t(f"union.{topic}.answer"), reply_markup=InlineKeyboardMarkup([[button]]), disable_web_page_preview=True
+    )
 
 
 # What pressing the ask-staff button again says, by the consultation's status: answered or closed, no reply will
@@ -62,14 +62,16 @@ async def ask_staff(update: Update, context: BotContext) -> None:
         return
     asked = (context.user_data.get(ASKS) or {}).get(press.token)
     if asked is None:  # not a question this member was answered: someone else's button, or forged
-        await context.services.audit.record(update.effective_user.id, "consultation.ask", "consultation:?",
-                                            allowed=False)
+        await context.services.audit.record(
+            update.effective_user.id, "consultation.ask", "consultation:?", allowed=False
+        )
         await query.answer(context.t("union.ask_unknown"), show_alert=True)
         return
     if asked["filed"] is not None:
         status = await context.services.consultations.status(update.effective_user.id, asked["filed"])
-        await query.answer(context.t(_FILED_KEY.get(status, "union.already_asked"), number=asked["filed"]),
-                           show_alert=True)
+        await query.answer(
+            context.t(_FILED_KEY.get(status, "union.already_asked"), number=asked["filed"]), show_alert=True
+        )
         return
     result = await context.services.consultations.ask(update.effective_user.id, asked["topic"], asked["question"])
     if result.outcome not in (Outcome.DONE, Outcome.STALE):
@@ -80,8 +82,9 @@ async def ask_staff(update: Update, context: BotContext) -> None:
         await query.answer(context.t("union.already_asked", number=asked["filed"]), show_alert=True)
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("union.asked", number=asked["filed"],
-                                                       topic=context.label(f"union.topic.{asked['topic']}")))
+    await update.effective_chat.send_message(
+        context.t("union.asked", number=asked["filed"], topic=context.label(f"union.topic.{asked['topic']}"))
+    )
 
 
 # ---------------------------------------------------------------------- staff: the /queue section
@@ -93,11 +96,24 @@ async def consultation_section(update: Update, context: BotContext) -> int:
     total, items = listed
     await update.effective_chat.send_message(context.t("union.queue_title", count=total))
     for item in items:
-        text = context.t("union.queue_item", number=item.id, topic=context.label(f"union.topic.{item.topic}"),
-                         name=item.name, region=context.services.regions.full_name(item.region_code) or "—",
-                         question=item.question)
-        keyboard = [[InlineKeyboardButton(context.label("union.answer_button"), callback_data=AnswerConsultation(item.id).data()),
-                     InlineKeyboardButton(context.label("union.close_button"), callback_data=CloseConsultation(item.id).data())]]
+        text = context.t(
+            "union.queue_item",
+            number=item.id,
+            topic=context.label(f"union.topic.{item.topic}"),
+            name=item.name,
+            region=context.services.regions.full_name(item.region_code) or "—",
+            question=item.question,
+        )
+        keyboard = [
+            [
+                InlineKeyboardButton(
+                    context.label("union.answer_button"), callback_data=AnswerConsultation(item.id).data()
+                ),
+                InlineKeyboardButton(
+                    context.label("union.close_button"), callback_data=CloseConsultation(item.id).data()
+                ),
+            ]
+        ]
         await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(keyboard))
     return total
 
@@ -121,8 +137,9 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
     if consultation_id is None:
         return ConversationHandler.END
     try:
-        result = await context.services.consultations.answer(update.effective_user.id, context.role, consultation_id,
-                                                             text)
+        result = await context.services.consultations.answer(
+            update.effective_user.id, context.role, consultation_id, text
+        )
     except Invalid as exc:  # too long for the member's notice: nothing was stored or sent; staff may type it again
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return ANSWER
@@ -147,7 +164,6 @@ async def close(update: Update, context: BotContext) -> None:
         await update.effective_chat.send_message(context.t("union.closed", number=press.consultation_id))
 
 
-
 async def reask_answer(update: Update, context: BotContext) -> None:
     consultation_id = (context.user_data.get("union_answer") or {}).get("id")
     if consultation_id is not None:
@@ -155,6 +171,7 @@ async def reask_answer(update: Update, context: BotContext) -> None:
 
 
 resume.register({ANSWER: reask_answer})
+
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
@@ -168,4 +185,7 @@ def build() -> ConversationHandler:
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(ask_staff, pattern=AskStaff.pattern()), CallbackQueryHandler(close, pattern=CloseConsultation.pattern())]
+    return [
+        CallbackQueryHandler(ask_staff, pattern=AskStaff.pattern()),
+        CallbackQueryHandler(close, pattern=CloseConsultation.pattern()),
+    ]

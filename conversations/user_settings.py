@@ -28,9 +28,15 @@ QUIET_PRESETS = ((22 * 60, 7 * 60), (23 * 60, 8 * 60), (21 * 60, 7 * 60))
 
 
 def _menu_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(rows([InlineKeyboardButton(context.t(f"settings.{item.value}"),
-                                                           callback_data=SettingsMenu(item).data())
-                                      for item in SettingsItem], 2))
+    return InlineKeyboardMarkup(
+        rows(
+            [
+                InlineKeyboardButton(context.t(f"settings.{item.value}"), callback_data=SettingsMenu(item).data())
+                for item in SettingsItem
+            ],
+            2,
+        )
+    )
 
 
 def _quiet_text(context: BotContext, quiet: QuietHours) -> str:
@@ -40,8 +46,10 @@ def _quiet_text(context: BotContext, quiet: QuietHours) -> str:
 
 
 def _quiet_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(f"{show_minutes(a)}–{show_minutes(b)}", callback_data=QuietHoursPreset(a, b).data())
-               for a, b in QUIET_PRESETS]
+    buttons = [
+        InlineKeyboardButton(f"{show_minutes(a)}–{show_minutes(b)}", callback_data=QuietHoursPreset(a, b).data())
+        for a, b in QUIET_PRESETS
+    ]
     buttons.append(InlineKeyboardButton(context.t("settings.quiet_none"), callback_data=QuietHoursPreset(0, 0).data()))
     return InlineKeyboardMarkup(rows(buttons, 2))
 
@@ -55,12 +63,15 @@ async def _show_menu(update: Update, context: BotContext) -> str:
     profile = context.profile
     region = context.services.regions.full_name(profile.region_code)
     sections = await context.services.audience.sections_of(profile.id)
-    text = context.t("settings.menu",
-                     role=context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset"),
-                     region=localise(region, context.lang) if region else context.t("region.unset"),
-                     lang=context.t(f"lang.{profile.lang.value}"), quiet=Raw(_quiet_text(context, profile.quiet)),
-                     notify=Raw(context.t("settings.on" if profile.notify_publications else "settings.off")),
-                     industries=context.t("industry.separator").join(sections) or Raw(context.t("event.any_industry")))
+    text = context.t(
+        "settings.menu",
+        role=context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset"),
+        region=localise(region, context.lang) if region else context.t("region.unset"),
+        lang=context.t(f"lang.{profile.lang.value}"),
+        quiet=Raw(_quiet_text(context, profile.quiet)),
+        notify=Raw(context.t("settings.on" if profile.notify_publications else "settings.off")),
+        industries=context.t("industry.separator").join(sections) or Raw(context.t("event.any_industry")),
+    )
     await update.effective_chat.send_message(text, reply_markup=_menu_keyboard(context))
     return MENU
 
@@ -94,7 +105,9 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
         return await _ask_quiet(update, context)
     if choice is SettingsItem.NOTIFY:
         profile = context.profile
-        context.profile = await context.services.users.set_notify_publications(profile.id, not profile.notify_publications)
+        context.profile = await context.services.users.set_notify_publications(
+            profile.id, not profile.notify_publications
+        )
         return await _show_menu(update, context)
     if choice is SettingsItem.INDUSTRIES:
         context.user_data["settings"] = {"sections": await context.services.audience.sections_of(context.profile.id)}
@@ -104,13 +117,22 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
 
 
 async def _ask_role(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(context.t("role.ask"), reply_markup=role_keyboard(SettingsRole, context.lang))
+    await update.effective_chat.send_message(
+        context.t("role.ask"), reply_markup=role_keyboard(SettingsRole, context.lang)
+    )
     return ROLE
 
 
 async def _ask_lang(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(context.t("settings.lang_ask"), reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=SettingsLang(lang.value).data())] for lang in Lang]))
+    await update.effective_chat.send_message(
+        context.t("settings.lang_ask"),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(context.t(f"lang.{lang.value}"), callback_data=SettingsLang(lang.value).data())]
+                for lang in Lang
+            ]
+        ),
+    )
     return LANGUAGE
 
 
@@ -124,8 +146,9 @@ async def _ask_industries(update: Update, context: BotContext) -> str:
     flow = context.user_data.setdefault("settings", {})
     if "sections" not in flow:
         flow["sections"] = await context.services.audience.sections_of(context.profile.id)
-    await update.effective_chat.send_message(context.t("settings.industries_ask"),
-                                             reply_markup=_sections_keyboard(flow["sections"]))
+    await update.effective_chat.send_message(
+        context.t("settings.industries_ask"), reply_markup=_sections_keyboard(flow["sections"])
+    )
     return INDUSTRIES
 
 
@@ -181,7 +204,9 @@ async def quiet_typed(update: Update, context: BotContext) -> str:
     try:
         quiet = parse_quiet_hours(text, context.services.clock.now(), context.services.settings.tz)
     except Invalid as exc:
-        await update.effective_message.reply_text(context.t(exc.key, **exc.values), reply_markup=_quiet_keyboard(context))
+        await update.effective_message.reply_text(
+            context.t(exc.key, **exc.values), reply_markup=_quiet_keyboard(context)
+        )
         return QUIET
     return await _save_quiet(update, context, quiet)
 
@@ -212,8 +237,16 @@ async def section_toggled(update: Update, context: BotContext) -> str:
 
 
 # after a restart each step asks its question again (conversations/resume.py)
-resume.register({MENU: _show_menu, ROLE: _ask_role, REGION: ask_region, LANGUAGE: _ask_lang, QUIET: _ask_quiet,
-                 INDUSTRIES: _ask_industries})
+resume.register(
+    {
+        MENU: _show_menu,
+        ROLE: _ask_role,
+        REGION: ask_region,
+        LANGUAGE: _ask_lang,
+        QUIET: _ask_quiet,
+        INDUSTRIES: _ask_industries,
+    }
+)
 
 
 def build() -> ConversationHandler:
@@ -221,16 +254,28 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("settings", settings)],
         states={
-            MENU: [CallbackQueryHandler(menu_choice, pattern=SettingsMenu.pattern()),
-                   MessageHandler(not_command, expect_button)],
-            ROLE: [CallbackQueryHandler(role_chosen, pattern=SettingsRole.pattern()), MessageHandler(not_command, expect_button)],
+            MENU: [
+                CallbackQueryHandler(menu_choice, pattern=SettingsMenu.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
+            ROLE: [
+                CallbackQueryHandler(role_chosen, pattern=SettingsRole.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
             REGION: region_step_handlers(region_chosen),
-            LANGUAGE: [CallbackQueryHandler(lang_chosen, pattern=SettingsLang.pattern()),
-                       MessageHandler(not_command, expect_button)],
-            QUIET: [CallbackQueryHandler(quiet_chosen, pattern=QuietHoursPreset.pattern()),
-                    MessageHandler(filters.TEXT & not_command, quiet_typed), MessageHandler(not_command, expect_button)],
-            INDUSTRIES: [CallbackQueryHandler(section_toggled, pattern=ToggleSection.pattern()),
-                         MessageHandler(not_command, expect_button)],
+            LANGUAGE: [
+                CallbackQueryHandler(lang_chosen, pattern=SettingsLang.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
+            QUIET: [
+                CallbackQueryHandler(quiet_chosen, pattern=QuietHoursPreset.pattern()),
+                MessageHandler(filters.TEXT & not_command, quiet_typed),
+                MessageHandler(not_command, expect_button),
+            ],
+            INDUSTRIES: [
+                CallbackQueryHandler(section_toggled, pattern=ToggleSection.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],
         allow_reentry=True,

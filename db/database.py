@@ -26,8 +26,12 @@ def lost_connection(error: BaseException) -> bool:
     """Whether ``error`` means the database did not answer (down, restarting, unreachable), as opposed to a
     mistake in a query: then the same request will work once the database is back."""
     if isinstance(error, DBAPIError):
-        return bool(error.connection_invalidated) or isinstance(error, (OperationalError, InterfaceError)) \
-            or isinstance(error.orig, OSError) or "connection" in type(error.orig).__name__.lower()
+        return (
+            bool(error.connection_invalidated)
+            or isinstance(error, (OperationalError, InterfaceError))
+            or isinstance(error.orig, OSError)
+            or "connection" in type(error.orig).__name__.lower()
+        )
     return isinstance(error, (DatabaseUnavailable, OSError, SQLAlchemyTimeoutError))
 
 

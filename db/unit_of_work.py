@@ -34,6 +34,7 @@ _current: ContextVar[UnitOfWork | None] = ContextVar("zhuqi_unit_of_work", defau
 
 class _Guard:
     """A savepoint taken lazily: at the block's first write, so a block that only reads costs nothing."""
+
     __slots__ = ("name", "taken")
 
     def __init__(self, name: str) -> None:
@@ -126,8 +127,12 @@ class UnitOfWork:
 
     @property
     def written(self) -> bool:
-        return self.connection is not None and not self.connection.invalidated \
-            and self.connection.in_transaction() and bool(_info(self.connection).get(WRITTEN))
+        return (
+            self.connection is not None
+            and not self.connection.invalidated
+            and self.connection.in_transaction()
+            and bool(_info(self.connection).get(WRITTEN))
+        )
 
     @asynccontextmanager
     async def session(self, undo_alone: bool = True) -> AsyncIterator[AsyncSession]:

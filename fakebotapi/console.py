@@ -33,11 +33,21 @@ DEFAULT_PHONE = "13800138000"
 
 
 class Console:
-    def __init__(self, api: FakeBotAPI, cast: Sequence[Person], say: Say, *, start: str | None = None,
-                 files_dir: Path | str = Path("data/console"), out: TextIO = sys.stdout,
-                 read_line: Callable[[], str] = sys.stdin.readline,
-                 drained: Callable[[], Awaitable[None]] | None = None, roles: Roles | None = None,
-                 viewer: Callable[[Path], None] | None = None, language: str = "zh-hans") -> None:
+    def __init__(
+        self,
+        api: FakeBotAPI,
+        cast: Sequence[Person],
+        say: Say,
+        *,
+        start: str | None = None,
+        files_dir: Path | str = Path("data/console"),
+        out: TextIO = sys.stdout,
+        read_line: Callable[[], str] = sys.stdin.readline,
+        drained: Callable[[], Awaitable[None]] | None = None,
+        roles: Roles | None = None,
+        viewer: Callable[[Path], None] | None = None,
+        language: str = "zh-hans",
+    ) -> None:
         self.api = api
         self.say = say
         self.out = out
@@ -51,9 +61,16 @@ class Console:
         self.seat: Seat = self.roster.find_or_make(start or "10001") if start or not seated else seated[0]
         self.queries: dict[str, int] = {}  # callback queries pressed and not yet answered → who pressed
         self.commands: dict[str, Callable[[str], Awaitable[None] | None]] = {
-            "help": lambda _: self._print(self.say("help")), "who": self._who, "as": self._as,
-            "buttons": self._buttons, "sticker": lambda _: self.seat.user.send_sticker(), "photo": self._photo,
-            "file": self._file, "contact": self._contact, "say": self._say_text}
+            "help": lambda _: self._print(self.say("help")),
+            "who": self._who,
+            "as": self._as,
+            "buttons": self._buttons,
+            "sticker": lambda _: self.seat.user.send_sticker(),
+            "photo": self._photo,
+            "file": self._file,
+            "contact": self._contact,
+            "say": self._say_text,
+        }
 
     def _print(self, text: str, end: str = "\n") -> None:
         self.out.write(text + end)
@@ -63,9 +80,10 @@ class Console:
     def _pending(self) -> bool:
         """Whether anything waits to be shown: the current person's new messages, someone else's not yet
         announced, a pop-up answer."""
-        return any(seat.unread if seat is self.seat else len(seat.user.events()) > seat.announced
-                   for seat in self.roster.seats.values()) \
-            or any(self.api.world.callback_answers.get(query) for query in self.queries)
+        return any(
+            seat.unread if seat is self.seat else len(seat.user.events()) > seat.announced
+            for seat in self.roster.seats.values()
+        ) or any(self.api.world.callback_answers.get(query) for query in self.queries)
 
     def show_news(self) -> None:
         """Print the current person's new messages and pop-ups; announce what others received."""
@@ -78,7 +96,7 @@ class Console:
                 seat.announced = len(events)
                 self.api.world.read[seat.person.id] = seat.user.cursor
             elif len(events) > seat.announced:
-                count = sum(1 for event in events[seat.announced:] if event["type"] == "message")
+                count = sum(1 for event in events[seat.announced :] if event["type"] == "message")
                 seat.announced = len(events)
                 if count:
                     self._print(self.say("notice", name=seat.person.name, count=count))
@@ -114,8 +132,10 @@ class Console:
 
     def _print_buttons(self, seat: Seat, number: int, message: dict[str, Any]) -> None:
         index = 0
-        for rows in (message.get("reply_markup", {}).get("inline_keyboard", []),
-                     message.get("_keyboard", {}).get("keyboard", [])):
+        for rows in (
+            message.get("reply_markup", {}).get("inline_keyboard", []),
+            message.get("_keyboard", {}).get("keyboard", []),
+        ):
             for row in rows:
                 labels = []
                 for button in row:
@@ -199,8 +219,15 @@ class Console:
         known = await self.roles([s.person.id for s in seats]) if self.roles is not None else {}
         self._print(self.say("who_head"))
         for seat in seats:
-            self._print(self.say("who_line", mark="▶" if seat is self.seat else " ", name=seat.person.name,
-                                 id=seat.person.id, role=await self.role_of(seat, known)))
+            self._print(
+                self.say(
+                    "who_line",
+                    mark="▶" if seat is self.seat else " ",
+                    name=seat.person.name,
+                    id=seat.person.id,
+                    role=await self.role_of(seat, known),
+                )
+            )
 
     async def role_of(self, seat: Seat, known: dict[int, str] | None = None) -> str:
         if known is None:

@@ -47,7 +47,7 @@ class Seat:
         self.message_ids: list[int] = []  # number - 1 → message id
         self.bodies: dict[int, str] = {}  # message id → the text last shown of it
         self.pressed: dict[int, int] = {}  # number of a message pressed → how many messages had been shown then
-        for event in self.user.events()[:self.user.cursor]:  # a chat restored from the state file keeps its numbers,
+        for event in self.user.events()[: self.user.cursor]:  # a chat restored from the state file keeps its numbers,
             self.number(event["message"])  # so a card shown before a restart keeps its address and its buttons
 
     @property
@@ -71,10 +71,16 @@ class Seat:
         message = self.message(number)
         if message is None:
             return []
-        inline = [Choice("inline", b, message)
-                  for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
-        reply = [Choice("reply", b if isinstance(b, dict) else {"text": b}, message)
-                 for row in message.get("_keyboard", {}).get("keyboard", []) for b in row]
+        inline = [
+            Choice("inline", b, message)
+            for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+            for b in row
+        ]
+        reply = [
+            Choice("reply", b if isinstance(b, dict) else {"text": b}, message)
+            for row in message.get("_keyboard", {}).get("keyboard", [])
+            for b in row
+        ]
         return inline + (reply if reply and number == self._keyboard_holder() else [])
 
     def _keyboard_holder(self) -> int | None:
@@ -103,8 +109,9 @@ class Roster:
     """Everyone the console has seated: the cast (seated at once, so the bot can write to each of them) and the
     people made up by ``:as`` with a new name or id."""
 
-    def __init__(self, api: FakeBotAPI, cast: Sequence[Person], made_up_name: Callable[[int], str],
-                 language: str = "zh-hans") -> None:
+    def __init__(
+        self, api: FakeBotAPI, cast: Sequence[Person], made_up_name: Callable[[int], str], language: str = "zh-hans"
+    ) -> None:
         self.api = api
         self.made_up_name = made_up_name
         self.language = language  # the Telegram language of the people made up at the console

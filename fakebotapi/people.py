@@ -16,8 +16,14 @@ class People:
 
     def save(self) -> None: ...
 
-    def add_user(self, user_id: int, first_name: str, language_code: str | None = "zh-hans",
-                 username: str | None = None, last_name: str | None = None) -> dict[str, Any]:
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        language_code: str | None = "zh-hans",
+        username: str | None = None,
+        last_name: str | None = None,
+    ) -> dict[str, Any]:
         user = {"id": user_id, "is_bot": False, "first_name": first_name}
         if last_name:
             user["last_name"] = last_name
@@ -52,8 +58,13 @@ class People:
 
     def user_message(self, user_id: int, **content: Any) -> dict[str, Any]:
         """A person sends a message (text, sticker, photo, contact …) to the bot; returns it."""
-        message = {"message_id": self.world.next_message_id(user_id), "from": self.world.users[user_id],
-                   "chat": self.private_chat(user_id), "date": now(), **content}
+        message = {
+            "message_id": self.world.next_message_id(user_id),
+            "from": self.world.users[user_id],
+            "chat": self.private_chat(user_id),
+            "date": now(),
+            **content,
+        }
         self.world.messages[(user_id, message["message_id"])] = message
         self.enqueue({"message": message})
         return message
@@ -63,8 +74,17 @@ class People:
         query_id = self.world.next_callback_id()
         self.world.callback_answers[query_id] = {}
         self.world.query_chats[query_id] = user_id
-        self.enqueue({"callback_query": {"id": query_id, "from": self.world.users[user_id], "message": message,
-                                         "chat_instance": f"ci{user_id}", "data": data}})
+        self.enqueue(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self.world.users[user_id],
+                    "message": message,
+                    "chat_instance": f"ci{user_id}",
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def enqueue(self, payload: dict[str, Any]) -> int:

@@ -73,7 +73,9 @@ class RateLimiter:
             shared: _Bucket | None = self._paid
         elif self.limits.global_per_second:
             if self._global is None:
-                self._global = _Bucket(self.limits.global_per_second, self.limits.global_burst, self.limits.global_burst, now)
+                self._global = _Bucket(
+                    self.limits.global_per_second, self.limits.global_burst, self.limits.global_burst, now
+                )
             shared = self._global
         else:
             shared = None

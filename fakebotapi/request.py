@@ -35,9 +35,16 @@ class FakeRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None,
-                         connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         token, what, is_file = split_url(url)
         if is_file:
             stored = next((f for f in self.server.world.files.values() if f.file_path == what), None)
@@ -52,4 +59,6 @@ class FakeRequest(BaseRequest):
         except TimeoutError as exc:
             raise TimedOut(str(exc)) from exc
         except ConnectionDropped as exc:  # as httpx reports a server that hung up
-            raise NetworkError(f"httpx.RemoteProtocolError: Server disconnected without sending a response. ({exc})") from exc
+            raise NetworkError(
+                f"httpx.RemoteProtocolError: Server disconnected without sending a response. ({exc})"
+            ) from exc

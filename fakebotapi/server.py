@@ -59,16 +59,22 @@ class FakeBotAPI(People):
         state_path: str | os.PathLike[str] | None = None,
     ) -> None:
         self.token = token
-        self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "助企行",
-                         "username": username, "can_join_groups": True,
-                         "can_read_all_group_messages": False, "supports_inline_queries": False}
+        self.bot_user = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "助企行",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self.world = World()
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits else None
         self.notifier = Notifier()
         self._watched: set[str] = set()  # methods someone waits for (wait_called)
         self._update_event: asyncio.Event | None = None
         self.webhook: dict[str, Any] | None = None  # set by setWebhook: updates are pushed, not fetched
-        self.webhook_answers: list[int] = []          # the HTTP status of every push (0: no answer)
+        self.webhook_answers: list[int] = []  # the HTTP status of every push (0: no answer)
         self._pusher: asyncio.Task | None = None
         self.latency: float = 0.0  # seconds added to every call, to simulate a network
         self.last_update_id = 0
@@ -84,7 +90,9 @@ class FakeBotAPI(People):
             self.last_update_id = self.world.last_ids["update"]
 
     # ------------------------------------------------------------------ entry point
-    async def call(self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None) -> tuple[int, bytes]:
+    async def call(
+        self, token: str, method: str, raw: dict[str, Any], files: UploadedFiles | None = None
+    ) -> tuple[int, bytes]:
         """Handle one Bot API request; return (HTTP status, JSON body) as Telegram would."""
         self.world.calls[method] = self.world.calls.get(method, 0) + 1
         if method in self._watched:
@@ -109,9 +117,17 @@ class FakeBotAPI(People):
         except ApiError as exc:
             return exc.code, json.dumps(exc.payload(), ensure_ascii=False).encode()
 
-    def inject(self, method: str, code: int = 500, description: str = "Internal Server Error",
-               retry_after: int | None = None, count: int = 1, timeout: bool = False, chat_id: int | None = None,
-               drop: bool = False) -> None:
+    def inject(
+        self,
+        method: str,
+        code: int = 500,
+        description: str = "Internal Server Error",
+        retry_after: int | None = None,
+        count: int = 1,
+        timeout: bool = False,
+        chat_id: int | None = None,
+        drop: bool = False,
+    ) -> None:
         """Make the next ``count`` calls of ``method`` ("*" for any; for ``chat_id`` only, if given) fail this way:
         an error answer, no answer (``timeout``) or a broken connection (``drop``)."""
         self.world.faults.append(Fault(method, code, description, retry_after, count, timeout, chat_id, drop))
@@ -120,8 +136,9 @@ class FakeBotAPI(People):
         """Wait until the bot has called ``method`` at least ``times`` times in all."""
         self._watched.add(method)
         async with self.notifier.condition:
-            await asyncio.wait_for(self.notifier.condition.wait_for(
-                lambda: self.world.calls.get(method, 0) >= times), timeout)
+            await asyncio.wait_for(
+                self.notifier.condition.wait_for(lambda: self.world.calls.get(method, 0) >= times), timeout
+            )
 
     async def wait_polled(self, offset: int, timeout: float = 10.0) -> None:
         """Wait until the bot has polled with at least ``offset``: every update below it is acknowledged."""
@@ -183,8 +200,14 @@ class FakeBotAPI(People):
 
     async def _deliver(self, chat_id: int, content: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         self._check_send(chat_id, bool(params.get("allow_paid_broadcast")))
-        message = {"message_id": self.world.next_message_id(chat_id), "from": self.bot_user,
-                   "chat": self.chat(chat_id), "date": now(), **content, **self._markup(params)}
+        message = {
+            "message_id": self.world.next_message_id(chat_id),
+            "from": self.bot_user,
+            "chat": self.chat(chat_id),
+            "date": now(),
+            **content,
+            **self._markup(params),
+        }
         self.world.messages[(chat_id, message["message_id"])] = message
         await self._emit(chat_id, "message", message)
         return {k: v for k, v in message.items() if not k.startswith("_")}
@@ -198,7 +221,7 @@ class FakeBotAPI(People):
 
     def _file_param(self, name: str, params: dict[str, Any], files: UploadedFiles, kind: str) -> Any:
         value = params.get(name)
-        key = value[len("attach://"):] if isinstance(value, str) and value.startswith("attach://") else name
+        key = value[len("attach://") :] if isinstance(value, str) and value.startswith("attach://") else name
         if key in files:
             _filename, content, mime = files[key]
             return self.world.store_file(content, kind, mime)
@@ -257,13 +280,19 @@ class FakeBotAPI(People):
                     await asyncio.sleep(0.2)
 
     async def _m_getWebhookInfo(self, p: dict, f: UploadedFiles) -> dict[str, Any]:
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self.world.updates)}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.world.updates),
+        }
 
     async def _m_getUpdates(self, p: dict, f: UploadedFiles) -> list[dict[str, Any]]:
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
-                                "to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                "to delete the webhook first",
+            )
         offset = p.get("offset") or 0
         if offset:
             self.world.updates = [u for u in self.world.updates if u["update_id"] >= offset]
@@ -293,11 +322,20 @@ class FakeBotAPI(People):
         if name == "photo":
             content["photo"] = [{**ref, "width": 640, "height": 480}]
         elif name == "document":
-            content["document"] = {**ref, "file_name": (f.get(name) or ("document",))[0] or "document",
-                                   **({"mime_type": stored.mime_type} if stored.mime_type else {})}
+            content["document"] = {
+                **ref,
+                "file_name": (f.get(name) or ("document",))[0] or "document",
+                **({"mime_type": stored.mime_type} if stored.mime_type else {}),
+            }
         else:
-            content["sticker"] = {**ref, "width": 512, "height": 512, "is_animated": False,
-                                  "is_video": False, "type": "regular"}
+            content["sticker"] = {
+                **ref,
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
         if p.get("caption"):
             caption = self._render(str(p["caption"]), p.get("parse_mode"), "caption")
             if len(caption) > MAX_CAPTION:
@@ -321,8 +359,11 @@ class FakeBotAPI(People):
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         markup = self._markup(p).get("reply_markup")
         if text == message.get("text") and markup == message.get("reply_markup"):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
-                                "reply markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup of the message",
+            )
         message["text"] = text
         message.pop("reply_markup", None)
         if markup:
@@ -384,8 +425,12 @@ class FakeBotAPI(People):
         stored = self.world.files.get(str(p.get("file_id")))
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(stored.content), "file_path": stored.file_path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
 
     async def _m_getChat(self, p: dict, f: UploadedFiles) -> dict[str, Any]:
         return {**self.chat(self._chat(p.get("chat_id"))), "accent_color_id": 0, "max_reaction_count": 11}

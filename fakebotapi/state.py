@@ -16,13 +16,40 @@ log = logging.getLogger(__name__)
 
 # Parameters whose values arrive JSON-encoded (objects, arrays, booleans, numbers).
 JSON_FIELDS = {
-    "reply_markup", "entities", "caption_entities", "commands", "scope", "allowed_updates",
-    "link_preview_options", "reply_parameters", "menu_button", "media", "results",
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "link_preview_options",
+    "reply_parameters",
+    "menu_button",
+    "media",
+    "results",
 }
-INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "from_chat_id", "user_id", "cache_time",
-              "message_thread_id", "reply_to_message_id", "max_connections"}
-BOOL_FIELDS = {"show_alert", "disable_notification", "protect_content", "allow_paid_broadcast",
-               "drop_pending_updates", "disable_web_page_preview", "allow_sending_without_reply"}
+INT_FIELDS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "from_chat_id",
+    "user_id",
+    "cache_time",
+    "message_thread_id",
+    "reply_to_message_id",
+    "max_connections",
+}
+BOOL_FIELDS = {
+    "show_alert",
+    "disable_notification",
+    "protect_content",
+    "allow_paid_broadcast",
+    "drop_pending_updates",
+    "disable_web_page_preview",
+    "allow_sending_without_reply",
+}
 
 
 def parse_params(raw: dict[str, Any]) -> dict[str, Any]:
@@ -134,17 +161,26 @@ class World:
         latest: dict[int, list[dict[str, Any]]] = {}
         for (chat_id, _message_id), message in self.messages.items():
             latest.setdefault(chat_id, []).append(message)
-        return {"version": SNAPSHOT_VERSION, "last_ids": self.last_ids,
-                "message_ids": {str(k): v for k, v in self.message_ids.items()},
-                "users": list(self.users.values()), "groups": list(self.groups.values()),
-                "blocked": sorted(self.blocked),
-                "messages": [m for chat in latest.values() for m in chat[-keep:]],
-                "chat_log": {str(k): v[-keep:] for k, v in self.chat_log.items()},
-                "read": {str(k): max(0, n - max(0, len(self.chat_log.get(k, [])) - keep)) for k, n in self.read.items()},
-                "updates": self.updates,
-                "open_queries": {q: self.query_chats.get(q) for q, answer in self.callback_answers.items() if answer == {}},
-                "files": [{**{k: v for k, v in vars(f).items() if k != "content"},
-                           "content": base64.b64encode(f.content).decode()} for f in files]}
+        return {
+            "version": SNAPSHOT_VERSION,
+            "last_ids": self.last_ids,
+            "message_ids": {str(k): v for k, v in self.message_ids.items()},
+            "users": list(self.users.values()),
+            "groups": list(self.groups.values()),
+            "blocked": sorted(self.blocked),
+            "messages": [m for chat in latest.values() for m in chat[-keep:]],
+            "chat_log": {str(k): v[-keep:] for k, v in self.chat_log.items()},
+            "read": {str(k): max(0, n - max(0, len(self.chat_log.get(k, [])) - keep)) for k, n in self.read.items()},
+            "updates": self.updates,
+            "open_queries": {q: self.query_chats.get(q) for q, answer in self.callback_answers.items() if answer == {}},
+            "files": [
+                {
+                    **{k: v for k, v in vars(f).items() if k != "content"},
+                    "content": base64.b64encode(f.content).decode(),
+                }
+                for f in files
+            ],
+        }
 
     @classmethod
     def restored(cls, snapshot: Any) -> World:
@@ -174,7 +210,9 @@ class World:
                 if chat_id is not None:
                     world.query_chats[str(query_id)] = int(chat_id)
             for stored in snapshot.get("files", []):
-                world.files[stored["file_id"]] = StoredFile(**{**stored, "content": base64.b64decode(stored["content"])})
+                world.files[stored["file_id"]] = StoredFile(
+                    **{**stored, "content": base64.b64decode(stored["content"])}
+                )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
             raise ValueError(f"unreadable {type(exc).__name__}: {exc}") from None
         return world
@@ -193,7 +231,6 @@ class World:
                     self.faults.remove(fault)
                 return fault
         return None
-
 
 
 def load_world(path: Path) -> tuple[World, str | None]:
@@ -221,6 +258,7 @@ def save_world(world: World, path: Path) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(part, path)
+
 
 def now() -> int:
     return int(time.time())

@@ -16,9 +16,15 @@ Event = dict[str, Any]
 
 
 class FakeUser:
-    def __init__(self, api: FakeBotAPI, user_id: int, first_name: str = "测试用户",
-                 language_code: str | None = "zh-hans", username: str | None = None,
-                 last_name: str | None = None) -> None:
+    def __init__(
+        self,
+        api: FakeBotAPI,
+        user_id: int,
+        first_name: str = "测试用户",
+        language_code: str | None = "zh-hans",
+        username: str | None = None,
+        last_name: str | None = None,
+    ) -> None:
         self.api = api
         self.id = user_id
         api.add_user(user_id, first_name, language_code, username, last_name)
@@ -38,38 +44,84 @@ class FakeUser:
 
     def forward(self, original: dict[str, Any]) -> dict[str, Any]:
         """Forward to the bot a message someone else sent (its sender shows as the forward origin)."""
-        return self.api.user_message(self.id, text=original.get("text", ""), forward_origin={
-            "type": "user", "sender_user": original["from"], "date": original["date"]})
+        return self.api.user_message(
+            self.id,
+            text=original.get("text", ""),
+            forward_origin={"type": "user", "sender_user": original["from"], "date": original["date"]},
+        )
 
     def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
         stored = self.api.world.store_file(b"RIFF....WEBP", "sticker", "image/webp")
-        return self.api.user_message(self.id, sticker={
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 512, "height": 512,
-            "is_animated": False, "is_video": False, "type": "regular", "emoji": emoji})
+        return self.api.user_message(
+            self.id,
+            sticker={
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+                "emoji": emoji,
+            },
+        )
 
     def send_voice(self, content: bytes = b"OggS fake voice", duration: int = 3) -> dict[str, Any]:
         stored = self.api.world.store_file(content, "voice", "audio/ogg")
-        return self.api.user_message(self.id, voice={"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                                     "duration": duration, "mime_type": "audio/ogg",
-                                                     "file_size": len(content)})
+        return self.api.user_message(
+            self.id,
+            voice={
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "duration": duration,
+                "mime_type": "audio/ogg",
+                "file_size": len(content),
+            },
+        )
 
     def send_photo(self, content: bytes = b"\x89PNG fake", caption: str | None = None) -> dict[str, Any]:
         stored = self.api.world.store_file(content, "photo", "image/png")
         extra = {"caption": caption} if caption else {}
-        return self.api.user_message(self.id, photo=[{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                                      "width": 640, "height": 480, "file_size": len(content)}], **extra)
+        return self.api.user_message(
+            self.id,
+            photo=[
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": 640,
+                    "height": 480,
+                    "file_size": len(content),
+                }
+            ],
+            **extra,
+        )
 
-    def send_document(self, content: bytes, file_name: str, mime_type: str = "application/octet-stream",
-                      caption: str | None = None) -> dict[str, Any]:
+    def send_document(
+        self, content: bytes, file_name: str, mime_type: str = "application/octet-stream", caption: str | None = None
+    ) -> dict[str, Any]:
         stored = self.api.world.store_file(content, "document", mime_type)
         extra = {"caption": caption} if caption else {}
-        return self.api.user_message(self.id, document={"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                                        "file_name": file_name, "mime_type": mime_type,
-                                                        "file_size": len(content)}, **extra)
+        return self.api.user_message(
+            self.id,
+            document={
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(content),
+            },
+            **extra,
+        )
 
     def send_contact(self, phone_number: str, first_name: str | None = None) -> dict[str, Any]:
-        return self.api.user_message(self.id, contact={"phone_number": phone_number, "user_id": self.id,
-                                                       "first_name": first_name or self.api.world.users[self.id]["first_name"]})
+        return self.api.user_message(
+            self.id,
+            contact={
+                "phone_number": phone_number,
+                "user_id": self.id,
+                "first_name": first_name or self.api.world.users[self.id]["first_name"],
+            },
+        )
 
     def send_location(self, latitude: float = 30.87, longitude: float = 120.09) -> dict[str, Any]:
         return self.api.user_message(self.id, location={"latitude": latitude, "longitude": longitude})
@@ -87,8 +139,11 @@ class FakeUser:
     def keyboard_message(self) -> dict[str, Any]:
         """The newest bot message in this chat that still has an inline keyboard."""
         for (chat_id, _mid), message in sorted(self.api.world.messages.items(), key=lambda kv: -kv[0][1]):
-            if chat_id == self.id and message.get("reply_markup", {}).get("inline_keyboard") \
-                    and message["from"]["id"] == self.api.bot_user["id"]:
+            if (
+                chat_id == self.id
+                and message.get("reply_markup", {}).get("inline_keyboard")
+                and message["from"]["id"] == self.api.bot_user["id"]
+            ):
                 return message
         raise AssertionError("no bot message with an inline keyboard in this chat")
 
@@ -143,7 +198,7 @@ class FakeUser:
         try:
             return await self.wait_until(find, timeout)
         except TimeoutError:
-            seen = [e["message"].get("text") for e in self.events()[self.cursor:]]
+            seen = [e["message"].get("text") for e in self.events()[self.cursor :]]
             raise AssertionError(f"bot never said {needle!r}; unread: {seen}") from None
 
     async def answer_to(self, query_id: str, timeout: float = 10.0) -> dict[str, Any]:

@@ -51,8 +51,11 @@ def catalogue() -> dict[str, dict[str, str]]:
         if "en" not in entry:
             raise ValueError(f"message {key!r} has no English text")
         source = entry.get("zh_hant") or entry["zh"]  # an override is traditional already: it takes the region's forms
-        table[key] = {"zh-hans": entry["zh"], **{v: to_traditional(source, v) for v in TRADITIONAL_VARIANTS},
-                      "en": entry["en"]}
+        table[key] = {
+            "zh-hans": entry["zh"],
+            **{v: to_traditional(source, v) for v in TRADITIONAL_VARIANTS},
+            "en": entry["en"],
+        }
     return table
 
 
@@ -78,8 +81,13 @@ def localise(data: str, lang: str | None) -> str:
     return to_traditional(data, lang) if is_traditional(lang) else data
 
 
-def fill(key: str, lang: str, values: dict[str, object] | None = None, keys: dict[str, str] | None = None,
-         labels: dict[str, object] | None = None) -> str:
+def fill(
+    key: str,
+    lang: str,
+    values: dict[str, object] | None = None,
+    keys: dict[str, str] | None = None,
+    labels: dict[str, object] | None = None,
+) -> str:
     """How outbox notices and event cards are written: ``values`` are shown as they are (what people typed, numbers,
     times), ``labels`` are official data texts shown in ``lang``'s script, and ``keys`` values are catalogue keys
     (a status, 不限 …)."""

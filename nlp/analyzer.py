@@ -31,12 +31,17 @@ class Analysis:
         """The JSON line of ``python -m nlp.classify``."""
         p = self.industry
         return {
-            "text": self.text, "intent": self.intent.value,
-            "section": p.section, "section_name": p.section_name,
-            "division": p.division, "division_name": p.division_name,
+            "text": self.text,
+            "intent": self.intent.value,
+            "section": p.section,
+            "section_name": p.section_name,
+            "division": p.division,
+            "division_name": p.division_name,
             "confidence": round(p.confidence, 4),
-            "top": [{"division": c.division, "name": c.name, "score": round(c.score, 4), "reasons": list(c.reasons)}
-                    for c in p.top],
+            "top": [
+                {"division": c.division, "name": c.name, "score": round(c.score, 4), "reasons": list(c.reasons)}
+                for c in p.top
+            ],
         }
 
 
@@ -49,7 +54,9 @@ class Analyzer:
     @classmethod
     def load(cls, tokenizer: Tokenizer | None = None) -> Analyzer:
         tokenizer = tokenizer or shared_tokenizer()
-        return cls(tokenizer, IndustryClassifier.load(tokenizer), IntentRouter(industry_words_of=tokenizer.industry_count))
+        return cls(
+            tokenizer, IndustryClassifier.load(tokenizer), IntentRouter(industry_words_of=tokenizer.industry_count)
+        )
 
     def analyse(self, text: str, prior: str | None = None) -> Analysis:
         """``prior``: the writer's enterprise's registered division or section, when known."""
@@ -63,8 +70,9 @@ class Analyzer:
             prediction = self.classifier.predict(subject, self.tokenizer.content_words(subject), prior)
         else:
             prediction = self.classifier.predict(normalized, words, prior)
-        return Analysis(text, normalized, detect_script(text), decision.intent, prediction, tuple(domain),
-                        decision.confidence)
+        return Analysis(
+            text, normalized, detect_script(text), decision.intent, prediction, tuple(domain), decision.confidence
+        )
 
     def suggest_divisions(self, lines: list[str], limit: int = 5, floor: float = 0.3) -> list[str]:
         """Divisions for a craftsman's specialities: each line and all of them together are classified; a

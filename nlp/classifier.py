@@ -38,8 +38,10 @@ MAKER_DISCOUNT = 0.5
 # that make or run the equipment: without a registered industry, the distribution of the places' divisions is mixed in
 # with weight PLACE_WEIGHT (development set: section top-1 +3.5 points at 0.35; 0.2 gave +2, 0.5 +3).
 PLACE_WEIGHT = 0.35
-_OURS = re.compile(r"(我们|我|咱们|咱|本|我司|我厂|我院|我校|我行)(厂|公司|单位|司|院|医院|学校|校|店|酒店|矿|站|场|车间|"
-                   r"工地|项目部|仓库|码头|银行|行|小区)?")
+_OURS = re.compile(
+    r"(我们|我|咱们|咱|本|我司|我厂|我院|我校|我行)(厂|公司|单位|司|院|医院|学校|校|店|酒店|矿|站|场|车间|"
+    r"工地|项目部|仓库|码头|银行|行|小区)?"
+)
 _IN_USE = re.compile(r"(在用|用的|使用的|正在用|用了|用着|在使用)")
 
 
@@ -73,9 +75,17 @@ class IndustryPrediction:
 
 
 class IndustryClassifier:
-    def __init__(self, tokenizer: Tokenizer, weights: np.ndarray, bias: np.ndarray, idf: np.ndarray,
-                 vocab: dict[str, int], classes: list[str], temperature: float,
-                 catalogue_: Catalogue | None = None) -> None:
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        idf: np.ndarray,
+        vocab: dict[str, int],
+        classes: list[str],
+        temperature: float,
+        catalogue_: Catalogue | None = None,
+    ) -> None:
         self.tokenizer = tokenizer
         self.weights = weights  # (n_features, n_classes) float32
         self.bias = bias
@@ -130,25 +140,35 @@ class IndustryClassifier:
         top = tuple(self._candidate(int(k), float(prob[k]), feats, values, rows, places) for k in order)
         division = self.classes[best]
         return IndustryPrediction(
-            section=section, section_name=self.catalogue.sections[section].name,
-            division=division, division_name=self.catalogue.divisions[division].name,
-            confidence=float(prob[best]), section_confidence=float(prob[self._section_of_class == chosen].sum()),
-            top=top, evidence=len(feats) + len(places))
+            section=section,
+            section_name=self.catalogue.sections[section].name,
+            division=division,
+            division_name=self.catalogue.divisions[division].name,
+            confidence=float(prob[best]),
+            section_confidence=float(prob[self._section_of_class == chosen].sum()),
+            top=top,
+            evidence=len(feats) + len(places),
+        )
 
     def section_index(self, prob: np.ndarray) -> int:
         """The section whose divisions hold the most squared probability. Squares, not the plain sum: manufacturing
         has 31 divisions, and a near-flat distribution summed over them outvoted a clear leader elsewhere
         (development set: section top-1 +1 point)."""
-        return int(np.bincount(self._section_of_class, weights=prob * prob, minlength=len(self._section_codes)).argmax())
+        return int(
+            np.bincount(self._section_of_class, weights=prob * prob, minlength=len(self._section_codes)).argmax()
+        )
 
     def places_in(self, normalized: str) -> dict[str, tuple[str, ...]]:
         """The places the text names, each with those of its divisions the model knows."""
-        found = {m.group(): tuple(d for d in self.places[m.group()] if d in self._class_index)
-                 for m in self._place_pattern.finditer(normalized)}
+        found = {
+            m.group(): tuple(d for d in self.places[m.group()] if d in self._class_index)
+            for m in self._place_pattern.finditer(normalized)
+        }
         return {word: divisions for word, divisions in found.items() if divisions}
 
-    def _weigh(self, prob: np.ndarray, prior: str | None, used_here: bool,
-               places: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
+    def _weigh(
+        self, prob: np.ndarray, prior: str | None, used_here: bool, places: dict[str, tuple[str, ...]] | None = None
+    ) -> np.ndarray:
         """The maker-vs-user rule: the prior mixed in, more strongly when the text says the equipment is in use here;
         without a prior, the divisions of the places the text names."""
         division = self.catalogue.divisions.get(prior or "")
@@ -179,8 +199,15 @@ class IndustryClassifier:
         weighed: np.ndarray = mixed / mixed.sum()
         return weighed
 
-    def _candidate(self, k: int, score: float, feats: list[str], values: np.ndarray, rows: np.ndarray,
-                   places: dict[str, tuple[str, ...]]) -> Candidate:
+    def _candidate(
+        self,
+        k: int,
+        score: float,
+        feats: list[str],
+        values: np.ndarray,
+        rows: np.ndarray,
+        places: dict[str, tuple[str, ...]],
+    ) -> Candidate:
         code = self.classes[k]
         division = self.catalogue.divisions[code]
         reasons: list[str] = [word for word, divisions in places.items() if code in divisions][:MAX_REASONS]

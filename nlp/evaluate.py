@@ -42,8 +42,10 @@ class Item:
 
 def read(path: Path = EVAL) -> list[Item]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return [Item(r["text"], None if r["division"] == "-" else r["division"], r["intent"], r["source"])
-                for r in csv.DictReader(fh, delimiter="\t")]
+        return [
+            Item(r["text"], None if r["division"] == "-" else r["division"], r["intent"], r["source"])
+            for r in csv.DictReader(fh, delimiter="\t")
+        ]
 
 
 def write_traditional(items: list[Item], path: Path = EVAL_TRADITIONAL) -> None:
@@ -82,11 +84,16 @@ def score(analyzer: Analyzer, items: list[Item]) -> dict[str, Any]:
     recognised = sum(analyses[i.text].intent.value not in ("problem", "training") for i in others)
     n = len(industry)
     return {
-        "texts": len(items), "industry_texts": n, "sections_covered": len(section_totals),
-        "section_top1": s1 / n, "division_top1": d1 / n, "division_top3": d3 / n,
+        "texts": len(items),
+        "industry_texts": n,
+        "sections_covered": len(section_totals),
+        "section_top1": s1 / n,
+        "division_top1": d1 / n,
+        "division_top3": d3 / n,
         "section_macro": sum(section_hits[s] / section_totals[s] for s in section_totals) / len(section_totals),
         "intent_accuracy": intents / len(items),
-        "non_technical_texts": len(others), "non_technical": recognised / len(others) if others else None,
+        "non_technical_texts": len(others),
+        "non_technical": recognised / len(others) if others else None,
         "calibration_error": expected_calibration_error(confidences),
         "confusions": [f"{g}→{p} ×{k}" for (g, p), k in confusions.most_common(8)],
     }
@@ -102,15 +109,24 @@ def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) 
         lo, hi = b / bins, (b + 1) / bins
         inside = [(c, ok) for c, ok in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
         if inside:
-            error += len(inside) / total * abs(sum(c for c, _ in inside) / len(inside)
-                                                 - sum(ok for _, ok in inside) / len(inside))
+            error += (
+                len(inside)
+                / total
+                * abs(sum(c for c, _ in inside) / len(inside) - sum(ok for _, ok in inside) / len(inside))
+            )
     return error
 
 
 SETS = (("held-out set", HELDOUT), ("development set (tuned on)", DEV), ("own set (in-sample vocabulary)", EVAL))
-NAMES = [("section_top1", "section top-1"), ("section_macro", "section macro"), ("division_top1", "division top-1"),
-         ("division_top3", "division top-3"), ("non_technical", "non-technical recognised"),
-         ("intent_accuracy", "intent accuracy"), ("calibration_error", "calibration error")]
+NAMES = [
+    ("section_top1", "section top-1"),
+    ("section_macro", "section macro"),
+    ("division_top1", "division top-1"),
+    ("division_top3", "division top-3"),
+    ("non_technical", "non-technical recognised"),
+    ("intent_accuracy", "intent accuracy"),
+    ("calibration_error", "calibration error"),
+]
 
 
 def runs_for(analyzer: Analyzer, path: Path) -> dict[str, dict[str, Any]]:
@@ -121,8 +137,10 @@ def runs_for(analyzer: Analyzer, path: Path) -> dict[str, dict[str, Any]]:
         traditional = read(EVAL_TRADITIONAL)
     else:
         traditional = [Item(to_traditional(i.text), i.division, i.intent, i.source) for i in items]
-    return {"simplified": score(analyzer, [Item(to_simplified(i.text), i.division, i.intent, i.source) for i in items]),
-            "traditional": score(analyzer, traditional)}
+    return {
+        "simplified": score(analyzer, [Item(to_simplified(i.text), i.division, i.intent, i.source) for i in items]),
+        "traditional": score(analyzer, traditional),
+    }
 
 
 def main() -> int:
@@ -135,16 +153,21 @@ def main() -> int:
             continue
         runs = runs_for(analyzer, path)
         for copy, r in runs.items():
-            print(f"{name:<34}{copy:<13}" + "".join(
-                f"{'n/a' if r[key] is None else format(r[key], '.1%'):>26}" for key, _ in NAMES))
+            print(
+                f"{name:<34}{copy:<13}"
+                + "".join(f"{'n/a' if r[key] is None else format(r[key], '.1%'):>26}" for key, _ in NAMES)
+            )
         base = runs["simplified"]
         gap = abs(base["section_top1"] - runs["traditional"]["section_top1"])
-        print(f"  {path.name}: {base['texts']} texts, {base['industry_texts']} technical problems over "
-              f"{base['sections_covered']} sections, {base['non_technical_texts']} non-technical; "
-              f"traditional vs simplified section top-1 gap {gap:.1%}")
+        print(
+            f"  {path.name}: {base['texts']} texts, {base['industry_texts']} technical problems over "
+            f"{base['sections_covered']} sections, {base['non_technical_texts']} non-technical; "
+            f"traditional vs simplified section top-1 gap {gap:.1%}"
+        )
         print("  top confusions (gold→predicted): " + (", ".join(base["confusions"]) or "none"))
-        summary[path.stem] = {copy: {k: (None if r[k] is None else round(r[k], 4)) for k, _ in NAMES}
-                              for copy, r in runs.items()}
+        summary[path.stem] = {
+            copy: {k: (None if r[k] is None else round(r[k], 4)) for k, _ in NAMES} for copy, r in runs.items()
+        }
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -15,5 +15,5 @@ def features(words: list[str], normalized: str) -> list[str]:
     """``words``: the text's content words (``Tokenizer.content_words``), computed once by the caller."""
     feats = [f"w:{w}" for w in words]
     for run in _HAN_RUN.findall(normalized):
-        feats.extend(f"c:{run[i:i + 2]}" for i in range(len(run) - 1))
+        feats.extend(f"c:{run[i : i + 2]}" for i in range(len(run) - 1))
     return list(dict.fromkeys(feats))  # binary features, first-seen order kept for stable reasons

@@ -64,5 +64,7 @@ def catalogue() -> Catalogue:
                 divisions[code[:2]]["detail"].extend(t for t in (row["name"], row["desc"]) if t)
     return Catalogue(
         sections={c: Section(c, name, tuple(divs)) for c, (name, divs) in sections.items()},
-        divisions={c: Division(c, d["section"], d["name"], d["note"], tuple(d["detail"])) for c, d in divisions.items()},
+        divisions={
+            c: Division(c, d["section"], d["name"], d["note"], tuple(d["detail"])) for c, d in divisions.items()
+        },
     )

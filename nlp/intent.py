@@ -36,10 +36,10 @@ from nlp.industry import DATA
 INTENTS = DATA / "intents.tsv"
 PHRASES = DATA / "intent_phrases.tsv"
 GREETING_MAX_CHARS = 16  # a greeting is short; a long text that starts with 你好 is about something
-CUE_WEIGHT = 4      # a cue word counts as this many n-grams (chosen by cross-validation, nlp/intent_cv.py)
-ALPHA = 0.3         # additive smoothing of the n-gram counts
-TEMPERATURE = 3.0   # divides the log-likelihoods before the softmax (fitted by nlp/intent_cv.py)
-UNION_FLOOR = 0.8   # a union matter with no cue word of its own needs this probability (see nlp/intent_cv.py)
+CUE_WEIGHT = 4  # a cue word counts as this many n-grams (chosen by cross-validation, nlp/intent_cv.py)
+ALPHA = 0.3  # additive smoothing of the n-gram counts
+TEMPERATURE = 3.0  # divides the log-likelihoods before the softmax (fitted by nlp/intent_cv.py)
+UNION_FLOOR = 0.8  # a union matter with no cue word of its own needs this probability (see nlp/intent_cv.py)
 
 
 class Intent(str, Enum):
@@ -62,13 +62,38 @@ class Intent(str, Enum):
 
 
 # The member's own matters: answered with a source and the ask-staff button; never a demand, never a craftsman.
-UNION_SERVICES = (Intent.MEMBERSHIP, Intent.WELFARE, Intent.HARDSHIP, Intent.CERTIFICATION, Intent.SUBSIDY,
-                  Intent.CONTRACT, Intent.WAGES, Intent.INJURY, Intent.CULTURE, Intent.LABOUR_RIGHTS)
+UNION_SERVICES = (
+    Intent.MEMBERSHIP,
+    Intent.WELFARE,
+    Intent.HARDSHIP,
+    Intent.CERTIFICATION,
+    Intent.SUBSIDY,
+    Intent.CONTRACT,
+    Intent.WAGES,
+    Intent.INJURY,
+    Intent.CULTURE,
+    Intent.LABOUR_RIGHTS,
+)
 ORDER = (Intent.COURSE, Intent.COMPETITION, Intent.TRAINING)
 _NUMBER = re.compile(r"[0-9一二三四五六七八九十两百千万半几]+")
 _PIECES = re.compile(r"[a-z]+|[\u3400-\u9fff#]+")
-_FORMS = ("怎么办", "怎么", "能不能", "可不可以", "有没有", "吗", "哪里", "多少", "要什么材料", "算不算", "是不是",
-          "找谁", "如何申请", "怎么申请", "合法吗")
+_FORMS = (
+    "怎么办",
+    "怎么",
+    "能不能",
+    "可不可以",
+    "有没有",
+    "吗",
+    "哪里",
+    "多少",
+    "要什么材料",
+    "算不算",
+    "是不是",
+    "找谁",
+    "如何申请",
+    "怎么申请",
+    "合法吗",
+)
 
 
 def is_union_service(intent: Intent) -> bool:
@@ -106,8 +131,9 @@ def read_phrases(path: Path = PHRASES) -> list[tuple[str, Intent]]:
     return rows
 
 
-def features(normalized: str, cues: dict[Intent, tuple[str, ...]], industry_words: int,
-             cue_weight: int = CUE_WEIGHT) -> list[str]:
+def features(
+    normalized: str, cues: dict[Intent, tuple[str, ...]], industry_words: int, cue_weight: int = CUE_WEIGHT
+) -> list[str]:
     """Character unigrams and bigrams (numbers folded to ``#``), Latin words, the cue features, the question form
     and the industry evidence."""
     out: list[str] = []
@@ -116,7 +142,7 @@ def features(normalized: str, cues: dict[Intent, tuple[str, ...]], industry_word
             out.append(piece)
             continue
         out.extend(piece)
-        out.extend(piece[i:i + 2] for i in range(len(piece) - 1))
+        out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
     for intent, words in cues.items():
         if any(w in normalized for w in words):
             out.extend([f"cue:{intent.value}"] * cue_weight)
@@ -160,9 +186,16 @@ def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 
 
 class IntentRouter:
-    def __init__(self, phrases: list[tuple[str, Intent]] | None = None, *, cue_weight: int = CUE_WEIGHT,
-                 temperature: float = TEMPERATURE, alpha: float = ALPHA, union_floor: float = UNION_FLOOR,
-                 industry_words_of: Callable[[str], int] | None = None) -> None:
+    def __init__(
+        self,
+        phrases: list[tuple[str, Intent]] | None = None,
+        *,
+        cue_weight: int = CUE_WEIGHT,
+        temperature: float = TEMPERATURE,
+        alpha: float = ALPHA,
+        union_floor: float = UNION_FLOOR,
+        industry_words_of: Callable[[str], int] | None = None,
+    ) -> None:
         """``phrases``: (normalized text, intent) to train on (default: the shipped phrasings, normalised);
         ``industry_words_of``: counts a training text's industry words (default: none known)."""
         from nlp.normalize import normalize
@@ -172,8 +205,9 @@ class IntentRouter:
         if phrases is None:
             phrases = [(normalize(text), intent) for text, intent in read_phrases()]
         count = industry_words_of or (lambda _text: 0)
-        self.model = NaiveBayes([features(t, self.cues, count(t), cue_weight) for t, _ in phrases],
-                                [i for _, i in phrases], alpha)
+        self.model = NaiveBayes(
+            [features(t, self.cues, count(t), cue_weight) for t, _ in phrases], [i for _, i in phrases], alpha
+        )
 
     def _has(self, intent: Intent, normalized: str) -> bool:
         return any(cue in normalized for cue in self.cues[intent])

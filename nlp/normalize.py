@@ -14,8 +14,8 @@ from nlp.script import to_simplified
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # Pictographs, dingbats, flags, variation selectors, zero-width joiners and skin tones.
 _EMOJI = re.compile(
-    "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F1E6-\U0001F1FF\U0000FE00-\U0000FE0F"
-    "\U0000200B-\U0000200D\U00002B00-\U00002BFF\U0001F3FB-\U0001F3FF]+"
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U0000fe00-\U0000fe0f"
+    "\U0000200b-\U0000200d\U00002b00-\U00002bff\U0001f3fb-\U0001f3ff]+"
 )
 _SPACE = re.compile(r"\s+")
 MAX_CHARS = 2000  # the classifier reads the start of a very long text; the rest adds nothing but time

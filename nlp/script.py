@@ -37,7 +37,10 @@ def to_simplified(text: str) -> str:
 # (為 / 裡 / 床 / 核, 軟體), Hong Kong's, and OpenCC's standard forms for other zh-Hant readers (爲 / 裏 / 牀 / 覈).
 TAIWAN, HONG_KONG = "zh-tw", "zh-hk"
 TRADITIONAL_VARIANTS = {"zh-hant": "s2t", TAIWAN: "s2twp", HONG_KONG: "s2hk"}
-_TAIWAN_REGIONS, _HONG_KONG_REGIONS = ("tw",), ("hk", "mo")  # Macao reads Hong Kong's forms (OpenCC has none of its own)
+_TAIWAN_REGIONS, _HONG_KONG_REGIONS = (
+    ("tw",),
+    ("hk", "mo"),
+)  # Macao reads Hong Kong's forms (OpenCC has none of its own)
 
 
 def to_traditional(text: str, variant: str = "zh-hant") -> str:

@@ -59,7 +59,8 @@ class Tokenizer:
         for word in sorted(self.domain):
             self._jieba.add_word(word, USER_WORD_FREQ)
         self.stopwords = frozenset(
-            w for w in STOPWORDS.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#"))
+            w for w in STOPWORDS.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")
+        )
 
     def cut(self, normalized: str) -> list[str]:
         """All tokens of a normalised text, punctuation and spaces dropped."""
@@ -75,8 +76,11 @@ class Tokenizer:
 
     def content_words(self, normalized: str) -> list[str]:
         """Tokens that can say something about an industry: no stopwords, no single Chinese characters."""
-        return [t for t in self.cut(normalized)
-                if t not in self.stopwords and (len(t) >= 2 or t.isascii()) and not t.isdigit()]
+        return [
+            t
+            for t in self.cut(normalized)
+            if t not in self.stopwords and (len(t) >= 2 or t.isascii()) and not t.isdigit()
+        ]
 
 
 _lock = threading.Lock()

@@ -83,8 +83,9 @@ def documents() -> list[tuple[str, str]]:
     return docs
 
 
-def vectorise(tokenizer: Tokenizer,
-              docs: list[tuple[str, str]]) -> tuple[sparse.csr_matrix, dict[str, int], np.ndarray]:
+def vectorise(
+    tokenizer: Tokenizer, docs: list[tuple[str, str]]
+) -> tuple[sparse.csr_matrix, dict[str, int], np.ndarray]:
     normalized = [normalize(text) for text, _ in docs]
     rows = [features(tokenizer.content_words(n), n) for n in normalized]
     df: dict[str, int] = {}
@@ -120,7 +121,7 @@ def fit(x: sparse.csr_matrix, y: np.ndarray, k: int, start: np.ndarray | None = 
     rows = np.arange(n)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:d * k].reshape(d, k), theta[d * k:]
+        w, b = theta[: d * k].reshape(d, k), theta[d * k :]
         z = x @ w + b
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -133,11 +134,12 @@ def fit(x: sparse.csr_matrix, y: np.ndarray, k: int, start: np.ndarray | None = 
 
     theta = np.zeros(d * k + k) if start is None else start
     result = minimize(loss, theta, jac=True, method="L-BFGS-B", options={"maxiter": MAX_ITER, "ftol": 1e-6})
-    return result.x[:d * k].reshape(d, k), result.x[d * k:]
+    return result.x[: d * k].reshape(d, k), result.x[d * k :]
 
 
 def fit_temperature(logits: np.ndarray, target: np.ndarray) -> float:
     """Temperature that minimises the log-loss of held-back predictions."""
+
     def nll(t: float) -> float:
         z = logits / t
         z = z - z.max(axis=1, keepdims=True)
@@ -158,16 +160,26 @@ def train(tokenizer: Tokenizer, docs: list[tuple[str, str]]) -> dict[str, Any]:
     w, b = fit(x[kept], y[kept], k)
     temperature = fit_temperature(x[held] @ w + b, y[held])
     w, b = fit(x, y, k, start=np.concatenate([w.ravel(), b]))
-    return {"weights": w.astype(np.float32), "bias": b.astype(np.float32), "idf": idf,
-            "temperature": temperature, "vocab": vocab, "classes": classes}
+    return {
+        "weights": w.astype(np.float32),
+        "bias": b.astype(np.float32),
+        "idf": idf,
+        "temperature": temperature,
+        "vocab": vocab,
+        "classes": classes,
+    }
 
 
 def save(model: dict[str, Any], model_dir: Path = MODEL_DIR) -> None:
     """Write the model so that the same weights give the same bytes: an .npz (a zip numpy reads) whose members
     carry a fixed date, since ``np.savez_compressed`` stamps each member with the time of writing."""
     model_dir.mkdir(parents=True, exist_ok=True)
-    arrays = {"weights": model["weights"], "bias": model["bias"], "idf": model["idf"],
-              "temperature": np.float32(model["temperature"])}
+    arrays = {
+        "weights": model["weights"],
+        "bias": model["bias"],
+        "idf": model["idf"],
+        "temperature": np.float32(model["temperature"]),
+    }
     with zipfile.ZipFile(model_dir / WEIGHTS.name, "w") as archive:
         for name, array in arrays.items():
             member = zipfile.ZipInfo(f"{name}.npy", date_time=FIXED_DATE)
@@ -175,8 +187,9 @@ def save(model: dict[str, Any], model_dir: Path = MODEL_DIR) -> None:
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
             archive.writestr(member, buffer.getvalue())
-    (model_dir / VOCAB.name).write_text(json.dumps({"classes": model["classes"], "vocab": model["vocab"]},
-                                                   ensure_ascii=False), encoding="utf-8")
+    (model_dir / VOCAB.name).write_text(
+        json.dumps({"classes": model["classes"], "vocab": model["vocab"]}, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,9 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     docs = documents()
     model = train(Tokenizer(), docs)
     save(model, out)
-    print(f"trained on {len(docs)} texts, {len(model['vocab'])} features, {len(model['classes'])} divisions; "
-          f"temperature {model['temperature']:.2f}; {time.perf_counter() - started:.1f} s "
-          f"→ {out / WEIGHTS.name}")
+    print(
+        f"trained on {len(docs)} texts, {len(model['vocab'])} features, {len(model['classes'])} divisions; "
+        f"temperature {model['temperature']:.2f}; {time.perf_counter() - started:.1f} s "
+        f"→ {out / WEIGHTS.name}"
+    )
     return 0
 
 

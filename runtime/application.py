@@ -36,6 +36,7 @@ DONE_BATCH = 200  # dropped updates whose done marks may wait for someone else's
 class FrontEnd:
     """What a chat front end hands the transport (bot.py composes it; runtime/ never imports conversations/): its
     handlers, the callback context they get, and the menus set at start."""
+
     wire: Callable[[Application], None]
     context: type[CallbackContext] = CallbackContext
     menus: Callable[[Bot, Any], Awaitable[object]] | None = None
@@ -113,8 +114,9 @@ class ZhuqiApplication(Application):
         if services.outbox.dirty.take():  # a notice written while handling this update goes out now
             await self.sender.flush()
 
-    async def process_error(self, update: object | None, error: Exception, job: Any = None,
-                            coroutine: Any = None) -> bool:
+    async def process_error(
+        self, update: object | None, error: Exception, job: Any = None, coroutine: Any = None
+    ) -> bool:
         """A handler failed: none of its work is committed (what the error handlers write starts afresh)."""
         unit = unit_of_work.current(self.bot_data["services"].db)
         if unit is not None and job is None:
@@ -144,29 +146,43 @@ class ZhuqiApplication(Application):
         except Exception as exc:  # noqa: BLE001 - the database is down: the next commit writes it
             if unit is not None:
                 await unit.abandon()
-            log.warning("conversation state or done marks not written yet; kept for the next commit",
-                        extra={"error": repr(exc)[:200]})
+            log.warning(
+                "conversation state or done marks not written yet; kept for the next commit",
+                extra={"error": repr(exc)[:200]},
+            )
             return False
         return True
 
 
-def make_bot(settings: Settings, request: BaseRequest, get_updates_request: BaseRequest | None = None,
-             rate_limiter: ReplyLimiter | None = None, inbox: Inbox | None = None) -> SigningBot:
+def make_bot(
+    settings: Settings,
+    request: BaseRequest,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: ReplyLimiter | None = None,
+    inbox: Inbox | None = None,
+) -> SigningBot:
     """The bot as every part of zhuqi-bot talks to Telegram: signed buttons, HTML, no link previews, local time;
     the update bot also writes what it polls to the ``inbox``."""
-    return SigningBot(settings.bot_token or FAKE_TOKEN, inbox=inbox, base_url=settings.bot_base_url,
-                      base_file_url=settings.bot_file_url, request=request,
-                      get_updates_request=get_updates_request or HTTPXRequest(),
-                      defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
-                                        link_preview_options=LinkPreviewOptions(is_disabled=True)),
-                      rate_limiter=rate_limiter)
+    return SigningBot(
+        settings.bot_token or FAKE_TOKEN,
+        inbox=inbox,
+        base_url=settings.bot_base_url,
+        base_file_url=settings.bot_file_url,
+        request=request,
+        get_updates_request=get_updates_request or HTTPXRequest(),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, tzinfo=settings.tz, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+        rate_limiter=rate_limiter,
+    )
 
 
 def send_limiter(services: Services, paid: bool = False) -> SendLimiter:
     """The bot-wide send budget: in this process on SQLite, shared by every process on PostgreSQL."""
     settings = services.settings
-    limits = Limits(settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate,
-                    settings.delivery_chat_burst)
+    limits = Limits(
+        settings.delivery_rate, settings.delivery_burst, settings.delivery_chat_rate, settings.delivery_chat_burst
+    )
     if paid:
         limits = limits.scaled(settings.paid_broadcast_rate)
     shared = None
@@ -176,8 +192,13 @@ def send_limiter(services: Services, paid: bool = False) -> SendLimiter:
     return SendLimiter(limits, shared=shared)
 
 
-def build_application(services: Services, front: FrontEnd | Callable[[Application], None], *,
-                      request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None) -> Application:
+def build_application(
+    services: Services,
+    front: FrontEnd | Callable[[Application], None],
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:
     """``front``: the chat front end (bot.py's ``wire``), or only a function adding handlers."""
     settings = services.settings
     front = front if isinstance(front, FrontEnd) else FrontEnd(front)
@@ -185,15 +206,22 @@ def build_application(services: Services, front: FrontEnd | Callable[[Applicatio
     # one send budget for the bot: replies and pushes together stay under Telegram's ~30/s and ~1/s per chat
     limiter = send_limiter(services)
     # the bot is built here rather than by the builder, because it is a SigningBot (runtime/signing.py)
-    bot = make_bot(settings, request or HTTPXRequest(connection_pool_size=256), get_updates_request or request,
-                   ReplyLimiter(limiter) if settings.rate_limit_replies else None, inbox=transport.inbox)
-    application = (ApplicationBuilder()
-                   .application_class(ZhuqiApplication)
-                   .bot(bot)
-                   .context_types(ContextTypes(context=front.context))
-                   .persistence(DbPersistence(transport.state))
-                   .concurrent_updates(PerUserUpdateProcessor(64, admit=transport.flood.admit))
-                   .build())
+    bot = make_bot(
+        settings,
+        request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request or request,
+        ReplyLimiter(limiter) if settings.rate_limit_replies else None,
+        inbox=transport.inbox,
+    )
+    application = (
+        ApplicationBuilder()
+        .application_class(ZhuqiApplication)
+        .bot(bot)
+        .context_types(ContextTypes(context=front.context))
+        .persistence(DbPersistence(transport.state))
+        .concurrent_updates(PerUserUpdateProcessor(64, admit=transport.flood.admit))
+        .build()
+    )
     application.transport, application.front = transport, front
     application.bot_data["services"] = services
     application.bot_data["limiter"] = limiter

@@ -28,8 +28,14 @@ MAX_BATCH = 500
 
 
 def progress_text(broadcast_id: int, counts: Counts, lang: str, *, cancelled: bool = False) -> str:
-    text = t("broadcast.progress", lang, id=broadcast_id, sent=f"{counts.sent:,}", total=f"{counts.total:,}",
-             failed=f"{counts.failed + counts.blocked:,}")
+    text = t(
+        "broadcast.progress",
+        lang,
+        id=broadcast_id,
+        sent=f"{counts.sent:,}",
+        total=f"{counts.total:,}",
+        failed=f"{counts.failed + counts.blocked:,}",
+    )
     if cancelled:
         text += "\n" + t("broadcast.progress_cancelled", lang, withdrawn=f"{counts.withdrawn:,}")
     elif counts.finished:
@@ -39,20 +45,34 @@ def progress_text(broadcast_id: int, counts: Counts, lang: str, *, cancelled: bo
 
 def report(broadcast_id: int, counts: Counts, interrupted: list[int]) -> Notice:
     """The final report for the broadcast's author, with the button that downloads the failures CSV."""
-    values = {"id": broadcast_id, "total": f"{counts.total:,}", "sent": f"{counts.sent:,}",
-              "failed": f"{counts.failed:,}", "blocked": f"{counts.blocked:,}"}
+    values = {
+        "id": broadcast_id,
+        "total": f"{counts.total:,}",
+        "sent": f"{counts.sent:,}",
+        "failed": f"{counts.failed:,}",
+        "blocked": f"{counts.blocked:,}",
+    }
     key = "broadcast.report"
     if counts.interrupted:
         key = "broadcast.report_interrupted"
         values.update(interrupted=counts.interrupted, ids="、".join(map(str, interrupted)))
-    buttons = [[Button("broadcast.button.failures", BroadcastFailures(broadcast_id))]] if counts.failed or counts.blocked \
-        or counts.interrupted else None
+    buttons = (
+        [[Button("broadcast.button.failures", BroadcastFailures(broadcast_id))]]
+        if counts.failed or counts.blocked or counts.interrupted
+        else None
+    )
     return Notice(key, values, buttons=buttons)
 
 
 class BroadcastRunner:
-    def __init__(self, services: Services, sender: OutboxSender, bot: Bot, limiter: SendLimiter,
-                 paid_limiter: SendLimiter | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        sender: OutboxSender,
+        bot: Bot,
+        limiter: SendLimiter,
+        paid_limiter: SendLimiter | None = None,
+    ) -> None:
         self.services, self.sender, self.bot = services, sender, bot
         self.limiter, self.paid_limiter = limiter, paid_limiter
         self._task: asyncio.Task | None = None
@@ -108,11 +128,23 @@ class BroadcastRunner:
             return
         if counts.finished:
             interrupted = await services.broadcasts.interrupted(broadcast.id)
-            await services.outbox.put([broadcast.created_by], "notice", f"broadcast:{broadcast.id}:report",
-                                      report(broadcast.id, counts, interrupted), urgent=True)
+            await services.outbox.put(
+                [broadcast.created_by],
+                "notice",
+                f"broadcast:{broadcast.id}:report",
+                report(broadcast.id, counts, interrupted),
+                urgent=True,
+            )
             if await services.broadcasts.finish(broadcast.id):
-                log.info("broadcast finished", extra={"broadcast": broadcast.id, "sent": counts.sent,
-                                                      "failed": counts.failed, "blocked": counts.blocked})
+                log.info(
+                    "broadcast finished",
+                    extra={
+                        "broadcast": broadcast.id,
+                        "sent": counts.sent,
+                        "failed": counts.failed,
+                        "blocked": counts.blocked,
+                    },
+                )
             await self.sender.flush()
 
     async def show_progress(self, broadcast: Broadcast) -> Counts | None:

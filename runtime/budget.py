@@ -18,8 +18,9 @@ from db.models import SendBudget
 
 
 class SharedBudget:
-    def __init__(self, db: Database, rate: float, burst: float, name: str = "bot",
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, db: Database, rate: float, burst: float, name: str = "bot", clock: Callable[[], float] = time.time
+    ) -> None:
         self.db, self.rate, self.burst, self.name, self.clock = db, rate, burst, name, clock
         self.slice = max(1, int(min(burst / 2, rate / 20)))  # at most half the burst, 1/20 s of budget at a time
         self.takes = 0
@@ -29,8 +30,11 @@ class SharedBudget:
         now = self.clock()
         self.takes += 1
         async with self.db.session(own=True) as session:  # not the update's unit: others wait for this row
-            await session.execute(insert(SendBudget).values(name=self.name, tokens=self.burst, stamp=now)
-                                  .on_conflict_do_nothing(index_elements=["name"]))
+            await session.execute(
+                insert(SendBudget)
+                .values(name=self.name, tokens=self.burst, stamp=now)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
             row = await session.scalar(select(SendBudget).where(SendBudget.name == self.name).with_for_update())
             tokens = min(self.burst, row.tokens + max(0.0, now - row.stamp) * self.rate)
             granted = int(min(wanted, tokens))

@@ -30,8 +30,9 @@ def _lang() -> str:
     return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh-hans"
 
 
-async def reset(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout,
-                default_db: Path = DEFAULT_DB) -> int:
+async def reset(
+    settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout, default_db: Path = DEFAULT_DB
+) -> int:
     """Wipe and reload the stage; 0 when done, 1 when the user did not confirm, 2 when refused."""
     lang, url = _lang(), make_url(settings.database_url)
     if url.get_backend_name() != "sqlite":
@@ -48,8 +49,11 @@ async def reset(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys
         if stdin.readline().strip() != database.name:
             out.write(label("demo_reset.kept", lang) + "\n")
             return EXIT_NOT_CONFIRMED
-    for path in (database, *(database.with_name(database.name + tail) for tail in ("-wal", "-shm", "-journal")),
-                 console_state_path(settings.database_url)):
+    for path in (
+        database,
+        *(database.with_name(database.name + tail) for tail in ("-wal", "-shm", "-journal")),
+        console_state_path(settings.database_url),
+    ):
         path.unlink(missing_ok=True)
     database.parent.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)

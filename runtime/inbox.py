@@ -57,8 +57,13 @@ def describe(update_id: int, payload: dict[str, Any] | None) -> dict[str, Any]:
 
 
 class Inbox:
-    def __init__(self, db: Database, clock: Clock, outbox: Outbox | None = None,
-                 staff: Callable[[], Awaitable[list[int]]] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        outbox: Outbox | None = None,
+        staff: Callable[[], Awaitable[list[int]]] | None = None,
+    ) -> None:
         self.db, self.clock = db, clock
         self.outbox, self.staff = outbox, staff  # where quarantines are told
         self._insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
@@ -71,8 +76,9 @@ class Inbox:
         now = self.clock.now()
         rows = [{"update_id": uid, "payload": payload, "received_at": now} for uid, payload in updates]
         table = UpdateInbox.__table__  # Core, not the ORM's bulk path: this runs for every batch of updates
-        statement = (self._insert(table).on_conflict_do_nothing(index_elements=["update_id"])
-                     .returning(table.c.update_id))
+        statement = (
+            self._insert(table).on_conflict_do_nothing(index_elements=["update_id"]).returning(table.c.update_id)
+        )
         async with self.db.session() as session:
             return set((await session.scalars(statement, rows)).all())
 
@@ -94,35 +100,59 @@ class Inbox:
         """At start: the unfinished updates to handle again, oldest first, each counted as replayed once more;
         those already replayed ``MAX_REPLAYS`` times are quarantined instead (audited, told to staff)."""
         async with self.db.session() as session:
-            rows = (await session.execute(
-                select(UpdateInbox.update_id, UpdateInbox.payload, UpdateInbox.attempts)
-                .where(*UNFINISHED).order_by(UpdateInbox.update_id))).all()
+            rows = (
+                await session.execute(
+                    select(UpdateInbox.update_id, UpdateInbox.payload, UpdateInbox.attempts)
+                    .where(*UNFINISHED)
+                    .order_by(UpdateInbox.update_id)
+                )
+            ).all()
         poison = [describe(row.update_id, row.payload) for row in rows if row.attempts >= MAX_REPLAYS]
         again = [row for row in rows if row.attempts < MAX_REPLAYS]
         for found in poison:  # told first (a dedupe key makes it once): a crash now tells again, never loses it
             log.error("an update that stopped the bot %d times is quarantined", MAX_REPLAYS, extra=found)
             if self.outbox is not None and self.staff is not None:
-                await self.outbox.put(await self.staff(), "notice", f"inbox:{found['update_id']}:quarantined",
-                                      Notice("inbox.quarantined", {**found, "user_id": found["user_id"] or "—"}))
+                await self.outbox.put(
+                    await self.staff(),
+                    "notice",
+                    f"inbox:{found['update_id']}:quarantined",
+                    Notice("inbox.quarantined", {**found, "user_id": found["user_id"] or "—"}),
+                )
         now = self.clock.now()
         async with self.db.session() as session:
             if poison:
-                await session.execute(update(UpdateInbox)
-                                      .where(UpdateInbox.update_id.in_([p["update_id"] for p in poison]))
-                                      .values(quarantined_at=now))
-                session.add_all([AuditEntry(actor_user_id=p["user_id"], action="update.quarantined",
-                                            target=f"update {p['update_id']} ({p['kind']})", allowed=True,
-                                            details=p, at=now) for p in poison])
+                await session.execute(
+                    update(UpdateInbox)
+                    .where(UpdateInbox.update_id.in_([p["update_id"] for p in poison]))
+                    .values(quarantined_at=now)
+                )
+                session.add_all(
+                    [
+                        AuditEntry(
+                            actor_user_id=p["user_id"],
+                            action="update.quarantined",
+                            target=f"update {p['update_id']} ({p['kind']})",
+                            allowed=True,
+                            details=p,
+                            at=now,
+                        )
+                        for p in poison
+                    ]
+                )
             if again:
-                await session.execute(update(UpdateInbox)
-                                      .where(UpdateInbox.update_id.in_([row.update_id for row in again]))
-                                      .values(attempts=UpdateInbox.attempts + 1))
+                await session.execute(
+                    update(UpdateInbox)
+                    .where(UpdateInbox.update_id.in_([row.update_id for row in again]))
+                    .values(attempts=UpdateInbox.attempts + 1)
+                )
         return [row.payload for row in again]
 
     async def prune(self) -> int:
         """Forget the updates done more than a day ago; return how many."""
         async with self.db.session() as session:
-            result = await session.execute(delete(UpdateInbox).where(UpdateInbox.done_at < self.clock.now() - KEEP_DONE))
+            result = await session.execute(
+                delete(UpdateInbox).where(UpdateInbox.done_at < self.clock.now() - KEEP_DONE)
+            )
             return result.rowcount or 0
 
 
@@ -138,8 +168,9 @@ async def take(inbox: Inbox, updates: Sequence[Update], sent: dict[int, dict[str
         return []
     sent = sent or {}
     try:
-        new = await inbox.hold([(update.update_id, sent.get(update.update_id) or update.to_dict())
-                                for update in updates])
+        new = await inbox.hold(
+            [(update.update_id, sent.get(update.update_id) or update.to_dict()) for update in updates]
+        )
     except Exception as exc:  # whatever the driver raises, the updates must stay with Telegram
         log.warning("cannot write updates to the inbox; Telegram keeps them", extra={"error": repr(exc)[:200]})
         raise InboxUnavailable("the database does not answer: updates left with Telegram") from exc

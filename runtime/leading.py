@@ -13,8 +13,8 @@ from runtime.presence import Presence
 from services.container import Services
 
 log = logging.getLogger(__name__)
-SWEEP_EVERY = 300     # seconds: lapsed offers, services that began, follow-up reminders
-TIDY_EVERY = 3600     # seconds: draft reminders and expiry
+SWEEP_EVERY = 300  # seconds: lapsed offers, services that began, follow-up reminders
+TIDY_EVERY = 3600  # seconds: draft reminders and expiry
 
 
 class Leadership:

@@ -15,7 +15,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname, "logger": record.name, "msg": record.getMessage(),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
         if record.exc_info:
@@ -24,7 +26,9 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(level: str = "INFO", stream: TextIO | None = None, path: str | None = None) -> None:
-    handler: logging.Handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = (
+        logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(stream or sys.stderr)
+    )
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -23,8 +23,10 @@ USER_DATA = "user_data"
 
 class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     def __init__(self, store: StateStore) -> None:
-        super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
-                                                     callback_data=False), update_interval=60)
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False),
+            update_interval=60,
+        )
         self.store = store
         self._pending: dict[tuple[str, str], Any] = {}
         self._done: list[int] = []  # updates handled since the last commit (runtime/inbox.py)

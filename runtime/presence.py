@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db.database import Database
 
 log = logging.getLogger(__name__)
-LIVE = 73010     # advisory lock class: (LIVE, process id) is held by each live process
-LEADER = 73011   # (LEADER, 0) is held by the leader
+LIVE = 73010  # advisory lock class: (LIVE, process id) is held by each live process
+LEADER = 73011  # (LEADER, 0) is held by the leader
 
 
 class Presence:

@@ -68,8 +68,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if done:
             task.result()
             return
-        log.warning("a replayed update is still running; the user's next updates go ahead",
-                    extra={"update_id": update.update_id, "user_id": update.effective_user.id})
+        log.warning(
+            "a replayed update is still running; the user's next updates go ahead",
+            extra={"update_id": update.update_id, "user_id": update.effective_user.id},
+        )
         self._detached.add(task)
         task.add_done_callback(self._forget)
 

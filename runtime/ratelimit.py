@@ -28,9 +28,9 @@ SHARED_TOKEN_LIFE = 0.05  # seconds a process may hold tokens of the shared budg
 
 @dataclass(frozen=True)
 class Limits:
-    rate: float = 25.0             # messages/s for the whole bot
+    rate: float = 25.0  # messages/s for the whole bot
     burst: float = 5.0
-    chat_rate: float = 1.0         # messages/s per chat
+    chat_rate: float = 1.0  # messages/s per chat
     chat_burst: float = 3.0
 
     def scaled(self, rate: float) -> Limits:
@@ -75,8 +75,13 @@ class SendLimiter:
     """``shared`` (PostgreSQL, several processes): the bot-wide bucket is the one in the database
     (runtime/budget.py), taken a slice at a time; the per-chat buckets and 429 pauses stay in the process."""
 
-    def __init__(self, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, shared: SharedBudget | None = None) -> None:
+    def __init__(
+        self,
+        limits: Limits = Limits(),
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: SharedBudget | None = None,
+    ) -> None:
         self.limits, self.clock, self.sleep, self.shared = limits, clock, sleep, shared
         self._bot = _Bucket(limits.rate, limits.burst, clock())
         self._granted = 0  # tokens taken from the shared budget and not spent yet
@@ -87,7 +92,7 @@ class SendLimiter:
         self._last_sent: dict[int, float] = {}
         self._paused_until = 0.0
         self._chat_paused: dict[int, float] = {}
-        self.retry_afters = 0       # 429s reported to the limiter
+        self.retry_afters = 0  # 429s reported to the limiter
         self.global_pauses = 0
 
     def _chat(self, chat_id: int, now: float) -> _Bucket:
@@ -111,8 +116,9 @@ class SendLimiter:
         while True:
             now = self.clock()
             chat = self._chat(chat_id, now)
-            wait = max(self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now,
-                       chat.wait(now) if per_chat else 0.0)
+            wait = max(
+                self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now, chat.wait(now) if per_chat else 0.0
+            )
             if wait > 0:
                 await self.sleep(wait)
                 continue
@@ -142,8 +148,10 @@ class SendLimiter:
                     granted, wait = await self.shared.take(self.shared.slice)
                 except Exception as exc:  # noqa: BLE001 - the database does not answer: this process's own bucket
                     if not self._shared_down:
-                        log.warning("shared send budget unavailable; pacing on this process's own",
-                                    extra={"error": repr(exc)[:200]})
+                        log.warning(
+                            "shared send budget unavailable; pacing on this process's own",
+                            extra={"error": repr(exc)[:200]},
+                        )
                     self._shared_down = True
                     await self._take_local()  # the bucket is unused otherwise in shared mode
                     return

@@ -26,9 +26,25 @@ from runtime.ratelimit import SendLimiter
 
 NETWORK_PAUSE = 0.5  # seconds before the first retry of a broken connection (then 1, 2)
 # the methods that put a message into a chat (and count against its limit)
-LIMITED = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendVideo", "sendAudio", "sendVoice",
-           "sendAnimation", "sendMediaGroup", "sendLocation", "sendContact", "copyMessage", "forwardMessage",
-           "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
+LIMITED = {
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendSticker",
+    "sendVideo",
+    "sendAudio",
+    "sendVoice",
+    "sendAnimation",
+    "sendMediaGroup",
+    "sendLocation",
+    "sendContact",
+    "copyMessage",
+    "forwardMessage",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "editMessageMedia",
+}
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -47,8 +63,15 @@ class ReplyLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         pass
 
-    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: dict[str, Any],
-                              endpoint: str, data: dict[str, Any], rate_limit_args: int | None) -> Any:
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
         chat_id = data.get("chat_id")
         limited = endpoint in LIMITED and isinstance(chat_id, int)
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
@@ -62,7 +85,7 @@ class ReplyLimiter(BaseRateLimiter[int]):
             except NetworkError:
                 if attempt == retries:
                     raise
-                await asyncio.sleep(NETWORK_PAUSE * 2 ** attempt)
+                await asyncio.sleep(NETWORK_PAUSE * 2**attempt)
             except RetryAfter as exc:
                 if attempt == retries:
                     raise

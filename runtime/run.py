@@ -82,9 +82,16 @@ def _interactive(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-async def run_console(services: Services, front: FrontEnd,
-                      stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, api: FakeBotAPI | None = None,
-                      files_dir: Path | None = None, start: str | None = None) -> None:
+async def run_console(
+    services: Services,
+    front: FrontEnd,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    *,
+    api: FakeBotAPI | None = None,
+    files_dir: Path | None = None,
+    start: str | None = None,
+) -> None:
     """People chat with the real Application in the terminal; Telegram is the in-process fake. The console starts
     as ``start`` (a name or id; default: $CONSOLE_AS, else the first of the demo cast)."""
     await load_demo_data(services.db, services.clock, services.settings.tz)
@@ -97,22 +104,33 @@ async def run_console(services: Services, front: FrontEnd,
     lang = console_language()
     stdout.write(t("console.hint", lang) + "\n")
     stop = _stop_event()
+
     async def drained() -> None:
         """Wait (bounded) until every update sent so far has been fetched and handled."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 30
         await asyncio.sleep(0.05)  # let the poller fetch what was just sent
-        # polling (ASYNC110): three counters of PTB and the fake server, none of them with an event to await
-        while loop.time() < deadline and (api.world.updates or application.update_queue.qsize()  # noqa: ASYNC110
-                                          or application.update_processor.current_concurrent_updates):
+        while loop.time() < deadline and (  # noqa: ASYNC110 - polls three counters of PTB and the fake server, none with an event to await
+            api.world.updates
+            or application.update_queue.qsize()
+            or application.update_processor.current_concurrent_updates
+        ):
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.05)  # and the console print it
 
-    console = Console(api, console_cast(lang), console_words(lang), start=start or os.environ.get("CONSOLE_AS"),
-                      files_dir=files_dir or console_files_dir(services.settings.database_url),
-                      out=stdout, read_line=stdin.readline, drained=drained,
-                      roles=database_roles(services.users, lang),
-                      viewer=image_viewer(_interactive(stdin) and _interactive(stdout)), language=lang)
+    console = Console(
+        api,
+        console_cast(lang),
+        console_words(lang),
+        start=start or os.environ.get("CONSOLE_AS"),
+        files_dir=files_dir or console_files_dir(services.settings.database_url),
+        out=stdout,
+        read_line=stdin.readline,
+        drained=drained,
+        roles=database_roles(services.users, lang),
+        viewer=image_viewer(_interactive(stdin) and _interactive(stdout)),
+        language=lang,
+    )
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())
     try:

@@ -38,15 +38,17 @@ from services.outbox import Attempt, Outcome
 log = logging.getLogger(__name__)
 MIN_BATCH = 10
 POOL = 8  # connections of one HTTP pool: httpcore scans every connection of a pool for each request, so a
-          # worker spreads its requests over several small pools (one bot each) rather than one large one
+# worker spreads its requests over several small pools (one bot each) rather than one large one
 MAX_BACKOFF = 300.0  # seconds
 
 
 def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of an outbox payload (see services.outbox.Notice) in ``lang``."""
     text = fill(payload["key"], lang, payload.get("values"), payload.get("keys"), payload.get("labels"))
-    rows = [[InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
-            for row in payload.get("buttons", [])]
+    rows = [
+        [InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
+        for row in payload.get("buttons", [])
+    ]
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -87,26 +89,41 @@ class OutboxSender:
         return max(MIN_BATCH, int(limiter.limits.rate / 2))
 
     # ------------------------------------------------------------------ any rows
-    async def send_rows(self, rows: list[Notification], limiter: SendLimiter, content: Content | None = None,
-                        paid: bool = False) -> int:
+    async def send_rows(
+        self, rows: list[Notification], limiter: SendLimiter, content: Content | None = None, paid: bool = False
+    ) -> int:
         """Send claimed rows concurrently (each waits its turn at ``limiter``), record the outcomes; return how
         many were sent. ``content`` is a broadcast's message, the same for every row."""
-        langs = {} if content is not None else await self.services.users.langs([r.chat_id for r in rows if r.chat_id > 0])
+        langs = (
+            {} if content is not None else await self.services.users.langs([r.chat_id for r in rows if r.chat_id > 0])
+        )
         attempts = await asyncio.gather(*(self._attempt(row, limiter, content, paid, langs) for row in rows))
         await self.services.outbox.record(list(attempts))
-        blocked = [row.chat_id for row, a in zip(rows, attempts, strict=True) if a.outcome is Outcome.BLOCKED and row.chat_id > 0]
+        blocked = [
+            row.chat_id
+            for row, a in zip(rows, attempts, strict=True)
+            if a.outcome is Outcome.BLOCKED and row.chat_id > 0
+        ]
         for chat_id in blocked:
             await self.services.users.mark_blocked(chat_id)
         return sum(a.outcome is Outcome.SENT for a in attempts)
 
-    async def _attempt(self, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool,
-                       langs: dict[int, str]) -> Attempt:
+    async def _attempt(
+        self, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool, langs: dict[int, str]
+    ) -> Attempt:
         await limiter.acquire(row.chat_id)
         async with self._in_flight:  # after the turn: a chat waiting for its own limit holds no slot
             return await self._send(next(self._next), row, limiter, content, paid, langs)
 
-    async def _send(self, bot: Bot, row: Notification, limiter: SendLimiter, content: Content | None, paid: bool,
-                    langs: dict[int, str]) -> Attempt:
+    async def _send(
+        self,
+        bot: Bot,
+        row: Notification,
+        limiter: SendLimiter,
+        content: Content | None,
+        paid: bool,
+        langs: dict[int, str],
+    ) -> Attempt:
         now = self.services.clock.now()
         try:
             if content is not None:
@@ -132,7 +149,9 @@ class OutboxSender:
         text, markup = render(row.payload, lang)
         if row.late:  # 补发: it fell due while the bot was down
             text = t("remind.late", lang) + text
-        await bot.send_message(row.chat_id, text, reply_markup=markup, **({"allow_paid_broadcast": True} if paid else {}))
+        await bot.send_message(
+            row.chat_id, text, reply_markup=markup, **({"allow_paid_broadcast": True} if paid else {})
+        )
         for item in row.payload.get("files", []):
             send = bot.send_photo if item["kind"] == "photo" else bot.send_document
             await send(row.chat_id, item["file_id"], caption=item.get("caption") or None, parse_mode=None)

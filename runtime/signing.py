@@ -102,7 +102,9 @@ class SigningBot(ExtBot):
         # delivered before) it is handed none, so the offset is moved here: past everything fetched, always
         if self.fetched and (offset is None or offset >= 0):
             offset = max(offset or 0, self.fetched + 1)
-        updates: Any = await Bot.get_updates(self, offset, *args, **kwargs)  # as Telegram sent them (ExtBot's adds the check)
+        updates: Any = await Bot.get_updates(
+            self, offset, *args, **kwargs
+        )  # as Telegram sent them (ExtBot's adds the check)
         last = max((update.update_id for update in updates), default=0)
         if self.inbox is not None:
             sent = {raw.get("update_id"): raw for raw in self._polled if isinstance(raw, dict)}

@@ -12,10 +12,13 @@ from runtime.inbox import Inbox
 
 # one statement, the same text on SQLite and PostgreSQL, compiled once (SQLAlchemy cannot cache the dialects'
 # ON CONFLICT constructs: built per call, they were compiled again at every update)
-UPSERT = text('INSERT INTO bot_state (namespace, "key", value, updated_at) VALUES (:namespace, :key, :value, :updated_at) '
-              'ON CONFLICT (namespace, "key") DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'
-              ).bindparams(bindparam("value", type_=BotState.__table__.c.value.type),
-                           bindparam("updated_at", type_=BotState.__table__.c.updated_at.type))
+UPSERT = text(
+    'INSERT INTO bot_state (namespace, "key", value, updated_at) VALUES (:namespace, :key, :value, :updated_at) '
+    'ON CONFLICT (namespace, "key") DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'
+).bindparams(
+    bindparam("value", type_=BotState.__table__.c.value.type),
+    bindparam("updated_at", type_=BotState.__table__.c.updated_at.type),
+)
 
 
 class StateStore:
@@ -40,8 +43,11 @@ class StateStore:
         if not changes and not done_updates:
             return
         now = utcnow()
-        upserts = [{"namespace": namespace, "key": key, "value": value, "updated_at": now}
-                   for (namespace, key), value in changes.items() if value is not None]
+        upserts = [
+            {"namespace": namespace, "key": key, "value": value, "updated_at": now}
+            for (namespace, key), value in changes.items()
+            if value is not None
+        ]
         drops = [(namespace, key) for (namespace, key), value in changes.items() if value is None]
         async with self.db.session(undo_alone=False) as session:  # its failure fails the update's unit anyway
             if done_updates and self.inbox is not None:

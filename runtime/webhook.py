@@ -53,8 +53,7 @@ class WebhookServer:
     async def update(self, request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret):
             self.refused += 1
-            log.warning("webhook request without the right secret token refused",
-                        extra={"peer": request.remote})
+            log.warning("webhook request without the right secret token refused", extra={"peer": request.remote})
             return web.Response(status=403)
         if not self.accepting:  # shutting down: Telegram keeps the update and sends it again later
             return web.Response(status=503)
@@ -75,8 +74,13 @@ class WebhookServer:
         return web.Response(status=200)
 
     async def health(self, _request: web.Request) -> web.Response:
-        status = {"status": "ok", "accepting": self.accepting, "received": self.received,
-                  "queued": self.application.update_queue.qsize(), "leading": self.application.transport.presence.leading}
+        status = {
+            "status": "ok",
+            "accepting": self.accepting,
+            "received": self.received,
+            "queued": self.application.update_queue.qsize(),
+            "leading": self.application.transport.presence.leading,
+        }
         try:
             async with self.services.db.engine.connect() as conn:
                 await asyncio.wait_for(conn.execute(text("SELECT 1")), 5)

@@ -18,15 +18,17 @@ from runtime.sender import POOL, OutboxSender
 from services.container import Services
 
 log = logging.getLogger(__name__)
-IDLE_POLL = 0.5   # seconds between looks at an empty outbox
-WATCH_EVERY = 5   # seconds between presence checks (lead, dead processes)
+IDLE_POLL = 0.5  # seconds between looks at an empty outbox
+WATCH_EVERY = 5  # seconds between presence checks (lead, dead processes)
 
 
 async def run_worker(services: Services, until: asyncio.Event) -> int:
     """Deliver until ``until`` is set; return how many messages were sent."""
     settings = services.settings
-    bots = [make_bot(settings, HTTPXRequest(connection_pool_size=POOL))
-            for _ in range(-(-settings.delivery_in_flight // POOL))]
+    bots = [
+        make_bot(settings, HTTPXRequest(connection_pool_size=POOL))
+        for _ in range(-(-settings.delivery_in_flight // POOL))
+    ]
     paid = settings.allow_paid_broadcast
     sender = OutboxSender(services, bots, send_limiter(services, paid=paid), paid=paid)
     presence = Presence(services.db, services.outbox.owner)

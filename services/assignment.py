@@ -62,7 +62,9 @@ def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan
         costs.append(UNASSIGNED)
     if not demands:
         return Plan([], [])
-    graph = csr_matrix((np.array(costs), (np.array(rows), np.array(cols))), shape=(len(demands), first_dummy + len(demands)))
+    graph = csr_matrix(
+        (np.array(costs), (np.array(rows), np.array(cols))), shape=(len(demands), first_dummy + len(demands))
+    )
     _, matched = min_weight_full_bipartite_matching(graph)
     owner = {column: craftsman_id for craftsman_id, cs in columns.items() for column in cs}
     by_pair = {(d, c.craftsman_id): c for d in demands for c in candidates[d]}
@@ -79,10 +81,16 @@ def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan
 
 async def plan_for(matcher: Matcher, queries: dict[int, DemandQuery], per_demand: int = 10) -> Plan:
     """Candidates for every queued demand, then the best assignment under current spare capacity."""
-    candidates = {demand_id: await matcher.rank(query, per_demand, reasons=False) for demand_id, query in queries.items()}
+    candidates = {
+        demand_id: await matcher.rank(query, per_demand, reasons=False) for demand_id, query in queries.items()
+    }
     ids = sorted({c.craftsman_id for found in candidates.values() for c in found})
     async with matcher.db.session() as session:
-        capacity: dict[int, int] = dict((await session.execute(select(Craftsman.id, Craftsman.capacity).where(Craftsman.id.in_(ids)))).tuples().all())
+        capacity: dict[int, int] = dict(
+            (await session.execute(select(Craftsman.id, Craftsman.capacity).where(Craftsman.id.in_(ids))))
+            .tuples()
+            .all()
+        )
         loads = await Matcher.loads(session, ids)
     spare = {cid: max(0, capacity.get(cid, 0) - loads.get(cid, 0)) for cid in ids}
     return solve(candidates, spare)

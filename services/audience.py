@@ -34,8 +34,9 @@ def _recipients(rows: Iterable[Row[tuple[int, int, int]]]) -> list[Recipient]:
     return [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
 
 
-def batches(recipients: list[Recipient], now: datetime, tz: ZoneInfo,
-            expires: datetime | None = None) -> list[tuple[list[int], datetime]]:
+def batches(
+    recipients: list[Recipient], now: datetime, tz: ZoneInfo, expires: datetime | None = None
+) -> list[tuple[list[int], datetime]]:
     """(chat ids, not before) groups for Outbox.put_batches: each recipient's message waits for the end of their
     quiet hours — unless that would be at or after ``expires`` (the event begins), then it goes at once."""
     groups: dict[QuietHours, list[int]] = {}
@@ -59,8 +60,9 @@ class Audience:
     # ------------------------------------------------------------------ what a user follows
     async def sections_of(self, user_id: int) -> list[str]:
         async with self.db.session() as session:
-            rows = await session.scalars(select(UserIndustry.section).where(UserIndustry.user_id == user_id)
-                                         .order_by(UserIndustry.section))
+            rows = await session.scalars(
+                select(UserIndustry.section).where(UserIndustry.user_id == user_id).order_by(UserIndustry.section)
+            )
             return list(rows.all())
 
     async def set_sections(self, user_id: int, sections: list[str]) -> list[str]:
@@ -84,9 +86,13 @@ class Audience:
         async with self.db.session() as session:
             return _recipients((await session.execute(query)).all())
 
-    async def subscribers(self, *, competition_id: int | None = None, course_id: int | None = None,
-                          kinds: tuple[SubscriptionKind, ...] = (SubscriptionKind.FOLLOW, SubscriptionKind.ENROLLED)
-                          ) -> list[Recipient]:
+    async def subscribers(
+        self,
+        *,
+        competition_id: int | None = None,
+        course_id: int | None = None,
+        kinds: tuple[SubscriptionKind, ...] = (SubscriptionKind.FOLLOW, SubscriptionKind.ENROLLED),
+    ) -> list[Recipient]:
         """Followers of a competition, or those enrolled in a course (``kinds`` widens it to the waitlist)."""
         query = _users().join(Subscription, Subscription.user_id == User.id).where(Subscription.kind.in_(kinds))
         if competition_id is not None:
@@ -116,18 +122,37 @@ class Audience:
             query = query.where(User.region_code.in_(self.regions.descendants(filters.region)))
         if filters.section is not None:
             divisions = list(catalogue().sections[filters.section].divisions)
-            query = query.where(or_(
-                exists(select(UserIndustry.user_id).where(UserIndustry.user_id == User.id,
-                                                          UserIndustry.section == filters.section)),
-                exists(select(Craftsman.id).join(CraftsmanIndustry, CraftsmanIndustry.craftsman_id == Craftsman.id)
-                       .where(Craftsman.user_id == User.id, CraftsmanIndustry.division.in_(divisions))),
-                exists(select(Enterprise.id).where(Enterprise.id == User.enterprise_id,
-                                                   Enterprise.industry.in_(divisions)))))
-        for event_id, column, kind in ((filters.competition_id, Subscription.competition_id, SubscriptionKind.FOLLOW),
-                                       (filters.course_id, Subscription.course_id, SubscriptionKind.ENROLLED)):
+            query = query.where(
+                or_(
+                    exists(
+                        select(UserIndustry.user_id).where(
+                            UserIndustry.user_id == User.id, UserIndustry.section == filters.section
+                        )
+                    ),
+                    exists(
+                        select(Craftsman.id)
+                        .join(CraftsmanIndustry, CraftsmanIndustry.craftsman_id == Craftsman.id)
+                        .where(Craftsman.user_id == User.id, CraftsmanIndustry.division.in_(divisions))
+                    ),
+                    exists(
+                        select(Enterprise.id).where(
+                            Enterprise.id == User.enterprise_id, Enterprise.industry.in_(divisions)
+                        )
+                    ),
+                )
+            )
+        for event_id, column, kind in (
+            (filters.competition_id, Subscription.competition_id, SubscriptionKind.FOLLOW),
+            (filters.course_id, Subscription.course_id, SubscriptionKind.ENROLLED),
+        ):
             if event_id is not None:
-                query = query.where(exists(select(Subscription.id).where(
-                    Subscription.user_id == User.id, column == event_id, Subscription.kind == kind)))
+                query = query.where(
+                    exists(
+                        select(Subscription.id).where(
+                            Subscription.user_id == User.id, column == event_id, Subscription.kind == kind
+                        )
+                    )
+                )
         return query
 
 
@@ -142,11 +167,21 @@ class Filters:
     course_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"roles": list(self.roles), "region": self.region, "section": self.section,
-                "competition_id": self.competition_id, "course_id": self.course_id}
+        return {
+            "roles": list(self.roles),
+            "region": self.region,
+            "section": self.section,
+            "competition_id": self.competition_id,
+            "course_id": self.course_id,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Filters:
         data = data or {}
-        return cls(tuple(data.get("roles") or ()), data.get("region"), data.get("section"),
-                   data.get("competition_id"), data.get("course_id"))
+        return cls(
+            tuple(data.get("roles") or ()),
+            data.get("region"),
+            data.get("section"),
+            data.get("competition_id"),
+            data.get("course_id"),
+        )

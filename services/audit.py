@@ -33,13 +33,22 @@ class AuditLog:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
 
-    async def record(self, actor: int | None, action: str, target: str | None = None, *, allowed: bool = True,
-                     **details: Any) -> None:
+    async def record(
+        self, actor: int | None, action: str, target: str | None = None, *, allowed: bool = True, **details: Any
+    ) -> None:
         if not allowed:
             log.warning("refused", extra={"user_id": actor, "action": action, "target": target})
         async with self.db.session() as session:
-            session.add(AuditEntry(actor_user_id=actor, action=action, target=target, allowed=allowed,
-                                   details=details or None, at=self.clock.now()))
+            session.add(
+                AuditEntry(
+                    actor_user_id=actor,
+                    action=action,
+                    target=target,
+                    allowed=allowed,
+                    details=details or None,
+                    at=self.clock.now(),
+                )
+            )
 
     async def require_staff(self, actor: int | None, role: Role | None, action: str, target: str | None = None) -> None:
         """Raise NotStaff (and log the refusal) unless ``role`` — read from the database — is staff or admin."""
@@ -57,15 +66,23 @@ class AuditLog:
         await session.flush()
         pseudonym = -entry.id
         entry.target = f"user:{pseudonym}"
-        await session.execute(update(AuditEntry).where(AuditEntry.actor_user_id == user_id)
-                              .values(actor_user_id=pseudonym))
-        await session.execute(update(AuditEntry).where(AuditEntry.target == f"user:{user_id}")
-                              .values(target=f"user:{pseudonym}"))
-        named = (await session.execute(select(AuditEntry.id, AuditEntry.details).where(
-            cast(AuditEntry.details, Text).contains(str(user_id))))).all()
+        await session.execute(
+            update(AuditEntry).where(AuditEntry.actor_user_id == user_id).values(actor_user_id=pseudonym)
+        )
+        await session.execute(
+            update(AuditEntry).where(AuditEntry.target == f"user:{user_id}").values(target=f"user:{pseudonym}")
+        )
+        named = (
+            await session.execute(
+                select(AuditEntry.id, AuditEntry.details).where(cast(AuditEntry.details, Text).contains(str(user_id)))
+            )
+        ).all()
         for entry_id, details in named:
-            await session.execute(update(AuditEntry).where(AuditEntry.id == entry_id)
-                                  .values(details=_replace_id(details, user_id, pseudonym)))
+            await session.execute(
+                update(AuditEntry)
+                .where(AuditEntry.id == entry_id)
+                .values(details=_replace_id(details, user_id, pseudonym))
+            )
         return pseudonym
 
     async def latest(self, limit: int = 20, actor: int | None = None) -> list[AuditEntry]:

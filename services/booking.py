@@ -63,8 +63,13 @@ class Booking:
             raise Stop(Result(Outcome.NOT_FOUND))
         demand = await session.get(Demand, match.demand_id, with_for_update=True)
         craftsman = await session.get(Craftsman, match.craftsman_id)
-        found = ("craftsman" if craftsman is not None and craftsman.user_id == user_id
-                 else "enterprise" if demand is not None and demand.user_id == user_id else None)
+        found = (
+            "craftsman"
+            if craftsman is not None and craftsman.user_id == user_id
+            else "enterprise"
+            if demand is not None and demand.user_id == user_id
+            else None
+        )
         if found is None or (side is not None and found != side):
             raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
         if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
@@ -75,8 +80,9 @@ class Booking:
         return AppointmentCard(a.id, a.match_id, ticket, a.starts_at, a.place, a.link, a.status)
 
     # ------------------------------------------------------------------ offering and picking
-    async def offer_slots(self, user_id: int, match_id: int, slots: list[datetime], place: str | None,
-                          link: str | None) -> Result:
+    async def offer_slots(
+        self, user_id: int, match_id: int, slots: list[datetime], place: str | None, link: str | None
+    ) -> Result:
         """The craftsman offers up to six future slots (replacing any still on offer); the enterprise gets one
         button per slot."""
         now = self.clock.now()
@@ -91,21 +97,43 @@ class Booking:
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "booking.offer")
         if owner:
-            await self.outbox.put([owner], "notice", f"match:{match_id}:slots:{now.isoformat()}", Notice(
-                "booking.slots_offered", values={"ticket": ticket, "name": name, "place": place or link or ""},
-                buttons=[[Button("booking.slot", PickSlot(appointment_id), {"at": local(at, self.tz)})]
-                         for appointment_id, at in ids]))
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"match:{match_id}:slots:{now.isoformat()}",
+                Notice(
+                    "booking.slots_offered",
+                    values={"ticket": ticket, "name": name, "place": place or link or ""},
+                    buttons=[
+                        [Button("booking.slot", PickSlot(appointment_id), {"at": local(at, self.tz)})]
+                        for appointment_id, at in ids
+                    ],
+                ),
+            )
         return Result(Outcome.DONE, party.demand.id, match_id, {"count": len(ids)})
 
     @staticmethod
-    async def _replace_slots(session: AsyncSession, match_id: int, slots: list[datetime], place: str | None,
-                             link: str | None, now: datetime) -> list[tuple[int, datetime]]:
+    async def _replace_slots(
+        session: AsyncSession, match_id: int, slots: list[datetime], place: str | None, link: str | None, now: datetime
+    ) -> list[tuple[int, datetime]]:
         """Slots still on offer are withdrawn; the new ones are stored. Returns (id, start) of each."""
-        await session.execute(update(Appointment).where(Appointment.match_id == match_id,
-                                                        Appointment.status == AppointmentStatus.OFFERED)
-                              .values(status=AppointmentStatus.CANCELLED, updated_at=now))
-        rows = [Appointment(match_id=match_id, starts_at=s, place=place, link=link, status=AppointmentStatus.OFFERED,
-                            created_at=now, updated_at=now) for s in slots]
+        await session.execute(
+            update(Appointment)
+            .where(Appointment.match_id == match_id, Appointment.status == AppointmentStatus.OFFERED)
+            .values(status=AppointmentStatus.CANCELLED, updated_at=now)
+        )
+        rows = [
+            Appointment(
+                match_id=match_id,
+                starts_at=s,
+                place=place,
+                link=link,
+                status=AppointmentStatus.OFFERED,
+                created_at=now,
+                updated_at=now,
+            )
+            for s in slots
+        ]
         session.add_all(rows)
         await session.flush()
         return [(r.id, r.starts_at) for r in rows]
@@ -116,45 +144,81 @@ class Booking:
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.OFFERED,
-                                                             side="enterprise")
+                appointment, party = await self._appointment(
+                    session, user_id, appointment_id, AppointmentStatus.OFFERED, side="enterprise"
+                )
                 if appointment.starts_at <= now:
                     raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": "past"}))
                 card, chats, name, replaced = await self._book(session, user_id, appointment, party, now)
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "booking.pick")
         await self.reminders.refresh([f"appointment:{i}" for i in [*replaced, appointment_id]])
-        await self.outbox.put(chats, "notice", f"appointment:{appointment_id}:booked", Notice(
-            "booking.booked", values=self._values(card, name), buttons=self._buttons(card.id)))
+        await self.outbox.put(
+            chats,
+            "notice",
+            f"appointment:{appointment_id}:booked",
+            Notice("booking.booked", values=self._values(card, name), buttons=self._buttons(card.id)),
+        )
         return Result(Outcome.DONE, card.id, card.match_id, {"at": local(card.starts_at, self.tz)})
 
     async def _book(self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime):
         """Book ``appointment``; cancel the other slots and a booking it replaces; the case is ``scheduled``."""
-        replaced = (await session.scalars(select(Appointment.id).where(
-            Appointment.match_id == party.match.id, Appointment.id != appointment.id,
-            Appointment.status.in_((AppointmentStatus.OFFERED, AppointmentStatus.BOOKED))))).all()
-        await session.execute(update(Appointment).where(Appointment.id.in_(replaced))
-                              .values(status=AppointmentStatus.CANCELLED, updated_at=now))
+        replaced = (
+            await session.scalars(
+                select(Appointment.id).where(
+                    Appointment.match_id == party.match.id,
+                    Appointment.id != appointment.id,
+                    Appointment.status.in_((AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)),
+                )
+            )
+        ).all()
+        await session.execute(
+            update(Appointment)
+            .where(Appointment.id.in_(replaced))
+            .values(status=AppointmentStatus.CANCELLED, updated_at=now)
+        )
         appointment.status, appointment.booked_at, appointment.updated_at = AppointmentStatus.BOOKED, now, now
         if party.demand.status is not DemandStatus.SCHEDULED and not await transition(
-                session, party.demand, DemandStatus.SCHEDULED, user_id, now, note=local(appointment.starts_at, self.tz),
-                visibility=ENTERPRISE):
+            session,
+            party.demand,
+            DemandStatus.SCHEDULED,
+            user_id,
+            now,
+            note=local(appointment.starts_at, self.tz),
+            visibility=ENTERPRISE,
+        ):
             raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": party.demand.status.value}))
         card = self._card(appointment, party.demand.ticket or "")
         chats = [c for c in (party.demand.user_id, party.craftsman.user_id) if c]
         return card, chats, party.craftsman.name, replaced
 
     def _values(self, card: AppointmentCard, name: str) -> dict:
-        return {"ticket": card.ticket, "at": local(card.starts_at, self.tz), "place": card.place or "",
-                "link": card.link or "", "name": name}
+        return {
+            "ticket": card.ticket,
+            "at": local(card.starts_at, self.tz),
+            "place": card.place or "",
+            "link": card.link or "",
+            "name": name,
+        }
 
     @staticmethod
     def _buttons(appointment_id: int) -> list[list[Button]]:
-        return [[Button("booking.reschedule", Reschedule(appointment_id)), Button("booking.cancel", CancelAppointment(appointment_id))]]
+        return [
+            [
+                Button("booking.reschedule", Reschedule(appointment_id)),
+                Button("booking.cancel", CancelAppointment(appointment_id)),
+            ]
+        ]
 
     # ------------------------------------------------------------------ changing a booking
-    async def _appointment(self, session: AsyncSession, user_id: int, appointment_id: int, status: AppointmentStatus,
-                           side: str | None = None) -> tuple[Appointment, Party]:
+    async def _appointment(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        appointment_id: int,
+        status: AppointmentStatus,
+        side: str | None = None,
+    ) -> tuple[Appointment, Party]:
         """The appointment, in ``status``, of a case ``user_id`` is a party of; else Stop."""
         appointment = await session.get(Appointment, appointment_id, with_for_update=True)
         if appointment is None:
@@ -173,10 +237,17 @@ class Booking:
                 appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.BOOKED)
                 appointment.status, appointment.updated_at = AppointmentStatus.CANCELLED, now
                 if party.demand.status is not DemandStatus.ACCEPTED and not await transition(
-                        session, party.demand, DemandStatus.ACCEPTED, user_id, now,
-                        from_=(DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE), note="appointment cancelled"):
-                    raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id,
-                                      {"status": party.demand.status.value}))
+                    session,
+                    party.demand,
+                    DemandStatus.ACCEPTED,
+                    user_id,
+                    now,
+                    from_=(DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE),
+                    note="appointment cancelled",
+                ):
+                    raise Stop(
+                        Result(Outcome.STALE, party.demand.id, party.match.id, {"status": party.demand.status.value})
+                    )
                 card, other, side = self._card(appointment, party.demand.ticket or ""), party.other, party.side
                 match_id, name = party.match.id, party.craftsman.name
         except Stop as stop:
@@ -184,9 +255,17 @@ class Booking:
         await self.reminders.refresh([f"appointment:{appointment_id}"])
         if other:
             buttons = [[Button("booking.offer_slots", OfferSlots(match_id))]] if side == "enterprise" else None
-            await self.outbox.put([other], "notice", f"appointment:{appointment_id}:cancelled", Notice(
-                "booking.cancelled_other", values=self._values(card, name), keys={"who": f"booking.side.{side}"},
-                buttons=buttons))
+            await self.outbox.put(
+                [other],
+                "notice",
+                f"appointment:{appointment_id}:cancelled",
+                Notice(
+                    "booking.cancelled_other",
+                    values=self._values(card, name),
+                    keys={"who": f"booking.side.{side}"},
+                    buttons=buttons,
+                ),
+            )
         return Result(Outcome.DONE, card.id, match_id, {"at": local(card.starts_at, self.tz)})
 
     async def ask_reschedule(self, user_id: int, appointment_id: int) -> Result:
@@ -201,9 +280,16 @@ class Booking:
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "booking.reschedule")
         if side == "enterprise" and other:
-            await self.outbox.put([other], "notice", f"appointment:{appointment_id}:reschedule:{now.isoformat()}", Notice(
-                "booking.reschedule_asked", values=self._values(card, name),
-                buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]]))
+            await self.outbox.put(
+                [other],
+                "notice",
+                f"appointment:{appointment_id}:reschedule:{now.isoformat()}",
+                Notice(
+                    "booking.reschedule_asked",
+                    values=self._values(card, name),
+                    buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]],
+                ),
+            )
         return Result(Outcome.DONE, card.id, match_id, {"side": side})
 
     async def start_due(self) -> int:
@@ -211,10 +297,23 @@ class Booking:
         running at the same moment elsewhere moves the others)."""
         now = self.clock.now()
         async with self.db.session() as session:
-            rows = (await session.scalars(select(Demand).join(Match, Match.demand_id == Demand.id)
-                                          .join(Appointment, Appointment.match_id == Match.id)
-                                          .where(Appointment.status == AppointmentStatus.BOOKED,
-                                                 Appointment.starts_at <= now,
-                                                 Demand.status == DemandStatus.SCHEDULED))).all()
-            return sum([await transition(session, demand, DemandStatus.IN_SERVICE, None, now,
-                                         from_=(DemandStatus.SCHEDULED,)) for demand in rows])
+            rows = (
+                await session.scalars(
+                    select(Demand)
+                    .join(Match, Match.demand_id == Demand.id)
+                    .join(Appointment, Appointment.match_id == Match.id)
+                    .where(
+                        Appointment.status == AppointmentStatus.BOOKED,
+                        Appointment.starts_at <= now,
+                        Demand.status == DemandStatus.SCHEDULED,
+                    )
+                )
+            ).all()
+            return sum(
+                [
+                    await transition(
+                        session, demand, DemandStatus.IN_SERVICE, None, now, from_=(DemandStatus.SCHEDULED,)
+                    )
+                    for demand in rows
+                ]
+            )

@@ -42,8 +42,8 @@ class Counts:
     sent: int = 0
     failed: int = 0
     blocked: int = 0
-    waiting: int = 0      # pending or being sent
-    withdrawn: int = 0    # cancelled before they went out
+    waiting: int = 0  # pending or being sent
+    withdrawn: int = 0  # cancelled before they went out
     interrupted: int = 0  # in flight at a crash: may have arrived twice
 
     @property
@@ -56,8 +56,16 @@ class Counts:
 
 
 class Broadcasts:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, audience: Audience,
-                 tz: ZoneInfo, paid: bool = False) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        audience: Audience,
+        tz: ZoneInfo,
+        paid: bool = False,
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.audience, self.tz = db, clock, audit, outbox, audience, tz
         self.paid = paid
         self.written = TaskFlag("broadcast_written")  # this task wrote a broadcast since it last asked
@@ -68,27 +76,43 @@ class Broadcasts:
         await self.audit.require_staff(actor, role, "broadcast.preview")
         return await self.audience.count(filters)
 
-    async def create(self, actor: int, role: Role | None, filters: Filters, content: Content,
-                     send_at: datetime | None = None) -> Broadcast:
+    async def create(
+        self, actor: int, role: Role | None, filters: Filters, content: Content, send_at: datetime | None = None
+    ) -> Broadcast:
         """Write the broadcast and owe it to every recipient now covered; return it."""
         await self.audit.require_staff(actor, role, "broadcast.send")
         now = self.clock.now()
         send_at = max(send_at or now, now)
         recipients = await self.audience.filtered(filters)
         async with self.db.session() as session:
-            broadcast = Broadcast(created_by=actor, audience=filters.as_json(), text=content.text,
-                                  file_kind=content.file_kind, file_id=content.file_id, paid=self.paid,
-                                  status=BroadcastStatus.SCHEDULED if send_at > now else BroadcastStatus.SENDING,
-                                  total=0, send_at=send_at, created_at=now)
+            broadcast = Broadcast(
+                created_by=actor,
+                audience=filters.as_json(),
+                text=content.text,
+                file_kind=content.file_kind,
+                file_id=content.file_id,
+                paid=self.paid,
+                status=BroadcastStatus.SCHEDULED if send_at > now else BroadcastStatus.SENDING,
+                total=0,
+                send_at=send_at,
+                created_at=now,
+            )
             session.add(broadcast)
-        total = await self.outbox.put_batches(batches(recipients, send_at, self.tz), KIND, f"{KIND}:{broadcast.id}",
-                                              _BODY, broadcast_id=broadcast.id)
+        total = await self.outbox.put_batches(
+            batches(recipients, send_at, self.tz), KIND, f"{KIND}:{broadcast.id}", _BODY, broadcast_id=broadcast.id
+        )
         async with self.db.session() as session:
             await session.execute(update(Broadcast).where(Broadcast.id == broadcast.id).values(total=total))
         broadcast.total = total
         self.written.set()
-        await self.audit.record(actor, "broadcast.send", f"broadcast:{broadcast.id}", recipients=total,
-                                audience=filters.as_json(), send_at=send_at.isoformat())
+        await self.audit.record(
+            actor,
+            "broadcast.send",
+            f"broadcast:{broadcast.id}",
+            recipients=total,
+            audience=filters.as_json(),
+            send_at=send_at.isoformat(),
+        )
         return broadcast
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
@@ -106,70 +130,105 @@ class Broadcasts:
     async def watch(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
         """The message whose text shows the live progress."""
         async with self.db.session() as session:
-            await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
-                                  .values(progress_chat_id=chat_id, progress_message_id=message_id))
+            await session.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id)
+                .values(progress_chat_id=chat_id, progress_message_id=message_id)
+            )
 
     async def due(self) -> list[Broadcast]:
         """Open broadcasts whose send time has come (scheduled ones become sending), oldest first."""
         now = self.clock.now()
         async with self.db.session() as session:
-            await session.execute(update(Broadcast).where(Broadcast.status == BroadcastStatus.SCHEDULED,
-                                                          Broadcast.send_at <= now)
-                                  .values(status=BroadcastStatus.SENDING))
-            rows = await session.scalars(select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
-                                         .order_by(Broadcast.id))
+            await session.execute(
+                update(Broadcast)
+                .where(Broadcast.status == BroadcastStatus.SCHEDULED, Broadcast.send_at <= now)
+                .values(status=BroadcastStatus.SENDING)
+            )
+            rows = await session.scalars(
+                select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING).order_by(Broadcast.id)
+            )
             return list(rows.all())
 
     async def counts(self, broadcast_id: int) -> Counts:
         async with self.db.session() as session:
-            rows = (await session.execute(select(Notification.status, func.count(), func.sum(case((Notification.interrupted.is_(True), 1), else_=0)))
-                                          .where(Notification.broadcast_id == broadcast_id)
-                                          .group_by(Notification.status))).all()
+            rows = (
+                await session.execute(
+                    select(
+                        Notification.status,
+                        func.count(),
+                        func.sum(case((Notification.interrupted.is_(True), 1), else_=0)),
+                    )
+                    .where(Notification.broadcast_id == broadcast_id)
+                    .group_by(Notification.status)
+                )
+            ).all()
         by = {status: (n, interrupted or 0) for status, n, interrupted in rows}
+
         def get(*statuses: OutboxStatus) -> int:
             return sum(by.get(s, (0, 0))[0] for s in statuses)
 
-        return Counts(total=sum(n for n, _ in by.values()), sent=get(OutboxStatus.SENT),
-                      failed=get(OutboxStatus.FAILED, OutboxStatus.EXPIRED), blocked=get(OutboxStatus.BLOCKED),
-                      waiting=get(OutboxStatus.PENDING, OutboxStatus.SENDING), withdrawn=get(OutboxStatus.WITHDRAWN),
-                      interrupted=sum(i for _, i in by.values()))
+        return Counts(
+            total=sum(n for n, _ in by.values()),
+            sent=get(OutboxStatus.SENT),
+            failed=get(OutboxStatus.FAILED, OutboxStatus.EXPIRED),
+            blocked=get(OutboxStatus.BLOCKED),
+            waiting=get(OutboxStatus.PENDING, OutboxStatus.SENDING),
+            withdrawn=get(OutboxStatus.WITHDRAWN),
+            interrupted=sum(i for _, i in by.values()),
+        )
 
     async def finish(self, broadcast_id: int) -> bool:
         """Mark a sending broadcast done once no row waits; True the one time it happens (the report is due)."""
         if not (await self.counts(broadcast_id)).finished:
             return False
         async with self.db.session() as session:
-            result = await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
-                                                                   Broadcast.status == BroadcastStatus.SENDING)
-                                           .values(status=BroadcastStatus.DONE, finished_at=self.clock.now()))
+            result = await session.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SENDING)
+                .values(status=BroadcastStatus.DONE, finished_at=self.clock.now())
+            )
             return bool(rowcount(result))
 
-    async def cancel(self, actor: int, role: Role | None, broadcast_id: int | None = None
-                     ) -> tuple[Broadcast | None, int]:
+    async def cancel(
+        self, actor: int, role: Role | None, broadcast_id: int | None = None
+    ) -> tuple[Broadcast | None, int]:
         """Stop a broadcast (the actor's latest open one by default): withdraw every row not sent yet."""
         await self.audit.require_staff(actor, role, "broadcast.cancel", f"broadcast:{broadcast_id}")
         async with self.db.session() as session:
             query = select(Broadcast).where(Broadcast.status.in_(OPEN))
-            query = (query.where(Broadcast.id == broadcast_id) if broadcast_id is not None
-                     else query.where(Broadcast.created_by == actor).order_by(Broadcast.id.desc()).limit(1))
+            query = (
+                query.where(Broadcast.id == broadcast_id)
+                if broadcast_id is not None
+                else query.where(Broadcast.created_by == actor).order_by(Broadcast.id.desc()).limit(1)
+            )
             broadcast = await session.scalar(query)
             if broadcast is None:
                 return None, 0
             broadcast.status = BroadcastStatus.CANCELLED
             broadcast.finished_at = self.clock.now()
-            withdrawn = rowcount(await session.execute(
-                update(Notification).where(Notification.broadcast_id == broadcast.id,
-                                           Notification.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.WITHDRAWN))) or 0
+            withdrawn = (
+                rowcount(
+                    await session.execute(
+                        update(Notification)
+                        .where(Notification.broadcast_id == broadcast.id, Notification.status == OutboxStatus.PENDING)
+                        .values(status=OutboxStatus.WITHDRAWN)
+                    )
+                )
+                or 0
+            )
         await self.audit.record(actor, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn)
         return broadcast, withdrawn
 
     async def interrupted(self, broadcast_id: int, limit: int = 100) -> list[int]:
         """Recipients whose message was in flight at a crash (it may have arrived twice)."""
         async with self.db.session() as session:
-            rows = await session.scalars(select(Notification.chat_id).where(Notification.broadcast_id == broadcast_id,
-                                                                            Notification.interrupted.is_(True))
-                                         .order_by(Notification.chat_id).limit(limit))
+            rows = await session.scalars(
+                select(Notification.chat_id)
+                .where(Notification.broadcast_id == broadcast_id, Notification.interrupted.is_(True))
+                .order_by(Notification.chat_id)
+                .limit(limit)
+            )
             return list(rows.all())
 
     async def failures_csv(self, actor: int, role: Role | None, broadcast_id: int, headers: list[str]) -> bytes:
@@ -178,14 +237,42 @@ class Broadcasts:
         await self.audit.require_staff(actor, role, "broadcast.failures", f"broadcast:{broadcast_id}")
         await self.audit.record(actor, "broadcast.failures", f"broadcast:{broadcast_id}")
         async with self.db.session() as session:
-            rows = (await session.execute(
-                select(Notification.chat_id, User.first_name, User.username, Notification.status,
-                       Notification.interrupted, Notification.attempts, Notification.last_error, Notification.sent_at)
-                .outerjoin(User, User.id == Notification.chat_id)
-                .where(Notification.broadcast_id == broadcast_id,
-                       (Notification.status.in_((OutboxStatus.FAILED, OutboxStatus.BLOCKED, OutboxStatus.EXPIRED))
-                        | Notification.interrupted.is_(True)))
-                .order_by(Notification.chat_id))).all()
-        return csv_bytes(headers, ([chat_id, name or "", f"@{username}" if username else "", status.value,
-                                    "1" if interrupted else "0", attempts, error or "", show(sent_at, self.tz) if sent_at else ""]
-                                   for chat_id, name, username, status, interrupted, attempts, error, sent_at in rows))
+            rows = (
+                await session.execute(
+                    select(
+                        Notification.chat_id,
+                        User.first_name,
+                        User.username,
+                        Notification.status,
+                        Notification.interrupted,
+                        Notification.attempts,
+                        Notification.last_error,
+                        Notification.sent_at,
+                    )
+                    .outerjoin(User, User.id == Notification.chat_id)
+                    .where(
+                        Notification.broadcast_id == broadcast_id,
+                        (
+                            Notification.status.in_((OutboxStatus.FAILED, OutboxStatus.BLOCKED, OutboxStatus.EXPIRED))
+                            | Notification.interrupted.is_(True)
+                        ),
+                    )
+                    .order_by(Notification.chat_id)
+                )
+            ).all()
+        return csv_bytes(
+            headers,
+            (
+                [
+                    chat_id,
+                    name or "",
+                    f"@{username}" if username else "",
+                    status.value,
+                    "1" if interrupted else "0",
+                    attempts,
+                    error or "",
+                    show(sent_at, self.tz) if sent_at else "",
+                ]
+                for chat_id, name, username, status, interrupted, attempts, error, sent_at in rows
+            ),
+        )

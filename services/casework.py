@@ -83,8 +83,16 @@ class PlanReport:
 
 
 class Casework(Volunteering):
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, matcher: Matcher,
-                 regions: RegionDirectory, staff: StaffChats) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        matcher: Matcher,
+        regions: RegionDirectory,
+        staff: StaffChats,
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.matcher = db, clock, audit, outbox, matcher
         self.regions, self.staff = regions, staff
 
@@ -98,10 +106,19 @@ class Casework(Volunteering):
         if refused:
             return refused
         async with self.db.session() as session:
-            waiting = (await session.scalars(select(Demand).where(
-                Demand.status.in_(QUEUED), ~exists().where(Match.demand_id == Demand.id,
-                                                          Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))))
-                .order_by((Demand.urgency == "urgent").desc(), Demand.submitted_at, Demand.id).limit(limit))).all()
+            waiting = (
+                await session.scalars(
+                    select(Demand)
+                    .where(
+                        Demand.status.in_(QUEUED),
+                        ~exists().where(
+                            Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
+                        ),
+                    )
+                    .order_by((Demand.urgency == "urgent").desc(), Demand.submitted_at, Demand.id)
+                    .limit(limit)
+                )
+            ).all()
             volunteers = await self._volunteers(session, [d.id for d in waiting])
         return [await self._item(d, volunteers, k) for d in waiting]
 
@@ -118,13 +135,25 @@ class Casework(Volunteering):
 
     async def _item(self, d: Demand, volunteers: dict[int, list[tuple[int, str]]], k: int) -> QueueItem:
         """A demand as the queue shows it: with its ``k`` best candidates (fresh) and its volunteers."""
-        return QueueItem(d.id, d.ticket or "", d.status, d.text or d.training_topic or "", d.industry, d.region_code,
-                         d.urgency, await self.matcher.for_demand(d.id, k), volunteers.get(d.id, []))
+        return QueueItem(
+            d.id,
+            d.ticket or "",
+            d.status,
+            d.text or d.training_topic or "",
+            d.industry,
+            d.region_code,
+            d.urgency,
+            await self.matcher.for_demand(d.id, k),
+            volunteers.get(d.id, []),
+        )
 
     @staticmethod
     async def _volunteers(session: AsyncSession, demand_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-        rows = await session.execute(select(Match.demand_id, Match.id, Craftsman.name).join(Craftsman).where(
-            Match.demand_id.in_(demand_ids), Match.volunteered.is_(True), Match.status == MatchStatus.PROPOSED))
+        rows = await session.execute(
+            select(Match.demand_id, Match.id, Craftsman.name)
+            .join(Craftsman)
+            .where(Match.demand_id.in_(demand_ids), Match.volunteered.is_(True), Match.status == MatchStatus.PROPOSED)
+        )
         out: dict[int, list[tuple[int, str]]] = {}
         for demand_id, match_id, name in rows.all():
             out.setdefault(demand_id, []).append((match_id, name))
@@ -137,9 +166,19 @@ class Casework(Volunteering):
         if refused:
             return refused
         async with self.db.session() as session:
-            ids = (await session.scalars(select(Demand.id).where(Demand.status.in_(QUEUED), ~exists().where(
-                Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))))
-                .order_by(Demand.submitted_at, Demand.id).limit(limit))).all()
+            ids = (
+                await session.scalars(
+                    select(Demand.id)
+                    .where(
+                        Demand.status.in_(QUEUED),
+                        ~exists().where(
+                            Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
+                        ),
+                    )
+                    .order_by(Demand.submitted_at, Demand.id)
+                    .limit(limit)
+                )
+            ).all()
         queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
         return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})
 
@@ -183,30 +222,51 @@ class Casework(Volunteering):
                 return checked
             if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
                 return Result(Outcome.TAKEN, demand_id)  # another staffer's offer got there first
-            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
-                                                             Match.craftsman_id == craftsman_id))
+            match = await session.scalar(
+                select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman_id)
+            )
             if match is None:
                 match = Match(demand_id=demand_id, craftsman_id=craftsman_id, created_at=now)
                 session.add(match)
             match.status, match.offered_at, match.proposed_by, match.updated_at = MatchStatus.OFFERED, now, actor, now
             if candidate is not None:
-                match.score, match.reasons = candidate.score, json.dumps(candidate.reasons.as_json(), ensure_ascii=False)
+                match.score, match.reasons = (
+                    candidate.score,
+                    json.dumps(candidate.reasons.as_json(), ensure_ascii=False),
+                )
             await session.flush()
             match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
             values, keys, labels = brief(demand, self.regions)
             owner = demand.user_id
         values["hours"] = OFFER_HOURS
-        await self.outbox.put([user_id], "notice", f"match:{match_id}:offer:{now.isoformat()}", Notice(
-            "case.offer", values=values, keys=keys, labels=labels,
-            buttons=[[Button("case.accept", AcceptOffer(match_id)), Button("case.decline", DeclineOffer(match_id))]]),
-            urgent=True)
+        await self.outbox.put(
+            [user_id],
+            "notice",
+            f"match:{match_id}:offer:{now.isoformat()}",
+            Notice(
+                "case.offer",
+                values=values,
+                keys=keys,
+                labels=labels,
+                buttons=[
+                    [Button("case.accept", AcceptOffer(match_id)), Button("case.decline", DeclineOffer(match_id))]
+                ],
+            ),
+            urgent=True,
+        )
         if owner:
-            await self.outbox.put([owner], "notice", f"demand:{demand_id}:matched:{match_id}", Notice(
-                "case.matched_enterprise", values={"ticket": values["ticket"]}))  # named once he accepts: never who declined
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"demand:{demand_id}:matched:{match_id}",
+                Notice("case.matched_enterprise", values={"ticket": values["ticket"]}),
+            )  # named once he accepts: never who declined
         await self.audit.record(actor, "match.offer", f"demand:{demand_id}", craftsman=craftsman_id)
         return Result(Outcome.DONE, demand_id, match_id, {"name": name})
 
-    async def _check_offer(self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None) -> Result | None:
+    async def _check_offer(
+        self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None
+    ) -> Result | None:
         if demand is None or craftsman is None or demand.status is DemandStatus.DRAFT:
             return Result(Outcome.NOT_FOUND)
         if demand.status not in QUEUED or await active_match(session, demand.id) is not None:
@@ -215,10 +275,14 @@ class Casework(Volunteering):
             return Result(Outcome.UNAVAILABLE, demand.id)
         if craftsman.user_id is None:
             phone = (craftsman.phone or "").strip()
-            return Result(Outcome.NO_ACCOUNT if phone else Outcome.UNREACHABLE, demand.id,
-                          detail={"name": craftsman.name, "phone": phone})
-        earlier = await session.scalar(select(Match.status).where(Match.demand_id == demand.id,
-                                                                  Match.craftsman_id == craftsman.id))
+            return Result(
+                Outcome.NO_ACCOUNT if phone else Outcome.UNREACHABLE,
+                demand.id,
+                detail={"name": craftsman.name, "phone": phone},
+            )
+        earlier = await session.scalar(
+            select(Match.status).where(Match.demand_id == demand.id, Match.craftsman_id == craftsman.id)
+        )
         if earlier in (MatchStatus.DECLINED, MatchStatus.EXPIRED):
             return Result(Outcome.DECLINED, demand.id)
         load = (await Matcher.loads(session, [craftsman.id])).get(craftsman.id, 0)
@@ -238,10 +302,12 @@ class Casework(Volunteering):
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
-                                                                   (DemandStatus.MATCHED,))
-                if not await move_match(session, match, MatchStatus.ACCEPTED, now, decided_at=now) \
-                        or not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name):
+                match, demand, craftsman = await craftsmans_match(
+                    session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,)
+                )
+                if not await move_match(
+                    session, match, MatchStatus.ACCEPTED, now, decided_at=now
+                ) or not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name):
                     raise Stop(Result(Outcome.STALE, demand.id, match_id))  # it lapsed in the same moment
                 contact = await contact_values(session, demand)
                 owner, ticket, name = demand.user_id, demand.ticket or "", craftsman.name
@@ -252,10 +318,18 @@ class Casework(Volunteering):
 
     async def _accepted_notices(self, match_id: int, demand_id: int, owner: int | None, ticket: str, name: str) -> None:
         if owner:
-            await self.outbox.put([owner], "notice", f"match:{match_id}:accepted", Notice(
-                "case.accepted_enterprise", values={"ticket": ticket, "name": name}))
-        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:accepted", Notice(
-            "case.accepted_staff", values={"ticket": ticket, "name": name}))
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"match:{match_id}:accepted",
+                Notice("case.accepted_enterprise", values={"ticket": ticket, "name": name}),
+            )
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"match:{match_id}:accepted",
+            Notice("case.accepted_staff", values={"ticket": ticket, "name": name}),
+        )
 
     async def decline(self, user_id: int, match_id: int, reason: str) -> Result:
         """The craftsman declines with a reason: the demand goes back to the queue and staff are alerted with
@@ -263,25 +337,37 @@ class Casework(Volunteering):
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                match, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED,
-                                                                   (DemandStatus.MATCHED,))
+                match, demand, craftsman = await craftsmans_match(
+                    session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,)
+                )
                 back = await self._back_to_queue(session, demand)
-                if not await move_match(session, match, MatchStatus.DECLINED, now, decided_at=now,
-                                        decline_reason=reason[:MAX_NOTE]) \
-                        or not await transition(session, demand, back, user_id, now, note=reason[:MAX_NOTE]):
+                if not await move_match(
+                    session, match, MatchStatus.DECLINED, now, decided_at=now, decline_reason=reason[:MAX_NOTE]
+                ) or not await transition(session, demand, back, user_id, now, note=reason[:MAX_NOTE]):
                     raise Stop(Result(Outcome.STALE, demand.id, match_id))
                 demand_id, ticket, name = demand.id, demand.ticket or "", craftsman.name
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "match.decline")
-        await self._alert_staff(demand_id, ticket, "case.declined_staff", {"name": name, "reason": reason[:MAX_NOTE]},
-                                f"match:{match_id}:declined")
+        await self._alert_staff(
+            demand_id,
+            ticket,
+            "case.declined_staff",
+            {"name": name, "reason": reason[:MAX_NOTE]},
+            f"match:{match_id}:declined",
+        )
         return Result(Outcome.DONE, demand_id, match_id)
 
     @staticmethod
     async def _back_to_queue(session: AsyncSession, demand: Demand) -> DemandStatus:
         """Submitted again — or escalated, when it was escalated before."""
-        escalated = await session.scalar(select(DemandStatusHistory.id).where(
-            DemandStatusHistory.demand_id == demand.id, DemandStatusHistory.to_status == DemandStatus.ESCALATED.value).limit(1))
+        escalated = await session.scalar(
+            select(DemandStatusHistory.id)
+            .where(
+                DemandStatusHistory.demand_id == demand.id,
+                DemandStatusHistory.to_status == DemandStatus.ESCALATED.value,
+            )
+            .limit(1)
+        )
         return DemandStatus.ESCALATED if escalated else DemandStatus.SUBMITTED
 
     async def _alert_staff(self, demand_id: int, ticket: str, key: str, values: dict, dedupe: str) -> None:
@@ -291,8 +377,9 @@ class Casework(Volunteering):
         values = {**values, "ticket": ticket, "next": best.name if best else "—"}
         if best is not None:
             buttons.insert(0, [Button("queue.offer_to", OfferTo(demand_id, best.craftsman_id), {"name": best.name})])
-        await self.outbox.put(await self.staff(), "notice", dedupe, Notice(
-            key, values=values, buttons=buttons), urgent=True)
+        await self.outbox.put(
+            await self.staff(), "notice", dedupe, Notice(key, values=values, buttons=buttons), urgent=True
+        )
 
     async def expire_offers(self) -> int:
         """Offers unanswered for 48 hours lapse: the demand goes back to the queue, the craftsman is told, staff
@@ -300,25 +387,38 @@ class Casework(Volunteering):
         now = self.clock.now()
         lapsed = []
         async with self.db.session() as session:
-            rows = (await session.scalars(select(Match).where(Match.status == MatchStatus.OFFERED,
-                                                              Match.offered_at <= now - timedelta(hours=OFFER_HOURS))
-                                          .with_for_update())).all()
+            rows = (
+                await session.scalars(
+                    select(Match)
+                    .where(Match.status == MatchStatus.OFFERED, Match.offered_at <= now - timedelta(hours=OFFER_HOURS))
+                    .with_for_update()
+                )
+            ).all()
             for match in rows:
                 if not await move_match(session, match, MatchStatus.EXPIRED, now, decided_at=now):
                     continue  # answered in the same moment: the answer stands
                 demand = await session.get(Demand, match.demand_id, with_for_update=True)
                 craftsman = await session.get(Craftsman, match.craftsman_id)
                 if demand is not None and demand.status is DemandStatus.MATCHED:
-                    await transition(session, demand, await self._back_to_queue(session, demand), None, now,
-                                     note="no answer in 48 h")
+                    await transition(
+                        session, demand, await self._back_to_queue(session, demand), None, now, note="no answer in 48 h"
+                    )
                 lapsed.append((match.id, match.demand_id, demand.ticket if demand else "", craftsman))
         for match_id, demand_id, ticket, craftsman in lapsed:
             if craftsman is not None and craftsman.user_id:
-                await self.outbox.put([craftsman.user_id], "notice", f"match:{match_id}:expired", Notice(
-                    "case.offer_lapsed", values={"ticket": ticket or ""}))
-            await self._alert_staff(demand_id, ticket or "", "case.lapsed_staff",
-                                    {"name": craftsman.name if craftsman else "", "hours": OFFER_HOURS},
-                                    f"match:{match_id}:expired")
+                await self.outbox.put(
+                    [craftsman.user_id],
+                    "notice",
+                    f"match:{match_id}:expired",
+                    Notice("case.offer_lapsed", values={"ticket": ticket or ""}),
+                )
+            await self._alert_staff(
+                demand_id,
+                ticket or "",
+                "case.lapsed_staff",
+                {"name": craftsman.name if craftsman else "", "hours": OFFER_HOURS},
+                f"match:{match_id}:expired",
+            )
         return len(lapsed)
 
     # ------------------------------------------------------------------ escalation
@@ -337,14 +437,33 @@ class Casework(Volunteering):
             if not await transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE]):
                 return Result(Outcome.TAKEN, demand_id)
             province = (demand.region_code or "")[:2]
-            team = await session.scalar(select(ServiceTeam.name).where(
-                ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province)).limit(1)) if province else None
+            team = (
+                await session.scalar(
+                    select(ServiceTeam.name)
+                    .where(ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province))
+                    .limit(1)
+                )
+                if province
+                else None
+            )
             ticket, owner = demand.ticket or "", demand.user_id
         await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
-        await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
-            "case.escalated_staff", values={"ticket": ticket, "note": note[:MAX_NOTE]}, labels={"team": team or ""},
-            buttons=[[Button("queue.show", ShowQueueItem(demand_id))]]))
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"demand:{demand_id}:escalated:{now.isoformat()}",
+            Notice(
+                "case.escalated_staff",
+                values={"ticket": ticket, "note": note[:MAX_NOTE]},
+                labels={"team": team or ""},
+                buttons=[[Button("queue.show", ShowQueueItem(demand_id))]],
+            ),
+        )
         if owner:
-            await self.outbox.put([owner], "notice", f"demand:{demand_id}:escalated:{now.isoformat()}", Notice(
-                "case.escalated_enterprise", values={"ticket": ticket}))
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"demand:{demand_id}:escalated:{now.isoformat()}",
+                Notice("case.escalated_enterprise", values={"ticket": ticket}),
+            )
         return Result(Outcome.DONE, demand_id, detail={"team": team or ""})

@@ -35,8 +35,7 @@ def _pyplot() -> ModuleType:
 
     font_manager.fontManager.addfont(str(font_path()))
     name = font_manager.FontProperties(fname=str(font_path())).get_name()
-    matplotlib.rcParams.update({"font.family": "sans-serif", "font.sans-serif": [name],
-                                "axes.unicode_minus": False})
+    matplotlib.rcParams.update({"font.family": "sans-serif", "font.sans-serif": [name], "axes.unicode_minus": False})
     return pyplot
 
 
@@ -48,8 +47,9 @@ def missing_glyphs(texts: Sequence[str]) -> set[str]:
     return {ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in charmap}
 
 
-def bar_chart(title: str, months: list[str], series: dict[str, list[float]],
-              breakdown_title: str, breakdown: dict[str, float]) -> bytes:
+def bar_chart(
+    title: str, months: list[str], series: dict[str, list[float]], breakdown_title: str, breakdown: dict[str, float]
+) -> bytes:
     """Two panels: grouped bars by month for each series, and horizontal bars of one figure by region or
     industry. Returns PNG bytes."""
     plt = _pyplot()

@@ -45,7 +45,7 @@ class Listing:
 
 
 def split_industry(value: str | None) -> tuple[str | None, str | None]:
-    """"C" → (C, None); "C34" or "34" → (C, 34); None → (None, None) = 不限. Raises Invalid otherwise."""
+    """ "C" → (C, None); "C34" or "34" → (C, 34); None → (None, None) = 不限. Raises Invalid otherwise."""
     if not value:
         return None, None
     value = value.strip().upper()
@@ -78,8 +78,17 @@ def check(values: dict[str, Any], now: datetime) -> None:
 
 
 class Competitions:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, audience: Audience,
-                 reminders: Reminders, regions: RegionDirectory, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        audience: Audience,
+        reminders: Reminders,
+        regions: RegionDirectory,
+        tz: ZoneInfo,
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
         self.audience, self.reminders, self.regions, self.tz = audience, reminders, regions, tz
 
@@ -92,9 +101,16 @@ class Competitions:
         section, division = split_industry(values.pop("industry", None))
         check(values, now)
         async with self.db.session() as session:
-            c = Competition(**{k: v for k, v in values.items() if k in FIELDS}, industry_section=section,
-                            industry_division=division, status=EventStatus.PUBLISHED, created_by=actor,
-                            published_at=now, created_at=now, updated_at=now)
+            c = Competition(
+                **{k: v for k, v in values.items() if k in FIELDS},
+                industry_section=section,
+                industry_division=division,
+                status=EventStatus.PUBLISHED,
+                created_by=actor,
+                published_at=now,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(c)
             await session.flush()
         await self.audit.record(actor, "competition.create", f"competition:{c.id}")
@@ -150,9 +166,12 @@ class Competitions:
 
     async def _tell_followers(self, c: Competition) -> None:
         recipients = await self.audience.subscribers(competition_id=c.id)
-        await self.outbox.put_batches(batches(recipients, self.clock.now(), self.tz),
-                                      "notice", f"competition:{c.id}:changed:{c.revision}",
-                                      competition_change_notice(c, self.tz, self.regions))
+        await self.outbox.put_batches(
+            batches(recipients, self.clock.now(), self.tz),
+            "notice",
+            f"competition:{c.id}:changed:{c.revision}",
+            competition_change_notice(c, self.tz, self.regions),
+        )
 
     # ------------------------------------------------------------------ everyone
     async def get(self, competition_id: int) -> Competition | None:
@@ -161,46 +180,79 @@ class Competitions:
 
     def _upcoming(self):
         now = self.clock.now()
-        return (select(Competition).where(Competition.status == EventStatus.PUBLISHED,
-                                          func.coalesce(Competition.ends_at, Competition.starts_at) > now)
-                .order_by(Competition.starts_at, Competition.id))
+        return (
+            select(Competition)
+            .where(
+                Competition.status == EventStatus.PUBLISHED,
+                func.coalesce(Competition.ends_at, Competition.starts_at) > now,
+            )
+            .order_by(Competition.starts_at, Competition.id)
+        )
 
     async def listing(self, user_id: int, region_code: str | None, is_staff: bool = False) -> Listing:
         """Upcoming competitions for the user's region and followed industries (staff: all), soonest first."""
         query = self._upcoming()
         if not is_staff:
-            query = query.where(or_(Competition.region_code.is_(None),
-                                    Competition.region_code.in_(self.regions.ancestors(region_code))))
+            query = query.where(
+                or_(Competition.region_code.is_(None), Competition.region_code.in_(self.regions.ancestors(region_code)))
+            )
             sections = await self.audience.sections_of(user_id)
             if sections:
-                query = query.where(or_(Competition.industry_section.is_(None),
-                                        Competition.industry_section.in_(sections)))
+                query = query.where(
+                    or_(Competition.industry_section.is_(None), Competition.industry_section.in_(sections))
+                )
         async with self.db.session() as session:
             rows = list((await session.scalars(query)).all())
-            following = set((await session.scalars(select(Subscription.competition_id).where(
-                Subscription.user_id == user_id, Subscription.competition_id.is_not(None)))).all())
+            following = set(
+                (
+                    await session.scalars(
+                        select(Subscription.competition_id).where(
+                            Subscription.user_id == user_id, Subscription.competition_id.is_not(None)
+                        )
+                    )
+                ).all()
+            )
         return Listing(rows, following)
 
     async def followed(self, user_id: int) -> list[Competition]:
         async with self.db.session() as session:
-            return list((await session.scalars(self._upcoming().join(
-                Subscription, Subscription.competition_id == Competition.id).where(Subscription.user_id == user_id))).all())
+            return list(
+                (
+                    await session.scalars(
+                        self._upcoming()
+                        .join(Subscription, Subscription.competition_id == Competition.id)
+                        .where(Subscription.user_id == user_id)
+                    )
+                ).all()
+            )
 
     async def follow(self, user_id: int, competition_id: int) -> FollowResult:
         async with self.db.session() as session:
             c = await session.get(Competition, competition_id)
             if c is None or c.status is not EventStatus.PUBLISHED or (c.ends_at or c.starts_at) <= self.clock.now():
                 return FollowResult.GONE
-            existing = await session.scalar(select(Subscription.id).where(
-                Subscription.user_id == user_id, Subscription.competition_id == competition_id))
+            existing = await session.scalar(
+                select(Subscription.id).where(
+                    Subscription.user_id == user_id, Subscription.competition_id == competition_id
+                )
+            )
             if existing is not None:
                 return FollowResult.ALREADY
-            session.add(Subscription(user_id=user_id, competition_id=competition_id, kind=SubscriptionKind.FOLLOW,
-                                     created_at=self.clock.now()))
+            session.add(
+                Subscription(
+                    user_id=user_id,
+                    competition_id=competition_id,
+                    kind=SubscriptionKind.FOLLOW,
+                    created_at=self.clock.now(),
+                )
+            )
         return FollowResult.FOLLOWED
 
     async def unfollow(self, user_id: int, competition_id: int) -> bool:
         async with self.db.session() as session:
-            result = await session.execute(delete(Subscription).where(
-                Subscription.user_id == user_id, Subscription.competition_id == competition_id))
+            result = await session.execute(
+                delete(Subscription).where(
+                    Subscription.user_id == user_id, Subscription.competition_id == competition_id
+                )
+            )
             return bool(rowcount(result))

@@ -61,13 +61,23 @@ class Consultations:
             user = await session.get(User, user_id)
             if user is None or user.consent_at is None:
                 return Result(Outcome.NOT_YOURS)
-            same = await session.scalar(select(Consultation.id).where(
-                Consultation.user_id == user_id, Consultation.topic == topic, Consultation.question == question,
-                Consultation.status == ConsultationStatus.OPEN))
+            same = await session.scalar(
+                select(Consultation.id).where(
+                    Consultation.user_id == user_id,
+                    Consultation.topic == topic,
+                    Consultation.question == question,
+                    Consultation.status == ConsultationStatus.OPEN,
+                )
+            )
             if same is not None:
                 return Result(Outcome.STALE, detail={"id": same, "new": False})
-            row = Consultation(user_id=user_id, topic=topic, question=question, region_code=user.region_code,
-                               created_at=self.clock.now())
+            row = Consultation(
+                user_id=user_id,
+                topic=topic,
+                question=question,
+                region_code=user.region_code,
+                created_at=self.clock.now(),
+            )
             session.add(row)
             await session.flush()
             consultation_id = row.id
@@ -77,25 +87,41 @@ class Consultations:
     async def status(self, user_id: int, consultation_id: int) -> ConsultationStatus | None:
         """The status of one of the member's own consultations (None for anyone else's, or one erased)."""
         async with self.db.session() as session:
-            return await session.scalar(select(Consultation.status).where(
-                Consultation.id == consultation_id, Consultation.user_id == user_id))
+            return await session.scalar(
+                select(Consultation.status).where(Consultation.id == consultation_id, Consultation.user_id == user_id)
+            )
 
-    async def open_items(self, actor: int, role: Role | None, limit: int = 10) -> tuple[int, list[ConsultationItem]] | Result:
+    async def open_items(
+        self, actor: int, role: Role | None, limit: int = 10
+    ) -> tuple[int, list[ConsultationItem]] | Result:
         """How many consultations wait for staff, and the oldest ``limit`` of them."""
         refused = await self._staff_only(actor, role, "consultation.list", "queue")
         if refused:
             return refused
         async with self.db.session() as session:
-            total = await session.scalar(select(func.count()).select_from(Consultation)
-                                         .where(Consultation.status == ConsultationStatus.OPEN))
-            rows = (await session.execute(
-                select(Consultation.id, Consultation.topic, Consultation.question, User.first_name, User.last_name,
-                       Consultation.region_code)
-                .outerjoin(User, User.id == Consultation.user_id)
-                .where(Consultation.status == ConsultationStatus.OPEN)
-                .order_by(Consultation.created_at, Consultation.id).limit(limit))).all()
-        return total or 0, [ConsultationItem(i, topic, question, " ".join(filter(None, [first, last])) or "—", region)
-                            for i, topic, question, first, last, region in rows]
+            total = await session.scalar(
+                select(func.count()).select_from(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+            )
+            rows = (
+                await session.execute(
+                    select(
+                        Consultation.id,
+                        Consultation.topic,
+                        Consultation.question,
+                        User.first_name,
+                        User.last_name,
+                        Consultation.region_code,
+                    )
+                    .outerjoin(User, User.id == Consultation.user_id)
+                    .where(Consultation.status == ConsultationStatus.OPEN)
+                    .order_by(Consultation.created_at, Consultation.id)
+                    .limit(limit)
+                )
+            ).all()
+        return total or 0, [
+            ConsultationItem(i, topic, question, " ".join(filter(None, [first, last])) or "—", region)
+            for i, topic, question, first, last, region in rows
+        ]
 
     async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Result:
         """Staff's answer: the consultation becomes answered (once) and the member is sent the answer, with their
@@ -112,17 +138,29 @@ class Consultations:
             row = await session.get(Consultation, consultation_id)
             if row is None:
                 return Result(Outcome.NOT_FOUND)
-            moved = await session.execute(update(Consultation).where(
-                Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN).values(
-                status=ConsultationStatus.ANSWERED, answer=text, answered_by=actor, answered_at=now, updated_at=now)
-                .execution_options(synchronize_session=False))
+            moved = await session.execute(
+                update(Consultation)
+                .where(Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN)
+                .values(
+                    status=ConsultationStatus.ANSWERED, answer=text, answered_by=actor, answered_at=now, updated_at=now
+                )
+                .execution_options(synchronize_session=False)
+            )
             if rowcount(moved) != 1:
                 return Result(Outcome.STALE, detail={"number": consultation_id})
             member, topic, question = row.user_id, row.topic, row.question
         if member is not None:
-            await self.outbox.put([member], "notice", f"consultation:{consultation_id}:answer", Notice(
-                "union.staff_answer", values={"question": quoted(question), "answer": text},
-                keys={"topic": f"union.topic.{topic}"}), urgent=True)
+            await self.outbox.put(
+                [member],
+                "notice",
+                f"consultation:{consultation_id}:answer",
+                Notice(
+                    "union.staff_answer",
+                    values={"question": quoted(question), "answer": text},
+                    keys={"topic": f"union.topic.{topic}"},
+                ),
+                urgent=True,
+            )
         await self.audit.record(actor, "consultation.answer", f"consultation:{consultation_id}")
         return Result(Outcome.DONE, detail={"number": consultation_id})
 
@@ -132,10 +170,12 @@ class Consultations:
             return refused
         now = self.clock.now()
         async with self.db.session() as session:
-            moved = await session.execute(update(Consultation).where(
-                Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN).values(
-                status=ConsultationStatus.CLOSED, answered_by=actor, answered_at=now, updated_at=now)
-                .execution_options(synchronize_session=False))
+            moved = await session.execute(
+                update(Consultation)
+                .where(Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN)
+                .values(status=ConsultationStatus.CLOSED, answered_by=actor, answered_at=now, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
         if rowcount(moved) != 1:
             return Result(Outcome.STALE, detail={"number": consultation_id})
         await self.audit.record(actor, "consultation.close", f"consultation:{consultation_id}")

@@ -85,7 +85,7 @@ class Services:
         await users.bootstrap_admins()
         audit = AuditLog(db, clock)
         # this process's id, written on the outbox rows it claims; runtime/presence.py holds a lock on it
-        outbox = Outbox(db, clock, owner=secrets.randbelow(2 ** 31 - 1) + 1)
+        outbox = Outbox(db, clock, owner=secrets.randbelow(2**31 - 1) + 1)
         staff_chats = StaffChats(users, settings.staff_chat_id)
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
@@ -99,26 +99,46 @@ class Services:
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         matcher = Matcher(db, clock, analyzer.tokenizer)
         statistics = Statistics(db, audit, regions, tz)
-        services = cls(settings=settings, db=db, clock=clock, users=users, audit=audit, regions=regions,
-                   analyzer=analyzer, industry=IndustrySteps(db, clock, audit), outbox=outbox, enterprises=enterprises,
-                   links=EnterpriseLinks(db, clock, audit, outbox, staff_chats),
-                   demands=demands, forms=forms, demand_form=DemandForm(forms, demands, enterprises),
-                   talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer, staff_chats),
-                   importer=Importer(db, enterprises, lambda code: regions.get(code) is not None,
-                                     analyzer.suggest_divisions, competition_rows),
-                   audience=audience, reminders=reminders,
-                   competitions=competitions,
-                   courses=Courses(db, clock, audit, outbox, audience, reminders, regions, tz,
-                                   settings.course_reminder_minutes),
-                   staffing=Staffing(db, clock, audit, users, outbox),
-                   matcher=matcher,
-                   casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
-                   consultations=Consultations(db, clock, audit, outbox),
-                   booking=Booking(db, clock, audit, outbox, reminders, tz),
-                   follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
-                   broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
-                   statistics=statistics, exporter=Exporter(db, audit, regions, statistics, tz),
-                   privacy=Privacy(db, clock, audit, users))
+        services = cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            users=users,
+            audit=audit,
+            regions=regions,
+            analyzer=analyzer,
+            industry=IndustrySteps(db, clock, audit),
+            outbox=outbox,
+            enterprises=enterprises,
+            links=EnterpriseLinks(db, clock, audit, outbox, staff_chats),
+            demands=demands,
+            forms=forms,
+            demand_form=DemandForm(forms, demands, enterprises),
+            talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer, staff_chats),
+            importer=Importer(
+                db,
+                enterprises,
+                lambda code: regions.get(code) is not None,
+                analyzer.suggest_divisions,
+                competition_rows,
+            ),
+            audience=audience,
+            reminders=reminders,
+            competitions=competitions,
+            courses=Courses(
+                db, clock, audit, outbox, audience, reminders, regions, tz, settings.course_reminder_minutes
+            ),
+            staffing=Staffing(db, clock, audit, users, outbox),
+            matcher=matcher,
+            casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
+            consultations=Consultations(db, clock, audit, outbox),
+            booking=Booking(db, clock, audit, outbox, reminders, tz),
+            follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
+            broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
+            statistics=statistics,
+            exporter=Exporter(db, audit, regions, statistics, tz),
+            privacy=Privacy(db, clock, audit, users),
+        )
         services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
         enterprises.link_requested = services.links.requested
         return services
@@ -126,9 +146,11 @@ class Services:
     async def sweep(self) -> dict[str, int]:
         """The service flow's clockwork, run every few minutes: lapsed offers, services that began, follow-up
         reminders."""
-        return {"offers_lapsed": await self.casework.expire_offers(),
-                "in_service": await self.booking.start_due(),
-                "ratings_reminded": await self.follow_up.remind_ratings()}
+        return {
+            "offers_lapsed": await self.casework.expire_offers(),
+            "in_service": await self.booking.start_due(),
+            "ratings_reminded": await self.follow_up.remind_ratings(),
+        }
 
     async def close(self) -> None:
         self.reminders.stop()

@@ -60,13 +60,20 @@ class CourseCard:
     mine: SubscriptionKind | None
 
 
-def expand_weekly(days: list[str], start: time, end: time, first: date, last: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+def expand_weekly(
+    days: list[str], start: time, end: time, first: date, last: date, tz: ZoneInfo
+) -> list[tuple[datetime, datetime]]:
     """Every session of "each <days> from <start> to <end>, <first> to <last>" (local), as UTC (start, end)."""
     if not days or any(d not in WEEKDAYS for d in days) or last < first or end <= start:
         raise Invalid("course.bad_rule")
-    trigger = CronTrigger(day_of_week=",".join(days), hour=start.hour, minute=start.minute, timezone=tz,
-                          start_date=datetime.combine(first, time(0, 0), tzinfo=tz),
-                          end_date=datetime.combine(last, time(23, 59), tzinfo=tz))
+    trigger = CronTrigger(
+        day_of_week=",".join(days),
+        hour=start.hour,
+        minute=start.minute,
+        timezone=tz,
+        start_date=datetime.combine(first, time(0, 0), tzinfo=tz),
+        end_date=datetime.combine(last, time(23, 59), tzinfo=tz),
+    )
     length = datetime.combine(first, end) - datetime.combine(first, start)
     out: list[tuple[datetime, datetime]] = []
     fire = trigger.get_next_fire_time(None, datetime.combine(first, time(0, 0), tzinfo=tz))
@@ -100,30 +107,66 @@ def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now
 async def _lock(session, course_id: int) -> bool:
     """Lock the course row before counting seats (PostgreSQL: a row lock; SQLite: the write lock), changing
     nothing; False when it is not published."""
-    result = await session.execute(update(Course).where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
-                                   .values(revision=Course.revision, updated_at=Course.updated_at))
+    result = await session.execute(
+        update(Course)
+        .where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
+        .values(revision=Course.revision, updated_at=Course.updated_at)
+    )
     return bool(rowcount(result))
 
 
 class Courses:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, audience: Audience,
-                 reminders: Reminders, regions: RegionDirectory, tz: ZoneInfo, remind_minutes: int = 60) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        audience: Audience,
+        reminders: Reminders,
+        regions: RegionDirectory,
+        tz: ZoneInfo,
+        remind_minutes: int = 60,
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
         self.audience, self.reminders, self.regions, self.tz = audience, reminders, regions, tz
         self.remind_minutes = remind_minutes
 
     # ------------------------------------------------------------------ staff
-    async def create(self, actor: int, role: Role | None, values: dict[str, Any],
-                     sessions: list[tuple[datetime, datetime]], rule: dict[str, Any] | None = None) -> Course:
+    async def create(
+        self,
+        actor: int,
+        role: Role | None,
+        values: dict[str, Any],
+        sessions: list[tuple[datetime, datetime]],
+        rule: dict[str, Any] | None = None,
+    ) -> Course:
         await self.audit.require_staff(actor, role, "course.create")
         now = self.clock.now()
         values = {"remind_minutes": self.remind_minutes, **values}
         check(values, sessions, now)
         async with self.db.session() as session:
-            course = Course(**{k: values.get(k) for k in ("name", "teacher", "place", "link", "capacity",
-                                                          "region_code", "description", "remind_minutes")},
-                            schedule_rule=rule, status=EventStatus.PUBLISHED, created_by=actor, published_at=now,
-                            created_at=now, updated_at=now)
+            course = Course(
+                **{
+                    k: values.get(k)
+                    for k in (
+                        "name",
+                        "teacher",
+                        "place",
+                        "link",
+                        "capacity",
+                        "region_code",
+                        "description",
+                        "remind_minutes",
+                    )
+                },
+                schedule_rule=rule,
+                status=EventStatus.PUBLISHED,
+                created_by=actor,
+                published_at=now,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(course)
             await session.flush()
             rows = [CourseSession(course_id=course.id, starts_at=s, ends_at=e) for s, e in sorted(sessions)]
@@ -144,15 +187,19 @@ class Courses:
             if course is None or course.status is not EventStatus.PUBLISHED:
                 return None
             course.status, course.revision, course.updated_at = EventStatus.CANCELLED, course.revision + 1, now
-            ids = list((await session.scalars(select(CourseSession.id).where(CourseSession.course_id == course_id))).all())
+            ids = list(
+                (await session.scalars(select(CourseSession.id).where(CourseSession.course_id == course_id))).all()
+            )
         await self.audit.record(actor, "course.cancel", target)
         await self.reminders.refresh([f"session:{i}" for i in ids])
-        await self._tell(course.id, f"course:{course_id}:cancelled", Notice("course.cancelled_notice", {"name": course.name}),
-                         SEATED)
+        await self._tell(
+            course.id, f"course:{course_id}:cancelled", Notice("course.cancelled_notice", {"name": course.name}), SEATED
+        )
         return course
 
-    async def change_session(self, actor: int, role: Role | None, session_id: int,
-                             starts_at: datetime | None = None) -> CourseSession | None:
+    async def change_session(
+        self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
+    ) -> CourseSession | None:
         """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
         the session's reminder is rescheduled or withdrawn."""
         target = f"session:{session_id}"
@@ -177,8 +224,12 @@ class Courses:
         await self.audit.record(actor, action, target)
         await self.reminders.refresh([target])
         key = "course.session_cancelled_notice" if starts_at is None else "course.session_moved_notice"
-        await self._tell(course.id, f"{target}:changed:{now:%Y%m%dT%H%M%S}",
-                         Notice(key, {**new, "old_start": old["start"]}), (SubscriptionKind.ENROLLED,))
+        await self._tell(
+            course.id,
+            f"{target}:changed:{now:%Y%m%dT%H%M%S}",
+            Notice(key, {**new, "old_start": old["start"]}),
+            (SubscriptionKind.ENROLLED,),
+        )
         return row
 
     async def _tell(self, course_id: int, key: str, notice: Notice, kinds: tuple[SubscriptionKind, ...]) -> None:
@@ -193,25 +244,43 @@ class Courses:
     async def sessions(self, course_id: int, upcoming_only: bool = True) -> list[CourseSession]:
         query = select(CourseSession).where(CourseSession.course_id == course_id).order_by(CourseSession.starts_at)
         if upcoming_only:
-            query = query.where(CourseSession.status == EventStatus.PUBLISHED, CourseSession.starts_at > self.clock.now())
+            query = query.where(
+                CourseSession.status == EventStatus.PUBLISHED, CourseSession.starts_at > self.clock.now()
+            )
         async with self.db.session() as session:
             return list((await session.scalars(query)).all())
 
-    async def cards(self, user_id: int, region_code: str | None = None, is_staff: bool = False,
-                    only_mine: bool = False) -> list[CourseCard]:
+    async def cards(
+        self, user_id: int, region_code: str | None = None, is_staff: bool = False, only_mine: bool = False
+    ) -> list[CourseCard]:
         """Published courses with a session still to come, in the user's region (staff: all), soonest first."""
         now = self.clock.now()
-        next_start = (select(CourseSession.course_id, func.min(CourseSession.starts_at).label("next"),
-                             func.count().label("left"))
-                      .where(CourseSession.status == EventStatus.PUBLISHED, CourseSession.starts_at > now)
-                      .group_by(CourseSession.course_id).subquery())
-        query = (select(Course, next_start.c.next, next_start.c.left).join(next_start, next_start.c.course_id == Course.id)
-                 .where(Course.status == EventStatus.PUBLISHED).order_by(next_start.c.next, Course.id))
+        next_start = (
+            select(CourseSession.course_id, func.min(CourseSession.starts_at).label("next"), func.count().label("left"))
+            .where(CourseSession.status == EventStatus.PUBLISHED, CourseSession.starts_at > now)
+            .group_by(CourseSession.course_id)
+            .subquery()
+        )
+        query = (
+            select(Course, next_start.c.next, next_start.c.left)
+            .join(next_start, next_start.c.course_id == Course.id)
+            .where(Course.status == EventStatus.PUBLISHED)
+            .order_by(next_start.c.next, Course.id)
+        )
         if not is_staff and not only_mine:
-            query = query.where(or_(Course.region_code.is_(None), Course.region_code.in_(self.regions.ancestors(region_code))))
+            query = query.where(
+                or_(Course.region_code.is_(None), Course.region_code.in_(self.regions.ancestors(region_code)))
+            )
         async with self.db.session() as session:
-            mine = dict((await session.execute(select(Subscription.course_id, Subscription.kind).where(
-                Subscription.user_id == user_id, Subscription.course_id.is_not(None)))).all())
+            mine = dict(
+                (
+                    await session.execute(
+                        select(Subscription.course_id, Subscription.kind).where(
+                            Subscription.user_id == user_id, Subscription.course_id.is_not(None)
+                        )
+                    )
+                ).all()
+            )
             if only_mine:
                 query = query.where(Course.id.in_(list(mine)))
             rows = (await session.execute(query)).all()
@@ -219,15 +288,31 @@ class Courses:
             if rows:
                 counted = await session.execute(
                     select(Subscription.course_id, Subscription.kind, func.count())
-                    .where(Subscription.course_id.in_([c.id for c, _, _ in rows])).group_by(Subscription.course_id, Subscription.kind))
+                    .where(Subscription.course_id.in_([c.id for c, _, _ in rows]))
+                    .group_by(Subscription.course_id, Subscription.kind)
+                )
                 counts = {(cid, kind): n for cid, kind, n in counted.all()}
             cards = []
             for course, next_at, left in rows:
-                upcoming = await session.scalar(select(CourseSession).where(
-                    CourseSession.course_id == course.id, CourseSession.starts_at == next_at,
-                    CourseSession.status == EventStatus.PUBLISHED).limit(1))
-                cards.append(CourseCard(course, upcoming, left, counts.get((course.id, SubscriptionKind.ENROLLED), 0),
-                                        counts.get((course.id, SubscriptionKind.WAITLISTED), 0), mine.get(course.id)))
+                upcoming = await session.scalar(
+                    select(CourseSession)
+                    .where(
+                        CourseSession.course_id == course.id,
+                        CourseSession.starts_at == next_at,
+                        CourseSession.status == EventStatus.PUBLISHED,
+                    )
+                    .limit(1)
+                )
+                cards.append(
+                    CourseCard(
+                        course,
+                        upcoming,
+                        left,
+                        counts.get((course.id, SubscriptionKind.ENROLLED), 0),
+                        counts.get((course.id, SubscriptionKind.WAITLISTED), 0),
+                        mine.get(course.id),
+                    )
+                )
         return cards
 
     async def enrol(self, user_id: int, course_id: int) -> Enrolment:
@@ -235,23 +320,37 @@ class Courses:
         now = self.clock.now()
         async with self.db.session() as session:
             locked = await _lock(session, course_id)
-            has_future = await session.scalar(select(func.count()).select_from(CourseSession).where(
-                CourseSession.course_id == course_id, CourseSession.status == EventStatus.PUBLISHED,
-                CourseSession.starts_at > now))
+            has_future = await session.scalar(
+                select(func.count())
+                .select_from(CourseSession)
+                .where(
+                    CourseSession.course_id == course_id,
+                    CourseSession.status == EventStatus.PUBLISHED,
+                    CourseSession.starts_at > now,
+                )
+            )
             if not locked or not has_future:
                 return Enrolment(Seat.GONE)
             course = await session.get(Course, course_id)
-            mine = await session.scalar(select(Subscription).where(Subscription.user_id == user_id,
-                                                                   Subscription.course_id == course_id))
+            mine = await session.scalar(
+                select(Subscription).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
+            )
             if mine is not None:
                 if mine.kind is SubscriptionKind.ENROLLED:
                     return Enrolment(Seat.ALREADY_ENROLLED)
                 return Enrolment(Seat.ALREADY_WAITLISTED, await self._position(session, mine))
-            taken = await session.scalar(select(func.count()).select_from(Subscription).where(
-                Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.ENROLLED))
+            taken = await session.scalar(
+                select(func.count())
+                .select_from(Subscription)
+                .where(Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.ENROLLED)
+            )
             full = course.capacity is not None and taken >= course.capacity
-            row = Subscription(user_id=user_id, course_id=course_id, created_at=now,
-                               kind=SubscriptionKind.WAITLISTED if full else SubscriptionKind.ENROLLED)
+            row = Subscription(
+                user_id=user_id,
+                course_id=course_id,
+                created_at=now,
+                kind=SubscriptionKind.WAITLISTED if full else SubscriptionKind.ENROLLED,
+            )
             session.add(row)
             await session.flush()
             if full:
@@ -260,10 +359,18 @@ class Courses:
 
     @staticmethod
     async def _position(session, row: Subscription) -> int:
-        ahead = await session.scalar(select(func.count()).select_from(Subscription).where(
-            Subscription.course_id == row.course_id, Subscription.kind == SubscriptionKind.WAITLISTED,
-            or_(Subscription.created_at < row.created_at,
-                (Subscription.created_at == row.created_at) & (Subscription.id < row.id))))
+        ahead = await session.scalar(
+            select(func.count())
+            .select_from(Subscription)
+            .where(
+                Subscription.course_id == row.course_id,
+                Subscription.kind == SubscriptionKind.WAITLISTED,
+                or_(
+                    Subscription.created_at < row.created_at,
+                    (Subscription.created_at == row.created_at) & (Subscription.id < row.id),
+                ),
+            )
+        )
         return (ahead or 0) + 1
 
     async def leave(self, user_id: int, course_id: int) -> tuple[bool, int | None]:
@@ -271,22 +378,29 @@ class Courses:
         promoted = None
         async with self.db.session() as session:
             await _lock(session, course_id)
-            mine = await session.scalar(select(Subscription).where(Subscription.user_id == user_id,
-                                                                   Subscription.course_id == course_id))
+            mine = await session.scalar(
+                select(Subscription).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
+            )
             if mine is None:
                 return False, None
             await session.delete(mine)
             course = await session.get(Course, course_id)
             if mine.kind is SubscriptionKind.ENROLLED and course is not None and course.status is EventStatus.PUBLISHED:
-                first = await session.scalar(select(Subscription).where(
-                    Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.WAITLISTED)
-                    .order_by(Subscription.created_at, Subscription.id).limit(1))
+                first = await session.scalar(
+                    select(Subscription)
+                    .where(Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.WAITLISTED)
+                    .order_by(Subscription.created_at, Subscription.id)
+                    .limit(1)
+                )
                 if first is not None:
                     first.kind, promoted = SubscriptionKind.ENROLLED, first.user_id
         if promoted is not None:
             now = self.clock.now()
             recipients = [r for r in await self.audience.subscribers(course_id=course_id) if r.user_id == promoted]
-            await self.outbox.put_batches(batches(recipients, now, self.tz), "notice",
-                                          f"course:{course_id}:promoted:{promoted}:{now:%Y%m%dT%H%M%S}",
-                                          Notice("course.promoted_notice", {"name": course.name}))
+            await self.outbox.put_batches(
+                batches(recipients, now, self.tz),
+                "notice",
+                f"course:{course_id}:promoted:{promoted}:{now:%Y%m%dT%H%M%S}",
+                Notice("course.promoted_notice", {"name": course.name}),
+            )
         return True, promoted

@@ -30,25 +30,37 @@ class Progress:
     """How far /report went with one draft."""
 
     demand_id: int
-    asked: tuple[str, ...] = ()   # questions asked once and answered (or skipped): not asked again
-    described: bool = False       # 完成 was pressed on the description
-    text_changed: bool = False    # the description changed since the industry was proposed
-    replace_text: bool = False    # the next text replaces the description (its ✏️), instead of adding to it
-    editing: bool = False         # one field from the summary card: its answer goes back to the card
+    asked: tuple[str, ...] = ()  # questions asked once and answered (or skipped): not asked again
+    described: bool = False  # 完成 was pressed on the description
+    text_changed: bool = False  # the description changed since the industry was proposed
+    replace_text: bool = False  # the next text replaces the description (its ✏️), instead of adding to it
+    editing: bool = False  # one field from the summary card: its answer goes back to the card
     aside: dict[str, Any] | None = None  # text kept aside in the description step {"n", "text"}
 
     @classmethod
     def read(cls, answers: dict[str, Any]) -> Progress | None:
         if not isinstance(answers.get("demand_id"), int):
             return None
-        return cls(answers["demand_id"], tuple(answers.get("asked") or ()), bool(answers.get("described")),
-                   bool(answers.get("text_changed")), bool(answers.get("replace_text")), bool(answers.get("editing")),
-                   answers.get("aside") or None)
+        return cls(
+            answers["demand_id"],
+            tuple(answers.get("asked") or ()),
+            bool(answers.get("described")),
+            bool(answers.get("text_changed")),
+            bool(answers.get("replace_text")),
+            bool(answers.get("editing")),
+            answers.get("aside") or None,
+        )
 
     def stored(self) -> dict[str, Any]:
-        return {"demand_id": self.demand_id, "asked": list(self.asked), "described": self.described,
-                "text_changed": self.text_changed, "replace_text": self.replace_text, "editing": self.editing,
-                "aside": self.aside}
+        return {
+            "demand_id": self.demand_id,
+            "asked": list(self.asked),
+            "described": self.described,
+            "text_changed": self.text_changed,
+            "replace_text": self.replace_text,
+            "editing": self.editing,
+            "aside": self.aside,
+        }
 
 
 def next_field(progress: Progress, draft: DemandInfo, enterprise: EnterpriseInfo | None) -> str | None:
@@ -106,12 +118,14 @@ class DemandForm:
 
     async def note(self, user_id: int, asked: str | None = None, **changes: Any) -> Progress | None:
         """Record progress: a question ``asked`` (answered or skipped), flags changed; None when no form is open."""
+
         def how(answers: dict[str, Any]) -> dict[str, Any]:
             progress = Progress.read(answers)
             if progress is None:
                 return answers
-            extra: dict[str, Any] = {"asked": (*progress.asked, asked)} \
-                if asked is not None and asked not in progress.asked else {}
+            extra: dict[str, Any] = (
+                {"asked": (*progress.asked, asked)} if asked is not None and asked not in progress.asked else {}
+            )
             return replace(progress, **changes, **extra).stored()
 
         draft = await self.forms.change(user_id, FORM, how)  # read and written in one transaction

@@ -45,12 +45,28 @@ MAX_ATTACHMENTS = 20
 DRAFT_DAYS, REMIND_DAY = 7, 6
 URGENCIES = ("normal", "urgent")  # 一般, 紧急
 SERVICE_MODES = ("onsite", "remote", "training", "joint")  # 现场指导, 远程指导, 技能培训, 联合攻关
-DRAFT_FIELDS = {"kind", "urgency", "service_mode", "training_topic", "trainees", "preferred_dates", "text",
-                "region_code", "contact_name", "contact_phone"}
+DRAFT_FIELDS = {
+    "kind",
+    "urgency",
+    "service_mode",
+    "training_topic",
+    "trainees",
+    "preferred_dates",
+    "text",
+    "region_code",
+    "contact_name",
+    "contact_phone",
+}
 TYPED_FIELDS = {"text", "training_topic", "contact_name"}  # stored as typed, without NUL or other invisible controls
 WITHDRAW_REASONS = ("solved", "not_needed", "wrong_info", "other")
-OPEN_STATUSES = (DemandStatus.SUBMITTED, DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED,
-                 DemandStatus.IN_SERVICE, DemandStatus.ESCALATED)
+OPEN_STATUSES = (
+    DemandStatus.SUBMITTED,
+    DemandStatus.MATCHED,
+    DemandStatus.ACCEPTED,
+    DemandStatus.SCHEDULED,
+    DemandStatus.IN_SERVICE,
+    DemandStatus.ESCALATED,
+)
 PAGE = 5
 
 
@@ -139,34 +155,73 @@ def ticket_for(demand_id: int, at: datetime, tz: ZoneInfo) -> str:
 
 
 class Demands:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo,
-                 staff: StaffChats) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo, staff: StaffChats
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tz = db, clock, audit, outbox, tz
         self.staff = staff
 
     # ------------------------------------------------------------------ reading
-    async def _info(self, session, demand: Demand, with_history: bool = False, for_enterprise: bool = False) -> DemandInfo:
+    async def _info(
+        self, session, demand: Demand, with_history: bool = False, for_enterprise: bool = False
+    ) -> DemandInfo:
         """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history). The history is
         the enterprise's reading of it when ``for_enterprise``."""
-        attachments = (await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand.id)
-                                             .order_by(DemandAttachment.id))).all()
+        attachments = (
+            await session.scalars(
+                select(DemandAttachment).where(DemandAttachment.demand_id == demand.id).order_by(DemandAttachment.id)
+            )
+        ).all()
         draft = demand.status is DemandStatus.DRAFT
         enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id and not draft else None
-        names = () if draft else (await session.scalars(select(Craftsman.name).join(Match, Match.craftsman_id == Craftsman.id)
-                                                        .where(Match.demand_id == demand.id,
-                                                               Match.status == MatchStatus.ACCEPTED))).all()
+        names = (
+            ()
+            if draft
+            else (
+                await session.scalars(
+                    select(Craftsman.name)
+                    .join(Match, Match.craftsman_id == Craftsman.id)
+                    .where(Match.demand_id == demand.id, Match.status == MatchStatus.ACCEPTED)
+                )
+            ).all()
+        )
         history = ()
         if with_history and not draft:
-            rows = (await session.scalars(select(DemandStatusHistory).where(DemandStatusHistory.demand_id == demand.id)
-                                          .order_by(DemandStatusHistory.id))).all()
+            rows = (
+                await session.scalars(
+                    select(DemandStatusHistory)
+                    .where(DemandStatusHistory.demand_id == demand.id)
+                    .order_by(DemandStatusHistory.id)
+                )
+            ).all()
             history = tuple(step_of(h, for_enterprise) for h in rows)
         return DemandInfo(
-            demand.id, demand.user_id, demand.ticket, demand.kind, demand.status, demand.text, demand.industry,
-            demand.industry_predicted, demand.industry_confidence, demand.urgency, demand.service_mode,
-            demand.training_topic, demand.trainees, demand.preferred_dates, demand.region_code, demand.enterprise_id,
-            enterprise.name if enterprise else None, demand.contact_name, demand.contact_phone, demand.created_at,
-            demand.updated_at, demand.submitted_at,
-            tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments), tuple(names), history)
+            demand.id,
+            demand.user_id,
+            demand.ticket,
+            demand.kind,
+            demand.status,
+            demand.text,
+            demand.industry,
+            demand.industry_predicted,
+            demand.industry_confidence,
+            demand.urgency,
+            demand.service_mode,
+            demand.training_topic,
+            demand.trainees,
+            demand.preferred_dates,
+            demand.region_code,
+            demand.enterprise_id,
+            enterprise.name if enterprise else None,
+            demand.contact_name,
+            demand.contact_phone,
+            demand.created_at,
+            demand.updated_at,
+            demand.submitted_at,
+            tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments),
+            tuple(names),
+            history,
+        )
 
     async def get(self, demand_id: int, with_history: bool = True, for_enterprise: bool = False) -> DemandInfo | None:
         async with self.db.session() as session:
@@ -200,8 +255,12 @@ class Demands:
 
     async def draft_of(self, user_id: int) -> DemandInfo | None:
         async with self.db.session() as session:
-            demand = await session.scalar(select(Demand).where(Demand.user_id == user_id, Demand.status == DemandStatus.DRAFT)
-                                          .order_by(Demand.id.desc()).limit(1))
+            demand = await session.scalar(
+                select(Demand)
+                .where(Demand.user_id == user_id, Demand.status == DemandStatus.DRAFT)
+                .order_by(Demand.id.desc())
+                .limit(1)
+            )
             return await self._info(session, demand) if demand else None
 
     async def of_user(self, user_id: int, page: int = 0, per_page: int = PAGE) -> tuple[list[DemandInfo], int]:
@@ -209,8 +268,11 @@ class Demands:
         async with self.db.session() as session:
             where = (Demand.user_id == user_id,)
             total = await session.scalar(select(func.count()).select_from(Demand).where(*where)) or 0
-            rows = (await session.scalars(select(Demand).where(*where).order_by(Demand.id.desc())
-                                          .offset(page * per_page).limit(per_page))).all()
+            rows = (
+                await session.scalars(
+                    select(Demand).where(*where).order_by(Demand.id.desc()).offset(page * per_page).limit(per_page)
+                )
+            ).all()
             return [await self._info(session, d) for d in rows], total
 
     # ------------------------------------------------------------------ the draft
@@ -232,13 +294,26 @@ class Demands:
                 await self.audit.record(user_id, "demand.edit", f"demand:{demand_id}", allowed=False)
             raise
 
-    async def start_draft(self, user_id: int, kind: DemandKind | None = None, text: str = "",
-                          enterprise_id: int | None = None, region_code: str | None = None) -> DemandInfo:
+    async def start_draft(
+        self,
+        user_id: int,
+        kind: DemandKind | None = None,
+        text: str = "",
+        enterprise_id: int | None = None,
+        region_code: str | None = None,
+    ) -> DemandInfo:
         now = self.clock.now()
         async with self.db.session() as session:
-            demand = Demand(user_id=user_id, kind=kind or DemandKind.PROBLEM, text=shown(text)[:MAX_TEXT],
-                            enterprise_id=enterprise_id, region_code=region_code, status=DemandStatus.DRAFT,
-                            created_at=now, updated_at=now)
+            demand = Demand(
+                user_id=user_id,
+                kind=kind or DemandKind.PROBLEM,
+                text=shown(text)[:MAX_TEXT],
+                enterprise_id=enterprise_id,
+                region_code=region_code,
+                status=DemandStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(demand)
             await session.flush()
             return await self._info(session, demand)
@@ -266,16 +341,27 @@ class Demands:
             await session.flush()
             return await self._info(session, demand)
 
-    async def add_attachment(self, demand_id: int, user_id: int, kind: str, file_id: str,
-                             caption: str | None) -> DemandInfo:
+    async def add_attachment(
+        self, demand_id: int, user_id: int, kind: str, file_id: str, caption: str | None
+    ) -> DemandInfo:
         async with self._own_draft(demand_id, user_id) as (session, demand):
-            count = await session.scalar(select(func.count()).select_from(DemandAttachment)
-                                         .where(DemandAttachment.demand_id == demand_id)) or 0
+            count = (
+                await session.scalar(
+                    select(func.count()).select_from(DemandAttachment).where(DemandAttachment.demand_id == demand_id)
+                )
+                or 0
+            )
             if count >= MAX_ATTACHMENTS:
                 raise ValueError("too_many")
-            session.add(DemandAttachment(demand_id=demand_id, kind=kind, file_id=file_id,
-                                         caption=(caption or None) and shown(caption)[:1024],
-                                         created_at=self.clock.now()))
+            session.add(
+                DemandAttachment(
+                    demand_id=demand_id,
+                    kind=kind,
+                    file_id=file_id,
+                    caption=(caption or None) and shown(caption)[:1024],
+                    created_at=self.clock.now(),
+                )
+            )
             demand.updated_at, demand.draft_reminded_at = self.clock.now(), None
             await session.flush()
             return await self._info(session, demand)
@@ -310,12 +396,23 @@ class Demands:
             demand.ticket, demand.submitted_at = ticket_for(demand.id, now, self.tz), now
             await session.flush()
             info = await self._info(session, demand)
-        await self.outbox.put(await self.staff(), "notice", f"demand:{info.id}:submitted", Notice(
-            "notify.demand_submitted",
-            values={"ticket": info.ticket, "enterprise": info.enterprise_name or "", "summary": info.text[:120],
-                    "industry": info.industry or ""},
-            keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
-            buttons=[[Button("demand.open", OpenDemand(info.id))]]), urgent=info.urgency == "urgent")
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"demand:{info.id}:submitted",
+            Notice(
+                "notify.demand_submitted",
+                values={
+                    "ticket": info.ticket,
+                    "enterprise": info.enterprise_name or "",
+                    "summary": info.text[:120],
+                    "industry": info.industry or "",
+                },
+                keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
+                buttons=[[Button("demand.open", OpenDemand(info.id))]],
+            ),
+            urgent=info.urgency == "urgent",
+        )
         return info
 
     async def withdraw(self, demand_id: int, user_id: int, reason: str) -> DemandInfo:
@@ -328,8 +425,16 @@ class Demands:
             if owner and demand.status not in OPEN_STATUSES:
                 raise Refused(Refusal.CLOSED)
             if owner:
-                if not await transition(session, demand, DemandStatus.WITHDRAWN, user_id, now, from_=OPEN_STATUSES,
-                                        note=reason, visibility=ENTERPRISE):
+                if not await transition(
+                    session,
+                    demand,
+                    DemandStatus.WITHDRAWN,
+                    user_id,
+                    now,
+                    from_=OPEN_STATUSES,
+                    note=reason,
+                    visibility=ENTERPRISE,
+                ):
                     raise Refused(Refusal.CLOSED)  # closed in the same moment
                 await session.flush()
                 return await self._info(session, demand, with_history=True, for_enterprise=True)
@@ -341,25 +446,41 @@ class Demands:
         """On day 6 of an untouched draft, remind its user once; return how many reminders were owed."""
         now = self.clock.now()
         async with self.db.session() as session:
-            rows = (await session.scalars(select(Demand).where(
-                Demand.status == DemandStatus.DRAFT, Demand.draft_reminded_at.is_(None),
-                Demand.updated_at <= now - timedelta(days=REMIND_DAY)))).all()
+            rows = (
+                await session.scalars(
+                    select(Demand).where(
+                        Demand.status == DemandStatus.DRAFT,
+                        Demand.draft_reminded_at.is_(None),
+                        Demand.updated_at <= now - timedelta(days=REMIND_DAY),
+                    )
+                )
+            ).all()
             owed = [(d.id, d.user_id, d.updated_at) for d in rows if d.user_id is not None]
             # updated_at stays as it was (a reminder is not the user coming back)
-            await session.execute(update(Demand).where(Demand.id.in_([o[0] for o in owed]))
-                                  .values(draft_reminded_at=now, updated_at=Demand.updated_at))
+            await session.execute(
+                update(Demand)
+                .where(Demand.id.in_([o[0] for o in owed]))
+                .values(draft_reminded_at=now, updated_at=Demand.updated_at)
+            )
         for demand_id, user_id, updated in owed:
             expires = (updated + timedelta(days=DRAFT_DAYS)).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
-            await self.outbox.put([user_id], "notice", f"draft:{demand_id}:remind:{updated.isoformat()}",
-                                  Notice("report.draft_reminder", values={"expires": expires}))
+            await self.outbox.put(
+                [user_id],
+                "notice",
+                f"draft:{demand_id}:remind:{updated.isoformat()}",
+                Notice("report.draft_reminder", values={"expires": expires}),
+            )
         return len(owed)
 
     async def expire_drafts(self) -> int:
         """Delete drafts untouched for 7 days; return how many."""
         cutoff = self.clock.now() - timedelta(days=DRAFT_DAYS)
         async with self.db.session() as session:
-            rows = (await session.scalars(select(Demand).where(Demand.status == DemandStatus.DRAFT,
-                                                               Demand.updated_at <= cutoff))).all()
+            rows = (
+                await session.scalars(
+                    select(Demand).where(Demand.status == DemandStatus.DRAFT, Demand.updated_at <= cutoff)
+                )
+            ).all()
             for demand in rows:
                 await session.delete(demand)
             return len(rows)

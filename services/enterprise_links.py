@@ -29,8 +29,10 @@ from services.service_record import Outcome, Result, StaffChats
 
 def decision_buttons(requester: int, enterprise_id: int, staff: bool = False) -> list[Button]:
     suffix = "_staff" if staff else ""
-    return [Button(f"link.confirm{suffix}", DecideLink(Decision.CONFIRM, requester, enterprise_id)),
-            Button(f"link.refuse{suffix}", DecideLink(Decision.REFUSE, requester, enterprise_id))]
+    return [
+        Button(f"link.confirm{suffix}", DecideLink(Decision.CONFIRM, requester, enterprise_id)),
+        Button(f"link.refuse{suffix}", DecideLink(Decision.REFUSE, requester, enterprise_id)),
+    ]
 
 
 def filing_profile(enterprise: EnterpriseInfo | None, draft: DemandInfo | None) -> EnterpriseInfo | None:
@@ -38,8 +40,9 @@ def filing_profile(enterprise: EnterpriseInfo | None, draft: DemandInfo | None) 
     kept on his demand (never on the enterprise's record, which he does not see)."""
     if enterprise is None or not enterprise.pending:
         return enterprise
-    return replace(enterprise, contact_name=draft.contact_name if draft else None,
-                   phone=draft.contact_phone if draft else None)
+    return replace(
+        enterprise, contact_name=draft.contact_name if draft else None, phone=draft.contact_phone if draft else None
+    )
 
 
 def _name(user: User) -> str:
@@ -73,16 +76,22 @@ class EnterpriseLinks:
             values = {"requester": _name(user), "enterprise": enterprise.name}
         await self.audit.record(user_id, "enterprise.link.request", f"enterprise:{enterprise_id}", members=len(asked))
         if asked:
-            await self.outbox.put(asked, "notice", f"link:{user_id}:{enterprise_id}", Notice(
-                "link.member_ask", values=values, buttons=[decision_buttons(user_id, enterprise_id)]))
+            await self.outbox.put(
+                asked,
+                "notice",
+                f"link:{user_id}:{enterprise_id}",
+                Notice("link.member_ask", values=values, buttons=[decision_buttons(user_id, enterprise_id)]),
+            )
 
     async def flag_draft(self, demand_id: int, user_id: int) -> bool:
         """Before submitting: mark the user's draft unverified exactly when his link is pending; return that."""
         async with self.db.session() as session:
             pending = await session.scalar(select(User.pending_enterprise_id).where(User.id == user_id))
-            await session.execute(update(Demand).where(Demand.id == demand_id, Demand.user_id == user_id,
-                                                       Demand.status == DemandStatus.DRAFT)
-                                  .values(unverified=pending is not None))
+            await session.execute(
+                update(Demand)
+                .where(Demand.id == demand_id, Demand.user_id == user_id, Demand.status == DemandStatus.DRAFT)
+                .values(unverified=pending is not None)
+            )
         return pending is not None
 
     async def filed_unverified(self, demand: DemandInfo) -> None:
@@ -92,12 +101,24 @@ class EnterpriseLinks:
             if user is None or user.pending_enterprise_id is None:
                 return
             enterprise_id = user.pending_enterprise_id
-            values = {"ticket": demand.ticket or "", "requester": _name(user),
-                      "enterprise": demand.enterprise_name or ""}
-        await self.outbox.put(await self.staff(), "notice", f"demand:{demand.id}:unverified", Notice(
-            "link.staff_unverified", values=values,
-            buttons=[decision_buttons(demand.user_id, enterprise_id, staff=True),
-                     [Button("demand.open", OpenDemand(demand.id))]]))
+            values = {
+                "ticket": demand.ticket or "",
+                "requester": _name(user),
+                "enterprise": demand.enterprise_name or "",
+            }
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"demand:{demand.id}:unverified",
+            Notice(
+                "link.staff_unverified",
+                values=values,
+                buttons=[
+                    decision_buttons(demand.user_id, enterprise_id, staff=True),
+                    [Button("demand.open", OpenDemand(demand.id))],
+                ],
+            ),
+        )
 
     async def decide(self, actor: int, role: Role | None, requester: int, enterprise_id: int, accept: bool) -> Result:
         """A member of the enterprise (or staff) confirms or refuses ``requester``'s pending link."""
@@ -105,16 +126,21 @@ class EnterpriseLinks:
         target = f"user:{requester}"
         async with self.db.session() as session:
             enterprise = await session.get(Enterprise, enterprise_id)
-            allowed = enterprise is not None and actor != requester and (
-                role in STAFF_ROLES or await is_member(session, actor, enterprise))
+            allowed = (
+                enterprise is not None
+                and actor != requester
+                and (role in STAFF_ROLES or await is_member(session, actor, enterprise))
+            )
             user = await session.get(User, requester, with_for_update=True) if allowed else None
             if allowed and user is not None and user.pending_enterprise_id == enterprise_id:
                 user.pending_enterprise_id = None
                 if accept:
                     user.enterprise_id = enterprise_id
-                    await session.execute(update(Demand).where(Demand.user_id == requester,
-                                                               Demand.enterprise_id == enterprise_id)
-                                          .values(unverified=False))
+                    await session.execute(
+                        update(Demand)
+                        .where(Demand.user_id == requester, Demand.enterprise_id == enterprise_id)
+                        .values(unverified=False)
+                    )
                 detail = {"requester": _name(user), "enterprise": enterprise.name}
             else:
                 detail = None
@@ -124,9 +150,12 @@ class EnterpriseLinks:
         if detail is None:  # decided already, or he named another enterprise since
             return Result(Outcome.STALE)
         await self.audit.record(actor, action, target, enterprise=enterprise_id)
-        await self.outbox.put([requester], "notice", f"link:{requester}:{enterprise_id}:{self.clock.now().isoformat()}",
-                              Notice("link.confirmed" if accept else "link.refused",
-                                     values={"enterprise": detail["enterprise"]}))
+        await self.outbox.put(
+            [requester],
+            "notice",
+            f"link:{requester}:{enterprise_id}:{self.clock.now().isoformat()}",
+            Notice("link.confirmed" if accept else "link.refused", values={"enterprise": detail["enterprise"]}),
+        )
         return Result(Outcome.DONE, detail=detail)
 
     async def of_demand(self, demand_id: int) -> DemandLink:
@@ -136,8 +165,11 @@ class EnterpriseLinks:
             if demand is None or not demand.unverified:
                 return DemandLink(False)
             user = await session.get(User, demand.user_id) if demand.user_id else None
-            waiting = user is not None and demand.enterprise_id is not None \
+            waiting = (
+                user is not None
+                and demand.enterprise_id is not None
                 and user.pending_enterprise_id == demand.enterprise_id
+            )
             if waiting:
                 return DemandLink(True, user.id, demand.enterprise_id)
             return DemandLink(True)
@@ -146,5 +178,10 @@ class EnterpriseLinks:
         if not demand_ids:
             return set()
         async with self.db.session() as session:
-            return set((await session.scalars(select(Demand.id).where(Demand.id.in_(demand_ids),
-                                                                      Demand.unverified.is_(True)))).all())
+            return set(
+                (
+                    await session.scalars(
+                        select(Demand.id).where(Demand.id.in_(demand_ids), Demand.unverified.is_(True))
+                    )
+                ).all()
+            )

@@ -30,8 +30,8 @@ MAX_CONTACT = 64
 class Link(str, enum.Enum):
     """What naming a credit code did to the user's link."""
 
-    OWN = "own"          # his own record (a code new to the pool, or his enterprise's own)
-    LINKED = "linked"    # joined an enterprise in the pool that nobody held yet
+    OWN = "own"  # his own record (a code new to the pool, or his enterprise's own)
+    LINKED = "linked"  # joined an enterprise in the pool that nobody held yet
     PENDING = "pending"  # asked to join an enterprise that has people: waits for one of them or staff
 
 

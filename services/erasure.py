@@ -44,8 +44,8 @@ from db.models import (
 )
 
 SCRUBBED = "—"
-DISTINCTIVE = 3     # a string this long is searched for in rows about others (shorter: only in rows about them)
-TEXT_PREFIX = 20    # notices quote the start of a demand's text (a summary of 120 characters, a board line …)
+DISTINCTIVE = 3  # a string this long is searched for in rows about others (shorter: only in rows about them)
+TEXT_PREFIX = 20  # notices quote the start of a demand's text (a summary of 120 characters, a board line …)
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)  # SENDING: back to PENDING if the sender dies
 CHUNK = 200
 
@@ -77,7 +77,8 @@ class Traces:
         (a notice's "摘要" cut at 120 characters, with or without an ellipsis)."""
         excerpt = value.strip().rstrip("…. ")
         return any(s in value for s in self.strings) or (
-            len(excerpt) >= TEXT_PREFIX and any(excerpt in s for s in self.strings))
+            len(excerpt) >= TEXT_PREFIX and any(excerpt in s for s in self.strings)
+        )
 
 
 def scrub(value: Any, traces: Traces) -> Any:
@@ -86,8 +87,11 @@ def scrub(value: Any, traces: Traces) -> Any:
     if isinstance(value, dict):
         return {k: v if k in ("key", "data") else scrub(v, traces) for k, v in value.items()}
     if isinstance(value, list):
-        return [scrub(v, traces) for v in value
-                if not (isinstance(v, dict) and "file_id" in v and traces.holds(str(v["file_id"])))]
+        return [
+            scrub(v, traces)
+            for v in value
+            if not (isinstance(v, dict) and "file_id" in v and traces.holds(str(v["file_id"])))
+        ]
     if isinstance(value, str) and traces.holds(value):
         return SCRUBBED
     return value
@@ -108,15 +112,23 @@ async def scrub_notices(session: AsyncSession, traces: Traces) -> int:
     conditions += _mentions(Notification.payload, traces.distinctive)
     changed, seen = 0, set()
     for start in range(0, len(conditions), CHUNK):
-        rows = (await session.execute(select(Notification.id, Notification.status, Notification.payload).where(
-            Notification.broadcast_id.is_(None), or_(*conditions[start:start + CHUNK])))).all()
+        rows = (
+            await session.execute(
+                select(Notification.id, Notification.status, Notification.payload).where(
+                    Notification.broadcast_id.is_(None), or_(*conditions[start : start + CHUNK])
+                )
+            )
+        ).all()
         for row_id, status, payload in rows:
             if row_id in seen:
                 continue
             seen.add(row_id)
             payload = payload or {}
-            cleaned = (scrub(payload, traces) if status in UNSENT else
-                       {"key": payload.get("key"), "values": {}, "keys": {}, "buttons": [], "files": []})
+            cleaned = (
+                scrub(payload, traces)
+                if status in UNSENT
+                else {"key": payload.get("key"), "values": {}, "keys": {}, "buttons": [], "files": []}
+            )
             if cleaned != payload:
                 await session.execute(update(Notification).where(Notification.id == row_id).values(payload=cleaned))
                 changed += 1
@@ -128,14 +140,15 @@ async def scrub_notes(session: AsyncSession, traces: Traces, demand_ids: list[in
     others' a note carrying a distinctive string of theirs (a craftsman's name in "揭榜 吴师傅")."""
     history = DemandStatusHistory
     conditions = _mentions(history.note, traces.distinctive)
-    conditions += [history.demand_id.in_(demand_ids[i:i + CHUNK]) for i in range(0, len(demand_ids), CHUNK)]
+    conditions += [history.demand_id.in_(demand_ids[i : i + CHUNK]) for i in range(0, len(demand_ids), CHUNK)]
     if not conditions:
         return
-    rows = (await session.execute(select(history.id, history.note).where(history.note.is_not(None),
-                                                                        or_(*conditions)))).all()
+    rows = (
+        await session.execute(select(history.id, history.note).where(history.note.is_not(None), or_(*conditions)))
+    ).all()
     doomed = [row_id for row_id, note in rows if traces.holds(note)]
     for start in range(0, len(doomed), CHUNK):
-        await session.execute(update(history).where(history.id.in_(doomed[start:start + CHUNK])).values(note=None))
+        await session.execute(update(history).where(history.id.in_(doomed[start : start + CHUNK])).values(note=None))
 
 
 async def scrub_json_rows(session: AsyncSession, traces: Traces) -> None:
@@ -144,13 +157,24 @@ async def scrub_json_rows(session: AsyncSession, traces: Traces) -> None:
     shape, so a restart can still handle it."""
     strings = traces.distinctive
     if strings:
-        states = (await session.execute(select(BotState.namespace, BotState.key, BotState.value)
-                                        .where(or_(*_mentions(BotState.value, strings))))).all()
+        states = (
+            await session.execute(
+                select(BotState.namespace, BotState.key, BotState.value).where(or_(*_mentions(BotState.value, strings)))
+            )
+        ).all()
         for namespace, key, value in states:
-            await session.execute(update(BotState).where(BotState.namespace == namespace, BotState.key == key)
-                                  .values(value=scrub(value, traces)))
-    unfinished = (await session.execute(select(UpdateInbox.update_id, UpdateInbox.payload).where(
-        UpdateInbox.done_at.is_(None), UpdateInbox.payload.is_not(None)))).all()
+            await session.execute(
+                update(BotState)
+                .where(BotState.namespace == namespace, BotState.key == key)
+                .values(value=scrub(value, traces))
+            )
+    unfinished = (
+        await session.execute(
+            select(UpdateInbox.update_id, UpdateInbox.payload).where(
+                UpdateInbox.done_at.is_(None), UpdateInbox.payload.is_not(None)
+            )
+        )
+    ).all()
     for update_id, payload in unfinished:
         cleaned = scrub(payload, traces)
         if cleaned != payload:
@@ -159,31 +183,54 @@ async def scrub_json_rows(session: AsyncSession, traces: Traces) -> None:
 
 async def replace_ids(session: AsyncSession, user_id: int, pseudonym: int) -> None:
     """The person's Telegram id where it names who did something (not a key of theirs): the pseudonym instead."""
-    for column in (Match.proposed_by, Craftsman.reviewed_by, User.staff_granted_by, Broadcast.created_by,
-                   Competition.created_by, Course.created_by, Consultation.answered_by):
+    for column in (
+        Match.proposed_by,
+        Craftsman.reviewed_by,
+        User.staff_granted_by,
+        Broadcast.created_by,
+        Competition.created_by,
+        Course.created_by,
+        Consultation.answered_by,
+    ):
         await session.execute(update(column.class_).where(column == user_id).values({column.key: pseudonym}))
-    await session.execute(update(Broadcast).where(Broadcast.progress_chat_id == user_id)
-                          .values(progress_chat_id=None, progress_message_id=None))
+    await session.execute(
+        update(Broadcast)
+        .where(Broadcast.progress_chat_id == user_id)
+        .values(progress_chat_id=None, progress_message_id=None)
+    )
 
 
 async def erase_consultations(session: AsyncSession, user_id: int, traces: Traces) -> int:
     """The person's questions to union staff and staff's answers: their texts go (the copies elsewhere are found by
     ``traces``); topic and status stay for the figures, an open one is closed. Returns how many."""
-    rows = (await session.execute(select(Consultation.id, Consultation.question)
-                                  .where(Consultation.user_id == user_id))).all()
+    rows = (
+        await session.execute(select(Consultation.id, Consultation.question).where(Consultation.user_id == user_id))
+    ).all()
     traces.add(*[question for _id, question in rows])
     traces.keyed("consultation", [row[0] for row in rows])
     if rows:
-        await session.execute(update(Consultation).where(Consultation.user_id == user_id).values(
-            question=SCRUBBED, answer=None, region_code=None, user_id=None))
-        await session.execute(update(Consultation).where(Consultation.id.in_([row[0] for row in rows]),
-                                                         Consultation.status == ConsultationStatus.OPEN)
-                              .values(status=ConsultationStatus.CLOSED))
+        await session.execute(
+            update(Consultation)
+            .where(Consultation.user_id == user_id)
+            .values(question=SCRUBBED, answer=None, region_code=None, user_id=None)
+        )
+        await session.execute(
+            update(Consultation)
+            .where(Consultation.id.in_([row[0] for row in rows]), Consultation.status == ConsultationStatus.OPEN)
+            .values(status=ConsultationStatus.CLOSED)
+        )
     return len(rows)
 
 
-async def traces_of(session: AsyncSession, user: User | None, craftsman: Craftsman | None, demand_rows: Sequence[Any],
-                    enterprise_rows: Sequence[Any], comments: list[str | None], attachments: Sequence[Any]) -> Traces:
+async def traces_of(
+    session: AsyncSession,
+    user: User | None,
+    craftsman: Craftsman | None,
+    demand_rows: Sequence[Any],
+    enterprise_rows: Sequence[Any],
+    comments: list[str | None],
+    attachments: Sequence[Any],
+) -> Traces:
     """The person's strings (names, handle, phones, texts, attachments) and the keys of the notices about them,
     read before anything is erased."""
     traces = Traces()
@@ -210,6 +257,8 @@ async def traces_of(session: AsyncSession, user: User | None, craftsman: Craftsm
         match_ids = list((await session.scalars(select(Match.id).where(or_(*match_filter)))).all())
         traces.keyed("match", match_ids)
         if match_ids:
-            traces.keyed("appointment", (await session.scalars(
-                select(Appointment.id).where(Appointment.match_id.in_(match_ids)))).all())
+            traces.keyed(
+                "appointment",
+                (await session.scalars(select(Appointment.id).where(Appointment.match_id.in_(match_ids)))).all(),
+            )
     return traces

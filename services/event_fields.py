@@ -73,7 +73,7 @@ def lead_minutes(value: str, reading: Reading) -> str:
 
 
 def time_span(value: str, reading: Reading) -> str:
-    """"19:00-21:00" or "晚上7点到9点", kept as "19:00-21:00"."""
+    """ "19:00-21:00" or "晚上7点到9点", kept as "19:00-21:00"."""
     start, end = parse_span(value, reading.now, reading.tz)
     return f"{start:%H:%M}-{end:%H:%M}"
 

@@ -18,7 +18,7 @@ from services.regions import RegionDirectory
 
 
 def industry_name(section: str | None, division: str | None) -> str | None:
-    """"C 制造业", "C34 通用设备制造业", or None for 不限."""
+    """ "C 制造业", "C34 通用设备制造业", or None for 不限."""
     table = catalogue()
     if division and division in table.divisions:
         return table.divisions[division].label
@@ -27,14 +27,21 @@ def industry_name(section: str | None, division: str | None) -> str | None:
     return None
 
 
-def competition_values(c: Competition, tz: ZoneInfo,
-                       regions: RegionDirectory) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+def competition_values(
+    c: Competition, tz: ZoneInfo, regions: RegionDirectory
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """(values, keys, labels) for the competition templates; keys name catalogue texts such as 不限, labels are the
     industry and region names."""
-    values: dict[str, Any] = {"name": c.name, "organiser": c.organiser or "—", "deadline": show(c.registration_deadline, tz),
-                              "start": show(c.starts_at, tz), "end": show(c.ends_at, tz),
-                              "place": c.place or c.link or "—", "description": c.description or "—",
-                              "how": c.how_to_register or "—"}
+    values: dict[str, Any] = {
+        "name": c.name,
+        "organiser": c.organiser or "—",
+        "deadline": show(c.registration_deadline, tz),
+        "start": show(c.starts_at, tz),
+        "end": show(c.ends_at, tz),
+        "place": c.place or c.link or "—",
+        "description": c.description or "—",
+        "how": c.how_to_register or "—",
+    }
     keys: dict[str, str] = {}
     labels: dict[str, str] = {}
     industry = industry_name(c.industry_section, c.industry_division)
@@ -65,9 +72,14 @@ def competition_change_notice(c: Competition, tz: ZoneInfo, regions: RegionDirec
 
 
 def session_values(course: Course, session: CourseSession, tz: ZoneInfo) -> dict[str, Any]:
-    return {"name": course.name, "start": show(session.starts_at, tz),
-            "end": session.ends_at.astimezone(tz).strftime("%H:%M"), "place": course.place or course.link or "—",
-            "teacher": course.teacher or "—", "minutes": course.remind_minutes}
+    return {
+        "name": course.name,
+        "start": show(session.starts_at, tz),
+        "end": session.ends_at.astimezone(tz).strftime("%H:%M"),
+        "place": course.place or course.link or "—",
+        "teacher": course.teacher or "—",
+        "minutes": course.remind_minutes,
+    }
 
 
 def session_notice(course: Course, session: CourseSession, tz: ZoneInfo) -> Notice:
@@ -76,6 +88,13 @@ def session_notice(course: Course, session: CourseSession, tz: ZoneInfo) -> Noti
 
 def appointment_notice(appointment: Appointment, ticket: str, craftsman: str, lead: str, tz: ZoneInfo) -> Notice:
     """专家问诊预约 reminder, a day (``lead`` = day) or an hour (hour) before."""
-    return Notice("booking.reminder", values={"ticket": ticket, "name": craftsman, "at": show(appointment.starts_at, tz),
-                                              "place": appointment.place or appointment.link or "—"},
-                  keys={"lead": f"booking.lead.{lead}"})
+    return Notice(
+        "booking.reminder",
+        values={
+            "ticket": ticket,
+            "name": craftsman,
+            "at": show(appointment.starts_at, tz),
+            "place": appointment.place or appointment.link or "—",
+        },
+        keys={"lead": f"booking.lead.{lead}"},
+    )

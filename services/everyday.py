@@ -36,19 +36,61 @@ from nlp.script import to_simplified
 from services.validation import Invalid
 
 MAX_INPUT = 64  # a number or a time is short; a longer text is refused before a library sees it
-_BEFORE = ("大约", "大概", "约莫", "约", "差不多", "将近", "接近", "近", "一共", "总共", "共计", "共", "预计", "估计",
-           "大致", "人民币", "¥", "￥")
+_BEFORE = (
+    "大约",
+    "大概",
+    "约莫",
+    "约",
+    "差不多",
+    "将近",
+    "接近",
+    "近",
+    "一共",
+    "总共",
+    "共计",
+    "共",
+    "预计",
+    "估计",
+    "大致",
+    "人民币",
+    "¥",
+    "￥",
+)
 _AFTER = ("人左右", "左右", "上下", "人次", "个人", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
-_DAY_PARTS = ("上午", "下午", "早上", "早晨", "清晨", "凌晨", "中午", "晚上", "傍晚", "夜里", "夜间", "午后",
-              "今晚", "明晚", "明早", "早", "晚", "夜", "am", "pm")
+_DAY_PARTS = (
+    "上午",
+    "下午",
+    "早上",
+    "早晨",
+    "清晨",
+    "凌晨",
+    "中午",
+    "晚上",
+    "傍晚",
+    "夜里",
+    "夜间",
+    "午后",
+    "今晚",
+    "明晚",
+    "明早",
+    "早",
+    "晚",
+    "夜",
+    "am",
+    "pm",
+)
 _BARE_WEEKDAY = re.compile(r"(?<![上下本这])(?:周|星期|礼拜)[一二三四五六日天]")
 _EXPLICIT_YEAR = re.compile(r"\d{4}|年")
 _LEADING_ZERO_HOUR = re.compile(r"(?<!\d)0\d\s*[:点时]")
 # Contractions JioNLP 1.5.31 reads as today ("明早8点" → today 08:00) or at night ("午后2点" → 02:00): spelled out
 # before it sees them ("午後" is folded to "午后" by OpenCC first; "中午后" is left alone).
-_CONTRACTIONS = ((re.compile("明早"), "明天早上"), (re.compile("明晨"), "明天早上"), (re.compile("(?<!中)午后"), "下午"))
+_CONTRACTIONS = (
+    (re.compile("明早"), "明天早上"),
+    (re.compile("明晨"), "明天早上"),
+    (re.compile("(?<!中)午后"), "下午"),
+)
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
 
 
@@ -73,10 +115,10 @@ def _strip_words(text: str) -> str:
         changed = False
         for word in _BEFORE:
             if text.startswith(word) and len(text) > len(word):
-                text, changed = text[len(word):].strip(), True
+                text, changed = text[len(word) :].strip(), True
         for word in _AFTER:
             if text.endswith(word) and len(text) > len(word):
-                text, changed = text[:-len(word)].strip(), True
+                text, changed = text[: -len(word)].strip(), True
     return text
 
 
@@ -192,8 +234,17 @@ _NAMED = re.compile(_NUMBER + r"\s*(年|月|日|号|点钟|点|时|分(?!钟)|�
 _AFTER_HOUR = re.compile(r"(?:点|时|[:：])\s*" + _NUMBER + r"(?!\s*(?:刻|\d|[零〇一二两三四五六七八九十]))")
 _CLOCK = re.compile(r"(\d+)\s*[:：]\s*\d")
 _NOT_A_NUMBER = re.compile(r"[a-z]\s*(?:点|时)")  # "下午NaN点", "下午1e400点" (the 400 is checked as an hour too)
-_RANGES = {"年": YEARS, "月": range(1, 13), "日": range(1, 32), "号": range(1, 32), "点钟": range(25),
-           "点": range(25), "时": range(25), "分": range(60), "秒": range(60)}
+_RANGES = {
+    "年": YEARS,
+    "月": range(1, 13),
+    "日": range(1, 32),
+    "号": range(1, 32),
+    "点钟": range(25),
+    "点": range(25),
+    "时": range(25),
+    "分": range(60),
+    "秒": range(60),
+}
 # The hours each part of the day can hold, on the 12- or the 24-hour clock ("下午3点", "下午15点"); longest first.
 _PART_HOURS = (
     (("凌晨", "早上", "早晨", "清晨", "上午", "早", "am"), range(13)),
@@ -246,7 +297,7 @@ def impossible(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Moment:
-    at: datetime               # aware UTC
+    at: datetime  # aware UTC
     assumed: time | None = None  # the hour taken for a part of the day given without one ("下周二上午" → 09:00)
 
 
@@ -261,8 +312,7 @@ def asked_again(key: str, text: str, now: datetime, tz: ZoneInfo, **values: obje
     return Invalid(key, value=shown(text), **values, **example(now, tz))
 
 
-def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *,
-           future: bool = False) -> Moment:
+def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *, future: bool = False) -> Moment:
     """A date and time typed in everyday Chinese, read in ``tz`` against ``now``; Invalid with a key the user can
     act on: time.bad_datetime, everyday.need_time, everyday.ambiguous_hour, everyday.ambiguous_weekday,
     everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
@@ -281,8 +331,11 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
         local = datetime.combine(start.date(), assumed)
     else:
         local = start
-        if (1 <= local.hour <= 6 and not any(part in folded for part in _DAY_PARTS)
-                and not _LEADING_ZERO_HOUR.search(folded)):
+        if (
+            1 <= local.hour <= 6
+            and not any(part in folded for part in _DAY_PARTS)
+            and not _LEADING_ZERO_HOUR.search(folded)
+        ):
             raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
     local = _next_year_if_long_past(local, folded, local_now)
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
@@ -297,9 +350,12 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
 
 
 def _next_year_if_long_past(local: datetime, folded: str, local_now: datetime) -> datetime:
-    """"1月5日" typed in November is next January (a date more than a month past, typed without a year)."""
-    if (not _EXPLICIT_YEAR.search(folded) and local.date() < local_now.date() - timedelta(days=31)
-            and local.year < YEARS[-1]):
+    """ "1月5日" typed in November is next January (a date more than a month past, typed without a year)."""
+    if (
+        not _EXPLICIT_YEAR.search(folded)
+        and local.date() < local_now.date() - timedelta(days=31)
+        and local.year < YEARS[-1]
+    ):
         return local.replace(year=local.year + 1)  # year + 1 stays in YEARS: no ValueError
     return local
 

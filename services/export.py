@@ -46,8 +46,9 @@ class Words:
 
 
 class Exporter:
-    def __init__(self, db: Database, audit: AuditLog, regions: RegionDirectory, statistics: Statistics,
-                 tz: ZoneInfo) -> None:
+    def __init__(
+        self, db: Database, audit: AuditLog, regions: RegionDirectory, statistics: Statistics, tz: ZoneInfo
+    ) -> None:
         self.db, self.audit, self.regions, self.statistics, self.tz = db, audit, regions, statistics, tz
 
     def _local(self, moment: datetime | None) -> datetime | None:
@@ -60,9 +61,13 @@ class Exporter:
         await self.audit.require_staff(actor, role, "export")
         book = Workbook()
         book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with (its active one)
-        rows = {"demands": await self._demands(words), "talent": await self._talent(words),
-                "matches": await self._matches(words), "feedback": await self._feedback(words),
-                "statistics": await self._statistics(today)}
+        rows = {
+            "demands": await self._demands(words),
+            "talent": await self._talent(words),
+            "matches": await self._matches(words),
+            "feedback": await self._feedback(words),
+            "statistics": await self._statistics(today),
+        }
         for name in SHEETS:
             sheet = book.create_sheet(words.titles[name])
             append_row(sheet, words.headers[name])
@@ -79,48 +84,101 @@ class Exporter:
 
     async def _demands(self, words: Words) -> list[list[Any]]:
         async with self.db.session() as session:
-            result = await session.execute(select(Demand, Enterprise.name).outerjoin(Enterprise, Enterprise.id == Demand.enterprise_id)
-                                           .where(Demand.ticket.is_not(None)).order_by(Demand.id))
-            return [[d.ticket, words.word(f"demand.kind.{d.kind.value}"), words.word(f"demand.status.{d.status.value}"),
-                     enterprise or "", d.contact_name or "", d.contact_phone or "", self._region(d.region_code),
-                     d.industry or "", d.industry_predicted or "",
-                     words.word(f"demand.urgency.{d.urgency}") if d.urgency else "",
-                     words.word(f"demand.mode.{d.service_mode}") if d.service_mode else "",
-                     d.training_topic or "", d.trainees, d.text, self._local(d.submitted_at), self._local(d.resolved_at),
-                     d.workers_trained, d.economic_benefit, d.solution_summary or ""]
-                    for d, enterprise in result.all()]
+            result = await session.execute(
+                select(Demand, Enterprise.name)
+                .outerjoin(Enterprise, Enterprise.id == Demand.enterprise_id)
+                .where(Demand.ticket.is_not(None))
+                .order_by(Demand.id)
+            )
+            return [
+                [
+                    d.ticket,
+                    words.word(f"demand.kind.{d.kind.value}"),
+                    words.word(f"demand.status.{d.status.value}"),
+                    enterprise or "",
+                    d.contact_name or "",
+                    d.contact_phone or "",
+                    self._region(d.region_code),
+                    d.industry or "",
+                    d.industry_predicted or "",
+                    words.word(f"demand.urgency.{d.urgency}") if d.urgency else "",
+                    words.word(f"demand.mode.{d.service_mode}") if d.service_mode else "",
+                    d.training_topic or "",
+                    d.trainees,
+                    d.text,
+                    self._local(d.submitted_at),
+                    self._local(d.resolved_at),
+                    d.workers_trained,
+                    d.economic_benefit,
+                    d.solution_summary or "",
+                ]
+                for d, enterprise in result.all()
+            ]
 
     async def _talent(self, words: Words) -> list[list[Any]]:
         async with self.db.session() as session:
-            result = await session.execute(select(Craftsman, ServiceTeam.name)
-                                           .outerjoin(ServiceTeam, ServiceTeam.id == Craftsman.team_id).order_by(Craftsman.id))
-            return [[c.id, c.name, c.workplace, "、".join(words.word(f"honour.{h}") for h in c.honours),
-                     "；".join(c.specialities), "、".join(sorted(i.division for i in c.industries)),
-                     self._region(c.region_code), team or "",
-                     "、".join(words.word(f"demand.mode.{m}") for m in c.service_modes), c.capacity,
-                     words.word(f"talent.status.{c.status.value}"), c.phone or "",
-                     round(c.rating_sum / c.rating_count, 2) if c.rating_count else None, c.rating_count]
-                    for c, team in result.all()]
+            result = await session.execute(
+                select(Craftsman, ServiceTeam.name)
+                .outerjoin(ServiceTeam, ServiceTeam.id == Craftsman.team_id)
+                .order_by(Craftsman.id)
+            )
+            return [
+                [
+                    c.id,
+                    c.name,
+                    c.workplace,
+                    "、".join(words.word(f"honour.{h}") for h in c.honours),
+                    "；".join(c.specialities),
+                    "、".join(sorted(i.division for i in c.industries)),
+                    self._region(c.region_code),
+                    team or "",
+                    "、".join(words.word(f"demand.mode.{m}") for m in c.service_modes),
+                    c.capacity,
+                    words.word(f"talent.status.{c.status.value}"),
+                    c.phone or "",
+                    round(c.rating_sum / c.rating_count, 2) if c.rating_count else None,
+                    c.rating_count,
+                ]
+                for c, team in result.all()
+            ]
 
     async def _matches(self, words: Words) -> list[list[Any]]:
         booked = aliased(Appointment)
         async with self.db.session() as session:
             result = await session.execute(
                 select(Match, Demand.ticket, Craftsman.name, booked)
-                .join(Demand, Demand.id == Match.demand_id).join(Craftsman, Craftsman.id == Match.craftsman_id)
-                .outerjoin(booked, booked.match_id == Match.id).order_by(Match.id, booked.id))
-            return [[ticket, name, round(m.score, 3), m.reasons or "", words.word(f"match.status.{m.status.value}"),
-                     "✔" if m.volunteered else "", self._local(m.offered_at), self._local(m.decided_at),
-                     m.decline_reason or "", self._local(a.starts_at) if a else None, (a.place or a.link or "") if a else "",
-                     words.word(f"appointment.status.{a.status.value}") if a else ""]
-                    for m, ticket, name, a in result.all()]
+                .join(Demand, Demand.id == Match.demand_id)
+                .join(Craftsman, Craftsman.id == Match.craftsman_id)
+                .outerjoin(booked, booked.match_id == Match.id)
+                .order_by(Match.id, booked.id)
+            )
+            return [
+                [
+                    ticket,
+                    name,
+                    round(m.score, 3),
+                    m.reasons or "",
+                    words.word(f"match.status.{m.status.value}"),
+                    "✔" if m.volunteered else "",
+                    self._local(m.offered_at),
+                    self._local(m.decided_at),
+                    m.decline_reason or "",
+                    self._local(a.starts_at) if a else None,
+                    (a.place or a.link or "") if a else "",
+                    words.word(f"appointment.status.{a.status.value}") if a else "",
+                ]
+                for m, ticket, name, a in result.all()
+            ]
 
     async def _feedback(self, words: Words) -> list[list[Any]]:
         async with self.db.session() as session:
-            result = await session.execute(select(Feedback, Demand.ticket).join(Demand, Demand.id == Feedback.demand_id)
-                                           .order_by(Feedback.id))
-            return [[ticket, words.word(f"role.{f.from_role}"), f.stars, f.comment or "", self._local(f.created_at)]
-                    for f, ticket in result.all()]
+            result = await session.execute(
+                select(Feedback, Demand.ticket).join(Demand, Demand.id == Feedback.demand_id).order_by(Feedback.id)
+            )
+            return [
+                [ticket, words.word(f"role.{f.from_role}"), f.stars, f.comment or "", self._local(f.created_at)]
+                for f, ticket in result.all()
+            ]
 
     async def _statistics(self, today: date) -> list[list[Any]]:
         """This year by month, then the year's total."""
@@ -128,8 +186,18 @@ class Exporter:
         total, by_month, _regions, _industries = await self.statistics.figures(period, None, breakdowns=True)
         rows = []
         for label, f in [*by_month.items(), (str(period.start.year), total)]:
-            rows.append([label, f.enterprises, f.problems, f.workers_trained, f.benefit, f.participations,
-                         f.ratings, round(f.satisfaction, 4) if f.satisfaction is not None else None])
+            rows.append(
+                [
+                    label,
+                    f.enterprises,
+                    f.problems,
+                    f.workers_trained,
+                    f.benefit,
+                    f.participations,
+                    f.ratings,
+                    round(f.satisfaction, 4) if f.satisfaction is not None else None,
+                ]
+            )
         return rows
 
 

@@ -52,7 +52,7 @@ class Case:
     match_status: MatchStatus
     demand_status: DemandStatus
     text: str
-    enterprise: str | None    # shown only once accepted
+    enterprise: str | None  # shown only once accepted
     contact: str | None
     phone: str | None
     booked_at: object | None  # the booked appointment's start
@@ -72,55 +72,106 @@ class FollowUp:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None:
                 return Result(Outcome.NOT_CRAFTSMAN)
-            rows = (await session.execute(select(Match, Demand).join(Demand, Demand.id == Match.demand_id).where(
-                Match.craftsman_id == craftsman.id,
-                ((Match.status == MatchStatus.OFFERED) & (Demand.status == DemandStatus.MATCHED))
-                | ((Match.status == MatchStatus.ACCEPTED) & Demand.status.in_((*SERVING, DemandStatus.RESOLVED))))
-                .order_by(Demand.id))).all()
+            rows = (
+                await session.execute(
+                    select(Match, Demand)
+                    .join(Demand, Demand.id == Match.demand_id)
+                    .where(
+                        Match.craftsman_id == craftsman.id,
+                        ((Match.status == MatchStatus.OFFERED) & (Demand.status == DemandStatus.MATCHED))
+                        | (
+                            (Match.status == MatchStatus.ACCEPTED)
+                            & Demand.status.in_((*SERVING, DemandStatus.RESOLVED))
+                        ),
+                    )
+                    .order_by(Demand.id)
+                )
+            ).all()
             out = []
             for match, demand in rows:
                 # the contact only once accepted, as with the offer itself
                 contact = await contact_values(session, demand) if match.status is MatchStatus.ACCEPTED else {}
-                booked = await session.scalar(select(Appointment.starts_at).where(
-                    Appointment.match_id == match.id, Appointment.status == AppointmentStatus.BOOKED))
-                out.append(Case(match.id, demand.id, demand.ticket or "", match.status, demand.status,
-                                (demand.text or demand.training_topic or "")[:200], contact.get("enterprise"),
-                                contact.get("contact"), contact.get("phone"), booked))
+                booked = await session.scalar(
+                    select(Appointment.starts_at).where(
+                        Appointment.match_id == match.id, Appointment.status == AppointmentStatus.BOOKED
+                    )
+                )
+                out.append(
+                    Case(
+                        match.id,
+                        demand.id,
+                        demand.ticket or "",
+                        match.status,
+                        demand.status,
+                        (demand.text or demand.training_topic or "")[:200],
+                        contact.get("enterprise"),
+                        contact.get("contact"),
+                        contact.get("phone"),
+                        booked,
+                    )
+                )
             return out
 
     # ------------------------------------------------------------------ resolution
     async def resolve(self, user_id: int, match_id: int, summary: str, trained: int, benefit: Decimal) -> Result:
-        if not summary.strip() or len(summary) > MAX_SUMMARY or not 0 <= trained <= MAX_TRAINED \
-                or not Decimal(0) <= benefit < MAX_BENEFIT:
+        if (
+            not summary.strip()
+            or len(summary) > MAX_SUMMARY
+            or not 0 <= trained <= MAX_TRAINED
+            or not Decimal(0) <= benefit < MAX_BENEFIT
+        ):
             raise ValueError("out of range")
         now = self.clock.now()
         try:
             async with self.db.session() as session:
                 _, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.ACCEPTED, SERVING)
-                values = await self._record_resolution(session, demand, craftsman, user_id, summary, trained, benefit, now)
-                await session.execute(update(Appointment).where(Appointment.match_id == match_id,
-                                                                Appointment.status == AppointmentStatus.BOOKED)
-                                      .values(status=AppointmentStatus.DONE, updated_at=now))
+                values = await self._record_resolution(
+                    session, demand, craftsman, user_id, summary, trained, benefit, now
+                )
+                await session.execute(
+                    update(Appointment)
+                    .where(Appointment.match_id == match_id, Appointment.status == AppointmentStatus.BOOKED)
+                    .values(status=AppointmentStatus.DONE, updated_at=now)
+                )
                 owner, demand_id = demand.user_id, demand.id
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "case.resolve")
         if owner:
-            await self.outbox.put([owner], "notice", f"demand:{demand_id}:resolved:{now.isoformat()}", Notice(
-                "follow.resolved_enterprise", values=values,
-                buttons=[[Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]]))
-        await self.outbox.put(await self.staff(), "notice", f"demand:{demand_id}:resolved:{now.isoformat()}",
-                              Notice("follow.resolved_staff", values=values))
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"demand:{demand_id}:resolved:{now.isoformat()}",
+                Notice(
+                    "follow.resolved_enterprise",
+                    values=values,
+                    buttons=[
+                        [Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]
+                    ],
+                ),
+            )
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"demand:{demand_id}:resolved:{now.isoformat()}",
+            Notice("follow.resolved_staff", values=values),
+        )
         return Result(Outcome.DONE, demand_id, match_id)
 
     @staticmethod
-    async def _record_resolution(session, demand: Demand, craftsman: Craftsman, user_id: int, summary: str,
-                                 trained: int, benefit: Decimal, now) -> dict:
+    async def _record_resolution(
+        session, demand: Demand, craftsman: Craftsman, user_id: int, summary: str, trained: int, benefit: Decimal, now
+    ) -> dict:
         if not await transition(session, demand, DemandStatus.RESOLVED, user_id, now, from_=SERVING):
             raise Stop(Result(Outcome.STALE, demand.id, detail={"status": demand.status.value}))
         demand.solution_summary, demand.workers_trained = summary.strip(), trained
         demand.economic_benefit, demand.resolved_at = benefit, now
-        return {"ticket": demand.ticket or "", "name": craftsman.name, "summary": demand.solution_summary,
-                "trained": trained, "benefit": f"{benefit:,.2f}"}
+        return {
+            "ticket": demand.ticket or "",
+            "name": craftsman.name,
+            "summary": demand.solution_summary,
+            "trained": trained,
+            "benefit": f"{benefit:,.2f}",
+        }
 
     @staticmethod
     async def _owned_resolved(session, user_id: int, demand_id: int) -> Demand:
@@ -143,14 +194,21 @@ class FollowUp:
                 if not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note="reopened"):
                     raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
                 demand.resolved_at = None
-                craftsman_user = await session.scalar(select(Craftsman.user_id).join(Match).where(
-                    Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED))
+                craftsman_user = await session.scalar(
+                    select(Craftsman.user_id)
+                    .join(Match)
+                    .where(Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED)
+                )
                 ticket = demand.ticket or ""
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "case.reopen")
         for chats in ([craftsman_user] if craftsman_user else [], await self.staff()):
-            await self.outbox.put(chats, "notice", f"demand:{demand_id}:reopened:{now.isoformat()}", Notice(
-                "follow.reopened_other", values={"ticket": ticket}))
+            await self.outbox.put(
+                chats,
+                "notice",
+                f"demand:{demand_id}:reopened:{now.isoformat()}",
+                Notice("follow.reopened_other", values={"ticket": ticket}),
+            )
         return Result(Outcome.DONE, demand_id)
 
     async def rate(self, user_id: int, demand_id: int, stars: int) -> Result:
@@ -162,13 +220,21 @@ class FollowUp:
         try:
             async with self.db.session() as session:
                 demand = await self._owned_resolved(session, user_id, demand_id)
-                if not await transition(session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★",
-                                        visibility=ENTERPRISE):
+                if not await transition(
+                    session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★", visibility=ENTERPRISE
+                ):
                     raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
-                craftsman = await session.scalar(select(Craftsman).join(Match).where(
-                    Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED).with_for_update())
-                session.add(Feedback(demand_id=demand_id, from_user_id=user_id, from_role="enterprise", stars=stars,
-                                     created_at=now))
+                craftsman = await session.scalar(
+                    select(Craftsman)
+                    .join(Match)
+                    .where(Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED)
+                    .with_for_update()
+                )
+                session.add(
+                    Feedback(
+                        demand_id=demand_id, from_user_id=user_id, from_role="enterprise", stars=stars, created_at=now
+                    )
+                )
                 if craftsman is not None:
                     craftsman.rating_sum += stars
                     craftsman.rating_count += 1
@@ -176,14 +242,19 @@ class FollowUp:
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "case.rate")
         if craftsman_user:
-            await self.outbox.put([craftsman_user], "notice", f"demand:{demand_id}:rated", Notice(
-                "follow.rated_craftsman", values={"ticket": ticket, "stars": "★" * stars}))
+            await self.outbox.put(
+                [craftsman_user],
+                "notice",
+                f"demand:{demand_id}:rated",
+                Notice("follow.rated_craftsman", values={"ticket": ticket, "stars": "★" * stars}),
+            )
         return Result(Outcome.DONE, demand_id, detail={"ticket": ticket})
 
     async def comment(self, user_id: int, demand_id: int, text: str) -> Result:
         async with self.db.session() as session:
-            feedback = await session.scalar(select(Feedback).where(Feedback.demand_id == demand_id,
-                                                                   Feedback.from_user_id == user_id))
+            feedback = await session.scalar(
+                select(Feedback).where(Feedback.demand_id == demand_id, Feedback.from_user_id == user_id)
+            )
             if feedback is None:
                 return Result(Outcome.NOT_FOUND)
             feedback.comment = text.strip()[:MAX_COMMENT]
@@ -193,25 +264,40 @@ class FollowUp:
         """Three days after resolution, remind an enterprise that has not confirmed or rated — once."""
         now = self.clock.now()
         async with self.db.session() as session:
-            rows = (await session.scalars(select(Demand).where(
-                Demand.status == DemandStatus.RESOLVED, Demand.resolved_at <= now - REMIND_AFTER,
-                Demand.rating_reminded_at.is_(None)))).all()
+            rows = (
+                await session.scalars(
+                    select(Demand).where(
+                        Demand.status == DemandStatus.RESOLVED,
+                        Demand.resolved_at <= now - REMIND_AFTER,
+                        Demand.rating_reminded_at.is_(None),
+                    )
+                )
+            ).all()
             owed = [(d.id, d.user_id, d.ticket or "") for d in rows if d.user_id]
             for demand in rows:
                 demand.rating_reminded_at = now
         for demand_id, owner, ticket in owed:
-            await self.outbox.put([owner], "notice", f"demand:{demand_id}:rating_reminder", Notice(
-                "follow.rating_reminder", values={"ticket": ticket},
-                buttons=[*stars_buttons(demand_id), [Button("follow.reopen", Reopen(demand_id))]]))
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"demand:{demand_id}:rating_reminder",
+                Notice(
+                    "follow.rating_reminder",
+                    values={"ticket": ticket},
+                    buttons=[*stars_buttons(demand_id), [Button("follow.reopen", Reopen(demand_id))]],
+                ),
+            )
         return len(owed)
 
     async def satisfaction(self, craftsman_id: int | None = None) -> Satisfaction:
         """Ratings of one craftsman (or of everyone): count, mean, share of 4–5 stars."""
-        query = select(func.count(), func.avg(Feedback.stars),
-                       func.sum(case((Feedback.stars >= 4, 1), else_=0))).where(Feedback.from_role == "enterprise")
+        query = select(func.count(), func.avg(Feedback.stars), func.sum(case((Feedback.stars >= 4, 1), else_=0))).where(
+            Feedback.from_role == "enterprise"
+        )
         if craftsman_id is not None:
-            query = query.join(Match, (Match.demand_id == Feedback.demand_id) & (Match.status == MatchStatus.ACCEPTED)
-                               ).where(Match.craftsman_id == craftsman_id)
+            query = query.join(
+                Match, (Match.demand_id == Feedback.demand_id) & (Match.status == MatchStatus.ACCEPTED)
+            ).where(Match.craftsman_id == craftsman_id)
         async with self.db.session() as session:
             count, mean, good = (await session.execute(query)).one()
         if not count:

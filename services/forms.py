@@ -44,21 +44,22 @@ class Forms:
     async def put(self, user_id: int, form: str, answers: dict[str, Any]) -> Draft:
         """Start (or restart) the form with these answers."""
         async with self.db.session() as session:
-            row = await session.scalar(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form)
-                                       .with_for_update())
+            row = await session.scalar(
+                select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form).with_for_update()
+            )
             if row is None:
                 row = FormDraft(user_id=user_id, form=form, answers={})
                 session.add(row)
             row.answers, row.updated_at = dict(answers), self.clock.now()
             return Draft(form, user_id, dict(answers))
 
-    async def change(self, user_id: int, form: str,
-                     how: Callable[[dict[str, Any]], dict[str, Any]]) -> Draft | None:
+    async def change(self, user_id: int, form: str, how: Callable[[dict[str, Any]], dict[str, Any]]) -> Draft | None:
         """Read the answers, locked, and store ``how(answers)`` in the same transaction; None when the form is not
         in progress."""
         async with self.db.session() as session:
-            row = await session.scalar(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form)
-                                       .with_for_update())
+            row = await session.scalar(
+                select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form).with_for_update()
+            )
             if row is None:
                 return None
             answers = how(dict(row.answers))

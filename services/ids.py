@@ -8,8 +8,8 @@ error (OverflowError in aiosqlite, DataError in asyncpg). Every id read from typ
 
 from __future__ import annotations
 
-ROW_ID_MAX = 2**31 - 1    # INTEGER primary keys (teams, broadcasts, demands …) on PostgreSQL
-USER_ID_MAX = 2**63 - 1   # BIGINT: Telegram user ids (52 bits today)
+ROW_ID_MAX = 2**31 - 1  # INTEGER primary keys (teams, broadcasts, demands …) on PostgreSQL
+USER_ID_MAX = 2**63 - 1  # BIGINT: Telegram user ids (52 bits today)
 
 
 def parse_id(text: str | None, maximum: int = ROW_ID_MAX, *, prefix: str = "") -> int | None:

@@ -33,16 +33,50 @@ APPLY_BATCH = 200  # rows written in one transaction
 SPLIT = re.compile(r"[;；、,，\n]+")
 DIVISION = re.compile(r"^([A-Ta-t])?(\d{2})$")
 
-CRAFTSMAN_COLUMNS = ("姓名", "工作单位", "手机", "荣誉", "技术专长", "行业代码", "地区代码", "服务队", "最多同时服务", "服务方式")
+CRAFTSMAN_COLUMNS = (
+    "姓名",
+    "工作单位",
+    "手机",
+    "荣誉",
+    "技术专长",
+    "行业代码",
+    "地区代码",
+    "服务队",
+    "最多同时服务",
+    "服务方式",
+)
 ENTERPRISE_COLUMNS = ("企业名称", "统一社会信用代码", "企业类型", "地区代码", "行业代码", "联系人", "电话")
-HONOUR_LABELS = dict(zip(("全国劳模", "省部级劳模", "大国工匠", "省级工匠", "市级工匠", "五一劳动奖章", "技能大师工作室领办人", "其他"),
-                         HONOURS, strict=True))
+HONOUR_LABELS = dict(
+    zip(
+        ("全国劳模", "省部级劳模", "大国工匠", "省级工匠", "市级工匠", "五一劳动奖章", "技能大师工作室领办人", "其他"),
+        HONOURS,
+        strict=True,
+    )
+)
 MODE_LABELS = {"现场指导": "onsite", "远程指导": "remote", "技能培训": "training", "联合攻关": "joint"}
 KIND_LABELS = {"专精特新": EnterpriseKind.SPECIALISED, "中小微": EnterpriseKind.SME, "其他": EnterpriseKind.OTHER}
 EXAMPLES = {
-    "craftsmen": ("张师傅（示例）", "湖州某机械有限公司", "13800138000", "省级工匠；五一劳动奖章", "数控机床调试；热处理工艺",
-                  "C34", "330502", "", "3", "现场指导；远程指导"),
-    "enterprises": ("湖州某铝业有限公司（示例）", "91330100799655058B", "专精特新", "330502", "C32", "李工", "0572-2345678"),
+    "craftsmen": (
+        "张师傅（示例）",
+        "湖州某机械有限公司",
+        "13800138000",
+        "省级工匠；五一劳动奖章",
+        "数控机床调试；热处理工艺",
+        "C34",
+        "330502",
+        "",
+        "3",
+        "现场指导；远程指导",
+    ),
+    "enterprises": (
+        "湖州某铝业有限公司（示例）",
+        "91330100799655058B",
+        "专精特新",
+        "330502",
+        "C32",
+        "李工",
+        "0572-2345678",
+    ),
     "competitions": COMPETITION_EXAMPLE,
 }
 COLUMNS = {"craftsmen": CRAFTSMAN_COLUMNS, "enterprises": ENTERPRISE_COLUMNS, "competitions": COMPETITION_COLUMNS}
@@ -65,7 +99,7 @@ class ImportReport:
 
 
 def parse_division(text: str) -> str | None:
-    """"C32", "c32" or "32" → "32" when it is a GB/T 4754-2017 division (and the letter is its section)."""
+    """ "C32", "c32" or "32" → "32" when it is a GB/T 4754-2017 division (and the letter is its section)."""
     match = DIVISION.match(text.strip())
     if not match:
         return None
@@ -81,8 +115,14 @@ def _items(text: str) -> list[str]:
 
 
 class Importer:
-    def __init__(self, db: Database, enterprises: Enterprises, region_exists: Callable[[str], bool],
-                 suggest_divisions: Callable[[list[str]], list[str]], competitions: CompetitionRows) -> None:
+    def __init__(
+        self,
+        db: Database,
+        enterprises: Enterprises,
+        region_exists: Callable[[str], bool],
+        suggest_divisions: Callable[[list[str]], list[str]],
+        competitions: CompetitionRows,
+    ) -> None:
         self.db, self.enterprises, self.competitions = db, enterprises, competitions
         self.region_exists, self.suggest_divisions = region_exists, suggest_divisions
         self.changed: Callable[[], object] = lambda: None  # the talent pool changed (the matcher listens)
@@ -134,8 +174,9 @@ class Importer:
         honours = []
         for label in _items(cells["荣誉"]):
             if label not in HONOUR_LABELS:
-                raise RowErrorSignal("import.err.unknown_value", column="荣誉", value=label,
-                                     allowed="、".join(HONOUR_LABELS))
+                raise RowErrorSignal(
+                    "import.err.unknown_value", column="荣誉", value=label, allowed="、".join(HONOUR_LABELS)
+                )
             honours.append(HONOUR_LABELS[label])
         specialities = _items(cells["技术专长"])
         if not specialities:
@@ -149,18 +190,32 @@ class Importer:
             raise RowErrorSignal("import.err.unknown_team", value=team)
         capacity = 3
         if cells["最多同时服务"]:
-            if not cells["最多同时服务"].removesuffix(".0").isdigit() or not 1 <= int(float(cells["最多同时服务"])) <= 20:
+            if (
+                not cells["最多同时服务"].removesuffix(".0").isdigit()
+                or not 1 <= int(float(cells["最多同时服务"])) <= 20
+            ):
                 raise RowErrorSignal("import.err.capacity", value=cells["最多同时服务"])
             capacity = int(float(cells["最多同时服务"]))
         modes = []
         for label in _items(cells["服务方式"]):
             if label not in MODE_LABELS:
-                raise RowErrorSignal("import.err.unknown_value", column="服务方式", value=label, allowed="、".join(MODE_LABELS))
+                raise RowErrorSignal(
+                    "import.err.unknown_value", column="服务方式", value=label, allowed="、".join(MODE_LABELS)
+                )
             modes.append(MODE_LABELS[label])
-        return {"_key": (name, workplace, number), "name": name, "workplace": workplace, "phone": number,
-                "honours": honours, "specialities": specialities, "divisions": divisions, "region_code": region,
-                "team_id": teams.get(team) if team else None, "capacity": capacity,
-                "service_modes": modes or ["onsite"]}
+        return {
+            "_key": (name, workplace, number),
+            "name": name,
+            "workplace": workplace,
+            "phone": number,
+            "honours": honours,
+            "specialities": specialities,
+            "divisions": divisions,
+            "region_code": region,
+            "team_id": teams.get(team) if team else None,
+            "capacity": capacity,
+            "service_modes": modes or ["onsite"],
+        }
 
     def _enterprise(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
         name = _required(cells, "企业名称", 128)
@@ -171,13 +226,20 @@ class Importer:
             raise RowErrorSignal(exc.key, **exc.values) from None
         kind = cells["企业类型"] or "其他"
         if kind not in KIND_LABELS:
-            raise RowErrorSignal("import.err.unknown_value", column="企业类型", value=kind, allowed="、".join(KIND_LABELS))
+            raise RowErrorSignal(
+                "import.err.unknown_value", column="企业类型", value=kind, allowed="、".join(KIND_LABELS)
+            )
         divisions = _divisions(cells["行业代码"])
-        return {"_key": code, "name": name, "credit_code": code, "kind": KIND_LABELS[kind],
-                "region_code": _region(cells["地区代码"], self.region_exists, required=False),
-                "industry": divisions[0] if divisions else None,
-                "contact_name": cells["联系人"][:64] or None,
-                "phone": _phone(cells["电话"], "电话") if cells["电话"] else None}
+        return {
+            "_key": code,
+            "name": name,
+            "credit_code": code,
+            "kind": KIND_LABELS[kind],
+            "region_code": _region(cells["地区代码"], self.region_exists, required=False),
+            "industry": divisions[0] if divisions else None,
+            "contact_name": cells["联系人"][:64] or None,
+            "phone": _phone(cells["电话"], "电话") if cells["电话"] else None,
+        }
 
     def _competition(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
         _required(cells, "竞赛名称", 100)
@@ -193,9 +255,12 @@ class Importer:
             return await self.competitions.apply(report.valid, actor, role)
         inserted = updated = 0
         for start in range(0, len(report.valid), APPLY_BATCH):
-            batch = report.valid[start:start + APPLY_BATCH]
-            added, changed = await (self.enterprises.upsert_by_credit_code(batch) if report.kind == "enterprises"
-                                    else self._upsert_craftsmen(batch))
+            batch = report.valid[start : start + APPLY_BATCH]
+            added, changed = await (
+                self.enterprises.upsert_by_credit_code(batch)
+                if report.kind == "enterprises"
+                else self._upsert_craftsmen(batch)
+            )
             inserted, updated = inserted + added, updated + changed
         if report.kind == "craftsmen":
             self.changed()
@@ -205,8 +270,13 @@ class Importer:
         inserted = updated = 0
         async with self.db.session() as session:
             for row in rows:
-                existing = await session.scalar(select(Craftsman).where(
-                    Craftsman.name == row["name"], Craftsman.workplace == row["workplace"], Craftsman.phone == row["phone"]))
+                existing = await session.scalar(
+                    select(Craftsman).where(
+                        Craftsman.name == row["name"],
+                        Craftsman.workplace == row["workplace"],
+                        Craftsman.phone == row["phone"],
+                    )
+                )
                 c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
                 fill_craftsman(c, Application(**row))
                 if existing is None:

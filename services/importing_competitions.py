@@ -20,15 +20,37 @@ from services.competitions import TEXT_LIMITS, Competitions, check, split_indust
 from services.local_time import parse_local_datetime
 from services.validation import Invalid
 
-COLUMNS = ("竞赛名称", "行业代码", "地区代码", "主办单位", "报名截止", "开始时间", "结束时间", "地点或链接", "简介", "报名方式")
-EXAMPLE = ("湖州市数控车工技能竞赛（示例）", "C", "330500", "湖州市总工会", "2026-12-01 17:00", "2026-12-10 09:00",
-           "2026-12-10 17:00", "湖州技师学院", "以赛促学，决赛前三名授予市技术能手称号", "向所在企业工会报名")
+COLUMNS = (
+    "竞赛名称",
+    "行业代码",
+    "地区代码",
+    "主办单位",
+    "报名截止",
+    "开始时间",
+    "结束时间",
+    "地点或链接",
+    "简介",
+    "报名方式",
+)
+EXAMPLE = (
+    "湖州市数控车工技能竞赛（示例）",
+    "C",
+    "330500",
+    "湖州市总工会",
+    "2026-12-01 17:00",
+    "2026-12-10 09:00",
+    "2026-12-10 17:00",
+    "湖州技师学院",
+    "以赛促学，决赛前三名授予市技术能手称号",
+    "向所在企业工会报名",
+)
 END_OF_DAY = time(23, 59)
 
 
 class CompetitionRows:
-    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo, region_exists: Callable[[str], bool],
-                 competitions: Competitions) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, tz: ZoneInfo, region_exists: Callable[[str], bool], competitions: Competitions
+    ) -> None:
         self.db, self.clock, self.tz, self.region_exists = db, clock, tz, region_exists
         self.competitions = competitions
 
@@ -46,12 +68,20 @@ class CompetitionRows:
         if region is not None and not self.region_exists(region):
             raise signal("import.err.region", value=region)
         where = cells["地点或链接"]
-        values: dict[str, Any] = {"name": name, "industry": cells["行业代码"] or None, "region_code": region,
-                                  "organiser": cells["主办单位"] or None, "description": cells["简介"] or None,
-                                  "how_to_register": cells["报名方式"] or None,
-                                  "link" if where.startswith(("http://", "https://")) else "place": where or None}
-        for column, field, default in (("报名截止", "registration_deadline", END_OF_DAY), ("开始时间", "starts_at", None),
-                                       ("结束时间", "ends_at", END_OF_DAY)):
+        values: dict[str, Any] = {
+            "name": name,
+            "industry": cells["行业代码"] or None,
+            "region_code": region,
+            "organiser": cells["主办单位"] or None,
+            "description": cells["简介"] or None,
+            "how_to_register": cells["报名方式"] or None,
+            "link" if where.startswith(("http://", "https://")) else "place": where or None,
+        }
+        for column, field, default in (
+            ("报名截止", "registration_deadline", END_OF_DAY),
+            ("开始时间", "starts_at", None),
+            ("结束时间", "ends_at", END_OF_DAY),
+        ):
             text = cells[column]
             try:
                 values[field] = parse_local_datetime(text, self.tz, now, default) if text else None
@@ -69,9 +99,13 @@ class CompetitionRows:
         inserted = updated = 0
         for row in rows:
             async with self.db.session() as session:
-                existing = await session.scalar(select(Competition.id).where(
-                    Competition.name == row["name"], Competition.starts_at == row["starts_at"],
-                    Competition.status == EventStatus.PUBLISHED))
+                existing = await session.scalar(
+                    select(Competition.id).where(
+                        Competition.name == row["name"],
+                        Competition.starts_at == row["starts_at"],
+                        Competition.status == EventStatus.PUBLISHED,
+                    )
+                )
             if existing is None:
                 await self.competitions.create(actor, role, row)
                 inserted += 1
@@ -79,4 +113,3 @@ class CompetitionRows:
                 await self.competitions.change(actor, role, existing, row)
                 updated += 1
         return inserted, updated
-

@@ -19,7 +19,9 @@ from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.clock import Clock
 
-CONFIDENT = 0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业 — or, when no word of
+CONFIDENT = (
+    0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业 — or, when no word of
+)
 # the text speaks for any candidate, nothing to propose: the sections are shown
 MIN_OFFERED = 0.05  # a candidate after the first with less probability and no word for it is not offered: noise
 MAX_TEXT = 2000
@@ -63,8 +65,9 @@ class Proposal:
 
 def _proposal(row: IndustryChoice) -> Proposal:
     top = tuple((c["division"], float(c["score"]), tuple(c["reasons"])) for c in row.top)
-    return Proposal(row.id, row.user_id, row.purpose, row.text, row.predicted_division, row.confidence, top,
-                    row.chosen_division)
+    return Proposal(
+        row.id, row.user_id, row.purpose, row.text, row.predicted_division, row.confidence, top, row.chosen_division
+    )
 
 
 def division_label(code: str) -> str:
@@ -79,16 +82,25 @@ class IndustrySteps:
         """Store what the classifier proposes. An unsure prediction never yields a default division: the prediction
         recorded is the first candidate shown, and when no word of the text speaks for any candidate none is shown."""
         p = analysis.industry
-        top: list[dict[str, Any]] = [{"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)} for i, c in enumerate(p.top)
-               if i == 0 or c.score >= MIN_OFFERED or c.reasons]
+        top: list[dict[str, Any]] = [
+            {"division": c.division, "score": round(c.score, 4), "reasons": list(c.reasons)}
+            for i, c in enumerate(p.top)
+            if i == 0 or c.score >= MIN_OFFERED or c.reasons
+        ]
         predicted, spoken_for = p.division, any(c["reasons"] for c in top)
         if top and (p.confidence < CONFIDENT or not spoken_for):
             predicted = top[0]["division"]
             if p.evidence == 0 or not spoken_for:
                 top = []  # no word of the text speaks for any candidate, however sure the model: its bias
-        row = IndustryChoice(user_id=user_id, purpose=purpose, text=analysis.text[:MAX_TEXT],
-                             predicted_division=predicted, confidence=round(p.confidence, 4), top=top,
-                             created_at=self.clock.now())
+        row = IndustryChoice(
+            user_id=user_id,
+            purpose=purpose,
+            text=analysis.text[:MAX_TEXT],
+            predicted_division=predicted,
+            confidence=round(p.confidence, 4),
+            top=top,
+            created_at=self.clock.now(),
+        )
         async with self.db.session() as session:
             session.add(row)
             await session.flush()
@@ -140,7 +152,10 @@ class IndustrySteps:
     async def corrections(self) -> list[tuple[str, str, str]]:
         """(text, predicted, chosen) for every settled proposal where the user changed the prediction."""
         async with self.db.session() as session:
-            rows = await session.scalars(select(IndustryChoice).where(
-                IndustryChoice.chosen_division.is_not(None),
-                IndustryChoice.chosen_division != IndustryChoice.predicted_division))
+            rows = await session.scalars(
+                select(IndustryChoice).where(
+                    IndustryChoice.chosen_division.is_not(None),
+                    IndustryChoice.chosen_division != IndustryChoice.predicted_division,
+                )
+            )
             return [(r.text, r.predicted_division, r.chosen_division) for r in rows if r.chosen_division is not None]

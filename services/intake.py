@@ -29,5 +29,9 @@ def sure_enough(analysis: Analysis) -> bool:
     if analysis.intent is Intent.TRAINING and analysis.intent_confidence >= MIN_TRAINING_INTENT:
         return True
     p = analysis.industry
-    return (is_demand(analysis) and p.confidence >= MIN_CONFIDENCE and p.evidence >= MIN_EVIDENCE
-            and len(analysis.domain_words) >= MIN_DOMAIN_WORDS)
+    return (
+        is_demand(analysis)
+        and p.confidence >= MIN_CONFIDENCE
+        and p.evidence >= MIN_EVIDENCE
+        and len(analysis.domain_words) >= MIN_DOMAIN_WORDS
+    )

@@ -38,7 +38,7 @@ def _latest_run(verdicts: str, *groups: str) -> str | None:
     """The group (a string of verdict letters) of the latest SUSTAINED verdicts in a row that all fall in one
     group, or None: a pattern holds until another one replaces it, so one line never undoes it."""
     for end in range(len(verdicts), SUSTAINED - 1, -1):
-        window = verdicts[end - SUSTAINED:end]
+        window = verdicts[end - SUSTAINED : end]
         for group in groups:
             if all(v in group for v in window):
                 return group

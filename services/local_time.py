@@ -14,7 +14,9 @@ from services import everyday
 from services.validation import Invalid
 
 _DATE = r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
-_TIME = r"(?P<hh>\d{1,2})\s*[:：点时]\s*(?P<mm>\d{2})?(?:\s*[:：]\s*\d{2})?\s*分?"  # seconds, as Excel writes them, ignored
+_TIME = (
+    r"(?P<hh>\d{1,2})\s*[:：点时]\s*(?P<mm>\d{2})?(?:\s*[:：]\s*\d{2})?\s*分?"  # seconds, as Excel writes them, ignored
+)
 DATETIME_RE = re.compile(rf"^\s*{_DATE}\s*(?:{_TIME})?\s*$")
 DATE_RE = re.compile(rf"^\s*{_DATE}\s*$")
 SESSION_LINE_RE = re.compile(r"^(.*?)\s+(\d{1,2}\s*[:：]\s*\d{2}\s*[-–—~至到]+\s*\d{1,2}\s*[:：]\s*\d{2})$")
@@ -32,15 +34,16 @@ def _year_for(month: int, day: int, today: date) -> int:
 
 
 def parse_local_datetime(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None) -> datetime:
-    """"2026-12-01 19:00", "12-01 19:00", "12月1日 19:00" in ``tz`` → aware UTC; anything else in everyday Chinese
+    """ "2026-12-01 19:00", "12-01 19:00", "12月1日 19:00" in ``tz`` → aware UTC; anything else in everyday Chinese
     ("12月3日下午2点", "下周二下午两点") as :func:`services.everyday.moment` reads it, with its refusals.
 
     A date alone takes ``default_time`` when given."""
     return parse_moment(text, tz, now, default_time).at
 
 
-def parse_moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *,
-                 future: bool = False) -> everyday.Moment:
+def parse_moment(
+    text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *, future: bool = False
+) -> everyday.Moment:
     """:func:`parse_local_datetime` with the hour taken for a part of the day; with ``future``, a time that has
     passed is refused (everyday.past, with an example still to come)."""
     match = DATETIME_RE.match(text.replace("　", " "))
@@ -77,7 +80,7 @@ def parse_date(text: str, tz: ZoneInfo, now: datetime) -> date:
 
 
 def _clock_span(text: str, key: str, now: datetime | None, tz: ZoneInfo | None) -> tuple[int, int, int, int]:
-    """"19:00-21:00" by its pattern, else (given ``now`` and ``tz``) "晚上7点到9点" as everyday Chinese."""
+    """ "19:00-21:00" by its pattern, else (given ``now`` and ``tz``) "晚上7点到9点" as everyday Chinese."""
     match = SPAN_RE.match(text)
     if match:
         return tuple(int(g) for g in match.groups())  # type: ignore[return-value]
@@ -88,7 +91,7 @@ def _clock_span(text: str, key: str, now: datetime | None, tz: ZoneInfo | None) 
 
 
 def parse_span(text: str, now: datetime | None = None, tz: ZoneInfo | None = None) -> tuple[time, time]:
-    """"19:00-21:00" or "晚上7点到9点" → (19:00, 21:00); the end must come after the start."""
+    """ "19:00-21:00" or "晚上7点到9点" → (19:00, 21:00); the end must come after the start."""
     h1, m1, h2, m2 = _clock_span(text, "time.bad_span", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
         raise Invalid("time.bad_span", value=everyday.shown(text))
@@ -96,7 +99,7 @@ def parse_span(text: str, now: datetime | None = None, tz: ZoneInfo | None = Non
 
 
 def parse_quiet_hours(text: str, now: datetime | None = None, tz: ZoneInfo | None = None) -> QuietHours:
-    """"22:30-06:30", "22点半到6点半", "晚上10点到早上7点" → quiet hours (they may wrap midnight)."""
+    """ "22:30-06:30", "22点半到6点半", "晚上10点到早上7点" → quiet hours (they may wrap midnight)."""
     h1, m1, h2, m2 = _clock_span(text, "settings.quiet_bad", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
         raise Invalid("settings.quiet_bad", value=everyday.shown(text))
@@ -171,7 +174,7 @@ _DATE_ANYWHERE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(
 
 
 def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date]:
-    """"2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last."""
+    """ "2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last."""
     found = [m.group(0) for m in _DATE_ANYWHERE.finditer(text)]
     if len(found) != 2:
         days = everyday.date_range(text, now, tz)  # "下周一到下周五"
@@ -199,8 +202,12 @@ def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[da
             continue
         day = parse_date(match[1], tz, now)
         start, end = parse_span(match[2])
-        sessions.append((datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
-                         datetime.combine(day, end, tzinfo=tz).astimezone(UTC)))
+        sessions.append(
+            (
+                datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
+                datetime.combine(day, end, tzinfo=tz).astimezone(UTC),
+            )
+        )
     if not sessions:
         raise Invalid("time.bad_session_line", value=text[:40])
     return sorted(sessions)

@@ -46,9 +46,9 @@ W_SPECIALITY = 0.35
 W_COUNTY, W_CITY, W_PROVINCE = 0.15, 0.10, 0.05
 W_LOAD, W_RATING, W_MODE = 0.05, 0.05, 0.05
 BM25_K1, BM25_B = 1.2, 0.75
-BM25_FLOOR = 8.0        # a BM25 sum this high counts as a full speciality match even when nobody scores higher
+BM25_FLOOR = 8.0  # a BM25 sum this high counts as a full speciality match even when nobody scores higher
 RATING_PRIOR, RATING_PRIOR_WEIGHT = 4.0, 2
-SHORTLIST = 64          # candidates read fresh from the database per round
+SHORTLIST = 64  # candidates read fresh from the database per round
 BUSY = (MatchStatus.OFFERED, MatchStatus.ACCEPTED)  # matches that hold a place of the craftsman's capacity
 OPEN_DEMANDS = (DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
 
@@ -57,10 +57,10 @@ OPEN_DEMANDS = (DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDU
 class Reasons:
     """Why a craftsman was proposed; rendered per language by the conversations."""
 
-    division: str | None = None        # same division: its code
-    section: str | None = None         # same section only: its letter
-    skills: tuple[str, ...] = ()       # the craftsman's speciality lines that share words with the demand
-    region: str | None = None          # county | city | province
+    division: str | None = None  # same division: its code
+    section: str | None = None  # same section only: its letter
+    skills: tuple[str, ...] = ()  # the craftsman's speciality lines that share words with the demand
+    region: str | None = None  # county | city | province
     load: int = 0
     capacity: int = 0
     rating: float | None = None
@@ -117,9 +117,9 @@ class TalentIndex:
 
     ids: np.ndarray
     names: list[str]
-    county: np.ndarray          # region code as int (330502)
-    city: np.ndarray            # its first four digits
-    province: np.ndarray        # its first two digits
+    county: np.ndarray  # region code as int (330502)
+    city: np.ndarray  # its first four digits
+    province: np.ndarray  # its first two digits
     by_division: dict[str, np.ndarray]
     by_section: dict[str, np.ndarray]
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # word → (rows, BM25 weight of the word in each row)
@@ -138,8 +138,12 @@ def _region_parts(code: str | None) -> tuple[int, int, int]:
     return int(code), int(code[:4]), int(code[:2])
 
 
-def build_index(rows: list[tuple[int, str, str, str, list[str]]], divisions: dict[int, list[str]],
-                tokenizer: Tokenizer, version: tuple[Any, ...] = ()) -> TalentIndex:
+def build_index(
+    rows: list[tuple[int, str, str, str, list[str]]],
+    divisions: dict[int, list[str]],
+    tokenizer: Tokenizer,
+    version: tuple[Any, ...] = (),
+) -> TalentIndex:
     """``rows``: (id, name, region code, normalised speciality text, speciality lines) of published craftsmen."""
     n = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
@@ -167,10 +171,23 @@ def build_index(rows: list[tuple[int, str, str, str, list[str]]], divisions: dic
         idf[word] = math.log(1 + (n - len(hits) + 0.5) / (len(hits) + 0.5))
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows_of] / (average or 1.0))
         postings[word] = (rows_of, idf[word] * tf * (BM25_K1 + 1) / (tf + norm))
+
     def unique(groups: dict[str, list[int]]) -> dict[str, np.ndarray]:
         return {k: np.unique(np.array(v, dtype=np.int64)) for k, v in groups.items()}
-    return TalentIndex(ids, [r[1] for r in rows], regions[:, 0].copy(), regions[:, 1].copy(), regions[:, 2].copy(),
-                       unique(by_division), unique(by_section), postings, idf, [list(r[4]) for r in rows], version)
+
+    return TalentIndex(
+        ids,
+        [r[1] for r in rows],
+        regions[:, 0].copy(),
+        regions[:, 1].copy(),
+        regions[:, 2].copy(),
+        unique(by_division),
+        unique(by_section),
+        postings,
+        idf,
+        [list(r[4]) for r in rows],
+        version,
+    )
 
 
 def static_scores(index: TalentIndex, query: DemandQuery, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -219,7 +236,7 @@ class Matcher:
     def __init__(self, db: Database, clock: Clock, tokenizer: Tokenizer) -> None:
         self.db, self.clock, self.tokenizer = db, clock, tokenizer
         self._index: TalentIndex | None = None
-        self._generation = 0   # bumped by invalidate(): a change made in this process
+        self._generation = 0  # bumped by invalidate(): a change made in this process
         self._lock = asyncio.Lock()
 
     def invalidate(self) -> None:
@@ -237,16 +254,27 @@ class Matcher:
                 version = await self._version(session)
                 if self._index is not None and self._index.version == version:
                     return self._index
-                rows = (await session.execute(select(Craftsman.id, Craftsman.name, Craftsman.region_code,
-                                                     Craftsman.search_text, Craftsman.specialities)
-                                              .where(Craftsman.status == CraftsmanStatus.APPROVED,
-                                                     Craftsman.active.is_(True)).order_by(Craftsman.id))).all()
+                rows = (
+                    await session.execute(
+                        select(
+                            Craftsman.id,
+                            Craftsman.name,
+                            Craftsman.region_code,
+                            Craftsman.search_text,
+                            Craftsman.specialities,
+                        )
+                        .where(Craftsman.status == CraftsmanStatus.APPROVED, Craftsman.active.is_(True))
+                        .order_by(Craftsman.id)
+                    )
+                ).all()
                 divisions: dict[int, list[str]] = {}
-                for craftsman_id, division in (await session.execute(select(CraftsmanIndustry.craftsman_id,
-                                                                            CraftsmanIndustry.division))).all():
+                for craftsman_id, division in (
+                    await session.execute(select(CraftsmanIndustry.craftsman_id, CraftsmanIndustry.division))
+                ).all():
                     divisions.setdefault(craftsman_id, []).append(division)
-            self._index = await asyncio.to_thread(build_index, [tuple(r) for r in rows], divisions, self.tokenizer,
-                                                  version)
+            self._index = await asyncio.to_thread(
+                build_index, [tuple(r) for r in rows], divisions, self.tokenizer, version
+            )
             return self._index
 
     def words(self, text: str) -> list[str]:
@@ -258,12 +286,25 @@ class Matcher:
             demand = await session.get(Demand, demand_id)
             if demand is None:
                 return None
-            asked = (await session.scalars(select(Match.craftsman_id).where(
-                Match.demand_id == demand_id, Match.status.in_(
-                    (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.OFFERED, MatchStatus.ACCEPTED))))).all()
+            asked = (
+                await session.scalars(
+                    select(Match.craftsman_id).where(
+                        Match.demand_id == demand_id,
+                        Match.status.in_(
+                            (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.OFFERED, MatchStatus.ACCEPTED)
+                        ),
+                    )
+                )
+            ).all()
         text = " ".join(filter(None, (demand.text, demand.training_topic)))
-        return DemandQuery(text, demand.industry, demand.region_code, demand.service_mode,
-                           demand.status is DemandStatus.ESCALATED, frozenset(asked))
+        return DemandQuery(
+            text,
+            demand.industry,
+            demand.region_code,
+            demand.service_mode,
+            demand.status is DemandStatus.ESCALATED,
+            frozenset(asked),
+        )
 
     async def for_demand(self, demand_id: int, k: int = 3) -> list[Candidate]:
         query = await self.query_of(demand_id)
@@ -286,7 +327,7 @@ class Matcher:
                 rows = rows[np.lexsort((rows, -score[rows]))]
             else:
                 order = np.argsort(-score, kind="stable") if order is None else order
-                rows = order[start:start + size]
+                rows = order[start : start + size]
             start += len(rows)
             rows = np.array([r for r in rows.tolist() if r not in seen], dtype=np.int64)  # ties at the first cut
             seen.update(rows.tolist())
@@ -300,8 +341,17 @@ class Matcher:
             if order is None:
                 order = np.argsort(-score, kind="stable")
         if not reasons:
-            return [Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score, Reasons(),
-                              bool((live.row_data.phone or "").strip())) for live in found[:k]]
+            return [
+                Candidate(
+                    live.craftsman_id,
+                    live.row_data.name,
+                    live.row_data.user_id,
+                    live.score,
+                    Reasons(),
+                    bool((live.row_data.phone or "").strip()),
+                )
+                for live in found[:k]
+            ]
         return [self._candidate(index, query, set(words), live) for live in found[:k]]
 
     async def explain(self, query: DemandQuery, craftsman_id: int) -> Candidate | None:
@@ -316,8 +366,9 @@ class Matcher:
         found = await self._live(index, query, np.array([at]), score, check=False)
         return self._candidate(index, query, set(words), found[0]) if found else None
 
-    async def _live(self, index: TalentIndex, query: DemandQuery, rows: np.ndarray, score: np.ndarray,
-                    check: bool = True) -> list[Live]:
+    async def _live(
+        self, index: TalentIndex, query: DemandQuery, rows: np.ndarray, score: np.ndarray, check: bool = True
+    ) -> list[Live]:
         """Fresh load, rating, pause and mode for ``rows``; the available ones scored (all of them when not
         ``check``)."""
         ids = [int(index.ids[r]) for r in rows if int(index.ids[r]) not in query.exclude]
@@ -325,10 +376,27 @@ class Matcher:
             return []
         today = self.clock.now().date()
         async with self.db.session() as session:
-            crafts = {c.id: c for c in (await session.execute(select(
-                Craftsman.id, Craftsman.name, Craftsman.user_id, Craftsman.capacity, Craftsman.active,
-                Craftsman.status, Craftsman.paused_until, Craftsman.rating_sum, Craftsman.rating_count,
-                Craftsman.service_modes, Craftsman.region_code, Craftsman.phone).where(Craftsman.id.in_(ids)))).all()}
+            crafts = {
+                c.id: c
+                for c in (
+                    await session.execute(
+                        select(
+                            Craftsman.id,
+                            Craftsman.name,
+                            Craftsman.user_id,
+                            Craftsman.capacity,
+                            Craftsman.active,
+                            Craftsman.status,
+                            Craftsman.paused_until,
+                            Craftsman.rating_sum,
+                            Craftsman.rating_count,
+                            Craftsman.service_modes,
+                            Craftsman.region_code,
+                            Craftsman.phone,
+                        ).where(Craftsman.id.in_(ids))
+                    )
+                ).all()
+            }
             loads = await self.loads(session, ids)
         position = {int(index.ids[r]): int(r) for r in rows}
         out = []
@@ -342,27 +410,48 @@ class Matcher:
             row = position[craftsman_id]
             mean = rating_of(c.rating_sum, c.rating_count)
             mode = query.service_mode if query.service_mode and query.service_mode in (c.service_modes or []) else None
-            total = (float(score[row]) + W_LOAD * max(0.0, 1 - load / max(c.capacity, 1)) + W_RATING * (mean - 1) / 4
-                     + (W_MODE if mode else 0.0))
+            total = (
+                float(score[row])
+                + W_LOAD * max(0.0, 1 - load / max(c.capacity, 1))
+                + W_RATING * (mean - 1) / 4
+                + (W_MODE if mode else 0.0)
+            )
             out.append(Live(craftsman_id, round(total, 4), row, c, load, mode))
         return out
 
     def _candidate(self, index: TalentIndex, query: DemandQuery, words: set[str], live: Live) -> Candidate:
-        return Candidate(live.craftsman_id, live.row_data.name, live.row_data.user_id, live.score,
-                         self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
-                         bool((live.row_data.phone or "").strip()))
+        return Candidate(
+            live.craftsman_id,
+            live.row_data.name,
+            live.row_data.user_id,
+            live.score,
+            self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
+            bool((live.row_data.phone or "").strip()),
+        )
 
     @staticmethod
     async def loads(session: AsyncSession, ids: list[int] | None = None) -> dict[int, int]:
         """Open cases per craftsman: offers waiting and accepted matches of demands still open."""
-        query = (select(Match.craftsman_id, func.count()).join(Demand, Demand.id == Match.demand_id)
-                 .where(Match.status.in_(BUSY), Demand.status.in_(OPEN_DEMANDS)).group_by(Match.craftsman_id))
+        query = (
+            select(Match.craftsman_id, func.count())
+            .join(Demand, Demand.id == Match.demand_id)
+            .where(Match.status.in_(BUSY), Demand.status.in_(OPEN_DEMANDS))
+            .group_by(Match.craftsman_id)
+        )
         if ids is not None:
             query = query.where(Match.craftsman_id.in_(ids))
         return dict((await session.execute(query)).tuples().all())
 
-    def _reasons(self, index: TalentIndex, query: DemandQuery, words: set[str], row: int, c: Row[Any], load: int,
-                 mode: str | None) -> Reasons:
+    def _reasons(
+        self,
+        index: TalentIndex,
+        query: DemandQuery,
+        words: set[str],
+        row: int,
+        c: Row[Any],
+        load: int,
+        mode: str | None,
+    ) -> Reasons:
         division = section = None
         if query.division:
             if _contains(index.by_division.get(query.division), row):
@@ -371,11 +460,21 @@ class Matcher:
                 found = catalogue().division(query.division)
                 if found is not None and _contains(index.by_section.get(found.section), row):
                     section = found.section
-        skills = tuple(line for line in index.specialities[row]
-                       if words & set(self.tokenizer.content_words(normalize(line))))[:3]
+        skills = tuple(
+            line for line in index.specialities[row] if words & set(self.tokenizer.content_words(normalize(line)))
+        )[:3]
         rated = rating_of(c.rating_sum, c.rating_count) if c.rating_count else None
-        return Reasons(division, section, skills, region_reason(query, c.region_code), load, c.capacity,
-                       round(rated, 1) if rated is not None else None, c.rating_count, mode)
+        return Reasons(
+            division,
+            section,
+            skills,
+            region_reason(query, c.region_code),
+            load,
+            c.capacity,
+            round(rated, 1) if rated is not None else None,
+            c.rating_count,
+            mode,
+        )
 
 
 def _contains(rows: np.ndarray | None, row: int) -> bool:

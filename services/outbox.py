@@ -29,10 +29,10 @@ CHUNK = 5000  # rows per executemany call (SQLAlchemy splits them into statement
 
 class Outcome(str, enum.Enum):
     SENT = "sent"
-    BLOCKED = "blocked"   # 403: the user blocked the bot
-    FAILED = "failed"     # Telegram will never take it (400: chat not found, message too long …)
-    RETRY = "retry"       # timeout, 5xx: try again later, a bounded number of times
-    DEFER = "defer"       # 429: Telegram asked to wait; not a failed try
+    BLOCKED = "blocked"  # 403: the user blocked the bot
+    FAILED = "failed"  # Telegram will never take it (400: chat not found, message too long …)
+    RETRY = "retry"  # timeout, 5xx: try again later, a bounded number of times
+    DEFER = "defer"  # 429: Telegram asked to wait; not a failed try
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,14 @@ class Notice:
     labels: dict[str, str] | None = None
 
     def payload(self) -> dict[str, Any]:
-        return {"key": self.key, "values": self.values or {}, "keys": self.keys or {}, "labels": self.labels or {},
-                "buttons": [[b.as_json() for b in row] for row in self.buttons or []], "files": self.files or []}
+        return {
+            "key": self.key,
+            "values": self.values or {},
+            "keys": self.keys or {},
+            "labels": self.labels or {},
+            "buttons": [[b.as_json() for b in row] for row in self.buttons or []],
+            "files": self.files or [],
+        }
 
 
 class TaskFlag:
@@ -101,15 +107,31 @@ class Outbox:
         self.owner = owner  # this process's id (runtime/presence.py), written on the rows it claims
         self.dirty = TaskFlag("outbox_written")  # this task wrote a notice since it last asked
 
-    async def put(self, chat_ids: list[int], kind: str, dedupe_key: str, notice: Notice,
-                  not_before: datetime | None = None, urgent: bool = False) -> int:
+    async def put(
+        self,
+        chat_ids: list[int],
+        kind: str,
+        dedupe_key: str,
+        notice: Notice,
+        not_before: datetime | None = None,
+        urgent: bool = False,
+    ) -> int:
         """Owe ``notice`` to each chat once; return how many rows were new."""
         return await self.put_batches([(chat_ids, not_before)], kind, dedupe_key, notice, urgent=urgent)
 
-    async def put_batches(self, batches: Sequence[tuple[list[int], datetime | None]], kind: str, dedupe_key: str,
-                          notice: Notice, *, urgent: bool = False, late: bool = False,
-                          expires_at: datetime | None = None, status: OutboxStatus = OutboxStatus.PENDING,
-                          broadcast_id: int | None = None) -> int:
+    async def put_batches(
+        self,
+        batches: Sequence[tuple[list[int], datetime | None]],
+        kind: str,
+        dedupe_key: str,
+        notice: Notice,
+        *,
+        urgent: bool = False,
+        late: bool = False,
+        expires_at: datetime | None = None,
+        status: OutboxStatus = OutboxStatus.PENDING,
+        broadcast_id: int | None = None,
+    ) -> int:
         """Owe ``notice`` once to each chat of each (chats, not before) batch, all in one transaction (so a crash
         writes it to everyone or no one); return how many rows were new."""
         now, payload = self.clock.now(), notice.payload()
@@ -118,19 +140,34 @@ class Outbox:
             for chat_id in chat_ids:
                 if chat_id not in seen:
                     seen.add(chat_id)
-                    rows.append({"chat_id": chat_id, "kind": kind, "dedupe_key": dedupe_key, "payload": payload,
-                                 "not_before": not_before or now, "urgent": urgent, "late": late,
-                                 "expires_at": expires_at, "status": status.value, "attempts": 0,
-                                 "broadcast_id": broadcast_id, "created_at": now})
+                    rows.append(
+                        {
+                            "chat_id": chat_id,
+                            "kind": kind,
+                            "dedupe_key": dedupe_key,
+                            "payload": payload,
+                            "not_before": not_before or now,
+                            "urgent": urgent,
+                            "late": late,
+                            "expires_at": expires_at,
+                            "status": status.value,
+                            "attempts": 0,
+                            "broadcast_id": broadcast_id,
+                            "created_at": now,
+                        }
+                    )
         if not rows:
             return 0
         new = 0
         insert = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
-        statement = (insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key", "chat_id"])
-                     .returning(Notification.id))
+        statement = (
+            insert(Notification)
+            .on_conflict_do_nothing(index_elements=["dedupe_key", "chat_id"])
+            .returning(Notification.id)
+        )
         async with self.db.session() as session:
             for start in range(0, len(rows), CHUNK):  # executemany, batched by SQLAlchemy's insertmanyvalues
-                new += len((await session.execute(statement, rows[start:start + CHUNK])).all())
+                new += len((await session.execute(statement, rows[start : start + CHUNK])).all())
         self.dirty.set()
         return new
 
@@ -139,18 +176,26 @@ class Outbox:
         found: set[str] = set()
         async with self.db.session() as session:
             for start in range(0, len(keys), CHUNK):
-                rows = await session.scalars(select(Notification.dedupe_key).distinct()
-                                             .where(Notification.dedupe_key.in_(keys[start:start + CHUNK])))
+                rows = await session.scalars(
+                    select(Notification.dedupe_key)
+                    .distinct()
+                    .where(Notification.dedupe_key.in_(keys[start : start + CHUNK]))
+                )
                 found.update(rows.all())
         return found
 
     async def withdraw(self, prefix: str, keep: list[str] | None = None, kind: str = "reminder") -> int:
         """Withdraw the pending ``kind`` rows whose key starts with ``prefix`` (one event's reminders), except
         those whose key is in ``keep``; return how many."""
-        query = (update(Notification)
-                 .where(Notification.status == OutboxStatus.PENDING, Notification.kind == kind,
-                        Notification.dedupe_key.startswith(prefix, autoescape=True))
-                 .values(status=OutboxStatus.WITHDRAWN))
+        query = (
+            update(Notification)
+            .where(
+                Notification.status == OutboxStatus.PENDING,
+                Notification.kind == kind,
+                Notification.dedupe_key.startswith(prefix, autoescape=True),
+            )
+            .values(status=OutboxStatus.WITHDRAWN)
+        )
         if keep:
             query = query.where(Notification.dedupe_key.not_in(keep))
         async with self.db.session() as session:
@@ -160,11 +205,17 @@ class Outbox:
         """Pending rows whose time has come, oldest first, claimed as SENDING: the notices (every kind but
         broadcasts), or one broadcast's rows."""
         async with self.db.session() as session:
-            query = (select(Notification).where(Notification.status == OutboxStatus.PENDING,
-                                                Notification.not_before <= self.clock.now())
-                     .order_by(Notification.id).limit(limit))
-            query = query.where(Notification.broadcast_id.is_(None) if broadcast_id is None
-                                else Notification.broadcast_id == broadcast_id)
+            query = (
+                select(Notification)
+                .where(Notification.status == OutboxStatus.PENDING, Notification.not_before <= self.clock.now())
+                .order_by(Notification.id)
+                .limit(limit)
+            )
+            query = query.where(
+                Notification.broadcast_id.is_(None)
+                if broadcast_id is None
+                else Notification.broadcast_id == broadcast_id
+            )
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows, now = list((await session.scalars(query)).all()), self.clock.now()
@@ -195,34 +246,55 @@ class Outbox:
                     if outcome is Outcome.SENT:
                         values.update(status=OutboxStatus.SENT, sent_at=now)
                     elif outcome is Outcome.RETRY:
-                        values.update(status=case((Notification.attempts + 1 >= MAX_ATTEMPTS, OutboxStatus.FAILED.value),
-                                                  else_=OutboxStatus.PENDING.value),
-                                      not_before=retry_at or now)
+                        values.update(
+                            status=case(
+                                (Notification.attempts + 1 >= MAX_ATTEMPTS, OutboxStatus.FAILED.value),
+                                else_=OutboxStatus.PENDING.value,
+                            ),
+                            not_before=retry_at or now,
+                        )
                     else:
                         values["status"] = OutboxStatus(outcome.value)
                 for start in range(0, len(ids), CHUNK):
-                    await session.execute(update(Notification).where(Notification.id.in_(ids[start:start + CHUNK]))
-                                          .values(**values).execution_options(synchronize_session=False))
+                    await session.execute(
+                        update(Notification)
+                        .where(Notification.id.in_(ids[start : start + CHUNK]))
+                        .values(**values)
+                        .execution_options(synchronize_session=False)
+                    )
 
     async def release_stuck(self, alive: Callable[[int], Awaitable[bool]]) -> int:
         """Rows left SENDING by a process that died (``alive(claimed_by)`` is False) go back to PENDING. Telegram
         may have taken them before the crash, so they are marked ``interrupted`` (the in-flight window: they may
         arrive twice); a broadcast's report names them."""
         async with self.db.session() as session:
-            owners = set((await session.scalars(select(Notification.claimed_by).distinct()
-                                                .where(Notification.status == OutboxStatus.SENDING))).all())
+            owners = set(
+                (
+                    await session.scalars(
+                        select(Notification.claimed_by).distinct().where(Notification.status == OutboxStatus.SENDING)
+                    )
+                ).all()
+            )
         dead = [owner for owner in owners if owner is None or not await alive(owner)]
         if not dead:
             return 0
-        claimed = or_(Notification.claimed_by.in_([o for o in dead if o is not None]),
-                      Notification.claimed_by.is_(None) if None in dead else false())
+        claimed = or_(
+            Notification.claimed_by.in_([o for o in dead if o is not None]),
+            Notification.claimed_by.is_(None) if None in dead else false(),
+        )
         async with self.db.session() as session:
             stuck = and_(Notification.status == OutboxStatus.SENDING, claimed)
-            result = await session.execute(update(Notification).where(stuck)
-                                           .values(status=OutboxStatus.PENDING, claimed_by=None, interrupted=True))
+            result = await session.execute(
+                update(Notification).where(stuck).values(status=OutboxStatus.PENDING, claimed_by=None, interrupted=True)
+            )
             return rowcount(result) or 0
 
     async def sent_to(self, chat_id: int) -> list[Notification]:
         async with self.db.session() as session:
-            return list((await session.scalars(select(Notification).where(Notification.chat_id == chat_id)
-                                               .order_by(Notification.id))).all())
+            return list(
+                (
+                    await session.scalars(
+                        select(Notification).where(Notification.chat_id == chat_id).order_by(Notification.id)
+                    )
+                ).all()
+            )

@@ -31,8 +31,8 @@ def _month_start(year: int, month: int) -> date:
 @dataclass(frozen=True)
 class Period:
     kind: str
-    start: date   # first day
-    end: date     # the day after the last
+    start: date  # first day
+    end: date  # the day after the last
 
     @classmethod
     def of(cls, kind: str, year: int, index: int = 1) -> Period:
@@ -52,8 +52,10 @@ class Period:
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """The period as aware UTC instants [from, to)."""
-        return (datetime.combine(self.start, time(), tz).astimezone(UTC),
-                datetime.combine(self.end, time(), tz).astimezone(UTC))
+        return (
+            datetime.combine(self.start, time(), tz).astimezone(UTC),
+            datetime.combine(self.end, time(), tz).astimezone(UTC),
+        )
 
     def months(self) -> list[date]:
         """The first day of each month in the period."""
@@ -67,10 +69,18 @@ class Period:
         """'2024年上半年', '2024年第3季度', '2024年3月', '2024年' — or in English."""
         year = self.start.year
         if lang == "en":
-            return {YEAR: f"{year}", HALF: f"{year} H{self.index}", QUARTER: f"{year} Q{self.index}",
-                    MONTH: f"{self.start:%Y-%m}"}[self.kind]
-        return {YEAR: f"{year}年", HALF: f"{year}年{'上' if self.index == 1 else '下'}半年",
-                QUARTER: f"{year}年第{self.index}季度", MONTH: f"{year}年{self.start.month}月"}[self.kind]
+            return {
+                YEAR: f"{year}",
+                HALF: f"{year} H{self.index}",
+                QUARTER: f"{year} Q{self.index}",
+                MONTH: f"{self.start:%Y-%m}",
+            }[self.kind]
+        return {
+            YEAR: f"{year}年",
+            HALF: f"{year}年{'上' if self.index == 1 else '下'}半年",
+            QUARTER: f"{year}年第{self.index}季度",
+            MONTH: f"{year}年{self.start.month}月",
+        }[self.kind]
 
 
 def this(kind: str, today: date) -> Period:
@@ -81,10 +91,17 @@ def this(kind: str, today: date) -> Period:
 def parse_period(text: str, today: date) -> Period | None:
     """A period typed by staff (see the module doc), or None if ``text`` is not one."""
     text = text.strip()
-    relative = {"今年": this(YEAR, today), "本年": this(YEAR, today), "去年": Period.of(YEAR, today.year - 1),
-                "本月": this(MONTH, today), "上月": this(MONTH, today).previous(), "本季度": this(QUARTER, today),
-                "上季度": this(QUARTER, today).previous(), "上半年": Period.of(HALF, today.year, 1),
-                "下半年": Period.of(HALF, today.year, 2)}
+    relative = {
+        "今年": this(YEAR, today),
+        "本年": this(YEAR, today),
+        "去年": Period.of(YEAR, today.year - 1),
+        "本月": this(MONTH, today),
+        "上月": this(MONTH, today).previous(),
+        "本季度": this(QUARTER, today),
+        "上季度": this(QUARTER, today).previous(),
+        "上半年": Period.of(HALF, today.year, 1),
+        "下半年": Period.of(HALF, today.year, 2),
+    }
     if text in relative:
         return relative[text]
     for pattern, kind in _PATTERNS:

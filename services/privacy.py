@@ -93,7 +93,9 @@ class Erasure:
 class Privacy:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users) -> None:
         self.db, self.clock, self.audit, self.users = db, clock, audit, users
-        self.changed: Callable[[], None] = lambda: None  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
+        self.changed: Callable[[], None] = lambda: (
+            None
+        )  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
 
     async def stored(self, user_id: int) -> StoredData | None:
         async with self.db.session() as session:
@@ -109,21 +111,34 @@ class Privacy:
 
             subs = select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
             return StoredData(
-                first_name=user.first_name, last_name=user.last_name, username=user.username,
-                role=user.role.value if user.role else None, region_code=user.region_code, lang=user.lang.value,
-                consent_at=user.consent_at, quiet=(user.quiet_start_minute, user.quiet_end_minute),
-                craftsman=None if craftsman is None else {"name": craftsman.name, "workplace": craftsman.workplace,
-                                                          "phone": craftsman.phone,
-                                                          "specialities": list(craftsman.specialities)},
-                enterprise=None if enterprise is None else {"name": enterprise.name, "contact": enterprise.contact_name,
-                                                            "phone": enterprise.phone},
+                first_name=user.first_name,
+                last_name=user.last_name,
+                username=user.username,
+                role=user.role.value if user.role else None,
+                region_code=user.region_code,
+                lang=user.lang.value,
+                consent_at=user.consent_at,
+                quiet=(user.quiet_start_minute, user.quiet_end_minute),
+                craftsman=None
+                if craftsman is None
+                else {
+                    "name": craftsman.name,
+                    "workplace": craftsman.workplace,
+                    "phone": craftsman.phone,
+                    "specialities": list(craftsman.specialities),
+                },
+                enterprise=None
+                if enterprise is None
+                else {"name": enterprise.name, "contact": enterprise.contact_name, "phone": enterprise.phone},
                 demands=await count(select(func.count()).select_from(Demand).where(Demand.user_id == user_id)),
                 ratings=await count(select(func.count()).select_from(Feedback).where(Feedback.from_user_id == user_id)),
                 follows=await count(subs.where(Subscription.kind == SubscriptionKind.FOLLOW)),
                 enrolments=await count(subs.where(Subscription.kind != SubscriptionKind.FOLLOW)),
-                messages=await count(select(func.count()).select_from(Notification)
-                                     .where(Notification.chat_id == user_id)),
-                pending_enterprise=pending.name if pending else None)
+                messages=await count(
+                    select(func.count()).select_from(Notification).where(Notification.chat_id == user_id)
+                ),
+                pending_enterprise=pending.name if pending else None,
+            )
 
     async def erase(self, user_id: int) -> Erasure:
         """Erase ``user_id``'s personal data in one transaction (see the module's docstring for what stays)."""
@@ -131,25 +146,60 @@ class Privacy:
             traces, demand_ids = await self._traces(session, user_id)
             if demand_ids:
                 await session.execute(delete(DemandAttachment).where(DemandAttachment.demand_id.in_(demand_ids)))
-                await session.execute(update(Demand).where(Demand.id.in_(demand_ids))
-                                      .values(text="", contact_name=None, contact_phone=None, preferred_dates=None,
-                                              user_id=None, industry_choice_id=None))
-            await session.execute(update(DemandStatusHistory).where(DemandStatusHistory.actor_user_id == user_id)
-                                  .values(actor_user_id=None, note=None))
-            ratings = rowcount(await session.execute(update(Feedback).where(Feedback.from_user_id == user_id)
-                                             .values(from_user_id=None, comment=None))) or 0
+                await session.execute(
+                    update(Demand)
+                    .where(Demand.id.in_(demand_ids))
+                    .values(
+                        text="",
+                        contact_name=None,
+                        contact_phone=None,
+                        preferred_dates=None,
+                        user_id=None,
+                        industry_choice_id=None,
+                    )
+                )
+            await session.execute(
+                update(DemandStatusHistory)
+                .where(DemandStatusHistory.actor_user_id == user_id)
+                .values(actor_user_id=None, note=None)
+            )
+            ratings = (
+                rowcount(
+                    await session.execute(
+                        update(Feedback).where(Feedback.from_user_id == user_id).values(from_user_id=None, comment=None)
+                    )
+                )
+                or 0
+            )
             craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
             if craftsman is not None:
                 craftsman.name = ERASED_NAME.format(id=craftsman.id)
                 craftsman.workplace, craftsman.phone, craftsman.user_id = "", None, None
                 craftsman.specialities, craftsman.honours, craftsman.search_text = [], [], ""
                 craftsman.active = False
-            enterprises = rowcount(await session.execute(update(Enterprise).where(Enterprise.owner_user_id == user_id)
-                                                 .values(owner_user_id=None, contact_name=None, phone=None))) or 0
-            messages = rowcount(await session.execute(delete(Notification).where(Notification.chat_id == user_id,
-                                                                         Notification.broadcast_id.is_(None)))) or 0
-            await session.execute(update(Notification).where(Notification.chat_id == user_id)  # broadcast rows
-                                  .values(chat_id=-Notification.id, payload={}, last_error=None))
+            enterprises = (
+                rowcount(
+                    await session.execute(
+                        update(Enterprise)
+                        .where(Enterprise.owner_user_id == user_id)
+                        .values(owner_user_id=None, contact_name=None, phone=None)
+                    )
+                )
+                or 0
+            )
+            messages = (
+                rowcount(
+                    await session.execute(
+                        delete(Notification).where(Notification.chat_id == user_id, Notification.broadcast_id.is_(None))
+                    )
+                )
+                or 0
+            )
+            await session.execute(
+                update(Notification)
+                .where(Notification.chat_id == user_id)  # broadcast rows
+                .values(chat_id=-Notification.id, payload={}, last_error=None)
+            )
             states = await self._drop_states(session, user_id)
             await erase_consultations(session, user_id, traces)
             await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, unhandled updates
@@ -163,34 +213,62 @@ class Privacy:
         if craftsman is not None:
             self.changed()
         log.info("personal data erased", extra={"demands": len(demand_ids)})
-        return Erasure(demands=len(demand_ids), ratings=ratings, craftsman=craftsman is not None,
-                       enterprises=enterprises, messages=messages, states=states)
+        return Erasure(
+            demands=len(demand_ids),
+            ratings=ratings,
+            craftsman=craftsman is not None,
+            enterprises=enterprises,
+            messages=messages,
+            states=states,
+        )
 
     @staticmethod
     async def _traces(session: AsyncSession, user_id: int) -> tuple[Traces, list[int]]:
         """What identifies the person in rows of others (services/erasure.py), read before anything is erased; and
         the ids of their demands."""
-        demand_rows = (await session.execute(select(Demand.id, Demand.text, Demand.contact_name, Demand.contact_phone,
-                                                    Demand.training_topic).where(Demand.user_id == user_id))).all()
+        demand_rows = (
+            await session.execute(
+                select(Demand.id, Demand.text, Demand.contact_name, Demand.contact_phone, Demand.training_topic).where(
+                    Demand.user_id == user_id
+                )
+            )
+        ).all()
         demand_ids = [row[0] for row in demand_rows]
-        attachments = (await session.execute(select(DemandAttachment.file_id, DemandAttachment.caption).where(
-            DemandAttachment.demand_id.in_(demand_ids)))).all() if demand_ids else []
+        attachments = (
+            (
+                await session.execute(
+                    select(DemandAttachment.file_id, DemandAttachment.caption).where(
+                        DemandAttachment.demand_id.in_(demand_ids)
+                    )
+                )
+            ).all()
+            if demand_ids
+            else []
+        )
         traces = await traces_of(
-            session, await session.get(User, user_id),
-            await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id)), demand_rows,
-            (await session.execute(select(Enterprise.contact_name, Enterprise.phone)
-                                   .where(Enterprise.owner_user_id == user_id))).all(),
+            session,
+            await session.get(User, user_id),
+            await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id)),
+            demand_rows,
+            (
+                await session.execute(
+                    select(Enterprise.contact_name, Enterprise.phone).where(Enterprise.owner_user_id == user_id)
+                )
+            ).all(),
             list((await session.scalars(select(Feedback.comment).where(Feedback.from_user_id == user_id))).all()),
-            attachments)
+            attachments,
+        )
         return traces, demand_ids
 
     @staticmethod
     async def _drop_states(session: AsyncSession, user_id: int) -> int:
         """Per-user data and every conversation state keyed by this user (keys are JSON [chat, user] lists)."""
         rows = (await session.execute(select(BotState.namespace, BotState.key))).all()
-        doomed = [(ns, key) for ns, key in rows
-                  if (ns == "user_data" and key == str(user_id))
-                  or (ns.startswith("conv:") and user_id in json.loads(key))]
+        doomed = [
+            (ns, key)
+            for ns, key in rows
+            if (ns == "user_data" and key == str(user_id)) or (ns.startswith("conv:") and user_id in json.loads(key))
+        ]
         for namespace, key in doomed:
             await session.execute(delete(BotState).where(BotState.namespace == namespace, BotState.key == key))
         return len(doomed)

@@ -38,8 +38,10 @@ async def seed_regions(db: Database, path: Path = SEED) -> int:
         if await session.scalar(select(func.count()).select_from(Region)):
             return 0
         places = read_seed(path)
-        rows = [{"code": p.code, "name": p.name, "level": RegionLevel(p.level), "parent_code": p.parent_code}
-                for p in sorted(places, key=lambda p: {"province": 0, "city": 1, "county": 2}[p.level])]
+        rows = [
+            {"code": p.code, "name": p.name, "level": RegionLevel(p.level), "parent_code": p.parent_code}
+            for p in sorted(places, key=lambda p: {"province": 0, "city": 1, "county": 2}[p.level])
+        ]
         await session.execute(insert(Region), rows)
         return len(rows)
 
@@ -110,5 +112,7 @@ class RegionDirectory:
         starts = [p for p in self.by_code.values() if p.name.startswith(query)]
         contains = [p for p in self.by_code.values() if query in p.name and p not in starts]
         order = {"province": 0, "city": 1, "county": 2}
-        ranked = sorted(starts, key=lambda p: (order[p.level], p.code)) + sorted(contains, key=lambda p: (order[p.level], p.code))
+        ranked = sorted(starts, key=lambda p: (order[p.level], p.code)) + sorted(
+            contains, key=lambda p: (order[p.level], p.code)
+        )
         return ranked[:limit]

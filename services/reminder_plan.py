@@ -17,11 +17,11 @@ DEADLINE_LEADS = (("deadline_3d", timedelta(days=3)), ("deadline_1d", timedelta(
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
-    event: str       # "competition:5", "session:12" or "appointment:3"
-    what: str        # published | deadline_3d | deadline_1d | eve | lead | day | hour
-    at: datetime     # due (UTC)
+    event: str  # "competition:5", "session:12" or "appointment:3"
+    what: str  # published | deadline_3d | deadline_1d | eve | lead | day | hour
+    at: datetime  # due (UTC)
     expires: datetime  # no use after this: the deadline passed or the event began
-    chain: str       # within a chain a later reminder supersedes an earlier one (3 days, then 1 day left)
+    chain: str  # within a chain a later reminder supersedes an earlier one (3 days, then 1 day left)
 
     @property
     def key(self) -> str:
@@ -63,11 +63,20 @@ def competition_plan(c: CompetitionTimes, tz: ZoneInfo) -> list[Reminder]:
     closes = c.registration_deadline or c.starts_at
     plan = [Reminder(event, "published", c.published_at, closes, "published")]
     if c.registration_deadline is not None:
-        plan += [Reminder(event, what, c.registration_deadline - lead, c.registration_deadline, "deadline")
-                 for what, lead in DEADLINE_LEADS]
+        plan += [
+            Reminder(event, what, c.registration_deadline - lead, c.registration_deadline, "deadline")
+            for what, lead in DEADLINE_LEADS
+        ]
     day_before = (c.starts_at.astimezone(tz) - timedelta(days=1)).date()
-    plan.append(Reminder(event, "eve", datetime.combine(day_before, EVE_AT, tzinfo=tz).astimezone(c.starts_at.tzinfo),
-                         c.starts_at, "eve"))
+    plan.append(
+        Reminder(
+            event,
+            "eve",
+            datetime.combine(day_before, EVE_AT, tzinfo=tz).astimezone(c.starts_at.tzinfo),
+            c.starts_at,
+            "eve",
+        )
+    )
     return [r for r in plan if r.what == "published" or owed_from < r.at < r.expires]
 
 
@@ -90,8 +99,10 @@ class AppointmentTimes:
 
 def appointment_plan(a: AppointmentTimes) -> list[Reminder]:
     """专家问诊预约: a day and an hour before, each owed only when it falls after the booking."""
-    plan = [Reminder(f"appointment:{a.id}", what, a.starts_at - lead, a.starts_at, "appointment")
-            for what, lead in APPOINTMENT_LEADS]
+    plan = [
+        Reminder(f"appointment:{a.id}", what, a.starts_at - lead, a.starts_at, "appointment")
+        for what, lead in APPOINTMENT_LEADS
+    ]
     return [r for r in plan if a.booked_at is None or r.at > a.booked_at]
 
 

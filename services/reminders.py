@@ -62,7 +62,7 @@ class Rebuild:
     """What a rebuild of the schedule found."""
 
     scheduled: int = 0
-    caught_up: int = 0   # due while the bot was down, still useful, written now (those not written before)
+    caught_up: int = 0  # due while the bot was down, still useful, written now (those not written before)
     dropped: list[str] = field(default_factory=list)  # due while the bot was down, useless now, never written
 
 
@@ -71,9 +71,17 @@ def _competition_times(c: Competition) -> CompetitionTimes:
 
 
 class Reminders:
-    def __init__(self, db: Database, clock: Clock, outbox: Outbox, audience: Audience, regions: RegionDirectory,
-                 tz: ZoneInfo) -> None:
-        self.db, self.clock, self.outbox, self.audience, self.regions, self.tz = db, clock, outbox, audience, regions, tz
+    def __init__(
+        self, db: Database, clock: Clock, outbox: Outbox, audience: Audience, regions: RegionDirectory, tz: ZoneInfo
+    ) -> None:
+        self.db, self.clock, self.outbox, self.audience, self.regions, self.tz = (
+            db,
+            clock,
+            outbox,
+            audience,
+            regions,
+            tz,
+        )
         self.scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"misfire_grace_time": None, "coalesce": True})
         self.after_fire: Callable[[], Awaitable[object]] | None = None  # e.g. flush the sender
 
@@ -90,23 +98,40 @@ class Reminders:
         plans: dict[str, list[Reminder]] = {e: [] for e in events or []}
         async with self.db.session() as session:
             query = select(Competition).where(Competition.status == EventStatus.PUBLISHED)
-            query = (query.where(Competition.id.in_(competition_ids)) if competition_ids is not None
-                     else query.where(Competition.starts_at > now - LOOKBACK))
+            query = (
+                query.where(Competition.id.in_(competition_ids))
+                if competition_ids is not None
+                else query.where(Competition.starts_at > now - LOOKBACK)
+            )
             for c in (await session.scalars(query)).all():
                 plans[f"competition:{c.id}"] = competition_plan(_competition_times(c), self.tz)
-            query = (select(CourseSession.id, CourseSession.starts_at, Course.remind_minutes, Course.published_at,
-                            CourseSession.revised_at)
-                     .join(Course, Course.id == CourseSession.course_id)
-                     .where(Course.status == EventStatus.PUBLISHED, CourseSession.status == EventStatus.PUBLISHED))
-            query = (query.where(CourseSession.id.in_(session_ids)) if session_ids is not None
-                     else query.where(CourseSession.starts_at > now - LOOKBACK))
+            query = (
+                select(
+                    CourseSession.id,
+                    CourseSession.starts_at,
+                    Course.remind_minutes,
+                    Course.published_at,
+                    CourseSession.revised_at,
+                )
+                .join(Course, Course.id == CourseSession.course_id)
+                .where(Course.status == EventStatus.PUBLISHED, CourseSession.status == EventStatus.PUBLISHED)
+            )
+            query = (
+                query.where(CourseSession.id.in_(session_ids))
+                if session_ids is not None
+                else query.where(CourseSession.starts_at > now - LOOKBACK)
+            )
             for sid, starts_at, minutes, published_at, revised_at in (await session.execute(query)).all():
                 owed_from = max((t for t in (published_at, revised_at) if t is not None), default=None)
                 plans[f"session:{sid}"] = session_plan(SessionTimes(sid, starts_at, minutes, owed_from))
             query = select(Appointment.id, Appointment.starts_at, Appointment.booked_at).where(
-                Appointment.status == AppointmentStatus.BOOKED)
-            query = (query.where(Appointment.id.in_(appointment_ids)) if appointment_ids is not None
-                     else query.where(Appointment.starts_at > now - LOOKBACK))
+                Appointment.status == AppointmentStatus.BOOKED
+            )
+            query = (
+                query.where(Appointment.id.in_(appointment_ids))
+                if appointment_ids is not None
+                else query.where(Appointment.starts_at > now - LOOKBACK)
+            )
             for aid, starts_at, booked_at in (await session.execute(query)).all():
                 plans[f"appointment:{aid}"] = appointment_plan(AppointmentTimes(aid, starts_at, booked_at))
         return plans
@@ -157,14 +182,17 @@ class Reminders:
         for reminder in useless:
             if reminder.key not in written:
                 report.dropped.append(reminder.key)
-                log.warning("reminder dropped: fell due while the bot was down and is of no use now",
-                            extra={"reminder": reminder.key, "due": reminder.at.isoformat()})
+                log.warning(
+                    "reminder dropped: fell due while the bot was down and is of no use now",
+                    extra={"reminder": reminder.key, "due": reminder.at.isoformat()},
+                )
                 await self._write(reminder, now, OutboxStatus.EXPIRED)
         return report
 
     def _schedule(self, reminder: Reminder) -> None:
-        self.scheduler.add_job(self._fired, DateTrigger(run_date=reminder.at), args=[reminder], id=reminder.key,
-                               replace_existing=True)
+        self.scheduler.add_job(
+            self._fired, DateTrigger(run_date=reminder.at), args=[reminder], id=reminder.key, replace_existing=True
+        )
 
     async def _fired(self, reminder: Reminder) -> None:
         if await self.fire(reminder) and self.after_fire is not None:
@@ -207,9 +235,15 @@ class Reminders:
         notice, recipients = await self._content(reminder)
         if notice is None or not recipients:
             return 0
-        return await self.outbox.put_batches(batches(recipients, now, self.tz, reminder.expires), "reminder",
-                                             reminder.key, notice, late=now - reminder.at > GRACE,
-                                             expires_at=reminder.expires, status=status)
+        return await self.outbox.put_batches(
+            batches(recipients, now, self.tz, reminder.expires),
+            "reminder",
+            reminder.key,
+            notice,
+            late=now - reminder.at > GRACE,
+            expires_at=reminder.expires,
+            status=status,
+        )
 
     async def _content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
         if reminder.kind == "appointment":
@@ -218,8 +252,13 @@ class Reminders:
             if reminder.kind == "competition":
                 found = await session.get(Competition, reminder.event_id)
             else:
-                found = (await session.execute(select(CourseSession, Course).join(Course, Course.id == CourseSession.course_id)
-                                               .where(CourseSession.id == reminder.event_id))).first()
+                found = (
+                    await session.execute(
+                        select(CourseSession, Course)
+                        .join(Course, Course.id == CourseSession.course_id)
+                        .where(CourseSession.id == reminder.event_id)
+                    )
+                ).first()
         if found is None:
             return None, []
         if reminder.kind == "competition":
@@ -233,15 +272,25 @@ class Reminders:
     async def _appointment_content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
         """Both parties of a booked consultation: the enterprise's filer and the craftsman."""
         async with self.db.session() as session:
-            found = (await session.execute(
-                select(Appointment, Demand.ticket, Demand.user_id, Craftsman.name, Craftsman.user_id)
-                .join(Match, Match.id == Appointment.match_id).join(Demand, Demand.id == Match.demand_id)
-                .join(Craftsman, Craftsman.id == Match.craftsman_id).where(Appointment.id == reminder.event_id))).first()
+            found = (
+                await session.execute(
+                    select(Appointment, Demand.ticket, Demand.user_id, Craftsman.name, Craftsman.user_id)
+                    .join(Match, Match.id == Appointment.match_id)
+                    .join(Demand, Demand.id == Match.demand_id)
+                    .join(Craftsman, Craftsman.id == Match.craftsman_id)
+                    .where(Appointment.id == reminder.event_id)
+                )
+            ).first()
             if found is None:
                 return None, []
             appointment, ticket, owner, name, craftsman_user = found
             people = [p for p in (owner, craftsman_user) if p]
-            rows = (await session.execute(select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(
-                User.id.in_(people), User.blocked_at.is_(None)))).all()
+            rows = (
+                await session.execute(
+                    select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(
+                        User.id.in_(people), User.blocked_at.is_(None)
+                    )
+                )
+            ).all()
         recipients = [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
         return appointment_notice(appointment, ticket or "", name, reminder.what, self.tz), recipients

@@ -16,19 +16,19 @@ class Reason(str, enum.Enum):
 
     DONE = "done"
     NOT_FOUND = "not_found"
-    NOT_YOURS = "not_yours"       # a button sent to someone else, or forged data (audited)
-    NOT_STAFF = "not_staff"       # a staff-only action asked for by someone else (audited)
-    STALE = "stale"               # the case moved on: already answered, expired, withdrawn
-    TAKEN = "taken"               # the demand already has a craftsman
-    FULL = "full"                 # the craftsman has no spare capacity
-    UNAVAILABLE = "unavailable"   # paused, inactive, not published
-    DECLINED = "declined"         # this craftsman declined this demand before
-    NO_ACCOUNT = "no_account"     # the craftsman has no Telegram account linked: staff must phone
-    UNREACHABLE = "unreachable"   # no Telegram account and no phone either: staff must pick someone else
+    NOT_YOURS = "not_yours"  # a button sent to someone else, or forged data (audited)
+    NOT_STAFF = "not_staff"  # a staff-only action asked for by someone else (audited)
+    STALE = "stale"  # the case moved on: already answered, expired, withdrawn
+    TAKEN = "taken"  # the demand already has a craftsman
+    FULL = "full"  # the craftsman has no spare capacity
+    UNAVAILABLE = "unavailable"  # paused, inactive, not published
+    DECLINED = "declined"  # this craftsman declined this demand before
+    NO_ACCOUNT = "no_account"  # the craftsman has no Telegram account linked: staff must phone
+    UNREACHABLE = "unreachable"  # no Telegram account and no phone either: staff must pick someone else
     NOT_CRAFTSMAN = "not_craftsman"
-    NOT_DRAFT = "not_draft"       # already submitted: the draft step is stale
-    CLOSED = "closed"             # a demand that cannot be withdrawn any more
-    ALREADY = "already"           # already in the state asked for (a craftsman already reviewed)
+    NOT_DRAFT = "not_draft"  # already submitted: the draft step is stale
+    CLOSED = "closed"  # a demand that cannot be withdrawn any more
+    ALREADY = "already"  # already in the state asked for (a craftsman already reviewed)
 
 
 BY_HAND = frozenset({Reason.NO_ACCOUNT, Reason.UNREACHABLE})  # an offer staff must make (or redo) themselves

@@ -45,9 +45,17 @@ class Result:
 INTERNAL, ENTERPRISE = "internal", "enterprise"  # who may read a step's note: staff (and the craftsman) / also /my
 
 
-async def transition(session: AsyncSession, demand: Demand, to: DemandStatus, actor: int | None, now: datetime, *,
-                     from_: Iterable[DemandStatus] | None = None, note: str | None = None,
-                     visibility: str = INTERNAL) -> bool:
+async def transition(
+    session: AsyncSession,
+    demand: Demand,
+    to: DemandStatus,
+    actor: int | None,
+    now: datetime,
+    *,
+    from_: Iterable[DemandStatus] | None = None,
+    note: str | None = None,
+    visibility: str = INTERNAL,
+) -> bool:
     """The one way a demand's status changes: compare-and-set, then the step is stored (from, to, who, when, why,
     and who may read the note). Returns whether it moved.
 
@@ -61,14 +69,26 @@ async def transition(session: AsyncSession, demand: Demand, to: DemandStatus, ac
         seen = demand.status
         if seen not in allowed or seen is to:
             return False
-        result = await session.execute(update(Demand).where(Demand.id == demand.id, Demand.status == seen)
-                                       .values(status=to, updated_at=now)
-                                       .execution_options(synchronize_session=False))
+        result = await session.execute(
+            update(Demand)
+            .where(Demand.id == demand.id, Demand.status == seen)
+            .values(status=to, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
         if rowcount(result) == 1:
             set_committed_value(demand, "status", to)
             set_committed_value(demand, "updated_at", now)
-            session.add(DemandStatusHistory(demand_id=demand.id, from_status=seen.value, to_status=to.value,
-                                            actor_user_id=actor, note=note, visibility=visibility, at=now))
+            session.add(
+                DemandStatusHistory(
+                    demand_id=demand.id,
+                    from_status=seen.value,
+                    to_status=to.value,
+                    actor_user_id=actor,
+                    note=note,
+                    visibility=visibility,
+                    at=now,
+                )
+            )
             return True
         await session.refresh(demand, ["status", "updated_at"])  # someone else moved it: see where to
     return False
@@ -78,9 +98,12 @@ async def move_match(session: AsyncSession, match: Match, to: MatchStatus, now: 
     """Move ``match`` from the status the caller read to ``to`` (with ``values``), compare-and-set as for a
     demand: False (nothing written) when another actor changed it first — an accept racing the offer's lapse."""
     seen = match.status
-    result = await session.execute(update(Match).where(Match.id == match.id, Match.status == seen)
-                                   .values(status=to, updated_at=now, **values)
-                                   .execution_options(synchronize_session=False))
+    result = await session.execute(
+        update(Match)
+        .where(Match.id == match.id, Match.status == seen)
+        .values(status=to, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
     if rowcount(result) != 1:
         await session.refresh(match)
         return False
@@ -91,13 +114,17 @@ async def move_match(session: AsyncSession, match: Match, to: MatchStatus, now: 
 
 async def active_match(session: AsyncSession, demand_id: int) -> Match | None:
     """The demand's offered or accepted match, if any (there is at most one)."""
-    match: Match | None = await session.scalar(select(Match).where(Match.demand_id == demand_id, Match.status.in_(
-        (MatchStatus.OFFERED, MatchStatus.ACCEPTED))).limit(1))
+    match: Match | None = await session.scalar(
+        select(Match)
+        .where(Match.demand_id == demand_id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
+        .limit(1)
+    )
     return match
 
 
-async def craftsmans_match(session: AsyncSession, user_id: int, match_id: int, status: MatchStatus,
-                           demand_in: tuple[DemandStatus, ...]) -> tuple[Match, Demand, Craftsman]:
+async def craftsmans_match(
+    session: AsyncSession, user_id: int, match_id: int, status: MatchStatus, demand_in: tuple[DemandStatus, ...]
+) -> tuple[Match, Demand, Craftsman]:
     """(match, demand, craftsman) when ``match_id`` is ``user_id``'s own, as the craftsman, still in ``status``
     with its demand in ``demand_in``; else Stop (NOT_YOURS for someone else's, audited by the caller)."""
     match = await session.get(Match, match_id, with_for_update=True)
@@ -123,16 +150,22 @@ def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict[str, Any], dic
     division = catalogue().division(demand.industry or "")
     values = {"ticket": demand.ticket or "", "summary": (demand.text or demand.training_topic or "")[:SUMMARY]}
     labels = {"industry": division.label if division else "", "region": regions.full_name(demand.region_code) or ""}
-    keys = {"kind": f"demand.kind.{demand.kind.value}", "urgency": f"demand.urgency.{demand.urgency or 'normal'}",
-            "mode": f"demand.mode.{demand.service_mode or 'onsite'}"}
+    keys = {
+        "kind": f"demand.kind.{demand.kind.value}",
+        "urgency": f"demand.urgency.{demand.urgency or 'normal'}",
+        "mode": f"demand.mode.{demand.service_mode or 'onsite'}",
+    }
     return values, keys, labels
 
 
 async def contact_values(session: AsyncSession, demand: Demand) -> dict[str, Any]:
     """The enterprise's contact details: for the accepting craftsman and staff only."""
     enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id else None
-    return {"enterprise": enterprise.name if enterprise else "", "contact": demand.contact_name or "",
-            "phone": demand.contact_phone or ""}
+    return {
+        "enterprise": enterprise.name if enterprise else "",
+        "contact": demand.contact_name or "",
+        "phone": demand.contact_phone or "",
+    }
 
 
 class StaffChats:

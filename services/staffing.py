@@ -25,16 +25,16 @@ AUDIT_PAGE = 20
 class Change(str, enum.Enum):
     GRANTED = "granted"
     REVOKED = "revoked"
-    ALREADY = "already"        # granted to a staffer, or revoked from someone who is not staff
-    ADMIN = "admin"            # admins come from ADMIN_IDS; /revoke does not touch them
-    UNKNOWN = "unknown"        # no registered user by that reference
+    ALREADY = "already"  # granted to a staffer, or revoked from someone who is not staff
+    ADMIN = "admin"  # admins come from ADMIN_IDS; /revoke does not touch them
+    UNKNOWN = "unknown"  # no registered user by that reference
 
 
 class Lookup(str, enum.Enum):
     FOUND = "found"
-    UNKNOWN = "unknown"        # no registered user by that id or handle
-    BAD_ID = "bad_id"          # digits, but no Telegram user id (too long for one, or 0)
-    AMBIGUOUS = "ambiguous"    # several stored users with that handle (data from before handles were refreshed)
+    UNKNOWN = "unknown"  # no registered user by that id or handle
+    BAD_ID = "bad_id"  # digits, but no Telegram user id (too long for one, or 0)
+    AMBIGUOUS = "ambiguous"  # several stored users with that handle (data from before handles were refreshed)
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,16 @@ class Staffing:
         if target.is_staff:
             return Change.ALREADY, target
         profile = await self.users.set_staff(target.id, True, by=actor)
-        await self.audit.record(actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None)
-        await self.outbox.put([target.id], "notice", f"staff:granted:{target.id}:{self.clock.now().isoformat()}",
-                              Notice("staff.granted_notice"), urgent=True)
+        await self.audit.record(
+            actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None
+        )
+        await self.outbox.put(
+            [target.id],
+            "notice",
+            f"staff:granted:{target.id}:{self.clock.now().isoformat()}",
+            Notice("staff.granted_notice"),
+            urgent=True,
+        )
         return Change.GRANTED, profile
 
     async def revoke(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
@@ -105,18 +112,29 @@ class Staffing:
             return Change.ALREADY, target
         profile = await self.users.set_staff(target.id, False)
         await self.audit.record(actor, "staff.revoke", f"user:{target.id}")
-        await self.outbox.put([target.id], "notice", f"staff:revoked:{target.id}:{self.clock.now().isoformat()}",
-                              Notice("staff.revoked_notice"), urgent=True)
+        await self.outbox.put(
+            [target.id],
+            "notice",
+            f"staff:revoked:{target.id}:{self.clock.now().isoformat()}",
+            Notice("staff.revoked_notice"),
+            urgent=True,
+        )
         return Change.REVOKED, profile
 
     async def members(self, actor: int, role: Role | None) -> list[StaffMember]:
         await self.audit.require_staff(actor, role, "staff.list")
         async with self.db.session() as session:
-            rows = (await session.execute(select(User.id, User.first_name, User.username, User.role, User.region_code)
-                                          .where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.id))).all()
+            rows = (
+                await session.execute(
+                    select(User.id, User.first_name, User.username, User.role, User.region_code)
+                    .where(User.role.in_(STAFF_ROLES))
+                    .order_by(User.role, User.id)
+                )
+            ).all()
         return [StaffMember(*row) for row in rows]
 
-    async def log(self, actor: int, role: Role | None, of_user: int | None = None,
-                  limit: int = AUDIT_PAGE) -> list[AuditEntry]:
+    async def log(
+        self, actor: int, role: Role | None, of_user: int | None = None, limit: int = AUDIT_PAGE
+    ) -> list[AuditEntry]:
         await self.audit.require_staff(actor, role, "audit.read")
         return await self.audit.latest(limit, of_user)

@@ -80,8 +80,8 @@ class Report:
     region: str | None
     total: Figures
     previous: Figures
-    by_month: dict[str, Figures]    # "2024-03" → figures
-    by_region: dict[str, Figures]   # region code (one level below the filter) → figures
+    by_month: dict[str, Figures]  # "2024-03" → figures
+    by_region: dict[str, Figures]  # region code (one level below the filter) → figures
     by_industry: dict[str, Figures]  # GB/T 4754 section letter → figures
     consultations: dict[str, Questions] = field(default_factory=dict)  # union-service topic → members' questions
 
@@ -122,13 +122,15 @@ class Statistics:
         await self.audit.record(actor, "stats.read", region, period=f"{period.start}/{period.end}")
         total, by_month, by_region, by_industry = await self.figures(period, region, breakdowns=True)
         previous, *_ = await self.figures(period.previous(), region, breakdowns=False)
-        return Report(period, region, total, previous, by_month, by_region, by_industry,
-                      await self.consultations(period, region))
+        return Report(
+            period, region, total, previous, by_month, by_region, by_industry, await self.consultations(period, region)
+        )
 
     async def consultations(self, period: Period, region: str | None) -> dict[str, Questions]:
         since, until = period.bounds(self.tz)
-        query = select(Consultation.topic, Consultation.status).where(Consultation.created_at >= since,
-                                                                      Consultation.created_at < until)
+        query = select(Consultation.topic, Consultation.status).where(
+            Consultation.created_at >= since, Consultation.created_at < until
+        )
         if region:
             query = query.where(Consultation.region_code.in_(self.regions.descendants(region)))
         by_topic: dict[str, Questions] = defaultdict(Questions)
@@ -138,8 +140,9 @@ class Statistics:
                 by_topic[topic].answered += status is ConsultationStatus.ANSWERED
         return dict(by_topic)
 
-    async def figures(self, period: Period, region: str | None,
-                      breakdowns: bool) -> tuple[Figures, dict[str, Figures], dict[str, Figures], dict[str, Figures]]:
+    async def figures(
+        self, period: Period, region: str | None, breakdowns: bool
+    ) -> tuple[Figures, dict[str, Figures], dict[str, Figures], dict[str, Figures]]:
         since, until = period.bounds(self.tz)
         codes = self.regions.descendants(region) if region else None
         total = Figures()
@@ -155,21 +158,34 @@ class Statistics:
             return [total, month, by_region[self._breakdown_code(code, region)], by_industry[section]]
 
         async with self.db.session() as session:
-            demands = select(Demand.enterprise_id, Demand.user_id, Demand.id, Demand.kind, Demand.region_code,
-                             Demand.industry, Demand.resolved_at, Demand.workers_trained, Demand.economic_benefit
-                             ).where(Demand.resolved_at >= since, Demand.resolved_at < until)
-            matches = (select(Match.decided_at, Demand.region_code, Demand.industry)
-                       .join(Demand, Demand.id == Match.demand_id)
-                       .where(Match.status == MatchStatus.ACCEPTED, Match.decided_at >= since, Match.decided_at < until))
-            ratings = (select(Feedback.created_at, Feedback.stars, Demand.region_code, Demand.industry)
-                       .join(Demand, Demand.id == Feedback.demand_id)
-                       .where(Feedback.from_role == "enterprise", Feedback.created_at >= since,
-                              Feedback.created_at < until))
+            demands = select(
+                Demand.enterprise_id,
+                Demand.user_id,
+                Demand.id,
+                Demand.kind,
+                Demand.region_code,
+                Demand.industry,
+                Demand.resolved_at,
+                Demand.workers_trained,
+                Demand.economic_benefit,
+            ).where(Demand.resolved_at >= since, Demand.resolved_at < until)
+            matches = (
+                select(Match.decided_at, Demand.region_code, Demand.industry)
+                .join(Demand, Demand.id == Match.demand_id)
+                .where(Match.status == MatchStatus.ACCEPTED, Match.decided_at >= since, Match.decided_at < until)
+            )
+            ratings = (
+                select(Feedback.created_at, Feedback.stars, Demand.region_code, Demand.industry)
+                .join(Demand, Demand.id == Feedback.demand_id)
+                .where(Feedback.from_role == "enterprise", Feedback.created_at >= since, Feedback.created_at < until)
+            )
             if codes is not None:
                 demands = demands.where(Demand.region_code.in_(codes))
                 matches = matches.where(Demand.region_code.in_(codes))
                 ratings = ratings.where(Demand.region_code.in_(codes))
-            for enterprise_id, user_id, demand_id, kind, code, division, at, trained, benefit in (await session.execute(demands)).all():
+            for enterprise_id, user_id, demand_id, kind, code, division, at, trained, benefit in (
+                await session.execute(demands)
+            ).all():
                 who = ("enterprise", enterprise_id) if enterprise_id else ("contact", user_id or demand_id)
                 for figures in buckets(at, code, division):
                     figures.add_demand(who, kind, trained, benefit)
@@ -188,22 +204,41 @@ class Statistics:
             craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == user_id))
             if craftsman is None:
                 return None
-            rows = (await session.execute(
-                select(Demand.id, Demand.enterprise_id, Demand.user_id, Demand.resolved_at, Demand.workers_trained,
-                       Demand.economic_benefit).join(Match, Match.demand_id == Demand.id)
-                .where(Match.craftsman_id == craftsman.id, Match.status == MatchStatus.ACCEPTED))).all()
-            stars = list((await session.scalars(
-                select(Feedback.stars).join(Match, (Match.demand_id == Feedback.demand_id)
-                                            & (Match.status == MatchStatus.ACCEPTED))
-                .where(Match.craftsman_id == craftsman.id, Feedback.from_role == "enterprise"))).all())
+            rows = (
+                await session.execute(
+                    select(
+                        Demand.id,
+                        Demand.enterprise_id,
+                        Demand.user_id,
+                        Demand.resolved_at,
+                        Demand.workers_trained,
+                        Demand.economic_benefit,
+                    )
+                    .join(Match, Match.demand_id == Demand.id)
+                    .where(Match.craftsman_id == craftsman.id, Match.status == MatchStatus.ACCEPTED)
+                )
+            ).all()
+            stars = list(
+                (
+                    await session.scalars(
+                        select(Feedback.stars)
+                        .join(Match, (Match.demand_id == Feedback.demand_id) & (Match.status == MatchStatus.ACCEPTED))
+                        .where(Match.craftsman_id == craftsman.id, Feedback.from_role == "enterprise")
+                    )
+                ).all()
+            )
         resolved = [r for r in rows if r.resolved_at is not None]
         return CraftsmanRecord(
-            name=craftsman.name, participations=len(rows), resolved=len(resolved),
+            name=craftsman.name,
+            participations=len(rows),
+            resolved=len(resolved),
             enterprises=len({r.enterprise_id or ("contact", r.user_id or r.id) for r in resolved}),
             workers_trained=sum(r.workers_trained or 0 for r in resolved),
             benefit=sum((r.economic_benefit or Decimal(0) for r in resolved), Decimal(0)),
-            ratings=len(stars), mean_stars=round(sum(stars) / len(stars), 2) if stars else None,
-            satisfaction=sum(s >= 4 for s in stars) / len(stars) if stars else None)
+            ratings=len(stars),
+            mean_stars=round(sum(stars) / len(stars), 2) if stars else None,
+            satisfaction=sum(s >= 4 for s in stars) / len(stars) if stars else None,
+        )
 
 
 Number = TypeVar("Number", float, Decimal)

@@ -65,15 +65,19 @@ class Table(list[list[str]]):
     """The table's non-empty rows (the header first) as lists of stripped strings; ``numbers[i]`` is row i's number
     in the spreadsheet, and ``faults`` maps a row number to why a cell of it cannot be taken (key, values)."""
 
-    def __init__(self, rows: Iterable[list[str]] = (), numbers: list[int] | None = None,
-                 faults: dict[int, tuple[str, dict[str, Any]]] | None = None) -> None:
+    def __init__(
+        self,
+        rows: Iterable[list[str]] = (),
+        numbers: list[int] | None = None,
+        faults: dict[int, tuple[str, dict[str, Any]]] | None = None,
+    ) -> None:
         super().__init__(rows)
         self.numbers = numbers if numbers is not None else list(range(1, len(self) + 1))
         self.faults = faults or {}
 
 
 def kind_of(file_name: str) -> str:
-    """"xlsx" or "csv" from the file's name; FileRejected for anything else."""
+    """ "xlsx" or "csv" from the file's name; FileRejected for anything else."""
     suffix = Path(file_name.lower()).suffix
     if suffix not in KINDS:
         raise FileRejected("import.wrong_type")
@@ -91,7 +95,7 @@ def read_table(content: bytes, file_name: str) -> Table:
     check_size(len(content))
     kind = kind_of(file_name)
     builder = _Builder()
-    for number, cells in (_xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)):
+    for number, cells in _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content):
         builder.add(number, cells)
     return builder.table
 
@@ -110,8 +114,9 @@ class _Builder:
             if not text:
                 continue
             if column > MAX_COLUMNS:
-                raise FileRejected("import.too_many_columns", row=number, cell=f"{get_column_letter(column)}{number}",
-                                   max=MAX_COLUMNS)
+                raise FileRejected(
+                    "import.too_many_columns", row=number, cell=f"{get_column_letter(column)}{number}", max=MAX_COLUMNS
+                )
             values[column] = text
         if not values:
             return
@@ -170,10 +175,14 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
         # openpyxl's own row parser, as its read-only sheet uses it, but without that sheet's padding of every row
         # (and of missing rows) to the size the file's <dimension> claims: only cells present in the file come out.
         # (Private names of openpyxl 3.1, pinned in pyproject.toml; tests/test_trust_uploads.py reads through them.)
-        parser = WorkSheetParser(sheet._get_source(), sheet._shared_strings,  # type: ignore[attr-defined]  # private, as above
-                                 data_only=True, epoch=book.epoch,
-                                 date_formats=book._date_formats,  # type: ignore[attr-defined]  # private, as above
-                                 timedelta_formats=book._timedelta_formats)  # type: ignore[attr-defined]  # the same
+        parser = WorkSheetParser(
+            sheet._get_source(),  # type: ignore[attr-defined]  # private, as above
+            sheet._shared_strings,  # type: ignore[attr-defined]  # private, as above
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,  # type: ignore[attr-defined]  # private, as above
+            timedelta_formats=book._timedelta_formats,  # type: ignore[attr-defined]  # private, as above
+        )
         for number, cells in parser.parse():
             yield number, [(cell["column"], cell["value"]) for cell in cells if cell["value"] is not None]
     except FileRejected:
@@ -212,8 +221,16 @@ async def read_in_worker(content: bytes, file_name: str) -> Table:
     kind = kind_of(file_name)
     budget = BUDGET_SECONDS
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.tables", kind, str(budget), cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "services.tables",
+        kind,
+        str(budget),
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         out, err = await asyncio.wait_for(process.communicate(content), budget)
     except TimeoutError:
@@ -225,8 +242,11 @@ async def read_in_worker(content: bytes, file_name: str) -> Table:
     try:
         answer = json.loads(out)
     except ValueError:  # it died without answering: out of memory (where even the answer could not be written), or CPU
-        log.warning("import worker ended with %s without an answer: %s", process.returncode,
-                    err.decode(errors="replace")[-2000:])
+        log.warning(
+            "import worker ended with %s without an answer: %s",
+            process.returncode,
+            err.decode(errors="replace")[-2000:],
+        )
         raise FileRejected("import.too_complex") from None
     if "rejected" in answer:
         raise FileRejected(answer["rejected"], **answer["values"])
@@ -237,12 +257,14 @@ def _limit_child(budget: float) -> None:
     """Bound this (child) process: its memory, its CPU time (also when the bot died and cannot kill it), and its
     life (killed with the bot, on Linux)."""
     import resource
+
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     seconds = int(budget) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
     try:
         import ctypes
         import signal
+
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
@@ -254,8 +276,11 @@ def main() -> None:
     content = sys.stdin.buffer.read()
     try:
         table = read_table(content, f"upload.{kind}")
-        answer: dict[str, Any] = {"rows": list(table), "numbers": table.numbers,
-                                  "faults": [[n, key, values] for n, (key, values) in table.faults.items()]}
+        answer: dict[str, Any] = {
+            "rows": list(table),
+            "numbers": table.numbers,
+            "faults": [[n, key, values] for n, (key, values) in table.faults.items()],
+        }
     except FileRejected as exc:
         answer = {"rejected": exc.key, "values": exc.values}
     except MemoryError:

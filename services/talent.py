@@ -25,8 +25,16 @@ from services.service_record import StaffChats
 from services.teams import Team
 from services.users import Users
 
-HONOURS = ("national_model", "provincial_model", "great_craftsman", "provincial_craftsman", "city_craftsman",
-           "may_day_medal", "master_studio", "other")
+HONOURS = (
+    "national_model",
+    "provincial_model",
+    "great_craftsman",
+    "provincial_craftsman",
+    "city_craftsman",
+    "may_day_medal",
+    "master_studio",
+    "other",
+)
 MAX_SPECIALITIES, MAX_SPECIALITY = 12, 60
 CAPACITY_RANGE = range(1, 21)
 PAGE = 5
@@ -84,7 +92,8 @@ def set_divisions(c: Craftsman, divisions: list[str]) -> None:
     """Make the craftsman's industries exactly ``divisions``, keeping the rows that stay."""
     wanted = set(divisions)
     c.industries = [i for i in c.industries if i.division in wanted] + [
-        CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})]
+        CraftsmanIndustry(division=d) for d in sorted(wanted - {i.division for i in c.industries})
+    ]
 
 
 def fill_craftsman(c: Craftsman, app: Application) -> None:
@@ -97,8 +106,16 @@ def fill_craftsman(c: Craftsman, app: Application) -> None:
 
 
 class Talent:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, users: Users, tokenizer: Tokenizer,
-                 staff: StaffChats) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        users: Users,
+        tokenizer: Tokenizer,
+        staff: StaffChats,
+    ) -> None:
         self.staff = staff  # where notices of new applications go
         self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
         self.users = users
@@ -106,9 +123,21 @@ class Talent:
 
     async def _card(self, session, c: Craftsman) -> CraftsmanCard:
         team = await session.get(ServiceTeam, c.team_id) if c.team_id else None
-        return CraftsmanCard(c.id, c.name, c.workplace, tuple(c.honours), tuple(c.specialities),
-                             tuple(sorted(i.division for i in c.industries)), c.region_code, team.name if team else None,
-                             c.capacity, tuple(c.service_modes), c.status, c.paused_until, c.user_id)
+        return CraftsmanCard(
+            c.id,
+            c.name,
+            c.workplace,
+            tuple(c.honours),
+            tuple(c.specialities),
+            tuple(sorted(i.division for i in c.industries)),
+            c.region_code,
+            team.name if team else None,
+            c.capacity,
+            tuple(c.service_modes),
+            c.status,
+            c.paused_until,
+            c.user_id,
+        )
 
     # ------------------------------------------------------------------ applying and reviewing
     async def of_user(self, user_id: int) -> CraftsmanCard | None:
@@ -127,32 +156,54 @@ class Talent:
                 c = Craftsman(user_id=user_id)
                 session.add(c)
             fill_craftsman(c, app)
-            c.status, c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = CraftsmanStatus.PENDING, None, None, None, now
+            c.status, c.review_note, c.reviewed_by, c.reviewed_at, c.updated_at = (
+                CraftsmanStatus.PENDING,
+                None,
+                None,
+                None,
+                now,
+            )
             await session.flush()
             card = await self._card(session, c)
         self.changed()
-        await self.outbox.put(await self.staff(), "notice", f"craftsman:{card.id}:applied:{now.isoformat()}", Notice(
-            "notify.join_applied", values={"name": card.name, "workplace": card.workplace,
-                                           "specialities": "；".join(card.specialities)},
-            buttons=[[Button("review.approve", ApproveCraftsman(card.id)), Button("review.reject", RejectCraftsman(card.id))]]))
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"craftsman:{card.id}:applied:{now.isoformat()}",
+            Notice(
+                "notify.join_applied",
+                values={"name": card.name, "workplace": card.workplace, "specialities": "；".join(card.specialities)},
+                buttons=[
+                    [
+                        Button("review.approve", ApproveCraftsman(card.id)),
+                        Button("review.reject", RejectCraftsman(card.id)),
+                    ]
+                ],
+            ),
+        )
         return card
 
     async def pending(self) -> list[CraftsmanCard]:
         async with self.db.session() as session:
-            rows = (await session.scalars(select(Craftsman).where(Craftsman.status == CraftsmanStatus.PENDING)
-                                          .order_by(Craftsman.id))).all()
+            rows = (
+                await session.scalars(
+                    select(Craftsman).where(Craftsman.status == CraftsmanStatus.PENDING).order_by(Craftsman.id)
+                )
+            ).all()
             return [await self._card(session, c) for c in rows]
 
-    async def review(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
-                     note: str | None = None) -> tuple[ReviewOutcome, CraftsmanCard | None]:
+    async def review(
+        self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool, note: str | None = None
+    ) -> tuple[ReviewOutcome, CraftsmanCard | None]:
         """:meth:`decide`, answered as (reason, card): the card when done or already reviewed, else None."""
         try:
             return Reason.DONE, await self.decide(craftsman_id, actor, actor_role, approve, note)
         except Refused as exc:
             return exc.reason, await self.card(craftsman_id) if exc.reason is Reason.ALREADY else None
 
-    async def decide(self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool,
-                     note: str | None = None) -> CraftsmanCard:
+    async def decide(
+        self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool, note: str | None = None
+    ) -> CraftsmanCard:
         """Approve (publish) or reject an application: the card as it now reads. Refused(NOT_STAFF) for anyone but
         staff (audited), Refused(NOT_FOUND), Refused(ALREADY, status=…) once it has been reviewed."""
         target = f"craftsman:{craftsman_id}"
@@ -174,8 +225,12 @@ class Talent:
             await self.users.set_role(card.user_id, Role.CRAFTSMAN)  # staff keep their own role
         if card.user_id is not None:
             key = "join.approved" if approve else "join.rejected"
-            await self.outbox.put([card.user_id], "notice", f"{target}:review:{now.isoformat()}",
-                                  Notice(key, values={"reason": note or ""}))
+            await self.outbox.put(
+                [card.user_id],
+                "notice",
+                f"{target}:review:{now.isoformat()}",
+                Notice(key, values={"reason": note or ""}),
+            )
         return card
 
     # ------------------------------------------------------------------ the craftsman's own profile
@@ -208,29 +263,49 @@ class Talent:
     async def division_counts(self) -> dict[str, int]:
         """Published craftsmen per division."""
         async with self.db.session() as session:
-            rows = await session.execute(select(CraftsmanIndustry.division, func.count()).join(Craftsman).where(
-                *self._published()).group_by(CraftsmanIndustry.division))
+            rows = await session.execute(
+                select(CraftsmanIndustry.division, func.count())
+                .join(Craftsman)
+                .where(*self._published())
+                .group_by(CraftsmanIndustry.division)
+            )
             return dict(rows.all())
 
     async def region_counts(self, division: str) -> dict[str, int]:
         """Published craftsmen of ``division`` per province code."""
         async with self.db.session() as session:
-            rows = await session.scalars(select(Craftsman.region_code).join(CraftsmanIndustry).where(
-                *self._published(), CraftsmanIndustry.division == division))
+            rows = await session.scalars(
+                select(Craftsman.region_code)
+                .join(CraftsmanIndustry)
+                .where(*self._published(), CraftsmanIndustry.division == division)
+            )
             counts: dict[str, int] = {}
             for code in rows:
                 province = code[:2] + "0000"
                 counts[province] = counts.get(province, 0) + 1
             return counts
 
-    async def browse(self, division: str, province: str | None, page: int, per_page: int = PAGE) -> tuple[list[CraftsmanCard], int]:
+    async def browse(
+        self, division: str, province: str | None, page: int, per_page: int = PAGE
+    ) -> tuple[list[CraftsmanCard], int]:
         where = [*self._published(), CraftsmanIndustry.division == division]
         if province:
             where.append(Craftsman.region_code.like(province[:2] + "%"))
         async with self.db.session() as session:
-            total = await session.scalar(select(func.count()).select_from(Craftsman).join(CraftsmanIndustry).where(*where)) or 0
-            rows = (await session.scalars(select(Craftsman).join(CraftsmanIndustry).where(*where)
-                                          .order_by(Craftsman.id).offset(page * per_page).limit(per_page))).all()
+            total = (
+                await session.scalar(select(func.count()).select_from(Craftsman).join(CraftsmanIndustry).where(*where))
+                or 0
+            )
+            rows = (
+                await session.scalars(
+                    select(Craftsman)
+                    .join(CraftsmanIndustry)
+                    .where(*where)
+                    .order_by(Craftsman.id)
+                    .offset(page * per_page)
+                    .limit(per_page)
+                )
+            ).all()
             return [await self._card(session, c) for c in rows], total
 
     async def search(self, query: str, limit: int = 50) -> list[CraftsmanCard]:
@@ -243,13 +318,31 @@ class Talent:
             return []
         words = words or phrases
         async with self.db.session() as session:
-            teams = set((await session.scalars(select(ServiceTeam.id).where(
-                or_(*[ServiceTeam.name.contains(p, autoescape=True) for p in phrases])))).all())
+            teams = set(
+                (
+                    await session.scalars(
+                        select(ServiceTeam.id).where(
+                            or_(*[ServiceTeam.name.contains(p, autoescape=True) for p in phrases])
+                        )
+                    )
+                ).all()
+            )
             named = or_(*[Craftsman.name.contains(p, autoescape=True) for p in phrases])
-            rows = (await session.scalars(select(Craftsman).where(
-                *self._published(), or_(named, Craftsman.team_id.in_(list(teams)),
-                                        *[Craftsman.search_text.contains(w, autoescape=True) for w in words]))
-                .order_by(Craftsman.id).limit(limit * 4))).all()
+            rows = (
+                await session.scalars(
+                    select(Craftsman)
+                    .where(
+                        *self._published(),
+                        or_(
+                            named,
+                            Craftsman.team_id.in_(list(teams)),
+                            *[Craftsman.search_text.contains(w, autoescape=True) for w in words],
+                        ),
+                    )
+                    .order_by(Craftsman.id)
+                    .limit(limit * 4)
+                )
+            ).all()
 
             def rank(c: Craftsman) -> tuple:
                 by_name = any(p in c.name for p in phrases)
@@ -280,8 +373,13 @@ class Talent:
     # ------------------------------------------------------------------ service teams
     async def teams(self) -> list[Team]:
         async with self.db.session() as session:
-            counts = dict((await session.execute(select(Craftsman.team_id, func.count()).where(
-                *self._published()).group_by(Craftsman.team_id))).all())
+            counts = dict(
+                (
+                    await session.execute(
+                        select(Craftsman.team_id, func.count()).where(*self._published()).group_by(Craftsman.team_id)
+                    )
+                ).all()
+            )
             teams = (await session.scalars(select(ServiceTeam).order_by(ServiceTeam.region_code, ServiceTeam.id))).all()
             order = list(TeamLevel)
             cards = [Team.of(t, counts.get(t.id, 0)) for t in teams]
@@ -291,8 +389,9 @@ class Talent:
         """Teams in the same province as ``region_code`` (the ones a craftsman there may join)."""
         return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
 
-    async def create_team(self, actor: int, actor_role: Role | None, name: str, level: TeamLevel,
-                          region_code: str) -> Team:
+    async def create_team(
+        self, actor: int, actor_role: Role | None, name: str, level: TeamLevel, region_code: str
+    ) -> Team:
         """The new team; Refused(NOT_STAFF) (audited) for anyone but staff, Refused(ALREADY) when the name is taken."""
         await self.audit.require_staff(actor, actor_role, "team.create", name)
         async with self.db.session() as session:
@@ -312,8 +411,9 @@ class Talent:
         except NotStaff:
             return False
 
-    async def staff_assign_team(self, craftsman_id: int, team_id: int | None, actor: int,
-                                actor_role: Role | None) -> bool:
+    async def staff_assign_team(
+        self, craftsman_id: int, team_id: int | None, actor: int, actor_role: Role | None
+    ) -> bool:
         """Put the craftsman in ``team_id`` (None: no team); False when either is gone; Refused(NOT_STAFF),
         audited, for anyone but staff."""
         await self.audit.require_staff(actor, actor_role, "team.assign", f"craftsman:{craftsman_id}")

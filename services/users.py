@@ -57,9 +57,21 @@ P = TypeVar("P", bound=Profile | None)
 
 
 def _profile(user: User) -> Profile:
-    return Profile(user.id, user.first_name, user.role, user.region_code, user.team_id, user.lang,
-                   user.blocked_at is not None, QuietHours(user.quiet_start_minute, user.quiet_end_minute),
-                   user.notify_publications, user.username, user.last_name, user.language_code, bool(user.lang_chosen))
+    return Profile(
+        user.id,
+        user.first_name,
+        user.role,
+        user.region_code,
+        user.team_id,
+        user.lang,
+        user.blocked_at is not None,
+        QuietHours(user.quiet_start_minute, user.quiet_end_minute),
+        user.notify_publications,
+        user.username,
+        user.last_name,
+        user.language_code,
+        bool(user.lang_chosen),
+    )
 
 
 class Users:
@@ -67,12 +79,16 @@ class Users:
     refreshes the cache entry, so a read after a write always sees it; an entry filled inside an update's unit of
     work is dropped if the unit rolls back (db/unit_of_work.py)."""
 
-    def __init__(self, db: Database, clock: Clock, admin_ids: list[int] | None = None, cache_size: int = 100_000) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, admin_ids: list[int] | None = None, cache_size: int = 100_000
+    ) -> None:
         self.db, self.clock = db, clock
         self.admin_ids = set(admin_ids or [])
         self._cache: dict[int, Profile | None] = {}
         self._cache_size = cache_size
-        self.demoted: list[tuple[int, Role]] = []  # admins demoted at this start (bootstrap_admins), with their new role
+        self.demoted: list[
+            tuple[int, Role]
+        ] = []  # admins demoted at this start (bootstrap_admins), with their new role
 
     def _remember(self, user_id: int, profile: P) -> P:
         if user_id not in self._cache and len(self._cache) >= self._cache_size:
@@ -102,14 +118,22 @@ class Users:
         found: dict[int, str] = {}
         async with self.db.session() as session:
             for start in range(0, len(user_ids), 5000):
-                rows = await session.execute(select(User.id, User.lang, User.language_code)
-                                             .where(User.id.in_(user_ids[start:start + 5000])))
+                rows = await session.execute(
+                    select(User.id, User.lang, User.language_code).where(User.id.in_(user_ids[start : start + 5000]))
+                )
                 found.update((user_id, reply_language(lang.value, code)) for user_id, lang, code in rows.tuples())
         return found
 
-    async def register(self, user_id: int, first_name: str, *, last_name: str | None = None,
-                       username: str | None = None, language_code: str | None = None,
-                       lang: Lang = Lang.SIMPLIFIED) -> Profile:
+    async def register(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        lang: Lang = Lang.SIMPLIFIED,
+    ) -> Profile:
         """Create (or refresh) the user at the moment they consent. Admins from ADMIN_IDS get the admin role."""
         async with self.db.session() as session:
             user = await session.get(User, user_id)
@@ -171,8 +195,12 @@ class Users:
 
     @staticmethod
     async def _approved_craftsman(session: AsyncSession, user_id: int) -> bool:
-        return await session.scalar(select(Craftsman.id).where(
-            Craftsman.user_id == user_id, Craftsman.status == CraftsmanStatus.APPROVED)) is not None
+        return (
+            await session.scalar(
+                select(Craftsman.id).where(Craftsman.user_id == user_id, Craftsman.status == CraftsmanStatus.APPROVED)
+            )
+            is not None
+        )
 
     async def _non_staff_role(self, session: AsyncSession, user_id: int) -> Role:
         """The role someone leaving staff (or admin) goes back to: 劳模工匠 if staff approved their application,
@@ -211,8 +239,9 @@ class Users:
 
     async def mark_blocked(self, user_id: int) -> None:
         async with self.db.session() as session:
-            await session.execute(update(User).where(User.id == user_id, User.blocked_at.is_(None))
-                                  .values(blocked_at=self.clock.now()))
+            await session.execute(
+                update(User).where(User.id == user_id, User.blocked_at.is_(None)).values(blocked_at=self.clock.now())
+            )
         self.forget(user_id)
 
     async def bootstrap_admins(self) -> int:
@@ -223,22 +252,39 @@ class Users:
         now, changes = self.clock.now(), list[tuple[int, str | None, Role]]()
         async with self.db.session() as session:
             if self.admin_ids:
-                promoted = (await session.scalars(select(User.id).where(
-                    User.id.in_(list(self.admin_ids)), or_(User.role.is_(None), User.role != Role.ADMIN)))).all()
+                promoted = (
+                    await session.scalars(
+                        select(User.id).where(
+                            User.id.in_(list(self.admin_ids)), or_(User.role.is_(None), User.role != Role.ADMIN)
+                        )
+                    )
+                ).all()
                 for user_id in promoted:
                     was = await session.scalar(select(User.role).where(User.id == user_id))
                     changes.append((user_id, was.value if was else None, Role.ADMIN))
                 await session.execute(update(User).where(User.id.in_(promoted)).values(role=Role.ADMIN))
-            former = (await session.execute(select(User.id, User.staff_granted_by).where(
-                User.role == Role.ADMIN, User.id.not_in(list(self.admin_ids))))).all()
+            former = (
+                await session.execute(
+                    select(User.id, User.staff_granted_by).where(
+                        User.role == Role.ADMIN, User.id.not_in(list(self.admin_ids))
+                    )
+                )
+            ).all()
             for user_id, granted_by in former:
                 role = Role.STAFF if granted_by is not None else await self._non_staff_role(session, user_id)
                 await session.execute(update(User).where(User.id == user_id).values(role=role, updated_at=now))
                 changes.append((user_id, Role.ADMIN.value, role))
             for user_id, previous, role in changes:
-                session.add(AuditEntry(actor_user_id=None, action="role.promoted" if role is Role.ADMIN else "role.demoted",
-                                       target=f"user:{user_id}", allowed=True, at=now,
-                                       details={"from": previous, "to": role.value}))
+                session.add(
+                    AuditEntry(
+                        actor_user_id=None,
+                        action="role.promoted" if role is Role.ADMIN else "role.demoted",
+                        target=f"user:{user_id}",
+                        allowed=True,
+                        at=now,
+                        details={"from": previous, "to": role.value},
+                    )
+                )
         self.demoted = [(user_id, role) for user_id, _previous, role in changes if role is not Role.ADMIN]
         self.forget()
         return len(changes)
@@ -255,8 +301,14 @@ class Users:
         return await self.staff_roles() + [(user_id, role) for user_id, role in self.demoted if role not in STAFF_ROLES]
 
     # ------------------------------------------------------------------ the name and @handle, kept fresh
-    async def seen(self, user_id: int, username: str | None, first_name: str, last_name: str | None,
-                   language_code: str | None = None) -> Profile | None:
+    async def seen(
+        self,
+        user_id: int,
+        username: str | None,
+        first_name: str,
+        last_name: str | None,
+        language_code: str | None = None,
+    ) -> Profile | None:
         """The profile of ``user_id`` (None before consent: nothing is stored then), with the name, @handle and
         language code Telegram shows in the current update (a missing code keeps the stored one). Written only when
         one of them changed (the cached profile holds them), so it costs nothing per update. A handle moves: whoever else is stored with it no longer holds it
@@ -268,18 +320,28 @@ class Users:
         username, language_code = username or None, (language_code or profile.language_code or None)
         language_code = language_code[:16] if language_code else None
         if (profile.username, profile.first_name, profile.last_name, profile.language_code) == (
-                username, first_name, last_name, language_code):
+            username,
+            first_name,
+            last_name,
+            language_code,
+        ):
             return profile
         if username is not None and (profile.username or "").lower() != username.lower():
             async with self.db.session() as session:
                 await self._release_handle(session, username, user_id)
-        return await self._set(user_id, username=username, first_name=first_name, last_name=last_name,
-                               language_code=language_code)
+        return await self._set(
+            user_id, username=username, first_name=first_name, last_name=last_name, language_code=language_code
+        )
 
     async def _release_handle(self, session: AsyncSession, username: str, holder: int) -> None:
         """``holder`` has ``username`` now: clear it from anyone else stored with it."""
-        stale = list((await session.scalars(select(User.id).where(
-            func.lower(User.username) == username.lower(), User.id != holder))).all())
+        stale = list(
+            (
+                await session.scalars(
+                    select(User.id).where(func.lower(User.username) == username.lower(), User.id != holder)
+                )
+            ).all()
+        )
         if stale:
             await session.execute(update(User).where(User.id.in_(stale)).values(username=None))
         for other in stale:
@@ -289,5 +351,10 @@ class Users:
         """The stored users with this @handle (case-insensitive): one, none, or — from data older than the
         refresh — several."""
         async with self.db.session() as session:
-            return list((await session.scalars(select(User.id).where(
-                func.lower(User.username) == username.lower()).order_by(User.id))).all())
+            return list(
+                (
+                    await session.scalars(
+                        select(User.id).where(func.lower(User.username) == username.lower()).order_by(User.id)
+                    )
+                ).all()
+            )

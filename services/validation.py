@@ -55,9 +55,9 @@ def phone(text: str) -> str:
     extension = ""
     found = EXTENSION.search(value)
     if found:
-        extension, value = found.group(1), value[:found.start()]
+        extension, value = found.group(1), value[: found.start()]
     for prefix in ("+86", "0086", "86"):
-        rest = value[len(prefix):]
+        rest = value[len(prefix) :]
         if value.startswith(prefix) and 9 <= len(rest) <= 11:
             value = rest if MOBILE.match(rest) else "0" + rest.lstrip("0")
             break
@@ -76,4 +76,3 @@ def mask_phone(value: str | None) -> str:
     """138****8000: enough for the owner to recognise their number, nothing for anyone else."""
     digits = (value or "").replace("-", "")
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
-

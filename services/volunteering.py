@@ -50,35 +50,65 @@ class Volunteering:
     staff: StaffChats
 
     if TYPE_CHECKING:
-        async def _check_offer(self, session: AsyncSession, demand: Demand | None,
-                               craftsman: Craftsman | None) -> Result | None: ...
+
+        async def _check_offer(
+            self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None
+        ) -> Result | None: ...
 
         async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None: ...
 
-        async def _accepted_notices(self, match_id: int, demand_id: int, owner: int | None, ticket: str,
-                                    name: str) -> None: ...
+        async def _accepted_notices(
+            self, match_id: int, demand_id: int, owner: int | None, ticket: str, name: str
+        ) -> None: ...
 
     async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
         """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
-            if craftsman is None or not available(craftsman.active, craftsman.status, craftsman.paused_until,
-                                                  self.clock.now().date()):
+            if craftsman is None or not available(
+                craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()
+            ):
                 return Result(Outcome.NOT_CRAFTSMAN)
-            divisions = (await session.scalars(select(CraftsmanIndustry.division).where(
-                CraftsmanIndustry.craftsman_id == craftsman.id))).all()
+            divisions = (
+                await session.scalars(
+                    select(CraftsmanIndustry.division).where(CraftsmanIndustry.craftsman_id == craftsman.id)
+                )
+            ).all()
             sections = {division.section for d in divisions if (division := catalogue().division(d))}
             related = [code for s in sections for code in catalogue().sections[s].divisions]
-            taken = exists().where(Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED)))
+            taken = exists().where(
+                Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
+            )
             mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
-            rows = (await session.scalars(select(Demand).where(
-                Demand.status.in_(QUEUED), Demand.industry.in_(related), ~taken,
-                ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))))
-                .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc()).limit(limit))).all()
-            offered = set((await session.scalars(mine.where(Match.volunteered.is_(True),
-                                                             Match.status == MatchStatus.PROPOSED))).all())
-        return [BoardItem(d.id, d.ticket or "", (d.text or d.training_topic or "")[:200], d.industry, d.region_code,
-                          d.id in offered) for d in rows]
+            rows = (
+                await session.scalars(
+                    select(Demand)
+                    .where(
+                        Demand.status.in_(QUEUED),
+                        Demand.industry.in_(related),
+                        ~taken,
+                        ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))),
+                    )
+                    .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc())
+                    .limit(limit)
+                )
+            ).all()
+            offered = set(
+                (
+                    await session.scalars(mine.where(Match.volunteered.is_(True), Match.status == MatchStatus.PROPOSED))
+                ).all()
+            )
+        return [
+            BoardItem(
+                d.id,
+                d.ticket or "",
+                (d.text or d.training_topic or "")[:200],
+                d.industry,
+                d.region_code,
+                d.id in offered,
+            )
+            for d in rows
+        ]
 
     async def volunteer(self, user_id: int, demand_id: int) -> Result:
         """A craftsman volunteers for an open demand; staff get a button to confirm."""
@@ -92,20 +122,38 @@ class Volunteering:
             if checked is not None:
                 return checked
             assert demand is not None  # _check_offer refuses a missing demand
-            match = await session.scalar(select(Match).where(Match.demand_id == demand_id,
-                                                             Match.craftsman_id == craftsman.id))
+            match = await session.scalar(
+                select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman.id)
+            )
             if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
                 return Result(Outcome.STALE, demand_id, match.id, {"status": "volunteered"})
             if match is None:
                 match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
                 session.add(match)
-            match.status, match.volunteered, match.proposed_by, match.updated_at = MatchStatus.PROPOSED, True, user_id, now
+            match.status, match.volunteered, match.proposed_by, match.updated_at = (
+                MatchStatus.PROPOSED,
+                True,
+                user_id,
+                now,
+            )
             await session.flush()
             match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
         await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
-        await self.outbox.put(await self.staff(), "notice", f"match:{match_id}:volunteered:{now.isoformat()}", Notice(
-            "case.volunteered_staff", values={"ticket": ticket, "name": name},
-            buttons=[[Button("queue.confirm_volunteer", ConfirmVolunteer(match_id)), Button("queue.show", ShowQueueItem(demand_id))]]))
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"match:{match_id}:volunteered:{now.isoformat()}",
+            Notice(
+                "case.volunteered_staff",
+                values={"ticket": ticket, "name": name},
+                buttons=[
+                    [
+                        Button("queue.confirm_volunteer", ConfirmVolunteer(match_id)),
+                        Button("queue.show", ShowQueueItem(demand_id)),
+                    ]
+                ],
+            ),
+        )
         return Result(Outcome.DONE, demand_id, match_id)
 
     async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
@@ -129,19 +177,34 @@ class Volunteering:
                     raise Stop(checked)
                 # _check_offer refuses a missing demand or craftsman, and a craftsman without an account
                 assert demand is not None and craftsman is not None and craftsman.user_id is not None
-                if not (await transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
-                        and await transition(session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now,
-                                             note=craftsman.name)
-                        and await move_match(session, match, MatchStatus.ACCEPTED, now, offered_at=now, decided_at=now)):
+                if not (
+                    await transition(session, demand, DemandStatus.MATCHED, actor, now, note=f"揭榜 {craftsman.name}")
+                    and await transition(
+                        session, demand, DemandStatus.ACCEPTED, craftsman.user_id, now, note=craftsman.name
+                    )
+                    and await move_match(session, match, MatchStatus.ACCEPTED, now, offered_at=now, decided_at=now)
+                ):
                     raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": "changed"}))
                 contact = await contact_values(session, demand)
-                owner, ticket, name, craftsman_user = demand.user_id, demand.ticket or "", craftsman.name, craftsman.user_id
+                owner, ticket, name, craftsman_user = (
+                    demand.user_id,
+                    demand.ticket or "",
+                    craftsman.name,
+                    craftsman.user_id,
+                )
                 demand_id = demand.id
         except Stop as stop:
             return stop.result
         await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
-        await self.outbox.put([craftsman_user], "notice", f"match:{match_id}:volunteer_confirmed", Notice(
-            "case.volunteer_confirmed", values={**contact, "ticket": ticket},
-            buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]]))
+        await self.outbox.put(
+            [craftsman_user],
+            "notice",
+            f"match:{match_id}:volunteer_confirmed",
+            Notice(
+                "case.volunteer_confirmed",
+                values={**contact, "ticket": ticket},
+                buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]],
+            ),
+        )
         await self._accepted_notices(match_id, demand_id, owner, ticket, name)
         return Result(Outcome.DONE, demand_id, match_id, {"name": name})

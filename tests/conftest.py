@@ -23,8 +23,9 @@ def pg_server():
 DATABASES = [name for name in os.environ.get("ZHUQI_TEST_DATABASES", "sqlite,postgresql").split(",") if name]
 
 
-@pytest.fixture(params=[pytest.param(name, marks=[pytest.mark.postgres] if name == "postgresql" else [])
-                        for name in DATABASES])
+@pytest.fixture(
+    params=[pytest.param(name, marks=[pytest.mark.postgres] if name == "postgresql" else []) for name in DATABASES]
+)
 async def db_url(request, tmp_path: Path) -> str:
     """A fresh, empty database: the test runs once on SQLite and once on PostgreSQL 15 (ZHUQI_TEST_DATABASES
     narrows that, e.g. to "sqlite" for a quick local run)."""

@@ -46,6 +46,7 @@ class Terminal:
 
     async def find(self, pattern: str, timeout: float = 30) -> re.Match[str]:
         """Wait until a printed piece matches ``pattern`` (after the last match); return the match."""
+
         async def seen() -> tuple[int, re.Match[str]]:
             while True:
                 for index in range(self.mark, len(self.out)):

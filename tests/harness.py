@@ -18,8 +18,15 @@ from services.container import Services
 class BotHarness:
     """``async with BotHarness(url) as bot:`` — a running bot; ``bot.user(…)`` makes simulated people."""
 
-    def __init__(self, database_url: str, *, clock: Clock | None = None, rate_limits: RateLimits | None = None,
-                 api: FakeBotAPI | None = None, **settings: Any) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        rate_limits: RateLimits | None = None,
+        api: FakeBotAPI | None = None,
+        **settings: Any,
+    ) -> None:
         self.settings: Settings = load_settings(database_url=database_url, bot_token=None, **settings)
         self.clock = clock or ManualClock()
         self.api = api or FakeBotAPI(rate_limits=rate_limits)
@@ -27,8 +34,9 @@ class BotHarness:
         self.handled: set[int] = set()
         self.application = None
 
-    def user(self, user_id: int, first_name: str = "王工", language_code: str | None = "zh-hans",
-             **kwargs: Any) -> FakeUser:
+    def user(
+        self, user_id: int, first_name: str = "王工", language_code: str | None = "zh-hans", **kwargs: Any
+    ) -> FakeUser:
         return FakeUser(self.api, user_id, first_name, language_code, **kwargs)
 
     def signed(self, user: FakeUser, data: str, message: dict[str, Any] | None = None) -> str:
@@ -40,8 +48,9 @@ class BotHarness:
 
     async def start(self) -> BotHarness:
         self.services = await Services.start(self.settings, clock=self.clock)
-        self.application = build_application(self.services, CHAT, request=FakeRequest(self.api),
-                                             get_updates_request=FakeRequest(self.api))
+        self.application = build_application(
+            self.services, CHAT, request=FakeRequest(self.api), get_updates_request=FakeRequest(self.api)
+        )
         self._track_handled(self.application)
         await self.application.initialize()
         await self.application.start()

@@ -100,7 +100,9 @@ async def test_staffer_broadcasts_to_suzhou_workers_only_once_each_with_a_report
         for line in ("对象：6 人", "送达：5", "失败：0", "已屏蔽机器人：1"):
             assert line in report["text"]
         assert "可能收到两次" not in report["text"]
-        progress = [e["message"]["text"] for e in staffer.events() if e["type"] == "edit" and "群发 #1" in e["message"]["text"]]
+        progress = [
+            e["message"]["text"] for e in staffer.events() if e["type"] == "edit" and "群发 #1" in e["message"]["text"]
+        ]
         assert progress[-1].startswith("📤 群发 #1：已发送 5 / 6，失败 1") and "发送完毕" in progress[-1]
 
         staffer.press("下载失败名单", report)
@@ -113,9 +115,14 @@ async def test_staffer_broadcasts_to_suzhou_workers_only_once_each_with_a_report
         # the blocked user is left out of the next audience; sending again reaches the same five once more
         assert await bot.services.broadcasts.count(STAFFER, Role.STAFF, Filters(("worker",), "320500")) == 5
         async with bot.services.db.session() as session:
-            rows = (await session.execute(select(Notification.chat_id, Notification.status)
-                                          .where(Notification.broadcast_id == 1))).all()
-        assert sorted(rows) == sorted([(uid, OutboxStatus.SENT) for uid in SUZHOU_WORKERS[:-1]] + [(BLOCKED, OutboxStatus.BLOCKED)])
+            rows = (
+                await session.execute(
+                    select(Notification.chat_id, Notification.status).where(Notification.broadcast_id == 1)
+                )
+            ).all()
+        assert sorted(rows) == sorted(
+            [(uid, OutboxStatus.SENT) for uid in SUZHOU_WORKERS[:-1]] + [(BLOCKED, OutboxStatus.BLOCKED)]
+        )
 
 
 async def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(bot: BotHarness):
@@ -148,8 +155,9 @@ async def test_a_scheduled_broadcast_waits_for_its_time_and_can_be_cancelled(bot
     await staff.expect("群发 #1 完成")
 
     # a second one, cancelled before its time: nobody gets it, and there is nothing left to cancel
-    broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(), Content("取消测试"),
-                                                     bot.clock.now().replace(year=2027))
+    broadcast = await bot.services.broadcasts.create(
+        STAFFER, Role.STAFF, Filters(), Content("取消测试"), bot.clock.now().replace(year=2027)
+    )
     staff.send("/broadcast_cancel x")
     await staff.expect("群发编号应为数字")
     staff.send(f"/broadcast_cancel {broadcast.id}")
@@ -187,15 +195,22 @@ async def test_cancel_mid_broadcast_stops_the_rest(db_url: str):
 
 async def test_broadcast_steps_refuse_non_staff_and_take_bad_input_politely(bot: BotHarness):
     user = await worker(bot, 91, "330502")
-    user.press_data(bot.signed(user, "bc:send"), {"message_id": 1, "chat": {"id": 91, "type": "private"}, "date": 0,
-                                "from": bot.api.bot_user})
+    user.press_data(
+        bot.signed(user, "bc:send"),
+        {"message_id": 1, "chat": {"id": 91, "type": "private"}, "date": 0, "from": bot.api.bot_user},
+    )
     await bot.wait_handled()
     user.send("/broadcast_cancel 3")
     await user.expect("只有")
     await bot.wait_handled()
     async with bot.services.db.session() as session:
-        refused = set((await session.scalars(select(AuditEntry.action).where(AuditEntry.actor_user_id == 91,
-                                                                              AuditEntry.allowed.is_(False)))).all())
+        refused = set(
+            (
+                await session.scalars(
+                    select(AuditEntry.action).where(AuditEntry.actor_user_id == 91, AuditEntry.allowed.is_(False))
+                )
+            ).all()
+        )
     assert {"broadcast.press", "broadcast.cancel"} <= refused
 
     staff = await staff_user(bot)
@@ -259,7 +274,9 @@ async def test_replies_are_not_held_up_by_a_running_broadcast(db_url: str):
         await bot.services.users.set_staff(STAFFER, True)
         for uid in range(2000, 2040):
             await worker(bot, uid, "320505")
-        broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(("worker",)), Content("四秒的群发"))
+        broadcast = await bot.services.broadcasts.create(
+            STAFFER, Role.STAFF, Filters(("worker",)), Content("四秒的群发")
+        )
         bot.application.broadcaster.wake()
         someone = bot.user(2000)
         someone.send("/help")
@@ -274,8 +291,9 @@ async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(d
         staff = await staff_user(bot)
         users = {uid: await worker(bot, uid, "320505") for uid in (401, 402)}
         photo = bot.api.world.store_file(b"\x89PNG poster", "photo", "image/png")
-        broadcast = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(("worker",)),
-                                                         Content("<b>海报</b>", "photo", photo.file_id))
+        broadcast = await bot.services.broadcasts.create(
+            STAFFER, Role.STAFF, Filters(("worker",)), Content("<b>海报</b>", "photo", photo.file_id)
+        )
         bot.api.inject("sendPhoto", 502, "Bad Gateway", count=2)
         bot.application.broadcaster.wake()
         await bot.application.broadcaster.idle()
@@ -290,8 +308,11 @@ async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(d
 
         # a recipient Telegram keeps failing for: retried MAX_ATTEMPTS times, backing off, then reported failed
         from services.outbox import MAX_ATTEMPTS
+
         await worker(bot, 403, "330502")
-        second = await bot.services.broadcasts.create(STAFFER, Role.STAFF, Filters(region="330500"), Content("只发湖州"))
+        second = await bot.services.broadcasts.create(
+            STAFFER, Role.STAFF, Filters(region="330500"), Content("只发湖州")
+        )
         bot.api.inject("sendMessage", 500, count=MAX_ATTEMPTS)
         for _ in range(MAX_ATTEMPTS):
             await bot.application.deliver()
@@ -331,6 +352,7 @@ async def test_every_audience_filter_and_their_combinations(db_url: str):
         SubscriptionKind,
         User,
     )
+
     async with BotHarness(db_url) as bot:
         services = bot.services
         for uid, region in ((1, "320505"), (2, "320506"), (3, "330502"), (4, "320505"), (5, "320505"), (6, "330502")):
@@ -344,14 +366,33 @@ async def test_every_audience_filter_and_their_combinations(db_url: str):
             enterprise = Enterprise(name="苏州精工", region_code="320505", industry="34")
             competition = Competition(name="数控车工竞赛", starts_at=now + timedelta(days=9))
             course = Course(name="AI写作")
-            session.add_all([enterprise, competition, course,
-                             Craftsman(user_id=4, name="陆", workplace="某厂", region_code="320505",
-                                       industries=[CraftsmanIndustry(division="34")])])
+            session.add_all(
+                [
+                    enterprise,
+                    competition,
+                    course,
+                    Craftsman(
+                        user_id=4,
+                        name="陆",
+                        workplace="某厂",
+                        region_code="320505",
+                        industries=[CraftsmanIndustry(division="34")],
+                    ),
+                ]
+            )
             await session.flush()
-            session.add_all([Subscription(user_id=2, competition_id=competition.id, kind=SubscriptionKind.FOLLOW, created_at=now),
-                             Subscription(user_id=3, course_id=course.id, kind=SubscriptionKind.ENROLLED, created_at=now),
-                             Subscription(user_id=1, course_id=course.id, kind=SubscriptionKind.WAITLISTED, created_at=now),
-                             Subscription(user_id=6, competition_id=competition.id, kind=SubscriptionKind.FOLLOW, created_at=now)])
+            session.add_all(
+                [
+                    Subscription(
+                        user_id=2, competition_id=competition.id, kind=SubscriptionKind.FOLLOW, created_at=now
+                    ),
+                    Subscription(user_id=3, course_id=course.id, kind=SubscriptionKind.ENROLLED, created_at=now),
+                    Subscription(user_id=1, course_id=course.id, kind=SubscriptionKind.WAITLISTED, created_at=now),
+                    Subscription(
+                        user_id=6, competition_id=competition.id, kind=SubscriptionKind.FOLLOW, created_at=now
+                    ),
+                ]
+            )
             competition_id, course_id = competition.id, course.id
             (await session.get(User, 5)).enterprise_id = enterprise.id
         services.users.forget(5)

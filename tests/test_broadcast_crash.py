@@ -29,19 +29,38 @@ RATE = "200"  # messages/s: the broadcast takes about 10 s, long enough to be ki
 
 
 async def start_bot(tmp_path: Path, url: str, db_url: str) -> asyncio.subprocess.Process:
-    env = bot_env(tmp_path, db_url, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, DELIVERY_RATE=RATE, DELIVERY_BURST="20")
-    return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), cwd=tmp_path, env=env,
-                                                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-                                                stderr=asyncio.subprocess.DEVNULL)
+    env = bot_env(
+        tmp_path, db_url, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, DELIVERY_RATE=RATE, DELIVERY_BURST="20"
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
 
 
 async def populate(db_url: str, api: FakeBotAPI) -> None:
     """2,000 workers in 苏州市 and one staffer, written straight into the bot's database (and known to Telegram)."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     now = datetime.now(UTC)
-    rows = [{"id": FIRST + i, "first_name": f"职工{i}", "role": Role.WORKER, "region_code": "320505",
-             "quiet_start_minute": 0, "quiet_end_minute": 0, "consent_at": now, "created_at": now, "updated_at": now}
-            for i in range(RECIPIENTS)]
+    rows = [
+        {
+            "id": FIRST + i,
+            "first_name": f"职工{i}",
+            "role": Role.WORKER,
+            "region_code": "320505",
+            "quiet_start_minute": 0,
+            "quiet_end_minute": 0,
+            "consent_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(RECIPIENTS)
+    ]
     rows.append({**rows[0], "id": STAFFER, "first_name": "小李", "role": Role.STAFF})
     async with services.db.session() as session:
         await session.execute(insert(User), rows)
@@ -57,7 +76,9 @@ def received(api: FakeBotAPI) -> dict[int, int]:
     return counts
 
 
-async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except_the_named_window(tmp_path: Path, db_url: str):
+async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except_the_named_window(
+    tmp_path: Path, db_url: str
+):
     api = FakeBotAPI()
     await populate(db_url, api)
     async with HttpServer(api) as server:
@@ -73,8 +94,12 @@ async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except
         staff.send(TEXT)
         staff.press("发送", await staff.expect("将发送给 2,000 人"))
         async with api.notifier.condition:  # let about a quarter go out, then kill the bot
-            await asyncio.wait_for(api.notifier.condition.wait_for(
-                lambda: sum(1 for c in range(FIRST, FIRST + RECIPIENTS) if api.world.chat_log.get(c)) >= 500), 60)
+            await asyncio.wait_for(
+                api.notifier.condition.wait_for(
+                    lambda: sum(1 for c in range(FIRST, FIRST + RECIPIENTS) if api.world.chat_log.get(c)) >= 500
+                ),
+                60,
+            )
         process.kill()
         await process.wait()
         before = sum(1 for n in received(api).values() if n)
@@ -94,8 +119,15 @@ async def test_killed_mid_broadcast_every_recipient_ends_with_one_message_except
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
         async with services.db.session() as session:
-            interrupted = set((await session.scalars(select(Notification.chat_id).where(
-                Notification.broadcast_id == 1, Notification.interrupted.is_(True)))).all())
+            interrupted = set(
+                (
+                    await session.scalars(
+                        select(Notification.chat_id).where(
+                            Notification.broadcast_id == 1, Notification.interrupted.is_(True)
+                        )
+                    )
+                ).all()
+            )
     finally:
         await services.close()
     assert twice <= interrupted, "only a message in flight at the kill may have arrived twice"

@@ -18,20 +18,58 @@ from tests.test_security import in_own_chat
 BIG = "9" * 12  # digits, but past every INTEGER column on PostgreSQL
 
 MALFORMED = [
-    f"tk:a:{BIG}", "tk:v:abc", f"tk:r:{BIG}", f"tk:d:{BIG}",
-    f"qu:v:{BIG}", f"qu:ok:1:{BIG}", "qu:vol:1:2", f"qu:f:{BIG}", "ma:maybe",
-    f"bk:o:{BIG}", f"bk:p:{BIG}", "bk:x:", f"bk:r:{BIG}",
-    f"fu:s:1:{BIG}", f"fu:ok:{BIG}", f"fu:re:{BIG}",
-    f"dm:view:{BIG}", f"my:v:{BIG}:0", "my:r:1:bored", f"my:w:{BIG}", f"my:p:{BIG}",
-    f"rv:ok:{BIG}", "rv:ok:abc", f"rv:no:{BIG}",
-    f"ex:c:{BIG}", f"ex:a:{BIG}", f"ex:at:{BIG}:none", "ex:at:1:abc", "ex:s:nope", f"ex:l:C31:all:{BIG}",
-    f"cp:f:{BIG}:0", f"cp:m:{BIG}", f"cp:xx:{BIG}", "cp:e:1:colour", f"cp:e:{BIG}:where", "cp:f:1:2:3",
-    f"cs:j:{BIG}:0", f"cs:l:{BIG}:s", f"cs:mv:{BIG}", f"cs:xsx:{BIG}", f"cs:m:{BIG}",
-    f"un:r:{BIG}", f"un:x:{BIG}", "un:a:a:b",
-    f"el:ok:1:{BIG}", "el:maybe:1:1",
+    f"tk:a:{BIG}",
+    "tk:v:abc",
+    f"tk:r:{BIG}",
+    f"tk:d:{BIG}",
+    f"qu:v:{BIG}",
+    f"qu:ok:1:{BIG}",
+    "qu:vol:1:2",
+    f"qu:f:{BIG}",
+    "ma:maybe",
+    f"bk:o:{BIG}",
+    f"bk:p:{BIG}",
+    "bk:x:",
+    f"bk:r:{BIG}",
+    f"fu:s:1:{BIG}",
+    f"fu:ok:{BIG}",
+    f"fu:re:{BIG}",
+    f"dm:view:{BIG}",
+    f"my:v:{BIG}:0",
+    "my:r:1:bored",
+    f"my:w:{BIG}",
+    f"my:p:{BIG}",
+    f"rv:ok:{BIG}",
+    "rv:ok:abc",
+    f"rv:no:{BIG}",
+    f"ex:c:{BIG}",
+    f"ex:a:{BIG}",
+    f"ex:at:{BIG}:none",
+    "ex:at:1:abc",
+    "ex:s:nope",
+    f"ex:l:C31:all:{BIG}",
+    f"cp:f:{BIG}:0",
+    f"cp:m:{BIG}",
+    f"cp:xx:{BIG}",
+    "cp:e:1:colour",
+    f"cp:e:{BIG}:where",
+    "cp:f:1:2:3",
+    f"cs:j:{BIG}:0",
+    f"cs:l:{BIG}:s",
+    f"cs:mv:{BIG}",
+    f"cs:xsx:{BIG}",
+    f"cs:m:{BIG}",
+    f"un:r:{BIG}",
+    f"un:x:{BIG}",
+    "un:a:a:b",
+    f"el:ok:1:{BIG}",
+    "el:maybe:1:1",
     f"bc:csv:{BIG}",
-    f"ind:ok:{BIG}", f"ind:sec:1:C:{BIG}",
-    "pv:erase:maybe", "st:q:1:2:3", "rg:page:0:x",
+    f"ind:ok:{BIG}",
+    f"ind:sec:1:C:{BIG}",
+    "pv:erase:maybe",
+    "st:q:1:2:3",
+    "rg:page:0:x",
 ]
 
 
@@ -47,8 +85,16 @@ async def test_a_malformed_press_of_a_known_button_is_answered_as_expired(bot: B
 def sample(kind: type[Action]) -> Action:
     """A well-formed press of ``kind``: 1 for numbers, "1" for words, the first member of a choice."""
     hints = typing.get_type_hints(kind)
-    return kind(*[next(iter(hints[f.name])) if isinstance(hints[f.name], enum.EnumMeta) else
-                  1 if hints[f.name] is int else "1" for f in dataclasses.fields(kind)])
+    return kind(
+        *[
+            next(iter(hints[f.name]))
+            if isinstance(hints[f.name], enum.EnumMeta)
+            else 1
+            if hints[f.name] is int
+            else "1"
+            for f in dataclasses.fields(kind)
+        ]
+    )
 
 
 def malformed(kind: type[Action]) -> list[str]:

@@ -30,8 +30,19 @@ def test_data_pattern_and_parse_agree():
     assert Sample.parse(pressed.data()) == pressed
 
 
-@pytest.mark.parametrize("data", ["zz:t:7:abc", "zz:t:x:abc:ok", "zz:t:7:abc:maybe", "zz:t:7:a:b:ok", "zz:tt:7:a:ok",
-                                  None, 42, "zz:t:7:abc:ok:extra"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "zz:t:7:abc",
+        "zz:t:x:abc:ok",
+        "zz:t:7:abc:maybe",
+        "zz:t:7:a:b:ok",
+        "zz:tt:7:a:ok",
+        None,
+        42,
+        "zz:t:7:abc:ok:extra",
+    ],
+)
 def test_malformed_presses_parse_to_none(data):
     assert Sample.parse(data) is None
     if isinstance(data, str):
@@ -47,9 +58,11 @@ def test_str_fields_refuse_the_separator_and_data_stays_short():
 
 def test_a_prefix_is_defined_once():
     with pytest.raises(ValueError):
+
         @action("zz:t")
         class Again(Action):
             item_id: int
+
     assert REGISTRY["zz:t"] is Sample
 
 
@@ -103,7 +116,11 @@ def _press_handlers() -> list[CallbackQueryHandler]:
 
     def walk(handler: BaseHandler) -> None:
         if isinstance(handler, ConversationHandler):
-            for inner in [*handler.entry_points, *[h for hs in handler.states.values() for h in hs], *handler.fallbacks]:
+            for inner in [
+                *handler.entry_points,
+                *[h for hs in handler.states.values() for h in hs],
+                *handler.fallbacks,
+            ]:
                 walk(inner)
         elif isinstance(handler, CallbackQueryHandler):
             found.append(handler)
@@ -116,15 +133,20 @@ def _press_handlers() -> list[CallbackQueryHandler]:
 
 def _made_of(text: str, patterns: set[str]) -> bool:
     """Whether ``text`` is one action's pattern or several joined by any_of."""
-    return text in patterns or any(text.startswith(p + "|") and _made_of(text[len(p) + 1:], patterns) for p in patterns)
+    return text in patterns or any(
+        text.startswith(p + "|") and _made_of(text[len(p) + 1 :], patterns) for p in patterns
+    )
 
 
 def test_every_handler_pattern_outside_the_form_flows_comes_from_actions():
     handlers = _press_handlers()  # first: wiring makes the forms' actions (one family per form name)
     actions = registry()
     patterns = {kind.pattern() for kind in actions.values()}
-    families = {module.FAMILY for name, module in sys.modules.items() if name.startswith("buttons.")
-                and hasattr(module, "FAMILY")}  # families with a catch-all (refused or expired outside their flow)
+    families = {
+        module.FAMILY
+        for name, module in sys.modules.items()
+        if name.startswith("buttons.") and hasattr(module, "FAMILY")
+    }  # families with a catch-all (refused or expired outside their flow)
     for handler in handlers:
         if handler.pattern is None or handler.callback.__module__ in FORM_FLOWS:
             continue  # the catch-all for expired buttons; the form flows' own (theirs to convert)
@@ -132,8 +154,9 @@ def test_every_handler_pattern_outside_the_form_flows_comes_from_actions():
         family_of = re.fullmatch(r"\^([a-z]+):", text)
         exact = re.fullmatch(r"\^(.*)\$", text)  # one action's data exactly (e.g. the event forms' "any region")
         one_press = exact is not None and any(kind.parse(exact.group(1)) for kind in actions.values())
-        assert (family_of and family_of.group(1) in families) or _made_of(text, patterns) or one_press, \
+        assert (family_of and family_of.group(1) in families) or _made_of(text, patterns) or one_press, (
             f"{handler.callback.__module__}.{handler.callback.__name__}: {text!r} is not an action's pattern"
+        )
 
 
 def test_every_action_has_a_handler():
@@ -157,12 +180,20 @@ def test_data_keeps_the_format_of_buttons_already_sent():
     from buttons.regions import RegionPage
     from buttons.talent import ExpertList
 
-    for press, data in [(AcceptOffer(7), "tk:a:7"), (OfferTo(3, 9), "qu:ok:3:9"), (RateCase(4, 5), "fu:s:4:5"),
-                        (SkipComment(), "fu:skip"), (FollowCompetition(5), "cp:f:5"),
-                        (UnfollowCompetition(5, "s"), "cp:u:5:s"), (Enrol(2, "0"), "cs:j:2:0"),
-                        (DecideLink(Decision.CONFIRM, 7_000_000_001, 12), "el:ok:7000000001:12"),
-                        (MatchAllPlan(PlanAnswer.DISCARD), "ma:no"), (SettingsMenu(SettingsItem.ROLE), "st:role"),
-                        (QuietHoursPreset(1320, 420), "st:q:1320:420"), (RegionPage("0", 2), "rg:page:0:2"),
-                        (ExpertList("31", "all", 0), "ex:l:31:all:0")]:
+    for press, data in [
+        (AcceptOffer(7), "tk:a:7"),
+        (OfferTo(3, 9), "qu:ok:3:9"),
+        (RateCase(4, 5), "fu:s:4:5"),
+        (SkipComment(), "fu:skip"),
+        (FollowCompetition(5), "cp:f:5"),
+        (UnfollowCompetition(5, "s"), "cp:u:5:s"),
+        (Enrol(2, "0"), "cs:j:2:0"),
+        (DecideLink(Decision.CONFIRM, 7_000_000_001, 12), "el:ok:7000000001:12"),
+        (MatchAllPlan(PlanAnswer.DISCARD), "ma:no"),
+        (SettingsMenu(SettingsItem.ROLE), "st:role"),
+        (QuietHoursPreset(1320, 420), "st:q:1320:420"),
+        (RegionPage("0", 2), "rg:page:0:2"),
+        (ExpertList("31", "all", 0), "ex:l:31:all:0"),
+    ]:
         assert press.data() == data
         assert type(press).parse(data) == press

@@ -31,8 +31,9 @@ DAYTIME = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @asynccontextmanager
-async def console(db_url: str, tmp_path: Path,
-                  setup: Callable[[Services], Awaitable[None]] | None = None) -> AsyncIterator[Terminal]:
+async def console(
+    db_url: str, tmp_path: Path, setup: Callable[[Services], Awaitable[None]] | None = None
+) -> AsyncIterator[Terminal]:
     """`make run`'s console chat on ``db_url`` (files saved under tmp_path/console), until the test is done."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
@@ -45,12 +46,22 @@ async def console(db_url: str, tmp_path: Path,
 
 
 @asynccontextmanager
-async def console_run(services: Services, tmp_path: Path, api: FakeBotAPI | None = None,
-                      start: str | None = None) -> AsyncIterator[Terminal]:
+async def console_run(
+    services: Services, tmp_path: Path, api: FakeBotAPI | None = None, start: str | None = None
+) -> AsyncIterator[Terminal]:
     """One run of the console chat (``make run`` until ``:quit``) on running services and a fake Telegram."""
     terminal = Terminal()
-    chat = asyncio.create_task(run_console(services, CHAT, stdin=terminal, stdout=terminal, api=api or FakeBotAPI(),
-                                           files_dir=tmp_path / "console", start=start))
+    chat = asyncio.create_task(
+        run_console(
+            services,
+            CHAT,
+            stdin=terminal,
+            stdout=terminal,
+            api=api or FakeBotAPI(),
+            files_dir=tmp_path / "console",
+            start=start,
+        )
+    )
     try:
         yield terminal
     finally:
@@ -89,7 +100,9 @@ async def test_as_switches_between_the_cast_and_new_people_and_who_lists_their_r
         await terminal.expect("—— 现在是 周建华（劳模工匠）——")
 
 
-async def test_a_notice_to_someone_else_is_announced_and_an_older_cards_buttons_still_press(db_url: str, tmp_path: Path):
+async def test_a_notice_to_someone_else_is_announced_and_an_older_cards_buttons_still_press(
+    db_url: str, tmp_path: Path
+):
     async def asked(services: Services) -> None:
         await staff(services)
         await services.users.register(10007, "刘洋")
@@ -115,8 +128,20 @@ async def test_a_notice_to_someone_else_is_announced_and_an_older_cards_buttons_
 async def test_an_xlsx_sent_with_file_reaches_import_and_a_popup_answer_is_printed(db_url: str, tmp_path: Path):
     book = Workbook()
     book.active.append(list(CRAFTSMAN_COLUMNS))
-    book.active.append(["钱匠人", "湖州某机械有限公司", "13912345678", "省级工匠", "钛合金焊接；焊缝探伤",
-                        "C34", "330502", "", "2", "现场指导"])
+    book.active.append(
+        [
+            "钱匠人",
+            "湖州某机械有限公司",
+            "13912345678",
+            "省级工匠",
+            "钛合金焊接；焊缝探伤",
+            "C34",
+            "330502",
+            "",
+            "2",
+            "现场指导",
+        ]
+    )
     workbook = tmp_path / "匠人名单.xlsx"
     book.save(workbook)
     async with console(db_url, tmp_path, staff) as terminal:
@@ -167,7 +192,8 @@ async def test_the_console_speaks_english_when_lang_is_english(db_url: str, tmp_
 
 
 async def test_a_plain_number_answering_a_question_after_a_press_is_typed_not_pressed_on_the_older_card(
-        db_url: str, tmp_path: Path):
+    db_url: str, tmp_path: Path
+):
     async with console(db_url, tmp_path) as terminal:
         terminal.type(":as 周建华")
         terminal.type("/tasks")  # the demo's tasks: [N.1] accepts one demand, [N.4] records another's resolution
@@ -213,8 +239,11 @@ async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str
             terminal.type("明天上午十点 \\")
             terminal.type("后天下午3点")
             await terminal.expect("王丽> ")
-            sent = [m.get("text") for (chat_id, _), m in api.world.messages.items()
-                    if chat_id == 10001 and m.get("from", {}).get("id") == 10001]
+            sent = [
+                m.get("text")
+                for (chat_id, _), m in api.world.messages.items()
+                if chat_id == 10001 and m.get("from", {}).get("id") == 10001
+            ]
             assert "明天上午十点\n后天下午3点" in sent, sent
     finally:
         await services.close()

@@ -47,8 +47,15 @@ async def start_bot(tmp_path: Path, url: str, db_url: str, **extra: str) -> asyn
     env = bot_env(tmp_path, db_url, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, **extra)
     log = open(tmp_path / "bot.log", "ab")  # noqa: SIM115 - the child keeps it; read it when a test fails
     try:
-        return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), cwd=tmp_path, env=env,
-                                                    stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bot.py"),
+            cwd=tmp_path,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
     finally:
         log.close()
 
@@ -63,15 +70,25 @@ async def kill_bot(process: asyncio.subprocess.Process) -> None:
     await process.wait()
 
 
-async def add_people(db_url: str, api: FakeBotAPI, people: list[tuple[int, str, Role, str]],
-                     write: Any = None) -> None:
+async def add_people(db_url: str, api: FakeBotAPI, people: list[tuple[int, str, Role, str]], write: Any = None) -> None:
     """Registered users written straight into the bot's database (and known to Telegram); ``write(session, now)``
     adds more rows in the same go."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     now = datetime.now(UTC)
-    rows = [{"id": uid, "first_name": name, "role": role, "region_code": region, "quiet_start_minute": 0,
-             "quiet_end_minute": 0, "consent_at": now, "created_at": now, "updated_at": now}
-            for uid, name, role, region in people]
+    rows = [
+        {
+            "id": uid,
+            "first_name": name,
+            "role": role,
+            "region_code": region,
+            "quiet_start_minute": 0,
+            "quiet_end_minute": 0,
+            "consent_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for uid, name, role, region in people
+    ]
     try:
         async with services.db.session() as session:
             await session.execute(insert(User), rows)
@@ -104,8 +121,21 @@ IMPORT_ROWS = 1500
 async def test_killed_mid_import_the_file_is_imported_once_after_restart(tmp_path: Path, db_url: str):
     api = FakeBotAPI()
     await add_people(db_url, api, [(STAFFER, "小李", Role.STAFF, "330502")])
-    rows = [(f"师傅{i}", f"湖州某机械有限公司{i}", f"139{i:08d}", "省级工匠", "数控机床调试；热处理工艺", "C34", "330502",
-             "", "3", "现场指导") for i in range(IMPORT_ROWS)]
+    rows = [
+        (
+            f"师傅{i}",
+            f"湖州某机械有限公司{i}",
+            f"139{i:08d}",
+            "省级工匠",
+            "数控机床调试；热处理工艺",
+            "C34",
+            "330502",
+            "",
+            "3",
+            "现场指导",
+        )
+        for i in range(IMPORT_ROWS)
+    ]
     async with HttpServer(api) as server:
         process = await start_bot(tmp_path, server.url, db_url)
         staff = FakeUser(api, STAFFER, "小李")
@@ -121,7 +151,9 @@ async def test_killed_mid_import_the_file_is_imported_once_after_restart(tmp_pat
             done = await staff.expect("导入劳模工匠完成", timeout=120)
         finally:
             await stop_bot(process)
-    added, updated = (int(n.replace(",", "")) for n in re.search(r"新增 ([\d,]+) 条，更新 ([\d,]+) 条", done["text"]).groups())
+    added, updated = (
+        int(n.replace(",", "")) for n in re.search(r"新增 ([\d,]+) 条，更新 ([\d,]+) 条", done["text"]).groups()
+    )
     assert added + updated == IMPORT_ROWS
     assert await scalar(db_url, select(func.count()).select_from(Craftsman)) == IMPORT_ROWS, "no row lost or doubled"
     assert await scalar(db_url, select(func.count(Craftsman.phone.distinct()))) == IMPORT_ROWS
@@ -137,16 +169,32 @@ async def test_killed_mid_reminder_run_every_subscriber_is_reminded_once_except_
     workers = [(FIRST + i, f"职工{i}", Role.WORKER, "320505") for i in range(SUBSCRIBERS)]
 
     async def course(session: Any, now: datetime) -> None:  # a session whose reminder falls due seconds from now
-        course_id = await session.scalar(insert(Course).values(
-            name=COURSE, teacher="周老师", place="苏州市职工服务中心", region_code="320505", remind_minutes=60,
-            status=EventStatus.PUBLISHED, published_at=now - timedelta(days=1), created_at=now, updated_at=now)
-            .returning(Course.id))
+        course_id = await session.scalar(
+            insert(Course)
+            .values(
+                name=COURSE,
+                teacher="周老师",
+                place="苏州市职工服务中心",
+                region_code="320505",
+                remind_minutes=60,
+                status=EventStatus.PUBLISHED,
+                published_at=now - timedelta(days=1),
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Course.id)
+        )
         starts = now + timedelta(minutes=60, seconds=6)
-        await session.execute(insert(CourseSession).values(course_id=course_id, starts_at=starts,
-                                                           ends_at=starts + timedelta(hours=2)))
-        await session.execute(insert(Subscription), [{"user_id": uid, "course_id": course_id,
-                                                      "kind": SubscriptionKind.ENROLLED, "created_at": now}
-                                                     for uid, *_ in workers])
+        await session.execute(
+            insert(CourseSession).values(course_id=course_id, starts_at=starts, ends_at=starts + timedelta(hours=2))
+        )
+        await session.execute(
+            insert(Subscription),
+            [
+                {"user_id": uid, "course_id": course_id, "kind": SubscriptionKind.ENROLLED, "created_at": now}
+                for uid, *_ in workers
+            ],
+        )
 
     await add_people(db_url, api, workers, course)
     chats = range(FIRST, FIRST + SUBSCRIBERS)
@@ -168,13 +216,24 @@ async def test_killed_mid_reminder_run_every_subscriber_is_reminded_once_except_
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
         async with services.db.session() as session:
-            interrupted = set((await session.scalars(select(Notification.chat_id).where(
-                Notification.kind == "reminder", Notification.interrupted.is_(True)))).all())
-            rows = await session.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "reminder"))
+            interrupted = set(
+                (
+                    await session.scalars(
+                        select(Notification.chat_id).where(
+                            Notification.kind == "reminder", Notification.interrupted.is_(True)
+                        )
+                    )
+                ).all()
+            )
+            rows = await session.scalar(
+                select(func.count()).select_from(Notification).where(Notification.kind == "reminder")
+            )
     finally:
         await services.close()
     assert rows == SUBSCRIBERS, "the reminder was written once, not again at the restart"
-    assert {c for c, n in counts.items() if n == 2} <= interrupted, "only a reminder in flight at the kill may come twice"
+    assert {c for c, n in counts.items() if n == 2} <= interrupted, (
+        "only a reminder in flight at the kill may come twice"
+    )
     assert len(interrupted) <= 100, "the in-flight window is one batch (half a second of sending)"
 
 
@@ -256,7 +315,9 @@ async def test_postgresql_restarted_under_load_the_bot_answers_again_and_files_e
             finally:
                 await stop_bot(process)
         filed = await scalar(url, select(func.count()).select_from(Demand).where(Demand.status != DemandStatus.DRAFT))
-        owners = await scalar(url, select(func.count(Demand.user_id.distinct())).where(Demand.status != DemandStatus.DRAFT))
+        owners = await scalar(
+            url, select(func.count(Demand.user_id.distinct())).where(Demand.status != DemandStatus.DRAFT)
+        )
         assert filed == owners == ENTERPRISES, "each enterprise's demand filed exactly once"
     finally:
         pg.stop()

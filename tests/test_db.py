@@ -112,8 +112,9 @@ async def test_demo_data_and_domain_relations(db: Database):
         craftsman = await session.scalar(select(Craftsman).where(Craftsman.name == "周建华"))
         assert {i.division for i in craftsman.industries} == {"32", "33"}  # GB/T 4754 division codes, two digits
         assert "喷涂与阳极氧化" in craftsman.specialities
-        by_division = await session.scalar(select(func.count()).select_from(CraftsmanIndustry)
-                                           .where(CraftsmanIndustry.division == "38"))
+        by_division = await session.scalar(
+            select(func.count()).select_from(CraftsmanIndustry).where(CraftsmanIndustry.division == "38")
+        )
         assert by_division == 1
         session.add(Demand(kind=DemandKind.PROBLEM, text="铝型材喷涂过程遇到氧化", industry="C32"))
 

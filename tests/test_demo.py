@@ -36,8 +36,13 @@ from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE, demo_person
 from services.periods import Period
 from tests.harness import BotHarness
 
-ROLE_COMMAND = {Role.ADMIN: "/grant", Role.STAFF: "/queue", Role.CRAFTSMAN: "/tasks", Role.ENTERPRISE: "/report",
-                Role.WORKER: "/courses"}
+ROLE_COMMAND = {
+    Role.ADMIN: "/grant",
+    Role.STAFF: "/queue",
+    Role.CRAFTSMAN: "/tasks",
+    Role.ENTERPRISE: "/report",
+    Role.WORKER: "/courses",
+}
 LATE_EVENING = datetime(2026, 11, 21, 15, 50, tzinfo=UTC)  # 23:50 in Shanghai: "tomorrow" is close
 
 
@@ -69,8 +74,11 @@ async def demo(db_url: str):
 
 async def counts(bot: BotHarness) -> dict[str, int]:
     async with bot.services.db.session() as session:
-        return {table.name: await session.scalar(select(func.count()).select_from(table))
-                for table in Base.metadata.sorted_tables if table.name not in ("regions", "presence")}
+        return {
+            table.name: await session.scalar(select(func.count()).select_from(table))
+            for table in Base.metadata.sorted_tables
+            if table.name not in ("regions", "presence")
+        }
 
 
 async def test_loading_twice_adds_nothing(demo: BotHarness):
@@ -111,9 +119,15 @@ async def test_the_cast_has_their_records(demo: BotHarness):
             if person.role is Role.STAFF:
                 assert user.team_id is not None
             if person.role is Role.WORKER:
-                assert await session.scalar(select(func.count()).select_from(Subscription)
-                                            .where(Subscription.user_id == person.telegram_id)) >= 2
-        names = (await session.scalars(select(Enterprise.name))).all() + (await session.scalars(select(Craftsman.workplace))).all()
+                assert (
+                    await session.scalar(
+                        select(func.count()).select_from(Subscription).where(Subscription.user_id == person.telegram_id)
+                    )
+                    >= 2
+                )
+        names = (await session.scalars(select(Enterprise.name))).all() + (
+            await session.scalars(select(Craftsman.workplace))
+        ).all()
         assert not [n for n in names if "某" in n or "示例" in n]
         provinces = {c[:2] for c in (await session.scalars(select(Craftsman.region_code))).all()}
         assert len(provinces) >= 3
@@ -144,14 +158,18 @@ async def test_the_booked_consultation_is_tomorrow(db_url: str, now):
         tz = bot.settings.tz
         tomorrow = (bot.clock.now().astimezone(tz) + timedelta(days=1)).date()
         async with bot.services.db.session() as session:
-            booked = (await session.scalars(select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED))).all()
+            booked = (
+                await session.scalars(select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED))
+            ).all()
             [appointment] = booked
             match = await session.get(Match, appointment.match_id)
             demand = await session.get(Demand, match.demand_id)
             craftsman = await session.get(Craftsman, match.craftsman_id)
         assert appointment.starts_at.astimezone(tz).date() == tomorrow
         assert demand.status is DemandStatus.SCHEDULED and match.status is MatchStatus.ACCEPTED
-        assert demand.user_id == demo_person("王丽").telegram_id and craftsman.user_id == demo_person("周建华").telegram_id
+        assert (
+            demand.user_id == demo_person("王丽").telegram_id and craftsman.user_id == demo_person("周建华").telegram_id
+        )
         master = bot.user(craftsman.user_id, first_name=craftsman.name)
         master.send("/tasks")
         tasks = await master.expect("📅 已预约")
@@ -190,10 +208,18 @@ async def test_competitions_and_courses_in_the_coming_weeks(demo: BotHarness):
     async with demo.services.db.session() as session:
         competitions = (await session.scalars(select(Competition))).all()
         courses = (await session.scalars(select(Course))).all()
-        seats = dict((await session.execute(select(Subscription.course_id, func.count()).where(
-            Subscription.kind == SubscriptionKind.ENROLLED).group_by(Subscription.course_id))).all())
-    assert len(competitions) == 3 and all(now < c.registration_deadline < c.starts_at < now + timedelta(days=60)
-                                          for c in competitions)
+        seats = dict(
+            (
+                await session.execute(
+                    select(Subscription.course_id, func.count())
+                    .where(Subscription.kind == SubscriptionKind.ENROLLED)
+                    .group_by(Subscription.course_id)
+                )
+            ).all()
+        )
+    assert len(competitions) == 3 and all(
+        now < c.registration_deadline < c.starts_at < now + timedelta(days=60) for c in competitions
+    )
     assert len(courses) == 2
     assert [c.name for c in courses if c.capacity and c.capacity - seats.get(c.id, 0) == 1], "one course nearly full"
     for course in courses:
@@ -210,8 +236,16 @@ async def test_an_offered_craftsman_sees_the_contact_only_once_assigned(demo: Bo
     li, zhou = demo_person("李秀英"), demo_person("周建华")
     async with demo.services.db.session() as session:
         enterprise = await session.scalar(select(Enterprise).where(Enterprise.owner_user_id == chen.telegram_id))
-        match = await session.scalar(select(Match).join(Craftsman).join(Demand, Demand.id == Match.demand_id).where(
-            Craftsman.user_id == li.telegram_id, Match.status == MatchStatus.OFFERED, Demand.user_id == chen.telegram_id))
+        match = await session.scalar(
+            select(Match)
+            .join(Craftsman)
+            .join(Demand, Demand.id == Match.demand_id)
+            .where(
+                Craftsman.user_id == li.telegram_id,
+                Match.status == MatchStatus.OFFERED,
+                Demand.user_id == chen.telegram_id,
+            )
+        )
     assert match is not None, "李秀英 has an offer from 陈志强's plant waiting"
     craftswoman = demo.user(li.telegram_id, first_name=li.name)
     craftswoman.send("/tasks")
@@ -225,8 +259,12 @@ async def test_an_offered_craftsman_sees_the_contact_only_once_assigned(demo: Bo
     answer = await other.answer_to(query)
     assert chen.phone not in (answer.get("text") or "") and not [m for m in other.texts() if chen.phone in m]
     async with demo.services.db.session() as session:
-        assert await session.scalar(select(AuditEntry.id).where(
-            AuditEntry.actor_user_id == zhou.telegram_id, AuditEntry.allowed.is_(False))) is not None
+        assert (
+            await session.scalar(
+                select(AuditEntry.id).where(AuditEntry.actor_user_id == zhou.telegram_id, AuditEntry.allowed.is_(False))
+            )
+            is not None
+        )
     craftswoman.press("接受", tasks)
     accepted = await craftswoman.expect("企业联系方式")
     assert chen.phone in accepted["text"] and enterprise.name in accepted["text"]
@@ -242,8 +280,11 @@ async def test_the_demo_admin_is_an_admin_in_the_console_only(db_url: str, tmp_p
     async with BotHarness(db_url, clock=bot.clock) as real:  # a run without the console: ADMIN_IDS alone decides
         assert (await real.services.users.get(DEMO_ADMIN_ID)).role is not Role.ADMIN
         async with real.services.db.session() as session:
-            assert await session.scalar(select(AuditEntry.id).where(AuditEntry.action == "role.demoted",
-                                                                    AuditEntry.target == f"user:{DEMO_ADMIN_ID}"))
+            assert await session.scalar(
+                select(AuditEntry.id).where(
+                    AuditEntry.action == "role.demoted", AuditEntry.target == f"user:{DEMO_ADMIN_ID}"
+                )
+            )
 
 
 async def test_history_is_not_pushed_again_at_the_first_start(demo: BotHarness):
@@ -251,7 +292,9 @@ async def test_history_is_not_pushed_again_at_the_first_start(demo: BotHarness):
     waits is the one resolution 王丽 has to confirm and rate."""
     await demo.tick()
     async with demo.services.db.session() as session:
-        pending = (await session.execute(select(Notification.chat_id, Notification.dedupe_key, Notification.late))).all()
+        pending = (
+            await session.execute(select(Notification.chat_id, Notification.dedupe_key, Notification.late))
+        ).all()
     assert not [p for p in pending if p.late]
     wang = demo.user(demo_person("王丽").telegram_id, first_name="王丽")
     await wang.expect("问题解决了吗")

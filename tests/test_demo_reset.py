@@ -44,9 +44,11 @@ async def people(url: str) -> tuple[int, int, bool]:
     db = Database(url)
     try:
         async with db.session() as session:
-            return (await session.scalar(select(func.count()).select_from(Craftsman)),
-                    await session.scalar(select(func.count()).select_from(User).where(User.id == STRANGER)),
-                    console_state_path(url).exists())
+            return (
+                await session.scalar(select(func.count()).select_from(Craftsman)),
+                await session.scalar(select(func.count()).select_from(User).where(User.id == STRANGER)),
+                console_state_path(url).exists(),
+            )
     finally:
         await db.dispose()
 
@@ -61,7 +63,9 @@ async def test_demo_reset_wipes_only_the_consoles_own_sqlite_database(db_url: st
         assert (await people(settings.database_url))[1] == 1, "nothing was touched"
         return
     database = Path(make_url(settings.database_url).database)
-    code = await reset(settings, stdin=io.StringIO(""), out=out, default_db=database)  # the console's default: no question
+    code = await reset(
+        settings, stdin=io.StringIO(""), out=out, default_db=database
+    )  # the console's default: no question
     assert code == 0, out.getvalue()
     craftsmen, stranger, state = await people(settings.database_url)
     assert craftsmen >= 20 and stranger == 0 and not state
@@ -76,8 +80,12 @@ async def test_another_sqlite_file_is_wiped_only_when_confirmed_by_name(tmp_path
     assert await reset(settings, stdin=io.StringIO("yes\n"), out=out, default_db=tmp_path / "zhuqi.sqlite3") == 1
     assert "mine.sqlite3" in out.getvalue()
     assert (await people(url))[1:] == (1, True), "nothing was touched"
-    assert await reset(settings, stdin=io.StringIO("mine.sqlite3\n"), out=io.StringIO(),
-                       default_db=tmp_path / "zhuqi.sqlite3") == 0
+    assert (
+        await reset(
+            settings, stdin=io.StringIO("mine.sqlite3\n"), out=io.StringIO(), default_db=tmp_path / "zhuqi.sqlite3"
+        )
+        == 0
+    )
     assert (await people(url))[1:] == (0, False)
 
 
@@ -92,8 +100,18 @@ async def test_make_demo_reset(tmp_path: Path):
     async def make(answer: str) -> tuple[int, str]:
         # -o: the shared environment counts as installed (make must not reinstall it for this test)
         process = await asyncio.create_subprocess_exec(
-            "make", "-s", "-C", str(ROOT), "-o", str(venv / ".installed-stamp"), "demo-reset", env=env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            "make",
+            "-s",
+            "-C",
+            str(ROOT),
+            "-o",
+            str(venv / ".installed-stamp"),
+            "demo-reset",
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         output, _ = await asyncio.wait_for(process.communicate(answer.encode()), 120)
         return process.returncode, output.decode()
 

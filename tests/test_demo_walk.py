@@ -81,12 +81,26 @@ async def make_run(tmp_path: Path) -> Walk:
     """`make run` without a token on the SQLite file tmp_path/data/zhuqi.sqlite3, in the venv running this test."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "CONSOLE_AS")}
     (tmp_path / "data").mkdir(exist_ok=True)
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'zhuqi.sqlite3'}", LOG_LEVEL="WARNING",
-               PYTHONUNBUFFERED="1", CONSOLE_CLOCK=DAYTIME, PYTHONIOENCODING="utf-8", LANG="C.UTF-8",
-               VENV=str(Path(sys.executable).parent.parent))  # the environment this test runs in
-    process = await asyncio.create_subprocess_exec("make", "-s", "-C", str(ROOT), "run", env=env,
-                                                   stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.STDOUT)
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'zhuqi.sqlite3'}",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        CONSOLE_CLOCK=DAYTIME,
+        PYTHONIOENCODING="utf-8",
+        LANG="C.UTF-8",
+        VENV=str(Path(sys.executable).parent.parent),
+    )  # the environment this test runs in
+    process = await asyncio.create_subprocess_exec(
+        "make",
+        "-s",
+        "-C",
+        str(ROOT),
+        "run",
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     walk = Walk(process)
     await walk.expect("输入 /start")
     return walk

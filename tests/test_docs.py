@@ -121,8 +121,11 @@ def test_every_document_is_reachable_from_the_readme():
 
 def test_readme_names_the_demo_cast_as_the_console_has_it():
     readme = README.read_text(encoding="utf-8")
-    missing = [f"{person.name} ({person.telegram_id}" for person in DEMO_PEOPLE
-               if f"{person.name} ({person.telegram_id}" not in readme]
+    missing = [
+        f"{person.name} ({person.telegram_id}"
+        for person in DEMO_PEOPLE
+        if f"{person.name} ({person.telegram_id}" not in readme
+    ]
     assert not missing, f"README.md does not name the demo cast member(s): {', '.join(missing)}"
 
 

@@ -59,7 +59,10 @@ async def test_course_waitlist_promotion_and_one_reminder_across_a_restart(bot: 
 
     first.send("/courses")
     listing = await first.expect("AI写作")
-    assert await first.answer_to(first.press("报名①", listing)) == {"text": "报名成功，每次课前会提醒您 ✅", "show_alert": False}
+    assert await first.answer_to(first.press("报名①", listing)) == {
+        "text": "报名成功，每次课前会提醒您 ✅",
+        "show_alert": False,
+    }
     second.send("/courses")
     listing = await second.expect("已报 1/1")
     answer = await second.answer_to(second.press("报名①", listing))
@@ -129,7 +132,9 @@ async def test_competition_reaches_huzhou_followers_of_c_and_not_suzhou(bot: Bot
     assert "报名截止：2026-12-01 17:00" in notice["text"]
     assert count(suzhou, "新的技能竞赛") == 0
     assert await huzhou.answer_to(huzhou.press("关注此竞赛", notice)) == {
-        "text": "已关注，报名截止和比赛前会提醒您 ✅", "show_alert": False}
+        "text": "已关注，报名截止和比赛前会提醒您 ✅",
+        "show_alert": False,
+    }
     suzhou.send("/competitions")
     await suzhou.expect("目前没有适合您地区和行业的技能竞赛")
 
@@ -186,7 +191,9 @@ async def test_forms_survive_bad_input_restarts_and_forged_buttons(bot: BotHarne
     assert [b["text"] for b in intruder.buttons(listing)] == ["📝 报名①"]  # no manage button for workers
     await intruder.answer_to(intruder.press("报名①", listing))
     await intruder.expect("您已报名")
-    assert "已经报名" in (await intruder.answer_to(intruder.press_data(bot.signed(intruder, "cs:j:1:0"))))["text"]  # double press
+    assert (
+        "已经报名" in (await intruder.answer_to(intruder.press_data(bot.signed(intruder, "cs:j:1:0"))))["text"]
+    )  # double press
     for forged in ("cs:xx:1", "cs:mv:1", "cp:e:1:starts_at", "cs:m:1"):
         answer = await intruder.answer_to(intruder.press_data(bot.signed(intruder, forged), listing))
         assert "只有工会工作人员" in answer["text"], forged

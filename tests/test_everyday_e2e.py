@@ -81,7 +81,7 @@ async def test_booking_slots_in_everyday_chinese(bot: BotHarness):
     helper.send("3点\n下周二下午两点\n昨天下午3点")
     again = (await helper.expect("这一行请重写：3点"))["text"]
     assert "凌晨 3 点还是下午 3 点" in again and "这一行请重写：昨天下午3点" in again and "已经过去了" in again
-    assert "例如：11月24日下午2点" in again                       # an example still to come, from the clock
+    assert "例如：11月24日下午2点" in again  # an example still to come, from the clock
     assert "“下周二下午两点” → 2026-11-24 14:00" in again and "共 1 个" in again  # the line read is kept
 
     helper.send("下週二上午\n后天10点半")
@@ -122,7 +122,7 @@ async def test_an_ambiguous_or_past_preferred_time_is_asked_again(bot: BotHarnes
 
 
 async def test_a_far_year_or_impossible_training_time_is_answered_politely(bot: BotHarness):
-    """"9999年12月31日晚上11点" crashed the handler (JioNLP writes year 999, strptime raised); "明天下午2点60分" was
+    """ "9999年12月31日晚上11点" crashed the handler (JioNLP writes year 999, strptime raised); "明天下午2点60分" was
     kept (and read as 14:06 elsewhere)."""
     user = await up_to_dates(bot, 901)
     for bad in ("9999年12月31日晚上11点", "明天下午2点60分"):

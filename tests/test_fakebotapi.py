@@ -34,14 +34,22 @@ async def test_send_edit_and_errors():
     message_id = body["result"]["message_id"]
     status, body = await call(api, "editMessageText", chat_id=1, message_id=message_id, text="hi")
     assert status == 400 and "message is not modified" in body["description"]
-    assert (await call(api, "sendMessage", chat_id=1, text="x" * 4097))[1]["description"] == "Bad Request: message is too long"
+    assert (await call(api, "sendMessage", chat_id=1, text="x" * 4097))[1][
+        "description"
+    ] == "Bad Request: message is too long"
     assert (await call(api, "sendMessage", chat_id=999, text="x"))[1]["description"] == "Bad Request: chat not found"
     assert (await call(api, "sendMessage", chat_id=1, text="a < b", parse_mode="HTML"))[0] == 400
     assert (await call(api, "sendMessage", token="1:wrong", chat_id=1, text="x"))[1] == {
-        "ok": False, "error_code": 401, "description": "Unauthorized"}
+        "ok": False,
+        "error_code": 401,
+        "description": "Unauthorized",
+    }
     assert (await call(api, "noSuchMethod"))[0] == 404
     long_data = {"inline_keyboard": [[{"text": "b", "callback_data": "x" * 65}]]}
-    assert "BUTTON_DATA_INVALID" in (await call(api, "sendMessage", chat_id=1, text="k", reply_markup=long_data))[1]["description"]
+    assert (
+        "BUTTON_DATA_INVALID"
+        in (await call(api, "sendMessage", chat_id=1, text="k", reply_markup=long_data))[1]["description"]
+    )
 
 
 async def test_blocked_user_answers_403():
@@ -54,8 +62,10 @@ async def test_blocked_user_answers_403():
 
 async def test_rate_limits_answer_429_with_retry_after():
     now = [0.0]
-    api = FakeBotAPI(rate_limits=RateLimits(global_per_second=30, global_burst=30, per_chat_per_second=1,
-                                            per_chat_burst=1), clock=lambda: now[0])
+    api = FakeBotAPI(
+        rate_limits=RateLimits(global_per_second=30, global_burst=30, per_chat_per_second=1, per_chat_burst=1),
+        clock=lambda: now[0],
+    )
     for uid in range(1, 41):
         FakeUser(api, uid)
     status, _ = await call(api, "sendMessage", chat_id=1, text="a")
@@ -71,8 +81,13 @@ async def test_rate_limits_answer_429_with_retry_after():
 async def test_callback_query_can_be_answered_once():
     api = FakeBotAPI()
     user = FakeUser(api, 3)
-    _, _body = await call(api, "sendMessage", chat_id=3, text="pick",
-                         reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})
+    _, _body = await call(
+        api,
+        "sendMessage",
+        chat_id=3,
+        text="pick",
+        reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+    )
     query_id = user.press("A")
     assert (await call(api, "answerCallbackQuery", callback_query_id=query_id, text="ok"))[0] == 200
     assert (await call(api, "answerCallbackQuery", callback_query_id=query_id))[0] == 400
@@ -138,9 +153,17 @@ async def test_state_file_keeps_people_chats_buttons_and_pending_updates(tmp_pat
     assert FakeUser(again, 2).cursor == len(again.log_for(2)), "what was shown before the restart is not new"
 
 
-@pytest.mark.parametrize("content", [b'{"last_ids": {"update": 4', b"\xff\xfe not json", b"[1, 2]",
-                                     b'{"version": 99}', b'{"last_ids": {"update": "x"}}',
-                                     b'{"messages": [{"chat": 5}]}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"last_ids": {"update": 4',
+        b"\xff\xfe not json",
+        b"[1, 2]",
+        b'{"version": 99}',
+        b'{"last_ids": {"update": "x"}}',
+        b'{"messages": [{"chat": 5}]}',
+    ],
+)
 async def test_an_unreadable_state_file_starts_fresh_with_a_note(tmp_path, content):
     path = tmp_path / "zhuqi.console-state.json"
     path.write_bytes(content)
@@ -154,10 +177,24 @@ async def test_an_unreadable_state_file_starts_fresh_with_a_note(tmp_path, conte
 
 async def test_a_version_1_state_file_is_read_as_far_as_it_goes(tmp_path):
     path = tmp_path / "zhuqi.console-state.json"
-    message = {"message_id": 3, "from": {"id": 123456789, "is_bot": True, "first_name": "助企行"},
-               "chat": {"id": 10001, "type": "private", "first_name": "控制台"}, "date": 0, "text": "旧消息"}
-    path.write_text(json.dumps({"last_ids": {"update": 2, "file": 0, "callback": 0}, "message_ids": {"10001": 4},
-                                "messages": [message], "files": []}), encoding="utf-8")
+    message = {
+        "message_id": 3,
+        "from": {"id": 123456789, "is_bot": True, "first_name": "助企行"},
+        "chat": {"id": 10001, "type": "private", "first_name": "控制台"},
+        "date": 0,
+        "text": "旧消息",
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "last_ids": {"update": 2, "file": 0, "callback": 0},
+                "message_ids": {"10001": 4},
+                "messages": [message],
+                "files": [],
+            }
+        ),
+        encoding="utf-8",
+    )
     api = FakeBotAPI(state_path=path)
     assert api.state_note is None and api.last_update_id == 2 and api.world.messages[(10001, 3)]["text"] == "旧消息"
     assert api.world.next_message_id(10001) == 5

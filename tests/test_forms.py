@@ -144,8 +144,12 @@ async def test_join_keeps_its_answers_in_the_database(bot: BotHarness):
 async def test_profile_keeps_the_ticked_service_modes_in_its_draft(bot: BotHarness):
     staff = await staffer(bot)
     applicant = await enterprise_user(bot, 76)
-    card = await bot.services.talent.apply(76, Application("陆师傅", "苏州某精密机械公司", "13900139000", [], ["数控机床调试"],
-                                                           ["34"], "330502", None, 2, ["remote"]))
+    card = await bot.services.talent.apply(
+        76,
+        Application(
+            "陆师傅", "苏州某精密机械公司", "13900139000", [], ["数控机床调试"], ["34"], "330502", None, 2, ["remote"]
+        ),
+    )
     await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
     applicant.send("/profile")
     applicant.press("服务方式", await applicant.expect("我的工匠资料"))

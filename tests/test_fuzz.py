@@ -21,11 +21,47 @@ from db.models import Notification, OutboxStatus, User
 from tests.harness import BotHarness
 
 USER = 4242
-COMMANDS = ["/start", "/help", "/report", "/settings", "/my", "/experts", "/teams", "/join", "/competitions",
-            "/courses", "/subscriptions", "/classify", "/privacy", "/delete_me", "/cancel", "/queue", "/broadcast",
-            "/stats", "/export", "/start bogus_deep_link"]
-words = st.sampled_from(["湖州", "吴兴区", "注塑件表面有缩痕", "數控機床主軸異響", "hello", "<b>&amp;</b>", "13800138000",
-                         "91330500MA2B3C4D5E", "2026-12-01 09:00", "是", "好", "0", "-1", "NaN", "😀🔥"])
+COMMANDS = [
+    "/start",
+    "/help",
+    "/report",
+    "/settings",
+    "/my",
+    "/experts",
+    "/teams",
+    "/join",
+    "/competitions",
+    "/courses",
+    "/subscriptions",
+    "/classify",
+    "/privacy",
+    "/delete_me",
+    "/cancel",
+    "/queue",
+    "/broadcast",
+    "/stats",
+    "/export",
+    "/start bogus_deep_link",
+]
+words = st.sampled_from(
+    [
+        "湖州",
+        "吴兴区",
+        "注塑件表面有缩痕",
+        "數控機床主軸異響",
+        "hello",
+        "<b>&amp;</b>",
+        "13800138000",
+        "91330500MA2B3C4D5E",
+        "2026-12-01 09:00",
+        "是",
+        "好",
+        "0",
+        "-1",
+        "NaN",
+        "😀🔥",
+    ]
+)
 actions = st.one_of(
     st.tuples(st.just("text"), st.text(max_size=200)),
     st.tuples(st.just("text"), words),
@@ -35,9 +71,9 @@ actions = st.one_of(
     st.tuples(st.just("photo"), st.text(max_size=30)),
     st.tuples(st.just("contact"), st.sampled_from(["+8613800138000", "12345", ""])),
     st.tuples(st.just("location"), st.just("")),
-    st.tuples(st.just("press"), st.integers(min_value=0, max_value=50)),   # a button of an earlier message
-    st.tuples(st.just("forged"), st.text(min_size=1, max_size=64)),      # data the bot never wrote
-    st.tuples(st.just("edit"), st.text(max_size=50)),                      # edit an earlier message
+    st.tuples(st.just("press"), st.integers(min_value=0, max_value=50)),  # a button of an earlier message
+    st.tuples(st.just("forged"), st.text(min_size=1, max_size=64)),  # data the bot never wrote
+    st.tuples(st.just("edit"), st.text(max_size=50)),  # edit an earlier message
 )
 
 
@@ -109,8 +145,9 @@ async def check_database(bot: BotHarness) -> None:
         assert (await session.execute(text("PRAGMA integrity_check"))).scalar() == "ok"
         assert not (await session.execute(text("PRAGMA foreign_key_check"))).all()
         assert await session.scalar(select(func.count()).select_from(User)) <= 1
-        assert not await session.scalar(select(func.count()).select_from(Notification)
-                                        .where(Notification.status == OutboxStatus.SENDING))
+        assert not await session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.status == OutboxStatus.SENDING)
+        )
 
 
 @settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -23,7 +23,15 @@ GBT = DATA / "gbt4754_2017.csv"
 HEADER = ["text", "division", "intent", "source"]
 TECHNICAL_INTENTS = {"problem", "training"}
 UNION_SERVICE_INTENTS = {
-    "membership", "welfare", "hardship", "certification", "subsidy", "contract", "wages", "injury", "culture",
+    "membership",
+    "welfare",
+    "hardship",
+    "certification",
+    "subsidy",
+    "contract",
+    "wages",
+    "injury",
+    "culture",
 }
 OTHER_INTENTS = {"competition", "course", "labour_rights", "greeting", "other"}
 KNOWN_INTENTS = TECHNICAL_INTENTS | UNION_SERVICE_INTENTS | OTHER_INTENTS

@@ -92,7 +92,14 @@ async def test_malformed_and_forged_data(bot: BotHarness):
     user.send("/classify 后厨上菜慢")
     shown = await user.expect("识别为")
     [row] = await choices(bot)
-    for data in ("ind:ok", "ind:ok:abc", f"ind:pick:{row.id}:99", f"ind:sec:{row.id}:Z:0", "ind:ok:999999", f"ind:fly:{row.id}"):
+    for data in (
+        "ind:ok",
+        "ind:ok:abc",
+        f"ind:pick:{row.id}:99",
+        f"ind:sec:{row.id}:Z:0",
+        "ind:ok:999999",
+        f"ind:fly:{row.id}",
+    ):
         query = user.press_data(bot.signed(user, data), shown)
         assert (await user.answer_to(query))["show_alert"], data
     assert (await choices(bot))[0].chosen_division is None
@@ -205,9 +212,11 @@ async def test_a_candidate_with_next_to_no_probability_and_no_reason_is_not_offe
     try:
         await services.users.register(43, "赵工")
         analysis = services.analyzer.analyse("加工中心伺服电机过热报警")
-        top = (Candidate("38", "电气机械和器材制造业", "C", 0.55, ("过热",)),
-               Candidate("34", "通用设备制造业", "C", 0.40, ("加工中心",)),
-               Candidate("13", "农副食品加工业", "C", 0.02, ()))
+        top = (
+            Candidate("38", "电气机械和器材制造业", "C", 0.55, ("过热",)),
+            Candidate("34", "通用设备制造业", "C", 0.40, ("加工中心",)),
+            Candidate("13", "农副食品加工业", "C", 0.02, ()),
+        )
         analysis = replace(analysis, industry=replace(analysis.industry, division="38", confidence=0.55, top=top))
         proposal = await services.industry.propose(43, analysis, "classify")
         assert proposal.top_codes == ("38", "34")

@@ -70,10 +70,20 @@ def test_history_is_short_and_keeps_no_text():
     assert history.endswith("se")
 
 
-@pytest.mark.parametrize("code, variant", [
-    ("zh-TW", "zh-tw"), ("zh-hant-tw", "zh-tw"), ("zh-Hant-TW", "zh-tw"), ("zh-hk", "zh-hk"),
-    ("zh-hant-hk", "zh-hk"), ("zh-mo", "zh-hk"), ("zh-hant", "zh-hant"), ("zh-hans", "zh-hant"), (None, "zh-hant"),
-])
+@pytest.mark.parametrize(
+    "code, variant",
+    [
+        ("zh-TW", "zh-tw"),
+        ("zh-hant-tw", "zh-tw"),
+        ("zh-Hant-TW", "zh-tw"),
+        ("zh-hk", "zh-hk"),
+        ("zh-hant-hk", "zh-hk"),
+        ("zh-mo", "zh-hk"),
+        ("zh-hant", "zh-hant"),
+        ("zh-hans", "zh-hant"),
+        (None, "zh-hant"),
+    ],
+)
 def test_traditional_variant_by_region(code, variant):
     assert traditional_variant(code) == variant and is_traditional(variant)
 
@@ -100,8 +110,9 @@ def test_alarm_codes_after_chinese_do_not_turn_a_reader_without_language_code_to
     """Telegram may omit language_code. Someone who has written Chinese, then pastes three alarm codes / markup
     lines (no sentence of English among them), was switched to English: every line with two Latin letter runs
     ("SV0436 SV0437" counted) read as English. Only letters-only tokens not glued to digits are words."""
-    history = typed("机器报警了", "数控机床停机", "报警代码如下", "FANUC 0i-MF SV0436", "SV0437 SV0438",
-                    "SELECT * FROM alarms")
+    history = typed(
+        "机器报警了", "数控机床停机", "报警代码如下", "FANUC 0i-MF SV0436", "SV0437 SV0438", "SELECT * FROM alarms"
+    )
     assert answer_language(None, None, history) == "zh-hans", history
     assert typed("FANUC 0i-MF SV0436", "SV0437 SV0438", "foo_bar baz.qux()", "M30 G01 X10") == ""
     assert typed("alarm, please!", "don't know", "well-known fact") == "eee"

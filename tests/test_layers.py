@@ -49,6 +49,8 @@ def test_no_import_runs_against_the_layers(layer: str) -> None:
 
 
 def test_transport_plumbing_lives_in_runtime_and_the_database_handle_in_db() -> None:
-    misplaced = [f"services/{name}.py" for name in (*TRANSPORT, "database") if (ROOT / "services" / f"{name}.py").exists()]
+    misplaced = [
+        f"services/{name}.py" for name in (*TRANSPORT, "database") if (ROOT / "services" / f"{name}.py").exists()
+    ]
     assert misplaced == []
     assert (ROOT / "db" / "database.py").exists()

@@ -17,8 +17,7 @@ from services.container import Services
 async def test_a_delivery_worker_starts_and_takes_the_lead_with_info_logs(db_url: str, caplog):
     caplog.set_level(logging.INFO)
     async with HttpServer(FakeBotAPI()) as server:
-        services = await Services.start(load_settings(database_url=db_url, bot_token=None,
-                                                      telegram_api_url=server.url))
+        services = await Services.start(load_settings(database_url=db_url, bot_token=None, telegram_api_url=server.url))
         presence = Presence(services.db, services.outbox.owner)  # the transport's (runtime/transport.py)
         await presence.start()
         try:

@@ -15,12 +15,18 @@ from services.matching import Candidate, DemandQuery, Reasons
 from tests.harness import BotHarness
 
 
-async def add(bot: BotHarness, name: str, region: str, specialities: list[str], divisions: list[str],
-              **values) -> int:
+async def add(bot: BotHarness, name: str, region: str, specialities: list[str], divisions: list[str], **values) -> int:
     async with bot.services.db.session() as session:
-        c = Craftsman(name=name, workplace="某公司", specialities=specialities, region_code=region,
-                      search_text=" ".join(specialities), industries=[CraftsmanIndustry(division=d) for d in divisions],
-                      service_modes=["onsite"], **values)
+        c = Craftsman(
+            name=name,
+            workplace="某公司",
+            specialities=specialities,
+            region_code=region,
+            search_text=" ".join(specialities),
+            industries=[CraftsmanIndustry(division=d) for d in divisions],
+            service_modes=["onsite"],
+            **values,
+        )
         session.add(c)
         await session.flush()
         craftsman_id = c.id
@@ -81,8 +87,11 @@ def _candidate(craftsman_id: int, score: float) -> Candidate:
 
 def test_batch_assignment_maximises_the_total_under_capacity():
     # greedy would give demand 1 to craftsman 10 (0.9) and leave demand 2 with 0.1; the optimum swaps them
-    candidates = {1: [_candidate(10, 0.9), _candidate(20, 0.8)], 2: [_candidate(10, 0.85), _candidate(30, 0.1)],
-                  3: [_candidate(10, 0.5)]}
+    candidates = {
+        1: [_candidate(10, 0.9), _candidate(20, 0.8)],
+        2: [_candidate(10, 0.85), _candidate(30, 0.1)],
+        3: [_candidate(10, 0.5)],
+    }
     plan = solve(candidates, {10: 1, 20: 1, 30: 1})
     assert {(p.demand_id, p.craftsman_id) for p in plan.pairs} == {(1, 20), (2, 10)}
     assert plan.unassigned == [3] and plan.total == pytest.approx(1.65)
@@ -98,8 +107,14 @@ async def test_matches_survive_in_the_database_with_reasons(bot: BotHarness):
         session.add(User(id=4242, first_name="甲"))
         await session.flush()
         (await session.get(Craftsman, craftsman_id)).user_id = 4242
-        demand = Demand(kind=DemandKind.PROBLEM, text="铝型材挤压出现划痕", industry="32", region_code="330502",
-                        status=DemandStatus.SUBMITTED, ticket="ZQ-2026-000009")
+        demand = Demand(
+            kind=DemandKind.PROBLEM,
+            text="铝型材挤压出现划痕",
+            industry="32",
+            region_code="330502",
+            status=DemandStatus.SUBMITTED,
+            ticket="ZQ-2026-000009",
+        )
         session.add(demand)
         await session.flush()
         demand_id = demand.id

@@ -16,13 +16,19 @@ pytestmark = pytest.mark.slow
 
 
 def test_rebuilding_the_model_from_the_data_gives_the_shipped_files(tmp_path: Path):
-    done = subprocess.run([sys.executable, "-m", "nlp.train", "--out", str(tmp_path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "nlp.train", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     for name in (WEIGHTS.name, VOCAB.name):
         shipped, rebuilt = (MODEL_DIR / name).read_bytes(), (tmp_path / name).read_bytes()
-        assert rebuilt == shipped, (f"nlp/model/{name} is not what nlp/data makes: run `make model` and commit "
-                                    "nlp/model/ with the data change")
+        assert rebuilt == shipped, (
+            f"nlp/model/{name} is not what nlp/data makes: run `make model` and commit nlp/model/ with the data change"
+        )
 
 
 def test_the_model_files_are_tracked_by_git():

@@ -32,7 +32,9 @@ def analyzer() -> Analyzer:
 
 def test_normalize_folds_width_script_case_urls_emoji_and_spaces():
     assert normalize("ＬＦ精煉爐水冷電纜扭曲") == "lf精炼炉水冷电缆扭曲"
-    assert normalize("注塑件  缩痕\n\t严重 😡🔥 详见 https://example.com/a?b=1 或 www.x.cn") == "注塑件 缩痕 严重 详见 或"
+    assert (
+        normalize("注塑件  缩痕\n\t严重 😡🔥 详见 https://example.com/a?b=1 或 www.x.cn") == "注塑件 缩痕 严重 详见 或"
+    )
     assert normalize("１２３，ＡＢＣ！") == "123,abc!"
     assert normalize("   ") == ""
 
@@ -49,14 +51,17 @@ def test_private_tokenizer_keeps_industry_terms_whole_and_leaves_global_jieba_al
     assert tokenizer._jieba.FREQ["配电线路"] > 0
 
 
-@pytest.mark.parametrize("text, division", [
-    ("铝型材喷涂过程遇到氧化，皮膜厚度不均", "32"),
-    ("LF精煉爐水冷電纜扭曲", "31"),
-    ("感应线圈和导电板输出功率不一致", "38"),
-    ("10千伏配电线路频繁跳闸", "44"),
-    ("后厨上菜慢，客人投诉", "62"),
-    ("高炉炉缸温度升高", "31"),
-])
+@pytest.mark.parametrize(
+    "text, division",
+    [
+        ("铝型材喷涂过程遇到氧化，皮膜厚度不均", "32"),
+        ("LF精煉爐水冷電纜扭曲", "31"),
+        ("感应线圈和导电板输出功率不一致", "38"),
+        ("10千伏配电线路频繁跳闸", "44"),
+        ("后厨上菜慢，客人投诉", "62"),
+        ("高炉炉缸温度升高", "31"),
+    ],
+)
 def test_classifier_names_division_with_reasons(analyzer: Analyzer, text: str, division: str):
     p = analyzer.analyse(text).industry
     assert p.division == division and p.section == catalogue().divisions[division].section
@@ -77,19 +82,22 @@ def test_text_without_industry_words_is_not_confident(analyzer: Analyzer):
     assert analyzer.analyse("").industry.evidence == 0
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("注塑件表面有缩痕怎么办", Intent.PROBLEM),
-    ("电解槽阳极效应频繁", Intent.PROBLEM),
-    ("想请劳模给新员工培训焊接", Intent.TRAINING),
-    ("焊工比赛什么时候报名", Intent.COMPETITION),
-    ("职工夜校怎么报名", Intent.COURSE),
-    ("公司拖欠工资三个月了怎么办", Intent.WAGES),
-    ("工伤认定要多久", Intent.INJURY),
-    ("被公司辞退了没有补偿", Intent.LABOUR_RIGHTS),
-    ("你好", Intent.GREETING),
-    ("Hello", Intent.GREETING),
-    ("今天天气不错", Intent.OTHER),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("注塑件表面有缩痕怎么办", Intent.PROBLEM),
+        ("电解槽阳极效应频繁", Intent.PROBLEM),
+        ("想请劳模给新员工培训焊接", Intent.TRAINING),
+        ("焊工比赛什么时候报名", Intent.COMPETITION),
+        ("职工夜校怎么报名", Intent.COURSE),
+        ("公司拖欠工资三个月了怎么办", Intent.WAGES),
+        ("工伤认定要多久", Intent.INJURY),
+        ("被公司辞退了没有补偿", Intent.LABOUR_RIGHTS),
+        ("你好", Intent.GREETING),
+        ("Hello", Intent.GREETING),
+        ("今天天气不错", Intent.OTHER),
+    ],
+)
 def test_intent_router(analyzer: Analyzer, text: str, intent: Intent):
     assert analyzer.analyse(text).intent is intent
 
@@ -109,8 +117,15 @@ def test_cli_reads_text_and_json_lines_and_writes_json_lines(analyzer: Analyzer)
 
 @pytest.mark.slow
 def test_cli_as_a_process():
-    out = subprocess.run([sys.executable, "-m", "nlp.classify"], input="回转窑结圈\n{\"text\": \"LF精煉爐水冷電纜扭曲\"}\n",
-                         capture_output=True, text=True, check=True, cwd=ROOT, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "nlp.classify"],
+        input='回转窑结圈\n{"text": "LF精煉爐水冷電纜扭曲"}\n',
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
+    ).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["division"] for r in rows] == ["30", "31"] and rows[1]["text"] == "LF精煉爐水冷電纜扭曲"
 
@@ -171,6 +186,7 @@ def test_training_rows_have_sources_and_share_no_page_with_the_evaluation_sets()
 
     from nlp.evaluate import EVAL, HELDOUT
     from nlp.train import read_train
+
     rows = read_train()
     assert rows and all(source.strip() for _, _, source in rows)
     evaluated = {r["source"] for r in csv.DictReader(EVAL.open(encoding="utf-8"), delimiter="\t")}
@@ -183,20 +199,24 @@ def test_training_rows_have_sources_and_share_no_page_with_the_evaluation_sets()
     # nor a page of the development set, nor any page of a site the held-out set was drawn from (a site's other pages
     # may restate the same text)
     from nlp.evaluate import DEV
-    assert not {source for _, _, source in rows} & {r["source"] for r in csv.DictReader(DEV.open(encoding="utf-8"),
-                                                                                          delimiter="\t")}
+
+    assert not {source for _, _, source in rows} & {
+        r["source"] for r in csv.DictReader(DEV.open(encoding="utf-8"), delimiter="\t")
+    }
     held_sites = {_site(line) for line in listed.read_text(encoding="utf-8").splitlines() if line.strip()}
     assert not [source for _, _, source in rows if source.startswith("http") and _site(source) in held_sites]
 
 
 def _site(url: str) -> str:
     from urllib.parse import urlsplit
+
     host = urlsplit(url.strip()).hostname or ""
     return host.removeprefix("www.")
 
 
 def test_evaluation_prints_both_sets_and_copes_without_the_held_out_set(capsys):
     from nlp import evaluate
+
     assert evaluate.main() == 0
     out = capsys.readouterr().out
     assert "own set (in-sample vocabulary)" in out and "held-out set" in out and "non-technical recognised" in out

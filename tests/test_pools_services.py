@@ -45,8 +45,9 @@ async def test_demand_lifecycle(services: Services):
     proposal = await services.industry.propose(1, services.analyzer.analyse(draft.text), "demand")
     _, settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
     await demands.set_industry(draft.id, 1, settled)
-    await demands.update(draft.id, 1, urgency="urgent", service_mode="onsite", contact_name="李工",
-                         contact_phone=phone("13800138000"))
+    await demands.update(
+        draft.id, 1, urgency="urgent", service_mode="onsite", contact_name="李工", contact_phone=phone("13800138000")
+    )
     info = await demands.submit(draft.id, 1)
     assert info.ticket == f"ZQ-2026-{info.id:06d}" and info.status is DemandStatus.SUBMITTED
     assert [n.payload["key"] for n in await services.outbox.sent_to(3)] == ["notify.demand_submitted"]
@@ -63,8 +64,18 @@ async def test_demand_lifecycle(services: Services):
 
 async def test_talent_review_search_and_import(services: Services):
     talent = services.talent
-    app = Application("陆师傅", "苏州某精密机械公司", "13900139000", ["great_craftsman"], ["数控机床调试", "热处理工艺"],
-                      ["34"], "320505", None, 2, ["onsite"])
+    app = Application(
+        "陆师傅",
+        "苏州某精密机械公司",
+        "13900139000",
+        ["great_craftsman"],
+        ["数控机床调试", "热处理工艺"],
+        ["34"],
+        "320505",
+        None,
+        2,
+        ["onsite"],
+    )
     card = await talent.apply(1, app)
     assert card.status is CraftsmanStatus.PENDING and await talent.search("热处理") == []
     assert (await talent.review(card.id, 2, Role.ENTERPRISE, approve=True))[0] is ReviewOutcome.NOT_STAFF
@@ -75,8 +86,11 @@ async def test_talent_review_search_and_import(services: Services):
     assert await talent.contact(card.id, 3, Role.STAFF) == "13900139000"
     assert (await services.users.get(1)).role is Role.CRAFTSMAN
 
-    rows = [CRAFTSMAN_COLUMNS, ("陈师傅", "湖州某机械有限公司", "13900139001", "", "焊接工艺", "C33", "330502", "", "", ""),
-            ("坏行", "某厂", "123", "", "焊接", "", "330502", "", "", "")]
+    rows = [
+        CRAFTSMAN_COLUMNS,
+        ("陈师傅", "湖州某机械有限公司", "13900139001", "", "焊接工艺", "C33", "330502", "", "", ""),
+        ("坏行", "某厂", "123", "", "焊接", "", "330502", "", "", ""),
+    ]
     report = services.importer.check([list(r) for r in rows], {})
     assert len(report.valid) == 1 and [(e.row, e.key) for e in report.errors] == [(3, "import.err.phone")]
     assert await services.importer.apply(report) == (1, 0)
@@ -85,8 +99,12 @@ async def test_talent_review_search_and_import(services: Services):
 
 def test_credit_code_and_phone_rules():
     assert credit_code(" 9144030071526726xg ") == "9144030071526726XG"
-    for bad, key in (("9144030071526726XA", "validate.credit_check"), ("91440300", "validate.credit_length"),
-                     ("9144030071526726OG", "validate.credit_chars"), ("B144030071526726XG", "validate.credit_authority")):
+    for bad, key in (
+        ("9144030071526726XA", "validate.credit_check"),
+        ("91440300", "validate.credit_length"),
+        ("9144030071526726OG", "validate.credit_chars"),
+        ("B144030071526726XG", "validate.credit_authority"),
+    ):
         with pytest.raises(Invalid) as exc:
             credit_code(bad)
         assert exc.value.key == key

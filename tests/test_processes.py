@@ -20,17 +20,31 @@ pytestmark = pytest.mark.slow
 
 def bot_env(tmp_path: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS")}
-    env.update({"DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}", "LOG_LEVEL": "WARNING",
-                "PYTHONUNBUFFERED": "1"}, **extra)
+    env.update(
+        {
+            "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        },
+        **extra,
+    )
     return env
 
 
-async def start_bot(tmp_path: Path, url: str, database_url: str | None = None, *args: str,
-                    **extra: str) -> asyncio.subprocess.Process:
+async def start_bot(
+    tmp_path: Path, url: str, database_url: str | None = None, *args: str, **extra: str
+) -> asyncio.subprocess.Process:
     """bot.py (with ``args``) against the fake Bot API at ``url``, on ``database_url`` (default: SQLite in tmp)."""
     env = bot_env(tmp_path, database_url, BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=url, **extra)
-    return await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), *args, cwd=tmp_path, env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        *args,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def onboard(user: FakeUser, city: str, county: str) -> None:
@@ -87,20 +101,29 @@ async def test_kill_9_mid_onboarding_then_restart_continues_at_the_same_step(tmp
 
 
 async def run_to_end(tmp_path: Path, **env: str) -> tuple[int, list[str]]:
-    process = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "bot.py"), cwd=tmp_path,
-                                                   env=bot_env(tmp_path, **env), stdin=asyncio.subprocess.DEVNULL,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        cwd=tmp_path,
+        env=bot_env(tmp_path, **env),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _out, err = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode, [line for line in err.decode().splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("env, code, needle", [
-    ({"TIMEZONE": "Mars/Olympus"}, 2, "TIMEZONE: unknown time zone 'Mars/Olympus'"),
-    ({"ADMIN_IDS": "12,abc"}, 2, "ADMIN_IDS: must be Telegram user ids"),
-    ({"BOT_TOKEN": "not-a-token"}, 2, "BOT_TOKEN: does not look like a bot token"),
-    ({"DATABASE_URL": "postgresql://zhuqi@127.0.0.1:1/zhuqi"}, 3, "cannot reach the database at postgresql"),
-    ({"DATABASE_URL": "sqlite:////proc/zhuqi/bot.sqlite3"}, 3, "cannot use the database at sqlite"),
-])
+@pytest.mark.parametrize(
+    "env, code, needle",
+    [
+        ({"TIMEZONE": "Mars/Olympus"}, 2, "TIMEZONE: unknown time zone 'Mars/Olympus'"),
+        ({"ADMIN_IDS": "12,abc"}, 2, "ADMIN_IDS: must be Telegram user ids"),
+        ({"BOT_TOKEN": "not-a-token"}, 2, "BOT_TOKEN: does not look like a bot token"),
+        ({"DATABASE_URL": "postgresql://zhuqi@127.0.0.1:1/zhuqi"}, 3, "cannot reach the database at postgresql"),
+        ({"DATABASE_URL": "sqlite:////proc/zhuqi/bot.sqlite3"}, 3, "cannot use the database at sqlite"),
+    ],
+)
 async def test_bad_configuration_ends_the_start_with_one_clear_line(tmp_path: Path, env, code, needle):
     returncode, lines = await run_to_end(tmp_path, **env)
     assert returncode == code
@@ -110,8 +133,9 @@ async def test_bad_configuration_ends_the_start_with_one_clear_line(tmp_path: Pa
 async def test_a_token_telegram_rejects_ends_the_start_with_one_clear_line(tmp_path: Path):
     api = FakeBotAPI()  # knows only DEFAULT_TOKEN
     async with HttpServer(api) as server:
-        returncode, lines = await run_to_end(tmp_path, BOT_TOKEN="987654321:AAThisTokenIsWellFormedButUnknown_xyz",
-                                             TELEGRAM_API_URL=server.url)
+        returncode, lines = await run_to_end(
+            tmp_path, BOT_TOKEN="987654321:AAThisTokenIsWellFormedButUnknown_xyz", TELEGRAM_API_URL=server.url
+        )
     assert returncode == 4
     assert len(lines) == 1 and "BOT_TOKEN was rejected by Telegram" in lines[0], lines
 
@@ -119,9 +143,17 @@ async def test_a_token_telegram_rejects_ends_the_start_with_one_clear_line(tmp_p
 async def test_make_run_without_a_token_opens_the_console_chat(tmp_path: Path):
     env = bot_env(tmp_path)
     env["VENV"] = str(Path(sys.executable).parent.parent)  # the environment this test runs in
-    process = await asyncio.create_subprocess_exec("make", "-s", "-C", str(ROOT), "run", env=env,
-                                                   stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.STDOUT)
+    process = await asyncio.create_subprocess_exec(
+        "make",
+        "-s",
+        "-C",
+        str(ROOT),
+        "run",
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     seen: list[str] = []
 
     async def read_until(needle: str) -> None:

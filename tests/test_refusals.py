@@ -28,11 +28,14 @@ def test_services_define_no_other_refusal_vocabulary():
     found = []
     for path in sorted((ROOT / "services").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef) and (node.name.endswith(("Outcome", "Refusal"))
-                                                   or node.name == "Refused"):
+            if isinstance(node, ast.ClassDef) and (
+                node.name.endswith(("Outcome", "Refusal")) or node.name == "Refused"
+            ):
                 found.append(f"{path.name}:{node.name}")
-    not_refusals = {"outbox.py:Outcome",     # a delivery's outcome (sent, blocked, retry), not a refusal
-                    "industry.py:Outcome"}   # the industry step's, part of the form flows (issue 21, bullet 2)
+    not_refusals = {
+        "outbox.py:Outcome",  # a delivery's outcome (sent, blocked, retry), not a refusal
+        "industry.py:Outcome",
+    }  # the industry step's, part of the form flows (issue 21, bullet 2)
     assert [name for name in found if name not in not_refusals] == ["results.py:Refused"]
 
 
@@ -41,8 +44,9 @@ def test_every_reason_has_words_in_each_family_that_uses_it():
     case = set(Reason) - {Reason.DONE, Reason.NOT_DRAFT, Reason.CLOSED, Reason.ALREADY}
     demand = {Reason.NOT_FOUND, Reason.NOT_YOURS, Reason.NOT_DRAFT, Reason.CLOSED, Reason.NOT_STAFF}
     families = {CASE: case, DEMAND: demand, REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF}}
-    missing = [(about, r.value) for about, reasons in families.items() for r in reasons
-               if refusal_key(r, about) not in keys]
+    missing = [
+        (about, r.value) for about, reasons in families.items() for r in reasons if refusal_key(r, about) not in keys
+    ]
     assert missing == []
     assert refusal_key(Reason.NOT_STAFF, DEMAND) == refusal_key(Reason.NOT_STAFF) == "staff.only"
 
@@ -141,11 +145,22 @@ async def test_a_review_is_decided_or_refused_in_the_one_vocabulary(bot):
             return t(key, "zh-hans", **values)
 
     assert refusal_text(Context(), Refused(Reason.ALREADY, status="approved"), REVIEW) == t(
-        "review.already", "zh-hans", status=t("review.status.approved", "zh-hans"))
+        "review.already", "zh-hans", status=t("review.status.approved", "zh-hans")
+    )
 
 
 def talent_application():
     from services.talent import Application
 
-    return Application("陆师傅", "苏州某精密机械公司", "13900139000", ["great_craftsman"], ["数控机床调试"], ["34"],
-                       "320505", None, 2, ["onsite"])
+    return Application(
+        "陆师傅",
+        "苏州某精密机械公司",
+        "13900139000",
+        ["great_craftsman"],
+        ["数控机床调试"],
+        ["34"],
+        "320505",
+        None,
+        2,
+        ["onsite"],
+    )

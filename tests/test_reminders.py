@@ -77,23 +77,43 @@ async def world(db_url: str):
 
 
 async def one_session_course(s: Services, starts: datetime, capacity: int | None = None, minutes: int = 60):
-    return await s.courses.create(STAFF, Role.STAFF, {"name": "AI写作", "teacher": "周老师", "place": "市职工服务中心",
-                                                      "capacity": capacity, "remind_minutes": minutes},
-                                  [(starts, starts + timedelta(hours=2))])
+    return await s.courses.create(
+        STAFF,
+        Role.STAFF,
+        {
+            "name": "AI写作",
+            "teacher": "周老师",
+            "place": "市职工服务中心",
+            "capacity": capacity,
+            "remind_minutes": minutes,
+        },
+        [(starts, starts + timedelta(hours=2))],
+    )
 
 
 def competition(**overrides):
-    values = {"name": "湖州市数控车工技能竞赛", "industry": "C", "region_code": HUZHOU, "organiser": "湖州市总工会",
-              "registration_deadline": local(2026, 12, 1, 17), "starts_at": local(2026, 12, 10, 9),
-              "ends_at": local(2026, 12, 10, 17), "place": "湖州技师学院", "how_to_register": "向所在企业工会报名"}
+    values = {
+        "name": "湖州市数控车工技能竞赛",
+        "industry": "C",
+        "region_code": HUZHOU,
+        "organiser": "湖州市总工会",
+        "registration_deadline": local(2026, 12, 1, 17),
+        "starts_at": local(2026, 12, 10, 9),
+        "ends_at": local(2026, 12, 10, 17),
+        "place": "湖州技师学院",
+        "how_to_register": "向所在企业工会报名",
+    }
     return {**values, **overrides}
 
 
 async def test_publication_reaches_the_region_and_industry_it_is_for(world: World):
     s = world.services
     c = await s.competitions.create(STAFF, Role.STAFF, competition())
-    told = {uid for uid in (HUZHOU_C, HUZHOU_F, HUZHOU_ANY, SUZHOU_C, QUIET_OFF)
-            if [n for n in await world.rows(uid) if n.dedupe_key.startswith(f"competition:{c.id}:published")]}
+    told = {
+        uid
+        for uid in (HUZHOU_C, HUZHOU_F, HUZHOU_ANY, SUZHOU_C, QUIET_OFF)
+        if [n for n in await world.rows(uid) if n.dedupe_key.startswith(f"competition:{c.id}:published")]
+    }
     # Huzhou + follows C, Huzhou + follows nothing (= every industry); not Suzhou, not a follower of F only
     assert told == {HUZHOU_C, HUZHOU_ANY, QUIET_OFF}
     await s.users.set_notify_publications(HUZHOU_C, False)
@@ -145,7 +165,7 @@ async def test_restart_between_scheduling_and_firing_neither_misses_nor_doubles(
 
 async def test_missed_while_down_is_sent_late_when_useful_and_dropped_when_not(world: World):
     s = world.services
-    soon = await one_session_course(s, local(2026, 11, 21, 19))   # reminder 18:00, session 19:00
+    soon = await one_session_course(s, local(2026, 11, 21, 19))  # reminder 18:00, session 19:00
     later = await one_session_course(s, local(2026, 11, 21, 22))  # reminder 21:00, session 22:00
     for course in (soon, later):
         await s.courses.enrol(QUIET_OFF, course.id)
@@ -203,7 +223,10 @@ async def test_cancelling_withdraws_pending_reminders_and_tells_once(world: Worl
     await s.courses.cancel(STAFF, Role.STAFF, course.id)
     await s.courses.cancel(STAFF, Role.STAFF, course.id)  # a double press
     rows = await world.rows(HUZHOU_C)
-    assert [(n.kind, n.status) for n in rows] == [("reminder", OutboxStatus.WITHDRAWN), ("notice", OutboxStatus.PENDING)]
+    assert [(n.kind, n.status) for n in rows] == [
+        ("reminder", OutboxStatus.WITHDRAWN),
+        ("notice", OutboxStatus.PENDING),
+    ]
     assert rows[1].payload["key"] == "course.cancelled_notice"
 
 
@@ -222,8 +245,9 @@ async def test_moving_a_session_reschedules_its_reminder(world: World):
 async def test_quiet_hours_and_the_shanghai_day_boundary(world: World):
     s = world.services
     world.clock.advance(hours=13, minutes=30)  # 23:30 local = 15:30 UTC, the same UTC day
-    c = await s.competitions.create(STAFF, Role.STAFF, competition(starts_at=local(2026, 12, 2, 0, 30),
-                                                                    ends_at=None, registration_deadline=None))
+    c = await s.competitions.create(
+        STAFF, Role.STAFF, competition(starts_at=local(2026, 12, 2, 0, 30), ends_at=None, registration_deadline=None)
+    )
     by_user = {uid: [n for n in await world.rows(uid) if n.kind == "reminder"] for uid in (HUZHOU_C, QUIET_OFF)}
     assert by_user[HUZHOU_C][0].not_before == local(2026, 11, 22, 7)  # after the quiet hours, local time
     assert by_user[QUIET_OFF][0].not_before == local(2026, 11, 21, 23, 30)  # quiet hours off: at once
@@ -287,7 +311,20 @@ async def test_competitions_import_from_excel_publishes_and_updates(world: World
     book = Workbook()
     sheet = book.active
     sheet.append(list(COLUMNS))
-    sheet.append(["湖州市电工技能竞赛", "D", "330500", "湖州市总工会", "2026-12-01", datetime(2026, 12, 10, 9), "", "湖州技师学院", "", ""])
+    sheet.append(
+        [
+            "湖州市电工技能竞赛",
+            "D",
+            "330500",
+            "湖州市总工会",
+            "2026-12-01",
+            datetime(2026, 12, 10, 9),
+            "",
+            "湖州技师学院",
+            "",
+            "",
+        ]
+    )
     sheet.append(["没有开始时间", "C", "", "", "", "", "", "", "", ""])
     sheet.append(["行业错了", "Z9", "", "", "", "2026-12-10 09:00", "", "", "", ""])
     sheet.append(["截止晚于开始", "", "", "", "2026-12-11 09:00", "2026-12-10 09:00", "", "", "", ""])
@@ -295,8 +332,11 @@ async def test_competitions_import_from_excel_publishes_and_updates(world: World
     book.save(buffer)
     report = s.importer.check(read_table(buffer.getvalue(), "c.xlsx"), {})
     assert report.kind == "competitions" and len(report.valid) == 1
-    assert [(e.row, e.key) for e in report.errors] == [(3, "import.err.required"), (4, "import.err.division"),
-                                                       (5, "competition.deadline_after_start")]
+    assert [(e.row, e.key) for e in report.errors] == [
+        (3, "import.err.required"),
+        (4, "import.err.division"),
+        (5, "competition.deadline_after_start"),
+    ]
     assert report.valid[0]["registration_deadline"] == local(2026, 12, 1, 23, 59)
     with pytest.raises(NotStaff):
         await s.importer.apply(report, HUZHOU_C, Role.WORKER)

@@ -11,8 +11,13 @@ from tests.harness import BotHarness
 STAFF = 900
 
 
-async def enterprise_user(harness: BotHarness, user_id: int, lang: Lang = Lang.SIMPLIFIED,
-                          language_code: str = "zh-hans", region: str | None = "330502") -> FakeUser:
+async def enterprise_user(
+    harness: BotHarness,
+    user_id: int,
+    lang: Lang = Lang.SIMPLIFIED,
+    language_code: str = "zh-hans",
+    region: str | None = "330502",
+) -> FakeUser:
     await harness.services.users.register(user_id, "王工", language_code=language_code, lang=lang)
     await harness.services.users.set_role(user_id, Role.ENTERPRISE)
     if region:
@@ -24,6 +29,7 @@ async def staffer(harness: BotHarness, user_id: int = STAFF) -> FakeUser:
     await harness.services.users.register(user_id, "工会小李")
     async with harness.services.db.session() as session:
         from db.models import User
+
         (await session.get(User, user_id)).role = Role.STAFF
     harness.services.users.forget(user_id)
     return harness.user(user_id, first_name="工会小李")
@@ -274,8 +280,9 @@ async def test_my_lists_details_and_withdraws(bot: BotHarness):
     tickets = []
     for n in range(7):
         draft = await services.demands.start_draft(37, text=f"第{n}个问题：铝型材喷涂皮膜厚度不均")
-        await services.demands.update(draft.id, 37, urgency="normal", service_mode="onsite", contact_name="李工",
-                                      contact_phone="13800138000")
+        await services.demands.update(
+            draft.id, 37, urgency="normal", service_mode="onsite", contact_name="李工", contact_phone="13800138000"
+        )
         proposal = await services.industry.propose(37, services.analyzer.analyse(draft.text), "demand")
         _, settled = await services.industry.choose(proposal.id, 37, "32", "confirm")
         await services.demands.set_industry(draft.id, 37, settled)

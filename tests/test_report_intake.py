@@ -18,7 +18,9 @@ BUTTONS = ["是，提交技术难题", "是培训需求", "不是，我有别的
 
 async def attachments(bot: BotHarness, demand_id: int) -> list[DemandAttachment]:
     async with bot.services.db.session() as session:
-        return list((await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand_id))).all())
+        return list(
+            (await session.scalars(select(DemandAttachment).where(DemandAttachment.demand_id == demand_id))).all()
+        )
 
 
 async def test_weak_text_asks_first_and_each_button_does_what_it_says(bot: BotHarness):
@@ -192,6 +194,7 @@ async def test_a_caption_of_1024_characters_with_controls_is_filed_without_them(
     async with bot.services.db.session() as session:
         texts = list((await session.scalars(select(Demand.text))).all())
         captions = list((await session.scalars(select(DemandAttachment.caption))).all())
-    assert texts and not any(ch in text for text in texts + captions if text for ch in "\x00\x07\u202e\x1b"), \
-        repr(texts[0][:80])
+    assert texts and not any(ch in text for text in texts + captions if text for ch in "\x00\x07\u202e\x1b"), repr(
+        texts[0][:80]
+    )
     assert CONFIDENT + "[31m" + CONFIDENT in texts[0]

@@ -23,8 +23,12 @@ def labels(user, message: dict) -> list[str]:
 
 def persistent_states(bot: BotHarness) -> list[tuple[str, str]]:
     """(conversation, state) for every state of every persistent ConversationHandler the Application runs."""
-    return [(handler.name, state) for handler in resume.persistent_conversations(bot.application)
-            for state in handler.states if state not in (ConversationHandler.TIMEOUT, ConversationHandler.WAITING)]
+    return [
+        (handler.name, state)
+        for handler in resume.persistent_conversations(bot.application)
+        for state in handler.states
+        if state not in (ConversationHandler.TIMEOUT, ConversationHandler.WAITING)
+    ]
 
 
 async def test_every_state_of_every_persistent_conversation_has_a_reask(bot: BotHarness):

@@ -25,7 +25,9 @@ def forms(code: str):
     return opencc.OpenCC(FORMS[code]).convert
 
 
-async def worker(harness: BotHarness, user_id: int, lang: Lang = Lang.SIMPLIFIED, language_code: str = "zh-hans") -> FakeUser:
+async def worker(
+    harness: BotHarness, user_id: int, lang: Lang = Lang.SIMPLIFIED, language_code: str = "zh-hans"
+) -> FakeUser:
     await harness.services.users.register(user_id, "王工", language_code=language_code, lang=lang)
     await harness.services.users.set_role(user_id, Role.WORKER)
     await harness.services.users.set_region(user_id, "330502")
@@ -71,6 +73,7 @@ async def test_a_traditional_users_own_words_reach_staff_as_typed(bot: BotHarnes
     await bot.services.users.set_lang(staff.id, Lang.TRADITIONAL)
     async with bot.services.db.session() as session:
         from db.models import User
+
         (await session.get(User, staff.id)).language_code = code
     bot.services.users.forget(staff.id)
     staff = bot.user(staff.id, first_name="工会小李", language_code=code)
@@ -87,7 +90,9 @@ async def test_a_traditional_users_own_words_reach_staff_as_typed(bot: BotHarnes
     await user.expect(tw("联系电话"))
     user.send_contact("+86 138 0013 8000")
     await user.expect(tw("请描述"))
-    typed = "LF精煉爐水冷電纜扭曲，为什么经常漏水停爐"  # traditional with simplified words: converted, they would change
+    typed = (
+        "LF精煉爐水冷電纜扭曲，为什么经常漏水停爐"  # traditional with simplified words: converted, they would change
+    )
     user.send(typed)
     user.press(tw("完成"), await user.expect(tw("可以继续补充")))
     user.press(tw("✅确认"), await user.expect(tw("识别为")))
@@ -109,8 +114,12 @@ async def test_a_traditional_craftsmans_own_words_come_back_as_typed(bot: BotHar
     tw = forms(code)
     staff = await staffer(bot)
     craftsman = await enterprise_user(bot, 67, Lang.TRADITIONAL, code)
-    card = await bot.services.talent.apply(67, Application("黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"],
-                                                           ["38"], "440604", None, 3, ["onsite"]))
+    card = await bot.services.talent.apply(
+        67,
+        Application(
+            "黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"], "440604", None, 3, ["onsite"]
+        ),
+    )
     await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
     craftsman.send("/profile")
     craftsman.press(tw("技术处方"), await craftsman.expect(tw("我的工匠资料")))

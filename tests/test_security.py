@@ -30,8 +30,15 @@ from tests.test_service_flow import PHONE, craftsman, submit
 
 async def refused(bot: BotHarness, user_id: int) -> list[str]:
     async with bot.services.db.session() as session:
-        return list((await session.scalars(select(AuditEntry.action).where(
-            AuditEntry.actor_user_id == user_id, AuditEntry.allowed.is_(False)).order_by(AuditEntry.id))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(AuditEntry.action)
+                    .where(AuditEntry.actor_user_id == user_id, AuditEntry.allowed.is_(False))
+                    .order_by(AuditEntry.id)
+                )
+            ).all()
+        )
 
 
 def in_own_chat(bot: BotHarness, user_id: int) -> dict:
@@ -47,10 +54,12 @@ async def test_unsigned_and_foreign_callback_data_never_reach_a_handler(bot: Bot
     [erase] = [b["callback_data"] for b in other.buttons(confirm) if "确认删除" in b["text"]]
     assert erase.startswith("pv:erase:yes~"), "every button the bot sends is signed"
 
-    for data in ("pv:erase:yes",            # made up: no signature
-                 erase,                     # copied from another user's chat
-                 "pv:erase:yes~AAAAAA",     # a guessed signature
-                 "x" * 64):                 # garbage
+    for data in (
+        "pv:erase:yes",  # made up: no signature
+        erase,  # copied from another user's chat
+        "pv:erase:yes~AAAAAA",  # a guessed signature
+        "x" * 64,
+    ):  # garbage
         answer = await user.answer_to(user.press_data(data, in_own_chat(bot, user.id)))
         assert "按钮已失效" in answer["text"]
     await bot.wait_handled()
@@ -62,10 +71,27 @@ async def test_unsigned_and_foreign_callback_data_never_reach_a_handler(bot: Bot
     assert await bot.services.users.get(302) is None
 
 
-STAFF_BUTTONS = ["rv:ok:{craftsman}", "rv:no:{craftsman}", "qu:e:{demand}", "qu:f:{demand}", "qu:ok:{demand}:{craftsman}",
-                 "qu:v:{demand}", "ma:ok", "dm:view:{demand}", "bc:send", "bc:csv:1", "cp:m:{competition}:0",
-                 "cp:x:{competition}", "cp:xx:{competition}", "cp:e:{competition}:start", "cs:m:{course}:0",
-                 "cs:x:{course}", "cs:xx:{course}", "cs:xs:{course}:{session}", "cs:mv:{session}"]
+STAFF_BUTTONS = [
+    "rv:ok:{craftsman}",
+    "rv:no:{craftsman}",
+    "qu:e:{demand}",
+    "qu:f:{demand}",
+    "qu:ok:{demand}:{craftsman}",
+    "qu:v:{demand}",
+    "ma:ok",
+    "dm:view:{demand}",
+    "bc:send",
+    "bc:csv:1",
+    "cp:m:{competition}:0",
+    "cp:x:{competition}",
+    "cp:xx:{competition}",
+    "cp:e:{competition}:start",
+    "cs:m:{course}:0",
+    "cs:x:{course}",
+    "cs:xx:{course}",
+    "cs:xs:{course}:{session}",
+    "cs:mv:{session}",
+]
 
 
 async def test_every_staff_button_is_refused_to_non_staff_even_when_validly_signed(bot: BotHarness):
@@ -80,11 +106,17 @@ async def test_every_staff_button_is_refused_to_non_staff_even_when_validly_sign
     someone = await worker(bot, 402, "330502", "职工")
     master = await craftsman(bot, 403, "未指派的师傅", "330502", ["注塑"], ["29"])
     async with bot.services.db.session() as session:
-        ids = {"demand": await session.scalar(select(func.max(Demand.id))),
-               "craftsman": await session.scalar(select(func.min(Craftsman.id))),
-               "competition": 1, "course": 1, "session": 1}
-        before = (await session.scalar(select(Demand.status).where(Demand.id == ids["demand"])),
-                  await session.scalar(select(func.count()).select_from(Craftsman).where(Craftsman.status == "approved")))
+        ids = {
+            "demand": await session.scalar(select(func.max(Demand.id))),
+            "craftsman": await session.scalar(select(func.min(Craftsman.id))),
+            "competition": 1,
+            "course": 1,
+            "session": 1,
+        }
+        before = (
+            await session.scalar(select(Demand.status).where(Demand.id == ids["demand"])),
+            await session.scalar(select(func.count()).select_from(Craftsman).where(Craftsman.status == "approved")),
+        )
     for user in (someone, master):
         for template in STAFF_BUTTONS:
             data = template.format(**ids)
@@ -95,8 +127,10 @@ async def test_every_staff_button_is_refused_to_non_staff_even_when_validly_sign
         assert not any(PHONE in t for t in user.texts()), "the enterprise's phone reached someone not assigned"
     await bot.wait_handled()
     async with bot.services.db.session() as session:
-        after = (await session.scalar(select(Demand.status).where(Demand.id == ids["demand"])),
-                 await session.scalar(select(func.count()).select_from(Craftsman).where(Craftsman.status == "approved")))
+        after = (
+            await session.scalar(select(Demand.status).where(Demand.id == ids["demand"])),
+            await session.scalar(select(func.count()).select_from(Craftsman).where(Craftsman.status == "approved")),
+        )
     assert after == before
     assert await refused(bot, 402) and await refused(bot, 403), "the refusals are in the audit log"
 
@@ -123,10 +157,17 @@ async def test_privacy_shows_what_is_stored_and_delete_me_erases_it_but_keeps_th
     now = bot.services.clock.now()
     async with bot.services.db.session() as session:
         demand = await session.scalar(select(Demand).where(Demand.ticket == ticket))
-        await session.execute(update(Demand).where(Demand.id == demand.id).values(
-            status="resolved", resolved_at=now, workers_trained=12, economic_benefit=Decimal("50000")))
+        await session.execute(
+            update(Demand)
+            .where(Demand.id == demand.id)
+            .values(status="resolved", resolved_at=now, workers_trained=12, economic_benefit=Decimal("50000"))
+        )
         session.add(DemandAttachment(demand_id=demand.id, file_id="photo-1", kind="photo", caption="主轴"))
-        session.add(Feedback(demand_id=demand.id, from_user_id=601, from_role="enterprise", stars=5, comment="很好，电话13800138000"))
+        session.add(
+            Feedback(
+                demand_id=demand.id, from_user_id=601, from_role="enterprise", stars=5, comment="很好，电话13800138000"
+            )
+        )
     staff = await staffer(bot)
     period = this(YEAR, date.today())  # noqa: DTZ011 - the bot's clock is the real one in this test
     figures_before, *_ = await bot.services.statistics.figures(period, None, breakdowns=True)

@@ -25,16 +25,33 @@ from tests.test_report import enterprise_user, fill_profile, staffer
 PHONE = "13800138000"
 
 
-async def craftsman(bot: BotHarness, user_id: int, name: str, region: str, specialities: list[str],
-                    divisions: list[str], capacity: int = 3) -> FakeUser:
+async def craftsman(
+    bot: BotHarness,
+    user_id: int,
+    name: str,
+    region: str,
+    specialities: list[str],
+    divisions: list[str],
+    capacity: int = 3,
+) -> FakeUser:
     """A published craftsman with a Telegram account."""
     await bot.services.users.register(user_id, name)
     await bot.services.users.set_role(user_id, Role.CRAFTSMAN)
     async with bot.services.db.session() as session:
-        session.add(Craftsman(user_id=user_id, name=name, workplace=f"{name}的工作单位", phone="13900000000",
-                              specialities=specialities, service_modes=["onsite", "remote"], region_code=region,
-                              capacity=capacity, search_text=" ".join(specialities),
-                              industries=[CraftsmanIndustry(division=d) for d in divisions]))
+        session.add(
+            Craftsman(
+                user_id=user_id,
+                name=name,
+                workplace=f"{name}的工作单位",
+                phone="13900000000",
+                specialities=specialities,
+                service_modes=["onsite", "remote"],
+                region_code=region,
+                capacity=capacity,
+                search_text=" ".join(specialities),
+                industries=[CraftsmanIndustry(division=d) for d in divisions],
+            )
+        )
     bot.services.matcher.invalidate()
     return bot.user(user_id, first_name=name)
 
@@ -64,13 +81,20 @@ async def submit(user: FakeUser, text: str, first: bool = True) -> str:
 
 async def demand(bot: BotHarness) -> Demand:
     async with bot.services.db.session() as session:
-        return (await session.scalars(select(Demand).where(Demand.status != DemandStatus.DRAFT).order_by(Demand.id.desc()))).first()
+        return (
+            await session.scalars(select(Demand).where(Demand.status != DemandStatus.DRAFT).order_by(Demand.id.desc()))
+        ).first()
 
 
 async def refusals(bot: BotHarness, user_id: int) -> list[str]:
     async with bot.services.db.session() as session:
-        return list((await session.scalars(select(AuditEntry.action).where(
-            AuditEntry.actor_user_id == user_id, AuditEntry.allowed.is_(False)))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(AuditEntry.action).where(AuditEntry.actor_user_id == user_id, AuditEntry.allowed.is_(False))
+                )
+            ).all()
+        )
 
 
 async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarness):
@@ -88,7 +112,9 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     item = await staff.expect(ticket)
     text = item["text"]
     assert text.index("周师傅") < text.index("钱师傅") < text.index("孙师傅")
-    assert "同属C32 有色金属冶炼和压延加工业" in text and "擅长：" in text and "同县区" in text and "在办 0/3 件" in text
+    assert (
+        "同属C32 有色金属冶炼和压延加工业" in text and "擅长：" in text and "同县区" in text and "在办 0/3 件" in text
+    )
 
     # staff offer it to the first craftsman, who sees the problem but not the contact
     staff.press("派给 周师傅", item)
@@ -136,11 +162,11 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     assert (await demand(bot)).status is DemandStatus.SCHEDULED
 
     # the reminders come a day and an hour before, to both sides, once
-    bot.clock.advance(days=2, hours=5, minutes=1)   # 11-23 15:01 local
+    bot.clock.advance(days=2, hours=5, minutes=1)  # 11-23 15:01 local
     await bot.tick()
     await company.expect("问诊提醒（明天）")
     await second.expect("问诊提醒（明天）")
-    bot.clock.advance(hours=23)                      # 11-24 14:01 local
+    bot.clock.advance(hours=23)  # 11-24 14:01 local
     await bot.tick()
     await bot.tick()
     await company.expect("问诊提醒（1 小时后）")
@@ -182,12 +208,29 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     d = await demand(bot)
     assert d.status is DemandStatus.CLOSED and d.workers_trained == 12 and int(d.economic_benefit) == 15000
     async with bot.services.db.session() as session:
-        steps = [h.to_status for h in (await session.scalars(select(DemandStatusHistory).where(
-            DemandStatusHistory.demand_id == d.id).order_by(DemandStatusHistory.id))).all()]
+        steps = [
+            h.to_status
+            for h in (
+                await session.scalars(
+                    select(DemandStatusHistory)
+                    .where(DemandStatusHistory.demand_id == d.id)
+                    .order_by(DemandStatusHistory.id)
+                )
+            ).all()
+        ]
         feedback = (await session.scalars(select(Feedback))).one()
         rated = await session.scalar(select(Craftsman).where(Craftsman.user_id == 502))
-    assert steps == ["submitted", "matched", "submitted", "matched", "accepted", "scheduled", "in_service", "resolved",
-                     "closed"]
+    assert steps == [
+        "submitted",
+        "matched",
+        "submitted",
+        "matched",
+        "accepted",
+        "scheduled",
+        "in_service",
+        "resolved",
+        "closed",
+    ]
     assert feedback.stars == 5 and "专业" in feedback.comment
     assert (rated.rating_sum, rated.rating_count) == (5, 1)
     assert (await bot.services.follow_up.satisfaction(rated.id)).satisfied == 1.0
@@ -212,8 +255,10 @@ async def test_volunteer_board_staff_confirm_and_refusals(bot: BotHarness):
     notice = await staff.expect("吴师傅 揭榜需求 " + ticket)
 
     # nobody but staff may confirm, offer, escalate or plan: refused and logged
-    for data in (f"qu:vol:{notice['reply_markup']['inline_keyboard'][0][0]['callback_data'].split(':')[-1]}",
-                 f"qu:ok:{d.id}:1"):
+    for data in (
+        f"qu:vol:{notice['reply_markup']['inline_keyboard'][0][0]['callback_data'].split(':')[-1]}",
+        f"qu:ok:{d.id}:1",
+    ):
         pressed = company.press_data(bot.signed(company, data, board), board)
         assert "只有" in (await company.answer_to(pressed))["text"]
     pressed = volunteer.press_data(bot.signed(volunteer, f"qu:e:{d.id}", board), board)
@@ -251,7 +296,9 @@ async def test_match_all_respects_capacity_and_offers_after_confirmation(bot: Bo
     again = staff.press("✅ 全部派单", plan)  # pressed twice: the plan was used up
     assert (await staff.answer_to(again))["show_alert"]
     async with bot.services.db.session() as session:
-        statuses = sorted((await session.scalars(select(Demand.status).where(Demand.ticket.in_([first, second])))).all())
+        statuses = sorted(
+            (await session.scalars(select(Demand.status).where(Demand.ticket.in_([first, second])))).all()
+        )
     assert set(statuses) == {DemandStatus.SUBMITTED, DemandStatus.MATCHED}
 
 
@@ -262,7 +309,9 @@ async def test_an_unanswered_offer_lapses_after_48_hours_and_staff_get_the_next_
     company = await enterprise_user(bot, 34)
     ticket = await submit(company, "污水处理厂出水氨氮超标，活性污泥沉降差")
     d = await demand(bot)
-    result = await bot.services.casework.offer(900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id)
+    result = await bot.services.casework.offer(
+        900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
+    )
     assert result.ok
     await bot.application.sender.flush()
     offer = await slow.expect("新的服务请求 " + ticket)
@@ -291,14 +340,18 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     stranger = await enterprise_user(bot, 36)
     ticket = await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
     d = await demand(bot)
-    offered = await bot.services.casework.offer(900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id)
+    offered = await bot.services.casework.offer(
+        900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
+    )
     assert (await bot.services.casework.accept(901, offered.match_id)).ok
     sh = ZoneInfo("Asia/Shanghai")
     slot = datetime(2026, 11, 26, 15, 0, tzinfo=sh)
     assert (await bot.services.booking.offer_slots(901, offered.match_id, [slot], "配电房", None)).ok
     await bot.application.sender.flush()
     slots = await company.expect("提供了以下问诊时段")
-    forged = stranger.press_data(bot.signed(stranger, slots["reply_markup"]["inline_keyboard"][0][0]["callback_data"], slots), slots)
+    forged = stranger.press_data(
+        bot.signed(stranger, slots["reply_markup"]["inline_keyboard"][0][0]["callback_data"], slots), slots
+    )
     assert "不是发给您的" in (await stranger.answer_to(forged))["text"]
     assert "booking.pick" in await refusals(bot, 36)
     company.press("2026-11-26 15:00", slots)
@@ -326,7 +379,9 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     await company.expect("已重新打开")
     await helper.expect("尚未解决，已重新打开")
     assert (await demand(bot)).status is DemandStatus.ACCEPTED
-    assert (await bot.services.follow_up.resolve(901, offered.match_id, "更换分接开关并调整负荷", 3, Decimal("8000"))).ok
+    assert (
+        await bot.services.follow_up.resolve(901, offered.match_id, "更换分接开关并调整负荷", 3, Decimal("8000"))
+    ).ok
     bot.clock.advance(days=2, hours=23)
     assert await bot.services.follow_up.remind_ratings() == 0
     bot.clock.advance(hours=2)
@@ -338,7 +393,6 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     await company.expect("已结案")
     assert (await demand(bot)).status is DemandStatus.CLOSED
     await staff.expect("已由 陈师傅 解决")
-
 
 
 async def offered_to_the_second_best(bot: BotHarness) -> tuple[FakeUser, FakeUser, FakeUser, Demand, dict[str, int]]:
@@ -354,6 +408,7 @@ async def offered_to_the_second_best(bot: BotHarness) -> tuple[FakeUser, FakeUse
     await bot.services.casework.offer(900, Role.STAFF, d.id, by_name["高师傅"])
     await bot.application.sender.flush()
     return helper, other, company, d, by_name
+
 
 async def test_wrong_input_long_text_restarts_and_double_presses_in_the_new_steps(bot: BotHarness):
     """Decline reason, slots, place and resolution steps: stickers and photos, over-long text, bad times, a restart

@@ -30,32 +30,38 @@ def test_the_consoles_clock_starts_where_it_is_told_and_runs_on():
     assert timedelta(0) <= clock.now() - start < timedelta(seconds=5)
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("timezone", "Mars/Base", "configuration error: TIMEZONE: unknown time zone"),
-    ("log_level", "LOUD", "configuration error: LOG_LEVEL: must be one of"),
-    ("telegram_api_url", "ftp://x", "configuration error: TELEGRAM_API_URL: must start with http"),
-    ("database_url", "mysql://x", "configuration error: DATABASE_URL: must be a sqlite"),
-    ("bot_token", "123:short", "configuration error: BOT_TOKEN: does not look like a bot token"),
-    ("console_clock", "2026-12-01T10:00", "configuration error: CONSOLE_CLOCK: give the time with its offset"),
-    ("console_clock", "tomorrow", "configuration error: CONSOLE_CLOCK:"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("timezone", "Mars/Base", "configuration error: TIMEZONE: unknown time zone"),
+        ("log_level", "LOUD", "configuration error: LOG_LEVEL: must be one of"),
+        ("telegram_api_url", "ftp://x", "configuration error: TELEGRAM_API_URL: must start with http"),
+        ("database_url", "mysql://x", "configuration error: DATABASE_URL: must be a sqlite"),
+        ("bot_token", "123:short", "configuration error: BOT_TOKEN: does not look like a bot token"),
+        ("console_clock", "2026-12-01T10:00", "configuration error: CONSOLE_CLOCK: give the time with its offset"),
+        ("console_clock", "tomorrow", "configuration error: CONSOLE_CLOCK:"),
+    ],
+)
 def test_invalid_settings_name_the_setting_in_one_line(field, value, message):
     with pytest.raises(SettingsError) as caught:
         load_settings(**{field: value})
     assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
 
 
-@pytest.mark.parametrize("text, script", [
-    ("铝型材喷涂过程遇到氧化，皮膜厚度不均", Script.SIMPLIFIED),
-    ("LF精煉爐水冷電纜扭曲", Script.TRADITIONAL),
-    ("感應線圈和導電板輸出功率不一致", Script.TRADITIONAL),
-    ("湖州", None),  # shared characters say nothing
-    ("/start r_330500", None),
-    ("please help us", Script.ENGLISH),
-    ("😀", None),
-    ("https://example.org/live-class", None),  # an address is not English
-    ("see https://example.org/x please", Script.ENGLISH),
-])
+@pytest.mark.parametrize(
+    "text, script",
+    [
+        ("铝型材喷涂过程遇到氧化，皮膜厚度不均", Script.SIMPLIFIED),
+        ("LF精煉爐水冷電纜扭曲", Script.TRADITIONAL),
+        ("感應線圈和導電板輸出功率不一致", Script.TRADITIONAL),
+        ("湖州", None),  # shared characters say nothing
+        ("/start r_330500", None),
+        ("please help us", Script.ENGLISH),
+        ("😀", None),
+        ("https://example.org/live-class", None),  # an address is not English
+        ("see https://example.org/x please", Script.ENGLISH),
+    ],
+)
 def test_detect_script(text, script):
     assert detect_script(text) is script
 
@@ -100,11 +106,19 @@ def test_no_user_facing_chinese_outside_the_catalogue():
     offenders = []
     for path in Path(__file__).resolve().parent.parent.joinpath("conversations").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                      and node.body and isinstance(node.body[0], ast.Expr)}
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
-                    and han.search(node.value):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and han.search(node.value)
+            ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []

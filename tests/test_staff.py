@@ -23,7 +23,9 @@ def chat_menu(bot: BotHarness, user_id: int) -> list[str]:
 
 async def refusals(bot: BotHarness) -> list[tuple[int, str]]:
     async with bot.services.db.session() as session:
-        rows = await session.execute(select(AuditEntry.actor_user_id, AuditEntry.action).where(AuditEntry.allowed.is_(False)))
+        rows = await session.execute(
+            select(AuditEntry.actor_user_id, AuditEntry.action).where(AuditEntry.allowed.is_(False))
+        )
         return list(rows.all())
 
 
@@ -85,6 +87,21 @@ async def test_every_staff_command_is_refused_to_a_worker_and_logged(bot: BotHar
 
 
 def test_the_staff_command_list_is_complete():
-    assert set(STAFF_COMMANDS) == {"queue", "match_all", "review", "newteam", "new_competition", "new_course", "import", "template",
-                                   "broadcast", "broadcast_cancel", "stats", "export", "staff", "audit", "grant",
-                                   "revoke"}
+    assert set(STAFF_COMMANDS) == {
+        "queue",
+        "match_all",
+        "review",
+        "newteam",
+        "new_competition",
+        "new_course",
+        "import",
+        "template",
+        "broadcast",
+        "broadcast_cancel",
+        "stats",
+        "export",
+        "staff",
+        "audit",
+        "grant",
+        "revoke",
+    }

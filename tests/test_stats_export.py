@@ -42,31 +42,69 @@ async def seed(bot: BotHarness) -> None:
     await bot.services.users.set_role(CRAFTSMAN_USER, Role.CRAFTSMAN)
     async with bot.services.db.session() as session:
         suzhou = Enterprise(name="苏州精工", region_code="320505", industry="34")
-        huzhou = Enterprise(name="=HYPERLINK(\"x\")湖州纺织", region_code="330502", industry="17")
-        craftsman = Craftsman(user_id=CRAFTSMAN_USER, name="陆国强", workplace="苏州某精密机械公司", region_code="320505",
-                              specialities=["数控机床调试"], honours=["great_craftsman"], service_modes=["onsite"],
-                              industries=[CraftsmanIndustry(division="34")])
+        huzhou = Enterprise(name='=HYPERLINK("x")湖州纺织', region_code="330502", industry="17")
+        craftsman = Craftsman(
+            user_id=CRAFTSMAN_USER,
+            name="陆国强",
+            workplace="苏州某精密机械公司",
+            region_code="320505",
+            specialities=["数控机床调试"],
+            honours=["great_craftsman"],
+            service_modes=["onsite"],
+            industries=[CraftsmanIndustry(division="34")],
+        )
         session.add_all([suzhou, huzhou, craftsman])
         await session.flush()
 
         def demand(ticket, enterprise, kind, region, industry, resolved, trained=None, benefit=None):
-            return Demand(ticket=ticket, enterprise_id=enterprise.id, kind=kind, text="主轴异响", region_code=region,
-                          industry=industry, status=DemandStatus.RESOLVED, submitted_at=resolved, resolved_at=resolved,
-                          workers_trained=trained, economic_benefit=benefit)
+            return Demand(
+                ticket=ticket,
+                enterprise_id=enterprise.id,
+                kind=kind,
+                text="主轴异响",
+                region_code=region,
+                industry=industry,
+                status=DemandStatus.RESOLVED,
+                submitted_at=resolved,
+                resolved_at=resolved,
+                workers_trained=trained,
+                economic_benefit=benefit,
+            )
 
-        demands = [demand("ZQ-2024-000001", suzhou, DemandKind.PROBLEM, "320505", "34", utc(2024, 3, 10, 2), 10, Decimal(50000)),
-                   demand("ZQ-2024-000002", suzhou, DemandKind.TRAINING, "320505", "34", utc(2024, 4, 2, 2), 30),
-                   demand("ZQ-2024-000003", huzhou, DemandKind.PROBLEM, "330502", "17", utc(2024, 5, 20, 2), None, Decimal(1000)),
-                   demand("ZQ-2023-000009", huzhou, DemandKind.PROBLEM, "330502", "17", utc(2023, 9, 1, 2))]
+        demands = [
+            demand(
+                "ZQ-2024-000001", suzhou, DemandKind.PROBLEM, "320505", "34", utc(2024, 3, 10, 2), 10, Decimal(50000)
+            ),
+            demand("ZQ-2024-000002", suzhou, DemandKind.TRAINING, "320505", "34", utc(2024, 4, 2, 2), 30),
+            demand(
+                "ZQ-2024-000003", huzhou, DemandKind.PROBLEM, "330502", "17", utc(2024, 5, 20, 2), None, Decimal(1000)
+            ),
+            demand("ZQ-2023-000009", huzhou, DemandKind.PROBLEM, "330502", "17", utc(2023, 9, 1, 2)),
+        ]
         session.add_all(demands)
         await session.flush()
-        session.add_all([Match(demand_id=demands[0].id, craftsman_id=craftsman.id, status=MatchStatus.ACCEPTED,
-                               score=0.9, decided_at=utc(2024, 3, 1)),
-                         Match(demand_id=demands[1].id, craftsman_id=craftsman.id, status=MatchStatus.ACCEPTED,
-                               score=0.8, decided_at=utc(2024, 3, 20)),
-                         Feedback(demand_id=demands[0].id, from_role="enterprise", stars=5, created_at=utc(2024, 3, 12)),
-                         Feedback(demand_id=demands[1].id, from_role="enterprise", stars=3, comment="一般",
-                                  created_at=utc(2024, 4, 5))])
+        session.add_all(
+            [
+                Match(
+                    demand_id=demands[0].id,
+                    craftsman_id=craftsman.id,
+                    status=MatchStatus.ACCEPTED,
+                    score=0.9,
+                    decided_at=utc(2024, 3, 1),
+                ),
+                Match(
+                    demand_id=demands[1].id,
+                    craftsman_id=craftsman.id,
+                    status=MatchStatus.ACCEPTED,
+                    score=0.8,
+                    decided_at=utc(2024, 3, 20),
+                ),
+                Feedback(demand_id=demands[0].id, from_role="enterprise", stars=5, created_at=utc(2024, 3, 12)),
+                Feedback(
+                    demand_id=demands[1].id, from_role="enterprise", stars=3, comment="一般", created_at=utc(2024, 4, 5)
+                ),
+            ]
+        )
 
 
 def test_periods_as_staff_type_them():
@@ -106,16 +144,32 @@ async def figures_are_right(bot: BotHarness) -> None:
 
 
 def test_the_chart_draws_chinese_labels_from_a_font_that_has_the_glyphs():
-    labels = ["2024年上半年 各月成效 · 江苏省 苏州市", "解决难题", "服务企业", "各地区解决难题", "苏州市", "湖州市", "1月", "繁體：蘇州"]
+    labels = [
+        "2024年上半年 各月成效 · 江苏省 苏州市",
+        "解决难题",
+        "服务企业",
+        "各地区解决难题",
+        "苏州市",
+        "湖州市",
+        "1月",
+        "繁體：蘇州",
+    ]
     assert missing_glyphs(labels) == set()
     assert missing_glyphs(["🦄"]) == {"🦄"}  # the check can fail
     from matplotlib import font_manager
+
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for any label it cannot draw
-        png = bar_chart(labels[0], ["1月", "2月"], {labels[1]: [3, 1], labels[2]: [2, 1]}, labels[3],
-                        {labels[4]: 3, labels[5]: 1, labels[7]: 0})
+        png = bar_chart(
+            labels[0],
+            ["1月", "2月"],
+            {labels[1]: [3, 1], labels[2]: [2, 1]},
+            labels[3],
+            {labels[4]: 3, labels[5]: 1, labels[7]: 0},
+        )
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
     import matplotlib
+
     used = font_manager.findfont(font_manager.FontProperties(family=matplotlib.rcParams["font.sans-serif"]))
     assert used == str(font_path())
 
@@ -126,8 +180,16 @@ async def test_staff_stats_command_sends_figures_and_a_chart(bot: BotHarness):
     await bot.services.users.set_staff(STAFFER, True)
     staff.send("/stats 2024上半年")
     text = (await staff.expect("助企行成效"))["text"]
-    for line in ("2024年上半年 · 全部地区", "服务企业：2 家（+100.0%）", "解决难题：2 个（+100.0%）", "培训职工：40 人",
-                 "经济效益：5.1 万元", "劳模工匠参与：2 人次", "满意率：50.0%（2 条评价）", "· 苏州市：1 / 1"):
+    for line in (
+        "2024年上半年 · 全部地区",
+        "服务企业：2 家（+100.0%）",
+        "解决难题：2 个（+100.0%）",
+        "培训职工：40 人",
+        "经济效益：5.1 万元",
+        "劳模工匠参与：2 人次",
+        "满意率：50.0%（2 条评价）",
+        "· 苏州市：1 / 1",
+    ):
         assert line in text, line
     photo = await staff.expect("助企行成效图")
     content = bot.api.world.files[photo["photo"][0]["file_id"]].content
@@ -143,7 +205,14 @@ async def test_craftsman_sees_own_record_and_workers_are_refused(bot: BotHarness
     craftsman = bot.user(CRAFTSMAN_USER)
     craftsman.send("/stats me")
     record = (await craftsman.expect("服务记录"))["text"]
-    for line in ("参与服务：2 次", "已办结：2 件", "服务企业：1 家", "培训职工：40 人", "经济效益：5.0 万元", "平均 4.0 星"):
+    for line in (
+        "参与服务：2 次",
+        "已办结：2 件",
+        "服务企业：1 家",
+        "培训职工：40 人",
+        "经济效益：5.0 万元",
+        "平均 4.0 星",
+    ):
         assert line in record, line
     user = await worker(bot, 91, "330502")
     for command in ("/stats me", "/stats", "/export"):
@@ -171,7 +240,7 @@ async def export_is_right(bot: BotHarness) -> None:
     first = demands[1]
     assert first[1] == "技术难题" and first[2] == "已解决" and first[6] == "江苏省 苏州市 虎丘区"
     assert first[15] == datetime(2024, 3, 10, 10, 0)  # 02:00 UTC is 10:00 in Shanghai
-    assert demands[3][3] == "=HYPERLINK(\"x\")湖州纺织" and book["需求库"]["D4"].data_type == "s"
+    assert demands[3][3] == '=HYPERLINK("x")湖州纺织' and book["需求库"]["D4"].data_type == "s"
     talent = list(book["人才库"].iter_rows(values_only=True))
     assert talent[1][1] == "陆国强" and talent[1][10] == "已入库"
     matches = list(book["匹配与服务记录"].iter_rows(values_only=True))
@@ -185,6 +254,7 @@ async def export_is_right(bot: BotHarness) -> None:
 @pytest.mark.parametrize("lang, sheet", [("zh-hant", "需求庫"), ("en", "Demand pool")])
 async def test_export_speaks_the_staffers_language(bot: BotHarness, lang: str, sheet: str):
     from db.models import Lang
+
     staff = await worker(bot, STAFFER, "320500", "小李")
     await bot.services.users.set_staff(STAFFER, True)
     await bot.services.users.set_lang(STAFFER, Lang(lang), chosen=True)  # picked in /settings
@@ -199,6 +269,7 @@ async def test_export_survives_control_characters_and_keeps_formula_text_as_text
     """A control character in any stored text made /export fail for every staffer (openpyxl IllegalCharacterError);
     text that looks like a formula is kept as text, with Excel's quote prefix."""
     from sqlalchemy import select
+
     await seed(bot)
     async with bot.services.db.session() as session:
         demand = (await session.scalars(select(Demand).order_by(Demand.id))).first()
@@ -212,4 +283,4 @@ async def test_export_survives_control_characters_and_keeps_formula_text_as_text
     sheet = book["需求库"]
     assert sheet["N2"].value == "主轴异响[0m，停机"
     assert sheet["E2"].value == "+李工" and sheet["E2"].data_type == "s" and sheet["E2"].quotePrefix
-    assert sheet["D4"].value == "=HYPERLINK(\"x\")湖州纺织" and sheet["D4"].data_type == "s" and sheet["D4"].quotePrefix
+    assert sheet["D4"].value == '=HYPERLINK("x")湖州纺织' and sheet["D4"].data_type == "s" and sheet["D4"].quotePrefix

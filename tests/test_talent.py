@@ -23,7 +23,18 @@ def xlsx(header: tuple[str, ...], rows: list[tuple]) -> bytes:
     return buffer.getvalue()
 
 
-GOOD = ("陈师傅", "湖州某机械有限公司", "13900139000", "省级工匠；五一劳动奖章", "数控机床调试；热处理工艺", "C34", "330502", "", "3", "现场指导")
+GOOD = (
+    "陈师傅",
+    "湖州某机械有限公司",
+    "13900139000",
+    "省级工匠；五一劳动奖章",
+    "数控机床调试；热处理工艺",
+    "C34",
+    "330502",
+    "",
+    "3",
+    "现场指导",
+)
 GOOD2 = ("林师傅", "湖州某电力公司", "0572-2345678", "", "配电线路故障排查", "", "330502", "", "", "")
 BAD_PHONE = ("吴师傅", "湖州某厂", "12345", "", "焊接", "C33", "330502", "", "", "")
 BAD_DIVISION = ("郑师傅", "湖州某厂", "13700137000", "", "焊接", "Z99", "330502", "", "", "")
@@ -135,7 +146,10 @@ async def test_rejection_with_reason_is_told(bot: BotHarness):
     staff = await staffer(bot)
     applicant = await enterprise_user(bot, 44)
     from services.talent import Application
-    card = await bot.services.talent.apply(44, Application("周师傅", "某厂", "13800138000", [], ["焊接"], ["33"], "330502", None, 2, ["onsite"]))
+
+    card = await bot.services.talent.apply(
+        44, Application("周师傅", "某厂", "13800138000", [], ["焊接"], ["33"], "330502", None, 2, ["onsite"])
+    )
     staff.send("/review")
     queued = await staff.expect("周师傅")
     staff.press("不通过", queued)
@@ -151,12 +165,17 @@ async def test_import_reports_rows_imports_nothing_then_valid_rows_and_reimport_
     staff.send("/template")
     template = await staff.expect("劳模工匠导入模板")
     content = bot.api.world.files[template["document"]["file_id"]].content
-    assert [c.value for c in next(load_workbook(io.BytesIO(content)).active.iter_rows(max_row=1))] == list(CRAFTSMAN_COLUMNS)
+    assert [c.value for c in next(load_workbook(io.BytesIO(content)).active.iter_rows(max_row=1))] == list(
+        CRAFTSMAN_COLUMNS
+    )
 
     staff.send("/import")
     await staff.expect("请发送要导入的")
-    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [GOOD, BAD_PHONE, GOOD2, BAD_DIVISION, BAD_HONOUR, GOOD]), "craftsmen.xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    staff.send_document(
+        xlsx(CRAFTSMAN_COLUMNS, [GOOD, BAD_PHONE, GOOD2, BAD_DIVISION, BAD_HONOUR, GOOD]),
+        "craftsmen.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     report = await staff.expect("其中 4 行有误")
     for needed in ("第 3 行", "12345", "第 5 行", "Z99", "第 6 行", "金牌工匠", "第 7 行：与第 2 行重复"):
         assert needed in report["text"], needed
@@ -176,8 +195,10 @@ async def test_import_reports_rows_imports_nothing_then_valid_rows_and_reimport_
     rows = await craftsmen(bot)
     assert len(rows) == 2 and rows[0].specialities == ["数控机床调试", "热处理工艺", "齿轮加工"]
 
-    csv_text = ",".join(ENTERPRISE_COLUMNS) + "\n湖州某铝业有限公司,91330100799655058B,专精特新,330502,C32,李工,0572-2345678\n" \
-               "某公司,91330100799655058C,中小微,,,,\n"
+    csv_text = (
+        ",".join(ENTERPRISE_COLUMNS) + "\n湖州某铝业有限公司,91330100799655058B,专精特新,330502,C32,李工,0572-2345678\n"
+        "某公司,91330100799655058C,中小微,,,,\n"
+    )
     staff.send("/import")
     await staff.expect("请发送要导入的")
     staff.send_document(csv_text.encode("gb18030"), "enterprises.csv", "text/csv")
@@ -212,8 +233,13 @@ async def test_craftsman_edits_profile_and_takes_time_off(bot: BotHarness):
     staff = await staffer(bot)
     craftsman = await enterprise_user(bot, 47)
     from services.talent import Application
-    card = await bot.services.talent.apply(47, Application("黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"],
-                                                           "440604", None, 3, ["onsite"]))
+
+    card = await bot.services.talent.apply(
+        47,
+        Application(
+            "黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"], "440604", None, 3, ["onsite"]
+        ),
+    )
     await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
     craftsman.send("/profile")
     menu = await craftsman.expect("我的工匠资料")

@@ -45,8 +45,9 @@ async def test_webhook_checks_the_secret_answers_health_and_finishes_updates_on_
     port = free_port()
     hook = f"http://127.0.0.1:{port}/telegram"
     async with HttpServer(api) as server, aiohttp.ClientSession() as http:
-        process = await start_bot(tmp_path, server.url, db_url, "--webhook", hook, WEBHOOK_PORT=str(port),
-                                  WEBHOOK_SECRET=SECRET)
+        process = await start_bot(
+            tmp_path, server.url, db_url, "--webhook", hook, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=SECRET
+        )
         try:
             await wait_for(lambda: api.webhook is not None)
             assert api.webhook == {"url": hook, "secret_token": SECRET}
@@ -56,9 +57,16 @@ async def test_webhook_checks_the_secret_answers_health_and_finishes_updates_on_
             async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                 health = await response.json()
                 assert response.status == 200 and health["database"] == "ok" and health["received"] >= 1
-            forged = {"update_id": 99, "message": {"message_id": 1, "date": 0, "text": "/start",
-                                                     "chat": {"id": 802, "type": "private"},
-                                                     "from": {"id": 802, "is_bot": False, "first_name": "x"}}}
+            forged = {
+                "update_id": 99,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "/start",
+                    "chat": {"id": 802, "type": "private"},
+                    "from": {"id": 802, "is_bot": False, "first_name": "x"},
+                },
+            }
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret-0000000000"}):
                 async with http.post(hook, json=forged, headers=headers) as response:
                     assert response.status == 403
@@ -76,8 +84,9 @@ async def test_webhook_checks_the_secret_answers_health_and_finishes_updates_on_
                 process.kill()
                 await process.wait()
 
-        process = await start_bot(tmp_path, server.url, db_url, "--webhook", hook, WEBHOOK_PORT=str(port),
-                                  WEBHOOK_SECRET=SECRET)
+        process = await start_bot(
+            tmp_path, server.url, db_url, "--webhook", hook, WEBHOOK_PORT=str(port), WEBHOOK_SECRET=SECRET
+        )
         try:  # the conversation state was flushed: the role question's buttons still work
             role = [e["message"] for e in user.events() if "请选择您的身份" in (e["message"].get("text") or "")][-1]
             user.press("企业", role)
@@ -91,8 +100,9 @@ async def leaders(pg_server) -> bool:
     """Exactly one process holds the lead (runtime/presence.py's advisory lock)."""
     conn = await asyncpg.connect(host="127.0.0.1", port=pg_server.port, user="postgres", database="postgres")
     try:
-        held = await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 "
-                                   "AND granted", LEADER)
+        held = await conn.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted", LEADER
+        )
     finally:
         await conn.close()
     assert held <= 1, "two leaders"
@@ -121,7 +131,7 @@ async def test_workers_share_the_outbox_without_doubles_and_take_over_the_lead(t
     async with HttpServer(api) as server:
         env = {"DELIVERY_RATE": "400", "DELIVERY_BURST": "40"}
         workers = [await start_bot(tmp_path, server.url, db_url, "--worker", **env)]
-        await wait_until_async(lambda: leaders(pg_server) , 60)  # the first worker takes the lead
+        await wait_until_async(lambda: leaders(pg_server), 60)  # the first worker takes the lead
         workers += [await start_bot(tmp_path, server.url, db_url, "--worker", **env) for _ in range(2)]
         try:
             await wait_for(lambda: sum(len(api.log_for(uid)) for uid in users) >= 50, 60)
@@ -140,8 +150,9 @@ async def test_workers_share_the_outbox_without_doubles_and_take_over_the_lead(t
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
         async with services.db.session() as session:
-            left = await session.scalar(select(func.count()).select_from(Notification)
-                                        .where(Notification.status != OutboxStatus.SENT))
+            left = await session.scalar(
+                select(func.count()).select_from(Notification).where(Notification.status != OutboxStatus.SENT)
+            )
         assert left == 0
     finally:
         await services.close()

@@ -18,8 +18,8 @@ from fakebotapi import FakeGroup, FakeUser
 from tests.harness import BotHarness
 from tests.test_report import describe_to_summary, enterprise_user, report_up_to_code, staffer
 
-CODE = "91330100799655058B"       # the member's enterprise
-IMPORTED = "91330500MA2B3C4D5B"   # an enterprise staff imported
+CODE = "91330100799655058B"  # the member's enterprise
+IMPORTED = "91330500MA2B3C4D5B"  # an enterprise staff imported
 MEMBER_CONTACT, MEMBER_PHONE = "李工", "13800138000"
 STRANGER_CONTACT, STRANGER_PHONE, STRANGER_PHONE2 = "张三", "13911112222", "13933334444"
 GROUP = -1001234567890
@@ -29,8 +29,13 @@ async def member_company(bot: BotHarness, user_id: int = 71) -> FakeUser:
     """A verified member: filed the enterprise's profile first (name, code, contact, phone)."""
     user = await enterprise_user(bot, user_id)
     enterprises = bot.services.enterprises
-    for field, value in (("name", "湖州某铝业有限公司"), ("credit_code", CODE), ("region_code", "330502"),
-                         ("contact_name", MEMBER_CONTACT), ("phone", MEMBER_PHONE)):
+    for field, value in (
+        ("name", "湖州某铝业有限公司"),
+        ("credit_code", CODE),
+        ("region_code", "330502"),
+        ("contact_name", MEMBER_CONTACT),
+        ("phone", MEMBER_PHONE),
+    ):
         await enterprises.set_field(user_id, field, value)
     return user
 
@@ -47,14 +52,20 @@ async def user_row(bot: BotHarness, user_id: int) -> User:
 
 async def filed(bot: BotHarness, user_id: int) -> list[Demand]:
     async with bot.services.db.session() as session:
-        return list((await session.scalars(select(Demand).where(Demand.user_id == user_id,
-                                                                Demand.status != DemandStatus.DRAFT))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(Demand).where(Demand.user_id == user_id, Demand.status != DemandStatus.DRAFT)
+                )
+            ).all()
+        )
 
 
 async def audit(bot: BotHarness, action: str) -> list[AuditEntry]:
     async with bot.services.db.session() as session:
-        return list((await session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                           .order_by(AuditEntry.id))).all())
+        return list(
+            (await session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))).all()
+        )
 
 
 async def claim(user: FakeUser, code: str = CODE, name: str = "冒名顶替有限公司", answer: str = "待确认") -> dict:
@@ -158,8 +169,9 @@ async def test_a_copied_or_resigned_confirm_button_is_refused_and_audited(bot: B
     refusals = [(e.action, e.actor_user_id, e.allowed) for e in await audit(bot, "enterprise.link.confirm")]
     assert refusals == [("enterprise.link.confirm", 73, False)]
     assert [e.actor_user_id for e in await audit(bot, "button.forged")] == [73]
-    stranger_self = await stranger.answer_to(stranger.press_data(bot.signed(stranger, confirm),
-                                                                 {**own_chat, "chat": {"id": 72, "type": "private"}}))
+    stranger_self = await stranger.answer_to(
+        stranger.press_data(bot.signed(stranger, confirm), {**own_chat, "chat": {"id": 72, "type": "private"}})
+    )
     assert "不是发给您" in stranger_self["text"], "he cannot confirm himself"
 
     member.press("拒绝", notice)  # the member refuses: he is told politely, nothing is linked
@@ -172,9 +184,17 @@ async def test_a_copied_or_resigned_confirm_button_is_refused_and_audited(bot: B
 
 async def test_an_imported_enterprise_is_protected_the_same_way_and_staff_confirm(bot: BotHarness):
     staff = await staffer(bot)
-    await bot.services.enterprises.upsert_by_credit_code([{
-        "name": "湖州某纺织有限公司", "credit_code": IMPORTED, "region_code": "330502",
-        "contact_name": "周经理", "phone": "05721234567"}])
+    await bot.services.enterprises.upsert_by_credit_code(
+        [
+            {
+                "name": "湖州某纺织有限公司",
+                "credit_code": IMPORTED,
+                "region_code": "330502",
+                "contact_name": "周经理",
+                "phone": "05721234567",
+            }
+        ]
+    )
     stranger = await enterprise_user(bot, 74)
     await claim(stranger, IMPORTED)
     card = await file_pending(stranger)

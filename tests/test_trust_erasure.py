@@ -62,7 +62,9 @@ async def file_bytes_mentioning(bot: BotHarness) -> list[tuple[str, str]]:
 
 
 async def file_the_demand(company) -> str:
-    company.press("专精特新", await report_up_to_code(company, "湖州某机械有限公司", "91330100799655058B", "请选择企业类型"))
+    company.press(
+        "专精特新", await report_up_to_code(company, "湖州某机械有限公司", "91330100799655058B", "请选择企业类型")
+    )
     company.press("📨 提交", await describe_to_summary(company, NAME, PHONE, TEXT))
     done = await company.expect("已提交，编号")
     return re.search(r"ZQ-\d{4}-\d{6}", done["text"]).group(0)
@@ -88,8 +90,9 @@ async def test_delete_me_leaves_no_name_phone_or_text_in_notices_audit_or_databa
     await bot.wait_handled()
     await bot.tick()
     async with bot.services.db.session() as session:
-        audited = await session.scalar(select(func.count()).select_from(AuditEntry)
-                                       .where(AuditEntry.actor_user_id == PERSON))
+        audited = await session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_user_id == PERSON)
+        )
     assert audited >= 1
     assert {s for _table, s in await rows_mentioning(bot)} == set(SECRETS), "the secrets are there before"
     if bot.services.db.dialect == "sqlite":
@@ -107,13 +110,19 @@ async def test_delete_me_leaves_no_name_phone_or_text_in_notices_audit_or_databa
     async with bot.services.db.session() as session:
         assert not (await session.scalars(select(AuditEntry).where(AuditEntry.actor_user_id == PERSON))).all()
         assert not (await session.scalars(select(AuditEntry).where(AuditEntry.target.contains(str(PERSON))))).all()
-        pseudonyms = (await session.execute(select(AuditEntry.actor_user_id, func.count()).where(
-            AuditEntry.actor_user_id < 0).group_by(AuditEntry.actor_user_id))).all()
+        pseudonyms = (
+            await session.execute(
+                select(AuditEntry.actor_user_id, func.count())
+                .where(AuditEntry.actor_user_id < 0)
+                .group_by(AuditEntry.actor_user_id)
+            )
+        ).all()
         assert [count for _pseudonym, count in pseudonyms] == [audited], "the person's entries, under one pseudonym"
         assert not (await session.scalars(select(Notification).where(Notification.chat_id == PERSON))).all()
         assert not (await session.scalars(select(Match).where(Match.proposed_by == PERSON))).all()
-        assert not (await session.scalars(select(DemandStatusHistory)
-                                          .where(DemandStatusHistory.actor_user_id == PERSON))).all()
+        assert not (
+            await session.scalars(select(DemandStatusHistory).where(DemandStatusHistory.actor_user_id == PERSON))
+        ).all()
     staff.send("/audit")
     log = await staff.expect("操作日志")
     assert str(PERSON) not in log["text"] and "已删除的用户 #" in log["text"]

@@ -51,6 +51,7 @@ class ReadThenWait:
                     result = await call(*args, **kwargs)
                     await self.barrier.wait()
                     return result
+
                 return wrapped
 
             for name, call in originals.items():
@@ -60,8 +61,11 @@ class ReadThenWait:
 
 async def history_count(bot: BotHarness, demand_id: int, to: DemandStatus) -> int:
     async with bot.services.db.session() as session:
-        return await session.scalar(select(func.count()).select_from(DemandStatusHistory).where(
-            DemandStatusHistory.demand_id == demand_id, DemandStatusHistory.to_status == to.value))
+        return await session.scalar(
+            select(func.count())
+            .select_from(DemandStatusHistory)
+            .where(DemandStatusHistory.demand_id == demand_id, DemandStatusHistory.to_status == to.value)
+        )
 
 
 async def booked_case(bot: BotHarness) -> tuple[int, int]:
@@ -89,8 +93,17 @@ async def test_two_sweeps_at_the_same_moment_start_the_service_once(bot: BotHarn
     # harness clock, before it, so it does not sweep this case): both read the case as scheduled, then write.
     later = ManualClock(bot.clock.now() + timedelta(days=1, minutes=1))
     barrier = asyncio.Barrier(2)
-    racers = [Booking(ReadThenWait(db_url, barrier), later, bot.services.audit, bot.services.outbox,
-                      bot.services.reminders, bot.services.settings.tz) for _ in range(2)]
+    racers = [
+        Booking(
+            ReadThenWait(db_url, barrier),
+            later,
+            bot.services.audit,
+            bot.services.outbox,
+            bot.services.reminders,
+            bot.services.settings.tz,
+        )
+        for _ in range(2)
+    ]
     try:
         started = await asyncio.wait_for(asyncio.gather(*(r.start_due() for r in racers)), 30)
     finally:
@@ -116,19 +129,27 @@ async def test_an_accept_racing_the_lapse_of_its_offer_has_one_winner(bot: BotHa
     # side back would deadlock; on SQLite (two processes, no row locks) both read the offer before either writes.
     barrier = asyncio.Barrier(2 if db_url.startswith("sqlite") else 1)
     s = bot.services
-    racers = [Casework(ReadThenWait(db_url, barrier), later, s.audit, s.outbox, s.matcher, s.regions, s.casework.staff)
-              for _ in range(2)]
+    racers = [
+        Casework(ReadThenWait(db_url, barrier), later, s.audit, s.outbox, s.matcher, s.regions, s.casework.staff)
+        for _ in range(2)
+    ]
     try:
-        lapsed, accepted = await asyncio.wait_for(asyncio.gather(
-            racers[0].expire_offers(), racers[1].accept(501, offered.match_id)), 30)
+        lapsed, accepted = await asyncio.wait_for(
+            asyncio.gather(racers[0].expire_offers(), racers[1].accept(501, offered.match_id)), 30
+        )
     finally:
         for r in racers:
             await r.db.db.dispose()
     assert (lapsed == 1) != accepted.ok
     async with s.db.session() as session:
         match = await session.get(Match, offered.match_id)
-        steps = (await session.scalars(select(DemandStatusHistory.to_status).where(
-            DemandStatusHistory.demand_id == d.id).order_by(DemandStatusHistory.id))).all()
+        steps = (
+            await session.scalars(
+                select(DemandStatusHistory.to_status)
+                .where(DemandStatusHistory.demand_id == d.id)
+                .order_by(DemandStatusHistory.id)
+            )
+        ).all()
     final = (await demand(bot)).status
     if accepted.ok:
         assert (match.status, final, steps[-1]) == (MatchStatus.ACCEPTED, DemandStatus.ACCEPTED, "accepted")
@@ -181,10 +202,20 @@ async def test_my_shows_the_enterprise_its_steps_never_internal_notes_or_who_dec
 async def no_account_craftsman(bot: BotHarness, name: str, phone: str | None, region: str = "330502") -> None:
     """An imported craftsman who has not linked a Telegram account."""
     async with bot.services.db.session() as session:
-        session.add(Craftsman(user_id=None, name=name, workplace=f"{name}的工作单位", phone=phone,
-                              specialities=["铝型材挤压", "表面处理"], service_modes=["onsite"], region_code=region,
-                              capacity=3, search_text="铝型材挤压 表面处理",
-                              industries=[CraftsmanIndustry(division="32")]))
+        session.add(
+            Craftsman(
+                user_id=None,
+                name=name,
+                workplace=f"{name}的工作单位",
+                phone=phone,
+                specialities=["铝型材挤压", "表面处理"],
+                service_modes=["onsite"],
+                region_code=region,
+                capacity=3,
+                search_text="铝型材挤压 表面处理",
+                industries=[CraftsmanIndustry(division="32")],
+            )
+        )
     bot.services.matcher.invalidate()
 
 

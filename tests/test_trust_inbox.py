@@ -42,8 +42,11 @@ async def held_elsewhere(bot: BotHarness, updates: list[dict], attempts: int = 0
     try:
         await Inbox(db, bot.clock).hold([(u["update_id"], u) for u in updates])
         async with db.session() as session:
-            await session.execute(update(UpdateInbox).where(UpdateInbox.update_id.in_([u["update_id"] for u in updates]))
-                                  .values(attempts=attempts))
+            await session.execute(
+                update(UpdateInbox)
+                .where(UpdateInbox.update_id.in_([u["update_id"] for u in updates]))
+                .values(attempts=attempts)
+            )
     finally:
         await db.dispose()
 
@@ -182,4 +185,6 @@ async def test_a_floods_dropped_updates_take_no_slot_and_write_nothing(db_url: s
         noisy.send("/help")
         await noisy.expect(HELP)
         await bot.wait_handled()
-        assert await bot.application.transport.inbox.unfinished() == [], "the dropped updates were marked done with a later commit"
+        assert await bot.application.transport.inbox.unfinished() == [], (
+            "the dropped updates were marked done with a later commit"
+        )

@@ -20,8 +20,9 @@ HUGE = "99999999999999999999999"
 
 async def audit(bot: BotHarness, action: str) -> list[AuditEntry]:
     async with bot.services.db.session() as session:
-        return list((await session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                           .order_by(AuditEntry.id))).all())
+        return list(
+            (await session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))).all()
+        )
 
 
 # ---------------------------------------------------------------------------------------------- ADMIN_IDS at start
@@ -129,7 +130,9 @@ async def test_profile_refresh_writes_only_when_something_changed(bot: BotHarnes
 
 
 # ---------------------------------------------------------------------------------------------- 劳模工匠
-async def test_picking_craftsman_at_start_makes_a_worker_who_applies_and_only_approval_makes_a_craftsman(bot: BotHarness):
+async def test_picking_craftsman_at_start_makes_a_worker_who_applies_and_only_approval_makes_a_craftsman(
+    bot: BotHarness,
+):
     staff = await staffer(bot)
     user = bot.user(61, "陆师傅")
     await onboard(user, "劳模工匠")

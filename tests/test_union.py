@@ -84,7 +84,12 @@ async def test_the_ask_staff_button_files_one_consultation_that_staff_answer(bot
     await bot.wait_handled()
     [row] = await consultations(bot)
     assert (row.user_id, row.topic, row.question, row.region_code, row.status) == (
-        503, "welfare", "住院了工会有慰问金吗要什么材料", "330502", ConsultationStatus.OPEN)
+        503,
+        "welfare",
+        "住院了工会有慰问金吗要什么材料",
+        "330502",
+        ConsultationStatus.OPEN,
+    )
 
     master = await craftsman(bot, 504, "周师傅", "330502", ["注塑"], ["29"])
     master.send("/queue")
@@ -107,8 +112,14 @@ async def test_the_ask_staff_button_files_one_consultation_that_staff_answer(bot
     staff.send("/queue")
     await staff.expect("需求队列为空")
     async with bot.services.db.session() as session:
-        assert await session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "consultation.answer", AuditEntry.allowed.is_(True))) == 1
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "consultation.answer", AuditEntry.allowed.is_(True))
+            )
+            == 1
+        )
 
 
 async def test_the_member_is_answered_in_their_language(bot: BotHarness):
@@ -119,8 +130,11 @@ async def test_the_member_is_answered_in_their_language(bot: BotHarness):
     await bot.services.users.set_lang(506, Lang.ENGLISH)  # as /settings would: the answer comes in English
     [row] = await consultations(bot)
     await staffer(bot, 507)
-    assert (await bot.services.consultations.answer(507, (await bot.services.users.get(507)).role, row.id,
-                                                    "可以，按年限算。")).ok
+    assert (
+        await bot.services.consultations.answer(
+            507, (await bot.services.users.get(507)).role, row.id, "可以，按年限算。"
+        )
+    ).ok
     await bot.tick()
     told = await member.expect("Union staff answered your question (Labour contract)")
     assert "“可以，按年限算。”" in told["text"] and "合同到期不续签有没有补偿" in told["text"]
@@ -211,9 +225,12 @@ def test_the_answer_notice_fits_telegram_in_every_language():
 
     for lang in LANGS:
         for topic in QUESTIONS:
-            text = fill("union.staff_answer", lang, values={"question": quoted("😀" * MAX_QUESTION),
-                                                            "answer": "😀" * MAX_ANSWER},
-                        keys={"topic": f"union.topic.{topic}"})
+            text = fill(
+                "union.staff_answer",
+                lang,
+                values={"question": quoted("😀" * MAX_QUESTION), "answer": "😀" * MAX_ANSWER},
+                keys={"topic": f"union.topic.{topic}"},
+            )
             assert len(text.encode("utf-16-le")) // 2 <= 4096, (lang, topic, len(text))
 
 
@@ -238,8 +255,9 @@ async def test_the_ask_button_after_staff_answered_does_not_say_wait(bot: BotHar
     member.press(ASK, second)
     await member.expect("已把您的问题转给工会工作人员")
     row = (await consultations(bot))[-1]
-    assert (await bot.services.consultations.answer(917, (await bot.services.users.get(917)).role, row.id,
-                                                    "每月工资的0.5%")).ok
+    assert (
+        await bot.services.consultations.answer(917, (await bot.services.users.get(917)).role, row.id, "每月工资的0.5%")
+    ).ok
     again = member.press(ASK, second)
     text = (await member.answer_to(again))["text"]
     assert "耐心等待" not in text and "回复" in text and "重新发消息" in text, text

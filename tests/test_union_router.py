@@ -15,30 +15,33 @@ def analyzer() -> Analyzer:
     return shared_analyzer()
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("老板拖欠三个月工资怎么办", Intent.WAGES),
-    ("工地干了3个月包工头不给钱", Intent.WAGES),
-    ("在东莞电子厂干了两个月，老板一直不发工资", Intent.WAGES),
-    ("钢结构车间加班到晚上十点没有加班费", Intent.WAGES),
-    ("合同到期不续签有没有补偿", Intent.CONTRACT),
-    ("试用期六个月合法吗", Intent.CONTRACT),
-    ("住院了工会有慰问金吗要什么材料", Intent.WELFARE),
-    ("单位能不能组织职工瑜伽课", Intent.CULTURE),
-    ("能安排一次职工体检吗", Intent.CULTURE),
-    ("工会会费从哪个月开始交", Intent.MEMBERSHIP),
-    ("换工作了怎么转工会关系", Intent.MEMBERSHIP),
-    ("孩子上大学学费交不起，金秋助学能申请吗", Intent.HARDSHIP),
-    ("困难职工帮扶有什么条件", Intent.HARDSHIP),
-    ("电工高级技师要什么条件才能评", Intent.CERTIFICATION),
-    ("职业技能等级认定在哪报名", Intent.CERTIFICATION),
-    ("考了焊工四级证能领技能提升补贴吗", Intent.SUBSIDY),
-    ("企业稳岗返还怎么申请", Intent.SUBSIDY),
-    ("在工厂冲床上压伤了手算工伤吗", Intent.INJURY),
-    ("公司不给我交社保能去仲裁吗", Intent.LABOUR_RIGHTS),
-    ("注塑机料筒温度过高导致制品发黄", Intent.PROBLEM),
-    ("想请劳模来厂里培训数控操作工", Intent.TRAINING),
-    ("你好", Intent.GREETING),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("老板拖欠三个月工资怎么办", Intent.WAGES),
+        ("工地干了3个月包工头不给钱", Intent.WAGES),
+        ("在东莞电子厂干了两个月，老板一直不发工资", Intent.WAGES),
+        ("钢结构车间加班到晚上十点没有加班费", Intent.WAGES),
+        ("合同到期不续签有没有补偿", Intent.CONTRACT),
+        ("试用期六个月合法吗", Intent.CONTRACT),
+        ("住院了工会有慰问金吗要什么材料", Intent.WELFARE),
+        ("单位能不能组织职工瑜伽课", Intent.CULTURE),
+        ("能安排一次职工体检吗", Intent.CULTURE),
+        ("工会会费从哪个月开始交", Intent.MEMBERSHIP),
+        ("换工作了怎么转工会关系", Intent.MEMBERSHIP),
+        ("孩子上大学学费交不起，金秋助学能申请吗", Intent.HARDSHIP),
+        ("困难职工帮扶有什么条件", Intent.HARDSHIP),
+        ("电工高级技师要什么条件才能评", Intent.CERTIFICATION),
+        ("职业技能等级认定在哪报名", Intent.CERTIFICATION),
+        ("考了焊工四级证能领技能提升补贴吗", Intent.SUBSIDY),
+        ("企业稳岗返还怎么申请", Intent.SUBSIDY),
+        ("在工厂冲床上压伤了手算工伤吗", Intent.INJURY),
+        ("公司不给我交社保能去仲裁吗", Intent.LABOUR_RIGHTS),
+        ("注塑机料筒温度过高导致制品发黄", Intent.PROBLEM),
+        ("想请劳模来厂里培训数控操作工", Intent.TRAINING),
+        ("你好", Intent.GREETING),
+    ],
+)
 def test_router_reads_everyday_phrasing(analyzer: Analyzer, text: str, intent: Intent):
     assert analyzer.analyse(text).intent is intent
 

@@ -72,8 +72,12 @@ async def test_an_update_commits_its_work_in_one_transaction_before_the_bot_spea
     await bot.wait_handled()
 
     def writes(statements: list[str]) -> list[str]:
-        return [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))
-                and not any(table in s for table in ("update_inbox", "bot_state", "send_budget"))]
+        return [
+            s
+            for s in statements
+            if s.startswith(("INSERT", "UPDATE", "DELETE"))
+            and not any(table in s for table in ("update_inbox", "bot_state", "send_budget"))
+        ]
 
     own = [t for t in done if writes(t)]
     assert len(own) == 1, own
@@ -103,10 +107,18 @@ async def test_a_failing_handler_commits_none_of_its_work(db_url: str, monkeypat
         await user.expect("处理您的请求时出了问题")
         await bot.wait_handled()
         async with bot.services.db.session() as session:
-            assert await session.scalar(select(func.count()).select_from(AuditEntry)
-                                        .where(AuditEntry.action == "test.half_done")) == 0
-            assert await session.scalar(select(func.count()).select_from(Notification)
-                                        .where(Notification.dedupe_key == "test:half")) == 0
+            assert (
+                await session.scalar(
+                    select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "test.half_done")
+                )
+                == 0
+            )
+            assert (
+                await session.scalar(
+                    select(func.count()).select_from(Notification).where(Notification.dedupe_key == "test:half")
+                )
+                == 0
+            )
         profile = await bot.services.users.get(502)
         assert profile.lang is not Lang.ENGLISH and not profile.lang_chosen, "the cached profile was rolled back too"
         assert await bot.application.transport.inbox.unfinished() == [], "the update is done all the same"

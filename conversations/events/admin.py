@@ -75,7 +75,9 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
             c = await services.competitions.change(context.profile.id, context.role, pending["id"], values)
             done = context.t("competition.changed", name=c.name)
         else:
-            moved = await services.courses.change_session(context.profile.id, context.role, pending["id"], values[field])
+            moved = await services.courses.change_session(
+                context.profile.id, context.role, pending["id"], values[field]
+            )
             done = context.t("course.session_moved" if moved else "course.gone")
     except Invalid as exc:
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
@@ -103,4 +105,3 @@ def build() -> ConversationHandler:
         persistent=True,
         allow_reentry=True,
     )
-

@@ -39,32 +39,74 @@ def place_or_link(values: dict[str, Any]) -> dict[str, Any]:
 def service_values(values: dict[str, Any]) -> dict[str, Any]:
     """The form's answers as services.competitions takes them."""
     industry = values.get("industry")
-    return {"name": values.get("name"), "industry": None if industry in (None, "any") else industry,
-            "region_code": values.get("region_code"), "organiser": values.get("organiser"),
-            "registration_deadline": moment(values.get("registration_deadline")),
-            "starts_at": moment(values.get("starts_at")), "ends_at": moment(values.get("ends_at")),
-            "description": values.get("description"), "how_to_register": values.get("how_to_register"),
-            **place_or_link(values)}
+    return {
+        "name": values.get("name"),
+        "industry": None if industry in (None, "any") else industry,
+        "region_code": values.get("region_code"),
+        "organiser": values.get("organiser"),
+        "registration_deadline": moment(values.get("registration_deadline")),
+        "starts_at": moment(values.get("starts_at")),
+        "ends_at": moment(values.get("ends_at")),
+        "description": values.get("description"),
+        "how_to_register": values.get("how_to_register"),
+        **place_or_link(values),
+    }
 
 
 STEPS = (
     Step("name", "competition.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="competition.field.name"),
-    Step("industry", "competition.ask.industry", "choice", parse=fields.industry, choices=industry_choices,
-         label="competition.field.industry"),
+    Step(
+        "industry",
+        "competition.ask.industry",
+        "choice",
+        parse=fields.industry,
+        choices=industry_choices,
+        label="competition.field.industry",
+    ),
     Step("region_code", "competition.ask.region", "region", label="competition.field.region_code"),
-    Step("organiser", "competition.ask.organiser", parse=fields.text(TEXT_LIMITS["organiser"]), optional=True,
-         label="competition.field.organiser"),
-    Step("registration_deadline", "competition.ask.deadline", parse=fields.moment(END_OF_DAY), optional=True,
-         label="competition.field.registration_deadline"),
+    Step(
+        "organiser",
+        "competition.ask.organiser",
+        parse=fields.text(TEXT_LIMITS["organiser"]),
+        optional=True,
+        label="competition.field.organiser",
+    ),
+    Step(
+        "registration_deadline",
+        "competition.ask.deadline",
+        parse=fields.moment(END_OF_DAY),
+        optional=True,
+        label="competition.field.registration_deadline",
+    ),
     Step("starts_at", "competition.ask.start", parse=fields.moment(), label="competition.field.starts_at"),
-    Step("ends_at", "competition.ask.end", parse=fields.moment(END_OF_DAY), optional=True,
-         label="competition.field.ends_at"),
-    Step("where", "competition.ask.where", parse=fields.text(TEXT_LIMITS["link"]), optional=True,
-         label="competition.field.where"),
-    Step("description", "competition.ask.description", parse=fields.text(TEXT_LIMITS["description"]), optional=True,
-         label="competition.field.description"),
-    Step("how_to_register", "competition.ask.how", parse=fields.text(TEXT_LIMITS["how_to_register"]), optional=True,
-         label="competition.field.how_to_register"),
+    Step(
+        "ends_at",
+        "competition.ask.end",
+        parse=fields.moment(END_OF_DAY),
+        optional=True,
+        label="competition.field.ends_at",
+    ),
+    Step(
+        "where",
+        "competition.ask.where",
+        parse=fields.text(TEXT_LIMITS["link"]),
+        optional=True,
+        label="competition.field.where",
+    ),
+    Step(
+        "description",
+        "competition.ask.description",
+        parse=fields.text(TEXT_LIMITS["description"]),
+        optional=True,
+        label="competition.field.description",
+    ),
+    Step(
+        "how_to_register",
+        "competition.ask.how",
+        parse=fields.text(TEXT_LIMITS["how_to_register"]),
+        optional=True,
+        label="competition.field.how_to_register",
+    ),
 )
 
 
@@ -80,11 +122,21 @@ async def publish(update: Update, context: BotContext, values: dict[str, Any]) -
     await update.effective_chat.send_message(context.t("competition.published", name=c.name))
 
 
-FORM = Form("newcomp", "new_competition", "competition.create", STEPS, summary, publish,
-            fixes={"competition.start_past": "starts_at", "competition.deadline_after_start": "registration_deadline",
-                   "competition.end_before_start": "ends_at", "competition.need_start": "starts_at"})
+FORM = Form(
+    "newcomp",
+    "new_competition",
+    "competition.create",
+    STEPS,
+    summary,
+    publish,
+    fixes={
+        "competition.start_past": "starts_at",
+        "competition.deadline_after_start": "registration_deadline",
+        "competition.end_before_start": "ends_at",
+        "competition.need_start": "starts_at",
+    },
+)
 
 
 def build() -> ConversationHandler:
     return build_form(FORM)
-

@@ -80,9 +80,19 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     if press is None:
         return
     await update.callback_query.answer()
-    await update.effective_chat.send_message(context.t("competition.cancel_confirm"), reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.t("competition.cancel_yes"),
-                               callback_data=ConfirmCancelCompetition(press.competition_id).data())]]))
+    await update.effective_chat.send_message(
+        context.t("competition.cancel_confirm"),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        context.t("competition.cancel_yes"),
+                        callback_data=ConfirmCancelCompetition(press.competition_id).data(),
+                    )
+                ]
+            ]
+        ),
+    )
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -98,7 +108,9 @@ async def _follow(update: Update, context: BotContext, follow: bool, competition
         if result is FollowResult.GONE:
             await query.answer(context.t("competition.gone"), show_alert=True)
             return
-        await query.answer(context.t("competition.followed" if result is FollowResult.FOLLOWED else "competition.already"))
+        await query.answer(
+            context.t("competition.followed" if result is FollowResult.FOLLOWED else "competition.already")
+        )
     else:
         await services.competitions.unfollow(context.profile.id, competition_id)
         await query.answer(context.t("competition.unfollowed"))
@@ -116,11 +128,20 @@ async def _manage(update: Update, context: BotContext, competition_id: int) -> N
     if c is None or c.status.value != "published":
         await update.effective_chat.send_message(context.t("competition.gone"))
         return
-    buttons = [[InlineKeyboardButton(context.t(f"competition.edit.{field.value}"),
-                                     callback_data=ChangeCompetition(c.id, field).data())] for field in CompetitionField]
-    buttons.append([InlineKeyboardButton(context.t("competition.cancel_button"), callback_data=CancelCompetition(c.id).data())])
-    await update.effective_chat.send_message(context.t("competition.manage", card=competition_text(context, c)),
-                                             reply_markup=InlineKeyboardMarkup(buttons))
+    buttons = [
+        [
+            InlineKeyboardButton(
+                context.t(f"competition.edit.{field.value}"), callback_data=ChangeCompetition(c.id, field).data()
+            )
+        ]
+        for field in CompetitionField
+    ]
+    buttons.append(
+        [InlineKeyboardButton(context.t("competition.cancel_button"), callback_data=CancelCompetition(c.id).data())]
+    )
+    await update.effective_chat.send_message(
+        context.t("competition.manage", card=competition_text(context, c)), reply_markup=InlineKeyboardMarkup(buttons)
+    )
 
 
 async def _cancel(update: Update, context: BotContext, competition_id: int) -> None:
@@ -139,9 +160,11 @@ async def _cancel(update: Update, context: BotContext, competition_id: int) -> N
 
 
 def handlers() -> list:
-    return [CommandHandler("competitions", competitions_command),
-            CallbackQueryHandler(show_page, pattern=CompetitionsPage.pattern()),
-            CallbackQueryHandler(follow, pattern=any_of(FollowCompetition, UnfollowCompetition)),
-            CallbackQueryHandler(manage, pattern=ManageCompetition.pattern()),
-            CallbackQueryHandler(ask_cancel, pattern=CancelCompetition.pattern()),
-            CallbackQueryHandler(cancel, pattern=ConfirmCancelCompetition.pattern())]
+    return [
+        CommandHandler("competitions", competitions_command),
+        CallbackQueryHandler(show_page, pattern=CompetitionsPage.pattern()),
+        CallbackQueryHandler(follow, pattern=any_of(FollowCompetition, UnfollowCompetition)),
+        CallbackQueryHandler(manage, pattern=ManageCompetition.pattern()),
+        CallbackQueryHandler(ask_cancel, pattern=CancelCompetition.pattern()),
+        CallbackQueryHandler(cancel, pattern=ConfirmCancelCompetition.pattern()),
+    ]

@@ -40,7 +40,12 @@ def sessions_of(context: BotContext, values: dict[str, Any]) -> list[tuple[datet
 def rule_of(values: dict[str, Any]) -> dict[str, Any] | None:
     if values.get("mode") != "weekly":
         return None
-    return {"days": ",".join(values["days"]), "span": values["span"], "from": values["range"][0], "to": values["range"][1]}
+    return {
+        "days": ",".join(values["days"]),
+        "span": values["span"],
+        "from": values["range"][0],
+        "to": values["range"][1],
+    }
 
 
 def _capacity(value: Any) -> int | None:
@@ -49,29 +54,77 @@ def _capacity(value: Any) -> int | None:
 
 STEPS = (
     Step("name", "course.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="course.field.name"),
-    Step("teacher", "course.ask.teacher", parse=fields.text(TEXT_LIMITS["teacher"]), optional=True,
-         label="course.field.teacher"),
+    Step(
+        "teacher",
+        "course.ask.teacher",
+        parse=fields.text(TEXT_LIMITS["teacher"]),
+        optional=True,
+        label="course.field.teacher",
+    ),
     Step("where", "course.ask.where", parse=fields.text(TEXT_LIMITS["link"]), label="course.field.where"),
-    Step("capacity", "course.ask.capacity", "choice", parse=fields.capacity,
-         choices=lambda context, values: [("any", context.label("course.unlimited"))], label="course.field.capacity"),
+    Step(
+        "capacity",
+        "course.ask.capacity",
+        "choice",
+        parse=fields.capacity,
+        choices=lambda context, values: [("any", context.label("course.unlimited"))],
+        label="course.field.capacity",
+    ),
     Step("region_code", "course.ask.region", "region", label="course.field.region_code"),
-    Step("mode", "course.ask.mode", "choice",
-         choices=lambda context, values: [("weekly", context.label("course.mode.weekly")),
-                                          ("dates", context.label("course.mode.dates"))], label="course.field.mode"),
-    Step("days", "course.ask.days", "toggle", when=lambda v: v.get("mode") == "weekly",
-         choices=lambda context, values: [(d, context.label(f"weekday.{d}")) for d in WEEKDAYS],
-         label="course.field.days"),
-    Step("span", "course.ask.span", parse=fields.time_span, when=lambda v: v.get("mode") == "weekly",
-         label="course.field.span"),
-    Step("range", "course.ask.range", parse=fields.date_range, when=lambda v: v.get("mode") == "weekly",
-         label="course.field.range"),
-    Step("dates", "course.ask.dates", parse=fields.session_lines, when=lambda v: v.get("mode") == "dates",
-         label="course.field.dates"),
-    Step("remind_minutes", "course.ask.lead", "choice", parse=fields.lead_minutes,
-         choices=lambda context, values: [(m, context.label(f"course.lead.{m}")) for m in LEADS],
-         label="course.field.remind_minutes"),
-    Step("description", "course.ask.description", parse=fields.text(TEXT_LIMITS["description"]), optional=True,
-         label="course.field.description"),
+    Step(
+        "mode",
+        "course.ask.mode",
+        "choice",
+        choices=lambda context, values: [
+            ("weekly", context.label("course.mode.weekly")),
+            ("dates", context.label("course.mode.dates")),
+        ],
+        label="course.field.mode",
+    ),
+    Step(
+        "days",
+        "course.ask.days",
+        "toggle",
+        when=lambda v: v.get("mode") == "weekly",
+        choices=lambda context, values: [(d, context.label(f"weekday.{d}")) for d in WEEKDAYS],
+        label="course.field.days",
+    ),
+    Step(
+        "span",
+        "course.ask.span",
+        parse=fields.time_span,
+        when=lambda v: v.get("mode") == "weekly",
+        label="course.field.span",
+    ),
+    Step(
+        "range",
+        "course.ask.range",
+        parse=fields.date_range,
+        when=lambda v: v.get("mode") == "weekly",
+        label="course.field.range",
+    ),
+    Step(
+        "dates",
+        "course.ask.dates",
+        parse=fields.session_lines,
+        when=lambda v: v.get("mode") == "dates",
+        label="course.field.dates",
+    ),
+    Step(
+        "remind_minutes",
+        "course.ask.lead",
+        "choice",
+        parse=fields.lead_minutes,
+        choices=lambda context, values: [(m, context.label(f"course.lead.{m}")) for m in LEADS],
+        label="course.field.remind_minutes",
+    ),
+    Step(
+        "description",
+        "course.ask.description",
+        parse=fields.text(TEXT_LIMITS["description"]),
+        optional=True,
+        label="course.field.description",
+    ),
 )
 
 
@@ -85,26 +138,50 @@ async def summary(context: BotContext, values: dict[str, Any]) -> str:
     if len(sessions) > SHOWN:
         lines.append("…")
     region = context.services.regions.full_name(values.get("region_code"))
-    return context.t("course.confirm", name=values["name"], teacher=values.get("teacher") or "—",
-                     where=values.get("where") or "—",
-                     capacity=_capacity(values.get("capacity")) or context.t("course.unlimited"),
-                     region=localise(region, context.lang) if region else context.t("event.any_region"),
-                     count=len(sessions), sessions="\n".join(lines), lead=values.get("remind_minutes"))
+    return context.t(
+        "course.confirm",
+        name=values["name"],
+        teacher=values.get("teacher") or "—",
+        where=values.get("where") or "—",
+        capacity=_capacity(values.get("capacity")) or context.t("course.unlimited"),
+        region=localise(region, context.lang) if region else context.t("event.any_region"),
+        count=len(sessions),
+        sessions="\n".join(lines),
+        lead=values.get("remind_minutes"),
+    )
 
 
 async def publish(update: Update, context: BotContext, values: dict[str, Any]) -> None:
     sessions = sessions_of(context, values)
-    fields = {"name": values["name"], "teacher": values.get("teacher"), "capacity": _capacity(values.get("capacity")),
-              "region_code": values.get("region_code"), "description": values.get("description"),
-              "remind_minutes": int(values.get("remind_minutes") or context.services.settings.course_reminder_minutes),
-              **place_or_link(values)}
-    course = await context.services.courses.create(update.effective_user.id, context.role, fields, sessions, rule_of(values))
+    fields = {
+        "name": values["name"],
+        "teacher": values.get("teacher"),
+        "capacity": _capacity(values.get("capacity")),
+        "region_code": values.get("region_code"),
+        "description": values.get("description"),
+        "remind_minutes": int(values.get("remind_minutes") or context.services.settings.course_reminder_minutes),
+        **place_or_link(values),
+    }
+    course = await context.services.courses.create(
+        update.effective_user.id, context.role, fields, sessions, rule_of(values)
+    )
     await update.effective_chat.send_message(context.t("course.published", name=course.name, count=len(sessions)))
 
 
-FORM = Form("newcourse", "new_course", "course.create", STEPS, summary, publish,
-            fixes={"course.session_past": "mode", "course.no_sessions": "mode", "course.bad_rule": "mode",
-                   "course.too_many_sessions": "mode"})
+FORM = Form(
+    "newcourse",
+    "new_course",
+    "course.create",
+    STEPS,
+    summary,
+    publish,
+    fixes={
+        "course.session_past": "mode",
+        "course.no_sessions": "mode",
+        "course.bad_rule": "mode",
+        "course.too_many_sessions": "mode",
+    },
+)
 
 
 def build() -> ConversationHandler:

@@ -94,8 +94,12 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
         key, confirm = "course.cancel_session_confirm", ConfirmCancelSession(press.session_id)
     else:
         key, confirm = "course.cancel_confirm", ConfirmCancelCourse(press.course_id)
-    await update.effective_chat.send_message(context.t(key), reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.t("course.cancel_yes"), callback_data=confirm.data())]]))
+    await update.effective_chat.send_message(
+        context.t(key),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(context.t("course.cancel_yes"), callback_data=confirm.data())]]
+        ),
+    )
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -109,8 +113,10 @@ async def _enrol(update: Update, context: BotContext, course_id: int) -> None:
     if result.seat is Seat.GONE:
         await update.callback_query.answer(context.t("course.gone"), show_alert=True)
         return
-    await update.callback_query.answer(context.t(f"course.seat.{result.seat.value}", position=result.position),
-                                       show_alert=result.seat is Seat.WAITLISTED)
+    await update.callback_query.answer(
+        context.t(f"course.seat.{result.seat.value}", position=result.position),
+        show_alert=result.seat is Seat.WAITLISTED,
+    )
 
 
 async def _leave(update: Update, context: BotContext, course_id: int) -> None:
@@ -129,12 +135,23 @@ async def _manage(update: Update, context: BotContext, course_id: int) -> None:
     buttons = []
     for s in sessions[:SHOWN_SESSIONS]:
         when = show(s.starts_at, tz)[5:]
-        buttons.append([InlineKeyboardButton(context.label("course.move_session", when=when), callback_data=MoveSession(s.id).data()),
-                        InlineKeyboardButton(context.label("course.cancel_session", when=when), callback_data=CancelSession(s.id).data())])
-    buttons.append([InlineKeyboardButton(context.t("course.cancel_button"), callback_data=CancelCourse(course.id).data())])
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    context.label("course.move_session", when=when), callback_data=MoveSession(s.id).data()
+                ),
+                InlineKeyboardButton(
+                    context.label("course.cancel_session", when=when), callback_data=CancelSession(s.id).data()
+                ),
+            ]
+        )
+    buttons.append(
+        [InlineKeyboardButton(context.t("course.cancel_button"), callback_data=CancelCourse(course.id).data())]
+    )
     await update.effective_chat.send_message(
         context.t("course.manage", name=course.name, count=len(sessions), shown=min(len(sessions), SHOWN_SESSIONS)),
-        reply_markup=InlineKeyboardMarkup(buttons))
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
 
 
 async def _cancel(update: Update, context: BotContext, press: ConfirmCancelSession | ConfirmCancelCourse) -> None:
@@ -157,9 +174,11 @@ async def _cancel(update: Update, context: BotContext, press: ConfirmCancelSessi
 
 
 def handlers() -> list:
-    return [CommandHandler("courses", courses_command),
-            CallbackQueryHandler(show_page, pattern=CoursesPage.pattern()),
-            CallbackQueryHandler(enrol_or_leave, pattern=any_of(Enrol, LeaveCourse)),
-            CallbackQueryHandler(manage, pattern=ManageCourse.pattern()),
-            CallbackQueryHandler(ask_cancel, pattern=any_of(CancelSession, CancelCourse)),
-            CallbackQueryHandler(cancel, pattern=any_of(ConfirmCancelSession, ConfirmCancelCourse))]
+    return [
+        CommandHandler("courses", courses_command),
+        CallbackQueryHandler(show_page, pattern=CoursesPage.pattern()),
+        CallbackQueryHandler(enrol_or_leave, pattern=any_of(Enrol, LeaveCourse)),
+        CallbackQueryHandler(manage, pattern=ManageCourse.pattern()),
+        CallbackQueryHandler(ask_cancel, pattern=any_of(CancelSession, CancelCourse)),
+        CallbackQueryHandler(cancel, pattern=any_of(ConfirmCancelSession, ConfirmCancelCourse)),
+    ]

@@ -35,20 +35,20 @@ Choices = Callable[[BotContext, dict[str, Any]], list[tuple[str, str]]]
 @dataclass(frozen=True)
 class Step:
     name: str
-    ask: str                     # catalogue key of the question
-    kind: str = "text"           # text | choice | toggle | region
+    ask: str  # catalogue key of the question
+    kind: str = "text"  # text | choice | toggle | region
     parse: Reader | None = None  # typed text → stored value (JSON); raises Invalid (services/event_fields.py)
     choices: Choices | None = None
     optional: bool = False
     when: Callable[[dict[str, Any]], bool] = field(default=lambda values: True)  # ask only when this holds
-    label: str | None = None     # catalogue key of the field's name: the summary card has ✏️ for it
+    label: str | None = None  # catalogue key of the field's name: the summary card has ✏️ for it
 
 
 @dataclass(frozen=True)
 class Form:
-    name: str      # the draft's form name, conversation name and callback prefix
+    name: str  # the draft's form name, conversation name and callback prefix
     command: str
-    action: str    # audit action of a refusal
+    action: str  # audit action of a refusal
     steps: tuple[Step, ...]
     summary: Callable[[BotContext, dict[str, Any]], Awaitable[str]]
     publish: Callable[[Update, BotContext, dict[str, Any]], Awaitable[None]]  # raises Invalid to fix a step
@@ -89,16 +89,29 @@ async def _ask(update: Update, context: BotContext, form: Form, state: dict[str,
     chat = update.effective_chat
     press = form_buttons(form.name)
     if step is None:
-        edits = [InlineKeyboardButton("✏️ " + context.t(s.label), callback_data=press.edit(s.name).data())
-                 for s in form.steps if s.label and s.when(state["values"])]
-        keyboard = InlineKeyboardMarkup([*rows(edits, 3), [
-            InlineKeyboardButton(context.t("form.publish"), callback_data=press.publish().data()),
-            InlineKeyboardButton(context.t("form.discard"), callback_data=press.discard().data())]])
+        edits = [
+            InlineKeyboardButton("✏️ " + context.t(s.label), callback_data=press.edit(s.name).data())
+            for s in form.steps
+            if s.label and s.when(state["values"])
+        ]
+        keyboard = InlineKeyboardMarkup(
+            [
+                *rows(edits, 3),
+                [
+                    InlineKeyboardButton(context.t("form.publish"), callback_data=press.publish().data()),
+                    InlineKeyboardButton(context.t("form.discard"), callback_data=press.discard().data()),
+                ],
+            ]
+        )
         await chat.send_message(await form.summary(context, state["values"]), reply_markup=keyboard)
         return confirm
     if step.kind == "region":
-        await chat.send_message(context.t(step.ask), reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(context.t("event.any_region_button"), callback_data=press.pick("").data())]]))
+        await chat.send_message(
+            context.t(step.ask),
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton(context.t("event.any_region_button"), callback_data=press.pick("").data())]]
+            ),
+        )
         await ask_region(update, context)
         return region
     await chat.send_message(context.t(step.ask), reply_markup=_keyboard(context, form, step, state["values"]))
@@ -176,8 +189,15 @@ def build(form: Form) -> ConversationHandler:
         state = await _state(update, context, form)
         step = _current(form, state) if state else None
         picked = press.pick.parse(query.data)
-        action = "pick" if picked else "skip" if press.skip.parse(query.data) else \
-            "done" if press.done.parse(query.data) else None
+        action = (
+            "pick"
+            if picked
+            else "skip"
+            if press.skip.parse(query.data)
+            else "done"
+            if press.done.parse(query.data)
+            else None
+        )
         if step is None or action is None:
             await answer_stale(update, context)
             return None
@@ -266,13 +286,23 @@ def build(form: Form) -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler(form.command, start)],
         states={
-            answer: [*(CallbackQueryHandler(pressed, pattern=kind.pattern()) for kind in (press.skip, press.pick, press.done)),
-                     MessageHandler(filters.TEXT & not_command, typed), MessageHandler(not_command, expect_text)],
-            region: [CallbackQueryHandler(pressed, pattern=rf"^{press.pick('').data()}$"),
-                     *region_step_handlers(region_picked)],
-            confirm: [*(CallbackQueryHandler(finish, pattern=kind.pattern()) for kind in (press.publish, press.discard)),
-                      CallbackQueryHandler(edit, pattern=press.edit.pattern()),
-                      MessageHandler(not_command, expect_button)],
+            answer: [
+                *(
+                    CallbackQueryHandler(pressed, pattern=kind.pattern())
+                    for kind in (press.skip, press.pick, press.done)
+                ),
+                MessageHandler(filters.TEXT & not_command, typed),
+                MessageHandler(not_command, expect_text),
+            ],
+            region: [
+                CallbackQueryHandler(pressed, pattern=rf"^{press.pick('').data()}$"),
+                *region_step_handlers(region_picked),
+            ],
+            confirm: [
+                *(CallbackQueryHandler(finish, pattern=kind.pattern()) for kind in (press.publish, press.discard)),
+                CallbackQueryHandler(edit, pattern=press.edit.pattern()),
+                MessageHandler(not_command, expect_button),
+            ],
         },
         fallbacks=[CommandHandler("cancel", cancel)],
         name=form.name,

@@ -35,11 +35,17 @@ def competition_text(context: BotContext, c: Competition) -> str:
 def course_text(context: BotContext, card: CourseCard) -> str:
     services, course = context.services, card.course
     tz = services.settings.tz
-    values = {"name": course.name, "teacher": course.teacher or "—", "place": course.place or course.link or "—",
-              "next": show(card.next_session.starts_at, tz) if card.next_session else "—",
-              "left": card.sessions_left, "enrolled": card.enrolled, "waitlisted": card.waitlisted,
-              "capacity": course.capacity if course.capacity is not None else "∞",
-              "description": course.description or ""}
+    values = {
+        "name": course.name,
+        "teacher": course.teacher or "—",
+        "place": course.place or course.link or "—",
+        "next": show(card.next_session.starts_at, tz) if card.next_session else "—",
+        "left": card.sessions_left,
+        "enrolled": card.enrolled,
+        "waitlisted": card.waitlisted,
+        "capacity": course.capacity if course.capacity is not None else "∞",
+        "description": course.description or "",
+    }
     labels = {"region": services.regions.full_name(course.region_code) or ""}
     keys = {} if course.region_code else {"region": "event.any_region"}
     if card.next_session is not None:
@@ -54,8 +60,15 @@ def course_text(context: BotContext, card: CourseCard) -> str:
     return text
 
 
-def _list_page(context: BotContext, header: str, items: list, page: int, block, buttons,
-               page_action: type[CompetitionsPage | CoursesPage]) -> tuple[str, InlineKeyboardMarkup]:
+def _list_page(
+    context: BotContext,
+    header: str,
+    items: list,
+    page: int,
+    block,
+    buttons,
+    page_action: type[CompetitionsPage | CoursesPage],
+) -> tuple[str, InlineKeyboardMarkup]:
     """A numbered page of ``items``: ``block(item)`` its text, ``buttons(item, number, page)`` its row."""
     page, pages, shown = paginate(items, page, PAGE)
     blocks = [context.t(header, count=len(items), page=page + 1, pages=pages)]
@@ -69,22 +82,36 @@ def _list_page(context: BotContext, header: str, items: list, page: int, block, 
     return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
 
 
-def competitions_page(context: BotContext, items: list[Competition], following: set[int],
-                      page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def competitions_page(
+    context: BotContext, items: list[Competition], following: set[int], page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     if not items:
         return context.t("competition.none"), None
 
     def buttons(c: Competition, number: str, page: int) -> list[InlineKeyboardButton]:
-        key, kind = ("competition.unfollow_n", UnfollowCompetition) if c.id in following else \
-            ("competition.follow_n", FollowCompetition)
+        key, kind = (
+            ("competition.unfollow_n", UnfollowCompetition)
+            if c.id in following
+            else ("competition.follow_n", FollowCompetition)
+        )
         row = [InlineKeyboardButton(context.label(key, n=number), callback_data=kind(c.id, str(page)).data())]
         if context.is_staff:
-            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number),
-                                            callback_data=ManageCompetition(c.id).data()))
+            row.append(
+                InlineKeyboardButton(
+                    context.label("event.manage_n", n=number), callback_data=ManageCompetition(c.id).data()
+                )
+            )
         return row
 
-    return _list_page(context, "competition.list_header", items, page, lambda c: competition_text(context, c),
-                      buttons, CompetitionsPage)
+    return _list_page(
+        context,
+        "competition.list_header",
+        items,
+        page,
+        lambda c: competition_text(context, c),
+        buttons,
+        CompetitionsPage,
+    )
 
 
 def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -93,12 +120,18 @@ def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tup
 
     def buttons(card: CourseCard, number: str, page: int) -> list[InlineKeyboardButton]:
         key = {SubscriptionKind.ENROLLED: "course.leave_n", SubscriptionKind.WAITLISTED: "course.leave_waitlist_n"}.get(
-            card.mine, "course.enrol_n")
+            card.mine, "course.enrol_n"
+        )
         kind = Enrol if card.mine is None else LeaveCourse
         row = [InlineKeyboardButton(context.label(key, n=number), callback_data=kind(card.course.id, str(page)).data())]
         if context.is_staff:
-            row.append(InlineKeyboardButton(context.label("event.manage_n", n=number),
-                                            callback_data=ManageCourse(card.course.id).data()))
+            row.append(
+                InlineKeyboardButton(
+                    context.label("event.manage_n", n=number), callback_data=ManageCourse(card.course.id).data()
+                )
+            )
         return row
 
-    return _list_page(context, "course.list_header", cards, page, lambda card: course_text(context, card), buttons, CoursesPage)
+    return _list_page(
+        context, "course.list_header", cards, page, lambda card: course_text(context, card), buttons, CoursesPage
+    )

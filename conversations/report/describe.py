@@ -27,8 +27,10 @@ async def add_text(update: Update, context: BotContext, text: str) -> bool:
             draft = await demands.add_text(progress.demand_id, user_id, text)
     except ValueError:
         draft = await current_draft(update, context)
-        await update.effective_message.reply_text(context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
-                                                  reply_markup=done_keyboard(context.lang))
+        await update.effective_message.reply_text(
+            context.t("report.text_full", max=MAX_TEXT, length=len(draft.text)),
+            reply_markup=done_keyboard(context.lang),
+        )
         return False
     except Refused:
         await update.effective_message.reply_text(context.t("report.gone"))
@@ -43,7 +45,8 @@ async def _acknowledge(update: Update, context: BotContext, draft: DemandInfo) -
     key = "report.text_noted" if length >= MIN_TEXT else "report.text_noted_short"
     await update.effective_message.reply_text(
         context.t(key, length=length, files=len(draft.attachments), min=MIN_TEXT),
-        reply_markup=done_keyboard(context.lang) if length >= MIN_TEXT else None)
+        reply_markup=done_keyboard(context.lang) if length >= MIN_TEXT else None,
+    )
 
 
 async def describe_text(update: Update, context: BotContext) -> str:
@@ -63,8 +66,9 @@ async def describe_file(update: Update, context: BotContext) -> str:
     try:
         if progress is None:
             raise KeyError("no report in progress")
-        draft = await context.services.demands.add_attachment(progress.demand_id, update.effective_user.id, kind,
-                                                              file_id, message.caption)
+        draft = await context.services.demands.add_attachment(
+            progress.demand_id, update.effective_user.id, kind, file_id, message.caption
+        )
     except ValueError:
         await message.reply_text(context.t("report.too_many_files"))
         return DESCRIBE

@@ -88,13 +88,15 @@ async def start(update: Update, context: BotContext) -> str | int:
         await form_of(context).begin(update.effective_user.id, draft, asked=("kind",))
         await update.effective_message.reply_text(
             context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
-            reply_markup=_resume_keyboard(context))
+            reply_markup=_resume_keyboard(context),
+        )
         return RESUME
     return await _new(update, context, draft)
 
 
-async def _new(update: Update, context: BotContext, old: DemandInfo | None = None, kind: DemandKind | None = None,
-               text: str = "") -> str:
+async def _new(
+    update: Update, context: BotContext, old: DemandInfo | None = None, kind: DemandKind | None = None, text: str = ""
+) -> str:
     services, user_id = context.services, update.effective_user.id
     if old is not None:
         await services.demands.discard(old.id, user_id)
@@ -104,8 +106,9 @@ async def _new(update: Update, context: BotContext, old: DemandInfo | None = Non
     return await advance(update, context, draft)
 
 
-async def _answered(update: Update, context: BotContext,
-                   kind: type[ReportResume] | type[ReportDiscard]) -> tuple[bool, DemandInfo | None]:
+async def _answered(
+    update: Update, context: BotContext, kind: type[ReportResume] | type[ReportDiscard]
+) -> tuple[bool, DemandInfo | None]:
     """A yes/no press, answered and its buttons removed: (whether it said yes, the draft still open)."""
     query = update.callback_query
     await query.answer()
@@ -128,8 +131,12 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
     press = next((p for kind in REPORT_CHOICES if (p := kind.parse(query.data)) is not None), None)
     action = press.prefix.removeprefix("rp:") if press is not None else ""
     value = getattr(press, "value", "")
-    allowed = {"kind": {k.value for k in DemandKind}, "urgency": set(URGENCIES), "mode": set(SERVICE_MODES),
-               "entkind": {k.value for k in EnterpriseKind}}
+    allowed = {
+        "kind": {k.value for k in DemandKind},
+        "urgency": set(URGENCIES),
+        "mode": set(SERVICE_MODES),
+        "entkind": {k.value for k in EnterpriseKind},
+    }
     if value not in allowed.get(action, ()):
         await query.answer(context.t("button.stale"), show_alert=True)
         return None  # stay in the state
@@ -166,7 +173,9 @@ async def described(update: Update, context: BotContext) -> str | int:
         await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     if len(draft.text.strip()) < MIN_TEXT:
-        await query.answer(context.t("report.text_too_short", min=MIN_TEXT, length=len(draft.text.strip())), show_alert=True)
+        await query.answer(
+            context.t("report.text_too_short", min=MIN_TEXT, length=len(draft.text.strip())), show_alert=True
+        )
         return DESCRIBE
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -330,8 +339,10 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
     try:
         code = credit_code(text)
     except Invalid as exc:
-        await update.effective_message.reply_text(context.t(exc.key, **exc.values) + "\n" + context.t("validate.credit_retry"),
-                                                  reply_markup=skip_keyboard(context.lang))
+        await update.effective_message.reply_text(
+            context.t(exc.key, **exc.values) + "\n" + context.t("validate.credit_retry"),
+            reply_markup=skip_keyboard(context.lang),
+        )
         return ENT_CODE
     info, link = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
     if link is not Link.OWN:
@@ -345,7 +356,9 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
 async def cancel(update: Update, context: BotContext) -> str | int:
     draft = await current_draft(update, context)
     if draft is not None and draft.has_content:
-        await update.effective_message.reply_text(context.t("report.discard_ask"), reply_markup=_discard_keyboard(context))
+        await update.effective_message.reply_text(
+            context.t("report.discard_ask"), reply_markup=_discard_keyboard(context)
+        )
         return DISCARD
     if draft is not None:
         await context.services.demands.discard(draft.id, update.effective_user.id)
@@ -365,7 +378,6 @@ async def discard_choice(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-
 def _resume_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     return yes_no_of(ReportResume, context.t("report.resume_yes"), context.t("report.resume_no"))
 
@@ -375,8 +387,14 @@ def _discard_keyboard(context: BotContext) -> InlineKeyboardMarkup:
 
 
 def yes_no_of(press: type[ReportResume] | type[ReportDiscard], yes: str, no: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(yes, callback_data=press(YesNo.YES).data()),
-                                  InlineKeyboardButton(no, callback_data=press(YesNo.NO).data())]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes, callback_data=press(YesNo.YES).data()),
+                InlineKeyboardButton(no, callback_data=press(YesNo.NO).data()),
+            ]
+        ]
+    )
 
 
 async def reask_resume(update: Update, context: BotContext) -> None:
@@ -384,7 +402,8 @@ async def reask_resume(update: Update, context: BotContext) -> None:
     if draft is not None:
         await update.effective_chat.send_message(
             context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
-            reply_markup=_resume_keyboard(context))
+            reply_markup=_resume_keyboard(context),
+        )
 
 
 async def reask_discard(update: Update, context: BotContext) -> None:
@@ -392,6 +411,7 @@ async def reask_discard(update: Update, context: BotContext) -> None:
 
 
 resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the other steps: report/steps.py
+
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
@@ -401,28 +421,39 @@ def build() -> ConversationHandler:
     wait_button = [MessageHandler(text, unless_elsewhere(expect_button)), MessageHandler(other, expect_button)]
     buttons = [*choice, *wait_button]
     # a typed answer; text that is plainly something else (a greeting, a wage question) is answered as such
-    typed = lambda callback: [MessageHandler(text, unless_elsewhere(callback)),  # noqa: E731
-                              MessageHandler(other, expect_text)]
+    typed = lambda callback: [  # noqa: E731 - a handler pair made in place, read where it is used
+        MessageHandler(text, unless_elsewhere(callback)),
+        MessageHandler(other, expect_text),
+    ]
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # free text and photos: not the staff group
     return ConversationHandler(
-        entry_points=[CommandHandler("report", start), MessageHandler(text & private, intake.from_text),
-                      MessageHandler(filters.PHOTO & private, intake.from_photo),
-                      CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern())],
+        entry_points=[
+            CommandHandler("report", start),
+            MessageHandler(text & private, intake.from_text),
+            MessageHandler(filters.PHOTO & private, intake.from_photo),
+            CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern()),
+        ],
         states={
-            RESUME: [CallbackQueryHandler(resume_choice, pattern=ReportResume.pattern()),
-                     *wait_button],
-            KIND: buttons, URGENCY: buttons, MODE: buttons, ENT_KIND: buttons,
+            RESUME: [CallbackQueryHandler(resume_choice, pattern=ReportResume.pattern()), *wait_button],
+            KIND: buttons,
+            URGENCY: buttons,
+            MODE: buttons,
+            ENT_KIND: buttons,
             TOPIC: [MessageHandler(text, topic), MessageHandler(other, expect_text)],  # a topic may name a 课程
-            TRAINEES: typed(trainees), DATES: typed(dates), ENT_NAME: typed(enterprise_name),
+            TRAINEES: typed(trainees),
+            DATES: typed(dates),
+            ENT_NAME: typed(enterprise_name),
             CONTACT: typed(contact),
             ENT_CODE: [CallbackQueryHandler(skip_code, pattern=ReportSkipCode.pattern()), *typed(enterprise_code)],
             ENT_REGION: region_step_handlers(enterprise_region),
             PHONE: [MessageHandler(filters.CONTACT, phone_answer), *typed(phone_answer)],
-            DESCRIBE: [CallbackQueryHandler(described, pattern=ReportDescribed.pattern()),
-                       CallbackQueryHandler(intake.add_aside, pattern=ReportAside.pattern()),
-                       MessageHandler(text, unless_elsewhere(describe_text, describing=True)),
-                       MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
-                       MessageHandler(other, describe_other)],
+            DESCRIBE: [
+                CallbackQueryHandler(described, pattern=ReportDescribed.pattern()),
+                CallbackQueryHandler(intake.add_aside, pattern=ReportAside.pattern()),
+                MessageHandler(text, unless_elsewhere(describe_text, describing=True)),
+                MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
+                MessageHandler(other, describe_other),
+            ],
             INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *wait_button],
             SUMMARY: [edit, CallbackQueryHandler(submit, pattern=ReportSubmit.pattern()), *wait_button],
             DISCARD: [CallbackQueryHandler(discard_choice, pattern=ReportDiscard.pattern()), *wait_button],

@@ -63,8 +63,10 @@ async def _file_or_ask(update: Update, context: BotContext, analysis: Analysis, 
     waiting = await forms.get(user_id, PENDING)
     number = int(waiting.get("n", 0) if waiting else 0) + 1  # a newer question retires the older
     await forms.put(user_id, PENDING, {"n": number, "text": analysis.text, "photo": photo})
-    buttons = [[InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=IntakeAnswer(action, number).data())]
-               for action in (*CHOICES, "no")]
+    buttons = [
+        [InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=IntakeAnswer(action, number).data())]
+        for action in (*CHOICES, "no")
+    ]
     await update.effective_message.reply_text(context.t("intake.question"), reply_markup=InlineKeyboardMarkup(buttons))
     return END
 
@@ -85,7 +87,8 @@ async def on_press(update: Update, context: BotContext) -> str | int:
     action = press.choice
     if action == "no":
         await update.effective_chat.send_message(
-            context.t("intake.not_a_demand") + "\n\n" + help_text(context.role, context.lang))
+            context.t("intake.not_a_demand") + "\n\n" + help_text(context.role, context.lang)
+        )
         return END
     if context.role is None:  # unregistered since (roles are read from the database for every update)
         await update.effective_chat.send_message(context.t("help.not_registered"))
@@ -125,11 +128,15 @@ async def answered_elsewhere(update: Update, context: BotContext, describing: bo
         progress = await form_of(context).progress(update.effective_user.id)
         number = int(((progress.aside if progress else None) or {}).get("n", 0)) + 1
         await form_of(context).note(update.effective_user.id, aside={"n": number, "text": text})
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.t("report.aside_add"),
-                                                             callback_data=ReportAside(number).data())],
-                                       *done_keyboard(context.lang).inline_keyboard])
-    await update.effective_message.reply_text(context.t("report.aside" if describing else "report.draft_still_here"),
-                                              reply_markup=markup)
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(context.t("report.aside_add"), callback_data=ReportAside(number).data())],
+                *done_keyboard(context.lang).inline_keyboard,
+            ]
+        )
+    await update.effective_message.reply_text(
+        context.t("report.aside" if describing else "report.draft_still_here"), reply_markup=markup
+    )
     return True
 
 

@@ -30,10 +30,46 @@ from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
 from services.enterprises import EnterpriseInfo
 
 # Conversation states
-(RESUME, KIND, TOPIC, TRAINEES, DATES, ENT_NAME, ENT_CODE, ENT_KIND, ENT_REGION, CONTACT, PHONE, DESCRIBE, INDUSTRY,
- URGENCY, MODE, SUMMARY, DISCARD) = (f"report.{name}" for name in (
-    "resume", "kind", "topic", "trainees", "dates", "ent_name", "ent_code", "ent_kind", "ent_region", "contact",
-    "phone", "describe", "industry", "urgency", "mode", "summary", "discard"))
+(
+    RESUME,
+    KIND,
+    TOPIC,
+    TRAINEES,
+    DATES,
+    ENT_NAME,
+    ENT_CODE,
+    ENT_KIND,
+    ENT_REGION,
+    CONTACT,
+    PHONE,
+    DESCRIBE,
+    INDUSTRY,
+    URGENCY,
+    MODE,
+    SUMMARY,
+    DISCARD,
+) = (
+    f"report.{name}"
+    for name in (
+        "resume",
+        "kind",
+        "topic",
+        "trainees",
+        "dates",
+        "ent_name",
+        "ent_code",
+        "ent_kind",
+        "ent_region",
+        "contact",
+        "phone",
+        "describe",
+        "industry",
+        "urgency",
+        "mode",
+        "summary",
+        "discard",
+    )
+)
 MAX_SHORT = 128
 MAX_TRAINEES = 100_000
 
@@ -54,8 +90,8 @@ QUESTIONS = {
     "training_topic": Question(TOPIC, "report.ask_training_topic"),
     "trainees": Question(TRAINEES, "report.ask_trainees"),
     "preferred_dates": Question(DATES, "report.ask_preferred_dates"),
-    "text": Question(DESCRIBE),        # its lengths, and 完成 once it is long enough
-    "industry": Question(INDUSTRY),    # the industry step (conversations/industry_step.py)
+    "text": Question(DESCRIBE),  # its lengths, and 完成 once it is long enough
+    "industry": Question(INDUSTRY),  # the industry step (conversations/industry_step.py)
     "urgency": Question(URGENCY, "report.ask_urgency", urgency_keyboard),
     "service_mode": Question(MODE, "report.ask_mode", mode_keyboard),
     "name": Question(ENT_NAME, "report.ask_name"),
@@ -63,7 +99,7 @@ QUESTIONS = {
     "ent_kind": Question(ENT_KIND, "report.ask_ent_kind", enterprise_kind_keyboard),
     "region_code": Question(ENT_REGION),  # the region picker
     "contact_name": Question(CONTACT, "report.ask_contact"),
-    "phone": Question(PHONE),          # the phone step (conversations/contact.py)
+    "phone": Question(PHONE),  # the phone step (conversations/contact.py)
 }
 EDIT_STATES = {field: question.state for field, question in QUESTIONS.items()}
 
@@ -110,11 +146,13 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
         draft = draft or await current_draft(update, context)
         await update.effective_chat.send_message(
             context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
-            reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None)
+            reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None,
+        )
     else:
         question = QUESTIONS[field]
         await update.effective_chat.send_message(
-            context.t(question.prompt), reply_markup=question.keyboard(context.lang) if question.keyboard else None)
+            context.t(question.prompt), reply_markup=question.keyboard(context.lang) if question.keyboard else None
+        )
     return QUESTIONS[field].state
 
 
@@ -148,8 +186,6 @@ async def save(update: Update, context: BotContext, **values: object) -> DemandI
     except (Refused, KeyError):
         await update.effective_chat.send_message(context.t("report.gone"))
         return None
-
-
 
 
 async def show_card(update: Update, context: BotContext) -> str | int:

@@ -27,27 +27,45 @@ from services.regions import RegionDirectory
 
 # the summary's editable fields, in card order: (field, which record holds it)
 CARD_FIELDS = (
-    ("kind", "demand"), ("training_topic", "demand"), ("trainees", "demand"), ("preferred_dates", "demand"),
-    ("text", "demand"), ("industry", "demand"), ("urgency", "demand"), ("service_mode", "demand"),
-    ("name", "enterprise"), ("credit_code", "enterprise"), ("ent_kind", "enterprise"), ("region_code", "enterprise"),
-    ("contact_name", "enterprise"), ("phone", "enterprise"),
+    ("kind", "demand"),
+    ("training_topic", "demand"),
+    ("trainees", "demand"),
+    ("preferred_dates", "demand"),
+    ("text", "demand"),
+    ("industry", "demand"),
+    ("urgency", "demand"),
+    ("service_mode", "demand"),
+    ("name", "enterprise"),
+    ("credit_code", "enterprise"),
+    ("ent_kind", "enterprise"),
+    ("region_code", "enterprise"),
+    ("contact_name", "enterprise"),
+    ("phone", "enterprise"),
 )
 TRAINING_ONLY = {"training_topic", "trainees", "preferred_dates"}
 # the enterprise's own record: a user whose link is pending sees these but has no ✏️ for them (the credit code he
 # may correct; contact and phone are his own, on the demand)
 RECORD_FIELDS = {"name", "ent_kind", "region_code"}
 NEXT_STEP = {
-    DemandStatus.DRAFT: "my.next.draft", DemandStatus.SUBMITTED: "my.next.submitted",
-    DemandStatus.MATCHED: "my.next.matched", DemandStatus.ACCEPTED: "my.next.accepted",
-    DemandStatus.SCHEDULED: "my.next.scheduled", DemandStatus.IN_SERVICE: "my.next.in_service",
-    DemandStatus.RESOLVED: "my.next.resolved", DemandStatus.ESCALATED: "my.next.submitted",
+    DemandStatus.DRAFT: "my.next.draft",
+    DemandStatus.SUBMITTED: "my.next.submitted",
+    DemandStatus.MATCHED: "my.next.matched",
+    DemandStatus.ACCEPTED: "my.next.accepted",
+    DemandStatus.SCHEDULED: "my.next.scheduled",
+    DemandStatus.IN_SERVICE: "my.next.in_service",
+    DemandStatus.RESOLVED: "my.next.resolved",
+    DemandStatus.ESCALATED: "my.next.submitted",
 }
 
 
-def choice_keyboard(press: type[Action], values: tuple[str, ...], label_prefix: str, lang: str,
-                    width: int = 2) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(rows([InlineKeyboardButton(t(f"{label_prefix}.{v}", lang), callback_data=press(v).data())
-                                      for v in values], width))
+def choice_keyboard(
+    press: type[Action], values: tuple[str, ...], label_prefix: str, lang: str, width: int = 2
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        rows(
+            [InlineKeyboardButton(t(f"{label_prefix}.{v}", lang), callback_data=press(v).data()) for v in values], width
+        )
+    )
 
 
 def kind_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -63,11 +81,15 @@ def mode_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 
 def enterprise_kind_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return choice_keyboard(ReportEnterpriseKind, tuple(k.value for k in EnterpriseKind), "enterprise.kind", lang, width=3)
+    return choice_keyboard(
+        ReportEnterpriseKind, tuple(k.value for k in EnterpriseKind), "enterprise.kind", lang, width=3
+    )
 
 
 def done_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t("report.done_button", lang), callback_data=ReportDescribed().data())]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("report.done_button", lang), callback_data=ReportDescribed().data())]]
+    )
 
 
 def skip_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -97,15 +119,20 @@ def _value(field: str, d: DemandInfo, e: EnterpriseInfo | None, regions: RegionD
     return str(value) if value not in (None, "") else unset
 
 
-def summary_card(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def summary_card(
+    d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
     fields = [f for f, _ in CARD_FIELDS if d.kind is DemandKind.TRAINING or f not in TRAINING_ONLY]
     lines = [t("report.summary_title", lang)]
     for field in fields:
         value = _value(field, d, e, regions, lang)
         lines.append(t("report.card_line", lang, field=t(f"field.{field}", lang), value=value))
     pending = e is not None and e.pending
-    buttons = [InlineKeyboardButton("✏️ " + t(f"field.{field}", lang), callback_data=ReportEdit(field).data())
-               for field in fields if not (pending and field in RECORD_FIELDS)]
+    buttons = [
+        InlineKeyboardButton("✏️ " + t(f"field.{field}", lang), callback_data=ReportEdit(field).data())
+        for field in fields
+        if not (pending and field in RECORD_FIELDS)
+    ]
     keyboard = rows(buttons, 2)
     keyboard.append([InlineKeyboardButton(t("report.submit", lang), callback_data=ReportSubmit().data())])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -116,23 +143,45 @@ def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo) -> str:
     when = (d.submitted_at or d.created_at).astimezone(tz).strftime("%Y-%m-%d")
     craftsmen = t("my.craftsmen", lang, names="、".join(d.craftsmen)) if d.craftsmen else ""
     next_key = NEXT_STEP.get(d.status)
-    return t("my.line", lang, ticket=d.ticket or t("my.draft", lang), kind=Raw(t(f"demand.kind.{d.kind.value}", lang)),
-             status=Raw(t(f"demand.status.{d.status.value}", lang)), when=when, craftsmen=Raw(craftsmen),
-             next=Raw(t(next_key, lang) if next_key else ""))
+    return t(
+        "my.line",
+        lang,
+        ticket=d.ticket or t("my.draft", lang),
+        kind=Raw(t(f"demand.kind.{d.kind.value}", lang)),
+        status=Raw(t(f"demand.status.{d.status.value}", lang)),
+        when=when,
+        craftsmen=Raw(craftsmen),
+        next=Raw(t(next_key, lang) if next_key else ""),
+    )
 
 
-def demand_detail(d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str, tz: ZoneInfo,
-                  with_contact: bool) -> str:
+def demand_detail(
+    d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str, tz: ZoneInfo, with_contact: bool
+) -> str:
     """The full view of a demand; contact details only when ``with_contact`` (its owner, staff)."""
     lines = [demand_line(d, lang, tz), ""]
-    fields = [f for f, _ in CARD_FIELDS if f not in ("contact_name", "phone", "credit_code")
-              and (d.kind is DemandKind.TRAINING or f not in TRAINING_ONLY)]
-    lines += [t("report.card_line", lang, field=t(f"field.{f}", lang), value=_value(f, d, e, regions, lang)) for f in fields]
+    fields = [
+        f
+        for f, _ in CARD_FIELDS
+        if f not in ("contact_name", "phone", "credit_code")
+        and (d.kind is DemandKind.TRAINING or f not in TRAINING_ONLY)
+    ]
+    lines += [
+        t("report.card_line", lang, field=t(f"field.{f}", lang), value=_value(f, d, e, regions, lang)) for f in fields
+    ]
     if with_contact:
         lines.append(t("report.card_line", lang, field=t("field.contact_name", lang), value=d.contact_name or ""))
         lines.append(t("report.card_line", lang, field=t("field.phone", lang), value=d.contact_phone or ""))
     if d.history:
         lines.append("")
-        lines += [t("my.history_line", lang, when=step.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                    status=Raw(t(step.key, lang)), note=step.note or "") for step in d.history]
+        lines += [
+            t(
+                "my.history_line",
+                lang,
+                when=step.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                status=Raw(t(step.key, lang)),
+                note=step.note or "",
+            )
+            for step in d.history
+        ]
     return "\n".join(lines)

@@ -45,14 +45,24 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def str_enum(enum_cls: type[enum.Enum]) -> Enum:
     """A portable enum column: VARCHAR plus a CHECK constraint, values stored as their lower-case value."""
-    return Enum(enum_cls, native_enum=False, create_constraint=True, length=24,
-                values_callable=lambda cls: [m.value for m in cls], name=enum_cls.__name__.lower())
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda cls: [m.value for m in cls],
+        name=enum_cls.__name__.lower(),
+    )
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    # RUF012 (mutable class attribute) is wrong here: SQLAlchemy reads this plain class attribute, as documented
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[dict[str, Any]]: JSON()}  # noqa: RUF012
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this plain class attribute, as documented
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+        list[dict[str, Any]]: JSON(),
+    }
 
 
 class Timestamped:

@@ -15,9 +15,9 @@ from .base import Base, Timestamped, str_enum
 
 
 class ConsultationStatus(str, enum.Enum):
-    OPEN = "open"          # waiting for staff
+    OPEN = "open"  # waiting for staff
     ANSWERED = "answered"  # staff replied; the member was told
-    CLOSED = "closed"      # closed without an answer (withdrawn, duplicate, erased)
+    CLOSED = "closed"  # closed without an answer (withdrawn, duplicate, erased)
 
 
 class Consultation(Timestamped, Base):
@@ -29,8 +29,9 @@ class Consultation(Timestamped, Base):
     topic: Mapped[str] = mapped_column(String(32))  # the union-service intent (nlp.intent.Intent value)
     question: Mapped[str] = mapped_column(Text)  # as the member typed it
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
-    status: Mapped[ConsultationStatus] = mapped_column(str_enum(ConsultationStatus), default=ConsultationStatus.OPEN,
-                                                      index=True)
+    status: Mapped[ConsultationStatus] = mapped_column(
+        str_enum(ConsultationStatus), default=ConsultationStatus.OPEN, index=True
+    )
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[int | None] = mapped_column(BigInteger)  # the staff member's Telegram id
     answered_at: Mapped[datetime | None]

@@ -25,7 +25,7 @@ from .base import Base, Timestamped, str_enum, utcnow
 
 
 class DemandKind(str, enum.Enum):
-    PROBLEM = "problem"    # 技术难题
+    PROBLEM = "problem"  # 技术难题
     TRAINING = "training"  # 培训需求
 
 
@@ -73,7 +73,9 @@ class Demand(Timestamped, Base):
     industry_choice_id: Mapped[int | None] = mapped_column(ForeignKey("industry_choices.id", ondelete="SET NULL"))
     draft_reminded_at: Mapped[datetime | None]  # the day-6 reminder of an unfinished draft, sent once
     rating_reminded_at: Mapped[datetime | None]  # 回访: the day-3 reminder to confirm and rate, sent once
-    unverified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # filed under a pending link
+    unverified: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # filed under a pending link
 
 
 class DemandAttachment(Base):
@@ -103,7 +105,7 @@ class DemandStatusHistory(Base):
 
 class MatchStatus(str, enum.Enum):
     PROPOSED = "proposed"
-    OFFERED = "offered"      # sent to the craftsman after staff confirmed
+    OFFERED = "offered"  # sent to the craftsman after staff confirmed
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"
@@ -145,8 +147,9 @@ class Appointment(Timestamped, Base):
     ends_at: Mapped[datetime | None]
     place: Mapped[str | None] = mapped_column(String(256))
     link: Mapped[str | None] = mapped_column(String(512))
-    status: Mapped[AppointmentStatus] = mapped_column(str_enum(AppointmentStatus), default=AppointmentStatus.OFFERED,
-                                                      index=True)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        str_enum(AppointmentStatus), default=AppointmentStatus.OFFERED, index=True
+    )
     booked_at: Mapped[datetime | None]  # reminders are owed only after the booking
 
 

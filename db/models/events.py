@@ -24,7 +24,7 @@ class Competition(Timestamped, Base):
     __tablename__ = "competitions"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(256))
-    industry_section: Mapped[str | None] = mapped_column(String(1))   # None = 不限
+    industry_section: Mapped[str | None] = mapped_column(String(1))  # None = 不限
     industry_division: Mapped[str | None] = mapped_column(String(3))
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)  # scope; None = all
     organiser: Mapped[str | None] = mapped_column(String(256))
@@ -73,8 +73,8 @@ class CourseSession(Base):
 
 
 class SubscriptionKind(str, enum.Enum):
-    FOLLOW = "follow"          # follows a competition
-    ENROLLED = "enrolled"      # has a seat in a course
+    FOLLOW = "follow"  # follows a competition
+    ENROLLED = "enrolled"  # has a seat in a course
     WAITLISTED = "waitlisted"  # waits for a seat
 
 

@@ -19,7 +19,7 @@ class OutboxStatus(str, enum.Enum):
     FAILED = "failed"
     BLOCKED = "blocked"
     WITHDRAWN = "withdrawn"  # the event changed or was cancelled before the message went out
-    EXPIRED = "expired"      # no longer useful (the event began) when it could have gone out
+    EXPIRED = "expired"  # no longer useful (the event began) when it could have gone out
 
 
 class Notification(Base):
@@ -34,7 +34,7 @@ class Notification(Base):
     payload: Mapped[dict[str, Any]]  # text, parse_mode, reply_markup, photo …
     not_before: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # ignores quiet hours
-    late: Mapped[bool] = mapped_column(Boolean, default=False)    # 补发: fell due while the bot was down
+    late: Mapped[bool] = mapped_column(Boolean, default=False)  # 补发: fell due while the bot was down
     expires_at: Mapped[datetime | None]  # not sent after this (a reminder of a session that has begun)
     status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -49,7 +49,7 @@ class Notification(Base):
 class BroadcastStatus(str, enum.Enum):
     SCHEDULED = "scheduled"  # written to the outbox, waiting for its send time
     SENDING = "sending"
-    DONE = "done"            # every row ended; the report went to its author
+    DONE = "done"  # every row ended; the report went to its author
     CANCELLED = "cancelled"  # /broadcast_cancel withdrew what was not sent yet
 
 

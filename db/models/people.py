@@ -43,9 +43,9 @@ class RegionLevel(str, enum.Enum):
 
 
 class TeamLevel(str, enum.Enum):
-    PROVINCE = "province"    # 省级
-    CITY = "city"            # 市级或产业
-    COUNTY = "county"        # 县级
+    PROVINCE = "province"  # 省级
+    CITY = "city"  # 市级或产业
+    COUNTY = "county"  # 县级
     GRASSROOTS = "grassroots"  # 基层
 
 
@@ -64,8 +64,9 @@ class User(Timestamped, Base):
     role: Mapped[Role | None] = mapped_column(str_enum(Role), index=True)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("service_teams.id", ondelete="SET NULL"))
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="SET NULL", use_alter=True),
-                                                      index=True)  # the enterprise profile this user files for
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="SET NULL", use_alter=True), index=True
+    )  # the enterprise profile this user files for
     consent_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]  # set when Telegram answers 403: the user blocked the bot
     quiet_start_minute: Mapped[int] = mapped_column(SmallInteger, default=22 * 60)
@@ -73,8 +74,9 @@ class User(Timestamped, Base):
     notify_publications: Mapped[bool] = mapped_column(Boolean, default=True)
     # an enterprise this user named (by its credit code) that already has verified people: he files under it only
     # once one of them or staff confirm the link; until then he sees nothing of its record
-    pending_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id", ondelete="SET NULL",
-                                                                         use_alter=True))
+    pending_enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="SET NULL", use_alter=True)
+    )
     staff_granted_by: Mapped[int | None] = mapped_column(BigInteger)  # the admin who granted staff (ADMIN_IDS aside)
 
     region: Mapped[Region | None] = relationship(lazy="raise")
@@ -120,8 +122,10 @@ class Craftsman(Timestamped, Base):
     """劳模工匠: a model worker or craftsman in the talent pool."""
 
     __tablename__ = "craftsmen"
-    __table_args__ = (UniqueConstraint("name", "workplace", "phone"),
-                      Index("ix_craftsmen_updated_at", "updated_at"))  # the matcher's index version
+    __table_args__ = (
+        UniqueConstraint("name", "workplace", "phone"),
+        Index("ix_craftsmen_updated_at", "updated_at"),
+    )  # the matcher's index version
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
     name: Mapped[str] = mapped_column(String(64))
@@ -138,7 +142,9 @@ class Craftsman(Timestamped, Base):
     status: Mapped[CraftsmanStatus] = mapped_column(str_enum(CraftsmanStatus), default=CraftsmanStatus.APPROVED)
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
-    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # specialities, normalised (simplified), for search
+    search_text: Mapped[str] = mapped_column(
+        Text, default="", server_default=""
+    )  # specialities, normalised (simplified), for search
     review_note: Mapped[str | None] = mapped_column(Text)  # the staffer's reason when an application is rejected
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_at: Mapped[datetime | None]
@@ -156,7 +162,7 @@ class CraftsmanIndustry(Base):
 
 class EnterpriseKind(str, enum.Enum):
     SPECIALISED = "specialised"  # 专精特新
-    SME = "sme"                  # 中小微
+    SME = "sme"  # 中小微
     OTHER = "other"
 
 

@@ -65,9 +65,17 @@ async def _told_then(db: Database, outbox: Outbox, competitions, now, tz: ZoneIn
         plan = competition_plan(CompetitionTimes(c.id, c.published_at, None, c.registration_deadline, c.starts_at), tz)
         for reminder in (r for r in plan if r.at <= now):
             recipients = await audience.publication(c.industry_section, c.region_code)
-            await outbox.put_batches(batches(recipients, reminder.at, tz), "reminder", reminder.key,
-                                     competition_notice(c, reminder.what, tz, audience.regions),
-                                     expires_at=reminder.expires, status=OutboxStatus.SENT)
+            await outbox.put_batches(
+                batches(recipients, reminder.at, tz),
+                "reminder",
+                reminder.key,
+                competition_notice(c, reminder.what, tz, audience.regions),
+                expires_at=reminder.expires,
+                status=OutboxStatus.SENT,
+            )
             async with db.session() as session:
-                await session.execute(update(Notification).where(Notification.dedupe_key == reminder.key).values(
-                    sent_at=reminder.at, created_at=reminder.at, not_before=reminder.at, attempts=1))
+                await session.execute(
+                    update(Notification)
+                    .where(Notification.dedupe_key == reminder.key)
+                    .values(sent_at=reminder.at, created_at=reminder.at, not_before=reminder.at, attempts=1)
+                )

@@ -44,8 +44,9 @@ class Timeline:
     def __init__(self, session: AsyncSession, demand: Demand) -> None:
         self.session, self.demand = session, demand
 
-    async def step(self, to: DemandStatus, at: datetime, actor: int | None, note: str | None = None,
-                   visibility: str = INTERNAL) -> None:
+    async def step(
+        self, to: DemandStatus, at: datetime, actor: int | None, note: str | None = None, visibility: str = INTERNAL
+    ) -> None:
         if not await transition(self.session, self.demand, to, actor, at, note=note, visibility=visibility):
             raise RuntimeError(f"demo demand {self.demand.id} cannot move from {self.demand.status} to {to}")
         self.demand.updated_at = at  # kept when the demo's other columns are written (updated_at's onupdate)
@@ -67,8 +68,9 @@ async def load_cases(session: AsyncSession, pool: Pool, now: datetime, tz: ZoneI
         if craftsman is not None:
             notice = await _serve(session, timeline, craftsman, enterprise, row, now, tz)
             if notice is not None and enterprise.owner_user_id:
-                owed.append((enterprise.owner_user_id, f"demand:{demand.id}:resolved:{demand.resolved_at.isoformat()}",
-                             notice))
+                owed.append(
+                    (enterprise.owner_user_id, f"demand:{demand.id}:resolved:{demand.resolved_at.isoformat()}", notice)
+                )
     return owed
 
 
@@ -81,21 +83,50 @@ def _demand(row: dict[str, Any], enterprise: Enterprise, now: datetime) -> tuple
     else:
         filed = ago(now, days=row["days"])
     kind = DemandKind(row.get("kind", "problem"))
-    return Demand(enterprise_id=enterprise.id, user_id=enterprise.owner_user_id, kind=kind, text=row["text"],
-                  region_code=enterprise.region_code, industry=enterprise.industry, industry_predicted=enterprise.industry,
-                  urgency=row.get("urgency", "normal"), service_mode=row.get("mode", "onsite"),
-                  training_topic=row.get("topic"), trainees=row.get("trainees"), preferred_dates=row.get("dates"),
-                  contact_name=enterprise.contact_name, contact_phone=enterprise.phone, status=S.DRAFT,
-                  submitted_at=filed, created_at=filed - timedelta(minutes=20), updated_at=filed), filed
+    return Demand(
+        enterprise_id=enterprise.id,
+        user_id=enterprise.owner_user_id,
+        kind=kind,
+        text=row["text"],
+        region_code=enterprise.region_code,
+        industry=enterprise.industry,
+        industry_predicted=enterprise.industry,
+        urgency=row.get("urgency", "normal"),
+        service_mode=row.get("mode", "onsite"),
+        training_topic=row.get("topic"),
+        trainees=row.get("trainees"),
+        preferred_dates=row.get("dates"),
+        contact_name=enterprise.contact_name,
+        contact_phone=enterprise.phone,
+        status=S.DRAFT,
+        submitted_at=filed,
+        created_at=filed - timedelta(minutes=20),
+        updated_at=filed,
+    ), filed
 
 
-async def _serve(session: AsyncSession, timeline: Timeline, craftsman: Craftsman, enterprise: Enterprise,
-                 row: dict[str, Any], now: datetime, tz: ZoneInfo) -> Notice | None:
+async def _serve(
+    session: AsyncSession,
+    timeline: Timeline,
+    craftsman: Craftsman,
+    enterprise: Enterprise,
+    row: dict[str, Any],
+    now: datetime,
+    tz: ZoneInfo,
+) -> Notice | None:
     """The craftsman's part, as far as the row's status goes; the resolution notice when one is still owed."""
     demand, status, owner = timeline.demand, S(row["status"]), enterprise.owner_user_id
     offered = ago(now, hours=row["hours"]) if status is S.MATCHED else demand.submitted_at + timedelta(days=OPENED)
-    match = Match(demand_id=demand.id, craftsman_id=craftsman.id, score=SCORE, status=MatchStatus.OFFERED,
-                  proposed_by=STAFFER, offered_at=offered, created_at=offered, updated_at=offered)
+    match = Match(
+        demand_id=demand.id,
+        craftsman_id=craftsman.id,
+        score=SCORE,
+        status=MatchStatus.OFFERED,
+        proposed_by=STAFFER,
+        offered_at=offered,
+        created_at=offered,
+        updated_at=offered,
+    )
     session.add(match)
     await session.flush()
     await timeline.step(S.MATCHED, offered, STAFFER, craftsman.name)
@@ -109,38 +140,79 @@ async def _serve(session: AsyncSession, timeline: Timeline, craftsman: Craftsman
         return None
     resolved = ago(now, days=row["resolved"] if status is S.RESOLVED else row["days"])
     visit = resolved - timedelta(days=2, hours=3)
-    session.add(Appointment(match_id=match.id, starts_at=visit, ends_at=visit + timedelta(hours=2),
-                            place=f"{enterprise.name}（现场）", status=AppointmentStatus.DONE,
-                            booked_at=visit - timedelta(days=3), created_at=visit - timedelta(days=4), updated_at=resolved))
+    session.add(
+        Appointment(
+            match_id=match.id,
+            starts_at=visit,
+            ends_at=visit + timedelta(hours=2),
+            place=f"{enterprise.name}（现场）",
+            status=AppointmentStatus.DONE,
+            booked_at=visit - timedelta(days=3),
+            created_at=visit - timedelta(days=4),
+            updated_at=resolved,
+        )
+    )
     await timeline.step(S.SCHEDULED, visit - timedelta(days=3), owner, show(visit, tz), ENTERPRISE)
     await timeline.step(S.IN_SERVICE, visit, None)
     await timeline.step(S.RESOLVED, resolved, craftsman.user_id)
     demand.resolved_at, demand.solution_summary = resolved, row["solution"]
     demand.workers_trained, demand.economic_benefit = row["trained"] or None, Decimal(row["benefit"]) or None
     if status is S.RESOLVED:
-        return Notice("follow.resolved_enterprise", values={
-            "ticket": demand.ticket, "name": craftsman.name, "summary": row["solution"], "trained": row["trained"],
-            "benefit": f"{Decimal(row['benefit']):,.2f}"}, buttons=[[Button("follow.confirm", ConfirmSolved(demand.id)),
-                                                                     Button("follow.reopen", Reopen(demand.id))]])
+        return Notice(
+            "follow.resolved_enterprise",
+            values={
+                "ticket": demand.ticket,
+                "name": craftsman.name,
+                "summary": row["solution"],
+                "trained": row["trained"],
+                "benefit": f"{Decimal(row['benefit']):,.2f}",
+            },
+            buttons=[[Button("follow.confirm", ConfirmSolved(demand.id)), Button("follow.reopen", Reopen(demand.id))]],
+        )
     rated = min(resolved + timedelta(days=1, hours=2), ago(now, hours=1))
-    session.add(Feedback(demand_id=demand.id, from_user_id=owner, from_role="enterprise", stars=row["stars"],
-                         created_at=rated))
+    session.add(
+        Feedback(demand_id=demand.id, from_user_id=owner, from_role="enterprise", stars=row["stars"], created_at=rated)
+    )
     craftsman.rating_sum += row["stars"]
     craftsman.rating_count += 1
     await timeline.step(S.CLOSED, rated, owner, f"{row['stars']}★", ENTERPRISE)
     return None
 
 
-async def _book_tomorrow(session: AsyncSession, timeline: Timeline, match: Match, craftsman: Craftsman,
-                         row: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
+async def _book_tomorrow(
+    session: AsyncSession,
+    timeline: Timeline,
+    match: Match,
+    craftsman: Craftsman,
+    row: dict[str, Any],
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
     """A consultation booked for tomorrow at ``row["at"]``. Booked days ago when the day-before reminder is still to
     come; otherwise (late in the day) just now, so that no reminder was owed before the bot started."""
     starts = local_day_at(now, tz, 1, row["at"])
     booked = ago(now, days=2) if starts - timedelta(days=1) > now else ago(now, hours=0.5)
     offered_slots = min(match.decided_at + timedelta(hours=20), booked - timedelta(hours=2))
-    session.add(Appointment(match_id=match.id, starts_at=starts, ends_at=starts + timedelta(hours=2), place=row["place"],
-                            status=AppointmentStatus.BOOKED, booked_at=booked, created_at=offered_slots,
-                            updated_at=booked))
-    session.add(Appointment(match_id=match.id, starts_at=starts + timedelta(days=1), place=row["place"],
-                            status=AppointmentStatus.CANCELLED, created_at=offered_slots, updated_at=booked))
+    session.add(
+        Appointment(
+            match_id=match.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place=row["place"],
+            status=AppointmentStatus.BOOKED,
+            booked_at=booked,
+            created_at=offered_slots,
+            updated_at=booked,
+        )
+    )
+    session.add(
+        Appointment(
+            match_id=match.id,
+            starts_at=starts + timedelta(days=1),
+            place=row["place"],
+            status=AppointmentStatus.CANCELLED,
+            created_at=offered_slots,
+            updated_at=booked,
+        )
+    )
     await timeline.step(S.SCHEDULED, booked, timeline.demand.user_id, show(starts, tz), ENTERPRISE)

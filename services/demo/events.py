@@ -21,17 +21,36 @@ async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo, people
     for row in tables()["competitions"]:
         published = ago(now, days=row["published_days_ago"])
         competition = Competition(
-            name=row["name"], industry_section=row["section"], industry_division=row["division"],
-            region_code=row["region"], organiser=row["organiser"], place=row["place"], description=row["description"],
-            how_to_register=row["how"], registration_deadline=local_day_at(now, tz, row["deadline_in_days"], "17:00"),
+            name=row["name"],
+            industry_section=row["section"],
+            industry_division=row["division"],
+            region_code=row["region"],
+            organiser=row["organiser"],
+            place=row["place"],
+            description=row["description"],
+            how_to_register=row["how"],
+            registration_deadline=local_day_at(now, tz, row["deadline_in_days"], "17:00"),
             starts_at=local_day_at(now, tz, row["starts_in_days"], "08:30"),
-            ends_at=local_day_at(now, tz, row["ends_in_days"], "17:00"), status=EventStatus.PUBLISHED,
-            created_by=STAFFER, published_at=published, created_at=published, updated_at=published)
+            ends_at=local_day_at(now, tz, row["ends_in_days"], "17:00"),
+            status=EventStatus.PUBLISHED,
+            created_by=STAFFER,
+            published_at=published,
+            created_at=published,
+            updated_at=published,
+        )
         session.add(competition)
         await session.flush()
         competitions.append(competition)
-        session.add_all(Subscription(user_id=user_id, competition_id=competition.id, kind=SubscriptionKind.FOLLOW,
-                                     created_at=published + timedelta(days=1, hours=n)) for n, user_id in enumerate(row["followers"]) if user_id in people)
+        session.add_all(
+            Subscription(
+                user_id=user_id,
+                competition_id=competition.id,
+                kind=SubscriptionKind.FOLLOW,
+                created_at=published + timedelta(days=1, hours=n),
+            )
+            for n, user_id in enumerate(row["followers"])
+            if user_id in people
+        )
     for row in tables()["courses"]:
         await _course(session, row, now, tz, people)
     return competitions
@@ -42,14 +61,38 @@ async def _course(session: AsyncSession, row: dict, now: datetime, tz: ZoneInfo,
     first = (now.astimezone(tz) + timedelta(days=row["from_in_days"])).date()
     last = first + timedelta(weeks=row["weeks"], days=-1)
     start, end = (hhmm(part) for part in row["span"].split("-"))
-    course = Course(name=row["name"], teacher=row["teacher"], place=row["place"], capacity=row["capacity"],
-                    region_code=row["region"], description=row["description"], status=EventStatus.PUBLISHED,
-                    schedule_rule={"days": ",".join(row["days"]), "span": row["span"], "from": first.isoformat(),
-                                   "to": last.isoformat()},
-                    created_by=STAFFER, published_at=published, created_at=published, updated_at=published)
+    course = Course(
+        name=row["name"],
+        teacher=row["teacher"],
+        place=row["place"],
+        capacity=row["capacity"],
+        region_code=row["region"],
+        description=row["description"],
+        status=EventStatus.PUBLISHED,
+        schedule_rule={
+            "days": ",".join(row["days"]),
+            "span": row["span"],
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+        },
+        created_by=STAFFER,
+        published_at=published,
+        created_at=published,
+        updated_at=published,
+    )
     session.add(course)
     await session.flush()
-    session.add_all(CourseSession(course_id=course.id, starts_at=s, ends_at=e)
-                    for s, e in expand_weekly(row["days"], start, end, first, last, tz))
-    session.add_all(Subscription(user_id=user_id, course_id=course.id, kind=SubscriptionKind.ENROLLED,
-                                 created_at=published + timedelta(hours=3 * n)) for n, user_id in enumerate(row["enrolled"]) if user_id in people)
+    session.add_all(
+        CourseSession(course_id=course.id, starts_at=s, ends_at=e)
+        for s, e in expand_weekly(row["days"], start, end, first, last, tz)
+    )
+    session.add_all(
+        Subscription(
+            user_id=user_id,
+            course_id=course.id,
+            kind=SubscriptionKind.ENROLLED,
+            created_at=published + timedelta(hours=3 * n),
+        )
+        for n, user_id in enumerate(row["enrolled"])
+        if user_id in people
+    )

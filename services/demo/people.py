@@ -43,8 +43,17 @@ class Pool:
 
 def _user(person: DemoPerson, now: datetime, joined_days: float) -> User:
     at = ago(now, days=joined_days)
-    return User(id=person.telegram_id, first_name=person.name, language_code="zh-hans", lang=Lang.SIMPLIFIED,
-                role=person.role, region_code=person.region_code, consent_at=at, created_at=at, updated_at=at)
+    return User(
+        id=person.telegram_id,
+        first_name=person.name,
+        language_code="zh-hans",
+        lang=Lang.SIMPLIFIED,
+        role=person.role,
+        region_code=person.region_code,
+        consent_at=at,
+        created_at=at,
+        updated_at=at,
+    )
 
 
 async def load_people(session: AsyncSession, now: datetime) -> Pool:
@@ -55,8 +64,13 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
     there = set((await session.scalars(select(User.id).where(User.id.in_([p.telegram_id for p in everyone])))).all())
     pool.people = {p.telegram_id for p in everyone} - there
     for row in data["teams"]:
-        pool.teams[row["name"]] = ServiceTeam(name=row["name"], level=TeamLevel(row["level"]), region_code=row["region"],
-                                              industry_section=row.get("section"), created_at=ago(now, days=300))
+        pool.teams[row["name"]] = ServiceTeam(
+            name=row["name"],
+            level=TeamLevel(row["level"]),
+            region_code=row["region"],
+            industry_section=row.get("section"),
+            created_at=ago(now, days=300),
+        )
     session.add_all(pool.teams.values())
     cast = {p.telegram_id: p for p in DEMO_PEOPLE}
     users = {}
@@ -78,20 +92,36 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
         person = cast.get(row.get("user"))
         specialities = row["specialities"]
         pool.craftsmen[row["name"]] = Craftsman(
-            name=row["name"], user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
-            workplace=row["workplace"], phone=person.phone if person else row["phone"], honours=row["honours"], specialities=specialities,
-            search_text=search_text(specialities), industries=[CraftsmanIndustry(division=d) for d in row["divisions"]],
-            region_code=row["region"], team_id=pool.teams[row["team"]].id, capacity=row["capacity"],
-            service_modes=row["modes"], status=CraftsmanStatus.APPROVED, reviewed_by=STAFFER,
-            reviewed_at=ago(now, days=200), created_at=ago(now, days=210))
+            name=row["name"],
+            user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
+            workplace=row["workplace"],
+            phone=person.phone if person else row["phone"],
+            honours=row["honours"],
+            specialities=specialities,
+            search_text=search_text(specialities),
+            industries=[CraftsmanIndustry(division=d) for d in row["divisions"]],
+            region_code=row["region"],
+            team_id=pool.teams[row["team"]].id,
+            capacity=row["capacity"],
+            service_modes=row["modes"],
+            status=CraftsmanStatus.APPROVED,
+            reviewed_by=STAFFER,
+            reviewed_at=ago(now, days=200),
+            created_at=ago(now, days=210),
+        )
     session.add_all(pool.craftsmen.values())
     for key, row in data["enterprises"].items():
         person = cast.get(row.get("user"))
         pool.enterprises[key] = Enterprise(
-            name=row["name"], region_code=row["region"], industry=row["industry"], kind=EnterpriseKind(row["kind"]),
-            contact_name=person.name if person else row["contact"], phone=person.phone if person else row["phone"],
+            name=row["name"],
+            region_code=row["region"],
+            industry=row["industry"],
+            kind=EnterpriseKind(row["kind"]),
+            contact_name=person.name if person else row["contact"],
+            phone=person.phone if person else row["phone"],
             owner_user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
-            created_at=ago(now, days=230))
+            created_at=ago(now, days=230),
+        )
     session.add_all(pool.enterprises.values())
     await session.flush()
     for enterprise in pool.enterprises.values():
