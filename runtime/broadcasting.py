@@ -128,14 +128,19 @@ class BroadcastRunner:
             return
         if counts.finished:
             interrupted = await services.broadcasts.interrupted(broadcast.id)
-            await services.outbox.put(
-                [broadcast.created_by],
-                "notice",
-                f"broadcast:{broadcast.id}:report",
-                report(broadcast.id, counts, interrupted),
-                urgent=True,
-            )
-            if await services.broadcasts.finish(broadcast.id):
+            # the report is owed by the one finish() that marks the broadcast done, in the same transaction: a cancel
+            # that lands after the status was read above leaves it cancelled, and nothing is reported as complete
+            async with services.db.unit_of_work():
+                done = await services.broadcasts.finish(broadcast.id)
+                if done:
+                    await services.outbox.put(
+                        [broadcast.created_by],
+                        "notice",
+                        f"broadcast:{broadcast.id}:report",
+                        report(broadcast.id, counts, interrupted),
+                        urgent=True,
+                    )
+            if done:
                 log.info(
                     "broadcast finished",
                     extra={
