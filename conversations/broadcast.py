@@ -39,12 +39,12 @@ from conversations.common import (
     edit_message,
     expect_button,
     expect_text,
-    refuse_non_staff,
     reject_too_long,
     tell_staff_only,
 )
 from conversations.context import BotContext
 from conversations.form_draft import drafted, drafted_all, drop, restart
+from conversations.refusals import staff_gate
 from conversations.region_picker import region_step_handlers
 from services.audit import NotStaff
 from services.broadcasts import Content
@@ -57,8 +57,7 @@ EVENTS_SHOWN = 12
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "broadcast.start")
+    if not await staff_gate(update, context, "broadcast.start"):
         return ConversationHandler.END
     restart(KEY, {"filters": {}, "labels": {}})
     return await show_menu(update, context)
@@ -97,8 +96,7 @@ def content_of(message: Message) -> Content | None:
 
 
 async def content_received(update: Update, context: BotContext) -> str | int:
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "broadcast.content")
+    if not await staff_gate(update, context, "broadcast.content"):
         drop(KEY)
         return ConversationHandler.END
     content = content_of(update.effective_message)

@@ -21,10 +21,11 @@ from buttons.forms import (
     BroadcastSection,
     BroadcastStep,
 )
-from conversations.common import answer_stale, edit_message, refuse_non_staff, tell_staff_only
+from conversations.common import answer_stale, edit_message, tell_staff_only
 from conversations.context import BotContext
 from conversations.form_draft import answers, exists
 from conversations.keyboards import rows
+from conversations.refusals import staff_gate
 from conversations.region_picker import ask_region, region_button
 from db.models import Role
 from i18n import localise
@@ -120,9 +121,7 @@ async def show_menu(update: Update, context: BotContext, edit: bool = False) -> 
 
 async def refuse_or_stale(update: Update, context: BotContext) -> None:
     """A broadcast button that cannot act: refused (and logged) for non-staff, stale for staff."""
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "broadcast.press", update.callback_query.data)
-    else:
+    if await staff_gate(update, context, "broadcast.press", update.callback_query.data):
         await answer_stale(update, context)
 
 

@@ -95,14 +95,6 @@ async def tell_staff_only(update: Update, context: BotContext, key: str = "staff
         await update.effective_message.reply_text(context.t(key))
 
 
-async def refuse_non_staff(
-    update: Update, context: BotContext, action: str, target: str | None = None, key: str = "staff.only"
-) -> None:
-    """Refuse a staff-only step to a non-staff user: write the refusal to the audit log, then tell them."""
-    await context.services.audit.record(update.effective_user.id, action, target, allowed=False)
-    await tell_staff_only(update, context, key)
-
-
 async def expect_button(update: Update, context: BotContext) -> None:
     """Text, a sticker or a photo where the step waits for a button press."""
     await update.effective_message.reply_text(context.t("expect.button"))

@@ -16,12 +16,12 @@ from conversations.common import (
     cancel_flow_of,
     expect_text,
     press_of,
-    refuse_non_staff,
     reject_too_long,
     tell_staff_only,
 )
 from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
+from conversations.refusals import staff_gate
 from services.audit import NotStaff
 from services.local_time import parse_local_datetime
 from services.validation import Invalid
@@ -33,8 +33,7 @@ MAX_VALUE = 500
 
 async def start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    if not context.is_staff:
-        await refuse_non_staff(update, context, "event.edit", query.data)
+    if not await staff_gate(update, context, "event.edit", query.data):
         return ConversationHandler.END
     press = await press_of(update, context, ChangeCompetition, MoveSession)
     if press is None:

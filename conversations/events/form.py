@@ -21,9 +21,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.forms import form_buttons
 from conversations import resume
-from conversations.common import answer_stale, expect_button, expect_text, refuse_non_staff, reject_too_long
+from conversations.common import answer_stale, expect_button, expect_text, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import rows
+from conversations.refusals import staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from services.event_fields import Reader, Reading
 from services.validation import Invalid
@@ -160,8 +161,7 @@ def build(form: Form) -> ConversationHandler:
     resume.register({answer: ask_again, region: ask_again, confirm: ask_again})  # conversations/resume.py
 
     async def start(update: Update, context: BotContext) -> str | int:
-        if not context.is_staff:
-            await refuse_non_staff(update, context, form.action)
+        if not await staff_gate(update, context, form.action):
             return ConversationHandler.END
         return await _ask(update, context, form, {"step": 0, "values": {}})
 
@@ -249,9 +249,8 @@ def build(form: Form) -> ConversationHandler:
             await _drop(update, context, form)
             await update.effective_chat.send_message(context.t("form.discarded"))
             return ConversationHandler.END
-        if not context.is_staff:
+        if not await staff_gate(update, context, form.action):
             await _drop(update, context, form)
-            await refuse_non_staff(update, context, form.action)
             return ConversationHandler.END
         try:
             await form.publish(update, context, state["values"])
