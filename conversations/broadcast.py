@@ -40,11 +40,10 @@ from conversations.common import (
     expect_button,
     expect_text,
     reject_too_long,
-    tell_staff_only,
 )
 from conversations.context import BotContext
 from conversations.form_draft import drafted, drafted_all, drop, restart
-from conversations.refusals import staff_gate
+from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import region_step_handlers
 from services.audit import NotStaff
 from services.broadcasts import Content
@@ -185,8 +184,8 @@ async def send(update: Update, context: BotContext) -> str | int:
         broadcast = await services.broadcasts.create(
             update.effective_user.id, context.role, filters_of(draft), Content(**draft["content"]), send_at
         )
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except NotStaff as refused:
+        await answer_refusal(update, context, refused)
         return ConversationHandler.END
     drop(KEY)
     await query.answer()

@@ -21,11 +21,11 @@ from buttons.forms import (
     BroadcastSection,
     BroadcastStep,
 )
-from conversations.common import answer_stale, edit_message, tell_staff_only
+from conversations.common import answer_stale, edit_message
 from conversations.context import BotContext
 from conversations.form_draft import answers, exists
 from conversations.keyboards import rows
-from conversations.refusals import staff_gate
+from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import ask_region, region_button
 from db.models import Role
 from i18n import localise
@@ -81,8 +81,8 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
 async def count_audience(update: Update, context: BotContext, draft: dict[str, Any]) -> int | None:
     try:
         return await context.services.broadcasts.count(update.effective_user.id, context.role, filters_of(draft))
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except NotStaff as refused:
+        await answer_refusal(update, context, refused)
         return None
 
 

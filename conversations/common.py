@@ -86,15 +86,6 @@ async def staff_press(
     return found  # type: ignore[return-value]
 
 
-async def tell_staff_only(update: Update, context: BotContext, key: str = "staff.only") -> None:
-    """Say "only union staff can do this" (or the refusal ``key``), as an alert for a button, as a reply for a
-    message."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(context.t(key), show_alert=True)
-    else:
-        await update.effective_message.reply_text(context.t(key))
-
-
 async def expect_button(update: Update, context: BotContext) -> None:
     """Text, a sticker or a photo where the step waits for a button press."""
     await update.effective_message.reply_text(context.t("expect.button"))

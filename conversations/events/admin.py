@@ -17,11 +17,10 @@ from conversations.common import (
     expect_text,
     press_of,
     reject_too_long,
-    tell_staff_only,
 )
 from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
-from conversations.refusals import staff_gate
+from conversations.refusals import answer_refusal, staff_gate
 from services.audit import NotStaff
 from services.local_time import parse_local_datetime
 from services.validation import Invalid
@@ -81,9 +80,9 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
     except Invalid as exc:
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return None
-    except NotStaff:
+    except NotStaff as refused:
         context.user_data.pop("eventedit", None)
-        await tell_staff_only(update, context)
+        await answer_refusal(update, context, refused)
         return ConversationHandler.END
     context.user_data.pop("eventedit", None)
     await update.effective_message.reply_text(done)

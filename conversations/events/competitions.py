@@ -24,9 +24,10 @@ from buttons.events import (
     ManageCompetition,
     UnfollowCompetition,
 )
-from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
+from conversations.common import A, edit_message, press_of, staff_press
 from conversations.context import BotContext
 from conversations.events.views import competition_text, competitions_page
+from conversations.refusals import answer_refusal
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
 from services.competitions import FollowResult
@@ -148,8 +149,8 @@ async def _cancel(update: Update, context: BotContext, competition_id: int) -> N
     query = update.callback_query
     try:
         c = await context.services.competitions.cancel(context.profile.id, context.role, competition_id)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except NotStaff as refused:
+        await answer_refusal(update, context, refused)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)

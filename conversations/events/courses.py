@@ -25,9 +25,10 @@ from buttons.events import (
     ManageCourse,
     MoveSession,
 )
-from conversations.common import A, edit_message, press_of, staff_press, tell_staff_only
+from conversations.common import A, edit_message, press_of, staff_press
 from conversations.context import BotContext
 from conversations.events.views import courses_page
+from conversations.refusals import answer_refusal
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
 from services.courses import Seat
@@ -162,8 +163,8 @@ async def _cancel(update: Update, context: BotContext, press: ConfirmCancelSessi
             done = await courses.cancel(context.profile.id, context.role, press.course_id)
         else:
             done = await courses.change_session(context.profile.id, context.role, press.session_id, None)
-    except NotStaff:
-        await tell_staff_only(update, context)
+    except NotStaff as refused:
+        await answer_refusal(update, context, refused)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
