@@ -34,8 +34,8 @@ from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus
 from nlp.tokenize import read_terms
 from services.assignment import Plan, plan_for, solve
 from services.container import Services
-from services.matching import DemandQuery
 from services.regions import read_seed
+from services.talent_index import DemandQuery
 
 CHUNK = 5000
 

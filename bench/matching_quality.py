@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from config.settings import load_settings
 from services.container import Services
 from services.demo import load_demo_data
-from services.matching import DemandQuery
+from services.talent_index import DemandQuery
 
 GOLD = Path(__file__).resolve().parent / "data" / "matching_gold.tsv"
 

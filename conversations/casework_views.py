@@ -9,8 +9,8 @@ from conversations.context import BotContext
 from conversations.refusals import answer_refusal
 from nlp.industry import catalogue
 from services.casework import QueueItem
-from services.matching import Candidate, Reasons
 from services.service_record import Result
+from services.talent_index import Candidate, Reasons
 
 SUMMARY = 160
 

@@ -17,7 +17,8 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from sqlalchemy import select
 
 from db.models import Craftsman
-from services.matching import Candidate, DemandQuery, Matcher
+from services.matching import Matcher
+from services.talent_index import Candidate, DemandQuery
 
 UNASSIGNED = 2.0  # cost of leaving a demand unassigned: worse than any candidate (score > 0 → cost < 2)
 

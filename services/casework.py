@@ -36,7 +36,7 @@ from db.models import (
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.clock import Clock
-from services.matching import Candidate, Matcher, available
+from services.matching import Matcher
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.results import BY_HAND
@@ -53,6 +53,7 @@ from services.service_record import (
     staff_only,
     transition,
 )
+from services.talent_index import Candidate, available
 from services.volunteering import QUEUED, Volunteering
 
 OFFER_HOURS = 48

@@ -13,9 +13,9 @@ from buttons.booking import OfferSlots
 from buttons.queue import ConfirmVolunteer, ShowQueueItem
 from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match, MatchStatus, Role
 from nlp.industry import catalogue
-from services.matching import available
 from services.outbox import Button, Notice
 from services.service_record import Outcome, Result, Stop, contact_values, craftsman_of_user, move_match, transition
+from services.talent_index import available
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -11,7 +11,7 @@ from bench.matching_quality import evaluate, read_gold
 from db.models import Craftsman, CraftsmanIndustry, Demand, DemandKind, DemandStatus, Match, MatchStatus, Role, User
 from services.assignment import solve
 from services.demo import load_demo_data
-from services.matching import Candidate, DemandQuery, Reasons
+from services.talent_index import Candidate, DemandQuery, Reasons
 from tests.harness import BotHarness
 
 
