@@ -15,7 +15,8 @@ from conversations.keyboards import page_count, page_nav
 from conversations.refusals import DEMAND, answer_refusal
 from conversations.report.views import demand_detail, demand_line
 from db.models import DemandStatus
-from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS, DemandInfo
+from services.demand_info import DemandInfo
+from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS
 from services.results import Refused
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from db.models import DemandKind
-from services.demands import DemandInfo, Demands
+from services.demand_info import DemandInfo
+from services.demands import Demands
 from services.enterprise_links import filing_profile
 from services.enterprises import EnterpriseInfo, Enterprises
 from services.forms import Forms

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -34,6 +32,7 @@ from db.models import (
 from i18n import shown
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
+from services.demand_info import Attachment, DemandInfo, step_of, ticket_for
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
@@ -71,87 +70,6 @@ PAGE = 5
 
 
 Refusal = Reason  # the one vocabulary (services/results.py): NOT_FOUND, NOT_YOURS, NOT_DRAFT, CLOSED here
-
-
-@dataclass(frozen=True)
-class Attachment:
-    kind: str
-    file_id: str
-    caption: str | None
-
-
-class Step(NamedTuple):
-    """One step of a demand's history as a reader may see it: a catalogue key naming it, when, and the note
-    when the reader may read it."""
-
-    key: str
-    at: datetime
-    note: str | None
-
-
-def enterprise_step(from_status: str | None, to_status: str) -> str:
-    """The step as the enterprise reads it in /my, in plain words: what concerns it, never why a craftsman
-    declined or let an offer lapse (a matched demand back in the queue simply "is being matched again")."""
-    s = DemandStatus
-    if from_status == s.MATCHED.value and to_status in (s.SUBMITTED.value, s.ESCALATED.value):
-        return "my.step.requeued"
-    if to_status == s.ACCEPTED.value and from_status == s.RESOLVED.value:
-        return "my.step.reopened"
-    if to_status == s.ACCEPTED.value and from_status in (s.SCHEDULED.value, s.IN_SERVICE.value):
-        return "my.step.unbooked"
-    return f"my.step.{to_status}"
-
-
-def step_of(h: DemandStatusHistory, for_enterprise: bool) -> Step:
-    """Staff (and the craftsman concerned) read every step with its note; the enterprise reads its own words
-    for each step and only the notes meant for it (its booking time, its stars, its reason for withdrawing)."""
-    if for_enterprise:
-        return Step(enterprise_step(h.from_status, h.to_status), h.at, h.note if h.visibility == ENTERPRISE else None)
-    return Step(f"demand.status.{h.to_status}", h.at, h.note)
-
-
-@dataclass(frozen=True)
-class DemandInfo:
-    id: int
-    user_id: int | None
-    ticket: str | None
-    kind: DemandKind
-    status: DemandStatus
-    text: str
-    industry: str | None
-    industry_predicted: str | None
-    industry_confidence: float | None
-    urgency: str | None
-    service_mode: str | None
-    training_topic: str | None
-    trainees: int | None
-    preferred_dates: str | None
-    region_code: str | None
-    enterprise_id: int | None
-    enterprise_name: str | None
-    contact_name: str | None
-    contact_phone: str | None
-    created_at: datetime
-    updated_at: datetime
-    submitted_at: datetime | None
-    attachments: tuple[Attachment, ...] = ()
-    craftsmen: tuple[str, ...] = ()  # assigned (accepted) craftsmen's names
-    history: tuple[Step, ...] = field(default=(), repr=False)
-
-    @property
-    def has_content(self) -> bool:
-        return bool(self.text.strip() or self.attachments or self.training_topic)
-
-    def missing(self) -> list[str]:
-        """What must still be filled before submitting, in asking order."""
-        needed = ["text", "industry", "urgency", "service_mode", "contact_name", "contact_phone"]
-        if self.kind is DemandKind.TRAINING:
-            needed = ["training_topic", "trainees", "preferred_dates", *needed]
-        return [name for name in needed if not getattr(self, name)]
-
-
-def ticket_for(demand_id: int, at: datetime, tz: ZoneInfo) -> str:
-    return f"ZQ-{at.astimezone(tz).year}-{demand_id:06d}"
 
 
 class Demands:

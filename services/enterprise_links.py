@@ -21,7 +21,7 @@ from db.database import Database
 from db.models import Demand, DemandStatus, Enterprise, Role, User
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from services.demands import DemandInfo
+from services.demand_info import DemandInfo
 from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox
 from services.service_record import Outcome, Result, StaffChats

@@ -18,7 +18,7 @@ from db.models import (
     Role,
 )
 from fakebotapi import FakeUser
-from services.demands import ticket_for
+from services.demand_info import ticket_for
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, fill_profile, staffer
 

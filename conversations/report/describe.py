@@ -12,7 +12,8 @@ from conversations.common import reject_too_long
 from conversations.context import BotContext
 from conversations.report.steps import DESCRIBE, current_draft, form_of
 from conversations.report.views import done_keyboard
-from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refusal, Refused
+from services.demand_info import DemandInfo
+from services.demands import MAX_TEXT, MIN_TEXT, Refusal, Refused
 
 
 async def add_text(update: Update, context: BotContext, text: str) -> bool:

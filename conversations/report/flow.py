@@ -69,7 +69,8 @@ from conversations.report.steps import (
 )
 from conversations.report.views import RECORD_FIELDS, skip_keyboard
 from db.models import DemandKind, EnterpriseKind
-from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, DemandInfo, Refused
+from services.demand_info import DemandInfo
+from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import Link, PendingLink
 from services.everyday import count
 from services.local_time import with_dates_read

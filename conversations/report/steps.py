@@ -26,7 +26,8 @@ from conversations.report.views import (
     urgency_keyboard,
 )
 from services.demand_form import DemandForm, ReportState
-from services.demands import MAX_TEXT, MIN_TEXT, DemandInfo, Refused
+from services.demand_info import DemandInfo
+from services.demands import MAX_TEXT, MIN_TEXT, Refused
 from services.enterprises import EnterpriseInfo
 
 # Conversation states

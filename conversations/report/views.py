@@ -20,7 +20,8 @@ from buttons.forms import (
 from conversations.keyboards import rows
 from db.models import DemandKind, DemandStatus, EnterpriseKind
 from i18n import Raw, localise, t
-from services.demands import SERVICE_MODES, URGENCIES, DemandInfo
+from services.demand_info import DemandInfo
+from services.demands import SERVICE_MODES, URGENCIES
 from services.enterprises import EnterpriseInfo
 from services.industry import division_label
 from services.regions import RegionDirectory

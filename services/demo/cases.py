@@ -25,7 +25,7 @@ from db.models import (
     Match,
     MatchStatus,
 )
-from services.demands import ticket_for
+from services.demand_info import ticket_for
 from services.demo.people import STAFFER, Pool
 from services.demo.tables import ago, local_day_at, tables
 from services.local_time import show
