@@ -8,8 +8,8 @@ from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
 from conversations.refusals import answer_refusal
 from nlp.industry import catalogue
-from services.casework import QueueItem
 from services.service_record import Result
+from services.staff_queue import QueueItem
 from services.talent_index import Candidate, Reasons
 
 SUMMARY = 160

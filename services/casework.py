@@ -13,10 +13,9 @@ go to the craftsman only once they have accepted.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.casework import AcceptOffer, DeclineOffer
@@ -33,13 +32,11 @@ from db.models import (
     ServiceTeam,
     TeamLevel,
 )
-from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.clock import Clock
 from services.matching import Matcher
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
-from services.results import BY_HAND
 from services.service_record import (
     Outcome,
     Result,
@@ -53,6 +50,7 @@ from services.service_record import (
     staff_only,
     transition,
 )
+from services.staff_queue import StaffQueue
 from services.talent_index import Candidate, available
 from services.volunteering import QUEUED, Volunteering
 
@@ -60,30 +58,7 @@ OFFER_HOURS = 48
 MAX_NOTE = 500
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    demand_id: int
-    ticket: str
-    status: DemandStatus
-    text: str
-    industry: str | None
-    region_code: str | None
-    urgency: str | None
-    candidates: list[Candidate]
-    volunteers: list[tuple[int, str]]  # (match id, craftsman name) waiting for staff
-
-
-@dataclass(frozen=True)
-class PlanReport:
-    """What /match_all's ✅ did: offered, skipped because the case changed meanwhile, and the pairs staff must
-    settle by hand (demand id, NO_ACCOUNT or UNREACHABLE result naming the craftsman and phone)."""
-
-    done: int
-    changed: int
-    by_hand: list[tuple[int, Result]]
-
-
-class Casework(Volunteering):
+class Casework(StaffQueue, Volunteering):
     def __init__(
         self,
         db: Database,
@@ -99,112 +74,6 @@ class Casework(Volunteering):
 
     async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
         return await staff_only(self.audit, actor, role, action, target)
-
-    # ------------------------------------------------------------------ the staff queue
-    async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem] | Result:
-        """Demands waiting for a craftsman, urgent and oldest first, each with its best ``k`` candidates."""
-        refused = await self._staff_only(actor, role, "queue.list", "queue")
-        if refused:
-            return refused
-        async with self.db.session() as session:
-            waiting = (
-                await session.scalars(
-                    select(Demand)
-                    .where(
-                        Demand.status.in_(QUEUED),
-                        ~exists().where(
-                            Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
-                        ),
-                    )
-                    .order_by((Demand.urgency == "urgent").desc(), Demand.submitted_at, Demand.id)
-                    .limit(limit)
-                )
-            ).all()
-            volunteers = await self._volunteers(session, [d.id for d in waiting])
-        return [await self._item(d, volunteers, k) for d in waiting]
-
-    async def queue_item(self, actor: int, role: Role | None, demand_id: int, k: int = 3) -> QueueItem | Result:
-        refused = await self._staff_only(actor, role, "queue.view", f"demand:{demand_id}")
-        if refused:
-            return refused
-        async with self.db.session() as session:
-            d = await session.get(Demand, demand_id)
-            if d is None or d.status is DemandStatus.DRAFT:
-                return Result(Outcome.NOT_FOUND)
-            volunteers = await self._volunteers(session, [d.id])
-        return await self._item(d, volunteers, k)
-
-    async def _item(self, d: Demand, volunteers: dict[int, list[tuple[int, str]]], k: int) -> QueueItem:
-        """A demand as the queue shows it: with its ``k`` best candidates (fresh) and its volunteers."""
-        return QueueItem(
-            d.id,
-            d.ticket or "",
-            d.status,
-            d.text or d.training_topic or "",
-            d.industry,
-            d.region_code,
-            d.urgency,
-            await self.matcher.for_demand(d.id, k),
-            volunteers.get(d.id, []),
-        )
-
-    @staticmethod
-    async def _volunteers(session: AsyncSession, demand_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-        rows = await session.execute(
-            select(Match.demand_id, Match.id, Craftsman.name)
-            .join(Craftsman)
-            .where(Match.demand_id.in_(demand_ids), Match.volunteered.is_(True), Match.status == MatchStatus.PROPOSED)
-        )
-        out: dict[int, list[tuple[int, str]]] = {}
-        for demand_id, match_id, name in rows.all():
-            out.setdefault(demand_id, []).append((match_id, name))
-        return out
-
-    # ------------------------------------------------------------------ 清单匹配: the whole queue at once
-    async def plan_all(self, actor: int, role: Role | None, limit: int = 1000) -> Plan | Result:
-        """The best assignment of every queued demand (up to ``limit``), for staff to confirm."""
-        refused = await self._staff_only(actor, role, "match.plan_all", "queue")
-        if refused:
-            return refused
-        async with self.db.session() as session:
-            ids = (
-                await session.scalars(
-                    select(Demand.id)
-                    .where(
-                        Demand.status.in_(QUEUED),
-                        ~exists().where(
-                            Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
-                        ),
-                    )
-                    .order_by(Demand.submitted_at, Demand.id)
-                    .limit(limit)
-                )
-            ).all()
-        queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
-        return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})
-
-    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> PlanReport | Result:
-        """Offer each (demand, craftsman) pair of a confirmed plan: how many were offered, and why the others
-        were not — the craftsman has no Telegram account (staff phone them, or pick another when there is no
-        phone either), or the case changed in the meantime."""
-        refused = await self._staff_only(actor, role, "match.apply_plan", "queue")
-        if refused:
-            return refused
-        done, changed, by_hand = 0, 0, []
-        for demand_id, craftsman_id in pairs:
-            result = await self.offer(actor, role, demand_id, craftsman_id)
-            if result.ok:
-                done += 1
-            elif result.outcome in BY_HAND:
-                by_hand.append((demand_id, result))
-            else:
-                changed += 1
-        return PlanReport(done, changed, by_hand)
-
-    async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
-        async with self.db.session() as session:
-            rows = await session.execute(select(Demand.id, Demand.ticket).where(Demand.id.in_(demand_ids)))
-            return {demand_id: ticket or "" for demand_id, ticket in rows.all()}
 
     # ------------------------------------------------------------------ offering a demand to a craftsman
     async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Result:
