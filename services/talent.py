@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from buttons.talent import ApproveCraftsman, RejectCraftsman
 from db.database import Database
-from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam, TeamLevel
+from db.models import Craftsman, CraftsmanIndustry, CraftsmanStatus, Role, ServiceTeam
 from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.audit import AuditLog, NotStaff
@@ -22,7 +22,7 @@ from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason, Refused
 from services.service_record import StaffChats
-from services.teams import Team
+from services.teams import TeamRoster
 from services.users import Users
 
 HONOURS = (
@@ -105,7 +105,7 @@ def fill_craftsman(c: Craftsman, app: Application) -> None:
     set_divisions(c, app.divisions)
 
 
-class Talent:
+class Talent(TeamRoster):
     def __init__(
         self,
         db: Database,
@@ -369,59 +369,3 @@ class Talent:
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id)
             return c.phone if c else None
-
-    # ------------------------------------------------------------------ service teams
-    async def teams(self) -> list[Team]:
-        async with self.db.session() as session:
-            counts = dict(
-                (
-                    await session.execute(
-                        select(Craftsman.team_id, func.count()).where(*self._published()).group_by(Craftsman.team_id)
-                    )
-                ).all()
-            )
-            teams = (await session.scalars(select(ServiceTeam).order_by(ServiceTeam.region_code, ServiceTeam.id))).all()
-            order = list(TeamLevel)
-            cards = [Team.of(t, counts.get(t.id, 0)) for t in teams]
-            return sorted(cards, key=lambda t: (order.index(t.level), t.region_code, t.id))
-
-    async def teams_near(self, region_code: str) -> list[Team]:
-        """Teams in the same province as ``region_code`` (the ones a craftsman there may join)."""
-        return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
-
-    async def create_team(
-        self, actor: int, actor_role: Role | None, name: str, level: TeamLevel, region_code: str
-    ) -> Team:
-        """The new team; Refused(NOT_STAFF) (audited) for anyone but staff, Refused(ALREADY) when the name is taken."""
-        await self.audit.require_staff(actor, actor_role, "team.create", name)
-        async with self.db.session() as session:
-            if await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name)):
-                raise Refused(Reason.ALREADY, name=name)
-            team = ServiceTeam(name=name, level=level, region_code=region_code)
-            session.add(team)
-            await session.flush()
-            card = Team.of(team)
-        await self.audit.record(actor, "team.create", f"team:{card.id}")
-        return card
-
-    async def assign_team(self, craftsman_id: int, team_id: int | None, actor: int, actor_role: Role | None) -> bool:
-        """Whether the craftsman now belongs to ``team_id`` (False when refused: see :meth:`staff_assign_team`)."""
-        try:
-            return await self.staff_assign_team(craftsman_id, team_id, actor, actor_role)
-        except NotStaff:
-            return False
-
-    async def staff_assign_team(
-        self, craftsman_id: int, team_id: int | None, actor: int, actor_role: Role | None
-    ) -> bool:
-        """Put the craftsman in ``team_id`` (None: no team); False when either is gone; Refused(NOT_STAFF),
-        audited, for anyone but staff."""
-        await self.audit.require_staff(actor, actor_role, "team.assign", f"craftsman:{craftsman_id}")
-        async with self.db.session() as session:
-            c = await session.get(Craftsman, craftsman_id)
-            if c is None or (team_id is not None and await session.get(ServiceTeam, team_id) is None):
-                return False
-            c.team_id, c.updated_at = team_id, self.clock.now()
-        self.changed()
-        await self.audit.record(actor, "team.assign", f"craftsman:{craftsman_id}", team_id=team_id)
-        return True
