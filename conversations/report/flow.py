@@ -12,7 +12,6 @@ in when the evidence is strong, asked first when it is weak).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -30,11 +29,20 @@ from buttons.forms import (
     YesNo,
 )
 from conversations import industry_step, resume
-from conversations.common import edit_message, expect_button, expect_text, reject_too_long
-from conversations.contact import read_phone
+from conversations.common import edit_message, expect_button, expect_text
 from conversations.context import BotContext
-from conversations.region_picker import region_button, region_step_handlers
+from conversations.region_picker import region_step_handlers
 from conversations.report import intake
+from conversations.report.answers import (
+    contact,
+    dates,
+    enterprise_code,
+    enterprise_name,
+    enterprise_region,
+    phone_answer,
+    topic,
+    trainees,
+)
 from conversations.report.describe import describe_file, describe_other, describe_text
 from conversations.report.intake import unless_elsewhere
 from conversations.report.steps import (
@@ -49,8 +57,6 @@ from conversations.report.steps import (
     ENT_REGION,
     INDUSTRY,
     KIND,
-    MAX_SHORT,
-    MAX_TRAINEES,
     MODE,
     PHONE,
     RESUME,
@@ -67,14 +73,11 @@ from conversations.report.steps import (
     profile_of,
     save,
 )
-from conversations.report.views import RECORD_FIELDS, skip_keyboard
+from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
-from services.enterprises import Link, PendingLink
-from services.everyday import count
-from services.local_time import with_dates_read
-from services.validation import Invalid, credit_code
+from services.enterprises import PendingLink
 
 log = logging.getLogger(__name__)
 
@@ -248,109 +251,6 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         done += "\n" + context.t("report.submitted_unverified")
     await edit_message(update, query.message.text_html + "\n\n" + done)
     return ConversationHandler.END
-
-
-# ---------------------------------------------------------------------------- typed answers
-async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT) -> str | None:
-    text = (update.effective_message.text or "").strip()
-    if not text:
-        await update.effective_message.reply_text(context.t("expect.text"))
-        return None
-    if await reject_too_long(update, context, text, limit):
-        return None
-    return text
-
-
-async def _trainees(update: Update, context: BotContext) -> int | None:
-    text = (update.effective_message.text or "").strip()
-    number = count(text, 1, MAX_TRAINEES)  # "50", "五十人", "大约50人"
-    if number is None:
-        await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
-        return None
-    return number
-
-
-def _draft_field(field: str, state: str, read: Callable[[Update, BotContext], Awaitable[object | None]]):
-    """The handler of one typed draft answer (the training details): ``read`` returns the value (or None after
-    explaining what is wrong, and the question stays); the value is written to the draft and the flow goes on."""
-
-    async def answer(update: Update, context: BotContext) -> str | int:
-        value = await read(update, context)
-        if value is None:
-            return state
-        draft = await save(update, context, **{field: value})
-        return await advance(update, context, draft) if draft else ConversationHandler.END
-
-    return answer
-
-
-topic = _draft_field("training_topic", TOPIC, lambda update, context: _text(update, context, 256))
-trainees = _draft_field("trainees", TRAINEES, _trainees)
-
-
-async def _preferred_dates(update: Update, context: BotContext) -> str | None:
-    """As typed, with the date it names when it names one ("下周二下午两点（2026-11-24 14:00）")."""
-    text = await _text(update, context, 200)
-    if not text:
-        return None
-    services = context.services
-    try:
-        return with_dates_read(text, services.settings.tz, services.clock.now())
-    except Invalid as exc:  # "3点" or a time already past: asked again, with an example still to come
-        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
-        return None
-
-
-dates = _draft_field("preferred_dates", DATES, _preferred_dates)
-
-
-OWN_CONTACT = {"contact_name": "contact_name", "phone": "contact_phone"}  # profile field → the draft's own
-
-
-def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], Awaitable[object | None]]):
-    """The handler of one enterprise-profile answer: ``read`` returns the value (or None after explaining what
-    is wrong, and the question stays); the value is saved to the profile and the flow goes on."""
-
-    async def answer(update: Update, context: BotContext) -> str | int:
-        value = await read(update, context)
-        if value is None:
-            return state
-        try:
-            await context.services.enterprises.set_field(update.effective_user.id, field, value)
-        except PendingLink:  # his link waits: his contact goes on his demand, the record stays as it is
-            if field not in OWN_CONTACT:
-                await update.effective_message.reply_text(context.t("report.pending_no_edit"))
-            elif await save(update, context, **{OWN_CONTACT[field]: value}) is None:
-                return ConversationHandler.END
-        return await advance(update, context)
-
-    return answer
-
-
-enterprise_name = _profile_field("name", ENT_NAME, lambda update, context: _text(update, context, MAX_SHORT))
-contact = _profile_field("contact_name", CONTACT, lambda update, context: _text(update, context, 64))
-enterprise_region = _profile_field("region_code", ENT_REGION, region_button)
-phone_answer = _profile_field("phone", PHONE, read_phone)
-
-
-async def enterprise_code(update: Update, context: BotContext) -> str | int:
-    text = await _text(update, context, 40)
-    if text is None:
-        return ENT_CODE
-    try:
-        code = credit_code(text)
-    except Invalid as exc:
-        await update.effective_message.reply_text(
-            context.t(exc.key, **exc.values) + "\n" + context.t("validate.credit_retry"),
-            reply_markup=skip_keyboard(context.lang),
-        )
-        return ENT_CODE
-    info, link = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
-    if link is not Link.OWN:
-        key = "report.enterprise_pending" if link is Link.PENDING else "report.enterprise_linked"
-        await update.effective_message.reply_text(context.t(key, name=info.name))  # the name as its people typed it
-    await mark_asked(update, context, "credit_code")
-    return await advance(update, context)
 
 
 # ---------------------------------------------------------------------------- leaving
