@@ -20,12 +20,12 @@ from typing import Any
 from .htmltext import HtmlParseError, html_to_text
 from .people import People
 from .ratelimit import RateLimiter, RateLimits
-from .state import ApiError, Fault, Notifier, World, load_world, now, parse_params, save_world
+from .state import ApiError, Fault, Notifier, UploadedFiles, World, load_world, now, parse_params, save_world
+from .webhooks import Webhooks
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForZhuqiBotTests_0123456789"
-UploadedFiles = dict[str, tuple[str | None, bytes, str | None]]
 
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendSticker", "copyMessage", "forwardMessage"}
 MAX_TEXT = 4096
@@ -46,7 +46,7 @@ class ConnectionDropped(Exception):
     """An injected broken connection: the transport (HTTP or in-process) gives the bot no answer at all."""
 
 
-class FakeBotAPI(People):
+class FakeBotAPI(Webhooks, People):
     """Telegram's Bot API as far as zhuqi-bot uses it; the people's side (users sending, pressing, blocking) is
     in :class:`People`."""
 
@@ -237,54 +237,6 @@ class FakeBotAPI(People):
         return True
 
     _m_close = _m_logOut
-
-    async def _m_deleteWebhook(self, p: dict, f: UploadedFiles) -> bool:
-        if p.get("drop_pending_updates"):
-            self.world.updates.clear()
-        self.webhook = None
-        if self._pusher is not None:
-            self._pusher.cancel()
-            self._pusher = None
-        return True
-
-    async def _m_setWebhook(self, p: dict, f: UploadedFiles) -> bool:
-        """Like Telegram: from now on updates are POSTed to ``url`` (with the secret token header), one at a time
-        and in order; an answer other than 200 (or no answer) is retried until it is taken."""
-        await self._m_deleteWebhook({}, f)
-        self.webhook = {"url": p["url"], "secret_token": p.get("secret_token")}
-        self._pusher = asyncio.get_running_loop().create_task(self._push(p["url"], p.get("secret_token")))
-        return True
-
-    async def _push(self, url: str, secret: str | None) -> None:
-        import aiohttp
-
-        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-            while True:
-                if not self.world.updates:
-                    event = self._event()
-                    event.clear()
-                    await event.wait()
-                    continue
-                update = self.world.updates[0]
-                try:
-                    async with session.post(url, json=update, headers=headers) as response:
-                        delivered = response.status == 200
-                        self.webhook_answers.append(response.status)
-                except (TimeoutError, aiohttp.ClientError):
-                    delivered = False
-                    self.webhook_answers.append(0)
-                if delivered:
-                    self.world.updates.remove(update)
-                else:
-                    await asyncio.sleep(0.2)
-
-    async def _m_getWebhookInfo(self, p: dict, f: UploadedFiles) -> dict[str, Any]:
-        return {
-            "url": (self.webhook or {}).get("url", ""),
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.world.updates),
-        }
 
     async def _m_getUpdates(self, p: dict, f: UploadedFiles) -> list[dict[str, Any]]:
         if self.webhook is not None:

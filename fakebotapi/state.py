@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+UploadedFiles = dict[str, tuple[str | None, bytes, str | None]]  # field name → (file name, bytes, MIME type)
+
 log = logging.getLogger(__name__)
 
 # Parameters whose values arrive JSON-encoded (objects, arrays, booleans, numbers).
