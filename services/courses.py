@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import Database
 from db.models import Course, CourseSession, EventStatus, Role, Subscription, SubscriptionKind
@@ -104,7 +105,7 @@ def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now
         raise Invalid("course.session_past")
 
 
-async def _lock(session, course_id: int) -> bool:
+async def _lock(session: AsyncSession, course_id: int) -> bool:
     """Lock the course row before counting seats (PostgreSQL: a row lock; SQLite: the write lock), changing
     nothing; False when it is not published."""
     result = await session.execute(
@@ -213,6 +214,7 @@ class Courses:
             if row is None or row.status is not EventStatus.PUBLISHED or row.starts_at <= now:
                 return None
             course = await session.get(Course, row.course_id)
+            assert course is not None  # a session's course is a foreign key
             old = session_values(course, row, self.tz)
             if starts_at is None:
                 row.status = EventStatus.CANCELLED
@@ -272,14 +274,16 @@ class Courses:
                 or_(Course.region_code.is_(None), Course.region_code.in_(self.regions.ancestors(region_code)))
             )
         async with self.db.session() as session:
-            mine = dict(
+            mine: dict[int | None, SubscriptionKind] = dict(
                 (
                     await session.execute(
                         select(Subscription.course_id, Subscription.kind).where(
                             Subscription.user_id == user_id, Subscription.course_id.is_not(None)
                         )
                     )
-                ).all()
+                )
+                .tuples()
+                .all()
             )
             if only_mine:
                 query = query.where(Course.id.in_(list(mine)))
@@ -332,6 +336,7 @@ class Courses:
             if not locked or not has_future:
                 return Enrolment(Seat.GONE)
             course = await session.get(Course, course_id)
+            assert course is not None  # _lock updated its row
             mine = await session.scalar(
                 select(Subscription).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
             )
@@ -339,10 +344,13 @@ class Courses:
                 if mine.kind is SubscriptionKind.ENROLLED:
                     return Enrolment(Seat.ALREADY_ENROLLED)
                 return Enrolment(Seat.ALREADY_WAITLISTED, await self._position(session, mine))
-            taken = await session.scalar(
-                select(func.count())
-                .select_from(Subscription)
-                .where(Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.ENROLLED)
+            taken = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Subscription)
+                    .where(Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.ENROLLED)
+                )
+                or 0
             )
             full = course.capacity is not None and taken >= course.capacity
             row = Subscription(
@@ -358,7 +366,7 @@ class Courses:
         return Enrolment(Seat.ENROLLED)
 
     @staticmethod
-    async def _position(session, row: Subscription) -> int:
+    async def _position(session: AsyncSession, row: Subscription) -> int:
         ahead = await session.scalar(
             select(func.count())
             .select_from(Subscription)
@@ -395,6 +403,7 @@ class Courses:
                 if first is not None:
                     first.kind, promoted = SubscriptionKind.ENROLLED, first.user_id
         if promoted is not None:
+            assert course is not None  # a seat is handed on only in a published course
             now = self.clock.now()
             recipients = [r for r in await self.audience.subscribers(course_id=course_id) if r.user_id == promoted]
             await self.outbox.put_batches(

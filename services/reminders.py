@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from db.database import Database
 from db.models import (
@@ -105,7 +105,7 @@ class Reminders:
             )
             for c in (await session.scalars(query)).all():
                 plans[f"competition:{c.id}"] = competition_plan(_competition_times(c), self.tz)
-            query = (
+            sessions = (
                 select(
                     CourseSession.id,
                     CourseSession.starts_at,
@@ -116,23 +116,23 @@ class Reminders:
                 .join(Course, Course.id == CourseSession.course_id)
                 .where(Course.status == EventStatus.PUBLISHED, CourseSession.status == EventStatus.PUBLISHED)
             )
-            query = (
-                query.where(CourseSession.id.in_(session_ids))
+            sessions = (
+                sessions.where(CourseSession.id.in_(session_ids))
                 if session_ids is not None
-                else query.where(CourseSession.starts_at > now - LOOKBACK)
+                else sessions.where(CourseSession.starts_at > now - LOOKBACK)
             )
-            for sid, starts_at, minutes, published_at, revised_at in (await session.execute(query)).all():
+            for sid, starts_at, minutes, published_at, revised_at in (await session.execute(sessions)).all():
                 owed_from = max((t for t in (published_at, revised_at) if t is not None), default=None)
                 plans[f"session:{sid}"] = session_plan(SessionTimes(sid, starts_at, minutes, owed_from))
-            query = select(Appointment.id, Appointment.starts_at, Appointment.booked_at).where(
+            appointments = select(Appointment.id, Appointment.starts_at, Appointment.booked_at).where(
                 Appointment.status == AppointmentStatus.BOOKED
             )
-            query = (
-                query.where(Appointment.id.in_(appointment_ids))
+            appointments = (
+                appointments.where(Appointment.id.in_(appointment_ids))
                 if appointment_ids is not None
-                else query.where(Appointment.starts_at > now - LOOKBACK)
+                else appointments.where(Appointment.starts_at > now - LOOKBACK)
             )
-            for aid, starts_at, booked_at in (await session.execute(query)).all():
+            for aid, starts_at, booked_at in (await session.execute(appointments)).all():
                 plans[f"appointment:{aid}"] = appointment_plan(AppointmentTimes(aid, starts_at, booked_at))
         return plans
 
@@ -248,9 +248,11 @@ class Reminders:
     async def _content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
         if reminder.kind == "appointment":
             return await self._appointment_content(reminder)
+        competition: Competition | None = None
+        found: Row[tuple[CourseSession, Course]] | None = None
         async with self.db.session() as session:
             if reminder.kind == "competition":
-                found = await session.get(Competition, reminder.event_id)
+                competition = await session.get(Competition, reminder.event_id)
             else:
                 found = (
                     await session.execute(
@@ -259,13 +261,13 @@ class Reminders:
                         .where(CourseSession.id == reminder.event_id)
                     )
                 ).first()
+        if competition is not None:
+            notice = competition_notice(competition, reminder.what, self.tz, self.regions)
+            if reminder.what == "published":
+                return notice, await self.audience.publication(competition.industry_section, competition.region_code)
+            return notice, await self.audience.subscribers(competition_id=competition.id)
         if found is None:
             return None, []
-        if reminder.kind == "competition":
-            notice = competition_notice(found, reminder.what, self.tz, self.regions)
-            if reminder.what == "published":
-                return notice, await self.audience.publication(found.industry_section, found.region_code)
-            return notice, await self.audience.subscribers(competition_id=found.id)
         course_session, course = found
         return session_notice(course, course_session, self.tz), await self.audience.subscribers(course_id=course.id)
 
