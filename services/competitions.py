@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 
 from db.database import Database
 from db.models import Competition, EventStatus, Role, Subscription, SubscriptionKind
@@ -178,7 +178,7 @@ class Competitions:
         async with self.db.session() as session:
             return await session.get(Competition, competition_id)
 
-    def _upcoming(self):
+    def _upcoming(self) -> Select[tuple[Competition]]:
         now = self.clock.now()
         return (
             select(Competition)
@@ -203,15 +203,17 @@ class Competitions:
                 )
         async with self.db.session() as session:
             rows = list((await session.scalars(query)).all())
-            following = set(
-                (
+            following = {
+                competition_id
+                for competition_id in (
                     await session.scalars(
                         select(Subscription.competition_id).where(
                             Subscription.user_id == user_id, Subscription.competition_id.is_not(None)
                         )
                     )
                 ).all()
-            )
+                if competition_id is not None  # the query's filter; the column's type does not know it
+            }
         return Listing(rows, following)
 
     async def followed(self, user_id: int) -> list[Competition]:

@@ -87,9 +87,11 @@ class Consultations:
     async def status(self, user_id: int, consultation_id: int) -> ConsultationStatus | None:
         """The status of one of the member's own consultations (None for anyone else's, or one erased)."""
         async with self.db.session() as session:
-            return await session.scalar(
+            # through a variable: with the return type as context mypy picks scalar()'s untyped overload
+            status = await session.scalar(
                 select(Consultation.status).where(Consultation.id == consultation_id, Consultation.user_id == user_id)
             )
+        return status
 
     async def open_items(
         self, actor: int, role: Role | None, limit: int = 10
