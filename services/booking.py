@@ -7,8 +7,10 @@ Only the two parties of the case may act on its appointments; anyone else is ref
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,7 +55,9 @@ class AppointmentCard:
 
 
 class Booking:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, reminders: Reminders, tz) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, reminders: Reminders, tz: ZoneInfo
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.reminders, self.tz = db, clock, audit, outbox, reminders, tz
 
     async def _party(self, session: AsyncSession, user_id: int, match_id: int, side: str | None = None) -> Party:
@@ -63,6 +67,7 @@ class Booking:
             raise Stop(Result(Outcome.NOT_FOUND))
         demand = await session.get(Demand, match.demand_id, with_for_update=True)
         craftsman = await session.get(Craftsman, match.craftsman_id)
+        assert demand is not None and craftsman is not None  # a match's foreign keys (ON DELETE CASCADE)
         found = (
             "craftsman"
             if craftsman is not None and craftsman.user_id == user_id
@@ -161,7 +166,9 @@ class Booking:
         )
         return Result(Outcome.DONE, card.id, card.match_id, {"at": local(card.starts_at, self.tz)})
 
-    async def _book(self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime):
+    async def _book(
+        self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime
+    ) -> tuple[AppointmentCard, list[int], str, Sequence[int]]:
         """Book ``appointment``; cancel the other slots and a booking it replaces; the case is ``scheduled``."""
         replaced = (
             await session.scalars(
@@ -192,7 +199,7 @@ class Booking:
         chats = [c for c in (party.demand.user_id, party.craftsman.user_id) if c]
         return card, chats, party.craftsman.name, replaced
 
-    def _values(self, card: AppointmentCard, name: str) -> dict:
+    def _values(self, card: AppointmentCard, name: str) -> dict[str, str]:
         return {
             "ticket": card.ticket,
             "at": local(card.starts_at, self.tz),
