@@ -10,13 +10,14 @@ nobody anything twice or late.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
 from config.settings import Settings
 from db.database import Database
-from db.models import Craftsman, Notification, OutboxStatus, Role
+from db.models import Competition, Craftsman, Notification, OutboxStatus, Role
 from services.audience import Audience, batches
 from services.clock import Clock
 from services.demo.cases import load_cases
@@ -57,7 +58,9 @@ async def load_demo_data(db: Database, clock: Clock, tz: ZoneInfo) -> bool:
     return True
 
 
-async def _told_then(db: Database, outbox: Outbox, competitions, now, tz: ZoneInfo) -> None:
+async def _told_then(
+    db: Database, outbox: Outbox, competitions: list[Competition], now: datetime, tz: ZoneInfo
+) -> None:
     """Each competition's reminders already due (its publication notice) as sent when they fell due, to those the
     rule (services/audience.py) names: the reminders' rebuild at start then owes nothing of the demo's past."""
     audience = Audience(db, await RegionDirectory.load(db))

@@ -68,6 +68,7 @@ async def load_cases(session: AsyncSession, pool: Pool, now: datetime, tz: ZoneI
         if craftsman is not None:
             notice = await _serve(session, timeline, craftsman, enterprise, row, now, tz)
             if notice is not None and enterprise.owner_user_id:
+                assert demand.resolved_at is not None  # the notice _serve returns is the resolution's
                 owed.append(
                     (enterprise.owner_user_id, f"demand:{demand.id}:resolved:{demand.resolved_at.isoformat()}", notice)
                 )
@@ -116,6 +117,7 @@ async def _serve(
 ) -> Notice | None:
     """The craftsman's part, as far as the row's status goes; the resolution notice when one is still owed."""
     demand, status, owner = timeline.demand, S(row["status"]), enterprise.owner_user_id
+    assert demand.submitted_at is not None  # _demand files it
     offered = ago(now, hours=row["hours"]) if status is S.MATCHED else demand.submitted_at + timedelta(days=OPENED)
     match = Match(
         demand_id=demand.id,
@@ -192,6 +194,7 @@ async def _book_tomorrow(
     come; otherwise (late in the day) just now, so that no reminder was owed before the bot started."""
     starts = local_day_at(now, tz, 1, row["at"])
     booked = ago(now, days=2) if starts - timedelta(days=1) > now else ago(now, hours=0.5)
+    assert match.decided_at is not None  # _serve accepted the match
     offered_slots = min(match.decided_at + timedelta(hours=20), booked - timedelta(hours=2))
     session.add(
         Appointment(

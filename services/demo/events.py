@@ -4,6 +4,7 @@ sessions in the coming weeks, one course a seat short of full), with the workers
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,7 +57,7 @@ async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo, people
     return competitions
 
 
-async def _course(session: AsyncSession, row: dict, now: datetime, tz: ZoneInfo, people: set[int]) -> None:
+async def _course(session: AsyncSession, row: dict[str, Any], now: datetime, tz: ZoneInfo, people: set[int]) -> None:
     published = ago(now, days=5)
     first = (now.astimezone(tz) + timedelta(days=row["from_in_days"])).date()
     last = first + timedelta(weeks=row["weeks"], days=-1)

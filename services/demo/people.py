@@ -89,13 +89,13 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
             users[person.telegram_id].team_id = pool.teams[record["team"]].id
         session.add_all(UserIndustry(user_id=person.telegram_id, section=s) for s in record.get("sections", []))
     for row in data["craftsmen"]:
-        person = cast.get(row.get("user"))
+        played_by = cast.get(row.get("user"))
         specialities = row["specialities"]
         pool.craftsmen[row["name"]] = Craftsman(
             name=row["name"],
-            user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
+            user_id=played_by.telegram_id if played_by and played_by.telegram_id in pool.people else None,
             workplace=row["workplace"],
-            phone=person.phone if person else row["phone"],
+            phone=played_by.phone if played_by else row["phone"],
             honours=row["honours"],
             specialities=specialities,
             search_text=search_text(specialities),
@@ -111,15 +111,15 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
         )
     session.add_all(pool.craftsmen.values())
     for key, row in data["enterprises"].items():
-        person = cast.get(row.get("user"))
+        played_by = cast.get(row.get("user"))
         pool.enterprises[key] = Enterprise(
             name=row["name"],
             region_code=row["region"],
             industry=row["industry"],
             kind=EnterpriseKind(row["kind"]),
-            contact_name=person.name if person else row["contact"],
-            phone=person.phone if person else row["phone"],
-            owner_user_id=person.telegram_id if person and person.telegram_id in pool.people else None,
+            contact_name=played_by.name if played_by else row["contact"],
+            phone=played_by.phone if played_by else row["phone"],
+            owner_user_id=played_by.telegram_id if played_by and played_by.telegram_id in pool.people else None,
             created_at=ago(now, days=230),
         )
     session.add_all(pool.enterprises.values())
