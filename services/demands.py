@@ -32,7 +32,7 @@ from db.models import (
 from i18n import shown
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from services.demand_info import Attachment, DemandInfo, step_of, ticket_for
+from services.demand_info import Attachment, DemandInfo, Step, step_of, ticket_for
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
@@ -81,7 +81,7 @@ class Demands:
 
     # ------------------------------------------------------------------ reading
     async def _info(
-        self, session, demand: Demand, with_history: bool = False, for_enterprise: bool = False
+        self, session: AsyncSession, demand: Demand, with_history: bool = False, for_enterprise: bool = False
     ) -> DemandInfo:
         """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history). The history is
         the enterprise's reading of it when ``for_enterprise``."""
@@ -103,7 +103,7 @@ class Demands:
                 )
             ).all()
         )
-        history = ()
+        history: tuple[Step, ...] = ()
         if with_history and not draft:
             rows = (
                 await session.scalars(

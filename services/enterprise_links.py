@@ -114,7 +114,7 @@ class EnterpriseLinks:
                 "link.staff_unverified",
                 values=values,
                 buttons=[
-                    decision_buttons(demand.user_id, enterprise_id, staff=True),
+                    decision_buttons(user.id, enterprise_id, staff=True),
                     [Button("demand.open", OpenDemand(demand.id))],
                 ],
             ),
@@ -141,6 +141,7 @@ class EnterpriseLinks:
                         .where(Demand.user_id == requester, Demand.enterprise_id == enterprise_id)
                         .values(unverified=False)
                     )
+                assert enterprise is not None  # allowed
                 detail = {"requester": _name(user), "enterprise": enterprise.name}
             else:
                 detail = None
@@ -165,12 +166,11 @@ class EnterpriseLinks:
             if demand is None or not demand.unverified:
                 return DemandLink(False)
             user = await session.get(User, demand.user_id) if demand.user_id else None
-            waiting = (
+            if (
                 user is not None
                 and demand.enterprise_id is not None
                 and user.pending_enterprise_id == demand.enterprise_id
-            )
-            if waiting:
+            ):
                 return DemandLink(True, user.id, demand.enterprise_id)
             return DemandLink(True)
 
