@@ -6,10 +6,11 @@ an optional comment (reminded once after 3 days), which updates the craftsman's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.follow_up import ConfirmSolved, RateCase, Reopen
 from db.database import Database
@@ -159,8 +160,15 @@ class FollowUp:
 
     @staticmethod
     async def _record_resolution(
-        session, demand: Demand, craftsman: Craftsman, user_id: int, summary: str, trained: int, benefit: Decimal, now
-    ) -> dict:
+        session: AsyncSession,
+        demand: Demand,
+        craftsman: Craftsman,
+        user_id: int,
+        summary: str,
+        trained: int,
+        benefit: Decimal,
+        now: datetime,
+    ) -> dict[str, str | int]:
         if not await transition(session, demand, DemandStatus.RESOLVED, user_id, now, from_=SERVING):
             raise Stop(Result(Outcome.STALE, demand.id, detail={"status": demand.status.value}))
         demand.solution_summary, demand.workers_trained = summary.strip(), trained
@@ -174,7 +182,7 @@ class FollowUp:
         }
 
     @staticmethod
-    async def _owned_resolved(session, user_id: int, demand_id: int) -> Demand:
+    async def _owned_resolved(session: AsyncSession, user_id: int, demand_id: int) -> Demand:
         """The user's own demand ``demand_id``, resolved and waiting for them; else Stop."""
         demand = await session.get(Demand, demand_id, with_for_update=True)
         if demand is None:
