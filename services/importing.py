@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from db.database import Database
@@ -136,6 +138,7 @@ class Importer:
         if not rows:
             raise FileRejected("import.empty")
         header = rows[0]
+        columns: tuple[str, ...]
         if "技术专长" in header:
             kind, columns, validate = "craftsmen", CRAFTSMAN_COLUMNS, self._craftsman
         elif "统一社会信用代码" in header:
@@ -148,7 +151,8 @@ class Importer:
         if missing:
             raise FileRejected("import.missing_columns", columns="、".join(missing))
         index = {name: header.index(name) for name in columns}
-        valid, errors, seen = [], [], {}
+        valid, errors = [], []
+        seen: dict[Hashable, int] = {}  # a record's key -> the row that had it first
         for number, row in zip(rows.numbers[1:], rows[1:], strict=True):
             if number in rows.faults:
                 key, values = rows.faults[number]
@@ -252,6 +256,7 @@ class Importer:
         ``APPLY_BATCH`` to a transaction, so a big file never holds SQLite's one writer for long (other users' steps
         wait for it); a crash between batches is harmless, as importing the file again updates what was written."""
         if report.kind == "competitions":
+            assert actor is not None  # competitions are published by someone: the staffer who sent the file
             return await self.competitions.apply(report.valid, actor, role)
         inserted = updated = 0
         for start in range(0, len(report.valid), APPLY_BATCH):
@@ -334,11 +339,12 @@ def template(kind: str) -> bytes:
     """The import template for ``kind`` (craftsmen | enterprises | competitions): the header and one example row."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = SHEET_TITLES[kind]
     append_row(sheet, COLUMNS[kind])
     append_row(sheet, EXAMPLES[kind])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 18
+    for column in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 18
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
