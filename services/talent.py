@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.talent import ApproveCraftsman, RejectCraftsman
 from db.database import Database
@@ -119,9 +120,9 @@ class Talent(TeamRoster):
         self.staff = staff  # where notices of new applications go
         self.db, self.clock, self.audit, self.outbox, self.tokenizer = db, clock, audit, outbox, tokenizer
         self.users = users
-        self.changed: Callable[[], object] = lambda: None  # the talent pool changed (the matcher listens)
+        self.changed: Callable[[], None] = lambda: None  # the talent pool changed (the matcher listens)
 
-    async def _card(self, session, c: Craftsman) -> CraftsmanCard:
+    async def _card(self, session: AsyncSession, c: Craftsman) -> CraftsmanCard:
         team = await session.get(ServiceTeam, c.team_id) if c.team_id else None
         return CraftsmanCard(
             c.id,
@@ -257,7 +258,7 @@ class Talent(TeamRoster):
         return card
 
     # ------------------------------------------------------------------ browsing (public: no contact details)
-    def _published(self):
+    def _published(self) -> tuple[ColumnElement[bool], ...]:
         return Craftsman.status == CraftsmanStatus.APPROVED, Craftsman.active.is_(True)
 
     async def division_counts(self) -> dict[str, int]:
@@ -269,7 +270,7 @@ class Talent(TeamRoster):
                 .where(*self._published())
                 .group_by(CraftsmanIndustry.division)
             )
-            return dict(rows.all())
+            return dict(rows.tuples().all())
 
     async def region_counts(self, division: str) -> dict[str, int]:
         """Published craftsmen of ``division`` per province code."""
@@ -344,7 +345,7 @@ class Talent(TeamRoster):
                 )
             ).all()
 
-            def rank(c: Craftsman) -> tuple:
+            def rank(c: Craftsman) -> tuple[bool, bool, int, int]:
                 by_name = any(p in c.name for p in phrases)
                 return (not by_name, c.team_id not in teams, -sum(w in c.search_text for w in words), c.id)
 
