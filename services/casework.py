@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,6 +91,8 @@ class Casework(StaffQueue, Volunteering):
             checked = await self._check_offer(session, demand, craftsman)
             if checked is not None:
                 return checked
+            # _check_offer refused a missing demand or craftsman, and one without an account
+            assert demand is not None and craftsman is not None and craftsman.user_id is not None
             if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
                 return Result(Outcome.TAKEN, demand_id)  # another staffer's offer got there first
             match = await session.scalar(
@@ -240,9 +243,9 @@ class Casework(StaffQueue, Volunteering):
         )
         return DemandStatus.ESCALATED if escalated else DemandStatus.SUBMITTED
 
-    async def _alert_staff(self, demand_id: int, ticket: str, key: str, values: dict, dedupe: str) -> None:
+    async def _alert_staff(self, demand_id: int, ticket: str, key: str, values: dict[str, Any], dedupe: str) -> None:
         """Tell staff, naming the next candidate with a one-press offer button."""
-        [best] = await self.matcher.for_demand(demand_id, 1) or [None]
+        best = next(iter(await self.matcher.for_demand(demand_id, 1)), None)
         buttons = [[Button("queue.show", ShowQueueItem(demand_id))]]
         values = {**values, "ticket": ticket, "next": best.name if best else "—"}
         if best is not None:
