@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import unit_of_work
 from db.database import Database
 from db.models import Demand, DemandStatus, Enterprise, EnterpriseKind, User
 from services.clock import Clock
@@ -102,6 +103,10 @@ async def _disposable(session: AsyncSession, enterprise: Enterprise, user_id: in
     return not await session.scalar(select(others | filed))
 
 
+def _of_user(user_id: int) -> tuple[str, int]:
+    return ("enterprise_of_user", user_id)
+
+
 async def _no_requests(user_id: int, enterprise_id: int) -> None:
     return None
 
@@ -113,7 +118,16 @@ class Enterprises:
         self.link_requested: Callable[[int, int], Awaitable[None]] = _no_requests
 
     async def of_user(self, user_id: int) -> EnterpriseInfo | None:
-        """The enterprise the user files for: his own record, or (``pending``) the one he asked to join."""
+        """The enterprise the user files for: his own record, or (``pending``) the one he asked to join. Read once
+        per update until something is written (db/unit_of_work.py: recall)."""
+        kept = unit_of_work.recall(self.db, _of_user(user_id))
+        if kept is not unit_of_work.MISSING:
+            return kept
+        info = await self._of_user(user_id)
+        unit_of_work.keep(self.db, _of_user(user_id), info)
+        return info
+
+    async def _of_user(self, user_id: int) -> EnterpriseInfo | None:
         async with self.db.session() as session:
             user = await session.get(User, user_id)
             if user is None:
@@ -149,6 +163,8 @@ class Enterprises:
                 setattr(enterprise, field, value)
                 await session.flush()
                 info, link = _info(enterprise), Link.OWN
+        if link in (Link.OWN, Link.LINKED):  # he is now the record's member: of_user's answer, kept for the update
+            unit_of_work.keep(self.db, _of_user(user_id), info)
         if requested:  # after the commit: the members are asked about a link that is stored
             await self.link_requested(user_id, info.id)
         return info, link
