@@ -13,9 +13,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import unit_of_work
@@ -103,6 +103,27 @@ async def _disposable(session: AsyncSession, enterprise: Enterprise, user_id: in
     return not await session.scalar(select(others | filed))
 
 
+_E = Enterprise.__table__
+_U = User.__table__
+# the enterprise the user files for in one statement, built once: his own record (all of it), else the one his
+# link waits on (its contact details never shown to him)
+_OF_USER = (
+    select(
+        _U.c.enterprise_id.is_not(None),
+        _E.c.id,
+        _E.c.name,
+        _E.c.credit_code,
+        _E.c.kind,
+        _E.c.region_code,
+        case((_U.c.enterprise_id.is_not(None), _E.c.contact_name)),
+        case((_U.c.enterprise_id.is_not(None), _E.c.phone)),
+    )
+    .select_from(_U)
+    .join(_E, _E.c.id == func.coalesce(_U.c.enterprise_id, _U.c.pending_enterprise_id))
+    .where(_U.c.id == bindparam("who"))
+)
+
+
 def _of_user(user_id: int) -> tuple[str, int]:
     return ("enterprise_of_user", user_id)
 
@@ -122,21 +143,18 @@ class Enterprises:
         per update until something is written (db/unit_of_work.py: recall)."""
         kept = unit_of_work.recall(self.db, _of_user(user_id))
         if kept is not unit_of_work.MISSING:
-            return kept
+            return cast(EnterpriseInfo | None, kept)
         info = await self._of_user(user_id)
         unit_of_work.keep(self.db, _of_user(user_id), info)
         return info
 
     async def _of_user(self, user_id: int) -> EnterpriseInfo | None:
         async with self.db.session() as session:
-            user = await session.get(User, user_id)
-            if user is None:
-                return None
-            if user.enterprise_id:
-                enterprise = await session.get(Enterprise, user.enterprise_id)
-                return _info(enterprise) if enterprise else None
-            pending = await session.get(Enterprise, user.pending_enterprise_id) if user.pending_enterprise_id else None
-            return _pending_info(pending) if pending else None
+            row = (await session.execute(_OF_USER, {"who": user_id})).first()
+        if row is None:
+            return None
+        own, id_, name, code, kind, region, contact, phone = row
+        return EnterpriseInfo(id_, name, code, kind, region, contact, phone, pending=not own)  # pending: no contact
 
     async def get(self, enterprise_id: int) -> EnterpriseInfo | None:
         async with self.db.session() as session:
