@@ -144,16 +144,26 @@ class UnitOfWork:
     async def session(self, undo_alone: bool = True) -> AsyncIterator[AsyncSession]:
         """A session in the unit's transaction. If the block fails, what it wrote is undone (``undo_alone``: and
         only that; else the unit's whole transaction, for a block whose failure fails the unit anyway)."""
+        async with self.block(undo_alone) as connection:
+            session = AsyncSession(bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False)
+            try:
+                yield session
+                await session.flush()
+            finally:
+                await session.close()  # joined "rollback_only": closing leaves the unit's transaction alone
+
+    @asynccontextmanager
+    async def block(self, undo_alone: bool = True) -> AsyncIterator[AsyncConnection]:
+        """The unit's connection for a block of Core statements (no session to build: the hot path's reads and
+        writes), undone on failure as :meth:`session` is."""
         connection = await self._begun()
         info = _info(connection)
         self.blocks += 1
         guard = _Guard(f"zhuqi_{self.blocks}") if undo_alone and self.written else None
         outer = info.get(GUARD)
         info[GUARD] = guard
-        session = AsyncSession(bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False)
         try:
-            yield session
-            await session.flush()
+            yield connection
         except BaseException:
             info[GUARD] = outer
             await self._undo(connection, guard)
@@ -162,8 +172,6 @@ class UnitOfWork:
             info[GUARD] = outer
             if guard is not None and guard.taken:
                 await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
-        finally:
-            await session.close()  # joined "rollback_only": closing leaves the unit's transaction alone
 
     async def _undo(self, connection: AsyncConnection, guard: _Guard | None) -> None:
         """Undo a failed block's writes. If that fails too (the connection is gone), the unit's whole transaction

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Bot, Update
 from telegram.error import NetworkError
 from telegram.ext import Application
@@ -86,10 +86,10 @@ class Inbox:
         statement = (
             self._insert(table).on_conflict_do_nothing(index_elements=["update_id"]).returning(table.c.update_id)
         )
-        async with self.db.session() as session:
-            return set((await session.scalars(statement, rows)).all())
+        async with self.db.connection() as connection:
+            return set((await connection.scalars(statement, rows)).all())
 
-    async def mark_done(self, session: AsyncSession, update_ids: list[int]) -> None:
+    async def mark_done(self, session: AsyncSession | AsyncConnection, update_ids: list[int]) -> None:
         """Mark updates handled and drop their content, inside the caller's transaction (the one that writes their
         conversation state)."""
         if len(update_ids) == 1:  # the usual case, its statement built once

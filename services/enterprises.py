@@ -149,8 +149,8 @@ class Enterprises:
         return info
 
     async def _of_user(self, user_id: int) -> EnterpriseInfo | None:
-        async with self.db.session() as session:
-            row = (await session.execute(_OF_USER, {"who": user_id})).first()
+        async with self.db.connection() as connection:
+            row = (await connection.execute(_OF_USER, {"who": user_id})).first()
         if row is None:
             return None
         own, id_, name, code, kind, region, contact, phone = row

@@ -52,8 +52,8 @@ class Forms:
         # write anywhere in the update makes it read again)
         kept = unit_of_work.recall(self.db, _key(user_id, form))
         if kept is unit_of_work.MISSING:
-            async with self.db.session() as session:
-                row = await session.scalar(_ANSWERS, {"who": user_id, "which": form})
+            async with self.db.connection() as connection:
+                row = await connection.scalar(_ANSWERS, {"who": user_id, "which": form})
             kept = _kept(row)
             self._keep(user_id, form, kept)
         return Draft(form, user_id, copy.deepcopy(dict(kept))) if kept is not None else None
@@ -74,12 +74,12 @@ class Forms:
     async def change(self, user_id: int, form: str, how: Callable[[dict[str, Any]], dict[str, Any]]) -> Draft | None:
         """Read the answers, locked, and store ``how(answers)`` in the same transaction; None when the form is not
         in progress."""
-        async with self.db.session() as session:
-            stored = await session.scalar(_LOCKED, {"who": user_id, "which": form})
+        async with self.db.connection() as connection:
+            stored = await connection.scalar(_LOCKED, {"who": user_id, "which": form})
             if stored is None:
                 return None
             answers = how(dict(stored))
-            await session.execute(_WRITE, {"who": user_id, "which": form, "new": answers, "now": self.clock.now()})
+            await connection.execute(_WRITE, {"who": user_id, "which": form, "new": answers, "now": self.clock.now()})
         self._keep(user_id, form, _kept(answers))
         return Draft(form, user_id, dict(answers))
 
