@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import event, func, select, update
+import pytest
+from sqlalchemy import event, func, select, text, update
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from telegram import Update
 from telegram.ext import CommandHandler
 
+import db.session as db_session
 import tests.harness
 from bot import CHAT
 from db.database import Database
@@ -210,3 +213,28 @@ async def test_a_kept_read_is_read_again_after_any_write_or_an_undone_block(db_u
         draft.answers["n"] = 99  # a reader's copy is its own
         assert (await forms.get(503, "report")).answers == {"n": 2}
     await db.dispose()
+
+
+async def test_postgresql_pings_a_pooled_connection_only_after_a_pause(db_url: str, monkeypatch):
+    """An update checks a connection out two or three times; asyncpg's ping is three round trips, so a connection
+    used a moment ago is not pinged (db/session.py). One idle past PING_IDLE is, and one the server dropped meanwhile
+    is replaced before anyone uses it."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite's one inline connection is never pinged")
+    pings: list[int] = []
+    ping = AsyncAdapt_asyncpg_connection.ping
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", lambda self: (pings.append(1), ping(self))[1])
+    db = Database(db_url)
+    for _ in range(3):
+        async with db.unit_of_work(), db.connection() as connection:
+            backend = await connection.scalar(text("SELECT pg_backend_pid()"))
+    assert pings == [], "a connection used a moment ago was pinged"
+    killer = Database(db_url)
+    async with killer.connection() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    await killer.dispose()
+    monkeypatch.setattr(db_session, "PING_IDLE", 0.0)  # the pause, without waiting for it
+    async with db.connection() as connection:
+        assert await connection.scalar(text("SELECT pg_backend_pid()")) != backend
+    await db.dispose()
+    assert pings, "the idle connection was not pinged"
