@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db import unit_of_work
 from db.migrate import upgrade
@@ -64,6 +64,18 @@ class Database:
             return
         async with self.sessionmaker() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connection(self, undo_alone: bool = True) -> AsyncIterator[AsyncConnection]:
+        """As :meth:`session`, for Core statements only: the connection itself, without a session's cost (about
+        30 us a block). Inside a unit of work it is the unit's connection and transaction."""
+        unit = unit_of_work.current(self)
+        if unit is not None:
+            async with unit.block(undo_alone) as connection:
+                yield connection
+            return
+        async with self.engine.begin() as connection:
+            yield connection
 
     def unit_of_work(self) -> AbstractAsyncContextManager[unit_of_work.UnitOfWork]:
         """One connection and one transaction for everything this task does until the block ends (db/unit_of_work.py)."""

@@ -4,11 +4,13 @@ on the event loop's thread (db/sqlite_inline.py), not one aiosqlite thread hop e
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from db import sqlite_inline
@@ -42,12 +44,37 @@ def make_engine(url: str, inline: bool = True, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     # an update holds one connection for its whole unit of work (db/unit_of_work.py), and up to 64 run at once
     # (runtime/processor.py): enough connections that they rarely wait for one, well under max_connections (100)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    if "pool_pre_ping" not in kwargs:  # the default: a ping after a pause only (pool_pre_ping=True: every checkout)
+        event.listen(engine.sync_engine, "checkout", _ping_after_a_pause)
+        event.listen(engine.sync_engine, "checkin", _used)
+    return engine
+
+
+PING_IDLE = 5.0  # seconds: a pooled connection unused this long is pinged before it is handed out
+
+
+def _used(_dbapi_connection: Any, record: Any) -> None:
+    record.info["zhuqi_used"] = time.monotonic()
+
+
+def _ping_after_a_pause(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's pre-ping, for a connection idle past PING_IDLE only. asyncpg's ping is three round trips
+    (BEGIN, a statement, ROLLBACK), and an update checks a connection out two or three times (it lets it go before
+    each request to Telegram): pinging every checkout cost more than the update's own statements. A connection the
+    server dropped (a restart) is still found: here after a pause, else at its first statement, which invalidates it
+    and fails the update's unit (the person is asked to send again: runtime/application.py)."""
+    used = record.info.get("zhuqi_used")
+    if used is None or time.monotonic() - used < PING_IDLE:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as exc:
+        raise DisconnectionError("the pooled connection did not answer a ping") from exc
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

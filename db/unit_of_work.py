@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 WRITTEN = "zhuqi_written"  # connection.info: a statement that changes data ran in the current transaction
 GUARD = "zhuqi_guard"  # connection.info: the block whose first write is to take a SAVEPOINT first
+READ = "zhuqi_read"  # connection.info: rows read in the current transaction of a unit (see recall/keep)
+MISSING: Any = object()  # recall's answer when nothing is kept under the key
 READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "WITH")
 _current: ContextVar[UnitOfWork | None] = ContextVar("zhuqi_unit_of_work", default=None)
 
@@ -62,6 +64,9 @@ def track_writes(engine: AsyncEngine) -> None:
         if not _writes(statement):
             return
         info = connection.info
+        read = info.get(READ)
+        if read:  # any write may change what was read (a cascade, another table's trigger): read again after it
+            read.clear()
         guard = info.get(GUARD)
         if guard is not None and not guard.taken:
             guard.taken = True
@@ -121,7 +126,8 @@ class UnitOfWork:
         if self.connection is None:
             self.connection = await self.db.engine.connect()
         if not self.connection.in_transaction():
-            _info(self.connection)[WRITTEN] = False
+            info = _info(self.connection)
+            info[WRITTEN], info[READ] = False, {}
             await self.connection.begin()
         return self.connection
 
@@ -138,16 +144,26 @@ class UnitOfWork:
     async def session(self, undo_alone: bool = True) -> AsyncIterator[AsyncSession]:
         """A session in the unit's transaction. If the block fails, what it wrote is undone (``undo_alone``: and
         only that; else the unit's whole transaction, for a block whose failure fails the unit anyway)."""
+        async with self.block(undo_alone) as connection:
+            session = AsyncSession(bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False)
+            try:
+                yield session
+                await session.flush()
+            finally:
+                await session.close()  # joined "rollback_only": closing leaves the unit's transaction alone
+
+    @asynccontextmanager
+    async def block(self, undo_alone: bool = True) -> AsyncIterator[AsyncConnection]:
+        """The unit's connection for a block of Core statements (no session to build: the hot path's reads and
+        writes), undone on failure as :meth:`session` is."""
         connection = await self._begun()
         info = _info(connection)
         self.blocks += 1
         guard = _Guard(f"zhuqi_{self.blocks}") if undo_alone and self.written else None
         outer = info.get(GUARD)
         info[GUARD] = guard
-        session = AsyncSession(bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False)
         try:
-            yield session
-            await session.flush()
+            yield connection
         except BaseException:
             info[GUARD] = outer
             await self._undo(connection, guard)
@@ -156,12 +172,12 @@ class UnitOfWork:
             info[GUARD] = outer
             if guard is not None and guard.taken:
                 await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
-        finally:
-            await session.close()  # joined "rollback_only": closing leaves the unit's transaction alone
 
     async def _undo(self, connection: AsyncConnection, guard: _Guard | None) -> None:
         """Undo a failed block's writes. If that fails too (the connection is gone), the unit's whole transaction
         is lost: the block's own error is the one that goes on (a lost connection tells the person so)."""
+        if connection.sync_connection is not None:
+            connection.sync_connection.info.pop(READ, None)  # what was kept may come from the undone writes
         try:
             if connection.invalidated:
                 await self.rollback()
@@ -249,3 +265,32 @@ def on_rollback(db: Database, forget: Callable[[], None]) -> None:
     unit = current(db)
     if unit is not None:
         unit.on_rollback(forget)
+
+
+def _read(db: Database) -> dict[Any, Any] | None:
+    unit = current(db)
+    if unit is None or unit.connection is None or unit.connection.invalidated or not unit.connection.in_transaction():
+        return None
+    return _info(unit.connection).get(READ)
+
+
+def recall(db: Database, key: tuple[Any, ...]) -> Any:
+    """What :func:`keep` kept under ``key`` in this task's unit on ``db``, or MISSING.
+
+    A read kept for the rest of one transaction of one update — so a step that asks for the same row twice (the form
+    draft, the enterprise profile) reads it once. Invalidation needs no bookkeeping by the writers: the first
+    statement that writes, whoever runs it in the unit (cascades included), empties the whole store (the
+    ``before_cursor_execute`` hook of :func:`track_writes`); so does a failed block, a rollback, and the commit
+    before speaking to Telegram (the connection is let go, and the next transaction starts with an empty store).
+    Other tasks and processes never see it, and it never outlives the transaction: what they commit meanwhile is
+    seen as a repeatable read would see it. Outside a unit nothing is kept. Values must be immutable (frozen).
+    """
+    read = _read(db)
+    return MISSING if read is None else read.get(key, MISSING)
+
+
+def keep(db: Database, key: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value``, just read (or just written, after its statement ran), for :func:`recall` in this unit."""
+    read = _read(db)
+    if read is not None:
+        read[key] = value

@@ -28,10 +28,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Bot, Update
 from telegram.error import NetworkError
 from telegram.ext import Application
@@ -54,6 +54,13 @@ def describe(update_id: int, payload: dict[str, Any] | None) -> dict[str, Any]:
     body = (payload or {}).get(kind)
     sender = body.get("from") if isinstance(body, dict) else None
     return {"update_id": update_id, "kind": kind, "user_id": sender.get("id") if isinstance(sender, dict) else None}
+
+
+_DONE_ONE = (
+    update(UpdateInbox.__table__)
+    .where(UpdateInbox.__table__.c.update_id == bindparam("which"))
+    .values(done_at=bindparam("now"), payload=None)
+)
 
 
 class Inbox:
@@ -79,15 +86,17 @@ class Inbox:
         statement = (
             self._insert(table).on_conflict_do_nothing(index_elements=["update_id"]).returning(table.c.update_id)
         )
-        async with self.db.session() as session:
-            return set((await session.scalars(statement, rows)).all())
+        async with self.db.connection() as connection:
+            return set((await connection.scalars(statement, rows)).all())
 
-    async def mark_done(self, session: AsyncSession, update_ids: list[int]) -> None:
+    async def mark_done(self, session: AsyncSession | AsyncConnection, update_ids: list[int]) -> None:
         """Mark updates handled and drop their content, inside the caller's transaction (the one that writes their
         conversation state)."""
-        if update_ids:
+        if len(update_ids) == 1:  # the usual case, its statement built once
+            await session.execute(_DONE_ONE, {"which": update_ids[0], "now": self.clock.now()})
+        elif update_ids:
             table = UpdateInbox.__table__
-            which = table.c.update_id == update_ids[0] if len(update_ids) == 1 else table.c.update_id.in_(update_ids)
+            which = table.c.update_id.in_(update_ids)
             await session.execute(update(table).where(which).values(done_at=self.clock.now(), payload=None))
 
     async def unfinished(self) -> list[dict[str, Any]]:

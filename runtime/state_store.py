@@ -49,10 +49,10 @@ class StateStore:
             if value is not None
         ]
         drops = [(namespace, key) for (namespace, key), value in changes.items() if value is None]
-        async with self.db.session(undo_alone=False) as session:  # its failure fails the update's unit anyway
+        async with self.db.connection(undo_alone=False) as connection:  # its failure fails the update's unit anyway
             if done_updates and self.inbox is not None:
-                await self.inbox.mark_done(session, done_updates)
+                await self.inbox.mark_done(connection, done_updates)
             if upserts:
-                await session.execute(UPSERT, upserts)
+                await connection.execute(UPSERT, upserts)
             if drops:
-                await session.execute(delete(BotState).where(tuple_(BotState.namespace, BotState.key).in_(drops)))
+                await connection.execute(delete(BotState).where(tuple_(BotState.namespace, BotState.key).in_(drops)))

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.demands import OpenDemand
@@ -72,6 +72,12 @@ PAGE = 5
 Refusal = Reason  # the one vocabulary (services/results.py): NOT_FOUND, NOT_YOURS, NOT_DRAFT, CLOSED here
 
 
+# read for every draft a /report step shows: built once
+_ATTACHMENTS = (
+    select(DemandAttachment).where(DemandAttachment.demand_id == bindparam("demand")).order_by(DemandAttachment.id)
+)
+
+
 class Demands:
     def __init__(
         self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo, staff: StaffChats
@@ -85,11 +91,7 @@ class Demands:
     ) -> DemandInfo:
         """The demand as plain data; a draft skips what it cannot have yet (craftsmen, history). The history is
         the enterprise's reading of it when ``for_enterprise``."""
-        attachments = (
-            await session.scalars(
-                select(DemandAttachment).where(DemandAttachment.demand_id == demand.id).order_by(DemandAttachment.id)
-            )
-        ).all()
+        attachments = (await session.scalars(_ATTACHMENTS, {"demand": demand.id})).all()
         draft = demand.status is DemandStatus.DRAFT
         enterprise = await session.get(Enterprise, demand.enterprise_id) if demand.enterprise_id and not draft else None
         names = (

@@ -13,11 +13,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import unit_of_work
 from db.database import Database
 from db.models import Demand, DemandStatus, Enterprise, EnterpriseKind, User
 from services.clock import Clock
@@ -102,6 +103,31 @@ async def _disposable(session: AsyncSession, enterprise: Enterprise, user_id: in
     return not await session.scalar(select(others | filed))
 
 
+_E = Enterprise.__table__
+_U = User.__table__
+# the enterprise the user files for in one statement, built once: his own record (all of it), else the one his
+# link waits on (its contact details never shown to him)
+_OF_USER = (
+    select(
+        _U.c.enterprise_id.is_not(None),
+        _E.c.id,
+        _E.c.name,
+        _E.c.credit_code,
+        _E.c.kind,
+        _E.c.region_code,
+        case((_U.c.enterprise_id.is_not(None), _E.c.contact_name)),
+        case((_U.c.enterprise_id.is_not(None), _E.c.phone)),
+    )
+    .select_from(_U)
+    .join(_E, _E.c.id == func.coalesce(_U.c.enterprise_id, _U.c.pending_enterprise_id))
+    .where(_U.c.id == bindparam("who"))
+)
+
+
+def _of_user(user_id: int) -> tuple[str, int]:
+    return ("enterprise_of_user", user_id)
+
+
 async def _no_requests(user_id: int, enterprise_id: int) -> None:
     return None
 
@@ -113,16 +139,22 @@ class Enterprises:
         self.link_requested: Callable[[int, int], Awaitable[None]] = _no_requests
 
     async def of_user(self, user_id: int) -> EnterpriseInfo | None:
-        """The enterprise the user files for: his own record, or (``pending``) the one he asked to join."""
-        async with self.db.session() as session:
-            user = await session.get(User, user_id)
-            if user is None:
-                return None
-            if user.enterprise_id:
-                enterprise = await session.get(Enterprise, user.enterprise_id)
-                return _info(enterprise) if enterprise else None
-            pending = await session.get(Enterprise, user.pending_enterprise_id) if user.pending_enterprise_id else None
-            return _pending_info(pending) if pending else None
+        """The enterprise the user files for: his own record, or (``pending``) the one he asked to join. Read once
+        per update until something is written (db/unit_of_work.py: recall)."""
+        kept = unit_of_work.recall(self.db, _of_user(user_id))
+        if kept is not unit_of_work.MISSING:
+            return cast(EnterpriseInfo | None, kept)
+        info = await self._of_user(user_id)
+        unit_of_work.keep(self.db, _of_user(user_id), info)
+        return info
+
+    async def _of_user(self, user_id: int) -> EnterpriseInfo | None:
+        async with self.db.connection() as connection:
+            row = (await connection.execute(_OF_USER, {"who": user_id})).first()
+        if row is None:
+            return None
+        own, id_, name, code, kind, region, contact, phone = row
+        return EnterpriseInfo(id_, name, code, kind, region, contact, phone, pending=not own)  # pending: no contact
 
     async def get(self, enterprise_id: int) -> EnterpriseInfo | None:
         async with self.db.session() as session:
@@ -149,6 +181,8 @@ class Enterprises:
                 setattr(enterprise, field, value)
                 await session.flush()
                 info, link = _info(enterprise), Link.OWN
+        if link in (Link.OWN, Link.LINKED):  # he is now the record's member: of_user's answer, kept for the update
+            unit_of_work.keep(self.db, _of_user(user_id), info)
         if requested:  # after the commit: the members are asked about a link that is stored
             await self.link_requested(user_id, info.id)
         return info, link

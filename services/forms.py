@@ -9,12 +9,15 @@ is missing, what a value must be) live in its service (services/demand_form.py f
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select, update
 
+from db import unit_of_work
 from db.database import Database
 from db.models import FormDraft
 from services.clock import Clock
@@ -32,14 +35,28 @@ class Draft:
         return self.answers.get(name, default)
 
 
+# built once: the hot path of every form step (a statement built per call costs twice its execution)
+_TABLE = cast(Table, FormDraft.__table__)
+_THIS = (_TABLE.c.user_id == bindparam("who"), _TABLE.c.form == bindparam("which"))
+_ANSWERS = select(_TABLE.c.answers).where(*_THIS)
+_LOCKED = _ANSWERS.with_for_update()
+_WRITE = update(_TABLE).where(*_THIS).values(answers=bindparam("new"), updated_at=bindparam("now"))
+
+
 class Forms:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
 
     async def get(self, user_id: int, form: str) -> Draft | None:
-        async with self.db.session() as session:
-            row = await session.scalar(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form))
-            return Draft(form, user_id, dict(row.answers)) if row is not None else None
+        # read once per update: a step asks for its draft several times (db/unit_of_work.py: recall, and how a
+        # write anywhere in the update makes it read again)
+        kept = unit_of_work.recall(self.db, _key(user_id, form))
+        if kept is unit_of_work.MISSING:
+            async with self.db.connection() as connection:
+                row = await connection.scalar(_ANSWERS, {"who": user_id, "which": form})
+            kept = _kept(row)
+            self._keep(user_id, form, kept)
+        return Draft(form, user_id, copy.deepcopy(dict(kept))) if kept is not None else None
 
     async def put(self, user_id: int, form: str, answers: dict[str, Any]) -> Draft:
         """Start (or restart) the form with these answers."""
@@ -51,21 +68,34 @@ class Forms:
                 row = FormDraft(user_id=user_id, form=form, answers={})
                 session.add(row)
             row.answers, row.updated_at = dict(answers), self.clock.now()
-            return Draft(form, user_id, dict(answers))
+        self._keep(user_id, form, _kept(answers))  # after the block: its write has run
+        return Draft(form, user_id, dict(answers))
 
     async def change(self, user_id: int, form: str, how: Callable[[dict[str, Any]], dict[str, Any]]) -> Draft | None:
         """Read the answers, locked, and store ``how(answers)`` in the same transaction; None when the form is not
         in progress."""
-        async with self.db.session() as session:
-            row = await session.scalar(
-                select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form).with_for_update()
-            )
-            if row is None:
+        async with self.db.connection() as connection:
+            stored = await connection.scalar(_LOCKED, {"who": user_id, "which": form})
+            if stored is None:
                 return None
-            answers = how(dict(row.answers))
-            row.answers, row.updated_at = answers, self.clock.now()  # a new dict: JSON columns see only assignment
-            return Draft(form, user_id, answers)
+            answers = how(dict(stored))
+            await connection.execute(_WRITE, {"who": user_id, "which": form, "new": answers, "now": self.clock.now()})
+        self._keep(user_id, form, _kept(answers))
+        return Draft(form, user_id, dict(answers))
 
     async def drop(self, user_id: int, form: str) -> None:
         async with self.db.session() as session:
             await session.execute(delete(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form))
+        self._keep(user_id, form, None)
+
+    def _keep(self, user_id: int, form: str, answers: MappingProxyType[str, Any] | None) -> None:
+        unit_of_work.keep(self.db, _key(user_id, form), answers)
+
+
+def _key(user_id: int, form: str) -> tuple[str, int, str]:
+    return ("form_draft", user_id, form)
+
+
+def _kept(answers: dict[str, Any] | None) -> MappingProxyType[str, Any] | None:
+    """A read-only copy to keep (readers get a deep copy of it: whatever they do to theirs, this one stays)."""
+    return MappingProxyType(copy.deepcopy(answers)) if answers is not None else None

@@ -106,6 +106,7 @@ async def test_an_event_forms_answers_are_its_draft_in_the_database(bot: BotHarn
     assert draft.answers["values"]["name"] == "AI写作入门" and draft.answers["values"]["teacher"] == "周老师"
     staff.send("/cancel")
     await staff.expect("已退出当前操作")
+    await bot.wait_handled()  # the draft is dropped as the update ends, after the reply was sent
     assert await bot.services.forms.get(staff.id, "newcourse") is None
 
 
@@ -138,6 +139,7 @@ async def test_join_keeps_its_answers_in_the_database(bot: BotHarness):
     await applicant.expect("申请已提交")
     card = await bot.services.talent.of_user(75)
     assert card.name == "陆师傅" and list(card.honours) == ["great_craftsman"]
+    await bot.wait_handled()  # the draft is dropped as the update ends, after the reply was sent
     assert await bot.services.forms.get(75, "join") is None
 
 

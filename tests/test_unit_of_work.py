@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import event, func, select
+import pytest
+from sqlalchemy import event, func, select, text, update
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from telegram import Update
 from telegram.ext import CommandHandler
 
+import db.session as db_session
 import tests.harness
 from bot import CHAT
 from db.database import Database
-from db.models import AuditEntry, Lang, Notification, Role
+from db.models import AuditEntry, Enterprise, FormDraft, Lang, Notification, Role
 from services.audit import AuditLog
 from services.clock import ManualClock
+from services.enterprises import Enterprises
+from services.forms import Forms
 from services.outbox import Notice
+from services.users import Users
 from tests.harness import BotHarness
 
 FAIL = "/fail_after_writing"
@@ -142,3 +148,93 @@ async def test_inside_a_unit_a_failing_block_is_undone_alone(db_url: str):
         actions = set((await session.scalars(select(AuditEntry.action))).all())
     await db.dispose()
     assert actions == {"test.kept", "test.kept_too"}
+
+
+async def _reads_setup(db_url: str) -> tuple[Database, Forms, Enterprises]:
+    db = Database(db_url)
+    await db.migrate()
+    clock = ManualClock()
+    await Users(db, clock).register(503, "王工")
+    return db, Forms(db, clock), Enterprises(db, clock)
+
+
+def _selects(db: Database, table: str) -> list[str]:
+    seen: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def statement(_connection, _cursor, sql, *_args) -> None:
+        if sql.lstrip().upper().startswith("SELECT") and f"FROM {table}" in sql:
+            seen.append(sql)
+
+    return seen
+
+
+async def test_a_step_reads_its_form_draft_and_profile_once_per_update(db_url: str):
+    """Inside one unit the form draft and the enterprise profile are read once, however often a step asks, and a
+    write by their own service leaves the new value to read (db/unit_of_work.py: recall/keep)."""
+    db, forms, enterprises = await _reads_setup(db_url)
+    async with db.unit_of_work():
+        await forms.put(503, "report", {"n": 1})
+        await enterprises.set_field(503, "name", "湖州某厂")
+        drafts, profiles = _selects(db, "form_drafts"), _selects(db, "enterprises")
+        for _ in range(3):
+            assert (await forms.get(503, "report")).answers == {"n": 1}
+            assert (await enterprises.of_user(503)).name == "湖州某厂"
+        assert (await forms.change(503, "report", lambda answers: {**answers, "n": 2})).answers == {"n": 2}
+        drafts.clear()
+        assert (await forms.get(503, "report")).answers == {"n": 2}
+    await db.dispose()
+    assert drafts == [] and profiles == [], "read again inside one update"
+
+
+async def test_a_kept_read_is_read_again_after_any_write_or_an_undone_block(db_url: str):
+    """What a unit kept is forgotten at the first write of anyone in the unit (another service, a raw statement, a
+    cascade) and when a block that wrote is undone: the next read goes to the database."""
+    db, forms, enterprises = await _reads_setup(db_url)
+    async with db.unit_of_work():
+        await forms.put(503, "report", {"n": 1})
+        await enterprises.set_field(503, "name", "湖州某厂")
+        assert (await forms.get(503, "report")).answers == {"n": 1}
+        assert (await enterprises.of_user(503)).name == "湖州某厂"
+        async with db.session() as session:  # written past the services
+            await session.execute(update(FormDraft).where(FormDraft.user_id == 503).values(answers={"n": 2}))
+            await session.execute(update(Enterprise).values(name="湖州另一厂"))
+        assert (await forms.get(503, "report")).answers == {"n": 2}
+        assert (await enterprises.of_user(503)).name == "湖州另一厂"
+        try:
+            async with db.session() as session:
+                await session.execute(update(FormDraft).where(FormDraft.user_id == 503).values(answers={"n": 3}))
+                assert (await forms.get(503, "report")).answers == {"n": 3}  # kept inside the failing block
+                raise ValueError("refused after writing")
+        except ValueError:
+            pass
+        assert (await forms.get(503, "report")).answers == {"n": 2}, "the undone block's value was kept"
+        draft = await forms.get(503, "report")
+        draft.answers["n"] = 99  # a reader's copy is its own
+        assert (await forms.get(503, "report")).answers == {"n": 2}
+    await db.dispose()
+
+
+async def test_postgresql_pings_a_pooled_connection_only_after_a_pause(db_url: str, monkeypatch):
+    """An update checks a connection out two or three times; asyncpg's ping is three round trips, so a connection
+    used a moment ago is not pinged (db/session.py). One idle past PING_IDLE is, and one the server dropped meanwhile
+    is replaced before anyone uses it."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite's one inline connection is never pinged")
+    pings: list[int] = []
+    ping = AsyncAdapt_asyncpg_connection.ping
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", lambda self: (pings.append(1), ping(self))[1])
+    db = Database(db_url)
+    for _ in range(3):
+        async with db.unit_of_work(), db.connection() as connection:
+            backend = await connection.scalar(text("SELECT pg_backend_pid()"))
+    assert pings == [], "a connection used a moment ago was pinged"
+    killer = Database(db_url)
+    async with killer.connection() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    await killer.dispose()
+    monkeypatch.setattr(db_session, "PING_IDLE", 0.0)  # the pause, without waiting for it
+    async with db.connection() as connection:
+        assert await connection.scalar(text("SELECT pg_backend_pid()")) != backend
+    await db.dispose()
+    assert pings, "the idle connection was not pinged"
