@@ -112,13 +112,21 @@ class IntentDecision:
     ranked: tuple[tuple[Intent, float], ...]  # the model's three best, for logs and the evaluation
 
 
-def read_cues(path: Path = INTENTS) -> dict[Intent, tuple[str, ...]]:
-    cues: dict[Intent, tuple[str, ...]] = {}
+def read_cues(path: Path = INTENTS) -> dict[Intent, re.Pattern[str]]:
+    """Each intent's cue words as one pattern. Chinese cues match anywhere; a Latin cue (one word, or words joined by
+    ``_`` for a phrase: ``union_dues``) only as whole words, so "hi" is found in "hi there" but not in "thickness"."""
+    cues: dict[Intent, re.Pattern[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             name, words = line.split("\t", 1)
-            cues[Intent(name)] = tuple(words.split())
+            cues[Intent(name)] = re.compile("|".join(_cue_pattern(w) for w in words.split()))
     return cues
+
+
+def _cue_pattern(word: str) -> str:
+    if not word.isascii():
+        return re.escape(word)
+    return r"(?<![a-z0-9])" + r"\s+".join(map(re.escape, word.split("_"))) + r"(?![a-z0-9])"
 
 
 def read_phrases(path: Path = PHRASES) -> list[tuple[str, Intent]]:
@@ -132,7 +140,7 @@ def read_phrases(path: Path = PHRASES) -> list[tuple[str, Intent]]:
 
 
 def features(
-    normalized: str, cues: dict[Intent, tuple[str, ...]], industry_words: int, cue_weight: int = CUE_WEIGHT
+    normalized: str, cues: dict[Intent, re.Pattern[str]], industry_words: int, cue_weight: int = CUE_WEIGHT
 ) -> list[str]:
     """Character unigrams and bigrams (numbers folded to ``#``), Latin words, the cue features, the question form
     and the industry evidence."""
@@ -143,8 +151,8 @@ def features(
             continue
         out.extend(piece)
         out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
-    for intent, words in cues.items():
-        if any(w in normalized for w in words):
+    for intent, pattern in cues.items():
+        if pattern.search(normalized):
             out.extend([f"cue:{intent.value}"] * cue_weight)
     if any(form in normalized for form in _FORMS):
         out.append("form:ask")
@@ -210,7 +218,7 @@ class IntentRouter:
         )
 
     def _has(self, intent: Intent, normalized: str) -> bool:
-        return any(cue in normalized for cue in self.cues[intent])
+        return self.cues[intent].search(normalized) is not None
 
     def probabilities(self, normalized: str, industry_words: int) -> dict[Intent, float]:
         scores = self.model.log_scores(features(normalized, self.cues, industry_words, self.cue_weight))

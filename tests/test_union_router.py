@@ -68,3 +68,25 @@ def test_router_is_trained_on_the_phrasing_file_and_none_of_these_tests(analyzer
     assert normalize("在东莞电子厂干了两个月，老板一直不发工资") not in phrases
     router = IntentRouter([(normalize("会费怎么交"), Intent.MEMBERSHIP), (normalize("你好"), Intent.GREETING)])
     assert router.route(normalize("会费"), 0) is Intent.MEMBERSHIP
+
+
+@pytest.mark.parametrize(  # written for this test; the English phrasings the router learns from are other sentences
+    "text, intent",
+    [
+        ("My boss has not paid my wages for two months, what can I do?", Intent.WAGES),
+        ("How much are union dues?", Intent.MEMBERSHIP),
+        ("I was injured at work, who pays?", Intent.INJURY),
+        ("My employer refuses to sign a labour contract with me", Intent.CONTRACT),
+        ("Can the union organise a yoga class for us?", Intent.CULTURE),
+        ("I was fired without any compensation", Intent.LABOUR_RIGHTS),
+    ],
+)
+def test_an_english_union_question_is_read_as_one(analyzer: Analyzer, text: str, intent: Intent):
+    assert analyzer.analyse(text).intent is intent
+
+
+def test_a_latin_cue_counts_only_as_a_whole_word(analyzer: Analyzer):
+    """ "hi" is a greeting, "thickness" and "this" are not; a long technical sentence in English is not a hello."""
+    assert analyzer.analyse("hi").intent is Intent.GREETING
+    text = "Powder coating on aluminium profiles oxidises and the film thickness is uneven"
+    assert analyzer.analyse(text).intent is not Intent.GREETING
