@@ -30,6 +30,7 @@ from conversations.keyboards import page_nav, paginate, rows
 from i18n import Raw, localise, t
 from nlp.analyzer import Analysis
 from nlp.industry import catalogue
+from nlp.script import has_chinese
 from services.industry import MAX_TEXT, Outcome, Proposal, division_label
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,8 @@ def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
 def browse_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """Nothing in the text points to an industry: say so, and show the sections."""
     text, markup = sections_view(p, lang)
-    return t("industry.no_clue", lang) + "\n" + text, markup
+    clue = "industry.no_clue" if has_chinese(p.text) else "industry.no_clue_latin"  # the classifier reads Chinese
+    return t(clue, lang) + "\n" + text, markup
 
 
 def divisions_view(p: Proposal, section: str, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:

@@ -107,6 +107,11 @@ def detect_script(text: str) -> Script | None:
     return None
 
 
+def has_chinese(text: str) -> bool:
+    """Does the text hold any Chinese character? The industry classifier reads nothing else."""
+    return _CJK.search(text) is not None
+
+
 def is_chinese_code(code: str | None) -> bool:
     """Whether Telegram's ``language_code`` names Chinese ("zh", "zh-hans", "zh_TW"; not "zha")."""
     code = (code or "").lower()

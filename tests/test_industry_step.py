@@ -222,3 +222,17 @@ async def test_a_candidate_with_next_to_no_probability_and_no_reason_is_not_offe
         assert proposal.top_codes == ("38", "34")
     finally:
         await services.close()
+
+
+async def test_an_english_description_is_told_that_the_classifier_reads_chinese(bot: BotHarness):
+    """The English usage example is one the classifier can read; an English description is not met with a bare
+    "cannot tell": the reader learns to describe it in Chinese, and the sections are still there to pick from."""
+    user = await registered(bot, 29, Lang.ENGLISH, "en")
+    user.send("/classify")
+    usage = await user.expect("/classify")
+    example = usage["text"].split("/classify", 2)[-1].strip().splitlines()[0]
+    user.send(f"/classify {example}")
+    await user.expect("Identified as: C32")
+    user.send("/classify Powder coating on aluminium profiles oxidises and the film thickness is uneven")
+    told = await user.expect("in Chinese")
+    assert user.buttons(told), "the sections to pick from"
