@@ -43,10 +43,15 @@ _TAIWAN_REGIONS, _HONG_KONG_REGIONS = (
 )  # Macao reads Hong Kong's forms (OpenCC has none of its own)
 
 
+# OpenCC writes 签 as 籤 (a lot drawn, a label) unless it knows the phrase, so "未签书面合同" became "未籤書面合同".
+# Signing is 簽; 籤 stays only in the words that mean lots, labels and slips.
+_LOT = re.compile(r"(?<![標抽求書牙竹中靈上下掣])籤(?![詩筒])")
+
+
 def to_traditional(text: str, variant: str = "zh-hant") -> str:
     """``text`` in traditional script, in ``variant``'s forms (one of TRADITIONAL_VARIANTS; zh-hant by default)."""
     converted: str = _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
-    return converted
+    return _LOT.sub("簽", converted)
 
 
 def is_traditional(lang: str | None) -> TypeGuard[str]:

@@ -149,3 +149,14 @@ async def test_an_english_user_keeps_english_after_one_chinese_word(bot: BotHarn
     user.send("谢谢")
     assert HELP_EN in await help_text(bot, user)
     assert (await bot.services.users.get(69)).lang is Lang.ENGLISH
+
+
+@pytest.mark.parametrize("variant", ["zh-hant", "zh-tw", "zh-hk"])
+def test_signing_is_written_with_the_signing_character(variant: str):
+    """OpenCC writes 签 as 籤 (a lot, a label) unless it knows the phrase: 未签书面合同 came out 未籤書面合同. Signing is
+    簽 in every traditional variant; labels, lots and bookmarks keep 籤."""
+    from nlp.script import to_traditional
+
+    converted = to_traditional("仍未签书面合同，签合同要带身份证；标签、抽签和书签不变", variant)
+    assert "籤書面" not in converted and "籤合同" not in converted
+    assert converted.count("簽") == 2 and converted.count("籤") == 3
