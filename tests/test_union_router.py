@@ -90,3 +90,14 @@ def test_a_latin_cue_counts_only_as_a_whole_word(analyzer: Analyzer):
     assert analyzer.analyse("hi").intent is Intent.GREETING
     text = "Powder coating on aluminium profiles oxidises and the film thickness is uneven"
     assert analyzer.analyse(text).intent is not Intent.GREETING
+
+
+def test_a_minimum_wage_question_gets_a_wage_answer_that_speaks_of_minimum_wages():
+    """"湖州的最低工资是多少" is a wages question; its answer was headed 关于拖欠工资 (arrears) and said only that each
+    province publishes its standard."""
+    from i18n import t
+
+    assert shared_analyzer().analyse("湖州的最低工资是多少").intent is Intent.WAGES
+    answer = t("union.wages.answer", "zh")
+    assert not answer.startswith("关于拖欠工资") and "第四十八条" in answer
+    assert "Article 48" in t("union.wages.answer", "en")
