@@ -34,7 +34,7 @@ from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
 from services.demand_info import Attachment, DemandInfo, Step, step_of, ticket_for
 from services.enterprises import EnterpriseInfo
-from services.industry import Proposal
+from services.industry import Proposal, division_label
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason, Refused
 from services.service_record import ENTERPRISE, StaffChats, transition
@@ -326,7 +326,7 @@ class Demands:
                     "ticket": info.ticket,
                     "enterprise": info.enterprise_name or "",
                     "summary": info.text[:120],
-                    "industry": info.industry or "",
+                    "industry": division_label(info.industry) if info.industry else "",
                 },
                 keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
                 buttons=[[Button("demand.open", OpenDemand(info.id))]],

@@ -131,6 +131,7 @@ async def test_full_report_with_photo_and_edit(bot: BotHarness):
     assert attachment.kind == "photo" and attachment.caption == "气泡照片"
     assert [(h.from_status, h.to_status) for h in history] == [("draft", "submitted")]
     notice = await staff.expect("新需求 " + demand.ticket)
+    assert "行业：C32 有色金属冶炼和压延加工业" in notice["text"]  # the division's name, not a bare "32"
     staff.press("打开", notice)
     detail = await staff.expect(demand.ticket)
     assert "13800138000" in detail["text"]
