@@ -93,7 +93,7 @@ def test_a_latin_cue_counts_only_as_a_whole_word(analyzer: Analyzer):
 
 
 def test_a_minimum_wage_question_gets_a_wage_answer_that_speaks_of_minimum_wages():
-    """"湖州的最低工资是多少" is a wages question; its answer was headed 关于拖欠工资 (arrears) and said only that each
+    """ "湖州的最低工资是多少" is a wages question; its answer was headed 关于拖欠工资 (arrears) and said only that each
     province publishes its standard."""
     from i18n import t
 
