@@ -70,7 +70,10 @@ async def _show_menu(update: Update, context: BotContext) -> str:
         lang=context.t(f"lang.{profile.lang.value}"),
         quiet=Raw(_quiet_text(context, profile.quiet)),
         notify=Raw(context.t("settings.on" if profile.notify_publications else "settings.off")),
-        industries=context.t("industry.separator").join(sections) or Raw(context.t("event.any_industry")),
+        industries=context.t("industry.separator").join(
+            localise(f"{code} {catalogue().sections[code].name}", context.lang) for code in sections
+        )
+        or Raw(context.t("event.any_industry")),
     )
     await update.effective_chat.send_message(text, reply_markup=_menu_keyboard(context))
     return MENU

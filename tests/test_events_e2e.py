@@ -98,7 +98,8 @@ async def test_competition_reaches_huzhou_followers_of_c_and_not_suzhou(bot: Bot
         user.press("C 制造业", await user.expect("选择您关注的行业门类"))
         await user.expect("选择您关注的行业门类")
         user.press("✅")
-        await user.expect("关注行业：C")
+        shown = await user.expect("关注行业：C")
+        assert "关注行业：C 制造业" in shown["text"]  # the section's name, not a bare letter
         user.press("完成")
         await user.expect("设置已保存")
 
