@@ -37,22 +37,20 @@ def _change(now, before) -> str:
 
 def report_text(report: Report, region_name: str, context: BotContext) -> str:
     lang, total, prev = context.lang, report.total, report.previous
-    lines = [
-        context.t(
-            "stats.title",
-            period=report.period.label(lang),
-            region=region_name,
-            previous=report.period.previous().label(lang),
+    figures = [
+        (key, shown, _change(value, before))
+        for key, value, before, shown in (
+            ("enterprises", total.enterprises, prev.enterprises, f"{total.enterprises:,}"),
+            ("problems", total.problems, prev.problems, f"{total.problems:,}"),
+            ("workers", total.workers_trained, prev.workers_trained, f"{total.workers_trained:,}"),
+            ("benefit", total.benefit, prev.benefit, money(total.benefit, lang)),
+            ("participations", total.participations, prev.participations, f"{total.participations:,}"),
         )
     ]
-    for key, value, before, shown in (
-        ("enterprises", total.enterprises, prev.enterprises, f"{total.enterprises:,}"),
-        ("problems", total.problems, prev.problems, f"{total.problems:,}"),
-        ("workers", total.workers_trained, prev.workers_trained, f"{total.workers_trained:,}"),
-        ("benefit", total.benefit, prev.benefit, money(total.benefit, lang)),
-        ("participations", total.participations, prev.participations, f"{total.participations:,}"),
-    ):
-        lines.append(context.t(f"stats.line.{key}", value=shown, change=_change(value, before)))
+    lines = [context.t("stats.title", period=report.period.label(lang), region=region_name)]
+    if any(delta for _, _, delta in figures):  # the note only where a figure has a change to explain
+        lines.append(context.t("stats.compared", previous=report.period.previous().label(lang)))
+    lines += [context.t(f"stats.line.{key}", value=shown, change=delta) for key, shown, delta in figures]
     satisfaction = "—" if total.satisfaction is None else f"{total.satisfaction:.1%}"
     lines.append(context.t("stats.line.satisfaction", value=satisfaction, ratings=total.ratings))
     if not total.enterprises:

@@ -194,8 +194,11 @@ async def test_staff_stats_command_sends_figures_and_a_chart(bot: BotHarness):
     photo = await staff.expect("助企行成效图")
     content = bot.api.world.files[photo["photo"][0]["file_id"]].content
     assert content.startswith(b"\x89PNG")
+    assert "括号内为与2023年下半年相比" in text  # changes are shown, so the note says what they compare
     staff.send("/stats 2024-03 苏州")
-    assert "2024年3月 · 江苏省 苏州市" in (await staff.expect("助企行成效"))["text"]
+    march = (await staff.expect("助企行成效"))["text"]
+    assert "2024年3月 · 江苏省 苏州市" in march
+    assert "（+" not in march and "括号内为" not in march  # nothing to compare with: no note about brackets
     staff.send("/stats 火星")
     await staff.expect("无法识别“火星”")
 
