@@ -161,12 +161,13 @@ async def role_chosen(update: Update, context: BotContext) -> str:
     if value not in {r.value for r in (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)}:
         await answer_stale(update, context)
         return ROLE
-    await update.callback_query.answer(context.t("settings.saved"))
-    await update.callback_query.edit_message_reply_markup(None)
     context.profile, apply = await context.services.users.choose_role(update.effective_user.id, Role(value))
-    if apply:  # 劳模工匠 is granted by staff review: settings close, and /join is one press away
+    await update.callback_query.edit_message_reply_markup(None)
+    if apply:  # 劳模工匠 is granted by staff review: nothing saved yet; settings close, and /join is one press away
+        await update.callback_query.answer()
         await invite_to_apply(update, context)
         return ConversationHandler.END
+    await update.callback_query.answer(context.t("settings.saved"))
     return await _show_menu(update, context)
 
 

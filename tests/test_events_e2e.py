@@ -246,3 +246,15 @@ async def test_quiet_hours_and_notices_in_settings(bot: BotHarness):
     await user.expect("竞赛发布通知：关")
     profile = await bot.services.users.get(71)
     assert (profile.quiet.start, profile.quiet.end, profile.notify_publications) == (23 * 60, 8 * 60, False)
+
+
+async def test_choosing_craftsman_in_settings_is_not_called_saved(bot: BotHarness):
+    """劳模工匠 comes with staff approval: the press is not answered "已保存 ✅" while the role stays 职工; the
+    reader is told to apply instead."""
+    user = await worker(bot, 48, "330502", "王师傅")
+    user.send("/settings")
+    user.press("身份", await user.expect("当前设置"))
+    press = user.press("劳模工匠", await user.expect("请选择您的身份"))
+    assert "已保存" not in ((await user.answer_to(press)).get("text") or "")
+    await user.expect("申请")
+    assert (await bot.services.users.get(48)).role is Role.WORKER
