@@ -49,6 +49,10 @@ async def decline_start(update: Update, context: BotContext) -> str | int:
     press = await press_of(update, context, DeclineOffer)
     if press is None:
         return ConversationHandler.END
+    if await answer_outcome(
+        update, context, await context.services.casework.may_decline(query.from_user.id, press.match_id)
+    ):
+        return ConversationHandler.END  # accepted meanwhile, withdrawn, or not his: no reason to ask for
     await query.answer()
     context.user_data["tasks"] = {"match": press.match_id}
     await update.effective_chat.send_message(context.t("case.decline_ask"))

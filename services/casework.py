@@ -204,6 +204,18 @@ class Casework(StaffQueue, Volunteering):
             Notice("case.accepted_staff", values={"ticket": ticket, "name": name}),
         )
 
+    async def may_decline(self, user_id: int, match_id: int) -> Result:
+        """Whether the craftsman's offer can still be declined, asked when 婉拒 is pressed, before the reason is
+        typed: DONE, or the refusal :meth:`decline` would give (an offer accepted, withdrawn or someone else's)."""
+        try:
+            async with self.db.session() as session:
+                _, demand, _ = await craftsmans_match(
+                    session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,)
+                )
+                return Result(Outcome.DONE, demand.id, match_id)
+        except Stop as stop:
+            return await stop.settle(self.audit, user_id, "match.decline")
+
     async def decline(self, user_id: int, match_id: int, reason: str) -> Result:
         """The craftsman declines with a reason: the demand goes back to the queue and staff are alerted with
         the next candidate."""

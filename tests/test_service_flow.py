@@ -500,3 +500,15 @@ async def test_staff_search_and_escalation_steps_take_bad_input_politely(bot: Bo
     assert "<b>本市无人</b>" in notice["text"]
     assert (await demand(bot)).status is DemandStatus.ESCALATED
     await company.expect("省级劳模工匠服务队协调")
+
+
+async def test_declining_an_offer_already_accepted_is_refused_at_the_press(bot: BotHarness):
+    """The offer's 🙏 婉拒, pressed after 接受: refused at once, not after the craftsman typed a reason."""
+    _helper, other, _company, _d, _by_name = await offered_to_the_second_best(bot)
+    offer = await other.expect("新的服务请求")
+    other.press("✅ 接受", offer)
+    await other.expect("感谢接受需求")
+    late = other.press("🙏 婉拒", offer)
+    assert (await other.answer_to(late))["show_alert"]
+    await bot.wait_handled()
+    assert not any("婉拒原因" in text for text in other.texts())
