@@ -46,7 +46,7 @@ from conversations.form_draft import drafted, drafted_all, drop, restart
 from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import region_step_handlers
 from services.audit import NotStaff
-from services.broadcasts import Content
+from services.broadcasts import MAX_CAPTION, MAX_TEXT, Content
 from services.local_time import parse_moment, show
 from services.validation import Invalid
 
@@ -98,9 +98,13 @@ async def content_received(update: Update, context: BotContext) -> str | int:
     if not await staff_gate(update, context, "broadcast.content"):
         drop(KEY)
         return ConversationHandler.END
-    content = content_of(update.effective_message)
+    message = update.effective_message
+    content = content_of(message)
     if content is None:
-        await update.effective_message.reply_text(context.t("broadcast.expect_content"))
+        await message.reply_text(context.t("broadcast.expect_content"))
+        return CONTENT
+    typed, limit = (message.text, MAX_TEXT) if message.text else (message.caption or "", MAX_CAPTION)
+    if await reject_too_long(update, context, typed, limit):  # Telegram would refuse to deliver it
         return CONTENT
     draft = draft_of(context)
     draft["content"] = {"text": content.text, "file_kind": content.file_kind, "file_id": content.file_id}

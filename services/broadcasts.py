@@ -24,6 +24,9 @@ from services.local_time import show
 from services.outbox import Notice, Outbox, TaskFlag
 from services.spreadsheets import csv_bytes
 
+# What Telegram delivers in one message: a text of 4,096 characters, a photo's or document's caption of 1,024.
+MAX_TEXT, MAX_CAPTION = 4096, 1024
+
 KIND = "broadcast"
 OPEN = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
 _BODY = Notice("broadcast.body")  # rows carry no text: the sender reads the broadcast's content once

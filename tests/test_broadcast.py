@@ -471,3 +471,18 @@ async def test_the_time_step_takes_wrong_input_politely_and_a_second_press_sends
     assert sorted(r[0] for r in rows) == [STAFFER, 601]
     staff.send("/stats " + "2" * 200)
     await staff.expect("无法识别")
+
+
+async def test_a_broadcast_longer_than_telegram_takes_is_refused_with_its_length(bot: BotHarness):
+    """6,000 characters reached the preview and failed there ("处理您的请求时出了问题"); they are refused where they
+    are sent, with the limit and the length, and the step stays."""
+    staff = await staff_user(bot)
+    staff.send("/broadcast")
+    await staff.expect("符合条件的共")
+    staff.press("下一步")
+    await staff.expect("请发送要群发的内容")
+    staff.send("通知" * 3000)
+    told = await staff.expect("太长")
+    assert "4096" in told["text"].replace(",", "") and "6000" in told["text"].replace(",", "")
+    staff.send("今晚七点职工夜校开课")
+    await staff.expect("将发送给")
