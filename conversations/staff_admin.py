@@ -29,7 +29,7 @@ async def _named(update: Update, context: BotContext, reference: str) -> int | N
     """The id of the user ``reference`` (id or @handle) names, -1 for nobody registered; None when the reference
     itself cannot be used (the reason is answered)."""
     found = await context.services.staffing.find(reference)
-    if found.outcome in (Lookup.BAD_ID, Lookup.AMBIGUOUS):
+    if found.outcome in (Lookup.BAD_ID, Lookup.AMBIGUOUS, Lookup.NOT_A_HANDLE):
         await update.effective_message.reply_text(
             context.t(f"staff.lookup.{found.outcome.value}", value=reference[:40])
         )

@@ -4,6 +4,7 @@ read the audit log. Every grant, revocation and refusal is written to the audit 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,11 +31,15 @@ class Change(str, enum.Enum):
     UNKNOWN = "unknown"  # no registered user by that reference
 
 
+_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")  # what Telegram allows as a username
+
+
 class Lookup(str, enum.Enum):
     FOUND = "found"
     UNKNOWN = "unknown"  # no registered user by that id or handle
     BAD_ID = "bad_id"  # digits, but no Telegram user id (too long for one, or 0)
     AMBIGUOUS = "ambiguous"  # several stored users with that handle (data from before handles were refreshed)
+    NOT_A_HANDLE = "not_a_handle"  # neither an id nor a Telegram username (刘洋: a name, which people share)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class Staffing:
             profile = await self.users.get(user_id)
             return Found(Lookup.FOUND, profile) if profile else Found(Lookup.UNKNOWN)
         name = reference.removeprefix("@")
+        if name and not _HANDLE.fullmatch(name):
+            return Found(Lookup.NOT_A_HANDLE)
         holders = await self.users.holders_of(name) if name else []
         if len(holders) > 1:
             return Found(Lookup.AMBIGUOUS)

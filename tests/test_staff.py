@@ -105,3 +105,16 @@ def test_the_staff_command_list_is_complete():
         "grant",
         "revoke",
     }
+
+
+async def test_a_name_given_to_grant_is_explained_not_taken_for_an_unregistered_user(db_url: str):
+    """/grant 刘洋 said "找不到这个用户：对方需要先在机器人里完成注册" of a registered user: a person's name is no
+    Telegram handle, and the answer says what to give instead."""
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        admin = bot.user(ADMIN, first_name="管理员")
+        await worker(bot, 82, "320505", "刘洋")
+        admin.send("/grant 刘洋")
+        told = await admin.expect("刘洋")
+        assert "完成注册" not in told["text"] and "@用户名" in told["text"]
+        assert (await bot.services.users.get(82)).role is Role.WORKER
