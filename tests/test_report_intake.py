@@ -198,3 +198,14 @@ async def test_a_caption_of_1024_characters_with_controls_is_filed_without_them(
         texts[0][:80]
     )
     assert CONFIDENT + "[31m" + CONFIDENT in texts[0]
+
+
+async def test_the_description_step_after_free_text_says_the_text_is_kept(bot: BotHarness):
+    """After "您写的内容已经记下了", the description step asked "请描述遇到的问题或需求" as if nothing was there."""
+    user = await enterprise_user(bot, 69)
+    user.send(CONFIDENT)
+    await user.expect("您写的内容已经记下了")
+    await fill_profile(user)
+    step = await user.expect("请描述")
+    assert "已记下您的描述" in step["text"] and "请描述遇到的问题或需求" not in step["text"]
+    assert [b["text"] for b in user.buttons(step)] == ["✅ 完成"]

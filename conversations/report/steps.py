@@ -145,9 +145,10 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
         return await ask_industry(update, context, draft or await current_draft(update, context))
     elif field == "text":
         draft = draft or await current_draft(update, context)
+        described = len(draft.text) >= MIN_TEXT  # typed before the flow began (free text, a caption): kept
         await update.effective_chat.send_message(
-            context.t("report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
-            reply_markup=done_keyboard(context.lang) if len(draft.text) >= MIN_TEXT else None,
+            context.t("report.ask_more_text" if described else "report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
+            reply_markup=done_keyboard(context.lang) if described else None,
         )
     else:
         question = QUESTIONS[field]
