@@ -1,0 +1,62 @@
+"""The /report hot path reads and writes a draft demand as Core rows (services/demand_rows.py): it must give exactly
+what the ORM reading gives, and refuse exactly as the ORM path does, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from config.settings import load_settings
+from db.models import Demand, DemandKind, DemandStatus
+from services.clock import ManualClock
+from services.container import Services
+from services.demands import Refusal, Refused
+from services.validation import phone
+
+
+@pytest.fixture
+async def services(db_url: str):
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), clock=ManualClock())
+    for user_id in (1, 2):
+        await services.users.register(user_id, f"用户{user_id}")
+    yield services
+    await services.close()
+
+
+async def test_a_draft_reads_and_writes_as_the_orm_reads_it(services: Services):
+    demands = services.demands
+    draft = await demands.start_draft(1, DemandKind.TRAINING, "铝型材喷涂过程遇到氧化")
+    await demands.add_attachment(draft.id, 1, "photo", "photo-1", "照片")
+    await demands.add_attachment(draft.id, 1, "document", "doc-2", None)
+    written = await demands.update(
+        draft.id, 1, urgency="urgent", trainees=12, contact_name="李工\u200b", contact_phone=phone("13800138000")
+    )
+    assert written == await demands.get(draft.id, with_history=False)
+    assert written == await demands.draft(draft.id)
+    assert written.contact_name == "李工" and written.trainees == 12 and written.kind is DemandKind.TRAINING
+    assert [a.file_id for a in written.attachments] == ["photo-1", "doc-2"]
+    assert written.status is DemandStatus.DRAFT and written.enterprise_name is None
+
+
+async def test_a_write_that_is_not_to_ones_own_draft_is_refused_as_before(services: Services):
+    demands = services.demands
+    draft = await demands.start_draft(1, DemandKind.PROBLEM, "配电线路频繁跳闸，变压器温度偏高")
+    with pytest.raises(Refused) as refused:
+        await demands.update(draft.id, 2, urgency="urgent")
+    assert refused.value.reason is Refusal.NOT_YOURS
+    with pytest.raises(Refused) as refused:
+        await demands.update(draft.id + 100, 1, urgency="urgent")
+    assert refused.value.reason is Refusal.NOT_FOUND
+    async with services.db.session() as session:  # submitted meanwhile (another device, another process)
+        await session.execute(update(Demand).where(Demand.id == draft.id).values(status=DemandStatus.SUBMITTED))
+    with pytest.raises(Refused) as refused:
+        await demands.update(draft.id, 1, urgency="urgent")
+    assert refused.value.reason is Refusal.NOT_DRAFT
+    submitted = await demands.draft(draft.id)  # no longer a draft: read the full way
+    assert submitted == await demands.get(draft.id, with_history=False) and submitted is not None
+    assert submitted.status is DemandStatus.SUBMITTED and submitted.urgency is None
+    async with services.db.session() as session:
+        await session.execute(update(Demand).where(Demand.id == draft.id).values(status=DemandStatus.DRAFT))
+    await demands.discard(draft.id, 1)
+    assert await demands.draft(draft.id) is None
+    assert (await demands.draft(draft.id + 100)) is None
