@@ -1,9 +1,14 @@
-"""The /report hot path reads and writes a draft demand as Core rows (services/demand_rows.py): it must give exactly
-what the ORM reading gives, and refuse exactly as the ORM path does, on both databases."""
+"""The /report hot path reads and writes a draft demand and the enterprise profile as Core rows, one statement a
+change (services/demand_rows.py, Enterprises.set_field): it must give exactly what the ORM path gives, and refuse
+exactly as it does, on both databases."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+from sqlalchemy import event
 from sqlalchemy import update
 
 from config.settings import load_settings
@@ -11,6 +16,7 @@ from db.models import Demand, DemandKind, DemandStatus
 from services.clock import ManualClock
 from services.container import Services
 from services.demands import Refusal, Refused
+from services.enterprises import Link, PendingLink
 from services.validation import phone
 
 
@@ -60,3 +66,37 @@ async def test_a_write_that_is_not_to_ones_own_draft_is_refused_as_before(servic
     await demands.discard(draft.id, 1)
     assert await demands.draft(draft.id) is None
     assert (await demands.draft(draft.id + 100)) is None
+
+
+@contextmanager
+def counted(services: Services) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(services.db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(services.db.engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_a_step_changes_its_own_rows_in_one_statement_each(services: Services):
+    demands, enterprises = services.demands, services.enterprises
+    await enterprises.set_field(1, "name", "湖州某铝业有限公司")  # creates his record (the ORM path)
+    draft = await demands.start_draft(1, DemandKind.PROBLEM, "铝型材喷涂过程遇到氧化")
+    with counted(services) as seen:
+        info, link = await enterprises.set_field(1, "contact_name", "李工")
+    assert len(seen) == 1 and link is Link.OWN
+    assert info == await enterprises.of_user(1) and info.contact_name == "李工" and info.name == "湖州某铝业有限公司"
+    with counted(services) as seen:
+        written = await demands.update(draft.id, 1, urgency="urgent")
+    assert len(seen) == 2 and written.urgency == "urgent"  # the row, then its attachments
+    await enterprises.set_field(1, "credit_code", "91330100799655058B")
+    _, linked = await enterprises.set_field(2, "credit_code", "91330100799655058B")  # a colleague: he waits
+    assert linked is Link.PENDING
+    with pytest.raises(PendingLink):  # a pending link still may not change the record
+        await enterprises.set_field(2, "phone", "13800138000")
+    with pytest.raises(LookupError):  # nor may someone unregistered
+        await enterprises.set_field(99, "phone", "13800138000")
