@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy import update
+from sqlalchemy import delete, event, update
 
 from config.settings import load_settings
-from db.models import Demand, DemandKind, DemandStatus
+from db.models import Demand, DemandKind, DemandStatus, FormDraft
 from services.clock import ManualClock
 from services.container import Services
 from services.demands import Refusal, Refused
@@ -100,3 +99,31 @@ async def test_a_step_changes_its_own_rows_in_one_statement_each(services: Servi
         await enterprises.set_field(2, "phone", "13800138000")
     with pytest.raises(LookupError):  # nor may someone unregistered
         await enterprises.set_field(99, "phone", "13800138000")
+
+
+async def test_a_form_draft_changed_elsewhere_is_never_written_over(services: Services, db_url: str):
+    """Forms.change writes over the draft as this process last read it only while it is still stored so (compared in
+    the UPDATE): a change made meanwhile by another process (or the expiry job) is kept, and ``how`` sees it."""
+    forms = services.forms
+    await forms.put(1, "report", {"demand_id": 7, "asked": ["kind"]})
+    assert (await forms.get(1, "report")).answers["asked"] == ["kind"]  # read: this process remembers it
+    other = await Services.start(load_settings(database_url=db_url, bot_token=None), clock=ManualClock())
+    try:  # a second process adds a question meanwhile
+        await other.forms.change(1, "report", lambda a: {**a, "asked": [*a["asked"], "name"]})
+    finally:
+        await other.close()
+    changed = await forms.change(1, "report", lambda a: {**a, "asked": [*a["asked"], "phone"]})
+    assert changed is not None and changed.answers["asked"] == ["kind", "name", "phone"]
+    assert (await forms.get(1, "report")).answers["asked"] == ["kind", "name", "phone"]
+    # read again, then dropped elsewhere (the draft expired): nothing is written back
+    await forms.get(1, "report")
+    async with services.db.session() as session:
+        await session.execute(delete(FormDraft).where(FormDraft.user_id == 1))
+    assert await forms.change(1, "report", lambda a: {**a, "described": True}) is None
+    assert await forms.get(1, "report") is None
+    # and unchanged since it was read: one statement, no locked re-read
+    await forms.put(1, "report", {"demand_id": 8})
+    await forms.get(1, "report")
+    with counted(services) as seen:
+        changed = await forms.change(1, "report", lambda a: {**a, "described": True})
+    assert changed is not None and changed.answers == {"demand_id": 8, "described": True} and len(seen) == 1
