@@ -19,12 +19,31 @@ from services.demand_info import Attachment, DemandInfo
 
 _DEMAND = cast(Table, Demand.__table__)
 _ATTACHMENT = cast(Table, DemandAttachment.__table__)
-_BEFORE_NAME = (
-    "id user_id ticket kind status text industry industry_predicted industry_confidence urgency service_mode "
-    "training_topic trainees preferred_dates region_code enterprise_id"
-).split()
-_AFTER_NAME = "contact_name contact_phone created_at updated_at submitted_at".split()
-_COLUMNS = tuple(_DEMAND.c[name] for name in (*_BEFORE_NAME, *_AFTER_NAME))
+# DemandInfo's fields read from the row (a draft has no enterprise name, craftsmen or history)
+_FIELDS = (
+    "id",
+    "user_id",
+    "ticket",
+    "kind",
+    "status",
+    "text",
+    "industry",
+    "industry_predicted",
+    "industry_confidence",
+    "urgency",
+    "service_mode",
+    "training_topic",
+    "trainees",
+    "preferred_dates",
+    "region_code",
+    "enterprise_id",
+    "contact_name",
+    "contact_phone",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+)
+_COLUMNS = tuple(_DEMAND.c[name] for name in _FIELDS)
 _READ = select(*_COLUMNS).where(_DEMAND.c.id == bindparam("demand_key"))
 # no values(): the SET clause is the parameters' keys (the statement is compiled once per set of keys)
 _WRITE = (
@@ -44,12 +63,10 @@ _ATTACHMENTS = (
 
 
 def _info(row: Row[Any], attachments: Sequence[Row[Any]]) -> DemandInfo:
-    before, after = row[: len(_BEFORE_NAME)], row[len(_BEFORE_NAME) :]
     return DemandInfo(
-        *before,
-        None,  # enterprise_name: a draft has none
-        *after,
-        tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments),
+        **row._asdict(),
+        enterprise_name=None,
+        attachments=tuple(Attachment(a.kind, a.file_id, a.caption) for a in attachments),
     )
 
 

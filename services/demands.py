@@ -255,11 +255,9 @@ class Demands:
             info = await demand_rows.write_draft(connection, demand_id, user_id, changes)
         if info is not None:
             return info
-        async with self._own_draft(demand_id, user_id) as (session, demand):
-            for name, value in values.items():
-                setattr(demand, name, shown(value) if name in TYPED_FIELDS and isinstance(value, str) else value)
-            demand.updated_at = self.clock.now()
-            demand.draft_reminded_at = None  # the user is back: a new reminder may be due later
+        async with self._own_draft(demand_id, user_id) as (session, demand):  # says why it is not (or a race)
+            for name, value in changes.items():
+                setattr(demand, name, value)
             await session.flush()
             return await self._info(session, demand)
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import bindparam, case, exists, func, select, update
+from sqlalchemy import Table, bindparam, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import unit_of_work
@@ -103,8 +103,8 @@ async def _disposable(session: AsyncSession, enterprise: Enterprise, user_id: in
     return not await session.scalar(select(others | filed))
 
 
-_E = Enterprise.__table__
-_U = User.__table__
+_E = cast(Table, Enterprise.__table__)
+_U = cast(Table, User.__table__)
 # the enterprise the user files for in one statement, built once: his own record (all of it), else the one his
 # link waits on (its contact details never shown to him)
 _OF_USER = (

@@ -44,7 +44,7 @@ _STORED = sql_cast(_TABLE.c.answers, Text)  # the answers exactly as stored: wha
 _ANSWERS = select(_STORED).where(*_THIS)
 _LOCKED = select(_TABLE.c.answers).where(*_THIS).with_for_update()
 _WRITE = update(_TABLE).where(*_THIS).values(answers=bindparam("new"), updated_at=bindparam("now"))
-_SWAP = _WRITE.where(_STORED == bindparam("seen")).returning(_TABLE.c.id)
+_SWAP = _WRITE.where(bindparam("seen") == _STORED).returning(_TABLE.c.id)
 SEEN_MAX = 10_000  # drafts whose stored text this process remembers (forgotten all at once past it)
 
 
