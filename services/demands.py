@@ -298,10 +298,20 @@ class Demands:
             return await self._info(session, demand)
 
     async def set_industry(self, demand_id: int, user_id: int, proposal: Proposal) -> DemandInfo:
+        changes = {
+            "industry": proposal.chosen,
+            "industry_predicted": proposal.predicted,
+            "industry_confidence": proposal.confidence,
+            "industry_choice_id": proposal.id,
+            "updated_at": self.clock.now(),
+        }
+        async with self.db.connection() as connection:  # the hot path, as update()
+            info = await demand_rows.write_draft(connection, demand_id, user_id, changes)
+        if info is not None:
+            return info
         async with self._own_draft(demand_id, user_id) as (session, demand):
-            demand.industry, demand.industry_predicted = proposal.chosen, proposal.predicted
-            demand.industry_confidence, demand.industry_choice_id = proposal.confidence, proposal.id
-            demand.updated_at = self.clock.now()
+            for name, value in changes.items():
+                setattr(demand, name, value)
             await session.flush()
             return await self._info(session, demand)
 

@@ -92,6 +92,14 @@ async def test_a_step_changes_its_own_rows_in_one_statement_each(services: Servi
     with counted(services) as seen:
         written = await demands.update(draft.id, 1, urgency="urgent")
     assert len(seen) == 2 and written.urgency == "urgent"  # the row, then its attachments
+    proposal = await services.industry.propose(1, services.analyzer.analyse(draft.text), "demand")
+    _, settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
+    with counted(services) as seen:
+        written = await demands.set_industry(draft.id, 1, settled)
+    assert len(seen) == 2 and written.industry == "32" and written == await demands.get(draft.id, with_history=False)
+    with pytest.raises(Refused) as refused:
+        await demands.set_industry(draft.id, 2, settled)
+    assert refused.value.reason is Refusal.NOT_YOURS
     await enterprises.set_field(1, "credit_code", "91330100799655058B")
     _, linked = await enterprises.set_field(2, "credit_code", "91330100799655058B")  # a colleague: he waits
     assert linked is Link.PENDING
