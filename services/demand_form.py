@@ -140,7 +140,7 @@ class DemandForm:
         progress = progress or await self.progress(user_id)
         if progress is None:
             return None
-        demand = await self.demands.get(progress.demand_id, with_history=False)
+        demand = await self.demands.draft(progress.demand_id)
         return demand if demand is not None and demand.ticket is None and demand.user_id == user_id else None
 
     async def state(self, user_id: int, draft: DemandInfo | None = None) -> ReportState | None:

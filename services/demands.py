@@ -30,6 +30,7 @@ from db.models import (
     Role,
 )
 from i18n import shown
+from services import demand_rows
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
 from services.demand_info import Attachment, DemandInfo, Step, step_of, ticket_for
@@ -148,6 +149,12 @@ class Demands:
             demand = await session.get(Demand, demand_id)
             return await self._info(session, demand, with_history, for_enterprise) if demand else None
 
+    async def draft(self, demand_id: int) -> DemandInfo | None:
+        """As ``get(demand_id, with_history=False)``; a draft is read as Core rows (the /report hot path)."""
+        async with self.db.connection() as connection:
+            info = await demand_rows.read_draft(connection, demand_id)
+        return info if info is not None else await self.get(demand_id, with_history=False)
+
     async def view(self, demand_id: int, user_id: int, is_staff: bool) -> DemandInfo:
         """A demand as ``user_id`` may see it: their own (its history in the enterprise's words), or any for
         staff (every note); refusals are audited."""
@@ -242,11 +249,15 @@ class Demands:
         unknown = set(values) - DRAFT_FIELDS - {"enterprise_id"}
         if unknown:
             raise ValueError(f"not draft fields: {sorted(unknown)}")
-        async with self._own_draft(demand_id, user_id) as (session, demand):
-            for name, value in values.items():
-                setattr(demand, name, shown(value) if name in TYPED_FIELDS and isinstance(value, str) else value)
-            demand.updated_at = self.clock.now()
-            demand.draft_reminded_at = None  # the user is back: a new reminder may be due later
+        changes = {name: shown(v) if name in TYPED_FIELDS and isinstance(v, str) else v for name, v in values.items()}
+        changes.update(updated_at=self.clock.now(), draft_reminded_at=None)  # back: a new reminder may be due later
+        async with self.db.connection() as connection:  # the hot path: one statement while it is the user's draft
+            info = await demand_rows.write_draft(connection, demand_id, user_id, changes)
+        if info is not None:
+            return info
+        async with self._own_draft(demand_id, user_id) as (session, demand):  # says why it is not (or a race)
+            for name, value in changes.items():
+                setattr(demand, name, value)
             await session.flush()
             return await self._info(session, demand)
 
@@ -287,10 +298,20 @@ class Demands:
             return await self._info(session, demand)
 
     async def set_industry(self, demand_id: int, user_id: int, proposal: Proposal) -> DemandInfo:
+        changes = {
+            "industry": proposal.chosen,
+            "industry_predicted": proposal.predicted,
+            "industry_confidence": proposal.confidence,
+            "industry_choice_id": proposal.id,
+            "updated_at": self.clock.now(),
+        }
+        async with self.db.connection() as connection:  # the hot path, as update()
+            info = await demand_rows.write_draft(connection, demand_id, user_id, changes)
+        if info is not None:
+            return info
         async with self._own_draft(demand_id, user_id) as (session, demand):
-            demand.industry, demand.industry_predicted = proposal.chosen, proposal.predicted
-            demand.industry_confidence, demand.industry_choice_id = proposal.confidence, proposal.id
-            demand.updated_at = self.clock.now()
+            for name, value in changes.items():
+                setattr(demand, name, value)
             await session.flush()
             return await self._info(session, demand)
 

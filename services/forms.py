@@ -10,12 +10,14 @@ is missing, what a value must be) live in its service (services/demand_form.py f
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, Text, bindparam, delete, select, update
+from sqlalchemy import cast as sql_cast
 
 from db import unit_of_work
 from db.database import Database
@@ -38,14 +40,21 @@ class Draft:
 # built once: the hot path of every form step (a statement built per call costs twice its execution)
 _TABLE = cast(Table, FormDraft.__table__)
 _THIS = (_TABLE.c.user_id == bindparam("who"), _TABLE.c.form == bindparam("which"))
-_ANSWERS = select(_TABLE.c.answers).where(*_THIS)
-_LOCKED = _ANSWERS.with_for_update()
+_STORED = sql_cast(_TABLE.c.answers, Text)  # the answers exactly as stored: what a compare-and-set compares
+_ANSWERS = select(_STORED).where(*_THIS)
+_LOCKED = select(_TABLE.c.answers).where(*_THIS).with_for_update()
 _WRITE = update(_TABLE).where(*_THIS).values(answers=bindparam("new"), updated_at=bindparam("now"))
+_SWAP = _WRITE.where(bindparam("seen") == _STORED).returning(_TABLE.c.id)
+SEEN_MAX = 10_000  # drafts whose stored text this process remembers (forgotten all at once past it)
 
 
 class Forms:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
+        # the stored text of each draft as this process last read it: change() writes over it only if it is still
+        # that text (compared in the UPDATE itself), so whoever changed it meanwhile — the expiry job, a second
+        # process — is never overwritten; a draft changed elsewhere is read again, locked
+        self._seen: dict[tuple[int, str], str] = {}
 
     async def get(self, user_id: int, form: str) -> Draft | None:
         # read once per update: a step asks for its draft several times (db/unit_of_work.py: recall, and how a
@@ -53,8 +62,9 @@ class Forms:
         kept = unit_of_work.recall(self.db, _key(user_id, form))
         if kept is unit_of_work.MISSING:
             async with self.db.connection() as connection:
-                row = await connection.scalar(_ANSWERS, {"who": user_id, "which": form})
-            kept = _kept(row)
+                stored = await connection.scalar(_ANSWERS, {"who": user_id, "which": form})
+            self._saw(user_id, form, stored)
+            kept = _kept(json.loads(stored) if stored is not None else None)
             self._keep(user_id, form, kept)
         return Draft(form, user_id, copy.deepcopy(dict(kept))) if kept is not None else None
 
@@ -68,12 +78,22 @@ class Forms:
                 row = FormDraft(user_id=user_id, form=form, answers={})
                 session.add(row)
             row.answers, row.updated_at = dict(answers), self.clock.now()
+        self._seen.pop((user_id, form), None)
         self._keep(user_id, form, _kept(answers))  # after the block: its write has run
         return Draft(form, user_id, dict(answers))
 
     async def change(self, user_id: int, form: str, how: Callable[[dict[str, Any]], dict[str, Any]]) -> Draft | None:
         """Read the answers, locked, and store ``how(answers)`` in the same transaction; None when the form is not
-        in progress."""
+        in progress. ``how`` may be called twice (when the draft changed since this process read it): keep it pure."""
+        seen = self._seen.pop((user_id, form), None)
+        if seen is not None:  # read before: written only if it is still what was read (no locked re-read)
+            answers = how(json.loads(seen))
+            new = {"who": user_id, "which": form, "new": answers, "now": self.clock.now(), "seen": seen}
+            async with self.db.connection() as connection:
+                swapped = (await connection.execute(_SWAP, new)).first()
+            if swapped is not None:
+                self._keep(user_id, form, _kept(answers))
+                return Draft(form, user_id, dict(answers))
         async with self.db.connection() as connection:
             stored = await connection.scalar(_LOCKED, {"who": user_id, "which": form})
             if stored is None:
@@ -86,7 +106,16 @@ class Forms:
     async def drop(self, user_id: int, form: str) -> None:
         async with self.db.session() as session:
             await session.execute(delete(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form == form))
+        self._seen.pop((user_id, form), None)
         self._keep(user_id, form, None)
+
+    def _saw(self, user_id: int, form: str, stored: str | None) -> None:
+        if len(self._seen) >= SEEN_MAX:
+            self._seen.clear()
+        if stored is None:
+            self._seen.pop((user_id, form), None)
+        else:
+            self._seen[(user_id, form)] = stored
 
     def _keep(self, user_id: int, form: str, answers: MappingProxyType[str, Any] | None) -> None:
         unit_of_work.keep(self.db, _key(user_id, form), answers)
