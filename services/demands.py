@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.demands import OpenDemand
@@ -34,6 +33,7 @@ from services import demand_rows
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
 from services.demand_info import Attachment, DemandInfo, Step, step_of, ticket_for
+from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal, division_label
 from services.outbox import Button, Notice, Outbox
@@ -42,7 +42,6 @@ from services.service_record import ENTERPRISE, StaffChats, transition
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
-DRAFT_DAYS, REMIND_DAY = 7, 6
 URGENCIES = ("normal", "urgent")  # 一般, 紧急
 SERVICE_MODES = ("onsite", "remote", "training", "joint")  # 现场指导, 远程指导, 技能培训, 联合攻关
 DRAFT_FIELDS = {
@@ -79,7 +78,7 @@ _ATTACHMENTS = (
 )
 
 
-class Demands:
+class Demands(DraftExpiry):
     def __init__(
         self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo, staff: StaffChats
     ) -> None:
@@ -383,45 +382,3 @@ class Demands:
         raise Refused(Refusal.NOT_YOURS)
 
     # ------------------------------------------------------------------ draft expiry
-    async def remind_drafts(self) -> int:
-        """On day 6 of an untouched draft, remind its user once; return how many reminders were owed."""
-        now = self.clock.now()
-        async with self.db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(Demand).where(
-                        Demand.status == DemandStatus.DRAFT,
-                        Demand.draft_reminded_at.is_(None),
-                        Demand.updated_at <= now - timedelta(days=REMIND_DAY),
-                    )
-                )
-            ).all()
-            owed = [(d.id, d.user_id, d.updated_at) for d in rows if d.user_id is not None]
-            # updated_at stays as it was (a reminder is not the user coming back)
-            await session.execute(
-                update(Demand)
-                .where(Demand.id.in_([o[0] for o in owed]))
-                .values(draft_reminded_at=now, updated_at=Demand.updated_at)
-            )
-        for demand_id, user_id, updated in owed:
-            expires = (updated + timedelta(days=DRAFT_DAYS)).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
-            await self.outbox.put(
-                [user_id],
-                "notice",
-                f"draft:{demand_id}:remind:{updated.isoformat()}",
-                Notice("report.draft_reminder", values={"expires": expires}),
-            )
-        return len(owed)
-
-    async def expire_drafts(self) -> int:
-        """Delete drafts untouched for 7 days; return how many."""
-        cutoff = self.clock.now() - timedelta(days=DRAFT_DAYS)
-        async with self.db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(Demand).where(Demand.status == DemandStatus.DRAFT, Demand.updated_at <= cutoff)
-                )
-            ).all()
-            for demand in rows:
-                await session.delete(demand)
-            return len(rows)
