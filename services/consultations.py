@@ -19,7 +19,7 @@ from nlp.intent import Intent, is_union_service
 from services.audit import AuditLog
 from services.clock import Clock
 from services.outbox import Notice, Outbox
-from services.service_record import Outcome, Result, staff_only
+from services.service_record import Outcome, Result, StaffChats, staff_only
 from services.validation import Invalid
 
 MAX_QUESTION = 2000
@@ -45,8 +45,8 @@ class ConsultationItem:
 
 
 class Consultations:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox) -> None:
-        self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, staff: StaffChats) -> None:
+        self.db, self.clock, self.audit, self.outbox, self.staff = db, clock, audit, outbox, staff
 
     async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
         return await staff_only(self.audit, actor, role, action, target)
@@ -82,6 +82,16 @@ class Consultations:
             await session.flush()
             consultation_id = row.id
         await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
+        await self.outbox.put(  # the question, not who asked: staff see the member when they open /queue
+            await self.staff(),
+            "notice",
+            f"consultation:{consultation_id}:asked",
+            Notice(
+                "union.staff_new_question",
+                values={"number": consultation_id, "question": quoted(question)},
+                keys={"topic": f"union.topic.{topic}"},
+            ),
+        )
         return Result(Outcome.DONE, detail={"id": consultation_id, "new": True})
 
     async def status(self, user_id: int, consultation_id: int) -> ConsultationStatus | None:

@@ -131,7 +131,7 @@ class Services:
             staffing=Staffing(db, clock, audit, users, outbox),
             matcher=matcher,
             casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
-            consultations=Consultations(db, clock, audit, outbox),
+            consultations=Consultations(db, clock, audit, outbox, staff_chats),
             booking=Booking(db, clock, audit, outbox, reminders, tz),
             follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
             broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),

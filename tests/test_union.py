@@ -318,3 +318,16 @@ async def test_stats_count_members_questions_by_topic(bot: BotHarness):
     figures = await staff.expect("职工咨询")
     assert "职工咨询：3 件，已回复 1 件" in figures["text"]
     assert "工资 2" in figures["text"] and "慰问与福利 1" in figures["text"]
+
+
+async def test_staff_are_told_of_a_new_members_question(bot: BotHarness):
+    """A new demand was pushed to staff, a member's question only waited in /queue."""
+    staff = await staffer(bot, 521)
+    member = await worker(bot, 522, "330502", "李红")
+    member.send("住院了工会有慰问金吗要什么材料")
+    member.press(ASK, await member.expect("来源："))
+    await member.expect("已把您的问题转给工会工作人员")
+    await bot.tick()
+    notice = await staff.expect("新的职工咨询")
+    assert "慰问与福利" in notice["text"] and "住院了工会有慰问金吗" in notice["text"] and "/queue" in notice["text"]
+    assert "李红" not in notice["text"]  # who asked is seen in /queue, by staff who open it
