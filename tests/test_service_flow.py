@@ -205,6 +205,8 @@ async def test_submit_match_decline_accept_book_remind_resolve_rate(bot: BotHarn
     company.send("/my")
     mine = await company.expect(ticket)
     assert "已关闭" in mine["text"]
+    assert "提交于 " in mine["text"] and "已关闭（" not in mine["text"]  # the date is the filing date, said so
+    assert not any(line.strip() == "" and line for line in mine["text"].splitlines())  # no line of spaces
     d = await demand(bot)
     assert d.status is DemandStatus.CLOSED and d.workers_trained == 12 and int(d.economic_benefit) == 15000
     async with bot.services.db.session() as session:

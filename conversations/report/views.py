@@ -141,19 +141,20 @@ def summary_card(
 
 def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo) -> str:
     """One line of /my: ticket (or draft), kind, status, the craftsman, the next step."""
-    when = (d.submitted_at or d.created_at).astimezone(tz).strftime("%Y-%m-%d")
+    day = (d.submitted_at or d.created_at).astimezone(tz).strftime("%Y-%m-%d")
+    when = t("my.submitted_on" if d.submitted_at else "my.created_on", lang, date=day)
     craftsmen = t("my.craftsmen", lang, names="、".join(d.craftsmen)) if d.craftsmen else ""
     next_key = NEXT_STEP.get(d.status)
-    return t(
+    line = t(
         "my.line",
         lang,
         ticket=d.ticket or t("my.draft", lang),
         kind=Raw(t(f"demand.kind.{d.kind.value}", lang)),
         status=Raw(t(f"demand.status.{d.status.value}", lang)),
-        when=when,
+        when=Raw(when),
         craftsmen=Raw(craftsmen),
-        next=Raw(t(next_key, lang) if next_key else ""),
     )
+    return line + "\n   " + t(next_key, lang) if next_key else line  # a closed demand has no next step
 
 
 def demand_detail(
