@@ -4,7 +4,7 @@ and 休假 (paused until a date, so no cases are offered meanwhile)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -28,13 +28,16 @@ from conversations.form_draft import answers, drafted, drop, restart
 from conversations.keyboards import rows, toggle_buttons
 from conversations.talent_views import card_of
 from services.demands import SERVICE_MODES
+from services.local_time import parse_moment
 from services.talent import CAPACITY_RANGE, MAX_SPECIALITIES, MAX_SPECIALITY, CraftsmanCard, speciality_lines
+from services.validation import Invalid
 
 FORM = "profile"  # the ticked service modes while they are being chosen (a form draft)
 SPECIALITIES, PAUSE = "profile.specialities", "profile.pause"
 CAPACITIES = (1, 2, 3, 5, 8)
 PAUSE_DAYS = (7, 14, 30)
 MAX_PAUSE_DAYS = 366
+NOON = time(12, 0)  # a day named without an hour (下周五) is read at noon, so no time zone moves it
 
 
 def _menu(card: CraftsmanCard, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
@@ -233,12 +236,26 @@ async def specialities(update: Update, context: BotContext) -> str | int:
     return await _save(update, context, specialities=lines)
 
 
-async def pause_date(update: Update, context: BotContext) -> str | int:
-    text = (update.effective_message.text or "").strip().replace("/", "-").replace(".", "-")
+def _pause_day(text: str, context: BotContext) -> date | None:
+    """The day a craftsman's time off ends: "2026-12-31", "2026/12/31", or everyday Chinese read as slot times are
+    ("下周五", "12月31日", "三天后")."""
     try:
-        until = date.fromisoformat(text)
+        return date.fromisoformat(text.replace("/", "-").replace(".", "-"))
     except ValueError:
-        until = None
+        pass
+    services = context.services
+    try:
+        return (
+            parse_moment(text, services.settings.tz, services.clock.now(), NOON)
+            .at.astimezone(services.settings.tz)
+            .date()
+        )
+    except Invalid:
+        return None
+
+
+async def pause_date(update: Update, context: BotContext) -> str | int:
+    until = _pause_day((update.effective_message.text or "").strip(), context)
     today = _today(context)
     if until is None or not today < until <= today + timedelta(days=MAX_PAUSE_DAYS):
         await update.effective_message.reply_text(

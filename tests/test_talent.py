@@ -250,8 +250,12 @@ async def test_craftsman_edits_profile_and_takes_time_off(bot: BotHarness):
     assert "感应加热设备维修" in menu["text"]
     craftsman.press("休假", menu)
     await craftsman.expect("休假到哪一天")
-    craftsman.send("明天")
+    craftsman.send("还没想好")
     await craftsman.expect("请发送今天（2026-11-21）之后")
+    craftsman.send("下周五")  # everyday Chinese, as slot times are read: Friday of next week
+    menu = await craftsman.expect("休假至 2026-11-27")
+    craftsman.press("休假", menu)
+    await craftsman.expect("休假到哪一天")
     craftsman.send("2026-12-31")
     menu = await craftsman.expect("休假至 2026-12-31")
     craftsman.press("恢复接单", menu)
