@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from conversations.common import reject_too_long
+from conversations.common import expect_button, reject_too_long
 from conversations.context import BotContext
 from conversations.union import answer_union
 from nlp.analyzer import Analysis
@@ -42,3 +42,14 @@ async def route_text(update: Update, context: BotContext, analysis: Analysis | N
         await update.effective_message.reply_text(context.t("intent.unregistered"))
         return None
     return analysis
+
+
+async def expect_button_or_answer(update: Update, context: BotContext) -> None:
+    """Something typed where a menu waits for a button press (/settings, /start's consent): a member's own question
+    (dues, wages, a contract …) is answered as it would be outside the menu, then the menu's buttons are pointed to."""
+    text = update.effective_message.text or ""
+    if text and not await reject_too_long(update, context, text, MAX_TEXT):
+        analysis = context.services.analyzer.analyse(text)
+        if is_union_service(analysis.intent):
+            await answer_union(update, context, analysis)
+    await expect_button(update, context)

@@ -14,8 +14,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from buttons.choices import YesNo
 from buttons.people import Consent, OnboardingRole, UsePreset
 from conversations import resume
-from conversations.common import answer_stale, cancel_flow, expect_button
+from conversations.common import answer_stale, cancel_flow
 from conversations.context import BotContext
+from conversations.free_text import expect_button_or_answer
 from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
@@ -194,15 +195,15 @@ def build() -> ConversationHandler:
         states={
             CONSENT: [
                 CallbackQueryHandler(consent, pattern=Consent.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             ROLE: [
                 CallbackQueryHandler(role, pattern=OnboardingRole.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             PRESET: [
                 CallbackQueryHandler(preset_choice, pattern=UsePreset.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             REGION: region_step_handlers(region_chosen),
         },

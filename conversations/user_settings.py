@@ -9,8 +9,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from buttons.choices import DONE
 from buttons.people import QuietHoursPreset, SettingsItem, SettingsLang, SettingsMenu, SettingsRole, ToggleSection
 from conversations import resume
-from conversations.common import answer_stale, cancel_flow, expect_button, press_of
+from conversations.common import answer_stale, cancel_flow, press_of
 from conversations.context import BotContext
+from conversations.free_text import expect_button_or_answer
 from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, rows, toggle_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
@@ -260,25 +261,25 @@ def build() -> ConversationHandler:
         states={
             MENU: [
                 CallbackQueryHandler(menu_choice, pattern=SettingsMenu.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             ROLE: [
                 CallbackQueryHandler(role_chosen, pattern=SettingsRole.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             REGION: region_step_handlers(region_chosen),
             LANGUAGE: [
                 CallbackQueryHandler(lang_chosen, pattern=SettingsLang.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             QUIET: [
                 CallbackQueryHandler(quiet_chosen, pattern=QuietHoursPreset.pattern()),
                 MessageHandler(filters.TEXT & not_command, quiet_typed),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
             INDUSTRIES: [
                 CallbackQueryHandler(section_toggled, pattern=ToggleSection.pattern()),
-                MessageHandler(not_command, expect_button),
+                MessageHandler(not_command, expect_button_or_answer),
             ],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],

@@ -331,3 +331,19 @@ async def test_staff_are_told_of_a_new_members_question(bot: BotHarness):
     notice = await staff.expect("新的职工咨询")
     assert "慰问与福利" in notice["text"] and "住院了工会有慰问金吗" in notice["text"] and "/queue" in notice["text"]
     assert "李红" not in notice["text"]  # who asked is seen in /queue, by staff who open it
+
+
+async def test_a_members_question_is_answered_while_a_menu_waits_for_a_button(bot: BotHarness):
+    """With /settings open, or at /start's consent, a union question got only "请点击上方消息中的按钮"."""
+    member = await worker(bot, 541, "330502", "李红")
+    member.send("/settings")
+    await member.expect("当前设置")
+    member.send("公司不给我签劳动合同，怎么办？")
+    await member.expect("劳动合同法")
+    await member.expect("请点击上方消息中的按钮")
+    newcomer = bot.user(542)
+    newcomer.send("/start")
+    await newcomer.expect("同意")
+    newcomer.send("困难职工帮扶怎么申请？")
+    await newcomer.expect("来源：")
+    await newcomer.expect("请点击上方消息中的按钮")
