@@ -165,8 +165,12 @@ async def match_all(update: Update, context: BotContext) -> None:
             score=f"{plan.total:.2f}",
         )
     ]
+    offline = sum(not p.online for p in plan.pairs)
+    if offline:  # ✅ offers only to craftsmen with an account; the others are for staff to phone
+        lines[0] += context.t("plan.offline", count=offline)
     lines += [
         context.t("plan.line", ticket=tickets.get(p.demand_id, ""), name=p.name, score=f"{p.score:.2f}")
+        + ("" if p.online else context.label("match.reason.no_account"))
         for p in plan.pairs[:PLAN_LINES]
     ]
     if len(plan.pairs) > PLAN_LINES:

@@ -29,6 +29,7 @@ class Pair:
     craftsman_id: int
     name: str
     score: float
+    online: bool = True  # False: the craftsman has no Telegram account; ✅ cannot offer it, staff phone them
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan
             unassigned.append(demand_id)
         else:
             c = by_pair[(demand_id, owner[int(column)])]
-            pairs.append(Pair(demand_id, c.craftsman_id, c.name, c.score))
+            pairs.append(Pair(demand_id, c.craftsman_id, c.name, c.score, online=c.user_id is not None))
     return Plan(pairs, unassigned)
 
 

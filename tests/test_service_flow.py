@@ -514,3 +514,31 @@ async def test_declining_an_offer_already_accepted_is_refused_at_the_press(bot: 
     assert (await other.answer_to(late))["show_alert"]
     await bot.wait_handled()
     assert not any("婉拒原因" in text for text in other.texts())
+
+
+async def test_match_all_says_which_pairs_need_a_phone_call_before_it_is_confirmed(bot: BotHarness):
+    """The plan promised "1/1 条需求可分配" and ✅ then offered nothing (the craftsman has no Telegram account): the
+    plan says so on the pair's line and in its title."""
+    staff = await staffer(bot)
+    async with bot.services.db.session() as session:
+        session.add(
+            Craftsman(
+                user_id=None,
+                name="吴师傅",
+                workplace="吴师傅的工作单位",
+                phone="13900000001",
+                specialities=["铝型材挤压", "表面处理"],
+                service_modes=["onsite", "remote"],
+                region_code="330502",
+                capacity=3,
+                search_text="铝型材挤压 表面处理",
+                industries=[CraftsmanIndustry(division="32")],
+            )
+        )
+    bot.services.matcher.invalidate()
+    company = await enterprise_user(bot, 35)
+    await submit(company, "铝型材挤压后表面出现斑点缺陷，需要分析原因")
+    staff.send("/match_all")
+    plan = await staff.expect("批量匹配方案")
+    assert "1 条需电话联系" in plan["text"]
+    assert "吴师傅（" in plan["text"] and "未绑定 Telegram" in plan["text"]
