@@ -20,6 +20,8 @@ from conversations.common import cancel_flow_of, expect_text, press_of, staff_pr
 from conversations.context import BotContext
 from db.models import ConsultationStatus
 from nlp.analyzer import Analysis
+from nlp.intent import Intent
+from services.consultations import monthly_dues
 from services.service_record import Outcome
 from services.validation import Invalid
 
@@ -41,8 +43,12 @@ async def answer_union(update: Update, context: BotContext, analysis: Analysis) 
         for old in list(asks)[:-KEEP_ASKS]:
             asks.pop(old)
     button = InlineKeyboardButton(context.label("union.ask_button"), callback_data=AskStaff(token).data())
+    text = context.t(f"union.{topic}.answer")
+    dues = monthly_dues(analysis.text) if analysis.intent is Intent.MEMBERSHIP else None
+    if dues is not None:  # the wage the member named, worked out
+        text = context.t("union.membership.dues_for", dues=f"{dues:,}") + "\n" + text
     await update.effective_message.reply_text(
-        context.t(f"union.{topic}.answer"), reply_markup=InlineKeyboardMarkup([[button]]), disable_web_page_preview=True
+        text, reply_markup=InlineKeyboardMarkup([[button]]), disable_web_page_preview=True
     )
 
 

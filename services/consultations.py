@@ -7,7 +7,9 @@ Every staff action is checked here against the role read from the database; refu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
@@ -18,6 +20,7 @@ from i18n import shown
 from nlp.intent import Intent, is_union_service
 from services.audit import AuditLog
 from services.clock import Clock
+from services.everyday import amount
 from services.outbox import Notice, Outbox
 from services.service_record import Outcome, Result, StaffChats, staff_only
 from services.validation import Invalid
@@ -192,3 +195,24 @@ class Consultations:
             return Result(Outcome.STALE, detail={"number": consultation_id})
         await self.audit.record(actor, "consultation.close", f"consultation:{consultation_id}")
         return Result(Outcome.DONE, detail={"number": consultation_id})
+
+
+# Union dues: members pay 0.5 % of their monthly wage (ACFTU rule; the catalogue's answer cites it). A question that
+# names a wage gets the figure: "我月薪5000，会费交多少" → 25.
+DUES_RATE = Decimal("0.005")
+MAX_WAGE = 10_000_000
+_WAGE = re.compile(
+    r"(?:月薪|工资|月收入|收入|薪水|薪资)(?:是|为|有|大概|大约|约)?([0-9０-９.,，一二三四五六七八九十两零百千万]+)(?:元|块)?"
+)
+
+
+def monthly_dues(question: str) -> Decimal | None:
+    """The monthly dues on the wage a dues question names, to the fen; None when it asks about no dues or names no
+    wage."""
+    if "会费" not in question:
+        return None
+    found = _WAGE.search(question)
+    wage = amount(found.group(1).rstrip(".,，"), MAX_WAGE) if found else None
+    if not wage:
+        return None
+    return (wage * DUES_RATE).quantize(Decimal("0.01")).normalize()

@@ -347,3 +347,10 @@ async def test_a_members_question_is_answered_while_a_menu_waits_for_a_button(bo
     newcomer.send("困难职工帮扶怎么申请？")
     await newcomer.expect("来源：")
     await newcomer.expect("请点击上方消息中的按钮")
+
+
+async def test_a_dues_question_with_a_wage_gets_the_monthly_figure(bot: BotHarness):
+    member = await worker(bot, 551, "330502", "李红")
+    member.send("我月薪5000，会费一个月交多少钱？")
+    answer = await member.expect("来源：")
+    assert "每月会费约 25 元" in answer["text"] and [b["text"] for b in member.buttons(answer)] == [ASK]

@@ -101,3 +101,17 @@ def test_a_minimum_wage_question_gets_a_wage_answer_that_speaks_of_minimum_wages
     answer = t("union.wages.answer", "zh")
     assert not answer.startswith("关于拖欠工资") and "第四十八条" in answer
     assert "Article 48" in t("union.wages.answer", "en")
+
+
+@pytest.mark.parametrize(
+    "text, dues",
+    [("我月薪5000，会费一个月交多少钱？", "25"), ("工资一万五的话会费交多少", "75"), ("月收入3,600元，会费多少", "18")],
+)
+def test_dues_are_worked_out_from_the_wage_a_member_names(text: str, dues: str):
+    """The dues answer said only "一般为本人工资收入的 0.5%"; with a wage named, the monthly figure is given."""
+    from decimal import Decimal
+
+    from services.consultations import monthly_dues
+
+    assert monthly_dues(text) == Decimal(dues)
+    assert monthly_dues("会费怎么交") is None and monthly_dues("我月薪5000，加班费怎么算") is None
