@@ -26,6 +26,7 @@ from runtime.console_stage import console_cast, console_files_dir, console_langu
 from services.container import Services
 from services.demo import load_demo_data
 from services.demo_people import DEMO_MEMBERS
+from services.local_time import QuietHours
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,9 @@ async def run_console(
     application = build_application(services, front, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     lang = console_language()
     stdout.write(t("console.hint", lang) + "\n")
+    local = services.clock.now().astimezone(services.settings.tz)
+    if QuietHours().contains(local.hour * 60 + local.minute):  # everyone's default: questions and notices wait
+        stdout.write(t("console.quiet_now", lang, time=local.strftime("%H:%M")) + "\n")
     stop = _stop_event()
 
     async def drained() -> None:

@@ -261,3 +261,19 @@ async def test_what_arrived_unseen_before_a_restart_is_shown_after_it(db_url: st
             await terminal.expect("问题解决了吗")
     finally:
         await services.close()
+
+
+async def test_at_night_the_console_says_that_quiet_hours_hold_questions_and_notices(db_url: str, tmp_path: Path):
+    """Started at 01:45 Shanghai, a restarted question was not asked again and the banner said nothing (a stranger's
+    try); by day there is no such line."""
+    night = datetime(2026, 11, 30, 17, 45, tzinfo=UTC)  # 01:45 in Shanghai
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(night))
+    try:
+        async with console_run(services, tmp_path) as terminal:
+            after = await terminal.expect("免打扰时段")
+            assert "01:45" in terminal.since(after - 1) and "CONSOLE_CLOCK=" in terminal.since(after - 1)
+    finally:
+        await services.close()
+    async with console(db_url, tmp_path) as terminal:
+        await terminal.expect("王丽> ")
+        assert "免打扰时段" not in terminal.since(0)
