@@ -31,7 +31,7 @@ class Change(str, enum.Enum):
     UNKNOWN = "unknown"  # no registered user by that reference
 
 
-_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")  # what Telegram allows as a username
+_HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")  # the letters a Telegram username is made of (a name, 刘洋, is not one)
 
 
 class Lookup(str, enum.Enum):
