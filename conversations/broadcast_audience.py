@@ -69,7 +69,7 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
         parts.append(
             context.t(
                 "broadcast.summary.section",
-                value=localise(f"{f.section} {catalogue().sections[f.section].name}", context.lang),
+                value=localise(catalogue().sections[f.section].label, context.lang),
             )
         )
     for name in ("competition", "course"):
@@ -190,9 +190,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
         await query.answer()
         sections = catalogue().sections.values()
         buttons = [
-            InlineKeyboardButton(
-                localise(f"{s.code} {s.name}", context.lang)[:40], callback_data=BroadcastSection(s.code).data()
-            )
+            InlineKeyboardButton(localise(s.label, context.lang)[:40], callback_data=BroadcastSection(s.code).data())
             for s in sections
         ]
         await edit_message(

@@ -21,9 +21,7 @@ def reason_text(r: Reasons, context: BotContext) -> str:
     if r.division and catalogue().division(r.division):
         parts.append(context.label("match.reason.division", label=catalogue().division(r.division).label))
     elif r.section and r.section in catalogue().sections:
-        parts.append(
-            context.label("match.reason.section", section=f"{r.section} {catalogue().sections[r.section].name}")
-        )
+        parts.append(context.label("match.reason.section", section=catalogue().sections[r.section].label))
     if r.skills:
         parts.append(context.label("match.reason.skills", skills="、".join(r.skills)))
     if r.region:

@@ -81,7 +81,7 @@ async def _sections(context: BotContext) -> tuple[str, InlineKeyboardMarkup | No
         per_section[section] = per_section.get(section, 0) + count
     buttons = [
         InlineKeyboardButton(
-            f"{localise(f'{s} ' + catalogue().sections[s].name, context.lang)} ({n})",
+            f"{localise(catalogue().sections[s].label, context.lang)} ({n})",
             callback_data=ExpertSection(s).data(),
         )
         for s, n in sorted(per_section.items())

@@ -91,7 +91,7 @@ def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
 def _named_industries(report: Report, context: BotContext) -> dict[str, Figures]:
     sections = catalogue().sections
     return {
-        (localise(f"{code} {sections[code].name}", context.lang) if code != NO_INDUSTRY else "—"): f
+        (localise(sections[code].label, context.lang) if code != NO_INDUSTRY else "—"): f
         for code, f in report.by_industry.items()
     }
 

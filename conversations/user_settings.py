@@ -72,7 +72,7 @@ async def _show_menu(update: Update, context: BotContext) -> str:
         quiet=Raw(_quiet_text(context, profile.quiet)),
         notify=Raw(context.t("settings.on" if profile.notify_publications else "settings.off")),
         industries=context.t("industry.separator").join(
-            localise(f"{code} {catalogue().sections[code].name}", context.lang) for code in sections
+            localise(catalogue().sections[code].label, context.lang) for code in sections
         )
         or Raw(context.t("event.any_industry")),
     )

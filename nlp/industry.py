@@ -35,6 +35,10 @@ class Section:
     name: str
     divisions: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"  # "C 制造业", as Division.label is "C32 …"
+
 
 @dataclass(frozen=True)
 class Catalogue:

@@ -23,7 +23,7 @@ def industry_name(section: str | None, division: str | None) -> str | None:
     if division and division in table.divisions:
         return table.divisions[division].label
     if section and section in table.sections:
-        return f"{section} {table.sections[section].name}"
+        return table.sections[section].label
     return None
 
 
