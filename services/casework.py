@@ -175,9 +175,7 @@ class Casework(StaffQueue, Volunteering):
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                match, demand, craftsman = await craftsmans_match(
-                    session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,)
-                )
+                match, demand, craftsman = await _open_offer(session, user_id, match_id)
                 if not await move_match(
                     session, match, MatchStatus.ACCEPTED, now, decided_at=now
                 ) or not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name):
@@ -209,9 +207,7 @@ class Casework(StaffQueue, Volunteering):
         typed: DONE, or the refusal :meth:`decline` would give (an offer accepted, withdrawn or someone else's)."""
         try:
             async with self.db.session() as session:
-                _, demand, _ = await craftsmans_match(
-                    session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,)
-                )
+                _, demand, _ = await _open_offer(session, user_id, match_id)
                 return Result(Outcome.DONE, demand.id, match_id)
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "match.decline")
@@ -222,9 +218,7 @@ class Casework(StaffQueue, Volunteering):
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                match, demand, craftsman = await craftsmans_match(
-                    session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,)
-                )
+                match, demand, craftsman = await _open_offer(session, user_id, match_id)
                 back = await self._back_to_queue(session, demand)
                 if not await move_match(
                     session, match, MatchStatus.DECLINED, now, decided_at=now, decline_reason=reason[:MAX_NOTE]
@@ -352,3 +346,8 @@ class Casework(StaffQueue, Volunteering):
                 Notice("case.escalated_enterprise", values={"ticket": ticket}),
             )
         return Result(Outcome.DONE, demand_id, detail={"team": team or ""})
+
+
+async def _open_offer(session: AsyncSession, user_id: int, match_id: int) -> tuple[Match, Demand, Craftsman]:
+    """The craftsman's own offer still waiting for his answer (accept, decline), or Stop with the refusal."""
+    return await craftsmans_match(session, user_id, match_id, MatchStatus.OFFERED, (DemandStatus.MATCHED,))
