@@ -354,3 +354,27 @@ async def test_a_dues_question_with_a_wage_gets_the_monthly_figure(bot: BotHarne
     member.send("我月薪5000，会费一个月交多少钱？")
     answer = await member.expect("来源：")
     assert "每月会费约 25 元" in answer["text"] and [b["text"] for b in member.buttons(answer)] == [ASK]
+
+
+OFFICIAL_HOSTS = (
+    "acftu.org",
+    "gov.cn",
+    "osta.org.cn",
+)  # the union federation, government, the national certificate register
+
+
+def test_every_link_in_a_union_answer_is_an_official_page():
+    """A stranger found the 12351 hotline cited from a health portal's news page and the job-retention refund from a
+    newspaper's language-learning page: the links a member is given are the federation's, a government's or the
+    national certificate register's, in every language."""
+    import re
+    from urllib.parse import urlparse
+
+    from i18n import LANGS, fill
+
+    for lang in LANGS:
+        for topic in QUESTIONS:
+            text = fill(f"union.{topic}.answer", lang)
+            for url in re.findall(r"https?://[^\s）)，,；;]+", text):
+                host = urlparse(url.rstrip(".")).hostname or ""
+                assert any(host == h or host.endswith("." + h) for h in OFFICIAL_HOSTS), (lang, topic, url)
