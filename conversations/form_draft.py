@@ -139,15 +139,19 @@ class Step:
 class Flow:
     form: str  # the draft's form name
     steps: tuple[Step, ...]
-    summary: Step  # the summary card (no field): shown when nothing is missing
     missing: Callable[[dict[str, Any]], list[str]]  # the service's rule: the answers still missing, in order
+    summary: Step | None = None  # the summary card (no field): shown when nothing is missing
     edit: type[Action] | None = None  # ✏️ on the card: the action carries the step's field
     guard: Handler | None = None  # checked before an edit (e.g. the role); False: it answered the press itself
+    # the card is the stored record, not a draft (/profile): an edit begins the draft, and the card keeps its buttons
+    starts: bool = False
 
     async def go_on(self, update: Update, context: BotContext) -> str:
         """The step of the first missing answer, or the summary card."""
         missing = self.missing(answers(self.form))
         step = next((s for s in self.steps if missing and s.field == missing[0]), self.summary)
+        if step is None:
+            raise LookupError(f"{self.form}: nothing is missing and there is no summary card")
         return await step.ask(update, context)
 
     def edit_buttons(self, context: BotContext) -> list[InlineKeyboardButton]:
@@ -163,11 +167,14 @@ class Flow:
         if self.guard is not None and not await self.guard(update, context):
             return None
         step = next((s for s in self.steps if s.edited_by(self.edit, query.data)), None)
-        if step is None or not exists(self.form):
+        if step is None or not (self.starts or exists(self.form)):
             await answer_stale(update, context)
             return None
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        if self.starts:
+            restart(self.form, {})
+        else:
+            await query.edit_message_reply_markup(None)
         draft = answers(self.form)
         for name in step.clears:
             draft.pop(name, None)
@@ -175,12 +182,16 @@ class Flow:
 
     def states(self) -> dict[str, list[BaseHandler]]:
         """The ConversationHandler's states; the re-ask of each is registered with conversations/resume.py."""
-        steps = (*self.steps, self.summary)
+        steps = (*self.steps, *([self.summary] if self.summary else []))
         resume.register(drafted_all(self.form, {s.state: s.ask for s in steps}))
+        anywhere = self.edit_handlers() if self.starts else []  # a record's card: its edits work in any step
+        states: dict[str, list[BaseHandler]] = {s.state: [*anywhere, *s.takes] for s in self.steps}
+        if self.summary is not None:
+            states[self.summary.state] = [*self.edit_handlers(), *self.summary.takes]
+        return states
+
+    def edit_handlers(self) -> list[BaseHandler]:
+        """The card's edit buttons (on the summary card's state, or as entry points when the card is a record)."""
         kinds = {k for k in (self.edit, *(s.edit for s in self.steps)) if k is not None}
         edited = drafted(self.form, self._edit)
-        edits = [CallbackQueryHandler(edited, pattern=k.pattern()) for k in sorted(kinds, key=lambda k: k.prefix)]
-        return {
-            **{s.state: list(s.takes) for s in self.steps},
-            self.summary.state: [*edits, *self.summary.takes],
-        }
+        return [CallbackQueryHandler(edited, pattern=k.pattern()) for k in sorted(kinds, key=lambda k: k.prefix)]
