@@ -236,6 +236,13 @@ class JoinSubmit(Action):
     pass
 
 
+@action("jn:e")
+class JoinEdit(Action):
+    """✏️ one answer on the summary card (its field in services/join_form.py)."""
+
+    field: str
+
+
 # ---------------------------------------------------------------------------- /broadcast (staff)
 class BroadcastStep(str, enum.Enum):
     NEXT = "next"  # the audience is chosen: ask for the message
@@ -252,6 +259,13 @@ def _broadcast_step(step: BroadcastStep) -> type[Action]:
 
 
 BROADCAST_STEPS: dict[BroadcastStep, type[Action]] = {step: _broadcast_step(step) for step in BroadcastStep}
+
+
+@action("bc:e")
+class BroadcastEdit(Action):
+    """✏️ one answer on the preview (its field in services/broadcasts.py: ``content``)."""
+
+    field: str
 
 
 @action("bc:m")

@@ -10,6 +10,12 @@ The draft is written only when the handler returns (an exception writes nothing)
 when it exists (stored, or begun by :func:`restart`): answers given after the draft was lost are not kept (the
 flow's last step says so). A handler that is not wrapped and asks for a draft gets a LookupError: every way into
 a drafted flow is wrapped.
+
+A flow is declared once as a :class:`Flow` of :class:`Step` s — each step's state, how it asks (the same callback
+asks again after a restart, conversations/resume.py), what it takes, the answer it gives and the label of its ✏️ on
+the summary card. The flow's service says what is still missing (e.g. services/join_form.py); :meth:`Flow.go_on`
+asks the first missing answer's step, or shows the summary card when nothing is missing — so an answer edited from
+the card goes straight back to it, and a step whose edit clears other answers has those asked again first.
 """
 
 from __future__ import annotations
@@ -20,8 +26,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from buttons import Action
+from conversations import resume
+from conversations.common import answer_stale, expect_button, expect_text
 from conversations.context import BotContext
 
 Handler = Callable[[Update, BotContext], Awaitable[Any]]
@@ -91,3 +101,97 @@ def drafted(form: str, handler: Handler) -> Handler:
 
 def drafted_all(form: str, handlers: dict[str, Handler]) -> dict[str, Handler]:
     return {state: drafted(form, handler) for state, handler in handlers.items()}
+
+
+def typed_step(form: str, callback: Handler) -> tuple[BaseHandler, ...]:
+    """A step answered by typing: the text to ``callback`` (its draft open), anything else asks for text."""
+    return MessageHandler(filters.TEXT & ~filters.COMMAND, drafted(form, callback)), MessageHandler(
+        ~filters.COMMAND, expect_text
+    )
+
+
+def button_step(form: str, callback: Handler, *kinds: type[Action]) -> tuple[BaseHandler, ...]:
+    """A step answered by a button of ``kinds``: the press to ``callback``; anything typed asks for the button."""
+    pressed = drafted(form, callback)
+    return *(CallbackQueryHandler(pressed, pattern=k.pattern()) for k in kinds), MessageHandler(
+        ~filters.COMMAND, expect_button
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    state: str  # the conversation state while the step waits
+    ask: Handler  # sends its question (with its buttons, as things stand) and returns ``state``
+    takes: tuple[BaseHandler, ...]  # the handlers of the state (each wrapped with drafted())
+    field: str | None = None  # the answer it gives (the service's name): asked by go_on() while missing
+    label: str | None = None  # catalogue key of the answer's name: the summary card has ✏️ for it
+    clears: tuple[str, ...] = ()  # answers an edit of this step drops (asked again after it)
+    edit: type[Action] | None = None  # its own button on the card (data already in chats) instead of the flow's ✏️
+
+    def edited_by(self, flow_edit: type[Action] | None, data: object) -> bool:
+        if self.edit is not None:
+            return self.edit.parse(data) is not None
+        press = flow_edit.parse(data) if flow_edit is not None and self.label else None
+        return press is not None and press.field == self.field
+
+
+@dataclass(frozen=True)
+class Flow:
+    form: str  # the draft's form name
+    steps: tuple[Step, ...]
+    missing: Callable[[dict[str, Any]], list[str]]  # the service's rule: the answers still missing, in order
+    summary: Step | None = None  # the summary card (no field): shown when nothing is missing
+    edit: type[Action] | None = None  # ✏️ on the card: the action carries the step's field
+    guard: Handler | None = None  # checked before an edit (e.g. the role); False: it answered the press itself
+    # the card is the stored record, not a draft (/profile): an edit begins the draft, and the card keeps its buttons
+    starts: bool = False
+
+    async def go_on(self, update: Update, context: BotContext) -> str:
+        """The step of the first missing answer, or the summary card."""
+        missing = self.missing(answers(self.form))
+        step = next((s for s in self.steps if missing and s.field == missing[0]), self.summary)
+        if step is None:
+            raise LookupError(f"{self.form}: nothing is missing and there is no summary card")
+        return await step.ask(update, context)
+
+    def edit_buttons(self, context: BotContext) -> list[InlineKeyboardButton]:
+        return [
+            InlineKeyboardButton("✏️ " + context.t(s.label), callback_data=self.edit(s.field).data())
+            for s in self.steps
+            if s.label and s.edit is None and self.edit is not None
+        ]
+
+    async def _edit(self, update: Update, context: BotContext) -> str | None:
+        """✏️ on the summary card: that step's question again (after it, go_on() comes back to the card)."""
+        query = update.callback_query
+        if self.guard is not None and not await self.guard(update, context):
+            return None
+        step = next((s for s in self.steps if s.edited_by(self.edit, query.data)), None)
+        if step is None or not (self.starts or exists(self.form)):
+            await answer_stale(update, context)
+            return None
+        await query.answer()
+        if self.starts:
+            restart(self.form, {})
+        else:
+            await query.edit_message_reply_markup(None)
+        draft = answers(self.form)
+        for name in step.clears:
+            draft.pop(name, None)
+        return await step.ask(update, context)
+
+    def states(self) -> dict[str, list[BaseHandler]]:
+        """The ConversationHandler's states; the re-ask of each is registered with conversations/resume.py."""
+        steps = (*self.steps, *([self.summary] if self.summary else []))
+        resume.register(drafted_all(self.form, {s.state: s.ask for s in steps}))
+        anywhere = self.edit_handlers() if self.starts else []  # a record's card: its edits work in any step
+        states: dict[str, list[BaseHandler]] = {s.state: [*anywhere, *s.takes] for s in self.steps}
+        if self.summary is not None:
+            states[self.summary.state] = [*self.edit_handlers(), *self.summary.takes]
+        return states
+
+    def edit_handlers(self) -> list[BaseHandler]:
+        """The card's edit buttons (on the summary card's state, or as entry points when the card is a record)."""
+        kinds = {k for k in (self.edit, *(s.edit for s in self.steps)) if k is not None}
+        edited = drafted(self.form, self._edit)
+        return [CallbackQueryHandler(edited, pattern=k.pattern()) for k in sorted(kinds, key=lambda k: k.prefix)]

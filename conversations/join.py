@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from buttons.forms import (
     JoinBegin,
     JoinCapacity,
+    JoinEdit,
     JoinHonour,
     JoinIndustry,
     JoinMode,
@@ -24,10 +25,10 @@ from buttons.forms import (
     JoinTeam,
     YesNo,
 )
-from conversations.common import edit_message, expect_button, expect_text, reject_too_long
+from conversations.common import edit_message, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
-from conversations.form_draft import drafted, drop, restart
+from conversations.form_draft import Flow, Step, button_step, drafted, drop, restart, typed_step
 from conversations.industry_step import division_picker, section_picker
 from conversations.join_steps import (
     CAPACITIES,
@@ -43,7 +44,6 @@ from conversations.join_steps import (
     SPECIALITY,
     TEAM,
     WORKPLACE,
-    application_of,
     ask_capacity,
     ask_honours,
     ask_industries,
@@ -63,9 +63,17 @@ from conversations.region_picker import ask_region, region_button, region_step_h
 from db.models import CraftsmanStatus
 from nlp.industry import catalogue
 from services.demands import SERVICE_MODES
-from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, speciality_lines
-
-MAX_DIVISIONS = 8
+from services.join_form import (
+    MAX_DIVISIONS,
+    MAX_NAME,
+    MAX_WORKPLACE,
+    add_specialities,
+    application_from,
+    application_missing,
+    toggle,
+)
+from services.talent import HONOURS, speciality_lines
+from services.validation import Invalid
 
 
 async def invite_to_apply(update: Update, context: BotContext) -> None:
@@ -99,8 +107,8 @@ async def start(update: Update, context: BotContext) -> str | int:
     if mine is not None and mine.status is CraftsmanStatus.PENDING:
         await update.effective_message.reply_text(context.t("join.pending"))
         return ConversationHandler.END
-    restart(FORM, {"honours": [], "specialities": [], "divisions": [], "modes": []})
-    return await ask_name(update, context)
+    restart(FORM, {})
+    return await JOIN.go_on(update, context)
 
 
 async def _typed(update: Update, context: BotContext, limit: int) -> str | None:
@@ -111,11 +119,11 @@ async def _typed(update: Update, context: BotContext, limit: int) -> str | None:
 
 
 async def name(update: Update, context: BotContext) -> str:
-    text = await _typed(update, context, 64)
+    text = await _typed(update, context, MAX_NAME)
     if text is None:
         return NAME
     flow_of(context)["name"] = text
-    return await ask_honours(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def _toggle(
@@ -132,13 +140,14 @@ async def _toggle(
     query = update.callback_query
     press = kind.parse(query.data)
     value = press.value if press is not None else ""
-    chosen = flow_of(context).setdefault(key, [])
+    flow = flow_of(context)
     if value == "done":
+        flow.setdefault(key, [])
         return "done"
     if value not in options:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
-    chosen.remove(value) if value in chosen else chosen.append(value)
+    chosen = flow[key] = toggle(flow.get(key, []), value)
     await query.answer()
     await edit_message(update, context.t(prompt), toggles(chosen, options, label_prefix, kind, context))
     return None
@@ -149,27 +158,25 @@ async def honour(update: Update, context: BotContext) -> str | None:
         return None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
-    return await ask_workplace(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def workplace(update: Update, context: BotContext) -> str:
-    text = await _typed(update, context, 128)
+    text = await _typed(update, context, MAX_WORKPLACE)
     if text is None:
         return WORKPLACE
     flow_of(context)["workplace"] = text
-    return await ask_specialities(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def speciality(update: Update, context: BotContext) -> str:
     lines = speciality_lines(update.effective_message.text or "")
     flow = flow_of(context)
-    current = flow.setdefault("specialities", [])
-    too_long = [line for line in lines if len(line) > MAX_SPECIALITY]
-    if too_long:
-        await update.effective_message.reply_text(context.t("join.speciality_too_long", length=MAX_SPECIALITY))
+    try:
+        flow["specialities"] = add_specialities(flow.get("specialities", []), lines)
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return SPECIALITY
-    added = [line for line in lines if line not in current][: MAX_SPECIALITIES - len(current)]
-    current.extend(added)
     return await ask_specialities(update, context)
 
 
@@ -181,9 +188,8 @@ async def specialities_done(update: Update, context: BotContext) -> str | None:
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    suggested = context.services.analyzer.suggest_divisions(flow["specialities"])
-    flow["suggested"], flow["divisions"] = suggested, suggested[:1]
-    return await ask_industries(update, context)
+    flow["suggested"] = context.services.analyzer.suggest_divisions(flow["specialities"])
+    return await JOIN.go_on(update, context)
 
 
 async def industry(update: Update, context: BotContext) -> str | None:
@@ -199,14 +205,10 @@ async def industry(update: Update, context: BotContext) -> str | None:
             return None
         await query.answer()
         await query.edit_message_reply_markup(None)
-        await ask_join_region(update, context)
-        return REGION
+        return await JOIN.go_on(update, context)
     await query.answer()
     if value in catalogue().divisions:
-        if value in chosen:
-            chosen.remove(value)
-        elif len(chosen) < MAX_DIVISIONS:
-            chosen.append(value)
+        flow["divisions"] = toggle(chosen, value, MAX_DIVISIONS)
         await edit_message(update, *industry_view(context))
     elif JoinSections.parse(query.data) is not None:
         await edit_message(
@@ -236,7 +238,7 @@ async def region_preset(update: Update, context: BotContext) -> str:
     await query.edit_message_reply_markup(None)
     press = JoinRegionPreset.parse(query.data)
     if press is not None and press.answer is YesNo.YES and flow_of(context).get("region"):
-        return await ask_team(update, context)
+        return await JOIN.go_on(update, context)
     await ask_region(update, context)
     return REGION
 
@@ -246,7 +248,7 @@ async def region_chosen(update: Update, context: BotContext) -> str:
     if code is None:
         return REGION
     flow_of(context)["region"] = code
-    return await ask_team(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def team(update: Update, context: BotContext) -> str | None:
@@ -260,7 +262,7 @@ async def team(update: Update, context: BotContext) -> str | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     flow_of(context)["team"] = int(value) if value != "none" else None
-    return await ask_capacity(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def capacity(update: Update, context: BotContext) -> str | None:
@@ -272,7 +274,7 @@ async def capacity(update: Update, context: BotContext) -> str | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     flow_of(context)["capacity"] = press.capacity
-    return await ask_modes(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def modes(update: Update, context: BotContext) -> str | None:
@@ -284,7 +286,7 @@ async def modes(update: Update, context: BotContext) -> str | None:
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return await ask_join_phone(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def phone(update: Update, context: BotContext) -> str:
@@ -292,19 +294,21 @@ async def phone(update: Update, context: BotContext) -> str:
     if number is None:
         return PHONE
     flow_of(context)["phone"] = number
-    return await show_application(update, context)
+    return await JOIN.go_on(update, context)
 
 
 async def submit(update: Update, context: BotContext) -> int:
     query = update.callback_query
     services = context.services
     try:
-        await services.talent.apply(update.effective_user.id, application_of(flow_of(context)))
+        application = application_from(flow_of(context))
+    except Invalid:  # the flow was lost (e.g. pressed twice): nothing to file
+        await query.answer(context.t("button.stale"), show_alert=True)
+        return ConversationHandler.END
+    try:
+        await services.talent.apply(update.effective_user.id, application)
     except ValueError:
         await query.answer(context.t("join.already_published"), show_alert=True)
-        return ConversationHandler.END
-    except KeyError:  # the flow was lost (e.g. pressed twice): nothing to file
-        await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     await edit_message(update, query.message.text_html + "\n\n" + context.t("join.submitted"))
@@ -318,47 +322,72 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def _show_application(update: Update, context: BotContext) -> str:
+    return await show_application(update, context, JOIN.edit_buttons(context))
+
+
+# /join, declared once: each step's question, what it takes, its answer (services/join_form.py) and its ✏️ label
+JOIN = Flow(
+    form=FORM,
+    steps=(
+        Step(NAME, ask_name, typed_step(FORM, name), "name", "join.field.name"),
+        Step(HONOUR, ask_honours, button_step(FORM, honour, JoinHonour), "honours", "join.field.honours"),
+        Step(WORKPLACE, ask_workplace, typed_step(FORM, workplace), "workplace", "join.field.workplace"),
+        Step(
+            SPECIALITY,
+            ask_specialities,
+            (
+                CallbackQueryHandler(drafted(FORM, specialities_done), pattern=JoinSpecialitiesDone.pattern()),
+                *typed_step(FORM, speciality),
+            ),
+            "specialities",
+            "join.field.specialities",
+            clears=("specialities", "suggested", "divisions"),
+        ),
+        Step(
+            INDUSTRY,
+            ask_industries,
+            button_step(FORM, industry, JoinIndustry, JoinSections, JoinSection),
+            "divisions",
+            "join.field.divisions",
+        ),
+        Step(
+            REGION,
+            ask_join_region,
+            (
+                CallbackQueryHandler(drafted(FORM, region_preset), pattern=JoinRegionPreset.pattern()),
+                *region_step_handlers(drafted(FORM, region_chosen)),
+            ),
+            "region",
+            "join.field.region",
+        ),
+        Step(TEAM, ask_team, button_step(FORM, team, JoinTeam), "team", "join.field.team"),
+        Step(CAPACITY, ask_capacity, button_step(FORM, capacity, JoinCapacity), "capacity", "join.field.capacity"),
+        Step(MODES, ask_modes, button_step(FORM, modes, JoinMode), "modes", "join.field.modes"),
+        Step(
+            PHONE,
+            ask_join_phone,
+            (
+                MessageHandler(filters.CONTACT | filters.TEXT & ~filters.COMMAND, drafted(FORM, phone)),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ),
+            "phone",
+            "join.field.phone",
+        ),
+    ),
+    summary=Step(CONFIRM, _show_application, button_step(FORM, submit, JoinSubmit)),
+    missing=application_missing,
+    edit=JoinEdit,
+)
+
+
 def build() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
-    other = ~filters.COMMAND
-    typed = lambda callback: [  # noqa: E731 - a handler pair made in place, read where it is used
-        MessageHandler(text, drafted(FORM, callback)),
-        MessageHandler(other, expect_text),
-    ]
-    button = lambda callback, pattern: [  # noqa: E731 - the same, for a button step
-        CallbackQueryHandler(drafted(FORM, callback), pattern=pattern),
-        MessageHandler(other, expect_button),
-    ]
     return ConversationHandler(
         entry_points=[
             CommandHandler("join", drafted(FORM, start)),
             CallbackQueryHandler(drafted(FORM, begin), pattern=JoinBegin.pattern()),
         ],
-        states={
-            NAME: typed(name),
-            HONOUR: button(honour, JoinHonour.pattern()),
-            WORKPLACE: typed(workplace),
-            SPECIALITY: [
-                CallbackQueryHandler(drafted(FORM, specialities_done), pattern=JoinSpecialitiesDone.pattern()),
-                *typed(speciality),
-            ],
-            INDUSTRY: [
-                *(
-                    CallbackQueryHandler(drafted(FORM, industry), pattern=kind.pattern())
-                    for kind in (JoinIndustry, JoinSections, JoinSection)
-                ),
-                MessageHandler(other, expect_button),
-            ],
-            REGION: [
-                CallbackQueryHandler(drafted(FORM, region_preset), pattern=JoinRegionPreset.pattern()),
-                *region_step_handlers(drafted(FORM, region_chosen)),
-            ],
-            TEAM: button(team, JoinTeam.pattern()),
-            CAPACITY: button(capacity, JoinCapacity.pattern()),
-            MODES: button(modes, JoinMode.pattern()),
-            PHONE: [MessageHandler(filters.CONTACT | text, drafted(FORM, phone)), MessageHandler(other, expect_text)],
-            CONFIRM: button(submit, JoinSubmit.pattern()),
-        },
+        states=JOIN.states(),
         fallbacks=[CommandHandler("cancel", drafted(FORM, cancel))],
         name="join",
         persistent=True,

@@ -19,17 +19,18 @@ from buttons.forms import (
     JoinTeam,
     YesNo,
 )
-from conversations import resume
 from conversations.contact import ask_phone
 from conversations.context import BotContext
-from conversations.form_draft import answers, drafted_all
+from conversations.form_draft import answers
 from conversations.keyboards import rows, toggle_buttons
 from conversations.region_picker import ask_region
 from conversations.talent_views import card_text
 from i18n import localise
 from services.demands import SERVICE_MODES
 from services.industry import division_label
-from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
+from services.join_form import application_from
+from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY
+from services.validation import Invalid
 
 NAME, HONOUR, WORKPLACE, SPECIALITY, INDUSTRY, REGION, TEAM, CAPACITY, MODES, PHONE, CONFIRM = (
     f"join.{s}"
@@ -118,7 +119,7 @@ async def ask_specialities(update: Update, context: BotContext) -> str:
 def industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     flow = flow_of(context)
     flow.setdefault("suggested", [])
-    flow.setdefault("divisions", [])
+    flow.setdefault("divisions", flow["suggested"][:1])  # the likeliest suggestion ticked
     options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
     buttons = [
         InlineKeyboardButton(
@@ -139,7 +140,7 @@ async def ask_industries(update: Update, context: BotContext) -> str:
     return INDUSTRY
 
 
-async def ask_join_region(update: Update, context: BotContext) -> None:
+async def ask_join_region(update: Update, context: BotContext) -> str:
     region = context.profile.region_code if context.profile else None
     if region:
         flow_of(context)["region"] = region
@@ -157,6 +158,7 @@ async def ask_join_region(update: Update, context: BotContext) -> None:
         await update.effective_chat.send_message(context.t("join.region_preset", region=name), reply_markup=keyboard)
     else:
         await ask_region(update, context)
+    return REGION
 
 
 async def ask_team(update: Update, context: BotContext) -> str:
@@ -187,26 +189,12 @@ async def ask_join_phone(update: Update, context: BotContext) -> str:
     return PHONE
 
 
-def application_of(flow: dict) -> Application:
-    return Application(
-        name=flow["name"],
-        workplace=flow["workplace"],
-        phone=flow["phone"],
-        honours=flow["honours"],
-        specialities=flow["specialities"],
-        divisions=flow["divisions"],
-        region_code=flow["region"],
-        team_id=flow.get("team"),
-        capacity=flow["capacity"],
-        service_modes=flow["modes"],
-    )
-
-
-async def show_application(update: Update, context: BotContext) -> str:
-    """The application as staff will see it, with its 提交 button (nothing, when the flow is gone: 提交 says so)."""
+async def show_application(update: Update, context: BotContext, edits: list[InlineKeyboardButton]) -> str:
+    """The application as staff will see it, with ✏️ per answer and 提交 (nothing, when the flow is gone: 提交
+    says so)."""
     try:
-        app = application_of(flow_of(context))
-    except KeyError:
+        app = application_from(flow_of(context))
+    except Invalid:
         return CONFIRM
     teams = {t.id: t.name for t in await context.services.talent.teams()}
     text = card_text(
@@ -222,28 +210,10 @@ async def show_application(update: Update, context: BotContext) -> str:
         context,
     )
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.t("join.submit"), callback_data=JoinSubmit().data())]]
+        [
+            *rows(edits, 3),
+            [InlineKeyboardButton(context.t("join.submit"), callback_data=JoinSubmit().data())],
+        ]
     )
     await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
     return CONFIRM
-
-
-# after a restart each step asks its question again (conversations/resume.py)
-resume.register(
-    drafted_all(
-        FORM,
-        {
-            NAME: ask_name,
-            HONOUR: ask_honours,
-            WORKPLACE: ask_workplace,
-            SPECIALITY: ask_specialities,
-            INDUSTRY: ask_industries,
-            REGION: ask_join_region,
-            TEAM: ask_team,
-            CAPACITY: ask_capacity,
-            MODES: ask_modes,
-            PHONE: ask_join_phone,
-            CONFIRM: show_application,
-        },
-    )
-)

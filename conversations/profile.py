@@ -1,10 +1,15 @@
 """/profile — a craftsman keeps their own published card current: specialities (技术处方), capacity, service modes,
-and 休假 (paused until a date, so no cases are offered meanwhile)."""
+and 休假 (paused until a date, so no cases are offered meanwhile).
+
+The card is the stored record and its ✏️ buttons are the form engine's edits (conversations/form_draft.py Flow):
+each opens one step — declared once below, asked again after a restart — whose answer is checked by the service
+(services/profile_form.py), saved (services/talent.py) and the card shown again. The step in progress and the
+ticked service modes are the ``profile`` form draft in the database.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, time, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,23 +26,26 @@ from buttons.forms import (
     ProfileResume,
     ProfileSpecialities,
 )
-from conversations import resume
 from conversations.common import edit_message, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
-from conversations.form_draft import answers, drafted, drop, restart
+from conversations.form_draft import Flow, Handler, Step, answers, button_step, drafted, drop, restart, typed_step
 from conversations.keyboards import rows, toggle_buttons
 from conversations.talent_views import card_of
 from services.demands import SERVICE_MODES
-from services.local_time import parse_moment
-from services.talent import CAPACITY_RANGE, MAX_SPECIALITIES, MAX_SPECIALITY, CraftsmanCard, speciality_lines
+from services.profile_form import (
+    CAPACITIES,
+    FORM,
+    PAUSE_DAYS,
+    capacity_allowed,
+    pause_after,
+    profile_missing,
+    read_pause_day,
+    read_specialities,
+)
+from services.talent import MAX_SPECIALITIES, MAX_SPECIALITY, CraftsmanCard
 from services.validation import Invalid
 
-FORM = "profile"  # the ticked service modes while they are being chosen (a form draft)
-SPECIALITIES, PAUSE = "profile.specialities", "profile.pause"
-CAPACITIES = (1, 2, 3, 5, 8)
-PAUSE_DAYS = (7, 14, 30)
-MAX_PAUSE_DAYS = 366
-NOON = time(12, 0)  # a day named without an hour (下周五) is read at noon, so no time zone moves it
+SPECIALITIES, CAPACITY, MODES, PAUSE = "profile.specialities", "profile.capacity", "profile.modes", "profile.pause"
 
 
 def _menu(card: CraftsmanCard, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
@@ -67,6 +75,10 @@ async def _mine(update: Update, context: BotContext) -> CraftsmanCard | None:
     return card
 
 
+async def _has_card(update: Update, context: BotContext) -> bool:
+    return await _mine(update, context) is not None
+
+
 async def profile_command(update: Update, context: BotContext) -> int:
     card = await _mine(update, context)
     if card is not None:
@@ -76,7 +88,9 @@ async def profile_command(update: Update, context: BotContext) -> int:
 
 
 async def _save(update: Update, context: BotContext, **values: object) -> int:
+    """The answer saved, the step's draft dropped and the card shown again."""
     card = await context.services.talent.update_own(update.effective_user.id, **values)
+    drop(FORM)
     text, markup = _menu(card, context)
     await update.effective_chat.send_message(context.t("profile.saved") + "\n\n" + text, reply_markup=markup)
     return ConversationHandler.END
@@ -92,21 +106,52 @@ def _modes_keyboard(chosen: list[str], context: BotContext) -> InlineKeyboardMar
     )
 
 
-Press = Callable[[Update, BotContext, CraftsmanCard, Any], Awaitable["str | int"]]
+# ---------------------------------------------------------------------- each step's question (also after a restart)
+async def ask_specialities(update: Update, context: BotContext) -> str:
+    await update.effective_chat.send_message(
+        context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
+    )
+    return SPECIALITIES
 
 
-async def _specialities_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
-    await update.callback_query.answer()
-    return await _ask_specialities(update, context)
-
-
-async def _capacity_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
-    await update.callback_query.answer()
+async def ask_capacity(update: Update, context: BotContext) -> str:
     keyboard = rows([InlineKeyboardButton(str(n), callback_data=ProfileCapacity(n).data()) for n in CAPACITIES], 5)
     await update.effective_chat.send_message(
         context.t("join.ask_capacity"), reply_markup=InlineKeyboardMarkup(keyboard)
     )
-    return ConversationHandler.END
+    return CAPACITY
+
+
+async def _ticked(update: Update, context: BotContext) -> list[str]:
+    """The ticked modes of the draft; begun from the card as it is when there are none (an old keyboard)."""
+    draft = answers(FORM)
+    if "modes" not in draft:
+        card = await context.services.talent.of_user(update.effective_user.id)
+        draft = restart(FORM, {"modes": list(card.service_modes) if card else []})
+    return draft["modes"]
+
+
+async def ask_modes(update: Update, context: BotContext) -> str:
+    chosen = await _ticked(update, context)
+    await update.effective_chat.send_message(context.t("join.ask_modes"), reply_markup=_modes_keyboard(chosen, context))
+    return MODES
+
+
+async def ask_pause(update: Update, context: BotContext) -> str:
+    keyboard = [
+        [
+            InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=ProfilePause(d).data())
+            for d in PAUSE_DAYS
+        ]
+    ]
+    await update.effective_chat.send_message(
+        context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
+    return PAUSE
+
+
+# ---------------------------------------------------------------------- the answers
+Press = Callable[[Update, BotContext, CraftsmanCard, Any], Awaitable["str | int"]]
 
 
 async def _chosen(update: Update, context: BotContext, allowed: bool, **values: object) -> str | int:
@@ -120,16 +165,7 @@ async def _chosen(update: Update, context: BotContext, allowed: bool, **values: 
 
 
 async def _capacity(update: Update, context: BotContext, card: CraftsmanCard, press: ProfileCapacity) -> str | int:
-    return await _chosen(update, context, press.capacity in CAPACITY_RANGE, capacity=press.capacity)
-
-
-async def _modes_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
-    await update.callback_query.answer()
-    restart(FORM, {"modes": list(card.service_modes)})
-    await update.effective_chat.send_message(
-        context.t("join.ask_modes"), reply_markup=_modes_keyboard(list(card.service_modes), context)
-    )
-    return ConversationHandler.END
+    return await _chosen(update, context, capacity_allowed(press.capacity), capacity=press.capacity)
 
 
 async def _mode(update: Update, context: BotContext, card: CraftsmanCard, press: ProfileMode) -> str | int:
@@ -137,34 +173,24 @@ async def _mode(update: Update, context: BotContext, card: CraftsmanCard, press:
     if arg not in SERVICE_MODES and arg != "done":
         await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
-    draft = answers(FORM)
-    if "modes" not in draft:  # the ticks were lost (an old keyboard): from the card as it is
-        draft = restart(FORM, {"modes": list(card.service_modes)})
-    chosen = draft["modes"]
+    chosen = await _ticked(update, context)
     if arg == "done":
         if not chosen:
             await query.answer(context.t("join.modes_empty"), show_alert=True)
-            return ConversationHandler.END
+            return MODES
         await query.answer()
         await query.edit_message_reply_markup(None)
-        drop(FORM)
         return await _save(update, context, service_modes=chosen)
     chosen.remove(arg) if arg in chosen else chosen.append(arg)
     await query.answer()
     await edit_message(update, context.t("join.ask_modes"), _modes_keyboard(chosen, context))
-    return ConversationHandler.END
-
-
-async def _pause_menu(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
-    await update.callback_query.answer()
-    return await _ask_pause(update, context)
+    return MODES
 
 
 async def _pause(update: Update, context: BotContext, card: CraftsmanCard, press: ProfilePause) -> str | int:
-    allowed = press.days in PAUSE_DAYS
-    return await _chosen(
-        update, context, allowed, paused_until=_today(context) + timedelta(days=press.days if allowed else 0)
-    )
+    services = context.services
+    until = pause_after(press.days, services.clock.now(), services.settings.tz)
+    return await _chosen(update, context, until is not None, paused_until=until)
 
 
 async def _resume(update: Update, context: BotContext, card: CraftsmanCard, press: Any) -> str | int:
@@ -173,12 +199,8 @@ async def _resume(update: Update, context: BotContext, card: CraftsmanCard, pres
 
 
 PRESSES: dict[type[Action], Press] = {
-    ProfileSpecialities: _specialities_menu,
-    ProfileCapacityMenu: _capacity_menu,
     ProfileCapacity: _capacity,
-    ProfileModesMenu: _modes_menu,
     ProfileMode: _mode,
-    ProfilePauseMenu: _pause_menu,
     ProfilePause: _pause,
     ProfileResume: _resume,
 }
@@ -196,77 +218,31 @@ def on_press(kind: type[Action]) -> Callable[[Update, BotContext], Awaitable[str
             return ConversationHandler.END
         return await PRESSES[kind](update, context, card, press)
 
-    return drafted(FORM, handler)
-
-
-async def _ask_specialities(update: Update, context: BotContext) -> str:
-    await update.effective_chat.send_message(
-        context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
-    )
-    return SPECIALITIES
-
-
-async def _ask_pause(update: Update, context: BotContext) -> str:
-    keyboard = [
-        [
-            InlineKeyboardButton(context.label("profile.pause_days", days=d), callback_data=ProfilePause(d).data())
-            for d in PAUSE_DAYS
-        ]
-    ]
-    await update.effective_chat.send_message(
-        context.t("profile.ask_pause"), reply_markup=InlineKeyboardMarkup(keyboard)
-    )
-    return PAUSE
-
-
-def _today(context: BotContext) -> date:
-    return context.services.clock.now().astimezone(context.services.settings.tz).date()
+    return handler
 
 
 async def specialities(update: Update, context: BotContext) -> str | int:
     text = update.effective_message.text or ""
     if await reject_too_long(update, context, text, MAX_SPECIALITIES * (MAX_SPECIALITY + 1)):
         return SPECIALITIES
-    lines = speciality_lines(text)
-    if not lines or len(lines) > MAX_SPECIALITIES or any(len(line) > MAX_SPECIALITY for line in lines):
-        await update.effective_message.reply_text(
-            context.t("profile.ask_specialities", max=MAX_SPECIALITIES, length=MAX_SPECIALITY)
-        )
+    try:
+        lines = read_specialities(text)
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return SPECIALITIES
     return await _save(update, context, specialities=lines)
 
 
-def _pause_day(text: str, context: BotContext) -> date | None:
-    """The day a craftsman's time off ends: "2026-12-31", "2026/12/31", or everyday Chinese read as slot times are
-    ("下周五", "12月31日", "三天后")."""
-    try:
-        return date.fromisoformat(text.replace("/", "-").replace(".", "-"))
-    except ValueError:
-        pass
+async def pause_date(update: Update, context: BotContext) -> str | int:
     services = context.services
     try:
-        return (
-            parse_moment(text, services.settings.tz, services.clock.now(), NOON)
-            .at.astimezone(services.settings.tz)
-            .date()
+        until = read_pause_day(
+            (update.effective_message.text or "").strip(), services.clock.now(), services.settings.tz
         )
-    except Invalid:
-        return None
-
-
-async def pause_date(update: Update, context: BotContext) -> str | int:
-    until = _pause_day((update.effective_message.text or "").strip(), context)
-    today = _today(context)
-    if until is None or not today < until <= today + timedelta(days=MAX_PAUSE_DAYS):
-        await update.effective_message.reply_text(
-            context.t("profile.pause_invalid", today=today.isoformat(), max=MAX_PAUSE_DAYS)
-        )
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return PAUSE
     return await _save(update, context, paused_until=until)
-
-
-# after a restart each step asks its question again (conversations/resume.py)
-resume.register({SPECIALITIES: _ask_specialities, PAUSE: _ask_pause})
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -275,21 +251,45 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+def _button(state: str, ask: Handler, kind: type[Action], field: str, edit: type[Action]) -> Step:
+    """A step answered by one of ``kind``'s buttons, opened by ``edit`` on the card."""
+    return Step(state, ask, button_step(FORM, on_press(kind), kind), field, edit=edit)
+
+
+# /profile, declared once: each ✏️ of the card opens one step; the answer is saved and the card shown again
+PROFILE = Flow(
+    form=FORM,
+    steps=(
+        Step(SPECIALITIES, ask_specialities, typed_step(FORM, specialities), "specialities", edit=ProfileSpecialities),
+        _button(CAPACITY, ask_capacity, ProfileCapacity, "capacity", ProfileCapacityMenu),
+        _button(MODES, ask_modes, ProfileMode, "service_modes", ProfileModesMenu),
+        Step(
+            PAUSE,
+            ask_pause,
+            (
+                CallbackQueryHandler(drafted(FORM, on_press(ProfilePause)), pattern=ProfilePause.pattern()),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, drafted(FORM, pause_date)),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ),
+            "paused_until",
+            edit=ProfilePauseMenu,
+        ),
+    ),
+    missing=profile_missing,
+    guard=_has_card,
+    starts=True,
+)
+
+
 def build() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[
             CommandHandler("profile", profile_command),
-            *(CallbackQueryHandler(on_press(kind), pattern=kind.pattern()) for kind in PRESSES),
+            *PROFILE.edit_handlers(),
+            # the answers' buttons of a keyboard shown before (the step ended or never stored): still taken
+            *(CallbackQueryHandler(drafted(FORM, on_press(kind)), pattern=kind.pattern()) for kind in PRESSES),
         ],
-        states={
-            SPECIALITIES: [MessageHandler(text, specialities), MessageHandler(~filters.COMMAND, expect_text)],
-            PAUSE: [
-                CallbackQueryHandler(on_press(ProfilePause), pattern=ProfilePause.pattern()),
-                MessageHandler(text, pause_date),
-                MessageHandler(~filters.COMMAND, expect_text),
-            ],
-        },
+        states=PROFILE.states(),
         fallbacks=[CommandHandler("cancel", drafted(FORM, cancel))],
         name="profile",
         persistent=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select, update
@@ -30,6 +31,12 @@ MAX_TEXT, MAX_CAPTION = 4096, 1024
 KIND = "broadcast"
 OPEN = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
 _BODY = Notice("broadcast.body")  # rows carry no text: the sender reads the broadcast's content once
+
+
+def broadcast_missing(draft: dict[str, Any]) -> list[str]:
+    """What a half-made broadcast (the ``broadcast`` form draft) still needs, in the order it is asked: its audience
+    chosen, then its message. The time is optional: asked only when 定时发送 is pressed."""
+    return [name for name in ("audience", "content") if not draft.get(name)]
 
 
 @dataclass(frozen=True)
