@@ -31,7 +31,7 @@ from conversations.events.views import courses_page
 from conversations.refusals import answer_refusal
 from conversations.subscriptions import show_subscriptions
 from services.audit import NotStaff
-from services.courses import Seat
+from services.course_enrolment import Seat
 from services.local_time import show
 
 SHOWN_SESSIONS = 10
