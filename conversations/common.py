@@ -105,6 +105,22 @@ async def edit_message(update: Update, text: str, markup: InlineKeyboardMarkup |
             raise
 
 
+async def send_or_edit(update: Update, text: str, markup: InlineKeyboardMarkup | None, edit: bool) -> None:
+    """Edit the pressed button's message (``edit``), or send ``text`` as a new message."""
+    if edit:
+        await edit_message(update, text, markup)
+    else:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def require_profile(update: Update, context: BotContext) -> bool:
+    """True when the user has a profile; otherwise they are told to /start first."""
+    if context.profile is None:
+        await update.effective_message.reply_text(context.t("help.not_registered"))
+        return False
+    return True
+
+
 async def reject_too_long(update: Update, context: BotContext, text: str, limit: int) -> bool:
     """Tell the user ``text`` is over ``limit`` characters and return True; False when it fits."""
     if len(text) <= limit:

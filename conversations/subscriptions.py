@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from buttons.events import SUBSCRIPTIONS, LeaveCourse, UnfollowCompetition
-from conversations.common import edit_message
+from conversations.common import require_profile, send_or_edit
 from conversations.context import BotContext
 from db.models import SubscriptionKind
 from services.local_time import show
@@ -44,18 +44,12 @@ async def show_subscriptions(update: Update, context: BotContext, edit: bool = F
             ]
         )
     text = "\n".join(lines) if len(lines) > 1 else context.t("subs.none")
-    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
-    if edit:
-        await edit_message(update, text, markup)
-    else:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+    await send_or_edit(update, text, InlineKeyboardMarkup(keyboard) if keyboard else None, edit)
 
 
 async def subscriptions_command(update: Update, context: BotContext) -> None:
-    if context.profile is None:
-        await update.effective_message.reply_text(context.t("help.not_registered"))
-        return
-    await show_subscriptions(update, context)
+    if await require_profile(update, context):
+        await show_subscriptions(update, context)
 
 
 def handlers() -> list:

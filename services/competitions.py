@@ -8,21 +8,15 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.database import Database
 from db.models import Competition, EventStatus, Role, Subscription, SubscriptionKind
 from db.results import rowcount
 from nlp.industry import catalogue
-from services.audience import Audience, batches
-from services.audit import AuditLog
-from services.clock import Clock
 from services.event_notices import competition_change_notice
-from services.outbox import Outbox
-from services.regions import RegionDirectory
-from services.reminders import Reminders
+from services.events_common import EventService, check_texts, published_stamps
 from services.validation import Invalid
 
 TEXT_LIMITS = {"name": 100, "organiser": 100, "place": 200, "link": 500, "description": 1000, "how_to_register": 500}
@@ -61,11 +55,7 @@ def split_industry(value: str | None) -> tuple[str | None, str | None]:
 
 def check(values: dict[str, Any], now: datetime) -> None:
     """The rules a competition must keep; raises Invalid naming the first one broken."""
-    if not values.get("name"):
-        raise Invalid("competition.need_name")
-    for name, limit in TEXT_LIMITS.items():
-        if values.get(name) and len(values[name]) > limit:
-            raise Invalid("input.too_long", max=limit, length=len(values[name]))
+    check_texts("competition", values, TEXT_LIMITS)
     starts, deadline, ends = values.get("starts_at"), values.get("registration_deadline"), values.get("ends_at")
     if starts is None:
         raise Invalid("competition.need_start")
@@ -77,20 +67,8 @@ def check(values: dict[str, Any], now: datetime) -> None:
         raise Invalid("competition.end_before_start")
 
 
-class Competitions:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        audit: AuditLog,
-        outbox: Outbox,
-        audience: Audience,
-        reminders: Reminders,
-        regions: RegionDirectory,
-        tz: ZoneInfo,
-    ) -> None:
-        self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
-        self.audience, self.reminders, self.regions, self.tz = audience, reminders, regions, tz
+class Competitions(EventService[Competition]):
+    model, kind = Competition, "competition"
 
     # ------------------------------------------------------------------ staff
     async def create(self, actor: int, role: Role | None, values: dict[str, Any]) -> Competition:
@@ -105,11 +83,7 @@ class Competitions:
                 **{k: v for k, v in values.items() if k in FIELDS},
                 industry_section=section,
                 industry_division=division,
-                status=EventStatus.PUBLISHED,
-                created_by=actor,
-                published_at=now,
-                created_at=now,
-                updated_at=now,
+                **published_stamps(actor, now),
             )
             session.add(c)
             await session.flush()
@@ -148,36 +122,21 @@ class Competitions:
         await self.reminders.refresh([target])
         return c
 
-    async def cancel(self, actor: int, role: Role | None, competition_id: int) -> Competition | None:
-        """Cancel: followers are told once, pending reminders withdrawn. None when it was not published."""
-        target = f"competition:{competition_id}"
-        await self.audit.require_staff(actor, role, "competition.cancel", target)
-        now = self.clock.now()
-        async with self.db.session() as session:
-            c = await session.get(Competition, competition_id, with_for_update=True)
-            if c is None or c.status is not EventStatus.PUBLISHED:
-                return None
-            c.status, c.revision, c.revised_at, c.updated_at = EventStatus.CANCELLED, c.revision + 1, now, now
-            await session.flush()
-        await self.audit.record(actor, "competition.cancel", target)
-        await self.reminders.refresh([target])
+    async def _cancelling(self, session: AsyncSession, c: Competition, now: datetime) -> list[str]:
+        c.revised_at = now  # a cancellation is a change of date for the reminders
+        return [f"competition:{c.id}"]
+
+    async def _tell_cancelled(self, c: Competition) -> None:
         await self._tell_followers(c)
-        return c
 
     async def _tell_followers(self, c: Competition) -> None:
-        recipients = await self.audience.subscribers(competition_id=c.id)
-        await self.outbox.put_batches(
-            batches(recipients, self.clock.now(), self.tz),
-            "notice",
+        await self._notify(
+            await self.audience.subscribers(competition_id=c.id),
             f"competition:{c.id}:changed:{c.revision}",
             competition_change_notice(c, self.tz, self.regions),
         )
 
     # ------------------------------------------------------------------ everyone
-    async def get(self, competition_id: int) -> Competition | None:
-        async with self.db.session() as session:
-            return await session.get(Competition, competition_id)
-
     def _upcoming(self) -> Select[tuple[Competition]]:
         now = self.clock.now()
         return (

@@ -1,64 +1,31 @@
-"""职工夜校: courses and their sessions, enrolment with a waitlist, and staff moving or cancelling sessions.
+"""职工夜校: staff publish a course with its dated sessions, move or cancel a session, cancel the course.
 
-A weekly rule is expanded into dated sessions with APScheduler's cron trigger. A full course keeps a waitlist in
-order of arrival; when a seat frees the first in line takes it and is told. Enrolment counts under a row lock on
-the course, so two workers cannot take the last seat together.
+A weekly rule is expanded into dated sessions with APScheduler's cron trigger. The workers' side (course cards,
+enrolment with a waitlist) is services/course_enrolment.py; ``Courses`` is both.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.database import Database
-from db.models import Course, CourseSession, EventStatus, Role, Subscription, SubscriptionKind
-from db.results import rowcount
-from services.audience import Audience, batches
-from services.audit import AuditLog
-from services.clock import Clock
+from db.models import Course, CourseSession, EventStatus, Role, SubscriptionKind
+from services.course_enrolment import CourseEnrolment
 from services.event_notices import session_values
+from services.events_common import check_texts, published_stamps
 from services.local_time import WEEKDAYS
-from services.outbox import Notice, Outbox
-from services.regions import RegionDirectory
-from services.reminders import Reminders
+from services.outbox import Notice
 from services.validation import Invalid
 
 MAX_SESSIONS = 120
 TEXT_LIMITS = {"name": 100, "teacher": 60, "place": 200, "link": 500, "description": 1000}
 SEATED = (SubscriptionKind.ENROLLED, SubscriptionKind.WAITLISTED)
-
-
-class Seat(str, enum.Enum):
-    ENROLLED = "enrolled"
-    WAITLISTED = "waitlisted"
-    ALREADY_ENROLLED = "already_enrolled"
-    ALREADY_WAITLISTED = "already_waitlisted"
-    GONE = "gone"  # cancelled, over, or never existed
-
-
-@dataclass(frozen=True)
-class Enrolment:
-    seat: Seat
-    position: int = 0  # on the waitlist, 1 = next in line
-
-
-@dataclass(frozen=True)
-class CourseCard:
-    """A course as lists show it: its next session, seats taken, and where the asking user stands."""
-
-    course: Course
-    next_session: CourseSession | None
-    sessions_left: int
-    enrolled: int
-    waitlisted: int
-    mine: SubscriptionKind | None
 
 
 def expand_weekly(
@@ -87,11 +54,7 @@ def expand_weekly(
 
 
 def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now: datetime) -> None:
-    if not values.get("name"):
-        raise Invalid("course.need_name")
-    for name, limit in TEXT_LIMITS.items():
-        if values.get(name) and len(values[name]) > limit:
-            raise Invalid("input.too_long", max=limit, length=len(values[name]))
+    check_texts("course", values, TEXT_LIMITS)
     capacity = values.get("capacity")
     if capacity is not None and not 1 <= capacity <= 10_000:
         raise Invalid("course.bad_capacity", value=capacity)
@@ -105,33 +68,9 @@ def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now
         raise Invalid("course.session_past")
 
 
-async def _lock(session: AsyncSession, course_id: int) -> bool:
-    """Lock the course row before counting seats (PostgreSQL: a row lock; SQLite: the write lock), changing
-    nothing; False when it is not published."""
-    result = await session.execute(
-        update(Course)
-        .where(Course.id == course_id, Course.status == EventStatus.PUBLISHED)
-        .values(revision=Course.revision, updated_at=Course.updated_at)
-    )
-    return bool(rowcount(result))
-
-
-class Courses:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        audit: AuditLog,
-        outbox: Outbox,
-        audience: Audience,
-        reminders: Reminders,
-        regions: RegionDirectory,
-        tz: ZoneInfo,
-        remind_minutes: int = 60,
-    ) -> None:
-        self.db, self.clock, self.audit, self.outbox = db, clock, audit, outbox
-        self.audience, self.reminders, self.regions, self.tz = audience, reminders, regions, tz
-        self.remind_minutes = remind_minutes
+@dataclass(eq=False)
+class Courses(CourseEnrolment):
+    remind_minutes: int = 60  # a session's reminder lead unless the course says (COURSE_REMINDER_MINUTES)
 
     # ------------------------------------------------------------------ staff
     async def create(
@@ -162,11 +101,7 @@ class Courses:
                     )
                 },
                 schedule_rule=rule,
-                status=EventStatus.PUBLISHED,
-                created_by=actor,
-                published_at=now,
-                created_at=now,
-                updated_at=now,
+                **published_stamps(actor, now),
             )
             session.add(course)
             await session.flush()
@@ -178,25 +113,14 @@ class Courses:
         await self.reminders.refresh([f"session:{i}" for i in ids])
         return course
 
-    async def cancel(self, actor: int, role: Role | None, course_id: int) -> Course | None:
-        """Cancel the whole course: everyone enrolled or waiting is told once; its reminders are withdrawn."""
-        target = f"course:{course_id}"
-        await self.audit.require_staff(actor, role, "course.cancel", target)
-        now = self.clock.now()
-        async with self.db.session() as session:
-            course = await session.get(Course, course_id, with_for_update=True)
-            if course is None or course.status is not EventStatus.PUBLISHED:
-                return None
-            course.status, course.revision, course.updated_at = EventStatus.CANCELLED, course.revision + 1, now
-            ids = list(
-                (await session.scalars(select(CourseSession.id).where(CourseSession.course_id == course_id))).all()
-            )
-        await self.audit.record(actor, "course.cancel", target)
-        await self.reminders.refresh([f"session:{i}" for i in ids])
-        await self._tell(
-            course.id, f"course:{course_id}:cancelled", Notice("course.cancelled_notice", {"name": course.name}), SEATED
-        )
-        return course
+    async def _cancelling(self, session: AsyncSession, course: Course, now: datetime) -> list[str]:
+        """The whole course goes: the reminders of all its sessions are withdrawn."""
+        ids = (await session.scalars(select(CourseSession.id).where(CourseSession.course_id == course.id))).all()
+        return [f"session:{i}" for i in ids]
+
+    async def _tell_cancelled(self, course: Course) -> None:
+        notice = Notice("course.cancelled_notice", {"name": course.name})
+        await self._tell(course.id, f"course:{course.id}:cancelled", notice, SEATED)
 
     async def change_session(
         self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
@@ -235,14 +159,9 @@ class Courses:
         return row
 
     async def _tell(self, course_id: int, key: str, notice: Notice, kinds: tuple[SubscriptionKind, ...]) -> None:
-        recipients = await self.audience.subscribers(course_id=course_id, kinds=kinds)
-        await self.outbox.put_batches(batches(recipients, self.clock.now(), self.tz), "notice", key, notice)
+        await self._notify(await self.audience.subscribers(course_id=course_id, kinds=kinds), key, notice)
 
     # ------------------------------------------------------------------ everyone
-    async def get(self, course_id: int) -> Course | None:
-        async with self.db.session() as session:
-            return await session.get(Course, course_id)
-
     async def sessions(self, course_id: int, upcoming_only: bool = True) -> list[CourseSession]:
         query = select(CourseSession).where(CourseSession.course_id == course_id).order_by(CourseSession.starts_at)
         if upcoming_only:
@@ -251,165 +170,3 @@ class Courses:
             )
         async with self.db.session() as session:
             return list((await session.scalars(query)).all())
-
-    async def cards(
-        self, user_id: int, region_code: str | None = None, is_staff: bool = False, only_mine: bool = False
-    ) -> list[CourseCard]:
-        """Published courses with a session still to come, in the user's region (staff: all), soonest first."""
-        now = self.clock.now()
-        next_start = (
-            select(CourseSession.course_id, func.min(CourseSession.starts_at).label("next"), func.count().label("left"))
-            .where(CourseSession.status == EventStatus.PUBLISHED, CourseSession.starts_at > now)
-            .group_by(CourseSession.course_id)
-            .subquery()
-        )
-        query = (
-            select(Course, next_start.c.next, next_start.c.left)
-            .join(next_start, next_start.c.course_id == Course.id)
-            .where(Course.status == EventStatus.PUBLISHED)
-            .order_by(next_start.c.next, Course.id)
-        )
-        if not is_staff and not only_mine:
-            query = query.where(
-                or_(Course.region_code.is_(None), Course.region_code.in_(self.regions.ancestors(region_code)))
-            )
-        async with self.db.session() as session:
-            mine: dict[int | None, SubscriptionKind] = dict(
-                (
-                    await session.execute(
-                        select(Subscription.course_id, Subscription.kind).where(
-                            Subscription.user_id == user_id, Subscription.course_id.is_not(None)
-                        )
-                    )
-                )
-                .tuples()
-                .all()
-            )
-            if only_mine:
-                query = query.where(Course.id.in_(list(mine)))
-            rows = (await session.execute(query)).all()
-            counts: dict[tuple[int, SubscriptionKind], int] = {}
-            if rows:
-                counted = await session.execute(
-                    select(Subscription.course_id, Subscription.kind, func.count())
-                    .where(Subscription.course_id.in_([c.id for c, _, _ in rows]))
-                    .group_by(Subscription.course_id, Subscription.kind)
-                )
-                counts = {(cid, kind): n for cid, kind, n in counted.all()}
-            cards = []
-            for course, next_at, left in rows:
-                upcoming = await session.scalar(
-                    select(CourseSession)
-                    .where(
-                        CourseSession.course_id == course.id,
-                        CourseSession.starts_at == next_at,
-                        CourseSession.status == EventStatus.PUBLISHED,
-                    )
-                    .limit(1)
-                )
-                cards.append(
-                    CourseCard(
-                        course,
-                        upcoming,
-                        left,
-                        counts.get((course.id, SubscriptionKind.ENROLLED), 0),
-                        counts.get((course.id, SubscriptionKind.WAITLISTED), 0),
-                        mine.get(course.id),
-                    )
-                )
-        return cards
-
-    async def enrol(self, user_id: int, course_id: int) -> Enrolment:
-        """Take a seat, or a place on the waitlist when the course is full."""
-        now = self.clock.now()
-        async with self.db.session() as session:
-            locked = await _lock(session, course_id)
-            has_future = await session.scalar(
-                select(func.count())
-                .select_from(CourseSession)
-                .where(
-                    CourseSession.course_id == course_id,
-                    CourseSession.status == EventStatus.PUBLISHED,
-                    CourseSession.starts_at > now,
-                )
-            )
-            if not locked or not has_future:
-                return Enrolment(Seat.GONE)
-            course = await session.get(Course, course_id)
-            assert course is not None  # _lock updated its row
-            mine = await session.scalar(
-                select(Subscription).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
-            )
-            if mine is not None:
-                if mine.kind is SubscriptionKind.ENROLLED:
-                    return Enrolment(Seat.ALREADY_ENROLLED)
-                return Enrolment(Seat.ALREADY_WAITLISTED, await self._position(session, mine))
-            taken = (
-                await session.scalar(
-                    select(func.count())
-                    .select_from(Subscription)
-                    .where(Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.ENROLLED)
-                )
-                or 0
-            )
-            full = course.capacity is not None and taken >= course.capacity
-            row = Subscription(
-                user_id=user_id,
-                course_id=course_id,
-                created_at=now,
-                kind=SubscriptionKind.WAITLISTED if full else SubscriptionKind.ENROLLED,
-            )
-            session.add(row)
-            await session.flush()
-            if full:
-                return Enrolment(Seat.WAITLISTED, await self._position(session, row))
-        return Enrolment(Seat.ENROLLED)
-
-    @staticmethod
-    async def _position(session: AsyncSession, row: Subscription) -> int:
-        ahead = await session.scalar(
-            select(func.count())
-            .select_from(Subscription)
-            .where(
-                Subscription.course_id == row.course_id,
-                Subscription.kind == SubscriptionKind.WAITLISTED,
-                or_(
-                    Subscription.created_at < row.created_at,
-                    (Subscription.created_at == row.created_at) & (Subscription.id < row.id),
-                ),
-            )
-        )
-        return (ahead or 0) + 1
-
-    async def leave(self, user_id: int, course_id: int) -> tuple[bool, int | None]:
-        """Give up a seat or a waitlist place: (whether there was one, who was promoted into the freed seat)."""
-        promoted = None
-        async with self.db.session() as session:
-            await _lock(session, course_id)
-            mine = await session.scalar(
-                select(Subscription).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
-            )
-            if mine is None:
-                return False, None
-            await session.delete(mine)
-            course = await session.get(Course, course_id)
-            if mine.kind is SubscriptionKind.ENROLLED and course is not None and course.status is EventStatus.PUBLISHED:
-                first = await session.scalar(
-                    select(Subscription)
-                    .where(Subscription.course_id == course_id, Subscription.kind == SubscriptionKind.WAITLISTED)
-                    .order_by(Subscription.created_at, Subscription.id)
-                    .limit(1)
-                )
-                if first is not None:
-                    first.kind, promoted = SubscriptionKind.ENROLLED, first.user_id
-        if promoted is not None:
-            assert course is not None  # a seat is handed on only in a published course
-            now = self.clock.now()
-            recipients = [r for r in await self.audience.subscribers(course_id=course_id) if r.user_id == promoted]
-            await self.outbox.put_batches(
-                batches(recipients, now, self.tz),
-                "notice",
-                f"course:{course_id}:promoted:{promoted}:{now:%Y%m%dT%H%M%S}",
-                Notice("course.promoted_notice", {"name": course.name}),
-            )
-        return True, promoted

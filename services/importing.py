@@ -116,6 +116,16 @@ def _items(text: str) -> list[str]:
     return [part.strip() for part in SPLIT.split(text) if part.strip()]
 
 
+def _labelled(cells: dict[str, str], column: str, labels: dict[str, str]) -> list[str]:
+    """The items of ``column``, each as the value its label stands for; a label not in ``labels`` is the row's error."""
+    values = []
+    for label in _items(cells[column]):
+        if label not in labels:
+            raise RowErrorSignal("import.err.unknown_value", column=column, value=label, allowed="、".join(labels))
+        values.append(labels[label])
+    return values
+
+
 class Importer:
     def __init__(
         self,
@@ -175,13 +185,7 @@ class Importer:
     def _craftsman(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
         name, workplace = _required(cells, "姓名", 64), _required(cells, "工作单位", 128)
         number = _phone(cells["手机"], "手机")
-        honours = []
-        for label in _items(cells["荣誉"]):
-            if label not in HONOUR_LABELS:
-                raise RowErrorSignal(
-                    "import.err.unknown_value", column="荣誉", value=label, allowed="、".join(HONOUR_LABELS)
-                )
-            honours.append(HONOUR_LABELS[label])
+        honours = _labelled(cells, "荣誉", HONOUR_LABELS)
         specialities = _items(cells["技术专长"])
         if not specialities:
             raise RowErrorSignal("import.err.required", column="技术专长")
@@ -200,13 +204,7 @@ class Importer:
             ):
                 raise RowErrorSignal("import.err.capacity", value=cells["最多同时服务"])
             capacity = int(float(cells["最多同时服务"]))
-        modes = []
-        for label in _items(cells["服务方式"]):
-            if label not in MODE_LABELS:
-                raise RowErrorSignal(
-                    "import.err.unknown_value", column="服务方式", value=label, allowed="、".join(MODE_LABELS)
-                )
-            modes.append(MODE_LABELS[label])
+        modes = _labelled(cells, "服务方式", MODE_LABELS)
         return {
             "_key": (name, workplace, number),
             "name": name,

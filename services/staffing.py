@@ -99,13 +99,7 @@ class Staffing:
         await self.audit.record(
             actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None
         )
-        await self.outbox.put(
-            [target.id],
-            "notice",
-            f"staff:granted:{target.id}:{self.clock.now().isoformat()}",
-            Notice("staff.granted_notice"),
-            urgent=True,
-        )
+        await self._tell(target.id, "granted")
         return Change.GRANTED, profile
 
     async def revoke(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
@@ -119,14 +113,18 @@ class Staffing:
             return Change.ALREADY, target
         profile = await self.users.set_staff(target.id, False)
         await self.audit.record(actor, "staff.revoke", f"user:{target.id}")
+        await self._tell(target.id, "revoked")
+        return Change.REVOKED, profile
+
+    async def _tell(self, user_id: int, change: str) -> None:
+        """Tell the user at once that they were made staff ("granted") or are no longer ("revoked")."""
         await self.outbox.put(
-            [target.id],
+            [user_id],
             "notice",
-            f"staff:revoked:{target.id}:{self.clock.now().isoformat()}",
-            Notice("staff.revoked_notice"),
+            f"staff:{change}:{user_id}:{self.clock.now().isoformat()}",
+            Notice(f"staff.{change}_notice"),
             urgent=True,
         )
-        return Change.REVOKED, profile
 
     async def members(self, actor: int, role: Role | None) -> list[StaffMember]:
         await self.audit.require_staff(actor, role, "staff.list")

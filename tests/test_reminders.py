@@ -15,7 +15,8 @@ from services.audit import NotStaff
 from services.clock import ManualClock
 from services.competitions import FollowResult
 from services.container import Services
-from services.courses import Seat, expand_weekly
+from services.course_enrolment import Seat
+from services.courses import expand_weekly
 from services.local_time import QuietHours, parse_local_datetime
 from services.validation import Invalid
 

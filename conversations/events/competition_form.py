@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
-from conversations.events.form import Form, Step, moment
+from conversations.events.form import Form, asking, moment
 from conversations.events.form import build as build_form
 from conversations.events.views import competition_text
 from db.models import Competition
@@ -53,60 +53,18 @@ def service_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+step = asking("competition")
 STEPS = (
-    Step("name", "competition.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="competition.field.name"),
-    Step(
-        "industry",
-        "competition.ask.industry",
-        "choice",
-        parse=fields.industry,
-        choices=industry_choices,
-        label="competition.field.industry",
-    ),
-    Step("region_code", "competition.ask.region", "region", label="competition.field.region_code"),
-    Step(
-        "organiser",
-        "competition.ask.organiser",
-        parse=fields.text(TEXT_LIMITS["organiser"]),
-        optional=True,
-        label="competition.field.organiser",
-    ),
-    Step(
-        "registration_deadline",
-        "competition.ask.deadline",
-        parse=fields.moment(END_OF_DAY),
-        optional=True,
-        label="competition.field.registration_deadline",
-    ),
-    Step("starts_at", "competition.ask.start", parse=fields.moment(), label="competition.field.starts_at"),
-    Step(
-        "ends_at",
-        "competition.ask.end",
-        parse=fields.moment(END_OF_DAY),
-        optional=True,
-        label="competition.field.ends_at",
-    ),
-    Step(
-        "where",
-        "competition.ask.where",
-        parse=fields.text(TEXT_LIMITS["link"]),
-        optional=True,
-        label="competition.field.where",
-    ),
-    Step(
-        "description",
-        "competition.ask.description",
-        parse=fields.text(TEXT_LIMITS["description"]),
-        optional=True,
-        label="competition.field.description",
-    ),
-    Step(
-        "how_to_register",
-        "competition.ask.how",
-        parse=fields.text(TEXT_LIMITS["how_to_register"]),
-        optional=True,
-        label="competition.field.how_to_register",
-    ),
+    step("name", text=TEXT_LIMITS["name"]),
+    step("industry", "choice", parse=fields.industry, choices=industry_choices),
+    step("region_code", "region", ask="region"),
+    step("organiser", text=TEXT_LIMITS["organiser"], optional=True),
+    step("registration_deadline", ask="deadline", parse=fields.moment(END_OF_DAY), optional=True),
+    step("starts_at", ask="start", parse=fields.moment()),
+    step("ends_at", ask="end", parse=fields.moment(END_OF_DAY), optional=True),
+    step("where", text=TEXT_LIMITS["link"], optional=True),
+    step("description", text=TEXT_LIMITS["description"], optional=True),
+    step("how_to_register", ask="how", text=TEXT_LIMITS["how_to_register"], optional=True),
 )
 
 

@@ -24,28 +24,22 @@ from buttons.events import (
     ManageCompetition,
     UnfollowCompetition,
 )
-from conversations.common import A, edit_message, press_of, staff_press
+from conversations.common import A, press_of, require_profile, send_or_edit, staff_press
 from conversations.context import BotContext
+from conversations.events.shared import ask_to_confirm, staff_outcome, turn_page
 from conversations.events.views import competition_text, competitions_page
-from conversations.refusals import answer_refusal
 from conversations.subscriptions import show_subscriptions
-from services.audit import NotStaff
 from services.competitions import FollowResult
 
 
 async def _page(update: Update, context: BotContext, page: int = 0, edit: bool = False) -> None:
     profile = context.profile
     listing = await context.services.competitions.listing(profile.id, profile.region_code, context.is_staff)
-    text, markup = competitions_page(context, listing.competitions, listing.following, page)
-    if edit:
-        await edit_message(update, text, markup)
-    else:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+    await send_or_edit(update, *competitions_page(context, listing.competitions, listing.following, page), edit)
 
 
 async def competitions_command(update: Update, context: BotContext) -> None:
-    if context.profile is None:
-        await update.effective_message.reply_text(context.t("help.not_registered"))
+    if not await require_profile(update, context):
         return
     if not context.is_staff and not await context.services.audience.sections_of(context.profile.id):
         await update.effective_chat.send_message(context.t("competition.hint_sections"))
@@ -53,11 +47,7 @@ async def competitions_command(update: Update, context: BotContext) -> None:
 
 
 async def show_page(update: Update, context: BotContext) -> None:
-    press = await press_of(update, context, CompetitionsPage, registered=True)
-    if press is None:
-        return
-    await update.callback_query.answer()
-    await _page(update, context, press.page, edit=True)
+    await turn_page(update, context, CompetitionsPage, _page)
 
 
 async def follow(update: Update, context: BotContext) -> None:
@@ -78,22 +68,9 @@ async def manage(update: Update, context: BotContext) -> None:
 
 async def ask_cancel(update: Update, context: BotContext) -> None:
     press = await _staff_press(update, context, CancelCompetition)
-    if press is None:
-        return
-    await update.callback_query.answer()
-    await update.effective_chat.send_message(
-        context.t("competition.cancel_confirm"),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        context.t("competition.cancel_yes"),
-                        callback_data=ConfirmCancelCompetition(press.competition_id).data(),
-                    )
-                ]
-            ]
-        ),
-    )
+    if press is not None:
+        confirm = ConfirmCancelCompetition(press.competition_id)
+        await ask_to_confirm(update, context, "competition.cancel_confirm", "competition.cancel_yes", confirm)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -146,18 +123,10 @@ async def _manage(update: Update, context: BotContext, competition_id: int) -> N
 
 
 async def _cancel(update: Update, context: BotContext, competition_id: int) -> None:
-    query = update.callback_query
-    try:
-        c = await context.services.competitions.cancel(context.profile.id, context.role, competition_id)
-    except NotStaff as refused:
-        await answer_refusal(update, context, refused)
-        return
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if c is None:
-        await update.effective_chat.send_message(context.t("competition.gone"))
-        return
-    await update.effective_chat.send_message(context.t("competition.cancelled", name=c.name))
+    cancelling = context.services.competitions.cancel(context.profile.id, context.role, competition_id)
+    c = await staff_outcome(update, context, cancelling, "competition.gone")
+    if c is not None:
+        await update.effective_chat.send_message(context.t("competition.cancelled", name=c.name))
 
 
 def handlers() -> list:

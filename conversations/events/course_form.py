@@ -16,7 +16,7 @@ from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
-from conversations.events.form import Form, Step
+from conversations.events.form import Form, asking, labelled
 from conversations.events.form import build as build_form
 from i18n import localise
 from services import event_fields as fields
@@ -25,12 +25,21 @@ from services.local_time import WEEKDAYS, parse_span, show
 from services.validation import Invalid
 
 LEADS = ("30", "60", "120", "1440")
+LEAD_CHOICES = tuple((m, f"course.lead.{m}") for m in LEADS)
 SHOWN = 8
+
+
+def weekly(values: dict[str, Any]) -> bool:
+    return values.get("mode") == "weekly"
+
+
+def dated(values: dict[str, Any]) -> bool:
+    return values.get("mode") == "dates"
 
 
 def sessions_of(context: BotContext, values: dict[str, Any]) -> list[tuple[datetime, datetime]]:
     """The dated sessions the answers describe (raises Invalid when the rule yields none or too many)."""
-    if values.get("mode") == "dates":
+    if dated(values):
         return [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in values.get("dates") or []]
     start, end = parse_span(values["span"])
     first, last = (datetime.fromisoformat(d).date() for d in values["range"])
@@ -38,7 +47,7 @@ def sessions_of(context: BotContext, values: dict[str, Any]) -> list[tuple[datet
 
 
 def rule_of(values: dict[str, Any]) -> dict[str, Any] | None:
-    if values.get("mode") != "weekly":
+    if not weekly(values):
         return None
     return {
         "days": ",".join(values["days"]),
@@ -52,79 +61,20 @@ def _capacity(value: Any) -> int | None:
     return None if value in (None, "any") else int(value)
 
 
+step = asking("course")
 STEPS = (
-    Step("name", "course.ask.name", parse=fields.text(TEXT_LIMITS["name"]), label="course.field.name"),
-    Step(
-        "teacher",
-        "course.ask.teacher",
-        parse=fields.text(TEXT_LIMITS["teacher"]),
-        optional=True,
-        label="course.field.teacher",
-    ),
-    Step("where", "course.ask.where", parse=fields.text(TEXT_LIMITS["link"]), label="course.field.where"),
-    Step(
-        "capacity",
-        "course.ask.capacity",
-        "choice",
-        parse=fields.capacity,
-        choices=lambda context, values: [("any", context.label("course.unlimited"))],
-        label="course.field.capacity",
-    ),
-    Step("region_code", "course.ask.region", "region", label="course.field.region_code"),
-    Step(
-        "mode",
-        "course.ask.mode",
-        "choice",
-        choices=lambda context, values: [
-            ("weekly", context.label("course.mode.weekly")),
-            ("dates", context.label("course.mode.dates")),
-        ],
-        label="course.field.mode",
-    ),
-    Step(
-        "days",
-        "course.ask.days",
-        "toggle",
-        when=lambda v: v.get("mode") == "weekly",
-        choices=lambda context, values: [(d, context.label(f"weekday.{d}")) for d in WEEKDAYS],
-        label="course.field.days",
-    ),
-    Step(
-        "span",
-        "course.ask.span",
-        parse=fields.time_span,
-        when=lambda v: v.get("mode") == "weekly",
-        label="course.field.span",
-    ),
-    Step(
-        "range",
-        "course.ask.range",
-        parse=fields.date_range,
-        when=lambda v: v.get("mode") == "weekly",
-        label="course.field.range",
-    ),
-    Step(
-        "dates",
-        "course.ask.dates",
-        parse=fields.session_lines,
-        when=lambda v: v.get("mode") == "dates",
-        label="course.field.dates",
-    ),
-    Step(
-        "remind_minutes",
-        "course.ask.lead",
-        "choice",
-        parse=fields.lead_minutes,
-        choices=lambda context, values: [(m, context.label(f"course.lead.{m}")) for m in LEADS],
-        label="course.field.remind_minutes",
-    ),
-    Step(
-        "description",
-        "course.ask.description",
-        parse=fields.text(TEXT_LIMITS["description"]),
-        optional=True,
-        label="course.field.description",
-    ),
+    step("name", text=TEXT_LIMITS["name"]),
+    step("teacher", text=TEXT_LIMITS["teacher"], optional=True),
+    step("where", text=TEXT_LIMITS["link"]),
+    step("capacity", "choice", parse=fields.capacity, choices=labelled(("any", "course.unlimited"))),
+    step("region_code", "region", ask="region"),
+    step("mode", "choice", choices=labelled(("weekly", "course.mode.weekly"), ("dates", "course.mode.dates"))),
+    step("days", "toggle", when=weekly, choices=labelled(*((d, f"weekday.{d}") for d in WEEKDAYS))),
+    step("span", parse=fields.time_span, when=weekly),
+    step("range", parse=fields.date_range, when=weekly),
+    step("dates", parse=fields.session_lines, when=dated),
+    step("remind_minutes", "choice", ask="lead", parse=fields.lead_minutes, choices=labelled(*LEAD_CHOICES)),
+    step("description", text=TEXT_LIMITS["description"], optional=True),
 )
 
 
@@ -175,12 +125,9 @@ FORM = Form(
     STEPS,
     summary,
     publish,
-    fixes={
-        "course.session_past": "mode",
-        "course.no_sessions": "mode",
-        "course.bad_rule": "mode",
-        "course.too_many_sessions": "mode",
-    },
+    fixes=dict.fromkeys(
+        ("course.session_past", "course.no_sessions", "course.bad_rule", "course.too_many_sessions"), "mode"
+    ),
 )
 
 

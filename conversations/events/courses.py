@@ -25,13 +25,12 @@ from buttons.events import (
     ManageCourse,
     MoveSession,
 )
-from conversations.common import A, edit_message, press_of, staff_press
+from conversations.common import A, press_of, require_profile, send_or_edit, staff_press
 from conversations.context import BotContext
+from conversations.events.shared import ask_to_confirm, staff_outcome, turn_page
 from conversations.events.views import courses_page
-from conversations.refusals import answer_refusal
 from conversations.subscriptions import show_subscriptions
-from services.audit import NotStaff
-from services.courses import Seat
+from services.course_enrolment import Seat
 from services.local_time import show
 
 SHOWN_SESSIONS = 10
@@ -40,26 +39,16 @@ SHOWN_SESSIONS = 10
 async def _page(update: Update, context: BotContext, page: int = 0, edit: bool = False) -> None:
     profile = context.profile
     cards = await context.services.courses.cards(profile.id, profile.region_code, context.is_staff)
-    text, markup = courses_page(context, cards, page)
-    if edit:
-        await edit_message(update, text, markup)
-    else:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+    await send_or_edit(update, *courses_page(context, cards, page), edit)
 
 
 async def courses_command(update: Update, context: BotContext) -> None:
-    if context.profile is None:
-        await update.effective_message.reply_text(context.t("help.not_registered"))
-        return
-    await _page(update, context)
+    if await require_profile(update, context):
+        await _page(update, context)
 
 
 async def show_page(update: Update, context: BotContext) -> None:
-    press = await press_of(update, context, CoursesPage, registered=True)
-    if press is None:
-        return
-    await update.callback_query.answer()
-    await _page(update, context, press.page, edit=True)
+    await turn_page(update, context, CoursesPage, _page)
 
 
 async def enrol_or_leave(update: Update, context: BotContext) -> None:
@@ -90,17 +79,11 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     press = await _staff_press(update, context, CancelSession, CancelCourse)
     if press is None:
         return
-    await update.callback_query.answer()
     if isinstance(press, CancelSession):
         key, confirm = "course.cancel_session_confirm", ConfirmCancelSession(press.session_id)
     else:
         key, confirm = "course.cancel_confirm", ConfirmCancelCourse(press.course_id)
-    await update.effective_chat.send_message(
-        context.t(key),
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(context.t("course.cancel_yes"), callback_data=confirm.data())]]
-        ),
-    )
+    await ask_to_confirm(update, context, key, "course.cancel_yes", confirm)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -156,22 +139,13 @@ async def _manage(update: Update, context: BotContext, course_id: int) -> None:
 
 
 async def _cancel(update: Update, context: BotContext, press: ConfirmCancelSession | ConfirmCancelCourse) -> None:
-    query, courses = update.callback_query, context.services.courses
-    whole = isinstance(press, ConfirmCancelCourse)
-    try:
-        if isinstance(press, ConfirmCancelCourse):
-            done = await courses.cancel(context.profile.id, context.role, press.course_id)
-        else:
-            done = await courses.change_session(context.profile.id, context.role, press.session_id, None)
-    except NotStaff as refused:
-        await answer_refusal(update, context, refused)
-        return
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if done is None:
-        await update.effective_chat.send_message(context.t("course.gone"))
-        return
-    await update.effective_chat.send_message(context.t("course.cancelled" if whole else "course.session_cancelled"))
+    courses, whole = context.services.courses, isinstance(press, ConfirmCancelCourse)
+    if isinstance(press, ConfirmCancelCourse):
+        cancelling = courses.cancel(context.profile.id, context.role, press.course_id)
+    else:
+        cancelling = courses.change_session(context.profile.id, context.role, press.session_id, None)
+    if await staff_outcome(update, context, cancelling, "course.gone") is not None:
+        await update.effective_chat.send_message(context.t("course.cancelled" if whole else "course.session_cancelled"))
 
 
 def handlers() -> list:

@@ -26,6 +26,7 @@ from conversations.context import BotContext
 from conversations.keyboards import rows
 from conversations.refusals import staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
+from services import event_fields as fields
 from services.event_fields import Reader, Reading
 from services.validation import Invalid
 
@@ -43,6 +44,24 @@ class Step:
     optional: bool = False
     when: Callable[[dict[str, Any]], bool] = field(default=lambda values: True)  # ask only when this holds
     label: str | None = None  # catalogue key of the field's name: the summary card has ✏️ for it
+
+
+def asking(prefix: str) -> Callable[..., Step]:
+    """The step maker of one form whose catalogue keys are "<prefix>.ask.<question>" and "<prefix>.field.<name>":
+    ``step = asking("course")``, then ``step("teacher", text=60, optional=True)`` — a step names only what differs:
+    its question when not its name (``ask=``), typed text of at most ``text`` characters, or any Step field."""
+
+    def step(name: str, kind: str = "text", *, ask: str | None = None, text: int | None = None, **rest: Any) -> Step:
+        if text is not None:
+            rest["parse"] = fields.text(text)
+        return Step(name, f"{prefix}.ask.{ask or name}", kind, label=f"{prefix}.field.{name}", **rest)
+
+    return step
+
+
+def labelled(*pairs: tuple[str, str]) -> Choices:
+    """A choice of fixed buttons: (value, catalogue key of its label) pairs."""
+    return lambda context, values: [(value, context.label(key)) for value, key in pairs]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate
 from db.models import Competition, SubscriptionKind
 from i18n import fill
-from services.courses import CourseCard
+from services.course_enrolment import CourseCard
 from services.event_notices import competition_values, session_values
 from services.local_time import show
 

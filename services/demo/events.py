@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Competition, Course, CourseSession, EventStatus, Subscription, SubscriptionKind
+from db.models import Competition, Course, CourseSession, Subscription, SubscriptionKind
 from services.courses import expand_weekly
 from services.demo.people import STAFFER
 from services.demo.tables import ago, hhmm, local_day_at, tables
+from services.events_common import published_stamps
 
 
 async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo, people: set[int]) -> list[Competition]:
@@ -33,11 +34,7 @@ async def load_events(session: AsyncSession, now: datetime, tz: ZoneInfo, people
             registration_deadline=local_day_at(now, tz, row["deadline_in_days"], "17:00"),
             starts_at=local_day_at(now, tz, row["starts_in_days"], "08:30"),
             ends_at=local_day_at(now, tz, row["ends_in_days"], "17:00"),
-            status=EventStatus.PUBLISHED,
-            created_by=STAFFER,
-            published_at=published,
-            created_at=published,
-            updated_at=published,
+            **published_stamps(STAFFER, published),
         )
         session.add(competition)
         await session.flush()
@@ -69,17 +66,13 @@ async def _course(session: AsyncSession, row: dict[str, Any], now: datetime, tz:
         capacity=row["capacity"],
         region_code=row["region"],
         description=row["description"],
-        status=EventStatus.PUBLISHED,
         schedule_rule={
             "days": ",".join(row["days"]),
             "span": row["span"],
             "from": first.isoformat(),
             "to": last.isoformat(),
         },
-        created_by=STAFFER,
-        published_at=published,
-        created_at=published,
-        updated_at=published,
+        **published_stamps(STAFFER, published),
     )
     session.add(course)
     await session.flush()
