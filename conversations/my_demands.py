@@ -13,11 +13,26 @@ from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
 from conversations.refusals import DEMAND, answer_refusal
-from conversations.report.views import demand_detail, demand_line
+from conversations.report.views import NEXT_STEP, demand_detail, demand_line
 from db.models import DemandStatus
+from services.audit import staff_role
 from services.demand_info import DemandInfo
 from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS
 from services.results import Refused
+
+# what the union does next, as staff read a demand (the enterprise reads NEXT_STEP's words in /my)
+STAFF_NEXT_STEP = {
+    status: f"demand.staff_next.{status.value}"
+    for status in (
+        DemandStatus.SUBMITTED,
+        DemandStatus.ESCALATED,
+        DemandStatus.MATCHED,
+        DemandStatus.ACCEPTED,
+        DemandStatus.SCHEDULED,
+        DemandStatus.IN_SERVICE,
+        DemandStatus.RESOLVED,
+    )
+}
 
 
 async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -50,10 +65,16 @@ async def my_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def _detail(context: BotContext, d: DemandInfo, with_contact: bool) -> str:
+async def _detail(context: BotContext, d: DemandInfo, with_contact: bool, for_staff: bool = False) -> str:
     enterprise = await context.services.enterprises.get(d.enterprise_id) if d.enterprise_id else None
     return demand_detail(
-        d, enterprise, context.services.regions, context.lang, context.services.settings.tz, with_contact
+        d,
+        enterprise,
+        context.services.regions,
+        context.lang,
+        context.services.settings.tz,
+        with_contact,
+        STAFF_NEXT_STEP if for_staff else NEXT_STEP,
     )
 
 
@@ -150,7 +171,9 @@ async def staff_view(update: Update, context: BotContext) -> None:
     except Refused as exc:
         await answer_refusal(update, context, exc, DEMAND)
         return
-    text, markup = await flag_detail(context, demand.id, await _detail(context, demand, with_contact=True))
+    text, markup = await flag_detail(
+        context, demand.id, await _detail(context, demand, with_contact=True, for_staff=staff_role(context.role))
+    )
     try:
         await context.bot.send_message(user_id, text, reply_markup=markup)
         for item in demand.attachments:

@@ -6,17 +6,23 @@ Telegram id. Whether the sender may do it is read from the database on every com
 
 from __future__ import annotations
 
-from telegram import Message, MessageOriginUser, Update
-from telegram.ext import CommandHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageOriginUser, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from buttons.choices import YesNo
+from buttons.staff import ConfirmGrant
+from conversations.common import answer_stale, edit_message
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
 from conversations.refusals import ADMINS, answer_refusal
-from i18n import localise
+from db.models import AuditEntry, Role
+from i18n import Raw, catalogue, localise
 from services.audit import staff_role
 from services.local_time import show
 from services.results import Refused
 from services.staffing import Change, Lookup
+
+GRANT = "grant"  # user_data: the grant /grant showed, waiting for the admin's ConfirmGrant
 
 
 def _forwarded_sender(message: Message) -> int | None:
@@ -49,30 +55,89 @@ async def _target(update: Update, context: BotContext) -> int | None:
 
 
 async def grant(update: Update, context: BotContext) -> None:
-    await _change(update, context, grant=True)
+    """/grant: show who changes from which role to staff, with ✅ confirm / ✖️ cancel (``ConfirmGrant``)."""
+    target = await _admin_target(update, context, "staff.grant")
+    if target is None:
+        return
+    change, profile = await context.services.staffing.grant_preview(update.effective_user.id, target)
+    if change is not Change.ASK or profile is None:
+        await update.effective_message.reply_text(
+            context.t(f"staff.change.{change.value}", name=profile.first_name if profile else "")
+        )
+        return
+    context.user_data[GRANT] = {"user": profile.id, "role": profile.role.value if profile.role else None}
+    was = context.t(f"role.{profile.role.value}") if profile.role else context.t("staff.grant_no_role")
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                context.t("staff.grant_yes"), callback_data=ConfirmGrant(profile.id, YesNo.YES).data()
+            ),
+            InlineKeyboardButton(context.t("staff.grant_no"), callback_data=ConfirmGrant(profile.id, YesNo.NO).data()),
+        ]
+    ]
+    await update.effective_message.reply_text(
+        context.t(
+            "staff.grant_confirm",
+            name=profile.first_name,
+            handle=f"@{profile.username}" if profile.username else "—",
+            id=profile.id,
+            old=was,
+            new=context.t("role.staff"),
+        ),
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
 
 
-async def revoke(update: Update, context: BotContext) -> None:
-    await _change(update, context, grant=False)
-
-
-async def _change(update: Update, context: BotContext, grant: bool) -> None:
-    staffing = context.services.staffing
-    try:  # refused before anything is looked up; the refusal is logged
-        await staffing.require_admin(update.effective_user.id, "staff.grant" if grant else "staff.revoke")
+async def grant_pressed(update: Update, context: BotContext) -> None:
+    """``ConfirmGrant``: only the admin who asked, for the person shown, applies it (the role checked again on the
+    server); a cancel changes nothing; any other press is answered as expired."""
+    query = update.callback_query
+    press = ConfirmGrant.parse(query.data)
+    pending = context.user_data.get(GRANT)
+    if press is None or not pending or pending.get("user") != press.user_id:
+        await answer_stale(update, context)
+        return
+    context.user_data.pop(GRANT, None)
+    if press.answer is YesNo.NO:
+        await query.answer()
+        await edit_message(update, context.t("staff.grant_cancelled"))
+        return
+    try:
+        change, profile = await context.services.staffing.grant(
+            update.effective_user.id, press.user_id, Role(pending["role"]) if pending.get("role") else None
+        )
     except Refused as exc:
         await answer_refusal(update, context, exc, ADMINS)
         return
-    target = await _target(update, context)
-    if target is None:
+    if change is Change.STALE:
+        await answer_stale(update, context)
         return
-    change, profile = await (staffing.grant if grant else staffing.revoke)(update.effective_user.id, target)
-    name = profile.first_name if profile else ""
-    await update.effective_message.reply_text(context.t(f"staff.change.{change.value}", name=name))
+    await query.answer()
+    await edit_message(update, context.t(f"staff.change.{change.value}", name=profile.first_name if profile else ""))
     if change is Change.GRANTED:
         await set_staff_menu(context.bot, profile.id, profile.role)
-    elif change is Change.REVOKED:
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    target = await _admin_target(update, context, "staff.revoke")
+    if target is None:
+        return
+    change, profile = await context.services.staffing.revoke(update.effective_user.id, target)
+    name = profile.first_name if profile else ""
+    await update.effective_message.reply_text(context.t(f"staff.change.{change.value}", name=name))
+    if change is Change.REVOKED:
         await clear_staff_menu(context.bot, profile.id)
+
+
+async def _admin_target(update: Update, context: BotContext, action: str) -> int | None:
+    """The user a /grant or /revoke names, once the sender is known to be an admin; None when refused (logged,
+    before anything is looked up) or when nobody usable is named (answered)."""
+    try:
+        await context.services.staffing.require_admin(update.effective_user.id, action)
+    except Refused as exc:
+        await answer_refusal(update, context, exc, ADMINS)
+        return None
+    return await _target(update, context)
 
 
 async def staff_list(update: Update, context: BotContext) -> None:
@@ -121,15 +186,30 @@ async def audit(update: Update, context: BotContext) -> None:
     for e in entries:
         lines.append(
             context.t(
-                "audit.line",
+                "audit.entry",
                 at=show(e.at, tz),
                 actor=_actor(e.actor_user_id, context),
-                action=e.action,
-                target=e.target or "",
+                action=_label(context, "audit.action", e.action) or context.t("audit.action_other"),
+                outcome=Raw(_outcome(e, context)),
+                code=" ".join(part for part in (e.action, e.target) if part),
                 mark="✅" if e.allowed else "⛔",
             )
         )
     await update.effective_message.reply_text("\n".join(lines))
+
+
+def _label(context: BotContext, family: str, code: object) -> str | None:
+    """The catalogue's words for ``code`` in ``family`` (``audit.action.<code>``), or None for a code it lacks."""
+    key = f"{family}.{code}"
+    return context.t(key) if key in catalogue() else None
+
+
+def _outcome(entry: AuditEntry, context: BotContext) -> str:
+    """The words after a refused entry's action (" (refused: outside their region)"); nothing when allowed."""
+    if entry.allowed:
+        return ""
+    reason = (entry.details or {}).get("reason")
+    return context.t("audit.refused", reason=_label(context, "audit.reason", reason) or context.t("audit.reason_none"))
 
 
 def _actor(actor_user_id: int | None, context: BotContext) -> str:
@@ -143,6 +223,7 @@ def _actor(actor_user_id: int | None, context: BotContext) -> str:
 def handlers() -> list:
     return [
         CommandHandler("grant", grant),
+        CallbackQueryHandler(grant_pressed, pattern=ConfirmGrant.pattern()),
         CommandHandler("revoke", revoke),
         CommandHandler("staff", staff_list),
         CommandHandler("audit", audit),

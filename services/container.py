@@ -90,7 +90,7 @@ class Services:
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
         enterprises = Enterprises(db, clock)
-        demands = Demands(db, clock, audit, outbox, settings.tz, staff_chats)
+        demands = Demands(db, clock, audit, outbox, settings.tz, staff_chats, regions)
         forms = Forms(db, clock)
         tz = settings.tz
         audience = Audience(db, regions)

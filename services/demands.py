@@ -37,8 +37,10 @@ from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal, division_label
 from services.outbox import Button, Notice, Outbox
+from services.regions import RegionDirectory
 from services.results import Reason, Refused
 from services.service_record import ENTERPRISE, StaffChats, transition
+from services.staff_scope import in_scope, refuse_out_of_region
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
@@ -80,10 +82,17 @@ _ATTACHMENTS = (
 
 class Demands(DraftExpiry):
     def __init__(
-        self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, tz: ZoneInfo, staff: StaffChats
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        tz: ZoneInfo,
+        staff: StaffChats,
+        regions: RegionDirectory | None = None,
     ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tz = db, clock, audit, outbox, tz
-        self.staff = staff
+        self.staff, self.regions = staff, regions or RegionDirectory([])
 
     # ------------------------------------------------------------------ reading
     async def _info(
@@ -171,13 +180,18 @@ class Demands(DraftExpiry):
 
     async def staff_view(self, demand_id: int, actor: int, role: Role | None) -> DemandInfo:
         """A demand opened from a staff notice: the whole of it for staff (``role`` read from the database); the
-        presser's own demand as they see it in /my; anyone else's is Refused(NOT_STAFF), audited."""
+        presser's own demand as they see it in /my; anyone else's is Refused(NOT_STAFF), audited. A demand of a
+        region outside the staffer's own is Refused(OUT_OF_REGION), audited (services/staff_scope.py)."""
         try:
-            return await self.view(demand_id, actor, is_staff=role in STAFF_ROLES)
+            info = await self.view(demand_id, actor, is_staff=role in STAFF_ROLES)
         except Refused as exc:
             if exc.reason is Reason.NOT_YOURS:
                 raise Refused(Reason.NOT_STAFF) from exc
             raise
+        if info.user_id != actor and not await in_scope(self.db, self.regions, actor, info.region_code):
+            await refuse_out_of_region(self.audit, actor, "demand.view", demand_id)
+            raise Refused(Reason.OUT_OF_REGION)
+        return info
 
     async def draft_of(self, user_id: int) -> DemandInfo | None:
         async with self.db.session() as session:

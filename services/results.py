@@ -29,6 +29,7 @@ class Reason(str, enum.Enum):
     NOT_DRAFT = "not_draft"  # already submitted: the draft step is stale
     CLOSED = "closed"  # a demand that cannot be withdrawn any more
     ALREADY = "already"  # already in the state asked for (a craftsman already reviewed)
+    OUT_OF_REGION = "out_of_region"  # a demand of a region outside the staffer's own (services/staff_scope.py)
 
 
 BY_HAND = frozenset({Reason.NO_ACCOUNT, Reason.UNREACHABLE})  # an offer staff must make (or redo) themselves

@@ -13,9 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.database import Database
 from db.models import Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
 from services.assignment import Plan, plan_for
+from services.audit import AuditLog
 from services.matching import Matcher
+from services.regions import RegionDirectory
 from services.results import BY_HAND
 from services.service_record import Outcome, Result
+from services.staff_scope import covered, refuse_out_of_region, within
 from services.talent_index import Candidate
 from services.volunteering import QUEUED
 
@@ -54,12 +57,19 @@ def _waiting(query: Select[_T]) -> Select[_T]:
     )
 
 
+def _in_scope(query: Select[_T], scope: frozenset[str] | None) -> Select[_T]:
+    """Only the demands of the regions in ``scope`` (None: every region's)."""
+    return query if scope is None else query.where(Demand.region_code.in_(sorted(scope)))
+
+
 class StaffQueue:
     """The queue and 清单匹配 (mixed into :class:`services.casework.Casework`)."""
 
     # what Casework supplies
     db: Database
     matcher: Matcher
+    audit: AuditLog
+    regions: RegionDirectory
 
     if TYPE_CHECKING:
 
@@ -68,14 +78,16 @@ class StaffQueue:
         async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Result: ...
 
     async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem] | Result:
-        """Demands waiting for a craftsman, urgent and oldest first, each with its best ``k`` candidates."""
+        """Demands waiting for a craftsman in the staffer's region (services/staff_scope.py), urgent and oldest
+        first, each with its best ``k`` candidates."""
         refused = await self._staff_only(actor, role, "queue.list", "queue")
         if refused:
             return refused
         async with self.db.session() as session:
+            scope = await covered(session, self.regions, actor)
             waiting = (
                 await session.scalars(
-                    _waiting(select(Demand))
+                    _in_scope(_waiting(select(Demand)), scope)
                     .order_by((Demand.urgency == "urgent").desc(), Demand.submitted_at, Demand.id)
                     .limit(limit)
                 )
@@ -91,7 +103,11 @@ class StaffQueue:
             d = await session.get(Demand, demand_id)
             if d is None or d.status is DemandStatus.DRAFT:
                 return Result(Outcome.NOT_FOUND)
-            volunteers = await self._volunteers(session, [d.id])
+            outside = not within(await covered(session, self.regions, actor), d.region_code)
+            volunteers = {} if outside else await self._volunteers(session, [d.id])
+        if outside:  # someone else's region's demand (audited once the session is closed)
+            await refuse_out_of_region(self.audit, actor, "queue.view", demand_id)
+            return Result(Outcome.OUT_OF_REGION, demand_id)
         return await self._item(d, volunteers, k)
 
     async def _item(self, d: Demand, volunteers: dict[int, list[tuple[int, str]]], k: int) -> QueueItem:
@@ -122,13 +138,17 @@ class StaffQueue:
 
     # ------------------------------------------------------------------ 清单匹配: the whole queue at once
     async def plan_all(self, actor: int, role: Role | None, limit: int = 1000) -> Plan | Result:
-        """The best assignment of every queued demand (up to ``limit``), for staff to confirm."""
+        """The best assignment of every queued demand in the staffer's region (up to ``limit``), for staff to
+        confirm."""
         refused = await self._staff_only(actor, role, "match.plan_all", "queue")
         if refused:
             return refused
         async with self.db.session() as session:
+            scope = await covered(session, self.regions, actor)
             ids = (
-                await session.scalars(_waiting(select(Demand.id)).order_by(Demand.submitted_at, Demand.id).limit(limit))
+                await session.scalars(
+                    _in_scope(_waiting(select(Demand.id)), scope).order_by(Demand.submitted_at, Demand.id).limit(limit)
+                )
             ).all()
         queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
         return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})

@@ -29,6 +29,8 @@ class Change(str, enum.Enum):
     ALREADY = "already"  # granted to a staffer, or revoked from someone who is not staff
     ADMIN = "admin"  # admins come from ADMIN_IDS; /revoke does not touch them
     UNKNOWN = "unknown"  # no registered user by that reference
+    ASK = "ask"  # /grant shows the change and waits for the admin's confirmation
+    STALE = "stale"  # the confirmation came after the person's role changed: nothing applied
 
 
 _HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")  # the letters a Telegram username is made of (a name, 刘洋, is not one)
@@ -88,13 +90,26 @@ class Staffing:
             await self.audit.record(actor, action, target, allowed=False)
             raise NotStaff(action)
 
-    async def grant(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
+    async def grant_preview(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
+        """What /grant would do, applied only on the admin's confirmation (:meth:`grant` with ``shown``): ASK with
+        the person as they are now, or why there is nothing to confirm (UNKNOWN, ALREADY)."""
+        await self.require_admin(actor, "staff.grant", f"user:{target_id}")
+        target = await self.users.get(target_id) if target_id is not None else None
+        if target is None:
+            return Change.UNKNOWN, None
+        return (Change.ALREADY if target.is_staff else Change.ASK), target
+
+    async def grant(self, actor: int, target_id: int | None, shown: Role | None) -> tuple[Change, Profile | None]:
+        """Make ``target_id`` staff. ``shown``: the role the confirmation showed; should the person's role have
+        changed since, nothing is applied (STALE)."""
         await self.require_admin(actor, "staff.grant", f"user:{target_id}")
         target = await self.users.get(target_id) if target_id is not None else None
         if target is None:
             return Change.UNKNOWN, None
         if target.is_staff:
             return Change.ALREADY, target
+        if target.role is not shown:
+            return Change.STALE, target
         profile = await self.users.set_staff(target.id, True, by=actor)
         await self.audit.record(
             actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None

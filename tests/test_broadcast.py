@@ -50,6 +50,7 @@ async def grant_staffer(bot: BotHarness) -> FakeUser:
     admin = bot.user(ADMIN, first_name="管理员")
     staffer = await worker(bot, STAFFER, "320500", "小李")
     admin.send(f"/grant {STAFFER}")
+    admin.press("确认", await admin.expect("确认修改身份"))
     await admin.expect("已将 小李 设为工会工作人员")
     await staffer.expect("您已被设为工会工作人员")
     return staffer

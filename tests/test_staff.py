@@ -45,6 +45,7 @@ async def test_admin_grants_and_revokes_staff_and_staff_read_the_audit_log(db_ur
         original = staffer.send("您好，我是苏州市总工会的小李")
         forwarded = admin.forward(original)
         admin.send("/grant", reply_to=forwarded)
+        admin.press("确认", await admin.expect("确认修改身份"))
         await admin.expect("已将 小李 设为工会工作人员")
         await staffer.expect("您已被设为工会工作人员")
         assert (await bot.services.users.get(81)).role is Role.STAFF

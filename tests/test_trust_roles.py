@@ -55,6 +55,7 @@ async def test_a_staffer_granted_by_an_admin_who_was_made_admin_goes_back_to_sta
         await worker(bot, OTHER, "330502", "小王")
         admin = bot.user(ADMIN, "管理员")
         admin.send(f"/grant {OTHER}")
+        admin.press("确认", await admin.expect("确认修改身份"))
         await admin.expect("设为工会工作人员")
         api = bot.api
     async with BotHarness(db_url, admin_ids=f"{ADMIN},{OTHER}", api=api) as bot:
@@ -99,6 +100,7 @@ async def test_grant_by_handle_picks_who_holds_it_now_and_refuses_an_ambiguous_o
             assert ((await session.get(User, 92)).username, (await session.get(User, 92)).first_name) == ("foo", "乙二")
 
         admin.send("/grant @foo")
+        admin.press("确认", await admin.expect("确认修改身份"))
         await admin.expect("已将 乙二 设为工会工作人员")
         assert (await bot.services.users.get(92)).role is Role.STAFF
         assert (await bot.services.users.get(91)).role is Role.WORKER

@@ -139,12 +139,13 @@ def summary_card(
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
-def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo) -> str:
-    """One line of /my: ticket (or draft), kind, status, the craftsman, the next step."""
+def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo, next_step: dict[DemandStatus, str] = NEXT_STEP) -> str:
+    """One line of /my: ticket (or draft), kind, status, the craftsman, the next step (``next_step``: the
+    enterprise's words; staff have their own, conversations/my_demands.py)."""
     day = (d.submitted_at or d.created_at).astimezone(tz).strftime("%Y-%m-%d")
     when = t("my.submitted_on" if d.submitted_at else "my.created_on", lang, date=day)
     craftsmen = t("my.craftsmen", lang, names="、".join(d.craftsmen)) if d.craftsmen else ""
-    next_key = NEXT_STEP.get(d.status)
+    next_key = next_step.get(d.status)
     line = t(
         "my.line",
         lang,
@@ -158,10 +159,16 @@ def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo) -> str:
 
 
 def demand_detail(
-    d: DemandInfo, e: EnterpriseInfo | None, regions: RegionDirectory, lang: str, tz: ZoneInfo, with_contact: bool
+    d: DemandInfo,
+    e: EnterpriseInfo | None,
+    regions: RegionDirectory,
+    lang: str,
+    tz: ZoneInfo,
+    with_contact: bool,
+    next_step: dict[DemandStatus, str] = NEXT_STEP,
 ) -> str:
     """The full view of a demand; contact details only when ``with_contact`` (its owner, staff)."""
-    lines = [demand_line(d, lang, tz), ""]
+    lines = [demand_line(d, lang, tz, next_step), ""]
     fields = [
         f
         for f, _ in CARD_FIELDS

@@ -1,0 +1,87 @@
+"""/grant asks before it acts (through the real Application on the fake Bot API): it shows who changes from which
+role to union staff, with ✅ confirm / ✖️ cancel; only the same admin's confirm, checked again on the server, applies
+it; cancel changes nothing; a stale or someone else's press gets the standard expired-button answer."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from buttons.choices import YesNo
+from buttons.staff import ConfirmGrant
+from db.models import AuditEntry, Role
+from i18n import t
+from tests.harness import BotHarness
+from tests.test_events_e2e import worker
+
+ADMIN, OTHER_ADMIN, PERSON = 71, 72, 81
+STALE = t("button.stale", "zh-hans")
+
+
+async def grants(bot: BotHarness) -> list[tuple[int, bool]]:
+    async with bot.services.db.session() as session:
+        rows = await session.execute(
+            select(AuditEntry.actor_user_id, AuditEntry.allowed).where(AuditEntry.action == "staff.grant")
+        )
+        return list(rows.all())
+
+
+async def test_grant_shows_the_change_and_applies_it_only_on_the_same_admins_confirm(db_url: str):
+    async with BotHarness(db_url, admin_ids=f"{ADMIN},{OTHER_ADMIN}") as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        await bot.services.users.register(OTHER_ADMIN, "另一位管理员")
+        admin, other = bot.user(ADMIN, "管理员"), bot.user(OTHER_ADMIN, "另一位管理员")
+        person = await worker(bot, PERSON, "330502", "小李")
+
+        admin.send(f"/grant {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        assert "小李" in ask["text"] and "职工 → 工会工作人员" in ask["text"] and str(PERSON) in ask["text"]
+        assert (await bot.services.users.get(PERSON)).role is Role.WORKER, "nothing changes before the confirm"
+        confirm = next(b for b in admin.buttons(ask) if "确认" in b["text"])["callback_data"]
+
+        admin.press("取消", ask)  # cancel: nothing changes
+        await admin.expect("已取消")
+        answer = await admin.answer_to(admin.press_data(confirm, ask))  # the old confirm, after the cancel
+        assert answer["text"] == STALE and answer["show_alert"]
+        assert (await bot.services.users.get(PERSON)).role is Role.WORKER and await grants(bot) == []
+
+        admin.send(f"/grant {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        other.send("/help")
+        helped = await other.expect("我能为您做什么")
+        forged = bot.signed(other, ConfirmGrant(PERSON, YesNo.YES).data())  # another admin's press: not his change
+        answer = await other.answer_to(other.press_data(forged, helped))
+        assert answer["text"] == STALE
+        await bot.services.users.set_role(PERSON, Role.ENTERPRISE)  # the role changed since it was shown
+        bot.services.users.forget(PERSON)
+        answer = await admin.answer_to(admin.press("确认", ask))
+        assert answer["text"] == STALE
+        assert (await bot.services.users.get(PERSON)).role is Role.ENTERPRISE and await grants(bot) == []
+
+        admin.send(f"/grant {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        assert "企业 → 工会工作人员" in ask["text"]
+        admin.press("确认", ask)
+        await admin.expect("已将 小李 设为工会工作人员")
+        await person.expect("您已被设为工会工作人员")
+        assert (await bot.services.users.get(PERSON)).role is Role.STAFF
+        assert await grants(bot) == [(ADMIN, True)]
+        answer = await admin.answer_to(admin.press_data(confirm, ask))  # pressed again: expired, nothing twice
+        assert answer["text"] == STALE and await grants(bot) == [(ADMIN, True)]
+
+
+async def test_a_grant_confirmed_after_the_admin_lost_the_role_is_refused_and_logged(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        admin = bot.user(ADMIN, "管理员")
+        await worker(bot, PERSON, "330502", "小李")
+        admin.send(f"/grant {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        async with bot.services.db.session() as session:  # demoted meanwhile (another process, the next start)
+            from db.models import User
+
+            (await session.get(User, ADMIN)).role = Role.WORKER
+        bot.services.users.forget(ADMIN)
+        answer = await admin.answer_to(admin.press("确认", ask))
+        assert answer["text"] == t("staff.admins_only", "zh-hans") and answer["show_alert"]
+        assert (await bot.services.users.get(PERSON)).role is Role.WORKER
+        assert await grants(bot) == [(ADMIN, False)]
