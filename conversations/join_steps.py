@@ -143,7 +143,7 @@ async def ask_join_region(update: Update, context: BotContext) -> None:
     region = context.profile.region_code if context.profile else None
     if region:
         flow_of(context)["region"] = region
-        name = localise(context.services.regions.full_name(region) or "", context.lang)
+        name = context.services.regions.full_name(region, context.lang) or ""
         keyboard = InlineKeyboardMarkup(
             [
                 [
