@@ -74,6 +74,14 @@ async def staff(services: Services) -> None:
     await services.users.set_staff(10005, True)
 
 
+async def worker_asked(services: Services) -> None:
+    """刘洋, a worker, asked the union a question; 张敏 is staff."""
+    await staff(services)
+    await services.users.register(10007, "刘洋")
+    await services.users.set_role(10007, Role.WORKER)
+    await services.consultations.ask(10007, "wages", "单位拖欠了我两个月的工资，该怎么办？")
+
+
 async def test_as_switches_between_the_cast_and_new_people_and_who_lists_their_roles(db_url: str, tmp_path: Path):
     async with console(db_url, tmp_path) as terminal:
         await terminal.expect("您现在是 王丽（企业）")  # the first of the cast, never the operating-system user
@@ -103,13 +111,7 @@ async def test_as_switches_between_the_cast_and_new_people_and_who_lists_their_r
 async def test_a_notice_to_someone_else_is_announced_and_an_older_cards_buttons_still_press(
     db_url: str, tmp_path: Path
 ):
-    async def asked(services: Services) -> None:
-        await staff(services)
-        await services.users.register(10007, "刘洋")
-        await services.users.set_role(10007, Role.WORKER)
-        await services.consultations.ask(10007, "wages", "单位拖欠了我两个月的工资，该怎么办？")
-
-    async with console(db_url, tmp_path, asked) as terminal:
+    async with console(db_url, tmp_path, worker_asked) as terminal:
         terminal.type(":as 张敏")
         terminal.type("/queue")
         card = await terminal.find(r"\[(\d+)\.(\d+)\] ✍️ 回复")
@@ -320,13 +322,7 @@ async def test_with_lang_english_a_notice_to_someone_who_has_not_typed_yet_is_en
     registered worker who has not written in this run reaches them in English."""
     monkeypatch.setenv("LANG", "en_US.UTF-8")
 
-    async def asked(services: Services) -> None:
-        await staff(services)
-        await services.users.register(10007, "刘洋")
-        await services.users.set_role(10007, Role.WORKER)
-        await services.consultations.ask(10007, "wages", "单位拖欠了我两个月的工资，该怎么办？")
-
-    async with console(db_url, tmp_path, asked) as terminal:
+    async with console(db_url, tmp_path, worker_asked) as terminal:
         terminal.type(":as 张敏")
         terminal.type("/queue")
         card = await terminal.find(r"\[(\d+)\.(\d+)\] ✍️ ")
