@@ -28,7 +28,6 @@ from conversations.keyboards import rows
 from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import ask_region, region_button
 from db.models import Role
-from i18n import localise
 from nlp.industry import catalogue
 from services.audience import Filters
 from services.audit import NotStaff
@@ -62,14 +61,14 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
         parts.append(
             context.t(
                 "broadcast.summary.region",
-                value=localise(context.services.regions.full_name(f.region) or f.region, context.lang),
+                value=context.services.regions.full_name(f.region, context.lang) or f.region,
             )
         )
     if f.section:
         parts.append(
             context.t(
                 "broadcast.summary.section",
-                value=localise(catalogue().sections[f.section].label, context.lang),
+                value=catalogue().sections[f.section].label_in(context.lang),
             )
         )
     for name in ("competition", "course"):
@@ -190,7 +189,7 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
         await query.answer()
         sections = catalogue().sections.values()
         buttons = [
-            InlineKeyboardButton(localise(s.label, context.lang)[:40], callback_data=BroadcastSection(s.code).data())
+            InlineKeyboardButton(s.label_in(context.lang)[:40], callback_data=BroadcastSection(s.code).data())
             for s in sections
         ]
         await edit_message(

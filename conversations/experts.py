@@ -81,7 +81,7 @@ async def _sections(context: BotContext) -> tuple[str, InlineKeyboardMarkup | No
         per_section[section] = per_section.get(section, 0) + count
     buttons = [
         InlineKeyboardButton(
-            f"{localise(catalogue().sections[s].label, context.lang)} ({n})",
+            f"{catalogue().sections[s].label_in(context.lang)} ({n})",
             callback_data=ExpertSection(s).data(),
         )
         for s, n in sorted(per_section.items())
@@ -137,7 +137,7 @@ async def show_division(update: Update, context: BotContext) -> None:
     ]
     buttons += [
         InlineKeyboardButton(
-            f"{localise(regions.get(code).name, context.lang)} ({n})",
+            f"{regions.name(code, context.lang)} ({n})",
             callback_data=ExpertList(division, code, 0).data(),
         )
         for code, n in sorted(counts.items())
@@ -262,7 +262,7 @@ async def teams_command(update: Update, context: BotContext) -> None:
                 "teams.line",
                 level=context.t(f"team.level.{team.level.value}"),
                 name=localise(team.name, context.lang),
-                region=localise(regions.full_name(team.region_code) or "", context.lang),
+                region=regions.full_name(team.region_code, context.lang) or "",
                 members=team.members,
             )
         )

@@ -89,7 +89,7 @@ def section_picker(
     """The 20 GB/T 4754 sections as buttons (``section_data(code)`` opens one), and a back button if given.
     Shared by this step and by /join's industry choice."""
     buttons = [
-        InlineKeyboardButton(localise(s.label, lang), callback_data=section_data(s.code))
+        InlineKeyboardButton(s.label_in(lang), callback_data=section_data(s.code))
         for s in catalogue().sections.values()
     ]
     keyboard = rows(buttons, 2)
@@ -109,7 +109,7 @@ def division_picker(
     if nav:
         keyboard.append(nav)
     keyboard.append([InlineKeyboardButton(t("industry.back", lang), callback_data=back_data)])
-    return t("industry.pick_division", lang, section=localise(sec.label, lang)), InlineKeyboardMarkup(keyboard)
+    return t("industry.pick_division", lang, section=sec.label_in(lang)), InlineKeyboardMarkup(keyboard)
 
 
 def sections_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:

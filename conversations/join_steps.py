@@ -144,7 +144,7 @@ async def ask_join_region(update: Update, context: BotContext) -> str:
     region = context.profile.region_code if context.profile else None
     if region:
         flow_of(context)["region"] = region
-        name = localise(context.services.regions.full_name(region) or "", context.lang)
+        name = context.services.regions.full_name(region, context.lang) or ""
         keyboard = InlineKeyboardMarkup(
             [
                 [

@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from buttons import Action, parse_any
 from buttons.choices import DONE, YesNo
 from buttons.regions import ROOT, PickRegion, RegionPage, ShowRegion
-from i18n import label, localise, t
+from i18n import label, t
 from services.regions import Place, RegionDirectory
 from services.users import SELF_SERVICE_ROLES
 
@@ -86,7 +86,7 @@ def _place_action(regions: RegionDirectory, code: str) -> ShowRegion | PickRegio
 
 
 def _place_button(regions: RegionDirectory, place: Place, lang: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(localise(place.name, lang), callback_data=_place_action(regions, place.code).data())
+    return InlineKeyboardButton(regions.name(place.code, lang), callback_data=_place_action(regions, place.code).data())
 
 
 def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, page: int = 0) -> InlineKeyboardMarkup:
@@ -103,7 +103,7 @@ def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, pag
             keyboard.append(
                 [
                     InlineKeyboardButton(
-                        label("region.pick_this", lang, name=localise(here.name, lang)),
+                        label("region.pick_this", lang, name=regions.name(here.code, lang)),
                         callback_data=PickRegion(here.code).data(),
                     )
                 ]
@@ -117,7 +117,7 @@ def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, pag
 def search_keyboard(regions: RegionDirectory, places: list[Place], lang: str) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            localise(regions.full_name(p.code) or p.name, lang), callback_data=_place_action(regions, p.code).data()
+            regions.full_name(p.code, lang) or p.name, callback_data=_place_action(regions, p.code).data()
         )
         for p in places
     ]
@@ -154,7 +154,7 @@ def parse_region_data(regions: RegionDirectory, data: object) -> RegionStep | No
 def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> str:
     if parent is None:
         return t("region.ask_province", lang)
-    return t("region.ask_child", lang, parent=localise(regions.full_name(parent) or "", lang))
+    return t("region.ask_child", lang, parent=regions.full_name(parent, lang) or "")
 
 
 def choice_buttons(target: Target, choices: list[tuple[str, str]], width: int = 2) -> InlineKeyboardMarkup:

@@ -13,7 +13,6 @@ from conversations.keyboards import choice_buttons
 from conversations.refusals import TEAMS, answer_refusal, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import TeamLevel
-from i18n import localise
 from services.results import Reason, Refused
 
 LEVEL, REGION = "newteam.level", "newteam.region"
@@ -80,7 +79,7 @@ async def region(update: Update, context: BotContext) -> str | int:
             "teams.created",
             name=team.name,
             level=context.t(f"team.level.{team.level.value}"),
-            region=localise(context.services.regions.full_name(code) or "", context.lang),
+            region=context.services.regions.full_name(code, context.lang) or "",
         )
     )
     return ConversationHandler.END

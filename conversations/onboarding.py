@@ -50,8 +50,7 @@ async def _preset_from_payload(context: BotContext, payload: str | None) -> dict
 
 
 def _region_name(context: BotContext, code: str | None) -> str:
-    name = context.services.regions.full_name(code)
-    return localise(name, context.lang) if name else context.t("region.unset")
+    return context.services.regions.full_name(code, context.lang) or context.t("region.unset")
 
 
 async def start(update: Update, context: BotContext) -> str | int:

@@ -16,7 +16,6 @@ from buttons.choices import YesNo
 from buttons.people import EraseMe
 from conversations.context import BotContext
 from conversations.keyboards import yes_no
-from i18n import localise
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,7 @@ async def show(update: Update, context: BotContext) -> None:
     if stored is None:
         await update.effective_message.reply_text(context.t("privacy.nothing"))
         return
-    region = context.services.regions.full_name(stored.region_code) if stored.region_code else None
+    region = context.services.regions.full_name(stored.region_code, context.lang) if stored.region_code else None
     none = context.t("privacy.none")
     lines = [
         context.t(
@@ -34,7 +33,7 @@ async def show(update: Update, context: BotContext) -> None:
             name=" ".join(filter(None, [stored.first_name, stored.last_name])),
             username=f"@{stored.username}" if stored.username else none,
             role=context.t(f"role.{stored.role}") if stored.role else none,
-            region=localise(region, context.lang) if region else none,
+            region=region or none,
             lang=context.t(f"lang.{stored.lang}"),
             consent=stored.consent_at.astimezone(context.services.settings.tz).strftime("%Y-%m-%d")
             if stored.consent_at

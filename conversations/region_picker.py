@@ -15,7 +15,6 @@ from buttons import any_of
 from conversations.common import answer_stale, edit_message, expect_text, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import REGION_ACTIONS, parse_region_data, region_keyboard, region_prompt, search_keyboard
-from nlp.script import to_simplified
 
 MAX_QUERY = 30
 
@@ -64,12 +63,16 @@ async def region_search(update: Update, context: BotContext) -> None:
         return
     regions = context.services.regions
 
-    matches = regions.search(to_simplified(text))
+    matches = regions.search(text)  # either script, pinyin, or a zone's name (services/regions.py)
     if not matches:
         await update.effective_message.reply_text(
             context.t("region.search_none", query=text), reply_markup=region_keyboard(regions, None, context.lang)
         )
         return
-    await update.effective_message.reply_text(
-        context.t("region.search_results"), reply_markup=search_keyboard(regions, matches, context.lang)
+    zone = regions.zone(text)
+    heading = (
+        context.t("region.search_zone", query=text)
+        if zone and zone.kind == "zone"
+        else context.t("region.search_results")
     )
+    await update.effective_message.reply_text(heading, reply_markup=search_keyboard(regions, matches, context.lang))

@@ -16,7 +16,7 @@ from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
 from conversations.refusals import ADMINS, answer_refusal
 from db.models import AuditEntry, Role
-from i18n import Raw, catalogue, localise
+from i18n import Raw, catalogue
 from services.audit import staff_role
 from services.local_time import show
 from services.results import Refused
@@ -149,7 +149,7 @@ async def staff_list(update: Update, context: BotContext) -> None:
         return
     lines = [context.t("staff.list_header", count=len(members))]
     for m in members:
-        region = services.regions.full_name(m.region_code)
+        region = services.regions.full_name(m.region_code, context.lang)
         lines.append(
             context.t(
                 "staff.list_line",
@@ -157,7 +157,7 @@ async def staff_list(update: Update, context: BotContext) -> None:
                 username=f"@{m.username}" if m.username else "—",
                 id=m.id,
                 role=context.t(f"role.{m.role.value}"),
-                region=localise(region, context.lang) if region else "—",
+                region=region or "—",
             )
         )
     await update.effective_message.reply_text("\n".join(lines))

@@ -12,7 +12,7 @@ from telegram.ext import CommandHandler
 from conversations.context import BotContext
 from conversations.refusals import STATS, answer_refusal, staff_gate
 from db.models import Role
-from i18n import label, localise
+from i18n import label
 from nlp.industry import catalogue
 from nlp.script import to_simplified
 from services.charts import bar_chart
@@ -83,7 +83,7 @@ def report_text(report: Report, region_name: str, context: BotContext) -> str:
 def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
     regions = context.services.regions
     return {
-        (localise(regions.get(code).name, context.lang) if code != NO_REGION and regions.get(code) else "—"): f
+        (regions.name(code, context.lang) if code != NO_REGION and regions.get(code) else "—"): f
         for code, f in report.by_region.items()
     }
 
@@ -91,7 +91,7 @@ def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
 def _named_industries(report: Report, context: BotContext) -> dict[str, Figures]:
     sections = catalogue().sections
     return {
-        (localise(sections[code].label, context.lang) if code != NO_INDUSTRY else "—"): f
+        (sections[code].label_in(context.lang) if code != NO_INDUSTRY else "—"): f
         for code, f in report.by_industry.items()
     }
 
@@ -144,9 +144,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     except Refused as exc:
         await answer_refusal(update, context, exc, STATS)
         return
-    region_name = (
-        localise(services.regions.full_name(region) or "", context.lang) if region else context.t("stats.everywhere")
-    )
+    region_name = services.regions.full_name(region, context.lang) or "" if region else context.t("stats.everywhere")
     await message.reply_text(report_text(report, region_name, context))
     png = await asyncio.to_thread(chart, report, region_name, context)
     await update.effective_chat.send_photo(

@@ -30,7 +30,7 @@ def card_text(
         lines.append(t("talent.card_honours", honours=sep.join(t(f"honour.{h}") for h in honours)))
     lines.append(t("talent.card_specialities", specialities=sep.join(specialities)))
     lines.append(t("talent.card_industries", industries=localise(sep.join(division_label(d) for d in divisions), lang)))
-    lines.append(t("talent.card_region", region=localise(context.services.regions.full_name(region_code) or "", lang)))
+    lines.append(t("talent.card_region", region=context.services.regions.full_name(region_code, lang) or ""))
     if team_name:
         lines.append(t("talent.card_team", team=localise(team_name, lang)))
     lines.append(t("talent.card_service", capacity=capacity, modes=sep.join(t(f"demand.mode.{m}") for m in modes)))

@@ -16,7 +16,7 @@ from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, rows, toggle_buttons
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
-from i18n import Raw, localise
+from i18n import Raw
 from nlp.industry import catalogue
 from services.audit import staff_role
 from services.local_time import QuietHours, parse_quiet_hours, show_minutes
@@ -55,24 +55,24 @@ def _quiet_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows(buttons, 2))
 
 
-def _sections_keyboard(chosen: list[str]) -> InlineKeyboardMarkup:
-    choices = [(code, f"{code} {section.name}") for code, section in catalogue().sections.items()]
+def _sections_keyboard(chosen: list[str], lang: str) -> InlineKeyboardMarkup:
+    choices = [(code, section.label_in(lang)) for code, section in catalogue().sections.items()]
     return toggle_buttons(ToggleSection, choices, chosen, "✅")
 
 
 async def _show_menu(update: Update, context: BotContext) -> str:
     profile = context.profile
-    region = context.services.regions.full_name(profile.region_code)
+    region = context.services.regions.full_name(profile.region_code, context.lang)
     sections = await context.services.audience.sections_of(profile.id)
     text = context.t(
         "settings.menu",
         role=context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset"),
-        region=localise(region, context.lang) if region else context.t("region.unset"),
+        region=region or context.t("region.unset"),
         lang=context.t(f"lang.{profile.lang.value}"),
         quiet=Raw(_quiet_text(context, profile.quiet)),
         notify=Raw(context.t("settings.on" if profile.notify_publications else "settings.off")),
         industries=context.t("industry.separator").join(
-            localise(catalogue().sections[code].label, context.lang) for code in sections
+            catalogue().sections[code].label_in(context.lang) for code in sections
         )
         or Raw(context.t("event.any_industry")),
     )
@@ -151,7 +151,7 @@ async def _ask_industries(update: Update, context: BotContext) -> str:
     if "sections" not in flow:
         flow["sections"] = await context.services.audience.sections_of(context.profile.id)
     await update.effective_chat.send_message(
-        context.t("settings.industries_ask"), reply_markup=_sections_keyboard(flow["sections"])
+        context.t("settings.industries_ask"), reply_markup=_sections_keyboard(flow["sections"], context.lang)
     )
     return INDUSTRIES
 
@@ -237,7 +237,7 @@ async def section_toggled(update: Update, context: BotContext) -> str:
         return INDUSTRIES
     chosen.remove(value) if value in chosen else chosen.append(value)
     await query.answer()
-    await query.edit_message_reply_markup(_sections_keyboard(chosen))
+    await query.edit_message_reply_markup(_sections_keyboard(chosen, context.lang))
     return INDUSTRIES
 
 

@@ -3,7 +3,7 @@ and for each the bot messages they were shown, numbered, so that any message's b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,9 +110,15 @@ class Roster:
     people made up by ``:as`` with a new name or id."""
 
     def __init__(
-        self, api: FakeBotAPI, cast: Sequence[Person], made_up_name: Callable[[int], str], language: str = "zh-hans"
+        self,
+        api: FakeBotAPI,
+        cast: Sequence[Person],
+        made_up_name: Callable[[int], str],
+        language: str = "zh-hans",
+        taken: Collection[int] = (),
     ) -> None:
         self.api = api
+        self.taken = set(taken)  # ids someone had before this console started (the bot's database knows them)
         self.made_up_name = made_up_name
         self.language = language  # the Telegram language of the people made up at the console
         self.seats: dict[int, Seat] = {}
@@ -139,5 +145,7 @@ class Roster:
             return found
         if key.isascii() and key.isdigit() and 0 < int(key) < 2**52:
             return self.seat(Person(int(key), self.made_up_name(int(key)), self.language))
-        user_id = max([FIRST_MADE_UP_ID - 1, *(i for i in self.seats if i >= FIRST_MADE_UP_ID)]) + 1
+        user_id = FIRST_MADE_UP_ID
+        while user_id in self.seats or user_id in self.taken:  # never someone's from an earlier run
+            user_id += 1
         return self.seat(Person(user_id, key[:64], self.language))

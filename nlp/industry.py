@@ -11,8 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from nlp.script import is_traditional, to_traditional
+
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = DATA / "gbt4754_2017.csv"
+ENGLISH = DATA / "gbt4754_sections_en.csv"  # the sections' English names (SOURCE.md)
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,17 @@ class Section:
     code: str
     name: str
     divisions: tuple[str, ...]
+    name_en: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.code} {self.name}"  # "C 制造业", as Division.label is "C32 …"
+
+    def label_in(self, lang: str | None) -> str:
+        """The label a reader of ``lang`` sees: "C Manufacturing" in English, "C 製造業" in traditional script."""
+        if lang == "en" and self.name_en:
+            return f"{self.code} {self.name_en}"
+        return to_traditional(self.label, lang) if is_traditional(lang) else self.label
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,10 @@ def catalogue() -> Catalogue:
                 divisions[code] = {"section": row["section"], "name": row["name"], "note": row["desc"], "detail": []}
             else:
                 divisions[code[:2]]["detail"].extend(t for t in (row["name"], row["desc"]) if t)
+    with ENGLISH.open(encoding="utf-8", newline="") as fh:
+        english = {row["code"]: row["name_en"] for row in csv.DictReader(fh)}
     return Catalogue(
-        sections={c: Section(c, name, tuple(divs)) for c, (name, divs) in sections.items()},
+        sections={c: Section(c, name, tuple(divs), english.get(c, "")) for c, (name, divs) in sections.items()},
         divisions={
             c: Division(c, d["section"], d["name"], d["note"], tuple(d["detail"])) for c, d in divisions.items()
         },

@@ -13,13 +13,21 @@ from sqlalchemy.engine import make_url
 from config.settings import ROOT
 from fakebotapi.console_people import Person
 from i18n import label
+from nlp.script import Script, is_chinese_code, script_for_language_code, traditional_variant
 from services.demo_people import DEMO_PEOPLE
 from services.users import Users
 
 
 def console_language(environ: Mapping[str, str] = os.environ) -> str:
-    """English when the terminal's locale is English (LANG=en…), else simplified Chinese."""
-    return "en" if environ.get("LANG", "").lower().startswith("en") else "zh-hans"
+    """The terminal's locale (LANG) as a reply language: English for en…, traditional for zh_TW (Taiwan's forms),
+    zh_HK / zh_MO (Hong Kong's) and zh_Hant, else simplified Chinese. The console speaks it, and so do its people
+    until they pick their own language in /settings."""
+    locale = environ.get("LANG", "").split(".")[0]
+    if locale.lower().startswith("en"):
+        return "en"
+    if is_chinese_code(locale) and script_for_language_code(locale) is Script.TRADITIONAL:
+        return traditional_variant(locale)
+    return "zh-hans"
 
 
 def console_words(lang: str) -> Callable[..., str]:

@@ -19,13 +19,14 @@ from config.settings import ROOT
 from fakebotapi import FakeBotAPI
 from fakebotapi.console import Console
 from fakebotapi.console_files import image_viewer
+from fakebotapi.console_people import FIRST_MADE_UP_ID
 from fakebotapi.request import FakeRequest
 from i18n import label, t
 from runtime.application import FrontEnd, build_application
 from runtime.console_stage import console_cast, console_files_dir, console_language, console_words, database_roles
 from services.container import Services
 from services.demo import load_demo_data
-from services.demo_people import DEMO_MEMBERS
+from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE
 from services.local_time import QuietHours
 
 log = logging.getLogger(__name__)
@@ -99,10 +100,13 @@ async def run_console(
     api = api or FakeBotAPI(state_path=console_state_path(services.settings.database_url))
     if api.state_note:  # an unreadable state file: started fresh, said in one line
         stdout.write(label("console.state_reset", console_language(), note=api.state_note) + "\n")
-    for member in DEMO_MEMBERS:  # the demo's other members (course participants) have Telegram accounts too
-        api.add_user(member.telegram_id, member.name, "zh-hans")
-    application = build_application(services, front, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     lang = console_language()
+    for member in DEMO_MEMBERS:  # the demo's other members (course participants) have Telegram accounts too
+        api.add_user(member.telegram_id, member.name, lang)
+    # the console's people speak the terminal's language from the start (unless they picked one in /settings), so
+    # notices that reach them before they type are written in it too
+    await services.users.default_language([p.telegram_id for p in (*DEMO_PEOPLE, *DEMO_MEMBERS)], lang)
+    application = build_application(services, front, request=FakeRequest(api), get_updates_request=FakeRequest(api))
     stdout.write(t("console.hint", lang) + "\n")
     local = services.clock.now().astimezone(services.settings.tz)
     if QuietHours().contains(local.hour * 60 + local.minute):  # everyone's default: questions and notices wait
@@ -134,6 +138,7 @@ async def run_console(
         roles=database_roles(services.users, lang),
         viewer=image_viewer(_interactive(stdin) and _interactive(stdout)),
         language=lang,
+        taken=await services.users.ids_from(FIRST_MADE_UP_ID) | set(api.world.users),
     )
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())

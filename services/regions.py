@@ -1,21 +1,29 @@
 """GB/T 2260 regions: seeding the table, and an in-memory directory for the province → city → county picker.
 
 Rules follow db/seed/SOURCE.md: 直辖市 districts hang directly under the province; "same city" uses
-:meth:`RegionDirectory.city_of`, never the first four digits.
+:meth:`RegionDirectory.city_of`, never the first four digits. Names are shown in the reader's language: traditional
+script by OpenCC, English from regions_en.csv (pinyin, written once by db/seed/regions_en.py). A typed name is found
+in either script, in pinyin, or through region_aliases.csv (a development zone or new area → the divisions it lies
+in; a city of 台湾 / 香港 / 澳门, which GB/T 2260 does not divide).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
 from db.database import Database
 from db.models import Region, RegionLevel
+from nlp.script import is_traditional, to_simplified, to_traditional
 
 SEED = Path(__file__).resolve().parent.parent / "db" / "seed" / "regions.csv"
+ENGLISH = SEED.with_name("regions_en.csv")
+ALIASES = SEED.with_name("region_aliases.csv")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
 
@@ -30,6 +38,36 @@ class Place:
 def read_seed(path: Path = SEED) -> list[Place]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [Place(r["code"], r["name"], r["level"], r["parent_code"] or None) for r in csv.DictReader(fh)]
+
+
+@cache
+def english_names(path: Path = ENGLISH) -> dict[str, str]:
+    """Code → English name (db/seed/regions_en.csv)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["code"]: r["name_en"] for r in csv.DictReader(fh)}
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A name that is no division: ``kind`` "zone" (a development zone, a new area) or "place" (a city of 台湾,
+    香港, 澳门), with the divisions it lies in."""
+
+    codes: tuple[str, ...]
+    kind: str
+
+
+@cache
+def aliases(path: Path = ALIASES) -> dict[str, Alias]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["alias"]: Alias(tuple(r["codes"].split()), r["kind"]) for r in csv.DictReader(fh)}
+
+
+_FOLD = re.compile(r"[\s'’-]+")
+
+
+def _folded(text: str, chinese: bool = True) -> str:
+    """A name compared as simplified Chinese, lower case, without spaces or apostrophes ("Xi'an" = "xian")."""
+    return _FOLD.sub("", to_simplified(text) if chinese else text).lower()
 
 
 async def seed_regions(db: Database, path: Path = SEED) -> int:
@@ -51,6 +89,10 @@ class RegionDirectory:
 
     def __init__(self, places: list[Place]) -> None:
         self.by_code = {p.code: p for p in places}
+        english = english_names()
+        self.english = {p.code: english.get(p.code, p.name) for p in places}
+        self._folded_english = {code: _folded(name, chinese=False) for code, name in self.english.items()}
+        self.aliases = {_folded(a): alias for a, alias in aliases().items()}
         self.children: dict[str | None, list[Place]] = {}
         for place in sorted(places, key=lambda p: p.code):
             self.children.setdefault(place.parent_code, []).append(place)
@@ -78,9 +120,22 @@ class RegionDirectory:
             place = self.get(place.parent_code)
         return out[::-1]
 
-    def full_name(self, code: str | None) -> str | None:
+    def name(self, code: str, lang: str | None = None) -> str:
+        """A region's name for a reader of ``lang``: Chinese in their script; in English its English name with the
+        Chinese after it ("Suzhou (苏州市)"), which is what signs and addresses show."""
+        place = self.by_code[code]
+        return f"{self.english[code]} ({place.name})" if lang == "en" else _script(place.name, lang)
+
+    def full_name(self, code: str | None, lang: str | None = None) -> str | None:
+        """Province to county, "江苏省 苏州市 吴江区" (as stored and exported when ``lang`` is None); for an English
+        reader "Wujiang District, Suzhou, Jiangsu (江苏省 苏州市 吴江区)"."""
         parts = self.path(code)
-        return " ".join(p.name for p in parts) if parts else None
+        if not parts:
+            return None
+        chinese = " ".join(p.name for p in parts)
+        if lang == "en":
+            return ", ".join(self.english[p.code] for p in reversed(parts)) + f" ({chinese})"
+        return _script(chinese, lang)
 
     def descendants(self, code: str) -> list[str]:
         """``code`` and every region under it: the places a scope of ``code`` covers."""
@@ -104,15 +159,35 @@ class RegionDirectory:
         parent = self.get(place.parent_code)
         return parent.code if parent is not None and parent.level == "city" else code
 
+    def zone(self, query: str) -> Alias | None:
+        """What ``query`` names when it is no division but a zone or a city GB/T 2260 does not list."""
+        folded = _folded(query)
+        return self.aliases.get(folded) or self.aliases.get(folded.removesuffix("市"))  # 台北 or 台北市
+
     def search(self, query: str, limit: int = 12) -> list[Place]:
-        """Places whose name starts with (then contains) ``query``; '湖州' finds 湖州市."""
-        query = query.strip()
-        if not query:
+        """The places a typed name means, best first: what an alias names ("苏州工业园区" → 苏州市, "臺北" → 台湾省),
+        then names that start with it (then contain it): '湖州' finds 湖州市, '朝阳' every 朝阳 there is; in either
+        script, and in pinyin ("suzhou", "Xi'an")."""
+        folded = _folded(query)
+        if not folded:
             return []
-        starts = [p for p in self.by_code.values() if p.name.startswith(query)]
-        contains = [p for p in self.by_code.values() if query in p.name and p not in starts]
+        alias = self.zone(query)
+        named = [self.by_code[c] for c in alias.codes if c in self.by_code] if alias else []
+        starts = [
+            p
+            for p in self.by_code.values()
+            if p.name.startswith(folded) or self._folded_english[p.code].startswith(folded)
+        ]
+        first = {p.code for p in starts}
+        contains = [p for p in self.by_code.values() if folded in p.name and p.code not in first]
         order = {"province": 0, "city": 1, "county": 2}
         ranked = sorted(starts, key=lambda p: (order[p.level], p.code)) + sorted(
             contains, key=lambda p: (order[p.level], p.code)
         )
-        return ranked[:limit]
+        shown = set(alias.codes) if alias else set()
+        return (named + [p for p in ranked if p.code not in shown])[:limit]
+
+
+def _script(chinese: str, lang: str | None) -> str:
+    """Official names stored in simplified Chinese, in a traditional reader's forms (i18n.localise's rule)."""
+    return to_traditional(chinese, lang) if is_traditional(lang) else chinese

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import unit_of_work
 from db.database import Database
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
-from nlp.script import reply_language
+from nlp.script import reply_language, script_for_language_code
 from services.audit import STAFF_ROLES
 from services.clock import Clock
 from services.local_time import QuietHours
@@ -230,6 +230,23 @@ class Users:
         if not chosen and current is not None and current.lang_chosen:
             return current
         return await self._set(user_id, lang=lang, lang_chosen=chosen)
+
+    async def default_language(self, user_ids: list[int], language_code: str) -> None:
+        """Those of ``user_ids`` who did not pick a language in /settings read ``language_code``'s (the console's
+        people read the terminal's LANG): notices sent before they type anything are written in it too."""
+        lang = Lang(script_for_language_code(language_code).value)
+        async with self.db.session() as session:
+            await session.execute(
+                update(User)
+                .where(User.id.in_(user_ids), User.lang_chosen.is_(False))
+                .values(lang=lang, language_code=language_code, updated_at=self.clock.now())
+            )
+        self.forget()
+
+    async def ids_from(self, first: int) -> set[int]:
+        """The registered Telegram ids from ``first`` up (the console gives a new person one nobody has)."""
+        async with self.db.session() as session:
+            return set((await session.scalars(select(User.id).where(User.id >= first))).all())
 
     async def set_quiet_hours(self, user_id: int, quiet: QuietHours) -> Profile:
         return await self._set(user_id, quiet_start_minute=quiet.start, quiet_end_minute=quiet.end)

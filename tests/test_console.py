@@ -74,6 +74,14 @@ async def staff(services: Services) -> None:
     await services.users.set_staff(10005, True)
 
 
+async def worker_asked(services: Services) -> None:
+    """刘洋, a worker, asked the union a question; 张敏 is staff."""
+    await staff(services)
+    await services.users.register(10007, "刘洋")
+    await services.users.set_role(10007, Role.WORKER)
+    await services.consultations.ask(10007, "wages", "单位拖欠了我两个月的工资，该怎么办？")
+
+
 async def test_as_switches_between_the_cast_and_new_people_and_who_lists_their_roles(db_url: str, tmp_path: Path):
     async with console(db_url, tmp_path) as terminal:
         await terminal.expect("您现在是 王丽（企业）")  # the first of the cast, never the operating-system user
@@ -103,13 +111,7 @@ async def test_as_switches_between_the_cast_and_new_people_and_who_lists_their_r
 async def test_a_notice_to_someone_else_is_announced_and_an_older_cards_buttons_still_press(
     db_url: str, tmp_path: Path
 ):
-    async def asked(services: Services) -> None:
-        await staff(services)
-        await services.users.register(10007, "刘洋")
-        await services.users.set_role(10007, Role.WORKER)
-        await services.consultations.ask(10007, "wages", "单位拖欠了我两个月的工资，该怎么办？")
-
-    async with console(db_url, tmp_path, asked) as terminal:
+    async with console(db_url, tmp_path, worker_asked) as terminal:
         terminal.type(":as 张敏")
         terminal.type("/queue")
         card = await terminal.find(r"\[(\d+)\.(\d+)\] ✍️ 回复")
@@ -277,3 +279,56 @@ async def test_at_night_the_console_says_that_quiet_hours_hold_questions_and_not
     async with console(db_url, tmp_path) as terminal:
         await terminal.expect("王丽> ")
         assert "免打扰时段" not in terminal.since(0)
+
+
+async def test_a_new_persons_id_is_not_one_an_earlier_run_gave_out(db_url: str, tmp_path: Path):
+    """Someone made up at the console after a restart gets an id nobody has in the database (the fake Telegram of
+    the second run is new: the id comes from the database, not from a counter of this run)."""
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
+    try:
+        async with console_run(services, tmp_path) as terminal:
+            terminal.type(":as 老李")
+            await terminal.expect("—— 现在是 老李（未注册）——")
+            terminal.type("/start")
+            await terminal.expect("[2.1] ✅ 同意")
+            terminal.type("2.1")
+            await terminal.expect("[3.1] 🏭 企业")
+        assert await services.users.get(20001) is not None
+        async with console_run(services, tmp_path) as terminal:
+            terminal.type(":as 老王")
+            await terminal.expect("—— 现在是 老王（未注册）——")
+            terminal.type(":who")
+            await terminal.expect("▶ 老王（20002）")
+    finally:
+        await services.close()
+
+
+async def test_with_lang_traditional_the_console_and_its_people_write_traditional(
+    db_url: str, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
+    async with console(db_url, tmp_path) as terminal:
+        await terminal.expect("您現在是 王丽（企業）")  # the console's words; a name stays as it was typed
+        terminal.type("/help")
+        await terminal.expect("我能為您做")
+        terminal.type(":help")
+        await terminal.expect("/settings")  # the help says where a person picks another language
+
+
+async def test_with_lang_english_a_notice_to_someone_who_has_not_typed_yet_is_english(
+    db_url: str, tmp_path: Path, monkeypatch
+):
+    """The console's people speak LANG's language from the start, not only once they type: a reply sent to a
+    registered worker who has not written in this run reaches them in English."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+    async with console(db_url, tmp_path, worker_asked) as terminal:
+        terminal.type(":as 张敏")
+        terminal.type("/queue")
+        card = await terminal.find(r"\[(\d+)\.(\d+)\] ✍️ ")
+        terminal.type(f"{card.group(1)}.{card.group(2)}")
+        terminal.type("请先保留工资条和考勤记录。")
+        await terminal.expect("→ 刘洋 ")
+        terminal.type(":as 刘洋")
+        await terminal.expect("请先保留工资条和考勤记录。")
+        assert "回复：" not in terminal.since(0), terminal.since(0)

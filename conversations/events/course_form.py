@@ -18,7 +18,6 @@ from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
 from conversations.events.form import Form, asking, labelled
 from conversations.events.form import build as build_form
-from i18n import localise
 from services import event_fields as fields
 from services.courses import TEXT_LIMITS, expand_weekly
 from services.local_time import WEEKDAYS, parse_span, show
@@ -87,14 +86,14 @@ async def summary(context: BotContext, values: dict[str, Any]) -> str:
     lines = [show(s, tz) + "–" + e.astimezone(tz).strftime("%H:%M") for s, e in sessions[:SHOWN]]
     if len(sessions) > SHOWN:
         lines.append("…")
-    region = context.services.regions.full_name(values.get("region_code"))
+    region = context.services.regions.full_name(values.get("region_code"), context.lang)
     return context.t(
         "course.confirm",
         name=values["name"],
         teacher=values.get("teacher") or "—",
         where=values.get("where") or "—",
         capacity=_capacity(values.get("capacity")) or context.t("course.unlimited"),
-        region=localise(region, context.lang) if region else context.t("event.any_region"),
+        region=region or context.t("event.any_region"),
         count=len(sessions),
         sessions="\n".join(lines),
         lead=values.get("remind_minutes"),

@@ -115,7 +115,7 @@ def _value(field: str, d: DemandInfo, e: EnterpriseInfo | None, regions: RegionD
     if field == "ent_kind":
         return t(f"enterprise.kind.{e.kind.value}", lang)
     if field == "region_code":
-        return localise(regions.full_name(e.region_code) or "", lang) or unset
+        return regions.full_name(e.region_code, lang) or unset
     value = getattr(e if field in ("name", "credit_code", "contact_name", "phone") else d, field)
     return str(value) if value not in (None, "") else unset
 
