@@ -18,8 +18,8 @@ from conversations.context import BotContext
 from db.models import MatchStatus
 from nlp.industry import catalogue
 from services.everyday import amount, count
-from services.follow_up import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.local_time import show
+from services.resolution import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.service_record import Result
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
@@ -182,6 +182,10 @@ async def resolve_start(update: Update, context: BotContext) -> str | int:
     press = await press_of(update, context, ResolveCase)
     if press is None:
         return ConversationHandler.END
+    if await answer_outcome(
+        update, context, await context.services.follow_up.may_resolve(query.from_user.id, press.match_id)
+    ):
+        return ConversationHandler.END  # the visit is still to come, or the case moved on: nothing to ask
     await query.answer()
     context.user_data["tasks"] = {"match": press.match_id}
     await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))

@@ -224,9 +224,16 @@ class Casework(StaffQueue, Volunteering):
                     session, match, MatchStatus.DECLINED, now, decided_at=now, decline_reason=reason[:MAX_NOTE]
                 ) or not await transition(session, demand, back, user_id, now, note=reason[:MAX_NOTE]):
                     raise Stop(Result(Outcome.STALE, demand.id, match_id))
-                demand_id, ticket, name = demand.id, demand.ticket or "", craftsman.name
+                demand_id, ticket, name, owner = demand.id, demand.ticket or "", craftsman.name, demand.user_id
         except Stop as stop:
             return await stop.settle(self.audit, user_id, "match.decline")
+        if owner:  # never who declined, nor why: only that the union looks further
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"match:{match_id}:declined",
+                Notice("case.declined_enterprise", values={"ticket": ticket}),
+            )
         await self._alert_staff(
             demand_id,
             ticket,

@@ -29,6 +29,7 @@ class Reason(str, enum.Enum):
     NOT_DRAFT = "not_draft"  # already submitted: the draft step is stale
     CLOSED = "closed"  # a demand that cannot be withdrawn any more
     ALREADY = "already"  # already in the state asked for (a craftsman already reviewed)
+    VISIT_AHEAD = "visit_ahead"  # the case's booked visit is still to come (``at``): solved only after it
 
 
 BY_HAND = frozenset({Reason.NO_ACCOUNT, Reason.UNREACHABLE})  # an offer staff must make (or redo) themselves

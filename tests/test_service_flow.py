@@ -456,6 +456,7 @@ async def test_wrong_input_long_text_restarts_and_double_presses_in_the_new_step
     late = company.press("2026-11-28 14:30", slots)  # the other slot, after booking: withdrawn
     assert "已处理或已失效" in (await company.answer_to(late))["text"]
 
+    bot.clock.advance(days=6)  # the visit (11-27 09:00) has taken place: a case is solved after its visit
     helper.send("/tasks")
     tasks = await helper.expect("我的服务")
     helper.press(next(b["text"] for b in FakeUser.buttons(tasks) if b["text"].startswith("✅ 登记解决")), tasks)

@@ -183,6 +183,7 @@ async def test_my_shows_the_enterprise_its_steps_never_internal_notes_or_who_dec
     reason = "下周出差，时间冲突"
     first.send(reason)
     await first.expect("已婉拒")
+    await company.expect("暂时无法承接")  # told that the union looks further (the decline's notice names the ticket)
 
     company.send("/my")
     listed = await company.expect("我的需求")
