@@ -30,10 +30,9 @@ from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.resolution import Resolution
+from services.results import Done, Reason, Refused
 from services.service_record import (
     ENTERPRISE,
-    Outcome,
-    Result,
     StaffChats,
     Stop,
     contact_values,
@@ -87,11 +86,11 @@ class FollowUp(Resolution):
         self.reminders, self.tz = reminders, tz
 
     # ------------------------------------------------------------------ the craftsman's cases
-    async def cases(self, user_id: int) -> list[Case] | Result:
+    async def cases(self, user_id: int) -> list[Case]:
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None:
-                return Result(Outcome.NOT_CRAFTSMAN)
+                raise Refused(Reason.NOT_CRAFTSMAN)
             rows = (
                 await session.execute(
                     select(Match, Demand)
@@ -137,14 +136,14 @@ class FollowUp(Resolution):
         """The user's own demand ``demand_id``, resolved and waiting for them; else Stop."""
         demand = await session.get(Demand, demand_id, with_for_update=True)
         if demand is None:
-            raise Stop(Result(Outcome.NOT_FOUND))
+            raise Stop(Reason.NOT_FOUND)
         if demand.user_id != user_id:
-            raise Stop(Result(Outcome.NOT_YOURS, demand_id), f"demand:{demand_id}")
+            raise Stop(Reason.NOT_YOURS, f"demand:{demand_id}")
         if demand.status is not DemandStatus.RESOLVED:
-            raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
+            raise Stop(Reason.STALE, status=demand.status.value)
         return demand
 
-    async def reopen(self, user_id: int, demand_id: int) -> Result:
+    async def reopen(self, user_id: int, demand_id: int) -> Done:
         """The enterprise says the problem is not solved: back to the craftsman, who is told — ``scheduled`` when
         a booked visit is still to come (it stays booked and reminded), else ``accepted``."""
         now = self.clock.now()
@@ -164,7 +163,7 @@ class FollowUp(Resolution):
                 )
                 back = DemandStatus.SCHEDULED if ahead is not None else DemandStatus.ACCEPTED
                 if not await transition(session, demand, back, user_id, now, note="reopened"):
-                    raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
+                    raise Stop(Reason.STALE, status=demand.status.value)
                 demand.resolved_at = None
                 craftsman_user = await session.scalar(
                     select(Craftsman.user_id)
@@ -173,7 +172,8 @@ class FollowUp(Resolution):
                 )
                 ticket = demand.ticket or ""
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.reopen")
+            await stop.audit(self.audit, user_id, "case.reopen")
+            raise
         for chats in ([craftsman_user] if craftsman_user else [], await self.staff()):
             await self.outbox.put(
                 chats,
@@ -181,9 +181,9 @@ class FollowUp(Resolution):
                 f"demand:{demand_id}:reopened:{now.isoformat()}",
                 Notice("follow.reopened_other", values={"ticket": ticket}),
             )
-        return Result(Outcome.DONE, demand_id)
+        return Done(demand_id)
 
-    async def rate(self, user_id: int, demand_id: int, stars: int) -> Result:
+    async def rate(self, user_id: int, demand_id: int, stars: int) -> Done:
         """The enterprise confirms the solution with 1–5 stars: stored once, the craftsman's rating updated,
         the demand ``closed``."""
         if not 1 <= stars <= 5:
@@ -195,7 +195,7 @@ class FollowUp(Resolution):
                 if not await transition(
                     session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★", visibility=ENTERPRISE
                 ):
-                    raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
+                    raise Stop(Reason.STALE, status=demand.status.value)
                 craftsman = await session.scalar(
                     select(Craftsman)
                     .join(Match)
@@ -213,7 +213,8 @@ class FollowUp(Resolution):
                 ticket, craftsman_user = demand.ticket or "", craftsman.user_id if craftsman else None
                 dropped = await self._drop_visits_ahead(session, demand_id, now)
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.rate")
+            await stop.audit(self.audit, user_id, "case.rate")
+            raise
         await self.reminders.refresh([f"appointment:{i}" for i in dropped])
         if craftsman_user:
             await self.outbox.put(
@@ -222,7 +223,7 @@ class FollowUp(Resolution):
                 f"demand:{demand_id}:rated",
                 Notice("follow.rated_craftsman", values={"ticket": ticket, "stars": "★" * stars}),
             )
-        return Result(Outcome.DONE, demand_id, detail={"ticket": ticket})
+        return Done(demand_id, values={"ticket": ticket})
 
     @staticmethod
     async def _drop_visits_ahead(session: AsyncSession, demand_id: int, now: datetime) -> list[int]:
@@ -248,15 +249,15 @@ class FollowUp(Resolution):
             )
         return ids
 
-    async def comment(self, user_id: int, demand_id: int, text: str) -> Result:
+    async def comment(self, user_id: int, demand_id: int, text: str) -> Done:
         async with self.db.session() as session:
             feedback = await session.scalar(
                 select(Feedback).where(Feedback.demand_id == demand_id, Feedback.from_user_id == user_id)
             )
             if feedback is None:
-                return Result(Outcome.NOT_FOUND)
+                raise Refused(Reason.NOT_FOUND)
             feedback.comment = text.strip()[:MAX_COMMENT]
-        return Result(Outcome.DONE, demand_id)
+        return Done(demand_id)
 
     async def remind_ratings(self) -> int:
         """Three days after resolution, remind an enterprise that has not confirmed or rated — once."""

@@ -19,7 +19,8 @@ from services.booking import SERVING
 from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
-from services.service_record import Outcome, Result, StaffChats, Stop, craftsmans_match, transition
+from services.results import Done, Reason
+from services.service_record import StaffChats, Stop, craftsmans_match, transition
 
 MAX_SUMMARY = 1000
 MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
@@ -57,25 +58,26 @@ class Resolution:
             demand = await session.get(Demand, match.demand_id, with_for_update=True) if match else None
             craftsman = await session.get(Craftsman, match.craftsman_id) if match else None
             if match is None or demand is None or craftsman is None:
-                raise Stop(Result(Outcome.NOT_FOUND))
+                raise Stop(Reason.NOT_FOUND)
             if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
-                raise Stop(Result(Outcome.STALE, demand.id, match_id))
+                raise Stop(Reason.STALE)
             return demand, craftsman
         _, demand, craftsman = await craftsmans_match(session, actor, match_id, MatchStatus.ACCEPTED, SERVING)
         ahead = await self._visit_ahead(session, match_id, now)
         if ahead is not None:
-            raise Stop(Result(Outcome.VISIT_AHEAD, demand.id, match_id, {"at": local(ahead, self.tz)}))
+            raise Stop(Reason.VISIT_AHEAD, at=local(ahead, self.tz))
         return demand, craftsman
 
-    async def may_resolve(self, user_id: int, match_id: int) -> Result:
+    async def may_resolve(self, user_id: int, match_id: int) -> Done:
         """Whether the craftsman may record the case as solved, asked when 登记解决 is pressed, before the
         solution is typed: DONE, or the refusal :meth:`resolve` would give (a visit still to come)."""
         try:
             async with self.db.session() as session:
                 demand, _ = await self._resolvable(session, user_id, match_id, False, self.clock.now())
-                return Result(Outcome.DONE, demand.id, match_id)
+                return Done(demand.id, match_id)
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.resolve")
+            await stop.audit(self.audit, user_id, "case.resolve")
+            raise
 
     async def resolve(
         self,
@@ -85,7 +87,7 @@ class Resolution:
         trained: int,
         benefit: Decimal,
         role: Role | None = None,
-    ) -> Result:
+    ) -> Done:
         """The accepted craftsman records the solution, once the booked visit (if any) has taken place; staff
         (``role``, read from the database) may record it for him at any time. Visits that began are done; one
         still to come stays booked (the enterprise may still say 未解决)."""
@@ -115,7 +117,8 @@ class Resolution:
                 )
                 owner, demand_id = demand.user_id, demand.id
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.resolve")
+            await stop.audit(self.audit, user_id, "case.resolve")
+            raise
         if on_behalf:
             await self.audit.record(user_id, "case.resolve", f"match:{match_id}", on_behalf=True)
         if owner:
@@ -137,7 +140,7 @@ class Resolution:
             f"demand:{demand_id}:resolved:{now.isoformat()}",
             Notice("follow.resolved_staff", values=values),
         )
-        return Result(Outcome.DONE, demand_id, match_id)
+        return Done(demand_id, match_id)
 
     @staticmethod
     async def _record_resolution(
@@ -151,7 +154,7 @@ class Resolution:
         now: datetime,
     ) -> dict[str, str | int]:
         if not await transition(session, demand, DemandStatus.RESOLVED, user_id, now, from_=SERVING):
-            raise Stop(Result(Outcome.STALE, demand.id, detail={"status": demand.status.value}))
+            raise Stop(Reason.STALE, status=demand.status.value)
         demand.solution_summary, demand.workers_trained = summary.strip(), trained
         demand.economic_benefit, demand.resolved_at = benefit, now
         return {

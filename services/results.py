@@ -8,6 +8,8 @@ same reasons to its own."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -45,3 +47,13 @@ class Refused(Exception):
 
     def __repr__(self) -> str:
         return f"Refused({self.reason.name}, {self.values})"
+
+
+@dataclass(frozen=True)
+class Done:
+    """A done casework action (services/casework.py, booking.py, follow_up.py, resolution.py): the demand and the
+    match (or appointment) it was about, and the values its message needs."""
+
+    demand_id: int | None = None
+    match_id: int | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)

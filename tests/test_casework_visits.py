@@ -8,9 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from db.models import Appointment, AppointmentStatus, DemandStatus, Role
+from services.results import Reason, Refused
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
 from tests.test_service_flow import craftsman, demand, submit
@@ -46,10 +48,9 @@ async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit
     assert "2026-11-26 15:00" in refused["text"] and refused["show_alert"]
     assert not any("解决方案" in text for text in helper.texts())
     # the service refuses too (a press kept from before the visit was booked)
-    from services.results import Reason
-
-    refused = await bot.services.follow_up.resolve(961, match_id, "更换分接开关", 3, Decimal("8000"))
-    assert refused.outcome is Reason.VISIT_AHEAD and refused.detail == {"at": "2026-11-26 15:00"}
+    with pytest.raises(Refused) as refused:
+        await bot.services.follow_up.resolve(961, match_id, "更换分接开关", 3, Decimal("8000"))
+    assert refused.value.reason is Reason.VISIT_AHEAD and refused.value.values == {"at": "2026-11-26 15:00"}
     assert (await demand(bot)).status is DemandStatus.SCHEDULED
     # once the visit has begun, he may
     bot.clock.advance(days=5, hours=5)
