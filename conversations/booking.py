@@ -10,9 +10,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
 from conversations import resume
-from conversations.casework_views import answer_outcome
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
+from conversations.refusals import attempt
 from services.booking import MAX_SLOTS
 from services.everyday import example
 from services.local_time import parse_moment, show
@@ -79,15 +79,19 @@ async def place_text(update: Update, context: BotContext) -> str | int:
     if "match" not in answers or not answers.get("slots"):
         return ConversationHandler.END
     link = text if text.lower().startswith(("http://", "https://")) else None
-    result = await context.services.booking.offer_slots(
-        update.effective_user.id,
-        answers["match"],
-        [datetime.fromisoformat(s) for s in answers["slots"]],
-        None if link else text,
-        link,
+    done = await attempt(
+        update,
+        context,
+        context.services.booking.offer_slots(
+            update.effective_user.id,
+            answers["match"],
+            [datetime.fromisoformat(s) for s in answers["slots"]],
+            None if link else text,
+            link,
+        ),
     )
-    if not await answer_outcome(update, context, result):
-        await update.effective_message.reply_text(context.t("booking.slots_sent", count=result.detail["count"]))
+    if done is not None:
+        await update.effective_message.reply_text(context.t("booking.slots_sent", count=done.values["count"]))
     return ConversationHandler.END
 
 
@@ -96,10 +100,12 @@ async def pick(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, PickSlot)
     if press is None:
         return
-    result = await context.services.booking.pick(update.effective_user.id, press.appointment_id)
-    if await answer_outcome(update, context, result):
+    result = await attempt(
+        update, context, context.services.booking.pick(update.effective_user.id, press.appointment_id)
+    )
+    if result is None:
         return
-    await query.answer(context.t("booking.picked", **result.detail))
+    await query.answer(context.t("booking.picked", **result.values))
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -107,11 +113,13 @@ async def cancel(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, CancelAppointment)
     if press is None:
         return
-    result = await context.services.booking.cancel(update.effective_user.id, press.appointment_id)
-    if await answer_outcome(update, context, result):
+    result = await attempt(
+        update, context, context.services.booking.cancel(update.effective_user.id, press.appointment_id)
+    )
+    if result is None:
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("booking.cancelled", **result.detail))
+    await update.effective_chat.send_message(context.t("booking.cancelled", **result.values))
 
 
 async def reschedule(update: Update, context: BotContext) -> str | int:
@@ -120,11 +128,13 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
     press = await press_of(update, context, Reschedule)
     if press is None:
         return ConversationHandler.END
-    result = await context.services.booking.ask_reschedule(update.effective_user.id, press.appointment_id)
-    if await answer_outcome(update, context, result):
+    result = await attempt(
+        update, context, context.services.booking.ask_reschedule(update.effective_user.id, press.appointment_id)
+    )
+    if result is None:
         return ConversationHandler.END
     await query.answer()
-    if result.detail["side"] == "craftsman":
+    if result.values["side"] == "craftsman":
         context.user_data["booking"] = {"match": result.match_id}
         await update.effective_chat.send_message(ask_slots(context))
         return SLOTS

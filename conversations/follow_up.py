@@ -3,15 +3,18 @@ reopens it."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.follow_up import ConfirmSolved, RateCase, Reopen, SkipComment
 from conversations import resume
-from conversations.casework_views import answer_outcome
 from conversations.common import answer_stale, cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
+from conversations.refusals import attempt
 from services.follow_up import MAX_COMMENT, stars_buttons
+from services.results import Refused
 
 COMMENT = "follow.comment"
 
@@ -43,8 +46,10 @@ async def reopen(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, Reopen)
     if press is None:
         return
-    result = await context.services.follow_up.reopen(update.effective_user.id, press.demand_id)
-    if await answer_outcome(update, context, result):
+    if (
+        await attempt(update, context, context.services.follow_up.reopen(update.effective_user.id, press.demand_id))
+        is None
+    ):
         return
     await query.answer()
     await update.effective_chat.send_message(context.t("follow.reopened"))
@@ -56,11 +61,13 @@ async def rate(update: Update, context: BotContext) -> str | int:
     if press is None or not 1 <= press.stars <= 5:
         await answer_stale(update, context)
         return ConversationHandler.END
-    result = await context.services.follow_up.rate(update.effective_user.id, press.demand_id, press.stars)
-    if await answer_outcome(update, context, result):
+    result = await attempt(
+        update, context, context.services.follow_up.rate(update.effective_user.id, press.demand_id, press.stars)
+    )
+    if result is None:
         return ConversationHandler.END
     await query.answer()
-    context.user_data["follow"] = {"demand": press.demand_id, "ticket": result.detail["ticket"]}
+    context.user_data["follow"] = {"demand": press.demand_id, "ticket": result.values["ticket"]}
     return await _ask_comment(update, context)
 
 
@@ -80,7 +87,8 @@ async def comment(update: Update, context: BotContext) -> str | int:
         return COMMENT
     demand_id = (context.user_data.pop("follow", None) or {}).get("demand")
     if demand_id is not None:
-        await context.services.follow_up.comment(update.effective_user.id, demand_id, text)
+        with suppress(Refused):  # the rating is gone (erased meanwhile): nothing to add the comment to
+            await context.services.follow_up.comment(update.effective_user.id, demand_id, text)
         await update.effective_message.reply_text(context.t("follow.comment_saved"))
     return ConversationHandler.END
 

@@ -16,6 +16,7 @@ from conversations.casework_views import answer_outcome, queue_item_view
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
+from conversations.refusals import attempt
 from conversations.union import consultation_section
 from services.audit import staff_role
 from services.casework import MAX_NOTE
@@ -63,13 +64,15 @@ async def offer(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, OfferTo)
     if press is None:
         return
-    result = await context.services.casework.offer(
-        update.effective_user.id, context.role, press.demand_id, press.craftsman_id
+    result = await attempt(
+        update,
+        context,
+        context.services.casework.offer(update.effective_user.id, context.role, press.demand_id, press.craftsman_id),
     )
-    if await answer_outcome(update, context, result):
+    if result is None:
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("queue.offered", **result.detail))
+    await update.effective_chat.send_message(context.t("queue.offered", **result.values))
 
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
@@ -140,9 +143,11 @@ async def escalate_note(update: Update, context: BotContext) -> str | int:
     demand_id = (context.user_data.pop("queue", None) or {}).get("demand")
     if demand_id is None:
         return ConversationHandler.END
-    result = await context.services.casework.escalate(update.effective_user.id, context.role, demand_id, text)
-    if not await answer_outcome(update, context, result):
-        await update.effective_message.reply_text(context.t("queue.escalated", team=result.detail["team"] or "—"))
+    result = await attempt(
+        update, context, context.services.casework.escalate(update.effective_user.id, context.role, demand_id, text)
+    )
+    if result is not None:
+        await update.effective_message.reply_text(context.t("queue.escalated", team=result.values["team"] or "—"))
     return ConversationHandler.END
 
 
@@ -217,7 +222,7 @@ async def match_all_button(update: Update, context: BotContext) -> None:
     if result.changed:
         lines.append(context.t("plan.changed", count=result.changed))
     lines += [
-        context.t(f"plan.by_hand.{r.outcome.value}", ticket=tickets.get(demand_id, ""), **(r.detail or {}))
+        context.t(f"plan.by_hand.{r.reason.value}", ticket=tickets.get(demand_id, ""), **r.values)
         for demand_id, r in result.by_hand
     ]
     await update.effective_chat.send_message("\n".join(lines))

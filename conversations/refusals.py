@@ -3,6 +3,9 @@ catalogue message in the user's language, answered as an alert for a button and 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from telegram import Update
 
 from conversations.context import BotContext
@@ -44,6 +47,18 @@ async def answer_refusal(update: Update, context: BotContext, refused: Refused, 
             await update.effective_chat.send_message(text)
     else:
         await update.effective_message.reply_text(text)
+
+
+T = TypeVar("T")
+
+
+async def attempt(update: Update, context: BotContext, action: Awaitable[T], about: str = CASE) -> T | None:
+    """What the service's ``action`` answers when done; None once its refusal is answered to the user."""
+    try:
+        return await action
+    except Refused as refused:
+        await answer_refusal(update, context, refused, about)
+        return None
 
 
 async def staff_gate(

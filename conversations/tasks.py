@@ -15,11 +15,12 @@ from conversations import resume
 from conversations.casework_views import answer_outcome
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
+from conversations.refusals import attempt
 from db.models import MatchStatus
 from nlp.industry import catalogue
 from services.everyday import amount, count
-from services.follow_up import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.local_time import show
+from services.resolution import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
 from services.service_record import Result
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
@@ -32,15 +33,15 @@ async def accept(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, AcceptOffer)
     if press is None:
         return
-    result = await context.services.casework.accept(update.effective_user.id, press.match_id)
-    if await answer_outcome(update, context, result):
+    result = await attempt(update, context, context.services.casework.accept(update.effective_user.id, press.match_id))
+    if result is None:
         return
     await query.answer()
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(context.label("booking.offer_slots"), callback_data=OfferSlots(result.match_id).data())]]
     )
     await update.effective_chat.send_message(
-        context.t("case.accepted_craftsman", **result.detail), reply_markup=keyboard
+        context.t("case.accepted_craftsman", **result.values), reply_markup=keyboard
     )
 
 
@@ -49,8 +50,9 @@ async def decline_start(update: Update, context: BotContext) -> str | int:
     press = await press_of(update, context, DeclineOffer)
     if press is None:
         return ConversationHandler.END
-    if await answer_outcome(
-        update, context, await context.services.casework.may_decline(query.from_user.id, press.match_id)
+    if (
+        await attempt(update, context, context.services.casework.may_decline(query.from_user.id, press.match_id))
+        is None
     ):
         return ConversationHandler.END  # accepted meanwhile, withdrawn, or not his: no reason to ask for
     await query.answer()
@@ -66,17 +68,18 @@ async def decline_reason(update: Update, context: BotContext) -> str | int:
     match_id = (context.user_data.pop("tasks", None) or {}).get("match")
     if match_id is None:
         return ConversationHandler.END
-    result = await context.services.casework.decline(update.effective_user.id, match_id, text)
-    if not await answer_outcome(update, context, result):
+    if (
+        await attempt(update, context, context.services.casework.decline(update.effective_user.id, match_id, text))
+        is not None
+    ):
         await update.effective_message.reply_text(context.t("case.declined_done"))
     return ConversationHandler.END
 
 
 # ---------------------------------------------------------------------- /tasks and /board
 async def tasks_command(update: Update, context: BotContext) -> None:
-    cases = await context.services.follow_up.cases(update.effective_user.id)
-    if isinstance(cases, Result):
-        await answer_outcome(update, context, cases)
+    cases = await attempt(update, context, context.services.follow_up.cases(update.effective_user.id))
+    if cases is None:
         return
     if not cases:
         await update.effective_message.reply_text(context.t("tasks.empty"))
@@ -182,6 +185,11 @@ async def resolve_start(update: Update, context: BotContext) -> str | int:
     press = await press_of(update, context, ResolveCase)
     if press is None:
         return ConversationHandler.END
+    if (
+        await attempt(update, context, context.services.follow_up.may_resolve(query.from_user.id, press.match_id))
+        is None
+    ):
+        return ConversationHandler.END  # the visit is still to come, or the case moved on: nothing to ask
     await query.answer()
     context.user_data["tasks"] = {"match": press.match_id}
     await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))
@@ -215,10 +223,10 @@ async def resolve_benefit(update: Update, context: BotContext) -> str | int:
     answers = context.user_data.pop("tasks", None) or {}
     if "match" not in answers or "summary" not in answers:
         return ConversationHandler.END
-    result = await context.services.follow_up.resolve(
+    resolved = context.services.follow_up.resolve(
         update.effective_user.id, answers["match"], answers["summary"], answers.get("trained", 0), value
     )
-    if not await answer_outcome(update, context, result):
+    if await attempt(update, context, resolved) is not None:
         await update.effective_message.reply_text(context.t("resolve.done"))
     return ConversationHandler.END
 

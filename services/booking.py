@@ -23,7 +23,8 @@ from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
-from services.service_record import ENTERPRISE, Outcome, Result, Stop, transition
+from services.results import Done, Reason, Refused
+from services.service_record import ENTERPRISE, Stop, transition
 
 MAX_SLOTS = 6
 SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
@@ -64,7 +65,7 @@ class Booking:
         """``user_id`` as a party of the open case ``match_id`` (the given ``side`` only, when named); else Stop."""
         match = await session.get(Match, match_id, with_for_update=True)
         if match is None:
-            raise Stop(Result(Outcome.NOT_FOUND))
+            raise Stop(Reason.NOT_FOUND)
         demand = await session.get(Demand, match.demand_id, with_for_update=True)
         craftsman = await session.get(Craftsman, match.craftsman_id)
         assert demand is not None and craftsman is not None  # a match's foreign keys (ON DELETE CASCADE)
@@ -76,9 +77,9 @@ class Booking:
             else None
         )
         if found is None or (side is not None and found != side):
-            raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
+            raise Stop(Reason.NOT_YOURS, f"match:{match_id}")
         if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
-            raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": demand.status.value}))
+            raise Stop(Reason.STALE, status=demand.status.value)
         return Party(found, match, demand, craftsman)
 
     def _card(self, a: Appointment, ticket: str) -> AppointmentCard:
@@ -87,20 +88,21 @@ class Booking:
     # ------------------------------------------------------------------ offering and picking
     async def offer_slots(
         self, user_id: int, match_id: int, slots: list[datetime], place: str | None, link: str | None
-    ) -> Result:
+    ) -> Done:
         """The craftsman offers up to six future slots (replacing any still on offer); the enterprise gets one
         button per slot."""
         now = self.clock.now()
         slots = sorted({s for s in slots if s > now})[:MAX_SLOTS]
         if not slots:
-            return Result(Outcome.STALE, detail={"status": "past"})
+            raise Refused(Reason.STALE, status="past")
         try:
             async with self.db.session() as session:
                 party = await self._party(session, user_id, match_id, side="craftsman")
                 ids = await self._replace_slots(session, match_id, slots, place, link, now)
                 ticket, owner, name = party.demand.ticket or "", party.demand.user_id, party.craftsman.name
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "booking.offer")
+            await stop.audit(self.audit, user_id, "booking.offer")
+            raise
         if owner:
             await self.outbox.put(
                 [owner],
@@ -115,7 +117,7 @@ class Booking:
                     ],
                 ),
             )
-        return Result(Outcome.DONE, party.demand.id, match_id, {"count": len(ids)})
+        return Done(party.demand.id, match_id, {"count": len(ids)})
 
     @staticmethod
     async def _replace_slots(
@@ -143,7 +145,7 @@ class Booking:
         await session.flush()
         return [(r.id, r.starts_at) for r in rows]
 
-    async def pick(self, user_id: int, appointment_id: int) -> Result:
+    async def pick(self, user_id: int, appointment_id: int) -> Done:
         """The enterprise books one offered slot: the others (and a booking it replaces) are cancelled, the
         demand is ``scheduled``, both sides get the appointment and the reminders are planned."""
         now = self.clock.now()
@@ -153,10 +155,11 @@ class Booking:
                     session, user_id, appointment_id, AppointmentStatus.OFFERED, side="enterprise"
                 )
                 if appointment.starts_at <= now:
-                    raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": "past"}))
+                    raise Stop(Reason.STALE, status="past")
                 card, chats, name, replaced = await self._book(session, user_id, appointment, party, now)
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "booking.pick")
+            await stop.audit(self.audit, user_id, "booking.pick")
+            raise
         await self.reminders.refresh([f"appointment:{i}" for i in [*replaced, appointment_id]])
         await self.outbox.put(
             chats,
@@ -164,7 +167,7 @@ class Booking:
             f"appointment:{appointment_id}:booked",
             Notice("booking.booked", values=self._values(card, name), buttons=self._buttons(card.id)),
         )
-        return Result(Outcome.DONE, card.id, card.match_id, {"at": local(card.starts_at, self.tz)})
+        return Done(party.demand.id, card.match_id, {"at": local(card.starts_at, self.tz)})
 
     async def _book(
         self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime
@@ -194,7 +197,7 @@ class Booking:
             note=local(appointment.starts_at, self.tz),
             visibility=ENTERPRISE,
         ):
-            raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": party.demand.status.value}))
+            raise Stop(Reason.STALE, status=party.demand.status.value)
         card = self._card(appointment, party.demand.ticket or "")
         chats = [c for c in (party.demand.user_id, party.craftsman.user_id) if c]
         return card, chats, party.craftsman.name, replaced
@@ -229,13 +232,13 @@ class Booking:
         """The appointment, in ``status``, of a case ``user_id`` is a party of; else Stop."""
         appointment = await session.get(Appointment, appointment_id, with_for_update=True)
         if appointment is None:
-            raise Stop(Result(Outcome.NOT_FOUND))
+            raise Stop(Reason.NOT_FOUND)
         party = await self._party(session, user_id, appointment.match_id, side)
         if appointment.status is not status:
-            raise Stop(Result(Outcome.STALE, party.demand.id, party.match.id, {"status": appointment.status.value}))
+            raise Stop(Reason.STALE, status=appointment.status.value)
         return appointment, party
 
-    async def cancel(self, user_id: int, appointment_id: int) -> Result:
+    async def cancel(self, user_id: int, appointment_id: int) -> Done:
         """Either side cancels a booked appointment: the case goes back to ``accepted`` (the craftsman may offer
         new slots), the other side is told, the reminders are withdrawn."""
         now = self.clock.now()
@@ -252,13 +255,12 @@ class Booking:
                     from_=(DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE),
                     note="appointment cancelled",
                 ):
-                    raise Stop(
-                        Result(Outcome.STALE, party.demand.id, party.match.id, {"status": party.demand.status.value})
-                    )
+                    raise Stop(Reason.STALE, status=party.demand.status.value)
                 card, other, side = self._card(appointment, party.demand.ticket or ""), party.other, party.side
                 match_id, name = party.match.id, party.craftsman.name
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "booking.cancel")
+            await stop.audit(self.audit, user_id, "booking.cancel")
+            raise
         await self.reminders.refresh([f"appointment:{appointment_id}"])
         if other:
             buttons = [[Button("booking.offer_slots", OfferSlots(match_id))]] if side == "enterprise" else None
@@ -273,9 +275,9 @@ class Booking:
                     buttons=buttons,
                 ),
             )
-        return Result(Outcome.DONE, card.id, match_id, {"at": local(card.starts_at, self.tz)})
+        return Done(party.demand.id, match_id, {"at": local(card.starts_at, self.tz)})
 
-    async def ask_reschedule(self, user_id: int, appointment_id: int) -> Result:
+    async def ask_reschedule(self, user_id: int, appointment_id: int) -> Done:
         """The enterprise asks for another time: the craftsman is asked to offer new slots (the booking stands
         until one is picked). A craftsman who wants to reschedule simply offers new slots."""
         now = self.clock.now()
@@ -285,7 +287,8 @@ class Booking:
                 card, side, other = self._card(appointment, party.demand.ticket or ""), party.side, party.other
                 match_id, name = party.match.id, party.craftsman.name
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "booking.reschedule")
+            await stop.audit(self.audit, user_id, "booking.reschedule")
+            raise
         if side == "enterprise" and other:
             await self.outbox.put(
                 [other],
@@ -297,7 +300,7 @@ class Booking:
                     buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]],
                 ),
             )
-        return Result(Outcome.DONE, card.id, match_id, {"side": side})
+        return Done(party.demand.id, match_id, {"side": side})
 
     async def start_due(self) -> int:
         """Cases whose booked time has come are ``in_service``; return how many this call moved (a sweep

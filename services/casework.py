@@ -38,8 +38,8 @@ from services.clock import Clock
 from services.matching import Matcher
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
+from services.results import Done, Reason, Refused
 from services.service_record import (
-    Outcome,
     Result,
     StaffChats,
     Stop,
@@ -77,24 +77,20 @@ class Casework(StaffQueue, Volunteering):
         return await staff_only(self.audit, actor, role, action, target)
 
     # ------------------------------------------------------------------ offering a demand to a craftsman
-    async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Result:
+    async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Done:
         """Staff offer ``demand_id`` to ``craftsman_id``: the demand becomes ``matched`` and the craftsman gets
-        the problem summary with 接受 / 婉拒."""
-        refused = await self._staff_only(actor, role, "match.offer", f"demand:{demand_id}")
-        if refused:
-            return refused
+        the problem summary with 接受 / 婉拒. Refused when the demand or the craftsman cannot take it."""
+        await self.audit.require_staff(actor, role, "match.offer", f"demand:{demand_id}")
         candidate = await self._candidate(demand_id, craftsman_id)
         now = self.clock.now()
         async with self.db.session() as session:
             demand = await session.get(Demand, demand_id, with_for_update=True)
             craftsman = await session.get(Craftsman, craftsman_id)
-            checked = await self._check_offer(session, demand, craftsman)
-            if checked is not None:
-                return checked
+            await self._check_offer(session, demand, craftsman)
             # _check_offer refused a missing demand or craftsman, and one without an account
             assert demand is not None and craftsman is not None and craftsman.user_id is not None
             if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
-                return Result(Outcome.TAKEN, demand_id)  # another staffer's offer got there first
+                raise Refused(Reason.TAKEN)  # another staffer's offer got there first
             match = await session.scalar(
                 select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman_id)
             )
@@ -135,33 +131,27 @@ class Casework(StaffQueue, Volunteering):
                 Notice("case.matched_enterprise", values={"ticket": values["ticket"]}),
             )  # named once he accepts: never who declined
         await self.audit.record(actor, "match.offer", f"demand:{demand_id}", craftsman=craftsman_id)
-        return Result(Outcome.DONE, demand_id, match_id, {"name": name})
+        return Done(demand_id, match_id, {"name": name})
 
-    async def _check_offer(
-        self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None
-    ) -> Result | None:
+    async def _check_offer(self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None) -> None:
+        """Stop with the refusal when ``demand`` cannot be offered to ``craftsman`` now."""
         if demand is None or craftsman is None or demand.status is DemandStatus.DRAFT:
-            return Result(Outcome.NOT_FOUND)
+            raise Stop(Reason.NOT_FOUND)
         if demand.status not in QUEUED or await active_match(session, demand.id) is not None:
-            return Result(Outcome.TAKEN, demand.id)
+            raise Stop(Reason.TAKEN)
         if not available(craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()):
-            return Result(Outcome.UNAVAILABLE, demand.id)
+            raise Stop(Reason.UNAVAILABLE)
         if craftsman.user_id is None:
             phone = (craftsman.phone or "").strip()
-            return Result(
-                Outcome.NO_ACCOUNT if phone else Outcome.UNREACHABLE,
-                demand.id,
-                detail={"name": craftsman.name, "phone": phone},
-            )
+            raise Stop(Reason.NO_ACCOUNT if phone else Reason.UNREACHABLE, name=craftsman.name, phone=phone)
         earlier = await session.scalar(
             select(Match.status).where(Match.demand_id == demand.id, Match.craftsman_id == craftsman.id)
         )
         if earlier in (MatchStatus.DECLINED, MatchStatus.EXPIRED):
-            return Result(Outcome.DECLINED, demand.id)
+            raise Stop(Reason.DECLINED)
         load = (await Matcher.loads(session, [craftsman.id])).get(craftsman.id, 0)
         if load >= craftsman.capacity:
-            return Result(Outcome.FULL, demand.id)
-        return None
+            raise Stop(Reason.FULL)
 
     async def _candidate(self, demand_id: int, craftsman_id: int) -> Candidate | None:
         """The matcher's view of this pairing (score and reasons), when the craftsman is in the index."""
@@ -169,7 +159,7 @@ class Casework(StaffQueue, Volunteering):
         return await self.matcher.explain(query, craftsman_id) if query is not None else None
 
     # ------------------------------------------------------------------ the craftsman answers
-    async def accept(self, user_id: int, match_id: int) -> Result:
+    async def accept(self, user_id: int, match_id: int) -> Done:
         """The craftsman accepts: the demand is ``accepted``; they get the enterprise's contact details (in
         ``detail``), the enterprise and staff are told."""
         now = self.clock.now()
@@ -179,13 +169,14 @@ class Casework(StaffQueue, Volunteering):
                 if not await move_match(
                     session, match, MatchStatus.ACCEPTED, now, decided_at=now
                 ) or not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note=craftsman.name):
-                    raise Stop(Result(Outcome.STALE, demand.id, match_id))  # it lapsed in the same moment
+                    raise Stop(Reason.STALE)  # it lapsed in the same moment
                 contact = await contact_values(session, demand)
                 owner, ticket, name = demand.user_id, demand.ticket or "", craftsman.name
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "match.accept")
+            await stop.audit(self.audit, user_id, "match.accept")
+            raise
         await self._accepted_notices(match_id, demand.id, owner, ticket, name)
-        return Result(Outcome.DONE, demand.id, match_id, {**contact, "ticket": ticket, "name": name})
+        return Done(demand.id, match_id, {**contact, "ticket": ticket, "name": name})
 
     async def _accepted_notices(self, match_id: int, demand_id: int, owner: int | None, ticket: str, name: str) -> None:
         if owner:
@@ -202,17 +193,18 @@ class Casework(StaffQueue, Volunteering):
             Notice("case.accepted_staff", values={"ticket": ticket, "name": name}),
         )
 
-    async def may_decline(self, user_id: int, match_id: int) -> Result:
+    async def may_decline(self, user_id: int, match_id: int) -> Done:
         """Whether the craftsman's offer can still be declined, asked when 婉拒 is pressed, before the reason is
         typed: DONE, or the refusal :meth:`decline` would give (an offer accepted, withdrawn or someone else's)."""
         try:
             async with self.db.session() as session:
                 _, demand, _ = await _open_offer(session, user_id, match_id)
-                return Result(Outcome.DONE, demand.id, match_id)
+                return Done(demand.id, match_id)
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "match.decline")
+            await stop.audit(self.audit, user_id, "match.decline")
+            raise
 
-    async def decline(self, user_id: int, match_id: int, reason: str) -> Result:
+    async def decline(self, user_id: int, match_id: int, reason: str) -> Done:
         """The craftsman declines with a reason: the demand goes back to the queue and staff are alerted with
         the next candidate."""
         now = self.clock.now()
@@ -223,10 +215,18 @@ class Casework(StaffQueue, Volunteering):
                 if not await move_match(
                     session, match, MatchStatus.DECLINED, now, decided_at=now, decline_reason=reason[:MAX_NOTE]
                 ) or not await transition(session, demand, back, user_id, now, note=reason[:MAX_NOTE]):
-                    raise Stop(Result(Outcome.STALE, demand.id, match_id))
-                demand_id, ticket, name = demand.id, demand.ticket or "", craftsman.name
+                    raise Stop(Reason.STALE)
+                demand_id, ticket, name, owner = demand.id, demand.ticket or "", craftsman.name, demand.user_id
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "match.decline")
+            await stop.audit(self.audit, user_id, "match.decline")
+            raise
+        if owner:  # never who declined, nor why: only that the union looks further
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"match:{match_id}:declined",
+                Notice("case.declined_enterprise", values={"ticket": ticket}),
+            )
         await self._alert_staff(
             demand_id,
             ticket,
@@ -234,7 +234,7 @@ class Casework(StaffQueue, Volunteering):
             {"name": name, "reason": reason[:MAX_NOTE]},
             f"match:{match_id}:declined",
         )
-        return Result(Outcome.DONE, demand_id, match_id)
+        return Done(demand_id, match_id)
 
     @staticmethod
     async def _back_to_queue(session: AsyncSession, demand: Demand) -> DemandStatus:
@@ -301,20 +301,18 @@ class Casework(StaffQueue, Volunteering):
         return len(lapsed)
 
     # ------------------------------------------------------------------ escalation
-    async def escalate(self, actor: int, role: Role | None, demand_id: int, note: str) -> Result:
+    async def escalate(self, actor: int, role: Role | None, demand_id: int, note: str) -> Done:
         """Hand a queued demand to the provincial team, with a note; the matcher then looks province-wide."""
-        refused = await self._staff_only(actor, role, "demand.escalate", f"demand:{demand_id}")
-        if refused:
-            return refused
+        await self.audit.require_staff(actor, role, "demand.escalate", f"demand:{demand_id}")
         now = self.clock.now()
         async with self.db.session() as session:
             demand = await session.get(Demand, demand_id, with_for_update=True)
             if demand is None or demand.status is DemandStatus.DRAFT:
-                return Result(Outcome.NOT_FOUND)
+                raise Refused(Reason.NOT_FOUND)
             if demand.status not in QUEUED or await active_match(session, demand_id) is not None:
-                return Result(Outcome.TAKEN, demand_id)
+                raise Refused(Reason.TAKEN)
             if not await transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE]):
-                return Result(Outcome.TAKEN, demand_id)
+                raise Refused(Reason.TAKEN)
             province = (demand.region_code or "")[:2]
             team = (
                 await session.scalar(
@@ -345,7 +343,7 @@ class Casework(StaffQueue, Volunteering):
                 f"demand:{demand_id}:escalated:{now.isoformat()}",
                 Notice("case.escalated_enterprise", values={"ticket": ticket}),
             )
-        return Result(Outcome.DONE, demand_id, detail={"team": team or ""})
+        return Done(demand_id, values={"team": team or ""})
 
 
 async def _open_offer(session: AsyncSession, user_id: int, match_id: int) -> tuple[Match, Demand, Craftsman]:

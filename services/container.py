@@ -133,7 +133,7 @@ class Services:
             casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
             consultations=Consultations(db, clock, audit, outbox, staff_chats),
             booking=Booking(db, clock, audit, outbox, reminders, tz),
-            follow_up=FollowUp(db, clock, audit, outbox, staff_chats),
+            follow_up=FollowUp(db, clock, audit, outbox, staff_chats, reminders, tz),
             broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
             statistics=statistics,
             exporter=Exporter(db, audit, regions, statistics, tz),

@@ -1,39 +1,47 @@
-"""Resolution and 回访: the craftsman records the solution and the figures the union counts (workers trained,
-economic benefit in yuan); the enterprise confirms or reopens; on confirming it rates the service 1–5 stars with
-an optional comment (reminded once after 3 days), which updates the craftsman's rating and satisfaction rate.
+"""回访: the enterprise confirms a resolution (recorded by services/resolution.py) or reopens it; on confirming it
+rates the service 1–5 stars with an optional comment (reminded once after 3 days), which updates the craftsman's
+rating and satisfaction rate. The craftsman's open cases (/tasks) are listed here too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buttons.follow_up import ConfirmSolved, RateCase, Reopen
+from buttons.follow_up import RateCase, Reopen
 from db.database import Database
-from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Feedback, Match, MatchStatus
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    Craftsman,
+    Demand,
+    DemandStatus,
+    Feedback,
+    Match,
+    MatchStatus,
+)
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
+from services.reminders import Reminders
+from services.resolution import Resolution
+from services.results import Done, Reason, Refused
 from services.service_record import (
     ENTERPRISE,
-    Outcome,
-    Result,
     StaffChats,
     Stop,
     contact_values,
     craftsman_of_user,
-    craftsmans_match,
     transition,
 )
 
 REMIND_AFTER = timedelta(days=3)
-MAX_SUMMARY, MAX_COMMENT = 1000, 500
-MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
+MAX_COMMENT = 500
 
 
 @dataclass(frozen=True)
@@ -63,16 +71,26 @@ def stars_buttons(demand_id: int) -> list[list[Button]]:
     return [[Button("follow.star", RateCase(demand_id, n), {"n": n}) for n in range(1, 6)]]
 
 
-class FollowUp:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, staff: StaffChats) -> None:
+class FollowUp(Resolution):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditLog,
+        outbox: Outbox,
+        staff: StaffChats,
+        reminders: Reminders,
+        tz: ZoneInfo,
+    ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.staff = db, clock, audit, outbox, staff
+        self.reminders, self.tz = reminders, tz
 
     # ------------------------------------------------------------------ the craftsman's cases
-    async def cases(self, user_id: int) -> list[Case] | Result:
+    async def cases(self, user_id: int) -> list[Case]:
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None:
-                return Result(Outcome.NOT_CRAFTSMAN)
+                raise Refused(Reason.NOT_CRAFTSMAN)
             rows = (
                 await session.execute(
                     select(Match, Demand)
@@ -113,94 +131,39 @@ class FollowUp:
                 )
             return out
 
-    # ------------------------------------------------------------------ resolution
-    async def resolve(self, user_id: int, match_id: int, summary: str, trained: int, benefit: Decimal) -> Result:
-        if (
-            not summary.strip()
-            or len(summary) > MAX_SUMMARY
-            or not 0 <= trained <= MAX_TRAINED
-            or not Decimal(0) <= benefit < MAX_BENEFIT
-        ):
-            raise ValueError("out of range")
-        now = self.clock.now()
-        try:
-            async with self.db.session() as session:
-                _, demand, craftsman = await craftsmans_match(session, user_id, match_id, MatchStatus.ACCEPTED, SERVING)
-                values = await self._record_resolution(
-                    session, demand, craftsman, user_id, summary, trained, benefit, now
-                )
-                await session.execute(
-                    update(Appointment)
-                    .where(Appointment.match_id == match_id, Appointment.status == AppointmentStatus.BOOKED)
-                    .values(status=AppointmentStatus.DONE, updated_at=now)
-                )
-                owner, demand_id = demand.user_id, demand.id
-        except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.resolve")
-        if owner:
-            await self.outbox.put(
-                [owner],
-                "notice",
-                f"demand:{demand_id}:resolved:{now.isoformat()}",
-                Notice(
-                    "follow.resolved_enterprise",
-                    values=values,
-                    buttons=[
-                        [Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]
-                    ],
-                ),
-            )
-        await self.outbox.put(
-            await self.staff(),
-            "notice",
-            f"demand:{demand_id}:resolved:{now.isoformat()}",
-            Notice("follow.resolved_staff", values=values),
-        )
-        return Result(Outcome.DONE, demand_id, match_id)
-
-    @staticmethod
-    async def _record_resolution(
-        session: AsyncSession,
-        demand: Demand,
-        craftsman: Craftsman,
-        user_id: int,
-        summary: str,
-        trained: int,
-        benefit: Decimal,
-        now: datetime,
-    ) -> dict[str, str | int]:
-        if not await transition(session, demand, DemandStatus.RESOLVED, user_id, now, from_=SERVING):
-            raise Stop(Result(Outcome.STALE, demand.id, detail={"status": demand.status.value}))
-        demand.solution_summary, demand.workers_trained = summary.strip(), trained
-        demand.economic_benefit, demand.resolved_at = benefit, now
-        return {
-            "ticket": demand.ticket or "",
-            "name": craftsman.name,
-            "summary": demand.solution_summary,
-            "trained": trained,
-            "benefit": f"{benefit:,.2f}",
-        }
-
     @staticmethod
     async def _owned_resolved(session: AsyncSession, user_id: int, demand_id: int) -> Demand:
         """The user's own demand ``demand_id``, resolved and waiting for them; else Stop."""
         demand = await session.get(Demand, demand_id, with_for_update=True)
         if demand is None:
-            raise Stop(Result(Outcome.NOT_FOUND))
+            raise Stop(Reason.NOT_FOUND)
         if demand.user_id != user_id:
-            raise Stop(Result(Outcome.NOT_YOURS, demand_id), f"demand:{demand_id}")
+            raise Stop(Reason.NOT_YOURS, f"demand:{demand_id}")
         if demand.status is not DemandStatus.RESOLVED:
-            raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
+            raise Stop(Reason.STALE, status=demand.status.value)
         return demand
 
-    async def reopen(self, user_id: int, demand_id: int) -> Result:
-        """The enterprise says the problem is not solved: back to the craftsman (``accepted``), who is told."""
+    async def reopen(self, user_id: int, demand_id: int) -> Done:
+        """The enterprise says the problem is not solved: back to the craftsman, who is told — ``scheduled`` when
+        a booked visit is still to come (it stays booked and reminded), else ``accepted``."""
         now = self.clock.now()
         try:
             async with self.db.session() as session:
                 demand = await self._owned_resolved(session, user_id, demand_id)
-                if not await transition(session, demand, DemandStatus.ACCEPTED, user_id, now, note="reopened"):
-                    raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
+                ahead = await session.scalar(
+                    select(Appointment.id)
+                    .join(Match, Match.id == Appointment.match_id)
+                    .where(
+                        Match.demand_id == demand_id,
+                        Match.status == MatchStatus.ACCEPTED,
+                        Appointment.status == AppointmentStatus.BOOKED,
+                        Appointment.starts_at > now,
+                    )
+                    .limit(1)
+                )
+                back = DemandStatus.SCHEDULED if ahead is not None else DemandStatus.ACCEPTED
+                if not await transition(session, demand, back, user_id, now, note="reopened"):
+                    raise Stop(Reason.STALE, status=demand.status.value)
                 demand.resolved_at = None
                 craftsman_user = await session.scalar(
                     select(Craftsman.user_id)
@@ -209,7 +172,8 @@ class FollowUp:
                 )
                 ticket = demand.ticket or ""
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.reopen")
+            await stop.audit(self.audit, user_id, "case.reopen")
+            raise
         for chats in ([craftsman_user] if craftsman_user else [], await self.staff()):
             await self.outbox.put(
                 chats,
@@ -217,9 +181,9 @@ class FollowUp:
                 f"demand:{demand_id}:reopened:{now.isoformat()}",
                 Notice("follow.reopened_other", values={"ticket": ticket}),
             )
-        return Result(Outcome.DONE, demand_id)
+        return Done(demand_id)
 
-    async def rate(self, user_id: int, demand_id: int, stars: int) -> Result:
+    async def rate(self, user_id: int, demand_id: int, stars: int) -> Done:
         """The enterprise confirms the solution with 1–5 stars: stored once, the craftsman's rating updated,
         the demand ``closed``."""
         if not 1 <= stars <= 5:
@@ -231,7 +195,7 @@ class FollowUp:
                 if not await transition(
                     session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★", visibility=ENTERPRISE
                 ):
-                    raise Stop(Result(Outcome.STALE, demand_id, detail={"status": demand.status.value}))
+                    raise Stop(Reason.STALE, status=demand.status.value)
                 craftsman = await session.scalar(
                     select(Craftsman)
                     .join(Match)
@@ -247,8 +211,11 @@ class FollowUp:
                     craftsman.rating_sum += stars
                     craftsman.rating_count += 1
                 ticket, craftsman_user = demand.ticket or "", craftsman.user_id if craftsman else None
+                dropped = await self._drop_visits_ahead(session, demand_id, now)
         except Stop as stop:
-            return await stop.settle(self.audit, user_id, "case.rate")
+            await stop.audit(self.audit, user_id, "case.rate")
+            raise
+        await self.reminders.refresh([f"appointment:{i}" for i in dropped])
         if craftsman_user:
             await self.outbox.put(
                 [craftsman_user],
@@ -256,17 +223,41 @@ class FollowUp:
                 f"demand:{demand_id}:rated",
                 Notice("follow.rated_craftsman", values={"ticket": ticket, "stars": "★" * stars}),
             )
-        return Result(Outcome.DONE, demand_id, detail={"ticket": ticket})
+        return Done(demand_id, values={"ticket": ticket})
 
-    async def comment(self, user_id: int, demand_id: int, text: str) -> Result:
+    @staticmethod
+    async def _drop_visits_ahead(session: AsyncSession, demand_id: int, now: datetime) -> list[int]:
+        """A case closed before its booked visit (staff closed it early): the visit is cancelled. Returns ids."""
+        ids = list(
+            (
+                await session.scalars(
+                    select(Appointment.id)
+                    .join(Match, Match.id == Appointment.match_id)
+                    .where(
+                        Match.demand_id == demand_id,
+                        Appointment.status == AppointmentStatus.BOOKED,
+                        Appointment.starts_at > now,
+                    )
+                )
+            ).all()
+        )
+        if ids:
+            await session.execute(
+                update(Appointment)
+                .where(Appointment.id.in_(ids))
+                .values(status=AppointmentStatus.CANCELLED, updated_at=now)
+            )
+        return ids
+
+    async def comment(self, user_id: int, demand_id: int, text: str) -> Done:
         async with self.db.session() as session:
             feedback = await session.scalar(
                 select(Feedback).where(Feedback.demand_id == demand_id, Feedback.from_user_id == user_id)
             )
             if feedback is None:
-                return Result(Outcome.NOT_FOUND)
+                raise Refused(Reason.NOT_FOUND)
             feedback.comment = text.strip()[:MAX_COMMENT]
-        return Result(Outcome.DONE, demand_id)
+        return Done(demand_id)
 
     async def remind_ratings(self) -> int:
         """Three days after resolution, remind an enterprise that has not confirmed or rated — once."""

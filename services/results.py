@@ -8,6 +8,8 @@ same reasons to its own."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -30,6 +32,7 @@ class Reason(str, enum.Enum):
     CLOSED = "closed"  # a demand that cannot be withdrawn any more
     ALREADY = "already"  # already in the state asked for (a craftsman already reviewed)
     OUT_OF_REGION = "out_of_region"  # a demand of a region outside the staffer's own (services/staff_scope.py)
+    VISIT_AHEAD = "visit_ahead"  # the case's booked visit is still to come (``at``): solved only after it
 
 
 BY_HAND = frozenset({Reason.NO_ACCOUNT, Reason.UNREACHABLE})  # an offer staff must make (or redo) themselves
@@ -45,3 +48,13 @@ class Refused(Exception):
 
     def __repr__(self) -> str:
         return f"Refused({self.reason.name}, {self.values})"
+
+
+@dataclass(frozen=True)
+class Done:
+    """A done casework action (services/casework.py, booking.py, follow_up.py, resolution.py): the demand and the
+    match (or appointment) it was about, and the values its message needs."""
+
+    demand_id: int | None = None
+    match_id: int | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)

@@ -129,13 +129,13 @@ async def craftsmans_match(
     with its demand in ``demand_in``; else Stop (NOT_YOURS for someone else's, audited by the caller)."""
     match = await session.get(Match, match_id, with_for_update=True)
     if match is None:
-        raise Stop(Result(Outcome.NOT_FOUND))
+        raise Stop(Reason.NOT_FOUND)
     craftsman = await session.get(Craftsman, match.craftsman_id)
     if craftsman is None or craftsman.user_id != user_id:
-        raise Stop(Result(Outcome.NOT_YOURS, match.demand_id, match_id), f"match:{match_id}")
+        raise Stop(Reason.NOT_YOURS, f"match:{match_id}")
     demand = await session.get(Demand, match.demand_id, with_for_update=True)
     if match.status is not status or demand is None or demand.status not in demand_in:
-        raise Stop(Result(Outcome.STALE, match.demand_id, match_id))
+        raise Stop(Reason.STALE)
     return match, demand, craftsman
 
 
@@ -181,16 +181,28 @@ class StaffChats:
 
 
 class Stop(Refused):
-    """A refusal raised inside a database session to leave it (rolled back) with ``result``; the caller audits a
-    refusal once the session is closed (SQLite has a single connection)."""
+    """A refusal raised inside a database session to leave it (rolled back); the caller audits it once the session
+    is closed (SQLite has a single connection), with :meth:`audit`, then raises it on. ``target`` names what someone
+    else's press was about."""
 
-    def __init__(self, result: Result, target: str | None = None) -> None:
-        super().__init__(result.outcome, **(result.detail or {}))
-        self.result, self.target = result, target
+    def __init__(self, refused: Result | Reason, target: str | None = None, **values: Any) -> None:
+        if isinstance(refused, Result):  # the older services' form (volunteering)
+            super().__init__(refused.outcome, **(refused.detail or {}))
+        else:
+            super().__init__(refused, **values)
+        self.target = target
+
+    @property
+    def result(self) -> Result:
+        return Result(self.reason, detail=dict(self.values) or None)
+
+    async def audit(self, audit: AuditLog, actor: int, action: str) -> None:
+        """Log the refusal of someone else's press (NOT_YOURS); other refusals are not audited."""
+        if self.reason is Reason.NOT_YOURS:
+            await audit.record(actor, action, self.target, allowed=False)
 
     async def settle(self, audit: AuditLog, actor: int, action: str) -> Result:
-        if self.result.outcome is Outcome.NOT_YOURS:
-            await audit.record(actor, action, self.target, allowed=False)
+        await self.audit(audit, actor, action)
         return self.result
 
 

@@ -16,7 +16,7 @@ from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.matching import Matcher
 from services.regions import RegionDirectory
-from services.results import BY_HAND
+from services.results import BY_HAND, Done, Refused
 from services.service_record import Outcome, Result
 from services.staff_scope import covered, refuse_out_of_region, within
 from services.talent_index import Candidate
@@ -43,7 +43,7 @@ class PlanReport:
 
     done: int
     changed: int
-    by_hand: list[tuple[int, Result]]
+    by_hand: list[tuple[int, Refused]]
 
 
 _T = TypeVar("_T", bound=tuple[Any, ...])
@@ -75,7 +75,7 @@ class StaffQueue:
 
         async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None: ...
 
-        async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Result: ...
+        async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Done: ...
 
     async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem] | Result:
         """Demands waiting for a craftsman in the staffer's region (services/staff_scope.py), urgent and oldest
@@ -160,15 +160,17 @@ class StaffQueue:
         refused = await self._staff_only(actor, role, "match.apply_plan", "queue")
         if refused:
             return refused
-        done, changed, by_hand = 0, 0, []
+        done, changed, by_hand = 0, 0, list[tuple[int, Refused]]()
         for demand_id, craftsman_id in pairs:
-            result = await self.offer(actor, role, demand_id, craftsman_id)
-            if result.ok:
-                done += 1
-            elif result.outcome in BY_HAND:
-                by_hand.append((demand_id, result))
+            try:
+                await self.offer(actor, role, demand_id, craftsman_id)
+            except Refused as refusal:
+                if refusal.reason in BY_HAND:
+                    by_hand.append((demand_id, refusal))
+                else:
+                    changed += 1
             else:
-                changed += 1
+                done += 1
         return PlanReport(done, changed, by_hand)
 
     async def tickets(self, demand_ids: list[int]) -> dict[int, str]:

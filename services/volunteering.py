@@ -53,7 +53,7 @@ class Volunteering:
 
         async def _check_offer(
             self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None
-        ) -> Result | None: ...
+        ) -> None: ...
 
         async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None: ...
 
@@ -118,9 +118,10 @@ class Volunteering:
             if craftsman is None:
                 return Result(Outcome.NOT_CRAFTSMAN)
             demand = await session.get(Demand, demand_id, with_for_update=True)
-            checked = await self._check_offer(session, demand, craftsman)
-            if checked is not None:
-                return checked
+            try:
+                await self._check_offer(session, demand, craftsman)
+            except Stop as stop:
+                return stop.result
             assert demand is not None  # _check_offer refuses a missing demand
             match = await session.scalar(
                 select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman.id)
@@ -172,9 +173,7 @@ class Volunteering:
                     raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
                 demand = await session.get(Demand, match.demand_id, with_for_update=True)
                 craftsman = await session.get(Craftsman, match.craftsman_id)
-                checked = await self._check_offer(session, demand, craftsman)
-                if checked is not None:
-                    raise Stop(checked)
+                await self._check_offer(session, demand, craftsman)  # Stop when it cannot be offered
                 # _check_offer refuses a missing demand or craftsman, and a craftsman without an account
                 assert demand is not None and craftsman is not None and craftsman.user_id is not None
                 if not (

@@ -159,7 +159,11 @@ async def test_the_booked_consultation_is_tomorrow(db_url: str, now):
         tomorrow = (bot.clock.now().astimezone(tz) + timedelta(days=1)).date()
         async with bot.services.db.session() as session:
             booked = (
-                await session.scalars(select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED))
+                await session.scalars(
+                    select(Appointment).where(
+                        Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > bot.clock.now()
+                    )
+                )
             ).all()
             [appointment] = booked
             match = await session.get(Match, appointment.match_id)

@@ -75,9 +75,10 @@ class Walk:
 # the stage at 10:00 in Shanghai, whenever the test runs: outside the cast's quiet hours (22:00–07:00), which hold the
 # questions asked again after a restart until morning
 DAYTIME = "2026-12-01T10:00:00+08:00"
+NEXT_AFTERNOON = "2026-12-02T15:00:00+08:00"  # after the visit booked for "明天上午十点"
 
 
-async def make_run(tmp_path: Path) -> Walk:
+async def make_run(tmp_path: Path, clock: str = DAYTIME) -> Walk:
     """`make run` without a token on the SQLite file tmp_path/data/zhuqi.sqlite3, in the venv running this test."""
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "CONSOLE_AS")}
     (tmp_path / "data").mkdir(exist_ok=True)
@@ -85,7 +86,7 @@ async def make_run(tmp_path: Path) -> Walk:
         DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'zhuqi.sqlite3'}",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
-        CONSOLE_CLOCK=DAYTIME,
+        CONSOLE_CLOCK=clock,
         PYTHONIOENCODING="utf-8",
         LANG="C.UTF-8",
         VENV=str(Path(sys.executable).parent.parent),
@@ -159,6 +160,10 @@ async def test_every_role_walks_the_programme_in_the_console_across_a_restart(tm
         assert int(newer.group(1)) > int(offered)
         await walk.type(booking)
         await walk.expect(f"专家问诊预约成功：需求 {code}")
+
+        # the visit takes place (a case is solved after its visit): `make run` again the next afternoon
+        await walk.quit()
+        walk = await make_run(tmp_path, NEXT_AFTERNOON)
 
         # the craftsman records the resolution (a plain number answers his questions, it presses nothing)
         await walk.be("周建华")

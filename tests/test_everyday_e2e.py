@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from db.models import Demand, Role
 from fakebotapi import FakeUser
+from services.results import Done
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_report import enterprise_user, staffer
@@ -70,7 +71,7 @@ async def test_booking_slots_in_everyday_chinese(bot: BotHarness):
     await staff.expect("新需求 " + ticket)
     d = await demand(bot)
     best = (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
-    assert (await bot.services.casework.offer(900, Role.STAFF, d.id, best)).ok
+    assert isinstance(await bot.services.casework.offer(900, Role.STAFF, d.id, best), Done)
     offer = await helper.expect("新的服务请求 " + ticket)
     helper.press("✅ 接受", offer)
     accepted = await helper.expect("感谢接受需求 " + ticket)

@@ -11,6 +11,7 @@ from bench.matching_quality import evaluate, read_gold
 from db.models import Craftsman, CraftsmanIndustry, Demand, DemandKind, DemandStatus, Match, MatchStatus, Role, User
 from services.assignment import solve
 from services.demo import load_demo_data
+from services.results import Done
 from services.talent_index import Candidate, DemandQuery, Reasons
 from tests.harness import BotHarness
 
@@ -119,7 +120,7 @@ async def test_matches_survive_in_the_database_with_reasons(bot: BotHarness):
         await session.flush()
         demand_id = demand.id
     result = await bot.services.casework.offer(900, Role.STAFF, demand_id, craftsman_id)
-    assert result.ok
+    assert isinstance(result, Done)
     async with bot.services.db.session() as session:
         match = (await session.scalars(select(Match))).one()
     assert match.status is MatchStatus.OFFERED and match.score > 0.5 and '"division": "32"' in match.reasons

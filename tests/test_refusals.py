@@ -164,3 +164,25 @@ def talent_application():
         2,
         ["onsite"],
     )
+
+
+def test_the_service_flow_answers_done_or_refused():
+    """Casework, booking, resolution and 回访 (issue 21 part 3): each action answers a frozen ``Done`` or raises
+    ``Refused``; none returns the older ``Result`` (still used by consultations, enterprise links, the staff queue's
+    listings and 揭榜)."""
+    import inspect
+
+    from services.booking import Booking
+    from services.casework import Casework
+    from services.follow_up import FollowUp
+    from services.resolution import Resolution
+
+    found = [
+        f"{cls.__name__}.{name}: {function.__annotations__.get('return')}"
+        for cls in (Casework, Booking, FollowUp, Resolution)
+        for name, function in vars(cls).items()
+        if inspect.iscoroutinefunction(function)
+        and not name.startswith("_")
+        and "Result" in str(function.__annotations__.get("return"))
+    ]
+    assert found == []

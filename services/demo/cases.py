@@ -140,22 +140,11 @@ async def _serve(
     if status is S.SCHEDULED:
         await _book_tomorrow(session, timeline, match, craftsman, row, now, tz)
         return None
+    if status is S.IN_SERVICE:  # visited yesterday, the solution not recorded yet: /tasks can record it
+        await _visited(session, timeline, match, enterprise, ago(now, days=1), tz, None)
+        return None
     resolved = ago(now, days=row["resolved"] if status is S.RESOLVED else row["days"])
-    visit = resolved - timedelta(days=2, hours=3)
-    session.add(
-        Appointment(
-            match_id=match.id,
-            starts_at=visit,
-            ends_at=visit + timedelta(hours=2),
-            place=f"{enterprise.name}（现场）",
-            status=AppointmentStatus.DONE,
-            booked_at=visit - timedelta(days=3),
-            created_at=visit - timedelta(days=4),
-            updated_at=resolved,
-        )
-    )
-    await timeline.step(S.SCHEDULED, visit - timedelta(days=3), owner, show(visit, tz), ENTERPRISE)
-    await timeline.step(S.IN_SERVICE, visit, None)
+    await _visited(session, timeline, match, enterprise, resolved - timedelta(days=2, hours=3), tz, resolved)
     await timeline.step(S.RESOLVED, resolved, craftsman.user_id)
     demand.resolved_at, demand.solution_summary = resolved, row["solution"]
     demand.workers_trained, demand.economic_benefit = row["trained"] or None, Decimal(row["benefit"]) or None
@@ -179,6 +168,35 @@ async def _serve(
     craftsman.rating_count += 1
     await timeline.step(S.CLOSED, rated, owner, f"{row['stars']}★", ENTERPRISE)
     return None
+
+
+async def _visited(
+    session: AsyncSession,
+    timeline: Timeline,
+    match: Match,
+    enterprise: Enterprise,
+    visit: datetime,
+    tz: ZoneInfo,
+    resolved: datetime | None,
+) -> None:
+    """A consultation at ``visit``, which has begun: the case is ``in_service`` (the visit done when the case was
+    ``resolved`` since). Booked three days ahead; one still open was booked just before it (arranged on the phone),
+    so that no reminder of the demo's past is owed when the bot starts."""
+    booked = visit - (timedelta(days=3) if resolved else timedelta(minutes=30))
+    session.add(
+        Appointment(
+            match_id=match.id,
+            starts_at=visit,
+            ends_at=visit + timedelta(hours=2),
+            place=f"{enterprise.name}（现场）",
+            status=AppointmentStatus.DONE if resolved else AppointmentStatus.BOOKED,
+            booked_at=booked,
+            created_at=booked - timedelta(days=1),
+            updated_at=resolved or booked,
+        )
+    )
+    await timeline.step(S.SCHEDULED, booked, timeline.demand.user_id, show(visit, tz), ENTERPRISE)
+    await timeline.step(S.IN_SERVICE, visit, None)
 
 
 async def _book_tomorrow(

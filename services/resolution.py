@@ -1,0 +1,166 @@
+"""Recording a case as solved: the accepted craftsman records the solution and the figures the union counts
+(workers trained, economic benefit in yuan), once the case's booked visit has taken place; staff may record it for
+him at any time. The enterprise is asked to confirm (回访, services/follow_up.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from buttons.follow_up import ConfirmSolved, Reopen
+from db.database import Database
+from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
+from services.audit import AuditLog, staff_role
+from services.booking import SERVING
+from services.clock import Clock
+from services.local_time import show as local
+from services.outbox import Button, Notice, Outbox
+from services.results import Done, Reason
+from services.service_record import StaffChats, Stop, craftsmans_match, transition
+
+MAX_SUMMARY = 1000
+MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
+
+
+class Resolution:
+    db: Database
+    clock: Clock
+    audit: AuditLog
+    outbox: Outbox
+    staff: StaffChats
+    tz: ZoneInfo
+
+    async def _visit_ahead(self, session: AsyncSession, match_id: int, now: datetime) -> datetime | None:
+        """The start of the case's booked visit when it is still to come (a case is solved after its visit)."""
+        ahead: datetime | None = await session.scalar(
+            select(Appointment.starts_at)
+            .where(
+                Appointment.match_id == match_id,
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.starts_at > now,
+            )
+            .order_by(Appointment.starts_at)
+            .limit(1)
+        )
+        return ahead
+
+    async def _resolvable(
+        self, session: AsyncSession, actor: int, match_id: int, on_behalf: bool, now: datetime
+    ) -> tuple[Demand, Craftsman]:
+        """(demand, craftsman) of the case ``actor`` may record as solved: the accepted craftsman's own, once its
+        booked visit has taken place; any open case for staff (``on_behalf``), visit or not. Else Stop."""
+        if on_behalf:
+            match = await session.get(Match, match_id, with_for_update=True)
+            demand = await session.get(Demand, match.demand_id, with_for_update=True) if match else None
+            craftsman = await session.get(Craftsman, match.craftsman_id) if match else None
+            if match is None or demand is None or craftsman is None:
+                raise Stop(Reason.NOT_FOUND)
+            if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
+                raise Stop(Reason.STALE)
+            return demand, craftsman
+        _, demand, craftsman = await craftsmans_match(session, actor, match_id, MatchStatus.ACCEPTED, SERVING)
+        ahead = await self._visit_ahead(session, match_id, now)
+        if ahead is not None:
+            raise Stop(Reason.VISIT_AHEAD, at=local(ahead, self.tz))
+        return demand, craftsman
+
+    async def may_resolve(self, user_id: int, match_id: int) -> Done:
+        """Whether the craftsman may record the case as solved, asked when 登记解决 is pressed, before the
+        solution is typed: DONE, or the refusal :meth:`resolve` would give (a visit still to come)."""
+        try:
+            async with self.db.session() as session:
+                demand, _ = await self._resolvable(session, user_id, match_id, False, self.clock.now())
+                return Done(demand.id, match_id)
+        except Stop as stop:
+            await stop.audit(self.audit, user_id, "case.resolve")
+            raise
+
+    async def resolve(
+        self,
+        user_id: int,
+        match_id: int,
+        summary: str,
+        trained: int,
+        benefit: Decimal,
+        role: Role | None = None,
+    ) -> Done:
+        """The accepted craftsman records the solution, once the booked visit (if any) has taken place; staff
+        (``role``, read from the database) may record it for him at any time. Visits that began are done; one
+        still to come stays booked (the enterprise may still say 未解决)."""
+        if (
+            not summary.strip()
+            or len(summary) > MAX_SUMMARY
+            or not 0 <= trained <= MAX_TRAINED
+            or not Decimal(0) <= benefit < MAX_BENEFIT
+        ):
+            raise ValueError("out of range")
+        now = self.clock.now()
+        on_behalf = role is not None and staff_role(role)
+        try:
+            async with self.db.session() as session:
+                demand, craftsman = await self._resolvable(session, user_id, match_id, on_behalf, now)
+                values = await self._record_resolution(
+                    session, demand, craftsman, user_id, summary, trained, benefit, now
+                )
+                await session.execute(
+                    update(Appointment)
+                    .where(
+                        Appointment.match_id == match_id,
+                        Appointment.status == AppointmentStatus.BOOKED,
+                        Appointment.starts_at <= now,
+                    )
+                    .values(status=AppointmentStatus.DONE, updated_at=now)
+                )
+                owner, demand_id = demand.user_id, demand.id
+        except Stop as stop:
+            await stop.audit(self.audit, user_id, "case.resolve")
+            raise
+        if on_behalf:
+            await self.audit.record(user_id, "case.resolve", f"match:{match_id}", on_behalf=True)
+        if owner:
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"demand:{demand_id}:resolved:{now.isoformat()}",
+                Notice(
+                    "follow.resolved_enterprise",
+                    values=values,
+                    buttons=[
+                        [Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]
+                    ],
+                ),
+            )
+        await self.outbox.put(
+            await self.staff(),
+            "notice",
+            f"demand:{demand_id}:resolved:{now.isoformat()}",
+            Notice("follow.resolved_staff", values=values),
+        )
+        return Done(demand_id, match_id)
+
+    @staticmethod
+    async def _record_resolution(
+        session: AsyncSession,
+        demand: Demand,
+        craftsman: Craftsman,
+        user_id: int,
+        summary: str,
+        trained: int,
+        benefit: Decimal,
+        now: datetime,
+    ) -> dict[str, str | int]:
+        if not await transition(session, demand, DemandStatus.RESOLVED, user_id, now, from_=SERVING):
+            raise Stop(Reason.STALE, status=demand.status.value)
+        demand.solution_summary, demand.workers_trained = summary.strip(), trained
+        demand.economic_benefit, demand.resolved_at = benefit, now
+        return {
+            "ticket": demand.ticket or "",
+            "name": craftsman.name,
+            "summary": demand.solution_summary,
+            "trained": trained,
+            "benefit": f"{benefit:,.2f}",
+        }

@@ -1,0 +1,103 @@
+"""A case and its booked visit (专家问诊预约) through the real Application on the fake Bot API: the craftsman cannot
+record a case as solved before the visit; a 未解决 answer keeps a future visit; a declined offer is told to the
+enterprise (never who declined) while staff still see the demand in /queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Appointment, AppointmentStatus, DemandStatus, Role
+from services.results import Reason, Refused
+from tests.harness import BotHarness
+from tests.test_report import enterprise_user, staffer
+from tests.test_service_flow import craftsman, demand, submit
+
+SH = ZoneInfo("Asia/Shanghai")
+VISIT = datetime(2026, 11, 26, 15, 0, tzinfo=SH)  # the harness clock starts 2026-11-21 10:00 in Shanghai
+
+
+async def booked_case(bot: BotHarness):
+    """Staff, a craftsman who accepted, an enterprise that booked a visit on VISIT: (craftsman, enterprise, match id)."""
+    await staffer(bot)
+    helper = await craftsman(bot, 961, "吴师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    company = await enterprise_user(bot, 38)
+    await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
+    d = await demand(bot)
+    best = (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
+    offered = await bot.services.casework.offer(900, Role.STAFF, d.id, best)
+    await bot.services.casework.accept(961, offered.match_id)
+    await bot.services.booking.offer_slots(961, offered.match_id, [VISIT], "配电房", None)
+    await bot.application.sender.flush()
+    slots = await company.expect("提供了以下问诊时段")
+    company.press("2026-11-26 15:00", slots)
+    await company.expect("专家问诊预约成功")
+    await helper.expect("专家问诊预约成功")
+    return helper, company, offered.match_id
+
+
+async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit(bot: BotHarness):
+    helper, _, match_id = await booked_case(bot)
+    helper.send("/tasks")
+    tasks = await helper.expect("我的服务")
+    refused = await helper.answer_to(helper.press("✅ 登记解决", tasks))  # at the press, before he types
+    assert "2026-11-26 15:00" in refused["text"] and refused["show_alert"]
+    assert not any("解决方案" in text for text in helper.texts())
+    # the service refuses too (a press kept from before the visit was booked)
+    with pytest.raises(Refused) as refused:
+        await bot.services.follow_up.resolve(961, match_id, "更换分接开关", 3, Decimal("8000"))
+    assert refused.value.reason is Reason.VISIT_AHEAD and refused.value.values == {"at": "2026-11-26 15:00"}
+    assert (await demand(bot)).status is DemandStatus.SCHEDULED
+    # once the visit has begun, he may
+    bot.clock.advance(days=5, hours=5)
+    await bot.services.booking.start_due()
+    await bot.services.follow_up.resolve(961, match_id, "更换分接开关", 3, Decimal("8000"))
+    assert (await demand(bot)).status is DemandStatus.RESOLVED
+
+
+async def test_staff_may_close_a_case_before_its_visit_and_a_not_solved_answer_keeps_the_visit(bot: BotHarness):
+    helper, company, match_id = await booked_case(bot)
+    await bot.services.follow_up.resolve(900, match_id, "电话指导后已恢复", 0, Decimal("0"), role=Role.STAFF)
+    await bot.application.sender.flush()
+    resolved = await company.expect("的解决结果")
+    company.press("↩️ 未解决", resolved)
+    await company.expect("已重新打开")
+    await helper.expect("尚未解决，已重新打开")
+    # the visit is still booked: the case waits for it, /tasks shows it, and both sides are reminded
+    assert (await demand(bot)).status is DemandStatus.SCHEDULED
+    async with bot.services.db.session() as session:
+        statuses = (await session.scalars(select(Appointment.status))).all()
+    assert list(statuses) == [AppointmentStatus.BOOKED]
+    helper.send("/tasks")
+    assert "📅 已预约：2026-11-26 15:00" in (await helper.expect("我的服务"))["text"]
+    bot.clock.advance(days=4, hours=5, minutes=1)  # a day before the visit
+    await bot.tick()
+    await company.expect("2026-11-26 15:00")
+
+
+async def test_the_enterprise_is_told_when_a_craftsman_declines_and_staff_still_see_the_queue(bot: BotHarness):
+    staff = await staffer(bot)
+    first = await craftsman(bot, 971, "郑师傅", "330502", ["铝型材挤压", "喷涂与阳极氧化"], ["32"])
+    await craftsman(bot, 972, "钱师傅", "330503", ["铝合金表面处理", "氧化膜缺陷"], ["32"])
+    company = await enterprise_user(bot, 39)
+    ticket = await submit(company, "铝型材喷涂后氧化膜厚度不均，表面起泡，良品率下降")
+    await staff.expect("新需求 " + ticket)
+    staff.send("/queue")
+    staff.press("派给 郑师傅", await staff.expect(ticket))
+    offer = await first.expect("新的服务请求 " + ticket)
+    await company.expect("已找到合适的劳模工匠")
+    first.press("🙏 婉拒", offer)
+    await first.expect("婉拒原因")
+    first.send("下周出差，时间冲突")
+    await first.expect("已婉拒")
+    told = await company.expect("暂时无法承接")
+    assert ticket in told["text"] and "另行" in told["text"]
+    assert "郑师傅" not in told["text"] and "13900000000" not in told["text"] and "出差" not in told["text"]
+    await staff.expect("郑师傅 婉拒了需求 " + ticket)
+    staff.send("/queue")
+    item = await staff.expect(ticket)
+    assert "派给 钱师傅" in str(item["reply_markup"])
