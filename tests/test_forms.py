@@ -238,3 +238,39 @@ async def test_an_answer_is_edited_from_the_summary_card_and_the_steps_it_opens_
     assert "✏️ 每周上课日" not in {b["text"] for b in staff.buttons(summary)}
     staff.press("发布", summary)
     await staff.expect("已发布「AI写作进阶」，共 1 次课")
+
+
+def test_every_form_is_declared_with_the_one_engine():
+    """/join, /profile, /broadcast, /new_competition and /new_course are each a form_draft.Flow; the second engine
+    (conversations/events/form.py) is gone."""
+    import importlib.util
+
+    from conversations.broadcast import BROADCAST
+    from conversations.events.competition_form import FLOW as COMPETITION
+    from conversations.events.course_form import FLOW as COURSE
+    from conversations.form_draft import Flow
+    from conversations.join import JOIN
+    from conversations.profile import PROFILE
+
+    assert all(isinstance(flow, Flow) for flow in (JOIN, PROFILE, BROADCAST, COMPETITION, COURSE))
+    assert importlib.util.find_spec("conversations.events.form") is None
+    assert [s.field for s in COURSE.steps][:3] == ["name", "teacher", "where"]
+
+
+def test_what_an_event_form_still_needs_is_the_services_rule():
+    """The answers an event form still needs, in order: those that apply and are not answered (a skipped optional
+    answer is answered: None); an answer being edited from the summary card comes first."""
+    from services.event_fields import missing
+
+    def weekly(values):
+        return values.get("mode") == "weekly"
+
+    def always(values):
+        return True
+
+    order = (("name", always), ("mode", always), ("days", weekly), ("description", always))
+    assert missing(order, {"values": {}}) == ["name", "mode", "description"]
+    assert missing(order, {"values": {"name": "课", "mode": "weekly", "description": None}}) == ["days"]
+    done = {"name": "课", "mode": "dates", "description": None}
+    assert missing(order, {"values": done}) == []
+    assert missing(order, {"values": done, "editing": "mode"}) == ["mode"]
