@@ -145,7 +145,9 @@ class Step:
 class Flow:
     form: str  # the draft's form name
     steps: tuple[Step, ...]
-    missing: Callable[[dict[str, Any]], list[str]]  # the service's rule: the answers still missing, in order
+    # the service's rule: the answers still missing, in order (None: the answers live outside the draft, and the
+    # flow asks its service itself — /report's demand row, services/demand_form.py through report/steps.advance)
+    missing: Callable[[dict[str, Any]], list[str]] | None
     summary: Step | None = None  # the summary card (no field): shown when nothing is missing
     edit: type[Action] | None = None  # ✏️ on the card: the action carries the step's field
     guard: Handler | None = None  # checked before an edit (e.g. the role); False: it answered the press itself
@@ -155,6 +157,8 @@ class Flow:
 
     async def go_on(self, update: Update, context: BotContext) -> str:
         """The step of the first missing answer, or the summary card."""
+        if self.missing is None:
+            raise LookupError(f"{self.form}: its service says what comes next")
         missing = self.missing(answers(self.form))
         step = next((s for s in self.steps if missing and s.field == missing[0]), self.summary)
         if step is None:

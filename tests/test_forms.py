@@ -274,3 +274,19 @@ def test_what_an_event_form_still_needs_is_the_services_rule():
     done = {"name": "课", "mode": "dates", "description": None}
     assert missing(order, {"values": done}) == []
     assert missing(order, {"values": done, "editing": "mode"}) == ["mode"]
+
+
+def test_report_steps_are_declared_with_the_one_engine():
+    """/report's questions are the engine's Steps: one per summary-card field (each with the state that waits for
+    it and its handlers), the summary card a Step; the conversation's states and their re-asks after a restart
+    come from the Flow, besides the two yes/no questions around it (continue the kept draft, discard it)."""
+    from conversations import resume
+    from conversations.form_draft import Flow
+    from conversations.report.flow import REPORT, build
+    from conversations.report.steps import DISCARD, RESUME
+
+    assert isinstance(REPORT, Flow) and REPORT.summary is not None
+    fields = [s.field for s in REPORT.steps]
+    assert {"kind", "training_topic", "text", "industry", "name", "credit_code", "region_code", "phone"} <= set(fields)
+    assert set(build().states) == {*REPORT.states(), RESUME, DISCARD}
+    assert all(s.state in resume.REASKS and s.takes for s in (*REPORT.steps, REPORT.summary))
