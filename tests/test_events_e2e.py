@@ -260,54 +260,6 @@ async def test_choosing_craftsman_in_settings_is_not_called_saved(bot: BotHarnes
     assert (await bot.services.users.get(48)).role is Role.WORKER
 
 
-async def test_a_course_edited_from_its_summary_card_asks_what_the_edit_opens(bot: BotHarness):
-    """✏️ on /new_course's card asks that answer again with its ticks (kept across a restart), then the card; a
-    changed schedule asks the question it opens (the dates) and the card loses the ✏️ of the weekly answers."""
-    staff = await staffer(bot)
-    staff.send("/new_course")
-    await staff.expect("请输入课程名称")
-    staff.send("焊接入门")
-    staff.press("跳过", await staff.expect("授课老师"))
-    await staff.expect("上课地点")
-    staff.send("湖州技师学院")
-    staff.press("不限人数", await staff.expect("最多多少人"))
-    staff.press("不限地区", await staff.expect("面向哪个地区"))
-    staff.press("每周固定时间", await staff.expect("上课时间怎么安排"))
-    staff.press("周二", await staff.expect("每周哪几天"))
-    staff.press("周四", await staff.expect("每周哪几天"))
-    staff.press("选好了", await staff.expect("每周哪几天"))
-    await staff.expect("每次上课的时间段")
-    staff.send("19:00-21:00")
-    await staff.expect("从哪天到哪天")
-    staff.send("2026-12-01 至 2026-12-10")
-    staff.press("1 小时", await staff.expect("每次课前多久提醒"))
-    staff.press("跳过", await staff.expect("课程简介"))
-    card = await staff.expect("共 4 次课")
-    assert "✏️ 每周上课日" in [b["text"] for b in staff.buttons(card)]
-
-    staff.press("✏️ 每周上课日", card)
-    days = await staff.expect("每周哪几天")
-    assert {"✅ 周二", "✅ 周四"} <= {b["text"] for b in staff.buttons(days)}  # the answer's ticks, to change
-    staff.press("周四", days)
-    await staff.expect("每周哪几天")
-    await bot.restart()  # mid-tick: the same question again, as ticked
-    days = await staff.expect("每周哪几天")
-    ticked = {b["text"] for b in staff.buttons(days)}
-    assert "✅ 周二" in ticked and "✅ 周四" not in ticked
-    staff.press("选好了", days)
-    card = await staff.expect("共 2 次课")  # straight back to the card: nothing else asked
-
-    staff.press("✏️ 时间安排", card)
-    staff.press("逐次输入日期", await staff.expect("上课时间怎么安排"))
-    await staff.expect("逐行输入")  # the answer the new schedule needs
-    staff.send("2026-12-02 19:00-21:00")
-    card = await staff.expect("共 1 次课")
-    edits = [b["text"] for b in staff.buttons(card)]
-    assert "✏️ 上课日期" in edits and "✏️ 每周上课日" not in edits
-    staff.press("发布", card)
-    await staff.expect("已发布「焊接入门」，共 1 次课")
-
-
 async def test_a_course_form_stored_before_the_one_engine_goes_on(bot: BotHarness):
     """A draft the old engine stored ({"step": …, "values": …}) in the same conversation state goes on after a
     restart: the question it waited for, with its buttons, then the next."""
