@@ -78,8 +78,8 @@ def wire(application: Application) -> None:
     application.add_handler(review.build())  # staff: reject an application with a reason
     application.add_handler(new_team.build())
     application.add_handler(importing.build())
-    application.add_handler(competition_form.build())  # staff: /new_competition
-    application.add_handler(course_form.build())  # staff: /new_course
+    application.add_handler(competition_form.conversation())  # staff: /new_competition
+    application.add_handler(course_form.conversation())  # staff: /new_course
     application.add_handler(event_admin.build())  # staff: change a competition's time or place, move a session
     application.add_handler(queue.build())  # staff: search for a craftsman, escalate with a note
     application.add_handler(union.build())  # staff: answer a member's consultation from /queue

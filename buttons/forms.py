@@ -105,7 +105,7 @@ class FormButtons:
     pick: type[Action]  # a choice's value ("" on the region step: any region)
     publish: type[Action]
     discard: type[Action]
-    edit: type[Action]  # ✏️ one answer on the summary card (the step's name)
+    edit: type[Action]  # ✏️ one answer on the summary card (its field)
 
 
 @cache
@@ -120,7 +120,7 @@ def form_buttons(name: str) -> FormButtons:
         make("pick", {"value": str}),
         make("publish"),
         make("discard"),
-        make("edit", {"step": str}),
+        make("edit", {"field": str}),
     )
 
 

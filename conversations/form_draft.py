@@ -16,6 +16,8 @@ asks again after a restart, conversations/resume.py), what it takes, the answer 
 the summary card. The flow's service says what is still missing (e.g. services/join_form.py); :meth:`Flow.go_on`
 asks the first missing answer's step, or shows the summary card when nothing is missing — so an answer edited from
 the card goes straight back to it, and a step whose edit clears other answers has those asked again first.
+Steps may share a state (the questions of conversations/form_questions.py: typed, choice, toggle, region, declared
+from catalogue keys): their handlers and their re-ask after a restart read the waiting step off the draft.
 """
 
 from __future__ import annotations
@@ -127,6 +129,10 @@ class Step:
     label: str | None = None  # catalogue key of the answer's name: the summary card has ✏️ for it
     clears: tuple[str, ...] = ()  # answers an edit of this step drops (asked again after it)
     edit: type[Action] | None = None  # its own button on the card (data already in chats) instead of the flow's ✏️
+    when: Callable[[dict[str, Any]], bool] | None = None  # given the draft: whether the step applies (and has ✏️)
+
+    def applies(self, draft: dict[str, Any]) -> bool:
+        return self.when is None or self.when(draft)
 
     def edited_by(self, flow_edit: type[Action] | None, data: object) -> bool:
         if self.edit is not None:
@@ -139,15 +145,20 @@ class Step:
 class Flow:
     form: str  # the draft's form name
     steps: tuple[Step, ...]
-    missing: Callable[[dict[str, Any]], list[str]]  # the service's rule: the answers still missing, in order
+    # the service's rule: the answers still missing, in order (None: the answers live outside the draft, and the
+    # flow asks its service itself — /report's demand row, services/demand_form.py through report/steps.advance)
+    missing: Callable[[dict[str, Any]], list[str]] | None
     summary: Step | None = None  # the summary card (no field): shown when nothing is missing
     edit: type[Action] | None = None  # ✏️ on the card: the action carries the step's field
     guard: Handler | None = None  # checked before an edit (e.g. the role); False: it answered the press itself
     # the card is the stored record, not a draft (/profile): an edit begins the draft, and the card keeps its buttons
     starts: bool = False
+    editing: str | None = None  # the draft key an edit sets to the step's field (the service then asks it first)
 
     async def go_on(self, update: Update, context: BotContext) -> str:
         """The step of the first missing answer, or the summary card."""
+        if self.missing is None:
+            raise LookupError(f"{self.form}: its service says what comes next")
         missing = self.missing(answers(self.form))
         step = next((s for s in self.steps if missing and s.field == missing[0]), self.summary)
         if step is None:
@@ -155,10 +166,11 @@ class Flow:
         return await step.ask(update, context)
 
     def edit_buttons(self, context: BotContext) -> list[InlineKeyboardButton]:
+        draft = answers(self.form)
         return [
             InlineKeyboardButton("✏️ " + context.t(s.label), callback_data=self.edit(s.field).data())
             for s in self.steps
-            if s.label and s.edit is None and self.edit is not None
+            if s.label and s.edit is None and self.edit is not None and s.applies(draft)
         ]
 
     async def _edit(self, update: Update, context: BotContext) -> str | None:
@@ -167,7 +179,7 @@ class Flow:
         if self.guard is not None and not await self.guard(update, context):
             return None
         step = next((s for s in self.steps if s.edited_by(self.edit, query.data)), None)
-        if step is None or not (self.starts or exists(self.form)):
+        if step is None or not (self.starts or exists(self.form)) or not step.applies(answers(self.form)):
             await answer_stale(update, context)
             return None
         await query.answer()
@@ -178,17 +190,24 @@ class Flow:
         draft = answers(self.form)
         for name in step.clears:
             draft.pop(name, None)
+        if self.editing is not None:
+            draft[self.editing] = step.field
         return await step.ask(update, context)
 
     def states(self) -> dict[str, list[BaseHandler]]:
         """The ConversationHandler's states; the re-ask of each is registered with conversations/resume.py."""
         steps = (*self.steps, *([self.summary] if self.summary else []))
-        resume.register(drafted_all(self.form, {s.state: s.ask for s in steps}))
+        shared = {s.state for s in steps if sum(t.state == s.state for t in steps) > 1}
+        resume.register(drafted_all(self.form, {s.state: self._again if s.state in shared else s.ask for s in steps}))
         anywhere = self.edit_handlers() if self.starts else []  # a record's card: its edits work in any step
         states: dict[str, list[BaseHandler]] = {s.state: [*anywhere, *s.takes] for s in self.steps}
         if self.summary is not None:
             states[self.summary.state] = [*self.edit_handlers(), *self.summary.takes]
         return states
+
+    async def _again(self, update: Update, context: BotContext) -> str | None:
+        """The re-ask of a state several steps share (the draft says which one waits); nothing without a draft."""
+        return await self.go_on(update, context) if exists(self.form) else None
 
     def edit_handlers(self) -> list[BaseHandler]:
         """The card's edit buttons (on the summary card's state, or as entry points when the card is a record)."""

@@ -1,6 +1,7 @@
 """What each answer of the event forms (/new_competition, /new_course) must be: one reader per kind of field,
 turning typed text into the value the form's draft stores (JSON) or raising :class:`Invalid` with the message
-that explains what is wrong. The form engine (conversations/events/form.py) calls them; any front end may.
+that explains what is wrong, and what a form still needs (:func:`missing`). The form engine
+(conversations/form_draft.py, with the questions of conversations/form_questions.py) calls them; any front end may.
 
 A reader gets the text and a :class:`Reading` — the moment "now" and the programme's time zone — so relative
 answers ("明天下午", "下周二 19:00") are read the same way everywhere.
@@ -8,7 +9,7 @@ answers ("明天下午", "下周二 19:00") are read the same way everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -85,3 +86,17 @@ def date_range(value: str, reading: Reading) -> list[str]:
 
 def session_lines(value: str, reading: Reading) -> list[list[str]]:
     return [[s.isoformat(), e.isoformat()] for s, e in parse_session_lines(value, reading.tz, reading.now)]
+
+
+Applies = Callable[[dict[str, Any]], bool]  # whether a question is asked, given the answers so far
+
+
+def missing(order: Sequence[tuple[str, Applies]], draft: dict[str, Any]) -> list[str]:
+    """The answers the form's draft (``{"values": …, "editing": …}``) still needs, in order: those that apply and
+    are not given (a skipped optional answer is given: None); the answer being edited from the summary card (or
+    whose buttons are being ticked) first, then any the edit opened (e.g. the dates of a course whose rule
+    changed)."""
+    values = draft.get("values") or {}
+    editing = draft.get("editing")
+    needed = [name for name, applies in order if applies(values) and name not in values and name != editing]
+    return [editing, *needed] if editing else needed

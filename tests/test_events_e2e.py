@@ -258,3 +258,22 @@ async def test_choosing_craftsman_in_settings_is_not_called_saved(bot: BotHarnes
     assert "已保存" not in ((await user.answer_to(press)).get("text") or "")
     await user.expect("申请")
     assert (await bot.services.users.get(48)).role is Role.WORKER
+
+
+async def test_a_course_form_stored_before_the_one_engine_goes_on(bot: BotHarness):
+    """A draft the old engine stored ({"step": …, "values": …}) in the same conversation state goes on after a
+    restart: the question it waited for, with its buttons, then the next."""
+    staff = await staffer(bot)
+    staff.send("/new_course")
+    await staff.expect("请输入课程名称")
+    staff.send("老草稿")
+    await staff.expect("授课老师")  # the conversation waits in "newcourse.answer", as the old engine's did
+    await bot.wait_handled()  # the update's draft is written as it ends, after the question was sent
+    values = {"name": "老草稿", "teacher": None, "where": "湖州", "capacity": "any", "region_code": None}
+    await bot.services.forms.put(staff.id, "newcourse", {"step": 5, "values": values})
+    await bot.restart()
+    asked = await staff.expect("上课时间怎么安排")
+    staff.send("你好")
+    await staff.expect("请点击上方消息中的按钮")
+    staff.press("逐次输入日期", asked)
+    await staff.expect("逐行输入")

@@ -200,10 +200,8 @@ def test_the_event_forms_answers_are_read_by_the_service_without_a_chat():
     assert (refused.value.key, refused.value.values) == ("input.too_long", {"max": 5, "length": 6})
 
 
-async def test_an_answer_is_edited_from_the_summary_card_and_the_steps_it_opens_are_asked(bot: BotHarness):
-    """The engine's summary card has ✏️ per answer: that question again, then the card — and a changed answer
-    that opens other steps (a course's schedule from weekly to dated sessions) asks those first."""
-    staff = await staffer(bot)
+async def weekly_course_card(staff) -> dict:
+    """/new_course answered up to its summary card: on Tuesdays 19:00-21:00, 2026-12-01 to 12-10 (2 sessions)."""
     staff.send("/new_course")
     await staff.expect("请输入课程名称")
     staff.send("AI写作入门")
@@ -221,7 +219,14 @@ async def test_an_answer_is_edited_from_the_summary_card_and_the_steps_it_opens_
     staff.send("2026-12-01 至 2026-12-10")
     staff.press("1 小时", await staff.expect("每次课前多久提醒"))
     staff.press("跳过", await staff.expect("课程简介"))
-    summary = await staff.expect("共 2 次课")
+    return await staff.expect("共 2 次课")
+
+
+async def test_an_answer_is_edited_from_the_summary_card_and_the_steps_it_opens_are_asked(bot: BotHarness):
+    """The engine's summary card has ✏️ per answer: that question again, then the card — and a changed answer
+    that opens other steps (a course's schedule from weekly to dated sessions) asks those first."""
+    staff = await staffer(bot)
+    summary = await weekly_course_card(staff)
     assert {"✏️ 课程名称", "✏️ 每周上课日", "✅ 发布"} <= {b["text"] for b in staff.buttons(summary)}
 
     staff.press("✏️ 课程名称", summary)
@@ -238,3 +243,71 @@ async def test_an_answer_is_edited_from_the_summary_card_and_the_steps_it_opens_
     assert "✏️ 每周上课日" not in {b["text"] for b in staff.buttons(summary)}
     staff.press("发布", summary)
     await staff.expect("已发布「AI写作进阶」，共 1 次课")
+
+
+def test_every_form_is_declared_with_the_one_engine():
+    """/join, /profile, /broadcast, /new_competition and /new_course are each a form_draft.Flow; the second engine
+    (conversations/events/form.py) is gone."""
+    import importlib.util
+
+    from conversations.broadcast import BROADCAST
+    from conversations.events.competition_form import FLOW as COMPETITION
+    from conversations.events.course_form import FLOW as COURSE
+    from conversations.form_draft import Flow
+    from conversations.join import JOIN
+    from conversations.profile import PROFILE
+
+    assert all(isinstance(flow, Flow) for flow in (JOIN, PROFILE, BROADCAST, COMPETITION, COURSE))
+    assert importlib.util.find_spec("conversations.events.form") is None
+    assert [s.field for s in COURSE.steps][:3] == ["name", "teacher", "where"]
+
+
+def test_what_an_event_form_still_needs_is_the_services_rule():
+    """The answers an event form still needs, in order: those that apply and are not answered (a skipped optional
+    answer is answered: None); an answer being edited from the summary card comes first."""
+    from services.event_fields import missing
+
+    def weekly(values):
+        return values.get("mode") == "weekly"
+
+    def always(values):
+        return True
+
+    order = (("name", always), ("mode", always), ("days", weekly), ("description", always))
+    assert missing(order, {"values": {}}) == ["name", "mode", "description"]
+    assert missing(order, {"values": {"name": "课", "mode": "weekly", "description": None}}) == ["days"]
+    done = {"name": "课", "mode": "dates", "description": None}
+    assert missing(order, {"values": done}) == []
+    assert missing(order, {"values": done, "editing": "mode"}) == ["mode"]
+
+
+def test_report_steps_are_declared_with_the_one_engine():
+    """/report's questions are the engine's Steps: one per summary-card field (each with the state that waits for
+    it and its handlers), the summary card a Step; the conversation's states and their re-asks after a restart
+    come from the Flow, besides the two yes/no questions around it (continue the kept draft, discard it)."""
+    from conversations import resume
+    from conversations.form_draft import Flow
+    from conversations.report.flow import REPORT, build
+    from conversations.report.steps import DISCARD, RESUME
+
+    assert isinstance(REPORT, Flow) and REPORT.summary is not None
+    fields = [s.field for s in REPORT.steps]
+    assert {"kind", "training_topic", "text", "industry", "name", "credit_code", "region_code", "phone"} <= set(fields)
+    assert set(build().states) == {*REPORT.states(), RESUME, DISCARD}
+    assert all(s.state in resume.REASKS and s.takes for s in (*REPORT.steps, REPORT.summary))
+
+
+async def test_a_ticked_answer_edited_from_the_card_keeps_its_ticks_across_a_restart(bot: BotHarness):
+    """✏️ on a toggled answer asks it again with its ticks; ticks changed before a restart are still there after
+    it (the question asked again), and 选好了 goes straight back to the card."""
+    staff = await staffer(bot)
+    staff.press("✏️ 每周上课日", await weekly_course_card(staff))
+    days = await staff.expect("每周哪几天")
+    assert "✅ 周二" in {b["text"] for b in staff.buttons(days)}  # the answer's ticks, to change
+    staff.press("周四", days)
+    await staff.expect("每周哪几天")
+    await bot.restart()
+    days = await staff.expect("每周哪几天")
+    assert {"✅ 周二", "✅ 周四"} <= {b["text"] for b in staff.buttons(days)}
+    staff.press("选好了", days)
+    await staff.expect("共 4 次课")  # nothing else asked

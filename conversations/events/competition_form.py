@@ -11,12 +11,10 @@ from datetime import time
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
-from conversations.events.form import Form, asking, moment
-from conversations.events.form import build as build_form
 from conversations.events.views import competition_text
+from conversations.form_questions import QuestionForm, asking, build, moment
 from db.models import Competition
 from nlp.industry import catalogue
 from services import event_fields as fields
@@ -53,18 +51,18 @@ def service_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-step = asking("competition")
-STEPS = (
-    step("name", text=TEXT_LIMITS["name"]),
-    step("industry", "choice", parse=fields.industry, choices=industry_choices),
-    step("region_code", "region", ask="region"),
-    step("organiser", text=TEXT_LIMITS["organiser"], optional=True),
-    step("registration_deadline", ask="deadline", parse=fields.moment(END_OF_DAY), optional=True),
-    step("starts_at", ask="start", parse=fields.moment()),
-    step("ends_at", ask="end", parse=fields.moment(END_OF_DAY), optional=True),
-    step("where", text=TEXT_LIMITS["link"], optional=True),
-    step("description", text=TEXT_LIMITS["description"], optional=True),
-    step("how_to_register", ask="how", text=TEXT_LIMITS["how_to_register"], optional=True),
+question = asking("competition")
+QUESTIONS = (
+    question("name", text=TEXT_LIMITS["name"]),
+    question("industry", "choice", parse=fields.industry, choices=industry_choices),
+    question("region_code", "region", ask="region"),
+    question("organiser", text=TEXT_LIMITS["organiser"], optional=True),
+    question("registration_deadline", ask="deadline", parse=fields.moment(END_OF_DAY), optional=True),
+    question("starts_at", ask="start", parse=fields.moment()),
+    question("ends_at", ask="end", parse=fields.moment(END_OF_DAY), optional=True),
+    question("where", text=TEXT_LIMITS["link"], optional=True),
+    question("description", text=TEXT_LIMITS["description"], optional=True),
+    question("how_to_register", ask="how", text=TEXT_LIMITS["how_to_register"], optional=True),
 )
 
 
@@ -80,11 +78,11 @@ async def publish(update: Update, context: BotContext, values: dict[str, Any]) -
     await update.effective_chat.send_message(context.t("competition.published", name=c.name))
 
 
-FORM = Form(
+FORM = QuestionForm(
     "newcomp",
     "new_competition",
     "competition.create",
-    STEPS,
+    QUESTIONS,
     summary,
     publish,
     fixes={
@@ -95,6 +93,4 @@ FORM = Form(
     },
 )
 
-
-def build() -> ConversationHandler:
-    return build_form(FORM)
+FLOW, conversation = build(FORM)

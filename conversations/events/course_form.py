@@ -12,12 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
-from conversations.events.form import Form, asking, labelled
-from conversations.events.form import build as build_form
+from conversations.form_questions import QuestionForm, asking, build, labelled
 from services import event_fields as fields
 from services.courses import TEXT_LIMITS, expand_weekly
 from services.local_time import WEEKDAYS, parse_span, show
@@ -60,20 +58,20 @@ def _capacity(value: Any) -> int | None:
     return None if value in (None, "any") else int(value)
 
 
-step = asking("course")
-STEPS = (
-    step("name", text=TEXT_LIMITS["name"]),
-    step("teacher", text=TEXT_LIMITS["teacher"], optional=True),
-    step("where", text=TEXT_LIMITS["link"]),
-    step("capacity", "choice", parse=fields.capacity, choices=labelled(("any", "course.unlimited"))),
-    step("region_code", "region", ask="region"),
-    step("mode", "choice", choices=labelled(("weekly", "course.mode.weekly"), ("dates", "course.mode.dates"))),
-    step("days", "toggle", when=weekly, choices=labelled(*((d, f"weekday.{d}") for d in WEEKDAYS))),
-    step("span", parse=fields.time_span, when=weekly),
-    step("range", parse=fields.date_range, when=weekly),
-    step("dates", parse=fields.session_lines, when=dated),
-    step("remind_minutes", "choice", ask="lead", parse=fields.lead_minutes, choices=labelled(*LEAD_CHOICES)),
-    step("description", text=TEXT_LIMITS["description"], optional=True),
+question = asking("course")
+QUESTIONS = (
+    question("name", text=TEXT_LIMITS["name"]),
+    question("teacher", text=TEXT_LIMITS["teacher"], optional=True),
+    question("where", text=TEXT_LIMITS["link"]),
+    question("capacity", "choice", parse=fields.capacity, choices=labelled(("any", "course.unlimited"))),
+    question("region_code", "region", ask="region"),
+    question("mode", "choice", choices=labelled(("weekly", "course.mode.weekly"), ("dates", "course.mode.dates"))),
+    question("days", "toggle", when=weekly, choices=labelled(*((d, f"weekday.{d}") for d in WEEKDAYS))),
+    question("span", parse=fields.time_span, when=weekly),
+    question("range", parse=fields.date_range, when=weekly),
+    question("dates", parse=fields.session_lines, when=dated),
+    question("remind_minutes", "choice", ask="lead", parse=fields.lead_minutes, choices=labelled(*LEAD_CHOICES)),
+    question("description", text=TEXT_LIMITS["description"], optional=True),
 )
 
 
@@ -117,11 +115,11 @@ async def publish(update: Update, context: BotContext, values: dict[str, Any]) -
     await update.effective_chat.send_message(context.t("course.published", name=course.name, count=len(sessions)))
 
 
-FORM = Form(
+FORM = QuestionForm(
     "newcourse",
     "new_course",
     "course.create",
-    STEPS,
+    QUESTIONS,
     summary,
     publish,
     fixes=dict.fromkeys(
@@ -129,6 +127,4 @@ FORM = Form(
     ),
 )
 
-
-def build() -> ConversationHandler:
-    return build_form(FORM)
+FLOW, conversation = build(FORM)

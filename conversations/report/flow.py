@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.forms import (
     REPORT_CHOICES,
@@ -31,6 +31,7 @@ from buttons.forms import (
 from conversations import industry_step, resume
 from conversations.common import edit_message, expect_button, expect_text
 from conversations.context import BotContext
+from conversations.form_draft import Flow, Handler, Step
 from conversations.region_picker import region_step_handlers
 from conversations.report import intake
 from conversations.report.answers import (
@@ -46,35 +47,25 @@ from conversations.report.answers import (
 from conversations.report.describe import describe_file, describe_other, describe_text
 from conversations.report.intake import unless_elsewhere
 from conversations.report.steps import (
-    CONTACT,
-    DATES,
     DESCRIBE,
     DISCARD,
-    EDIT_STATES,
-    ENT_CODE,
-    ENT_KIND,
-    ENT_NAME,
-    ENT_REGION,
-    INDUSTRY,
-    KIND,
-    MODE,
-    PHONE,
+    QUESTIONS,
     RESUME,
     SUMMARY,
-    TOPIC,
-    TRAINEES,
-    URGENCY,
     advance,
     ask,
     ask_industry,
+    asking,
     current_draft,
     form_of,
     mark_asked,
     profile_of,
     save,
+    show_card,
 )
 from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
+from services.demand_form import FORM
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import PendingLink
@@ -205,7 +196,7 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     press = ReportEdit.parse(query.data)
     field = press.field if press is not None else ""
-    if field not in EDIT_STATES or await current_draft(update, context) is None:
+    if field not in QUESTIONS or await current_draft(update, context) is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
     if field in RECORD_FIELDS:
@@ -311,53 +302,72 @@ async def reask_discard(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_message(context.t("report.discard_ask"), reply_markup=_discard_keyboard(context))
 
 
-resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the other steps: report/steps.py
+resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the steps': REPORT.states()
+
+
+TEXT, OTHER = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
+WAIT_BUTTON = (MessageHandler(TEXT, unless_elsewhere(expect_button)), MessageHandler(OTHER, expect_button))
+CHOICE = (*(CallbackQueryHandler(on_choice, pattern=kind.pattern()) for kind in REPORT_CHOICES), *WAIT_BUTTON)
+
+
+def _typed(callback: Handler) -> tuple[BaseHandler, ...]:
+    """A typed answer; text that is plainly something else (a greeting, a wage question) is answered as such."""
+    return MessageHandler(TEXT, unless_elsewhere(callback)), MessageHandler(OTHER, expect_text)
+
+
+TAKES: dict[str, tuple[BaseHandler, ...]] = {  # each summary-card field's answers
+    "kind": CHOICE,
+    "training_topic": (MessageHandler(TEXT, topic), MessageHandler(OTHER, expect_text)),  # a topic may name a 课程
+    "trainees": _typed(trainees),
+    "preferred_dates": _typed(dates),
+    "text": (
+        CallbackQueryHandler(described, pattern=ReportDescribed.pattern()),
+        CallbackQueryHandler(intake.add_aside, pattern=ReportAside.pattern()),
+        MessageHandler(TEXT, unless_elsewhere(describe_text, describing=True)),
+        MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
+        MessageHandler(OTHER, describe_other),
+    ),
+    "industry": (CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *WAIT_BUTTON),
+    "urgency": CHOICE,
+    "service_mode": CHOICE,
+    "name": _typed(enterprise_name),
+    "credit_code": (CallbackQueryHandler(skip_code, pattern=ReportSkipCode.pattern()), *_typed(enterprise_code)),
+    "ent_kind": CHOICE,
+    "region_code": tuple(region_step_handlers(enterprise_region)),
+    "contact_name": _typed(contact),
+    "phone": (MessageHandler(filters.CONTACT, phone_answer), *_typed(phone_answer)),
+}
+# /report on the one form engine: a Step per summary-card field (steps.QUESTIONS: its state and how it is asked),
+# the summary card with its ✏️ (edit_field) and 提交; what comes next is the service's (steps.advance)
+REPORT = Flow(
+    FORM,
+    tuple(Step(q.state, asking(field), TAKES[field], field) for field, q in QUESTIONS.items()),
+    None,
+    summary=Step(
+        SUMMARY,
+        show_card,
+        (
+            CallbackQueryHandler(edit_field, pattern=ReportEdit.pattern()),
+            CallbackQueryHandler(submit, pattern=ReportSubmit.pattern()),
+            *WAIT_BUTTON,
+        ),
+    ),
+)
 
 
 def build() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
-    other = ~filters.COMMAND
-    choice = [CallbackQueryHandler(on_choice, pattern=kind.pattern()) for kind in REPORT_CHOICES]
-    edit = CallbackQueryHandler(edit_field, pattern=ReportEdit.pattern())
-    wait_button = [MessageHandler(text, unless_elsewhere(expect_button)), MessageHandler(other, expect_button)]
-    buttons = [*choice, *wait_button]
-    # a typed answer; text that is plainly something else (a greeting, a wage question) is answered as such
-    typed = lambda callback: [  # noqa: E731 - a handler pair made in place, read where it is used
-        MessageHandler(text, unless_elsewhere(callback)),
-        MessageHandler(other, expect_text),
-    ]
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # free text and photos: not the staff group
     return ConversationHandler(
         entry_points=[
             CommandHandler("report", start),
-            MessageHandler(text & private, intake.from_text),
+            MessageHandler(TEXT & private, intake.from_text),
             MessageHandler(filters.PHOTO & private, intake.from_photo),
             CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern()),
         ],
         states={
-            RESUME: [CallbackQueryHandler(resume_choice, pattern=ReportResume.pattern()), *wait_button],
-            KIND: buttons,
-            URGENCY: buttons,
-            MODE: buttons,
-            ENT_KIND: buttons,
-            TOPIC: [MessageHandler(text, topic), MessageHandler(other, expect_text)],  # a topic may name a 课程
-            TRAINEES: typed(trainees),
-            DATES: typed(dates),
-            ENT_NAME: typed(enterprise_name),
-            CONTACT: typed(contact),
-            ENT_CODE: [CallbackQueryHandler(skip_code, pattern=ReportSkipCode.pattern()), *typed(enterprise_code)],
-            ENT_REGION: region_step_handlers(enterprise_region),
-            PHONE: [MessageHandler(filters.CONTACT, phone_answer), *typed(phone_answer)],
-            DESCRIBE: [
-                CallbackQueryHandler(described, pattern=ReportDescribed.pattern()),
-                CallbackQueryHandler(intake.add_aside, pattern=ReportAside.pattern()),
-                MessageHandler(text, unless_elsewhere(describe_text, describing=True)),
-                MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
-                MessageHandler(other, describe_other),
-            ],
-            INDUSTRY: [CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *wait_button],
-            SUMMARY: [edit, CallbackQueryHandler(submit, pattern=ReportSubmit.pattern()), *wait_button],
-            DISCARD: [CallbackQueryHandler(discard_choice, pattern=ReportDiscard.pattern()), *wait_button],
+            RESUME: [CallbackQueryHandler(resume_choice, pattern=ReportResume.pattern()), *WAIT_BUTTON],
+            **REPORT.states(),
+            DISCARD: [CallbackQueryHandler(discard_choice, pattern=ReportDiscard.pattern()), *WAIT_BUTTON],
         },
         fallbacks=[CommandHandler("cancel", cancel), CommandHandler("report", start)],
         name="report",

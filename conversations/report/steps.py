@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from conversations import industry_step, resume
+from conversations import industry_step
 from conversations.contact import ask_phone
 from conversations.context import BotContext
 from conversations.region_picker import ask_region
@@ -102,7 +102,6 @@ QUESTIONS = {
     "contact_name": Question(CONTACT, "report.ask_contact"),
     "phone": Question(PHONE),  # the phone step (conversations/contact.py)
 }
-EDIT_STATES = {field: question.state for field, question in QUESTIONS.items()}
 
 
 def form_of(context: BotContext) -> DemandForm:
@@ -198,14 +197,12 @@ async def show_card(update: Update, context: BotContext) -> str | int:
     return await show_summary(update, context, state)
 
 
-def _asking(field: str):
+def asking(field: str):
+    """How a field's Step asks (from advance(), and again after a restart, conversations/resume.py)."""
+
     async def reask(update: Update, context: BotContext) -> str | int:
         if field in ("text", "industry") and await current_draft(update, context) is None:
             return await advance(update, context)  # the draft is gone: says so
         return await ask(update, context, field)
 
     return reask
-
-
-# after a restart each step asks its question again (conversations/resume.py)
-resume.register({**{state: _asking(field) for field, state in EDIT_STATES.items()}, SUMMARY: show_card})
