@@ -1,14 +1,12 @@
-"""How the service flow reads in a chat: candidates with their reasons, queue entries, outcomes of an action."""
+"""How the service flow reads in a chat: candidates with their reasons, queue entries."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
-from conversations.refusals import answer_refusal
 from nlp.industry import catalogue
-from services.service_record import Result
 from services.staff_queue import QueueItem
 from services.talent_index import Candidate, Reasons
 
@@ -94,12 +92,3 @@ def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKe
         ]
     )
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
-
-
-async def answer_outcome(update: Update, context: BotContext, result: Result) -> bool:
-    """Answer a refused action (an alert for a button, a reply for a message) and return True; False when done."""
-    refused = result.refusal()
-    if refused is None:
-        return False
-    await answer_refusal(update, context, refused)
-    return True

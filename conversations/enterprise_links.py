@@ -8,9 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
 from buttons.enterprise_links import DecideLink, Decision
-from conversations.casework_views import answer_outcome
 from conversations.common import edit_message, press_of
 from conversations.context import BotContext
+from conversations.refusals import attempt
 from services.enterprise_links import decision_buttons
 
 
@@ -20,13 +20,17 @@ async def decide(update: Update, context: BotContext) -> None:
     if press is None:
         return
     accept = press.decision is Decision.CONFIRM
-    result = await context.services.links.decide(
-        update.effective_user.id, context.role, press.requester, press.enterprise_id, accept
+    result = await attempt(
+        update,
+        context,
+        context.services.links.decide(
+            update.effective_user.id, context.role, press.requester, press.enterprise_id, accept
+        ),
     )
-    if await answer_outcome(update, context, result):
+    if result is None:
         return
     await query.answer()
-    done = context.t("link.done_confirmed" if accept else "link.done_refused", **result.detail)
+    done = context.t("link.done_confirmed" if accept else "link.done_refused", **result.values)
     await edit_message(update, query.message.text_html + "\n\n" + done)
 
 

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, MatchAllPlan, OfferTo, PlanAnswer, ShowQueueItem
 from conversations import resume
-from conversations.casework_views import answer_outcome, queue_item_view
+from conversations.casework_views import queue_item_view
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
@@ -20,7 +20,6 @@ from conversations.refusals import attempt
 from conversations.union import consultation_section
 from services.audit import staff_role
 from services.casework import MAX_NOTE
-from services.service_record import Result
 
 FIND, ESCALATE = "queue.find", "queue.escalate"
 MAX_QUERY = 50
@@ -28,9 +27,8 @@ PLAN_LINES = 30
 
 
 async def queue_command(update: Update, context: BotContext) -> None:
-    items = await context.services.casework.queue(update.effective_user.id, context.role)
-    if isinstance(items, Result):
-        await answer_outcome(update, context, items)
+    items = await attempt(update, context, context.services.casework.queue(update.effective_user.id, context.role))
+    if items is None:
         return
     if items:
         await update.effective_message.reply_text(context.t("queue.title", count=len(items)))
@@ -48,9 +46,10 @@ async def show(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, ShowQueueItem)
     if press is None:
         return
-    item = await context.services.casework.queue_item(update.effective_user.id, context.role, press.demand_id)
-    if isinstance(item, Result):
-        await answer_outcome(update, context, item)
+    item = await attempt(
+        update, context, context.services.casework.queue_item(update.effective_user.id, context.role, press.demand_id)
+    )
+    if item is None:
         return
     await query.answer()
     text, markup = queue_item_view(item, context)
@@ -80,11 +79,15 @@ async def confirm_volunteer(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, ConfirmVolunteer)
     if press is None:
         return
-    result = await context.services.casework.confirm_volunteer(update.effective_user.id, context.role, press.match_id)
-    if await answer_outcome(update, context, result):
+    result = await attempt(
+        update,
+        context,
+        context.services.casework.confirm_volunteer(update.effective_user.id, context.role, press.match_id),
+    )
+    if result is None:
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("queue.volunteer_confirmed", **result.detail))
+    await update.effective_chat.send_message(context.t("queue.volunteer_confirmed", **result.values))
 
 
 # ---------------------------------------------------------------------- search and escalate: one typed answer
@@ -153,9 +156,8 @@ async def escalate_note(update: Update, context: BotContext) -> str | int:
 
 # ---------------------------------------------------------------------- /match_all
 async def match_all(update: Update, context: BotContext) -> None:
-    plan = await context.services.casework.plan_all(update.effective_user.id, context.role)
-    if isinstance(plan, Result):
-        await answer_outcome(update, context, plan)
+    plan = await attempt(update, context, context.services.casework.plan_all(update.effective_user.id, context.role))
+    if plan is None:
         return
     if not plan.pairs and not plan.unassigned:
         await update.effective_message.reply_text(context.t("queue.empty"))
@@ -210,11 +212,12 @@ async def match_all_button(update: Update, context: BotContext) -> None:
             context.t("plan.discarded" if pairs is not None else "button.stale"), show_alert=pairs is None
         )
         return
-    result = await context.services.casework.apply_plan(
-        update.effective_user.id, context.role, [tuple(p) for p in pairs]
+    result = await attempt(
+        update,
+        context,
+        context.services.casework.apply_plan(update.effective_user.id, context.role, [tuple(p) for p in pairs]),
     )
-    if isinstance(result, Result):
-        await answer_outcome(update, context, result)
+    if result is None:
         return
     await query.answer()
     tickets = await context.services.casework.tickets([demand_id for demand_id, _ in result.by_hand])

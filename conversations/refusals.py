@@ -12,12 +12,15 @@ from conversations.context import BotContext
 from services.results import BY_HAND, Reason, Refused
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
+CONSULTATION, ASK = "consultation", "consultation.ask"  # staff answering or closing one; a member filing one
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
     STATS: {Reason.NOT_STAFF: "stats.only"},
     ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
     TEAMS: {Reason.ALREADY: "teams.exists"},
     REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
+    CONSULTATION: {Reason.STALE: "union.not_open", Reason.NOT_FOUND: "case.refused.not_found"},
+    ASK: {Reason.NOT_FOUND: "union.ask_unknown", Reason.NOT_YOURS: "union.ask_unknown"},
 }
 
 

@@ -12,7 +12,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from buttons.booking import OfferSlots
 from buttons.casework import AcceptOffer, DeclineOffer, ResolveCase, Volunteer
 from conversations import resume
-from conversations.casework_views import answer_outcome
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.refusals import attempt
@@ -21,7 +20,6 @@ from nlp.industry import catalogue
 from services.everyday import amount, count
 from services.local_time import show
 from services.resolution import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
-from services.service_record import Result
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
 MAX_REASON = 300
@@ -134,9 +132,8 @@ async def tasks_command(update: Update, context: BotContext) -> None:
 
 
 async def board_command(update: Update, context: BotContext) -> None:
-    items = await context.services.casework.board(update.effective_user.id)
-    if isinstance(items, Result):
-        await answer_outcome(update, context, items)
+    items = await attempt(update, context, context.services.casework.board(update.effective_user.id))
+    if items is None:
         return
     if not items:
         await update.effective_message.reply_text(context.t("board.empty"))
@@ -173,8 +170,10 @@ async def volunteer(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, Volunteer)
     if press is None:
         return
-    result = await context.services.casework.volunteer(update.effective_user.id, press.demand_id)
-    if await answer_outcome(update, context, result):
+    if (
+        await attempt(update, context, context.services.casework.volunteer(update.effective_user.id, press.demand_id))
+        is None
+    ):
         return
     await query.answer(context.t("board.done"), show_alert=True)
 

@@ -15,14 +15,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from buttons.union import AnswerConsultation, AskStaff, CloseConsultation
 from conversations import resume
-from conversations.casework_views import answer_outcome
 from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
 from conversations.context import BotContext
+from conversations.refusals import ASK, CONSULTATION, attempt
 from db.models import ConsultationStatus
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.consultations import monthly_dues
-from services.service_record import Outcome
+from services.results import Refused
 from services.validation import Invalid
 
 ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
@@ -79,12 +79,16 @@ async def ask_staff(update: Update, context: BotContext) -> None:
             context.t(_FILED_KEY.get(status, "union.already_asked"), number=asked["filed"]), show_alert=True
         )
         return
-    result = await context.services.consultations.ask(update.effective_user.id, asked["topic"], asked["question"])
-    if result.outcome not in (Outcome.DONE, Outcome.STALE):
-        await query.answer(context.t("union.ask_unknown"), show_alert=True)
+    result = await attempt(
+        update,
+        context,
+        context.services.consultations.ask(update.effective_user.id, asked["topic"], asked["question"]),
+        ASK,
+    )
+    if result is None:
         return
-    asked["filed"] = result.detail["id"]
-    if result.outcome is Outcome.STALE:
+    asked["filed"] = result.values["id"]
+    if not result.values["new"]:  # the same question is open already
         await query.answer(context.t("union.already_asked", number=asked["filed"]), show_alert=True)
         return
     await query.answer()
@@ -96,10 +100,14 @@ async def ask_staff(update: Update, context: BotContext) -> None:
 # ---------------------------------------------------------------------- staff: the /queue section
 async def consultation_section(update: Update, context: BotContext) -> int:
     """The open consultations after the demands in /queue; returns how many are open (0: nothing shown)."""
-    listed = await context.services.consultations.open_items(update.effective_user.id, context.role, QUEUE_LINES)
-    if not isinstance(listed, tuple) or not listed[0]:
+    try:
+        total, items = await context.services.consultations.open_items(
+            update.effective_user.id, context.role, QUEUE_LINES
+        )
+    except Refused:  # not staff (audited): /queue has said so already
         return 0
-    total, items = listed
+    if not total:
+        return 0
     await update.effective_chat.send_message(context.t("union.queue_title", count=total))
     for item in items:
         text = context.t(
@@ -143,16 +151,17 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
     if consultation_id is None:
         return ConversationHandler.END
     try:
-        result = await context.services.consultations.answer(
-            update.effective_user.id, context.role, consultation_id, text
+        result = await attempt(
+            update,
+            context,
+            context.services.consultations.answer(update.effective_user.id, context.role, consultation_id, text),
+            CONSULTATION,
         )
     except Invalid as exc:  # too long for the member's notice: nothing was stored or sent; staff may type it again
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return ANSWER
     context.user_data.pop("union_answer", None)
-    if result.outcome is Outcome.STALE:
-        await update.effective_message.reply_text(context.t("union.not_open", number=consultation_id))
-    elif not await answer_outcome(update, context, result):
+    if result is not None:
         await update.effective_message.reply_text(context.t("union.answer_sent", number=consultation_id))
     return ConversationHandler.END
 
@@ -162,10 +171,8 @@ async def close(update: Update, context: BotContext) -> None:
     press = await press_of(update, context, CloseConsultation)
     if press is None:
         return
-    result = await context.services.consultations.close(update.effective_user.id, context.role, press.consultation_id)
-    if result.outcome is Outcome.STALE:
-        await update.callback_query.answer(context.t("union.not_open", number=press.consultation_id), show_alert=True)
-    elif not await answer_outcome(update, context, result):
+    closing = context.services.consultations.close(update.effective_user.id, context.role, press.consultation_id)
+    if await attempt(update, context, closing, CONSULTATION) is not None:
         await update.callback_query.answer()
         await update.effective_chat.send_message(context.t("union.closed", number=press.consultation_id))
 

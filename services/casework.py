@@ -40,7 +40,6 @@ from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.results import Done, Reason, Refused
 from services.service_record import (
-    Result,
     StaffChats,
     Stop,
     active_match,
@@ -48,10 +47,10 @@ from services.service_record import (
     contact_values,
     craftsmans_match,
     move_match,
-    staff_only,
     transition,
 )
 from services.staff_queue import StaffQueue
+from services.staff_scope import require_in_scope
 from services.talent_index import Candidate, available
 from services.volunteering import QUEUED, Volunteering
 
@@ -73,9 +72,6 @@ class Casework(StaffQueue, Volunteering):
         self.db, self.clock, self.audit, self.outbox, self.matcher = db, clock, audit, outbox, matcher
         self.regions, self.staff = regions, staff
 
-    async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
-        return await staff_only(self.audit, actor, role, action, target)
-
     # ------------------------------------------------------------------ offering a demand to a craftsman
     async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Done:
         """Staff offer ``demand_id`` to ``craftsman_id``: the demand becomes ``matched`` and the craftsman gets
@@ -83,30 +79,35 @@ class Casework(StaffQueue, Volunteering):
         await self.audit.require_staff(actor, role, "match.offer", f"demand:{demand_id}")
         candidate = await self._candidate(demand_id, craftsman_id)
         now = self.clock.now()
-        async with self.db.session() as session:
-            demand = await session.get(Demand, demand_id, with_for_update=True)
-            craftsman = await session.get(Craftsman, craftsman_id)
-            await self._check_offer(session, demand, craftsman)
-            # _check_offer refused a missing demand or craftsman, and one without an account
-            assert demand is not None and craftsman is not None and craftsman.user_id is not None
-            if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
-                raise Refused(Reason.TAKEN)  # another staffer's offer got there first
-            match = await session.scalar(
-                select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman_id)
-            )
-            if match is None:
-                match = Match(demand_id=demand_id, craftsman_id=craftsman_id, created_at=now)
-                session.add(match)
-            match.status, match.offered_at, match.proposed_by, match.updated_at = MatchStatus.OFFERED, now, actor, now
-            if candidate is not None:
-                match.score, match.reasons = (
-                    candidate.score,
-                    json.dumps(candidate.reasons.as_json(), ensure_ascii=False),
+        try:
+            async with self.db.session() as session:
+                demand = await session.get(Demand, demand_id, with_for_update=True)
+                craftsman = await session.get(Craftsman, craftsman_id)
+                await self._check_offer(session, demand, craftsman, by_staff=actor)
+                # _check_offer refused a missing demand or craftsman, and one without an account
+                assert demand is not None and craftsman is not None and craftsman.user_id is not None
+                if not await transition(session, demand, DemandStatus.MATCHED, actor, now, note=craftsman.name):
+                    raise Refused(Reason.TAKEN)  # another staffer's offer got there first
+                match = await session.scalar(
+                    select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman_id)
                 )
-            await session.flush()
-            match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
-            values, keys, labels = brief(demand, self.regions)
-            owner = demand.user_id
+                if match is None:
+                    match = Match(demand_id=demand_id, craftsman_id=craftsman_id, created_at=now)
+                    session.add(match)
+                match.status, match.offered_at, match.proposed_by = MatchStatus.OFFERED, now, actor
+                match.updated_at = now
+                if candidate is not None:
+                    match.score, match.reasons = (
+                        candidate.score,
+                        json.dumps(candidate.reasons.as_json(), ensure_ascii=False),
+                    )
+                await session.flush()
+                match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
+                values, keys, labels = brief(demand, self.regions)
+                owner = demand.user_id
+        except Stop as stop:  # another region's demand (audited); the other refusals are not
+            await stop.audit(self.audit, actor, "match.offer")
+            raise
         values["hours"] = OFFER_HOURS
         await self.outbox.put(
             [user_id],
@@ -133,10 +134,15 @@ class Casework(StaffQueue, Volunteering):
         await self.audit.record(actor, "match.offer", f"demand:{demand_id}", craftsman=craftsman_id)
         return Done(demand_id, match_id, {"name": name})
 
-    async def _check_offer(self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None) -> None:
-        """Stop with the refusal when ``demand`` cannot be offered to ``craftsman`` now."""
+    async def _check_offer(
+        self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None, by_staff: int | None = None
+    ) -> None:
+        """Stop with the refusal when ``demand`` cannot be offered to ``craftsman`` now — by the staffer ``by_staff``
+        (None: the craftsman volunteers), who works on their own region's demands only (services/staff_scope.py)."""
         if demand is None or craftsman is None or demand.status is DemandStatus.DRAFT:
             raise Stop(Reason.NOT_FOUND)
+        if by_staff is not None:
+            await require_in_scope(session, self.regions, by_staff, demand)
         if demand.status not in QUEUED or await active_match(session, demand.id) is not None:
             raise Stop(Reason.TAKEN)
         if not available(craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()):
@@ -305,25 +311,30 @@ class Casework(StaffQueue, Volunteering):
         """Hand a queued demand to the provincial team, with a note; the matcher then looks province-wide."""
         await self.audit.require_staff(actor, role, "demand.escalate", f"demand:{demand_id}")
         now = self.clock.now()
-        async with self.db.session() as session:
-            demand = await session.get(Demand, demand_id, with_for_update=True)
-            if demand is None or demand.status is DemandStatus.DRAFT:
-                raise Refused(Reason.NOT_FOUND)
-            if demand.status not in QUEUED or await active_match(session, demand_id) is not None:
-                raise Refused(Reason.TAKEN)
-            if not await transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE]):
-                raise Refused(Reason.TAKEN)
-            province = (demand.region_code or "")[:2]
-            team = (
-                await session.scalar(
-                    select(ServiceTeam.name)
-                    .where(ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province))
-                    .limit(1)
+        try:
+            async with self.db.session() as session:
+                demand = await session.get(Demand, demand_id, with_for_update=True)
+                if demand is None or demand.status is DemandStatus.DRAFT:
+                    raise Refused(Reason.NOT_FOUND)
+                await require_in_scope(session, self.regions, actor, demand)
+                if demand.status not in QUEUED or await active_match(session, demand_id) is not None:
+                    raise Refused(Reason.TAKEN)
+                if not await transition(session, demand, DemandStatus.ESCALATED, actor, now, note=note[:MAX_NOTE]):
+                    raise Refused(Reason.TAKEN)
+                province = (demand.region_code or "")[:2]
+                team = (
+                    await session.scalar(
+                        select(ServiceTeam.name)
+                        .where(ServiceTeam.level == TeamLevel.PROVINCE, ServiceTeam.region_code.startswith(province))
+                        .limit(1)
+                    )
+                    if province
+                    else None
                 )
-                if province
-                else None
-            )
-            ticket, owner = demand.ticket or "", demand.user_id
+                ticket, owner = demand.ticket or "", demand.user_id
+        except Stop as stop:  # another region's demand: audited
+            await stop.audit(self.audit, actor, "demand.escalate")
+            raise
         await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
         await self.outbox.put(
             await self.staff(),

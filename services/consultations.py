@@ -2,7 +2,8 @@
 ask-staff button under a union-service answer. Staff see the open ones in /queue and answer or close them; the
 member gets the answer in their language. A consultation never reaches a craftsman.
 
-Every staff action is checked here against the role read from the database; refusals are audited.
+Every staff action is checked here against the role read from the database; refusals are audited. An action
+answers ``Done`` or raises ``Refused`` (services/results.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from services.audit import AuditLog
 from services.clock import Clock
 from services.everyday import amount
 from services.outbox import Notice, Outbox
-from services.service_record import Outcome, Result, StaffChats, staff_only
+from services.results import Done, Reason, Refused
+from services.service_record import StaffChats
 from services.validation import Invalid
 
 MAX_QUESTION = 2000
@@ -51,19 +53,17 @@ class Consultations:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, staff: StaffChats) -> None:
         self.db, self.clock, self.audit, self.outbox, self.staff = db, clock, audit, outbox, staff
 
-    async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
-        return await staff_only(self.audit, actor, role, action, target)
-
-    async def ask(self, user_id: int, topic: str, question: str) -> Result:
+    async def ask(self, user_id: int, topic: str, question: str) -> Done:
         """File the member's question for staff; the same open question of the same member is filed once.
-        ``detail``: {"id": …, "new": bool}."""
+        ``values``: {"id": …, "new": bool} (False: filed before). Refused: NOT_FOUND (no union topic, no question),
+        NOT_YOURS (no such member, or no consent yet)."""
         question = shown(question).strip()[:MAX_QUESTION]  # stored without NUL or other invisible controls
         if not is_union_service(Intent(topic)) or not question:
-            return Result(Outcome.NOT_FOUND)
+            raise Refused(Reason.NOT_FOUND)
         async with self.db.session() as session:
             user = await session.get(User, user_id)
             if user is None or user.consent_at is None:
-                return Result(Outcome.NOT_YOURS)
+                raise Refused(Reason.NOT_YOURS)
             same = await session.scalar(
                 select(Consultation.id).where(
                     Consultation.user_id == user_id,
@@ -73,7 +73,7 @@ class Consultations:
                 )
             )
             if same is not None:
-                return Result(Outcome.STALE, detail={"id": same, "new": False})
+                return Done(values={"id": same, "new": False})
             row = Consultation(
                 user_id=user_id,
                 topic=topic,
@@ -95,7 +95,7 @@ class Consultations:
                 keys={"topic": f"union.topic.{topic}"},
             ),
         )
-        return Result(Outcome.DONE, detail={"id": consultation_id, "new": True})
+        return Done(values={"id": consultation_id, "new": True})
 
     async def status(self, user_id: int, consultation_id: int) -> ConsultationStatus | None:
         """The status of one of the member's own consultations (None for anyone else's, or one erased)."""
@@ -106,13 +106,10 @@ class Consultations:
             )
         return status
 
-    async def open_items(
-        self, actor: int, role: Role | None, limit: int = 10
-    ) -> tuple[int, list[ConsultationItem]] | Result:
-        """How many consultations wait for staff, and the oldest ``limit`` of them."""
-        refused = await self._staff_only(actor, role, "consultation.list", "queue")
-        if refused:
-            return refused
+    async def open_items(self, actor: int, role: Role | None, limit: int = 10) -> tuple[int, list[ConsultationItem]]:
+        """How many consultations wait for staff, and the oldest ``limit`` of them. Refused(NOT_STAFF) for anyone
+        else (audited)."""
+        await self.audit.require_staff(actor, role, "consultation.list", "queue")
         async with self.db.session() as session:
             total = await session.scalar(
                 select(func.count()).select_from(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
@@ -138,21 +135,19 @@ class Consultations:
             for i, topic, question, first, last, region in rows
         ]
 
-    async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Result:
+    async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Done:
         """Staff's answer: the consultation becomes answered (once) and the member is sent the answer, with their
         question's start quoted, in their language. An answer longer than MAX_ANSWER raises Invalid (input.too_long)
-        before anything is stored or sent."""
+        before anything is stored or sent. Refused: NOT_STAFF (audited), NOT_FOUND, STALE (answered or closed)."""
         text = shown(text).strip()
         if len(text) > MAX_ANSWER:
             raise Invalid("input.too_long", max=MAX_ANSWER, length=len(text))
-        refused = await self._staff_only(actor, role, "consultation.answer", f"consultation:{consultation_id}")
-        if refused:
-            return refused
+        await self.audit.require_staff(actor, role, "consultation.answer", f"consultation:{consultation_id}")
         now = self.clock.now()
         async with self.db.session() as session:
             row = await session.get(Consultation, consultation_id)
             if row is None:
-                return Result(Outcome.NOT_FOUND)
+                raise Refused(Reason.NOT_FOUND)
             moved = await session.execute(
                 update(Consultation)
                 .where(Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN)
@@ -162,7 +157,7 @@ class Consultations:
                 .execution_options(synchronize_session=False)
             )
             if rowcount(moved) != 1:
-                return Result(Outcome.STALE, detail={"number": consultation_id})
+                raise Refused(Reason.STALE, number=consultation_id)
             member, topic, question = row.user_id, row.topic, row.question
         if member is not None:
             await self.outbox.put(
@@ -177,12 +172,11 @@ class Consultations:
                 urgent=True,
             )
         await self.audit.record(actor, "consultation.answer", f"consultation:{consultation_id}")
-        return Result(Outcome.DONE, detail={"number": consultation_id})
+        return Done(values={"number": consultation_id})
 
-    async def close(self, actor: int, role: Role | None, consultation_id: int) -> Result:
-        refused = await self._staff_only(actor, role, "consultation.close", f"consultation:{consultation_id}")
-        if refused:
-            return refused
+    async def close(self, actor: int, role: Role | None, consultation_id: int) -> Done:
+        """Staff close an open consultation without an answer. Refused: NOT_STAFF (audited), STALE."""
+        await self.audit.require_staff(actor, role, "consultation.close", f"consultation:{consultation_id}")
         now = self.clock.now()
         async with self.db.session() as session:
             moved = await session.execute(
@@ -192,9 +186,9 @@ class Consultations:
                 .execution_options(synchronize_session=False)
             )
         if rowcount(moved) != 1:
-            return Result(Outcome.STALE, detail={"number": consultation_id})
+            raise Refused(Reason.STALE, number=consultation_id)
         await self.audit.record(actor, "consultation.close", f"consultation:{consultation_id}")
-        return Result(Outcome.DONE, detail={"number": consultation_id})
+        return Done(values={"number": consultation_id})
 
 
 # Union dues: members pay 0.5 % of their monthly wage (ACFTU rule; the catalogue's answer cites it). A question that

@@ -24,7 +24,8 @@ from services.clock import Clock
 from services.demand_info import DemandInfo
 from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox
-from services.service_record import Outcome, Result, StaffChats
+from services.results import Done, Reason, Refused
+from services.service_record import StaffChats
 
 
 def decision_buttons(requester: int, enterprise_id: int, staff: bool = False) -> list[Button]:
@@ -120,8 +121,10 @@ class EnterpriseLinks:
             ),
         )
 
-    async def decide(self, actor: int, role: Role | None, requester: int, enterprise_id: int, accept: bool) -> Result:
-        """A member of the enterprise (or staff) confirms or refuses ``requester``'s pending link."""
+    async def decide(self, actor: int, role: Role | None, requester: int, enterprise_id: int, accept: bool) -> Done:
+        """A member of the enterprise (or staff) confirms or refuses ``requester``'s pending link: Done with the
+        requester's and the enterprise's names, or Refused — NOT_YOURS (audited), NOT_FOUND, STALE (decided
+        already, or he named another enterprise since)."""
         action = "enterprise.link.confirm" if accept else "enterprise.link.refuse"
         target = f"user:{requester}"
         async with self.db.session() as session:
@@ -147,9 +150,9 @@ class EnterpriseLinks:
                 detail = None
         if not allowed:
             await self.audit.record(actor, action, target, allowed=False, enterprise=enterprise_id)
-            return Result(Outcome.NOT_YOURS if enterprise is not None else Outcome.NOT_FOUND)
+            raise Refused(Reason.NOT_YOURS if enterprise is not None else Reason.NOT_FOUND)
         if detail is None:  # decided already, or he named another enterprise since
-            return Result(Outcome.STALE)
+            raise Refused(Reason.STALE)
         await self.audit.record(actor, action, target, enterprise=enterprise_id)
         await self.outbox.put(
             [requester],
@@ -157,7 +160,7 @@ class EnterpriseLinks:
             f"link:{requester}:{enterprise_id}:{self.clock.now().isoformat()}",
             Notice("link.confirmed" if accept else "link.refused", values={"enterprise": detail["enterprise"]}),
         )
-        return Result(Outcome.DONE, detail=detail)
+        return Done(values=detail)
 
     async def of_demand(self, demand_id: int) -> DemandLink:
         """Whether the demand is unverified, and whose link still waits (so staff can decide from its view)."""

@@ -52,8 +52,8 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Done:
-    """A done casework action (services/casework.py, booking.py, follow_up.py, resolution.py): the demand and the
-    match (or appointment) it was about, and the values its message needs."""
+    """A done action (casework, booking, 回访, resolution, 揭榜, a consultation, an enterprise link): the demand and
+    the match (or appointment) it was about, when it was about one, and the values its message needs."""
 
     demand_id: int | None = None
     match_id: int | None = None

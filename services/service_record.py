@@ -1,10 +1,10 @@
 """The service record: every status change of a demand, stored with who and when, and what the flow's services
-share — the outcome of an action, the demand's public brief (never its contact details), the staff chats."""
+share — the refusal raised inside a session (``Stop``), the demand's public brief (never its contact details), the
+staff chats."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,34 +12,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus, Role
+from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus
 from db.results import rowcount
 from nlp.industry import catalogue
-from services.audit import AuditLog, NotStaff
+from services.audit import AuditLog
 from services.regions import RegionDirectory
 from services.results import Reason, Refused
 from services.users import Users
 
 SUMMARY = 300  # characters of the problem text a craftsman sees before accepting
-
-
-Outcome = Reason  # the one vocabulary (services/results.py); the name stays for the casework services
-
-
-@dataclass(frozen=True)
-class Result:
-    outcome: Outcome
-    demand_id: int | None = None
-    match_id: int | None = None
-    detail: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome is Outcome.DONE
-
-    def refusal(self) -> Refused | None:
-        """The refusal this result carries (None when done), with its message values."""
-        return None if self.ok else Refused(self.outcome, **(self.detail or {}))
 
 
 INTERNAL, ENTERPRISE = "internal", "enterprise"  # who may read a step's note: staff (and the craftsman) / also /my
@@ -185,31 +166,14 @@ class Stop(Refused):
     is closed (SQLite has a single connection), with :meth:`audit`, then raises it on. ``target`` names what someone
     else's press was about."""
 
-    def __init__(self, refused: Result | Reason, target: str | None = None, **values: Any) -> None:
-        if isinstance(refused, Result):  # the older services' form (volunteering)
-            super().__init__(refused.outcome, **(refused.detail or {}))
-        else:
-            super().__init__(refused, **values)
+    def __init__(self, reason: Reason, target: str | None = None, **values: Any) -> None:
+        super().__init__(reason, **values)
         self.target = target
 
-    @property
-    def result(self) -> Result:
-        return Result(self.reason, detail=dict(self.values) or None)
-
     async def audit(self, audit: AuditLog, actor: int, action: str) -> None:
-        """Log the refusal of someone else's press (NOT_YOURS); other refusals are not audited."""
+        """Log the refusal of someone else's press (NOT_YOURS, on ``target``) or of another region's demand
+        (OUT_OF_REGION, on ``target``, services/staff_scope.py); other refusals are not audited."""
         if self.reason is Reason.NOT_YOURS:
             await audit.record(actor, action, self.target, allowed=False)
-
-    async def settle(self, audit: AuditLog, actor: int, action: str) -> Result:
-        await self.audit(audit, actor, action)
-        return self.result
-
-
-async def staff_only(audit: AuditLog, actor: int, role: Role | None, action: str, target: str) -> Result | None:
-    """None when ``role`` (read from the database) is staff; else the refusal, already audited."""
-    try:
-        await audit.require_staff(actor, role, action, target)
-    except NotStaff:
-        return Result(Outcome.NOT_STAFF)
-    return None
+        elif self.reason is Reason.OUT_OF_REGION:
+            await audit.record(actor, action, self.target, allowed=False, reason=Reason.OUT_OF_REGION.value)

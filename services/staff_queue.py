@@ -16,9 +16,9 @@ from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.matching import Matcher
 from services.regions import RegionDirectory
-from services.results import BY_HAND, Done, Refused
-from services.service_record import Outcome, Result
-from services.staff_scope import covered, refuse_out_of_region, within
+from services.results import BY_HAND, Done, Reason, Refused
+from services.service_record import Stop
+from services.staff_scope import covered, require_in_scope
 from services.talent_index import Candidate
 from services.volunteering import QUEUED
 
@@ -39,7 +39,7 @@ class QueueItem:
 @dataclass(frozen=True)
 class PlanReport:
     """What /match_all's ✅ did: offered, skipped because the case changed meanwhile, and the pairs staff must
-    settle by hand (demand id, NO_ACCOUNT or UNREACHABLE result naming the craftsman and phone)."""
+    settle by hand (demand id, NO_ACCOUNT or UNREACHABLE refusal naming the craftsman and phone)."""
 
     done: int
     changed: int
@@ -73,16 +73,12 @@ class StaffQueue:
 
     if TYPE_CHECKING:
 
-        async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None: ...
-
         async def offer(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Done: ...
 
-    async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem] | Result:
+    async def queue(self, actor: int, role: Role | None, limit: int = 10, k: int = 3) -> list[QueueItem]:
         """Demands waiting for a craftsman in the staffer's region (services/staff_scope.py), urgent and oldest
-        first, each with its best ``k`` candidates."""
-        refused = await self._staff_only(actor, role, "queue.list", "queue")
-        if refused:
-            return refused
+        first, each with its best ``k`` candidates. Refused(NOT_STAFF) for anyone else (audited)."""
+        await self.audit.require_staff(actor, role, "queue.list", "queue")
         async with self.db.session() as session:
             scope = await covered(session, self.regions, actor)
             waiting = (
@@ -95,19 +91,20 @@ class StaffQueue:
             volunteers = await self._volunteers(session, [d.id for d in waiting])
         return [await self._item(d, volunteers, k) for d in waiting]
 
-    async def queue_item(self, actor: int, role: Role | None, demand_id: int, k: int = 3) -> QueueItem | Result:
-        refused = await self._staff_only(actor, role, "queue.view", f"demand:{demand_id}")
-        if refused:
-            return refused
-        async with self.db.session() as session:
-            d = await session.get(Demand, demand_id)
-            if d is None or d.status is DemandStatus.DRAFT:
-                return Result(Outcome.NOT_FOUND)
-            outside = not within(await covered(session, self.regions, actor), d.region_code)
-            volunteers = {} if outside else await self._volunteers(session, [d.id])
-        if outside:  # someone else's region's demand (audited once the session is closed)
-            await refuse_out_of_region(self.audit, actor, "queue.view", demand_id)
-            return Result(Outcome.OUT_OF_REGION, demand_id)
+    async def queue_item(self, actor: int, role: Role | None, demand_id: int, k: int = 3) -> QueueItem:
+        """One demand as the queue shows it; Refused: NOT_STAFF, NOT_FOUND, OUT_OF_REGION (someone else's region's
+        demand, audited once the session is closed)."""
+        await self.audit.require_staff(actor, role, "queue.view", f"demand:{demand_id}")
+        try:
+            async with self.db.session() as session:
+                d = await session.get(Demand, demand_id)
+                if d is None or d.status is DemandStatus.DRAFT:
+                    raise Refused(Reason.NOT_FOUND)
+                await require_in_scope(session, self.regions, actor, d)
+                volunteers = await self._volunteers(session, [d.id])
+        except Stop as stop:
+            await stop.audit(self.audit, actor, "queue.view")
+            raise
         return await self._item(d, volunteers, k)
 
     async def _item(self, d: Demand, volunteers: dict[int, list[tuple[int, str]]], k: int) -> QueueItem:
@@ -137,12 +134,10 @@ class StaffQueue:
         return out
 
     # ------------------------------------------------------------------ 清单匹配: the whole queue at once
-    async def plan_all(self, actor: int, role: Role | None, limit: int = 1000) -> Plan | Result:
+    async def plan_all(self, actor: int, role: Role | None, limit: int = 1000) -> Plan:
         """The best assignment of every queued demand in the staffer's region (up to ``limit``), for staff to
         confirm."""
-        refused = await self._staff_only(actor, role, "match.plan_all", "queue")
-        if refused:
-            return refused
+        await self.audit.require_staff(actor, role, "match.plan_all", "queue")
         async with self.db.session() as session:
             scope = await covered(session, self.regions, actor)
             ids = (
@@ -153,13 +148,11 @@ class StaffQueue:
         queries = {demand_id: await self.matcher.query_of(demand_id) for demand_id in ids}
         return await plan_for(self.matcher, {d: q for d, q in queries.items() if q is not None})
 
-    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> PlanReport | Result:
+    async def apply_plan(self, actor: int, role: Role | None, pairs: list[tuple[int, int]]) -> PlanReport:
         """Offer each (demand, craftsman) pair of a confirmed plan: how many were offered, and why the others
         were not — the craftsman has no Telegram account (staff phone them, or pick another when there is no
         phone either), or the case changed in the meantime."""
-        refused = await self._staff_only(actor, role, "match.apply_plan", "queue")
-        if refused:
-            return refused
+        await self.audit.require_staff(actor, role, "match.apply_plan", "queue")
         done, changed, by_hand = 0, 0, list[tuple[int, Refused]]()
         for demand_id, craftsman_id in pairs:
             try:

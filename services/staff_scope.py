@@ -2,7 +2,8 @@
 demands of enterprises in that region or below it — a city staffer on the city's, a province staffer on the whole
 province's; a staffer without a region (provincial or federation level) on every region's. A demand keeps its
 enterprise's region (``demands.region_code``, copied at submission); one without a region is for staff without a
-region only. The same rule serves /queue, a queue item, a demand opened by id and 清单匹配."""
+region only. The same rule serves /queue, a queue item, a demand opened by id, 清单匹配, an offer, an escalation
+and confirming a 揭榜 volunteer."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import Database
-from db.models import User
+from db.models import Demand, User
 from services.audit import AuditLog
 from services.regions import RegionDirectory
 from services.results import Reason
+from services.service_record import Stop
 
 OUT_OF_REGION = Reason.OUT_OF_REGION
 
@@ -38,3 +40,10 @@ def within(scope: frozenset[str] | None, region_code: str | None) -> bool:
 async def refuse_out_of_region(audit: AuditLog, actor: int, action: str, demand_id: int) -> None:
     """Write the audited refusal of someone else's region's demand."""
     await audit.record(actor, action, f"demand:{demand_id}", allowed=False, reason=OUT_OF_REGION.value)
+
+
+async def require_in_scope(session: AsyncSession, regions: RegionDirectory, actor: int, demand: Demand) -> None:
+    """Inside a session: Stop(OUT_OF_REGION) on ``demand:<id>`` when ``demand`` lies outside where ``actor``
+    works; the caller audits it once the session is closed (``Stop.audit``) and raises it on."""
+    if not within(await covered(session, regions, actor), demand.region_code):
+        raise Stop(OUT_OF_REGION, f"demand:{demand.id}")

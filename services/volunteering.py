@@ -1,6 +1,6 @@
 """揭榜: craftsmen volunteer for open demands in their industries; staff confirm, and the craftsman, who has
 said yes already, is the accepted one at once. Part of :class:`services.casework.Casework`, which supplies the
-checks an offer shares (``_check_offer``, ``_staff_only``) and the notices of an acceptance."""
+checks an offer shares (``_check_offer``, the staffer's region too) and the notices of an acceptance."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from buttons.queue import ConfirmVolunteer, ShowQueueItem
 from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match, MatchStatus, Role
 from nlp.industry import catalogue
 from services.outbox import Button, Notice
-from services.service_record import Outcome, Result, Stop, contact_values, craftsman_of_user, move_match, transition
+from services.results import Done, Reason, Refused
+from services.service_record import Stop, contact_values, craftsman_of_user, move_match, transition
 from services.talent_index import available
 
 if TYPE_CHECKING:
@@ -52,23 +53,26 @@ class Volunteering:
     if TYPE_CHECKING:
 
         async def _check_offer(
-            self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None
+            self,
+            session: AsyncSession,
+            demand: Demand | None,
+            craftsman: Craftsman | None,
+            by_staff: int | None = None,
         ) -> None: ...
-
-        async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None: ...
 
         async def _accepted_notices(
             self, match_id: int, demand_id: int, owner: int | None, ticket: str, name: str
         ) -> None: ...
 
-    async def board(self, user_id: int, limit: int = 10) -> list[BoardItem] | Result:
-        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken."""
+    async def board(self, user_id: int, limit: int = 10) -> list[BoardItem]:
+        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken.
+        Refused(NOT_CRAFTSMAN) for someone who is not an available craftsman."""
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None or not available(
                 craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()
             ):
-                return Result(Outcome.NOT_CRAFTSMAN)
+                raise Refused(Reason.NOT_CRAFTSMAN)
             divisions = (
                 await session.scalars(
                     select(CraftsmanIndustry.division).where(CraftsmanIndustry.craftsman_id == craftsman.id)
@@ -110,24 +114,22 @@ class Volunteering:
             for d in rows
         ]
 
-    async def volunteer(self, user_id: int, demand_id: int) -> Result:
-        """A craftsman volunteers for an open demand; staff get a button to confirm."""
+    async def volunteer(self, user_id: int, demand_id: int) -> Done:
+        """A craftsman volunteers for an open demand; staff get a button to confirm. Refused when he is no
+        craftsman, has volunteered already (STALE) or the demand cannot be offered to him (``_check_offer``)."""
         now = self.clock.now()
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None:
-                return Result(Outcome.NOT_CRAFTSMAN)
+                raise Refused(Reason.NOT_CRAFTSMAN)
             demand = await session.get(Demand, demand_id, with_for_update=True)
-            try:
-                await self._check_offer(session, demand, craftsman)
-            except Stop as stop:
-                return stop.result
+            await self._check_offer(session, demand, craftsman)
             assert demand is not None  # _check_offer refuses a missing demand
             match = await session.scalar(
                 select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman.id)
             )
             if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
-                return Result(Outcome.STALE, demand_id, match.id, {"status": "volunteered"})
+                raise Refused(Reason.STALE, status="volunteered")
             if match is None:
                 match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
                 session.add(match)
@@ -155,25 +157,24 @@ class Volunteering:
                 ],
             ),
         )
-        return Result(Outcome.DONE, demand_id, match_id)
+        return Done(demand_id, match_id)
 
-    async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Result:
+    async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Done:
         """Staff confirm a volunteer: the craftsman has said yes already, so the demand is accepted at once and
-        the craftsman gets the contact details."""
-        refused = await self._staff_only(actor, role, "match.confirm_volunteer", f"match:{match_id}")
-        if refused:
-            return refused
+        the craftsman gets the contact details. Refused for anyone but staff (audited), for another region's demand
+        (audited) and when the demand cannot be offered to him any more."""
+        await self.audit.require_staff(actor, role, "match.confirm_volunteer", f"match:{match_id}")
         now = self.clock.now()
         try:
             async with self.db.session() as session:
                 match = await session.get(Match, match_id, with_for_update=True)
                 if match is None or not match.volunteered:
-                    raise Stop(Result(Outcome.NOT_FOUND))
+                    raise Stop(Reason.NOT_FOUND)
                 if match.status is not MatchStatus.PROPOSED:
-                    raise Stop(Result(Outcome.STALE, match.demand_id, match_id, {"status": match.status.value}))
+                    raise Stop(Reason.STALE, status=match.status.value)
                 demand = await session.get(Demand, match.demand_id, with_for_update=True)
                 craftsman = await session.get(Craftsman, match.craftsman_id)
-                await self._check_offer(session, demand, craftsman)  # Stop when it cannot be offered
+                await self._check_offer(session, demand, craftsman, by_staff=actor)  # Stop when it cannot be offered
                 # _check_offer refuses a missing demand or craftsman, and a craftsman without an account
                 assert demand is not None and craftsman is not None and craftsman.user_id is not None
                 if not (
@@ -183,7 +184,7 @@ class Volunteering:
                     )
                     and await move_match(session, match, MatchStatus.ACCEPTED, now, offered_at=now, decided_at=now)
                 ):
-                    raise Stop(Result(Outcome.STALE, demand.id, match_id, {"status": "changed"}))
+                    raise Stop(Reason.STALE, status="changed")
                 contact = await contact_values(session, demand)
                 owner, ticket, name, craftsman_user = (
                     demand.user_id,
@@ -192,8 +193,9 @@ class Volunteering:
                     craftsman.user_id,
                 )
                 demand_id = demand.id
-        except Stop as stop:
-            return stop.result
+        except Stop as stop:  # another region's demand: audited
+            await stop.audit(self.audit, actor, "match.confirm_volunteer")
+            raise
         await self.audit.record(actor, "match.confirm_volunteer", f"match:{match_id}")
         await self.outbox.put(
             [craftsman_user],
@@ -206,4 +208,4 @@ class Volunteering:
             ),
         )
         await self._accepted_notices(match_id, demand_id, owner, ticket, name)
-        return Result(Outcome.DONE, demand_id, match_id, {"name": name})
+        return Done(demand_id, match_id, {"name": name})

@@ -121,3 +121,51 @@ async def test_a_staffer_reading_a_demand_sees_what_the_union_does_next(bot: Bot
     assert t("demand.staff_next.submitted", "zh-hans") in view["text"]
     assert t("my.next.submitted", "zh-hans") not in view["text"], "the enterprise's words, not the union's"
     assert (await bot.services.users.get(621)).role is Role.STAFF
+
+
+async def test_a_city_staffer_cannot_offer_escalate_or_confirm_another_regions_demand(bot: BotHarness):
+    """Offers, escalations and confirming a 揭榜 volunteer are region-checked like the queue: a city staffer who
+    replays a press for another region's demand (from another staffer's message) is refused politely, audited, and
+    nothing changes; a staffer without a region does the same as before."""
+    from buttons.queue import ConfirmVolunteer, Escalate, OfferTo
+    from db.models import Craftsman, Match
+    from tests.test_service_flow import craftsman
+
+    demands = await waiting_demands(bot)
+    suzhou, _ = demands["苏州"]
+    await craftsman(bot, 631, "吴师傅", "320506", ["数控机床调试"], ["34"])
+    async with bot.services.db.session() as session:
+        craftsman_id = await session.scalar(select(Craftsman.id).where(Craftsman.user_id == 631))
+    city = await staff(bot, 632, "330500")
+    city.send("/queue")
+    card = await city.expect(demands["湖州"][1])
+    words = t("case.refused.out_of_region", "zh-hans")
+
+    answer = await city.answer_to(city.press_data(bot.signed(city, OfferTo(suzhou, craftsman_id).data()), card))
+    assert answer["text"] == words and answer["show_alert"]
+    city.press_data(bot.signed(city, Escalate(suzhou).data()), card)
+    await city.expect(t("queue.escalate_ask", "zh-hans"))
+    city.send("本市无人能做，请省里支援")
+    await city.expect(words)
+    await bot.services.casework.volunteer(631, suzhou)  # 揭榜: the craftsman volunteers for the Suzhou demand
+    async with bot.services.db.session() as session:
+        match_id = await session.scalar(select(Match.id).where(Match.demand_id == suzhou))
+    answer = await city.answer_to(city.press_data(bot.signed(city, ConfirmVolunteer(match_id).data()), card))
+    assert answer["text"] == words and answer["show_alert"]
+
+    async with bot.services.db.session() as session:
+        assert (await session.get(Demand, suzhou)).status is DemandStatus.SUBMITTED
+        assert (await session.get(Match, match_id)).status.value == "proposed"
+    assert sorted(await refused(bot, 632)) == [
+        ("demand.escalate", f"demand:{suzhou}", {"reason": "out_of_region"}),
+        ("match.confirm_volunteer", f"demand:{suzhou}", {"reason": "out_of_region"}),
+        ("match.offer", f"demand:{suzhou}", {"reason": "out_of_region"}),
+    ]
+
+    everyone = await staff(bot, 633, None)  # no region: confirms the Suzhou volunteer as before
+    everyone.send("/queue")
+    mine = await everyone.expect(demands["苏州"][1])
+    everyone.press_data(bot.signed(everyone, ConfirmVolunteer(match_id).data()), mine)
+    await everyone.expect("已确认 吴师傅 揭榜")
+    async with bot.services.db.session() as session:
+        assert (await session.get(Demand, suzhou)).status is DemandStatus.ACCEPTED

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import pathlib
 
-from conversations.refusals import CASE, DEMAND, REVIEW, refusal_key, refusal_text
+from conversations.refusals import ASK, CASE, CONSULTATION, DEMAND, REVIEW, refusal_key, refusal_text
 from i18n import catalogue
 from services import audit, demands, service_record, talent
 from services.results import Reason, Refused
@@ -16,9 +16,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 def test_every_refusal_of_the_services_is_one_family():
     assert demands.Refused is Refused
-    assert demands.Refusal is Reason and service_record.Outcome is Reason and talent.ReviewOutcome is Reason
+    assert demands.Refusal is Reason and talent.ReviewOutcome is Reason
     assert isinstance(audit.NotStaff("x"), Refused) and audit.NotStaff("x").reason is Reason.NOT_STAFF
-    stop = service_record.Stop(service_record.Result(Reason.NO_ACCOUNT, detail={"name": "王", "phone": "1"}))
+    stop = service_record.Stop(Reason.NO_ACCOUNT, name="王", phone="1")
     assert isinstance(stop, Refused) and stop.reason is Reason.NO_ACCOUNT
     assert stop.values == {"name": "王", "phone": "1"}
 
@@ -43,7 +43,13 @@ def test_every_reason_has_words_in_each_family_that_uses_it():
     keys = catalogue()
     case = set(Reason) - {Reason.DONE, Reason.NOT_DRAFT, Reason.CLOSED, Reason.ALREADY}
     demand = {Reason.NOT_FOUND, Reason.NOT_YOURS, Reason.NOT_DRAFT, Reason.CLOSED, Reason.NOT_STAFF}
-    families = {CASE: case, DEMAND: demand, REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF}}
+    families = {
+        CASE: case,
+        DEMAND: demand,
+        REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF},
+        CONSULTATION: {Reason.NOT_FOUND, Reason.STALE, Reason.NOT_STAFF},
+        ASK: {Reason.NOT_FOUND, Reason.NOT_YOURS},
+    }
     missing = [
         (about, r.value) for about, reasons in families.items() for r in reasons if refusal_key(r, about) not in keys
     ]
@@ -168,8 +174,7 @@ def talent_application():
 
 def test_the_service_flow_answers_done_or_refused():
     """Casework, booking, resolution and 回访 (issue 21 part 3): each action answers a frozen ``Done`` or raises
-    ``Refused``; none returns the older ``Result`` (still used by consultations, enterprise links, the staff queue's
-    listings and 揭榜)."""
+    ``Refused``; none returns the older ``Result``."""
     import inspect
 
     from services.booking import Booking
@@ -186,3 +191,25 @@ def test_the_service_flow_answers_done_or_refused():
         and "Result" in str(function.__annotations__.get("return"))
     ]
     assert found == []
+
+
+def test_no_service_answers_the_older_result():
+    """Every service (consultations, enterprise links, the staff queue, 揭榜 too) answers ``Done``, a frozen read
+    model or raises ``Refused``: no public method's return type names ``Result``, and service_record keeps no
+    ``Result``, ``Outcome`` or ``staff_only`` beside the one vocabulary of services/results.py."""
+    import importlib
+    import inspect
+    import re
+
+    found = []
+    for path in sorted((ROOT / "services").glob("*.py")):
+        module = importlib.import_module(f"services.{path.stem}")
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != module.__name__:
+                continue
+            for name, function in vars(cls).items():
+                returns = str(getattr(function, "__annotations__", {}).get("return"))
+                if inspect.iscoroutinefunction(function) and re.search(r"\bResult\b", returns):
+                    found.append(f"{path.stem}.{cls.__name__}.{name}: {returns}")
+    assert found == []
+    assert [name for name in ("Result", "Outcome", "staff_only") if hasattr(service_record, name)] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Consultation, ConsultationStatus, Demand, Lang
+from services.results import Done
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_report import staffer
@@ -130,11 +131,12 @@ async def test_the_member_is_answered_in_their_language(bot: BotHarness):
     await bot.services.users.set_lang(506, Lang.ENGLISH)  # as /settings would: the answer comes in English
     [row] = await consultations(bot)
     await staffer(bot, 507)
-    assert (
+    assert isinstance(
         await bot.services.consultations.answer(
             507, (await bot.services.users.get(507)).role, row.id, "可以，按年限算。"
-        )
-    ).ok
+        ),
+        Done,
+    )
     await bot.tick()
     told = await member.expect("Union staff answered your question (Labour contract)")
     assert "“可以，按年限算。”" in told["text"] and "合同到期不续签有没有补偿" in told["text"]
@@ -245,7 +247,9 @@ async def test_the_ask_button_after_staff_answered_does_not_say_wait(bot: BotHar
     again = member.press(ASK, answer)
     assert "耐心等待" in (await member.answer_to(again))["text"]  # still open: wait
     await staffer(bot, 917)
-    assert (await bot.services.consultations.close(917, (await bot.services.users.get(917)).role, row.id)).ok
+    assert isinstance(
+        await bot.services.consultations.close(917, (await bot.services.users.get(917)).role, row.id), Done
+    )
     again = member.press(ASK, answer)
     text = (await member.answer_to(again))["text"]
     assert "耐心等待" not in text and "关闭" in text and "重新发消息" in text, text
@@ -255,9 +259,12 @@ async def test_the_ask_button_after_staff_answered_does_not_say_wait(bot: BotHar
     member.press(ASK, second)
     await member.expect("已把您的问题转给工会工作人员")
     row = (await consultations(bot))[-1]
-    assert (
-        await bot.services.consultations.answer(917, (await bot.services.users.get(917)).role, row.id, "每月工资的0.5%")
-    ).ok
+    assert isinstance(
+        await bot.services.consultations.answer(
+            917, (await bot.services.users.get(917)).role, row.id, "每月工资的0.5%"
+        ),
+        Done,
+    )
     again = member.press(ASK, second)
     text = (await member.answer_to(again))["text"]
     assert "耐心等待" not in text and "回复" in text and "重新发消息" in text, text
