@@ -19,25 +19,12 @@ from sqlalchemy import func, insert, select
 
 from db.database import Database
 from db.models import Region, RegionLevel
+from db.seed.places import SEED, Place, read_seed
 from nlp.script import is_traditional, to_simplified, to_traditional
 
-SEED = Path(__file__).resolve().parent.parent / "db" / "seed" / "regions.csv"
 ENGLISH = SEED.with_name("regions_en.csv")
 ALIASES = SEED.with_name("region_aliases.csv")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
-
-
-def read_seed(path: Path = SEED) -> list[Place]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [Place(r["code"], r["name"], r["level"], r["parent_code"] or None) for r in csv.DictReader(fh)]
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 
-from services.regions import SEED, read_seed
+from db.seed.places import SEED, read_seed
 
 TARGET = SEED.with_name("regions_en.csv")
 
