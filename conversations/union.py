@@ -18,11 +18,13 @@ from conversations import resume
 from conversations.casework_views import answer_outcome
 from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
 from conversations.context import BotContext
+from conversations.refusals import answer_refusal
 from db.models import ConsultationStatus
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.consultations import monthly_dues
-from services.service_record import Outcome
+from services.results import Reason
+from services.service_record import Outcome, Result
 from services.validation import Invalid
 
 ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
@@ -152,7 +154,7 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
     context.user_data.pop("union_answer", None)
     if result.outcome is Outcome.STALE:
         await update.effective_message.reply_text(context.t("union.not_open", number=consultation_id))
-    elif not await answer_outcome(update, context, result):
+    elif not await refused(update, context, result):
         await update.effective_message.reply_text(context.t("union.answer_sent", number=consultation_id))
     return ConversationHandler.END
 
@@ -165,9 +167,18 @@ async def close(update: Update, context: BotContext) -> None:
     result = await context.services.consultations.close(update.effective_user.id, context.role, press.consultation_id)
     if result.outcome is Outcome.STALE:
         await update.callback_query.answer(context.t("union.not_open", number=press.consultation_id), show_alert=True)
-    elif not await answer_outcome(update, context, result):
+    elif not await refused(update, context, result):
         await update.callback_query.answer()
         await update.effective_chat.send_message(context.t("union.closed", number=press.consultation_id))
+
+
+async def refused(update: Update, context: BotContext, result: Result) -> bool:
+    """Answer a refused answer or close (another region's member: in the words of a question) and return True."""
+    refusal = result.refusal()
+    if refusal is not None and refusal.reason is Reason.OUT_OF_REGION:
+        await answer_refusal(update, context, refusal, "union")
+        return True
+    return await answer_outcome(update, context, result)
 
 
 async def reask_answer(update: Update, context: BotContext) -> None:

@@ -187,7 +187,7 @@ class Casework(StaffQueue, Volunteering):
                 Notice("case.accepted_enterprise", values={"ticket": ticket, "name": name}),
             )
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"match:{match_id}:accepted",
             Notice("case.accepted_staff", values={"ticket": ticket, "name": name}),
@@ -257,7 +257,11 @@ class Casework(StaffQueue, Volunteering):
         if best is not None:
             buttons.insert(0, [Button("queue.offer_to", OfferTo(demand_id, best.craftsman_id), {"name": best.name})])
         await self.outbox.put(
-            await self.staff(), "notice", dedupe, Notice(key, values=values, buttons=buttons), urgent=True
+            await self.staff.for_demand(demand_id),
+            "notice",
+            dedupe,
+            Notice(key, values=values, buttons=buttons),
+            urgent=True,
         )
 
     async def expire_offers(self) -> int:
@@ -326,7 +330,7 @@ class Casework(StaffQueue, Volunteering):
             ticket, owner = demand.ticket or "", demand.user_id
         await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"demand:{demand_id}:escalated:{now.isoformat()}",
             Notice(

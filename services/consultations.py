@@ -23,6 +23,7 @@ from services.clock import Clock
 from services.everyday import amount
 from services.outbox import Notice, Outbox
 from services.service_record import Outcome, Result, StaffChats, staff_only
+from services.staff_scope import OUT_OF_REGION, covered, members_within, question_in_scope
 from services.validation import Invalid
 
 MAX_QUESTION = 2000
@@ -54,6 +55,14 @@ class Consultations:
     async def _staff_only(self, actor: int, role: Role | None, action: str, target: str) -> Result | None:
         return await staff_only(self.audit, actor, role, action, target)
 
+    async def _outside(self, actor: int, action: str, consultation_id: int) -> Result | None:
+        """None when the question lies where ``actor`` works; else the refusal, audited."""
+        if await question_in_scope(self.db, self.staff.regions, actor, consultation_id):
+            return None
+        target = f"consultation:{consultation_id}"
+        await self.audit.record(actor, action, target, allowed=False, reason=OUT_OF_REGION.value)
+        return Result(Outcome.OUT_OF_REGION)
+
     async def ask(self, user_id: int, topic: str, question: str) -> Result:
         """File the member's question for staff; the same open question of the same member is filed once.
         ``detail``: {"id": …, "new": bool}."""
@@ -83,10 +92,10 @@ class Consultations:
             )
             session.add(row)
             await session.flush()
-            consultation_id = row.id
+            consultation_id, region_code = row.id, row.region_code
         await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
         await self.outbox.put(  # the question, not who asked: staff see the member when they open /queue
-            await self.staff(),
+            await self.staff.covering(region_code),
             "notice",
             f"consultation:{consultation_id}:asked",
             Notice(
@@ -114,8 +123,11 @@ class Consultations:
         if refused:
             return refused
         async with self.db.session() as session:
+            mine = members_within(await covered(session, self.staff.regions, actor))  # the staffer's region's
             total = await session.scalar(
-                select(func.count()).select_from(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+                select(func.count())
+                .select_from(Consultation)
+                .where(Consultation.status == ConsultationStatus.OPEN, mine)
             )
             rows = (
                 await session.execute(
@@ -128,7 +140,7 @@ class Consultations:
                         Consultation.region_code,
                     )
                     .outerjoin(User, User.id == Consultation.user_id)
-                    .where(Consultation.status == ConsultationStatus.OPEN)
+                    .where(Consultation.status == ConsultationStatus.OPEN, mine)
                     .order_by(Consultation.created_at, Consultation.id)
                     .limit(limit)
                 )
@@ -146,6 +158,7 @@ class Consultations:
         if len(text) > MAX_ANSWER:
             raise Invalid("input.too_long", max=MAX_ANSWER, length=len(text))
         refused = await self._staff_only(actor, role, "consultation.answer", f"consultation:{consultation_id}")
+        refused = refused or await self._outside(actor, "consultation.answer", consultation_id)
         if refused:
             return refused
         now = self.clock.now()
@@ -181,6 +194,7 @@ class Consultations:
 
     async def close(self, actor: int, role: Role | None, consultation_id: int) -> Result:
         refused = await self._staff_only(actor, role, "consultation.close", f"consultation:{consultation_id}")
+        refused = refused or await self._outside(actor, "consultation.close", consultation_id)
         if refused:
             return refused
         now = self.clock.now()

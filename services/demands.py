@@ -351,7 +351,7 @@ class Demands(DraftExpiry):
             await session.flush()
             info = await self._info(session, demand)
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.covering(info.region_code),
             "notice",
             f"demand:{info.id}:submitted",
             Notice(

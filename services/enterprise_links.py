@@ -107,7 +107,7 @@ class EnterpriseLinks:
                 "enterprise": demand.enterprise_name or "",
             }
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.covering(demand.region_code),
             "notice",
             f"demand:{demand.id}:unverified",
             Notice(

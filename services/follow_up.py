@@ -174,7 +174,7 @@ class FollowUp(Resolution):
         except Stop as stop:
             await stop.audit(self.audit, user_id, "case.reopen")
             raise
-        for chats in ([craftsman_user] if craftsman_user else [], await self.staff()):
+        for chats in ([craftsman_user] if craftsman_user else [], await self.staff.for_demand(demand_id)):
             await self.outbox.put(
                 chats,
                 "notice",

@@ -135,7 +135,7 @@ class Resolution:
                 ),
             )
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"demand:{demand_id}:resolved:{now.isoformat()}",
             Notice("follow.resolved_staff", values=values),

@@ -141,7 +141,7 @@ class Volunteering:
             match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
         await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"match:{match_id}:volunteered:{now.isoformat()}",
             Notice(
