@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from buttons.casework import ResolveCase
 from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason
 from conversations.common import A, answer_stale, edit_message, press_of
 from conversations.context import BotContext
@@ -174,6 +175,7 @@ async def staff_view(update: Update, context: BotContext) -> None:
     text, markup = await flag_detail(
         context, demand.id, await _detail(context, demand, with_contact=True, for_staff=staff_role(context.role))
     )
+    markup = await _resolve_button(context, demand.id, markup)
     try:
         await context.bot.send_message(user_id, text, reply_markup=markup)
         for item in demand.attachments:
@@ -184,6 +186,18 @@ async def staff_view(update: Update, context: BotContext) -> None:
         return
     private = update.effective_chat is None or update.effective_chat.id == user_id
     await query.answer(None if private else context.t("demand.sent_privately"))
+
+
+async def _resolve_button(
+    context: BotContext, demand_id: int, markup: InlineKeyboardMarkup | None
+) -> InlineKeyboardMarkup | None:
+    """A case in service gets staff's 登记解决 (``ResolveCase``: the craftsman's own conversation, which asks the
+    summary and figures and records them for him, checked again on the server: staff, the case's region)."""
+    match_id = await context.services.follow_up.case_to_resolve(demand_id)
+    if match_id is None:
+        return markup
+    row = [InlineKeyboardButton(context.label("staff.resolve_case"), callback_data=ResolveCase(match_id).data())]
+    return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), row])
 
 
 def handlers() -> list:

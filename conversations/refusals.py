@@ -19,7 +19,11 @@ FAMILY_KEYS = {
     ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
     TEAMS: {Reason.ALREADY: "teams.exists"},
     REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
-    CONSULTATION: {Reason.STALE: "union.not_open", Reason.NOT_FOUND: "case.refused.not_found"},
+    CONSULTATION: {
+        Reason.STALE: "union.not_open",
+        Reason.NOT_FOUND: "case.refused.not_found",
+        Reason.OUT_OF_REGION: "union.refused.out_of_region",  # another region's member: in the words of a question
+    },
     ASK: {Reason.NOT_FOUND: "union.ask_unknown", Reason.NOT_YOURS: "union.ask_unknown"},
 }
 

@@ -22,7 +22,8 @@ from services.local_time import show
 from services.results import Refused
 from services.staffing import Change, Lookup
 
-GRANT = "grant"  # user_data: the grant /grant showed, waiting for the admin's ConfirmGrant
+GRANT, REVOKE = "grant", "revoke"
+PENDING = "grant"  # user_data: the change /grant or /revoke showed, waiting for the admin's ConfirmGrant
 
 
 def _forwarded_sender(message: Message) -> int | None:
@@ -56,16 +57,33 @@ async def _target(update: Update, context: BotContext) -> int | None:
 
 async def grant(update: Update, context: BotContext) -> None:
     """/grant: show who changes from which role to staff, with ✅ confirm / ✖️ cancel (``ConfirmGrant``)."""
-    target = await _admin_target(update, context, "staff.grant")
+    await _ask(update, context, GRANT)
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    """/revoke: show whose staff role goes back to which role, with the same confirmation as /grant."""
+    await _ask(update, context, REVOKE)
+
+
+async def _ask(update: Update, context: BotContext, action: str) -> None:
+    """Show the role change /grant or /revoke names and wait for the admin's ``ConfirmGrant``; or say why there is
+    nothing to confirm."""
+    target = await _admin_target(update, context, f"staff.{action}")
     if target is None:
         return
-    change, profile = await context.services.staffing.grant_preview(update.effective_user.id, target)
-    if change is not Change.ASK or profile is None:
+    staffing = context.services.staffing
+    preview = staffing.grant_preview if action == GRANT else staffing.revoke_preview
+    change, profile, new = await preview(update.effective_user.id, target)
+    if change is not Change.ASK or profile is None or new is None:
         await update.effective_message.reply_text(
             context.t(f"staff.change.{change.value}", name=profile.first_name if profile else "")
         )
         return
-    context.user_data[GRANT] = {"user": profile.id, "role": profile.role.value if profile.role else None}
+    context.user_data[PENDING] = {
+        "action": action,
+        "user": profile.id,
+        "role": profile.role.value if profile.role else None,
+    }
     was = context.t(f"role.{profile.role.value}") if profile.role else context.t("staff.grant_no_role")
     keyboard = [
         [
@@ -82,30 +100,33 @@ async def grant(update: Update, context: BotContext) -> None:
             handle=f"@{profile.username}" if profile.username else "—",
             id=profile.id,
             old=was,
-            new=context.t("role.staff"),
+            new=context.t(f"role.{new.value}"),
         ),
         reply_markup=InlineKeyboardMarkup(keyboard),
     )
 
 
 async def grant_pressed(update: Update, context: BotContext) -> None:
-    """``ConfirmGrant``: only the admin who asked, for the person shown, applies it (the role checked again on the
-    server); a cancel changes nothing; any other press is answered as expired."""
+    """``ConfirmGrant``: only the admin who asked, for the person shown, applies the grant or revocation shown (the
+    roles checked again on the server); a cancel changes nothing; any other press is answered as expired."""
     query = update.callback_query
     press = ConfirmGrant.parse(query.data)
-    pending = context.user_data.get(GRANT)
+    pending = context.user_data.get(PENDING)
     if press is None or not pending or pending.get("user") != press.user_id:
         await answer_stale(update, context)
         return
-    context.user_data.pop(GRANT, None)
+    context.user_data.pop(PENDING, None)
     if press.answer is YesNo.NO:
         await query.answer()
         await edit_message(update, context.t("staff.grant_cancelled"))
         return
+    staffing, actor = context.services.staffing, update.effective_user.id
     try:
-        change, profile = await context.services.staffing.grant(
-            update.effective_user.id, press.user_id, Role(pending["role"]) if pending.get("role") else None
-        )
+        if pending.get("action") == REVOKE:
+            change, profile = await staffing.revoke(actor, press.user_id)
+        else:
+            shown = Role(pending["role"]) if pending.get("role") else None
+            change, profile = await staffing.grant(actor, press.user_id, shown)
     except Refused as exc:
         await answer_refusal(update, context, exc, ADMINS)
         return
@@ -116,16 +137,7 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
     await edit_message(update, context.t(f"staff.change.{change.value}", name=profile.first_name if profile else ""))
     if change is Change.GRANTED:
         await set_staff_menu(context.bot, profile.id, profile.role)
-
-
-async def revoke(update: Update, context: BotContext) -> None:
-    target = await _admin_target(update, context, "staff.revoke")
-    if target is None:
-        return
-    change, profile = await context.services.staffing.revoke(update.effective_user.id, target)
-    name = profile.first_name if profile else ""
-    await update.effective_message.reply_text(context.t(f"staff.change.{change.value}", name=name))
-    if change is Change.REVOKED:
+    elif change is Change.REVOKED:
         await clear_staff_menu(context.bot, profile.id)
 
 

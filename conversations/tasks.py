@@ -185,7 +185,9 @@ async def resolve_start(update: Update, context: BotContext) -> str | int:
     if press is None:
         return ConversationHandler.END
     if (
-        await attempt(update, context, context.services.follow_up.may_resolve(query.from_user.id, press.match_id))
+        await attempt(
+            update, context, context.services.follow_up.may_resolve(query.from_user.id, press.match_id, context.role)
+        )
         is None
     ):
         return ConversationHandler.END  # the visit is still to come, or the case moved on: nothing to ask
@@ -222,8 +224,8 @@ async def resolve_benefit(update: Update, context: BotContext) -> str | int:
     answers = context.user_data.pop("tasks", None) or {}
     if "match" not in answers or "summary" not in answers:
         return ConversationHandler.END
-    resolved = context.services.follow_up.resolve(
-        update.effective_user.id, answers["match"], answers["summary"], answers.get("trained", 0), value
+    resolved = context.services.follow_up.resolve(  # staff record it for the craftsman (the role read again)
+        update.effective_user.id, answers["match"], answers["summary"], answers.get("trained", 0), value, context.role
     )
     if await attempt(update, context, resolved) is not None:
         await update.effective_message.reply_text(context.t("resolve.done"))

@@ -8,7 +8,7 @@ from runtime.inbox import Inbox
 from runtime.presence import Presence
 from runtime.state_store import StateStore
 from services.container import Services
-from services.service_record import StaffChats
+from services.staff_scope import StaffChats
 
 
 class Transport:

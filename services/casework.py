@@ -40,7 +40,6 @@ from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.results import Done, Reason, Refused
 from services.service_record import (
-    StaffChats,
     Stop,
     active_match,
     brief,
@@ -50,7 +49,7 @@ from services.service_record import (
     transition,
 )
 from services.staff_queue import StaffQueue
-from services.staff_scope import require_in_scope
+from services.staff_scope import StaffChats, require_in_scope
 from services.talent_index import Candidate, available
 from services.volunteering import QUEUED, Volunteering
 
@@ -193,7 +192,7 @@ class Casework(StaffQueue, Volunteering):
                 Notice("case.accepted_enterprise", values={"ticket": ticket, "name": name}),
             )
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"match:{match_id}:accepted",
             Notice("case.accepted_staff", values={"ticket": ticket, "name": name}),
@@ -263,7 +262,11 @@ class Casework(StaffQueue, Volunteering):
         if best is not None:
             buttons.insert(0, [Button("queue.offer_to", OfferTo(demand_id, best.craftsman_id), {"name": best.name})])
         await self.outbox.put(
-            await self.staff(), "notice", dedupe, Notice(key, values=values, buttons=buttons), urgent=True
+            await self.staff.for_demand(demand_id),
+            "notice",
+            dedupe,
+            Notice(key, values=values, buttons=buttons),
+            urgent=True,
         )
 
     async def expire_offers(self) -> int:
@@ -337,7 +340,7 @@ class Casework(StaffQueue, Volunteering):
             raise
         await self.audit.record(actor, "demand.escalate", f"demand:{demand_id}", note=note[:MAX_NOTE])
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"demand:{demand_id}:escalated:{now.isoformat()}",
             Notice(

@@ -24,7 +24,7 @@ from services.clock import Clock
 from services.everyday import amount
 from services.outbox import Notice, Outbox
 from services.results import Done, Reason, Refused
-from services.service_record import StaffChats
+from services.staff_scope import OUT_OF_REGION, StaffChats, covered, members_within, question_in_scope
 from services.validation import Invalid
 
 MAX_QUESTION = 2000
@@ -52,6 +52,14 @@ class ConsultationItem:
 class Consultations:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, outbox: Outbox, staff: StaffChats) -> None:
         self.db, self.clock, self.audit, self.outbox, self.staff = db, clock, audit, outbox, staff
+
+    async def _require_in_scope(self, actor: int, action: str, consultation_id: int) -> None:
+        """Refused(OUT_OF_REGION), audited, unless the question's member lies where ``actor`` works."""
+        if await question_in_scope(self.db, self.staff.regions, actor, consultation_id):
+            return
+        target = f"consultation:{consultation_id}"
+        await self.audit.record(actor, action, target, allowed=False, reason=OUT_OF_REGION.value)
+        raise Refused(OUT_OF_REGION, number=consultation_id)
 
     async def ask(self, user_id: int, topic: str, question: str) -> Done:
         """File the member's question for staff; the same open question of the same member is filed once.
@@ -83,10 +91,10 @@ class Consultations:
             )
             session.add(row)
             await session.flush()
-            consultation_id = row.id
+            consultation_id, region_code = row.id, row.region_code
         await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
         await self.outbox.put(  # the question, not who asked: staff see the member when they open /queue
-            await self.staff(),
+            await self.staff.covering(region_code),
             "notice",
             f"consultation:{consultation_id}:asked",
             Notice(
@@ -111,8 +119,11 @@ class Consultations:
         else (audited)."""
         await self.audit.require_staff(actor, role, "consultation.list", "queue")
         async with self.db.session() as session:
+            mine = members_within(await covered(session, self.staff.regions, actor))  # the staffer's region's
             total = await session.scalar(
-                select(func.count()).select_from(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+                select(func.count())
+                .select_from(Consultation)
+                .where(Consultation.status == ConsultationStatus.OPEN, mine)
             )
             rows = (
                 await session.execute(
@@ -125,7 +136,7 @@ class Consultations:
                         Consultation.region_code,
                     )
                     .outerjoin(User, User.id == Consultation.user_id)
-                    .where(Consultation.status == ConsultationStatus.OPEN)
+                    .where(Consultation.status == ConsultationStatus.OPEN, mine)
                     .order_by(Consultation.created_at, Consultation.id)
                     .limit(limit)
                 )
@@ -143,6 +154,7 @@ class Consultations:
         if len(text) > MAX_ANSWER:
             raise Invalid("input.too_long", max=MAX_ANSWER, length=len(text))
         await self.audit.require_staff(actor, role, "consultation.answer", f"consultation:{consultation_id}")
+        await self._require_in_scope(actor, "consultation.answer", consultation_id)
         now = self.clock.now()
         async with self.db.session() as session:
             row = await session.get(Consultation, consultation_id)
@@ -177,6 +189,7 @@ class Consultations:
     async def close(self, actor: int, role: Role | None, consultation_id: int) -> Done:
         """Staff close an open consultation without an answer. Refused: NOT_STAFF (audited), STALE."""
         await self.audit.require_staff(actor, role, "consultation.close", f"consultation:{consultation_id}")
+        await self._require_in_scope(actor, "consultation.close", consultation_id)
         now = self.clock.now()
         async with self.db.session() as session:
             moved = await session.execute(

@@ -33,7 +33,7 @@ from services.outbox import Outbox
 from services.privacy import Privacy
 from services.regions import RegionDirectory, seed_regions
 from services.reminders import Reminders
-from services.service_record import StaffChats
+from services.staff_scope import StaffChats
 from services.staffing import Staffing
 from services.statistics import Statistics
 from services.talent import Talent
@@ -86,9 +86,9 @@ class Services:
         audit = AuditLog(db, clock)
         # this process's id, written on the outbox rows it claims; runtime/presence.py holds a lock on it
         outbox = Outbox(db, clock, owner=secrets.randbelow(2**31 - 1) + 1)
-        staff_chats = StaffChats(users, settings.staff_chat_id)
         analyzer = await asyncio.to_thread(shared_analyzer)
         regions = await RegionDirectory.load(db)
+        staff_chats = StaffChats(users, settings.staff_chat_id, regions)
         enterprises = Enterprises(db, clock)
         demands = Demands(db, clock, audit, outbox, settings.tz, staff_chats, regions)
         forms = Forms(db, clock)

@@ -39,8 +39,8 @@ from services.industry import Proposal, division_label
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.results import Reason, Refused
-from services.service_record import ENTERPRISE, StaffChats, transition
-from services.staff_scope import in_scope, refuse_out_of_region
+from services.service_record import ENTERPRISE, transition
+from services.staff_scope import StaffChats, in_scope, refuse_out_of_region
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
@@ -351,7 +351,7 @@ class Demands(DraftExpiry):
             await session.flush()
             info = await self._info(session, demand)
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.covering(info.region_code),
             "notice",
             f"demand:{info.id}:submitted",
             Notice(

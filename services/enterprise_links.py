@@ -25,7 +25,7 @@ from services.demand_info import DemandInfo
 from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason, Refused
-from services.service_record import StaffChats
+from services.staff_scope import StaffChats
 
 
 def decision_buttons(requester: int, enterprise_id: int, staff: bool = False) -> list[Button]:
@@ -108,7 +108,7 @@ class EnterpriseLinks:
                 "enterprise": demand.enterprise_name or "",
             }
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.covering(demand.region_code),
             "notice",
             f"demand:{demand.id}:unverified",
             Notice(

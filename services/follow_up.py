@@ -33,12 +33,12 @@ from services.resolution import Resolution
 from services.results import Done, Reason, Refused
 from services.service_record import (
     ENTERPRISE,
-    StaffChats,
     Stop,
     contact_values,
     craftsman_of_user,
     transition,
 )
+from services.staff_scope import StaffChats
 
 REMIND_AFTER = timedelta(days=3)
 MAX_COMMENT = 500
@@ -174,7 +174,7 @@ class FollowUp(Resolution):
         except Stop as stop:
             await stop.audit(self.audit, user_id, "case.reopen")
             raise
-        for chats in ([craftsman_user] if craftsman_user else [], await self.staff()):
+        for chats in ([craftsman_user] if craftsman_user else [], await self.staff.for_demand(demand_id)):
             await self.outbox.put(
                 chats,
                 "notice",

@@ -20,7 +20,8 @@ from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason
-from services.service_record import StaffChats, Stop, craftsmans_match, transition
+from services.service_record import Stop, active_match, craftsmans_match, transition
+from services.staff_scope import OUT_OF_REGION, StaffChats, covered, within
 
 MAX_SUMMARY = 1000
 MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
@@ -52,13 +53,16 @@ class Resolution:
         self, session: AsyncSession, actor: int, match_id: int, on_behalf: bool, now: datetime
     ) -> tuple[Demand, Craftsman]:
         """(demand, craftsman) of the case ``actor`` may record as solved: the accepted craftsman's own, once its
-        booked visit has taken place; any open case for staff (``on_behalf``), visit or not. Else Stop."""
+        booked visit has taken place; any open case of their region for staff (``on_behalf``), visit or not. Else
+        Stop."""
         if on_behalf:
             match = await session.get(Match, match_id, with_for_update=True)
             demand = await session.get(Demand, match.demand_id, with_for_update=True) if match else None
             craftsman = await session.get(Craftsman, match.craftsman_id) if match else None
             if match is None or demand is None or craftsman is None:
                 raise Stop(Reason.NOT_FOUND)
+            if not within(await covered(session, self.staff.regions, actor), demand.region_code):
+                raise Stop(OUT_OF_REGION, target=f"demand:{demand.id}")
             if match.status is not MatchStatus.ACCEPTED or demand.status not in SERVING:
                 raise Stop(Reason.STALE)
             return demand, craftsman
@@ -68,16 +72,35 @@ class Resolution:
             raise Stop(Reason.VISIT_AHEAD, at=local(ahead, self.tz))
         return demand, craftsman
 
-    async def may_resolve(self, user_id: int, match_id: int) -> Done:
-        """Whether the craftsman may record the case as solved, asked when 登记解决 is pressed, before the
-        solution is typed: DONE, or the refusal :meth:`resolve` would give (a visit still to come)."""
+    async def may_resolve(self, user_id: int, match_id: int, role: Role | None = None) -> Done:
+        """Whether the craftsman (or staff, ``role`` read from the database) may record the case as solved, asked
+        when 登记解决 is pressed, before the solution is typed: DONE, or the refusal :meth:`resolve` would give (a
+        visit still to come; another region's case)."""
         try:
             async with self.db.session() as session:
-                demand, _ = await self._resolvable(session, user_id, match_id, False, self.clock.now())
+                on_behalf = role is not None and staff_role(role)
+                demand, _ = await self._resolvable(session, user_id, match_id, on_behalf, self.clock.now())
                 return Done(demand.id, match_id)
         except Stop as stop:
-            await stop.audit(self.audit, user_id, "case.resolve")
+            await self._refused(stop, user_id)
             raise
+
+    async def _refused(self, stop: Stop, user_id: int) -> None:
+        """Audit a refused 登记解决: someone else's case, or another region's (for staff)."""
+        if stop.reason is OUT_OF_REGION:
+            await self.audit.record(user_id, "case.resolve", stop.target, allowed=False, reason=OUT_OF_REGION.value)
+        else:
+            await stop.audit(self.audit, user_id, "case.resolve")
+
+    async def case_to_resolve(self, demand_id: int) -> int | None:
+        """The match staff may record demand ``demand_id`` as solved on (its accepted craftsman's, while the case
+        is in service), or None."""
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id)
+            if demand is None or demand.status not in SERVING:
+                return None
+            match = await active_match(session, demand_id)
+            return match.id if match is not None and match.status is MatchStatus.ACCEPTED else None
 
     async def resolve(
         self,
@@ -117,7 +140,7 @@ class Resolution:
                 )
                 owner, demand_id = demand.user_id, demand.id
         except Stop as stop:
-            await stop.audit(self.audit, user_id, "case.resolve")
+            await self._refused(stop, user_id)
             raise
         if on_behalf:
             await self.audit.record(user_id, "case.resolve", f"match:{match_id}", on_behalf=True)
@@ -135,7 +158,7 @@ class Resolution:
                 ),
             )
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"demand:{demand_id}:resolved:{now.isoformat()}",
             Notice("follow.resolved_staff", values=values),

@@ -18,7 +18,6 @@ from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.regions import RegionDirectory
 from services.results import Reason, Refused
-from services.users import Users
 
 SUMMARY = 300  # characters of the problem text a craftsman sees before accepting
 
@@ -147,18 +146,6 @@ async def contact_values(session: AsyncSession, demand: Demand) -> dict[str, Any
         "contact": demand.contact_name or "",
         "phone": demand.contact_phone or "",
     }
-
-
-class StaffChats:
-    """Where staff notices go: the staff group when configured, else every staffer's private chat."""
-
-    def __init__(self, users: Users, staff_chat_id: int | None) -> None:
-        self.users, self.staff_chat_id = users, staff_chat_id
-
-    async def __call__(self) -> list[int]:
-        if self.staff_chat_id:
-            return [self.staff_chat_id]
-        return [user_id for user_id, _ in await self.users.staff_roles()]
 
 
 class Stop(Refused):

@@ -50,6 +50,9 @@ class Found:
     profile: Profile | None = None
 
 
+Preview = tuple["Change", Profile | None, Role | None]  # the change, the person as now, the role they would have
+
+
 @dataclass(frozen=True)
 class StaffMember:
     id: int
@@ -90,14 +93,29 @@ class Staffing:
             await self.audit.record(actor, action, target, allowed=False)
             raise NotStaff(action)
 
-    async def grant_preview(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
+    async def grant_preview(self, actor: int, target_id: int | None) -> Preview:
         """What /grant would do, applied only on the admin's confirmation (:meth:`grant` with ``shown``): ASK with
-        the person as they are now, or why there is nothing to confirm (UNKNOWN, ALREADY)."""
-        await self.require_admin(actor, "staff.grant", f"user:{target_id}")
+        the person as they are now and the role they would have, or why there is nothing to confirm (UNKNOWN,
+        ALREADY)."""
+        return await self._preview(actor, target_id, "staff.grant")
+
+    async def revoke_preview(self, actor: int, target_id: int | None) -> Preview:
+        """What /revoke would do, applied only on the admin's confirmation (:meth:`revoke`): ASK with the person
+        and the role they go back to, or why there is nothing to confirm (UNKNOWN, ADMIN, ALREADY)."""
+        return await self._preview(actor, target_id, "staff.revoke")
+
+    async def _preview(self, actor: int, target_id: int | None, action: str) -> Preview:
+        await self.require_admin(actor, action, f"user:{target_id}")
         target = await self.users.get(target_id) if target_id is not None else None
         if target is None:
-            return Change.UNKNOWN, None
-        return (Change.ALREADY if target.is_staff else Change.ASK), target
+            return Change.UNKNOWN, None, None
+        if action == "staff.grant":
+            return (Change.ALREADY, target, None) if target.is_staff else (Change.ASK, target, Role.STAFF)
+        if target.role is Role.ADMIN:
+            return Change.ADMIN, target, None
+        if target.role is not Role.STAFF:
+            return Change.ALREADY, target, None
+        return Change.ASK, target, await self.users.role_after_staff(target.id)
 
     async def grant(self, actor: int, target_id: int | None, shown: Role | None) -> tuple[Change, Profile | None]:
         """Make ``target_id`` staff. ``shown``: the role the confirmation showed; should the person's role have

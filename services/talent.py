@@ -22,7 +22,7 @@ from services.audit import AuditLog, NotStaff
 from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason, Refused
-from services.service_record import StaffChats
+from services.staff_scope import StaffChats
 from services.teams import TeamRoster
 from services.users import Users
 

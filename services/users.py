@@ -207,15 +207,18 @@ class Users:
         else worker (the enterprise role is one they pick again in /settings; nothing else is known for sure)."""
         return Role.CRAFTSMAN if await self._approved_craftsman(session, user_id) else Role.WORKER
 
+    async def role_after_staff(self, user_id: int) -> Role:
+        """The role ``user_id`` would have were their staff role taken back (what /revoke shows before it asks)."""
+        async with self.db.session() as session:
+            return await self._non_staff_role(session, user_id)
+
     async def set_staff(self, user_id: int, on: bool, by: int | None = None) -> Profile:
         """Admin ``by`` makes ``user_id`` staff (remembered in ``staff_granted_by``: should the person later be an
         admin from ADMIN_IDS and leave that list, they go back to staff), or takes it back (then they are a worker,
         or a craftsman if approved as one). Admins themselves come from ADMIN_IDS only."""
         if on:
             return await self._set(user_id, role=Role.STAFF, staff_granted_by=by)
-        async with self.db.session() as session:
-            role = await self._non_staff_role(session, user_id)
-        return await self._set(user_id, role=role, staff_granted_by=None)
+        return await self._set(user_id, role=await self.role_after_staff(user_id), staff_granted_by=None)
 
     async def set_region(self, user_id: int, region_code: str, team_id: int | None = None) -> Profile:
         values: dict[str, object] = {"region_code": region_code}
@@ -311,6 +314,12 @@ class Users:
         async with self.db.session() as session:
             rows = await session.execute(select(User.id, User.role).where(User.role.in_(STAFF_ROLES)))
             return [(user_id, role) for user_id, role in rows.all()]
+
+    async def staff_regions(self) -> list[tuple[int, str | None]]:
+        """(user id, region code or None) of every admin and staffer now: whom a regional notice reaches."""
+        async with self.db.session() as session:
+            rows = await session.execute(select(User.id, User.region_code).where(User.role.in_(STAFF_ROLES)))
+            return [(user_id, region) for user_id, region in rows.all()]
 
     async def menu_roles(self) -> list[tuple[int, Role]]:
         """The chats whose command menu the start sets: every admin and staffer, then each admin demoted at this

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from services.audit import AuditLog
     from services.clock import Clock
     from services.outbox import Outbox
-    from services.service_record import StaffChats
+    from services.staff_scope import StaffChats
 
 QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
 
@@ -143,7 +143,7 @@ class Volunteering:
             match_id, ticket, name = match.id, demand.ticket or "", craftsman.name
         await self.audit.record(user_id, "match.volunteer", f"demand:{demand_id}")
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.for_demand(demand_id),
             "notice",
             f"match:{match_id}:volunteered:{now.isoformat()}",
             Notice(

@@ -11,9 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentStatus, DemandStatus, Role
+from buttons.casework import ResolveCase
+from buttons.demands import OpenDemand
+from db.models import Appointment, AppointmentStatus, AuditEntry, DemandStatus, Role
+from i18n import t
 from services.results import Reason, Refused
 from tests.harness import BotHarness
+from tests.test_queue_scope import refused, staff
 from tests.test_report import enterprise_user, staffer
 from tests.test_service_flow import craftsman, demand, submit
 
@@ -101,3 +105,38 @@ async def test_the_enterprise_is_told_when_a_craftsman_declines_and_staff_still_
     staff.send("/queue")
     item = await staff.expect(ticket)
     assert "派给 钱师傅" in str(item["reply_markup"])
+
+
+async def test_staff_record_a_case_in_service_as_solved_from_its_view_in_their_region_only(bot: BotHarness):
+    _, company, match_id = await booked_case(bot)
+    d = await demand(bot)
+    shaoxing = await staff(bot, 981, "330600")  # 绍兴市: not the case's region (吴兴区, 湖州市)
+    shaoxing.send("/help")
+    helped = await shaoxing.expect("我能为您做什么")
+    answer = await shaoxing.answer_to(shaoxing.press_data(bot.signed(shaoxing, ResolveCase(match_id).data()), helped))
+    assert answer["text"] == t("case.refused.out_of_region", "zh-hans") and answer["show_alert"]
+    assert ("case.resolve", f"demand:{d.id}", {"reason": "out_of_region"}) in await refused(bot, 981)
+
+    huzhou = await staff(bot, 982, "330500")
+    huzhou.send("/help")
+    helped = await huzhou.expect("我能为您做什么")
+    huzhou.press_data(bot.signed(huzhou, OpenDemand(d.id).data()), helped)
+    view = await huzhou.expect("配电线路经常故障跳闸")
+    huzhou.press("✅ 登记解决", view)
+    await huzhou.expect("请简述解决方案")
+    huzhou.send("电话指导后更换了分接开关")
+    await huzhou.expect("培训职工人数")
+    huzhou.send("5")
+    await huzhou.expect("预计经济效益")
+    huzhou.send("一万五")
+    await huzhou.expect("已登记解决结果")
+    assert (await demand(bot)).status is DemandStatus.RESOLVED
+    await bot.application.sender.flush()
+    await company.expect("的解决结果")
+    async with bot.services.db.session() as session:
+        rows = await session.execute(
+            select(AuditEntry.actor_user_id, AuditEntry.details).where(
+                AuditEntry.action == "case.resolve", AuditEntry.allowed.is_(True)
+            )
+        )
+        assert [(actor, (details or {}).get("on_behalf")) for actor, details in rows.all()] == [(982, True)]

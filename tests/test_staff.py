@@ -67,6 +67,7 @@ async def test_admin_grants_and_revokes_staff_and_staff_read_the_audit_log(db_ur
         admin.send(f"/revoke {ADMIN}")
         await admin.expect("是管理员")
         admin.send("/revoke @XiaoLi")
+        admin.press("确认", await admin.expect("确认修改身份"))
         await admin.expect("已取消 小李 的工会工作人员身份")
         await staffer.expect("工会工作人员身份已取消")
         assert (await bot.services.users.get(81)).role is Role.WORKER and chat_menu(bot, 81) == []

@@ -85,3 +85,34 @@ async def test_a_grant_confirmed_after_the_admin_lost_the_role_is_refused_and_lo
         assert answer["text"] == t("staff.admins_only", "zh-hans") and answer["show_alert"]
         assert (await bot.services.users.get(PERSON)).role is Role.WORKER
         assert await grants(bot) == [(ADMIN, False)]
+
+
+async def test_revoke_asks_like_grant_and_applies_only_on_the_confirm(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        admin = bot.user(ADMIN, "管理员")
+        person = await worker(bot, PERSON, "330502", "小李")
+        await bot.services.users.set_staff(PERSON, True, by=ADMIN)
+
+        admin.send(f"/revoke {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        assert "小李" in ask["text"] and "工会工作人员 → 职工" in ask["text"] and str(PERSON) in ask["text"]
+        assert (await bot.services.users.get(PERSON)).role is Role.STAFF, "nothing changes before the confirm"
+        confirm = next(b for b in admin.buttons(ask) if "确认" in b["text"])["callback_data"]
+        admin.press("取消", ask)
+        await admin.expect("已取消")
+        answer = await admin.answer_to(admin.press_data(confirm, ask))  # the old confirm, after the cancel
+        assert answer["text"] == STALE and answer["show_alert"]
+        assert (await bot.services.users.get(PERSON)).role is Role.STAFF
+
+        admin.send(f"/revoke {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        admin.press("确认", ask)
+        await admin.expect("已取消 小李 的工会工作人员身份")
+        await person.expect("工会工作人员身份已取消")
+        assert (await bot.services.users.get(PERSON)).role is Role.WORKER
+        async with bot.services.db.session() as session:
+            revoked = (
+                await session.execute(select(AuditEntry.actor_user_id).where(AuditEntry.action == "staff.revoke"))
+            ).all()
+        assert [actor for (actor,) in revoked] == [ADMIN]

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from db.models import AuditEntry, Role, ServiceTeam, TeamLevel, User
 from services.audience import Filters
-from services.service_record import StaffChats
+from services.staff_scope import StaffChats
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_onboarding import onboard
@@ -69,6 +69,7 @@ async def test_a_staffer_granted_by_an_admin_who_was_made_admin_goes_back_to_sta
         await other.expect("只有管理员可以")
         admin = bot.user(ADMIN, "管理员")
         admin.send(f"/revoke {OTHER}")  # /revoke clears the grant: a later admin spell ends as a worker
+        admin.press("确认", await admin.expect("确认修改身份"))
         await admin.expect("已取消 小王 的工会工作人员身份")
         async with bot.services.db.session() as session:
             assert (await session.get(User, OTHER)).staff_granted_by is None
