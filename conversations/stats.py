@@ -18,10 +18,11 @@ from nlp.script import to_simplified
 from services.charts import bar_chart
 from services.periods import YEAR, Period, parse_period, this
 from services.results import Refused
-from services.statistics import NO_INDUSTRY, NO_REGION, Figures, Report, change
+from services.statistics import EVERYWHERE, NO_INDUSTRY, NO_REGION, OWN, Figures, Report, change
 
 BREAKDOWN_LINES = 6
 MAX_ARG = 30
+ALL_REGIONS = {"全部", "全部地区", "全国", "所有地区", "all", "everywhere"}  # simplified or lower-cased as typed
 
 
 def money(value: Decimal, lang: str) -> str:
@@ -127,11 +128,14 @@ async def stats_command(update: Update, context: BotContext) -> None:
         return
     today = services.clock.now().astimezone(services.settings.tz).date()
     period: Period = this(YEAR, today)
-    region = None
+    region = OWN  # the staffer's own region, every region for staff without one (services/statistics.py)
     for arg in args:
         found = parse_period(arg, today) if len(arg) <= MAX_ARG else None
         if found is not None:
             period = found
+            continue
+        if to_simplified(arg).lower() in ALL_REGIONS:
+            region = EVERYWHERE
             continue
         places = services.regions.search(to_simplified(arg)) if len(arg) <= MAX_ARG else []
         exact = [p for p in places if p.name == to_simplified(arg)]
@@ -144,7 +148,8 @@ async def stats_command(update: Update, context: BotContext) -> None:
     except Refused as exc:
         await answer_refusal(update, context, exc, STATS)
         return
-    region_name = services.regions.full_name(region, context.lang) or "" if region else context.t("stats.everywhere")
+    place = report.region
+    region_name = services.regions.full_name(place, context.lang) or "" if place else context.t("stats.everywhere")
     await message.reply_text(report_text(report, region_name, context))
     png = await asyncio.to_thread(chart, report, region_name, context)
     await update.effective_chat.send_photo(

@@ -35,6 +35,7 @@ from db.models import (
     Match,
     MatchStatus,
     Role,
+    User,
 )
 from nlp.industry import catalogue
 from services.audit import AuditLog
@@ -42,6 +43,7 @@ from services.periods import Period
 from services.regions import RegionDirectory
 
 NO_REGION, NO_INDUSTRY = "—", "—"
+OWN, EVERYWHERE = "own", "everywhere"  # the region asked of report(): the staffer's own (the default), every one
 
 
 @dataclass
@@ -117,13 +119,20 @@ class Statistics:
             return path[index + 1] if index + 1 < len(path) else within
         return code
 
-    async def report(self, actor: int, role: Role | None, period: Period, region: str | None = None) -> Report:
-        await self.audit.require_staff(actor, role, "stats.read", region)
-        await self.audit.record(actor, "stats.read", region, period=f"{period.start}/{period.end}")
-        total, by_month, by_region, by_industry = await self.figures(period, region, breakdowns=True)
-        previous, *_ = await self.figures(period.previous(), region, breakdowns=False)
+    async def report(self, actor: int, role: Role | None, period: Period, region: str = OWN) -> Report:
+        """The programme's figures over ``period`` for ``region``: a GB/T 2260 code, EVERYWHERE, or OWN — the
+        staffer's own region (and below), every region for staff without one: a city union reads its city's work
+        unless it asks for more."""
+        named = None if region in (OWN, EVERYWHERE) else region
+        await self.audit.require_staff(actor, role, "stats.read", named)
+        if region == OWN:
+            async with self.db.session() as session:
+                named = await session.scalar(select(User.region_code).where(User.id == actor))
+        await self.audit.record(actor, "stats.read", named, period=f"{period.start}/{period.end}")
+        total, by_month, by_region, by_industry = await self.figures(period, named, breakdowns=True)
+        previous, *_ = await self.figures(period.previous(), named, breakdowns=False)
         return Report(
-            period, region, total, previous, by_month, by_region, by_industry, await self.consultations(period, region)
+            period, named, total, previous, by_month, by_region, by_industry, await self.consultations(period, named)
         )
 
     async def consultations(self, period: Period, region: str | None) -> dict[str, Questions]:

@@ -178,7 +178,7 @@ async def test_staff_stats_command_sends_figures_and_a_chart(bot: BotHarness):
     await seed(bot)
     staff = await worker(bot, STAFFER, "320500", "小李")
     await bot.services.users.set_staff(STAFFER, True)
-    staff.send("/stats 2024上半年")
+    staff.send("/stats 2024上半年 全部")  # every region (by default a staffer reads their own: the next test)
     text = (await staff.expect("助企行成效"))["text"]
     for line in (
         "2024年上半年 · 全部地区",
@@ -201,6 +201,27 @@ async def test_staff_stats_command_sends_figures_and_a_chart(bot: BotHarness):
     assert "（+" not in march and "括号内为" not in march  # nothing to compare with: no note about brackets
     staff.send("/stats 火星")
     await staff.expect("无法识别“火星”")
+
+
+async def test_a_city_staffer_reads_their_own_regions_figures_unless_asking_for_all(bot: BotHarness):
+    """A union's staffer works on their own region: /stats without a region gives that region's figures (a 湖州
+    staffer does not see 苏州's services counted as theirs); 全部 (or 全国, all) gives every region's, and a named
+    region that one."""
+    await seed(bot)
+    staff = await worker(bot, STAFFER, "330500", "小沈")
+    await bot.services.users.set_staff(STAFFER, True)
+    async def stats(command: str) -> str:
+        staff.send(command)
+        text = (await staff.expect("助企行成效"))["text"]
+        await staff.expect("助企行成效图")  # the chart
+        return text
+
+    own = await stats("/stats 2024上半年")
+    assert "2024年上半年 · 浙江省 湖州市" in own and "服务企业：1 家" in own, own
+    every = await stats("/stats 2024上半年 全国")
+    assert "2024年上半年 · 全部地区" in every and "服务企业：2 家" in every, every
+    assert "全部地区" in await stats("/stats 2024上半年 all")
+    assert "江苏省 苏州市" in await stats("/stats 2024上半年 苏州")
 
 
 async def test_craftsman_sees_own_record_and_workers_are_refused(bot: BotHarness):
