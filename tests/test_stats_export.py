@@ -210,6 +210,7 @@ async def test_a_city_staffer_reads_their_own_regions_figures_unless_asking_for_
     await seed(bot)
     staff = await worker(bot, STAFFER, "330500", "小沈")
     await bot.services.users.set_staff(STAFFER, True)
+
     async def stats(command: str) -> str:
         staff.send(command)
         text = (await staff.expect("助企行成效"))["text"]
