@@ -6,7 +6,8 @@ once after it (services/forms.py), so handlers work on a plain dict and nothing 
     restart("join", {"honours": []})         # /join again: new answers
     drop("join")                             # submitted or cancelled: the draft goes
 
-The draft is written only when the handler returns (an exception writes nothing), only when it changed, and only
+The draft is written when the handler returns and before the bot speaks (so what the person is told is stored with
+it, db/unit_of_work.py; an exception before that writes nothing), only when it changed, and only
 when it exists (stored, or begun by :func:`restart`): answers given after the draft was lost are not kept (the
 flow's last step says so). A handler that is not wrapped and asks for a draft gets a LookupError: every way into
 a drafted flow is wrapped.
@@ -35,6 +36,7 @@ from buttons import Action
 from conversations import resume
 from conversations.common import answer_stale, expect_button, expect_text
 from conversations.context import BotContext
+from db import unit_of_work
 
 Handler = Callable[[Update, BotContext], Awaitable[Any]]
 
@@ -45,6 +47,7 @@ class _Open:
     answers: dict[str, Any] = field(default_factory=dict)
     exists: bool = False  # stored, or started by restart(): only then is it written
     dropped: bool = False
+    known: Any = None  # what the flow's reads() found, while go_on() asks the step it chose (see known())
 
 
 _OPEN: ContextVar[_Open | None] = ContextVar("form_draft", default=None)
@@ -67,6 +70,12 @@ def exists(form: str) -> bool:
     return _open(form).exists
 
 
+def known(form: str) -> Any:
+    """What the flow's ``reads`` rule read while :meth:`Flow.go_on` asks the step it chose (None otherwise: the step
+    reads what it needs itself, e.g. asked again after a restart or from ✏️)."""
+    return _open(form).known
+
+
 def restart(form: str, fresh: dict[str, Any]) -> dict[str, Any]:
     current = _open(form)
     current.answers, current.dropped, current.exists = fresh, False, True
@@ -78,24 +87,40 @@ def drop(form: str) -> None:
     current.answers, current.dropped = {}, True
 
 
-def drafted(form: str, handler: Handler) -> Handler:
-    """``handler`` with the person's ``form`` draft open while it runs."""
+def drafted(form: str, handler: Handler, begins: bool = False) -> Handler:
+    """``handler`` with the person's ``form`` draft open while it runs (``begins``: it only begins the form afresh,
+    with restart() or drop(), so the stored draft is not read: what it begins replaces it)."""
 
     async def run(update: Update, context: BotContext) -> Any:
+        if (open_now := _OPEN.get()) is not None and open_now.form == form:  # already open (a handler calling one)
+            return await handler(update, context)
         forms, user_id = context.services.forms, update.effective_user.id
-        stored = await forms.get(user_id, form)
-        before = stored.answers if stored is not None else None
-        current = _Open(form, copy.deepcopy(before) if before is not None else {}, before is not None)
-        token = _OPEN.set(current)
+        stored = None if begins else await forms.get(user_id, form)
+        saved = stored.answers if stored is not None else None  # as the database has it (begins: not known)
+        current = _Open(form, copy.deepcopy(saved) if saved is not None else {}, saved is not None)
+
+        unknown = begins  # what is stored was not read
+
+        async def write() -> None:  # after the handler, and before the bot speaks (what it says is then stored)
+            nonlocal saved, unknown
+            if current.dropped:
+                if saved is not None or unknown:
+                    await forms.drop(user_id, form)
+                saved, unknown = None, False
+            elif current.exists and current.answers != saved:
+                # one statement for a stored draft (compared with what was read); a new one, or one gone: put
+                written = saved is not None and await forms.change(user_id, form, lambda _: current.answers)
+                if not written:
+                    await forms.put(user_id, form, current.answers)
+                saved, unknown = copy.deepcopy(current.answers), False
+
+        token, stop = _OPEN.set(current), unit_of_work.when_speaking(write)
         try:
             result = await handler(update, context)
         finally:
+            stop()
             _OPEN.reset(token)
-        if current.dropped:
-            if before is not None:
-                await forms.drop(user_id, form)
-        elif current.exists and current.answers != before:
-            await forms.put(user_id, form, current.answers)
+        await write()
         return result
 
     return run
@@ -130,6 +155,8 @@ class Step:
     clears: tuple[str, ...] = ()  # answers an edit of this step drops (asked again after it)
     edit: type[Action] | None = None  # its own button on the card (data already in chats) instead of the flow's ✏️
     when: Callable[[dict[str, Any]], bool] | None = None  # given the draft: whether the step applies (and has ✏️)
+    reedit: Handler | None = None  # how its ✏️ asks it, when not as ``ask`` does (e.g. its own prompt)
+    back: bool = True  # after an edit, back to the card (False: go_on() asks the steps after it first)
 
     def applies(self, draft: dict[str, Any]) -> bool:
         return self.when is None or self.when(draft)
@@ -145,8 +172,7 @@ class Step:
 class Flow:
     form: str  # the draft's form name
     steps: tuple[Step, ...]
-    # the service's rule: the answers still missing, in order (None: the answers live outside the draft, and the
-    # flow asks its service itself — /report's demand row, services/demand_form.py through report/steps.advance)
+    # the service's rule: the answers still missing, in order, given the draft (None: ``reads`` says it)
     missing: Callable[[dict[str, Any]], list[str]] | None
     summary: Step | None = None  # the summary card (no field): shown when nothing is missing
     edit: type[Action] | None = None  # ✏️ on the card: the action carries the step's field
@@ -154,16 +180,35 @@ class Flow:
     # the card is the stored record, not a draft (/profile): an edit begins the draft, and the card keeps its buttons
     starts: bool = False
     editing: str | None = None  # the draft key an edit sets to the step's field (the service then asks it first)
+    # when what is missing depends on more than the draft (/report: the demand row, the enterprise profile): read it
+    # once per step — given what the caller just wrote, if anything — as an object whose ``missing`` is the rule's
+    # answer; the chosen step's question finds it in known(). None: the form is gone, and ``gone`` says so
+    reads: Callable[[Update, BotContext, Any], Awaitable[Any]] | None = None
+    gone: Handler | None = None
 
-    async def go_on(self, update: Update, context: BotContext) -> str:
-        """The step of the first missing answer, or the summary card."""
-        if self.missing is None:
-            raise LookupError(f"{self.form}: its service says what comes next")
-        missing = self.missing(answers(self.form))
+    async def go_on(self, update: Update, context: BotContext, fresh: Any = None) -> str | int:
+        """The step of the first missing answer, or the summary card (``fresh``: handed to ``reads``)."""
+        read = None
+        if self.reads is not None:
+            read = await self.reads(update, context, fresh)
+            if read is None:
+                if self.gone is None:
+                    raise LookupError(f"{self.form}: gone, and nothing says so")
+                return await self.gone(update, context)
+            missing = list(read.missing)
+        elif self.missing is not None:
+            missing = self.missing(answers(self.form))
+        else:
+            raise LookupError(f"{self.form}: no rule says what is missing")
         step = next((s for s in self.steps if missing and s.field == missing[0]), self.summary)
         if step is None:
             raise LookupError(f"{self.form}: nothing is missing and there is no summary card")
-        return await step.ask(update, context)
+        current = _open(self.form)
+        current.known = read
+        try:
+            return await step.ask(update, context)
+        finally:
+            current.known = None
 
     def edit_buttons(self, context: BotContext) -> list[InlineKeyboardButton]:
         draft = answers(self.form)
@@ -190,9 +235,11 @@ class Flow:
         draft = answers(self.form)
         for name in step.clears:
             draft.pop(name, None)
-        if self.editing is not None:
+        if self.editing is not None and step.back:
             draft[self.editing] = step.field
-        return await step.ask(update, context)
+        elif self.editing is not None:
+            draft.pop(self.editing, None)
+        return await (step.reedit or step.ask)(update, context)
 
     def states(self) -> dict[str, list[BaseHandler]]:
         """The ConversationHandler's states; the re-ask of each is registered with conversations/resume.py."""

@@ -93,6 +93,7 @@ class UnitOfWork:
         self.blocks = 0
         self.rolled_back: list[Callable[[], None]] = []  # undo caches filled from what was rolled back
         self.committed: list[Callable[[], Awaitable[object]]] = []  # work that needs the unit committed and closed
+        self.speaking: list[Callable[[], Awaitable[object]]] = []  # work to write before the bot speaks
 
     def on_rollback(self, forget: Callable[[], None]) -> None:
         """Call ``forget`` if the unit's current transaction is rolled back (a cache entry it filled is then wrong)."""
@@ -236,11 +237,25 @@ async def before_speaking() -> None:
     its connection go. What the person is told is then in the database (a test, a second process, a crash after the
     message all see it), and no connection — SQLite's only one — waits on the network."""
     unit = _current.get()
-    if unit is None or unit.task is not asyncio.current_task() or unit.closed or unit.connection is None:
+    if unit is None or unit.task is not asyncio.current_task() or unit.closed:
+        return
+    for work in list(unit.speaking):
+        await work()
+    if unit.connection is None:
         return
     await unit.commit()
     connection, unit.connection = unit.connection, None
     await _let_go(connection)
+
+
+def when_speaking(work: Callable[[], Awaitable[object]]) -> Callable[[], None]:
+    """Have ``work`` run (and be committed) each time the bot is about to speak from this task's unit, e.g. a form's
+    draft changed in memory (conversations/form_draft.py); returns how to stop it. Outside a unit: nothing."""
+    unit = _current.get()
+    if unit is None or unit.task is not asyncio.current_task() or unit.closed:
+        return lambda: None
+    unit.speaking.append(work)
+    return lambda: unit.speaking.remove(work)
 
 
 @asynccontextmanager

@@ -113,7 +113,7 @@ class Services:
             links=EnterpriseLinks(db, clock, audit, outbox, staff_chats),
             demands=demands,
             forms=forms,
-            demand_form=DemandForm(forms, demands, enterprises),
+            demand_form=DemandForm(demands, enterprises),
             talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer, staff_chats),
             importer=Importer(
                 db,

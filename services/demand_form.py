@@ -1,6 +1,6 @@
 """/report's rules, for any front end: what a demand draft still needs and in which order it is asked, the
-form's progress (kept with the form's draft in the database, services/forms.py), and which industry a demand
-takes.
+form's progress (in the form's draft answers, which the form engine reads and writes once per update), and which
+industry a demand takes.
 
 What a demand needs is said once, by :meth:`DemandInfo.missing` (services/demands.py); :func:`next_field` adds
 what the *form* asks besides — the kind first, the enterprise profile once (reused by later demands), the
@@ -17,7 +17,6 @@ from services.demand_info import DemandInfo
 from services.demands import Demands
 from services.enterprise_links import filing_profile
 from services.enterprises import EnterpriseInfo, Enterprises
-from services.forms import Forms
 from services.industry import Proposal
 
 FORM = "report"
@@ -48,7 +47,7 @@ class Progress:
             bool(answers.get("described")),
             bool(answers.get("text_changed")),
             bool(answers.get("replace_text")),
-            bool(answers.get("editing")),
+            bool(answers.get("editing")),  # True, or the field the form engine's ✏️ names
             answers.get("aside") or None,
         )
 
@@ -103,53 +102,58 @@ class ReportState:
     def next(self) -> str | None:
         return next_field(self.progress, self.draft, self.enterprise)
 
+    @property
+    def missing(self) -> list[str]:
+        """What the form asks next (the form engine's rule): nothing while one field is edited from the card."""
+        field = None if self.progress.editing else self.next
+        return [field] if field else []
+
 
 class DemandForm:
-    def __init__(self, forms: Forms, demands: Demands, enterprises: Enterprises) -> None:
-        self.forms, self.demands, self.enterprises = forms, demands, enterprises
+    """The form's rules over its draft's answers (``answers``: the dict the form engine holds for the update and
+    writes back once, conversations/form_draft.py — the only writer of the ``report`` draft)."""
 
-    async def begin(self, user_id: int, draft: DemandInfo, asked: tuple[str, ...] = ()) -> Progress:
-        progress = Progress(draft.id, asked)
-        await self.forms.put(user_id, FORM, progress.stored())
+    def __init__(self, demands: Demands, enterprises: Enterprises) -> None:
+        self.demands, self.enterprises = demands, enterprises
+
+    @staticmethod
+    def begin(draft: DemandInfo, asked: tuple[str, ...] = ()) -> dict[str, Any]:
+        """A new form's answers for this demand draft."""
+        return Progress(draft.id, asked).stored()
+
+    @staticmethod
+    def progress(answers: dict[str, Any]) -> Progress | None:
+        return Progress.read(answers)
+
+    @staticmethod
+    def note(answers: dict[str, Any], asked: str | None = None, **changes: Any) -> Progress | None:
+        """Record progress in ``answers``: a question ``asked`` (answered or skipped), flags changed; None when no
+        form is open."""
+        progress = Progress.read(answers)
+        if progress is None:
+            return None
+        extra: dict[str, Any] = (
+            {"asked": (*progress.asked, asked)} if asked is not None and asked not in progress.asked else {}
+        )
+        progress = replace(progress, **changes, **extra)
+        answers.update(progress.stored())
         return progress
 
-    async def progress(self, user_id: int) -> Progress | None:
-        draft = await self.forms.get(user_id, FORM)
-        return Progress.read(draft.answers) if draft is not None else None
-
-    async def note(self, user_id: int, asked: str | None = None, **changes: Any) -> Progress | None:
-        """Record progress: a question ``asked`` (answered or skipped), flags changed; None when no form is open."""
-
-        def how(answers: dict[str, Any]) -> dict[str, Any]:
-            progress = Progress.read(answers)
-            if progress is None:
-                return answers
-            extra: dict[str, Any] = (
-                {"asked": (*progress.asked, asked)} if asked is not None and asked not in progress.asked else {}
-            )
-            return replace(progress, **changes, **extra).stored()
-
-        draft = await self.forms.change(user_id, FORM, how)  # read and written in one transaction
-        return Progress.read(draft.answers) if draft is not None else None
-
-    async def end(self, user_id: int) -> None:
-        await self.forms.drop(user_id, FORM)
-
-    async def draft(self, user_id: int, progress: Progress | None = None) -> DemandInfo | None:
+    async def draft(self, user_id: int, answers: dict[str, Any]) -> DemandInfo | None:
         """The form's draft while it is one (None once submitted, discarded or expired)."""
-        progress = progress or await self.progress(user_id)
+        progress = Progress.read(answers)
         if progress is None:
             return None
         demand = await self.demands.draft(progress.demand_id)
         return demand if demand is not None and demand.ticket is None and demand.user_id == user_id else None
 
-    async def state(self, user_id: int, draft: DemandInfo | None = None) -> ReportState | None:
+    async def state(self, user_id: int, answers: dict[str, Any], draft: DemandInfo | None = None) -> ReportState | None:
         """The form as it stands (``draft``: the one just written, saves reading it again); None when it is gone."""
-        progress = await self.progress(user_id)
+        progress = Progress.read(answers)
         if progress is None:
             return None
         if draft is None or draft.id != progress.demand_id:
-            draft = await self.draft(user_id, progress)
+            draft = await self.draft(user_id, answers)
         if draft is None:
             return None
         return ReportState(progress, draft, await self.profile(user_id, draft))
@@ -158,14 +162,14 @@ class DemandForm:
         """The enterprise profile the draft is filed with (a pending link: with the user's own contact)."""
         return filing_profile(await self.enterprises.of_user(user_id), draft)
 
-    async def industry_chosen(self, user_id: int, proposal: Proposal) -> DemandInfo | None:
+    async def industry_chosen(self, user_id: int, answers: dict[str, Any], proposal: Proposal) -> DemandInfo | None:
         """A settled industry proposal: a demand's industry comes from a proposal made for a demand and confirmed
         by its owner; any other proposal changes nothing (None). Raises Refused / KeyError when the draft is gone."""
         if proposal.purpose != "demand" or proposal.chosen is None:
             return None
-        progress = await self.progress(user_id)
+        progress = Progress.read(answers)
         if progress is None:
             raise KeyError("no report in progress")
         draft = await self.demands.set_industry(progress.demand_id, user_id, proposal)
-        await self.note(user_id, asked="industry")
+        self.note(answers, asked="industry")
         return draft

@@ -23,7 +23,7 @@ from conversations.report.steps import (
     PHONE,
     TOPIC,
     TRAINEES,
-    advance,
+    go_on,
     mark_asked,
     save,
 )
@@ -62,7 +62,7 @@ def _draft_field(field: str, state: str, read: Callable[[Update, BotContext], Aw
         if value is None:
             return state
         draft = await save(update, context, **{field: value})
-        return await advance(update, context, draft) if draft else ConversationHandler.END
+        return await go_on(update, context, draft) if draft else ConversationHandler.END
 
     return answer
 
@@ -105,7 +105,7 @@ def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], 
                 await update.effective_message.reply_text(context.t("report.pending_no_edit"))
             elif await save(update, context, **{OWN_CONTACT[field]: value}) is None:
                 return ConversationHandler.END
-        return await advance(update, context)
+        return await go_on(update, context)
 
     return answer
 
@@ -133,4 +133,4 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
         key = "report.enterprise_pending" if link is Link.PENDING else "report.enterprise_linked"
         await update.effective_message.reply_text(context.t(key, name=info.name))  # the name as its people typed it
     await mark_asked(update, context, "credit_code")
-    return await advance(update, context)
+    return await go_on(update, context)

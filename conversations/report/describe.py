@@ -10,7 +10,7 @@ from telegram import Update
 
 from conversations.common import reject_too_long
 from conversations.context import BotContext
-from conversations.report.steps import DESCRIBE, current_draft, form_of
+from conversations.report.steps import DESCRIBE, current_draft, note, progress_of
 from conversations.report.views import done_keyboard
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, Refusal, Refused
@@ -18,7 +18,7 @@ from services.demands import MAX_TEXT, MIN_TEXT, Refusal, Refused
 
 async def add_text(update: Update, context: BotContext, text: str) -> bool:
     demands, user_id = context.services.demands, update.effective_user.id
-    progress = await form_of(context).progress(user_id)
+    progress = progress_of()
     try:
         if progress is None:
             raise Refused(Refusal.NOT_FOUND)
@@ -36,7 +36,7 @@ async def add_text(update: Update, context: BotContext, text: str) -> bool:
     except Refused:
         await update.effective_message.reply_text(context.t("report.gone"))
         return False
-    await form_of(context).note(user_id, text_changed=True, replace_text=False)
+    note(context, text_changed=True, replace_text=False)
     await _acknowledge(update, context, draft)
     return True
 
@@ -63,7 +63,7 @@ async def describe_file(update: Update, context: BotContext) -> str:
         kind, file_id = "photo", message.photo[-1].file_id
     else:
         kind, file_id = "document", message.document.file_id
-    progress = await form_of(context).progress(update.effective_user.id)
+    progress = progress_of()
     try:
         if progress is None:
             raise KeyError("no report in progress")

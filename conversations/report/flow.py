@@ -1,8 +1,8 @@
 """/report — 企业点菜: an enterprise files a technical problem or a training need.
 
 The draft is a ``demands`` row from the first answer on, so nothing typed is lost: a restart, /cancel ("keep the
-draft") or leaving mid-flow all keep it, and /report offers to continue it. After each answer :func:`advance`
-asks for the next thing still missing — kind, training details, the enterprise profile (asked once, reused),
+draft") or leaving mid-flow all keep it, and /report offers to continue it. After each answer the form engine's
+REPORT.go_on asks for the next thing still missing — kind, training details, the enterprise profile (asked once, reused),
 the description (text, photos, documents until 完成), the industry (the classifier proposes, the user confirms),
 urgency and service mode — then shows the summary card, where ✏️ re-asks one field and 提交 files it.
 Free text and captioned photos outside any conversation enter here too (conversations/report_intake.py: straight
@@ -16,6 +16,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from buttons import Action
 from buttons.forms import (
     REPORT_CHOICES,
     IntakeAnswer,
@@ -29,9 +30,9 @@ from buttons.forms import (
     YesNo,
 )
 from conversations import industry_step, resume
-from conversations.common import edit_message, expect_button, expect_text
+from conversations.common import answer_stale, edit_message, expect_button, expect_text
 from conversations.context import BotContext
-from conversations.form_draft import Flow, Handler, Step
+from conversations.form_draft import Flow, Handler, Step, answers, drafted, drafted_all, drop, restart
 from conversations.region_picker import region_step_handlers
 from conversations.report import intake
 from conversations.report.answers import (
@@ -52,14 +53,17 @@ from conversations.report.steps import (
     QUESTIONS,
     RESUME,
     SUMMARY,
-    advance,
-    ask,
     ask_industry,
     asking,
     current_draft,
+    edit_text,
     form_of,
+    go_on,
+    gone,
     mark_asked,
+    note,
     profile_of,
+    read_state,
     save,
     show_card,
 )
@@ -67,7 +71,7 @@ from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
 from services.demand_form import FORM
 from services.demand_info import DemandInfo
-from services.demands import MAX_TEXT, MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
+from services.demands import MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import PendingLink
 
 log = logging.getLogger(__name__)
@@ -80,7 +84,7 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     draft = await context.services.demands.draft_of(update.effective_user.id)
     if draft is not None and draft.has_content:
-        await form_of(context).begin(update.effective_user.id, draft, asked=("kind",))
+        restart(FORM, form_of(context).begin(draft, asked=("kind",)))
         await update.effective_message.reply_text(
             context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
             reply_markup=_resume_keyboard(context),
@@ -97,8 +101,8 @@ async def _new(
         await services.demands.discard(old.id, user_id)
     enterprise = await services.enterprises.of_user(user_id)
     draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
-    await form_of(context).begin(user_id, draft, asked=("kind",) if kind else ())
-    return await advance(update, context, draft)
+    restart(FORM, form_of(context).begin(draft, asked=("kind",) if kind else ()))
+    return await go_on(update, context, draft)
 
 
 async def _answered(
@@ -115,7 +119,7 @@ async def _answered(
 async def resume_choice(update: Update, context: BotContext) -> str | int:
     yes, draft = await _answered(update, context, ReportResume)
     if yes and draft is not None:
-        return await advance(update, context, draft)
+        return await go_on(update, context, draft)
     return await _new(update, context, draft)
 
 
@@ -149,20 +153,20 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
         if draft is None:
             return ConversationHandler.END
         await mark_asked(update, context, action)
-        return await advance(update, context, draft)
-    return await advance(update, context)
+        return await go_on(update, context, draft)
+    return await go_on(update, context)
 
 
 async def skip_code(update: Update, context: BotContext) -> str | int:
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
     await mark_asked(update, context, "credit_code")
-    return await advance(update, context)
+    return await go_on(update, context)
 
 
 async def described(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    state = await form_of(context).state(update.effective_user.id)
+    state = await read_state(update, context)
     draft = state.draft if state is not None else None
     if draft is None:
         await query.answer(context.t("button.stale"), show_alert=True)
@@ -174,10 +178,10 @@ async def described(update: Update, context: BotContext) -> str | int:
         return DESCRIBE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await form_of(context).note(update.effective_user.id, described=True, text_changed=False)
+    note(context, described=True, text_changed=False)
     if state.progress.text_changed and draft.industry:  # a new description: propose the industry again
         return await ask_industry(update, context, draft)
-    return await advance(update, context, draft)
+    return await go_on(update, context, draft)
 
 
 async def industry_button(update: Update, context: BotContext) -> str | int | None:
@@ -185,35 +189,26 @@ async def industry_button(update: Update, context: BotContext) -> str | int | No
     if proposal is None:
         return None
     try:  # the service says whether this proposal gives the demand its industry
-        draft = await form_of(context).industry_chosen(update.effective_user.id, proposal)
+        draft = await form_of(context).industry_chosen(update.effective_user.id, answers(FORM), proposal)
     except (Refused, KeyError):
         await update.effective_chat.send_message(context.t("report.gone"))
         return ConversationHandler.END
-    return await advance(update, context, draft)
+    return await go_on(update, context, draft)
 
 
-async def edit_field(update: Update, context: BotContext) -> str | int | None:
-    query = update.callback_query
-    press = ReportEdit.parse(query.data)
-    field = press.field if press is not None else ""
-    if field not in QUESTIONS or await current_draft(update, context) is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return None
-    if field in RECORD_FIELDS:
+async def may_edit(update: Update, context: BotContext) -> bool:
+    """REPORT's guard before ✏️: the draft is still there, and the enterprise's record is edited only by its own
+    people (an old card, or data made up, from someone whose link is pending: refused)."""
+    press = ReportEdit.parse(update.callback_query.data)
+    if await current_draft(update, context) is None:
+        await answer_stale(update, context)
+        return False
+    if press is not None and press.field in RECORD_FIELDS:
         enterprise = await context.services.enterprises.of_user(update.effective_user.id)
-        if enterprise is not None and enterprise.pending:  # an old card, or data made up: the record is not his
-            await query.answer(context.t("report.pending_no_edit"), show_alert=True)
-            return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    # after the answer: back to the card; a new description or industry goes through the steps that follow it
-    editing = field not in ("industry", "text")
-    if field == "text":
-        await form_of(context).note(update.effective_user.id, editing=editing, replace_text=True, described=False)
-        await update.effective_chat.send_message(context.t("report.ask_new_text", min=MIN_TEXT, max=MAX_TEXT))
-        return DESCRIBE
-    await form_of(context).note(update.effective_user.id, editing=editing)
-    return await ask(update, context, field)
+        if enterprise is not None and enterprise.pending:
+            await update.callback_query.answer(context.t("report.pending_no_edit"), show_alert=True)
+            return False
+    return True
 
 
 async def submit(update: Update, context: BotContext) -> str | int | None:
@@ -223,7 +218,7 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
     enterprise = await profile_of(update, context, draft)
     if draft is None or enterprise is None:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
-        await form_of(context).end(user_id)
+        drop(FORM)
         return ConversationHandler.END
     try:
         unverified = await services.links.flag_draft(draft.id, user_id)
@@ -233,8 +228,8 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     except ValueError:  # something went missing (e.g. an old card): ask it again
         await query.answer()
-        return await advance(update, context)
-    await form_of(context).end(user_id)  # with the submission, in the update's one transaction (before speaking)
+        return await go_on(update, context)
+    drop(FORM)  # written with the submission, in the update's one transaction
     await query.answer()
     done = context.t("report.submitted", ticket=info.ticket)
     if unverified:
@@ -254,7 +249,7 @@ async def cancel(update: Update, context: BotContext) -> str | int:
         return DISCARD
     if draft is not None:
         await context.services.demands.discard(draft.id, update.effective_user.id)
-    await form_of(context).end(update.effective_user.id)
+    drop(FORM)
     await update.effective_message.reply_text(context.t("cancel.done"))
     return ConversationHandler.END
 
@@ -266,7 +261,7 @@ async def discard_choice(update: Update, context: BotContext) -> int:
         await update.effective_chat.send_message(context.t("report.discarded"))
     else:
         await update.effective_chat.send_message(context.t("report.kept"))
-    await form_of(context).end(update.effective_user.id)
+    drop(FORM)
     return ConversationHandler.END
 
 
@@ -302,74 +297,85 @@ async def reask_discard(update: Update, context: BotContext) -> None:
     await update.effective_chat.send_message(context.t("report.discard_ask"), reply_markup=_discard_keyboard(context))
 
 
-resume.register({RESUME: reask_resume, DISCARD: reask_discard})  # the steps': REPORT.states()
+resume.register(drafted_all(FORM, {RESUME: reask_resume, DISCARD: reask_discard}))  # the steps': REPORT.states()
 
 
 TEXT, OTHER = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
 WAIT_BUTTON = (MessageHandler(TEXT, unless_elsewhere(expect_button)), MessageHandler(OTHER, expect_button))
-CHOICE = (*(CallbackQueryHandler(on_choice, pattern=kind.pattern()) for kind in REPORT_CHOICES), *WAIT_BUTTON)
+CHOICE = (
+    *(CallbackQueryHandler(drafted(FORM, on_choice), pattern=kind.pattern()) for kind in REPORT_CHOICES),
+    *WAIT_BUTTON,
+)
 
 
 def _typed(callback: Handler) -> tuple[BaseHandler, ...]:
     """A typed answer; text that is plainly something else (a greeting, a wage question) is answered as such."""
-    return MessageHandler(TEXT, unless_elsewhere(callback)), MessageHandler(OTHER, expect_text)
+    return MessageHandler(TEXT, drafted(FORM, unless_elsewhere(callback))), MessageHandler(OTHER, expect_text)
 
 
-TAKES: dict[str, tuple[BaseHandler, ...]] = {  # each summary-card field's answers
+def _pressed(callback: Handler, kind: type[Action] | str) -> CallbackQueryHandler:
+    return CallbackQueryHandler(drafted(FORM, callback), pattern=kind if isinstance(kind, str) else kind.pattern())
+
+
+TAKES: dict[str, tuple[BaseHandler, ...]] = {  # each summary-card field's answers (with the form's draft open)
     "kind": CHOICE,
-    "training_topic": (MessageHandler(TEXT, topic), MessageHandler(OTHER, expect_text)),  # a topic may name a 课程
+    "training_topic": (MessageHandler(TEXT, drafted(FORM, topic)), MessageHandler(OTHER, expect_text)),  # a 课程?
     "trainees": _typed(trainees),
     "preferred_dates": _typed(dates),
     "text": (
-        CallbackQueryHandler(described, pattern=ReportDescribed.pattern()),
-        CallbackQueryHandler(intake.add_aside, pattern=ReportAside.pattern()),
-        MessageHandler(TEXT, unless_elsewhere(describe_text, describing=True)),
-        MessageHandler(filters.PHOTO | filters.Document.ALL, describe_file),
+        _pressed(described, ReportDescribed),
+        _pressed(intake.add_aside, ReportAside),
+        MessageHandler(TEXT, drafted(FORM, unless_elsewhere(describe_text, describing=True))),
+        MessageHandler(filters.PHOTO | filters.Document.ALL, drafted(FORM, describe_file)),
         MessageHandler(OTHER, describe_other),
     ),
-    "industry": (CallbackQueryHandler(industry_button, pattern=rf"^{industry_step.PREFIX}:"), *WAIT_BUTTON),
+    "industry": (_pressed(industry_button, rf"^{industry_step.PREFIX}:"), *WAIT_BUTTON),
     "urgency": CHOICE,
     "service_mode": CHOICE,
     "name": _typed(enterprise_name),
-    "credit_code": (CallbackQueryHandler(skip_code, pattern=ReportSkipCode.pattern()), *_typed(enterprise_code)),
+    "credit_code": (_pressed(skip_code, ReportSkipCode), *_typed(enterprise_code)),
     "ent_kind": CHOICE,
-    "region_code": tuple(region_step_handlers(enterprise_region)),
+    "region_code": tuple(region_step_handlers(drafted(FORM, enterprise_region))),
     "contact_name": _typed(contact),
-    "phone": (MessageHandler(filters.CONTACT, phone_answer), *_typed(phone_answer)),
+    "phone": (MessageHandler(filters.CONTACT, drafted(FORM, phone_answer)), *_typed(phone_answer)),
 }
-# /report on the one form engine: a Step per summary-card field (steps.QUESTIONS: its state and how it is asked),
-# the summary card with its ✏️ (edit_field) and 提交; what comes next is the service's (steps.advance)
+REEDIT = {"text": edit_text}  # ✏️ on the description: the next text replaces it
+AFTER_EDIT = ("text", "industry")  # their ✏️ goes through the steps after them, not straight back to the card
+# /report on the one form engine: a Step per summary-card field (steps.QUESTIONS: its state and how it is asked);
+# what is missing is the service's (ReportState.missing, read once per step and handed to the step's question);
+# ✏️ on the card is the engine's edit, after may_edit; 提交 files it
 REPORT = Flow(
     FORM,
-    tuple(Step(q.state, asking(field), TAKES[field], field) for field, q in QUESTIONS.items()),
-    None,
-    summary=Step(
-        SUMMARY,
-        show_card,
-        (
-            CallbackQueryHandler(edit_field, pattern=ReportEdit.pattern()),
-            CallbackQueryHandler(submit, pattern=ReportSubmit.pattern()),
-            *WAIT_BUTTON,
-        ),
+    tuple(
+        Step(q.state, asking(f), TAKES[f], f, f"field.{f}", reedit=REEDIT.get(f), back=f not in AFTER_EDIT)
+        for f, q in QUESTIONS.items()
     ),
+    None,
+    summary=Step(SUMMARY, show_card, (_pressed(submit, ReportSubmit), *WAIT_BUTTON)),
+    edit=ReportEdit,
+    guard=may_edit,
+    editing="editing",
+    reads=read_state,
+    gone=gone,
 )
 
 
 def build() -> ConversationHandler:
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # free text and photos: not the staff group
+    report = CommandHandler("report", drafted(FORM, start, begins=True))
     return ConversationHandler(
         entry_points=[
-            CommandHandler("report", start),
-            MessageHandler(TEXT & private, intake.from_text),
+            report,
+            MessageHandler(TEXT & private, intake.from_text),  # the draft is opened when one is filed
             MessageHandler(filters.PHOTO & private, intake.from_photo),
             CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern()),
         ],
         states={
-            RESUME: [CallbackQueryHandler(resume_choice, pattern=ReportResume.pattern()), *WAIT_BUTTON],
+            RESUME: [_pressed(resume_choice, ReportResume), *WAIT_BUTTON],
             **REPORT.states(),
-            DISCARD: [CallbackQueryHandler(discard_choice, pattern=ReportDiscard.pattern()), *WAIT_BUTTON],
+            DISCARD: [_pressed(discard_choice, ReportDiscard), *WAIT_BUTTON],
         },
-        fallbacks=[CommandHandler("cancel", cancel), CommandHandler("report", start)],
+        fallbacks=[CommandHandler("cancel", drafted(FORM, cancel)), report],
         name="report",
         persistent=True,
     )

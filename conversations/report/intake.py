@@ -22,14 +22,16 @@ from telegram.ext import ConversationHandler
 
 from buttons.forms import IntakeAnswer, ReportAside
 from conversations.context import BotContext
+from conversations.form_draft import drafted, restart
 from conversations.free_text import route_text
 from conversations.menu import help_text
 from conversations.report.describe import add_text
-from conversations.report.steps import DESCRIBE, advance, form_of
+from conversations.report.steps import DESCRIBE, form_of, go_on, note, progress_of
 from conversations.report.views import done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
+from services.demand_form import FORM
 from services.intake import DEMAND_INTENTS, sure_enough
 
 PENDING = "intake"  # the form draft of the question waiting for an answer {"n", "text", "photo"}
@@ -98,7 +100,16 @@ async def on_press(update: Update, context: BotContext) -> str | int:
 
 
 async def _file(update: Update, context: BotContext, kind: DemandKind, text: str, photo: str | None) -> str | int:
-    """A new draft with ``text`` (and the photo); an empty old draft is replaced, a kept one stays as it is."""
+    """A new draft with ``text`` (and the photo); an empty old draft is replaced, a kept one stays as it is. The
+    form's draft is opened here, not for every text that only might be a demand."""
+
+    async def filed(update: Update, context: BotContext) -> str | int:
+        return await _filed(update, context, kind, text, photo)
+
+    return await drafted(FORM, filed, begins=True)(update, context)
+
+
+async def _filed(update: Update, context: BotContext, kind: DemandKind, text: str, photo: str | None) -> str | int:
     services, user_id = context.services, update.effective_user.id
     old = await services.demands.draft_of(user_id)
     if old is not None and not old.has_content:
@@ -109,8 +120,8 @@ async def _file(update: Update, context: BotContext, kind: DemandKind, text: str
     draft = await services.demands.start_draft(user_id, kind, text, enterprise.id if enterprise else None)
     if photo:
         draft = await services.demands.add_attachment(draft.id, user_id, "photo", photo, None)
-    await form_of(context).begin(user_id, draft, asked=("kind",))
-    return await advance(update, context, draft)
+    restart(FORM, form_of(context).begin(draft, asked=("kind",)))
+    return await go_on(update, context, draft)
 
 
 # ---------------------------------------------------------------------------- inside /report
@@ -125,9 +136,9 @@ async def answered_elsewhere(update: Update, context: BotContext, describing: bo
     await route_text(update, context, analysis)
     markup = None
     if describing:
-        progress = await form_of(context).progress(update.effective_user.id)
+        progress = progress_of()
         number = int(((progress.aside if progress else None) or {}).get("n", 0)) + 1
-        await form_of(context).note(update.effective_user.id, aside={"n": number, "text": text})
+        note(context, aside={"n": number, "text": text})
         markup = InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(context.t("report.aside_add"), callback_data=ReportAside(number).data())],
@@ -144,12 +155,12 @@ async def add_aside(update: Update, context: BotContext) -> str:
     """「加入描述」: the text kept aside goes into the description after all (the latest one, once)."""
     query = update.callback_query
     press = ReportAside.parse(query.data)
-    progress = await form_of(context).progress(update.effective_user.id)
+    progress = progress_of()
     aside = (progress.aside if progress else None) or {}
     if press is None or press.number != aside.get("n"):
         await query.answer(context.t("button.stale"), show_alert=True)
         return DESCRIBE
-    await form_of(context).note(update.effective_user.id, aside=None)
+    note(context, aside=None)
     await query.answer()
     await query.edit_message_reply_markup(None)
     await add_text(update, context, aside["text"])

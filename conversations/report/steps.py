@@ -1,8 +1,8 @@
-"""/report's steps: the conversation states, how each question is asked, and :func:`advance`, which asks for
-the next thing still missing — the service decides what that is (services/demand_form.py: kind, training
-details, the enterprise profile, the description, the industry, urgency, service mode) — or shows the summary
-card. The form's progress lives with its draft in the database, never in ``user_data``. The handlers in
-:mod:`conversations.report.flow` call it after every answer."""
+"""/report's steps: the conversation states and how each question is asked. After every answer the handlers call
+:func:`go_on` (the form engine's REPORT.go_on, conversations/form_draft.py), which asks for the next thing still
+missing — the service decides what that is (services/demand_form.py: kind, training details, the enterprise
+profile, the description, the industry, urgency, service mode) — or shows the summary card. The form's progress
+lives in its draft's answers (the engine reads and writes them once per update), never in ``user_data``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from telegram.ext import ConversationHandler
 from conversations import industry_step
 from conversations.contact import ask_phone
 from conversations.context import BotContext
+from conversations.form_draft import answers, drop, known
 from conversations.region_picker import ask_region
 from conversations.report.views import (
     done_keyboard,
@@ -25,7 +26,7 @@ from conversations.report.views import (
     summary_card,
     urgency_keyboard,
 )
-from services.demand_form import DemandForm, ReportState
+from services.demand_form import FORM, DemandForm, Progress, ReportState
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, Refused
 from services.enterprises import EnterpriseInfo
@@ -108,9 +109,18 @@ def form_of(context: BotContext) -> DemandForm:
     return context.services.demand_form
 
 
+def note(context: BotContext, asked: str | None = None, **changes: object) -> None:
+    """Record the form's progress in its draft (written back once, after the handler: conversations/form_draft.py)."""
+    form_of(context).note(answers(FORM), asked, **changes)
+
+
+def progress_of() -> Progress | None:
+    return Progress.read(answers(FORM))
+
+
 async def current_draft(update: Update, context: BotContext) -> DemandInfo | None:
     """The draft /report is filling (None once it was submitted, discarded or expired, or no /report is open)."""
-    return await form_of(context).draft(update.effective_user.id)
+    return await form_of(context).draft(update.effective_user.id, answers(FORM))
 
 
 async def profile_of(update: Update, context: BotContext, draft: DemandInfo | None) -> EnterpriseInfo | None:
@@ -119,19 +129,24 @@ async def profile_of(update: Update, context: BotContext, draft: DemandInfo | No
 
 
 # ---------------------------------------------------------------------------- what comes next
-async def advance(update: Update, context: BotContext, draft: DemandInfo | None = None) -> str | int:
-    """Ask the next missing thing (or show the summary); return the state that waits for it. ``draft`` saves a
-    reload when the caller has just written it. What is missing is the service's answer (services/demand_form.py)."""
-    user_id = update.effective_user.id
-    state = await form_of(context).state(user_id, draft)
-    if state is None:
-        await form_of(context).end(user_id)
-        await update.effective_chat.send_message(context.t("report.gone"))
-        return ConversationHandler.END
-    field = None if state.progress.editing else state.next
-    if field is None:
-        return await show_summary(update, context, state)
-    return await ask(update, context, field, state.draft)
+async def read_state(update: Update, context: BotContext, draft: DemandInfo | None = None) -> ReportState | None:
+    """REPORT's reads: the form as it stands (``draft``: the one just written, saves reading it again); what is
+    missing is the service's answer (ReportState.missing, services/demand_form.py)."""
+    return await form_of(context).state(update.effective_user.id, answers(FORM), draft)
+
+
+async def gone(update: Update, context: BotContext) -> int:
+    drop(FORM)
+    await update.effective_chat.send_message(context.t("report.gone"))
+    return ConversationHandler.END
+
+
+async def go_on(update: Update, context: BotContext, draft: DemandInfo | None = None) -> str | int:
+    """REPORT.go_on: ask the next missing thing (or show the summary); return the state that waits for it. REPORT
+    is declared in flow.py, which imports the handlers that call this."""
+    from conversations.report.flow import REPORT
+
+    return await REPORT.go_on(update, context, draft)
 
 
 async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo | None = None) -> str:
@@ -159,7 +174,7 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
 
 async def show_summary(update: Update, context: BotContext, state: ReportState) -> str:
     if state.progress.editing:
-        await form_of(context).note(update.effective_user.id, editing=False)
+        note(context, editing=False)
     text, markup = summary_card(state.draft, state.enterprise, context.services.regions, context.lang)
     await update.effective_chat.send_message(text, reply_markup=markup)
     return SUMMARY
@@ -173,14 +188,14 @@ async def ask_industry(update: Update, context: BotContext, draft: DemandInfo) -
 
 
 async def mark_asked(update: Update, context: BotContext, name: str) -> None:
-    await form_of(context).note(update.effective_user.id, asked=name)
+    note(context, asked=name)
 
 
 async def save(update: Update, context: BotContext, **values: object) -> DemandInfo | None:
     """Write draft fields and return the draft; None (after telling the user) when it is gone or submitted."""
     user_id = update.effective_user.id
     try:
-        progress = await form_of(context).progress(user_id)
+        progress = progress_of()
         if progress is None:
             raise KeyError("no report in progress")
         return await context.services.demands.update(progress.demand_id, user_id, **values)
@@ -190,19 +205,30 @@ async def save(update: Update, context: BotContext, **values: object) -> DemandI
 
 
 async def show_card(update: Update, context: BotContext) -> str | int:
-    """The summary card again (its ✏️ and 提交 buttons), as the draft now stands."""
-    state = await form_of(context).state(update.effective_user.id)
+    """The summary card (its ✏️ and 提交 buttons), as the draft now stands (as go_on() read it, when it asks)."""
+    state = known(FORM) or await read_state(update, context)
     if state is None:
-        return await advance(update, context)  # gone meanwhile: says so and ends
+        return await gone(update, context)
     return await show_summary(update, context, state)
 
 
+async def edit_text(update: Update, context: BotContext) -> str:
+    """✏️ on the description: the next text replaces it (report.ask_new_text); 完成 again, then what follows it."""
+    note(context, replace_text=True, described=False)
+    await update.effective_chat.send_message(context.t("report.ask_new_text", min=MIN_TEXT, max=MAX_TEXT))
+    return DESCRIBE
+
+
 def asking(field: str):
-    """How a field's Step asks (from advance(), and again after a restart, conversations/resume.py)."""
+    """How a field's Step asks (from go_on(), with the state it read; again after a restart or from ✏️)."""
 
     async def reask(update: Update, context: BotContext) -> str | int:
-        if field in ("text", "industry") and await current_draft(update, context) is None:
-            return await advance(update, context)  # the draft is gone: says so
-        return await ask(update, context, field)
+        state: ReportState | None = known(FORM)
+        draft = state.draft if state is not None else None
+        if draft is None and field in ("text", "industry"):
+            draft = await current_draft(update, context)
+            if draft is None:
+                return await gone(update, context)  # the draft is gone: says so
+        return await ask(update, context, field, draft)
 
     return reask
