@@ -82,6 +82,12 @@ class OutboxSender:
                     sent += await self.send_rows(rows, self.limiter, paid=self.paid)
         return sent
 
+    async def idle(self) -> None:
+        """Wait until no flush is running: one that a call found running (and left at once) has sent and recorded
+        what was due, the rows that call had come for included."""
+        async with self._lock:
+            pass
+
     @staticmethod
     def batch_size(limiter: SendLimiter) -> int:
         """Rows claimed at a time: half a second of sending. It bounds what a crash leaves in flight, and how long

@@ -83,7 +83,9 @@ class BotHarness:
         """What the running scheduler and the outbox job do when time has moved: fire the reminders now due (by
         the manual clock) and deliver what is owed; return how many messages went out."""
         await self.services.reminders.run_due()
-        return await self.application.sender.flush()
+        sent = await self.application.sender.flush()
+        await self.application.sender.idle()  # the outbox job's flush, if it was running, returned ours at once
+        return sent
 
     async def stop(self) -> None:
         if self.application is not None:
