@@ -137,10 +137,11 @@ class Services:
             broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
             statistics=statistics,
             exporter=Exporter(db, audit, regions, statistics, tz),
-            privacy=Privacy(db, clock, audit, users),
+            privacy=Privacy(db, clock, audit, users, outbox),
         )
         services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
         enterprises.link_requested = services.links.requested
+        demands.visits_cancelled = services.privacy.visits_cancelled = reminders.refresh  # a withdrawn case's visits
         return services
 
     async def sweep(self) -> dict[str, int]:

@@ -32,6 +32,7 @@ from db.models import (
     Craftsman,
     Demand,
     DemandAttachment,
+    DemandStatus,
     DemandStatusHistory,
     Enterprise,
     Feedback,
@@ -43,6 +44,7 @@ from db.models import (
 from db.results import rowcount
 from services.audit import AuditLog
 from services.clock import Clock
+from services.demands import OPEN_STATUSES
 from services.erasure import (
     Traces,
     erase_consultations,
@@ -52,7 +54,10 @@ from services.erasure import (
     scrub_notices,
     traces_of,
 )
+from services.outbox import Outbox
+from services.service_record import transition
 from services.users import Users
+from services.withdrawal import Release, VisitsCancelled, release
 
 log = logging.getLogger(__name__)
 ERASED_NAME = "#{id}"  # what an erased craftsman's name becomes (language-neutral: a number, not a word)
@@ -77,6 +82,7 @@ class StoredData:
     follows: int
     enrolments: int
     messages: int
+    drafts: int = 0  # demands begun and not submitted (``demands`` counts the submitted ones)
     pending_enterprise: str | None = None  # the name of an enterprise whose link waits: nothing else of its record
 
 
@@ -91,8 +97,9 @@ class Erasure:
 
 
 class Privacy:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users) -> None:
-        self.db, self.clock, self.audit, self.users = db, clock, audit, users
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
+        self.db, self.clock, self.audit, self.users, self.outbox = db, clock, audit, users, outbox
+        self.visits_cancelled: VisitsCancelled | None = None  # Reminders.refresh, wired by the container
         self.changed: Callable[[], None] = lambda: (
             None
         )  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
@@ -110,6 +117,7 @@ class Privacy:
                 return int(await session.scalar(query) or 0)
 
             subs = select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
+            own = select(func.count()).select_from(Demand).where(Demand.user_id == user_id)
             return StoredData(
                 first_name=user.first_name,
                 last_name=user.last_name,
@@ -130,7 +138,8 @@ class Privacy:
                 enterprise=None
                 if enterprise is None
                 else {"name": enterprise.name, "contact": enterprise.contact_name, "phone": enterprise.phone},
-                demands=await count(select(func.count()).select_from(Demand).where(Demand.user_id == user_id)),
+                demands=await count(own.where(Demand.status != DemandStatus.DRAFT)),
+                drafts=await count(own.where(Demand.status == DemandStatus.DRAFT)),
                 ratings=await count(select(func.count()).select_from(Feedback).where(Feedback.from_user_id == user_id)),
                 follows=await count(subs.where(Subscription.kind == SubscriptionKind.FOLLOW)),
                 enrolments=await count(subs.where(Subscription.kind != SubscriptionKind.FOLLOW)),
@@ -144,6 +153,7 @@ class Privacy:
         """Erase ``user_id``'s personal data in one transaction (see the module's docstring for what stays)."""
         async with self.db.session() as session:
             traces, demand_ids = await self._traces(session, user_id)
+            released = await self._withdraw_open(session, demand_ids)
             if demand_ids:
                 await session.execute(delete(DemandAttachment).where(DemandAttachment.demand_id.in_(demand_ids)))
                 await session.execute(
@@ -208,6 +218,8 @@ class Privacy:
             await replace_ids(session, user_id, await self.audit.pseudonymise(session, user_id))
             await session.execute(update(User).where(User.id == user_id).values(enterprise_id=None))
             await session.execute(delete(User).where(User.id == user_id))
+        for freed in released:  # after the commit: the craftsmen holding them learn the ticket, nothing more
+            await freed.tell(self.outbox, self.visits_cancelled)
         await self.db.reclaim()  # SQLite: the old page versions leave the WAL now, not whenever it next fills
         self.users.forget(user_id)
         if craftsman is not None:
@@ -221,6 +233,21 @@ class Privacy:
             messages=messages,
             states=states,
         )
+
+    async def _withdraw_open(self, session: AsyncSession, demand_ids: list[int]) -> list[Release]:
+        """The person's open demands are withdrawn (nobody is left to serve), releasing whoever holds them."""
+        if not demand_ids:
+            return []
+        now, released = self.clock.now(), []
+        demands = (
+            await session.scalars(
+                select(Demand).where(Demand.id.in_(demand_ids), Demand.status.in_(OPEN_STATUSES)).with_for_update()
+            )
+        ).all()
+        for demand in demands:
+            if await transition(session, demand, DemandStatus.WITHDRAWN, None, now, from_=OPEN_STATUSES):
+                released.append(await release(session, demand, now))
+        return released
 
     @staticmethod
     async def _traces(session: AsyncSession, user_id: int) -> tuple[Traces, list[int]]:
