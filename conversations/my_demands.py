@@ -247,7 +247,8 @@ async def staff_view(update: Update, context: BotContext) -> None:
     )
     markup = await _resolve_button(context, demand.id, markup)
     try:
-        await context.bot.send_message(user_id, text, reply_markup=markup)
+        sent = await context.bot.send_message(user_id, text, reply_markup=markup)
+        await context.services.copies.keep(user_id, sent.message_id, [demand.id])  # erasure edits it
         for item in demand.attachments:
             send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
             await send(user_id, item.file_id, caption=item.caption, parse_mode=None)

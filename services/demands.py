@@ -382,27 +382,19 @@ class Demands(DraftExpiry):
             if demand is None or demand.status is DemandStatus.DRAFT:
                 raise Refused(Refusal.NOT_FOUND)
             owner = demand.user_id == user_id
-            if owner and demand.status not in OPEN_STATUSES:
-                raise Refused(Refusal.CLOSED)
             if owner:
                 if not await transition(
-                    session,
-                    demand,
-                    DemandStatus.WITHDRAWN,
-                    user_id,
-                    now,
-                    from_=OPEN_STATUSES,
-                    note=reason[:MAX_REASON],
-                    visibility=ENTERPRISE,
-                ):
-                    raise Refused(Refusal.CLOSED)  # closed in the same moment
+                    session, demand, DemandStatus.WITHDRAWN, user_id, now, from_=OPEN_STATUSES,
+                    note=reason[:MAX_REASON], visibility=ENTERPRISE,
+                ):  # fmt: skip
+                    raise Refused(Refusal.CLOSED)  # finished already, or closed in the same moment
                 released = await release(session, demand, now)
                 await session.flush()
                 info = await self._info(session, demand, with_history=True, for_enterprise=True)
-        if owner:
-            await released.tell(self.outbox, self.visits_cancelled)
-            return info
-        await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
-        raise Refused(Refusal.NOT_YOURS)
+        if not owner:
+            await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
+            raise Refused(Refusal.NOT_YOURS)
+        await released.tell(self.outbox, self.visits_cancelled)
+        return info
 
     # ------------------------------------------------------------------ draft expiry

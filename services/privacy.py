@@ -36,6 +36,7 @@ from db.models import (
     DemandStatusHistory,
     Enterprise,
     Feedback,
+    MessageCopy,
     Notification,
     Subscription,
     SubscriptionKind,
@@ -47,6 +48,7 @@ from services.clock import Clock
 from services.demands import OPEN_STATUSES
 from services.erasure import (
     Traces,
+    edit_copies,
     erase_consultations,
     replace_ids,
     scrub_json_rows,
@@ -211,8 +213,10 @@ class Privacy:
                 .values(chat_id=-Notification.id, payload={}, last_error=None)
             )
             states = await self._drop_states(session, user_id)
+            await session.execute(delete(MessageCopy).where(MessageCopy.chat_id == user_id))  # their own chat's
             await erase_consultations(session, user_id, traces)
-            await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, unhandled updates
+            held = await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, updates
+            await edit_copies(session, self.clock.now(), demand_ids, held)  # and the messages already in their chats
             await scrub_notes(session, traces, demand_ids)
             await scrub_json_rows(session, traces)
             await replace_ids(session, user_id, await self.audit.pseudonymise(session, user_id))

@@ -130,3 +130,32 @@ async def test_privacy_counts_submitted_demands_and_drafts_take_no_ticket_number
     company.send("/privacy")
     shown = await company.expect("相关记录")
     assert "提交的需求：1 条" in shown["text"] and "草稿：1 份" in shown["text"]
+
+
+async def test_delete_me_edits_the_messages_already_in_others_chats(bot: BotHarness):
+    """The copies Telegram holds: staff's new-demand notice and 打开 view, a /queue item, a craftsman's /board list —
+    each is edited to say its personal data was erased (the stored rows were scrubbed before; the chats were not)."""
+    staff = await staffer(bot)
+    master = await craftsman(bot, 501, "周师傅", "330502", ["铝型材挤压", "喷涂与阳极氧化"], ["32"])
+    company = await enterprise_user(bot, 31)
+    ticket = await submit(company, TEXT)
+    notice = await staff.expect("新需求 " + ticket)
+    staff.press("打开", notice)
+    view = await staff.expect(PHONE)
+    staff.send("/queue")
+    item = await staff.expect(ticket)
+    master.send("/board")
+    board = await master.expect(ticket)
+    copies = [(staff, notice), (staff, view), (staff, item), (master, board)]
+    assert all("氧化膜" in message["text"] for _user, message in copies)
+
+    bot.clock.advance(120)
+    company.send("/delete_me")
+    company.press("确认删除", await company.expect("确定要删除"))
+    await company.expect("个人信息已删除")
+    await bot.wait_handled()
+    for user, _message in copies:  # each edit is an event in its chat
+        await user.expect("个人信息已应本人要求删除")
+    for user, message in copies:
+        now = user.current(message["message_id"])["text"]
+        assert "氧化膜" not in now and PHONE not in now and "个人信息已应本人要求删除" in now, now
