@@ -9,7 +9,8 @@ data, not personal) but loses its contact person. Conversation state, settings, 
 undelivered messages and delivered ones (except broadcast rows, kept without a chat so the broadcast's report
 still adds up) go. Copies of the person's data in rows of others — notices already sent (a new-demand notice to
 staff, the 揭榜 confirmation with the contact's name and phone), status notes, conversation state, the update being
-handled — are scrubbed too (services/erasure.py); in the audit log the person's id becomes a pseudonym, the
+handled — are scrubbed too, and the messages already delivered that showed them are edited (services/erasure.py);
+open demands are withdrawn first, releasing the craftsman who holds one (services/withdrawal.py); in the audit log the person's id becomes a pseudonym, the
 negative id of the entry that records the erasure. On SQLite (secure_delete on) the WAL is checkpointed after an
 erasure, so neither the database file nor the WAL keeps the erased bytes.
 """
