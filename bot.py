@@ -86,6 +86,7 @@ def wire(application: Application) -> None:
     application.add_handler(tasks.build())  # craftsman: decline with a reason, record a resolution
     application.add_handler(booking.build())  # craftsman: offer consultation slots (also when rescheduling)
     application.add_handler(follow_up.build())  # enterprise: rate, then an optional comment
+    application.add_handler(my_demands.build())  # enterprise: withdraw a demand, 其他原因 in words
     application.add_handler(broadcast.build())  # staff: /broadcast — audience, message, preview, send now or later
     application.add_handler(report.build())  # /report; a problem typed or captioned outside any conversation (last)
     # commands outside a conversation

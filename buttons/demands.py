@@ -33,3 +33,10 @@ class WithdrawDemand(Action):
 class WithdrawReason(Action):
     demand_id: int
     reason: str  # one of services.demands.WITHDRAW_REASONS, checked by the handler
+
+
+@action("my:n")
+class WithdrawWithoutWords(Action):
+    """其他原因 without saying more: the optional words are skipped."""
+
+    demand_id: int

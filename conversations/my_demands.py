@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.casework import ResolveCase
-from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason
-from conversations.common import A, answer_stale, edit_message, press_of
+from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason, WithdrawWithoutWords
+from conversations import resume
+from conversations.common import A, answer_stale, cancel_flow_of, edit_message, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
 from conversations.keyboards import page_count, page_nav
@@ -18,8 +19,10 @@ from conversations.report.views import NEXT_STEP, demand_detail, demand_line
 from db.models import DemandStatus
 from services.audit import staff_role
 from services.demand_info import DemandInfo
-from services.demands import OPEN_STATUSES, PAGE, WITHDRAW_REASONS
+from services.demands import MAX_REASON, OPEN_STATUSES, PAGE, WITHDRAW_REASONS
 from services.results import Refused
+
+OTHER, OTHER_WORDS, WORDS_KEY = "other", "my.other_words", "withdraw"  # 其他原因: its words are asked (optional)
 
 # what the union does next, as staff read a demand (the enterprise reads NEXT_STEP's words in /my)
 STAFF_NEXT_STEP = {
@@ -139,24 +142,91 @@ async def ask_reason(update: Update, context: BotContext) -> None:
     await edit_message(update, context.t("my.withdraw_ask", ticket=demand.ticket or ""), InlineKeyboardMarkup(keyboard))
 
 
-async def withdraw(update: Update, context: BotContext) -> None:
+async def withdraw(update: Update, context: BotContext) -> str | int:
+    """``WithdrawReason``: withdraw with the chosen reason — or, for 其他原因, first ask it in words (optional)."""
     query = update.callback_query
     press = WithdrawReason.parse(query.data)
     if press is None or press.reason not in WITHDRAW_REASONS:
         await answer_stale(update, context)
-        return
+        return ConversationHandler.END
     demand = await _own_demand(update, context, press.demand_id)
     if demand is None:
-        return
+        return ConversationHandler.END
+    if press.reason == OTHER:
+        await query.answer()
+        context.user_data[WORDS_KEY] = {"demand": demand.id}
+        await edit_message(update, context.t("my.other_reason_ask", max=MAX_REASON), _skip_words(context, demand.id))
+        return OTHER_WORDS
+    await _withdraw(update, context, demand.id, context.t(f"my.reason.{press.reason}"))
+    return ConversationHandler.END
+
+
+def _skip_words(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
+    label = context.t("my.other_reason_skip")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=WithdrawWithoutWords(demand_id).data())]])
+
+
+async def other_words(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    if not text or await reject_too_long(update, context, text, MAX_REASON):
+        return OTHER_WORDS
+    demand_id = (context.user_data.pop(WORDS_KEY, None) or {}).get("demand")
+    if demand_id is not None:
+        reason = context.t("my.reason_in_words", reason=context.t(f"my.reason.{OTHER}"), words=text)
+        await _withdraw(update, context, demand_id, reason)
+    return ConversationHandler.END
+
+
+async def skip_words(update: Update, context: BotContext) -> str | int:
+    """``WithdrawWithoutWords``: withdraw for 其他原因 without saying more (also from the question after a restart)."""
+    press = await press_of(update, context, WithdrawWithoutWords)
+    context.user_data.pop(WORDS_KEY, None)
+    if press is not None:
+        await _withdraw(update, context, press.demand_id, context.t(f"my.reason.{OTHER}"))
+    return ConversationHandler.END
+
+
+async def _withdraw(update: Update, context: BotContext, demand_id: int, reason: str) -> None:
+    """Withdraw the presser's demand (checked again by the service: his own, still open) and say so."""
+    query = update.callback_query
     try:
-        done = await context.services.demands.withdraw(
-            demand.id, update.effective_user.id, context.t(f"my.reason.{press.reason}")
-        )
+        done = await context.services.demands.withdraw(demand_id, update.effective_user.id, reason)
     except Refused as exc:
         await answer_refusal(update, context, exc, DEMAND)
         return
-    await query.answer()
-    await edit_message(update, context.t("my.withdrawn", ticket=done.ticket or ""))
+    words = context.t("my.withdrawn", ticket=done.ticket or "")
+    if query is not None:
+        await query.answer()
+        await edit_message(update, words)
+    else:
+        await update.effective_message.reply_text(words)
+
+
+async def reask_words(update: Update, context: BotContext) -> None:
+    demand_id = (context.user_data.get(WORDS_KEY) or {}).get("demand")
+    markup = _skip_words(context, demand_id) if demand_id is not None else None
+    await update.effective_chat.send_message(context.t("my.other_reason_ask", max=MAX_REASON), reply_markup=markup)
+
+
+resume.register({OTHER_WORDS: reask_words})
+
+
+def build() -> ConversationHandler:
+    """/my's withdrawal: the reason, and for 其他原因 the words (optional)."""
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(withdraw, pattern=WithdrawReason.pattern())],
+        states={
+            OTHER_WORDS: [
+                MessageHandler(text, other_words),
+                CallbackQueryHandler(skip_words, pattern=WithdrawWithoutWords.pattern()),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", cancel_flow_of(WORDS_KEY))],
+        name="withdraw",
+        persistent=True,
+    )
 
 
 async def staff_view(update: Update, context: BotContext) -> None:
@@ -177,7 +247,8 @@ async def staff_view(update: Update, context: BotContext) -> None:
     )
     markup = await _resolve_button(context, demand.id, markup)
     try:
-        await context.bot.send_message(user_id, text, reply_markup=markup)
+        sent = await context.bot.send_message(user_id, text, reply_markup=markup)
+        await context.services.copies.keep(user_id, sent.message_id, [demand.id])  # erasure edits it
         for item in demand.attachments:
             send = context.bot.send_photo if item.kind == "photo" else context.bot.send_document
             await send(user_id, item.file_id, caption=item.caption, parse_mode=None)
@@ -206,6 +277,6 @@ def handlers() -> list:
         CallbackQueryHandler(show_page, pattern=MyDemandsPage.pattern()),
         CallbackQueryHandler(show_demand, pattern=MyDemand.pattern()),
         CallbackQueryHandler(ask_reason, pattern=WithdrawDemand.pattern()),
-        CallbackQueryHandler(withdraw, pattern=WithdrawReason.pattern()),
+        CallbackQueryHandler(skip_words, pattern=WithdrawWithoutWords.pattern()),  # after the conversation ended
         CallbackQueryHandler(staff_view, pattern=OpenDemand.pattern()),
     ]

@@ -61,7 +61,7 @@ async def show(update: Update, context: BotContext) -> None:
                 specialities=len(stored.craftsman["specialities"]),
             )
         )
-    lines.append(
+    records = [
         context.t(
             "privacy.records",
             demands=stored.demands,
@@ -70,7 +70,10 @@ async def show(update: Update, context: BotContext) -> None:
             enrolments=stored.enrolments,
             messages=stored.messages,
         )
-    )
+    ]
+    if stored.drafts:
+        records.append(context.t("privacy.drafts", drafts=stored.drafts))
+    lines.append("\n".join(records))
     lines.append(context.t("privacy.who_sees"))
     await update.effective_message.reply_text("\n\n".join(lines))
 

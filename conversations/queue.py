@@ -35,7 +35,8 @@ async def queue_command(update: Update, context: BotContext) -> None:
         marks = await unverified_mark(context, [item.demand_id for item in items])
         for item in items:
             text, markup = queue_item_view(item, context)
-            await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
+            sent = await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
+            await context.services.copies.keep(sent.chat_id, sent.message_id, [item.demand_id])
     if not await consultation_section(update, context) and not items:  # members' questions after the demands
         await update.effective_message.reply_text(context.t("queue.empty"))
 
@@ -54,7 +55,8 @@ async def show(update: Update, context: BotContext) -> None:
     await query.answer()
     text, markup = queue_item_view(item, context)
     marks = await unverified_mark(context, [item.demand_id])
-    await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
+    sent = await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
+    await context.services.copies.keep(sent.chat_id, sent.message_id, [item.demand_id])
 
 
 async def offer(update: Update, context: BotContext) -> None:

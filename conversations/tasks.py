@@ -38,9 +38,10 @@ async def accept(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(context.label("booking.offer_slots"), callback_data=OfferSlots(result.match_id).data())]]
     )
-    await update.effective_chat.send_message(
+    sent = await update.effective_chat.send_message(
         context.t("case.accepted_craftsman", **result.values), reply_markup=keyboard
     )
+    await context.services.copies.keep(sent.chat_id, sent.message_id, [result.demand_id] if result.demand_id else [])
 
 
 async def decline_start(update: Update, context: BotContext) -> str | int:
@@ -160,9 +161,10 @@ async def board_command(update: Update, context: BotContext) -> None:
                     )
                 ]
             )
-    await update.effective_message.reply_text(
+    sent = await update.effective_message.reply_text(
         "\n\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None
     )
+    await context.services.copies.keep(sent.chat_id, sent.message_id, [item.demand_id for item in items])
 
 
 async def volunteer(update: Update, context: BotContext) -> None:

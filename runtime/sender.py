@@ -131,11 +131,13 @@ class OutboxSender:
         langs: dict[int, str],
     ) -> Attempt:
         now = self.services.clock.now()
+        copy = None
         try:
             if content is not None:
                 await self._send_content(bot, row.chat_id, content, paid)
             else:
-                await self._send_notice(bot, row, langs.get(row.chat_id, Lang.SIMPLIFIED.value), paid)
+                message_id = await self._send_notice(bot, row, langs.get(row.chat_id, Lang.SIMPLIFIED.value), paid)
+                copy = (row.chat_id, message_id) if message_id is not None else None
         except Forbidden as exc:
             return Attempt(row.id, Outcome.BLOCKED, str(exc))
         except RetryAfter as exc:
@@ -148,19 +150,25 @@ class OutboxSender:
         except TelegramError as exc:  # TimedOut, NetworkError, 5xx
             log.warning("outbox delivery failed", extra={"chat_id": row.chat_id, "error": str(exc)})
             return Attempt(row.id, Outcome.RETRY, f"{type(exc).__name__}: {exc}", now + backoff(row.attempts + 1))
-        return Attempt(row.id, Outcome.SENT)
+        return Attempt(row.id, Outcome.SENT, copy=copy)
 
     @staticmethod
-    async def _send_notice(bot: Bot, row: Notification, lang: str, paid: bool = False) -> None:
+    async def _send_notice(bot: Bot, row: Notification, lang: str, paid: bool = False) -> int | None:
+        """Send the notice; the id of its message (None for an edit: ``payload["edit"]`` names the message an
+        erasure rewrites, services/erasure.py)."""
         text, markup = render(row.payload, lang)
+        if "edit" in row.payload:
+            await bot.edit_message_text(text, chat_id=row.chat_id, message_id=int(row.payload["edit"]))
+            return None
         if row.late:  # 补发: it fell due while the bot was down
             text = t("remind.late", lang) + text
-        await bot.send_message(
+        sent = await bot.send_message(
             row.chat_id, text, reply_markup=markup, **({"allow_paid_broadcast": True} if paid else {})
         )
         for item in row.payload.get("files", []):
             send = bot.send_photo if item["kind"] == "photo" else bot.send_document
             await send(row.chat_id, item["file_id"], caption=item.get("caption") or None, parse_mode=None)
+        return sent.message_id
 
     @staticmethod
     async def _send_content(bot: Bot, chat_id: int, content: Content, paid: bool) -> None:

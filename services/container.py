@@ -17,6 +17,7 @@ from services.casework import Casework
 from services.clock import Clock
 from services.competitions import Competitions
 from services.consultations import Consultations
+from services.copies import Copies
 from services.courses import Courses
 from services.demand_form import DemandForm
 from services.demands import Demands
@@ -72,6 +73,7 @@ class Services:
     statistics: Statistics
     exporter: Exporter
     privacy: Privacy
+    copies: Copies  # messages that may show someone's data: edited when they are erased
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Services:
@@ -137,10 +139,12 @@ class Services:
             broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
             statistics=statistics,
             exporter=Exporter(db, audit, regions, statistics, tz),
-            privacy=Privacy(db, clock, audit, users),
+            privacy=Privacy(db, clock, audit, users, outbox),
+            copies=Copies(db),
         )
         services.talent.changed = services.importer.changed = services.privacy.changed = matcher.invalidate
         enterprises.link_requested = services.links.requested
+        demands.visits_cancelled = services.privacy.visits_cancelled = reminders.refresh  # a withdrawn case's visits
         return services
 
     async def sweep(self) -> dict[str, int]:

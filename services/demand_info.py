@@ -89,5 +89,5 @@ class DemandInfo:
         return [name for name in needed if not getattr(self, name)]
 
 
-def ticket_for(demand_id: int, at: datetime, tz: ZoneInfo) -> str:
-    return f"ZQ-{at.astimezone(tz).year}-{demand_id:06d}"
+def ticket_for(number: int, at: datetime, tz: ZoneInfo) -> str:
+    return f"ZQ-{at.astimezone(tz).year}-{number:06d}"

@@ -32,7 +32,7 @@ from i18n import shown
 from services import demand_rows
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from services.demand_info import Attachment, DemandInfo, Step, step_of, ticket_for
+from services.demand_info import Attachment, DemandInfo, Step, step_of
 from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal, division_label
@@ -41,6 +41,8 @@ from services.regions import RegionDirectory
 from services.results import Reason, Refused
 from services.service_record import ENTERPRISE, transition
 from services.staff_scope import StaffChats, in_scope, refuse_out_of_region
+from services.tickets import next_ticket
+from services.withdrawal import VisitsCancelled, release
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ATTACHMENTS = 20
@@ -60,6 +62,7 @@ DRAFT_FIELDS = {
 }
 TYPED_FIELDS = {"text", "training_topic", "contact_name"}  # stored as typed, without NUL or other invisible controls
 WITHDRAW_REASONS = ("solved", "not_needed", "wrong_info", "other")
+MAX_REASON = 300  # a withdrawal's own words (其他原因)
 OPEN_STATUSES = (
     DemandStatus.SUBMITTED,
     DemandStatus.MATCHED,
@@ -93,6 +96,7 @@ class Demands(DraftExpiry):
     ) -> None:
         self.db, self.clock, self.audit, self.outbox, self.tz = db, clock, audit, outbox, tz
         self.staff, self.regions = staff, regions or RegionDirectory([])
+        self.visits_cancelled: VisitsCancelled | None = None  # Reminders.refresh, wired by the container
 
     # ------------------------------------------------------------------ reading
     async def _info(
@@ -347,7 +351,7 @@ class Demands(DraftExpiry):
                 raise ValueError(",".join(info.missing()))
             if not await transition(session, demand, DemandStatus.SUBMITTED, user_id, now, from_=(DemandStatus.DRAFT,)):
                 raise Refused(Refusal.NOT_DRAFT)  # submitted in the same moment (a double press, two processes)
-            demand.ticket, demand.submitted_at = ticket_for(demand.id, now, self.tz), now
+            demand.ticket, demand.submitted_at = await next_ticket(session, now, self.tz), now
             await session.flush()
             info = await self._info(session, demand)
         await self.outbox.put(
@@ -370,29 +374,27 @@ class Demands(DraftExpiry):
         return info
 
     async def withdraw(self, demand_id: int, user_id: int, reason: str) -> DemandInfo:
+        """The enterprise withdraws its open demand with a reason (shown in its /my); whoever holds it is released
+        and told (services/withdrawal.py)."""
         now = self.clock.now()
         async with self.db.session() as session:
             demand = await session.get(Demand, demand_id, with_for_update=True)
             if demand is None or demand.status is DemandStatus.DRAFT:
                 raise Refused(Refusal.NOT_FOUND)
             owner = demand.user_id == user_id
-            if owner and demand.status not in OPEN_STATUSES:
-                raise Refused(Refusal.CLOSED)
             if owner:
                 if not await transition(
-                    session,
-                    demand,
-                    DemandStatus.WITHDRAWN,
-                    user_id,
-                    now,
-                    from_=OPEN_STATUSES,
-                    note=reason,
-                    visibility=ENTERPRISE,
-                ):
-                    raise Refused(Refusal.CLOSED)  # closed in the same moment
+                    session, demand, DemandStatus.WITHDRAWN, user_id, now, from_=OPEN_STATUSES,
+                    note=reason[:MAX_REASON], visibility=ENTERPRISE,
+                ):  # fmt: skip
+                    raise Refused(Refusal.CLOSED)  # finished already, or closed in the same moment
+                released = await release(session, demand, now)
                 await session.flush()
-                return await self._info(session, demand, with_history=True, for_enterprise=True)
-        await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
-        raise Refused(Refusal.NOT_YOURS)
+                info = await self._info(session, demand, with_history=True, for_enterprise=True)
+        if not owner:
+            await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
+            raise Refused(Refusal.NOT_YOURS)
+        await released.tell(self.outbox, self.visits_cancelled)
+        return info
 
     # ------------------------------------------------------------------ draft expiry

@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, or_, select, update
+from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement
@@ -37,6 +38,7 @@ from db.models import (
     Craftsman,
     DemandStatusHistory,
     Match,
+    MessageCopy,
     Notification,
     OutboxStatus,
     UpdateInbox,
@@ -106,11 +108,13 @@ def _mentions(column: QueryableAttribute[Any], strings: Iterable[str]) -> list[C
     return [cast(column, Text).contains(form, autoescape=True) for form in sorted(_json_forms(strings))]
 
 
-async def scrub_notices(session: AsyncSession, traces: Traces) -> int:
-    """Notices about the person, sent or not (see the module's docstring); return how many were changed."""
+async def scrub_notices(session: AsyncSession, traces: Traces) -> list[int]:
+    """Notices about the person, sent or not (see the module's docstring); return the ids of those that carried
+    their data (a delivered one is then edited in its chat: :func:`edit_copies`)."""
     conditions = [Notification.dedupe_key.startswith(p, autoescape=True) for p in sorted(traces.key_prefixes)]
     conditions += _mentions(Notification.payload, traces.distinctive)
-    changed, seen = 0, set()
+    held: list[int] = []
+    seen = set()
     for start in range(0, len(conditions), CHUNK):
         rows = (
             await session.execute(
@@ -124,6 +128,8 @@ async def scrub_notices(session: AsyncSession, traces: Traces) -> int:
                 continue
             seen.add(row_id)
             payload = payload or {}
+            if scrub(payload, traces) != payload:
+                held.append(row_id)
             cleaned = (
                 scrub(payload, traces)
                 if status in UNSENT
@@ -131,8 +137,46 @@ async def scrub_notices(session: AsyncSession, traces: Traces) -> int:
             )
             if cleaned != payload:
                 await session.execute(update(Notification).where(Notification.id == row_id).values(payload=cleaned))
-                changed += 1
-    return changed
+    return held
+
+
+async def edit_copies(session: AsyncSession, now: datetime, demand_ids: list[int], notice_ids: list[int]) -> int:
+    """Messages already in others' chats that showed the person's data (services/copies.py): the notices that
+    carried it (``notice_ids``) and the replies about their demands. Each is rewritten by an outbox row (kind
+    ``edit``: the sender edits the message in place) to say its personal data was erased; a message deleted since
+    just fails to edit. Returns how many."""
+    conditions = [MessageCopy.demand_id.in_(demand_ids[i : i + CHUNK]) for i in range(0, len(demand_ids), CHUNK)]
+    conditions += [MessageCopy.outbox_id.in_(notice_ids[i : i + CHUNK]) for i in range(0, len(notice_ids), CHUNK)]
+    if not conditions:
+        return 0
+    copies = (
+        await session.execute(
+            select(MessageCopy.id, MessageCopy.chat_id, MessageCopy.message_id).where(or_(*conditions))
+        )
+    ).all()
+    messages = {(chat_id, message_id) for _id, chat_id, message_id in copies}
+    for chat_id, message_id in sorted(messages):
+        session.add(
+            Notification(
+                chat_id=chat_id,
+                kind="edit",
+                dedupe_key=f"erased:{message_id}:{now:%Y%m%dT%H%M%S.%f}",  # once per erasure
+                payload={
+                    "key": "privacy.copy_erased",
+                    "values": {},
+                    "keys": {},
+                    "buttons": [],
+                    "files": [],
+                    "edit": message_id,
+                },
+                not_before=now,
+                urgent=True,
+            )
+        )
+    doomed = [row[0] for row in copies]
+    for start in range(0, len(doomed), CHUNK):
+        await session.execute(delete(MessageCopy).where(MessageCopy.id.in_(doomed[start : start + CHUNK])))
+    return len(messages)
 
 
 async def scrub_notes(session: AsyncSession, traces: Traces, demand_ids: list[int]) -> None:

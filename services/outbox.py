@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from buttons import Action
 from db.database import Database
-from db.models import Notification, OutboxStatus
+from db.models import MessageCopy, Notification, OutboxStatus
 from db.results import rowcount
 from services.clock import Clock
 
@@ -41,6 +41,7 @@ class Attempt:
     outcome: Outcome
     error: str | None = None
     retry_at: datetime | None = None
+    copy: tuple[int, int] | None = None  # a delivered notice's (chat, message): kept so that an erasure can edit it
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,11 @@ class Outbox:
                         .values(**values)
                         .execution_options(synchronize_session=False)
                     )
+            session.add_all(  # services/copies.py: erasing someone edits the notices that carried their data
+                MessageCopy(chat_id=a.copy[0], message_id=a.copy[1], outbox_id=a.row_id)
+                for a in results
+                if a.outcome is Outcome.SENT and a.copy is not None
+            )
 
     async def release_stuck(self, alive: Callable[[int], Awaitable[bool]]) -> int:
         """Rows left SENDING by a process that died (``alive(claimed_by)`` is False) go back to PENDING. Telegram

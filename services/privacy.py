@@ -9,7 +9,8 @@ data, not personal) but loses its contact person. Conversation state, settings, 
 undelivered messages and delivered ones (except broadcast rows, kept without a chat so the broadcast's report
 still adds up) go. Copies of the person's data in rows of others — notices already sent (a new-demand notice to
 staff, the 揭榜 confirmation with the contact's name and phone), status notes, conversation state, the update being
-handled — are scrubbed too (services/erasure.py); in the audit log the person's id becomes a pseudonym, the
+handled — are scrubbed too, and the messages already delivered that showed them are edited (services/erasure.py);
+open demands are withdrawn first, releasing the craftsman who holds one (services/withdrawal.py); in the audit log the person's id becomes a pseudonym, the
 negative id of the entry that records the erasure. On SQLite (secure_delete on) the WAL is checkpointed after an
 erasure, so neither the database file nor the WAL keeps the erased bytes.
 """
@@ -32,9 +33,11 @@ from db.models import (
     Craftsman,
     Demand,
     DemandAttachment,
+    DemandStatus,
     DemandStatusHistory,
     Enterprise,
     Feedback,
+    MessageCopy,
     Notification,
     Subscription,
     SubscriptionKind,
@@ -43,8 +46,10 @@ from db.models import (
 from db.results import rowcount
 from services.audit import AuditLog
 from services.clock import Clock
+from services.demands import OPEN_STATUSES
 from services.erasure import (
     Traces,
+    edit_copies,
     erase_consultations,
     replace_ids,
     scrub_json_rows,
@@ -52,7 +57,10 @@ from services.erasure import (
     scrub_notices,
     traces_of,
 )
+from services.outbox import Outbox
+from services.service_record import transition
 from services.users import Users
+from services.withdrawal import Release, VisitsCancelled, release
 
 log = logging.getLogger(__name__)
 ERASED_NAME = "#{id}"  # what an erased craftsman's name becomes (language-neutral: a number, not a word)
@@ -77,6 +85,7 @@ class StoredData:
     follows: int
     enrolments: int
     messages: int
+    drafts: int = 0  # demands begun and not submitted (``demands`` counts the submitted ones)
     pending_enterprise: str | None = None  # the name of an enterprise whose link waits: nothing else of its record
 
 
@@ -91,8 +100,9 @@ class Erasure:
 
 
 class Privacy:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users) -> None:
-        self.db, self.clock, self.audit, self.users = db, clock, audit, users
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
+        self.db, self.clock, self.audit, self.users, self.outbox = db, clock, audit, users, outbox
+        self.visits_cancelled: VisitsCancelled | None = None  # Reminders.refresh, wired by the container
         self.changed: Callable[[], None] = lambda: (
             None
         )  # the talent pool changed (a craftsman was anonymised): the matcher reindexes
@@ -110,6 +120,7 @@ class Privacy:
                 return int(await session.scalar(query) or 0)
 
             subs = select(func.count()).select_from(Subscription).where(Subscription.user_id == user_id)
+            own = select(func.count()).select_from(Demand).where(Demand.user_id == user_id)
             return StoredData(
                 first_name=user.first_name,
                 last_name=user.last_name,
@@ -130,7 +141,8 @@ class Privacy:
                 enterprise=None
                 if enterprise is None
                 else {"name": enterprise.name, "contact": enterprise.contact_name, "phone": enterprise.phone},
-                demands=await count(select(func.count()).select_from(Demand).where(Demand.user_id == user_id)),
+                demands=await count(own.where(Demand.status != DemandStatus.DRAFT)),
+                drafts=await count(own.where(Demand.status == DemandStatus.DRAFT)),
                 ratings=await count(select(func.count()).select_from(Feedback).where(Feedback.from_user_id == user_id)),
                 follows=await count(subs.where(Subscription.kind == SubscriptionKind.FOLLOW)),
                 enrolments=await count(subs.where(Subscription.kind != SubscriptionKind.FOLLOW)),
@@ -144,6 +156,7 @@ class Privacy:
         """Erase ``user_id``'s personal data in one transaction (see the module's docstring for what stays)."""
         async with self.db.session() as session:
             traces, demand_ids = await self._traces(session, user_id)
+            released = await self._withdraw_open(session, demand_ids)
             if demand_ids:
                 await session.execute(delete(DemandAttachment).where(DemandAttachment.demand_id.in_(demand_ids)))
                 await session.execute(
@@ -201,13 +214,17 @@ class Privacy:
                 .values(chat_id=-Notification.id, payload={}, last_error=None)
             )
             states = await self._drop_states(session, user_id)
+            await session.execute(delete(MessageCopy).where(MessageCopy.chat_id == user_id))  # their own chat's
             await erase_consultations(session, user_id, traces)
-            await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, unhandled updates
+            held = await scrub_notices(session, traces)  # copies kept by others: notices, notes, state, updates
+            await edit_copies(session, self.clock.now(), demand_ids, held)  # and the messages already in their chats
             await scrub_notes(session, traces, demand_ids)
             await scrub_json_rows(session, traces)
             await replace_ids(session, user_id, await self.audit.pseudonymise(session, user_id))
             await session.execute(update(User).where(User.id == user_id).values(enterprise_id=None))
             await session.execute(delete(User).where(User.id == user_id))
+        for freed in released:  # after the commit: the craftsmen holding them learn the ticket, nothing more
+            await freed.tell(self.outbox, self.visits_cancelled)
         await self.db.reclaim()  # SQLite: the old page versions leave the WAL now, not whenever it next fills
         self.users.forget(user_id)
         if craftsman is not None:
@@ -221,6 +238,21 @@ class Privacy:
             messages=messages,
             states=states,
         )
+
+    async def _withdraw_open(self, session: AsyncSession, demand_ids: list[int]) -> list[Release]:
+        """The person's open demands are withdrawn (nobody is left to serve), releasing whoever holds them."""
+        if not demand_ids:
+            return []
+        now, released = self.clock.now(), []
+        demands = (
+            await session.scalars(
+                select(Demand).where(Demand.id.in_(demand_ids), Demand.status.in_(OPEN_STATUSES)).with_for_update()
+            )
+        ).all()
+        for demand in demands:
+            if await transition(session, demand, DemandStatus.WITHDRAWN, None, now, from_=OPEN_STATUSES):
+                released.append(await release(session, demand, now))
+        return released
 
     @staticmethod
     async def _traces(session: AsyncSession, user_id: int) -> tuple[Traces, list[int]]:

@@ -46,6 +46,20 @@ class Notification(Base):
     sent_at: Mapped[datetime | None]
 
 
+class MessageCopy(Base):
+    """A message the bot sent that may show someone's words or contact details: a notice (``outbox_id``), or a
+    reply about a demand (``demand_id``: staff's 打开 view, a /queue item, a /board list, the contact given to the
+    craftsman who accepted). Erasing the person edits it (services/erasure.py); Telegram keeps what was sent."""
+
+    __tablename__ = "message_copies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    outbox_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class BroadcastStatus(str, enum.Enum):
     SCHEDULED = "scheduled"  # written to the outbox, waiting for its send time
     SENDING = "sending"

@@ -1,0 +1,78 @@
+"""A demand that ends before its service — withdrawn by the enterprise (/my → 撤回) or by its erasure (/delete_me)
+— releases whoever holds it: every match still open (a staff proposal, a 揭榜, an offer, an accepted case) is
+withdrawn, a visit offered or booked is cancelled, and the craftsman who knows of it (an offer, a case, his own
+揭榜) is told politely, by the ticket alone: no contact, no description. An offer not yet delivered is not sent.
+
+:func:`release` runs inside the transaction that withdraws the demand; :meth:`Release.tell` after it commits."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Appointment, AppointmentStatus, Craftsman, Demand, Match, MatchStatus
+from services.outbox import Notice, Outbox
+from services.service_record import move_match
+
+OPEN_MATCHES = (MatchStatus.PROPOSED, MatchStatus.OFFERED, MatchStatus.ACCEPTED)
+OPEN_VISITS = (AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)
+
+VisitsCancelled = Callable[[list[str]], Awaitable[object]]  # Reminders.refresh: the visits' reminders go
+
+
+@dataclass
+class Release:
+    """What a withdrawal released: the craftsmen to tell (match id, Telegram id) and the visits cancelled."""
+
+    ticket: str = ""
+    craftsmen: list[tuple[int, int]] = field(default_factory=list)
+    visits: list[int] = field(default_factory=list)
+
+    async def tell(self, outbox: Outbox, visits_cancelled: VisitsCancelled | None) -> None:
+        for match_id, user_id in self.craftsmen:
+            await outbox.withdraw(f"match:{match_id}:", kind="notice")  # an offer still waiting to be delivered
+            await outbox.put(
+                [user_id],
+                "notice",
+                f"match:{match_id}:withdrawn",
+                Notice("case.withdrawn_craftsman", values={"ticket": self.ticket}),
+            )
+        if self.visits and visits_cancelled is not None:
+            await visits_cancelled([f"appointment:{i}" for i in self.visits])
+
+
+async def release(session: AsyncSession, demand: Demand, now: datetime) -> Release:
+    """Withdraw ``demand``'s open matches and visits (the demand itself is moved by the caller)."""
+    released = Release(ticket=demand.ticket or "")
+    matches = (
+        await session.scalars(
+            select(Match).where(Match.demand_id == demand.id, Match.status.in_(OPEN_MATCHES)).with_for_update()
+        )
+    ).all()
+    for match in matches:
+        knows = match.status is not MatchStatus.PROPOSED or match.volunteered  # a staff proposal was never sent
+        if not await move_match(session, match, MatchStatus.WITHDRAWN, now, decided_at=now):
+            continue  # answered in the same moment: the demand is withdrawn all the same
+        craftsman = await session.get(Craftsman, match.craftsman_id)
+        if knows and craftsman is not None and craftsman.user_id:
+            released.craftsmen.append((match.id, craftsman.user_id))
+    released.visits = list(
+        (
+            await session.scalars(
+                select(Appointment.id)
+                .join(Match, Match.id == Appointment.match_id)
+                .where(Match.demand_id == demand.id, Appointment.status.in_(OPEN_VISITS))
+            )
+        ).all()
+    )
+    if released.visits:
+        await session.execute(
+            update(Appointment)
+            .where(Appointment.id.in_(released.visits))
+            .values(status=AppointmentStatus.CANCELLED, updated_at=now)
+        )
+    return released
