@@ -44,7 +44,9 @@ MAX_BACKOFF = 300.0  # seconds
 
 def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of an outbox payload (see services.outbox.Notice) in ``lang``."""
-    text = fill(payload["key"], lang, payload.get("values"), payload.get("keys"), payload.get("labels"))
+    text = fill(
+        payload["key"], lang, payload.get("values"), payload.get("keys"), payload.get("labels"), payload.get("amounts")
+    )
     rows = [
         [InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
         for row in payload.get("buttons", [])

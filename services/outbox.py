@@ -64,7 +64,7 @@ class Button:
 class Notice:
     """One message to write: ``key`` and ``values`` for the text (shown as they are: what people typed is never
     converted); ``keys`` are values that are catalogue keys themselves (a status, a kind); ``labels`` are official
-    data texts (region, industry, team names) shown in the recipient's script."""
+    data texts (region, industry, team names) shown in the recipient's script; ``amounts`` are sums of money."""
 
     key: str
     values: dict[str, Any] | None = None
@@ -72,6 +72,7 @@ class Notice:
     buttons: list[list[Button]] | None = None
     files: list[dict[str, str]] | None = None  # {"kind": photo|document, "file_id": …, "caption": …}
     labels: dict[str, str] | None = None
+    amounts: dict[str, str] | None = None  # yuan as decimal strings, written in the recipient's way (i18n.money)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -79,6 +80,7 @@ class Notice:
             "values": self.values or {},
             "keys": self.keys or {},
             "labels": self.labels or {},
+            "amounts": self.amounts or {},
             "buttons": [[b.as_json() for b in row] for row in self.buttons or []],
             "files": self.files or [],
         }
