@@ -17,21 +17,25 @@ from services.outbox import Button, Notice
 from services.regions import RegionDirectory
 
 
-def industry_name(section: str | None, division: str | None) -> str | None:
-    """ "C 制造业", "C34 通用设备制造业", or None for 不限."""
+def industry_name(section: str | None, division: str | None, lang: str | None = None) -> str | None:
+    """ "C 制造业", "C34 通用设备制造业" (in ``lang`` when given: "C34 General-purpose machinery (通用设备制造业)"), or
+    None for 不限."""
     table = catalogue()
     if division and division in table.divisions:
-        return table.divisions[division].label
-    if section and section in table.sections:
-        return table.sections[section].label
-    return None
+        found = table.divisions[division]
+    elif section and section in table.sections:
+        found = table.sections[section]
+    else:
+        return None
+    return found.label if lang is None else found.label_in(lang)
 
 
 def competition_values(
-    c: Competition, tz: ZoneInfo, regions: RegionDirectory
+    c: Competition, tz: ZoneInfo, regions: RegionDirectory, lang: str | None = None
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """(values, keys, labels) for the competition templates; keys name catalogue texts such as 不限, labels are the
-    industry and region names."""
+    industry and region names: in simplified Chinese for a notice (the sender shows them in each recipient's
+    script), already in ``lang`` when given (a card shown to one reader)."""
     values: dict[str, Any] = {
         "name": c.name,
         "organiser": c.organiser or "—",
@@ -44,12 +48,12 @@ def competition_values(
     }
     keys: dict[str, str] = {}
     labels: dict[str, str] = {}
-    industry = industry_name(c.industry_section, c.industry_division)
+    industry = industry_name(c.industry_section, c.industry_division, lang)
     if industry:
         labels["industry"] = industry
     else:
         keys["industry"] = "event.any_industry"
-    region = regions.full_name(c.region_code)
+    region = regions.full_name(c.region_code, lang)
     if region:
         labels["region"] = region
     else:

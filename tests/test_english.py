@@ -3,14 +3,21 @@ English names with the official Chinese beside them, course and competition regi
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 
-from db.models import Lang
+from db.models import Competition, Course, CourseSession, Lang
 from i18n import money
+from nlp.industry import catalogue
 from runtime.sender import render
 from services.outbox import Notice
 from tests.harness import BotHarness
+from tests.test_events_e2e import worker
+from tests.test_queue_scope import staff, waiting_demands
 from tests.test_stats_export import CRAFTSMAN_USER, seed
+
+CHINESE = re.compile(r"[\u3400-\u9fff]")
 
 
 def test_amounts_are_written_in_the_readers_way():
@@ -41,3 +48,52 @@ def test_a_resolution_notice_writes_the_benefit_in_the_recipients_way():
     )
     assert "about ¥1,864,000.00 of benefit" in render(notice.payload(), "en")[0]  # one case: as recorded
     assert "效益约 1,864,000.00 元" in render(notice.payload(), "zh-hans")[0]
+
+
+def test_every_division_has_an_english_name_beside_its_official_one():
+    divisions = catalogue().divisions
+    assert len(divisions) == 97 and all(d.name_en and not CHINESE.search(d.name_en) for d in divisions.values())
+    assert divisions["29"].label_in("en") == "C29 Rubber and plastic products (橡胶和塑料制品业)"
+    assert divisions["29"].label_in("zh-hans") == divisions["29"].label == "C29 橡胶和塑料制品业"  # stored, exported
+    assert divisions["29"].label_in("zh-tw") == "C29 橡膠和塑膠製品業"
+
+
+async def test_an_english_staffer_reads_the_queue_with_english_industry_and_region_names(bot: BotHarness):
+    await waiting_demands(bot)
+    reader = await staff(bot, 611, "330500")
+    await bot.services.users.set_lang(611, Lang.ENGLISH, chosen=True)
+    reader.send("/queue")
+    await reader.expect("waiting for a craftsman")
+    item = await reader.expect("Suggested craftsmen")
+    assert "Industry: C34 General-purpose machinery (通用设备制造业)" in item["text"], item["text"]
+    assert "Region: Wuxing District, Huzhou, Zhejiang (浙江省 湖州市 吴兴区)" in item["text"], item["text"]
+
+
+async def test_an_english_worker_reads_course_and_competition_regions_in_english(bot: BotHarness):
+    now = bot.clock.now()
+    async with bot.services.db.session() as session:
+        course = Course(name="CNC basics", teacher="Zhou", place="Hall 2", region_code="330502", published_at=now)
+        session.add(course)
+        await session.flush()
+        start = now + timedelta(days=2)
+        session.add(CourseSession(course_id=course.id, starts_at=start, ends_at=start + timedelta(hours=2)))
+        session.add(
+            Competition(
+                name="Lathe contest",
+                region_code="330500",
+                industry_division="34",
+                registration_deadline=now + timedelta(days=5),
+                starts_at=now + timedelta(days=9),
+                published_at=now,
+            )
+        )
+    await worker(bot, 612, "330502", "Ann")
+    await bot.services.users.set_lang(612, Lang.ENGLISH, chosen=True)
+    reader = bot.user(612, "Ann", language_code="en")
+    reader.send("/courses")
+    courses = (await reader.expect("Night school"))["text"]
+    assert "Region: Wuxing District, Huzhou, Zhejiang (浙江省 湖州市 吴兴区)" in courses, courses
+    reader.send("/competitions")
+    contests = (await reader.expect("Skills competitions"))["text"]
+    assert "Region: Huzhou, Zhejiang (浙江省 湖州市)" in contests, contests
+    assert "Industry: C34 General-purpose machinery (通用设备制造业)" in contests, contests

@@ -28,8 +28,8 @@ NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 def competition_text(context: BotContext, c: Competition) -> str:
     services = context.services
-    values, keys, labels = competition_values(c, services.settings.tz, services.regions)
-    return fill("competition.card", context.lang, values, keys, labels)
+    values, keys, labels = competition_values(c, services.settings.tz, services.regions, context.lang)
+    return fill("competition.card", context.lang, values | labels, keys)  # labels already in the reader's language
 
 
 def course_text(context: BotContext, card: CourseCard) -> str:
@@ -46,13 +46,14 @@ def course_text(context: BotContext, card: CourseCard) -> str:
         "capacity": course.capacity if course.capacity is not None else "∞",
         "description": course.description or "",
     }
-    labels = {"region": services.regions.full_name(course.region_code) or ""}
+    if course.region_code:
+        values["region"] = services.regions.full_name(course.region_code, context.lang) or ""
     keys = {} if course.region_code else {"region": "event.any_region"}
     if card.next_session is not None:
         values["end"] = session_values(course, card.next_session, tz)["end"]
     else:
         values["end"] = ""
-    text = fill("course.card", context.lang, values, keys, labels)
+    text = fill("course.card", context.lang, values, keys)
     if card.mine is SubscriptionKind.ENROLLED:
         text += "\n" + context.t("course.mine_enrolled")
     elif card.mine is SubscriptionKind.WAITLISTED:
