@@ -70,6 +70,11 @@ class Catalogue:
     def section_of(self, division: str) -> Section:
         return self.sections[self.divisions[division].section]
 
+    def label_in(self, code: str, lang: str | None) -> str:
+        """A division's ("34") or a section's ("C") label for a reader of ``lang``; "" for an unknown code."""
+        found = self.divisions.get(code) or self.sections.get(code)
+        return found.label_in(lang) if found else ""
+
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:

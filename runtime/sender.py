@@ -28,12 +28,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from db.models import Lang, Notification
-from i18n import fill, label, t
+from i18n import label, t
 from runtime.ratelimit import SendLimiter
 from runtime.reply_limiter import retry_seconds
 from services.broadcasts import Content
 from services.container import Services
-from services.outbox import Attempt, Outcome
+from services.outbox import Attempt, Outcome, notice_text
+from services.regions import RegionDirectory
 
 log = logging.getLogger(__name__)
 MIN_BATCH = 10
@@ -42,11 +43,11 @@ POOL = 8  # connections of one HTTP pool: httpcore scans every connection of a p
 MAX_BACKOFF = 300.0  # seconds
 
 
-def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
+def render(
+    payload: dict[str, Any], lang: str, regions: RegionDirectory | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of an outbox payload (see services.outbox.Notice) in ``lang``."""
-    text = fill(
-        payload["key"], lang, payload.get("values"), payload.get("keys"), payload.get("labels"), payload.get("amounts")
-    )
+    text = notice_text(payload, lang, regions)
     rows = [
         [InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
         for row in payload.get("buttons", [])
@@ -146,9 +147,8 @@ class OutboxSender:
             return Attempt(row.id, Outcome.RETRY, f"{type(exc).__name__}: {exc}", now + backoff(row.attempts + 1))
         return Attempt(row.id, Outcome.SENT)
 
-    @staticmethod
-    async def _send_notice(bot: Bot, row: Notification, lang: str, paid: bool = False) -> None:
-        text, markup = render(row.payload, lang)
+    async def _send_notice(self, bot: Bot, row: Notification, lang: str, paid: bool = False) -> None:
+        text, markup = render(row.payload, lang, self.services.regions)
         if row.late:  # 补发: it fell due while the bot was down
             text = t("remind.late", lang) + text
         await bot.send_message(

@@ -4,17 +4,22 @@ English names with the official Chinese beside them, course and competition regi
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from db.models import Competition, Course, CourseSession, Lang
+from db.models import Competition, Course, CourseSession, Lang, Role
 from i18n import money
 from nlp.industry import catalogue
 from runtime.sender import render
+from services.event_notices import competition_notice
 from services.outbox import Notice
+from services.regions import RegionDirectory, read_seed
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_queue_scope import staff, waiting_demands
+from tests.test_report import enterprise_user, staffer
+from tests.test_service_flow import craftsman, demand, submit
 from tests.test_stats_export import CRAFTSMAN_USER, seed
 
 CHINESE = re.compile(r"[\u3400-\u9fff]")
@@ -97,3 +102,36 @@ async def test_an_english_worker_reads_course_and_competition_regions_in_english
     contests = (await reader.expect("Skills competitions"))["text"]
     assert "Region: Huzhou, Zhejiang (浙江省 湖州市)" in contests, contests
     assert "Industry: C34 General-purpose machinery (通用设备制造业)" in contests, contests
+
+
+async def test_an_english_craftsman_is_offered_a_demand_with_english_industry_and_region(bot: BotHarness):
+    """A notice names official data by code; each recipient reads it in their own language."""
+    await staffer(bot)
+    await craftsman(bot, 962, "Wu", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    await bot.services.users.set_lang(962, Lang.ENGLISH, chosen=True)
+    helper = bot.user(962, "Wu", language_code="en")
+    company = await enterprise_user(bot, 39)
+    await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
+    d = await demand(bot)
+    await bot.services.casework.offer(
+        900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
+    )
+    await bot.application.sender.flush()
+    offer = (await helper.expect("New service request"))["text"]
+    assert "D44 Production and supply of electricity and heat (电力、热力生产和供应业)" in offer, offer
+    assert "Wuxing District, Huzhou, Zhejiang (浙江省 湖州市 吴兴区)" in offer, offer
+
+
+def test_a_competition_notice_names_its_region_and_industry_in_each_recipients_language():
+    regions = RegionDirectory(read_seed())
+    c = Competition(
+        name="Lathe contest",
+        region_code="330500",
+        industry_division="34",
+        starts_at=datetime(2026, 12, 9, 1, tzinfo=UTC),
+    )
+    payload = competition_notice(c, "published", ZoneInfo("Asia/Shanghai")).payload()
+    english, hk, simplified = (render(payload, lang, regions)[0] for lang in ("en", "zh-hk", "zh-hans"))
+    assert "Huzhou, Zhejiang (浙江省 湖州市)" in english and "C34 General-purpose machinery (通用设备制造业)" in english
+    assert "浙江省 湖州市" in simplified and "C34 通用设备制造业" in simplified
+    assert "浙江省 湖州市" in hk and "C34 通用設備製造業" in hk

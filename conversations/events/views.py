@@ -19,8 +19,9 @@ from conversations.keyboards import page_nav, paginate
 from db.models import Competition, SubscriptionKind
 from i18n import fill
 from services.course_enrolment import CourseCard
-from services.event_notices import competition_values, session_values
+from services.event_notices import competition_message, session_values
 from services.local_time import show
+from services.outbox import notice_text
 
 PAGE = 3
 NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -28,8 +29,8 @@ NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 def competition_text(context: BotContext, c: Competition) -> str:
     services = context.services
-    values, keys, labels = competition_values(c, services.settings.tz, services.regions, context.lang)
-    return fill("competition.card", context.lang, values | labels, keys)  # labels already in the reader's language
+    card = competition_message("competition.card", c, services.settings.tz)
+    return notice_text(card.payload(), context.lang, services.regions)
 
 
 def course_text(context: BotContext, card: CourseCard) -> str:
