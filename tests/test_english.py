@@ -9,6 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from db.models import Competition, Course, CourseSession, Lang, Role
+from i18n import catalogue as catalogue_texts
 from i18n import money
 from nlp.industry import catalogue
 from runtime.sender import render
@@ -17,6 +18,7 @@ from services.outbox import Notice
 from services.regions import RegionDirectory, read_seed
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
+from tests.test_places import at_region_step
 from tests.test_queue_scope import staff, waiting_demands
 from tests.test_report import enterprise_user, staffer
 from tests.test_service_flow import craftsman, demand, submit
@@ -135,3 +137,37 @@ def test_a_competition_notice_names_its_region_and_industry_in_each_recipients_l
     assert "Huzhou, Zhejiang (浙江省 湖州市)" in english and "C34 General-purpose machinery (通用设备制造业)" in english
     assert "浙江省 湖州市" in simplified and "C34 通用设备制造业" in simplified
     assert "浙江省 湖州市" in hk and "C34 通用設備製造業" in hk
+
+
+# English texts that keep Chinese on purpose: what the reader may type or see in Chinese (examples of accepted input,
+# the classifier's Chinese, the cast's names, a CSV column's header) and programme names, each with an English gloss
+# beside it.
+CHINESE_KEPT = {
+    "lang.zh-hans",
+    "lang.zh-hant",
+    "console.as_usage",
+    "industry.usage",
+    "report.trainees_invalid",
+    "enterprise.kind.specialised",
+    "profile.ask_pause",
+    "import.err.capacity",
+    "time.bad_span",
+    "resolve.bad_number",
+    "booking.ask_slots",
+    "union.hardship.answer",
+    "union.subsidy.answer",
+}
+
+
+def test_english_sentences_use_english_words_where_they_exist():
+    left = {key for key, text in catalogue_texts().items() if CHINESE.search(text["en"])}
+    assert left <= CHINESE_KEPT, sorted(left - CHINESE_KEPT)
+    assert "(most cases at once)" in catalogue_texts()["import.err.capacity"]["en"]  # the column glossed
+
+
+async def test_an_english_newcomer_is_given_an_english_place_name_to_type(bot: BotHarness):
+    user, provinces = await at_region_step(bot, 613, "en")
+    assert "e.g. Huzhou" in provinces["text"], provinces["text"]
+    user.send("Atlantis")
+    missing = (await user.expect("No place called"))["text"]
+    assert "e.g. Huzhou, Wuxing District" in missing and not CHINESE.search(missing.replace("Atlantis", "")), missing
