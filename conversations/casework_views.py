@@ -58,7 +58,7 @@ def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKe
             ticket=item.ticket,
             status=context.label(f"demand.status.{item.status.value}"),
             urgent="🔴" if item.urgency == "urgent" else "",
-            industry=division.label if division else "—",
+            industry=division.label_in(context.lang) if division else "—",
             region=context.services.regions.full_name(item.region_code, context.lang) or "—",
             summary=item.text[:SUMMARY],
         )

@@ -113,7 +113,7 @@ async def show_section(update: Update, context: BotContext) -> None:
     buttons = [
         [
             InlineKeyboardButton(
-                f"{localise(division_label(d), context.lang)} ({counts[d]})", callback_data=ExpertDivision(d).data()
+                f"{division_label(d, context.lang)} ({counts[d]})", callback_data=ExpertDivision(d).data()
             )
         ]
         for d in divisions
@@ -153,7 +153,7 @@ async def show_division(update: Update, context: BotContext) -> None:
     )
     await edit_message(
         update,
-        context.t("experts.pick_region", division=localise(division_label(division), context.lang)),
+        context.t("experts.pick_region", division=division_label(division, context.lang)),
         InlineKeyboardMarkup(keyboard),
     )
 
@@ -213,7 +213,7 @@ async def _listing(
     pages = page_count(total, PAGE)
     header = context.t(
         "experts.list_title",
-        division=localise(division_label(division), context.lang),
+        division=division_label(division, context.lang),
         total=total,
         page=min(page, pages - 1) + 1,
         pages=pages,

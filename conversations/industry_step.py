@@ -40,7 +40,7 @@ DIVISIONS_PER_PAGE = 16
 
 
 def _label(code: str, lang: str) -> str:
-    return localise(division_label(code), lang)
+    return division_label(code, lang)
 
 
 def _reasons(reasons: list[str] | tuple[str, ...], lang: str) -> str:

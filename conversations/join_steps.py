@@ -123,7 +123,7 @@ def industry_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     options = list(dict.fromkeys(flow["suggested"] + flow["divisions"]))
     buttons = [
         InlineKeyboardButton(
-            ("✅ " if d in flow["divisions"] else "▫️ ") + localise(division_label(d), context.lang),
+            ("✅ " if d in flow["divisions"] else "▫️ ") + division_label(d, context.lang),
             callback_data=JoinIndustry(d).data(),
         )
         for d in options

@@ -4,7 +4,6 @@ own service record. The period defaults to this year; see services/periods.py fo
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
@@ -12,7 +11,7 @@ from telegram.ext import CommandHandler
 from conversations.context import BotContext
 from conversations.refusals import STATS, answer_refusal, staff_gate
 from db.models import Role
-from i18n import label
+from i18n import label, money
 from nlp.industry import catalogue
 from nlp.script import to_simplified
 from services.charts import bar_chart
@@ -23,12 +22,6 @@ from services.statistics import EVERYWHERE, NO_INDUSTRY, NO_REGION, OWN, Figures
 BREAKDOWN_LINES = 6
 MAX_ARG = 30
 ALL_REGIONS = {"全部", "全部地区", "全国", "所有地区", "all", "everywhere"}  # simplified or lower-cased as typed
-
-
-def money(value: Decimal, lang: str) -> str:
-    if value >= 10_000:
-        return label("stats.wan_yuan", lang, value=f"{value / 10_000:,.1f}")
-    return label("stats.yuan", lang, value=f"{value:,.0f}")
 
 
 def _change(now, before) -> str:

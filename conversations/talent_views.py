@@ -29,7 +29,7 @@ def card_text(
     if honours:
         lines.append(t("talent.card_honours", honours=sep.join(t(f"honour.{h}") for h in honours)))
     lines.append(t("talent.card_specialities", specialities=sep.join(specialities)))
-    lines.append(t("talent.card_industries", industries=localise(sep.join(division_label(d) for d in divisions), lang)))
+    lines.append(t("talent.card_industries", industries=sep.join(division_label(d, lang) for d in divisions)))
     lines.append(t("talent.card_region", region=context.services.regions.full_name(region_code, lang) or ""))
     if team_name:
         lines.append(t("talent.card_team", team=localise(team_name, lang)))

@@ -146,8 +146,8 @@ async def board_command(update: Update, context: BotContext) -> None:
             context.t(
                 "board.item",
                 ticket=item.ticket,
-                industry=division.label if division else "—",
-                region=context.services.regions.full_name(item.region_code) or "—",
+                industry=division.label_in(context.lang) if division else "—",
+                region=context.services.regions.full_name(item.region_code, context.lang) or "—",
                 summary=item.text[:120],
                 mark=context.label("board.volunteered") if item.volunteered else "",
             )

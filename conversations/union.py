@@ -115,7 +115,7 @@ async def consultation_section(update: Update, context: BotContext) -> int:
             number=item.id,
             topic=context.label(f"union.topic.{item.topic}"),
             name=item.name,
-            region=context.services.regions.full_name(item.region_code) or "—",
+            region=context.services.regions.full_name(item.region_code, context.lang) or "—",
             question=item.question,
         )
         keyboard = [

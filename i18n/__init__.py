@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,6 +76,24 @@ def label(key: str, lang: str | None = None, /, **values: object) -> str:
     return text.format(**{k: shown(v) for k, v in values.items()}) if values else text
 
 
+# Large amounts: Chinese counts them in ten-thousands (万元, one decimal), English in millions (two at most).
+SCALES = {"en": (Decimal(1_000_000), 2)}
+WAN = (Decimal(10_000), 1)
+
+
+def money(value: Decimal | str, lang: str | None, exact: bool = False) -> str:
+    """An amount of yuan as a reader of ``lang`` writes it, the one way every message shows money. A total:
+    "186.4 万元" or "5,000 元" in Chinese, "¥1.86 million" or "¥51,000" in English (to the fen when it has fen);
+    ``exact`` (one case's amount, as recorded): "15,000.00 元", "¥15,000.00"."""
+    value = Decimal(value)
+    step, places = SCALES.get(lang or "", WAN)
+    if exact or abs(value) < step:
+        whole = not exact and value == value.to_integral_value()
+        return label("money.yuan", lang, value=f"{value:,.0f}" if whole else f"{value:,.2f}")
+    scaled = f"{value / step:,.{places}f}"
+    return label("money.large", lang, value=scaled.rstrip("0").rstrip(".") if lang == "en" else scaled)
+
+
 def localise(data: str, lang: str | None) -> str:
     """Official data stored in simplified Chinese (region, industry and team names …), shown in the reader's script
     and region's forms. Never for what people typed (a demand, a name, a course title): that is shown as typed."""
@@ -87,11 +106,13 @@ def fill(
     values: dict[str, object] | None = None,
     keys: dict[str, str] | None = None,
     labels: dict[str, object] | None = None,
+    amounts: dict[str, object] | None = None,
 ) -> str:
     """How outbox notices and event cards are written: ``values`` are shown as they are (what people typed, numbers,
-    times), ``labels`` are official data texts shown in ``lang``'s script, and ``keys`` values are catalogue keys
-    (a status, 不限 …)."""
+    times), ``labels`` are official data texts shown in ``lang``'s script, ``keys`` values are catalogue keys
+    (a status, 不限 …) and ``amounts`` are one case's yuan, written the reader's way (:func:`money`)."""
     filled: dict[str, object] = dict(values or {})
+    filled.update({k: money(str(v), lang, exact=True) for k, v in (amounts or {}).items()})
     filled.update({k: localise(str(v), lang) for k, v in (labels or {}).items()})
     filled.update({k: Raw(t(name, lang)) for k, name in (keys or {}).items()})
     return t(key, lang, **filled)

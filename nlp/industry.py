@@ -16,6 +16,7 @@ from nlp.script import is_traditional, to_traditional
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = DATA / "gbt4754_2017.csv"
 ENGLISH = DATA / "gbt4754_sections_en.csv"  # the sections' English names (SOURCE.md)
+DIVISIONS_ENGLISH = DATA / "gbt4754_divisions_en.csv"  # the divisions' English names, translated by us (SOURCE.md)
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,18 @@ class Division:
     note: str
     # names and notes of its groups (中类) and classes (小类): the words the standard uses for the work
     detail: tuple[str, ...] = field(default=(), repr=False)
+    name_en: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.section}{self.code} {self.name}"
+
+    def label_in(self, lang: str | None) -> str:
+        """The label a reader of ``lang`` sees: "C29 Rubber and plastic products (橡胶和塑料制品业)" in English (our
+        translation, so the official name stays beside it), "C29 橡膠和塑料製品業" in traditional script."""
+        if lang == "en" and self.name_en:
+            return f"{self.section}{self.code} {self.name_en} ({self.name})"
+        return to_traditional(self.label, lang) if is_traditional(lang) else self.label
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,11 @@ class Catalogue:
     def section_of(self, division: str) -> Section:
         return self.sections[self.divisions[division].section]
 
+    def label_in(self, code: str, lang: str | None) -> str:
+        """A division's ("34") or a section's ("C") label for a reader of ``lang``; "" for an unknown code."""
+        found = self.divisions.get(code) or self.sections.get(code)
+        return found.label_in(lang) if found else ""
+
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
@@ -76,11 +90,14 @@ def catalogue() -> Catalogue:
                 divisions[code] = {"section": row["section"], "name": row["name"], "note": row["desc"], "detail": []}
             else:
                 divisions[code[:2]]["detail"].extend(t for t in (row["name"], row["desc"]) if t)
-    with ENGLISH.open(encoding="utf-8", newline="") as fh:
-        english = {row["code"]: row["name_en"] for row in csv.DictReader(fh)}
+    english: dict[str, str] = {}
+    for path in (ENGLISH, DIVISIONS_ENGLISH):
+        with path.open(encoding="utf-8", newline="") as fh:
+            english.update((row["code"], row["name_en"]) for row in csv.DictReader(fh))
     return Catalogue(
         sections={c: Section(c, name, tuple(divs), english.get(c, "")) for c, (name, divs) in sections.items()},
         divisions={
-            c: Division(c, d["section"], d["name"], d["note"], tuple(d["detail"])) for c, d in divisions.items()
+            c: Division(c, d["section"], d["name"], d["note"], tuple(d["detail"]), english.get(c, ""))
+            for c, d in divisions.items()
         },
     )

@@ -28,12 +28,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from db.models import Lang, Notification
-from i18n import fill, label, t
+from i18n import label, t
 from runtime.ratelimit import SendLimiter
 from runtime.reply_limiter import retry_seconds
 from services.broadcasts import Content
 from services.container import Services
-from services.outbox import Attempt, Outcome
+from services.outbox import Attempt, Outcome, notice_text
+from services.regions import RegionDirectory
 
 log = logging.getLogger(__name__)
 MIN_BATCH = 10
@@ -42,9 +43,11 @@ POOL = 8  # connections of one HTTP pool: httpcore scans every connection of a p
 MAX_BACKOFF = 300.0  # seconds
 
 
-def render(payload: dict[str, Any], lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
+def render(
+    payload: dict[str, Any], lang: str, regions: RegionDirectory | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of an outbox payload (see services.outbox.Notice) in ``lang``."""
-    text = fill(payload["key"], lang, payload.get("values"), payload.get("keys"), payload.get("labels"))
+    text = notice_text(payload, lang, regions)
     rows = [
         [InlineKeyboardButton(label(b["key"], lang, **b.get("values", {})), callback_data=b["data"]) for b in row]
         for row in payload.get("buttons", [])
@@ -152,11 +155,10 @@ class OutboxSender:
             return Attempt(row.id, Outcome.RETRY, f"{type(exc).__name__}: {exc}", now + backoff(row.attempts + 1))
         return Attempt(row.id, Outcome.SENT, copy=copy)
 
-    @staticmethod
-    async def _send_notice(bot: Bot, row: Notification, lang: str, paid: bool = False) -> int | None:
+    async def _send_notice(self, bot: Bot, row: Notification, lang: str, paid: bool = False) -> int | None:
         """Send the notice; the id of its message (None for an edit: ``payload["edit"]`` names the message an
         erasure rewrites, services/erasure.py)."""
-        text, markup = render(row.payload, lang)
+        text, markup = render(row.payload, lang, self.services.regions)
         if "edit" in row.payload:
             await bot.edit_message_text(text, chat_id=row.chat_id, message_id=int(row.payload["edit"]))
             return None

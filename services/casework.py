@@ -102,7 +102,7 @@ class Casework(StaffQueue, Volunteering):
                     )
                 await session.flush()
                 match_id, user_id, name = match.id, craftsman.user_id, craftsman.name
-                values, keys, labels = brief(demand, self.regions)
+                values, keys, codes = brief(demand)
                 owner = demand.user_id
         except Stop as stop:  # another region's demand (audited); the other refusals are not
             await stop.audit(self.audit, actor, "match.offer")
@@ -116,7 +116,8 @@ class Casework(StaffQueue, Volunteering):
                 "case.offer",
                 values=values,
                 keys=keys,
-                labels=labels,
+                industries={"industry": codes["industry"]},
+                places={"region": codes["region"]},
                 buttons=[
                     [Button("case.accept", AcceptOffer(match_id)), Button("case.decline", DeclineOffer(match_id))]
                 ],

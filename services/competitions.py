@@ -133,7 +133,7 @@ class Competitions(EventService[Competition]):
         await self._notify(
             await self.audience.subscribers(competition_id=c.id),
             f"competition:{c.id}:changed:{c.revision}",
-            competition_change_notice(c, self.tz, self.regions),
+            competition_change_notice(c, self.tz),
         )
 
     # ------------------------------------------------------------------ everyone

@@ -35,7 +35,7 @@ from services.clock import Clock
 from services.demand_info import Attachment, DemandInfo, Step, step_of
 from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
-from services.industry import Proposal, division_label
+from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
 from services.regions import RegionDirectory
 from services.results import Reason, Refused
@@ -364,8 +364,8 @@ class Demands(DraftExpiry):
                     "ticket": info.ticket,
                     "enterprise": info.enterprise_name or "",
                     "summary": info.text[:120],
-                    "industry": division_label(info.industry) if info.industry else "",
                 },
+                industries={"industry": info.industry or ""},
                 keys={"kind": f"demand.kind.{info.kind.value}", "urgency": f"demand.urgency.{info.urgency}"},
                 buttons=[[Button("demand.open", OpenDemand(info.id))]],
             ),

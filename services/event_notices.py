@@ -1,7 +1,7 @@
 """What competition and course messages say: the values every notice, reminder and list entry is made of.
 
-Values are shown as staff typed them; labels are official data texts in simplified Chinese (the sender shows them in
-each recipient's script); times are local.
+Values are shown as staff typed them; official data (industry, region) is named by code, and the sender names it in
+each recipient's language; times are local.
 """
 
 from __future__ import annotations
@@ -14,24 +14,11 @@ from db.models import Appointment, Competition, Course, CourseSession
 from nlp.industry import catalogue
 from services.local_time import show
 from services.outbox import Button, Notice
-from services.regions import RegionDirectory
 
 
-def industry_name(section: str | None, division: str | None) -> str | None:
-    """ "C 制造业", "C34 通用设备制造业", or None for 不限."""
-    table = catalogue()
-    if division and division in table.divisions:
-        return table.divisions[division].label
-    if section and section in table.sections:
-        return table.sections[section].label
-    return None
-
-
-def competition_values(
-    c: Competition, tz: ZoneInfo, regions: RegionDirectory
-) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-    """(values, keys, labels) for the competition templates; keys name catalogue texts such as 不限, labels are the
-    industry and region names."""
+def competition_message(key: str, c: Competition, tz: ZoneInfo, buttons: list[list[Button]] | None = None) -> Notice:
+    """Competition ``c`` in the template ``key`` (a reminder, a change, its card): values as staff typed them, its
+    industry and region by code (each reader reads their names in their own language), 不限 as a catalogue text."""
     values: dict[str, Any] = {
         "name": c.name,
         "organiser": c.organiser or "—",
@@ -43,32 +30,29 @@ def competition_values(
         "how": c.how_to_register or "—",
     }
     keys: dict[str, str] = {}
-    labels: dict[str, str] = {}
-    industry = industry_name(c.industry_section, c.industry_division)
-    if industry:
-        labels["industry"] = industry
-    else:
+    table = catalogue()
+    industry = next(
+        (code for code in (c.industry_division, c.industry_section) if code and table.label_in(code, None)), None
+    )
+    industries = {"industry": industry} if industry else {}
+    if not industries:
         keys["industry"] = "event.any_industry"
-    region = regions.full_name(c.region_code)
-    if region:
-        labels["region"] = region
-    else:
+    places = {"region": c.region_code} if c.region_code else {}
+    if not places:
         keys["region"] = "event.any_region"
-    return values, keys, labels
+    return Notice(key, values, keys, buttons, industries=industries, places=places)
 
 
-def competition_notice(c: Competition, what: str, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
+def competition_notice(c: Competition, what: str, tz: ZoneInfo) -> Notice:
     """The reminder ``what`` (published | deadline_3d | deadline_1d | eve) of competition ``c``."""
-    values, keys, labels = competition_values(c, tz, regions)
     buttons = [[Button("competition.follow", FollowCompetition(c.id))]] if what == "published" else None
-    return Notice(f"remind.competition.{what}", values, keys, buttons, labels=labels)
+    return competition_message(f"remind.competition.{what}", c, tz, buttons)
 
 
-def competition_change_notice(c: Competition, tz: ZoneInfo, regions: RegionDirectory) -> Notice:
+def competition_change_notice(c: Competition, tz: ZoneInfo) -> Notice:
     """Told to followers once per change: the competition as it is now, or that it was cancelled."""
-    values, keys, labels = competition_values(c, tz, regions)
     key = "competition.cancelled_notice" if c.status.value == "cancelled" else "competition.changed_notice"
-    return Notice(key, values, keys, labels=labels)
+    return competition_message(key, c, tz)
 
 
 def session_values(course: Course, session: CourseSession, tz: ZoneInfo) -> dict[str, Any]:

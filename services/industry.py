@@ -70,8 +70,10 @@ def _proposal(row: IndustryChoice) -> Proposal:
     )
 
 
-def division_label(code: str) -> str:
-    return catalogue().divisions[code].label
+def division_label(code: str, lang: str | None = None) -> str:
+    """ "C29 橡胶和塑料制品业" as stored and exported; for a reader of ``lang`` in their language (Division.label_in)."""
+    division = catalogue().divisions[code]
+    return division.label if lang is None else division.label_in(lang)
 
 
 class IndustrySteps:

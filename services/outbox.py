@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,7 +20,12 @@ from buttons import Action
 from db.database import Database
 from db.models import MessageCopy, Notification, OutboxStatus
 from db.results import rowcount
+from i18n import fill
+from nlp.industry import catalogue
 from services.clock import Clock
+
+if TYPE_CHECKING:
+    from services.regions import RegionDirectory
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -65,7 +70,9 @@ class Button:
 class Notice:
     """One message to write: ``key`` and ``values`` for the text (shown as they are: what people typed is never
     converted); ``keys`` are values that are catalogue keys themselves (a status, a kind); ``labels`` are official
-    data texts (region, industry, team names) shown in the recipient's script."""
+    data texts (region, industry, team names) shown in the recipient's script; ``amounts`` are sums of money;
+    ``places`` and ``industries`` name official data by code, so that each recipient reads its name in their own
+    language (English with the Chinese beside it: :func:`official_names`)."""
 
     key: str
     values: dict[str, Any] | None = None
@@ -73,6 +80,9 @@ class Notice:
     buttons: list[list[Button]] | None = None
     files: list[dict[str, str]] | None = None  # {"kind": photo|document, "file_id": …, "caption": …}
     labels: dict[str, str] | None = None
+    amounts: dict[str, str] | None = None  # yuan as decimal strings, written in the recipient's way (i18n.money)
+    places: dict[str, str] | None = None  # GB/T 2260 region codes, named in the recipient's language
+    industries: dict[str, str] | None = None  # GB/T 4754 division codes or section letters, likewise
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -80,9 +90,27 @@ class Notice:
             "values": self.values or {},
             "keys": self.keys or {},
             "labels": self.labels or {},
+            "amounts": self.amounts or {},
+            "places": self.places or {},
+            "industries": self.industries or {},
             "buttons": [[b.as_json() for b in row] for row in self.buttons or []],
             "files": self.files or [],
         }
+
+
+def notice_text(payload: dict[str, Any], lang: str, regions: RegionDirectory | None = None) -> str:
+    """A notice's text (see :class:`Notice`) for a reader of ``lang``."""
+    values = {**payload.get("values", {}), **official_names(payload, lang, regions)}  # names already in ``lang``
+    return fill(payload["key"], lang, values, payload.get("keys"), payload.get("labels"), payload.get("amounts"))
+
+
+def official_names(payload: dict[str, Any], lang: str, regions: RegionDirectory | None) -> dict[str, str]:
+    """The region and industry names a notice refers to by code, for a reader of ``lang``."""
+    table = catalogue()
+    names = {k: table.label_in(code, lang) for k, code in payload.get("industries", {}).items()}
+    if regions is not None:
+        names.update({k: regions.full_name(code, lang) or "" for k, code in payload.get("places", {}).items()})
+    return names
 
 
 class TaskFlag:

@@ -262,7 +262,7 @@ class Reminders:
                     )
                 ).first()
         if competition is not None:
-            notice = competition_notice(competition, reminder.what, self.tz, self.regions)
+            notice = competition_notice(competition, reminder.what, self.tz)
             if reminder.what == "published":
                 return notice, await self.audience.publication(competition.industry_section, competition.region_code)
             return notice, await self.audience.subscribers(competition_id=competition.id)

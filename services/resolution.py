@@ -123,6 +123,7 @@ class Resolution:
             raise ValueError("out of range")
         now = self.clock.now()
         on_behalf = role is not None and staff_role(role)
+        amounts = {"benefit": str(benefit)}  # written in each recipient's way (i18n.money)
         try:
             async with self.db.session() as session:
                 demand, craftsman = await self._resolvable(session, user_id, match_id, on_behalf, now)
@@ -152,6 +153,7 @@ class Resolution:
                 Notice(
                     "follow.resolved_enterprise",
                     values=values,
+                    amounts=amounts,
                     buttons=[
                         [Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]
                     ],
@@ -161,7 +163,7 @@ class Resolution:
             await self.staff.for_demand(demand_id),
             "notice",
             f"demand:{demand_id}:resolved:{now.isoformat()}",
-            Notice("follow.resolved_staff", values=values),
+            Notice("follow.resolved_staff", values=values, amounts=amounts),
         )
         return Done(demand_id, match_id)
 
@@ -185,5 +187,4 @@ class Resolution:
             "name": craftsman.name,
             "summary": demand.solution_summary,
             "trained": trained,
-            "benefit": f"{benefit:,.2f}",
         }

@@ -14,9 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import Craftsman, Demand, DemandStatus, DemandStatusHistory, Enterprise, Match, MatchStatus
 from db.results import rowcount
-from nlp.industry import catalogue
 from services.audit import AuditLog
-from services.regions import RegionDirectory
 from services.results import Reason, Refused
 
 SUMMARY = 300  # characters of the problem text a craftsman sees before accepting
@@ -124,18 +122,18 @@ async def craftsman_of_user(session: AsyncSession, user_id: int) -> Craftsman | 
     return craftsman
 
 
-def brief(demand: Demand, regions: RegionDirectory) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-    """(values, keys, labels) describing a demand for a craftsman who has not accepted it: no enterprise, no
-    contact. The summary is shown as the enterprise typed it; labels (industry, region) in the reader's script."""
-    division = catalogue().division(demand.industry or "")
+def brief(demand: Demand) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(values, keys, codes) describing a demand for a craftsman who has not accepted it: no enterprise, no
+    contact. The summary is shown as the enterprise typed it; codes name its industry and region (Notice.industries
+    and Notice.places: each reader reads them in their own language)."""
     values = {"ticket": demand.ticket or "", "summary": (demand.text or demand.training_topic or "")[:SUMMARY]}
-    labels = {"industry": division.label if division else "", "region": regions.full_name(demand.region_code) or ""}
+    codes = {"industry": demand.industry or "", "region": demand.region_code or ""}
     keys = {
         "kind": f"demand.kind.{demand.kind.value}",
         "urgency": f"demand.urgency.{demand.urgency or 'normal'}",
         "mode": f"demand.mode.{demand.service_mode or 'onsite'}",
     }
-    return values, keys, labels
+    return values, keys, codes
 
 
 async def contact_values(session: AsyncSession, demand: Demand) -> dict[str, Any]:

@@ -25,7 +25,7 @@ END_OF_DAY = time(23, 59)
 
 def industry_choices(context: BotContext, values: dict[str, Any]) -> list[tuple[str, str]]:
     sections = catalogue().sections
-    return [("any", context.label("event.any_industry"))] + [(c, f"{c} {s.name}") for c, s in sections.items()]
+    return [("any", context.label("event.any_industry"))] + [(c, s.label_in(context.lang)) for c, s in sections.items()]
 
 
 def place_or_link(values: dict[str, Any]) -> dict[str, Any]:

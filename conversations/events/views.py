@@ -19,8 +19,9 @@ from conversations.keyboards import page_nav, paginate
 from db.models import Competition, SubscriptionKind
 from i18n import fill
 from services.course_enrolment import CourseCard
-from services.event_notices import competition_values, session_values
+from services.event_notices import competition_message, session_values
 from services.local_time import show
+from services.outbox import notice_text
 
 PAGE = 3
 NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -28,8 +29,8 @@ NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 def competition_text(context: BotContext, c: Competition) -> str:
     services = context.services
-    values, keys, labels = competition_values(c, services.settings.tz, services.regions)
-    return fill("competition.card", context.lang, values, keys, labels)
+    card = competition_message("competition.card", c, services.settings.tz)
+    return notice_text(card.payload(), context.lang, services.regions)
 
 
 def course_text(context: BotContext, card: CourseCard) -> str:
@@ -46,13 +47,14 @@ def course_text(context: BotContext, card: CourseCard) -> str:
         "capacity": course.capacity if course.capacity is not None else "∞",
         "description": course.description or "",
     }
-    labels = {"region": services.regions.full_name(course.region_code) or ""}
+    if course.region_code:
+        values["region"] = services.regions.full_name(course.region_code, context.lang) or ""
     keys = {} if course.region_code else {"region": "event.any_region"}
     if card.next_session is not None:
         values["end"] = session_values(course, card.next_session, tz)["end"]
     else:
         values["end"] = ""
-    text = fill("course.card", context.lang, values, keys, labels)
+    text = fill("course.card", context.lang, values, keys)
     if card.mine is SubscriptionKind.ENROLLED:
         text += "\n" + context.t("course.mine_enrolled")
     elif card.mine is SubscriptionKind.WAITLISTED:

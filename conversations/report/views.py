@@ -19,7 +19,7 @@ from buttons.forms import (
 )
 from conversations.keyboards import rows
 from db.models import DemandKind, DemandStatus, EnterpriseKind
-from i18n import Raw, localise, t
+from i18n import Raw, t
 from services.demand_info import DemandInfo
 from services.demands import SERVICE_MODES, URGENCIES
 from services.enterprises import EnterpriseInfo
@@ -102,7 +102,7 @@ def _value(field: str, d: DemandInfo, e: EnterpriseInfo | None, regions: RegionD
     if field == "kind":
         return t(f"demand.kind.{d.kind.value}", lang)
     if field == "industry":
-        return localise(division_label(d.industry), lang) if d.industry else unset
+        return division_label(d.industry, lang) if d.industry else unset
     if field == "urgency":
         return t(f"demand.urgency.{d.urgency}", lang) if d.urgency else unset
     if field == "service_mode":

@@ -72,7 +72,7 @@ async def _told_then(
                 batches(recipients, reminder.at, tz),
                 "reminder",
                 reminder.key,
-                competition_notice(c, reminder.what, tz, audience.regions),
+                competition_notice(c, reminder.what, tz),
                 expires_at=reminder.expires,
                 status=OutboxStatus.SENT,
             )

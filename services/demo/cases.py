@@ -156,8 +156,8 @@ async def _serve(
                 "name": craftsman.name,
                 "summary": row["solution"],
                 "trained": row["trained"],
-                "benefit": f"{Decimal(row['benefit']):,.2f}",
             },
+            amounts={"benefit": str(Decimal(row["benefit"]))},
             buttons=[[Button("follow.confirm", ConfirmSolved(demand.id)), Button("follow.reopen", Reopen(demand.id))]],
         )
     rated = min(resolved + timedelta(days=1, hours=2), ago(now, hours=1))
