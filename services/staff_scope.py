@@ -30,6 +30,12 @@ async def work_region(session: AsyncSession, actor: int) -> str | None:
     return None if row is None or row.role is Role.ADMIN else row.region_code
 
 
+async def own_region(db: Database, actor: int) -> str | None:
+    """:func:`work_region` in a session of its own."""
+    async with db.session() as session:
+        return await work_region(session, actor)
+
+
 async def covered(session: AsyncSession, regions: RegionDirectory, actor: int) -> frozenset[str] | None:
     """The region codes ``actor`` works on (their region and every region under it), or None for all of them."""
     region = await work_region(session, actor)
@@ -40,9 +46,8 @@ async def require_event_region(db: Database, regions: RegionDirectory, actor: in
     """Invalid("event.region_outside") unless ``actor`` may publish a course or competition for ``region_code``
     (None: every region): a staffer with a region publishes for it or a region under it; staff without one and
     admins for any."""
-    async with db.session() as session:
-        scope = await covered(session, regions, actor)
-    if scope is not None and region_code not in scope:
+    own = await own_region(db, actor)
+    if own is not None and region_code not in regions.descendants(own):
         raise Invalid("event.region_outside")
 
 

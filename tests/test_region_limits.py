@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
 from db.models import Demand, Role
 from fakebotapi import FakeUser
+from services.validation import Invalid
 from tests.harness import BotHarness
+from tests.test_events_e2e import worker
 from tests.test_queue_scope import staff
 from tests.test_report import enterprise_user
 from tests.test_scope_notices import told
@@ -81,3 +84,45 @@ async def test_a_demand_nobody_covers_reaches_the_admins_not_a_regranted_staffer
         assert not told(huzhou, ticket), "a 湖州 staffer hears nothing of a 佛山 demand"
         admin.send("/queue")
         await admin.expect(ticket)  # and the admin can act on what they are told
+
+
+async def test_a_city_staffer_publishes_events_for_their_region_only(bot: BotHarness):
+    huzhou = await staff(bot, 86, "330500")
+    huzhou.send("/new_course")
+    await huzhou.expect("请输入课程名称")
+    huzhou.send("数控车工提高班")
+    huzhou.press("跳过", await huzhou.expect("授课老师"))
+    await huzhou.expect("上课地点")
+    huzhou.send("湖州市职工服务中心")
+    huzhou.press("不限", await huzhou.expect("最多多少人"))
+    asked = await huzhou.expect("面向哪个地区")
+    assert "不限地区" not in str(huzhou.buttons(asked)), "a city staffer publishes for the city or below"
+    picker = await huzhou.expect("湖州市")  # the picker opens at her own region
+    assert any("吴兴区" in b["text"] for b in huzhou.buttons(picker))
+    huzhou.send("东城区")
+    huzhou.press("北京市 东城区", await huzhou.expect("找到以下地区"))
+    await huzhou.expect("不在您负责的地区")
+    huzhou.send("吴兴")
+    huzhou.press("浙江省 湖州市 吴兴区", await huzhou.expect("找到以下地区"))
+    await huzhou.expect("上课时间怎么安排")
+
+    courses, competitions = bot.services.courses, bot.services.competitions
+    for region in ("110101", None):  # 北京市 东城区, or everywhere: refused by the service too
+        with pytest.raises(Invalid) as refused:
+            await courses.create(huzhou.id, Role.STAFF, {"name": "课", "region_code": region}, [])
+        assert refused.value.key == "event.region_outside"
+        with pytest.raises(Invalid) as refused:
+            await competitions.create(huzhou.id, Role.STAFF, {"name": "赛", "region_code": region})
+        assert refused.value.key == "event.region_outside"
+
+
+@pytest.mark.parametrize("role, other", [(Role.ENTERPRISE, "/my"), (Role.WORKER, "/courses")])
+async def test_stats_from_an_enterprise_or_a_worker_is_refused_in_words_for_them(
+    bot: BotHarness, role: Role, other: str
+):
+    user = await worker(bot, 87, "330502", "某人")
+    await bot.services.users.set_role(user.id, role)
+    for command in ("/stats", "/stats me"):
+        user.send(command)
+        answer = (await user.expect("只有工会工作人员"))["text"]
+        assert "劳模工匠" not in answer and "/stats me" not in answer and other in answer, answer
