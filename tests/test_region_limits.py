@@ -126,3 +126,17 @@ async def test_stats_from_an_enterprise_or_a_worker_is_refused_in_words_for_them
         user.send(command)
         answer = (await user.expect("只有工会工作人员"))["text"]
         assert "劳模工匠" not in answer and "/stats me" not in answer and other in answer, answer
+
+
+async def test_an_admins_stats_are_every_regions_unless_a_region_is_named(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await seed(bot)
+        await bot.services.users.register(ADMIN, "管理员")
+        await bot.services.users.set_region(ADMIN, "330000")  # as the demo's admin: the figures are still everyone's
+        admin = bot.user(ADMIN, "管理员")
+        admin.send("/stats 2024上半年")
+        text = (await admin.expect("助企行成效"))["text"]
+        assert "2024年上半年 · 全部地区" in text and "服务企业：2 家" in text, text
+        await admin.expect("助企行成效图")
+        admin.send("/stats 2024上半年 湖州")
+        assert "浙江省 湖州市" in (await admin.expect("助企行成效"))["text"]
