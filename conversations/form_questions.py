@@ -32,6 +32,7 @@ from conversations.refusals import staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from services import event_fields as fields
 from services.event_fields import Reader, Reading
+from services.staff_scope import own_region, require_event_region
 from services.validation import Invalid
 
 MAX_ANSWER = 1000
@@ -133,11 +134,7 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
                 return None
             chat = update.effective_chat
             if q.kind == "region":
-                any_region = InlineKeyboardButton(
-                    context.t("event.any_region_button"), callback_data=press.pick("").data()
-                )
-                await chat.send_message(context.t(q.ask), reply_markup=InlineKeyboardMarkup([[any_region]]))
-                await ask_region(update, context)
+                await ask_event_region(update, context, q.ask)
                 return region
             await chat.send_message(context.t(q.ask), reply_markup=_keyboard(context, form, q, values()))
             return answer
@@ -164,6 +161,30 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             return None
         return await give(update, context, q, value)
 
+    async def ask_event_region(update: Update, context: BotContext, ask: str) -> None:
+        """The region question: staff without a region (and admins) may choose every region ("any region"); a
+        staffer with one chooses it or a region below it, the picker opening there."""
+        own = await own_region(context.services.db, update.effective_user.id)
+        if own is None:
+            any_region = InlineKeyboardButton(context.t("event.any_region_button"), callback_data=press.pick("").data())
+            await update.effective_chat.send_message(context.t(ask), reply_markup=InlineKeyboardMarkup([[any_region]]))
+        else:
+            name = context.services.regions.full_name(own, context.lang)
+            await update.effective_chat.send_message(context.t("event.ask_region_within", region=name))
+        await ask_region(update, context, own)
+
+    async def give_region(update: Update, context: BotContext, q: Question, code: str | None) -> str | None:
+        """``code`` as the answer when the staffer may publish for it (services/staff_scope.py); else why not,
+        and the region question again."""
+        services = context.services
+        try:
+            await require_event_region(services.db, services.regions, update.effective_user.id, code)
+        except Invalid as exc:
+            await update.effective_chat.send_message(context.t(exc.key, **exc.values))
+            await ask_event_region(update, context, q.ask)
+            return None
+        return await give(update, context, q, code)
+
     async def pressed(update: Update, context: BotContext) -> str | None:
         query = update.callback_query
         q = form.waiting(answers(form.name)) if exists(form.name) else None
@@ -172,7 +193,11 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
         allowed = {v for v, _ in q.choices(context, values())} if q is not None and q.choices else set()
         if q is None:
             pass
-        elif (skip and q.optional) or (picked and q.kind == "region" and value == ""):
+        elif picked and q.kind == "region" and value == "":
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            return await give_region(update, context, q, None)
+        elif skip and q.optional:
             await query.answer()
             await query.edit_message_reply_markup(None)
             return await give(update, context, q, None)
@@ -198,7 +223,7 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
     async def region_picked(update: Update, context: BotContext) -> str | None:
         code = await region_button(update, context)
         q = form.waiting(answers(form.name)) if code is not None and exists(form.name) else None
-        return await give(update, context, q, code) if q is not None else None
+        return await give_region(update, context, q, code) if q is not None else None
 
     async def show_summary(update: Update, context: BotContext) -> str | None:
         if not exists(form.name):

@@ -9,6 +9,7 @@ from typing import TypeVar
 from telegram import Update
 
 from conversations.context import BotContext
+from i18n import catalogue
 from services.results import BY_HAND, Reason, Refused
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
@@ -28,9 +29,11 @@ FAMILY_KEYS = {
 }
 
 
-def refusal_key(reason: Reason, about: str = CASE) -> str:
-    """The catalogue key for ``reason`` in the family ``about``."""
-    return FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason) or f"{about}.refused.{reason.value}"
+def refusal_key(reason: Reason, about: str = CASE, role: str | None = None) -> str:
+    """The catalogue key for ``reason`` in the family ``about``: its words for the reader's ``role``
+    (``<key>_<role>``, e.g. stats.only_enterprise) where the catalogue has them."""
+    key = FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason) or f"{about}.refused.{reason.value}"
+    return f"{key}_{role}" if role and f"{key}_{role}" in catalogue() else key
 
 
 VALUE_KEYS = {REVIEW: {"status": "review.status.{}"}}  # values said in words: a status names its catalogue entry
@@ -42,7 +45,8 @@ def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> st
     values = {
         name: context.t(words[name].format(value)) if name in words else value for name, value in refused.values.items()
     }
-    return context.t(refusal_key(refused.reason, about), **values)
+    role = context.role.value if context.role else None
+    return context.t(refusal_key(refused.reason, about, role), **values)
 
 
 async def answer_refusal(update: Update, context: BotContext, refused: Refused, about: str = CASE) -> None:

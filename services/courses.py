@@ -21,6 +21,7 @@ from services.event_notices import session_values
 from services.events_common import check_texts, published_stamps
 from services.local_time import WEEKDAYS
 from services.outbox import Notice
+from services.staff_scope import require_event_region
 from services.validation import Invalid
 
 MAX_SESSIONS = 120
@@ -84,6 +85,7 @@ class Courses(CourseEnrolment):
         await self.audit.require_staff(actor, role, "course.create")
         now = self.clock.now()
         values = {"remind_minutes": self.remind_minutes, **values}
+        await require_event_region(self.db, self.regions, actor, values.get("region_code"))
         check(values, sessions, now)
         async with self.db.session() as session:
             course = Course(

@@ -1,6 +1,10 @@
-"""/export: the whole programme as one .xlsx workbook (openpyxl) — the demand pool, the talent pool, matches and
+"""/export: the programme as one .xlsx workbook (openpyxl) — the demand pool, the talent pool, matches and
 service records, feedback, and this year's statistics by month. Dates are in local time (Asia/Shanghai by
 default), without a time zone, as Excel shows them.
+
+A staffer with a region exports the work of their region and below (services/staff_scope.py), as /queue shows it:
+its demands (with their contacts), the craftsmen of it, the services and ratings of its demands, its figures.
+Staff without a region and admins export every region's.
 
 Every cell goes through services/spreadsheets.py: a control character in stored text cannot break the file, and
 text that looks like a formula stays text. Sheet names, column headers and the words for statuses come from the caller (the message catalogue), in the
@@ -20,7 +24,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import aliased
 
 from db.database import Database
@@ -29,6 +33,7 @@ from services.audit import AuditLog
 from services.periods import YEAR, this
 from services.regions import RegionDirectory
 from services.spreadsheets import append_row
+from services.staff_scope import work_region
 from services.statistics import Statistics
 
 SHEETS = ("demands", "talent", "matches", "feedback", "statistics")
@@ -59,14 +64,16 @@ class Exporter:
 
     async def workbook(self, actor: int, role: Role | None, words: Words, today: date) -> bytes:
         await self.audit.require_staff(actor, role, "export")
+        async with self.db.session() as session:
+            region = await work_region(session, actor)
         book = Workbook()
         book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with (its active one)
         rows = {
-            "demands": await self._demands(words),
-            "talent": await self._talent(words),
-            "matches": await self._matches(words),
-            "feedback": await self._feedback(words),
-            "statistics": await self._statistics(today),
+            "demands": await self._demands(words, region),
+            "talent": await self._talent(words, region),
+            "matches": await self._matches(words, region),
+            "feedback": await self._feedback(words, region),
+            "statistics": await self._statistics(today, region),
         }
         for name in SHEETS:
             sheet = book.create_sheet(words.titles[name])
@@ -79,16 +86,26 @@ class Exporter:
             sheet.freeze_panes = "A2"
         buffer = io.BytesIO()
         book.save(buffer)
-        await self.audit.record(actor, "export", None, rows={n: len(r) for n, r in rows.items()})
+        await self.audit.record(actor, "export", None, region=region, rows={n: len(r) for n, r in rows.items()})
         return buffer.getvalue()
 
-    async def _demands(self, words: Words) -> list[list[Any]]:
+    def _within(self, column: Any, region: str | None) -> ColumnElement[bool]:
+        """Rows of ``region`` and below (every row when None)."""
+        return true() if region is None else column.in_(self.regions.descendants(region))
+
+    def _of_demands(self, query: Select[Any], region: str | None) -> Select[Any]:
+        return query.where(self._within(Demand.region_code, region))
+
+    async def _demands(self, words: Words, region: str | None) -> list[list[Any]]:
         async with self.db.session() as session:
             result = await session.execute(
-                select(Demand, Enterprise.name)
-                .outerjoin(Enterprise, Enterprise.id == Demand.enterprise_id)
-                .where(Demand.ticket.is_not(None))
-                .order_by(Demand.id)
+                self._of_demands(
+                    select(Demand, Enterprise.name)
+                    .outerjoin(Enterprise, Enterprise.id == Demand.enterprise_id)
+                    .where(Demand.ticket.is_not(None))
+                    .order_by(Demand.id),
+                    region,
+                )
             )
             return [
                 [
@@ -115,11 +132,12 @@ class Exporter:
                 for d, enterprise in result.all()
             ]
 
-    async def _talent(self, words: Words) -> list[list[Any]]:
+    async def _talent(self, words: Words, region: str | None) -> list[list[Any]]:
         async with self.db.session() as session:
             result = await session.execute(
                 select(Craftsman, ServiceTeam.name)
                 .outerjoin(ServiceTeam, ServiceTeam.id == Craftsman.team_id)
+                .where(self._within(Craftsman.region_code, region))
                 .order_by(Craftsman.id)
             )
             return [
@@ -142,15 +160,18 @@ class Exporter:
                 for c, team in result.all()
             ]
 
-    async def _matches(self, words: Words) -> list[list[Any]]:
+    async def _matches(self, words: Words, region: str | None) -> list[list[Any]]:
         booked = aliased(Appointment)
         async with self.db.session() as session:
             result = await session.execute(
-                select(Match, Demand.ticket, Craftsman.name, booked)
-                .join(Demand, Demand.id == Match.demand_id)
-                .join(Craftsman, Craftsman.id == Match.craftsman_id)
-                .outerjoin(booked, booked.match_id == Match.id)
-                .order_by(Match.id, booked.id)
+                self._of_demands(
+                    select(Match, Demand.ticket, Craftsman.name, booked)
+                    .join(Demand, Demand.id == Match.demand_id)
+                    .join(Craftsman, Craftsman.id == Match.craftsman_id)
+                    .outerjoin(booked, booked.match_id == Match.id)
+                    .order_by(Match.id, booked.id),
+                    region,
+                )
             )
             return [
                 [
@@ -170,20 +191,23 @@ class Exporter:
                 for m, ticket, name, a in result.all()
             ]
 
-    async def _feedback(self, words: Words) -> list[list[Any]]:
+    async def _feedback(self, words: Words, region: str | None) -> list[list[Any]]:
         async with self.db.session() as session:
             result = await session.execute(
-                select(Feedback, Demand.ticket).join(Demand, Demand.id == Feedback.demand_id).order_by(Feedback.id)
+                self._of_demands(
+                    select(Feedback, Demand.ticket).join(Demand, Demand.id == Feedback.demand_id).order_by(Feedback.id),
+                    region,
+                )
             )
             return [
                 [ticket, words.word(f"role.{f.from_role}"), f.stars, f.comment or "", self._local(f.created_at)]
                 for f, ticket in result.all()
             ]
 
-    async def _statistics(self, today: date) -> list[list[Any]]:
-        """This year by month, then the year's total."""
+    async def _statistics(self, today: date, region: str | None) -> list[list[Any]]:
+        """This year by month, then the year's total, of ``region`` and below (every region when None)."""
         period = this(YEAR, today)
-        total, by_month, _regions, _industries = await self.statistics.figures(period, None, breakdowns=True)
+        total, by_month, _regions, _industries = await self.statistics.figures(period, region, breakdowns=True)
         rows = []
         for label, f in [*by_month.items(), (str(period.start.year), total)]:
             rows.append(

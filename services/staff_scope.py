@@ -2,8 +2,10 @@
 demands of enterprises in that region or below it — a city staffer on the city's, a province staffer on the whole
 province's; a staffer without a region (provincial or federation level) on every region's. A demand keeps its
 enterprise's region (``demands.region_code``, copied at submission); one without a region is for staff without a
-region only. The same rule serves /queue, a queue item, a demand opened by id, 清单匹配, an offer, an escalation,
-confirming a 揭榜 volunteer, members' questions and the staff notices about a demand or a member (:class:`StaffChats`)."""
+region only. Admins (ADMIN_IDS) run the whole programme: they work on every region's, whatever their own. The same
+rule serves /queue, a queue item, a demand opened by id, 清单匹配, an offer, an escalation, confirming a 揭榜
+volunteer, members' questions, /export, the region a course or competition is published for, and the staff notices
+about a demand or a member (:class:`StaffChats`)."""
 
 from __future__ import annotations
 
@@ -11,20 +13,42 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import Database
-from db.models import Consultation, Demand, User
+from db.models import Consultation, Demand, Role, User
 from services.audit import AuditLog
 from services.regions import RegionDirectory
 from services.results import Reason
 from services.service_record import Stop
 from services.users import Users
+from services.validation import Invalid
 
 OUT_OF_REGION = Reason.OUT_OF_REGION
 
 
+async def work_region(session: AsyncSession, actor: int) -> str | None:
+    """The region ``actor`` works on (and below it), or None for every region: staff without a region, admins."""
+    row = (await session.execute(select(User.role, User.region_code).where(User.id == actor))).first()
+    return None if row is None or row.role is Role.ADMIN else row.region_code
+
+
+async def own_region(db: Database, actor: int) -> str | None:
+    """:func:`work_region` in a session of its own."""
+    async with db.session() as session:
+        return await work_region(session, actor)
+
+
 async def covered(session: AsyncSession, regions: RegionDirectory, actor: int) -> frozenset[str] | None:
     """The region codes ``actor`` works on (their region and every region under it), or None for all of them."""
-    region = await session.scalar(select(User.region_code).where(User.id == actor))
+    region = await work_region(session, actor)
     return None if region is None else frozenset(regions.descendants(region))
+
+
+async def require_event_region(db: Database, regions: RegionDirectory, actor: int, region_code: str | None) -> None:
+    """Invalid("event.region_outside") unless ``actor`` may publish a course or competition for ``region_code``
+    (None: every region): a staffer with a region publishes for it or a region under it; staff without one and
+    admins for any."""
+    own = await own_region(db, actor)
+    if own is not None and region_code not in regions.descendants(own):
+        raise Invalid("event.region_outside")
 
 
 async def in_scope(db: Database, regions: RegionDirectory, actor: int, region_code: str | None) -> bool:
@@ -86,17 +110,19 @@ class StaffChats:
 
     async def covering(self, region_code: str | None) -> list[int]:
         """The staff a matter of ``region_code`` (a demand's, a member's) is told to: those whose region covers it,
-        and those without a region (they work on every region's). When nobody is left — no staffer covers it and
-        every staffer has a region — all staff are told: a notice is never lost for want of a staffer there."""
+        and those without a region (they work on every region's). When nobody covers it, the admins, who work on
+        every region's and can give it a staffer (another city's staff are not told of it: its enterprise and
+        summary are not theirs); with no admin either, all staff: a notice is never lost for want of a staffer."""
         if self.staff_chat_id:
             return [self.staff_chat_id]
         staff = await self.users.staff_regions()
         chosen = [
             user_id
-            for user_id, region in staff
+            for user_id, role, region in staff
             if region is None or (region_code is not None and region_code in self.regions.descendants(region))
         ]
-        return chosen or [user_id for user_id, _ in staff]
+        admins = [user_id for user_id, role, _ in staff if role is Role.ADMIN]
+        return chosen or admins or [user_id for user_id, _, _ in staff]
 
     async def for_demand(self, demand_id: int) -> list[int]:
         """:meth:`covering` the region of demand ``demand_id`` (its enterprise's, copied at submission)."""

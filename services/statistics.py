@@ -35,12 +35,12 @@ from db.models import (
     Match,
     MatchStatus,
     Role,
-    User,
 )
 from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.periods import Period
 from services.regions import RegionDirectory
+from services.staff_scope import own_region
 
 NO_REGION, NO_INDUSTRY = "—", "—"
 OWN, EVERYWHERE = "own", "everywhere"  # the region asked of report(): the staffer's own (the default), every one
@@ -121,13 +121,12 @@ class Statistics:
 
     async def report(self, actor: int, role: Role | None, period: Period, region: str = OWN) -> Report:
         """The programme's figures over ``period`` for ``region``: a GB/T 2260 code, EVERYWHERE, or OWN — the
-        staffer's own region (and below), every region for staff without one: a city union reads its city's work
-        unless it asks for more."""
+        staffer's own region (and below), every region for staff without one and for admins (services/staff_scope.py):
+        a city union reads its city's work unless it asks for more."""
         named = None if region in (OWN, EVERYWHERE) else region
         await self.audit.require_staff(actor, role, "stats.read", named)
         if region == OWN:
-            async with self.db.session() as session:
-                named = await session.scalar(select(User.region_code).where(User.id == actor))
+            named = await own_region(self.db, actor)
         await self.audit.record(actor, "stats.read", named, period=f"{period.start}/{period.end}")
         total, by_month, by_region, by_industry = await self.figures(period, named, breakdowns=True)
         previous, *_ = await self.figures(period.previous(), named, breakdowns=False)

@@ -315,11 +315,11 @@ class Users:
             rows = await session.execute(select(User.id, User.role).where(User.role.in_(STAFF_ROLES)))
             return [(user_id, role) for user_id, role in rows.all()]
 
-    async def staff_regions(self) -> list[tuple[int, str | None]]:
-        """(user id, region code or None) of every admin and staffer now: whom a regional notice reaches."""
+    async def staff_regions(self) -> list[tuple[int, Role, str | None]]:
+        """(user id, role, region code or None) of every admin and staffer now: whom a regional notice reaches."""
         async with self.db.session() as session:
-            rows = await session.execute(select(User.id, User.region_code).where(User.role.in_(STAFF_ROLES)))
-            return [(user_id, region) for user_id, region in rows.all()]
+            rows = await session.execute(select(User.id, User.role, User.region_code).where(User.role.in_(STAFF_ROLES)))
+            return [(user_id, role, region) for user_id, role, region in rows.all()]
 
     async def menu_roles(self) -> list[tuple[int, Role]]:
         """The chats whose command menu the start sets: every admin and staffer, then each admin demoted at this

@@ -27,6 +27,7 @@ from services.charts import bar_chart, font_path, missing_glyphs
 from services.periods import HALF, MONTH, QUARTER, YEAR, Period, parse_period
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
+from tests.test_queue_scope import staff as staff_of
 
 STAFFER, CRAFTSMAN_USER = 81, 60
 
@@ -252,8 +253,7 @@ async def test_export_workbook_opens_with_the_expected_rows(db_url: str):
 
 async def export_is_right(bot: BotHarness) -> None:
     await seed(bot)
-    staff = await worker(bot, STAFFER, "320500", "小李")
-    await bot.services.users.set_staff(STAFFER, True)
+    staff = await staff_of(bot, STAFFER, None)  # every region (a city staffer: test_region_limits.py)
     staff.send("/export")
     document = await staff.expect("数据导出")
     assert document["document"]["file_name"].endswith(".xlsx")
@@ -300,8 +300,7 @@ async def test_export_survives_control_characters_and_keeps_formula_text_as_text
         demand = (await session.scalars(select(Demand).order_by(Demand.id))).first()
         demand.text = "主轴\x07异响\x1b[0m，\x0b停机"
         demand.contact_name = "+李工"
-    staff = await worker(bot, STAFFER, "320500", "小李")
-    await bot.services.users.set_staff(STAFFER, True)
+    staff = await staff_of(bot, STAFFER, None)  # every region (a city staffer: test_region_limits.py)
     staff.send("/export")
     document = await staff.expect("数据导出")
     book = load_workbook(io.BytesIO(bot.api.world.files[document["document"]["file_id"]].content))

@@ -90,6 +90,7 @@ FORM = QuestionForm(
         "competition.deadline_after_start": "registration_deadline",
         "competition.end_before_start": "ends_at",
         "competition.need_start": "starts_at",
+        "event.region_outside": "region_code",
     },
 )
 

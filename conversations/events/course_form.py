@@ -124,7 +124,8 @@ FORM = QuestionForm(
     publish,
     fixes=dict.fromkeys(
         ("course.session_past", "course.no_sessions", "course.bad_rule", "course.too_many_sessions"), "mode"
-    ),
+    )
+    | {"event.region_outside": "region_code"},
 )
 
 FLOW, conversation = build(FORM)
