@@ -17,11 +17,10 @@ from nlp.script import to_simplified
 from services.charts import bar_chart
 from services.periods import YEAR, Period, parse_period, this
 from services.results import Refused
-from services.statistics import EVERYWHERE, NO_INDUSTRY, NO_REGION, OWN, Figures, Report, change
+from services.statistics import EVERYWHERE, NO_INDUSTRY, NO_REGION, OWN, Figures, Report, asks_everywhere, change
 
 BREAKDOWN_LINES = 6
 MAX_ARG = 30
-ALL_REGIONS = {"全部", "全部地区", "全国", "所有地区", "all", "everywhere"}  # simplified or lower-cased as typed
 
 
 def _change(now, before) -> str:
@@ -127,7 +126,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         if found is not None:
             period = found
             continue
-        if to_simplified(arg).lower() in ALL_REGIONS:
+        if asks_everywhere(arg):
             region = EVERYWHERE
             continue
         places = services.regions.search(to_simplified(arg)) if len(arg) <= MAX_ARG else []

@@ -37,6 +37,7 @@ from db.models import (
     Role,
 )
 from nlp.industry import catalogue
+from nlp.script import to_simplified
 from services.audit import AuditLog
 from services.periods import Period
 from services.regions import RegionDirectory
@@ -44,6 +45,12 @@ from services.staff_scope import own_region
 
 NO_REGION, NO_INDUSTRY = "—", "—"
 OWN, EVERYWHERE = "own", "everywhere"  # the region asked of report(): the staffer's own (the default), every one
+ALL_REGIONS = frozenset({"全部", "全部地区", "全国", "所有地区", "all", "everywhere"})  # what asks for EVERYWHERE
+
+
+def asks_everywhere(word: str) -> bool:
+    """Whether a /stats argument asks for every region (in either script, any case)."""
+    return to_simplified(word.strip()).lower() in ALL_REGIONS
 
 
 @dataclass
