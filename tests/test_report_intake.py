@@ -209,3 +209,21 @@ async def test_the_description_step_after_free_text_says_the_text_is_kept(bot: B
     step = await user.expect("请描述")
     assert "已记下您的描述" in step["text"] and "请描述遇到的问题或需求" not in step["text"]
     assert [b["text"] for b in user.buttons(step)] == ["✅ 完成"]
+
+
+async def test_the_description_step_takes_text_that_mentions_classes_or_competitions(bot: BotHarness):
+    """A hostile tester's 「补充：设备是FANUC系统，希望周末上课」 at the description step was answered as a night-school
+    question (/courses) and kept out of the description: there, only a greeting or a union question is answered as
+    such; a course or competition named in a description is part of it."""
+    user = await enterprise_user(bot, 72)
+    user.send(CONFIDENT)
+    await user.expect("这听起来是一个技术难题")
+    await fill_profile(user)
+    await user.expect("请描述")
+    user.send("补充：设备是FANUC系统，希望周末上课")
+    await user.expect("已记下")
+    user.send("另外我们想在技能竞赛前把这个问题解决")
+    await user.expect("已记下")
+    [draft] = await demands(bot)
+    assert "设备是FANUC系统，希望周末上课" in draft.text and "技能竞赛前" in draft.text
+    assert not any("没有加入需求描述" in text or "/courses" in text or "/competitions" in text for text in user.texts())

@@ -120,3 +120,22 @@ async def test_a_name_given_to_grant_is_explained_not_taken_for_an_unregistered_
         told = await admin.expect("刘洋")
         assert "完成注册" not in told["text"] and "@用户名" in told["text"]
         assert (await bot.services.users.get(82)).role is Role.WORKER
+
+
+async def test_import_typed_again_while_the_file_is_awaited_keeps_waiting_and_the_file_is_taken(bot: BotHarness):
+    """A hostile tester typed /import again while the bot waited for the file: "暂时无法处理这类消息", and the file sent
+    next got the same. A repeated /import asks for the file again, and the file is imported."""
+    from tests.test_report import staffer
+    from tests.test_talent import GOOD, craftsmen, xlsx
+
+    from services.importing import CRAFTSMAN_COLUMNS
+
+    staff = await staffer(bot)
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [GOOD]), "craftsmen.xlsx")
+    await staff.expect("新增 1 条，更新 0 条")
+    assert [c.name for c in await craftsmen(bot)] == ["陈师傅"]
+    assert not any("暂时无法处理" in text for text in staff.texts())
