@@ -125,10 +125,9 @@ async def test_a_name_given_to_grant_is_explained_not_taken_for_an_unregistered_
 async def test_import_typed_again_while_the_file_is_awaited_keeps_waiting_and_the_file_is_taken(bot: BotHarness):
     """A hostile tester typed /import again while the bot waited for the file: "暂时无法处理这类消息", and the file sent
     next got the same. A repeated /import asks for the file again, and the file is imported."""
+    from services.importing import CRAFTSMAN_COLUMNS
     from tests.test_report import staffer
     from tests.test_talent import GOOD, craftsmen, xlsx
-
-    from services.importing import CRAFTSMAN_COLUMNS
 
     staff = await staffer(bot)
     staff.send("/import")
