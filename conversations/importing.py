@@ -43,6 +43,8 @@ async def template_command(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> str | int:
+    """/import, also typed again while a file or a decision is awaited: the question for the file, asked afresh."""
+    context.user_data.pop("import", None)  # a file whose rejected rows awaited a decision: left, nothing imported
     if not await staff_gate(update, context, "import.start"):
         return ConversationHandler.END
     return await _ask_file(update, context)
@@ -225,7 +227,7 @@ def build() -> ConversationHandler:
             FILE: [MessageHandler(filters.Document.ALL, received), MessageHandler(~filters.COMMAND, not_a_file)],
             CONFIRM: [CallbackQueryHandler(confirm, pattern=ImportDecision.pattern())],
         },
-        fallbacks=[CommandHandler("cancel", cancel_flow_of("import"))],
+        fallbacks=[CommandHandler("cancel", cancel_flow_of("import")), CommandHandler("import", start)],
         name="import",
         persistent=True,
     )

@@ -1,16 +1,18 @@
-"""Cross-cutting concerns in one place, run before every handler (group -1): flood guard, who the user is,
-and which language and script to answer in (the rule is services/language.py)."""
+"""Cross-cutting concerns in one place, run before every handler (group -1): flood guard, what was typed cleaned of
+invisible characters (i18n.shown: the one rule), who the user is, and which language and script to answer in (the
+rule is services/language.py)."""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.ext import ApplicationHandlerStop, InvalidCallbackData
 
 from conversations.common import answer_stale
 from conversations.context import BotContext
 from db.models import Lang
+from i18n import shown
 from nlp.script import script_of
 from services.language import MEMORY_KEY, answer_language, remember
 from services.users import Profile
@@ -45,6 +47,8 @@ async def identify(update: Update, context: BotContext) -> None:
     if update.callback_query is not None and isinstance(update.callback_query.data, InvalidCallbackData):
         await refuse_forged(update, context)
         raise ApplicationHandlerStop
+    typed_message = update.message or update.edited_message
+    visible = clean_typed(typed_message)
     profile = await services.users.seen(user.id, user.username, user.first_name, user.last_name, user.language_code)
     previous, typed = context.user_data.get(MEMORY_KEY, ""), _typed_text(update)
     history = remember(previous, typed[:MAX_TEXT]) if typed else previous
@@ -57,8 +61,57 @@ async def identify(update: Update, context: BotContext) -> None:
             profile = await services.users.set_lang(user.id, script)  # what notices sent later are written in
     context.profile = profile
     context.lang = lang
+    if not visible and typed_message is not None:  # invisible characters only: refused like an empty text
+        await typed_message.reply_text(context.t("input.invisible_only"))
+        raise ApplicationHandlerStop
     if RESUMED in context.user_data:  # they are back: a later restart may ask their pending question again
         del context.user_data[RESUMED]
+
+
+def clean_typed(message: Message | None) -> bool:
+    """Take from ``message``'s text and caption the invisible characters (direction controls, zero-width characters,
+    C0 controls …: i18n.shown) before any handler reads them, so no stored text holds them; its entities move with
+    the text. False when a text had nothing else (a caption of nothing else is dropped: a photo without one)."""
+    if message is None:
+        return True
+    visible = True
+    for field, entities_field in (("text", "entities"), ("caption", "caption_entities")):
+        typed = getattr(message, field)
+        if not typed or shown(typed) == typed:
+            continue
+        kept, entities = _without_invisible(typed, getattr(message, entities_field))
+        if not kept.strip():
+            entities = ()
+            visible = visible and field == "caption"
+        with message._unfrozen():
+            setattr(message, field, kept if kept.strip() else ("" if field == "text" else None))
+            setattr(message, entities_field, entities)
+    return visible
+
+
+def _without_invisible(typed: str, entities: tuple[MessageEntity, ...]) -> tuple[str, tuple[MessageEntity, ...]]:
+    """``typed`` cleaned, and its entities (offsets in UTF-16 units) moved back past the characters taken out."""
+    kept = shown(typed)
+    cuts: list[int] = []  # the UTF-16 offsets of the characters taken out (all in the BMP: one unit each)
+    at, position = 0, 0
+    for char in typed:
+        if at < len(kept) and kept[at] == char:
+            at += 1
+        else:
+            cuts.append(position)
+        position += 2 if ord(char) > 0xFFFF else 1
+
+    def moved(offset: int) -> int:
+        return offset - sum(1 for cut in cuts if cut < offset)
+
+    placed = []
+    for entity in entities:
+        start, end = moved(entity.offset), moved(entity.offset + entity.length)
+        if end > start:
+            with entity._unfrozen():
+                entity.offset, entity.length = start, end - start
+            placed.append(entity)
+    return kept, tuple(placed)
 
 
 def answer_lang(profile: Profile | None, language_code: str | None, user_data: dict) -> str:

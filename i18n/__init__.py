@@ -22,14 +22,19 @@ class Raw(str):
 
 
 # Characters that change how the rest of a line is shown without being seen: C0/C1 controls (but line breaks and
-# tabs), DEL, bidirectional embeddings, overrides and isolates (U+202E shows what follows reversed), zero-width
-# space, the marks LRM/RLM and the BOM. The joiners U+200C/U+200D stay: emoji sequences and scripts need them.
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# tabs: BEL and ESC go), DEL, bidirectional embeddings, overrides and isolates (U+202E shows what follows reversed),
+# the marks LRM/RLM, zero-width space and non-joiner, the word joiner and the BOM. What people type is cleaned of them
+# where it arrives (conversations/middleware.py), so no stored text holds them; values shown are cleaned again.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# The zero-width joiner stays only inside an emoji sequence (👨‍🔧, 🏳️‍🌈, 👩🏽‍💻): after a pictograph, its emoji
+# presentation selector or skin tone, and before a pictograph. Anywhere else it is one more invisible character.
+_PICTOGRAPHS = "\u00a9\u00ae\u203c\u2049\u2100-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+STRAY_JOINER = re.compile(f"(?<![{_PICTOGRAPHS}\ufe0f])\u200d|\u200d(?![{_PICTOGRAPHS}])")
 
 
 def shown(value: object) -> str:
-    """A value as it may be shown to people: without the invisible controls that could disguise it."""
-    return INVISIBLE.sub("", str(value))
+    """A value as it may be shown, and stored: without the invisible characters that could disguise it."""
+    return STRAY_JOINER.sub("", INVISIBLE.sub("", str(value)))
 
 
 def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, dict[str, str]]:

@@ -36,6 +36,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from i18n import shown
 from services.spreadsheets import CONTROL
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -136,7 +137,7 @@ class _Builder:
                     raise FileRejected("import.header_cell", row=number, cell=fault[1]["cell"])
                 self.table.faults.setdefault(number, fault)
                 text = ""
-            row[column - 1] = text
+            row[column - 1] = shown(text)  # direction controls, zero-width characters: stored as it reads
         self.table.append(row)
         self.table.numbers.append(number)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import unit_of_work
 from db.database import Database
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
+from i18n import shown
 from nlp.script import reply_language, script_for_language_code
 from services.audit import STAFF_ROLES
 from services.clock import Clock
@@ -140,8 +141,7 @@ class Users:
             if user is None:
                 user = User(id=user_id)
                 session.add(user)
-            user.first_name = first_name[:128]
-            user.last_name = last_name[:128] if last_name else None
+            user.first_name, user.last_name = _names(first_name, last_name)
             user.username = username or None
             if username:
                 await self._release_handle(session, username, user_id)
@@ -342,7 +342,7 @@ class Users:
         profile = await self.get(user_id)
         if profile is None:
             return None
-        first_name, last_name = (first_name or "")[:128], last_name[:128] if last_name else None
+        first_name, last_name = _names(first_name, last_name)
         username, language_code = username or None, (language_code or profile.language_code or None)
         language_code = language_code[:16] if language_code else None
         if (profile.username, profile.first_name, profile.last_name, profile.language_code) == (
@@ -384,3 +384,9 @@ class Users:
                     )
                 ).all()
             )
+
+
+def _names(first_name: str | None, last_name: str | None) -> tuple[str, str | None]:
+    """The names Telegram sends, as stored: without invisible characters (i18n.shown), at most 128 characters."""
+    last = shown(last_name)[:128] if last_name else ""
+    return shown(first_name or "")[:128], last or None

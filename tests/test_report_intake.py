@@ -209,3 +209,53 @@ async def test_the_description_step_after_free_text_says_the_text_is_kept(bot: B
     step = await user.expect("请描述")
     assert "已记下您的描述" in step["text"] and "请描述遇到的问题或需求" not in step["text"]
     assert [b["text"] for b in user.buttons(step)] == ["✅ 完成"]
+
+
+async def test_the_description_step_takes_text_that_mentions_classes_or_competitions(bot: BotHarness):
+    """A hostile tester's 「补充：设备是FANUC系统，希望周末上课」 at the description step was answered as a night-school
+    question (/courses) and kept out of the description: there, only a greeting or a union question is answered as
+    such; a course or competition named in a description is part of it."""
+    user = await enterprise_user(bot, 72)
+    user.send(CONFIDENT)
+    await user.expect("这听起来是一个技术难题")
+    await fill_profile(user)
+    await user.expect("请描述")
+    user.send("补充：设备是FANUC系统，希望周末上课")
+    await user.expect("已记下")
+    user.send("另外我们想在技能竞赛前把这个问题解决")
+    await user.expect("已记下")
+    [draft] = await demands(bot)
+    assert "设备是FANUC系统，希望周末上课" in draft.text and "技能竞赛前" in draft.text
+    assert not any("没有加入需求描述" in text or "/courses" in text or "/competitions" in text for text in user.texts())
+
+
+async def test_invisible_and_direction_characters_are_never_stored_and_a_text_of_only_them_is_refused(bot: BotHarness):
+    """A hostile tester's place holding U+202E (right-to-left override) was stored and shown to the enterprise as
+    typed, and a description of zero-width characters, an RTL mark and BEL was accepted. Every text is cleaned where
+    it arrives: direction controls, zero-width characters, the word joiner, the BOM and C0 controls are gone from what
+    is stored (an emoji's zero-width joiner stays: 👨‍🔧); a text of nothing else is refused like an empty one."""
+    from db.models import Enterprise
+
+    user = await enterprise_user(bot, 73)
+    user.send(CONFIDENT)
+    await user.expect("这听起来是一个技术难题")
+    await user.expect("企业名称")
+    user.send("湖州\u202e司公限有业铝某\u202c")  # shows reversed after the override
+    await user.expect("统一社会信用代码")
+    user.send("91330100799655058B")
+    user.press("专精特新", await user.expect("请选择企业类型"))
+    await user.expect("联系人")
+    user.send("\u2067李\u200b工\u2069\x07")
+    await user.expect("联系电话")
+    user.send_contact("+86 138 0013 8000")
+    await user.expect("请描述")
+    user.send("\u200b\u200c\u200d\u2060\u200f\ufeff\x07")  # nothing visible
+    refused = await user.expect("没有可见的文字")
+    assert "已记下" not in refused["text"]
+    user.send("主轴\u200c发热\u2060严重\u200d，\x07\u200e报警\ufeff👨\u200d🔧 请师傅看看")
+    await user.expect("已记下")
+    [draft] = await demands(bot)
+    assert draft.text == CONFIDENT + "\n主轴发热严重，报警👨\u200d🔧 请师傅看看"
+    async with bot.services.db.session() as session:
+        [enterprise] = (await session.scalars(select(Enterprise))).all()
+    assert (enterprise.name, enterprise.contact_name) == ("湖州司公限有业铝某", "李工")

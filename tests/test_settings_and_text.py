@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from string import Formatter
 
 import pytest
@@ -122,3 +122,29 @@ def test_no_user_facing_chinese_outside_the_catalogue():
             ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_what_is_typed_loses_invisible_characters_and_its_entities_move_with_the_text():
+    """The one rule (i18n.shown) takes out the zero-width non-joiner, the word joiner and a joiner outside an emoji
+    sequence too; where a message arrives (conversations/middleware.py) its text and caption are cleaned, its bold or
+    link entities moved back so they still cover the same words (a /broadcast keeps its formatting)."""
+    from datetime import datetime
+
+    from telegram import Chat, Message, MessageEntity
+
+    from conversations.middleware import clean_typed
+    from i18n import shown
+
+    assert (
+        shown("主\u200c轴\u2060发\u200d热\x07👨\u200d🔧🏳️\u200d🌈👩🏽\u200d💻")
+        == "主轴发热👨\u200d🔧🏳️\u200d🌈👩🏽\u200d💻"
+    )
+    typed = "\u202e注意\u200b：😀\u2060明天停电"  # bold 明天停电 (UTF-16: 😀 counts two)
+    bold = MessageEntity(MessageEntity.BOLD, offset=8, length=4)
+    message = Message(1, datetime.now(UTC), Chat(1, Chat.PRIVATE), text=typed, entities=(bold,))
+    assert clean_typed(message) is True
+    assert message.text == "注意：😀明天停电" and message.text_html == "注意：😀<b>明天停电</b>"
+    blank = Message(2, datetime.now(UTC), Chat(1, Chat.PRIVATE), text="\u200b\u200d\x07 ")
+    assert clean_typed(blank) is False and not blank.text
+    photo = Message(3, datetime.now(UTC), Chat(1, Chat.PRIVATE), caption="\u2066\u2069")
+    assert clean_typed(photo) is True and photo.caption is None

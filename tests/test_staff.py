@@ -120,3 +120,38 @@ async def test_a_name_given_to_grant_is_explained_not_taken_for_an_unregistered_
         told = await admin.expect("刘洋")
         assert "完成注册" not in told["text"] and "@用户名" in told["text"]
         assert (await bot.services.users.get(82)).role is Role.WORKER
+
+
+async def test_import_typed_again_while_the_file_is_awaited_keeps_waiting_and_the_file_is_taken(bot: BotHarness):
+    """A hostile tester typed /import again while the bot waited for the file: "暂时无法处理这类消息", and the file sent
+    next got the same. A repeated /import asks for the file again, and the file is imported."""
+    from services.importing import CRAFTSMAN_COLUMNS
+    from tests.test_report import staffer
+    from tests.test_talent import GOOD, craftsmen, xlsx
+
+    staff = await staffer(bot)
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [GOOD]), "craftsmen.xlsx")
+    await staff.expect("新增 1 条，更新 0 条")
+    assert [c.name for c in await craftsmen(bot)] == ["陈师傅"]
+    assert not any("暂时无法处理" in text for text in staff.texts())
+
+
+async def test_imported_cells_are_stored_without_direction_controls_or_zero_width_characters(bot: BotHarness):
+    """Every stored text is cleaned: a craftsman's name and skills imported with a right-to-left override, a
+    zero-width space and a word joiner are stored as they read."""
+    from services.importing import CRAFTSMAN_COLUMNS
+    from tests.test_report import staffer
+    from tests.test_talent import GOOD, craftsmen, xlsx
+
+    staff = await staffer(bot)
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    row = ("\u202e傅师陈\u202c", GOOD[1], GOOD[2], GOOD[3], "数控\u200b机床\u2060调试", *GOOD[5:])
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [row]), "craftsmen.xlsx")
+    await staff.expect("新增 1 条，更新 0 条")
+    [stored] = await craftsmen(bot)
+    assert (stored.name, stored.specialities) == ("傅师陈", ["数控机床调试"])

@@ -85,3 +85,17 @@ async def test_an_album_with_one_caption_makes_one_draft_with_every_photo(bot: B
     texts = user.texts()
     hints = [t for t in texts if "说明" in t and "照片" in t]
     assert len(hints) == 0, texts
+
+
+async def test_a_telegram_name_is_stored_without_invisible_characters(bot: BotHarness):
+    """Every stored text is cleaned, the names Telegram sends with each update too: a first name with a
+    right-to-left override (shown to staff in /queue and /staff) is stored without it."""
+    from db.models import User
+
+    await bot.services.users.register(931, "王工")
+    user = bot.user(931, first_name="\u202e工\u200b王\u2069", last_name="\u2066李\x07")
+    user.send("/help")
+    await user.expect("/start")
+    async with bot.services.db.session() as session:
+        stored = await session.get(User, 931)
+    assert (stored.first_name, stored.last_name) == ("工王", "李")

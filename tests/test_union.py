@@ -341,19 +341,28 @@ async def test_staff_are_told_of_a_new_members_question(bot: BotHarness):
 
 
 async def test_a_members_question_is_answered_while_a_menu_waits_for_a_button(bot: BotHarness):
-    """With /settings open, or at /start's consent, a union question got only "请点击上方消息中的按钮"."""
+    """With /settings open, or at /start's consent, a union question got only "请点击上方消息中的按钮"; then (a hostile
+    tester's 会费怎么交？) its answer followed by that line, which pointed at the answer's own button: the answer only,
+    the menu still waiting for its button."""
     member = await worker(bot, 541, "330502", "李红")
     member.send("/settings")
-    await member.expect("当前设置")
-    member.send("公司不给我签劳动合同，怎么办？")
-    await member.expect("劳动合同法")
+    menu = await member.expect("当前设置")
+    for question, answer in (("公司不给我签劳动合同，怎么办？", "劳动合同法"), ("会费怎么交？", "来源：")):
+        member.send(question)
+        await member.expect(answer)
+        await bot.wait_handled()
+        assert not any("请点击上方消息中的按钮" in text for text in member.texts()), question
+    member.send("你好")  # not a union question: the menu's buttons are pointed to
     await member.expect("请点击上方消息中的按钮")
+    member.press("文字", menu)  # the menu still takes its buttons
+    await member.expect("简体")
     newcomer = bot.user(542)
     newcomer.send("/start")
     await newcomer.expect("同意")
     newcomer.send("困难职工帮扶怎么申请？")
     await newcomer.expect("来源：")
-    await newcomer.expect("请点击上方消息中的按钮")
+    await bot.wait_handled()
+    assert not any("请点击上方消息中的按钮" in text for text in newcomer.texts())
 
 
 async def test_a_dues_question_with_a_wage_gets_the_monthly_figure(bot: BotHarness):

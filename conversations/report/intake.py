@@ -10,7 +10,9 @@ buttons carry only the question's number, and a press acts only when it is that 
 A kept draft is never added to from here: a new demand starts its own draft and the kept one stays (/report
 offers the newest, /my lists them all). Inside /report, text that is plainly something else (a greeting, a
 labour-rights or union question, a competition or course question) is answered as it would be outside, and the
-flow stays at its step — only the description step takes free text into the draft.
+flow stays at its step — only the description step takes free text into the draft. There, text is description
+but for a greeting or a union question (answered, with ➕ 加入描述): a training need's description speaks of classes
+(上课) and a problem's may name a competition, so the course and competition answers never take it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from conversations.report.steps import DESCRIBE, form_of, go_on, note, progress_
 from conversations.report.views import done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
-from nlp.intent import Intent
+from nlp.intent import Intent, is_union_service
 from services.demand_form import FORM
 from services.intake import DEMAND_INTENTS, sure_enough
 
@@ -128,11 +130,14 @@ async def _filed(update: Update, context: BotContext, kind: DemandKind, text: st
 async def answered_elsewhere(update: Update, context: BotContext, describing: bool = False) -> bool:
     """Text inside /report that is plainly not an answer to the step (a greeting, a labour-rights question …):
     answer it as it would be answered outside, say the draft is kept, and return True. In the description step
-    the text is kept aside with a button that adds it after all (a description may mention 工伤 or 竞赛)."""
+    a greeting or union question is kept aside with a button that adds it after all (a description may mention 工伤);
+    any other text there is description."""
     text = update.effective_message.text or ""
     analysis = context.services.analyzer.analyse(text)
     if analysis.intent in (*DEMAND_INTENTS, Intent.OTHER):
         return False
+    if describing and not (analysis.intent is Intent.GREETING or is_union_service(analysis.intent)):
+        return False  # 「希望周末上课」, 「竞赛前解决」: said of the demand, part of its description
     await route_text(update, context, analysis)
     markup = None
     if describing:
