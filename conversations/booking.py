@@ -91,7 +91,8 @@ async def place_text(update: Update, context: BotContext) -> str | int:
         ),
     )
     if done is not None:
-        await update.effective_message.reply_text(context.t("booking.slots_sent", count=done.values["count"]))
+        key = "booking.slots_sent_reschedule" if done.values["booked"] else "booking.slots_sent"
+        await update.effective_message.reply_text(context.t(key, **done.values))
     return ConversationHandler.END
 
 
