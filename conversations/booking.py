@@ -48,6 +48,8 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         except Invalid as exc:
             again.append(context.t("everyday.slot_again", line=line) + "\n" + context.t(exc.key, **exc.values))
             continue
+        if found.at.isoformat() in kept:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
+            continue
         kept.append(found.at.isoformat())
         key = "everyday.read_assumed" if found.assumed else "everyday.read"
         read.append(
