@@ -49,6 +49,7 @@ def parse_moment(
     match = DATETIME_RE.match(text.replace("　", " "))
     if not match or (match["hh"] is not None and not re.search("[:：]", text)):  # "3点" may be 03:00 or 15:00
         return everyday.moment(text, tz, now, default_time, future=future)
+    everyday.real_days(text, now, tz)  # "2月30日 19:00": February has no 30th
     if match["hh"] is None and default_time is None:
         raise everyday.asked_again("everyday.need_time", text, now, tz)
     today = now.astimezone(tz).date()
@@ -56,6 +57,8 @@ def parse_moment(
     year = int(match["y"]) if match["y"] else _year_for(month, day, today)
     hour = int(match["hh"]) if match["hh"] is not None else default_time.hour  # type: ignore[union-attr]
     minute = int(match["mm"] or 0) if match["hh"] is not None else default_time.minute  # type: ignore[union-attr]
+    if future and year > now.astimezone(tz).year + 2:  # "9999-12-31 23:00": the same answer as any far date
+        raise everyday.asked_again("everyday.too_far", text, now, tz, limit=everyday.two_years_on(today).isoformat())
     try:
         if year not in everyday.YEARS:  # "0001-01-01 07:00" would overflow in UTC; "9999-…" is no plan
             raise ValueError(year)
@@ -64,6 +67,8 @@ def parse_moment(
         raise everyday.asked_again("time.bad_datetime", text, now, tz) from None
     if future and local <= now:
         raise everyday.asked_again("everyday.past", text, now, tz)
+    if future:
+        everyday.near_enough(local.date(), text, now, tz)
     return everyday.Moment(local.astimezone(UTC))
 
 
@@ -71,6 +76,7 @@ def parse_date(text: str, tz: ZoneInfo, now: datetime) -> date:
     match = DATE_RE.match(text)
     if not match:
         raise Invalid("time.bad_date", value=text)
+    everyday.real_days(text, now, tz)
     month, day = int(match["m"]), int(match["d"])
     year = int(match["y"]) if match["y"] else _year_for(month, day, now.astimezone(tz).date())
     try:
@@ -144,7 +150,16 @@ class QuietHours:
         return end.astimezone(UTC)
 
 
-UNCLEAR_OR_PAST = frozenset({"everyday.ambiguous_hour", "everyday.ambiguous_weekday", "everyday.past"})
+UNCLEAR_OR_PAST = frozenset(
+    {
+        "everyday.ambiguous_hour",
+        "everyday.ambiguous_weekday",
+        "everyday.past",
+        "everyday.too_far",
+        "everyday.no_such_day",
+        "everyday.no_such_day_year",
+    }
+)
 
 
 def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
@@ -174,40 +189,71 @@ _DATE_ANYWHERE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(
 
 
 def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date]:
-    """ "2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last."""
+    """ "2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last, from today to at
+    most two years ahead (a course's dates: the same rule as every time still to come)."""
+    everyday.real_days(text, now, tz)
     found = [m.group(0) for m in _DATE_ANYWHERE.finditer(text)]
     if len(found) != 2:
         days = everyday.date_range(text, now, tz)  # "下周一到下周五"
         if days is None:
             raise Invalid("time.bad_range", value=everyday.shown(text))
-        return days
-    first, last = parse_date(found[0], tz, now), parse_date(found[1], tz, now)
+        first, last = days
+    else:
+        first, last = parse_date(found[0], tz, now), parse_date(found[1], tz, now)
     if last < first:
-        raise Invalid("time.bad_range", value=text)
+        raise Invalid("time.bad_range", value=everyday.shown(text))
+    if first < now.astimezone(tz).date():
+        raise everyday.asked_again("everyday.past", text, now, tz)
+    everyday.near_enough(last, text, now, tz)
     return first, last
 
 
 def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[datetime, datetime]]:
-    """One session a line, "2026-12-02 19:00-21:00" or "12月2日晚上7点到9点" (local) → UTC (start, end) pairs."""
-    sessions = []
+    """One session a line, "2026-12-02 19:00-21:00" or "12月2日晚上7点到9点" (local) → UTC (start, end) pairs, each
+    still to come and at most two years ahead. One bad line is refused with its own reason; several with
+    ``time.bad_session_lines``, every one named (``lines``: one :class:`Invalid` a line, for the reply to say)."""
+    sessions, bad = [], []
     for line in (part.strip() for part in text.splitlines()):
         if not line:
             continue
-        match = SESSION_LINE_RE.match(line)
-        if not match:
-            found = everyday.session(line, now, tz)  # "12月2日晚上7点到9点"
-            if found is None:
-                raise Invalid("time.bad_session_line", value=everyday.shown(line))
-            sessions.append(found)
-            continue
-        day = parse_date(match[1], tz, now)
-        start, end = parse_span(match[2])
-        sessions.append(
-            (
-                datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
-                datetime.combine(day, end, tzinfo=tz).astimezone(UTC),
-            )
-        )
+        try:
+            sessions.append(_session_line(line, tz, now))
+        except Invalid as exc:
+            bad.append(exc)
+    if len(bad) == 1:
+        raise bad[0]
+    if bad:
+        lines = [Invalid(LINE_KEYS.get(exc.key, "time.line.unread"), **exc.values) for exc in bad]
+        raise Invalid("time.bad_session_lines", count=len(bad), lines=lines, **everyday.example(now, tz))
     if not sessions:
         raise Invalid("time.bad_session_line", value=text[:40])
     return sorted(sessions)
+
+
+# a line's reason, said short when several lines are wrong (the example is said once, for all of them)
+LINE_KEYS = {
+    "everyday.past": "time.line.past",
+    "everyday.too_far": "time.line.too_far",
+    "everyday.no_such_day": "time.line.no_such_day",
+    "everyday.no_such_day_year": "time.line.no_such_day",
+}
+
+
+def _session_line(line: str, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """One line of a course's dates, read, checked (a real day, still to come, within two years)."""
+    everyday.real_days(line, now, tz)
+    match = SESSION_LINE_RE.match(line)
+    if not match:
+        found = everyday.session(line, now, tz)  # "12月2日晚上7点到9点"
+        if found is None:
+            raise Invalid("time.bad_session_line", value=everyday.shown(line))
+        start, end = found
+    else:
+        day = parse_date(match[1], tz, now)
+        first, last = parse_span(match[2])
+        start = datetime.combine(day, first, tzinfo=tz).astimezone(UTC)
+        end = datetime.combine(day, last, tzinfo=tz).astimezone(UTC)
+    if start <= now:
+        raise everyday.asked_again("everyday.past", line, now, tz)
+    everyday.near_enough(start.astimezone(tz).date(), line, now, tz)
+    return start, end

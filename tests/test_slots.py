@@ -125,3 +125,90 @@ async def test_leaving_a_course_is_confirmed_so_a_double_press_does_not_undo_the
     student.press("确定退出", ask)
     await student.expect("已报 0/1")
     assert (await bot.services.courses.cards(31, "330502"))[0].mine is None
+
+
+# ------------------------------------------------------------------ dates (hostile 3.4): the services' rules
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SH)
+
+
+def _refusal(call, *args):
+    import pytest
+
+    from services.validation import Invalid
+
+    with pytest.raises(Invalid) as raised:
+        call(*args, SH, NOW)
+    return raised.value
+
+
+def test_a_day_its_month_does_not_have_is_named_not_called_unreadable():
+    from i18n import t
+    from services.local_time import parse_date_range, parse_local_datetime, parse_session_lines, with_dates_read
+
+    for call, text in (
+        (parse_session_lines, "2月30日晚上7点到9点"),
+        (parse_session_lines, "2027-02-30 19:00-21:00"),
+        (parse_local_datetime, "2月30日下午2点"),
+        (parse_local_datetime, "2027-04-31 14:00"),
+        (parse_date_range, "2月1日到2月30日"),
+        (with_dates_read, "2月30日上午"),  # a training's 希望时间
+    ):
+        exc = _refusal(call, text)
+        assert exc.key == "everyday.no_such_day", (text, exc.key)
+        said = t(exc.key, "zh-hans", **exc.values)
+        assert ("2月没有30日" in said or "4月没有31日" in said) and "看不懂" not in said
+    assert _refusal(parse_local_datetime, "2027-02-29 14:00").key == "everyday.no_such_day_year"
+
+
+def test_a_course_date_in_the_past_or_past_two_years_is_refused_at_the_dates_step():
+    from i18n import t
+    from services.local_time import parse_date_range, parse_moment, parse_session_lines
+
+    assert _refusal(parse_session_lines, "1900-01-01 19:00-21:00").key == "everyday.past"
+    assert _refusal(parse_date_range, "2026-11-01 至 2026-12-10").key == "everyday.past"
+    far = _refusal(parse_session_lines, "9999-12-31 19:00-21:00")
+    assert far.key == "everyday.too_far" and far.values["limit"] == "2028-11-30"
+    assert "两年之内" in t(far.key, "zh-hans", **far.values)
+    assert _refusal(parse_date_range, "2026-12-01 至 2029-01-01").key == "everyday.too_far"
+    # a consultation slot (and any time still to come): the same rule, the same words
+    for slot in ("9999-12-31 23:00", "2029-01-01 14:00", "2029年1月1日下午2点"):
+        exc = _refusal(lambda text, tz, now: parse_moment(text, tz, now, future=True), slot)
+        assert exc.key == "everyday.too_far", slot
+    assert parse_moment("2028-11-30 14:00", SH, NOW, future=True).at.year == 2028
+
+
+def test_every_bad_line_of_a_course_s_dates_is_named_with_its_reason():
+    from i18n import t
+    from services.local_time import parse_session_lines
+
+    exc = _refusal(parse_session_lines, "2026-12-02 19:00-21:00\n明天晚上\n2月30日晚上7点到9点\n2020-01-01 19:00-21:00")
+    assert exc.key == "time.bad_session_lines" and exc.values["count"] == 3
+    said = t(exc.key, "zh-hans", **exc.values)
+    for part in ("“明天晚上”：看不懂", "2月没有30日", "“2020-01-01 19:00-21:00”：已经过去了"):
+        assert part in said, said
+    assert "2026-12-02 19:00-21:00”：" not in said  # the good line is not called bad
+    assert "month 2 has no day 30" in t(exc.key, "en", **exc.values)
+
+
+async def test_the_course_form_refuses_a_past_or_far_date_at_the_dates_step(bot: BotHarness):
+    """Hostile 3.4: 1900-01-01 was taken at the dates step and refused only at 发布 (then the reminder and the
+    description were asked again); now the dates step itself says why, and every bad line."""
+    staff = await staffer(bot)
+    staff.send("/new_course")
+    await staff.expect("请输入课程名称")
+    staff.send("数控编程")
+    await staff.expect("授课老师")
+    staff.send("李老师")
+    await staff.expect("上课地点")
+    staff.send("湖州市职工服务中心")
+    staff.press("不限人数", await staff.expect("最多多少人"))
+    staff.press("不限地区", await staff.expect("面向哪个地区"))
+    staff.press("逐次输入日期", await staff.expect("上课时间怎么安排"))
+    await staff.expect("逐行输入")
+    staff.send("1900-01-01 19:00-21:00")
+    assert "已经过去了" in (await staff.expect("1900-01-01"))["text"]
+    staff.send("9999-12-31 19:00-21:00\n2月30日晚上7点到9点")
+    said = await staff.expect("以下 2 行需要重写")
+    assert "超过两年" in said["text"] and "2月没有30日" in said["text"]
+    staff.send("2026-11-25 19:00-21:00")
+    await staff.expect("每次课前多久提醒")
