@@ -14,8 +14,8 @@ from conversations.common import cancel_flow_of, expect_text, press_of, reject_t
 from conversations.context import BotContext
 from conversations.refusals import attempt
 from services.booking import MAX_SLOTS
-from services.everyday import example
 from services.local_time import parse_moment, show
+from services.time_checks import example
 from services.validation import Invalid
 
 SLOTS, PLACE = "booking.slots", "booking.place"

@@ -34,17 +34,14 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.time_checks import (  # noqa: F401 - example, asked_again, shown, YEARS, impossible: callers read them here
+from services.time_checks import (
     YEARS,
     asked_again,
-    example,
     fold,
     impossible,
     near_enough,
     numerals,
     real_days,
-    shown,
-    two_years_on,
 )
 
 _BEFORE = (

@@ -27,7 +27,7 @@ from db.models import (
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
-from services.everyday import count, fold
+from services.everyday import count
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.resolution import Resolution
@@ -40,6 +40,7 @@ from services.service_record import (
     transition,
 )
 from services.staff_scope import StaffChats
+from services.time_checks import fold
 
 REMIND_AFTER = timedelta(days=3)
 MAX_COMMENT = 500

@@ -124,7 +124,11 @@ def no_such_day(text: str) -> tuple[int | None, int, int] | None:
     for pattern in (_CN_DAY, _NUMERIC_DAY):
         for year, month, day in pattern.findall(folded):
             y, m, d = (int(year) if year else None), int(month), int(day)
-            if 1 <= m <= 12 and 1 <= d <= 31 and d > calendar.monthrange(y if y in YEARS else 2028, m)[1]:
+            if (
+                1 <= m <= 12
+                and 1 <= d <= 31
+                and d > calendar.monthrange(y if y is not None and y in YEARS else 2028, m)[1]
+            ):
                 return y, m, d
     return None
 
