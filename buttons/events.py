@@ -70,6 +70,15 @@ class LeaveCourse(Action):
     where: str = ""
 
 
+@action("cs:lx")
+class ConfirmLeaveCourse(Action):
+    """Leaving confirmed: a leave button is where the enrol button was, so a double press must not undo an
+    enrolment."""
+
+    course_id: int
+    where: str = ""
+
+
 @action("cs:p")
 class CoursesPage(Action):
     page: int

@@ -14,8 +14,8 @@ from conversations.common import cancel_flow_of, expect_text, press_of, reject_t
 from conversations.context import BotContext
 from conversations.refusals import attempt
 from services.booking import MAX_SLOTS
-from services.everyday import example
 from services.local_time import parse_moment, show
+from services.time_checks import example
 from services.validation import Invalid
 
 SLOTS, PLACE = "booking.slots", "booking.place"
@@ -47,6 +47,8 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
             found = parse_moment(line, tz, now, future=True)
         except Invalid as exc:
             again.append(context.t("everyday.slot_again", line=line) + "\n" + context.t(exc.key, **exc.values))
+            continue
+        if found.at.isoformat() in kept:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
             continue
         kept.append(found.at.isoformat())
         key = "everyday.read_assumed" if found.assumed else "everyday.read"
@@ -91,7 +93,8 @@ async def place_text(update: Update, context: BotContext) -> str | int:
         ),
     )
     if done is not None:
-        await update.effective_message.reply_text(context.t("booking.slots_sent", count=done.values["count"]))
+        key = "booking.slots_sent_reschedule" if done.values["booked"] else "booking.slots_sent"
+        await update.effective_message.reply_text(context.t(key, **done.values))
     return ConversationHandler.END
 
 

@@ -13,10 +13,10 @@ from conversations import resume
 from conversations.common import answer_stale, cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.refusals import attempt
-from services.follow_up import MAX_COMMENT, stars_buttons
+from services.follow_up import MAX_COMMENT, read_stars, stars_buttons
 from services.results import Refused
 
-COMMENT = "follow.comment"
+COMMENT, STARS = "follow.comment", "follow.stars"
 
 
 def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
@@ -29,16 +29,34 @@ def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def confirm(update: Update, context: BotContext) -> None:
-    """``ConfirmSolved``: solved — ask for the stars (the rating closes the case)."""
+async def confirm(update: Update, context: BotContext) -> str | int:
+    """``ConfirmSolved``: solved — ask for the stars (the rating closes the case), pressed or typed ("5", "五星")."""
     query = update.callback_query
     press = await press_of(update, context, ConfirmSolved)
     if press is None:
-        return
+        return ConversationHandler.END
     await query.answer()
-    await update.effective_chat.send_message(
-        context.t("follow.ask_stars"), reply_markup=_stars(context, press.demand_id)
-    )
+    context.user_data["follow"] = {"demand": press.demand_id}
+    await _ask_stars(update, context)
+    return STARS
+
+
+async def _ask_stars(update: Update, context: BotContext, key: str = "follow.ask_stars") -> None:
+    demand_id = (context.user_data.get("follow") or {}).get("demand")
+    markup = _stars(context, demand_id) if demand_id is not None else None
+    await update.effective_chat.send_message(context.t(key), reply_markup=markup)
+
+
+async def stars_text(update: Update, context: BotContext) -> str | int:
+    """Stars typed at the star question: "5", "５", "五星", "★★★★★" are that rating; anything else asks again."""
+    demand_id = (context.user_data.get("follow") or {}).get("demand")
+    if demand_id is None:
+        return ConversationHandler.END
+    stars = read_stars(update.effective_message.text or "")
+    if stars is None:
+        await _ask_stars(update, context, "follow.stars_again")
+        return STARS
+    return await _rated(update, context, demand_id, stars)
 
 
 async def reopen(update: Update, context: BotContext) -> None:
@@ -61,13 +79,18 @@ async def rate(update: Update, context: BotContext) -> str | int:
     if press is None or not 1 <= press.stars <= 5:
         await answer_stale(update, context)
         return ConversationHandler.END
-    result = await attempt(
-        update, context, context.services.follow_up.rate(update.effective_user.id, press.demand_id, press.stars)
-    )
+    return await _rated(update, context, press.demand_id, press.stars)
+
+
+async def _rated(update: Update, context: BotContext, demand_id: int, stars: int) -> str | int:
+    """Rate the case ``stars`` (pressed or typed), then ask for the optional comment."""
+    result = await attempt(update, context, context.services.follow_up.rate(update.effective_user.id, demand_id, stars))
     if result is None:
+        context.user_data.pop("follow", None)
         return ConversationHandler.END
-    await query.answer()
-    context.user_data["follow"] = {"demand": press.demand_id, "ticket": result.values["ticket"]}
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    context.user_data["follow"] = {"demand": demand_id, "ticket": result.values["ticket"]}
     return await _ask_comment(update, context)
 
 
@@ -100,18 +123,27 @@ async def skip(update: Update, context: BotContext) -> int:
 
 
 # after a restart the step asks its question again (conversations/resume.py)
-resume.register({COMMENT: _ask_comment})
+resume.register({COMMENT: _ask_comment, STARS: _ask_stars})
 
 
 def build() -> ConversationHandler:
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(rate, pattern=RateCase.pattern())],
+        entry_points=[
+            CallbackQueryHandler(rate, pattern=RateCase.pattern()),
+            CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
+        ],
         states={
+            STARS: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, stars_text),
+                CallbackQueryHandler(rate, pattern=RateCase.pattern()),
+                CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ],
             COMMENT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
                 CallbackQueryHandler(skip, pattern=SkipComment.pattern()),
                 MessageHandler(~filters.COMMAND, expect_text),
-            ]
+            ],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("follow"))],
         name="follow_up",
@@ -121,6 +153,5 @@ def build() -> ConversationHandler:
 
 def handlers() -> list:
     return [
-        CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
         CallbackQueryHandler(reopen, pattern=Reopen.pattern()),
     ]

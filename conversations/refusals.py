@@ -14,6 +14,7 @@ from services.results import BY_HAND, Reason, Refused
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
 CONSULTATION, ASK = "consultation", "consultation.ask"  # staff answering or closing one; a member filing one
+BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own capacity in his words
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
     STATS: {Reason.NOT_STAFF: "stats.only"},
@@ -26,13 +27,17 @@ FAMILY_KEYS = {
         Reason.OUT_OF_REGION: "union.refused.out_of_region",  # another region's member: in the words of a question
     },
     ASK: {Reason.NOT_FOUND: "union.ask_unknown", Reason.NOT_YOURS: "union.ask_unknown"},
+    BOARD: {Reason.FULL: "board.refused.full"},
 }
+FALLBACK = {BOARD: CASE}  # a family that says only some refusals its own way: the others as this one says them
 
 
 def refusal_key(reason: Reason, about: str = CASE, role: str | None = None) -> str:
-    """The catalogue key for ``reason`` in the family ``about``: its words for the reader's ``role``
-    (``<key>_<role>``, e.g. stats.only_enterprise) where the catalogue has them."""
-    key = FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason) or f"{about}.refused.{reason.value}"
+    """The catalogue key for ``reason`` in the family ``about`` (a family in FALLBACK says the rest as that one
+    does): its words for the reader's ``role`` (``<key>_<role>``, e.g. stats.only_enterprise) where the catalogue
+    has them."""
+    own = FAMILY_KEYS.get(about, {}).get(reason) or SHARED.get(reason)
+    key = own or f"{FALLBACK.get(about, about)}.refused.{reason.value}"
     return f"{key}_{role}" if role and f"{key}_{role}" in catalogue() else key
 
 

@@ -14,7 +14,7 @@ from buttons.casework import AcceptOffer, DeclineOffer, ResolveCase, Volunteer
 from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
-from conversations.refusals import attempt
+from conversations.refusals import BOARD, attempt
 from db.models import MatchStatus
 from nlp.industry import catalogue
 from services.everyday import amount, count
@@ -173,7 +173,9 @@ async def volunteer(update: Update, context: BotContext) -> None:
     if press is None:
         return
     if (
-        await attempt(update, context, context.services.casework.volunteer(update.effective_user.id, press.demand_id))
+        await attempt(
+            update, context, context.services.casework.volunteer(update.effective_user.id, press.demand_id), BOARD
+        )
         is None
     ):
         return

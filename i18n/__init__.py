@@ -70,8 +70,22 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     text = entry.get(lang or "zh-hans") or entry["zh-hans"]
     if not values:
         return text
-    safe = {k: v if isinstance(v, Raw) else html.escape(shown(v), quote=False) for k, v in values.items()}
+    safe = {k: _safe(v, lang) for k, v in values.items()}
     return text.format(**safe)
+
+
+def _safe(value: object, lang: str | None) -> str:
+    """A value as t() interpolates it: Raw as is; a list one line an item, each item that names a message (a
+    ``key`` and its ``values``, as a refusal does) said in ``lang`` (so a reply can name every bad line with its
+    reason); anything else escaped."""
+    if isinstance(value, Raw):
+        return value
+    if isinstance(value, list):
+        return "\n".join(
+            t(item.key, lang, **item.values) if hasattr(item, "key") and hasattr(item, "values") else _safe(item, lang)
+            for item in value
+        )
+    return html.escape(shown(value), quote=False)
 
 
 def label(key: str, lang: str | None = None, /, **values: object) -> str:

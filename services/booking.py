@@ -90,7 +90,8 @@ class Booking:
         self, user_id: int, match_id: int, slots: list[datetime], place: str | None, link: str | None
     ) -> Done:
         """The craftsman offers up to six future slots (replacing any still on offer); the enterprise gets one
-        button per slot."""
+        button per slot. While a booking stands this is a reschedule: the enterprise is told which booking a new
+        slot would replace, and that it stands until one is picked (``booked`` in the values)."""
         now = self.clock.now()
         slots = sorted({s for s in slots if s > now})[:MAX_SLOTS]
         if not slots:
@@ -98,26 +99,32 @@ class Booking:
         try:
             async with self.db.session() as session:
                 party = await self._party(session, user_id, match_id, side="craftsman")
+                standing = await session.scalar(
+                    select(Appointment.starts_at).where(
+                        Appointment.match_id == match_id, Appointment.status == AppointmentStatus.BOOKED
+                    )
+                )
                 ids = await self._replace_slots(session, match_id, slots, place, link, now)
                 ticket, owner, name = party.demand.ticket or "", party.demand.user_id, party.craftsman.name
         except Stop as stop:
             await stop.audit(self.audit, user_id, "booking.offer")
             raise
+        booked = local(standing, self.tz) if standing is not None else ""
         if owner:
             await self.outbox.put(
                 [owner],
                 "notice",
-                f"match:{match_id}:slots:{now.isoformat()}",
+                f"match:{match_id}:slots:{ids[0][0]}",  # one notice per offer, even two in the same second
                 Notice(
-                    "booking.slots_offered",
-                    values={"ticket": ticket, "name": name, "place": place or link or ""},
+                    "booking.slots_rescheduled" if booked else "booking.slots_offered",
+                    values={"ticket": ticket, "name": name, "place": place or link or "", "booked": booked},
                     buttons=[
                         [Button("booking.slot", PickSlot(appointment_id), {"at": local(at, self.tz)})]
                         for appointment_id, at in ids
                     ],
                 ),
             )
-        return Done(party.demand.id, match_id, {"count": len(ids)})
+        return Done(party.demand.id, match_id, {"count": len(ids), "booked": booked})
 
     @staticmethod
     async def _replace_slots(
@@ -156,32 +163,40 @@ class Booking:
                 )
                 if appointment.starts_at <= now:
                     raise Stop(Reason.STALE, status="past")
-                card, chats, name, replaced = await self._book(session, user_id, appointment, party, now)
+                card, chats, name, replaced, was = await self._book(session, user_id, appointment, party, now)
         except Stop as stop:
             await stop.audit(self.audit, user_id, "booking.pick")
             raise
         await self.reminders.refresh([f"appointment:{i}" for i in [*replaced, appointment_id]])
+        values = {**self._values(card, name), "was": local(was, self.tz) if was is not None else ""}
         await self.outbox.put(
             chats,
             "notice",
             f"appointment:{appointment_id}:booked",
-            Notice("booking.booked", values=self._values(card, name), buttons=self._buttons(card.id)),
+            Notice(
+                "booking.rebooked" if was is not None else "booking.booked",
+                values=values,
+                buttons=self._buttons(card.id),
+            ),
         )
         return Done(party.demand.id, card.match_id, {"at": local(card.starts_at, self.tz)})
 
     async def _book(
         self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime
-    ) -> tuple[AppointmentCard, list[int], str, Sequence[int]]:
-        """Book ``appointment``; cancel the other slots and a booking it replaces; the case is ``scheduled``."""
-        replaced = (
-            await session.scalars(
-                select(Appointment.id).where(
+    ) -> tuple[AppointmentCard, list[int], str, Sequence[int], datetime | None]:
+        """Book ``appointment``; cancel the other slots and a booking it replaces (whose start is returned last);
+        the case is ``scheduled``."""
+        others = (
+            await session.execute(
+                select(Appointment.id, Appointment.status, Appointment.starts_at).where(
                     Appointment.match_id == party.match.id,
                     Appointment.id != appointment.id,
                     Appointment.status.in_((AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)),
                 )
             )
         ).all()
+        replaced = [row.id for row in others]
+        was = next((row.starts_at for row in others if row.status is AppointmentStatus.BOOKED), None)
         await session.execute(
             update(Appointment)
             .where(Appointment.id.in_(replaced))
@@ -200,7 +215,7 @@ class Booking:
             raise Stop(Reason.STALE, status=party.demand.status.value)
         card = self._card(appointment, party.demand.ticket or "")
         chats = [c for c in (party.demand.user_id, party.craftsman.user_id) if c]
-        return card, chats, party.craftsman.name, replaced
+        return card, chats, party.craftsman.name, replaced, was
 
     def _values(self, card: AppointmentCard, name: str) -> dict[str, str]:
         return {

@@ -14,7 +14,9 @@ Rules a person can rely on (and the replies state):
 - a time whose hour is 1–6 with no part of the day ("3点") could be night or afternoon: it is asked again;
 - a bare weekday naming today ("周二" on a Tuesday) could be today or next week: asked again;
 - a part of the day without an hour ("下周二上午") takes 9:00 / 14:00 / 19:00 and says so (:attr:`Moment.assumed`);
-- a time in the past is asked again with an example in the future, computed from ``now``.
+- a time in the past is asked again with an example in the future, computed from ``now``;
+- a day its month does not have is named ("2月没有30日"), and a time still to come may be at most two years ahead
+  (the checks live in services/time_checks.py).
 """
 
 from __future__ import annotations
@@ -32,10 +34,16 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nlp.script import to_simplified
-from services.validation import Invalid
+from services.time_checks import (
+    YEARS,
+    asked_again,
+    fold,
+    impossible,
+    near_enough,
+    numerals,
+    real_days,
+)
 
-MAX_INPUT = 64  # a number or a time is short; a longer text is refused before a library sees it
 _BEFORE = (
     "大约",
     "大概",
@@ -94,20 +102,6 @@ _CONTRACTIONS = (
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
 
 
-# ---------------------------------------------------------------------------------------------------- text
-def shown(text: str) -> str:
-    """What the user typed, to quote back in a reply: its start, without control or format characters."""
-    return "".join(ch for ch in text.strip()[:40] if unicodedata.category(ch) not in ("Cc", "Cf"))
-
-
-def fold(text: str) -> str | None:
-    """``text`` as the libraries read it (NFKC, simplified, lower-case, no spaces at the ends), or None when it is
-    too long or holds control or format characters: such a text is refused, never parsed."""
-    if len(text) > MAX_INPUT or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
-        return None
-    return to_simplified(unicodedata.normalize("NFKC", text)).strip().lower()
-
-
 # ---------------------------------------------------------------------------------------------------- numbers
 def _strip_words(text: str) -> str:
     changed = True
@@ -122,13 +116,6 @@ def _strip_words(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1)
-def _numerals() -> Any:
-    import cn2an  # on first use, like JioNLP: ~70 ms and 5 MiB the bot's start need not pay
-
-    return cn2an.cn2an
-
-
 def quantity(text: str | None) -> Decimal | None:
     """A number as people type it ("50", "五十", "大约50人", "１５,０００元", "一万五", "1.5万", "三千五百元"), or None
     when ``text`` is not one (or is negative, or refused by :func:`fold`)."""
@@ -141,7 +128,7 @@ def quantity(text: str | None) -> Decimal | None:
     if _PLAIN.fullmatch(core):
         return Decimal(core)
     try:
-        value = _numerals()(core, "smart")
+        value = numerals()(core, "smart")
     except (ValueError, KeyError, IndexError):
         return None
     try:
@@ -224,92 +211,10 @@ def _span(found: dict[str, Any]) -> tuple[datetime, datetime] | None:
     return (start, end) if YEARS[0] <= start.year and end.year <= YEARS[-1] else None
 
 
-# ------------------------------------------------------------------------ numbers a time names, range-checked
-# JioNLP does the parsing; this only checks the numbers the text names with their unit, because JioNLP keeps
-# what it can of an impossible one ("2点60分" → 14:06, "13月1日" → March, "下午25点" → 05:00, "下午0点" → 00:00).
-# Each number is read by cn2an ("六十" → 60), the same reader as quantity().
-YEARS = range(1900, 2200)  # a year the bot can plan for; JioNLP mangles others ("9999年" → year 999)
-_NUMBER = r"(\d+|[零〇一二两三四五六七八九十百千万]+)"
-_NAMED = re.compile(_NUMBER + r"\s*(年|月|日|号|点钟|点|时|分(?!钟)|秒)")
-_AFTER_HOUR = re.compile(r"(?:点|时|[:：])\s*" + _NUMBER + r"(?!\s*(?:刻|\d|[零〇一二两三四五六七八九十]))")
-_CLOCK = re.compile(r"(\d+)\s*[:：]\s*\d")
-_NOT_A_NUMBER = re.compile(r"[a-z]\s*(?:点|时)")  # "下午NaN点", "下午1e400点" (the 400 is checked as an hour too)
-_RANGES = {
-    "年": YEARS,
-    "月": range(1, 13),
-    "日": range(1, 32),
-    "号": range(1, 32),
-    "点钟": range(25),
-    "点": range(25),
-    "时": range(25),
-    "分": range(60),
-    "秒": range(60),
-}
-# The hours each part of the day can hold, on the 12- or the 24-hour clock ("下午3点", "下午15点"); longest first.
-_PART_HOURS = (
-    (("凌晨", "早上", "早晨", "清晨", "上午", "早", "am"), range(13)),
-    (("中午",), (1, 2, 10, 11, 12, 13, 14)),
-    (("下午", "傍晚", "pm"), range(1, 19)),
-    (("晚上", "夜里", "夜间", "今晚", "明晚", "晚", "夜"), (*range(13), *range(17, 25))),
-)
-
-
-def _value(numeral: str) -> int | None:
-    if numeral.isdigit():
-        return int(numeral)
-    try:
-        value = _numerals()(numeral, "smart")
-    except (ValueError, KeyError, IndexError):
-        return None
-    return int(value) if value == int(value) else None
-
-
-def impossible(text: str) -> bool:
-    """Whether ``text`` (folded) names a month, day, hour, minute or second out of range, a four-digit year out of
-    :data:`YEARS`, or an hour its part of the day cannot hold ("上午13点", "凌晨15点", "下午0点")."""
-    if _NOT_A_NUMBER.search(text):
-        return True
-    hours = []
-    for numeral, unit in _NAMED.findall(text):
-        value = _value(numeral)
-        if unit == "年" and len(numeral) < 4:  # "26年": JioNLP reads the century itself
-            continue
-        if value is None or value not in _RANGES[unit]:
-            return True
-        if unit in ("点", "点钟", "时"):
-            hours.append(value)
-    for numeral in _CLOCK.findall(text):
-        hours.append(int(numeral))
-        if int(numeral) > 24:
-            return True
-    if any((value := _value(numeral)) is None or value > 59 for numeral in _AFTER_HOUR.findall(text)):
-        return True
-    rest, parts = text, set()
-    for index, (words, _) in enumerate(_PART_HOURS):
-        for word in sorted(words, key=len, reverse=True):
-            if word in rest:
-                parts.add(index)
-                rest = rest.replace(word, " ")
-    if len(hours) == 1 and len(parts) == 1:
-        return hours[0] not in _PART_HOURS[parts.pop()][1]
-    return False
-
-
 @dataclass(frozen=True)
 class Moment:
     at: datetime  # aware UTC
     assumed: time | None = None  # the hour taken for a part of the day given without one ("下周二上午" → 09:00)
-
-
-def example(now: datetime, tz: ZoneInfo) -> dict[str, str]:
-    """A time still to come to show as an example: three days from now at 14:00 ("12月3日下午2点")."""
-    day = now.astimezone(tz).date() + timedelta(days=3)
-    return {"example": f"{day.month}月{day.day}日下午2点", "example_iso": f"{day.isoformat()} 14:00"}
-
-
-def asked_again(key: str, text: str, now: datetime, tz: ZoneInfo, **values: object) -> Invalid:
-    """The refusal of a time as typed: quotes its start and gives an example still to come."""
-    return Invalid(key, value=shown(text), **values, **example(now, tz))
 
 
 def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *, future: bool = False) -> Moment:
@@ -317,6 +222,7 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     act on: time.bad_datetime, everyday.need_time, everyday.ambiguous_hour, everyday.ambiguous_weekday,
     everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
     local_now = now.astimezone(tz)
+    real_days(text, now, tz)
     reading = _reading(text, local_now)
     if reading is None or reading[1].get("type") != "time_point":
         raise asked_again("time.bad_datetime", text, now, tz)
@@ -346,6 +252,8 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
         raise asked_again("time.bad_datetime", text, now, tz) from None
     if future and at <= now:
         raise asked_again("everyday.past", text, now, tz)
+    if future:
+        near_enough(local.date(), text, now, tz)
     return Moment(at, assumed)
 
 

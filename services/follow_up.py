@@ -27,6 +27,7 @@ from db.models import (
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
+from services.everyday import count
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.resolution import Resolution
@@ -39,6 +40,7 @@ from services.service_record import (
     transition,
 )
 from services.staff_scope import StaffChats
+from services.time_checks import fold
 
 REMIND_AFTER = timedelta(days=3)
 MAX_COMMENT = 500
@@ -65,6 +67,23 @@ class Case:
     contact: str | None
     phone: str | None
     booked_at: object | None  # the booked appointment's start
+
+
+_STAR_MARKS = frozenset("★⭐🌟")
+_STAR_WORDS = ("好评", "颗星", "星", "分", "stars", "star")  # "五星好评": 好评 first, then 星
+
+
+def read_stars(text: str) -> int | None:
+    """A rating typed at the star question instead of pressed: "5", "５", "五", "5星", "五颗星", "4分", "★★★★"
+    (also traditional and full-width), or None when ``text`` is not 1–5 stars."""
+    folded = fold(text) or ""
+    marks = folded.replace(" ", "").replace("\ufe0f", "")
+    if marks and set(marks) <= _STAR_MARKS:
+        return len(marks) if len(marks) <= 5 else None
+    for word in _STAR_WORDS:
+        if folded.endswith(word) and len(folded) > len(word):
+            folded = folded[: -len(word)].strip()
+    return count(folded, 1, 5)
 
 
 def stars_buttons(demand_id: int) -> list[list[Button]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services import everyday
+from services import everyday, time_checks
 from services.validation import Invalid
 
 _DATE = r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
@@ -49,21 +49,28 @@ def parse_moment(
     match = DATETIME_RE.match(text.replace("　", " "))
     if not match or (match["hh"] is not None and not re.search("[:：]", text)):  # "3点" may be 03:00 or 15:00
         return everyday.moment(text, tz, now, default_time, future=future)
+    time_checks.real_days(text, now, tz)  # "2月30日 19:00": February has no 30th
     if match["hh"] is None and default_time is None:
-        raise everyday.asked_again("everyday.need_time", text, now, tz)
+        raise time_checks.asked_again("everyday.need_time", text, now, tz)
     today = now.astimezone(tz).date()
     month, day = int(match["m"]), int(match["d"])
     year = int(match["y"]) if match["y"] else _year_for(month, day, today)
     hour = int(match["hh"]) if match["hh"] is not None else default_time.hour  # type: ignore[union-attr]
     minute = int(match["mm"] or 0) if match["hh"] is not None else default_time.minute  # type: ignore[union-attr]
+    if future and year > now.astimezone(tz).year + 2:  # "9999-12-31 23:00": the same answer as any far date
+        raise time_checks.asked_again(
+            "everyday.too_far", text, now, tz, limit=time_checks.two_years_on(today).isoformat()
+        )
     try:
-        if year not in everyday.YEARS:  # "0001-01-01 07:00" would overflow in UTC; "9999-…" is no plan
+        if year not in time_checks.YEARS:  # "0001-01-01 07:00" would overflow in UTC; "9999-…" is no plan
             raise ValueError(year)
         local = datetime(year, month, day, hour, minute, tzinfo=tz)
     except ValueError:
-        raise everyday.asked_again("time.bad_datetime", text, now, tz) from None
+        raise time_checks.asked_again("time.bad_datetime", text, now, tz) from None
     if future and local <= now:
-        raise everyday.asked_again("everyday.past", text, now, tz)
+        raise time_checks.asked_again("everyday.past", text, now, tz)
+    if future:
+        time_checks.near_enough(local.date(), text, now, tz)
     return everyday.Moment(local.astimezone(UTC))
 
 
@@ -71,6 +78,7 @@ def parse_date(text: str, tz: ZoneInfo, now: datetime) -> date:
     match = DATE_RE.match(text)
     if not match:
         raise Invalid("time.bad_date", value=text)
+    time_checks.real_days(text, now, tz)
     month, day = int(match["m"]), int(match["d"])
     year = int(match["y"]) if match["y"] else _year_for(month, day, now.astimezone(tz).date())
     try:
@@ -86,7 +94,7 @@ def _clock_span(text: str, key: str, now: datetime | None, tz: ZoneInfo | None) 
         return tuple(int(g) for g in match.groups())  # type: ignore[return-value]
     found = everyday.clock_span(text, now, tz) if now is not None and tz is not None else None
     if found is None:
-        raise Invalid(key, value=everyday.shown(text))
+        raise Invalid(key, value=time_checks.shown(text))
     return found[0].hour, found[0].minute, found[1].hour, found[1].minute
 
 
@@ -94,7 +102,7 @@ def parse_span(text: str, now: datetime | None = None, tz: ZoneInfo | None = Non
     """ "19:00-21:00" or "晚上7点到9点" → (19:00, 21:00); the end must come after the start."""
     h1, m1, h2, m2 = _clock_span(text, "time.bad_span", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
-        raise Invalid("time.bad_span", value=everyday.shown(text))
+        raise Invalid("time.bad_span", value=time_checks.shown(text))
     return time(h1, m1), time(h2, m2)
 
 
@@ -102,7 +110,7 @@ def parse_quiet_hours(text: str, now: datetime | None = None, tz: ZoneInfo | Non
     """ "22:30-06:30", "22点半到6点半", "晚上10点到早上7点" → quiet hours (they may wrap midnight)."""
     h1, m1, h2, m2 = _clock_span(text, "settings.quiet_bad", now, tz)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-        raise Invalid("settings.quiet_bad", value=everyday.shown(text))
+        raise Invalid("settings.quiet_bad", value=time_checks.shown(text))
     return QuietHours(h1 * 60 + m1, h2 * 60 + m2)
 
 
@@ -144,7 +152,16 @@ class QuietHours:
         return end.astimezone(UTC)
 
 
-UNCLEAR_OR_PAST = frozenset({"everyday.ambiguous_hour", "everyday.ambiguous_weekday", "everyday.past"})
+UNCLEAR_OR_PAST = frozenset(
+    {
+        "everyday.ambiguous_hour",
+        "everyday.ambiguous_weekday",
+        "everyday.past",
+        "everyday.too_far",
+        "everyday.no_such_day",
+        "everyday.no_such_day_year",
+    }
+)
 
 
 def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
@@ -158,14 +175,14 @@ def with_dates_read(text: str, tz: ZoneInfo, now: datetime) -> str:
         found = parse_moment(text, tz, now, future=True)
         read = show(found.at, tz) if found.assumed is None else f"{found.at.astimezone(tz).date()}"
     except Invalid as exc:
-        folded = everyday.fold(text)
-        if exc.key in UNCLEAR_OR_PAST or (folded and everyday.impossible(folded)):  # "明天下午2点60分"
+        folded = time_checks.fold(text)
+        if exc.key in UNCLEAR_OR_PAST or (folded and time_checks.impossible(folded)):  # "明天下午2点60分"
             raise
         days = everyday.date_range(text, now, tz)
         if days is None:
             return text
         if days[1] < now.astimezone(tz).date():
-            raise everyday.asked_again("everyday.past", text, now, tz) from None
+            raise time_checks.asked_again("everyday.past", text, now, tz) from None
         read = days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} – {days[1].isoformat()}"
     return text if read in text else f"{text}（{read}）"
 
@@ -174,40 +191,71 @@ _DATE_ANYWHERE = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(
 
 
 def parse_date_range(text: str, tz: ZoneInfo, now: datetime) -> tuple[date, date]:
-    """ "2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last."""
+    """ "2026-12-01 至 2026-12-31" or "12-01 12-31" → (first, last) local dates, first ≤ last, from today to at
+    most two years ahead (a course's dates: the same rule as every time still to come)."""
+    time_checks.real_days(text, now, tz)
     found = [m.group(0) for m in _DATE_ANYWHERE.finditer(text)]
     if len(found) != 2:
         days = everyday.date_range(text, now, tz)  # "下周一到下周五"
         if days is None:
-            raise Invalid("time.bad_range", value=everyday.shown(text))
-        return days
-    first, last = parse_date(found[0], tz, now), parse_date(found[1], tz, now)
+            raise Invalid("time.bad_range", value=time_checks.shown(text))
+        first, last = days
+    else:
+        first, last = parse_date(found[0], tz, now), parse_date(found[1], tz, now)
     if last < first:
-        raise Invalid("time.bad_range", value=text)
+        raise Invalid("time.bad_range", value=time_checks.shown(text))
+    if first < now.astimezone(tz).date():
+        raise time_checks.asked_again("everyday.past", text, now, tz)
+    time_checks.near_enough(last, text, now, tz)
     return first, last
 
 
 def parse_session_lines(text: str, tz: ZoneInfo, now: datetime) -> list[tuple[datetime, datetime]]:
-    """One session a line, "2026-12-02 19:00-21:00" or "12月2日晚上7点到9点" (local) → UTC (start, end) pairs."""
-    sessions = []
+    """One session a line, "2026-12-02 19:00-21:00" or "12月2日晚上7点到9点" (local) → UTC (start, end) pairs, each
+    still to come and at most two years ahead. One bad line is refused with its own reason; several with
+    ``time.bad_session_lines``, every one named (``lines``: one :class:`Invalid` a line, for the reply to say)."""
+    sessions, bad = [], []
     for line in (part.strip() for part in text.splitlines()):
         if not line:
             continue
-        match = SESSION_LINE_RE.match(line)
-        if not match:
-            found = everyday.session(line, now, tz)  # "12月2日晚上7点到9点"
-            if found is None:
-                raise Invalid("time.bad_session_line", value=everyday.shown(line))
-            sessions.append(found)
-            continue
-        day = parse_date(match[1], tz, now)
-        start, end = parse_span(match[2])
-        sessions.append(
-            (
-                datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
-                datetime.combine(day, end, tzinfo=tz).astimezone(UTC),
-            )
-        )
+        try:
+            sessions.append(_session_line(line, tz, now))
+        except Invalid as exc:
+            bad.append(exc)
+    if len(bad) == 1:
+        raise bad[0]
+    if bad:
+        lines = [Invalid(LINE_KEYS.get(exc.key, "time.line.unread"), **exc.values) for exc in bad]
+        raise Invalid("time.bad_session_lines", count=len(bad), lines=lines, **time_checks.example(now, tz))
     if not sessions:
         raise Invalid("time.bad_session_line", value=text[:40])
     return sorted(sessions)
+
+
+# a line's reason, said short when several lines are wrong (the example is said once, for all of them)
+LINE_KEYS = {
+    "everyday.past": "time.line.past",
+    "everyday.too_far": "time.line.too_far",
+    "everyday.no_such_day": "time.line.no_such_day",
+    "everyday.no_such_day_year": "time.line.no_such_day",
+}
+
+
+def _session_line(line: str, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """One line of a course's dates, read, checked (a real day, still to come, within two years)."""
+    time_checks.real_days(line, now, tz)
+    match = SESSION_LINE_RE.match(line)
+    if not match:
+        found = everyday.session(line, now, tz)  # "12月2日晚上7点到9点"
+        if found is None:
+            raise Invalid("time.bad_session_line", value=time_checks.shown(line))
+        start, end = found
+    else:
+        day = parse_date(match[1], tz, now)
+        first, last = parse_span(match[2])
+        start = datetime.combine(day, first, tzinfo=tz).astimezone(UTC)
+        end = datetime.combine(day, last, tzinfo=tz).astimezone(UTC)
+    if start <= now:
+        raise time_checks.asked_again("everyday.past", line, now, tz)
+    time_checks.near_enough(start.astimezone(tz).date(), line, now, tz)
+    return start, end

@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from buttons.booking import OfferSlots
 from buttons.queue import ConfirmVolunteer, ShowQueueItem
 from db.models import Craftsman, CraftsmanIndustry, Demand, DemandStatus, Match, MatchStatus, Role
 from nlp.industry import catalogue
+from services.matching import Matcher
 from services.outbox import Button, Notice
 from services.results import Done, Reason, Refused
 from services.service_record import Stop, contact_values, craftsman_of_user, move_match, transition
@@ -116,20 +117,29 @@ class Volunteering:
 
     async def volunteer(self, user_id: int, demand_id: int) -> Done:
         """A craftsman volunteers for an open demand; staff get a button to confirm. Refused when he is no
-        craftsman, has volunteered already (STALE) or the demand cannot be offered to him (``_check_offer``)."""
+        craftsman, has volunteered already (STALE), his capacity is taken (FULL with ``capacity`` and ``load``:
+        his open cases and his other 揭榜 waiting for staff) or the demand cannot be offered to him
+        (``_check_offer``)."""
         now = self.clock.now()
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None:
                 raise Refused(Reason.NOT_CRAFTSMAN)
             demand = await session.get(Demand, demand_id, with_for_update=True)
-            await self._check_offer(session, demand, craftsman)
+            try:
+                await self._check_offer(session, demand, craftsman)
+            except Stop as stop:
+                if stop.reason is not Reason.FULL:
+                    raise  # a full craftsman is told his capacity below
             assert demand is not None  # _check_offer refuses a missing demand
             match = await session.scalar(
                 select(Match).where(Match.demand_id == demand_id, Match.craftsman_id == craftsman.id)
             )
             if match is not None and match.volunteered and match.status is MatchStatus.PROPOSED:
                 raise Refused(Reason.STALE, status="volunteered")
+            load = await self._volunteer_load(session, craftsman.id, demand_id)
+            if load >= craftsman.capacity:
+                raise Refused(Reason.FULL, capacity=craftsman.capacity, load=load)
             if match is None:
                 match = Match(demand_id=demand_id, craftsman_id=craftsman.id, created_at=now)
                 session.add(match)
@@ -158,6 +168,24 @@ class Volunteering:
             ),
         )
         return Done(demand_id, match_id)
+
+    @staticmethod
+    async def _volunteer_load(session: AsyncSession, craftsman_id: int, demand_id: int) -> int:
+        """The places of a craftsman's capacity taken when he volunteers for ``demand_id``: his open cases
+        (offers waiting, accepted cases) and his other 揭榜 still waiting for staff, which would be cases too."""
+        pending = await session.scalar(
+            select(func.count())
+            .select_from(Match)
+            .join(Demand, Demand.id == Match.demand_id)
+            .where(
+                Match.craftsman_id == craftsman_id,
+                Match.demand_id != demand_id,
+                Match.volunteered.is_(True),
+                Match.status == MatchStatus.PROPOSED,
+                Demand.status.in_(QUEUED),
+            )
+        )
+        return (await Matcher.loads(session, [craftsman_id])).get(craftsman_id, 0) + (pending or 0)
 
     async def confirm_volunteer(self, actor: int, role: Role | None, match_id: int) -> Done:
         """Staff confirm a volunteer: the craftsman has said yes already, so the demand is accepted at once and

@@ -56,6 +56,7 @@ MALFORMED = [
     "cp:f:1:2:3",
     f"cs:j:{BIG}:0",
     f"cs:l:{BIG}:s",
+    f"cs:lx:{BIG}:s",
     f"cs:mv:{BIG}",
     f"cs:xsx:{BIG}",
     f"cs:m:{BIG}",

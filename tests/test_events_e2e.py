@@ -71,6 +71,7 @@ async def test_course_waitlist_promotion_and_one_reminder_across_a_restart(bot: 
 
     first.send("/subscriptions")
     first.press("退出：AI写作", await first.expect("已报名，下次课 2026-12-01 19:00"))
+    first.press("确定退出", await first.expect("确定退出「AI写作 <入门>」"))
     await first.expect("您还没有关注竞赛或报名课程")
     await second.expect("您已从候补转为正式学员")
 

@@ -19,6 +19,7 @@ from buttons.events import (
     CancelSession,
     ConfirmCancelCourse,
     ConfirmCancelSession,
+    ConfirmLeaveCourse,
     CoursesPage,
     Enrol,
     LeaveCourse,
@@ -52,8 +53,14 @@ async def show_page(update: Update, context: BotContext) -> None:
 
 
 async def enrol_or_leave(update: Update, context: BotContext) -> None:
-    press = await press_of(update, context, Enrol, LeaveCourse, registered=True)
+    """Enrol at once; leave only once confirmed (``LeaveCourse`` asks, ``ConfirmLeaveCourse`` leaves): the leave
+    button takes the enrol button's place, so a double press must not enrol and then leave. The list the press
+    came from (a page of /courses, or /subscriptions) is shown again with the new state."""
+    press = await press_of(update, context, Enrol, LeaveCourse, ConfirmLeaveCourse, registered=True)
     if press is None:
+        return
+    if isinstance(press, LeaveCourse):
+        await _ask_leave(update, context, press)
         return
     await (_enrol if isinstance(press, Enrol) else _leave)(update, context, press.course_id)
     if press.where == SUBSCRIPTIONS:
@@ -100,6 +107,20 @@ async def _enrol(update: Update, context: BotContext, course_id: int) -> None:
     await update.callback_query.answer(
         context.t(f"course.seat.{result.seat.value}", position=result.position),
         show_alert=result.seat is Seat.WAITLISTED,
+    )
+
+
+async def _ask_leave(update: Update, context: BotContext, press: LeaveCourse) -> None:
+    course = await context.services.courses.get(press.course_id)
+    if course is None or course.status.value != "published":
+        await update.callback_query.answer(context.t("course.gone"), show_alert=True)
+        return
+    await update.callback_query.answer()
+    yes = InlineKeyboardButton(
+        context.label("course.leave_yes"), callback_data=ConfirmLeaveCourse(press.course_id, press.where).data()
+    )
+    await update.effective_chat.send_message(
+        context.t("course.leave_confirm", name=course.name), reply_markup=InlineKeyboardMarkup([[yes]])
     )
 
 
@@ -152,7 +173,7 @@ def handlers() -> list:
     return [
         CommandHandler("courses", courses_command),
         CallbackQueryHandler(show_page, pattern=CoursesPage.pattern()),
-        CallbackQueryHandler(enrol_or_leave, pattern=any_of(Enrol, LeaveCourse)),
+        CallbackQueryHandler(enrol_or_leave, pattern=any_of(Enrol, LeaveCourse, ConfirmLeaveCourse)),
         CallbackQueryHandler(manage, pattern=ManageCourse.pattern()),
         CallbackQueryHandler(ask_cancel, pattern=any_of(CancelSession, CancelCourse)),
         CallbackQueryHandler(cancel, pattern=any_of(ConfirmCancelSession, ConfirmCancelCourse)),
