@@ -152,6 +152,7 @@ CHINESE_KEPT = {
     "profile.ask_pause",
     "import.err.capacity",
     "time.bad_span",
+    "time.bad_session_lines",  # like time.bad_span: an example of a line that may be typed in Chinese
     "resolve.bad_number",
     "booking.ask_slots",
     "union.hardship.answer",
