@@ -41,6 +41,7 @@ from conversations.report.answers import (
     enterprise_name,
     enterprise_region,
     phone_answer,
+    tell_link,
     topic,
     trainees,
 )
@@ -139,7 +140,7 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
     await query.edit_message_reply_markup(None)
     if action == "entkind":
         try:
-            await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
+            await form_of(context).set_profile(update.effective_user.id, "kind", EnterpriseKind(value))
         except PendingLink:
             await update.effective_chat.send_message(context.t("report.pending_no_edit"))
         await mark_asked(update, context, "ent_kind")
@@ -156,6 +157,9 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
 async def skip_code(update: Update, context: BotContext) -> str | int:
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
+    named = await context.services.enterprises.without_code(update.effective_user.id)
+    if named is not None:  # the exact name of an enterprise in the pool: that one, never a look-alike
+        await tell_link(update, context, *named, by_name=True)
     await mark_asked(update, context, "credit_code")
     return await advance(update, context)
 
@@ -200,7 +204,7 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None
     if field in RECORD_FIELDS:
-        enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+        enterprise = await profile_of(update, context, None)
         if enterprise is not None and enterprise.pending:  # an old card, or data made up: the record is not his
             await query.answer(context.t("report.pending_no_edit"), show_alert=True)
             return None
@@ -219,6 +223,7 @@ async def edit_field(update: Update, context: BotContext) -> str | int | None:
 async def submit(update: Update, context: BotContext) -> str | int | None:
     query = update.callback_query
     services, user_id = context.services, update.effective_user.id
+    progress = await form_of(context).progress(user_id)
     draft = await current_draft(update, context)
     enterprise = await profile_of(update, context, draft)
     if draft is None or enterprise is None:
@@ -226,8 +231,9 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         await form_of(context).end(user_id)
         return ConversationHandler.END
     try:
-        unverified = await services.links.flag_draft(draft.id, user_id)
+        unverified = await services.links.flag_draft(draft.id, user_id, enterprise.id)
         info = await services.demands.submit(draft.id, user_id, enterprise)
+        await form_of(context).submitted(user_id, enterprise, progress)
     except Refused:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         return ConversationHandler.END

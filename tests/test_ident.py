@@ -1,0 +1,167 @@
+"""Enterprise identity (hostile report 1.2, 1.3, 1.7): naming another enterprise — by its credit code or its exact
+name — changes nothing of the user's own link until she submits, and is then a link request, never a silent switch
+nor a silent look-alike; imports report likely duplicates; /queue's candidate buttons can be told apart. End to end
+through the real Application on the fake Bot API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from db.models import Enterprise
+from tests.harness import BotHarness
+from tests.test_report import enterprise_user, staffer
+from tests.test_trust_enterprise import (
+    CODE,
+    IMPORTED,
+    MEMBER_CONTACT,
+    MEMBER_PHONE,
+    STRANGER_CONTACT,
+    STRANGER_PHONE,
+    enterprise_row,
+    file_pending,
+    filed,
+    member_company,
+    user_row,
+)
+
+TEXT = "铝型材喷涂过程遇到氧化，皮膜厚度不均"
+
+
+async def imported_without_members(bot: BotHarness) -> None:
+    await bot.services.enterprises.upsert_by_credit_code(
+        [
+            {
+                "name": "湖州某纺织有限公司",
+                "credit_code": IMPORTED,
+                "region_code": "330502",
+                "contact_name": "周经理",
+                "phone": "05721234567",
+            }
+        ]
+    )
+
+
+async def to_card(user) -> dict:
+    """A member's /report, her profile complete: the description, industry, urgency and mode; the summary card."""
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("请描述")
+    user.send(TEXT)
+    user.press("完成", await user.expect("可以继续补充"))
+    user.press("✅确认", await user.expect("识别为："))
+    user.press("一般", await user.expect("请选择紧急程度"))
+    user.press("现场指导", await user.expect("请选择希望的服务方式"))
+    return await user.expect("请核对需求信息")
+
+
+async def test_another_code_in_a_draft_changes_nothing_until_she_submits(bot: BotHarness):
+    await imported_without_members(bot)
+    member = await member_company(bot)
+    own = (await user_row(bot, 71)).enterprise_id
+    assert own is not None
+
+    member.press("✏️ 信用代码", await to_card(member))
+    await member.expect("统一社会信用代码")
+    member.send(IMPORTED)
+    told = await member.expect("湖州某纺织有限公司")
+    assert "已有确认的成员" not in told["text"], "the imported enterprise has no member: the wording must be true"
+    assert "工会工作人员" in told["text"] and "提交" in told["text"]
+    row = await user_row(bot, 71)
+    assert (row.enterprise_id, row.pending_enterprise_id) == (own, None), "nothing changes before she submits"
+
+    member.send("/cancel")
+    member.press("保留草稿", await member.expect("要丢弃"))
+    await member.expect("草稿已保留")
+    row = await user_row(bot, 71)
+    assert (row.enterprise_id, row.pending_enterprise_id) == (own, None)
+    member.send("/privacy")
+    shown = await member.expect("相关记录")
+    assert MEMBER_CONTACT in shown["text"] and MEMBER_PHONE in shown["text"] and "待确认" not in shown["text"]
+
+    before = len(member.texts())
+    member.send("/report")
+    member.press("重新开始", await member.expect("继续填写"))
+    member.press("技术难题", await member.expect("请选择需求类型"))
+    await member.expect("请描述")  # her own enterprise again: no contact question
+    assert not any("联系人" in t for t in member.texts()[before:])
+
+
+async def test_filing_under_another_code_keeps_her_own_link_and_asks_for_the_other(bot: BotHarness):
+    staff = await staffer(bot)
+    await imported_without_members(bot)
+    member = await member_company(bot)
+    own = (await user_row(bot, 71)).enterprise_id
+    member.press("✏️ 信用代码", await to_card(member))
+    await member.expect("统一社会信用代码")
+    member.send(IMPORTED)
+    await member.expect("湖州某纺织有限公司")
+    await member.expect("联系人")  # the other enterprise's contact is never hers: her own goes on the demand
+    member.send(STRANGER_CONTACT)
+    await member.expect("联系电话")
+    member.send(STRANGER_PHONE)
+    card = await member.expect("请核对需求信息")
+    assert "湖州某纺织有限公司" in card["text"] and "周经理" not in card["text"]
+    member.press("📨 提交", card)
+    done = await member.expect("已提交，编号")
+    ticket = re.search(r"ZQ-\d{4}-\d{6}", done["text"]).group(0)
+    imported = await enterprise_row(bot, IMPORTED)
+    row = await user_row(bot, 71)
+    assert (row.enterprise_id, row.pending_enterprise_id) == (own, imported.id), "her verified link stays"
+    [demand] = await filed(bot, 71)
+    assert demand.unverified and demand.enterprise_id == imported.id
+    flagged = await staff.expect("未核实")
+    assert ticket in flagged["text"]
+
+    # her next demand is her own enterprise's again, verified
+    member.press("📨 提交", await to_card(member))
+    await member.expect("已提交，编号")
+    second = [d for d in await filed(bot, 71) if d.id != demand.id]
+    assert [(d.enterprise_id, d.unverified) for d in second] == [(own, False)]
+
+
+async def test_an_existing_enterprises_exact_name_without_its_code_is_a_link_request(bot: BotHarness):
+    staff = await staffer(bot)
+    await member_company(bot)
+    record = await enterprise_row(bot, CODE)
+    stranger = await enterprise_user(bot, 72)
+    stranger.send("/report")
+    stranger.press("技术难题", await stranger.expect("请选择需求类型"))
+    await stranger.expect("企业名称")
+    stranger.send("湖州某铝业有限公司")
+    told = await stranger.expect("同名")
+    assert "待确认" in told["text"]
+    card = await file_pending(stranger)
+    assert MEMBER_PHONE not in card["text"] and MEMBER_CONTACT not in card["text"]
+    stranger.press("📨 提交", card)
+    done = await stranger.expect("已提交，编号")
+    ticket = re.search(r"ZQ-\d{4}-\d{6}", done["text"]).group(0)
+    [demand] = await filed(bot, 72)
+    assert demand.unverified and demand.enterprise_id == record.id
+    flagged = await staff.expect("未核实")
+    assert ticket in flagged["text"]
+    async with bot.services.db.session() as session:
+        same = await session.scalar(
+            select(func.count()).select_from(Enterprise).where(Enterprise.name == "湖州某铝业有限公司")
+        )
+    assert same == 1, "no look-alike record with the same name"
+
+
+async def test_skipping_the_code_under_the_name_of_an_enterprise_nobody_holds_takes_that_one(bot: BotHarness):
+    await bot.services.enterprises.upsert_by_credit_code([{"name": "湖州某机械有限公司", "credit_code": CODE}])
+    user = await enterprise_user(bot, 75)
+    user.send("/report")
+    user.press("技术难题", await user.expect("请选择需求类型"))
+    await user.expect("企业名称")
+    user.send("湖州某机械有限公司")
+    user.press("跳过", await user.expect("统一社会信用代码"))
+    told = await user.expect("同名")
+    assert "已为您关联" in told["text"]
+    record = await enterprise_row(bot, CODE)
+    assert (await user_row(bot, 75)).enterprise_id == record.id
+    async with bot.services.db.session() as session:
+        same = await session.scalar(
+            select(func.count()).select_from(Enterprise).where(Enterprise.name == "湖州某机械有限公司")
+        )
+    assert same == 1
