@@ -165,3 +165,41 @@ async def test_skipping_the_code_under_the_name_of_an_enterprise_nobody_holds_ta
             select(func.count()).select_from(Enterprise).where(Enterprise.name == "湖州某机械有限公司")
         )
     assert same == 1
+
+
+async def test_imports_report_likely_duplicates_instead_of_adding_look_alikes(bot: BotHarness):
+    from services.importing import CRAFTSMAN_COLUMNS, ENTERPRISE_COLUMNS
+    from tests.test_talent import GOOD, GOOD2, craftsmen, xlsx
+
+    staff = await staffer(bot)
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [GOOD, GOOD2]), "craftsmen.xlsx")
+    await staff.expect("新增 2 条，更新 0 条")
+
+    same_person = ("陈师傅", "湖州另一家机械厂", GOOD[2], *GOOD[3:])  # 陈师傅's name and phone, a new workplace
+    others_phone = ("陈师傅", "湖州某机械有限公司", "0572-2345678", *GOOD[3:])  # 林师傅's phone under 陈师傅's name
+    namesake = ("陈师傅", "湖州某纺织有限公司", "13700137000", *GOOD[3:])  # a namesake: another person
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [same_person, others_phone, namesake]), "craftsmen.xlsx")
+    report = await staff.expect("其中 2 行有误")
+    assert "第 2 行" in report["text"] and "第 3 行" in report["text"] and "第 4 行" not in report["text"]
+    assert "陈师傅" in report["text"] and "林师傅" in report["text"]
+    staff.press("仅导入有效的 1 行", report)
+    await staff.expect("新增 1 条，更新 0 条")
+    assert [(c.name, c.workplace) for c in await craftsmen(bot)] == [
+        ("陈师傅", "湖州某机械有限公司"),
+        ("林师傅", "湖州某电力公司"),
+        ("陈师傅", "湖州某纺织有限公司"),
+    ]
+
+    await member_company(bot)  # 湖州某铝业有限公司, CODE
+    rows = ",".join(ENTERPRISE_COLUMNS) + f"\n湖州某铝业有限公司,{IMPORTED},专精特新,330502,C32,李工,0572-2345678\n"
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(rows.encode(), "enterprises.csv", "text/csv")
+    report = await staff.expect("其中 1 行有误")
+    assert "第 2 行" in report["text"] and "湖州某铝业有限公司" in report["text"] and CODE in report["text"]
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Enterprise)) == 1
