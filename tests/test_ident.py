@@ -10,6 +10,7 @@ import re
 from sqlalchemy import func, select
 
 from db.models import Enterprise
+from services.importing import ImportReport
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
 from tests.test_trust_enterprise import (
@@ -203,3 +204,45 @@ async def test_imports_report_likely_duplicates_instead_of_adding_look_alikes(bo
     assert "第 2 行" in report["text"] and "湖州某铝业有限公司" in report["text"] and CODE in report["text"]
     async with bot.services.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Enterprise)) == 1
+
+
+async def test_queue_candidates_who_share_a_name_can_be_told_apart(bot: BotHarness):
+    from tests.test_queue_scope import staff, waiting_demands
+
+    rows = [
+        {
+            "name": "周建华",
+            "workplace": workplace,
+            "phone": phone,
+            "honours": [],
+            "specialities": ["数控车床主轴振动", "轴类零件圆度"],
+            "divisions": ["34"],
+            "region_code": "330502",
+            "team_id": None,
+            "capacity": 3,
+            "service_modes": ["onsite"],
+        }
+        for workplace, phone in (("湖州恒泰铝业有限公司", "13900020003"), ("湖州某机床厂", "13900020004"))
+    ]
+    await bot.services.importer.apply(ImportReport("craftsmen", 2, rows, []))
+    await waiting_demands(bot)
+    staffer_ = await staff(bot, 950, None)
+    staffer_.send("/queue")
+    await staffer_.expect("待匹配需求")
+    item = await staffer_.expect("推荐劳模工匠")
+    labels = [b["text"] for b in staffer_.buttons(item) if "周建华" in b["text"]]
+    assert len(labels) == 2 and len(set(labels)) == 2, labels
+    assert any("湖州某机床厂" in label for label in labels)
+
+
+def test_told_apart_adds_the_workplace_for_namesakes_and_the_region_when_that_is_shared_too():
+    from services.talent_index import Candidate, Reasons, told_apart
+
+    def c(id_: int, name: str, workplace: str, region: str) -> Candidate:
+        return Candidate(id_, name, None, 1.0, Reasons(), True, workplace, region)
+
+    shown = told_apart(
+        [c(1, "周建华", "甲厂", "330502"), c(2, "周建华", "甲厂", "330603"), c(3, "周建华", "乙厂", "1")]
+    )
+    assert shown == [("甲厂", "330502"), ("甲厂", "330603"), ("乙厂", None)]
+    assert told_apart([c(1, "周建华", "甲厂", "1"), c(2, "陆国强", "甲厂", "1")]) == [(None, None), (None, None)]
