@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from db.models import Enterprise
 from services.importing import ImportReport
 from tests.harness import BotHarness
-from tests.test_report import enterprise_user, staffer
+from tests.test_report import describe_and_settle, enterprise_user, staffer
 from tests.test_trust_enterprise import (
     CODE,
     IMPORTED,
@@ -23,6 +23,7 @@ from tests.test_trust_enterprise import (
     enterprise_row,
     file_pending,
     filed,
+    imported_with_a_contact,
     member_company,
     user_row,
 )
@@ -30,35 +31,15 @@ from tests.test_trust_enterprise import (
 TEXT = "铝型材喷涂过程遇到氧化，皮膜厚度不均"
 
 
-async def imported_without_members(bot: BotHarness) -> None:
-    await bot.services.enterprises.upsert_by_credit_code(
-        [
-            {
-                "name": "湖州某纺织有限公司",
-                "credit_code": IMPORTED,
-                "region_code": "330502",
-                "contact_name": "周经理",
-                "phone": "05721234567",
-            }
-        ]
-    )
-
-
 async def to_card(user) -> dict:
     """A member's /report, her profile complete: the description, industry, urgency and mode; the summary card."""
     user.send("/report")
     user.press("技术难题", await user.expect("请选择需求类型"))
-    await user.expect("请描述")
-    user.send(TEXT)
-    user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
-    user.press("一般", await user.expect("请选择紧急程度"))
-    user.press("现场指导", await user.expect("请选择希望的服务方式"))
-    return await user.expect("请核对需求信息")
+    return await describe_and_settle(user, TEXT)
 
 
 async def test_another_code_in_a_draft_changes_nothing_until_she_submits(bot: BotHarness):
-    await imported_without_members(bot)
+    await imported_with_a_contact(bot)
     member = await member_company(bot)
     own = (await user_row(bot, 71)).enterprise_id
     assert own is not None
@@ -91,7 +72,7 @@ async def test_another_code_in_a_draft_changes_nothing_until_she_submits(bot: Bo
 
 async def test_filing_under_another_code_keeps_her_own_link_and_asks_for_the_other(bot: BotHarness):
     staff = await staffer(bot)
-    await imported_without_members(bot)
+    await imported_with_a_contact(bot)
     member = await member_company(bot)
     own = (await user_row(bot, 71)).enterprise_id
     member.press("✏️ 信用代码", await to_card(member))
