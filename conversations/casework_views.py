@@ -8,7 +8,7 @@ from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
 from nlp.industry import catalogue
 from services.staff_queue import QueueItem
-from services.talent_index import Candidate, Reasons
+from services.talent_index import Candidate, Reasons, told_apart
 
 SUMMARY = 160
 
@@ -50,6 +50,16 @@ def candidate_line(n: int, c: Candidate, context: BotContext) -> str:
     )
 
 
+def offer_label(c: Candidate, workplace: str | None, region: str | None, context: BotContext) -> str:
+    """派给 and the candidate's name, with what tells him from a namesake in the same list (services/talent_index.py)."""
+    if workplace is None:
+        return context.label("queue.offer_to", name=c.name)
+    if region is None:
+        return context.label("queue.offer_found", name=c.name, workplace=workplace)
+    place = context.services.regions.full_name(region, context.lang) or region
+    return context.label("queue.offer_placed", name=c.name, workplace=workplace, region=place)
+
+
 def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
     division = catalogue().division(item.industry or "")
     lines = [
@@ -70,11 +80,10 @@ def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKe
     keyboard = [
         [
             InlineKeyboardButton(
-                context.label("queue.offer_to", name=c.name),
-                callback_data=OfferTo(item.demand_id, c.craftsman_id).data(),
+                offer_label(c, *apart, context), callback_data=OfferTo(item.demand_id, c.craftsman_id).data()
             )
         ]
-        for c in item.candidates
+        for c, apart in zip(item.candidates, told_apart(item.candidates), strict=True)
     ]
     keyboard += [
         [

@@ -8,7 +8,6 @@ on every step.
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -65,7 +64,7 @@ async def _check(context: BotContext, file_id: str, file_name: str, file_size: i
     table = await read_in_worker(content, file_name)
     services = context.services
     teams = {t.name: t.id for t in await services.talent.teams()}
-    return await asyncio.to_thread(services.importer.check, table, teams)
+    return await services.importer.review(table, teams)
 
 
 def _short(value: object) -> object:

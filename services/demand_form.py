@@ -16,7 +16,7 @@ from db.models import DemandKind
 from services.demand_info import DemandInfo
 from services.demands import Demands
 from services.enterprise_links import filing_profile
-from services.enterprises import EnterpriseInfo, Enterprises
+from services.enterprises import EnterpriseInfo, Enterprises, Link, PendingLink
 from services.industry import Proposal
 
 FORM = "report"
@@ -36,6 +36,7 @@ class Progress:
     replace_text: bool = False  # the next text replaces the description (its ✏️), instead of adding to it
     editing: bool = False  # one field from the summary card: its answer goes back to the card
     aside: dict[str, Any] | None = None  # text kept aside in the description step {"n", "text"}
+    claim: int | None = None  # another enterprise she named (a verified member of her own): asked for on submit
 
     @classmethod
     def read(cls, answers: dict[str, Any]) -> Progress | None:
@@ -49,6 +50,7 @@ class Progress:
             bool(answers.get("replace_text")),
             bool(answers.get("editing")),  # True, or the field the form engine's ✏️ names
             answers.get("aside") or None,
+            answers.get("claim") if isinstance(answers.get("claim"), int) else None,
         )
 
     def stored(self) -> dict[str, Any]:
@@ -60,6 +62,7 @@ class Progress:
             "replace_text": self.replace_text,
             "editing": self.editing,
             "aside": self.aside,
+            "claim": self.claim,
         }
 
 
@@ -156,11 +159,46 @@ class DemandForm:
             draft = await self.draft(user_id, answers)
         if draft is None:
             return None
-        return ReportState(progress, draft, await self.profile(user_id, draft))
+        return ReportState(progress, draft, await self._profile(user_id, progress, draft))
 
-    async def profile(self, user_id: int, draft: DemandInfo | None) -> EnterpriseInfo | None:
-        """The enterprise profile the draft is filed with (a pending link: with the user's own contact)."""
-        return filing_profile(await self.enterprises.of_user(user_id), draft)
+    async def profile(self, user_id: int, answers: dict[str, Any], draft: DemandInfo | None) -> EnterpriseInfo | None:
+        """The enterprise profile the draft is filed with (a pending link or a claim: with the user's own contact,
+        from the draft)."""
+        return await self._profile(user_id, Progress.read(answers), draft)
+
+    async def _profile(
+        self, user_id: int, progress: Progress | None, draft: DemandInfo | None
+    ) -> EnterpriseInfo | None:
+        own = await self.enterprises.of_user(user_id)
+        if progress is not None and progress.claim is not None and (own is None or own.id != progress.claim):
+            return filing_profile(await self.enterprises.requested_view(progress.claim), draft)
+        return filing_profile(own, draft)
+
+    async def set_profile(
+        self, user_id: int, answers: dict[str, Any], field: str, value: object
+    ) -> tuple[EnterpriseInfo, Link]:
+        """Set an enterprise-profile answer of the form. Naming another enterprise (its code or exact name) while
+        the user is a verified member of her own only records the claim in the form's ``answers`` (written by the
+        form engine; services/enterprises.py writes nothing); naming her own again, or a code new to the pool, drops
+        it. While a claim stands, the record's fields are not hers to change (PendingLink): contact and phone go on
+        the draft."""
+        progress = Progress.read(answers)
+        claim = progress.claim if progress is not None else None
+        if claim is not None and field not in ("credit_code", "name"):
+            raise PendingLink(field)
+        info, link = await self.enterprises.set_field(user_id, field, value)
+        if link is Link.CLAIM:  # the other enterprise's contact is never hers: hers is asked next, for the draft
+            self.note(answers, claim=info.id, editing=False)
+        elif claim is not None:
+            self.note(answers, claim=None)
+        return info, link
+
+    async def submitted(self, user_id: int, enterprise: EnterpriseInfo, answers: dict[str, Any]) -> None:
+        """The draft was filed under ``enterprise``: a claim on it (in the form's ``answers``, as they were when it
+        was filed) becomes the user's link request."""
+        progress = Progress.read(answers)
+        if progress is not None and progress.claim == enterprise.id and enterprise.pending:
+            await self.enterprises.claim(user_id, enterprise.id)
 
     async def industry_chosen(self, user_id: int, answers: dict[str, Any], proposal: Proposal) -> DemandInfo | None:
         """A settled industry proposal: a demand's industry comes from a proposal made for a demand and confirmed

@@ -84,16 +84,17 @@ class EnterpriseLinks:
                 Notice("link.member_ask", values=values, buttons=[decision_buttons(user_id, enterprise_id)]),
             )
 
-    async def flag_draft(self, demand_id: int, user_id: int) -> bool:
-        """Before submitting: mark the user's draft unverified exactly when his link is pending; return that."""
+    async def flag_draft(self, demand_id: int, user_id: int, enterprise_id: int) -> bool:
+        """Before submitting: mark the user's draft unverified exactly when it is filed under an enterprise he is
+        not a verified member of (his link pending, or another enterprise claimed in this draft); return that."""
         async with self.db.session() as session:
-            pending = await session.scalar(select(User.pending_enterprise_id).where(User.id == user_id))
+            own = await session.scalar(select(User.enterprise_id).where(User.id == user_id))
             await session.execute(
                 update(Demand)
                 .where(Demand.id == demand_id, Demand.user_id == user_id, Demand.status == DemandStatus.DRAFT)
-                .values(unverified=pending is not None)
+                .values(unverified=own != enterprise_id)
             )
-        return pending is not None
+        return own != enterprise_id
 
     async def filed_unverified(self, demand: DemandInfo) -> None:
         """Tell staff that ``demand`` was filed under a pending link, with the buttons to decide it."""

@@ -5,7 +5,13 @@ change it. Typing a 统一社会信用代码 that is already in the demand pool 
 licence — joins him to that enterprise only when nobody holds it yet (no verified member, no imported contact).
 When it already has people, he gets a *pending* link (``users.pending_enterprise_id``): he may file under it
 (marked unverified, with his own contact on the demand) but sees nothing of its record and changes nothing of it,
-until a verified member or staff confirm (services/enterprise_links.py).
+until a verified member or staff confirm (services/enterprise_links.py). Typing the exact name of an enterprise in
+the pool (without its code) is treated the same way: names are not unique proof either, and a silent look-alike
+record would split the enterprise's demands in two.
+
+A user who is already a verified member of an enterprise she has used (it has a code, a colleague or a filed
+demand) loses nothing by naming another one in a draft: nothing is written (``Link.CLAIM``); the draft's form keeps
+the claim and applies it as a link request when she submits (services/demand_form.py), next to her own link.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ class Link(str, enum.Enum):
     OWN = "own"  # his own record (a code new to the pool, or his enterprise's own)
     LINKED = "linked"  # joined an enterprise in the pool that nobody held yet
     PENDING = "pending"  # asked to join an enterprise that has people: waits for one of them or staff
+    CLAIM = "claim"  # a verified member of another enterprise named this one in a draft: nothing written yet
 
 
 class PendingLink(Exception):
@@ -58,6 +65,12 @@ class EnterpriseInfo:
     def missing(self) -> list[str]:
         """The profile fields still to ask, in asking order (the credit code is optional)."""
         return [f for f in ("name", "kind", "region_code", "contact_name", "phone") if getattr(self, f) in (None, "")]
+
+
+def same_names(name: str) -> set[str]:
+    """An enterprise's name as it may be typed: stripped, with full-width or ASCII parentheses."""
+    name = name.strip()
+    return {name, name.replace("(", "（").replace(")", "）"), name.replace("（", "(").replace("）", ")")}
 
 
 def _info(e: Enterprise) -> EnterpriseInfo:
@@ -174,6 +187,10 @@ class Enterprises:
         confirmation and the field is the enterprise's record (anything but the credit code)."""
         if field not in PROFILE_FIELDS:
             raise ValueError(f"{field} is not an enterprise profile field")
+        if field == "name" and value:
+            named = await self._named(user_id, str(value), unclaimed_too=False)
+            if named is not None:
+                return named
         if field != "credit_code":  # the hot path: he has his enterprise (else the ORM path creates it or refuses)
             async with self.db.connection() as connection:
                 row = (await connection.execute(_SET_OWN, {field: value, "who": user_id})).first()
@@ -195,6 +212,43 @@ class Enterprises:
                 setattr(enterprise, field, value)
                 await session.flush()
                 info, link = _info(enterprise), Link.OWN
+        return await self._named_done(user_id, info, link, requested)
+
+    async def without_code(self, user_id: int) -> tuple[EnterpriseInfo, Link] | None:
+        """The user skipped the credit code: a record she just began under the exact name of an enterprise in the
+        pool nobody holds yet is that enterprise, as if she had typed its code (None when there is none)."""
+        own = await self.of_user(user_id)
+        if own is None or own.pending or own.credit_code or not own.name:
+            return None
+        return await self._named(user_id, own.name, unclaimed_too=True)
+
+    async def _named(self, user_id: int, name: str, unclaimed_too: bool) -> tuple[EnterpriseInfo, Link] | None:
+        """Naming the user's enterprise by the exact name of another one in the pool: treated as naming its code
+        (None when no other enterprise has that name). One nobody holds yet is taken only ``unclaimed_too``: at
+        the name step its code is asked next, and the user takes it by the code or, skipping it, by the name."""
+        async with self.db.session() as session:
+            user = await session.get(User, user_id, with_for_update=True)
+            if user is None:
+                raise LookupError(f"user {user_id} is not registered")
+            existing = await session.scalar(
+                select(Enterprise)
+                .where(Enterprise.name.in_(same_names(name)), Enterprise.id != (user.enterprise_id or 0))
+                .order_by(Enterprise.credit_code.is_(None), Enterprise.id)
+                .limit(1)
+                .with_for_update()
+            )
+            if existing is None:
+                return None
+            own = await session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+            mine = own is None or await _disposable(session, own, user.id)  # nothing of hers to keep
+            if mine and not unclaimed_too and not await claimed(session, existing, user.id):
+                return None
+            info, link, requested = await self._name_existing(session, user, own, existing)
+        return await self._named_done(user_id, info, link, requested)
+
+    async def _named_done(
+        self, user_id: int, info: EnterpriseInfo, link: Link, requested: bool
+    ) -> tuple[EnterpriseInfo, Link]:
         if link in (Link.OWN, Link.LINKED):  # he is now the record's member: of_user's answer, kept for the update
             unit_of_work.keep(self.db, _of_user(user_id), info)
         if requested:  # after the commit: the members are asked about a link that is stored
@@ -221,6 +275,14 @@ class Enterprises:
             own.credit_code = code
             await session.flush()
             return _info(own), Link.OWN, False
+        return await self._name_existing(session, user, own, existing)
+
+    async def _name_existing(
+        self, session: AsyncSession, user: User, own: Enterprise | None, existing: Enterprise
+    ) -> tuple[EnterpriseInfo, Link, bool]:
+        """The user named ``existing``, another enterprise in the pool (by its code or exact name)."""
+        if own is not None and not await _disposable(session, own, user.id):  # her own stays hers: a claim only
+            return _pending_info(existing), Link.CLAIM, False
         if existing.id == user.pending_enterprise_id:  # the same code again: still waiting, nobody asked twice
             return _pending_info(existing), Link.PENDING, False
         if await claimed(session, existing, user.id):
@@ -234,6 +296,28 @@ class Enterprises:
                 setattr(existing, name, getattr(own, name))
         await self._drop_if_disposable(session, own, user.id)
         return _info(existing), Link.LINKED, False
+
+    async def requested_view(self, enterprise_id: int) -> EnterpriseInfo | None:
+        """An enterprise as someone asking to join it sees it: never its contact details."""
+        async with self.db.session() as session:
+            enterprise = await session.get(Enterprise, enterprise_id)
+            return _pending_info(enterprise) if enterprise else None
+
+    async def has_members(self, enterprise_id: int) -> bool:
+        """Whether the enterprise has a verified member (who is asked to confirm a link), or only staff decide."""
+        async with self.db.session() as session:
+            enterprise = await session.get(Enterprise, enterprise_id)
+            return enterprise is not None and bool(await members(session, enterprise))
+
+    async def claim(self, user_id: int, enterprise_id: int) -> None:
+        """Apply a draft's claim as it is submitted: the user asks to join ``enterprise_id``, her own verified link
+        staying as it is until a member of it or staff confirm (services/enterprise_links.py)."""
+        async with self.db.session() as session:
+            user = await session.get(User, user_id, with_for_update=True)
+            if user is None or enterprise_id in (user.enterprise_id, user.pending_enterprise_id):
+                return
+            user.pending_enterprise_id = enterprise_id
+        await self.link_requested(user_id, enterprise_id)
 
     @staticmethod
     async def _drop_if_disposable(session: AsyncSession, enterprise: Enterprise | None, user_id: int) -> None:

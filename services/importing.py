@@ -8,6 +8,7 @@ re-importing a file updates rather than duplicates.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from collections.abc import Callable, Hashable
@@ -23,6 +24,7 @@ from db.database import Database
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.enterprises import Enterprises
+from services.import_lookalikes import lookalikes
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
 from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
 from services.importing_competitions import CompetitionRows
@@ -98,6 +100,7 @@ class ImportReport:
     total: int
     valid: list[dict[str, Any]]
     errors: list[RowError]
+    rows: list[int] = field(default_factory=list)  # the spreadsheet's number of each valid row
 
 
 def parse_division(text: str) -> str | None:
@@ -161,7 +164,7 @@ class Importer:
         if missing:
             raise FileRejected("import.missing_columns", columns="、".join(missing))
         index = {name: header.index(name) for name in columns}
-        valid, errors = [], []
+        valid, errors, numbers = [], [], []
         seen: dict[Hashable, int] = {}  # a record's key -> the row that had it first
         for number, row in zip(rows.numbers[1:], rows[1:], strict=True):
             if number in rows.faults:
@@ -180,7 +183,8 @@ class Importer:
                 continue
             seen[key] = number
             valid.append(record)
-        return ImportReport(kind, len(rows) - 1, valid, errors)
+            numbers.append(number)
+        return ImportReport(kind, len(rows) - 1, valid, errors, numbers)
 
     def _craftsman(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
         name, workplace = _required(cells, "姓名", 64), _required(cells, "工作单位", 128)
@@ -247,6 +251,21 @@ class Importer:
         _required(cells, "竞赛名称", 100)
         _required(cells, "开始时间", 40)
         return self.competitions.validate(cells, RowErrorSignal)
+
+    async def review(self, rows: Table | list[list[str]], teams: dict[str, int]) -> ImportReport:
+        """:meth:`check` (in a worker thread: a big file never holds the event loop), then the rows that look
+        like a record already in the pools reported as errors (:func:`services.import_lookalikes.lookalikes`)
+        instead of being added as a second, look-alike record."""
+        report = await asyncio.to_thread(self.check, rows, teams)
+        found = await lookalikes(self.db, report.kind, report.valid)
+        if found:
+            report.errors = sorted(
+                [*report.errors, *(RowError(report.rows[i], key, values) for i, (key, values) in found.items())],
+                key=lambda error: error.row,
+            )
+            report.valid = [row for i, row in enumerate(report.valid) if i not in found]
+            report.rows = [number for i, number in enumerate(report.rows) if i not in found]
+        return report
 
     # ------------------------------------------------------------------ applying
     async def apply(self, report: ImportReport, actor: int | None = None, role: Role | None = None) -> tuple[int, int]:

@@ -177,6 +177,8 @@ class Matcher:
                     live.score,
                     Reasons(),
                     bool((live.row_data.phone or "").strip()),
+                    live.row_data.workplace or "",
+                    live.row_data.region_code,
                 )
                 for live in found[:k]
             ]
@@ -221,6 +223,7 @@ class Matcher:
                             Craftsman.service_modes,
                             Craftsman.region_code,
                             Craftsman.phone,
+                            Craftsman.workplace,
                         ).where(Craftsman.id.in_(ids))
                     )
                 ).all()
@@ -255,6 +258,8 @@ class Matcher:
             live.score,
             self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
             bool((live.row_data.phone or "").strip()),
+            live.row_data.workplace or "",
+            live.row_data.region_code,
         )
 
     @staticmethod

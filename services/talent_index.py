@@ -64,6 +64,23 @@ class Candidate:
     score: float
     reasons: Reasons
     has_phone: bool = True  # without a Telegram account (user_id) and without a phone, nobody can reach them
+    workplace: str = ""  # tells apart namesakes (queue buttons)
+    region_code: str | None = None
+
+
+def told_apart(candidates: list[Candidate]) -> list[tuple[str | None, str | None]]:
+    """What a list of candidates shows besides each name so that none looks like another: (workplace, region code)
+    — nothing for a name of its own, the workplace for namesakes, and the region too when that is shared as well."""
+    names = [c.name for c in candidates]
+    places = [(c.name, c.workplace) for c in candidates]
+    return [
+        (None, None)
+        if names.count(c.name) == 1
+        else (c.workplace, None)
+        if places.count((c.name, c.workplace)) == 1
+        else (c.workplace, c.region_code)
+        for c in candidates
+    ]
 
 
 @dataclass(frozen=True)

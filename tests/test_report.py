@@ -80,6 +80,11 @@ async def describe_to_summary(user: FakeUser, contact: str, phone: str, text: st
     user.send(contact)
     await user.expect("联系电话")
     user.send(phone)
+    return await describe_and_settle(user, text)
+
+
+async def describe_and_settle(user: FakeUser, text: str) -> dict:
+    """From the description question on: the description, the industry, urgency and mode; the summary card."""
     await user.expect("请描述")
     user.send(text)
     user.press("完成", await user.expect("可以继续补充"))

@@ -45,6 +45,21 @@ async def enterprise_row(bot: BotHarness, code: str = CODE) -> Enterprise:
         return await session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
 
 
+async def imported_with_a_contact(bot: BotHarness) -> None:
+    """An enterprise staff imported with its contact and phone, and no member yet."""
+    await bot.services.enterprises.upsert_by_credit_code(
+        [
+            {
+                "name": "湖州某纺织有限公司",
+                "credit_code": IMPORTED,
+                "region_code": "330502",
+                "contact_name": "周经理",
+                "phone": "05721234567",
+            }
+        ]
+    )
+
+
 async def user_row(bot: BotHarness, user_id: int) -> User:
     async with bot.services.db.session() as session:
         return await session.get(User, user_id)
@@ -184,17 +199,7 @@ async def test_a_copied_or_resigned_confirm_button_is_refused_and_audited(bot: B
 
 async def test_an_imported_enterprise_is_protected_the_same_way_and_staff_confirm(bot: BotHarness):
     staff = await staffer(bot)
-    await bot.services.enterprises.upsert_by_credit_code(
-        [
-            {
-                "name": "湖州某纺织有限公司",
-                "credit_code": IMPORTED,
-                "region_code": "330502",
-                "contact_name": "周经理",
-                "phone": "05721234567",
-            }
-        ]
-    )
+    await imported_with_a_contact(bot)
     stranger = await enterprise_user(bot, 74)
     await claim(stranger, IMPORTED)
     card = await file_pending(stranger)

@@ -11,6 +11,7 @@ from telegram.ext import ConversationHandler
 from conversations.common import reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
+from conversations.form_draft import answers
 from conversations.region_picker import region_button
 from conversations.report.steps import (
     CONTACT,
@@ -23,12 +24,14 @@ from conversations.report.steps import (
     PHONE,
     TOPIC,
     TRAINEES,
+    form_of,
     go_on,
     mark_asked,
     save,
 )
 from conversations.report.views import skip_keyboard
-from services.enterprises import Link, PendingLink
+from services.demand_form import FORM
+from services.enterprises import EnterpriseInfo, Link, PendingLink
 from services.everyday import count
 from services.local_time import with_dates_read
 from services.validation import Invalid, credit_code
@@ -99,7 +102,8 @@ def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], 
         if value is None:
             return state
         try:
-            await context.services.enterprises.set_field(update.effective_user.id, field, value)
+            info, link = await form_of(context).set_profile(update.effective_user.id, answers(FORM), field, value)
+            await tell_link(update, context, info, link, by_name=True)
         except PendingLink:  # his link waits: his contact goes on his demand, the record stays as it is
             if field not in OWN_CONTACT:
                 await update.effective_message.reply_text(context.t("report.pending_no_edit"))
@@ -128,9 +132,27 @@ async def enterprise_code(update: Update, context: BotContext) -> str | int:
             reply_markup=skip_keyboard(context.lang),
         )
         return ENT_CODE
-    info, link = await context.services.enterprises.set_field(update.effective_user.id, "credit_code", code)
-    if link is not Link.OWN:
-        key = "report.enterprise_pending" if link is Link.PENDING else "report.enterprise_linked"
-        await update.effective_message.reply_text(context.t(key, name=info.name))  # the name as its people typed it
+    info, link = await form_of(context).set_profile(update.effective_user.id, answers(FORM), "credit_code", code)
+    await tell_link(update, context, info, link, by_name=False)
     await mark_asked(update, context, "credit_code")
     return await go_on(update, context)
+
+
+async def tell_link(update: Update, context: BotContext, info: EnterpriseInfo, link: Link, by_name: bool) -> None:
+    """What naming an enterprise in the pool did (nothing to say for the user's own record): linked, a link that
+    waits for its members or for staff, or — a verified member of her own — a claim asked for when she submits.
+    The enterprise is named as its people typed it."""
+    if link is Link.OWN:
+        return
+    services, name = context.services, info.name
+    lines = [context.t("report.ident.by_name" if by_name else "report.ident.by_code", name=name)]
+    if link is Link.LINKED:
+        lines.append(context.t("report.ident.linked"))
+    else:
+        who = "members" if await services.enterprises.has_members(info.id) else "staff"
+        if link is Link.CLAIM:
+            own = await services.enterprises.of_user(update.effective_user.id)
+            lines.append(context.t("report.ident.claim", own=own.name if own else "", name=name))
+        lines.append(context.t(f"report.ident.pending_{who}"))
+        lines.append(context.t("report.ident.file_now"))
+    await update.effective_message.reply_text("\n".join(lines))

@@ -42,6 +42,7 @@ from conversations.report.answers import (
     enterprise_name,
     enterprise_region,
     phone_answer,
+    tell_link,
     topic,
     trainees,
 )
@@ -143,7 +144,7 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
     await query.edit_message_reply_markup(None)
     if action == "entkind":
         try:
-            await context.services.enterprises.set_field(update.effective_user.id, "kind", EnterpriseKind(value))
+            await form_of(context).set_profile(update.effective_user.id, answers(FORM), "kind", EnterpriseKind(value))
         except PendingLink:
             await update.effective_chat.send_message(context.t("report.pending_no_edit"))
         await mark_asked(update, context, "ent_kind")
@@ -160,6 +161,9 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
 async def skip_code(update: Update, context: BotContext) -> str | int:
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
+    named = await context.services.enterprises.without_code(update.effective_user.id)
+    if named is not None:  # the exact name of an enterprise in the pool: that one, never a look-alike
+        await tell_link(update, context, *named, by_name=True)
     await mark_asked(update, context, "credit_code")
     return await go_on(update, context)
 
@@ -198,13 +202,14 @@ async def industry_button(update: Update, context: BotContext) -> str | int | No
 
 async def may_edit(update: Update, context: BotContext) -> bool:
     """REPORT's guard before ✏️: the draft is still there, and the enterprise's record is edited only by its own
-    people (an old card, or data made up, from someone whose link is pending: refused)."""
+    people (an old card, or data made up, from someone whose link is pending or who named another enterprise in this
+    draft: refused)."""
     press = ReportEdit.parse(update.callback_query.data)
     if await current_draft(update, context) is None:
         await answer_stale(update, context)
         return False
     if press is not None and press.field in RECORD_FIELDS:
-        enterprise = await context.services.enterprises.of_user(update.effective_user.id)
+        enterprise = await profile_of(update, context, None)  # a claim in this draft: the claimed one, pending
         if enterprise is not None and enterprise.pending:
             await update.callback_query.answer(context.t("report.pending_no_edit"), show_alert=True)
             return False
@@ -221,8 +226,9 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
         drop(FORM)
         return ConversationHandler.END
     try:
-        unverified = await services.links.flag_draft(draft.id, user_id)
+        unverified = await services.links.flag_draft(draft.id, user_id, enterprise.id)
         info = await services.demands.submit(draft.id, user_id, enterprise)
+        await form_of(context).submitted(user_id, enterprise, answers(FORM))  # before drop(): its claim
     except Refused:
         await query.answer(context.t("report.already_submitted"), show_alert=True)
         return ConversationHandler.END

@@ -124,8 +124,9 @@ async def current_draft(update: Update, context: BotContext) -> DemandInfo | Non
 
 
 async def profile_of(update: Update, context: BotContext, draft: DemandInfo | None) -> EnterpriseInfo | None:
-    """The enterprise profile the draft is filed with (a pending link: with the user's own contact, from the draft)."""
-    return await form_of(context).profile(update.effective_user.id, draft)
+    """The enterprise profile the draft is filed with (a pending link or a claim on another enterprise in this form:
+    with the user's own contact, from the draft)."""
+    return await form_of(context).profile(update.effective_user.id, answers(FORM), draft)
 
 
 # ---------------------------------------------------------------------------- what comes next
