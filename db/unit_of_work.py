@@ -177,12 +177,13 @@ class UnitOfWork:
     async def _undo(self, connection: AsyncConnection, guard: _Guard | None) -> None:
         """Undo a failed block's writes. If that fails too (the connection is gone), the unit's whole transaction
         is lost: the block's own error is the one that goes on (a lost connection tells the person so)."""
-        if connection.sync_connection is not None:
-            connection.sync_connection.info.pop(READ, None)  # what was kept may come from the undone writes
         try:
-            if connection.invalidated:
+            if connection.invalidated:  # lost: its info cannot be asked (PendingRollbackError); all of it goes
                 await self.rollback()
-            elif guard is not None and guard.taken and connection.in_transaction():
+                return
+            if connection.sync_connection is not None:
+                connection.sync_connection.info.pop(READ, None)  # what was kept may come from the undone writes
+            if guard is not None and guard.taken and connection.in_transaction():
                 await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {guard.name}")
                 await connection.exec_driver_sql(f"RELEASE SAVEPOINT {guard.name}")
             elif guard is None and connection.in_transaction() and _info(connection).get(WRITTEN):

@@ -150,6 +150,25 @@ async def test_inside_a_unit_a_failing_block_is_undone_alone(db_url: str):
     assert actions == {"test.kept", "test.kept_too"}
 
 
+async def test_a_block_whose_connection_was_lost_passes_on_its_own_error(db_url: str):
+    """The database went away in the middle of a block (PostgreSQL restarted under load): the block's own error
+    goes on, so the person is told the system is recovering — undoing the block must not ask the invalidated
+    connection anything (it raised PendingRollbackError, which read as a bug: "处理您的请求时出了问题")."""
+    from db.database import lost_connection
+
+    db = Database(db_url)
+    await db.migrate()
+    lost = ConnectionResetError("the server went away")
+    with pytest.raises(ConnectionResetError) as raised:
+        async with db.unit_of_work():
+            await AuditLog(db, ManualClock()).record(None, "test.before")
+            async with db.connection() as connection:
+                await connection.invalidate()
+                raise lost
+    await db.dispose()
+    assert raised.value is lost and lost_connection(raised.value)
+
+
 async def _reads_setup(db_url: str) -> tuple[Database, Forms, Enterprises]:
     db = Database(db_url)
     await db.migrate()
