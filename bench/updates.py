@@ -122,7 +122,7 @@ async def drive(
 ) -> tuple[float, list[float]]:
     """One untimed warm-up flow (``warm`` is called after it), then ``rounds`` rounds of ``users`` flows at once;
     returns the time and the latencies of those."""
-    await flow(FakeUser(api, WARM_UP_ID, "预热"), 0, [])
+    await flow(FakeUser(api, WARM_UP_ID, "预热"), users * rounds, [])  # its own enterprise name, never a timed one
     warm()
     latencies: list[float] = []
     begin = time.perf_counter()
