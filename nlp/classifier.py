@@ -1,8 +1,9 @@
 """Industry classifier: GB/T 4754-2017 section and division of a short problem description.
 
-A linear model over word and character-bigram features (trained by ``nlp/train.py`` with scikit-learn) whose
-weights are loaded here with numpy alone. Probabilities are temperature-calibrated; the section is the one whose
-divisions hold the most probability; the reasons are the words that pushed a division up the most.
+A linear model over word and character-bigram features (trained by ``nlp/train.py`` with scipy's L-BFGS) whose
+weights are loaded here with numpy alone, mixed with a second view: the division votes of the training texts nearest
+to the text. Probabilities are temperature-calibrated; the section is the one whose divisions hold the most
+probability (to the power 1.5); the reasons are the words that pushed a division up the most.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ MAKER_DISCOUNT = 0.5
 # that make or run the equipment: without a registered industry, the distribution of the places' divisions is mixed in
 # with weight PLACE_WEIGHT (development set: section top-1 +3.5 points at 0.35; 0.2 gave +2, 0.5 +3).
 PLACE_WEIGHT = 0.35
+# A second view of the text: its NEIGHBOURS nearest training texts (cosine over the regression's own features), each
+# voting for its division with its similarity squared, mixed into the regression's distribution with weight
+# NEIGHBOUR_WEIGHT. It remembers particular sentences where the regression averages over them (development set:
+# section top-1 84.2% → 85.6%, division top-3 86.1% → 87.1%; grouped cross-validation over 2,933 real-page texts,
+# one host never on both sides: 81.8% → 82.7%, division top-1 76.5% → 77.3%; 10 neighbours or weights 0.1–0.3 within
+# half a point).
+NEIGHBOURS = 20
+NEIGHBOUR_WEIGHT = 0.2
+# The section holds its divisions' probabilities to this power, summed (section_index)
+SECTION_POWER = 1.5
 _OURS = re.compile(
     r"(我们|我|咱们|咱|本|我司|我厂|我院|我校|我行)(厂|公司|单位|司|院|医院|学校|校|店|酒店|矿|站|场|车间|"
     r"工地|项目部|仓库|码头|银行|行|小区)?"
@@ -74,6 +85,35 @@ class IndustryPrediction:
     evidence: int  # how many of the text's features the model knows; 0 means it has nothing to go on
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """The training texts as postings: feature f is held by the texts ``doc[ptr[f]:ptr[f + 1]]`` with the values
+    ``value[…]`` (their idf-weighted, L2-normalised features, as ``_vector`` makes them); ``label`` is each text's
+    class index."""
+
+    ptr: np.ndarray
+    doc: np.ndarray
+    value: np.ndarray
+    label: np.ndarray
+
+    def vote(self, index: np.ndarray, values: np.ndarray, classes: int) -> np.ndarray:
+        """The distribution of the ``NEIGHBOURS`` nearest texts' classes, weighted by similarity squared (uniform
+        when no training text shares a feature)."""
+        starts, lengths = self.ptr[index], self.ptr[index + 1] - self.ptr[index]
+        total = int(lengths.sum())
+        if not total:
+            return np.full(classes, 1 / classes)
+        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        similarity = np.bincount(self.doc[at], weights=self.value[at] * np.repeat(values, lengths))
+        if len(similarity) > NEIGHBOURS:
+            near = np.argpartition(-similarity, NEIGHBOURS)[:NEIGHBOURS]
+        else:
+            near = np.arange(len(similarity))
+        votes = np.bincount(self.label[near], weights=np.maximum(similarity[near], 0) ** 2, minlength=classes) + 1e-9
+        shares: np.ndarray = votes / votes.sum()
+        return shares
+
+
 class IndustryClassifier:
     def __init__(
         self,
@@ -85,6 +125,7 @@ class IndustryClassifier:
         classes: list[str],
         temperature: float,
         catalogue_: Catalogue | None = None,
+        neighbours: Neighbours | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.weights = weights  # (n_features, n_classes) float32
@@ -93,6 +134,7 @@ class IndustryClassifier:
         self.vocab = vocab
         self.classes = classes
         self.temperature = temperature
+        self.neighbours = neighbours
         self.catalogue = catalogue_ or catalogue()
         sections = sorted({self.catalogue.divisions[c].section for c in classes})
         self._section_codes = sections
@@ -109,8 +151,9 @@ class IndustryClassifier:
             raise ModelMissing(f"no trained industry model in {model_dir}: run `make model`")
         with np.load(weights) as npz:
             w, b, idf, temp = npz["weights"], npz["bias"], npz["idf"], float(npz["temperature"])
+            near = Neighbours(*(npz[f"neighbours_{name}"] for name in ("ptr", "doc", "value", "label")))
         meta = json.loads(vocab.read_text(encoding="utf-8"))
-        return cls(tokenizer, w, b, idf, meta["vocab"], meta["classes"], temp)
+        return cls(tokenizer, w, b, idf, meta["vocab"], meta["classes"], temp, neighbours=near)
 
     def _vector(self, normalized: str, words: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
         feats = [f for f in features(words, normalized) if f in self.vocab]
@@ -130,6 +173,8 @@ class IndustryClassifier:
         z = logits / self.temperature
         prob = np.exp(z - z.max())
         prob /= prob.sum()
+        if self.neighbours is not None:
+            prob = (1 - NEIGHBOUR_WEIGHT) * prob + NEIGHBOUR_WEIGHT * self.neighbours.vote(index, values, len(prob))
         places = {} if prior else self.places_in(normalized)
         prob = self._weigh(prob, prior, in_use(normalized), places)
         chosen = self.section_index(prob)
@@ -151,12 +196,12 @@ class IndustryClassifier:
         )
 
     def section_index(self, prob: np.ndarray) -> int:
-        """The section whose divisions hold the most squared probability. Squares, not the plain sum: manufacturing
-        has 31 divisions, and a near-flat distribution summed over them outvoted a clear leader elsewhere
-        (development set: section top-1 +1 point)."""
-        return int(
-            np.bincount(self._section_of_class, weights=prob * prob, minlength=len(self._section_codes)).argmax()
-        )
+        """The section whose divisions hold the most probability to the power SECTION_POWER. Not the plain sum:
+        manufacturing has 31 divisions, and a near-flat distribution summed over them outvoted a clear leader
+        elsewhere. Squares did that best for the regression alone (development set: +1 point); with the neighbours
+        mixed in, 1.5 does (development set: section top-1 +1 point over squares, grouped cross-validation +0.2)."""
+        weights = prob**SECTION_POWER
+        return int(np.bincount(self._section_of_class, weights=weights, minlength=len(self._section_codes)).argmax())
 
     def places_in(self, normalized: str) -> dict[str, tuple[str, ...]]:
         """The places the text names, each with those of its divisions the model knows."""

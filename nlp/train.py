@@ -7,7 +7,8 @@ Training data, all shipped in ``nlp/data`` with its source (``SOURCE.md``), none
 - ``train/*.tsv``: sentences as people write them (text, division, source: a named public page, or written by the
   developers from trade knowledge), one file per kind of source.
 Model: multinomial logistic regression (class-balanced, L2) on binary, idf-weighted, L2-normalised features, fitted
-with scipy's L-BFGS. The softmax temperature is fitted on a held-back fifth of the data (the model refitted on the
+with scipy's L-BFGS, and the same features of every training text kept as postings (feature → texts), so the
+classifier can mix in the divisions of a text's nearest training texts. The softmax temperature is fitted on a held-back fifth of the data (the model refitted on the
 other four fifths), so the confidence the bot shows is calibrated; the full fit then starts from that model's
 weights (about a minute on two cores). The model ships in ``nlp/model/``; tests/test_model_shipped.py rebuilds it.
 """
@@ -160,11 +161,17 @@ def train(tokenizer: Tokenizer, docs: list[tuple[str, str]]) -> dict[str, Any]:
     w, b = fit(x[kept], y[kept], k)
     temperature = fit_temperature(x[held] @ w + b, y[held])
     w, b = fit(x, y, k, start=np.concatenate([w.ravel(), b]))
+    postings = x.T.tocsr()  # feature → the texts that hold it, for the nearest-texts view
+    postings.sort_indices()
     return {
         "weights": w.astype(np.float32),
         "bias": b.astype(np.float32),
         "idf": idf,
         "temperature": temperature,
+        "neighbours_ptr": postings.indptr.astype(np.int32),
+        "neighbours_doc": postings.indices.astype(np.int32),
+        "neighbours_value": postings.data.astype(np.float32),
+        "neighbours_label": y.astype(np.int16),
         "vocab": vocab,
         "classes": classes,
     }
@@ -179,6 +186,7 @@ def save(model: dict[str, Any], model_dir: Path = MODEL_DIR) -> None:
         "bias": model["bias"],
         "idf": model["idf"],
         "temperature": np.float32(model["temperature"]),
+        **{name: model[name] for name in ("neighbours_ptr", "neighbours_doc", "neighbours_value", "neighbours_label")},
     }
     with zipfile.ZipFile(model_dir / WEIGHTS.name, "w") as archive:
         for name, array in arrays.items():

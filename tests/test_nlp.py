@@ -175,6 +175,21 @@ def test_a_flat_distribution_does_not_fall_to_the_section_with_most_divisions(an
     assert prob[makers].sum() > 0.3 and clf.section_index(prob) == clf._section_codes.index("E")
 
 
+def test_the_nearest_training_texts_vote_as_a_second_view(analyzer: Analyzer):
+    # the shipped model keeps its training texts as postings; a training sentence finds itself and votes its division
+    clf = analyzer.classifier
+    assert clf.neighbours is not None
+    # a row of nlp/data/train/written_services.tsv
+    text = normalize("我们酒店客房的中央空调噪音大，客人投诉睡不着怎么办")
+    _, index, values = clf._vector(text, analyzer.tokenizer.content_words(text))
+    vote = clf.neighbours.vote(index, values, len(clf.classes))
+    assert vote.sum() == pytest.approx(1.0) and clf.classes[int(vote.argmax())] == "61"
+    assert vote[clf.classes.index("61")] > 0.3
+    # a text that shares no feature with any training text gets no opinion from it
+    empty = clf.neighbours.vote(np.array([], dtype=np.int64), np.array([]), len(clf.classes))
+    assert np.allclose(empty, 1 / len(clf.classes))
+
+
 def test_nothing_to_go_on_suggests_no_division(analyzer: Analyzer):
     assert analyzer.suggest_divisions(["请帮帮我们吧"]) == []
     # a CNC repair specialist: machinery (C34) or the repair of machinery (C43), never O81 (cars, phones, appliances)
