@@ -70,9 +70,9 @@ from conversations.report.steps import (
 )
 from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
-from services.demand_form import FORM
+from services.demand_form import FORM, description_fault
 from services.demand_info import DemandInfo
-from services.demands import MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
+from services.demands import SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import PendingLink
 
 log = logging.getLogger(__name__)
@@ -175,10 +175,9 @@ async def described(update: Update, context: BotContext) -> str | int:
     if draft is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
-    if len(draft.text.strip()) < MIN_TEXT:
-        await query.answer(
-            context.t("report.text_too_short", min=MIN_TEXT, length=len(draft.text.strip())), show_alert=True
-        )
+    fault = description_fault(draft.text)
+    if fault is not None:  # too short, or says nothing
+        await query.answer(context.t(fault.key, **fault.values), show_alert=True)
         return DESCRIBE
     await query.answer()
     await query.edit_message_reply_markup(None)
