@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.follow_up import ConfirmSolved, RateCase, Reopen, SkipComment
@@ -17,6 +17,7 @@ from services.follow_up import MAX_COMMENT, read_stars, stars_buttons
 from services.results import Refused
 
 COMMENT, STARS = "follow.comment", "follow.stars"
+TYPED_COMMENT = "follow.typed_comment"  # the comment step in the conversation that takes free text (typed_rating)
 
 
 def _stars(context: BotContext, demand_id: int) -> InlineKeyboardMarkup:
@@ -122,8 +123,40 @@ async def skip(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+class TypedStars(filters.MessageFilter):
+    """Text that reads as a rating ("5", "五星", "★★★★"): :func:`typed_rating` is asked first."""
+
+    def filter(self, message: Message) -> bool:
+        return read_stars(message.text or "") is not None
+
+
+async def typed_rating(update: Update, context: BotContext) -> str | int | None:
+    """Stars typed outside any question (after the day-3 reminder, whose buttons are all that asks): the rating of
+    the one case waiting for it, then the optional comment (TYPED_COMMENT, :func:`comment_step`); several
+    waiting: which one is asked by their own buttons. None when no case waits: the text is free text as ever."""
+    waiting = await context.services.follow_up.awaiting_rating(update.effective_user.id)
+    if not waiting:
+        return None
+    if len(waiting) > 1:
+        await update.effective_message.reply_text(context.t("follow.stars_which", count=len(waiting)))
+        return ConversationHandler.END
+    state = await _rated(update, context, waiting[0], read_stars(update.effective_message.text or "") or 0)
+    return TYPED_COMMENT if state == COMMENT else state
+
+
+def comment_step() -> list:
+    """The optional comment after the stars: typed, or 跳过 (in this conversation, and in the one that takes free
+    text, where :func:`typed_rating` rates)."""
+    return [
+        MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
+        CallbackQueryHandler(skip, pattern=SkipComment.pattern()),
+        CommandHandler("cancel", cancel_flow_of("follow")),
+        MessageHandler(~filters.COMMAND, expect_text),
+    ]
+
+
 # after a restart the step asks its question again (conversations/resume.py)
-resume.register({COMMENT: _ask_comment, STARS: _ask_stars})
+resume.register({COMMENT: _ask_comment, TYPED_COMMENT: _ask_comment, STARS: _ask_stars})
 
 
 def build() -> ConversationHandler:
@@ -139,11 +172,7 @@ def build() -> ConversationHandler:
                 CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
                 MessageHandler(~filters.COMMAND, expect_text),
             ],
-            COMMENT: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, comment),
-                CallbackQueryHandler(skip, pattern=SkipComment.pattern()),
-                MessageHandler(~filters.COMMAND, expect_text),
-            ],
+            COMMENT: comment_step(),
         },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("follow"))],
         name="follow_up",

@@ -29,7 +29,7 @@ from buttons.forms import (
     ReportSubmit,
     YesNo,
 )
-from conversations import industry_step, resume
+from conversations import follow_up, industry_step, resume
 from conversations.common import answer_stale, edit_message, expect_button, expect_text
 from conversations.context import BotContext
 from conversations.form_draft import Flow, Handler, Step, answers, drafted, drafted_all, drop, restart
@@ -371,6 +371,7 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[
             report,
+            MessageHandler(TEXT & private & follow_up.TypedStars(), intake.from_stars),  # a rating, if one waits
             MessageHandler(TEXT & private, intake.from_text),  # the draft is opened when one is filed
             MessageHandler(filters.PHOTO & private, intake.from_photo),
             CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern()),
@@ -379,6 +380,7 @@ def build() -> ConversationHandler:
             RESUME: [_pressed(resume_choice, ReportResume), *WAIT_BUTTON],
             **REPORT.states(),
             DISCARD: [_pressed(discard_choice, ReportDiscard), *WAIT_BUTTON],
+            follow_up.TYPED_COMMENT: follow_up.comment_step(),  # after stars typed outside any conversation
         },
         fallbacks=[CommandHandler("cancel", drafted(FORM, cancel)), report],
         name="report",
