@@ -46,7 +46,7 @@ class _Counted(string.Formatter):
         if "|" in format_spec:
             one, many = format_spec.split("|", 1)
             return one if str(value) == "1" else many
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _COUNTED = _Counted()
