@@ -1,6 +1,6 @@
 """Stars typed after the day-3 rating reminder are the rating, as they are at the day-1 star question (issue 21
 leftovers): the reminder comes from the scheduler, so nothing in the chat waits for stars; the typed "4星" is read
-wherever free text goes, and the optional comment is asked as after a pressed star."""
+wherever free text goes, and the optional comment is one press away."""
 
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ async def test_stars_typed_after_the_day_three_reminder_are_the_rating(bot: BotH
     await bot.application.sender.flush()
     await company.expect("回访：需求")
     company.send("4星")
-    await company.expect("感谢您的评价")
+    thanks = await company.expect("感谢您的评价")
     assert (await demand(bot)).status is DemandStatus.CLOSED
     await helper.expect("打了 ★★★★")
-    company.send("来得及时，讲解清楚")  # the optional comment, as after a pressed star
+    company.press("写评语", thanks)  # the optional comment, as after a pressed star
+    await company.expect("请写下")
+    company.send("来得及时，讲解清楚")
     await company.expect("评价已保存")
     company.send("5")  # nothing waits for stars any more: free text as ever, the rating stays
     await company.expect(("没看懂", "/help"))

@@ -380,7 +380,6 @@ def build() -> ConversationHandler:
             RESUME: [_pressed(resume_choice, ReportResume), *WAIT_BUTTON],
             **REPORT.states(),
             DISCARD: [_pressed(discard_choice, ReportDiscard), *WAIT_BUTTON],
-            follow_up.TYPED_COMMENT: follow_up.comment_step(),  # after stars typed outside any conversation
         },
         fallbacks=[CommandHandler("cancel", drafted(FORM, cancel)), report],
         name="report",

@@ -50,10 +50,9 @@ async def from_text(update: Update, context: BotContext) -> str | int:
 
 
 async def from_stars(update: Update, context: BotContext) -> str | int:
-    """Stars typed outside any conversation: a rating when a case waits for one (conversations/follow_up.py, which
-    then asks for the comment in this conversation), else text like any other."""
-    rated = await follow_up.typed_rating(update, context)
-    return await from_text(update, context) if rated is None else rated
+    """Stars typed outside any conversation: a rating when a case waits for one (conversations/follow_up.py), else
+    text like any other."""
+    return END if await follow_up.typed_rating(update, context) else await from_text(update, context)
 
 
 async def from_photo(update: Update, context: BotContext) -> str | int:
