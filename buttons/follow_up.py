@@ -1,5 +1,5 @@
 """The follow-up (回访) after a service (services/follow_up.py, conversations/follow_up.py): solved or not, the
-1–5 stars, skipping the comment."""
+1–5 stars, skipping the comment, or asking to write one (after stars typed outside any question)."""
 
 from __future__ import annotations
 
@@ -25,3 +25,8 @@ class Reopen(Action):
 @action("fu:skip")
 class SkipComment(Action):
     pass
+
+
+@action("fu:c")
+class AddComment(Action):
+    demand_id: int

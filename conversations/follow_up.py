@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.follow_up import ConfirmSolved, RateCase, Reopen, SkipComment
+from buttons.follow_up import AddComment, ConfirmSolved, RateCase, Reopen, SkipComment
 from conversations import resume
 from conversations.common import answer_stale, cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
@@ -122,6 +122,49 @@ async def skip(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+class TypedStars(filters.MessageFilter):
+    """Text that reads as a rating ("5", "五星", "★★★★"): :func:`typed_rating` is asked first."""
+
+    def filter(self, message: Message) -> bool:
+        return read_stars(message.text or "") is not None
+
+
+async def typed_rating(update: Update, context: BotContext) -> bool:
+    """Stars typed outside any question (after the day-3 reminder, whose buttons are all that asks): the rating of
+    the one case waiting for it, thanked with a ✍️ button for the optional comment (:func:`add_comment`); several
+    waiting: which one is asked by their own buttons. False when no case waits: the text is free text as ever."""
+    waiting = await context.services.follow_up.awaiting_rating(update.effective_user.id)
+    if not waiting:
+        return False
+    message = update.effective_message
+    if len(waiting) > 1:
+        await message.reply_text(context.t("follow.stars_which", count=len(waiting)))
+        return True
+    stars = read_stars(message.text or "") or 0
+    result = await attempt(
+        update, context, context.services.follow_up.rate(update.effective_user.id, waiting[0], stars)
+    )
+    if result is not None:
+        write = InlineKeyboardButton(context.label("follow.write_comment"), callback_data=AddComment(waiting[0]).data())
+        await message.reply_text(
+            context.t("follow.thanks_typed", ticket=result.values["ticket"]),
+            reply_markup=InlineKeyboardMarkup([[write]]),
+        )
+    return True
+
+
+async def add_comment(update: Update, context: BotContext) -> str | int:
+    """``AddComment``: the optional comment after stars typed outside any question (the service keeps it only on
+    the presser's own rating)."""
+    press = await press_of(update, context, AddComment)
+    if press is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    context.user_data["follow"] = {"demand": press.demand_id}
+    await update.effective_chat.send_message(context.t("follow.ask_comment", max=MAX_COMMENT))
+    return COMMENT
+
+
 # after a restart the step asks its question again (conversations/resume.py)
 resume.register({COMMENT: _ask_comment, STARS: _ask_stars})
 
@@ -131,6 +174,7 @@ def build() -> ConversationHandler:
         entry_points=[
             CallbackQueryHandler(rate, pattern=RateCase.pattern()),
             CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
+            CallbackQueryHandler(add_comment, pattern=AddComment.pattern()),
         ],
         states={
             STARS: [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import tomllib
 from decimal import Decimal
 from functools import lru_cache
@@ -35,6 +36,24 @@ STRAY_JOINER = re.compile(f"(?<![{_PICTOGRAPHS}\ufe0f])\u200d|\u200d(?![{_PICTOG
 def shown(value: object) -> str:
     """A value as it may be shown, and stored: without the invisible characters that could disguise it."""
     return STRAY_JOINER.sub("", INVISIBLE.sub("", str(value)))
+
+
+class _Counted(string.Formatter):
+    """``str.format`` plus English plurals: ``{count:class|classes}`` writes the first word when the count is 1 and
+    the second otherwise; the count itself is written beside it (``{count} {count:class|classes}``)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if str(value) == "1" else many
+        return str(super().format_field(value, format_spec))
+
+
+_COUNTED = _Counted()
+
+
+def _format(text: str, values: dict[str, object]) -> str:
+    return _COUNTED.vformat(text, (), values) if "|" in text else text.format(**values)
 
 
 def _flatten(tree: dict[str, object], prefix: str = "") -> dict[str, dict[str, str]]:
@@ -70,8 +89,7 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     text = entry.get(lang or "zh-hans") or entry["zh-hans"]
     if not values:
         return text
-    safe = {k: _safe(v, lang) for k, v in values.items()}
-    return text.format(**safe)
+    return _format(text, {k: _safe(v, lang) for k, v in values.items()})
 
 
 def _safe(value: object, lang: str | None) -> str:
@@ -92,7 +110,7 @@ def label(key: str, lang: str | None = None, /, **values: object) -> str:
     """A catalogue text for a button label or a file caption: plain text, so values are not HTML-escaped."""
     entry = catalogue()[key]
     text = entry.get(lang or "zh-hans") or entry["zh-hans"]
-    return text.format(**{k: shown(v) for k, v in values.items()}) if values else text
+    return _format(text, {k: shown(v) for k, v in values.items()}) if values else text
 
 
 # Large amounts: Chinese counts them in ten-thousands (万元, one decimal), English in millions (two at most).

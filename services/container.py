@@ -96,7 +96,7 @@ class Services:
         forms = Forms(db, clock)
         tz = settings.tz
         audience = Audience(db, regions)
-        reminders = Reminders(db, clock, outbox, audience, regions, tz)
+        reminders = Reminders(db, clock, outbox, audience, tz)
         competitions = Competitions(db, clock, audit, outbox, audience, reminders, regions, tz)
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         matcher = Matcher(db, clock, analyzer.tokenizer)

@@ -9,20 +9,37 @@ description until the person says 完成 — in asking order.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
 from db.models import DemandKind
 from services.demand_info import DemandInfo
-from services.demands import Demands
+from services.demands import MIN_TEXT, Demands
 from services.enterprise_links import filing_profile
 from services.enterprises import EnterpriseInfo, Enterprises, Link, PendingLink
 from services.industry import Proposal
+from services.results import Reason, Refused
+from services.validation import Invalid
 
 FORM = "report"
 TRAINING_FIELDS = ("training_topic", "trainees", "preferred_dates")
 PROFILE_FIELDS = ("region_code", "contact_name", "phone")
 ON_DEMAND = ("contact_name", "contact_phone")  # copied from the profile when it is filed
+
+
+def says_nothing(text: str) -> bool:
+    """A description that names no problem: no letter or digit at all (。。。, !!!), or only one, repeated (啊啊啊,
+    aaaa)."""
+    return len({ch.casefold() for ch in text if unicodedata.category(ch)[0] in "LN"}) <= 1
+
+
+def description_fault(text: str) -> Invalid | None:
+    """Why a description cannot be settled with 完成 yet (too short, or it says nothing); None when it can."""
+    length = len(text.strip())
+    if length < MIN_TEXT:
+        return Invalid("report.text_too_short", min=MIN_TEXT, length=length)
+    return Invalid("report.text_says_nothing") if says_nothing(text) else None
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,24 @@ class DemandForm:
         progress = replace(progress, **changes, **extra)
         answers.update(progress.stored())
         return progress
+
+    async def describe(self, user_id: int, answers: dict[str, Any], text: str) -> DemandInfo:
+        """One message of the description: added to it, or replacing it after its ✏️. Raises
+        Invalid("report.text_says_nothing") when the description would then say nothing (:func:`says_nothing`;
+        nothing is written, the draft stays as it was), ValueError past MAX_TEXT, Refused when the draft is gone."""
+        progress = Progress.read(answers)
+        if progress is None:
+            raise Refused(Reason.NOT_FOUND)
+        if says_nothing(text):  # only then is the description so far read: added to real words, it is kept
+            draft = None if progress.replace_text else await self.draft(user_id, answers)
+            if progress.replace_text or (draft is not None and says_nothing(draft.text)):
+                raise Invalid("report.text_says_nothing")
+        if progress.replace_text:
+            draft = await self.demands.update(progress.demand_id, user_id, text=text)
+        else:
+            draft = await self.demands.add_text(progress.demand_id, user_id, text)
+        self.note(answers, text_changed=True, replace_text=False)
+        return draft
 
     async def draft(self, user_id: int, answers: dict[str, Any]) -> DemandInfo | None:
         """The form's draft while it is one (None once submitted, discarded or expired)."""

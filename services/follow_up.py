@@ -278,6 +278,15 @@ class FollowUp(Resolution):
             feedback.comment = text.strip()[:MAX_COMMENT]
         return Done(demand_id)
 
+    async def awaiting_rating(self, user_id: int) -> list[int]:
+        """The user's resolved demands not rated yet (asked by the resolution notice, then by the day-3 reminder):
+        what stars typed outside any question may be for."""
+        async with self.db.session() as session:
+            found = await session.scalars(
+                select(Demand.id).where(Demand.user_id == user_id, Demand.status == DemandStatus.RESOLVED)
+            )
+            return list(found.all())
+
     async def remind_ratings(self) -> int:
         """Three days after resolution, remind an enterprise that has not confirmed or rated — once."""
         now = self.clock.now()

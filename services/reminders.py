@@ -40,7 +40,6 @@ from services.clock import Clock
 from services.event_notices import appointment_notice, competition_notice, session_notice
 from services.local_time import QuietHours
 from services.outbox import Notice, Outbox
-from services.regions import RegionDirectory
 from services.reminder_plan import (
     AppointmentTimes,
     CompetitionTimes,
@@ -71,17 +70,8 @@ def _competition_times(c: Competition) -> CompetitionTimes:
 
 
 class Reminders:
-    def __init__(
-        self, db: Database, clock: Clock, outbox: Outbox, audience: Audience, regions: RegionDirectory, tz: ZoneInfo
-    ) -> None:
-        self.db, self.clock, self.outbox, self.audience, self.regions, self.tz = (
-            db,
-            clock,
-            outbox,
-            audience,
-            regions,
-            tz,
-        )
+    def __init__(self, db: Database, clock: Clock, outbox: Outbox, audience: Audience, tz: ZoneInfo) -> None:
+        self.db, self.clock, self.outbox, self.audience, self.tz = db, clock, outbox, audience, tz
         self.scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"misfire_grace_time": None, "coalesce": True})
         self.after_fire: Callable[[], Awaitable[object]] | None = None  # e.g. flush the sender
 

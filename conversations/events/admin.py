@@ -22,7 +22,7 @@ from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
 from conversations.refusals import answer_refusal, staff_gate
 from services.audit import NotStaff
-from services.local_time import parse_local_datetime
+from services.local_time import parse_moment
 from services.validation import Invalid
 
 VALUE = "eventedit.value"
@@ -67,8 +67,11 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if field == "where":
             value = place_or_link({"where": text})
             values = {"place": value.get("place"), "link": value.get("link")}
-        else:
-            values = {field: parse_local_datetime(text, services.settings.tz, services.clock.now(), FIELDS[field])}
+        else:  # a session's new start is held to a new course's rules: still to come, within two years
+            future = pending["kind"] == "session"
+            values = {
+                field: parse_moment(text, services.settings.tz, services.clock.now(), FIELDS[field], future=future).at
+            }
         if pending["kind"] == "competition":
             c = await services.competitions.change(context.profile.id, context.role, pending["id"], values)
             done = context.t("competition.changed", name=c.name)

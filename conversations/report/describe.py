@@ -10,22 +10,21 @@ from telegram import Update
 
 from conversations.common import reject_too_long
 from conversations.context import BotContext
-from conversations.report.steps import DESCRIBE, current_draft, note, progress_of
+from conversations.form_draft import answers
+from conversations.report.steps import DESCRIBE, current_draft, form_of, progress_of
 from conversations.report.views import done_keyboard
+from services.demand_form import FORM
 from services.demand_info import DemandInfo
-from services.demands import MAX_TEXT, MIN_TEXT, Refusal, Refused
+from services.demands import MAX_TEXT, MIN_TEXT, Refused
+from services.validation import Invalid
 
 
 async def add_text(update: Update, context: BotContext, text: str) -> bool:
-    demands, user_id = context.services.demands, update.effective_user.id
-    progress = progress_of()
     try:
-        if progress is None:
-            raise Refused(Refusal.NOT_FOUND)
-        if progress.replace_text:
-            draft = await demands.update(progress.demand_id, user_id, text=text)
-        else:
-            draft = await demands.add_text(progress.demand_id, user_id, text)
+        draft = await form_of(context).describe(update.effective_user.id, answers(FORM), text)
+    except Invalid as fault:  # says nothing: asked for a real description, with an example
+        await update.effective_message.reply_text(context.t(fault.key, **fault.values))
+        return False
     except ValueError:
         draft = await current_draft(update, context)
         await update.effective_message.reply_text(
@@ -36,7 +35,6 @@ async def add_text(update: Update, context: BotContext, text: str) -> bool:
     except Refused:
         await update.effective_message.reply_text(context.t("report.gone"))
         return False
-    note(context, text_changed=True, replace_text=False)
     await _acknowledge(update, context, draft)
     return True
 

@@ -29,7 +29,7 @@ from buttons.forms import (
     ReportSubmit,
     YesNo,
 )
-from conversations import industry_step, resume
+from conversations import follow_up, industry_step, resume
 from conversations.common import answer_stale, edit_message, expect_button, expect_text
 from conversations.context import BotContext
 from conversations.form_draft import Flow, Handler, Step, answers, drafted, drafted_all, drop, restart
@@ -70,9 +70,9 @@ from conversations.report.steps import (
 )
 from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
-from services.demand_form import FORM
+from services.demand_form import FORM, description_fault
 from services.demand_info import DemandInfo
-from services.demands import MIN_TEXT, SERVICE_MODES, URGENCIES, Refused
+from services.demands import SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import PendingLink
 
 log = logging.getLogger(__name__)
@@ -175,10 +175,9 @@ async def described(update: Update, context: BotContext) -> str | int:
     if draft is None:
         await query.answer(context.t("button.stale"), show_alert=True)
         return ConversationHandler.END
-    if len(draft.text.strip()) < MIN_TEXT:
-        await query.answer(
-            context.t("report.text_too_short", min=MIN_TEXT, length=len(draft.text.strip())), show_alert=True
-        )
+    fault = description_fault(draft.text)
+    if fault is not None:  # too short, or says nothing
+        await query.answer(context.t(fault.key, **fault.values), show_alert=True)
         return DESCRIBE
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -372,6 +371,7 @@ def build() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[
             report,
+            MessageHandler(TEXT & private & follow_up.TypedStars(), intake.from_stars),  # a rating, if one waits
             MessageHandler(TEXT & private, intake.from_text),  # the draft is opened when one is filed
             MessageHandler(filters.PHOTO & private, intake.from_photo),
             CallbackQueryHandler(intake.on_press, pattern=IntakeAnswer.pattern()),

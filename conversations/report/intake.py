@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from buttons.forms import IntakeAnswer, ReportAside
+from conversations import follow_up
 from conversations.context import BotContext
 from conversations.form_draft import drafted, restart
 from conversations.free_text import route_text
@@ -46,6 +47,12 @@ async def from_text(update: Update, context: BotContext) -> str | int:
     """Text typed outside any conversation."""
     analysis = await route_text(update, context)
     return END if analysis is None else await _file_or_ask(update, context, analysis, None)
+
+
+async def from_stars(update: Update, context: BotContext) -> str | int:
+    """Stars typed outside any conversation: a rating when a case waits for one (conversations/follow_up.py), else
+    text like any other."""
+    return END if await follow_up.typed_rating(update, context) else await from_text(update, context)
 
 
 async def from_photo(update: Update, context: BotContext) -> str | int:

@@ -26,7 +26,7 @@ from conversations.report.views import (
     summary_card,
     urgency_keyboard,
 )
-from services.demand_form import FORM, DemandForm, Progress, ReportState
+from services.demand_form import FORM, DemandForm, Progress, ReportState, description_fault
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, Refused
 from services.enterprises import EnterpriseInfo
@@ -160,7 +160,7 @@ async def ask(update: Update, context: BotContext, field: str, draft: DemandInfo
         return await ask_industry(update, context, draft or await current_draft(update, context))
     elif field == "text":
         draft = draft or await current_draft(update, context)
-        described = len(draft.text) >= MIN_TEXT  # typed before the flow began (free text, a caption): kept
+        described = description_fault(draft.text) is None  # typed before the flow began (free text, a caption): kept
         await update.effective_chat.send_message(
             context.t("report.ask_more_text" if described else "report.ask_text", min=MIN_TEXT, max=MAX_TEXT),
             reply_markup=done_keyboard(context.lang) if described else None,
