@@ -13,6 +13,11 @@ wait for each echo. ``statements_per_update``: the SQL statements the zhuqi run 
 ``cpu_ms_per_update``: the process's CPU time over the zhuqi run's updates (steadier than updates/s when the
 machine is shared).
 
+A third bot bounds what any bot that talks as much could reach here: "same calls, no work" answers each person's
+n-th update with exactly the Bot API calls zhuqi-bot made for its warm-up flow's n-th (the same texts and buttons,
+2.2 calls an update against the echo bot's one), thinking nothing; ``ratio_to_same_calls`` is zhuqi-bot's
+updates/s over that bot's, i.e. the cost of zhuqi-bot's own work (handlers, services, database, NLP).
+
 Each bot first serves one warm-up flow of its own, untimed and uncounted (a fresh process compiles its SQL, loads
 jieba's dictionary and the classifier on the first flow: a cost paid once per start, not per step). Then
 ``--rounds`` rounds of ``--users`` enterprises at once; by default enough rounds that at least 20 flows are timed
@@ -43,14 +48,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from sqlalchemy import event, func, select
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
+from telegram import Message, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, TypeHandler, filters
+from telegram.request import RequestData
 
 from bot import CHAT
 from config.settings import load_settings
 from db.models import Demand, DemandStatus, Role
 from fakebotapi import FakeBotAPI, FakeUser
-from fakebotapi.request import FakeRequest
+from fakebotapi.request import FakeRequest, split_url
 from runtime.application import build_application
 from services.container import Services
 
@@ -64,6 +70,7 @@ TEXTS = [
 ]
 FIRST_ID = 700_000
 Flow = Callable[[FakeUser, int, list[float]], Awaitable[None]]
+Call = tuple[str, dict[str, object]]  # a Bot API method and its parameters as python-telegram-bot serialised them
 
 
 def echo_bot(api: FakeBotAPI) -> Application:
@@ -79,6 +86,59 @@ def echo_bot(api: FakeBotAPI) -> Application:
         .build()
     )
     application.add_handler(MessageHandler(filters.TEXT, echo))
+    return application
+
+
+class Recorder(FakeRequest):
+    """The fake Bot API's request adapter, noting the bot's calls (but getUpdates) under the number of the update
+    being handled while ``step`` is set."""
+
+    def __init__(self, api: FakeBotAPI) -> None:
+        super().__init__(api)
+        self.step: int | None = None
+        self.script: list[list[Call]] = []
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **kwargs: object
+    ) -> tuple[int, bytes]:
+        endpoint = split_url(url)[1]
+        if self.step is not None and endpoint != "getUpdates":
+            self.script[self.step].append((endpoint, dict(request_data.json_parameters) if request_data else {}))
+        return await super().do_request(url, method, request_data, **kwargs)
+
+
+def replay_bot(api: FakeBotAPI, script: list[list[Call]]) -> Application:
+    """A bot that thinks nothing and says what zhuqi-bot said: to each person's n-th update it makes the Bot API calls
+    zhuqi-bot made for the warm-up flow's n-th (the same texts and buttons, sent to this person's chat, editing the
+    message this person pressed). Its throughput is the most any bot that talks as much can reach here."""
+    seen: dict[int, int] = {}
+
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_user is not None and update.effective_chat is not None
+        n = seen[update.effective_user.id] = seen.get(update.effective_user.id, -1) + 1
+        query = update.callback_query
+        for endpoint, recorded in script[n]:
+            params: dict[str, object] = {**recorded, "chat_id": update.effective_chat.id}
+            if query is not None:
+                params.update(callback_query_id=query.id)
+                if "message_id" in recorded and isinstance(query.message, Message):
+                    params.update(message_id=query.message.message_id)
+            for key in ("chat_id", "callback_query_id", "message_id"):
+                if key not in recorded:
+                    params.pop(key, None)
+            result = await context.bot._post(endpoint, params)  # private: do_api_request warns on every known method
+            if isinstance(result, dict):
+                Message.de_json(result, context.bot)  # as python-telegram-bot reads the answer of a send or an edit
+
+    application = (
+        ApplicationBuilder()
+        .token(api.token)
+        .request(FakeRequest(api))
+        .get_updates_request(FakeRequest(api))
+        .concurrent_updates(64)
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, answer))
     return application
 
 
@@ -157,7 +217,9 @@ def summary(name: str, updates: int, elapsed: float, latencies: list[float]) -> 
     }
 
 
-async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> dict[str, float | str]:
+async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> tuple[dict[str, float | str], list[list[Call]]]:
+    """The demand flow on the database at ``url``: its row, and the Bot API calls of its warm-up flow, update by
+    update."""
     settings = load_settings(database_url=url, bot_token=None, flood_max_updates=10_000, rate_limit_replies=False)
     services = await Services.start(settings)
     for who in [WARM_UP_ID, *range(FIRST_ID, FIRST_ID + users * rounds)]:  # registered enterprises in 吴兴区 (the
@@ -165,7 +227,18 @@ async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> dict[str, f
         await services.users.set_role(who, Role.ENTERPRISE)
         await services.users.set_region(who, "330502")
     api = FakeBotAPI()
-    application = build_application(services, CHAT, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    recorder = Recorder(api)
+    application = build_application(services, CHAT, request=recorder, get_updates_request=FakeRequest(api))
+    handle = application.process_update
+
+    async def numbered(update: object) -> None:  # the warm-up flow's calls, noted update by update
+        if recording:
+            recorder.step = len(recorder.script)
+            recorder.script.append([])
+        await handle(update)
+
+    recording = True
+    application.process_update = numbered  # type: ignore[method-assign]
     statements = [0]
 
     def count(*_args: object) -> None:
@@ -174,6 +247,8 @@ async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> dict[str, f
     cpu = [0.0]
 
     def warm() -> None:
+        nonlocal recording
+        recording, recorder.step = False, None
         event.listen(services.db.engine.sync_engine, "before_cursor_execute", count)
         cpu[0] = time.process_time()
 
@@ -188,12 +263,29 @@ async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> dict[str, f
     if filed != users * rounds + 1:
         raise SystemExit(f"{name}: {filed} of {users * rounds + 1} demands filed")
     updates = users * rounds * STEPS
-    return {
+    if len(recorder.script) != STEPS:
+        raise SystemExit(f"{name}: the warm-up flow was {len(recorder.script)} updates, not {STEPS}")
+    row = {
         **summary(name, updates, elapsed, latencies),
         "statements_per_update": round(statements[0] / updates, 1),
         # this process's CPU time (the bot, the fake Bot API and the simulated users) over the updates: steadier
         # than updates/s on a shared machine; the fake server and users cost the same in every run
         "cpu_ms_per_update": round(cpu[0] * 1000 / updates, 2),
+    }
+    return row, recorder.script
+
+
+async def replay_run(users: int, rounds: int, script: list[list[Call]]) -> dict[str, float | str]:
+    """The same flow against :func:`replay_bot`: what the Bot API calls alone cost."""
+    api = FakeBotAPI()
+    cpu = time.process_time()
+    elapsed, latencies = await run_app(replay_bot(api, script), lambda: drive(api, users, rounds, report_flow))
+    updates = users * rounds * STEPS
+    calls = sum(len(calls) for calls in script) / STEPS
+    return {
+        **summary("same calls, no work", updates, elapsed, latencies),
+        "calls_per_update": round(calls, 2),
+        "cpu_ms_per_update": round((time.process_time() - cpu) * 1000 / (updates + STEPS), 2),
     }
 
 
@@ -209,24 +301,30 @@ async def main() -> None:
     api = FakeBotAPI()
     elapsed, latencies = await run_app(echo_bot(api), lambda: drive(api, args.users, rounds, echo_flow))
     rows = [summary("bare PTB echo bot", args.users * rounds * STEPS, elapsed, latencies)]
+    script: list[list[Call]] = []
     with tempfile.TemporaryDirectory() as tmp:
         if "sqlite" in databases:
-            rows.append(await zhuqi_run("zhuqi-bot, SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.users, rounds))
+            row, script = await zhuqi_run("zhuqi-bot, SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.users, rounds)
+            rows.append(row)
         if "postgresql" in databases:
             from tests.pg import PgServer
 
             pg = PgServer(durable=True).start()
             try:
                 url = await pg.create_database("bench_updates")
-                rows.append(await zhuqi_run("zhuqi-bot, PostgreSQL", url, args.users, rounds))
+                row, script = await zhuqi_run("zhuqi-bot, PostgreSQL", url, args.users, rounds)
+                rows.append(row)
             finally:
                 pg.stop()
+    rows.insert(1, await replay_run(args.users, rounds, script))
 
     bare = rows[0]["updates_per_s"]
     for row in rows:
         row["flows_per_s"] = round(float(row["updates_per_s"]) / STEPS, 2)
         row["ratio_to_bare"] = round(float(row["updates_per_s"]) / float(bare), 3)
     by_name = {row["bot"]: row for row in rows}
+    for row in rows[2:]:  # zhuqi-bot's work alone: against a bot that makes the same Bot API calls and nothing else
+        row["ratio_to_same_calls"] = round(float(row["updates_per_s"]) / float(rows[1]["updates_per_s"]), 3)
     pg_to_sqlite = None
     if "zhuqi-bot, SQLite" in by_name and "zhuqi-bot, PostgreSQL" in by_name:
         pg_to_sqlite = round(

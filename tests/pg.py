@@ -106,12 +106,13 @@ class PgServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
-    async def create_database(self, name: str) -> str:
+    async def create_database(self, name: str, template: str | None = None) -> str:
+        """Create database ``name`` (a copy of database ``template`` when given); return its URL."""
         import asyncpg
 
         conn = await asyncpg.connect(host="127.0.0.1", port=self.port, user="postgres", database="postgres")
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         finally:
             await conn.close()
         return self.url(name)

@@ -32,8 +32,8 @@ from services.users import Users
 
 
 @pytest.fixture
-async def db(db_url: str):
-    database = Database(db_url)
+async def db(empty_db_url: str):
+    database = Database(empty_db_url)  # the migrations from nothing: the other tests start where they leave off
     await database.migrate()
     await seed_regions(database)
     yield database
