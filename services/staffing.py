@@ -95,19 +95,23 @@ class Staffing:
             await self.audit.record(actor, action, target, allowed=False)
             raise NotStaff(action)
 
-    async def may_choose_region(self, actor: int) -> None:
+    async def may_choose_region(self, actor: int, registering: bool = False) -> None:
         """Refused(OUT_OF_REGION), audited, when ``actor`` is staff or an admin: where staff work (their region and
-        below, services/staff_scope.py) is set for them, never moved by themselves in /settings."""
+        below, services/staff_scope.py) is set for them, never moved by themselves in /settings or with a QR
+        poster's link; ``registering`` (/start) lets them give a first one."""
         profile = await self.users.get(actor)
-        if profile is not None and profile.role in STAFF_ROLES:
+        first = registering and profile is not None and profile.region_code is None
+        if profile is not None and profile.role in STAFF_ROLES and not first:
             await self.audit.record(actor, "settings.region", f"user:{actor}", allowed=False, reason=OUT_OF_REGION)
             raise Refused(Reason.OUT_OF_REGION)
 
-    async def choose_region(self, actor: int, region_code: str) -> Profile:
-        """The region ``actor`` picked in /settings, now theirs (a worker's, an enterprise's, a craftsman's);
-        Refused(OUT_OF_REGION), audited, for staff and admins (:meth:`may_choose_region`)."""
-        await self.may_choose_region(actor)
-        return await self.users.set_region(actor, region_code)
+    async def choose_region(
+        self, actor: int, region_code: str, team_id: int | None = None, *, registering: bool = False
+    ) -> Profile:
+        """The region (and team) ``actor`` picked in /settings or /start, now theirs (a worker's, an enterprise's,
+        a craftsman's); Refused(OUT_OF_REGION), audited, for staff and admins (:meth:`may_choose_region`)."""
+        await self.may_choose_region(actor, registering)
+        return await self.users.set_region(actor, region_code, team_id)
 
     async def grant_preview(self, actor: int, target_id: int | None) -> Preview:
         """What /grant would do, applied only on the admin's confirmation (:meth:`grant` with ``shown``): ASK with

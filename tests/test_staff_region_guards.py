@@ -196,3 +196,16 @@ async def test_an_escalation_or_search_of_another_regions_demand_is_refused_befo
     huzhou, _ = demands["湖州"]  # her own region's demand: the note is asked for as before
     city.press_data(bot.signed(city, Escalate(huzhou).data()), card)
     await city.expect(t("queue.escalate_ask", "zh-hans"))
+
+
+async def test_a_staffer_cannot_move_her_region_with_a_poster_link_either(bot: BotHarness):
+    city = await staff(bot, 661, "330500")  # 湖州市
+    city.send("/start r_320500")  # a 苏州 QR poster's link
+    await city.expect("欢迎回来")
+    assert "苏州" not in " ".join(city.texts())
+    assert (await bot.services.users.get(city.id)).region_code == "330500"
+    with pytest.raises(Refused):  # the service's rule: a staffer's region, once set, stays as set for her
+        await bot.services.staffing.choose_region(city.id, "320500", registering=True)
+    assert await refused(bot, 661) == [("settings.region", "user:661", OUT)]
+    everywhere = await staff(bot, 662, None)  # a staffer registering without a region still picks her first
+    assert (await bot.services.staffing.choose_region(everywhere.id, "330500", registering=True)).region_code
