@@ -320,10 +320,7 @@ class Casework(StaffQueue, Volunteering):
         await self.audit.require_staff(actor, role, action, f"demand:{demand_id}")
         try:
             async with self.db.session() as session:
-                demand = await session.get(Demand, demand_id)
-                if demand is None or demand.status is DemandStatus.DRAFT:
-                    raise Refused(Reason.NOT_FOUND)
-                await require_in_scope(session, self.regions, actor, demand)
+                await self._in_scope(session, actor, demand_id)
         except Stop as stop:  # another region's demand: audited
             await stop.audit(self.audit, actor, action)
             raise

@@ -94,7 +94,8 @@ class Competitions(EventService[Competition]):
 
     async def change(self, actor: int, role: Role | None, competition_id: int, values: dict[str, Any]) -> Competition:
         """Change fields of a published competition. A new time or place is told to followers once, and its
-        reminders are rescheduled (those owed for the old times are withdrawn)."""
+        reminders are rescheduled (those owed for the old times are withdrawn). Refused(OUT_OF_REGION), audited,
+        for a staffer of another region than the competition's (or than the one it would move to)."""
         target = f"competition:{competition_id}"
         await self.audit.require_staff(actor, role, "competition.change", target)
         found = await self.get(competition_id)

@@ -127,7 +127,8 @@ class Courses(CourseEnrolment):
         self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
     ) -> CourseSession | None:
         """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
-        the session's reminder is rescheduled or withdrawn."""
+        the session's reminder is rescheduled or withdrawn. Refused(OUT_OF_REGION), audited, for a staffer of
+        another region than the course's."""
         target = f"session:{session_id}"
         action = "course.move_session" if starts_at else "course.cancel_session"
         await self.audit.require_staff(actor, role, action, target)

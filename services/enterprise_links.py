@@ -138,6 +138,7 @@ class EnterpriseLinks:
             )
             outside = (  # staff decide for the enterprises of their region and below only
                 allowed
+                and enterprise is not None
                 and role in STAFF_ROLES
                 and not within(await covered(session, self.staff.regions, actor), enterprise.region_code)
             )

@@ -67,7 +67,7 @@ class EventService(Generic[E]):
             row: E | None = await session.get(self.model, event_id)
             return row
 
-    async def require_region(self, actor: int, action: str, target: str, region_code: str | None) -> None:
+    async def require_region(self, actor: int, action: str, target: str | None, region_code: str | None) -> None:
         """Refused(OUT_OF_REGION), audited, unless ``actor`` works where an event of ``region_code`` is published
         (a nationwide one, None: admins and staff without a region only; services/staff_scope.py)."""
         await require_event_region(self.db, self.regions, self.audit, actor, region_code, action, target)

@@ -83,11 +83,16 @@ async def test_the_queue_of_a_city_staffer_holds_the_citys_demands_a_province_st
     assert tickets["苏州"] not in plan["text"] and tickets["绍兴"] not in plan["text"]
 
 
-async def test_another_regions_demand_opened_by_id_is_refused_politely_and_audited(bot: BotHarness):
+async def city_queue(bot: BotHarness, user_id: int) -> tuple[dict[str, tuple[int, str]], FakeUser, dict]:
+    """A demand in each of PLACES and a 湖州 staffer's /queue: (the demands, the staffer, her 湖州 demand's card)."""
     demands = await waiting_demands(bot)
-    city = await staff(bot, 611, "330500")
+    city = await staff(bot, user_id, "330500")
     city.send("/queue")
-    card = await city.expect(demands["湖州"][1])
+    return demands, city, await city.expect(demands["湖州"][1])
+
+
+async def test_another_regions_demand_opened_by_id_is_refused_politely_and_audited(bot: BotHarness):
+    demands, city, card = await city_queue(bot, 611)
     suzhou, _ = demands["苏州"]
     words = t("case.refused.out_of_region", "zh-hans")
 

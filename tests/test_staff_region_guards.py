@@ -19,7 +19,7 @@ from db.models import Course, Role
 from i18n import t
 from services.results import Reason, Refused
 from tests.harness import BotHarness
-from tests.test_queue_scope import queue_tickets, refused, staff, waiting_demands
+from tests.test_queue_scope import city_queue, queue_tickets, refused, staff, waiting_demands
 from tests.test_report import enterprise_user
 from tests.test_trust_enterprise import IMPORTED, claim, enterprise_row, file_pending, imported_with_a_contact
 
@@ -176,10 +176,7 @@ async def test_a_staffer_of_another_region_cannot_decide_an_enterprise_link(bot:
 
 
 async def test_an_escalation_or_search_of_another_regions_demand_is_refused_before_the_note(bot: BotHarness):
-    demands = await waiting_demands(bot)
-    city = await staff(bot, 651, "330500")
-    city.send("/queue")
-    card = await city.expect(demands["湖州"][1])
+    demands, city, card = await city_queue(bot, 651)
     suzhou, _ = demands["苏州"]
     words = t("case.refused.out_of_region", "zh-hans")
     for kind in (Escalate, FindCraftsman):
