@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler
 from buttons.enterprise_links import DecideLink, Decision
 from conversations.common import edit_message, press_of
 from conversations.context import BotContext
-from conversations.refusals import attempt
+from conversations.refusals import LINK, attempt
 from services.enterprise_links import decision_buttons
 
 
@@ -26,6 +26,7 @@ async def decide(update: Update, context: BotContext) -> None:
         context.services.links.decide(
             update.effective_user.id, context.role, press.requester, press.enterprise_id, accept
         ),
+        LINK,
     )
     if result is None:
         return

@@ -28,10 +28,11 @@ from conversations.common import answer_stale, expect_button, expect_text, rejec
 from conversations.context import BotContext
 from conversations.form_draft import Flow, Step, answers, drafted, drop, exists, restart
 from conversations.keyboards import rows
-from conversations.refusals import staff_gate
+from conversations.refusals import PUBLISH, refusal_key, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from services import event_fields as fields
 from services.event_fields import Reader, Reading
+from services.results import Refused
 from services.staff_scope import own_region, require_event_region
 from services.validation import Invalid
 
@@ -178,9 +179,11 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
         and the region question again."""
         services = context.services
         try:
-            await require_event_region(services.db, services.regions, update.effective_user.id, code)
-        except Invalid as exc:
-            await update.effective_chat.send_message(context.t(exc.key, **exc.values))
+            await require_event_region(
+                services.db, services.regions, services.audit, update.effective_user.id, code, form.action
+            )
+        except Refused as refused:
+            await update.effective_chat.send_message(refusal_text(context, refused, PUBLISH))
             await ask_event_region(update, context, q.ask)
             return None
         return await give(update, context, q, code)
@@ -255,10 +258,13 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             return ConversationHandler.END
         try:
             await form.publish(update, context, values())
-        except Invalid as exc:  # e.g. the start passed while the form was open: that question again, and those after
-            await update.effective_chat.send_message(context.t(exc.key, **exc.values))
+        except (Invalid, Refused) as exc:  # e.g. the start passed while the form was open: that question again,
+            # and those after (a refusal, e.g. a region outside the staffer's, by its catalogue key)
+            invalid = isinstance(exc, Invalid)
+            text = context.t(exc.key, **exc.values) if invalid else refusal_text(context, exc, PUBLISH)
+            await update.effective_chat.send_message(text)
             names = [q.name for q in form.questions]
-            fix = form.fixes.get(exc.key)
+            fix = form.fixes.get(exc.key if invalid else refusal_key(exc.reason, PUBLISH))
             for name in names[names.index(fix) if fix in names else 0 :]:
                 values().pop(name, None)
             return await flow.go_on(update, context)

@@ -20,12 +20,14 @@ from conversations.free_text import expect_button_or_answer
 from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
+from conversations.refusals import SETTINGS, refusal_text
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import localise
 from nlp.script import script_of
 from services.audit import staff_role
 from services.ids import parse_id
+from services.results import Refused
 from services.teams import get_team
 from services.users import SELF_SERVICE_ROLES
 
@@ -60,7 +62,8 @@ async def start(update: Update, context: BotContext) -> str | int:
     flow = context.user_data["onboarding"] = {"preset": preset or None}
     if preset == {}:
         await update.effective_message.reply_text(context.t("deeplink.invalid"))
-    if profile is not None and profile.role is not None and profile.region_code and not preset:
+    kept = profile is not None and staff_role(profile.role)  # a staffer's region is not a poster's to move
+    if profile is not None and profile.role is not None and profile.region_code and (not preset or kept):
         context.user_data.pop("onboarding", None)
         await update.effective_message.reply_text(
             context.t(
@@ -169,7 +172,13 @@ async def region_chosen(update: Update, context: BotContext) -> str | int:
 
 
 async def _finish(update: Update, context: BotContext, region_code: str, team_id: int | None) -> int:
-    profile = await context.services.users.set_region(update.effective_user.id, region_code, team_id)
+    try:
+        profile = await context.services.staffing.choose_region(
+            update.effective_user.id, region_code, team_id, registering=True
+        )
+    except Refused as refused:  # a staffer's picker left open from before: her region stays as set for her
+        await update.effective_chat.send_message(refusal_text(context, refused, SETTINGS))
+        return ConversationHandler.END
     context.profile = profile
     flow = context.user_data.pop("onboarding", None) or {}
     role_name = context.t(f"role.{profile.role.value}") if profile.role else context.t("region.unset")

@@ -96,9 +96,18 @@ async def confirm_volunteer(update: Update, context: BotContext) -> None:
 async def _ask(
     update: Update, context: BotContext, kind: type[FindCraftsman | Escalate], key: str, state: str, action: str
 ) -> str | int:
-    press = await staff_press(update, context, kind, action=action, target="demand")
+    press = await staff_press(update, context, kind, action=action, target="demand", answer=False)
     if press is None:
         return ConversationHandler.END
+    casework = context.services.casework  # another region's demand is refused now, not once the note is typed
+    if (
+        await attempt(
+            update, context, casework.may_escalate(update.effective_user.id, context.role, press.demand_id, action)
+        )
+        is None
+    ):
+        return ConversationHandler.END
+    await update.callback_query.answer()
     context.user_data["queue"] = {"demand": press.demand_id}
     await update.effective_chat.send_message(context.t(key))
     return state

@@ -15,6 +15,8 @@ from services.results import BY_HAND, Reason, Refused
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
 CONSULTATION, ASK = "consultation", "consultation.ask"  # staff answering or closing one; a member filing one
 BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own capacity in his words
+EVENT, PUBLISH = "event", "event.publish"  # changing or cancelling a course or competition; publishing one
+LINK, SETTINGS = "link", "settings"  # deciding an enterprise link; a staffer's own region in /settings
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
     STATS: {Reason.NOT_STAFF: "stats.only"},
@@ -28,8 +30,18 @@ FAMILY_KEYS = {
     },
     ASK: {Reason.NOT_FOUND: "union.ask_unknown", Reason.NOT_YOURS: "union.ask_unknown"},
     BOARD: {Reason.FULL: "board.refused.full"},
+    EVENT: {Reason.OUT_OF_REGION: "event.refused.out_of_region"},  # another region's event, or a nationwide one
+    PUBLISH: {Reason.OUT_OF_REGION: "event.region_outside"},  # for a region outside the staffer's: choose again
+    LINK: {Reason.OUT_OF_REGION: "link.out_of_region"},  # another region's enterprise
+    SETTINGS: {Reason.OUT_OF_REGION: "settings.region_by_admin"},  # where staff work is set by an administrator
 }
-FALLBACK = {BOARD: CASE}  # a family that says only some refusals its own way: the others as this one says them
+FALLBACK = {
+    BOARD: CASE,
+    EVENT: CASE,
+    PUBLISH: CASE,
+    LINK: CASE,
+    SETTINGS: CASE,
+}  # a family that says only some refusals its own way: the others as this one says them
 
 
 def refusal_key(reason: Reason, about: str = CASE, role: str | None = None) -> str:

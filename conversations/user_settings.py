@@ -14,12 +14,14 @@ from conversations.context import BotContext
 from conversations.free_text import expect_button_or_answer
 from conversations.join import invite_to_apply
 from conversations.keyboards import role_keyboard, rows, toggle_buttons
+from conversations.refusals import SETTINGS, refusal_text
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import Lang, Role
 from i18n import Raw
 from nlp.industry import catalogue
 from services.audit import staff_role
 from services.local_time import QuietHours, parse_quiet_hours, show_minutes
+from services.results import Refused
 from services.validation import Invalid
 
 # Conversation states
@@ -101,6 +103,11 @@ async def menu_choice(update: Update, context: BotContext) -> str | int:
             return await _show_menu(update, context)
         return await _ask_role(update, context)
     if choice is SettingsItem.REGION:
+        try:
+            await context.services.staffing.may_choose_region(update.effective_user.id)
+        except Refused as refused:  # staff: where they work is set by an administrator
+            await update.effective_chat.send_message(refusal_text(context, refused, SETTINGS))
+            return await _show_menu(update, context)
         await ask_region(update, context)
         return REGION
     if choice is SettingsItem.LANG:
@@ -176,7 +183,10 @@ async def region_chosen(update: Update, context: BotContext) -> str:
     code = await region_button(update, context)
     if code is None:
         return REGION
-    context.profile = await context.services.users.set_region(update.effective_user.id, code)
+    try:
+        context.profile = await context.services.staffing.choose_region(update.effective_user.id, code)
+    except Refused as refused:  # a staffer's picker left open from before: their region stays as set for them
+        await update.effective_chat.send_message(refusal_text(context, refused, SETTINGS))
     return await _show_menu(update, context)
 
 

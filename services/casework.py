@@ -311,6 +311,21 @@ class Casework(StaffQueue, Volunteering):
         return len(lapsed)
 
     # ------------------------------------------------------------------ escalation
+    async def may_escalate(
+        self, actor: int, role: Role | None, demand_id: int, action: str = "demand.escalate"
+    ) -> Done:
+        """Whether ``actor`` may escalate demand ``demand_id`` (or look for a craftsman for it: ``action``
+        queue.find), asked when the button is pressed, before the note (or the query) is typed: Done, or the
+        refusal :meth:`escalate` would give — NOT_STAFF, NOT_FOUND, OUT_OF_REGION (audited as ``action``)."""
+        await self.audit.require_staff(actor, role, action, f"demand:{demand_id}")
+        try:
+            async with self.db.session() as session:
+                await self._in_scope(session, actor, demand_id)
+        except Stop as stop:  # another region's demand: audited
+            await stop.audit(self.audit, actor, action)
+            raise
+        return Done(demand_id)
+
     async def escalate(self, actor: int, role: Role | None, demand_id: int, note: str) -> Done:
         """Hand a queued demand to the provincial team, with a note; the matcher then looks province-wide."""
         await self.audit.require_staff(actor, role, "demand.escalate", f"demand:{demand_id}")

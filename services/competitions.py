@@ -17,7 +17,6 @@ from db.results import rowcount
 from nlp.industry import catalogue
 from services.event_notices import competition_change_notice
 from services.events_common import EventService, check_texts, published_stamps
-from services.staff_scope import require_event_region
 from services.validation import Invalid
 
 TEXT_LIMITS = {"name": 100, "organiser": 100, "place": 200, "link": 500, "description": 1000, "how_to_register": 500}
@@ -78,7 +77,7 @@ class Competitions(EventService[Competition]):
         now = self.clock.now()
         values = dict(values)
         section, division = split_industry(values.pop("industry", None))
-        await require_event_region(self.db, self.regions, actor, values.get("region_code"))
+        await self.require_region(actor, "competition.create", None, values.get("region_code"))
         check(values, now)
         async with self.db.session() as session:
             c = Competition(
@@ -95,11 +94,16 @@ class Competitions(EventService[Competition]):
 
     async def change(self, actor: int, role: Role | None, competition_id: int, values: dict[str, Any]) -> Competition:
         """Change fields of a published competition. A new time or place is told to followers once, and its
-        reminders are rescheduled (those owed for the old times are withdrawn)."""
+        reminders are rescheduled (those owed for the old times are withdrawn). Refused(OUT_OF_REGION), audited,
+        for a staffer of another region than the competition's (or than the one it would move to)."""
         target = f"competition:{competition_id}"
         await self.audit.require_staff(actor, role, "competition.change", target)
+        found = await self.get(competition_id)
+        regions = [found.region_code] if found is not None else []
         if "region_code" in values:
-            await require_event_region(self.db, self.regions, actor, values["region_code"])
+            regions.append(values["region_code"])  # where it is published now, and where it would be
+        for region_code in regions:
+            await self.require_region(actor, "competition.change", target, region_code)
         now = self.clock.now()
         async with self.db.session() as session:
             c = await session.get(Competition, competition_id, with_for_update=True)

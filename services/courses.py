@@ -21,7 +21,6 @@ from services.event_notices import session_values
 from services.events_common import check_texts, published_stamps
 from services.local_time import WEEKDAYS
 from services.outbox import Notice
-from services.staff_scope import require_event_region
 from services.validation import Invalid
 
 MAX_SESSIONS = 120
@@ -85,7 +84,7 @@ class Courses(CourseEnrolment):
         await self.audit.require_staff(actor, role, "course.create")
         now = self.clock.now()
         values = {"remind_minutes": self.remind_minutes, **values}
-        await require_event_region(self.db, self.regions, actor, values.get("region_code"))
+        await self.require_region(actor, "course.create", None, values.get("region_code"))
         check(values, sessions, now)
         async with self.db.session() as session:
             course = Course(
@@ -128,10 +127,19 @@ class Courses(CourseEnrolment):
         self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
     ) -> CourseSession | None:
         """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
-        the session's reminder is rescheduled or withdrawn."""
+        the session's reminder is rescheduled or withdrawn. Refused(OUT_OF_REGION), audited, for a staffer of
+        another region than the course's."""
         target = f"session:{session_id}"
         action = "course.move_session" if starts_at else "course.cancel_session"
         await self.audit.require_staff(actor, role, action, target)
+        async with self.db.session() as session:
+            found = (
+                await session.execute(
+                    select(Course.region_code).join(CourseSession).where(CourseSession.id == session_id)
+                )
+            ).first()
+        if found is not None:
+            await self.require_region(actor, action, target, found.region_code)
         now = self.clock.now()
         if starts_at is not None and starts_at <= now:
             raise Invalid("course.session_past")

@@ -25,7 +25,7 @@ from services.demand_info import DemandInfo
 from services.enterprises import EnterpriseInfo, is_member, members
 from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason, Refused
-from services.staff_scope import StaffChats
+from services.staff_scope import OUT_OF_REGION, StaffChats, covered, within
 
 
 def decision_buttons(requester: int, enterprise_id: int, staff: bool = False) -> list[Button]:
@@ -124,8 +124,9 @@ class EnterpriseLinks:
 
     async def decide(self, actor: int, role: Role | None, requester: int, enterprise_id: int, accept: bool) -> Done:
         """A member of the enterprise (or staff) confirms or refuses ``requester``'s pending link: Done with the
-        requester's and the enterprise's names, or Refused — NOT_YOURS (audited), NOT_FOUND, STALE (decided
-        already, or he named another enterprise since)."""
+        requester's and the enterprise's names, or Refused — NOT_YOURS (audited), OUT_OF_REGION (a staffer of
+        another region than the enterprise's, audited), NOT_FOUND, STALE (decided already, or he named another
+        enterprise since)."""
         action = "enterprise.link.confirm" if accept else "enterprise.link.refuse"
         target = f"user:{requester}"
         async with self.db.session() as session:
@@ -135,6 +136,13 @@ class EnterpriseLinks:
                 and actor != requester
                 and (role in STAFF_ROLES or await is_member(session, actor, enterprise))
             )
+            outside = (  # staff decide for the enterprises of their region and below only
+                allowed
+                and enterprise is not None
+                and role in STAFF_ROLES
+                and not within(await covered(session, self.staff.regions, actor), enterprise.region_code)
+            )
+            allowed = allowed and not outside
             user = await session.get(User, requester, with_for_update=True) if allowed else None
             if allowed and user is not None and user.pending_enterprise_id == enterprise_id:
                 user.pending_enterprise_id = None
@@ -149,6 +157,11 @@ class EnterpriseLinks:
                 detail = {"requester": _name(user), "enterprise": enterprise.name}
             else:
                 detail = None
+        if outside:
+            await self.audit.record(
+                actor, action, target, allowed=False, reason=OUT_OF_REGION.value, enterprise=enterprise_id
+            )
+            raise Refused(OUT_OF_REGION)
         if not allowed:
             await self.audit.record(actor, action, target, allowed=False, enterprise=enterprise_id)
             raise Refused(Reason.NOT_YOURS if enterprise is not None else Reason.NOT_FOUND)

@@ -21,6 +21,7 @@ from services.clock import Clock
 from services.outbox import Notice, Outbox
 from services.regions import RegionDirectory
 from services.reminders import Reminders
+from services.staff_scope import require_event_region
 from services.validation import Invalid
 
 E = TypeVar("E", Competition, Course)
@@ -66,11 +67,20 @@ class EventService(Generic[E]):
             row: E | None = await session.get(self.model, event_id)
             return row
 
+    async def require_region(self, actor: int, action: str, target: str | None, region_code: str | None) -> None:
+        """Refused(OUT_OF_REGION), audited, unless ``actor`` works where an event of ``region_code`` is published
+        (a nationwide one, None: admins and staff without a region only; services/staff_scope.py)."""
+        await require_event_region(self.db, self.regions, self.audit, actor, region_code, action, target)
+
     async def cancel(self, actor: int, role: Role | None, event_id: int) -> E | None:
         """Cancel a published competition or course: its reminders are withdrawn and its subscribers told once.
-        None when it was not published (cancelled already, over, or never existed)."""
+        None when it was not published (cancelled already, over, or never existed); Refused(OUT_OF_REGION),
+        audited, for a staffer of another region."""
         target = f"{self.kind}:{event_id}"
         await self.audit.require_staff(actor, role, f"{self.kind}.cancel", target)
+        found = await self.get(event_id)
+        if found is not None:
+            await self.require_region(actor, f"{self.kind}.cancel", target, found.region_code)
         now = self.clock.now()
         async with self.db.session() as session:
             row: E | None = await session.get(self.model, event_id, with_for_update=True)

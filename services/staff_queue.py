@@ -97,15 +97,21 @@ class StaffQueue:
         await self.audit.require_staff(actor, role, "queue.view", f"demand:{demand_id}")
         try:
             async with self.db.session() as session:
-                d = await session.get(Demand, demand_id)
-                if d is None or d.status is DemandStatus.DRAFT:
-                    raise Refused(Reason.NOT_FOUND)
-                await require_in_scope(session, self.regions, actor, d)
+                d = await self._in_scope(session, actor, demand_id)
                 volunteers = await self._volunteers(session, [d.id])
         except Stop as stop:
             await stop.audit(self.audit, actor, "queue.view")
             raise
         return await self._item(d, volunteers, k)
+
+    async def _in_scope(self, session: AsyncSession, actor: int, demand_id: int) -> Demand:
+        """Inside a session: demand ``demand_id`` when ``actor`` works on it; Refused(NOT_FOUND) for none (or a
+        draft), Stop(OUT_OF_REGION) for another region's (services/staff_scope.py)."""
+        d = await session.get(Demand, demand_id)
+        if d is None or d.status is DemandStatus.DRAFT:
+            raise Refused(Reason.NOT_FOUND)
+        await require_in_scope(session, self.regions, actor, d)
+        return d
 
     async def _item(self, d: Demand, volunteers: dict[int, list[tuple[int, str]]], k: int) -> QueueItem:
         """A demand as the queue shows it: with its ``k`` best candidates (fresh) and its volunteers."""

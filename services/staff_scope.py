@@ -16,10 +16,9 @@ from db.database import Database
 from db.models import Consultation, Demand, Role, User
 from services.audit import AuditLog
 from services.regions import RegionDirectory
-from services.results import Reason
+from services.results import Reason, Refused
 from services.service_record import Stop
 from services.users import Users
-from services.validation import Invalid
 
 OUT_OF_REGION = Reason.OUT_OF_REGION
 
@@ -42,13 +41,22 @@ async def covered(session: AsyncSession, regions: RegionDirectory, actor: int) -
     return None if region is None else frozenset(regions.descendants(region))
 
 
-async def require_event_region(db: Database, regions: RegionDirectory, actor: int, region_code: str | None) -> None:
-    """Invalid("event.region_outside") unless ``actor`` may publish a course or competition for ``region_code``
-    (None: every region): a staffer with a region publishes for it or a region under it; staff without one and
-    admins for any."""
+async def require_event_region(
+    db: Database,
+    regions: RegionDirectory,
+    audit: AuditLog,
+    actor: int,
+    region_code: str | None,
+    action: str,
+    target: str | None = None,
+) -> None:
+    """Refused(OUT_OF_REGION), audited as ``action`` on ``target``, unless ``actor`` may publish, change or cancel
+    a course or competition for ``region_code`` (None: every region): a staffer with a region for it or a region
+    under it; staff without one and admins for any."""
     own = await own_region(db, actor)
     if own is not None and region_code not in regions.descendants(own):
-        raise Invalid("event.region_outside")
+        await audit.record(actor, action, target, allowed=False, reason=OUT_OF_REGION.value)
+        raise Refused(OUT_OF_REGION)
 
 
 async def in_scope(db: Database, regions: RegionDirectory, actor: int, region_code: str | None) -> bool:

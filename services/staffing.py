@@ -18,9 +18,11 @@ from db.models import AuditEntry, Role, User
 from services.audit import STAFF_ROLES, AuditLog, NotStaff
 from services.ids import USER_ID_MAX, parse_id
 from services.outbox import Notice, Outbox
+from services.results import Reason, Refused
 from services.users import Profile, Users
 
 AUDIT_PAGE = 20
+OUT_OF_REGION = Reason.OUT_OF_REGION.value  # the audited reason of a staffer's own region refused
 
 
 class Change(str, enum.Enum):
@@ -92,6 +94,24 @@ class Staffing:
         if profile is None or profile.role is not Role.ADMIN:
             await self.audit.record(actor, action, target, allowed=False)
             raise NotStaff(action)
+
+    async def may_choose_region(self, actor: int, registering: bool = False) -> None:
+        """Refused(OUT_OF_REGION), audited, when ``actor`` is staff or an admin: where staff work (their region and
+        below, services/staff_scope.py) is set for them, never moved by themselves in /settings or with a QR
+        poster's link; ``registering`` (/start) lets them give a first one."""
+        profile = await self.users.get(actor)
+        first = registering and profile is not None and profile.region_code is None
+        if profile is not None and profile.role in STAFF_ROLES and not first:
+            await self.audit.record(actor, "settings.region", f"user:{actor}", allowed=False, reason=OUT_OF_REGION)
+            raise Refused(Reason.OUT_OF_REGION)
+
+    async def choose_region(
+        self, actor: int, region_code: str, team_id: int | None = None, *, registering: bool = False
+    ) -> Profile:
+        """The region (and team) ``actor`` picked in /settings or /start, now theirs (a worker's, an enterprise's,
+        a craftsman's); Refused(OUT_OF_REGION), audited, for staff and admins (:meth:`may_choose_region`)."""
+        await self.may_choose_region(actor, registering)
+        return await self.users.set_region(actor, region_code, team_id)
 
     async def grant_preview(self, actor: int, target_id: int | None) -> Preview:
         """What /grant would do, applied only on the admin's confirmation (:meth:`grant` with ``shown``): ASK with

@@ -83,11 +83,16 @@ async def test_the_queue_of_a_city_staffer_holds_the_citys_demands_a_province_st
     assert tickets["苏州"] not in plan["text"] and tickets["绍兴"] not in plan["text"]
 
 
-async def test_another_regions_demand_opened_by_id_is_refused_politely_and_audited(bot: BotHarness):
+async def city_queue(bot: BotHarness, user_id: int) -> tuple[dict[str, tuple[int, str]], FakeUser, dict]:
+    """A demand in each of PLACES and a 湖州 staffer's /queue: (the demands, the staffer, her 湖州 demand's card)."""
     demands = await waiting_demands(bot)
-    city = await staff(bot, 611, "330500")
+    city = await staff(bot, user_id, "330500")
     city.send("/queue")
-    card = await city.expect(demands["湖州"][1])
+    return demands, city, await city.expect(demands["湖州"][1])
+
+
+async def test_another_regions_demand_opened_by_id_is_refused_politely_and_audited(bot: BotHarness):
+    demands, city, card = await city_queue(bot, 611)
     suzhou, _ = demands["苏州"]
     words = t("case.refused.out_of_region", "zh-hans")
 
@@ -143,10 +148,8 @@ async def test_a_city_staffer_cannot_offer_escalate_or_confirm_another_regions_d
 
     answer = await city.answer_to(city.press_data(bot.signed(city, OfferTo(suzhou, craftsman_id).data()), card))
     assert answer["text"] == words and answer["show_alert"]
-    city.press_data(bot.signed(city, Escalate(suzhou).data()), card)
-    await city.expect(t("queue.escalate_ask", "zh-hans"))
-    city.send("本市无人能做，请省里支援")
-    await city.expect(words)
+    answer = await city.answer_to(city.press_data(bot.signed(city, Escalate(suzhou).data()), card))
+    assert answer["text"] == words and answer["show_alert"]  # at the press: no note is asked for first
     await bot.services.casework.volunteer(631, suzhou)  # 揭榜: the craftsman volunteers for the Suzhou demand
     async with bot.services.db.session() as session:
         match_id = await session.scalar(select(Match.id).where(Match.demand_id == suzhou))

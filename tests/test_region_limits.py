@@ -13,9 +13,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from conversations.refusals import PUBLISH, refusal_key
 from db.models import Demand, Role
 from fakebotapi import FakeUser
-from services.validation import Invalid
+from services.results import Refused
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
 from tests.test_queue_scope import staff
@@ -108,12 +109,12 @@ async def test_a_city_staffer_publishes_events_for_their_region_only(bot: BotHar
 
     courses, competitions = bot.services.courses, bot.services.competitions
     for region in ("110101", None):  # 北京市 东城区, or everywhere: refused by the service too
-        with pytest.raises(Invalid) as refused:
+        with pytest.raises(Refused) as refused:
             await courses.create(huzhou.id, Role.STAFF, {"name": "课", "region_code": region}, [])
-        assert refused.value.key == "event.region_outside"
-        with pytest.raises(Invalid) as refused:
+        assert refusal_key(refused.value.reason, PUBLISH) == "event.region_outside"
+        with pytest.raises(Refused) as refused:
             await competitions.create(huzhou.id, Role.STAFF, {"name": "赛", "region_code": region})
-        assert refused.value.key == "event.region_outside"
+        assert refusal_key(refused.value.reason, PUBLISH) == "event.region_outside"
 
 
 @pytest.mark.parametrize("role, other", [(Role.ENTERPRISE, "/my"), (Role.WORKER, "/courses")])

@@ -20,9 +20,9 @@ from conversations.common import (
 )
 from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
-from conversations.refusals import answer_refusal, staff_gate
-from services.audit import NotStaff
+from conversations.refusals import EVENT, answer_refusal, staff_gate
 from services.local_time import parse_moment
+from services.results import Refused
 from services.validation import Invalid
 
 VALUE = "eventedit.value"
@@ -83,9 +83,9 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
     except Invalid as exc:
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return None
-    except NotStaff as refused:
+    except Refused as refused:  # not staff (any more), or another region's event
         context.user_data.pop("eventedit", None)
-        await answer_refusal(update, context, refused)
+        await answer_refusal(update, context, refused, EVENT)
         return ConversationHandler.END
     context.user_data.pop("eventedit", None)
     await update.effective_message.reply_text(done)

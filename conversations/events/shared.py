@@ -12,8 +12,8 @@ from buttons import Action
 from buttons.events import CompetitionsPage, CoursesPage
 from conversations.common import press_of
 from conversations.context import BotContext
-from conversations.refusals import answer_refusal
-from services.audit import NotStaff
+from conversations.refusals import EVENT, answer_refusal
+from services.results import Refused
 
 T = TypeVar("T")
 
@@ -44,8 +44,8 @@ async def staff_outcome(update: Update, context: BotContext, call: Awaitable[T |
     answered, its button removed, and ``gone`` (a catalogue key) said when the call found nothing to change."""
     try:
         done = await call
-    except NotStaff as refused:
-        await answer_refusal(update, context, refused)
+    except Refused as refused:  # not staff (any more), or another region's event
+        await answer_refusal(update, context, refused, EVENT)
         return None
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
