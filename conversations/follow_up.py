@@ -13,7 +13,10 @@ from conversations import resume
 from conversations.common import answer_stale, cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.refusals import attempt
+from nlp.analyzer import shared_analyzer
+from nlp.intent import UNION_SERVICES, Intent
 from services.follow_up import MAX_COMMENT, read_stars, stars_buttons
+from services.intake import sure_enough
 from services.results import Refused
 
 COMMENT, STARS = "follow.comment", "follow.stars"
@@ -48,7 +51,9 @@ async def _ask_stars(update: Update, context: BotContext, key: str = "follow.ask
 
 
 async def stars_text(update: Update, context: BotContext) -> str | int:
-    """Stars typed at the star question: "5", "５", "五星", "★★★★★" are that rating; anything else asks again."""
+    """Text at the star question: "5", "５", "五星", "★★★★★" are that rating; anything else asks again — but for a
+    union member's question, a competition or course question or a clear new problem (``Routed``), which are not
+    this step's and go on to the handlers after it while the stars wait."""
     demand_id = (context.user_data.get("follow") or {}).get("demand")
     if demand_id is None:
         return ConversationHandler.END
@@ -57,6 +62,15 @@ async def stars_text(update: Update, context: BotContext) -> str | int:
         await _ask_stars(update, context, "follow.stars_again")
         return STARS
     return await _rated(update, context, demand_id, stars)
+
+
+class Routed(filters.MessageFilter):
+    """Text the free-text router answers on its own wherever it is typed: a union member's matter, a competition or
+    course question, a technical problem or training need clear enough to file (services/intake.py)."""
+
+    def filter(self, message: Message) -> bool:
+        analysis = shared_analyzer().analyse(message.text or "")
+        return analysis.intent in (*UNION_SERVICES, Intent.COMPETITION, Intent.COURSE) or sure_enough(analysis)
 
 
 async def reopen(update: Update, context: BotContext) -> None:
@@ -177,11 +191,11 @@ def build() -> ConversationHandler:
             CallbackQueryHandler(add_comment, pattern=AddComment.pattern()),
         ],
         states={
-            STARS: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, stars_text),
+            STARS: [  # a routed text is not this step's: the handlers after this one answer it, the stars wait
+                MessageHandler(filters.TEXT & ~filters.COMMAND & (TypedStars() | ~Routed()), stars_text),
                 CallbackQueryHandler(rate, pattern=RateCase.pattern()),
                 CallbackQueryHandler(confirm, pattern=ConfirmSolved.pattern()),
-                MessageHandler(~filters.COMMAND, expect_text),
+                MessageHandler(~filters.COMMAND & ~filters.TEXT, expect_text),
             ],
             COMMENT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, comment),

@@ -279,11 +279,16 @@ class FollowUp(Resolution):
         return Done(demand_id)
 
     async def awaiting_rating(self, user_id: int) -> list[int]:
-        """The user's resolved demands not rated yet (asked by the resolution notice, then by the day-3 reminder):
-        what stars typed outside any question may be for."""
+        """The user's resolved demands whose day-3 reminder asked for stars and that are not rated yet: what stars
+        typed outside any question may be for. The resolution notice asks 问题解决了吗？, not for stars: a digit typed
+        before the reminder neither confirms nor rates (after ✅ the star question itself reads typed stars)."""
         async with self.db.session() as session:
             found = await session.scalars(
-                select(Demand.id).where(Demand.user_id == user_id, Demand.status == DemandStatus.RESOLVED)
+                select(Demand.id).where(
+                    Demand.user_id == user_id,
+                    Demand.status == DemandStatus.RESOLVED,
+                    Demand.rating_reminded_at.is_not(None),
+                )
             )
             return list(found.all())
 

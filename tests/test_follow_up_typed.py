@@ -40,3 +40,34 @@ async def test_typed_stars_with_no_rating_waiting_are_free_text(bot: BotHarness)
     company = await enterprise_user(bot, 36)
     company.send("五星")
     await company.expect("/help")
+
+
+async def test_a_digit_typed_before_the_enterprise_confirmed_the_solution_rates_nothing(bot: BotHarness):
+    """The resolution notice asks 问题解决了吗？ (✅ / ↩️), not for stars: "2" typed then neither confirms nor rates the
+    case (the console's demo enterprise typed "²" and closed her case with two stars)."""
+    helper, company, match_id, _ = await booked_case(bot)
+    bot.clock.advance(days=6)
+    assert isinstance(await bot.services.follow_up.resolve(901, match_id, "更换分接开关", 3, Decimal("8000")), Done)
+    await bot.application.sender.flush()
+    await company.expect("问题解决了吗")
+    company.send("2")
+    await company.expect(("没看懂", "/help"))
+    assert (await demand(bot)).status is DemandStatus.RESOLVED, "not confirmed, not rated"
+
+
+async def test_other_text_at_the_star_question_is_answered_as_ever_and_stars_still_wait(bot: BotHarness):
+    """After ✅ 已解决 the star question waits, but a union question typed there is answered as one (it was answered
+    '请点星星或输入 1 到 5' whatever was typed); stars typed afterwards still rate the case."""
+    helper, company, match_id, _ = await booked_case(bot)
+    bot.clock.advance(days=6)
+    assert isinstance(await bot.services.follow_up.resolve(901, match_id, "更换分接开关", 3, Decimal("8000")), Done)
+    await bot.application.sender.flush()
+    notice = await company.expect("问题解决了吗")
+    company.press("已解决", notice)
+    await company.expect("星")
+    company.send("工会会费怎么交？")
+    await company.expect("12351")
+    assert (await demand(bot)).status is DemandStatus.RESOLVED
+    company.send("5")
+    await company.expect("感谢您的评价")
+    assert (await demand(bot)).status is DemandStatus.CLOSED
