@@ -7,7 +7,7 @@ withdrawn, a visit offered or booked is cancelled, and the craftsman who knows o
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +22,13 @@ OPEN_MATCHES = (MatchStatus.PROPOSED, MatchStatus.OFFERED, MatchStatus.ACCEPTED)
 OPEN_VISITS = (AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)
 
 VisitsCancelled = Callable[[list[str]], Awaitable[object]]  # Reminders.refresh: the visits' reminders go
+
+
+def words_pending(pending: Mapping[str, object] | None, demand_id: int) -> bool:
+    """Whether 跳过 (其他原因 without words) may withdraw ``demand_id``: only while the user's question for the
+    words of that very demand is open (``pending``: what /my's withdrawal keeps of it for that user). Once it is
+    answered or /cancel'led, an old 跳过 withdraws nothing — a withdrawal cannot be undone."""
+    return pending is not None and pending.get("demand") == demand_id
 
 
 @dataclass

@@ -9,9 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentStatus
+from db.models import Appointment, AppointmentStatus, Demand, DemandStatus
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_case
+from tests.test_report import enterprise_user
+from tests.test_service_flow import submit
+from tests.test_staff_grant import STALE
+from tests.test_withdrawal import TEXT
 
 
 async def visits(bot: BotHarness) -> list[AppointmentStatus]:
@@ -34,3 +38,30 @@ async def test_slots_offered_after_a_visit_took_place_book_a_new_visit_and_the_f
     assert "已改期" not in (await helper.expect("2026-11-29 15:00"))["text"]
     assert await visits(bot) == [AppointmentStatus.DONE, AppointmentStatus.BOOKED]
 
+
+async def test_an_old_skip_after_cancel_withdraws_nothing_and_cancel_takes_the_button_away(bot: BotHarness):
+    company = await enterprise_user(bot, 31)
+    ticket = await submit(company, TEXT)
+    company.send("/my")
+    company.press(ticket, await company.expect("我的需求"))
+    company.press("撤回", await company.expect(ticket))
+    company.press("其他原因", await company.expect("为什么要撤回"))
+    asked = await company.expect("撤回的原因")
+    skip = next(b for b in company.buttons(asked) if "跳过" in b["text"])["callback_data"]
+    company.send("/cancel")
+    await company.expect("已退出当前操作")
+    await bot.wait_handled()
+    assert company.buttons(company.current(asked["message_id"])) == [], "/cancel takes 跳过 away"
+
+    answer = await company.answer_to(company.press_data(skip, asked))  # the button as an older client still shows it
+    assert answer["text"] == STALE and answer["show_alert"]
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(Demand.status).where(Demand.ticket == ticket)) is DemandStatus.SUBMITTED
+    # asked again, 跳过 still withdraws
+    bot.clock.advance(120)  # past the flood guard's window
+    company.send("/my")
+    company.press(ticket, await company.expect("我的需求"))
+    company.press("撤回", await company.expect(ticket))
+    company.press("其他原因", await company.expect("为什么要撤回"))
+    company.press("跳过", await company.expect("撤回的原因"))
+    await company.expect(f"已撤回 {ticket}")
