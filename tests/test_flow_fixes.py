@@ -9,12 +9,21 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentStatus, Demand, DemandStatus
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    Craftsman,
+    CraftsmanStatus,
+    Demand,
+    DemandStatus,
+    Role,
+)
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_case
+from tests.test_events_e2e import worker
 from tests.test_report import enterprise_user
 from tests.test_service_flow import submit
-from tests.test_staff_grant import STALE
+from tests.test_staff_grant import ADMIN, PERSON, STALE
 from tests.test_withdrawal import TEXT
 
 
@@ -65,3 +74,57 @@ async def test_an_old_skip_after_cancel_withdraws_nothing_and_cancel_takes_the_b
     company.press("其他原因", await company.expect("为什么要撤回"))
     company.press("跳过", await company.expect("撤回的原因"))
     await company.expect(f"已撤回 {ticket}")
+
+
+async def test_an_old_grant_confirmation_cannot_apply_a_later_revoke(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        admin = bot.user(ADMIN, "管理员")
+        await worker(bot, PERSON, "330502", "小李")
+        admin.send(f"/grant {PERSON}")
+        granting = await admin.expect("确认修改身份")
+        admin.press("确认", granting)
+        await admin.expect("已将 小李 设为工会工作人员")
+
+        admin.send(f"/revoke {PERSON}")
+        revoking = await admin.expect("确认修改身份")
+        old = next(b for b in admin.buttons(granting) if "确认" in b["text"])["callback_data"]
+        answer = await admin.answer_to(admin.press_data(old, granting))  # the /grant confirmation, pressed again
+        assert answer["text"] == STALE and answer["show_alert"]
+        assert (await bot.services.users.get(PERSON)).role is Role.STAFF
+        admin.press("确认", revoking)  # the revocation shown still applies
+        await admin.expect("已取消 小李 的工会工作人员身份")
+        assert (await bot.services.users.get(PERSON)).role is Role.WORKER
+
+
+async def test_a_revoke_whose_shown_role_changed_is_refused_as_expired(db_url: str):
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await bot.services.users.register(ADMIN, "管理员")
+        admin = bot.user(ADMIN, "管理员")
+        await worker(bot, PERSON, "330502", "小李")
+        await bot.services.users.set_staff(PERSON, True, by=ADMIN)
+        admin.send(f"/revoke {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        assert "工会工作人员 → 职工" in ask["text"]
+        async with bot.services.db.session() as session:  # meanwhile his craftsman application was approved
+            session.add(
+                Craftsman(
+                    user_id=PERSON,
+                    name="小李",
+                    workplace="小李的工作单位",
+                    phone="13900000001",
+                    specialities=["钳工"],
+                    service_modes=["onsite"],
+                    region_code="330502",
+                    status=CraftsmanStatus.APPROVED,
+                )
+            )
+        answer = await admin.answer_to(admin.press("确认", ask))
+        assert answer["text"] == STALE and answer["show_alert"]
+        assert (await bot.services.users.get(PERSON)).role is Role.STAFF
+        admin.send(f"/revoke {PERSON}")
+        ask = await admin.expect("确认修改身份")
+        assert "工会工作人员 → 劳模工匠" in ask["text"]
+        admin.press("确认", ask)
+        await admin.expect("已取消 小李 的工会工作人员身份")
+        assert (await bot.services.users.get(PERSON)).role is Role.CRAFTSMAN
