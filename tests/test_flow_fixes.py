@@ -16,13 +16,16 @@ from db.models import (
     CraftsmanStatus,
     Demand,
     DemandStatus,
+    Notification,
+    OutboxStatus,
     Role,
 )
+from i18n import t
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_case
 from tests.test_events_e2e import worker
-from tests.test_report import enterprise_user
-from tests.test_service_flow import submit
+from tests.test_report import enterprise_user, staffer
+from tests.test_service_flow import craftsman, submit
 from tests.test_staff_grant import ADMIN, PERSON, STALE
 from tests.test_withdrawal import TEXT
 
@@ -128,3 +131,32 @@ async def test_a_revoke_whose_shown_role_changed_is_refused_as_expired(db_url: s
         admin.press("确认", ask)
         await admin.expect("已取消 小李 的工会工作人员身份")
         assert (await bot.services.users.get(PERSON)).role is Role.CRAFTSMAN
+
+
+async def test_withdrawing_before_the_offer_reached_the_craftsman_tells_him_nothing(bot: BotHarness):
+    staff = await staffer(bot)
+    master = await craftsman(bot, 501, "周师傅", "330502", ["铝型材挤压", "喷涂与阳极氧化"], ["32"])
+    company = await enterprise_user(bot, 31)
+    ticket = await submit(company, TEXT)
+    await staff.expect("新需求 " + ticket)
+    staff.send("/queue")
+    bot.api.inject("sendMessage", 502, "Bad Gateway", chat_id=501)  # the offer waits for a retry
+    staff.press("派给 周师傅", await staff.expect(ticket))
+    await staff.expect("已派给 周师傅")
+    await bot.wait_handled()
+    await bot.application.sender.idle()
+
+    company.send("/my")
+    company.press(ticket, await company.expect("我的需求"))
+    company.press("撤回", await company.expect(ticket))
+    company.press(t("my.reason.not_needed", "zh-hans"), await company.expect("为什么要撤回"))
+    await company.expect(f"已撤回 {ticket}")
+    await bot.wait_handled()
+    bot.clock.advance(hours=1)  # past any retry
+    await bot.tick()
+    assert not any(ticket in text for text in master.texts()), master.texts()
+    async with bot.services.db.session() as session:
+        offers = (
+            await session.scalars(select(Notification.status).where(Notification.dedupe_key.like("match:%:offer:%")))
+        ).all()
+    assert list(offers) == [OutboxStatus.WITHDRAWN]
