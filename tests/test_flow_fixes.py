@@ -20,14 +20,15 @@ from db.models import (
     OutboxStatus,
     Role,
 )
+from fakebotapi import FakeUser
 from i18n import t
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_case
 from tests.test_events_e2e import worker
-from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, submit
+from tests.test_report import enterprise_user
+from tests.test_service_flow import submit
 from tests.test_staff_grant import ADMIN, PERSON, STALE
-from tests.test_withdrawal import TEXT
+from tests.test_withdrawal import TEXT, other_reason_asked, queued
 
 
 async def visits(bot: BotHarness) -> list[AppointmentStatus]:
@@ -54,11 +55,7 @@ async def test_slots_offered_after_a_visit_took_place_book_a_new_visit_and_the_f
 async def test_an_old_skip_after_cancel_withdraws_nothing_and_cancel_takes_the_button_away(bot: BotHarness):
     company = await enterprise_user(bot, 31)
     ticket = await submit(company, TEXT)
-    company.send("/my")
-    company.press(ticket, await company.expect("我的需求"))
-    company.press("撤回", await company.expect(ticket))
-    company.press("其他原因", await company.expect("为什么要撤回"))
-    asked = await company.expect("撤回的原因")
+    asked = await other_reason_asked(company, ticket)
     skip = next(b for b in company.buttons(asked) if "跳过" in b["text"])["callback_data"]
     company.send("/cancel")
     await company.expect("已退出当前操作")
@@ -71,19 +68,20 @@ async def test_an_old_skip_after_cancel_withdraws_nothing_and_cancel_takes_the_b
         assert await session.scalar(select(Demand.status).where(Demand.ticket == ticket)) is DemandStatus.SUBMITTED
     # asked again, 跳过 still withdraws
     bot.clock.advance(120)  # past the flood guard's window
-    company.send("/my")
-    company.press(ticket, await company.expect("我的需求"))
-    company.press("撤回", await company.expect(ticket))
-    company.press("其他原因", await company.expect("为什么要撤回"))
-    company.press("跳过", await company.expect("撤回的原因"))
+    company.press("跳过", await other_reason_asked(company, ticket))
     await company.expect(f"已撤回 {ticket}")
+
+
+async def admin_and_worker(bot: BotHarness) -> FakeUser:
+    """The admin (ADMIN) and a worker 小李 (PERSON) to grant or revoke: the admin's chat."""
+    await bot.services.users.register(ADMIN, "管理员")
+    await worker(bot, PERSON, "330502", "小李")
+    return bot.user(ADMIN, "管理员")
 
 
 async def test_an_old_grant_confirmation_cannot_apply_a_later_revoke(db_url: str):
     async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
-        await bot.services.users.register(ADMIN, "管理员")
-        admin = bot.user(ADMIN, "管理员")
-        await worker(bot, PERSON, "330502", "小李")
+        admin = await admin_and_worker(bot)
         admin.send(f"/grant {PERSON}")
         granting = await admin.expect("确认修改身份")
         admin.press("确认", granting)
@@ -102,26 +100,14 @@ async def test_an_old_grant_confirmation_cannot_apply_a_later_revoke(db_url: str
 
 async def test_a_revoke_whose_shown_role_changed_is_refused_as_expired(db_url: str):
     async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
-        await bot.services.users.register(ADMIN, "管理员")
-        admin = bot.user(ADMIN, "管理员")
-        await worker(bot, PERSON, "330502", "小李")
+        admin = await admin_and_worker(bot)
         await bot.services.users.set_staff(PERSON, True, by=ADMIN)
         admin.send(f"/revoke {PERSON}")
         ask = await admin.expect("确认修改身份")
         assert "工会工作人员 → 职工" in ask["text"]
         async with bot.services.db.session() as session:  # meanwhile his craftsman application was approved
-            session.add(
-                Craftsman(
-                    user_id=PERSON,
-                    name="小李",
-                    workplace="小李的工作单位",
-                    phone="13900000001",
-                    specialities=["钳工"],
-                    service_modes=["onsite"],
-                    region_code="330502",
-                    status=CraftsmanStatus.APPROVED,
-                )
-            )
+            approved = {"status": CraftsmanStatus.APPROVED, "specialities": ["钳工"], "region_code": "330502"}
+            session.add(Craftsman(user_id=PERSON, name="小李", workplace="某机械厂", phone="13900000001", **approved))
         answer = await admin.answer_to(admin.press("确认", ask))
         assert answer["text"] == STALE and answer["show_alert"]
         assert (await bot.services.users.get(PERSON)).role is Role.STAFF
@@ -134,14 +120,9 @@ async def test_a_revoke_whose_shown_role_changed_is_refused_as_expired(db_url: s
 
 
 async def test_withdrawing_before_the_offer_reached_the_craftsman_tells_him_nothing(bot: BotHarness):
-    staff = await staffer(bot)
-    master = await craftsman(bot, 501, "周师傅", "330502", ["铝型材挤压", "喷涂与阳极氧化"], ["32"])
-    company = await enterprise_user(bot, 31)
-    ticket = await submit(company, TEXT)
-    await staff.expect("新需求 " + ticket)
-    staff.send("/queue")
+    staff, master, company, ticket, item = await queued(bot)
     bot.api.inject("sendMessage", 502, "Bad Gateway", chat_id=501)  # the offer waits for a retry
-    staff.press("派给 周师傅", await staff.expect(ticket))
+    staff.press("派给 周师傅", item)
     await staff.expect("已派给 周师傅")
     await bot.wait_handled()
     await bot.application.sender.idle()
