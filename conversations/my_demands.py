@@ -3,8 +3,10 @@ Staff open any demand from their notice (``OpenDemand``); the role is checked on
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.casework import ResolveCase
@@ -21,6 +23,7 @@ from services.audit import staff_role
 from services.demand_info import DemandInfo
 from services.demands import MAX_REASON, OPEN_STATUSES, PAGE, WITHDRAW_REASONS
 from services.results import Refused
+from services.withdrawal import words_pending
 
 OTHER, OTHER_WORDS, WORDS_KEY = "other", "my.other_words", "withdraw"  # 其他原因: its words are asked (optional)
 
@@ -154,7 +157,7 @@ async def withdraw(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     if press.reason == OTHER:
         await query.answer()
-        context.user_data[WORDS_KEY] = {"demand": demand.id}
+        context.user_data[WORDS_KEY] = {"demand": demand.id, "messages": [query.message.message_id]}
         await edit_message(update, context.t("my.other_reason_ask", max=MAX_REASON), _skip_words(context, demand.id))
         return OTHER_WORDS
     await _withdraw(update, context, demand.id, context.t(f"my.reason.{press.reason}"))
@@ -178,12 +181,24 @@ async def other_words(update: Update, context: BotContext) -> str | int:
 
 
 async def skip_words(update: Update, context: BotContext) -> str | int:
-    """``WithdrawWithoutWords``: withdraw for 其他原因 without saying more (also from the question after a restart)."""
-    press = await press_of(update, context, WithdrawWithoutWords)
+    """``WithdrawWithoutWords``: withdraw for 其他原因 without saying more (also from the question after a restart),
+    only while that demand's question is open; an old 跳过 (answered, /cancel'led) is answered as expired."""
+    pending = context.user_data.get(WORDS_KEY)
+    press = WithdrawWithoutWords.parse(update.callback_query.data)
+    if press is None or not words_pending(pending, press.demand_id):
+        await answer_stale(update, context)
+        return OTHER_WORDS if pending else ConversationHandler.END
     context.user_data.pop(WORDS_KEY, None)
-    if press is not None:
-        await _withdraw(update, context, press.demand_id, context.t(f"my.reason.{OTHER}"))
+    await _withdraw(update, context, press.demand_id, context.t(f"my.reason.{OTHER}"))
     return ConversationHandler.END
+
+
+async def cancel_words(update: Update, context: BotContext) -> int:
+    """/cancel of the question for 其他原因's words: its 跳过 buttons go (an old one would answer as expired)."""
+    for message_id in (context.user_data.get(WORDS_KEY) or {}).get("messages", []):
+        with contextlib.suppress(BadRequest):  # deleted, or too old to edit: a press answers as expired anyway
+            await context.bot.edit_message_reply_markup(update.effective_chat.id, message_id, reply_markup=None)
+    return await cancel_flow_of(WORDS_KEY)(update, context)
 
 
 async def _withdraw(update: Update, context: BotContext, demand_id: int, reason: str) -> None:
@@ -203,9 +218,14 @@ async def _withdraw(update: Update, context: BotContext, demand_id: int, reason:
 
 
 async def reask_words(update: Update, context: BotContext) -> None:
-    demand_id = (context.user_data.get(WORDS_KEY) or {}).get("demand")
+    pending = context.user_data.get(WORDS_KEY) or {}
+    demand_id = pending.get("demand")
     markup = _skip_words(context, demand_id) if demand_id is not None else None
-    await update.effective_chat.send_message(context.t("my.other_reason_ask", max=MAX_REASON), reply_markup=markup)
+    sent = await update.effective_chat.send_message(
+        context.t("my.other_reason_ask", max=MAX_REASON), reply_markup=markup
+    )
+    if demand_id is not None:  # /cancel takes this 跳过 away too
+        pending["messages"] = [*pending.get("messages", []), sent.message_id]
 
 
 resume.register({OTHER_WORDS: reask_words})
@@ -223,7 +243,7 @@ def build() -> ConversationHandler:
                 MessageHandler(~filters.COMMAND, expect_text),
             ]
         },
-        fallbacks=[CommandHandler("cancel", cancel_flow_of(WORDS_KEY))],
+        fallbacks=[CommandHandler("cancel", cancel_words)],
         name="withdraw",
         persistent=True,
     )

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Messag
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons.choices import YesNo
-from buttons.staff import ConfirmGrant
+from buttons.staff import ConfirmGrant, RoleChange
 from conversations.common import answer_stale, edit_message
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
@@ -22,7 +22,6 @@ from services.local_time import show
 from services.results import Refused
 from services.staffing import Change, Lookup
 
-GRANT, REVOKE = "grant", "revoke"
 PENDING = "grant"  # user_data: the change /grant or /revoke showed, waiting for the admin's ConfirmGrant
 
 
@@ -57,22 +56,22 @@ async def _target(update: Update, context: BotContext) -> int | None:
 
 async def grant(update: Update, context: BotContext) -> None:
     """/grant: show who changes from which role to staff, with ✅ confirm / ✖️ cancel (``ConfirmGrant``)."""
-    await _ask(update, context, GRANT)
+    await _ask(update, context, RoleChange.GRANT)
 
 
 async def revoke(update: Update, context: BotContext) -> None:
     """/revoke: show whose staff role goes back to which role, with the same confirmation as /grant."""
-    await _ask(update, context, REVOKE)
+    await _ask(update, context, RoleChange.REVOKE)
 
 
-async def _ask(update: Update, context: BotContext, action: str) -> None:
+async def _ask(update: Update, context: BotContext, action: RoleChange) -> None:
     """Show the role change /grant or /revoke names and wait for the admin's ``ConfirmGrant``; or say why there is
     nothing to confirm."""
-    target = await _admin_target(update, context, f"staff.{action}")
+    target = await _admin_target(update, context, f"staff.{action.value}")
     if target is None:
         return
     staffing = context.services.staffing
-    preview = staffing.grant_preview if action == GRANT else staffing.revoke_preview
+    preview = staffing.grant_preview if action is RoleChange.GRANT else staffing.revoke_preview
     change, profile, new = await preview(update.effective_user.id, target)
     if change is not Change.ASK or profile is None or new is None:
         await update.effective_message.reply_text(
@@ -80,17 +79,20 @@ async def _ask(update: Update, context: BotContext, action: str) -> None:
         )
         return
     context.user_data[PENDING] = {
-        "action": action,
+        "action": action.value,
         "user": profile.id,
         "role": profile.role.value if profile.role else None,
+        "new": new.value,
     }
     was = context.t(f"role.{profile.role.value}") if profile.role else context.t("staff.grant_no_role")
     keyboard = [
         [
             InlineKeyboardButton(
-                context.t("staff.grant_yes"), callback_data=ConfirmGrant(profile.id, YesNo.YES).data()
+                context.t("staff.grant_yes"), callback_data=ConfirmGrant(profile.id, action, YesNo.YES).data()
             ),
-            InlineKeyboardButton(context.t("staff.grant_no"), callback_data=ConfirmGrant(profile.id, YesNo.NO).data()),
+            InlineKeyboardButton(
+                context.t("staff.grant_no"), callback_data=ConfirmGrant(profile.id, action, YesNo.NO).data()
+            ),
         ]
     ]
     await update.effective_message.reply_text(
@@ -107,12 +109,18 @@ async def _ask(update: Update, context: BotContext, action: str) -> None:
 
 
 async def grant_pressed(update: Update, context: BotContext) -> None:
-    """``ConfirmGrant``: only the admin who asked, for the person shown, applies the grant or revocation shown (the
-    roles checked again on the server); a cancel changes nothing; any other press is answered as expired."""
+    """``ConfirmGrant``: only the admin who asked, for the person and the change (grant or revocation) shown,
+    applies it (the roles checked again on the server: as shown, or it is stale); a cancel changes nothing; any
+    other press — an old /grant's after a /revoke, too — is answered as expired."""
     query = update.callback_query
     press = ConfirmGrant.parse(query.data)
     pending = context.user_data.get(PENDING)
-    if press is None or not pending or pending.get("user") != press.user_id:
+    if (
+        press is None
+        or not pending
+        or pending.get("user") != press.user_id
+        or pending.get("action") != press.change.value
+    ):
         await answer_stale(update, context)
         return
     context.user_data.pop(PENDING, None)
@@ -122,8 +130,9 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
         return
     staffing, actor = context.services.staffing, update.effective_user.id
     try:
-        if pending.get("action") == REVOKE:
-            change, profile = await staffing.revoke(actor, press.user_id)
+        if press.change is RoleChange.REVOKE:
+            back_to = Role(pending["new"]) if pending.get("new") else None
+            change, profile = await staffing.revoke(actor, press.user_id, back_to)
         else:
             shown = Role(pending["role"]) if pending.get("role") else None
             change, profile = await staffing.grant(actor, press.user_id, shown)

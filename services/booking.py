@@ -30,6 +30,20 @@ MAX_SLOTS = 6
 SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
 
 
+async def taken_place(session: AsyncSession, match_id: int, now: datetime) -> None:
+    """The case's booked visits whose time has passed took place: they are ``done`` (never cancelled, so that
+    exports and figures count them)."""
+    await session.execute(
+        update(Appointment)
+        .where(
+            Appointment.match_id == match_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at <= now,
+        )
+        .values(status=AppointmentStatus.DONE, updated_at=now)
+    )
+
+
 @dataclass(frozen=True)
 class Party:
     """Who is acting on a case: the enterprise (the demand's owner) or the accepted craftsman."""
@@ -101,7 +115,9 @@ class Booking:
                 party = await self._party(session, user_id, match_id, side="craftsman")
                 standing = await session.scalar(
                     select(Appointment.starts_at).where(
-                        Appointment.match_id == match_id, Appointment.status == AppointmentStatus.BOOKED
+                        Appointment.match_id == match_id,
+                        Appointment.status == AppointmentStatus.BOOKED,
+                        Appointment.starts_at > now,  # a visit that has taken place is no booking to move
                     )
                 )
                 ids = await self._replace_slots(session, match_id, slots, place, link, now)
@@ -184,8 +200,9 @@ class Booking:
     async def _book(
         self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime
     ) -> tuple[AppointmentCard, list[int], str, Sequence[int], datetime | None]:
-        """Book ``appointment``; cancel the other slots and a booking it replaces (whose start is returned last);
-        the case is ``scheduled``."""
+        """Book ``appointment``; cancel the other slots and a future booking it replaces (whose start is returned
+        last); a booked visit whose time has passed took place: it is ``done``. The case is ``scheduled``."""
+        await taken_place(session, party.match.id, now)
         others = (
             await session.execute(
                 select(Appointment.id, Appointment.status, Appointment.starts_at).where(

@@ -230,6 +230,21 @@ class Outbox:
         async with self.db.session() as session:
             return rowcount(await session.execute(query)) or 0
 
+    async def delivered(self, prefix: str, chat_id: int) -> bool:
+        """Whether a notice to ``chat_id`` whose key starts with ``prefix`` reached Telegram (SENT), or is being
+        sent now (SENDING: too late to withdraw, it goes out)."""
+        async with self.db.session() as session:
+            found = await session.scalar(
+                select(Notification.id)
+                .where(
+                    Notification.chat_id == chat_id,
+                    Notification.dedupe_key.startswith(prefix, autoescape=True),
+                    Notification.status.in_((OutboxStatus.SENT, OutboxStatus.SENDING)),
+                )
+                .limit(1)
+            )
+        return found is not None
+
     async def due(self, limit: int = 100, *, broadcast_id: int | None = None) -> list[Notification]:
         """Pending rows whose time has come, oldest first, claimed as SENDING: the notices (every kind but
         broadcasts), or one broadcast's rows."""

@@ -8,14 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.follow_up import ConfirmSolved, Reopen
 from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
 from services.audit import AuditLog, staff_role
-from services.booking import SERVING
+from services.booking import SERVING, taken_place
 from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
@@ -130,15 +130,7 @@ class Resolution:
                 values = await self._record_resolution(
                     session, demand, craftsman, user_id, summary, trained, benefit, now
                 )
-                await session.execute(
-                    update(Appointment)
-                    .where(
-                        Appointment.match_id == match_id,
-                        Appointment.status == AppointmentStatus.BOOKED,
-                        Appointment.starts_at <= now,
-                    )
-                    .values(status=AppointmentStatus.DONE, updated_at=now)
-                )
+                await taken_place(session, match_id, now)
                 owner, demand_id = demand.user_id, demand.id
         except Stop as stop:
             await self._refused(stop, user_id)

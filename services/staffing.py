@@ -155,7 +155,12 @@ class Staffing:
         await self._tell(target.id, "granted")
         return Change.GRANTED, profile
 
-    async def revoke(self, actor: int, target_id: int | None) -> tuple[Change, Profile | None]:
+    async def revoke(
+        self, actor: int, target_id: int | None, back_to: Role | None = None
+    ) -> tuple[Change, Profile | None]:
+        """Take ``target_id``'s staff role back. ``back_to``: the role the confirmation showed they return to;
+        should that have changed since (their craftsman application approved meanwhile), nothing is applied
+        (STALE), as :meth:`grant` does with the role it showed."""
         await self.require_admin(actor, "staff.revoke", f"user:{target_id}")
         target = await self.users.get(target_id) if target_id is not None else None
         if target is None:
@@ -164,6 +169,8 @@ class Staffing:
             return Change.ADMIN, target
         if target.role is not Role.STAFF:
             return Change.ALREADY, target
+        if back_to is not None and await self.users.role_after_staff(target.id) is not back_to:
+            return Change.STALE, target
         profile = await self.users.set_staff(target.id, False)
         await self.audit.record(actor, "staff.revoke", f"user:{target.id}")
         await self._tell(target.id, "revoked")

@@ -7,7 +7,7 @@ withdrawn, a visit offered or booked is cancelled, and the craftsman who knows o
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,17 +24,27 @@ OPEN_VISITS = (AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)
 VisitsCancelled = Callable[[list[str]], Awaitable[object]]  # Reminders.refresh: the visits' reminders go
 
 
+def words_pending(pending: Mapping[str, object] | None, demand_id: int) -> bool:
+    """Whether 跳过 (其他原因 without words) may withdraw ``demand_id``: only while the user's question for the
+    words of that very demand is open (``pending``: what /my's withdrawal keeps of it for that user). Once it is
+    answered or /cancel'led, an old 跳过 withdraws nothing — a withdrawal cannot be undone."""
+    return pending is not None and pending.get("demand") == demand_id
+
+
 @dataclass
 class Release:
-    """What a withdrawal released: the craftsmen to tell (match id, Telegram id) and the visits cancelled."""
+    """What a withdrawal released: the craftsmen to tell (match id, Telegram id, whether he knows of the demand
+    only by an offer) and the visits cancelled."""
 
     ticket: str = ""
-    craftsmen: list[tuple[int, int]] = field(default_factory=list)
+    craftsmen: list[tuple[int, int, bool]] = field(default_factory=list)
     visits: list[int] = field(default_factory=list)
 
     async def tell(self, outbox: Outbox, visits_cancelled: VisitsCancelled | None) -> None:
-        for match_id, user_id in self.craftsmen:
+        for match_id, user_id, by_offer in self.craftsmen:
             await outbox.withdraw(f"match:{match_id}:", kind="notice")  # an offer still waiting to be delivered
+            if by_offer and not await outbox.delivered(f"match:{match_id}:offer:", user_id):
+                continue  # the offer never reached him: there is nothing to take back
             await outbox.put(
                 [user_id],
                 "notice",
@@ -55,11 +65,12 @@ async def release(session: AsyncSession, demand: Demand, now: datetime) -> Relea
     ).all()
     for match in matches:
         knows = match.status is not MatchStatus.PROPOSED or match.volunteered  # a staff proposal was never sent
+        by_offer = match.status is MatchStatus.OFFERED and not match.volunteered  # known if the offer went out
         if not await move_match(session, match, MatchStatus.WITHDRAWN, now, decided_at=now):
             continue  # answered in the same moment: the demand is withdrawn all the same
         craftsman = await session.get(Craftsman, match.craftsman_id)
         if knows and craftsman is not None and craftsman.user_id:
-            released.craftsmen.append((match.id, craftsman.user_id))
+            released.craftsmen.append((match.id, craftsman.user_id, by_offer))
     released.visits = list(
         (
             await session.scalars(

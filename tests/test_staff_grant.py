@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from buttons.choices import YesNo
-from buttons.staff import ConfirmGrant
+from buttons.staff import ConfirmGrant, RoleChange
 from db.models import AuditEntry, Role
 from i18n import t
 from tests.harness import BotHarness
@@ -48,7 +48,9 @@ async def test_grant_shows_the_change_and_applies_it_only_on_the_same_admins_con
         ask = await admin.expect("确认修改身份")
         other.send("/help")
         helped = await other.expect("我能为您做什么")
-        forged = bot.signed(other, ConfirmGrant(PERSON, YesNo.YES).data())  # another admin's press: not his change
+        forged = bot.signed(
+            other, ConfirmGrant(PERSON, RoleChange.GRANT, YesNo.YES).data()
+        )  # another admin's press: not his change
         answer = await other.answer_to(other.press_data(forged, helped))
         assert answer["text"] == STALE
         await bot.services.users.set_role(PERSON, Role.ENTERPRISE)  # the role changed since it was shown

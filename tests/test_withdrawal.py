@@ -11,6 +11,7 @@ import re
 from sqlalchemy import select
 
 from db.models import Demand, DemandStatus, DemandStatusHistory, Match, MatchStatus
+from fakebotapi import FakeUser
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
 from tests.test_service_flow import PHONE, craftsman, submit
@@ -18,16 +19,23 @@ from tests.test_service_flow import PHONE, craftsman, submit
 TEXT = "铝型材喷涂后氧化膜厚度不均，表面起泡，良品率下降"
 
 
-async def offered(bot: BotHarness):
-    """Staff, a craftsman and an enterprise whose submitted demand was offered to him: (staff, craftsman,
-    enterprise, ticket, the offer message)."""
+async def queued(bot: BotHarness):
+    """Staff, a craftsman and an enterprise whose submitted demand staff see in /queue: (staff, craftsman,
+    enterprise, ticket, the queue item)."""
     staff = await staffer(bot)
     master = await craftsman(bot, 501, "周师傅", "330502", ["铝型材挤压", "喷涂与阳极氧化"], ["32"])
     company = await enterprise_user(bot, 31)
     ticket = await submit(company, TEXT)
     await staff.expect("新需求 " + ticket)
     staff.send("/queue")
-    staff.press("派给 周师傅", await staff.expect(ticket))
+    return staff, master, company, ticket, await staff.expect(ticket)
+
+
+async def offered(bot: BotHarness):
+    """Staff, a craftsman and an enterprise whose submitted demand was offered to him: (staff, craftsman,
+    enterprise, ticket, the offer message)."""
+    staff, master, company, ticket, item = await queued(bot)
+    staff.press("派给 周师傅", item)
     await staff.expect("已派给 周师傅")
     offer = await master.expect("新的服务请求 " + ticket)
     return staff, master, company, ticket, offer
@@ -46,6 +54,15 @@ async def submitted(bot: BotHarness, user_id: int, text: str) -> str:
     return (await services.demands.submit(draft.id, user_id)).ticket
 
 
+async def other_reason_asked(company: FakeUser, ticket: str) -> dict:
+    """/my → the demand → 撤回 → 其他原因: the question for the words, with its 跳过."""
+    company.send("/my")
+    company.press(ticket, await company.expect("我的需求"))
+    company.press("撤回", await company.expect(ticket))
+    company.press("其他原因", await company.expect("为什么要撤回"))
+    return await company.expect("撤回的原因")
+
+
 async def match_statuses(bot: BotHarness) -> list[MatchStatus]:
     async with bot.services.db.session() as session:
         return list((await session.scalars(select(Match.status).order_by(Match.id))).all())
@@ -53,11 +70,7 @@ async def match_statuses(bot: BotHarness) -> list[MatchStatus]:
 
 async def test_withdrawing_tells_the_craftsman_with_the_offer_and_other_asks_for_the_reason(bot: BotHarness):
     staff, master, company, ticket, offer = await offered(bot)
-    company.send("/my")
-    company.press(ticket, await company.expect("我的需求"))
-    company.press("撤回", await company.expect(ticket))
-    company.press("其他原因", await company.expect("为什么要撤回"))
-    asked = await company.expect("撤回的原因")
+    asked = await other_reason_asked(company, ticket)
     assert any("跳过" in b["text"] for b in company.buttons(asked)), "the reason is optional"
     company.send("已找到本地的供应商解决")
     await company.expect(f"已撤回 {ticket}")
@@ -82,11 +95,7 @@ async def test_withdrawing_tells_the_craftsman_with_the_offer_and_other_asks_for
 async def test_other_reason_may_be_skipped(bot: BotHarness):
     company = await enterprise_user(bot, 31)
     ticket = await submit(company, TEXT)
-    company.send("/my")
-    company.press(ticket, await company.expect("我的需求"))
-    company.press("撤回", await company.expect(ticket))
-    company.press("其他原因", await company.expect("为什么要撤回"))
-    company.press("跳过", await company.expect("撤回的原因"))
+    company.press("跳过", await other_reason_asked(company, ticket))
     await company.expect(f"已撤回 {ticket}")
     async with bot.services.db.session() as session:
         assert await session.scalar(select(Demand.status).where(Demand.ticket == ticket)) is DemandStatus.WITHDRAWN
