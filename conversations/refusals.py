@@ -18,7 +18,13 @@ BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own ca
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
     STATS: {Reason.NOT_STAFF: "stats.only"},
-    ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
+    ADMINS: {  # /grant and /revoke: their refusals, and why there is nothing to confirm or apply
+        Reason.NOT_STAFF: "staff.admins_only",
+        Reason.NOT_FOUND: "staff.change.unknown",
+        Reason.ALREADY: "staff.change.already",
+        Reason.ADMIN: "staff.change.admin",
+        Reason.STALE: "button.stale",  # the person's role changed after the confirmation was shown
+    },
     TEAMS: {Reason.ALREADY: "teams.exists"},
     REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
     CONSULTATION: {
