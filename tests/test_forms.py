@@ -73,7 +73,7 @@ async def test_only_a_proposal_made_for_a_demand_gives_the_draft_its_industry(bo
     analysis: Analysis = services.analyzer.analyse(draft.text)
     for purpose, expected in (("classify", None), ("demand", "32")):
         proposal = await services.industry.propose(74, analysis, purpose)
-        _outcome, settled = await services.industry.choose(proposal.id, 74, "32", "confirm")
+        settled = await services.industry.choose(proposal.id, 74, "32", "confirm")
         chosen = await services.demand_form.industry_chosen(74, form, settled)
         assert (chosen.industry if chosen else None) == expected
         assert (await services.demands.get(draft.id)).industry == expected
@@ -152,7 +152,7 @@ async def test_profile_keeps_the_ticked_service_modes_in_its_draft(bot: BotHarne
             "陆师傅", "苏州某精密机械公司", "13900139000", [], ["数控机床调试"], ["34"], "330502", None, 2, ["remote"]
         ),
     )
-    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    await bot.services.talent.decide(card.id, staff.id, Role.STAFF, approve=True)
     applicant.send("/profile")
     applicant.press("服务方式", await applicant.expect("我的工匠资料"))
     applicant.press("现场指导", await applicant.expect("服务方式"))
