@@ -19,7 +19,7 @@ from services.results import Reason, Refused
 from tests.harness import BotHarness
 from tests.test_queue_scope import refused, staff
 from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, demand, submit
+from tests.test_service_flow import answered_not_solved, craftsman, demand, submit
 
 SH = ZoneInfo("Asia/Shanghai")
 VISIT = datetime(2026, 11, 26, 15, 0, tzinfo=SH)  # the harness clock starts 2026-11-21 10:00 in Shanghai
@@ -66,11 +66,7 @@ async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit
 async def test_staff_may_close_a_case_before_its_visit_and_a_not_solved_answer_keeps_the_visit(bot: BotHarness):
     helper, company, match_id = await booked_case(bot)
     await bot.services.follow_up.resolve(900, match_id, "电话指导后已恢复", 0, Decimal("0"), role=Role.STAFF)
-    await bot.application.sender.flush()
-    resolved = await company.expect("的解决结果")
-    company.press("↩️ 未解决", resolved)
-    await company.expect("已重新打开")
-    await helper.expect("尚未解决，已重新打开")
+    await answered_not_solved(bot, company, helper)
     # the visit is still booked: the case waits for it, /tasks shows it, and both sides are reminded
     assert (await demand(bot)).status is DemandStatus.SCHEDULED
     async with bot.services.db.session() as session:

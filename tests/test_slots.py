@@ -11,7 +11,7 @@ from db.models import DemandStatus, Role
 from services.results import Done
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, demand, submit
+from tests.test_service_flow import craftsman, demand, one_seat_two_demands, submit
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -73,12 +73,12 @@ async def test_the_same_slot_typed_twice_is_one_slot(bot: BotHarness):
 async def test_a_craftsman_at_capacity_cannot_volunteer(bot: BotHarness):
     """Hostile 3.5: 揭榜 by a craftsman whose cases fill his capacity (his own 揭榜 still waiting for staff count
     too) is refused politely, naming the capacity and /profile."""
-    await staffer(bot)
-    volunteer = await craftsman(bot, 601, "吴师傅", "330502", ["数控机床调试", "精密加工"], ["34"], capacity=1)
-    company = await enterprise_user(bot, 32)
-    first = await submit(company, "数控车床加工精度不稳定，零件尺寸超差，需要调试")
-    bot.clock.advance(minutes=1)  # a person typing: the flood guard counts updates per minute
-    second = await submit(company, "加工中心换刀报警，主轴定位不准，需要数控调试", first=False)
+    _, volunteer, _, first, second = await one_seat_two_demands(
+        bot,
+        (601, "吴师傅", ["数控机床调试", "精密加工"], ["34"]),
+        32,
+        ("数控车床加工精度不稳定，零件尺寸超差，需要调试", "加工中心换刀报警，主轴定位不准，需要数控调试"),
+    )
 
     volunteer.send("/board")
     board = await volunteer.expect(second)
