@@ -15,7 +15,7 @@ from buttons.casework import ResolveCase
 from buttons.demands import OpenDemand
 from db.models import Appointment, AppointmentStatus, AuditEntry, DemandStatus, Role
 from i18n import t
-from services.results import Reason, Refused
+from services.results import Done, Reason, Refused
 from tests.harness import BotHarness
 from tests.test_queue_scope import refused, staff
 from tests.test_report import enterprise_user, staffer
@@ -27,21 +27,28 @@ VISIT = datetime(2026, 11, 26, 15, 0, tzinfo=SH)  # the harness clock starts 202
 
 async def booked_case(bot: BotHarness):
     """Staff, a craftsman who accepted, an enterprise that booked a visit on VISIT: (craftsman, enterprise, match id)."""
+    helper, company, match_id, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    return helper, company, match_id
+
+
+async def booked_visit(bot: BotHarness, helper_id: int, name: str, company_id: int):
+    """Staff, a craftsman (``helper_id``, ``name``) who accepted a demand of an enterprise (``company_id``) that
+    booked a visit on VISIT: (craftsman, enterprise, match id, the booked message)."""
     await staffer(bot)
-    helper = await craftsman(bot, 961, "吴师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
-    company = await enterprise_user(bot, 38)
+    helper = await craftsman(bot, helper_id, name, "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    company = await enterprise_user(bot, company_id)
     await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
     d = await demand(bot)
     best = (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
     offered = await bot.services.casework.offer(900, Role.STAFF, d.id, best)
-    await bot.services.casework.accept(961, offered.match_id)
-    await bot.services.booking.offer_slots(961, offered.match_id, [VISIT], "配电房", None)
+    assert isinstance(await bot.services.casework.accept(helper_id, offered.match_id), Done)
+    await bot.services.booking.offer_slots(helper_id, offered.match_id, [VISIT], "配电房", None)
     await bot.application.sender.flush()
     slots = await company.expect("提供了以下问诊时段")
     company.press("2026-11-26 15:00", slots)
-    await company.expect("专家问诊预约成功")
+    booked = await company.expect("专家问诊预约成功")
     await helper.expect("专家问诊预约成功")
-    return helper, company, offered.match_id
+    return helper, company, offered.match_id, booked
 
 
 async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit(bot: BotHarness):
