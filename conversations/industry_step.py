@@ -27,11 +27,12 @@ from buttons.industry import (
 from conversations.common import answer_stale, edit_message, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import page_nav, paginate, rows
+from conversations.refusals import INDUSTRY, attempt
 from i18n import Raw, localise, t
 from nlp.analyzer import Analysis
 from nlp.industry import catalogue
 from nlp.script import has_chinese
-from services.industry import MAX_TEXT, Outcome, Proposal, division_label
+from services.industry import MAX_TEXT, Proposal, division_label
 
 log = logging.getLogger(__name__)
 PREFIX = FAMILY  # the flows that run the step (report.py) register ``^ind:`` for on_button, which answers the rest
@@ -165,9 +166,10 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
         log.info("malformed industry button", extra={"user_id": update.effective_user.id, "data": str(query.data)[:64]})
         await answer_stale(update, context)
         return None
-    outcome, proposal = await context.services.industry.open(press.proposal_id, update.effective_user.id)
-    if outcome is not Outcome.OPEN:
-        await _refuse(update, context, outcome, proposal)
+    proposal = await attempt(
+        update, context, context.services.industry.open(press.proposal_id, update.effective_user.id), INDUSTRY
+    )
+    if proposal is None:
         return None
     lang = context.lang
     if isinstance(press, ConfirmIndustry):
@@ -190,24 +192,13 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
 
 
 async def _settle(update: Update, context: BotContext, proposal: Proposal, division: str, via: str) -> Proposal | None:
-    outcome, settled = await context.services.industry.choose(proposal.id, update.effective_user.id, division, via)
-    if outcome is not Outcome.SAVED:
-        await _refuse(update, context, outcome, settled)
+    choice = context.services.industry.choose(proposal.id, update.effective_user.id, division, via)
+    settled = await attempt(update, context, choice, INDUSTRY)
+    if settled is None:
         return None
     await update.callback_query.answer()
     await edit_message(update, context.t("industry.saved", label=_label(division, context.lang)))
     return settled
-
-
-async def _refuse(update: Update, context: BotContext, outcome: Outcome, proposal: Proposal | None) -> None:
-    """Answer a press that changes nothing: settled already, someone else's, or unknown."""
-    if outcome is Outcome.ALREADY:
-        text = context.t("industry.already", label=_label(proposal.chosen, context.lang))
-    elif outcome is Outcome.NOT_YOURS:
-        text = context.t("industry.not_yours")
-    else:
-        text = context.t("button.stale")
-    await update.callback_query.answer(text, show_alert=True)
 
 
 def handlers() -> list:

@@ -3,13 +3,14 @@ catalogue message in the user's language, answered as an alert for a button and 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from telegram import Update
 
 from conversations.context import BotContext
 from i18n import catalogue
+from services.industry import division_label
 from services.results import BY_HAND, Reason, Refused
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
@@ -17,10 +18,17 @@ CONSULTATION, ASK = "consultation", "consultation.ask"  # staff answering or clo
 BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own capacity in his words
 EVENT, PUBLISH = "event", "event.publish"  # changing or cancelling a course or competition; publishing one
 LINK, SETTINGS = "link", "settings"  # deciding an enterprise link; a staffer's own region in /settings
+INDUSTRY = "industry"  # a press of the industry step (conversations/industry_step.py)
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
     STATS: {Reason.NOT_STAFF: "stats.only"},
-    ADMINS: {Reason.NOT_STAFF: "staff.admins_only"},
+    ADMINS: {  # /grant and /revoke: their refusals, and why there is nothing to confirm or apply
+        Reason.NOT_STAFF: "staff.admins_only",
+        Reason.NOT_FOUND: "staff.change.unknown",
+        Reason.ALREADY: "staff.change.already",
+        Reason.ADMIN: "staff.change.admin",
+        Reason.STALE: "button.stale",  # the person's role changed after the confirmation was shown
+    },
     TEAMS: {Reason.ALREADY: "teams.exists"},
     REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
     CONSULTATION: {
@@ -34,6 +42,11 @@ FAMILY_KEYS = {
     PUBLISH: {Reason.OUT_OF_REGION: "event.region_outside"},  # for a region outside the staffer's: choose again
     LINK: {Reason.OUT_OF_REGION: "link.out_of_region"},  # another region's enterprise
     SETTINGS: {Reason.OUT_OF_REGION: "settings.region_by_admin"},  # where staff work is set by an administrator
+    INDUSTRY: {
+        Reason.NOT_FOUND: "button.stale",
+        Reason.NOT_YOURS: "industry.not_yours",
+        Reason.ALREADY: "industry.already",
+    },
 }
 FALLBACK = {
     BOARD: CASE,
@@ -53,15 +66,17 @@ def refusal_key(reason: Reason, about: str = CASE, role: str | None = None) -> s
     return f"{key}_{role}" if role and f"{key}_{role}" in catalogue() else key
 
 
-VALUE_KEYS = {REVIEW: {"status": "review.status.{}"}}  # values said in words: a status names its catalogue entry
+Words = Callable[[BotContext, Any], str]
+VALUE_WORDS: dict[str, dict[str, Words]] = {  # values said in words in the reader's language
+    REVIEW: {"status": lambda context, status: context.t(f"review.status.{status}")},
+    INDUSTRY: {"division": lambda context, code: division_label(code, context.lang)},
+}
 
 
 def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> str:
     """Why the action did not happen, in the user's language (with the values the message names)."""
-    words = VALUE_KEYS.get(about, {})
-    values = {
-        name: context.t(words[name].format(value)) if name in words else value for name, value in refused.values.items()
-    }
+    words = VALUE_WORDS.get(about, {})
+    values = {name: words[name](context, value) if name in words else value for name, value in refused.values.items()}
     role = context.role.value if context.role else None
     return context.t(refusal_key(refused.reason, about, role), **values)
 

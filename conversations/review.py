@@ -1,6 +1,6 @@
 """/review — the staff queue of /join applications: approve, or reject with a reason the applicant is told.
 
-The role is checked on the server at every press (``Talent.review``); a button in a forwarded or old message
+The role is checked on the server at every press (``Talent.decide``); a button in a forwarded or old message
 proves nothing.
 """
 

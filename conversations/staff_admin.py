@@ -14,13 +14,13 @@ from buttons.staff import ConfirmGrant, RoleChange
 from conversations.common import answer_stale, edit_message
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
-from conversations.refusals import ADMINS, answer_refusal
+from conversations.refusals import ADMINS, answer_refusal, attempt, refusal_text
 from db.models import AuditEntry, Role
 from i18n import Raw, catalogue
 from services.audit import staff_role
 from services.local_time import show
-from services.results import Refused
-from services.staffing import Change, Lookup
+from services.results import Reason, Refused
+from services.staffing import Lookup
 
 PENDING = "grant"  # user_data: the change /grant or /revoke showed, waiting for the admin's ConfirmGrant
 
@@ -72,12 +72,10 @@ async def _ask(update: Update, context: BotContext, action: RoleChange) -> None:
         return
     staffing = context.services.staffing
     preview = staffing.grant_preview if action is RoleChange.GRANT else staffing.revoke_preview
-    change, profile, new = await preview(update.effective_user.id, target)
-    if change is not Change.ASK or profile is None or new is None:
-        await update.effective_message.reply_text(
-            context.t(f"staff.change.{change.value}", name=profile.first_name if profile else "")
-        )
+    change = await attempt(update, context, preview(update.effective_user.id, target), ADMINS)
+    if change is None:
         return
+    profile, new = change.person, change.role
     context.user_data[PENDING] = {
         "action": action.value,
         "user": profile.id,
@@ -132,21 +130,23 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
     try:
         if press.change is RoleChange.REVOKE:
             back_to = Role(pending["new"]) if pending.get("new") else None
-            change, profile = await staffing.revoke(actor, press.user_id, back_to)
+            profile = await staffing.revoke(actor, press.user_id, back_to)
         else:
             shown = Role(pending["role"]) if pending.get("role") else None
-            change, profile = await staffing.grant(actor, press.user_id, shown)
+            profile = await staffing.grant(actor, press.user_id, shown)
     except Refused as exc:
-        await answer_refusal(update, context, exc, ADMINS)
-        return
-    if change is Change.STALE:
-        await answer_stale(update, context)
+        if exc.reason in (Reason.NOT_STAFF, Reason.STALE):  # an alert: the confirmation stays as it was
+            await answer_refusal(update, context, exc, ADMINS)
+        else:  # nothing to apply any more: said in place of the confirmation
+            await query.answer()
+            await edit_message(update, refusal_text(context, exc, ADMINS))
         return
     await query.answer()
-    await edit_message(update, context.t(f"staff.change.{change.value}", name=profile.first_name if profile else ""))
-    if change is Change.GRANTED:
+    change = "revoked" if press.change is RoleChange.REVOKE else "granted"
+    await edit_message(update, context.t(f"staff.change.{change}", name=profile.first_name))
+    if change == "granted":
         await set_staff_menu(context.bot, profile.id, profile.role)
-    elif change is Change.REVOKED:
+    else:
         await clear_staff_menu(context.bot, profile.id)
 
 

@@ -6,7 +6,6 @@ division must exist in GB/T 4754-2017, and a proposal is settled once (a second 
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from nlp.analyzer import Analysis
 from nlp.industry import catalogue
 from services.audit import AuditLog
 from services.clock import Clock
+from services.results import Reason, Refused
 
 CONFIDENT = (
     0.6  # at or above: "识别为 …" with confirm / change; below: the top three and 其他行业 — or, when no word of
@@ -25,14 +25,6 @@ CONFIDENT = (
 # the text speaks for any candidate, nothing to propose: the sections are shown
 MIN_OFFERED = 0.05  # a candidate after the first with less probability and no word for it is not offered: noise
 MAX_TEXT = 2000
-
-
-class Outcome(str, enum.Enum):
-    OPEN = "open"  # not settled yet, and the user's own
-    SAVED = "saved"
-    ALREADY = "already"  # settled before: a double press or an old message
-    NOT_YOURS = "not_yours"
-    UNKNOWN = "unknown"  # no such proposal, or a division that does not exist
 
 
 @dataclass(frozen=True)
@@ -121,35 +113,39 @@ class IndustrySteps:
             row = await session.get(IndustryChoice, proposal_id)
             return _proposal(row) if row else None
 
-    async def open(self, proposal_id: int, user_id: int) -> tuple[Outcome, Proposal | None]:
-        """May ``user_id`` still act on the proposal: OPEN, ALREADY, NOT_YOURS or UNKNOWN.
-        A refusal is written to the audit log."""
+    async def open(self, proposal_id: int, user_id: int) -> Proposal:
+        """The proposal ``user_id`` may still act on. Refused(NOT_FOUND) for no such proposal, Refused(NOT_YOURS)
+        for another user's (audited), Refused(ALREADY, division=…) once settled."""
         proposal = await self.get(proposal_id)
         if proposal is None:
-            return Outcome.UNKNOWN, None
-        if proposal.user_id != user_id:
-            await self.audit.record(user_id, "industry.choose", f"industry_choice:{proposal_id}", allowed=False)
-            return Outcome.NOT_YOURS, proposal
-        return (Outcome.ALREADY if proposal.chosen is not None else Outcome.OPEN), proposal
+            raise Refused(Reason.NOT_FOUND)
+        await self._may_settle(proposal.user_id, proposal.chosen, proposal_id, user_id)
+        return proposal
 
-    async def choose(self, proposal_id: int, user_id: int, division: str, via: str) -> tuple[Outcome, Proposal | None]:
+    async def choose(self, proposal_id: int, user_id: int, division: str, via: str) -> Proposal:
+        """Settle the proposal on ``division``: the settled proposal, or the refusals of :meth:`open` (a division
+        that does not exist is NOT_FOUND too)."""
         if division not in catalogue().divisions:
-            return Outcome.UNKNOWN, None
+            raise Refused(Reason.NOT_FOUND)
         async with self.db.session() as session:
             row = await session.get(IndustryChoice, proposal_id, with_for_update=True)
             if row is None:
-                return Outcome.UNKNOWN, None
-            if row.user_id != user_id:
-                outcome = Outcome.NOT_YOURS
-            elif row.chosen_division is not None:
-                outcome = Outcome.ALREADY
-            else:
+                raise Refused(Reason.NOT_FOUND)
+            owner, chosen = row.user_id, row.chosen_division
+            if owner == user_id and chosen is None:
                 row.chosen_division, row.chosen_via, row.chosen_at = division, via, self.clock.now()
-                outcome = Outcome.SAVED
             proposal = _proposal(row)
-        if outcome is Outcome.NOT_YOURS:
+        await self._may_settle(owner, chosen, proposal_id, user_id)
+        return proposal
+
+    async def _may_settle(self, owner: int, chosen: str | None, proposal_id: int, user_id: int) -> None:
+        """Refused(NOT_YOURS) unless ``user_id`` is the ``owner`` (audited, once the session is closed), then
+        Refused(ALREADY, division=…) when a division was ``chosen`` before."""
+        if owner != user_id:
             await self.audit.record(user_id, "industry.choose", f"industry_choice:{proposal_id}", allowed=False)
-        return outcome, proposal
+            raise Refused(Reason.NOT_YOURS)
+        if chosen is not None:
+            raise Refused(Reason.ALREADY, division=chosen)
 
     async def corrections(self) -> list[tuple[str, str, str]]:
         """(text, predicted, chosen) for every settled proposal where the user changed the prediction."""

@@ -82,15 +82,8 @@ class Resolution:
                 demand, _ = await self._resolvable(session, user_id, match_id, on_behalf, self.clock.now())
                 return Done(demand.id, match_id)
         except Stop as stop:
-            await self._refused(stop, user_id)
-            raise
-
-    async def _refused(self, stop: Stop, user_id: int) -> None:
-        """Audit a refused 登记解决: someone else's case, or another region's (for staff)."""
-        if stop.reason is OUT_OF_REGION:
-            await self.audit.record(user_id, "case.resolve", stop.target, allowed=False, reason=OUT_OF_REGION.value)
-        else:
             await stop.audit(self.audit, user_id, "case.resolve")
+            raise
 
     async def case_to_resolve(self, demand_id: int) -> int | None:
         """The match staff may record demand ``demand_id`` as solved on (its accepted craftsman's, while the case
@@ -133,7 +126,7 @@ class Resolution:
                 await taken_place(session, match_id, now)
                 owner, demand_id = demand.user_id, demand.id
         except Stop as stop:
-            await self._refused(stop, user_id)
+            await stop.audit(self.audit, user_id, "case.resolve")
             raise
         if on_behalf:
             await self.audit.record(user_id, "case.resolve", f"match:{match_id}", on_behalf=True)

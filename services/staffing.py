@@ -25,16 +25,6 @@ AUDIT_PAGE = 20
 OUT_OF_REGION = Reason.OUT_OF_REGION.value  # the audited reason of a staffer's own region refused
 
 
-class Change(str, enum.Enum):
-    GRANTED = "granted"
-    REVOKED = "revoked"
-    ALREADY = "already"  # granted to a staffer, or revoked from someone who is not staff
-    ADMIN = "admin"  # admins come from ADMIN_IDS; /revoke does not touch them
-    UNKNOWN = "unknown"  # no registered user by that reference
-    ASK = "ask"  # /grant shows the change and waits for the admin's confirmation
-    STALE = "stale"  # the confirmation came after the person's role changed: nothing applied
-
-
 _HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")  # the letters a Telegram username is made of (a name, 刘洋, is not one)
 
 
@@ -52,7 +42,13 @@ class Found:
     profile: Profile | None = None
 
 
-Preview = tuple["Change", Profile | None, Role | None]  # the change, the person as now, the role they would have
+@dataclass(frozen=True)
+class RolePreview:
+    """What /grant or /revoke would do, shown for the admin's confirmation: the person as they are now and the role
+    they would have."""
+
+    person: Profile
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -113,68 +109,61 @@ class Staffing:
         await self.may_choose_region(actor, registering)
         return await self.users.set_region(actor, region_code, team_id)
 
-    async def grant_preview(self, actor: int, target_id: int | None) -> Preview:
-        """What /grant would do, applied only on the admin's confirmation (:meth:`grant` with ``shown``): ASK with
-        the person as they are now and the role they would have, or why there is nothing to confirm (UNKNOWN,
-        ALREADY)."""
-        return await self._preview(actor, target_id, "staff.grant")
-
-    async def revoke_preview(self, actor: int, target_id: int | None) -> Preview:
-        """What /revoke would do, applied only on the admin's confirmation (:meth:`revoke`): ASK with the person
-        and the role they go back to, or why there is nothing to confirm (UNKNOWN, ADMIN, ALREADY)."""
-        return await self._preview(actor, target_id, "staff.revoke")
-
-    async def _preview(self, actor: int, target_id: int | None, action: str) -> Preview:
-        await self.require_admin(actor, action, f"user:{target_id}")
-        target = await self.users.get(target_id) if target_id is not None else None
-        if target is None:
-            return Change.UNKNOWN, None, None
-        if action == "staff.grant":
-            return (Change.ALREADY, target, None) if target.is_staff else (Change.ASK, target, Role.STAFF)
-        if target.role is Role.ADMIN:
-            return Change.ADMIN, target, None
-        if target.role is not Role.STAFF:
-            return Change.ALREADY, target, None
-        return Change.ASK, target, await self.users.role_after_staff(target.id)
-
-    async def grant(self, actor: int, target_id: int | None, shown: Role | None) -> tuple[Change, Profile | None]:
-        """Make ``target_id`` staff. ``shown``: the role the confirmation showed; should the person's role have
-        changed since, nothing is applied (STALE)."""
+    async def grant_preview(self, actor: int, target_id: int | None) -> RolePreview:
+        """What /grant would do, applied only on the admin's confirmation (:meth:`grant` with ``shown``): the person
+        as they are now and the role they would have; Refused(NOT_FOUND) or Refused(ALREADY, name=…) when there is
+        nothing to confirm."""
         await self.require_admin(actor, "staff.grant", f"user:{target_id}")
+        target = await self._changeable(target_id, grant=True)
+        return RolePreview(target, Role.STAFF)
+
+    async def revoke_preview(self, actor: int, target_id: int | None) -> RolePreview:
+        """What /revoke would do, applied only on the admin's confirmation (:meth:`revoke`): the person and the role
+        they go back to; Refused(NOT_FOUND), Refused(ADMIN, name=…) or Refused(ALREADY, name=…) when there is
+        nothing to confirm."""
+        await self.require_admin(actor, "staff.revoke", f"user:{target_id}")
+        target = await self._changeable(target_id, grant=False)
+        return RolePreview(target, await self.users.role_after_staff(target.id))
+
+    async def _changeable(self, target_id: int | None, grant: bool) -> Profile:
+        """The person a grant (``grant``) or a revocation would change; Refused when there is nothing to change:
+        nobody registered (NOT_FOUND), an admin from ADMIN_IDS (ADMIN, /revoke does not touch them), or someone
+        who already has that role (ALREADY)."""
         target = await self.users.get(target_id) if target_id is not None else None
         if target is None:
-            return Change.UNKNOWN, None
-        if target.is_staff:
-            return Change.ALREADY, target
+            raise Refused(Reason.NOT_FOUND, name="")
+        if not grant and target.role is Role.ADMIN:
+            raise Refused(Reason.ADMIN, name=target.first_name)
+        if target.is_staff is grant:
+            raise Refused(Reason.ALREADY, name=target.first_name)
+        return target
+
+    async def grant(self, actor: int, target_id: int | None, shown: Role | None) -> Profile:
+        """Make ``target_id`` staff: the person as they now are. ``shown``: the role the confirmation showed;
+        should the person's role have changed since, nothing is applied (Refused(STALE))."""
+        await self.require_admin(actor, "staff.grant", f"user:{target_id}")
+        target = await self._changeable(target_id, grant=True)
         if target.role is not shown:
-            return Change.STALE, target
+            raise Refused(Reason.STALE, name=target.first_name)
         profile = await self.users.set_staff(target.id, True, by=actor)
         await self.audit.record(
             actor, "staff.grant", f"user:{target.id}", previous=target.role.value if target.role else None
         )
         await self._tell(target.id, "granted")
-        return Change.GRANTED, profile
+        return profile
 
-    async def revoke(
-        self, actor: int, target_id: int | None, back_to: Role | None = None
-    ) -> tuple[Change, Profile | None]:
-        """Take ``target_id``'s staff role back. ``back_to``: the role the confirmation showed they return to;
-        should that have changed since (their craftsman application approved meanwhile), nothing is applied
-        (STALE), as :meth:`grant` does with the role it showed."""
+    async def revoke(self, actor: int, target_id: int | None, back_to: Role | None = None) -> Profile:
+        """Take the staff role back from ``target_id``: the person as they now are. ``back_to``: the role the
+        confirmation showed they return to; should that have changed since (their craftsman application approved
+        meanwhile), nothing is applied (Refused(STALE)), as :meth:`grant` does with the role it showed."""
         await self.require_admin(actor, "staff.revoke", f"user:{target_id}")
-        target = await self.users.get(target_id) if target_id is not None else None
-        if target is None:
-            return Change.UNKNOWN, None
-        if target.role is Role.ADMIN:
-            return Change.ADMIN, target
-        if target.role is not Role.STAFF:
-            return Change.ALREADY, target
+        target = await self._changeable(target_id, grant=False)
         if back_to is not None and await self.users.role_after_staff(target.id) is not back_to:
-            return Change.STALE, target
+            raise Refused(Reason.STALE, name=target.first_name)
         profile = await self.users.set_staff(target.id, False)
         await self.audit.record(actor, "staff.revoke", f"user:{target.id}")
         await self._tell(target.id, "revoked")
-        return Change.REVOKED, profile
+        return profile
 
     async def _tell(self, user_id: int, change: str) -> None:
         """Tell the user at once that they were made staff ("granted") or are no longer ("revoked")."""

@@ -41,7 +41,7 @@ CAPACITY_RANGE = range(1, 21)
 PAGE = 5
 
 
-ReviewOutcome = Reason  # the one vocabulary (services/results.py): DONE, ALREADY, NOT_FOUND, NOT_STAFF here
+ReviewOutcome = Reason  # the one vocabulary (services/results.py): decide refuses ALREADY, NOT_FOUND, NOT_STAFF
 
 
 @dataclass(frozen=True)
@@ -192,15 +192,6 @@ class Talent(TeamRoster):
                 )
             ).all()
             return [await self._card(session, c) for c in rows]
-
-    async def review(
-        self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool, note: str | None = None
-    ) -> tuple[ReviewOutcome, CraftsmanCard | None]:
-        """:meth:`decide`, answered as (reason, card): the card when done or already reviewed, else None."""
-        try:
-            return Reason.DONE, await self.decide(craftsman_id, actor, actor_role, approve, note)
-        except Refused as exc:
-            return exc.reason, await self.card(craftsman_id) if exc.reason is Reason.ALREADY else None
 
     async def decide(
         self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool, note: str | None = None

@@ -15,11 +15,11 @@ from buttons.casework import ResolveCase
 from buttons.demands import OpenDemand
 from db.models import Appointment, AppointmentStatus, AuditEntry, DemandStatus, Role
 from i18n import t
-from services.results import Reason, Refused
+from services.results import Done, Reason, Refused
 from tests.harness import BotHarness
 from tests.test_queue_scope import refused, staff
 from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, demand, submit
+from tests.test_service_flow import answered_not_solved, craftsman, demand, submit
 
 SH = ZoneInfo("Asia/Shanghai")
 VISIT = datetime(2026, 11, 26, 15, 0, tzinfo=SH)  # the harness clock starts 2026-11-21 10:00 in Shanghai
@@ -27,21 +27,28 @@ VISIT = datetime(2026, 11, 26, 15, 0, tzinfo=SH)  # the harness clock starts 202
 
 async def booked_case(bot: BotHarness):
     """Staff, a craftsman who accepted, an enterprise that booked a visit on VISIT: (craftsman, enterprise, match id)."""
+    helper, company, match_id, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    return helper, company, match_id
+
+
+async def booked_visit(bot: BotHarness, helper_id: int, name: str, company_id: int):
+    """Staff, a craftsman (``helper_id``, ``name``) who accepted a demand of an enterprise (``company_id``) that
+    booked a visit on VISIT: (craftsman, enterprise, match id, the booked message)."""
     await staffer(bot)
-    helper = await craftsman(bot, 961, "吴师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
-    company = await enterprise_user(bot, 38)
+    helper = await craftsman(bot, helper_id, name, "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    company = await enterprise_user(bot, company_id)
     await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
     d = await demand(bot)
     best = (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
     offered = await bot.services.casework.offer(900, Role.STAFF, d.id, best)
-    await bot.services.casework.accept(961, offered.match_id)
-    await bot.services.booking.offer_slots(961, offered.match_id, [VISIT], "配电房", None)
+    assert isinstance(await bot.services.casework.accept(helper_id, offered.match_id), Done)
+    await bot.services.booking.offer_slots(helper_id, offered.match_id, [VISIT], "配电房", None)
     await bot.application.sender.flush()
     slots = await company.expect("提供了以下问诊时段")
     company.press("2026-11-26 15:00", slots)
-    await company.expect("专家问诊预约成功")
+    booked = await company.expect("专家问诊预约成功")
     await helper.expect("专家问诊预约成功")
-    return helper, company, offered.match_id
+    return helper, company, offered.match_id, booked
 
 
 async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit(bot: BotHarness):
@@ -66,11 +73,7 @@ async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit
 async def test_staff_may_close_a_case_before_its_visit_and_a_not_solved_answer_keeps_the_visit(bot: BotHarness):
     helper, company, match_id = await booked_case(bot)
     await bot.services.follow_up.resolve(900, match_id, "电话指导后已恢复", 0, Decimal("0"), role=Role.STAFF)
-    await bot.application.sender.flush()
-    resolved = await company.expect("的解决结果")
-    company.press("↩️ 未解决", resolved)
-    await company.expect("已重新打开")
-    await helper.expect("尚未解决，已重新打开")
+    await answered_not_solved(bot, company, helper)
     # the visit is still booked: the case waits for it, /tasks shows it, and both sides are reminded
     assert (await demand(bot)).status is DemandStatus.SCHEDULED
     async with bot.services.db.session() as session:

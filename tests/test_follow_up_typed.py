@@ -45,7 +45,7 @@ async def test_typed_stars_with_no_rating_waiting_are_free_text(bot: BotHarness)
 async def test_a_digit_typed_before_the_enterprise_confirmed_the_solution_rates_nothing(bot: BotHarness):
     """The resolution notice asks 问题解决了吗？ (✅ / ↩️), not for stars: "2" typed then neither confirms nor rates the
     case (the console's demo enterprise typed "²" and closed her case with two stars)."""
-    helper, company, match_id, _ = await booked_case(bot)
+    _, company, match_id, _ = await booked_case(bot)
     bot.clock.advance(days=6)
     assert isinstance(await bot.services.follow_up.resolve(901, match_id, "更换分接开关", 3, Decimal("8000")), Done)
     await bot.application.sender.flush()
@@ -58,7 +58,7 @@ async def test_a_digit_typed_before_the_enterprise_confirmed_the_solution_rates_
 async def test_other_text_at_the_star_question_is_answered_as_ever_and_stars_still_wait(bot: BotHarness):
     """After ✅ 已解决 the star question waits, but a union question typed there is answered as one (it was answered
     '请点星星或输入 1 到 5' whatever was typed); stars typed afterwards still rate the case."""
-    helper, company, match_id, _ = await booked_case(bot)
+    _, company, match_id, _ = await booked_case(bot)
     bot.clock.advance(days=6)
     assert isinstance(await bot.services.follow_up.resolve(901, match_id, "更换分接开关", 3, Decimal("8000")), Done)
     await bot.application.sender.flush()

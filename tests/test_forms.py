@@ -14,6 +14,7 @@ from services.demand_form import Progress, next_field
 from services.event_fields import Reading
 from services.talent import Application
 from tests.harness import BotHarness
+from tests.test_join_form import specialities_to_the_card
 from tests.test_report import answer_contact, demands, enterprise_user, staffer
 
 
@@ -73,7 +74,7 @@ async def test_only_a_proposal_made_for_a_demand_gives_the_draft_its_industry(bo
     analysis: Analysis = services.analyzer.analyse(draft.text)
     for purpose, expected in (("classify", None), ("demand", "32")):
         proposal = await services.industry.propose(74, analysis, purpose)
-        _outcome, settled = await services.industry.choose(proposal.id, 74, "32", "confirm")
+        settled = await services.industry.choose(proposal.id, 74, "32", "confirm")
         chosen = await services.demand_form.industry_chosen(74, form, settled)
         assert (chosen.industry if chosen else None) == expected
         assert (await services.demands.get(draft.id)).industry == expected
@@ -125,17 +126,7 @@ async def test_join_keeps_its_answers_in_the_database(bot: BotHarness):
     applicant.send("苏州某精密机械公司")
     await applicant.expect("技术处方")
     bot.application.user_data[75].clear()
-    applicant.send("数控机床调试")
-    applicant.press("下一步", await applicant.expect("已记下 1/"))
-    applicant.press("下一步", await applicant.expect("系统建议了以下行业"))
-    applicant.press("就是这里", await applicant.expect("您所在的地区"))
-    applicant.press("暂不加入服务队", await applicant.expect("加入哪个服务队"))
-    applicant.press("2", await applicant.expect("同时承接"))
-    applicant.press("远程指导", await applicant.expect("服务方式"))
-    applicant.press("下一步", await applicant.expect("服务方式"))
-    await applicant.expect("联系电话")
-    applicant.send("139 0013 9000")
-    applicant.press("提交申请", await applicant.expect("请核对您的申请"))
+    applicant.press("提交申请", await specialities_to_the_card(applicant))
     await applicant.expect("申请已提交")
     card = await bot.services.talent.of_user(75)
     assert card.name == "陆师傅" and list(card.honours) == ["great_craftsman"]
@@ -152,7 +143,7 @@ async def test_profile_keeps_the_ticked_service_modes_in_its_draft(bot: BotHarne
             "陆师傅", "苏州某精密机械公司", "13900139000", [], ["数控机床调试"], ["34"], "330502", None, 2, ["remote"]
         ),
     )
-    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    await bot.services.talent.decide(card.id, staff.id, Role.STAFF, approve=True)
     applicant.send("/profile")
     applicant.press("服务方式", await applicant.expect("我的工匠资料"))
     applicant.press("现场指导", await applicant.expect("服务方式"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from db.models import AuditEntry, IndustryChoice, Lang, Role
@@ -155,7 +156,12 @@ async def test_free_text_is_routed_by_intent(bot: BotHarness):
 async def test_industry_service_on_both_databases(db_url: str):
     from config.settings import load_settings
     from services.container import Services
-    from services.industry import Outcome
+    from services.results import Reason, Refused
+
+    async def refused(proposal_id: int, user_id: int, division: str, via: str) -> Reason:
+        with pytest.raises(Refused) as refusal:
+            await services.industry.choose(proposal_id, user_id, division, via)
+        return refusal.value.reason
 
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
     try:
@@ -164,12 +170,12 @@ async def test_industry_service_on_both_databases(db_url: str):
         analysis = services.analyzer.analyse("高炉炉缸温度升高")
         proposal = await services.industry.propose(41, analysis, "classify")
         assert proposal.predicted == "31" and proposal.confident and proposal.top_codes[0] == "31"
-        assert (await services.industry.choose(proposal.id, 42, "31", "confirm"))[0] is Outcome.NOT_YOURS
-        assert (await services.industry.choose(proposal.id, 41, "9Z", "browse"))[0] is Outcome.UNKNOWN
-        assert (await services.industry.choose(proposal.id + 1, 41, "31", "confirm"))[0] is Outcome.UNKNOWN
-        outcome, settled = await services.industry.choose(proposal.id, 41, "33", "browse")
-        assert outcome is Outcome.SAVED and settled.chosen == "33"
-        assert (await services.industry.choose(proposal.id, 41, "31", "confirm"))[0] is Outcome.ALREADY
+        assert await refused(proposal.id, 42, "31", "confirm") is Reason.NOT_YOURS
+        assert await refused(proposal.id, 41, "9Z", "browse") is Reason.NOT_FOUND  # no such division
+        assert await refused(proposal.id + 1, 41, "31", "confirm") is Reason.NOT_FOUND  # no such proposal
+        settled = await services.industry.choose(proposal.id, 41, "33", "browse")  # saved
+        assert settled.chosen == "33"
+        assert await refused(proposal.id, 41, "31", "confirm") is Reason.ALREADY
         assert await services.industry.corrections() == [("高炉炉缸温度升高", "31", "33")]
     finally:
         await services.close()

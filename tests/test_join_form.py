@@ -21,6 +21,12 @@ async def _to_the_card(bot: BotHarness, user_id: int):
     await applicant.expect("工作单位")
     applicant.send("苏州某精密机械公司")
     await applicant.expect("技术处方")
+    return applicant, await specialities_to_the_card(applicant)
+
+
+async def specialities_to_the_card(applicant) -> dict:
+    """/join from its 技术处方 question on: 数控机床调试, the proposed industry, no team, 2 cases at a time, 远程指导
+    and the phone; the summary card."""
     applicant.send("数控机床调试")
     applicant.press("下一步", await applicant.expect("已记下 1/"))
     applicant.press("下一步", await applicant.expect("系统建议了以下行业"))
@@ -31,7 +37,7 @@ async def _to_the_card(bot: BotHarness, user_id: int):
     applicant.press("下一步", await applicant.expect("服务方式"))
     await applicant.expect("联系电话")
     applicant.send("139 0013 9000")
-    return applicant, await applicant.expect("请核对您的申请")
+    return await applicant.expect("请核对您的申请")
 
 
 async def test_a_join_answer_is_edited_from_the_summary_card(bot: BotHarness):

@@ -43,7 +43,7 @@ async def test_demand_lifecycle(services: Services):
     with pytest.raises(ValueError, match="industry"):
         await demands.submit(draft.id, 1)
     proposal = await services.industry.propose(1, services.analyzer.analyse(draft.text), "demand")
-    _, settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
+    settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
     await demands.set_industry(draft.id, 1, settled)
     await demands.update(
         draft.id, 1, urgency="urgent", service_mode="onsite", contact_name="李工", contact_phone=phone("13800138000")
@@ -78,9 +78,13 @@ async def test_talent_review_search_and_import(services: Services):
     )
     card = await talent.apply(1, app)
     assert card.status is CraftsmanStatus.PENDING and await talent.search("热处理") == []
-    assert (await talent.review(card.id, 2, Role.ENTERPRISE, approve=True))[0] is ReviewOutcome.NOT_STAFF
-    assert (await talent.review(card.id, 3, Role.STAFF, approve=True))[0] is ReviewOutcome.DONE
-    assert (await talent.review(card.id, 3, Role.STAFF, approve=False))[0] is ReviewOutcome.ALREADY
+    with pytest.raises(Refused) as refused:
+        await talent.decide(card.id, 2, Role.ENTERPRISE, approve=True)
+    assert refused.value.reason is ReviewOutcome.NOT_STAFF
+    assert (await talent.decide(card.id, 3, Role.STAFF, approve=True)).id == card.id  # done: the card answered
+    with pytest.raises(Refused) as refused:
+        await talent.decide(card.id, 3, Role.STAFF, approve=False)
+    assert refused.value.reason is ReviewOutcome.ALREADY
     assert [c.name for c in await talent.search("热处理")] == ["陆师傅"]
     assert await talent.contact(card.id, 2, Role.ENTERPRISE) is None
     assert await talent.contact(card.id, 3, Role.STAFF) == "13900139000"

@@ -26,7 +26,7 @@ async def _craftsman(bot: BotHarness, user_id: int):
             "陆师傅", "苏州某精密机械公司", "13900139000", [], ["数控机床调试"], ["34"], "330502", None, 2, ["remote"]
         ),
     )
-    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    await bot.services.talent.decide(card.id, staff.id, Role.STAFF, approve=True)
     return user
 
 

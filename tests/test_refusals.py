@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import pathlib
 
-from conversations.refusals import ASK, CASE, CONSULTATION, DEMAND, REVIEW, refusal_key, refusal_text
+from conversations.refusals import ADMINS, ASK, CASE, CONSULTATION, DEMAND, REVIEW, refusal_key, refusal_text
 from i18n import catalogue
 from services import audit, demands, service_record, talent
 from services.results import Reason, Refused
@@ -32,16 +32,13 @@ def test_services_define_no_other_refusal_vocabulary():
                 node.name.endswith(("Outcome", "Refusal")) or node.name == "Refused"
             ):
                 found.append(f"{path.name}:{node.name}")
-    not_refusals = {
-        "outbox.py:Outcome",  # a delivery's outcome (sent, blocked, retry), not a refusal
-        "industry.py:Outcome",
-    }  # the industry step's, part of the form flows (issue 21, bullet 2)
+    not_refusals = {"outbox.py:Outcome"}  # a delivery's outcome (sent, blocked, retry), not a refusal
     assert [name for name in found if name not in not_refusals] == ["results.py:Refused"]
 
 
 def test_every_reason_has_words_in_each_family_that_uses_it():
     keys = catalogue()
-    case = set(Reason) - {Reason.DONE, Reason.NOT_DRAFT, Reason.CLOSED, Reason.ALREADY}
+    case = set(Reason) - {Reason.DONE, Reason.NOT_DRAFT, Reason.CLOSED, Reason.ALREADY, Reason.ADMIN}
     demand = {Reason.NOT_FOUND, Reason.NOT_YOURS, Reason.NOT_DRAFT, Reason.CLOSED, Reason.NOT_STAFF}
     families = {
         CASE: case,
@@ -49,6 +46,7 @@ def test_every_reason_has_words_in_each_family_that_uses_it():
         REVIEW: {Reason.NOT_FOUND, Reason.ALREADY, Reason.NOT_STAFF},
         CONSULTATION: {Reason.NOT_FOUND, Reason.STALE, Reason.NOT_STAFF},
         ASK: {Reason.NOT_FOUND, Reason.NOT_YOURS},
+        ADMINS: {Reason.NOT_STAFF, Reason.NOT_FOUND, Reason.ALREADY, Reason.ADMIN, Reason.STALE},  # /grant, /revoke
     }
     missing = [
         (about, r.value) for about, reasons in families.items() for r in reasons if refusal_key(r, about) not in keys
@@ -197,8 +195,10 @@ def test_the_service_flow_answers_done_or_refused():
 
 def test_no_service_answers_the_older_result():
     """Every service (consultations, enterprise links, the staff queue, 揭榜 too) answers ``Done``, a frozen read
-    model or raises ``Refused``: no public method's return type names ``Result``, and service_record keeps no
-    ``Result``, ``Outcome`` or ``staff_only`` beside the one vocabulary of services/results.py."""
+    model or raises ``Refused``: no public method's return type names ``Result`` or is a tuple led by an outcome
+    enum (``(Change, Profile)``, ``(Reason, card)``), no method returns such a tuple, no enum of services/ but
+    Reason has a member named like a refusal (``Change.STALE``, ``Outcome.NOT_YOURS``), and service_record keeps
+    no ``Result``, ``Outcome`` or ``staff_only`` beside the one vocabulary of services/results.py."""
     import importlib
     import inspect
     import re
@@ -209,9 +209,65 @@ def test_no_service_answers_the_older_result():
         for cls in vars(module).values():
             if not inspect.isclass(cls) or cls.__module__ != module.__name__:
                 continue
+            found += [f"{path.stem}.{cls.__name__}.{member.name}" for member in _refusals_by_another_name(cls)]
             for name, function in vars(cls).items():
                 returns = str(getattr(function, "__annotations__", {}).get("return"))
-                if inspect.iscoroutinefunction(function) and re.search(r"\bResult\b", returns):
+                if not inspect.iscoroutinefunction(function):
+                    continue
+                if re.search(r"\bResult\b", returns) or _led_by_an_enum(returns, vars(module)):
                     found.append(f"{path.stem}.{cls.__name__}.{name}: {returns}")
+        found += [f"{path.stem}:{line}: returns {text}" for line, text in _enum_led_returns(path, vars(module))]
     assert found == []
     assert [name for name in ("Result", "Outcome", "staff_only") if hasattr(service_record, name)] == []
+
+
+NOT_REFUSALS = {"FollowResult"}  # competitions.follow: ALREADY following is the follow done (the page goes on)
+
+
+def _refusals_by_another_name(cls: type) -> list:
+    """The members of an enum other than Reason that are named as a refusal of Reason is (DONE aside)."""
+    import enum
+
+    if not issubclass(cls, enum.Enum) or cls is Reason or cls.__name__ in NOT_REFUSALS:
+        return []
+    refusals = {reason.name for reason in Reason} - {Reason.DONE.name}
+    return [member for member in cls if member.name in refusals]
+
+
+def _led_by_an_enum(annotation: str, namespace: dict) -> bool:
+    """A return annotation (an alias such as ``Preview`` too) that is a tuple whose first element is an enum."""
+    import enum
+    import typing
+
+    try:
+        hint = eval(annotation, dict(namespace))  # the services' own annotations, resolved by name
+    except NameError:  # a name imported only for type checking: not one of these
+        return False
+    first = next(iter(typing.get_args(hint)), None) if typing.get_origin(hint) is tuple else None
+    if isinstance(first, (str, typing.ForwardRef)):  # tuple["Change", …]
+        first = namespace.get(getattr(first, "__forward_arg__", first))
+    return isinstance(first, type) and issubclass(first, enum.Enum)
+
+
+def _enum_led_returns(path: pathlib.Path, namespace: dict) -> list[tuple[int, str]]:
+    """``return Change.UNKNOWN, None``: every return of a tuple whose first element is a member of an enum."""
+    import enum
+
+    def led(value: ast.expr | None) -> bool:
+        if isinstance(value, ast.IfExp):  # ``(A.X, p) if … else (A.Y, p)``, ``(A.X if … else A.Y, p)``
+            return led(value.body) or led(value.orelse)
+        if not (isinstance(value, ast.Tuple) and value.elts):
+            return False
+        first = value.elts[0]
+        if isinstance(first, ast.IfExp):
+            first = first.body
+        owner = first.value.id if isinstance(first, ast.Attribute) and isinstance(first.value, ast.Name) else None
+        cls = namespace.get(owner) if owner else None
+        return isinstance(cls, type) and issubclass(cls, enum.Enum) and cls.__name__ not in NOT_REFUSALS
+
+    tree = ast.parse(path.read_text())
+    return [
+        (node.lineno, ast.unparse(node.value))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Return) and led(node.value)
+    ]

@@ -74,8 +74,8 @@ async def test_a_demand_nobody_covers_reaches_the_admins_not_a_regranted_staffer
         await bot.services.users.set_region(ADMIN, "330000")  # 浙江省, as the demo's admin
         admin = bot.user(ADMIN, "管理员")
         huzhou = await staff(bot, 84, "330500")
-        assert (await bot.services.staffing.revoke(ADMIN, huzhou.id))[0].value == "revoked"
-        assert (await bot.services.staffing.grant(ADMIN, huzhou.id, Role.WORKER))[0].value == "granted"
+        assert not (await bot.services.staffing.revoke(ADMIN, huzhou.id)).is_staff  # revoked
+        assert (await bot.services.staffing.grant(ADMIN, huzhou.id, Role.WORKER)).is_staff  # granted
         assert (await bot.services.users.get(huzhou.id)).region_code == "330500"  # the re-grant keeps her region
 
         foshan = await enterprise_user(bot, 85, region="440605")  # 南海区, 佛山市: no staffer there

@@ -120,7 +120,7 @@ async def test_a_traditional_craftsmans_own_words_come_back_as_typed(bot: BotHar
             "黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"], "440604", None, 3, ["onsite"]
         ),
     )
-    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    await bot.services.talent.decide(card.id, staff.id, Role.STAFF, approve=True)
     craftsman.send("/profile")
     craftsman.press(tw("技术处方"), await craftsman.expect(tw("我的工匠资料")))
     await craftsman.expect(tw("请发送新的技术处方"))

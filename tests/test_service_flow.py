@@ -282,13 +282,28 @@ async def test_volunteer_board_staff_confirm_and_refusals(bot: BotHarness):
     await volunteer.expect("暂无您所在行业可揭榜的需求")
 
 
-async def test_match_all_respects_capacity_and_offers_after_confirmation(bot: BotHarness):
+async def one_seat_two_demands(
+    bot: BotHarness, helper: tuple[int, str, list[str], list[str]], company_id: int, texts: tuple[str, str]
+) -> tuple[FakeUser, FakeUser, FakeUser, str, str]:
+    """Staff, a craftsman in 330502 with room for one case (``helper``: his id, name, specialities, divisions) and
+    an enterprise that files the two ``texts`` a minute apart: (staff, craftsman, enterprise, first, second ticket)."""
     staff = await staffer(bot)
-    only = await craftsman(bot, 701, "郑师傅", "330502", ["铝型材挤压", "表面处理"], ["32"], capacity=1)
-    company = await enterprise_user(bot, 33)
-    first = await submit(company, "铝型材挤压后表面出现斑点缺陷，需要分析原因")
+    user_id, name, specialities, divisions = helper
+    one = await craftsman(bot, user_id, name, "330502", specialities, divisions, capacity=1)
+    company = await enterprise_user(bot, company_id)
+    first = await submit(company, texts[0])
     bot.clock.advance(minutes=1)  # a person typing: the flood guard counts updates per minute
-    second = await submit(company, "铝型材阳极氧化后颜色不一致，批次色差明显", first=False)
+    second = await submit(company, texts[1], first=False)
+    return staff, one, company, first, second
+
+
+async def test_match_all_respects_capacity_and_offers_after_confirmation(bot: BotHarness):
+    staff, only, _, first, second = await one_seat_two_demands(
+        bot,
+        (701, "郑师傅", ["铝型材挤压", "表面处理"], ["32"]),
+        33,
+        ("铝型材挤压后表面出现斑点缺陷，需要分析原因", "铝型材阳极氧化后颜色不一致，批次色差明显"),
+    )
 
     staff.send("/match_all")
     plan = await staff.expect("批量匹配方案")
@@ -378,11 +393,7 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     assert isinstance(
         await bot.services.follow_up.resolve(901, offered.match_id, "更换分接开关", 3, Decimal("8000")), Done
     )
-    await bot.application.sender.flush()
-    resolved = await company.expect("的解决结果")
-    company.press("↩️ 未解决", resolved)
-    await company.expect("已重新打开")
-    await helper.expect("尚未解决，已重新打开")
+    await answered_not_solved(bot, company, helper)
     assert (await demand(bot)).status is DemandStatus.ACCEPTED
     assert isinstance(
         await bot.services.follow_up.resolve(901, offered.match_id, "更换分接开关并调整负荷", 3, Decimal("8000")), Done
@@ -398,6 +409,15 @@ async def test_cancel_reschedule_reopen_and_the_day_three_rating_reminder(bot: B
     await company.expect("已结案")
     assert (await demand(bot)).status is DemandStatus.CLOSED
     await staff.expect("已由 陈师傅 解决")
+
+
+async def answered_not_solved(bot: BotHarness, company: FakeUser, helper: FakeUser) -> None:
+    """The enterprise answers 未解决 to the craftsman's solution: the case is reopened, and he is told."""
+    await bot.application.sender.flush()
+    resolved = await company.expect("的解决结果")
+    company.press("↩️ 未解决", resolved)
+    await company.expect("已重新打开")
+    await helper.expect("尚未解决，已重新打开")
 
 
 async def offered_to_the_second_best(bot: BotHarness) -> tuple[FakeUser, FakeUser, FakeUser, Demand, dict[str, int]]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from db.models import DemandStatus, Role
+from db.models import DemandStatus
 from services.results import Done
 from tests.harness import BotHarness
-from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, demand, submit
+from tests.test_casework_visits import booked_visit
+from tests.test_report import staffer
+from tests.test_service_flow import demand, one_seat_two_demands
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -19,23 +20,7 @@ SH = ZoneInfo("Asia/Shanghai")
 async def booked_case(bot: BotHarness):
     """A demand accepted by 陈师傅 (901) and booked for 2026-11-26 15:00: (craftsman, enterprise, match id, the
     booked message)."""
-    await staffer(bot)
-    helper = await craftsman(bot, 901, "陈师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
-    company = await enterprise_user(bot, 35)
-    await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
-    d = await demand(bot)
-    offered = await bot.services.casework.offer(
-        900, Role.STAFF, d.id, (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
-    )
-    assert isinstance(await bot.services.casework.accept(901, offered.match_id), Done)
-    slot = datetime(2026, 11, 26, 15, 0, tzinfo=SH)
-    await bot.services.booking.offer_slots(901, offered.match_id, [slot], "配电房", None)
-    await bot.application.sender.flush()
-    slots = await company.expect("提供了以下问诊时段")
-    company.press("2026-11-26 15:00", slots)
-    booked = await company.expect("专家问诊预约成功")
-    await helper.expect("专家问诊预约成功")
-    return helper, company, offered.match_id, booked
+    return await booked_visit(bot, 901, "陈师傅", 35)
 
 
 async def test_new_slots_for_a_booked_case_are_a_reschedule_that_names_the_booking(bot: BotHarness):
@@ -73,12 +58,12 @@ async def test_the_same_slot_typed_twice_is_one_slot(bot: BotHarness):
 async def test_a_craftsman_at_capacity_cannot_volunteer(bot: BotHarness):
     """Hostile 3.5: 揭榜 by a craftsman whose cases fill his capacity (his own 揭榜 still waiting for staff count
     too) is refused politely, naming the capacity and /profile."""
-    await staffer(bot)
-    volunteer = await craftsman(bot, 601, "吴师傅", "330502", ["数控机床调试", "精密加工"], ["34"], capacity=1)
-    company = await enterprise_user(bot, 32)
-    first = await submit(company, "数控车床加工精度不稳定，零件尺寸超差，需要调试")
-    bot.clock.advance(minutes=1)  # a person typing: the flood guard counts updates per minute
-    second = await submit(company, "加工中心换刀报警，主轴定位不准，需要数控调试", first=False)
+    _, volunteer, _, first, second = await one_seat_two_demands(
+        bot,
+        (601, "吴师傅", ["数控机床调试", "精密加工"], ["34"]),
+        32,
+        ("数控车床加工精度不稳定，零件尺寸超差，需要调试", "加工中心换刀报警，主轴定位不准，需要数控调试"),
+    )
 
     volunteer.send("/board")
     board = await volunteer.expect(second)

@@ -240,7 +240,7 @@ async def test_craftsman_edits_profile_and_takes_time_off(bot: BotHarness):
             "黄师傅", "佛山某电器有限公司", "13800138000", [], ["电机绕组"], ["38"], "440604", None, 3, ["onsite"]
         ),
     )
-    await bot.services.talent.review(card.id, staff.id, Role.STAFF, approve=True)
+    await bot.services.talent.decide(card.id, staff.id, Role.STAFF, approve=True)
     craftsman.send("/profile")
     menu = await craftsman.expect("我的工匠资料")
     craftsman.press("技术处方", menu)
