@@ -31,7 +31,7 @@ def _forwarded_sender(message: Message) -> int | None:
     return origin.sender_user.id if isinstance(origin, MessageOriginUser) else None
 
 
-async def _named(update: Update, context: BotContext, reference: str) -> int | None:
+async def named_user(update: Update, context: BotContext, reference: str) -> int | None:
     """The id of the user ``reference`` (id or @handle) names, -1 for nobody registered; None when the reference
     itself cannot be used (the reason is answered)."""
     found = await context.services.staffing.find(reference)
@@ -51,7 +51,7 @@ async def _target(update: Update, context: BotContext) -> int | None:
     if not context.args:
         await update.effective_message.reply_text(context.t("staff.usage"))
         return None
-    return await _named(update, context, context.args[0])
+    return await named_user(update, context, context.args[0])
 
 
 async def grant(update: Update, context: BotContext) -> None:
@@ -135,11 +135,7 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
             shown = Role(pending["role"]) if pending.get("role") else None
             profile = await staffing.grant(actor, press.user_id, shown)
     except Refused as exc:
-        if exc.reason in (Reason.NOT_STAFF, Reason.STALE):  # an alert: the confirmation stays as it was
-            await answer_refusal(update, context, exc, ADMINS)
-        else:  # nothing to apply any more: said in place of the confirmation
-            await query.answer()
-            await edit_message(update, refusal_text(context, exc, ADMINS))
+        await refuse_confirmation(update, context, exc, ADMINS)
         return
     await query.answer()
     change = "revoked" if press.change is RoleChange.REVOKE else "granted"
@@ -148,6 +144,16 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
         await set_staff_menu(context.bot, profile.id, profile.role)
     else:
         await clear_staff_menu(context.bot, profile.id)
+
+
+async def refuse_confirmation(update: Update, context: BotContext, refused: Refused, about: str) -> None:
+    """A confirmation's press refused by the service: an alert when the admin is no longer one or what was shown
+    changed (the confirmation stays as it was); otherwise nothing is left to apply, said in place of it."""
+    if refused.reason in (Reason.NOT_STAFF, Reason.STALE):
+        await answer_refusal(update, context, refused, about)
+    else:
+        await update.callback_query.answer()
+        await edit_message(update, refusal_text(context, refused, about))
 
 
 async def _admin_target(update: Update, context: BotContext, action: str) -> int | None:
@@ -191,7 +197,7 @@ async def audit(update: Update, context: BotContext) -> None:
         if not staff_role(context.role):  # the service refuses (and logs) it: look nothing up
             of_user = -1
         else:
-            of_user = await _named(update, context, context.args[0])  # -1: nobody by that name, no entries
+            of_user = await named_user(update, context, context.args[0])  # -1: nobody by that name, no entries
             if of_user is None:
                 return
     try:
