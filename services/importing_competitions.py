@@ -115,7 +115,8 @@ class CompetitionRows:
     async def outside(self, actor: int, rows: list[dict[str, Any]]) -> dict[int, tuple[str, dict[str, Any]]]:
         """The rows (by index) outside ``actor``'s region, each with its error key and values: a region outside
         hers, none (nationwide), or the same name and start as a published competition of another region (it would
-        update that one). The refusal is audited once for the file; staff without a region and admins: none."""
+        update that one). The refusal is audited once per check of a file (its rows counted); none for staff without a
+        region and admins."""
         own = await own_region(self.db, actor)
         if own is None:
             return {}
