@@ -6,6 +6,8 @@ Telegram id. Whether the sender may do it is read from the database on every com
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageOriginUser, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -112,19 +114,15 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
     other press — an old /grant's after a /revoke, too — is answered as expired."""
     query = update.callback_query
     press = ConfirmGrant.parse(query.data)
-    pending = context.user_data.get(PENDING)
-    if (
-        press is None
-        or not pending
-        or pending.get("user") != press.user_id
-        or pending.get("action") != press.change.value
-    ):
-        await answer_stale(update, context)
-        return
-    context.user_data.pop(PENDING, None)
-    if press.answer is YesNo.NO:
-        await query.answer()
-        await edit_message(update, context.t("staff.grant_cancelled"))
+    pending = await confirmed(
+        update,
+        context,
+        PENDING,
+        ((press.user_id, press.change.value), press.answer) if press else None,
+        lambda shown: (shown.get("user"), shown.get("action")),
+        "staff.grant_cancelled",
+    )
+    if press is None or pending is None:
         return
     staffing, actor = context.services.staffing, update.effective_user.id
     try:
@@ -144,6 +142,30 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
         await set_staff_menu(context.bot, profile.id, profile.role)
     else:
         await clear_staff_menu(context.bot, profile.id)
+
+
+async def confirmed(
+    update: Update,
+    context: BotContext,
+    key: str,
+    press: tuple[object, YesNo] | None,
+    shown: Callable[[dict], object],
+    cancelled: str,
+) -> dict | None:
+    """The change waiting in user_data under ``key`` that a confirmation's ``press`` (what it names, and its
+    answer; None for no well-formed press) confirms, ``shown`` naming the waiting change the same way; None once a
+    press for anything else (answered as expired) or a cancel (``cancelled``'s words in place of the question) is
+    answered."""
+    pending = context.user_data.get(key)
+    if press is None or not pending or shown(pending) != press[0]:
+        await answer_stale(update, context)
+        return None
+    context.user_data.pop(key, None)
+    if press[1] is YesNo.NO:
+        await update.callback_query.answer()
+        await edit_message(update, context.t(cancelled))
+        return None
+    return pending
 
 
 async def refuse_confirmation(update: Update, context: BotContext, refused: Refused, about: str) -> None:

@@ -14,10 +14,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from buttons.choices import YesNo
 from buttons.staff import ConfirmStaffRegion
-from conversations.common import answer_stale, edit_message
+from conversations.common import edit_message
 from conversations.context import BotContext
 from conversations.refusals import STAFF_REGION, answer_refusal, attempt
-from conversations.staff_admin import named_user, refuse_confirmation
+from conversations.staff_admin import confirmed, named_user, refuse_confirmation
 from services.results import Refused
 
 PENDING = "staff_region"  # user_data: the change /staff_region showed, waiting for the admin's ConfirmStaffRegion
@@ -87,19 +87,15 @@ async def region_pressed(update: Update, context: BotContext) -> None:
     answered as expired."""
     query = update.callback_query
     press = ConfirmStaffRegion.parse(query.data)
-    pending = context.user_data.get(PENDING)
-    if (
-        press is None
-        or not pending
-        or pending.get("user") != press.user_id
-        or (pending.get("new") or "") != press.region
-    ):
-        await answer_stale(update, context)
-        return
-    context.user_data.pop(PENDING, None)
-    if press.answer is YesNo.NO:
-        await query.answer()
-        await edit_message(update, context.t("staff_region.cancelled"))
+    pending = await confirmed(
+        update,
+        context,
+        PENDING,
+        ((press.user_id, press.region), press.answer) if press else None,
+        lambda shown: (shown.get("user"), shown.get("new") or ""),
+        "staff_region.cancelled",
+    )
+    if press is None or pending is None:
         return
     staffing, actor = context.services.staffing, update.effective_user.id
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import AuditEntry, Role
+from fakebotapi import FakeUser
 from i18n import t
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
@@ -30,6 +31,14 @@ async def region_changes(bot: BotHarness) -> list[tuple[int, bool, dict | None]]
 async def region_of(bot: BotHarness, user_id: int) -> str | None:
     bot.services.users.forget(user_id)
     return (await bot.services.users.get(user_id)).region_code
+
+
+async def admin_and_staffer(bot: BotHarness) -> tuple[FakeUser, FakeUser]:
+    """The admin, and 小李 of 吴兴区 made staff by him."""
+    await bot.services.users.register(ADMIN, "管理员")
+    staffer = await worker(bot, STAFFER, "330502", "小李")
+    await bot.services.users.set_staff(STAFFER, True, by=ADMIN)
+    return bot.user(ADMIN, "管理员"), staffer
 
 
 async def test_an_admin_sets_a_staffers_region_on_confirm_and_she_is_told(db_url: str):
@@ -82,10 +91,7 @@ async def test_an_admin_sets_a_staffers_region_on_confirm_and_she_is_told(db_url
 
 async def test_a_stale_or_foreign_region_confirmation_changes_nothing(db_url: str):
     async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
-        await bot.services.users.register(ADMIN, "管理员")
-        admin = bot.user(ADMIN, "管理员")
-        await worker(bot, STAFFER, "330502", "小李")
-        await bot.services.users.set_staff(STAFFER, True, by=ADMIN)
+        admin, _ = await admin_and_staffer(bot)
 
         admin.send(f"/staff_region {STAFFER} 苏州市")
         ask = await admin.expect("确认修改负责地区")
@@ -103,10 +109,7 @@ async def test_a_stale_or_foreign_region_confirmation_changes_nothing(db_url: st
 
 async def test_staff_region_explains_what_it_cannot_use_and_is_refused_to_others(db_url: str):
     async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
-        await bot.services.users.register(ADMIN, "管理员")
-        admin = bot.user(ADMIN, "管理员")
-        staffer = await worker(bot, STAFFER, "330502", "小李")
-        await bot.services.users.set_staff(STAFFER, True, by=ADMIN)
+        admin, staffer = await admin_and_staffer(bot)
         await worker(bot, WORKER, "330502", "小王")
 
         admin.send("/staff_region")
