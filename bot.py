@@ -45,6 +45,7 @@ from conversations import (
     resume,
     review,
     staff_admin,
+    staff_region,
     stats,
     subscriptions,
     tasks,
@@ -119,8 +120,8 @@ def wire(application: Application) -> None:
     # figures: /stats (staff), /stats me (craftsmen); /export (staff)
     for handler in [*stats.handlers(), *export.handlers()]:
         application.add_handler(handler)
-    # roles and the audit log: /grant, /revoke (admins), /staff, /audit
-    for handler in staff_admin.handlers():
+    # roles and the audit log: /grant, /revoke, /staff_region (admins), /staff, /audit
+    for handler in [*staff_admin.handlers(), *staff_region.handlers()]:
         application.add_handler(handler)
     # personal data: /privacy, /delete_me and its confirmation
     for handler in privacy.handlers():

@@ -1,4 +1,5 @@
-"""Roles (conversations/staff_admin.py): confirming or cancelling the role change /grant or /revoke showed."""
+"""Roles (conversations/staff_admin.py, staff_region.py): confirming or cancelling the role change /grant or /revoke
+showed, or the region /staff_region showed."""
 
 from __future__ import annotations
 
@@ -22,3 +23,14 @@ class ConfirmGrant(Action):
     user_id: BigInt
     change: RoleChange
     answer: YesNo
+
+
+@action("sf:region")
+class ConfirmStaffRegion(Action):
+    """Apply (YES) or drop (NO) the region /staff_region showed for staffer ``user_id``: ``region`` is the new one's
+    GB/T 2260 code ("" for every region). Both must equal the change waiting in the admin's user_data, and the
+    staffer's role and region are checked again on the server (as shown, or the press is stale)."""
+
+    user_id: BigInt
+    answer: YesNo
+    region: str = ""

@@ -54,8 +54,9 @@ async def _ask_file(update: Update, context: BotContext) -> str:
     return FILE
 
 
-async def _check(context: BotContext, file_id: str, file_name: str, file_size: int | None) -> ImportReport:
-    """Refuse by name and declared size before downloading; parse in a worker process; check the rows."""
+async def _check(context: BotContext, actor: int, file_id: str, file_name: str, file_size: int | None) -> ImportReport:
+    """Refuse by name and declared size before downloading; parse in a worker process; check the rows (those
+    outside ``actor``'s region among them)."""
     kind_of(file_name)
     check_size(file_size)
     telegram_file = await context.bot.get_file(file_id)
@@ -64,7 +65,7 @@ async def _check(context: BotContext, file_id: str, file_name: str, file_size: i
     table = await read_in_worker(content, file_name)
     services = context.services
     teams = {t.name: t.id for t in await services.talent.teams()}
-    return await services.importer.review(table, teams)
+    return await services.importer.review(table, teams, actor)
 
 
 def _short(value: object) -> object:
@@ -130,7 +131,9 @@ async def received(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     document = update.effective_message.document
     try:
-        report = await _check(context, document.file_id, document.file_name or "", document.file_size)
+        report = await _check(
+            context, update.effective_user.id, document.file_id, document.file_name or "", document.file_size
+        )
     except FileRejected as exc:
         await update.effective_message.reply_text(context.t(exc.key, **_quoted(exc.values)))
         return FILE
@@ -177,7 +180,9 @@ async def _report_again(update: Update, context: BotContext) -> str:
     """After a restart: the same file read and checked again (only its file_id was kept), the same report."""
     pending = context.user_data.get("import")
     try:
-        report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
+        report = await _check(
+            context, update.effective_user.id, pending["file_id"], pending["file_name"], pending.get("file_size")
+        )
     except (FileRejected, TelegramError, KeyError, TypeError):  # gone meanwhile, or the flow lost: 取消 is left
         abort = InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())
         await update.effective_chat.send_message(
@@ -200,7 +205,9 @@ async def confirm(update: Update, context: BotContext) -> int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     try:  # read the same file again: nothing about it was kept but its file_id
-        report = await _check(context, pending["file_id"], pending["file_name"], pending.get("file_size"))
+        report = await _check(
+            context, update.effective_user.id, pending["file_id"], pending["file_name"], pending.get("file_size")
+        )
     except FileRejected as exc:
         await update.effective_chat.send_message(context.t(exc.key, **_quoted(exc.values)))
         return ConversationHandler.END

@@ -59,6 +59,7 @@ COMMANDS: list[Command] = [
     Command("audit", STAFF),
     Command("grant", ADMINS),
     Command("revoke", ADMINS),
+    Command("staff_region", ADMINS),
     Command("classify"),
     Command("privacy"),
     Command("delete_me"),

@@ -19,6 +19,7 @@ BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own ca
 EVENT, PUBLISH = "event", "event.publish"  # changing or cancelling a course or competition; publishing one
 LINK, SETTINGS = "link", "settings"  # deciding an enterprise link; a staffer's own region in /settings
 INDUSTRY = "industry"  # a press of the industry step (conversations/industry_step.py)
+STAFF_REGION = "staff_region"  # /staff_region (admins): ADMINS' refusals, and why a region has nothing to change
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
     STATS: {Reason.NOT_STAFF: "stats.only"},
@@ -47,6 +48,12 @@ FAMILY_KEYS = {
         Reason.NOT_YOURS: "industry.not_yours",
         Reason.ALREADY: "industry.already",
     },
+}
+FAMILY_KEYS[STAFF_REGION] = {
+    **FAMILY_KEYS[ADMINS],
+    Reason.NOT_A_STAFFER: "staff_region.not_staff",
+    Reason.ADMIN: "staff_region.admin",  # admins work on every region: theirs is not set
+    Reason.ALREADY: "staff_region.already",
 }
 FALLBACK = {
     BOARD: CASE,

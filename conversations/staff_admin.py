@@ -6,6 +6,8 @@ Telegram id. Whether the sender may do it is read from the database on every com
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageOriginUser, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -31,7 +33,7 @@ def _forwarded_sender(message: Message) -> int | None:
     return origin.sender_user.id if isinstance(origin, MessageOriginUser) else None
 
 
-async def _named(update: Update, context: BotContext, reference: str) -> int | None:
+async def named_user(update: Update, context: BotContext, reference: str) -> int | None:
     """The id of the user ``reference`` (id or @handle) names, -1 for nobody registered; None when the reference
     itself cannot be used (the reason is answered)."""
     found = await context.services.staffing.find(reference)
@@ -51,7 +53,7 @@ async def _target(update: Update, context: BotContext) -> int | None:
     if not context.args:
         await update.effective_message.reply_text(context.t("staff.usage"))
         return None
-    return await _named(update, context, context.args[0])
+    return await named_user(update, context, context.args[0])
 
 
 async def grant(update: Update, context: BotContext) -> None:
@@ -112,19 +114,15 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
     other press — an old /grant's after a /revoke, too — is answered as expired."""
     query = update.callback_query
     press = ConfirmGrant.parse(query.data)
-    pending = context.user_data.get(PENDING)
-    if (
-        press is None
-        or not pending
-        or pending.get("user") != press.user_id
-        or pending.get("action") != press.change.value
-    ):
-        await answer_stale(update, context)
-        return
-    context.user_data.pop(PENDING, None)
-    if press.answer is YesNo.NO:
-        await query.answer()
-        await edit_message(update, context.t("staff.grant_cancelled"))
+    pending = await confirmed(
+        update,
+        context,
+        PENDING,
+        ((press.user_id, press.change.value), press.answer) if press else None,
+        lambda shown: (shown.get("user"), shown.get("action")),
+        "staff.grant_cancelled",
+    )
+    if press is None or pending is None:
         return
     staffing, actor = context.services.staffing, update.effective_user.id
     try:
@@ -135,11 +133,7 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
             shown = Role(pending["role"]) if pending.get("role") else None
             profile = await staffing.grant(actor, press.user_id, shown)
     except Refused as exc:
-        if exc.reason in (Reason.NOT_STAFF, Reason.STALE):  # an alert: the confirmation stays as it was
-            await answer_refusal(update, context, exc, ADMINS)
-        else:  # nothing to apply any more: said in place of the confirmation
-            await query.answer()
-            await edit_message(update, refusal_text(context, exc, ADMINS))
+        await refuse_confirmation(update, context, exc, ADMINS)
         return
     await query.answer()
     change = "revoked" if press.change is RoleChange.REVOKE else "granted"
@@ -148,6 +142,40 @@ async def grant_pressed(update: Update, context: BotContext) -> None:
         await set_staff_menu(context.bot, profile.id, profile.role)
     else:
         await clear_staff_menu(context.bot, profile.id)
+
+
+async def confirmed(
+    update: Update,
+    context: BotContext,
+    key: str,
+    press: tuple[object, YesNo] | None,
+    shown: Callable[[dict], object],
+    cancelled: str,
+) -> dict | None:
+    """The change waiting in user_data under ``key`` that a confirmation's ``press`` (what it names, and its
+    answer; None for no well-formed press) confirms, ``shown`` naming the waiting change the same way; None once a
+    press for anything else (answered as expired) or a cancel (``cancelled``'s words in place of the question) is
+    answered."""
+    pending = context.user_data.get(key)
+    if press is None or not pending or shown(pending) != press[0]:
+        await answer_stale(update, context)
+        return None
+    context.user_data.pop(key, None)
+    if press[1] is YesNo.NO:
+        await update.callback_query.answer()
+        await edit_message(update, context.t(cancelled))
+        return None
+    return pending
+
+
+async def refuse_confirmation(update: Update, context: BotContext, refused: Refused, about: str) -> None:
+    """A confirmation's press refused by the service: an alert when the admin is no longer one or what was shown
+    changed (the confirmation stays as it was); otherwise nothing is left to apply, said in place of it."""
+    if refused.reason in (Reason.NOT_STAFF, Reason.STALE):
+        await answer_refusal(update, context, refused, about)
+    else:
+        await update.callback_query.answer()
+        await edit_message(update, refusal_text(context, refused, about))
 
 
 async def _admin_target(update: Update, context: BotContext, action: str) -> int | None:
@@ -191,7 +219,7 @@ async def audit(update: Update, context: BotContext) -> None:
         if not staff_role(context.role):  # the service refuses (and logs) it: look nothing up
             of_user = -1
         else:
-            of_user = await _named(update, context, context.args[0])  # -1: nobody by that name, no entries
+            of_user = await named_user(update, context, context.args[0])  # -1: nobody by that name, no entries
             if of_user is None:
                 return
     try:

@@ -130,7 +130,7 @@ class Services:
             courses=Courses(
                 db, clock, audit, outbox, audience, reminders, regions, tz, settings.course_reminder_minutes
             ),
-            staffing=Staffing(db, clock, audit, users, outbox),
+            staffing=Staffing(db, clock, audit, users, outbox, regions),
             matcher=matcher,
             casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
             consultations=Consultations(db, clock, audit, outbox, staff_chats),

@@ -252,19 +252,17 @@ class Importer:
         _required(cells, "开始时间", 40)
         return self.competitions.validate(cells, RowErrorSignal)
 
-    async def review(self, rows: Table | list[list[str]], teams: dict[str, int]) -> ImportReport:
+    async def review(
+        self, rows: Table | list[list[str]], teams: dict[str, int], actor: int | None = None
+    ) -> ImportReport:
         """:meth:`check` (in a worker thread: a big file never holds the event loop), then the rows that look
         like a record already in the pools reported as errors (:func:`services.import_lookalikes.lookalikes`)
-        instead of being added as a second, look-alike record."""
+        instead of being added as a second, look-alike record; and for ``actor`` importing competitions, the rows
+        outside her region (:meth:`CompetitionRows.outside`)."""
         report = await asyncio.to_thread(self.check, rows, teams)
-        found = await lookalikes(self.db, report.kind, report.valid)
-        if found:
-            report.errors = sorted(
-                [*report.errors, *(RowError(report.rows[i], key, values) for i, (key, values) in found.items())],
-                key=lambda error: error.row,
-            )
-            report.valid = [row for i, row in enumerate(report.valid) if i not in found]
-            report.rows = [number for i, number in enumerate(report.rows) if i not in found]
+        _reject(report, await lookalikes(self.db, report.kind, report.valid))
+        if report.kind == "competitions" and actor is not None:
+            _reject(report, await self.competitions.outside(actor, report.valid))
         return report
 
     # ------------------------------------------------------------------ applying
@@ -274,7 +272,13 @@ class Importer:
         wait for it); a crash between batches is harmless, as importing the file again updates what was written."""
         if report.kind == "competitions":
             assert actor is not None  # competitions are published by someone: the staffer who sent the file
-            return await self.competitions.apply(report.valid, actor, role)
+            refused: list[int] = []
+            done = await self.competitions.apply(report.valid, actor, role, refused)
+            _reject(
+                report,
+                {i: ("import.err.out_of_region", {"value": report.valid[i]["region_code"] or "—"}) for i in refused},
+            )
+            return done
         inserted = updated = 0
         for start in range(0, len(report.valid), APPLY_BATCH):
             batch = report.valid[start : start + APPLY_BATCH]
@@ -307,6 +311,18 @@ class Importer:
                 else:
                     updated += 1
         return inserted, updated
+
+
+def _reject(report: ImportReport, found: dict[int, tuple[str, dict[str, Any]]]) -> None:
+    """Move the valid rows ``found`` names (by index, with their error key and values) to the report's errors."""
+    if not found:
+        return
+    report.errors = sorted(
+        [*report.errors, *(RowError(report.rows[i], key, values) for i, (key, values) in found.items())],
+        key=lambda error: error.row,
+    )
+    report.valid = [row for i, row in enumerate(report.valid) if i not in found]
+    report.rows = [number for i, number in enumerate(report.rows) if i not in found]
 
 
 class RowErrorSignal(Exception):

@@ -2,6 +2,8 @@
 
 A row whose name and start match a published competition updates it (followers are told of a new deadline or
 place); any other row publishes a new competition, with its notices and reminders, through services.competitions.
+A staffer with a region imports competitions of her region and below only (services/staff_scope.py): a row for
+another region, a nationwide one, or one matching another region's competition is reported as a bad row.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from db.models import Competition, EventStatus, Role
 from services.clock import Clock
 from services.competitions import TEXT_LIMITS, Competitions, check, split_industry
 from services.local_time import parse_local_datetime
+from services.results import Reason, Refused
+from services.staff_scope import own_region
 from services.validation import Invalid
 
 COLUMNS = (
@@ -94,22 +98,62 @@ class CompetitionRows:
         values["_key"] = (name, values["starts_at"])
         return values
 
-    async def apply(self, rows: list[dict[str, Any]], actor: int, role: Role | None) -> tuple[int, int]:
-        """Publish new competitions, update matching ones; (inserted, updated)."""
-        inserted = updated = 0
-        for row in rows:
-            async with self.db.session() as session:
-                existing = await session.scalar(
-                    select(Competition.id).where(
+    async def _published(self, row: dict[str, Any]) -> tuple[int, str | None] | None:
+        """The published competition a row updates (same name and start): its id and region; None for a new one."""
+        async with self.db.session() as session:
+            found = (
+                await session.execute(
+                    select(Competition.id, Competition.region_code).where(
                         Competition.name == row["name"],
                         Competition.starts_at == row["starts_at"],
                         Competition.status == EventStatus.PUBLISHED,
                     )
                 )
-            if existing is None:
-                await self.competitions.create(actor, role, row)
-                inserted += 1
-            else:
-                await self.competitions.change(actor, role, existing, row)
-                updated += 1
+            ).first()
+        return (found.id, found.region_code) if found is not None else None
+
+    async def outside(self, actor: int, rows: list[dict[str, Any]]) -> dict[int, tuple[str, dict[str, Any]]]:
+        """The rows (by index) outside ``actor``'s region, each with its error key and values: a region outside
+        hers, none (nationwide), or the same name and start as a published competition of another region (it would
+        update that one). The refusal is audited once per check of a file (its rows counted); none for staff without a
+        region and admins."""
+        own = await own_region(self.db, actor)
+        if own is None:
+            return {}
+        scope = set(self.competitions.regions.descendants(own))
+        found: dict[int, tuple[str, dict[str, Any]]] = {}
+        for i, row in enumerate(rows):
+            region, published = row["region_code"], await self._published(row)
+            if region is None:
+                found[i] = ("import.err.nationwide", {})
+            elif region not in scope:
+                found[i] = ("import.err.out_of_region", {"value": region})
+            elif published is not None and published[1] not in scope:
+                found[i] = ("import.err.other_regions_competition", {"name": row["name"]})
+        if found:
+            await self.competitions.audit.record(
+                actor, "competition.create", "import", allowed=False, reason=Reason.OUT_OF_REGION.value, rows=len(found)
+            )
+        return found
+
+    async def apply(
+        self, rows: list[dict[str, Any]], actor: int, role: Role | None, refused: list[int] | None = None
+    ) -> tuple[int, int]:
+        """Publish new competitions, update matching ones; (inserted, updated). A row refused meanwhile (its
+        region outside the staffer's: Refused(OUT_OF_REGION), audited) is skipped, its index added to ``refused``."""
+        inserted = updated = 0
+        for i, row in enumerate(rows):
+            existing = await self._published(row)
+            try:
+                if existing is None:
+                    await self.competitions.create(actor, role, row)
+                    inserted += 1
+                else:
+                    await self.competitions.change(actor, role, existing[0], row)
+                    updated += 1
+            except Refused as exc:
+                if exc.reason is not Reason.OUT_OF_REGION:
+                    raise
+                if refused is not None:
+                    refused.append(i)
         return inserted, updated

@@ -1,5 +1,6 @@
-"""Who is union staff: admins (from ADMIN_IDS) grant and revoke the staff role; anyone staff may list staff and
-read the audit log. Every grant, revocation and refusal is written to the audit log."""
+"""Who is union staff: admins (from ADMIN_IDS) grant and revoke the staff role and set the region a staffer works
+on; anyone staff may list staff and read the audit log. Every grant, revocation, region change and refusal is
+written to the audit log."""
 
 from __future__ import annotations
 
@@ -13,18 +14,23 @@ from sqlalchemy import select
 if TYPE_CHECKING:
     from db.database import Database
     from services.clock import Clock
+    from services.regions import RegionDirectory
 
 from db.models import AuditEntry, Role, User
+from nlp.script import to_simplified
 from services.audit import STAFF_ROLES, AuditLog, NotStaff
 from services.ids import USER_ID_MAX, parse_id
 from services.outbox import Notice, Outbox
 from services.results import Reason, Refused
+from services.statistics import ALL_REGIONS
 from services.users import Profile, Users
 
 AUDIT_PAGE = 20
 OUT_OF_REGION = Reason.OUT_OF_REGION.value  # the audited reason of a staffer's own region refused
 
 
+EVERY_REGION = ALL_REGIONS | {"不限", "不限地区"}  # what /staff_region takes for "no region: every region's work"
+_CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
 _HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")  # the letters a Telegram username is made of (a name, 刘洋, is not one)
 
 
@@ -52,6 +58,25 @@ class RolePreview:
 
 
 @dataclass(frozen=True)
+class RegionNamed:
+    """What a region typed to /staff_region names: one region (``code``; None for every region), or, when it is not
+    ``found``, the places it might mean (none: nothing by that name or code)."""
+
+    found: bool
+    code: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegionPreview:
+    """What /staff_region would do, shown for the admin's confirmation: the staffer as she is now (her region) and
+    the region she would work on (None: every region)."""
+
+    person: Profile
+    region_code: str | None
+
+
+@dataclass(frozen=True)
 class StaffMember:
     id: int
     first_name: str
@@ -61,8 +86,11 @@ class StaffMember:
 
 
 class Staffing:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, users: Users, outbox: Outbox) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, users: Users, outbox: Outbox, regions: RegionDirectory
+    ) -> None:
         self.db, self.clock, self.audit, self.users, self.outbox = db, clock, audit, users, outbox
+        self.regions = regions
 
     async def find(self, reference: str) -> Found:
         """A registered user by Telegram id or @username. Handles are refreshed from every update
@@ -165,13 +193,80 @@ class Staffing:
         await self._tell(target.id, "revoked")
         return profile
 
-    async def _tell(self, user_id: int, change: str) -> None:
-        """Tell the user at once that they were made staff ("granted") or are no longer ("revoked")."""
+    def region_named(self, text: str) -> RegionNamed:
+        """The region ``text`` names, as registration finds one (either script, pinyin, a zone's alias), or a GB/T
+        2260 code; 全部 / 不限 / all for every region. A name several places share (朝阳) is no choice: its places
+        come back as candidates."""
+        text = to_simplified(text.strip())
+        if text.lower() in EVERY_REGION:
+            return RegionNamed(True)
+        if _CODE.fullmatch(text):
+            return RegionNamed(True, text) if self.regions.get(text) else RegionNamed(False)
+        places = self.regions.search(text)
+        exact = [p.code for p in places if p.name == text]
+        alias = self.regions.zone(text)
+        named = [code for code in alias.codes if self.regions.get(code)] if alias else []
+        for chosen in (exact, named, [p.code for p in places]):
+            if len(chosen) == 1:
+                return RegionNamed(True, chosen[0])
+            if chosen:
+                return RegionNamed(False, candidates=tuple(chosen))
+        return RegionNamed(False)
+
+    async def region_preview(self, actor: int, target_id: int | None, region_code: str | None) -> RegionPreview:
+        """What /staff_region would do, applied only on the admin's confirmation (:meth:`set_region`): the staffer
+        as she is now and the region she would work on; Refused(NOT_FOUND), Refused(NOT_A_STAFFER, name=…),
+        Refused(ADMIN, name=…) or Refused(ALREADY, name=…) when there is nothing to confirm."""
+        await self.require_admin(actor, "staff.region", f"user:{target_id}")
+        return RegionPreview(await self._region_changeable(target_id, region_code), region_code)
+
+    async def set_region(
+        self, actor: int, target_id: int | None, region_code: str | None, shown: str | None
+    ) -> Profile:
+        """Make ``region_code`` (None: every region) the region staffer ``target_id`` works on, audited with the
+        previous and the new code, and tell her. ``shown``: her region as the confirmation showed it; should it
+        have changed since, nothing is applied (Refused(STALE)), nor when she is no longer staff."""
+        await self.require_admin(actor, "staff.region", f"user:{target_id}")
+        try:
+            target = await self._region_changeable(target_id, region_code)
+        except Refused as exc:
+            if exc.reason is Reason.NOT_A_STAFFER:  # she was staff when it was shown
+                raise Refused(Reason.STALE, **exc.values) from None
+            raise
+        if target.region_code != shown:
+            raise Refused(Reason.STALE, name=target.first_name)
+        profile = await self.users.set_region(target.id, region_code)
+        await self.audit.record(
+            actor, "staff.region", f"user:{target.id}", previous=target.region_code, new=region_code
+        )
+        notice = Notice("staff.region_notice", places={"region": region_code}) if region_code else None
+        change = f"region:{target.region_code or ''}>{region_code or ''}"  # the notice's own key: one per change
+        await self._tell(target.id, change, notice or Notice("staff.region_notice_all"))
+        return profile
+
+    async def _region_changeable(self, target_id: int | None, region_code: str | None) -> Profile:
+        """The staffer whose region /staff_region would change; Refused when there is none to change: nobody
+        registered (NOT_FOUND), no staffer (NOT_A_STAFFER), an admin (ADMIN: admins work on every region), or her
+        region already is that one (ALREADY)."""
+        target = await self.users.get(target_id) if target_id is not None else None
+        if target is None:
+            raise Refused(Reason.NOT_FOUND, name="")
+        if target.role is Role.ADMIN:
+            raise Refused(Reason.ADMIN, name=target.first_name)
+        if target.role is not Role.STAFF:
+            raise Refused(Reason.NOT_A_STAFFER, name=target.first_name)
+        if target.region_code == region_code:
+            raise Refused(Reason.ALREADY, name=target.first_name)
+        return target
+
+    async def _tell(self, user_id: int, change: str, notice: Notice | None = None) -> None:
+        """Tell the user at once that they were made staff ("granted"), are no longer ("revoked"), or of the region
+        they now work on ("region", with its ``notice``)."""
         await self.outbox.put(
             [user_id],
             "notice",
             f"staff:{change}:{user_id}:{self.clock.now().isoformat()}",
-            Notice(f"staff.{change}_notice"),
+            notice or Notice(f"staff.{change}_notice"),
             urgent=True,
         )
 

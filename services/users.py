@@ -220,7 +220,7 @@ class Users:
             return await self._set(user_id, role=Role.STAFF, staff_granted_by=by)
         return await self._set(user_id, role=await self.role_after_staff(user_id), staff_granted_by=None)
 
-    async def set_region(self, user_id: int, region_code: str, team_id: int | None = None) -> Profile:
+    async def set_region(self, user_id: int, region_code: str | None, team_id: int | None = None) -> Profile:
         values: dict[str, object] = {"region_code": region_code}
         if team_id is not None:
             values["team_id"] = team_id

@@ -106,6 +106,7 @@ def test_the_staff_command_list_is_complete():
         "audit",
         "grant",
         "revoke",
+        "staff_region",
     }
 
 
