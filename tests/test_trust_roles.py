@@ -69,7 +69,8 @@ async def test_a_staffer_granted_by_an_admin_who_was_made_admin_goes_back_to_sta
         await other.expect("只有管理员可以")
         admin = bot.user(ADMIN, "管理员")
         admin.send(f"/revoke {OTHER}")  # /revoke clears the grant: a later admin spell ends as a worker
-        admin.press("确认", await admin.expect("确认修改身份"))
+        # this chat still shows the first run's /grant confirmation: press the /revoke one (the old one is stale)
+        admin.press("确认", await admin.expect("工会工作人员 → 职工"))
         await admin.expect("已取消 小王 的工会工作人员身份")
         async with bot.services.db.session() as session:
             assert (await session.get(User, OTHER)).staff_granted_by is None
