@@ -29,13 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bench.updates import run_app, summary
 from bot import CHAT
 from config.settings import load_settings
 from fakebotapi import FakeBotAPI, FakeUser
-from fakebotapi.request import FakeRequest
+from fakebotapi.request import FakeRequest, bare_application
 from runtime.application import build_application
 from services.container import Services
 
@@ -57,14 +57,7 @@ def bare_bot(api: FakeBotAPI) -> Application:
         await update.callback_query.edit_message_reply_markup(None)
         await update.effective_chat.send_message("declined")
 
-    application = (
-        ApplicationBuilder()
-        .token(api.token)
-        .request(FakeRequest(api))
-        .get_updates_request(FakeRequest(api))
-        .concurrent_updates(64)
-        .build()
-    )
+    application = bare_application(api)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(press))
     return application

@@ -49,14 +49,14 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from sqlalchemy import event, func, select
 from telegram import Message, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, TypeHandler, filters
+from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters
 from telegram.request import RequestData
 
 from bot import CHAT
 from config.settings import load_settings
 from db.models import Demand, DemandStatus, Role
 from fakebotapi import FakeBotAPI, FakeUser
-from fakebotapi.request import FakeRequest, split_url
+from fakebotapi.request import FakeRequest, bare_application, split_url
 from runtime.application import build_application
 from services.container import Services
 
@@ -77,14 +77,7 @@ def echo_bot(api: FakeBotAPI) -> Application:
     async def echo(update: Update, _context: object) -> None:
         await update.message.reply_text(update.message.text)
 
-    application = (
-        ApplicationBuilder()
-        .token(api.token)
-        .request(FakeRequest(api))
-        .get_updates_request(FakeRequest(api))
-        .concurrent_updates(64)
-        .build()
-    )
+    application = bare_application(api)
     application.add_handler(MessageHandler(filters.TEXT, echo))
     return application
 
@@ -130,14 +123,7 @@ def replay_bot(api: FakeBotAPI, script: list[list[Call]]) -> Application:
             if isinstance(result, dict):
                 Message.de_json(result, context.bot)  # as python-telegram-bot reads the answer of a send or an edit
 
-    application = (
-        ApplicationBuilder()
-        .token(api.token)
-        .request(FakeRequest(api))
-        .get_updates_request(FakeRequest(api))
-        .concurrent_updates(64)
-        .build()
-    )
+    application = bare_application(api)
     application.add_handler(TypeHandler(Update, answer))
     return application
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
 
 from .server import ConnectionDropped, FakeBotAPI
@@ -62,3 +63,15 @@ class FakeRequest(BaseRequest):
             raise NetworkError(
                 f"httpx.RemoteProtocolError: Server disconnected without sending a response. ({exc})"
             ) from exc
+
+
+def bare_application(server: FakeBotAPI, concurrent_updates: int = 64) -> Application:
+    """A plain python-telegram-bot Application talking to ``server`` (the benchmarks' baseline bots)."""
+    return (
+        ApplicationBuilder()
+        .token(server.token)
+        .request(FakeRequest(server))
+        .get_updates_request(FakeRequest(server))
+        .concurrent_updates(concurrent_updates)
+        .build()
+    )
