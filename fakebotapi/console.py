@@ -16,7 +16,7 @@ import asyncio
 import re
 import shlex
 import sys
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -48,6 +48,7 @@ class Console:
         viewer: Callable[[Path], None] | None = None,
         language: str = "zh-hans",
         taken: Collection[int] = (),
+        known: Mapping[int, str] | None = None,
     ) -> None:
         self.api = api
         self.say = say
@@ -57,7 +58,7 @@ class Console:
         self.roles = roles  # the role each person has in the bot's database, where it has one
         self.files_dir = Path(files_dir)
         self.viewer = viewer  # shows a saved image (None: only its path is printed)
-        self.roster = Roster(api, cast, lambda user_id: say("made_up_name", id=user_id), language, taken)
+        self.roster = Roster(api, cast, lambda user_id: say("made_up_name", id=user_id), language, taken, known)
         seated = list(self.roster.seats.values())
         self.seat: Seat = self.roster.find_or_make(start or "10001") if start or not seated else seated[0]
         self.queries: dict[str, int] = {}  # callback queries pressed and not yet answered → who pressed

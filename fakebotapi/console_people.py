@@ -3,7 +3,7 @@ and for each the bot messages they were shown, numbered, so that any message's b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,14 +116,20 @@ class Roster:
         made_up_name: Callable[[int], str],
         language: str = "zh-hans",
         taken: Collection[int] = (),
+        known: Mapping[int, str] | None = None,
     ) -> None:
         self.api = api
-        self.taken = set(taken)  # ids someone had before this console started (the bot's database knows them)
+        known = known or {}
+        # ids someone had before this console started (the bot's database or the fake Telegram knows them)
+        self.taken = set(taken) | set(known)
         self.made_up_name = made_up_name
         self.language = language  # the Telegram language of the people made up at the console
         self.seats: dict[int, Seat] = {}
         for person in cast:
             self.seat(person)
+        for user_id, name in sorted(known.items()):  # made up in an earlier run: found again by name, listed by :who
+            if user_id not in self.seats:
+                self.seat(Person(user_id, name or made_up_name(user_id), language))
 
     def seat(self, person: Person) -> Seat:
         if person.id not in self.seats:

@@ -138,7 +138,15 @@ async def run_console(
         roles=database_roles(services.users, lang),
         viewer=image_viewer(_interactive(stdin) and _interactive(stdout)),
         language=lang,
-        taken=await services.users.ids_from(FIRST_MADE_UP_ID) | set(api.world.users),
+        known={  # the people made up in earlier runs, by the names they had: the bot's database, then the fake Telegram's
+            **await services.users.names_from(FIRST_MADE_UP_ID),
+            **{
+                uid: str(user.get("first_name") or "")
+                for uid, user in api.world.users.items()
+                if uid >= FIRST_MADE_UP_ID
+            },
+        },
+        taken=set(api.world.users),
     )
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())

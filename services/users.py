@@ -246,10 +246,12 @@ class Users:
             )
         self.forget()
 
-    async def ids_from(self, first: int) -> set[int]:
-        """The registered Telegram ids from ``first`` up (the console gives a new person one nobody has)."""
+    async def names_from(self, first: int) -> dict[int, str]:
+        """The registered Telegram ids from ``first`` up, with their first names (the console finds the people made
+        up in earlier runs by name, and gives a new person an id nobody has)."""
         async with self.db.session() as session:
-            return set((await session.scalars(select(User.id).where(User.id >= first))).all())
+            rows = await session.execute(select(User.id, User.first_name).where(User.id >= first))
+            return {user_id: name or "" for user_id, name in rows.tuples().all()}
 
     async def set_quiet_hours(self, user_id: int, quiet: QuietHours) -> Profile:
         return await self._set(user_id, quiet_start_minute=quiet.start, quiet_end_minute=quiet.end)

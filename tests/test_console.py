@@ -332,3 +332,26 @@ async def test_with_lang_english_a_notice_to_someone_who_has_not_typed_yet_is_en
         terminal.type(":as 刘洋")
         await terminal.expect("请先保留工资条和考勤记录。")
         assert "回复：" not in terminal.since(0), terminal.since(0)
+
+
+async def test_someone_made_up_in_an_earlier_run_is_found_by_name_after_a_restart(db_url: str, tmp_path: Path):
+    """`:as 老李` after a restart is the 老李 of the earlier run (it made a second person, 20002, and the first was
+    left as 用户20001, reachable by id only and missing from :who)."""
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
+    try:
+        async with console_run(services, tmp_path) as terminal:
+            terminal.type(":as 老李")
+            await terminal.expect("—— 现在是 老李（未注册）——")
+            terminal.type("/start")
+            await terminal.expect("[2.1] ✅ 同意")
+            terminal.type("2.1")
+            await terminal.expect("[3.1] 🏭 企业")
+        async with console_run(services, tmp_path) as terminal:
+            terminal.type(":who")
+            await terminal.expect("老李（20001）")
+            terminal.type(":as 老李")
+            terminal.type(":who")
+            await terminal.expect("▶ 老李（20001）")
+        assert await services.users.get(20002) is None
+    finally:
+        await services.close()
