@@ -19,7 +19,7 @@ from db.models import Course, CourseSession, EventStatus, Role, SubscriptionKind
 from services.course_enrolment import CourseEnrolment
 from services.event_notices import session_values
 from services.events_common import check_texts, published_stamps
-from services.local_time import WEEKDAYS
+from services.local_time import WEEKDAYS, show
 from services.outbox import Notice
 from services.validation import Invalid
 
@@ -153,7 +153,9 @@ class Courses(CourseEnrolment):
             if starts_at is None:
                 row.status = EventStatus.CANCELLED
             else:
-                row.starts_at, row.ends_at = starts_at, starts_at + (row.ends_at - row.starts_at)
+                ends_at = starts_at + (row.ends_at - row.starts_at)
+                await self._refuse_clash(session, row, starts_at, ends_at)
+                row.starts_at, row.ends_at = starts_at, ends_at
             row.revised_at = now
             await session.flush()
             new = session_values(course, row, self.tz)
@@ -167,6 +169,24 @@ class Courses(CourseEnrolment):
             (SubscriptionKind.ENROLLED,),
         )
         return row
+
+    async def _refuse_clash(self, session: AsyncSession, row: CourseSession, starts_at: datetime, ends_at: datetime) -> None:
+        """Invalid(course.session_clash) naming the class of the same course that a session moved to
+        ``starts_at``–``ends_at`` would overlap (two classes of one course at once)."""
+        other = await session.scalar(
+            select(CourseSession.starts_at)
+            .where(
+                CourseSession.course_id == row.course_id,
+                CourseSession.id != row.id,
+                CourseSession.status == EventStatus.PUBLISHED,
+                CourseSession.starts_at < ends_at,
+                CourseSession.ends_at > starts_at,
+            )
+            .order_by(CourseSession.starts_at)
+            .limit(1)
+        )
+        if other is not None:
+            raise Invalid("course.session_clash", when=show(other, self.tz))
 
     async def _tell(self, course_id: int, key: str, notice: Notice, kinds: tuple[SubscriptionKind, ...]) -> None:
         await self._notify(await self.audience.subscribers(course_id=course_id, kinds=kinds), key, notice)
