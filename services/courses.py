@@ -123,14 +123,10 @@ class Courses(CourseEnrolment):
         notice = Notice("course.cancelled_notice", {"name": course.name})
         await self._tell(course.id, f"course:{course.id}:cancelled", notice, SEATED)
 
-    async def change_session(
-        self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
-    ) -> CourseSession | None:
-        """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
-        the session's reminder is rescheduled or withdrawn. Refused(OUT_OF_REGION), audited, for a staffer of
-        another region than the course's."""
+    async def may_change_session(self, actor: int, role: Role | None, session_id: int, action: str) -> None:
+        """:meth:`may_change` for one session of a course (its course's region): asked at the press of 改期 or
+        取消 of a class, before the new time or the confirmation is asked."""
         target = f"session:{session_id}"
-        action = "course.move_session" if starts_at else "course.cancel_session"
         await self.audit.require_staff(actor, role, action, target)
         async with self.db.session() as session:
             found = (
@@ -140,6 +136,16 @@ class Courses(CourseEnrolment):
             ).first()
         if found is not None:
             await self.require_region(actor, action, target, found.region_code)
+
+    async def change_session(
+        self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
+    ) -> CourseSession | None:
+        """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
+        the session's reminder is rescheduled or withdrawn. Refused(OUT_OF_REGION), audited, for a staffer of
+        another region than the course's."""
+        target = f"session:{session_id}"
+        action = "course.move_session" if starts_at else "course.cancel_session"
+        await self.may_change_session(actor, role, session_id, action)
         now = self.clock.now()
         if starts_at is not None and starts_at <= now:
             raise Invalid("course.session_past")
