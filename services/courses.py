@@ -176,7 +176,9 @@ class Courses(CourseEnrolment):
         )
         return row
 
-    async def _refuse_clash(self, session: AsyncSession, row: CourseSession, starts_at: datetime, ends_at: datetime) -> None:
+    async def _refuse_clash(
+        self, session: AsyncSession, row: CourseSession, starts_at: datetime, ends_at: datetime
+    ) -> None:
         """Invalid(course.session_clash) naming the class of the same course that a session moved to
         ``starts_at``–``ends_at`` would overlap (two classes of one course at once)."""
         other = await session.scalar(

@@ -10,8 +10,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from buttons.events import CancelCompetition, CancelCourse, ChangeCompetition, CompetitionField, ManageCourse
-from buttons.events import CancelSession, MoveSession
+
+from buttons.events import (
+    CancelCompetition,
+    CancelCourse,
+    CancelSession,
+    ChangeCompetition,
+    CompetitionField,
+    ManageCourse,
+    MoveSession,
+)
 from db.models import Role
 from i18n import t
 from services.audience import Filters
@@ -80,7 +88,9 @@ async def city_broadcast(bot: BotHarness) -> None:
     assert refusal.value.reason is Reason.OUT_OF_REGION
     await bot.services.users.register(99, "管理员")
     await bot.services.users.set_region(99, "330500")  # an admin works on every region, whatever his own
-    assert await bot.services.broadcasts.count(99, Role.ADMIN, Filters()) == 6  # the four workers, the staffer and himself
+    assert (
+        await bot.services.broadcasts.count(99, Role.ADMIN, Filters()) == 6
+    )  # the four workers, the staffer and himself
 
 
 async def test_a_broadcast_saved_before_reaches_only_the_staffers_region_when_sent(db_url: str):
@@ -140,8 +150,13 @@ async def test_an_out_of_region_staffer_sees_no_manage_and_is_refused_before_any
     await bot.wait_handled()
     asked = [
         t(key, "zh-hans")
-        for key in ("course.cancel_confirm", "course.cancel_session_confirm", "course.ask.move")
-        + ("competition.ask.starts_at_new", "competition.cancel_confirm")
+        for key in (
+            "course.cancel_confirm",
+            "course.cancel_session_confirm",
+            "course.ask.move",
+            "competition.ask.starts_at_new",
+            "competition.cancel_confirm",
+        )
     ]
     assert not [text for text in liu.texts() if text in asked or "管理课程" in text]
     assert len([1 for _, _, details in await refused(bot, 642) if details == OUT]) == len(presses)
@@ -170,7 +185,7 @@ async def test_a_class_is_not_moved_onto_another_class_of_the_same_course(bot: B
 
 
 async def test_a_queue_button_pressed_while_the_search_waits_is_handled(bot: BotHarness):
-    demands, city, card = await city_queue(bot, 652)
+    _, city, card = await city_queue(bot, 652)
     city.press("搜索工匠", card)
     await city.expect(t("queue.find_ask", "zh-hans"))
     city.send("%")
@@ -180,4 +195,3 @@ async def test_a_queue_button_pressed_while_the_search_waits_is_handled(bot: Bot
     assert (await city.answer_to(pressed)).get("text") in (None, "")
     city.send("需要省级专家")
     await city.expect("已升级")
-

@@ -75,7 +75,9 @@ def _staff_press(update: Update, context: BotContext, *kinds: type[A]) -> Awaita
     return staff_press(update, context, *kinds, action="course.manage", target="course", answer=False)
 
 
-def may_change(update: Update, context: BotContext, press: ManageCourse | CancelCourse | CancelSession) -> Awaitable[bool]:
+def may_change(
+    update: Update, context: BotContext, press: ManageCourse | CancelCourse | CancelSession
+) -> Awaitable[bool]:
     """The service's check that the presser may change the course or session pressed, before anything is asked."""
     courses, actor = context.services.courses, context.profile.id
     if isinstance(press, CancelSession):
