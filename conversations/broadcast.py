@@ -44,9 +44,9 @@ from conversations.context import BotContext
 from conversations.form_draft import Flow, Handler, Step, drafted, drop, restart
 from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import region_step_handlers
-from services.audit import NotStaff
 from services.broadcasts import MAX_CAPTION, MAX_TEXT, Content, broadcast_missing
 from services.local_time import parse_moment, show
+from services.results import Refused
 from services.validation import Invalid
 
 CONTENT, PREVIEW, WHEN = "broadcast.content", "broadcast.preview", "broadcast.when"
@@ -131,7 +131,7 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
         send = chat.send_photo if content.file_kind == "photo" else chat.send_document
         await send(content.file_id, caption=content.text or None)
     send_at = datetime.fromisoformat(draft["send_at"]) if draft.get("send_at") else None
-    values = {"summary": summary(context, draft), "count": f"{count:,}"}
+    values = {"summary": await summary(update, context, draft), "count": f"{count:,}"}
     if send_at is None:
         text = context.t("broadcast.preview", **values)
         buttons = [
@@ -189,7 +189,7 @@ async def send(update: Update, context: BotContext) -> str | int:
         broadcast = await services.broadcasts.create(
             update.effective_user.id, context.role, filters_of(draft), Content(**draft["content"]), send_at
         )
-    except NotStaff as refused:
+    except Refused as refused:  # not staff (any more), or her region changed to one the audience is outside
         await answer_refusal(update, context, refused)
         return ConversationHandler.END
     drop(KEY)

@@ -5,6 +5,7 @@ Every press is checked: only staff act, and the service checks the role again.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -30,10 +31,11 @@ from conversations.region_picker import ask_region, region_button
 from db.models import Role
 from nlp.industry import catalogue
 from services.audience import Filters
-from services.audit import NotStaff
+from services.results import Reason, Refused
 
 AUDIENCE, REGION = "broadcast.audience", "broadcast.region"
 KEY = "broadcast"
+QUESTION = "broadcast.region_question"  # the picker's words here: the audience's region, not the user's own
 ROLES = (Role.WORKER, Role.CRAFTSMAN, Role.ENTERPRISE, Role.STAFF)
 EVENTS_SHOWN = 12
 
@@ -50,9 +52,15 @@ def filters_of(draft: dict[str, Any]) -> Filters:
     return Filters.from_json(draft["filters"])
 
 
-def summary(context: BotContext, draft: dict[str, Any]) -> str:
-    """The audience in words: '身份：职工；地区：江苏省苏州市'."""
-    f, labels = filters_of(draft), draft["labels"]
+async def summary(update: Update, context: BotContext, draft: dict[str, Any]) -> str:
+    """The audience in words: '身份：职工；地区：江苏省苏州市' — as the service reaches it (a staffer with a region:
+    her region when none is chosen)."""
+    chosen = filters_of(draft)
+    f = await context.services.broadcasts.scoped(update.effective_user.id, chosen)
+    labels = draft["labels"]
+    if f == replace(Filters(), region=f.region) and f.region and chosen.region is None:  # 全部: her whole region
+        region = context.services.regions.full_name(f.region, context.lang) or f.region
+        return context.t("broadcast.summary.everyone_in", region=region)
     parts = []
     if f.roles:
         roles = context.label("list.items").join(context.t(f"role.{r}") for r in f.roles)
@@ -80,7 +88,7 @@ def summary(context: BotContext, draft: dict[str, Any]) -> str:
 async def count_audience(update: Update, context: BotContext, draft: dict[str, Any]) -> int | None:
     try:
         return await context.services.broadcasts.count(update.effective_user.id, context.role, filters_of(draft))
-    except NotStaff as refused:
+    except Refused as refused:  # not staff (any more), or a region outside hers kept from before
         await answer_refusal(update, context, refused)
         return None
 
@@ -98,7 +106,7 @@ async def show_menu(update: Update, context: BotContext, edit: bool = False) -> 
     count = await count_audience(update, context, draft)
     if count is None:
         return ConversationHandler.END
-    text = context.t("broadcast.audience", summary=summary(context, draft), count=f"{count:,}")
+    text = context.t("broadcast.audience", summary=await summary(update, context, draft), count=f"{count:,}")
     markup = InlineKeyboardMarkup(
         [
             [button(context, "role", BroadcastMenu("role")), button(context, "region", BroadcastMenu("region"))],
@@ -222,7 +230,7 @@ async def ask_region_filter(update: Update, context: BotContext) -> str:
         context.t("broadcast.pick_region"),
         reply_markup=InlineKeyboardMarkup([[button(context, "any", BroadcastAnyRegion())]]),
     )
-    await ask_region(update, context)
+    await ask_region(update, context, question=QUESTION)
     return REGION
 
 
@@ -267,9 +275,20 @@ async def _pick_event(update: Update, context: BotContext, kind: str, value: str
 async def region_picked(update: Update, context: BotContext) -> str | int:
     if not await staff_press(update, context):
         return ConversationHandler.END
-    code = await region_button(update, context)
+    code = await region_button(update, context, QUESTION)
     if code is None:
         return REGION
+    broadcasts, actor = context.services.broadcasts, update.effective_user.id
+    try:
+        await broadcasts.choose_region(actor, context.role, code)
+    except Refused as refused:
+        if refused.reason is not Reason.OUT_OF_REGION:
+            await answer_refusal(update, context, refused)
+            return ConversationHandler.END
+        own = (await broadcasts.scoped(actor, Filters())).region  # hers: a region outside is refused only then
+        name = context.services.regions.full_name(own, context.lang) or own
+        await update.effective_chat.send_message(context.t("broadcast.region_outside", region=name))
+        return await ask_region_filter(update, context)
     draft_of(context)["filters"]["region"] = code
     return await show_menu(update, context)
 

@@ -151,9 +151,12 @@ def parse_region_data(regions: RegionDirectory, data: object) -> RegionStep | No
     return RegionStep("go", code)
 
 
-def region_prompt(regions: RegionDirectory, parent: str | None, lang: str) -> str:
+def region_prompt(
+    regions: RegionDirectory, parent: str | None, lang: str, question: str = "region.ask_province"
+) -> str:
+    """The picker's words: ``question`` (a catalogue key) at the top, the place chosen so far below it."""
     if parent is None:
-        return t("region.ask_province", lang)
+        return t(question, lang)
     return t("region.ask_child", lang, parent=regions.full_name(parent, lang) or "")
 
 

@@ -259,6 +259,9 @@ def build() -> ConversationHandler:
         fallbacks=[CommandHandler("cancel", cancel_flow_of("queue"))],
         name="queue",
         persistent=True,
+        # 🔍/⬆️ on any card while a search or a note is awaited: the press is handled and the wait ends (without
+        # it, the entry point is not looked at in a state and the press was answered as expired)
+        allow_reentry=True,
     )
 
 

@@ -115,6 +115,7 @@ class BroadcastRunner:
         paid = broadcast.paid and self.paid_limiter is not None
         limiter = self.paid_limiter if paid else self.limiter
         batch = min(MAX_BATCH, self.sender.batch_size(limiter))
+        await services.broadcasts.confine(broadcast)  # the author's region, as when it was written (services rule)
         content = await services.broadcasts.content(broadcast.id)
         loop = asyncio.get_running_loop()
         shown = 0.0

@@ -8,7 +8,7 @@ read from the outbox, and a restart resumes where the crash left off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from services.clock import Clock
 from services.local_time import show
 from services.outbox import Notice, Outbox, TaskFlag
 from services.spreadsheets import csv_bytes
+from services.staff_scope import OUT_OF_REGION, own_region, require_event_region
 
 # What Telegram delivers in one message: a text of 4,096 characters, a photo's or document's caption of 1,024.
 MAX_TEXT, MAX_CAPTION = 4096, 1024
@@ -81,16 +82,36 @@ class Broadcasts:
         self.written = TaskFlag("broadcast_written")  # this task wrote a broadcast since it last asked
         self._content: dict[int, Content] = {}
 
+    async def scoped(self, actor: int, filters: Filters, action: str = "broadcast.region") -> Filters:
+        """The audience ``actor`` reaches with ``filters``: a staffer with a region broadcasts to her region and
+        below (no region chosen: her whole region); a region outside hers is Refused(OUT_OF_REGION), audited as
+        ``action``; admins and staff without a region reach every region (services/staff_scope.py)."""
+        own = await own_region(self.db, actor)
+        if own is None:
+            return filters
+        if filters.region is None:
+            return replace(filters, region=own)
+        await require_event_region(
+            self.db, self.audience.regions, self.audit, actor, filters.region, action, f"region:{filters.region}"
+        )
+        return filters
+
+    async def choose_region(self, actor: int, role: Role | None, region_code: str) -> None:
+        """The region step: Refused (not staff; OUT_OF_REGION, audited) for a region ``actor`` may not broadcast to."""
+        await self.audit.require_staff(actor, role, "broadcast.region")
+        await self.scoped(actor, Filters(region=region_code))
+
     async def count(self, actor: int, role: Role | None, filters: Filters) -> int:
-        """The exact number of recipients ``filters`` cover now (the preview)."""
+        """The exact number of recipients ``filters`` cover now (the preview), within :meth:`scoped`."""
         await self.audit.require_staff(actor, role, "broadcast.preview")
-        return await self.audience.count(filters)
+        return await self.audience.count(await self.scoped(actor, filters, "broadcast.preview"))
 
     async def create(
         self, actor: int, role: Role | None, filters: Filters, content: Content, send_at: datetime | None = None
     ) -> Broadcast:
         """Write the broadcast and owe it to every recipient now covered; return it."""
         await self.audit.require_staff(actor, role, "broadcast.send")
+        filters = await self.scoped(actor, filters, "broadcast.send")
         now = self.clock.now()
         send_at = max(send_at or now, now)
         recipients = await self.audience.filtered(filters)
@@ -124,6 +145,36 @@ class Broadcasts:
             send_at=send_at.isoformat(),
         )
         return broadcast
+
+    async def confine(self, broadcast: Broadcast) -> int:
+        """At send time, the same rule as :meth:`scoped`: withdraw the rows still owed to recipients outside its
+        author's region (a broadcast written before that rule, or before her region was set); return how many."""
+        own = await own_region(self.db, broadcast.created_by)
+        if own is None:
+            return 0
+        inside = select(User.id).where(User.region_code.in_(self.audience.regions.descendants(own)))
+        async with self.db.session() as session:
+            withdrawn = rowcount(
+                await session.execute(
+                    update(Notification)
+                    .where(
+                        Notification.broadcast_id == broadcast.id,
+                        Notification.status == OutboxStatus.PENDING,
+                        Notification.chat_id.not_in(inside),
+                    )
+                    .values(status=OutboxStatus.WITHDRAWN)
+                )
+            )
+        if withdrawn:
+            await self.audit.record(
+                broadcast.created_by,
+                "broadcast.confine",
+                f"broadcast:{broadcast.id}",
+                allowed=False,
+                reason=OUT_OF_REGION.value,
+                withdrawn=withdrawn,
+            )
+        return withdrawn or 0
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         async with self.db.session() as session:

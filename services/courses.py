@@ -19,7 +19,7 @@ from db.models import Course, CourseSession, EventStatus, Role, SubscriptionKind
 from services.course_enrolment import CourseEnrolment
 from services.event_notices import session_values
 from services.events_common import check_texts, published_stamps
-from services.local_time import WEEKDAYS
+from services.local_time import WEEKDAYS, show
 from services.outbox import Notice
 from services.validation import Invalid
 
@@ -123,14 +123,10 @@ class Courses(CourseEnrolment):
         notice = Notice("course.cancelled_notice", {"name": course.name})
         await self._tell(course.id, f"course:{course.id}:cancelled", notice, SEATED)
 
-    async def change_session(
-        self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
-    ) -> CourseSession | None:
-        """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
-        the session's reminder is rescheduled or withdrawn. Refused(OUT_OF_REGION), audited, for a staffer of
-        another region than the course's."""
+    async def may_change_session(self, actor: int, role: Role | None, session_id: int, action: str) -> None:
+        """:meth:`may_change` for one session of a course (its course's region): asked at the press of 改期 or
+        取消 of a class, before the new time or the confirmation is asked."""
         target = f"session:{session_id}"
-        action = "course.move_session" if starts_at else "course.cancel_session"
         await self.audit.require_staff(actor, role, action, target)
         async with self.db.session() as session:
             found = (
@@ -140,6 +136,16 @@ class Courses(CourseEnrolment):
             ).first()
         if found is not None:
             await self.require_region(actor, action, target, found.region_code)
+
+    async def change_session(
+        self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
+    ) -> CourseSession | None:
+        """Move a session to ``starts_at`` (same length), or cancel it when None. Those enrolled are told once;
+        the session's reminder is rescheduled or withdrawn. Refused(OUT_OF_REGION), audited, for a staffer of
+        another region than the course's."""
+        target = f"session:{session_id}"
+        action = "course.move_session" if starts_at else "course.cancel_session"
+        await self.may_change_session(actor, role, session_id, action)
         now = self.clock.now()
         if starts_at is not None and starts_at <= now:
             raise Invalid("course.session_past")
@@ -153,7 +159,9 @@ class Courses(CourseEnrolment):
             if starts_at is None:
                 row.status = EventStatus.CANCELLED
             else:
-                row.starts_at, row.ends_at = starts_at, starts_at + (row.ends_at - row.starts_at)
+                ends_at = starts_at + (row.ends_at - row.starts_at)
+                await self._refuse_clash(session, row, starts_at, ends_at)
+                row.starts_at, row.ends_at = starts_at, ends_at
             row.revised_at = now
             await session.flush()
             new = session_values(course, row, self.tz)
@@ -167,6 +175,26 @@ class Courses(CourseEnrolment):
             (SubscriptionKind.ENROLLED,),
         )
         return row
+
+    async def _refuse_clash(
+        self, session: AsyncSession, row: CourseSession, starts_at: datetime, ends_at: datetime
+    ) -> None:
+        """Invalid(course.session_clash) naming the class of the same course that a session moved to
+        ``starts_at``–``ends_at`` would overlap (two classes of one course at once)."""
+        other = await session.scalar(
+            select(CourseSession.starts_at)
+            .where(
+                CourseSession.course_id == row.course_id,
+                CourseSession.id != row.id,
+                CourseSession.status == EventStatus.PUBLISHED,
+                CourseSession.starts_at < ends_at,
+                CourseSession.ends_at > starts_at,
+            )
+            .order_by(CourseSession.starts_at)
+            .limit(1)
+        )
+        if other is not None:
+            raise Invalid("course.session_clash", when=show(other, self.tz))
 
     async def _tell(self, course_id: int, key: str, notice: Notice, kinds: tuple[SubscriptionKind, ...]) -> None:
         await self._notify(await self.audience.subscribers(course_id=course_id, kinds=kinds), key, notice)

@@ -21,7 +21,7 @@ from services.clock import Clock
 from services.outbox import Notice, Outbox
 from services.regions import RegionDirectory
 from services.reminders import Reminders
-from services.staff_scope import require_event_region
+from services.staff_scope import covered, require_event_region, within
 from services.validation import Invalid
 
 E = TypeVar("E", Competition, Course)
@@ -72,15 +72,27 @@ class EventService(Generic[E]):
         (a nationwide one, None: admins and staff without a region only; services/staff_scope.py)."""
         await require_event_region(self.db, self.regions, self.audit, actor, region_code, action, target)
 
+    async def may_change(self, actor: int, role: Role | None, event_id: int, action: str) -> None:
+        """Refused, audited as ``action``, unless ``actor`` may change or cancel event ``event_id``: not staff, or
+        (OUT_OF_REGION) a staffer of another region. Asked at the press of 管理/取消/改期, before any question."""
+        target = f"{self.kind}:{event_id}"
+        await self.audit.require_staff(actor, role, action, target)
+        found = await self.get(event_id)
+        if found is not None:
+            await self.require_region(actor, action, target, found.region_code)
+
+    async def changeable(self, actor: int, rows: Sequence[E]) -> set[int]:
+        """The ids of ``rows`` that ``actor`` may change or cancel (where their ⚙️ 管理 is shown)."""
+        async with self.db.session() as session:
+            scope = await covered(session, self.regions, actor)
+        return {row.id for row in rows if within(scope, row.region_code)}
+
     async def cancel(self, actor: int, role: Role | None, event_id: int) -> E | None:
         """Cancel a published competition or course: its reminders are withdrawn and its subscribers told once.
         None when it was not published (cancelled already, over, or never existed); Refused(OUT_OF_REGION),
         audited, for a staffer of another region."""
         target = f"{self.kind}:{event_id}"
-        await self.audit.require_staff(actor, role, f"{self.kind}.cancel", target)
-        found = await self.get(event_id)
-        if found is not None:
-            await self.require_region(actor, f"{self.kind}.cancel", target, found.region_code)
+        await self.may_change(actor, role, event_id, f"{self.kind}.cancel")
         now = self.clock.now()
         async with self.db.session() as session:
             row: E | None = await session.get(self.model, event_id, with_for_update=True)

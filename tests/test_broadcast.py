@@ -319,6 +319,7 @@ async def test_photo_broadcasts_and_server_errors_retry_with_backoff_then_fail(d
     """On SQLite and on PostgreSQL."""
     async with BotHarness(db_url) as bot:
         staff = await staff_user(bot)
+        await bot.services.users.set_region(STAFFER, None)  # a region-less staffer: the second broadcast is 湖州's
         users = {uid: await worker(bot, uid, "320505") for uid in (401, 402)}
         photo = bot.api.world.store_file(b"\x89PNG poster", "photo", "image/png")
         broadcast = await bot.services.broadcasts.create(

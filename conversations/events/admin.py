@@ -20,6 +20,7 @@ from conversations.common import (
 )
 from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
+from conversations.events.shared import permitted
 from conversations.refusals import EVENT, answer_refusal, staff_gate
 from services.local_time import parse_moment
 from services.results import Refused
@@ -37,10 +38,15 @@ async def start(update: Update, context: BotContext) -> str | int:
     press = await press_of(update, context, ChangeCompetition, MoveSession)
     if press is None:
         return ConversationHandler.END
+    services, actor = context.services, update.effective_user.id
     if isinstance(press, ChangeCompetition):
         pending = {"kind": "competition", "id": press.competition_id, "field": press.field.value}
+        check = services.competitions.may_change(actor, context.role, press.competition_id, "competition.change")
     else:
         pending = {"kind": "session", "id": press.session_id, "field": "starts_at"}
+        check = services.courses.may_change_session(actor, context.role, press.session_id, "course.move_session")
+    if not await permitted(update, context, check):  # another region's event: refused before the value is asked
+        return ConversationHandler.END
     await query.answer()
     context.user_data["eventedit"] = pending
     return await _ask_value(update, context)

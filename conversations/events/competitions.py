@@ -26,7 +26,7 @@ from buttons.events import (
 )
 from conversations.common import A, press_of, require_profile, send_or_edit, staff_press
 from conversations.context import BotContext
-from conversations.events.shared import ask_to_confirm, staff_outcome, turn_page
+from conversations.events.shared import ask_to_confirm, permitted, staff_outcome, turn_page
 from conversations.events.views import competition_text, competitions_page
 from conversations.subscriptions import show_subscriptions
 from services.competitions import FollowResult
@@ -34,8 +34,12 @@ from services.competitions import FollowResult
 
 async def _page(update: Update, context: BotContext, page: int = 0, edit: bool = False) -> None:
     profile = context.profile
-    listing = await context.services.competitions.listing(profile.id, profile.region_code, context.is_staff)
-    await send_or_edit(update, *competitions_page(context, listing.competitions, listing.following, page), edit)
+    competitions = context.services.competitions
+    listing = await competitions.listing(profile.id, profile.region_code, context.is_staff)
+    managed = await competitions.changeable(profile.id, listing.competitions) if context.is_staff else set()
+    await send_or_edit(
+        update, *competitions_page(context, listing.competitions, listing.following, page, managed), edit
+    )
 
 
 async def competitions_command(update: Update, context: BotContext) -> None:
@@ -60,15 +64,20 @@ def _staff_press(update: Update, context: BotContext, kind: type[A]) -> Awaitabl
     return staff_press(update, context, kind, action="competition.manage", target="competition", answer=False)
 
 
+def may_change(update: Update, context: BotContext, competition_id: int, action: str) -> Awaitable[bool]:
+    check = context.services.competitions.may_change(context.profile.id, context.role, competition_id, action)
+    return permitted(update, context, check)
+
+
 async def manage(update: Update, context: BotContext) -> None:
     press = await _staff_press(update, context, ManageCompetition)
-    if press is not None:
+    if press is not None and await may_change(update, context, press.competition_id, "competition.manage"):
         await _manage(update, context, press.competition_id)
 
 
 async def ask_cancel(update: Update, context: BotContext) -> None:
     press = await _staff_press(update, context, CancelCompetition)
-    if press is not None:
+    if press is not None and await may_change(update, context, press.competition_id, "competition.cancel"):
         confirm = ConfirmCancelCompetition(press.competition_id)
         await ask_to_confirm(update, context, "competition.cancel_confirm", "competition.cancel_yes", confirm)
 

@@ -28,7 +28,7 @@ from buttons.events import (
 )
 from conversations.common import A, press_of, require_profile, send_or_edit, staff_press
 from conversations.context import BotContext
-from conversations.events.shared import ask_to_confirm, staff_outcome, turn_page
+from conversations.events.shared import ask_to_confirm, permitted, staff_outcome, turn_page
 from conversations.events.views import courses_page
 from conversations.subscriptions import show_subscriptions
 from services.course_enrolment import Seat
@@ -39,8 +39,10 @@ SHOWN_SESSIONS = 10
 
 async def _page(update: Update, context: BotContext, page: int = 0, edit: bool = False) -> None:
     profile = context.profile
-    cards = await context.services.courses.cards(profile.id, profile.region_code, context.is_staff)
-    await send_or_edit(update, *courses_page(context, cards, page), edit)
+    courses = context.services.courses
+    cards = await courses.cards(profile.id, profile.region_code, context.is_staff)
+    managed = await courses.changeable(profile.id, [card.course for card in cards]) if context.is_staff else set()
+    await send_or_edit(update, *courses_page(context, cards, page, managed), edit)
 
 
 async def courses_command(update: Update, context: BotContext) -> None:
@@ -73,9 +75,22 @@ def _staff_press(update: Update, context: BotContext, *kinds: type[A]) -> Awaita
     return staff_press(update, context, *kinds, action="course.manage", target="course", answer=False)
 
 
+def may_change(
+    update: Update, context: BotContext, press: ManageCourse | CancelCourse | CancelSession
+) -> Awaitable[bool]:
+    """The service's check that the presser may change the course or session pressed, before anything is asked."""
+    courses, actor = context.services.courses, context.profile.id
+    if isinstance(press, CancelSession):
+        check = courses.may_change_session(actor, context.role, press.session_id, "course.cancel_session")
+    else:
+        action = "course.manage" if isinstance(press, ManageCourse) else "course.cancel"
+        check = courses.may_change(actor, context.role, press.course_id, action)
+    return permitted(update, context, check)
+
+
 async def manage(update: Update, context: BotContext) -> None:
     press = await _staff_press(update, context, ManageCourse)
-    if press is None:
+    if press is None or not await may_change(update, context, press):
         return
     await update.callback_query.answer()
     await _manage(update, context, press.course_id)
@@ -84,7 +99,7 @@ async def manage(update: Update, context: BotContext) -> None:
 async def ask_cancel(update: Update, context: BotContext) -> None:
     """Cancel a session or the course: first the confirmation button."""
     press = await _staff_press(update, context, CancelSession, CancelCourse)
-    if press is None:
+    if press is None or not await may_change(update, context, press):
         return
     if isinstance(press, CancelSession):
         key, confirm = "course.cancel_session_confirm", ConfirmCancelSession(press.session_id)

@@ -39,6 +39,17 @@ async def ask_to_confirm(update: Update, context: BotContext, question: str, yes
     await update.effective_chat.send_message(context.t(question), reply_markup=InlineKeyboardMarkup([[button]]))
 
 
+async def permitted(update: Update, context: BotContext, check: Awaitable[None]) -> bool:
+    """Whether the service's ``check`` (``may_change``: staff, and a region that covers the event) lets the presser
+    go on; else its refusal answered as an alert, before anything is asked."""
+    try:
+        await check
+    except Refused as refused:
+        await answer_refusal(update, context, refused, EVENT)
+        return False
+    return True
+
+
 async def staff_outcome(update: Update, context: BotContext, call: Awaitable[T | None], gone: str) -> T | None:
     """Await a staff service ``call`` made from a confirmation press. A refusal is answered; otherwise the press is
     answered, its button removed, and ``gone`` (a catalogue key) said when the call found nothing to change."""

@@ -85,8 +85,9 @@ def _list_page(
 
 
 def competitions_page(
-    context: BotContext, items: list[Competition], following: set[int], page: int
+    context: BotContext, items: list[Competition], following: set[int], page: int, managed: set[int]
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of competitions; ⚙️ 管理 on those in ``managed`` (the staffer's region covers them)."""
     if not items:
         return context.t("competition.none"), None
 
@@ -97,7 +98,7 @@ def competitions_page(
             else ("competition.follow_n", FollowCompetition)
         )
         row = [InlineKeyboardButton(context.label(key, n=number), callback_data=kind(c.id, str(page)).data())]
-        if context.is_staff:
+        if c.id in managed:
             row.append(
                 InlineKeyboardButton(
                     context.label("event.manage_n", n=number), callback_data=ManageCompetition(c.id).data()
@@ -116,7 +117,10 @@ def competitions_page(
     )
 
 
-def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def courses_page(
+    context: BotContext, cards: list[CourseCard], page: int, managed: set[int]
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of courses; ⚙️ 管理 on those in ``managed`` (the staffer's region covers them)."""
     if not cards:
         return context.t("course.none"), None
 
@@ -126,7 +130,7 @@ def courses_page(context: BotContext, cards: list[CourseCard], page: int) -> tup
         )
         kind = Enrol if card.mine is None else LeaveCourse
         row = [InlineKeyboardButton(context.label(key, n=number), callback_data=kind(card.course.id, str(page)).data())]
-        if context.is_staff:
+        if card.course.id in managed:
             row.append(
                 InlineKeyboardButton(
                     context.label("event.manage_n", n=number), callback_data=ManageCourse(card.course.id).data()
