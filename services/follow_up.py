@@ -5,6 +5,8 @@ rating and satisfaction rate. The craftsman's open cases (/tasks) are listed her
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,10 +29,9 @@ from db.models import (
 from services.audit import AuditLog
 from services.booking import SERVING
 from services.clock import Clock
-from services.everyday import count
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
-from services.resolution import Resolution
+from services.resolution import Resolution, round_of
 from services.results import Done, Reason, Refused
 from services.service_record import (
     ENTERPRISE,
@@ -69,25 +70,32 @@ class Case:
     booked_at: object | None  # the booked appointment's start
 
 
-_STAR_MARKS = frozenset("★⭐🌟")
-_STAR_WORDS = ("好评", "颗星", "星", "分", "stars", "star")  # "五星好评": 好评 first, then 星
+_STAR_MARKS = "★⭐🌟"
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\ufe0f"))  # zero-width, emoji style
+_NUMBER = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_STARS = re.compile(
+    rf"(?:给|打)?(?P<n>[1-5一二两三四五])(?:颗星|个星|星|分|stars?|[{_STAR_MARKS}])?(?:好评)?"
+    rf"|(?P<marks>[{_STAR_MARKS}]{{1,5}})"
+)
+_END_MARKS = "!！。.~～ "
 
 
 def read_stars(text: str) -> int | None:
-    """A rating typed at the star question instead of pressed: "5", "５", "五", "5星", "五颗星", "4分", "★★★★"
-    (also traditional and full-width), or None when ``text`` is not 1–5 stars."""
-    folded = fold(text) or ""
-    marks = folded.replace(" ", "").replace("\ufe0f", "")
-    if marks and set(marks) <= _STAR_MARKS:
-        return len(marks) if len(marks) <= 5 else None
-    for word in _STAR_WORDS:
-        if folded.endswith(word) and len(folded) > len(word):
-            folded = folded[: -len(word)].strip()
-    return count(folded, 1, 5)
+    """A rating typed at the star question instead of pressed: "5", "５", "五", "5星", "五颗星", "给5星", "打5分",
+    "5⭐", "★★★★", "五星！" (also traditional and full-width; zero-width characters ignored), or None when ``text`` is
+    not 1–5 stars: only a bare number or one said in stars or points ("3人" is three people, not a rating; "²" a
+    superscript)."""
+    if any(unicodedata.decomposition(ch).startswith(("<super>", "<sub>")) for ch in text):
+        return None  # "²" folds to 2, but is no rating typed (the console's demo enterprise typed it by mistake)
+    folded = (fold(text.translate(_INVISIBLE)) or "").replace(" ", "").rstrip(_END_MARKS)
+    found = _STARS.fullmatch(folded)
+    if found is None:
+        return None
+    return _NUMBER[found["n"]] if found["n"] else len(found["marks"])
 
 
-def stars_buttons(demand_id: int) -> list[list[Button]]:
-    return [[Button("follow.star", RateCase(demand_id, n), {"n": n}) for n in range(1, 6)]]
+def stars_buttons(demand_id: int, round_: int) -> list[list[Button]]:
+    return [[Button("follow.star", RateCase(demand_id, n, round_), {"n": n}) for n in range(1, 6)]]
 
 
 class FollowUp(Resolution):
@@ -151,8 +159,9 @@ class FollowUp(Resolution):
             return out
 
     @staticmethod
-    async def _owned_resolved(session: AsyncSession, user_id: int, demand_id: int) -> Demand:
-        """The user's own demand ``demand_id``, resolved and waiting for them; else Stop."""
+    async def _owned_resolved(session: AsyncSession, user_id: int, demand_id: int, round_: int) -> Demand:
+        """The user's own demand ``demand_id``, resolved in round ``round_`` and waiting for them; else Stop (STALE
+        for a press or answer of another round: the case was reopened, and maybe resolved again, since)."""
         demand = await session.get(Demand, demand_id, with_for_update=True)
         if demand is None:
             raise Stop(Reason.NOT_FOUND)
@@ -160,15 +169,38 @@ class FollowUp(Resolution):
             raise Stop(Reason.NOT_YOURS, f"demand:{demand_id}")
         if demand.status is not DemandStatus.RESOLVED:
             raise Stop(Reason.STALE, status=demand.status.value)
+        if round_of(demand) != round_:
+            raise Stop(Reason.STALE, status=demand.status.value)
         return demand
 
-    async def reopen(self, user_id: int, demand_id: int) -> Done:
+    async def confirm(self, user_id: int, demand_id: int, round_: int) -> Done:
+        """✅ 已解决 pressed: DONE when it is the current round's (the stars are asked next), else the refusal."""
+        try:
+            async with self.db.session() as session:
+                await self._owned_resolved(session, user_id, demand_id, round_)
+        except Stop as stop:
+            await stop.audit(self.audit, user_id, "case.confirm")
+            raise
+        return Done(demand_id)
+
+    async def still_asked(self, user_id: int, demand_id: int, round_: int | None) -> bool:
+        """Whether the star question of round ``round_`` still waits for the user (asked again after a restart)."""
+        async with self.db.session() as session:
+            demand = await session.get(Demand, demand_id)
+            return (
+                demand is not None
+                and demand.user_id == user_id
+                and demand.status is DemandStatus.RESOLVED
+                and round_of(demand) == round_
+            )
+
+    async def reopen(self, user_id: int, demand_id: int, round_: int) -> Done:
         """The enterprise says the problem is not solved: back to the craftsman, who is told — ``scheduled`` when
         a booked visit is still to come (it stays booked and reminded), else ``accepted``."""
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                demand = await self._owned_resolved(session, user_id, demand_id)
+                demand = await self._owned_resolved(session, user_id, demand_id, round_)
                 ahead = await session.scalar(
                     select(Appointment.id)
                     .join(Match, Match.id == Appointment.match_id)
@@ -183,7 +215,7 @@ class FollowUp(Resolution):
                 back = DemandStatus.SCHEDULED if ahead is not None else DemandStatus.ACCEPTED
                 if not await transition(session, demand, back, user_id, now, note="reopened"):
                     raise Stop(Reason.STALE, status=demand.status.value)
-                demand.resolved_at = None
+                demand.resolved_at = demand.rating_reminded_at = None  # typed stars wait for the next reminder
                 craftsman_user = await session.scalar(
                     select(Craftsman.user_id)
                     .join(Match)
@@ -202,15 +234,15 @@ class FollowUp(Resolution):
             )
         return Done(demand_id)
 
-    async def rate(self, user_id: int, demand_id: int, stars: int) -> Done:
-        """The enterprise confirms the solution with 1–5 stars: stored once, the craftsman's rating updated,
-        the demand ``closed``."""
+    async def rate(self, user_id: int, demand_id: int, stars: int, round_: int) -> Done:
+        """The enterprise confirms the solution of round ``round_`` with 1–5 stars: stored once, the craftsman's
+        rating updated, the demand ``closed``."""
         if not 1 <= stars <= 5:
             raise ValueError("stars")
         now = self.clock.now()
         try:
             async with self.db.session() as session:
-                demand = await self._owned_resolved(session, user_id, demand_id)
+                demand = await self._owned_resolved(session, user_id, demand_id, round_)
                 if not await transition(
                     session, demand, DemandStatus.CLOSED, user_id, now, note=f"{stars}★", visibility=ENTERPRISE
                 ):
@@ -278,19 +310,34 @@ class FollowUp(Resolution):
             feedback.comment = text.strip()[:MAX_COMMENT]
         return Done(demand_id)
 
-    async def awaiting_rating(self, user_id: int) -> list[int]:
-        """The user's resolved demands whose day-3 reminder asked for stars and that are not rated yet: what stars
-        typed outside any question may be for. The resolution notice asks 问题解决了吗？, not for stars: a digit typed
-        before the reminder neither confirms nor rates (after ✅ the star question itself reads typed stars)."""
+    async def awaiting_rating(self, user_id: int) -> list[tuple[int, int]]:
+        """(demand id, round) of the user's resolved demands whose day-3 reminder of the current round asked for
+        stars and that are not rated yet: what stars typed outside any question may be for. The resolution notice
+        asks 问题解决了吗？, not for stars: a digit typed before the reminder neither confirms nor rates (after ✅ the
+        star question itself reads typed stars); a reopen clears the reminder."""
         async with self.db.session() as session:
             found = await session.scalars(
-                select(Demand.id).where(
+                select(Demand).where(
                     Demand.user_id == user_id,
                     Demand.status == DemandStatus.RESOLVED,
                     Demand.rating_reminded_at.is_not(None),
                 )
             )
-            return list(found.all())
+            return [(demand.id, round_of(demand)) for demand in found.all()]
+
+    async def awaiting_confirmation(self, user_id: int) -> list[str]:
+        """Tickets of the user's resolved demands that only asked 问题解决了吗？ so far (no reminder yet)."""
+        async with self.db.session() as session:
+            found = await session.scalars(
+                select(Demand.ticket)
+                .where(
+                    Demand.user_id == user_id,
+                    Demand.status == DemandStatus.RESOLVED,
+                    Demand.rating_reminded_at.is_(None),
+                )
+                .order_by(Demand.id)
+            )
+            return [ticket or "" for ticket in found.all()]
 
     async def remind_ratings(self) -> int:
         """Three days after resolution, remind an enterprise that has not confirmed or rated — once."""
@@ -305,18 +352,18 @@ class FollowUp(Resolution):
                     )
                 )
             ).all()
-            owed = [(d.id, d.user_id, d.ticket or "") for d in rows if d.user_id]
+            owed = [(d.id, d.user_id, d.ticket or "", round_of(d)) for d in rows if d.user_id]
             for demand in rows:
                 demand.rating_reminded_at = now
-        for demand_id, owner, ticket in owed:
+        for demand_id, owner, ticket, round_ in owed:
             await self.outbox.put(
                 [owner],
                 "notice",
-                f"demand:{demand_id}:rating_reminder",
+                f"demand:{demand_id}:rating_reminder:{round_}",  # each round's own reminder
                 Notice(
                     "follow.rating_reminder",
                     values={"ticket": ticket},
-                    buttons=[*stars_buttons(demand_id), [Button("follow.reopen", Reopen(demand_id))]],
+                    buttons=[*stars_buttons(demand_id, round_), [Button("follow.reopen", Reopen(demand_id, round_))]],
                 ),
             )
         return len(owed)

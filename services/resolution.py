@@ -27,6 +27,12 @@ MAX_SUMMARY = 1000
 MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
 
 
+def round_of(demand: Demand) -> int:
+    """The demand's resolution round: its ``resolved_at`` in whole seconds (0 while not resolved). A case reopened
+    and resolved again is in a new round; what confirms or rates names the round it was sent for."""
+    return int(demand.resolved_at.timestamp()) if demand.resolved_at is not None else 0
+
+
 class Resolution:
     db: Database
     clock: Clock
@@ -124,7 +130,7 @@ class Resolution:
                     session, demand, craftsman, user_id, summary, trained, benefit, now
                 )
                 await taken_place(session, match_id, now)
-                owner, demand_id = demand.user_id, demand.id
+                owner, demand_id, round_ = demand.user_id, demand.id, round_of(demand)
         except Stop as stop:
             await stop.audit(self.audit, user_id, "case.resolve")
             raise
@@ -140,7 +146,10 @@ class Resolution:
                     values=values,
                     amounts=amounts,
                     buttons=[
-                        [Button("follow.confirm", ConfirmSolved(demand_id)), Button("follow.reopen", Reopen(demand_id))]
+                        [
+                            Button("follow.confirm", ConfirmSolved(demand_id, round_)),
+                            Button("follow.reopen", Reopen(demand_id, round_)),
+                        ]
                     ],
                 ),
             )

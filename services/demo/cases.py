@@ -30,6 +30,7 @@ from services.demo.people import STAFFER, Pool
 from services.demo.tables import ago, local_day_at, tables
 from services.local_time import show
 from services.outbox import Button, Notice
+from services.resolution import round_of
 from services.service_record import ENTERPRISE, INTERNAL, transition
 
 S = DemandStatus
@@ -158,7 +159,12 @@ async def _serve(
                 "trained": row["trained"],
             },
             amounts={"benefit": str(Decimal(row["benefit"]))},
-            buttons=[[Button("follow.confirm", ConfirmSolved(demand.id)), Button("follow.reopen", Reopen(demand.id))]],
+            buttons=[
+                [
+                    Button("follow.confirm", ConfirmSolved(demand.id, round_of(demand))),
+                    Button("follow.reopen", Reopen(demand.id, round_of(demand))),
+                ]
+            ],
         )
     rated = min(resolved + timedelta(days=1, hours=2), ago(now, hours=1))
     session.add(
