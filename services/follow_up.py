@@ -22,6 +22,7 @@ from db.models import (
     Craftsman,
     Demand,
     DemandStatus,
+    DemandStatusHistory,
     Feedback,
     Match,
     MatchStatus,
@@ -92,6 +93,20 @@ def read_stars(text: str) -> int | None:
     if found is None:
         return None
     return _NUMBER[found["n"]] if found["n"] else len(found["marks"])
+
+
+LEGACY_ROUND = 0  # what a button sent before rounds existed carries (buttons/follow_up.py's default)
+
+
+async def _resolved_once(session: AsyncSession, demand_id: int) -> bool:
+    """Whether the demand was resolved only once: then a button without a round (sent before rounds existed) can
+    only be of this round, and still confirms or rates it."""
+    times = await session.scalar(
+        select(func.count())
+        .select_from(DemandStatusHistory)
+        .where(DemandStatusHistory.demand_id == demand_id, DemandStatusHistory.to_status == DemandStatus.RESOLVED.value)
+    )
+    return times == 1
 
 
 def stars_buttons(demand_id: int, round_: int) -> list[list[Button]]:
@@ -169,7 +184,7 @@ class FollowUp(Resolution):
             raise Stop(Reason.NOT_YOURS, f"demand:{demand_id}")
         if demand.status is not DemandStatus.RESOLVED:
             raise Stop(Reason.STALE, status=demand.status.value)
-        if round_of(demand) != round_:
+        if round_of(demand) != round_ and not (round_ == LEGACY_ROUND and await _resolved_once(session, demand_id)):
             raise Stop(Reason.STALE, status=demand.status.value)
         return demand
 

@@ -105,11 +105,28 @@ async def test_the_star_question_of_a_reopened_round_is_stale(bot: BotHarness):
     assert (await demand(bot)).status is DemandStatus.RESOLVED
 
 
-async def test_buttons_sent_before_rounds_are_answered_as_stale(bot: BotHarness):
-    """Buttons of the earlier protocol (no round in the data) still parse, and are answered 已失效."""
+async def test_buttons_sent_before_rounds_still_work_while_the_case_had_one_round(bot: BotHarness):
+    """Buttons of the earlier protocol (no round in the data) are the first round's: while the case was resolved only
+    once they confirm as before (cases resolved before the upgrade can still be confirmed by their buttons)."""
     _, company, match_id, _ = await booked_case(bot)
     bot.clock.advance(days=6)
     notice = await resolved(bot, match_id, company)
+    case = (await demand(bot)).id
+    company.press_data(bot.signed(company, f"fu:ok:{case}"), notice)
+    await company.expect("请为本次服务打分")
+    assert await company.answer_to(company.press_data(bot.signed(company, f"fu:s:{case}:4"), notice))
+    await company.expect("感谢您的评价")
+    assert (await demand(bot)).status is DemandStatus.CLOSED
+
+
+async def test_buttons_sent_before_rounds_are_stale_once_the_case_was_solved_again(bot: BotHarness):
+    """After a reopen and a second resolution, a button without a round may be the first round's: 已失效."""
+    _, company, match_id, _ = await booked_case(bot)
+    bot.clock.advance(days=6)
+    first = await resolved(bot, match_id, company, "方案A")
+    await reopened(company, first)
+    bot.clock.advance(minutes=5)
+    notice = await resolved(bot, match_id, company, "方案B")
     case = (await demand(bot)).id
     for data in (f"fu:ok:{case}", f"fu:s:{case}:5", f"fu:re:{case}"):
         answer = await company.answer_to(company.press_data(bot.signed(company, data), notice))
