@@ -14,7 +14,7 @@ import pytest
 from buttons.demands import OpenDemand
 from db.models import DemandStatus, Lang, Role
 from tests.harness import BotHarness
-from tests.test_casework_visits import booked_case
+from tests.test_casework_visits import booked_case, record_solution
 from tests.test_events_e2e import worker
 from tests.test_queue_scope import staff
 from tests.test_report import demands, enterprise_user
@@ -101,12 +101,7 @@ async def test_a_solution_that_says_nothing_is_asked_again(bot: BotHarness):
         answer = await huzhou.expect("看不出解决方案")
         assert "例如" in answer["text"]
     assert (await demand(bot)).status is not DemandStatus.RESOLVED
-    huzhou.send("电话指导后更换了分接开关")
-    await huzhou.expect("培训职工人数")
-    huzhou.send("5")
-    await huzhou.expect("预计经济效益")
-    huzhou.send("一万五")
-    await huzhou.expect("已登记解决结果")
+    await record_solution(huzhou, "电话指导后更换了分接开关")
     assert (await demand(bot)).solution_summary == "电话指导后更换了分接开关"
 
 
