@@ -127,12 +127,18 @@ def test_what_reads_as_a_description_rather_than_a_company_name():
         assert reads_as_description(text, analyse(text)), text
 
 
-async def test_a_problem_typed_as_the_company_name_is_kept_as_the_description(bot: BotHarness):
-    problem = "注塑件表面缩痕明显，保压调整后又有飞边，想请专家远程看看"
-    user = await enterprise_user(bot, 43)
+async def at_the_name(bot: BotHarness, user_id: int):
+    """A newcomer's /report of a technical problem, at its first question: 企业名称."""
+    user = await enterprise_user(bot, user_id)
     user.send("/report")
     user.press("技术难题", await user.expect("请选择需求类型"))
     await user.expect("企业名称")
+    return user
+
+
+async def test_a_problem_typed_as_the_company_name_is_kept_as_the_description(bot: BotHarness):
+    problem = "注塑件表面缩痕明显，保压调整后又有飞边，想请专家远程看看"
+    user = await at_the_name(bot, 43)
     user.send(problem)
     answer = await user.expect("像是问题描述")
     assert "企业名称" in answer["text"]
@@ -157,3 +163,14 @@ async def test_grant_and_staff_region_read_full_width_digits(db_url: str):
         await admin.expect("确认修改负责地区")
         admin.send("/revoke ２００００１")
         await admin.expect("确认修改身份")
+
+
+async def test_a_name_taken_for_a_description_is_the_name_when_typed_again(bot: BotHarness):
+    user = await at_the_name(bot, 44)
+    user.send("数控机床主轴异响")  # the analyzer's industry words: read as a problem first
+    await user.expect("再发送一次")
+    user.send("数控机床主轴异响")
+    await user.expect("统一社会信用代码")
+    assert (await bot.services.enterprises.of_user(44)).name == "数控机床主轴异响"
+    [draft] = await demands(bot)
+    assert draft.text == "数控机床主轴异响"  # kept once, in the description too: nothing lost
