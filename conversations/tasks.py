@@ -20,6 +20,7 @@ from nlp.industry import catalogue
 from services.everyday import amount, count
 from services.local_time import show
 from services.resolution import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
+from services.validation import says_nothing
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
 MAX_REASON = 300
@@ -204,6 +205,9 @@ async def resolve_start(update: Update, context: BotContext) -> str | int:
 async def resolve_summary(update: Update, context: BotContext) -> str | int:
     text = (update.effective_message.text or "").strip()
     if not text or await reject_too_long(update, context, text, MAX_SUMMARY):
+        return SUMMARY
+    if says_nothing(text):  # asked again, with an example; nothing is recorded
+        await update.effective_message.reply_text(context.t("resolve.summary_says_nothing"))
         return SUMMARY
     context.user_data.setdefault("tasks", {})["summary"] = text
     await update.effective_message.reply_text(context.t("resolve.ask_trained"))

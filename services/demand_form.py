@@ -9,7 +9,6 @@ description until the person says 完成 — in asking order.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,18 +19,12 @@ from services.enterprise_links import filing_profile
 from services.enterprises import EnterpriseInfo, Enterprises, Link, PendingLink
 from services.industry import Proposal
 from services.results import Reason, Refused
-from services.validation import Invalid
+from services.validation import Invalid, says_nothing
 
 FORM = "report"
 TRAINING_FIELDS = ("training_topic", "trainees", "preferred_dates")
 PROFILE_FIELDS = ("region_code", "contact_name", "phone")
 ON_DEMAND = ("contact_name", "contact_phone")  # copied from the profile when it is filed
-
-
-def says_nothing(text: str) -> bool:
-    """A description that names no problem: no letter or digit at all (。。。, !!!), or only one, repeated (啊啊啊,
-    aaaa)."""
-    return len({ch.casefold() for ch in text if unicodedata.category(ch)[0] in "LN"}) <= 1
 
 
 def description_fault(text: str) -> Invalid | None:
@@ -161,15 +154,17 @@ class DemandForm:
 
     async def describe(self, user_id: int, answers: dict[str, Any], text: str) -> DemandInfo:
         """One message of the description: added to it, or replacing it after its ✏️. Raises
-        Invalid("report.text_says_nothing") when the description would then say nothing (:func:`says_nothing`;
-        nothing is written, the draft stays as it was), ValueError past MAX_TEXT, Refused when the draft is gone."""
+        Invalid("report.text_says_nothing") (…_kept: with a description so far) when ``text`` says nothing
+        (services/validation.py :func:`says_nothing`; nothing is written, the draft stays as it was), ValueError past
+        MAX_TEXT, Refused when the draft is gone."""
         progress = Progress.read(answers)
         if progress is None:
             raise Refused(Reason.NOT_FOUND)
-        if says_nothing(text):  # only then is the description so far read: added to real words, it is kept
+        if says_nothing(text):  # never added, first text or not: what is there stays as it is
             draft = None if progress.replace_text else await self.draft(user_id, answers)
-            if progress.replace_text or (draft is not None and says_nothing(draft.text)):
-                raise Invalid("report.text_says_nothing")
+            if draft is not None and draft.text.strip():
+                raise Invalid("report.text_says_nothing_kept", length=len(draft.text.strip()))
+            raise Invalid("report.text_says_nothing")
         if progress.replace_text:
             draft = await self.demands.update(progress.demand_id, user_id, text=text)
         else:

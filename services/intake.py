@@ -9,6 +9,8 @@ with confidence 0.09) is asked about: "这是需要劳模工匠帮助的技术�
 
 from __future__ import annotations
 
+import re
+
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
 
@@ -17,6 +19,17 @@ MIN_EVIDENCE = 2  # features of the text the model knows; fewer: next to nothing
 MIN_DOMAIN_WORDS = 1  # industry-vocabulary words; none: the router saw a problem only by a cue such as 怎么办
 MIN_TRAINING_INTENT = 0.8  # a training need the router is this sure of goes in: its industry step asks on its own
 DEMAND_INTENTS = (Intent.PROBLEM, Intent.TRAINING)
+
+# What reads as a problem description rather than an enterprise's name (/report's 企业名称 step)
+SENTENCE = re.compile(r"[，。！？；!?;]|\.\s+(?!(?:co|ltd|inc|llc|corp|limited)\b)\w", re.IGNORECASE)  # not "Co., Ltd."
+COMPANY = re.compile(
+    r"(?:公司|厂|廠|店|集团|集團|企业|企業|合作社|工作室|事务所|事務所|商行|经营部|經營部|门市部|門市部|农场|農場|中心"
+    r"|co\.?|ltd\.?|inc\.?|llc|corp\.?|company|corporation|limited|group|factory|gmbh)$",
+    re.IGNORECASE,
+)
+BRANCH = re.compile(r"\s*[（(][^（）()]*[）)]$")  # "（二厂）", "(Huzhou)"
+MAX_NAME = 30  # characters: longer, without an enterprise's ending, it is a sentence
+MIN_PROBLEM_WORDS = 2  # industry words that make a short text a problem ("数控机床主轴异响"), not "湖州注塑模具"
 
 
 def is_demand(analysis: Analysis) -> bool:
@@ -35,3 +48,18 @@ def sure_enough(analysis: Analysis) -> bool:
         and p.evidence >= MIN_EVIDENCE
         and len(analysis.domain_words) >= MIN_DOMAIN_WORDS
     )
+
+
+def reads_as_description(text: str, analysis: Analysis | None = None) -> bool:
+    """``text``, typed as an enterprise's name, reads as a problem description: a sentence (its punctuation), long
+    without an enterprise's ending (公司, 厂, 店, Co., Ltd. …), or a technical problem to the analyzer with at least
+    ``MIN_PROBLEM_WORDS`` industry words. "湖州某制造有限公司", "杭州西湖区小明五金店", "Zhejiang ABC Co., Ltd." are
+    names."""
+    name = BRANCH.sub("", text.strip())
+    if SENTENCE.search(name):
+        return True
+    if COMPANY.search(name):
+        return False
+    if len(name) > MAX_NAME:
+        return True
+    return analysis is not None and is_demand(analysis) and len(analysis.domain_words) >= MIN_PROBLEM_WORDS

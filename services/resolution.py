@@ -22,6 +22,7 @@ from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason
 from services.service_record import Stop, active_match, craftsmans_match, transition
 from services.staff_scope import OUT_OF_REGION, StaffChats, covered, within
+from services.validation import says_nothing
 
 MAX_SUMMARY = 1000
 MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
@@ -114,7 +115,9 @@ class Resolution:
         (``role``, read from the database) may record it for him at any time. Visits that began are done; one
         still to come stays booked (the enterprise may still say 未解决)."""
         if (
-            not summary.strip()
+            says_nothing(
+                summary
+            )  # "啊啊啊", "测试测试": no solution (the chat asks again: resolve.summary_says_nothing)
             or len(summary) > MAX_SUMMARY
             or not 0 <= trained <= MAX_TRAINED
             or not Decimal(0) <= benefit < MAX_BENEFIT

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,9 @@ class Staffing:
     async def find(self, reference: str) -> Found:
         """A registered user by Telegram id or @username. Handles are refreshed from every update
         (services/users.py), so a handle names whoever holds it now among the users the bot has seen since it
-        moved; several stored users with one handle are not guessed between."""
+        moved; several stored users with one handle are not guessed between. Full-width forms are read as their
+        ASCII ones ("２００００１", "＠ｗａｎｇ": NFKC); other digits ("²") are not ids."""
+        reference = "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch for ch in reference)
         reference = reference.strip()
         if reference.lstrip("-").isdigit():
             user_id = parse_id(reference, USER_ID_MAX)

@@ -7,6 +7,7 @@ user exactly what is wrong, so a wrong code is explained, never silently accepte
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # GB 32100-2015: 31 characters (digits and capitals without I, O, Z, S, V), 17 weights, check digit = 31 - sum mod 31
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -17,6 +18,7 @@ LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 PHONE_NOISE = re.compile(r"[\s\-()（）]")
 EXTENSION = re.compile(r"(?:转|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+MAX_UNIT = 4  # "设备", "有问题", "asdf": a unit this short typed again and again names nothing
 
 
 class Invalid(ValueError):
@@ -76,3 +78,14 @@ def mask_phone(value: str | None) -> str:
     """138****8000: enough for the owner to recognise their number, nothing for anyone else."""
     digits = (value or "").replace("-", "")
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+def says_nothing(text: str) -> bool:
+    """A text (a problem description, a solution) that names nothing: no letter or digit at all (。。。, !!!), only
+    one, repeated (啊啊啊, aaaa), one short unit repeated (设备设备设备, asdfasdf, 有问题有问题), or digits only
+    (1234567890123). Case, width and the spaces or punctuation between them do not count."""
+    signs = "".join(ch.casefold() for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] in "LN")
+    if len(set(signs)) <= 1 or signs.isdigit():
+        return True
+    unit = next(p for p in range(1, len(signs) + 1) if signs[p:] == signs[:-p])  # its shortest period
+    return unit <= MAX_UNIT and len(signs) >= 2 * unit

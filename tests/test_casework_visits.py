@@ -51,6 +51,16 @@ async def booked_visit(bot: BotHarness, helper_id: int, name: str, company_id: i
     return helper, company, offered.match_id, booked
 
 
+async def record_solution(user, summary: str) -> None:
+    """At 请简述解决方案: the solution, 5 workers trained, ¥15,000 benefit; the resolution recorded."""
+    user.send(summary)
+    await user.expect("培训职工人数")
+    user.send("5")
+    await user.expect("预计经济效益")
+    user.send("一万五")
+    await user.expect("已登记解决结果")
+
+
 async def test_the_craftsman_cannot_record_a_case_solved_before_its_booked_visit(bot: BotHarness):
     helper, _, match_id = await booked_case(bot)
     helper.send("/tasks")
@@ -127,12 +137,7 @@ async def test_staff_record_a_case_in_service_as_solved_from_its_view_in_their_r
     view = await huzhou.expect("配电线路经常故障跳闸")
     huzhou.press("✅ 登记解决", view)
     await huzhou.expect("请简述解决方案")
-    huzhou.send("电话指导后更换了分接开关")
-    await huzhou.expect("培训职工人数")
-    huzhou.send("5")
-    await huzhou.expect("预计经济效益")
-    huzhou.send("一万五")
-    await huzhou.expect("已登记解决结果")
+    await record_solution(huzhou, "电话指导后更换了分接开关")
     assert (await demand(bot)).status is DemandStatus.RESOLVED
     await bot.application.sender.flush()
     await company.expect("的解决结果")

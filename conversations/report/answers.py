@@ -33,6 +33,7 @@ from conversations.report.views import skip_keyboard
 from services.demand_form import FORM
 from services.enterprises import EnterpriseInfo, Link, PendingLink
 from services.everyday import count
+from services.intake import reads_as_description
 from services.local_time import with_dates_read
 from services.validation import Invalid, credit_code
 
@@ -114,7 +115,25 @@ def _profile_field(field: str, state: str, read: Callable[[Update, BotContext], 
     return answer
 
 
-enterprise_name = _profile_field("name", ENT_NAME, lambda update, context: _text(update, context, MAX_SHORT))
+async def _name(update: Update, context: BotContext) -> str | None:
+    """The enterprise's name. A problem description typed here (services/intake.py reads_as_description) is kept as
+    the draft's description and the name asked again; the same text typed again is taken as the name after all."""
+    text = (update.effective_message.text or "").strip()
+    if text and reads_as_description(text, context.services.analyzer.analyse(text)):
+        form = form_of(context)
+        draft = await form.draft(update.effective_user.id, answers(FORM))
+        if draft is not None and text not in draft.text:
+            try:
+                await form.describe(update.effective_user.id, answers(FORM), text)
+            except ValueError:  # the description is full: read as a name like any other text
+                pass
+            else:
+                await update.effective_message.reply_text(context.t("report.name_is_description"))
+                return None
+    return await _text(update, context, MAX_SHORT)
+
+
+enterprise_name = _profile_field("name", ENT_NAME, _name)
 contact = _profile_field("contact_name", CONTACT, lambda update, context: _text(update, context, 64))
 enterprise_region = _profile_field("region_code", ENT_REGION, region_button)
 phone_answer = _profile_field("phone", PHONE, read_phone)

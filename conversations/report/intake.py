@@ -34,7 +34,7 @@ from conversations.report.views import done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
-from services.demand_form import FORM
+from services.demand_form import FORM, says_nothing
 from services.intake import DEMAND_INTENTS, sure_enough
 
 PENDING = "intake"  # the form draft of the question waiting for an answer {"n", "text", "photo"}
@@ -138,8 +138,10 @@ async def answered_elsewhere(update: Update, context: BotContext, describing: bo
     """Text inside /report that is plainly not an answer to the step (a greeting, a labour-rights question …):
     answer it as it would be answered outside, say the draft is kept, and return True. In the description step
     a greeting or union question is kept aside with a button that adds it after all (a description may mention 工伤);
-    any other text there is description."""
+    any other text there is description, and so is text that says nothing (refused there, services/validation.py)."""
     text = update.effective_message.text or ""
+    if describing and says_nothing(text):  # "有问题有问题…", "好好好…": refused as description, not answered
+        return False
     analysis = context.services.analyzer.analyse(text)
     if analysis.intent in (*DEMAND_INTENTS, Intent.OTHER):
         return False
