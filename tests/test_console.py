@@ -281,18 +281,23 @@ async def test_at_night_the_console_says_that_quiet_hours_hold_questions_and_not
         assert "免打扰时段" not in terminal.since(0)
 
 
+async def made_up_lao_li(services: Services, tmp_path: Path) -> None:
+    """One console run: 老李, made up by name, registers (id 20001)."""
+    async with console_run(services, tmp_path) as terminal:
+        terminal.type(":as 老李")
+        await terminal.expect("—— 现在是 老李（未注册）——")
+        terminal.type("/start")
+        await terminal.expect("[2.1] ✅ 同意")
+        terminal.type("2.1")
+        await terminal.expect("[3.1] 🏭 企业")
+
+
 async def test_a_new_persons_id_is_not_one_an_earlier_run_gave_out(db_url: str, tmp_path: Path):
     """Someone made up at the console after a restart gets an id nobody has in the database (the fake Telegram of
     the second run is new: the id comes from the database, not from a counter of this run)."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
-        async with console_run(services, tmp_path) as terminal:
-            terminal.type(":as 老李")
-            await terminal.expect("—— 现在是 老李（未注册）——")
-            terminal.type("/start")
-            await terminal.expect("[2.1] ✅ 同意")
-            terminal.type("2.1")
-            await terminal.expect("[3.1] 🏭 企业")
+        await made_up_lao_li(services, tmp_path)
         assert await services.users.get(20001) is not None
         async with console_run(services, tmp_path) as terminal:
             terminal.type(":as 老王")
@@ -339,13 +344,7 @@ async def test_someone_made_up_in_an_earlier_run_is_found_by_name_after_a_restar
     left as 用户20001, reachable by id only and missing from :who)."""
     services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
-        async with console_run(services, tmp_path) as terminal:
-            terminal.type(":as 老李")
-            await terminal.expect("—— 现在是 老李（未注册）——")
-            terminal.type("/start")
-            await terminal.expect("[2.1] ✅ 同意")
-            terminal.type("2.1")
-            await terminal.expect("[3.1] 🏭 企业")
+        await made_up_lao_li(services, tmp_path)
         async with console_run(services, tmp_path) as terminal:
             terminal.type(":who")
             await terminal.expect("老李（20001）")
