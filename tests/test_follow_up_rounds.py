@@ -36,6 +36,16 @@ async def reopened(company, message: dict) -> None:
     await company.expect("已重新打开")
 
 
+async def solved_twice(bot: BotHarness) -> tuple:
+    """A case resolved (方案A), reopened under that notice, and resolved again (方案B): the enterprise, both notices."""
+    _, company, match_id, _ = await booked_case(bot)
+    bot.clock.advance(days=6)
+    first = await resolved(bot, match_id, company, "方案A")
+    await reopened(company, first)
+    bot.clock.advance(minutes=5)
+    return company, first, await resolved(bot, match_id, company, "方案B")
+
+
 async def test_stars_typed_after_a_reopen_and_a_new_resolution_rate_nothing(bot: BotHarness):
     """Item 1: the day-3 reminder of the first round let typed stars rate; once reopened and solved again, the
     new round only asked 问题解决了吗？ — "5" typed then neither confirms nor rates."""
@@ -53,12 +63,7 @@ async def test_stars_typed_after_a_reopen_and_a_new_resolution_rate_nothing(bot:
 
 async def test_an_earlier_rounds_solved_button_is_stale(bot: BotHarness):
     """Item 2a: ✅ 已解决 under the first round's notice, pressed after the case was reopened and solved again."""
-    _, company, match_id, _ = await booked_case(bot)
-    bot.clock.advance(days=6)
-    first = await resolved(bot, match_id, company, "方案A")
-    await reopened(company, first)
-    bot.clock.advance(minutes=5)
-    second = await resolved(bot, match_id, company, "方案B")
+    company, first, second = await solved_twice(bot)
     answer = await company.answer_to(company.press("已解决", first))
     assert "已失效" in answer["text"]
     company.press("已解决", second)  # the current round's button asks for the stars
@@ -121,12 +126,7 @@ async def test_buttons_sent_before_rounds_still_work_while_the_case_had_one_roun
 
 async def test_buttons_sent_before_rounds_are_stale_once_the_case_was_solved_again(bot: BotHarness):
     """After a reopen and a second resolution, a button without a round may be the first round's: 已失效."""
-    _, company, match_id, _ = await booked_case(bot)
-    bot.clock.advance(days=6)
-    first = await resolved(bot, match_id, company, "方案A")
-    await reopened(company, first)
-    bot.clock.advance(minutes=5)
-    notice = await resolved(bot, match_id, company, "方案B")
+    company, _, notice = await solved_twice(bot)
     case = (await demand(bot)).id
     for data in (f"fu:ok:{case}", f"fu:s:{case}:5", f"fu:re:{case}"):
         answer = await company.answer_to(company.press_data(bot.signed(company, data), notice))
