@@ -40,8 +40,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# on every core, up to 4 workers (pytest-xdist); `$(PY) -m pytest tests/test_x.py` runs one file in one process
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 4
 
 eval: $(STAMP)
 	$(PY) -m nlp.evaluate

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import os
 import pwd
@@ -9,7 +11,22 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+LOCK = Path(tempfile.gettempdir()) / "zhuqi-pg-install.lock"
+
+
+@contextlib.contextmanager
+def _one_at_a_time() -> Iterator[None]:
+    """Installing PostgreSQL or adding its user: one test process at a time (``make test`` runs several workers, and
+    two apt-get or useradd at once fail)."""
+    with LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _bin_dir() -> Path | None:
@@ -23,6 +40,14 @@ def _bin_dir() -> Path | None:
 def ensure_installed() -> Path:
     bin_dir = _bin_dir()
     if bin_dir is not None:
+        return bin_dir
+    with _one_at_a_time():
+        return _install()
+
+
+def _install() -> Path:
+    bin_dir = _bin_dir()
+    if bin_dir is not None:  # another worker installed it meanwhile
         return bin_dir
     if os.geteuid() != 0:
         raise RuntimeError("PostgreSQL is not installed and the tests are not root: apt-get install postgresql-15")
@@ -57,10 +82,11 @@ class PgServer:
         self.data = self.dir / "data"
         self._as: list[str] = []
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            try:
-                pwd.getpwnam("postgres")
-            except KeyError:
-                subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
+            with _one_at_a_time():
+                try:
+                    pwd.getpwnam("postgres")
+                except KeyError:
+                    subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
             shutil.chown(self.dir, "postgres", "postgres")
             self._as = ["runuser", "-u", "postgres", "--"]
 
