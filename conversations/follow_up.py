@@ -175,12 +175,12 @@ async def typed_rating(update: Update, context: BotContext) -> bool:
     waiting: which one is asked by their own buttons. With none waiting, a case that only asked 问题解决了吗？ is
     pointed at its ✅ / ↩️ buttons. False when no case waits at all: the text is free text as ever."""
     follow_up, user_id, message = context.services.follow_up, update.effective_user.id, update.effective_message
-    waiting = await follow_up.awaiting_rating(user_id)
+    awaiting = await follow_up.awaiting(user_id)
+    waiting = awaiting.rating
     if not waiting:
-        unconfirmed = await follow_up.awaiting_confirmation(user_id)
-        if unconfirmed:  # only 问题解决了吗？ was asked: its buttons come first
-            await message.reply_text(context.t("follow.confirm_first", tickets="、".join(unconfirmed)))
-        return bool(unconfirmed)
+        if awaiting.confirmation:  # only 问题解决了吗？ was asked: its buttons come first
+            await message.reply_text(context.t("follow.confirm_first", tickets="、".join(awaiting.confirmation)))
+        return bool(awaiting.confirmation)
     if len(waiting) > 1:
         await message.reply_text(context.t("follow.stars_which", count=len(waiting)))
         return True

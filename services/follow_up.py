@@ -113,6 +113,15 @@ def stars_buttons(demand_id: int, round_: int) -> list[list[Button]]:
     return [[Button("follow.star", RateCase(demand_id, n, round_), {"n": n}) for n in range(1, 6)]]
 
 
+@dataclass(frozen=True)
+class Awaiting:
+    """A user's resolved demands waiting for them (:meth:`FollowUp.awaiting`): ``rating``, (demand id, round) of
+    those whose day-3 reminder asked for stars; ``confirmation``, the tickets of those only asked 问题解决了吗？."""
+
+    rating: tuple[tuple[int, int], ...]
+    confirmation: tuple[str, ...]
+
+
 class FollowUp(Resolution):
     def __init__(
         self,
@@ -325,34 +334,23 @@ class FollowUp(Resolution):
             feedback.comment = text.strip()[:MAX_COMMENT]
         return Done(demand_id)
 
-    async def awaiting_rating(self, user_id: int) -> list[tuple[int, int]]:
-        """(demand id, round) of the user's resolved demands whose day-3 reminder of the current round asked for
-        stars and that are not rated yet: what stars typed outside any question may be for. The resolution notice
-        asks 问题解决了吗？, not for stars: a digit typed before the reminder neither confirms nor rates (after ✅ the
-        star question itself reads typed stars); a reopen clears the reminder."""
+    async def awaiting(self, user_id: int) -> Awaiting:
+        """The user's resolved demands waiting for them, read once: those whose day-3 reminder of the current round
+        asked for stars and that are not rated yet (what stars typed outside any question may be for), and those that
+        only asked 问题解决了吗？ so far. A digit typed before the reminder neither confirms nor rates (after ✅ the star
+        question itself reads typed stars); a reopen clears the reminder."""
         async with self.db.session() as session:
-            found = await session.scalars(
-                select(Demand).where(
-                    Demand.user_id == user_id,
-                    Demand.status == DemandStatus.RESOLVED,
-                    Demand.rating_reminded_at.is_not(None),
+            found = (
+                await session.scalars(
+                    select(Demand)
+                    .where(Demand.user_id == user_id, Demand.status == DemandStatus.RESOLVED)
+                    .order_by(Demand.id)
                 )
-            )
-            return [(demand.id, round_of(demand)) for demand in found.all()]
-
-    async def awaiting_confirmation(self, user_id: int) -> list[str]:
-        """Tickets of the user's resolved demands that only asked 问题解决了吗？ so far (no reminder yet)."""
-        async with self.db.session() as session:
-            found = await session.scalars(
-                select(Demand.ticket)
-                .where(
-                    Demand.user_id == user_id,
-                    Demand.status == DemandStatus.RESOLVED,
-                    Demand.rating_reminded_at.is_(None),
-                )
-                .order_by(Demand.id)
-            )
-            return [ticket or "" for ticket in found.all()]
+            ).all()
+        return Awaiting(
+            tuple((d.id, round_of(d)) for d in found if d.rating_reminded_at is not None),
+            tuple(d.ticket or "" for d in found if d.rating_reminded_at is None),
+        )
 
     async def remind_ratings(self) -> int:
         """Three days after resolution, remind an enterprise that has not confirmed or rated — once."""
