@@ -15,10 +15,10 @@ from conversations.context import BotContext
 from conversations.refusals import attempt
 from nlp.analyzer import shared_analyzer
 from nlp.intent import UNION_SERVICES, Intent
-from services.demand_form import says_nothing
 from services.follow_up import MAX_COMMENT, read_stars, stars_buttons
 from services.intake import sure_enough
 from services.results import Refused
+from services.validation import says_nothing
 
 COMMENT, STARS = "follow.comment", "follow.stars"
 

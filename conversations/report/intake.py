@@ -34,8 +34,9 @@ from conversations.report.views import done_keyboard
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
-from services.demand_form import FORM, says_nothing
+from services.demand_form import FORM
 from services.intake import DEMAND_INTENTS, sure_enough
+from services.validation import says_nothing
 
 PENDING = "intake"  # the form draft of the question waiting for an answer {"n", "text", "photo"}
 INTROS = {DemandKind.PROBLEM: "intent.problem", DemandKind.TRAINING: "intent.training"}
