@@ -123,12 +123,12 @@ class CompetitionRows:
         scope = set(self.competitions.regions.descendants(own))
         found: dict[int, tuple[str, dict[str, Any]]] = {}
         for i, row in enumerate(rows):
-            region, published = row["region_code"], await self._published(row)
+            region = row["region_code"]
             if region is None:
                 found[i] = ("import.err.nationwide", {})
             elif region not in scope:
                 found[i] = ("import.err.out_of_region", {"value": region})
-            elif published is not None and published[1] not in scope:
+            elif (published := await self._published(row)) is not None and published[1] not in scope:
                 found[i] = ("import.err.other_regions_competition", {"name": row["name"]})
         if found:
             await self.competitions.audit.record(
