@@ -10,6 +10,7 @@ with confidence 0.09) is asked about: "这是需要劳模工匠帮助的技术�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
@@ -50,11 +51,12 @@ def sure_enough(analysis: Analysis) -> bool:
     )
 
 
-def reads_as_description(text: str, analysis: Analysis | None = None) -> bool:
+def reads_as_description(text: str, analyse: Callable[[str], Analysis] | None = None) -> bool:
     """``text``, typed as an enterprise's name, reads as a problem description: a sentence (its punctuation), long
     without an enterprise's ending (公司, 厂, 店, Co., Ltd. …), or a technical problem to the analyzer with at least
     ``MIN_PROBLEM_WORDS`` industry words. "湖州某制造有限公司", "杭州西湖区小明五金店", "Zhejiang ABC Co., Ltd." are
-    names."""
+    names. ``analyse`` (the analyzer) runs only when punctuation, ending and length leave it open: a name answer is a
+    step of /report's hot path."""
     name = BRANCH.sub("", text.strip())
     if SENTENCE.search(name):
         return True
@@ -62,4 +64,7 @@ def reads_as_description(text: str, analysis: Analysis | None = None) -> bool:
         return False
     if len(name) > MAX_NAME:
         return True
-    return analysis is not None and is_demand(analysis) and len(analysis.domain_words) >= MIN_PROBLEM_WORDS
+    if analyse is None:
+        return False
+    analysis = analyse(text)
+    return is_demand(analysis) and len(analysis.domain_words) >= MIN_PROBLEM_WORDS

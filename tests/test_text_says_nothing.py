@@ -118,13 +118,13 @@ def test_what_reads_as_a_description_rather_than_a_company_name():
         "小明五金",
     )
     for name in names:
-        assert not reads_as_description(name, analyse(name)), name
+        assert not reads_as_description(name, analyse), name
     for text in (
         "注塑件表面缩痕明显，保压调整后又有飞边，想请专家远程看看",
         "Our moulded parts show sink marks. Can an expert help?",
         "数控机床主轴异响",  # no punctuation, short: the analyzer's industry words
     ):
-        assert reads_as_description(text, analyse(text)), text
+        assert reads_as_description(text, analyse), text
 
 
 async def at_the_name(bot: BotHarness, user_id: int):

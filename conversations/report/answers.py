@@ -119,7 +119,7 @@ async def _name(update: Update, context: BotContext) -> str | None:
     """The enterprise's name. A problem description typed here (services/intake.py reads_as_description) is kept as
     the draft's description and the name asked again; the same text typed again is taken as the name after all."""
     text = (update.effective_message.text or "").strip()
-    if text and reads_as_description(text, context.services.analyzer.analyse(text)):
+    if text and reads_as_description(text, context.services.analyzer.analyse):
         form = form_of(context)
         draft = await form.draft(update.effective_user.id, answers(FORM))
         if draft is not None and text not in draft.text:
