@@ -129,3 +129,29 @@ async def test_staff_region_explains_what_it_cannot_use_and_is_refused_to_others
         await bot.wait_handled()
         assert await region_of(bot, STAFFER) == "330502" and await region_of(bot, WORKER) == "330502"
         assert await region_changes(bot) == [(STAFFER, False, None)]
+
+
+async def test_a_region_change_or_grant_waiting_for_its_confirm_survives_a_restart(db_url: str):
+    """The change an admin was shown is kept in his persisted conversation data: after a restart his ✅ applies
+    exactly what he saw (and only once)."""
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        admin, staffer = await admin_and_staffer(bot)
+        await bot.services.users.register(WORKER, "老王")
+
+        admin.send(f"/staff_region {STAFFER} 330500")
+        region_ask = await admin.expect("确认修改负责地区")
+        admin.send(f"/grant {WORKER}")
+        grant_ask = await admin.expect("确认修改身份")
+        await bot.restart()
+
+        admin.press("确认", region_ask)
+        await admin.expect("已将 小李 负责的地区设为 浙江省 湖州市")
+        await staffer.expect("负责的地区")
+        assert await region_of(bot, STAFFER) == "330500"
+        answer = await admin.answer_to(admin.press("确认", region_ask))
+        assert answer["text"] == STALE, "a second press applies nothing again"
+
+        admin.press("确认", grant_ask)
+        await bot.user(WORKER, "老王").expect("您已被设为工会工作人员")
+        bot.services.users.forget(WORKER)
+        assert (await bot.services.users.get(WORKER)).role is Role.STAFF
