@@ -13,7 +13,6 @@ from conversations.refusals import STATS, answer_refusal, staff_gate
 from db.models import Role
 from i18n import label, money
 from nlp.industry import catalogue
-from nlp.script import to_simplified
 from services.charts import bar_chart
 from services.periods import YEAR, Period, parse_period, this
 from services.results import Refused
@@ -129,12 +128,18 @@ async def stats_command(update: Update, context: BotContext) -> None:
         if asks_everywhere(arg):
             region = EVERYWHERE
             continue
-        places = services.regions.search(to_simplified(arg)) if len(arg) <= MAX_ARG else []
-        exact = [p for p in places if p.name == to_simplified(arg)]
-        if not places:
-            await message.reply_text(context.t("stats.usage", value=arg[:MAX_ARG]))
+        own = context.profile.region_code if context.profile else None
+        named = services.regions.resolve(arg, within=own) if len(arg) <= MAX_ARG else None
+        if named is None or not named.found:
+            places = (
+                "\n".join(f"• {services.regions.full_name(code, context.lang)}（{code}）" for code in named.candidates)
+                if named
+                else ""
+            )
+            key = "stats.several" if places else "stats.usage"
+            await message.reply_text(context.t(key, value=arg[:MAX_ARG], places=places))
             return
-        region = (exact or places)[0].code
+        region = named.code
     try:
         report = await services.statistics.report(update.effective_user.id, context.role, period, region)
     except Refused as exc:

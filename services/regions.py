@@ -49,6 +49,17 @@ def aliases(path: Path = ALIASES) -> dict[str, Alias]:
         return {r["alias"]: Alias(tuple(r["codes"].split()), r["kind"]) for r in csv.DictReader(fh)}
 
 
+@dataclass(frozen=True, slots=True)
+class RegionNamed:
+    """What a typed region names (:meth:`RegionDirectory.resolve`): one region (``code``; None for every region),
+    or, when it is not ``found``, the places it might mean (none: nothing by that name or code)."""
+
+    found: bool
+    code: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+_CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
 _FOLD = re.compile(r"[\s'’-]+")
 
 
@@ -173,6 +184,29 @@ class RegionDirectory:
         )
         shown = set(alias.codes) if alias else set()
         return (named + [p for p in ranked if p.code not in shown])[:limit]
+
+    def resolve(self, text: str, within: str | None = None) -> RegionNamed:
+        """The one region ``text`` names (either script, pinyin, a zone's alias, or a GB/T 2260 code), never a guess:
+        an exact name first, then a zone, then what :meth:`search` finds. Several places: a city and its namesake
+        county (南昌市, 南昌县) is the city; else the one inside ``within`` (the reader's own region), if just one
+        is; else they come back as candidates (朝阳: 辽宁 朝阳市, 北京 and 长春 朝阳区)."""
+        text = to_simplified(text.strip())
+        if _CODE.fullmatch(text):
+            return RegionNamed(True, text) if self.get(text) else RegionNamed(False)
+        places = self.search(text)
+        exact = [p.code for p in places if p.name == text]
+        alias = self.zone(text)
+        named = [code for code in alias.codes if self.get(code)] if alias else []
+        for chosen in (exact, named, [p.code for p in places]):
+            if not chosen:
+                continue
+            tops = [c for c in chosen if not any(o != c and o in self.ancestors(c) for o in chosen)]
+            inside = [c for c in tops if within in self.ancestors(c)] if within else []
+            for one in (tops, inside):
+                if len(one) == 1:
+                    return RegionNamed(True, one[0])
+            return RegionNamed(False, candidates=tuple(tops))
+        return RegionNamed(False)
 
 
 def _script(chinese: str, lang: str | None) -> str:

@@ -22,6 +22,7 @@ from nlp.script import to_simplified
 from services.audit import STAFF_ROLES, AuditLog, NotStaff
 from services.ids import USER_ID_MAX, parse_id
 from services.outbox import Notice, Outbox
+from services.regions import RegionNamed
 from services.results import Reason, Refused
 from services.statistics import ALL_REGIONS
 from services.users import Profile, Users
@@ -31,7 +32,6 @@ OUT_OF_REGION = Reason.OUT_OF_REGION.value  # the audited reason of a staffer's 
 
 
 EVERY_REGION = ALL_REGIONS | {"不限", "不限地区"}  # what /staff_region takes for "no region: every region's work"
-_CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
 _HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")  # the letters a Telegram username is made of (a name, 刘洋, is not one)
 
 
@@ -56,16 +56,6 @@ class RolePreview:
 
     person: Profile
     role: Role
-
-
-@dataclass(frozen=True)
-class RegionNamed:
-    """What a region typed to /staff_region names: one region (``code``; None for every region), or, when it is not
-    ``found``, the places it might mean (none: nothing by that name or code)."""
-
-    found: bool
-    code: str | None = None
-    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,24 +187,11 @@ class Staffing:
         return profile
 
     def region_named(self, text: str) -> RegionNamed:
-        """The region ``text`` names, as registration finds one (either script, pinyin, a zone's alias), or a GB/T
-        2260 code; 全部 / 不限 / all for every region. A name several places share (朝阳) is no choice: its places
-        come back as candidates."""
-        text = to_simplified(text.strip())
-        if text.lower() in EVERY_REGION:
+        """The region ``text`` names (services/regions.py :meth:`RegionDirectory.resolve`: a name several places
+        share, 朝阳, is no choice: its places come back as candidates); 全部 / 不限 / all for every region."""
+        if to_simplified(text.strip()).lower() in EVERY_REGION:
             return RegionNamed(True)
-        if _CODE.fullmatch(text):
-            return RegionNamed(True, text) if self.regions.get(text) else RegionNamed(False)
-        places = self.regions.search(text)
-        exact = [p.code for p in places if p.name == text]
-        alias = self.regions.zone(text)
-        named = [code for code in alias.codes if self.regions.get(code)] if alias else []
-        for chosen in (exact, named, [p.code for p in places]):
-            if len(chosen) == 1:
-                return RegionNamed(True, chosen[0])
-            if chosen:
-                return RegionNamed(False, candidates=tuple(chosen))
-        return RegionNamed(False)
+        return self.regions.resolve(text)
 
     async def region_preview(self, actor: int, target_id: int | None, region_code: str | None) -> RegionPreview:
         """What /staff_region would do, applied only on the admin's confirmation (:meth:`set_region`): the staffer

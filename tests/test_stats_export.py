@@ -226,6 +226,29 @@ async def test_a_city_staffer_reads_their_own_regions_figures_unless_asking_for_
     assert "江苏省 苏州市" in await stats("/stats 2024上半年 苏州")
 
 
+async def test_a_region_name_several_places_share_is_asked_about_never_guessed(bot: BotHarness):
+    """"/stats 朝阳" (four places: 辽宁 朝阳市 and its 朝阳县, 北京 and 长春 朝阳区) or "/stats 鼓楼" lists the places with
+    their codes instead of reporting on the first; a code, or a staffer whose own region holds just one of them,
+    gets that one. A city and its namesake county (南昌市, 南昌县) is the city."""
+    await seed(bot)
+    national = await staff_of(bot, STAFFER, None)
+    national.send("/stats 2024上半年 朝阳")
+    ask = (await national.expect("对应多个地区"))["text"]
+    for line in ("北京市 朝阳区（110105）", "吉林省 长春市 朝阳区（220104）", "辽宁省 朝阳市（211300）"):
+        assert line in ask, ask
+    assert not [m for m in national.texts() if "助企行成效" in m], "no figures for a place nobody chose"
+    national.send("/stats 2024上半年 鼓楼")
+    assert "江苏省 南京市 鼓楼区（320106）" in (await national.expect("“鼓楼”对应多个地区"))["text"]
+    national.send("/stats 2024上半年 110105")
+    assert "2024年上半年 · 北京市 朝阳区" in (await national.expect("助企行成效"))["text"]
+    national.send("/stats 2024上半年 南昌")
+    assert "2024年上半年 · 江西省 南昌市" in (await national.expect("江西省 南昌市"))["text"]
+
+    changchun = await staff_of(bot, STAFFER + 1, "220100")
+    changchun.send("/stats 2024上半年 朝阳")
+    assert "2024年上半年 · 吉林省 长春市 朝阳区" in (await changchun.expect("助企行成效"))["text"]
+
+
 async def test_craftsman_sees_own_record_and_workers_are_refused(bot: BotHarness):
     await seed(bot)
     craftsman = bot.user(CRAFTSMAN_USER)
