@@ -29,7 +29,7 @@ def competition_message(key: str, c: Competition, tz: ZoneInfo, buttons: list[li
         "description": c.description or "—",
         "how": c.how_to_register or "—",
     }
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {} if c.ends_at else {"end": "event.end_unset"}
     table = catalogue()
     industry = next(
         (code for code in (c.industry_division, c.industry_section) if code and table.label_in(code, None)), None

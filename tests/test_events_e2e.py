@@ -126,6 +126,7 @@ async def test_competition_reaches_huzhou_followers_of_c_and_not_suzhou(bot: Bot
     staff.press("跳过", await staff.expect("如何报名"))
     summary = await staff.expect("请核对")
     assert "浙江省 湖州市" in summary["text"] and "C 制造业" in summary["text"]
+    assert "<b>" not in summary["text"] and "\n湖州市数控车工技能竞赛\n" in summary["text"], "the card is HTML once"
     staff.press("发布", summary)
     await staff.expect("已发布「湖州市数控车工技能竞赛」")
     await bot.wait_handled()

@@ -16,6 +16,7 @@ from conversations.context import BotContext
 from conversations.events.views import competition_text
 from conversations.form_questions import QuestionForm, asking, build, moment
 from db.models import Competition
+from i18n import Raw
 from nlp.industry import catalogue
 from services import event_fields as fields
 from services.competitions import TEXT_LIMITS, split_industry
@@ -70,7 +71,7 @@ async def summary(context: BotContext, values: dict[str, Any]) -> str:
     fields = service_values(values)
     preview = Competition(**{k: v for k, v in fields.items() if k != "industry"})
     preview.industry_section, preview.industry_division = split_industry(fields["industry"])
-    return context.t("competition.confirm", card=competition_text(context, preview))
+    return context.t("competition.confirm", card=Raw(competition_text(context, preview)))
 
 
 async def publish(update: Update, context: BotContext, values: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from conversations.context import BotContext
 from conversations.events.shared import ask_to_confirm, permitted, staff_outcome, turn_page
 from conversations.events.views import competition_text, competitions_page
 from conversations.subscriptions import show_subscriptions
+from i18n import Raw
 from services.competitions import FollowResult
 
 
@@ -127,7 +128,8 @@ async def _manage(update: Update, context: BotContext, competition_id: int) -> N
         [InlineKeyboardButton(context.t("competition.cancel_button"), callback_data=CancelCompetition(c.id).data())]
     )
     await update.effective_chat.send_message(
-        context.t("competition.manage", card=competition_text(context, c)), reply_markup=InlineKeyboardMarkup(buttons)
+        context.t("competition.manage", card=Raw(competition_text(context, c))),
+        reply_markup=InlineKeyboardMarkup(buttons),
     )
 
 
