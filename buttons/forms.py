@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from buttons import Action, action
 
@@ -110,12 +111,12 @@ class FormButtons:
 
 @cache
 def form_buttons(name: str) -> FormButtons:
-    def make(suffix: str, fields: dict[str, type] | None = None) -> type[Action]:
-        cls = type(f"{name.title()}{suffix.title()}", (Action,), {"__annotations__": fields or {}})
+    def make(suffix: str, fields: dict[str, type] | None = None, **defaults: Any) -> type[Action]:
+        cls = type(f"{name.title()}{suffix.title()}", (Action,), {"__annotations__": fields or {}, **defaults})
         return action(f"{name}:{suffix}")(cls)
 
     return FormButtons(
-        make("skip"),
+        make("skip", {"question": str}, question=""),  # the question it skips ("": sent before it said)
         make("done"),
         make("pick", {"value": str}),
         make("publish"),

@@ -84,7 +84,9 @@ class QuestionForm:
     questions: tuple[Question, ...]
     summary: Callable[[BotContext, dict[str, Any]], Awaitable[str]]
     publish: Callable[[Update, BotContext, dict[str, Any]], Awaitable[None]]  # raises Invalid to fix a question
-    fixes: dict[str, str] = field(default_factory=dict)  # error key → the question asked again (and those after it)
+    fixes: dict[str, str] = field(default_factory=dict)  # error key → the question asked again at 发布
+    # the service's rules between answers, run on each answer with those before it: raises Invalid to ask it again
+    check: Callable[[str, dict[str, Any], Reading], None] | None = None
 
     def order(self) -> tuple[tuple[str, Callable[[dict[str, Any]], bool]], ...]:
         return tuple((q.name, q.when) for q in self.questions)
@@ -102,7 +104,8 @@ def _keyboard(
     context: BotContext, form: QuestionForm, q: Question, values: dict[str, Any]
 ) -> InlineKeyboardMarkup | None:
     press = form_buttons(form.name)
-    extra = [InlineKeyboardButton(context.t("form.skip"), callback_data=press.skip().data())] if q.optional else []
+    skip = press.skip(q.name).data()  # names its question: an earlier question's 跳过 skips nothing later
+    extra = [InlineKeyboardButton(context.t("form.skip"), callback_data=skip)] if q.optional else []
     buttons: list[InlineKeyboardButton] = []
     if q.kind in ("choice", "toggle"):
         chosen = values.get(q.name) or []
@@ -155,8 +158,11 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             await update.effective_message.reply_text(context.t("expect.button"))
             return None
         services = context.services
+        reading = Reading(services.clock.now(), services.settings.tz)
         try:
-            value = q.parse(text, Reading(services.clock.now(), services.settings.tz))
+            value = q.parse(text, reading)
+            if form.check is not None:
+                form.check(q.name, {**values(), q.name: value}, reading)
         except Invalid as exc:
             await update.effective_message.reply_text(context.t(exc.key, **exc.values))
             return None
@@ -200,7 +206,7 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             await query.answer()
             await query.edit_message_reply_markup(None)
             return await give_region(update, context, q, None)
-        elif skip and q.optional:
+        elif skip and q.optional and skip.question in ("", q.name):  # "": a button sent before it named one
             await query.answer()
             await query.edit_message_reply_markup(None)
             return await give(update, context, q, None)
@@ -263,10 +269,8 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             invalid = isinstance(exc, Invalid)
             text = context.t(exc.key, **exc.values) if invalid else refusal_text(context, exc, PUBLISH)
             await update.effective_chat.send_message(text)
-            names = [q.name for q in form.questions]
             fix = form.fixes.get(exc.key if invalid else refusal_key(exc.reason, PUBLISH))
-            for name in names[names.index(fix) if fix in names else 0 :]:
-                values().pop(name, None)
+            values().pop(fix if fix else form.questions[0].name, None)  # that answer again; the others stand
             return await flow.go_on(update, context)
         drop(form.name)
         return ConversationHandler.END

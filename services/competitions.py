@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from db.results import rowcount
 from nlp.industry import catalogue
 from services.event_notices import competition_change_notice
 from services.events_common import EventService, check_texts, published_stamps
+from services.local_time import show
 from services.validation import Invalid
 
 TEXT_LIMITS = {"name": 100, "organiser": 100, "place": 200, "link": 500, "description": 1000, "how_to_register": 500}
@@ -65,6 +67,19 @@ def check(values: dict[str, Any], now: datetime) -> None:
         raise Invalid("competition.deadline_after_start")
     if ends is not None and ends <= starts:
         raise Invalid("competition.end_before_start")
+
+
+def check_answer(name: str, values: dict[str, Any], tz: ZoneInfo) -> None:
+    """The rules between times that answer ``name`` breaks, given the answers before it (a form asks them one by
+    one: the start is checked against a deadline given, the end against the start): raises Invalid to ask that
+    answer again. :func:`check` keeps them all again when the competition is written."""
+    starts, deadline, ends = values.get("starts_at"), values.get("registration_deadline"), values.get("ends_at")
+    if name == "starts_at" and starts is not None and deadline is not None and deadline > starts:
+        raise Invalid("competition.start_before_deadline", deadline=show(deadline, tz))
+    if name == "registration_deadline" and starts is not None and deadline is not None and deadline > starts:
+        raise Invalid("competition.deadline_after_start")
+    if name in ("starts_at", "ends_at") and starts is not None and ends is not None and ends <= starts:
+        raise Invalid("competition.end_before_start" if name == "ends_at" else "competition.start_after_end")
 
 
 class Competitions(EventService[Competition]):

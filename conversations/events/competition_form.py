@@ -19,7 +19,8 @@ from db.models import Competition
 from i18n import Raw
 from nlp.industry import catalogue
 from services import event_fields as fields
-from services.competitions import TEXT_LIMITS, split_industry
+from services.competitions import TEXT_LIMITS, check_answer, split_industry
+from services.event_fields import Reading
 
 END_OF_DAY = time(23, 59)
 
@@ -79,6 +80,11 @@ async def publish(update: Update, context: BotContext, values: dict[str, Any]) -
     await update.effective_chat.send_message(context.t("competition.published", name=c.name))
 
 
+def check(name: str, values: dict[str, Any], reading: Reading) -> None:
+    """The rules between the times (services/competitions.py), on each time as it is typed."""
+    check_answer(name, service_values(values), reading.tz)
+
+
 FORM = QuestionForm(
     "newcomp",
     "new_competition",
@@ -93,6 +99,7 @@ FORM = QuestionForm(
         "competition.need_start": "starts_at",
         "event.region_outside": "region_code",
     },
+    check=check,
 )
 
 FLOW, conversation = build(FORM)
