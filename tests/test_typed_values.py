@@ -4,6 +4,7 @@ Hong Kong, a number typed at a capacity question, a region typed as two words or
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from i18n import shown
 from services.validation import Invalid, phone
@@ -28,3 +29,66 @@ async def test_a_description_typed_with_terminal_colours_is_stored_without_their
     await user.expect("企业名称")
     [draft] = await demands(bot)
     assert draft.text == CONFIDENT + "\n机床主轴异响严重，加工精度下降明显怎么办", repr(draft.text)
+
+
+def test_phones_from_taiwan_hong_kong_and_macao_are_taken_with_their_country_code():
+    """"+886 912 345 678" and "+852 9123 4567" were refused as not 11 digits; they are kept as written
+    internationally. Mainland numbers keep their one form (13900010001, 0572-1234567) however they are typed."""
+    assert phone("+886 912 345 678") == "+886 912 345 678"
+    assert phone("+852 9123 4567") == phone("00852-91234567") == "+852 9123 4567"
+    assert phone("+853 6612 3456") == "+853 6612 3456"
+    assert phone("+8613900010001") == phone("0086 139 0001 0001") == phone("13900010001") == "13900010001"
+    assert phone("0572-1234567") == "0572-1234567" and phone("010-12345678") == "010-12345678"
+    for bad in ("+886 12", "+852 1234", "+999 12345678"):
+        with pytest.raises(Invalid) as exc:
+            phone(bad)
+        assert exc.value.key == "validate.phone"
+
+
+def test_a_number_no_mainland_number_can_be_is_not_saved_as_a_landline():
+    """"0912345678" (a Taiwan mobile typed without +886) was saved as the landline "0912-345678" (a six-digit
+    number behind a four-digit area code): the user is asked for the country code instead."""
+    with pytest.raises(Invalid) as exc:
+        phone("0912345678")
+    assert exc.value.key == "validate.phone_country" and exc.value.values["example"] == "+886 912 345 678"
+    for short in ("0572-123456", "010-1234567", "0572-123456789"):  # the local number has 7 or 8 digits (010: 8)
+        with pytest.raises(Invalid):
+            phone(short)
+
+
+async def test_a_hong_kong_phone_is_saved_at_the_contact_step_and_a_bare_taiwan_one_asked_about(bot: BotHarness):
+    from db.models import Enterprise
+
+    user = await enterprise_user(bot, 502)
+    user.send(CONFIDENT)
+    await user.expect("企业名称")
+    user.send("湖州某铝业有限公司")
+    await user.expect("统一社会信用代码")
+    user.send("91330100799655058B")
+    user.press("专精特新", await user.expect("请选择企业类型"))
+    await user.expect("联系人")
+    user.send("陈先生")
+    await user.expect("联系电话")
+    user.send("0912345678")
+    asked = await user.expect("+886 912 345 678")
+    assert "国家或地区代码" in asked["text"], asked["text"]
+    user.send("+852 9123 4567")
+    await user.expect("已记录电话：+852 9123 4567")
+    async with bot.services.db.session() as session:
+        [enterprise] = (await session.scalars(select(Enterprise))).all()
+    assert enterprise.phone == "+852 9123 4567"
+
+
+async def test_the_demo_stores_every_phone_in_the_one_form_typed_phones_have(db_url: str):
+    """The cast's phones were stored as "+8613900010001" beside typed "13900010001"."""
+    from db.models import Craftsman, Enterprise
+    from tests.test_demo import stage
+
+    bot = await stage(db_url)
+    try:
+        async with bot.services.db.session() as session:
+            phones = [p for p in (await session.scalars(select(Enterprise.phone))).all() if p]
+            phones += [p for p in (await session.scalars(select(Craftsman.phone))).all() if p]
+        assert phones and [p for p in phones if phone(p) != p] == []
+    finally:
+        await bot.stop()
