@@ -32,7 +32,7 @@ async def test_a_description_typed_with_terminal_colours_is_stored_without_their
 
 
 def test_phones_from_taiwan_hong_kong_and_macao_are_taken_with_their_country_code():
-    """"+886 912 345 678" and "+852 9123 4567" were refused as not 11 digits; they are kept as written
+    """ "+886 912 345 678" and "+852 9123 4567" were refused as not 11 digits; they are kept as written
     internationally. Mainland numbers keep their one form (13900010001, 0572-1234567) however they are typed."""
     assert phone("+886 912 345 678") == "+886 912 345 678"
     assert phone("+852 9123 4567") == phone("00852-91234567") == "+852 9123 4567"
@@ -46,7 +46,7 @@ def test_phones_from_taiwan_hong_kong_and_macao_are_taken_with_their_country_cod
 
 
 def test_a_number_no_mainland_number_can_be_is_not_saved_as_a_landline():
-    """"0912345678" (a Taiwan mobile typed without +886) was saved as the landline "0912-345678" (a six-digit
+    """ "0912345678" (a Taiwan mobile typed without +886) was saved as the landline "0912-345678" (a six-digit
     number behind a four-digit area code): the user is asked for the country code instead."""
     with pytest.raises(Invalid) as exc:
         phone("0912345678")
@@ -92,3 +92,36 @@ async def test_the_demo_stores_every_phone_in_the_one_form_typed_phones_have(db_
         assert phones and [p for p in phones if phone(p) != p] == []
     finally:
         await bot.stop()
+
+
+async def test_a_capacity_typed_at_the_profile_question_is_taken_or_answered_with_the_range(bot: BotHarness):
+    """Typing 0 or 99999999999999999999 at "您最多能同时承接几个服务项目？" got only "请点击上方消息中的按钮进行选择";
+    a typed number in the range is taken like a press, one outside it is answered with the range."""
+    from tests.test_profile_form import _craftsman
+
+    user = await _craftsman(bot, 503)
+    user.send("/profile")
+    user.press("服务能力", await user.expect("我的工匠资料"))
+    await user.expect("同时承接")
+    for typed in ("0", "99999999999999999999"):
+        user.send(typed)
+        answer = await user.expect("1 到 20")
+        assert "按钮" in answer["text"], answer["text"]
+    user.send("十二")
+    await user.expect("已保存")
+    assert (await bot.services.talent.of_user(503)).capacity == 12
+
+
+async def test_a_capacity_typed_at_the_join_question_is_taken(bot: BotHarness):
+    from tests.test_join_form import _to_the_card
+
+    applicant, card = await _to_the_card(bot, 504)
+    applicant.press("✏️ 同时承接", card)
+    await applicant.expect("同时承接")
+    applicant.send("21")
+    await applicant.expect("1 到 20")
+    applicant.send("4")
+    card = await applicant.expect("请核对您的申请")
+    applicant.press("提交申请", card)
+    await applicant.expect("申请已提交")
+    assert (await bot.services.talent.of_user(504)).capacity == 4
