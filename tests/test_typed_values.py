@@ -125,3 +125,35 @@ async def test_a_capacity_typed_at_the_join_question_is_taken(bot: BotHarness):
     applicant.press("提交申请", card)
     await applicant.expect("申请已提交")
     assert (await bot.services.talent.of_user(504)).capacity == 4
+
+
+def test_a_place_typed_with_its_city_first_in_either_script_or_pinyin():
+    """ "湖州 吴兴" and "huzhou wuxing" found nothing though each word alone did; "Suzhou Industrial Park" found
+    nothing though 苏州工业园区 does."""
+    from services.regions import RegionDirectory, read_seed
+
+    regions = RegionDirectory(read_seed())
+    for typed in ("湖州 吴兴", "huzhou wuxing", "湖州市 吴兴区", "浙江 湖州 吴兴", "Huzhou, Wuxing", "湖州吴兴"):
+        assert [p.code for p in regions.search(typed)][:1] == ["330502"], typed
+    assert {p.code for p in regions.search("北京 朝阳")} == {"110105"}  # the city narrows an ambiguous name
+    assert regions.search("湖州 朝阳") == []  # no 朝阳 in 湖州: nothing, not every 朝阳
+    assert [p.code for p in regions.search("Suzhou Industrial Park")] == ["320500"]
+    assert regions.zone("Suzhou Industrial Park") == regions.zone("苏州工业园区")
+    assert regions.resolve("湖州 吴兴").code == "330502"
+
+
+async def test_two_words_and_an_english_zone_at_the_region_step_and_why_kaohsiung_offers_taiwan(bot: BotHarness):
+    from tests.test_places import at_region_step
+
+    user, _ = await at_region_step(bot, 505)
+    user.send("湖州 吴兴")
+    found = await user.expect("请选择")
+    user.press("浙江省 湖州市 吴兴区", found)
+    await user.expect("设置完成")
+    assert (await bot.services.users.get(505)).region_code == "330502"
+    other, _ = await at_region_step(bot, 506, "en")
+    other.send("Suzhou Industrial Park")
+    await other.expect("is not an administrative division")
+    other.send("Kaohsiung")
+    why = await other.expect("Taiwan (台湾省)")
+    assert "GB/T 2260" in why["text"], why["text"]
