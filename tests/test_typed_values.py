@@ -74,6 +74,7 @@ async def test_a_hong_kong_phone_is_saved_at_the_contact_step_and_a_bare_taiwan_
     assert "国家或地区代码" in asked["text"], asked["text"]
     user.send("+852 9123 4567")
     await user.expect("已记录电话：+852 9123 4567")
+    await user.expect("已记下")  # the next step: the profile answer is stored by now
     async with bot.services.db.session() as session:
         [enterprise] = (await session.scalars(select(Enterprise))).all()
     assert enterprise.phone == "+852 9123 4567"
