@@ -9,7 +9,7 @@ from sqlalchemy import select
 from i18n import shown
 from services.validation import Invalid, phone
 from tests.harness import BotHarness
-from tests.test_report import demands, enterprise_user
+from tests.test_report import answer_contact, demands, enterprise_user, report_up_to_code
 
 CONFIDENT = "我们厂的配电线路频繁跳闸，变压器温度偏高，请问怎么处理？"
 
@@ -60,21 +60,14 @@ async def test_a_hong_kong_phone_is_saved_at_the_contact_step_and_a_bare_taiwan_
     from db.models import Enterprise
 
     user = await enterprise_user(bot, 502)
-    user.send(CONFIDENT)
-    await user.expect("企业名称")
-    user.send("湖州某铝业有限公司")
-    await user.expect("统一社会信用代码")
-    user.send("91330100799655058B")
-    user.press("专精特新", await user.expect("请选择企业类型"))
-    await user.expect("联系人")
-    user.send("陈先生")
-    await user.expect("联系电话")
-    user.send("0912345678")
+    kinds = await report_up_to_code(user, "湖州某铝业有限公司", "91330100799655058B", "请选择企业类型")
+    user.press("专精特新", kinds)
+    await answer_contact(user, "陈先生", "0912345678")
     asked = await user.expect("+886 912 345 678")
     assert "国家或地区代码" in asked["text"], asked["text"]
     user.send("+852 9123 4567")
     await user.expect("已记录电话：+852 9123 4567")
-    await user.expect("已记下")  # the next step: the profile answer is stored by now
+    await user.expect("请描述")  # the next step: the profile answer is stored by now
     async with bot.services.db.session() as session:
         [enterprise] = (await session.scalars(select(Enterprise))).all()
     assert enterprise.phone == "+852 9123 4567"
