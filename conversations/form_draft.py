@@ -137,11 +137,17 @@ def typed_step(form: str, callback: Handler) -> tuple[BaseHandler, ...]:
     )
 
 
-def button_step(form: str, callback: Handler, *kinds: type[Action]) -> tuple[BaseHandler, ...]:
-    """A step answered by a button of ``kinds``: the press to ``callback``; anything typed asks for the button."""
+def button_step(
+    form: str, callback: Handler, *kinds: type[Action], typed: Handler | None = None
+) -> tuple[BaseHandler, ...]:
+    """A step answered by a button of ``kinds``: the press to ``callback``; text to ``typed`` when the step also
+    takes its answer typed (a number at a question of number buttons); anything else typed asks for the button."""
     pressed = drafted(form, callback)
-    return *(CallbackQueryHandler(pressed, pattern=k.pattern()) for k in kinds), MessageHandler(
-        ~filters.COMMAND, expect_button
+    text = (MessageHandler(filters.TEXT & ~filters.COMMAND, drafted(form, typed)),) if typed is not None else ()
+    return (
+        *(CallbackQueryHandler(pressed, pattern=k.pattern()) for k in kinds),
+        *text,
+        MessageHandler(~filters.COMMAND, expect_button),
     )
 
 

@@ -58,6 +58,7 @@ from conversations.join_steps import (
     industry_view,
     show_application,
     toggles,
+    typed_capacity,
 )
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import CraftsmanStatus
@@ -266,6 +267,8 @@ async def team(update: Update, context: BotContext) -> str | None:
 
 
 async def capacity(update: Update, context: BotContext) -> str | None:
+    if update.callback_query is None:  # a number typed instead of pressed (services/profile_form.py's rule)
+        return await JOIN.go_on(update, context) if await typed_capacity(update, context) else None
     query = update.callback_query
     press = JoinCapacity.parse(query.data)
     if press is None or press.capacity not in CAPACITIES:
@@ -327,6 +330,7 @@ async def _show_application(update: Update, context: BotContext) -> str:
 
 
 # /join, declared once: each step's question, what it takes, its answer (services/join_form.py) and its ✏️ label
+CAPACITY_TAKES = button_step(FORM, capacity, JoinCapacity, typed=capacity)
 JOIN = Flow(
     form=FORM,
     steps=(
@@ -362,7 +366,7 @@ JOIN = Flow(
             "join.field.region",
         ),
         Step(TEAM, ask_team, button_step(FORM, team, JoinTeam), "team", "join.field.team"),
-        Step(CAPACITY, ask_capacity, button_step(FORM, capacity, JoinCapacity), "capacity", "join.field.capacity"),
+        Step(CAPACITY, ask_capacity, CAPACITY_TAKES, "capacity", "join.field.capacity"),
         Step(MODES, ask_modes, button_step(FORM, modes, JoinMode), "modes", "join.field.modes"),
         Step(
             PHONE,

@@ -29,6 +29,7 @@ from i18n import localise
 from services.demands import SERVICE_MODES
 from services.industry import division_label
 from services.join_form import application_from
+from services.profile_form import read_capacity
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY
 from services.validation import Invalid
 
@@ -182,6 +183,17 @@ async def ask_capacity(update: Update, context: BotContext) -> str:
 
 
 ask_modes = _multi_select("modes", SERVICE_MODES, "demand.mode", JoinMode, MODES)
+
+
+async def typed_capacity(update: Update, context: BotContext) -> bool:
+    """A number typed at the capacity question: stored when services/profile_form.py's rule takes it, else the
+    range said (False)."""
+    try:
+        flow_of(context)["capacity"] = read_capacity(update.effective_message.text or "")
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        return False
+    return True
 
 
 async def ask_join_phone(update: Update, context: BotContext) -> str:

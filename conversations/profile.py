@@ -39,6 +39,7 @@ from services.profile_form import (
     capacity_allowed,
     pause_after,
     profile_missing,
+    read_capacity,
     read_pause_day,
     read_specialities,
 )
@@ -245,15 +246,29 @@ async def pause_date(update: Update, context: BotContext) -> str | int:
     return await _save(update, context, paused_until=until)
 
 
+async def capacity_typed(update: Update, context: BotContext) -> str | int:
+    """A number typed at the capacity question instead of pressed: taken when it is in the range, else the range."""
+    try:
+        capacity = read_capacity(update.effective_message.text or "")
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        return CAPACITY
+    if await _mine(update, context) is None:
+        return ConversationHandler.END
+    return await _save(update, context, capacity=capacity)
+
+
 async def cancel(update: Update, context: BotContext) -> int:
     drop(FORM)
     await update.effective_message.reply_text(context.t("cancel.done"))
     return ConversationHandler.END
 
 
-def _button(state: str, ask: Handler, kind: type[Action], field: str, edit: type[Action]) -> Step:
-    """A step answered by one of ``kind``'s buttons, opened by ``edit`` on the card."""
-    return Step(state, ask, button_step(FORM, on_press(kind), kind), field, edit=edit)
+def _button(
+    state: str, ask: Handler, kind: type[Action], field: str, edit: type[Action], typed: Handler | None = None
+) -> Step:
+    """A step answered by one of ``kind``'s buttons (or ``typed``, when given), opened by ``edit`` on the card."""
+    return Step(state, ask, button_step(FORM, on_press(kind), kind, typed=typed), field, edit=edit)
 
 
 # /profile, declared once: each ✏️ of the card opens one step; the answer is saved and the card shown again
@@ -261,7 +276,7 @@ PROFILE = Flow(
     form=FORM,
     steps=(
         Step(SPECIALITIES, ask_specialities, typed_step(FORM, specialities), "specialities", edit=ProfileSpecialities),
-        _button(CAPACITY, ask_capacity, ProfileCapacity, "capacity", ProfileCapacityMenu),
+        _button(CAPACITY, ask_capacity, ProfileCapacity, "capacity", ProfileCapacityMenu, capacity_typed),
         _button(MODES, ask_modes, ProfileMode, "service_modes", ProfileModesMenu),
         Step(
             PAUSE,

@@ -76,9 +76,12 @@ async def region_search(update: Update, context: BotContext) -> None:
         )
         return
     zone = regions.zone(text)
-    heading = (
-        context.t("region.search_zone", query=text)
-        if zone and zone.kind == "zone"
-        else context.t("region.search_results")
-    )
+    if zone is None:
+        heading = context.t("region.search_results")
+    elif zone.kind == "zone":
+        heading = context.t("region.search_zone", query=text)
+    else:  # 高雄, Kaohsiung: GB/T 2260 lists 台湾省 (香港, 澳门) undivided, so the one button is the province
+        sep = ", " if context.lang == "en" else "、"
+        places = sep.join(regions.name(c, context.lang) for c in zone.codes if regions.get(c))
+        heading = context.t("region.search_place", query=text, places=places)
     await update.effective_message.reply_text(heading, reply_markup=search_keyboard(regions, matches, context.lang))

@@ -26,6 +26,14 @@ class Raw(str):
 # tabs: BEL and ESC go), DEL, bidirectional embeddings, overrides and isolates (U+202E shows what follows reversed),
 # the marks LRM/RLM, zero-width space and non-joiner, the word joiner and the BOM. What people type is cleaned of them
 # where it arrives (conversations/middleware.py), so no stored text holds them; values shown are cleaned again.
+# A terminal's escape sequence (ECMA-48) goes whole, not only its ESC: a colour "\x1b[31m" would leave "[31m", a title
+# "\x1b]0;title\x07" "]0;title". Control strings (OSC, DCS …) up to their terminator on the same line; CSI with its
+# parameters; any other escape with its intermediates and final byte. What is left of ESC after these is INVISIBLE's.
+ESCAPE_SEQUENCE = re.compile(
+    "(?:\x1b[\\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]{0,256}(?:\x07|\x1b\\\\|\x9c)"
+    "|(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]"
+    "|\x1b[ -/]*[0-~]"
+)
 INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # The zero-width joiner stays only inside an emoji sequence (👨‍🔧, 🏳️‍🌈, 👩🏽‍💻): after a pictograph, its emoji
 # presentation selector or skin tone, and before a pictograph. Anywhere else it is one more invisible character.
@@ -35,7 +43,7 @@ STRAY_JOINER = re.compile(f"(?<![{_PICTOGRAPHS}\ufe0f])\u200d|\u200d(?![{_PICTOG
 
 def shown(value: object) -> str:
     """A value as it may be shown, and stored: without the invisible characters that could disguise it."""
-    return STRAY_JOINER.sub("", INVISIBLE.sub("", str(value)))
+    return STRAY_JOINER.sub("", INVISIBLE.sub("", ESCAPE_SEQUENCE.sub("", str(value))))
 
 
 class _Counted(string.Formatter):

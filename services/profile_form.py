@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.everyday import quantity
 from services.local_time import parse_moment
 from services.talent import CAPACITY_RANGE, MAX_SPECIALITIES, MAX_SPECIALITY, speciality_lines
 from services.validation import Invalid
@@ -35,6 +36,18 @@ def read_specialities(text: str) -> list[str]:
 
 def capacity_allowed(capacity: int) -> bool:
     return capacity in CAPACITY_RANGE
+
+
+def read_capacity(text: str) -> int:
+    """A capacity typed at the question whose buttons offer 1, 2, 3, 5, 8 ("4", "十二", "5个"): any whole number of
+    CAPACITY_RANGE, the same rule as a press (/profile and /join); Invalid naming the range otherwise."""
+    low, high = CAPACITY_RANGE[0], CAPACITY_RANGE[-1]
+    value = quantity(text)
+    if value is None:
+        raise Invalid("capacity.typed_not_number", low=low, high=high)
+    if value != value.to_integral_value() or not capacity_allowed(int(value)):
+        raise Invalid("capacity.typed_out_of_range", low=low, high=high)
+    return int(value)
 
 
 def today(now: datetime, tz: ZoneInfo) -> date:

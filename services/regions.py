@@ -61,6 +61,7 @@ class RegionNamed:
 
 _CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
 _FOLD = re.compile(r"[\s'’-]+")
+_WORDS = re.compile(r"[\s,，、/]+")  # between the names of a place typed with the places it lies in
 
 
 def _folded(text: str, chinese: bool = True) -> str:
@@ -165,7 +166,33 @@ class RegionDirectory:
     def search(self, query: str, limit: int = 12) -> list[Place]:
         """The places a typed name means, best first: what an alias names ("苏州工业园区" → 苏州市, "臺北" → 台湾省),
         then names that start with it (then contain it): '湖州' finds 湖州市, '朝阳' every 朝阳 there is; in either
-        script, and in pinyin ("suzhou", "Xi'an")."""
+        script, and in pinyin ("suzhou", "Xi'an"). A place named after the places it lies in ("湖州 吴兴", "huzhou
+        wuxing", "北京 朝阳", "湖州吴兴") is what its last name finds inside what the others find."""
+        found = self._named(query, limit)
+        if found:
+            return found
+        words = _WORDS.split(query.strip())
+        if len(words) > 1:
+            return self._inside(words, limit)
+        run = _folded(query)  # "湖州吴兴": the place may start anywhere after the first two characters
+        for cut in range(2, len(run) - 1) if run and not run.isascii() else ():
+            if found := self._inside([run[:cut], run[cut:]], limit):
+                return found
+        return []
+
+    def _inside(self, words: list[str], limit: int) -> list[Place]:
+        """What the last of ``words`` finds that lies inside something each of the others finds."""
+        everything = len(self.by_code)
+        outer = [{p.code for p in self._named(word, everything)} for word in words[:-1]]
+        if not all(outer):
+            return []
+        return [
+            p
+            for p in self._named(words[-1], everything)
+            if all(set(self.ancestors(p.parent_code)) & codes for codes in outer)
+        ][:limit]
+
+    def _named(self, query: str, limit: int) -> list[Place]:
         folded = _folded(query)
         if not folded:
             return []

@@ -1,4 +1,5 @@
-"""Validation of what enterprises and craftsmen type: 统一社会信用代码 (GB 32100-2015) and Chinese phone numbers.
+"""Validation of what enterprises and craftsmen type: 统一社会信用代码 (GB 32100-2015) and phone numbers (mainland
+China's by the rules below, any other country's by libphonenumber, the `phonenumberslite` package).
 
 Each check returns the cleaned value or raises :class:`Invalid` with a message key (and values) that tells the
 user exactly what is wrong, so a wrong code is explained, never silently accepted.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import phonenumbers
+
 # GB 32100-2015: 31 characters (digits and capitals without I, O, Z, S, V), 17 weights, check digit = 31 - sum mod 31
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -17,6 +20,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 PHONE_NOISE = re.compile(r"[\s\-()（）]")
 EXTENSION = re.compile(r"(?:转|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
+NEIGHBOURS = ("TW", "HK", "MO")  # where people of the programme may have a phone from, dialled without a code
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 MAX_UNIT = 4  # "设备", "有问题", "asdf": a unit this short typed again and again names nothing
 
@@ -52,12 +56,16 @@ def credit_code(text: str) -> str:
 
 def phone(text: str) -> str:
     """A mainland mobile (13800138000) or landline (0572-1234567, with an optional extension), normalised:
-    mobiles as 11 digits, landlines as area-number[-extension]."""
+    mobiles as 11 digits, landlines as area-number[-extension]; a number typed with another country code (+886,
+    +852, +853 …) as it is written internationally ("+852 9123 4567"), checked by libphonenumber."""
     value = PHONE_NOISE.sub("", text.strip().translate(FULL_WIDTH_DIGITS))
     extension = ""
     found = EXTENSION.search(value)
     if found:
         extension, value = found.group(1), value[: found.start()]
+    abroad = _abroad(value)
+    if abroad is not None:
+        return abroad
     for prefix in ("+86", "0086", "86"):
         rest = value[len(prefix) :]
         if value.startswith(prefix) and 9 <= len(rest) <= 11:
@@ -67,16 +75,45 @@ def phone(text: str) -> str:
         raise Invalid("validate.phone")
     if MOBILE.match(value) and not extension:
         return value
-    if LANDLINE.match(value):
-        area = 3 if value[1] in "12" else 4  # 010 and 02x have three digits, the other area codes four
+    area = 3 if value[1:2] in ("1", "2") else 4  # 010 and 02x have three digits, the other area codes four
+    if LANDLINE.match(value) and len(value) - area in (7, 8) and (area == 4 or len(value) - area == 8):
         number = f"{value[:area]}-{value[area:]}"
         return f"{number}-{extension}" if extension else number
+    elsewhere = _dialled_at_home(value)
+    if elsewhere is not None:  # 0912345678: a Taiwan mobile without its +886, no mainland number
+        raise Invalid("validate.phone_country", example=elsewhere)
     raise Invalid("validate.phone")
+
+
+def _abroad(value: str) -> str | None:
+    """``value`` written internationally when it has a country code other than China's (+ or 00); None when it
+    has none or China's. Invalid when the code is there but the number is no number of that country."""
+    if not value.startswith(("+", "00")) or value.startswith(("+86", "0086")):
+        return None
+    try:
+        number = phonenumbers.parse("+" + value.lstrip("+").removeprefix("00"))
+    except phonenumbers.NumberParseException:
+        raise Invalid("validate.phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid("validate.phone")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def _dialled_at_home(value: str) -> str | None:
+    """A number as dialled inside 台湾, 香港 or 澳门 (no mainland number), written with its country code."""
+    for region in NEIGHBOURS:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    return None
 
 
 def mask_phone(value: str | None) -> str:
     """138****8000: enough for the owner to recognise their number, nothing for anyone else."""
-    digits = (value or "").replace("-", "")
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
 

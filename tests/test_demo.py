@@ -34,6 +34,7 @@ from services.clock import ManualClock
 from services.demo import DEMO_ADMIN_ID, load_demo_data, stage_settings
 from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE, demo_person
 from services.periods import Period
+from services.validation import phone
 from tests.harness import BotHarness
 
 ROLE_COMMAND = {
@@ -117,10 +118,12 @@ async def test_the_cast_has_their_records(demo: BotHarness):
             assert user is not None and user.consent_at is not None and user.role is person.role and user.region_code
             if person.role is Role.CRAFTSMAN:
                 craftsman = await session.scalar(select(Craftsman).where(Craftsman.user_id == person.telegram_id))
-                assert craftsman.phone == person.phone and craftsman.specialities and craftsman.name == person.name
+                assert (
+                    craftsman.phone == phone(person.phone) and craftsman.specialities and craftsman.name == person.name
+                )
             if person.role is Role.ENTERPRISE:
                 enterprise = await session.get(Enterprise, user.enterprise_id)
-                assert enterprise.owner_user_id == person.telegram_id and enterprise.phone == person.phone
+                assert enterprise.owner_user_id == person.telegram_id and enterprise.phone == phone(person.phone)
                 assert "某" not in enterprise.name and "示例" not in enterprise.name
             if person.role is Role.STAFF:
                 assert user.team_id is not None
@@ -261,13 +264,19 @@ async def test_an_offered_craftsman_sees_the_contact_only_once_assigned(demo: Bo
     craftswoman.send("/tasks")
     tasks = await craftswoman.expect("我的服务")
     assert [b for b in craftswoman.buttons(tasks) if "接受" in b["text"]]
-    assert chen.phone not in tasks["text"] and enterprise.name not in tasks["text"] and chen.name not in tasks["text"]
+    assert (
+        phone(chen.phone) not in tasks["text"]
+        and enterprise.name not in tasks["text"]
+        and chen.name not in tasks["text"]
+    )
     other = demo.user(zhou.telegram_id, first_name=zhou.name)
     other.send("/tasks")
     own = await other.expect("我的服务")  # his own cases; he presses her offer's accept, signed for his chat
     query = other.press_data(demo.signed(other, f"tk:a:{match.id}"), own)
     answer = await other.answer_to(query)
-    assert chen.phone not in (answer.get("text") or "") and not [m for m in other.texts() if chen.phone in m]
+    assert phone(chen.phone) not in (answer.get("text") or "") and not [
+        m for m in other.texts() if phone(chen.phone) in m
+    ]
     async with demo.services.db.session() as session:
         assert (
             await session.scalar(
@@ -277,7 +286,7 @@ async def test_an_offered_craftsman_sees_the_contact_only_once_assigned(demo: Bo
         )
     craftswoman.press("接受", tasks)
     accepted = await craftswoman.expect("企业联系方式")
-    assert chen.phone in accepted["text"] and enterprise.name in accepted["text"]
+    assert phone(chen.phone) in accepted["text"] and enterprise.name in accepted["text"]
 
 
 async def test_the_demo_admin_is_an_admin_in_the_console_only(db_url: str, tmp_path):

@@ -26,6 +26,7 @@ from db.models import (
 from services.demo.tables import ago, tables
 from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE, DemoPerson
 from services.talent import search_text
+from services.validation import phone
 
 STAFFER = next(p.telegram_id for p in DEMO_PEOPLE if p.role is Role.STAFF)
 ADMIN = next(p.telegram_id for p in DEMO_PEOPLE if p.role is Role.ADMIN)
@@ -95,7 +96,7 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
             name=row["name"],
             user_id=played_by.telegram_id if played_by and played_by.telegram_id in pool.people else None,
             workplace=row["workplace"],
-            phone=played_by.phone if played_by else row["phone"],
+            phone=_stored(played_by.phone if played_by else row["phone"]),
             honours=row["honours"],
             specialities=specialities,
             search_text=search_text(specialities),
@@ -118,7 +119,7 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
             industry=row["industry"],
             kind=EnterpriseKind(row["kind"]),
             contact_name=played_by.name if played_by else row["contact"],
-            phone=played_by.phone if played_by else row["phone"],
+            phone=_stored(played_by.phone if played_by else row["phone"]),
             owner_user_id=played_by.telegram_id if played_by and played_by.telegram_id in pool.people else None,
             created_at=ago(now, days=230),
         )
@@ -128,3 +129,9 @@ async def load_people(session: AsyncSession, now: datetime) -> Pool:
         if enterprise.owner_user_id:
             users[enterprise.owner_user_id].enterprise_id = enterprise.id
     return pool
+
+
+def _stored(number: str | None) -> str | None:
+    """A phone of the demo as a typed one is stored (services/validation.phone: "13900010001", not "+8613900010001"),
+    so the demo's records and those people make have one form."""
+    return phone(number) if number else None
