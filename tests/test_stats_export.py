@@ -227,7 +227,7 @@ async def test_a_city_staffer_reads_their_own_regions_figures_unless_asking_for_
 
 
 async def test_a_region_name_several_places_share_is_asked_about_never_guessed(bot: BotHarness):
-    """"/stats 朝阳" (four places: 辽宁 朝阳市 and its 朝阳县, 北京 and 长春 朝阳区) or "/stats 鼓楼" lists the places with
+    """ "/stats 朝阳" (four places: 辽宁 朝阳市 and its 朝阳县, 北京 and 长春 朝阳区) or "/stats 鼓楼" lists the places with
     their codes instead of reporting on the first; a code, or a staffer whose own region holds just one of them,
     gets that one. A city and its namesake county (南昌市, 南昌县) is the city."""
     await seed(bot)
