@@ -3,7 +3,8 @@
 A technical problem or a training need is handed back to the caller (/report's entry points in
 conversations/report/intake.py), which starts the demand flow with the text filled in, or asks first when the
 evidence is weak; a union matter (dues, welfare, wages, contracts, work injury …) gets its answer with the source
-and the ask-staff button (conversations/union.py), never a craftsman.
+and the ask-staff button (conversations/union.py), never a craftsman; a text not understood is said to be so, with
+the same button (it may be a question only a person can answer).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from telegram import Update
 
 from conversations.common import expect_button, reject_too_long
 from conversations.context import BotContext
-from conversations.union import answer_union
+from conversations.union import answer_union, offer_staff
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
@@ -21,7 +22,6 @@ ANSWERS = {
     Intent.GREETING: "intent.greeting",
     Intent.COMPETITION: "intent.competition",
     Intent.COURSE: "intent.course",
-    Intent.OTHER: "fallback.text",
 }
 
 
@@ -34,6 +34,9 @@ async def route_text(update: Update, context: BotContext, analysis: Analysis | N
     analysis = analysis or context.services.analyzer.analyse(text)
     if is_union_service(analysis.intent):
         await answer_union(update, context, analysis)
+        return None
+    if analysis.intent is Intent.OTHER:  # not understood: it may still be a question for union staff
+        await offer_staff(update, context, Intent.OTHER.value, text, context.t("fallback.not_understood"))
         return None
     if analysis.intent in ANSWERS:
         await update.effective_message.reply_text(context.t(ANSWERS[analysis.intent]))

@@ -1,5 +1,5 @@
 """Union services in the chat: the answer to a member's own question (dues, welfare, wages …) with its source and
-the ask-staff button; the press that files a consultation; staff's part in /queue (answer or close).
+the ask-staff button (also under the reply to a message the bot did not understand); the press that files a consultation; staff's part in /queue (answer or close).
 
 The question the member typed stays on the server: the button carries only a random id that names it in the
 member's own user_data (``union_asks``), so a press from anyone else finds nothing and is refused and audited.
@@ -23,6 +23,7 @@ from nlp.analyzer import Analysis
 from nlp.intent import Intent
 from services.consultations import monthly_dues
 from services.results import Refused
+from services.union_answers import union_answer
 from services.validation import Invalid
 
 ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
@@ -33,20 +34,29 @@ QUEUE_LINES = 10
 
 
 async def answer_union(update: Update, context: BotContext, analysis: Analysis) -> None:
-    """The catalogue's answer to a union matter, with the ask-staff button under it."""
+    """The answer to a union matter, with the ask-staff button under it: the catalogue's, or for a member in Hong
+    Kong, Macao or Taiwan the place's own labour authority (services/union_answers.py)."""
     topic = analysis.intent.value
+    region = context.profile.region_code if context.profile is not None else None
+    answer = union_answer(topic, region, context.services.regions)
+    text = context.t(answer.key, **{name: context.label(key) for name, key in answer.labels.items()})
+    dues = monthly_dues(analysis.text) if answer.mainland and analysis.intent is Intent.MEMBERSHIP else None
+    if dues is not None:  # the wage the member named, worked out
+        text = context.t("union.membership.dues_for", dues=f"{dues:,}") + "\n" + text
+    await offer_staff(update, context, topic, analysis.text, text)
+
+
+async def offer_staff(update: Update, context: BotContext, topic: str, question: str, text: str) -> None:
+    """Reply ``text`` with the ask-staff button, which files ``question`` under ``topic`` when pressed (a union
+    matter, or ``other``: a message the bot did not understand)."""
     token = NO_CONSENT
     if context.profile is not None:
         asks = context.user_data.setdefault(ASKS, {})
         token = secrets.token_urlsafe(6)
-        asks[token] = {"topic": topic, "question": analysis.text, "filed": None}
+        asks[token] = {"topic": topic, "question": question, "filed": None}
         for old in list(asks)[:-KEEP_ASKS]:
             asks.pop(old)
     button = InlineKeyboardButton(context.label("union.ask_button"), callback_data=AskStaff(token).data())
-    text = context.t(f"union.{topic}.answer")
-    dues = monthly_dues(analysis.text) if analysis.intent is Intent.MEMBERSHIP else None
-    if dues is not None:  # the wage the member named, worked out
-        text = context.t("union.membership.dues_for", dues=f"{dues:,}") + "\n" + text
     await update.effective_message.reply_text(
         text, reply_markup=InlineKeyboardMarkup([[button]]), disable_web_page_preview=True
     )

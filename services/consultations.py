@@ -18,7 +18,7 @@ from db.database import Database
 from db.models import Consultation, ConsultationStatus, Role, User
 from db.results import rowcount
 from i18n import shown
-from nlp.intent import Intent, is_union_service
+from nlp.intent import UNION_SERVICES, Intent
 from services.audit import AuditLog
 from services.clock import Clock
 from services.everyday import amount
@@ -28,6 +28,8 @@ from services.staff_scope import OUT_OF_REGION, StaffChats, covered, members_wit
 from services.validation import Invalid
 
 MAX_QUESTION = 2000
+# What a member may ask staff about: a union matter, or ``other`` (a message the bot did not understand, passed on)
+TOPICS = frozenset(intent.value for intent in (*UNION_SERVICES, Intent.OTHER))
 # The member's notice (union.staff_answer) quotes the start of the question and the whole answer: QUOTED + MAX_ANSWER
 # plus the longest template and topic fit Telegram's 4,096 in every language, even when every character is astral
 # (two UTF-16 units, as Telegram may count them); tests/test_union.py checks the worst case.
@@ -63,10 +65,10 @@ class Consultations:
 
     async def ask(self, user_id: int, topic: str, question: str) -> Done:
         """File the member's question for staff; the same open question of the same member is filed once.
-        ``values``: {"id": …, "new": bool} (False: filed before). Refused: NOT_FOUND (no union topic, no question),
+        ``values``: {"id": …, "new": bool} (False: filed before). Refused: NOT_FOUND (not one of TOPICS, no question),
         NOT_YOURS (no such member, or no consent yet)."""
         question = shown(question).strip()[:MAX_QUESTION]  # stored without NUL or other invisible controls
-        if not is_union_service(Intent(topic)) or not question:
+        if topic not in TOPICS or not question:
             raise Refused(Reason.NOT_FOUND)
         async with self.db.session() as session:
             user = await session.get(User, user_id)

@@ -4,7 +4,7 @@ Rules follow db/seed/SOURCE.md: 直辖市 districts hang directly under the prov
 :meth:`RegionDirectory.city_of`, never the first four digits. Names are shown in the reader's language: traditional
 script by OpenCC, English from regions_en.csv (pinyin, written once by db/seed/regions_en.py). A typed name is found
 in either script, in pinyin, or through region_aliases.csv (a development zone or new area → the divisions it lies
-in; a city of 台湾 / 香港 / 澳门, which GB/T 2260 does not divide).
+in; a city of 台湾 / 澳门 or a district of 香港 (观塘, 九龙城, "Kwun Tong" …), which GB/T 2260 does not divide).
 """
 
 from __future__ import annotations
@@ -161,7 +161,10 @@ class RegionDirectory:
     def zone(self, query: str) -> Alias | None:
         """What ``query`` names when it is no division but a zone or a city GB/T 2260 does not list."""
         folded = _folded(query)
-        return self.aliases.get(folded) or self.aliases.get(folded.removesuffix("市"))  # 台北 or 台北市
+        for name in (folded, folded.removesuffix("市"), folded.removesuffix("区")):  # 台北市, 观塘区 (香港)
+            if name in self.aliases:
+                return self.aliases[name]
+        return None
 
     def search(self, query: str, limit: int = 12) -> list[Place]:
         """The places a typed name means, best first: what an alias names ("苏州工业园区" → 苏州市, "臺北" → 台湾省),

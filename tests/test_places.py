@@ -1,6 +1,7 @@
 """Finding one's place at registration and reading official names in one's language (issue 21, places): development
-zones and new areas lead to the divisions they lie in, Taiwan, Hong Kong and Macao are found by their cities'
-names in either script, an English reader sees regions in pinyin and GB/T 4754 sections by their English names."""
+zones and new areas lead to the divisions they lie in, Taiwan, Hong Kong and Macao are found by their cities' (and
+Hong Kong's districts') names in either script, an English reader sees regions in pinyin and GB/T 4754 sections by
+their English names."""
 
 from __future__ import annotations
 
@@ -99,3 +100,32 @@ def test_english_names_are_read_from_the_seed_not_made_by_pypinyin():
     assert "pypinyin" not in sys.modules
     sample = [p for p in read_seed() if p.code in ("320500", "341500", "222400", "110105", "150000", "371722")]
     assert all(english(p.code, p.name) == regions.english[p.code] for p in sample)  # the CSV is what it writes
+
+
+def test_hong_kong_districts_are_found_by_name_in_either_script_and_in_english():
+    regions = RegionDirectory(read_seed())
+    for name in (
+        "觀塘",
+        "观塘区",
+        "九龍城",
+        "九龙城区",
+        "深水埗",
+        "沙田",
+        "荃灣",
+        "大埔區",
+        "香港東區",
+        "Kwun Tong",
+        "Sha Tin",
+    ):
+        assert [p.code for p in regions.search(name)][:1] == ["810000"], name
+    assert regions.resolve("大埔").code == "441422"  # 广东 梅州 大埔县 keeps its name; Hong Kong's is 大埔區
+    assert regions.resolve("东区").code == "510402"  # 四川 攀枝花 东区: Hong Kong's is 香港东区
+
+
+async def test_a_hong_kong_district_is_found_at_registration(bot: BotHarness):
+    user, _ = await at_region_step(bot, 606, "zh-hk")
+    user.send("觀塘")
+    found = await user.expect("請選擇")
+    user.press("香港特別行政區", found)
+    await user.expect("設置完成")
+    assert (await bot.services.users.get(606)).region_code == "810000"

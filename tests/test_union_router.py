@@ -115,3 +115,26 @@ def test_dues_are_worked_out_from_the_wage_a_member_names(text: str, dues: str):
 
     assert monthly_dues(text) == Decimal(dues)
     assert monthly_dues("会费怎么交") is None and monthly_dues("我月薪5000，加班费怎么算") is None
+
+
+@pytest.mark.parametrize(  # the hostile tester's words, each answered "收到。我暂时还不能理解这条消息" before
+    "text, intents",
+    [
+        ("老板跑路了", {Intent.WAGES}),
+        ("工资条上少了500块", {Intent.WAGES}),
+        ("老細唔出糧點算", {Intent.WAGES}),
+        ("我做嘢整親手，公司唔理", {Intent.INJURY}),
+        ("被炒魷魚冇遣散費", {Intent.LABOUR_RIGHTS, Intent.CONTRACT}),
+        ("公司不給資遣費", {Intent.LABOUR_RIGHTS, Intent.CONTRACT}),
+        ("老闆沒幫我保勞保", {Intent.LABOUR_RIGHTS}),
+    ],
+)
+def test_cantonese_and_taiwan_wording_of_a_union_question_is_understood(
+    analyzer: Analyzer, text: str, intents: set[Intent]
+):
+    assert analyzer.analyse(text).intent in intents
+
+
+def test_protective_gear_is_still_a_technical_problem(analyzer: Analyzer):
+    """劳保 (labour insurance in Taiwan) is also 劳保用品, protective gear: only 保劳保 / 劳健保 name the insurance."""
+    assert analyzer.analyse("劳保鞋底开胶怎么办").intent is Intent.PROBLEM
