@@ -10,7 +10,16 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, MatchAllPlan, OfferTo, PlanAnswer, ShowQueueItem
+from buttons.queue import (
+    CallCraftsman,
+    ConfirmVolunteer,
+    Escalate,
+    FindCraftsman,
+    MatchAllPlan,
+    OfferTo,
+    PlanAnswer,
+    ShowQueueItem,
+)
 from conversations import resume
 from conversations.casework_views import queue_item_view
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
@@ -74,6 +83,25 @@ async def offer(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await update.effective_chat.send_message(context.t("queue.offered", **result.values))
+
+
+async def call(update: Update, context: BotContext) -> None:
+    """``CallCraftsman``: the phone of a candidate without Telegram, said once as a message staff can copy."""
+    query = update.callback_query
+    press = await press_of(update, context, CallCraftsman)
+    if press is None:
+        return
+    result = await attempt(
+        update,
+        context,
+        context.services.casework.phone_to_call(
+            update.effective_user.id, context.role, press.demand_id, press.craftsman_id
+        ),
+    )
+    if result is None:
+        return
+    await query.answer()
+    await update.effective_chat.send_message(context.t("case.refused.no_account", **result.values))
 
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
@@ -271,6 +299,7 @@ def handlers() -> list:
         CommandHandler("match_all", match_all),
         CallbackQueryHandler(show, pattern=ShowQueueItem.pattern()),
         CallbackQueryHandler(offer, pattern=OfferTo.pattern()),
+        CallbackQueryHandler(call, pattern=CallCraftsman.pattern()),
         CallbackQueryHandler(confirm_volunteer, pattern=ConfirmVolunteer.pattern()),
         CallbackQueryHandler(match_all_button, pattern=MatchAllPlan.pattern()),
     ]
