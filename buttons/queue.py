@@ -19,6 +19,14 @@ class OfferTo(Action):
     craftsman_id: int
 
 
+@action("qu:call")
+class CallCraftsman(Action):
+    """A candidate without a Telegram account: staff are given his phone (an offer could not be sent)."""
+
+    demand_id: int
+    craftsman_id: int
+
+
 @action("qu:vol")
 class ConfirmVolunteer(Action):
     match_id: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
+from buttons.queue import CallCraftsman, ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
 from nlp.industry import catalogue
 from services.staff_queue import QueueItem
@@ -50,14 +50,34 @@ def candidate_line(n: int, c: Candidate, context: BotContext) -> str:
     )
 
 
-def offer_label(c: Candidate, workplace: str | None, region: str | None, context: BotContext) -> str:
-    """派给 and the candidate's name, with what tells him from a namesake in the same list (services/talent_index.py)."""
+def offer_label(
+    c: Candidate, workplace: str | None, region: str | None, context: BotContext, verb: str = "queue.offer"
+) -> str:
+    """派给 (``verb`` queue.offer; 📞 致电 with queue.call) and the candidate's name, with what tells him from a namesake
+    in the same list (services/talent_index.py)."""
     if workplace is None:
-        return context.label("queue.offer_to", name=c.name)
+        return context.label(f"{verb}_to", name=c.name)
     if region is None:
-        return context.label("queue.offer_found", name=c.name, workplace=workplace)
+        return context.label(f"{verb}_found", name=c.name, workplace=workplace)
     place = context.services.regions.full_name(region, context.lang) or region
-    return context.label("queue.offer_placed", name=c.name, workplace=workplace, region=place)
+    return context.label(f"{verb}_placed", name=c.name, workplace=workplace, region=place)
+
+
+def candidate_button(
+    demand_id: int, c: Candidate, apart: tuple[str | None, str | None], context: BotContext
+) -> InlineKeyboardButton | None:
+    """派给 for a craftsman with a Telegram account; 📞 致电 (his phone, for staff to call) for one without; nothing
+    for one nobody can reach (his line says so)."""
+    if c.user_id is not None:
+        return InlineKeyboardButton(
+            offer_label(c, *apart, context), callback_data=OfferTo(demand_id, c.craftsman_id).data()
+        )
+    if c.has_phone:
+        return InlineKeyboardButton(
+            offer_label(c, *apart, context, verb="queue.call"),
+            callback_data=CallCraftsman(demand_id, c.craftsman_id).data(),
+        )
+    return None
 
 
 def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
@@ -77,14 +97,11 @@ def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKe
     if not item.candidates:
         lines.append(context.t("queue.no_candidates"))
     lines += [context.t("queue.volunteer", name=name) for _, name in item.volunteers]
-    keyboard = [
-        [
-            InlineKeyboardButton(
-                offer_label(c, *apart, context), callback_data=OfferTo(item.demand_id, c.craftsman_id).data()
-            )
-        ]
+    buttons = (
+        candidate_button(item.demand_id, c, apart, context)
         for c, apart in zip(item.candidates, told_apart(item.candidates), strict=True)
-    ]
+    )
+    keyboard = [[button] for button in buttons if button is not None]
     keyboard += [
         [
             InlineKeyboardButton(

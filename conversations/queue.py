@@ -10,7 +10,16 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.queue import ConfirmVolunteer, Escalate, FindCraftsman, MatchAllPlan, OfferTo, PlanAnswer, ShowQueueItem
+from buttons.queue import (
+    CallCraftsman,
+    ConfirmVolunteer,
+    Escalate,
+    FindCraftsman,
+    MatchAllPlan,
+    OfferTo,
+    PlanAnswer,
+    ShowQueueItem,
+)
 from conversations import resume
 from conversations.casework_views import queue_item_view
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
@@ -24,6 +33,7 @@ from services.casework import MAX_NOTE
 FIND, ESCALATE = "queue.find", "queue.escalate"
 MAX_QUERY = 50
 PLAN_LINES = 30
+PHONE = "case.refused.no_account"  # 📞 致电 says what a 派给 to him would: not linked, please phone him at …
 
 
 async def queue_command(update: Update, context: BotContext) -> None:
@@ -60,20 +70,21 @@ async def show(update: Update, context: BotContext) -> None:
 
 
 async def offer(update: Update, context: BotContext) -> None:
-    """``OfferTo``: offer the demand to that craftsman."""
+    """``OfferTo``: offer the demand to that craftsman; ``CallCraftsman``: the phone of a candidate without
+    Telegram, said once as a message staff can copy."""
     query = update.callback_query
-    press = await press_of(update, context, OfferTo)
-    if press is None:
+    press = await press_of(update, context, OfferTo, CallCraftsman)
+    if not isinstance(press, OfferTo | CallCraftsman):  # None: answered as expired
         return
+    casework = context.services.casework
+    act, key = (casework.offer, "queue.offered") if isinstance(press, OfferTo) else (casework.phone_to_call, PHONE)
     result = await attempt(
-        update,
-        context,
-        context.services.casework.offer(update.effective_user.id, context.role, press.demand_id, press.craftsman_id),
+        update, context, act(update.effective_user.id, context.role, press.demand_id, press.craftsman_id)
     )
     if result is None:
         return
     await query.answer()
-    await update.effective_chat.send_message(context.t("queue.offered", **result.values))
+    await update.effective_chat.send_message(context.t(key, **result.values))
 
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
@@ -271,6 +282,7 @@ def handlers() -> list:
         CommandHandler("match_all", match_all),
         CallbackQueryHandler(show, pattern=ShowQueueItem.pattern()),
         CallbackQueryHandler(offer, pattern=OfferTo.pattern()),
+        CallbackQueryHandler(offer, pattern=CallCraftsman.pattern()),
         CallbackQueryHandler(confirm_volunteer, pattern=ConfirmVolunteer.pattern()),
         CallbackQueryHandler(match_all_button, pattern=MatchAllPlan.pattern()),
     ]

@@ -89,12 +89,15 @@ def refusal_text(context: BotContext, refused: Refused, about: str = CASE) -> st
 
 
 async def answer_refusal(update: Update, context: BotContext, refused: Refused, about: str = CASE) -> None:
-    """Tell the user: an alert for a button (and a message too when staff must act by hand), a reply otherwise."""
+    """Tell the user: an alert for a button (a message instead when staff must act by hand: a phone number to keep,
+    said once), a reply otherwise."""
     text = refusal_text(context, refused, about)
     if update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
-        if refused.reason in BY_HAND:  # staff must act by hand: worth a message
+        if refused.reason in BY_HAND:
+            await update.callback_query.answer()
             await update.effective_chat.send_message(text)
+        else:
+            await update.callback_query.answer(text[:200], show_alert=True)
     else:
         await update.effective_message.reply_text(text)
 

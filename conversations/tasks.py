@@ -103,7 +103,8 @@ async def tasks_command(update: Update, context: BotContext) -> None:
                         callback_data=AcceptOffer(case.match_id).data(),
                     ),
                     InlineKeyboardButton(
-                        context.label("case.decline"), callback_data=DeclineOffer(case.match_id).data()
+                        context.label("case.decline_ticket", ticket=case.ticket),
+                        callback_data=DeclineOffer(case.match_id).data(),
                     ),
                 ]
             )

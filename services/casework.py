@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.casework import AcceptOffer, DeclineOffer
-from buttons.queue import OfferTo, ShowQueueItem
+from buttons.queue import CallCraftsman, OfferTo, ShowQueueItem
 from db.database import Database
 from db.models import (
     Craftsman,
@@ -256,12 +256,18 @@ class Casework(StaffQueue, Volunteering):
         return DemandStatus.ESCALATED if escalated else DemandStatus.SUBMITTED
 
     async def _alert_staff(self, demand_id: int, ticket: str, key: str, values: dict[str, Any], dedupe: str) -> None:
-        """Tell staff, naming the next candidate with a one-press offer button."""
-        best = next(iter(await self.matcher.for_demand(demand_id, 1)), None)
+        """Tell staff, naming the next candidate someone can reach, one press away: 派给 him when he has a Telegram
+        account, 📞 致电 (his phone) when staff must call him."""
+        best = next((c for c in await self.matcher.for_demand(demand_id) if c.reachable), None)
         buttons = [[Button("queue.show", ShowQueueItem(demand_id))]]
         values = {**values, "ticket": ticket, "next": best.name if best else "—"}
         if best is not None:
-            buttons.insert(0, [Button("queue.offer_to", OfferTo(demand_id, best.craftsman_id), {"name": best.name})])
+            press = (
+                Button("queue.offer_to", OfferTo(demand_id, best.craftsman_id), {"name": best.name})
+                if best.user_id is not None
+                else Button("queue.call_to", CallCraftsman(demand_id, best.craftsman_id), {"name": best.name})
+            )
+            buttons.insert(0, [press])
         await self.outbox.put(
             await self.staff.for_demand(demand_id),
             "notice",

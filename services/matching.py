@@ -13,6 +13,8 @@ rating         0.05    mean stars, shrunk towards 4 while there are few ratings
 service mode   0.05    the craftsman offers the mode the enterprise asked for
 =============  ======  =====================================================================
 
+The reasons show the plain mean of the stars, as the craftsman's own /stats does; only the score shrinks it.
+
 Paused, inactive, unpublished and full craftsmen, and those who declined (or were already asked about) this
 demand, are never proposed.
 
@@ -176,7 +178,7 @@ class Matcher:
                     live.row_data.user_id,
                     live.score,
                     Reasons(),
-                    bool((live.row_data.phone or "").strip()),
+                    (live.row_data.phone or "").strip(),
                     live.row_data.workplace or "",
                     live.row_data.region_code,
                 )
@@ -257,7 +259,7 @@ class Matcher:
             live.row_data.user_id,
             live.score,
             self._reasons(index, query, words, live.row, live.row_data, live.load, live.mode),
-            bool((live.row_data.phone or "").strip()),
+            (live.row_data.phone or "").strip(),
             live.row_data.workplace or "",
             live.row_data.region_code,
         )
@@ -293,10 +295,12 @@ class Matcher:
                 found = catalogue().division(query.division)
                 if found is not None and contains_row(index.by_section.get(found.section), row):
                     section = found.section
+        specific = words - index.general
         skills = tuple(
-            line for line in index.specialities[row] if words & set(self.tokenizer.content_words(normalize(line)))
+            line for line in index.specialities[row] if specific & set(self.tokenizer.content_words(normalize(line)))
         )[:3]
-        rated = rating_of(c.rating_sum, c.rating_count) if c.rating_count else None
+        # the stars as given (what the craftsman's own /stats says), not the shrunk value the score uses
+        rated = c.rating_sum / c.rating_count if c.rating_count else None
         return Reasons(
             division,
             section,

@@ -172,6 +172,27 @@ class StaffQueue:
                 done += 1
         return PlanReport(done, changed, by_hand)
 
+    async def phone_to_call(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Done:
+        """The phone staff call a candidate on who has no Telegram account (an offer cannot reach him): Done with
+        ``name`` and ``phone``. Refused: NOT_STAFF, NOT_FOUND, OUT_OF_REGION (audited), UNREACHABLE (no phone
+        either), STALE (he has linked an account since: the queue item offers to him now)."""
+        await self.audit.require_staff(actor, role, "queue.call", f"demand:{demand_id}")
+        try:
+            async with self.db.session() as session:
+                await self._in_scope(session, actor, demand_id)
+                craftsman = await session.get(Craftsman, craftsman_id)
+        except Stop as stop:
+            await stop.audit(self.audit, actor, "queue.call")
+            raise
+        if craftsman is None:
+            raise Refused(Reason.NOT_FOUND)
+        if craftsman.user_id is not None:
+            raise Refused(Reason.STALE)
+        phone = (craftsman.phone or "").strip()
+        if not phone:
+            raise Refused(Reason.UNREACHABLE, name=craftsman.name, phone="")
+        return Done(demand_id, values={"name": craftsman.name, "phone": phone})
+
     async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
         async with self.db.session() as session:
             rows = await session.execute(select(Demand.id, Demand.ticket).where(Demand.id.in_(demand_ids)))

@@ -27,6 +27,10 @@ W_LOAD, W_RATING, W_MODE = 0.05, 0.05, 0.05
 BM25_K1, BM25_B = 1.2, 0.75
 BM25_FLOOR = 8.0  # a BM25 sum this high counts as a full speciality match even when nobody scores higher
 RATING_PRIOR, RATING_PRIOR_WEIGHT = 4.0, 2
+# a word the pool's craftsmen use across this share of the industries they cover (and at least GENERAL_MIN of them:
+# 工艺, 维修) says nothing about the trade, so it is no speciality reason on its own: "印染工艺" is no reason for an
+# SMT problem that asks about 工艺参数, while 铝型材, however many aluminium experts there are, stays one
+GENERAL_SHARE, GENERAL_MIN = 0.2, 3
 SHORTLIST = 64  # candidates read fresh from the database per round
 BUSY = (MatchStatus.OFFERED, MatchStatus.ACCEPTED)  # matches that hold a place of the craftsman's capacity
 OPEN_DEMANDS = (DemandStatus.MATCHED, DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
@@ -38,11 +42,11 @@ class Reasons:
 
     division: str | None = None  # same division: its code
     section: str | None = None  # same section only: its letter
-    skills: tuple[str, ...] = ()  # the craftsman's speciality lines that share words with the demand
+    skills: tuple[str, ...] = ()  # the craftsman's speciality lines that share a specific word with the demand
     region: str | None = None  # county | city | province
     load: int = 0
     capacity: int = 0
-    rating: float | None = None
+    rating: float | None = None  # the plain mean of the stars given
     ratings: int = 0
     mode: str | None = None
 
@@ -63,9 +67,19 @@ class Candidate:
     user_id: int | None
     score: float
     reasons: Reasons
-    has_phone: bool = True  # without a Telegram account (user_id) and without a phone, nobody can reach them
+    phone: str = ""  # for staff to call one without a Telegram account (user_id)
     workplace: str = ""  # tells apart namesakes (queue buttons)
     region_code: str | None = None
+
+    @property
+    def has_phone(self) -> bool:
+        """Without a Telegram account and without a phone, nobody can reach him."""
+        return bool(self.phone)
+
+    @property
+    def reachable(self) -> bool:
+        """An offer can be sent (he has an account) or phoned."""
+        return self.user_id is not None or self.has_phone
 
 
 def told_apart(candidates: list[Candidate]) -> list[tuple[str | None, str | None]]:
@@ -122,6 +136,7 @@ class TalentIndex:
     idf: dict[str, float]
     specialities: list[list[str]]
     version: tuple[Any, ...] = field(default=())
+    general: frozenset[str] = frozenset()  # words used across too many industries to be a reason (GENERAL_SHARE)
 
     @property
     def size(self) -> int:
@@ -168,6 +183,12 @@ def build_index(
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows_of] / (average or 1.0))
         postings[word] = (rows_of, idf[word] * tf * (BM25_K1 + 1) / (tf + norm))
 
+    trades = {i: divisions.get(r[0], ()) for i, r in enumerate(rows)}
+    common = max(GENERAL_MIN, GENERAL_SHARE * len({d for codes in trades.values() for d in codes}))
+    general = frozenset(
+        word for word, hits in tf_rows.items() if len({d for i, _ in hits for d in trades[i]}) >= common
+    )
+
     def unique(groups: dict[str, list[int]]) -> dict[str, np.ndarray]:
         return {k: np.unique(np.array(v, dtype=np.int64)) for k, v in groups.items()}
 
@@ -183,6 +204,7 @@ def build_index(
         idf,
         [list(r[4]) for r in rows],
         version,
+        general,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 
 from buttons.booking import OfferSlots
 from buttons.queue import ConfirmVolunteer, ShowQueueItem
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from services.staff_scope import StaffChats
 
 QUEUED = (DemandStatus.SUBMITTED, DemandStatus.ESCALATED)  # waiting for staff to pick a craftsman
+RELATED_READ = 200  # newest demands of related divisions read for /board, to find those asking for his specialities
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Volunteering:
     audit: AuditLog
     outbox: Outbox
     staff: StaffChats
+    matcher: Matcher
 
     if TYPE_CHECKING:
 
@@ -66,8 +68,10 @@ class Volunteering:
         ) -> None: ...
 
     async def board(self, user_id: int, limit: int = 10) -> list[BoardItem]:
-        """Open demands in the craftsman's industries (same division, or same section) that nobody has taken.
-        Refused(NOT_CRAFTSMAN) for someone who is not an available craftsman."""
+        """Open demands in the craftsman's industries that nobody has taken: his own divisions first, then those of
+        a related division (same section) that ask for one of his specialities — a word of his 技术处方 in the
+        demand's text that is not used across the pool's trades (the matcher's ``general`` words): section C alone
+        is 31 divisions. Refused(NOT_CRAFTSMAN) for someone who is not an available craftsman."""
         async with self.db.session() as session:
             craftsman = await craftsman_of_user(session, user_id)
             if craftsman is None or not available(
@@ -80,24 +84,16 @@ class Volunteering:
                 )
             ).all()
             sections = {division.section for d in divisions if (division := catalogue().division(d))}
-            related = [code for s in sections for code in catalogue().sections[s].divisions]
-            taken = exists().where(
-                Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
-            )
+            related = [code for s in sections for code in catalogue().sections[s].divisions if code not in divisions]
+            own = await session.scalars(self._open_for(craftsman.id, list(divisions)).limit(limit))
+            rows = list(own.all())
+            if len(rows) < limit and related:
+                index = await self.matcher.index()
+                skills = set(self.matcher.words(" ".join(craftsman.specialities or []))) - index.general
+                nearby = await session.scalars(self._open_for(craftsman.id, related).limit(RELATED_READ))
+                rows += [d for d in nearby.all() if skills & set(self.matcher.words(d.text or d.training_topic or ""))]
+            rows = rows[:limit]
             mine = select(Match.demand_id).where(Match.craftsman_id == craftsman.id)
-            rows = (
-                await session.scalars(
-                    select(Demand)
-                    .where(
-                        Demand.status.in_(QUEUED),
-                        Demand.industry.in_(related),
-                        ~taken,
-                        ~Demand.id.in_(mine.where(Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)))),
-                    )
-                    .order_by(Demand.industry.in_(divisions).desc(), Demand.submitted_at.desc())
-                    .limit(limit)
-                )
-            ).all()
             offered = set(
                 (
                     await session.scalars(mine.where(Match.volunteered.is_(True), Match.status == MatchStatus.PROPOSED))
@@ -114,6 +110,22 @@ class Volunteering:
             )
             for d in rows
         ]
+
+    @staticmethod
+    def _open_for(craftsman_id: int, divisions: list[str]) -> Select[tuple[Demand]]:
+        """Queued demands of ``divisions`` that nobody holds and the craftsman has not declined or let lapse,
+        newest first."""
+        taken = exists().where(
+            Match.demand_id == Demand.id, Match.status.in_((MatchStatus.OFFERED, MatchStatus.ACCEPTED))
+        )
+        passed = select(Match.demand_id).where(
+            Match.craftsman_id == craftsman_id, Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED))
+        )
+        return (
+            select(Demand)
+            .where(Demand.status.in_(QUEUED), Demand.industry.in_(divisions), ~taken, ~Demand.id.in_(passed))
+            .order_by(Demand.submitted_at.desc(), Demand.id.desc())
+        )
 
     async def volunteer(self, user_id: int, demand_id: int) -> Done:
         """A craftsman volunteers for an open demand; staff get a button to confirm. Refused when he is no

@@ -240,7 +240,7 @@ def test_told_apart_adds_the_workplace_for_namesakes_and_the_region_when_that_is
     from services.talent_index import Candidate, Reasons, told_apart
 
     def c(id_: int, name: str, workplace: str, region: str) -> Candidate:
-        return Candidate(id_, name, None, 1.0, Reasons(), True, workplace, region)
+        return Candidate(id_, name, None, 1.0, Reasons(), "13900000000", workplace, region)
 
     shown = told_apart(
         [c(1, "周建华", "甲厂", "330502"), c(2, "周建华", "甲厂", "330603"), c(3, "周建华", "乙厂", "1")]

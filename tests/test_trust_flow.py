@@ -12,11 +12,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from buttons.queue import OfferTo
 from db.database import Database
 from db.models import (
     Appointment,
     Craftsman,
     CraftsmanIndustry,
+    Demand,
     DemandStatus,
     DemandStatusHistory,
     Match,
@@ -241,11 +243,14 @@ async def test_offering_to_a_craftsman_without_telegram_says_call_them_or_pick_a
 
     staff.send("/queue")
     item = await staff.expect(ticket)
-    staff.press("派给 张师傅", item)
+    staff.press("📞 致电 张师傅", item)  # no 派给 for him: an offer could not reach him
     call = await staff.expect("张师傅")
     assert "请电话联系：13912345678" in call["text"]
 
-    staff.press("派给 李师傅", item)
+    async with bot.services.db.session() as session:  # no button for him at all: an old 派给 pressed
+        d = await session.scalar(select(Demand).where(Demand.ticket == ticket))
+        li = await session.scalar(select(Craftsman.id).where(Craftsman.name == "李师傅"))
+    staff.press_data(bot.signed(staff, OfferTo(d.id, li).data(), item), item)
     nobody = (await staff.expect("李师傅"))["text"]
     assert "请电话联系" not in nobody
     assert "无法联系" in nobody and "另选" in nobody
