@@ -37,6 +37,7 @@ from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
+from services.owner_actions import OwnerActions
 from services.regions import RegionDirectory
 from services.results import Reason, Refused
 from services.service_record import ENTERPRISE, transition
@@ -83,7 +84,7 @@ _ATTACHMENTS = (
 )
 
 
-class Demands(DraftExpiry):
+class Demands(DraftExpiry, OwnerActions):
     def __init__(
         self,
         db: Database,
@@ -396,5 +397,3 @@ class Demands(DraftExpiry):
             raise Refused(Refusal.NOT_YOURS)
         await released.tell(self.outbox, self.visits_cancelled)
         return info
-
-    # ------------------------------------------------------------------ draft expiry
