@@ -13,6 +13,7 @@ from fakebotapi import FakeUser
 from tests.harness import BotHarness
 from tests.test_service_flow import demand
 from tests.test_slots import booked_case
+from tests.test_withdrawal import queued
 
 
 async def my_detail(company: FakeUser, ticket: str) -> dict:
@@ -88,3 +89,16 @@ async def test_a_visit_whose_time_has_come_is_not_offered_for_moving(bot: BotHar
     await bot.services.booking.start_due()
     detail = await my_detail(company, (await demand(bot)).ticket)
     assert "🔁 改期" not in labels(detail) and "❌ 取消预约" not in labels(detail)
+
+
+async def test_staff_are_told_when_the_enterprise_withdraws_with_its_reason(bot: BotHarness):
+    staff, _, company, ticket, _ = await queued(bot)
+    company.send("/my")
+    company.press(ticket, await company.expect("我的需求"))
+    company.press("撤回", await company.expect(ticket))
+    company.press("不再需要", await company.expect("为什么要撤回"))
+    await company.expect(f"已撤回 {ticket}")
+    await bot.application.sender.flush()
+    told = await staff.expect(f"企业撤回了需求 {ticket}")
+    assert "不再需要" in told["text"]
+    assert any("打开" in b["text"] for b in FakeUser.buttons(told))
