@@ -16,10 +16,12 @@ from tests.test_slots import booked_case
 from tests.test_withdrawal import queued
 
 
-async def my_detail(company: FakeUser, ticket: str) -> dict:
-    """/my → the demand: its detail view."""
+async def my_detail(company: FakeUser, ticket: str, next_step: str = "") -> dict:
+    """/my → the demand: its detail view; the list's line of it says ``next_step``."""
     company.send("/my")
-    company.press(ticket, await company.expect("我的需求"))
+    listed = await company.expect("我的需求")
+    assert next_step in listed["text"]
+    company.press(ticket, listed)
     return await company.expect("描述：")
 
 
@@ -40,7 +42,7 @@ async def resolved_case(bot: BotHarness) -> tuple[FakeUser, FakeUser, str]:
 
 async def test_a_resolved_case_is_confirmed_and_rated_from_my(bot: BotHarness):
     helper, company, ticket = await resolved_case(bot)
-    detail = await my_detail(company, ticket)
+    detail = await my_detail(company, ticket, "问题解决了吗？请在详情中")  # the list says where to answer
     assert "✅ 已解决" in labels(detail) and "↩️ 未解决" in labels(detail)
     company.press("✅ 已解决", detail)
     company.press("5", await company.expect("请为本次服务打分"))
@@ -67,7 +69,7 @@ async def test_a_resolved_case_is_reopened_from_my_and_that_button_is_then_stale
 async def test_a_booked_visit_is_moved_or_cancelled_from_my(bot: BotHarness):
     helper, company, _, _ = await booked_case(bot)
     ticket = (await demand(bot)).ticket
-    detail = await my_detail(company, ticket)
+    detail = await my_detail(company, ticket, "可在详情中改期或取消")
     assert "🔁 改期" in labels(detail) and "❌ 取消预约" in labels(detail) and "↩️ 撤回" in labels(detail)
     company.press("🔁 改期", detail)
     await company.expect("已请劳模工匠重新提供时段")
