@@ -44,6 +44,23 @@ async def taken_place(session: AsyncSession, match_id: int, now: datetime) -> No
     )
 
 
+async def booked_ahead(session: AsyncSession, demand_id: int, now: datetime) -> int | None:
+    """The id of the demand's booked visit still to come (its accepted craftsman's; the soonest), or None."""
+    found: int | None = await session.scalar(
+        select(Appointment.id)
+        .join(Match, Match.id == Appointment.match_id)
+        .where(
+            Match.demand_id == demand_id,
+            Match.status == MatchStatus.ACCEPTED,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    return found
+
+
 def visit_buttons(appointment_id: int) -> list[list[Button]]:
     """A booking's 🔁 改期 / ❌ 取消预约: under the appointment message and in the enterprise's /my."""
     return [

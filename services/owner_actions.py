@@ -5,11 +5,9 @@ again, and each press is checked by its own service (services/follow_up.py, serv
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from db.database import Database
-from db.models import Appointment, AppointmentStatus, Demand, DemandStatus, Match, MatchStatus
-from services.booking import SERVING, visit_buttons
+from db.models import Demand, DemandStatus
+from services.booking import SERVING, booked_ahead, visit_buttons
 from services.clock import Clock
 from services.outbox import Button
 from services.resolution import answer_buttons, round_of
@@ -29,16 +27,5 @@ class OwnerActions:
                 return answer_buttons(demand.id, round_of(demand))
             if demand.status not in SERVING:
                 return []
-            booked = await session.scalar(
-                select(Appointment.id)
-                .join(Match, Match.id == Appointment.match_id)
-                .where(
-                    Match.demand_id == demand_id,
-                    Match.status == MatchStatus.ACCEPTED,
-                    Appointment.status == AppointmentStatus.BOOKED,
-                    Appointment.starts_at > self.clock.now(),  # a visit that has taken place is no booking to move
-                )
-                .order_by(Appointment.starts_at)
-                .limit(1)
-            )
+            booked = await booked_ahead(session, demand_id, self.clock.now())  # one that took place is no booking
         return visit_buttons(booked) if booked is not None else []
