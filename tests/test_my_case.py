@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from db.models import DemandStatus
+from sqlalchemy import select
+
+from db.models import Demand, DemandStatus
 from fakebotapi import FakeUser
+from services.demo_people import demo_person
 from tests.harness import BotHarness
+from tests.test_demo import stage
 from tests.test_service_flow import demand
 from tests.test_slots import booked_case
 from tests.test_withdrawal import queued
@@ -104,3 +108,25 @@ async def test_staff_are_told_when_the_enterprise_withdraws_with_its_reason(bot:
     told = await staff.expect(f"企业撤回了需求 {ticket}")
     assert "不再需要" in told["text"]
     assert any("打开" in b["text"] for b in FakeUser.buttons(told))
+
+
+async def test_the_demo_enterprise_answers_its_resolved_case_and_sees_its_booking_in_my(db_url: str):
+    """The stranger's path on the demo stage: 王丽's resolved demand is confirmed and rated from /my (its notice may
+    never have come), and her booked one carries 🔁 改期 / ❌ 取消预约 there (the demo has no appointment message)."""
+    bot = await stage(db_url)
+    try:
+        async with bot.services.db.session() as session:
+            mine = (
+                await session.scalars(select(Demand).where(Demand.user_id == demo_person("王丽").telegram_id))
+            ).all()
+        resolved = next(d.ticket for d in mine if d.status is DemandStatus.RESOLVED)
+        booked = next(d.ticket for d in mine if d.status is DemandStatus.SCHEDULED)
+        company = bot.user(demo_person("王丽").telegram_id, first_name="王丽")
+        detail = await my_detail(company, resolved)
+        company.press("✅ 已解决", detail)
+        company.press("4", await company.expect("请为本次服务打分"))
+        await company.expect(f"需求 {resolved} 已结案")
+        detail = await my_detail(company, booked)
+        assert "🔁 改期" in labels(detail) and "❌ 取消预约" in labels(detail)
+    finally:
+        await bot.stop()
