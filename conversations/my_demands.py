@@ -120,7 +120,10 @@ async def show_demand(update: Update, context: BotContext) -> None:
     if found is None:
         return
     press, demand = found
-    keyboard = []
+    keyboard = [  # ✅ 已解决 / ↩️ 未解决 of a resolved case, 🔁 改期 / ❌ 取消预约 of a visit to come (the notices' own)
+        [InlineKeyboardButton(context.label(b.key, **(b.values or {})), callback_data=b.data) for b in row]
+        for row in await context.services.demands.owner_actions(demand.id, update.effective_user.id)
+    ]
     if demand.status in OPEN_STATUSES:
         keyboard.append(
             [InlineKeyboardButton(context.t("my.withdraw"), callback_data=WithdrawDemand(demand.id).data())]

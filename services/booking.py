@@ -44,6 +44,33 @@ async def taken_place(session: AsyncSession, match_id: int, now: datetime) -> No
     )
 
 
+async def booked_ahead(session: AsyncSession, demand_id: int, now: datetime) -> int | None:
+    """The id of the demand's booked visit still to come (its accepted craftsman's; the soonest), or None."""
+    found: int | None = await session.scalar(
+        select(Appointment.id)
+        .join(Match, Match.id == Appointment.match_id)
+        .where(
+            Match.demand_id == demand_id,
+            Match.status == MatchStatus.ACCEPTED,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+    return found
+
+
+def visit_buttons(appointment_id: int) -> list[list[Button]]:
+    """A booking's 🔁 改期 / ❌ 取消预约: under the appointment message and in the enterprise's /my."""
+    return [
+        [
+            Button("booking.reschedule", Reschedule(appointment_id)),
+            Button("booking.cancel", CancelAppointment(appointment_id)),
+        ]
+    ]
+
+
 @dataclass(frozen=True)
 class Party:
     """Who is acting on a case: the enterprise (the demand's owner) or the accepted craftsman."""
@@ -192,7 +219,7 @@ class Booking:
             Notice(
                 "booking.rebooked" if was is not None else "booking.booked",
                 values=values,
-                buttons=self._buttons(card.id),
+                buttons=visit_buttons(card.id),
             ),
         )
         return Done(party.demand.id, card.match_id, {"at": local(card.starts_at, self.tz)})
@@ -242,15 +269,6 @@ class Booking:
             "link": card.link or "",
             "name": name,
         }
-
-    @staticmethod
-    def _buttons(appointment_id: int) -> list[list[Button]]:
-        return [
-            [
-                Button("booking.reschedule", Reschedule(appointment_id)),
-                Button("booking.cancel", CancelAppointment(appointment_id)),
-            ]
-        ]
 
     # ------------------------------------------------------------------ changing a booking
     async def _appointment(

@@ -37,6 +37,7 @@ from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
 from services.outbox import Button, Notice, Outbox
+from services.owner_actions import OwnerActions
 from services.regions import RegionDirectory
 from services.results import Reason, Refused
 from services.service_record import ENTERPRISE, transition
@@ -83,7 +84,7 @@ _ATTACHMENTS = (
 )
 
 
-class Demands(DraftExpiry):
+class Demands(DraftExpiry, OwnerActions):
     def __init__(
         self,
         db: Database,
@@ -375,7 +376,7 @@ class Demands(DraftExpiry):
 
     async def withdraw(self, demand_id: int, user_id: int, reason: str) -> DemandInfo:
         """The enterprise withdraws its open demand with a reason (shown in its /my); whoever holds it is released
-        and told (services/withdrawal.py)."""
+        and told, and so are staff, with the reason (services/withdrawal.py)."""
         now = self.clock.now()
         async with self.db.session() as session:
             demand = await session.get(Demand, demand_id, with_for_update=True)
@@ -388,13 +389,11 @@ class Demands(DraftExpiry):
                     note=reason[:MAX_REASON], visibility=ENTERPRISE,
                 ):  # fmt: skip
                     raise Refused(Refusal.CLOSED)  # finished already, or closed in the same moment
-                released = await release(session, demand, now)
+                released = await release(session, demand, now, reason[:MAX_REASON])
                 await session.flush()
                 info = await self._info(session, demand, with_history=True, for_enterprise=True)
         if not owner:
             await self.audit.record(user_id, "demand.withdraw", f"demand:{demand_id}", allowed=False)
             raise Refused(Refusal.NOT_YOURS)
-        await released.tell(self.outbox, self.visits_cancelled)
+        await released.tell(self.outbox, self.visits_cancelled, self.staff)
         return info
-
-    # ------------------------------------------------------------------ draft expiry

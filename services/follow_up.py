@@ -28,7 +28,7 @@ from db.models import (
     MatchStatus,
 )
 from services.audit import AuditLog
-from services.booking import SERVING
+from services.booking import SERVING, booked_ahead
 from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
@@ -225,17 +225,7 @@ class FollowUp(Resolution):
         try:
             async with self.db.session() as session:
                 demand = await self._owned_resolved(session, user_id, demand_id, round_)
-                ahead = await session.scalar(
-                    select(Appointment.id)
-                    .join(Match, Match.id == Appointment.match_id)
-                    .where(
-                        Match.demand_id == demand_id,
-                        Match.status == MatchStatus.ACCEPTED,
-                        Appointment.status == AppointmentStatus.BOOKED,
-                        Appointment.starts_at > now,
-                    )
-                    .limit(1)
-                )
+                ahead = await booked_ahead(session, demand_id, now)
                 back = DemandStatus.SCHEDULED if ahead is not None else DemandStatus.ACCEPTED
                 if not await transition(session, demand, back, user_id, now, note="reopened"):
                     raise Stop(Reason.STALE, status=demand.status.value)

@@ -34,6 +34,13 @@ def round_of(demand: Demand) -> int:
     return int(demand.resolved_at.timestamp()) if demand.resolved_at is not None else 0
 
 
+def answer_buttons(demand_id: int, round_: int) -> list[list[Button]]:
+    """问题解决了吗？'s ✅ 已解决 / ↩️ 未解决 for round ``round_``: under the resolution notice and in /my."""
+    return [
+        [Button("follow.confirm", ConfirmSolved(demand_id, round_)), Button("follow.reopen", Reopen(demand_id, round_))]
+    ]
+
+
 class Resolution:
     db: Database
     clock: Clock
@@ -148,12 +155,7 @@ class Resolution:
                     "follow.resolved_enterprise",
                     values=values,
                     amounts=amounts,
-                    buttons=[
-                        [
-                            Button("follow.confirm", ConfirmSolved(demand_id, round_)),
-                            Button("follow.reopen", Reopen(demand_id, round_)),
-                        ]
-                    ],
+                    buttons=answer_buttons(demand_id, round_),
                 ),
             )
         await self.outbox.put(

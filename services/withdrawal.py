@@ -2,6 +2,7 @@
 — releases whoever holds it: every match still open (a staff proposal, a 揭榜, an offer, an accepted case) is
 withdrawn, a visit offered or booked is cancelled, and the craftsman who knows of it (an offer, a case, his own
 揭榜) is told politely, by the ticket alone: no contact, no description. An offer not yet delivered is not sent.
+A withdrawal in /my tells the staff whose region the demand is in too, with its reason (as a decline is told).
 
 :func:`release` runs inside the transaction that withdraws the demand; :meth:`Release.tell` after it commits."""
 
@@ -14,9 +15,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from buttons.demands import OpenDemand
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, Match, MatchStatus
-from services.outbox import Notice, Outbox
+from services.outbox import Button, Notice, Outbox
 from services.service_record import move_match
+from services.staff_scope import StaffChats
 
 OPEN_MATCHES = (MatchStatus.PROPOSED, MatchStatus.OFFERED, MatchStatus.ACCEPTED)
 OPEN_VISITS = (AppointmentStatus.OFFERED, AppointmentStatus.BOOKED)
@@ -34,13 +37,19 @@ def words_pending(pending: Mapping[str, object] | None, demand_id: int) -> bool:
 @dataclass
 class Release:
     """What a withdrawal released: the craftsmen to tell (match id, Telegram id, whether he knows of the demand
-    only by an offer) and the visits cancelled."""
+    only by an offer), the visits cancelled, and the enterprise's reason (None: erased, not withdrawn in /my)."""
 
     ticket: str = ""
     craftsmen: list[tuple[int, int, bool]] = field(default_factory=list)
     visits: list[int] = field(default_factory=list)
+    demand_id: int = 0
+    reason: str | None = None
 
-    async def tell(self, outbox: Outbox, visits_cancelled: VisitsCancelled | None) -> None:
+    async def tell(
+        self, outbox: Outbox, visits_cancelled: VisitsCancelled | None, staff: StaffChats | None = None
+    ) -> None:
+        """After the commit: the craftsmen, the visits' reminders, and ``staff`` (the demand's region's) when given
+        and the enterprise gave a reason."""
         for match_id, user_id, by_offer in self.craftsmen:
             await outbox.withdraw(f"match:{match_id}:", kind="notice")  # an offer still waiting to be delivered
             if by_offer and not await outbox.delivered(f"match:{match_id}:offer:", user_id):
@@ -53,11 +62,23 @@ class Release:
             )
         if self.visits and visits_cancelled is not None:
             await visits_cancelled([f"appointment:{i}" for i in self.visits])
+        if staff is not None and self.reason is not None:
+            await outbox.put(
+                await staff.for_demand(self.demand_id),
+                "notice",
+                f"demand:{self.demand_id}:withdrawn",
+                Notice(
+                    "case.withdrawn_staff",
+                    values={"ticket": self.ticket, "reason": self.reason},
+                    buttons=[[Button("demand.open", OpenDemand(self.demand_id))]],
+                ),
+            )
 
 
-async def release(session: AsyncSession, demand: Demand, now: datetime) -> Release:
-    """Withdraw ``demand``'s open matches and visits (the demand itself is moved by the caller)."""
-    released = Release(ticket=demand.ticket or "")
+async def release(session: AsyncSession, demand: Demand, now: datetime, reason: str | None = None) -> Release:
+    """Withdraw ``demand``'s open matches and visits (the demand itself is moved by the caller); ``reason``, the
+    enterprise's, when it withdrew the demand itself."""
+    released = Release(ticket=demand.ticket or "", demand_id=demand.id, reason=reason)
     matches = (
         await session.scalars(
             select(Match).where(Match.demand_id == demand.id, Match.status.in_(OPEN_MATCHES)).with_for_update()
