@@ -24,7 +24,7 @@ from db.database import Database
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.enterprises import Enterprises
-from services.import_lookalikes import lookalikes
+from services.import_lookalikes import lookalikes, phone_clashes, phone_key
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
 from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
 from services.importing_competitions import CompetitionRows
@@ -261,6 +261,8 @@ class Importer:
         outside her region (:meth:`CompetitionRows.outside`)."""
         report = await asyncio.to_thread(self.check, rows, teams)
         _reject(report, await lookalikes(self.db, report.kind, report.valid))
+        if report.kind == "craftsmen":
+            _reject(report, phone_clashes(report.valid, report.rows))
         if report.kind == "competitions" and actor is not None:
             _reject(report, await self.competitions.outside(actor, report.valid))
         return report
@@ -296,13 +298,10 @@ class Importer:
         inserted = updated = 0
         async with self.db.session() as session:
             for row in rows:
-                existing = await session.scalar(
-                    select(Craftsman).where(
-                        Craftsman.name == row["name"],
-                        Craftsman.workplace == row["workplace"],
-                        Craftsman.phone == row["phone"],
-                    )
-                )
+                namesakes = await session.scalars(
+                    select(Craftsman).where(Craftsman.name == row["name"], Craftsman.workplace == row["workplace"])
+                )  # the natural key; the phone compared as the normaliser writes it, whatever form it was stored in
+                existing = next((c for c in namesakes if phone_key(c.phone) == row["phone"]), None)
                 c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
                 fill_craftsman(c, Application(**row))
                 if existing is None:
