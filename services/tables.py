@@ -29,10 +29,12 @@ import logging
 import sys
 import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_datetime
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -184,14 +186,37 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
             date_formats=book._date_formats,  # type: ignore[attr-defined]  # private, as above
             timedelta_formats=book._timedelta_formats,  # type: ignore[attr-defined]  # private, as above
         )
+        shown_as = _DateCells(book)
         for number, cells in parser.parse():
-            yield number, [(cell["column"], cell["value"]) for cell in cells if cell["value"] is not None]
+            yield number, [(cell["column"], shown_as(cell)) for cell in cells if cell["value"] is not None]
     except FileRejected:
         raise
     except MemoryError:
         raise FileRejected("import.too_complex") from None
     except Exception:  # noqa: BLE001 - any unreadable workbook is the staffer's file, not our bug
         raise FileRejected("import.unreadable") from None
+
+
+class _DateCells:
+    """A cell's value as its number format shows it: a date cell formatted as a date alone (yyyy-mm-dd) is that
+    date, not midnight (an end given as a date means the end of that day: services/importing_competitions.py)."""
+
+    def __init__(self, book: Any) -> None:
+        self.styles, self.custom = book._cell_styles, book._number_formats  # private, as above
+        self.kinds: dict[int, str | None] = {}
+
+    def __call__(self, cell: dict[str, Any]) -> Any:
+        value = cell["value"]
+        if not isinstance(value, datetime) or value.time() != time():
+            return value
+        style = cell.get("style_id") or 0
+        if style not in self.kinds:
+            number_format = self.styles[style].numFmtId if style < len(self.styles) else 0
+            shown = BUILTIN_FORMATS.get(number_format)
+            if shown is None and 0 <= number_format - 164 < len(self.custom):
+                shown = self.custom[number_format - 164]
+            self.kinds[style] = is_datetime(shown) if shown else None
+        return value.date() if self.kinds[style] == "date" else value
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:

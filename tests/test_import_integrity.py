@@ -3,10 +3,16 @@ PostgreSQL): an older preview's button never imports a newer file, and one phone
 
 from __future__ import annotations
 
+import io
+from datetime import date, datetime, time
+
+from openpyxl import Workbook
 from sqlalchemy import select
 
-from db.models import Craftsman
+from db.models import Competition, Craftsman
 from services.importing import CRAFTSMAN_COLUMNS
+from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
+from services.local_time import show
 from services.talent import Application
 from tests.harness import BotHarness
 from tests.test_report import staffer
@@ -78,3 +84,52 @@ async def test_one_phone_is_one_person_within_a_file_and_against_the_pool_whatev
     staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [craftsman("沈美琴", "13900020002", "湖州某印染厂")]), "again.xlsx")
     await staff.expect("新增 0 条，更新 1 条")
     assert [name for name, _ in await names(bot)] == ["沈美琴", "庚师傅", "甲师傅"]
+
+
+def competitions_sheet(rows: list[tuple]) -> bytes:
+    """A competitions workbook whose datetime values are real Excel date cells: a ``date`` shown as a date alone
+    (yyyy-mm-dd), a ``datetime`` with its time."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(COMPETITION_COLUMNS))
+    for row in rows:
+        sheet.append([datetime.combine(v, time()) if type(v) is date else v for v in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+            if type(value) is date:
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def contest(name: str, deadline: object, start: object, end: object) -> tuple:
+    return (name, "C", "330500", "湖州市总工会", deadline, start, end, "湖州技师学院", "", "")
+
+
+async def test_competition_rows_keep_the_forms_time_rules_and_excel_date_cells_read_as_dates(bot: BotHarness):
+    staff = await staffer(bot)
+    rows = [
+        contest("十年后的竞赛", "", "2036-12-10 09:00", ""),  # the form answers 太远了: two years at most
+        contest("倒过来的竞赛", "2026-12-20", "2026-12-10 09:00", "2026-12-09 17:00"),
+        contest("Excel日期竞赛", date(2026, 12, 5), datetime(2026, 12, 15, 9), date(2026, 12, 15)),
+        contest("过去的竞赛", "2025-01-01", "2025-01-10 09:00", "2025-01-10 17:00"),
+    ]
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(competitions_sheet(rows), "comps.xlsx")
+    report = await staff.expect("其中 3 行有误")
+    lines = {line.split("：", 1)[0]: line for line in report["text"].splitlines() if line.startswith("第 ")}
+    assert set(lines) == {"第 2 行", "第 3 行", "第 5 行"}, report["text"]
+    assert "太远" in lines["第 2 行"] and "两年" in lines["第 2 行"], lines
+    assert "截止" in lines["第 3 行"] and "开始时间" in lines["第 3 行"], lines  # the first rule broken
+    assert "已经过去" in lines["第 5 行"], lines
+    assert "请重新输入" not in report["text"], "a file's rows are not answered like a chat question"
+    staff.press("仅导入有效的 1 行", report)
+    await staff.expect("新增 1 条")
+    async with bot.services.db.session() as session:
+        found = (await session.execute(select(Competition.registration_deadline, Competition.ends_at))).one()
+    tz = bot.services.settings.tz
+    assert show(found.registration_deadline, tz) == "2026-12-05 23:59"  # a date alone: the end of that day
+    assert show(found.ends_at, tz) == "2026-12-15 23:59"
