@@ -28,7 +28,7 @@ CHUNK = 500  # values in one IN (...)
 Found = dict[int, tuple[str, dict[str, Any]]]  # the valid row's index -> (message key, its values)
 
 
-def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+def chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
     values = sorted(set(values))
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
@@ -47,14 +47,14 @@ async def _enterprises(db: Database, rows: list[dict[str, Any]]) -> Found:
     names = {n for row in rows for n in same_names(row["name"])}
     stored: dict[str, tuple[str, str | None]] = {}  # a name as it may be typed -> (name, code) of the record
     async with db.session() as session:
-        for chunk in _chunks(names):
+        for chunk in chunks(names):
             for name, code in (
                 await session.execute(select(Enterprise.name, Enterprise.credit_code).where(Enterprise.name.in_(chunk)))
             ).all():
                 for variant in same_names(name):
                     stored.setdefault(variant, (name, code))
         codes: set[str | None] = set()
-        for chunk in _chunks(row["credit_code"] for row in rows):
+        for chunk in chunks(row["credit_code"] for row in rows):
             codes.update(
                 (await session.scalars(select(Enterprise.credit_code).where(Enterprise.credit_code.in_(chunk)))).all()
             )

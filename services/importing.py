@@ -29,6 +29,7 @@ from services.import_lookalikes import lookalikes, phone_clashes, phone_key
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
 from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
 from services.importing_competitions import CompetitionRows
+from services.importing_scope import outside
 from services.spreadsheets import append_row
 from services.tables import FileRejected, Table, read_table  # noqa: F401 - read_table: the table readers' one name
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
@@ -261,14 +262,17 @@ class Importer:
     ) -> ImportReport:
         """:meth:`check` (in a worker thread: a big file never holds the event loop), then the rows that look
         like a record already in the pools reported as errors (:func:`services.import_lookalikes.lookalikes`)
-        instead of being added as a second, look-alike record; and for ``actor`` importing competitions, the rows
-        outside her region (:meth:`CompetitionRows.outside`)."""
+        instead of being added as a second, look-alike record; and for ``actor``, the rows outside her region
+        (:meth:`CompetitionRows.outside`, :func:`services.importing_scope.outside`)."""
         report = await asyncio.to_thread(self.check, rows, teams)
         _reject(report, await lookalikes(self.db, report.kind, report.valid))
         if report.kind == "craftsmen":
             _reject(report, phone_clashes(report.valid, report.rows))
         if report.kind == "competitions" and actor is not None:
             _reject(report, await self.competitions.outside(actor, report.valid))
+        elif actor is not None:
+            events = self.competitions.competitions  # its regions and audit log: the one directory and log
+            _reject(report, await outside(self.db, events.regions, events.audit, actor, report.kind, report.valid))
         return report
 
     # ------------------------------------------------------------------ applying
