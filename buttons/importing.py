@@ -1,4 +1,7 @@
-"""Staff's spreadsheet import (conversations/importing.py): import the valid rows only, or abort."""
+"""Staff's spreadsheet import (conversations/importing.py): import the valid rows only, or abort.
+
+``upload`` is the message id of the file the preview is about: a preview's button acts on its own file only (an
+older preview's button, pressed after another file was sent, answers that it has expired)."""
 
 from __future__ import annotations
 
@@ -15,3 +18,4 @@ class ImportChoice(enum.Enum):
 @action("im")
 class ImportDecision(Action):
     choice: ImportChoice
+    upload: int = 0

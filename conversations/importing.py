@@ -144,11 +144,17 @@ async def received(update: Update, context: BotContext) -> str | int:
         await _apply(update, context, report)
         return ConversationHandler.END
     context.user_data["import"] = {
+        "upload": update.effective_message.message_id,  # names the file in its preview's buttons
         "file_id": document.file_id,
         "file_name": document.file_name or "",
         "file_size": document.file_size,
     }
     return await _show_report(update, context, report)
+
+
+def _decision(context: BotContext, choice: ImportChoice) -> str:
+    """A preview's button: ``choice`` about the file awaiting a decision (named by its message id)."""
+    return ImportDecision(choice, (context.user_data.get("import") or {}).get("upload", 0)).data()
 
 
 async def _show_report(update: Update, context: BotContext, report: ImportReport) -> str:
@@ -157,12 +163,12 @@ async def _show_report(update: Update, context: BotContext, report: ImportReport
         [
             InlineKeyboardButton(
                 context.label("import.valid_only", count=len(report.valid)),
-                callback_data=ImportDecision(ImportChoice.VALID_ONLY).data(),
+                callback_data=_decision(context, ImportChoice.VALID_ONLY),
             )
         ]
         if report.valid
         else [],
-        [InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())],
+        [InlineKeyboardButton(context.t("import.abort"), callback_data=_decision(context, ImportChoice.ABORT))],
     ]
     lines, partial = _error_lines(report, context)
     if partial:  # the whole list, as a file: a message holds at most 4,096 characters
@@ -184,7 +190,7 @@ async def _report_again(update: Update, context: BotContext) -> str:
             context, update.effective_user.id, pending["file_id"], pending["file_name"], pending.get("file_size")
         )
     except (FileRejected, TelegramError, KeyError, TypeError):  # gone meanwhile, or the flow lost: 取消 is left
-        abort = InlineKeyboardButton(context.t("import.abort"), callback_data=ImportDecision(ImportChoice.ABORT).data())
+        abort = InlineKeyboardButton(context.t("import.abort"), callback_data=_decision(context, ImportChoice.ABORT))
         await update.effective_chat.send_message(
             context.t("import.reread_failed"), reply_markup=InlineKeyboardMarkup([[abort]])
         )
@@ -192,12 +198,19 @@ async def _report_again(update: Update, context: BotContext) -> str:
     return await _show_report(update, context, report)
 
 
-async def confirm(update: Update, context: BotContext) -> int:
+async def confirm(update: Update, context: BotContext) -> int | None:
     query = update.callback_query
-    pending = context.user_data.pop("import", None)
     if not await staff_gate(update, context, "import.apply"):
+        context.user_data.pop("import", None)
         return ConversationHandler.END
     press = ImportDecision.parse(query.data)
+    pending = context.user_data.get("import")
+    if pending is not None and press is not None and press.upload != pending.get("upload", 0):
+        # an older preview's button: its file is not the one awaiting a decision, which stays as it is
+        await query.answer(context.t("import.stale_preview"), show_alert=True)
+        await edit_message(update, query.message.text_html + "\n\n" + context.t("import.stale_preview"))
+        return None
+    context.user_data.pop("import", None)
     if pending is None or press is None or press.choice is not ImportChoice.VALID_ONLY:
         await query.answer()
         await edit_message(update, query.message.text_html + "\n\n" + context.t("import.aborted"))

@@ -6,8 +6,9 @@ look-alike record splits its cases and its figures (two 周建华 buttons in /qu
 the export). Such a row is the staffer's to correct:
 
 - an enterprise whose credit code is new but whose name (either parenthesis width) is an enterprise's already;
-- a craftsman whose phone is another craftsman's (a phone is one person's), or whose name is a craftsman's
-  already with the same phone or the same workplace (a namesake with neither is another person, and added).
+- a craftsman whose phone is another craftsman's (a phone is one person's, whatever form it was stored in), or
+  whose name is a craftsman's already with the same phone or the same workplace (a namesake with neither is
+  another person, and added); within one file, a phone an earlier row has under another name or workplace.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from sqlalchemy import select
 from db.database import Database
 from db.models import Craftsman, Enterprise
 from services.enterprises import same_names
+from services.validation import Invalid, phone
 
 CHUNK = 500  # values in one IN (...)
 
 Found = dict[int, tuple[str, dict[str, Any]]]  # the valid row's index -> (message key, its values)
 
 
-def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+def chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
     values = sorted(set(values))
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
@@ -45,14 +47,14 @@ async def _enterprises(db: Database, rows: list[dict[str, Any]]) -> Found:
     names = {n for row in rows for n in same_names(row["name"])}
     stored: dict[str, tuple[str, str | None]] = {}  # a name as it may be typed -> (name, code) of the record
     async with db.session() as session:
-        for chunk in _chunks(names):
+        for chunk in chunks(names):
             for name, code in (
                 await session.execute(select(Enterprise.name, Enterprise.credit_code).where(Enterprise.name.in_(chunk)))
             ).all():
                 for variant in same_names(name):
                     stored.setdefault(variant, (name, code))
         codes: set[str | None] = set()
-        for chunk in _chunks(row["credit_code"] for row in rows):
+        for chunk in chunks(row["credit_code"] for row in rows):
             codes.update(
                 (await session.scalars(select(Enterprise.credit_code).where(Enterprise.credit_code.in_(chunk)))).all()
             )
@@ -64,32 +66,53 @@ async def _enterprises(db: Database, rows: list[dict[str, Any]]) -> Found:
     return found
 
 
-async def _craftsmen(db: Database, rows: list[dict[str, Any]]) -> Found:
-    columns = (Craftsman.id, Craftsman.name, Craftsman.workplace, Craftsman.phone)
-    by_id: dict[int, tuple[str, str, str]] = {}
-    async with db.session() as session:
-        for column, field in ((Craftsman.name, "name"), (Craftsman.phone, "phone")):
-            for chunk in _chunks(row[field] for row in rows):
-                for id_, *rest in (await session.execute(select(*columns).where(column.in_(chunk)))).all():
-                    by_id[id_] = (rest[0], rest[1], rest[2])
-    stored = list(by_id.values())
-    keys = {(name, workplace, phone) for name, workplace, phone in stored}
+def phone_key(value: str | None) -> str | None:
+    """A phone as :func:`services.validation.phone` writes it, so that one number stored or typed in another form
+    (+8613900020002, 139 0002 0002) compares equal; a value it cannot read, as it is."""
+    if value is None:
+        return None
+    try:
+        return phone(value)
+    except Invalid:
+        return value
+
+
+def phone_clashes(rows: list[dict[str, Any]], numbers: list[int]) -> Found:
+    """The craftsman rows (by index; ``numbers`` are their spreadsheet rows) whose phone an earlier row of the same
+    file has under another name or workplace: a phone is one person's, so only the first is imported."""
+    first: dict[str, int] = {}
     found: Found = {}
     for index, row in enumerate(rows):
-        if (row["name"], row["workplace"], row["phone"]) in keys:
+        earlier = first.setdefault(row["phone"], index)
+        if earlier != index:
+            found[index] = ("import.err.phone_in_file", {"first": numbers[earlier], "name": rows[earlier]["name"]})
+    return found
+
+
+async def _craftsmen(db: Database, rows: list[dict[str, Any]]) -> Found:
+    """A phone is compared as the normaliser writes it: a phone stored in another form (a shared contact's
+    +86…) is still the same phone. The pool is read whole (four short columns): a stored phone's form is unknown,
+    so no index finds it."""
+    by_phone: dict[str | None, list[tuple[str, str]]] = {}
+    by_name: dict[str, list[tuple[str, str | None]]] = {}
+    async with db.session() as session:
+        stored = await session.execute(select(Craftsman.name, Craftsman.workplace, Craftsman.phone))
+        for name, workplace, number in stored.all():
+            key = phone_key(number)
+            by_phone.setdefault(key, []).append((name, workplace))
+            by_name.setdefault(name, []).append((workplace, key))
+    found: Found = {}
+    for index, row in enumerate(rows):
+        namesakes = by_name.get(row["name"], [])
+        if (row["workplace"], row["phone"]) in namesakes:
             continue  # the natural key: an update
-        phone_of = next((name for name, _, phone in stored if phone == row["phone"] and name != row["name"]), None)
+        phone_of = next((name for name, _ in by_phone.get(row["phone"], []) if name != row["name"]), None)
         if phone_of is not None:
             found[index] = ("import.err.phone_taken", {"name": phone_of})
             continue
         same = next(
-            (
-                (name, workplace)
-                for name, workplace, phone in stored
-                if name == row["name"] and (phone == row["phone"] or workplace == row["workplace"])
-            ),
-            None,
+            (workplace for workplace, key in namesakes if key == row["phone"] or workplace == row["workplace"]), None
         )
         if same is not None:
-            found[index] = ("import.err.lookalike_craftsman", {"name": same[0], "workplace": same[1]})
+            found[index] = ("import.err.lookalike_craftsman", {"name": row["name"], "workplace": same})
     return found

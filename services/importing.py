@@ -24,10 +24,12 @@ from db.database import Database
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.enterprises import Enterprises
-from services.import_lookalikes import lookalikes
+from services.import_columns import HEADER_ROWS, MARKS, header_name, header_row, label
+from services.import_lookalikes import lookalikes, phone_clashes, phone_key
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
 from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
 from services.importing_competitions import CompetitionRows
+from services.importing_scope import outside
 from services.spreadsheets import append_row
 from services.tables import FileRejected, Table, read_table  # noqa: F401 - read_table: the table readers' one name
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application, fill_craftsman
@@ -122,10 +124,10 @@ def _items(text: str) -> list[str]:
 def _labelled(cells: dict[str, str], column: str, labels: dict[str, str]) -> list[str]:
     """The items of ``column``, each as the value its label stands for; a label not in ``labels`` is the row's error."""
     values = []
-    for label in _items(cells[column]):
-        if label not in labels:
-            raise RowErrorSignal("import.err.unknown_value", column=column, value=label, allowed="、".join(labels))
-        values.append(labels[label])
+    for item in _items(cells[column]):
+        if label(item) not in labels:
+            raise RowErrorSignal("import.err.unknown_value", column=column, value=item, allowed="、".join(labels))
+        values.append(labels[label(item)])
     return values
 
 
@@ -150,23 +152,26 @@ class Importer:
             rows = Table(rows)
         if not rows:
             raise FileRejected("import.empty")
-        header = rows[0]
-        columns: tuple[str, ...]
-        if "技术专长" in header:
-            kind, columns, validate = "craftsmen", CRAFTSMAN_COLUMNS, self._craftsman
-        elif "统一社会信用代码" in header:
-            kind, columns, validate = "enterprises", ENTERPRISE_COLUMNS, self._enterprise
-        elif "竞赛名称" in header:
-            kind, columns, validate = "competitions", COMPETITION_COLUMNS, self._competition
-        else:
-            raise FileRejected("import.unknown_format")
+        start = header_row(rows)
+        if start is None:
+            raise FileRejected("import.no_header", rows=HEADER_ROWS)
+        header = [header_name(cell) for cell in rows[start]]
+        kind = next(kind for mark, kind in MARKS.items() if mark in header)
+        columns, validate = (
+            COLUMNS[kind],
+            {
+                "craftsmen": self._craftsman,
+                "enterprises": self._enterprise,
+                "competitions": self._competition,
+            }[kind],
+        )
         missing = [c for c in columns if c not in header]
         if missing:
             raise FileRejected("import.missing_columns", columns="、".join(missing))
         index = {name: header.index(name) for name in columns}
         valid, errors, numbers = [], [], []
         seen: dict[Hashable, int] = {}  # a record's key -> the row that had it first
-        for number, row in zip(rows.numbers[1:], rows[1:], strict=True):
+        for number, row in zip(rows.numbers[start + 1 :], rows[start + 1 :], strict=True):
             if number in rows.faults:
                 key, values = rows.faults[number]
                 errors.append(RowError(number, key, values))
@@ -184,7 +189,7 @@ class Importer:
             seen[key] = number
             valid.append(record)
             numbers.append(number)
-        return ImportReport(kind, len(rows) - 1, valid, errors, numbers)
+        return ImportReport(kind, len(rows) - start - 1, valid, errors, numbers)
 
     def _craftsman(self, cells: dict[str, str], teams: dict[str, int]) -> dict[str, Any]:
         name, workplace = _required(cells, "姓名", 64), _required(cells, "工作单位", 128)
@@ -230,7 +235,7 @@ class Importer:
             code = credit_code(raw_code)
         except Invalid as exc:
             raise RowErrorSignal(exc.key, **exc.values) from None
-        kind = cells["企业类型"] or "其他"
+        kind = label(cells["企业类型"]) or "其他"
         if kind not in KIND_LABELS:
             raise RowErrorSignal(
                 "import.err.unknown_value", column="企业类型", value=kind, allowed="、".join(KIND_LABELS)
@@ -257,12 +262,17 @@ class Importer:
     ) -> ImportReport:
         """:meth:`check` (in a worker thread: a big file never holds the event loop), then the rows that look
         like a record already in the pools reported as errors (:func:`services.import_lookalikes.lookalikes`)
-        instead of being added as a second, look-alike record; and for ``actor`` importing competitions, the rows
-        outside her region (:meth:`CompetitionRows.outside`)."""
+        instead of being added as a second, look-alike record; and for ``actor``, the rows outside her region
+        (:meth:`CompetitionRows.outside`, :func:`services.importing_scope.outside`)."""
         report = await asyncio.to_thread(self.check, rows, teams)
         _reject(report, await lookalikes(self.db, report.kind, report.valid))
+        if report.kind == "craftsmen":
+            _reject(report, phone_clashes(report.valid, report.rows))
         if report.kind == "competitions" and actor is not None:
             _reject(report, await self.competitions.outside(actor, report.valid))
+        elif actor is not None:
+            events = self.competitions.competitions  # its regions and audit log: the one directory and log
+            _reject(report, await outside(self.db, events.regions, events.audit, actor, report.kind, report.valid))
         return report
 
     # ------------------------------------------------------------------ applying
@@ -296,13 +306,10 @@ class Importer:
         inserted = updated = 0
         async with self.db.session() as session:
             for row in rows:
-                existing = await session.scalar(
-                    select(Craftsman).where(
-                        Craftsman.name == row["name"],
-                        Craftsman.workplace == row["workplace"],
-                        Craftsman.phone == row["phone"],
-                    )
-                )
+                namesakes = await session.scalars(
+                    select(Craftsman).where(Craftsman.name == row["name"], Craftsman.workplace == row["workplace"])
+                )  # the natural key; the phone compared as the normaliser writes it, whatever form it was stored in
+                existing = next((c for c in namesakes if phone_key(c.phone) == row["phone"]), None)
                 c = existing or Craftsman(status=CraftsmanStatus.APPROVED)
                 fill_craftsman(c, Application(**row))
                 if existing is None:

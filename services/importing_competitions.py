@@ -19,7 +19,7 @@ from db.database import Database
 from db.models import Competition, EventStatus, Role
 from services.clock import Clock
 from services.competitions import TEXT_LIMITS, Competitions, check, split_industry
-from services.local_time import parse_local_datetime
+from services.local_time import parse_moment
 from services.results import Reason, Refused
 from services.staff_scope import own_region
 from services.validation import Invalid
@@ -49,6 +49,20 @@ EXAMPLE = (
     "向所在企业工会报名",
 )
 END_OF_DAY = time(23, 59)
+TEXT_COLUMNS = {
+    "name": "竞赛名称",
+    "organiser": "主办单位",
+    "place": "地点或链接",
+    "link": "地点或链接",
+    "description": "简介",
+    "how_to_register": "报名方式",
+}
+TIME_FAULTS = {"everyday.too_far": "import.err.too_far", "everyday.past": "import.err.past"}  # else: not a time
+ROW_FAULTS = {  # services.competitions.check's faults, as a row's: the chat's keys ask to type it again
+    "competition.start_past": "import.err.start_past",
+    "competition.deadline_after_start": "import.err.deadline_after_start",
+    "competition.end_before_start": "import.err.end_before_start",
+}
 
 
 class CompetitionRows:
@@ -59,11 +73,12 @@ class CompetitionRows:
         self.competitions = competitions
 
     def validate(self, cells: dict[str, str], signal: Callable[..., Exception]) -> dict[str, Any]:
-        """One row → the values services.competitions takes; raises ``signal(key, **values)`` on a fault."""
+        """One row → the values services.competitions takes; raises ``signal(key, **values)`` on a fault. The times
+        keep the rules of /new_competition's answers (still to come, at most two years ahead: the same reader),
+        and the row the rules of every competition (:func:`services.competitions.check`), each fault worded for a
+        row of a file: its column and value, never "please type it again"."""
         now = self.clock.now()
         name = cells["竞赛名称"]
-        if len(name) > TEXT_LIMITS["name"]:
-            raise signal("import.err.too_long", column="竞赛名称", max=TEXT_LIMITS["name"])
         try:
             split_industry(cells["行业代码"] or None)
         except Invalid:
@@ -81,6 +96,9 @@ class CompetitionRows:
             "how_to_register": cells["报名方式"] or None,
             "link" if where.startswith(("http://", "https://")) else "place": where or None,
         }
+        for field, column in TEXT_COLUMNS.items():
+            if values.get(field) and len(values[field]) > TEXT_LIMITS[field]:
+                raise signal("import.err.too_long", column=column, max=TEXT_LIMITS[field])
         for column, field, default in (
             ("报名截止", "registration_deadline", END_OF_DAY),
             ("开始时间", "starts_at", None),
@@ -88,13 +106,14 @@ class CompetitionRows:
         ):
             text = cells[column]
             try:
-                values[field] = parse_local_datetime(text, self.tz, now, default) if text else None
-            except Invalid:
-                raise signal("import.err.datetime", column=column, value=text) from None
+                values[field] = parse_moment(text, self.tz, now, default, future=True).at if text else None
+            except Invalid as exc:
+                key = TIME_FAULTS.get(exc.key, "import.err.datetime")
+                raise signal(key, column=column, value=text, limit=exc.values.get("limit", "")) from None
         try:
             check({k: v for k, v in values.items() if k != "industry"}, now)
         except Invalid as exc:
-            raise signal(exc.key, **exc.values) from None
+            raise signal(ROW_FAULTS.get(exc.key, exc.key), **exc.values) from None
         values["_key"] = (name, values["starts_at"])
         return values
 

@@ -28,15 +28,19 @@ import json
 import logging
 import sys
 import zipfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_datetime
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from i18n import shown
+from services.import_columns import HEADER_ROWS, header_row
 from services.spreadsheets import CONTROL
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -50,6 +54,8 @@ BUDGET_SECONDS = 20.0
 MEMORY_BYTES = 512 * 1024 * 1024  # the child's address space (python and openpyxl take ~170 MB of it)
 KINDS = {".xlsx": "xlsx", ".csv": "csv"}
 ROOT = Path(__file__).resolve().parent.parent
+UNCALCULATED = object()  # a formula cell saved without its value
+MAX_MERGED = 10_000  # merged ranges in the sheet
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +102,10 @@ def read_table(content: bytes, file_name: str) -> Table:
     check_size(len(content))
     kind = kind_of(file_name)
     builder = _Builder()
-    for number, cells in _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content):
+    merged: list[str] = []  # an .xlsx's merged ranges ("B2:B3"), known once its rows are read
+    for number, cells in _xlsx_rows(content, merged) if kind == "xlsx" else _csv_rows(content):
         builder.add(number, cells)
+    builder.merge(merged)
     return builder.table
 
 
@@ -110,7 +118,11 @@ class _Builder:
 
     def add(self, number: int, cells: list[tuple[int, Any]]) -> None:
         values: dict[int, str] = {}
+        uncalculated: set[int] = set()
         for column, value in cells:
+            if value is UNCALCULATED:
+                uncalculated.add(column)
+                value = "="
             text = value.strip() if isinstance(value, str) else str(value).strip()
             if not text:
                 continue
@@ -129,7 +141,7 @@ class _Builder:
             self.text += len(text)
             if self.text > MAX_TEXT:
                 raise FileRejected("import.too_complex")
-            fault = _fault(text)
+            fault = ("import.err.formula", {}) if column in uncalculated else _fault(text)
             if fault is not None:
                 name = header[column - 1] if column <= len(header) and header[column - 1] else get_column_letter(column)
                 fault[1].update(cell=f"{get_column_letter(column)}{number}", column=name)
@@ -140,6 +152,33 @@ class _Builder:
             row[column - 1] = shown(text)  # direction controls, zero-width characters: stored as it reads
         self.table.append(row)
         self.table.numbers.append(number)
+
+    def merge(self, ranges: list[str]) -> None:
+        """A merged cell's value in every cell it spans (工作单位 merged over two people's rows is each one's); the
+        ranges over rows the table holds only, within its columns."""
+        if len(ranges) > MAX_MERGED:
+            raise FileRejected("import.too_complex")
+        table = self.table
+        for ref in ranges:
+            first_column, first_row, last_column, last_row = (int(b or 0) for b in range_boundaries(ref))
+            start = bisect_left(table.numbers, first_row)
+            if start == len(table.numbers) or table.numbers[start] != first_row:
+                continue
+            top = table[start]
+            value = top[first_column - 1] if first_column <= len(top) else ""
+            if not value or first_row in table.faults:
+                continue
+            end = bisect_right(table.numbers, last_row)
+            for index in range(start, end):
+                row = table[index]
+                for column in range(first_column, min(last_column, MAX_COLUMNS) + 1):
+                    if column > len(row):
+                        row.extend([""] * (column - len(row)))
+                    if not row[column - 1]:
+                        row[column - 1] = value
+                        self.text += len(value)
+                        if self.text > MAX_TEXT:
+                            raise FileRejected("import.too_complex")
 
 
 def _fault(text: str) -> tuple[str, dict[str, Any]] | None:
@@ -164,7 +203,7 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
         raise FileRejected("import.zip_bomb", max_mb=MAX_UNZIPPED // (1024 * 1024))
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+def _xlsx_rows(content: bytes, merged: list[str]) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError):
@@ -172,26 +211,80 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
     _check_zip(archive)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        # openpyxl's own row parser, as its read-only sheet uses it, but without that sheet's padding of every row
-        # (and of missing rows) to the size the file's <dimension> claims: only cells present in the file come out.
-        # (Private names of openpyxl 3.1, pinned in pyproject.toml; tests/test_trust_uploads.py reads through them.)
-        parser = WorkSheetParser(
-            sheet._get_source(),  # type: ignore[attr-defined]  # private, as above
-            sheet._shared_strings,  # type: ignore[attr-defined]  # private, as above
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,  # type: ignore[attr-defined]  # private, as above
-            timedelta_formats=book._timedelta_formats,  # type: ignore[attr-defined]  # private, as above
-        )
+        sheet = _sheet_with_header(book)
+        parser = _parser(book, sheet)
+        shown_as = _DateCells(book)
         for number, cells in parser.parse():
-            yield number, [(cell["column"], cell["value"]) for cell in cells if cell["value"] is not None]
+            yield number, [(cell["column"], shown_as(cell)) for cell in cells if cell["value"] is not None]
+        if parser.merged_cells is not None:
+            merged.extend(str(cell.ref) for cell in parser.merged_cells.mergeCell)
     except FileRejected:
         raise
     except MemoryError:
         raise FileRejected("import.too_complex") from None
     except Exception:  # noqa: BLE001 - any unreadable workbook is the staffer's file, not our bug
         raise FileRejected("import.unreadable") from None
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's row parser, as its read-only sheet uses it, but without that sheet's padding of every row (and of
+    missing rows) to the size the file's <dimension> claims: only cells present in the file come out. A formula
+    saved without its value (by a generator, or a file never opened in Excel) comes out as ``UNCALCULATED``, not
+    as an empty cell."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCALCULATED
+        return cell
+
+
+def _parser(book: Any, sheet: Any) -> _Parser:
+    # (Private names of openpyxl 3.1, pinned in pyproject.toml; tests/test_trust_uploads.py reads through them.)
+    return _Parser(
+        sheet._get_source(),
+        sheet._shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+
+
+def _sheet_with_header(book: Any) -> Any:
+    """The first sheet with a template's header in its first rows (an instructions sheet may come first); else the
+    first sheet, whose header the import then says it cannot find."""
+    for sheet in book.worksheets:
+        rows: list[list[str]] = []
+        for number, cells in _parser(book, sheet).parse():
+            rows.append([str(cell["value"]) for cell in cells if isinstance(cell["value"], str)])
+            if header_row(rows) is not None:
+                return sheet
+            if number >= HEADER_ROWS or len(rows) >= HEADER_ROWS:
+                break
+    return book.worksheets[0]
+
+
+class _DateCells:
+    """A cell's value as its number format shows it: a date cell formatted as a date alone (yyyy-mm-dd) is that
+    date, not midnight (an end given as a date means the end of that day: services/importing_competitions.py)."""
+
+    def __init__(self, book: Any) -> None:
+        self.styles, self.custom = book._cell_styles, book._number_formats  # private, as above
+        self.kinds: dict[int, str | None] = {}
+
+    def __call__(self, cell: dict[str, Any]) -> Any:
+        value = cell["value"]
+        if not isinstance(value, datetime) or value.time() != time():
+            return value
+        style = cell.get("style_id") or 0
+        if style not in self.kinds:
+            number_format = self.styles[style].numFmtId if style < len(self.styles) else 0
+            shown = BUILTIN_FORMATS.get(number_format)
+            if shown is None and 0 <= number_format - 164 < len(self.custom):
+                shown = self.custom[number_format - 164]
+            self.kinds[style] = is_datetime(shown) if shown else None
+        return value.date() if self.kinds[style] == "date" else value
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]]:

@@ -336,7 +336,7 @@ async def test_competitions_import_from_excel_publishes_and_updates(world: World
     assert [(e.row, e.key) for e in report.errors] == [
         (3, "import.err.required"),
         (4, "import.err.division"),
-        (5, "competition.deadline_after_start"),
+        (5, "import.err.deadline_after_start"),  # worded for a row of a file, not the form's "type it again"
     ]
     assert report.valid[0]["registration_deadline"] == local(2026, 12, 1, 23, 59)
     with pytest.raises(NotStaff):
