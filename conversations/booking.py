@@ -13,9 +13,10 @@ from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.refusals import attempt
-from services.booking import MAX_SLOTS
 from services.local_time import show
+from services.slot_reading import MAX_SLOTS
 from services.time_checks import example
+from services.validation import Invalid
 
 SLOTS, PLACE = "booking.slots", "booking.place"
 MAX_PLACE = 256
@@ -54,16 +55,13 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         )
         for slot in reading.read
     ]
-    unusable = [
-        context.t("everyday.slot_again", line=slot.line) + "\n" + context.t(slot.refused.key, **slot.refused.values)
-        for slot in reading.unusable
-        if slot.refused is not None
-    ]
+    unusable = [(slot.line, slot.refused) for slot in reading.unusable if slot.refused is not None]
     slots = [at.isoformat() for at in reading.slots]
     if reading.ask_again:  # the lines read are kept; only the others are asked again
         answers["kept"] = slots
+        again = [unused(context, "everyday.slot_again", line, why) for line, why in unusable]
         count = context.t("everyday.slots_kept", count=len(slots))
-        await update.effective_message.reply_text("\n\n".join([*unusable, "\n".join([*read, count])]))
+        await update.effective_message.reply_text("\n\n".join([*again, "\n".join([*read, count])]))
         return SLOTS
     if not slots:
         answers.pop("kept", None)
@@ -71,11 +69,17 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         return SLOTS
     answers["slots"] = slots
     answers.pop("kept", None)
-    if unusable:  # the offer is full: the lines left out are still named
-        unusable.append(context.t("booking.slots_full", max=MAX_SLOTS))
-    parts = ["\n\n".join(unusable), "\n".join(read), context.t("booking.ask_place")]
+    left_out = [unused(context, "booking.slot_unused", line, why) for line, why in unusable]
+    if left_out:  # the offer is full: the lines left out are still named
+        left_out.append(context.t("booking.slots_full", max=MAX_SLOTS))
+    parts = ["\n".join(read), "\n\n".join(left_out), context.t("booking.ask_place")]
     await update.effective_message.reply_text("\n\n".join(part for part in parts if part))
     return PLACE
+
+
+def unused(context: BotContext, key: str, line: str, why: Invalid) -> str:
+    """A slot line not used, named (``key``: asked again, or left out) with its reason."""
+    return context.t(key, line=line) + "\n" + context.t(why.key, **why.values)
 
 
 async def place_text(update: Update, context: BotContext) -> str | int:

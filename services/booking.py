@@ -123,8 +123,8 @@ class Booking:
         try:
             async with self.db.session() as session:
                 party = await self._party(session, user_id, match_id, side="craftsman")
-                booked = await booked_elsewhere(session, party.craftsman.id, match_id, now)
-                taken = next((found for found in (clash(at, booked) for at in slots) if found is not None), None)
+                elsewhere = await booked_elsewhere(session, party.craftsman.id, match_id, now)
+                taken = next((found for found in (clash(at, elsewhere) for at in slots) if found is not None), None)
                 if taken is not None:
                     raise Stop(Reason.CLASH, at=local(taken.at, self.tz))
                 standing = await session.scalar(

@@ -53,6 +53,7 @@ async def test_every_unusable_slot_line_is_named_even_when_the_good_ones_fill_th
     for line in ("昨天下午三点", "asdfgh", "2099-13-45 25:00"):
         assert line in read, line
     assert "已经过去了" in read and "太远了" in read
+    assert "这一行没有采用：asdfgh" in read and "这一行请重写" not in read  # six are read: nothing to rewrite
 
 
 async def test_a_garbage_line_is_named_next_to_a_far_one(bot: BotHarness):
@@ -148,3 +149,13 @@ async def test_the_enterprise_cannot_book_a_slot_the_craftsman_was_booked_for_me
     answer = await company.answer_to(company.press("2026-11-27 15:00", slots))
     assert "已有另一个上门预约" in answer["text"] and answer["show_alert"]
     assert (await demand(bot)).status is DemandStatus.ACCEPTED
+
+
+def test_a_visit_is_taken_to_last_two_hours():
+    """A slot clashes with a booked visit starting less than two hours before or after it; two hours on is free."""
+    from services.slot_reading import Booked, clash
+
+    booked = [Booked(VISIT, "ZQ-2026-000001")]
+    assert clash(VISIT + timedelta(hours=1, minutes=59), booked) == booked[0]
+    assert clash(VISIT - timedelta(hours=1), booked) == booked[0]
+    assert clash(VISIT + timedelta(hours=2), booked) is None
