@@ -13,8 +13,8 @@ from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.refusals import attempt
-from services.booking import MAX_SLOTS
-from services.local_time import parse_moment, show
+from services.local_time import show
+from services.slot_reading import MAX_SLOTS
 from services.time_checks import example
 from services.validation import Invalid
 
@@ -35,42 +35,51 @@ async def offer_start(update: Update, context: BotContext) -> str | int:
 
 
 async def slots_text(update: Update, context: BotContext) -> str | int:
+    """The slots typed, one a line: every line that cannot be used is named with its reason; while there is room
+    for more slots those lines are asked again (the others kept), else the place is asked for."""
     text = (update.effective_message.text or "").strip()
     if await reject_too_long(update, context, text, 600):
         return SLOTS
-    services = context.services
-    tz, now = services.settings.tz, services.clock.now()
     answers = context.user_data.setdefault("booking", {})
-    kept, read, again = list(answers.get("kept") or []), [], []
-    for line in filter(None, (line.strip() for line in text.splitlines())):
-        try:  # "2026-12-03 14:00", "12月3日下午2点", "下周二上午" (09:00, said below); "3点" or a past time: asked again
-            found = parse_moment(line, tz, now, future=True)
-        except Invalid as exc:
-            again.append(context.t("everyday.slot_again", line=line) + "\n" + context.t(exc.key, **exc.values))
-            continue
-        if found.at.isoformat() in kept:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
-            continue
-        kept.append(found.at.isoformat())
-        key = "everyday.read_assumed" if found.assumed else "everyday.read"
-        read.append(
-            context.t(
-                key, value=line, when=show(found.at, tz), hour=found.assumed.strftime("%H:%M") if found.assumed else ""
-            )
+    if "match" not in answers:
+        return ConversationHandler.END
+    kept = [datetime.fromisoformat(s) for s in answers.get("kept") or []]
+    reading = await context.services.booking.read_slots(update.effective_user.id, answers["match"], text, kept)
+    tz = context.services.settings.tz
+    read = [
+        context.t(
+            "everyday.read_assumed" if slot.assumed else "everyday.read",
+            value=slot.line,
+            when=show(slot.at, tz),
+            hour=slot.assumed.strftime("%H:%M") if slot.assumed else "",
         )
-    if again and len(kept) < MAX_SLOTS:  # the lines read are kept; only the others are asked again
-        answers["kept"] = kept
-        await update.effective_message.reply_text(
-            "\n\n".join([*again, "\n".join([*read, context.t("everyday.slots_kept", count=len(kept))])])
-        )
+        for slot in reading.read
+    ]
+    unusable = [(slot.line, slot.refused) for slot in reading.unusable if slot.refused is not None]
+    slots = [at.isoformat() for at in reading.slots]
+    if reading.ask_again:  # the lines read are kept; only the others are asked again
+        answers["kept"] = slots
+        again = [unused(context, "everyday.slot_again", line, why) for line, why in unusable]
+        count = context.t("everyday.slots_kept", count=len(slots))
+        await update.effective_message.reply_text("\n\n".join([*again, "\n".join([*read, count])]))
         return SLOTS
-    if not kept or len(kept) > MAX_SLOTS:
+    if not slots:
         answers.pop("kept", None)
         await update.effective_message.reply_text(ask_slots(context))
         return SLOTS
-    answers["slots"] = kept
+    answers["slots"] = slots
     answers.pop("kept", None)
-    await update.effective_message.reply_text("\n".join(read) + "\n\n" + context.t("booking.ask_place"))
+    left_out = [unused(context, "booking.slot_unused", line, why) for line, why in unusable]
+    if left_out:  # the offer is full: the lines left out are still named
+        left_out.append(context.t("booking.slots_full", max=MAX_SLOTS))
+    parts = ["\n".join(read), "\n\n".join(left_out), context.t("booking.ask_place")]
+    await update.effective_message.reply_text("\n\n".join(part for part in parts if part))
     return PLACE
+
+
+def unused(context: BotContext, key: str, line: str, why: Invalid) -> str:
+    """A slot line not used, named (``key``: asked again, or left out) with its reason."""
+    return context.t(key, line=line) + "\n" + context.t(why.key, **why.values)
 
 
 async def place_text(update: Update, context: BotContext) -> str | int:

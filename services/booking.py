@@ -25,8 +25,8 @@ from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.results import Done, Reason, Refused
 from services.service_record import ENTERPRISE, Stop, transition
+from services.slot_reading import MAX_SLOTS, SlotReading, booked_elsewhere, clash, read_slots
 
-MAX_SLOTS = 6
 SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
 
 
@@ -127,12 +127,22 @@ class Booking:
         return AppointmentCard(a.id, a.match_id, ticket, a.starts_at, a.place, a.link, a.status)
 
     # ------------------------------------------------------------------ offering and picking
+    async def read_slots(self, user_id: int, match_id: int, text: str, kept: Sequence[datetime]) -> SlotReading:
+        """The slots the craftsman typed for case ``match_id`` (one a line) added to those ``kept``; each line
+        that cannot be used says why (services/slot_reading.py), one at a time of another visit of his too."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            craftsman_id = await session.scalar(select(Craftsman.id).where(Craftsman.user_id == user_id))
+            booked = await booked_elsewhere(session, craftsman_id, match_id, now) if craftsman_id is not None else []
+        return read_slots(text, kept, booked, self.tz, now)
+
     async def offer_slots(
         self, user_id: int, match_id: int, slots: list[datetime], place: str | None, link: str | None
     ) -> Done:
         """The craftsman offers up to six future slots (replacing any still on offer); the enterprise gets one
         button per slot. While a booking stands this is a reschedule: the enterprise is told which booking a new
-        slot would replace, and that it stands until one is picked (``booked`` in the values)."""
+        slot would replace, and that it stands until one is picked (``booked`` in the values). A slot within two
+        hours of another visit of his booked on another case is refused (``CLASH``)."""
         now = self.clock.now()
         slots = sorted({s for s in slots if s > now})[:MAX_SLOTS]
         if not slots:
@@ -140,6 +150,10 @@ class Booking:
         try:
             async with self.db.session() as session:
                 party = await self._party(session, user_id, match_id, side="craftsman")
+                elsewhere = await booked_elsewhere(session, party.craftsman.id, match_id, now)
+                taken = next((found for found in (clash(at, elsewhere) for at in slots) if found is not None), None)
+                if taken is not None:
+                    raise Stop(Reason.CLASH, at=local(taken.at, self.tz))
                 standing = await session.scalar(
                     select(Appointment.starts_at).where(
                         Appointment.match_id == match_id,
@@ -197,7 +211,8 @@ class Booking:
 
     async def pick(self, user_id: int, appointment_id: int) -> Done:
         """The enterprise books one offered slot: the others (and a booking it replaces) are cancelled, the
-        demand is ``scheduled``, both sides get the appointment and the reminders are planned."""
+        demand is ``scheduled``, both sides get the appointment and the reminders are planned. A slot the
+        craftsman was booked near on another case meanwhile is refused (``CLASH``)."""
         now = self.clock.now()
         try:
             async with self.db.session() as session:
@@ -206,6 +221,11 @@ class Booking:
                 )
                 if appointment.starts_at <= now:
                     raise Stop(Reason.STALE, status="past")
+                taken = clash(
+                    appointment.starts_at, await booked_elsewhere(session, party.craftsman.id, party.match.id, now)
+                )
+                if taken is not None:
+                    raise Stop(Reason.CLASH, at=local(taken.at, self.tz))
                 card, chats, name, replaced, was = await self._book(session, user_id, appointment, party, now)
         except Stop as stop:
             await stop.audit(self.audit, user_id, "booking.pick")

@@ -63,12 +63,27 @@ class Resolution:
         )
         return ahead
 
+    @staticmethod
+    async def _slots_on_offer(session: AsyncSession, match_id: int, now: datetime) -> bool:
+        """Whether slots still to come are on offer for the case (a visit is being arranged, none picked yet)."""
+        return bool(
+            await session.scalar(
+                select(Appointment.id)
+                .where(
+                    Appointment.match_id == match_id,
+                    Appointment.status == AppointmentStatus.OFFERED,
+                    Appointment.starts_at > now,
+                )
+                .limit(1)
+            )
+        )
+
     async def _resolvable(
         self, session: AsyncSession, actor: int, match_id: int, on_behalf: bool, now: datetime
     ) -> tuple[Demand, Craftsman]:
         """(demand, craftsman) of the case ``actor`` may record as solved: the accepted craftsman's own, once its
-        booked visit has taken place; any open case of their region for staff (``on_behalf``), visit or not. Else
-        Stop."""
+        booked visit has taken place and while no slots still to come are on offer (a visit being arranged); any
+        open case of their region for staff (``on_behalf``), visit or not. Else Stop."""
         if on_behalf:
             match = await session.get(Match, match_id, with_for_update=True)
             demand = await session.get(Demand, match.demand_id, with_for_update=True) if match else None
@@ -84,6 +99,8 @@ class Resolution:
         ahead = await self._visit_ahead(session, match_id, now)
         if ahead is not None:
             raise Stop(Reason.VISIT_AHEAD, at=local(ahead, self.tz))
+        if await self._slots_on_offer(session, match_id, now):
+            raise Stop(Reason.SLOTS_OFFERED)
         return demand, craftsman
 
     async def may_resolve(self, user_id: int, match_id: int, role: Role | None = None) -> Done:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db.models import Demand, Role
+from db.models import Demand
 from fakebotapi import FakeUser
-from services.results import Done
 from tests.harness import BotHarness
 from tests.test_events_e2e import worker
-from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, demand, submit
+from tests.test_report import enterprise_user
+from tests.test_visit_slots import accepted_case
 
 # The harness clock starts at 2026-11-21 10:00 in Shanghai, a Saturday: 下周二 is 11-24.
 
@@ -66,17 +65,7 @@ async def test_training_need_in_traditional_script(bot: BotHarness):
 
 
 async def test_booking_slots_in_everyday_chinese(bot: BotHarness):
-    staff = await staffer(bot)
-    helper = await craftsman(bot, 601, "吴师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
-    company = await enterprise_user(bot, 43)
-    ticket = await submit(company, "配电线路经常故障跳闸，变压器温度偏高，需要排查")
-    await staff.expect("新需求 " + ticket)
-    d = await demand(bot)
-    best = (await bot.services.matcher.for_demand(d.id, 1))[0].craftsman_id
-    assert isinstance(await bot.services.casework.offer(900, Role.STAFF, d.id, best), Done)
-    offer = await helper.expect("新的服务请求 " + ticket)
-    helper.press("✅ 接受", offer)
-    accepted = await helper.expect("感谢接受需求 " + ticket)
+    helper, company, accepted = await accepted_case(bot)
     helper.press("📅 提供预约时段", accepted)
     asked = (await helper.expect("每行一个"))["text"]
     assert "例如：\n2026-11-24 14:00" in asked  # the example is still to come, from the clock (never a fixed date)

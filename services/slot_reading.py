@@ -1,0 +1,109 @@
+"""Reading the visit slots a craftsman types (专家问诊预约), one a line: each line is a slot kept, the same slot
+again (one slot), or a line the bot cannot use, with its reason: unreadable, past, too far, a day its month lacks,
+within :data:`VISIT_SPAN` of another visit of his already booked, or one more than :data:`MAX_SLOTS`. No line is
+dropped without a word (stranger s5 items 2 and 12)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Appointment, AppointmentStatus, Demand, Match
+from services.local_time import parse_moment
+from services.local_time import show as local
+from services.validation import Invalid
+
+MAX_SLOTS = 6
+VISIT_SPAN = timedelta(hours=2)  # a visit is taken to last this long: no second visit of his starts within it
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A visit of the craftsman already booked, on another case."""
+
+    at: datetime
+    ticket: str
+
+
+@dataclass(frozen=True)
+class SlotLine:
+    """One typed line: the slot it names (``assumed``: the hour taken for a part of the day) or why it is not one."""
+
+    line: str
+    at: datetime | None = None
+    assumed: time | None = None
+    refused: Invalid | None = None
+
+
+@dataclass(frozen=True)
+class SlotReading:
+    """What the lines of one answer gave: every slot kept so far (earlier answers first), the lines read as new
+    slots, and the lines that could not be used."""
+
+    slots: tuple[datetime, ...]
+    read: tuple[SlotLine, ...]
+    unusable: tuple[SlotLine, ...]
+
+    @property
+    def full(self) -> bool:
+        return len(self.slots) >= MAX_SLOTS
+
+    @property
+    def ask_again(self) -> bool:
+        """Some lines cannot be used and there is still room for slots: those lines are asked again."""
+        return bool(self.unusable) and not self.full
+
+
+async def booked_elsewhere(session: AsyncSession, craftsman_id: int, match_id: int, now: datetime) -> list[Booked]:
+    """The craftsman's visits booked on his cases other than ``match_id`` that have not ended yet."""
+    rows = await session.execute(
+        select(Appointment.starts_at, Demand.ticket)
+        .join(Match, Match.id == Appointment.match_id)
+        .join(Demand, Demand.id == Match.demand_id)
+        .where(
+            Match.craftsman_id == craftsman_id,
+            Appointment.match_id != match_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now - VISIT_SPAN,
+        )
+    )
+    return [Booked(at, ticket or "") for at, ticket in rows.all()]
+
+
+def clash(at: datetime, booked: Sequence[Booked]) -> Booked | None:
+    """The booked visit ``at`` would overlap (starts within :data:`VISIT_SPAN` of it), if any."""
+    return next((b for b in booked if abs(b.at - at) < VISIT_SPAN), None)
+
+
+def clash_refusal(found: Booked, tz: ZoneInfo) -> Invalid:
+    return Invalid("booking.slot_clash", at=local(found.at, tz), ticket=found.ticket, hours=VISIT_SPAN.seconds // 3600)
+
+
+def read_slots(
+    text: str, kept: Sequence[datetime], booked: Sequence[Booked], tz: ZoneInfo, now: datetime
+) -> SlotReading:
+    """The slots in ``text`` (one a line) added to those ``kept`` from earlier answers; ``booked``: the
+    craftsman's visits booked on his other cases."""
+    slots, read, unusable = list(kept), [], []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        try:  # "2026-12-03 14:00", "12月3日下午2点", "下周二上午" (09:00, said); "3点" or a past time: asked again
+            found = parse_moment(line, tz, now, future=True)
+        except Invalid as exc:
+            unusable.append(SlotLine(line, refused=exc))
+            continue
+        if found.at in slots:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
+            continue
+        other = clash(found.at, booked)
+        if other is not None:
+            unusable.append(SlotLine(line, found.at, refused=clash_refusal(other, tz)))
+        elif len(slots) >= MAX_SLOTS:
+            unusable.append(SlotLine(line, found.at, refused=Invalid("booking.slot_over_max", max=MAX_SLOTS)))
+        else:
+            slots.append(found.at)
+            read.append(SlotLine(line, found.at, found.assumed))
+    return SlotReading(tuple(slots), tuple(read), tuple(unusable))
