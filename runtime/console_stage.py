@@ -14,7 +14,10 @@ from config.settings import ROOT
 from fakebotapi.console_people import Person
 from i18n import label
 from nlp.script import Script, is_chinese_code, script_for_language_code, traditional_variant
+from runtime.persistence import USER_DATA
+from runtime.state_store import StateStore
 from services.demo_people import DEMO_PEOPLE
+from services.language import MEMORY_KEY
 from services.users import Users
 
 
@@ -28,6 +31,21 @@ def console_language(environ: Mapping[str, str] = os.environ) -> str:
     if is_chinese_code(locale) and script_for_language_code(locale) is Script.TRADITIONAL:
         return traditional_variant(locale)
     return "zh-hans"
+
+
+async def forget_typed_scripts(store: StateStore, user_ids: Sequence[int]) -> None:
+    """Drop the typed-script memory (services/language.py) of ``user_ids``: the console's language changed since they
+    last typed, and it stands for their Telegram's, so what they typed before no longer outweighs it (`LANG=en make
+    run` after runs in Chinese answered those who had typed Chinese in Chinese)."""
+    if not user_ids:
+        return
+    stored = await store.load(USER_DATA)
+    changes: dict[tuple[str, str], object] = {}
+    for user_id in user_ids:
+        data = stored.get(str(user_id))
+        if isinstance(data, dict) and MEMORY_KEY in data:
+            changes[(USER_DATA, str(user_id))] = {k: v for k, v in data.items() if k != MEMORY_KEY} or None
+    await store.write(changes)
 
 
 def console_words(lang: str) -> Callable[..., str]:

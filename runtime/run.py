@@ -23,7 +23,14 @@ from fakebotapi.console_people import FIRST_MADE_UP_ID
 from fakebotapi.request import FakeRequest
 from i18n import label, t
 from runtime.application import FrontEnd, build_application
-from runtime.console_stage import console_cast, console_files_dir, console_language, console_words, database_roles
+from runtime.console_stage import (
+    console_cast,
+    console_files_dir,
+    console_language,
+    console_words,
+    database_roles,
+    forget_typed_scripts,
+)
 from services.container import Services
 from services.demo import load_demo_data
 from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE
@@ -105,8 +112,9 @@ async def run_console(
         api.add_user(member.telegram_id, member.name, lang)
     # the console's people speak the terminal's language from the start (unless they picked one in /settings), so
     # notices that reach them before they type are written in it too
-    await services.users.default_language([p.telegram_id for p in (*DEMO_PEOPLE, *DEMO_MEMBERS)], lang)
+    changed = await services.users.default_language([p.telegram_id for p in (*DEMO_PEOPLE, *DEMO_MEMBERS)], lang)
     application = build_application(services, front, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    await forget_typed_scripts(application.transport.state, changed)  # before the application loads its user data
     stdout.write(t("console.hint", lang) + "\n")
     local = services.clock.now().astimezone(services.settings.tz)
     if QuietHours().contains(local.hour * 60 + local.minute):  # everyone's default: questions and notices wait

@@ -3,7 +3,15 @@ restart and kept catching text; edited messages dropped the choice; wording that
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from config.settings import load_settings
+from db.models import Lang
+from fakebotapi import FakeBotAPI
+from services.clock import ShiftedClock
+from services.container import Services
 from tests.harness import BotHarness
+from tests.test_console import DAYTIME, console_run
 from tests.test_events_e2e import worker
 from tests.test_resume import shown
 
@@ -28,3 +36,30 @@ async def test_a_settings_card_left_behind_is_not_asked_again_nor_catches_text(b
     assert not any("choose with the buttons" in text for text in user.texts())
     user.press("Quiet hours", card)  # the card left behind still takes its buttons
     await user.expect("No reminders are pushed")
+
+
+async def test_a_console_restarted_in_english_answers_its_people_in_english_though_they_wrote_chinese(
+    db_url: str, tmp_path: Path, monkeypatch
+):
+    """`LANG=en make run` after runs in Chinese: 王丽 and 周建华, who had typed Chinese, were still answered in
+    Chinese (their typed pattern outweighed the console's language). The console's LANG is their Telegram's
+    language: when it changes, what they typed before no longer speaks for them."""
+    state = tmp_path / "console-state.json"
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
+    try:
+        monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+            await terminal.expect("王丽> ")
+            for text in ("谢谢", "请问这个怎么用", "谢谢您"):
+                terminal.type(text)
+                await terminal.expect("🤖")
+            terminal.type("/help")
+            await terminal.expect("我能为您做什么")
+        monkeypatch.setenv("LANG", "en_US.UTF-8")
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+            await terminal.expect("You are 王丽")
+            terminal.type("/help")
+            await terminal.expect("What I can do for you")
+        assert (await services.users.get(10001)).lang is Lang.ENGLISH
+    finally:
+        await services.close()
