@@ -63,3 +63,18 @@ async def test_a_console_restarted_in_english_answers_its_people_in_english_thou
         assert (await services.users.get(10001)).lang is Lang.ENGLISH
     finally:
         await services.close()
+
+
+def test_the_stats_chart_counts_in_whole_numbers():
+    """/stats over few services drew y-ticks 0.25, 0.50 …: every figure on the chart is a count."""
+    from services.charts import chart_figure
+
+    figure = chart_figure("2026年", ["11月", "12月"], {"解决问题": [1, 0], "服务企业": [1, 1]}, "按地区", {"湖州市": 1})
+    try:
+        left, right = figure.axes
+        for ticks in (left.get_yticks(), right.get_xticks()):
+            assert all(float(tick).is_integer() for tick in ticks), list(ticks)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
