@@ -78,3 +78,15 @@ def test_the_stats_chart_counts_in_whole_numbers():
         import matplotlib.pyplot as plt
 
         plt.close(figure)
+
+
+async def test_stats_for_a_year_or_month_out_of_range_says_so(bot: BotHarness):
+    """/stats 1900 answered "无法识别“1900”": it is a year, only one the figures cannot be for."""
+    staff = await worker(bot, 562, "330502", "张敏")
+    await bot.services.users.set_staff(562, True)
+    staff.send("/stats 1900")
+    answer = (await staff.expect("1900"))["text"]
+    assert "无法识别" not in answer and "2000" in answer and "2100" in answer, answer
+    staff.send("/stats 2024-13")
+    answer = (await staff.expect("2024-13"))["text"]
+    assert "无法识别" not in answer and "1" in answer and "12" in answer, answer
