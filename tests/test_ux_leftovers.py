@@ -90,3 +90,14 @@ async def test_stats_for_a_year_or_month_out_of_range_says_so(bot: BotHarness):
     staff.send("/stats 2024-13")
     answer = (await staff.expect("2024-13"))["text"]
     assert "无法识别" not in answer and "1" in answer and "12" in answer, answer
+
+
+def test_an_english_course_card_says_classes_to_go_not_places_left():
+    """"Next class: … (8 left)" beside "Places: 7/8 taken" read as 8 seats left; it counts the classes to come."""
+    from i18n import t
+
+    values = dict(name="CNC", teacher="王", place="A", region="湖州市", next="12-03 19:00", end="21:00")
+    card = t("course.card", "en", **values, left=8, enrolled=7, capacity=8, waitlisted=0)
+    assert "(8 classes to go)" in card and "left" not in card, card
+    assert "(1 class to go)" in t("course.card", "en", **values, left=1, enrolled=7, capacity=8, waitlisted=0)
+    assert "还剩 8 次" in t("course.card", "zh-hans", **values, left=8, enrolled=7, capacity=8, waitlisted=0)
