@@ -101,3 +101,37 @@ def test_an_english_course_card_says_classes_to_go_not_places_left():
     assert "(8 classes to go)" in card and "left" not in card, card
     assert "(1 class to go)" in t("course.card", "en", **values, left=1, enrolled=7, capacity=8, waitlisted=0)
     assert "还剩 8 次" in t("course.card", "zh-hans", **values, left=8, enrolled=7, capacity=8, waitlisted=0)
+
+
+def latest(user, message: dict) -> dict:
+    """``message`` as it reads now (after its edits)."""
+    found = message
+    for event in user.events():
+        if event["type"] != "delete" and event["message"].get("message_id") == message["message_id"]:
+            found = event["message"]
+    return found
+
+
+async def test_a_question_answered_by_a_button_keeps_the_choice_in_view(bot: BotHarness):
+    """"✏️ 9（已修改） 请选择紧急程度：" — pressing a choice took the buttons away and with them what was picked. The
+    question now keeps the answer under it, in the report's choices and in the form engine's."""
+    from tests.test_report import enterprise_user, fill_profile
+
+    user = await enterprise_user(bot, 563)
+    user.send("/report")
+    kinds = await user.expect("请选择需求类型")
+    user.press("技术难题", kinds)
+    await fill_profile(user)
+    await user.expect("请描述")
+    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    user.press("完成", await user.expect("可以继续补充"))
+    user.press("✅确认", await user.expect("识别为："))
+    urgency = await user.expect("请选择紧急程度")
+    user.press("紧急", urgency)
+    mode = await user.expect("请选择希望的服务方式")
+    user.press("现场指导", mode)
+    await user.expect("请核对需求信息")
+    for question, choice in ((kinds, "技术难题"), (urgency, "紧急"), (mode, "现场指导")):
+        now = latest(user, question)
+        assert not user.buttons(now), now
+        assert now["text"].startswith(question["text"]) and choice in now["text"].removeprefix(question["text"]), now
