@@ -135,3 +135,15 @@ async def test_a_question_answered_by_a_button_keeps_the_choice_in_view(bot: Bot
         now = latest(user, question)
         assert not user.buttons(now), now
         assert now["text"].startswith(question["text"]) and choice in now["text"].removeprefix(question["text"]), now
+
+
+async def test_changing_a_recognised_industry_asks_which_one_not_that_the_bot_is_unsure(bot: BotHarness):
+    """✏️修改 on "识别为：…" answered "我不太确定这属于哪个行业", odd when the user is the one changing it."""
+    from tests.test_industry_step import registered
+
+    user = await registered(bot, 564)
+    user.send("/classify 配电线路频繁跳闸")
+    user.press("✏️修改", await user.expect("识别为：D44"))
+    top = await user.expect("最可能的是")
+    assert "不太确定" not in top["text"] and "改成哪个行业" in top["text"], top["text"]
+    assert "其他行业" in [b["text"] for b in user.buttons(top)]
