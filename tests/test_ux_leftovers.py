@@ -147,3 +147,19 @@ async def test_changing_a_recognised_industry_asks_which_one_not_that_the_bot_is
     top = await user.expect("最可能的是")
     assert "不太确定" not in top["text"] and "改成哪个行业" in top["text"], top["text"]
     assert "其他行业" in [b["text"] for b in user.buttons(top)]
+
+
+async def test_a_scheduled_broadcast_asks_with_an_example_to_come_and_tells_of_quiet_hours(bot: BotHarness):
+    """The time question's example "2026-12-01 09:00" was already past at 09:41; a broadcast for 23:00 did not say
+    that recipients' quiet hours (22:00–07:00 by default) hold it until morning."""
+    from tests.test_broadcast_form import _preview
+
+    for uid in (565, 566):
+        await worker(bot, uid, "330502", "职工")
+    staff, preview = await _preview(bot, "周六技能培训")
+    staff.press("定时发送", preview)
+    asked = (await staff.expect("请输入发送时间"))["text"]
+    assert "2026-11-24 14:00" in asked and "2026-12-01 09:00" not in asked, asked  # the clock: 2026-11-21 10:00
+    staff.send("11-21 23:00")
+    late = (await staff.expect("将于 2026-11-21 23:00"))["text"]
+    assert "免打扰" in late and "07:00" in late, late
