@@ -93,10 +93,10 @@ async def test_stats_for_a_year_or_month_out_of_range_says_so(bot: BotHarness):
 
 
 def test_an_english_course_card_says_classes_to_go_not_places_left():
-    """"Next class: … (8 left)" beside "Places: 7/8 taken" read as 8 seats left; it counts the classes to come."""
+    """ "Next class: … (8 left)" beside "Places: 7/8 taken" read as 8 seats left; it counts the classes to come."""
     from i18n import t
 
-    values = dict(name="CNC", teacher="王", place="A", region="湖州市", next="12-03 19:00", end="21:00")
+    values = {"name": "CNC", "teacher": "王", "place": "A", "region": "湖州市", "next": "12-03 19:00", "end": "21:00"}
     card = t("course.card", "en", **values, left=8, enrolled=7, capacity=8, waitlisted=0)
     assert "(8 classes to go)" in card and "left" not in card, card
     assert "(1 class to go)" in t("course.card", "en", **values, left=1, enrolled=7, capacity=8, waitlisted=0)
@@ -113,7 +113,7 @@ def latest(user, message: dict) -> dict:
 
 
 async def test_a_question_answered_by_a_button_keeps_the_choice_in_view(bot: BotHarness):
-    """"✏️ 9（已修改） 请选择紧急程度：" — pressing a choice took the buttons away and with them what was picked. The
+    """The console showed "✏️ 9（已修改） 请选择紧急程度：": pressing a choice took the buttons away and with them what was picked. The
     question now keeps the answer under it, in the report's choices and in the form engine's."""
     from tests.test_report import enterprise_user, fill_profile
 
@@ -163,3 +163,29 @@ async def test_a_scheduled_broadcast_asks_with_an_example_to_come_and_tells_of_q
     staff.send("11-21 23:00")
     late = (await staff.expect("将于 2026-11-21 23:00"))["text"]
     assert "免打扰" in late and "07:00" in late, late
+
+
+async def test_the_stage_clock_does_not_run_back_after_a_run_with_console_clock(db_url: str, tmp_path: Path):
+    """A first run with CONSOLE_CLOCK later than the real hour loaded the demo at that instant; the next run, on the
+    real clock, was hours earlier, so the demo's first message (王丽's 问题解决了吗？) waited in the outbox until the
+    stage's old instant. The stage's time never runs back: a run without CONSOLE_CLOCK goes on from the latest
+    instant an earlier run reached, and says so."""
+    from datetime import UTC, datetime, timedelta
+
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    first = await Services.start(
+        load_settings(database_url=db_url, bot_token=None, console_clock=later.isoformat()), ShiftedClock(later)
+    )
+    try:
+        async with console_run(first, tmp_path) as terminal:
+            await terminal.expect("王丽> ")
+    finally:
+        await first.close()
+    second = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(datetime.now(UTC)))
+    try:
+        async with console_run(second, tmp_path) as terminal:
+            await terminal.expect("王丽> ")
+            assert second.clock.now() >= later
+            assert "舞台时间" in terminal.since(0), terminal.since(0)
+    finally:
+        await second.close()
