@@ -189,3 +189,23 @@ async def test_the_stage_clock_does_not_run_back_after_a_run_with_console_clock(
             assert "舞台时间" in terminal.since(0), terminal.since(0)
     finally:
         await second.close()
+
+
+async def test_a_restarted_console_speaks_as_the_person_last_typed_as(db_url: str, tmp_path: Path):
+    """After `:quit` as 周建华, `make run` came back as 王丽 (the first of the cast): the newcomer typed on as the
+    wrong person. It starts as the one last typed as (CONSOLE_AS still chooses)."""
+    state = tmp_path / "console-state.json"
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
+    try:
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+            await terminal.expect("王丽> ")
+            terminal.type(":as 周建华")
+            await terminal.expect("周建华> ")
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+            await terminal.expect("周建华")
+            await terminal.expect("周建华> ")
+            assert "王丽> " not in terminal.since(0), terminal.since(0)
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="李秀英") as terminal:
+            await terminal.expect("李秀英> ")
+    finally:
+        await services.close()
