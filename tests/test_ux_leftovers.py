@@ -3,7 +3,10 @@ restart and kept catching text; edited messages dropped the choice; wording that
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from config.settings import load_settings
 from db.models import Lang
@@ -38,17 +41,26 @@ async def test_a_settings_card_left_behind_is_not_asked_again_nor_catches_text(b
     await user.expect("No reminders are pushed")
 
 
+@asynccontextmanager
+async def stage(db_url: str, tmp_path: Path) -> AsyncIterator[tuple[Services, Callable[..., Any]]]:
+    """The console's services at daytime, and ``run(start=None)``: one `make run` on the kept fake Telegram."""
+    state = tmp_path / "console-state.json"
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
+    try:
+        yield services, lambda start=None: console_run(services, tmp_path, FakeBotAPI(state_path=state), start=start)
+    finally:
+        await services.close()
+
+
 async def test_a_console_restarted_in_english_answers_its_people_in_english_though_they_wrote_chinese(
     db_url: str, tmp_path: Path, monkeypatch
 ):
     """`LANG=en make run` after runs in Chinese: 王丽 and 周建华, who had typed Chinese, were still answered in
     Chinese (their typed pattern outweighed the console's language). The console's LANG is their Telegram's
     language: when it changes, what they typed before no longer speaks for them."""
-    state = tmp_path / "console-state.json"
-    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
-    try:
-        monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    async with stage(db_url, tmp_path) as (services, run):
+        async with run() as terminal:
             await terminal.expect("王丽> ")
             for text in ("谢谢", "请问这个怎么用", "谢谢您"):
                 terminal.type(text)
@@ -56,13 +68,11 @@ async def test_a_console_restarted_in_english_answers_its_people_in_english_thou
             terminal.type("/help")
             await terminal.expect("我能为您做什么")
         monkeypatch.setenv("LANG", "en_US.UTF-8")
-        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+        async with run() as terminal:
             await terminal.expect("You are 王丽")
             terminal.type("/help")
             await terminal.expect("What I can do for you")
-        assert (await services.users.get(10001)).lang is Lang.ENGLISH
-    finally:
-        await services.close()
+        assert (await services.users.get(10001)).lang is Lang.ENGLISH  # what notices to her are written in
 
 
 def test_the_stats_chart_counts_in_whole_numbers():
@@ -113,25 +123,21 @@ def latest(user, message: dict) -> dict:
 
 
 async def test_a_question_answered_by_a_button_keeps_the_choice_in_view(bot: BotHarness):
-    """The console showed "✏️ 9（已修改） 请选择紧急程度：": pressing a choice took the buttons away and with them what was picked. The
-    question now keeps the answer under it, in the report's choices and in the form engine's."""
-    from tests.test_report import enterprise_user, fill_profile
+    """The console showed "✏️ 9（已修改） 请选择紧急程度：": pressing a choice took the buttons away and with them
+    what was picked. The question now keeps the answer under it (the report's choices here; the form engine's
+    choice questions call the same conversations/common.keep_choice)."""
+    from tests.test_report import describe_and_settle, enterprise_user, fill_profile
 
     user = await enterprise_user(bot, 563)
     user.send("/report")
     kinds = await user.expect("请选择需求类型")
     user.press("技术难题", kinds)
     await fill_profile(user)
-    await user.expect("请描述")
-    user.send("铝型材喷涂过程遇到氧化，皮膜厚度不均")
-    user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
-    urgency = await user.expect("请选择紧急程度")
-    user.press("紧急", urgency)
-    mode = await user.expect("请选择希望的服务方式")
-    user.press("现场指导", mode)
-    await user.expect("请核对需求信息")
-    for question, choice in ((kinds, "技术难题"), (urgency, "紧急"), (mode, "现场指导")):
+    await describe_and_settle(user, "铝型材喷涂过程遇到氧化，皮膜厚度不均")
+    asked = [e["message"] for e in user.events() if e["type"] == "message"]
+    urgency = next(m for m in asked if (m.get("text") or "").startswith("请选择紧急程度"))
+    mode = next(m for m in asked if (m.get("text") or "").startswith("请选择希望的服务方式"))
+    for question, choice in ((kinds, "技术难题"), (urgency, "一般"), (mode, "现场指导")):
         now = latest(user, question)
         assert not user.buttons(now), now
         assert now["text"].startswith(question["text"]) and choice in now["text"].removeprefix(question["text"]), now
@@ -194,18 +200,14 @@ async def test_the_stage_clock_does_not_run_back_after_a_run_with_console_clock(
 async def test_a_restarted_console_speaks_as_the_person_last_typed_as(db_url: str, tmp_path: Path):
     """After `:quit` as 周建华, `make run` came back as 王丽 (the first of the cast): the newcomer typed on as the
     wrong person. It starts as the one last typed as (CONSOLE_AS still chooses)."""
-    state = tmp_path / "console-state.json"
-    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
-    try:
-        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+    async with stage(db_url, tmp_path) as (_services, run):
+        async with run() as terminal:
             await terminal.expect("王丽> ")
             terminal.type(":as 周建华")
             await terminal.expect("周建华> ")
-        async with console_run(services, tmp_path, FakeBotAPI(state_path=state)) as terminal:
+        async with run() as terminal:
             await terminal.expect("周建华")
             await terminal.expect("周建华> ")
             assert "王丽> " not in terminal.since(0), terminal.since(0)
-        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="李秀英") as terminal:
+        async with run(start="李秀英") as terminal:
             await terminal.expect("李秀英> ")
-    finally:
-        await services.close()
