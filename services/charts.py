@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib is imported on first use (it costs about a second)
+    from matplotlib.figure import Figure
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -61,12 +65,13 @@ def bar_chart(
 
 def chart_figure(
     title: str, months: list[str], series: dict[str, list[float]], breakdown_title: str, breakdown: dict[str, float]
-):  # -> matplotlib.figure.Figure (imported on first use)
+) -> Figure:
     """The figure :func:`bar_chart` draws. Every figure on it is a count: the value axes tick whole numbers only
     (few services drew 0.25, 0.50 …)."""
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
+    figure: Figure
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 5), dpi=110, gridspec_kw={"width_ratios": [3, 2]})
     width = 0.8 / max(1, len(series))
     for i, (name, values) in enumerate(series.items()):
