@@ -17,6 +17,7 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot: retry_after as timedelta (the future default)
 import asyncio
 import sys
+from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -151,7 +152,9 @@ async def run(settings: Settings, console: bool, webhook: str | None = None, wor
         print(t("console.loading", console_language()), flush=True)  # loading the models takes a few seconds
         settings = stage_settings(settings)  # the console's own fake Telegram: the cast's administrator is an admin
     try:
-        clock = ShiftedClock(settings.console_clock) if console and settings.console_clock else None
+        # the stage's clock: CONSOLE_CLOCK's instant, else the real hour (moved on past it when an earlier run got
+        # further: runtime/console_stage.keep_stage_time)
+        clock = ShiftedClock(settings.console_clock or datetime.now(UTC)) if console else None
         services = await Services.start(settings, clock)
     except DatabaseUnavailable as exc:
         print(f"zhuqi-bot: {exc}", file=sys.stderr)

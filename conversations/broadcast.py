@@ -45,8 +45,9 @@ from conversations.form_draft import Flow, Handler, Step, drafted, drop, restart
 from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import region_step_handlers
 from services.broadcasts import MAX_CAPTION, MAX_TEXT, Content, broadcast_missing
-from services.local_time import parse_moment, show
+from services.local_time import QuietHours, parse_moment, show, show_minutes
 from services.results import Refused
+from services.time_checks import example
 from services.validation import Invalid
 
 CONTENT, PREVIEW, WHEN = "broadcast.content", "broadcast.preview", "broadcast.when"
@@ -62,14 +63,6 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 
 # ---------------------------------------------------------------------- the message, the preview, the time
-async def _ask(update: Update, context: BotContext, key: str, state: str) -> str | int:
-    """A pressed button that asks for typed input."""
-    if not await staff_press(update, context):
-        return ConversationHandler.END
-    await update.callback_query.answer()
-    return await _question(key, state)(update, context)
-
-
 def _question(key: str, state: str):
     async def ask(update: Update, context: BotContext) -> str:
         await update.effective_chat.send_message(context.t(key))
@@ -132,6 +125,9 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
         await send(content.file_id, caption=content.text or None)
     send_at = datetime.fromisoformat(draft["send_at"]) if draft.get("send_at") else None
     values = {"summary": await summary(update, context, draft), "count": f"{count:,}"}
+    held = await context.services.broadcasts.held(
+        update.effective_user.id, context.role, filters_of(draft), send_at or context.services.clock.now()
+    )
     if send_at is None:
         text = context.t("broadcast.preview", **values)
         buttons = [
@@ -140,6 +136,11 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
     else:
         text = context.t("broadcast.preview_scheduled", time=show(send_at, context.services.settings.tz), **values)
         buttons = [[button(context, "send", step(BroadcastStep.SEND))]]
+    if held:  # quiet hours hold their message until these end (services/broadcasts.py)
+        quiet = QuietHours()
+        text += "\n" + context.t(
+            "broadcast.quiet_held", held=f"{held:,}", start=show_minutes(quiet.start), end=show_minutes(quiet.end)
+        )
     buttons.append(
         [
             *BROADCAST.edit_buttons(context),  # ✏️ 内容
@@ -152,7 +153,21 @@ async def show_preview(update: Update, context: BotContext) -> str | int:
 
 
 async def ask_time(update: Update, context: BotContext) -> str | int:
-    return await _ask(update, context, "broadcast.ask_time", WHEN)
+    if not await staff_press(update, context):
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    return await ask_when(update, context)
+
+
+async def ask_when(update: Update, context: BotContext) -> str:
+    """The send time, with an example still to come (a fixed one was soon past)."""
+    await update.effective_chat.send_message(context.t("broadcast.ask_time", **_time_example(context)))
+    return WHEN
+
+
+def _time_example(context: BotContext) -> dict[str, str]:
+    shown_at = example(context.services.clock.now(), context.services.settings.tz)["example_iso"]
+    return {"example_iso": shown_at, "example_short": shown_at[5:]}
 
 
 async def time_typed(update: Update, context: BotContext) -> str | int:
@@ -180,8 +195,7 @@ async def send(update: Update, context: BotContext) -> str | int:
     services = context.services
     if send_at is not None and send_at <= services.clock.now():
         await query.answer(context.t("broadcast.time_past"), show_alert=True)
-        await update.effective_chat.send_message(context.t("broadcast.ask_time"))
-        return WHEN
+        return await ask_when(update, context)
     if (await count_audience(update, context, draft)) == 0:
         await query.answer(context.t("broadcast.nobody"), show_alert=True)
         return PREVIEW
@@ -265,7 +279,7 @@ BROADCAST = Flow(
         ),
         Step(
             WHEN,
-            _question("broadcast.ask_time", WHEN),
+            ask_when,
             (
                 MessageHandler(filters.TEXT & ~filters.COMMAND, drafted(KEY, time_typed)),
                 *_pressed(send, BroadcastStep.SEND),

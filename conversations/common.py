@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 from dataclasses import astuple
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ConversationHandler
 
@@ -101,6 +102,37 @@ async def edit_message(update: Update, text: str, markup: InlineKeyboardMarkup |
     try:
         await update.callback_query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:  # "message is not modified"
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+def pressed_label(query: CallbackQuery) -> str | None:
+    """The text of the button pressed in ``query`` (found by its data; runtime/signing.py gives the message's buttons
+    back their data as the bot wrote it), or None."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    if markup is None or not isinstance(query.data, str):
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            data = button.callback_data
+            if data == query.data:
+                return button.text
+    return None
+
+
+async def keep_choice(update: Update) -> None:
+    """A question answered by one of its buttons: the buttons go, and the pressed one's label is written under the
+    question ("请选择紧急程度：\n→ 紧急"), so the chat still shows what was chosen. Only the buttons go when the
+    label cannot be found or the question is a photo's caption."""
+    query = update.callback_query
+    choice = pressed_label(query)
+    message = query.message if isinstance(query.message, Message) else None
+    try:
+        if choice and message is not None and message.text:
+            await query.edit_message_text(f"{message.text_html}\n→ {html.escape(choice)}", reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(None)
+    except BadRequest as exc:  # a double press: "message is not modified"
         if "not modified" not in str(exc).lower():
             raise
 

@@ -24,7 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.forms import form_buttons
-from conversations.common import answer_stale, expect_button, expect_text, reject_too_long
+from conversations.common import answer_stale, expect_button, expect_text, keep_choice, reject_too_long
 from conversations.context import BotContext
 from conversations.form_draft import Flow, Step, answers, drafted, drop, exists, restart
 from conversations.keyboards import rows
@@ -208,11 +208,11 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             return await give_region(update, context, q, None)
         elif skip and q.optional and skip.question in ("", q.name):  # "": a button sent before it named one
             await query.answer()
-            await query.edit_message_reply_markup(None)
+            await keep_choice(update)
             return await give(update, context, q, None)
         elif picked and q.kind == "choice" and value in allowed:
             await query.answer()
-            await query.edit_message_reply_markup(None)
+            await keep_choice(update)
             return await give(update, context, q, value)
         elif picked and q.kind == "toggle" and value in allowed:
             chosen = values().setdefault(q.name, [])

@@ -48,9 +48,9 @@ async def route_text(update: Update, context: BotContext, analysis: Analysis | N
 
 
 async def expect_button_or_answer(update: Update, context: BotContext) -> None:
-    """Something typed where a menu waits for a button press (/settings, /start's consent): a member's own question
-    (dues, wages, a contract …) is answered as it would be outside the menu, and that answer is all (the menu still
-    waits: "click the buttons above" would point at the answer's own button); anything else is pointed to the
+    """Something typed where a step waits for a button press (a /settings step, /start's consent): a member's own
+    question (dues, wages, a contract …) is answered as it would be outside the menu, and that answer is all (the
+    menu still waits: "click the buttons above" would point at the answer's own button); anything else is pointed to the
     menu's buttons."""
     text = update.effective_message.text or ""
     if text and not await reject_too_long(update, context, text, MAX_TEXT):

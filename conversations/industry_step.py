@@ -70,7 +70,8 @@ def confident_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup(keyboard)
 
 
-def top_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def top_view(p: Proposal, lang: str, changing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """The top three and 其他行业: the bot unsure, or (``changing``) the user changing the industry it recognised."""
     lines = "\n".join(
         t(
             "industry.candidate",
@@ -81,7 +82,8 @@ def top_view(p: Proposal, lang: str) -> tuple[str, InlineKeyboardMarkup]:
         )
         for code, score, reasons in p.top
     )
-    return t("industry.unsure", lang, candidates=Raw(lines)), InlineKeyboardMarkup(_top_buttons(p, lang))
+    intro = "industry.change" if changing else "industry.unsure"
+    return t(intro, lang, candidates=Raw(lines)), InlineKeyboardMarkup(_top_buttons(p, lang))
 
 
 def section_picker(
@@ -183,7 +185,8 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
         return None
     await query.answer()
     if isinstance(press, EditIndustry):
-        await edit_message(update, *(sections_view if proposal.browse else top_view)(proposal, lang))
+        view = sections_view(proposal, lang) if proposal.browse else top_view(proposal, lang, changing=True)
+        await edit_message(update, *view)
     elif isinstance(press, IndustrySections):
         await edit_message(update, *sections_view(proposal, lang))
     else:

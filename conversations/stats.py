@@ -14,7 +14,7 @@ from db.models import Role
 from i18n import label, money
 from nlp.industry import catalogue
 from services.charts import bar_chart
-from services.periods import YEAR, Period, parse_period, this
+from services.periods import YEAR, Period, parse_period, period_problem, this
 from services.results import Refused
 from services.statistics import EVERYWHERE, NO_INDUSTRY, NO_REGION, OWN, Figures, Report, asks_everywhere, change
 
@@ -125,6 +125,10 @@ async def stats_command(update: Update, context: BotContext) -> None:
         if found is not None:
             period = found
             continue
+        problem = period_problem(arg) if len(arg) <= MAX_ARG else None
+        if problem is not None:  # a period, but one the figures cannot be for (1900, 2024-13)
+            await message.reply_text(context.t(problem.key, **problem.values))
+            return
         if asks_everywhere(arg):
             region = EVERYWHERE
             continue

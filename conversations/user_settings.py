@@ -1,5 +1,10 @@
 """/settings: change role, region, script (简体 / 繁體 / English), quiet hours, publication notices and the
-industries whose competitions the user hears of."""
+industries whose competitions the user hears of.
+
+The settings card is a card, not a question: showing it ends the conversation, and its buttons start it again
+(entry points), so a card left on screen still works (also after a restart) but is never asked again after a
+restart nor catches what the user types next. Only a step that asks something (role, region, language, quiet
+hours, industries) is a pending question."""
 
 from __future__ import annotations
 
@@ -24,8 +29,9 @@ from services.local_time import QuietHours, parse_quiet_hours, show_minutes
 from services.results import Refused
 from services.validation import Invalid
 
-# Conversation states
-MENU, ROLE, REGION, LANGUAGE = "settings.menu", "settings.role", "settings.region", "settings.language"
+# Conversation states ("settings.menu", the card's old resting state, is no longer entered: one still stored from
+# before has no handlers, so what the user types passes on, and no re-ask, so a restart says nothing)
+ROLE, REGION, LANGUAGE = "settings.role", "settings.region", "settings.language"
 QUIET, INDUSTRIES = "settings.quiet", "settings.industries"
 QUIET_PRESETS = ((22 * 60, 7 * 60), (23 * 60, 8 * 60), (21 * 60, 7 * 60))
 
@@ -62,7 +68,7 @@ def _sections_keyboard(chosen: list[str], lang: str) -> InlineKeyboardMarkup:
     return toggle_buttons(ToggleSection, choices, chosen, "✅")
 
 
-async def _show_menu(update: Update, context: BotContext) -> str:
+async def _show_menu(update: Update, context: BotContext) -> int:
     profile = context.profile
     region = context.services.regions.full_name(profile.region_code, context.lang)
     sections = await context.services.audience.sections_of(profile.id)
@@ -79,7 +85,7 @@ async def _show_menu(update: Update, context: BotContext) -> str:
         or Raw(context.t("event.any_industry")),
     )
     await update.effective_chat.send_message(text, reply_markup=_menu_keyboard(context))
-    return MENU
+    return ConversationHandler.END  # the card waits on screen; a press of its buttons starts the conversation again
 
 
 async def settings(update: Update, context: BotContext) -> str | int:
@@ -91,9 +97,9 @@ async def settings(update: Update, context: BotContext) -> str | int:
 
 async def menu_choice(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    press = await press_of(update, context, SettingsMenu)
+    press = await press_of(update, context, SettingsMenu, registered=True)
     if press is None:
-        return MENU
+        return ConversationHandler.END
     await query.answer()
     await query.edit_message_reply_markup(None)
     choice = press.item
@@ -163,7 +169,7 @@ async def _ask_industries(update: Update, context: BotContext) -> str:
     return INDUSTRIES
 
 
-async def role_chosen(update: Update, context: BotContext) -> str:
+async def role_chosen(update: Update, context: BotContext) -> str | int:
     press = SettingsRole.parse(update.callback_query.data)
     value = press.role if press else ""
     if value not in {r.value for r in (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)}:
@@ -179,7 +185,7 @@ async def role_chosen(update: Update, context: BotContext) -> str:
     return await _show_menu(update, context)
 
 
-async def region_chosen(update: Update, context: BotContext) -> str:
+async def region_chosen(update: Update, context: BotContext) -> str | int:
     code = await region_button(update, context)
     if code is None:
         return REGION
@@ -190,7 +196,7 @@ async def region_chosen(update: Update, context: BotContext) -> str:
     return await _show_menu(update, context)
 
 
-async def lang_chosen(update: Update, context: BotContext) -> str:
+async def lang_chosen(update: Update, context: BotContext) -> str | int:
     press = SettingsLang.parse(update.callback_query.data)
     value = press.lang if press else ""
     if value not in {lang.value for lang in Lang}:
@@ -203,7 +209,7 @@ async def lang_chosen(update: Update, context: BotContext) -> str:
     return await _show_menu(update, context)
 
 
-async def quiet_chosen(update: Update, context: BotContext) -> str:
+async def quiet_chosen(update: Update, context: BotContext) -> str | int:
     press = QuietHoursPreset.parse(update.callback_query.data)
     if press is None or not all(0 <= minutes < 24 * 60 for minutes in (press.start, press.end)):
         await answer_stale(update, context)
@@ -213,7 +219,7 @@ async def quiet_chosen(update: Update, context: BotContext) -> str:
     return await _save_quiet(update, context, QuietHours(press.start, press.end))
 
 
-async def quiet_typed(update: Update, context: BotContext) -> str:
+async def quiet_typed(update: Update, context: BotContext) -> str | int:
     """Quiet hours typed as "22:30-06:30"."""
     text = (update.effective_message.text or "").strip()
     try:
@@ -226,12 +232,12 @@ async def quiet_typed(update: Update, context: BotContext) -> str:
     return await _save_quiet(update, context, quiet)
 
 
-async def _save_quiet(update: Update, context: BotContext, quiet: QuietHours) -> str:
+async def _save_quiet(update: Update, context: BotContext, quiet: QuietHours) -> str | int:
     context.profile = await context.services.users.set_quiet_hours(context.profile.id, quiet)
     return await _show_menu(update, context)
 
 
-async def section_toggled(update: Update, context: BotContext) -> str:
+async def section_toggled(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
     press = ToggleSection.parse(query.data)
     value = press.section if press else ""
@@ -254,7 +260,6 @@ async def section_toggled(update: Update, context: BotContext) -> str:
 # after a restart each step asks its question again (conversations/resume.py)
 resume.register(
     {
-        MENU: _show_menu,
         ROLE: _ask_role,
         REGION: ask_region,
         LANGUAGE: _ask_lang,
@@ -267,12 +272,11 @@ resume.register(
 def build() -> ConversationHandler:
     not_command = ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CommandHandler("settings", settings)],
+        entry_points=[
+            CommandHandler("settings", settings),
+            CallbackQueryHandler(menu_choice, pattern=SettingsMenu.pattern()),
+        ],
         states={
-            MENU: [
-                CallbackQueryHandler(menu_choice, pattern=SettingsMenu.pattern()),
-                MessageHandler(not_command, expect_button_or_answer),
-            ],
             ROLE: [
                 CallbackQueryHandler(role_chosen, pattern=SettingsRole.pattern()),
                 MessageHandler(not_command, expect_button_or_answer),

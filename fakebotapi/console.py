@@ -60,7 +60,10 @@ class Console:
         self.viewer = viewer  # shows a saved image (None: only its path is printed)
         self.roster = Roster(api, cast, lambda user_id: say("made_up_name", id=user_id), language, taken, known)
         seated = list(self.roster.seats.values())
+        last = api.world.console_seat  # whom the console typed as when it last stopped
+        start = start or (str(last) if last is not None else None)
         self.seat: Seat = self.roster.find_or_make(start or "10001") if start or not seated else seated[0]
+        api.world.console_seat = self.seat.person.id
         self.queries: dict[str, int] = {}  # callback queries pressed and not yet answered → who pressed
         self.commands: dict[str, Callable[[str], Awaitable[None] | None]] = {
             "help": lambda _: self._print(self.say("help") + "\n" + self.say("help_language")),
@@ -241,6 +244,7 @@ class Console:
             self._print(self.say("as_usage"))
             return
         self.seat = self.roster.find_or_make(key)
+        self.api.world.console_seat = self.seat.person.id
         self._print(self.say("switched", name=self.seat.person.name, role=await self.role_of(self.seat)))
         self.show_news()  # what they received while the console was someone else
 

@@ -139,6 +139,8 @@ class World:
     message_ids: dict[int, int] = field(default_factory=dict)
     # how many of a chat's bot events its reader (the console) has shown: a restart shows what came after, unseen
     read: dict[int, int] = field(default_factory=dict)
+    # whom the console last typed as: a restarted console goes on as them
+    console_seat: int | None = None
 
     def _next(self, what: str) -> int:
         self.last_ids[what] += 1
@@ -173,6 +175,7 @@ class World:
             "messages": [m for chat in latest.values() for m in chat[-keep:]],
             "chat_log": {str(k): v[-keep:] for k, v in self.chat_log.items()},
             "read": {str(k): max(0, n - max(0, len(self.chat_log.get(k, [])) - keep)) for k, n in self.read.items()},
+            "console_seat": self.console_seat,
             "updates": self.updates,
             "open_queries": {q: self.query_chats.get(q) for q, answer in self.callback_answers.items() if answer == {}},
             "files": [
@@ -207,6 +210,8 @@ class World:
             for chat_id, log in world.chat_log.items():  # with no reader's record, what came before was read before
                 world.read.setdefault(chat_id, len(log))
             world.updates.extend(u for u in snapshot.get("updates", []) if isinstance(u.get("update_id"), int))
+            seat = snapshot.get("console_seat")
+            world.console_seat = seat if isinstance(seat, int) and not isinstance(seat, bool) else None
             for query_id, chat_id in snapshot.get("open_queries", {}).items():
                 world.callback_answers[str(query_id)] = {}
                 if chat_id is not None:

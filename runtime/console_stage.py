@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -14,7 +15,11 @@ from config.settings import ROOT
 from fakebotapi.console_people import Person
 from i18n import label
 from nlp.script import Script, is_chinese_code, script_for_language_code, traditional_variant
+from runtime.persistence import USER_DATA
+from runtime.state_store import StateStore
+from services.clock import Clock, ShiftedClock
 from services.demo_people import DEMO_PEOPLE
+from services.language import MEMORY_KEY
 from services.users import Users
 
 
@@ -28,6 +33,48 @@ def console_language(environ: Mapping[str, str] = os.environ) -> str:
     if is_chinese_code(locale) and script_for_language_code(locale) is Script.TRADITIONAL:
         return traditional_variant(locale)
     return "zh-hans"
+
+
+async def forget_typed_scripts(store: StateStore, user_ids: Sequence[int]) -> None:
+    """Drop the typed-script memory (services/language.py) of ``user_ids``: the console's language changed since they
+    last typed, and it stands for their Telegram's, so what they typed before no longer outweighs it (`LANG=en make
+    run` after runs in Chinese answered those who had typed Chinese in Chinese)."""
+    if not user_ids:
+        return
+    stored = await store.load(USER_DATA)
+    changes: dict[tuple[str, str], object] = {}
+    for user_id in user_ids:
+        data = stored.get(str(user_id))
+        if isinstance(data, dict) and MEMORY_KEY in data:
+            changes[(USER_DATA, str(user_id))] = {k: v for k, v in data.items() if k != MEMORY_KEY} or None
+    await store.write(changes)
+
+
+STAGE_TIME = ("console", "stage_time")  # bot_state: the latest instant a run of the stage reached
+
+
+async def keep_stage_time(store: StateStore, clock: Clock, chosen: bool) -> datetime | None:
+    """The stage's time never runs back. A run with CONSOLE_CLOCK (``chosen``) may have taken it past the real hour:
+    the demo's data, its owed notices and their quiet-hour releases are dated from there, so a later run on the real
+    clock would see them in its future (王丽's first message waited hours in the outbox). Without CONSOLE_CLOCK the
+    stage goes on from the latest instant an earlier run reached; returns it when the clock was moved so."""
+    stored = (await store.load(STAGE_TIME[0])).get(STAGE_TIME[1])
+    moved = None
+    if not chosen and isinstance(stored, str) and isinstance(clock, ShiftedClock):
+        last = datetime.fromisoformat(stored)
+        if clock.now() < last:
+            clock.go_on_from(last)
+            moved = last
+    await note_stage_time(store, clock)
+    return moved
+
+
+async def note_stage_time(store: StateStore, clock: Clock) -> None:
+    """Write the stage's time (at start and at :quit), never moving it back."""
+    stored = (await store.load(STAGE_TIME[0])).get(STAGE_TIME[1])
+    now = clock.now()
+    if not isinstance(stored, str) or datetime.fromisoformat(stored) < now:
+        await store.put(*STAGE_TIME, now.isoformat())
 
 
 def console_words(lang: str) -> Callable[..., str]:

@@ -23,7 +23,17 @@ from fakebotapi.console_people import FIRST_MADE_UP_ID
 from fakebotapi.request import FakeRequest
 from i18n import label, t
 from runtime.application import FrontEnd, build_application
-from runtime.console_stage import console_cast, console_files_dir, console_language, console_words, database_roles
+from runtime.console_stage import (
+    console_cast,
+    console_files_dir,
+    console_language,
+    console_words,
+    database_roles,
+    forget_typed_scripts,
+    keep_stage_time,
+    note_stage_time,
+)
+from runtime.state_store import StateStore
 from services.container import Services
 from services.demo import load_demo_data
 from services.demo_people import DEMO_MEMBERS, DEMO_PEOPLE
@@ -96,6 +106,8 @@ async def run_console(
 ) -> None:
     """People chat with the real Application in the terminal; Telegram is the in-process fake. The console starts
     as ``start`` (a name or id; default: $CONSOLE_AS, else the first of the demo cast)."""
+    stage = StateStore(services.db)
+    went_on_from = await keep_stage_time(stage, services.clock, chosen=services.settings.console_clock is not None)
     await load_demo_data(services.db, services.clock, services.settings.tz)
     api = api or FakeBotAPI(state_path=console_state_path(services.settings.database_url))
     if api.state_note:  # an unreadable state file: started fresh, said in one line
@@ -105,10 +117,13 @@ async def run_console(
         api.add_user(member.telegram_id, member.name, lang)
     # the console's people speak the terminal's language from the start (unless they picked one in /settings), so
     # notices that reach them before they type are written in it too
-    await services.users.default_language([p.telegram_id for p in (*DEMO_PEOPLE, *DEMO_MEMBERS)], lang)
+    changed = await services.users.default_language([p.telegram_id for p in (*DEMO_PEOPLE, *DEMO_MEMBERS)], lang)
     application = build_application(services, front, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    await forget_typed_scripts(application.transport.state, changed)  # before the application loads its user data
     stdout.write(t("console.hint", lang) + "\n")
     local = services.clock.now().astimezone(services.settings.tz)
+    if went_on_from is not None:
+        stdout.write(t("console.stage_time_kept", lang, time=local.strftime("%Y-%m-%d %H:%M")) + "\n")
     if QuietHours().contains(local.hour * 60 + local.minute):  # everyone's default: questions and notices wait
         stdout.write(t("console.quiet_now", lang, time=local.strftime("%H:%M")) + "\n")
     stop = _stop_event()
@@ -154,3 +169,4 @@ async def run_console(
         await serve(application, stop)
     finally:
         chat.cancel()
+        await note_stage_time(stage, services.clock)

@@ -16,7 +16,7 @@ import hmac
 import logging
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ExtBot, InvalidCallbackData
 
 from db import unit_of_work
@@ -73,6 +73,20 @@ class CallbackSigner:
         data = self.verify(chat_id, query.data)
         with query._unfrozen():
             query.data = data if data is not None else ForgedCallbackData(query.data[:MAX_DATA])
+        message = query.message
+        if isinstance(message, Message) and isinstance(message.reply_markup, InlineKeyboardMarkup):
+            with message._unfrozen():  # its buttons as the bot wrote them too (which one was pressed: its label)
+                message.reply_markup = self.unsign_markup(chat_id, message.reply_markup)
+
+    def unsign_markup(self, chat_id: int, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+        """``markup`` with each button's data as the bot wrote it (a button whose signature fails keeps its own)."""
+
+        def unsigned(button: InlineKeyboardButton) -> InlineKeyboardButton:
+            data = button.callback_data
+            plain = self.verify(chat_id, data) if isinstance(data, str) else None
+            return button if plain is None else InlineKeyboardButton(button.text, callback_data=plain)
+
+        return InlineKeyboardMarkup([[unsigned(button) for button in row] for row in markup.inline_keyboard])
 
 
 class SigningBot(ExtBot):

@@ -106,6 +106,13 @@ class Broadcasts:
         await self.audit.require_staff(actor, role, "broadcast.preview")
         return await self.audience.count(await self.scoped(actor, filters, "broadcast.preview"))
 
+    async def held(self, actor: int, role: Role | None, filters: Filters, at: datetime) -> int:
+        """How many of the recipients ``filters`` cover are in their quiet hours at ``at``: their message waits until
+        those end (:meth:`create`), which the preview says."""
+        await self.audit.require_staff(actor, role, "broadcast.preview")
+        recipients = await self.audience.filtered(await self.scoped(actor, filters, "broadcast.preview"))
+        return sum(1 for r in recipients if r.quiet.release(at, self.tz) > at)
+
     async def create(
         self, actor: int, role: Role | None, filters: Filters, content: Content, send_at: datetime | None = None
     ) -> Broadcast:

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib is imported on first use (it costs about a second)
+    from matplotlib.figure import Figure
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -52,7 +56,22 @@ def bar_chart(
 ) -> bytes:
     """Two panels: grouped bars by month for each series, and horizontal bars of one figure by region or
     industry. Returns PNG bytes."""
+    figure = chart_figure(title, months, series, breakdown_title, breakdown)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    _pyplot().close(figure)
+    return buffer.getvalue()
+
+
+def chart_figure(
+    title: str, months: list[str], series: dict[str, list[float]], breakdown_title: str, breakdown: dict[str, float]
+) -> Figure:
+    """The figure :func:`bar_chart` draws. Every figure on it is a count: the value axes tick whole numbers only
+    (few services drew 0.25, 0.50 …)."""
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    figure: Figure
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 5), dpi=110, gridspec_kw={"width_ratios": [3, 2]})
     width = 0.8 / max(1, len(series))
     for i, (name, values) in enumerate(series.items()):
@@ -67,8 +86,7 @@ def bar_chart(
     right.barh(names, [breakdown[n] for n in names], color="#c0392b")
     right.set_title(breakdown_title, fontsize=12)
     right.spines[["top", "right"]].set_visible(False)
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure

@@ -50,3 +50,7 @@ class ShiftedClock(Clock):
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
+
+    def go_on_from(self, instant: datetime) -> None:
+        """Run on from ``instant`` (the console's stage: its time never runs back, runtime/console_stage.py)."""
+        self._offset = instant - datetime.now(UTC)

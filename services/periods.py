@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from services.validation import Invalid
+
 YEAR, HALF, QUARTER, MONTH = "year", "half", "quarter", "month"
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period may be in
 _PATTERNS = [
     (re.compile(r"^(\d{4})\s*年?\s*(?:h|H)([12])$|^(\d{4})\s*年?\s*([上下])半年$"), HALF),
     (re.compile(r"^(\d{4})\s*年?\s*(?:q|Q|第)\s*([1-4])\s*(?:季度)?$"), QUARTER),
@@ -104,18 +107,38 @@ def parse_period(text: str, today: date) -> Period | None:
     }
     if text in relative:
         return relative[text]
+    shaped = _period_shaped(text)
+    if shaped is None:
+        return None
+    kind, year, index = shaped
+    if not FIRST_YEAR <= year <= LAST_YEAR or (kind == MONTH and not 1 <= index <= 12):
+        return None
+    return Period.of(kind, year) if kind == YEAR else Period.of(kind, year, index)
+
+
+def period_problem(text: str) -> Invalid | None:
+    """Why ``text``, written as a period, is none (a year or a month out of range: "1900", "2024-13"); None when
+    it is a period or not written as one."""
+    shaped = _period_shaped(text.strip())
+    if shaped is None:
+        return None
+    kind, year, index = shaped
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return Invalid("stats.year_range", value=text.strip(), first=FIRST_YEAR, last=LAST_YEAR)
+    if kind == MONTH and not 1 <= index <= 12:
+        return Invalid("stats.month_range", value=text.strip())
+    return None
+
+
+def _period_shaped(text: str) -> tuple[str, int, int] | None:
+    """(kind, year, index within the year) of a text written as a period, its numbers unchecked."""
     for pattern, kind in _PATTERNS:
         match = pattern.match(text)
         if not match:
             continue
         groups = [g for g in match.groups() if g is not None]
         year = int(groups[0])
-        if not 2000 <= year <= 2100:
-            return None
         if kind == YEAR:
-            return Period.of(YEAR, year)
-        index = {"上": 1, "下": 2}.get(groups[1]) or int(groups[1])
-        if kind == MONTH and not 1 <= index <= 12:
-            return None
-        return Period.of(kind, year, index)
+            return kind, year, 0
+        return kind, year, {"上": 1, "下": 2}.get(groups[1]) or int(groups[1])
     return None

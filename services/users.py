@@ -234,17 +234,19 @@ class Users:
             return current
         return await self._set(user_id, lang=lang, lang_chosen=chosen)
 
-    async def default_language(self, user_ids: list[int], language_code: str) -> None:
+    async def default_language(self, user_ids: list[int], language_code: str) -> list[int]:
         """Those of ``user_ids`` who did not pick a language in /settings read ``language_code``'s (the console's
-        people read the terminal's LANG): notices sent before they type anything are written in it too."""
+        people read the terminal's LANG): notices sent before they type anything are written in it too. Returns
+        those whose language code this changed (what they typed before no longer says what they read)."""
         lang = Lang(script_for_language_code(language_code).value)
+        mine = (User.id.in_(user_ids), User.lang_chosen.is_(False))
         async with self.db.session() as session:
-            await session.execute(
-                update(User)
-                .where(User.id.in_(user_ids), User.lang_chosen.is_(False))
-                .values(lang=lang, language_code=language_code, updated_at=self.clock.now())
-            )
+            other = or_(User.language_code.is_(None), User.language_code != language_code)
+            changed = await session.execute(select(User.id).where(*mine, other))
+            values = {"lang": lang, "language_code": language_code, "updated_at": self.clock.now()}
+            await session.execute(update(User).where(*mine).values(**values))
         self.forget()
+        return list(changed.scalars().all())
 
     async def names_from(self, first: int) -> dict[int, str]:
         """The registered Telegram ids from ``first`` up, with their first names (the console finds the people made

@@ -30,7 +30,7 @@ from buttons.forms import (
     YesNo,
 )
 from conversations import follow_up, industry_step, resume
-from conversations.common import answer_stale, edit_message, expect_button, expect_text
+from conversations.common import answer_stale, edit_message, expect_button, expect_text, keep_choice
 from conversations.context import BotContext
 from conversations.form_draft import Flow, Handler, Step, answers, drafted, drafted_all, drop, restart
 from conversations.region_picker import region_step_handlers
@@ -141,7 +141,7 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
         await query.answer(context.t("button.stale"), show_alert=True)
         return None  # stay in the state
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await keep_choice(update)
     if action == "entkind":
         try:
             await form_of(context).set_profile(update.effective_user.id, answers(FORM), "kind", EnterpriseKind(value))
