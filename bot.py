@@ -39,6 +39,7 @@ from conversations import (
     my_demands,
     new_team,
     onboarding,
+    one_step,
     privacy,
     profile,
     queue,
@@ -136,6 +137,8 @@ def wire(application: Application) -> None:
     application.add_error_handler(common.on_error)
     # at each start, every pending step asks its question again (each conversation registers how, beside its states)
     resume.install(application)
+    # one step at a time: a conversation that starts sets the user's other open ones aside
+    one_step.install(application)
 
 
 # the chat front end as the transport gets it: the handlers, the callback context they get, the menus set at start

@@ -21,6 +21,7 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
         super().__init__(application, chat_id, user_id)
         self.profile: Profile | None = None
         self.lang: str = "zh-hans"
+        self.waiting: frozenset[int] | None = None  # the conversations open before the update (one_step.py)
 
     @property
     def services(self) -> Services:

@@ -45,6 +45,14 @@ async def accept(update: Update, context: BotContext) -> None:
     await context.services.copies.keep(sent.chat_id, sent.message_id, [result.demand_id] if result.demand_id else [])
 
 
+async def accept_instead(update: Update, context: BotContext) -> int:
+    """``AcceptOffer`` while the decline reason is asked for (or anything else of /tasks waits): accepted, and
+    nothing waits any more."""
+    context.user_data.pop("tasks", None)
+    await accept(update, context)
+    return ConversationHandler.END
+
+
 async def decline_start(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
     press = await press_of(update, context, DeclineOffer)
@@ -261,6 +269,7 @@ def build() -> ConversationHandler:
         entry_points=[
             CallbackQueryHandler(decline_start, pattern=DeclineOffer.pattern()),
             CallbackQueryHandler(resolve_start, pattern=ResolveCase.pattern()),
+            CallbackQueryHandler(accept_instead, pattern=AcceptOffer.pattern()),
         ],
         states={
             DECLINE_REASON: [MessageHandler(text, decline_reason), MessageHandler(~filters.COMMAND, expect_text)],
@@ -269,6 +278,7 @@ def build() -> ConversationHandler:
             BENEFIT: [MessageHandler(text, resolve_benefit), MessageHandler(~filters.COMMAND, expect_text)],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("tasks"))],
+        allow_reentry=True,  # a 婉拒 or 登记解决 pressed while another question of /tasks waits starts at that press
         name="tasks",
         persistent=True,
     )
@@ -278,6 +288,5 @@ def handlers() -> list:
     return [
         CommandHandler("tasks", tasks_command),
         CommandHandler("board", board_command),
-        CallbackQueryHandler(accept, pattern=AcceptOffer.pattern()),
         CallbackQueryHandler(volunteer, pattern=Volunteer.pattern()),
     ]
