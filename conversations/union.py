@@ -32,6 +32,7 @@ KEEP_ASKS = 5
 NO_CONSENT = "-"
 ANSWER, MEMBER_REPLY = "union.answer", "union.follow_up"
 QUEUE_LINES = 10
+SIGNED = "~"  # what separates a sent button's data from its signature (runtime/signing.py, not imported here)
 
 
 async def answer_union(update: Update, context: BotContext, analysis: Analysis) -> None:
@@ -243,16 +244,42 @@ async def follow_up_text(update: Update, context: BotContext) -> str | int:
         return MEMBER_REPLY
     if consultation_id is None:
         return ConversationHandler.END
+    if not await file_follow_up(update, context, consultation_id, text):
+        return MEMBER_REPLY
+    context.user_data.pop("union_follow_up", None)
+    return ConversationHandler.END
+
+
+async def file_follow_up(update: Update, context: BotContext, consultation_id: int, text: str) -> bool:
+    """File the member's ``text`` in the consultation and say so (or why not); False when it was too long (nothing
+    stored: the member may shorten it)."""
     following = context.services.consultations.follow_up(update.effective_user.id, consultation_id, text)
     try:
         result = await attempt(update, context, following, FOLLOW_UP)
-    except Invalid as exc:  # too long: nothing was stored; the member may shorten it
+    except Invalid as exc:
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
-        return MEMBER_REPLY
-    context.user_data.pop("union_follow_up", None)
+        return False
     if result is not None:
         await update.effective_message.reply_text(context.t("union.follow_up_sent", number=consultation_id))
-    return ConversationHandler.END
+    return True
+
+
+async def follow_up_by_reply(update: Update, context: BotContext) -> bool:
+    """Text sent as a Telegram reply to staff's reply (the message carrying 回复工会): the member's answer in that
+    consultation, filed as the button's would be (the service checks it is theirs). False for any other text."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    if replied is None or replied.reply_markup is None or not message.text or context.profile is None:
+        return False
+    # the button's data as the bot wrote it, before runtime/signing.py appended "~signature" (Telegram hands back the
+    # replied message itself, so it is the bot's own message in this chat; the service checks whose it is)
+    datas = [b.callback_data for row in replied.reply_markup.inline_keyboard for b in row]
+    pressed = [ReplyToUnion.parse(d.rpartition(SIGNED)[0] or d) for d in datas if isinstance(d, str)]
+    found = next((press for press in pressed if press is not None), None)
+    if found is None:
+        return False
+    await file_follow_up(update, context, found.consultation_id, message.text)
+    return True
 
 
 async def reask_follow_up(update: Update, context: BotContext) -> None:

@@ -122,3 +122,19 @@ async def test_erasure_removes_the_members_follow_ups_and_staffs_replies(bot: Bo
     async with bot.services.db.session() as session:
         texts = (await session.scalars(select(ConsultationMessage.text))).all()
     assert len(texts) == 2 and not any("幸福路" in t or "李红" in t for t in texts), texts
+
+
+async def test_a_telegram_reply_to_staffs_reply_lands_in_the_consultation(bot: BotHarness):
+    """The member answers staff's reply with Telegram's reply (not the button): it went to the intent router ("收到。
+    我暂时还不能理解这条消息") and never reached staff; now it is the same consultation's follow-up."""
+    member = await worker(bot, 569, "330502", "李红")
+    number = await asked(bot, member)
+    staff = await staffer(bot, 570)
+    staff.send("/queue")
+    first = await reply(bot, staff, await staff.expect(f"咨询 #{number}"), number, "请问拖欠了多少？", member)
+    member.send("一万五", reply_to=first)
+    await member.expect(f"已转给工会工作人员（咨询 #{number}）")
+    await bot.tick()
+    await staff.expect(f"职工补充了咨询 #{number}")
+    assert (await consultations(bot))[0].status is ConsultationStatus.OPEN
+    assert not any("不能理解" in t for t in member.texts())
