@@ -76,6 +76,21 @@ class Consultations:
         await self.audit.record(actor, action, target, allowed=False, reason=OUT_OF_REGION.value)
         raise Refused(OUT_OF_REGION, number=consultation_id)
 
+    async def _tell_staff(
+        self, region_code: str | None, event: str, key: str, consultation_id: int, topic: str, **said: str
+    ) -> None:
+        """Tell the staff covering the member's region of a consultation's ``event``, quoting the start of ``said``."""
+        await self.outbox.put(
+            await self.staff.covering(region_code),
+            "notice",
+            f"consultation:{consultation_id}:{event}",
+            Notice(
+                key,
+                values={"number": consultation_id, **{name: quoted(text) for name, text in said.items()}},
+                keys={"topic": f"union.topic.{topic}"},
+            ),
+        )
+
     async def ask(self, user_id: int, topic: str, question: str) -> Done:
         """File the member's question for staff; the same open question of the same member is filed once.
         ``values``: {"id": …, "new": bool} (False: filed before). Refused: NOT_FOUND (not one of TOPICS, no question),
@@ -108,15 +123,9 @@ class Consultations:
             await session.flush()
             consultation_id, region_code = row.id, row.region_code
         await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
-        await self.outbox.put(  # the question, not who asked: staff see the member when they open /queue
-            await self.staff.covering(region_code),
-            "notice",
-            f"consultation:{consultation_id}:asked",
-            Notice(
-                "union.staff_new_question",
-                values={"number": consultation_id, "question": quoted(question)},
-                keys={"topic": f"union.topic.{topic}"},
-            ),
+        # the question, not who asked: staff see the member when they open /queue
+        await self._tell_staff(
+            region_code, "asked", "union.staff_new_question", consultation_id, topic, question=question
         )
         return Done(values={"id": consultation_id, "new": True})
 
@@ -287,15 +296,8 @@ class Consultations:
                 )
             ).one()
         await self.audit.record(user_id, "consultation.follow_up", f"consultation:{consultation_id}")
-        await self.outbox.put(
-            await self.staff.covering(region_code),
-            "notice",
-            f"consultation:{consultation_id}:follow_up:{message_id}",
-            Notice(
-                "union.staff_follow_up",
-                values={"number": consultation_id, "text": quoted(text)},
-                keys={"topic": f"union.topic.{topic}"},
-            ),
+        await self._tell_staff(
+            region_code, f"follow_up:{message_id}", "union.staff_follow_up", consultation_id, topic, text=text
         )
         return Done(values={"number": consultation_id})
 

@@ -37,6 +37,16 @@ async def reply(bot: BotHarness, staff, card: dict, number: int, text: str, memb
     return await member.expect(text)
 
 
+async def replied(bot: BotHarness, member_id: int, staff_id: int, text: str) -> tuple:
+    """A member asked, and staff replied ``text`` from /queue: (member, staff, number, the member's notice)."""
+    member = await worker(bot, member_id, "330502", "李红")
+    number = await asked(bot, member)
+    staff = await staffer(bot, staff_id)
+    staff.send("/queue")
+    first = await reply(bot, staff, await staff.expect(f"咨询 #{number}"), number, text, member)
+    return member, staff, number, first
+
+
 async def audited(bot: BotHarness, action: str) -> int:
     async with bot.services.db.session() as session:
         rows = await session.scalars(select(AuditEntry.id).where(AuditEntry.action == action, AuditEntry.allowed))
@@ -93,11 +103,7 @@ async def test_staff_reply_again_the_member_follows_up_and_staff_end_the_consult
 
 
 async def test_someone_elses_reply_button_is_refused_and_audited(bot: BotHarness):
-    member = await worker(bot, 564, "330502", "李红")
-    number = await asked(bot, member)
-    staff = await staffer(bot, 565)
-    staff.send("/queue")
-    first = await reply(bot, staff, await staff.expect(f"咨询 #{number}"), number, "请保留工资条。", member)
+    member, _staff, _number, first = await replied(bot, 564, 565, "请保留工资条。")
     [data] = [b["callback_data"] for b in member.buttons(first)]
     other = await worker(bot, 566, "330502", "张伟")
     press = other.press_data(data, first)
@@ -109,11 +115,7 @@ async def test_someone_elses_reply_button_is_refused_and_audited(bot: BotHarness
 
 async def test_erasure_removes_the_members_follow_ups_and_staffs_replies(bot: BotHarness):
     """A member's answers to staff (and staff's replies, which may repeat them) are erased with the question."""
-    member = await worker(bot, 567, "330502", "李红")
-    number = await asked(bot, member)
-    staff = await staffer(bot, 568)
-    staff.send("/queue")
-    first = await reply(bot, staff, await staff.expect(f"咨询 #{number}"), number, "李红您好，请保留工资条。", member)
+    member, _staff, _number, first = await replied(bot, 567, 568, "李红您好，请保留工资条。")
     member.press("回复工会", first)
     await member.expect("请输入您要回复工会工作人员的内容")
     member.send("我住在吴兴区织里镇幸福路8号")
@@ -127,11 +129,7 @@ async def test_erasure_removes_the_members_follow_ups_and_staffs_replies(bot: Bo
 async def test_a_telegram_reply_to_staffs_reply_lands_in_the_consultation(bot: BotHarness):
     """The member answers staff's reply with Telegram's reply (not the button): it went to the intent router ("收到。
     我暂时还不能理解这条消息") and never reached staff; now it is the same consultation's follow-up."""
-    member = await worker(bot, 569, "330502", "李红")
-    number = await asked(bot, member)
-    staff = await staffer(bot, 570)
-    staff.send("/queue")
-    first = await reply(bot, staff, await staff.expect(f"咨询 #{number}"), number, "请问拖欠了多少？", member)
+    member, staff, number, first = await replied(bot, 569, 570, "请问拖欠了多少？")
     member.send("一万五", reply_to=first)
     await member.expect(f"已转给工会工作人员（咨询 #{number}）")
     await bot.tick()
