@@ -1,5 +1,5 @@
-"""Union services (conversations/union.py): a member files the question the bot answered for staff; staff answer
-or close a consultation. ``token`` names the question in the member's own user_data, never its text."""
+"""Union services (conversations/union.py): a member files the question the bot answered for staff; staff reply to
+or end a consultation; the member answers a reply. ``token`` names the question in the member's own user_data, never its text."""
 
 from __future__ import annotations
 
@@ -18,4 +18,11 @@ class AnswerConsultation(Action):
 
 @action("un:x")
 class CloseConsultation(Action):
+    consultation_id: int
+
+
+@action("un:f")
+class ReplyToUnion(Action):
+    """Under staff's reply in the member's chat: the member answers in the same consultation."""
+
     consultation_id: int

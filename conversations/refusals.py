@@ -15,6 +15,7 @@ from services.results import BY_HAND, Reason, Refused
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
 CONSULTATION, ASK = "consultation", "consultation.ask"  # staff answering or closing one; a member filing one
+FOLLOW_UP = "consultation.follow_up"  # a member answering staff's reply (回复工会)
 BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own capacity in his words
 EVENT, PUBLISH = "event", "event.publish"  # changing or cancelling a course or competition; publishing one
 LINK, SETTINGS = "link", "settings"  # deciding an enterprise link; a staffer's own region in /settings
@@ -38,6 +39,11 @@ FAMILY_KEYS = {
         Reason.OUT_OF_REGION: "union.refused.out_of_region",  # another region's member: in the words of a question
     },
     ASK: {Reason.NOT_FOUND: "union.ask_unknown", Reason.NOT_YOURS: "union.ask_unknown"},
+    FOLLOW_UP: {
+        Reason.NOT_FOUND: "union.ask_unknown",
+        Reason.NOT_YOURS: "union.ask_unknown",
+        Reason.STALE: "union.ask_closed",  # ended by staff: write again for a new question
+    },
     BOARD: {Reason.FULL: "board.refused.full"},
     EVENT: {Reason.OUT_OF_REGION: "event.refused.out_of_region"},  # another region's event, or a nationwide one
     PUBLISH: {Reason.OUT_OF_REGION: "event.region_outside"},  # for a region outside the staffer's: choose again

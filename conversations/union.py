@@ -1,5 +1,6 @@
 """Union services in the chat: the answer to a member's own question (dues, welfare, wages …) with its source and
-the ask-staff button (also under the reply to a message the bot did not understand); the press that files a consultation; staff's part in /queue (answer or close).
+the ask-staff button (also under the reply to a message the bot did not understand); the press that files a consultation; staff's part in /queue (reply, as often as needed, or end it); the member's answer to a reply
+(回复工会), which lands in the same consultation.
 
 The question the member typed stays on the server: the button carries only a random id that names it in the
 member's own user_data (``union_asks``), so a press from anyone else finds nothing and is refused and audited.
@@ -13,15 +14,15 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.union import AnswerConsultation, AskStaff, CloseConsultation
+from buttons.union import AnswerConsultation, AskStaff, CloseConsultation, ReplyToUnion
 from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
 from conversations.context import BotContext
-from conversations.refusals import ASK, CONSULTATION, attempt
+from conversations.refusals import ASK, CONSULTATION, FOLLOW_UP, attempt
 from db.models import ConsultationStatus
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
-from services.consultations import monthly_dues
+from services.consultations import ConsultationItem, monthly_dues, quoted
 from services.results import Refused
 from services.union_answers import union_answer
 from services.validation import Invalid
@@ -29,8 +30,9 @@ from services.validation import Invalid
 ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
 KEEP_ASKS = 5
 NO_CONSENT = "-"
-ANSWER = "union.answer"
+ANSWER, MEMBER_REPLY = "union.answer", "union.follow_up"
 QUEUE_LINES = 10
+SIGNED = "~"  # what separates a sent button's data from its signature (runtime/signing.py, not imported here)
 
 
 async def answer_union(update: Update, context: BotContext, analysis: Analysis) -> None:
@@ -120,34 +122,58 @@ async def consultation_section(update: Update, context: BotContext) -> int:
         return 0
     await update.effective_chat.send_message(context.t("union.queue_title", count=total))
     for item in items:
-        text = context.t(
+        await update.effective_chat.send_message(
+            queue_text(item, context), reply_markup=staff_buttons(item.id, context)
+        )
+    return total
+
+
+def queue_text(item: ConsultationItem, context: BotContext) -> str:
+    """A /queue item: the question (its start, once replies follow), then the latest replies and follow-ups."""
+    lines = [
+        context.t(
             "union.queue_item",
             number=item.id,
             topic=context.label(f"union.topic.{item.topic}"),
             name=item.name,
             region=context.services.regions.full_name(item.region_code, context.lang) or "—",
-            question=item.question,
+            question=quoted(item.question) if item.thread else item.question,
         )
-        keyboard = [
+    ]
+    for index, line in enumerate(item.thread, 1):  # the last one whole: it is what waits for an answer
+        text = line.text if index == len(item.thread) else quoted(line.text)
+        lines.append(context.t("union.thread_staff" if line.from_staff else "union.thread_member", text=text))
+    return "\n".join(lines)
+
+
+def staff_buttons(consultation_id: int, context: BotContext) -> InlineKeyboardMarkup:
+    """✍️ 回复 and ✅ 结束咨询 for one consultation (a /queue item, and under staff's own reply)."""
+    return InlineKeyboardMarkup(
+        [
             [
                 InlineKeyboardButton(
-                    context.label("union.answer_button"), callback_data=AnswerConsultation(item.id).data()
+                    context.label("union.answer_button"), callback_data=AnswerConsultation(consultation_id).data()
                 ),
                 InlineKeyboardButton(
-                    context.label("union.close_button"), callback_data=CloseConsultation(item.id).data()
+                    context.label("union.close_button"), callback_data=CloseConsultation(consultation_id).data()
                 ),
             ]
         ]
-        await update.effective_chat.send_message(text, reply_markup=InlineKeyboardMarkup(keyboard))
-    return total
+    )
 
 
 async def answer_start(update: Update, context: BotContext) -> str | int:
-    """``AnswerConsultation``: staff will type the answer."""
-    press = await staff_press(update, context, AnswerConsultation, action="consultation.answer", target="consultation")
+    """``AnswerConsultation``: staff will type the reply, unless the consultation has ended (said at the press)."""
+    press = await staff_press(
+        update, context, AnswerConsultation, action="consultation.answer", target="consultation", answer=False
+    )
     if press is None:
         return ConversationHandler.END
     consultation_id = press.consultation_id
+    checking = context.services.consultations.may_answer(update.effective_user.id, context.role, consultation_id)
+    if await attempt(update, context, checking, CONSULTATION) is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
     context.user_data["union_answer"] = {"id": consultation_id}
     await update.effective_chat.send_message(context.t("union.answer_ask", number=consultation_id))
     return ANSWER
@@ -172,7 +198,9 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
         return ANSWER
     context.user_data.pop("union_answer", None)
     if result is not None:
-        await update.effective_message.reply_text(context.t("union.answer_sent", number=consultation_id))
+        await update.effective_message.reply_text(
+            context.t("union.answer_sent", number=consultation_id), reply_markup=staff_buttons(consultation_id, context)
+        )
     return ConversationHandler.END
 
 
@@ -193,17 +221,97 @@ async def reask_answer(update: Update, context: BotContext) -> None:
         await update.effective_chat.send_message(context.t("union.answer_ask", number=consultation_id))
 
 
-resume.register({ANSWER: reask_answer})
+# ---------------------------------------------------------------------- the member answers staff's reply
+async def follow_up_start(update: Update, context: BotContext) -> str | int:
+    """``ReplyToUnion``: the member will type their answer, unless the consultation is not theirs (audited) or has
+    ended (both said at the press)."""
+    press = await press_of(update, context, ReplyToUnion, registered=True)
+    if press is None:
+        return ConversationHandler.END
+    checking = context.services.consultations.may_follow_up(update.effective_user.id, press.consultation_id)
+    if await attempt(update, context, checking, FOLLOW_UP) is None:
+        return ConversationHandler.END
+    await update.callback_query.answer()
+    context.user_data["union_follow_up"] = {"id": press.consultation_id}
+    await update.effective_chat.send_message(context.t("union.follow_up_ask", number=press.consultation_id))
+    return MEMBER_REPLY
+
+
+async def follow_up_text(update: Update, context: BotContext) -> str | int:
+    text = (update.effective_message.text or "").strip()
+    consultation_id = (context.user_data.get("union_follow_up") or {}).get("id")
+    if not text:
+        return MEMBER_REPLY
+    if consultation_id is None:
+        return ConversationHandler.END
+    if not await file_follow_up(update, context, consultation_id, text):
+        return MEMBER_REPLY
+    context.user_data.pop("union_follow_up", None)
+    return ConversationHandler.END
+
+
+async def file_follow_up(update: Update, context: BotContext, consultation_id: int, text: str) -> bool:
+    """File the member's ``text`` in the consultation and say so (or why not); False when it was too long (nothing
+    stored: the member may shorten it)."""
+    following = context.services.consultations.follow_up(update.effective_user.id, consultation_id, text)
+    try:
+        result = await attempt(update, context, following, FOLLOW_UP)
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        return False
+    if result is not None:
+        await update.effective_message.reply_text(context.t("union.follow_up_sent", number=consultation_id))
+    return True
+
+
+async def follow_up_by_reply(update: Update, context: BotContext) -> bool:
+    """Text sent as a Telegram reply to staff's reply (the message carrying 回复工会): the member's answer in that
+    consultation, filed as the button's would be (the service checks it is theirs). False for any other text."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    if replied is None or replied.reply_markup is None or not message.text or context.profile is None:
+        return False
+    # the button's data as the bot wrote it, before runtime/signing.py appended "~signature" (Telegram hands back the
+    # replied message itself, so it is the bot's own message in this chat; the service checks whose it is)
+    datas = [b.callback_data for row in replied.reply_markup.inline_keyboard for b in row]
+    pressed = [ReplyToUnion.parse(d.rpartition(SIGNED)[0] or d) for d in datas if isinstance(d, str)]
+    found = next((press for press in pressed if press is not None), None)
+    if found is None:
+        return False
+    await file_follow_up(update, context, found.consultation_id, message.text)
+    return True
+
+
+async def reask_follow_up(update: Update, context: BotContext) -> None:
+    consultation_id = (context.user_data.get("union_follow_up") or {}).get("id")
+    if consultation_id is not None:
+        await update.effective_chat.send_message(context.t("union.follow_up_ask", number=consultation_id))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop("union_follow_up", None)
+    return await cancel_flow_of("union_answer")(update, context)
+
+
+resume.register({ANSWER: reask_answer, MEMBER_REPLY: reask_follow_up})
 
 
 def build() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(answer_start, pattern=AnswerConsultation.pattern())],
-        states={ANSWER: [MessageHandler(text, answer_text), MessageHandler(~filters.COMMAND, expect_text)]},
-        fallbacks=[CommandHandler("cancel", cancel_flow_of("union_answer"))],
+        entry_points=[
+            CallbackQueryHandler(answer_start, pattern=AnswerConsultation.pattern()),
+            CallbackQueryHandler(follow_up_start, pattern=ReplyToUnion.pattern()),
+        ],
+        states={
+            ANSWER: [MessageHandler(text, answer_text), MessageHandler(~filters.COMMAND, expect_text)],
+            MEMBER_REPLY: [MessageHandler(text, follow_up_text), MessageHandler(~filters.COMMAND, expect_text)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
         name="union",
         persistent=True,
+        # ✍️ 回复 on another consultation (or 回复工会 under another reply) while a text is awaited: that one is asked
+        allow_reentry=True,
     )
 
 

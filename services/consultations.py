@@ -1,6 +1,8 @@
 """Consultations: a member's own question (dues, welfare, wages, contracts …) asked of union staff with the
-ask-staff button under a union-service answer. Staff see the open ones in /queue and answer or close them; the
-member gets the answer in their language. A consultation never reaches a craftsman.
+ask-staff button under a union-service answer. A consultation is a thread: staff see the ones waiting for them in
+/queue and reply (as often as needed while it is open); the member gets each reply in their language with a
+回复工会 button, and what they answer lands in the same consultation, back in /queue; staff end it and the member is
+told. A consultation never reaches a craftsman.
 
 Every staff action is checked here against the role read from the database; refusals are audited. An action
 answers ``Done`` or raises ``Refused`` (services/results.py).
@@ -13,16 +15,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from buttons.union import ReplyToUnion
 from db.database import Database
-from db.models import Consultation, ConsultationStatus, Role, User
+from db.models import Consultation, ConsultationMessage, ConsultationStatus, Role, User
 from db.results import rowcount
 from i18n import shown
 from nlp.intent import UNION_SERVICES, Intent
 from services.audit import AuditLog
 from services.clock import Clock
 from services.everyday import amount
-from services.outbox import Notice, Outbox
+from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason, Refused
 from services.staff_scope import OUT_OF_REGION, StaffChats, covered, members_within, question_in_scope
 from services.validation import Invalid
@@ -35,11 +39,19 @@ TOPICS = frozenset(intent.value for intent in (*UNION_SERVICES, Intent.OTHER))
 # (two UTF-16 units, as Telegram may count them); tests/test_union.py checks the worst case.
 QUOTED = 200
 MAX_ANSWER = 1700
+THREAD_LINES = 3  # the latest replies and follow-ups a /queue item shows under the question
+OPEN_THREAD = (ConsultationStatus.OPEN, ConsultationStatus.ANSWERED)  # staff may reply, the member may answer
 
 
 def quoted(question: str) -> str:
     """The start of the member's question, as the answer's notice quotes it."""
     return question if len(question) <= QUOTED else question[:QUOTED].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class ThreadLine:
+    from_staff: bool
+    text: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class ConsultationItem:
     question: str
     name: str
     region_code: str | None
+    thread: tuple[ThreadLine, ...] = ()  # the latest THREAD_LINES replies and follow-ups, oldest first
 
 
 class Consultations:
@@ -62,6 +75,21 @@ class Consultations:
         target = f"consultation:{consultation_id}"
         await self.audit.record(actor, action, target, allowed=False, reason=OUT_OF_REGION.value)
         raise Refused(OUT_OF_REGION, number=consultation_id)
+
+    async def _tell_staff(
+        self, region_code: str | None, event: str, key: str, consultation_id: int, topic: str, **said: str
+    ) -> None:
+        """Tell the staff covering the member's region of a consultation's ``event``, quoting the start of ``said``."""
+        await self.outbox.put(
+            await self.staff.covering(region_code),
+            "notice",
+            f"consultation:{consultation_id}:{event}",
+            Notice(
+                key,
+                values={"number": consultation_id, **{name: quoted(text) for name, text in said.items()}},
+                keys={"topic": f"union.topic.{topic}"},
+            ),
+        )
 
     async def ask(self, user_id: int, topic: str, question: str) -> Done:
         """File the member's question for staff; the same open question of the same member is filed once.
@@ -95,15 +123,9 @@ class Consultations:
             await session.flush()
             consultation_id, region_code = row.id, row.region_code
         await self.audit.record(user_id, "consultation.ask", f"consultation:{consultation_id}", topic=topic)
-        await self.outbox.put(  # the question, not who asked: staff see the member when they open /queue
-            await self.staff.covering(region_code),
-            "notice",
-            f"consultation:{consultation_id}:asked",
-            Notice(
-                "union.staff_new_question",
-                values={"number": consultation_id, "question": quoted(question)},
-                keys={"topic": f"union.topic.{topic}"},
-            ),
+        # the question, not who asked: staff see the member when they open /queue
+        await self._tell_staff(
+            region_code, "asked", "union.staff_new_question", consultation_id, topic, question=question
         )
         return Done(values={"id": consultation_id, "new": True})
 
@@ -143,15 +165,32 @@ class Consultations:
                     .limit(limit)
                 )
             ).all()
+            threads = await _threads(session, [row[0] for row in rows])
         return total or 0, [
-            ConsultationItem(i, topic, question, " ".join(filter(None, [first, last])) or "—", region)
+            ConsultationItem(
+                i, topic, question, " ".join(filter(None, [first, last])) or "—", region, threads.get(i, ())
+            )
             for i, topic, question, first, last, region in rows
         ]
 
+    async def may_answer(self, actor: int, role: Role | None, consultation_id: int) -> Done:
+        """Whether staff may reply to the consultation now: asked before the reply is typed, so a closed one says so
+        at the press. Refused: NOT_STAFF, OUT_OF_REGION (audited), NOT_FOUND, STALE (ended)."""
+        await self.audit.require_staff(actor, role, "consultation.answer", f"consultation:{consultation_id}")
+        await self._require_in_scope(actor, "consultation.answer", consultation_id)
+        async with self.db.session() as session:
+            status = await session.scalar(select(Consultation.status).where(Consultation.id == consultation_id))
+        if status is None:
+            raise Refused(Reason.NOT_FOUND)
+        if status not in OPEN_THREAD:
+            raise Refused(Reason.STALE, number=consultation_id)
+        return Done(values={"number": consultation_id})
+
     async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Done:
-        """Staff's answer: the consultation becomes answered (once) and the member is sent the answer, with their
-        question's start quoted, in their language. An answer longer than MAX_ANSWER raises Invalid (input.too_long)
-        before anything is stored or sent. Refused: NOT_STAFF (audited), NOT_FOUND, STALE (answered or closed)."""
+        """Staff's reply, as often as needed while the consultation is open: it waits for the member then, and the
+        member is sent the reply, quoting the start of what they wrote last, in their language, with the 回复工会
+        button. A reply longer than MAX_ANSWER raises Invalid (input.too_long) before anything is stored or sent.
+        Refused: NOT_STAFF, OUT_OF_REGION (audited), NOT_FOUND, STALE (ended)."""
         text = shown(text).strip()
         if len(text) > MAX_ANSWER:
             raise Invalid("input.too_long", max=MAX_ANSWER, length=len(text))
@@ -164,46 +203,152 @@ class Consultations:
                 raise Refused(Reason.NOT_FOUND)
             moved = await session.execute(
                 update(Consultation)
-                .where(Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN)
+                .where(Consultation.id == consultation_id, Consultation.status.in_(OPEN_THREAD))
                 .values(
-                    status=ConsultationStatus.ANSWERED, answer=text, answered_by=actor, answered_at=now, updated_at=now
+                    status=ConsultationStatus.ANSWERED,
+                    answer=text,
+                    answered_by=actor,
+                    answered_at=func.coalesce(Consultation.answered_at, now),
+                    updated_at=now,
                 )
                 .execution_options(synchronize_session=False)
             )
             if rowcount(moved) != 1:
                 raise Refused(Reason.STALE, number=consultation_id)
-            member, topic, question = row.user_id, row.topic, row.question
+            said = await session.scalar(  # what the member wrote last: their question, or their answer to a reply
+                select(ConsultationMessage.text)
+                .where(
+                    ConsultationMessage.consultation_id == consultation_id, ConsultationMessage.from_staff.is_(False)
+                )
+                .order_by(ConsultationMessage.id.desc())
+                .limit(1)
+            )
+            message = ConsultationMessage(
+                consultation_id=consultation_id, from_staff=True, author_id=actor, text=text, created_at=now
+            )
+            session.add(message)
+            await session.flush()
+            member, topic, question, message_id = row.user_id, row.topic, said or row.question, message.id
         if member is not None:
             await self.outbox.put(
                 [member],
                 "notice",
-                f"consultation:{consultation_id}:answer",
+                f"consultation:{consultation_id}:answer:{message_id}",
                 Notice(
                     "union.staff_answer",
                     values={"question": quoted(question), "answer": text},
                     keys={"topic": f"union.topic.{topic}"},
+                    buttons=[[Button("union.reply_button", ReplyToUnion(consultation_id))]],
                 ),
                 urgent=True,
             )
         await self.audit.record(actor, "consultation.answer", f"consultation:{consultation_id}")
         return Done(values={"number": consultation_id})
 
+    async def may_follow_up(self, user_id: int, consultation_id: int) -> Done:
+        """Whether the member may answer staff's reply now (asked before their text is typed). Refused: NOT_YOURS
+        (not their consultation: audited), STALE (ended)."""
+        async with self.db.session() as session:
+            status = await session.scalar(
+                select(Consultation.status).where(Consultation.id == consultation_id, Consultation.user_id == user_id)
+            )
+        if status is None:
+            target = f"consultation:{consultation_id}"
+            await self.audit.record(user_id, "consultation.follow_up", target, allowed=False)
+            raise Refused(Reason.NOT_YOURS)
+        if status not in OPEN_THREAD:
+            raise Refused(Reason.STALE, number=consultation_id)
+        return Done(values={"number": consultation_id})
+
+    async def follow_up(self, user_id: int, consultation_id: int, text: str) -> Done:
+        """The member's answer to staff's reply: kept in the same consultation, which waits for staff again (back in
+        /queue); staff of the member's region are told. Invalid (input.too_long) past MAX_QUESTION. Refused:
+        NOT_YOURS (audited), STALE (ended), NOT_FOUND (nothing typed)."""
+        text = shown(text).strip()
+        if len(text) > MAX_QUESTION:
+            raise Invalid("input.too_long", max=MAX_QUESTION, length=len(text))
+        if not text:
+            raise Refused(Reason.NOT_FOUND)
+        await self.may_follow_up(user_id, consultation_id)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            moved = await session.execute(
+                update(Consultation)
+                .where(
+                    Consultation.id == consultation_id,
+                    Consultation.user_id == user_id,
+                    Consultation.status.in_(OPEN_THREAD),
+                )
+                .values(status=ConsultationStatus.OPEN, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(moved) != 1:  # ended between the press and the text
+                raise Refused(Reason.STALE, number=consultation_id)
+            message = ConsultationMessage(
+                consultation_id=consultation_id, from_staff=False, author_id=None, text=text, created_at=now
+            )
+            session.add(message)
+            await session.flush()
+            message_id = message.id
+            topic, region_code = (
+                await session.execute(
+                    select(Consultation.topic, Consultation.region_code).where(Consultation.id == consultation_id)
+                )
+            ).one()
+        await self.audit.record(user_id, "consultation.follow_up", f"consultation:{consultation_id}")
+        await self._tell_staff(
+            region_code, f"follow_up:{message_id}", "union.staff_follow_up", consultation_id, topic, text=text
+        )
+        return Done(values={"number": consultation_id})
+
     async def close(self, actor: int, role: Role | None, consultation_id: int) -> Done:
-        """Staff close an open consultation without an answer. Refused: NOT_STAFF (audited), STALE."""
+        """Staff end an open consultation (replied to or not); the member is told. Refused: NOT_STAFF,
+        OUT_OF_REGION (audited), STALE (ended already)."""
         await self.audit.require_staff(actor, role, "consultation.close", f"consultation:{consultation_id}")
         await self._require_in_scope(actor, "consultation.close", consultation_id)
         now = self.clock.now()
         async with self.db.session() as session:
             moved = await session.execute(
                 update(Consultation)
-                .where(Consultation.id == consultation_id, Consultation.status == ConsultationStatus.OPEN)
-                .values(status=ConsultationStatus.CLOSED, answered_by=actor, answered_at=now, updated_at=now)
+                .where(Consultation.id == consultation_id, Consultation.status.in_(OPEN_THREAD))
+                .values(status=ConsultationStatus.CLOSED, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-        if rowcount(moved) != 1:
-            raise Refused(Reason.STALE, number=consultation_id)
+            if rowcount(moved) != 1:
+                raise Refused(Reason.STALE, number=consultation_id)
+            member, topic = (
+                await session.execute(
+                    select(Consultation.user_id, Consultation.topic).where(Consultation.id == consultation_id)
+                )
+            ).one()
+        if member is not None:
+            await self.outbox.put(
+                [member],
+                "notice",
+                f"consultation:{consultation_id}:closed",
+                Notice(
+                    "union.member_closed", values={"number": consultation_id}, keys={"topic": f"union.topic.{topic}"}
+                ),
+            )
         await self.audit.record(actor, "consultation.close", f"consultation:{consultation_id}")
         return Done(values={"number": consultation_id})
+
+
+async def _threads(session: AsyncSession, consultation_ids: list[int]) -> dict[int, tuple[ThreadLine, ...]]:
+    """The latest THREAD_LINES replies and follow-ups of each consultation, oldest first."""
+    if not consultation_ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(ConsultationMessage.consultation_id, ConsultationMessage.from_staff, ConsultationMessage.text)
+            .where(ConsultationMessage.consultation_id.in_(consultation_ids))
+            .order_by(ConsultationMessage.consultation_id, ConsultationMessage.id)
+        )
+    ).all()
+    threads: dict[int, list[ThreadLine]] = {}
+    for consultation_id, from_staff, text in rows:
+        threads.setdefault(consultation_id, []).append(ThreadLine(from_staff, text))
+    return {key: tuple(lines[-THREAD_LINES:]) for key, lines in threads.items()}
 
 
 # Union dues: members pay 0.5 % of their monthly wage (ACFTU rule; the catalogue's answer cites it). A question that

@@ -33,6 +33,7 @@ from db.models import (
     Broadcast,
     Competition,
     Consultation,
+    ConsultationMessage,
     ConsultationStatus,
     Course,
     Craftsman,
@@ -245,14 +246,20 @@ async def replace_ids(session: AsyncSession, user_id: int, pseudonym: int) -> No
 
 
 async def erase_consultations(session: AsyncSession, user_id: int, traces: Traces) -> int:
-    """The person's questions to union staff and staff's answers: their texts go (the copies elsewhere are found by
+    """The person's questions to union staff, their answers to staff and staff's replies: their texts go (the copies elsewhere are found by
     ``traces``); topic and status stay for the figures, an open one is closed. Returns how many."""
     rows = (
         await session.execute(select(Consultation.id, Consultation.question).where(Consultation.user_id == user_id))
     ).all()
     traces.add(*[question for _id, question in rows])
     traces.keyed("consultation", [row[0] for row in rows])
-    if rows:
+    if rows:  # the thread too: the member's answers to staff, and staff's replies (which may repeat them)
+        thread = ConsultationMessage.consultation_id.in_([row[0] for row in rows])
+        said = await session.scalars(
+            select(ConsultationMessage.text).where(thread, ConsultationMessage.from_staff.is_(False))
+        )
+        traces.add(*said.all())
+        await session.execute(update(ConsultationMessage).where(thread).values(text=SCRUBBED))
         await session.execute(
             update(Consultation)
             .where(Consultation.user_id == user_id)

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from db.database import Database
 from db.models import (
     Consultation,
+    ConsultationMessage,
     ConsultationStatus,
     Craftsman,
     Demand,
@@ -143,16 +144,21 @@ class Statistics:
 
     async def consultations(self, period: Period, region: str | None) -> dict[str, Questions]:
         since, until = period.bounds(self.tz)
-        query = select(Consultation.topic, Consultation.status).where(
+        replied = (  # staff replied at least once, though it may have been ended since
+            select(ConsultationMessage.id)
+            .where(ConsultationMessage.consultation_id == Consultation.id, ConsultationMessage.from_staff)
+            .exists()
+        )
+        query = select(Consultation.topic, Consultation.status, replied).where(
             Consultation.created_at >= since, Consultation.created_at < until
         )
         if region:
             query = query.where(Consultation.region_code.in_(self.regions.descendants(region)))
         by_topic: dict[str, Questions] = defaultdict(Questions)
         async with self.db.session() as session:
-            for topic, status in (await session.execute(query)).all():
+            for topic, status, staff_replied in (await session.execute(query)).all():
                 by_topic[topic].filed += 1
-                by_topic[topic].answered += status is ConsultationStatus.ANSWERED
+                by_topic[topic].answered += bool(staff_replied) or status is ConsultationStatus.ANSWERED
         return dict(by_topic)
 
     async def figures(

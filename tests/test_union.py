@@ -107,11 +107,11 @@ async def test_the_ask_staff_button_files_one_consultation_that_staff_answer(bot
     assert "请把出院小结交给车间工会小组长，标准是500元。" in told["text"] and "住院了工会有慰问金吗" in told["text"]
     [row] = await consultations(bot)
     assert (row.status, row.answered_by) == (ConsultationStatus.ANSWERED, 505)
-    staff.press("关闭", item)  # already answered: nothing changes
-    await bot.wait_handled()
-    assert (await consultations(bot))[0].status is ConsultationStatus.ANSWERED
-    staff.send("/queue")
+    staff.send("/queue")  # answered: it waits for the member, not for staff
     await staff.expect("需求队列为空")
+    staff.press("结束咨询", item)  # a thread now (tests/test_union_thread.py): ending it after a reply is allowed
+    await staff.expect(f"已结束咨询 #{row.id}")
+    assert (await consultations(bot))[0].status is ConsultationStatus.CLOSED
     async with bot.services.db.session() as session:
         assert (
             await session.scalar(

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2 models for the whole domain (names from ../shared/GLOSSARY.md)."""
 
 from .base import Base, UTCDateTime, utcnow
-from .consultations import Consultation, ConsultationStatus
+from .consultations import Consultation, ConsultationMessage, ConsultationStatus
 from .demands import (
     Appointment,
     AppointmentStatus,
@@ -56,6 +56,7 @@ __all__ = [
     "BroadcastStatus",
     "Competition",
     "Consultation",
+    "ConsultationMessage",
     "ConsultationStatus",
     "Course",
     "CourseSession",
