@@ -1,0 +1,87 @@
+"""A late reminder says what is true when it is sent (hostile report item 8), and the scheduler fires by the stage's
+clock (item 16)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from services.clock import ShiftedClock
+from services.reminder_plan import Reminder
+from tests.harness import BotHarness
+from tests.test_events_e2e import REMINDER, publish_weekly_course, worker
+from tests.test_report import staffer
+
+
+async def test_a_class_reminder_sent_late_counts_the_minutes_really_left(bot: BotHarness):
+    staff, student = await staffer(bot), await worker(bot, 61, "330502", "学员")
+    await publish_weekly_course(staff)
+    student.send("/courses")
+    student.press("报名①", await student.expect("AI写作"))
+    await student.expect("您已报名")
+    await bot.stop()
+    bot.clock.advance(days=10, hours=8, minutes=30)  # back at 18:30 on 12-01: the 18:00 reminder of 19:00 was missed
+    await bot.start()
+    await bot.tick()
+    late = (await student.expect(REMINDER))["text"]
+    assert late.startswith("【补发】") and "还有 30 分钟" in late and "60 分钟" not in late
+
+
+async def test_a_class_reminder_on_time_keeps_its_planned_lead(bot: BotHarness):
+    staff, student = await staffer(bot), await worker(bot, 62, "330502", "学员")
+    await publish_weekly_course(staff)
+    student.send("/courses")
+    student.press("报名①", await student.expect("AI写作"))
+    await student.expect("您已报名")
+    bot.clock.advance(days=10, hours=8, minutes=1)  # 18:01 on 12-01, the 18:00 reminder fires a minute late
+    await bot.tick()
+    text = (await student.expect(REMINDER))["text"]
+    assert "还有 60 分钟" in text and not text.startswith("【补发】")
+
+
+async def test_the_demo_visit_reminder_after_a_restart_on_the_day_says_how_long_is_left(bot: BotHarness):
+    """王丽's consultation with 周建华 is tomorrow at 14:00 on the demo stage; the console restarted that day at
+    12:30 wrote the day-before reminder late: it must not say 明天."""
+    from services.demo import load_demo_data
+    from services.demo_people import demo_person
+
+    owner = bot.user(demo_person("王丽").telegram_id)  # 王丽 and 周建华 on the fake Telegram
+    bot.user(demo_person("周建华").telegram_id)
+    await load_demo_data(bot.services.db, bot.clock, bot.settings.tz)
+    visit = await _demo_visit(bot)
+    await bot.stop()
+    bot.clock.advance(seconds=(visit - timedelta(minutes=90) - bot.clock.now()).total_seconds())
+    await bot.start()
+    await bot.tick()
+    texts = [t for t in owner.texts() if "问诊提醒" in t]
+    assert texts, owner.texts()
+    assert all("明天" not in t for t in texts), texts
+    assert any("1 小时 30 分钟后" in t for t in texts), texts
+
+
+async def _demo_visit(bot: BotHarness) -> datetime:
+    from sqlalchemy import select
+
+    from db.models import Appointment, AppointmentStatus
+
+    async with bot.services.db.session() as session:
+        starts = await session.scalar(
+            select(Appointment.starts_at)
+            .where(Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > bot.clock.now())
+            .order_by(Appointment.starts_at)
+        )
+    assert starts is not None
+    return starts if starts.tzinfo else starts.replace(tzinfo=UTC)
+
+
+async def test_the_schedule_runs_by_the_stage_clock(bot: BotHarness):
+    """On the console's stage (a ShiftedClock) a reminder due at 13:00 stage time fires when the stage shows 13:00,
+    not when the real clock does (the scheduler's run times are the real instants the stage reaches them)."""
+    stage = ShiftedClock(datetime.now(UTC) + timedelta(days=3, hours=2))
+    reminders = bot.services.reminders
+    reminders.clock = stage
+    due = stage.now() + timedelta(minutes=1)
+    reminder = Reminder("session:999", "lead", due, due + timedelta(hours=1), "lead")
+    reminders._schedule(reminder)
+    job = reminders.scheduler.get_job(reminder.key)
+    assert abs(job.trigger.run_date - stage.real(due)) < timedelta(seconds=1)
+    assert job.trigger.run_date < due - timedelta(days=3)
