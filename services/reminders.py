@@ -136,6 +136,22 @@ class Reminders:
             self.scheduler.start(paused=not autorun)
         return report
 
+    @property
+    def running(self) -> bool:
+        """Whether this process keeps the schedule (it leads: runtime/leading.py)."""
+        return bool(self.scheduler.running)
+
+    async def clock_moved(self) -> Rebuild | None:
+        """The clock was moved on (the console's ``:clock``): the schedule is derived afresh at the new time, as at
+        a start — what fell due meanwhile is written (the latest of each chain, 补发) and the rest runs by the
+        clock's new offset; what was written is delivered. None when this process keeps no schedule."""
+        if not self.running:
+            return None
+        report = await self.rebuild()
+        if self.after_fire is not None:
+            await self.after_fire()
+        return report
+
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
