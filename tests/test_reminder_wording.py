@@ -4,9 +4,17 @@ clock (item 16)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from db.models import Appointment, AppointmentStatus
 from services.clock import ShiftedClock
+from services.demo import load_demo_data
+from services.demo_people import demo_person
+from services.outbox import notice_text
 from services.reminder_plan import Reminder
+from services.reminders_wording import as_sent, timing, when
 from tests.harness import BotHarness
 from tests.test_events_e2e import REMINDER, publish_weekly_course, worker
 from tests.test_report import staffer
@@ -41,9 +49,6 @@ async def test_a_class_reminder_on_time_keeps_its_planned_lead(bot: BotHarness):
 async def test_the_demo_visit_reminder_after_a_restart_on_the_day_says_how_long_is_left(bot: BotHarness):
     """王丽's consultation with 周建华 is tomorrow at 14:00 on the demo stage; the console restarted that day at
     12:30 wrote the day-before reminder late: it must not say 明天."""
-    from services.demo import load_demo_data
-    from services.demo_people import demo_person
-
     owner = bot.user(demo_person("王丽").telegram_id)  # 王丽 and 周建华 on the fake Telegram
     bot.user(demo_person("周建华").telegram_id)
     await load_demo_data(bot.services.db, bot.clock, bot.settings.tz)
@@ -59,10 +64,6 @@ async def test_the_demo_visit_reminder_after_a_restart_on_the_day_says_how_long_
 
 
 async def _demo_visit(bot: BotHarness) -> datetime:
-    from sqlalchemy import select
-
-    from db.models import Appointment, AppointmentStatus
-
     async with bot.services.db.session() as session:
         starts = await session.scalar(
             select(Appointment.starts_at)
@@ -85,3 +86,20 @@ async def test_the_schedule_runs_by_the_stage_clock(bot: BotHarness):
     job = reminders.scheduler.get_job(reminder.key)
     assert abs(job.trigger.run_date - stage.real(due)) < timedelta(seconds=1)
     assert job.trigger.run_date < due - timedelta(days=3)
+
+
+def test_a_late_competition_reminder_names_the_day_as_it_now_is():
+    """The day-before reminder sent on time says 明天; written on the day itself, 今天 or the hours left."""
+    tz = ZoneInfo("Asia/Shanghai")
+    starts = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # 09:00 local
+    eve = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)
+    payload = {"key": "remind.competition.eve", "values": {"name": "数控", "start": "12-05 09:00", "place": "湖州"}}
+    payload["timing"] = timing(starts, eve)
+    assert "明天开赛" in notice_text(as_sent(payload, eve + timedelta(minutes=3), tz, "zh-hans"), "zh-hans")
+    late = as_sent(payload, starts - timedelta(hours=8, minutes=30), tz, "zh-hans")  # 00:30 on the day
+    assert "今天开赛" in notice_text(late, "zh-hans")
+    soon = as_sent(payload, starts - timedelta(hours=3.5), tz, "en")
+    assert "starts in 3 hours 30 minutes" in notice_text(soon, "en")
+    assert when(starts, starts - timedelta(hours=7), tz, "zh-hans") == "今天"
+    assert when(starts, starts - timedelta(days=2), tz, "en") == "in 2 days"
+    assert when(starts, starts - timedelta(minutes=29, seconds=30), tz, "zh-hans") == "30 分钟后"
