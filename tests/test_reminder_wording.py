@@ -16,16 +16,11 @@ from services.outbox import notice_text
 from services.reminder_plan import Reminder
 from services.reminders_wording import as_sent, timing, when
 from tests.harness import BotHarness
-from tests.test_events_e2e import REMINDER, publish_weekly_course, worker
-from tests.test_report import staffer
+from tests.test_events_e2e import REMINDER, enrolled_student
 
 
 async def test_a_class_reminder_sent_late_counts_the_minutes_really_left(bot: BotHarness):
-    staff, student = await staffer(bot), await worker(bot, 61, "330502", "学员")
-    await publish_weekly_course(staff)
-    student.send("/courses")
-    student.press("报名①", await student.expect("AI写作"))
-    await student.expect("您已报名")
+    student = await enrolled_student(bot, 61)
     await bot.stop()
     bot.clock.advance(days=10, hours=8, minutes=30)  # back at 18:30 on 12-01: the 18:00 reminder of 19:00 was missed
     await bot.start()
@@ -35,11 +30,7 @@ async def test_a_class_reminder_sent_late_counts_the_minutes_really_left(bot: Bo
 
 
 async def test_a_class_reminder_on_time_keeps_its_planned_lead(bot: BotHarness):
-    staff, student = await staffer(bot), await worker(bot, 62, "330502", "学员")
-    await publish_weekly_course(staff)
-    student.send("/courses")
-    student.press("报名①", await student.expect("AI写作"))
-    await student.expect("您已报名")
+    student = await enrolled_student(bot, 62)
     bot.clock.advance(days=10, hours=8, minutes=1)  # 18:01 on 12-01, the 18:00 reminder fires a minute late
     await bot.tick()
     text = (await student.expect(REMINDER))["text"]
