@@ -49,6 +49,7 @@ class Console:
         language: str = "zh-hans",
         taken: Collection[int] = (),
         known: Mapping[int, str] | None = None,
+        clock: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self.api = api
         self.say = say
@@ -58,6 +59,7 @@ class Console:
         self.roles = roles  # the role each person has in the bot's database, where it has one
         self.files_dir = Path(files_dir)
         self.viewer = viewer  # shows a saved image (None: only its path is printed)
+        self.clock = clock  # `:clock [+1h]`: the stage's time, or moves it on; answers in one line
         self.roster = Roster(api, cast, lambda user_id: say("made_up_name", id=user_id), language, taken, known)
         seated = list(self.roster.seats.values())
         last = api.world.console_seat  # whom the console typed as when it last stopped
@@ -75,6 +77,7 @@ class Console:
             "file": self._file,
             "contact": self._contact,
             "say": self._say_text,
+            "clock": self._clock,
         }
 
     def _print(self, text: str, end: str = "\n") -> None:
@@ -247,6 +250,12 @@ class Console:
         self.api.world.console_seat = self.seat.person.id
         self._print(self.say("switched", name=self.seat.person.name, role=await self.role_of(self.seat)))
         self.show_news()  # what they received while the console was someone else
+
+    async def _clock(self, arguments: str) -> None:
+        if self.clock is None:
+            self._print(self.say("unknown_command", command=":clock"))
+            return
+        self._print(await self.clock(arguments))
 
     def _buttons(self, _: str) -> None:
         numbers = self.seat.with_buttons()

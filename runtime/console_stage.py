@@ -5,8 +5,9 @@ and where received files go."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -18,6 +19,7 @@ from nlp.script import Script, is_chinese_code, script_for_language_code, tradit
 from runtime.persistence import USER_DATA
 from runtime.state_store import StateStore
 from services.clock import Clock, ShiftedClock
+from services.container import Services
 from services.demo_people import DEMO_PEOPLE
 from services.language import MEMORY_KEY
 from services.users import Users
@@ -75,6 +77,43 @@ async def note_stage_time(store: StateStore, clock: Clock) -> None:
     now = clock.now()
     if not isinstance(stored, str) or datetime.fromisoformat(stored) < now:
         await store.put(*STAGE_TIME, now.isoformat())
+
+
+STEP = re.compile(r"\+\s*(?:(\d{1,3})\s*d)?\s*(?:(\d{1,4})\s*h)?\s*(?:(\d{1,5})\s*m(?:in)?)?", re.I)
+
+
+def stage_step(text: str) -> timedelta | None:
+    """``+1h``, ``+30m``, ``+1d3h``, ``+2h15m``: a step forward (None for anything else, a step back included)."""
+    found = STEP.fullmatch(text.strip())
+    if found is None or not any(found.groups()):
+        return None
+    days, hours, minutes = (int(g or 0) for g in found.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes) or None
+
+
+def stage_clock(services: Services, lang: str) -> Callable[[str], Awaitable[str]]:
+    """The console's ``:clock``: without words the stage's time; ``:clock +1h`` moves the stage on (never back), and
+    what fell due meanwhile goes out — reminders worded for the new time, the service flow's sweep (offers that
+    lapsed, visits that began, follow-ups) — as a leading process does when its time comes."""
+
+    def shown() -> str:
+        return services.clock.now().astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
+
+    async def clock(arguments: str) -> str:
+        if not arguments:
+            return label("console.clock_now", lang, time=shown())
+        step = stage_step(arguments)
+        if step is None or not isinstance(services.clock, ShiftedClock):
+            return label("console.clock_usage", lang, time=shown())
+        services.clock.go_on_from(services.clock.now() + step)
+        await services.reminders.clock_moved()
+        if services.reminders.running:  # this process leads: the sweep is its duty too (runtime/leading.py)
+            await services.sweep()
+            if services.reminders.after_fire is not None:
+                await services.reminders.after_fire()
+        return label("console.clock_moved", lang, time=shown())
+
+    return clock
 
 
 def console_words(lang: str) -> Callable[..., str]:

@@ -32,6 +32,7 @@ from runtime.console_stage import (
     forget_typed_scripts,
     keep_stage_time,
     note_stage_time,
+    stage_clock,
 )
 from runtime.state_store import StateStore
 from services.container import Services
@@ -162,6 +163,7 @@ async def run_console(
             },
         },
         taken=set(api.world.users),
+        clock=stage_clock(services, lang),
     )
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())

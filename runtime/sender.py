@@ -35,6 +35,7 @@ from services.broadcasts import Content
 from services.container import Services
 from services.outbox import Attempt, Outcome, notice_text
 from services.regions import RegionDirectory
+from services.reminders_wording import as_sent
 
 log = logging.getLogger(__name__)
 MIN_BATCH = 10
@@ -158,7 +159,8 @@ class OutboxSender:
     async def _send_notice(self, bot: Bot, row: Notification, lang: str, paid: bool = False) -> int | None:
         """Send the notice; the id of its message (None for an edit: ``payload["edit"]`` names the message an
         erasure rewrites, services/erasure.py)."""
-        text, markup = render(row.payload, lang, self.services.regions)
+        payload = as_sent(row.payload, self.services.clock.now(), self.services.settings.tz, lang)  # late: true now
+        text, markup = render(payload, lang, self.services.regions)
         if "edit" in row.payload:
             await bot.edit_message_text(text, chat_id=row.chat_id, message_id=int(row.payload["edit"]))
             return None

@@ -16,6 +16,11 @@ class Clock:
     def monotonic(self) -> float:
         return time.monotonic()
 
+    def real(self, instant: datetime) -> datetime:
+        """The system clock's instant at which this clock shows ``instant`` (a scheduler runs on the system
+        clock: services/reminders.py gives it this)."""
+        return instant
+
 
 class ManualClock(Clock):
     """A clock that moves only when told to."""
@@ -50,6 +55,9 @@ class ShiftedClock(Clock):
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
+
+    def real(self, instant: datetime) -> datetime:
+        return instant - self._offset
 
     def go_on_from(self, instant: datetime) -> None:
         """Run on from ``instant`` (the console's stage: its time never runs back, runtime/console_stage.py)."""

@@ -83,6 +83,7 @@ class Notice:
     amounts: dict[str, str] | None = None  # yuan as decimal strings, written in the recipient's way (i18n.money)
     places: dict[str, str] | None = None  # GB/T 2260 region codes, named in the recipient's language
     industries: dict[str, str] | None = None  # GB/T 4754 division codes or section letters, likewise
+    timing: dict[str, str] | None = None  # a reminder's: worded afresh when late (services/reminders_wording.py)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -95,6 +96,7 @@ class Notice:
             "industries": self.industries or {},
             "buttons": [[b.as_json() for b in row] for row in self.buttons or []],
             "files": self.files or [],
+            **({"timing": self.timing} if self.timing else {}),
         }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,9 +50,10 @@ from services.reminder_plan import (
     competition_plan,
     session_plan,
 )
+from services.reminders_wording import ON_TIME, timing
 
 log = logging.getLogger(__name__)
-GRACE = timedelta(minutes=5)
+GRACE = ON_TIME  # later than this a reminder is marked 补发
 LOOKBACK = timedelta(days=7)  # at start, events that began this recently are checked for reminders missed while down
 
 
@@ -135,6 +136,22 @@ class Reminders:
             self.scheduler.start(paused=not autorun)
         return report
 
+    @property
+    def running(self) -> bool:
+        """Whether this process keeps the schedule (it leads: runtime/leading.py)."""
+        return bool(self.scheduler.running)
+
+    async def clock_moved(self) -> Rebuild | None:
+        """The clock was moved on (the console's ``:clock``): the schedule is derived afresh at the new time, as at
+        a start — what fell due meanwhile is written (the latest of each chain, 补发) and the rest runs by the
+        clock's new offset; what was written is delivered. None when this process keeps no schedule."""
+        if not self.running:
+            return None
+        report = await self.rebuild()
+        if self.after_fire is not None:
+            await self.after_fire()
+        return report
+
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -181,7 +198,11 @@ class Reminders:
 
     def _schedule(self, reminder: Reminder) -> None:
         self.scheduler.add_job(
-            self._fired, DateTrigger(run_date=reminder.at), args=[reminder], id=reminder.key, replace_existing=True
+            self._fired,
+            DateTrigger(run_date=self.clock.real(reminder.at)),  # when the clock (the console's stage) shows it
+            args=[reminder],
+            id=reminder.key,
+            replace_existing=True,
         )
 
     async def _fired(self, reminder: Reminder) -> None:
@@ -192,8 +213,8 @@ class Reminders:
         """Fire every scheduled reminder whose time has come by the clock (what a running scheduler does by
         itself); return how many outbox rows were written."""
         now, written = self.clock.now(), 0
-        for job in sorted(self.scheduler.get_jobs(), key=lambda j: j.next_run_time):
-            if job.next_run_time is not None and job.next_run_time <= now:
+        for job in sorted(self.scheduler.get_jobs(), key=lambda j: j.args[0].at):
+            if job.args[0].at <= now:  # the reminder's time by the clock (the job's run time is the system clock's)
                 job.remove()
                 written += await self.fire(job.args[0])
         return written
@@ -225,6 +246,8 @@ class Reminders:
         notice, recipients = await self._content(reminder)
         if notice is None or not recipients:
             return 0
+        if reminder.what != "published":  # a countdown: worded from when it is sent if that is late
+            notice = replace(notice, timing=timing(reminder.expires, reminder.at))
         return await self.outbox.put_batches(
             batches(recipients, now, self.tz, reminder.expires),
             "reminder",

@@ -217,12 +217,18 @@ async def test_forms_survive_bad_input_restarts_and_forged_buttons(bot: BotHarne
     assert next(r.at.isoformat() for r in bot.services.reminders.pending()) == "2026-11-26T10:30:00+00:00"
 
 
-async def test_a_reminder_due_while_the_bot_was_down_comes_marked_late(bot: BotHarness):
-    staff, student = await staffer(bot), await worker(bot, 61, "330502", "学员")
+async def enrolled_student(bot: BotHarness, user_id: int) -> FakeUser:
+    """A worker enrolled in the weekly AI写作 course (first class 12-01 19:00, reminded an hour before)."""
+    staff, student = await staffer(bot), await worker(bot, user_id, "330502", "学员")
     await publish_weekly_course(staff)
     student.send("/courses")
     student.press("报名①", await student.expect("AI写作"))
     await student.expect("您已报名")
+    return student
+
+
+async def test_a_reminder_due_while_the_bot_was_down_comes_marked_late(bot: BotHarness):
+    student = await enrolled_student(bot, 61)
     await bot.stop()
     bot.clock.advance(days=10, hours=8, minutes=20)  # back at 18:20 on 12-01: the 18:00 reminder was missed
     await bot.start()
