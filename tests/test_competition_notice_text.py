@@ -39,3 +39,19 @@ def test_the_published_notice_gives_the_end_and_says_when_there_is_none():
         assert "至 —" not in text
     english = notice_text(competition_notice(open_ended, "published", TZ).payload(), "en")
     assert "to (end not announced)" in english, english
+
+
+async def test_an_empty_list_tells_someone_without_a_region_why(bot):
+    """/courses and /competitions for someone whose registration has no region yet: only events open to every
+    region can be listed, and the reply says how to choose one (it said only "no courses for your region")."""
+    from tests.test_events_e2e import worker
+
+    await bot.services.users.register(71, "新人")
+    newcomer = bot.user(71, "新人")
+    for command, empty in (("/courses", "目前没有适合您地区的夜校课程"), ("/competitions", "目前没有适合您地区")):
+        newcomer.send(command)
+        text = (await newcomer.expect(empty))["text"]
+        assert "您还没有选择所在地区" in text and "/settings" in text, text
+    settled = await worker(bot, 72, "330502", "老职工")
+    settled.send("/courses")
+    assert "还没有选择所在地区" not in (await settled.expect("目前没有适合您地区的夜校课程"))["text"]

@@ -89,7 +89,7 @@ def competitions_page(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A page of competitions; ⚙️ 管理 on those in ``managed`` (the staffer's region covers them)."""
     if not items:
-        return context.t("competition.none"), None
+        return context.t("competition.none") + _no_region_hint(context), None
 
     def buttons(c: Competition, number: str, page: int) -> list[InlineKeyboardButton]:
         key, kind = (
@@ -117,12 +117,20 @@ def competitions_page(
     )
 
 
+def _no_region_hint(context: BotContext) -> str:
+    """Why an empty list may be empty: someone without a region (registration not finished) sees only the events
+    open to every region."""
+    if context.profile is not None and context.profile.region_code:
+        return ""
+    return "\n" + context.t("event.no_region_hint")
+
+
 def courses_page(
     context: BotContext, cards: list[CourseCard], page: int, managed: set[int]
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A page of courses; ⚙️ 管理 on those in ``managed`` (the staffer's region covers them)."""
     if not cards:
-        return context.t("course.none"), None
+        return context.t("course.none") + _no_region_hint(context), None
 
     def buttons(card: CourseCard, number: str, page: int) -> list[InlineKeyboardButton]:
         key = {SubscriptionKind.ENROLLED: "course.leave_n", SubscriptionKind.WAITLISTED: "course.leave_waitlist_n"}.get(
