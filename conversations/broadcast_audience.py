@@ -32,6 +32,7 @@ from db.models import Role
 from nlp.industry import catalogue
 from services.audience import Filters
 from services.results import Reason, Refused
+from services.staff_scope import own_region
 
 AUDIENCE, REGION = "broadcast.audience", "broadcast.region"
 KEY = "broadcast"
@@ -225,12 +226,14 @@ async def _submenu(update: Update, context: BotContext, menu: str) -> str | int:
 
 
 async def ask_region_filter(update: Update, context: BotContext) -> str:
-    """The region filter: its own 不限 button, then the province → city → county picker."""
+    """The region filter: its own 不限 button, then the province → city → county picker (a staffer with a region:
+    opened at hers, the places she may broadcast to)."""
     await update.effective_chat.send_message(
         context.t("broadcast.pick_region"),
         reply_markup=InlineKeyboardMarkup([[button(context, "any", BroadcastAnyRegion())]]),
     )
-    await ask_region(update, context, question=QUESTION)
+    own = await own_region(context.services.db, update.effective_user.id)  # a staffer's broadcasts stay in it
+    await ask_region(update, context, own, question=QUESTION)
     return REGION
 
 

@@ -65,7 +65,7 @@ async def choose_suzhou_workers(staffer: FakeUser) -> None:
     staffer.press("完成")
     await staffer.expect("身份：职工")
     staffer.press("按地区")
-    await staffer.expect("省份")
+    await staffer.expect("江苏省 苏州市 — 请继续选择")  # a 苏州 staffer's picker opens at her city
     staffer.send("苏州")
     staffer.press("苏州市", await staffer.expect("找到以下地区"))
     staffer.press("就选苏州市", await staffer.expect("请继续选择"))
