@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services import english_time
 from services.time_checks import (
     YEARS,
     asked_again,
@@ -223,6 +224,10 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
     local_now = now.astimezone(tz)
     real_days(text, now, tz)
+    english = english_time.read(text, local_now.replace(tzinfo=None))  # "tomorrow 3pm", "Dec 5 2pm"
+    if english is not None:
+        local, assumed = _english(english, text, now, tz, default_time)
+        return _checked(local, assumed, fold(text) or text, text, now, tz, future=future)
     reading = _reading(text, local_now)
     if reading is None or reading[1].get("type") != "time_point":
         raise asked_again("time.bad_datetime", text, now, tz)
@@ -243,6 +248,30 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
             and not _LEADING_ZERO_HOUR.search(folded)
         ):
             raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
+    return _checked(local, assumed, folded, text, now, tz, future=future)
+
+
+def _english(
+    found: english_time.Reading, text: str, now: datetime, tz: ZoneInfo, default_time: time | None
+) -> tuple[datetime, time | None]:
+    """An English reading under the rules of :func:`moment` (a bare 1–6 hour, today's weekday, no time: asked)."""
+    if found.unclear == "time":
+        if default_time is None:
+            raise asked_again("everyday.need_time", text, now, tz)
+        return datetime.combine(found.local.date(), default_time), None
+    if found.unclear == "hour":
+        raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=found.local.hour)
+    if found.unclear == "weekday":
+        raise asked_again("everyday.ambiguous_weekday", text, now, tz)
+    return found.local, found.assumed
+
+
+def _checked(
+    local: datetime, assumed: time | None, folded: str, text: str, now: datetime, tz: ZoneInfo, *, future: bool
+) -> Moment:
+    """A local wall-clock moment read from ``text``, checked: next year when long past, a bare weekday naming today
+    asked again, a real moment in ``tz``, still to come and within two years (with ``future``)."""
+    local_now = now.astimezone(tz)
     local = _next_year_if_long_past(local, folded, local_now)
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
         raise asked_again("everyday.ambiguous_weekday", text, now, tz)
