@@ -216,6 +216,7 @@ def _span(found: dict[str, Any]) -> tuple[datetime, datetime] | None:
 class Moment:
     at: datetime  # aware UTC
     assumed: time | None = None  # the hour taken for a part of the day given without one ("下周二上午" → 09:00)
+    until: datetime | None = None  # the end of a span typed where one moment was asked ("下午2点到4点": 16:00)
 
 
 def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *, future: bool = False) -> Moment:
@@ -242,13 +243,31 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
         local = datetime.combine(start.date(), assumed)
     else:
         local = start
-        if (
-            1 <= local.hour <= 6
-            and not any(part in folded for part in _DAY_PARTS)
-            and not _LEADING_ZERO_HOUR.search(folded)
-        ):
-            raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
+        _clear_hour(local, folded, text, now, tz)
     return _checked(local, assumed, folded, text, now, tz, future=future)
+
+
+def _clear_hour(local: datetime, folded: str, text: str, now: datetime, tz: ZoneInfo) -> None:
+    """An hour from 1 to 6 with no part of the day ("3点") is asked again: 03:00 or 15:00?"""
+    if 1 <= local.hour <= 6 and not any(p in folded for p in _DAY_PARTS) and not _LEADING_ZERO_HOUR.search(folded):
+        raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
+
+
+def span_start(text: str, tz: ZoneInfo, now: datetime, *, future: bool = False) -> Moment | None:
+    """A span of time typed where one moment is asked ("12月3日下午2点到4点", "22点半到6点半"): its start, checked as
+    :func:`moment` checks one, with the span's end in :attr:`Moment.until`; None when ``text`` is no such span (whole
+    days, "下周一到下周五", are none)."""
+    reading = _reading(text, now.astimezone(tz))
+    if reading is None or reading[1].get("type") != "time_span" or reading[1].get("definition") != "accurate":
+        return None
+    folded, _, (start, end) = reading
+    if abs(end - start) >= timedelta(hours=23):
+        return None
+    _clear_hour(start, folded, text, now, tz)
+    found = _checked(start, None, folded, text, now, tz, future=future)
+    if end < start:  # "22点半到6点半": the next morning
+        end += timedelta(days=1)
+    return Moment(found.at, until=found.at + (end.replace(second=0) - start))
 
 
 def _english(
