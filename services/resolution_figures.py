@@ -38,29 +38,29 @@ class Figure:
         return self.value if self.value is not None else Decimal(0)
 
 
-def _confirmed(text: str, pending: str | None) -> Figure | None:
-    """The large figure asked about, when ``text`` confirms it (the same figure again, or 确认/yes)."""
-    if pending is None:
-        return None
+def _read(text: str | None, pending: str | None, kind: str, limit: str) -> Figure | Decimal:
+    """A confirmation of the ``pending`` figure, a refusal (negative, or no number: ``kind``'s words, ``limit``
+    named), or the number typed, for the figure's own checks."""
+    text = (text or "").strip()
     typed = quantity(text)
-    if text.strip().lower().rstrip("。.!！") in CONFIRM_WORDS or (typed is not None and typed == Decimal(pending)):
+    if pending is not None and (
+        text.lower().rstrip("。.!！") in CONFIRM_WORDS or (typed is not None and typed == Decimal(pending))
+    ):
         return Figure(Decimal(pending))
-    return None
+    if text.startswith(_NEGATIVE):
+        return Figure(refused=Invalid(f"resolve.{kind}_negative", max=limit))
+    if typed is None:
+        return Figure(refused=Invalid("resolve.bad_number", max=limit))
+    return typed
 
 
 def read_trained(text: str | None, pending: str | None = None) -> Figure:
     """Workers trained as typed ("12", "十二个", "大约50人"); ``pending``: a large figure asked to be confirmed."""
-    text = (text or "").strip()
-    found = _confirmed(text, pending)
-    if found is not None:
-        return found
-    value = quantity(text)
-    if text.startswith(_NEGATIVE):
-        return Figure(refused=Invalid("resolve.trained_negative", max=f"{MAX_TRAINED:,}"))
-    if value is None:
-        return Figure(refused=Invalid("resolve.bad_number", max=f"{MAX_TRAINED:,}"))
+    value = _read(text, pending, "trained", f"{MAX_TRAINED:,}")
+    if isinstance(value, Figure):
+        return value
     if value != value.to_integral_value():
-        return Figure(refused=Invalid("resolve.trained_not_whole", value=text))
+        return Figure(refused=Invalid("resolve.trained_not_whole", value=(text or "").strip()))
     if value > MAX_TRAINED:
         return Figure(refused=Invalid("resolve.trained_too_many", value=f"{value:,.0f}", max=f"{MAX_TRAINED:,}"))
     return Figure(value, large=value > LARGE_TRAINED)
@@ -68,14 +68,10 @@ def read_trained(text: str | None, pending: str | None = None) -> Figure:
 
 def read_benefit(text: str | None, pending: str | None = None) -> Figure:
     """The economic benefit in yuan as typed ("50,000", "一万五", "1.5万元"), to the fen; ``pending`` as above."""
-    text = (text or "").strip()
-    found = _confirmed(text, pending)
-    if found is not None:
-        return found
-    value = quantity(text)
-    if text.startswith(_NEGATIVE):
-        return Figure(refused=Invalid("resolve.benefit_negative", max=f"{MAX_BENEFIT:,.0f}"))
-    if value is None or value.quantize(Decimal("0.01")) != value:  # finer than the fen: refused, never rounded
+    value = _read(text, pending, "benefit", f"{MAX_BENEFIT:,.0f}")
+    if isinstance(value, Figure):
+        return value
+    if value.quantize(Decimal("0.01")) != value:  # finer than the fen: refused, never rounded
         return Figure(refused=Invalid("resolve.bad_number", max=f"{MAX_BENEFIT:,.0f}"))
     if value > MAX_BENEFIT:
         return Figure(refused=Invalid("resolve.benefit_too_much", value=f"{value:,.2f}", max=f"{MAX_BENEFIT:,.0f}"))

@@ -12,13 +12,18 @@ from tests.test_casework_visits import VISIT, booked_visit
 from tests.test_visit_slots import accepted_case
 
 
-async def test_a_span_typed_as_a_slot_takes_its_start_and_says_so(bot: BotHarness):
-    """Both lines were "不是有效的日期时间" (docs/nlp.md lists the second as readable)."""
+async def slots_read(bot: BotHarness, lines: str) -> str:
+    """An accepted case's craftsman offers ``lines`` as slots; the reply that reads them and asks the place."""
     helper, _, accepted = await accepted_case(bot)
     helper.press("📅 提供预约时段", accepted)
     await helper.expect("每行一个")
-    helper.send("12月3日下午2点到4点\n明天22点半到6点半")
-    read = (await helper.expect("问诊地点"))["text"]
+    helper.send(lines)
+    return (await helper.expect("问诊地点"))["text"]
+
+
+async def test_a_span_typed_as_a_slot_takes_its_start_and_says_so(bot: BotHarness):
+    """Both lines were "不是有效的日期时间" (docs/nlp.md lists the second as readable)."""
+    read = await slots_read(bot, "12月3日下午2点到4点\n明天22点半到6点半")
     assert "“12月3日下午2点到4点” → 2026-12-03 14:00（写的是一段时间，到 2026-12-03 16:00 为止" in read, read
     assert "“明天22点半到6点半” → 2026-11-22 22:30（写的是一段时间，到 2026-11-23 06:30 为止" in read, read
     assert read.count("夜间时段") == 1  # the 22:30 start, said plainly
@@ -26,11 +31,7 @@ async def test_a_span_typed_as_a_slot_takes_its_start_and_says_so(bot: BotHarnes
 
 async def test_a_slot_at_night_is_said_plainly(bot: BotHarness):
     """ "明天凌晨2点" and "今晚11点半" were taken for a visit without a word."""
-    helper, _, accepted = await accepted_case(bot)
-    helper.press("📅 提供预约时段", accepted)
-    await helper.expect("每行一个")
-    helper.send("明天凌晨2点\n今晚11点半\n明天上午10点")
-    read = (await helper.expect("问诊地点"))["text"]
+    read = await slots_read(bot, "明天凌晨2点\n今晚11点半\n明天上午10点")
     assert "“明天凌晨2点” → 2026-11-22 02:00\n⚠️ 这是夜间时段" in read, read
     assert "“今晚11点半” → 2026-11-21 23:30\n⚠️ 这是夜间时段" in read, read
     assert read.count("夜间时段") == 2
