@@ -14,7 +14,7 @@ from conversations.common import cancel_flow_of, expect_text, press_of, reject_t
 from conversations.context import BotContext
 from conversations.refusals import attempt
 from services.local_time import show
-from services.slot_reading import MAX_SLOTS
+from services.slot_reading import MAX_SLOTS, SlotLine
 from services.time_checks import example
 from services.validation import Invalid
 
@@ -45,16 +45,7 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     kept = [datetime.fromisoformat(s) for s in answers.get("kept") or []]
     reading = await context.services.booking.read_slots(update.effective_user.id, answers["match"], text, kept)
-    tz = context.services.settings.tz
-    read = [
-        context.t(
-            "everyday.read_assumed" if slot.assumed else "everyday.read",
-            value=slot.line,
-            when=show(slot.at, tz),
-            hour=slot.assumed.strftime("%H:%M") if slot.assumed else "",
-        )
-        for slot in reading.read
-    ]
+    read = [read_line(context, slot) for slot in reading.read]
     unusable = [(slot.line, slot.refused) for slot in reading.unusable if slot.refused is not None]
     slots = [at.isoformat() for at in reading.slots]
     if reading.ask_again:  # the lines read are kept; only the others are asked again
@@ -75,6 +66,19 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
     parts = ["\n".join(read), "\n\n".join(left_out), context.t("booking.ask_place")]
     await update.effective_message.reply_text("\n\n".join(part for part in parts if part))
     return PLACE
+
+
+def read_line(context: BotContext, slot: SlotLine) -> str:
+    """A slot line read: the time it names, with the hour taken for a part of the day, a span's start taken, or
+    a visit at night said plainly."""
+    tz = context.services.settings.tz
+    if slot.until is not None:
+        key = "booking.slot_span_read"
+    else:
+        key = "everyday.read_assumed" if slot.assumed else "everyday.read"
+    hour = slot.assumed.strftime("%H:%M") if slot.assumed else ""
+    text = context.t(key, value=slot.line, when=show(slot.at, tz), hour=hour, until=show(slot.until, tz))
+    return text + "\n" + context.t("booking.slot_at_night") if slot.night else text
 
 
 def unused(context: BotContext, key: str, line: str, why: Invalid) -> str:
@@ -150,7 +154,8 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
         context.user_data["booking"] = {"match": result.match_id}
         await update.effective_chat.send_message(ask_slots(context))
         return SLOTS
-    await update.effective_chat.send_message(context.t("booking.reschedule_sent"))
+    key = "booking.reschedule_pending" if result.values["again"] else "booking.reschedule_sent"
+    await update.effective_chat.send_message(context.t(key))
     return ConversationHandler.END
 
 

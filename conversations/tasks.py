@@ -17,9 +17,9 @@ from conversations.context import BotContext
 from conversations.refusals import BOARD, attempt
 from db.models import MatchStatus
 from nlp.industry import catalogue
-from services.everyday import amount, count
 from services.local_time import show
-from services.resolution import MAX_BENEFIT, MAX_SUMMARY, MAX_TRAINED
+from services.resolution import MAX_SUMMARY
+from services.resolution_figures import Figure, read_benefit, read_trained
 from services.validation import says_nothing
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
@@ -224,20 +224,35 @@ async def resolve_summary(update: Update, context: BotContext) -> str | int:
 
 
 async def resolve_trained(update: Update, context: BotContext) -> str | int:
-    value = count(update.effective_message.text, 0, MAX_TRAINED)  # "12", "十二人", "大约50人"
-    if value is None:
-        await update.effective_message.reply_text(context.t("resolve.bad_number", max=MAX_TRAINED))
+    answers = context.user_data.setdefault("tasks", {})
+    figure = read_trained(update.effective_message.text, answers.pop("large_trained", None))  # "12", "十二个"
+    if not await figure_taken(update, context, figure, "large_trained", "resolve.trained_confirm"):
         return TRAINED
-    context.user_data.setdefault("tasks", {})["trained"] = value
+    answers["trained"] = figure.whole
     await update.effective_message.reply_text(context.t("resolve.ask_benefit"))
     return BENEFIT
 
 
+async def figure_taken(update: Update, context: BotContext, figure: Figure, pending: str, confirm: str) -> bool:
+    """A figure read: True when it is taken; else its refusal, or the question whether a large one is right (kept
+    under ``pending`` until the next answer)."""
+    if figure.refused is not None:
+        await update.effective_message.reply_text(context.t(figure.refused.key, **figure.refused.values))
+        return False
+    if figure.large:
+        context.user_data.setdefault("tasks", {})[pending] = str(figure.value)
+        value = f"{figure.value:,.0f}" if figure.value == figure.whole else f"{figure.value:,.2f}"
+        await update.effective_message.reply_text(context.t(confirm, value=value))
+        return False
+    return True
+
+
 async def resolve_benefit(update: Update, context: BotContext) -> str | int:
-    value = amount(update.effective_message.text, MAX_BENEFIT - 1)  # "50,000", "一万五", "1.5万元"
-    if value is None:
-        await update.effective_message.reply_text(context.t("resolve.bad_number", max=f"{MAX_BENEFIT - 1:,.0f}"))
+    pending = context.user_data.setdefault("tasks", {}).pop("large_benefit", None)
+    figure = read_benefit(update.effective_message.text, pending)  # "50,000", "一万五", "1.5万元"
+    if not await figure_taken(update, context, figure, "large_benefit", "resolve.benefit_confirm"):
         return BENEFIT
+    value = figure.amount
     answers = context.user_data.pop("tasks", None) or {}
     if "match" not in answers or "summary" not in answers:
         return ConversationHandler.END

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
@@ -25,7 +25,7 @@ from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.results import Done, Reason, Refused
 from services.service_record import ENTERPRISE, Stop, transition
-from services.slot_reading import MAX_SLOTS, SlotReading, booked_elsewhere, clash, read_slots
+from services.slot_reading import MAX_SLOTS, SlotReading, booked_at, booked_elsewhere, clash, read_slots
 
 SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
 
@@ -129,12 +129,14 @@ class Booking:
     # ------------------------------------------------------------------ offering and picking
     async def read_slots(self, user_id: int, match_id: int, text: str, kept: Sequence[datetime]) -> SlotReading:
         """The slots the craftsman typed for case ``match_id`` (one a line) added to those ``kept``; each line
-        that cannot be used says why (services/slot_reading.py), one at a time of another visit of his too."""
+        that cannot be used says why (services/slot_reading.py), one at a time of another visit of his too, or
+        the time this case is already booked for."""
         now = self.clock.now()
         async with self.db.session() as session:
             craftsman_id = await session.scalar(select(Craftsman.id).where(Craftsman.user_id == user_id))
             booked = await booked_elsewhere(session, craftsman_id, match_id, now) if craftsman_id is not None else []
-        return read_slots(text, kept, booked, self.tz, now)
+            standing = await booked_at(session, match_id, now)
+        return read_slots(text, kept, booked, self.tz, now, standing)
 
     async def offer_slots(
         self, user_id: int, match_id: int, slots: list[datetime], place: str | None, link: str | None
@@ -154,13 +156,9 @@ class Booking:
                 taken = next((found for found in (clash(at, elsewhere) for at in slots) if found is not None), None)
                 if taken is not None:
                     raise Stop(Reason.CLASH, at=local(taken.at, self.tz))
-                standing = await session.scalar(
-                    select(Appointment.starts_at).where(
-                        Appointment.match_id == match_id,
-                        Appointment.status == AppointmentStatus.BOOKED,
-                        Appointment.starts_at > now,  # a visit that has taken place is no booking to move
-                    )
-                )
+                standing = await booked_at(session, match_id, now)
+                if standing is not None and standing in slots:  # "moved" to the time it already has
+                    raise Stop(Reason.SAME_TIME, at=local(standing, self.tz))
                 ids = await self._replace_slots(session, match_id, slots, place, link, now)
                 ticket, owner, name = party.demand.ticket or "", party.demand.user_id, party.craftsman.name
         except Stop as stop:
@@ -350,27 +348,29 @@ class Booking:
     async def ask_reschedule(self, user_id: int, appointment_id: int) -> Done:
         """The enterprise asks for another time: the craftsman is asked to offer new slots (the booking stands
         until one is picked). A craftsman who wants to reschedule simply offers new slots."""
-        now = self.clock.now()
         try:
             async with self.db.session() as session:
                 appointment, party = await self._appointment(session, user_id, appointment_id, AppointmentStatus.BOOKED)
                 card, side, other = self._card(appointment, party.demand.ticket or ""), party.side, party.other
                 match_id, name = party.match.id, party.craftsman.name
+                latest = await session.scalar(select(func.max(Appointment.id)).where(Appointment.match_id == match_id))
         except Stop as stop:
             await stop.audit(self.audit, user_id, "booking.reschedule")
             raise
         if side == "enterprise" and other:
-            await self.outbox.put(
+            # one open request a visit: it is answered when he offers slots (a newer appointment row)
+            asked = await self.outbox.put(
                 [other],
                 "notice",
-                f"appointment:{appointment_id}:reschedule:{now.isoformat()}",
+                f"appointment:{appointment_id}:reschedule:{latest}",
                 Notice(
                     "booking.reschedule_asked",
                     values=self._values(card, name),
                     buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]],
                 ),
             )
-        return Done(party.demand.id, match_id, {"side": side})
+            return Done(party.demand.id, match_id, {"side": side, "again": not asked})
+        return Done(party.demand.id, match_id, {"side": side, "again": False})
 
     async def start_due(self) -> int:
         """Cases whose booked time has come are ``in_service``; return how many this call moved (a sweep

@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services import english_time
 from services.time_checks import (
     YEARS,
     asked_again,
@@ -64,7 +65,7 @@ _BEFORE = (
     "¥",
     "￥",
 )
-_AFTER = ("人左右", "左右", "上下", "人次", "个人", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
+_AFTER = ("人左右", "左右", "上下", "人次", "个人", "个", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _DAY_PARTS = (
@@ -215,6 +216,7 @@ def _span(found: dict[str, Any]) -> tuple[datetime, datetime] | None:
 class Moment:
     at: datetime  # aware UTC
     assumed: time | None = None  # the hour taken for a part of the day given without one ("下周二上午" → 09:00)
+    until: datetime | None = None  # the end of a span typed where one moment was asked ("下午2点到4点": 16:00)
 
 
 def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = None, *, future: bool = False) -> Moment:
@@ -223,6 +225,10 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
     everyday.past (only with ``future``). A date alone takes ``default_time`` when given."""
     local_now = now.astimezone(tz)
     real_days(text, now, tz)
+    english = english_time.read(text, local_now.replace(tzinfo=None))  # "tomorrow 3pm", "Dec 5 2pm"
+    if english is not None:
+        local, assumed = _english(english, text, now, tz, default_time)
+        return _checked(local, assumed, fold(text) or text, text, now, tz, future=future)
     reading = _reading(text, local_now)
     if reading is None or reading[1].get("type") != "time_point":
         raise asked_again("time.bad_datetime", text, now, tz)
@@ -237,12 +243,54 @@ def moment(text: str, tz: ZoneInfo, now: datetime, default_time: time | None = N
         local = datetime.combine(start.date(), assumed)
     else:
         local = start
-        if (
-            1 <= local.hour <= 6
-            and not any(part in folded for part in _DAY_PARTS)
-            and not _LEADING_ZERO_HOUR.search(folded)
-        ):
-            raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
+        _clear_hour(local, folded, text, now, tz)
+    return _checked(local, assumed, folded, text, now, tz, future=future)
+
+
+def _clear_hour(local: datetime, folded: str, text: str, now: datetime, tz: ZoneInfo) -> None:
+    """An hour from 1 to 6 with no part of the day ("3点") is asked again: 03:00 or 15:00?"""
+    if 1 <= local.hour <= 6 and not any(p in folded for p in _DAY_PARTS) and not _LEADING_ZERO_HOUR.search(folded):
+        raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=local.hour)
+
+
+def span_start(text: str, tz: ZoneInfo, now: datetime, *, future: bool = False) -> Moment | None:
+    """A span of time typed where one moment is asked ("12月3日下午2点到4点", "22点半到6点半"): its start, checked as
+    :func:`moment` checks one, with the span's end in :attr:`Moment.until`; None when ``text`` is no such span (whole
+    days, "下周一到下周五", are none)."""
+    reading = _reading(text, now.astimezone(tz))
+    if reading is None or reading[1].get("type") != "time_span" or reading[1].get("definition") != "accurate":
+        return None
+    folded, _, (start, end) = reading
+    if abs(end - start) >= timedelta(hours=23):
+        return None
+    _clear_hour(start, folded, text, now, tz)
+    found = _checked(start, None, folded, text, now, tz, future=future)
+    if end < start:  # "22点半到6点半": the next morning
+        end += timedelta(days=1)
+    return Moment(found.at, until=found.at + (end.replace(second=0) - start))
+
+
+def _english(
+    found: english_time.Reading, text: str, now: datetime, tz: ZoneInfo, default_time: time | None
+) -> tuple[datetime, time | None]:
+    """An English reading under the rules of :func:`moment` (a bare 1–6 hour, today's weekday, no time: asked)."""
+    if found.unclear == "time":
+        if default_time is None:
+            raise asked_again("everyday.need_time", text, now, tz)
+        return datetime.combine(found.local.date(), default_time), None
+    if found.unclear == "hour":
+        raise asked_again("everyday.ambiguous_hour", text, now, tz, hour=found.local.hour)
+    if found.unclear == "weekday":
+        raise asked_again("everyday.ambiguous_weekday", text, now, tz)
+    return found.local, found.assumed
+
+
+def _checked(
+    local: datetime, assumed: time | None, folded: str, text: str, now: datetime, tz: ZoneInfo, *, future: bool
+) -> Moment:
+    """A local wall-clock moment read from ``text``, checked: next year when long past, a bare weekday naming today
+    asked again, a real moment in ``tz``, still to come and within two years (with ``future``)."""
+    local_now = now.astimezone(tz)
     local = _next_year_if_long_past(local, folded, local_now)
     if _BARE_WEEKDAY.search(folded) and local.date() == local_now.date():
         raise asked_again("everyday.ambiguous_weekday", text, now, tz)

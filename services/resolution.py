@@ -19,13 +19,13 @@ from services.booking import SERVING, taken_place
 from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
+from services.resolution_figures import MAX_BENEFIT, MAX_TRAINED
 from services.results import Done, Reason
 from services.service_record import Stop, active_match, craftsmans_match, transition
 from services.staff_scope import OUT_OF_REGION, StaffChats, covered, within
 from services.validation import says_nothing
 
 MAX_SUMMARY = 1000
-MAX_TRAINED, MAX_BENEFIT = 100_000, Decimal("100000000000")
 
 
 def round_of(demand: Demand) -> int:
@@ -144,7 +144,7 @@ class Resolution:
             )  # "啊啊啊", "测试测试": no solution (the chat asks again: resolve.summary_says_nothing)
             or len(summary) > MAX_SUMMARY
             or not 0 <= trained <= MAX_TRAINED
-            or not Decimal(0) <= benefit < MAX_BENEFIT
+            or not Decimal(0) <= benefit <= MAX_BENEFIT  # services/resolution_figures.py
         ):
             raise ValueError("out of range")
         now = self.clock.now()

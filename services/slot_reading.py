@@ -1,7 +1,8 @@
 """Reading the visit slots a craftsman types (专家问诊预约), one a line: each line is a slot kept, the same slot
 again (one slot), or a line the bot cannot use, with its reason: unreadable, past, too far, a day its month lacks,
-within :data:`VISIT_SPAN` of another visit of his already booked, or one more than :data:`MAX_SLOTS`. No line is
-dropped without a word (stranger s5 items 2 and 12)."""
+within :data:`VISIT_SPAN` of another visit of his already booked, the time the case is already booked for (a
+reschedule), or one more than :data:`MAX_SLOTS`. No line is dropped without a word (stranger s5 items 2 and 12). A
+span ("12月3日下午2点到4点") is read as its start, and a slot at night (22:00–06:00) is read, both said plainly."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Appointment, AppointmentStatus, Demand, Match
+from services.everyday import Moment, span_start
 from services.local_time import parse_moment
 from services.local_time import show as local
 from services.validation import Invalid
 
 MAX_SLOTS = 6
+NIGHT = (22, 6)  # a visit starting from 22:00 to before 06:00 is at night: read, and said so plainly
 VISIT_SPAN = timedelta(hours=2)  # a visit is taken to last this long: no second visit of his starts within it
 
 
@@ -38,6 +41,8 @@ class SlotLine:
     at: datetime | None = None
     assumed: time | None = None
     refused: Invalid | None = None
+    until: datetime | None = None  # a span was typed ("下午2点到4点"): the slot is its start, this its end
+    night: bool = False  # the slot starts between 22:00 and 06:00 local: said plainly to the craftsman
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,19 @@ async def booked_elsewhere(session: AsyncSession, craftsman_id: int, match_id: i
     return [Booked(at, ticket or "") for at, ticket in rows.all()]
 
 
+async def booked_at(session: AsyncSession, match_id: int, now: datetime) -> datetime | None:
+    """When case ``match_id``'s visit is booked for, while it is still to come (a visit that has taken place is no
+    booking to move)."""
+    at: datetime | None = await session.scalar(
+        select(Appointment.starts_at).where(
+            Appointment.match_id == match_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now,
+        )
+    )
+    return at
+
+
 def clash(at: datetime, booked: Sequence[Booked]) -> Booked | None:
     """The booked visit ``at`` would overlap (starts within :data:`VISIT_SPAN` of it), if any."""
     return next((b for b in booked if abs(b.at - at) < VISIT_SPAN), None)
@@ -84,26 +102,56 @@ def clash_refusal(found: Booked, tz: ZoneInfo) -> Invalid:
     return Invalid("booking.slot_clash", at=local(found.at, tz), ticket=found.ticket, hours=VISIT_SPAN.seconds // 3600)
 
 
+def night(at: datetime, tz: ZoneInfo) -> bool:
+    """A visit starting at night (from :data:`NIGHT` [0] to [1] local): possible, but said plainly."""
+    hour = at.astimezone(tz).hour
+    return hour >= NIGHT[0] or hour < NIGHT[1]
+
+
+def _moment(line: str, tz: ZoneInfo, now: datetime) -> Moment:
+    """One slot line: a moment, or a span's start ("12月3日下午2点到4点", "22点半到6点半"); the moment's refusal
+    when it is neither."""
+    try:  # "2026-12-03 14:00", "12月3日下午2点", "下周二上午" (09:00, said); "3点" or a past time: asked again
+        return parse_moment(line, tz, now, future=True)
+    except Invalid as exc:
+        if exc.key != "time.bad_datetime":
+            raise
+        found = span_start(line, tz, now, future=True)
+        if found is None:
+            raise
+        return found
+
+
 def read_slots(
-    text: str, kept: Sequence[datetime], booked: Sequence[Booked], tz: ZoneInfo, now: datetime
+    text: str,
+    kept: Sequence[datetime],
+    booked: Sequence[Booked],
+    tz: ZoneInfo,
+    now: datetime,
+    standing: datetime | None = None,
 ) -> SlotReading:
     """The slots in ``text`` (one a line) added to those ``kept`` from earlier answers; ``booked``: the
-    craftsman's visits booked on his other cases."""
+    craftsman's visits booked on his other cases; ``standing``: the time this case is booked for (a reschedule
+    cannot offer it again)."""
     slots, read, unusable = list(kept), [], []
     for line in filter(None, (line.strip() for line in text.splitlines())):
-        try:  # "2026-12-03 14:00", "12月3日下午2点", "下周二上午" (09:00, said); "3点" or a past time: asked again
-            found = parse_moment(line, tz, now, future=True)
+        try:
+            found = _moment(line, tz, now)
         except Invalid as exc:
             unusable.append(SlotLine(line, refused=exc))
             continue
         if found.at in slots:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
             continue
         other = clash(found.at, booked)
-        if other is not None:
+        if found.at == standing:
+            unusable.append(
+                SlotLine(line, found.at, refused=Invalid("booking.slot_same_as_booked", at=local(found.at, tz)))
+            )
+        elif other is not None:
             unusable.append(SlotLine(line, found.at, refused=clash_refusal(other, tz)))
         elif len(slots) >= MAX_SLOTS:
             unusable.append(SlotLine(line, found.at, refused=Invalid("booking.slot_over_max", max=MAX_SLOTS)))
         else:
             slots.append(found.at)
-            read.append(SlotLine(line, found.at, found.assumed))
+            read.append(SlotLine(line, found.at, found.assumed, until=found.until, night=night(found.at, tz)))
     return SlotReading(tuple(slots), tuple(read), tuple(unusable))
