@@ -74,6 +74,8 @@ def wire(application: Application) -> None:
     # group -1: cross-cutting concerns (flood guard, user, language) before any handler
     application.add_handler(TypeHandler(Update, identify), group=-1)
     # conversations
+    # a Telegram reply to a union message belongs to its consultation, before any open step can take it
+    application.add_handler(union.reply_handler())
     application.add_handler(onboarding.build())
     application.add_handler(user_settings.build())
     application.add_handler(join.build())

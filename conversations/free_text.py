@@ -13,7 +13,7 @@ from telegram import Update
 
 from conversations.common import expect_button, reject_too_long
 from conversations.context import BotContext
-from conversations.union import answer_union, follow_up_by_reply, offer_staff
+from conversations.union import answer_union, offer_staff
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
@@ -28,8 +28,6 @@ ANSWERS = {
 async def route_text(update: Update, context: BotContext, analysis: Analysis | None = None) -> Analysis | None:
     """Answer the text (or a photo's caption); return its analysis when it is a problem or training need a
     registered user can file. ``analysis``: the text's, when the caller has it already."""
-    if await follow_up_by_reply(update, context):  # a reply to union staff's reply: theirs, not the router's
-        return None
     text = update.effective_message.text or update.effective_message.caption or ""
     if await reject_too_long(update, context, text, MAX_TEXT):
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from buttons.union import AnswerConsultation, AskStaff, CloseConsultation, ReplyToUnion
@@ -22,9 +22,10 @@ from conversations.refusals import ASK, CONSULTATION, FOLLOW_UP, attempt
 from db.models import ConsultationStatus
 from nlp.analyzer import Analysis
 from nlp.intent import Intent
-from services.consultations import ConsultationItem, monthly_dues, quoted
+from services.consultations import ConsultationItem, quoted
 from services.results import Refused
 from services.union_answers import union_answer
+from services.union_dues import monthly_dues
 from services.validation import Invalid
 
 ASKS = "union_asks"  # user_data: {token: {"topic", "question", "filed"}} — the member's recent answered questions
@@ -105,27 +106,32 @@ async def ask_staff(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await update.effective_chat.send_message(
-        context.t("union.asked", number=asked["filed"], topic=context.label(f"union.topic.{asked['topic']}"))
+        context.t("union.asked", number=asked["filed"], topic=context.label(f"union.topic.{asked['topic']}")),
+        reply_markup=add_button(asked["filed"], context),
     )
 
 
 # ---------------------------------------------------------------------- staff: the /queue section
 async def consultation_section(update: Update, context: BotContext) -> int:
-    """The open consultations after the demands in /queue; returns how many are open (0: nothing shown)."""
+    """The consultations still open in /queue, waiting ones first, then those staff replied to and have not ended
+    (so ✅ 结束咨询 is at hand); returns how many wait for staff (replied-to ones wait for the member)."""
     try:
-        total, items = await context.services.consultations.open_items(
+        waiting, answered, items = await context.services.consultations.open_items(
             update.effective_user.id, context.role, QUEUE_LINES
         )
     except Refused:  # not staff (audited): /queue has said so already
         return 0
-    if not total:
+    if not waiting and not answered:
         return 0
-    await update.effective_chat.send_message(context.t("union.queue_title", count=total))
+    titles = [context.t("union.queue_title", count=waiting)] if waiting else []
+    if answered:
+        titles.append(context.t("union.queue_answered", count=answered))
+    await update.effective_chat.send_message("\n".join(titles))
     for item in items:
         await update.effective_chat.send_message(
             queue_text(item, context), reply_markup=staff_buttons(item.id, context)
         )
-    return total
+    return waiting
 
 
 def queue_text(item: ConsultationItem, context: BotContext) -> str:
@@ -199,7 +205,11 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
     context.user_data.pop("union_answer", None)
     if result is not None:
         await update.effective_message.reply_text(
-            context.t("union.answer_sent", number=consultation_id), reply_markup=staff_buttons(consultation_id, context)
+            context.t(
+                "union.answer_sent_reopened" if result.values.get("reopened") else "union.answer_sent",
+                number=consultation_id,
+            ),
+            reply_markup=staff_buttons(consultation_id, context),
         )
     return ConversationHandler.END
 
@@ -260,26 +270,54 @@ async def file_follow_up(update: Update, context: BotContext, consultation_id: i
         await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return False
     if result is not None:
-        await update.effective_message.reply_text(context.t("union.follow_up_sent", number=consultation_id))
+        number = result.values["number"]
+        ended = result.values.get("ended")  # ended meanwhile: the text became a new consultation
+        said = context.t("union.follow_up_refiled", ended=ended, number=number) if ended else None
+        await update.effective_message.reply_text(
+            said or context.t("union.follow_up_sent", number=number), reply_markup=add_button(number, context)
+        )
     return True
 
 
-async def follow_up_by_reply(update: Update, context: BotContext) -> bool:
-    """Text sent as a Telegram reply to staff's reply (the message carrying 回复工会): the member's answer in that
-    consultation, filed as the button's would be (the service checks it is theirs). False for any other text."""
-    message = update.effective_message
-    replied = message.reply_to_message
-    if replied is None or replied.reply_markup is None or not message.text or context.profile is None:
-        return False
-    # the button's data as the bot wrote it, before runtime/signing.py appended "~signature" (Telegram hands back the
-    # replied message itself, so it is the bot's own message in this chat; the service checks whose it is)
+def add_button(consultation_id: int, context: BotContext) -> InlineKeyboardMarkup:
+    """补充问题 under the bot's "已把您的问题转给…" / "已转给…": the member adds to that open consultation (the button,
+    or Telegram's reply to that message)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.label("union.add_button"), callback_data=ReplyToUnion(consultation_id).data())]]
+    )
+
+
+def replied_consultation(message: Message | None) -> int | None:
+    """The consultation a message answers with Telegram's reply: the one named by the 回复工会 / 补充问题 button
+    (ReplyToUnion) on the bot's message it replies to — staff's reply, or the bot's "已把您的问题转给…" / "已转给…"
+    (Telegram hands back the replied message itself, so it is the bot's own message in this chat; the service checks
+    whose consultation it is). None for any other message."""
+    replied = message.reply_to_message if message is not None else None
+    if replied is None or replied.reply_markup is None or not message.text:
+        return None
+    # the button's data as the bot wrote it, before runtime/signing.py appended "~signature"
     datas = [b.callback_data for row in replied.reply_markup.inline_keyboard for b in row]
     pressed = [ReplyToUnion.parse(d.rpartition(SIGNED)[0] or d) for d in datas if isinstance(d, str)]
-    found = next((press for press in pressed if press is not None), None)
-    if found is None:
-        return False
-    await file_follow_up(update, context, found.consultation_id, message.text)
-    return True
+    return next((press.consultation_id for press in pressed if press is not None), None)
+
+
+class _RepliedToUnion(filters.MessageFilter):
+    def filter(self, message: Message) -> bool:
+        return replied_consultation(message) is not None
+
+
+async def follow_up_by_reply(update: Update, context: BotContext) -> None:
+    """Text sent as a Telegram reply to a union message: the member's word in that consultation, filed as the
+    button's would be, whatever step is open (that step keeps waiting for its own answer)."""
+    consultation_id = replied_consultation(update.effective_message)
+    if consultation_id is not None:
+        await file_follow_up(update, context, consultation_id, update.effective_message.text or "")
+
+
+def reply_handler() -> MessageHandler:
+    """Registered first in the default group (bot.py), before every conversation: a Telegram reply to a union message
+    is never taken by an open step (/join stored "一万五" as the member's name)."""
+    return MessageHandler(filters.TEXT & ~filters.COMMAND & _RepliedToUnion(), follow_up_by_reply)
 
 
 async def reask_follow_up(update: Update, context: BotContext) -> None:

@@ -10,14 +10,12 @@ answers ``Done`` or raises ``Refused`` (services/results.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buttons.union import ReplyToUnion
+from buttons.union import AnswerConsultation, CloseConsultation, ReplyToUnion
 from db.database import Database
 from db.models import Consultation, ConsultationMessage, ConsultationStatus, Role, User
 from db.results import rowcount
@@ -25,7 +23,6 @@ from i18n import shown
 from nlp.intent import UNION_SERVICES, Intent
 from services.audit import AuditLog
 from services.clock import Clock
-from services.everyday import amount
 from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason, Refused
 from services.staff_scope import OUT_OF_REGION, StaffChats, covered, members_within, question_in_scope
@@ -88,6 +85,13 @@ class Consultations:
                 key,
                 values={"number": consultation_id, **{name: quoted(text) for name, text in said.items()}},
                 keys={"topic": f"union.topic.{topic}"},
+                # staff answer or end it from the notice itself, as from its /queue item
+                buttons=[
+                    [
+                        Button("union.answer_button", AnswerConsultation(consultation_id)),
+                        Button("union.close_button", CloseConsultation(consultation_id)),
+                    ]
+                ],
             ),
         )
 
@@ -138,17 +142,25 @@ class Consultations:
             )
         return status
 
-    async def open_items(self, actor: int, role: Role | None, limit: int = 10) -> tuple[int, list[ConsultationItem]]:
-        """How many consultations wait for staff, and the oldest ``limit`` of them. Refused(NOT_STAFF) for anyone
-        else (audited)."""
+    async def open_items(
+        self, actor: int, role: Role | None, limit: int = 10
+    ) -> tuple[int, int, list[ConsultationItem]]:
+        """How many consultations wait for staff, how many staff replied to that are not ended yet (the member may
+        still answer; staff end them), and the oldest ``limit`` of them, waiting ones first. Refused(NOT_STAFF) for
+        anyone else (audited)."""
         await self.audit.require_staff(actor, role, "consultation.list", "queue")
         async with self.db.session() as session:
             mine = members_within(await covered(session, self.staff.regions, actor))  # the staffer's region's
-            total = await session.scalar(
-                select(func.count())
-                .select_from(Consultation)
-                .where(Consultation.status == ConsultationStatus.OPEN, mine)
+            counts = dict(
+                (
+                    await session.execute(
+                        select(Consultation.status, func.count())
+                        .where(Consultation.status.in_(OPEN_THREAD), mine)
+                        .group_by(Consultation.status)
+                    )
+                ).all()
             )
+            waiting_first = (Consultation.status != ConsultationStatus.OPEN).asc()  # False (waiting) sorts first
             rows = (
                 await session.execute(
                     select(
@@ -160,18 +172,19 @@ class Consultations:
                         Consultation.region_code,
                     )
                     .outerjoin(User, User.id == Consultation.user_id)
-                    .where(Consultation.status == ConsultationStatus.OPEN, mine)
-                    .order_by(Consultation.created_at, Consultation.id)
+                    .where(Consultation.status.in_(OPEN_THREAD), mine)
+                    .order_by(waiting_first, Consultation.created_at, Consultation.id)
                     .limit(limit)
                 )
             ).all()
             threads = await _threads(session, [row[0] for row in rows])
-        return total or 0, [
+        items = [
             ConsultationItem(
                 i, topic, question, " ".join(filter(None, [first, last])) or "—", region, threads.get(i, ())
             )
             for i, topic, question, first, last, region in rows
         ]
+        return counts.get(ConsultationStatus.OPEN, 0), counts.get(ConsultationStatus.ANSWERED, 0), items
 
     async def may_answer(self, actor: int, role: Role | None, consultation_id: int) -> Done:
         """Whether staff may reply to the consultation now: asked before the reply is typed, so a closed one says so
@@ -188,7 +201,8 @@ class Consultations:
 
     async def answer(self, actor: int, role: Role | None, consultation_id: int, text: str) -> Done:
         """Staff's reply, as often as needed while the consultation is open: it waits for the member then, and the
-        member is sent the reply, quoting the start of what they wrote last, in their language, with the 回复工会
+        member is sent the reply (also when a colleague ended it after the ✍️ 回复 press: nothing typed is lost, the
+        thread is open again and ``values["reopened"]`` says so), quoting the start of what they wrote last, in their language, with the 回复工会
         button. A reply longer than MAX_ANSWER raises Invalid (input.too_long) before anything is stored or sent.
         Refused: NOT_STAFF, OUT_OF_REGION (audited), NOT_FOUND, STALE (ended)."""
         text = shown(text).strip()
@@ -201,9 +215,15 @@ class Consultations:
             row = await session.get(Consultation, consultation_id)
             if row is None:
                 raise Refused(Reason.NOT_FOUND)
+            reopened = row.status is ConsultationStatus.CLOSED
             moved = await session.execute(
                 update(Consultation)
-                .where(Consultation.id == consultation_id, Consultation.status.in_(OPEN_THREAD))
+                .where(
+                    Consultation.id == consultation_id,
+                    # typed after a colleague ended it (the press was checked by may_answer): still sent, and the
+                    # thread is open again; an erased member's (no user) stays closed
+                    or_(Consultation.status.in_(OPEN_THREAD), Consultation.user_id.is_not(None)),
+                )
                 .values(
                     status=ConsultationStatus.ANSWERED,
                     answer=text,
@@ -243,7 +263,7 @@ class Consultations:
                 urgent=True,
             )
         await self.audit.record(actor, "consultation.answer", f"consultation:{consultation_id}")
-        return Done(values={"number": consultation_id})
+        return Done(values={"number": consultation_id, "reopened": reopened})
 
     async def may_follow_up(self, user_id: int, consultation_id: int) -> Done:
         """Whether the member may answer staff's reply now (asked before their text is typed). Refused: NOT_YOURS
@@ -261,15 +281,22 @@ class Consultations:
         return Done(values={"number": consultation_id})
 
     async def follow_up(self, user_id: int, consultation_id: int, text: str) -> Done:
-        """The member's answer to staff's reply: kept in the same consultation, which waits for staff again (back in
-        /queue); staff of the member's region are told. Invalid (input.too_long) past MAX_QUESTION. Refused:
-        NOT_YOURS (audited), STALE (ended), NOT_FOUND (nothing typed)."""
+        """The member's word in their consultation (an answer to staff's reply, or more about a question not yet
+        answered): kept in the same consultation, which waits for staff again (back in /queue); staff of the member's
+        region are told. Typed after staff ended it meanwhile, the text is not lost: it is filed as a new consultation
+        on the same topic (``values["ended"]``: the ended one's number, ``values["number"]``: the new one's).
+        Invalid (input.too_long) past MAX_QUESTION. Refused: NOT_YOURS (audited), NOT_FOUND (nothing typed)."""
         text = shown(text).strip()
         if len(text) > MAX_QUESTION:
             raise Invalid("input.too_long", max=MAX_QUESTION, length=len(text))
         if not text:
             raise Refused(Reason.NOT_FOUND)
-        await self.may_follow_up(user_id, consultation_id)
+        try:
+            await self.may_follow_up(user_id, consultation_id)
+        except Refused as refused:
+            if refused.reason is not Reason.STALE:
+                raise
+            return await self._refile(user_id, consultation_id, text)
         now = self.clock.now()
         async with self.db.session() as session:
             moved = await session.execute(
@@ -282,24 +309,37 @@ class Consultations:
                 .values(status=ConsultationStatus.OPEN, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-            if rowcount(moved) != 1:  # ended between the press and the text
-                raise Refused(Reason.STALE, number=consultation_id)
-            message = ConsultationMessage(
-                consultation_id=consultation_id, from_staff=False, author_id=None, text=text, created_at=now
-            )
-            session.add(message)
-            await session.flush()
-            message_id = message.id
-            topic, region_code = (
-                await session.execute(
-                    select(Consultation.topic, Consultation.region_code).where(Consultation.id == consultation_id)
+            ended = rowcount(moved) != 1  # ended between the check and now
+            if not ended:
+                message = ConsultationMessage(
+                    consultation_id=consultation_id, from_staff=False, author_id=None, text=text, created_at=now
                 )
-            ).one()
+                session.add(message)
+                await session.flush()
+                message_id = message.id
+                topic, region_code = (
+                    await session.execute(
+                        select(Consultation.topic, Consultation.region_code).where(Consultation.id == consultation_id)
+                    )
+                ).one()
+        if ended:
+            return await self._refile(user_id, consultation_id, text)
         await self.audit.record(user_id, "consultation.follow_up", f"consultation:{consultation_id}")
         await self._tell_staff(
             region_code, f"follow_up:{message_id}", "union.staff_follow_up", consultation_id, topic, text=text
         )
         return Done(values={"number": consultation_id})
+
+    async def _refile(self, user_id: int, ended_id: int, text: str) -> Done:
+        """``text`` typed for consultation ``ended_id`` after it ended: filed as a new consultation on its topic."""
+        async with self.db.session() as session:
+            topic = await session.scalar(
+                select(Consultation.topic).where(Consultation.id == ended_id, Consultation.user_id == user_id)
+            )
+        if topic is None:  # erased meanwhile
+            raise Refused(Reason.NOT_YOURS)
+        filed = await self.ask(user_id, topic, text)
+        return Done(values={"number": filed.values["id"], "ended": ended_id})
 
     async def close(self, actor: int, role: Role | None, consultation_id: int) -> Done:
         """Staff end an open consultation (replied to or not); the member is told. Refused: NOT_STAFF,
@@ -349,24 +389,3 @@ async def _threads(session: AsyncSession, consultation_ids: list[int]) -> dict[i
     for consultation_id, from_staff, text in rows:
         threads.setdefault(consultation_id, []).append(ThreadLine(from_staff, text))
     return {key: tuple(lines[-THREAD_LINES:]) for key, lines in threads.items()}
-
-
-# Union dues: members pay 0.5 % of their monthly wage (ACFTU rule; the catalogue's answer cites it). A question that
-# names a wage gets the figure: "我月薪5000，会费交多少" → 25.
-DUES_RATE = Decimal("0.005")
-MAX_WAGE = 10_000_000
-_WAGE = re.compile(
-    r"(?:月薪|工资|月收入|收入|薪水|薪资)(?:是|为|有|大概|大约|约)?([0-9０-９.,，一二三四五六七八九十两零百千万]+)(?:元|块)?"
-)
-
-
-def monthly_dues(question: str) -> Decimal | None:
-    """The monthly dues on the wage a dues question names, to the fen; None when it asks about no dues or names no
-    wage."""
-    if "会费" not in question:
-        return None
-    found = _WAGE.search(question)
-    wage = amount(found.group(1).rstrip(".,，"), MAX_WAGE) if found else None
-    if not wage:
-        return None
-    return (wage * DUES_RATE).quantize(Decimal("0.01")).normalize()

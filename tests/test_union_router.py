@@ -111,7 +111,7 @@ def test_dues_are_worked_out_from_the_wage_a_member_names(text: str, dues: str):
     """The dues answer said only "一般为本人工资收入的 0.5%"; with a wage named, the monthly figure is given."""
     from decimal import Decimal
 
-    from services.consultations import monthly_dues
+    from services.union_dues import monthly_dues
 
     assert monthly_dues(text) == Decimal(dues)
     assert monthly_dues("会费怎么交") is None and monthly_dues("我月薪5000，加班费怎么算") is None
