@@ -51,6 +51,10 @@ async def test_a_reply_to_the_asked_message_adds_to_the_open_consultation(bot: B
     filed = await member.expect("已把您的问题转给工会工作人员")
     await bot.wait_handled()
     number = (await consultations(bot))[-1].id
+    assert [b["text"] for b in member.buttons(filed)] == ["补充问题"]
+    await bot.tick()
+    new = await staff.expect(f"新的职工咨询 #{number}")
+    assert [b["text"] for b in staff.buttons(new)] == ["✍️ 回复", "✅ 结束咨询"], staff.buttons(new)
     member.send("补充：一共欠了一万五", reply_to=filed)
     added = await member.expect(f"已转给工会工作人员（咨询 #{number}）")
     await bot.tick()
