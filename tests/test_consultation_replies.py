@@ -27,6 +27,13 @@ async def thread(bot: BotHarness, number: int) -> list[str]:
         return list(rows.all())
 
 
+async def end_from_queue(staff, number: int) -> None:
+    """Staff end consultation ``number`` from its /queue item."""
+    staff.send("/queue")
+    staff.press("结束咨询", await staff.expect(f"💬 咨询 #{number}"))
+    await staff.expect(f"已结束咨询 #{number}")
+
+
 async def test_a_reply_to_staff_reaches_the_consultation_while_a_step_is_open(bot: BotHarness):
     """It was taken by /join's name step ("一万五" stored as the name, then the honours question)."""
     member, staff, number, first = await replied(bot, 581, 582, "请问拖欠了多少？")
@@ -76,9 +83,7 @@ async def test_text_typed_after_the_consultation_ended_is_filed_as_a_new_one(bot
     member, staff, number, first = await replied(bot, 585, 586, "请保留工资条。")
     member.press("回复工会", first)
     await member.expect(f"请输入您要回复工会工作人员的内容（咨询 #{number}）")
-    staff.send("/queue")
-    staff.press("结束咨询", await staff.expect(f"💬 咨询 #{number}"))
-    await staff.expect(f"已结束咨询 #{number}")
+    await end_from_queue(staff, number)
     member.send("还有一个问题：加班费怎么算？")
     said = await member.expect(f"咨询 #{number + 1}")
     assert f"咨询 #{number} 已经结束" in said["text"], said["text"]
@@ -97,9 +102,7 @@ async def test_staffs_reply_typed_after_a_colleague_ended_it_reaches_the_member(
     card = await first.expect(f"咨询 #{number}")
     first.press("回复", card)
     await first.expect(f"请输入给这位职工的回复（咨询 #{number}）")
-    second.send("/queue")
-    second.press("结束咨询", await second.expect(f"咨询 #{number}"))
-    await second.expect(f"已结束咨询 #{number}")
+    await end_from_queue(second, number)
     first.send("请保留考勤记录。")
     said = await first.expect(f"咨询 #{number}")
     assert "已发给" in said["text"], said["text"]
@@ -115,6 +118,5 @@ async def test_queue_lists_replied_consultations_still_open(bot: BotHarness):
     staff.send("/queue")
     await staff.expect("已回复、尚未结束的咨询：1 件")
     item = await staff.expect(f"💬 咨询 #{number}")
-    assert "请保留工资条。" in item["text"], item["text"]
-    staff.press("结束咨询", item)
-    await staff.expect(f"已结束咨询 #{number}")
+    assert "请保留工资条。" in item["text"] and [b["text"] for b in staff.buttons(item)] == ["✍️ 回复", "✅ 结束咨询"]
+    await end_from_queue(staff, number)
