@@ -151,15 +151,12 @@ class Consultations:
         await self.audit.require_staff(actor, role, "consultation.list", "queue")
         async with self.db.session() as session:
             mine = members_within(await covered(session, self.staff.regions, actor))  # the staffer's region's
-            counts = dict(
-                (
-                    await session.execute(
-                        select(Consultation.status, func.count())
-                        .where(Consultation.status.in_(OPEN_THREAD), mine)
-                        .group_by(Consultation.status)
-                    )
-                ).all()
+            by_status = await session.execute(
+                select(Consultation.status, func.count())
+                .where(Consultation.status.in_(OPEN_THREAD), mine)
+                .group_by(Consultation.status)
             )
+            counts = {status: int(n) for status, n in by_status.all()}
             waiting_first = (Consultation.status != ConsultationStatus.OPEN).asc()  # False (waiting) sorts first
             rows = (
                 await session.execute(
