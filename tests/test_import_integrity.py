@@ -133,3 +133,28 @@ async def test_competition_rows_keep_the_forms_time_rules_and_excel_date_cells_r
     tz = bot.services.settings.tz
     assert show(found.registration_deadline, tz) == "2026-12-05 23:59"  # a date alone: the end of that day
     assert show(found.ends_at, tz) == "2026-12-15 23:59"
+
+
+async def test_a_craftsmans_name_in_the_other_script_is_the_same_person(bot: BotHarness):
+    """The fourth hostile tester: a row 韓建軍 with 韩建军's phone was refused ("这个手机号已属于劳模工匠「韩建军」"),
+    the name not compared across scripts. Folded to one script it is the natural key: an update of the stored
+    record, under its stored spelling; with another workplace it is the look-alike the staffer corrects."""
+    staff = await staffer(bot)
+    await bot.services.users.register(92, "韩建军")
+    await bot.services.talent.apply(
+        92, Application("韩建军", "湖州恒锐精工", "+8613900020015", [], ["热处理"], ["34"], "330502", None, 2, ["onsite"])
+    )
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    rows = [craftsman("韓建軍", "+86 139 0002 0015", "湖州恆銳精工")]
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, rows), "traditional.xlsx")
+    await staff.expect("新增 0 条，更新 1 条")
+    assert await names(bot) == [("韩建军", "13900020015")]
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(Craftsman.workplace)) == "湖州恒锐精工"
+
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "13900020015", "湖州别家有限公司")]), "b.xlsx")
+    report = await staff.expect("其中 1 行有误")
+    assert "韩建军" in report["text"] and "已属于" not in report["text"], report["text"]
