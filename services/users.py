@@ -14,9 +14,9 @@ from db.database import Database
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from i18n import shown
 from nlp.script import script_for_language_code
-from services.language import reader_language
 from services.audit import STAFF_ROLES
 from services.clock import Clock
+from services.language import reader_language
 from services.local_time import QuietHours
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings

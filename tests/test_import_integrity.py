@@ -142,7 +142,8 @@ async def test_a_craftsmans_name_in_the_other_script_is_the_same_person(bot: Bot
     staff = await staffer(bot)
     await bot.services.users.register(92, "韩建军")
     await bot.services.talent.apply(
-        92, Application("韩建军", "湖州恒锐精工", "+8613900020015", [], ["热处理"], ["34"], "330502", None, 2, ["onsite"])
+        92,
+        Application("韩建军", "湖州恒锐精工", "+8613900020015", [], ["热处理"], ["34"], "330502", None, 2, ["onsite"]),
     )
     staff.send("/import")
     await staff.expect("请发送要导入的")
