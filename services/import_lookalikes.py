@@ -5,7 +5,8 @@ closely is far more often the same person or enterprise typed differently than a
 look-alike record splits its cases and its figures (two 周建华 buttons in /queue, two enterprises of one name in
 the export). Such a row is the staffer's to correct:
 
-- an enterprise whose credit code is new but whose name (either parenthesis width) is an enterprise's already;
+- an enterprise whose credit code is new but whose name (either parenthesis width, either script) is an
+  enterprise's already;
 - a craftsman whose phone is another craftsman's (a phone is one person's, whatever form it was stored in), or
   whose name is a craftsman's already with the same phone or the same workplace (a namesake with neither is
   another person, and added), names and workplaces compared in one script (韓建軍 is 韩建军); within one file, a phone an earlier row has under another name or workplace.
@@ -20,7 +21,7 @@ from sqlalchemy import select
 
 from db.database import Database
 from db.models import Craftsman, Enterprise
-from nlp.script import to_simplified
+from nlp.script import TRADITIONAL_VARIANTS, to_simplified, to_traditional
 from services.enterprises import same_names
 from services.validation import Invalid, phone
 
@@ -44,15 +45,25 @@ async def lookalikes(db: Database, kind: str, rows: list[dict[str, Any]]) -> Fou
     return {}
 
 
+def script_names(name: str) -> set[str]:
+    """An enterprise's name as it may be stored: :func:`same_names` in simplified and each traditional variant's
+    forms, so a row typed in one script finds a record stored in the other."""
+    return {
+        written
+        for form in (to_simplified(name), *(to_traditional(name, v) for v in TRADITIONAL_VARIANTS))
+        for written in same_names(form)
+    } | same_names(name)
+
+
 async def _enterprises(db: Database, rows: list[dict[str, Any]]) -> Found:
-    names = {n for row in rows for n in same_names(row["name"])}
-    stored: dict[str, tuple[str, str | None]] = {}  # a name as it may be typed -> (name, code) of the record
+    names = {n for row in rows for n in script_names(row["name"])}
+    stored: dict[str, tuple[str, str | None]] = {}  # a name as it may be typed, in one script -> (name, code)
     async with db.session() as session:
         for chunk in chunks(names):
             for name, code in (
                 await session.execute(select(Enterprise.name, Enterprise.credit_code).where(Enterprise.name.in_(chunk)))
             ).all():
-                for variant in same_names(name):
+                for variant in same_names(name_key(name)):
                     stored.setdefault(variant, (name, code))
         codes: set[str | None] = set()
         for chunk in chunks(row["credit_code"] for row in rows):
@@ -61,7 +72,7 @@ async def _enterprises(db: Database, rows: list[dict[str, Any]]) -> Found:
             )
     found: Found = {}
     for index, row in enumerate(rows):
-        match = stored.get(row["name"].strip())
+        match = stored.get(name_key(row["name"]))
         if row["credit_code"] not in codes and match is not None and match[1] != row["credit_code"]:
             found[index] = ("import.err.lookalike_enterprise", {"name": match[0], "code": match[1] or "—"})
     return found

@@ -159,3 +159,22 @@ async def test_a_craftsmans_name_in_the_other_script_is_the_same_person(bot: Bot
     staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "13900020015", "湖州别家有限公司")]), "b.xlsx")
     report = await staff.expect("其中 1 行有误")
     assert "韩建军" in report["text"] and "已属于" not in report["text"], report["text"]
+
+
+async def test_an_enterprises_name_in_the_other_script_is_a_lookalike(bot: BotHarness):
+    """湖州某鋁業有限公司 under a new credit code is the stored 湖州某铝业有限公司 typed in traditional: reported as the
+    likely duplicate (it was added as a second enterprise)."""
+    from db.models import Enterprise
+    from services.importing import ENTERPRISE_COLUMNS
+    from tests.test_trust_enterprise import CODE, IMPORTED, member_company
+
+    staff = await staffer(bot)
+    await member_company(bot)  # 湖州某铝业有限公司, CODE
+    rows = ",".join(ENTERPRISE_COLUMNS) + f"\n湖州某鋁業有限公司,{IMPORTED},专精特新,330502,C32,李工,0572-2345678\n"
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(rows.encode(), "enterprises.csv", "text/csv")
+    report = await staff.expect("其中 1 行有误")
+    assert "湖州某铝业有限公司" in report["text"] and CODE in report["text"], report["text"]
+    async with bot.services.db.session() as session:
+        assert list((await session.scalars(select(Enterprise.name))).all()) == ["湖州某铝业有限公司"]
