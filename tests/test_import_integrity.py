@@ -135,6 +135,14 @@ async def test_competition_rows_keep_the_forms_time_rules_and_excel_date_cells_r
     assert show(found.ends_at, tz) == "2026-12-15 23:59"
 
 
+async def sent(staff, sheet: bytes, said: str) -> dict:
+    """``sheet`` sent to /import; the preview or result that says ``said``."""
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(sheet, "sheet.xlsx")
+    return await staff.expect(said)
+
+
 async def test_a_craftsmans_name_in_the_other_script_is_the_same_person(bot: BotHarness):
     """The fourth hostile tester: a row 韓建軍 with 韩建军's phone was refused ("这个手机号已属于劳模工匠「韩建军」"),
     the name not compared across scripts. Folded to one script it is the natural key: an update of the stored
@@ -145,19 +153,14 @@ async def test_a_craftsmans_name_in_the_other_script_is_the_same_person(bot: Bot
         92,
         Application("韩建军", "湖州恒锐精工", "+8613900020015", [], ["热处理"], ["34"], "330502", None, 2, ["onsite"]),
     )
-    staff.send("/import")
-    await staff.expect("请发送要导入的")
-    rows = [craftsman("韓建軍", "+86 139 0002 0015", "湖州恆銳精工")]
-    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, rows), "traditional.xlsx")
-    await staff.expect("新增 0 条，更新 1 条")
+    await sent(staff, xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "+86 139 0002 0015", "湖州恆銳精工")]), "更新 1 条")
     assert await names(bot) == [("韩建军", "13900020015")]
     async with bot.services.db.session() as session:
         assert await session.scalar(select(Craftsman.workplace)) == "湖州恒锐精工"
 
-    staff.send("/import")
-    await staff.expect("请发送要导入的")
-    staff.send_document(xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "13900020015", "湖州别家有限公司")]), "b.xlsx")
-    report = await staff.expect("其中 1 行有误")
+    report = await sent(
+        staff, xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "13900020015", "湖州别家有限公司")]), "有误"
+    )
     assert "韩建军" in report["text"] and "已属于" not in report["text"], report["text"]
 
 
@@ -170,11 +173,8 @@ async def test_an_enterprises_name_in_the_other_script_is_a_lookalike(bot: BotHa
 
     staff = await staffer(bot)
     await member_company(bot)  # 湖州某铝业有限公司, CODE
-    rows = ",".join(ENTERPRISE_COLUMNS) + f"\n湖州某鋁業有限公司,{IMPORTED},专精特新,330502,C32,李工,0572-2345678\n"
-    staff.send("/import")
-    await staff.expect("请发送要导入的")
-    staff.send_document(rows.encode(), "enterprises.csv", "text/csv")
-    report = await staff.expect("其中 1 行有误")
+    firm = ("湖州某鋁業有限公司", IMPORTED, "专精特新", "330502", "C32", "李工", "0572-2345678")
+    report = await sent(staff, xlsx(ENTERPRISE_COLUMNS, [firm]), "其中 1 行有误")
     assert "湖州某铝业有限公司" in report["text"] and CODE in report["text"], report["text"]
     async with bot.services.db.session() as session:
         assert list((await session.scalars(select(Enterprise.name))).all()) == ["湖州某铝业有限公司"]
