@@ -120,7 +120,8 @@ def answer_lang(profile: Profile | None, language_code: str | None, user_data: d
     if profile is not None and profile.lang_chosen:
         return profile.reply_lang
     code = profile.language_code if profile is not None else language_code
-    return answer_language(None, code, user_data.get(MEMORY_KEY, ""))
+    region = profile.region_code if profile is not None else None
+    return answer_language(None, code, user_data.get(MEMORY_KEY, ""), region)
 
 
 def _unread_lang(context: BotContext, language_code: str | None) -> str:

@@ -48,10 +48,18 @@ _TAIWAN_REGIONS, _HONG_KONG_REGIONS = (
 _LOT = re.compile(r"(?<![標抽求書牙竹中靈上下掣])籤(?![詩筒])")
 
 
+# OpenCC segments greedily, so a phrase of its dictionary that straddles two words wins: "最多只能" is read 最/多只
+# ("many" + the measure word 隻: "最多隻能"), "没有采用" 沒/有采 (采 of 文采 kept: "沒有采用"). 只 before a verb of
+# "only" (能, 有, 是, 要 …) is 只 unless a number counts it ("一隻能…" is a measure word); 采 before the verb's
+# second character (採用, 採取, 採集, 採購 …) is 採.
+_ONLY = re.compile(r"(?<![0-9一二兩三四五六七八九十百千萬幾])隻(?=[能有是要會需好可])")
+_PICK = re.compile(r"采(?=[用取集購納訪摘礦樣光])")
+
+
 def to_traditional(text: str, variant: str = "zh-hant") -> str:
     """``text`` in traditional script, in ``variant``'s forms (one of TRADITIONAL_VARIANTS; zh-hant by default)."""
     converted: str = _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
-    return _LOT.sub("簽", converted)
+    return _PICK.sub("採", _ONLY.sub("只", _LOT.sub("簽", converted)))
 
 
 def is_traditional(lang: str | None) -> TypeGuard[str]:

@@ -7,7 +7,8 @@ into English: someone whose ``language_code`` is Chinese is answered in Chinese 
 /settings. Someone without a Chinese ``language_code`` who keeps writing English (the last ``SUSTAINED`` texts
 judged, all English) is answered in English; whoever keeps writing Chinese is answered in Chinese; whoever keeps
 writing one script (traditional or simplified) gets that script. A traditional reader gets their region's forms
-(Taiwan, Hong Kong / Macao, else OpenCC's standard), taken from ``language_code``.
+(Taiwan, Hong Kong / Macao, else OpenCC's standard), taken from ``language_code``; when that names no region
+(zh-hans, zh-hant, en, none), from the region they registered in (台湾省 710000, 香港 810000, 澳门 820000).
 
 What someone typed lately is kept as a short string of verdicts, one letter per text (``HISTORY`` at most),
 in the conversation memory (``user_data``); nothing of the text itself is kept.
@@ -15,7 +16,16 @@ in the conversation memory (``user_data``); nothing of the text itself is kept.
 
 from __future__ import annotations
 
-from nlp.script import Script, detect_script, is_chinese_code, reply_language, script_for_language_code
+from nlp.script import (
+    HONG_KONG,
+    TAIWAN,
+    Script,
+    detect_script,
+    is_chinese_code,
+    is_traditional,
+    reply_language,
+    script_for_language_code,
+)
 
 SUSTAINED = 3  # texts in a row that make a pattern of typing
 HISTORY = 5  # verdicts kept (a pattern is read from the last SUSTAINED; a few more let a script show through English)
@@ -23,6 +33,7 @@ MEMORY_KEY = "typed_scripts"  # where the verdicts are kept in user_data
 _LETTER = {Script.SIMPLIFIED: "s", Script.TRADITIONAL: "t", Script.ENGLISH: "e"}
 _SCRIPT = {letter: script for script, letter in _LETTER.items()}
 CHINESE = "st"
+REGION_FORMS = {"71": TAIWAN, "81": HONG_KONG, "82": HONG_KONG}  # a region code's province -> its traditional forms
 
 
 def remember(history: str, text: str) -> str:
@@ -66,6 +77,16 @@ def answer_script(chosen: Script | None, code: str | None, history: str) -> Scri
     return script_for_language_code(code)
 
 
-def answer_language(chosen: Script | None, code: str | None, history: str) -> str:
-    """The reply language: zh-hans, en, or a traditional variant (zh-hant, zh-tw, zh-hk) by ``code``'s region."""
-    return reply_language(answer_script(chosen, code, history), code)
+def reader_language(script: Script | str, code: str | None, region_code: str | None = None) -> str:
+    """The reply language for a script: traditional in the forms of ``code``'s region, else of ``region_code``'s
+    (the user's registered region), else OpenCC's standard forms."""
+    language = reply_language(script, code)
+    if is_traditional(language) and language == Script.TRADITIONAL.value and region_code:
+        return REGION_FORMS.get(region_code[:2], language)
+    return language
+
+
+def answer_language(chosen: Script | None, code: str | None, history: str, region_code: str | None = None) -> str:
+    """The reply language: zh-hans, en, or a traditional variant (zh-hant, zh-tw, zh-hk) by ``code``'s region, else
+    by the user's registered ``region_code``."""
+    return reader_language(answer_script(chosen, code, history), code, region_code)

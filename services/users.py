@@ -13,9 +13,10 @@ from db import unit_of_work
 from db.database import Database
 from db.models import AuditEntry, Craftsman, CraftsmanStatus, Lang, Role, User
 from i18n import shown
-from nlp.script import reply_language, script_for_language_code
+from nlp.script import script_for_language_code
 from services.audit import STAFF_ROLES
 from services.clock import Clock
+from services.language import reader_language
 from services.local_time import QuietHours
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.WORKER, Role.CRAFTSMAN)  # offered in /start and /settings
@@ -42,8 +43,9 @@ class Profile:
 
     @property
     def reply_lang(self) -> str:
-        """The language to write to this user in: ``lang``, traditional in their region's forms."""
-        return reply_language(self.lang.value, self.language_code)
+        """The language to write to this user in: ``lang``, traditional in their region's forms (Telegram's
+        language_code's, else their registered region's)."""
+        return reader_language(self.lang.value, self.language_code, self.region_code)
 
     @property
     def is_staff(self) -> bool:
@@ -120,9 +122,11 @@ class Users:
         async with self.db.session() as session:
             for start in range(0, len(user_ids), 5000):
                 rows = await session.execute(
-                    select(User.id, User.lang, User.language_code).where(User.id.in_(user_ids[start : start + 5000]))
+                    select(User.id, User.lang, User.language_code, User.region_code).where(
+                        User.id.in_(user_ids[start : start + 5000])
+                    )
                 )
-                found.update((user_id, reply_language(lang.value, code)) for user_id, lang, code in rows.tuples())
+                found.update((row[0], reader_language(row[1].value, row[2], row[3])) for row in rows.tuples())
         return found
 
     async def register(

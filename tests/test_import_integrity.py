@@ -133,3 +133,48 @@ async def test_competition_rows_keep_the_forms_time_rules_and_excel_date_cells_r
     tz = bot.services.settings.tz
     assert show(found.registration_deadline, tz) == "2026-12-05 23:59"  # a date alone: the end of that day
     assert show(found.ends_at, tz) == "2026-12-15 23:59"
+
+
+async def sent(staff, sheet: bytes, said: str) -> dict:
+    """``sheet`` sent to /import; the preview or result that says ``said``."""
+    staff.send("/import")
+    await staff.expect("请发送要导入的")
+    staff.send_document(sheet, "sheet.xlsx")
+    return await staff.expect(said)
+
+
+async def test_a_craftsmans_name_in_the_other_script_is_the_same_person(bot: BotHarness):
+    """The fourth hostile tester: a row 韓建軍 with 韩建军's phone was refused ("这个手机号已属于劳模工匠「韩建军」"),
+    the name not compared across scripts. Folded to one script it is the natural key: an update of the stored
+    record, under its stored spelling; with another workplace it is the look-alike the staffer corrects."""
+    staff = await staffer(bot)
+    await bot.services.users.register(92, "韩建军")
+    await bot.services.talent.apply(
+        92,
+        Application("韩建军", "湖州恒锐精工", "+8613900020015", [], ["热处理"], ["34"], "330502", None, 2, ["onsite"]),
+    )
+    await sent(staff, xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "+86 139 0002 0015", "湖州恆銳精工")]), "更新 1 条")
+    assert await names(bot) == [("韩建军", "13900020015")]
+    async with bot.services.db.session() as session:
+        assert await session.scalar(select(Craftsman.workplace)) == "湖州恒锐精工"
+
+    report = await sent(
+        staff, xlsx(CRAFTSMAN_COLUMNS, [craftsman("韓建軍", "13900020015", "湖州别家有限公司")]), "有误"
+    )
+    assert "韩建军" in report["text"] and "已属于" not in report["text"], report["text"]
+
+
+async def test_an_enterprises_name_in_the_other_script_is_a_lookalike(bot: BotHarness):
+    """湖州某鋁業有限公司 under a new credit code is the stored 湖州某铝业有限公司 typed in traditional: reported as the
+    likely duplicate (it was added as a second enterprise)."""
+    from db.models import Enterprise
+    from services.importing import ENTERPRISE_COLUMNS
+    from tests.test_trust_enterprise import CODE, IMPORTED, member_company
+
+    staff = await staffer(bot)
+    await member_company(bot)  # 湖州某铝业有限公司, CODE
+    firm = ("湖州某鋁業有限公司", IMPORTED, "专精特新", "330502", "C32", "李工", "0572-2345678")
+    report = await sent(staff, xlsx(ENTERPRISE_COLUMNS, [firm]), "其中 1 行有误")
+    assert "湖州某铝业有限公司" in report["text"] and CODE in report["text"], report["text"]
+    async with bot.services.db.session() as session:
+        assert list((await session.scalars(select(Enterprise.name))).all()) == ["湖州某铝业有限公司"]

@@ -116,3 +116,25 @@ def test_alarm_codes_after_chinese_do_not_turn_a_reader_without_language_code_to
     assert answer_language(None, None, history) == "zh-hans", history
     assert typed("FANUC 0i-MF SV0436", "SV0437 SV0438", "foo_bar baz.qux()", "M30 G01 X10") == ""
     assert typed("alarm, please!", "don't know", "well-known fact") == "eee"
+
+
+def test_opencc_phrase_mistakes_of_catalogue_texts_are_corrected():
+    """The fourth hostile tester (LANG=zh_HK): "這一行沒有采用" (OpenCC read 有采 as a phrase) and "最多隻能提供"
+    (多只, "many" + the measure word 隻). Corrected in the conversion itself, for every catalogue text and variant."""
+    for variant in ("zh-hant", "zh-tw", "zh-hk"):
+        assert to_traditional("这一行没有采用", variant) == "這一行沒有採用"
+        assert to_traditional("最多只能提供 6 个时段", variant).startswith("最多只能提供")
+        assert to_traditional("一只猫", variant) == "一隻貓"  # the measure word stays
+        for key, entry in catalogue().items():
+            assert "隻能" not in entry[variant] and "采用" not in entry[variant], (key, variant)
+
+
+@pytest.mark.parametrize(
+    "region, variant", [("810000", "zh-hk"), ("820000", "zh-hk"), ("710000", "zh-tw"), ("330502", "zh-hant")]
+)
+def test_a_traditional_typist_gets_the_forms_of_their_registered_region(region, variant):
+    """Telegram's language_code names no region (zh-hans, or none): the user's own region does."""
+    history = typed("主軸發熱", "電纜扭曲", "怎麼辦")
+    assert answer_language(None, "zh-hans", history, region) == variant
+    assert answer_language(None, None, history, region) == variant
+    assert answer_language(None, "zh-TW", history, "810000") == "zh-tw"  # a language_code's region wins

@@ -283,3 +283,19 @@ async def test_telegram_errors_429_and_403(bot: BotHarness):
     await bot.wait_handled()
     async with bot.services.db.session() as session:
         assert await session.scalar(select(User.blocked_at).where(User.id == 15)) is not None
+
+
+async def test_a_hong_kong_member_who_types_traditional_is_answered_in_hong_kong_forms(bot: BotHarness):
+    """The fourth hostile tester: 陈大文, registered in Hong Kong, whose Telegram language_code is zh-hans and who
+    types traditional, was answered in OpenCC's generic forms ("這裏爲"), not Hong Kong's (為)."""
+    from tests.test_events_e2e import worker
+
+    member = await worker(bot, 509, "810000", "陈大文")
+    for text in ("你好", "公司拖咗人工兩個月", "老細唔出糧點算"):
+        member.send(text)
+        await member.expect("")
+    member.send("搬貨砸傷了腳，工傷怎麼申請")
+    reply = await member.expect("工傷")
+    assert "為" in reply["text"] and "爲" not in reply["text"], reply["text"]
+    profile = await bot.services.users.get(509)
+    assert profile is not None and profile.reply_lang == "zh-hk"

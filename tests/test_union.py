@@ -395,3 +395,16 @@ def test_every_link_in_a_union_answer_is_an_official_page():
             for url in re.findall(r"https?://[^\s）)，,；;]+", text):
                 host = urlparse(url.rstrip(".")).hostname or ""
                 assert any(host == h or host.endswith("." + h) for h in OFFICIAL_HOSTS), (lang, topic, url)
+
+
+async def test_a_sick_pay_question_gets_the_welfare_answer_not_a_demand_form(bot: BotHarness):
+    """The fourth hostile tester: "生病住院工会有补助吗" opened /report ("这听起来是一个技术难题"), because 病 is a
+    problem cue and no welfare cue named a hospital stay."""
+    member = await worker(bot, 507, "330502", "孙晓梅")
+    for question in ("生病住院工会有补助吗", "工会会员生病住院有补助吗", "会员住院补助怎么申请"):
+        member.send(question)
+        reply = await member.expect("来源：")
+        assert reply["text"].startswith("关于慰问和福利"), (question, reply["text"])
+    await bot.wait_handled()
+    assert await demands(bot) == 0
+    assert not any("技术难题" in text or "企业名称" in text for text in member.texts())

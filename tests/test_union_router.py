@@ -138,3 +138,27 @@ def test_cantonese_and_taiwan_wording_of_a_union_question_is_understood(
 def test_protective_gear_is_still_a_technical_problem(analyzer: Analyzer):
     """劳保 (labour insurance in Taiwan) is also 劳保用品, protective gear: only 保劳保 / 劳健保 name the insurance."""
     assert analyzer.analyse("劳保鞋底开胶怎么办").intent is Intent.PROBLEM
+
+
+@pytest.mark.parametrize(  # the fourth hostile tester's words (2026-12-01)
+    "text, intents",
+    [
+        ("生病住院工会有补助吗", {Intent.WELFARE}),  # was a technical problem (病) → /report
+        ("工会会员生病住院有补助吗", {Intent.WELFARE}),  # was membership (工会会员)
+        ("会员住院补助怎么申请", {Intent.WELFARE}),  # was subsidy (补助)
+        ("老闆走佬，人工點算？", {Intent.WAGES}),
+        ("俾人炒咗，有冇賠償", {Intent.LABOUR_RIGHTS, Intent.CONTRACT}),
+        ("返OT冇補水", {Intent.WAGES}),
+    ],
+)
+def test_sick_pay_and_cantonese_union_questions_are_understood(analyzer: Analyzer, text: str, intents: set[Intent]):
+    assert analyzer.analyse(text).intent in intents
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [("面膜补水效果差怎么改进配方", Intent.PROBLEM), ("人工智能质检误判率偏高", Intent.PROBLEM)],
+)
+def test_cantonese_cues_do_not_take_technical_problems(analyzer: Analyzer, text: str, intent: Intent):
+    """补水 (overtime pay in Cantonese) is also a cosmetic's moisturising; 人工 (wages) is also 人工智能."""
+    assert analyzer.analyse(text).intent is intent
