@@ -196,9 +196,7 @@ class RegionDirectory:
         if not all(outer):
             return []
         return [  # the place itself may be what an outer name finds: "Hong Kong Kwun Tong" (a district not divided)
-            p
-            for p in self._named(words[-1], everything)
-            if all(set(self.ancestors(p.code)) & codes for codes in outer)
+            p for p in self._named(words[-1], everything) if all(set(self.ancestors(p.code)) & codes for codes in outer)
         ][:limit]
 
     def _named(self, query: str, limit: int) -> list[Place]:
