@@ -11,7 +11,7 @@ them again.
 Two handlers, installed after every other (:func:`install`): one in the group before the middleware notes on the
 update's context which conversations wait for its user, one in the group after the handlers ends the others when one
 started and tells the user, one line per step set aside, which it was and how to take it up again (the catalogue's
-``aside.<conversation name>``, ``aside.other`` for a conversation without its own line): a step dropped without a
+``aside.<conversation name>``, or a step's own line, :func:`aside_key`): a step dropped without a
 word left its question on screen, and the answer typed to it later was read as something new.
 Every conversation here is keyed by (chat, user) (conversations/__init__.py), so one key serves them all.
 """
@@ -59,17 +59,21 @@ def install(application: Application) -> None:
         if not now - before:  # nothing started: a step went on, ended, or nothing waited
             return
         for index in sorted(before & now):
-            end(conversations[index], key)
-            await update.effective_chat.send_message(context.t(aside_key(conversations[index].name)))
+            conversation = conversations[index]
+            state = conversation._conversations.get(key)  # the step it waited at, read before it ends
+            end(conversation, key)
+            await update.effective_chat.send_message(context.t(aside_key(conversation.name, state)))
 
     application.add_handler(TypeHandler(Update, note), group=BEFORE)
     application.add_handler(TypeHandler(Update, set_aside), group=AFTER)
 
 
-def aside_key(name: str | None) -> str:
-    """The catalogue key of the line that says the conversation ``name`` was set aside."""
-    key = f"aside.{name}"
-    return key if name is not None and key in catalogue() else "aside.other"
+def aside_key(name: str | None, state: object = None) -> str:
+    """The catalogue key of the line that says the conversation ``name`` was set aside at ``state``: the step's own
+    (``aside.tasks_decline`` for the state "tasks.decline"), else the conversation's, else ``aside.other``."""
+    keys = ["aside." + state.replace(".", "_")] if isinstance(state, str) else []
+    keys += [f"aside.{name}"] if name is not None else []
+    return next((key for key in keys if key in catalogue()), "aside.other")
 
 
 def end(conversation: ConversationHandler, key: Any) -> None:

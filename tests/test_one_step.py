@@ -99,3 +99,17 @@ async def test_a_solution_typed_before_the_step_was_set_aside_is_offered_back(bo
     other.send("0")
     await other.expect("已登记解决结果")
     assert "更换模具顶针" in ((await demand(bot)).solution_summary or "")
+
+
+async def test_a_decline_reason_set_aside_is_named_as_the_decline(bot: BotHarness):
+    """The line names the step the conversation waited at: a decline reason left for /settings is the decline, not
+    the solution record that /tasks' other step is (a region change in /settings set it aside)."""
+    _helper, other, _company, _d, _by_name = await offered_to_the_second_best(bot)
+    other.press("🙏 婉拒", await other.expect("新的服务请求"))
+    await other.expect("婉拒原因")
+    other.send("/settings")
+    menu = await other.expect("请选择要修改的项目")
+    other.press(next(b["text"] for b in FakeUser.buttons(menu) if "地区" in b["text"]), menu)
+    aside = await other.expect("已放下")
+    assert "婉拒原因还没填" in aside["text"] and "解决方案" not in aside["text"], aside["text"]
+    assert (await demand(bot)).status is not DemandStatus.ACCEPTED
