@@ -23,12 +23,20 @@ MAX_PLACE = 256
 
 
 async def offer_start(update: Update, context: BotContext) -> str | int:
-    """``OfferSlots``: ask for the slots (ownership is checked when they are sent)."""
+    """``OfferSlots``: ask for the slots (ownership is checked when they are sent); slots typed for the same case
+    before the step was set aside (conversations/one_step.py) are offered back and the place asked for."""
     query = update.callback_query
     press = await press_of(update, context, OfferSlots)
     if press is None:
         return ConversationHandler.END
     await query.answer()
+    earlier = context.user_data.get("booking") or {}
+    if earlier.get("match") == press.match_id and earlier.get("slots"):  # typed before the step was set aside
+        tz = context.services.settings.tz
+        slots = "、".join(show(datetime.fromisoformat(s), tz) for s in earlier["slots"])
+        kept = context.t("aside.slots_kept", slots=slots)
+        await update.effective_chat.send_message(kept + "\n\n" + context.t("booking.ask_place"))
+        return PLACE
     context.user_data["booking"] = {"match": press.match_id}
     await update.effective_chat.send_message(ask_slots(context))
     return SLOTS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from conversations.context import BotContext
-from services.validation import Invalid, phone
+from services.validation import Invalid, phone, phone_region
 
 
 async def ask_phone(update: Update, context: BotContext, key: str = "contact.ask_phone") -> None:
@@ -18,7 +18,8 @@ async def ask_phone(update: Update, context: BotContext, key: str = "contact.ask
 
 
 async def read_phone(update: Update, context: BotContext) -> str | None:
-    """The number the user shared (their own contact only) or typed; None after explaining what is wrong."""
+    """The number the user shared (their own contact only) or typed (a local number read by the user's region when
+    it is 台湾, 香港 or 澳门); None after explaining what is wrong."""
     message = update.effective_message
     if message.contact is not None:
         if message.contact.user_id not in (None, update.effective_user.id):
@@ -28,7 +29,7 @@ async def read_phone(update: Update, context: BotContext) -> str | None:
     else:
         raw = message.text or ""
     try:
-        number = phone(raw)
+        number = phone(raw, phone_region(context.profile.region_code if context.profile else None))
     except Invalid as exc:
         await message.reply_text(context.t(exc.key, **exc.values))
         return None

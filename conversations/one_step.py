@@ -10,7 +10,9 @@ them again.
 
 Two handlers, installed after every other (:func:`install`): one in the group before the middleware notes on the
 update's context which conversations wait for its user, one in the group after the handlers ends the others when one
-started.
+started and tells the user, one line per step set aside, which it was and how to take it up again (the catalogue's
+``aside.<conversation name>``, or a step's own line, :func:`aside_key`): a step dropped without a
+word left its question on screen, and the answer typed to it later was read as something new.
 Every conversation here is keyed by (chat, user) (conversations/__init__.py), so one key serves them all.
 """
 
@@ -22,6 +24,7 @@ from telegram import Update
 from telegram.ext import Application, ConversationHandler, TypeHandler
 
 from conversations.context import BotContext
+from i18n import catalogue
 
 BEFORE, AFTER = -2, 1  # the handler groups: before the middleware (-1) and after the handlers (0)
 
@@ -55,11 +58,22 @@ def install(application: Application) -> None:
         now = open_for(key)
         if not now - before:  # nothing started: a step went on, ended, or nothing waited
             return
-        for index in before & now:
-            end(conversations[index], key)
+        for index in sorted(before & now):
+            conversation = conversations[index]
+            state = conversation._conversations.get(key)  # the step it waited at, read before it ends
+            end(conversation, key)
+            await update.effective_chat.send_message(context.t(aside_key(conversation.name, state)))
 
     application.add_handler(TypeHandler(Update, note), group=BEFORE)
     application.add_handler(TypeHandler(Update, set_aside), group=AFTER)
+
+
+def aside_key(name: str | None, state: object = None) -> str:
+    """The catalogue key of the line that says the conversation ``name`` was set aside at ``state``: the step's own
+    (``aside.tasks_decline`` for the state "tasks.decline"), else the conversation's, else ``aside.other``."""
+    keys = ["aside." + state.replace(".", "_")] if isinstance(state, str) else []
+    keys += [f"aside.{name}"] if name is not None else []
+    return next((key for key in keys if key in catalogue()), "aside.other")
 
 
 def end(conversation: ConversationHandler, key: Any) -> None:

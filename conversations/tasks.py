@@ -206,6 +206,14 @@ async def resolve_start(update: Update, context: BotContext) -> str | int:
     ):
         return ConversationHandler.END  # the visit is still to come, or the case moved on: nothing to ask
     await query.answer()
+    earlier = context.user_data.get("tasks") or {}
+    if earlier.get("match") == press.match_id and earlier.get("summary"):  # typed before the step was set aside
+        kept = context.t("aside.summary_kept", summary=earlier["summary"])
+        if "trained" in earlier:
+            await update.effective_chat.send_message(kept + "\n\n" + context.t("resolve.ask_benefit"))
+            return BENEFIT
+        await update.effective_chat.send_message(kept + "\n\n" + context.t("resolve.ask_trained"))
+        return TRAINED
     context.user_data["tasks"] = {"match": press.match_id}
     await update.effective_chat.send_message(context.t("resolve.ask_summary", max=MAX_SUMMARY))
     return SUMMARY

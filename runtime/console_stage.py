@@ -53,30 +53,37 @@ async def forget_typed_scripts(store: StateStore, user_ids: Sequence[int]) -> No
 
 
 STAGE_TIME = ("console", "stage_time")  # bot_state: the latest instant a run of the stage reached
+STAGE_MOVED_BY = ("console", "stage_moved_by")  # bot_state: what took it there ahead of the real hour
+SETTING, CLOCK_COMMAND = "CONSOLE_CLOCK", ":clock"
 
 
-async def keep_stage_time(store: StateStore, clock: Clock, chosen: bool) -> datetime | None:
-    """The stage's time never runs back. A run with CONSOLE_CLOCK (``chosen``) may have taken it past the real hour:
-    the demo's data, its owed notices and their quiet-hour releases are dated from there, so a later run on the real
-    clock would see them in its future (王丽's first message waited hours in the outbox). Without CONSOLE_CLOCK the
-    stage goes on from the latest instant an earlier run reached; returns it when the clock was moved so."""
-    stored = (await store.load(STAGE_TIME[0])).get(STAGE_TIME[1])
+async def keep_stage_time(store: StateStore, clock: Clock, chosen: bool) -> tuple[datetime, str] | None:
+    """The stage's time never runs back. A run with CONSOLE_CLOCK (``chosen``) or `:clock` may have taken it past
+    the real hour: the demo's data, its owed notices and their quiet-hour releases are dated from there, so a later
+    run on the real clock would see them in its future (王丽's first message waited hours in the outbox). Without
+    CONSOLE_CLOCK the stage goes on from the latest instant an earlier run reached; returns it, with what took the
+    stage there (CONSOLE_CLOCK or `:clock`), when the clock was moved so."""
+    stored = await store.load(STAGE_TIME[0])
+    last, by = stored.get(STAGE_TIME[1]), stored.get(STAGE_MOVED_BY[1])
     moved = None
-    if not chosen and isinstance(stored, str) and isinstance(clock, ShiftedClock):
-        last = datetime.fromisoformat(stored)
-        if clock.now() < last:
-            clock.go_on_from(last)
-            moved = last
-    await note_stage_time(store, clock)
+    if not chosen and isinstance(last, str) and isinstance(clock, ShiftedClock):
+        at = datetime.fromisoformat(last)
+        if clock.now() < at:
+            clock.go_on_from(at)
+            moved = (at, by if by in (SETTING, CLOCK_COMMAND) else SETTING)
+    await note_stage_time(store, clock, SETTING if chosen else None)
     return moved
 
 
-async def note_stage_time(store: StateStore, clock: Clock) -> None:
-    """Write the stage's time (at start and at :quit), never moving it back."""
+async def note_stage_time(store: StateStore, clock: Clock, moved_by: str | None = None) -> None:
+    """Write the stage's time (at start, after `:clock` and at :quit), never moving it back; ``moved_by`` names what
+    set it (CONSOLE_CLOCK, `:clock`), for the banner of a later run that goes on from there."""
     stored = (await store.load(STAGE_TIME[0])).get(STAGE_TIME[1])
     now = clock.now()
     if not isinstance(stored, str) or datetime.fromisoformat(stored) < now:
         await store.put(*STAGE_TIME, now.isoformat())
+        if moved_by is not None:
+            await store.put(*STAGE_MOVED_BY, moved_by)
 
 
 STEP = re.compile(r"\+\s*(?:(\d{1,3})\s*d)?\s*(?:(\d{1,4})\s*h)?\s*(?:(\d{1,5})\s*m(?:in)?)?", re.I)
@@ -91,10 +98,11 @@ def stage_step(text: str) -> timedelta | None:
     return timedelta(days=days, hours=hours, minutes=minutes) or None
 
 
-def stage_clock(services: Services, lang: str) -> Callable[[str], Awaitable[str]]:
+def stage_clock(services: Services, lang: str, stage: StateStore | None = None) -> Callable[[str], Awaitable[str]]:
     """The console's ``:clock``: without words the stage's time; ``:clock +1h`` moves the stage on (never back), and
     what fell due meanwhile goes out — reminders worded for the new time, the service flow's sweep (offers that
-    lapsed, visits that began, follow-ups) — as a leading process does when its time comes."""
+    lapsed, visits that began, follow-ups) — as a leading process does when its time comes. The time reached is
+    noted in ``stage`` as `:clock`'s doing (the next run's banner names it)."""
 
     def shown() -> str:
         return services.clock.now().astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
@@ -106,6 +114,8 @@ def stage_clock(services: Services, lang: str) -> Callable[[str], Awaitable[str]
         if step is None or not isinstance(services.clock, ShiftedClock):
             return label("console.clock_usage", lang, time=shown())
         services.clock.go_on_from(services.clock.now() + step)
+        if stage is not None:
+            await note_stage_time(stage, services.clock, CLOCK_COMMAND)
         await services.reminders.clock_moved()
         if services.reminders.running:  # this process leads: the sweep is its duty too (runtime/leading.py)
             await services.sweep()

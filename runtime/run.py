@@ -24,6 +24,7 @@ from fakebotapi.request import FakeRequest
 from i18n import label, t
 from runtime.application import FrontEnd, build_application
 from runtime.console_stage import (
+    SETTING,
     console_cast,
     console_files_dir,
     console_language,
@@ -123,8 +124,9 @@ async def run_console(
     await forget_typed_scripts(application.transport.state, changed)  # before the application loads its user data
     stdout.write(t("console.hint", lang) + "\n")
     local = services.clock.now().astimezone(services.settings.tz)
-    if went_on_from is not None:
-        stdout.write(t("console.stage_time_kept", lang, time=local.strftime("%Y-%m-%d %H:%M")) + "\n")
+    if went_on_from is not None:  # said with what took the stage there: CONSOLE_CLOCK or :clock
+        key = "console.stage_time_kept" if went_on_from[1] == SETTING else "console.stage_time_kept_clock"
+        stdout.write(t(key, lang, time=local.strftime("%Y-%m-%d %H:%M")) + "\n")
     if QuietHours().contains(local.hour * 60 + local.minute):  # everyone's default: questions and notices wait
         stdout.write(t("console.quiet_now", lang, time=local.strftime("%H:%M")) + "\n")
     stop = _stop_event()
@@ -163,7 +165,7 @@ async def run_console(
             },
         },
         taken=set(api.world.users),
-        clock=stage_clock(services, lang),
+        clock=stage_clock(services, lang, stage),
     )
     chat = asyncio.create_task(console.run())
     chat.add_done_callback(lambda _task: stop.set())

@@ -61,7 +61,8 @@ class RegionNamed:
 
 _CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
 _FOLD = re.compile(r"[\s'’-]+")
-_WORDS = re.compile(r"[\s,，、/]+")  # between the names of a place typed with the places it lies in
+_LISTED = re.compile(r"\s*[,，、/]\s*")  # between the names of a place typed with the places it lies in
+MAX_WORDS = 6  # a place typed as more words than this is tried as one name per word only
 
 
 def _folded(text: str, chinese: bool = True) -> str:
@@ -170,16 +171,21 @@ class RegionDirectory:
         """The places a typed name means, best first: what an alias names ("苏州工业园区" → 苏州市, "臺北" → 台湾省),
         then names that start with it (then contain it): '湖州' finds 湖州市, '朝阳' every 朝阳 there is; in either
         script, and in pinyin ("suzhou", "Xi'an"). A place named after the places it lies in ("湖州 吴兴", "huzhou
-        wuxing", "北京 朝阳", "湖州吴兴") is what its last name finds inside what the others find."""
+        wuxing", "北京 朝阳", "湖州吴兴") is what its last name finds inside what the others find; named before
+        them, as the bot writes it in English and addresses are written ("Wuxing District, Huzhou", "吴兴 湖州",
+        "Hong Kong Kwun Tong"), what its first name finds inside what the others find."""
         found = self._named(query, limit)
         if found:
             return found
-        words = _WORDS.split(query.strip())
-        if len(words) > 1:
-            return self._inside(words, limit)
+        names = _names_in(query)
+        if len(names[0]) > 1:
+            for order in names:  # as typed, then child first ("Wuxing District, Huzhou", "吴兴 湖州")
+                if found := self._inside(order, limit) or self._inside(order[::-1], limit):
+                    return found
+            return []
         run = _folded(query)  # "湖州吴兴": the place may start anywhere after the first two characters
         for cut in range(2, len(run) - 1) if run and not run.isascii() else ():
-            if found := self._inside([run[:cut], run[cut:]], limit):
+            if found := self._inside([run[:cut], run[cut:]], limit) or self._inside([run[cut:], run[:cut]], limit):
                 return found
         return []
 
@@ -189,10 +195,8 @@ class RegionDirectory:
         outer = [{p.code for p in self._named(word, everything)} for word in words[:-1]]
         if not all(outer):
             return []
-        return [
-            p
-            for p in self._named(words[-1], everything)
-            if all(set(self.ancestors(p.parent_code)) & codes for codes in outer)
+        return [  # the place itself may be what an outer name finds: "Hong Kong Kwun Tong" (a district not divided)
+            p for p in self._named(words[-1], everything) if all(set(self.ancestors(p.code)) & codes for codes in outer)
         ][:limit]
 
     def _named(self, query: str, limit: int) -> list[Place]:
@@ -237,6 +241,22 @@ class RegionDirectory:
                     return RegionNamed(True, one[0])
             return RegionNamed(False, candidates=tuple(tops))
         return RegionNamed(False)
+
+
+def _names_in(query: str) -> list[list[str]]:
+    """The ways ``query`` may be several names, each a list of names, outermost or innermost first: split at its
+    commas ("Wuxing District, Huzhou"); else at its spaces, each word a name ("湖州 吴兴"), then, for names of two
+    words or more in English, at each space into two names ("Hong Kong Kwun Tong", "Wuxing District Huzhou")."""
+    text = query.strip()
+    parts = [p for p in _LISTED.split(text) if p.strip()]
+    if len(parts) > 1:
+        return [[p.strip() for p in parts]]
+    words = text.split()
+    if len(words) < 2:
+        return [words]
+    if not 2 < len(words) <= MAX_WORDS:
+        return [words]
+    return [words, *([" ".join(words[:cut]), " ".join(words[cut:])] for cut in range(1, len(words)))]
 
 
 def _script(chinese: str, lang: str | None) -> str:

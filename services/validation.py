@@ -21,6 +21,8 @@ LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 PHONE_NOISE = re.compile(r"[\s\-()（）]")
 EXTENSION = re.compile(r"(?:转|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
 NEIGHBOURS = ("TW", "HK", "MO")  # where people of the programme may have a phone from, dialled without a code
+NEIGHBOUR_CODES = {str(phonenumbers.country_code_for_region(r)) for r in NEIGHBOURS}  # 886, 852, 853
+HOME_PROVINCES = {"71": "TW", "81": "HK", "82": "MO"}  # GB/T 2260 710000 台湾, 810000 香港, 820000 澳门
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 MAX_UNIT = 4  # "设备", "有问题", "asdf": a unit this short typed again and again names nothing
 
@@ -54,15 +56,25 @@ def credit_code(text: str) -> str:
     return code
 
 
-def phone(text: str) -> str:
+def phone_region(region_code: str | None) -> str | None:
+    """The phone region ("TW", "HK", "MO") of a user whose region (a GB/T 2260 code) lies in 台湾, 香港 or 澳门,
+    whose numbers are dialled there without a country code; None elsewhere or without a region."""
+    return HOME_PROVINCES.get((region_code or "")[:2])
+
+
+def phone(text: str, home: str | None = None) -> str:
     """A mainland mobile (13800138000) or landline (0572-1234567, with an optional extension), normalised:
     mobiles as 11 digits, landlines as area-number[-extension]; a number typed with another country code (+886,
-    +852, +853 …) as it is written internationally ("+852 9123 4567"), checked by libphonenumber."""
+    +852, +853 …; the code of 台湾, 香港 or 澳门 also without "+" or "00": "852-91234567") as it is written
+    internationally ("+852 9123 4567"), checked by libphonenumber. ``home`` (:func:`phone_region` of the user's
+    region) reads a number that is no mainland one as dialled there ("0912345678" in 台湾)."""
     value = PHONE_NOISE.sub("", text.strip().translate(FULL_WIDTH_DIGITS))
     extension = ""
     found = EXTENSION.search(value)
     if found:
         extension, value = found.group(1), value[: found.start()]
+    if value[:3] in NEIGHBOUR_CODES:  # no mainland number starts so (mobiles with 1, landlines with 0)
+        value = "+" + value
     abroad = _abroad(value)
     if abroad is not None:
         return abroad
@@ -79,6 +91,9 @@ def phone(text: str) -> str:
     if LANDLINE.match(value) and len(value) - area in (7, 8) and (area == 4 or len(value) - area == 8):
         number = f"{value[:area]}-{value[area:]}"
         return f"{number}-{extension}" if extension else number
+    at_home = _dialled_at_home(value, (home,) if home in NEIGHBOURS else ())
+    if at_home is not None:  # the user lives there: a number that is no mainland one is read as dialled there
+        return at_home
     elsewhere = _dialled_at_home(value)
     if elsewhere is not None:  # 0912345678: a Taiwan mobile without its +886, no mainland number
         raise Invalid("validate.phone_country", example=elsewhere)
@@ -99,9 +114,10 @@ def _abroad(value: str) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
-def _dialled_at_home(value: str) -> str | None:
-    """A number as dialled inside 台湾, 香港 or 澳门 (no mainland number), written with its country code."""
-    for region in NEIGHBOURS:
+def _dialled_at_home(value: str, regions: tuple[str, ...] = NEIGHBOURS) -> str | None:
+    """A number as dialled inside one of ``regions`` (台湾, 香港 or 澳门; no mainland number), written with its
+    country code."""
+    for region in regions:
         try:
             number = phonenumbers.parse(value, region)
         except phonenumbers.NumberParseException:

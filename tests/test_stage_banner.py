@@ -1,0 +1,33 @@
+"""The console's banner names what took the stage's time ahead (hostile report 4.17): after `:clock +2d` the next
+run said "之前用 CONSOLE_CLOCK 走到了这里", though CONSOLE_CLOCK was never set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from config.settings import load_settings
+from services.clock import ShiftedClock
+from services.container import Services
+from tests.test_console import console_run
+
+
+async def test_after_clock_the_next_run_says_clock_moved_the_stage(db_url: str, tmp_path: Path):
+    first = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(datetime.now(UTC)))
+    try:
+        async with console_run(first, tmp_path) as terminal:
+            await terminal.expect("王丽> ")
+            terminal.type(":clock +2d")
+            await terminal.expect("已前进到北京时间")
+        ahead = first.clock.now()
+    finally:
+        await first.close()
+    second = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(datetime.now(UTC)))
+    try:
+        async with console_run(second, tmp_path) as terminal:
+            await terminal.expect("王丽> ")
+            assert second.clock.now() >= ahead
+            said = terminal.since(0)
+            assert "舞台时间" in said and ":clock" in said and "CONSOLE_CLOCK 走到" not in said, said
+    finally:
+        await second.close()
