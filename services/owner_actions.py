@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from db.database import Database
 from db.models import Demand, DemandStatus
-from services.booking import SERVING, booked_ahead, visit_buttons
+from services.appointments import SERVING, booked_ahead, visit_buttons
 from services.clock import Clock
 from services.outbox import Button
 from services.resolution import answer_buttons, round_of

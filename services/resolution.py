@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buttons.follow_up import ConfirmSolved, Reopen
 from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
+from services.appointments import SERVING, taken_place
 from services.audit import AuditLog, staff_role
-from services.booking import SERVING, taken_place
 from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox

@@ -1,0 +1,101 @@
+"""Visits as a hostile tester tried them (hostile4 items 4, 5, 6, 10): an enterprise whose every offered slot
+clashes with another visit of the craftsman's gets a button to ask him for other times (and he is told); two
+visits of the same enterprise never clash (one sitting serves both); a case whose visit took place is recorded
+solved even with follow-up slots on offer (they are withdrawn, the enterprise told); 📞 致电 pressed twice gives
+the phone once; 🔁 改期 pressed on the notice and again from /my sends the craftsman one request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from db.models import Craftsman, DemandStatus, Role
+from fakebotapi import FakeUser
+from services.results import Done
+from tests.harness import BotHarness
+from tests.test_casework_visits import VISIT, booked_visit
+from tests.test_my_case import my_detail
+from tests.test_report import enterprise_user, fill_profile, staffer
+from tests.test_service_flow import craftsman, demand, submit
+from tests.test_visit_slots import other_profile, second_case_of
+
+
+async def two_enterprises_offered(bot: BotHarness):
+    """吴师傅 accepted a demand of enterprise 38 and one of enterprise 39 and offered 38 VISIT and 39 VISIT and
+    an hour later (online): (craftsman, enterprise 38, enterprise 39, 39's slot card)."""
+    await staffer(bot)
+    helper = await craftsman(bot, 961, "吴师傅", "330502", ["变压器运维", "配电线路故障排查"], ["44"])
+    async with bot.services.db.session() as session:
+        helper_id = await session.scalar(select(Craftsman.id).where(Craftsman.user_id == 961))
+    first, second = await enterprise_user(bot, 38), await enterprise_user(bot, 39)
+    matches = []
+    for company, text, profile in (
+        (first, "配电线路经常故障跳闸，变压器温度偏高，需要排查", fill_profile),
+        (second, "车间配电柜频繁跳闸，变压器异响，需要排查线路故障", other_profile),
+    ):
+        bot.clock.advance(minutes=1)
+        await submit(company, text, profile=profile)
+        offered = await bot.services.casework.offer(900, Role.STAFF, (await demand(bot)).id, helper_id)
+        assert isinstance(await bot.services.casework.accept(961, offered.match_id), Done)
+        matches.append(offered.match_id)
+    await bot.services.booking.offer_slots(961, matches[0], [VISIT], "配电房", None)
+    link = "https://meeting.example/abc"
+    await bot.services.booking.offer_slots(961, matches[1], [VISIT, VISIT + timedelta(hours=1)], None, link)
+    await bot.application.sender.flush()
+    first.press("2026-11-26 15:00", await first.expect("提供了以下问诊时段"))
+    await first.expect("专家问诊预约成功")
+    await helper.expect("专家问诊预约成功")
+    return helper, first, second, await second.expect("提供了以下问诊时段")
+
+
+async def test_an_enterprise_whose_every_slot_clashes_can_ask_for_other_times(bot: BotHarness):
+    """Item 4: every slot of 39's offer clashed with 38's booking: each press said "请另选一个时段" though none was
+    left, with no way on; the craftsman was not told. Now the press says no slot is left, a message gives the
+    enterprise 🔁 请劳模工匠另提供时间, and pressing it asks the craftsman (with 📅 提供预约时段) — once."""
+    helper, _, second, card = await two_enterprises_offered(bot)
+    answer = await second.answer_to(second.press("2026-11-26 16:00", card))
+    assert answer["show_alert"] and "上门" not in answer["text"] and "都" in answer["text"]
+    await bot.application.sender.flush()
+    stuck = await second.expect("都不能预约")
+    assert [b["text"] for b in FakeUser.buttons(stuck)] == ["🔁 请劳模工匠另提供时间"]
+    second.press("🔁 请劳模工匠另提供时间", stuck)
+    await second.expect("已请劳模工匠另提供时间")
+    await bot.application.sender.flush()
+    asked = await helper.expect("请另提供问诊时段")
+    assert "📅 提供预约时段" in [b["text"] for b in FakeUser.buttons(asked)]
+    second.press("🔁 请劳模工匠另提供时间", stuck)
+    await second.expect("不用再按一次")
+    await bot.application.sender.flush()
+    assert sum("请另提供问诊时段" in text for text in helper.texts()) == 1
+    assert (await demand(bot)).status is DemandStatus.ACCEPTED
+
+
+async def test_two_visits_of_the_same_enterprise_at_the_same_time_are_no_clash(bot: BotHarness):
+    """Item 4: the clash was between two demands of the same enterprise. One sitting serves both: the same time is
+    offered and booked for its second demand."""
+    helper, company, _, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    _, accepted = await second_case_of(bot, helper, company, "车间配电柜频繁跳闸，变压器异响，需要排查线路故障")
+    helper.press("📅 提供预约时段", accepted)
+    await helper.expect("每行一个")
+    helper.send("2026-11-26 15:00")
+    await helper.expect("问诊地点")
+    helper.send("配电房")
+    await helper.expect("已将 1 个时段发给企业")
+    await bot.application.sender.flush()
+    slots = await company.expect("提供了以下问诊时段")
+    company.press("2026-11-26 15:00", slots)
+    await company.expect("专家问诊预约成功")
+    assert (await demand(bot)).status is DemandStatus.SCHEDULED
+
+
+async def test_reschedule_from_the_notice_then_from_my_sends_one_request(bot: BotHarness):
+    """Item 10: 🔁 改期 on the booked notice and again in /my's detail: the craftsman gets one request."""
+    helper, company, _, booked = await booked_visit(bot, 961, "吴师傅", 38)
+    company.press("🔁 改期", booked)
+    await company.expect("已请劳模工匠重新提供时段")
+    detail = await my_detail(company, (await demand(bot)).ticket)
+    company.press("🔁 改期", detail)
+    await company.expect("不用再按一次")
+    await bot.application.sender.flush()
+    assert sum("请重新提供时段" in text for text in helper.texts()) == 1
