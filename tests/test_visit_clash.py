@@ -10,11 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.models import Craftsman, DemandStatus, Role
+from db.models import Appointment, AppointmentStatus, Craftsman, DemandStatus, Role
 from fakebotapi import FakeUser
 from services.results import Done
 from tests.harness import BotHarness
-from tests.test_casework_visits import VISIT, booked_visit
+from tests.test_casework_visits import VISIT, booked_visit, record_solution
 from tests.test_my_case import my_detail
 from tests.test_report import enterprise_user, fill_profile, staffer
 from tests.test_service_flow import craftsman, demand, submit
@@ -87,6 +87,34 @@ async def test_two_visits_of_the_same_enterprise_at_the_same_time_are_no_clash(b
     company.press("2026-11-26 15:00", slots)
     await company.expect("专家问诊预约成功")
     assert (await demand(bot)).status is DemandStatus.SCHEDULED
+
+
+async def test_a_case_whose_visit_took_place_is_solved_though_follow_up_slots_are_on_offer(bot: BotHarness):
+    """Item 5: after the visit 周建华 offered more slots, then ✅ 登记解决 was refused ("企业尚未选定") with no way to
+    withdraw them. The visit took place: he records the solution; the slots on offer are withdrawn and the
+    enterprise is told."""
+    helper, company, match_id, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    bot.clock.advance(days=6)
+    await bot.services.booking.start_due()
+    await bot.services.booking.offer_slots(961, match_id, [VISIT + timedelta(days=8)], "配电房", None)
+    await bot.application.sender.flush()
+    card = await company.expect("提供了以下问诊时段")
+    assert [b["text"] for b in FakeUser.buttons(card)] == ["2026-12-04 15:00"]
+    helper.send("/tasks")
+    helper.press("✅ 登记解决", await helper.expect("我的服务"))
+    await helper.expect("请简述解决方案")
+    await record_solution(helper, "更换分接开关，调整负荷分配")
+    await bot.application.sender.flush()
+    await company.expect("问题解决了吗")
+    told = [text for text in company.texts() if "已撤回" in text]
+    assert len(told) == 1 and "2026-12-04 15:00" in told[0], company.texts()[-3:]
+    async with bot.services.db.session() as session:
+        left = await session.scalars(
+            select(Appointment.id).where(
+                Appointment.match_id == match_id, Appointment.status == AppointmentStatus.OFFERED
+            )
+        )
+        assert list(left) == []
 
 
 async def test_reschedule_from_the_notice_then_from_my_sends_one_request(bot: BotHarness):
