@@ -16,6 +16,7 @@ from services.results import Done
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_visit, record_solution
 from tests.test_my_case import my_detail
+from tests.test_queue_views import pool_member, queued
 from tests.test_report import enterprise_user, fill_profile, staffer
 from tests.test_service_flow import craftsman, demand, submit
 from tests.test_visit_slots import other_profile, second_case_of
@@ -115,6 +116,20 @@ async def test_a_case_whose_visit_took_place_is_solved_though_follow_up_slots_ar
             )
         )
         assert list(left) == []
+
+
+async def test_call_pressed_twice_gives_the_phone_once(bot: BotHarness):
+    """Item 6: 📞 致电 pressed twice sent the phone message twice; the second press now says it was given."""
+    staff = await staffer(bot)
+    await pool_member(bot, "梁丽娟", ["铝型材挤压"], "32", phone="+8613900020006")
+    ticket = await queued(bot, "铝型材挤压后表面出现斑点缺陷", "32")
+    staff.send("/queue")
+    item = await staff.expect(ticket)
+    staff.press("📞 致电 梁丽娟", item)
+    await staff.expect("请电话联系")
+    again = await staff.answer_to(staff.press("📞 致电 梁丽娟", item))
+    assert "已" in again["text"] and "+8613900020006" not in again["text"]
+    assert sum("+8613900020006" in text for text in staff.texts()) == 1
 
 
 async def test_reschedule_from_the_notice_then_from_my_sends_one_request(bot: BotHarness):
