@@ -10,16 +10,16 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentStatus, Craftsman, DemandStatus, Role
+from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Role
 from fakebotapi import FakeUser
 from services.results import Done
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_visit, record_solution
-from tests.test_my_case import my_detail
+from tests.test_my_case import labels, my_detail
 from tests.test_queue_views import pool_member, queued
 from tests.test_report import enterprise_user, fill_profile, staffer
 from tests.test_service_flow import craftsman, demand, submit
-from tests.test_visit_slots import other_profile, second_case_of
+from tests.test_visit_slots import match_of, other_profile, second_case_of
 
 
 async def two_enterprises_offered(bot: BotHarness):
@@ -142,3 +142,20 @@ async def test_reschedule_from_the_notice_then_from_my_sends_one_request(bot: Bo
     await company.expect("不用再按一次")
     await bot.application.sender.flush()
     assert sum("请重新提供时段" in text for text in helper.texts()) == 1
+
+
+async def test_my_offers_the_slots_on_offer_or_asking_for_other_times(bot: BotHarness):
+    """Items 4 and 5: /my said only "下一步：预约服务时间" with ↩️ 撤回, not the slot card waiting, and nothing for an
+    enterprise none of whose slots could be booked. Its detail now offers the slots still bookable (the slot card's
+    buttons), or 🔁 请劳模工匠另提供时间 when none is."""
+    _, first, second, _ = await two_enterprises_offered(bot)
+    async with bot.services.db.session() as session:
+        tickets = list(await session.scalars(select(Demand.ticket).order_by(Demand.id)))
+    detail = await my_detail(second, tickets[-1])
+    assert labels(detail)[:2] == ["🔁 请劳模工匠另提供时间", "↩️ 撤回"], labels(detail)
+    match_id = await match_of(bot, first=True)
+    await bot.services.booking.offer_slots(961, match_id, [VISIT + timedelta(days=2)], "配电房", None)
+    detail = await my_detail(first, tickets[0])
+    assert "2026-11-28 15:00" in labels(detail), labels(detail)
+    first.press("2026-11-28 15:00", detail)
+    await first.expect("专家问诊预约成功")
