@@ -14,7 +14,7 @@ from db.models import Appointment, DemandStatus, Match, Role
 from services.results import Done, Reason, Refused
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_visit
-from tests.test_report import enterprise_user, staffer
+from tests.test_report import enterprise_user, fill_profile, staffer
 from tests.test_service_flow import craftsman, demand, submit
 
 
@@ -99,16 +99,7 @@ async def test_a_case_with_slots_on_offer_is_not_recorded_solved_before_a_visit_
 
 async def other_profile(user) -> None:
     """An enterprise other than fill_profile's answers the enterprise-profile questions (its first /report)."""
-    await user.expect("企业名称")
-    user.send("湖州恒锐机电有限公司")
-    await user.expect("统一社会信用代码")
-    user.send("91440605MA4UQ4XW13")
-    user.press("专精特新", await user.expect("请选择企业类型"))
-    await user.expect("联系人")
-    user.send("赵工")
-    await user.expect("联系电话")
-    user.send_contact("+86 138 0013 8001")
-    await user.expect("13800138001")
+    await fill_profile(user, other=("湖州恒锐机电有限公司", "91440605MA4UQ4XW13", "赵工", "13800138001"))
 
 
 async def second_case_of(bot: BotHarness, helper, company, text: str, profile=None):
