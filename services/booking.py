@@ -223,7 +223,9 @@ class Booking:
         except Stop as stop:
             await stop.audit(self.audit, user_id, "booking.other_times")
             raise
-        asked = bool(helper) and await self.outbox.put(
+        if helper is None:  # an accepted case's craftsman has an account (he pressed 接受); erased meanwhile
+            raise Refused(Reason.STALE)
+        asked = await self.outbox.put(
             [helper],
             "notice",
             f"match:{match_id}:other_times:{latest}",
