@@ -41,6 +41,22 @@ class OwnerActions:
             slots = await self._slot_buttons(session, demand_id)  # a reschedule's slots too, while the booking stands
             return (visit_buttons(booked) if booked is not None else []) + slots
 
+    async def slots_waiting(self, demand_ids: list[int]) -> set[int]:
+        """Which of ``demand_ids`` have slots still to come on offer on their accepted match: /my's next step is to
+        pick one (hostile4 item 5: it said 服务进行中 while a follow-up's slot card waited)."""
+        async with self.db.session() as session:
+            rows = await session.scalars(
+                select(Match.demand_id)
+                .join(Appointment, Appointment.match_id == Match.id)
+                .where(
+                    Match.demand_id.in_(demand_ids),
+                    Match.status == MatchStatus.ACCEPTED,
+                    Appointment.status == AppointmentStatus.OFFERED,
+                    Appointment.starts_at > self.clock.now(),
+                )
+            )
+            return set(rows.all())
+
     async def _slot_buttons(self, session: AsyncSession, demand_id: int) -> list[list[Button]]:
         """The slot card's buttons for the slots on offer still to come that the craftsman can still be booked
         for; 🔁 请劳模工匠另提供时间 when slots are on offer but none can be booked; nothing when none are on offer."""

@@ -159,3 +159,14 @@ async def test_my_offers_the_slots_on_offer_or_asking_for_other_times(bot: BotHa
     assert "2026-11-28 15:00" in labels(detail), labels(detail)
     first.press("2026-11-28 15:00", detail)
     await first.expect("专家问诊预约成功")
+
+
+async def test_my_list_says_a_slot_card_is_waiting(bot: BotHarness):
+    """Item 5: after the visit, slots offered for a follow-up; /my still said "下一步：服务进行中", not that times
+    wait to be picked. Its line and detail now say so."""
+    _, company, match_id, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    bot.clock.advance(days=6)
+    await bot.services.booking.start_due()
+    await bot.services.booking.offer_slots(961, match_id, [VISIT + timedelta(days=8)], "配电房", None)
+    detail = await my_detail(company, (await demand(bot)).ticket, "下一步：请选择问诊时段")
+    assert "2026-12-04 15:00" in labels(detail) and "下一步：服务进行中" not in detail["text"]
