@@ -24,3 +24,10 @@ class Reschedule(Action):
 @action("bk:x")
 class CancelAppointment(Action):
     appointment_id: int
+
+
+@action("bk:a")
+class AskOtherTimes(Action):
+    """The enterprise, none of whose offered slots can be booked any more, asks the craftsman for other times."""
+
+    match_id: int

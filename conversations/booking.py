@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
+from buttons.booking import AskOtherTimes, CancelAppointment, OfferSlots, PickSlot, Reschedule
 from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
@@ -132,6 +132,21 @@ async def pick(update: Update, context: BotContext) -> None:
     await query.answer(context.t("booking.picked", **result.values))
 
 
+async def ask_other_times(update: Update, context: BotContext) -> None:
+    """``AskOtherTimes``: no slot of the offer can be booked any more; the craftsman is asked for other times."""
+    press = await press_of(update, context, AskOtherTimes)
+    if press is None:
+        return
+    result = await attempt(
+        update, context, context.services.booking.ask_other_times(update.effective_user.id, press.match_id)
+    )
+    if result is None:
+        return
+    await update.callback_query.answer()
+    key = "booking.other_times_pending" if result.values["again"] else "booking.other_times_sent"
+    await update.effective_chat.send_message(context.t(key))
+
+
 async def cancel(update: Update, context: BotContext) -> None:
     query = update.callback_query
     press = await press_of(update, context, CancelAppointment)
@@ -204,5 +219,6 @@ def build() -> ConversationHandler:
 def handlers() -> list:
     return [
         CallbackQueryHandler(pick, pattern=PickSlot.pattern()),
+        CallbackQueryHandler(ask_other_times, pattern=AskOtherTimes.pattern()),
         CallbackQueryHandler(cancel, pattern=CancelAppointment.pattern()),
     ]

@@ -53,7 +53,11 @@ async def _page_view(context: BotContext, user_id: int, page: int) -> tuple[str,
         items, total = await demands.of_user(user_id, page)
     tz = context.services.settings.tz
     lines = [context.t("my.title", total=total, page=page + 1, pages=pages)]
-    lines += [f"{i}. " + demand_line(d, context.lang, tz) for i, d in enumerate(items, start=page * PAGE + 1)]
+    waiting = await demands.slots_waiting([d.id for d in items])
+    lines += [
+        f"{i}. " + demand_line(d, context.lang, tz, next_step(d, waiting))
+        for i, d in enumerate(items, start=page * PAGE + 1)
+    ]
     keyboard = [
         [InlineKeyboardButton(f"{i}. {d.ticket or context.t('my.draft')}", callback_data=MyDemand(d.id, page).data())]
         for i, d in enumerate(items, start=page * PAGE + 1)
@@ -72,8 +76,14 @@ async def my_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
+def next_step(d: DemandInfo, waiting: set[int]) -> dict[DemandStatus, str]:
+    """The enterprise's next-step words for ``d``: pick a time while slots of it are on offer (``waiting``)."""
+    return {**NEXT_STEP, d.status: "my.next.pick_slot"} if d.id in waiting else NEXT_STEP
+
+
 async def _detail(context: BotContext, d: DemandInfo, with_contact: bool, for_staff: bool = False) -> str:
     enterprise = await context.services.enterprises.get(d.enterprise_id) if d.enterprise_id else None
+    steps = STAFF_NEXT_STEP if for_staff else next_step(d, await context.services.demands.slots_waiting([d.id]))
     return demand_detail(
         d,
         enterprise,
@@ -81,7 +91,7 @@ async def _detail(context: BotContext, d: DemandInfo, with_contact: bool, for_st
         context.lang,
         context.services.settings.tz,
         with_contact,
-        STAFF_NEXT_STEP if for_staff else NEXT_STEP,
+        steps,
     )
 
 

@@ -85,6 +85,9 @@ async def offer(update: Update, context: BotContext) -> None:
     )
     if result is None:
         return
+    if result.values.get("again"):  # the phone was given in an earlier message: said once (hostile4 item 6)
+        await query.answer(context.t("queue.call_given", **result.values), show_alert=True)
+        return
     await query.answer()
     await update.effective_chat.send_message(context.t(key, **result.values))
 

@@ -8,16 +8,17 @@ Only the two parties of the case may act on its appointments; anyone else is ref
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from buttons.booking import CancelAppointment, OfferSlots, PickSlot, Reschedule
+from buttons.booking import AskOtherTimes, OfferSlots, PickSlot
 from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus
+from services.appointments import SERVING, AppointmentCard, Party, taken_place, visit_buttons
 from services.audit import AuditLog
 from services.clock import Clock
 from services.local_time import show as local
@@ -25,75 +26,7 @@ from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders
 from services.results import Done, Reason, Refused
 from services.service_record import ENTERPRISE, Stop, transition
-from services.slot_reading import MAX_SLOTS, SlotReading, booked_at, booked_elsewhere, clash, read_slots
-
-SERVING = (DemandStatus.ACCEPTED, DemandStatus.SCHEDULED, DemandStatus.IN_SERVICE)
-
-
-async def taken_place(session: AsyncSession, match_id: int, now: datetime) -> None:
-    """The case's booked visits whose time has passed took place: they are ``done`` (never cancelled, so that
-    exports and figures count them)."""
-    await session.execute(
-        update(Appointment)
-        .where(
-            Appointment.match_id == match_id,
-            Appointment.status == AppointmentStatus.BOOKED,
-            Appointment.starts_at <= now,
-        )
-        .values(status=AppointmentStatus.DONE, updated_at=now)
-    )
-
-
-async def booked_ahead(session: AsyncSession, demand_id: int, now: datetime) -> int | None:
-    """The id of the demand's booked visit still to come (its accepted craftsman's; the soonest), or None."""
-    found: int | None = await session.scalar(
-        select(Appointment.id)
-        .join(Match, Match.id == Appointment.match_id)
-        .where(
-            Match.demand_id == demand_id,
-            Match.status == MatchStatus.ACCEPTED,
-            Appointment.status == AppointmentStatus.BOOKED,
-            Appointment.starts_at > now,
-        )
-        .order_by(Appointment.starts_at)
-        .limit(1)
-    )
-    return found
-
-
-def visit_buttons(appointment_id: int) -> list[list[Button]]:
-    """A booking's 🔁 改期 / ❌ 取消预约: under the appointment message and in the enterprise's /my."""
-    return [
-        [
-            Button("booking.reschedule", Reschedule(appointment_id)),
-            Button("booking.cancel", CancelAppointment(appointment_id)),
-        ]
-    ]
-
-
-@dataclass(frozen=True)
-class Party:
-    """Who is acting on a case: the enterprise (the demand's owner) or the accepted craftsman."""
-
-    side: str  # enterprise | craftsman
-    match: Match
-    demand: Demand
-    craftsman: Craftsman
-
-    @property
-    def other(self) -> int | None:
-        return self.craftsman.user_id if self.side == "enterprise" else self.demand.user_id
-
-
-@dataclass(frozen=True)
-class AppointmentCard:
-    id: int
-    match_id: int
-    ticket: str
-    starts_at: datetime
-    place: str | None
-    link: str | None
-    status: AppointmentStatus
+from services.slot_reading import MAX_SLOTS, Booked, SlotReading, booked_at, booked_elsewhere, clash, read_slots
 
 
 class Booking:
@@ -219,14 +152,22 @@ class Booking:
                 )
                 if appointment.starts_at <= now:
                     raise Stop(Reason.STALE, status="past")
-                taken = clash(
-                    appointment.starts_at, await booked_elsewhere(session, party.craftsman.id, party.match.id, now)
-                )
+                elsewhere = await booked_elsewhere(session, party.craftsman.id, party.match.id, now)
+                taken = clash(appointment.starts_at, elsewhere)
                 if taken is not None:
-                    raise Stop(Reason.CLASH, at=local(taken.at, self.tz))
+                    left = await self._bookable(session, party.match.id, elsewhere, now)
+                    raise Stop(
+                        Reason.CLASH if left else Reason.NO_SLOT_LEFT,
+                        at=local(taken.at, self.tz),
+                        ticket=party.demand.ticket or "",
+                        name=party.craftsman.name,
+                        match=party.match.id,
+                    )
                 card, chats, name, replaced, was = await self._book(session, user_id, appointment, party, now)
         except Stop as stop:
             await stop.audit(self.audit, user_id, "booking.pick")
+            if stop.reason is Reason.NO_SLOT_LEFT:
+                await self._no_slot_left(user_id, stop.values)
             raise
         await self.reminders.refresh([f"appointment:{i}" for i in [*replaced, appointment_id]])
         values = {**self._values(card, name), "was": local(was, self.tz) if was is not None else ""}
@@ -241,6 +182,60 @@ class Booking:
             ),
         )
         return Done(party.demand.id, card.match_id, {"at": local(card.starts_at, self.tz)})
+
+    @staticmethod
+    async def _bookable(session: AsyncSession, match_id: int, elsewhere: Sequence[Booked], now: datetime) -> int:
+        """How many slots still to come of the case's offer clash with none of the craftsman's other visits."""
+        offered = await session.scalars(
+            select(Appointment.starts_at).where(
+                Appointment.match_id == match_id,
+                Appointment.status == AppointmentStatus.OFFERED,
+                Appointment.starts_at > now,
+            )
+        )
+        return sum(clash(at, elsewhere) is None for at in offered)
+
+    async def _no_slot_left(self, owner: int, values: dict[str, Any]) -> None:
+        """No slot of the offer can be booked any more: the enterprise gets a message with a button asking the
+        craftsman for other times (once per offer; the pop-up says the same)."""
+        match_id = values["match"]
+        async with self.db.session() as session:
+            latest = await session.scalar(select(func.max(Appointment.id)).where(Appointment.match_id == match_id))
+        await self.outbox.put(
+            [owner],
+            "notice",
+            f"match:{match_id}:no_slot_left:{latest}",
+            Notice(
+                "booking.no_slot_left",
+                values={key: values[key] for key in ("ticket", "name", "at")},
+                buttons=[[Button("booking.ask_other_times", AskOtherTimes(match_id))]],
+            ),
+        )
+
+    async def ask_other_times(self, user_id: int, match_id: int) -> Done:
+        """The enterprise, none of whose offered slots can be booked, asks the craftsman for other times: he is
+        told, with 📅 提供预约时段 (one request an offer: ``again`` when it was already sent)."""
+        try:
+            async with self.db.session() as session:
+                party = await self._party(session, user_id, match_id, side="enterprise")
+                latest = await session.scalar(select(func.max(Appointment.id)).where(Appointment.match_id == match_id))
+                ticket, helper = party.demand.ticket or "", party.craftsman.user_id
+        except Stop as stop:
+            await stop.audit(self.audit, user_id, "booking.other_times")
+            raise
+        if helper is None:  # an accepted case's craftsman has an account (he pressed 接受); erased meanwhile
+            raise Refused(Reason.STALE)
+        asked = await self.outbox.put(
+            [helper],
+            "notice",
+            f"match:{match_id}:other_times:{latest}",
+            Notice(
+                "booking.other_times_asked",
+                values={"ticket": ticket},
+                buttons=[[Button("booking.offer_slots", OfferSlots(match_id))]],
+            ),
+        )
+        return Done(party.demand.id, match_id, {"again": not asked})
 
     async def _book(
         self, session: AsyncSession, user_id: int, appointment: Appointment, party: Party, now: datetime

@@ -27,8 +27,8 @@ from db.models import (
     Match,
     MatchStatus,
 )
+from services.appointments import SERVING, booked_ahead
 from services.audit import AuditLog
-from services.booking import SERVING, booked_ahead
 from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
 from services.reminders import Reminders

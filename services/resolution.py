@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from buttons.follow_up import ConfirmSolved, Reopen
 from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
+from services.appointments import SERVING, taken_place
 from services.audit import AuditLog, staff_role
-from services.booking import SERVING, taken_place
 from services.clock import Clock
 from services.local_time import show as local
 from services.outbox import Button, Notice, Outbox
@@ -39,6 +39,21 @@ def answer_buttons(demand_id: int, round_: int) -> list[list[Button]]:
     return [
         [Button("follow.confirm", ConfirmSolved(demand_id, round_)), Button("follow.reopen", Reopen(demand_id, round_))]
     ]
+
+
+async def withdraw_slots(session: AsyncSession, match_id: int, now: datetime) -> list[datetime]:
+    """The case is solved: the slots still on offer are withdrawn (cancelled); the starts of those still to come
+    are returned, for the enterprise to be told."""
+    offered = (
+        await session.scalars(
+            select(Appointment)
+            .where(Appointment.match_id == match_id, Appointment.status == AppointmentStatus.OFFERED)
+            .order_by(Appointment.starts_at)
+        )
+    ).all()
+    for appointment in offered:
+        appointment.status, appointment.updated_at = AppointmentStatus.CANCELLED, now
+    return [a.starts_at for a in offered if a.starts_at > now]
 
 
 class Resolution:
@@ -65,18 +80,30 @@ class Resolution:
 
     @staticmethod
     async def _slots_on_offer(session: AsyncSession, match_id: int, now: datetime) -> bool:
-        """Whether slots still to come are on offer for the case (a visit is being arranged, none picked yet)."""
-        return bool(
-            await session.scalar(
-                select(Appointment.id)
-                .where(
-                    Appointment.match_id == match_id,
-                    Appointment.status == AppointmentStatus.OFFERED,
-                    Appointment.starts_at > now,
-                )
-                .limit(1)
+        """Whether slots still to come are on offer for the case while no visit of it has taken place yet (a first
+        visit is being arranged). Slots offered after a visit are a follow-up: they do not hold the case open
+        (hostile4 item 5); recording the solution withdraws them (:func:`withdraw_slots`)."""
+        offered = await session.scalar(
+            select(Appointment.id)
+            .where(
+                Appointment.match_id == match_id,
+                Appointment.status == AppointmentStatus.OFFERED,
+                Appointment.starts_at > now,
             )
+            .limit(1)
         )
+        if offered is None:
+            return False
+        visited = await session.scalar(
+            select(Appointment.id)
+            .where(
+                Appointment.match_id == match_id,
+                (Appointment.status == AppointmentStatus.DONE)
+                | ((Appointment.status == AppointmentStatus.BOOKED) & (Appointment.starts_at <= now)),
+            )
+            .limit(1)
+        )
+        return visited is None
 
     async def _resolvable(
         self, session: AsyncSession, actor: int, match_id: int, on_behalf: bool, now: datetime
@@ -157,12 +184,23 @@ class Resolution:
                     session, demand, craftsman, user_id, summary, trained, benefit, now
                 )
                 await taken_place(session, match_id, now)
+                withdrawn = await withdraw_slots(session, match_id, now)
                 owner, demand_id, round_ = demand.user_id, demand.id, round_of(demand)
         except Stop as stop:
             await stop.audit(self.audit, user_id, "case.resolve")
             raise
         if on_behalf:
             await self.audit.record(user_id, "case.resolve", f"match:{match_id}", on_behalf=True)
+        if owner and withdrawn:
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"demand:{demand_id}:slots_withdrawn:{now.isoformat()}",
+                Notice(
+                    "resolve.slots_withdrawn",
+                    values={"ticket": values["ticket"], "times": " / ".join(local(at, self.tz) for at in withdrawn)},
+                ),
+            )
         if owner:
             await self.outbox.put(
                 [owner],

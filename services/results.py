@@ -35,6 +35,7 @@ class Reason(str, enum.Enum):
     VISIT_AHEAD = "visit_ahead"  # the case's booked visit is still to come (``at``): solved only after it
     SLOTS_OFFERED = "slots_offered"  # visit slots still to come are on offer, none picked yet: solved after the visit
     CLASH = "clash"  # the craftsman has another visit booked then (``at``): no second visit at the same time
+    NO_SLOT_LEFT = "no_slot_left"  # a CLASH, and every other slot of the offer clashes too: ask for other times
     SAME_TIME = "same_time"  # a reschedule offering the time the visit is already booked for (``at``)
     ADMIN = "admin"  # the person is an admin (from ADMIN_IDS): a role /grant and /revoke do not touch
     NOT_A_STAFFER = "not_a_staffer"  # the person named holds no staff role: no region of theirs to set

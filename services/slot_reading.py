@@ -65,9 +65,18 @@ class SlotReading:
 
 
 async def booked_elsewhere(session: AsyncSession, craftsman_id: int, match_id: int, now: datetime) -> list[Booked]:
-    """The craftsman's visits booked on his cases other than ``match_id`` that have not ended yet."""
+    """The craftsman's visits booked on his cases other than ``match_id`` that have not ended yet, except those of
+    the same enterprise as ``match_id``'s demand: one sitting serves two demands of one enterprise, so they are no
+    clash (hostile4 item 4; docs/service-flow.md)."""
+    mine = (
+        await session.execute(
+            select(Demand.enterprise_id, Demand.user_id)
+            .join(Match, Match.demand_id == Demand.id)
+            .where(Match.id == match_id)
+        )
+    ).first()
     rows = await session.execute(
-        select(Appointment.starts_at, Demand.ticket)
+        select(Appointment.starts_at, Demand.ticket, Demand.enterprise_id, Demand.user_id)
         .join(Match, Match.id == Appointment.match_id)
         .join(Demand, Demand.id == Match.demand_id)
         .where(
@@ -77,7 +86,17 @@ async def booked_elsewhere(session: AsyncSession, craftsman_id: int, match_id: i
             Appointment.starts_at > now - VISIT_SPAN,
         )
     )
-    return [Booked(at, ticket or "") for at, ticket in rows.all()]
+    return [
+        Booked(at, ticket or "")
+        for at, ticket, enterprise_id, owner in rows.all()
+        if mine is None or not same_enterprise((enterprise_id, owner), (mine.enterprise_id, mine.user_id))
+    ]
+
+
+def same_enterprise(one: tuple[int | None, int | None], other: tuple[int | None, int | None]) -> bool:
+    """Whether two demands, each (enterprise id, owner's user id), are the same enterprise's: the same linked
+    enterprise, or the same owner."""
+    return (one[0] is not None and one[0] == other[0]) or (one[1] is not None and one[1] == other[1])
 
 
 async def booked_at(session: AsyncSession, match_id: int, now: datetime) -> datetime | None:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.database import Database
-from db.models import Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
+from db.models import AuditEntry, Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog
 from services.matching import Matcher
@@ -174,13 +174,26 @@ class StaffQueue:
 
     async def phone_to_call(self, actor: int, role: Role | None, demand_id: int, craftsman_id: int) -> Done:
         """The phone staff call a candidate on who has no Telegram account (an offer cannot reach him): Done with
-        ``name`` and ``phone``. Refused: NOT_STAFF, NOT_FOUND, OUT_OF_REGION (audited), UNREACHABLE (no phone
-        either), STALE (he has linked an account since: the queue item offers to him now)."""
+        ``name`` and ``phone``, given once to each staffer for a demand (the handing-over is audited); pressed again,
+        Done with ``name`` and ``again`` (the phone is in the earlier message; hostile4 item 6). Refused: NOT_STAFF,
+        NOT_FOUND, OUT_OF_REGION (audited), UNREACHABLE (no phone either), STALE (he has linked an account since:
+        the queue item offers to him now)."""
         await self.audit.require_staff(actor, role, "queue.call", f"demand:{demand_id}")
+        target = f"demand:{demand_id}:craftsman:{craftsman_id}"
         try:
             async with self.db.session() as session:
                 await self._in_scope(session, actor, demand_id)
                 craftsman = await session.get(Craftsman, craftsman_id)
+                given = await session.scalar(
+                    select(AuditEntry.id)
+                    .where(
+                        AuditEntry.actor_user_id == actor,
+                        AuditEntry.action == "queue.call",
+                        AuditEntry.target == target,
+                        AuditEntry.allowed.is_(True),
+                    )
+                    .limit(1)
+                )
         except Stop as stop:
             await stop.audit(self.audit, actor, "queue.call")
             raise
@@ -191,7 +204,10 @@ class StaffQueue:
         phone = (craftsman.phone or "").strip()
         if not phone:
             raise Refused(Reason.UNREACHABLE, name=craftsman.name, phone="")
-        return Done(demand_id, values={"name": craftsman.name, "phone": phone})
+        if given is not None:
+            return Done(demand_id, values={"name": craftsman.name, "again": True})
+        await self.audit.record(actor, "queue.call", target)
+        return Done(demand_id, values={"name": craftsman.name, "phone": phone, "again": False})
 
     async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
         async with self.db.session() as session:

@@ -47,19 +47,27 @@ async def answer_contact(user: FakeUser, name: str, phone: str) -> None:
     user.send(phone)
 
 
-async def fill_profile(user: FakeUser, *, simplified: bool = True) -> None:
-    """Answer the enterprise-profile questions (first /report only)."""
+async def fill_profile(
+    user: FakeUser,
+    *,
+    simplified: bool = True,
+    other: tuple[str, str, str, str] | None = None,
+) -> None:
+    """Answer the enterprise-profile questions (first /report only); ``other``: another enterprise's (name, credit
+    code, contact, 11-digit mobile) in simplified Chinese."""
+    name = other[0] if other else "湖州某铝业有限公司" if simplified else "湖州某鋁業有限公司"
+    code, contact, mobile = other[1:] if other else ("91330100799655058B", "李工", "13800138000")
     await user.expect("企业名称" if simplified else "企業名稱")
-    user.send("湖州某铝业有限公司" if simplified else "湖州某鋁業有限公司")
+    user.send(name)
     await user.expect("统一社会信用代码" if simplified else "統一社會信用代碼")
-    user.send("91330100799655058B")
+    user.send(code)
     shown = await user.expect("请选择企业类型" if simplified else "請選擇企業類型")
     user.press("专精特新" if simplified else "專精特新", shown)
     await user.expect("联系人" if simplified else "聯繫人")
-    user.send("李工")
+    user.send(contact)
     await user.expect("联系电话" if simplified else "聯繫電話")
-    user.send_contact("+86 138 0013 8000")
-    await user.expect("13800138000")
+    user.send_contact(f"+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}")
+    await user.expect(mobile)
 
 
 async def report_up_to_code(user: FakeUser, name: str, code: str, answer: str) -> dict:

@@ -57,13 +57,13 @@ async def craftsman(
     return bot.user(user_id, first_name=name)
 
 
-async def submit(user: FakeUser, text: str, first: bool = True) -> str:
-    """File a problem through /report; return its ticket."""
+async def submit(user: FakeUser, text: str, first: bool = True, profile=fill_profile) -> str:
+    """File a problem through /report (the enterprise's ``profile`` answered first, ``first``); return its ticket."""
     user.send("/report")
     shown = await user.expect("请选择需求类型")
     user.press("技术难题", shown)
     if first:
-        await fill_profile(user)
+        await profile(user)
     await user.expect("请描述")
     user.send(text)
     noted = await user.expect("可以继续补充")

@@ -14,7 +14,7 @@ from db.models import Appointment, DemandStatus, Match, Role
 from services.results import Done, Reason, Refused
 from tests.harness import BotHarness
 from tests.test_casework_visits import VISIT, booked_visit
-from tests.test_report import enterprise_user, staffer
+from tests.test_report import enterprise_user, fill_profile, staffer
 from tests.test_service_flow import craftsman, demand, submit
 
 
@@ -97,13 +97,18 @@ async def test_a_case_with_slots_on_offer_is_not_recorded_solved_before_a_visit_
     await helper.expect("请简述解决方案")
 
 
-async def second_case_of(bot: BotHarness, helper, company, text: str):
-    """The enterprise's second demand offered to and accepted by the craftsman of the latest match: (its ticket,
-    the 感谢接受需求 message)."""
+async def other_profile(user) -> None:
+    """An enterprise other than fill_profile's answers the enterprise-profile questions (its first /report)."""
+    await fill_profile(user, other=("湖州恒锐机电有限公司", "91440605MA4UQ4XW13", "赵工", "13800138001"))
+
+
+async def second_case_of(bot: BotHarness, helper, company, text: str, profile=None):
+    """A demand of ``company`` (its profile answered with ``profile`` when it is a new enterprise; else its second
+    demand) offered to and accepted by the craftsman of the latest match: (its ticket, the 感谢接受需求 message)."""
     async with bot.services.db.session() as session:
         craftsman_id = (await session.scalars(select(Match.craftsman_id).order_by(Match.id.desc()))).first()
     bot.clock.advance(minutes=1)  # a person typing: the flood guard counts updates per minute
-    ticket = await submit(company, text, first=False)
+    ticket = await submit(company, text, first=profile is not None, profile=profile or other_profile)
     d = await demand(bot)
     assert isinstance(await bot.services.casework.offer(900, Role.STAFF, d.id, craftsman_id), Done)
     helper.press("✅ 接受", await helper.expect("新的服务请求 " + ticket))
@@ -113,9 +118,12 @@ async def second_case_of(bot: BotHarness, helper, company, text: str):
 async def test_a_slot_at_the_time_of_the_craftsmans_own_booked_visit_is_asked_again(bot: BotHarness):
     """Stranger s5 item 12: 周建华 offered ZQ-7 the time his ZQ-9 visit was booked for, without a word. A slot
     within two hours of another visit of his is asked again, naming that visit; the other lines are kept."""
-    helper, company, _, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    helper, _, _, _ = await booked_visit(bot, 961, "吴师傅", 38)
     first = (await demand(bot)).ticket
-    _, accepted = await second_case_of(bot, helper, company, "车间配电柜频繁跳闸，变压器异响，需要排查线路故障")
+    other = await enterprise_user(bot, 39)  # another enterprise: one of the same is no clash (test_visit_clash.py)
+    _, accepted = await second_case_of(
+        bot, helper, other, "车间配电柜频繁跳闸，变压器异响，需要排查线路故障", other_profile
+    )
     helper.press("📅 提供预约时段", accepted)
     await helper.expect("每行一个")
     helper.send("2026-11-26 15:00\n11月26日下午4点\n2026-11-27 10:00")
@@ -128,8 +136,9 @@ async def test_a_slot_at_the_time_of_the_craftsmans_own_booked_visit_is_asked_ag
 async def test_the_enterprise_cannot_book_a_slot_the_craftsman_was_booked_for_meanwhile(bot: BotHarness):
     """Stranger s5 item 12: two enterprises offered the same time could both book it. The second pick is refused
     politely (the case stays as it was); the service refuses such an offer too."""
-    helper, company, _, _ = await booked_visit(bot, 961, "吴师傅", 38)
-    await second_case_of(bot, helper, company, "车间配电柜频繁跳闸，变压器异响，需要排查线路故障")
+    helper, _, _, _ = await booked_visit(bot, 961, "吴师傅", 38)
+    company = await enterprise_user(bot, 39)  # another enterprise: one of the same is no clash (test_visit_clash.py)
+    await second_case_of(bot, helper, company, "车间配电柜频繁跳闸，变压器异响，需要排查线路故障", other_profile)
     match_id = await match_of(bot)
     with pytest.raises(Refused) as refused:
         await bot.services.booking.offer_slots(961, match_id, [VISIT], "车间", None)
@@ -147,7 +156,7 @@ async def test_the_enterprise_cannot_book_a_slot_the_craftsman_was_booked_for_me
         )
     await bot.services.booking.pick(38, offered)
     answer = await company.answer_to(company.press("2026-11-27 15:00", slots))
-    assert "已有另一个上门预约" in answer["text"] and answer["show_alert"]
+    assert "已有另一个问诊预约" in answer["text"] and answer["show_alert"]
     assert (await demand(bot)).status is DemandStatus.ACCEPTED
 
 
