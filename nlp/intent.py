@@ -230,7 +230,9 @@ class IntentRouter:
         probs = self.probabilities(normalized, industry_words)
         ranked = tuple(sorted(probs.items(), key=lambda kv: -kv[1])[:3])
         best, p = ranked[0]
-        if is_union_service(best) and (p >= self.union_floor or self._has(best, normalized)):
+        if is_union_service(best) and (
+            self._has(best, normalized) or (p >= self.union_floor and says_more(normalized))
+        ):
             return IntentDecision(best, p, ranked)
         intent = self._by_rules(normalized, industry_words)
         if intent is Intent.OTHER and best is not Intent.OTHER and p >= self.union_floor and not is_union_service(best):
@@ -250,6 +252,19 @@ class IntentRouter:
         if self._has(Intent.PROBLEM, normalized) or industry_words >= 1:
             return Intent.PROBLEM
         return Intent.OTHER
+
+
+_TIME_WORDS = re.compile(
+    r"[0-9零〇一二两三四五六七八九十百千万亿#.:：/\-\s年月日号点分秒时半刻整]|上午|下午|中午|晚上|早上|凌晨|傍晚|午后|"
+    r"今天|明天|后天|昨天|前天|今晚|明晚|本周|下周|上周|周[一二三四五六日天]|星期[一二三四五六日天]|礼拜[一二三四五六日天]"
+)
+
+
+def says_more(normalized: str) -> bool:
+    """Whether a text says more than a date, a time or a number: "9999年12月31日晚上11点" or "12月3日下午2点" typed
+    at a question is an answer to it, not a wage question, however the model weighs its numbers (a union matter
+    without a cue word of its own needs words besides them)."""
+    return len(_TIME_WORDS.sub("", normalized)) >= 2
 
 
 def log_loss(probabilities: list[float]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.analyzer import Analyzer, shared_analyzer
-from nlp.intent import Intent, IntentRouter, read_phrases
+from nlp.intent import Intent, IntentRouter, is_union_service, read_phrases
 from nlp.normalize import normalize
 
 
@@ -162,3 +162,11 @@ def test_sick_pay_and_cantonese_union_questions_are_understood(analyzer: Analyze
 def test_cantonese_cues_do_not_take_technical_problems(analyzer: Analyzer, text: str, intent: Intent):
     """补水 (overtime pay in Cantonese) is also a cosmetic's moisturising; 人工 (wages) is also 人工智能."""
     assert analyzer.analyse(text).intent is intent
+
+
+@pytest.mark.parametrize("text", ["9999年12月31日晚上11点", "12月3日下午2点", "下周二午后2点", "2026-12-08 19:00"])
+def test_a_date_or_time_alone_is_no_union_matter(analyzer: Analyzer, text: str):
+    """A time typed at a question ("when should the training be?") is its answer: the model weighs numbers towards
+    wage questions (三个月, 一万五), and "9999年12月31日晚上11点" was answered as one, in the middle of /report."""
+    assert not is_union_service(analyzer.analyse(text).intent), text
+    assert analyzer.analyse("加班到晚上11点没有加班费").intent is Intent.WAGES
