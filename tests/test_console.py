@@ -46,6 +46,21 @@ async def console(
 
 
 @asynccontextmanager
+async def stage_run(
+    db_url: str, tmp_path: Path, clock: ShiftedClock, console_clock: str | None = None
+) -> AsyncIterator[tuple[Services, Terminal]]:
+    """One `make run` of the console stage with services of its own on ``clock`` (``console_clock``: as if
+    CONSOLE_CLOCK was set), closed at the end: runs one after another on the same database are restarts."""
+    overrides = {"console_clock": console_clock} if console_clock else {}
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None, **overrides), clock)
+    try:
+        async with console_run(services, tmp_path) as terminal:
+            yield services, terminal
+    finally:
+        await services.close()
+
+
+@asynccontextmanager
 async def console_run(
     services: Services, tmp_path: Path, api: FakeBotAPI | None = None, start: str | None = None
 ) -> AsyncIterator[Terminal]:

@@ -6,28 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from config.settings import load_settings
 from services.clock import ShiftedClock
-from services.container import Services
-from tests.test_console import console_run
+from tests.test_console import stage_run
 
 
 async def test_after_clock_the_next_run_says_clock_moved_the_stage(db_url: str, tmp_path: Path):
-    first = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(datetime.now(UTC)))
-    try:
-        async with console_run(first, tmp_path) as terminal:
-            await terminal.expect("王丽> ")
-            terminal.type(":clock +2d")
-            await terminal.expect("已前进到北京时间")
+    async with stage_run(db_url, tmp_path, ShiftedClock(datetime.now(UTC))) as (first, terminal):
+        await terminal.expect("王丽> ")
+        terminal.type(":clock +2d")
+        await terminal.expect("已前进到北京时间")
         ahead = first.clock.now()
-    finally:
-        await first.close()
-    second = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(datetime.now(UTC)))
-    try:
-        async with console_run(second, tmp_path) as terminal:
-            await terminal.expect("王丽> ")
-            assert second.clock.now() >= ahead
-            said = terminal.since(0)
-            assert "舞台时间" in said and ":clock" in said and "CONSOLE_CLOCK 走到" not in said, said
-    finally:
-        await second.close()
+    async with stage_run(db_url, tmp_path, ShiftedClock(datetime.now(UTC))) as (second, terminal):
+        await terminal.expect("王丽> ")
+        assert second.clock.now() >= ahead
+        said = terminal.since(0)
+        assert "舞台时间" in said and ":clock" in said and "CONSOLE_CLOCK 走到" not in said, said

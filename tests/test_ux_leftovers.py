@@ -14,7 +14,7 @@ from fakebotapi import FakeBotAPI
 from services.clock import ShiftedClock
 from services.container import Services
 from tests.harness import BotHarness
-from tests.test_console import DAYTIME, console_run
+from tests.test_console import DAYTIME, console_run, stage_run
 from tests.test_events_e2e import worker
 from tests.test_resume import shown
 
@@ -179,22 +179,12 @@ async def test_the_stage_clock_does_not_run_back_after_a_run_with_console_clock(
     from datetime import UTC, datetime, timedelta
 
     later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-    first = await Services.start(
-        load_settings(database_url=db_url, bot_token=None, console_clock=later.isoformat()), ShiftedClock(later)
-    )
-    try:
-        async with console_run(first, tmp_path) as terminal:
-            await terminal.expect("王丽> ")
-    finally:
-        await first.close()
-    second = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(datetime.now(UTC)))
-    try:
-        async with console_run(second, tmp_path) as terminal:
-            await terminal.expect("王丽> ")
-            assert second.clock.now() >= later
-            assert "舞台时间" in terminal.since(0), terminal.since(0)
-    finally:
-        await second.close()
+    async with stage_run(db_url, tmp_path, ShiftedClock(later), console_clock=later.isoformat()) as (_, terminal):
+        await terminal.expect("王丽> ")
+    async with stage_run(db_url, tmp_path, ShiftedClock(datetime.now(UTC))) as (second, terminal):
+        await terminal.expect("王丽> ")
+        assert second.clock.now() >= later
+        assert "舞台时间" in terminal.since(0), terminal.since(0)
 
 
 async def test_a_restarted_console_speaks_as_the_person_last_typed_as(db_url: str, tmp_path: Path):
