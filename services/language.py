@@ -22,7 +22,6 @@ from nlp.script import (
     Script,
     detect_script,
     is_chinese_code,
-    is_traditional,
     reply_language,
     script_for_language_code,
 )
@@ -81,7 +80,7 @@ def reader_language(script: Script | str, code: str | None, region_code: str | N
     """The reply language for a script: traditional in the forms of ``code``'s region, else of ``region_code``'s
     (the user's registered region), else OpenCC's standard forms."""
     language = reply_language(script, code)
-    if is_traditional(language) and language == Script.TRADITIONAL.value and region_code:
+    if language == Script.TRADITIONAL.value and region_code:  # the standard forms: no region in ``code``
         return REGION_FORMS.get(region_code[:2], language)
     return language
 
