@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import Row
 
 from db.models import CraftsmanStatus, DemandStatus, MatchStatus
+from nlp.general_words import read_general
 from nlp.industry import catalogue
 from nlp.tokenize import Tokenizer
 
@@ -27,9 +28,10 @@ W_LOAD, W_RATING, W_MODE = 0.05, 0.05, 0.05
 BM25_K1, BM25_B = 1.2, 0.75
 BM25_FLOOR = 8.0  # a BM25 sum this high counts as a full speciality match even when nobody scores higher
 RATING_PRIOR, RATING_PRIOR_WEIGHT = 4.0, 2
-# a word the pool's craftsmen use across this share of the industries they cover (and at least GENERAL_MIN of them:
-# 工艺, 维修) says nothing about the trade, so it is no speciality reason on its own: "印染工艺" is no reason for an
-# SMT problem that asks about 工艺参数, while 铝型材, however many aluminium experts there are, stays one
+# a word says nothing about the trade, so it is no speciality reason on its own, when the texts of half the industry
+# sections shipped in nlp/data use it (参数, 调试, 系统: nlp/general_words.py, whatever the size of the pool) or the
+# pool's craftsmen use it across this share of the industries they cover (and at least GENERAL_MIN of them): "印染工艺"
+# is no reason for an SMT problem that asks about 工艺参数, while 铝型材, however many aluminium experts, stays one
 GENERAL_SHARE, GENERAL_MIN = 0.2, 3
 SHORTLIST = 64  # candidates read fresh from the database per round
 BUSY = (MatchStatus.OFFERED, MatchStatus.ACCEPTED)  # matches that hold a place of the craftsman's capacity
@@ -136,7 +138,7 @@ class TalentIndex:
     idf: dict[str, float]
     specialities: list[list[str]]
     version: tuple[Any, ...] = field(default=())
-    general: frozenset[str] = frozenset()  # words used across too many industries to be a reason (GENERAL_SHARE)
+    general: frozenset[str] = frozenset()  # words used across too many industries to be a reason (GENERAL_SECTIONS)
 
     @property
     def size(self) -> int:
@@ -185,7 +187,7 @@ def build_index(
 
     trades = {i: divisions.get(r[0], ()) for i, r in enumerate(rows)}
     common = max(GENERAL_MIN, GENERAL_SHARE * len({d for codes in trades.values() for d in codes}))
-    general = frozenset(
+    general = read_general() | frozenset(
         word for word, hits in tf_rows.items() if len({d for i, _ in hits for d in trades[i]}) >= common
     )
 
