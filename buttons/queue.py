@@ -27,6 +27,20 @@ class CallCraftsman(Action):
     craftsman_id: int
 
 
+class PhoneAnswer(enum.Enum):
+    AGREED = "ok"
+    DECLINED = "no"
+
+
+@action("qu:ph")
+class PhoneOutcome(Action):
+    """What a candidate without a Telegram account answered on the phone, recorded by staff after 📞 致电."""
+
+    demand_id: int
+    craftsman_id: int
+    answer: PhoneAnswer
+
+
 @action("qu:vol")
 class ConfirmVolunteer(Action):
     match_id: int

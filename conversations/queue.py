@@ -17,6 +17,7 @@ from buttons.queue import (
     FindCraftsman,
     MatchAllPlan,
     OfferTo,
+    PhoneOutcome,
     PlanAnswer,
     ShowQueueItem,
 )
@@ -25,6 +26,7 @@ from conversations.casework_views import queue_item_view
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
+from conversations.queue_phone import offer_answers, record_answer
 from conversations.refusals import attempt
 from conversations.union import consultation_section
 from services.audit import staff_role
@@ -85,6 +87,8 @@ async def offer(update: Update, context: BotContext) -> None:
     )
     if result is None:
         return
+    if isinstance(press, CallCraftsman):  # the card gets his answer's buttons (conversations/queue_phone.py)
+        await offer_answers(update, context, press, result.values["name"])
     if result.values.get("again"):  # the phone was given in an earlier message: said once (hostile4 item 6)
         await query.answer(context.t("queue.call_given", **result.values), show_alert=True)
         return
@@ -288,6 +292,7 @@ def handlers() -> list:
         CallbackQueryHandler(show, pattern=ShowQueueItem.pattern()),
         CallbackQueryHandler(offer, pattern=OfferTo.pattern()),
         CallbackQueryHandler(offer, pattern=CallCraftsman.pattern()),
+        CallbackQueryHandler(record_answer, pattern=PhoneOutcome.pattern()),
         CallbackQueryHandler(confirm_volunteer, pattern=ConfirmVolunteer.pattern()),
         CallbackQueryHandler(match_all_button, pattern=MatchAllPlan.pattern()),
     ]

@@ -37,6 +37,7 @@ from services.audit import AuditLog
 from services.clock import Clock
 from services.matching import Matcher
 from services.outbox import Button, Notice, Outbox
+from services.phone_offers import PhoneOffers
 from services.regions import RegionDirectory
 from services.results import Done, Reason, Refused
 from services.service_record import (
@@ -57,7 +58,7 @@ OFFER_HOURS = 48
 MAX_NOTE = 500
 
 
-class Casework(StaffQueue, Volunteering):
+class Casework(StaffQueue, Volunteering, PhoneOffers):
     def __init__(
         self,
         db: Database,
@@ -135,10 +136,16 @@ class Casework(StaffQueue, Volunteering):
         return Done(demand_id, match_id, {"name": name})
 
     async def _check_offer(
-        self, session: AsyncSession, demand: Demand | None, craftsman: Craftsman | None, by_staff: int | None = None
+        self,
+        session: AsyncSession,
+        demand: Demand | None,
+        craftsman: Craftsman | None,
+        by_staff: int | None = None,
+        phoned: bool = False,
     ) -> None:
         """Stop with the refusal when ``demand`` cannot be offered to ``craftsman`` now — by the staffer ``by_staff``
-        (None: the craftsman volunteers), who works on their own region's demands only (services/staff_scope.py)."""
+        (None: the craftsman volunteers), who works on their own region's demands only (services/staff_scope.py);
+        ``phoned``: staff offered it on the phone, so no Telegram account is needed (services/phone_offers.py)."""
         if demand is None or craftsman is None or demand.status is DemandStatus.DRAFT:
             raise Stop(Reason.NOT_FOUND)
         if by_staff is not None:
@@ -147,7 +154,7 @@ class Casework(StaffQueue, Volunteering):
             raise Stop(Reason.TAKEN)
         if not available(craftsman.active, craftsman.status, craftsman.paused_until, self.clock.now().date()):
             raise Stop(Reason.UNAVAILABLE)
-        if craftsman.user_id is None:
+        if craftsman.user_id is None and not phoned:
             phone = (craftsman.phone or "").strip()
             raise Stop(Reason.NO_ACCOUNT if phone else Reason.UNREACHABLE, name=craftsman.name, phone=phone)
         earlier = await session.scalar(
