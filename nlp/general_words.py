@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from nlp.industry import DATA, catalogue
 from nlp.normalize import normalize
-from nlp.tokenize import Tokenizer
+from nlp.tokenize import Tokenizer, read_terms
 
 GENERAL_WORDS = DATA / "general_words.txt"
 GREEN = DATA / "green_finance_catalogue_2025.csv"
@@ -65,8 +65,16 @@ def section_spread(tokenizer: Tokenizer, documents: Iterable[tuple[str, str]]) -
 
 
 def general_words(tokenizer: Tokenizer, least: int = GENERAL_SECTIONS) -> frozenset[str]:
-    """The words the shipped texts of at least ``least`` sections use."""
-    return frozenset(w for w, sections in section_spread(tokenizer, texts()).items() if len(sections) >= least)
+    """The words the shipped texts of at least ``least`` sections use, except the curated industry vocabulary's
+    equipment and materials (``terms.tsv``: 电梯, 变压器, 压缩机 …), which are a speciality however widely they are
+    used (the training texts put lifts and transformers at organisations of every trade on purpose) — unless every
+    section uses them (系统)."""
+    curated = {w for words in read_terms().values() for w in words}
+    every = len(catalogue().sections)
+    spread = section_spread(tokenizer, texts())
+    return frozenset(
+        w for w, sections in spread.items() if len(sections) >= least and (w not in curated or len(sections) == every)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -40,5 +40,7 @@ def test_the_shipped_general_words_are_what_the_data_makes():
     shipped = read_general()
     assert {"参数", "调试", "系统", "工艺", "维修", "故障"} <= shipped
     assert not {"回流焊", "铝型材", "注塑", "绕组", "回转窑", "印染", "变频器"} & shipped
+    # equipment of the curated vocabulary is a speciality, though the training texts put it in every trade
+    assert not {"电梯", "变压器", "压缩机", "电机", "服务器", "水泵"} & shipped
     made = general_words(shared_tokenizer())
     assert made == shipped, f"{Path(GENERAL_WORDS).name} is stale: run `python -m nlp.general_words`"
