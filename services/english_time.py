@@ -52,7 +52,8 @@ def _clock(name: str) -> str:
 
 
 _SPAN = re.compile(
-    rf"\b{_clock('s')}\s*(?P<sep>-|–|—|~|\bto\b|\buntil\b|\btill\b|\band\b)\s*{_clock('e')}(?![\d:])", re.I
+    rf"(?<![-/.\d])\b{_clock('s')}\s*(?P<sep>-|–|—|~|\bto\b|\buntil\b|\btill\b|\band\b)\s*{_clock('e')}(?![\d:/-])",
+    re.I,  # not inside a date ("2026-12-05", "12/05-12/06")
 )
 _AFTER_MONTH = re.compile(rf"\b{_MONTH}\s*$", re.I)  # "Dec 3-5" names days, not hours
 
@@ -178,21 +179,14 @@ def span(text: str) -> Span | None:
         ):
             continue
         sh, sm, eh, em = int(found["sh"]), int(found["sm"] or 0), int(found["eh"]), int(found["em"] or 0)
-        if (
-            sm > 59
-            or em > 59
-            or sh > 23
-            or eh > 23
-            or any(found[g] and not 1 <= int(found[g[0] + "h"]) <= 12 for g in ("sap", "eap"))
-        ):
+        twelve = [int(found[f"{side}h"]) for side in "se" if found[f"{side}ap"]]  # an a.m./p.m. hour is 1–12
+        if max(sm, em) > 59 or max(sh, eh) > 23 or not all(1 <= h <= 12 for h in twelve):
             return None
         meridiem = (found["sap"] or found["eap"] or "").lower()
         if not found["sap"] and meridiem and _hour(sh, meridiem) > _hour(eh, meridiem):
             meridiem = "a" if meridiem == "p" else "p"  # "11-1pm": 11 a.m.
-        if meridiem:
-            clock = f"{sh}:{sm:02d}{meridiem}m"
-        else:
-            clock = f"{found['sh']}:{sm:02d}" if found["sm"] else f"at {sh}"
+        typed = f"{found['sh']}:{sm:02d}" if found["sm"] else f"at {sh}"  # "06:00" keeps its leading zero: clear
+        clock = f"{sh}:{sm:02d}{meridiem}m" if meridiem else typed
         before = re.sub(r"\bbetween\b", " ", text[: found.start()], flags=re.I)
         end = time(_hour(eh, found["eap"].lower()) if found["eap"] else eh, em)
         return Span(f"{before} {clock} {text[found.end() :]}".strip(), end, bool(found["eap"]))

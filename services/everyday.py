@@ -350,8 +350,6 @@ def session(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]
 
 def clock_span(text: str, now: datetime, tz: ZoneInfo) -> tuple[time, time] | None:
     """Two times of day ("22点半到6点半", "晚上10点到早上7点", "晚上7点到9点"), or None."""
-    if (english := english_time.span(text)) is not None:  # "tomorrow 2pm to 4pm", "Dec 3 2-4pm"
-        return _english_span(english, text, tz, now, future=future)
     reading = _reading(text, now.astimezone(tz))
     if reading is None or reading[1].get("type") != "time_span" or reading[1].get("definition") != "accurate":
         return None

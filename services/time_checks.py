@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nlp.script import to_simplified
+from services.english_time import month_days  # "Feb 30", "31st of November"
 from services.validation import Invalid
 
 MAX_INPUT = 64  # a number or a time is short; a longer text is refused before a library sees it
@@ -120,8 +121,6 @@ _NUMERIC_DAY = re.compile(r"(?<![\d:：])(?:(\d{4})\s*[-/.]\s*)?(\d{1,2})\s*[-/.
 def no_such_day(text: str) -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of the first date ``text`` names that its month does not have ("2月30日",
     "4月31日", "2027-02-29"); None when every date it names exists. A February 29 without a year is allowed."""
-    from services.english_time import month_days  # "Feb 30", "31st of November"
-
     folded = fold(text) or unicodedata.normalize("NFKC", text)
     typed = [
         (int(year) if year else None, int(month), int(day))

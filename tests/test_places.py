@@ -118,8 +118,11 @@ def test_hong_kong_districts_are_found_by_name_in_either_script_and_in_english()
         "Sha Tin",
     ):
         assert [p.code for p in regions.search(name)][:1] == ["810000"], name
-    assert regions.resolve("大埔").code == "441422"  # 广东 梅州 大埔县 keeps its name; Hong Kong's is 大埔區
-    assert regions.resolve("东区").code == "510402"  # 四川 攀枝花 东区: Hong Kong's is 香港东区
+    # 广东 梅州 大埔县 and 四川 攀枝花 东区 share their names with Hong Kong's 大埔區 and 東區: asked, never guessed
+    # (issue 19, outside testers; tests/test_hk_macao_areas.py), unless the reader lives in one of them
+    assert set(regions.resolve("大埔").candidates) == {"441422", "810000"}
+    assert set(regions.resolve("东区").candidates) == {"510402", "810000"}
+    assert regions.resolve("大埔", within="441400").code == "441422"
 
 
 async def test_a_hong_kong_district_is_found_at_registration(bot: BotHarness):
