@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from db.models import Lang
 from services.local_time import parse_moment
 from services.slot_reading import read_slots
 from services.validation import Invalid
 from tests.harness import BotHarness
-from tests.test_visit_slots import accepted_case
+from tests.test_english_times import english_craftsman_asked_for_slots
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=SH).astimezone(UTC)  # a Tuesday, 10:00 in Shanghai
@@ -74,11 +73,7 @@ def test_an_english_date_range_is_no_span_of_hours():
 
 
 async def test_an_english_craftsman_offers_spans_as_slots(bot: BotHarness):
-    _, _, accepted = await accepted_case(bot)
-    await bot.services.users.set_lang(601, Lang.ENGLISH, chosen=True)
-    helper = bot.user(601, "Wu", language_code="en")
-    helper.press("📅 提供预约时段", accepted)
-    await helper.expect("Send the times you can offer")
+    helper, _ = await english_craftsman_asked_for_slots(bot)
     helper.send("tomorrow 2pm to 4pm\nDec 3 2-4pm\nThursday 9am-11am\nDec 3 2-4\nFeb 30 2-4pm")
     read = (await helper.expect("Please rewrite this line"))["text"]
     for line in (

@@ -13,7 +13,7 @@ import pytest
 from db.seed.places import SEED
 from services.regions import ALIASES, AREAS, RegionDirectory, read_seed
 from tests.harness import BotHarness
-from tests.test_places import at_region_step
+from tests.test_places import at_region_step, pick_region
 
 HONG_KONG, MACAO = "810000", "820000"
 
@@ -96,15 +96,11 @@ async def test_daipo_at_registration_offers_hong_kong_and_meizhou(bot: BotHarnes
     found = await user.expect("請選擇")
     names = [b["text"] for row in found["reply_markup"]["inline_keyboard"] for b in row]
     assert any("香港特別行政區" in n for n in names) and any("大埔縣" in n for n in names), names
-    user.press("香港特別行政區", found)
-    await user.expect("設置完成")
-    assert (await bot.services.users.get(607)).region_code == HONG_KONG
+    assert await pick_region(bot, user, found, "香港特別行政區", "設置完成") == HONG_KONG
 
 
 async def test_a_neighbourhood_at_registration_is_placed_in_hong_kong(bot: BotHarness):
     user, _ = await at_region_step(bot, 608, "en")
     user.send("Causeway Bay")
     found = await user.expect("“Causeway Bay” is in Hong Kong (香港特别行政区)")
-    user.press("Hong Kong", found)
-    await user.expect("All set")
-    assert (await bot.services.users.get(608)).region_code == HONG_KONG
+    assert await pick_region(bot, user, found, "Hong Kong", "All set") == HONG_KONG
