@@ -257,6 +257,8 @@ def span_start(text: str, tz: ZoneInfo, now: datetime, *, future: bool = False) 
     """A span of time typed where one moment is asked ("12月3日下午2点到4点", "22点半到6点半"): its start, checked as
     :func:`moment` checks one, with the span's end in :attr:`Moment.until`; None when ``text`` is no such span (whole
     days, "下周一到下周五", are none)."""
+    if (english := english_time.span(text)) is not None:  # "tomorrow 2pm to 4pm", "Dec 3 2-4pm"
+        return _english_span(english, text, tz, now, future=future)
     reading = _reading(text, now.astimezone(tz))
     if reading is None or reading[1].get("type") != "time_span" or reading[1].get("definition") != "accurate":
         return None
@@ -268,6 +270,22 @@ def span_start(text: str, tz: ZoneInfo, now: datetime, *, future: bool = False) 
     if end < start:  # "22点半到6点半": the next morning
         end += timedelta(days=1)
     return Moment(found.at, until=found.at + (end.replace(second=0) - start))
+
+
+def _english_span(found: english_time.Span, text: str, tz: ZoneInfo, now: datetime, *, future: bool) -> Moment:
+    """An English span's start read and checked as one English time (its refusals name the line as typed); its end
+    the first such clock time after the start: "2 to 4" in the afternoon ends at 16:00, "10pm to 6am" next day."""
+    start = english_time.read(found.start, now.astimezone(tz).replace(tzinfo=None))
+    if start is None:
+        raise asked_again("time.bad_datetime", text, now, tz)
+    local, assumed = _english(start, text, now, tz, None)
+    moment = _checked(local, assumed, fold(text) or text, text, now, tz, future=future)
+    end = datetime.combine(local.date(), found.end)
+    if end <= local and not found.end_meridiem and found.end.hour < 12:
+        end += timedelta(hours=12)
+    if end <= local:
+        end += timedelta(days=1)
+    return Moment(moment.at, until=moment.at + (end - local))
 
 
 def _english(

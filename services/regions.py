@@ -24,6 +24,7 @@ from nlp.script import is_traditional, to_simplified, to_traditional
 
 ENGLISH = SEED.with_name("regions_en.csv")
 ALIASES = SEED.with_name("region_aliases.csv")
+AREAS = SEED.with_name("hk_macao_areas.csv")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
 
@@ -44,9 +45,16 @@ class Alias:
 
 
 @cache
-def aliases(path: Path = ALIASES) -> dict[str, Alias]:
+def aliases(path: Path = ALIASES, areas: Path = AREAS) -> dict[str, Alias]:
+    """Every name that is no division: region_aliases.csv's, then hk_macao_areas.csv's well-known areas of Hong
+    Kong and parishes of Macao (in Chinese and in English), each placed where the regions table can hold it."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return {r["alias"]: Alias(tuple(r["codes"].split()), r["kind"]) for r in csv.DictReader(fh)}
+        found = {r["alias"]: Alias(tuple(r["codes"].split()), r["kind"]) for r in csv.DictReader(fh)}
+    with areas.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            for name in filter(None, (row["name_zh"], row["name_en"])):
+                found[name] = Alias((row["code"],), "place")
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,7 @@ class RegionNamed:
 
 
 _CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
+_KINDS = ("", "市", "县", "区", "旗", "自治县", "自治旗", "林区", "特区")  # what a division's name may add to a name
 _FOLD = re.compile(r"[\s'’-]+")
 _LISTED = re.compile(r"\s*[,，、/]\s*")  # between the names of a place typed with the places it lies in
 MAX_WORDS = 6  # a place typed as more words than this is tried as one name per word only
@@ -93,6 +102,9 @@ class RegionDirectory:
         self.english = {p.code: english.get(p.code, p.name) for p in places}
         self._folded_english = {code: _folded(name, chinese=False) for code, name in self.english.items()}
         self.aliases = {_folded(a): alias for a, alias in aliases().items()}
+        self.named: dict[str, list[str]] = {}
+        for place in places:
+            self.named.setdefault(place.name, []).append(place.code)
         self.children: dict[str | None, list[Place]] = {}
         for place in sorted(places, key=lambda p: p.code):
             self.children.setdefault(place.parent_code, []).append(place)
@@ -219,9 +231,16 @@ class RegionDirectory:
         shown = set(alias.codes) if alias else set()
         return (named + [p for p in ranked if p.code not in shown])[:limit]
 
+    def namesakes(self, text: str) -> list[str]:
+        """The divisions named ``text`` itself or ``text`` and the kind of division ("大埔" → 大埔县, "马鞍山" →
+        马鞍山市): the places a name typed alone means as surely as an alias of it."""
+        folded = _folded(text)
+        return [code for kind in _KINDS for code in self.named.get(folded + kind, [])]
+
     def resolve(self, text: str, within: str | None = None) -> RegionNamed:
         """The one region ``text`` names (either script, pinyin, a zone's alias, or a GB/T 2260 code), never a guess:
-        an exact name first, then a zone, then what :meth:`search` finds. Several places: a city and its namesake
+        an exact name or an alias first (both, with the divisions named it plus their kind, when an alias shares a
+        division's name: "大埔" is 香港 and 梅州 大埔县), then what :meth:`search` finds. Several places: a city and its namesake
         county (南昌市, 南昌县) is the city; else the one inside ``within`` (the reader's own region), if just one
         is; else they come back as candidates (朝阳: 辽宁 朝阳市, 北京 and 长春 朝阳区)."""
         text = to_simplified(text.strip())
@@ -231,7 +250,9 @@ class RegionDirectory:
         exact = [p.code for p in places if p.name == text]
         alias = self.zone(text)
         named = [code for code in alias.codes if self.get(code)] if alias else []
-        for chosen in (exact, named, [p.code for p in places]):
+        if named:  # a name Hong Kong or a zone shares with divisions (大埔: 大埔县 too; 东区: 攀枝花 东区): all asked
+            named = list(dict.fromkeys([*exact, *self.namesakes(text), *named]))
+        for chosen in (named or exact, [p.code for p in places]):
             if not chosen:
                 continue
             tops = [c for c in chosen if not any(o != c and o in self.ancestors(c) for o in chosen)]

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nlp.script import to_simplified
+from services.english_time import month_days  # "Feb 30", "31st of November"
 from services.validation import Invalid
 
 MAX_INPUT = 64  # a number or a time is short; a longer text is refused before a library sees it
@@ -121,15 +122,14 @@ def no_such_day(text: str) -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of the first date ``text`` names that its month does not have ("2月30日",
     "4月31日", "2027-02-29"); None when every date it names exists. A February 29 without a year is allowed."""
     folded = fold(text) or unicodedata.normalize("NFKC", text)
-    for pattern in (_CN_DAY, _NUMERIC_DAY):
-        for year, month, day in pattern.findall(folded):
-            y, m, d = (int(year) if year else None), int(month), int(day)
-            if (
-                1 <= m <= 12
-                and 1 <= d <= 31
-                and d > calendar.monthrange(y if y is not None and y in YEARS else 2028, m)[1]
-            ):
-                return y, m, d
+    typed = [
+        (int(year) if year else None, int(month), int(day))
+        for pattern in (_CN_DAY, _NUMERIC_DAY)
+        for year, month, day in pattern.findall(folded)
+    ]
+    for y, m, d in typed + month_days(folded):
+        if 1 <= m <= 12 and 1 <= d <= 31 and d > calendar.monthrange(y if y is not None and y in YEARS else 2028, m)[1]:
+            return y, m, d
     return None
 
 

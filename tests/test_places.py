@@ -24,6 +24,13 @@ async def at_region_step(bot: BotHarness, user_id: int, language_code: str = "zh
     return user, await user.expect(("省份", "province"))
 
 
+async def pick_region(bot: BotHarness, user, message, label: str, done: str) -> str | None:
+    """Press the region ``label`` on ``message``; the region the user is registered in once ``done`` is said."""
+    user.press(label, message)
+    await user.expect(done)
+    return (await bot.services.users.get(user.id)).region_code
+
+
 async def test_a_development_zone_leads_to_the_division_it_lies_in(bot: BotHarness):
     user, _ = await at_region_step(bot, 1)
     user.send("苏州工业园区")
@@ -118,14 +125,14 @@ def test_hong_kong_districts_are_found_by_name_in_either_script_and_in_english()
         "Sha Tin",
     ):
         assert [p.code for p in regions.search(name)][:1] == ["810000"], name
-    assert regions.resolve("大埔").code == "441422"  # 广东 梅州 大埔县 keeps its name; Hong Kong's is 大埔區
-    assert regions.resolve("东区").code == "510402"  # 四川 攀枝花 东区: Hong Kong's is 香港东区
+    # 广东 梅州 大埔县 and 四川 攀枝花 东区 share their names with Hong Kong's 大埔區 and 東區: asked, never guessed
+    # (issue 19, outside testers; tests/test_hk_macao_areas.py), unless the reader lives in one of them
+    assert set(regions.resolve("大埔").candidates) == {"441422", "810000"}
+    assert set(regions.resolve("东区").candidates) == {"510402", "810000"}
+    assert regions.resolve("大埔", within="441400").code == "441422"
 
 
 async def test_a_hong_kong_district_is_found_at_registration(bot: BotHarness):
     user, _ = await at_region_step(bot, 606, "zh-hk")
     user.send("觀塘")
-    found = await user.expect("請選擇")
-    user.press("香港特別行政區", found)
-    await user.expect("設置完成")
-    assert (await bot.services.users.get(606)).region_code == "810000"
+    assert await pick_region(bot, user, await user.expect("請選擇"), "香港特別行政區", "設置完成") == "810000"
