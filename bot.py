@@ -62,6 +62,7 @@ from conversations.middleware import identify
 from db.database import DatabaseUnavailable
 from i18n import t
 from runtime.application import FrontEnd
+from runtime.heap import settle
 from runtime.logs import setup_logging
 from services.clock import ShiftedClock
 from services.container import Services
@@ -164,6 +165,7 @@ async def run(settings: Settings, console: bool, webhook: str | None = None, wor
     except DatabaseUnavailable as exc:
         print(f"zhuqi-bot: {exc}", file=sys.stderr)
         return EXIT_DATABASE
+    settle()  # start-up's long-lived objects out of the cyclic collector's walks (runtime/heap.py)
     try:
         if worker:
             await run_delivery_worker(services)

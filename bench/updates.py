@@ -58,6 +58,7 @@ from db.models import Demand, DemandStatus, Role
 from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.request import FakeRequest, bare_application, split_url
 from runtime.application import build_application
+from runtime.heap import settle
 from services.container import Services
 
 STEPS = 13
@@ -212,6 +213,7 @@ async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> tuple[dict[
         await services.users.register(who, f"企业{who}")  # profile questions are part of the flow)
         await services.users.set_role(who, Role.ENTERPRISE)
         await services.users.set_region(who, "330502")
+    settle()  # as bot.py does once started (runtime/heap.py)
     api = FakeBotAPI()
     recorder = Recorder(api)
     application = build_application(services, CHAT, request=recorder, get_updates_request=FakeRequest(api))
