@@ -278,7 +278,10 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
     async def start(update: Update, context: BotContext) -> str | int:
         if not await staff_gate(update, context, form.action):
             return ConversationHandler.END
-        restart(form.name, {"values": {}})
+        if exists(form.name) and values():  # set aside earlier (conversations/one_step.py): on from its answers
+            await update.effective_message.reply_text(context.t("aside.form_kept", command=f"/{form.command}"))
+        else:
+            restart(form.name, {"values": {}})
         return await flow.go_on(update, context)
 
     async def cancel(update: Update, context: BotContext) -> int:
