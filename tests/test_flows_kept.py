@@ -8,8 +8,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from fakebotapi.user import FakeUser
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
+from tests.test_service_flow import demand
+from tests.test_union_thread import replied
+from tests.test_visit_slots import accepted_case
 
 
 async def test_join_set_aside_goes_on_from_its_answers_after_a_restart(bot: BotHarness):
@@ -58,3 +64,49 @@ async def test_new_competition_and_new_course_set_aside_go_on_from_their_answers
     assert sum("请输入课程名称" in t for t in staff.texts()) == 1
     comp = await bot.services.forms.get(staff.id, "newcomp")
     assert comp.get("values")["name"] == "湖州市焊工技能大赛" and comp.get("values")["industry"] == "C34"
+
+
+async def test_a_large_figure_asked_to_be_confirmed_is_confirmed_after_a_restart(bot: BotHarness):
+    helper, _, _ = await accepted_case(bot)
+    helper.send("/tasks")
+    tasks = await helper.expect("我的服务")
+    helper.press(next(b["text"] for b in FakeUser.buttons(tasks) if b["text"].startswith("✅ 登记解决")), tasks)
+    await helper.expect("请简述解决方案")
+    helper.send("更换变压器分接开关，重新整定配电线路保护")
+    await helper.expect("培训职工人数")
+    helper.send("800")
+    await helper.expect("一次服务培训 800 人，比通常多很多")
+    await bot.restart()
+    again = await helper.expect("培训")  # the question asked again is the confirmation, not the bare question
+    assert "800" in again["text"], again["text"]
+    helper.send("确认")
+    await helper.expect("预计经济效益")
+    helper.send("2000万")
+    await helper.expect("经济效益 20,000,000 元，比通常高很多")
+    await bot.restart()
+    again = await helper.expect("经济效益")
+    assert "20,000,000" in again["text"], again["text"]
+    helper.send("确认")
+    await helper.expect("已登记解决结果")
+    solved = await demand(bot)
+    assert solved.workers_trained == 800 and solved.economic_benefit == Decimal(20_000_000)
+
+
+async def test_a_consultation_followed_up_across_a_restart_reaches_staff(bot: BotHarness):
+    member, staff, number, first = await replied(bot, 895, 896, "请先保留考勤记录和工资条。")
+    await bot.restart()
+    member.press("回复工会", first)
+    await member.expect(f"请输入您要回复工会工作人员的内容（咨询 #{number}）")
+    await bot.restart()
+    await member.expect(f"请输入您要回复工会工作人员的内容（咨询 #{number}）")  # asked again after the restart
+    member.send("老板说下个月才发，还能等吗？")
+    await member.expect(f"已转给工会工作人员（咨询 #{number}）")
+    await bot.tick()
+    await staff.expect(f"职工补充了咨询 #{number}")
+    member.send("还有加班费也没给", reply_to=first)  # Telegram's reply to staff's message, after the restarts
+    await member.expect(f"已转给工会工作人员（咨询 #{number}）")
+    await bot.tick()
+    await staff.expect(f"职工补充了咨询 #{number}")
+    staff.send("/queue")
+    card = await staff.expect(f"咨询 #{number}")
+    assert "老板说下个月才发，还能等吗？" in card["text"] and "还有加班费也没给" in card["text"], card["text"]
