@@ -112,17 +112,17 @@ async def ask_staff(update: Update, context: BotContext) -> None:
 
 
 # ---------------------------------------------------------------------- staff: the /queue section
-async def consultation_section(update: Update, context: BotContext) -> int:
+async def consultation_section(update: Update, context: BotContext) -> bool:
     """The consultations still open in /queue, waiting ones first, then those staff replied to and have not ended
-    (so ✅ 结束咨询 is at hand); returns how many wait for staff (replied-to ones wait for the member)."""
+    (so ✅ 结束咨询 is at hand); returns whether any was listed."""
     try:
         waiting, answered, items = await context.services.consultations.open_items(
             update.effective_user.id, context.role, QUEUE_LINES
         )
     except Refused:  # not staff (audited): /queue has said so already
-        return 0
+        return False
     if not waiting and not answered:
-        return 0
+        return False
     titles = [context.t("union.queue_title", count=waiting)] if waiting else []
     if answered:
         titles.append(context.t("union.queue_answered", count=answered))
@@ -131,7 +131,7 @@ async def consultation_section(update: Update, context: BotContext) -> int:
         await update.effective_chat.send_message(
             queue_text(item, context), reply_markup=staff_buttons(item.id, context)
         )
-    return waiting
+    return True
 
 
 def queue_text(item: ConsultationItem, context: BotContext) -> str:

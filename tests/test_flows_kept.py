@@ -110,3 +110,12 @@ async def test_a_consultation_followed_up_across_a_restart_reaches_staff(bot: Bo
     staff.send("/queue")
     card = await staff.expect(f"咨询 #{number}")
     assert "老板说下个月才发，还能等吗？" in card["text"] and "还有加班费也没给" in card["text"], card["text"]
+
+
+async def test_queue_with_consultations_listed_says_no_demand_waits_not_that_it_is_empty(bot: BotHarness):
+    """It listed the open consultations and then said 需求队列为空, which read as "nothing here"."""
+    _member, staff, number, _first = await replied(bot, 897, 898, "请先保留考勤记录和工资条。")
+    staff.send("/queue")
+    await staff.expect(f"咨询 #{number}")
+    after = await staff.expect("需求队列为空")
+    assert "以上是仍未结束的职工咨询" in after["text"] and "没有等待处理的需求" in after["text"], after["text"]
