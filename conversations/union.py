@@ -302,16 +302,20 @@ def replied_consultation(message: Message | None) -> int | None:
 
 
 class _RepliedToUnion(filters.MessageFilter):
-    def filter(self, message: Message) -> bool:
-        return replied_consultation(message) is not None
+    """A data filter (python-telegram-bot's way to hand a filter's finding to the handler): the consultation the
+    message replies to, looked up once, arrives as ``context.replied_to`` (a list, as data filters' values merge)."""
+
+    data_filter = True
+
+    def filter(self, message: Message) -> dict[str, list[int]] | None:
+        consultation_id = replied_consultation(message)
+        return {"replied_to": [consultation_id]} if consultation_id is not None else None
 
 
 async def follow_up_by_reply(update: Update, context: BotContext) -> None:
     """Text sent as a Telegram reply to a union message: the member's word in that consultation, filed as the
     button's would be, whatever step is open (that step keeps waiting for its own answer)."""
-    consultation_id = replied_consultation(update.effective_message)
-    if consultation_id is not None:
-        await file_follow_up(update, context, consultation_id, update.effective_message.text or "")
+    await file_follow_up(update, context, context.replied_to[0], update.effective_message.text or "")
 
 
 def reply_handler() -> MessageHandler:

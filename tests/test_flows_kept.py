@@ -119,3 +119,22 @@ async def test_queue_with_consultations_listed_says_no_demand_waits_not_that_it_
     await staff.expect(f"咨询 #{number}")
     after = await staff.expect("需求队列为空")
     assert "以上是仍未结束的职工咨询" in after["text"] and "没有等待处理的需求" in after["text"], after["text"]
+
+
+async def test_a_reply_to_staff_looks_its_consultation_up_once(bot: BotHarness, monkeypatch):
+    """conversations/union.py: the reply handler's filter and the handler each read the replied message's buttons;
+    the filter's finding is handed to the handler (a data filter), so it is read once per update."""
+    from conversations import union
+
+    member, staff, number, first = await replied(bot, 899, 900, "请先保留考勤记录和工资条。")
+    calls: list[int | None] = []
+    looked_up = union.replied_consultation
+
+    def counted(message):
+        calls.append(found := looked_up(message))
+        return found
+
+    monkeypatch.setattr(union, "replied_consultation", counted)
+    member.send("还有加班费也没给", reply_to=first)
+    await member.expect(f"已转给工会工作人员（咨询 #{number}）")
+    assert calls == [number]
