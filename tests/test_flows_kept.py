@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fakebotapi.user import FakeUser
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
+from tests.test_resolution_figures import at_workers_trained
 from tests.test_service_flow import demand
 from tests.test_union_thread import replied
-from tests.test_visit_slots import accepted_case
 
 
 async def test_join_set_aside_goes_on_from_its_answers_after_a_restart(bot: BotHarness):
@@ -67,13 +66,7 @@ async def test_new_competition_and_new_course_set_aside_go_on_from_their_answers
 
 
 async def test_a_large_figure_asked_to_be_confirmed_is_confirmed_after_a_restart(bot: BotHarness):
-    helper, _, _ = await accepted_case(bot)
-    helper.send("/tasks")
-    tasks = await helper.expect("我的服务")
-    helper.press(next(b["text"] for b in FakeUser.buttons(tasks) if b["text"].startswith("✅ 登记解决")), tasks)
-    await helper.expect("请简述解决方案")
-    helper.send("更换变压器分接开关，重新整定配电线路保护")
-    await helper.expect("培训职工人数")
+    helper = await at_workers_trained(bot)
     helper.send("800")
     await helper.expect("一次服务培训 800 人，比通常多很多")
     await bot.restart()
@@ -126,7 +119,7 @@ async def test_a_reply_to_staff_looks_its_consultation_up_once(bot: BotHarness, 
     the filter's finding is handed to the handler (a data filter), so it is read once per update."""
     from conversations import union
 
-    member, staff, number, first = await replied(bot, 899, 900, "请先保留考勤记录和工资条。")
+    member, _staff, number, first = await replied(bot, 899, 900, "请先保留考勤记录和工资条。")
     calls: list[int | None] = []
     looked_up = union.replied_consultation
 
