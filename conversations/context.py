@@ -22,6 +22,7 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
         self.profile: Profile | None = None
         self.lang: str = "zh-hans"
         self.waiting: frozenset[int] | None = None  # the conversations open before the update (one_step.py)
+        self.replied_to: list[int] = []  # the consultation a Telegram reply answers (union.py's data filter)
 
     @property
     def services(self) -> Services:

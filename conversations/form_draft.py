@@ -82,6 +82,15 @@ def restart(form: str, fresh: dict[str, Any]) -> dict[str, Any]:
     return fresh
 
 
+async def take_up(update: Update, context: BotContext, form: str, fresh: dict[str, Any], command: str) -> None:
+    """A form begun by its command: on from the answers kept when it has some (set aside by another step,
+    conversations/one_step.py, or left before a restart), saying so and how to start over; else ``fresh``."""
+    if any(_open(form).answers.values()):
+        await update.effective_message.reply_text(context.t("aside.form_kept", command=command))
+    else:
+        restart(form, fresh)
+
+
 def drop(form: str) -> None:
     current = _open(form)
     current.answers, current.dropped = {}, True

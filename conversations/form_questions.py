@@ -26,7 +26,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from buttons.forms import form_buttons
 from conversations.common import answer_stale, expect_button, expect_text, keep_choice, reject_too_long
 from conversations.context import BotContext
-from conversations.form_draft import Flow, Step, answers, drafted, drop, exists, restart
+from conversations.form_draft import Flow, Step, answers, drafted, drop, exists, take_up
 from conversations.keyboards import rows
 from conversations.refusals import PUBLISH, refusal_key, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
@@ -278,7 +278,7 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
     async def start(update: Update, context: BotContext) -> str | int:
         if not await staff_gate(update, context, form.action):
             return ConversationHandler.END
-        restart(form.name, {"values": {}})
+        await take_up(update, context, form.name, {"values": {}}, f"/{form.command}")
         return await flow.go_on(update, context)
 
     async def cancel(update: Update, context: BotContext) -> int:

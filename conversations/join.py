@@ -28,7 +28,7 @@ from buttons.forms import (
 from conversations.common import edit_message, expect_text, reject_too_long
 from conversations.contact import read_phone
 from conversations.context import BotContext
-from conversations.form_draft import Flow, Step, button_step, drafted, drop, restart, typed_step
+from conversations.form_draft import Flow, Step, button_step, drafted, drop, take_up, typed_step
 from conversations.industry_step import division_picker, section_picker
 from conversations.join_steps import (
     CAPACITIES,
@@ -108,7 +108,7 @@ async def start(update: Update, context: BotContext) -> str | int:
     if mine is not None and mine.status is CraftsmanStatus.PENDING:
         await update.effective_message.reply_text(context.t("join.pending"))
         return ConversationHandler.END
-    restart(FORM, {})
+    await take_up(update, context, FORM, {}, "/join")
     return await JOIN.go_on(update, context)
 
 

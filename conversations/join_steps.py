@@ -81,7 +81,8 @@ def _multi_select(key: str, options: tuple[str, ...], label_prefix: str, press: 
     """A question answered by ticking several buttons (``join.ask_<key>``), ticked as the flow now stands."""
 
     async def ask(update: Update, context: BotContext) -> str:
-        chosen = flow_of(context).setdefault(key, [])
+        # read, not stored: asked is not answered (a draft taken up again asks it again until 下一步 or a tick)
+        chosen = flow_of(context).get(key, [])
         await update.effective_chat.send_message(
             context.t(f"join.ask_{key}"), reply_markup=toggles(chosen, options, label_prefix, press, context)
         )

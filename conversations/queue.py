@@ -43,7 +43,7 @@ async def queue_command(update: Update, context: BotContext) -> None:
     if items is None:
         return
     # members' consultations first: a few short items a person waits on, not after every demand card
-    waiting = await consultation_section(update, context)
+    consultations = await consultation_section(update, context)
     if items:
         await update.effective_message.reply_text(context.t("queue.title", count=len(items)))
         marks = await unverified_mark(context, [item.demand_id for item in items])
@@ -51,8 +51,8 @@ async def queue_command(update: Update, context: BotContext) -> None:
             text, markup = queue_item_view(item, context)
             sent = await update.effective_chat.send_message(marks.get(item.demand_id, "") + text, reply_markup=markup)
             await context.services.copies.keep(sent.chat_id, sent.message_id, [item.demand_id])
-    if not waiting and not items:
-        await update.effective_message.reply_text(context.t("queue.empty"))
+    if not items:  # after consultations listed, "empty" alone read as if they were not there
+        await update.effective_message.reply_text(context.t("queue.no_demands" if consultations else "queue.empty"))
 
 
 async def show(update: Update, context: BotContext) -> None:

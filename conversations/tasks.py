@@ -6,6 +6,9 @@ Whether the press is the craftsman's own is decided by the services against the 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -249,10 +252,26 @@ async def figure_taken(update: Update, context: BotContext, figure: Figure, pend
         return False
     if figure.large:
         context.user_data.setdefault("tasks", {})[pending] = str(figure.value)
-        value = f"{figure.value:,.0f}" if figure.value == figure.whole else f"{figure.value:,.2f}"
-        await update.effective_message.reply_text(context.t(confirm, value=value))
+        await update.effective_message.reply_text(context.t(confirm, value=shown(figure.amount)))
         return False
     return True
+
+
+def shown(value: Decimal) -> str:
+    """A figure as the confirmation question shows it: whole, or to the fen."""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def reask_figure(question: str, pending: str, confirm: str) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """The re-ask after a restart of a figure's step: the confirmation of the large figure typed, if one waits for
+    it (the bare question asked again read as if the figure were gone, though 确认 still took it)."""
+
+    async def reask(update: Update, context: BotContext) -> None:
+        waiting = (context.user_data.get("tasks") or {}).get(pending)
+        text = context.t(confirm, value=shown(Decimal(waiting))) if waiting else context.t(question)
+        await update.effective_chat.send_message(text)
+
+    return reask
 
 
 async def resolve_benefit(update: Update, context: BotContext) -> str | int:
@@ -280,8 +299,8 @@ resume.register(
     {
         DECLINE_REASON: "case.decline_ask",
         SUMMARY: reask_summary,
-        TRAINED: "resolve.ask_trained",
-        BENEFIT: "resolve.ask_benefit",
+        TRAINED: reask_figure("resolve.ask_trained", "large_trained", "resolve.trained_confirm"),
+        BENEFIT: reask_figure("resolve.ask_benefit", "large_benefit", "resolve.benefit_confirm"),
     }
 )
 

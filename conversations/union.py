@@ -112,17 +112,17 @@ async def ask_staff(update: Update, context: BotContext) -> None:
 
 
 # ---------------------------------------------------------------------- staff: the /queue section
-async def consultation_section(update: Update, context: BotContext) -> int:
+async def consultation_section(update: Update, context: BotContext) -> bool:
     """The consultations still open in /queue, waiting ones first, then those staff replied to and have not ended
-    (so ✅ 结束咨询 is at hand); returns how many wait for staff (replied-to ones wait for the member)."""
+    (so ✅ 结束咨询 is at hand); returns whether any was listed."""
     try:
         waiting, answered, items = await context.services.consultations.open_items(
             update.effective_user.id, context.role, QUEUE_LINES
         )
     except Refused:  # not staff (audited): /queue has said so already
-        return 0
+        return False
     if not waiting and not answered:
-        return 0
+        return False
     titles = [context.t("union.queue_title", count=waiting)] if waiting else []
     if answered:
         titles.append(context.t("union.queue_answered", count=answered))
@@ -131,7 +131,7 @@ async def consultation_section(update: Update, context: BotContext) -> int:
         await update.effective_chat.send_message(
             queue_text(item, context), reply_markup=staff_buttons(item.id, context)
         )
-    return waiting
+    return True
 
 
 def queue_text(item: ConsultationItem, context: BotContext) -> str:
@@ -302,16 +302,20 @@ def replied_consultation(message: Message | None) -> int | None:
 
 
 class _RepliedToUnion(filters.MessageFilter):
-    def filter(self, message: Message) -> bool:
-        return replied_consultation(message) is not None
+    """A data filter (python-telegram-bot's way to hand a filter's finding to the handler): the consultation the
+    message replies to, looked up once, arrives as ``context.replied_to`` (a list, as data filters' values merge)."""
+
+    data_filter = True
+
+    def filter(self, message: Message) -> dict[str, list[int]] | None:
+        consultation_id = replied_consultation(message)
+        return {"replied_to": [consultation_id]} if consultation_id is not None else None
 
 
 async def follow_up_by_reply(update: Update, context: BotContext) -> None:
     """Text sent as a Telegram reply to a union message: the member's word in that consultation, filed as the
     button's would be, whatever step is open (that step keeps waiting for its own answer)."""
-    consultation_id = replied_consultation(update.effective_message)
-    if consultation_id is not None:
-        await file_follow_up(update, context, consultation_id, update.effective_message.text or "")
+    await file_follow_up(update, context, context.replied_to[0], update.effective_message.text or "")
 
 
 def reply_handler() -> MessageHandler:

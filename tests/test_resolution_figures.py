@@ -48,7 +48,8 @@ def test_limits_and_confirmations():
     assert read_benefit("12.345").refused.key == "resolve.bad_number"  # finer than the fen: never rounded
 
 
-async def test_absurd_figures_are_refused_and_large_ones_confirmed_in_the_chat(bot: BotHarness):
+async def at_workers_trained(bot: BotHarness) -> FakeUser:
+    """An accepted case's craftsman at ✅ 登记解决's workers-trained question, the solution typed."""
     helper, _, _ = await accepted_case(bot)
     helper.send("/tasks")
     tasks = await helper.expect("我的服务")
@@ -56,6 +57,11 @@ async def test_absurd_figures_are_refused_and_large_ones_confirmed_in_the_chat(b
     await helper.expect("请简述解决方案")
     helper.send("更换变压器分接开关，重新整定配电线路保护")
     await helper.expect("培训职工人数")
+    return helper
+
+
+async def test_absurd_figures_are_refused_and_large_ones_confirmed_in_the_chat(bot: BotHarness):
+    helper = await at_workers_trained(bot)
     helper.send("-3")
     await helper.expect("培训人数不能是负数")
     helper.send("12.5")
