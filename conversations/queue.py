@@ -87,13 +87,13 @@ async def offer(update: Update, context: BotContext) -> None:
     )
     if result is None:
         return
-    if isinstance(press, CallCraftsman):  # the card gets his answer's buttons (conversations/queue_phone.py)
-        await offer_answers(update, context, press, result.values["name"])
     if result.values.get("again"):  # the phone was given in an earlier message: said once (hostile4 item 6)
         await query.answer(context.t("queue.call_given", **result.values), show_alert=True)
-        return
-    await query.answer()
-    await update.effective_chat.send_message(context.t(key, **result.values))
+    else:
+        await query.answer()
+        await update.effective_chat.send_message(context.t(key, **result.values))
+    if isinstance(press, CallCraftsman):  # then the card gets his answer's buttons (conversations/queue_phone.py)
+        await offer_answers(update, context, press, result.values["name"])
 
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:

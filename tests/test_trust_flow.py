@@ -246,6 +246,7 @@ async def test_offering_to_a_craftsman_without_telegram_says_call_them_or_pick_a
     staff.press("📞 致电 张师傅", item)  # no 派给 for him: an offer could not reach him
     call = await staff.expect("张师傅")
     assert "请电话联系：13912345678" in call["text"]
+    await staff.expect(ticket)  # the card, given his answer's buttons (✅ 已电话确认接单 / 🙅 电话婉拒)
 
     async with bot.services.db.session() as session:  # no button for him at all: an old 派给 pressed
         d = await session.scalar(select(Demand).where(Demand.ticket == ticket))
