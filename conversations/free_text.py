@@ -17,6 +17,7 @@ from conversations.union import answer_union, offer_staff
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
+from services.intake import union_floor
 
 ANSWERS = {
     Intent.GREETING: "intent.greeting",
@@ -31,7 +32,7 @@ async def route_text(update: Update, context: BotContext, analysis: Analysis | N
     text = update.effective_message.text or update.effective_message.caption or ""
     if await reject_too_long(update, context, text, MAX_TEXT):
         return None
-    analysis = analysis or context.services.analyzer.analyse(text)
+    analysis = analysis or context.services.analyzer.analyse(text, union_floor=union_floor(context.role))
     if is_union_service(analysis.intent):
         await answer_union(update, context, analysis)
         return None
@@ -54,7 +55,7 @@ async def expect_button_or_answer(update: Update, context: BotContext) -> None:
     menu's buttons."""
     text = update.effective_message.text or ""
     if text and not await reject_too_long(update, context, text, MAX_TEXT):
-        analysis = context.services.analyzer.analyse(text)
+        analysis = context.services.analyzer.analyse(text, union_floor=union_floor(context.role))
         if is_union_service(analysis.intent):
             await answer_union(update, context, analysis)
             return

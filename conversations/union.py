@@ -36,9 +36,9 @@ QUEUE_LINES = 10
 SIGNED = "~"  # what separates a sent button's data from its signature (runtime/signing.py, not imported here)
 
 
-async def answer_union(update: Update, context: BotContext, analysis: Analysis) -> None:
+async def answer_union(update: Update, context: BotContext, analysis: Analysis, lead: str | None = None) -> None:
     """The answer to a union matter, with the ask-staff button under it: the catalogue's, or for a member in Hong
-    Kong, Macao or Taiwan the place's own labour authority (services/union_answers.py)."""
+    Kong, Macao or Taiwan the place's own labour authority (services/union_answers.py); ``lead``: a line before it."""
     topic = analysis.intent.value
     region = context.profile.region_code if context.profile is not None else None
     answer = union_answer(topic, region, context.services.regions)
@@ -46,6 +46,8 @@ async def answer_union(update: Update, context: BotContext, analysis: Analysis) 
     dues = monthly_dues(analysis.text) if answer.mainland and analysis.intent is Intent.MEMBERSHIP else None
     if dues is not None:  # the wage the member named, worked out
         text = context.t("union.membership.dues_for", dues=f"{dues:,}") + "\n" + text
+    if lead:
+        text = lead + "\n\n" + text
     await offer_staff(update, context, topic, analysis.text, text)
 
 

@@ -58,12 +58,13 @@ class Analyzer:
             tokenizer, IndustryClassifier.load(tokenizer), IntentRouter(industry_words_of=tokenizer.industry_count)
         )
 
-    def analyse(self, text: str, prior: str | None = None) -> Analysis:
-        """``prior``: the writer's enterprise's registered division or section, when known."""
+    def analyse(self, text: str, prior: str | None = None, union_floor: float | None = None) -> Analysis:
+        """``prior``: the writer's enterprise's registered division or section, when known; ``union_floor``: the
+        router's floor for a union matter without a cue word, when the writer makes one likelier (a worker)."""
         normalized = normalize(text)
         words = self.tokenizer.content_words(normalized)
         domain = self.tokenizer.domain_words(words)
-        decision = self.router.decide(normalized, len(domain))
+        decision = self.router.decide(normalized, len(domain), union_floor)
         if decision.intent is Intent.TRAINING:
             # what a training is about says the industry; "请老师来培训一次" says only that it is a training
             subject = _TEACHING.sub(" ", normalized)
@@ -73,6 +74,12 @@ class Analyzer:
         return Analysis(
             text, normalized, detect_script(text), decision.intent, prediction, tuple(domain), decision.confidence
         )
+
+    def union_matter(self, text: str, union_floor: float) -> Intent | None:
+        """The union matter ``text`` is about, if any, once its writer said it is no technical problem."""
+        normalized = normalize(text)
+        words = self.tokenizer.domain_words(self.tokenizer.content_words(normalized))
+        return self.router.union_matter(normalized, len(words), union_floor)
 
     def suggest_divisions(self, lines: list[str], limit: int = 5, floor: float = 0.3) -> list[str]:
         """Divisions for a craftsman's specialities: each line and all of them together are classified; a

@@ -15,7 +15,11 @@ question titles named by URL. Its probabilities are temperature-scaled (the temp
 cross-validated predictions by ``python -m nlp.intent_cv``, which also reports the figures).
 
 A union matter wins when the model puts it first and the text has one of its cue words, or without one with
-probability ≥ ``UNION_FLOOR`` (0.8: at 0.5 technical questions ending in 有哪些 were taken for union matters); so a wage question that mentions a construction site (工地) is a wage question, not a problem. Otherwise
+probability ≥ ``UNION_FLOOR`` (0.8: at 0.5 technical questions ending in 有哪些 were taken for union matters; the
+caller may lower it for an asker whose texts are likelier union questions, services/intake.py); so a wage question
+that mentions a construction site (工地) is a wage question, not a problem. Each n-gram counts once per text: a
+question pasted five times into one message was answered about membership, its repeated n-grams multiplying the
+evidence past the floor. Otherwise
 the cue rules of before decide between course, competition, training, greeting, problem and other.
 """
 
@@ -144,13 +148,14 @@ def features(
 ) -> list[str]:
     """Character unigrams and bigrams (numbers folded to ``#``), Latin words, the cue features, the question form
     and the industry evidence."""
-    out: list[str] = []
+    grams: list[str] = []
     for piece in _PIECES.findall(_NUMBER.sub("#", normalized)):
         if piece.isascii() and piece != "#":
-            out.append(piece)
+            grams.append(piece)
             continue
-        out.extend(piece)
-        out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+        grams.extend(piece)
+        grams.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+    out = list(dict.fromkeys(grams))  # each n-gram once: a text said twice is no surer than said once
     for intent, pattern in cues.items():
         if pattern.search(normalized):
             out.extend([f"cue:{intent.value}"] * cue_weight)
@@ -224,20 +229,29 @@ class IntentRouter:
         scores = self.model.log_scores(features(normalized, self.cues, industry_words, self.cue_weight))
         return dict(zip(self.model.classes, softmax(scores, self.temperature).tolist(), strict=True))
 
-    def decide(self, normalized: str, industry_words: int) -> IntentDecision:
+    def decide(self, normalized: str, industry_words: int, union_floor: float | None = None) -> IntentDecision:
         """``normalized``: the text after ``nlp.normalize``; ``industry_words``: how many of its words the industry
-        vocabulary knows (the classifier's evidence)."""
+        vocabulary knows (the classifier's evidence); ``union_floor``: the probability at which a union matter
+        without a cue word of its own wins, when the asker makes one likelier than the default ``UNION_FLOOR``."""
         probs = self.probabilities(normalized, industry_words)
         ranked = tuple(sorted(probs.items(), key=lambda kv: -kv[1])[:3])
         best, p = ranked[0]
-        if is_union_service(best) and (
-            self._has(best, normalized) or (p >= self.union_floor and says_more(normalized))
-        ):
+        if self._union_wins(best, p, normalized, self.union_floor if union_floor is None else union_floor):
             return IntentDecision(best, p, ranked)
         intent = self._by_rules(normalized, industry_words)
         if intent is Intent.OTHER and best is not Intent.OTHER and p >= self.union_floor and not is_union_service(best):
             intent = best  # no cue word, but the model is sure: "垃圾填埋场渗滤液处理不达标" is a problem
         return IntentDecision(intent, probs.get(intent, 0.0), ranked)
+
+    def union_matter(self, normalized: str, industry_words: int, union_floor: float) -> Intent | None:
+        """The union matter a text is about once the asker said it is no technical problem or training need: the
+        model's best intent but those two, when it is a union matter with its cue word or ``union_floor``."""
+        probs = self.probabilities(normalized, industry_words)
+        best = max((i for i in probs if i not in (Intent.PROBLEM, Intent.TRAINING)), key=probs.__getitem__)
+        return best if self._union_wins(best, probs[best], normalized, union_floor) else None
+
+    def _union_wins(self, intent: Intent, p: float, normalized: str, floor: float) -> bool:
+        return is_union_service(intent) and (self._has(intent, normalized) or (p >= floor and says_more(normalized)))
 
     def route(self, normalized: str, industry_words: int) -> Intent:
         return self.decide(normalized, industry_words).intent

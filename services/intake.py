@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
-from nlp.analyzer import Analysis
+from db.models import Role
+from nlp.analyzer import Analysis, Analyzer
 from nlp.intent import Intent
 
 MIN_CONFIDENCE = 0.25  # the classifier's calibrated probability of its best division; below: it is guessing
@@ -20,6 +22,12 @@ MIN_EVIDENCE = 2  # features of the text the model knows; fewer: next to nothing
 MIN_DOMAIN_WORDS = 1  # industry-vocabulary words; none: the router saw a problem only by a cue such as 怎么办
 MIN_TRAINING_INTENT = 0.8  # a training need the router is this sure of goes in: its industry step asks on its own
 DEMAND_INTENTS = (Intent.PROBLEM, Intent.TRAINING)
+# A registered worker's text is likelier a union question than an enterprise's (workers file few demands; the
+# enterprise's 0.8 keeps technical questions ending in 有哪些 out of the union answers): a union matter the router
+# ranks first wins at this probability without a cue word of its own (0.5 is also the floor cross-validation liked
+# best over all phrasings, nlp/intent_cv.py). The same floor picks the union matter of a text its writer said is no
+# technical problem ("不是，我有别的问题").
+WORKER_UNION_FLOOR = 0.5
 
 # What reads as a problem description rather than an enterprise's name (/report's 企业名称 step)
 SENTENCE = re.compile(r"[，。！？；!?;]|\.\s+(?!(?:co|ltd|inc|llc|corp|limited)\b)\w", re.IGNORECASE)  # not "Co., Ltd."
@@ -31,6 +39,19 @@ COMPANY = re.compile(
 BRANCH = re.compile(r"\s*[（(][^（）()]*[）)]$")  # "（二厂）", "(Huzhou)"
 MAX_NAME = 30  # characters: longer, without an enterprise's ending, it is a sentence
 MIN_PROBLEM_WORDS = 2  # industry words that make a short text a problem ("数控机床主轴异响"), not "湖州注塑模具"
+
+
+def union_floor(role: Role | None) -> float | None:
+    """The intent router's floor for a union matter without a cue word, for a text written by ``role`` (None: the
+    router's own)."""
+    return WORKER_UNION_FLOOR if role is Role.WORKER else None
+
+
+def not_a_demand(analyzer: Analyzer, text: str) -> Analysis:
+    """``text`` once its writer said it is neither a technical problem nor a training need: the union matter the
+    router ranks first for it (with its cue word, or at ``WORKER_UNION_FLOOR``), else ``other`` (not understood)."""
+    analysis = analyzer.analyse(text)
+    return replace(analysis, intent=analyzer.union_matter(text, WORKER_UNION_FLOOR) or Intent.OTHER)
 
 
 def is_demand(analysis: Analysis) -> bool:

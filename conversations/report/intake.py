@@ -3,7 +3,8 @@
 Outside any conversation, typed text — or a photo's caption — that the router takes for a technical problem or
 a training need starts a new draft at once when the evidence is strong (services/intake.py), the photo
 attached. When it is weak, nothing is opened: the bot asks "这是需要劳模工匠帮助的技术难题吗？" with
-是，提交技术难题 / 是培训需求 / 不是，我有别的问题. The text (and the photo's file id) waits in the user's form draft
+是，提交技术难题 / 是培训需求 / 不是，我有别的问题 (the last answers the union matter the text is about after all,
+or says it was not understood, either with the ask-staff button). The text (and the photo's file id) waits in the user's form draft
 ``intake`` in the database (services/forms.py), so a restart keeps it; the
 buttons carry only the question's number, and a press acts only when it is that user's question still waiting.
 
@@ -27,15 +28,15 @@ from conversations import follow_up
 from conversations.context import BotContext
 from conversations.form_draft import drafted, restart
 from conversations.free_text import route_text
-from conversations.menu import help_text
 from conversations.report.describe import add_text
 from conversations.report.steps import DESCRIBE, form_of, go_on, note, progress_of
 from conversations.report.views import done_keyboard
+from conversations.union import answer_union, offer_staff
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.demand_form import FORM
-from services.intake import DEMAND_INTENTS, sure_enough
+from services.intake import DEMAND_INTENTS, not_a_demand, sure_enough
 from services.validation import says_nothing
 
 PENDING = "intake"  # the form draft of the question waiting for an answer {"n", "text", "photo"}
@@ -97,10 +98,13 @@ async def on_press(update: Update, context: BotContext) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     action = press.choice
-    if action == "no":
-        await update.effective_chat.send_message(
-            context.t("intake.not_a_demand") + "\n\n" + help_text(context.role, context.lang)
-        )
+    if action == "no":  # the union matter the text is about after all, or not understood: either way, ask staff
+        analysis = not_a_demand(context.services.analyzer, pending["text"])
+        if is_union_service(analysis.intent):
+            await answer_union(update, context, analysis, lead=context.t("intake.not_filed"))
+        else:
+            lines = context.t("intake.not_a_demand") + "\n\n" + context.t("fallback.not_understood")
+            await offer_staff(update, context, Intent.OTHER.value, analysis.text, lines)
         return END
     if context.role is None:  # unregistered since (roles are read from the database for every update)
         await update.effective_chat.send_message(context.t("help.not_registered"))
