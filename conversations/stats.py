@@ -1,9 +1,11 @@
-"""/stats [period] [region] (staff): the programme's figures as text plus a chart; /stats me (craftsmen): their
-own service record. The period defaults to this year; see services/periods.py for what may be typed."""
+"""/stats [period] [region] [industry] (staff): the programme's figures as text plus a chart; /stats me (craftsmen):
+their own service record. The period defaults to this year; see services/periods.py for what may be typed (a period
+may be several words: "last month", "2026 Q3"). The industry is a GB/T 4754 section or division (nlp/industry.py)."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime
 
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
@@ -14,12 +16,13 @@ from db.models import Role
 from i18n import label, money
 from nlp.industry import catalogue
 from services.charts import bar_chart
-from services.periods import YEAR, Period, parse_period, period_problem, this
+from services.periods import YEAR, Period, not_begun, parse_period, period_problem, same_part_before, this
 from services.results import Refused
 from services.statistics import EVERYWHERE, NO_INDUSTRY, NO_REGION, OWN, Figures, Report, asks_everywhere, change
 
 BREAKDOWN_LINES = 6
 MAX_ARG = 30
+PERIOD_WORDS = 3  # the most words one period is typed in ("first half", "2026 Q3", "March 2024")
 
 
 def _change(now, before) -> str:
@@ -39,9 +42,15 @@ def report_text(report: Report, region_name: str, context: BotContext) -> str:
             ("participations", total.participations, prev.participations, f"{total.participations:,}"),
         )
     ]
-    lines = [context.t("stats.title", period=report.period.label(lang), region=region_name)]
+    lines = [context.t("stats.title", period=period_label(report, context), region=region_name)]
     if any(delta for _, _, delta in figures):  # the note only where a figure has a change to explain
-        lines.append(context.t("stats.compared", previous=report.period.previous().label(lang)))
+        previous = report.period.previous().label(lang)
+        cut = same_part_before(report.period, report.so_far) if report.so_far else None
+        lines.append(
+            context.t("stats.compared_same_part", previous=previous, **_day(cut))
+            if cut
+            else context.t("stats.compared", previous=previous)
+        )
     lines += [context.t(f"stats.line.{key}", value=shown, change=delta) for key, shown, delta in figures]
     satisfaction = "—" if total.satisfaction is None else f"{total.satisfaction:.1%}"
     lines.append(context.t("stats.line.satisfaction", value=satisfaction, ratings=total.ratings))
@@ -72,6 +81,16 @@ def report_text(report: Report, region_name: str, context: BotContext) -> str:
     return "\n".join(lines)
 
 
+def _day(moment: datetime) -> dict[str, object]:
+    return {"month": moment.month, "day": moment.day, "month_name": f"{moment:%b}"}
+
+
+def period_label(report: Report, context: BotContext) -> str:
+    """The period's label, with the day its figures run to when it is still running ("2026年（截至11月21日）")."""
+    label = report.period.label(context.lang)
+    return context.t("stats.so_far", period=label, **_day(report.so_far)) if report.so_far else label
+
+
 def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
     regions = context.services.regions
     return {
@@ -81,9 +100,9 @@ def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
 
 
 def _named_industries(report: Report, context: BotContext) -> dict[str, Figures]:
-    sections = catalogue().sections
+    industries = catalogue()
     return {
-        (sections[code].label_in(context.lang) if code != NO_INDUSTRY else "—"): f
+        (industries.label_in(code, context.lang) if code != NO_INDUSTRY else "—"): f
         for code, f in report.by_industry.items()
     }
 
@@ -98,7 +117,7 @@ def chart(report: Report, region_name: str, context: BotContext) -> bytes:
         else (_named_industries(report, context), "stats.chart.by_industry")
     )
     return bar_chart(
-        label("stats.chart.title", lang, period=report.period.label(lang)) + f" · {region_name}",
+        label("stats.chart.title", lang, period=period_label(report, context)) + f" · {region_name}",
         [m[2:] if len(months) > 12 else label("stats.chart.month", lang, month=int(m[5:])) for m in months],
         {
             label("stats.chart.problems", lang): [report.by_month[m].problems for m in months],
@@ -120,17 +139,25 @@ async def stats_command(update: Update, context: BotContext) -> None:
     today = services.clock.now().astimezone(services.settings.tz).date()
     period: Period = this(YEAR, today)
     region = OWN  # the staffer's own region, every region for staff without one (services/statistics.py)
-    for arg in args:
-        found = parse_period(arg, today) if len(arg) <= MAX_ARG else None
+    industry: str | None = None
+    index = 0
+    while index < len(args):
+        words, found = _period_at(args, index, today)
         if found is not None:
-            period = found
+            period, index = found, index + words
             continue
+        arg = args[index]
+        index += 1
         problem = period_problem(arg) if len(arg) <= MAX_ARG else None
         if problem is not None:  # a period, but one the figures cannot be for (1900, 2024-13)
             await message.reply_text(context.t(problem.key, **problem.values))
             return
         if asks_everywhere(arg):
             region = EVERYWHERE
+            continue
+        named_industry = catalogue().named(arg) if len(arg) <= MAX_ARG else None
+        if named_industry is not None:
+            industry = named_industry
             continue
         own = context.profile.region_code if context.profile else None
         named = services.regions.resolve(arg, within=own) if len(arg) <= MAX_ARG else None
@@ -144,19 +171,34 @@ async def stats_command(update: Update, context: BotContext) -> None:
             await message.reply_text(context.t(key, value=arg[:MAX_ARG], places=places))
             return
         region = named.code
+    if not_begun(period, today):  # no figures yet: a comparison would read as a collapse
+        await message.reply_text(context.t("stats.future", period=period.label(context.lang)))
+        return
     try:
-        report = await services.statistics.report(update.effective_user.id, context.role, period, region)
+        report = await services.statistics.report(update.effective_user.id, context.role, period, region, industry)
     except Refused as exc:
         await answer_refusal(update, context, exc, STATS)
         return
     place = report.region
     region_name = services.regions.full_name(place, context.lang) or "" if place else context.t("stats.everywhere")
+    if report.industry:
+        region_name += f" · {catalogue().label_in(report.industry, context.lang)}"
     await message.reply_text(report_text(report, region_name, context))
     png = await asyncio.to_thread(chart, report, region_name, context)
     await update.effective_chat.send_photo(
         InputFile(png, filename="stats.png"),
-        caption=context.t("stats.chart.caption", period=report.period.label(context.lang), region=region_name),
+        caption=context.t("stats.chart.caption", period=period_label(report, context), region=region_name),
     )
+
+
+def _period_at(args: list[str], index: int, today: date) -> tuple[int, Period | None]:
+    """The period typed from ``args[index]`` on, in as many words as it takes (the most first), and how many."""
+    for words in range(min(PERIOD_WORDS, len(args) - index), 0, -1):
+        text = " ".join(args[index : index + words])
+        found = parse_period(text, today) if len(text) <= MAX_ARG else None
+        if found is not None:
+            return words, found
+    return 0, None
 
 
 async def _my_record(update: Update, context: BotContext) -> None:

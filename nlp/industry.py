@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nlp.script import is_traditional, to_traditional
+from nlp.script import is_traditional, to_simplified, to_traditional
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = DATA / "gbt4754_2017.csv"
@@ -74,6 +74,24 @@ class Catalogue:
         """A division's ("34") or a section's ("C") label for a reader of ``lang``; "" for an unknown code."""
         found = self.divisions.get(code) or self.sections.get(code)
         return found.label_in(lang) if found else ""
+
+    def named(self, text: str) -> str | None:
+        """The section ("C") or division ("34") ``text`` names exactly: a section's letter ("C", "c"), a division's
+        code with its letter ("C34"), or an official or English name in either script ("制造业", "通用設備製造業",
+        "Manufacturing"); None for anything else (a bare number, a word of a name)."""
+        typed = " ".join(to_simplified(text).split())
+        upper = typed.upper()
+        if upper in self.sections:
+            return upper
+        if len(upper) == 3 and upper[1:] in self.divisions and self.divisions[upper[1:]].section == upper[0]:
+            return upper[1:]
+        lower = typed.lower()
+        names = [(c, s.name, s.name_en) for c, s in self.sections.items()]
+        names += [(c, d.name, d.name_en) for c, d in self.divisions.items()]
+        for code, name, name_en in names:
+            if typed == name or (name_en and lower == name_en.lower()):
+                return code
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -100,7 +100,7 @@ class Services:
         competitions = Competitions(db, clock, audit, outbox, audience, reminders, regions, tz)
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         matcher = Matcher(db, clock, analyzer.tokenizer)
-        statistics = Statistics(db, audit, regions, tz)
+        statistics = Statistics(db, audit, regions, tz, clock)
         services = cls(
             settings=settings,
             db=db,

@@ -1,7 +1,13 @@
 """Reporting periods as staff type them after /stats: a year, a half, a quarter, a month, or a relative one.
 
     2024  2024年  2024H1  2024上半年  2024H2  2024下半年  2024Q3  2024年第3季度  2024-03  2024年3月
-    今年  去年  本月  上月  本季度  上半年  下半年  (this year's)
+    今年  去年  前年  本月  上月  本季度  上季度  上半年  下半年  三季度  Q3  H1  3月  (this year's)
+    this year  last year  this month  last month  March 2024  this quarter  last quarter  Q3  H1  first half
+
+Numerals in characters are read by cn2an ("2026年三季度", "三月"); English months and years by dateparser (the library
+services/english_time.py reads dates with: "last month", "Mar 2024"); quarters and halves, which it does not know,
+here. A period that has not begun is refused (:func:`not_begun`); one still running is compared with the same part of
+the period before (:func:`same_part_before`).
 
 A period is a half-open range of local dates; :meth:`Period.previous` is the one before it of the same kind
 (the month before, the half-year before …), which the figures are compared with.
@@ -9,9 +15,11 @@ A period is a half-open range of local dates; :meth:`Period.previous` is the one
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.validation import Invalid
@@ -20,10 +28,18 @@ YEAR, HALF, QUARTER, MONTH = "year", "half", "quarter", "month"
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period may be in
 _PATTERNS = [
     (re.compile(r"^(\d{4})\s*年?\s*(?:h|H)([12])$|^(\d{4})\s*年?\s*([上下])半年$"), HALF),
-    (re.compile(r"^(\d{4})\s*年?\s*(?:q|Q|第)\s*([1-4])\s*(?:季度)?$"), QUARTER),
+    (re.compile(r"^(\d{4})\s*年?\s*(?:[qQ第]\s*([1-4])\s*(?:季度)?|([1-4])\s*季度)$"), QUARTER),
     (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"), MONTH),
     (re.compile(r"^(\d{4})\s*年?$"), YEAR),
 ]
+# this year's: "Q3", "3季度", "第3季度" (三季度 once cn2an has read it), "H1", "3月"
+_THIS_YEARS = [
+    (re.compile(r"^(?:[qQ]\s*([1-4])|第?\s*([1-4])\s*季度)$"), QUARTER),
+    (re.compile(r"^[hH]\s*([12])$"), HALF),
+    (re.compile(r"^(\d{1,2})\s*月$"), MONTH),
+]
+_LATIN = re.compile(r"[A-Za-z]{3}")  # a word dateparser may read: "an" is no month ("Jan" is)
+_CHINESE_NUMERAL = re.compile(r"[一二三四五六七八九十]")
 
 
 def _month_start(year: int, month: int) -> date:
@@ -93,11 +109,14 @@ def this(kind: str, today: date) -> Period:
 
 def parse_period(text: str, today: date) -> Period | None:
     """A period typed by staff (see the module doc), or None if ``text`` is not one."""
-    text = text.strip()
+    text = " ".join(text.split())
+    if _CHINESE_NUMERAL.search(text):
+        text = _numerals(text)
     relative = {
         "今年": this(YEAR, today),
         "本年": this(YEAR, today),
         "去年": Period.of(YEAR, today.year - 1),
+        "前年": Period.of(YEAR, today.year - 2),
         "本月": this(MONTH, today),
         "上月": this(MONTH, today).previous(),
         "本季度": this(QUARTER, today),
@@ -109,7 +128,7 @@ def parse_period(text: str, today: date) -> Period | None:
         return relative[text]
     shaped = _period_shaped(text)
     if shaped is None:
-        return None
+        return _this_years(text, today) or (_english(text, today) if _LATIN.search(text) else None)
     kind, year, index = shaped
     if not FIRST_YEAR <= year <= LAST_YEAR or (kind == MONTH and not 1 <= index <= 12):
         return None
@@ -142,3 +161,81 @@ def _period_shaped(text: str) -> tuple[str, int, int] | None:
             return kind, year, 0
         return kind, year, {"上": 1, "下": 2}.get(groups[1]) or int(groups[1])
     return None
+
+
+def _numerals(text: str) -> str:
+    """``text`` with its numerals in characters written in digits ("2026年三季度" → "2026年3季度"), by cn2an."""
+    import cn2an  # imported on first use, as services/everyday.py does (70 ms)
+
+    try:
+        return str(cn2an.transform(text, "cn2an"))
+    except (ValueError, KeyError):
+        return text
+
+
+def _this_years(text: str, today: date) -> Period | None:
+    """A quarter, half or month of this year written without the year ("Q3", "3季度", "H1", "3月")."""
+    for pattern, kind in _THIS_YEARS:
+        if match := pattern.match(text):
+            index = int(next(g for g in match.groups() if g is not None))
+            return Period.of(kind, today.year, index) if kind != MONTH or 1 <= index <= 12 else None
+    return None
+
+
+_ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves
+    "this quarter": lambda today: this(QUARTER, today),
+    "last quarter": lambda today: this(QUARTER, today).previous(),
+    "previous quarter": lambda today: this(QUARTER, today).previous(),
+    "first half": lambda today: Period.of(HALF, today.year, 1),
+    "second half": lambda today: Period.of(HALF, today.year, 2),
+    "this half": lambda today: this(HALF, today),
+    "last half": lambda today: this(HALF, today).previous(),
+}
+
+
+def _english(text: str, today: date) -> Period | None:
+    """An English month or year ("this year", "last month", "March 2024") read by dateparser, or a quarter or
+    a half in words; None for anything else (a week, a day, a region's name)."""
+    lower = text.lower()
+    if lower in _ENGLISH_QUARTERS:
+        return _ENGLISH_QUARTERS[lower](today)
+    try:
+        found = _reader(today).get_date_data(text)
+    except (ValueError, OverflowError):
+        return None
+    if found.date_obj is None or found.period not in ("month", "year"):
+        return None
+    day = found.date_obj.date()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return this(MONTH if found.period == "month" else YEAR, day)
+
+
+def _reader(today: date) -> Any:
+    """A dateparser reader for English against ``today`` ("March" alone: the latest March begun)."""
+    from dateparser.date import DateDataParser  # imported on first use (services/english_time.py)
+
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RETURN_TIME_AS_PERIOD": True,
+        "RELATIVE_BASE": datetime.combine(today, time(12)),
+    }
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def not_begun(period: Period, today: date) -> bool:
+    """Whether ``period`` lies wholly after ``today``: it has no figures yet, and comparing it would read as a fall."""
+    return period.start > today
+
+
+def same_part_before(period: Period, now: datetime) -> datetime | None:
+    """For a period still running at ``now`` (a local time), the moment as far into the period before: the end of
+    the part of it that the running period is compared with (to 21 November 2025 for 2026 on 21 November 2026, the
+    month's day clamped: 30 April for 31 May). None when ``period`` is over at ``now``."""
+    if not period.start <= now.date() < period.end:
+        return None
+    months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[period.kind]
+    month = _month_start(now.year, now.month - months)
+    return now.replace(
+        year=month.year, month=month.month, day=min(now.day, calendar.monthrange(month.year, month.month)[1])
+    )

@@ -70,6 +70,7 @@ class RegionNamed:
 _CODE = re.compile(r"\d{6}")  # a GB/T 2260 code
 _KINDS = ("", "市", "县", "区", "旗", "自治县", "自治旗", "林区", "特区")  # what a division's name may add to a name
 _FOLD = re.compile(r"[\s'’-]+")
+_SYLLABLE = re.compile(r"[a-z]*[aeiouv]")  # a pinyin syllable has a vowel: "c", "ch", "zh" are none yet
 _LISTED = re.compile(r"\s*[,，、/]\s*")  # between the names of a place typed with the places it lies in
 MAX_WORDS = 6  # a place typed as more words than this is tried as one name per word only
 
@@ -217,10 +218,12 @@ class RegionDirectory:
             return []
         alias = self.zone(query)
         named = [self.by_code[c] for c in alias.codes if c in self.by_code] if alias else []
+        pinyin = _is_syllable_long(folded)
         starts = [
             p
             for p in self.by_code.values()
-            if p.name.startswith(folded) or self._folded_english[p.code].startswith(folded)
+            if p.name.startswith(folded)
+            or (self._folded_english[p.code].startswith(folded) if pinyin else self._folded_english[p.code] == folded)
         ]
         first = {p.code for p in starts}
         contains = [p for p in self.by_code.values() if folded in p.name and p.code not in first]
@@ -262,6 +265,12 @@ class RegionDirectory:
                     return RegionNamed(True, one[0])
             return RegionNamed(False, candidates=tuple(tops))
         return RegionNamed(False)
+
+
+def _is_syllable_long(folded: str) -> bool:
+    """Whether a typed name is long enough to be read as the start of a pinyin name: not a letter or two short of a
+    syllable ("C", "ch" listed every 常州, 长沙, 重庆 …), but at least a whole one ("an", "xi", "chang")."""
+    return not folded.isascii() or (len(folded) >= 2 and _SYLLABLE.match(folded) is not None)
 
 
 def _names_in(query: str) -> list[list[str]]:

@@ -10,7 +10,10 @@ What counts, and when:
 * craftsman participations: services accepted by a craftsman in the period (one per accepted case);
 * satisfaction: the share of enterprises' ratings in the period that are 4 or 5 stars;
 * members' questions to staff (consultations): those filed in the period, in the member's region, by topic, and how
-  many of them staff have answered.
+  many of them staff have answered (not counted when an industry is asked: a question has none);
+* an industry asked (a GB/T 4754 section or division) counts the demands filed in it, and the industries break down
+  one level below it (a section by division);
+* a period still running is compared with the same part of the period before (services/periods.py).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -40,7 +43,8 @@ from db.models import (
 from nlp.industry import catalogue
 from nlp.script import to_simplified
 from services.audit import AuditLog
-from services.periods import Period
+from services.clock import Clock
+from services.periods import Period, same_part_before
 from services.regions import RegionDirectory
 from services.staff_scope import own_region
 
@@ -92,8 +96,11 @@ class Report:
     previous: Figures
     by_month: dict[str, Figures]  # "2024-03" → figures
     by_region: dict[str, Figures]  # region code (one level below the filter) → figures
-    by_industry: dict[str, Figures]  # GB/T 4754 section letter → figures
+    by_industry: dict[str, Figures]  # GB/T 4754 section letter (a division within a section asked) → figures
     consultations: dict[str, Questions] = field(default_factory=dict)  # union-service topic → members' questions
+    industry: str | None = None  # the section or division asked
+    so_far: datetime | None = None  # a period still running: the local moment its figures run to (the one before
+    # is counted as far into it)
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,8 @@ class CraftsmanRecord:
 
 
 class Statistics:
-    def __init__(self, db: Database, audit: AuditLog, regions: RegionDirectory, tz: ZoneInfo) -> None:
-        self.db, self.audit, self.regions, self.tz = db, audit, regions, tz
+    def __init__(self, db: Database, audit: AuditLog, regions: RegionDirectory, tz: ZoneInfo, clock: Clock) -> None:
+        self.db, self.audit, self.regions, self.tz, self.clock = db, audit, regions, tz, clock
 
     def _breakdown_code(self, code: str | None, within: str | None) -> str:
         """The region a row is counted under: one level below ``within`` (cities of a province or of all)."""
@@ -127,20 +134,28 @@ class Statistics:
             return path[index + 1] if index + 1 < len(path) else within
         return code
 
-    async def report(self, actor: int, role: Role | None, period: Period, region: str = OWN) -> Report:
+    async def report(
+        self, actor: int, role: Role | None, period: Period, region: str = OWN, industry: str | None = None
+    ) -> Report:
         """The programme's figures over ``period`` for ``region``: a GB/T 2260 code, EVERYWHERE, or OWN — the
         staffer's own region (and below), every region for staff without one and for admins (services/staff_scope.py):
-        a city union reads its city's work unless it asks for more."""
+        a city union reads its city's work unless it asks for more; ``industry`` (a section letter or a division
+        code) narrows them to its demands. A period still running is compared with the same part of the one before."""
         named = None if region in (OWN, EVERYWHERE) else region
         await self.audit.require_staff(actor, role, "stats.read", named)
         if region == OWN:
             named = await own_region(self.db, actor)
-        await self.audit.record(actor, "stats.read", named, period=f"{period.start}/{period.end}")
-        total, by_month, by_region, by_industry = await self.figures(period, named, breakdowns=True)
-        previous, *_ = await self.figures(period.previous(), named, breakdowns=False)
-        return Report(
-            period, named, total, previous, by_month, by_region, by_industry, await self.consultations(period, named)
+        details: dict[str, Any] = {"period": f"{period.start}/{period.end}"} | (
+            {"industry": industry} if industry else {}
         )
+        await self.audit.record(actor, "stats.read", named, **details)
+        now = self.clock.now().astimezone(self.tz)
+        cut = same_part_before(period, now)
+        total, by_month, by_region, by_industry = await self.figures(period, named, True, industry)
+        previous, *_ = await self.figures(period.previous(), named, False, industry, until=cut)
+        asked = {} if industry else await self.consultations(period, named)
+        so_far = now if cut is not None else None
+        return Report(period, named, total, previous, by_month, by_region, by_industry, asked, industry, so_far)
 
     async def consultations(self, period: Period, region: str | None) -> dict[str, Questions]:
         since, until = period.bounds(self.tz)
@@ -162,10 +177,18 @@ class Statistics:
         return dict(by_topic)
 
     async def figures(
-        self, period: Period, region: str | None, breakdowns: bool
+        self,
+        period: Period,
+        region: str | None,
+        breakdowns: bool,
+        industry: str | None = None,
+        until: datetime | None = None,
     ) -> tuple[Figures, dict[str, Figures], dict[str, Figures], dict[str, Figures]]:
-        since, until = period.bounds(self.tz)
+        """The figures over ``period`` (to ``until`` when given), in ``region`` and ``industry`` when given."""
+        since, end = period.bounds(self.tz)
+        until = min(end, until) if until is not None else end
         codes = self.regions.descendants(region) if region else None
+        divisions = _divisions(industry)
         total = Figures()
         by_month: dict[str, Figures] = {f"{m:%Y-%m}": Figures() for m in period.months()} if breakdowns else {}
         by_region: dict[str, Figures] = defaultdict(Figures)
@@ -174,7 +197,7 @@ class Statistics:
         def buckets(at: datetime, code: str | None, division: str | None) -> list[Figures]:
             if not breakdowns:
                 return [total]
-            section = catalogue().divisions[division].section if division in catalogue().divisions else NO_INDUSTRY
+            section = _industry_under(division, industry)
             month = by_month.setdefault(f"{at.astimezone(self.tz):%Y-%m}", Figures())
             return [total, month, by_region[self._breakdown_code(code, region)], by_industry[section]]
 
@@ -204,6 +227,10 @@ class Statistics:
                 demands = demands.where(Demand.region_code.in_(codes))
                 matches = matches.where(Demand.region_code.in_(codes))
                 ratings = ratings.where(Demand.region_code.in_(codes))
+            if divisions is not None:
+                demands = demands.where(Demand.industry.in_(divisions))
+                matches = matches.where(Demand.industry.in_(divisions))
+                ratings = ratings.where(Demand.industry.in_(divisions))
             for enterprise_id, user_id, demand_id, kind, code, division, at, trained, benefit in (
                 await session.execute(demands)
             ).all():
@@ -260,6 +287,22 @@ class Statistics:
             mean_stars=round(sum(stars) / len(stars), 2) if stars else None,
             satisfaction=sum(s >= 4 for s in stars) / len(stars) if stars else None,
         )
+
+
+def _divisions(industry: str | None) -> list[str] | None:
+    """The divisions an industry asked covers: a section's, or the division itself (None: every industry)."""
+    if industry is None:
+        return None
+    sections = catalogue().sections
+    return list(sections[industry].divisions) if industry in sections else [industry]
+
+
+def _industry_under(division: str | None, industry: str | None) -> str:
+    """What a demand of ``division`` is counted under: its section, or its division when a section is asked."""
+    found = catalogue().divisions.get(division or "")
+    if found is None:
+        return NO_INDUSTRY
+    return found.code if industry is not None else found.section
 
 
 Number = TypeVar("Number", float, Decimal)

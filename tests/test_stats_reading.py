@@ -1,0 +1,160 @@
+"""/stats reads what staff type (hostile report): periods in English words ("this year", "last month", "Q3",
+"2026 Q3") and Chinese ones with numerals in characters (三季度); a period not yet begun is said to be in the future,
+one still running is compared with the same part of the period before; a letter or two is no region's name, and an
+industry (a GB/T 4754 section or division, by letter, code or name) filters the figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from db.models import Demand, DemandKind, DemandStatus, Enterprise, Lang
+from nlp.industry import catalogue
+from services.periods import HALF, MONTH, QUARTER, YEAR, Period, parse_period, same_part_before
+from services.regions import RegionDirectory, read_seed
+from tests.harness import BotHarness
+from tests.test_queue_scope import staff as staff_of
+from tests.test_stats_export import STAFFER, seed
+
+TODAY = date(2026, 11, 21)  # the harness's clock: 2026-11-21 10:00 in Shanghai
+
+
+def test_periods_in_english_words_and_chinese_numerals():
+    read = lambda text: parse_period(text, TODAY)  # noqa: E731
+    assert read("this year") == read("This Year") == Period.of(YEAR, 2026)
+    assert read("last year") == Period.of(YEAR, 2025)
+    assert read("this month") == Period.of(MONTH, 2026, 11)
+    assert read("last month") == Period.of(MONTH, 2026, 10)
+    assert read("March 2024") == read("Mar 2024") == Period.of(MONTH, 2024, 3)
+    assert read("Q3") == read("q3") == read("三季度") == read("第三季度") == Period.of(QUARTER, 2026, 3)
+    assert read("2026 Q3") == read("2026年三季度") == Period.of(QUARTER, 2026, 3)
+    assert read("this quarter") == Period.of(QUARTER, 2026, 4)
+    assert read("last quarter") == Period.of(QUARTER, 2026, 3)
+    assert read("H1") == read("first half") == Period.of(HALF, 2026, 1)
+    assert read("三月") == read("3月") == Period.of(MONTH, 2026, 3)
+    assert read("前年") == Period.of(YEAR, 2024)
+    for text in ("me", "all", "an", "Suzhou", "C", "last week", "today", "Q5", "苏州市"):
+        assert read(text) is None, text
+
+
+def test_the_same_part_of_the_period_before():
+    may_31 = datetime(2026, 5, 31, 10)
+    assert same_part_before(Period.of(MONTH, 2026, 5), may_31) == datetime(2026, 4, 30, 10)  # clamped
+    assert same_part_before(Period.of(YEAR, 2026), may_31) == datetime(2025, 5, 31, 10)
+    assert same_part_before(Period.of(QUARTER, 2026, 2), may_31) == datetime(2026, 2, 28, 10)
+    assert same_part_before(Period.of(YEAR, 2025), may_31) is None  # over: compared whole
+
+
+async def test_an_english_staffer_asks_for_periods_in_words(bot: BotHarness):
+    """LANG=en: "/stats this year" answered 'Cannot read "this"'."""
+    await seed(bot)
+    staffer = await staff_of(bot, STAFFER, None)
+    await bot.services.users.set_lang(STAFFER, Lang.ENGLISH, chosen=True)
+    for command, label in (
+        ("/stats this year", "📊 2026 (so far, to 21 Nov) · all regions"),
+        ("/stats last year", "📊 2025 · all regions"),
+        ("/stats last month", "📊 2026-10 · all regions"),
+        ("/stats this month", "📊 2026-11 (so far, to 21 Nov) · all regions"),
+        ("/stats Q3", "📊 2026 Q3 · all regions"),
+        ("/stats 2026 Q3", "📊 2026 Q3 · all regions"),
+        ("/stats 2024 H1 all", "📊 2024 H1 · all regions"),
+        ("/stats 2024 H1 Huzhou", "📊 2024 H1 · Huzhou, Zhejiang"),
+    ):
+        staffer.send(command)
+        text = (await staffer.expect("programme figures"))["text"]
+        assert label in text and "Cannot read" not in text, (command, text)
+        await staffer.expect("programme chart")
+    staffer.send("/stats 本季度")
+    assert "2026 Q4" in (await staffer.expect("programme figures"))["text"]
+
+
+async def test_a_period_not_yet_begun_is_said_to_be_in_the_future(bot: BotHarness):
+    """/stats 2027 answered "服务企业：0 家（−100.0%）", which reads as a collapse."""
+    await seed(bot)
+    staffer = await staff_of(bot, STAFFER, None)
+    for command in ("/stats 2027", "/stats 2026-12", "/stats 2027 苏州"):
+        staffer.send(command)
+        answer = (await staffer.expect("尚未开始"))["text"]
+        assert "−100" not in answer and "服务企业" not in answer, answer
+    assert not [m for m in staffer.texts() if "助企行成效" in m]
+
+
+async def test_a_running_period_is_compared_with_the_same_part_of_the_one_before(bot: BotHarness):
+    """This year so far (to 21 November) against 2025 to 21 November, not against all of 2025."""
+    async with bot.services.db.session() as session:
+        factory = Enterprise(name="湖州织造", region_code="330502", industry="17")
+        session.add(factory)
+        await session.flush()
+        for number, resolved in enumerate(
+            (
+                datetime(2025, 3, 1, 2, tzinfo=UTC),  # the same part of 2025
+                datetime(2025, 12, 5, 2, tzinfo=UTC),  # later in 2025 than today is in 2026: not compared
+                datetime(2026, 2, 1, 2, tzinfo=UTC),
+                datetime(2026, 6, 1, 2, tzinfo=UTC),
+            )
+        ):
+            session.add(
+                Demand(
+                    ticket=f"ZQ-{resolved.year}-00010{number}",
+                    enterprise_id=factory.id,
+                    kind=DemandKind.PROBLEM,
+                    text="织机断纱",
+                    region_code="330502",
+                    industry="17",
+                    status=DemandStatus.RESOLVED,
+                    submitted_at=resolved,
+                    resolved_at=resolved,
+                )
+            )
+    staffer = await staff_of(bot, STAFFER, None)
+    staffer.send("/stats 今年")
+    text = (await staffer.expect("助企行成效"))["text"]
+    assert "2026年（截至11月21日）" in text, text
+    assert "与2025年同期（截至11月21日）相比" in text, text
+    assert "解决难题：2 个（+100.0%）" in text, text  # 2 against 1 (all of 2025 had 2: it would read +0.0%)
+    staffer.send("/stats 2025")
+    whole = (await staffer.expect("2025年 · 全部地区"))["text"]
+    assert "截至" not in whole and "同期" not in whole, whole
+
+
+def test_a_letter_or_two_is_no_regions_name():
+    """ "/stats C" listed twelve cities whose pinyin starts with C."""
+    regions = RegionDirectory(read_seed())
+    for typed in ("C", "c", "ch", "Zh", "x"):
+        named = regions.resolve(typed)
+        assert not named.found and not named.candidates, (typed, named)
+    assert regions.resolve("Jiangsu").code == "320000"
+    assert regions.resolve("Huzhou").code == "330500"
+    assert "320400" in regions.resolve("chang").candidates  # Changzhou: a whole syllable typed
+
+
+def test_an_industry_is_read_by_letter_code_or_name():
+    industries = catalogue()
+    assert industries.named("C") == industries.named("c") == industries.named("制造业") == "C"
+    assert industries.named("Manufacturing") == "C"
+    assert industries.named("C34") == industries.named("通用设备制造业") == industries.named("通用設備製造業") == "34"
+    for typed in ("U", "C99", "34", "苏州", "me", "机械"):
+        assert industries.named(typed) is None, typed
+
+
+async def test_stats_filters_by_industry_with_period_and_region(bot: BotHarness):
+    """/stats C answered "“C”对应多个地区" and twelve cities: a section letter (or a division) is an industry."""
+    await seed(bot)  # 2024 H1: 苏州 C34 (one problem, one training), 湖州 C17 (one problem)
+    staffer = await staff_of(bot, STAFFER, None)
+
+    async def stats(command: str) -> str:
+        staffer.send(command)
+        text = (await staffer.expect("助企行成效"))["text"]
+        await staffer.expect("助企行成效图")
+        return text
+
+    manufacturing = await stats("/stats 2024上半年 C")
+    assert "2024年上半年 · 全部地区 · C 制造业" in manufacturing and "服务企业：2 家" in manufacturing, manufacturing
+    assert "· C34 通用设备制造业：1 / 1" in manufacturing, manufacturing  # a section breaks down by division
+    machinery = await stats("/stats 2024上半年 C34")
+    assert "C34 通用设备制造业" in machinery and "服务企业：1 家" in machinery and "培训职工：40 人" in machinery
+    assert "服务企业：1 家" in await stats("/stats 通用设备制造业 2024上半年")
+    huzhou = await stats("/stats 2024上半年 湖州 C")
+    assert "浙江省 湖州市 · C 制造业" in huzhou and "解决难题：1 个" in huzhou, huzhou
+    assert "服务企业：0 家" in await stats("/stats 2024上半年 苏州 C17")
+    staffer.send("/stats C 2024上半年 X")  # no section X (GB/T 4754 has A to T), and a letter is no region
+    assert "对应多个地区" not in (await staffer.expect("无法识别“X”"))["text"]
