@@ -24,8 +24,8 @@ from db.database import Database
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.enterprises import Enterprises
-from services.import_columns import HEADER_ROWS, MARKS, header_name, header_row, label
 from services.ids import parse_count
+from services.import_columns import HEADER_ROWS, MARKS, header_name, header_row, label
 from services.import_lookalikes import lookalikes, phone_clashes, phone_key
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
 from services.importing_competitions import EXAMPLE as COMPETITION_EXAMPLE
