@@ -8,12 +8,12 @@ import logging
 from dataclasses import astuple
 from typing import TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ConversationHandler
 
 from buttons import Action, parse_any
-from conversations.context import BotContext
+from conversations.context import BotContext, answer_lang
 from conversations.menu import help_text
 from conversations.refusals import staff_gate
 from db.database import lost_connection
@@ -192,6 +192,22 @@ async def on_error(update: object, context: BotContext) -> None:
         with contextlib.suppress(Exception):  # the query may already be answered
             await update.callback_query.answer()
     try:
+        context.lang = await _lang_after_error(context, user, database_down)
         await update.effective_chat.send_message(context.t("error.database" if database_down else "error.generic"))
     except Exception as exc:  # noqa: BLE001 - never let the error handler fail
         log.warning("could not tell the user about an error", extra={**extra, "second_error": str(exc)})
+
+
+async def _lang_after_error(context: BotContext, user: User | None, database_down: bool) -> str:
+    """The user's language for the error message: the error handler's context is a new one, which knows nothing of
+    the update's (a zh-HK reader was told in simplified Chinese). Their profile when the database answers (the
+    /settings choice, their region's forms), else the rule over Telegram's language code and what they typed."""
+    if user is None:
+        return context.lang
+    profile = None
+    if not database_down:
+        try:
+            profile = await context.services.users.get(user.id)
+        except Exception:  # noqa: BLE001 - the error handler never fails; the language code is enough
+            log.warning("no profile for the error message", extra={"user_id": user.id})
+    return answer_lang(profile, user.language_code, context.user_data if context.user_data is not None else {})

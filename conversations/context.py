@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from i18n import label, t
+from services.language import MEMORY_KEY, answer_language
 
 if TYPE_CHECKING:
     from db.models import Role
@@ -44,3 +45,13 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
     def label(self, key: str, /, **values: object) -> str:
         """Button text (plain): values are not escaped."""
         return label(key, self.lang, **values)
+
+
+def answer_lang(profile: Profile | None, language_code: str | None, user_data: dict) -> str:
+    """The language to answer in: the /settings choice, else the rule over Telegram's language code and the script
+    of what they typed (services/language.py)."""
+    if profile is not None and profile.lang_chosen:
+        return profile.reply_lang
+    code = profile.language_code if profile is not None else language_code
+    region = profile.region_code if profile is not None else None
+    return answer_language(None, code, user_data.get(MEMORY_KEY, ""), region)

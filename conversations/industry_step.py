@@ -200,7 +200,9 @@ async def _settle(update: Update, context: BotContext, proposal: Proposal, divis
     if settled is None:
         return None
     await update.callback_query.answer()
-    await edit_message(update, context.t("industry.saved", label=_label(division, context.lang)))
+    # thanks for helping the recognition only where there was one: a description without Chinese was never read
+    saved = "industry.saved" if has_chinese(proposal.text) else "industry.saved_plain"
+    await edit_message(update, context.t(saved, label=_label(division, context.lang)))
     return settled
 
 

@@ -10,12 +10,11 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import ApplicationHandlerStop, InvalidCallbackData
 
 from conversations.common import answer_stale
-from conversations.context import BotContext
+from conversations.context import BotContext, answer_lang
 from db.models import Lang
 from i18n import shown
 from nlp.script import script_of
 from services.language import MEMORY_KEY, answer_language, remember
-from services.users import Profile
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -112,16 +111,6 @@ def _without_invisible(typed: str, entities: tuple[MessageEntity, ...]) -> tuple
                 entity.offset, entity.length = start, end - start
             placed.append(entity)
     return kept, tuple(placed)
-
-
-def answer_lang(profile: Profile | None, language_code: str | None, user_data: dict) -> str:
-    """The language to answer in: the /settings choice, else the rule over Telegram's language code and the script
-    of what they typed (services/language.py)."""
-    if profile is not None and profile.lang_chosen:
-        return profile.reply_lang
-    code = profile.language_code if profile is not None else language_code
-    region = profile.region_code if profile is not None else None
-    return answer_language(None, code, user_data.get(MEMORY_KEY, ""), region)
 
 
 def _unread_lang(context: BotContext, language_code: str | None) -> str:

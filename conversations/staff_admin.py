@@ -20,6 +20,7 @@ from conversations.refusals import ADMINS, answer_refusal, attempt, refusal_text
 from db.models import AuditEntry, Role
 from i18n import Raw, catalogue
 from services.audit import staff_role
+from services.ids import USER_ID_MAX
 from services.local_time import show
 from services.results import Reason, Refused
 from services.staffing import Lookup
@@ -39,7 +40,7 @@ async def named_user(update: Update, context: BotContext, reference: str) -> int
     found = await context.services.staffing.find(reference)
     if found.outcome in (Lookup.BAD_ID, Lookup.AMBIGUOUS, Lookup.NOT_A_HANDLE):
         await update.effective_message.reply_text(
-            context.t(f"staff.lookup.{found.outcome.value}", value=reference[:40])
+            context.t(f"staff.lookup.{found.outcome.value}", value=reference[:40], max=USER_ID_MAX)
         )
         return None
     return found.profile.id if found.profile is not None else -1
@@ -99,7 +100,7 @@ async def _ask(update: Update, context: BotContext, action: RoleChange) -> None:
         context.t(
             "staff.grant_confirm",
             name=profile.first_name,
-            handle=f"@{profile.username}" if profile.username else "—",
+            handle=f"@{profile.username}" if profile.username else context.t("staff.no_handle"),
             id=profile.id,
             old=was,
             new=context.t(f"role.{new.value}"),

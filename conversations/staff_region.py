@@ -72,7 +72,7 @@ async def staff_region(update: Update, context: BotContext) -> None:
         context.t(
             "staff_region.confirm",
             name=person.first_name,
-            handle=f"@{person.username}" if person.username else "—",
+            handle=f"@{person.username}" if person.username else context.t("staff.no_handle"),
             id=person.id,
             old=_region_words(context, person.region_code),
             new=_region_words(context, change.region_code),

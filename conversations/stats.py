@@ -25,15 +25,19 @@ MAX_ARG = 30
 PERIOD_WORDS = 3  # the most words one period is typed in ("first half", "2026 Q3", "March 2024")
 
 
-def _change(now, before) -> str:
+def _change(now, before, lang: str) -> str:
+    """The change on the period before, in brackets of the reader's script: "（+100.0%）", " (+100.0%)"."""
     delta = change(now, before)
-    return "" if delta is None else f"（{'+' if delta >= 0 else '−'}{abs(delta):.1%}）"
+    if delta is None:
+        return ""
+    shown = f"{'+' if delta >= 0 else '−'}{abs(delta):.1%}"
+    return f" ({shown})" if lang == "en" else f"（{shown}）"
 
 
 def report_text(report: Report, region_name: str, context: BotContext) -> str:
     lang, total, prev = context.lang, report.total, report.previous
     figures = [
-        (key, shown, _change(value, before))
+        (key, shown, _change(value, before, lang))
         for key, value, before, shown in (
             ("enterprises", total.enterprises, prev.enterprises, f"{total.enterprises:,}"),
             ("problems", total.problems, prev.problems, f"{total.problems:,}"),

@@ -56,9 +56,53 @@ _ONLY = re.compile(r"(?<![0-9一二兩三四五六七八九十百千萬幾])隻(
 _PICK = re.compile(r"采(?=[用取集購納訪摘礦樣光])")
 
 
+# Taiwan's phrases (s2twp) are a computer vocabulary: they write 分区 as the disk's 分割槽, 代码 (行政区划代码) as
+# 程式碼, 项目 as 專案, 审核 as 稽核, 设备 as 裝置, 社区 as 社群, 紧固件 as 緊韌體, 调试 (a machine's) as 除錯 …
+# In a union's words, and in GB/T 4754's industry names, each of these keeps its ordinary form: the word is cut out
+# before OpenCC sees the text and put back in these forms (s2t and s2hk change characters only, never phrases).
+TAIWAN_WORDS = {
+    "分区": "分區",
+    "代码": "代碼",
+    "项目": "項目",
+    "审核": "審核",
+    "设备": "設備",
+    "类型": "類型",
+    "对象": "對象",
+    "绑定": "綁定",
+    "调试": "調試",
+    "权限": "權限",
+    "高级": "高級",
+    "发布": "發布",
+    "屏蔽": "封鎖",  # people who blocked the bot: 封鎖 on Telegram in Taiwan, not the 遮蔽 of a screen
+    "社区": "社區",
+    "添加剂": "添加劑",
+    "紧固件": "緊固件",
+    "针织": "針織",  # "指针织T恤" was read 指針/織: 指標織
+    "参数": "參數",
+    "剪切": "剪切",
+    "调度": "調度",
+    "调制": "調製",
+    "组件": "組件",
+    "性能": "性能",
+    "账": "帳",  # 帳號, 帳戶: Taiwan's form (OpenCC writes 賬)
+}
+_TAIWAN_WORD = re.compile("|".join(sorted(TAIWAN_WORDS, key=len, reverse=True)))
+
+
+def _s2twp(text: str) -> str:
+    """Taiwan's forms and phrases, TAIWAN_WORDS kept in their ordinary forms."""
+    converter, out, at = _converter("s2twp"), [], 0
+    for found in _TAIWAN_WORD.finditer(text):
+        out += [converter.convert(text[at : found.start()]), TAIWAN_WORDS[found.group()]]
+        at = found.end()
+    out.append(converter.convert(text[at:]))
+    return "".join(out)
+
+
 def to_traditional(text: str, variant: str = "zh-hant") -> str:
     """``text`` in traditional script, in ``variant``'s forms (one of TRADITIONAL_VARIANTS; zh-hant by default)."""
-    converted: str = _converter(TRADITIONAL_VARIANTS.get(variant, "s2t")).convert(text)
+    config = TRADITIONAL_VARIANTS.get(variant, "s2t")
+    converted: str = _s2twp(text) if config == "s2twp" else _converter(config).convert(text)
     return _PICK.sub("採", _ONLY.sub("只", _LOT.sub("簽", converted)))
 
 

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -151,9 +151,19 @@ def amount(text: str | None, maximum: int | Decimal) -> Decimal | None:
     """An amount of yuan from 0 to ``maximum`` ("一万五", "1.5万", "15,000元") to the fen, else None: an amount
     finer than the fen ("12.345", "0.000000001") is refused, never rounded (to nothing, or to another amount)."""
     value = quantity(text)
-    if value is None or value > maximum:
-        return None
-    fen = value.quantize(Decimal("0.01"))
+    return None if value is None or value > maximum else to_fen(value)
+
+
+FEN = Decimal("0.01")
+
+
+def to_fen(value: Decimal) -> Decimal | None:
+    """``value`` (finite) to the fen, or None when it is finer than the fen ("12.345"): never rounded. Any size:
+    ``quantize`` in the default 28-digit context raises InvalidOperation past 26 whole digits, so it is given the
+    digits ``value`` needs."""
+    _, digits, exponent = value.as_tuple()
+    places = len(digits) + max(int(exponent), 0) + 3
+    fen = value.quantize(FEN, context=Context(prec=places))
     return fen if fen == value else None
 
 

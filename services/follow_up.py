@@ -239,12 +239,16 @@ class FollowUp(Resolution):
         except Stop as stop:
             await stop.audit(self.audit, user_id, "case.reopen")
             raise
-        for chats in ([craftsman_user] if craftsman_user else [], await self.staff.for_demand(demand_id)):
+        told = (  # the craftsman carries on; staff follow the case up with him
+            ([craftsman_user] if craftsman_user else [], "follow.reopened_other", ""),
+            (await self.staff.for_demand(demand_id), "follow.reopened_staff", ":staff"),
+        )
+        for chats, key, part in told:
             await self.outbox.put(
                 chats,
                 "notice",
-                f"demand:{demand_id}:reopened:{now.isoformat()}",
-                Notice("follow.reopened_other", values={"ticket": ticket}),
+                f"demand:{demand_id}:reopened:{now.isoformat()}{part}",
+                Notice(key, values={"ticket": ticket}),
             )
         return Done(demand_id)
 

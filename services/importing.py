@@ -24,6 +24,7 @@ from db.database import Database
 from db.models import Craftsman, CraftsmanStatus, EnterpriseKind, Role
 from nlp.industry import catalogue
 from services.enterprises import Enterprises
+from services.ids import parse_count
 from services.import_columns import HEADER_ROWS, MARKS, header_name, header_row, label
 from services.import_lookalikes import lookalikes, phone_clashes, phone_key
 from services.importing_competitions import COLUMNS as COMPETITION_COLUMNS
@@ -207,12 +208,11 @@ class Importer:
             raise RowErrorSignal("import.err.unknown_team", value=team)
         capacity = 3
         if cells["最多同时服务"]:
-            if (
-                not cells["最多同时服务"].removesuffix(".0").isdigit()
-                or not 1 <= int(float(cells["最多同时服务"])) <= 20
-            ):
+            # ASCII digits only, never more than 20 has: float("9" * 400) is inf and "²".isdigit() is True
+            typed = parse_count(cells["最多同时服务"].removesuffix(".0"), 1, 20)
+            if typed is None:
                 raise RowErrorSignal("import.err.capacity", value=cells["最多同时服务"])
-            capacity = int(float(cells["最多同时服务"]))
+            capacity = typed
         modes = _labelled(cells, "服务方式", MODE_LABELS)
         return {
             "_key": (name, workplace, number),

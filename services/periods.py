@@ -26,11 +26,13 @@ from services.validation import Invalid
 
 YEAR, HALF, QUARTER, MONTH = "year", "half", "quarter", "month"
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period may be in
+# A year of any length where the text says it is one (年, a half, a quarter, a month after it: "99999年" is a year
+# out of range, answered so); four bare digits only, since other bare numbers are region codes ("330502").
 _PATTERNS = [
-    (re.compile(r"^(\d{4})\s*年?\s*(?:h|H)([12])$|^(\d{4})\s*年?\s*([上下])半年$"), HALF),
-    (re.compile(r"^(\d{4})\s*年?\s*(?:[qQ第]\s*([1-4])\s*(?:季度)?|([1-4])\s*季度)$"), QUARTER),
-    (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"), MONTH),
-    (re.compile(r"^(\d{4})\s*年?$"), YEAR),
+    (re.compile(r"^(\d+)\s*年?\s*(?:h|H)([12])$|^(\d+)\s*年?\s*([上下])半年$"), HALF),
+    (re.compile(r"^(\d+)\s*年?\s*(?:[qQ第]\s*([1-4])\s*(?:季度)?|([1-4])\s*季度)$"), QUARTER),
+    (re.compile(r"^(\d+)\s*[-/.年]\s*(\d{1,2})\s*月?$"), MONTH),
+    (re.compile(r"^(\d{4})$|^(\d+)\s*年$"), YEAR),
 ]
 # this year's: "Q3", "3季度", "第3季度" (三季度 once cn2an has read it), "H1", "3月"
 _THIS_YEARS = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.everyday import quantity
+from services.everyday import quantity, to_fen
 from services.validation import Invalid
 
 MAX_TRAINED, LARGE_TRAINED = 5_000, 300  # workers trained in one service: refused above, confirmed above
@@ -71,7 +71,7 @@ def read_benefit(text: str | None, pending: str | None = None) -> Figure:
     value = _read(text, pending, "benefit", f"{MAX_BENEFIT:,.0f}")
     if isinstance(value, Figure):
         return value
-    if value.quantize(Decimal("0.01")) != value:  # finer than the fen: refused, never rounded
+    if to_fen(value) is None:  # finer than the fen: refused, never rounded (nor raised on: 42 digits are a figure)
         return Figure(refused=Invalid("resolve.bad_number", max=f"{MAX_BENEFIT:,.0f}"))
     if value > MAX_BENEFIT:
         return Figure(refused=Invalid("resolve.benefit_too_much", value=f"{value:,.2f}", max=f"{MAX_BENEFIT:,.0f}"))

@@ -80,3 +80,24 @@ async def test_absurd_figures_are_refused_and_large_ones_confirmed_in_the_chat(b
     await helper.expect("已登记解决结果")
     solved = await demand(bot)
     assert solved.workers_trained == 800 and solved.economic_benefit == Decimal(20_000_000)
+
+
+HUGE = ["9" * 26, "9" * 27, "9" * 42, "1" + "0" * 60]  # 27 whole digits and more raised InvalidOperation (quantize)
+
+
+@pytest.mark.parametrize("text", HUGE)
+def test_a_huge_benefit_is_refused_as_too_much_whatever_its_digits(text):
+    assert read_benefit(text).refused.key == "resolve.benefit_too_much"
+    assert read_trained(text).refused.key == "resolve.trained_too_many"
+
+
+async def test_a_benefit_of_42_digits_gets_the_refusal_in_the_chat_not_the_error(bot: BotHarness):
+    """The newcomer's crash: 27+ digits at the benefit question gave "抱歉，处理您的请求时出了问题"."""
+    helper = await at_workers_trained(bot)
+    helper.send("12")
+    await helper.expect("预计经济效益")
+    helper.send("9" * 42)
+    refused = await helper.expect("元超过了 1,000,000,000 元")
+    assert "出了问题" not in refused["text"]
+    helper.send("50000")
+    await helper.expect("已登记解决结果")

@@ -4,11 +4,11 @@ people typed reaches others as typed, the /settings choice wins."""
 
 from __future__ import annotations
 
-import opencc
 import pytest
 
 from db.models import Lang, Role
 from fakebotapi import FakeUser
+from nlp.script import to_traditional
 from services.talent import Application
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
@@ -17,12 +17,12 @@ LATIN_LINES = ["FANUC 0i-MF SV0436", "<div class=x>", "select * from t", "https:
 HELP_ZH, HELP_EN = "我能为您做什么", "What I can do for you"
 
 
-FORMS = {"zh-TW": "s2twp", "zh-hant": "s2t"}  # the OpenCC configuration of each reader's catalogue texts
+FORMS = {"zh-TW": "zh-tw", "zh-hant": "zh-hant"}  # each reader's catalogue variant (Taiwan's: OpenCC's s2twp, fixed)
 
 
 def forms(code: str):
     """What the catalogue says to a reader with this language_code: ``forms(code)("简体")``."""
-    return opencc.OpenCC(FORMS[code]).convert
+    return lambda text: to_traditional(text, FORMS[code])
 
 
 async def worker(

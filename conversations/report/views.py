@@ -146,15 +146,19 @@ def demand_line(d: DemandInfo, lang: str, tz: ZoneInfo, next_step: dict[DemandSt
     when = t("my.submitted_on" if d.submitted_at else "my.created_on", lang, date=day)
     craftsmen = t("my.craftsmen", lang, names="、".join(d.craftsmen)) if d.craftsmen else ""
     next_key = next_step.get(d.status)
-    line = t(
-        "my.line",
-        lang,
-        ticket=d.ticket or t("my.draft", lang),
-        kind=Raw(t(f"demand.kind.{d.kind.value}", lang)),
-        status=Raw(t(f"demand.status.{d.status.value}", lang)),
-        when=Raw(when),
-        craftsmen=Raw(craftsmen),
-    )
+    kind = Raw(t(f"demand.kind.{d.kind.value}", lang))
+    if d.ticket is None and d.status is DemandStatus.DRAFT:  # "Draft" once: no ticket yet, and that is its status
+        line = t("my.draft_line", lang, kind=kind, when=Raw(when), craftsmen=Raw(craftsmen))
+    else:
+        line = t(
+            "my.line",
+            lang,
+            ticket=d.ticket or t("my.draft", lang),
+            kind=kind,
+            status=Raw(t(f"demand.status.{d.status.value}", lang)),
+            when=Raw(when),
+            craftsmen=Raw(craftsmen),
+        )
     return line + "\n   " + t(next_key, lang) if next_key else line  # a closed demand has no next step
 
 
@@ -179,8 +183,9 @@ def demand_detail(
         t("report.card_line", lang, field=t(f"field.{f}", lang), value=_value(f, d, e, regions, lang)) for f in fields
     ]
     if with_contact:
-        lines.append(t("report.card_line", lang, field=t("field.contact_name", lang), value=d.contact_name or ""))
-        lines.append(t("report.card_line", lang, field=t("field.phone", lang), value=d.contact_phone or ""))
+        unset = t("report.unset", lang)  # as every other field not filled in says
+        lines.append(t("report.card_line", lang, field=t("field.contact_name", lang), value=d.contact_name or unset))
+        lines.append(t("report.card_line", lang, field=t("field.phone", lang), value=d.contact_phone or unset))
     if d.history:
         lines.append("")
         lines += [
