@@ -15,8 +15,8 @@ from buttons.booking import CancelAppointment, Reschedule
 from db.database import Database
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, Match, MatchStatus
 from services.clock import Clock
-from services.local_time import weekday_key
 from services.local_time import show as local
+from services.local_time import weekday_key
 from services.outbox import Button, Notice, Outbox
 from services.staff_scope import StaffChats
 

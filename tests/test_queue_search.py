@@ -9,8 +9,8 @@ from sqlalchemy import select
 from buttons.queue import CallCraftsman, OfferTo
 from db.models import Craftsman
 from services.demo_people import demo_person
-from tests.test_demo import demo  # noqa: F401 (the demo stage fixture)
 from tests.harness import BotHarness
+from tests.test_demo import demo  # noqa: F401 (the demo stage fixture)
 from tests.test_queue_views import pool_member
 
 
