@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Lang, Match, MatchStatus
+from fakebotapi import FakeUser
 from services.clock import ManualClock
 from services.demo_people import demo_person
 from tests.harness import BotHarness
@@ -58,19 +59,26 @@ async def _booked_ticket(bot: BotHarness) -> str:
         )
 
 
+async def _take_leave(zhou: FakeUser, day: str, words: tuple[str, str, str, str]) -> tuple[dict, dict]:
+    """周建华 sets his leave in /profile to end on ``day`` (``words``: the card's title, the pause button, its question
+    and "saved", in his language); the saved card and what he is told of the visits in it."""
+    title, pause, question, saved = words
+    zhou.send("/profile")
+    zhou.press(pause, await zhou.expect(title))
+    await zhou.expect(question)
+    zhou.send(day)
+    card = await zhou.expect(saved)
+    return card, await zhou.expect(("休假期间", "your leave"))
+
+
 async def test_leave_over_booked_visits_names_them_with_a_way_to_move_them_and_tells_staff(db_url: str):
     bot = await stage(db_url, ManualClock(TUESDAY))
     try:
         other = await _second_visit(bot)
         first = await _booked_ticket(bot)
         zhou = bot.user(demo_person("周建华").telegram_id, first_name="周建华")
-        zhou.send("/profile")
-        zhou.press("休假", await zhou.expect("我的工匠资料"))
-        await zhou.expect("休假到哪一天")
-        zhou.send("下周五")
-        saved = await zhou.expect("已保存")
+        saved, told = await _take_leave(zhou, "下周五", ("我的工匠资料", "休假", "休假到哪一天", "已保存"))
         assert "休假至 2026-12-11（周五）" in saved["text"]
-        told = await zhou.expect("休假期间")
         assert "2026-12-02 14:30" in told["text"] and "2026-12-02 15:00" in told["text"]
         assert first in told["text"] and other in told["text"]
         assert "仍然有效" in told["text"]  # they stay booked unless he moves them
@@ -100,13 +108,9 @@ async def test_leave_in_english_shows_the_weekday_and_names_the_visit_in_it(db_u
     try:
         zhou = bot.user(demo_person("周建华").telegram_id, first_name="周建华", language_code="en")
         await bot.services.users.set_lang(zhou.id, Lang.ENGLISH, chosen=True)
-        zhou.send("/profile")
-        zhou.press("Time off", await zhou.expect("My craftsman profile"))
-        await zhou.expect("Until which day")
-        zhou.send("next Friday")
-        saved = await zhou.expect("Saved")
+        words = ("My craftsman profile", "Time off", "Until which day", "Saved")
+        saved, told = await _take_leave(zhou, "next Friday", words)
         assert "On leave until 2026-12-04 (Fri)" in saved["text"]
-        told = await zhou.expect("your leave")
         assert "2026-12-02 14:30" in told["text"] and "stay booked" in told["text"]
     finally:
         await bot.stop()

@@ -11,14 +11,19 @@ from tests.test_report import demands, enterprise_user, fill_profile
 TEXT = "铝型材喷涂过程遇到氧化，皮膜厚度不均，想请专家来看看"
 
 
-async def _to_urgency(user: FakeUser) -> None:
+async def _to_industry(user: FakeUser) -> dict:
+    """/report up to the industry question (the description settled with 完成); that question."""
     user.send("/report")
     user.press("技术难题", await user.expect("请选择需求类型"))
     await fill_profile(user)
     await user.expect("请描述")
     user.send(TEXT)
     user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
+    return await user.expect("识别为：")
+
+
+async def _to_urgency(user: FakeUser) -> None:
+    user.press("✅确认", await _to_industry(user))
     await user.expect("请选择紧急程度")
 
 
@@ -46,13 +51,7 @@ async def test_a_draft_kept_at_the_urgency_question_is_taken_up_there(bot: BotHa
 
 async def test_a_draft_set_aside_at_the_industry_question_is_taken_up_there(bot: BotHarness):
     user = await enterprise_user(bot, 42)
-    user.send("/report")
-    user.press("技术难题", await user.expect("请选择需求类型"))
-    await fill_profile(user)
-    await user.expect("请描述")
-    user.send(TEXT)
-    user.press("完成", await user.expect("可以继续补充"))
-    await user.expect("识别为：")
+    await _to_industry(user)
     user.send("/join")  # another step sets the report aside
     await user.expect("请输入您的姓名")
     taken = await _take_up(user)
