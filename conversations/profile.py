@@ -94,7 +94,25 @@ async def _save(update: Update, context: BotContext, **values: object) -> int:
     drop(FORM)
     text, markup = _menu(card, context)
     await update.effective_chat.send_message(context.t("profile.saved") + "\n\n" + text, reply_markup=markup)
+    if card.paused_until is not None and "paused_until" in values:
+        await _visits_in_leave(update, context, card)
     return ConversationHandler.END
+
+
+async def _visits_in_leave(update: Update, context: BotContext, card: CraftsmanCard) -> None:
+    """His booked visits on the days of his leave, each with 🔁 改期 / ❌ 取消 (staff are told by the service)."""
+    assert card.paused_until is not None
+    time_off = context.services.time_off
+    visits = await time_off.taken(update.effective_user.id, card.name, card.paused_until)
+    if visits:
+        keyboard = [
+            [InlineKeyboardButton(context.label(b.key, **(b.values or {})), callback_data=b.data) for b in row]
+            for row in time_off.buttons(visits)
+        ]
+        await update.effective_chat.send_message(
+            context.t("leave.visits_in_leave", visits=time_off.lines(visits)),
+            reply_markup=InlineKeyboardMarkup(keyboard),
+        )
 
 
 def _modes_keyboard(chosen: list[str], context: BotContext) -> InlineKeyboardMarkup:

@@ -31,6 +31,7 @@ from conversations.refusals import attempt
 from conversations.union import consultation_section
 from services.audit import staff_role
 from services.casework import MAX_NOTE
+from services.staff_queue import Found
 
 FIND, ESCALATE = "queue.find", "queue.escalate"
 MAX_QUERY = 50
@@ -154,20 +155,39 @@ async def find_text(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("queue.find_none", query=text))
         return FIND
     context.user_data.pop("queue", None)
-    keyboard = [
-        [
-            InlineKeyboardButton(
-                context.label("queue.offer_found", name=c.name, workplace=c.workplace),
-                callback_data=OfferTo(demand_id, c.id).data(),
-            )
-        ]
-        for c in cards
-    ]
-    lines = [context.t("queue.find_title")] + [
-        context.t("queue.found_line", name=c.name, skills="、".join(c.specialities[:4])) for c in cards
-    ]
+    found = await attempt(
+        update, context, context.services.casework.standing(update.effective_user.id, context.role, demand_id, cards)
+    )
+    if found is None:
+        return ConversationHandler.END
+    keyboard = [[button] for f in found if (button := _found_button(demand_id, f, context)) is not None]
+    lines = [context.t("queue.find_title")] + [_found_line(f, context) for f in found]
     await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard))
     return ConversationHandler.END
+
+
+def _found_line(f: Found, context: BotContext) -> str:
+    """ "• 周建华：铝型材挤压、…（在办 4/4 件）⛔ 已满，暂不能派单": his load as the queue's cards show it, and why not."""
+    c = f.card
+    why = context.label(f"queue.found_{f.refusal.value}") if f.refusal is not None else ""
+    if f.refusal is None and c.user_id is None and not f.has_phone:
+        why = context.label("match.reason.unreachable")
+    load = context.label("match.reason.load", load=f.load, capacity=c.capacity)
+    return context.t("queue.found_line_load", name=c.name, skills="、".join(c.specialities[:4]), load=load, why=why)
+
+
+def _found_button(demand_id: int, f: Found, context: BotContext) -> InlineKeyboardButton | None:
+    """派给 when it can be offered; 📞 致电 for one without Telegram (as on the cards); nothing that could only fail."""
+    c = f.card
+    if f.refusal is not None:
+        return None
+    if c.user_id is not None:
+        label = context.label("queue.offer_found", name=c.name, workplace=c.workplace)
+        return InlineKeyboardButton(label, callback_data=OfferTo(demand_id, c.id).data())
+    if f.has_phone:
+        label = context.label("queue.call_found", name=c.name, workplace=c.workplace)
+        return InlineKeyboardButton(label, callback_data=CallCraftsman(demand_id, c.id).data())
+    return None
 
 
 async def escalate_note(update: Update, context: BotContext) -> str | int:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from conversations.context import BotContext
 from i18n import localise
 from services.industry import division_label
+from services.local_time import weekday_key
 
 
 def card_text(
@@ -52,5 +53,7 @@ def card_of(card, context: BotContext) -> str:
         context,
     )
     if card.paused_until is not None:
-        text += "\n" + context.t("talent.card_paused", until=card.paused_until.isoformat())
+        until = card.paused_until
+        weekday = context.label(weekday_key(until))
+        text += "\n" + context.t("talent.card_paused", until=until.isoformat(), weekday=weekday)
     return text

@@ -102,7 +102,11 @@ async def tasks_command(update: Update, context: BotContext) -> None:
             context.t(
                 "tasks.item",
                 ticket=case.ticket,
-                status=context.label(f"demand.status.{case.demand_status.value}"),
+                status=context.label(
+                    "tasks.awaiting_answer"  # the demand is 已匹配 to him: what it waits for is his answer
+                    if case.match_status is MatchStatus.OFFERED
+                    else f"demand.status.{case.demand_status.value}"
+                ),
                 summary=case.text[:120],
             )
         )

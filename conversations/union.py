@@ -241,12 +241,20 @@ async def follow_up_start(update: Update, context: BotContext) -> str | int:
     if press is None:
         return ConversationHandler.END
     checking = context.services.consultations.may_follow_up(update.effective_user.id, press.consultation_id)
-    if await attempt(update, context, checking, FOLLOW_UP) is None:
+    result = await attempt(update, context, checking, FOLLOW_UP)
+    if result is None:
         return ConversationHandler.END
     await update.callback_query.answer()
-    context.user_data["union_follow_up"] = {"id": press.consultation_id}
-    await update.effective_chat.send_message(context.t("union.follow_up_ask", number=press.consultation_id))
+    context.user_data["union_follow_up"] = {"id": press.consultation_id, "adding": not result.values["replied"]}
+    await update.effective_chat.send_message(_follow_up_question(context))
     return MEMBER_REPLY
+
+
+def _follow_up_question(context: BotContext) -> str:
+    """Staff replied: the member's reply is asked for; not yet (补充问题): what to add to the question."""
+    waiting = context.user_data.get("union_follow_up") or {}
+    key = "union.add_ask" if waiting.get("adding") else "union.follow_up_ask"
+    return context.t(key, number=waiting.get("id"))
 
 
 async def follow_up_text(update: Update, context: BotContext) -> str | int:
@@ -327,9 +335,8 @@ def reply_handler() -> MessageHandler:
 
 
 async def reask_follow_up(update: Update, context: BotContext) -> None:
-    consultation_id = (context.user_data.get("union_follow_up") or {}).get("id")
-    if consultation_id is not None:
-        await update.effective_chat.send_message(context.t("union.follow_up_ask", number=consultation_id))
+    if (context.user_data.get("union_follow_up") or {}).get("id") is not None:
+        await update.effective_chat.send_message(_follow_up_question(context))
 
 
 async def cancel(update: Update, context: BotContext) -> int:

@@ -263,19 +263,25 @@ class Consultations:
         return Done(values={"number": consultation_id, "reopened": reopened})
 
     async def may_follow_up(self, user_id: int, consultation_id: int) -> Done:
-        """Whether the member may answer staff's reply now (asked before their text is typed). Refused: NOT_YOURS
-        (not their consultation: audited), STALE (ended)."""
+        """Whether the member may answer staff's reply now (asked before their text is typed); ``values["replied"]``:
+        whether staff have replied yet (before: the member adds to the question). Refused: NOT_YOURS (not their
+        consultation: audited), STALE (ended)."""
         async with self.db.session() as session:
-            status = await session.scalar(
-                select(Consultation.status).where(Consultation.id == consultation_id, Consultation.user_id == user_id)
-            )
+            row = (
+                await session.execute(
+                    select(Consultation.status, Consultation.answered_at).where(
+                        Consultation.id == consultation_id, Consultation.user_id == user_id
+                    )
+                )
+            ).first()
+        status, answered_at = row if row is not None else (None, None)
         if status is None:
             target = f"consultation:{consultation_id}"
             await self.audit.record(user_id, "consultation.follow_up", target, allowed=False)
             raise Refused(Reason.NOT_YOURS)
         if status not in OPEN_THREAD:
             raise Refused(Reason.STALE, number=consultation_id)
-        return Done(values={"number": consultation_id})
+        return Done(values={"number": consultation_id, "replied": answered_at is not None})
 
     async def follow_up(self, user_id: int, consultation_id: int, text: str) -> Done:
         """The member's word in their consultation (an answer to staff's reply, or more about a question not yet

@@ -38,6 +38,7 @@ from services.staff_scope import StaffChats
 from services.staffing import Staffing
 from services.statistics import Statistics
 from services.talent import Talent
+from services.time_off import TimeOff
 from services.users import Users
 
 
@@ -58,6 +59,7 @@ class Services:
     forms: Forms  # forms in progress (the form engine's drafts)
     demand_form: DemandForm  # /report's rules: what a draft still needs, its progress
     talent: Talent
+    time_off: TimeOff  # 休假 over booked visits: named to him, his cases' staff told
     importer: Importer
     audience: Audience
     reminders: Reminders
@@ -117,6 +119,7 @@ class Services:
             forms=forms,
             demand_form=DemandForm(demands, enterprises),
             talent=Talent(db, clock, audit, outbox, users, analyzer.tokenizer, staff_chats),
+            time_off=TimeOff(db, clock, outbox, staff_chats, tz),
             importer=Importer(
                 db,
                 enterprises,

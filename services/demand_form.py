@@ -135,6 +135,18 @@ class DemandForm:
         return Progress(draft.id, asked).stored()
 
     @staticmethod
+    def take_up(draft: DemandInfo, kept: dict[str, Any] | None) -> dict[str, Any]:
+        """The answers /report → 继续填写 goes on with, so that it asks the first step still unanswered: the form's own
+        progress when it is this draft's (kept when another step set the form aside, or across a restart), else what
+        the draft holds says how far it went (the form draft is dropped on /cancel → 保留草稿): the industry, urgency
+        and mode are asked only after 完成 settled the description, so any of them set means it was settled."""
+        progress = Progress.read(kept or {})
+        if progress is not None and progress.demand_id == draft.id:
+            return replace(progress, editing=False, replace_text=False).stored()
+        settled = description_fault(draft.text) is None and any((draft.industry, draft.urgency, draft.service_mode))
+        return Progress(draft.id, ("kind",), described=settled).stored()
+
+    @staticmethod
     def progress(answers: dict[str, Any]) -> Progress | None:
         return Progress.read(answers)
 

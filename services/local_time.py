@@ -114,6 +114,11 @@ def parse_quiet_hours(text: str, now: datetime | None = None, tz: ZoneInfo | Non
     return QuietHours(h1 * 60 + m1, h2 * 60 + m2)
 
 
+def weekday_key(day: date) -> str:
+    """The catalogue key of ``day``'s weekday (weekday.fri: 周五 / Fri)."""
+    return f"weekday.{WEEKDAYS[day.weekday()]}"
+
+
 def show(moment: datetime | None, tz: ZoneInfo) -> str:
     """A UTC moment as people read it: "2026-12-01 19:00" local."""
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "—"

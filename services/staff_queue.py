@@ -14,12 +14,14 @@ from db.database import Database
 from db.models import AuditEntry, Craftsman, Demand, DemandStatus, Match, MatchStatus, Role
 from services.assignment import Plan, plan_for
 from services.audit import AuditLog
+from services.clock import Clock
 from services.matching import Matcher
 from services.regions import RegionDirectory
 from services.results import BY_HAND, Done, Reason, Refused
 from services.service_record import Stop
 from services.staff_scope import covered, require_in_scope
-from services.talent_index import Candidate
+from services.talent import CraftsmanCard
+from services.talent_index import Candidate, available
 from services.volunteering import QUEUED
 
 
@@ -34,6 +36,18 @@ class QueueItem:
     urgency: str | None
     candidates: list[Candidate]
     volunteers: list[tuple[int, str]]  # (match id, craftsman name) waiting for staff
+
+
+@dataclass(frozen=True)
+class Found:
+    """A craftsman found by 🔍 搜索工匠 for one demand: his open cases against his capacity, and why the demand cannot
+    be offered to him now (FULL, UNAVAILABLE: on leave or not published, DECLINED: he turned it down), None when it
+    can (a craftsman without Telegram is phoned: ``card.user_id`` is None)."""
+
+    card: CraftsmanCard
+    load: int
+    refusal: Reason | None
+    has_phone: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,7 @@ class StaffQueue:
 
     # what Casework supplies
     db: Database
+    clock: Clock
     matcher: Matcher
     audit: AuditLog
     regions: RegionDirectory
@@ -126,6 +141,41 @@ class StaffQueue:
             await self.matcher.for_demand(d.id, k),
             volunteers.get(d.id, []),
         )
+
+    async def standing(self, actor: int, role: Role | None, demand_id: int, cards: list[CraftsmanCard]) -> list[Found]:
+        """The craftsmen found for demand ``demand_id``, each with his load and what stops an offer to him now (the
+        rules of the offer itself, services/casework.py ``_check_offer``): a search lists no 派给 that can only fail.
+        Refused: NOT_STAFF (audited)."""
+        await self.audit.require_staff(actor, role, "queue.find", f"demand:{demand_id}")
+        ids = [c.id for c in cards]
+        today = self.clock.now().date()  # as the offer reads it
+        async with self.db.session() as session:
+            loads = await Matcher.loads(session, ids)
+            phones = dict(
+                (await session.execute(select(Craftsman.id, Craftsman.phone).where(Craftsman.id.in_(ids))))
+                .tuples()
+                .all()
+            )
+            declined = set(
+                (
+                    await session.scalars(
+                        select(Match.craftsman_id).where(
+                            Match.demand_id == demand_id,
+                            Match.craftsman_id.in_(ids),
+                            Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)),
+                        )
+                    )
+                ).all()
+            )
+
+        def refusal(c: CraftsmanCard) -> Reason | None:
+            if not available(True, c.status, c.paused_until, today):
+                return Reason.UNAVAILABLE
+            if c.id in declined:
+                return Reason.DECLINED
+            return Reason.FULL if loads.get(c.id, 0) >= c.capacity else None
+
+        return [Found(c, loads.get(c.id, 0), refusal(c), bool((phones.get(c.id) or "").strip())) for c in cards]
 
     @staticmethod
     async def _volunteers(session: AsyncSession, demand_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

@@ -85,7 +85,8 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     draft = await context.services.demands.draft_of(update.effective_user.id)
     if draft is not None and draft.has_content:
-        restart(FORM, form_of(context).begin(draft, asked=("kind",)))
+        kept = await context.services.forms.get(update.effective_user.id, FORM)  # begins: not read before
+        restart(FORM, form_of(context).take_up(draft, kept.answers if kept is not None else None))
         await update.effective_message.reply_text(
             context.t("report.resume_ask", preview=draft.text[:40] or context.t(f"demand.kind.{draft.kind.value}")),
             reply_markup=_resume_keyboard(context),
