@@ -37,6 +37,15 @@ async def publish_dated(bot: BotHarness, staff: FakeUser, name: str, lines: str,
     bot.clock.advance(minutes=1)  # past the flood guard's window: the form was many messages
 
 
+async def enrolled(bot: BotHarness, user_id: int, course: str, name: str = "学员") -> FakeUser:
+    """A worker of 吴兴区 enrolled in the first course of /courses (``course``)."""
+    student = await worker(bot, user_id, "330502", name)
+    student.send("/courses")
+    student.press("报名①", await student.expect(course))
+    await student.expect("您已报名")
+    return student
+
+
 async def test_a_zero_minute_lead_is_refused_like_minus_zero_and_a_day_is_shown_as_a_day(bot: BotHarness):
     """Item 1: 0 was taken ("课前提醒：0 分钟") though a reminder due at the class's start is never sent; "-0"
     was refused. Both are refused with the range in words; 1440 minutes is shown as 1 天."""
@@ -145,10 +154,7 @@ async def test_a_day_ahead_reminder_fifteen_minutes_late_says_tomorrow_without_t
     """Item 4: "【補發】… 開課，還有 1425 分鐘。" for a reminder a day ahead sent 15 minutes late."""
     staff = await staffer(bot)
     await publish_dated(bot, staff, "每周课", "2026-12-02 19:00-21:00", lead="1 天")
-    student = await worker(bot, 81, "330502", "学员")
-    student.send("/courses")
-    student.press("报名①", await student.expect("每周课"))
-    await student.expect("您已报名")
+    student = await enrolled(bot, 81, "每周课")
     bot.clock.advance(seconds=(datetime(2026, 12, 1, 11, 15, tzinfo=UTC) - bot.clock.now()).total_seconds())
     await bot.tick()  # 12-01 19:15: the reminder due at 19:00 goes out 15 minutes late
     text = (await student.expect(REMINDER))["text"]
@@ -170,10 +176,7 @@ async def test_students_are_told_the_course_is_over_when_its_last_class_is_cance
     """Item 7: cancelling the last class made the course vanish, and students heard only of that class."""
     staff = await staffer(bot)
     await publish_dated(bot, staff, "单次课", "2026-12-02 19:00-21:00")
-    student = await worker(bot, 82, "330502", "学员")
-    student.send("/courses")
-    student.press("报名①", await student.expect("单次课"))
-    await student.expect("您已报名")
+    student = await enrolled(bot, 82, "单次课")
     staff.send("/courses")
     staff.press("管理①", await staff.expect("单次课"))
     staff.press("取消 12-02 19:00", await staff.expect("管理课程"))
