@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     delivery_in_flight: int = Field(default=64, ge=1, le=1024)
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
-    course_reminder_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)  # lead time before a course session
+    course_reminder_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)  # lead before a class (0: never sent)
     # webhook mode (bot.py --webhook URL): where the bot listens, and the secret Telegram sends with every update
     webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
     webhook_port: int = Field(default=8080, ge=1, le=65535)

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -54,6 +55,8 @@ class Question:
     optional: bool = False
     when: Callable[[dict[str, Any]], bool] = field(default=_always)  # ask only when this holds of the values
     label: str | None = None  # catalogue key of the answer's name: the summary card has ✏️ for it
+    # the question's example values, still to come by the clock ("{example_from} 至 {example_to}"): now, zone → values
+    examples: Callable[[datetime, ZoneInfo], dict[str, str]] | None = None
 
 
 def asking(prefix: str) -> Callable[..., Question]:
@@ -140,7 +143,9 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             if q.kind == "region":
                 await ask_event_region(update, context, q.ask)
                 return region
-            await chat.send_message(context.t(q.ask), reply_markup=_keyboard(context, form, q, values()))
+            services = context.services
+            shown = q.examples(services.clock.now(), services.settings.tz) if q.examples else {}
+            await chat.send_message(context.t(q.ask, **shown), reply_markup=_keyboard(context, form, q, values()))
             return answer
 
         return ask
@@ -154,6 +159,8 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
         text = (update.effective_message.text or "").strip()
         if await reject_too_long(update, context, text, MAX_ANSWER):
             return None
+        if q.optional and fields.skips(text):  # 跳过 typed: the skip button's answer, never a teacher called 跳过
+            return await give(update, context, q, None)
         if q.parse is None:  # a button question
             await update.effective_message.reply_text(context.t("expect.button"))
             return None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import Course, CourseSession, EventStatus, Subscription, SubscriptionKind
 from db.results import rowcount
@@ -54,6 +56,31 @@ async def _lock(session: AsyncSession, course_id: int) -> bool:
         .values(revision=Course.revision, updated_at=Course.updated_at)
     )
     return bool(rowcount(result))
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A class of the course enrolled in that overlaps a class of another course the user is seated in."""
+
+    other: str  # the other course's name
+    other_starts: datetime
+    other_ends: datetime
+    starts: datetime
+    ends: datetime
+
+
+async def classes_left(session: AsyncSession, course_id: int, now: datetime) -> int:
+    """How many classes of the course are still to come."""
+    left = await session.scalar(
+        select(func.count())
+        .select_from(CourseSession)
+        .where(
+            CourseSession.course_id == course_id,
+            CourseSession.status == EventStatus.PUBLISHED,
+            CourseSession.starts_at > now,
+        )
+    )
+    return left or 0
 
 
 class CourseEnrolment(EventService[Course]):
@@ -131,15 +158,7 @@ class CourseEnrolment(EventService[Course]):
         now = self.clock.now()
         async with self.db.session() as session:
             locked = await _lock(session, course_id)
-            has_future = await session.scalar(
-                select(func.count())
-                .select_from(CourseSession)
-                .where(
-                    CourseSession.course_id == course_id,
-                    CourseSession.status == EventStatus.PUBLISHED,
-                    CourseSession.starts_at > now,
-                )
-            )
+            has_future = await classes_left(session, course_id, now)
             if not locked or not has_future:
                 return Enrolment(Seat.GONE)
             course = await session.get(Course, course_id)
@@ -171,6 +190,37 @@ class CourseEnrolment(EventService[Course]):
             if full:
                 return Enrolment(Seat.WAITLISTED, await self._position(session, row))
         return Enrolment(Seat.ENROLLED)
+
+    async def clashes(self, user_id: int, course_id: int, limit: int = 3) -> list[Clash]:
+        """The classes still to come of ``course_id`` that overlap a class of another published course the user is
+        enrolled or waitlisted in, soonest first (at most ``limit``): told at enrolment, both seats kept."""
+        now, mine, theirs = self.clock.now(), aliased(CourseSession), aliased(CourseSession)
+        query = (
+            select(Course.name, theirs.starts_at, theirs.ends_at, mine.starts_at, mine.ends_at)
+            .select_from(mine)
+            .join(
+                theirs,
+                and_(
+                    theirs.course_id != mine.course_id, theirs.starts_at < mine.ends_at, theirs.ends_at > mine.starts_at
+                ),
+            )
+            .join(Course, Course.id == theirs.course_id)
+            .join(Subscription, Subscription.course_id == theirs.course_id)
+            .where(
+                mine.course_id == course_id,
+                mine.status == EventStatus.PUBLISHED,
+                mine.starts_at > now,
+                theirs.status == EventStatus.PUBLISHED,
+                theirs.starts_at > now,
+                Course.status == EventStatus.PUBLISHED,
+                Subscription.user_id == user_id,
+                Subscription.kind.in_((SubscriptionKind.ENROLLED, SubscriptionKind.WAITLISTED)),
+            )
+            .order_by(mine.starts_at, theirs.starts_at)
+            .limit(limit)
+        )
+        async with self.db.session() as session:
+            return [Clash(*row) for row in (await session.execute(query)).all()]
 
     @staticmethod
     async def _position(session: AsyncSession, row: Subscription) -> int:

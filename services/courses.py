@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Course, CourseSession, EventStatus, Role, SubscriptionKind
-from services.course_enrolment import CourseEnrolment
+from services.course_enrolment import CourseEnrolment, classes_left
+from services.event_fields import LEAD_MINUTES
 from services.event_notices import session_values
 from services.events_common import check_texts, published_stamps
 from services.local_time import WEEKDAYS, show
@@ -53,12 +55,17 @@ def expand_weekly(
     return out
 
 
-def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now: datetime) -> None:
+def span_shown(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> str:
+    """A class as people read it: "2026-12-02 19:00–21:00" (local)."""
+    return show(starts_at, tz) + "–" + ends_at.astimezone(tz).strftime("%H:%M")
+
+
+def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now: datetime, tz: ZoneInfo) -> None:
     check_texts("course", values, TEXT_LIMITS)
     capacity = values.get("capacity")
     if capacity is not None and not 1 <= capacity <= 10_000:
         raise Invalid("course.bad_capacity", value=capacity)
-    if not 0 <= values.get("remind_minutes", 60) <= 7 * 24 * 60:
+    if not LEAD_MINUTES[0] <= values.get("remind_minutes", 60) <= LEAD_MINUTES[1]:
         raise Invalid("course.bad_lead")
     if not sessions:
         raise Invalid("course.no_sessions")
@@ -66,6 +73,9 @@ def check(values: dict[str, Any], sessions: list[tuple[datetime, datetime]], now
         raise Invalid("course.too_many_sessions", max=MAX_SESSIONS)
     if min(s for s, _ in sessions) <= now:
         raise Invalid("course.session_past")
+    for (_, ends), (starts, _) in pairwise(sorted(sessions)):
+        if starts < ends:  # two classes of one course at once (the form names the lines: services/course_times.py)
+            raise Invalid("course.sessions_overlap", when=show(starts, tz))
 
 
 @dataclass(eq=False)
@@ -85,7 +95,7 @@ class Courses(CourseEnrolment):
         now = self.clock.now()
         values = {"remind_minutes": self.remind_minutes, **values}
         await self.require_region(actor, "course.create", None, values.get("region_code"))
-        check(values, sessions, now)
+        check(values, sessions, now, self.tz)
         async with self.db.session() as session:
             course = Course(
                 **{
@@ -145,6 +155,7 @@ class Courses(CourseEnrolment):
         another region than the course's."""
         target = f"session:{session_id}"
         action = "course.move_session" if starts_at else "course.cancel_session"
+        last = False
         await self.may_change_session(actor, role, session_id, action)
         now = self.clock.now()
         if starts_at is not None and starts_at <= now:
@@ -158,6 +169,8 @@ class Courses(CourseEnrolment):
             old = session_values(course, row, self.tz)
             if starts_at is None:
                 row.status = EventStatus.CANCELLED
+                await session.flush()
+                last = not await classes_left(session, row.course_id, now)
             else:
                 ends_at = starts_at + (row.ends_at - row.starts_at)
                 await self._refuse_clash(session, row, starts_at, ends_at)
@@ -168,33 +181,50 @@ class Courses(CourseEnrolment):
         await self.audit.record(actor, action, target)
         await self.reminders.refresh([target])
         key = "course.session_cancelled_notice" if starts_at is None else "course.session_moved_notice"
+        if starts_at is None and last:  # no class of the course remains: it is over, and its students are told so
+            key = "course.last_session_cancelled_notice"
         await self._tell(
             course.id,
             f"{target}:changed:{now:%Y%m%dT%H%M%S}",
             Notice(key, {**new, "old_start": old["start"]}),
-            (SubscriptionKind.ENROLLED,),
+            SEATED if last else (SubscriptionKind.ENROLLED,),
         )
         return row
+
+    async def classes_left(self, course_id: int) -> int:
+        """How many classes of the course are still to come (0: cancelling its last made it over)."""
+        async with self.db.session() as session:
+            return await classes_left(session, course_id, self.clock.now())
 
     async def _refuse_clash(
         self, session: AsyncSession, row: CourseSession, starts_at: datetime, ends_at: datetime
     ) -> None:
-        """Invalid(course.session_clash) naming the class of the same course that a session moved to
-        ``starts_at``–``ends_at`` would overlap (two classes of one course at once)."""
-        other = await session.scalar(
-            select(CourseSession.starts_at)
-            .where(
-                CourseSession.course_id == row.course_id,
-                CourseSession.id != row.id,
-                CourseSession.status == EventStatus.PUBLISHED,
-                CourseSession.starts_at < ends_at,
-                CourseSession.ends_at > starts_at,
+        """Invalid naming the class of the same course that a session moved to ``starts_at``–``ends_at`` would
+        overlap (two classes of one course at once): course.session_clash when it starts at that very time, else
+        course.session_overlap with both spans ("20:00–22:00" asked, "19:00–21:00" there)."""
+        other = (
+            await session.execute(
+                select(CourseSession.starts_at, CourseSession.ends_at)
+                .where(
+                    CourseSession.course_id == row.course_id,
+                    CourseSession.id != row.id,
+                    CourseSession.status == EventStatus.PUBLISHED,
+                    CourseSession.starts_at < ends_at,
+                    CourseSession.ends_at > starts_at,
+                )
+                .order_by(CourseSession.starts_at)
+                .limit(1)
             )
-            .order_by(CourseSession.starts_at)
-            .limit(1)
+        ).first()
+        if other is None:
+            return
+        if other.starts_at == starts_at:
+            raise Invalid("course.session_clash", when=show(other.starts_at, self.tz))
+        raise Invalid(
+            "course.session_overlap",
+            asked=span_shown(starts_at, ends_at, self.tz),
+            there=span_shown(other.starts_at, other.ends_at, self.tz),
         )
-        if other is not None:
-            raise Invalid("course.session_clash", when=show(other, self.tz))
 
     async def _tell(self, course_id: int, key: str, notice: Notice, kinds: tuple[SubscriptionKind, ...]) -> None:
         await self._notify(await self.audience.subscribers(course_id=course_id, kinds=kinds), key, notice)

@@ -16,9 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.competitions import split_industry
+from services.course_times import parse_date_range, parse_session_lines
 from services.everyday import count
 from services.ids import parse_count
-from services.local_time import parse_date_range, parse_moment, parse_session_lines, parse_span
+from services.local_time import parse_moment, parse_span
+from services.time_checks import fold
 from services.validation import Invalid
 
 
@@ -29,6 +31,15 @@ class Reading:
 
 
 Reader = Callable[[str, Reading], Any]
+
+
+SKIP_WORDS = frozenset({"跳过", "略过", "skip"})  # typed where a question may be skipped: its 跳过 button
+
+
+def skips(value: str) -> bool:
+    """Whether ``value`` typed at an optional question means its 跳过 button ("跳过", "跳過", "Skip", "skip。")."""
+    folded = fold(value)
+    return folded is not None and folded.rstrip("。.!！") in SKIP_WORDS
 
 
 def text(limit: int) -> Reader:
@@ -66,8 +77,12 @@ def capacity(value: str, reading: Reading) -> int:
     return number
 
 
+LEAD_MINUTES = (1, 7 * 24 * 60)  # a class's reminder: a minute to a week ahead (at 0 it would be due as the class
+# begins, when a reminder is no longer of use and is never sent: services/reminders.py)
+
+
 def lead_minutes(value: str, reading: Reading) -> str:
-    minutes = parse_count(value, 0, 7 * 24 * 60)
+    minutes = parse_count(value, *LEAD_MINUTES)  # "0" and "-0" alike: refused
     if minutes is None:
         raise Invalid("course.bad_lead")
     return str(minutes)

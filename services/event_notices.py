@@ -67,7 +67,7 @@ def session_values(course: Course, session: CourseSession, tz: ZoneInfo) -> dict
 
 
 def session_notice(course: Course, session: CourseSession, tz: ZoneInfo) -> Notice:
-    return Notice("remind.course.lead", session_values(course, session, tz))
+    return Notice("remind.course.starts", session_values(course, session, tz))  # {left}: when sent
 
 
 def appointment_notice(appointment: Appointment, ticket: str, craftsman: str, lead: str, tz: ZoneInfo) -> Notice:

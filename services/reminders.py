@@ -4,7 +4,7 @@ The database is the source of truth. The schedule — one APScheduler job per re
 from it: rebuilt at start and for one event whenever that event changes, kept in memory, never pickled. A fired
 job writes outbox rows keyed by the reminder (event, kind, due time) and the recipient, in one transaction, so a
 reminder fired twice is written once. Reminders that fell due while the bot was down are written on start when
-still useful (marked 补发 when later than ``GRACE``); the rest are dropped and logged.
+still useful (marked 补发 when later than a quarter of their lead: services/reminders_wording.marked_late); the rest are dropped and logged.
 
 Quiet hours: each recipient's row waits until their quiet hours end, unless that would be after the event begins.
 """
@@ -50,10 +50,9 @@ from services.reminder_plan import (
     competition_plan,
     session_plan,
 )
-from services.reminders_wording import ON_TIME, timing
+from services.reminders_wording import marked_late, timing
 
 log = logging.getLogger(__name__)
-GRACE = ON_TIME  # later than this a reminder is marked 补发
 LOOKBACK = timedelta(days=7)  # at start, events that began this recently are checked for reminders missed while down
 
 
@@ -253,7 +252,7 @@ class Reminders:
             "reminder",
             reminder.key,
             notice,
-            late=now - reminder.at > GRACE,
+            late=marked_late(reminder.at, reminder.expires, now),
             expires_at=reminder.expires,
             status=status,
         )

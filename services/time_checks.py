@@ -114,6 +114,14 @@ def impossible(text: str) -> bool:
     return False
 
 
+_MONTH = re.compile(_NUMBER + r"\s*月")
+
+
+def month_out_of_range(text: str) -> int | None:
+    """The first month ``text`` (folded) names that no year has ("13月1日" → 13), else None."""
+    return next((v for m in _MONTH.findall(text) if (v := _value(m)) is not None and v not in _RANGES["月"]), None)
+
+
 _CN_DAY = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _NUMERIC_DAY = re.compile(r"(?<![\d:：])(?:(\d{4})\s*[-/.]\s*)?(\d{1,2})\s*[-/.]\s*(\d{1,2})(?![\d:：])")
 

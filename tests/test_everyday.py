@@ -10,14 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services import everyday
-from services.local_time import (
-    parse_date_range,
-    parse_local_datetime,
-    parse_quiet_hours,
-    parse_session_lines,
-    parse_span,
-    with_dates_read,
-)
+from services.course_times import parse_date_range, parse_session_lines
+from services.local_time import parse_local_datetime, parse_quiet_hours, parse_span, with_dates_read
 from services.validation import Invalid
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -17,8 +17,10 @@ from conversations.context import BotContext
 from conversations.events.competition_form import place_or_link
 from conversations.form_questions import QuestionForm, asking, build, labelled
 from services import event_fields as fields
+from services.course_times import examples
 from services.courses import TEXT_LIMITS, expand_weekly
 from services.local_time import WEEKDAYS, parse_span, show
+from services.reminders_wording import lead_words
 from services.validation import Invalid
 
 LEADS = ("30", "60", "120", "1440")
@@ -68,8 +70,8 @@ QUESTIONS = (
     question("mode", "choice", choices=labelled(("weekly", "course.mode.weekly"), ("dates", "course.mode.dates"))),
     question("days", "toggle", when=weekly, choices=labelled(*((d, f"weekday.{d}") for d in WEEKDAYS))),
     question("span", parse=fields.time_span, when=weekly),
-    question("range", parse=fields.date_range, when=weekly),
-    question("dates", parse=fields.session_lines, when=dated),
+    question("range", parse=fields.date_range, when=weekly, examples=examples),
+    question("dates", parse=fields.session_lines, when=dated, examples=examples),
     question("remind_minutes", "choice", ask="lead", parse=fields.lead_minutes, choices=labelled(*LEAD_CHOICES)),
     question("description", text=TEXT_LIMITS["description"], optional=True),
 )
@@ -94,7 +96,9 @@ async def summary(context: BotContext, values: dict[str, Any]) -> str:
         region=region or context.t("event.any_region"),
         count=len(sessions),
         sessions="\n".join(lines),
-        lead=values.get("remind_minutes"),
+        lead=lead_words(
+            int(values.get("remind_minutes") or context.services.settings.course_reminder_minutes), context.lang
+        ),
     )
 
 
@@ -123,7 +127,14 @@ FORM = QuestionForm(
     summary,
     publish,
     fixes=dict.fromkeys(
-        ("course.session_past", "course.no_sessions", "course.bad_rule", "course.too_many_sessions"), "mode"
+        (
+            "course.session_past",
+            "course.no_sessions",
+            "course.bad_rule",
+            "course.too_many_sessions",
+            "course.sessions_overlap",
+        ),
+        "mode",
     )
     | {"event.region_outside": "region_code"},
 )

@@ -31,7 +31,9 @@ from conversations.context import BotContext
 from conversations.events.shared import ask_to_confirm, permitted, staff_outcome, turn_page
 from conversations.events.views import courses_page
 from conversations.subscriptions import show_subscriptions
+from i18n import Raw
 from services.course_enrolment import Seat
+from services.courses import span_shown
 from services.local_time import show
 
 SHOWN_SESSIONS = 10
@@ -123,6 +125,26 @@ async def _enrol(update: Update, context: BotContext, course_id: int) -> None:
         context.t(f"course.seat.{result.seat.value}", position=result.position),
         show_alert=result.seat is Seat.WAITLISTED,
     )
+    if result.seat in (Seat.ENROLLED, Seat.WAITLISTED):
+        await _warn_clashes(update, context, course_id)
+
+
+async def _warn_clashes(update: Update, context: BotContext, course_id: int) -> None:
+    """Classes of the course just taken that overlap another course of the worker's: said, both seats kept."""
+    clashes = await context.services.courses.clashes(context.profile.id, course_id)
+    if not clashes:
+        return
+    tz = context.services.settings.tz
+    lines = [
+        context.t(
+            "course.clash_line",
+            this=span_shown(c.starts, c.ends, tz),
+            other=c.other,
+            there=span_shown(c.other_starts, c.other_ends, tz),
+        )
+        for c in clashes
+    ]
+    await update.effective_chat.send_message(context.t("course.clash_warning", lines=Raw("\n".join(lines))))
 
 
 async def _ask_leave(update: Update, context: BotContext, press: LeaveCourse) -> None:
@@ -152,9 +174,11 @@ async def _manage(update: Update, context: BotContext, course_id: int) -> None:
         await update.effective_chat.send_message(context.t("course.gone"))
         return
     tz = services.settings.tz
+    this_year = services.clock.now().astimezone(tz).year
     buttons = []
     for s in sessions[:SHOWN_SESSIONS]:
-        when = show(s.starts_at, tz)[5:]
+        when = show(s.starts_at, tz)
+        when = when[5:] if s.starts_at.astimezone(tz).year == this_year else when  # "2028-11-30 19:00"
         buttons.append(
             [
                 InlineKeyboardButton(
@@ -180,8 +204,13 @@ async def _cancel(update: Update, context: BotContext, press: ConfirmCancelSessi
         cancelling = courses.cancel(context.profile.id, context.role, press.course_id)
     else:
         cancelling = courses.change_session(context.profile.id, context.role, press.session_id, None)
-    if await staff_outcome(update, context, cancelling, "course.gone") is not None:
-        await update.effective_chat.send_message(context.t("course.cancelled" if whole else "course.session_cancelled"))
+    done = await staff_outcome(update, context, cancelling, "course.gone")
+    if done is None:
+        return
+    key = "course.cancelled" if whole else "course.session_cancelled"
+    if not whole and not await courses.classes_left(done.course_id):  # its last class: the course is over
+        key = "course.last_session_cancelled"
+    await update.effective_chat.send_message(context.t(key))
 
 
 def handlers() -> list:
