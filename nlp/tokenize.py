@@ -24,6 +24,7 @@ STOPWORDS = DATA / "stopwords.txt"
 USER_WORD_FREQ = 5000  # high enough that jieba keeps a dictionary term whole against common splits
 _SPLIT_NAME = re.compile(r"[、，,和及与（）()“”\s]+|的")
 _KEEP = re.compile(r"[\u4e00-\u9fffa-z0-9]")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -63,8 +64,19 @@ class Tokenizer:
         )
 
     def cut(self, normalized: str) -> list[str]:
-        """All tokens of a normalised text, punctuation and spaces dropped."""
-        return [t for t in self._jieba.cut(normalized, HMM=True) if _KEEP.search(t)]
+        """All tokens of a normalised text, punctuation and spaces dropped. A run of Latin letters and digits is one
+        word: jieba cuts it at the dictionary's Latin terms ("frames" → "fra" + "mes", the MES system), so the
+        pieces it yields side by side are joined again."""
+        tokens: list[str] = []
+        glued = False  # the last token kept is Latin and nothing came between
+        for token in self._jieba.cut(normalized, HMM=True):
+            latin = _ASCII_WORD.fullmatch(token) is not None
+            if latin and glued:
+                tokens[-1] += token
+            elif _KEEP.search(token):
+                tokens.append(token)
+            glued = latin
+        return tokens
 
     def domain_words(self, words: list[str]) -> list[str]:
         """The words of ``words`` that the industry vocabulary knows."""
