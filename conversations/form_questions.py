@@ -30,6 +30,7 @@ from conversations.form_draft import Flow, Step, answers, drafted, drop, exists,
 from conversations.keyboards import rows
 from conversations.refusals import PUBLISH, refusal_key, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
+from nlp.script import says_label
 from services import event_fields as fields
 from services.event_fields import Reader, Reading
 from services.results import Refused
@@ -154,6 +155,10 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
         text = (update.effective_message.text or "").strip()
         if await reject_too_long(update, context, text, MAX_ANSWER):
             return None
+        if q.kind == "choice" and q.choices is not None:  # a button's label typed: that button's answer
+            typed_choice = next((v for v, label in q.choices(context, values()) if says_label(text, label)), None)
+            if typed_choice is not None:
+                return await give(update, context, q, typed_choice)
         if q.parse is None:  # a button question
             await update.effective_message.reply_text(context.t("expect.button"))
             return None
