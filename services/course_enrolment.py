@@ -191,9 +191,10 @@ class CourseEnrolment(EventService[Course]):
     async def standing(self, user_id: int, course_id: int) -> SubscriptionKind | None:
         """Where the user stands in the course: a seat, a waitlist place, or nothing."""
         async with self.db.session() as session:
-            return await session.scalar(
+            kind: SubscriptionKind | None = await session.scalar(
                 select(Subscription.kind).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
             )
+        return kind
 
     async def leave(
         self, user_id: int, course_id: int, asked_about: SubscriptionKind | None = None

@@ -10,7 +10,7 @@ from db.models import Consultation, Demand, Lang, Role
 from fakebotapi import FakeUser
 from services.validation import has_words
 from tests.harness import BotHarness
-from tests.test_events_e2e import worker
+from tests.test_events_e2e import competition_up_to_organiser, worker
 from tests.test_report import enterprise_user, staffer
 from tests.test_service_flow import craftsman, submit
 
@@ -101,15 +101,7 @@ async def test_names_without_letters_are_refused(bot: BotHarness):
 
     staff.send("/cancel")
     await staff.expect("已退出")
-    staff.send("/new_competition")
-    await staff.expect("请输入竞赛名称")
-    staff.send("湖州市数控车工技能竞赛")
-    staff.press("C 制造业", await staff.expect("面向哪个行业"))
-    await staff.expect("面向哪个地区")
-    staff.send("湖州")
-    staff.press("浙江省 湖州市", await staff.expect("找到以下地区"))
-    staff.press("就选湖州市", await staff.expect("请继续选择"))
-    await staff.expect("主办单位")
+    await competition_up_to_organiser(staff)
     staff.send("🙂")
     await staff.expect("文字")
     staff.send("湖州市总工会")

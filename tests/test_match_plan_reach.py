@@ -4,32 +4,16 @@ capacity."""
 
 from __future__ import annotations
 
-from db.models import Craftsman, CraftsmanIndustry
 from tests.harness import BotHarness
 from tests.test_report import enterprise_user, staffer
-from tests.test_service_flow import craftsman, submit
+from tests.test_service_flow import craftsman, phone_only_craftsman, submit
 
 SKILLS = ["铝型材挤压", "表面处理"]
 PROBLEM = "铝型材挤压后表面出现斑点缺陷，需要分析原因"
 
 
 async def phone_only(bot: BotHarness, name: str, region: str, capacity: int = 3) -> None:
-    async with bot.services.db.session() as session:
-        session.add(
-            Craftsman(
-                user_id=None,
-                name=name,
-                workplace=f"{name}的工作单位",
-                phone="13900000001",
-                specialities=SKILLS,
-                service_modes=["onsite", "remote"],
-                region_code=region,
-                capacity=capacity,
-                search_text=" ".join(SKILLS),
-                industries=[CraftsmanIndustry(division="32")],
-            )
-        )
-    bot.services.matcher.invalidate()
+    await phone_only_craftsman(bot, name, region, SKILLS, ["32"], capacity)
 
 
 async def test_the_plan_prefers_a_craftsman_in_the_chat_who_fits_nearly_as_well(bot: BotHarness):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from db.models import DemandStatus
 from tests.harness import BotHarness
 from tests.test_events_e2e import publish_weekly_course, worker
 from tests.test_report import staffer
+from tests.test_service_flow import demand
+from tests.test_slots import SH, booked_case
 
 
 async def test_an_old_waitlist_leave_confirmation_does_not_give_up_a_seat_just_given(bot: BotHarness):
@@ -35,3 +40,18 @@ async def test_an_old_waitlist_leave_confirmation_does_not_give_up_a_seat_just_g
 
     assert (await waiting.answer_to(waiting.press("确定退出", again)))["text"] == "已退出。"  # the new one does
     assert (await bot.services.courses.cards(32, "330502"))[0].mine is None
+
+
+async def test_the_cancel_button_of_a_visit_since_moved_does_not_cancel_the_new_one(bot: BotHarness):
+    """Cancelling a visit is bound to the booking its button was sent with: after the visit was moved to another
+    time, the old card's ❌ is refused and the new booking stands."""
+    helper, company, match_id, booked = await booked_case(bot)
+    await bot.services.booking.offer_slots(901, match_id, [datetime(2026, 11, 27, 10, 0, tzinfo=SH)], "配电房", None)
+    await bot.application.sender.flush()
+    company.press("2026-11-27 10:00", await company.expect("提供了新的问诊时段"))
+    await company.expect("专家问诊预约成功")
+
+    answer = await company.answer_to(company.press("❌ 取消预约", booked))
+    assert answer["show_alert"] and "已取消" not in answer["text"], answer
+    assert (await demand(bot)).status is DemandStatus.SCHEDULED
+    assert not any("取消了需求" in text for text in helper.texts())

@@ -141,7 +141,9 @@ async def _ask_leave(update: Update, context: BotContext, press: LeaveCourse, ch
         await update.callback_query.answer(context.t("course.not_enrolled"), show_alert=True)
         return
     now = context.t(f"course.standing.{standing.value}", name=course.name)
-    await update.callback_query.answer(context.t("course.leave_changed", now=now) if changed else None, show_alert=changed)
+    await update.callback_query.answer(
+        context.t("course.leave_changed", now=now) if changed else None, show_alert=changed
+    )
     yes = InlineKeyboardButton(
         context.label("course.leave_yes"),
         callback_data=ConfirmLeaveCourse(press.course_id, press.where, standing.value).data(),
