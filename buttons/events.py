@@ -73,10 +73,12 @@ class LeaveCourse(Action):
 @action("cs:lx")
 class ConfirmLeaveCourse(Action):
     """Leaving confirmed: a leave button is where the enrol button was, so a double press must not undo an
-    enrolment."""
+    enrolment. ``standing`` is what the question asked about (a SubscriptionKind value: a seat or a waitlist
+    place); a press after that changed (a waitlisted worker promoted meanwhile) leaves nothing and asks again."""
 
     course_id: int
     where: str = ""
+    standing: str = ""
 
 
 @action("cs:p")

@@ -29,6 +29,7 @@ from conversations.keyboards import rows
 from conversations.refusals import answer_refusal, staff_gate
 from conversations.region_picker import ask_region, region_button
 from db.models import Role
+from i18n import Raw
 from nlp.industry import catalogue
 from services.audience import Filters
 from services.results import Reason, Refused
@@ -53,15 +54,16 @@ def filters_of(draft: dict[str, Any]) -> Filters:
     return Filters.from_json(draft["filters"])
 
 
-async def summary(update: Update, context: BotContext, draft: dict[str, Any]) -> str:
+async def summary(update: Update, context: BotContext, draft: dict[str, Any]) -> Raw:
     """The audience in words: '身份：职工；地区：江苏省苏州市' — as the service reaches it (a staffer with a region:
-    her region when none is chosen)."""
+    her region when none is chosen). HTML made of catalogue messages, their values escaped once: ``Raw``, so the
+    message it goes into does not escape it again (a competition named "<b>…</b>" showed as "&lt;b&gt;…")."""
     chosen = filters_of(draft)
     f = await context.services.broadcasts.scoped(update.effective_user.id, chosen)
     labels = draft["labels"]
     if f == replace(Filters(), region=f.region) and f.region and chosen.region is None:  # 全部: her whole region
         region = context.services.regions.full_name(f.region, context.lang) or f.region
-        return context.t("broadcast.summary.everyone_in", region=region)
+        return Raw(context.t("broadcast.summary.everyone_in", region=region))
     parts = []
     if f.roles:
         roles = context.label("list.items").join(context.t(f"role.{r}") for r in f.roles)
@@ -83,7 +85,7 @@ async def summary(update: Update, context: BotContext, draft: dict[str, Any]) ->
     for name in ("competition", "course"):
         if draft["filters"].get(f"{name}_id") is not None:
             parts.append(context.t(f"broadcast.summary.{name}", value=labels.get(name, "")))  # a title as typed
-    return context.label("list.clauses").join(parts) if parts else context.t("broadcast.summary.everyone")
+    return Raw(context.label("list.clauses").join(parts) if parts else context.t("broadcast.summary.everyone"))
 
 
 async def count_audience(update: Update, context: BotContext, draft: dict[str, Any]) -> int | None:

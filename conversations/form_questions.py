@@ -31,6 +31,7 @@ from conversations.form_draft import Flow, Step, answers, drafted, drop, exists,
 from conversations.keyboards import rows
 from conversations.refusals import PUBLISH, refusal_key, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
+from nlp.script import says_label
 from services import event_fields as fields
 from services.event_fields import Reader, Reading
 from services.results import Refused
@@ -161,6 +162,10 @@ def build(form: QuestionForm) -> tuple[Flow, Callable[[], ConversationHandler]]:
             return None
         if q.optional and fields.skips(text):  # 跳过 typed: the skip button's answer, never a teacher called 跳过
             return await give(update, context, q, None)
+        if q.kind == "choice" and q.choices is not None:  # a button's label typed: that button's answer
+            typed_choice = next((v for v, label in q.choices(context, values()) if says_label(text, label)), None)
+            if typed_choice is not None:
+                return await give(update, context, q, typed_choice)
         if q.parse is None:  # a button question
             await update.effective_message.reply_text(context.t("expect.button"))
             return None

@@ -4,7 +4,8 @@ A technical problem or a training need is handed back to the caller (/report's e
 conversations/report/intake.py), which starts the demand flow with the text filled in, or asks first when the
 evidence is weak; a union matter (dues, welfare, wages, contracts, work injury …) gets its answer with the source
 and the ask-staff button (conversations/union.py), never a craftsman; a text not understood is said to be so, with
-the same button (it may be a question only a person can answer).
+the same button (it may be a question only a person can answer). A text with no words (emoji, punctuation, a lone number or date) gets a hint
+of what the bot can do and no ask-staff button: there is nothing in it for staff to answer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
 from services.intake import union_floor
+from services.validation import has_words
 
 ANSWERS = {
     Intent.GREETING: "intent.greeting",
@@ -30,7 +32,11 @@ async def route_text(update: Update, context: BotContext, analysis: Analysis | N
     """Answer the text (or a photo's caption); return its analysis when it is a problem or training need a
     registered user can file. ``analysis``: the text's, when the caller has it already."""
     text = update.effective_message.text or update.effective_message.caption or ""
-    if await reject_too_long(update, context, text, MAX_TEXT):
+    if len(text) > MAX_TEXT:  # no question is open: too long for a message to the bot, not "send it again"
+        await update.effective_message.reply_text(context.t("fallback.too_long", max=MAX_TEXT, length=len(text)))
+        return None
+    if not has_words(text):  # emoji, punctuation, a lone number or date: what the bot can do, nothing for staff
+        await update.effective_message.reply_text(context.t("fallback.no_words"))
         return None
     analysis = analysis or context.services.analyzer.analyse(text, union_floor=union_floor(context.role))
     if is_union_service(analysis.intent):

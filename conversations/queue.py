@@ -218,14 +218,13 @@ async def match_all(update: Update, context: BotContext) -> None:
     lines = [
         context.t(
             "plan.title",
-            assigned=len(plan.pairs),
+            assigned=len(plan.online),  # only what ✅ can offer; phone-only picks are counted apart
             total=len(plan.pairs) + len(plan.unassigned),
             score=f"{plan.total:.2f}",
         )
     ]
-    offline = sum(not p.online for p in plan.pairs)
-    if offline:  # ✅ offers only to craftsmen with an account; the others are for staff to phone
-        lines[0] += context.t("plan.offline", count=offline)
+    if plan.by_phone:  # ✅ offers only to craftsmen with an account; the others are for staff to phone
+        lines[0] += context.t("plan.by_phone", count=len(plan.by_phone))
     lines += [
         context.t("plan.line", ticket=tickets.get(p.demand_id, ""), name=p.name, score=f"{p.score:.2f}")
         + ("" if p.online else context.label("match.reason.no_account"))

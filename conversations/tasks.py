@@ -23,7 +23,7 @@ from nlp.industry import catalogue
 from services.local_time import show
 from services.resolution import MAX_SUMMARY
 from services.resolution_figures import Figure, read_benefit, read_trained
-from services.validation import says_nothing
+from services.validation import has_words, says_nothing
 
 DECLINE_REASON, SUMMARY, TRAINED, BENEFIT = "tasks.decline", "tasks.summary", "tasks.trained", "tasks.benefit"
 MAX_REASON = 300
@@ -75,6 +75,9 @@ async def decline_start(update: Update, context: BotContext) -> str | int:
 async def decline_reason(update: Update, context: BotContext) -> str | int:
     text = (update.effective_message.text or "").strip()
     if not text or await reject_too_long(update, context, text, MAX_REASON):
+        return DECLINE_REASON
+    if not has_words(text):  # "😀" would reach staff as the reason: ask for words
+        await update.effective_message.reply_text(context.t("case.decline_words"))
         return DECLINE_REASON
     match_id = (context.user_data.pop("tasks", None) or {}).get("match")
     if match_id is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 from functools import cache
 from typing import TypeGuard
@@ -31,6 +32,18 @@ def _converter(config: str) -> opencc.OpenCC:
 def to_simplified(text: str) -> str:
     converted: str = _converter("t2s").convert(text)
     return converted
+
+
+def _folded(text: str) -> str:
+    plain = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    return "".join(ch for ch in plain if unicodedata.category(ch)[0] in "LN")
+
+
+def says_label(typed: str, label: str) -> bool:
+    """Whether ``typed`` says what a button's ``label`` says: in either script (不限人数 / 不限人數), case and width
+    aside, spaces, punctuation and emoji ignored — a label typed instead of pressed is the button's answer."""
+    folded = _folded(typed)
+    return bool(folded) and folded == _folded(label)
 
 
 # The traditional variants the bot writes, each with its OpenCC configuration: Taiwan's standard with its phrases

@@ -5,6 +5,11 @@ Each demand's best candidates (from the matcher) are the edges; a craftsman with
 columns; every demand also gets a "not assigned" column of its own at the highest cost, so a full matching
 always exists. scipy's sparse minimum-weight full bipartite matching (LAPJVsp) then solves the whole list
 exactly; cost = 2 − score, so minimising cost maximises the total score.
+
+A craftsman without a Telegram account cannot be offered by ✅ (staff must phone him), so the plan prefers one who
+can be offered in the chat when he fits nearly as well: a phone-only pair weighs ``PHONE_MARGIN`` less than its
+score while solving (a chat craftsman within 0.10 of the phone-only one wins; the shown score is the real one). A
+phone-only craftsman is still better than none.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from services.matching import Matcher
 from services.talent_index import Candidate, DemandQuery
 
 UNASSIGNED = 2.0  # cost of leaving a demand unassigned: worse than any candidate (score > 0 → cost < 2)
+PHONE_MARGIN = 0.10  # how much better a phone-only craftsman must fit to be picked over one offered in the chat
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,22 @@ class Plan:
     def total(self) -> float:
         return round(sum(p.score for p in self.pairs), 3)
 
+    @property
+    def online(self) -> list[Pair]:
+        """The pairs ✅ offers in the chat."""
+        return [p for p in self.pairs if p.online]
+
+    @property
+    def by_phone(self) -> list[Pair]:
+        """The pairs staff must phone (the craftsman has no Telegram account): assigned, but not offerable."""
+        return [p for p in self.pairs if not p.online]
+
+
+def _weight(candidate: Candidate) -> float:
+    """What a pair is worth while solving: its score, less ``PHONE_MARGIN`` when only a phone call reaches him."""
+    score = candidate.score - (0.0 if candidate.user_id is not None else PHONE_MARGIN)
+    return max(min(score, 1.999), 0.001)
+
 
 def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan:
     """The best assignment of demands (keys of ``candidates``) to craftsmen with ``spare`` free places each."""
@@ -58,7 +80,7 @@ def solve(candidates: dict[int, list[Candidate]], spare: dict[int, int]) -> Plan
             for column in columns.get(c.craftsman_id, ()):
                 rows.append(i)
                 cols.append(column)
-                costs.append(UNASSIGNED - max(min(c.score, 1.999), 0.001))
+                costs.append(UNASSIGNED - _weight(c))
         rows.append(i)
         cols.append(first_dummy + i)
         costs.append(UNASSIGNED)

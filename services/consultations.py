@@ -26,7 +26,7 @@ from services.clock import Clock
 from services.outbox import Button, Notice, Outbox
 from services.results import Done, Reason, Refused
 from services.staff_scope import OUT_OF_REGION, StaffChats, covered, members_within, question_in_scope
-from services.validation import Invalid
+from services.validation import Invalid, has_words
 
 MAX_QUESTION = 2000
 # What a member may ask staff about: a union matter, or ``other`` (a message the bot did not understand, passed on)
@@ -97,10 +97,10 @@ class Consultations:
 
     async def ask(self, user_id: int, topic: str, question: str) -> Done:
         """File the member's question for staff; the same open question of the same member is filed once.
-        ``values``: {"id": …, "new": bool} (False: filed before). Refused: NOT_FOUND (not one of TOPICS, no question),
+        ``values``: {"id": …, "new": bool} (False: filed before). Refused: NOT_FOUND (not one of TOPICS, no question or one without words),
         NOT_YOURS (no such member, or no consent yet)."""
         question = shown(question).strip()[:MAX_QUESTION]  # stored without NUL or other invisible controls
-        if topic not in TOPICS or not question:
+        if topic not in TOPICS or not has_words(question):  # nothing staff could answer (an old button's 😀😀😀)
             raise Refused(Reason.NOT_FOUND)
         async with self.db.session() as session:
             user = await session.get(User, user_id)

@@ -238,15 +238,28 @@ class CourseEnrolment(EventService[Course]):
         )
         return (ahead or 0) + 1
 
-    async def leave(self, user_id: int, course_id: int) -> tuple[bool, int | None]:
-        """Give up a seat or a waitlist place: (whether there was one, who was promoted into the freed seat)."""
+    async def standing(self, user_id: int, course_id: int) -> SubscriptionKind | None:
+        """Where the user stands in the course: a seat, a waitlist place, or nothing."""
+        async with self.db.session() as session:
+            kind: SubscriptionKind | None = await session.scalar(
+                select(Subscription.kind).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
+            )
+        return kind
+
+    async def leave(
+        self, user_id: int, course_id: int, asked_about: SubscriptionKind | None = None
+    ) -> tuple[bool, int | None]:
+        """Give up a seat or a waitlist place: (whether there was one, who was promoted into the freed seat).
+
+        ``asked_about`` binds a confirmed leave to the standing its question named: when the user stands
+        otherwise now (promoted from the waitlist since), nothing is given up and (False, None) is returned."""
         promoted = None
         async with self.db.session() as session:
             await _lock(session, course_id)
             mine = await session.scalar(
                 select(Subscription).where(Subscription.user_id == user_id, Subscription.course_id == course_id)
             )
-            if mine is None:
+            if mine is None or (asked_about is not None and mine.kind is not asked_about):
                 return False, None
             await session.delete(mine)
             course = await session.get(Course, course_id)

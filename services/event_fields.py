@@ -21,7 +21,7 @@ from services.everyday import count
 from services.ids import parse_count
 from services.local_time import parse_moment, parse_span
 from services.time_checks import fold
-from services.validation import Invalid
+from services.validation import Invalid, has_words
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,20 @@ def text(limit: int) -> Reader:
             raise Invalid("input.too_long", max=limit, length=len(value))
         if not value:
             raise Invalid("expect.text")
+        return value
+
+    return read
+
+
+def name(limit: int) -> Reader:
+    """A name (of a course, a teacher, an organiser …): free text of at most ``limit`` characters with words in it
+    (services/validation.py has_words): "😀😀😀" or "🙂" names nothing."""
+    plain = text(limit)
+
+    def read(value: str, reading: Reading) -> str:
+        value = plain(value, reading)
+        if not has_words(value):
+            raise Invalid("input.no_words")
         return value
 
     return read

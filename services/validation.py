@@ -142,3 +142,19 @@ def says_nothing(text: str) -> bool:
         return True
     unit = next(p for p in range(1, len(signs) + 1) if signs[p:] == signs[:-p])  # its shortest period
     return unit <= MAX_UNIT and len(signs) >= 2 * unit
+
+
+# A lone number (-0, 1e9, 3.5) or a bare date or time made of numbers and their units (2月30日, 12点30分): the only
+# letters are the units, so it says nothing on its own.
+BARE_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?")
+BARE_DATE = re.compile(r"(?:[+-]?\d+\s*[年月日号號时時点點分秒/.:-]?\s*)+")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a word in it: at least one letter or character (Chinese, Latin, any script) that is not
+    just the unit of a lone number or date. Emoji, punctuation, "-0", "１e９" or "2月30日" have none. The shared
+    check of every name question (a course, a teacher, an organiser, a team) and of free text."""
+    plain = unicodedata.normalize("NFKC", text).strip().casefold()
+    if BARE_NUMBER.fullmatch(plain) or BARE_DATE.fullmatch(plain):
+        return False
+    return any(unicodedata.category(ch).startswith("L") for ch in plain)

@@ -38,13 +38,34 @@ async def craftsman(
     """A published craftsman with a Telegram account."""
     await bot.services.users.register(user_id, name)
     await bot.services.users.set_role(user_id, Role.CRAFTSMAN)
+    await _published(bot, user_id, name, region, specialities, divisions, capacity, "13900000000")
+    return bot.user(user_id, first_name=name)
+
+
+async def phone_only_craftsman(
+    bot: BotHarness, name: str, region: str, specialities: list[str], divisions: list[str], capacity: int = 3
+) -> None:
+    """A published craftsman without a Telegram account: staff reach him by phone."""
+    await _published(bot, None, name, region, specialities, divisions, capacity, "13900000001")
+
+
+async def _published(
+    bot: BotHarness,
+    user_id: int | None,
+    name: str,
+    region: str,
+    specialities: list[str],
+    divisions: list[str],
+    capacity: int,
+    phone: str,
+) -> None:
     async with bot.services.db.session() as session:
         session.add(
             Craftsman(
                 user_id=user_id,
                 name=name,
                 workplace=f"{name}的工作单位",
-                phone="13900000000",
+                phone=phone,
                 specialities=specialities,
                 service_modes=["onsite", "remote"],
                 region_code=region,
@@ -54,7 +75,6 @@ async def craftsman(
             )
         )
     bot.services.matcher.invalidate()
-    return bot.user(user_id, first_name=name)
 
 
 async def submit(user: FakeUser, text: str, first: bool = True, profile=fill_profile) -> str:
@@ -544,22 +564,7 @@ async def test_match_all_says_which_pairs_need_a_phone_call_before_it_is_confirm
     """The plan promised "1/1 条需求可分配" and ✅ then offered nothing (the craftsman has no Telegram account): the
     plan says so on the pair's line and in its title."""
     staff = await staffer(bot)
-    async with bot.services.db.session() as session:
-        session.add(
-            Craftsman(
-                user_id=None,
-                name="吴师傅",
-                workplace="吴师傅的工作单位",
-                phone="13900000001",
-                specialities=["铝型材挤压", "表面处理"],
-                service_modes=["onsite", "remote"],
-                region_code="330502",
-                capacity=3,
-                search_text="铝型材挤压 表面处理",
-                industries=[CraftsmanIndustry(division="32")],
-            )
-        )
-    bot.services.matcher.invalidate()
+    await phone_only_craftsman(bot, "吴师傅", "330502", ["铝型材挤压", "表面处理"], ["32"])
     company = await enterprise_user(bot, 35)
     await submit(company, "铝型材挤压后表面出现斑点缺陷，需要分析原因")
     staff.send("/match_all")

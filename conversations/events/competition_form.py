@@ -55,10 +55,10 @@ def service_values(values: dict[str, Any]) -> dict[str, Any]:
 
 question = asking("competition")
 QUESTIONS = (
-    question("name", text=TEXT_LIMITS["name"]),
+    question("name", parse=fields.name(TEXT_LIMITS["name"])),
     question("industry", "choice", parse=fields.industry, choices=industry_choices),
     question("region_code", "region", ask="region"),
-    question("organiser", text=TEXT_LIMITS["organiser"], optional=True),
+    question("organiser", parse=fields.name(TEXT_LIMITS["organiser"]), optional=True),
     question("registration_deadline", ask="deadline", parse=fields.moment(END_OF_DAY), optional=True),
     question("starts_at", ask="start", parse=fields.moment()),
     question("ends_at", ask="end", parse=fields.moment(END_OF_DAY), optional=True),

@@ -62,8 +62,8 @@ def _capacity(value: Any) -> int | None:
 
 question = asking("course")
 QUESTIONS = (
-    question("name", text=TEXT_LIMITS["name"]),
-    question("teacher", text=TEXT_LIMITS["teacher"], optional=True),
+    question("name", parse=fields.name(TEXT_LIMITS["name"])),
+    question("teacher", parse=fields.name(TEXT_LIMITS["teacher"]), optional=True),
     question("where", text=TEXT_LIMITS["link"]),
     question("capacity", "choice", parse=fields.capacity, choices=labelled(("any", "course.unlimited"))),
     question("region_code", "region", ask="region"),

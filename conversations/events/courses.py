@@ -31,6 +31,7 @@ from conversations.context import BotContext
 from conversations.events.shared import ask_to_confirm, permitted, staff_outcome, turn_page
 from conversations.events.views import courses_page
 from conversations.subscriptions import show_subscriptions
+from db.models import SubscriptionKind
 from i18n import Raw
 from services.course_enrolment import Seat
 from services.courses import span_shown
@@ -66,7 +67,10 @@ async def enrol_or_leave(update: Update, context: BotContext) -> None:
     if isinstance(press, LeaveCourse):
         await _ask_leave(update, context, press)
         return
-    await (_enrol if isinstance(press, Enrol) else _leave)(update, context, press.course_id)
+    if isinstance(press, Enrol):
+        await _enrol(update, context, press.course_id)
+    elif not await _leave(update, context, press):
+        return
     if press.where == SUBSCRIPTIONS:
         await show_subscriptions(update, context, edit=True)
     elif press.where.isdigit():
@@ -147,23 +151,41 @@ async def _warn_clashes(update: Update, context: BotContext, course_id: int) -> 
     await update.effective_chat.send_message(context.t("course.clash_warning", lines=Raw("\n".join(lines))))
 
 
-async def _ask_leave(update: Update, context: BotContext, press: LeaveCourse) -> None:
-    course = await context.services.courses.get(press.course_id)
+async def _ask_leave(update: Update, context: BotContext, press: LeaveCourse, changed: bool = False) -> None:
+    """The confirmation, bound to where the worker stands now (``changed``: asked again because that moved)."""
+    courses = context.services.courses
+    course = await courses.get(press.course_id)
     if course is None or course.status.value != "published":
         await update.callback_query.answer(context.t("course.gone"), show_alert=True)
         return
-    await update.callback_query.answer()
+    standing = await courses.standing(context.profile.id, press.course_id)
+    if standing is None:
+        await update.callback_query.answer(context.t("course.not_enrolled"), show_alert=True)
+        return
+    now = context.t(f"course.standing.{standing.value}", name=course.name)
+    await update.callback_query.answer(
+        context.t("course.leave_changed", now=now) if changed else None, show_alert=changed
+    )
     yes = InlineKeyboardButton(
-        context.label("course.leave_yes"), callback_data=ConfirmLeaveCourse(press.course_id, press.where).data()
+        context.label("course.leave_yes"),
+        callback_data=ConfirmLeaveCourse(press.course_id, press.where, standing.value).data(),
     )
+    key = "course.leave_again" if changed else "course.leave_confirm"
     await update.effective_chat.send_message(
-        context.t("course.leave_confirm", name=course.name), reply_markup=InlineKeyboardMarkup([[yes]])
+        context.t(key, name=course.name, now=now), reply_markup=InlineKeyboardMarkup([[yes]])
     )
 
 
-async def _leave(update: Update, context: BotContext, course_id: int) -> None:
-    left, _ = await context.services.courses.leave(context.profile.id, course_id)
+async def _leave(update: Update, context: BotContext, press: ConfirmLeaveCourse) -> bool:
+    """Leave as confirmed; False when the worker's standing changed since the question (asked again instead)."""
+    courses = context.services.courses
+    asked_about = next((kind for kind in SubscriptionKind if kind.value == press.standing), None)
+    left, _ = await courses.leave(context.profile.id, press.course_id, asked_about)
+    if not left and asked_about is not None and await courses.standing(context.profile.id, press.course_id):
+        await _ask_leave(update, context, LeaveCourse(press.course_id, press.where), changed=True)
+        return False
     await update.callback_query.answer(context.t("course.left" if left else "course.not_enrolled"))
+    return True
 
 
 async def _manage(update: Update, context: BotContext, course_id: int) -> None:
