@@ -20,6 +20,7 @@ BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own ca
 EVENT, PUBLISH = "event", "event.publish"  # changing or cancelling a course or competition; publishing one
 LINK, SETTINGS = "link", "settings"  # deciding an enterprise link; a staffer's own region in /settings
 INDUSTRY = "industry"  # a press of the industry step (conversations/industry_step.py)
+BROADCAST = "broadcast"  # stopping a broadcast of someone else's region
 STAFF_REGION = "staff_region"  # /staff_region (admins): ADMINS' refusals, and why a region has nothing to change
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
@@ -49,6 +50,7 @@ FAMILY_KEYS = {
     PUBLISH: {Reason.OUT_OF_REGION: "event.region_outside"},  # for a region outside the staffer's: choose again
     LINK: {Reason.OUT_OF_REGION: "link.out_of_region"},  # another region's enterprise
     SETTINGS: {Reason.OUT_OF_REGION: "settings.region_by_admin"},  # where staff work is set by an administrator
+    BROADCAST: {Reason.OUT_OF_REGION: "broadcast.refused.out_of_region"},
     INDUSTRY: {
         Reason.NOT_FOUND: "button.stale",
         Reason.NOT_YOURS: "industry.not_yours",
@@ -63,6 +65,7 @@ FAMILY_KEYS[STAFF_REGION] = {
 }
 FALLBACK = {
     BOARD: CASE,
+    BROADCAST: CASE,
     EVENT: CASE,
     PUBLISH: CASE,
     LINK: CASE,
