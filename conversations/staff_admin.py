@@ -16,7 +16,7 @@ from buttons.staff import ConfirmGrant, RoleChange
 from conversations.common import answer_stale, edit_message
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
-from conversations.refusals import ADMINS, answer_refusal, attempt, refusal_text
+from conversations.refusals import ADMINS, AUDIT, answer_refusal, attempt, refusal_text
 from db.models import AuditEntry, Role
 from i18n import Raw, catalogue
 from services.audit import staff_role
@@ -225,7 +225,7 @@ async def audit(update: Update, context: BotContext) -> None:
     try:
         entries = await services.staffing.log(update.effective_user.id, context.role, of_user)
     except Refused as exc:
-        await answer_refusal(update, context, exc)
+        await answer_refusal(update, context, exc, AUDIT)
         return
     if not entries:
         await update.effective_message.reply_text(context.t("audit.none"))
