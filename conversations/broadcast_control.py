@@ -56,7 +56,11 @@ async def list_cancellable(update: Update, context: BotContext) -> None:
         for b in open_ones
     ]
     buttons = [
-        [InlineKeyboardButton(context.label("broadcast.button.stop", id=b.id), callback_data=StopBroadcast(b.id).data())]
+        [
+            InlineKeyboardButton(
+                context.label("broadcast.button.stop", id=b.id), callback_data=StopBroadcast(b.id).data()
+            )
+        ]
         for b in open_ones
     ]
     await update.effective_message.reply_text(

@@ -36,7 +36,9 @@ async def asked_region(update: Update, context: BotContext) -> tuple[bool, str |
     named = regions.resolve(text, within=own) if len(text) <= MAX_ARG else None
     if named is not None and named.found and named.code is not None:
         return True, named.code
-    places = "\n".join(f"• {regions.full_name(code, context.lang)}（{code}）" for code in named.candidates) if named else ""
+    places = (
+        "\n".join(f"• {regions.full_name(code, context.lang)}（{code}）" for code in named.candidates) if named else ""
+    )
     key = "export.several" if places else "export.usage"
     await update.effective_message.reply_text(context.t(key, value=text[:MAX_ARG], places=places))
     return False, None

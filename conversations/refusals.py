@@ -34,7 +34,11 @@ FAMILY_KEYS = {
         Reason.STALE: "button.stale",  # the person's role changed after the confirmation was shown
     },
     TEAMS: {Reason.ALREADY: "teams.exists"},
-    REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
+    REVIEW: {
+        Reason.NOT_FOUND: "button.stale",
+        Reason.ALREADY: "review.already",
+        Reason.OUT_OF_REGION: "review.other_region",
+    },
     CONSULTATION: {
         Reason.STALE: "union.not_open",
         Reason.NOT_FOUND: "case.refused.not_found",

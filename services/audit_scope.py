@@ -49,9 +49,9 @@ def about_scope(scope: frozenset[str]) -> ColumnElement[bool]:
             for prefix, key, region in _OWNED
         ),
         AuditEntry.target.in_(
-            select(_target("match", Match.id)).join(Demand, Demand.id == Match.demand_id).where(
-                Demand.region_code.in_(codes)
-            )
+            select(_target("match", Match.id))
+            .join(Demand, Demand.id == Match.demand_id)
+            .where(Demand.region_code.in_(codes))
         ),
     )
 

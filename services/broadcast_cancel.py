@@ -78,7 +78,9 @@ async def cancel(
             [broadcast.created_by],
             "notice",
             f"{target}:cancelled_by:{actor}",
-            Notice("broadcast.cancelled_by_other", {"id": broadcast.id, "name": name or str(actor), "withdrawn": withdrawn}),
+            Notice(
+                "broadcast.cancelled_by_other", {"id": broadcast.id, "name": name or str(actor), "withdrawn": withdrawn}
+            ),
             urgent=True,
         )
     return broadcast, withdrawn

@@ -32,8 +32,8 @@ from db.models import Appointment, Craftsman, Demand, Enterprise, Feedback, Matc
 from services.audit import AuditLog
 from services.periods import YEAR, this
 from services.regions import RegionDirectory
-from services.spreadsheets import append_row
 from services.results import Refused
+from services.spreadsheets import append_row
 from services.staff_scope import OUT_OF_REGION, work_region
 from services.statistics import Statistics
 

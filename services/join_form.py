@@ -5,6 +5,7 @@ must be, and the :class:`Application` its answers make. The form (conversations/
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from services.talent import CAPACITY_RANGE, HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
@@ -44,10 +45,26 @@ def application_from(answers: dict[str, Any]) -> Application:
     )
 
 
+def without_words(text: str) -> bool:
+    """A name, workplace or speciality that holds no letter of any script: only emoji, punctuation, digits or
+    spaces ("😀", "--", "１２３"). It names no one and nothing, so it is asked for again."""
+    return not any(unicodedata.category(ch).startswith("L") for ch in unicodedata.normalize("NFKC", text))
+
+
+def typed(field: str, text: str) -> str:
+    """A typed answer to ``field`` (name, workplace) as kept; Invalid("join.no_words", field=…) without words."""
+    if without_words(text):
+        raise Invalid("join.no_words", field=field)
+    return text
+
+
 def add_specialities(current: list[str], lines: list[str]) -> list[str]:
-    """``current`` with the new lines not noted yet, up to the maximum; Invalid when a line is too long."""
+    """``current`` with the new lines not noted yet, up to the maximum; Invalid when a line is too long or holds
+    no words."""
     if any(len(line) > MAX_SPECIALITY for line in lines):
         raise Invalid("join.speciality_too_long", length=MAX_SPECIALITY)
+    if any(without_words(line) for line in lines):
+        raise Invalid("join.no_words", field="specialities")
     added = [line for line in lines if line not in current][: MAX_SPECIALITIES - len(current)]
     return [*current, *added]
 

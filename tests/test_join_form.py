@@ -24,7 +24,7 @@ async def _to_the_card(bot: BotHarness, user_id: int):
     return applicant, await specialities_to_the_card(applicant)
 
 
-async def specialities_to_the_card(applicant) -> dict:
+async def specialities_to_the_card(applicant, phone: str = "139 0013 9000") -> dict:
     """/join from its 技术处方 question on: 数控机床调试, the proposed industry, no team, 2 cases at a time, 远程指导
     and the phone; the summary card."""
     applicant.send("数控机床调试")
@@ -36,7 +36,7 @@ async def specialities_to_the_card(applicant) -> dict:
     applicant.press("远程指导", await applicant.expect("服务方式"))
     applicant.press("下一步", await applicant.expect("服务方式"))
     await applicant.expect("联系电话")
-    applicant.send("139 0013 9000")
+    applicant.send(phone)
     return await applicant.expect("请核对您的申请")
 
 

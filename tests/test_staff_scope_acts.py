@@ -57,7 +57,10 @@ async def test_a_regional_staffer_cancels_her_own_and_a_forged_press_is_checked_
         first = await bot.services.broadcasts.create(611, Role.STAFF, Filters(), Content("第一条"), later)
         second = await bot.services.broadcasts.create(611, Role.STAFF, Filters(), Content("第二条"), later)
 
-        liu.press_data(bot.signed(liu, f"bc:stop:{first.id}"), {"message_id": 1, "chat": {"id": 612, "type": "private"}, "date": 0, "from": bot.api.bot_user})
+        liu.press_data(
+            bot.signed(liu, f"bc:stop:{first.id}"),
+            {"message_id": 1, "chat": {"id": 612, "type": "private"}, "date": 0, "from": bot.api.bot_user},
+        )
         await bot.wait_handled()
         assert ("broadcast.cancel", f"broadcast:{first.id}", OUT) in await refused(bot, 612)
         assert (await bot.services.broadcasts.get(first.id)).status.value == "scheduled"
