@@ -95,17 +95,39 @@ async def _ask(update: Update, context: BotContext, action: RoleChange) -> None:
             ),
         ]
     ]
-    await update.effective_message.reply_text(
-        context.t(
-            "staff.grant_confirm",
-            name=profile.first_name,
-            handle=f"@{profile.username}" if profile.username else "—",
-            id=profile.id,
-            old=was,
-            new=context.t(f"role.{new.value}"),
-        ),
-        reply_markup=InlineKeyboardMarkup(keyboard),
+    text = context.t(
+        "staff.grant_confirm",
+        name=profile.first_name,
+        handle=f"@{profile.username}" if profile.username else "—",
+        id=profile.id,
+        old=was,
+        new=context.t(f"role.{new.value}"),
     )
+    if action is RoleChange.GRANT:
+        text += await _open_cases(context, profile.id, profile.first_name)
+    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+async def _open_cases(context: BotContext, user_id: int, name: str) -> str:
+    """For a craftsman made staff: his open cases and booked visits, and what becomes of them (nothing: they stay
+    his, in /tasks; his craftsman record and its cases are the same person's, whatever his role)."""
+    try:
+        cases = await context.services.follow_up.cases(user_id)
+    except Refused:  # not a craftsman: no cases
+        return ""
+    if not cases:
+        return ""
+    tz = context.services.settings.tz
+    lines = [
+        context.t(
+            "staff.grant_case",
+            ticket=case.ticket,
+            status=context.label(f"demand.status.{case.demand_status.value}"),
+            visit=context.t("staff.grant_case_visit", at=show(case.booked_at, tz)) if case.booked_at else "",
+        )
+        for case in cases
+    ]
+    return "\n\n" + "\n".join([context.t("staff.grant_open_cases", name=name, count=len(cases)), *lines])
 
 
 async def grant_pressed(update: Update, context: BotContext) -> None:
