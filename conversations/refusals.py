@@ -33,7 +33,7 @@ FAMILY_KEYS = {
         Reason.ADMIN: "staff.change.admin",
         Reason.STALE: "button.stale",  # the person's role changed after the confirmation was shown
     },
-    TEAMS: {Reason.ALREADY: "teams.exists"},
+    TEAMS: {Reason.ALREADY: "teams.exists", Reason.OUT_OF_REGION: "teams.other_region"},
     REVIEW: {
         Reason.NOT_FOUND: "button.stale",
         Reason.ALREADY: "review.already",
@@ -95,6 +95,7 @@ Words = Callable[[BotContext, Any], str]
 VALUE_WORDS: dict[str, dict[str, Words]] = {  # values said in words in the reader's language
     REVIEW: {"status": lambda context, status: context.t(f"review.status.{status}")},
     INDUSTRY: {"division": lambda context, code: division_label(code, context.lang)},
+    TEAMS: {"own": lambda context, code: context.services.regions.full_name(code, context.lang)},
     EXPORT: {
         "region": lambda context, code: context.services.regions.full_name(code, context.lang),
         "own": lambda context, code: context.services.regions.full_name(code, context.lang),

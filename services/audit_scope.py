@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, String, cast, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.models import (
     AuditEntry,
@@ -35,7 +36,7 @@ _OWNED = (
 )
 
 
-def _target(prefix: str, column: ColumnElement[int]) -> ColumnElement[str]:
+def _target(prefix: str, column: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[str]:
     return literal(f"{prefix}:") + cast(column, String)
 
 

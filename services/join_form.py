@@ -5,11 +5,10 @@ must be, and the :class:`Application` its answers make. The form (conversations/
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from services.talent import CAPACITY_RANGE, HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
-from services.validation import Invalid
+from services.validation import Invalid, without_words
 
 FORM = "join"
 # each answer in the order it is asked; "team" may be None (no team) and "honours" empty, but both are answered
@@ -43,12 +42,6 @@ def application_from(answers: dict[str, Any]) -> Application:
         capacity=answers["capacity"],
         service_modes=list(answers["modes"]),
     )
-
-
-def without_words(text: str) -> bool:
-    """A name, workplace or speciality that holds no letter of any script: only emoji, punctuation, digits or
-    spaces ("😀", "--", "１２３"). It names no one and nothing, so it is asked for again."""
-    return not any(unicodedata.category(ch).startswith("L") for ch in unicodedata.normalize("NFKC", text))
 
 
 def typed(field: str, text: str) -> str:

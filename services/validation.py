@@ -142,3 +142,9 @@ def says_nothing(text: str) -> bool:
         return True
     unit = next(p for p in range(1, len(signs) + 1) if signs[p:] == signs[:-p])  # its shortest period
     return unit <= MAX_UNIT and len(signs) >= 2 * unit
+
+
+def without_words(text: str) -> bool:
+    """A name (a person's, a workplace's, a team's) or a speciality that holds no letter of any script: only
+    emoji, punctuation, digits or spaces ("😀", "--", "１２３"). It names no one and nothing: asked for again."""
+    return not any(unicodedata.category(ch).startswith("L") for ch in unicodedata.normalize("NFKC", text))
