@@ -170,7 +170,7 @@ class Talent(TeamRoster):
         self.changed()
         holder = await phone_holder(self.db, app.phone, user_id) if app.phone else None
         await self.outbox.put(
-            await self.staff.reviewers(card.region_code),
+            await self.staff.covering(card.region_code, with_admins=True),
             "notice",
             f"craftsman:{card.id}:applied:{now.isoformat()}",
             Notice(

@@ -12,7 +12,7 @@ from tests.harness import BotHarness
 from tests.test_report import enterprise_user
 
 
-async def _to_the_card(bot: BotHarness, user_id: int):
+async def _to_the_card(bot: BotHarness, user_id: int, phone: str = "139 0013 9000"):
     applicant = await enterprise_user(bot, user_id)
     applicant.send("/join")
     await applicant.expect("请输入您的姓名")
@@ -21,7 +21,7 @@ async def _to_the_card(bot: BotHarness, user_id: int):
     await applicant.expect("工作单位")
     applicant.send("苏州某精密机械公司")
     await applicant.expect("技术处方")
-    return applicant, await specialities_to_the_card(applicant)
+    return applicant, await specialities_to_the_card(applicant, phone)
 
 
 async def specialities_to_the_card(applicant, phone: str = "139 0013 9000") -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from db.models import Enterprise
 from tests.harness import BotHarness
-from tests.test_join_form import specialities_to_the_card
+from tests.test_join_form import _to_the_card, specialities_to_the_card
 from tests.test_queue_scope import refused, staff
 from tests.test_report import enterprise_user
 
@@ -22,15 +22,8 @@ def told(user, needle: str) -> bool:
 
 
 async def apply(bot: BotHarness, user_id: int, phone: str = "139 0013 9000") -> None:
-    applicant = await enterprise_user(bot, user_id)  # 湖州 吴兴区
-    applicant.send("/join")
-    await applicant.expect("请输入您的姓名")
-    applicant.send("陆师傅")
-    applicant.press("下一步", await applicant.expect("荣誉"))
-    await applicant.expect("工作单位")
-    applicant.send("湖州某精密机械公司")
-    await applicant.expect("技术处方")
-    card = await specialities_to_the_card(applicant, phone)
+    """/join by an enterprise user of 湖州 吴兴区 (tests/test_join_form.py's walk), submitted."""
+    applicant, card = await _to_the_card(bot, user_id, phone)
     applicant.press("📨 提交申请", card)
     await applicant.expect("申请已提交")
     await bot.tick()
