@@ -12,3 +12,10 @@ FAMILY = "bc"
 @action("bc:csv")
 class BroadcastFailures(Action):
     broadcast_id: int
+
+
+@action("bc:stop")
+class StopBroadcast(Action):
+    """/broadcast_cancel without a number: stop this one of the open broadcasts listed (checked again on press)."""
+
+    broadcast_id: int

@@ -7,7 +7,8 @@ from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
 from conversations.context import BotContext
-from conversations.refusals import answer_refusal
+from conversations.refusals import EXPORT, answer_refusal
+from conversations.stats import MAX_ARG
 from i18n import catalogue, label
 from services.audit import staff_role
 from services.export import SHEETS, Words
@@ -25,17 +26,42 @@ def words(lang: str) -> Words:
     )
 
 
+async def asked_region(update: Update, context: BotContext) -> tuple[bool, str | None]:
+    """The region typed after /export (None: none typed), or False once a name that is no one region is answered."""
+    text = " ".join(context.args or []).strip()
+    if not text or not staff_role(context.role):  # the service refuses non-staff (and logs it): look nothing up
+        return True, None
+    regions = context.services.regions
+    own = context.profile.region_code if context.profile else None
+    named = regions.resolve(text, within=own) if len(text) <= MAX_ARG else None
+    if named is not None and named.found and named.code is not None:
+        return True, named.code
+    places = (
+        "\n".join(f"• {regions.full_name(code, context.lang)}（{code}）" for code in named.candidates) if named else ""
+    )
+    key = "export.several" if places else "export.usage"
+    await update.effective_message.reply_text(context.t(key, value=text[:MAX_ARG], places=places))
+    return False, None
+
+
 async def export_command(update: Update, context: BotContext) -> None:
     services = context.services
+    ok, region = await asked_region(update, context)
+    if not ok:
+        return
     if staff_role(context.role):
         await update.effective_chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     now = services.clock.now()
     try:
         data = await services.exporter.workbook(
-            update.effective_user.id, context.role, words(context.lang), now.astimezone(services.settings.tz).date()
+            update.effective_user.id,
+            context.role,
+            words(context.lang),
+            now.astimezone(services.settings.tz).date(),
+            region,
         )
     except Refused as exc:
-        await answer_refusal(update, context, exc)
+        await answer_refusal(update, context, exc, EXPORT)
         return
     stamp = now.astimezone(services.settings.tz)
     await update.effective_chat.send_document(

@@ -25,7 +25,7 @@ from buttons.forms import (
     JoinTeam,
     YesNo,
 )
-from conversations.common import edit_message, expect_text, reject_too_long
+from conversations.common import edit_message, expect_text
 from conversations.contact import read_phone
 from conversations.context import BotContext
 from conversations.form_draft import Flow, Step, button_step, drafted, drop, take_up, typed_step
@@ -56,9 +56,11 @@ from conversations.join_steps import (
     ask_workplace,
     flow_of,
     industry_view,
+    no_words,
     show_application,
     toggles,
     typed_capacity,
+    worded,
 )
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import CraftsmanStatus
@@ -112,15 +114,8 @@ async def start(update: Update, context: BotContext) -> str | int:
     return await JOIN.go_on(update, context)
 
 
-async def _typed(update: Update, context: BotContext, limit: int) -> str | None:
-    text = (update.effective_message.text or "").strip()
-    if await reject_too_long(update, context, text, limit):
-        return None
-    return text or None
-
-
 async def name(update: Update, context: BotContext) -> str:
-    text = await _typed(update, context, MAX_NAME)
+    text = await worded(update, context, "name", MAX_NAME)
     if text is None:
         return NAME
     flow_of(context)["name"] = text
@@ -163,7 +158,7 @@ async def honour(update: Update, context: BotContext) -> str | None:
 
 
 async def workplace(update: Update, context: BotContext) -> str:
-    text = await _typed(update, context, MAX_WORKPLACE)
+    text = await worded(update, context, "workplace", MAX_WORKPLACE)
     if text is None:
         return WORKPLACE
     flow_of(context)["workplace"] = text
@@ -176,7 +171,10 @@ async def speciality(update: Update, context: BotContext) -> str:
     try:
         flow["specialities"] = add_specialities(flow.get("specialities", []), lines)
     except Invalid as exc:
-        await update.effective_message.reply_text(context.t(exc.key, **exc.values))
+        if exc.key == "join.no_words":
+            await no_words(update, context, exc)
+        else:
+            await update.effective_message.reply_text(context.t(exc.key, **exc.values))
         return SPECIALITY
     return await ask_specialities(update, context)
 
@@ -395,4 +393,5 @@ def build() -> ConversationHandler:
         fallbacks=[CommandHandler("cancel", drafted(FORM, cancel))],
         name="join",
         persistent=True,
+        allow_reentry=True,  # /join in the middle of /join goes on from the answers kept (as after /start)
     )

@@ -19,6 +19,7 @@ from buttons.forms import (
     JoinTeam,
     YesNo,
 )
+from conversations.common import reject_too_long
 from conversations.contact import ask_phone
 from conversations.context import BotContext
 from conversations.form_draft import answers
@@ -28,7 +29,7 @@ from conversations.talent_views import card_text
 from i18n import localise
 from services.demands import SERVICE_MODES
 from services.industry import division_label
-from services.join_form import application_from
+from services.join_form import application_from, typed
 from services.profile_form import read_capacity
 from services.talent import HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY
 from services.validation import Invalid
@@ -230,3 +231,27 @@ async def show_application(update: Update, context: BotContext, edits: list[Inli
     )
     await update.effective_chat.send_message(context.t("join.confirm") + "\n\n" + text, reply_markup=keyboard)
     return CONFIRM
+
+
+async def typed_text(update: Update, context: BotContext, limit: int) -> str | None:
+    text = (update.effective_message.text or "").strip()
+    if await reject_too_long(update, context, text, limit):
+        return None
+    return text or None
+
+
+async def worded(update: Update, context: BotContext, field: str, limit: int) -> str | None:
+    """A typed name or workplace; None once one without words (only emoji, punctuation, digits) is answered."""
+    text = await typed_text(update, context, limit)
+    if text is None:
+        return None
+    try:
+        return typed(field, text)
+    except Invalid as exc:
+        await no_words(update, context, exc)
+        return None
+
+
+async def no_words(update: Update, context: BotContext, exc: Invalid) -> None:
+    what = context.label(f"join.field.{exc.values['field']}")
+    await update.effective_message.reply_text(context.t(exc.key, what=what))

@@ -89,17 +89,22 @@ def _place_button(regions: RegionDirectory, place: Place, lang: str) -> InlineKe
     return InlineKeyboardButton(regions.name(place.code, lang), callback_data=_place_action(regions, place.code).data())
 
 
-def region_keyboard(regions: RegionDirectory, parent: str | None, lang: str, page: int = 0) -> InlineKeyboardMarkup:
-    """Children of ``parent`` (provinces for None), a page at a time, with 'just this one' and 'back'."""
-    places = regions.provinces() if parent is None else regions.children_of(parent)
+def region_keyboard(
+    regions: RegionDirectory, parent: str | None, lang: str, page: int = 0, stop_at: str | None = None
+) -> InlineKeyboardMarkup:
+    """Children of ``parent`` (provinces for None), a page at a time, with 'just this one' and 'back'. ``stop_at``:
+    the level a place is chosen at (a province for a provincial team): at such a place only 'just this one' and
+    'back' are offered; by default 'just this one' at a city, beside its counties."""
+    here = regions.get(parent)
+    at_stop = stop_at is not None and here is not None and here.level == stop_at
+    places = [] if at_stop else regions.provinces() if parent is None else regions.children_of(parent)
     page, pages, shown = paginate(places, page, REGION_PAGE)
     keyboard = rows([_place_button(regions, p, lang) for p in shown], 3)
     nav = page_nav(lang, page, pages, lambda n: RegionPage(parent or ROOT, n).data())
     if nav:
         keyboard.append(nav)
-    here = regions.get(parent)
     if here is not None:
-        if here.level == "city":
+        if here.level == (stop_at or "city"):
             keyboard.append(
                 [
                     InlineKeyboardButton(

@@ -13,7 +13,9 @@ from conversations.keyboards import choice_buttons
 from conversations.refusals import TEAMS, answer_refusal, refusal_text, staff_gate
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import TeamLevel
-from services.results import Reason, Refused
+from services.results import Refused
+from services.teams import PLACE_LEVEL, team_name
+from services.validation import Invalid
 
 LEVEL, REGION = "newteam.level", "newteam.region"
 MAX_NAME = 128
@@ -27,6 +29,11 @@ async def start(update: Update, context: BotContext) -> str | int:
         await update.effective_message.reply_text(context.t("teams.usage"))
         return ConversationHandler.END
     if await reject_too_long(update, context, name, MAX_NAME):
+        return ConversationHandler.END
+    try:
+        team_name(name)
+    except Invalid as exc:
+        await update.effective_message.reply_text(context.t(exc.key))
         return ConversationHandler.END
     context.user_data["newteam"] = {"name": name}
     return await _ask_level(update, context)
@@ -50,30 +57,52 @@ async def level(update: Update, context: BotContext) -> str | None:
     if value not in {lv.value for lv in TeamLevel}:
         await answer_stale(update, context)
         return None
+    try:  # a level whose teams cannot lie in the staffer's region (a provincial one for a city's) is refused here
+        start_at = await context.services.talent.team_start(update.effective_user.id, context.role, TeamLevel(value))
+    except Refused as exc:
+        await answer_refusal(update, context, exc, TEAMS)
+        return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    context.user_data.setdefault("newteam", {})["level"] = value
-    await ask_region(update, context)
+    flow = context.user_data.setdefault("newteam", {})
+    flow["level"], flow["start"] = value, start_at
+    return await _ask_place(update, context)
+
+
+def _stop_at(context: BotContext) -> tuple[str, str]:
+    """The level the team's place is picked at, and the question that asks for it."""
+    level = TeamLevel((context.user_data.get("newteam") or {}).get("level", TeamLevel.CITY.value))
+    return PLACE_LEVEL[level], f"teams.ask_place.{PLACE_LEVEL[level]}"
+
+
+async def _ask_place(update: Update, context: BotContext) -> str:
+    stop_at, question = _stop_at(context)
+    start_at = (context.user_data.get("newteam") or {}).get("start")
+    await ask_region(update, context, start_at, question, stop_at)
     return REGION
 
 
 async def region(update: Update, context: BotContext) -> str | int:
-    code = await region_button(update, context)
+    stop_at, question = _stop_at(context)
+    code = await region_button(update, context, question, stop_at)
     if code is None:
         return REGION
-    flow = context.user_data.pop("newteam", None) or {}
+    flow = context.user_data.get("newteam") or {}
     if "name" not in flow or "level" not in flow:
+        context.user_data.pop("newteam", None)
         return ConversationHandler.END
     try:
         team = await context.services.talent.create_team(
             update.effective_user.id, context.role, flow["name"], TeamLevel(flow["level"]), code
         )
-    except Refused as exc:  # a name already taken (said in the chat), or no longer staff (audited by the service)
-        if exc.reason is Reason.ALREADY:
-            await update.effective_chat.send_message(refusal_text(context, exc, TEAMS))
-        else:
-            await answer_refusal(update, context, exc, TEAMS)
+    except Invalid as exc:  # a place not of the team's level: asked again
+        await update.effective_chat.send_message(context.t(exc.key, level=context.t(f"team.level.{flow['level']}")))
+        return await _ask_place(update, context)
+    except Refused as exc:  # a name taken, a place outside her region, no longer staff (audited by the service)
+        context.user_data.pop("newteam", None)
+        await update.effective_chat.send_message(refusal_text(context, exc, TEAMS))  # the press is answered
         return ConversationHandler.END
+    context.user_data.pop("newteam", None)
     await update.effective_chat.send_message(
         context.t(
             "teams.created",
@@ -86,7 +115,7 @@ async def region(update: Update, context: BotContext) -> str | int:
 
 
 # after a restart each step asks its question again (conversations/resume.py)
-resume.register({LEVEL: _ask_level, REGION: ask_region})
+resume.register({LEVEL: _ask_level, REGION: _ask_place})
 
 
 def build() -> ConversationHandler:
@@ -102,4 +131,5 @@ def build() -> ConversationHandler:
         fallbacks=[CommandHandler("cancel", cancel_flow_of("newteam"))],
         name="newteam",
         persistent=True,
+        allow_reentry=True,  # /newteam again (another name, after a refused level) starts over
     )

@@ -22,7 +22,7 @@ from conversations.keyboards import role_keyboard, yes_no
 from conversations.menu import help_text, set_staff_menu
 from conversations.refusals import SETTINGS, refusal_text
 from conversations.region_picker import ask_region, region_button, region_step_handlers
-from db.models import Lang, Role
+from db.models import CraftsmanStatus, Lang, Role
 from i18n import localise
 from nlp.script import script_of
 from services.audit import staff_role
@@ -65,20 +65,30 @@ async def start(update: Update, context: BotContext) -> str | int:
     kept = profile is not None and staff_role(profile.role)  # a staffer's region is not a poster's to move
     if profile is not None and profile.role is not None and profile.region_code and (not preset or kept):
         context.user_data.pop("onboarding", None)
-        await update.effective_message.reply_text(
-            context.t(
-                "start.welcome_back",
-                name=user.first_name,
-                role=context.t(f"role.{profile.role.value}"),
-                region=_region_name(context, profile.region_code),
-            )
+        welcome = context.t(
+            "start.welcome_back",
+            name=user.first_name,
+            role=context.t(f"role.{profile.role.value}"),
+            region=_region_name(context, profile.region_code),
         )
+        application = await _open_application(context, user.id)
+        await update.effective_message.reply_text(welcome + (f"\n\n{context.t(application)}" if application else ""))
         return ConversationHandler.END
     if profile is None:
         await update.effective_message.reply_text(context.t("start.greeting", name=user.full_name))
         return await _ask_consent(update, context)
     flow["registered"] = True
     return await _next_after_role(update, context) if profile.role else await _ask_role(update, context)
+
+
+async def _open_application(context: BotContext, user_id: int) -> str | None:
+    """The line naming the person's craftsman application still open, if any: a /join form not submitted yet (its
+    answers kept), or one submitted and waiting for review."""
+    services = context.services
+    if await services.forms.get(user_id, "join") is not None:
+        return "start.join_unfinished"
+    card = await services.talent.of_user(user_id)
+    return "start.join_pending" if card is not None and card.status is CraftsmanStatus.PENDING else None
 
 
 async def _ask_consent(update: Update, context: BotContext) -> str:

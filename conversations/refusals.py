@@ -20,6 +20,8 @@ BOARD = "board"  # a craftsman's 揭榜: the case family's words, but his own ca
 EVENT, PUBLISH = "event", "event.publish"  # changing or cancelling a course or competition; publishing one
 LINK, SETTINGS = "link", "settings"  # deciding an enterprise link; a staffer's own region in /settings
 INDUSTRY = "industry"  # a press of the industry step (conversations/industry_step.py)
+BROADCAST = "broadcast"  # stopping a broadcast of someone else's region
+AUDIT, EXPORT = "audit", "export"  # /audit of someone of another region; /export of a region outside one's own
 STAFF_REGION = "staff_region"  # /staff_region (admins): ADMINS' refusals, and why a region has nothing to change
 SHARED = {Reason.NOT_STAFF: "staff.only"}  # the same words whatever was asked
 FAMILY_KEYS = {
@@ -31,8 +33,12 @@ FAMILY_KEYS = {
         Reason.ADMIN: "staff.change.admin",
         Reason.STALE: "button.stale",  # the person's role changed after the confirmation was shown
     },
-    TEAMS: {Reason.ALREADY: "teams.exists"},
-    REVIEW: {Reason.NOT_FOUND: "button.stale", Reason.ALREADY: "review.already"},
+    TEAMS: {Reason.ALREADY: "teams.exists", Reason.OUT_OF_REGION: "teams.other_region"},
+    REVIEW: {
+        Reason.NOT_FOUND: "button.stale",
+        Reason.ALREADY: "review.already",
+        Reason.OUT_OF_REGION: "review.other_region",
+    },
     CONSULTATION: {
         Reason.STALE: "union.not_open",
         Reason.NOT_FOUND: "case.refused.not_found",
@@ -49,6 +55,9 @@ FAMILY_KEYS = {
     PUBLISH: {Reason.OUT_OF_REGION: "event.region_outside"},  # for a region outside the staffer's: choose again
     LINK: {Reason.OUT_OF_REGION: "link.out_of_region"},  # another region's enterprise
     SETTINGS: {Reason.OUT_OF_REGION: "settings.region_by_admin"},  # where staff work is set by an administrator
+    BROADCAST: {Reason.OUT_OF_REGION: "broadcast.refused.out_of_region"},
+    AUDIT: {Reason.OUT_OF_REGION: "audit.other_region"},
+    EXPORT: {Reason.OUT_OF_REGION: "export.refused.out_of_region"},
     INDUSTRY: {
         Reason.NOT_FOUND: "button.stale",
         Reason.NOT_YOURS: "industry.not_yours",
@@ -63,6 +72,9 @@ FAMILY_KEYS[STAFF_REGION] = {
 }
 FALLBACK = {
     BOARD: CASE,
+    BROADCAST: CASE,
+    AUDIT: CASE,
+    EXPORT: CASE,
     EVENT: CASE,
     PUBLISH: CASE,
     LINK: CASE,
@@ -83,6 +95,11 @@ Words = Callable[[BotContext, Any], str]
 VALUE_WORDS: dict[str, dict[str, Words]] = {  # values said in words in the reader's language
     REVIEW: {"status": lambda context, status: context.t(f"review.status.{status}")},
     INDUSTRY: {"division": lambda context, code: division_label(code, context.lang)},
+    TEAMS: {"own": lambda context, code: context.services.regions.full_name(code, context.lang)},
+    EXPORT: {
+        "region": lambda context, code: context.services.regions.full_name(code, context.lang),
+        "own": lambda context, code: context.services.regions.full_name(code, context.lang),
+    },
 }
 
 

@@ -30,20 +30,27 @@ def region_step_handlers(on_button: Callable[..., Awaitable[object]]) -> list[Ba
 
 
 async def ask_region(
-    update: Update, context: BotContext, parent: str | None = None, question: str = "region.ask_province"
+    update: Update,
+    context: BotContext,
+    parent: str | None = None,
+    question: str = "region.ask_province",
+    stop_at: str | None = None,
 ) -> None:
     """The picker at ``parent`` (the provinces for None), headed by ``question`` there (a catalogue key: the
-    user's own province by default; a flow choosing some other place says what it is for)."""
+    user's own province by default; a flow choosing some other place says what it is for); ``stop_at`` the level
+    places are picked at (keyboards.region_keyboard)."""
     regions = context.services.regions
     await update.effective_chat.send_message(
         region_prompt(regions, parent, context.lang, question),
-        reply_markup=region_keyboard(regions, parent, context.lang),
+        reply_markup=region_keyboard(regions, parent, context.lang, stop_at=stop_at),
     )
 
 
-async def region_button(update: Update, context: BotContext, question: str = "region.ask_province") -> str | None:
-    """Handle a region-picker button: navigate (returns None) or pick (returns the region code); ``question`` as
-    for :func:`ask_region`."""
+async def region_button(
+    update: Update, context: BotContext, question: str = "region.ask_province", stop_at: str | None = None
+) -> str | None:
+    """Handle a region-picker button: navigate (returns None) or pick (returns the region code); ``question`` and
+    ``stop_at`` as for :func:`ask_region`."""
     query = update.callback_query
     regions = context.services.regions
     step = parse_region_data(regions, query.data)
@@ -57,7 +64,7 @@ async def region_button(update: Update, context: BotContext, question: str = "re
     await edit_message(
         update,
         region_prompt(regions, step.code, context.lang, question),
-        region_keyboard(regions, step.code, context.lang, step.page),
+        region_keyboard(regions, step.code, context.lang, step.page, stop_at),
     )
     return None
 

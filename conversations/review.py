@@ -35,7 +35,7 @@ def _buttons(craftsman_id: int, context: BotContext) -> InlineKeyboardMarkup:
 async def review_command(update: Update, context: BotContext) -> None:
     if not await staff_gate(update, context, "review.list"):
         return
-    pending = await context.services.talent.pending()
+    pending = await context.services.talent.pending(update.effective_user.id)
     if not pending:
         await update.effective_message.reply_text(context.t("review.empty"))
         return
@@ -72,9 +72,17 @@ async def _decide(
 
 
 async def reject_start(update: Update, context: BotContext) -> str | int | None:
-    press = await staff_press(update, context, RejectCraftsman, action="craftsman.review", target="craftsman")
+    press = await staff_press(
+        update, context, RejectCraftsman, action="craftsman.review", target="craftsman", answer=False
+    )
     if press is None:
         return ConversationHandler.END
+    try:  # a staffer of another region is refused at the press, before a reason is asked for
+        await context.services.talent.require_reviewer(press.craftsman_id, update.effective_user.id, context.role)
+    except Refused as exc:
+        await answer_refusal(update, context, exc, REVIEW)
+        return ConversationHandler.END
+    await update.callback_query.answer()
     context.user_data["review"] = {"id": press.craftsman_id}
     return await _ask_reason(update, context)
 

@@ -16,7 +16,7 @@ from buttons.staff import ConfirmGrant, RoleChange
 from conversations.common import answer_stale, edit_message
 from conversations.context import BotContext
 from conversations.menu import clear_staff_menu, set_staff_menu
-from conversations.refusals import ADMINS, answer_refusal, attempt, refusal_text
+from conversations.refusals import ADMINS, AUDIT, answer_refusal, attempt, refusal_text
 from db.models import AuditEntry, Role
 from i18n import Raw, catalogue
 from services.audit import staff_role
@@ -96,17 +96,39 @@ async def _ask(update: Update, context: BotContext, action: RoleChange) -> None:
             ),
         ]
     ]
-    await update.effective_message.reply_text(
-        context.t(
-            "staff.grant_confirm",
-            name=profile.first_name,
-            handle=f"@{profile.username}" if profile.username else context.t("staff.no_handle"),
-            id=profile.id,
-            old=was,
-            new=context.t(f"role.{new.value}"),
-        ),
-        reply_markup=InlineKeyboardMarkup(keyboard),
+    text = context.t(
+        "staff.grant_confirm",
+        name=profile.first_name,
+        handle=f"@{profile.username}" if profile.username else context.t("staff.no_handle"),
+        id=profile.id,
+        old=was,
+        new=context.t(f"role.{new.value}"),
     )
+    if action is RoleChange.GRANT:
+        text += await _open_cases(context, profile.id, profile.first_name)
+    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+async def _open_cases(context: BotContext, user_id: int, name: str) -> str:
+    """For a craftsman made staff: his open cases and booked visits, and what becomes of them (nothing: they stay
+    his, in /tasks; his craftsman record and its cases are the same person's, whatever his role)."""
+    try:
+        cases = await context.services.follow_up.cases(user_id)
+    except Refused:  # not a craftsman: no cases
+        return ""
+    if not cases:
+        return ""
+    tz = context.services.settings.tz
+    lines = [
+        context.t(
+            "staff.grant_case",
+            ticket=case.ticket,
+            status=context.label(f"demand.status.{case.demand_status.value}"),
+            visit=context.t("staff.grant_case_visit", at=show(case.booked_at, tz)) if case.booked_at else "",
+        )
+        for case in cases
+    ]
+    return "\n\n" + "\n".join([context.t("staff.grant_open_cases", name=name, count=len(cases)), *lines])
 
 
 async def grant_pressed(update: Update, context: BotContext) -> None:
@@ -226,7 +248,7 @@ async def audit(update: Update, context: BotContext) -> None:
     try:
         entries = await services.staffing.log(update.effective_user.id, context.role, of_user)
     except Refused as exc:
-        await answer_refusal(update, context, exc)
+        await answer_refusal(update, context, exc, AUDIT)
         return
     if not entries:
         await update.effective_message.reply_text(context.t("audit.none"))

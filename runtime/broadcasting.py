@@ -56,6 +56,9 @@ def report(broadcast_id: int, counts: Counts, interrupted: list[int]) -> Notice:
     if counts.interrupted:
         key = "broadcast.report_interrupted"
         values.update(interrupted=counts.interrupted, ids="、".join(map(str, interrupted)))
+    if counts.withdrawn:  # recipients who left its audience before it went out: the figures add up to the total
+        key += "_withdrawn"
+        values["withdrawn"] = f"{counts.withdrawn:,}"
     buttons = (
         [[Button("broadcast.button.failures", BroadcastFailures(broadcast_id))]]
         if counts.failed or counts.blocked or counts.interrupted

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select, update
 from db.database import Database
 from db.models import Broadcast, BroadcastStatus, Notification, OutboxStatus, Role, User
 from db.results import rowcount
+from services import broadcast_cancel
 from services.audience import Audience, Filters, batches
 from services.audit import AuditLog
 from services.clock import Clock
@@ -30,7 +31,6 @@ from services.staff_scope import OUT_OF_REGION, own_region, require_event_region
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 
 KIND = "broadcast"
-OPEN = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
 _BODY = Notice("broadcast.body")  # rows carry no text: the sender reads the broadcast's content once
 
 
@@ -258,35 +258,13 @@ class Broadcasts:
             )
             return bool(rowcount(result))
 
-    async def cancel(
-        self, actor: int, role: Role | None, broadcast_id: int | None = None
-    ) -> tuple[Broadcast | None, int]:
-        """Stop a broadcast (the actor's latest open one by default): withdraw every row not sent yet."""
-        await self.audit.require_staff(actor, role, "broadcast.cancel", f"broadcast:{broadcast_id}")
-        async with self.db.session() as session:
-            query = select(Broadcast).where(Broadcast.status.in_(OPEN))
-            query = (
-                query.where(Broadcast.id == broadcast_id)
-                if broadcast_id is not None
-                else query.where(Broadcast.created_by == actor).order_by(Broadcast.id.desc()).limit(1)
-            )
-            broadcast = await session.scalar(query)
-            if broadcast is None:
-                return None, 0
-            broadcast.status = BroadcastStatus.CANCELLED
-            broadcast.finished_at = self.clock.now()
-            withdrawn = (
-                rowcount(
-                    await session.execute(
-                        update(Notification)
-                        .where(Notification.broadcast_id == broadcast.id, Notification.status == OutboxStatus.PENDING)
-                        .values(status=OutboxStatus.WITHDRAWN)
-                    )
-                )
-                or 0
-            )
-        await self.audit.record(actor, "broadcast.cancel", f"broadcast:{broadcast.id}", withdrawn=withdrawn)
-        return broadcast, withdrawn
+    async def cancel(self, actor: int, role: Role | None, broadcast_id: int) -> tuple[Broadcast | None, int]:
+        """Stop broadcast ``broadcast_id`` (services/broadcast_cancel.py: who may, and telling its author)."""
+        return await broadcast_cancel.cancel(self, actor, role, broadcast_id)
+
+    async def cancellable(self, actor: int, role: Role | None) -> list[Broadcast]:
+        """The open broadcasts ``actor`` may stop, newest first."""
+        return await broadcast_cancel.cancellable(self, actor, role)
 
     async def interrupted(self, broadcast_id: int, limit: int = 100) -> list[int]:
         """Recipients whose message was in flight at a crash (it may have arrived twice)."""

@@ -32,8 +32,9 @@ from db.models import Appointment, Craftsman, Demand, Enterprise, Feedback, Matc
 from services.audit import AuditLog
 from services.periods import YEAR, this
 from services.regions import RegionDirectory
+from services.results import Refused
 from services.spreadsheets import append_row
-from services.staff_scope import work_region
+from services.staff_scope import OUT_OF_REGION, work_region
 from services.statistics import Statistics
 
 SHEETS = ("demands", "talent", "matches", "feedback", "statistics")
@@ -62,10 +63,19 @@ class Exporter:
     def _region(self, code: str | None) -> str:
         return self.regions.full_name(code) or "" if code else ""
 
-    async def workbook(self, actor: int, role: Role | None, words: Words, today: date) -> bytes:
+    async def workbook(
+        self, actor: int, role: Role | None, words: Words, today: date, asked: str | None = None
+    ) -> bytes:
+        """The workbook of ``actor``'s region (every region's for admins and staff without one), or of ``asked``,
+        a region inside it: one outside it is Refused(OUT_OF_REGION, region=, own=), audited."""
         await self.audit.require_staff(actor, role, "export")
         async with self.db.session() as session:
             region = await work_region(session, actor)
+        if asked is not None:
+            if region is not None and asked not in self.regions.descendants(region):
+                await self.audit.record(actor, "export", f"region:{asked}", allowed=False, reason=OUT_OF_REGION.value)
+                raise Refused(OUT_OF_REGION, region=asked, own=region)
+            region = asked
         book = Workbook()
         book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with (its active one)
         rows = {

@@ -136,3 +136,26 @@ async def _craftsmen(db: Database, rows: list[dict[str, Any]]) -> Found:
         if same is not None:
             found[index] = ("import.err.lookalike_craftsman", {"name": same[0], "workplace": same[1]})
     return found
+
+
+async def phone_holder(db: Database, number: str, user_id: int) -> str | None:
+    """The name of someone other than user ``user_id`` who holds ``number`` already: a craftsman's phone, or an
+    enterprise's contact phone (its contact's name, else the enterprise's), compared as :func:`phone_key` writes
+    them, like an import row's. A /join applicant's phone that is someone else's is flagged to the reviewer."""
+    key = phone_key(number)
+    async with db.session() as session:
+        craftsmen = await session.execute(
+            select(Craftsman.name, Craftsman.user_id, Craftsman.phone).where(Craftsman.phone.is_not(None))
+        )
+        for name, owner, stored in craftsmen.all():
+            if owner != user_id and phone_key(stored) == key:
+                return str(name)
+        enterprises = await session.execute(
+            select(Enterprise.contact_name, Enterprise.name, Enterprise.owner_user_id, Enterprise.phone).where(
+                Enterprise.phone.is_not(None)
+            )
+        )
+        for contact, name, owner, stored in enterprises.all():
+            if owner != user_id and phone_key(stored) == key:
+                return str(contact or name)
+    return None

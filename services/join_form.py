@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.talent import CAPACITY_RANGE, HONOURS, MAX_SPECIALITIES, MAX_SPECIALITY, Application
-from services.validation import Invalid
+from services.validation import Invalid, has_words
 
 FORM = "join"
 # each answer in the order it is asked; "team" may be None (no team) and "honours" empty, but both are answered
@@ -44,10 +44,20 @@ def application_from(answers: dict[str, Any]) -> Application:
     )
 
 
+def typed(field: str, text: str) -> str:
+    """A typed answer to ``field`` (name, workplace) as kept; Invalid("join.no_words", field=…) without words."""
+    if not has_words(text):
+        raise Invalid("join.no_words", field=field)
+    return text
+
+
 def add_specialities(current: list[str], lines: list[str]) -> list[str]:
-    """``current`` with the new lines not noted yet, up to the maximum; Invalid when a line is too long."""
+    """``current`` with the new lines not noted yet, up to the maximum; Invalid when a line is too long or holds
+    no words."""
     if any(len(line) > MAX_SPECIALITY for line in lines):
         raise Invalid("join.speciality_too_long", length=MAX_SPECIALITY)
+    if not all(has_words(line) for line in lines):
+        raise Invalid("join.no_words", field="specialities")
     added = [line for line in lines if line not in current][: MAX_SPECIALITIES - len(current)]
     return [*current, *added]
 

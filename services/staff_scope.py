@@ -105,8 +105,7 @@ async def require_in_scope(session: AsyncSession, regions: RegionDirectory, acto
 
 class StaffChats:
     """Where staff notices go: the staff group when configured (one shared chat: every notice), else staffers'
-    private chats. ``await staff()`` is every staffer (a notice about no place: a craftsman's application, a
-    quarantined update); :meth:`covering` and :meth:`for_demand` are the staff whose work a region's matter is."""
+    private chats. ``await staff()`` is every staffer (a notice about no place: a quarantined update); :meth:`covering` and :meth:`for_demand` are the staff whose work a region's matter is."""
 
     def __init__(self, users: Users, staff_chat_id: int | None, regions: RegionDirectory | None = None) -> None:
         self.users, self.staff_chat_id, self.regions = users, staff_chat_id, regions or RegionDirectory([])
@@ -116,11 +115,12 @@ class StaffChats:
             return [self.staff_chat_id]
         return [user_id for user_id, _ in await self.users.staff_roles()]
 
-    async def covering(self, region_code: str | None) -> list[int]:
+    async def covering(self, region_code: str | None, with_admins: bool = False) -> list[int]:
         """The staff a matter of ``region_code`` (a demand's, a member's) is told to: those whose region covers it,
         and those without a region (they work on every region's). When nobody covers it, the admins, who work on
         every region's and can give it a staffer (another city's staff are not told of it: its enterprise and
-        summary are not theirs); with no admin either, all staff: a notice is never lost for want of a staffer."""
+        summary are not theirs); with no admin either, all staff: a notice is never lost for want of a staffer.
+        ``with_admins``: the admins as well in any case (a craftsman's application, which admins may decide)."""
         if self.staff_chat_id:
             return [self.staff_chat_id]
         staff = await self.users.staff_regions()
@@ -130,6 +130,8 @@ class StaffChats:
             if region is None or (region_code is not None and region_code in self.regions.descendants(region))
         ]
         admins = [user_id for user_id, role, _ in staff if role is Role.ADMIN]
+        if with_admins:
+            chosen = list(dict.fromkeys(chosen + admins))
         return chosen or admins or [user_id for user_id, _, _ in staff]
 
     async def for_demand(self, demand_id: int) -> list[int]:

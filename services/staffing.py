@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from db.models import AuditEntry, Role, User
 from nlp.script import to_simplified
 from services.audit import STAFF_ROLES, AuditLog, NotStaff
+from services.audit_scope import readable
 from services.ids import USER_ID_MAX, parse_id
 from services.outbox import Notice, Outbox
 from services.regions import RegionNamed
@@ -265,5 +266,11 @@ class Staffing:
     async def log(
         self, actor: int, role: Role | None, of_user: int | None = None, limit: int = AUDIT_PAGE
     ) -> list[AuditEntry]:
+        """The latest entries ``actor`` may read (services/audit_scope.py), of ``of_user``'s doing when given."""
         await self.audit.require_staff(actor, role, "audit.read")
-        return await self.audit.latest(limit, of_user)
+        async with self.db.session() as session:
+            found = await readable(session, self.regions, actor, of_user, limit)
+        if isinstance(found, Refused):
+            await self.audit.record(actor, "audit.read", found.values["target"], allowed=False, reason=OUT_OF_REGION)
+            raise found
+        return found

@@ -20,9 +20,10 @@ from nlp.normalize import normalize
 from nlp.tokenize import Tokenizer
 from services.audit import AuditLog, NotStaff
 from services.clock import Clock
+from services.import_lookalikes import phone_holder
 from services.outbox import Button, Notice, Outbox
 from services.results import Reason, Refused
-from services.staff_scope import StaffChats
+from services.staff_scope import OUT_OF_REGION, StaffChats, covered, within
 from services.teams import TeamRoster
 from services.users import Users
 
@@ -167,13 +168,19 @@ class Talent(TeamRoster):
             await session.flush()
             card = await self._card(session, c)
         self.changed()
+        holder = await phone_holder(self.db, app.phone, user_id) if app.phone else None
         await self.outbox.put(
-            await self.staff(),
+            await self.staff.covering(card.region_code, with_admins=True),
             "notice",
             f"craftsman:{card.id}:applied:{now.isoformat()}",
             Notice(
-                "notify.join_applied",
-                values={"name": card.name, "workplace": card.workplace, "specialities": "；".join(card.specialities)},
+                "notify.join_applied_phone_taken" if holder else "notify.join_applied",
+                values={
+                    "name": card.name,
+                    "workplace": card.workplace,
+                    "specialities": "；".join(card.specialities),
+                    "holder": holder or "",
+                },
                 buttons=[
                     [
                         Button("review.approve", ApproveCraftsman(card.id)),
@@ -184,22 +191,35 @@ class Talent(TeamRoster):
         )
         return card
 
-    async def pending(self) -> list[CraftsmanCard]:
+    async def pending(self, actor: int) -> list[CraftsmanCard]:
+        """The applications waiting for review that ``actor`` may decide (of her region and below; all for admins
+        and staff without a region)."""
         async with self.db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(Craftsman).where(Craftsman.status == CraftsmanStatus.PENDING).order_by(Craftsman.id)
-                )
-            ).all()
-            return [await self._card(session, c) for c in rows]
+            scope = await covered(session, self.staff.regions, actor)
+            query = select(Craftsman).where(Craftsman.status == CraftsmanStatus.PENDING).order_by(Craftsman.id)
+            if scope is not None:
+                query = query.where(Craftsman.region_code.in_(sorted(scope)))
+            return [await self._card(session, c) for c in (await session.scalars(query)).all()]
+
+    async def require_reviewer(self, craftsman_id: int, actor: int, actor_role: Role | None) -> None:
+        """Refused (NOT_STAFF; OUT_OF_REGION), audited, unless ``actor`` may decide application ``craftsman_id``:
+        staff whose region covers the applicant's (services/staff_scope.py), staff without a region, admins."""
+        target = f"craftsman:{craftsman_id}"
+        await self.audit.require_staff(actor, actor_role, "craftsman.review", target)
+        async with self.db.session() as session:
+            region_code = await session.scalar(select(Craftsman.region_code).where(Craftsman.id == craftsman_id))
+            allowed = region_code is None or within(await covered(session, self.staff.regions, actor), region_code)
+        if not allowed:
+            await self.audit.record(actor, "craftsman.review", target, allowed=False, reason=OUT_OF_REGION.value)
+            raise Refused(OUT_OF_REGION)
 
     async def decide(
         self, craftsman_id: int, actor: int, actor_role: Role | None, approve: bool, note: str | None = None
     ) -> CraftsmanCard:
         """Approve (publish) or reject an application: the card as it now reads. Refused(NOT_STAFF) for anyone but
-        staff (audited), Refused(NOT_FOUND), Refused(ALREADY, status=…) once it has been reviewed."""
+        staff, Refused(OUT_OF_REGION) for staff of another region (both audited: :meth:`require_reviewer`), Refused(NOT_FOUND), Refused(ALREADY, status=…) once it has been reviewed."""
         target = f"craftsman:{craftsman_id}"
-        await self.audit.require_staff(actor, actor_role, "craftsman.review", target)
+        await self.require_reviewer(craftsman_id, actor, actor_role)
         now = self.clock.now()
         async with self.db.session() as session:
             c = await session.get(Craftsman, craftsman_id, with_for_update=True)

@@ -13,6 +13,25 @@ from db.models import Craftsman, Role, ServiceTeam, TeamLevel
 from services.audit import AuditLog, NotStaff
 from services.clock import Clock
 from services.results import Reason, Refused
+from services.staff_scope import OUT_OF_REGION, StaffChats, own_region
+from services.validation import Invalid, has_words
+
+# where a team of each level is placed: a provincial team at a province, a city (or industry) team at a city, a
+# county team at a county; a grassroots team at the county its unit lies in (GB/T 2260 goes no lower)
+PLACE_LEVEL = {
+    TeamLevel.PROVINCE: "province",
+    TeamLevel.CITY: "city",
+    TeamLevel.COUNTY: "county",
+    TeamLevel.GRASSROOTS: "county",
+}
+_DEPTH = {"province": 0, "city": 1, "county": 2}
+
+
+def team_name(name: str) -> str:
+    """A new team's name as kept; Invalid("teams.no_words") for one without words (only emoji, punctuation)."""
+    if not has_words(name):
+        raise Invalid("teams.no_words")
+    return name
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class TeamRoster:
     db: Database
     clock: Clock
     audit: AuditLog
+    staff: StaffChats  # its regions: where a staffer works
 
     if TYPE_CHECKING:
 
@@ -71,11 +91,37 @@ class TeamRoster:
         """Teams in the same province as ``region_code`` (the ones a craftsman there may join)."""
         return [t for t in await self.teams() if t.region_code[:2] == region_code[:2]]
 
+    async def team_start(self, actor: int, actor_role: Role | None, level: TeamLevel) -> str | None:
+        """Where the place of a new team of ``level`` is chosen from: ``actor``'s own region (None: every region,
+        for admins and staff without one). Refused(OUT_OF_REGION), audited, when a team of that level cannot lie
+        inside her region (a provincial team for a city's staffer)."""
+        await self.audit.require_staff(actor, actor_role, "team.create")
+        own = await own_region(self.db, actor)
+        place = self.staff.regions.get(own) if own else None
+        if place is not None and _DEPTH[place.level] > _DEPTH[PLACE_LEVEL[level]]:
+            await self.audit.record(
+                actor, "team.create", f"level:{level.value}", allowed=False, reason=OUT_OF_REGION.value
+            )
+            raise Refused(OUT_OF_REGION, own=own)
+        return own
+
     async def create_team(
         self, actor: int, actor_role: Role | None, name: str, level: TeamLevel, region_code: str
     ) -> Team:
-        """The new team; Refused(NOT_STAFF) (audited) for anyone but staff, Refused(ALREADY) when the name is taken."""
+        """The new team; Refused(NOT_STAFF) (audited) for anyone but staff, Refused(OUT_OF_REGION) (audited) for a
+        place outside the staffer's region, Refused(ALREADY) when the name is taken; Invalid for a name without
+        words (:func:`team_name`) or a place not of the team's level (``teams.wrong_place``, :data:`PLACE_LEVEL`)."""
         await self.audit.require_staff(actor, actor_role, "team.create", name)
+        team_name(name)
+        place = self.staff.regions.get(region_code)
+        if place is None or place.level != PLACE_LEVEL[level]:
+            raise Invalid("teams.wrong_place", level=level.value)
+        own = await own_region(self.db, actor)
+        if own is not None and region_code not in self.staff.regions.descendants(own):
+            await self.audit.record(
+                actor, "team.create", f"region:{region_code}", allowed=False, reason=OUT_OF_REGION.value
+            )
+            raise Refused(OUT_OF_REGION, own=own)
         async with self.db.session() as session:
             if await session.scalar(select(ServiceTeam.id).where(ServiceTeam.name == name)):
                 raise Refused(Reason.ALREADY, name=name)

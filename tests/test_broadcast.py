@@ -183,7 +183,8 @@ async def test_cancel_mid_broadcast_stops_the_rest(db_url: str):
             await bot.api.notifier.condition.wait_for(lambda: bot.api.world.calls.get("sendMessage", 0) >= 10)
         finally:
             bot.api.notifier.condition.release()
-        staff.send("/broadcast_cancel")
+        staff.send("/broadcast_cancel")  # without a number: the open ones listed, stopped by a press
+        staff.press(f"取消群发 #{broadcast.id}", await staff.expect("要取消哪一条"))
         answer = await staff.expect(f"已取消群发 #{broadcast.id}")
         await bot.application.broadcaster.idle()
         counts = await bot.services.broadcasts.counts(broadcast.id)

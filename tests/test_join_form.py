@@ -12,7 +12,7 @@ from tests.harness import BotHarness
 from tests.test_report import enterprise_user
 
 
-async def _to_the_card(bot: BotHarness, user_id: int):
+async def _to_the_card(bot: BotHarness, user_id: int, phone: str = "139 0013 9000"):
     applicant = await enterprise_user(bot, user_id)
     applicant.send("/join")
     await applicant.expect("请输入您的姓名")
@@ -21,10 +21,10 @@ async def _to_the_card(bot: BotHarness, user_id: int):
     await applicant.expect("工作单位")
     applicant.send("苏州某精密机械公司")
     await applicant.expect("技术处方")
-    return applicant, await specialities_to_the_card(applicant)
+    return applicant, await specialities_to_the_card(applicant, phone)
 
 
-async def specialities_to_the_card(applicant) -> dict:
+async def specialities_to_the_card(applicant, phone: str = "139 0013 9000") -> dict:
     """/join from its 技术处方 question on: 数控机床调试, the proposed industry, no team, 2 cases at a time, 远程指导
     and the phone; the summary card."""
     applicant.send("数控机床调试")
@@ -36,7 +36,7 @@ async def specialities_to_the_card(applicant) -> dict:
     applicant.press("远程指导", await applicant.expect("服务方式"))
     applicant.press("下一步", await applicant.expect("服务方式"))
     await applicant.expect("联系电话")
-    applicant.send("139 0013 9000")
+    applicant.send(phone)
     return await applicant.expect("请核对您的申请")
 
 
