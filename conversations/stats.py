@@ -51,7 +51,7 @@ def report_text(report: Report, region_name: str, context: BotContext) -> str:
         previous = report.period.previous().label(lang)
         cut = same_part_before(report.period, report.so_far) if report.so_far else None
         lines.append(
-            context.t("stats.compared_same_part", previous=previous, **_day(cut))
+            context.t("stats.compared_same_part", previous=previous, **_day(cut, context))
             if cut
             else context.t("stats.compared", previous=previous)
         )
@@ -85,14 +85,15 @@ def report_text(report: Report, region_name: str, context: BotContext) -> str:
     return "\n".join(lines)
 
 
-def _day(moment: datetime) -> dict[str, object]:
-    return {"month": moment.month, "day": moment.day, "month_name": f"{moment:%b}"}
+def _day(moment: datetime, context: BotContext) -> dict[str, object]:
+    """``date``: the day a running period's figures run to, as the reader writes it (11月21日, 21 Nov)."""
+    return {"date": context.t("stats.month_day", month_name=context.t(f"month.{moment.month}"), day=moment.day)}
 
 
 def period_label(report: Report, context: BotContext) -> str:
     """The period's label, with the day its figures run to when it is still running ("2026年（截至11月21日）")."""
     label = report.period.label(context.lang)
-    return context.t("stats.so_far", period=label, **_day(report.so_far)) if report.so_far else label
+    return context.t("stats.so_far", period=label, **_day(report.so_far, context)) if report.so_far else label
 
 
 def _named_regions(report: Report, context: BotContext) -> dict[str, Figures]:
