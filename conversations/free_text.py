@@ -15,10 +15,11 @@ from telegram import Update
 from conversations.common import expect_button, reject_too_long
 from conversations.context import BotContext
 from conversations.union import answer_union, offer_staff
+from db.models import Role
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from services.industry import MAX_TEXT
-from services.intake import union_floor
+from services.intake import employer_reading, union_floor
 from services.validation import has_words
 
 ANSWERS = {
@@ -38,7 +39,11 @@ async def route_text(update: Update, context: BotContext, analysis: Analysis | N
     if not has_words(text):  # emoji, punctuation, a lone number or date: what the bot can do, nothing for staff
         await update.effective_message.reply_text(context.t("fallback.no_words"))
         return None
-    analysis = analysis or context.services.analyzer.analyse(text, union_floor=union_floor(context.role))
+    if analysis is None:  # outside any flow: an employer's fault beside wages is the fault, asked about
+        analyser = context.services.analyzer
+        analysis = analyser.analyse(text, union_floor=union_floor(context.role))
+        if context.role is Role.ENTERPRISE:
+            analysis = employer_reading(analyser, analysis)
     if is_union_service(analysis.intent):
         await answer_union(update, context, analysis)
         return None

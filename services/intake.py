@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from db.models import Role
 from nlp.analyzer import Analysis, Analyzer
-from nlp.intent import Intent
+from nlp.intent import Intent, is_union_service
 
 MIN_CONFIDENCE = 0.25  # the classifier's calibrated probability of its best division; below: it is guessing
 MIN_EVIDENCE = 2  # features of the text the model knows; fewer: next to nothing to go on
@@ -52,6 +52,26 @@ def not_a_demand(analyzer: Analyzer, text: str) -> Analysis:
     router ranks first for it (with its cue word, or at ``WORKER_UNION_FLOOR``), else ``other`` (not understood)."""
     analysis = analyzer.analyse(text)
     return replace(analysis, intent=analyzer.union_matter(text, WORKER_UNION_FLOOR) or Intent.OTHER)
+
+
+CLAUSE = re.compile(r"[，,。.！!？?；;、\s]+")
+
+
+def employer_reading(analyzer: Analyzer, analysis: Analysis) -> Analysis:
+    """An enterprise's text the router took for a union matter (wages, a contract …) that also names a technical
+    problem or training need in a clause of its own ("机器有点问题，工资也发不出来了") is read as that demand, so it
+    is asked about (``sure_enough`` is not given the router's certainty): the union answers speak to a member about
+    their own wages, not to the employer who pays them."""
+    if not is_union_service(analysis.intent):
+        return analysis
+    clauses = [clause for clause in CLAUSE.split(analysis.text) if clause]
+    if len(clauses) < 2:
+        return analysis
+    for clause in clauses:
+        part = analyzer.analyse(clause)
+        if is_demand(part):
+            return replace(analysis, intent=part.intent, intent_confidence=0.0)
+    return analysis
 
 
 def is_demand(analysis: Analysis) -> bool:

@@ -35,15 +35,20 @@ from services.enterprises import EnterpriseInfo, Link, PendingLink
 from services.everyday import count
 from services.intake import reads_as_description
 from services.local_time import with_dates_read
-from services.validation import Invalid, credit_code
+from services.validation import Invalid, credit_code, has_words
 
 
-async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT) -> str | None:
+async def _text(update: Update, context: BotContext, limit: int = MAX_SHORT, name: bool = False) -> str | None:
+    """The typed answer, or None after explaining what is wrong; a ``name`` (the enterprise's, the contact's) needs
+    words: "？？？" or "😀" names nothing (services/validation.py has_words)."""
     text = (update.effective_message.text or "").strip()
     if not text:
         await update.effective_message.reply_text(context.t("expect.text"))
         return None
     if await reject_too_long(update, context, text, limit):
+        return None
+    if name and not has_words(text):
+        await update.effective_message.reply_text(context.t("input.no_words"))
         return None
     return text
 
@@ -130,11 +135,11 @@ async def _name(update: Update, context: BotContext) -> str | None:
             else:
                 await update.effective_message.reply_text(context.t("report.name_is_description"))
                 return None
-    return await _text(update, context, MAX_SHORT)
+    return await _text(update, context, MAX_SHORT, name=True)
 
 
 enterprise_name = _profile_field("name", ENT_NAME, _name)
-contact = _profile_field("contact_name", CONTACT, lambda update, context: _text(update, context, 64))
+contact = _profile_field("contact_name", CONTACT, lambda update, context: _text(update, context, 64, name=True))
 enterprise_region = _profile_field("region_code", ENT_REGION, region_button)
 phone_answer = _profile_field("phone", PHONE, read_phone)
 

@@ -7,6 +7,8 @@ attached. When it is weak, nothing is opened: the bot asks "这是需要劳模�
 or says it was not understood, either with the ask-staff button). The text (and the photo's file id) waits in the user's form draft
 ``intake`` in the database (services/forms.py), so a restart keeps it; the
 buttons carry only the question's number, and a press acts only when it is that user's question still waiting.
+A button's label typed instead of pressed (either script, punctuation aside: nlp/script.py says_label) is that
+press; typed with no question waiting it is never a demand's text (a sentence about the matter is asked for).
 
 A kept draft is never added to from here: a new demand starts its own draft and the kept one stays (/report
 offers the newest, /my lists them all). Inside /report, text that is plainly something else (a greeting, a
@@ -19,6 +21,7 @@ but for a greeting or a union question (answered, with ➕ 加入描述): a trai
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -35,6 +38,7 @@ from conversations.union import answer_union, offer_staff
 from db.models import DemandKind
 from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
+from nlp.script import says_label
 from services.demand_form import FORM
 from services.intake import DEMAND_INTENTS, not_a_demand, sure_enough
 from services.validation import says_nothing
@@ -46,7 +50,10 @@ END = ConversationHandler.END
 
 
 async def from_text(update: Update, context: BotContext) -> str | int:
-    """Text typed outside any conversation."""
+    """Text typed outside any conversation: a label of the intake question's buttons is that button's answer."""
+    action = _typed_label(update, context)
+    if action is not None:
+        return await _typed_answer(update, context, action)
     analysis = await route_text(update, context)
     return END if analysis is None else await _file_or_ask(update, context, analysis, None)
 
@@ -97,14 +104,36 @@ async def on_press(update: Update, context: BotContext) -> str | int:
     await forms.drop(user_id, PENDING)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    action = press.choice
+    return await _answer(update, context, press.choice, pending)
+
+
+def _typed_label(update: Update, context: BotContext) -> str | None:
+    """The intake button whose label the text says (in either script, punctuation aside), if any."""
+    text = update.effective_message.text or ""
+    return next((a for a in (*CHOICES, "no") if says_label(text, context.t(f"intake.{a}"))), None)
+
+
+async def _typed_answer(update: Update, context: BotContext, action: str) -> str | int:
+    """A button's label typed: the press of the user's waiting question; with none waiting, never a demand's text
+    (a label says nothing of the problem): asked to write the matter in a sentence or two."""
+    forms, user_id = context.services.forms, update.effective_user.id
+    waiting = await forms.get(user_id, PENDING)
+    pending = waiting.answers if waiting else None
+    if not pending:
+        await update.effective_message.reply_text(context.t("intake.label_alone"))
+        return END
+    await forms.drop(user_id, PENDING)
+    return await _answer(update, context, action, pending)
+
+
+async def _answer(update: Update, context: BotContext, action: str, pending: dict[str, Any]) -> str | int:
+    """The intake question answered (pressed or typed) for its waiting ``pending`` text."""
     if action == "no":  # the union matter the text is about after all, or not understood: either way, ask staff
         analysis = not_a_demand(context.services.analyzer, pending["text"])
         if is_union_service(analysis.intent):
             await answer_union(update, context, analysis, lead=context.t("intake.not_filed"))
         else:
-            lines = context.t("intake.not_a_demand") + "\n\n" + context.t("fallback.not_understood")
-            await offer_staff(update, context, Intent.OTHER.value, analysis.text, lines)
+            await offer_staff(update, context, Intent.OTHER.value, analysis.text, context.t("intake.not_understood"))
         return END
     if context.role is None:  # unregistered since (roles are read from the database for every update)
         await update.effective_chat.send_message(context.t("help.not_registered"))
