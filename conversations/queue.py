@@ -94,7 +94,7 @@ async def offer(update: Update, context: BotContext) -> None:
         await query.answer()
         await update.effective_chat.send_message(context.t(key, **result.values))
     if isinstance(press, CallCraftsman):  # then the card gets his answer's buttons (conversations/queue_phone.py)
-        await offer_answers(update, context, press, result.values["name"])
+        await offer_answers(update, context, press, result.values["name"], result.values["declined"])
 
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
