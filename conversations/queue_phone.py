@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from buttons import parse_any
-from buttons.queue import CallCraftsman, OfferTo, PhoneAnswer, PhoneOutcome
+from buttons.queue import CallCraftsman, FindCraftsman, OfferTo, PhoneAnswer, PhoneOutcome
 from conversations.casework_views import taken_view
 from conversations.common import edit_message, press_of
 from conversations.context import BotContext
@@ -19,12 +19,19 @@ from conversations.refusals import attempt
 from services.results import Refused
 
 
-def without(rows: list[list[InlineKeyboardButton]], craftsmen: frozenset[int]) -> list[list[InlineKeyboardButton]]:
-    """``rows`` less every button about one of ``craftsmen`` (派给, 📞 致电, his answers), empty rows dropped."""
+def without(
+    rows: list[list[InlineKeyboardButton]], craftsmen: frozenset[int] | None, demand_id: int | None = None
+) -> list[list[InlineKeyboardButton]]:
+    """``rows`` less every button about one of ``craftsmen`` (派给, 📞 致电, his answers; None: anyone) for demand
+    ``demand_id`` (None: any), empty rows dropped."""
 
     def about(button: InlineKeyboardButton) -> bool:
         press = parse_any(button.callback_data, OfferTo, CallCraftsman, PhoneOutcome)
-        return isinstance(press, OfferTo | CallCraftsman | PhoneOutcome) and press.craftsman_id in craftsmen
+        return (
+            isinstance(press, OfferTo | CallCraftsman | PhoneOutcome)
+            and (craftsmen is None or press.craftsman_id in craftsmen)
+            and demand_id in (None, press.demand_id)
+        )
 
     kept = ([b for b in row if not about(b)] for row in rows)
     return [row for row in kept if row]
@@ -35,21 +42,24 @@ def with_answers(
 ) -> InlineKeyboardMarkup | None:
     """``markup`` with the two answer buttons in the row under the 📞 致电 pressed, less the buttons of the craftsmen
     who declined (``gone``; an older card of the demand); None when nothing changes."""
-    agreed, declined = (PhoneOutcome(pressed.demand_id, pressed.craftsman_id, answer).data() for answer in PhoneAnswer)
+    agreed = PhoneOutcome(pressed.demand_id, pressed.craftsman_id, PhoneAnswer.AGREED).data()
     before = [list(row) for row in markup.inline_keyboard]
     rows = without(before, gone)
     if any(button.callback_data == agreed for row in rows for button in row):
         return None if rows == before else InlineKeyboardMarkup(rows)
     call = pressed.data()
     at = next((i for i, row in enumerate(rows) if any(b.callback_data == call for b in row)), len(rows) - 1)
-    rows.insert(
-        at + 1,
-        [
-            InlineKeyboardButton(context.label("queue.phone_agreed", name=name), callback_data=agreed),
-            InlineKeyboardButton(context.label("queue.phone_declined", name=name), callback_data=declined),
-        ],
-    )
+    rows.insert(at + 1, answer_row(pressed, name, context))
     return InlineKeyboardMarkup(rows)
+
+
+def answer_row(pressed: CallCraftsman, name: str, context: BotContext) -> list[InlineKeyboardButton]:
+    """✅ 已电话确认接单 and 🙅 电话婉拒 for the craftsman ``pressed`` names (``name``)."""
+    agreed, declined = (PhoneOutcome(pressed.demand_id, pressed.craftsman_id, answer).data() for answer in PhoneAnswer)
+    return [
+        InlineKeyboardButton(context.label("queue.phone_agreed", name=name), callback_data=agreed),
+        InlineKeyboardButton(context.label("queue.phone_declined", name=name), callback_data=declined),
+    ]
 
 
 async def offer_answers(
@@ -93,13 +103,14 @@ async def record_answer(update: Update, context: BotContext) -> None:
 
 async def redraw(update: Update, context: BotContext, press: PhoneOutcome, name: str) -> None:
     """The card pressed in the demand's new state: taken (who has it, no buttons left), or without his buttons."""
-    message = update.callback_query.message
-    if press.answer is PhoneAnswer.DECLINED:
-        markup = getattr(message, "reply_markup", None)
-        if markup is not None:
-            rows = without([list(row) for row in markup.inline_keyboard], frozenset({press.craftsman_id}))
-            with contextlib.suppress(BadRequest):  # "message is not modified": an older copy without them
-                await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    markup = getattr(update.callback_query.message, "reply_markup", None)
+    rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
+    card = FindCraftsman(press.demand_id).data() in (b.callback_data for row in rows for b in row)
+    if press.answer is PhoneAnswer.DECLINED or not card:  # /match_all's result lists several demands: only this one's
+        gone = frozenset({press.craftsman_id}) if press.answer is PhoneAnswer.DECLINED else None
+        kept = without(rows, gone, press.demand_id)
+        with contextlib.suppress(BadRequest):  # "message is not modified": an older copy without them
+            await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
         return
     try:
         item = await context.services.casework.queue_item(
