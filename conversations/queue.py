@@ -279,7 +279,7 @@ async def match_all_button(update: Update, context: BotContext) -> None:
         context.t(f"plan.by_hand.{r.reason.value}", ticket=tickets.get(demand_id, ""), **r.values)
         for demand_id, r in result.by_hand
     ]
-    picked = {demand_id: craftsman_id for demand_id, craftsman_id in pairs}
+    picked = dict(map(tuple, pairs))
     keyboard = [  # as on the queue card after 📞 致电: his answer recorded from here (conversations/queue_phone.py)
         answer_row(CallCraftsman(demand_id, picked[demand_id]), r.values["name"], context)
         for demand_id, r in result.by_hand

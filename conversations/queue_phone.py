@@ -113,9 +113,7 @@ async def redraw(update: Update, context: BotContext, press: PhoneOutcome, name:
             await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
         return
     try:
-        item = await context.services.casework.queue_item(
-            update.effective_user.id, context.role, press.demand_id, k=0
-        )
+        item = await context.services.casework.queue_item(update.effective_user.id, context.role, press.demand_id, k=0)
     except Refused:  # the staffer's region changed in between: the answer is recorded, the card stays
         return
     await edit_message(update, taken_view(item, name, context))

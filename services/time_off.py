@@ -91,7 +91,7 @@ class TimeOff:
         by_demand: dict[tuple[int, int | None], list[VisitInLeave]] = {}
         for a, d, ticket, at, owner in rows:
             by_demand.setdefault((d, owner), []).append(VisitInLeave(a, d, ticket or "", at))
-        for (demand_id, owner), slots in by_demand.items():
+        for (_, owner), slots in by_demand.items():
             if owner is None:
                 continue
             await self.outbox.put(

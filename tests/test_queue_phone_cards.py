@@ -52,7 +52,9 @@ async def test_an_agreement_turns_the_card_taken_and_refuses_further_calls(bot: 
     assert not [t for t in labels(now) if "致电" in t or "派给" in t or "电话" in t]
 
     # an old 📞 致电 for another candidate: refused in words, no phone given
-    answer = await staffer.answer_to(staffer.press_data(bot.signed(staffer, CallCraftsman(demand_id, other).data()), now))
+    answer = await staffer.answer_to(
+        staffer.press_data(bot.signed(staffer, CallCraftsman(demand_id, other).data()), now)
+    )
     assert "已有劳模工匠承接" in (answer.get("text") or "")
     await bot.wait_handled()
     assert not any(OTHER in text for text in staffer.texts())
@@ -61,9 +63,9 @@ async def test_an_agreement_turns_the_card_taken_and_refuses_further_calls(bot: 
 
 async def test_a_decline_drops_his_buttons_and_a_call_to_him_is_refused(bot: BotHarness):
     staffer = await staff(bot, 631, "330502")
-    declined = await pool_member(bot, "梁丽娟", ["铝型材挤压"], "32", phone=PHONE)
+    await pool_member(bot, "梁丽娟", ["铝型材挤压"], "32", phone=PHONE)
     await pool_member(bot, "沈美琴", ["铝型材挤压"], "32", phone=OTHER)
-    demand_id, ticket = await owned_demand(bot)
+    _, ticket = await owned_demand(bot)
     staffer.send("/queue")
     older = await staffer.expect(ticket)
     card = await called(staffer, ticket)
