@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Match, MatchStatus
+from db.models import Appointment, AppointmentStatus
 from services.clock import ManualClock
 from services.demo_people import demo_person
 from tests.test_demo import stage
-from tests.test_profile_leave import TUESDAY, _take_leave
+from tests.test_profile_leave import TUESDAY, _take_leave, zhou_case
 
 IN_LEAVE = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
 AFTER = datetime(2026, 12, 15, 2, 0, tzinfo=UTC)
@@ -20,20 +20,8 @@ AFTER = datetime(2026, 12, 15, 2, 0, tzinfo=UTC)
 
 async def _offered(bot) -> tuple[str, int, list[int]]:
     """Two slots 周建华 offers on his case in service, one in his leave and one after: (ticket, owner, ids)."""
-    zhou = demo_person("周建华").telegram_id
     async with bot.services.db.session() as session:
-        match, demand = (
-            await session.execute(
-                select(Match, Demand)
-                .join(Demand, Demand.id == Match.demand_id)
-                .join(Craftsman, Craftsman.id == Match.craftsman_id)
-                .where(
-                    Craftsman.user_id == zhou,
-                    Match.status == MatchStatus.ACCEPTED,
-                    Demand.status == DemandStatus.IN_SERVICE,
-                )
-            )
-        ).one()
+        match, demand = await zhou_case(session)
         slots = [
             Appointment(
                 match_id=match.id,
