@@ -80,19 +80,27 @@ def candidate_button(
     return None
 
 
-def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+def item_header(item: QueueItem, context: BotContext) -> str:
+    """The card's first lines: ticket, state, industry, region, summary."""
     division = catalogue().division(item.industry or "")
-    lines = [
-        context.t(
-            "queue.item",
-            ticket=item.ticket,
-            status=context.label(f"demand.status.{item.status.value}"),
-            urgent="🔴" if item.urgency == "urgent" else "",
-            industry=division.label_in(context.lang) if division else "—",
-            region=context.services.regions.full_name(item.region_code, context.lang) or "—",
-            summary=item.text[:SUMMARY],
-        )
-    ]
+    return context.t(
+        "queue.item",
+        ticket=item.ticket,
+        status=context.label(f"demand.status.{item.status.value}"),
+        urgent="🔴" if item.urgency == "urgent" else "",
+        industry=division.label_in(context.lang) if division else "—",
+        region=context.services.regions.full_name(item.region_code, context.lang) or "—",
+        summary=item.text[:SUMMARY],
+    )
+
+
+def taken_view(item: QueueItem, name: str, context: BotContext) -> str:
+    """The card of a demand ``name`` has taken (a phone answer recorded): its state and who has it, no candidates."""
+    return item_header(item, context).rpartition("\n")[0] + "\n" + context.t("queue.taken_by", name=name)
+
+
+def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [item_header(item, context)]
     lines += [candidate_line(n, c, context) for n, c in enumerate(item.candidates, start=1)]
     if not item.candidates:
         lines.append(context.t("queue.no_candidates"))

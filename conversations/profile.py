@@ -104,6 +104,9 @@ async def _visits_in_leave(update: Update, context: BotContext, card: CraftsmanC
     assert card.paused_until is not None
     time_off = context.services.time_off
     visits = await time_off.taken(update.effective_user.id, card.name, card.paused_until)
+    withdrawn = await time_off.withdraw_offers(update.effective_user.id, card.name, card.paused_until)
+    if withdrawn:  # slots offered on those days, not picked: nobody can book him in his leave
+        await update.effective_chat.send_message(context.t("leave.slots_withdrawn", visits=time_off.lines(withdrawn)))
     if visits:
         keyboard = [
             [InlineKeyboardButton(context.label(b.key, **(b.values or {})), callback_data=b.data) for b in row]

@@ -26,11 +26,12 @@ from conversations.casework_views import queue_item_view
 from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long, staff_press
 from conversations.context import BotContext
 from conversations.enterprise_links import unverified_mark
-from conversations.queue_phone import offer_answers, record_answer
+from conversations.queue_phone import answer_row, offer_answers, record_answer
 from conversations.refusals import attempt
 from conversations.union import consultation_section
 from services.audit import staff_role
 from services.casework import MAX_NOTE
+from services.results import Reason
 from services.staff_queue import Found
 
 FIND, ESCALATE = "queue.find", "queue.escalate"
@@ -94,7 +95,7 @@ async def offer(update: Update, context: BotContext) -> None:
         await query.answer()
         await update.effective_chat.send_message(context.t(key, **result.values))
     if isinstance(press, CallCraftsman):  # then the card gets his answer's buttons (conversations/queue_phone.py)
-        await offer_answers(update, context, press, result.values["name"])
+        await offer_answers(update, context, press, result.values["name"], result.values["declined"])
 
 
 async def confirm_volunteer(update: Update, context: BotContext) -> None:
@@ -220,7 +221,7 @@ async def match_all(update: Update, context: BotContext) -> None:
             "plan.title",
             assigned=len(plan.online),  # only what ✅ can offer; phone-only picks are counted apart
             total=len(plan.pairs) + len(plan.unassigned),
-            score=f"{plan.total:.2f}",
+            score=f"{plan.online_total:.2f}",
         )
     ]
     if plan.by_phone:  # ✅ offers only to craftsmen with an account; the others are for staff to phone
@@ -278,7 +279,15 @@ async def match_all_button(update: Update, context: BotContext) -> None:
         context.t(f"plan.by_hand.{r.reason.value}", ticket=tickets.get(demand_id, ""), **r.values)
         for demand_id, r in result.by_hand
     ]
-    await update.effective_chat.send_message("\n".join(lines))
+    picked = dict(map(tuple, pairs))
+    keyboard = [  # as on the queue card after 📞 致电: his answer recorded from here (conversations/queue_phone.py)
+        answer_row(CallCraftsman(demand_id, picked[demand_id]), r.values["name"], context)
+        for demand_id, r in result.by_hand
+        if r.reason is Reason.NO_ACCOUNT and demand_id in picked
+    ]
+    await update.effective_chat.send_message(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None
+    )
 
 
 resume.register({FIND: "queue.find_ask", ESCALATE: "queue.escalate_ask"})

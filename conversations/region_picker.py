@@ -83,7 +83,9 @@ async def region_search(update: Update, context: BotContext) -> None:
         )
         return
     zone = regions.zone(text)
-    if zone is None:
+    if regions.shared(text):  # 大埔: Hong Kong's and 梅州's, neither asserted
+        heading = context.t("region.search_shared", query=text)
+    elif zone is None:
         heading = context.t("region.search_results")
     elif zone.kind == "zone":
         heading = context.t("region.search_zone", query=text)

@@ -48,6 +48,11 @@ class Plan:
         return round(sum(p.score for p in self.pairs), 3)
 
     @property
+    def online_total(self) -> float:
+        """The score of what ✅ 全部派单 can offer (phone-only pairs are counted apart)."""
+        return round(sum(p.score for p in self.online), 3)
+
+    @property
     def online(self) -> list[Pair]:
         """The pairs ✅ offers in the chat."""
         return [p for p in self.pairs if p.online]

@@ -147,6 +147,12 @@ class Courses(CourseEnrolment):
         if found is not None:
             await self.require_region(actor, action, target, found.region_code)
 
+    async def session_open(self, session_id: int) -> bool:
+        """Whether session ``session_id`` is published and still to come (what :meth:`change_session` can change)."""
+        async with self.db.session() as session:
+            row = await session.get(CourseSession, session_id)
+            return row is not None and row.status is EventStatus.PUBLISHED and row.starts_at > self.clock.now()
+
     async def change_session(
         self, actor: int, role: Role | None, session_id: int, starts_at: datetime | None = None
     ) -> CourseSession | None:

@@ -187,6 +187,8 @@ class RegionDirectory:
         wuxing", "北京 朝阳", "湖州吴兴") is what its last name finds inside what the others find; named before
         them, as the bot writes it in English and addresses are written ("Wuxing District, Huzhou", "吴兴 湖州",
         "Hong Kong Kwun Tong"), what its first name finds inside what the others find."""
+        if shared := self.shared(query):  # 大埔, 东区: the places of exactly that name, not what merely ends in it
+            return shared[:limit]
         found = self._named(query, limit)
         if found:
             return found
@@ -233,6 +235,15 @@ class RegionDirectory:
         )
         shown = set(alias.codes) if alias else set()
         return (named + [p for p in ranked if p.code not in shown])[:limit]
+
+    def shared(self, text: str) -> list[Place]:
+        """The places a name of 香港, 澳门 or 台湾 (an alias of kind "place") shares with divisions named exactly so
+        ("大埔": 香港 and 梅州 大埔县; "东区": 香港 and 攀枝花 东区, not 河东区 or 桥东区); empty when no division shares it."""
+        alias = self.zone(text)
+        if alias is None or alias.kind == "zone" or not (namesakes := self.namesakes(text)):
+            return []
+        codes = dict.fromkeys([*(c for c in alias.codes if c in self.by_code), *namesakes])
+        return [self.by_code[c] for c in codes]
 
     def namesakes(self, text: str) -> list[str]:
         """The divisions named ``text`` itself or ``text`` and the kind of division ("大埔" → 大埔县, "马鞍山" →

@@ -18,7 +18,7 @@ from services.clock import Clock
 from services.matching import Matcher
 from services.regions import RegionDirectory
 from services.results import BY_HAND, Done, Reason, Refused
-from services.service_record import Stop
+from services.service_record import Stop, active_match
 from services.staff_scope import covered, require_in_scope
 from services.talent import CraftsmanCard
 from services.talent_index import Candidate, available
@@ -156,17 +156,7 @@ class StaffQueue:
                 .tuples()
                 .all()
             )
-            declined = set(
-                (
-                    await session.scalars(
-                        select(Match.craftsman_id).where(
-                            Match.demand_id == demand_id,
-                            Match.craftsman_id.in_(ids),
-                            Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED)),
-                        )
-                    )
-                ).all()
-            )
+            declined = await _declined(session, demand_id)
 
         def refusal(c: CraftsmanCard) -> Reason | None:
             if not available(True, c.status, c.paused_until, today):
@@ -227,13 +217,16 @@ class StaffQueue:
         ``name`` and ``phone``, given once to each staffer for a demand (the handing-over is audited); pressed again,
         Done with ``name`` and ``again`` (the phone is in the earlier message; hostile4 item 6). Refused: NOT_STAFF,
         NOT_FOUND, OUT_OF_REGION (audited), UNREACHABLE (no phone either), STALE (he has linked an account since:
-        the queue item offers to him now)."""
+        the queue item offers to him now), TAKEN (the demand has a craftsman) and DECLINED (he declined it), both
+        audited. Done also has ``declined``: the candidates who declined it (their buttons leave the card)."""
         await self.audit.require_staff(actor, role, "queue.call", f"demand:{demand_id}")
         target = f"demand:{demand_id}:craftsman:{craftsman_id}"
         try:
             async with self.db.session() as session:
-                await self._in_scope(session, actor, demand_id)
+                demand = await self._in_scope(session, actor, demand_id)
                 craftsman = await session.get(Craftsman, craftsman_id)
+                taken = demand.status not in QUEUED or await active_match(session, demand_id) is not None
+                declined = await _declined(session, demand_id)
                 given = await session.scalar(
                     select(AuditEntry.id)
                     .where(
@@ -251,15 +244,30 @@ class StaffQueue:
             raise Refused(Reason.NOT_FOUND)
         if craftsman.user_id is not None:
             raise Refused(Reason.STALE)
+        for reason, stopped in ((Reason.TAKEN, taken), (Reason.DECLINED, craftsman_id in declined)):
+            if stopped:  # an old card's button: his phone is of no use now
+                await self.audit.record(actor, "queue.call", target, allowed=False, reason=reason.value)
+                raise Refused(reason)
         phone = (craftsman.phone or "").strip()
         if not phone:
             raise Refused(Reason.UNREACHABLE, name=craftsman.name, phone="")
+        values = {"name": craftsman.name, "declined": declined}
         if given is not None:
-            return Done(demand_id, values={"name": craftsman.name, "again": True})
+            return Done(demand_id, values={**values, "again": True})
         await self.audit.record(actor, "queue.call", target)
-        return Done(demand_id, values={"name": craftsman.name, "phone": phone, "again": False})
+        return Done(demand_id, values={**values, "phone": phone, "again": False})
 
     async def tickets(self, demand_ids: list[int]) -> dict[int, str]:
         async with self.db.session() as session:
             rows = await session.execute(select(Demand.id, Demand.ticket).where(Demand.id.in_(demand_ids)))
             return {demand_id: ticket or "" for demand_id, ticket in rows.all()}
+
+
+async def _declined(session: AsyncSession, demand_id: int) -> frozenset[int]:
+    """The craftsmen who declined demand ``demand_id`` (or let the offer lapse)."""
+    rows = await session.scalars(
+        select(Match.craftsman_id).where(
+            Match.demand_id == demand_id, Match.status.in_((MatchStatus.DECLINED, MatchStatus.EXPIRED))
+        )
+    )
+    return frozenset(rows.all())

@@ -1,6 +1,8 @@
 """休假 over booked visits: when a craftsman sets his time off (/profile), the visits he has booked on the days of his
 leave are named to him, and the staff of each case's region are told. The visits stay booked (nothing is cancelled
 behind the enterprise's back): he moves them with 🔁 改期 (offering new slots) or cancels them, as from any booking.
+Slots he offered on those days that no enterprise has picked yet are withdrawn (named to him, and each enterprise
+told, as when a solved case's slots are withdrawn, services/resolution.py): nobody can book him in his leave.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from buttons.booking import CancelAppointment, Reschedule
 from db.database import Database
@@ -50,26 +52,64 @@ class TimeOff:
             for v in visits
         ]
 
+    def _in_leave(self, user_id: int, until: date, status: AppointmentStatus) -> Select:
+        """The craftsman's appointments in ``status`` still to come on or before ``until`` (his leave's last day,
+        local), soonest first: (id, demand id, ticket, start, the enterprise's user)."""
+        end = datetime.combine(until + timedelta(days=1), time(0), self.tz)
+        return (
+            select(Appointment.id, Demand.id, Demand.ticket, Appointment.starts_at, Demand.user_id)
+            .join(Match, Match.id == Appointment.match_id)
+            .join(Demand, Demand.id == Match.demand_id)
+            .join(Craftsman, Craftsman.id == Match.craftsman_id)
+            .where(
+                Craftsman.user_id == user_id,
+                Match.status == MatchStatus.ACCEPTED,
+                Appointment.status == status,
+                Appointment.starts_at > self.clock.now(),
+                Appointment.starts_at < end,
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+
     async def visits_in_leave(self, user_id: int, until: date) -> list[VisitInLeave]:
         """The craftsman's booked visits still to come on or before ``until`` (his leave's last day, local), soonest
         first."""
-        end = datetime.combine(until + timedelta(days=1), time(0), self.tz)
         async with self.db.session() as session:
-            rows = await session.execute(
-                select(Appointment.id, Demand.id, Demand.ticket, Appointment.starts_at)
-                .join(Match, Match.id == Appointment.match_id)
-                .join(Demand, Demand.id == Match.demand_id)
-                .join(Craftsman, Craftsman.id == Match.craftsman_id)
-                .where(
-                    Craftsman.user_id == user_id,
-                    Match.status == MatchStatus.ACCEPTED,
-                    Appointment.status == AppointmentStatus.BOOKED,
-                    Appointment.starts_at > self.clock.now(),
-                    Appointment.starts_at < end,
-                )
-                .order_by(Appointment.starts_at, Appointment.id)
+            rows = await session.execute(self._in_leave(user_id, until, AppointmentStatus.BOOKED))
+            return [VisitInLeave(a, d, ticket or "", at) for a, d, ticket, at, _ in rows.tuples()]
+
+    async def withdraw_offers(self, user_id: int, name: str, until: date) -> list[VisitInLeave]:
+        """The slots he offered in his leave (to ``until``) that no enterprise picked: withdrawn, and each
+        enterprise told which (once per leave and set of slots); returned for him to be told."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            rows = (await session.execute(self._in_leave(user_id, until, AppointmentStatus.OFFERED))).tuples().all()
+            for appointment in await session.scalars(
+                select(Appointment).where(Appointment.id.in_([r[0] for r in rows]))
+            ):
+                appointment.status, appointment.updated_at = AppointmentStatus.CANCELLED, now
+        by_demand: dict[tuple[int, int | None], list[VisitInLeave]] = {}
+        for a, d, ticket, at, owner in rows:
+            by_demand.setdefault((d, owner), []).append(VisitInLeave(a, d, ticket or "", at))
+        for (_, owner), slots in by_demand.items():
+            if owner is None:
+                continue
+            await self.outbox.put(
+                [owner],
+                "notice",
+                f"leave:{user_id}:{until.isoformat()}:slots:{','.join(str(v.appointment_id) for v in slots)}",
+                Notice(
+                    "leave.slots_withdrawn_enterprise",
+                    values={
+                        "name": name,
+                        "until": until.isoformat(),
+                        "ticket": slots[0].ticket,
+                        "times": " / ".join(local(v.starts_at, self.tz) for v in slots),
+                    },
+                    keys={"weekday": weekday_key(until)},
+                ),
             )
-            return [VisitInLeave(a, d, ticket or "", at) for a, d, ticket, at in rows.tuples()]
+        return [v for slots in by_demand.values() for v in slots]
 
     async def taken(self, user_id: int, name: str, until: date) -> list[VisitInLeave]:
         """He set his leave to end on ``until``: the visits booked in it (for him to be told), and each region's staff

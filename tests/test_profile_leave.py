@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Appointment, AppointmentStatus, Craftsman, Demand, DemandStatus, Lang, Match, MatchStatus
 from fakebotapi import FakeUser
@@ -18,22 +19,27 @@ from tests.test_demo import stage
 TUESDAY = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, Tuesday 2026-12-01
 
 
+async def zhou_case(session: AsyncSession) -> tuple[Match, Demand]:
+    """周建华's case in service (of the demo data): its match and demand."""
+    match, demand = (
+        await session.execute(
+            select(Match, Demand)
+            .join(Demand, Demand.id == Match.demand_id)
+            .join(Craftsman, Craftsman.id == Match.craftsman_id)
+            .where(
+                Craftsman.user_id == demo_person("周建华").telegram_id,
+                Match.status == MatchStatus.ACCEPTED,
+                Demand.status == DemandStatus.IN_SERVICE,
+            )
+        )
+    ).one()
+    return match, demand
+
+
 async def _second_visit(bot: BotHarness) -> str:
     """A second booked visit of 周建华, tomorrow 15:00, on his case in service; its ticket."""
-    zhou = demo_person("周建华").telegram_id
     async with bot.services.db.session() as session:
-        match, demand = (
-            await session.execute(
-                select(Match, Demand)
-                .join(Demand, Demand.id == Match.demand_id)
-                .join(Craftsman, Craftsman.id == Match.craftsman_id)
-                .where(
-                    Craftsman.user_id == zhou,
-                    Match.status == MatchStatus.ACCEPTED,
-                    Demand.status == DemandStatus.IN_SERVICE,
-                )
-            )
-        ).one()
+        match, demand = await zhou_case(session)
         session.add(
             Appointment(
                 match_id=match.id,

@@ -85,8 +85,9 @@ async def test_phone_agreement_assigns_the_demand_and_tells_the_enterprise(bot: 
     assert ("matched", 631) in steps and ("accepted", 631) in steps
     assert (entry.actor_user_id, entry.allowed, entry.target) == (631, True, f"demand:{demand_id}")
 
-    # pressed again: nothing more happens
-    answer = await staffer.answer_to(staffer.press(AGREED, card))
+    # pressed again (on another copy of the card: this one has no buttons now): nothing more happens
+    again = PhoneOutcome(demand_id, craftsman_id, PhoneAnswer.AGREED).data()
+    answer = await staffer.answer_to(staffer.press_data(bot.signed(staffer, again), card))
     assert "已记录" in (answer.get("text") or "")
     await bot.wait_handled()
     async with bot.services.db.session() as session:

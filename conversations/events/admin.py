@@ -47,6 +47,9 @@ async def start(update: Update, context: BotContext) -> str | int:
         check = services.courses.may_change_session(actor, context.role, press.session_id, "course.move_session")
     if not await permitted(update, context, check):  # another region's event: refused before the value is asked
         return ConversationHandler.END
+    if isinstance(press, MoveSession) and not await services.courses.session_open(press.session_id):
+        await query.answer(context.t("course.gone"), show_alert=True)  # an old card's button: not after the time
+        return ConversationHandler.END
     await query.answer()
     context.user_data["eventedit"] = pending
     return await _ask_value(update, context)
