@@ -52,7 +52,9 @@ class TimeOff:
             for v in visits
         ]
 
-    def _in_leave(self, user_id: int, until: date, status: AppointmentStatus) -> Select:
+    def _in_leave(
+        self, user_id: int, until: date, status: AppointmentStatus
+    ) -> Select[tuple[int, int, str | None, datetime, int | None]]:
         """The craftsman's appointments in ``status`` still to come on or before ``until`` (his leave's last day,
         local), soonest first: (id, demand id, ticket, start, the enterprise's user)."""
         end = datetime.combine(until + timedelta(days=1), time(0), self.tz)
