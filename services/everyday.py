@@ -101,7 +101,10 @@ _CONTRACTIONS = (
     (re.compile("(?<!中)午后"), "下午"),
 )
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
-OVERNIGHT = (time(18), time(8))  # a span runs overnight only from the evening (18:00 on) to the early morning (to 08:00)
+OVERNIGHT = (
+    time(18),
+    time(8),
+)  # a span runs overnight only from the evening (18:00 on) to the early morning (to 08:00)
 
 
 # ---------------------------------------------------------------------------------------------------- numbers

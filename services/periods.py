@@ -214,8 +214,7 @@ def _part_then_year(text: str, today: date) -> Period | None:
     halves = {"上半年": 1, "下半年": 2, "first half": 1, "second half": 2}
     if part.lower() in halves:
         return Period.of(HALF, year, halves[part.lower()])
-    found = _this_years(part, date(year, 1, 1))
-    return found
+    return _this_years(part, date(year, 1, 1))
 
 
 _ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves
