@@ -145,10 +145,22 @@ async def stats_command(update: Update, context: BotContext) -> None:
     period: Period = this(YEAR, today)
     region = OWN  # the staffer's own region, every region for staff without one (services/statistics.py)
     industry: str | None = None
+    typed: dict[str, str] = {}  # what was typed for the period, the region and the industry: each once
+
+    async def once(kind: str, text: str) -> bool:
+        """Whether ``text`` is the first ``kind`` typed; a second is refused naming both (never the last wins)."""
+        if kind in typed:
+            await message.reply_text(context.t(f"stats.two.{kind}", first=typed[kind], second=text[:MAX_ARG]))
+            return False
+        typed[kind] = text[:MAX_ARG]
+        return True
+
     index = 0
     while index < len(args):
         words, found = _period_at(args, index, today)
         if found is not None:
+            if not await once("period", " ".join(args[index : index + words])):
+                return
             period, index = found, index + words
             continue
         arg = args[index]
@@ -158,10 +170,14 @@ async def stats_command(update: Update, context: BotContext) -> None:
             await message.reply_text(context.t(problem.key, **problem.values))
             return
         if asks_everywhere(arg):
+            if not await once("region", arg):
+                return
             region = EVERYWHERE
             continue
         named_industry = catalogue().named(arg) if len(arg) <= MAX_ARG else None
         if named_industry is not None:
+            if not await once("industry", arg):
+                return
             industry = named_industry
             continue
         own = context.profile.region_code if context.profile else None
@@ -174,6 +190,8 @@ async def stats_command(update: Update, context: BotContext) -> None:
             )
             key = "stats.several" if places else "stats.usage"
             await message.reply_text(context.t(key, value=arg[:MAX_ARG], places=places))
+            return
+        if not await once("region", arg):
             return
         region = named.code
     if not_begun(period, today):  # no figures yet: a comparison would read as a collapse

@@ -14,7 +14,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services import everyday, time_checks
+from services import english_time, everyday, time_checks
 from services.local_time import SESSION_LINE_RE, parse_date, parse_moment, parse_span
 from services.validation import Invalid
 
@@ -118,6 +118,8 @@ def _session_line(line: str, tz: ZoneInfo, now: datetime) -> tuple[datetime, dat
         month = time_checks.month_out_of_range(folded)
         why = Invalid("time.why.no_such_month", month=month) if month else Invalid("time.why.impossible")
         raise _why(line, why, now, tz)
+    if english_time.span(line) is not None:  # "Dec 18 7pm-9pm": read as a slot line reads it
+        return _english_line(line, tz, now)
     match = SESSION_LINE_RE.match(line)
     day = _day(match[1], tz, now) if match else None
     if match and day is not None:
@@ -139,6 +141,24 @@ def _session_line(line: str, tz: ZoneInfo, now: datetime) -> tuple[datetime, dat
         raise time_checks.asked_again("everyday.past", line, now, tz)
     time_checks.near_enough(start.astimezone(tz).date(), line, now, tz)
     return start, end
+
+
+def _english_line(line: str, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """A class line with an English span ("Dec 18 7pm-9pm", "Friday 7-9pm"), read by the slot lines' reader
+    (:func:`everyday.span_start`: still to come, within two years); a class ends on the day it starts."""
+    try:
+        found = everyday.span_start(line, tz, now, future=True)
+    except Invalid as exc:
+        if exc.key == "everyday.span_reversed":
+            raise _why(line, Invalid("time.why.end_before_start"), now, tz) from None
+        if exc.key == "time.bad_datetime":
+            raise _why(line, Invalid("time.why.unread"), now, tz) from None
+        raise
+    if found is None or found.until is None:
+        raise _why(line, Invalid("time.why.unread"), now, tz)
+    if found.until.astimezone(tz).date() != found.at.astimezone(tz).date():  # "10pm-6am": over midnight
+        raise _why(line, Invalid("time.why.end_before_start"), now, tz)
+    return found.at, found.until
 
 
 def _day(text: str, tz: ZoneInfo, now: datetime) -> date | None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.competitions import split_industry
 from services.course_times import parse_date_range, parse_session_lines
-from services.everyday import count
+from services.everyday import count, quantity
 from services.ids import parse_count
 from services.local_time import parse_moment, parse_span
 from services.time_checks import fold
@@ -95,11 +96,37 @@ LEAD_MINUTES = (1, 7 * 24 * 60)  # a class's reminder: a minute to a week ahead 
 # begins, when a reminder is no longer of use and is never sent: services/reminders.py)
 
 
+_LEAD_UNITS = (  # a unit after the lead's number and its minutes; the longer before the shorter it ends with
+    *(("分钟", 1), ("分", 1), ("小时", 60), ("钟头", 60), ("天", 1440), ("日", 1440)),
+    *(("minutes", 1), ("minute", 1), ("mins", 1), ("min", 1), ("hours", 60), ("hour", 60), ("hrs", 60)),
+    *(("hr", 60), ("h", 60), ("days", 1440), ("day", 1440), ("d", 1440)),
+)
+
+
 def lead_minutes(value: str, reading: Reading) -> str:
-    minutes = parse_count(value, *LEAD_MINUTES)  # "0" and "-0" alike: refused
+    """A class's reminder lead in minutes ("90"), or in minutes, hours or days with the unit ("45分钟", "1.5 小时",
+    "两个小时", "半小时", "1天", "2 hours"), read by :func:`services.everyday.quantity`: a whole number of minutes
+    from 1 to 7 days ("0" and "-0" alike: refused)."""
+    minutes = parse_count(value, *LEAD_MINUTES)
+    if minutes is None:
+        minutes = _lead_with_unit(value)
     if minutes is None:
         raise Invalid("course.bad_lead")
     return str(minutes)
+
+
+def _lead_with_unit(value: str) -> int | None:
+    text = " ".join(value.split()).lower()
+    for unit, size in _LEAD_UNITS:
+        if text.endswith(unit) and (number := text[: -len(unit)].strip()):
+            amount = Decimal("0.5") if number in ("半", "半个") else quantity(number)
+            if amount is None:
+                return None
+            minutes = amount * size
+            if minutes != minutes.to_integral_value() or not LEAD_MINUTES[0] <= minutes <= LEAD_MINUTES[1]:
+                return None
+            return int(minutes)
+    return None
 
 
 def time_span(value: str, reading: Reading) -> str:

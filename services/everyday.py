@@ -101,6 +101,10 @@ _CONTRACTIONS = (
     (re.compile("(?<!中)午后"), "下午"),
 )
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
+OVERNIGHT = (
+    time(18),
+    time(8),
+)  # a span runs overnight only from the evening (18:00 on) to the early morning (to 08:00)
 
 
 # ---------------------------------------------------------------------------------------------------- numbers
@@ -277,9 +281,18 @@ def span_start(text: str, tz: ZoneInfo, now: datetime, *, future: bool = False) 
         return None
     _clear_hour(start, folded, text, now, tz)
     found = _checked(start, None, folded, text, now, tz, future=future)
-    if end < start:  # "22点半到6点半": the next morning
-        end += timedelta(days=1)
+    if end <= start:  # "22点半到6点半": the next morning; "下午4点到下午2点": refused
+        end = _overnight(start, end, text, now, tz)
     return Moment(found.at, until=found.at + (end.replace(second=0) - start))
+
+
+def _overnight(start: datetime, end: datetime, text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """The end of a span whose end's clock time is not after its start's: the next morning when it starts in the
+    evening and ends in the early morning (:data:`OVERNIGHT`: "10pm to 6am", "22点半到6点半"); else refused, its
+    end being before its start ("4pm-2pm" is no 22-hour slot)."""
+    if start.time() >= OVERNIGHT[0] and end.time() <= OVERNIGHT[1]:
+        return datetime.combine(start.date() + timedelta(days=1), end.time())
+    raise asked_again("everyday.span_reversed", text, now, tz, start=f"{start:%H:%M}", end=f"{end:%H:%M}")
 
 
 def _english_span(found: english_time.Span, text: str, tz: ZoneInfo, now: datetime, *, future: bool) -> Moment:
@@ -291,10 +304,10 @@ def _english_span(found: english_time.Span, text: str, tz: ZoneInfo, now: dateti
     local, assumed = _english(start, text, now, tz, None)
     moment = _checked(local, assumed, fold(text) or text, text, now, tz, future=future)
     end = datetime.combine(local.date(), found.end)
-    if end <= local and not found.end_meridiem and found.end.hour < 12:
-        end += timedelta(hours=12)
+    if end <= local and not found.end_meridiem and found.end.hour < 12 and local.hour < 12 + found.end.hour:
+        end += timedelta(hours=12)  # "afternoon 2 to 4": 16:00
     if end <= local:
-        end += timedelta(days=1)
+        end = _overnight(local, end, text, now, tz)
     return Moment(moment.at, until=moment.at + (end - local))
 
 

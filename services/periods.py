@@ -40,6 +40,7 @@ _THIS_YEARS = [
     (re.compile(r"^[hH]\s*([12])$"), HALF),
     (re.compile(r"^(\d{1,2})\s*月$"), MONTH),
 ]
+_PART_THEN_YEAR = re.compile(r"^(\S.*?)\s*(\d{4})\s*年?$")  # "Q3 2026", "3月 2025", "三季度 2025" (read in digits)
 _LATIN = re.compile(r"[A-Za-z]{3}")  # a word dateparser may read: "an" is no month ("Jan" is)
 _CHINESE_NUMERAL = re.compile(r"[一二三四五六七八九十]")
 
@@ -70,6 +71,11 @@ class Period:
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
         start = _month_start(self.start.year, self.start.month - months)
         return Period(self.kind, start, self.start)
+
+    def following(self) -> Period:
+        """The period after this one, of the same kind (下个月, next quarter)."""
+        months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
+        return Period(self.kind, self.end, _month_start(self.end.year, self.end.month + months))
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """The period as aware UTC instants [from, to)."""
@@ -119,10 +125,20 @@ def parse_period(text: str, today: date) -> Period | None:
         "本年": this(YEAR, today),
         "去年": Period.of(YEAR, today.year - 1),
         "前年": Period.of(YEAR, today.year - 2),
+        "明年": Period.of(YEAR, today.year + 1),
+        "后年": Period.of(YEAR, today.year + 2),
         "本月": this(MONTH, today),
+        "这个月": this(MONTH, today),
         "上月": this(MONTH, today).previous(),
+        "上个月": this(MONTH, today).previous(),
+        "下月": this(MONTH, today).following(),
+        "下个月": this(MONTH, today).following(),
         "本季度": this(QUARTER, today),
+        "这个季度": this(QUARTER, today),
         "上季度": this(QUARTER, today).previous(),
+        "上个季度": this(QUARTER, today).previous(),
+        "下季度": this(QUARTER, today).following(),
+        "下个季度": this(QUARTER, today).following(),
         "上半年": Period.of(HALF, today.year, 1),
         "下半年": Period.of(HALF, today.year, 2),
     }
@@ -130,7 +146,11 @@ def parse_period(text: str, today: date) -> Period | None:
         return relative[text]
     shaped = _period_shaped(text)
     if shaped is None:
-        return _this_years(text, today) or (_english(text, today) if _LATIN.search(text) else None)
+        return (
+            _this_years(text, today)
+            or _part_then_year(text, today)
+            or (_english(text, today) if _LATIN.search(text) else None)
+        )
     kind, year, index = shaped
     if not FIRST_YEAR <= year <= LAST_YEAR or (kind == MONTH and not 1 <= index <= 12):
         return None
@@ -184,8 +204,22 @@ def _this_years(text: str, today: date) -> Period | None:
     return None
 
 
+def _part_then_year(text: str, today: date) -> Period | None:
+    """A quarter, half or month written before its year ("Q3 2026", "H1 2026", "3月 2025", "上半年 2025"): the same
+    period as written after it ("2026 Q3"), never this year's part with the year read apart."""
+    match = _PART_THEN_YEAR.match(text)
+    if match is None or not FIRST_YEAR <= (year := int(match[2])) <= LAST_YEAR:
+        return None
+    part = match[1].strip()
+    halves = {"上半年": 1, "下半年": 2, "first half": 1, "second half": 2}
+    if part.lower() in halves:
+        return Period.of(HALF, year, halves[part.lower()])
+    return _this_years(part, date(year, 1, 1))
+
+
 _ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves
     "this quarter": lambda today: this(QUARTER, today),
+    "next quarter": lambda today: this(QUARTER, today).following(),
     "last quarter": lambda today: this(QUARTER, today).previous(),
     "previous quarter": lambda today: this(QUARTER, today).previous(),
     "first half": lambda today: Period.of(HALF, today.year, 1),

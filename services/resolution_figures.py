@@ -48,6 +48,8 @@ def _read(text: str | None, pending: str | None, kind: str, limit: str) -> Figur
     ):
         return Figure(Decimal(pending))
     if text.startswith(_NEGATIVE):
+        if quantity(text.lstrip("".join(_NEGATIVE)).strip()) == 0:  # "-0" is 0, no negative figure
+            return Decimal(0)
         return Figure(refused=Invalid(f"resolve.{kind}_negative", max=limit))
     if typed is None:
         return Figure(refused=Invalid("resolve.bad_number", max=limit))
