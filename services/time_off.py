@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 
 from buttons.booking import CancelAppointment, Reschedule
 from db.database import Database
@@ -86,10 +86,12 @@ class TimeOff:
         now = self.clock.now()
         async with self.db.session() as session:
             rows = (await session.execute(self._in_leave(user_id, until, AppointmentStatus.OFFERED))).tuples().all()
-            for appointment in await session.scalars(
-                select(Appointment).where(Appointment.id.in_([r[0] for r in rows]))
-            ):
-                appointment.status, appointment.updated_at = AppointmentStatus.CANCELLED, now
+            if rows:  # the rows just read are the ones withdrawn: one UPDATE, as booking.py withdraws replaced slots
+                await session.execute(
+                    update(Appointment)
+                    .where(Appointment.id.in_([r[0] for r in rows]))
+                    .values(status=AppointmentStatus.CANCELLED, updated_at=now)
+                )
         by_demand: dict[tuple[int, int | None], list[VisitInLeave]] = {}
         for a, d, ticket, at, owner in rows:
             by_demand.setdefault((d, owner), []).append(VisitInLeave(a, d, ticket or "", at))
