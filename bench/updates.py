@@ -16,7 +16,11 @@ machine is shared).
 A third bot bounds what any bot that talks as much could reach here: "same calls, no work" answers each person's
 n-th update with exactly the Bot API calls zhuqi-bot made for its warm-up flow's n-th (the same texts and buttons,
 2.2 calls an update against the echo bot's one), thinking nothing; ``ratio_to_same_calls`` is zhuqi-bot's
-updates/s over that bot's, i.e. the cost of zhuqi-bot's own work (handlers, services, database, NLP).
+updates/s over that bot's, i.e. the cost of zhuqi-bot's own work (handlers, services, database, NLP). A fourth,
+"same calls + one commit", does the same and, before answering, writes the person's conversation state (one row, one
+statement) and commits it through the project's own database layer (``db.Database``: the inline SQLite connection,
+the asyncpg pool), on each database measured: the least a bot that keeps its state durable at every update, as
+zhuqi-bot must, can reach here.
 
 Each bot first serves one warm-up flow of its own, untimed and uncounted (a fresh process compiles its SQL, loads
 jieba's dictionary and the classifier on the first flow: a cost paid once per start, not per step). Then
@@ -54,11 +58,13 @@ from telegram.request import RequestData
 
 from bot import CHAT
 from config.settings import load_settings
-from db.models import Demand, DemandStatus, Role
+from db.database import Database
+from db.models import Demand, DemandStatus, Role, utcnow
 from fakebotapi import FakeBotAPI, FakeUser
 from fakebotapi.request import FakeRequest, bare_application, split_url
 from runtime.application import build_application
 from runtime.heap import settle
+from runtime.state_store import UPSERT
 from services.container import Services
 
 STEPS = 13
@@ -101,15 +107,20 @@ class Recorder(FakeRequest):
         return await super().do_request(url, method, request_data, **kwargs)
 
 
-def replay_bot(api: FakeBotAPI, script: list[list[Call]]) -> Application:
+def replay_bot(api: FakeBotAPI, script: list[list[Call]], db: Database | None = None) -> Application:
     """A bot that thinks nothing and says what zhuqi-bot said: to each person's n-th update it makes the Bot API calls
     zhuqi-bot made for the warm-up flow's n-th (the same texts and buttons, sent to this person's chat, editing the
-    message this person pressed). Its throughput is the most any bot that talks as much can reach here."""
+    message this person pressed). Its throughput is the most any bot that talks as much can reach here. With ``db``,
+    it first commits the person's state (one upserted row of bot_state) there."""
     seen: dict[int, int] = {}
 
     async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_user is not None and update.effective_chat is not None
         n = seen[update.effective_user.id] = seen.get(update.effective_user.id, -1) + 1
+        if db is not None:
+            state = {"namespace": "bench", "key": str(update.effective_chat.id), "value": {"step": n}}
+            async with db.connection() as connection:
+                await connection.execute(UPSERT, {**state, "updated_at": utcnow()})
         query = update.callback_query
         for endpoint, recorded in script[n]:
             params: dict[str, object] = {**recorded, "chat_id": update.effective_chat.id}
@@ -263,15 +274,26 @@ async def zhuqi_run(name: str, url: str, users: int, rounds: int) -> tuple[dict[
     return row, recorder.script
 
 
-async def replay_run(users: int, rounds: int, script: list[list[Call]]) -> dict[str, float | str]:
-    """The same flow against :func:`replay_bot`: what the Bot API calls alone cost."""
+async def replay_run(
+    users: int, rounds: int, script: list[list[Call]], url: str | None = None, name: str = "same calls, no work"
+) -> dict[str, float | str]:
+    """The same flow against :func:`replay_bot`: what the Bot API calls alone cost (with ``url``: and one commit of
+    the person's state an update on that database)."""
+    db = None
+    if url is not None:
+        db = Database(load_settings(database_url=url, bot_token=None).database_url)
+        await db.migrate()
     api = FakeBotAPI()
     cpu = time.process_time()
-    elapsed, latencies = await run_app(replay_bot(api, script), lambda: drive(api, users, rounds, report_flow))
+    try:
+        elapsed, latencies = await run_app(replay_bot(api, script, db), lambda: drive(api, users, rounds, report_flow))
+    finally:
+        if db is not None:
+            await db.dispose()
     updates = users * rounds * STEPS
     calls = sum(len(calls) for calls in script) / STEPS
     return {
-        **summary("same calls, no work", updates, elapsed, latencies),
+        **summary(name, updates, elapsed, latencies),
         "calls_per_update": round(calls, 2),
         "cpu_ms_per_update": round((time.process_time() - cpu) * 1000 / (updates + STEPS), 2),
     }
@@ -290,28 +312,37 @@ async def main() -> None:
     elapsed, latencies = await run_app(echo_bot(api), lambda: drive(api, args.users, rounds, echo_flow))
     rows = [summary("bare PTB echo bot", args.users * rounds * STEPS, elapsed, latencies)]
     script: list[list[Call]] = []
+    floors: list[tuple[str, str]] = []  # (name, url) of the "same calls + one commit" runs, once the script is known
     with tempfile.TemporaryDirectory() as tmp:
-        if "sqlite" in databases:
-            row, script = await zhuqi_run("zhuqi-bot, SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.users, rounds)
-            rows.append(row)
-        if "postgresql" in databases:
-            from tests.pg import PgServer
+        pg = None
+        try:
+            if "sqlite" in databases:
+                row, script = await zhuqi_run("zhuqi-bot, SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.users, rounds)
+                rows.append(row)
+                floors.append(("same calls + 1 commit, SQLite", f"sqlite:///{tmp}/floor.sqlite3"))
+            if "postgresql" in databases:
+                from tests.pg import PgServer
 
-            pg = PgServer(durable=True).start()
-            try:
+                pg = PgServer(durable=True).start()
                 url = await pg.create_database("bench_updates")
                 row, script = await zhuqi_run("zhuqi-bot, PostgreSQL", url, args.users, rounds)
                 rows.append(row)
-            finally:
+                floors.append(("same calls + 1 commit, PostgreSQL", await pg.create_database("bench_floor")))
+            rows.insert(1, await replay_run(args.users, rounds, script))
+            for at, (name, url) in enumerate(floors, start=2):
+                rows.insert(at, await replay_run(args.users, rounds, script, url, name))
+        finally:
+            if pg is not None:
                 pg.stop()
-    rows.insert(1, await replay_run(args.users, rounds, script))
 
     bare = rows[0]["updates_per_s"]
     for row in rows:
         row["flows_per_s"] = round(float(row["updates_per_s"]) / STEPS, 2)
         row["ratio_to_bare"] = round(float(row["updates_per_s"]) / float(bare), 3)
     by_name = {row["bot"]: row for row in rows}
-    for row in rows[2:]:  # zhuqi-bot's work alone: against a bot that makes the same Bot API calls and nothing else
+    for row in rows[
+        2 + len(floors) :
+    ]:  # zhuqi-bot's work alone: against a bot that makes the same Bot API calls and nothing else
         row["ratio_to_same_calls"] = round(float(row["updates_per_s"]) / float(rows[1]["updates_per_s"]), 3)
     pg_to_sqlite = None
     if "zhuqi-bot, SQLite" in by_name and "zhuqi-bot, PostgreSQL" in by_name:
@@ -320,13 +351,14 @@ async def main() -> None:
             / float(by_name["zhuqi-bot, SQLite"]["updates_per_s"]),
             3,
         )
+    width = max(len(str(row["bot"])) for row in rows) + 2
     print(
-        f"{'bot':<24}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
+        f"{'bot':<{width}}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'flows/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
         f"{'stmts/update':>14}{'CPU ms/update':>15}"
     )
     for row in rows:
         print(
-            f"{row['bot']:<24}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['flows_per_s']:>9}"
+            f"{row['bot']:<{width}}{row['updates']:>9}{row['seconds']:>9}{row['updates_per_s']:>11}{row['flows_per_s']:>9}"
             f"{row['p50_ms']:>9}{row['p99_ms']:>9}{row['ratio_to_bare']:>8}{row.get('statements_per_update', '—'):>14}"
             f"{row.get('cpu_ms_per_update', '—'):>15}"
         )
