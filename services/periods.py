@@ -280,8 +280,8 @@ _ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves; wee
 
 
 def _english(text: str, today: date) -> Period | None:
-    """An English month or year ("this year", "last month", "March 2024") read by dateparser, or a quarter or
-    a half in words; None for anything else (a week, a day, a region's name)."""
+    """An English month or year ("this year", "last month", "March 2024") read by dateparser, or a quarter, a
+    half, a week or a day in words; None for anything else (a region's name)."""
     lower = text.lower()
     if lower in _ENGLISH_QUARTERS:
         return _ENGLISH_QUARTERS[lower](today)
