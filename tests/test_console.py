@@ -280,6 +280,25 @@ async def test_what_arrived_unseen_before_a_restart_is_shown_after_it(db_url: st
         await services.close()
 
 
+async def test_what_was_announced_before_a_restart_is_not_announced_again(db_url: str, tmp_path: Path):
+    """After :quit and a new start, "→ 王丽 收到 1 条消息" came again for the message announced before: the console
+    keeps how far it announced each chat, so a restart announces only what is new; the message stays unread."""
+    state = tmp_path / "console-state.json"
+    services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
+    try:
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="周建华") as terminal:
+            await terminal.expect("→ 王丽 收到 1 条消息")
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="周建华") as terminal:
+            terminal.type(":who")  # an answer to wait for: whatever was to be announced at the start came before it
+            await terminal.expect("控制台里的人")
+            await terminal.expect("周建华> ")
+            assert "收到" not in terminal.since(0), terminal.since(0)
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="王丽") as terminal:
+            await terminal.expect("问题解决了吗")  # announced, never shown: still there to read
+    finally:
+        await services.close()
+
+
 async def test_at_night_the_console_says_that_quiet_hours_hold_questions_and_notices(db_url: str, tmp_path: Path):
     """Started at 01:45 Shanghai, a restarted question was not asked again and the banner said nothing (a stranger's
     try); by day there is no such line."""
