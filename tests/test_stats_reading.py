@@ -69,12 +69,25 @@ def test_the_same_part_of_the_period_before():
     assert same_part_before(Period.of(YEAR, 2025), may_31) is None  # over: compared whole
 
 
+async def labelled(staffer, words: tuple[str, str, str], *asked: tuple[str, str]) -> None:
+    """Each /stats command of ``asked`` answered with its label in the figures' text (``words``: how the figures and
+    the chart are titled, and the refusal that must not come), then the chart."""
+    figures, chart, refused = words
+    for command, label in asked:
+        staffer.send(command)
+        text = (await staffer.expect(figures))["text"]
+        assert label in text and refused not in text, (command, text)
+        await staffer.expect(chart)
+
+
 async def test_an_english_staffer_asks_for_periods_in_words(bot: BotHarness):
     """LANG=en: "/stats this year" answered 'Cannot read "this"'."""
     await seed(bot)
     staffer = await staff_of(bot, STAFFER, None)
     await bot.services.users.set_lang(STAFFER, Lang.ENGLISH, chosen=True)
-    for command, label in (
+    await labelled(
+        staffer,
+        ("programme figures", "programme chart", "Cannot read"),
         ("/stats this year", "📊 2026 (so far, to 21 Nov) · all regions"),
         ("/stats last year", "📊 2025 · all regions"),
         ("/stats last month", "📊 2026-10 · all regions"),
@@ -83,11 +96,7 @@ async def test_an_english_staffer_asks_for_periods_in_words(bot: BotHarness):
         ("/stats 2026 Q3", "📊 2026 Q3 · all regions"),
         ("/stats 2024 H1 all", "📊 2024 H1 · all regions"),
         ("/stats 2024 H1 Huzhou", "📊 2024 H1 · Huzhou, Zhejiang"),
-    ):
-        staffer.send(command)
-        text = (await staffer.expect("programme figures"))["text"]
-        assert label in text and "Cannot read" not in text, (command, text)
-        await staffer.expect("programme chart")
+    )
     staffer.send("/stats 本季度")
     assert "2026 Q4" in (await staffer.expect("programme figures"))["text"]
 
@@ -108,31 +117,27 @@ async def test_weeks_and_days_at_stats_begun_running_or_not_begun(bot: BotHarnes
     shown so far and compared with the same part of the one before, one not begun answered so."""
     await seed(bot)
     staffer = await staff_of(bot, STAFFER, None)
-    for command, label in (
+    await labelled(
+        staffer,
+        ("助企行成效", "助企行成效图", "无法识别"),
         ("/stats 上周", "2026年11月9日至15日 · 全部地区"),
         ("/stats 本周", "2026年11月16日至22日（截至11月21日） · 全部地区"),
         ("/stats 昨天", "2026年11月20日 · 全部地区"),
         ("/stats 今天", "2026年11月21日（截至11月21日） · 全部地区"),
-    ):
-        staffer.send(command)
-        text = (await staffer.expect("助企行成效"))["text"]
-        assert label in text and "无法识别" not in text, (command, text)
-        await staffer.expect("助企行成效图")
+    )
     for command in ("/stats 下周", "/stats 明天"):
         staffer.send(command)
         answer = (await staffer.expect("尚未开始"))["text"]
         assert "服务企业" not in answer, answer
     await bot.services.users.set_lang(STAFFER, Lang.ENGLISH, chosen=True)
-    for command, label in (
+    await labelled(
+        staffer,
+        ("programme figures", "programme chart", "Cannot read"),
         ("/stats last week", "📊 2026-11-09 to 2026-11-15 · all regions"),
         ("/stats this week", "📊 2026-11-16 to 2026-11-22 (so far, to 21 Nov) · all regions"),
         ("/stats yesterday", "📊 2026-11-20 · all regions"),
         ("/stats today", "📊 2026-11-21 (so far, to 21 Nov) · all regions"),
-    ):
-        staffer.send(command)
-        text = (await staffer.expect("programme figures"))["text"]
-        assert label in text and "Cannot read" not in text, (command, text)
-        await staffer.expect("programme chart")
+    )
     staffer.send("/stats next week")
     await staffer.expect("has not begun")
 
