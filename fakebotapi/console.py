@@ -94,7 +94,9 @@ class Console:
         ) or any(self.api.world.callback_answers.get(query) for query in self.queries)
 
     def show_news(self) -> None:
-        """Print the current person's new messages and pop-ups; announce what others received."""
+        """Print the current person's new messages and pop-ups; announce what others received. How far each chat
+        was shown and announced is written to the state file, so a restart neither shows nor announces it again."""
+        world, moved = self.api.world, False
         for seat in self.roster.seats.values():
             events = seat.user.events()
             if seat is self.seat:
@@ -102,12 +104,16 @@ class Console:
                     seat.user.cursor += 1
                     self.show(seat, events[seat.user.cursor - 1])
                 seat.announced = len(events)
-                self.api.world.read[seat.person.id] = seat.user.cursor
+                world.read[seat.person.id] = seat.user.cursor
             elif len(events) > seat.announced:
                 count = sum(1 for event in events[seat.announced :] if event["type"] == "message")
                 seat.announced = len(events)
                 if count:
                     self._print(self.say("notice", name=seat.person.name, count=count))
+            if world.announced.get(seat.person.id) != seat.announced:
+                world.announced[seat.person.id], moved = seat.announced, True
+        if moved:
+            self.api.save()
         for query, _user_id in list(self.queries.items()):
             answer = self.api.world.callback_answers.get(query)
             if answer:

@@ -43,7 +43,9 @@ class Seat:
         self.user = FakeUser(api, person.id, person.name, person.language_code)
         # a chat from before this console is not shown again, but what arrived unseen before a restart is
         api.world.read[person.id] = self.user.cursor
-        self.announced = self.user.cursor  # events already told of while someone else was typing
+        # events already told of while someone else was typing, in this run or before a restart
+        told = min(api.world.announced.get(person.id, 0), len(self.user.events()))
+        self.announced = max(self.user.cursor, told)
         self.message_ids: list[int] = []  # number - 1 → message id
         self.bodies: dict[int, str] = {}  # message id → the text last shown of it
         self.pressed: dict[int, int] = {}  # number of a message pressed → how many messages had been shown then

@@ -139,6 +139,9 @@ class World:
     message_ids: dict[int, int] = field(default_factory=dict)
     # how many of a chat's bot events its reader (the console) has shown: a restart shows what came after, unseen
     read: dict[int, int] = field(default_factory=dict)
+    # how many of a chat's bot events the console has announced ("→ 王丽 收到 1 条消息") or shown: a restart announces
+    # only what came after (what was announced and not read stays to be shown)
+    announced: dict[int, int] = field(default_factory=dict)
     # whom the console last typed as: a restarted console goes on as them
     console_seat: int | None = None
 
@@ -174,7 +177,8 @@ class World:
             "blocked": sorted(self.blocked),
             "messages": [m for chat in latest.values() for m in chat[-keep:]],
             "chat_log": {str(k): v[-keep:] for k, v in self.chat_log.items()},
-            "read": {str(k): max(0, n - max(0, len(self.chat_log.get(k, [])) - keep)) for k, n in self.read.items()},
+            "read": self._trimmed(self.read, keep),
+            "announced": self._trimmed(self.announced, keep),
             "console_seat": self.console_seat,
             "updates": self.updates,
             "open_queries": {q: self.query_chats.get(q) for q, answer in self.callback_answers.items() if answer == {}},
@@ -186,6 +190,10 @@ class World:
                 for f in files
             ],
         }
+
+    def _trimmed(self, counts: dict[int, int], keep: int) -> dict[str, int]:
+        """Counts of each chat's events, as of the latest ``keep`` events the snapshot holds."""
+        return {str(k): max(0, n - max(0, len(self.chat_log.get(k, [])) - keep)) for k, n in counts.items()}
 
     @classmethod
     def restored(cls, snapshot: Any) -> World:
@@ -207,6 +215,7 @@ class World:
                 world.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
             world.chat_log.update({int(k): list(v) for k, v in snapshot.get("chat_log", {}).items()})
             world.read.update({int(k): int(v) for k, v in snapshot.get("read", {}).items()})
+            world.announced.update({int(k): int(v) for k, v in snapshot.get("announced", {}).items()})
             for chat_id, log in world.chat_log.items():  # with no reader's record, what came before was read before
                 world.read.setdefault(chat_id, len(log))
             world.updates.extend(u for u in snapshot.get("updates", []) if isinstance(u.get("update_id"), int))

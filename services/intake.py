@@ -10,8 +10,9 @@ with confidence 0.09) is asked about: "这是需要劳模工匠帮助的技术�
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from db.models import Role
 from nlp.analyzer import Analysis, Analyzer
@@ -39,6 +40,42 @@ COMPANY = re.compile(
 BRANCH = re.compile(r"\s*[（(][^（）()]*[）)]$")  # "（二厂）", "(Huzhou)"
 MAX_NAME = 30  # characters: longer, without an enterprise's ending, it is a sentence
 MIN_PROBLEM_WORDS = 2  # industry words that make a short text a problem ("数控机床主轴异响"), not "湖州注塑模具"
+
+
+# The question "这是需要劳模工匠帮助的技术难题吗？" kept in the user's form draft ``intake`` (services/forms.py): "n" the
+# number of the latest asked, "done" the numbers of the latest answered (pressed or a label typed), and while the
+# latest waits its "text", "photo" and "message" (its message id). Numbers go on, so no old button ever answers a
+# newer question.
+WAITING, ANSWERED, STALE = "waiting", "answered", "stale"
+DONE_KEPT = 20  # answered questions whose late presses are told so; an older one's is only stale
+
+
+def asking(kept: Mapping[str, Any] | None, text: str, photo: str | None) -> dict[str, Any]:
+    """A new question about ``text``: one number more than the last, answered or not (a newer one retires it)."""
+    return {"n": int((kept or {}).get("n", 0)) + 1, "done": _done(kept), "text": text, "photo": photo}
+
+
+def waiting(kept: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The question still waiting for an answer, if any."""
+    return kept if kept and "text" in kept and kept.get("n") not in _done(kept) else None
+
+
+def press_on(kept: Mapping[str, Any] | None, number: int) -> str:
+    """What a press on question ``number``'s button is: the answer to the question ``WAITING``; ``ANSWERED`` when that
+    question was answered already (typed, or pressed twice), told so and nothing done; else ``STALE`` (a newer
+    question retired it unanswered, or none was kept)."""
+    if number in _done(kept):
+        return ANSWERED
+    return WAITING if (question := waiting(kept)) is not None and question.get("n") == number else STALE
+
+
+def answered(kept: Mapping[str, Any]) -> dict[str, Any]:
+    """What is kept once the waiting question ``kept`` is answered: its number, among the answered."""
+    return {"n": kept["n"], "done": [*_done(kept), kept["n"]][-DONE_KEPT:]}
+
+
+def _done(kept: Mapping[str, Any] | None) -> list[int]:
+    return list((kept or {}).get("done", []))
 
 
 def union_floor(role: Role | None) -> float | None:

@@ -1,8 +1,11 @@
-"""Reporting periods as staff type them after /stats: a year, a half, a quarter, a month, or a relative one.
+"""Reporting periods as staff type them after /stats: a year, a half, a quarter, a month, a week, a day, or a
+relative one.
 
     2024  2024年  2024H1  2024上半年  2024H2  2024下半年  2024Q3  2024年第3季度  2024-03  2024年3月
     今年  去年  前年  本月  上月  本季度  上季度  上半年  下半年  三季度  Q3  H1  3月  (this year's)
+    本周  上周  下周  今天  昨天  明天  (a week runs Monday to Sunday, in the bot's time zone like every period)
     this year  last year  this month  last month  March 2024  this quarter  last quarter  Q3  H1  first half
+    this week  last week  next week  today  yesterday  tomorrow
 
 Numerals in characters are read by cn2an ("2026年三季度", "三月"); English months and years by dateparser (the library
 services/english_time.py reads dates with: "last month", "Mar 2024"); quarters and halves, which it does not know,
@@ -10,7 +13,7 @@ here. A period that has not begun is refused (:func:`not_begun`); one still runn
 the period before (:func:`same_part_before`).
 
 A period is a half-open range of local dates; :meth:`Period.previous` is the one before it of the same kind
-(the month before, the half-year before …), which the figures are compared with.
+(the month before, the half-year before, the week before …), which the figures are compared with.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.validation import Invalid
 
 YEAR, HALF, QUARTER, MONTH = "year", "half", "quarter", "month"
+WEEK, DAY = "week", "day"  # counted in days, the others in months
+DAYS = {WEEK: 7, DAY: 1}
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period may be in
 # A year of any length where the text says it is one (年, a half, a quarter, a month after it: "99999年" is a year
 # out of range, answered so); four bare digits only, since other bare numbers are region codes ("330502").
@@ -43,6 +48,10 @@ _THIS_YEARS = [
 _PART_THEN_YEAR = re.compile(r"^(\S.*?)\s*(\d{4})\s*年?$")  # "Q3 2026", "3月 2025", "三季度 2025" (read in digits)
 _LATIN = re.compile(r"[A-Za-z]{3}")  # a word dateparser may read: "an" is no month ("Jan" is)
 _CHINESE_NUMERAL = re.compile(r"[一二三四五六七八九十]")
+_WEEK = ("周", "週", "星期", "个星期", "個星期", "礼拜", "禮拜", "个礼拜", "個禮拜")
+_THIS_WEEK = tuple(f"{this}{week}" for this in ("本", "这", "這") for week in _WEEK)
+_LAST_WEEK = tuple(f"上{week}" for week in _WEEK)
+_NEXT_WEEK = tuple(f"下{week}" for week in _WEEK)
 
 
 def _month_start(year: int, month: int) -> date:
@@ -67,13 +76,23 @@ class Period:
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
         return (self.start.month - 1) // months + 1
 
+    @classmethod
+    def around(cls, kind: str, day: date) -> Period:
+        """The week (Monday to Sunday) or the day ``day`` is in."""
+        start = day - timedelta(days=day.weekday()) if kind == WEEK else day
+        return cls(kind, start, start + timedelta(days=DAYS[kind]))
+
     def previous(self) -> Period:
+        if self.kind in DAYS:
+            return Period.around(self.kind, self.start - timedelta(days=DAYS[self.kind]))
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
         start = _month_start(self.start.year, self.start.month - months)
         return Period(self.kind, start, self.start)
 
     def following(self) -> Period:
-        """The period after this one, of the same kind (下个月, next quarter)."""
+        """The period after this one, of the same kind (下个月, next quarter, 下周)."""
+        if self.kind in DAYS:
+            return Period.around(self.kind, self.end)
         months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[self.kind]
         return Period(self.kind, self.end, _month_start(self.end.year, self.end.month + months))
 
@@ -93,7 +112,10 @@ class Period:
         return out
 
     def label(self, lang: str) -> str:
-        """'2024年上半年', '2024年第3季度', '2024年3月', '2024年' — or in English."""
+        """'2024年上半年', '2024年第3季度', '2024年3月', '2024年', '2026年11月16日至22日', '2026年11月21日' — or in
+        English."""
+        if self.kind in DAYS:
+            return _days_label(self.start, self.end - timedelta(days=1), lang)
         year = self.start.year
         if lang == "en":
             return {
@@ -110,7 +132,22 @@ class Period:
         }[self.kind]
 
 
+def _days_label(first: date, last: date, lang: str) -> str:
+    """A day ('2026年11月21日', '2026-11-21') or the days from ``first`` to ``last``, the year and month written once
+    when they are the same ('2026年11月16日至22日', '2026年12月28日至2027年1月3日', '2026-11-16 to 2026-11-22')."""
+    if lang == "en":
+        return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    shown = f"{first.year}年{first.month}月{first.day}日"
+    if first == last:
+        return shown
+    if last.year != first.year:
+        return f"{shown}至{last.year}年{last.month}月{last.day}日"
+    return f"{shown}至{last.day}日" if last.month == first.month else f"{shown}至{last.month}月{last.day}日"
+
+
 def this(kind: str, today: date) -> Period:
+    if kind in DAYS:
+        return Period.around(kind, today)
     months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[kind]
     return Period.of(kind, today.year, (today.month - 1) // months + 1)
 
@@ -141,6 +178,12 @@ def parse_period(text: str, today: date) -> Period | None:
         "下个季度": this(QUARTER, today).following(),
         "上半年": Period.of(HALF, today.year, 1),
         "下半年": Period.of(HALF, today.year, 2),
+        **dict.fromkeys(_THIS_WEEK, this(WEEK, today)),
+        **dict.fromkeys(_LAST_WEEK, this(WEEK, today).previous()),
+        **dict.fromkeys(_NEXT_WEEK, this(WEEK, today).following()),
+        **dict.fromkeys(("今天", "今日"), this(DAY, today)),
+        **dict.fromkeys(("昨天", "昨日"), this(DAY, today).previous()),
+        **dict.fromkeys(("明天", "明日"), this(DAY, today).following()),
     }
     if text in relative:
         return relative[text]
@@ -217,7 +260,7 @@ def _part_then_year(text: str, today: date) -> Period | None:
     return _this_years(part, date(year, 1, 1))
 
 
-_ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves
+_ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves; weeks and days (it reads them, not as ours)
     "this quarter": lambda today: this(QUARTER, today),
     "next quarter": lambda today: this(QUARTER, today).following(),
     "last quarter": lambda today: this(QUARTER, today).previous(),
@@ -226,12 +269,19 @@ _ENGLISH_QUARTERS = {  # what dateparser does not read: quarters and halves
     "second half": lambda today: Period.of(HALF, today.year, 2),
     "this half": lambda today: this(HALF, today),
     "last half": lambda today: this(HALF, today).previous(),
+    "this week": lambda today: this(WEEK, today),
+    "last week": lambda today: this(WEEK, today).previous(),
+    "previous week": lambda today: this(WEEK, today).previous(),
+    "next week": lambda today: this(WEEK, today).following(),
+    "today": lambda today: this(DAY, today),
+    "yesterday": lambda today: this(DAY, today).previous(),
+    "tomorrow": lambda today: this(DAY, today).following(),
 }
 
 
 def _english(text: str, today: date) -> Period | None:
-    """An English month or year ("this year", "last month", "March 2024") read by dateparser, or a quarter or
-    a half in words; None for anything else (a week, a day, a region's name)."""
+    """An English month or year ("this year", "last month", "March 2024") read by dateparser, or a quarter, a
+    half, a week or a day in words; None for anything else (a region's name)."""
     lower = text.lower()
     if lower in _ENGLISH_QUARTERS:
         return _ENGLISH_QUARTERS[lower](today)
@@ -270,6 +320,8 @@ def same_part_before(period: Period, now: datetime) -> datetime | None:
     month's day clamped: 30 April for 31 May). None when ``period`` is over at ``now``."""
     if not period.start <= now.date() < period.end:
         return None
+    if period.kind in DAYS:
+        return now - timedelta(days=DAYS[period.kind])
     months = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}[period.kind]
     month = _month_start(now.year, now.month - months)
     return now.replace(

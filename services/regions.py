@@ -175,7 +175,8 @@ class RegionDirectory:
     def zone(self, query: str) -> Alias | None:
         """What ``query`` names when it is no division but a zone or a city GB/T 2260 does not list."""
         folded = _folded(query)
-        for name in (folded, folded.removesuffix("市"), folded.removesuffix("区")):  # 台北市, 观塘区 (香港)
+        # 台北市, 观塘区 (香港), "Islands District": the whole name, with or without its kind
+        for name in (folded, folded.removesuffix("市"), folded.removesuffix("区"), folded.removesuffix("district")):
             if name in self.aliases:
                 return self.aliases[name]
         return None
@@ -240,10 +241,18 @@ class RegionDirectory:
         """The places a name of 香港, 澳门 or 台湾 (an alias of kind "place") shares with divisions named exactly so
         ("大埔": 香港 and 梅州 大埔县; "东区": 香港 and 攀枝花 东区, not 河东区 or 桥东区); empty when no division shares it."""
         alias = self.zone(text)
-        if alias is None or alias.kind == "zone" or not (namesakes := self.namesakes(text)):
+        if alias is None or alias.kind == "zone" or not self.namesakes(text):
             return []
-        codes = dict.fromkeys([*(c for c in alias.codes if c in self.by_code), *namesakes])
-        return [self.by_code[c] for c in codes]
+        return [self.by_code[c] for c in self.alias_codes(text)]
+
+    def alias_codes(self, text: str) -> list[str]:
+        """The one rule for what an alias names (:meth:`shared` and :meth:`resolve` both read it): the divisions it
+        lies in, then the divisions named exactly so (:meth:`namesakes`: "大埔" → 香港, then 梅州 大埔县); empty when
+        ``text`` is no alias."""
+        alias = self.zone(text)
+        if alias is None:
+            return []
+        return list(dict.fromkeys([*(c for c in alias.codes if c in self.by_code), *self.namesakes(text)]))
 
     def namesakes(self, text: str) -> list[str]:
         """The divisions named ``text`` itself or ``text`` and the kind of division ("大埔" → 大埔县, "马鞍山" →
@@ -262,10 +271,7 @@ class RegionDirectory:
             return RegionNamed(True, text) if self.get(text) else RegionNamed(False)
         places = self.search(text)
         exact = [p.code for p in places if p.name == text]
-        alias = self.zone(text)
-        named = [code for code in alias.codes if self.get(code)] if alias else []
-        if named:  # a name Hong Kong or a zone shares with divisions (大埔: 大埔县 too; 东区: 攀枝花 东区): all asked
-            named = list(dict.fromkeys([*exact, *self.namesakes(text), *named]))
+        named = self.alias_codes(text)  # a name Hong Kong or a zone shares with divisions (大埔: 大埔县 too): all asked
         for chosen in (named or exact, [p.code for p in places]):
             if not chosen:
                 continue

@@ -267,13 +267,20 @@ async def test_a_line_ending_in_a_backslash_goes_on_on_the_next_line(db_url: str
 
 
 async def test_what_arrived_unseen_before_a_restart_is_shown_after_it(db_url: str, tmp_path: Path):
-    """A message announced for someone else and not yet read is still theirs to read after :quit and a new start."""
+    """A message announced for someone else and not yet read is still theirs to read after :quit and a new start,
+    and is not announced again (after a restart "→ 王丽 收到 1 条消息" came again for it): the console keeps how far
+    it announced each chat, so a restart announces only what is new."""
     state = tmp_path / "console-state.json"
     services = await Services.start(load_settings(database_url=db_url, bot_token=None), ShiftedClock(DAYTIME))
     try:
         # the demo's first start asks 王丽 to confirm a resolution: while the console is 周建华, only announced
         async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="周建华") as terminal:
             await terminal.expect("→ 王丽 收到 1 条消息")
+        async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="周建华") as terminal:
+            terminal.type(":who")  # an answer to wait for: whatever was to be announced at the start came before it
+            await terminal.expect("控制台里的人")
+            await terminal.expect("周建华> ")
+            assert "收到" not in terminal.since(0), terminal.since(0)
         async with console_run(services, tmp_path, FakeBotAPI(state_path=state), start="王丽") as terminal:
             await terminal.expect("问题解决了吗")
     finally:

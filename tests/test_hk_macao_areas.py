@@ -104,3 +104,46 @@ async def test_a_neighbourhood_at_registration_is_placed_in_hong_kong(bot: BotHa
     user.send("Causeway Bay")
     found = await user.expect("“Causeway Bay” is in Hong Kong (香港特别行政区)")
     assert await pick_region(bot, user, found, "Hong Kong", "All set") == HONG_KONG
+
+
+ENGLISH_DISTRICTS = [  # the Home Affairs Department's English names of the 18 districts
+    "Central and Western",
+    "Wan Chai",
+    "Eastern",
+    "Southern",
+    "Yau Tsim Mong",
+    "Sham Shui Po",
+    "Kowloon City",
+    "Wong Tai Sin",
+    "Kwun Tong",
+    "Kwai Tsing",
+    "Tsuen Wan",
+    "Tuen Mun",
+    "Yuen Long",
+    "North",
+    "Tai Po",
+    "Sha Tin",
+    "Sai Kung",
+    "Islands",
+]
+
+
+@pytest.mark.parametrize("name", [*ENGLISH_DISTRICTS, "sha tin", "EASTERN", "Islands District"])
+def test_each_hong_kong_district_is_found_by_its_official_english_name(regions, name):
+    assert regions.resolve(name).code == HONG_KONG, regions.resolve(name)
+    assert [p.code for p in regions.search(name)][:1] == [HONG_KONG]
+
+
+@pytest.mark.parametrize("text", ["North China", "eastern Zhejiang", "south", "East", "Northern", "nort"])
+def test_a_plain_english_word_is_a_district_only_as_the_whole_input(regions, text):
+    """ "North", "Eastern", "Southern" and "Islands" are Hong Kong's districts only typed alone: not inside a longer
+    phrase, not a prefix, not a near word."""
+    assert HONG_KONG not in {p.code for p in regions.search(text)}, regions.search(text)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("Sha Tin", "Sha Tin"), ("Eastern", "Eastern")])
+async def test_an_english_reader_typing_a_district_is_placed_in_hong_kong(bot: BotHarness, typed: str, shown: str):
+    user, _ = await at_region_step(bot, 609, "en")
+    user.send(typed)
+    found = await user.expect(f"“{shown}” is in Hong Kong (香港特别行政区)")
+    assert await pick_region(bot, user, found, "Hong Kong", "All set") == HONG_KONG

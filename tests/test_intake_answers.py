@@ -57,7 +57,8 @@ async def test_a_typed_label_of_the_intake_buttons_is_that_buttons_answer(bot: B
     await member.expect(("写一两句话", "寫一兩句話"))
     await bot.wait_handled()
     assert await demands(bot) == []
-    assert sum(any(q in t for q in QUESTION) for t in member.texts()) == 1
+    asked = [e["message"].get("text") or "" for e in member.events() if e["type"] == "message"]
+    assert sum(any(q in t for q in QUESTION) for t in asked) == 1  # asked once (its keyboard since edited away)
     stale = member.press(member.buttons(question)[1]["text"], question)  # the question was answered by typing
     assert "失效" in (await member.answer_to(stale))["text"]
 
@@ -123,3 +124,40 @@ async def test_an_employers_machine_fault_and_wages_is_not_a_workers_wage_compla
     other = await enterprise_user(bot, 82)
     other.send("公司拖欠工资怎么办")
     await other.expect("12351")
+
+
+@pytest.mark.parametrize(
+    ("lang", "no", "problem", "answered"),
+    [
+        (Lang.SIMPLIFIED, "不是，我有别的问题", "是，提交技术难题", "已经回答过了"),
+        (Lang.ENGLISH, "No, I have another question", "Yes, file a technical problem", "already answered"),
+    ],
+)
+async def test_a_question_answered_by_typing_loses_its_buttons_and_an_old_press_does_nothing(
+    bot: BotHarness, lang, no, problem, answered
+):
+    """Answered by typing a label, the question kept its buttons; after another text was asked about, a press on the
+    first question's 是，提交技术难题 filed the second text (both questions were number 1). Now the typed answer takes
+    the buttons away, and a press on them (a client showing the old keyboard) says it was answered, doing nothing;
+    so does a question's button pressed after it was answered by another."""
+    member = await liu_yang(bot, lang)
+    member.send("机器经常出故障怎么办")
+    first = await member.expect((*QUESTION, "technical problem that"))
+    member.send(no)
+    await member.expect((*NOT_FILED, "nothing was filed"))
+    assert member.buttons(member.current(first["message_id"])) == []  # the keyboard went with the typed answer
+    member.send("设备经常出故障怎么办")
+    second = await member.expect((*QUESTION, "technical problem that"))
+    shown = len(member.texts())
+    late = member.press(problem, first)  # the first question's button, as a client that kept it shows it
+    alert = await member.answer_to(late)
+    assert answered in alert["text"] and alert.get("show_alert"), alert
+    await bot.wait_handled()
+    assert await demands(bot) == [] and len(member.texts()) == shown  # nothing filed, nothing said in the chat
+    assert member.buttons(member.current(second["message_id"]))  # the newer question still waits …
+    member.press(no, second)  # … and is answered by its own buttons
+    await member.expect((*NOT_FILED, "nothing was filed"))
+    again = member.press(problem, second)  # a second press on it: answered, nothing filed
+    assert answered in (await member.answer_to(again))["text"]
+    await bot.wait_handled()
+    assert await demands(bot) == []

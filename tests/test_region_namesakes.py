@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.regions import RegionDirectory, aliases, read_seed
 from tests.harness import BotHarness
 from tests.test_places import at_region_step
 
@@ -23,3 +24,15 @@ async def test_a_shared_name_is_asked_neutrally_with_exact_namesakes_only(bot: B
     assert "位于" not in found["text"]
     names = {b["text"] for row in found["reply_markup"]["inline_keyboard"] for b in row}
     assert names == places, names
+
+
+def test_the_region_step_and_resolve_offer_a_shared_name_by_one_rule():
+    """RegionDirectory.shared (the region step's buttons) and resolve (/stats, /export, /staff_region) read an alias
+    that divisions share by one rule: the same places in the same order, Hong Kong's (or Macao's) first."""
+    regions = RegionDirectory(read_seed())
+    shared = {name: [p.code for p in regions.shared(name)] for name in aliases()}
+    shared = {name: codes for name, codes in shared.items() if codes}
+    assert {"大埔", "东区", "马鞍山", "蓝田", "长洲", "九龙"} <= set(shared), sorted(shared)
+    for name, codes in shared.items():
+        assert regions.resolve(name).candidates == tuple(codes), name
+        assert codes[0] in ("810000", "820000", "710000"), name

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from db.models import Demand, DemandKind, DemandStatus, Enterprise, Lang
 from nlp.industry import catalogue
-from services.periods import HALF, MONTH, QUARTER, YEAR, Period, parse_period, same_part_before
+from services.periods import DAY, HALF, MONTH, QUARTER, WEEK, YEAR, Period, parse_period, same_part_before
 from services.regions import RegionDirectory, read_seed
 from tests.harness import BotHarness
 from tests.test_queue_scope import staff as staff_of
@@ -32,8 +32,33 @@ def test_periods_in_english_words_and_chinese_numerals():
     assert read("H1") == read("first half") == Period.of(HALF, 2026, 1)
     assert read("三月") == read("3月") == Period.of(MONTH, 2026, 3)
     assert read("前年") == Period.of(YEAR, 2024)
-    for text in ("me", "all", "an", "Suzhou", "C", "last week", "today", "Q5", "苏州市"):
+    for text in ("me", "all", "an", "Suzhou", "C", "Q5", "苏州市"):
         assert read(text) is None, text
+
+
+def test_weeks_and_days_monday_to_sunday():
+    """上周 / 本周 / 昨天 / 今天 and "last week" … were not read; a week runs Monday to Sunday (21 November 2026 is a
+    Saturday)."""
+    read = lambda text: parse_period(text, TODAY)  # noqa: E731
+    this_week = Period(WEEK, date(2026, 11, 16), date(2026, 11, 23))
+    assert read("本周") == read("本週") == read("这周") == read("this week") == read("This Week") == this_week
+    assert read("上周") == read("上個星期") == read("last week") == this_week.previous()
+    assert this_week.previous() == Period(WEEK, date(2026, 11, 9), date(2026, 11, 16))
+    assert read("下周") == read("next week") == this_week.following()
+    assert read("今天") == read("today") == Period(DAY, TODAY, date(2026, 11, 22))
+    assert read("昨天") == read("yesterday") == Period(DAY, date(2026, 11, 20), TODAY)
+    assert read("明天") == read("tomorrow") == Period(DAY, date(2026, 11, 22), date(2026, 11, 23))
+    sunday = date(2026, 11, 22)
+    assert parse_period("本周", sunday) == this_week  # Sunday ends the week it is in
+    assert parse_period("本周", date(2026, 11, 23)).start == date(2026, 11, 23)  # Monday begins one
+    assert this_week.label("zh") == "2026年11月16日至22日" and this_week.label("en") == "2026-11-16 to 2026-11-22"
+    across = parse_period("本周", date(2026, 12, 31))
+    assert across.label("zh") == "2026年12月28日至2027年1月3日", across
+    assert read("今天").label("zh") == "2026年11月21日" and read("today").label("en") == "2026-11-21"
+    saturday_ten = datetime(2026, 11, 21, 10)
+    assert same_part_before(this_week, saturday_ten) == datetime(2026, 11, 14, 10)
+    assert same_part_before(read("今天"), saturday_ten) == datetime(2026, 11, 20, 10)
+    assert same_part_before(read("昨天"), saturday_ten) is None
 
 
 def test_the_same_part_of_the_period_before():
@@ -44,12 +69,25 @@ def test_the_same_part_of_the_period_before():
     assert same_part_before(Period.of(YEAR, 2025), may_31) is None  # over: compared whole
 
 
+async def labelled(staffer, words: tuple[str, str, str], *asked: tuple[str, str]) -> None:
+    """Each /stats command of ``asked`` answered with its label in the figures' text (``words``: how the figures and
+    the chart are titled, and the refusal that must not come), then the chart."""
+    figures, chart, refused = words
+    for command, label in asked:
+        staffer.send(command)
+        text = (await staffer.expect(figures))["text"]
+        assert label in text and refused not in text, (command, text)
+        await staffer.expect(chart)
+
+
 async def test_an_english_staffer_asks_for_periods_in_words(bot: BotHarness):
     """LANG=en: "/stats this year" answered 'Cannot read "this"'."""
     await seed(bot)
     staffer = await staff_of(bot, STAFFER, None)
     await bot.services.users.set_lang(STAFFER, Lang.ENGLISH, chosen=True)
-    for command, label in (
+    await labelled(
+        staffer,
+        ("programme figures", "programme chart", "Cannot read"),
         ("/stats this year", "📊 2026 (so far, to 21 Nov) · all regions"),
         ("/stats last year", "📊 2025 · all regions"),
         ("/stats last month", "📊 2026-10 · all regions"),
@@ -58,11 +96,7 @@ async def test_an_english_staffer_asks_for_periods_in_words(bot: BotHarness):
         ("/stats 2026 Q3", "📊 2026 Q3 · all regions"),
         ("/stats 2024 H1 all", "📊 2024 H1 · all regions"),
         ("/stats 2024 H1 Huzhou", "📊 2024 H1 · Huzhou, Zhejiang"),
-    ):
-        staffer.send(command)
-        text = (await staffer.expect("programme figures"))["text"]
-        assert label in text and "Cannot read" not in text, (command, text)
-        await staffer.expect("programme chart")
+    )
     staffer.send("/stats 本季度")
     assert "2026 Q4" in (await staffer.expect("programme figures"))["text"]
 
@@ -76,6 +110,36 @@ async def test_a_period_not_yet_begun_is_said_to_be_in_the_future(bot: BotHarnes
         answer = (await staffer.expect("尚未开始"))["text"]
         assert "−100" not in answer and "服务企业" not in answer, answer
     assert not [m for m in staffer.texts() if "助企行成效" in m]
+
+
+async def test_weeks_and_days_at_stats_begun_running_or_not_begun(bot: BotHarness):
+    """/stats 上周, 本周, 昨天, 今天 (and in English) were answered "无法识别": now a week or a day, one still running
+    shown so far and compared with the same part of the one before, one not begun answered so."""
+    await seed(bot)
+    staffer = await staff_of(bot, STAFFER, None)
+    await labelled(
+        staffer,
+        ("助企行成效", "助企行成效图", "无法识别"),
+        ("/stats 上周", "2026年11月9日至15日 · 全部地区"),
+        ("/stats 本周", "2026年11月16日至22日（截至11月21日） · 全部地区"),
+        ("/stats 昨天", "2026年11月20日 · 全部地区"),
+        ("/stats 今天", "2026年11月21日（截至11月21日） · 全部地区"),
+    )
+    for command in ("/stats 下周", "/stats 明天"):
+        staffer.send(command)
+        answer = (await staffer.expect("尚未开始"))["text"]
+        assert "服务企业" not in answer, answer
+    await bot.services.users.set_lang(STAFFER, Lang.ENGLISH, chosen=True)
+    await labelled(
+        staffer,
+        ("programme figures", "programme chart", "Cannot read"),
+        ("/stats last week", "📊 2026-11-09 to 2026-11-15 · all regions"),
+        ("/stats this week", "📊 2026-11-16 to 2026-11-22 (so far, to 21 Nov) · all regions"),
+        ("/stats yesterday", "📊 2026-11-20 · all regions"),
+        ("/stats today", "📊 2026-11-21 (so far, to 21 Nov) · all regions"),
+    )
+    staffer.send("/stats next week")
+    await staffer.expect("has not begun")
 
 
 async def test_a_running_period_is_compared_with_the_same_part_of_the_one_before(bot: BotHarness):

@@ -8,7 +8,9 @@ or says it was not understood, either with the ask-staff button). The text (and 
 ``intake`` in the database (services/forms.py), so a restart keeps it; the
 buttons carry only the question's number, and a press acts only when it is that user's question still waiting.
 A button's label typed instead of pressed (either script, punctuation aside: nlp/script.py says_label) is that
-press; typed with no question waiting it is never a demand's text (a sentence about the matter is asked for).
+press, and the question's buttons go (as /my's 跳过 go on /cancel); typed with no question waiting it is never a
+demand's text (a sentence about the matter is asked for). An answered question keeps its number (services/intake.py):
+a late press on its buttons says it was answered and does nothing; a newer question takes the older's buttons away.
 
 A kept draft is never added to from here: a new demand starts its own draft and the kept one stays (/report
 offers the newest, /my lists them all). Inside /report, text that is plainly something else (a greeting, a
@@ -20,10 +22,12 @@ but for a greeting or a union question (answered, with ➕ 加入描述): a trai
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from buttons.forms import IntakeAnswer, ReportAside
@@ -40,7 +44,17 @@ from nlp.analyzer import Analysis
 from nlp.intent import Intent, is_union_service
 from nlp.script import says_label
 from services.demand_form import FORM
-from services.intake import DEMAND_INTENTS, not_a_demand, sure_enough
+from services.intake import (
+    ANSWERED,
+    DEMAND_INTENTS,
+    WAITING,
+    answered,
+    asking,
+    not_a_demand,
+    press_on,
+    sure_enough,
+    waiting,
+)
 from services.validation import says_nothing
 
 PENDING = "intake"  # the form draft of the question waiting for an answer {"n", "text", "photo"}
@@ -80,28 +94,46 @@ async def _file_or_ask(update: Update, context: BotContext, analysis: Analysis, 
         await update.effective_message.reply_text(context.t(INTROS[kind]))
         return await _file(update, context, kind, analysis.text, photo)
     forms, user_id = context.services.forms, update.effective_user.id
-    waiting = await forms.get(user_id, PENDING)
-    number = int(waiting.get("n", 0) if waiting else 0) + 1  # a newer question retires the older
-    await forms.put(user_id, PENDING, {"n": number, "text": analysis.text, "photo": photo})
+    kept = await _kept(context, user_id)
+    asked = asking(kept, analysis.text, photo)  # a newer question retires the older
+    await forms.put(user_id, PENDING, asked)
     buttons = [
-        [InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=IntakeAnswer(action, number).data())]
+        [InlineKeyboardButton(context.t(f"intake.{action}"), callback_data=IntakeAnswer(action, asked["n"]).data())]
         for action in (*CHOICES, "no")
     ]
-    await update.effective_message.reply_text(context.t("intake.question"), reply_markup=InlineKeyboardMarkup(buttons))
+    sent = await update.effective_message.reply_text(
+        context.t("intake.question"), reply_markup=InlineKeyboardMarkup(buttons)
+    )
+    await forms.put(user_id, PENDING, {**asked, "message": sent.message_id})  # its buttons go when it is answered
+    await _retire(update, context, waiting(kept))
     return END
+
+
+async def _kept(context: BotContext, user_id: int) -> dict[str, Any] | None:
+    draft = await context.services.forms.get(user_id, PENDING)
+    return draft.answers if draft else None
+
+
+async def _retire(update: Update, context: BotContext, question: Mapping[str, Any] | None) -> None:
+    """The buttons of ``question`` (a question answered by typing, or retired by a newer one) go."""
+    if question and question.get("message"):
+        with contextlib.suppress(BadRequest):  # deleted, or too old to edit: a press answers on its own anyway
+            await context.bot.edit_message_reply_markup(
+                update.effective_chat.id, question["message"], reply_markup=None
+            )
 
 
 async def on_press(update: Update, context: BotContext) -> str | int:
     """是，提交技术难题 / 是培训需求 / 不是: only the presser's own question, and only while it waits."""
     query = update.callback_query
     press = IntakeAnswer.parse(query.data)
-    forms, user_id = context.services.forms, update.effective_user.id
-    waiting = await forms.get(user_id, PENDING)
-    pending = waiting.answers if waiting else None
-    if press is None or press.choice not in (*CHOICES, "no") or not pending or pending.get("n") != press.number:
-        await query.answer(context.t("button.stale"), show_alert=True)
+    user_id = update.effective_user.id
+    pending = await _kept(context, user_id)
+    state = press_on(pending, press.number) if press is not None and press.choice in (*CHOICES, "no") else None
+    if press is None or pending is None or state != WAITING:
+        await query.answer(context.t("intake.answered" if state == ANSWERED else "button.stale"), show_alert=True)
         return END
-    await forms.drop(user_id, PENDING)
+    await context.services.forms.put(user_id, PENDING, answered(pending))
     await query.answer()
     await query.edit_message_reply_markup(None)
     return await _answer(update, context, press.choice, pending)
@@ -116,17 +148,17 @@ def _typed_label(update: Update, context: BotContext) -> str | None:
 async def _typed_answer(update: Update, context: BotContext, action: str) -> str | int:
     """A button's label typed: the press of the user's waiting question; with none waiting, never a demand's text
     (a label says nothing of the problem): asked to write the matter in a sentence or two."""
-    forms, user_id = context.services.forms, update.effective_user.id
-    waiting = await forms.get(user_id, PENDING)
-    pending = waiting.answers if waiting else None
+    user_id = update.effective_user.id
+    pending = waiting(await _kept(context, user_id))
     if not pending:
         await update.effective_message.reply_text(context.t("intake.label_alone"))
         return END
-    await forms.drop(user_id, PENDING)
+    await context.services.forms.put(user_id, PENDING, answered(pending))
+    await _retire(update, context, pending)
     return await _answer(update, context, action, pending)
 
 
-async def _answer(update: Update, context: BotContext, action: str, pending: dict[str, Any]) -> str | int:
+async def _answer(update: Update, context: BotContext, action: str, pending: Mapping[str, Any]) -> str | int:
     """The intake question answered (pressed or typed) for its waiting ``pending`` text."""
     if action == "no":  # the union matter the text is about after all, or not understood: either way, ask staff
         analysis = not_a_demand(context.services.analyzer, pending["text"])
