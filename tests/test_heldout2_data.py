@@ -15,22 +15,12 @@ from urllib.parse import urlsplit
 import opencc
 import pytest
 
+from tests import test_heldout_data as first
 from tests.test_dev_data import DEV, TRAIN, _sources, _table
-from tests.test_heldout_data import (
-    DATA,
-    EVAL,
-    HEADER,
-    HELDOUT,
-    KNOWN_INTENTS,
-    SECTIONS,
-    TECHNICAL_INTENTS,
-    UNION_SERVICE_INTENTS,
-    division_section,  # noqa: F401  (a shared pytest fixture)
-)
-from tests.test_heldout_data import SOURCES as HELDOUT_SOURCES
+from tests.test_heldout_data import division_section  # noqa: F401  (a shared pytest fixture)
 
-HELDOUT2 = DATA / "heldout2.tsv"
-SOURCES2 = DATA / "heldout2_sources.txt"
+HELDOUT2 = first.DATA / "heldout2.tsv"
+SOURCES2 = first.DATA / "heldout2_sources.txt"
 
 
 def _site(url: str) -> str:
@@ -45,8 +35,8 @@ def _listed(path: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
     header, *body = _table(HELDOUT2)
-    assert header == HEADER and [r for r in body if len(r) != 4] == []
-    return [dict(zip(HEADER, r, strict=True)) for r in body]
+    assert header == first.HEADER and [r for r in body if len(r) != 4] == []
+    return [dict(zip(first.HEADER, r, strict=True)) for r in body]
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +46,9 @@ def used_elsewhere() -> dict[str, set[str]]:
     for path in sorted(TRAIN.glob("*.tsv")):
         train |= _sources(path)
     return {
-        "heldout": _listed(HELDOUT_SOURCES) | _sources(HELDOUT),
+        "heldout": _listed(first.SOURCES) | _sources(first.HELDOUT),
         "dev": _sources(DEV),
-        "eval": _sources(EVAL),
+        "eval": _sources(first.EVAL),
         "train": train,
     }
 
@@ -68,31 +58,22 @@ def test_every_division_is_a_real_code_or_dash(rows, division_section):
 
 
 def test_every_intent_is_a_known_name(rows):
-    assert {r["intent"] for r in rows} <= KNOWN_INTENTS
+    assert {r["intent"] for r in rows} <= first.KNOWN_INTENTS
 
 
 def test_division_present_exactly_for_technical_texts(rows):
-    assert [r for r in rows if (r["division"] != "-") != (r["intent"] in TECHNICAL_INTENTS)] == []
+    assert [r for r in rows if (r["division"] != "-") != (r["intent"] in first.TECHNICAL_INTENTS)] == []
 
 
 def test_enough_technical_texts_over_every_section(rows, division_section):
-    technical = [r for r in rows if r["division"] != "-"]
-    assert len(technical) >= 110
-    per_section = Counter(division_section[r["division"]] for r in technical)
-    assert {s: per_section[s] for s in SECTIONS if per_section[s] < 3} == {}
+    technical = first.check_technical(rows, division_section, 110)
     # most of it outside manufacturing, and manufacturing itself spread over many divisions
     manufacturing = [r for r in technical if division_section[r["division"]] == "C"]
     assert len(manufacturing) < len(technical) / 3 and len({r["division"] for r in manufacturing}) >= 10
-    assert sum(r["intent"] == "training" for r in technical) >= 3
 
 
 def test_enough_non_technical_texts_of_every_kind(rows):
-    other = [r for r in rows if r["division"] == "-"]
-    assert len(other) >= 50
-    per_intent = Counter(r["intent"] for r in other)
-    assert {i: per_intent[i] for i in UNION_SERVICE_INTENTS if per_intent[i] < 3} == {}
-    for intent in ("greeting", "competition", "course", "labour_rights", "other"):
-        assert per_intent[intent] >= 1, intent
+    first.check_non_technical(rows, 50, 3, ("greeting", "competition", "course", "labour_rights", "other"))
 
 
 def test_every_row_has_a_web_source_and_no_text_repeats(rows):
@@ -115,7 +96,7 @@ def test_no_page_and_no_site_is_shared_with_the_other_sets_or_training(rows, use
 
 def test_no_text_is_shared_with_the_other_evaluation_sets(rows):
     texts = {r["text"].strip() for r in rows}
-    for path in (HELDOUT, DEV, EVAL):
+    for path in (first.HELDOUT, DEV, first.EVAL):
         assert texts & {r[0].strip() for r in _table(path)[1:]} == set(), path.name
 
 
