@@ -71,21 +71,33 @@ def test_division_present_exactly_for_technical_texts(rows):
     assert not wrong
 
 
-def test_enough_technical_texts_over_every_section(rows, division_section):
+def check_technical(
+    rows: list[dict[str, str]], division_section: dict[str, str], at_least: int
+) -> list[dict[str, str]]:
+    """At least ``at_least`` technical texts, 3 in every section, 3 training needs; the technical rows."""
     technical = [r for r in rows if r["division"] != "-"]
-    assert len(technical) >= 150
+    assert len(technical) >= at_least
     per_section = Counter(division_section[r["division"]] for r in technical)
     assert {s: per_section[s] for s in SECTIONS if per_section[s] < 3} == {}
     assert sum(r["intent"] == "training" for r in technical) >= 3
+    return technical
+
+
+def check_non_technical(rows: list[dict[str, str]], at_least: int, per_service: int, others: tuple[str, ...]) -> None:
+    """At least ``at_least`` non-technical texts, ``per_service`` of every union-service intent, one of each other."""
+    other = [r for r in rows if r["division"] == "-"]
+    assert len(other) >= at_least
+    per_intent = Counter(r["intent"] for r in other)
+    assert {i: per_intent[i] for i in UNION_SERVICE_INTENTS if per_intent[i] < per_service} == {}
+    assert [i for i in others if per_intent[i] < 1] == []
+
+
+def test_enough_technical_texts_over_every_section(rows, division_section):
+    check_technical(rows, division_section, 150)
 
 
 def test_enough_non_technical_texts_of_every_kind(rows):
-    other = [r for r in rows if r["division"] == "-"]
-    assert len(other) >= 60
-    per_intent = Counter(r["intent"] for r in other)
-    assert {i: per_intent[i] for i in UNION_SERVICE_INTENTS if per_intent[i] < 4} == {}
-    for intent in ("greeting", "competition", "course", "labour_rights"):
-        assert per_intent[intent] >= 1, intent
+    check_non_technical(rows, 60, 4, ("greeting", "competition", "course", "labour_rights"))
 
 
 def test_every_row_has_a_web_source_and_no_text_repeats(rows):

@@ -220,6 +220,13 @@ def test_training_rows_have_sources_and_share_no_page_with_the_evaluation_sets()
     }
     held_sites = {_site(line) for line in listed.read_text(encoding="utf-8").splitlines() if line.strip()}
     assert not [source for _, _, source in rows if source.startswith("http") and _site(source) in held_sites]
+    # the same for the second held-out set: none of its pages, none of its sites
+    listed2 = HELDOUT.parent / "heldout2_sources.txt"
+    if listed2.exists():
+        held2 = {line.strip() for line in listed2.read_text(encoding="utf-8").splitlines() if line.strip()}
+        assert not {source for _, _, source in rows} & held2
+        held2_sites = {_site(page) for page in held2}
+        assert not [source for _, _, source in rows if source.startswith("http") and _site(source) in held2_sites]
 
 
 def _site(url: str) -> str:
