@@ -57,7 +57,9 @@ async def test_one_phone_pick_for_two_demands_names_each_ticket_on_its_buttons(b
     result = await staff.expect("已派单 0 条")
     labels = [b["text"] for b in FakeUser.buttons(result)]
     assert sorted(labels) == sorted(
-        f"{answer}（韩师傅 · {ticket}）" for ticket in (first, second) for answer in ("✅ 已电话确认接单", "🙅 电话婉拒")
+        f"{answer}（韩师傅 · {ticket}）"
+        for ticket in (first, second)
+        for answer in ("✅ 已电话确认接单", "🙅 电话婉拒")
     ), labels
     staff.press(f"✅ 已电话确认接单（韩师傅 · {second}）", result)
     recorded = await staff.expect("已记录")
