@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -161,10 +161,12 @@ def read_slots(
     tz: ZoneInfo,
     now: datetime,
     standing: datetime | None = None,
+    leave: date | None = None,
 ) -> SlotReading:
     """The slots in ``text`` (one a line) added to those ``kept`` from earlier answers; ``booked``: the
     craftsman's visits booked on his other cases; ``standing``: the time this case is booked for (a reschedule
-    cannot offer it again)."""
+    cannot offer it again); ``leave``: the last day of his leave (local), none of whose days he can offer (the
+    slots he had offered in it were withdrawn when he took it, services/time_off.py)."""
     slots, read, unusable = list(kept), [], []
     for line in filter(None, (line.strip() for line in text.splitlines())):
         try:
@@ -175,7 +177,9 @@ def read_slots(
         if found.at in slots:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
             continue
         other = clash(found.at, booked)
-        if found.at == standing:
+        if leave is not None and found.at.astimezone(tz).date() <= leave:
+            unusable.append(SlotLine(line, found.at, refused=Invalid("booking.slot_in_leave", until=leave.isoformat())))
+        elif found.at == standing:
             unusable.append(
                 SlotLine(line, found.at, refused=Invalid("booking.slot_same_as_booked", at=local(found.at, tz)))
             )
