@@ -77,8 +77,8 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
 
 
 def read_line(context: BotContext, slot: SlotLine) -> str:
-    """A slot line read: the time it names, with the hour taken for a part of the day, a span's start taken, or
-    a visit at night said plainly."""
+    """A slot line read: the time it names, with the hour taken for a part of the day, a span's start taken, a
+    time converted from the zone it was typed in, or a visit at night said plainly."""
     tz = context.services.settings.tz
     if slot.until is not None:
         key = "booking.slot_span_read"
@@ -86,6 +86,8 @@ def read_line(context: BotContext, slot: SlotLine) -> str:
         key = "everyday.read_assumed" if slot.assumed else "everyday.read"
     hour = slot.assumed.strftime("%H:%M") if slot.assumed else ""
     text = context.t(key, value=slot.line, when=show(slot.at, tz), hour=hour, until=show(slot.until, tz))
+    if slot.zone is not None:
+        text += context.t("booking.slot_zone", zone=slot.zone)
     return text + "\n" + context.t("booking.slot_at_night") if slot.night else text
 
 

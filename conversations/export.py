@@ -14,6 +14,7 @@ from services.audit import staff_role
 from services.export import SHEETS, Words
 from services.local_time import show
 from services.results import Refused
+from services.statistics import EVERYWHERE, asks_everywhere
 
 
 def words(lang: str) -> Words:
@@ -27,10 +28,13 @@ def words(lang: str) -> Words:
 
 
 async def asked_region(update: Update, context: BotContext) -> tuple[bool, str | None]:
-    """The region typed after /export (None: none typed), or False once a name that is no one region is answered."""
+    """The region typed after /export (None: none typed; EVERYWHERE: 全部), or False once a name that is no one
+    region is answered."""
     text = " ".join(context.args or []).strip()
     if not text or not staff_role(context.role):  # the service refuses non-staff (and logs it): look nothing up
         return True, None
+    if asks_everywhere(text):  # 全部: the service says whether she may (staff with a region may not), audited
+        return True, EVERYWHERE
     regions = context.services.regions
     own = context.profile.region_code if context.profile else None
     named = regions.resolve(text, within=own) if len(text) <= MAX_ARG else None

@@ -100,7 +100,8 @@ async def _save(update: Update, context: BotContext, **values: object) -> int:
 
 
 async def _visits_in_leave(update: Update, context: BotContext, card: CraftsmanCard) -> None:
-    """His booked visits on the days of his leave, each with 🔁 改期 / ❌ 取消 (staff are told by the service)."""
+    """His booked visits on the days of his leave, each with 🔁 改期 / ❌ 取消 (staff are told by the service), the
+    slots he offered in it withdrawn, and the offers still waiting for his answer."""
     assert card.paused_until is not None
     time_off = context.services.time_off
     visits = await time_off.taken(update.effective_user.id, card.name, card.paused_until)
@@ -115,6 +116,11 @@ async def _visits_in_leave(update: Update, context: BotContext, card: CraftsmanC
         await update.effective_chat.send_message(
             context.t("leave.visits_in_leave", visits=time_off.lines(visits)),
             reply_markup=InlineKeyboardMarkup(keyboard),
+        )
+    if waiting := await time_off.waiting_offers(update.effective_user.id):  # made before: still his to answer
+        tickets = "\n".join(f"• {ticket}" for ticket in waiting)
+        await update.effective_chat.send_message(
+            context.t("leave.offers_waiting", tickets=tickets, until=card.paused_until.isoformat())
         )
 
 

@@ -281,7 +281,7 @@ async def match_all_button(update: Update, context: BotContext) -> None:
     ]
     picked = dict(map(tuple, pairs))
     keyboard = [  # as on the queue card after 📞 致电: his answer recorded from here (conversations/queue_phone.py)
-        answer_row(CallCraftsman(demand_id, picked[demand_id]), r.values["name"], context)
+        answer_row(CallCraftsman(demand_id, picked[demand_id]), r.values["name"], context, tickets.get(demand_id))
         for demand_id, r in result.by_hand
         if r.reason is Reason.NO_ACCOUNT and demand_id in picked
     ]

@@ -53,12 +53,18 @@ def with_answers(
     return InlineKeyboardMarkup(rows)
 
 
-def answer_row(pressed: CallCraftsman, name: str, context: BotContext) -> list[InlineKeyboardButton]:
-    """✅ 已电话确认接单 and 🙅 电话婉拒 for the craftsman ``pressed`` names (``name``)."""
+def answer_row(
+    pressed: CallCraftsman, name: str, context: BotContext, ticket: str | None = None
+) -> list[InlineKeyboardButton]:
+    """✅ 已电话确认接单 and 🙅 电话婉拒 for the craftsman ``pressed`` names (``name``); with the demand's ``ticket``
+    where one message lists several demands (/match_all's result: one craftsman may be picked for two)."""
     agreed, declined = (PhoneOutcome(pressed.demand_id, pressed.craftsman_id, answer).data() for answer in PhoneAnswer)
+    suffix, values = ("_ticket", {"ticket": ticket}) if ticket else ("", {})
     return [
-        InlineKeyboardButton(context.label("queue.phone_agreed", name=name), callback_data=agreed),
-        InlineKeyboardButton(context.label("queue.phone_declined", name=name), callback_data=declined),
+        InlineKeyboardButton(context.label(f"queue.phone_agreed{suffix}", name=name, **values), callback_data=agreed),
+        InlineKeyboardButton(
+            context.label(f"queue.phone_declined{suffix}", name=name, **values), callback_data=declined
+        ),
     ]
 
 

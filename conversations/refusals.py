@@ -12,6 +12,7 @@ from conversations.context import BotContext
 from i18n import catalogue
 from services.industry import division_label
 from services.results import BY_HAND, Reason, Refused
+from services.statistics import EVERYWHERE
 
 CASE, DEMAND, REVIEW, STATS, TEAMS, ADMINS = "case", "demand", "review", "stats", "teams", "admins"  # families
 CONSULTATION, ASK = "consultation", "consultation.ask"  # staff answering or closing one; a member filing one
@@ -97,7 +98,11 @@ VALUE_WORDS: dict[str, dict[str, Words]] = {  # values said in words in the read
     INDUSTRY: {"division": lambda context, code: division_label(code, context.lang)},
     TEAMS: {"own": lambda context, code: context.services.regions.full_name(code, context.lang)},
     EXPORT: {
-        "region": lambda context, code: context.services.regions.full_name(code, context.lang),
+        "region": lambda context, code: (
+            context.t("stats.everywhere")
+            if code == EVERYWHERE
+            else context.services.regions.full_name(code, context.lang)
+        ),
         "own": lambda context, code: context.services.regions.full_name(code, context.lang),
     },
 }

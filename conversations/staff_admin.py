@@ -204,8 +204,11 @@ async def refuse_confirmation(update: Update, context: BotContext, refused: Refu
 async def _admin_target(update: Update, context: BotContext, action: str) -> int | None:
     """The user a /grant or /revoke names, once the sender is known to be an admin; None when refused (logged,
     before anything is looked up) or when nobody usable is named (answered)."""
+    forwarded = _forwarded_sender(update.effective_message)
+    target = f"user:{forwarded}" if forwarded is not None else None
+    asked = context.args[0] if context.args else None
     try:
-        await context.services.staffing.require_admin(update.effective_user.id, action)
+        await context.services.staffing.require_admin(update.effective_user.id, action, target, asked=asked)
     except Refused as exc:
         await answer_refusal(update, context, exc, ADMINS)
         return None

@@ -33,8 +33,11 @@ async def staff_region(update: Update, context: BotContext) -> None:
     """/staff_region: show whose region changes from which to which, with ✅ confirm / ✖️ cancel; or say why there
     is nothing to confirm (a region not found or not one, nobody or no staffer named)."""
     staffing, actor, message = context.services.staffing, update.effective_user.id, update.effective_message
+    typed = " ".join(context.args[1:])[:MAX_REGION]
+    region = staffing.region_named(typed) if typed else None
+    asked = {"new": region.code} if region and region.found else {"typed": typed} if typed else {}  # for a refusal
     try:
-        await staffing.require_admin(actor, "staff.region")
+        await staffing.require_admin(actor, "staff.region", asked=context.args[0] if context.args else None, **asked)
     except Refused as exc:
         await answer_refusal(update, context, exc, STAFF_REGION)
         return
@@ -44,9 +47,7 @@ async def staff_region(update: Update, context: BotContext) -> None:
     target = await named_user(update, context, context.args[0])
     if target is None:
         return
-    typed = " ".join(context.args[1:])[:MAX_REGION]
-    region = staffing.region_named(typed)
-    if not region.found:
+    if region is None or not region.found:
         places = "\n".join(f"• {_region_words(context, code)}（{code}）" for code in region.candidates)
         key = "staff_region.several" if places else "staff_region.unknown"
         await message.reply_text(context.t(key, query=typed, places=places))

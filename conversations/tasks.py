@@ -42,9 +42,10 @@ async def accept(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(context.label("booking.offer_slots"), callback_data=OfferSlots(result.match_id).data())]]
     )
-    sent = await update.effective_chat.send_message(
-        context.t("case.accepted_craftsman", **result.values), reply_markup=keyboard
-    )
+    text = context.t("case.accepted_craftsman", **result.values)
+    if result.values.get("leave"):  # accepted on leave: its slots come after it (services/slot_reading.py)
+        text += "\n\n" + context.t("case.accepted_on_leave", until=result.values["leave"])
+    sent = await update.effective_chat.send_message(text, reply_markup=keyboard)
     await context.services.copies.keep(sent.chat_id, sent.message_id, [result.demand_id] if result.demand_id else [])
 
 

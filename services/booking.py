@@ -62,14 +62,16 @@ class Booking:
     # ------------------------------------------------------------------ offering and picking
     async def read_slots(self, user_id: int, match_id: int, text: str, kept: Sequence[datetime]) -> SlotReading:
         """The slots the craftsman typed for case ``match_id`` (one a line) added to those ``kept``; each line
-        that cannot be used says why (services/slot_reading.py), one at a time of another visit of his too, or
-        the time this case is already booked for."""
+        that cannot be used says why (services/slot_reading.py), one at a time of another visit of his too, on a
+        day of his leave, or the time this case is already booked for."""
         now = self.clock.now()
         async with self.db.session() as session:
-            craftsman_id = await session.scalar(select(Craftsman.id).where(Craftsman.user_id == user_id))
-            booked = await booked_elsewhere(session, craftsman_id, match_id, now) if craftsman_id is not None else []
+            mine = (
+                await session.execute(select(Craftsman.id, Craftsman.paused_until).where(Craftsman.user_id == user_id))
+            ).first()
+            booked = await booked_elsewhere(session, mine.id, match_id, now) if mine is not None else []
             standing = await booked_at(session, match_id, now)
-        return read_slots(text, kept, booked, self.tz, now, standing)
+        return read_slots(text, kept, booked, self.tz, now, standing, mine.paused_until if mine else None)
 
     async def offer_slots(
         self, user_id: int, match_id: int, slots: list[datetime], place: str | None, link: str | None

@@ -174,7 +174,8 @@ class Casework(StaffQueue, Volunteering, PhoneOffers):
     # ------------------------------------------------------------------ the craftsman answers
     async def accept(self, user_id: int, match_id: int) -> Done:
         """The craftsman accepts: the demand is ``accepted``; they get the enterprise's contact details (in
-        ``detail``), the enterprise and staff are told."""
+        ``detail``), the enterprise and staff are told. On leave, he may (no new offers come, but one made before
+        is his to answer): ``leave`` is its last day, for him to be told the visit comes after it."""
         now = self.clock.now()
         try:
             async with self.db.session() as session:
@@ -185,11 +186,13 @@ class Casework(StaffQueue, Volunteering, PhoneOffers):
                     raise Stop(Reason.STALE)  # it lapsed in the same moment
                 contact = await contact_values(session, demand)
                 owner, ticket, name = demand.user_id, demand.ticket or "", craftsman.name
+                on_leave = craftsman.paused_until is not None and craftsman.paused_until >= now.date()  # as available()
+                leave = craftsman.paused_until.isoformat() if on_leave and craftsman.paused_until else ""
         except Stop as stop:
             await stop.audit(self.audit, user_id, "match.accept")
             raise
         await self._accepted_notices(match_id, demand.id, owner, ticket, name)
-        return Done(demand.id, match_id, {**contact, "ticket": ticket, "name": name})
+        return Done(demand.id, match_id, {**contact, "ticket": ticket, "name": name, "leave": leave})
 
     async def _accepted_notices(self, match_id: int, demand_id: int, owner: int | None, ticket: str, name: str) -> None:
         if owner:

@@ -35,7 +35,7 @@ from services.regions import RegionDirectory
 from services.results import Refused
 from services.spreadsheets import append_row
 from services.staff_scope import OUT_OF_REGION, work_region
-from services.statistics import Statistics
+from services.statistics import EVERYWHERE, Statistics
 
 SHEETS = ("demands", "talent", "matches", "feedback", "statistics")
 MAX_WIDTH = 60
@@ -67,10 +67,13 @@ class Exporter:
         self, actor: int, role: Role | None, words: Words, today: date, asked: str | None = None
     ) -> bytes:
         """The workbook of ``actor``'s region (every region's for admins and staff without one), or of ``asked``,
-        a region inside it: one outside it is Refused(OUT_OF_REGION, region=, own=), audited."""
+        a region inside it (EVERYWHERE: every region, as for no region asked when she has none): one outside it,
+        or EVERYWHERE for a staffer with a region, is Refused(OUT_OF_REGION, region=, own=), audited."""
         await self.audit.require_staff(actor, role, "export")
         async with self.db.session() as session:
             region = await work_region(session, actor)
+        if asked == EVERYWHERE and region is None:
+            asked = None
         if asked is not None:
             if region is not None and asked not in self.regions.descendants(region):
                 await self.audit.record(actor, "export", f"region:{asked}", allowed=False, reason=OUT_OF_REGION.value)

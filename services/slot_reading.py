@@ -2,13 +2,14 @@
 again (one slot), or a line the bot cannot use, with its reason: unreadable, past, too far, a day its month lacks,
 within :data:`VISIT_SPAN` of another visit of his already booked, the time the case is already booked for (a
 reschedule), or one more than :data:`MAX_SLOTS`. No line is dropped without a word (stranger s5 items 2 and 12). A
-span ("12月3日下午2点到4点") is read as its start, and a slot at night (22:00–06:00) is read, both said plainly."""
+span ("12月3日下午2点到4点") is read as its start, and a slot at night (22:00–06:00) is read, both said plainly. A time
+typed in another zone ("tomorrow 2pm UTC", services/typed_zone.py) is read in it and converted, said plainly too."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from db.models import Appointment, AppointmentStatus, Demand, Match
 from services.everyday import Moment, span_start
 from services.local_time import parse_moment
 from services.local_time import show as local
+from services.typed_zone import typed_zone
 from services.validation import Invalid
 
 MAX_SLOTS = 6
@@ -43,6 +45,7 @@ class SlotLine:
     refused: Invalid | None = None
     until: datetime | None = None  # a span was typed ("下午2点到4点"): the slot is its start, this its end
     night: bool = False  # the slot starts between 22:00 and 06:00 local: said plainly to the craftsman
+    zone: str | None = None  # typed in another zone (its name), converted to local time: said plainly
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,19 @@ def night(at: datetime, tz: ZoneInfo) -> bool:
     return hour >= NIGHT[0] or hour < NIGHT[1]
 
 
-def _moment(line: str, tz: ZoneInfo, now: datetime) -> Moment:
-    """One slot line: a moment, or a span's start ("12月3日下午2点到4点", "22点半到6点半"); the moment's refusal
-    when it is neither."""
+def _moment(line: str, tz: ZoneInfo, now: datetime) -> tuple[Moment, str | None]:
+    """One slot line: a moment, or a span's start ("12月3日下午2点到4点", "22点半到6点半"), with the name of the zone
+    it was typed in when that is not ``tz``'s at that moment ("tomorrow 2pm UTC": read in UTC); the moment's or the
+    zone's refusal when it is neither."""
+    typed = typed_zone(line)
+    if typed is None:
+        return _local_moment(line, tz, now), None
+    found = _local_moment(typed.rest, typed.zone, now)
+    other = found.at.astimezone(typed.zone).utcoffset() != found.at.astimezone(tz).utcoffset()
+    return found, typed.name if other else None
+
+
+def _local_moment(line: str, tz: ZoneInfo, now: datetime) -> Moment:
     try:  # "2026-12-03 14:00", "12月3日下午2点", "下周二上午" (09:00, said); "3点" or a past time: asked again
         return parse_moment(line, tz, now, future=True)
     except Invalid as exc:
@@ -148,21 +161,25 @@ def read_slots(
     tz: ZoneInfo,
     now: datetime,
     standing: datetime | None = None,
+    leave: date | None = None,
 ) -> SlotReading:
     """The slots in ``text`` (one a line) added to those ``kept`` from earlier answers; ``booked``: the
     craftsman's visits booked on his other cases; ``standing``: the time this case is booked for (a reschedule
-    cannot offer it again)."""
+    cannot offer it again); ``leave``: the last day of his leave (local), none of whose days he can offer (the
+    slots he had offered in it were withdrawn when he took it, services/time_off.py)."""
     slots, read, unusable = list(kept), [], []
     for line in filter(None, (line.strip() for line in text.splitlines())):
         try:
-            found = _moment(line, tz, now)
+            found, zone = _moment(line, tz, now)
         except Invalid as exc:
             unusable.append(SlotLine(line, refused=exc))
             continue
         if found.at in slots:  # the same time again ("11-27 09:00" twice, or written two ways): one slot
             continue
         other = clash(found.at, booked)
-        if found.at == standing:
+        if leave is not None and found.at.astimezone(tz).date() <= leave:
+            unusable.append(SlotLine(line, found.at, refused=Invalid("booking.slot_in_leave", until=leave.isoformat())))
+        elif found.at == standing:
             unusable.append(
                 SlotLine(line, found.at, refused=Invalid("booking.slot_same_as_booked", at=local(found.at, tz)))
             )
@@ -172,5 +189,7 @@ def read_slots(
             unusable.append(SlotLine(line, found.at, refused=Invalid("booking.slot_over_max", max=MAX_SLOTS)))
         else:
             slots.append(found.at)
-            read.append(SlotLine(line, found.at, found.assumed, until=found.until, night=night(found.at, tz)))
+            read.append(
+                SlotLine(line, found.at, found.assumed, until=found.until, night=night(found.at, tz), zone=zone)
+            )
     return SlotReading(tuple(slots), tuple(read), tuple(unusable))

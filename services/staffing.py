@@ -8,7 +8,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -34,6 +34,11 @@ OUT_OF_REGION = Reason.OUT_OF_REGION.value  # the audited reason of a staffer's 
 
 EVERY_REGION = ALL_REGIONS | {"不限", "不限地区"}  # what /staff_region takes for "no region: every region's work"
 _HANDLE = re.compile(r"[A-Za-z0-9_]{1,32}")  # the letters a Telegram username is made of (a name, 刘洋, is not one)
+
+
+def _ascii(reference: str) -> str:
+    """``reference`` with full-width forms read as their ASCII ones ("２００００１", "＠ｗａｎｇ": NFKC), stripped."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch for ch in reference).strip()
 
 
 class Lookup(str, enum.Enum):
@@ -89,8 +94,7 @@ class Staffing:
         (services/users.py), so a handle names whoever holds it now among the users the bot has seen since it
         moved; several stored users with one handle are not guessed between. Full-width forms are read as their
         ASCII ones ("２００００１", "＠ｗａｎｇ": NFKC); other digits ("²") are not ids."""
-        reference = "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch for ch in reference)
-        reference = reference.strip()
+        reference = _ascii(reference)
         if reference.lstrip("-").isdigit():
             user_id = parse_id(reference, USER_ID_MAX)
             if user_id is None:
@@ -106,11 +110,30 @@ class Staffing:
         profile = await self.users.get(holders[0]) if holders else None
         return Found(Lookup.FOUND, profile) if profile else Found(Lookup.UNKNOWN)
 
-    async def require_admin(self, actor: int, action: str, target: str | None = None) -> None:
-        """Raise NotStaff (and log the refusal) unless ``actor`` is an admin, read from the database."""
+    async def asked_user(self, reference: str) -> str | None:
+        """The audit target of the user a typed ``reference`` asks for: ``user:<id>`` for an id (registered or
+        not) or a handle someone holds, ``user:@handle`` for a handle nobody (or several) holds; None when it is
+        neither an id nor a handle."""
+        found = await self.find(reference)
+        if found.profile is not None:
+            return f"user:{found.profile.id}"
+        if found.outcome in (Lookup.BAD_ID, Lookup.NOT_A_HANDLE):
+            return None
+        typed = _ascii(reference)
+        user_id = parse_id(typed, USER_ID_MAX) if typed.lstrip("-").isdigit() else None
+        return f"user:{user_id}" if user_id is not None else f"user:@{typed.removeprefix('@')}"
+
+    async def require_admin(
+        self, actor: int, action: str, target: str | None = None, *, asked: str | None = None, **details: Any
+    ) -> None:
+        """Raise NotStaff (and log the refusal) unless ``actor`` is an admin, read from the database. ``asked``:
+        the user a command typed (id or @handle), looked up for the refusal's target only when refused;
+        ``details``: what else it asked for (the region /staff_region named)."""
         profile = await self.users.get(actor)
         if profile is None or profile.role is not Role.ADMIN:
-            await self.audit.record(actor, action, target, allowed=False)
+            if target is None and asked is not None:
+                target = await self.asked_user(asked)
+            await self.audit.record(actor, action, target, allowed=False, **details)
             raise NotStaff(action)
 
     async def may_choose_region(self, actor: int, registering: bool = False) -> None:

@@ -80,6 +80,18 @@ class TimeOff:
             rows = await session.execute(self._in_leave(user_id, until, AppointmentStatus.BOOKED))
             return [VisitInLeave(a, d, ticket or "", at) for a, d, ticket, at, _ in rows.tuples()]
 
+    async def waiting_offers(self, user_id: int) -> list[str]:
+        """The tickets of the offers made to him still waiting for his answer: his leave stops new ones, not these."""
+        async with self.db.session() as session:
+            rows = await session.scalars(
+                select(Demand.ticket)
+                .join(Match, Match.demand_id == Demand.id)
+                .join(Craftsman, Craftsman.id == Match.craftsman_id)
+                .where(Craftsman.user_id == user_id, Match.status == MatchStatus.OFFERED)
+                .order_by(Match.id)
+            )
+            return [ticket or "" for ticket in rows]
+
     async def withdraw_offers(self, user_id: int, name: str, until: date) -> list[VisitInLeave]:
         """The slots he offered in his leave (to ``until``) that no enterprise picked: withdrawn, and each
         enterprise told which (once per leave and set of slots); returned for him to be told."""

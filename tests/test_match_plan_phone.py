@@ -4,6 +4,9 @@ queue card's ✅ 已电话确认接单 / 🙅 电话婉拒 buttons; an answer re
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from db.models import Demand
 from fakebotapi import FakeUser
 from tests.harness import BotHarness
 from tests.test_match_plan_reach import PROBLEM, phone_only
@@ -15,7 +18,7 @@ async def test_phone_picks_get_answer_buttons_and_no_share_of_the_total(bot: Bot
     staff = await staffer(bot)
     await phone_only(bot, "韩师傅", "330502", capacity=1)
     company = await enterprise_user(bot, 35)
-    await submit(company, PROBLEM)
+    ticket = await submit(company, PROBLEM)
 
     staff.send("/match_all")
     plan = await staff.expect("批量匹配方案")
@@ -25,8 +28,8 @@ async def test_phone_picks_get_answer_buttons_and_no_share_of_the_total(bot: Bot
     staff.press("✅ 全部派单", plan)
     result = await staff.expect("已派单 0 条")
     labels = [b["text"] for b in FakeUser.buttons(result)]
-    assert labels == ["✅ 已电话确认接单（韩师傅）", "🙅 电话婉拒（韩师傅）"], labels
-    staff.press("✅ 已电话确认接单（韩师傅）", result)
+    assert labels == [f"✅ 已电话确认接单（韩师傅 · {ticket}）", f"🙅 电话婉拒（韩师傅 · {ticket}）"], labels
+    staff.press(f"✅ 已电话确认接单（韩师傅 · {ticket}）", result)
     await staff.expect("已记录")
 
     def redrawn() -> dict | None:
@@ -35,3 +38,42 @@ async def test_phone_picks_get_answer_buttons_and_no_share_of_the_total(bot: Bot
 
     now = await staff.wait_until(redrawn)
     assert "已派单 0 条" in now["text"]
+
+
+async def test_one_phone_pick_for_two_demands_names_each_ticket_on_its_buttons(bot: BotHarness):
+    """Hostile 7: the same phone-only craftsman picked for two demands gave two identical pairs of buttons; each
+    pair names its ticket and records the answer for exactly that demand."""
+    staff = await staffer(bot)
+    await phone_only(bot, "韩师傅", "330502", capacity=3)
+    company = await enterprise_user(bot, 35)
+    first = await submit(company, PROBLEM)
+    bot.clock.advance(minutes=1)
+    second = await submit(company, "铝型材挤压后表面出现黑色斑点缺陷，想请师傅分析原因", first=False)
+    bot.clock.advance(minutes=1)
+
+    staff.send("/match_all")
+    plan = await staff.expect("批量匹配方案")
+    staff.press("✅ 全部派单", plan)
+    result = await staff.expect("已派单 0 条")
+    labels = [b["text"] for b in FakeUser.buttons(result)]
+    assert sorted(labels) == sorted(
+        f"{answer}（韩师傅 · {ticket}）"
+        for ticket in (first, second)
+        for answer in ("✅ 已电话确认接单", "🙅 电话婉拒")
+    ), labels
+    staff.press(f"✅ 已电话确认接单（韩师傅 · {second}）", result)
+    recorded = await staff.expect("已记录")
+    assert second in recorded["text"] and first not in recorded["text"], recorded["text"]
+
+    def redrawn() -> list[str] | None:
+        left = [b["text"] for b in FakeUser.buttons(staff.current(result["message_id"]))]
+        return left if len(left) == 2 else None
+
+    left = await staff.wait_until(redrawn)
+    assert all(first in label for label in left), left
+    async with bot.services.db.session() as session:
+        taken = {
+            d.ticket: d.status
+            for d in (await session.scalars(select(Demand).where(Demand.ticket.in_([first, second])))).all()
+        }
+    assert taken[second] is not taken[first], taken

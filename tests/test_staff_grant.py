@@ -118,3 +118,34 @@ async def test_revoke_asks_like_grant_and_applies_only_on_the_confirm(db_url: st
                 await session.execute(select(AuditEntry.actor_user_id).where(AuditEntry.action == "staff.revoke"))
             ).all()
         assert [actor for (actor,) in revoked] == [ADMIN]
+
+
+async def test_a_refused_grant_or_revoke_names_whom_it_asked_for_in_the_audit(db_url: str):
+    """Hostile 7: a staffer's /grant was audited with an empty target; the refusal names the user asked for, by id
+    (a handle someone holds is read as his id; one nobody holds is kept as typed)."""
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await worker(bot, PERSON, "330502", "小李")
+        await bot.services.users.register(PERSON, "小李", username="xiaoli")
+        staffer = await worker(bot, 82, "330502", "小张")
+        await bot.services.users.set_staff(82, True, by=ADMIN)
+        for typed in (str(PERSON), "@xiaoli", "@nobody_here", "123"):
+            staffer.send(f"/grant {typed}")
+            await staffer.expect("只有管理员")
+        staffer.send(f"/revoke {PERSON}")
+        await staffer.expect("只有管理员")
+        await bot.wait_handled()
+        async with bot.services.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(AuditEntry.action, AuditEntry.target)
+                    .where(AuditEntry.actor_user_id == 82, AuditEntry.allowed.is_(False))
+                    .order_by(AuditEntry.id)
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("staff.grant", f"user:{PERSON}"),
+            ("staff.grant", f"user:{PERSON}"),
+            ("staff.grant", "user:@nobody_here"),
+            ("staff.grant", "user:123"),
+            ("staff.revoke", f"user:{PERSON}"),
+        ], rows

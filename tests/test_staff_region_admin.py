@@ -128,7 +128,22 @@ async def test_staff_region_explains_what_it_cannot_use_and_is_refused_to_others
         await staffer.expect("只有管理员")
         await bot.wait_handled()
         assert await region_of(bot, STAFFER) == "330502" and await region_of(bot, WORKER) == "330502"
-        assert await region_changes(bot) == [(STAFFER, False, None)]
+        assert await region_changes(bot) == [(STAFFER, False, {"new": None})]
+        staffer.send(f"/staff_region {WORKER} 湖州")
+        await staffer.expect("只有管理员")
+        await bot.wait_handled()
+        async with bot.services.db.session() as session:  # Hostile 7: the refusals name whom and which region
+            refused = (
+                await session.execute(
+                    select(AuditEntry.target, AuditEntry.details)
+                    .where(AuditEntry.action == "staff.region", AuditEntry.allowed.is_(False))
+                    .order_by(AuditEntry.id)
+                )
+            ).all()
+        assert [tuple(r) for r in refused] == [
+            (f"user:{STAFFER}", {"new": None}),
+            (f"user:{WORKER}", {"new": "330500"}),
+        ], refused
 
 
 async def test_a_region_change_or_grant_waiting_for_its_confirm_survives_a_restart(db_url: str):

@@ -77,3 +77,19 @@ async def test_export_of_a_region_outside_hers_is_refused_and_one_inside_narrows
         narrowed = await exported(bot, everywhere, "/export 湖州")  # staff without a region: any region narrows
         assert [row[0] for row in narrowed["需求库"]] == ["ZQ-2024-000003", "ZQ-2023-000009"]
         assert len((await exported(bot, everywhere, "/export"))["需求库"]) == 4
+
+
+async def test_export_of_every_region_is_refused_to_a_regional_staffer_and_audited(db_url: str):
+    """Hostile 7: `/export 全部` by a staffer with a region was answered "无法识别地区" and not audited; it asks for
+    more than her region, refused in words and audited as /export of a region outside hers is; staff without a
+    region get every region's workbook."""
+    async with BotHarness(db_url, admin_ids=str(ADMIN)) as bot:
+        await seed(bot)
+        zhang = await staff(bot, 611, "330500")
+        for word in ("全部", "全部地区"):
+            zhang.send(f"/export {word}")
+            await zhang.expect("“全部地区”不在您负责的地区（浙江省 湖州市），不能导出")
+        assert [r for r in await refused(bot, 611) if r[0] == "export"] == [("export", "region:everywhere", OUT)] * 2
+        assert not [m for m in zhang.events() if m["message"].get("document")]
+        everywhere = await staff(bot, 612, None)
+        assert len((await exported(bot, everywhere, "/export 全部"))["需求库"]) == 4
