@@ -30,10 +30,10 @@ from services.results import Done, Reason, Refused
 from services.service_record import ENTERPRISE, Stop, transition
 from services.slot_reading import MAX_SLOTS, SlotReading, booked_at, booked_elsewhere, clash, read_slots
 from services.staff_scope import StaffChats
-from services.stand_in import CANCEL, OFFER, ActingFor, stand_ins
+from services.stand_in import CANCEL, OFFER, stand_ins
 
 
-class Booking(OtherTimes, ActingFor):
+class Booking(OtherTimes):
     def __init__(
         self,
         db: Database,

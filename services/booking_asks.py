@@ -7,42 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from buttons.booking import AskOtherTimes, OfferSlots
-from db.database import Database
-from db.models import Appointment, AppointmentStatus, Role
-from services.appointments import Party
-from services.audit import AuditLog
-from services.outbox import Button, Notice, Outbox
+from db.models import Appointment, AppointmentStatus
+from services.outbox import Button, Notice
 from services.results import Done, Reason, Refused
 from services.service_record import Stop
 from services.slot_reading import Booked, clash
-from services.staff_scope import StaffChats
-from services.stand_in import stand_ins
+from services.stand_in import ActingFor, stand_ins
 
 
-class OtherTimes:
-    """Asking for other times (mixed into :class:`services.booking.Booking`)."""
-
-    db: Database
-    audit: AuditLog
-    outbox: Outbox
-    staff: StaffChats
-
-    if TYPE_CHECKING:
-
-        async def _party(
-            self,
-            session: AsyncSession,
-            user_id: int,
-            match_id: int,
-            side: str | None = None,
-            role: Role | None = None,
-        ) -> Party: ...
+class OtherTimes(ActingFor):
+    """Asking for other times (mixed into :class:`services.booking.Booking`; acting for a craftsman without
+    Telegram is its base: who hears the request for him)."""
 
     @staticmethod
     async def _bookable(session: AsyncSession, match_id: int, elsewhere: Sequence[Booked], now: datetime) -> int:

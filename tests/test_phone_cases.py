@@ -51,6 +51,19 @@ async def phoned_case(bot: BotHarness) -> tuple[FakeUser, FakeUser, int, str, di
     return staffer, enterprise, demand_id, ticket, await staffer.wait_until(redrawn)
 
 
+async def booked_for(staffer: FakeUser, enterprise: FakeUser, card: dict, slots: str, place: str) -> dict:
+    """The staffer offers ``slots`` (the first is picked) and ``place`` for her from the card; the booking as the
+    enterprise gets it."""
+    staffer.press(OFFER_FOR, staffer.current(card["message_id"]))
+    await staffer.expect("每行一个")
+    staffer.send(slots)
+    await staffer.expect("问诊地点")
+    staffer.send(place)
+    offered = await enterprise.expect("提供了以下问诊时段")
+    enterprise.press(f"2026-{slots.splitlines()[0]}", offered)
+    return await enterprise.expect("专家问诊预约成功")
+
+
 async def status(bot: BotHarness, demand_id: int) -> DemandStatus:
     async with bot.services.db.session() as session:
         return (await session.get(Demand, demand_id)).status
@@ -83,7 +96,7 @@ async def test_staff_carry_a_phone_case_from_slots_to_the_enterprises_confirmati
     await staffer.expect("已将 2 个时段发给企业")
     offered = await enterprise.expect("提供了以下问诊时段")
     assert f"工会工作人员 {STAFF_NAME} 代 梁丽娟" in offered["text"] and ticket in offered["text"]
-    assert [(631, True)] == [(actor, ok) for actor, ok, _ in await audited(bot, "booking.offer_for")]
+    assert [(actor, ok) for actor, ok, _ in await audited(bot, "booking.offer_for")] == [(631, True)]
 
     # the enterprise picks; the booking meant for her goes to the staffer, who is to phone her
     enterprise.press("2026-11-24 15:00", offered)
@@ -123,32 +136,19 @@ async def test_staff_carry_a_phone_case_from_slots_to_the_enterprises_confirmati
 
 
 async def test_staff_cancel_for_her_and_hear_the_enterprises_cancellation(bot: BotHarness):
-    staffer, enterprise, demand_id, ticket, card = await phoned_case(bot)
-    staffer.press(OFFER_FOR, card)
-    await staffer.expect("每行一个")
-    staffer.send("11-24 15:00\n11-25 10:00")
-    await staffer.expect("问诊地点")
-    staffer.send("https://meeting.example.com/zq51")
-    offered = await enterprise.expect("提供了以下问诊时段")
-    enterprise.press("2026-11-24 15:00", offered)
+    staffer, enterprise, demand_id, _, card = await phoned_case(bot)
+    await booked_for(staffer, enterprise, card, "11-24 15:00\n11-25 10:00", "https://meeting.example.com/zq51")
     booked = await staffer.expect("专家问诊预约成功")
 
     staffer.press("❌ 取消预约", booked)
     await staffer.expect("已取消")
     told = await enterprise.expect("取消了需求")
     assert f"工会工作人员 {STAFF_NAME} 代 梁丽娟" in told["text"]
-    assert [631] == [actor for actor, ok, _ in await audited(bot, "booking.cancel_for") if ok]
+    assert [actor for actor, ok, _ in await audited(bot, "booking.cancel_for") if ok] == [631]
     assert await status(bot, demand_id) is DemandStatus.ACCEPTED
 
     # offered again; this time the enterprise cancels: the staffer hears it, with the button to offer anew
-    staffer.press(OFFER_FOR, staffer.current(card["message_id"]))
-    await staffer.expect("每行一个")
-    staffer.send("11-26 09:00")
-    await staffer.expect("问诊地点")
-    staffer.send("湖州市吴兴区某某路 1 号")
-    offered = await enterprise.expect("提供了以下问诊时段")
-    enterprise.press("2026-11-26 09:00", offered)
-    booked = await enterprise.expect("专家问诊预约成功")
+    booked = await booked_for(staffer, enterprise, card, "11-26 09:00", "湖州市吴兴区某某路 1 号")
     enterprise.press("❌ 取消预约", booked)
     heard = await staffer.expect("企业取消了需求")
     assert "梁丽娟" in heard["text"] and OfferSlots.prefix in " ".join(
@@ -157,7 +157,7 @@ async def test_staff_cancel_for_her_and_hear_the_enterprises_cancellation(bot: B
 
 
 async def test_acting_for_is_refused_for_telegram_craftsmen_other_regions_and_non_staff(bot: BotHarness):
-    staffer, _, demand_id, ticket, card = await phoned_case(bot)
+    staffer, _, demand_id, _, card = await phoned_case(bot)
     async with bot.services.db.session() as session:
         match_id = await session.scalar(select(Match.id).where(Match.demand_id == demand_id))
     data = OfferSlots(match_id).data()
