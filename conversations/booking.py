@@ -23,12 +23,17 @@ MAX_PLACE = 256
 
 
 async def offer_start(update: Update, context: BotContext) -> str | int:
-    """``OfferSlots``: ask for the slots (ownership is checked when they are sent); slots typed for the same case
-    before the step was set aside (conversations/one_step.py) are offered back and the place asked for."""
+    """``OfferSlots``: ask for the slots — the craftsman's, or staff's for a craftsman without Telegram (checked
+    now, and again when they are sent: services/stand_in.py); slots typed for the same case before the step was
+    set aside (conversations/one_step.py) are offered back and the place asked for."""
     query = update.callback_query
     press = await press_of(update, context, OfferSlots)
     if press is None:
         return ConversationHandler.END
+    may = context.services.booking.may_offer(update.effective_user.id, press.match_id, context.role)
+    allowed = await attempt(update, context, may)
+    if allowed is None:
+        return ConversationHandler.END  # not his (audited), the case moved on, or a craftsman with Telegram
     await query.answer()
     earlier = context.user_data.get("booking") or {}
     if earlier.get("match") == press.match_id and earlier.get("slots"):  # typed before the step was set aside
@@ -38,7 +43,10 @@ async def offer_start(update: Update, context: BotContext) -> str | int:
         await update.effective_chat.send_message(kept + "\n\n" + context.t("booking.ask_place"))
         return PLACE
     context.user_data["booking"] = {"match": press.match_id}
-    await update.effective_chat.send_message(ask_slots(context))
+    acting = (
+        context.t("booking.ask_slots_for", name=allowed.values["name"]) + "\n\n" if allowed.values["acting"] else ""
+    )
+    await update.effective_chat.send_message(acting + ask_slots(context))
     return SLOTS
 
 
@@ -52,7 +60,8 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
     if "match" not in answers:
         return ConversationHandler.END
     kept = [datetime.fromisoformat(s) for s in answers.get("kept") or []]
-    reading = await context.services.booking.read_slots(update.effective_user.id, answers["match"], text, kept)
+    booking, user_id = context.services.booking, update.effective_user.id
+    reading = await booking.read_slots(user_id, answers["match"], text, kept, context.role)
     read = [read_line(context, slot) for slot in reading.read]
     unusable = [(slot.line, slot.refused) for slot in reading.unusable if slot.refused is not None]
     slots = [at.isoformat() for at in reading.slots]
@@ -113,6 +122,7 @@ async def place_text(update: Update, context: BotContext) -> str | int:
             [datetime.fromisoformat(s) for s in answers["slots"]],
             None if link else text,
             link,
+            context.role,  # staff acting for a craftsman without Telegram (services/stand_in.py)
         ),
     )
     if done is not None:
@@ -155,7 +165,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     if press is None:
         return
     result = await attempt(
-        update, context, context.services.booking.cancel(update.effective_user.id, press.appointment_id)
+        update, context, context.services.booking.cancel(update.effective_user.id, press.appointment_id, context.role)
     )
     if result is None:
         return
@@ -170,7 +180,9 @@ async def reschedule(update: Update, context: BotContext) -> str | int:
     if press is None:
         return ConversationHandler.END
     result = await attempt(
-        update, context, context.services.booking.ask_reschedule(update.effective_user.id, press.appointment_id)
+        update,
+        context,
+        context.services.booking.ask_reschedule(update.effective_user.id, press.appointment_id, context.role),
     )
     if result is None:
         return ConversationHandler.END

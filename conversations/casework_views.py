@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from buttons.booking import OfferSlots
+from buttons.casework import ResolveCase
 from buttons.queue import CallCraftsman, ConfirmVolunteer, Escalate, FindCraftsman, OfferTo
 from conversations.context import BotContext
 from nlp.industry import catalogue
@@ -97,6 +99,24 @@ def item_header(item: QueueItem, context: BotContext) -> str:
 def taken_view(item: QueueItem, name: str, context: BotContext) -> str:
     """The card of a demand ``name`` has taken (a phone answer recorded): its state and who has it, no candidates."""
     return item_header(item, context).rpartition("\n")[0] + "\n" + context.t("queue.taken_by", name=name)
+
+
+def acting_for_rows(match_id: int, name: str, context: BotContext) -> list[list[InlineKeyboardButton]]:
+    """Staff's buttons for a case whose craftsman ``name`` has no Telegram (services/stand_in.py): his own steps,
+    pressed for him after phoning him — the slots and place (a reschedule too), and the result. Who may press them
+    is checked on the server at every press."""
+    return [
+        [
+            InlineKeyboardButton(
+                context.label("staff.offer_slots_for", name=name), callback_data=OfferSlots(match_id).data()
+            )
+        ],
+        [
+            InlineKeyboardButton(
+                context.label("staff.resolve_for", name=name), callback_data=ResolveCase(match_id).data()
+            )
+        ],
+    ]
 
 
 def queue_item_view(item: QueueItem, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:

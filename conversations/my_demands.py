@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from buttons.casework import ResolveCase
 from buttons.demands import MyDemand, MyDemandsPage, OpenDemand, WithdrawDemand, WithdrawReason, WithdrawWithoutWords
 from conversations import resume
+from conversations.casework_views import acting_for_rows
 from conversations.common import A, answer_stale, cancel_flow_of, edit_message, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.enterprise_links import flag_detail
@@ -296,12 +297,18 @@ async def _resolve_button(
     context: BotContext, demand_id: int, markup: InlineKeyboardMarkup | None
 ) -> InlineKeyboardMarkup | None:
     """A case in service gets staff's 登记解决 (``ResolveCase``: the craftsman's own conversation, which asks the
-    summary and figures and records them for him, checked again on the server: staff, the case's region)."""
+    summary and figures and records them for him, checked again on the server: staff, the case's region); a case
+    whose craftsman has no Telegram, the buttons to act for him (his slots too: services/stand_in.py)."""
     match_id = await context.services.follow_up.case_to_resolve(demand_id)
     if match_id is None:
         return markup
-    row = [InlineKeyboardButton(context.label("staff.resolve_case"), callback_data=ResolveCase(match_id).data())]
-    return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), row])
+    phone_case = await context.services.booking.phone_case(demand_id)
+    rows = (
+        acting_for_rows(phone_case[0], phone_case[1], context)
+        if phone_case is not None
+        else [[InlineKeyboardButton(context.label("staff.resolve_case"), callback_data=ResolveCase(match_id).data())]]
+    )
+    return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), *rows])
 
 
 def handlers() -> list:

@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from buttons import parse_any
 from buttons.queue import CallCraftsman, FindCraftsman, OfferTo, PhoneAnswer, PhoneOutcome
-from conversations.casework_views import taken_view
+from conversations.casework_views import acting_for_rows, taken_view
 from conversations.common import edit_message, press_of
 from conversations.context import BotContext
 from conversations.refusals import attempt
@@ -104,11 +104,12 @@ async def record_answer(update: Update, context: BotContext) -> None:
     else:
         await query.answer()
         await update.effective_chat.send_message(context.t("queue.phone_agreed_recorded", **result.values))
-    await redraw(update, context, press, result.values["name"])
+    await redraw(update, context, press, result.values["name"], result.match_id)
 
 
-async def redraw(update: Update, context: BotContext, press: PhoneOutcome, name: str) -> None:
-    """The card pressed in the demand's new state: taken (who has it, no buttons left), or without his buttons."""
+async def redraw(update: Update, context: BotContext, press: PhoneOutcome, name: str, match_id: int | None) -> None:
+    """The card pressed in the demand's new state: taken (who has it, and the buttons to act for him on his case:
+    conversations/casework_views.acting_for_rows), or without his buttons."""
     markup = getattr(update.callback_query.message, "reply_markup", None)
     rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
     card = FindCraftsman(press.demand_id).data() in (b.callback_data for row in rows for b in row)
@@ -122,4 +123,5 @@ async def redraw(update: Update, context: BotContext, press: PhoneOutcome, name:
         item = await context.services.casework.queue_item(update.effective_user.id, context.role, press.demand_id, k=0)
     except Refused:  # the staffer's region changed in between: the answer is recorded, the card stays
         return
-    await edit_message(update, taken_view(item, name, context))
+    rows = acting_for_rows(match_id, name, context) if match_id is not None else []
+    await edit_message(update, taken_view(item, name, context), InlineKeyboardMarkup(rows) if rows else None)

@@ -59,12 +59,15 @@ def visit_buttons(appointment_id: int) -> list[list[Button]]:
 
 @dataclass(frozen=True)
 class Party:
-    """Who is acting on a case: the enterprise (the demand's owner) or the accepted craftsman."""
+    """Who is acting on a case: the enterprise (the demand's owner) or the accepted craftsman — or a staffer for a
+    craftsman without Telegram (``by``)."""
 
     side: str  # enterprise | craftsman
     match: Match
     demand: Demand
     craftsman: Craftsman
+    by: int | None = None  # the staffer acting for a craftsman without Telegram (services/stand_in.py)
+    by_name: str = ""
 
     @property
     def other(self) -> int | None:

@@ -98,7 +98,7 @@ class Services:
         forms = Forms(db, clock)
         tz = settings.tz
         audience = Audience(db, regions)
-        reminders = Reminders(db, clock, outbox, audience, tz)
+        reminders = Reminders(db, clock, outbox, audience, tz, staff_chats)
         competitions = Competitions(db, clock, audit, outbox, audience, reminders, regions, tz)
         competition_rows = CompetitionRows(db, clock, tz, lambda code: regions.get(code) is not None, competitions)
         matcher = Matcher(db, clock, analyzer.tokenizer)
@@ -137,7 +137,7 @@ class Services:
             matcher=matcher,
             casework=Casework(db, clock, audit, outbox, matcher, regions, staff_chats),
             consultations=Consultations(db, clock, audit, outbox, staff_chats),
-            booking=Booking(db, clock, audit, outbox, reminders, tz),
+            booking=Booking(db, clock, audit, outbox, reminders, tz, staff_chats),
             follow_up=FollowUp(db, clock, audit, outbox, staff_chats, reminders, tz),
             broadcasts=Broadcasts(db, clock, audit, outbox, audience, tz, settings.allow_paid_broadcast),
             statistics=statistics,

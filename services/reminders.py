@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import Row, select
 
+from db import unit_of_work
 from db.database import Database
 from db.models import (
     Appointment,
@@ -51,6 +53,8 @@ from services.reminder_plan import (
     session_plan,
 )
 from services.reminders_wording import marked_late, timing
+from services.staff_scope import StaffChats
+from services.stand_in import stand_ins
 
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=7)  # at start, events that began this recently are checked for reminders missed while down
@@ -70,8 +74,17 @@ def _competition_times(c: Competition) -> CompetitionTimes:
 
 
 class Reminders:
-    def __init__(self, db: Database, clock: Clock, outbox: Outbox, audience: Audience, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        outbox: Outbox,
+        audience: Audience,
+        tz: ZoneInfo,
+        staff: StaffChats | None = None,
+    ) -> None:
         self.db, self.clock, self.outbox, self.audience, self.tz = db, clock, outbox, audience, tz
+        self.staff = staff  # who is reminded for a craftsman without Telegram (services/stand_in.py)
         self.scheduler = AsyncIOScheduler(timezone=tz, job_defaults={"misfire_grace_time": None, "coalesce": True})
         self.after_fire: Callable[[], Awaitable[object]] | None = None  # e.g. flush the sender
 
@@ -245,17 +258,25 @@ class Reminders:
         notice, recipients = await self._content(reminder)
         if notice is None or not recipients:
             return 0
-        if reminder.what != "published":  # a countdown: worded from when it is sent if that is late
-            notice = replace(notice, timing=timing(reminder.expires, reminder.at))
-        return await self.outbox.put_batches(
-            batches(recipients, now, self.tz, reminder.expires),
-            "reminder",
-            reminder.key,
-            notice,
-            late=marked_late(reminder.at, reminder.expires, now),
-            expires_at=reminder.expires,
-            status=status,
-        )
+        owed = [(notice, recipients)]
+        if reminder.kind == "appointment":  # a craftsman without Telegram: the staff acting for him, to phone him
+            owed += await self._stand_in_content(reminder.event_id, notice)
+        written = 0
+        unit = nullcontext() if unit_of_work.current(self.db) is not None else self.db.unit_of_work()
+        async with unit:  # all of them or none (a reminder written once is never written again)
+            for content, people in owed:
+                if reminder.what != "published":  # a countdown: worded from when it is sent if that is late
+                    content = replace(content, timing=timing(reminder.expires, reminder.at))
+                written += await self.outbox.put_batches(
+                    batches(people, now, self.tz, reminder.expires),
+                    "reminder",
+                    reminder.key,
+                    content,
+                    late=marked_late(reminder.at, reminder.expires, now),
+                    expires_at=reminder.expires,
+                    status=status,
+                )
+        return written
 
     async def _content(self, reminder: Reminder) -> tuple[Notice | None, list[Recipient]]:
         if reminder.kind == "appointment":
@@ -308,3 +329,21 @@ class Reminders:
             ).all()
         recipients = [Recipient(user_id, QuietHours(start, end)) for user_id, start, end in rows]
         return appointment_notice(appointment, ticket or "", name, reminder.what, self.tz), recipients
+
+    async def _stand_in_content(self, appointment_id: int, notice: Notice) -> list[tuple[Notice, list[Recipient]]]:
+        """A visit of a craftsman without Telegram: its reminder, said to be for him, to the staff acting for him
+        (services/stand_in.py: the staffer who last acted, else the region's staff), in their quiet hours."""
+        async with self.db.session() as session:
+            match_id = await session.scalar(select(Appointment.match_id).where(Appointment.id == appointment_id))
+        chats = await stand_ins(self.db, self.staff, match_id) if self.staff and match_id is not None else []
+        if not chats:
+            return []
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(User.id, User.quiet_start_minute, User.quiet_end_minute).where(User.id.in_(chats))
+                )
+            ).all()
+        quiet = {user_id: QuietHours(start, end) for user_id, start, end in rows}
+        people = [Recipient(chat, quiet.get(chat, QuietHours(0, 0))) for chat in chats]  # a group: no quiet hours
+        return [(replace(notice, key="booking.reminder_for"), people)]

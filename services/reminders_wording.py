@@ -26,6 +26,7 @@ LATE_KEYS = {  # what a late reminder says instead, with {when}: “今天” / 
     "remind.competition.deadline_1d": "remind.late_deadline",
     "remind.competition.eve": "remind.late_eve",
     "booking.reminder": "remind.late_visit",
+    "booking.reminder_for": "remind.late_visit_for",  # to staff, for a craftsman without Telegram
     "remind.course.lead": "remind.course.starts",  # a class reminder written before {left}: worded afresh
 }
 COUNTED = frozenset({"remind.course.starts"})  # keys whose {left} is worded when sent, on time too

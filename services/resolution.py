@@ -1,6 +1,7 @@
 """Recording a case as solved: the accepted craftsman records the solution and the figures the union counts
 (workers trained, economic benefit in yuan), once the case's booked visit has taken place; staff may record it for
-him at any time. The enterprise is asked to confirm (回访, services/follow_up.py)."""
+him at any time (for a craftsman without Telegram, after phoning him: services/stand_in.py), and the enterprise is
+told which staffer recorded it for him. The enterprise is asked to confirm (回访, services/follow_up.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from services.resolution_figures import MAX_BENEFIT, MAX_TRAINED
 from services.results import Done, Reason
 from services.service_record import Stop, active_match, craftsmans_match, transition
 from services.staff_scope import OUT_OF_REGION, StaffChats, covered, within
+from services.stand_in import RESOLVE, staff_name
 from services.validation import says_nothing
 
 MAX_SUMMARY = 1000
@@ -183,6 +185,7 @@ class Resolution:
                 values = await self._record_resolution(
                     session, demand, craftsman, user_id, summary, trained, benefit, now
                 )
+                staffer = await staff_name(session, user_id) if on_behalf else ""  # named to the enterprise
                 await taken_place(session, match_id, now)
                 withdrawn = await withdraw_slots(session, match_id, now)
                 owner, demand_id, round_ = demand.user_id, demand.id, round_of(demand)
@@ -190,7 +193,7 @@ class Resolution:
             await stop.audit(self.audit, user_id, "case.resolve")
             raise
         if on_behalf:
-            await self.audit.record(user_id, "case.resolve", f"match:{match_id}", on_behalf=True)
+            await self.audit.record(user_id, RESOLVE, f"match:{match_id}", on_behalf=True, craftsman=craftsman.id)
         if owner and withdrawn:
             await self.outbox.put(
                 [owner],
@@ -207,8 +210,8 @@ class Resolution:
                 "notice",
                 f"demand:{demand_id}:resolved:{now.isoformat()}",
                 Notice(
-                    "follow.resolved_enterprise",
-                    values=values,
+                    "follow.resolved_enterprise_for" if on_behalf else "follow.resolved_enterprise",
+                    values={**values, "staff": staffer},
                     amounts=amounts,
                     buttons=answer_buttons(demand_id, round_),
                 ),

@@ -39,6 +39,7 @@ class Reason(str, enum.Enum):
     SAME_TIME = "same_time"  # a reschedule offering the time the visit is already booked for (``at``)
     ADMIN = "admin"  # the person is an admin (from ADMIN_IDS): a role /grant and /revoke do not touch
     NOT_A_STAFFER = "not_a_staffer"  # the person named holds no staff role: no region of theirs to set
+    HAS_ACCOUNT = "has_account"  # staff acting for a craftsman who has Telegram: he acts himself (services/stand_in.py)
 
 
 BY_HAND = frozenset({Reason.NO_ACCOUNT, Reason.UNREACHABLE})  # an offer staff must make (or redo) themselves

@@ -160,5 +160,5 @@ class Stop(Refused):
         (OUT_OF_REGION, on ``target``, services/staff_scope.py); other refusals are not audited."""
         if self.reason is Reason.NOT_YOURS:
             await audit.record(actor, action, self.target, allowed=False)
-        elif self.reason is Reason.OUT_OF_REGION:
-            await audit.record(actor, action, self.target, allowed=False, reason=Reason.OUT_OF_REGION.value)
+        elif self.reason in (Reason.OUT_OF_REGION, Reason.HAS_ACCOUNT):  # staff acting for a craftsman with Telegram
+            await audit.record(actor, action, self.target, allowed=False, reason=self.reason.value)

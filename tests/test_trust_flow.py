@@ -114,6 +114,7 @@ async def test_two_sweeps_at_the_same_moment_start_the_service_once(bot: BotHarn
             bot.services.outbox,
             bot.services.reminders,
             bot.services.settings.tz,
+            bot.services.booking.staff,
         )
         for _ in range(2)
     ]
