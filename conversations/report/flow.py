@@ -70,7 +70,7 @@ from conversations.report.steps import (
 )
 from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
-from services.demand_form import FORM, description_fault
+from services.demand_form import FORM, PURPOSE, description_fault
 from services.demand_info import DemandInfo
 from services.demands import SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import PendingLink
@@ -189,7 +189,7 @@ async def described(update: Update, context: BotContext) -> str | int:
 
 
 async def industry_button(update: Update, context: BotContext) -> str | int | None:
-    proposal = await industry_step.on_button(update, context)
+    proposal = await industry_step.on_button(update, context, PURPOSE)
     if proposal is None:
         return None
     try:  # the service says whether this proposal gives the demand its industry
