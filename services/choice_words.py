@@ -8,6 +8,7 @@ normal, never also the 急 of urgent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from nlp.script import to_simplified
@@ -49,3 +50,27 @@ def read_choice(text: str, words: Words) -> str | None:
             said.add(value)
             rest = rest.replace(word, "\0")
     return said.pop() if len(said) == 1 else None
+
+
+ENOUGH = (
+    "完成",
+    "就这些",
+    "就这几个",
+    "就这两个",
+    "就这三个",
+    "没别的",
+    "没有别的",
+    "没有其他",
+    "就这样",
+    "that's all",
+    "no more",
+    "done",
+)
+_DIGIT = re.compile(r"[0-9]")
+
+
+def says_enough(text: str) -> bool:
+    """Whether ``text`` says the answers given so far are all ("就这两个吧，没别的了", 完成): a phrase of
+    :data:`ENOUGH`, and no digit (a line with a time in it is a time, whatever else it says)."""
+    plain = to_simplified(text).casefold()
+    return not _DIGIT.search(plain) and any(word in plain for word in ENOUGH)
