@@ -65,7 +65,29 @@ _BEFORE = (
     "¥",
     "￥",
 )
-_AFTER = ("人左右", "左右", "上下", "人次", "个人", "个", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
+# the closing particles of a spoken answer ("二十来个吧") go first, then the unit and the "about" after it
+_AFTER = (
+    "吧",
+    "啊",
+    "呀",
+    "呢",
+    "人左右",
+    "左右",
+    "上下",
+    "人次",
+    "个人",
+    "个",
+    "名",
+    "人",
+    "位",
+    "元",
+    "块钱",
+    "块",
+    "圆",
+    "来",
+    "多",
+    "余",
+)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _DAY_PARTS = (

@@ -79,3 +79,18 @@ async def test_an_unclear_answer_is_asked_again_naming_the_choices(bot: BotHarne
     assert "紧急" in again["text"]
     [draft] = await demands(bot)
     assert draft.urgency is None
+
+
+async def test_about_twenty_trainees_is_read_as_twenty_and_said_back(bot: BotHarness):
+    user = await enterprise_user(bot, 726)
+    user.send("/report")
+    user.press("培训需求", await user.expect("请选择需求类型"))
+    await user.expect("培训主题")
+    user.send("数控车床编程")
+    await user.expect("多少名职工")
+    user.send("二十来个吧")
+    said = await user.expect("20")
+    assert "按 20 人" in said["text"]
+    await user.expect("什么时间培训")
+    [draft] = await demands(bot)
+    assert draft.trainees == 20
