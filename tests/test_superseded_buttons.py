@@ -11,7 +11,8 @@ from tests.test_report import demands, enterprise_user, report_up_to_code
 TEXT = "铝型材喷涂过程遇到氧化，皮膜厚度不均"
 
 
-async def to_industry(bot: BotHarness, user_id: int):
+async def to_description(bot: BotHarness, user_id: int):
+    """/report up to the description question (the profile answered)."""
     user = await enterprise_user(bot, user_id)
     shown = await report_up_to_code(user, "湖州某铝业有限公司", "91330100799655058B", "请选择企业类型")
     user.press("中小微", shown)
@@ -20,6 +21,11 @@ async def to_industry(bot: BotHarness, user_id: int):
     await user.expect("联系电话")
     user.send("13800000001")
     await user.expect("请描述")
+    return user
+
+
+async def to_industry(bot: BotHarness, user_id: int):
+    user = await to_description(bot, user_id)
     user.send(TEXT)
     user.press("完成", await user.expect("可以继续补充"))
     return user, await user.expect("识别为：C32")

@@ -6,28 +6,30 @@ from __future__ import annotations
 
 from db.models import Lang
 from tests.harness import BotHarness
-from tests.test_report import demands, enterprise_user, report_up_to_code
+from tests.test_report import demands, enterprise_user
+from tests.test_superseded_buttons import TEXT, to_description
 
-TEXT = "铝型材喷涂过程遇到氧化，皮膜厚度不均"
 
-
-async def to_description(bot: BotHarness, user_id: int, lang: Lang = Lang.SIMPLIFIED):
-    user = await enterprise_user(bot, user_id)
-    shown = await report_up_to_code(user, "湖州某铝业有限公司", "91330100799655058B", "请选择企业类型")
-    user.press("中小微", shown)
-    await user.expect("联系人")
-    user.send("李工")
-    await user.expect("联系电话")
-    user.send("13800000001")
-    await user.expect("请描述")
+async def described(bot: BotHarness, user_id: int, lang: Lang = Lang.SIMPLIFIED):
+    """/report up to the description, written (in ``lang`` from then on)."""
+    user = await to_description(bot, user_id)
     if lang is not Lang.SIMPLIFIED:
         await bot.services.users.set_lang(user_id, lang, chosen=True)
     user.send(TEXT)
     return user
 
 
+async def to_urgency(bot: BotHarness, user_id: int):
+    """/report up to the urgency question: described, 完成, the industry confirmed."""
+    user = await described(bot, user_id)
+    user.press("完成", await user.expect("可以继续补充"))
+    user.press("✅确认", await user.expect("识别为："))
+    await user.expect("请选择紧急程度")
+    return user
+
+
 async def test_done_typed_at_the_description_is_the_done_press(bot: BotHarness):
-    user = await to_description(bot, 721)
+    user = await described(bot, 721)
     await user.expect("可以继续补充")
     user.send("完成")
     await user.expect("识别为：C32")
@@ -36,7 +38,7 @@ async def test_done_typed_at_the_description_is_the_done_press(bot: BotHarness):
 
 
 async def test_done_typed_in_english(bot: BotHarness):
-    user = await to_description(bot, 722, Lang.ENGLISH)
+    user = await described(bot, 722, Lang.ENGLISH)
     user.send("Done")
     await user.expect(("Identified as", "C32"))
     [draft] = await demands(bot)
@@ -44,10 +46,7 @@ async def test_done_typed_in_english(bot: BotHarness):
 
 
 async def test_urgency_and_mode_labels_typed_are_the_presses(bot: BotHarness):
-    user = await to_description(bot, 723)
-    user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
-    await user.expect("请选择紧急程度")
+    user = await to_urgency(bot, 723)
     user.send("紧急")
     await user.expect("请选择希望的服务方式")
     user.send("现场指导")
@@ -56,10 +55,7 @@ async def test_urgency_and_mode_labels_typed_are_the_presses(bot: BotHarness):
 
 
 async def test_a_plain_phrasing_of_urgency_is_read_and_said_back(bot: BotHarness):
-    user = await to_description(bot, 724)
-    user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
-    await user.expect("请选择紧急程度")
+    user = await to_urgency(bot, 724)
     user.send("挺急的，客户下周就要货")
     said = await user.expect("紧急")
     assert "挺急" not in said["text"]
@@ -70,10 +66,7 @@ async def test_a_plain_phrasing_of_urgency_is_read_and_said_back(bot: BotHarness
 
 
 async def test_an_unclear_answer_is_asked_again_naming_the_choices(bot: BotHarness):
-    user = await to_description(bot, 725)
-    user.press("完成", await user.expect("可以继续补充"))
-    user.press("✅确认", await user.expect("识别为："))
-    await user.expect("请选择紧急程度")
+    user = await to_urgency(bot, 725)
     user.send("还行吧")
     again = await user.expect("一般")
     assert "紧急" in again["text"]
