@@ -31,3 +31,10 @@ class AskOtherTimes(Action):
     """The enterprise, none of whose offered slots can be booked any more, asks the craftsman for other times."""
 
     match_id: int
+
+
+@action("bk:e")
+class SlotsEnough(Action):
+    """就这些: the craftsman, some slot lines asked again, goes on with the slots read so far."""
+
+    match_id: int

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from buttons.booking import AskOtherTimes, CancelAppointment, OfferSlots, PickSlot, Reschedule
+from buttons.booking import AskOtherTimes, CancelAppointment, OfferSlots, PickSlot, Reschedule, SlotsEnough
 from conversations import resume
-from conversations.common import cancel_flow_of, expect_text, press_of, reject_too_long
+from conversations.common import answer_stale, cancel_flow_of, expect_text, press_of, reject_too_long
 from conversations.context import BotContext
 from conversations.refusals import attempt
+from services.choice_words import says_enough
 from services.local_time import show
 from services.slot_reading import MAX_SLOTS, SlotLine
 from services.time_checks import example
@@ -59,6 +60,8 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
     answers = context.user_data.setdefault("booking", {})
     if "match" not in answers:
         return ConversationHandler.END
+    if says_enough(text):  # "就这两个吧，没别的了", 完成: the slots read so far
+        return await _enough(update, context, answers)
     kept = [datetime.fromisoformat(s) for s in answers.get("kept") or []]
     booking, user_id = context.services.booking, update.effective_user.id
     reading = await booking.read_slots(user_id, answers["match"], text, kept, context.role)
@@ -69,7 +72,13 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         answers["kept"] = slots
         again = [unused(context, "everyday.slot_again", line, why) for line, why in unusable]
         count = context.t("everyday.slots_kept", count=len(slots))
-        await update.effective_message.reply_text("\n\n".join([*again, "\n".join([*read, count])]))
+        enough = InlineKeyboardButton(
+            context.t("booking.slots_enough"), callback_data=SlotsEnough(answers["match"]).data()
+        )
+        await update.effective_message.reply_text(
+            "\n\n".join([*again, "\n".join([*read, count])]),
+            reply_markup=InlineKeyboardMarkup([[enough]]) if slots else None,
+        )
         return SLOTS
     if not slots:
         answers.pop("kept", None)
@@ -82,6 +91,33 @@ async def slots_text(update: Update, context: BotContext) -> str | int:
         left_out.append(context.t("booking.slots_full", max=MAX_SLOTS))
     parts = ["\n".join(read), "\n\n".join(left_out), context.t("booking.ask_place")]
     await update.effective_message.reply_text("\n\n".join(part for part in parts if part))
+    return PLACE
+
+
+async def enough_pressed(update: Update, context: BotContext) -> str | int | None:
+    """就这些 under the lines asked again: on with the slots read (a button of another offer: expired)."""
+    press = await press_of(update, context, SlotsEnough)
+    answers = context.user_data.get("booking") or {}
+    if press is None:
+        return None
+    if press.match_id != answers.get("match") or not answers.get("kept"):
+        await answer_stale(update, context)
+        return None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return await _enough(update, context, answers)
+
+
+async def _enough(update: Update, context: BotContext, answers: dict) -> str:
+    """The slots read so far are the offer: the place is asked for (none read yet: a time is asked for)."""
+    kept = answers.pop("kept", None) or []
+    if not kept:
+        await update.effective_chat.send_message(context.t("booking.enough_none") + "\n\n" + ask_slots(context))
+        return SLOTS
+    answers["slots"] = kept
+    await update.effective_chat.send_message(
+        context.t("booking.enough_read", count=len(kept)) + "\n\n" + context.t("booking.ask_place")
+    )
     return PLACE
 
 
@@ -221,7 +257,11 @@ def build() -> ConversationHandler:
             CallbackQueryHandler(reschedule, pattern=Reschedule.pattern()),
         ],
         states={
-            SLOTS: [MessageHandler(text, slots_text), MessageHandler(~filters.COMMAND, expect_text)],
+            SLOTS: [
+                CallbackQueryHandler(enough_pressed, pattern=SlotsEnough.pattern()),
+                MessageHandler(text, slots_text),
+                MessageHandler(~filters.COMMAND, expect_text),
+            ],
             PLACE: [MessageHandler(text, place_text), MessageHandler(~filters.COMMAND, expect_text)],
         },
         fallbacks=[CommandHandler("cancel", cancel_flow_of("booking"))],

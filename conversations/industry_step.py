@@ -159,9 +159,11 @@ async def classify_command(update: Update, context: BotContext) -> None:
     await ask_industry(update, context, context.services.analyzer.analyse(text), "classify")
 
 
-async def on_button(update: Update, context: BotContext) -> Proposal | None:
-    """Handle a press of the step's buttons (buttons/industry.py); return the proposal when this press settled it
-    (the owning flow goes on)."""
+async def on_button(update: Update, context: BotContext, purpose: str = "classify") -> Proposal | None:
+    """Handle a press of the step's buttons (buttons/industry.py) for the flow serving ``purpose`` (the handler of
+    :func:`handlers`, outside any flow: /classify's); return the proposal when this press settled it (the owning
+    flow goes on). A proposal made for a flow that does not wait for it now (its question answered by a newer
+    one) is refused as expired: its answer would be recorded nowhere."""
     query = update.callback_query
     press = parse_any(query.data, *ACTIONS)
     if press is None:
@@ -169,17 +171,16 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
         await answer_stale(update, context)
         return None
     proposal = await attempt(
-        update, context, context.services.industry.open(press.proposal_id, update.effective_user.id), INDUSTRY
+        update, context, context.services.industry.open(press.proposal_id, update.effective_user.id, purpose), INDUSTRY
     )
     if proposal is None:
         return None
     lang = context.lang
     if isinstance(press, ConfirmIndustry):
-        return await _settle(update, context, proposal, proposal.predicted, "confirm")
+        return await _settle(update, context, proposal, proposal.predicted, "confirm", purpose)
     if isinstance(press, (PickTopIndustry, PickBrowsedIndustry)):
-        return await _settle(
-            update, context, proposal, press.division, "top3" if isinstance(press, PickTopIndustry) else "browse"
-        )
+        via = "top3" if isinstance(press, PickTopIndustry) else "browse"
+        return await _settle(update, context, proposal, press.division, via, purpose)
     if isinstance(press, IndustrySection) and press.section not in catalogue().sections:
         await answer_stale(update, context)
         return None
@@ -194,8 +195,10 @@ async def on_button(update: Update, context: BotContext) -> Proposal | None:
     return None
 
 
-async def _settle(update: Update, context: BotContext, proposal: Proposal, division: str, via: str) -> Proposal | None:
-    choice = context.services.industry.choose(proposal.id, update.effective_user.id, division, via)
+async def _settle(
+    update: Update, context: BotContext, proposal: Proposal, division: str, via: str, purpose: str
+) -> Proposal | None:
+    choice = context.services.industry.choose(proposal.id, update.effective_user.id, division, via, purpose)
     settled = await attempt(update, context, choice, INDUSTRY)
     if settled is None:
         return None

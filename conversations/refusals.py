@@ -63,6 +63,7 @@ FAMILY_KEYS = {
         Reason.NOT_FOUND: "button.stale",
         Reason.NOT_YOURS: "industry.not_yours",
         Reason.ALREADY: "industry.already",
+        Reason.STALE: "button.stale",  # a flow's question it no longer waits for (a newer one was answered)
     },
 }
 FAMILY_KEYS[STAFF_REGION] = {

@@ -22,6 +22,7 @@ from services.results import Reason, Refused
 from services.validation import Invalid, says_nothing
 
 FORM = "report"
+PURPOSE = "demand"  # the industry step's proposals made for a demand (services/industry.py)
 TRAINING_FIELDS = ("training_topic", "trainees", "preferred_dates")
 PROFILE_FIELDS = ("region_code", "contact_name", "phone")
 ON_DEMAND = ("contact_name", "contact_phone")  # copied from the profile when it is filed
@@ -245,7 +246,7 @@ class DemandForm:
     async def industry_chosen(self, user_id: int, answers: dict[str, Any], proposal: Proposal) -> DemandInfo | None:
         """A settled industry proposal: a demand's industry comes from a proposal made for a demand and confirmed
         by its owner; any other proposal changes nothing (None). Raises Refused / KeyError when the draft is gone."""
-        if proposal.purpose != "demand" or proposal.chosen is None:
+        if proposal.purpose != PURPOSE or proposal.chosen is None:
             return None
         progress = Progress.read(answers)
         if progress is None:

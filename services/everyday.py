@@ -65,7 +65,8 @@ _BEFORE = (
     "¥",
     "￥",
 )
-_AFTER = ("人左右", "左右", "上下", "人次", "个人", "个", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
+_UNITS = ("人左右", "左右", "上下", "人次", "个人", "个", "名", "人", "位", "元", "块钱", "块", "圆", "来", "多", "余")
+_AFTER = (*"吧啊呀呢", *_UNITS)  # a spoken answer's closing particle first ("二十来个吧"), then the unit and "about"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _DAY_PARTS = (

@@ -113,29 +113,36 @@ class IndustrySteps:
             row = await session.get(IndustryChoice, proposal_id)
             return _proposal(row) if row else None
 
-    async def open(self, proposal_id: int, user_id: int) -> Proposal:
-        """The proposal ``user_id`` may still act on. Refused(NOT_FOUND) for no such proposal, Refused(NOT_YOURS)
-        for another user's (audited), Refused(ALREADY, division=…) once settled."""
+    async def open(self, proposal_id: int, user_id: int, purpose: str) -> Proposal:
+        """The proposal ``user_id`` may still act on where ``purpose`` is served (a flow acts only on the proposals
+        made for it, while it waits for them). Refused(NOT_FOUND) for no such proposal, Refused(NOT_YOURS) for
+        another user's (audited), Refused(ALREADY, division=…) once settled, Refused(STALE) for a proposal of
+        another purpose: a question of a flow that moved on (answered by a newer one), whose answer would be
+        recorded nowhere."""
         proposal = await self.get(proposal_id)
         if proposal is None:
             raise Refused(Reason.NOT_FOUND)
         await self._may_settle(proposal.user_id, proposal.chosen, proposal_id, user_id)
+        if proposal.purpose != purpose:
+            raise Refused(Reason.STALE)
         return proposal
 
-    async def choose(self, proposal_id: int, user_id: int, division: str, via: str) -> Proposal:
-        """Settle the proposal on ``division``: the settled proposal, or the refusals of :meth:`open` (a division
-        that does not exist is NOT_FOUND too)."""
+    async def choose(self, proposal_id: int, user_id: int, division: str, via: str, purpose: str) -> Proposal:
+        """Settle the proposal on ``division`` where ``purpose`` is served: the settled proposal, or the refusals of
+        :meth:`open` (a division that does not exist is NOT_FOUND too)."""
         if division not in catalogue().divisions:
             raise Refused(Reason.NOT_FOUND)
         async with self.db.session() as session:
             row = await session.get(IndustryChoice, proposal_id, with_for_update=True)
             if row is None:
                 raise Refused(Reason.NOT_FOUND)
-            owner, chosen = row.user_id, row.chosen_division
-            if owner == user_id and chosen is None:
+            owner, chosen, served = row.user_id, row.chosen_division, row.purpose == purpose
+            if owner == user_id and chosen is None and served:
                 row.chosen_division, row.chosen_via, row.chosen_at = division, via, self.clock.now()
             proposal = _proposal(row)
         await self._may_settle(owner, chosen, proposal_id, user_id)
+        if not served:
+            raise Refused(Reason.STALE)
         return proposal
 
     async def _may_settle(self, owner: int, chosen: str | None, proposal_id: int, user_id: int) -> None:

@@ -74,7 +74,7 @@ async def test_only_a_proposal_made_for_a_demand_gives_the_draft_its_industry(bo
     analysis: Analysis = services.analyzer.analyse(draft.text)
     for purpose, expected in (("classify", None), ("demand", "32")):
         proposal = await services.industry.propose(74, analysis, purpose)
-        settled = await services.industry.choose(proposal.id, 74, "32", "confirm")
+        settled = await services.industry.choose(proposal.id, 74, "32", "confirm", purpose)
         chosen = await services.demand_form.industry_chosen(74, form, settled)
         assert (chosen.industry if chosen else None) == expected
         assert (await services.demands.get(draft.id)).industry == expected

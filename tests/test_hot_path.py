@@ -93,7 +93,7 @@ async def test_a_step_changes_its_own_rows_in_one_statement_each(services: Servi
         written = await demands.update(draft.id, 1, urgency="urgent")
     assert len(seen) == 2 and written.urgency == "urgent"  # the row, then its attachments
     proposal = await services.industry.propose(1, services.analyzer.analyse(draft.text), "demand")
-    settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
+    settled = await services.industry.choose(proposal.id, 1, "32", "confirm", "demand")
     with counted(services) as seen:
         written = await demands.set_industry(draft.id, 1, settled)
     assert len(seen) == 2 and written.industry == "32" and written == await demands.get(draft.id, with_history=False)

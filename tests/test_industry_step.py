@@ -158,9 +158,9 @@ async def test_industry_service_on_both_databases(db_url: str):
     from services.container import Services
     from services.results import Reason, Refused
 
-    async def refused(proposal_id: int, user_id: int, division: str, via: str) -> Reason:
+    async def refused(proposal_id: int, user_id: int, division: str, via: str, purpose: str = "classify") -> Reason:
         with pytest.raises(Refused) as refusal:
-            await services.industry.choose(proposal_id, user_id, division, via)
+            await services.industry.choose(proposal_id, user_id, division, via, purpose)
         return refusal.value.reason
 
     services = await Services.start(load_settings(database_url=db_url, bot_token=None))
@@ -173,7 +173,9 @@ async def test_industry_service_on_both_databases(db_url: str):
         assert await refused(proposal.id, 42, "31", "confirm") is Reason.NOT_YOURS
         assert await refused(proposal.id, 41, "9Z", "browse") is Reason.NOT_FOUND  # no such division
         assert await refused(proposal.id + 1, 41, "31", "confirm") is Reason.NOT_FOUND  # no such proposal
-        settled = await services.industry.choose(proposal.id, 41, "33", "browse")  # saved
+        # a flow serving another purpose (a demand's industry step) never settles it: recorded nowhere
+        assert await refused(proposal.id, 41, "31", "confirm", "demand") is Reason.STALE
+        settled = await services.industry.choose(proposal.id, 41, "33", "browse", "classify")  # saved
         assert settled.chosen == "33"
         assert await refused(proposal.id, 41, "31", "confirm") is Reason.ALREADY
         assert await services.industry.corrections() == [("高炉炉缸温度升高", "31", "33")]

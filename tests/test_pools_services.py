@@ -43,7 +43,7 @@ async def test_demand_lifecycle(services: Services):
     with pytest.raises(ValueError, match="industry"):
         await demands.submit(draft.id, 1)
     proposal = await services.industry.propose(1, services.analyzer.analyse(draft.text), "demand")
-    settled = await services.industry.choose(proposal.id, 1, "32", "confirm")
+    settled = await services.industry.choose(proposal.id, 1, "32", "confirm", "demand")
     await demands.set_industry(draft.id, 1, settled)
     await demands.update(
         draft.id, 1, urgency="urgent", service_mode="onsite", contact_name="李工", contact_phone=phone("13800138000")

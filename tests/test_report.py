@@ -298,7 +298,7 @@ async def test_my_lists_details_and_withdraws(bot: BotHarness):
             draft.id, 37, urgency="normal", service_mode="onsite", contact_name="李工", contact_phone="13800138000"
         )
         proposal = await services.industry.propose(37, services.analyzer.analyse(draft.text), "demand")
-        settled = await services.industry.choose(proposal.id, 37, "32", "confirm")
+        settled = await services.industry.choose(proposal.id, 37, "32", "confirm", "demand")
         await services.demands.set_industry(draft.id, 37, settled)
         tickets.append((await services.demands.submit(draft.id, 37)).ticket)
     user.send("/my")

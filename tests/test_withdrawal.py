@@ -49,7 +49,7 @@ async def submitted(bot: BotHarness, user_id: int, text: str) -> str:
         draft.id, user_id, urgency="normal", service_mode="onsite", contact_name="李工", contact_phone=PHONE
     )
     proposal = await services.industry.propose(user_id, services.analyzer.analyse(text), "demand")
-    settled = await services.industry.choose(proposal.id, user_id, "32", "confirm")
+    settled = await services.industry.choose(proposal.id, user_id, "32", "confirm", "demand")
     await services.demands.set_industry(draft.id, user_id, settled)
     return (await services.demands.submit(draft.id, user_id)).ticket
 

@@ -59,6 +59,8 @@ async def _trainees(update: Update, context: BotContext) -> int | None:
     if number is None:
         await update.effective_message.reply_text(context.t("report.trainees_invalid", max=MAX_TRAINEES))
         return None
+    if text != str(number):  # "二十来个吧": said back as the number it is recorded as
+        await update.effective_message.reply_text(context.t("report.trainees_read", count=number))
     return number
 
 

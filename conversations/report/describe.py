@@ -6,14 +6,26 @@ and offers 完成 once the description is long enough.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
+from telegram.ext import ConversationHandler
 
 from conversations.common import reject_too_long
 from conversations.context import BotContext
 from conversations.form_draft import answers
-from conversations.report.steps import DESCRIBE, current_draft, form_of, progress_of
+from conversations.report.steps import (
+    DESCRIBE,
+    ask_industry,
+    current_draft,
+    form_of,
+    go_on,
+    note,
+    progress_of,
+    read_state,
+)
 from conversations.report.views import done_keyboard
-from services.demand_form import FORM
+from services.demand_form import FORM, description_fault
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, Refused
 from services.validation import Invalid
@@ -82,3 +94,28 @@ async def describe_other(update: Update, context: BotContext) -> str:
     """A sticker, voice note, video, location … in the description step: text, photos and files are welcome."""
     await update.effective_message.reply_text(context.t("report.describe_wrong_input"))
     return DESCRIBE
+
+
+async def finish_description(
+    update: Update,
+    context: BotContext,
+    refuse: Callable[[str], Awaitable[None]],
+    accept: Callable[[], Awaitable[None]],
+    gone_key: str,
+) -> str | int:
+    """完成 on the description (pressed, or typed): refused (``refuse``: its words) while too short or saying
+    nothing; else settled (``accept`` first), and the industry proposed — again when the description changed."""
+    state = await read_state(update, context)
+    draft = state.draft if state is not None else None
+    if draft is None:
+        await refuse(context.t(gone_key))
+        return ConversationHandler.END
+    fault = description_fault(draft.text)
+    if fault is not None:  # too short, or says nothing
+        await refuse(context.t(fault.key, **fault.values))
+        return DESCRIBE
+    await accept()
+    note(context, described=True, text_changed=False)
+    if state.progress.text_changed and draft.industry:  # a new description: propose the industry again
+        return await ask_industry(update, context, draft)
+    return await go_on(update, context, draft)

@@ -46,15 +46,13 @@ from conversations.report.answers import (
     topic,
     trainees,
 )
-from conversations.report.describe import describe_file, describe_other, describe_text
+from conversations.report.describe import describe_file, describe_other, describe_text, finish_description
 from conversations.report.intake import unless_elsewhere
 from conversations.report.steps import (
-    DESCRIBE,
     DISCARD,
     QUESTIONS,
     RESUME,
     SUMMARY,
-    ask_industry,
     asking,
     current_draft,
     edit_text,
@@ -62,15 +60,15 @@ from conversations.report.steps import (
     go_on,
     gone,
     mark_asked,
-    note,
     profile_of,
     read_state,
     save,
     show_card,
 )
+from conversations.report.typed import typed_choice, typed_done
 from conversations.report.views import RECORD_FIELDS
 from db.models import DemandKind, EnterpriseKind
-from services.demand_form import FORM, description_fault
+from services.demand_form import FORM, PURPOSE
 from services.demand_info import DemandInfo
 from services.demands import SERVICE_MODES, URGENCIES, Refused
 from services.enterprises import PendingLink
@@ -143,6 +141,11 @@ async def on_choice(update: Update, context: BotContext) -> str | int:
         return None  # stay in the state
     await query.answer()
     await keep_choice(update)
+    return await chosen(update, context, action, value)
+
+
+async def chosen(update: Update, context: BotContext, action: str, value: str) -> str | int:
+    """A choice question answered (pressed, or typed: conversations/report/typed.py) with an allowed ``value``."""
     if action == "entkind":
         try:
             await form_of(context).set_profile(update.effective_user.id, answers(FORM), "kind", EnterpriseKind(value))
@@ -171,25 +174,19 @@ async def skip_code(update: Update, context: BotContext) -> str | int:
 
 async def described(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
-    state = await read_state(update, context)
-    draft = state.draft if state is not None else None
-    if draft is None:
-        await query.answer(context.t("button.stale"), show_alert=True)
-        return ConversationHandler.END
-    fault = description_fault(draft.text)
-    if fault is not None:  # too short, or says nothing
-        await query.answer(context.t(fault.key, **fault.values), show_alert=True)
-        return DESCRIBE
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    note(context, described=True, text_changed=False)
-    if state.progress.text_changed and draft.industry:  # a new description: propose the industry again
-        return await ask_industry(update, context, draft)
-    return await go_on(update, context, draft)
+
+    async def refuse(text: str) -> None:
+        await query.answer(text, show_alert=True)
+
+    async def accept() -> None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+
+    return await finish_description(update, context, refuse, accept, "button.stale")
 
 
 async def industry_button(update: Update, context: BotContext) -> str | int | None:
-    proposal = await industry_step.on_button(update, context)
+    proposal = await industry_step.on_button(update, context, PURPOSE)
     if proposal is None:
         return None
     try:  # the service says whether this proposal gives the demand its industry
@@ -308,10 +305,12 @@ resume.register(drafted_all(FORM, {RESUME: reask_resume, DISCARD: reask_discard}
 
 TEXT, OTHER = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
 WAIT_BUTTON = (MessageHandler(TEXT, unless_elsewhere(expect_button)), MessageHandler(OTHER, expect_button))
-CHOICE = (
-    *(CallbackQueryHandler(drafted(FORM, on_choice), pattern=kind.pattern()) for kind in REPORT_CHOICES),
-    *WAIT_BUTTON,
-)
+PRESSES = tuple(CallbackQueryHandler(drafted(FORM, on_choice), pattern=kind.pattern()) for kind in REPORT_CHOICES)
+
+
+def _choice(field: str) -> tuple[BaseHandler, ...]:
+    """A choice question: its buttons (any choice's, checked by on_choice), or its answer typed."""
+    return *PRESSES, MessageHandler(TEXT, drafted(FORM, typed_choice(field, chosen))), WAIT_BUTTON[1]
 
 
 def _typed(callback: Handler) -> tuple[BaseHandler, ...]:
@@ -324,23 +323,23 @@ def _pressed(callback: Handler, kind: type[Action] | str) -> CallbackQueryHandle
 
 
 TAKES: dict[str, tuple[BaseHandler, ...]] = {  # each summary-card field's answers (with the form's draft open)
-    "kind": CHOICE,
+    "kind": _choice("kind"),
     "training_topic": (MessageHandler(TEXT, drafted(FORM, topic)), MessageHandler(OTHER, expect_text)),  # a 课程?
     "trainees": _typed(trainees),
     "preferred_dates": _typed(dates),
     "text": (
         _pressed(described, ReportDescribed),
         _pressed(intake.add_aside, ReportAside),
-        MessageHandler(TEXT, drafted(FORM, unless_elsewhere(describe_text, describing=True))),
+        MessageHandler(TEXT, drafted(FORM, typed_done(unless_elsewhere(describe_text, describing=True)))),
         MessageHandler(filters.PHOTO | filters.Document.ALL, drafted(FORM, describe_file)),
         MessageHandler(OTHER, describe_other),
     ),
     "industry": (_pressed(industry_button, rf"^{industry_step.PREFIX}:"), *WAIT_BUTTON),
-    "urgency": CHOICE,
-    "service_mode": CHOICE,
+    "urgency": _choice("urgency"),
+    "service_mode": _choice("service_mode"),
     "name": _typed(enterprise_name),
     "credit_code": (_pressed(skip_code, ReportSkipCode), *_typed(enterprise_code)),
-    "ent_kind": CHOICE,
+    "ent_kind": _choice("ent_kind"),
     "region_code": tuple(region_step_handlers(drafted(FORM, enterprise_region))),
     "contact_name": _typed(contact),
     "phone": (MessageHandler(filters.CONTACT, drafted(FORM, phone_answer)), *_typed(phone_answer)),

@@ -26,7 +26,7 @@ from conversations.report.views import (
     summary_card,
     urgency_keyboard,
 )
-from services.demand_form import FORM, DemandForm, Progress, ReportState, description_fault
+from services.demand_form import FORM, PURPOSE, DemandForm, Progress, ReportState, description_fault
 from services.demand_info import DemandInfo
 from services.demands import MAX_TEXT, MIN_TEXT, Refused
 from services.enterprises import EnterpriseInfo
@@ -184,7 +184,7 @@ async def show_summary(update: Update, context: BotContext, state: ReportState) 
 async def ask_industry(update: Update, context: BotContext, draft: DemandInfo) -> str:
     prior = await context.services.industry.prior_for(update.effective_user.id)
     analysis = context.services.analyzer.analyse(draft.text, prior=prior)
-    await industry_step.ask_industry(update, context, analysis, "demand")
+    await industry_step.ask_industry(update, context, analysis, PURPOSE)
     return INDUSTRY
 
 
