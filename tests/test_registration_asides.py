@@ -30,11 +30,17 @@ async def test_a_sentence_that_is_no_place_is_told_so_at_the_region_step(bot: Bo
     assert "没有找到" not in said["text"] and "地名" in said["text"], said["text"]
 
 
-async def test_ok_agree_typed_at_the_consent_step_agrees(bot: BotHarness):
-    user = bot.user(703, "王工")
+async def _consent_typed(bot: BotHarness, user_id: int, text: str):
+    """A new user at the consent step types ``text``; returns the user."""
+    user = bot.user(user_id, "王工")
     user.send("/start")
     await user.expect("个人信息处理说明")
-    user.send("ok 同意")
+    user.send(text)
+    return user
+
+
+async def test_ok_agree_typed_at_the_consent_step_agrees(bot: BotHarness):
+    user = await _consent_typed(bot, 703, "ok 同意")
     await user.expect("请选择您的身份")
     assert (await bot.services.users.get(703)) is not None
     user.press("企业")
@@ -43,9 +49,6 @@ async def test_ok_agree_typed_at_the_consent_step_agrees(bot: BotHarness):
 
 
 async def test_no_typed_at_the_consent_step_declines(bot: BotHarness):
-    user = bot.user(704, "王工")
-    user.send("/start")
-    await user.expect("个人信息处理说明")
-    user.send("不同意")
+    user = await _consent_typed(bot, 704, "不同意")
     await user.expect("没有保存")
     assert await bot.services.users.get(704) is None
