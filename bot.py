@@ -51,6 +51,7 @@ from conversations import (
     stats,
     subscriptions,
     tasks,
+    typed_replies,
     union,
     user_settings,
 )
@@ -115,6 +116,7 @@ def wire(application: Application) -> None:
         *queue.handlers(),
         *union.handlers(),
         *tasks.handlers(),
+        *typed_replies.handlers(),
         *booking.handlers(),
         *follow_up.handlers(),
     ]:

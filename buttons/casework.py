@@ -16,6 +16,13 @@ class DeclineOffer(Action):
     match_id: int
 
 
+@action("tk:dt")
+class DeclineTyped(Action):
+    """婉拒 with the reason the craftsman typed (kept in his user_data, never in the data)."""
+
+    match_id: int
+
+
 @action("tk:r")
 class ResolveCase(Action):
     match_id: int

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from services.users import Profile
 
 
+# user_data: {"id": consultation, "at": ISO time} set by the press of 向工会工作人员咨询 (conversations/union.py) and
+# taken off by the next update (conversations/middleware.py): text typed right after adds to that question
+JUST_ASKED = "union_just_asked"
+
+
 class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Set once per update by :func:`conversations.middleware.identify` (group -1)."""
 
@@ -24,6 +29,7 @@ class BotContext(CallbackContext[ExtBot, dict[Any, Any], dict[Any, Any], dict[An
         self.lang: str = "zh-hans"
         self.waiting: frozenset[int] | None = None  # the conversations open before the update (one_step.py)
         self.replied_to: list[int] = []  # the consultation a Telegram reply answers (union.py's data filter)
+        self.just_asked: dict[str, Any] | None = None  # the question filed to staff by the update before (JUST_ASKED)
 
     @property
     def services(self) -> Services:

@@ -10,7 +10,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import ApplicationHandlerStop, InvalidCallbackData
 
 from conversations.common import answer_stale
-from conversations.context import BotContext, answer_lang
+from conversations.context import JUST_ASKED, BotContext, answer_lang
 from db.models import Lang
 from i18n import shown
 from nlp.script import script_of
@@ -60,6 +60,7 @@ async def identify(update: Update, context: BotContext) -> None:
             profile = await services.users.set_lang(user.id, script)  # what notices sent later are written in
     context.profile = profile
     context.lang = lang
+    context.just_asked = context.user_data.pop(JUST_ASKED, None)  # only the very next update may add to it
     if not visible and typed_message is not None:  # invisible characters only: refused like an empty text
         await typed_message.reply_text(context.t("input.invisible_only"))
         raise ApplicationHandlerStop

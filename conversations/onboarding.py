@@ -24,6 +24,7 @@ from conversations.refusals import SETTINGS, refusal_text
 from conversations.region_picker import ask_region, region_button, region_step_handlers
 from db.models import CraftsmanStatus, Lang, Role
 from i18n import localise
+from nlp.replies import says_with_assent
 from nlp.script import script_of
 from services.audit import staff_role
 from services.ids import parse_id
@@ -103,7 +104,23 @@ async def consent(update: Update, context: BotContext) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     press = Consent.parse(query.data)
-    if press is None or press.answer is not YesNo.YES:
+    return await _consented(update, context, press is not None and press.answer is YesNo.YES)
+
+
+async def consent_typed(update: Update, context: BotContext) -> str | int:
+    """A consent button's label typed instead of pressed, words of assent aside ("ok 同意", "不同意"): that answer;
+    anything else is answered as at any button step."""
+    text = update.effective_message.text or ""
+    if says_with_assent(text, context.t("consent.decline")):
+        return await _consented(update, context, False)
+    if says_with_assent(text, context.t("consent.agree")):
+        return await _consented(update, context, True)
+    await expect_button_or_answer(update, context)
+    return CONSENT
+
+
+async def _consented(update: Update, context: BotContext, agreed: bool) -> str | int:
+    if not agreed:
         context.user_data.clear()  # nothing about this user stays
         await update.effective_chat.send_message(context.t("consent.declined"))
         return ConversationHandler.END
@@ -213,6 +230,7 @@ def build() -> ConversationHandler:
         states={
             CONSENT: [
                 CallbackQueryHandler(consent, pattern=Consent.pattern()),
+                MessageHandler(filters.TEXT & not_command, consent_typed),
                 MessageHandler(not_command, expect_button_or_answer),
             ],
             ROLE: [
@@ -223,7 +241,7 @@ def build() -> ConversationHandler:
                 CallbackQueryHandler(preset_choice, pattern=UsePreset.pattern()),
                 MessageHandler(not_command, expect_button_or_answer),
             ],
-            REGION: region_step_handlers(region_chosen),
+            REGION: region_step_handlers(region_chosen, registering=True),
         },
         fallbacks=[CommandHandler("cancel", cancel_flow)],
         allow_reentry=True,

@@ -15,18 +15,49 @@ from buttons import any_of
 from conversations.common import answer_stale, edit_message, expect_text, reject_too_long
 from conversations.context import BotContext
 from conversations.keyboards import REGION_ACTIONS, parse_region_data, region_keyboard, region_prompt, search_keyboard
+from conversations.union import answer_union
+from nlp.intent import is_union_service
+from services.industry import MAX_TEXT
+from services.typed_replies import no_place
 
 MAX_QUERY = 30
 
 
-def region_step_handlers(on_button: Callable[..., Awaitable[object]]) -> list[BaseHandler]:
-    """The handlers of a conversation state that waits for a region: buttons, a typed name, or a prompt."""
+def region_step_handlers(on_button: Callable[..., Awaitable[object]], registering: bool = False) -> list[BaseHandler]:
+    """The handlers of a conversation state that waits for a region: buttons, a typed name, or a prompt;
+    ``registering``: /start's last step (a question typed there is answered, then the region asked again)."""
     not_command = ~filters.COMMAND
+
+    async def search(update: Update, context: BotContext) -> None:
+        if not await _no_place(update, context, registering):
+            await region_search(update, context)
+
     return [
         CallbackQueryHandler(on_button, pattern=any_of(*REGION_ACTIONS)),
-        MessageHandler(filters.TEXT & not_command, region_search),
+        MessageHandler(filters.TEXT & not_command, search),
         MessageHandler(not_command, expect_text),
     ]
+
+
+async def _no_place(update: Update, context: BotContext, registering: bool) -> bool:
+    """Text that is plainly no place name (services/typed_replies.py no_place) is not searched for: a union matter
+    is answered, anything else is told it was not taken for a place; the region is asked for again (at /start with
+    the picker: registration has one step left). True when the text was so answered."""
+    text = (update.effective_message.text or "").strip()
+    analysis = context.services.analyzer.analyse(text[:MAX_TEXT])
+    # past MAX_QUERY only a question or a union matter is taken aside: anything else is told it is too long
+    found = len(text) > MAX_QUERY or bool(context.services.regions.search(text))
+    if not no_place(text, analysis.intent, found):
+        return False
+    if is_union_service(analysis.intent):
+        await answer_union(update, context, analysis)
+    else:
+        await update.effective_message.reply_text(context.t("region.not_a_place"))
+    if registering:
+        await ask_region(update, context, lead=context.t("region.registration_left"))
+    else:
+        await update.effective_message.reply_text(context.t("region.pick_above"))
+    return True
 
 
 async def ask_region(
@@ -35,13 +66,15 @@ async def ask_region(
     parent: str | None = None,
     question: str = "region.ask_province",
     stop_at: str | None = None,
+    lead: str | None = None,
 ) -> None:
     """The picker at ``parent`` (the provinces for None), headed by ``question`` there (a catalogue key: the
     user's own province by default; a flow choosing some other place says what it is for); ``stop_at`` the level
-    places are picked at (keyboards.region_keyboard)."""
+    places are picked at (keyboards.region_keyboard); ``lead``: a line before the question."""
     regions = context.services.regions
+    prompt = region_prompt(regions, parent, context.lang, question)
     await update.effective_chat.send_message(
-        region_prompt(regions, parent, context.lang, question),
+        f"{lead}\n\n{prompt}" if lead else prompt,
         reply_markup=region_keyboard(regions, parent, context.lang, stop_at=stop_at),
     )
 

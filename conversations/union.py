@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from buttons.union import AnswerConsultation, AskStaff, CloseConsultation, ReplyToUnion
 from conversations import resume
 from conversations.common import cancel_flow_of, expect_text, press_of, staff_press
-from conversations.context import BotContext
+from conversations.context import JUST_ASKED, BotContext
 from conversations.refusals import ASK, CONSULTATION, FOLLOW_UP, attempt
 from db.models import ConsultationStatus
 from nlp.analyzer import Analysis
@@ -111,6 +111,12 @@ async def ask_staff(update: Update, context: BotContext) -> None:
         context.t("union.asked", number=asked["filed"], topic=context.label(f"union.topic.{asked['topic']}")),
         reply_markup=add_button(asked["filed"], context),
     )
+    just_asked(context, asked["filed"])
+
+
+def just_asked(context: BotContext, consultation_id: int) -> None:
+    """Text typed next (and nothing else first) may add to consultation ``consultation_id`` (typed_replies.py)."""
+    context.user_data[JUST_ASKED] = {"id": consultation_id, "at": context.services.clock.now().isoformat()}
 
 
 # ---------------------------------------------------------------------- staff: the /queue section

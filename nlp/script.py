@@ -34,7 +34,8 @@ def to_simplified(text: str) -> str:
     return converted
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """``text`` as labels are compared: simplified, NFKC, case-folded, letters and digits only."""
     plain = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
     return "".join(ch for ch in plain if unicodedata.category(ch)[0] in "LN")
 
@@ -42,8 +43,8 @@ def _folded(text: str) -> str:
 def says_label(typed: str, label: str) -> bool:
     """Whether ``typed`` says what a button's ``label`` says: in either script (不限人数 / 不限人數), case and width
     aside, spaces, punctuation and emoji ignored — a label typed instead of pressed is the button's answer."""
-    folded = _folded(typed)
-    return bool(folded) and folded == _folded(label)
+    said = folded(typed)
+    return bool(said) and said == folded(label)
 
 
 # The traditional variants the bot writes, each with its OpenCC configuration: Taiwan's standard with its phrases

@@ -8,8 +8,18 @@ from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from db.models import DemandKind, DemandStatus, DemandStatusHistory
+from sqlalchemy import case, func
+
+from db.models import Demand, DemandKind, DemandStatus, DemandStatusHistory
 from services.service_record import ENTERPRISE
+
+# /my's order (docs/pools.md): drafts first (the work in hand), then newest submitted first — not by id, which
+# follows the order rows were written, not submitted (the demo's history, an import)
+OWNER_ORDER = (
+    case((Demand.status == DemandStatus.DRAFT, 0), else_=1),
+    func.coalesce(Demand.submitted_at, Demand.created_at).desc(),
+    Demand.id.desc(),
+)
 
 
 @dataclass(frozen=True)

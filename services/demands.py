@@ -32,7 +32,7 @@ from i18n import shown
 from services import demand_rows
 from services.audit import STAFF_ROLES, AuditLog
 from services.clock import Clock
-from services.demand_info import Attachment, DemandInfo, Step, step_of
+from services.demand_info import OWNER_ORDER, Attachment, DemandInfo, Step, step_of
 from services.draft_expiry import DraftExpiry
 from services.enterprises import EnterpriseInfo
 from services.industry import Proposal
@@ -209,13 +209,13 @@ class Demands(DraftExpiry, OwnerActions):
             return await self._info(session, demand) if demand else None
 
     async def of_user(self, user_id: int, page: int = 0, per_page: int = PAGE) -> tuple[list[DemandInfo], int]:
-        """The user's demands (drafts included), newest first: one page, and the total."""
+        """The user's demands (drafts first, then newest submitted first: OWNER_ORDER): one page, and the total."""
         async with self.db.session() as session:
             where = (Demand.user_id == user_id,)
             total = await session.scalar(select(func.count()).select_from(Demand).where(*where)) or 0
             rows = (
                 await session.scalars(
-                    select(Demand).where(*where).order_by(Demand.id.desc()).offset(page * per_page).limit(per_page)
+                    select(Demand).where(*where).order_by(*OWNER_ORDER).offset(page * per_page).limit(per_page)
                 )
             ).all()
             return [await self._info(session, d) for d in rows], total

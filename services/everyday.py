@@ -102,10 +102,8 @@ _CONTRACTIONS = (
     (re.compile("(?<!中)午后"), "下午"),
 )
 _PART_DEFAULTS = (time(9), time(14), time(19))  # 上午, 下午, 晚上: the hour taken for a part of the day
-OVERNIGHT = (
-    time(18),
-    time(8),
-)  # a span runs overnight only from the evening (18:00 on) to the early morning (to 08:00)
+# a span runs overnight only from the evening (18:00 on) to the early morning (to 08:00)
+OVERNIGHT = (time(18), time(8))
 
 
 # ---------------------------------------------------------------------------------------------------- numbers
@@ -214,6 +212,12 @@ def _reading(text: str, local_now: datetime) -> tuple[str, dict[str, Any], tuple
     found = _read(folded, local_now) if folded else None
     span = _span(found) if found else None
     return None if folded is None or found is None or span is None else (folded, found, span)
+
+
+def window(text: str, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime] | None:
+    """The wall-clock span (naive, in ``tz``) a time ``text`` names: a day, a part of one, an hour; else None."""
+    reading = _reading(text, now.astimezone(tz))
+    return reading[2] if reading is not None and reading[1].get("type") == "time_point" else None
 
 
 def _span(found: dict[str, Any]) -> tuple[datetime, datetime] | None:

@@ -6,6 +6,7 @@ again, and each press is checked by its own service (services/follow_up.py, serv
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -57,15 +58,37 @@ class OwnerActions:
             )
             return set(rows.all())
 
+    async def slots_on_offer(self, user_id: int) -> list[tuple[int, datetime]]:
+        """Every slot on offer on ``user_id``'s own demands that can still be booked (appointment id, start), in
+        time order: what a time the enterprise types may name (conversations/typed_replies.py)."""
+        async with self.db.session() as session:
+            demand_ids = await session.scalars(
+                select(Demand.id).where(Demand.user_id == user_id, Demand.status.in_(SERVING))
+            )
+            offers = [await self._bookable(session, demand_id) for demand_id in demand_ids.all()]
+        found = [slot for offer in offers if offer is not None for slot in offer[1]]
+        return sorted(found, key=lambda slot: slot[1])
+
     async def _slot_buttons(self, session: AsyncSession, demand_id: int) -> list[list[Button]]:
         """The slot card's buttons for the slots on offer still to come that the craftsman can still be booked
         for; 🔁 请劳模工匠另提供时间 when slots are on offer but none can be booked; nothing when none are on offer."""
+        offer = await self._bookable(session, demand_id)
+        if offer is None:
+            return []
+        match_id, bookable = offer
+        if not bookable:
+            return [[Button("booking.ask_other_times", AskOtherTimes(match_id))]]
+        return [[Button("booking.slot", PickSlot(i), {"at": local(at, self.tz)})] for i, at in bookable]
+
+    async def _bookable(self, session: AsyncSession, demand_id: int) -> tuple[int, list[tuple[int, datetime]]] | None:
+        """The demand's accepted match and its slots on offer still to come that the craftsman can still be booked
+        for (id, start); None when no slot is on offer at all."""
         now = self.clock.now()
         match = await session.scalar(
             select(Match).where(Match.demand_id == demand_id, Match.status == MatchStatus.ACCEPTED).limit(1)
         )
         if match is None:
-            return []
+            return None
         offered = (
             await session.execute(
                 select(Appointment.id, Appointment.starts_at)
@@ -78,9 +101,6 @@ class OwnerActions:
             )
         ).all()
         if not offered:
-            return []
+            return None
         elsewhere = await booked_elsewhere(session, match.craftsman_id, match.id, now)
-        bookable = [(i, at) for i, at in offered if clash(at, elsewhere) is None]
-        if not bookable:
-            return [[Button("booking.ask_other_times", AskOtherTimes(match.id))]]
-        return [[Button("booking.slot", PickSlot(i), {"at": local(at, self.tz)})] for i, at in bookable]
+        return match.id, [(i, at) for i, at in offered if clash(at, elsewhere) is None]

@@ -31,7 +31,7 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from buttons.forms import IntakeAnswer, ReportAside
-from conversations import follow_up
+from conversations import follow_up, typed_replies
 from conversations.context import BotContext
 from conversations.form_draft import drafted, restart
 from conversations.free_text import route_text
@@ -68,6 +68,8 @@ async def from_text(update: Update, context: BotContext) -> str | int:
     action = _typed_label(update, context)
     if action is not None:
         return await _typed_answer(update, context, action)
+    if await typed_replies.answered(update, context):  # the reply to an offer, a slot card, a question just filed
+        return END
     analysis = await route_text(update, context)
     return END if analysis is None else await _file_or_ask(update, context, analysis, None)
 
