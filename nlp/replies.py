@@ -32,12 +32,12 @@ _ACCEPT = re.compile(
 
 def offer_answer(text: str) -> OfferAnswer | None:
     """ACCEPT or DECLINE when the short ``text`` says so (DECLINE when it says both), else None."""
-    folded = to_simplified(text.strip()).lower()
-    if not folded or len(folded) > MAX_REPLY:
+    plain = to_simplified(text.strip()).lower()  # punctuation kept (nlp.script.folded drops it)
+    if not plain or len(plain) > MAX_REPLY:
         return None
-    if _DECLINE.search(folded):
+    if _DECLINE.search(plain):
         return OfferAnswer.DECLINE
-    if _ACCEPT.search(folded):
+    if _ACCEPT.search(plain):
         return OfferAnswer.ACCEPT
     return None
 
